@@ -1,0 +1,119 @@
+#include "generator.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string>
+
+namespace skg {
+
+namespace {
+
+/// SplitMix64: small, fast, and the same on every platform (std::mt19937's distributions are not).
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::uint32_t below(std::uint32_t bound) { return static_cast<std::uint32_t>((next() >> 32) * bound >> 32); }
+  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+ private:
+  std::uint64_t state_;
+};
+
+constexpr std::array<std::string_view, 24> kSyllables = {
+    "al", "ber", "cor", "dan", "el", "fer", "gor", "han", "iv", "kor", "lan", "mir",
+    "nov", "or", "pet", "rus", "sar", "tek", "ul", "vol", "zan", "ko", "sta", "gra"};
+constexpr std::array<std::string_view, 8> kForms = {"LLC", "Ltd", "OOO", "AO", "GmbH", "Inc", "SA", "PLC"};
+constexpr std::array<std::string_view, 6> kPrograms = {"RUSSIA-EO14024", "SDGT", "IRAN", "CYBER2", "UKRAINE-EO13662", "DPRK3"};
+
+std::string word(Random& random, int syllables) {
+  std::string out;
+  for (int at = 0; at < syllables; ++at) out += kSyllables[random.below(kSyllables.size())];
+  out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
+
+}  // namespace
+
+void generate(Builder& builder, const GeneratorOptions& options) {
+  Random random(options.seed);
+  const std::uint32_t count = options.entities;
+  // Parties 0 .. persons-1 are persons, the rest companies; ownership goes from any party to a
+  // company, mostly to companies created after the owner (a layered, mostly acyclic structure).
+  const std::uint32_t persons = count * 3 / 10;
+  const std::string file = fmt::format("generator(seed={})", options.seed);
+  std::string id, name, owner, role;
+  Batch batch;
+  auto flush = [&](bool force) {
+    if (force || batch.entity_count() + batch.edge_count() >= options.batch_size) {
+      builder.commit(std::move(batch));
+      batch = Batch();
+    }
+  };
+  for (std::uint32_t party = 0; party < count; ++party) {
+    id = fmt::format("gen:{}", party);
+    if (party < persons) {
+      name = fmt::format("{} {}", word(random, 2), word(random, 3));
+      batch.add_entity({.id = id, .kind = NodeKind::Person, .name = name, .source = {file, {}, party + 1}});
+    } else {
+      name = fmt::format("{} {}", word(random, 3), kForms[random.below(kForms.size())]);
+      batch.add_entity({.id = id, .kind = NodeKind::Company, .name = name, .source = {file, {}, party + 1}});
+    }
+    if (random.unit() < options.listed_fraction) {
+      const auto program = kPrograms[random.below(kPrograms.size())];
+      const auto listed = Date{16000 + static_cast<std::int32_t>(random.below(4000))};
+      batch.add_action({.id = fmt::format("gen-sdn:{}", party), .target = id, .authority = "OFAC",
+                        .list = "SDN", .program = program, .listed = listed,
+                        .in_force = {.start = listed}, .source = {file, {}, party + 1}});
+    }
+    flush(false);
+  }
+  flush(true);
+
+  // Edges: each company gets owners until its shares run out or its quota of edges is used.
+  const auto companies = count - persons;
+  const auto total_edges = static_cast<std::uint64_t>(options.edges_per_entity * count);
+  std::uint64_t made = 0;
+  for (std::uint32_t asset = persons; asset < count && companies > 0; ++asset) {
+    const std::uint64_t want = total_edges * (asset - persons + 1) / companies;
+    double left = 100.0;
+    id = fmt::format("gen:{}", asset);
+    while (made < want) {
+      const bool person_owner = random.unit() < 0.35 || asset == 0;
+      const std::uint32_t from = person_owner ? random.below(std::max(persons, 1u))
+                                              : persons + random.below(std::max(asset - persons, 1u));
+      owner = fmt::format("gen:{}", from);
+      const double roll = random.unit();
+      if (roll < 0.1) {  // a director, not an owner: control without shares
+        batch.add_edge({.kind = EdgeKind::DirectorOf, .from = owner, .to = id, .role = "director",
+                        .source = {file, {}, static_cast<std::uint32_t>(made + 1)}});
+      } else {
+        Percent share = Percent::unknown();
+        if (roll > 0.15 && left > 0) {
+          const double stake = std::min(left, 1.0 + std::floor(random.unit() * 60.0));
+          left -= stake;
+          share = Percent::exact(static_cast<float>(stake));
+        }
+        batch.add_edge({.kind = EdgeKind::Owns, .from = owner, .to = id, .share = share,
+                        .source = {file, {}, static_cast<std::uint32_t>(made + 1)}});
+      }
+      ++made;
+      flush(false);
+    }
+  }
+  flush(true);
+}
+
+Graph generate(const GeneratorOptions& options) {
+  Builder builder;
+  generate(builder, options);
+  return std::move(builder).freeze();
+}
+
+}  // namespace skg

@@ -1,0 +1,703 @@
+#include "skg/graph/builder.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <numeric>
+
+#include "skg/graph/error.h"
+#include "skg/graph/flat_map.h"
+
+namespace skg {
+
+namespace {
+
+std::int32_t stored_start(const DateRange& range) { return range.start ? range.start->days : kOpenStart; }
+std::int32_t stored_end(const DateRange& range) { return range.end ? range.end->days : kOpenEnd; }
+
+std::string where(const StringPool& strings, StringId file, StringId record, std::uint32_t line) {
+  std::string out(file == kNoString ? std::string_view("(batch)") : strings.view(file));
+  if (line != 0) out += fmt::format(":{}", line);
+  if (record != kNoString) out += fmt::format(" (record '{}')", strings.view(record));
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Batch: records staged with their own string pool, translated on commit.
+
+Batch::Batch() = default;
+
+std::uint32_t Batch::local_source(const Source& source) {
+  const LocalSource local{this->local(source.file), this->local(source.record), source.line};
+  if (!sources_.empty()) {
+    const LocalSource& last = sources_.back();
+    if (last.file == local.file && last.record == local.record && last.line == local.line)
+      return static_cast<std::uint32_t>(sources_.size() - 1);
+  }
+  sources_.push_back(local);
+  return static_cast<std::uint32_t>(sources_.size() - 1);
+}
+
+void Batch::add_entity(const EntityRecord& record) {
+  if (record.id.empty()) throw Error("an entity record needs an id");
+  const std::uint32_t source = local_source(record.source);
+  entities_.push_back({local(record.id), record.kind, local(record.name), source, record.valid});
+}
+
+void Batch::add_name(std::string_view entity, std::string_view name, NameType type,
+                     NameStrength strength, const Source& source) {
+  if (name.empty()) return;
+  const std::uint32_t at = local_source(source);
+  names_.push_back({local(entity), local(name), type, strength, at});
+}
+
+void Batch::add_attribute(std::string_view entity, std::string_view key, std::string_view value,
+                          const Source& source) {
+  const std::uint32_t at = local_source(source);
+  attributes_.push_back({local(entity), local(key), local(value), at});
+}
+
+void Batch::add_external_id(std::string_view entity, std::string_view other_id,
+                            const Source& source) {
+  if (other_id.empty() || other_id == entity) return;
+  external_id_sources_.push_back(local_source(source));
+  external_ids_.emplace_back(local(entity), local(other_id));
+}
+
+std::uint32_t Batch::add_edge(const EdgeRecord& record) {
+  const std::uint32_t source = local_source(record.source);
+  edges_.push_back({record.kind, local(record.from), local(record.to), local(record.role),
+                    local(record.id), record.share, record.valid, source});
+  return static_cast<std::uint32_t>(edges_.size() - 1);
+}
+
+void Batch::add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value) {
+  edge_attributes_.push_back({edge, local(key), local(value)});
+}
+
+void Batch::add_action(const ActionRecord& record) {
+  if (record.id.empty()) throw Error("an action record needs an id");
+  const std::uint32_t source = local_source(record.source);
+  Action action;
+  action.authority = local(record.authority);
+  action.list = local(record.list);
+  action.program = local(record.program);
+  action.legal_basis = local(record.legal_basis);
+  action.measures = local(record.measures);
+  action.citation = local(record.citation);
+  action.listed = record.listed;
+  action.in_force = record.in_force;
+  actions_.push_back({local(record.id), local(record.target), action, source});
+}
+
+void Batch::remove(std::string_view id, const Source& source) {
+  const std::uint32_t at = local_source(source);
+  removals_.push_back({local(id), at});
+}
+
+bool Batch::defines(std::string_view id) const {
+  const auto local = strings_.find(id);
+  if (!local) return false;
+  return std::any_of(entities_.begin(), entities_.end(), [&](const Entity& e) { return e.id == *local; });
+}
+
+bool Batch::empty() const noexcept {
+  return entities_.empty() && names_.empty() && attributes_.empty() && external_ids_.empty() &&
+         edges_.empty() && actions_.empty() && removals_.empty();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Builder state.
+
+struct Builder::State {
+  StringPool strings;
+  std::vector<Provenance> provenance;
+
+  // Nodes.
+  std::vector<NodeKind> kind;
+  std::vector<StringId> name;
+  std::vector<std::int32_t> valid_from, valid_to;
+  std::vector<std::uint8_t> alive;
+  std::vector<std::pair<NodeId, Name>> names;
+  std::vector<std::pair<NodeId, Attribute>> attributes;
+  std::vector<std::pair<NodeId, ProvId>> node_prov;
+  std::vector<std::pair<NodeId, StringId>> external_ids;
+  detail::FlatMap node_of;  // external id -> node (possibly a removed one)
+  std::size_t live_nodes = 0;
+
+  // Edges, in insertion order.
+  std::vector<NodeId> source, target;
+  std::vector<EdgeKind> edge_kind;
+  std::vector<Percent> share;
+  std::vector<std::int32_t> edge_from, edge_to;
+  std::vector<StringId> role, edge_id;
+  std::vector<std::uint8_t> edge_alive;
+  std::vector<std::pair<std::uint32_t, ProvId>> edge_prov;
+  std::vector<std::pair<std::uint32_t, Attribute>> edge_attributes;
+  detail::FlatMap edge_of;  // edge external id -> edge (possibly a removed one)
+  std::size_t live_edges = 0;
+
+  // Action details, by node.
+  std::vector<std::pair<NodeId, Action>> actions;
+  detail::FlatMap action_of;  // node -> index into actions
+
+  std::optional<NodeId> live_node(StringId id) const {
+    const auto node = node_of.find(index(id));
+    if (node && alive[*node]) return NodeId{*node};
+    return std::nullopt;
+  }
+  std::optional<std::uint32_t> live_edge(StringId id) const {
+    const auto edge = edge_of.find(index(id));
+    if (edge && edge_alive[*edge]) return *edge;
+    return std::nullopt;
+  }
+
+  NodeId new_node(StringId id, NodeKind node_kind, StringId node_name, const DateRange& valid) {
+    const NodeId node{static_cast<std::uint32_t>(kind.size())};
+    kind.push_back(node_kind);
+    name.push_back(node_name);
+    valid_from.push_back(stored_start(valid));
+    valid_to.push_back(stored_end(valid));
+    alive.push_back(1);
+    node_of.set(index(id), index(node));
+    external_ids.emplace_back(node, id);
+    if (node_name != kNoString) names.emplace_back(node, Name{node_name, NameType::Primary, NameStrength::Unknown});
+    ++live_nodes;
+    return node;
+  }
+
+  /// Finds or creates the node of `id`, merging what the record says into it.
+  NodeId merge_node(StringId id, NodeKind node_kind, StringId node_name, const DateRange& valid,
+                    ProvId prov) {
+    NodeId node;
+    if (auto found = live_node(id)) {
+      node = *found;
+      const auto at = index(node);
+      if (kind[at] == NodeKind::LegalEntity) kind[at] = node_kind;  // a later source is more precise
+      if (node_name != kNoString) {
+        if (name[at] == kNoString) {
+          name[at] = node_name;
+          names.emplace_back(node, Name{node_name, NameType::Primary, NameStrength::Unknown});
+        } else if (name[at] != node_name) {
+          names.emplace_back(node, Name{node_name, NameType::Aka, NameStrength::Unknown});
+        }
+      }
+      if (valid_from[at] == kOpenStart && valid_to[at] == kOpenEnd) {
+        valid_from[at] = stored_start(valid);
+        valid_to[at] = stored_end(valid);
+      }
+    } else {
+      node = new_node(id, node_kind, node_name, valid);
+    }
+    node_prov.emplace_back(node, prov);
+    return node;
+  }
+
+  std::uint32_t new_edge(EdgeKind kind_of_edge, NodeId from, NodeId to, Percent edge_share,
+                         const DateRange& valid, StringId edge_role, StringId id, ProvId prov) {
+    const auto edge = static_cast<std::uint32_t>(source.size());
+    source.push_back(from);
+    target.push_back(to);
+    edge_kind.push_back(kind_of_edge);
+    share.push_back(edge_share);
+    edge_from.push_back(stored_start(valid));
+    edge_to.push_back(stored_end(valid));
+    role.push_back(edge_role);
+    edge_id.push_back(id);
+    edge_alive.push_back(1);
+    if (id != kNoString) edge_of.set(index(id), edge);
+    edge_prov.emplace_back(edge, prov);
+    ++live_edges;
+    return edge;
+  }
+};
+
+Builder::Builder() : state_(std::make_unique<State>()) {}
+Builder::Builder(Builder&&) noexcept = default;
+Builder& Builder::operator=(Builder&&) noexcept = default;
+Builder::~Builder() = default;
+
+std::size_t Builder::entity_count() const noexcept { return state_->live_nodes; }
+std::size_t Builder::edge_count() const noexcept { return state_->live_edges; }
+
+bool Builder::contains(std::string_view id) const noexcept {
+  const auto global = state_->strings.find(id);
+  return global && state_->live_node(*global);
+}
+
+void Builder::add_entity(const EntityRecord& record) {
+  Batch batch;
+  batch.add_entity(record);
+  commit(std::move(batch));
+}
+
+void Builder::add_edge(const EdgeRecord& record) {
+  Batch batch;
+  batch.add_edge(record);
+  commit(std::move(batch));
+}
+
+void Builder::add_action(const ActionRecord& record) {
+  Batch batch;
+  batch.add_action(record);
+  commit(std::move(batch));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commit: validate everything first (nothing changes), then apply (nothing can fail but memory).
+
+void Builder::commit(Batch&& batch) {
+  State& s = *state_;
+  const StringPool& local = batch.strings_;
+  const std::size_t local_count = local.size();
+
+  auto fail = [&](std::uint32_t source, std::string reason) {
+    const Batch::LocalSource& at = batch.sources_[source];
+    throw Error(fmt::format("{}: {}", where(local, at.file, at.record, at.line), reason));
+  };
+
+  // What each local id names: 0 unknown, 1 a live node of the builder, 2 defined by this batch.
+  // Removed ids are unknown unless the batch defines them again.
+  enum : std::uint8_t { kUnknown = 0, kExisting = 1, kDefined = 2 };
+  std::vector<std::uint8_t> resolves(local_count, kUnknown);
+  std::vector<std::uint8_t> removed(local_count, 0);
+  for (const auto& removal : batch.removals_) {
+    const auto global = s.strings.find(local.view(removal.id));
+    if (!global || (!s.live_node(*global) && !s.live_edge(*global)))
+      fail(removal.source, fmt::format("cannot remove '{}': no entity or edge has that id",
+                                       local.view(removal.id)));
+    removed[index(removal.id)] = 1;
+  }
+  std::vector<std::uint8_t> looked_up(local_count, 0);
+  auto state_of = [&](StringId id) -> std::uint8_t {
+    const auto at = index(id);
+    if (resolves[at] == kDefined || looked_up[at]) return resolves[at];
+    looked_up[at] = 1;
+    if (removed[at]) return resolves[at];
+    const auto global = s.strings.find(local.view(id));
+    if (global && s.live_node(*global)) resolves[at] = kExisting;
+    return resolves[at];
+  };
+  for (const auto& entity : batch.entities_) resolves[index(entity.id)] = kDefined;
+  for (const auto& action : batch.actions_) resolves[index(action.id)] = kDefined;
+  auto require = [&](StringId id, std::uint32_t source, std::string_view what) {
+    if (id == kNoString) fail(source, fmt::format("{} has no id", what));
+    if (state_of(id) == kUnknown)
+      fail(source, fmt::format("{} refers to '{}', which no entity has as its id", what, local.view(id)));
+  };
+  for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
+    const auto [entity, other] = batch.external_ids_[at];
+    const std::uint32_t source = batch.external_id_sources_[at];
+    require(entity, source, "an external id");
+    if (resolves[index(other)] == kDefined)
+      fail(source, fmt::format("'{}' is both an entity of this batch and another id of '{}'",
+                               local.view(other), local.view(entity)));
+    const auto global_other = s.strings.find(local.view(other));
+    const auto other_node = global_other ? s.live_node(*global_other) : std::nullopt;
+    if (other_node && !removed[index(other)]) {
+      const auto global_entity = s.strings.find(local.view(entity));
+      const auto entity_node = global_entity ? s.live_node(*global_entity) : std::nullopt;
+      if (!entity_node || *entity_node != *other_node)
+        fail(source, fmt::format("'{}' already names another entity than '{}'", local.view(other),
+                                 local.view(entity)));
+    }
+  }
+  for (const auto& name : batch.names_) require(name.entity, name.source, "a name");
+  for (const auto& attribute : batch.attributes_) require(attribute.entity, attribute.source, "an attribute");
+  for (const auto& edge : batch.edges_) {
+    require(edge.from, edge.source, fmt::format("a {} edge", to_string(edge.kind)));
+    require(edge.to, edge.source, fmt::format("a {} edge", to_string(edge.kind)));
+  }
+  for (const auto& action : batch.actions_)
+    if (action.target != kNoString) require(action.target, action.source, "an action");
+  for (const auto& attribute : batch.edge_attributes_)
+    if (attribute.edge >= batch.edges_.size()) throw Error("an edge attribute refers to no edge of its batch");
+  if (s.kind.size() + batch.entities_.size() + 2 * batch.actions_.size() >= index(kNoNode) ||
+      s.source.size() + batch.edges_.size() + 2 * batch.actions_.size() >= index(kNoEdge))
+    throw Error("the graph would exceed 4 billion nodes or edges");
+
+  // Apply.
+  std::vector<StringId> global(local_count);
+  for (std::uint32_t at = 0; at < local_count; ++at) global[at] = s.strings.intern(local.view(StringId{at}));
+  auto g = [&](StringId id) { return id == kNoString ? kNoString : global[index(id)]; };
+  const auto first_prov = static_cast<std::uint32_t>(s.provenance.size());
+  for (const auto& source : batch.sources_)
+    s.provenance.push_back({g(source.file), g(source.record), source.line});
+  auto prov = [&](std::uint32_t source) { return ProvId{first_prov + source}; };
+
+  for (const auto& removal : batch.removals_) {
+    const StringId id = g(removal.id);
+    if (auto node = s.live_node(id)) {
+      s.alive[index(*node)] = 0;
+      --s.live_nodes;
+    } else if (auto edge = s.live_edge(id)) {
+      s.edge_alive[*edge] = 0;
+      --s.live_edges;
+    }
+  }
+  for (const auto& entity : batch.entities_)
+    s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));
+  for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
+    const NodeId node = *s.live_node(g(batch.external_ids_[at].first));
+    const StringId other = g(batch.external_ids_[at].second);
+    if (s.live_node(other) != node) {
+      s.node_of.set(index(other), index(node));
+      s.external_ids.emplace_back(node, other);
+    }
+    s.node_prov.emplace_back(node, prov(batch.external_id_sources_[at]));
+  }
+  for (const auto& name : batch.names_)
+    s.names.emplace_back(*s.live_node(g(name.entity)), Name{g(name.text), name.type, name.strength});
+  for (const auto& attribute : batch.attributes_)
+    s.attributes.emplace_back(*s.live_node(g(attribute.entity)),
+                              Attribute{g(attribute.key), g(attribute.value), prov(attribute.source)});
+
+  for (const auto& record : batch.actions_) {
+    Action action = record.action;
+    for (StringId* field : {&action.authority, &action.list, &action.program, &action.legal_basis,
+                            &action.measures, &action.citation})
+      *field = g(*field);
+    const StringId id = g(record.id);
+    const bool is_new = !s.live_node(id);
+    std::string caption(action.authority == kNoString ? "" : s.strings.view(action.authority));
+    for (StringId part : {action.list, action.program})
+      if (part != kNoString) caption += fmt::format("{}{}", caption.empty() ? "" : " ", s.strings.view(part));
+    const NodeId node = s.merge_node(id, NodeKind::Action, s.strings.intern(caption), action.in_force,
+                                     prov(record.source));
+    if (is_new) {
+      s.action_of.set(index(node), static_cast<std::uint32_t>(s.actions.size()));
+      s.actions.emplace_back(node, action);
+      if (action.authority != kNoString) {
+        const StringId authority_id =
+            s.strings.intern(fmt::format("authority:{}", s.strings.view(action.authority)));
+        const auto existing = s.live_node(authority_id);
+        const NodeId authority =
+            existing ? *existing : s.new_node(authority_id, NodeKind::Authority, action.authority, {});
+        s.new_edge(EdgeKind::IssuedBy, node, authority, {}, {}, kNoString, kNoString, prov(record.source));
+      }
+    } else {
+      Action& kept = s.actions[*s.action_of.find(index(node))].second;
+      for (auto [into, from] : {std::pair{&kept.authority, action.authority}, {&kept.list, action.list},
+                                {&kept.program, action.program}, {&kept.legal_basis, action.legal_basis},
+                                {&kept.measures, action.measures}, {&kept.citation, action.citation}})
+        if (*into == kNoString) *into = from;
+      if (!kept.listed) kept.listed = action.listed;
+    }
+    if (record.target != kNoString) {
+      const NodeId target = *s.live_node(g(record.target));
+      const StringId edge_id = s.strings.intern(
+          fmt::format("target_of:{}>{}", s.strings.view(g(record.target)), s.strings.view(id)));
+      if (auto edge = s.live_edge(edge_id)) {
+        s.edge_prov.emplace_back(*edge, prov(record.source));
+      } else {
+        s.new_edge(EdgeKind::TargetOf, target, node, {}, action.in_force, kNoString, edge_id,
+                   prov(record.source));
+      }
+    }
+  }
+
+  std::vector<std::uint32_t> edge_at(batch.edges_.size());
+  for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
+    const Batch::Edge& edge = batch.edges_[at];
+    const StringId id = g(edge.id);
+    if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
+      edge_at[at] = *existing;
+      s.edge_prov.emplace_back(*existing, prov(edge.source));
+      continue;
+    }
+    edge_at[at] = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
+                             edge.share, edge.valid, g(edge.role), id, prov(edge.source));
+  }
+  for (const auto& attribute : batch.edge_attributes_) {
+    const auto source = batch.edges_[attribute.edge].source;
+    s.edge_attributes.emplace_back(edge_at[attribute.edge],
+                                   Attribute{g(attribute.key), g(attribute.value), prov(source)});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Freeze: group every list by its (renumbered) node or edge, CSR both ways, build the indexes.
+
+namespace {
+
+constexpr std::uint32_t kDropped = 0xFFFFFFFFu;
+
+/// Stable counting sort of (owner, item) pairs into CSR form; owners mapped through `remap`,
+/// items whose owner maps to kDropped are left out. Frees `items`.
+template <class Owner, class Item>
+void group(std::vector<std::pair<Owner, Item>>& items, const std::vector<std::uint32_t>& remap,
+           std::size_t groups, std::vector<std::uint32_t>& at, std::vector<Item>& out) {
+  at.assign(groups + 1, 0);
+  for (const auto& [owner, item] : items) {
+    const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
+    if (to != kDropped) ++at[to + 1];
+  }
+  std::partial_sum(at.begin(), at.end(), at.begin());
+  out.resize(at[groups]);
+  std::vector<std::uint32_t> cursor(at.begin(), at.end() - 1);
+  for (const auto& [owner, item] : items) {
+    const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
+    if (to != kDropped) out[cursor[to]++] = item;
+  }
+  std::vector<std::pair<Owner, Item>>().swap(items);
+}
+
+template <class T>
+std::vector<T> permuted(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size) {
+  std::vector<T> out(size);
+  for (std::size_t from = 0; from < in.size(); ++from)
+    if (position[from] != kDropped) out[position[from]] = in[from];
+  std::vector<T>().swap(in);
+  return out;
+}
+
+/// Builds the open-addressing index from (key, node) pairs; pairs of one key keep their order
+/// and repeated (key, node) pairs that stand together are kept once.
+void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPool& strings,
+                 std::vector<std::uint32_t>& slots, std::vector<StringId>& keys,
+                 std::vector<std::uint32_t>& at, std::vector<NodeId>& values) {
+  std::vector<std::uint32_t> first(strings.size() + 1, 0);
+  for (const auto& [key, node] : pairs) ++first[index(key) + 1];
+  std::partial_sum(first.begin(), first.end(), first.begin());
+  std::vector<NodeId> sorted(pairs.size());
+  {
+    std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
+    for (const auto& [key, node] : pairs) sorted[cursor[index(key)]++] = node;
+  }
+  std::vector<std::pair<StringId, NodeId>>().swap(pairs);
+  keys.clear();
+  at.assign(1, 0);
+  values.clear();
+  values.reserve(sorted.size());
+  for (std::uint32_t key = 0; key + 1 < first.size(); ++key) {
+    if (first[key] == first[key + 1]) continue;
+    keys.push_back(StringId{key});
+    for (std::uint32_t item = first[key]; item < first[key + 1]; ++item)
+      if (item == first[key] || sorted[item] != sorted[item - 1]) values.push_back(sorted[item]);
+    at.push_back(static_cast<std::uint32_t>(values.size()));
+  }
+  std::size_t size = 16;
+  while (size < keys.size() * 2) size *= 2;
+  slots.assign(size, 0);
+  const std::size_t mask = size - 1;
+  for (std::uint32_t key_at = 0; key_at < keys.size(); ++key_at) {
+    std::size_t slot = detail::hash_string(strings.view(keys[key_at])) & mask;
+    while (slots[slot] != 0) slot = (slot + 1) & mask;
+    slots[slot] = key_at + 1;
+  }
+}
+
+}  // namespace
+
+Graph Builder::freeze() && {
+  State& s = *state_;
+  Graph graph;
+
+  // Nodes: removed ones are dropped and the rest renumbered densely, in creation order.
+  const std::size_t old_nodes = s.kind.size();
+  std::vector<std::uint32_t> remap(old_nodes, kDropped);
+  std::uint32_t nodes = 0;
+  for (std::size_t at = 0; at < old_nodes; ++at)
+    if (s.alive[at]) remap[at] = nodes++;
+  graph.kind_ = Column(permuted(s.kind, remap, nodes));
+  graph.name_ = Column(permuted(s.name, remap, nodes));
+  graph.valid_from_ = Column(permuted(s.valid_from, remap, nodes));
+  graph.valid_to_ = Column(permuted(s.valid_to, remap, nodes));
+
+  std::vector<std::uint32_t> at;
+  std::vector<Name> names;
+  group(s.names, remap, nodes, at, names);
+  {  // One entry per distinct text, the primary name first.
+    std::vector<std::uint32_t> kept_at(nodes + 1, 0);
+    std::size_t write = 0;
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      const std::size_t begin = write;
+      const StringId primary = graph.name_[node];
+      for (std::uint32_t item = at[node]; item < at[node + 1]; ++item) {
+        Name name = names[item];
+        if (name.text == primary) name.type = NameType::Primary;
+        else if (name.type == NameType::Primary) name.type = NameType::Aka;
+        bool seen = false;
+        for (std::size_t other = begin; other < write && !seen; ++other) seen = names[other].text == name.text;
+        if (seen) continue;
+        names[write++] = name;
+        if (name.type == NameType::Primary && write - 1 > begin) std::swap(names[begin], names[write - 1]);
+      }
+      kept_at[node + 1] = static_cast<std::uint32_t>(write);
+    }
+    names.resize(write);
+    graph.names_at_ = Column(std::move(kept_at));
+    graph.name_list_ = Column(std::move(names));
+  }
+  std::vector<Attribute> attributes;
+  group(s.attributes, remap, nodes, at, attributes);
+  graph.attributes_at_ = Column(std::move(at));
+  graph.attribute_ = Column(std::move(attributes));
+  std::vector<ProvId> node_prov;
+  group(s.node_prov, remap, nodes, at, node_prov);
+  graph.node_prov_at_ = Column(std::move(at));
+  graph.node_prov_ = Column(std::move(node_prov));
+
+  std::vector<std::pair<StringId, NodeId>> ext_pairs;
+  {
+    std::vector<std::pair<NodeId, StringId>> live_ids;
+    live_ids.reserve(s.external_ids.size());
+    for (const auto& [node, id] : s.external_ids)
+      if (s.node_of.find(index(id)) == index(node)) live_ids.emplace_back(node, id);
+    std::vector<std::pair<NodeId, StringId>>().swap(s.external_ids);
+    std::vector<StringId> ids;
+    group(live_ids, remap, nodes, at, ids);
+    ext_pairs.reserve(ids.size());
+    for (std::uint32_t node = 0; node < nodes; ++node)
+      for (std::uint32_t item = at[node]; item < at[node + 1]; ++item) ext_pairs.emplace_back(ids[item], NodeId{node});
+    graph.external_ids_at_ = Column(std::move(at));
+    graph.external_id_ = Column(std::move(ids));
+  }
+
+  {  // Actions, in node order (actions were created in node order).
+    std::vector<NodeId> action_nodes;
+    std::vector<Action> actions;
+    for (const auto& [node, action] : s.actions) {
+      if (remap[index(node)] == kDropped) continue;
+      action_nodes.push_back(NodeId{remap[index(node)]});
+      actions.push_back(action);
+    }
+    SKG_ASSERT(std::is_sorted(action_nodes.begin(), action_nodes.end()) && "actions follow node order");
+    graph.action_node_ = Column(std::move(action_nodes));
+    graph.action_ = Column(std::move(actions));
+  }
+
+  // Edges: forward CSR order is (source, insertion order); EdgeId is the position in it.
+  const std::size_t old_edges = s.source.size();
+  std::vector<std::uint32_t> out_at(nodes + 1, 0);
+  for (std::size_t edge = 0; edge < old_edges; ++edge) {
+    const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
+    if (s.edge_alive[edge] && from != kDropped && to != kDropped) ++out_at[from + 1];
+  }
+  std::partial_sum(out_at.begin(), out_at.end(), out_at.begin());
+  const std::uint32_t edges = out_at[nodes];
+  std::vector<std::uint32_t> position(old_edges, kDropped);
+  {
+    std::vector<std::uint32_t> cursor(out_at.begin(), out_at.end() - 1);
+    for (std::size_t edge = 0; edge < old_edges; ++edge) {
+      const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
+      if (s.edge_alive[edge] && from != kDropped && to != kDropped) position[edge] = cursor[from]++;
+    }
+  }
+  for (auto& node : s.source) node = NodeId{remap[index(node)]};
+  for (auto& node : s.target) node = NodeId{remap[index(node)]};
+  graph.source_ = Column(permuted(s.source, position, edges));
+  graph.target_ = Column(permuted(s.target, position, edges));
+  graph.edge_kind_ = Column(permuted(s.edge_kind, position, edges));
+  graph.share_ = Column(permuted(s.share, position, edges));
+  graph.edge_from_ = Column(permuted(s.edge_from, position, edges));
+  graph.edge_to_ = Column(permuted(s.edge_to, position, edges));
+  graph.role_ = Column(permuted(s.role, position, edges));
+  graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
+  std::vector<ProvId> edge_prov;
+  group(s.edge_prov, position, edges, at, edge_prov);
+  graph.edge_prov_at_ = Column(std::move(at));
+  graph.edge_prov_ = Column(std::move(edge_prov));
+  std::vector<Attribute> edge_attributes;
+  group(s.edge_attributes, position, edges, at, edge_attributes);
+  graph.edge_attributes_at_ = Column(std::move(at));
+  graph.edge_attribute_ = Column(std::move(edge_attributes));
+  graph.out_at_ = Column(std::move(out_at));
+
+  {  // Reverse CSR: edges grouped by target, in EdgeId order within a target.
+    std::vector<std::uint32_t> in_at(nodes + 1, 0);
+    for (NodeId node : graph.target_) ++in_at[index(node) + 1];
+    std::partial_sum(in_at.begin(), in_at.end(), in_at.begin());
+    std::vector<EdgeId> in_edges(edges);
+    std::vector<std::uint32_t> cursor(in_at.begin(), in_at.end() - 1);
+    for (std::uint32_t edge = 0; edge < edges; ++edge) in_edges[cursor[index(graph.target_[edge])]++] = EdgeId{edge};
+    graph.in_at_ = Column(std::move(in_at));
+    graph.in_edge_ = Column(std::move(in_edges));
+  }
+
+  // Indexes: external ids, and every name after normalise_name().
+  std::vector<std::pair<StringId, NodeId>> name_pairs;
+  name_pairs.reserve(graph.name_list_.size());
+  std::string previous_text;
+  for (std::uint32_t node = 0; node < nodes; ++node) {
+    for (const Name& name : graph.names(NodeId{node})) {
+      const std::string key = normalise_name(s.strings.view(name.text));
+      if (!key.empty()) name_pairs.emplace_back(s.strings.intern(key), NodeId{node});
+    }
+  }
+  {
+    std::vector<std::uint32_t> slots, offsets;
+    std::vector<StringId> keys;
+    std::vector<NodeId> values;
+    build_index(ext_pairs, s.strings, slots, keys, offsets, values);
+    graph.ext_slots_ = Column(std::move(slots));
+    graph.ext_keys_ = Column(std::move(keys));
+    graph.ext_at_ = Column(std::move(offsets));
+    graph.ext_nodes_ = Column(std::move(values));
+    build_index(name_pairs, s.strings, slots, keys, offsets, values);
+    graph.name_slots_ = Column(std::move(slots));
+    graph.name_keys_ = Column(std::move(keys));
+    graph.name_at_ = Column(std::move(offsets));
+    graph.name_nodes_ = Column(std::move(values));
+  }
+
+  graph.provenance_ = Column(std::move(s.provenance));
+  graph.chars_ = Column(std::move(s.strings).release_chars());
+  graph.string_at_ = Column(std::move(s.strings).release_offsets());
+  state_.reset();
+  return graph;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A builder that starts from a frozen graph (to apply deltas).
+
+Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  for (std::uint32_t at = 0; at < graph.string_count(); ++at) {
+    [[maybe_unused]] const StringId id = s.strings.intern(graph.string(StringId{at}));
+    SKG_ASSERT(index(id) == at && "a frozen graph's strings are distinct");
+  }
+  s.provenance.assign(graph.provenance_.begin(), graph.provenance_.end());
+  const auto nodes = static_cast<std::uint32_t>(graph.node_count());
+  s.kind.assign(graph.kind_.begin(), graph.kind_.end());
+  s.name.assign(graph.name_.begin(), graph.name_.end());
+  s.valid_from.assign(graph.valid_from_.begin(), graph.valid_from_.end());
+  s.valid_to.assign(graph.valid_to_.begin(), graph.valid_to_.end());
+  s.alive.assign(nodes, 1);
+  s.live_nodes = nodes;
+  s.node_of.reserve(graph.external_id_.size());
+  for (std::uint32_t node = 0; node < nodes; ++node) {
+    const NodeId id{node};
+    for (const Name& name : graph.names(id)) s.names.emplace_back(id, name);
+    for (const Attribute& attribute : graph.attributes(id)) s.attributes.emplace_back(id, attribute);
+    for (ProvId prov : graph.provenance(id)) s.node_prov.emplace_back(id, prov);
+    for (StringId ext : graph.external_ids(id)) {
+      s.external_ids.emplace_back(id, ext);
+      s.node_of.set(index(ext), node);
+    }
+  }
+  for (std::size_t at = 0; at < graph.action_node_.size(); ++at) {
+    s.action_of.set(index(graph.action_node_[at]), static_cast<std::uint32_t>(at));
+    s.actions.emplace_back(graph.action_node_[at], graph.action_[at]);
+  }
+  const auto edges = static_cast<std::uint32_t>(graph.edge_count());
+  s.source.assign(graph.source_.begin(), graph.source_.end());
+  s.target.assign(graph.target_.begin(), graph.target_.end());
+  s.edge_kind.assign(graph.edge_kind_.begin(), graph.edge_kind_.end());
+  s.share.assign(graph.share_.begin(), graph.share_.end());
+  s.edge_from.assign(graph.edge_from_.begin(), graph.edge_from_.end());
+  s.edge_to.assign(graph.edge_to_.begin(), graph.edge_to_.end());
+  s.role.assign(graph.role_.begin(), graph.role_.end());
+  s.edge_id.assign(graph.edge_id_.begin(), graph.edge_id_.end());
+  s.edge_alive.assign(edges, 1);
+  s.live_edges = edges;
+  for (std::uint32_t edge = 0; edge < edges; ++edge) {
+    if (s.edge_id[edge] != kNoString) s.edge_of.set(index(s.edge_id[edge]), edge);
+    for (ProvId prov : graph.edge_provenance(EdgeId{edge})) s.edge_prov.emplace_back(edge, prov);
+    for (const Attribute& attribute : graph.edge_attributes(EdgeId{edge}))
+      s.edge_attributes.emplace_back(edge, attribute);
+  }
+}
+
+}  // namespace skg

@@ -1,0 +1,175 @@
+// graph/builder.h: stage records in batches, merge them by external id, freeze into a Graph.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "skg/graph/graph.h"
+#include "skg/graph/ids.h"
+#include "skg/graph/model.h"
+#include "skg/graph/strings.h"
+
+namespace skg {
+
+/// Where a record comes from, as a loader sees it: file (or dataset), record id, line.
+struct Source {
+  std::string_view file;
+  std::string_view record;
+  std::uint32_t line = 0;
+};
+
+/// A party: records with the same `id` merge into one node that keeps every provenance.
+struct EntityRecord {
+  std::string_view id;  // namespaced external id: "ofac-sdn:45815", an FtM id as it is
+  NodeKind kind = NodeKind::LegalEntity;
+  std::string_view name;  // primary name; a merged record's other name becomes an alias
+  Source source;
+  DateRange valid{};
+};
+
+/// A link between two parties, by their external ids.
+struct EdgeRecord {
+  EdgeKind kind = EdgeKind::UnknownLink;
+  std::string_view from;  // OWNS: owner; DIRECTOR_OF: the director; SUBSIDIARY_OF: the child
+  std::string_view to;
+  Percent share{};  // OWNS: the stake, unknown unless the source states it
+  DateRange valid{};
+  std::string_view role;  // "Chief Legal Officer", "parent"
+  Source source;
+  std::string_view id;  // optional: edges with the same id merge (an FtM Ownership id)
+};
+
+/// A listing, designation, ban or warning on one party. Records with the same `id` are one
+/// Action node; each record adds its target (TARGET_OF) and the authority (ISSUED_BY).
+struct ActionRecord {
+  std::string_view id;      // "ofac-sdn:45815#SDN", an FtM Sanction id
+  std::string_view target;  // the party's external id
+  std::string_view authority, list, program, legal_basis, measures, citation;
+  std::optional<Date> listed;
+  DateRange in_force{};
+  Source source;
+};
+
+/// A set of records that land in a Builder together or not at all.
+///   skg::Batch batch;
+///   for (auto& row : rows) batch.add_entity(parse(row));  // may throw LoadError
+///   builder.commit(std::move(batch));                      // all of it, or nothing
+class Batch {
+ public:
+  Batch();
+  void add_entity(const EntityRecord& record);
+  void add_name(std::string_view entity, std::string_view name, NameType type,
+                NameStrength strength, const Source& source);
+  void add_attribute(std::string_view entity, std::string_view key, std::string_view value,
+                     const Source& source);
+  /// `other_id` names the same party as `entity` (a CSL row's id for an SDN entry).
+  void add_external_id(std::string_view entity, std::string_view other_id, const Source& source);
+  /// Returns the edge's position in this batch, for add_edge_attribute.
+  std::uint32_t add_edge(const EdgeRecord& record);
+  void add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value);
+  void add_action(const ActionRecord& record);
+  /// Removes the entity (with its edges) or the edge that has this id. Removals are applied
+  /// before the batch's additions, so remove + add replaces (an FtM delta's MOD).
+  void remove(std::string_view id, const Source& source);
+
+  /// True when an entity record of this batch has this id.
+  bool defines(std::string_view id) const;
+  std::size_t entity_count() const noexcept { return entities_.size(); }
+  std::size_t edge_count() const noexcept { return edges_.size(); }
+  std::size_t action_count() const noexcept { return actions_.size(); }
+  bool empty() const noexcept;
+
+ private:
+  friend class Builder;
+  struct LocalSource {
+    StringId file, record;
+    std::uint32_t line;
+  };
+  struct Entity {
+    StringId id;
+    NodeKind kind;
+    StringId name;
+    std::uint32_t source;
+    DateRange valid;
+  };
+  struct NameRec {
+    StringId entity, text;
+    NameType type;
+    NameStrength strength;
+    std::uint32_t source;
+  };
+  struct AttrRec {
+    StringId entity, key, value;
+    std::uint32_t source;
+  };
+  struct Edge {
+    EdgeKind kind;
+    StringId from, to, role, id;
+    Percent share;
+    DateRange valid;
+    std::uint32_t source;
+  };
+  struct EdgeAttr {
+    std::uint32_t edge;
+    StringId key, value;
+  };
+  struct ActionRec {
+    StringId id, target;
+    Action action;  // with local string ids
+    std::uint32_t source;
+  };
+  struct Removal {
+    StringId id;
+    std::uint32_t source;
+  };
+  StringId local(std::string_view text) { return text.empty() ? kNoString : strings_.intern(text); }
+  std::uint32_t local_source(const Source& source);
+
+  StringPool strings_;
+  std::vector<LocalSource> sources_;
+  std::vector<Entity> entities_;
+  std::vector<NameRec> names_;
+  std::vector<AttrRec> attributes_;
+  std::vector<std::pair<StringId, StringId>> external_ids_;  // (entity, other id)
+  std::vector<std::uint32_t> external_id_sources_;
+  std::vector<Edge> edges_;
+  std::vector<EdgeAttr> edge_attributes_;
+  std::vector<ActionRec> actions_;
+  std::vector<Removal> removals_;
+};
+
+/// Accumulates committed batches; single-use: `std::move(builder).freeze()` makes the Graph.
+class Builder {
+ public:
+  Builder();
+  /// Starts from everything in `graph` (to apply deltas to a loaded version).
+  explicit Builder(const Graph& graph);
+  Builder(Builder&&) noexcept;
+  Builder& operator=(Builder&&) noexcept;
+  ~Builder();
+
+  /// Adds every record of `batch`, or none: a reference to an id that neither the builder nor
+  /// the batch defines throws Error, and the builder is left exactly as it was.
+  void commit(Batch&& batch);
+
+  // One-record conveniences (each is a batch of one).
+  void add_entity(const EntityRecord& record);
+  void add_edge(const EdgeRecord& record);
+  void add_action(const ActionRecord& record);
+
+  std::size_t entity_count() const noexcept;  // live entities, authorities and actions
+  std::size_t edge_count() const noexcept;    // live edges
+  bool contains(std::string_view id) const noexcept;
+
+  /// Freezes into a read-only graph; the builder is used up.
+  Graph freeze() &&;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;  // pimpl: keeps the header light and moves cheap
+};
+
+}  // namespace skg

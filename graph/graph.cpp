@@ -1,0 +1,183 @@
+#include "skg/graph/graph.h"
+
+#include <fmt/format.h>
+#include <sys/mman.h>
+
+#include "skg/graph/error.h"
+
+namespace skg {
+
+void detail::Mapping::reset() noexcept {
+  if (address_ != nullptr) ::munmap(const_cast<void*>(address_), size_);
+  address_ = nullptr;
+  size_ = 0;
+}
+
+Graph::Graph() = default;
+Graph::~Graph() = default;
+Graph::Graph(Graph&&) noexcept = default;
+Graph& Graph::operator=(Graph&&) noexcept = default;
+
+namespace {
+DateRange stored_range(std::int32_t from, std::int32_t to) {
+  DateRange range;
+  if (from != kOpenStart) range.start = Date{from};
+  if (to != kOpenEnd) range.end = Date{to};
+  return range;
+}
+}  // namespace
+
+DateRange Graph::valid(NodeId node) const noexcept {
+  return stored_range(valid_from_[index(node)], valid_to_[index(node)]);
+}
+
+DateRange Graph::edge_valid(EdgeId edge) const noexcept {
+  return stored_range(edge_from_[index(edge)], edge_to_[index(edge)]);
+}
+
+const Action* Graph::action(NodeId node) const noexcept {
+  const auto found = std::lower_bound(action_node_.begin(), action_node_.end(), node);
+  if (found == action_node_.end() || *found != node) return nullptr;
+  return &action_[static_cast<std::size_t>(found - action_node_.begin())];
+}
+
+std::vector<std::string_view> Graph::attribute(NodeId node, std::string_view key) const {
+  std::vector<std::string_view> values;
+  for (const Attribute& attribute : attributes(node))
+    if (string(attribute.key) == key) values.push_back(string(attribute.value));
+  return values;
+}
+
+std::string Graph::describe(ProvId id) const {
+  const Provenance& prov = provenance_record(id);
+  std::string out(prov.source == kNoString ? std::string_view("(unknown source)") : string(prov.source));
+  if (prov.line != 0) out += fmt::format(":{}", prov.line);
+  if (prov.record != kNoString) out += fmt::format(" (record {})", string(prov.record));
+  return out;
+}
+
+std::span<const NodeId> Graph::lookup(const StringIndexView& view, const Graph& graph,
+                                      std::string_view key) noexcept {
+  if (view.slots.empty()) return {};
+  const std::size_t mask = view.slots.size() - 1;
+  for (std::size_t slot = detail::hash_string(key) & mask;; slot = (slot + 1) & mask) {
+    const std::uint32_t entry = view.slots[slot];
+    if (entry == 0) return {};
+    if (graph.string(view.keys[entry - 1]) == key)
+      return view.values.subspan(view.offsets[entry - 1], view.offsets[entry] - view.offsets[entry - 1]);
+  }
+}
+
+std::optional<NodeId> Graph::find(std::string_view external_id) const noexcept {
+  const StringIndexView view{ext_slots_.span(), ext_keys_.span(), ext_at_.span(), ext_nodes_.span()};
+  const auto nodes = lookup(view, *this, external_id);
+  if (nodes.empty()) return std::nullopt;
+  return nodes.front();
+}
+
+std::span<const NodeId> Graph::find_by_name(std::string_view name) const {
+  return lookup(name_index(), *this, normalise_name(name));
+}
+
+StringIndexView Graph::name_index() const noexcept {
+  return {name_slots_.span(), name_keys_.span(), name_at_.span(), name_nodes_.span()};
+}
+
+GraphStats Graph::stats() const {
+  GraphStats stats;
+  stats.nodes = node_count();
+  stats.edges = edge_count();
+  stats.strings = string_count();
+  stats.names = name_list_.size();
+  stats.attributes = attribute_.size() + edge_attribute_.size();
+  stats.provenance = provenance_.size();
+  stats.actions = action_node_.size();
+  for (NodeKind kind : kind_) ++stats.nodes_by_kind[static_cast<int>(kind)];
+  for (EdgeKind kind : edge_kind_) ++stats.edges_by_kind[static_cast<int>(kind)];
+  auto add = [&](const auto&... columns) { stats.bytes += (columns.bytes() + ...); };
+  add(kind_, name_, valid_from_, valid_to_, names_at_, attributes_at_, node_prov_at_, external_ids_at_,
+      name_list_, attribute_, node_prov_, external_id_, action_node_, action_, out_at_, source_, target_,
+      edge_kind_, share_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
+      edge_prov_, edge_attribute_, in_at_, in_edge_, chars_, string_at_, provenance_, ext_slots_, ext_at_,
+      name_slots_, name_at_, ext_keys_, name_keys_, ext_nodes_, name_nodes_);
+  return stats;
+}
+
+namespace {
+
+/// Appends the UTF-8 encoding of `code`.
+void append_utf8(std::string& out, char32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code);
+  } else if (code < 0x800) {
+    out += static_cast<char>(0xC0 | (code >> 6));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else if (code < 0x10000) {
+    out += static_cast<char>(0xE0 | (code >> 12));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (code >> 18));
+    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (code & 0x3F));
+  }
+}
+
+/// Decodes one UTF-8 sequence at `at`; an invalid byte is returned as U+FFFD, one byte long.
+char32_t next_code(std::string_view text, std::size_t& at) {
+  const auto byte = static_cast<unsigned char>(text[at]);
+  int length = byte < 0x80 ? 1 : (byte >> 5) == 6 ? 2 : (byte >> 4) == 14 ? 3 : (byte >> 3) == 30 ? 4 : 0;
+  if (length == 0 || at + length > text.size()) {
+    ++at;
+    return 0xFFFD;
+  }
+  char32_t code = length == 1 ? byte : byte & (0x7F >> length);
+  for (int more = 1; more < length; ++more) {
+    const auto next = static_cast<unsigned char>(text[at + more]);
+    if ((next & 0xC0) != 0x80) {
+      ++at;
+      return 0xFFFD;
+    }
+    code = (code << 6) | (next & 0x3F);
+  }
+  at += length;
+  return code;
+}
+
+char32_t lower(char32_t code) {
+  if (code >= 'A' && code <= 'Z') return code + 32;
+  if ((code >= 0xC0 && code <= 0xDE && code != 0xD7)) return code + 32;       // Latin-1
+  if (code >= 0x100 && code <= 0x17F && (code % 2) == 0 && code != 0x130) return code + 1;  // Latin Ext-A (most)
+  if (code >= 0x410 && code <= 0x42F) return code + 32;                        // Cyrillic А-Я
+  if (code >= 0x400 && code <= 0x40F) return code + 80;                        // Cyrillic Ѐ-Џ
+  return code;
+}
+
+bool is_separator(char32_t code) {
+  if (code < 0x80) return !((code >= '0' && code <= '9') || (code >= 'a' && code <= 'z') || (code >= 'A' && code <= 'Z'));
+  return code == 0xA0 || (code >= 0x2000 && code <= 0x206F) || code == 0x3000 || code == 0xFFFD ||
+         code == 0xAB || code == 0xBB;  // spaces, general punctuation, « »
+}
+
+}  // namespace
+
+std::string normalise_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool pending_space = false;
+  for (std::size_t at = 0; at < name.size();) {
+    const char32_t code = next_code(name, at);
+    if (code == '\'' || code == 0x2019) continue;  // O'Brien = OBrien
+    if (is_separator(code)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    append_utf8(out, lower(code));
+  }
+  return out;
+}
+
+}  // namespace skg

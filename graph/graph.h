@@ -1,0 +1,202 @@
+// graph/graph.h: the frozen graph: CSR adjacency both ways, node and edge columns, indexes.
+#pragma once
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skg/graph/column.h"
+#include "skg/graph/ids.h"
+#include "skg/graph/model.h"
+#include "skg/graph/strings.h"
+
+namespace skg {
+
+class Builder;
+namespace detail {
+struct GraphParts;
+}  // namespace detail
+
+/// Open ends of a stored DateRange (the API hands them out as unset optionals).
+inline constexpr std::int32_t kOpenStart = std::numeric_limits<std::int32_t>::min();
+inline constexpr std::int32_t kOpenEnd = std::numeric_limits<std::int32_t>::max();
+
+/// A contiguous range of edge ids: the out-edges of one node.
+class EdgeRange {
+ public:
+  class iterator {
+   public:
+    using value_type = EdgeId;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    explicit iterator(std::uint32_t at) : at_(at) {}
+    EdgeId operator*() const { return EdgeId{at_}; }
+    iterator& operator++() { ++at_; return *this; }
+    iterator operator++(int) { auto old = *this; ++at_; return old; }
+    friend bool operator==(iterator, iterator) = default;
+   private:
+    std::uint32_t at_ = 0;
+  };
+  EdgeRange(std::uint32_t first, std::uint32_t last) : first_(first), last_(last) {}
+  iterator begin() const { return iterator(first_); }
+  iterator end() const { return iterator(last_); }
+  std::size_t size() const { return last_ - first_; }
+  bool empty() const { return first_ == last_; }
+ private:
+  std::uint32_t first_, last_;
+};
+
+/// Counts and sizes, for `stats` and the benchmarks.
+struct GraphStats {
+  std::size_t nodes = 0, edges = 0, strings = 0, names = 0, attributes = 0, provenance = 0;
+  std::size_t actions = 0;
+  std::size_t nodes_by_kind[kNodeKindCount] = {};
+  std::size_t edges_by_kind[kEdgeKindCount] = {};
+  std::size_t bytes = 0;  // the columns' size in memory
+};
+
+/// A frozen knowledge graph: move-only, never changes, safe to read from many threads.
+/// Made by `std::move(builder).freeze()` or `open_snapshot(path)`.
+///   skg::Graph graph = std::move(builder).freeze();
+///   for (skg::EdgeId e : graph.out_edges(node)) use(graph.target(e), graph.share(e));
+class Graph {
+ public:
+  Graph();
+  ~Graph();
+  Graph(Graph&&) noexcept;
+  Graph& operator=(Graph&&) noexcept;
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  std::size_t node_count() const noexcept { return kind_.size(); }
+  std::size_t edge_count() const noexcept { return target_.size(); }
+
+  // Nodes.
+  NodeKind kind(NodeId node) const noexcept { return kind_[index(node)]; }
+  /// The primary name ("" only if no source gave one).
+  std::string_view name(NodeId node) const noexcept { return string(name_[index(node)]); }
+  StringId name_id(NodeId node) const noexcept { return name_[index(node)]; }
+  /// Every name: the primary first, then aliases, each with its type and strength.
+  std::span<const Name> names(NodeId node) const noexcept { return slice(name_list_, names_at_, node); }
+  std::span<const Attribute> attributes(NodeId node) const noexcept {
+    return slice(attribute_, attributes_at_, node);
+  }
+  /// The values of one attribute key, in load order ("birthDate", "country", ...).
+  std::vector<std::string_view> attribute(NodeId node, std::string_view key) const;
+  std::span<const ProvId> provenance(NodeId node) const noexcept {
+    return slice(node_prov_, node_prov_at_, node);
+  }
+  /// External ids ("ofac-sdn:45815", FtM ids): every id that was merged into this node.
+  std::span<const StringId> external_ids(NodeId node) const noexcept {
+    return slice(external_id_, external_ids_at_, node);
+  }
+  DateRange valid(NodeId node) const noexcept;
+  /// The details of an Action node; nullptr for any other node.
+  const Action* action(NodeId node) const noexcept;
+
+  // Edges: forward (out) edges are contiguous, reverse (in) edges are listed.
+  EdgeRange out_edges(NodeId node) const noexcept {
+    return {out_at_[index(node)], out_at_[index(node) + 1]};
+  }
+  std::span<const EdgeId> in_edges(NodeId node) const noexcept {
+    return in_edge_.slice(in_at_[index(node)], in_at_[index(node) + 1]);
+  }
+  /// Targets of the out-edges, in edge order (the hot path of traversals).
+  std::span<const NodeId> out_targets(NodeId node) const noexcept {
+    return target_.slice(out_at_[index(node)], out_at_[index(node) + 1]);
+  }
+  std::size_t out_degree(NodeId node) const noexcept { return out_edges(node).size(); }
+  std::size_t in_degree(NodeId node) const noexcept { return in_edges(node).size(); }
+  NodeId source(EdgeId edge) const noexcept { return source_[index(edge)]; }
+  NodeId target(EdgeId edge) const noexcept { return target_[index(edge)]; }
+  EdgeKind edge_kind(EdgeId edge) const noexcept { return edge_kind_[index(edge)]; }
+  Percent share(EdgeId edge) const noexcept { return share_[index(edge)]; }
+  DateRange edge_valid(EdgeId edge) const noexcept;
+  /// A role or relationship text ("Chief Legal Officer", "parent"); "" when none.
+  std::string_view role(EdgeId edge) const noexcept { return string(role_[index(edge)]); }
+  /// The edge's own external id (an FtM Ownership id); "" when the source gives none.
+  std::string_view edge_external_id(EdgeId edge) const noexcept { return string(edge_id_[index(edge)]); }
+  std::span<const ProvId> edge_provenance(EdgeId edge) const noexcept {
+    return edge_prov_.slice(edge_prov_at_[index(edge)], edge_prov_at_[index(edge) + 1]);
+  }
+  std::span<const Attribute> edge_attributes(EdgeId edge) const noexcept {
+    return edge_attribute_.slice(edge_attributes_at_[index(edge)], edge_attributes_at_[index(edge) + 1]);
+  }
+
+  // Strings and provenance.
+  std::string_view string(StringId id) const noexcept {
+    if (id == kNoString) return {};
+    const auto at = index(id);
+    return {chars_.data() + string_at_[at], static_cast<std::size_t>(string_at_[at + 1] - string_at_[at])};
+  }
+  std::size_t string_count() const noexcept { return string_at_.empty() ? 0 : string_at_.size() - 1; }
+  const Provenance& provenance_record(ProvId id) const noexcept { return provenance_[index(id)]; }
+  /// "sdn.csv:17 (record 45815)"
+  std::string describe(ProvId id) const;
+
+  // Lookups.
+  /// The node an external id was merged into: find("ofac-sdn:45815").
+  std::optional<NodeId> find(std::string_view external_id) const noexcept;
+  /// Nodes with this name or alias, after normalise_name(): find_by_name("Kaspersky Lab").
+  std::span<const NodeId> find_by_name(std::string_view name) const;
+  /// Every normalised name with its nodes, for screening and completion.
+  StringIndexView name_index() const noexcept;
+  /// Action nodes, in node order.
+  std::span<const NodeId> action_nodes() const noexcept { return action_node_.span(); }
+
+  GraphStats stats() const;
+
+ private:
+  friend class Builder;
+  friend struct detail::GraphParts;
+  template <class T, class A>
+  static std::span<const T> slice(const Column<T>& items, const Column<A>& at, NodeId node) noexcept {
+    return items.slice(at[index(node)], at[index(node) + 1]);
+  }
+  static std::span<const NodeId> lookup(const StringIndexView& index_view, const Graph& graph,
+                                        std::string_view key) noexcept;
+
+  // Nodes (node_count()).
+  Column<NodeKind> kind_;
+  Column<StringId> name_;
+  Column<std::int32_t> valid_from_, valid_to_;  // kOpenStart / kOpenEnd when unset
+  Column<std::uint32_t> names_at_, attributes_at_, node_prov_at_, external_ids_at_;  // n + 1
+  Column<Name> name_list_;
+  Column<Attribute> attribute_;
+  Column<ProvId> node_prov_;
+  Column<StringId> external_id_;
+  Column<NodeId> action_node_;  // sorted
+  Column<Action> action_;       // parallel to action_node_
+
+  // Edges (edge_count()), in forward CSR order.
+  Column<std::uint32_t> out_at_;  // n + 1
+  Column<NodeId> source_, target_;
+  Column<EdgeKind> edge_kind_;
+  Column<Percent> share_;
+  Column<std::int32_t> edge_from_, edge_to_;
+  Column<StringId> role_, edge_id_;
+  Column<std::uint32_t> edge_prov_at_, edge_attributes_at_;  // m + 1
+  Column<ProvId> edge_prov_;
+  Column<Attribute> edge_attribute_;
+  Column<std::uint32_t> in_at_;  // n + 1
+  Column<EdgeId> in_edge_;       // edges grouped by target
+
+  // Strings, provenance, indexes.
+  Column<char> chars_;
+  Column<std::uint64_t> string_at_;
+  Column<Provenance> provenance_;
+  Column<std::uint32_t> ext_slots_, ext_at_, name_slots_, name_at_;
+  Column<StringId> ext_keys_, name_keys_;
+  Column<NodeId> ext_nodes_, name_nodes_;
+
+  detail::Mapping mapping_;  // set when the columns view a snapshot
+};
+
+/// The key of the exact-name index: lower case (ASCII and common Latin/Cyrillic letters),
+/// punctuation dropped, runs of spaces folded: "KASPERSKY, Lab  Inc." -> "kaspersky lab inc".
+std::string normalise_name(std::string_view name);
+
+}  // namespace skg

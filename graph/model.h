@@ -1,0 +1,191 @@
+// graph/model.h: the value types of the model: kinds, dates, percentages, names, provenance.
+#pragma once
+#include <compare>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "skg/graph/ids.h"
+
+namespace skg {
+
+/// What a node stands for (close to FollowTheMoney's schemata).
+enum class NodeKind : std::uint8_t {
+  LegalEntity,  // a party whose kind the source does not say
+  Person,
+  Company,
+  Organization,
+  Vessel,
+  Aircraft,
+  Authority,  // OFAC, BIS, FCC, DHS, OFSI, EU Council, ...
+  Action,     // a listing, designation, ban or warning
+};
+inline constexpr int kNodeKindCount = 8;
+
+/// What an edge says. Direction: OWNS owner -> asset, DIRECTOR_OF person -> organisation,
+/// TARGET_OF entity -> action, ISSUED_BY action -> authority, SUBSIDIARY_OF child -> parent.
+enum class EdgeKind : std::uint8_t {
+  Owns,
+  Controls,
+  SubsidiaryOf,
+  DirectorOf,
+  OfficerOf,
+  Family,
+  Associate,
+  LinkedTo,  // OFAC "Linked To:", designated in connection with
+  MemberOf,
+  EmployeeOf,
+  Represents,
+  SuccessorOf,
+  UnknownLink,
+  TargetOf,
+  IssuedBy,
+  SameAs,
+};
+inline constexpr int kEdgeKindCount = 16;
+
+std::string_view to_string(NodeKind kind) noexcept;
+std::string_view to_string(EdgeKind kind) noexcept;
+/// "company" or "Company" -> NodeKind::Company; nullopt for an unknown word.
+std::optional<NodeKind> parse_node_kind(std::string_view text) noexcept;
+/// "owns", "OWNS", "director_of" -> the kind; nullopt for an unknown word.
+std::optional<EdgeKind> parse_edge_kind(std::string_view text) noexcept;
+
+/// A set of edge kinds, for traversals: `EdgeKinds{EdgeKind::Owns, EdgeKind::Controls}`.
+class EdgeKinds {
+ public:
+  constexpr EdgeKinds() = default;
+  constexpr EdgeKinds(std::initializer_list<EdgeKind> kinds) {
+    for (EdgeKind kind : kinds) bits_ |= bit(kind);
+  }
+  static constexpr EdgeKinds all() { return EdgeKinds(0xFFFF); }
+  static constexpr EdgeKinds ownership() { return {EdgeKind::Owns}; }
+  static constexpr EdgeKinds ownership_and_control() {
+    return {EdgeKind::Owns, EdgeKind::Controls, EdgeKind::SubsidiaryOf, EdgeKind::DirectorOf,
+            EdgeKind::OfficerOf};
+  }
+  /// Every link between parties: everything but TARGET_OF, ISSUED_BY.
+  static constexpr EdgeKinds party_links() {
+    return EdgeKinds(0xFFFF & ~(bit(EdgeKind::TargetOf) | bit(EdgeKind::IssuedBy)));
+  }
+  constexpr bool contains(EdgeKind kind) const { return (bits_ & bit(kind)) != 0; }
+  constexpr std::uint32_t bits() const { return bits_; }
+  constexpr EdgeKinds with(EdgeKind kind) const { return EdgeKinds(bits_ | bit(kind)); }
+
+ private:
+  constexpr explicit EdgeKinds(std::uint32_t bits) : bits_(bits) {}
+  static constexpr std::uint32_t bit(EdgeKind kind) { return 1u << static_cast<unsigned>(kind); }
+  std::uint32_t bits_ = 0;
+};
+
+/// A calendar day (proleptic Gregorian), stored as days since 1970-01-01.
+struct Date {
+  std::int32_t days = 0;
+  friend constexpr auto operator<=>(Date, Date) = default;
+
+  /// Date::from_ymd(2024, 6, 21); nullopt for a day that does not exist.
+  static std::optional<Date> from_ymd(int year, int month, int day) noexcept;
+  /// "2024-06-21" (also "2024-06-21T10:00:00..."): nullopt if it is not a valid ISO date.
+  static std::optional<Date> parse(std::string_view iso) noexcept;
+  void to_ymd(int& year, int& month, int& day) const noexcept;
+  std::string to_string() const;  // "2024-06-21"
+};
+
+/// A validity period [start, end): either end may be open (unknown or unbounded).
+struct DateRange {
+  std::optional<Date> start;  // unset: since always, as far as the source says
+  std::optional<Date> end;    // unset: still in force, as far as the source says
+
+  /// True when `day` lies in [start, end); open ends accept every day.
+  constexpr bool contains(Date day) const noexcept {
+    return (!start || *start <= day) && (!end || day < *end);
+  }
+  /// True when no date is given: `as_of` on it is always true.
+  constexpr bool is_open() const noexcept { return !start && !end; }
+  friend constexpr bool operator==(const DateRange&, const DateRange&) = default;
+};
+
+/// A share (0-100): exact, a range [min, max] (as BODS and registers give it), or unknown.
+/// Unknown stays unknown: it is never read as 0 or 100.
+class Percent {
+ public:
+  enum class State : std::uint8_t { Unknown, Exact, Range };
+
+  constexpr Percent() = default;  // unknown
+  static constexpr Percent unknown() { return Percent(); }
+  static constexpr Percent exact(float value) { return Percent(value, value); }
+  /// A range; min == max makes it exact.
+  static constexpr Percent range(float min, float max) { return Percent(min, max); }
+
+  constexpr State state() const noexcept {
+    if (min_ != min_) return State::Unknown;
+    return min_ == max_ ? State::Exact : State::Range;
+  }
+  constexpr bool known() const noexcept { return min_ == min_; }  // NaN marks unknown
+  constexpr bool is_exact() const noexcept { return state() == State::Exact; }
+  /// Lower and upper bounds; for an unknown share these are nullopt.
+  constexpr std::optional<float> min() const noexcept {
+    return known() ? std::optional<float>(min_) : std::nullopt;
+  }
+  constexpr std::optional<float> max() const noexcept {
+    return known() ? std::optional<float>(max_) : std::nullopt;
+  }
+  /// The exact value; nullopt for a range or an unknown share.
+  constexpr std::optional<float> value() const noexcept {
+    return is_exact() ? std::optional<float>(min_) : std::nullopt;
+  }
+  friend bool operator==(const Percent& a, const Percent& b) noexcept {
+    return (!a.known() && !b.known()) || (a.min_ == b.min_ && a.max_ == b.max_);
+  }
+  std::string to_string() const;  // "50%", "25-50%", "unknown"
+
+ private:
+  constexpr Percent(float min, float max) : min_(min), max_(max) {}
+  float min_ = std::numeric_limits<float>::quiet_NaN();  // NaN: unknown
+  float max_ = std::numeric_limits<float>::quiet_NaN();
+};
+
+/// How a name relates to its party.
+enum class NameType : std::uint8_t { Primary, Aka, Fka, Nka, Previous };
+/// How strong an alias is, as the source grades it (OFAC strong/weak, UN good/low quality).
+enum class NameStrength : std::uint8_t { Unknown, Strong, Weak };
+std::string_view to_string(NameType type) noexcept;
+std::string_view to_string(NameStrength strength) noexcept;
+
+struct Name {
+  StringId text = kNoString;
+  NameType type = NameType::Primary;
+  NameStrength strength = NameStrength::Unknown;
+  friend bool operator==(const Name&, const Name&) = default;
+};
+
+/// A key/value fact about a node or an edge ("birthDate" = "1966-11-09"), with its record.
+struct Attribute {
+  StringId key = kNoString;
+  StringId value = kNoString;
+  ProvId source{};
+};
+
+/// Where a node, an edge or a fact comes from: the file or dataset, the record's id in it,
+/// and the line (0 when the format has no lines).
+struct Provenance {
+  StringId source = kNoString;
+  StringId record = kNoString;
+  std::uint32_t line = 0;
+};
+
+/// The details of an Action node: a listing, designation, ban or warning.
+struct Action {
+  StringId authority = kNoString;    // "OFAC", "BIS", "FCC"
+  StringId list = kNoString;         // "SDN", "Entity List", "Covered List"
+  StringId program = kNoString;      // "RUSSIA-EO14024"
+  StringId legal_basis = kNoString;  // "E.O. 14024", "89 FR 52362"
+  StringId measures = kNoString;     // what it imposes, as the source words it
+  StringId citation = kNoString;     // source URL or document
+  std::optional<Date> listed;        // the date the listing was announced
+  DateRange in_force;                // when it applies
+};
+
+}  // namespace skg

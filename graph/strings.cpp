@@ -1,0 +1,105 @@
+#include "skg/graph/strings.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "skg/graph/error.h"
+
+namespace skg {
+
+namespace detail {
+
+std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept {
+  // Eight bytes at a time, multiply-xorshift mixing (after the finaliser of MurmurHash3).
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  std::uint64_t h = 0x2545F4914F6CDD1Dull ^ (size * kMul);
+  while (size >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, 8);
+    h = (h ^ (word * kMul)) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+    bytes += 8;
+    size -= 8;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, bytes, size);
+  h = (h ^ (tail * kMul)) * 0x94D049BB133111EBull;
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  h ^= h >> 32;
+  return h;
+}
+
+[[noreturn]] void assert_failed(const char* cond, const char* file, int line) {
+  std::fprintf(stderr, "skg: internal error: %s:%d: assertion failed: %s\n", file, line, cond);
+  std::abort();
+}
+
+}  // namespace detail
+
+StringPool::StringPool() : offsets_{0}, slots_(16, 0) {}
+
+std::optional<StringId> StringPool::find(std::string_view text) const noexcept {
+  const auto hash = detail::hash_string(text);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+    const std::uint32_t slot = slots_[at];
+    if (slot == 0) return std::nullopt;
+    const StringId id{slot - 1};
+    if (hashes_[slot - 1] == static_cast<std::uint32_t>(hash) && view(id) == text) return id;
+  }
+}
+
+StringId StringPool::intern(std::string_view text) {
+  const auto hash = detail::hash_string(text);
+  std::size_t mask = slots_.size() - 1;
+  std::size_t at = hash & mask;
+  for (;; at = (at + 1) & mask) {
+    const std::uint32_t slot = slots_[at];
+    if (slot == 0) break;
+    if (hashes_[slot - 1] == static_cast<std::uint32_t>(hash) && view(StringId{slot - 1}) == text)
+      return StringId{slot - 1};
+  }
+  if (size() >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
+  const StringId id{static_cast<std::uint32_t>(size())};
+  chars_.insert(chars_.end(), text.begin(), text.end());
+  offsets_.push_back(chars_.size());
+  hashes_.push_back(static_cast<std::uint32_t>(hash));
+  if ((size() + 1) * 2 > slots_.size()) {
+    grow();  // rehashes, including the new string
+  } else {
+    slots_[at] = index(id) + 1;
+  }
+  return id;
+}
+
+void StringPool::grow() {
+  std::vector<std::uint32_t> slots(slots_.size() * 2, 0);
+  const std::size_t mask = slots.size() - 1;
+  // The stored low 32 bits of each hash give the probe start in tables up to 2^32 slots.
+  for (std::uint32_t id = 0; id < size(); ++id) {
+    std::size_t at = hashes_[id] & mask;
+    while (slots[at] != 0) at = (at + 1) & mask;
+    slots[at] = id + 1;
+  }
+  slots_ = std::move(slots);
+}
+
+void StringPool::truncate(std::size_t count) {
+  if (count >= size()) return;
+  chars_.resize(offsets_[count]);
+  offsets_.resize(count + 1);
+  hashes_.resize(count);
+  std::fill(slots_.begin(), slots_.end(), 0);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::uint32_t id = 0; id < size(); ++id) {
+    std::size_t at = hashes_[id] & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = id + 1;
+  }
+}
+
+}  // namespace skg

@@ -1,0 +1,57 @@
+// graph/strings.h: the string pool (each string stored once) and the frozen string index.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "skg/graph/ids.h"
+
+namespace skg {
+
+namespace detail {
+/// A fast 64-bit hash of bytes (not cryptographic); the same on every run and machine.
+std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept;
+inline std::uint64_t hash_string(std::string_view text) noexcept {
+  return hash_bytes(text.data(), text.size());
+}
+}  // namespace detail
+
+/// Interns strings: each distinct string gets one StringId and is stored once.
+///   skg::StringPool pool;  auto id = pool.intern("OFAC");  pool.view(id) == "OFAC"
+class StringPool {
+ public:
+  StringPool();
+  StringId intern(std::string_view text);
+  std::optional<StringId> find(std::string_view text) const noexcept;
+  std::string_view view(StringId id) const noexcept {
+    const auto at = index(id);
+    return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
+  }
+  std::size_t size() const noexcept { return offsets_.size() - 1; }
+  /// Forgets every string interned after the first `count` (to roll a failed batch back).
+  void truncate(std::size_t count);
+
+  /// The frozen form: all characters, and size() + 1 offsets into them.
+  std::vector<char> release_chars() && { return std::move(chars_); }
+  std::vector<std::uint64_t> release_offsets() && { return std::move(offsets_); }
+
+ private:
+  void grow();
+  std::vector<char> chars_;
+  std::vector<std::uint64_t> offsets_;  // size() + 1
+  std::vector<std::uint32_t> hashes_;   // low 32 bits of each string's hash
+  std::vector<std::uint32_t> slots_;    // open addressing: 0 empty, else id + 1
+};
+
+/// A frozen multimap from strings (by StringId) to nodes, looked up by the string's text.
+/// Its arrays are plain columns, so a snapshot can map them straight from disk.
+struct StringIndexView {
+  std::span<const std::uint32_t> slots;    // power of two; 0 empty, else key index + 1
+  std::span<const StringId> keys;          // distinct keys
+  std::span<const std::uint32_t> offsets;  // keys.size() + 1, into values
+  std::span<const NodeId> values;
+};
+
+}  // namespace skg

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what skg needs to build and test on Debian 12, from Debian's own packages.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libboost-graph-dev rapidjson-dev libfmt-dev doctest-dev
+      libpugixml-dev libedit-dev libicu-dev tmux)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q "${missing[@]}"
+fi

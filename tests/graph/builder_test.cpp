@@ -1,0 +1,157 @@
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "graph/graph_test_util.h"
+#include "skg/graph/builder.h"
+#include "skg/graph/error.h"
+#include "generator.h"
+
+using namespace skg;
+
+namespace {
+EntityRecord entity(std::string_view id, std::string_view name, std::string_view file, std::uint32_t line,
+                    NodeKind kind = NodeKind::Company) {
+  return {.id = id, .kind = kind, .name = name, .source = {file, id, line}};
+}
+}  // namespace
+
+TEST_CASE("builder: two records with one OFAC UID become one node with both sources") {
+  Builder builder;
+  builder.add_entity(entity("ofac:12345", "AO Kaspersky Lab", "sdn.csv", 10));
+  builder.add_entity(entity("ofac:12345", "Kaspersky Lab", "cons.csv", 88));
+  const Graph graph = std::move(builder).freeze();
+  REQUIRE(graph.node_count() == 1);
+  const NodeId node = *graph.find("ofac:12345");
+  CHECK(graph.name(node) == "AO Kaspersky Lab");
+  REQUIRE(graph.provenance(node).size() == 2);
+  CHECK(graph.describe(graph.provenance(node)[0]) == "sdn.csv:10 (record ofac:12345)");
+  CHECK(graph.describe(graph.provenance(node)[1]) == "cons.csv:88 (record ofac:12345)");
+  REQUIRE(graph.names(node).size() == 2);
+  CHECK(graph.names(node)[0].type == NameType::Primary);
+  CHECK(graph.string(graph.names(node)[1].text) == "Kaspersky Lab");
+  CHECK(graph.names(node)[1].type == NameType::Aka);
+  skg::testing::check_invariants(graph);
+}
+
+TEST_CASE("builder: a failed batch leaves the builder exactly as it was") {
+  Builder builder;
+  builder.add_entity(entity("a", "Alpha", "f", 1));
+  Batch batch;
+  batch.add_entity(entity("b", "Beta", "f", 2));
+  batch.add_name("b", "Beta Two", NameType::Aka, NameStrength::Weak, {"f", "b", 2});
+  batch.add_edge({.kind = EdgeKind::Owns, .from = "a", .to = "nobody", .share = Percent::exact(60),
+                  .source = {"own.csv", "r7", 7}});
+  CHECK_THROWS_WITH_AS(builder.commit(std::move(batch)),
+                       doctest::Contains("own.csv:7 (record 'r7'): a OWNS edge refers to 'nobody'"), Error);
+  CHECK(builder.entity_count() == 1);
+  CHECK(builder.edge_count() == 0);
+  CHECK_FALSE(builder.contains("b"));
+  const Graph graph = std::move(builder).freeze();
+  CHECK(graph.node_count() == 1);
+  CHECK(graph.string_count() > 0);
+  CHECK(graph.find_by_name("Beta").empty());
+}
+
+TEST_CASE("builder: references resolve to records later in the same batch") {
+  Builder builder;
+  Batch batch;
+  batch.add_edge({.kind = EdgeKind::Owns, .from = "p", .to = "c", .share = Percent::range(25, 50)});
+  batch.add_entity(entity("p", "Owner", "f", 1, NodeKind::Person));
+  batch.add_entity(entity("c", "Asset", "f", 2));
+  builder.commit(std::move(batch));
+  const Graph graph = std::move(builder).freeze();
+  REQUIRE(graph.edge_count() == 1);
+  CHECK(graph.source(EdgeId{0}) == *graph.find("p"));
+  CHECK(graph.share(EdgeId{0}) == Percent::range(25, 50));
+}
+
+TEST_CASE("builder: reverse edges mirror forward edges on a generated graph") {
+  const Graph graph = generate({.entities = 5000, .seed = 3});
+  CHECK(graph.node_count() >= 5000);
+  CHECK(graph.edge_count() >= 15000);
+  skg::testing::check_invariants(graph);
+}
+
+TEST_CASE("builder: an action adds the listing node, its authority and both edges") {
+  Builder builder;
+  builder.add_entity(entity("ofac-sdn:45815", "TIKHONOV, Andrei Gennadyevich", "sdn.csv", 1, NodeKind::Person));
+  builder.add_action({.id = "ofac-sdn:45815#SDN", .target = "ofac-sdn:45815", .authority = "OFAC", .list = "SDN",
+                      .program = "RUSSIA-EO14024", .listed = Date::parse("2024-06-21"),
+                      .in_force = {.start = Date::parse("2024-06-21")}, .source = {"sdn.csv", "45815", 1}});
+  const Graph graph = std::move(builder).freeze();
+  const NodeId person = *graph.find("ofac-sdn:45815");
+  const NodeId listing = *graph.find("ofac-sdn:45815#SDN");
+  REQUIRE(graph.action(listing) != nullptr);
+  CHECK(graph.string(graph.action(listing)->program) == "RUSSIA-EO14024");
+  CHECK(graph.action(listing)->in_force.start == Date::parse("2024-06-21"));
+  CHECK(graph.action(person) == nullptr);
+  REQUIRE(graph.out_degree(person) == 1);
+  const EdgeId target_of = *graph.out_edges(person).begin();
+  CHECK(graph.edge_kind(target_of) == EdgeKind::TargetOf);
+  CHECK(graph.target(target_of) == listing);
+  const auto authority = graph.find("authority:OFAC");
+  REQUIRE(authority);
+  CHECK(graph.kind(*authority) == NodeKind::Authority);
+  CHECK(graph.in_degree(*authority) == 1);
+}
+
+TEST_CASE("builder: removing an entity drops it with its edges, and re-adding replaces it") {
+  Builder builder;
+  builder.add_entity(entity("a", "Alpha", "f", 1));
+  builder.add_entity(entity("b", "Beta", "f", 2));
+  builder.add_edge({.kind = EdgeKind::Owns, .from = "a", .to = "b", .id = "own-1"});
+  Batch batch;
+  batch.remove("b", {"delta", "b", 1});
+  batch.add_entity(entity("b", "Beta Renamed", "delta", 1));
+  builder.commit(std::move(batch));
+  SUBCASE("the old edge is gone, the new node has the new name") {
+    const Graph graph = std::move(builder).freeze();
+    CHECK(graph.node_count() == 2);
+    CHECK(graph.edge_count() == 0);
+    CHECK(graph.name(*graph.find("b")) == "Beta Renamed");
+  }
+  SUBCASE("removing an unknown id is an error") {
+    Batch bad;
+    bad.remove("zzz", {"delta", "zzz", 4});
+    CHECK_THROWS_WITH_AS(builder.commit(std::move(bad)), doctest::Contains("delta:4"), Error);
+  }
+}
+
+TEST_CASE("builder: a builder made from a graph gives the same graph back") {
+  const Graph first = generate({.entities = 2000, .seed = 5});
+  Builder again(first);
+  const Graph second = std::move(again).freeze();
+  CHECK(second.node_count() == first.node_count());
+  CHECK(second.edge_count() == first.edge_count());
+  for (std::uint32_t edge = 0; edge < first.edge_count(); edge += 97) {
+    CHECK(second.source(EdgeId{edge}) == first.source(EdgeId{edge}));
+    CHECK(second.share(EdgeId{edge}) == first.share(EdgeId{edge}));
+  }
+}
+
+TEST_CASE("graph: two threads read one graph at once and see the same answers") {
+  const Graph graph = generate({.entities = 20000, .seed = 11});
+  auto walk = [&graph](std::uint64_t& sum) {
+    for (std::uint32_t node = 0; node < graph.node_count(); ++node)
+      for (NodeId target : graph.out_targets(NodeId{node})) sum += index(target) + graph.in_degree(target);
+  };
+  std::uint64_t first = 0, second = 0, alone = 0;
+  std::thread a(walk, std::ref(first)), b(walk, std::ref(second));
+  a.join();
+  b.join();
+  walk(alone);
+  CHECK(first == alone);
+  CHECK(second == alone);
+}
+
+TEST_CASE("graph: names are found after normalisation") {
+  CHECK(normalise_name("KASPERSKY, Lab  Inc.") == "kaspersky lab inc");
+  CHECK(normalise_name("Лаборатория Касперского") == "лаборатория касперского");
+  CHECK(normalise_name("  O'Brien ") == "obrien");
+  Builder builder;
+  builder.add_entity(entity("x", "AO Kaspersky Lab", "f", 1));
+  const Graph graph = std::move(builder).freeze();
+  REQUIRE(graph.find_by_name("ao kaspersky  LAB").size() == 1);
+  CHECK(graph.find_by_name("kaspersky").empty());
+}
