@@ -43,6 +43,7 @@ void Batch::add_entity(const EntityRecord& record) {
   if (record.id.empty()) throw Error("an entity record needs an id");
   const std::uint32_t source = local_source(record.source);
   entities_.push_back({local(record.id), record.kind, local(record.name), source, record.valid});
+  mark_defined(entities_.back().id);
 }
 
 void Batch::add_name(std::string_view entity, std::string_view name, NameType type,
@@ -89,6 +90,7 @@ void Batch::add_action(const ActionRecord& record) {
   action.listed = record.listed;
   action.in_force = record.in_force;
   actions_.push_back({local(record.id), local(record.target), action, source});
+  mark_defined(actions_.back().id);
 }
 
 void Batch::remove(std::string_view id, const Source& source) {
@@ -96,10 +98,14 @@ void Batch::remove(std::string_view id, const Source& source) {
   removals_.push_back({local(id), at});
 }
 
+void Batch::mark_defined(StringId id) {
+  if (defined_.size() <= index(id)) defined_.resize(std::max<std::size_t>(index(id) + 1, defined_.size() * 2), 0);
+  defined_[index(id)] = 1;
+}
+
 bool Batch::defines(std::string_view id) const {
   const auto local = strings_.find(id);
-  if (!local) return false;
-  return std::any_of(entities_.begin(), entities_.end(), [&](const Entity& e) { return e.id == *local; });
+  return local && index(*local) < defined_.size() && defined_[index(*local)] != 0;
 }
 
 bool Batch::empty() const noexcept {

@@ -75,7 +75,7 @@ class Batch {
   /// before the batch's additions, so remove + add replaces (an FtM delta's MOD).
   void remove(std::string_view id, const Source& source);
 
-  /// True when an entity record of this batch has this id.
+  /// True when an entity or action record of this batch has this id.
   bool defines(std::string_view id) const;
   std::size_t entity_count() const noexcept { return entities_.size(); }
   std::size_t edge_count() const noexcept { return edges_.size(); }
@@ -127,8 +127,10 @@ class Batch {
   };
   StringId local(std::string_view text) { return text.empty() ? kNoString : strings_.intern(text); }
   std::uint32_t local_source(const Source& source);
+  void mark_defined(StringId id);
 
   StringPool strings_;
+  std::vector<std::uint8_t> defined_;  // by local StringId: an entity or action record has this id
   std::vector<LocalSource> sources_;
   std::vector<Entity> entities_;
   std::vector<NameRec> names_;

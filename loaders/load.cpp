@@ -1,0 +1,111 @@
+#include "skg/loaders/load.h"
+
+#include <chrono>
+#include <fmt/format.h>
+
+#include "skg/loaders/load_internal.h"
+
+namespace skg {
+
+namespace {
+constexpr std::pair<Format, std::string_view> kFormatNames[] = {
+    {Format::OfacCsv, "ofac-sdn"}, {Format::Csl, "csl"},      {Format::BisDpl, "bis-dpl"},
+    {Format::UnXml, "un"},         {Format::FccCovered, "fcc"}, {Format::FtmJson, "ftm"},
+    {Format::Bods, "bods"},
+};
+}  // namespace
+
+std::string_view to_string(Format format) noexcept {
+  for (const auto& [value, name] : kFormatNames)
+    if (value == format) return name;
+  return "unknown";
+}
+
+std::optional<Format> parse_format(std::string_view name) noexcept {
+  for (const auto& [value, known] : kFormatNames)
+    if (known == name) return value;
+  return std::nullopt;
+}
+
+void LoadReport::merge(const LoadReport& other) {
+  files.insert(files.end(), other.files.begin(), other.files.end());
+  for (const auto& [kind, count] : other.counts) add(kind, count);
+  skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
+  unresolved.insert(unresolved.end(), other.unresolved.begin(), other.unresolved.end());
+  bytes += other.bytes;
+  seconds += other.seconds;
+}
+
+void LoadContext::bad_record(const LoadError& error) {
+  if (options.on_bad_record == OnBadRecord::Fail) throw error;
+  report.skipped.push_back({error.file(), error.line(), error.record(), error.reason()});
+  report.add("skipped");
+}
+
+void LoadContext::add_edge_or_defer(PendingEdge edge) {
+  if (!resolves(edge.from) || !resolves(edge.to)) {
+    pending.push_back(std::move(edge));
+    return;
+  }
+  const auto at = batch.add_edge({.kind = edge.kind, .from = edge.from, .to = edge.to, .share = edge.share,
+                                  .valid = edge.valid, .role = edge.role,
+                                  .source = {edge.file, edge.record, static_cast<std::uint32_t>(edge.line)},
+                                  .id = edge.id});
+  for (const auto& [key, value] : edge.attributes) batch.add_edge_attribute(at, key, value);
+}
+
+void LoadContext::resolve_pending() {
+  std::vector<PendingEdge> waiting = std::move(pending);
+  pending.clear();
+  for (auto& edge : waiting) {
+    if (resolves(edge.from) && resolves(edge.to)) {
+      add_edge_or_defer(std::move(edge));
+      continue;
+    }
+    const std::string_view missing = resolves(edge.from) ? edge.to : edge.from;
+    report.unresolved.push_back({edge.file, edge.line, edge.record.empty() ? edge.id : edge.record,
+                                 fmt::format("{} edge refers to '{}', which no loaded record has as its id",
+                                             to_string(edge.kind), missing)});
+    report.add("unresolved references");
+  }
+}
+
+void LoadContext::progress(std::string_view file, std::uint64_t file_bytes_done) {
+  if (options.progress) options.progress({file, bytes_before + file_bytes_done, bytes_total});
+}
+
+namespace detail {
+
+LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, Builder& builder,
+                    const LoadOptions& options, std::uint64_t bytes_total) {
+  const auto started = std::chrono::steady_clock::now();
+  LoadReport report;
+  Batch batch;
+  LoadContext context(batch, builder, options, report);
+  context.bytes_total = bytes_total;
+  for (const auto& [loader, path] : steps) {
+    const std::uint64_t before = report.bytes;
+    context.bytes_before = before;
+    loader(path, context);
+    if (report.bytes == before) report.bytes += file_size(path);
+    context.bytes_before = report.bytes;
+  }
+  context.resolve_pending();
+  builder.commit(std::move(batch));  // all of it, or (on Error) nothing
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+std::uint64_t file_size(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return error ? 0 : size;
+}
+
+}  // namespace detail
+
+LoadReport load_with(LoaderFn loader, const std::string& path, Builder& builder, const LoadOptions& options) {
+  return detail::run_load({{loader, path}}, builder, options, detail::file_size(path));
+}
+
+}  // namespace skg

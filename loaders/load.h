@@ -1,0 +1,130 @@
+// loaders/load.h: load files or folders into a Builder, all or nothing, with a report.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skg/graph/builder.h"
+#include "skg/loaders/load_error.h"
+
+namespace skg {
+
+/// What to do with a record that cannot be used.
+enum class OnBadRecord : std::uint8_t {
+  Fail,  // throw LoadError at the first one; nothing is loaded (the default)
+  Skip,  // leave it out, list it in LoadReport::skipped, and go on
+};
+
+/// Every format skg reads.
+enum class Format : std::uint8_t {
+  OfacCsv,    // OFAC legacy CSV: sdn.csv/add.csv/alt.csv/sdn_comments.csv (and cons_*.csv)
+  Csl,        // US Consolidated Screening List CSV (trade.gov)
+  BisDpl,     // BIS Denied Persons List (tab-separated)
+  UnXml,      // UN Security Council Consolidated List XML
+  FccCovered, // FCC Covered List CSV
+  FtmJson,    // FollowTheMoney JSON lines (entities or deltas)
+  Bods,       // Beneficial Ownership Data Standard 0.4 JSON
+};
+std::string_view to_string(Format format) noexcept;
+/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods" (the shell's --data FORMAT:PATH).
+std::optional<Format> parse_format(std::string_view name) noexcept;
+
+struct LoadProgress {
+  std::string_view file;
+  std::uint64_t bytes_done = 0, bytes_total = 0;  // over the whole load
+};
+
+struct LoadOptions {
+  OnBadRecord on_bad_record = OnBadRecord::Fail;
+  std::optional<Format> format;  // unset: detected from each file's content
+  std::function<void(const LoadProgress&)> progress;  // called now and then on long loads
+};
+
+/// A record left out (Skip mode), or a reference that resolved to nothing.
+struct LoadIssue {
+  std::string file;
+  std::uint64_t line = 0;  // 0 when the format has no lines
+  std::string record;      // the record's id, when it has one
+  std::string reason;
+};
+
+/// What a load did: counts per kind of record, and every record it could not use.
+struct LoadReport {
+  std::vector<std::string> files;                     // files read, in order
+  std::map<std::string, std::uint64_t, std::less<>> counts;  // "entities", "aliases", "addresses", ...
+  std::vector<LoadIssue> skipped;     // bad records left out (Skip mode)
+  std::vector<LoadIssue> unresolved;  // references kept out because they name no record
+  std::uint64_t bytes = 0;
+  double seconds = 0;
+
+  std::uint64_t count(std::string_view kind) const {
+    const auto found = counts.find(kind);
+    return found == counts.end() ? 0 : found->second;
+  }
+  void add(std::string_view kind, std::uint64_t by = 1) {
+    auto found = counts.find(kind);
+    if (found == counts.end()) counts.emplace(std::string(kind), by);
+    else found->second += by;
+  }
+  void merge(const LoadReport& other);
+};
+
+/// An edge whose ends are not known yet: added if a later file of the same load defines them.
+struct PendingEdge {
+  EdgeKind kind = EdgeKind::UnknownLink;
+  std::string from, to, role, id, file, record;
+  std::uint64_t line = 0;
+  Percent share;
+  DateRange valid;
+  std::vector<std::pair<std::string, std::string>> attributes;
+};
+
+/// What a format loader writes into during one load(): the batch of the whole load, the
+/// builder it will be committed to (to resolve references against what is loaded already),
+/// the options and the report.
+class LoadContext {
+ public:
+  LoadContext(Batch& batch, const Builder& builder, const LoadOptions& options, LoadReport& report)
+      : batch(batch), builder(builder), options(options), report(report) {}
+  Batch& batch;
+  const Builder& builder;
+  const LoadOptions& options;
+  LoadReport& report;
+  std::vector<PendingEdge> pending;
+
+  /// True when `id` names an entity of this load or of the builder.
+  bool resolves(std::string_view id) const { return batch.defines(id) || builder.contains(id); }
+  /// Strict mode: throws `error`. Skip mode: records it in report.skipped and returns.
+  void bad_record(const LoadError& error);
+  /// Adds the edge now if both ends resolve, else keeps it for the end of the load.
+  void add_edge_or_defer(PendingEdge edge);
+  /// Called by load() when every file is read: adds the pending edges that now resolve and
+  /// reports the others as unresolved.
+  void resolve_pending();
+  /// Reports progress within the current file.
+  void progress(std::string_view file, std::uint64_t file_bytes_done);
+
+  std::uint64_t bytes_before = 0, bytes_total = 0;  // set by load()
+};
+
+/// A format loader: reads one file (and, for OFAC, its sibling files) into the context.
+using LoaderFn = void (*)(const std::string& path, LoadContext& context);
+
+/// Loads `path` with one given loader as one all-or-nothing batch, as load() does per format.
+///   auto report = skg::load_with(skg::load_bis_dpl, "dpl.txt", builder);
+LoadReport load_with(LoaderFn loader, const std::string& path, Builder& builder,
+                     const LoadOptions& options = {});
+
+/// Loads a file, or every file in a folder (sorted by name), as one all-or-nothing batch:
+/// the format of each file is detected from its content unless options.format names it.
+///   skg::LoadReport report = skg::load("datasets/kaspersky", builder);
+LoadReport load(const std::string& path, Builder& builder, const LoadOptions& options = {});
+
+/// The format a file's first bytes and name suggest; nullopt when none fits.
+std::optional<Format> detect_format(std::string_view head, std::string_view file_name) noexcept;
+
+}  // namespace skg

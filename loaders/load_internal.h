@@ -1,0 +1,17 @@
+// loaders/load_internal.h: what load() and load_with() share (internal to loaders/).
+#pragma once
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "skg/loaders/load.h"
+
+namespace skg::detail {
+
+/// Runs each (loader, path) step into one batch, resolves deferred edges, commits once.
+LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, Builder& builder,
+                    const LoadOptions& options, std::uint64_t bytes_total);
+std::uint64_t file_size(const std::string& path);
+
+}  // namespace skg::detail

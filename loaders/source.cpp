@@ -1,0 +1,173 @@
+#include "skg/loaders/source.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+namespace skg {
+
+LoadError::LoadError(std::string file, std::uint64_t line, std::string reason, std::string record)
+    : Error(line != 0 ? (record.empty() ? fmt::format("{}:{}: {}", file, line, reason)
+                                        : fmt::format("{}:{}: {} (record '{}')", file, line, reason, record))
+                      : (record.empty() ? fmt::format("{}: {}", file, reason)
+                                        : fmt::format("{}: {} (record '{}')", file, reason, record))),
+      file_(std::move(file)),
+      line_(line),
+      reason_(std::move(reason)),
+      record_(std::move(record)) {}
+
+SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
+  struct stat info {};
+  if (::stat(path_.c_str(), &info) != 0)
+    throw LoadError(path_, 0, fmt::format("cannot read: {}", std::strerror(errno)));
+  if (!S_ISREG(info.st_mode)) throw LoadError(path_, 0, "cannot read: not a regular file");
+  std::FILE* file = std::fopen(path_.c_str(), "rb");
+  if (file == nullptr) throw LoadError(path_, 0, fmt::format("cannot read: {}", std::strerror(errno)));
+  text_.resize(static_cast<std::size_t>(info.st_size));
+  const std::size_t got = text_.empty() ? 0 : std::fread(text_.data(), 1, text_.size(), file);
+  std::fclose(file);
+  if (got != text_.size()) throw LoadError(path_, 0, "cannot read: short read");
+}
+
+std::string_view SourceFile::content() const noexcept {
+  std::string_view text = text_;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  while (!text.empty() && text.back() == '\x1A') text.remove_suffix(1);
+  return text;
+}
+
+bool LineReader::next(std::string_view& line) {
+  if (at_ >= text_.size()) return false;
+  const std::size_t end = text_.find('\n', at_);
+  const std::size_t stop = end == std::string_view::npos ? text_.size() : end;
+  line = text_.substr(at_, stop - at_);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  at_ = end == std::string_view::npos ? text_.size() : end + 1;
+  ++line_;
+  return true;
+}
+
+CsvReader::CsvReader(std::string_view text, std::string file, char separator)
+    : text_(text), file_(std::move(file)), separator_(separator) {}
+
+bool CsvReader::next(std::vector<std::string_view>& fields) {
+  fields.clear();
+  unescaped_.clear();
+  if (at_ >= text_.size()) return false;
+  record_line_ = line_;
+  std::vector<std::pair<std::size_t, std::size_t>> unescaped_at;  // (field, index into unescaped_)
+  while (true) {
+    if (at_ < text_.size() && text_[at_] == '"') {
+      // Quoted field: runs to the closing quote; "" is a quote; separators and breaks are text.
+      const std::uint64_t opened = line_;
+      std::size_t at = at_ + 1;
+      std::string value;
+      bool closed = false, copied = false;
+      std::size_t start = at;
+      while (at < text_.size()) {
+        const char c = text_[at];
+        if (c == '"') {
+          if (at + 1 < text_.size() && text_[at + 1] == '"') {
+            if (!copied) value.assign(text_.substr(start, at - start)), copied = true;
+            value += '"';
+            at += 2;
+            continue;
+          }
+          closed = true;
+          break;
+        }
+        if (c == '\n') ++line_;
+        if (copied) value += c;
+        ++at;
+      }
+      if (!closed) throw LoadError(file_, opened, "unterminated quoted field");
+      if (copied) {
+        unescaped_at.emplace_back(fields.size(), unescaped_.size());
+        unescaped_.push_back(std::move(value));
+        fields.emplace_back();
+      } else {
+        fields.push_back(text_.substr(start, at - start));
+      }
+      at_ = at + 1;
+      // After the closing quote: separator, end of record, or (leniently) spaces before them.
+      while (at_ < text_.size() && text_[at_] == ' ') ++at_;
+      if (at_ < text_.size() && text_[at_] != separator_ && text_[at_] != '\n' && text_[at_] != '\r')
+        throw LoadError(file_, line_, fmt::format("text after the closing quote of field {}", fields.size()));
+    } else {
+      std::size_t end = at_;
+      while (end < text_.size() && text_[end] != separator_ && text_[end] != '\n') ++end;
+      std::string_view field = text_.substr(at_, end - at_);
+      if (end < text_.size() && text_[end] == '\n' && !field.empty() && field.back() == '\r') field.remove_suffix(1);
+      else if (end == text_.size() && !field.empty() && field.back() == '\r') field.remove_suffix(1);
+      fields.push_back(field);
+      at_ = end;
+    }
+    if (at_ >= text_.size()) break;
+    if (text_[at_] == separator_) {
+      ++at_;
+      continue;
+    }
+    if (text_[at_] == '\r') ++at_;
+    if (at_ < text_.size() && text_[at_] == '\n') {
+      ++at_;
+      ++line_;
+    }
+    break;
+  }
+  for (const auto& [field, at] : unescaped_at) fields[field] = unescaped_[at];
+  return true;
+}
+
+std::size_t find_invalid_utf8(std::string_view text) noexcept {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t at = 0;
+  while (at < size) {
+    // Fast path: eight ASCII bytes at a time.
+    if (at + 8 <= size) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes + at, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        at += 8;
+        continue;
+      }
+    }
+    const unsigned char c = bytes[at];
+    if (c < 0x80) {
+      ++at;
+      continue;
+    }
+    std::size_t length;
+    std::uint32_t code;
+    if ((c & 0xE0) == 0xC0) length = 2, code = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) length = 3, code = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) length = 4, code = c & 0x07;
+    else return at;
+    if (at + length > size) return at;
+    for (std::size_t more = 1; more < length; ++more) {
+      if ((bytes[at + more] & 0xC0) != 0x80) return at;
+      code = (code << 6) | (bytes[at + more] & 0x3F);
+    }
+    const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+    if (overlong || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return at;
+    at += length;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view trim(std::string_view text) noexcept {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return text.substr(first, last - first + 1);
+}
+
+std::uint64_t line_of(std::string_view text, std::size_t offset) noexcept {
+  std::uint64_t line = 1;
+  for (std::size_t at = 0; at < offset && at < text.size(); ++at) line += text[at] == '\n';
+  return line;
+}
+
+}  // namespace skg

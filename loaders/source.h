@@ -1,0 +1,74 @@
+// loaders/source.h: reading input files: whole-file buffers, lines with numbers, CSV fields.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skg/loaders/load_error.h"
+
+namespace skg {
+
+/// A whole input file in memory (read once; loaders parse it in place).
+class SourceFile {
+ public:
+  /// Reads `path`; throws LoadError if it cannot be read.
+  explicit SourceFile(std::string path);
+  const std::string& path() const noexcept { return path_; }
+  std::string_view text() const noexcept { return text_; }
+  /// The text after a UTF-8 byte-order mark, and with a trailing DOS end-of-file (0x1A) dropped.
+  std::string_view content() const noexcept;
+  std::size_t size() const noexcept { return text_.size(); }
+
+ private:
+  std::string path_;
+  std::string text_;
+};
+
+/// Splits text into lines ("\n" or "\r\n"), counting from 1.
+///   LineReader lines(file.content());
+///   for (std::string_view line; lines.next(line);) use(lines.line_number(), line);
+class LineReader {
+ public:
+  explicit LineReader(std::string_view text) : text_(text) {}
+  bool next(std::string_view& line);
+  std::uint64_t line_number() const noexcept { return line_; }
+  std::size_t offset() const noexcept { return at_; }  // bytes consumed, for progress
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+  std::uint64_t line_ = 0;
+};
+
+/// Reads RFC 4180 CSV records (quoted fields may hold separators, "" and line breaks), with a
+/// configurable separator. Fields are views into the text, or into the reader's buffer when a
+/// field had to be unescaped; they are valid until the next call to next().
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, std::string file, char separator = ',');
+  /// The next record's fields; false at the end. Throws LoadError for an unterminated quote or
+  /// text after a closing quote.
+  bool next(std::vector<std::string_view>& fields);
+  /// The line the last record started on (1-based).
+  std::uint64_t line_number() const noexcept { return record_line_; }
+  std::size_t offset() const noexcept { return at_; }
+  const std::string& file() const noexcept { return file_; }
+
+ private:
+  std::string_view text_;
+  std::string file_;
+  char separator_;
+  std::size_t at_ = 0;
+  std::uint64_t line_ = 1, record_line_ = 0;
+  std::vector<std::string> unescaped_;
+};
+
+/// Where the first invalid UTF-8 sequence starts, or npos when `text` is valid UTF-8.
+std::size_t find_invalid_utf8(std::string_view text) noexcept;
+/// `text` without leading and trailing spaces, tabs and line breaks.
+std::string_view trim(std::string_view text) noexcept;
+/// The 1-based line of byte `offset` in `text`.
+std::uint64_t line_of(std::string_view text, std::size_t offset) noexcept;
+
+}  // namespace skg
