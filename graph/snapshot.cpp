@@ -164,7 +164,11 @@ Graph open_snapshot(const std::string& path) {
   }
   const auto size = static_cast<std::size_t>(info.st_size);
   if (size < sizeof(Header)) {
+    char start[sizeof(kMagic)] = {};
+    const bool marked = size >= sizeof(kMagic) && ::read(fd, start, sizeof(start)) == sizeof(start) &&
+                        std::memcmp(start, kMagic, sizeof(kMagic)) == 0;
     ::close(fd);
+    if (size >= sizeof(kMagic) && !marked) throw fail("it does not start with the skg snapshot mark");
     throw fail(fmt::format("file is {} bytes, shorter than the {}-byte header (truncated?)", size, sizeof(Header)));
   }
   void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
