@@ -14,7 +14,7 @@ namespace {
 std::int32_t stored_start(const DateRange& range) { return range.start ? range.start->days : kOpenStart; }
 std::int32_t stored_end(const DateRange& range) { return range.end ? range.end->days : kOpenEnd; }
 
-std::string where(const StringPool& strings, StringId file, StringId record, std::uint32_t line) {
+std::string where(const detail::StringArena& strings, StringId file, StringId record, std::uint32_t line) {
   std::string out(file == kNoString ? std::string_view("(batch)") : strings.view(file));
   if (line != 0) out += fmt::format(":{}", line);
   if (record != kNoString) out += fmt::format(" (record '{}')", strings.view(record));
@@ -29,7 +29,12 @@ std::string where(const StringPool& strings, StringId file, StringId record, std
 Batch::Batch() = default;
 
 std::uint32_t Batch::local_source(const Source& source) {
-  const LocalSource local{this->local(source.file), this->local(source.record), source.line};
+  // Loaders give the same file name for every record: remember the last one's id.
+  if (source.file != last_file_text_ || last_file_ == kNoString) {
+    last_file_ = this->local(source.file);
+    last_file_text_ = source.file;
+  }
+  const LocalSource local{source.file.empty() ? kNoString : last_file_, this->local(source.record), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();
     if (last.file == local.file && last.record == local.record && last.line == local.line)
@@ -43,7 +48,7 @@ void Batch::add_entity(const EntityRecord& record) {
   if (record.id.empty()) throw Error("an entity record needs an id");
   const std::uint32_t source = local_source(record.source);
   entities_.push_back({local(record.id), record.kind, local(record.name), source, record.valid});
-  mark_defined(entities_.back().id);
+  defined_ids_.intern(record.id);
 }
 
 void Batch::add_name(std::string_view entity, std::string_view name, NameType type,
@@ -90,7 +95,7 @@ void Batch::add_action(const ActionRecord& record) {
   action.listed = record.listed;
   action.in_force = record.in_force;
   actions_.push_back({local(record.id), local(record.target), action, source});
-  mark_defined(actions_.back().id);
+  defined_ids_.intern(record.id);
 }
 
 void Batch::remove(std::string_view id, const Source& source) {
@@ -98,15 +103,7 @@ void Batch::remove(std::string_view id, const Source& source) {
   removals_.push_back({local(id), at});
 }
 
-void Batch::mark_defined(StringId id) {
-  if (defined_.size() <= index(id)) defined_.resize(std::max<std::size_t>(index(id) + 1, defined_.size() * 2), 0);
-  defined_[index(id)] = 1;
-}
-
-bool Batch::defines(std::string_view id) const {
-  const auto local = strings_.find(id);
-  return local && index(*local) < defined_.size() && defined_[index(*local)] != 0;
-}
+bool Batch::defines(std::string_view id) const { return defined_ids_.find(id).has_value(); }
 
 bool Batch::empty() const noexcept {
   return entities_.empty() && names_.empty() && attributes_.empty() && external_ids_.empty() &&
@@ -232,6 +229,11 @@ bool Builder::contains(std::string_view id) const noexcept {
   return global && state_->live_node(*global);
 }
 
+bool Builder::contains_edge(std::string_view id) const noexcept {
+  const auto global = state_->strings.find(id);
+  return global && state_->live_edge(*global);
+}
+
 void Builder::add_entity(const EntityRecord& record) {
   Batch batch;
   batch.add_entity(record);
@@ -255,55 +257,52 @@ void Builder::add_action(const ActionRecord& record) {
 
 void Builder::commit(Batch&& batch) {
   State& s = *state_;
-  const StringPool& local = batch.strings_;
+  const detail::StringArena& local = batch.strings_;
   const std::size_t local_count = local.size();
+  const std::size_t strings_before = s.strings.size();
 
+  // Intern every string once; a failed check below truncates the pool back, so a failed
+  // commit leaves the builder exactly as it was.
+  std::vector<StringId> global(local_count);
+  for (std::uint32_t at = 0; at < local_count; ++at) global[at] = s.strings.intern(local.view(StringId{at}));
   auto fail = [&](std::uint32_t source, std::string reason) {
     const Batch::LocalSource& at = batch.sources_[source];
-    throw Error(fmt::format("{}: {}", where(local, at.file, at.record, at.line), reason));
+    std::string message = fmt::format("{}: {}", where(local, at.file, at.record, at.line), reason);
+    s.strings.truncate(strings_before);
+    throw Error(std::move(message));
   };
 
-  // What each local id names: 0 unknown, 1 a live node of the builder, 2 defined by this batch.
-  // Removed ids are unknown unless the batch defines them again.
-  enum : std::uint8_t { kUnknown = 0, kExisting = 1, kDefined = 2 };
-  std::vector<std::uint8_t> resolves(local_count, kUnknown);
-  std::vector<std::uint8_t> removed(local_count, 0);
+  // What each id names: a live node of the builder (and not removed by this batch), or a record
+  // of this batch.
+  detail::FlatMap removed, defined;
   for (const auto& removal : batch.removals_) {
-    const auto global = s.strings.find(local.view(removal.id));
-    if (!global || (!s.live_node(*global) && !s.live_edge(*global)))
-      fail(removal.source, fmt::format("cannot remove '{}': no entity or edge has that id",
-                                       local.view(removal.id)));
-    removed[index(removal.id)] = 1;
+    const StringId id = global[index(removal.id)];
+    if (!s.live_node(id) && !s.live_edge(id))
+      fail(removal.source, fmt::format("cannot remove '{}': no entity or edge has that id", local.view(removal.id)));
+    removed.set(index(id), 1);
   }
-  std::vector<std::uint8_t> looked_up(local_count, 0);
-  auto state_of = [&](StringId id) -> std::uint8_t {
-    const auto at = index(id);
-    if (resolves[at] == kDefined || looked_up[at]) return resolves[at];
-    looked_up[at] = 1;
-    if (removed[at]) return resolves[at];
-    const auto global = s.strings.find(local.view(id));
-    if (global && s.live_node(*global)) resolves[at] = kExisting;
-    return resolves[at];
+  for (const auto& entity : batch.entities_) defined.set(index(global[index(entity.id)]), 1);
+  for (const auto& action : batch.actions_) defined.set(index(global[index(action.id)]), 1);
+  auto resolves = [&](StringId local_id) {
+    const StringId id = global[index(local_id)];
+    return defined.find(index(id)) || (s.live_node(id) && !removed.find(index(id)));
   };
-  for (const auto& entity : batch.entities_) resolves[index(entity.id)] = kDefined;
-  for (const auto& action : batch.actions_) resolves[index(action.id)] = kDefined;
   auto require = [&](StringId id, std::uint32_t source, std::string_view what) {
     if (id == kNoString) fail(source, fmt::format("{} has no id", what));
-    if (state_of(id) == kUnknown)
+    if (!resolves(id))
       fail(source, fmt::format("{} refers to '{}', which no entity has as its id", what, local.view(id)));
   };
   for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
     const auto [entity, other] = batch.external_ids_[at];
     const std::uint32_t source = batch.external_id_sources_[at];
     require(entity, source, "an external id");
-    if (resolves[index(other)] == kDefined)
+    const StringId other_id = global[index(other)];
+    if (defined.find(index(other_id)))
       fail(source, fmt::format("'{}' is both an entity of this batch and another id of '{}'",
                                local.view(other), local.view(entity)));
-    const auto global_other = s.strings.find(local.view(other));
-    const auto other_node = global_other ? s.live_node(*global_other) : std::nullopt;
-    if (other_node && !removed[index(other)]) {
-      const auto global_entity = s.strings.find(local.view(entity));
-      const auto entity_node = global_entity ? s.live_node(*global_entity) : std::nullopt;
+    const auto other_node = s.live_node(other_id);
+    if (other_node && !removed.find(index(other_id))) {
+      const auto entity_node = s.live_node(global[index(entity)]);
       if (!entity_node || *entity_node != *other_node)
         fail(source, fmt::format("'{}' already names another entity than '{}'", local.view(other),
                                  local.view(entity)));
@@ -312,20 +311,26 @@ void Builder::commit(Batch&& batch) {
   for (const auto& name : batch.names_) require(name.entity, name.source, "a name");
   for (const auto& attribute : batch.attributes_) require(attribute.entity, attribute.source, "an attribute");
   for (const auto& edge : batch.edges_) {
-    require(edge.from, edge.source, fmt::format("a {} edge", to_string(edge.kind)));
-    require(edge.to, edge.source, fmt::format("a {} edge", to_string(edge.kind)));
+    if (edge.from == kNoString || edge.to == kNoString || !resolves(edge.from) || !resolves(edge.to)) {
+      const std::string what = fmt::format("a {} edge", to_string(edge.kind));
+      require(edge.from, edge.source, what);
+      require(edge.to, edge.source, what);
+    }
   }
   for (const auto& action : batch.actions_)
     if (action.target != kNoString) require(action.target, action.source, "an action");
   for (const auto& attribute : batch.edge_attributes_)
-    if (attribute.edge >= batch.edges_.size()) throw Error("an edge attribute refers to no edge of its batch");
+    if (attribute.edge >= batch.edges_.size()) {
+      s.strings.truncate(strings_before);
+      throw Error("an edge attribute refers to no edge of its batch");
+    }
   if (s.kind.size() + batch.entities_.size() + 2 * batch.actions_.size() >= index(kNoNode) ||
-      s.source.size() + batch.edges_.size() + 2 * batch.actions_.size() >= index(kNoEdge))
+      s.source.size() + batch.edges_.size() + 2 * batch.actions_.size() >= index(kNoEdge)) {
+    s.strings.truncate(strings_before);
     throw Error("the graph would exceed 4 billion nodes or edges");
+  }
 
-  // Apply.
-  std::vector<StringId> global(local_count);
-  for (std::uint32_t at = 0; at < local_count; ++at) global[at] = s.strings.intern(local.view(StringId{at}));
+  // Apply: from here on nothing fails but memory.
   auto g = [&](StringId id) { return id == kNoString ? kNoString : global[index(id)]; };
   const auto first_prov = static_cast<std::uint32_t>(s.provenance.size());
   for (const auto& source : batch.sources_)

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -125,13 +126,14 @@ class Batch {
     StringId id;
     std::uint32_t source;
   };
-  StringId local(std::string_view text) { return text.empty() ? kNoString : strings_.intern(text); }
+  StringId local(std::string_view text) { return text.empty() ? kNoString : strings_.append(text); }
   std::uint32_t local_source(const Source& source);
-  void mark_defined(StringId id);
 
-  StringPool strings_;
-  std::vector<std::uint8_t> defined_;  // by local StringId: an entity or action record has this id
+  detail::StringArena strings_;  // every string of the batch, as given (interned on commit)
+  StringPool defined_ids_;        // ids of the batch's entity and action records
   std::vector<LocalSource> sources_;
+  StringId last_file_ = kNoString;
+  std::string last_file_text_;
   std::vector<Entity> entities_;
   std::vector<NameRec> names_;
   std::vector<AttrRec> attributes_;
@@ -165,6 +167,8 @@ class Builder {
   std::size_t entity_count() const noexcept;  // live entities, authorities and actions
   std::size_t edge_count() const noexcept;    // live edges
   bool contains(std::string_view id) const noexcept;
+  /// True when a live edge has this id (an FtM Ownership id), for deltas that remove it.
+  bool contains_edge(std::string_view id) const noexcept;
 
   /// Freezes into a read-only graph; the builder is used up.
   Graph freeze() &&;

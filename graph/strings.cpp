@@ -44,46 +44,48 @@ StringPool::StringPool() : offsets_{0}, slots_(16, 0) {}
 
 std::optional<StringId> StringPool::find(std::string_view text) const noexcept {
   const auto hash = detail::hash_string(text);
+  const auto tag = static_cast<std::uint32_t>(hash);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
-    const std::uint32_t slot = slots_[at];
+    const std::uint64_t slot = slots_[at];
     if (slot == 0) return std::nullopt;
-    const StringId id{slot - 1};
-    if (hashes_[slot - 1] == static_cast<std::uint32_t>(hash) && view(id) == text) return id;
+    const StringId id{static_cast<std::uint32_t>(slot) - 1};
+    if ((slot >> 32) == tag && view(id) == text) return id;
   }
 }
 
 StringId StringPool::intern(std::string_view text) {
   const auto hash = detail::hash_string(text);
-  std::size_t mask = slots_.size() - 1;
+  const auto tag = static_cast<std::uint32_t>(hash);
+  const std::size_t mask = slots_.size() - 1;
   std::size_t at = hash & mask;
   for (;; at = (at + 1) & mask) {
-    const std::uint32_t slot = slots_[at];
+    const std::uint64_t slot = slots_[at];
     if (slot == 0) break;
-    if (hashes_[slot - 1] == static_cast<std::uint32_t>(hash) && view(StringId{slot - 1}) == text)
-      return StringId{slot - 1};
+    const StringId id{static_cast<std::uint32_t>(slot) - 1};
+    if ((slot >> 32) == tag && view(id) == text) return id;
   }
   if (size() >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
   const StringId id{static_cast<std::uint32_t>(size())};
   chars_.insert(chars_.end(), text.begin(), text.end());
   offsets_.push_back(chars_.size());
-  hashes_.push_back(static_cast<std::uint32_t>(hash));
+  hashes_.push_back(tag);
   if ((size() + 1) * 2 > slots_.size()) {
     grow();  // rehashes, including the new string
   } else {
-    slots_[at] = index(id) + 1;
+    slots_[at] = (std::uint64_t{tag} << 32) | (index(id) + 1);
   }
   return id;
 }
 
 void StringPool::grow() {
-  std::vector<std::uint32_t> slots(slots_.size() * 2, 0);
+  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
   const std::size_t mask = slots.size() - 1;
   // The stored low 32 bits of each hash give the probe start in tables up to 2^32 slots.
   for (std::uint32_t id = 0; id < size(); ++id) {
     std::size_t at = hashes_[id] & mask;
     while (slots[at] != 0) at = (at + 1) & mask;
-    slots[at] = id + 1;
+    slots[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
   }
   slots_ = std::move(slots);
 }
@@ -98,7 +100,7 @@ void StringPool::truncate(std::size_t count) {
   for (std::uint32_t id = 0; id < size(); ++id) {
     std::size_t at = hashes_[id] & mask;
     while (slots_[at] != 0) at = (at + 1) & mask;
-    slots_[at] = id + 1;
+    slots_[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
   }
 }
 

@@ -41,9 +41,31 @@ class StringPool {
   void grow();
   std::vector<char> chars_;
   std::vector<std::uint64_t> offsets_;  // size() + 1
-  std::vector<std::uint32_t> hashes_;   // low 32 bits of each string's hash
-  std::vector<std::uint32_t> slots_;    // open addressing: 0 empty, else id + 1
+  std::vector<std::uint32_t> hashes_;  // low 32 bits of each string's hash
+  std::vector<std::uint64_t> slots_;   // open addressing: 0 empty, else hash << 32 | (id + 1)
 };
+
+namespace detail {
+/// Strings appended one after another, not deduplicated: staging before interning.
+class StringArena {
+ public:
+  StringArena() : offsets_{0} {}
+  StringId append(std::string_view text) {
+    chars_.insert(chars_.end(), text.begin(), text.end());
+    offsets_.push_back(chars_.size());
+    return StringId{static_cast<std::uint32_t>(offsets_.size() - 2)};
+  }
+  std::string_view view(StringId id) const noexcept {
+    const auto at = index(id);
+    return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
+  }
+  std::size_t size() const noexcept { return offsets_.size() - 1; }
+
+ private:
+  std::vector<char> chars_;
+  std::vector<std::uint64_t> offsets_;
+};
+}  // namespace detail
 
 /// A frozen multimap from strings (by StringId) to nodes, looked up by the string's text.
 /// Its arrays are plain columns, so a snapshot can map them straight from disk.
