@@ -1,0 +1,100 @@
+#include "skg/loaders/list_common.h"
+
+#include <array>
+
+#include "skg/loaders/source.h"
+
+namespace skg::detail {
+
+std::string slug(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool dash = false;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || byte >= 0x80) {
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += c;
+    } else if (c >= 'A' && c <= 'Z') {
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      dash = true;
+    }
+  }
+  return out;
+}
+
+namespace {
+// Reads 1 to `max_digits` digits at `at`, advancing it; false if there is none.
+bool read_number(std::string_view text, std::size_t& at, int max_digits, int& out) {
+  out = 0;
+  int digits = 0;
+  while (at < text.size() && text[at] >= '0' && text[at] <= '9' && digits < max_digits) {
+    out = out * 10 + (text[at] - '0');
+    ++at;
+    ++digits;
+  }
+  return digits > 0 && !(at < text.size() && text[at] >= '0' && text[at] <= '9');
+}
+}  // namespace
+
+std::optional<Date> parse_us_date(std::string_view text) noexcept {
+  text = trim(text);
+  std::size_t at = 0;
+  int month, day, year;
+  if (!read_number(text, at, 2, month) || at >= text.size() || text[at++] != '/') return std::nullopt;
+  if (!read_number(text, at, 2, day) || at >= text.size() || text[at++] != '/') return std::nullopt;
+  const std::size_t year_at = at;
+  if (!read_number(text, at, 4, year) || at - year_at != 4 || at != text.size()) return std::nullopt;
+  return Date::from_ymd(year, month, day);
+}
+
+std::optional<Date> parse_month_name_date(std::string_view text) noexcept {
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "January", "February", "March",     "April",   "May",      "June",
+      "July",    "August",   "September", "October", "November", "December"};
+  text = trim(text);
+  const auto space = text.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  int month = 0;
+  for (std::size_t at = 0; at < kMonths.size(); ++at)
+    if (kMonths[at] == text.substr(0, space)) month = static_cast<int>(at) + 1;
+  if (month == 0) return std::nullopt;
+  std::size_t at = space + 1;
+  int day, year;
+  if (!read_number(text, at, 2, day) || at + 1 >= text.size() || text[at] != ',' || text[at + 1] != ' ')
+    return std::nullopt;
+  at += 2;
+  const std::size_t year_at = at;
+  if (!read_number(text, at, 4, year) || at - year_at != 4 || at != text.size()) return std::nullopt;
+  return Date::from_ymd(year, month, day);
+}
+
+std::string collapse_spaces(std::string_view text) {
+  text = trim(text);
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (const char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+void append_part(std::string& out, std::string_view part, std::string_view separator) {
+  part = trim(part);
+  if (part.empty()) return;
+  if (!out.empty()) out += separator;
+  out += part;
+}
+
+}  // namespace skg::detail

@@ -1,0 +1,43 @@
+// loaders/list_common.h: small text helpers shared by the official-list loaders (CSL, BIS, UN, FCC).
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "skg/graph/model.h"
+
+namespace skg::detail {
+
+/// "AO Kaspersky Lab" -> "ao-kaspersky-lab": ASCII letters lowered, digits kept, other ASCII
+/// runs become one '-', UTF-8 bytes kept as they are (ids stay readable and stable).
+std::string slug(std::string_view text);
+
+/// "08/24/2022" or "6/9/2003" (US month/day/year, four-digit year) -> the date; nullopt otherwise.
+std::optional<Date> parse_us_date(std::string_view text) noexcept;
+
+/// "March 25, 2022" (English month name, day, four-digit year) -> the date; nullopt otherwise.
+std::optional<Date> parse_month_name_date(std::string_view text) noexcept;
+
+/// `text` trimmed, with every run of spaces, tabs and line breaks made one space.
+std::string collapse_spaces(std::string_view text);
+
+/// Calls `each(part)` for every trimmed, non-empty part of `text` split on `separator`.
+template <class Fn>
+void for_each_part(std::string_view text, char separator, Fn&& each) {
+  while (!text.empty()) {
+    const auto at = text.find(separator);
+    const std::string_view part = at == std::string_view::npos ? text : text.substr(0, at);
+    const auto first = part.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos) {
+      const auto last = part.find_last_not_of(" \t\r\n");
+      each(part.substr(first, last - first + 1));
+    }
+    if (at == std::string_view::npos) break;
+    text.remove_prefix(at + 1);
+  }
+}
+
+/// Appends `part` to `out` with ", " between non-empty parts (addresses, places).
+void append_part(std::string& out, std::string_view part, std::string_view separator = ", ");
+
+}  // namespace skg::detail
