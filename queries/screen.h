@@ -1,0 +1,119 @@
+// queries/screen.h: name screening: ranked candidates for a name, each with the alias and
+// tokens that matched, over an index of every name and alias built once per graph.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skg/graph/graph.h"
+
+namespace skg {
+
+/// A set of node kinds, for filters: `NodeKinds{NodeKind::Person, NodeKind::Company}`.
+class NodeKinds {
+ public:
+  constexpr NodeKinds() = default;
+  constexpr NodeKinds(std::initializer_list<NodeKind> kinds) {
+    for (NodeKind kind : kinds) bits_ |= bit(kind);
+  }
+  static constexpr NodeKinds all() { return NodeKinds(0xFF); }
+  /// Every kind of party: all but Authority and Action.
+  static constexpr NodeKinds parties() {
+    return NodeKinds(0xFF & ~(bit(NodeKind::Authority) | bit(NodeKind::Action)));
+  }
+  constexpr bool contains(NodeKind kind) const { return (bits_ & bit(kind)) != 0; }
+  constexpr NodeKinds with(NodeKind kind) const { return NodeKinds(bits_ | bit(kind)); }
+
+ private:
+  constexpr explicit NodeKinds(std::uint32_t bits) : bits_(bits) {}
+  static constexpr std::uint32_t bit(NodeKind kind) { return 1u << static_cast<unsigned>(kind); }
+  std::uint32_t bits_ = 0;
+};
+
+/// The tokens of every name and alias of a graph, folded (case, diacritics, Cyrillic and other
+/// scripts to Latin), with postings from each token to the names that hold it. Built once per
+/// graph; valid as long as that graph; read-only, so many threads may screen against it.
+class ScreenIndex {
+ public:
+  ScreenIndex();
+  ~ScreenIndex();
+  ScreenIndex(ScreenIndex&&) noexcept;
+  ScreenIndex& operator=(ScreenIndex&&) noexcept;
+
+  std::size_t entry_count() const noexcept;  // names and aliases indexed
+  std::size_t token_count() const noexcept;  // distinct folded tokens
+  std::size_t bytes() const noexcept;        // memory held
+
+  struct Data;  // defined in screen.cpp
+  const Data& data() const noexcept { return *data_; }
+
+ private:
+  friend ScreenIndex build_screen_index(const Graph& graph);
+  std::unique_ptr<Data> data_;  // pimpl: keeps ICU and the index layout out of the header
+};
+
+/// Indexes every name and alias of every node. Linear in the names; ICU runs only on names
+/// that are not plain ASCII, once per distinct non-ASCII word.
+///   const auto index = skg::build_screen_index(graph);
+ScreenIndex build_screen_index(const Graph& graph);
+
+struct ScreenOptions {
+  std::size_t limit = 20;
+  double min_score = 0.7;  // hits below it are dropped
+  /// A query word and a name word are a fuzzy match when 1 - edits / longer length reaches this
+  /// (edits: insertions, deletions, substitutions, swaps of neighbours; words of 3 letters or
+  /// fewer must match exactly).
+  double min_token_similarity = 0.75;
+  NodeKinds kinds = NodeKinds::parties();
+  bool listed_only = false;    // only parties with a listing in force (on as_of, when given)
+  std::optional<Date> as_of;   // parties and listings outside their dates are left out
+};
+
+/// How a query word met a name word.
+enum class TokenMatchKind : std::uint8_t {
+  Exact,      // the same after folding
+  Fuzzy,      // within the edit threshold
+  LegalForm,  // equivalent legal forms: "Ltd" = "Limited", "AO" = "JSC", "OOO" = "LLC"
+};
+std::string_view to_string(TokenMatchKind kind) noexcept;
+
+struct TokenMatch {
+  std::string query_token;  // folded, as the query gave it
+  std::string name_token;   // folded, as the name holds it
+  TokenMatchKind how = TokenMatchKind::Exact;
+  int edits = 0;
+  double similarity = 1.0;  // 1 for exact and legal-form matches
+  bool legal_form = false;  // a legal-form word (weighs less in the score)
+};
+
+struct ScreenHit {
+  NodeId node = kNoNode;
+  double score = 0;  // in [0, 1]; 1 only when every word matches exactly
+  Name name;         // the name or alias that matched best, with its type and strength
+  std::string_view name_text;       // that name as the source gives it (lives with the graph)
+  std::vector<TokenMatch> matched;  // the word pairs behind the score
+  std::vector<std::string> unmatched_query_tokens;
+  std::vector<std::string> unmatched_name_tokens;
+  bool exact = false;  // the same words, in any order
+};
+
+/// Parties whose names or aliases resemble `name`, best first. Word order does not matter,
+/// legal-form words and weak aliases weigh less, misspellings within the threshold match.
+///   auto hits = skg::screen(graph, index, "Kasperski Labs Ltd", {.listed_only = true});
+std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std::string_view name,
+                              const ScreenOptions& options = {});
+
+/// The folded words of a name, as the index sees them: "АО «Лаборатория Касперского»" ->
+/// {"ao", "laboratoriya", "kasperskogo"}. Uses one ICU transliterator per thread (ICU
+/// transliterators must not be shared across threads; creating one costs ~40 ms).
+std::vector<std::string> screen_tokens(std::string_view name);
+
+namespace detail {
+/// Edits (insert, delete, substitute, swap neighbours) from a to b, or max_edits + 1 when more.
+int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcept;
+}  // namespace detail
+
+}  // namespace skg
