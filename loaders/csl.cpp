@@ -17,7 +17,7 @@ namespace skg {
 
 namespace {
 
-enum Column : std::uint8_t {
+enum CslColumn : std::uint8_t {
   kId, kSource, kEntityNumber, kType, kPrograms, kName, kTitle, kAddresses, kFrNotice,
   kStartDate, kEndDate, kStandardOrder, kLicenseRequirement, kLicensePolicy, kCallSign,
   kVesselType, kGrossTonnage, kGrossRegisteredTonnage, kVesselFlag, kVesselOwner, kRemarks,
@@ -33,7 +33,7 @@ constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
 
 // Columns whose values become plain attributes of the party: (column, attribute key, split on ';').
 struct AttributeColumn {
-  Column column;
+  CslColumn column;
   std::string_view key;
   bool list;
 };
@@ -138,7 +138,7 @@ class CslLoader {
   }
 
  private:
-  std::string_view cell(const Row& row, Column column) const {
+  std::string_view cell(const Row& row, CslColumn column) const {
     const int at = layout_.at[column];
     return at < 0 || static_cast<std::size_t>(at) >= row.width ? std::string_view()
                                                                 : trim(cells_[row.first + at]);

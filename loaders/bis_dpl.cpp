@@ -1,0 +1,152 @@
+// The Denied Persons List as BIS publishes it for download (https://www.bis.doc.gov, "Denied
+// Persons List", tab-delimited text): a header row, then one row per denied party and address,
+// every field quoted. Columns: Name, Street_Address, City, State, Country, Postal_Code,
+// Effective_Date, Expiration_Date (MM/DD/YYYY), Standard_Order (Y/N), Last_Update (YYYY-MM-DD),
+// Action, FR_Citation. The layout is read from the header.
+#include "skg/loaders/bis_dpl.h"
+
+#include <array>
+#include <fmt/format.h>
+#include <unordered_set>
+
+#include "skg/loaders/list_common.h"
+#include "skg/loaders/source.h"
+
+namespace skg {
+
+namespace {
+
+enum DplColumn : std::uint8_t {
+  kName, kStreet, kCity, kState, kCountry, kPostalCode, kEffective, kExpiration, kStandardOrder,
+  kLastUpdate, kAction, kFrCitation, kColumnCount
+};
+constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
+    "Name", "Street_Address", "City", "State", "Country", "Postal_Code", "Effective_Date",
+    "Expiration_Date", "Standard_Order", "Last_Update", "Action", "FR_Citation"};
+
+// What a denial order imposes (15 CFR 764.3(a)(2) and the standard order of Supplement 1 to
+// part 764): the denial of export privileges under the EAR.
+constexpr std::string_view kMeasures = "Denial of export privileges under the EAR";
+constexpr std::string_view kCitation =
+    "https://www.bis.doc.gov/index.php/policy-guidance/lists-of-parties-of-concern/denied-persons-list";
+
+}  // namespace
+
+void load_bis_dpl(const std::string& path, LoadContext& context) {
+  const SourceFile file(path);
+  const std::string_view text = file.content();
+  context.report.files.push_back(path);
+  if (trim(text).empty()) throw LoadError(path, 0, "empty file: expected the DPL header");
+
+  CsvReader reader(text, path, '\t');
+  std::vector<std::string_view> fields;
+  std::array<int, kColumnCount> at;
+  at.fill(-1);
+  std::size_t width = 0;
+  try {
+    reader.next(fields);
+  } catch (const LoadError& error) {
+    throw LoadError(path, error.line(), "not a BIS DPL file: " + error.reason());
+  }
+  width = fields.size();
+  for (std::size_t field = 0; field < fields.size(); ++field)
+    for (std::size_t column = 0; column < kColumnCount; ++column)
+      if (kColumnNames[column] == trim(fields[field])) at[column] = static_cast<int>(field);
+  for (DplColumn required : {kName, kEffective})
+    if (at[required] < 0)
+      throw LoadError(path, 1, fmt::format("not a BIS DPL file: the header has no '{}' column",
+                                           kColumnNames[required]));
+
+  std::unordered_set<std::string> parties;
+  std::string id, action, address, record;
+  std::size_t next_progress = 1 << 20;
+  while (true) {
+    const std::size_t begin = reader.offset();
+    try {
+      if (!reader.next(fields)) break;
+    } catch (const LoadError& error) {
+      // After a broken quote the next record cannot be found: the rest of the file is lost.
+      context.bad_record(LoadError(error.file(), error.line(),
+                                   error.reason() + "; the rest of the file was not read"));
+      break;
+    }
+    const std::uint64_t line = reader.line_number();
+    auto cell = [&](DplColumn column) {
+      return at[column] < 0 || static_cast<std::size_t>(at[column]) >= fields.size()
+                 ? std::string_view()
+                 : trim(fields[at[column]]);
+    };
+    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
+    record = std::string(cell(kName));
+    // Check the whole row before staging anything of it.
+    if (fields.size() != width) {
+      context.bad_record(LoadError(path, line, fmt::format("expected {} fields as in the header, found {}",
+                                                           width, fields.size()), record));
+      continue;
+    }
+    if (const auto invalid = find_invalid_utf8(text.substr(begin, reader.offset() - begin));
+        invalid != std::string_view::npos) {
+      context.bad_record(LoadError(path, line_of(text, begin + invalid), "invalid UTF-8", record));
+      continue;
+    }
+    if (record.empty()) {
+      context.bad_record(LoadError(path, line, "the row has no name"));
+      continue;
+    }
+    const auto effective = detail::parse_us_date(cell(kEffective));
+    if (!effective) {
+      context.bad_record(LoadError(path, line, fmt::format("Effective_Date '{}' is not a date written MM/DD/YYYY",
+                                                           cell(kEffective)), record));
+      continue;
+    }
+    std::optional<Date> expiration;
+    if (!cell(kExpiration).empty()) {
+      expiration = detail::parse_us_date(cell(kExpiration));
+      if (!expiration) {
+        context.bad_record(LoadError(path, line, fmt::format("Expiration_Date '{}' is not a date written MM/DD/YYYY",
+                                                             cell(kExpiration)), record));
+        continue;
+      }
+    }
+
+    id = fmt::format("bis-dpl:{}:{}", detail::slug(record), effective->to_string());
+    action = id + "#DPL";
+    const Source where{path, record, static_cast<std::uint32_t>(line)};
+    Batch& batch = context.batch;
+    batch.add_entity({.id = id, .kind = NodeKind::LegalEntity, .name = record, .source = where});
+    address.clear();
+    for (DplColumn part : {kStreet, kCity, kState, kPostalCode, kCountry}) detail::append_part(address, cell(part));
+    if (!address.empty()) {
+      batch.add_attribute(id, "address", address, where);
+      context.report.add("addresses");
+    }
+    // [effective, expiration): the order's expiration date is taken as its first day out of force.
+    batch.add_action({.id = action, .target = id, .authority = "BIS", .list = "DPL",
+                      .legal_basis = cell(kFrCitation), .measures = kMeasures, .citation = kCitation,
+                      .listed = effective, .in_force = {effective, expiration}, .source = where});
+    for (auto [column, key] : {std::pair{kStandardOrder, "standardOrder"}, std::pair{kLastUpdate, "modifiedAt"},
+                               std::pair{kAction, "dplAction"}})
+      if (!cell(column).empty()) batch.add_attribute(action, key, cell(column), where);
+    context.report.add("rows");
+    if (parties.insert(id).second) {
+      context.report.add("entities");
+      context.report.add("actions");
+    }
+    if (reader.offset() >= next_progress) {
+      context.progress(path, reader.offset());
+      next_progress += 1 << 20;
+    }
+  }
+  context.progress(path, file.size());
+}
+
+LoadReport load_bis_dpl(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_bis_dpl), path, builder, options);
+}
+
+bool looks_like_bis_dpl(std::string_view head, std::string_view /*file_name*/) noexcept {
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  return head.starts_with("\"Name\"\t\"Street_Address\"\t") || head.starts_with("Name\tStreet_Address\t");
+}
+
+}  // namespace skg
