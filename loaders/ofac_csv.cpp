@@ -1,0 +1,781 @@
+#include "skg/loaders/ofac_csv.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <fmt/format.h>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "skg/loaders/source.h"
+
+namespace skg {
+
+namespace {
+
+// OFAC dat_spec.txt gives Remarks 1000 characters and every other field less; a field far longer
+// than that is not an OFAC record (and would otherwise be interned whole: the "1 GB line" case).
+constexpr std::size_t kMaxField = 64 * 1024;
+
+enum class FileKind : std::uint8_t { Main, Address, Alias, Comments };
+constexpr std::size_t kColumns[] = {12, 6, 5, 2};
+constexpr std::string_view kKindNames[] = {"main", "address", "alias", "comments"};
+
+struct ListKind {
+  std::string_view prefix, action_suffix, list;
+};
+constexpr ListKind kSdn{"ofac-sdn:", "#SDN", "SDN"};
+constexpr ListKind kCons{"ofac-cons:", "#NON-SDN", "Non-SDN Consolidated"};
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string base_name(std::string_view path) {
+  const auto slash = path.find_last_of("/\\");
+  return lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+/// A field's value: trimmed, and "" for OFAC's null "-0-" (dat_spec: ASCII 45, 48, 45).
+std::string_view value(std::string_view field) {
+  field = trim(field);
+  return field == "-0-" ? std::string_view{} : field;
+}
+
+bool all_digits(std::string_view text, std::size_t max_length = 10) {
+  if (text.empty() || text.size() > max_length) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool has_digit(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+struct FileName {
+  FileKind kind;
+  bool cons;
+};
+
+/// The kind a file's name says; nullopt for a name OFAC does not use.
+std::optional<FileName> kind_from_name(std::string_view name) {
+  static constexpr std::pair<std::string_view, FileName> kNames[] = {
+      {"sdn.csv", {FileKind::Main, false}},        {"add.csv", {FileKind::Address, false}},
+      {"alt.csv", {FileKind::Alias, false}},       {"sdn_comments.csv", {FileKind::Comments, false}},
+      {"cons_prim.csv", {FileKind::Main, true}},   {"cons_add.csv", {FileKind::Address, true}},
+      {"cons_alt.csv", {FileKind::Alias, true}},   {"cons_comments.csv", {FileKind::Comments, true}},
+  };
+  for (const auto& [known, kind] : kNames)
+    if (name == known) return kind;
+  return std::nullopt;
+}
+
+/// Splits one line the way OFAC quotes it (for format detection only).
+std::size_t count_fields(std::string_view line, std::array<std::string_view, 12>& fields) {
+  std::size_t count = 0, at = 0;
+  while (true) {
+    std::string_view field;
+    if (at < line.size() && line[at] == '"') {
+      const auto close = line.find('"', at + 1);
+      if (close == std::string_view::npos) return 0;
+      field = line.substr(at + 1, close - at - 1);
+      at = close + 1;
+      while (at < line.size() && line[at] == ' ') ++at;
+    } else {
+      const auto comma = std::min(line.find(',', at), line.size());
+      field = line.substr(at, comma - at);
+      at = comma;
+    }
+    if (count < fields.size()) fields[count] = field;
+    ++count;
+    if (at >= line.size()) return count;
+    if (line[at] != ',') return 0;
+    ++at;
+  }
+}
+
+/// The kind a file's first line shows (its column count), for files with other names.
+std::optional<FileKind> kind_from_content(std::string_view head) {
+  std::string_view line = head.substr(0, head.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::array<std::string_view, 12> fields;
+  const std::size_t count = count_fields(line, fields);
+  if (count == 0 || !all_digits(trim(fields[0]))) return std::nullopt;
+  const bool null_marker = line.find("-0-") != std::string_view::npos;
+  if (count == 12 && null_marker) return FileKind::Main;
+  if (count == 6 && null_marker && all_digits(trim(fields[1]))) return FileKind::Address;
+  if (count == 5 && all_digits(trim(fields[1]))) {
+    const std::string type = lower(value(fields[2]));
+    if (type == "aka" || type == "fka" || type == "nka") return FileKind::Alias;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> month_number(std::string_view name) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int month = 0; month < 12; ++month)
+    if (name == kMonths[month]) return month + 1;
+  return std::nullopt;
+}
+
+/// OFAC writes dates "09 Nov 1966", "Nov 1966" or "1966" (notice of 2012-06-13, item 4):
+/// these become ISO "1966-11-09", "1966-11", "1966"; anything else ("circa 1951", "1960 to
+/// 1962") is kept as written, since a guess would invent precision.
+std::string iso_date(std::string_view text) {
+  std::array<std::string_view, 3> words;
+  std::size_t count = 0, at = 0;
+  while (at < text.size() && count <= 3) {
+    const auto space = std::min(text.find(' ', at), text.size());
+    if (count == 3) return std::string(text);
+    words[count++] = text.substr(at, space - at);
+    at = space + 1;
+  }
+  if (count == 0 || !all_digits(words[count - 1], 4) || words[count - 1].size() != 4)
+    return std::string(text);
+  const int year = std::stoi(std::string(words[count - 1]));
+  if (count == 1) return std::string(words[0]);
+  const auto month = month_number(words[count - 2]);
+  if (!month) return std::string(text);
+  if (count == 2) return fmt::format("{:04}-{:02}", year, *month);
+  if (!all_digits(words[0], 2)) return std::string(text);
+  const int day = std::stoi(std::string(words[0]));
+  if (!Date::from_ymd(year, *month, day)) return std::string(text);
+  return fmt::format("{:04}-{:02}-{:02}", year, *month, day);
+}
+
+/// Remark labels that introduce a plain fact (checked before the document rule, so that
+/// "Phone Number 123" is a phone, not a document).
+struct FactRule {
+  std::string_view prefix, key;
+  bool date = false;
+};
+constexpr FactRule kFactRules[] = {
+    {"DOB ", "birthDate", true},
+    {"POB ", "birthPlace"},
+    {"nationality ", "nationality"},
+    {"citizen ", "citizenship"},
+    {"Gender ", "gender"},
+    {"Email Address ", "email"},
+    {"Email:", "email"},
+    {"Website ", "website"},
+    {"Phone Number ", "phone"},
+    {"Telephone No. ", "phone"},
+    {"Telephone ", "phone"},
+    {"Fax No. ", "fax"},
+    {"Fax ", "fax"},
+    {"Secondary sanctions risk: ", "secondarySanctionsRisk"},
+    {"Additional Sanctions Information - ", "additionalSanctionsInformation"},
+    {"Transactions Prohibited For Persons Owned or Controlled By U.S. Financial Institutions: ",
+     "transactionsProhibited"},
+    {"Organization Established Date ", "incorporationDate", true},
+    {"Organization Type: ", "organizationType"},
+    {"Target Type ", "targetType"},
+    {"Aircraft Model ", "aircraftModel"},
+    {"Aircraft Operator ", "aircraftOperator"},
+    {"Aircraft Manufacture Date ", "aircraftManufactureDate", true},
+    {"Former Vessel Flag ", "formerFlag"},
+    {"Other Vessel Flag ", "otherFlag"},
+    {"Nationality of Registration ", "registrationCountry"},
+};
+
+/// Identity-document labels that the generic rule (words ending in No./Number/ID/Code/#) misses.
+constexpr std::string_view kDocumentLabels[] = {
+    "Aircraft Construction Number (also called L/N or S/N or F/N)",
+    "Aircraft Manufacturer's Serial Number (MSN)",
+    "Unified Social Credit Code (USCC)",
+    "Economic Register Number (CBLS)",
+    "Cartilla de Servicio Militar Nacional",
+    "Vessel Registration Identification",
+    "Credencial electoral",
+    "Diplomatic Passport",
+    "Matricula Mercantil No",
+    "Personal ID Card",
+    "Passport",
+    "C.U.R.P.",
+    "R.F.C.",
+    "RFC",
+    "D.N.I.",
+    "SSN",
+    "US FEIN",
+    "SWIFT/BIC",
+    "MMSI",
+    "BIK (RU)",
+    "C.U.I.",
+    "I.F.E.",
+    "License",
+};
+
+struct Document {
+  std::string_view label, number;
+};
+
+std::optional<Document> parse_document(std::string_view part) {
+  for (std::string_view label : kDocumentLabels) {
+    if (part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
+      return Document{label, trim(part.substr(label.size() + 1))};
+  }
+  // "Digital Currency Address - XBT 1Kuf...": the currency code is part of the label.
+  constexpr std::string_view kCurrency = "Digital Currency Address - ";
+  if (part.starts_with(kCurrency)) {
+    const auto space = part.find(' ', kCurrency.size());
+    if (space != std::string_view::npos) return Document{part.substr(0, space), trim(part.substr(space + 1))};
+  }
+  // Generic: the longest run of up to 8 leading words that ends in a label word, followed by a
+  // value holding a digit ("Tax ID No. 774334095919 (Russia)", "Registration ID 1027739").
+  static constexpr std::string_view kLabelEnds[] = {"No.", "No", "Number", "ID", "Code", "#", "No.:"};
+  if (part.empty() || !((part[0] >= 'A' && part[0] <= 'Z') || (part[0] >= 'a' && part[0] <= 'z')))
+    return std::nullopt;
+  std::optional<Document> best;
+  std::size_t at = 0;
+  for (int word = 0; word < 8 && at < part.size(); ++word) {
+    const auto space = part.find(' ', at);
+    if (space == std::string_view::npos) break;
+    const std::string_view last = part.substr(at, space - at);
+    const std::string_view rest = trim(part.substr(space + 1));
+    if (std::find(std::begin(kLabelEnds), std::end(kLabelEnds), last) != std::end(kLabelEnds) &&
+        has_digit(rest))
+      best = Document{part.substr(0, space), rest};
+    at = space + 1;
+  }
+  return best;
+}
+
+struct Fact {
+  std::string key, value;
+};
+struct Alias {
+  std::string_view name;
+  NameType type;
+};
+
+/// What one entry's remarks say.
+struct Remarks {
+  std::vector<Fact> facts;
+  std::vector<Alias> weak_aliases;
+  std::vector<std::string_view> links;
+  std::string legal_basis, measures;
+  std::size_t documents = 0;
+  bool unrecognised = false;
+};
+
+void append_unique(std::string& list, std::string_view item) {
+  if (item.empty()) return;
+  std::size_t at = 0;
+  while (at <= list.size()) {
+    const auto end = std::min(list.find("; ", at), list.size());
+    if (std::string_view(list).substr(at, end - at) == item) return;
+    at = end + 2;
+  }
+  if (!list.empty()) list += "; ";
+  list += item;
+}
+
+/// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
+Remarks parse_remarks(std::string_view text) {
+  Remarks out;
+  // OFAC notice of 2012-06-13, item 1: "All SDN data ... now end in a period": an end marker.
+  if (text.ends_with('.')) text.remove_suffix(1);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto end = std::min(text.find("; ", at), text.size());
+    std::string_view part = trim(text.substr(at, end - at));
+    at = end + 2;
+    if (part.empty()) continue;
+    if (part.starts_with("alt. ")) part.remove_prefix(5);
+
+    if (part.starts_with("Linked To: ")) {
+      const std::string_view name = trim(part.substr(11));
+      if (!name.empty()) out.links.push_back(name);
+      continue;
+    }
+    // Weak aliases: a.k.a. 'NAME' (f.k.a., n.k.a. likewise), quoted in single quotes.
+    if (part.size() > 9 && part.substr(1, 6) == ".k.a. " && part[7] == '\'' && part.back() == '\'') {
+      const char type = part[0];
+      const NameType name_type = type == 'a'   ? NameType::Aka
+                                 : type == 'f' ? NameType::Fka
+                                 : type == 'n' ? NameType::Nka
+                                               : NameType::Previous;
+      const std::string_view name = trim(part.substr(8, part.size() - 9));
+      if (name_type != NameType::Previous && !name.empty()) {
+        out.weak_aliases.push_back({name, name_type});
+        continue;
+      }
+    }
+    bool done = false;
+    for (const FactRule& rule : kFactRules) {
+      if (part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
+        const std::string_view fact = trim(part.substr(rule.prefix.size()));
+        out.facts.push_back({std::string(rule.key), rule.date ? iso_date(fact) : std::string(fact)});
+        done = true;
+        break;
+      }
+    }
+    if (done) continue;
+    // "Executive Order 13846 information: BANKING TRANSACTIONS.  Sec. 5(a)(iii)",
+    // "CAATSA Section 235 Information: ...", "PEESA Information: ...": the legal basis and the
+    // measure it imposes on this entry.
+    for (std::string_view marker : {std::string_view(" information: "), std::string_view(" Information: ")}) {
+      const auto found = part.find(marker);
+      if (found != std::string_view::npos && found < 60) {
+        append_unique(out.legal_basis, part.substr(0, found));
+        append_unique(out.measures, trim(part.substr(found + marker.size())));
+        done = true;
+        break;
+      }
+    }
+    if (done) continue;
+    if (part.find("Directive Determination - ") != std::string_view::npos) {
+      out.facts.push_back({"directive", std::string(part)});
+      continue;
+    }
+    if (part.starts_with("Listing Date (") || part.starts_with("Effective Date (")) {
+      const auto colon = part.find("): ");
+      if (colon != std::string_view::npos) {
+        const bool listing = part[0] == 'L';
+        const std::string_view what = part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
+        out.facts.push_back({fmt::format("{} {}", listing ? "listingDate" : "effectiveDate", what),
+                             iso_date(trim(part.substr(colon + 3)))});
+        continue;
+      }
+    }
+    if (const auto document = parse_document(part)) {
+      out.facts.push_back({fmt::format("id:{}", document->label), std::string(document->number)});
+      ++out.documents;
+      continue;
+    }
+    out.unrecognised = true;
+  }
+  return out;
+}
+
+/// One entry of sdn.csv / cons_prim.csv, with views into the file text (or the arena).
+struct Entry {
+  std::string_view uid, name, programs, title, call_sign, vessel_type, tonnage, grt, flag, owner,
+      remarks, sdn_type;
+  std::string remarks_more;  // the sdn_comments.csv continuation
+  std::string id;
+  const std::string* file = nullptr;
+  std::uint64_t line = 0;
+  NodeKind kind = NodeKind::LegalEntity;
+  bool unknown_type = false;
+};
+
+constexpr std::uint32_t kMany = 0xFFFFFFFFu;
+
+/// The state of one load_ofac_csv call.
+class OfacLoad {
+ public:
+  OfacLoad(LoadContext& context, const ListKind& list) : context_(context), list_(list) {}
+
+  /// Reads one file of the set; `required`: an empty file is an error (else it adds nothing).
+  void read(const std::string& path, FileKind kind, bool required);
+  /// Emits entities, actions, facts, names and links into the batch.
+  void finish();
+
+ private:
+  using Fields = std::vector<std::string_view>;
+  void on_row(const SourceFile& file, FileKind kind, const Fields& fields, std::uint64_t line);
+  void main_row(const SourceFile& file, const Fields& fields, std::uint64_t line);
+  /// The entry for a sibling row's uid (or its id, when the entity is loaded already); reports
+  /// and returns false when there is none.
+  bool target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
+              std::string& id, Entry*& entry);
+  std::string_view keep(std::string_view text);
+  LoadError error(const std::string& file, std::uint64_t line, std::string reason,
+                  std::string_view uid = {}) const {
+    return LoadError(file, line, std::move(reason), std::string(uid));
+  }
+  std::optional<std::uint32_t> resolve(std::string_view name, std::string& why) const;
+
+  LoadContext& context_;
+  const ListKind& list_;
+  std::deque<SourceFile> files_;  // kept open: entries view into their text
+  std::string_view text_;         // the file being read
+  std::deque<std::string> arena_;  // fields that had to be unescaped
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string_view, std::uint32_t> by_uid_;
+  std::unordered_map<std::string_view, std::uint32_t> by_name_;   // primary names of this load
+  std::unordered_map<std::string_view, std::uint32_t> by_alias_;  // alt.csv names of this load
+  std::uint64_t bytes_done_ = 0;
+};
+
+std::string_view OfacLoad::keep(std::string_view text) {
+  const auto begin = reinterpret_cast<std::uintptr_t>(text_.data());
+  const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+  if (text.empty() || (at >= begin && at + text.size() <= begin + text_.size())) return text;
+  return arena_.emplace_back(text);
+}
+
+void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
+  const SourceFile& file = files_.emplace_back(path);
+  context_.report.files.push_back(path);
+  context_.report.bytes += file.size();
+  const std::string_view text = file.content();
+  text_ = text;
+  if (trim(text).empty()) {
+    if (required) context_.bad_record(error(path, 0, "empty file"));
+    bytes_done_ += file.size();
+    return;
+  }
+  std::size_t next_invalid = find_invalid_utf8(text);
+  std::size_t base = 0;           // where the current reader starts in `text`
+  std::uint64_t line_base = 0;    // lines before it
+  std::optional<CsvReader> reader(std::in_place, text, path);
+  Fields fields;
+  std::uint64_t rows = 0;
+  while (true) {
+    const std::size_t start = base + reader->offset();
+    bool got = false;
+    try {
+      got = reader->next(fields);
+    } catch (const LoadError& bad) {
+      // A broken quote: report it at the record's first line, and go on at the next line.
+      const std::uint64_t line = line_base + reader->line_number();
+      context_.bad_record(error(path, line, bad.reason()));
+      const auto newline = text.find('\n', start);
+      if (newline == std::string_view::npos) break;
+      base = newline + 1;
+      line_base = line;
+      reader.emplace(text.substr(base), path);
+      continue;
+    }
+    if (!got) break;
+    const std::size_t end = base + reader->offset();
+    const std::uint64_t line = line_base + reader->line_number();
+    if (++rows % 4096 == 0) context_.progress(path, bytes_done_ + end);
+    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
+    if (next_invalid < end) {
+      const std::size_t bad_at = next_invalid;
+      const auto rest = find_invalid_utf8(text.substr(end));
+      next_invalid = rest == std::string_view::npos ? rest : end + rest;
+      if (bad_at >= start) {
+        context_.bad_record(error(path, line_of(text.substr(start), bad_at - start) + line - 1,
+                                  fmt::format("invalid UTF-8 at byte {}", bad_at),
+                                  all_digits(trim(fields[0])) ? trim(fields[0]) : ""));
+        continue;
+      }
+    }
+    on_row(file, kind, fields, line);
+  }
+  bytes_done_ += file.size();
+  context_.progress(path, bytes_done_);
+}
+
+void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& fields, std::uint64_t line) {
+  const std::string& path = file.path();
+  const std::string_view uid = trim(fields[0]);
+  const std::size_t want = kColumns[static_cast<int>(kind)];
+  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
+  if (fields.size() != want) {
+    context_.bad_record(error(path, line,
+                              fmt::format("{} columns, expected {} in an OFAC {} file", fields.size(),
+                                          want, kKindNames[static_cast<int>(kind)]),
+                              record));
+    return;
+  }
+  for (std::size_t column = 0; column < fields.size(); ++column) {
+    if (fields[column].size() > kMaxField) {
+      context_.bad_record(error(path, line,
+                                fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)",
+                                            column + 1, fields[column].size()),
+                                record));
+      return;
+    }
+  }
+  if (!all_digits(uid)) {
+    context_.bad_record(error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
+    return;
+  }
+  if (kind == FileKind::Main) return main_row(file, fields, line);
+  if ((kind == FileKind::Address || kind == FileKind::Alias) && !all_digits(trim(fields[1]))) {
+    context_.bad_record(error(path, line,
+                              fmt::format("{} '{}' is not a number", kind == FileKind::Address ? "add_num" : "alt_num",
+                                          trim(fields[1]).substr(0, 40)),
+                              uid));
+    return;
+  }
+  NameType alias_type = NameType::Aka;
+  if (kind == FileKind::Alias) {
+    const std::string type = lower(value(fields[2]));
+    if (type == "aka") alias_type = NameType::Aka;
+    else if (type == "fka") alias_type = NameType::Fka;
+    else if (type == "nka") alias_type = NameType::Nka;
+    else {
+      context_.bad_record(error(path, line, fmt::format("alt_type '{}' is not aka, fka or nka", value(fields[2])), uid));
+      return;
+    }
+    if (value(fields[3]).empty()) {
+      context_.bad_record(error(path, line, "empty alt_name", uid));
+      return;
+    }
+  }
+  std::string id;
+  Entry* entry = nullptr;
+  if (!target(file, kind, uid, line, id, entry)) return;
+  Batch& batch = context_.batch;
+  const Source source{path, uid, static_cast<std::uint32_t>(line)};
+  switch (kind) {
+    case FileKind::Comments: {
+      const std::string_view more = trim(fields[1]) == "-0-" ? std::string_view{} : fields[1];
+      if (entry != nullptr) entry->remarks_more += more;
+      else if (!trim(more).empty()) batch.add_attribute(id, "remarks", trim(more), source);
+      break;
+    }
+    case FileKind::Alias: {
+      const std::string_view name = value(fields[3]);
+      // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
+      batch.add_name(id, name, alias_type, NameStrength::Strong, source);
+      context_.report.add("aliases");
+      if (entry != nullptr) {
+        const auto index = static_cast<std::uint32_t>(entry - entries_.data());
+        const auto [found, added] = by_alias_.try_emplace(keep(name), index);
+        if (!added && found->second != index) found->second = kMany;
+      }
+      if (!value(fields[4]).empty()) batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
+      break;
+    }
+    case FileKind::Address: {
+      std::string line_text;
+      for (int column = 2; column <= 4; ++column) {
+        const std::string_view part = value(fields[column]);
+        if (part.empty()) continue;
+        if (!line_text.empty()) line_text += ", ";
+        line_text += part;
+      }
+      if (!line_text.empty()) batch.add_attribute(id, "address", line_text, source);
+      if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
+      if (!value(fields[5]).empty()) batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
+      context_.report.add("addresses");
+      break;
+    }
+    case FileKind::Main: break;
+  }
+}
+
+bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
+                      std::string& id, Entry*& entry) {
+  if (const auto found = by_uid_.find(uid); found != by_uid_.end()) {
+    entry = &entries_[found->second];
+    id = entry->id;
+    return true;
+  }
+  id = fmt::format("{}{}", list_.prefix, uid);
+  if (context_.resolves(id)) return true;  // loaded already: a sibling file read alone
+  // OFAC publishes add/alt/comments rows whose uid no sdn.csv of the set defines: reported,
+  // never fatal, in both modes.
+  context_.report.skipped.push_back(
+      {file.path(), line, std::string(uid),
+       fmt::format("unknown uid: no {} entry has ent_num {} (this {} row is left out)", list_.list, uid,
+                   kKindNames[static_cast<int>(kind)])});
+  context_.report.add("unknown uid rows");
+  return false;
+}
+
+void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint64_t line) {
+  const std::string& path = file.path();
+  const std::string_view uid = trim(fields[0]);
+  if (by_uid_.contains(uid) || context_.batch.defines(fmt::format("{}{}", list_.prefix, uid))) {
+    context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
+    return;
+  }
+  const std::string_view name = value(fields[1]);
+  if (name.empty()) {
+    context_.bad_record(error(path, line, "empty SDN_Name", uid));
+    return;
+  }
+  Entry entry;
+  entry.uid = keep(uid);
+  entry.name = keep(name);
+  entry.sdn_type = keep(value(fields[2]));
+  const std::string type = lower(entry.sdn_type);
+  if (type == "individual") entry.kind = NodeKind::Person;
+  else if (type == "vessel") entry.kind = NodeKind::Vessel;
+  else if (type == "aircraft") entry.kind = NodeKind::Aircraft;
+  else entry.unknown_type = !(type.empty() || type == "entity");
+  entry.programs = keep(value(fields[3]));
+  entry.title = keep(value(fields[4]));
+  entry.call_sign = keep(value(fields[5]));
+  entry.vessel_type = keep(value(fields[6]));
+  entry.tonnage = keep(value(fields[7]));
+  entry.grt = keep(value(fields[8]));
+  entry.flag = keep(value(fields[9]));
+  entry.owner = keep(value(fields[10]));
+  // Remarks are kept as quoted, untrimmed: sdn_comments.csv continues them mid-word.
+  entry.remarks = trim(fields[11]) == "-0-" ? std::string_view{} : keep(fields[11]);
+  entry.id = fmt::format("{}{}", list_.prefix, uid);
+  entry.file = &file.path();
+  entry.line = line;
+  by_uid_.emplace(entry.uid, static_cast<std::uint32_t>(entries_.size()));
+  entries_.push_back(std::move(entry));
+}
+
+std::optional<std::uint32_t> OfacLoad::resolve(std::string_view name, std::string& why) const {
+  // The exact listed name, then an alt.csv alias; each also with a final period, which the
+  // end-of-data marker may have taken ("Linked To: KPD S.A." at the end of the remarks).
+  const std::string with_period = fmt::format("{}.", name);
+  for (const auto* index : {&by_name_, &by_alias_}) {
+    for (std::string_view candidate : {name, std::string_view(with_period)}) {
+      const auto found = index->find(candidate);
+      if (found == index->end()) continue;
+      if (found->second == kMany) {
+        why = fmt::format("Linked To: '{}' matches several {}", name,
+                          index == &by_name_ ? "entries' names" : "entries' aliases");
+        return std::nullopt;
+      }
+      return found->second;
+    }
+  }
+  why = fmt::format("Linked To: '{}' matches no entry's name or alias in this load", name);
+  return std::nullopt;
+}
+
+void OfacLoad::finish() {
+  Batch& batch = context_.batch;
+  LoadReport& report = context_.report;
+  for (std::uint32_t index = 0; index < entries_.size(); ++index) {
+    const auto [found, added] = by_name_.try_emplace(entries_[index].name, index);
+    if (!added) found->second = kMany;
+  }
+  std::string remarks_text, programs, action_id, why;
+  for (Entry& entry : entries_) {
+    const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
+    batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
+    report.add("entities");
+    remarks_text.assign(entry.remarks);
+    remarks_text += entry.remarks_more;
+    const Remarks remarks = parse_remarks(remarks_text);
+
+    programs.clear();
+    std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
+    while (!rest.empty()) {
+      const auto end = std::min(rest.find("] ["), rest.size());
+      std::string_view program = trim(rest.substr(0, end));
+      if (program.starts_with('[')) program.remove_prefix(1);
+      if (program.ends_with(']')) program.remove_suffix(1);
+      append_unique(programs, trim(program));
+      rest = end == rest.size() ? std::string_view{} : rest.substr(end + 3);
+    }
+    action_id = fmt::format("{}{}", entry.id, list_.action_suffix);
+    batch.add_action({.id = action_id, .target = entry.id, .authority = "OFAC", .list = list_.list,
+                      .program = programs, .legal_basis = remarks.legal_basis,
+                      .measures = remarks.measures, .source = source});
+    report.add("actions");
+
+    const auto attribute = [&](std::string_view key, std::string_view text) {
+      if (!text.empty()) batch.add_attribute(entry.id, key, text, source);
+    };
+    if (entry.unknown_type) attribute("sdnType", entry.sdn_type);
+    attribute("title", entry.title);
+    attribute("callSign", entry.call_sign);
+    attribute("vesselType", entry.vessel_type);
+    attribute("tonnage", entry.tonnage);
+    attribute("grossRegisteredTonnage", entry.grt);
+    attribute("flag", entry.flag);
+    attribute("vesselOwner", entry.owner);
+    for (const Fact& fact : remarks.facts) attribute(fact.key, fact.value);
+    report.add("documents", remarks.documents);
+    for (const Alias& alias : remarks.weak_aliases) {
+      batch.add_name(entry.id, alias.name, alias.type, NameStrength::Weak, source);
+      report.add("aliases");
+    }
+    if (remarks.unrecognised) attribute("remarks", trim(remarks_text));
+    for (std::string_view name : remarks.links) {
+      if (const auto to = resolve(name, why)) {
+        const auto edge = batch.add_edge({.kind = EdgeKind::LinkedTo, .from = entry.id,
+                                          .to = entries_[*to].id, .role = "Linked To",
+                                          .source = source});
+        batch.add_edge_attribute(edge, "name", name);  // the name as the remark states it
+        report.add("links resolved");
+      } else {
+        attribute("linkedTo", name);
+        report.unresolved.push_back({*entry.file, entry.line, std::string(entry.uid), why});
+        report.add("links unresolved");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void load_ofac_csv(const std::string& path, LoadContext& context) {
+  namespace fs = std::filesystem;
+  const std::string name = base_name(path);
+  std::optional<FileName> named = kind_from_name(name);
+  FileKind kind = FileKind::Main;
+  bool cons = name.starts_with("cons_");
+  if (named) {
+    kind = named->kind;
+    cons = named->cons;
+  } else {
+    // Another name (an excerpt, a renamed download): the first line's columns say the kind.
+    std::string head;
+    {
+      const SourceFile file(path);
+      head = std::string(file.content().substr(0, 64 * 1024));
+    }
+    if (const auto seen = kind_from_content(head)) kind = *seen;
+  }
+  OfacLoad load(context, cons ? kCons : kSdn);
+  if (kind != FileKind::Main) {
+    load.read(path, kind, true);
+    load.finish();
+    return;
+  }
+  load.read(path, FileKind::Main, true);
+  if (named) {
+    // The siblings OFAC publishes with sdn.csv / cons_prim.csv, when they are in the folder
+    // (any letter case, as downloads are sometimes renamed).
+    const fs::path folder = fs::path(path).parent_path();
+    const std::string_view prefix = cons ? "cons_" : "";
+    const std::pair<std::string, FileKind> siblings[] = {
+        {fmt::format("{}{}", prefix, cons ? "comments.csv" : "sdn_comments.csv"), FileKind::Comments},
+        {fmt::format("{}alt.csv", prefix), FileKind::Alias},
+        {fmt::format("{}add.csv", prefix), FileKind::Address},
+    };
+    std::error_code failed;
+    std::vector<fs::path> present;
+    for (const auto& item : fs::directory_iterator(folder.empty() ? fs::path(".") : folder, failed))
+      present.push_back(item.path());
+    for (const auto& [sibling, sibling_kind] : siblings) {
+      for (const fs::path& candidate : present) {
+        if (base_name(candidate.string()) == sibling && fs::is_regular_file(candidate, failed)) {
+          load.read(candidate.string(), sibling_kind, false);
+          break;
+        }
+      }
+    }
+  }
+  load.finish();
+}
+
+LoadReport load_ofac_csv(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_ofac_csv), path, builder, options);
+}
+
+bool looks_like_ofac_csv(std::string_view head, std::string_view file_name) noexcept {
+  try {
+    if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+    const auto named = kind_from_name(base_name(file_name));
+    if (named && named->kind == FileKind::Comments) {
+      // ent_num, then the remarks continuation: only the name tells this kind apart.
+      const std::size_t comma = head.find(',');
+      return comma != std::string_view::npos && all_digits(trim(head.substr(0, comma)));
+    }
+    const auto seen = kind_from_content(head);
+    return seen.has_value() && (!named || named->kind == *seen);
+  } catch (...) {
+    return false;  // only std::bad_alloc can get here
+  }
+}
+
+}  // namespace skg
