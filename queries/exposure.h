@@ -1,0 +1,190 @@
+// queries/exposure.h: who is blocked by ownership under the OFAC, EU, UK and BIS rules, as of
+// a date, and why. Every rule is coded from queries/RULES.md and cites its source.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skg/graph/graph.h"
+
+namespace skg {
+
+/// An ownership rule: whose stakes count, how they add up, from when to when.
+enum class Rule : std::uint8_t {
+  Ofac,           // OFAC 50 Percent Rule (2014 guidance, FAQs 398-401)
+  Eu,             // EU Council Best Practices: owned (>50%, since 2024-07-03 >=50%) or controlled
+  Uk,             // UK SAMLA regulations reg. 7 and OFSI guidance: >50% per designated person
+  BisAffiliates,  // BIS Affiliates Rule, 90 FR 47201: Entity List / MEU affiliates >=50%
+};
+inline constexpr int kRuleCount = 4;
+
+/// One period of a rule's history: whether it applies and with which numbers.
+/// Percentages are basis points (5000 = 50%), so 25% + 25% is exactly 50% (RULES.md §5).
+struct RulePeriod {
+  DateRange valid;                 // [start, end)
+  bool in_force = true;            // false: the rule does not apply (BIS suspension)
+  std::int32_t threshold_bp = 5000;
+  bool inclusive = true;           // true: blocked at >= threshold; false: only above it
+  bool aggregate = true;           // stakes of different designated persons are added up
+  std::string_view basis;          // the source of this period's numbers
+};
+
+/// A rule as skg codes it: name, citation, whether control establishes it, its periods.
+struct RuleInfo {
+  Rule rule;
+  std::string_view id;        // "OFAC_50", "EU_OWN_CTRL", "UK_REG7", "BIS_AFFILIATES"
+  std::string_view name;      // "OFAC 50 Percent Rule"
+  std::string_view citation;  // the published texts, short
+  /// True when an explicit CONTROLS edge from a designated person blocks (EU, UK); false when
+  /// control only calls for caution (OFAC FAQ 398, BIS "based on ownership, not control").
+  bool control_counts = false;
+  std::span<const RulePeriod> periods;  // in date order, together covering every date
+
+  /// The period that applies on `as_of`; with no date, the last one (the latest state).
+  const RulePeriod& period_at(std::optional<Date> as_of) const noexcept;
+};
+
+const RuleInfo& rule_info(Rule rule) noexcept;
+/// "ofac", "eu", "uk", "bis" (also "bis-affiliates"), any case; nullopt for anything else.
+std::optional<Rule> parse_rule(std::string_view text) noexcept;
+std::string_view to_string(Rule rule) noexcept;  // "ofac", "eu", "uk", "bis"
+
+/// True when this Action designates its targets for `rule` (authority and list words, RULES.md
+/// §5): OFAC SDN; EU Council / Commission lists; UK OFSI / HM Treasury / FCDO; BIS Entity List
+/// or MEU List. Its dates are not checked here.
+bool designates(const Graph& graph, const Action& action, Rule rule);
+
+struct ExposureOptions {
+  Rule rule = Rule::Ofac;
+  /// Unset: the latest state of the data: facts with an end date (delistings, sold stakes)
+  /// are treated as ended, facts with only a start date as begun, and the rule's last period.
+  std::optional<Date> as_of;
+};
+
+enum class Verdict : std::uint8_t { No, Possibly, Yes };
+std::string_view to_string(Verdict verdict) noexcept;  // "no", "possibly", "yes"
+
+/// One ownership (or control) link of a chain, with the stake it carries.
+struct ChainStep {
+  EdgeId edge = kNoEdge;  // provenance: graph.edge_provenance(edge)
+  NodeId owner = kNoNode, asset = kNoNode;
+  EdgeKind kind = EdgeKind::Owns;
+  Percent share;  // as the source gives it
+  DateRange valid;
+};
+
+enum class ReasonKind : std::uint8_t {
+  Listed,                // the entity itself is designated (the listing actions are named)
+  Owned,                 // a designated or blocked owner's stake counts
+  Controlled,            // EU / UK: a CONTROLS link from a designated person
+  UnknownShare,          // a blocked owner's stake is unknown: it would decide the verdict
+  PossiblyBlockedOwner,  // the owner is itself only possibly blocked
+  RuleNotInForce,        // the rule does not apply on the date (BIS suspension, before 2008)
+  NearMiss,              // aggregate blocked ownership >= 25% but under the threshold
+  ControlLink,           // a director/officer/control link to a blocked person (caution)
+  NotAggregated,         // UK: designated holdings that would cross the line if added up
+  ListingNotInForce,     // a listing of the entity that ended or starts after the date
+  StakeNotInForce,       // a blocked owner's stake that ended or starts after the date
+  Assumption,            // the verdict rests on a skg design choice flagged in RULES.md
+  NotBlocked,            // neither designated nor owned past the threshold: what was found
+};
+std::string_view to_string(ReasonKind kind) noexcept;  // "listed", "owned", ...
+
+/// Why: one contributing chain, listing, or caution, in words and as data.
+struct Reason {
+  ReasonKind kind = ReasonKind::Owned;
+  std::string text;              // one sentence, ending with the rule's citation
+  std::vector<NodeId> actions;   // listing Action nodes of the designated party the chain starts at
+  std::vector<ChainStep> chain;  // from the designated party down to the entity
+  double min_percent = 0, max_percent = 0;  // this link's contribution to the aggregate
+  NodeId group = kNoNode;  // non-aggregating rules: the designated person the stake counts for
+};
+
+/// The answer for one entity under one rule on one date.
+struct Exposure {
+  NodeId entity = kNoNode;
+  Rule rule = Rule::Ofac;
+  std::optional<Date> as_of;
+  bool listed = false;
+  Verdict blocked = Verdict::No;
+  /// The blocked ownership that counts (aggregate, or the largest single-person holding for
+  /// rules that do not aggregate); nullopt when unknown shares or ranges leave it open.
+  std::optional<double> aggregate_percent;
+  double aggregate_min = 0, aggregate_max = 0;  // unknown shares as 0 / as the most they can be
+  std::vector<Reason> reasons;   // what decides the verdict
+  std::vector<Reason> cautions;  // what does not block but should be looked at
+};
+
+/// The result of one fixpoint: every node's verdict under one rule on one date; lookups O(1).
+class BlockedSet {
+ public:
+  BlockedSet() = default;
+  Rule rule() const noexcept { return rule_; }
+  std::optional<Date> as_of() const noexcept { return as_of_; }
+  const RulePeriod& period() const noexcept { return *period_; }
+  bool rule_in_force() const noexcept { return period_->in_force; }
+
+  bool listed(NodeId node) const noexcept { return (state_[index(node)] & kListed) != 0; }
+  /// Yes for designated parties, Yes / Possibly for those blocked by ownership or control;
+  /// while the rule is not in force, only the designated parties.
+  Verdict verdict(NodeId node) const noexcept {
+    const auto state = state_[index(node)];
+    if ((state & kListed) != 0) return Verdict::Yes;
+    if (!period_->in_force) return Verdict::No;
+    return (state & kYes) ? Verdict::Yes : (state & kMaybe) ? Verdict::Possibly : Verdict::No;
+  }
+  /// The verdict the rule would give if it were in force (for "suspended" explanations).
+  Verdict would_be(NodeId node) const noexcept {
+    const auto state = state_[index(node)];
+    return (state & kYes) ? Verdict::Yes : (state & kMaybe) ? Verdict::Possibly : Verdict::No;
+  }
+  /// True for Action nodes that designate under this rule (whatever their dates).
+  bool designating_action(NodeId node) const noexcept { return (state_[index(node)] & kAction); }
+  /// True for Action nodes that designate under this rule and are in force on the date.
+  bool designating_action_in_force(NodeId node) const noexcept {
+    return (state_[index(node)] & kActionInForce);
+  }
+  /// Blocked ownership in basis points: unknown shares as 0 (min) or as the most they can be.
+  std::int32_t min_bp(NodeId node) const noexcept { return min_bp_[index(node)]; }
+  std::int32_t max_bp(NodeId node) const noexcept { return max_bp_[index(node)]; }
+  /// Rules that do not aggregate: the designated person a blocked node's holdings count for.
+  NodeId group(NodeId node) const noexcept;
+  std::size_t node_count() const noexcept { return state_.size(); }
+  std::size_t count(Verdict verdict) const noexcept;
+  /// Nodes with this verdict, in node order.
+  std::vector<NodeId> nodes(Verdict verdict) const;
+
+ private:
+  friend BlockedSet blocked_set(const Graph&, const ExposureOptions&);
+  friend struct BlockedSetBuilder;
+  static constexpr std::uint8_t kListed = 1, kYes = 2, kMaybe = 4, kAction = 8, kByControl = 16,
+                                  kActionInForce = 32;
+  Rule rule_ = Rule::Ofac;
+  std::optional<Date> as_of_;
+  const RulePeriod* period_ = nullptr;
+  std::vector<std::uint8_t> state_;
+  std::vector<std::int32_t> min_bp_, max_bp_;
+  std::vector<NodeId> group_lo_, group_hi_;  // union-find parents (non-aggregating rules only)
+};
+
+/// Every node's verdict under `options.rule` on `options.as_of`, as one worklist fixpoint over
+/// the ownership edges (a lower one: known stakes of surely blocked owners; an upper one:
+/// unknown stakes at their most, possibly blocked owners). Independent of load order.
+///   auto blocked = skg::blocked_set(graph, {.rule = skg::Rule::Eu, .as_of = day});
+BlockedSet blocked_set(const Graph& graph, const ExposureOptions& options);
+
+/// Listed? Blocked? Why? Computes the blocked set first; prefer the overload below for many.
+///   auto answer = skg::exposure(graph, *graph.find("NK-abc"), {.rule = skg::Rule::Uk});
+Exposure exposure(const Graph& graph, NodeId entity, const ExposureOptions& options = {});
+/// The same from a blocked set: costs the entity's in-edges (and its chains' links).
+Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity);
+
+/// True when a fact with these dates holds on `as_of` (unset: the latest state, see above).
+constexpr bool holds(const DateRange& valid, std::optional<Date> as_of) noexcept {
+  return as_of ? valid.contains(*as_of) : !valid.end.has_value();
+}
+
+}  // namespace skg
