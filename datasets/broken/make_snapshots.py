@@ -4,7 +4,7 @@ saves small.skg into the build's tests/output/). Run: make_snapshots.py build/te
 
 Each file is one way a snapshot can be unusable; skg must reject each with a reason, never crash.
 snapshot_inconsistent_target.skg keeps every checksum valid (recomputed here with skg's own
-hash, graph/strings.cpp) but names an edge target past the node count: only the structural
+checksum, graph/snapshot.cpp) but names an edge target past the node count: only the structural
 checks in graph/snapshot.cpp can catch it."""
 import struct, sys, os
 
@@ -24,6 +24,23 @@ def hash_bytes(data: bytes) -> int:
     h ^= h >> 29
     h = (h * 0xBF58476D1CE4E5B9) & M
     h ^= h >> 32
+    return h
+
+def checksum(data: bytes) -> int:
+    mul = 0x9E3779B97F4A7C15
+    lane = [0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89]
+    size = len(data)
+    at = 0
+    while at + 32 <= size:
+        for l in range(4):
+            word = int.from_bytes(data[at + 8 * l:at + 8 * l + 8], 'little')
+            lane[l] = ((lane[l] ^ word) * mul) & M
+            lane[l] ^= lane[l] >> 29
+        at += 32
+    h = hash_bytes(data[at:]) ^ size
+    for l in range(4):
+        h = ((h ^ lane[l]) * 0xBF58476D1CE4E5B9) & M
+        h ^= h >> 31
     return h
 
 good = open(sys.argv[1], 'rb').read()
@@ -49,7 +66,7 @@ for i in range(columns):
     size, _, count, offset, _ = struct.unpack_from('<IIQQQ', data, entry + 24)
     if name == 'target' and count > 0:
         struct.pack_into('<I', data, offset, 1_000_000)  # a node that does not exist
-        struct.pack_into('<Q', data, entry + 48, hash_bytes(bytes(data[offset:offset + size * count])))
+        struct.pack_into('<Q', data, entry + 48, checksum(bytes(data[offset:offset + size * count])))
 table = bytes(data[table_at:table_at + columns * 56])
-struct.pack_into('<Q', data, 32, hash_bytes(table))
+struct.pack_into('<Q', data, 32, checksum(table))
 write('snapshot_inconsistent_target.skg', bytes(data))
