@@ -1,0 +1,354 @@
+#include "skg/queries/reach.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace skg {
+
+/// The workspace's internals, for the traversals of this file.
+struct ReachAccess {
+  /// Starts a query: arrays sized to the graph (once), a fresh generation (no clearing).
+  static std::uint32_t begin(ReachWorkspace& ws, std::size_t nodes, bool both_sides) {
+    if (ws.stamp_.size() < nodes) {
+      ws.stamp_.resize(nodes, 0);
+      ws.parent_.resize(nodes, kNoEdge);
+      ws.depth_.resize(nodes, 0);
+    }
+    if (both_sides && ws.back_stamp_.size() < nodes) {
+      ws.back_stamp_.assign(nodes, 0);
+      ws.back_parent_.resize(nodes, kNoEdge);
+      ws.back_depth_.resize(nodes, 0);
+    }
+    if (++ws.generation_ == 0) {  // wrapped after 4 billion queries: clear once
+      std::fill(ws.stamp_.begin(), ws.stamp_.end(), 0);
+      std::fill(ws.back_stamp_.begin(), ws.back_stamp_.end(), 0);
+      ws.generation_ = 1;
+    }
+    return ws.generation_;
+  }
+  static std::vector<std::uint32_t>& stamp(ReachWorkspace& ws, bool back) { return back ? ws.back_stamp_ : ws.stamp_; }
+  static std::vector<EdgeId>& parent(ReachWorkspace& ws, bool back) { return back ? ws.back_parent_ : ws.parent_; }
+  static std::vector<std::uint8_t>& depth(ReachWorkspace& ws, bool back) { return back ? ws.back_depth_ : ws.depth_; }
+  static std::vector<NodeId>& frontier(ReachWorkspace& ws, bool back) { return back ? ws.back_frontier_ : ws.frontier_; }
+  static std::vector<NodeId>& next(ReachWorkspace& ws, bool back) { return back ? ws.back_next_ : ws.next_; }
+  static ReachWorkspace& thread_workspace() {
+    thread_local ReachWorkspace workspace;
+    return workspace;
+  }
+};
+
+namespace {
+
+bool edge_usable(const Graph& graph, EdgeId edge, EdgeKinds kinds, const std::optional<Date>& as_of) {
+  return kinds.contains(graph.edge_kind(edge)) && (!as_of || graph.edge_valid(edge).contains(*as_of));
+}
+
+bool node_usable(const Graph& graph, NodeId node, const std::optional<Date>& as_of) {
+  return !as_of || graph.valid(node).contains(*as_of);
+}
+
+Direction reversed(Direction direction) {
+  return direction == Direction::Out ? Direction::In
+         : direction == Direction::In ? Direction::Out
+                                      : Direction::Both;
+}
+
+/// Calls `step(edge, other)` for each usable edge at `node` in `direction`.
+template <class Step>
+void for_each_step(const Graph& graph, NodeId node, EdgeKinds kinds, Direction direction,
+                   const std::optional<Date>& as_of, Step&& step) {
+  if (direction != Direction::In) {
+    const auto targets = graph.out_targets(node);
+    std::uint32_t edge = index(*graph.out_edges(node).begin());
+    for (std::size_t at = 0; at < targets.size(); ++at, ++edge)
+      if (edge_usable(graph, EdgeId{edge}, kinds, as_of)) step(EdgeId{edge}, targets[at]);
+  }
+  if (direction != Direction::Out) {
+    for (EdgeId edge : graph.in_edges(node))
+      if (edge_usable(graph, edge, kinds, as_of)) step(edge, graph.source(edge));
+  }
+}
+
+NodeId other_end(const Graph& graph, EdgeId edge, NodeId from) {
+  return graph.source(edge) == from ? graph.target(edge) : graph.source(edge);
+}
+
+/// Walks parent edges from `node` back to the start of the search: the path start -> node.
+Path trace(const Graph& graph, const std::vector<EdgeId>& parent, NodeId node) {
+  Path path;
+  path.nodes.push_back(node);
+  for (EdgeId edge = parent[index(node)]; edge != kNoEdge; edge = parent[index(node)]) {
+    node = other_end(graph, edge, node);
+    path.edges.push_back(edge);
+    path.nodes.push_back(node);
+  }
+  std::reverse(path.nodes.begin(), path.nodes.end());
+  std::reverse(path.edges.begin(), path.edges.end());
+  return path;
+}
+
+/// Breadth-first search from `from` up to max_hops; calls `found(node, hops)` for listed nodes.
+template <class Found>
+void reach_search(const Graph& graph, NodeId from, const ReachOptions& options, ReachWorkspace& ws,
+                  Found&& found) {
+  const std::uint32_t generation = ReachAccess::begin(ws, graph.node_count(), false);
+  auto& stamp = ReachAccess::stamp(ws, false);
+  auto& parent = ReachAccess::parent(ws, false);
+  auto& frontier = ReachAccess::frontier(ws, false);
+  auto& next = ReachAccess::next(ws, false);
+  auto listed = [&](NodeId node) {
+    return options.listed != nullptr ? options.listed->contains(node)
+                                     : is_listed(graph, node, options.as_of, options.authority);
+  };
+  frontier.clear();
+  if (index(from) >= graph.node_count()) return;
+  stamp[index(from)] = generation;
+  parent[index(from)] = kNoEdge;
+  frontier.push_back(from);
+  const int max_hops = std::max(0, options.max_hops);
+  for (int hops = 0; !frontier.empty(); ++hops) {
+    next.clear();
+    for (NodeId node : frontier) {
+      if ((hops > 0 || options.include_self) && listed(node)) found(node, hops);
+      if (hops == max_hops) continue;
+      for_each_step(graph, node, options.edges, options.direction, options.as_of,
+                    [&](EdgeId edge, NodeId other) {
+                      auto& mark = stamp[index(other)];
+                      if (mark == generation) return;
+                      if (!node_usable(graph, other, options.as_of)) return;
+                      mark = generation;
+                      parent[index(other)] = edge;
+                      next.push_back(other);
+                    });
+    }
+    if (hops == max_hops) break;
+    std::swap(frontier, next);
+  }
+}
+
+}  // namespace
+
+std::vector<ReachHit> reach(const Graph& graph, NodeId from, const ReachOptions& options,
+                            ReachWorkspace& ws) {
+  std::vector<std::pair<int, NodeId>> found;
+  reach_search(graph, from, options, ws, [&](NodeId node, int hops) { found.emplace_back(hops, node); });
+  std::sort(found.begin(), found.end());
+  // Paths are traced after the search: a node's parent is fixed once it is stamped.
+  const auto& parent = ReachAccess::parent(ws, false);
+  std::vector<ReachHit> hits;
+  hits.reserve(found.size());
+  for (const auto& [hops, node] : found) {
+    ReachHit hit;
+    hit.party = node;
+    hit.path = trace(graph, parent, node);
+    for (const Listing& listing : listings(graph, node, options.as_of, options.authority).in_force)
+      hit.actions.push_back(listing.action);
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+std::vector<ReachHit> reach(const Graph& graph, NodeId from, const ReachOptions& options) {
+  return reach(graph, from, options, ReachAccess::thread_workspace());
+}
+
+std::size_t reach_count(const Graph& graph, NodeId from, const ReachOptions& options,
+                        ReachWorkspace& ws) {
+  std::size_t count = 0;
+  reach_search(graph, from, options, ws, [&](NodeId, int) { ++count; });
+  return count;
+}
+
+// Bidirectional breadth-first search: each round expands one whole level of the smaller
+// frontier; a level that meets the other side yields the shortest path through it.
+std::optional<Path> path(const Graph& graph, NodeId a, NodeId b, const PathOptions& options,
+                         ReachWorkspace& ws) {
+  if (index(a) >= graph.node_count() || index(b) >= graph.node_count()) return std::nullopt;
+  if (!node_usable(graph, a, options.as_of) || !node_usable(graph, b, options.as_of)) return std::nullopt;
+  if (a == b) return Path{{a}, {}};
+  const std::uint32_t generation = ReachAccess::begin(ws, graph.node_count(), true);
+  const int max_hops = std::clamp(options.max_hops, 0, 250);
+  int depth[2] = {0, 0};
+  const NodeId start[2] = {a, b};
+  const Direction direction[2] = {options.direction, reversed(options.direction)};
+  for (int side = 0; side < 2; ++side) {
+    ReachAccess::stamp(ws, side)[index(start[side])] = generation;
+    ReachAccess::parent(ws, side)[index(start[side])] = kNoEdge;
+    ReachAccess::depth(ws, side)[index(start[side])] = 0;
+    ReachAccess::frontier(ws, side).assign(1, start[side]);
+  }
+  struct Meeting {
+    NodeId near = kNoNode, far = kNoNode;  // near on the expanding side, far on the other
+    EdgeId edge = kNoEdge;
+    int side = 0, total = 1 << 30;
+  } best;
+  while (depth[0] + depth[1] < max_hops) {
+    auto& front0 = ReachAccess::frontier(ws, false);
+    auto& front1 = ReachAccess::frontier(ws, true);
+    if (front0.empty() || front1.empty()) break;
+    const int side = front0.size() <= front1.size() ? 0 : 1;
+    auto& stamp = ReachAccess::stamp(ws, side);
+    auto& parent = ReachAccess::parent(ws, side);
+    auto& depths = ReachAccess::depth(ws, side);
+    const auto& other_stamp = ReachAccess::stamp(ws, !side);
+    const auto& other_depth = ReachAccess::depth(ws, !side);
+    auto& frontier = ReachAccess::frontier(ws, side);
+    auto& next = ReachAccess::next(ws, side);
+    next.clear();
+    for (NodeId node : frontier) {
+      for_each_step(graph, node, options.edges, direction[side], options.as_of,
+                    [&](EdgeId edge, NodeId other) {
+                      if (other_stamp[index(other)] == generation) {
+                        const int total = depth[side] + 1 + other_depth[index(other)];
+                        if (total < best.total) best = {node, other, edge, side, total};
+                      }
+                      if (stamp[index(other)] == generation) return;
+                      if (!node_usable(graph, other, options.as_of)) return;
+                      stamp[index(other)] = generation;
+                      parent[index(other)] = edge;
+                      depths[index(other)] = static_cast<std::uint8_t>(depth[side] + 1);
+                      next.push_back(other);
+                    });
+    }
+    ++depth[side];
+    std::swap(frontier, next);
+    if (best.total <= max_hops) break;
+  }
+  if (best.edge == kNoEdge || best.total > max_hops) return std::nullopt;
+  // a ... near -edge- far ... b, or the same seen from b's side.
+  Path near_half = trace(graph, ReachAccess::parent(ws, best.side), best.near);
+  Path far_half = trace(graph, ReachAccess::parent(ws, !best.side), best.far);
+  Path& from_a = best.side == 0 ? near_half : far_half;
+  Path& from_b = best.side == 0 ? far_half : near_half;
+  Path out = std::move(from_a);
+  out.edges.push_back(best.edge);
+  for (std::size_t at = from_b.nodes.size(); at-- > 0;) out.nodes.push_back(from_b.nodes[at]);
+  for (std::size_t at = from_b.edges.size(); at-- > 0;) out.edges.push_back(from_b.edges[at]);
+  return out;
+}
+
+std::optional<Path> path(const Graph& graph, NodeId a, NodeId b, const PathOptions& options) {
+  return path(graph, a, b, options, ReachAccess::thread_workspace());
+}
+
+std::vector<Neighbour> neighbours(const Graph& graph, NodeId node, const PathOptions& options) {
+  std::vector<Neighbour> out;
+  if (index(node) >= graph.node_count()) return out;
+  for_each_step(graph, node, options.edges, options.direction, options.as_of,
+                [&](EdgeId edge, NodeId other) {
+                  if (node_usable(graph, other, options.as_of))
+                    out.push_back({other, edge, graph.source(edge) == node && graph.target(edge) == other});
+                });
+  return out;
+}
+
+namespace {
+
+/// Stakes multiplied along a chain: unknown when either is (unknown stays unknown).
+Percent multiply(Percent chain, Percent link) {
+  if (!chain.known() || !link.known()) return Percent::unknown();
+  return Percent::range(*chain.min() * *link.min() / 100.0f, *chain.max() * *link.max() / 100.0f);
+}
+
+std::vector<OwnershipStep> ownership_walk(const Graph& graph, NodeId node,
+                                          const OwnershipOptions& options, bool up) {
+  std::vector<OwnershipStep> steps;
+  if (index(node) >= graph.node_count()) return steps;
+  std::unordered_set<NodeId> seen{node};  // a small set: the walk touches few nodes
+  std::vector<std::pair<NodeId, std::int32_t>> frontier{{node, -1}}, next;
+  const EdgeKinds owning = options.include_control ? EdgeKinds{EdgeKind::Owns, EdgeKind::Controls}
+                                                   : EdgeKinds{EdgeKind::Owns};
+  auto add = [&](NodeId of, std::int32_t parent, EdgeId edge, NodeId party, int depth) {
+    if (steps.size() >= options.limit) return;
+    if (options.as_of && !graph.edge_valid(edge).contains(*options.as_of)) return;
+    OwnershipStep step;
+    step.party = party;
+    step.of = of;
+    step.edge = edge;
+    step.depth = depth;
+    step.share = graph.share(edge);
+    step.through = parent < 0 ? step.share : multiply(steps[parent].through, step.share);
+    step.valid = graph.edge_valid(edge);
+    step.parent = parent;
+    step.repeated = !seen.insert(party).second;
+    steps.push_back(step);
+    if (!step.repeated) next.emplace_back(party, static_cast<std::int32_t>(steps.size() - 1));
+  };
+  for (int depth = 1; depth <= options.depth && !frontier.empty(); ++depth) {
+    next.clear();
+    for (const auto& [of, parent] : frontier) {
+      // OWNS runs owner -> asset, SUBSIDIARY_OF child -> parent.
+      if (up) {
+        for (EdgeId edge : graph.in_edges(of))
+          if (owning.contains(graph.edge_kind(edge))) add(of, parent, edge, graph.source(edge), depth);
+        for (EdgeId edge : graph.out_edges(of))
+          if (graph.edge_kind(edge) == EdgeKind::SubsidiaryOf) add(of, parent, edge, graph.target(edge), depth);
+      } else {
+        for (EdgeId edge : graph.out_edges(of))
+          if (owning.contains(graph.edge_kind(edge))) add(of, parent, edge, graph.target(edge), depth);
+        for (EdgeId edge : graph.in_edges(of))
+          if (graph.edge_kind(edge) == EdgeKind::SubsidiaryOf) add(of, parent, edge, graph.source(edge), depth);
+      }
+    }
+    std::swap(frontier, next);
+  }
+  return steps;
+}
+
+}  // namespace
+
+std::vector<OwnershipStep> owners(const Graph& graph, NodeId node, const OwnershipOptions& options) {
+  return ownership_walk(graph, node, options, true);
+}
+
+std::vector<OwnershipStep> subsidiaries(const Graph& graph, NodeId node, const OwnershipOptions& options) {
+  return ownership_walk(graph, node, options, false);
+}
+
+std::optional<Path> DistanceToListed::path(const Graph& graph, NodeId node) const {
+  if (index(node) >= hops_.size() || hops_[index(node)] == kFar) return std::nullopt;
+  Path out;
+  out.nodes.push_back(node);
+  while (hops_[index(node)] != 0) {
+    const EdgeId edge = next_[index(node)];
+    node = other_end(graph, edge, node);
+    out.edges.push_back(edge);
+    out.nodes.push_back(node);
+  }
+  return out;
+}
+
+std::size_t DistanceToListed::within(int hops) const noexcept {
+  return static_cast<std::size_t>(std::count_if(hops_.begin(), hops_.end(), [&](std::uint8_t value) {
+    return value != kFar && value <= hops;
+  }));
+}
+
+DistanceToListed distance_to_listed(const Graph& graph, const ReachOptions& options) {
+  DistanceToListed out;
+  out.hops_.assign(graph.node_count(), DistanceToListed::kFar);
+  out.next_.assign(graph.node_count(), kNoEdge);
+  const ListedSet own = options.listed != nullptr ? ListedSet() : ListedSet(graph, options.as_of, options.authority);
+  const ListedSet& listed = options.listed != nullptr ? *options.listed : own;
+  std::vector<NodeId> frontier = listed.nodes(), next;
+  for (NodeId node : frontier) out.hops_[index(node)] = 0;
+  const int max_hops = std::clamp(options.max_hops, 0, 254);
+  // From the listed parties backwards: a node that reaches x by walking `direction` is found
+  // from x by walking the reverse direction.
+  const Direction back = reversed(options.direction);
+  for (int hops = 1; hops <= max_hops && !frontier.empty(); ++hops) {
+    next.clear();
+    for (NodeId node : frontier)
+      for_each_step(graph, node, options.edges, back, options.as_of, [&](EdgeId edge, NodeId other) {
+        if (out.hops_[index(other)] != DistanceToListed::kFar) return;
+        if (!node_usable(graph, other, options.as_of)) return;
+        out.hops_[index(other)] = static_cast<std::uint8_t>(hops);
+        out.next_[index(other)] = edge;
+        next.push_back(other);
+      });
+    std::swap(frontier, next);
+  }
+  return out;
+}
+
+}  // namespace skg
