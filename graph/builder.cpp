@@ -358,11 +358,6 @@ void Builder::commit(Batch&& batch) {
     }
     s.node_prov.emplace_back(node, prov(batch.external_id_sources_[at]));
   }
-  for (const auto& name : batch.names_)
-    s.names.emplace_back(*s.live_node(g(name.entity)), Name{g(name.text), name.type, name.strength});
-  for (const auto& attribute : batch.attributes_)
-    s.attributes.emplace_back(*s.live_node(g(attribute.entity)),
-                              Attribute{g(attribute.key), g(attribute.value), prov(attribute.source)});
 
   for (const auto& record : batch.actions_) {
     Action action = record.action;
@@ -407,6 +402,13 @@ void Builder::commit(Batch&& batch) {
       }
     }
   }
+
+  // Names and attributes after the actions: they may belong to an Action node of this batch.
+  for (const auto& name : batch.names_)
+    s.names.emplace_back(*s.live_node(g(name.entity)), Name{g(name.text), name.type, name.strength});
+  for (const auto& attribute : batch.attributes_)
+    s.attributes.emplace_back(*s.live_node(g(attribute.entity)),
+                              Attribute{g(attribute.key), g(attribute.value), prov(attribute.source)});
 
   std::vector<std::uint32_t> edge_at(batch.edges_.size());
   for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
