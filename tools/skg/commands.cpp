@@ -1,0 +1,1294 @@
+#include "commands.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "session_caches.h"
+#include "skg/graph/snapshot.h"
+#include "skg/queries/as_of.h"
+#include "skg/queries/exposure.h"
+#include "skg/queries/screen.h"
+
+namespace skg {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers shared by the handlers.
+
+/// The id a user types for a node: its first external id.
+std::string_view external_id(const Graph& graph, NodeId node) {
+  const auto ids = graph.external_ids(node);
+  return ids.empty() ? std::string_view() : graph.string(ids.front());
+}
+
+/// "AO Kaspersky Lab [kaspersky-ao-kaspersky-lab]"
+std::string label(const Graph& graph, NodeId node) {
+  const std::string_view id = external_id(graph, node);
+  const std::string_view name = graph.name(node);
+  if (name.empty()) return std::string(id);
+  if (id.empty() || id == name) return std::string(name);
+  return fmt::format("{} [{}]", name, id);
+}
+
+/// A provenance record for a table: the file's name without its folder, line, record.
+std::string short_record(const Graph& graph, ProvId prov) {
+  const Provenance& record = graph.provenance_record(prov);
+  std::string out = record.source == kNoString
+                        ? std::string("(unknown source)")
+                        : std::filesystem::path(graph.string(record.source)).filename().string();
+  if (record.line != 0) out += fmt::format(":{}", record.line);
+  if (record.record != kNoString) out += fmt::format(" ({})", graph.string(record.record));
+  return out;
+}
+
+/// The file and line of the first record (the full records are in the JSON and in `show`).
+std::string records_text(const Graph& graph, std::span<const ProvId> provs) {
+  if (provs.empty()) return {};
+  const Provenance& record = graph.provenance_record(provs.front());
+  std::string out = record.source == kNoString
+                        ? std::string("(unknown source)")
+                        : std::filesystem::path(graph.string(record.source)).filename().string();
+  if (record.line != 0)
+    out += fmt::format(":{}", record.line);
+  else if (record.record != kNoString)
+    out += fmt::format(" ({})", graph.string(record.record));
+  if (provs.size() > 1) out += fmt::format(" +{} more", provs.size() - 1);
+  return out;
+}
+
+/// A node as JSON: {"id", "name", "kind"}.
+void json_node(JsonOut& json, const Graph& graph, NodeId node) {
+  json.begin_object();
+  json.key("id").optional_string(external_id(graph, node));
+  json.key("name").string(graph.name(node));
+  json.key("kind").string(to_string(graph.kind(node)));
+  json.end_object();
+}
+
+void json_records(JsonOut& json, const Graph& graph, std::span<const ProvId> provs) {
+  json.begin_array();
+  for (ProvId prov : provs) json.string(graph.describe(prov));
+  json.end_array();
+}
+
+int parse_count(const Args& args, std::string_view name, int fallback, int min, int max) {
+  const auto text = args.option(name);
+  if (!text) return fallback;
+  int value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || value < min || value > max)
+    throw UsageError(fmt::format("--{} takes a whole number from {} to {}, not '{}'", name, min,
+                                 max, *text));
+  return value;
+}
+
+Date parse_date_arg(std::string_view text) {
+  const auto date = Date::parse(text);
+  if (!date || text.size() != 10)
+    throw UsageError(fmt::format("'{}' is not a date: write YYYY-MM-DD, e.g. 2024-08-01", text));
+  return *date;
+}
+
+void require_graph(const Session& session) {
+  if (session.graph().node_count() == 0)
+    throw UsageError("the graph is empty: load data first (load PATH)");
+}
+
+/// A command whose query module has not landed yet: says so, and gives no answer.
+int not_available(Context&, std::string_view command, std::string_view module) {
+  throw UsageError(fmt::format("'{}' is not available yet: it needs {}, which this build does "
+                               "not have",
+                               command, module));
+}
+
+std::string range_text(const DateRange& range) {
+  if (range.is_open()) return "";
+  return fmt::format("{}..{}", date_text(range.start), date_text(range.end));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listings: what applies on the day, what starts later, what ended.
+
+std::string_view listing_status(const Listing& listing, Date day) {
+  if (listing.in_force.contains(day)) return "in_force";
+  if (listing.in_force.start && day < *listing.in_force.start) return "later";
+  return "ended";
+}
+
+Tone status_tone(std::string_view status) {
+  return status == "in_force" ? Tone::Red : status == "later" ? Tone::Yellow : Tone::Dim;
+}
+
+std::string status_text(std::string_view status) {
+  return status == "in_force" ? "in force" : std::string(status);
+}
+
+std::vector<Listing> all_listings(const Graph& graph, NodeId party, Date day) {
+  Listings split = listings(graph, party, day);
+  std::vector<Listing> all = std::move(split.in_force);
+  all.insert(all.end(), split.later.begin(), split.later.end());
+  all.insert(all.end(), split.ended.begin(), split.ended.end());
+  return all;
+}
+
+void json_listing(JsonOut& json, const Graph& graph, const Listing& listing, Date day) {
+  const Action& action = *listing.details;
+  json.begin_object();
+  json.key("action").optional_string(external_id(graph, listing.action));
+  json.key("status").string(listing_status(listing, day));
+  json.key("authority").optional_string(graph.string(action.authority));
+  json.key("list").optional_string(graph.string(action.list));
+  json.key("program").optional_string(graph.string(action.program));
+  json.key("legal_basis").optional_string(graph.string(action.legal_basis));
+  json.key("measures").optional_string(graph.string(action.measures));
+  json.key("citation").optional_string(graph.string(action.citation));
+  json.key("listed").date(action.listed);
+  json.key("start").date(listing.in_force.start);
+  json.key("end").date(listing.in_force.end);
+  json.key("records");
+  std::vector<ProvId> provs(graph.edge_provenance(listing.edge).begin(),
+                            graph.edge_provenance(listing.edge).end());
+  for (ProvId prov : graph.provenance(listing.action))
+    if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
+  json_records(json, graph, provs);
+  json.end_object();
+}
+
+void print_listings(Context& context, const std::vector<Listing>& list) {
+  const Graph& graph = context.session.graph();
+  Table table({{"status", false, 8},
+               {"from", false, 10},
+               {"until", false, 10},
+               {"authority", true, 9},
+               {"list or program", true, 14},
+               {"measures", true, 24, 2.5}});
+  for (const Listing& listing : list) {
+    const Action& action = *listing.details;
+    const auto status = listing_status(listing, context.date);
+    const std::string_view list_name = graph.string(action.list);
+    const std::string_view program = graph.string(action.program);
+    std::string listing_name(list_name.empty() ? program : list_name);
+    if (!list_name.empty() && !program.empty() && list_name != program)
+      listing_name += fmt::format(" ({})", program);
+    table.add_row({{status_text(status), status_tone(status)},
+                   date_text(listing.in_force.start, "?"),
+                   date_text(listing.in_force.end),
+                   graph.string(action.authority),
+                   listing_name,
+                   graph.string(action.measures)});
+  }
+  table.print(context.out, context.style());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers, in the order of the table.
+
+int run_help(Context& context, const Args& args);
+
+int run_stats(Context& context, const Args&) {
+  const Graph& graph = context.session.graph();
+  const GraphStats stats = graph.stats();
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("nodes").integer(stats.nodes);
+    json.key("edges").integer(stats.edges);
+    json.key("actions").integer(stats.actions);
+    json.key("names").integer(stats.names);
+    json.key("attributes").integer(stats.attributes);
+    json.key("strings").integer(stats.strings);
+    json.key("provenance_records").integer(stats.provenance);
+    json.key("bytes").integer(stats.bytes);
+    json.key("nodes_by_kind").begin_object();
+    for (int kind = 0; kind < kNodeKindCount; ++kind)
+      if (stats.nodes_by_kind[kind] != 0)
+        json.key(to_string(static_cast<NodeKind>(kind))).integer(stats.nodes_by_kind[kind]);
+    json.end_object();
+    json.key("edges_by_kind").begin_object();
+    for (int kind = 0; kind < kEdgeKindCount; ++kind)
+      if (stats.edges_by_kind[kind] != 0)
+        json.key(to_string(static_cast<EdgeKind>(kind))).integer(stats.edges_by_kind[kind]);
+    json.end_object();
+    json.key("sources").begin_array();
+    for (const auto& source : context.session.sources()) {
+      json.begin_object();
+      json.key("spec").string(source.spec);
+      json.key("kind").string(source.kind);
+      json.key("files").integer(static_cast<std::int64_t>(source.report.files.size()));
+      json.key("bytes").integer(static_cast<std::int64_t>(source.report.bytes));
+      json.key("seconds").number(source.report.seconds);
+      json.end_object();
+    }
+    json.end_array();
+    json.key("as_of").date(context.session.options.as_of);
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  out << fmt::format("{} nodes, {} edges, {} listings/actions, {} names, {:.1f} MB in memory\n",
+                     stats.nodes, stats.edges, stats.actions, stats.names, stats.bytes / 1e6);
+  Table kinds({{"nodes"}, {"count"}});
+  for (int kind = 0; kind < kNodeKindCount; ++kind)
+    if (stats.nodes_by_kind[kind] != 0)
+      kinds.add_row({to_string(static_cast<NodeKind>(kind)), std::to_string(stats.nodes_by_kind[kind])});
+  kinds.print(out, context.style());
+  Table edges({{"edges"}, {"count"}});
+  for (int kind = 0; kind < kEdgeKindCount; ++kind)
+    if (stats.edges_by_kind[kind] != 0)
+      edges.add_row({to_string(static_cast<EdgeKind>(kind)), std::to_string(stats.edges_by_kind[kind])});
+  edges.print(out, context.style());
+  if (!context.session.sources().empty()) {
+    Table sources({{"loaded", true, 20}, {"as"}, {"files"}, {"MB"}, {"seconds"}});
+    for (const auto& source : context.session.sources())
+      sources.add_row({source.spec, source.kind, std::to_string(source.report.files.size()),
+                       fmt::format("{:.2f}", source.report.bytes / 1e6),
+                       fmt::format("{:.3f}", source.report.seconds)});
+    sources.print(out, context.style());
+  }
+  out << "as of " << context.date.to_string() << (context.dated ? "\n" : " (today)\n");
+  return kExitOk;
+}
+
+int show_action(Context& context, NodeId node) {
+  const Graph& graph = context.session.graph();
+  const Action& action = *graph.action(node);
+  const bool in_force = action.in_force.contains(context.date);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("entity");
+    json_node(json, graph, node);
+    json.key("as_of").string(context.date.to_string());
+    json.key("in_force").boolean(in_force);
+    json.key("authority").optional_string(graph.string(action.authority));
+    json.key("list").optional_string(graph.string(action.list));
+    json.key("program").optional_string(graph.string(action.program));
+    json.key("legal_basis").optional_string(graph.string(action.legal_basis));
+    json.key("measures").optional_string(graph.string(action.measures));
+    json.key("citation").optional_string(graph.string(action.citation));
+    json.key("listed").date(action.listed);
+    json.key("start").date(action.in_force.start);
+    json.key("end").date(action.in_force.end);
+    json.key("targets").begin_array();
+    for (EdgeId edge : graph.in_edges(node))
+      if (graph.edge_kind(edge) == EdgeKind::TargetOf) json_node(json, graph, graph.source(edge));
+    json.end_array();
+    json.key("records");
+    json_records(json, graph, graph.provenance(node));
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << paint(style, Tone::Bold, graph.name(node).empty() ? external_id(graph, node) : graph.name(node))
+      << "  (action " << external_id(graph, node) << ")\n";
+  Table facts({{"field"}, {"value", true, 20}});
+  facts.add_row({"authority", graph.string(action.authority)});
+  facts.add_row({"list", graph.string(action.list)});
+  facts.add_row({"program", graph.string(action.program)});
+  facts.add_row({"legal basis", graph.string(action.legal_basis)});
+  facts.add_row({"measures", graph.string(action.measures)});
+  facts.add_row({"listed", date_text(action.listed, "unknown")});
+  facts.add_row({"in force", fmt::format("{} to {}", date_text(action.in_force.start, "unknown"),
+                                         date_text(action.in_force.end, "no end date"))});
+  facts.add_row({fmt::format("on {}", context.date.to_string()),
+                 {in_force ? "in force" : "not in force", in_force ? Tone::Red : Tone::Green}});
+  facts.add_row({"citation", graph.string(action.citation)});
+  facts.print(out, style);
+  Table targets({{"targets", true, 20}});
+  for (EdgeId edge : graph.in_edges(node))
+    if (graph.edge_kind(edge) == EdgeKind::TargetOf) targets.add_row({label(graph, graph.source(edge))});
+  if (!targets.empty()) targets.print(out, style);
+  Table records({{"records", true, 20}});
+  for (ProvId prov : graph.provenance(node)) records.add_row({graph.describe(prov)});
+  records.print(out, style);
+  return kExitOk;
+}
+
+int run_show(Context& context, const Args& args) {
+  require_graph(context.session);
+  if (args.words.empty()) throw UsageError("usage: show ENTITY");
+  const NodeId node = resolve_entity(context.session, args.joined());
+  const Graph& graph = context.session.graph();
+  if (graph.kind(node) == NodeKind::Action) return show_action(context, node);
+  const auto listing_list = all_listings(graph, node, context.date);
+
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("entity");
+    json_node(json, graph, node);
+    json.key("as_of").string(context.date.to_string());
+    json.key("ids").begin_array();
+    for (StringId id : graph.external_ids(node)) json.string(graph.string(id));
+    json.end_array();
+    json.key("names").begin_array();
+    for (const Name& name : graph.names(node)) {
+      json.begin_object();
+      json.key("name").string(graph.string(name.text));
+      json.key("type").string(to_string(name.type));
+      json.key("strength").string(to_string(name.strength));
+      json.end_object();
+    }
+    json.end_array();
+    json.key("attributes").begin_array();
+    for (const Attribute& attribute : graph.attributes(node)) {
+      json.begin_object();
+      json.key("key").string(graph.string(attribute.key));
+      json.key("value").string(graph.string(attribute.value));
+      json.key("record").string(graph.describe(attribute.source));
+      json.end_object();
+    }
+    json.end_array();
+    json.key("valid_from").date(graph.valid(node).start);
+    json.key("valid_to").date(graph.valid(node).end);
+    json.key("records");
+    json_records(json, graph, graph.provenance(node));
+    json.key("listed").boolean(is_listed(graph, node, context.date));
+    json.key("listings").begin_array();
+    for (const Listing& listing : listing_list) json_listing(json, graph, listing, context.date);
+    json.end_array();
+    json.key("links").begin_array();
+    auto link = [&](EdgeId edge, bool outgoing) {
+      json.begin_object();
+      json.key("direction").string(outgoing ? "out" : "in");
+      json.key("kind").string(to_string(graph.edge_kind(edge)));
+      json.key("other");
+      json_node(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
+      json.key("share").percent(graph.share(edge));
+      json.key("start").date(graph.edge_valid(edge).start);
+      json.key("end").date(graph.edge_valid(edge).end);
+      json.key("role").optional_string(graph.role(edge));
+      json.key("records");
+      json_records(json, graph, graph.edge_provenance(edge));
+      json.end_object();
+    };
+    for (EdgeId edge : graph.out_edges(node))
+      if (graph.edge_kind(edge) != EdgeKind::TargetOf) link(edge, true);
+    for (EdgeId edge : graph.in_edges(node)) link(edge, false);
+    json.end_array();
+    json.end_object();
+    return kExitOk;
+  }
+
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << paint(style, Tone::Bold, graph.name(node)) << "  " << to_string(graph.kind(node));
+  for (StringId id : graph.external_ids(node)) out << "  " << paint(style, Tone::Cyan, graph.string(id));
+  out << '\n';
+  const DateRange valid = graph.valid(node);
+  if (!valid.is_open()) out << "  valid " << range_text(valid) << '\n';
+
+  Table names({{"name", true, 16}, {"type"}, {"strength"}});
+  for (const Name& name : graph.names(node))
+    names.add_row({graph.string(name.text), to_string(name.type), to_string(name.strength)});
+  names.print(out, style);
+
+  if (!graph.attributes(node).empty()) {
+    // The record column only when the attributes come from more than one record.
+    const auto all = graph.attributes(node);
+    const bool one_record = std::all_of(all.begin(), all.end(), [&](const Attribute& attribute) {
+      return attribute.source == all.front().source;
+    });
+    Table attributes({{"attribute", false}, {"value", true, 20}, {"record", true, 12}});
+    for (const Attribute& attribute : all)
+      attributes.add_row({graph.string(attribute.key), graph.string(attribute.value),
+                          one_record ? std::string() : short_record(graph, attribute.source)});
+    attributes.print(out, style);
+  }
+
+  const bool listed = is_listed(graph, node, context.date);
+  out << '\n'
+      << "listings as of " << context.date.to_string() << ": "
+      << paint(style, listed ? Tone::Red : Tone::Green,
+               listed ? "LISTED" : (listing_list.empty() ? "not listed" : "none in force"))
+      << '\n';
+  if (!listing_list.empty()) print_listings(context, listing_list);
+
+  Table links({{"link"}, {"party", true, 16}, {"share"}, {"dates"}, {"role", true, 10},
+               {"record", true, 12}});
+  auto add_link = [&](EdgeId edge, bool outgoing) {
+    const std::string kind(to_string(graph.edge_kind(edge)));
+    const Percent share = graph.share(edge);
+    links.add_row({outgoing ? "-> " + kind : "<- " + kind,
+                   label(graph, outgoing ? graph.target(edge) : graph.source(edge)),
+                   graph.edge_kind(edge) == EdgeKind::Owns ? share.to_string()
+                                                           : (share.known() ? share.to_string() : ""),
+                   range_text(graph.edge_valid(edge)), graph.role(edge),
+                   records_text(graph, graph.edge_provenance(edge))});
+  };
+  for (EdgeId edge : graph.out_edges(node))
+    if (graph.edge_kind(edge) != EdgeKind::TargetOf) add_link(edge, true);
+  for (EdgeId edge : graph.in_edges(node)) add_link(edge, false);
+  out << '\n' << "links (-> from this party, <- to it): " << links.size() << '\n';
+  if (!links.empty()) links.print(out, style);
+
+  out << '\n' << "records\n";
+  for (ProvId prov : graph.provenance(node)) out << "  " << graph.describe(prov) << '\n';
+  return kExitOk;
+}
+
+int run_listings(Context& context, const Args& args) {
+  require_graph(context.session);
+  if (args.words.empty()) throw UsageError("usage: listings ENTITY");
+  const NodeId node = resolve_entity(context.session, args.joined());
+  const Graph& graph = context.session.graph();
+  const Listings split = listings(graph, node, context.date);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("entity");
+    json_node(json, graph, node);
+    json.key("as_of").string(context.date.to_string());
+    json.key("listed").boolean(!split.in_force.empty());
+    auto group = [&](std::string_view name, const std::vector<Listing>& list) {
+      json.key(name).begin_array();
+      for (const Listing& listing : list) json_listing(json, graph, listing, context.date);
+      json.end_array();
+    };
+    group("in_force", split.in_force);
+    group("later", split.later);
+    group("ended", split.ended);
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << paint(style, Tone::Bold, label(graph, node)) << " as of " << context.date.to_string()
+      << (context.dated ? "" : " (today)") << '\n';
+  auto section = [&](std::string_view title, const std::vector<Listing>& list, Tone tone) {
+    out << paint(style, tone, fmt::format("{}: {}", title, list.size())) << '\n';
+    if (!list.empty()) print_listings(context, list);
+  };
+  section("in force", split.in_force, split.in_force.empty() ? Tone::Green : Tone::Red);
+  section("start later", split.later, Tone::Yellow);
+  if (!split.ended.empty()) section("ended", split.ended, Tone::Dim);
+  return kExitOk;
+}
+
+void print_report(Context& context, const std::string& spec, const LoadReport& report) {
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("loaded").string(spec);
+    json.key("files").begin_array();
+    for (const auto& file : report.files) json.string(file);
+    json.end_array();
+    json.key("counts").begin_object();
+    for (const auto& [kind, count] : report.counts) json.key(kind).integer(static_cast<std::int64_t>(count));
+    json.end_object();
+    json.key("unresolved").begin_array();
+    for (const auto& issue : report.unresolved) json.string(issue.reason);
+    json.end_array();
+    json.key("bytes").integer(static_cast<std::int64_t>(report.bytes));
+    json.key("seconds").number(report.seconds);
+    json.key("nodes").integer(static_cast<std::int64_t>(context.session.graph().node_count()));
+    json.key("edges").integer(static_cast<std::int64_t>(context.session.graph().edge_count()));
+    json.end_object();
+    return;
+  }
+  std::string counts;
+  for (const auto& [kind, count] : report.counts)
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", count, kind);
+  context.out << fmt::format("loaded {} ({} files, {:.2f} MB, {:.3f} s): {}\n", spec,
+                             report.files.size(), report.bytes / 1e6, report.seconds,
+                             counts.empty() ? "nothing" : counts);
+  if (!report.unresolved.empty())
+    context.out << fmt::format("  {} references left out (they name no loaded record), e.g. {}\n",
+                               report.unresolved.size(), report.unresolved.front().reason);
+  context.out << fmt::format("graph: {} nodes, {} edges\n", context.session.graph().node_count(),
+                             context.session.graph().edge_count());
+}
+
+int run_load(Context& context, const Args& args) {
+  if (args.words.empty()) throw UsageError("usage: load PATH|FORMAT:PATH ...");
+  for (const auto& spec : args.words) {
+    const LoadReport report = context.session.load(spec);
+    print_report(context, spec, report);
+  }
+  return kExitOk;
+}
+
+int run_save(Context& context, const Args& args) {
+  if (args.words.size() != 1) throw UsageError("usage: save FILE");
+  const Graph& graph = context.session.graph();
+  skg::save(graph, args.words[0]);
+  std::error_code error;
+  const auto size = std::filesystem::file_size(args.words[0], error);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("saved").string(args.words[0]);
+    json.key("nodes").integer(static_cast<std::int64_t>(graph.node_count()));
+    json.key("edges").integer(static_cast<std::int64_t>(graph.edge_count()));
+    json.key("bytes").integer(error ? 0 : static_cast<std::int64_t>(size));
+    json.end_object();
+  } else {
+    context.out << fmt::format("saved {} nodes and {} edges to {} ({:.2f} MB); open it with "
+                               "skg --snapshot {}\n",
+                               graph.node_count(), graph.edge_count(), args.words[0],
+                               error ? 0.0 : size / 1e6, args.words[0]);
+  }
+  return kExitOk;
+}
+
+int run_as_of(Context& context, const Args& args) {
+  if (args.words.size() > 1) throw UsageError("usage: as-of [YYYY-MM-DD]  (alone: back to today)");
+  auto& options = context.session.options;
+  if (args.words.empty())
+    options.as_of.reset();
+  else
+    options.as_of = parse_date_arg(args.words[0]);
+  const Date date = context.session.date();
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("as_of").string(date.to_string());
+    json.key("today").boolean(!options.as_of);
+    json.end_object();
+  } else {
+    context.out << "questions are now asked as of " << date.to_string()
+                << (options.as_of ? "\n" : " (today)\n");
+  }
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// screen
+
+int run_screen(Context& context, const Args& args) {
+  require_graph(context.session);
+  const std::string query = args.joined();
+  if (query.empty()) throw UsageError("usage: screen NAME [--limit N] [--listed]");
+  const Graph& graph = context.session.graph();
+  ScreenOptions options;
+  options.limit = static_cast<std::size_t>(parse_count(args, "limit", 20, 1, 10000));
+  options.listed_only = args.option("listed").has_value();
+  options.as_of = context.date;
+  const auto hits = screen(graph, context.session.caches().screen(graph), query, options);
+  const ListedSet& listed_set = context.session.caches().listed(graph, context.date);
+
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("query").string(query);
+    json.key("as_of").string(context.date.to_string());
+    json.key("hits").begin_array();
+    for (const ScreenHit& hit : hits) {
+      json.begin_object();
+      json.key("entity");
+      json_node(json, graph, hit.node);
+      json.key("score").number(hit.score);
+      json.key("exact").boolean(hit.exact);
+      json.key("matched_name").string(hit.name_text);
+      json.key("name_type").string(to_string(hit.name.type));
+      json.key("name_strength").string(to_string(hit.name.strength));
+      json.key("listed").boolean(listed_set.contains(hit.node));
+      json.key("tokens").begin_array();
+      for (const TokenMatch& match : hit.matched) {
+        json.begin_object();
+        json.key("query").string(match.query_token);
+        json.key("name").string(match.name_token);
+        json.key("how").string(to_string(match.how));
+        json.key("edits").integer(match.edits);
+        json.key("similarity").number(match.similarity);
+        json.key("legal_form").boolean(match.legal_form);
+        json.end_object();
+      }
+      json.end_array();
+      json.key("unmatched_query_tokens").begin_array();
+      for (const auto& token : hit.unmatched_query_tokens) json.string(token);
+      json.end_array();
+      json.key("unmatched_name_tokens").begin_array();
+      for (const auto& token : hit.unmatched_name_tokens) json.string(token);
+      json.end_array();
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << fmt::format("{} candidate{} for \"{}\" as of {}\n", hits.size(),
+                     hits.size() == 1 ? "" : "s", query, context.date.to_string());
+  if (hits.empty()) return kExitOk;
+  Table table({{"score"}, {"party", true, 16}, {"kind"}, {"listed"}, {"matched name", true, 12},
+               {"why", true, 16}});
+  for (const ScreenHit& hit : hits) {
+    std::string why;
+    for (const TokenMatch& match : hit.matched) {
+      if (!why.empty()) why += ", ";
+      why += match.how == TokenMatchKind::Exact
+                 ? match.query_token
+                 : fmt::format("{}~{} ({})", match.query_token, match.name_token, to_string(match.how));
+    }
+    for (const auto& token : hit.unmatched_query_tokens) why += fmt::format("{}-{}", why.empty() ? "" : ", ", token);
+    const bool listed = listed_set.contains(hit.node);
+    std::string name = std::string(hit.name_text);
+    if (hit.name.type != NameType::Primary || hit.name.strength == NameStrength::Weak)
+      name += fmt::format(" ({}{})", to_string(hit.name.type),
+                          hit.name.strength == NameStrength::Weak ? ", weak" : "");
+    table.add_row({fmt::format("{:.2f}", hit.score), label(graph, hit.node),
+                   to_string(graph.kind(hit.node)),
+                   {listed ? "LISTED" : "no", listed ? Tone::Red : Tone::Green}, name, why});
+  }
+  table.print(out, style);
+  return kExitOk;
+}
+
+// ---------------------------------------------------------------------------------------------
+// exposure and blocked
+
+Rule parse_rule_arg(const Args& args) {
+  const auto text = args.option("rule");
+  if (!text) return Rule::Ofac;
+  const auto rule = parse_rule(*text);
+  if (!rule) throw UsageError(fmt::format("no rule '{}': use ofac, eu, uk or bis", *text));
+  return *rule;
+}
+
+std::string_view verdict_text(Verdict verdict) {
+  return verdict == Verdict::Yes ? "BLOCKED" : verdict == Verdict::Possibly ? "POSSIBLY" : "no";
+}
+Tone verdict_tone(Verdict verdict) {
+  return verdict == Verdict::Yes ? Tone::Red : verdict == Verdict::Possibly ? Tone::Yellow : Tone::Green;
+}
+
+void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
+  json.begin_object();
+  json.key("kind").string(to_string(reason.kind));
+  json.key("text").string(reason.text);
+  json.key("min_percent").number(reason.min_percent);
+  json.key("max_percent").number(reason.max_percent);
+  json.key("actions").begin_array();
+  for (NodeId action : reason.actions) {
+    json.begin_object();
+    json.key("id").optional_string(external_id(graph, action));
+    if (const Action* details = graph.action(action)) {
+      json.key("authority").optional_string(graph.string(details->authority));
+      json.key("list").optional_string(graph.string(details->list));
+      json.key("program").optional_string(graph.string(details->program));
+      json.key("start").date(details->in_force.start);
+      json.key("end").date(details->in_force.end);
+    }
+    json.key("records");
+    json_records(json, graph, graph.provenance(action));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("chain").begin_array();
+  for (const ChainStep& step : reason.chain) {
+    json.begin_object();
+    json.key("from");
+    json_node(json, graph, step.owner);
+    json.key("to");
+    json_node(json, graph, step.asset);
+    json.key("kind").string(to_string(step.kind));
+    json.key("share").percent(step.share);
+    json.key("start").date(step.valid.start);
+    json.key("end").date(step.valid.end);
+    json.key("records");
+    if (step.edge != kNoEdge)
+      json_records(json, graph, graph.edge_provenance(step.edge));
+    else
+      json.begin_array().end_array();
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
+/// One chain, a link per line: "A -OWNS 50%-> B  sdn.csv:12".
+void print_chain(Context& context, const std::vector<ChainStep>& chain, std::string_view indent) {
+  const Graph& graph = context.session.graph();
+  for (const ChainStep& step : chain) {
+    const std::string share = step.kind == EdgeKind::Owns ? " " + step.share.to_string() : "";
+    std::string line = fmt::format("{} -{}{}-> {}", label(graph, step.owner), to_string(step.kind),
+                                   share, label(graph, step.asset));
+    if (step.edge != kNoEdge)
+      line += "  [" + records_text(graph, graph.edge_provenance(step.edge)) + "]";
+    print_wrapped(context.out, context.style(), line, indent, std::string(indent) + "    ");
+  }
+}
+
+/// Reasons grouped by kind. Where several share their explanation (12 directors of one
+/// company), it is printed once and each reason keeps only what is its own.
+void print_reasons(Context& context, const std::vector<Reason>& reasons, Tone tone) {
+  const Style& style = context.style();
+  auto& out = context.out;
+  std::vector<bool> done(reasons.size());
+  for (std::size_t at = 0; at < reasons.size(); ++at) {
+    if (done[at]) continue;
+    std::vector<const Reason*> group;
+    for (std::size_t other = at; other < reasons.size(); ++other)
+      if (!done[other] && reasons[other].kind == reasons[at].kind) {
+        group.push_back(&reasons[other]);
+        done[other] = true;
+      }
+    // The explanation they share: the common end of their texts, from a ": " on.
+    std::string_view shared;
+    if (group.size() > 1) {
+      std::string_view common = group.front()->text;
+      for (const Reason* reason : group) {
+        const std::string_view text = reason->text;
+        std::size_t same = 0;
+        while (same < common.size() && same < text.size() &&
+               common[common.size() - 1 - same] == text[text.size() - 1 - same])
+          ++same;
+        common = common.substr(common.size() - same);
+      }
+      if (const auto colon = common.find(": "); colon != std::string_view::npos)
+        shared = common.substr(colon + 2);
+    }
+    const std::string title = fmt::format("{}{}", to_string(group.front()->kind),
+                                          group.size() > 1 ? fmt::format(" ({})", group.size()) : "");
+    if (!shared.empty()) {
+      print_wrapped(out, style, fmt::format("{}: {}", title, shared), "", "    ", tone);
+    } else {
+      out << paint(style, tone, title) << '\n';
+    }
+    for (const Reason* reason : group) {
+      std::string_view own = reason->text;
+      if (!shared.empty()) own = own.substr(0, own.size() - shared.size() - 2);
+      std::string line(own);
+      // A single link goes on the same line; a chain gets a line per link.
+      if (reason->chain.size() == 1 && reason->chain.front().edge != kNoEdge && !shared.empty())
+        line += "  [" +
+                records_text(context.session.graph(),
+                             context.session.graph().edge_provenance(reason->chain.front().edge)) +
+                "]";
+      print_wrapped(out, style, line, "  - ", "    ");
+      if (reason->chain.size() > 1 || (shared.empty() && !reason->chain.empty()))
+        print_chain(context, reason->chain, "      ");
+    }
+  }
+}
+
+void json_exposure(JsonOut& json, const Graph& graph, const Exposure& answer) {
+  const RuleInfo& info = rule_info(answer.rule);
+  json.begin_object();
+  json.key("entity");
+  json_node(json, graph, answer.entity);
+  json.key("rule").string(to_string(answer.rule));
+  json.key("rule_id").string(info.id);
+  json.key("rule_name").string(info.name);
+  json.key("rule_citation").string(info.citation);
+  json.key("as_of").date(answer.as_of);
+  json.key("listed").boolean(answer.listed);
+  json.key("blocked").boolean(answer.blocked == Verdict::Yes);
+  json.key("verdict").string(to_string(answer.blocked));
+  json.key("aggregate_percent");
+  if (answer.aggregate_percent)
+    json.number(*answer.aggregate_percent);
+  else
+    json.null();
+  json.key("aggregate_min").number(answer.aggregate_min);
+  json.key("aggregate_max").number(answer.aggregate_max);
+  json.key("reasons").begin_array();
+  for (const Reason& reason : answer.reasons) json_reason(json, graph, reason);
+  json.end_array();
+  json.key("cautions").begin_array();
+  for (const Reason& reason : answer.cautions) json_reason(json, graph, reason);
+  json.end_array();
+  json.end_object();
+}
+
+int run_exposure(Context& context, const Args& args) {
+  require_graph(context.session);
+  if (args.words.empty()) throw UsageError("usage: exposure ENTITY [--rule ofac|eu|uk|bis]");
+  const Rule rule = parse_rule_arg(args);
+  const NodeId node = resolve_entity(context.session, args.joined());
+  const Graph& graph = context.session.graph();
+  const BlockedSet& blocked = context.session.caches().blocked_set(graph, rule, context.date);
+  const Exposure answer = exposure(graph, blocked, node);
+  if (context.json) {
+    JsonOut json(context.out);
+    json_exposure(json, graph, answer);
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  const RuleInfo& info = rule_info(rule);
+  out << paint(style, Tone::Bold, label(graph, node)) << '\n';
+  out << fmt::format("  rule      {} ({}) as of {}\n", info.name, info.id, context.date.to_string());
+  out << "  listed    "
+      << paint(style, answer.listed ? Tone::Red : Tone::Green, answer.listed ? "yes" : "no");
+  if (!answer.listed) {
+    // Designation under this rule is one thing; other measures (export controls, bans) are shown
+    // so that "not blocked" is not read as "not restricted".
+    const auto others = listings(graph, node, context.date).in_force.size();
+    if (others != 0)
+      out << fmt::format(" (not designated for this rule; {} other listing{} in force: listings {})",
+                         others, others == 1 ? "" : "s", external_id(graph, node));
+  }
+  out << '\n';
+  out << "  blocked   " << paint(style, verdict_tone(answer.blocked), verdict_text(answer.blocked))
+      << '\n';
+  std::string aggregate = answer.aggregate_percent
+                              ? fmt::format("{}%", *answer.aggregate_percent)
+                              : fmt::format("unknown ({}% to {}%)", answer.aggregate_min,
+                                            answer.aggregate_max);
+  out << "  blocked ownership  " << aggregate << '\n';
+  if (!answer.reasons.empty()) {
+    out << paint(style, Tone::Bold, "reasons") << '\n';
+    print_reasons(context, answer.reasons, Tone::Bold);
+  }
+  if (!answer.cautions.empty()) {
+    out << paint(style, Tone::Bold, fmt::format("cautions ({})", answer.cautions.size())) << '\n';
+    print_reasons(context, answer.cautions, Tone::Yellow);
+  }
+  out << paint(style, Tone::Dim, fmt::format("rule source: {}", info.citation)) << '\n';
+  return kExitOk;
+}
+
+int run_blocked(Context& context, const Args& args) {
+  require_graph(context.session);
+  if (!args.words.empty()) throw UsageError("usage: blocked [--rule ofac|eu|uk|bis]");
+  const Rule rule = parse_rule_arg(args);
+  const Graph& graph = context.session.graph();
+  const BlockedSet& blocked = context.session.caches().blocked_set(graph, rule, context.date);
+  // Blocked by ownership or control: not designated themselves.
+  std::vector<NodeId> parties;
+  for (Verdict verdict : {Verdict::Yes, Verdict::Possibly})
+    for (NodeId node : blocked.nodes(verdict))
+      if (!blocked.listed(node) && graph.kind(node) != NodeKind::Action) parties.push_back(node);
+  const RuleInfo& info = rule_info(rule);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("rule").string(to_string(rule));
+    json.key("rule_id").string(info.id);
+    json.key("as_of").string(context.date.to_string());
+    json.key("rule_in_force").boolean(blocked.rule_in_force());
+    const auto yes = blocked.nodes(Verdict::Yes);
+    json.key("designated").integer(static_cast<std::int64_t>(
+        std::count_if(yes.begin(), yes.end(), [&](NodeId node) { return blocked.listed(node); })));
+    json.key("count").integer(static_cast<std::int64_t>(parties.size()));
+    json.key("blocked").begin_array();
+    for (NodeId node : parties) json_exposure(json, graph, exposure(graph, blocked, node));
+    json.end_array();
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << fmt::format("{} ({}) as of {}{}: {} parties blocked by ownership or control\n", info.name,
+                     info.id, context.date.to_string(),
+                     blocked.rule_in_force() ? "" : " (rule not in force on this date)",
+                     parties.size());
+  if (parties.empty()) return kExitOk;
+  Table table({{"verdict"}, {"party", true, 16}, {"blocked ownership"}, {"why", true, 24}});
+  for (NodeId node : parties) {
+    const Exposure answer = exposure(graph, blocked, node);
+    std::string why = answer.reasons.empty() ? std::string() : answer.reasons.front().text;
+    if (answer.reasons.size() > 1) why += fmt::format(" (+{} more)", answer.reasons.size() - 1);
+    table.add_row({{std::string(verdict_text(answer.blocked)), verdict_tone(answer.blocked)},
+                   label(graph, node),
+                   answer.aggregate_percent ? fmt::format("{}%", *answer.aggregate_percent)
+                                            : fmt::format("{}-{}%", answer.aggregate_min, answer.aggregate_max),
+                   why});
+  }
+  table.print(out, style);
+  return kExitOk;
+}
+
+int run_reach(Context& context, const Args&) {
+  return not_available(context, "reach", "queries/reach (reachability)");
+}
+int run_owners(Context& context, const Args&) {
+  return not_available(context, "owners", "queries/reach (ownership chains)");
+}
+int run_subsidiaries(Context& context, const Args&) {
+  return not_available(context, "subsidiaries", "queries/reach (ownership chains)");
+}
+int run_path(Context& context, const Args&) {
+  return not_available(context, "path", "queries/reach (paths)");
+}
+int run_diff(Context& context, const Args&) {
+  return not_available(context, "diff", "queries/diff (list versions)");
+}
+
+int run_quit(Context& context, const Args&) {
+  context.session.quit_requested = true;
+  return kExitOk;
+}
+
+// The one command table: dispatch, `help` and tab completion all read it.
+constexpr Command kCommands[] = {
+    {"help", "[COMMAND]", "This list, or one command's usage", "", Completes::Command, run_help},
+    {"stats", "", "Counts of nodes and edges by kind, memory, what was loaded", "",
+     Completes::Nothing, run_stats},
+    {"show", "ENTITY", "Names, ids, attributes, records, listings and links of one party", "",
+     Completes::Entity, run_show},
+    {"listings", "ENTITY", "Restrictions in force on the session date, and which start later", "",
+     Completes::Entity, run_listings},
+    {"screen", "NAME [--limit N] [--listed]", "Parties whose names resemble NAME, with why",
+     "limit", Completes::Nothing, run_screen},
+    {"reach", "ENTITY [--hops N]", "Listed parties within N hops (default 3), with paths", "hops",
+     Completes::Entity, run_reach},
+    {"exposure", "ENTITY [--rule ofac|eu|uk|bis]",
+     "Listed? Blocked by ownership under a rule? With the chains and records", "rule",
+     Completes::Entity, run_exposure},
+    {"blocked", "[--rule ofac|eu|uk|bis]", "Every party blocked by ownership, with reasons", "rule",
+     Completes::Nothing, run_blocked},
+    {"owners", "ENTITY [--depth D]", "Who owns ENTITY, up the chains (UBO), with shares", "depth",
+     Completes::Entity, run_owners},
+    {"subsidiaries", "ENTITY [--depth D]", "What ENTITY owns, down the chains, with shares",
+     "depth", Completes::Entity, run_subsidiaries},
+    {"path", "A B", "A shortest chain of links between two parties (quote names with spaces)", "",
+     Completes::Entity, run_path},
+    {"diff", "OLD NEW", "What changed between two versions of a list (files or snapshots)", "",
+     Completes::Path, run_diff},
+    {"load", "PATH|FORMAT:PATH ...", "Load files or folders into the graph (all or nothing)", "",
+     Completes::Path, run_load},
+    {"save", "FILE", "Save the graph as a snapshot (open it with --snapshot FILE)", "",
+     Completes::Path, run_save},
+    {"as-of", "[YYYY-MM-DD]", "Ask every question as of a date; alone: back to today", "",
+     Completes::Nothing, run_as_of},
+    {"quit", "", "Leave the shell (also: exit, Ctrl-D)", "", Completes::Nothing, run_quit},
+};
+
+/// Flags (no value) each command accepts besides --json.
+std::string_view flags_of(std::string_view command) { return command == "screen" ? "listed" : ""; }
+
+bool in_list(std::string_view list, std::string_view word) {
+  while (!list.empty()) {
+    const auto space = list.find(' ');
+    if (list.substr(0, space) == word) return true;
+    if (space == std::string_view::npos) break;
+    list.remove_prefix(space + 1);
+  }
+  return false;
+}
+
+int run_help(Context& context, const Args& args) {
+  if (args.words.size() > 1) throw UsageError("usage: help [COMMAND]");
+  const Style& style = context.style();
+  if (!args.words.empty()) {
+    const Command* command = find_command(args.words[0]);
+    if (command == nullptr)
+      throw UsageError(fmt::format("no command '{}' (type 'help' for the list)", args.words[0]));
+    if (context.json) {
+      JsonOut json(context.out);
+      json.begin_object();
+      json.key("name").string(command->name);
+      json.key("usage").string(command->usage);
+      json.key("summary").string(command->summary);
+      json.end_object();
+    } else {
+      context.out << paint(style, Tone::Bold, command->name) << ' ' << command->usage << '\n'
+                  << "  " << command->summary << '\n';
+      if (command->completes == Completes::Entity)
+        context.out << "  ENTITY: an id (ofac-sdn:45815, an FtM id) or a name that resolves to "
+                       "one party\n";
+      context.out << "  every command also takes --as-of YYYY-MM-DD and --json\n";
+    }
+    return kExitOk;
+  }
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("commands").begin_array();
+    for (const Command& command : kCommands) {
+      json.begin_object();
+      json.key("name").string(command.name);
+      json.key("usage").string(command.usage);
+      json.key("summary").string(command.summary);
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    return kExitOk;
+  }
+  Table table({{"command"}, {"arguments", true, 12}, {"what it answers", true, 20}}, "  ");
+  for (const Command& command : kCommands)
+    table.add_row({{std::string(command.name), Tone::Bold}, command.usage, command.summary});
+  table.print(context.out, style);
+  context.out << "ENTITY is an id (ofac-sdn:45815, an FtM id) or a name that resolves to one party.\n"
+                 "Every command also takes --as-of YYYY-MM-DD and --json.\n";
+  return kExitOk;
+}
+
+Args parse_args(const Command& command, std::span<const std::string> words) {
+  Args args;
+  bool options_done = false;
+  for (std::size_t at = 0; at < words.size(); ++at) {
+    const std::string& word = words[at];
+    if (options_done || word.size() < 3 || !word.starts_with("--")) {
+      if (word == "--") {
+        options_done = true;
+        continue;
+      }
+      args.words.push_back(word);
+      continue;
+    }
+    std::string name = word.substr(2), value;
+    bool has_value = false;
+    if (const auto equals = name.find('='); equals != std::string::npos) {
+      value = name.substr(equals + 1);
+      name.resize(equals);
+      has_value = true;
+    }
+    if (name == "json" || in_list(flags_of(command.name), name)) {
+      if (has_value) throw UsageError(fmt::format("--{} takes no value", name));
+      args.options[name] = "";
+    } else if (name == "as-of" || in_list(command.options, name)) {
+      if (!has_value) {
+        if (at + 1 >= words.size())
+          throw UsageError(fmt::format("--{} needs a value (usage: {} {})", name, command.name,
+                                       command.usage));
+        value = words[++at];
+      }
+      args.options[name] = value;
+    } else {
+      throw UsageError(fmt::format("'{}' takes no option --{} (usage: {} {})", command.name, name,
+                                   command.name, command.usage));
+    }
+  }
+  return args;
+}
+
+/// One line for the user: errors never span lines.
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+std::string lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace
+
+std::string Args::joined() const {
+  std::string out;
+  for (const auto& word : words) {
+    if (!out.empty()) out += ' ';
+    out += word;
+  }
+  return out;
+}
+
+std::optional<std::string_view> Args::option(std::string_view name) const {
+  const auto found = options.find(name);
+  if (found == options.end()) return std::nullopt;
+  return std::string_view(found->second);
+}
+
+std::span<const Command> commands() { return kCommands; }
+
+const Command* find_command(std::string_view name) {
+  if (name == "exit") name = "quit";
+  for (const Command& command : kCommands)
+    if (command.name == name) return &command;
+  return nullptr;
+}
+
+std::vector<std::string> split_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t at = 0; at < line.size(); ++at) {
+    const char c = line[at];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"' && at + 1 < line.size()) {
+        word += line[++at];
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && at + 1 < line.size()) {
+      word += line[++at];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0) throw UsageError(fmt::format("unterminated {} quote", quote == '"' ? "double" : "single"));
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+NodeId resolve_entity(Session& session, std::string_view text) {
+  const Graph& graph = session.graph();
+  if (text.empty()) throw UsageError("no entity given: type an id or a name");
+  if (const auto node = graph.find(text)) return *node;
+  // A name exactly as some party has it (after case and punctuation folding).
+  std::vector<NodeId> exact;
+  for (NodeId node : graph.find_by_name(text))
+    if (graph.kind(node) != NodeKind::Action && graph.kind(node) != NodeKind::Authority &&
+        std::find(exact.begin(), exact.end(), node) == exact.end())
+      exact.push_back(node);
+  if (exact.size() == 1) return exact.front();
+  if (exact.size() > 1) {
+    std::string list;
+    for (std::size_t at = 0; at < exact.size() && at < 8; ++at)
+      list += fmt::format("{}{}", at == 0 ? "" : "; ", label(graph, exact[at]));
+    throw UsageError(fmt::format("'{}' names {} parties: {}{} (use an id)", text, exact.size(),
+                                 list, exact.size() > 8 ? "; ..." : ""));
+  }
+  // Screening: one clear best party, else the candidates.
+  ScreenOptions options;
+  options.limit = 6;
+  const auto hits = screen(graph, session.caches().screen(graph), text, options);
+  if (hits.empty())
+    throw UsageError(fmt::format("no entity has the id or name '{}', and screening finds none like it",
+                                 text));
+  const bool clear = hits.size() == 1 || (hits[0].exact && !hits[1].exact) ||
+                     hits[0].score - hits[1].score >= 0.15;
+  if (clear) return hits[0].node;
+  std::string list;
+  for (std::size_t at = 0; at < hits.size(); ++at)
+    list += fmt::format("{}{} ({:.2f})", at == 0 ? "" : "; ", label(graph, hits[at].node), hits[at].score);
+  throw UsageError(fmt::format("'{}' is ambiguous: {} (use an id)", text, list));
+}
+
+int execute(Session& session, std::string_view line, std::ostream& out, std::ostream& err) {
+  // The one place errors are caught: a message on one line, an exit code, and the session goes on.
+  try {
+    const std::vector<std::string> words = split_words(line);
+    if (words.empty() || words.front().starts_with('#')) return kExitOk;
+    const Command* command = find_command(words.front());
+    if (command == nullptr)
+      throw UsageError(fmt::format("unknown command '{}' (type 'help' for the list)", words.front()));
+    const Args args = parse_args(*command, std::span(words).subspan(1));
+    Context context{session, out, err, false, Date{}, false};
+    context.json = session.options.json || args.option("json").has_value();
+    context.dated = session.options.as_of.has_value();
+    context.date = session.date();
+    if (const auto as_of = args.option("as-of")) {
+      context.date = parse_date_arg(*as_of);
+      context.dated = true;
+    }
+    // Output is buffered so that a command that fails half-way prints nothing but its error.
+    std::ostringstream buffer;
+    Context buffered{session, buffer, err, context.json, context.date, context.dated};
+    const int code = command->run(buffered, args);
+    out << buffer.str() << std::flush;
+    return code;
+  } catch (const UsageError& error) {
+    err << "error: " << one_line(error.what()) << '\n';
+    return kExitUsage;
+  } catch (const LoadError& error) {
+    err << "error: " << one_line(error.what()) << '\n';
+    return kExitInput;
+  } catch (const Error& error) {
+    err << "error: " << one_line(error.what()) << '\n';
+    return kExitInput;
+  } catch (const std::bad_alloc&) {
+    err << "error: out of memory\n";
+    return kExitInput;
+  } catch (const std::exception& error) {
+    err << "error: " << one_line(error.what()) << '\n';
+    return kExitInput;
+  }
+}
+
+Completion complete(const Session& session, std::string_view line) {
+  Completion completion;
+  // The command name: the first word, while no space follows it.
+  const auto first_end = line.find(' ');
+  const std::size_t lead = line.find_first_not_of(' ');
+  if (lead == std::string_view::npos || first_end == std::string_view::npos || first_end < lead) {
+    completion.from = lead == std::string_view::npos ? line.size() : lead;
+    const std::string_view typed = line.substr(completion.from);
+    for (const Command& command : kCommands)
+      if (command.name.starts_with(typed)) completion.candidates.emplace_back(command.name);
+    return completion;
+  }
+  const Command* command = find_command(line.substr(lead, first_end - lead));
+  if (command == nullptr) return completion;
+  // The word being typed: from the last space (an option or a path), or for an entity the whole
+  // rest of the line, so that "show AO Kas<Tab>" completes a name with spaces.
+  const std::size_t last_space = line.rfind(' ');
+  const std::string_view word = line.substr(last_space + 1);
+  completion.from = last_space + 1;
+  const std::string_view before = line.substr(0, last_space);
+  if (before.ends_with(" --rule")) {
+    for (std::string_view rule : {"ofac", "eu", "uk", "bis"})
+      if (rule.starts_with(word)) completion.candidates.emplace_back(rule);
+    return completion;
+  }
+  if (word.starts_with("--")) {
+    std::vector<std::string> names = {"--json", "--as-of"};
+    std::string_view list = command->options;
+    while (!list.empty()) {
+      const auto space = list.find(' ');
+      names.push_back(fmt::format("--{}", list.substr(0, space)));
+      if (space == std::string_view::npos) break;
+      list.remove_prefix(space + 1);
+    }
+    for (const auto& name : names)
+      if (name.starts_with(word)) completion.candidates.push_back(name);
+    return completion;
+  }
+  switch (command->completes) {
+    case Completes::Command:
+      for (const Command& other : kCommands)
+        if (other.name.starts_with(word)) completion.candidates.emplace_back(other.name);
+      return completion;
+    case Completes::Path: {
+      namespace fs = std::filesystem;
+      const std::string typed(word);
+      const auto slash = typed.rfind('/');
+      const std::string dir = slash == std::string::npos ? "." : typed.substr(0, slash + 1);
+      const std::string stem = slash == std::string::npos ? typed : typed.substr(slash + 1);
+      std::error_code error;
+      for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with(stem) || (stem.empty() && name.starts_with('.'))) continue;
+        std::string candidate = (slash == std::string::npos ? "" : dir) + name;
+        if (it->is_directory(error)) candidate += '/';
+        completion.candidates.push_back(std::move(candidate));
+      }
+      std::sort(completion.candidates.begin(), completion.candidates.end());
+      return completion;
+    }
+    case Completes::Entity: {
+      // After the command name, skipping options already typed.
+      std::size_t from = first_end + 1;
+      while (from < line.size() && line[from] == ' ') ++from;
+      if (line.substr(from).find("--") != std::string_view::npos || command->name == "path") {
+        from = last_space + 1;  // `path A B`: one word at a time
+      }
+      completion.from = from;
+      const std::string typed = lower_ascii(line.substr(from));
+      const auto& words = session.completion_words();
+      auto it = std::lower_bound(words.begin(), words.end(), typed,
+                                 [](const auto& entry, const std::string& key) { return entry.first < key; });
+      for (; it != words.end() && it->first.starts_with(typed); ++it) {
+        completion.candidates.emplace_back(it->second);
+        if (completion.candidates.size() >= 200) break;  // a list nobody reads stops here
+      }
+      std::sort(completion.candidates.begin(), completion.candidates.end());
+      completion.candidates.erase(std::unique(completion.candidates.begin(), completion.candidates.end()),
+                                  completion.candidates.end());
+      return completion;
+    }
+    case Completes::Rule:
+    case Completes::Nothing:
+      return completion;
+  }
+  return completion;
+}
+
+}  // namespace skg

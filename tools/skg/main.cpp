@@ -1,0 +1,150 @@
+// tools/skg/main.cpp: the `skg` command line: flags, what to load, then one command or the REPL.
+//
+//   skg [--data PATH]... [--snapshot FILE] [--as-of YYYY-MM-DD] [--json] [COMMAND ARGS...]
+//
+// Exit codes (DESIGN.md "The shell's contract"): 0 ok, 1 no such entity or bad arguments,
+// 2 bad input file.
+#include <clocale>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+#include <vector>
+
+#include "commands.h"
+#include "repl.h"
+#include "session.h"
+
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: skg [--data [FORMAT:]PATH]... [--snapshot FILE] [--as-of YYYY-MM-DD] [--json]\n"
+    "           [COMMAND ARGS...]\n"
+    "\n"
+    "With no --data and no --snapshot, the bundled Kaspersky case is loaded.\n"
+    "With a COMMAND, runs it once and exits: 0 ok, 1 no such entity or bad arguments,\n"
+    "2 bad input file. Without one: the interactive shell on a terminal, else one command\n"
+    "per line from stdin.\n"
+    "\n"
+    "  --data [FORMAT:]PATH  a file or folder to load (several merge into one graph); FORMAT is\n"
+    "                        one of ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods (default: detected)\n"
+    "  --snapshot FILE       open a snapshot written by `save` (fast: mapped, not parsed)\n"
+    "  --as-of YYYY-MM-DD    ask every question as of this date (default: today)\n"
+    "  --json                one JSON document per command on stdout\n"
+    "  --no-color            no colour even on a terminal (also: NO_COLOR=1)\n"
+    "  --help, --version\n";
+
+/// Quotes a word for split_words() so a one-shot command's arguments arrive unchanged.
+std::string quote(std::string_view word) {
+  if (!word.empty() && word.find_first_of(" \t\"'\\") == std::string_view::npos)
+    return std::string(word);
+  std::string out = "\"";
+  for (char c : word) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+bool wants_color() {
+  if (std::getenv("NO_COLOR") != nullptr) return false;
+  const char* term = std::getenv("TERM");
+  return isatty(STDOUT_FILENO) && (term == nullptr || std::strcmp(term, "dumb") != 0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  skg::Session session;
+  std::vector<std::string> data;
+  std::string snapshot;
+  std::optional<skg::Date> as_of;
+  bool json = false, color = wants_color();
+  std::vector<std::string> command;
+
+  // Flags come before the command; everything from the command on belongs to it.
+  for (int at = 1; at < argc; ++at) {
+    std::string_view arg = argv[at];
+    auto value = [&](std::string_view flag) -> std::string {
+      if (arg.size() > flag.size() && arg[flag.size()] == '=') return std::string(arg.substr(flag.size() + 1));
+      if (at + 1 >= argc) {
+        std::cerr << "skg: " << flag << " needs a value\n" << kUsage;
+        std::exit(skg::kExitUsage);
+      }
+      return argv[++at];
+    };
+    auto is = [&](std::string_view flag) {
+      return arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=');
+    };
+    if (!command.empty()) {
+      command.emplace_back(arg);
+    } else if (is("--data")) {
+      data.push_back(value("--data"));
+    } else if (is("--snapshot")) {
+      snapshot = value("--snapshot");
+    } else if (is("--as-of")) {
+      const std::string text = value("--as-of");
+      as_of = skg::Date::parse(text);
+      if (!as_of || text.size() != 10) {
+        std::cerr << "skg: --as-of '" << text << "' is not a date: write YYYY-MM-DD\n";
+        return skg::kExitUsage;
+      }
+    } else if (arg == "--json") {
+      json = true;
+    } else if (arg == "--no-color" || arg == "--no-colour") {
+      color = false;
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return skg::kExitOk;
+    } else if (arg == "--version") {
+      std::cout << "skg " << SKG_VERSION << '\n';
+      return skg::kExitOk;
+    } else if (arg.starts_with("-")) {
+      std::cerr << "skg: unknown option " << arg << "\n" << kUsage;
+      return skg::kExitUsage;
+    } else {
+      command.emplace_back(arg);
+    }
+  }
+
+  const bool interactive = command.empty() && isatty(STDIN_FILENO);
+  session.options.json = json;
+  session.options.as_of = as_of;
+  session.options.style.color = color;
+  session.options.style.width = skg::terminal_width(STDOUT_FILENO, 100);
+  session.options.progress = isatty(STDERR_FILENO);
+
+  // Load what was asked; a bad input file stops here with exit code 2.
+  try {
+    if (!snapshot.empty()) session.open_snapshot(snapshot);
+    if (!data.empty()) session.load(data);
+    if (snapshot.empty() && data.empty()) session.load_bundled();
+  } catch (const skg::Error& error) {
+    std::cerr << "skg: " << error.what() << '\n';
+    return skg::kExitInput;
+  } catch (const std::exception& error) {
+    std::cerr << "skg: " << error.what() << '\n';
+    return skg::kExitInput;
+  }
+
+  if (!command.empty()) {
+    std::string line;
+    for (const auto& word : command) line += (line.empty() ? "" : " ") + quote(word);
+    return skg::execute(session, line, std::cout, std::cerr);
+  }
+  if (!interactive) return skg::run_lines(session, std::cin, std::cout, std::cerr);
+
+  std::setlocale(LC_CTYPE, "");  // libedit reads UTF-8 input by the locale
+  const auto& graph = session.graph();
+  std::cout << "skg " << SKG_VERSION << ": " << graph.node_count() << " nodes, "
+            << graph.edge_count() << " edges";
+  if (!session.sources().empty()) {
+    const auto& first = session.sources().front();
+    std::cout << " from " << (first.kind == "bundled" ? "the bundled Kaspersky case" : first.spec);
+    if (session.sources().size() > 1) std::cout << " and " << session.sources().size() - 1 << " more";
+  }
+  std::cout << ". Type help; Tab completes commands and names; Ctrl-D leaves.\n";
+  return skg::run_repl(session);
+}

@@ -1,0 +1,270 @@
+#include "session.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <unistd.h>
+
+#include "session_caches.h"
+#if SKG_SHELL_HAVE_LOADERS_OFAC_CSV
+#include "skg/loaders/ofac_csv.h"
+#endif
+#if SKG_SHELL_HAVE_LOADERS_FTM_JSON
+#include "skg/loaders/ftm_json.h"
+#endif
+#include "skg/graph/builder.h"
+#include "skg/graph/snapshot.h"
+
+namespace skg {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The folder holding this executable (Linux: /proc/self/exe), empty if unknown.
+fs::path exe_dir() {
+  std::error_code error;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
+  return error ? fs::path() : exe.parent_path();
+}
+
+bool is_dataset_dir(const fs::path& dir) {
+  std::error_code error;
+  return fs::is_regular_file(dir / "kaspersky.ftm.json", error);
+}
+
+/// True when the file starts with the snapshot magic (so `--data x.skg` works too).
+bool looks_like_snapshot(const std::string& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) return false;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return false;
+  char head[7] = {};
+  const std::size_t got = std::fread(head, 1, sizeof head, file);
+  std::fclose(file);
+  return got == sizeof head && std::string_view(head, sizeof head) == "SKGSNAP";  // graph/snapshot.cpp
+}
+
+/// A progress bar on stderr, drawn only after the load has run for a second, at most 10 times
+/// a second, and erased when the load ends.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressBar() {
+    if (drawn_) std::cerr << "\r\x1b[2K" << std::flush;
+  }
+  void update(const LoadProgress& progress) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    drawn_ = true;
+    constexpr int kBar = 30;
+    const double part = progress.bytes_total == 0
+                            ? 0.0
+                            : std::min(1.0, double(progress.bytes_done) / double(progress.bytes_total));
+    const int filled = static_cast<int>(part * kBar);
+    std::string file(fs::path(progress.file).filename().string());
+    if (file.size() > 30) file = file.substr(0, 29) + "~";
+    std::cerr << fmt::format("\r\x1b[2Kloading {} [{}{}] {:3.0f}% {:.1f}/{:.1f} MB", file,
+                             std::string(filled, '#'), std::string(kBar - filled, ' '), part * 100,
+                             progress.bytes_done / 1e6, progress.bytes_total / 1e6)
+              << std::flush;
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point start_, last_{};
+};
+
+#if !SKG_SHELL_HAVE_LOADERS_DISPATCH
+// Transitional, until loaders/dispatch.cpp (skg::load) lands: the formats the bundled case needs,
+// chosen by file name, list files before FtM files (whose Directorships name SDN entries).
+LoadReport load_by_name(const std::string& path, Builder& builder, const LoadOptions& options) {
+  std::vector<fs::path> files;
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    for (fs::recursive_directory_iterator it(path, error), end; !error && it != end; it.increment(error))
+      if (it->is_regular_file()) files.push_back(it->path());
+  } else {
+    files.push_back(path);
+  }
+  std::vector<std::pair<int, fs::path>> steps;
+  for (const auto& file : files) {
+    const std::string name = file.filename().string();
+    const bool ftm = options.format == Format::FtmJson || name.ends_with(".json");
+    const bool ofac = options.format == Format::OfacCsv || name == "sdn.csv" || name == "cons_prim.csv";
+    if (ofac) steps.emplace_back(0, file);
+    else if (ftm) steps.emplace_back(1, file);
+  }
+  std::sort(steps.begin(), steps.end());
+  LoadReport total;
+  for (const auto& [order, file] : steps) {
+    if (order == 0) {
+#if SKG_SHELL_HAVE_LOADERS_OFAC_CSV
+      total.merge(load_with(load_ofac_csv, file.string(), builder, options));
+#else
+      throw Error(fmt::format("{}: the OFAC CSV loader is not in this build yet", file.string()));
+#endif
+    } else {
+#if SKG_SHELL_HAVE_LOADERS_FTM_JSON
+      total.merge(load_with(load_ftm_json, file.string(), builder, options));
+#else
+      throw Error(fmt::format("{}: the FtM JSON loader is not in this build yet", file.string()));
+#endif
+    }
+  }
+  if (steps.empty()) throw LoadError(path, 0, "no file of a format this build can read");
+  return total;
+}
+#endif
+
+}  // namespace
+
+std::optional<std::string> bundled_dataset_dir() {
+  if (const char* env = std::getenv("SKG_DATA_DIR"); env != nullptr && *env != '\0') {
+    // $SKG_DATA_DIR is the folder of the case itself, or a share/skg folder that holds it.
+    if (is_dataset_dir(env)) return std::string(env);
+    if (is_dataset_dir(fs::path(env) / "kaspersky")) return (fs::path(env) / "kaspersky").string();
+  }
+  if (const fs::path dir = exe_dir(); !dir.empty()) {
+    const fs::path installed = dir / ".." / "share" / "skg" / "kaspersky";
+    if (is_dataset_dir(installed)) return fs::weakly_canonical(installed).string();
+  }
+#ifdef SKG_SOURCE_DATASET_DIR
+  if (is_dataset_dir(SKG_SOURCE_DATASET_DIR)) return std::string(SKG_SOURCE_DATASET_DIR);
+#endif
+  return std::nullopt;
+}
+
+std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view spec) {
+  const auto colon = spec.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {std::nullopt, std::string(spec)};
+  const std::string_view prefix = spec.substr(0, colon);
+  if (const auto format = parse_format(prefix)) return {format, std::string(spec.substr(colon + 1))};
+  // "C:..." or a file whose name has a colon: a path, when it exists.
+  std::error_code error;
+  if (fs::exists(std::string(spec), error)) return {std::nullopt, std::string(spec)};
+  // Only a word made of format-name letters is read as a format name gone wrong.
+  if (std::all_of(prefix.begin(), prefix.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
+    throw Error(fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, csl, bis-dpl, un, fcc, "
+                            "ftm, bods)",
+                            prefix, spec));
+  return {std::nullopt, std::string(spec)};
+}
+
+Session::Session() : caches_(std::make_unique<Caches>()) {}
+Session::Session(Graph graph) : graph_(std::move(graph)), caches_(std::make_unique<Caches>()) {}
+Session::~Session() = default;
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+
+Date Session::date() const {
+  if (options.as_of) return *options.as_of;
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return Date{static_cast<std::int32_t>(today.time_since_epoch().count())};
+}
+
+void Session::replace_graph(Graph graph) {
+  graph_ = std::move(graph);
+  caches_ = std::make_unique<Caches>();
+  completion_words_.clear();
+}
+
+LoadReport Session::load_into(Builder& builder, const std::string& spec) const {
+  auto [format, path] = parse_data_spec(spec);
+  std::error_code error;
+  if (!fs::exists(path, error)) throw LoadError(path, 0, "no such file or folder");
+  ProgressBar bar(options.progress && isatty(STDERR_FILENO));
+  LoadOptions load_options;
+  load_options.format = format;
+  load_options.progress = [&bar](const LoadProgress& progress) { bar.update(progress); };
+#if SKG_SHELL_HAVE_LOADERS_DISPATCH
+  return skg::load(path, builder, load_options);
+#else
+  return load_by_name(path, builder, load_options);
+#endif
+}
+
+LoadReport Session::load(std::span<const std::string> specs) {
+  // Snapshots given to --data are opened, not parsed.
+  std::vector<std::string> data;
+  for (const auto& spec : specs) {
+    if (looks_like_snapshot(spec)) {
+      open_snapshot(spec);
+    } else {
+      data.push_back(spec);
+    }
+  }
+  LoadReport total;
+  if (data.empty()) return total;
+  // Merge into a copy: the session's graph stays as it was until every file has loaded.
+  Builder builder = graph_.node_count() == 0 ? Builder() : Builder(graph_);
+  std::vector<LoadedSource> added;
+  for (const auto& spec : data) {
+    LoadReport report = load_into(builder, spec);
+    total.merge(report);
+    added.push_back({spec, "data", std::move(report)});
+  }
+  replace_graph(std::move(builder).freeze());
+  for (auto& source : added) sources_.push_back(std::move(source));
+  return total;
+}
+
+void Session::open_snapshot(const std::string& path) {
+  std::error_code error;
+  if (!fs::is_regular_file(path, error)) throw LoadError(path, 0, "no such file");
+  // A Builder starts from one graph (Builder(const Graph&)) but cannot add a second one, so a
+  // snapshot comes first and other data merges on top of it.
+  if (graph_.node_count() != 0)
+    throw Error(fmt::format("{}: a snapshot opens first, before any other data (start a new "
+                            "session with --snapshot {})",
+                            path, path));
+  replace_graph(skg::open_snapshot(path));
+  sources_.push_back({path, "snapshot", {}});
+}
+
+LoadReport Session::load_bundled() {
+  const auto dir = bundled_dataset_dir();
+  if (!dir)
+    throw Error(
+        "the bundled Kaspersky dataset was not found: set SKG_DATA_DIR to its folder "
+        "(datasets/kaspersky in the source tree, share/skg/kaspersky when installed)");
+  LoadReport report = load(*dir);
+  if (!sources_.empty()) sources_.back().kind = "bundled";
+  return report;
+}
+
+Graph Session::read_graph(const std::string& spec) const {
+  if (looks_like_snapshot(spec)) return skg::open_snapshot(spec);
+  Builder builder;
+  load_into(builder, spec);
+  return std::move(builder).freeze();
+}
+
+const std::vector<std::pair<std::string, std::string_view>>& Session::completion_words() const {
+  if (!completion_words_.empty() || graph_.node_count() == 0) return completion_words_;
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+  };
+  for (std::uint32_t at = 0; at < graph_.node_count(); ++at) {
+    const NodeId node{at};
+    if (graph_.kind(node) == NodeKind::Action || graph_.kind(node) == NodeKind::Authority) continue;
+    for (StringId id : graph_.external_ids(node))
+      completion_words_.emplace_back(lower(graph_.string(id)), graph_.string(id));
+    for (const Name& name : graph_.names(node))
+      completion_words_.emplace_back(lower(graph_.string(name.text)), graph_.string(name.text));
+  }
+  std::sort(completion_words_.begin(), completion_words_.end());
+  completion_words_.erase(std::unique(completion_words_.begin(), completion_words_.end()),
+                          completion_words_.end());
+  return completion_words_;
+}
+
+}  // namespace skg

@@ -1,0 +1,91 @@
+// tools/skg/session.h: the shell's state: the graph, the options, query caches, what was loaded.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "render.h"
+#include "skg/graph/graph.h"
+#include "skg/loaders/load.h"
+
+namespace skg {
+
+/// Options that hold for every command of a session (the shell's flags, `as-of` in the REPL).
+struct SessionOptions {
+  bool json = false;          // --json: one JSON document per command on stdout
+  std::optional<Date> as_of;  // --as-of / `as-of DATE`; unset: today
+  Style style;                // colour and width of text output
+  bool progress = false;      // a progress bar on stderr for loads over a second (a terminal)
+};
+
+/// One thing loaded into the session: "FORMAT:PATH" or "PATH" as the user wrote it.
+struct LoadedSource {
+  std::string spec;
+  std::string kind;  // "data", "snapshot", "bundled"
+  LoadReport report;
+};
+
+/// The folder of the bundled Kaspersky case: $SKG_DATA_DIR, then <exe dir>/../share/skg/kaspersky,
+/// then the source tree this binary was built from. nullopt when none of them has it.
+std::optional<std::string> bundled_dataset_dir();
+
+/// The graph and everything the commands share. The graph is replaced (never edited) by `load`,
+/// and every cache built on it is dropped with it.
+class Session {
+ public:
+  Session();
+  explicit Session(Graph graph);
+  ~Session();
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+
+  const Graph& graph() const noexcept { return graph_; }
+  SessionOptions options;
+  bool quit_requested = false;  // set by `quit`; the REPL and the line reader stop
+
+  /// The day questions are asked about: options.as_of, or today.
+  Date date() const;
+
+  /// Loads files or folders ("PATH" or "FORMAT:PATH") and merges them with the current graph,
+  /// all or nothing: on LoadError (or Error) the session keeps the graph it had.
+  LoadReport load(std::span<const std::string> specs);
+  LoadReport load(const std::string& spec) { return load(std::span<const std::string>(&spec, 1)); }
+  /// Replaces the graph with a snapshot (skg::open_snapshot), or merges it when one is loaded.
+  void open_snapshot(const std::string& path);
+  /// Loads the bundled Kaspersky case; throws Error when it cannot be found.
+  LoadReport load_bundled();
+  /// Everything loaded so far, in order.
+  const std::vector<LoadedSource>& sources() const noexcept { return sources_; }
+
+  /// Reads a file or folder into a graph of its own (for `diff OLD NEW`): a snapshot if the file
+  /// is one, else through the loaders.
+  Graph read_graph(const std::string& spec) const;
+
+  /// Sorted (lowercase key, text) pairs of every id and primary name, for tab completion.
+  const std::vector<std::pair<std::string, std::string_view>>& completion_words() const;
+
+  /// Caches of the query layer, keyed by what they depend on; dropped with the graph.
+  struct Caches;
+  Caches& caches() const { return *caches_; }
+
+ private:
+  void replace_graph(Graph graph);
+  LoadReport load_into(Builder& builder, const std::string& spec) const;
+
+  Graph graph_;
+  std::vector<LoadedSource> sources_;
+  std::unique_ptr<Caches> caches_;
+  mutable std::vector<std::pair<std::string, std::string_view>> completion_words_;
+};
+
+/// Splits "ofac-sdn:path/to/sdn.csv" into its format and path; a plain path has no format.
+/// Throws Error for an unknown format name.
+std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view spec);
+
+}  // namespace skg
