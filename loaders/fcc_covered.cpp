@@ -1,0 +1,176 @@
+// The FCC Covered List (https://www.fcc.gov/supplychain/coveredlist), published under section 2
+// of the Secure and Trusted Communications Networks Act of 2019 (47 U.S.C. 1601) and 47 CFR
+// 1.50002, as the two-column table that OpenSanctions transcribes from that page.
+#include "skg/loaders/fcc_covered.h"
+
+#include <array>
+#include <fmt/format.h>
+
+#include "skg/loaders/list_common.h"
+#include "skg/loaders/source.h"
+
+namespace skg {
+
+namespace {
+
+constexpr std::string_view kLegalBasis = "Secure and Trusted Communications Networks Act of 2019, 47 U.S.C. 1601; 47 CFR 1.50002";
+constexpr std::string_view kCitation = "https://www.fcc.gov/supplychain/coveredlist";
+
+// The Covered List words each entry "<equipment or services> produced by | provided by |
+// supplied, directly or indirectly, by <company><rest>"; the company ends where the rest starts.
+constexpr std::array<std::string_view, 4> kMarkers = {
+    "produced or provided by ", "produced by ", "provided by ", "supplied, directly or indirectly, by "};
+constexpr std::array<std::string_view, 6> kNameEnds = {
+    ", including", ", to the extent", " or any of its", ", subject to", " subject to",
+    " and its wholly-owned subsidiary "};
+constexpr std::string_view kSubsidiary = " and its wholly-owned subsidiary ";
+
+// The text from `text` up to the first of kNameEnds (or its end, without a final '.').
+std::string_view name_until_end(std::string_view text) {
+  std::size_t end = text.size();
+  for (std::string_view stop : kNameEnds) end = std::min(end, text.find(stop));
+  std::string_view name = trim(text.substr(0, end));
+  if (end == text.size() && name.ends_with('.')) name.remove_suffix(1);
+  return name;
+}
+
+struct Named {
+  std::string_view company, subsidiary;
+};
+
+Named named_parties(std::string_view text) {
+  std::size_t at = std::string_view::npos, length = 0;
+  for (std::string_view marker : kMarkers) {
+    const auto found = text.find(marker);
+    if (found < at) at = found, length = marker.size();
+  }
+  if (at == std::string_view::npos) return {};
+  const std::string_view rest = text.substr(at + length);
+  Named named{name_until_end(rest), {}};
+  if (const auto sub = rest.find(kSubsidiary); sub != std::string_view::npos)
+    named.subsidiary = name_until_end(rest.substr(sub + kSubsidiary.size()));
+  return named;
+}
+
+}  // namespace
+
+void load_fcc_covered(const std::string& path, LoadContext& context) {
+  const SourceFile file(path);
+  const std::string_view text = file.content();
+  context.report.files.push_back(path);
+  if (trim(text).empty()) throw LoadError(path, 0, "empty file: expected the Covered List header");
+  CsvReader reader(text, path);
+  std::vector<std::string_view> fields;
+  try {
+    reader.next(fields);
+  } catch (const LoadError& error) {
+    throw LoadError(path, error.line(), "not an FCC Covered List CSV: " + error.reason());
+  }
+  int text_at = -1, date_at = -1;
+  for (std::size_t field = 0; field < fields.size(); ++field) {
+    if (trim(fields[field]) == "covered_equipment_or_services") text_at = static_cast<int>(field);
+    if (trim(fields[field]) == "date_of_inclusion_on_covered_list") date_at = static_cast<int>(field);
+  }
+  if (text_at < 0 || date_at < 0)
+    throw LoadError(path, 1, "not an FCC Covered List CSV: the header has no covered_equipment_or_services "
+                             "and date_of_inclusion_on_covered_list columns");
+  const std::size_t width = fields.size();
+
+  std::vector<Date> updates;
+  while (true) {
+    const std::size_t begin = reader.offset();
+    try {
+      if (!reader.next(fields)) break;
+    } catch (const LoadError& error) {
+      context.bad_record(LoadError(error.file(), error.line(), error.reason() + "; the rest of the file was not read"));
+      break;
+    }
+    const std::uint64_t line = reader.line_number();
+    if (fields.size() == 1 && trim(fields[0]).empty()) continue;
+    const std::string row_record = fmt::format("row {}", context.report.count("rows") + context.report.skipped.size() + 1);
+    if (fields.size() != width) {
+      context.bad_record(LoadError(path, line, fmt::format("expected {} fields as in the header, found {}",
+                                                           width, fields.size())));
+      continue;
+    }
+    if (const auto invalid = find_invalid_utf8(text.substr(begin, reader.offset() - begin));
+        invalid != std::string_view::npos) {
+      context.bad_record(LoadError(path, line_of(text, begin + invalid), "invalid UTF-8"));
+      continue;
+    }
+    const std::string_view covered = trim(fields[text_at]);
+    const std::string_view date_text = trim(fields[date_at]);
+    if (covered.empty()) {
+      context.bad_record(LoadError(path, line, "the row names no equipment or service"));
+      continue;
+    }
+    // "December 22, 2025Updated:January 7, 2026Updated:...": the date of inclusion, then the
+    // dates the entry was updated (the FCC page shows them on separate lines).
+    std::optional<Date> included;
+    updates.clear();
+    std::string_view rest = date_text, bad_part;
+    for (bool first = true; bad_part.empty(); first = false) {
+      const auto next = rest.find("Updated:");
+      const std::string_view part = trim(rest.substr(0, next));
+      const auto date = detail::parse_month_name_date(part);
+      if (!date) bad_part = part.empty() ? std::string_view("(nothing)") : part;
+      else if (first) included = date;
+      else updates.push_back(*date);
+      if (next == std::string_view::npos) break;
+      rest.remove_prefix(next + 8);
+    }
+    if (!bad_part.empty()) {
+      context.bad_record(LoadError(
+          path, line,
+          fmt::format("date_of_inclusion_on_covered_list '{}': '{}' is not a date written like 'March 25, 2022'",
+                      date_text, bad_part)));
+      continue;
+    }
+
+    const Named named = named_parties(covered);
+    const Source where{path, named.company.empty() ? std::string_view(row_record) : named.company,
+                       static_cast<std::uint32_t>(line)};
+    Batch& batch = context.batch;
+    std::string company_id, subsidiary_id;
+    if (!named.company.empty()) {
+      company_id = "fcc:" + detail::slug(named.company);
+      batch.add_entity({.id = company_id, .kind = NodeKind::Company, .name = named.company, .source = where});
+      context.report.add("entities");
+    }
+    if (!named.subsidiary.empty()) {
+      subsidiary_id = "fcc:" + detail::slug(named.subsidiary);
+      batch.add_entity({.id = subsidiary_id, .kind = NodeKind::Company, .name = named.subsidiary, .source = where});
+      context.report.add("entities");
+      // "X and its wholly-owned subsidiary Y": the entry states that X owns all of Y.
+      batch.add_edge({.kind = EdgeKind::Owns, .from = company_id, .to = subsidiary_id,
+                      .share = Percent::exact(100), .role = "wholly-owned subsidiary", .source = where});
+      context.report.add("ownership links");
+    }
+    const std::string action =
+        company_id.empty()
+            ? fmt::format("fcc:covered-list:{}:{}", included->to_string(), detail::slug(covered.substr(0, 40)))
+            : fmt::format("fcc:covered-list:{}", company_id.substr(4));
+    for (const std::string* target : {&company_id, &subsidiary_id}) {
+      if (!target->empty() || target == &company_id)
+        batch.add_action({.id = action, .target = *target, .authority = "FCC", .list = "Covered List",
+                          .legal_basis = kLegalBasis, .measures = covered, .citation = kCitation,
+                          .listed = included, .in_force = {included, std::nullopt}, .source = where});
+    }
+    for (const Date update : updates) batch.add_attribute(action, "modifiedAt", update.to_string(), where);
+    context.report.add("rows");
+    context.report.add("actions");
+  }
+  context.progress(path, file.size());
+}
+
+LoadReport load_fcc_covered(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_fcc_covered), path, builder, options);
+}
+
+bool looks_like_fcc_covered(std::string_view head, std::string_view /*file_name*/) noexcept {
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  return head.starts_with("covered_equipment_or_services,") ||
+         head.starts_with("\"covered_equipment_or_services\",");
+}
+
+}  // namespace skg

@@ -1,0 +1,114 @@
+#include "skg/loaders/fcc_covered.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "skg/graph/builder.h"
+#include "skg/graph/graph.h"
+
+namespace {
+
+std::string sample() { return std::string(SKG_DATASETS_DIR) + "/samples/fcc/covered_list.csv"; }
+std::string broken(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/broken/" + name; }
+
+const skg::Action* listing(const skg::Graph& graph, skg::NodeId node) {
+  for (skg::EdgeId edge : graph.out_edges(node))
+    if (graph.edge_kind(edge) == skg::EdgeKind::TargetOf) return graph.action(graph.target(edge));
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("fcc_covered: 16 rows, each a listing; named companies become parties") {
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load_fcc_covered(sample(), builder);
+  CHECK(report.count("rows") == 16);
+  CHECK(report.count("actions") == 16);
+  CHECK(report.count("entities") == 13);
+  CHECK(report.skipped.empty());
+  const skg::Graph graph = std::move(builder).freeze();
+
+  const auto kaspersky = graph.find("fcc:ao-kaspersky-lab");
+  REQUIRE(kaspersky);
+  CHECK(graph.name(*kaspersky) == "AO Kaspersky Lab");
+  CHECK(graph.kind(*kaspersky) == skg::NodeKind::Company);
+  const skg::Action* action = listing(graph, *kaspersky);
+  REQUIRE(action);
+  CHECK(graph.string(action->authority) == "FCC");
+  CHECK(graph.string(action->list) == "Covered List");
+  CHECK(action->listed == skg::Date::from_ymd(2022, 3, 25));
+  CHECK(graph.string(action->measures).starts_with("Information security products, solutions, and services"));
+
+  const auto inc = graph.find("fcc:kaspersky-lab-inc");
+  REQUIRE(inc);
+  CHECK(graph.name(*inc) == "Kaspersky Lab, Inc.");
+  CHECK(listing(graph, *inc)->listed == skg::Date::from_ymd(2024, 7, 23));
+  CHECK(graph.find("fcc:huawei-technologies-company"));
+  CHECK(graph.find("fcc:hytera-communications-corporation"));
+  CHECK(graph.find("fcc:digitalsystem-technology-inc"));
+  CHECK(graph.find("fcc:china-mobile-international-usa-inc"));
+
+  // "Pacific Networks Corp and its wholly-owned subsidiary ComNet (USA) LLC": both listed, and
+  // the stated ownership is an edge.
+  const auto pacific = graph.find("fcc:pacific-networks-corp");
+  const auto comnet = graph.find("fcc:comnet-usa-llc");
+  REQUIRE(pacific);
+  REQUIRE(comnet);
+  bool owns = false;
+  for (skg::EdgeId edge : graph.out_edges(*pacific))
+    owns |= graph.edge_kind(edge) == skg::EdgeKind::Owns && graph.target(edge) == *comnet &&
+            graph.share(edge).value() == 100.0f;
+  CHECK(owns);
+  REQUIRE(listing(graph, *comnet));
+  CHECK(listing(graph, *comnet) == listing(graph, *pacific));
+
+  // The mangled "Updated:" cell: inclusion 2025-12-22, and each update date kept, none guessed.
+  const skg::Action* uas = nullptr;
+  for (skg::NodeId node : graph.action_nodes())
+    if (graph.string(graph.action(node)->measures).starts_with("Uncrewed aircraft systems")) {
+      uas = graph.action(node);
+      CHECK(graph.attribute(node, "modifiedAt") ==
+            std::vector<std::string_view>{"2026-01-07", "2026-03-18", "2026-06-15", "2026-07-21"});
+    }
+  REQUIRE(uas);
+  CHECK(uas->listed == skg::Date::from_ymd(2025, 12, 22));
+}
+
+TEST_CASE("fcc_covered: a date it cannot read is a bad record, never a wrong date") {
+  for (const char* name : {"fcc_bad_date.csv", "fcc_mangled_updated.csv"}) {
+    CAPTURE(name);
+    skg::Builder builder;
+    CHECK_THROWS_WITH_AS(skg::load_fcc_covered(broken(name), builder),
+                         doctest::Contains("is not a date written like 'March 25, 2022'"), skg::LoadError);
+    CHECK(builder.entity_count() == 0);
+    const auto report = skg::load_fcc_covered(broken(name), builder, {.on_bad_record = skg::OnBadRecord::Skip});
+    REQUIRE(report.skipped.size() == 1);
+    CHECK(report.skipped[0].line > 1);
+    CHECK(report.count("rows") == 1);
+  }
+  skg::Builder builder;
+  CHECK_THROWS_WITH_AS(skg::load_fcc_covered(broken("fcc_mangled_updated.csv"), builder),
+                       doctest::Contains("'Janury 7, 2026'"), skg::LoadError);
+}
+
+TEST_CASE("fcc_covered: every broken fcc_ file loads or throws LoadError, in both modes") {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(SKG_DATASETS_DIR) + "/broken")) {
+    if (!entry.path().filename().string().starts_with("fcc_")) continue;
+    for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
+      CAPTURE(entry.path().string());
+      skg::Builder builder;
+      try {
+        skg::load_fcc_covered(entry.path().string(), builder, {.on_bad_record = mode});
+      } catch (const skg::LoadError&) {
+        CHECK(builder.entity_count() == 0);
+      }
+    }
+  }
+  skg::Builder builder;
+  CHECK_THROWS_WITH_AS(skg::load_fcc_covered(broken("fcc_wrong_format.csv"), builder),
+                       doctest::Contains("not an FCC Covered List CSV"), skg::LoadError);
+  CHECK_THROWS_WITH_AS(skg::load_fcc_covered(broken("fcc_invalid_utf8.csv"), builder),
+                       doctest::Contains("fcc_invalid_utf8.csv:2: invalid UTF-8"), skg::LoadError);
+}
