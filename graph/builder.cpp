@@ -274,12 +274,13 @@ void Builder::commit(Batch&& batch) {
 
   // What each id names: a live node of the builder (and not removed by this batch), or a record
   // of this batch.
-  detail::FlatMap removed, defined;
+  detail::FlatMap removed, defined, removed_nodes;
   for (const auto& removal : batch.removals_) {
     const StringId id = global[index(removal.id)];
     if (!s.live_node(id) && !s.live_edge(id))
       fail(removal.source, fmt::format("cannot remove '{}': no entity or edge has that id", local.view(removal.id)));
     removed.set(index(id), 1);
+    if (const auto node = s.live_node(id)) removed_nodes.set(index(*node), 1);
   }
   for (const auto& entity : batch.entities_) defined.set(index(global[index(entity.id)]), 1);
   for (const auto& action : batch.actions_) defined.set(index(global[index(action.id)]), 1);
@@ -301,7 +302,9 @@ void Builder::commit(Batch&& batch) {
       fail(source, fmt::format("'{}' is both an entity of this batch and another id of '{}'",
                                local.view(other), local.view(entity)));
     const auto other_node = s.live_node(other_id);
-    if (other_node && !removed.find(index(other_id))) {
+    // An id of a node this batch removes is free to name another entity (an FtM delta that
+    // replaces a record and adds another carrying its old referents).
+    if (other_node && !removed.find(index(other_id)) && !removed_nodes.find(index(*other_node))) {
       const auto entity_node = s.live_node(global[index(entity)]);
       if (!entity_node || *entity_node != *other_node)
         fail(source, fmt::format("'{}' already names another entity than '{}'", local.view(other),
