@@ -32,6 +32,7 @@ void LoadReport::merge(const LoadReport& other) {
   for (const auto& [kind, count] : other.counts) add(kind, count);
   skipped.insert(skipped.end(), other.skipped.begin(), other.skipped.end());
   unresolved.insert(unresolved.end(), other.unresolved.begin(), other.unresolved.end());
+  warnings.insert(warnings.end(), other.warnings.begin(), other.warnings.end());
   bytes += other.bytes;
   seconds += other.seconds;
 }
@@ -54,7 +55,33 @@ void LoadContext::add_edge_or_defer(PendingEdge edge) {
   for (const auto& [key, value] : edge.attributes) batch.add_edge_attribute(at, key, value);
 }
 
+void LoadContext::add_action_or_defer(PendingAction action) {
+  if (!resolves(action.target)) {
+    pending_actions.push_back(std::move(action));
+    return;
+  }
+  const Source source{action.file, action.record, static_cast<std::uint32_t>(action.line)};
+  batch.add_action({.id = action.id, .target = action.target, .authority = action.authority,
+                    .list = action.list, .program = action.program,
+                    .legal_basis = action.legal_basis, .measures = action.measures,
+                    .citation = action.citation, .listed = action.listed,
+                    .in_force = action.in_force, .source = source});
+  for (const auto& [key, value] : action.attributes) batch.add_attribute(action.id, key, value, source);
+}
+
 void LoadContext::resolve_pending() {
+  std::vector<PendingAction> waiting_actions = std::move(pending_actions);
+  pending_actions.clear();
+  for (auto& action : waiting_actions) {
+    if (resolves(action.target)) {
+      add_action_or_defer(std::move(action));
+      continue;
+    }
+    report.unresolved.push_back({action.file, action.line, action.record.empty() ? action.id : action.record,
+                                 fmt::format("action '{}' targets '{}', which no loaded record has as its id",
+                                             action.id, action.target)});
+    report.add("unresolved references");
+  }
   std::vector<PendingEdge> waiting = std::move(pending);
   pending.clear();
   for (auto& edge : waiting) {

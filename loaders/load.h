@@ -58,6 +58,8 @@ struct LoadReport {
   std::map<std::string, std::uint64_t, std::less<>> counts;  // "entities", "aliases", "addresses", ...
   std::vector<LoadIssue> skipped;     // bad records left out (Skip mode)
   std::vector<LoadIssue> unresolved;  // references kept out because they name no record
+  std::vector<LoadIssue> warnings;    // records kept with a value left unknown (an FtM percentage
+                                      // that is not a number: kept as text, share unknown)
   std::uint64_t bytes = 0;
   double seconds = 0;
 
@@ -83,6 +85,16 @@ struct PendingEdge {
   std::vector<std::pair<std::string, std::string>> attributes;
 };
 
+/// A listing whose target is not known yet: added if a later file of the same load defines it
+/// (an FtM Sanction naming an OFAC record that a later file of the folder loads).
+struct PendingAction {
+  std::string id, target, authority, list, program, legal_basis, measures, citation, file, record;
+  std::uint64_t line = 0;
+  std::optional<Date> listed;
+  DateRange in_force;
+  std::vector<std::pair<std::string, std::string>> attributes;  // facts of the action node
+};
+
 /// What a format loader writes into during one load(): the batch of the whole load, the
 /// builder it will be committed to (to resolve references against what is loaded already),
 /// the options and the report.
@@ -95,6 +107,7 @@ class LoadContext {
   const LoadOptions& options;
   LoadReport& report;
   std::vector<PendingEdge> pending;
+  std::vector<PendingAction> pending_actions;
 
   /// True when `id` names an entity of this load or of the builder.
   bool resolves(std::string_view id) const { return batch.defines(id) || builder.contains(id); }
@@ -102,8 +115,10 @@ class LoadContext {
   void bad_record(const LoadError& error);
   /// Adds the edge now if both ends resolve, else keeps it for the end of the load.
   void add_edge_or_defer(PendingEdge edge);
-  /// Called by load() when every file is read: adds the pending edges that now resolve and
-  /// reports the others as unresolved.
+  /// Adds the action now if its target resolves, else keeps it for the end of the load.
+  void add_action_or_defer(PendingAction action);
+  /// Called by load() when every file is read: adds the pending edges and actions that now
+  /// resolve and reports the others as unresolved.
   void resolve_pending();
   /// Reports progress within the current file.
   void progress(std::string_view file, std::uint64_t file_bytes_done);

@@ -1,0 +1,976 @@
+// FollowTheMoney (FtM) JSON lines -> skg model. The format: one JSON object per line,
+// {"id", "schema", "caption", "properties": {prop: [string, ...]}, "referents", "datasets",
+// "first_seen", "last_seen", "last_change", "target"} (followthemoney.tech, "Entity" and the
+// schema reference; OpenSanctions "bulk data" docs). Deltas are lines {"op", "entity"}.
+//
+// Mapping, and the choices made where FtM leaves room:
+// - Thing schemata -> entity nodes: Person, Company, Organization (and PublicBody -> Organization),
+//   LegalEntity, Vessel, Airplane (and "Aircraft") -> Aircraft. Assets that can be owned (Asset,
+//   RealEstate, Security, BankAccount, CryptoWallet, Vehicle, License) -> LegalEntity nodes, with
+//   their FtM schema kept as attribute "schema", so an Ownership of them is not lost.
+//   Names: the first `name` is the primary name (the caption when there is no `name`), the other
+//   `name` values and `alias` are Aka, `weakAlias` is Aka + Weak, `previousName` is Previous.
+//   Every other property is an attribute with the property's name as key, one per value; plus
+//   "datasets", "first_seen", "last_seen", "last_change", "target" ("true" only). Each referent
+//   becomes another external id of the node, so records OpenSanctions merged resolve to one node.
+//   A node's validity stays open: FtM dates of a thing (incorporationDate, dissolutionDate,
+//   birthDate) are facts about the party, kept as attributes, not the record's validity.
+// - Interval schemata -> edges, by the FtM property that holds each end: Ownership owner->asset
+//   (Owns), Directorship director->organization (DirectorOf), Family person->relative, Associate
+//   person->associate, Membership member->organization (MemberOf), Employment employee->employer
+//   (EmployeeOf), Representation agent->client (Represents), Succession predecessor->successor
+//   (SuccessorOf), UnknownLink subject->object. The edge id is the FtM id (so a delta can replace
+//   or remove it); several values on an end give one edge per pair, ids "<id>#2", "<id>#3"...
+//   The role is `role` (Family and Associate: `relationship`). startDate/endDate give the validity
+//   (see parse_ftm_date for partial dates; several values: the earliest start, the latest end).
+//   Ownership `percentage` gives the share (parse_ftm_percentage). Every property that is not an
+//   end and not captured whole by share, role or validity is kept as an edge attribute.
+// - Sanction -> a listing Action, id = the Sanction's id, one TARGET_OF per `entity` value:
+//   authority; program = `programId` (the short code, "RUSSIA-EO14024"), else `program`;
+//   measures = `provisions` (joined by "; "); citation = the first `sourceUrl`; listed = the
+//   earliest `listingDate`; in force from the earliest `startDate` to the latest `endDate`.
+//   Every other property (program text, status, reason, country, summary, ...), and every value
+//   of a mapped one that had several, is an attribute of the action node. A Sanction whose entity
+//   no loaded record defines waits for the end of the whole load (a later file of the folder may
+//   define it, as OFAC's sdn.csv does for the Kaspersky case), else it is reported unresolved.
+// - Address is not a party: its text is attached as attribute "address" to each entity of the
+//   same file whose `addressEntity` names it (by its id or a referent) (unless that entity's own `address` already has the
+//   same text); the reference itself stays as attribute "addressEntity". Passport and
+//   Identification are not parties either: they become attributes of their `holder`
+//   ("passport.id" = the document's id, "passport.<property>" = each value), added at the end of
+//   the file; a holder no loaded record defines is reported unresolved.
+// - Other FtM schemata (Note, Document, Event, Position, Occupancy, Payment, ...) are valid
+//   input that the model has no place for: counted as "ignored <schema>", not an error. A schema
+//   name FtM does not define is a bad record.
+// - A `percentage` that is not a number (parse_ftm_percentage) keeps its edge: the share is
+//   unknown, the text is kept as edge attribute "percentage", and the record is listed in
+//   LoadReport::warnings (and counted as "percentages unparsed"): kept, never guessed.
+// - Deltas: the net effect of a file's ops on each id is applied (the ops of one file are in
+//   order, but a Batch applies removals before additions, so ADD then DEL of one id in one file
+//   must come out as nothing): an id the builder holds whose last op is ADD or MOD is removed and
+//   added again from the last op's entity (replaced); whose last op is DEL is removed; an id the
+//   builder does not hold is added from its last ADD/MOD (a MOD of an unknown id is counted as
+//   "delta upserts"), unless its last op is DEL. A DEL of an id that is not loaded at that point
+//   is a bad record. One delta file per load: a load's batch cannot remove what the same load
+//   adds. Address, Passport and Identification ops are applied as above when they add; their
+//   DEL cannot take back attributes and is counted as "delta ops not applied".
+//   Note: Builder removal drops the edges of a removed node, so a MOD of a party drops the
+//   Ownership/Directorship edges and TARGET_OF links that the delta does not repeat.
+#include "skg/loaders/ftm_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <fmt/format.h>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "skg/loaders/source.h"
+
+namespace skg {
+
+namespace {
+
+using Json = rapidjson::Value;
+
+enum class Shape : std::uint8_t { Thing, Edge, Sanction, Address, Document, Ignored };
+
+struct SchemaInfo {
+  std::string_view name;
+  Shape shape;
+  NodeKind kind = NodeKind::LegalEntity;
+  EdgeKind edge = EdgeKind::UnknownLink;
+  std::string_view from, to, role;  // edges: the properties holding each end, and the role
+  bool keep_schema = false;         // things: the node kind does not say the FtM schema
+};
+
+// FtM schemata (followthemoney/schema/*.yaml). Those the model has no place for are Ignored.
+constexpr SchemaInfo kSchemata[] = {
+    {"Person", Shape::Thing, NodeKind::Person},
+    {"Company", Shape::Thing, NodeKind::Company},
+    {"Organization", Shape::Thing, NodeKind::Organization},
+    {"PublicBody", Shape::Thing, NodeKind::Organization, {}, {}, {}, {}, true},
+    {"LegalEntity", Shape::Thing, NodeKind::LegalEntity},
+    {"Vessel", Shape::Thing, NodeKind::Vessel},
+    {"Airplane", Shape::Thing, NodeKind::Aircraft, {}, {}, {}, {}, true},
+    {"Aircraft", Shape::Thing, NodeKind::Aircraft},
+    {"Asset", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"RealEstate", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"Security", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"BankAccount", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"CryptoWallet", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"Vehicle", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"License", Shape::Thing, NodeKind::LegalEntity, {}, {}, {}, {}, true},
+    {"Ownership", Shape::Edge, {}, EdgeKind::Owns, "owner", "asset", "role"},
+    {"Directorship", Shape::Edge, {}, EdgeKind::DirectorOf, "director", "organization", "role"},
+    {"Family", Shape::Edge, {}, EdgeKind::Family, "person", "relative", "relationship"},
+    {"Associate", Shape::Edge, {}, EdgeKind::Associate, "person", "associate", "relationship"},
+    {"Membership", Shape::Edge, {}, EdgeKind::MemberOf, "member", "organization", "role"},
+    {"Employment", Shape::Edge, {}, EdgeKind::EmployeeOf, "employee", "employer", "role"},
+    {"Representation", Shape::Edge, {}, EdgeKind::Represents, "agent", "client", "role"},
+    {"Succession", Shape::Edge, {}, EdgeKind::SuccessorOf, "predecessor", "successor", "role"},
+    {"UnknownLink", Shape::Edge, {}, EdgeKind::UnknownLink, "subject", "object", "role"},
+    {"Sanction", Shape::Sanction},
+    {"Address", Shape::Address},
+    {"Passport", Shape::Document},
+    {"Identification", Shape::Document},
+    {"Thing", Shape::Ignored},          {"Analyzable", Shape::Ignored},
+    {"Article", Shape::Ignored},        {"Assessment", Shape::Ignored},
+    {"Audio", Shape::Ignored},          {"Call", Shape::Ignored},
+    {"CallForTenders", Shape::Ignored}, {"Contract", Shape::Ignored},
+    {"ContractAward", Shape::Ignored},  {"CourtCase", Shape::Ignored},
+    {"CourtCaseParty", Shape::Ignored}, {"Debt", Shape::Ignored},
+    {"Document", Shape::Ignored},       {"Documentation", Shape::Ignored},
+    {"EconomicActivity", Shape::Ignored}, {"Email", Shape::Ignored},
+    {"Event", Shape::Ignored},          {"Folder", Shape::Ignored},
+    {"HyperText", Shape::Ignored},      {"Image", Shape::Ignored},
+    {"Interest", Shape::Ignored},       {"Interval", Shape::Ignored},
+    {"Mention", Shape::Ignored},        {"Message", Shape::Ignored},
+    {"Note", Shape::Ignored},           {"Occupancy", Shape::Ignored},
+    {"Package", Shape::Ignored},        {"Page", Shape::Ignored},
+    {"Pages", Shape::Ignored},          {"Payment", Shape::Ignored},
+    {"PlainText", Shape::Ignored},      {"Position", Shape::Ignored},
+    {"Project", Shape::Ignored},        {"ProjectParticipant", Shape::Ignored},
+    {"Similar", Shape::Ignored},        {"Table", Shape::Ignored},
+    {"TaxRoll", Shape::Ignored},        {"Trip", Shape::Ignored},
+    {"UserAccount", Shape::Ignored},    {"Value", Shape::Ignored},
+    {"Video", Shape::Ignored},          {"Workbook", Shape::Ignored},
+};
+
+const SchemaInfo* find_schema(std::string_view name) noexcept {
+  for (const SchemaInfo& info : kSchemata)
+    if (info.name == name) return &info;
+  return nullptr;
+}
+
+std::string_view view(const Json& value) noexcept { return {value.GetString(), value.GetStringLength()}; }
+
+const Json* member(const Json& object, std::string_view key) noexcept {
+  const auto found = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+std::string_view string_member(const Json& object, std::string_view key) noexcept {
+  const Json* value = member(object, key);
+  return value != nullptr && value->IsString() ? view(*value) : std::string_view{};
+}
+
+/// A property's values (validated to be an array of strings).
+struct Values {
+  const Json* array = nullptr;
+  std::size_t size() const noexcept { return array == nullptr ? 0 : array->Size(); }
+  bool empty() const noexcept { return size() == 0; }
+  std::string_view operator[](std::size_t at) const noexcept { return view((*array)[static_cast<rapidjson::SizeType>(at)]); }
+};
+
+Values property(const Json* properties, std::string_view key) noexcept {
+  if (properties == nullptr) return {};
+  return {member(*properties, key)};
+}
+
+/// The validated parts of one FtM entity object.
+struct Entity {
+  std::string_view id, schema, caption, first_seen, last_seen, last_change;
+  const SchemaInfo* info = nullptr;
+  const Json* properties = nullptr;  // an object, or null when absent
+  const Json* referents = nullptr;   // an array of strings, or null
+  const Json* datasets = nullptr;    // an array of strings, or null
+  bool target = false;
+};
+
+bool is_string_array(const Json& value) noexcept {
+  if (!value.IsArray()) return false;
+  for (const Json& item : value.GetArray())
+    if (!item.IsString()) return false;
+  return true;
+}
+
+/// Checks the shape of an entity object; returns the reason it cannot be used, or "".
+std::string check_entity(const Json& object, Entity& entity) {
+  if (!object.IsObject()) return "the record is not a JSON object";
+  const Json* id = member(object, "id");
+  if (id == nullptr || !id->IsString() || id->GetStringLength() == 0) return "the entity has no \"id\" string";
+  entity.id = view(*id);
+  const Json* schema = member(object, "schema");
+  if (schema == nullptr || !schema->IsString()) return "the entity has no \"schema\" string";
+  entity.schema = view(*schema);
+  entity.info = find_schema(entity.schema);
+  if (entity.info == nullptr) return fmt::format("unknown schema '{}'", entity.schema);
+  entity.caption = string_member(object, "caption");
+  if (const Json* properties = member(object, "properties")) {
+    if (!properties->IsObject()) return "\"properties\" is not an object";
+    for (const auto& prop : properties->GetObject())
+      if (!is_string_array(prop.value))
+        return fmt::format("property '{}' is not an array of strings", view(prop.name));
+    entity.properties = properties;
+  }
+  for (auto [key, into] : {std::pair{"referents", &entity.referents}, {"datasets", &entity.datasets}}) {
+    const Json* list = member(object, key);
+    if (list == nullptr) continue;
+    if (!is_string_array(*list)) return fmt::format("\"{}\" is not an array of strings", key);
+    *into = list;
+  }
+  entity.first_seen = string_member(object, "first_seen");
+  entity.last_seen = string_member(object, "last_seen");
+  entity.last_change = string_member(object, "last_change");
+  const Json* target = member(object, "target");
+  entity.target = target != nullptr && target->IsBool() && target->GetBool();
+  return {};
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+/// One number of a percentage: digits with at most one '.' or ',' as the decimal mark.
+std::optional<float> parse_number(std::string_view text) noexcept {
+  text = trim(text);
+  if (text.empty() || text.size() > 32) return std::nullopt;
+  char buffer[33];
+  int marks = 0;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    char c = text[at];
+    if (c == ',') c = '.';  // "50,5": a decimal comma, as European registers write it
+    if (c == '.') ++marks;
+    else if (c < '0' || c > '9') return std::nullopt;
+    buffer[at] = c;
+  }
+  if (marks > 1 || buffer[0] == '.' || buffer[text.size() - 1] == '.') return std::nullopt;
+  float value = 0;
+  const auto [end, error] = std::from_chars(buffer, buffer + text.size(), value);
+  if (error != std::errc{} || end != buffer + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
+  text = trim(text);
+  if (text.ends_with("%")) text = trim(text.substr(0, text.size() - 1));
+  // ">50%", ">=50%", "<25%": a bound. The model's ranges are closed, so ">50%" is kept as
+  // [50, 100] and "<25%" as [0, 25]; the strictness of the bound is kept in the raw text.
+  int bound = 0;  // +1: at least / more than; -1: at most / less than
+  for (auto [prefix, sign] : {std::pair{std::string_view(">="), 1}, {"\xE2\x89\xA5", 1}, {">", 1},
+                              {"<=", -1}, {"\xE2\x89\xA4", -1}, {"<", -1}}) {
+    if (text.starts_with(prefix)) {
+      bound = sign;
+      text = trim(text.substr(prefix.size()));
+      break;
+    }
+  }
+  std::optional<float> low, high;
+  std::size_t dash = text.find('-');
+  std::size_t dash_size = 1;
+  if (dash == std::string_view::npos) {
+    dash = text.find("\xE2\x80\x93");  // an en dash: "25–50%"
+    dash_size = 3;
+  }
+  if (dash != std::string_view::npos && dash > 0 && bound == 0) {
+    std::string_view first = trim(text.substr(0, dash));
+    if (first.ends_with("%")) first = trim(first.substr(0, first.size() - 1));
+    low = parse_number(first);
+    high = parse_number(text.substr(dash + dash_size));
+  } else {
+    low = high = parse_number(text);
+  }
+  if (!low || !high || *low < 0 || *high > 100 || *low > *high) return std::nullopt;
+  if (bound > 0) return Percent::range(*low, 100);
+  if (bound < 0) return Percent::range(0, *high);
+  return *low == *high ? Percent::exact(*low) : Percent::range(*low, *high);
+}
+
+std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
+  // FtM dates may be partial (followthemoney "date" type: YYYY, YYYY-MM, YYYY-MM-DD, with an
+  // optional time). A period that starts "2019" starts on 2019-01-01; one that ends "2019" ends
+  // after 2019-12-31, so its exclusive end is 2020-01-01. A full end date is the last day of
+  // the period (inclusive in FtM), so its exclusive end is the day after.
+  text = trim(text);
+  auto digits = [&](std::size_t from, std::size_t count, int& out) {
+    out = 0;
+    for (std::size_t at = from; at < from + count; ++at) {
+      if (text[at] < '0' || text[at] > '9') return false;
+      out = out * 10 + (text[at] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0;
+  if (text.size() == 4) {
+    if (!digits(0, 4, year)) return std::nullopt;
+    return Date::from_ymd(end ? year + 1 : year, 1, 1);
+  }
+  if (text.size() == 7) {
+    if (!digits(0, 4, year) || text[4] != '-' || !digits(5, 2, month) || month < 1 || month > 12)
+      return std::nullopt;
+    if (!end) return Date::from_ymd(year, month, 1);
+    return month == 12 ? Date::from_ymd(year + 1, 1, 1) : Date::from_ymd(year, month + 1, 1);
+  }
+  if (text.size() < 10) return std::nullopt;
+  const auto day = Date::parse(text);
+  if (!day) return std::nullopt;
+  return end ? Date{day->days + 1} : *day;
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::parse_ftm_date;
+using detail::parse_ftm_percentage;
+
+/// A parse buffer reused line after line: RapidJSON's pool allocator over a fixed block, cleared
+/// after each line, so a typical line allocates nothing.
+class LineParser {
+ public:
+  LineParser() : block_(1 << 18), pool_(block_.data(), block_.size()), document_(&pool_) {}
+  /// Parses a NUL-terminated line in place. Returns the reason it is not JSON, or "".
+  std::string parse_in_place(char* line) {
+    reset();
+    // Iterative: no recursion however deep the nesting; ValidateEncoding: UTF-8 only.
+    constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
+                                rapidjson::kParseIterativeFlag;
+    document_.ParseInsitu<kFlags>(line);
+    return error();
+  }
+  /// Parses a copy (the delta pre-pass, which must leave the text as it is).
+  std::string parse_copy(std::string_view line) {
+    reset();
+    constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+    document_.Parse<kFlags>(line.data(), line.size());
+    return error();
+  }
+  const Json& root() const noexcept { return document_; }
+
+ private:
+  void reset() {
+    document_.SetNull();
+    pool_.Clear();
+  }
+  std::string error() const {
+    if (!document_.HasParseError()) return {};
+    return fmt::format("invalid JSON at column {}: {}", document_.GetErrorOffset() + 1,
+                       rapidjson::GetParseError_En(document_.GetParseError()));
+  }
+  std::vector<char> block_;
+  rapidjson::MemoryPoolAllocator<> pool_;
+  rapidjson::Document document_;
+};
+
+enum class Op : std::uint8_t { Add, Mod, Del };
+
+/// What a delta file does to one id: the net effect of its ops, in order.
+struct NetEffect {
+  bool existed = false;         // the builder held it before this file
+  bool present = false;         // after the ops read so far
+  std::uint64_t content_line = 0;  // the line whose entity it ends as (0: removed)
+  std::uint64_t last_line = 0;
+  bool content_ok = false;      // that line's entity was added
+  Shape shape = Shape::Thing;
+};
+
+class FtmReader {
+ public:
+  FtmReader(const std::string& path, LoadContext& context) : path_(path), context_(context) {}
+
+  void run() {
+    SourceFile file(path_);
+    context_.report.files.push_back(path_);
+    const std::string_view content = file.content();
+    // RapidJSON parses in place, rewriting escapes inside the buffer. `file` is ours and its
+    // text is a std::string (mutable storage); each line's end is overwritten with NUL, which
+    // for the last line is the string's own terminator.
+    char* const base = const_cast<char*>(content.data());
+    delta_ = is_delta(content);
+    if (delta_) prepare_delta(content);
+    LineReader lines(content);
+    std::uint64_t next_progress = 1 << 22;
+    for (std::string_view line; lines.next(line);) {
+      line_ = lines.line_number();
+      if (lines.offset() >= next_progress) {
+        context_.progress(path_, lines.offset());
+        next_progress = lines.offset() + (1 << 22);
+      }
+      if (trim(line).empty()) continue;
+      char* start = base + (line.data() - content.data());
+      start[line.size()] = '\0';
+      if (delta_) {
+        read_delta_line(start);
+      } else {
+        if (const std::string error = parser_.parse_in_place(start); !error.empty()) {
+          bad(error, {});
+          continue;
+        }
+        const Json& root = parser_.root();
+        if (root.IsObject() && member(root, "op") != nullptr) {
+          bad("a delta op in a file of entities (the first record is not a delta op)",
+              string_member(root, "id"));
+          continue;
+        }
+        read_entity(root);
+      }
+    }
+    if (delta_) apply_removals();
+    finish_file();
+    flush_counts();
+  }
+
+ private:
+  // ---- records -------------------------------------------------------------------------------
+
+  void bad(std::string reason, std::string_view record) {
+    context_.bad_record(LoadError(path_, line_, std::move(reason), std::string(record)));
+  }
+
+  Source source(std::string_view record) const {
+    return {path_, record, static_cast<std::uint32_t>(line_)};
+  }
+
+  /// True when `id` names a party this load defines or the builder holds (and this delta does
+  /// not remove).
+  bool resolves(std::string_view id) const {
+    if (!deleted_.empty() && deleted_.contains(std::string(id))) return false;
+    return context_.resolves(id);
+  }
+
+  /// Reads one entity object; returns false when it was a bad record.
+  bool read_entity(const Json& root) {
+    Entity entity;
+    if (std::string error = check_entity(root, entity); !error.empty()) {
+      bad(std::move(error), root.IsObject() ? string_member(root, "id") : std::string_view{});
+      return false;
+    }
+    switch (entity.info->shape) {
+      case Shape::Thing: return read_thing(entity);
+      case Shape::Edge: return read_edge(entity);
+      case Shape::Sanction: return read_sanction(entity);
+      case Shape::Address: return read_address(entity);
+      case Shape::Document: return read_document(entity);
+      case Shape::Ignored:
+        context_.report.add(fmt::format("ignored {}", entity.schema));
+        return true;
+    }
+    return true;
+  }
+
+  bool read_thing(const Entity& entity) {
+    const Values names = property(entity.properties, "name");
+    const std::string_view primary = names.empty() ? entity.caption : names[0];
+    const Source at = source(entity.id);
+    Batch& batch = context_.batch;
+    batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
+    ++entities_;
+    if (entity.info->keep_schema) batch.add_attribute(entity.id, "schema", entity.schema, at);
+    address_texts_.clear();
+    const Json* address_entities = nullptr;
+    if (entity.properties != nullptr) {
+      for (const auto& prop : entity.properties->GetObject()) {
+        const std::string_view key = view(prop.name);
+        const Json& values = prop.value;
+        if (key == "name") {
+          for (rapidjson::SizeType at_value = 1; at_value < values.Size(); ++at_value)
+            add_name(entity.id, view(values[at_value]), NameType::Aka, NameStrength::Unknown, at);
+        } else if (key == "alias") {
+          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Aka, NameStrength::Unknown, at);
+        } else if (key == "weakAlias") {
+          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Aka, NameStrength::Weak, at);
+        } else if (key == "previousName") {
+          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Previous, NameStrength::Unknown, at);
+        } else {
+          if (key == "addressEntity") address_entities = &values;
+          if (key == "address")
+            for (const Json& value : values.GetArray()) address_texts_.push_back(view(value));
+          for (const Json& value : values.GetArray()) {
+            batch.add_attribute(entity.id, key, view(value), at);
+            ++attributes_;
+          }
+        }
+      }
+    }
+    add_metadata(entity, [&](std::string_view key, std::string_view value) {
+      batch.add_attribute(entity.id, key, value, at);
+    });
+    if (entity.referents != nullptr)
+      for (const Json& referent : entity.referents->GetArray())
+        referents_.push_back({std::string(entity.id), std::string(view(referent)), line_});
+    if (address_entities != nullptr) {
+      for (const Json& value : address_entities->GetArray()) {
+        AddressRef ref{std::string(entity.id), std::string(view(value)), line_, {}};
+        for (std::string_view text : address_texts_) ref.own_texts.emplace_back(text);
+        address_refs_.push_back(std::move(ref));
+      }
+    }
+    return true;
+  }
+
+  void add_name(std::string_view entity, std::string_view name, NameType type, NameStrength strength,
+                const Source& at) {
+    context_.batch.add_name(entity, name, type, strength, at);
+    ++names_;
+  }
+
+  template <class Add>
+  void add_metadata(const Entity& entity, Add&& add) {
+    if (entity.datasets != nullptr)
+      for (const Json& dataset : entity.datasets->GetArray()) add("datasets", view(dataset));
+    if (!entity.first_seen.empty()) add("first_seen", entity.first_seen);
+    if (!entity.last_seen.empty()) add("last_seen", entity.last_seen);
+    if (!entity.last_change.empty()) add("last_change", entity.last_change);
+    if (entity.target) add("target", "true");
+  }
+
+  /// The validity of an interval (edge or sanction): the earliest start, the latest end.
+  /// Values that are not dates are kept in `unparsed`.
+  DateRange validity(const Entity& entity, std::vector<std::pair<std::string_view, std::string_view>>& unparsed) {
+    DateRange range;
+    for (auto [key, end] : {std::pair{std::string_view("startDate"), false}, {"endDate", true}}) {
+      const Values values = property(entity.properties, key);
+      for (std::size_t at = 0; at < values.size(); ++at) {
+        const auto day = parse_ftm_date(values[at], end);
+        if (!day) {
+          unparsed.emplace_back(key, values[at]);
+          ++dates_unparsed_;
+          continue;
+        }
+        std::optional<Date>& into = end ? range.end : range.start;
+        if (!into || (end ? *day > *into : *day < *into)) into = *day;
+      }
+    }
+    return range;
+  }
+
+  /// True when the property's values are all captured by a structured field: one value, and for
+  /// dates a full ISO date (a partial date keeps its text, so "2019" is not read as 2019-01-01).
+  static bool captured(const Json& values, bool is_date) {
+    if (values.Size() != 1) return false;
+    return !is_date || trim(view(values[0])).size() >= 10;
+  }
+
+  bool read_edge(const Entity& entity) {
+    const SchemaInfo& info = *entity.info;
+    const Values from = property(entity.properties, info.from), to = property(entity.properties, info.to);
+    if (from.empty() || to.empty()) {
+      bad(fmt::format("{} has no '{}'", entity.schema, from.empty() ? info.from : info.to), entity.id);
+      return false;
+    }
+    edge_attributes_.clear();
+    std::vector<std::pair<std::string_view, std::string_view>> unparsed_dates;
+    const DateRange valid = validity(entity, unparsed_dates);
+    Percent share;
+    std::string_view role;
+    bool percentage_unparsed = false;
+    if (entity.properties != nullptr) {
+      for (const auto& prop : entity.properties->GetObject()) {
+        const std::string_view key = view(prop.name);
+        const Json& values = prop.value;
+        if (key == info.from || key == info.to) continue;
+        bool keep = true;
+        if (key == info.role) {
+          if (values.Size() > 0) role = view(values[0]);
+          keep = values.Size() > 1;
+        } else if (key == "startDate" || key == "endDate") {
+          keep = !captured(values, true) || !unparsed_dates.empty();
+        } else if (info.edge == EdgeKind::Owns && key == "percentage" && values.Size() > 0) {
+          // The first value that is a number is the share; a text that is not one is kept.
+          const auto parsed = parse_ftm_percentage(view(values[0]));
+          if (parsed) share = *parsed;
+          else percentage_unparsed = true;
+          keep = !parsed || !parsed->is_exact() || values.Size() > 1;
+        }
+        if (keep)
+          for (const Json& value : values.GetArray()) edge_attributes_.emplace_back(key, view(value));
+      }
+    }
+    add_metadata(entity, [&](std::string_view key, std::string_view value) { edge_attributes_.emplace_back(key, value); });
+    if (entity.referents != nullptr)
+      for (const Json& referent : entity.referents->GetArray()) edge_attributes_.emplace_back("referents", view(referent));
+    if (percentage_unparsed) {
+      context_.report.warnings.push_back(
+          {path_, line_, std::string(entity.id),
+           fmt::format("percentage '{}' is not a number from 0 to 100: kept as text, share unknown",
+                       property(entity.properties, "percentage")[0])});
+      ++percentages_unparsed_;
+    }
+    std::size_t pair_count = 0;
+    for (std::size_t from_at = 0; from_at < from.size(); ++from_at) {
+      for (std::size_t to_at = 0; to_at < to.size(); ++to_at) {
+        const std::string numbered = pair_count == 0 ? std::string() : fmt::format("{}#{}", entity.id, pair_count + 1);
+        const std::string_view id = pair_count == 0 ? entity.id : std::string_view(numbered);
+        ++pair_count;
+        add_edge(info.edge, from[from_at], to[to_at], share, valid, role, id, entity.id);
+      }
+    }
+    return true;
+  }
+
+  void add_edge(EdgeKind kind, std::string_view from, std::string_view to, Percent share, const DateRange& valid,
+                std::string_view role, std::string_view id, std::string_view record) {
+    ++edges_;
+    if (!deleted_.empty() && (deleted_.contains(std::string(from)) || deleted_.contains(std::string(to)))) {
+      unresolved(record, fmt::format("{} edge refers to '{}', which this delta removes", to_string(kind),
+                                     deleted_.contains(std::string(from)) ? from : to));
+      return;
+    }
+    if (resolves(from) && resolves(to)) {
+      const auto at = context_.batch.add_edge({.kind = kind, .from = from, .to = to, .share = share, .valid = valid,
+                                               .role = role, .source = source(record), .id = id});
+      for (const auto& [key, value] : edge_attributes_) context_.batch.add_edge_attribute(at, key, value);
+      return;
+    }
+    PendingEdge pending{.kind = kind, .from = std::string(from), .to = std::string(to), .role = std::string(role),
+                        .id = std::string(id), .file = path_, .record = std::string(record), .line = line_,
+                        .share = share, .valid = valid, .attributes = {}};
+    for (const auto& [key, value] : edge_attributes_) pending.attributes.emplace_back(key, value);
+    context_.add_edge_or_defer(std::move(pending));
+  }
+
+  bool read_sanction(const Entity& entity) {
+    const Values targets = property(entity.properties, "entity");
+    if (targets.empty()) {
+      bad("Sanction has no 'entity'", entity.id);
+      return false;
+    }
+    std::vector<std::pair<std::string_view, std::string_view>> unparsed_dates;
+    const DateRange in_force = validity(entity, unparsed_dates);
+    std::optional<Date> listed;
+    const Values listing = property(entity.properties, "listingDate");
+    for (std::size_t at = 0; at < listing.size(); ++at) {
+      const auto day = parse_ftm_date(listing[at], false);
+      if (day && (!listed || *day < *listed)) listed = day;
+    }
+    const Values authority = property(entity.properties, "authority");
+    const Values program_id = property(entity.properties, "programId");
+    const Values program = property(entity.properties, "program");
+    const Values provisions = property(entity.properties, "provisions");
+    const Values urls = property(entity.properties, "sourceUrl");
+    std::string measures;
+    for (std::size_t at = 0; at < provisions.size(); ++at) {
+      if (at > 0) measures += "; ";
+      measures += provisions[at];
+    }
+    PendingAction action{.id = std::string(entity.id), .target = {},
+                         .authority = std::string(authority.empty() ? "" : authority[0]),
+                         .list = {},
+                         .program = std::string(!program_id.empty() ? program_id[0] : program.empty() ? "" : program[0]),
+                         .legal_basis = {}, .measures = std::move(measures),
+                         .citation = std::string(urls.empty() ? "" : urls[0]), .file = path_,
+                         .record = std::string(entity.id), .line = line_, .listed = listed,
+                         .in_force = in_force, .attributes = {}};
+    if (entity.properties != nullptr) {
+      for (const auto& prop : entity.properties->GetObject()) {
+        const std::string_view key = view(prop.name);
+        const Json& values = prop.value;
+        if (key == "entity") continue;
+        bool keep = true;
+        if (key == "authority" || key == "programId" || key == "provisions" || key == "sourceUrl") {
+          keep = values.Size() > 1;
+        } else if (key == "program") {
+          keep = !program_id.empty() || values.Size() > 1;
+        } else if (key == "listingDate" || key == "startDate" || key == "endDate") {
+          keep = !captured(values, true) || (key != "listingDate" && !unparsed_dates.empty()) ||
+                 (key == "listingDate" && !listed);
+        }
+        if (keep)
+          for (const Json& value : values.GetArray()) action.attributes.emplace_back(key, view(value));
+      }
+    }
+    add_metadata(entity, [&](std::string_view key, std::string_view value) { action.attributes.emplace_back(key, value); });
+    if (entity.referents != nullptr)
+      for (const Json& referent : entity.referents->GetArray()) action.attributes.emplace_back("referents", view(referent));
+    ++actions_;
+    // One record per target; the facts go with the first (records with one id are one node).
+    for (std::size_t at = 0; at < targets.size(); ++at) {
+      PendingAction one = at + 1 == targets.size() ? std::move(action) : action;
+      one.target = std::string(targets[at]);
+      if (at > 0) one.attributes.clear();
+      if (!deleted_.empty() && deleted_.contains(one.target)) {
+        unresolved(entity.id, fmt::format("action '{}' targets '{}', which this delta removes", one.id, one.target));
+        continue;
+      }
+      context_.add_action_or_defer(std::move(one));
+    }
+    return true;
+  }
+
+  bool read_address(const Entity& entity) {
+    const Values full = property(entity.properties, "full");
+    std::string text;
+    if (!full.empty()) {
+      text = full[0];
+    } else {
+      // No `full`: the parts in the order an address is written.
+      for (std::string_view key : {"street", "street2", "postOfficeBox", "postalCode", "city", "region", "state",
+                                   "country"}) {
+        const Values part = property(entity.properties, key);
+        for (std::size_t at = 0; at < part.size(); ++at) text += fmt::format("{}{}", text.empty() ? "" : ", ", part[at]);
+      }
+      if (text.empty()) text = entity.caption;
+    }
+    // Entities name an address by its id or by one of its referents (OpenSanctions merges
+    // addresses: a Person's addressEntity is often an "addr-..." referent of the Address).
+    if (!text.empty()) {
+      if (entity.referents != nullptr)
+        for (const Json& referent : entity.referents->GetArray()) addresses_[std::string(view(referent))] = text;
+      addresses_[std::string(entity.id)] = std::move(text);
+    }
+    ++addresses_read_;
+    return true;
+  }
+
+  bool read_document(const Entity& entity) {
+    const Values holders = property(entity.properties, "holder");
+    if (holders.empty()) {
+      bad(fmt::format("{} has no 'holder'", entity.schema), entity.id);
+      return false;
+    }
+    const std::string prefix = lower(entity.schema);
+    for (std::size_t at = 0; at < holders.size(); ++at) {
+      DocumentFact id_fact{std::string(holders[at]), prefix + ".id", std::string(entity.id), std::string(entity.id),
+                           line_};
+      document_facts_.push_back(std::move(id_fact));
+      if (entity.properties == nullptr) continue;
+      for (const auto& prop : entity.properties->GetObject()) {
+        const std::string_view key = view(prop.name);
+        if (key == "holder") continue;
+        for (const Json& value : prop.value.GetArray())
+          document_facts_.push_back({std::string(holders[at]), fmt::format("{}.{}", prefix, key),
+                                     std::string(view(value)), std::string(entity.id), line_});
+      }
+    }
+    ++documents_;
+    return true;
+  }
+
+  void unresolved(std::string_view record, std::string reason) {
+    context_.report.unresolved.push_back({path_, line_, std::string(record), std::move(reason)});
+    context_.report.add("unresolved references");
+  }
+
+  // ---- deltas --------------------------------------------------------------------------------
+
+  /// A delta file is one whose first record is an object with "op".
+  bool is_delta(std::string_view content) {
+    LineReader lines(content);
+    for (std::string_view line; lines.next(line);) {
+      if (trim(line).empty()) continue;
+      if (!parser_.parse_copy(line).empty()) return false;
+      return parser_.root().IsObject() && member(parser_.root(), "op") != nullptr;
+    }
+    return false;
+  }
+
+  /// Checks one delta line's op and entity id; returns the reason it is bad, or "".
+  static std::string check_op(const Json& root, Op& op, const Json*& entity, std::string_view& id) {
+    if (!root.IsObject()) return "the record is not a JSON object";
+    const std::string_view op_text = string_member(root, "op");
+    if (op_text == "ADD") op = Op::Add;
+    else if (op_text == "MOD") op = Op::Mod;
+    else if (op_text == "DEL") op = Op::Del;
+    else return fmt::format("delta op '{}' is not ADD, MOD or DEL", op_text);
+    entity = member(root, "entity");
+    if (entity == nullptr || !entity->IsObject()) return "the delta op has no \"entity\" object";
+    id = string_member(*entity, "id");
+    if (id.empty()) return "the delta's entity has no \"id\" string";
+    return {};
+  }
+
+  /// Pre-pass over a delta: the net effect of its ops on each id (see the top of this file).
+  void prepare_delta(std::string_view content) {
+    LineReader lines(content);
+    for (std::string_view line; lines.next(line);) {
+      line_ = lines.line_number();
+      if (trim(line).empty()) continue;
+      if (!parser_.parse_copy(line).empty()) continue;  // reported by the main pass
+      Op op{};
+      const Json* entity = nullptr;
+      std::string_view id;
+      if (!check_op(parser_.root(), op, entity, id).empty()) continue;  // reported by the main pass
+      const SchemaInfo* info = find_schema(string_member(*entity, "schema"));
+      const Shape shape = info != nullptr ? info->shape : Shape::Thing;
+      auto [found, inserted] = effects_.try_emplace(std::string(id));
+      NetEffect& effect = found->second;
+      if (inserted) {
+        effect.shape = shape;
+        effect.existed = held(id, shape);
+        effect.present = effect.existed;
+      }
+      effect.last_line = line_;
+      if (op == Op::Del) {
+        if (shape == Shape::Address || shape == Shape::Document || shape == Shape::Ignored) {
+          context_.report.add("delta ops not applied");
+          continue;
+        }
+        if (!effect.present) {
+          bad_lines_.insert(line_);
+          bad(fmt::format("DEL of '{}', which is not loaded", id), id);
+          continue;
+        }
+        effect.present = false;
+        effect.content_line = 0;
+      } else {
+        if (op == Op::Mod && !effect.present) context_.report.add("delta upserts");
+        effect.present = true;
+        effect.content_line = line_;
+        effect.shape = shape;
+      }
+    }
+    for (const auto& [id, effect] : effects_)
+      if (effect.existed && !effect.present) deleted_.insert(id);
+  }
+
+  bool held(std::string_view id, Shape shape) const {
+    switch (shape) {
+      case Shape::Thing:
+      case Shape::Sanction: return context_.builder.contains(id);
+      case Shape::Edge: return context_.builder.contains_edge(id);
+      default: return false;
+    }
+  }
+
+  void read_delta_line(char* start) {
+    if (bad_lines_.contains(line_)) return;
+    if (const std::string error = parser_.parse_in_place(start); !error.empty()) {
+      bad(error, {});
+      return;
+    }
+    Op op{};
+    const Json* entity = nullptr;
+    std::string_view id;
+    if (std::string error = check_op(parser_.root(), op, entity, id); !error.empty()) {
+      bad(std::move(error), id);
+      return;
+    }
+    const auto found = effects_.find(std::string(id));
+    if (found == effects_.end() || found->second.content_line != line_) {
+      if (op != Op::Del) context_.report.add("delta ops superseded");
+      return;
+    }
+    found->second.content_ok = read_entity(*entity);
+  }
+
+  void apply_removals() {
+    for (const auto& [id, effect] : effects_) {
+      if (!effect.existed) continue;
+      const bool replace = effect.present && effect.content_ok;
+      if (!replace && effect.present) continue;  // the new version was bad: the old one stays
+      line_ = effect.present ? effect.content_line : effect.last_line;
+      context_.batch.remove(id, source(id));
+      context_.report.add(replace ? "delta replaced" : "delta removed");
+    }
+  }
+
+  // ---- end of file ---------------------------------------------------------------------------
+
+  void finish_file() {
+    Batch& batch = context_.batch;
+    for (const AddressRef& ref : address_refs_) {
+      const auto found = addresses_.find(ref.address);
+      if (found == addresses_.end()) {
+        context_.report.add("address references outside the file");
+        continue;
+      }
+      if (std::find(ref.own_texts.begin(), ref.own_texts.end(), found->second) != ref.own_texts.end()) continue;
+      line_ = ref.line;
+      batch.add_attribute(ref.entity, "address", found->second, source(ref.entity));
+    }
+    for (const DocumentFact& fact : document_facts_) {
+      line_ = fact.line;
+      if (!resolves(fact.holder)) {
+        if (fact.key.ends_with(".id"))
+          unresolved(fact.record, fmt::format("document '{}' names holder '{}', which no loaded record has as its id",
+                                              fact.record, fact.holder));
+        continue;
+      }
+      batch.add_attribute(fact.holder, fact.key, fact.value, source(fact.record));
+    }
+    std::unordered_set<std::string_view> claimed;
+    claimed.reserve(referents_.size());
+    for (const Referent& referent : referents_) {
+      // A referent that is itself a record's id, or that two records claim, cannot merge them:
+      // the builder would refuse the whole batch. Left out and counted.
+      if (context_.batch.defines(referent.other) || !claimed.insert(referent.other).second) {
+        context_.report.add("referents left out");
+        continue;
+      }
+      line_ = referent.line;
+      batch.add_external_id(referent.entity, referent.other, source(referent.entity));
+    }
+  }
+
+  void flush_counts() {
+    LoadReport& report = context_.report;
+    for (auto [key, count] : {std::pair{"entities", entities_}, {"edges", edges_}, {"actions", actions_},
+                              {"names", names_}, {"attributes", attributes_}, {"addresses", addresses_read_},
+                              {"identity documents", documents_}, {"dates unparsed", dates_unparsed_},
+                              {"percentages unparsed", percentages_unparsed_}})
+      if (count != 0) report.add(key, count);
+  }
+
+  struct Referent {
+    std::string entity, other;
+    std::uint64_t line;
+  };
+  struct AddressRef {
+    std::string entity, address;
+    std::uint64_t line;
+    std::vector<std::string> own_texts;
+  };
+  struct DocumentFact {
+    std::string holder, key, value, record;
+    std::uint64_t line;
+  };
+
+  const std::string& path_;
+  LoadContext& context_;
+  LineParser parser_;
+  std::uint64_t line_ = 0;
+  bool delta_ = false;
+  std::vector<std::pair<std::string_view, std::string_view>> edge_attributes_;
+  std::vector<std::string_view> address_texts_;
+  std::vector<Referent> referents_;
+  std::vector<AddressRef> address_refs_;
+  std::vector<DocumentFact> document_facts_;
+  std::unordered_map<std::string, std::string> addresses_;
+  std::unordered_map<std::string, NetEffect> effects_;
+  std::unordered_set<std::string> deleted_;
+  std::unordered_set<std::uint64_t> bad_lines_;
+  std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, names_ = 0, attributes_ = 0, addresses_read_ = 0,
+                documents_ = 0, dates_unparsed_ = 0, percentages_unparsed_ = 0;
+};
+
+}  // namespace
+
+void load_ftm_json(const std::string& path, LoadContext& context) {
+  FtmReader reader(path, context);
+  reader.run();
+}
+
+LoadReport load_ftm_json(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_ftm_json), path, builder, options);
+}
+
+bool looks_like_ftm_json(std::string_view head, std::string_view file_name) noexcept {
+  head = trim(head);
+  if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
+  if (!head.starts_with("{")) return false;
+  const std::string_view first = head.substr(0, head.find('\n'));
+  if (first.find("\"schema\"") != std::string_view::npos) return true;
+  if (first.find("\"op\"") != std::string_view::npos && first.find("\"entity\"") != std::string_view::npos)
+    return true;
+  // A first line longer than the head: the name decides.
+  return first.size() == head.size() &&
+         (file_name.ends_with(".ftm.json") || file_name.ends_with(".delta.json") || file_name.ends_with(".jsonl"));
+}
+
+}  // namespace skg

@@ -1,0 +1,404 @@
+#include "skg/loaders/ftm_json.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "graph/graph_test_util.h"
+#include "skg/graph/builder.h"
+#include "skg/graph/graph.h"
+
+using namespace skg;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kDatasets = SKG_DATASETS_DIR;
+const std::string kOutput = SKG_TEST_OUTPUT_DIR;
+
+std::string sample(const std::string& name) { return kDatasets + "/samples/opensanctions/" + name; }
+std::string broken(const std::string& name) { return kDatasets + "/broken/" + name; }
+
+std::string write(const std::string& name, const std::string& text) {
+  const std::string path = kOutput + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::size_t count_kind(const Graph& graph, NodeKind kind) {
+  std::size_t count = 0;
+  for (std::uint32_t node = 0; node < graph.node_count(); ++node) count += graph.kind(NodeId{node}) == kind;
+  return count;
+}
+
+std::size_t count_edges(const Graph& graph, EdgeKind kind) {
+  std::size_t count = 0;
+  for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge) count += graph.edge_kind(EdgeId{edge}) == kind;
+  return count;
+}
+
+std::optional<EdgeId> edge_with_id(const Graph& graph, std::string_view id) {
+  for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge)
+    if (graph.edge_external_id(EdgeId{edge}) == id) return EdgeId{edge};
+  return std::nullopt;
+}
+
+std::vector<std::string_view> edge_attribute(const Graph& graph, EdgeId edge, std::string_view key) {
+  std::vector<std::string_view> out;
+  for (const Attribute& attribute : graph.edge_attributes(edge))
+    if (graph.string(attribute.key) == key) out.push_back(graph.string(attribute.value));
+  return out;
+}
+
+Date day(const char* iso) { return *Date::parse(iso); }
+
+std::string fmt_line(const std::string& path, std::uint64_t line) { return path + ":" + std::to_string(line) + ":"; }
+
+}  // namespace
+
+TEST_CASE("ftm_json: percentages in the forms FtM data writes them") {
+  using detail::parse_ftm_percentage;
+  CHECK(parse_ftm_percentage("50") == Percent::exact(50));
+  CHECK(parse_ftm_percentage("50%") == Percent::exact(50));
+  CHECK(parse_ftm_percentage(" 50.5 % ") == Percent::exact(50.5f));
+  CHECK(parse_ftm_percentage("50,5") == Percent::exact(50.5f));
+  CHECK(parse_ftm_percentage("25-50%") == Percent::range(25, 50));
+  CHECK(parse_ftm_percentage("25% - 50%") == Percent::range(25, 50));
+  CHECK(parse_ftm_percentage(">50%") == Percent::range(50, 100));  // (50, 100]: kept closed
+  CHECK(parse_ftm_percentage(">=25") == Percent::range(25, 100));
+  CHECK(parse_ftm_percentage("<25%") == Percent::range(0, 25));
+  CHECK(parse_ftm_percentage("100") == Percent::exact(100));
+  CHECK_FALSE(parse_ftm_percentage("about half"));
+  CHECK_FALSE(parse_ftm_percentage("150%"));
+  CHECK_FALSE(parse_ftm_percentage("50-25"));
+  CHECK_FALSE(parse_ftm_percentage(""));
+  CHECK_FALSE(parse_ftm_percentage("5O%"));
+  CHECK_FALSE(parse_ftm_percentage("1.2.3"));
+}
+
+TEST_CASE("ftm_json: partial dates start on their first day and end after their last") {
+  using detail::parse_ftm_date;
+  CHECK(parse_ftm_date("2019", false) == day("2019-01-01"));
+  CHECK(parse_ftm_date("2019", true) == day("2020-01-01"));
+  CHECK(parse_ftm_date("2019-05", false) == day("2019-05-01"));
+  CHECK(parse_ftm_date("2019-05", true) == day("2019-06-01"));
+  CHECK(parse_ftm_date("2019-12", true) == day("2020-01-01"));
+  CHECK(parse_ftm_date("2019-05-24", false) == day("2019-05-24"));
+  CHECK(parse_ftm_date("2019-05-24", true) == day("2019-05-25"));
+  CHECK(parse_ftm_date("2019-05-24T10:00:00", false) == day("2019-05-24"));
+  CHECK_FALSE(parse_ftm_date("2019-13", false));
+  CHECK_FALSE(parse_ftm_date("soon", false));
+  CHECK_FALSE(parse_ftm_date("", true));
+}
+
+TEST_CASE("ftm_json: the ZALA AERO cluster reads back exactly") {
+  Builder builder;
+  const LoadReport report = load_ftm_json(sample("zala/entities.ftm.json"), builder);
+  CHECK(report.skipped.empty());
+  CHECK(report.unresolved.empty());
+  CHECK(report.warnings.empty());
+  CHECK(report.count("entities") == 17);
+  CHECK(report.count("actions") == 41);
+  CHECK(report.count("addresses") == 11);
+  CHECK(report.count("identity documents") == 1);
+  const Graph graph = std::move(builder).freeze();
+  testing::check_invariants(graph);
+
+  CHECK(count_kind(graph, NodeKind::Company) == 11);
+  CHECK(count_kind(graph, NodeKind::Person) == 6);
+  CHECK(count_kind(graph, NodeKind::Action) == 41);
+  CHECK(count_edges(graph, EdgeKind::Owns) == 14);
+  CHECK(count_edges(graph, EdgeKind::DirectorOf) == 3);
+  CHECK(count_edges(graph, EdgeKind::Family) == 4);
+  CHECK(count_edges(graph, EdgeKind::TargetOf) == 41);
+
+  const auto zakharov = graph.find("NK-aU5ybkbRFJucf8YMwsJvDw");
+  const auto cst = graph.find("NK-abdzbEBkqyT29GyREbiURZ");
+  const auto izhmash = graph.find("NK-nR5AXM9AVPq4pQaSPSaVam");
+  REQUIRE(zakharov);
+  REQUIRE(cst);
+  REQUIRE(izhmash);
+  CHECK(graph.name(*zakharov) == "Aleksandr Vyacheslavovich Zakharov");
+  CHECK(graph.name(*cst) == "Товариство з обмеженою відповідальністю \"ЦСТ\"");
+  CHECK(graph.name(*izhmash) == "JSC NPO IZHMASH");
+
+  SUBCASE("Zakharov's 50% of CST from 2015-11-25 through 2023-03-02") {
+    const auto edge = edge_with_id(graph, "ru-770bdf5f22537fa2a94176f53fa87fe28ecf94fa");
+    REQUIRE(edge);
+    CHECK(graph.edge_kind(*edge) == EdgeKind::Owns);
+    CHECK(graph.source(*edge) == *zakharov);
+    CHECK(graph.target(*edge) == *cst);
+    CHECK(graph.share(*edge) == Percent::exact(50));
+    CHECK(graph.edge_valid(*edge).start == day("2015-11-25"));
+    CHECK(graph.edge_valid(*edge).end == day("2023-03-03"));  // the end date is its last day
+    CHECK(edge_attribute(graph, *edge, "sharesCount") == std::vector<std::string_view>{"6494.29"});
+    CHECK(edge_attribute(graph, *edge, "percentage").empty());  // captured whole by the share
+  }
+  SUBCASE("IZHMASH's 49% of CST from 2016-03-29, no end") {
+    const auto edge = edge_with_id(graph, "ru-29477727b21c0f44d9c8b2e0c3697b8e028f8f5f");
+    REQUIRE(edge);
+    CHECK(graph.source(*edge) == *izhmash);
+    CHECK(graph.target(*edge) == *cst);
+    CHECK(graph.share(*edge) == Percent::exact(49));
+    CHECK(graph.edge_valid(*edge).start == day("2016-03-29"));
+    CHECK_FALSE(graph.edge_valid(*edge).end);
+  }
+  SUBCASE("an ownership without a percentage has an unknown share and keeps its role") {
+    const auto edge = edge_with_id(graph, "NK-3NyeuT6JeJDLhGEyH3JD52");
+    REQUIRE(edge);
+    CHECK_FALSE(graph.share(*edge).known());
+    CHECK(graph.role(*edge) == "subsidiary of");
+    CHECK(graph.edge_valid(*edge).is_open());
+  }
+  SUBCASE("every ownership's percentage, as the file gives it") {
+    int with_share = 0;
+    for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge)
+      if (graph.edge_kind(EdgeId{edge}) == EdgeKind::Owns && graph.share(EdgeId{edge}).known()) ++with_share;
+    CHECK(with_share == 10);
+  }
+  SUBCASE("names, aliases, attributes, referents") {
+    bool alias = false;
+    for (const Name& name : graph.names(*zakharov))
+      alias |= graph.string(name.text) == "Alexander Vyacheslavovich Zakharov" && name.type == NameType::Aka;
+    CHECK(alias);
+    CHECK(graph.attribute(*zakharov, "birthDate") == std::vector<std::string_view>{"1965-09-21"});
+    CHECK_FALSE(graph.attribute(*zakharov, "datasets").empty());
+    CHECK(graph.attribute(*zakharov, "passport.id").size() == 1);
+    CHECK(graph.find_by_name("Zakharov Aleksandr").size() == 1);
+    // A referent of the person resolves to the same node.
+    std::size_t merged = 0;
+    for (StringId id : graph.external_ids(*zakharov)) merged += graph.find(graph.string(id)) == zakharov;
+    CHECK(merged > 1);
+    // The Address entities land on the parties that name them.
+    std::size_t with_address = 0;
+    for (std::uint32_t node = 0; node < graph.node_count(); ++node)
+      with_address += !graph.attribute(NodeId{node}, "address").empty();
+    CHECK(with_address >= 9);
+  }
+  SUBCASE("a sanction is an Action with authority, program, dates and citation") {
+    const auto node = graph.find("au-dfat-56600015954691cece058c2a3b0e3b27740701e6");
+    REQUIRE(node);
+    const Action* action = graph.action(*node);
+    REQUIRE(action);
+    CHECK(graph.string(action->authority) == "Department of Foreign Affairs and Trade");
+    CHECK(graph.string(action->program) == "AU-RUSSIA");
+    CHECK(graph.string(action->measures) == "Targeted financial sanction");
+    CHECK(graph.string(action->citation) ==
+          "https://www.dfat.gov.au/international-relations/security/sanctions/Pages/sanctions");
+    CHECK(action->in_force.start == day("2023-02-24"));
+    CHECK_FALSE(action->in_force.end);
+    CHECK(graph.attribute(*node, "program") == std::vector<std::string_view>{"Autonomous (Russia)"});
+    bool targets_cst = false;
+    for (EdgeId edge : graph.in_edges(*node))
+      targets_cst |= graph.edge_kind(edge) == EdgeKind::TargetOf && graph.source(edge) == *cst;
+    CHECK(targets_cst);
+    // Two listing dates: the earliest is the listing, both are kept.
+    const auto belgium = graph.find("be-fod-6b5e9e949f3a7b1e9f5e62ecec79478ca6a28a0b");
+    REQUIRE(belgium);
+    CHECK(graph.action(*belgium)->listed == day("2023-12-18"));
+    CHECK(graph.attribute(*belgium, "listingDate").size() == 2);
+  }
+}
+
+TEST_CASE("ftm_json: deltas apply in order to a frozen graph") {
+  const std::string versions[] = {"20240527194702-wnk", "20240528014702-pfh", "20240528134729-3iv"};
+  Graph graph = std::move(Builder()).freeze();
+  std::vector<std::size_t> counts;
+  for (const std::string& version : versions) {
+    Builder builder(graph);
+    const LoadReport report = load_ftm_json(sample("t2_deltas/" + version + "/entities.delta.json"), builder);
+    CHECK(report.skipped.empty());
+    graph = std::move(builder).freeze();
+    testing::check_invariants(graph);
+    counts.push_back(graph.node_count() - count_kind(graph, NodeKind::Action) - count_kind(graph, NodeKind::Authority));
+    if (version == versions[1]) CHECK(report.count("delta replaced") == 1);
+  }
+  CHECK(counts == std::vector<std::size_t>{2, 3, 4});
+  const auto modified = graph.find("NK-2T3S8Hu29ktYnKSTgQp2wL");
+  REQUIRE(modified);
+  CHECK(graph.name(*modified) == "Foobar Foobargroup");  // the MOD replaced the ADD's version
+  CHECK(graph.attribute(*modified, "createdAt") == std::vector<std::string_view>{"2012-03-24"});
+  CHECK(graph.attribute(*modified, "modifiedAt").empty());  // the old version's facts are gone
+  CHECK(graph.find_by_name("AL-QAIDA IN IRAQ").size() == 1);  // only NK-500Poltergeist now
+  CHECK(graph.find("NK-500Poltergeist"));
+  CHECK(graph.find("Q4365364"));
+  CHECK(graph.find("NK-2sJaJRaPJcWUfMbHjTtWcL"));
+}
+
+TEST_CASE("ftm_json: a delta's ops on one id come out as their net effect") {
+  Builder first;
+  load_ftm_json(write("ftm_base.json",
+                      "{\"id\": \"p1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Ivan\"]}}\n"
+                      "{\"id\": \"c1\", \"schema\": \"Company\", \"properties\": {\"name\": [\"Acme\"]}}\n"
+                      "{\"id\": \"o1\", \"schema\": \"Ownership\", \"properties\": {\"owner\": [\"p1\"], "
+                      "\"asset\": [\"c1\"], \"percentage\": [\"10\"]}}\n"),
+                first);
+  Graph graph = std::move(first).freeze();
+  Builder builder(graph);
+  const LoadReport report = load_ftm_json(
+      write("ftm_net.delta.json",
+            "{\"op\": \"ADD\", \"entity\": {\"id\": \"p2\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Temp\"]}}}\n"
+            "{\"op\": \"DEL\", \"entity\": {\"id\": \"p2\", \"schema\": \"Person\"}}\n"
+            "{\"op\": \"MOD\", \"entity\": {\"id\": \"o1\", \"schema\": \"Ownership\", \"properties\": {\"owner\": [\"p1\"], "
+            "\"asset\": [\"c1\"], \"percentage\": [\"60\"]}}}\n"
+            "{\"op\": \"DEL\", \"entity\": {\"id\": \"p1\", \"schema\": \"Person\"}}\n"
+            "{\"op\": \"ADD\", \"entity\": {\"id\": \"p1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Ivan II\"]}}}\n"),
+      builder);
+  CHECK(report.skipped.empty());
+  graph = std::move(builder).freeze();
+  CHECK_FALSE(graph.find("p2"));  // ADD then DEL: nothing
+  REQUIRE(graph.find("p1"));
+  CHECK(graph.name(*graph.find("p1")) == "Ivan II");  // DEL then ADD: replaced
+  const auto edge = edge_with_id(graph, "o1");
+  REQUIRE(edge);
+  CHECK(graph.share(*edge) == Percent::exact(60));
+  CHECK(graph.edge_count() == 1);
+
+  SUBCASE("DEL of an Ownership id removes the edge") {
+    Builder again(graph);
+    load_ftm_json(write("ftm_del_edge.delta.json",
+                        "{\"op\": \"DEL\", \"entity\": {\"id\": \"o1\", \"schema\": \"Ownership\"}}\n"),
+                  again);
+    CHECK(std::move(again).freeze().edge_count() == 0);
+  }
+}
+
+TEST_CASE("ftm_json: a percentage that is not a number keeps the edge, share unknown, and is reported") {
+  Builder builder;
+  const LoadReport report = load_ftm_json(broken("ftm_bad_percentage.json"), builder);
+  REQUIRE(report.warnings.size() == 1);
+  CHECK(report.warnings[0].line == 3);
+  CHECK(report.warnings[0].record == "own1");
+  CHECK(report.warnings[0].reason.find("'about half'") != std::string::npos);
+  CHECK(report.count("percentages unparsed") == 1);
+  const Graph graph = std::move(builder).freeze();
+  const auto edge = edge_with_id(graph, "own1");
+  REQUIRE(edge);
+  CHECK_FALSE(graph.share(*edge).known());
+  CHECK(edge_attribute(graph, *edge, "percentage") == std::vector<std::string_view>{"about half"});
+}
+
+TEST_CASE("ftm_json: references to ids no file defines are reported, and resolve from a later file") {
+  SUBCASE("alone: the edge and the sanction are reported unresolved") {
+    Builder builder;
+    const LoadReport edge_report = load_ftm_json(broken("ftm_dangling_reference.json"), builder);
+    REQUIRE(edge_report.unresolved.size() == 1);
+    CHECK(edge_report.unresolved[0].reason.find("nobody-has-this-id") != std::string::npos);
+    const LoadReport action_report = load_ftm_json(broken("ftm_sanction_unknown_entity.json"), builder);
+    REQUIRE(action_report.unresolved.size() == 1);
+    CHECK(action_report.unresolved[0].record == "s1");
+    const Graph graph = std::move(builder).freeze();
+    CHECK(graph.edge_count() == 0);
+    CHECK_FALSE(graph.find("s1"));  // no orphan action
+  }
+  SUBCASE("the bundled Kaspersky FtM file, with the OFAC parties it names made beforehand") {
+    const std::string path = kDatasets + "/kaspersky/kaspersky.ftm.json";
+    Builder builder;
+    for (const char* uid : {"45815", "45817", "45821", "45849", "45854", "45856", "45858", "45860", "45862",
+                            "45863", "45864"}) {
+      const std::string id = std::string("ofac-sdn:") + uid;
+      builder.add_entity({.id = id, .kind = NodeKind::Person, .name = id, .source = {"test", id, 0}});
+    }
+    const LoadReport report = load_ftm_json(path, builder);
+    CHECK(report.skipped.empty());
+    CHECK(report.unresolved.empty());
+    const Graph graph = std::move(builder).freeze();
+    CHECK(count_kind(graph, NodeKind::Company) == 5);
+    CHECK(count_kind(graph, NodeKind::Person) == 13);
+    CHECK(count_kind(graph, NodeKind::Action) == 32);
+    CHECK(count_edges(graph, EdgeKind::Owns) == 2);
+    CHECK(count_edges(graph, EdgeKind::DirectorOf) == 14);
+    CHECK(count_edges(graph, EdgeKind::UnknownLink) == 1);
+    for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge)
+      if (graph.edge_kind(EdgeId{edge}) == EdgeKind::Owns) CHECK_FALSE(graph.share(EdgeId{edge}).known());
+    const auto coo = graph.find("ofac-sdn:45815");
+    REQUIRE(coo);
+    std::size_t listings = 0;
+    for (EdgeId edge : graph.out_edges(*coo)) listings += graph.edge_kind(edge) == EdgeKind::TargetOf;
+    CHECK(listings == 1);
+  }
+  SUBCASE("the Kaspersky FtM file alone reports each OFAC party it names") {
+    Builder builder;
+    const LoadReport report = load_ftm_json(kDatasets + "/kaspersky/kaspersky.ftm.json", builder);
+    CHECK(report.unresolved.size() >= 11);
+    for (const LoadIssue& issue : report.unresolved) CHECK(issue.reason.find("ofac-sdn:") != std::string::npos);
+  }
+}
+
+TEST_CASE("ftm_json: bad records name file and line, and leave the builder as it was") {
+  struct Case {
+    const char* file;
+    std::uint64_t line;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {"ftm_bad_json.json", 2, "invalid JSON"},
+      {"ftm_not_object.json", 2, "not a JSON object"},
+      {"ftm_unknown_schema.json", 2, "unknown schema 'Spaceship'"},
+      {"ftm_properties_not_object.json", 2, "\"properties\" is not an object"},
+      {"ftm_values_not_arrays.json", 2, "property 'name' is not an array of strings"},
+      {"ftm_delete_unknown.delta.json", 2, "DEL of 'nobody-has-this-id'"},
+      {"ftm_bad_op.delta.json", 2, "delta op 'RENAME'"},
+      {"ftm_edge_missing_end.json", 2, "Ownership has no 'asset'"},
+      {"ftm_invalid_utf8.json", 2, "invalid JSON"},
+      {"ftm_trailing_garbage.json", 2, "invalid JSON"},
+      {"ftm_missing_id.json", 2, "no \"id\""},
+      {"ftm_deep_nesting.json", 2, "not a JSON object"},
+  };
+  for (const Case& bad : cases) {
+    CAPTURE(bad.file);
+    Builder builder;
+    const std::string path = broken(bad.file);
+    CHECK_THROWS_WITH_AS(load_ftm_json(path, builder),
+                         doctest::Contains(fmt_line(path, bad.line).c_str()), LoadError);
+    try {
+      load_ftm_json(path, builder);
+    } catch (const LoadError& error) {
+      CHECK(error.line() == bad.line);
+      CHECK(error.reason().find(bad.reason) != std::string::npos);
+    }
+    CHECK(builder.entity_count() == 0);
+    // Skip mode: the bad record is listed and the rest loads.
+    Builder skipping;
+    const LoadReport report = load_ftm_json(path, skipping, {.on_bad_record = OnBadRecord::Skip});
+    REQUIRE(report.skipped.size() == 1);
+    CHECK(report.skipped[0].line == bad.line);
+    CHECK(report.skipped[0].file == path);
+    CHECK(skipping.entity_count() >= 1);
+  }
+}
+
+TEST_CASE("ftm_json: an empty file loads nothing") {
+  Builder builder;
+  const LoadReport report = load_ftm_json(broken("ftm_empty.json"), builder);
+  CHECK(report.skipped.empty());
+  CHECK(builder.entity_count() == 0);
+}
+
+TEST_CASE("ftm_json: every ftm_ file in datasets/broken loads or throws LoadError, never crashes") {
+  for (const auto& entry : fs::directory_iterator(kDatasets + "/broken")) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("ftm_")) continue;
+    CAPTURE(name);
+    for (OnBadRecord mode : {OnBadRecord::Fail, OnBadRecord::Skip}) {
+      Builder builder;
+      try {
+        load_ftm_json(entry.path().string(), builder, {.on_bad_record = mode});
+      } catch (const LoadError&) {
+        CHECK(mode == OnBadRecord::Fail);
+      }
+      std::move(builder).freeze();
+    }
+  }
+}
+
+TEST_CASE("ftm_json: detection by the first line") {
+  CHECK(looks_like_ftm_json("{\"id\": \"x\", \"schema\": \"Person\"}\n", "a.json"));
+  CHECK(looks_like_ftm_json("{\"op\": \"ADD\", \"entity\": {\"id\": \"x\"}}", "entities.delta.json"));
+  CHECK_FALSE(looks_like_ftm_json("[{\"statementId\": \"1\"}]", "bods.json"));
+  CHECK_FALSE(looks_like_ftm_json("uid,name\n", "sdn.csv"));
+}
