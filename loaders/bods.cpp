@@ -1,0 +1,489 @@
+// Beneficial Ownership Data Standard (BODS) 0.4 -> skg model. The format: one JSON array of
+// statements, each {statementId, statementDate, recordId, recordType: entity|person|relationship,
+// recordStatus: new|updated|closed, recordDetails, ...} (standard.openownership.org, 0.4 schema
+// and the examples of openownership/data-standard).
+//
+// Mapping, and the choices made where BODS leaves room:
+// - Records: several statements may describe one recordId over time; the one with the latest
+//   statementDate wins (equal dates: the later in the file). A statement named in another's
+//   `replacesStatements` (the 0.2/0.3 mechanism, still met in data) is dropped.
+// - entity -> a node `bods:<recordId>`: entityType.type registeredEntity -> Company; state and
+//   stateBody -> Organization; legalEntity, arrangement, anonymousEntity, unknownEntity ->
+//   LegalEntity (the type is kept as attribute "entityType"). person -> a Person node. Names:
+//   an entity's `name` (then `alternateNames` as Aka); a person's first `names` entry of type
+//   legal (else the first) is primary, the others are Aka. Attributes: identifiers ("identifier"
+//   = "SCHEME:id"), jurisdiction, foundingDate, dissolutionDate, addresses, nationalities,
+//   birthDate, deathDate, personType, politicalExposure status, recordStatus, statementDate.
+// - relationship -> one edge per interest, interestedParty -> subject (owner -> asset), id
+//   `bods:<recordId>#<n>` (n from 1, in interest order), role = the interest type code. Kind, from
+//   the interestType codelist (bods/codelist_interestType.csv):
+//     shareholding -> Owns (an economic interest gained by holding shares);
+//     votingRights -> Controls ("a controlling interest ... the right of shareholders to vote"):
+//       not Owns, so no ownership rule counts votes as shares; its share is still the edge's
+//       share (the voting percentage), since the UK rule reads "shares or voting rights";
+//     appointmentOfBoard, otherInfluenceOrControl, controlViaCompanyRulesOrArticles,
+//       controlByLegalFramework, rightsGrantedByContract, conditionalRightsGrantedByContract,
+//       settlor, trustee, protector, beneficiaryOfLegalArrangement, nominee, nominator,
+//       rightsToSurplusAssetsOnDissolution, rightsToProfitOrIncome, enjoymentAndUseOfAssets,
+//       rightToProfitOrIncomeFromAssets -> Controls (influence or benefit without shares);
+//     boardMember, boardChair -> DirectorOf; seniorManagingOfficial -> OfficerOf;
+//     unknownInterest, unpublishedInterest, or no type -> UnknownLink (unknown stays unknown).
+//   An indirect interest (directOrIndirect "indirect") whose `componentRecords` give the chain
+//   is kept as an UnknownLink carrying its share: the component relationships are edges of their
+//   own, and an Owns edge on top of them would count the same stake twice. An indirect
+//   shareholding without componentRecords is the only statement of that stake: it is an Owns edge.
+//   Share: `exact` -> exact; minimum/exclusiveMinimum and maximum/exclusiveMaximum -> a range
+//   (a missing bound is 0 or 100). The model's ranges are closed: an exclusive bound is kept as
+//   the range's end, and as attribute "share.exclusiveMinimum"/"share.exclusiveMaximum".
+//   Dates: startDate is the first day; endDate is when the interest ended, read as exclusive
+//   (in the fermcat example one holder's interest ends on the day the next one's starts).
+//   Partial dates ("2019", "2019-05") cover their whole period. A relationship whose latest
+//   statement is `closed` and whose interest has no endDate ends at that statement's date.
+//   Attributes: directOrIndirect, beneficialOwnershipOrControl, details, componentRecords
+//   ("componentRecord" = "bods:<recordId>", one per record), statementId.
+// - An interestedParty given as an object (unspecified: {reason, description}) gives no edge; the
+//   reason is kept on the subject as attribute "unspecifiedInterestedParty". A party that no
+//   loaded record defines waits for the end of the load, then is reported unresolved.
+// - Errors name the file, the line the statement starts on, and "statement N" (0-based).
+#include "skg/loaders/bods.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
+#define RAPIDJSON_SSE2
+#endif
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include "skg/loaders/source.h"
+
+namespace skg {
+
+namespace {
+
+using Json = rapidjson::Value;
+
+std::string_view view(const Json& value) noexcept { return {value.GetString(), value.GetStringLength()}; }
+
+const Json* member(const Json& object, std::string_view key) noexcept {
+  if (!object.IsObject()) return nullptr;
+  const auto found = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
+  return found == object.MemberEnd() ? nullptr : &found->value;
+}
+
+std::string_view string_member(const Json& object, std::string_view key) noexcept {
+  const Json* value = member(object, key);
+  return value != nullptr && value->IsString() ? view(*value) : std::string_view{};
+}
+
+struct InterestKind {
+  std::string_view code;
+  EdgeKind kind;
+};
+
+constexpr InterestKind kInterestKinds[] = {
+    {"shareholding", EdgeKind::Owns},
+    {"votingRights", EdgeKind::Controls},
+    {"appointmentOfBoard", EdgeKind::Controls},
+    {"otherInfluenceOrControl", EdgeKind::Controls},
+    {"controlViaCompanyRulesOrArticles", EdgeKind::Controls},
+    {"controlByLegalFramework", EdgeKind::Controls},
+    {"rightsGrantedByContract", EdgeKind::Controls},
+    {"conditionalRightsGrantedByContract", EdgeKind::Controls},
+    {"settlor", EdgeKind::Controls},
+    {"trustee", EdgeKind::Controls},
+    {"protector", EdgeKind::Controls},
+    {"beneficiaryOfLegalArrangement", EdgeKind::Controls},
+    {"nominee", EdgeKind::Controls},
+    {"nominator", EdgeKind::Controls},
+    {"rightsToSurplusAssetsOnDissolution", EdgeKind::Controls},
+    {"rightsToProfitOrIncome", EdgeKind::Controls},
+    {"enjoymentAndUseOfAssets", EdgeKind::Controls},
+    {"rightToProfitOrIncomeFromAssets", EdgeKind::Controls},
+    {"boardMember", EdgeKind::DirectorOf},
+    {"boardChair", EdgeKind::DirectorOf},
+    {"seniorManagingOfficial", EdgeKind::OfficerOf},
+    {"unknownInterest", EdgeKind::UnknownLink},
+    {"unpublishedInterest", EdgeKind::UnknownLink},
+};
+
+std::optional<EdgeKind> interest_kind(std::string_view code) noexcept {
+  if (code.empty()) return EdgeKind::UnknownLink;
+  for (const InterestKind& known : kInterestKinds)
+    if (known.code == code) return known.kind;
+  return std::nullopt;
+}
+
+/// A BODS date (YYYY, YYYY-MM, YYYY-MM-DD, or a date-time): as a start, the first day it
+/// covers; as an end (exclusive), a full date is itself and a partial one ends after its period.
+std::optional<Date> bods_date(std::string_view text, bool end) noexcept {
+  text = trim(text);
+  auto number = [&](std::size_t from, std::size_t count) -> int {
+    int out = 0;
+    for (std::size_t at = from; at < from + count; ++at) {
+      if (text[at] < '0' || text[at] > '9') return -1;
+      out = out * 10 + (text[at] - '0');
+    }
+    return out;
+  };
+  if (text.size() == 4) {
+    const int year = number(0, 4);
+    if (year < 0) return std::nullopt;
+    return Date::from_ymd(end ? year + 1 : year, 1, 1);
+  }
+  if (text.size() == 7 && text[4] == '-') {
+    const int year = number(0, 4), month = number(5, 2);
+    if (year < 0 || month < 1 || month > 12) return std::nullopt;
+    if (!end) return Date::from_ymd(year, month, 1);
+    return month == 12 ? Date::from_ymd(year + 1, 1, 1) : Date::from_ymd(year, month + 1, 1);
+  }
+  if (text.size() < 10) return std::nullopt;
+  return Date::parse(text);
+}
+
+/// Bad input in one statement: carries the reason; the reader adds file, line and index.
+struct Bad {
+  std::string reason;
+};
+
+class BodsReader {
+ public:
+  BodsReader(const std::string& path, LoadContext& context) : path_(path), context_(context) {}
+
+  void run() {
+    SourceFile file(path_);
+    context_.report.files.push_back(path_);
+    const std::string_view content = file.content();
+    if (trim(content).empty()) return;  // an empty file: no statements
+    for (std::size_t at = content.find('\n'); at != std::string_view::npos; at = content.find('\n', at + 1))
+      line_ends_.push_back(at);
+    base_ = content.data();
+    // RapidJSON parses in place (see ftm_json.cpp): `file` is ours and its text is mutable
+    // storage; the text ends with the std::string's own NUL terminator.
+    char* const text = const_cast<char*>(content.data());
+    std::string copy;
+    if (content.data() + content.size() != file.text().data() + file.text().size()) {
+      copy.assign(content);  // a dropped trailing 0x1A: parse a terminated copy
+      base_ = copy.data();
+    }
+    rapidjson::Document document;
+    constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
+                                rapidjson::kParseIterativeFlag;
+    document.ParseInsitu<kFlags>(copy.empty() ? text : copy.data());
+    if (document.HasParseError()) {
+      // Not JSON: nothing in the file can be trusted, whatever the mode.
+      throw LoadError(path_, line_at(document.GetErrorOffset()),
+                      fmt::format("invalid JSON: {}", rapidjson::GetParseError_En(document.GetParseError())));
+    }
+    if (!document.IsArray()) throw LoadError(path_, 1, "a BODS file is a JSON array of statements");
+    const auto statements = document.GetArray();
+
+    // The statement that wins for each record: the latest statementDate, then the later one.
+    std::unordered_set<std::string_view> replaced;
+    for (const Json& statement : statements)
+      if (const Json* replaces = member(statement, "replacesStatements"); replaces && replaces->IsArray())
+        for (const Json& id : replaces->GetArray())
+          if (id.IsString()) replaced.insert(view(id));
+    std::unordered_map<std::string_view, std::size_t> latest;
+    std::vector<std::uint8_t> usable(statements.Size(), 0);
+    for (rapidjson::SizeType index = 0; index < statements.Size(); ++index) {
+      const Json& statement = statements[index];
+      line_ = statement_line(statement, index);
+      index_ = index;
+      if (std::string error = check_statement(statement); !error.empty()) {
+        bad(std::move(error), statement);
+        continue;
+      }
+      if (replaced.contains(string_member(statement, "statementId"))) {
+        context_.report.add("statements replaced");
+        continue;
+      }
+      usable[index] = 1;
+      const std::string_view record = string_member(statement, "recordId");
+      auto [found, inserted] = latest.try_emplace(record, index);
+      if (!inserted) {
+        const Json& kept = statements[static_cast<rapidjson::SizeType>(found->second)];
+        if (string_member(statement, "statementDate") >= string_member(kept, "statementDate")) found->second = index;
+        context_.report.add("statements superseded");
+      }
+    }
+    std::vector<std::size_t> winners;
+    winners.reserve(latest.size());
+    for (const auto& [record, index] : latest) winners.push_back(index);
+    std::sort(winners.begin(), winners.end());
+
+    // Parties first, so that relationships in the same file resolve whatever the order.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (std::size_t index : winners) {
+        const Json& statement = statements[static_cast<rapidjson::SizeType>(index)];
+        const bool relationship = string_member(statement, "recordType") == "relationship";
+        if (relationship != (pass == 1)) continue;
+        line_ = statement_line(statement, index);
+        index_ = index;
+        try {
+          if (relationship) read_relationship(statement);
+          else read_party(statement);
+        } catch (const Bad& error) {
+          bad(error.reason, statement);
+        }
+      }
+    }
+    flush();
+  }
+
+ private:
+  std::uint64_t line_at(std::size_t offset) const {
+    return 1 + static_cast<std::uint64_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
+                                          line_ends_.begin());
+  }
+
+  /// The line a statement starts on, near enough: the line of its first string value (in-situ
+  /// strings stay where they were in the text). A statement without one: the previous line.
+  std::uint64_t statement_line(const Json& statement, std::size_t) const {
+    if (statement.IsObject())
+      for (const auto& field : statement.GetObject())
+        return line_at(static_cast<std::size_t>(field.name.GetString() - base_));
+    return line_;
+  }
+
+  void bad(std::string reason, const Json& statement) {
+    std::string record(string_member(statement, "recordId"));
+    if (record.empty()) record = string_member(statement, "statementId");
+    // Strict: the first error stops the load; Skip: the statement is left out and listed.
+    context_.bad_record(LoadError(path_, line_, fmt::format("statement {}: {}", index_, reason), record));
+  }
+
+  /// The shape every statement needs; "" when it has it.
+  static std::string check_statement(const Json& statement) {
+    if (!statement.IsObject()) return "the statement is not a JSON object";
+    if (string_member(statement, "recordId").empty()) return "the statement has no \"recordId\" string";
+    const std::string_view type = string_member(statement, "recordType");
+    if (type != "entity" && type != "person" && type != "relationship")
+      return fmt::format("recordType '{}' is not entity, person or relationship", type);
+    const Json* details = member(statement, "recordDetails");
+    if (details == nullptr || !details->IsObject()) return "the statement has no \"recordDetails\" object";
+    return {};
+  }
+
+  std::string node_id(std::string_view record) const { return fmt::format("bods:{}", record); }
+
+  Source source(std::string_view record) const { return {path_, record, static_cast<std::uint32_t>(line_)}; }
+
+  void read_party(const Json& statement) {
+    const std::string_view record = string_member(statement, "recordId");
+    const Json& details = *member(statement, "recordDetails");
+    const bool person = string_member(statement, "recordType") == "person";
+    const std::string id = node_id(record);
+    const Source at = source(record);
+    std::vector<std::pair<std::string_view, NameType>> names;
+    NodeKind kind = NodeKind::Person;
+    std::string_view entity_type;
+    if (person) {
+      if (const Json* list = member(details, "names"); list && list->IsArray()) {
+        for (const Json& name : list->GetArray()) {
+          std::string_view full = string_member(name, "fullName");
+          if (full.empty()) continue;
+          const bool legal = string_member(name, "type") == "legal";
+          if (legal && (names.empty() || names.front().second != NameType::Primary))
+            names.insert(names.begin(), {full, NameType::Primary});
+          else
+            names.emplace_back(full, NameType::Aka);
+        }
+      }
+    } else {
+      entity_type = string_member(*or_empty(member(details, "entityType")), "type");
+      if (entity_type == "registeredEntity") kind = NodeKind::Company;
+      else if (entity_type == "state" || entity_type == "stateBody") kind = NodeKind::Organization;
+      else kind = NodeKind::LegalEntity;
+      if (const std::string_view name = string_member(details, "name"); !name.empty()) names.emplace_back(name, NameType::Primary);
+      if (const Json* list = member(details, "alternateNames"); list && list->IsArray())
+        for (const Json& name : list->GetArray())
+          if (name.IsString()) names.emplace_back(view(name), NameType::Aka);
+    }
+    const std::string_view primary = names.empty() ? std::string_view{} : names.front().first;
+    Batch& batch = context_.batch;
+    batch.add_entity({.id = id, .kind = kind, .name = primary, .source = at});
+    ++(person ? persons_ : entities_);
+    for (std::size_t at_name = 1; at_name < names.size(); ++at_name)
+      batch.add_name(id, names[at_name].first, NameType::Aka, NameStrength::Unknown, at);
+    auto attribute = [&](std::string_view key, std::string_view value) {
+      if (!value.empty()) batch.add_attribute(id, key, value, at);
+    };
+    attribute("entityType", entity_type);
+    attribute("entitySubtype", string_member(*or_empty(member(details, "entityType")), "subtype"));
+    attribute("personType", string_member(details, "personType"));
+    for (std::string_view key : {"foundingDate", "dissolutionDate", "birthDate", "deathDate"})
+      attribute(key, string_member(details, key));
+    if (const Json* jurisdiction = member(details, "jurisdiction")) {
+      const std::string_view code = string_member(*jurisdiction, "code");
+      attribute("jurisdiction", code.empty() ? string_member(*jurisdiction, "name") : code);
+    }
+    if (const Json* list = member(details, "identifiers"); list && list->IsArray()) {
+      for (const Json& identifier : list->GetArray()) {
+        const std::string_view value = string_member(identifier, "id");
+        std::string_view scheme = string_member(identifier, "scheme");
+        if (scheme.empty()) scheme = string_member(identifier, "schemeName");
+        if (!value.empty()) attribute("identifier", scheme.empty() ? std::string(value) : fmt::format("{}:{}", scheme, value));
+      }
+    }
+    if (const Json* list = member(details, "nationalities"); list && list->IsArray()) {
+      for (const Json& nationality : list->GetArray()) {
+        const std::string_view code = string_member(nationality, "code");
+        attribute("nationality", code.empty() ? string_member(nationality, "name") : code);
+      }
+    }
+    if (const Json* list = member(details, "addresses"); list && list->IsArray())
+      for (const Json& address : list->GetArray()) attribute("address", string_member(address, "address"));
+    if (const Json* exposure = member(details, "politicalExposure"))
+      attribute("politicalExposure", string_member(*exposure, "status"));
+    if (const Json* listing = member(details, "publicListing"); listing && listing->IsObject())
+      if (const Json* has = member(*listing, "hasPublicListing"); has && has->IsBool())
+        attribute("hasPublicListing", has->GetBool() ? "true" : "false");
+    attribute("recordStatus", string_member(statement, "recordStatus"));
+    attribute("statementDate", string_member(statement, "statementDate"));
+  }
+
+  static const Json* or_empty(const Json* value) {
+    static const Json kEmpty(rapidjson::kObjectType);
+    return value != nullptr ? value : &kEmpty;
+  }
+
+  static std::optional<float> share_bound(const Json& share, std::string_view key, int index) {
+    const Json* value = member(share, key);
+    if (value == nullptr) return std::nullopt;
+    if (!value->IsNumber() || value->GetDouble() < 0 || value->GetDouble() > 100)
+      throw Bad{fmt::format("interest {}: share '{}' is not a number from 0 to 100", index, key)};
+    return static_cast<float>(value->GetDouble());
+  }
+
+  void read_relationship(const Json& statement) {
+    const std::string_view record = string_member(statement, "recordId");
+    const Json& details = *member(statement, "recordDetails");
+    const Json* subject = member(details, "subject");
+    if (subject == nullptr || !subject->IsString() || subject->GetStringLength() == 0)
+      throw Bad{"the relationship has no \"subject\" record id"};
+    const std::string to = node_id(view(*subject));
+    const Json* party = member(details, "interestedParty");
+    if (party != nullptr && party->IsObject()) {
+      // Unspecified: {reason, description} instead of a record id (BODS 0.4).
+      context_.report.add("unspecified interested parties");
+      if (resolves(to))
+        context_.batch.add_attribute(to, "unspecifiedInterestedParty", string_member(*party, "reason"), source(record));
+      return;
+    }
+    if (party == nullptr || !party->IsString() || party->GetStringLength() == 0)
+      throw Bad{"the relationship has no \"interestedParty\" record id or reason"};
+    const std::string from = node_id(view(*party));
+    const Json* interests = member(details, "interests");
+    if (interests != nullptr && !interests->IsArray()) throw Bad{"\"interests\" is not an array"};
+    std::vector<std::string> components;
+    if (const Json* list = member(details, "componentRecords")) {
+      if (!list->IsArray()) throw Bad{"\"componentRecords\" is not an array"};
+      for (const Json& component : list->GetArray())
+        if (component.IsString()) components.push_back(node_id(view(component)));
+    }
+    const bool closed = string_member(statement, "recordStatus") == "closed";
+    const auto closed_on = closed ? bods_date(string_member(statement, "statementDate"), false) : std::nullopt;
+
+    // Validate every interest before adding any: a statement goes in whole or not at all.
+    std::vector<PendingEdge> edges;
+    const rapidjson::SizeType count = interests == nullptr ? 0 : interests->Size();
+    for (rapidjson::SizeType at = 0; at < count; ++at) {
+      const Json& interest = (*interests)[at];
+      const int number = static_cast<int>(at) + 1;
+      if (!interest.IsObject()) throw Bad{fmt::format("interest {} is not an object", number)};
+      const std::string_view type = string_member(interest, "type");
+      const auto kind = interest_kind(type);
+      if (!kind) throw Bad{fmt::format("interest {}: type '{}' is not in the interestType codelist", number, type)};
+      PendingEdge edge{.kind = *kind, .from = from, .to = to, .role = std::string(type),
+                       .id = fmt::format("bods:{}#{}", record, number), .file = path_, .record = std::string(record),
+                       .line = line_, .share = {}, .valid = {}, .attributes = {}};
+      const std::string_view direct = string_member(interest, "directOrIndirect");
+      if (direct == "indirect" && !components.empty()) edge.kind = EdgeKind::UnknownLink;  // see the top
+      if (const Json* share = member(interest, "share")) {
+        if (!share->IsObject()) throw Bad{fmt::format("interest {}: share is not an object", number)};
+        if (const auto exact = share_bound(*share, "exact", number)) {
+          edge.share = Percent::exact(*exact);
+        } else {
+          const auto min = share_bound(*share, "minimum", number), ex_min = share_bound(*share, "exclusiveMinimum", number);
+          const auto max = share_bound(*share, "maximum", number), ex_max = share_bound(*share, "exclusiveMaximum", number);
+          if (min || ex_min || max || ex_max) {
+            const float low = min ? *min : ex_min ? *ex_min : 0.0f;
+            const float high = max ? *max : ex_max ? *ex_max : 100.0f;
+            if (low > high) throw Bad{fmt::format("interest {}: share minimum {} is above maximum {}", number, low, high)};
+            edge.share = Percent::range(low, high);
+            if (ex_min) edge.attributes.emplace_back("share.exclusiveMinimum", fmt::format("{}", *ex_min));
+            if (ex_max) edge.attributes.emplace_back("share.exclusiveMaximum", fmt::format("{}", *ex_max));
+          }
+        }
+      }
+      const std::string_view start = string_member(interest, "startDate"), end = string_member(interest, "endDate");
+      if (!start.empty()) {
+        edge.valid.start = bods_date(start, false);
+        if (!edge.valid.start) throw Bad{fmt::format("interest {}: startDate '{}' is not a date", number, start)};
+      }
+      if (!end.empty()) {
+        edge.valid.end = bods_date(end, true);
+        if (!edge.valid.end) throw Bad{fmt::format("interest {}: endDate '{}' is not a date", number, end)};
+      } else if (closed_on) {
+        edge.valid.end = closed_on;  // closed with no end date: it ended by the closing statement
+      }
+      if (!direct.empty()) edge.attributes.emplace_back("directOrIndirect", direct);
+      if (const Json* beneficial = member(interest, "beneficialOwnershipOrControl"); beneficial && beneficial->IsBool())
+        edge.attributes.emplace_back("beneficialOwnershipOrControl", beneficial->GetBool() ? "true" : "false");
+      if (const std::string_view text = string_member(interest, "details"); !text.empty())
+        edge.attributes.emplace_back("details", text);
+      for (const std::string& component : components) edge.attributes.emplace_back("componentRecord", component);
+      edge.attributes.emplace_back("statementId", string_member(statement, "statementId"));
+      if (closed) edge.attributes.emplace_back("recordStatus", "closed");
+      edges.push_back(std::move(edge));
+    }
+    if (edges.empty()) context_.report.add("relationships without interests");
+    for (PendingEdge& edge : edges) {
+      ++edges_;
+      context_.add_edge_or_defer(std::move(edge));
+    }
+  }
+
+  bool resolves(const std::string& id) const { return context_.resolves(id); }
+
+  void flush() {
+    for (auto [key, count] : {std::pair{"entities", entities_}, {"persons", persons_}, {"edges", edges_}})
+      if (count != 0) context_.report.add(key, count);
+  }
+
+  const std::string& path_;
+  LoadContext& context_;
+  const char* base_ = nullptr;
+  std::vector<std::size_t> line_ends_;
+  std::uint64_t line_ = 1;
+  std::size_t index_ = 0;
+  std::uint64_t entities_ = 0, persons_ = 0, edges_ = 0;
+};
+
+}  // namespace
+
+void load_bods(const std::string& path, LoadContext& context) {
+  BodsReader reader(path, context);
+  reader.run();
+}
+
+LoadReport load_bods(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_bods), path, builder, options);
+}
+
+bool looks_like_bods(std::string_view head, std::string_view file_name) noexcept {
+  head = trim(head);
+  if (head.starts_with("\xEF\xBB\xBF")) head = trim(head.substr(3));
+  if (!head.starts_with("[")) return false;
+  for (std::string_view key : {"\"statementId\"", "\"recordType\"", "\"statementType\"", "\"recordDetails\""})
+    if (head.find(key) != std::string_view::npos) return true;
+  return file_name.find("bods") != std::string_view::npos;
+}
+
+}  // namespace skg
