@@ -1,16 +1,18 @@
 #include "skg/loaders/ofac_csv.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
-#include <fmt/format.h>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -69,10 +71,10 @@ struct FileName {
 /// The kind a file's name says; nullopt for a name OFAC does not use.
 std::optional<FileName> kind_from_name(std::string_view name) {
   static constexpr std::pair<std::string_view, FileName> kNames[] = {
-      {"sdn.csv", {FileKind::Main, false}},        {"add.csv", {FileKind::Address, false}},
-      {"alt.csv", {FileKind::Alias, false}},       {"sdn_comments.csv", {FileKind::Comments, false}},
-      {"cons_prim.csv", {FileKind::Main, true}},   {"cons_add.csv", {FileKind::Address, true}},
-      {"cons_alt.csv", {FileKind::Alias, true}},   {"cons_comments.csv", {FileKind::Comments, true}},
+      {"sdn.csv", {FileKind::Main, false}},      {"add.csv", {FileKind::Address, false}},
+      {"alt.csv", {FileKind::Alias, false}},     {"sdn_comments.csv", {FileKind::Comments, false}},
+      {"cons_prim.csv", {FileKind::Main, true}}, {"cons_add.csv", {FileKind::Address, true}},
+      {"cons_alt.csv", {FileKind::Alias, true}}, {"cons_comments.csv", {FileKind::Comments, true}},
   };
   for (const auto& [known, kind] : kNames)
     if (name == known) return kind;
@@ -228,11 +230,13 @@ std::optional<Document> parse_document(std::string_view part) {
   constexpr std::string_view kCurrency = "Digital Currency Address - ";
   if (part.starts_with(kCurrency)) {
     const auto space = part.find(' ', kCurrency.size());
-    if (space != std::string_view::npos) return Document{part.substr(0, space), trim(part.substr(space + 1))};
+    if (space != std::string_view::npos)
+      return Document{part.substr(0, space), trim(part.substr(space + 1))};
   }
   // Generic: the longest run of up to 8 leading words that ends in a label word, followed by a
   // value holding a digit ("Tax ID No. 774334095919 (Russia)", "Registration ID 1027739").
-  static constexpr std::string_view kLabelEnds[] = {"No.", "No", "Number", "ID", "Code", "#", "No.:"};
+  static constexpr std::string_view kLabelEnds[] = {"No.",  "No", "Number", "ID",
+                                                    "Code", "#",  "No.:"};
   if (part.empty() || !((part[0] >= 'A' && part[0] <= 'Z') || (part[0] >= 'a' && part[0] <= 'z')))
     return std::nullopt;
   std::optional<Document> best;
@@ -251,7 +255,8 @@ std::optional<Document> parse_document(std::string_view part) {
 }
 
 struct Fact {
-  std::string key, value;
+  std::string_view key;  // a literal, or a "id:<label>" kept by parse_remarks' key cache
+  std::string value;
 };
 struct Alias {
   std::string_view name;
@@ -281,8 +286,11 @@ void append_unique(std::string& list, std::string_view item) {
 }
 
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
-Remarks parse_remarks(std::string_view text) {
+Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& keys) {
   Remarks out;
+  const auto key_of = [&keys](std::string key) -> std::string_view {
+    return *keys.insert(std::move(key)).first;  // set nodes do not move: the view stays valid
+  };
   // OFAC notice of 2012-06-13, item 1: "All SDN data ... now end in a period": an end marker.
   if (text.ends_with('.')) text.remove_suffix(1);
   std::size_t at = 0;
@@ -299,7 +307,8 @@ Remarks parse_remarks(std::string_view text) {
       continue;
     }
     // Weak aliases: a.k.a. 'NAME' (f.k.a., n.k.a. likewise), quoted in single quotes.
-    if (part.size() > 9 && part.substr(1, 6) == ".k.a. " && part[7] == '\'' && part.back() == '\'') {
+    if (part.size() > 9 && part.substr(1, 6) == ".k.a. " && part[7] == '\'' &&
+        part.back() == '\'') {
       const char type = part[0];
       const NameType name_type = type == 'a'   ? NameType::Aka
                                  : type == 'f' ? NameType::Fka
@@ -315,7 +324,7 @@ Remarks parse_remarks(std::string_view text) {
     for (const FactRule& rule : kFactRules) {
       if (part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
         const std::string_view fact = trim(part.substr(rule.prefix.size()));
-        out.facts.push_back({std::string(rule.key), rule.date ? iso_date(fact) : std::string(fact)});
+        out.facts.push_back({rule.key, rule.date ? iso_date(fact) : std::string(fact)});
         done = true;
         break;
       }
@@ -324,7 +333,8 @@ Remarks parse_remarks(std::string_view text) {
     // "Executive Order 13846 information: BANKING TRANSACTIONS.  Sec. 5(a)(iii)",
     // "CAATSA Section 235 Information: ...", "PEESA Information: ...": the legal basis and the
     // measure it imposes on this entry.
-    for (std::string_view marker : {std::string_view(" information: "), std::string_view(" Information: ")}) {
+    for (std::string_view marker :
+         {std::string_view(" information: "), std::string_view(" Information: ")}) {
       const auto found = part.find(marker);
       if (found != std::string_view::npos && found < 60) {
         append_unique(out.legal_basis, part.substr(0, found));
@@ -342,14 +352,17 @@ Remarks parse_remarks(std::string_view text) {
       const auto colon = part.find("): ");
       if (colon != std::string_view::npos) {
         const bool listing = part[0] == 'L';
-        const std::string_view what = part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
-        out.facts.push_back({fmt::format("{} {}", listing ? "listingDate" : "effectiveDate", what),
-                             iso_date(trim(part.substr(colon + 3)))});
+        const std::string_view what =
+            part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
+        out.facts.push_back(
+            {key_of(fmt::format("{} {}", listing ? "listingDate" : "effectiveDate", what)),
+             iso_date(trim(part.substr(colon + 3)))});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
-      out.facts.push_back({fmt::format("id:{}", document->label), std::string(document->number)});
+      out.facts.push_back(
+          {key_of(fmt::format("id:{}", document->label)), std::string(document->number)});
       ++out.documents;
       continue;
     }
@@ -399,13 +412,14 @@ class OfacLoad {
 
   LoadContext& context_;
   const ListKind& list_;
-  std::deque<SourceFile> files_;  // kept open: entries view into their text
-  std::string_view text_;         // the file being read
+  std::deque<SourceFile> files_;   // kept open: entries view into their text
+  std::string_view text_;          // the file being read
   std::deque<std::string> arena_;  // fields that had to be unescaped
   std::vector<Entry> entries_;
   std::unordered_map<std::string_view, std::uint32_t> by_uid_;
   std::unordered_map<std::string_view, std::uint32_t> by_name_;   // primary names of this load
   std::unordered_map<std::string_view, std::uint32_t> by_alias_;  // alt.csv names of this load
+  std::unordered_set<std::string> keys_;  // attribute keys made from remark labels ("id:Passport")
   std::uint64_t bytes_done_ = 0;
 };
 
@@ -427,9 +441,15 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
     bytes_done_ += file.size();
     return;
   }
+  if (kind == FileKind::Main) {
+    // About one entry per line: size the tables once instead of growing them row by row.
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    entries_.reserve(entries_.size() + lines);
+    by_uid_.reserve(by_uid_.size() + lines);
+  }
   std::size_t next_invalid = find_invalid_utf8(text);
-  std::size_t base = 0;           // where the current reader starts in `text`
-  std::uint64_t line_base = 0;    // lines before it
+  std::size_t base = 0;         // where the current reader starts in `text`
+  std::uint64_t line_base = 0;  // lines before it
   std::optional<CsvReader> reader(std::in_place, text, path);
   Fields fields;
   std::uint64_t rows = 0;
@@ -471,47 +491,55 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   context_.progress(path, bytes_done_);
 }
 
-void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& fields, std::uint64_t line) {
+void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& fields,
+                      std::uint64_t line) {
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
   const std::size_t want = kColumns[static_cast<int>(kind)];
   const std::string_view record = all_digits(uid) ? uid : std::string_view{};
   if (fields.size() != want) {
     context_.bad_record(error(path, line,
-                              fmt::format("{} columns, expected {} in an OFAC {} file", fields.size(),
-                                          want, kKindNames[static_cast<int>(kind)]),
+                              fmt::format("{} columns, expected {} in an OFAC {} file",
+                                          fields.size(), want, kKindNames[static_cast<int>(kind)]),
                               record));
     return;
   }
   for (std::size_t column = 0; column < fields.size(); ++column) {
     if (fields[column].size() > kMaxField) {
-      context_.bad_record(error(path, line,
-                                fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)",
-                                            column + 1, fields[column].size()),
-                                record));
+      context_.bad_record(
+          error(path, line,
+                fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)",
+                            column + 1, fields[column].size()),
+                record));
       return;
     }
   }
   if (!all_digits(uid)) {
-    context_.bad_record(error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
+    context_.bad_record(
+        error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
     return;
   }
   if (kind == FileKind::Main) return main_row(file, fields, line);
   if ((kind == FileKind::Address || kind == FileKind::Alias) && !all_digits(trim(fields[1]))) {
-    context_.bad_record(error(path, line,
-                              fmt::format("{} '{}' is not a number", kind == FileKind::Address ? "add_num" : "alt_num",
-                                          trim(fields[1]).substr(0, 40)),
-                              uid));
+    context_.bad_record(error(
+        path, line,
+        fmt::format("{} '{}' is not a number", kind == FileKind::Address ? "add_num" : "alt_num",
+                    trim(fields[1]).substr(0, 40)),
+        uid));
     return;
   }
   NameType alias_type = NameType::Aka;
   if (kind == FileKind::Alias) {
     const std::string type = lower(value(fields[2]));
-    if (type == "aka") alias_type = NameType::Aka;
-    else if (type == "fka") alias_type = NameType::Fka;
-    else if (type == "nka") alias_type = NameType::Nka;
+    if (type == "aka")
+      alias_type = NameType::Aka;
+    else if (type == "fka")
+      alias_type = NameType::Fka;
+    else if (type == "nka")
+      alias_type = NameType::Nka;
     else {
-      context_.bad_record(error(path, line, fmt::format("alt_type '{}' is not aka, fka or nka", value(fields[2])), uid));
+      context_.bad_record(error(
+          path, line, fmt::format("alt_type '{}' is not aka, fka or nka", value(fields[2])), uid));
       return;
     }
     if (value(fields[3]).empty()) {
@@ -527,8 +555,10 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   switch (kind) {
     case FileKind::Comments: {
       const std::string_view more = trim(fields[1]) == "-0-" ? std::string_view{} : fields[1];
-      if (entry != nullptr) entry->remarks_more += more;
-      else if (!trim(more).empty()) batch.add_attribute(id, "remarks", trim(more), source);
+      if (entry != nullptr)
+        entry->remarks_more += more;
+      else if (!trim(more).empty())
+        batch.add_attribute(id, "remarks", trim(more), source);
       break;
     }
     case FileKind::Alias: {
@@ -541,7 +571,8 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         const auto [found, added] = by_alias_.try_emplace(keep(name), index);
         if (!added && found->second != index) found->second = kMany;
       }
-      if (!value(fields[4]).empty()) batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
+      if (!value(fields[4]).empty())
+        batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
       break;
     }
     case FileKind::Address: {
@@ -554,16 +585,18 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       }
       if (!line_text.empty()) batch.add_attribute(id, "address", line_text, source);
       if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
-      if (!value(fields[5]).empty()) batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
+      if (!value(fields[5]).empty())
+        batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
       context_.report.add("addresses");
       break;
     }
-    case FileKind::Main: break;
+    case FileKind::Main:
+      break;
   }
 }
 
-bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
-                      std::string& id, Entry*& entry) {
+bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view uid,
+                      std::uint64_t line, std::string& id, Entry*& entry) {
   if (const auto found = by_uid_.find(uid); found != by_uid_.end()) {
     entry = &entries_[found->second];
     id = entry->id;
@@ -575,8 +608,8 @@ bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view ui
   // never fatal, in both modes.
   context_.report.skipped.push_back(
       {file.path(), line, std::string(uid),
-       fmt::format("unknown uid: no {} entry has ent_num {} (this {} row is left out)", list_.list, uid,
-                   kKindNames[static_cast<int>(kind)])});
+       fmt::format("unknown uid: no {} entry has ent_num {} (this {} row is left out)", list_.list,
+                   uid, kKindNames[static_cast<int>(kind)])});
   context_.report.add("unknown uid rows");
   return false;
 }
@@ -598,10 +631,14 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   entry.name = keep(name);
   entry.sdn_type = keep(value(fields[2]));
   const std::string type = lower(entry.sdn_type);
-  if (type == "individual") entry.kind = NodeKind::Person;
-  else if (type == "vessel") entry.kind = NodeKind::Vessel;
-  else if (type == "aircraft") entry.kind = NodeKind::Aircraft;
-  else entry.unknown_type = !(type.empty() || type == "entity");
+  if (type == "individual")
+    entry.kind = NodeKind::Person;
+  else if (type == "vessel")
+    entry.kind = NodeKind::Vessel;
+  else if (type == "aircraft")
+    entry.kind = NodeKind::Aircraft;
+  else
+    entry.unknown_type = !(type.empty() || type == "entity");
   entry.programs = keep(value(fields[3]));
   entry.title = keep(value(fields[4]));
   entry.call_sign = keep(value(fields[5]));
@@ -642,6 +679,7 @@ std::optional<std::uint32_t> OfacLoad::resolve(std::string_view name, std::strin
 void OfacLoad::finish() {
   Batch& batch = context_.batch;
   LoadReport& report = context_.report;
+  by_name_.reserve(entries_.size());
   for (std::uint32_t index = 0; index < entries_.size(); ++index) {
     const auto [found, added] = by_name_.try_emplace(entries_[index].name, index);
     if (!added) found->second = kMany;
@@ -653,7 +691,7 @@ void OfacLoad::finish() {
     report.add("entities");
     remarks_text.assign(entry.remarks);
     remarks_text += entry.remarks_more;
-    const Remarks remarks = parse_remarks(remarks_text);
+    const Remarks remarks = parse_remarks(remarks_text, keys_);
 
     programs.clear();
     std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
@@ -666,9 +704,14 @@ void OfacLoad::finish() {
       rest = end == rest.size() ? std::string_view{} : rest.substr(end + 3);
     }
     action_id = fmt::format("{}{}", entry.id, list_.action_suffix);
-    batch.add_action({.id = action_id, .target = entry.id, .authority = "OFAC", .list = list_.list,
-                      .program = programs, .legal_basis = remarks.legal_basis,
-                      .measures = remarks.measures, .source = source});
+    batch.add_action({.id = action_id,
+                      .target = entry.id,
+                      .authority = "OFAC",
+                      .list = list_.list,
+                      .program = programs,
+                      .legal_basis = remarks.legal_basis,
+                      .measures = remarks.measures,
+                      .source = source});
     report.add("actions");
 
     const auto attribute = [&](std::string_view key, std::string_view text) {
@@ -691,8 +734,10 @@ void OfacLoad::finish() {
     if (remarks.unrecognised) attribute("remarks", trim(remarks_text));
     for (std::string_view name : remarks.links) {
       if (const auto to = resolve(name, why)) {
-        const auto edge = batch.add_edge({.kind = EdgeKind::LinkedTo, .from = entry.id,
-                                          .to = entries_[*to].id, .role = "Linked To",
+        const auto edge = batch.add_edge({.kind = EdgeKind::LinkedTo,
+                                          .from = entry.id,
+                                          .to = entries_[*to].id,
+                                          .role = "Linked To",
                                           .source = source});
         batch.add_edge_attribute(edge, "name", name);  // the name as the remark states it
         report.add("links resolved");
@@ -738,7 +783,8 @@ void load_ofac_csv(const std::string& path, LoadContext& context) {
     const fs::path folder = fs::path(path).parent_path();
     const std::string_view prefix = cons ? "cons_" : "";
     const std::pair<std::string, FileKind> siblings[] = {
-        {fmt::format("{}{}", prefix, cons ? "comments.csv" : "sdn_comments.csv"), FileKind::Comments},
+        {fmt::format("{}{}", prefix, cons ? "comments.csv" : "sdn_comments.csv"),
+         FileKind::Comments},
         {fmt::format("{}alt.csv", prefix), FileKind::Alias},
         {fmt::format("{}add.csv", prefix), FileKind::Address},
     };

@@ -1,3 +1,5 @@
+#include "skg/loaders/ofac_csv.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 #include "skg/loaders/load.h"
-#include "skg/loaders/ofac_csv.h"
 
 using namespace skg;
 namespace fs = std::filesystem;
@@ -21,7 +22,8 @@ const std::string kOutput = SKG_TEST_OUTPUT_DIR;
 
 std::string broken(std::string_view name) { return kDatasets + "/broken/" + std::string(name); }
 
-std::vector<std::string> names_of(const Graph& graph, NodeId node, NameType type, NameStrength strength) {
+std::vector<std::string> names_of(const Graph& graph, NodeId node, NameType type,
+                                  NameStrength strength) {
   std::vector<std::string> out;
   for (const Name& name : graph.names(node))
     if (name.type == type && name.strength == strength) out.emplace_back(graph.string(name.text));
@@ -62,7 +64,9 @@ TEST_CASE("ofac_csv: the bundled Kaspersky OFAC set loads with its aliases and a
   CHECK(graph.find("ofac-sdn:45864").has_value());
 }
 
-TEST_CASE("ofac_csv: TIKHONOV (uid 45815) reads back exactly: facts, documents, aliases, address, listing") {
+TEST_CASE(
+    "ofac_csv: TIKHONOV (uid 45815) reads back exactly: facts, documents, aliases, address, "
+    "listing") {
   Builder builder;
   load_ofac_csv(kDatasets + "/kaspersky/ofac/sdn.csv", builder);
   const Graph graph = std::move(builder).freeze();
@@ -76,20 +80,25 @@ TEST_CASE("ofac_csv: TIKHONOV (uid 45815) reads back exactly: facts, documents, 
   CHECK(attribute(graph, node, "nationality") == std::vector<std::string>{"Russia"});
   CHECK(attribute(graph, node, "gender") == std::vector<std::string>{"Male"});
   CHECK(attribute(graph, node, "id:Passport") == std::vector<std::string>{"530193947 (Russia)"});
-  CHECK(attribute(graph, node, "id:National ID No.") == std::vector<std::string>{"4511483349 (Russia)"});
-  CHECK(attribute(graph, node, "id:Tax ID No.") == std::vector<std::string>{"774334095919 (Russia)"});
+  CHECK(attribute(graph, node, "id:National ID No.") ==
+        std::vector<std::string>{"4511483349 (Russia)"});
+  CHECK(attribute(graph, node, "id:Tax ID No.") ==
+        std::vector<std::string>{"774334095919 (Russia)"});
   CHECK(attribute(graph, node, "secondarySanctionsRisk") ==
         std::vector<std::string>{"See Section 11 of Executive Order 14024."});
   CHECK(attribute(graph, node, "remarks").empty());  // every part was understood
-  CHECK(names_of(graph, node, NameType::Aka, NameStrength::Strong) == std::vector<std::string>{"TIKHONOV, Andrey"});
+  CHECK(names_of(graph, node, NameType::Aka, NameStrength::Strong) ==
+        std::vector<std::string>{"TIKHONOV, Andrey"});
   CHECK(attribute(graph, node, "address") == std::vector<std::string>{"Moscow, Russia"});
   CHECK(attribute(graph, node, "country") == std::vector<std::string>{"Russia"});
   // Every fact says where it comes from.
   for (const Attribute& item : graph.attributes(node)) {
     const std::string where = graph.describe(item.source);
     CAPTURE(where);
-    if (graph.string(item.key) == "birthDate") CHECK(where.ends_with("kaspersky/ofac/sdn.csv:1 (record 45815)"));
-    if (graph.string(item.key) == "address") CHECK(where.ends_with("kaspersky/ofac/add.csv:1 (record 45815)"));
+    if (graph.string(item.key) == "birthDate")
+      CHECK(where.ends_with("kaspersky/ofac/sdn.csv:1 (record 45815)"));
+    if (graph.string(item.key) == "address")
+      CHECK(where.ends_with("kaspersky/ofac/add.csv:1 (record 45815)"));
   }
 
   const auto action_node = graph.find("ofac-sdn:45815#SDN");
@@ -99,7 +108,7 @@ TEST_CASE("ofac_csv: TIKHONOV (uid 45815) reads back exactly: facts, documents, 
   CHECK(graph.string(action->authority) == "OFAC");
   CHECK(graph.string(action->list) == "SDN");
   CHECK(graph.string(action->program) == "RUSSIA-EO14024");
-  CHECK(!action->listed);           // the legacy CSV has no listing date: unknown stays unknown
+  CHECK(!action->listed);  // the legacy CSV has no listing date: unknown stays unknown
   CHECK(action->in_force.is_open());
   CHECK(targets(graph, node, EdgeKind::TargetOf) == std::vector<NodeId>{*action_node});
 }
@@ -121,7 +130,8 @@ TEST_CASE("ofac_csv: the sample excerpt's counts match an independent count") {
   CHECK(report.files.size() == 4);
 }
 
-TEST_CASE("ofac_csv: a Linked To becomes an edge to the named entry; an ambiguous one is reported") {
+TEST_CASE(
+    "ofac_csv: a Linked To becomes an edge to the named entry; an ambiguous one is reported") {
   Builder builder;
   const LoadReport report = load_ofac_csv(kDatasets + "/samples/ofac/sdn.csv", builder);
   const Graph graph = std::move(builder).freeze();
@@ -159,7 +169,8 @@ TEST_CASE("ofac_csv: a Linked To becomes an edge to the named entry; an ambiguou
   SUBCASE("two entries share the name: kept as attribute and reported with file, line, uid") {
     const auto node = graph.find("ofac-sdn:20130");
     REQUIRE(node);
-    CHECK(attribute(graph, *node, "linkedTo") == std::vector<std::string>{"MINISTRY OF STATE SECURITY"});
+    CHECK(attribute(graph, *node, "linkedTo") ==
+          std::vector<std::string>{"MINISTRY OF STATE SECURITY"});
     const auto issue = std::find_if(report.unresolved.begin(), report.unresolved.end(),
                                     [](const LoadIssue& item) { return item.record == "20130"; });
     REQUIRE(issue != report.unresolved.end());
@@ -173,14 +184,16 @@ TEST_CASE("ofac_csv: a Linked To becomes an edge to the named entry; an ambiguou
     REQUIRE(node);
     const auto linked = attribute(graph, *node, "linkedTo");
     CHECK(std::find(linked.begin(), linked.end(), "PROMO RAIZ S.A.S.") != linked.end());
-    // The last one: its final period is read as OFAC's end-of-data marker (ambiguous in the format).
+    // The last one: its final period is read as OFAC's end-of-data marker (ambiguous in the
+    // format).
     CHECK(std::find(linked.begin(), linked.end(), "R D I S.A") != linked.end());
   }
   SUBCASE("weak aliases come from the remarks") {
     const auto node = graph.find("ofac-sdn:306");
     REQUIRE(node);
     CHECK(graph.name(*node) == "BANCO NACIONAL DE CUBA");
-    CHECK(names_of(graph, *node, NameType::Aka, NameStrength::Weak) == std::vector<std::string>{"BNC"});
+    CHECK(names_of(graph, *node, NameType::Aka, NameStrength::Weak) ==
+          std::vector<std::string>{"BNC"});
     CHECK(names_of(graph, *node, NameType::Aka, NameStrength::Strong) ==
           std::vector<std::string>{"NATIONAL BANK OF CUBA"});
   }
@@ -190,13 +203,14 @@ TEST_CASE("ofac_csv: a link resolves to the right node") {
   // A two-entry set written here: B is linked to A by A's exact listed name, C by A's alias.
   const std::string folder = kOutput + "/ofac_links";
   fs::create_directories(folder);
-  write_file(folder + "/sdn.csv",
-             "1,\"ALPHA TRADING LLC\",-0- ,\"SDGT] [IRGC\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
-             "2,\"BETA, Ivan\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-             "\"DOB 1970; Linked To: ALPHA TRADING LLC.\"\r\n"
-             "3,\"GAMMA CO.\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
-             "\"Linked To: ALPHA; Linked To: NOBODY KNOWN; Executive Order 13846 information: "
-             "BANKING TRANSACTIONS.  Sec. 5(a)(iii); Member of the Board.\"\r\n");
+  write_file(
+      folder + "/sdn.csv",
+      "1,\"ALPHA TRADING LLC\",-0- ,\"SDGT] [IRGC\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+      "2,\"BETA, Ivan\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+      "\"DOB 1970; Linked To: ALPHA TRADING LLC.\"\r\n"
+      "3,\"GAMMA CO.\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+      "\"Linked To: ALPHA; Linked To: NOBODY KNOWN; Executive Order 13846 information: "
+      "BANKING TRANSACTIONS.  Sec. 5(a)(iii); Member of the Board.\"\r\n");
   write_file(folder + "/alt.csv", "1,10,\"fka\",\"ALPHA\",-0- \r\n");
   Builder builder;
   const LoadReport report = load_ofac_csv(folder + "/sdn.csv", builder);
@@ -204,9 +218,12 @@ TEST_CASE("ofac_csv: a link resolves to the right node") {
   CHECK(report.count("links unresolved") == 1);
   const Graph graph = std::move(builder).freeze();
   const NodeId alpha = *graph.find("ofac-sdn:1");
-  CHECK(targets(graph, *graph.find("ofac-sdn:2"), EdgeKind::LinkedTo) == std::vector<NodeId>{alpha});
-  CHECK(targets(graph, *graph.find("ofac-sdn:3"), EdgeKind::LinkedTo) == std::vector<NodeId>{alpha});
-  CHECK(attribute(graph, *graph.find("ofac-sdn:2"), "birthDate") == std::vector<std::string>{"1970"});
+  CHECK(targets(graph, *graph.find("ofac-sdn:2"), EdgeKind::LinkedTo) ==
+        std::vector<NodeId>{alpha});
+  CHECK(targets(graph, *graph.find("ofac-sdn:3"), EdgeKind::LinkedTo) ==
+        std::vector<NodeId>{alpha});
+  CHECK(attribute(graph, *graph.find("ofac-sdn:2"), "birthDate") ==
+        std::vector<std::string>{"1970"});
   const NodeId gamma = *graph.find("ofac-sdn:3");
   CHECK(attribute(graph, gamma, "linkedTo") == std::vector<std::string>{"NOBODY KNOWN"});
   // An unrecognised part ("Member of the Board") keeps the whole remarks text.
@@ -237,7 +254,8 @@ TEST_CASE("ofac_csv: the non-SDN Consolidated list files are tagged with their l
   CHECK(graph.string(graph.action(*action)->list) == "Non-SDN Consolidated");
 }
 
-TEST_CASE("ofac_csv: strict mode stops at the first bad row and loads nothing; skip mode lists it") {
+TEST_CASE(
+    "ofac_csv: strict mode stops at the first bad row and loads nothing; skip mode lists it") {
   SUBCASE("strict") {
     Builder builder;
     CHECK_THROWS_WITH_AS(load_ofac_csv(broken("ofac_bad_uid.csv"), builder),
@@ -301,7 +319,8 @@ TEST_CASE("ofac_csv: alt.csv loaded alone attaches to the entries loaded before 
   const std::string main_folder = kOutput + "/ofac_alone_main";
   fs::create_directories(folder);
   fs::create_directories(main_folder);
-  fs::copy_file(kDatasets + "/kaspersky/ofac/alt.csv", folder + "/alt.csv", fs::copy_options::overwrite_existing);
+  fs::copy_file(kDatasets + "/kaspersky/ofac/alt.csv", folder + "/alt.csv",
+                fs::copy_options::overwrite_existing);
   fs::copy_file(kDatasets + "/kaspersky/ofac/sdn.csv", main_folder + "/sdn.csv",
                 fs::copy_options::overwrite_existing);
   CHECK(load_ofac_csv(main_folder + "/sdn.csv", builder).count("aliases") == 0);
@@ -337,15 +356,16 @@ TEST_CASE("ofac_csv: a 64 MB line gives a clean LoadError, not a crash or a 64 M
   const std::string path = kOutput + "/ofac_long_line.csv";
   {
     std::ofstream out(path, std::ios::binary);
-    out << "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,"
+    out << "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\",-0- ,-0- "
+           ",-0- ,"
            "-0- ,-0- ,-0- ,-0- ,\"";
     const std::string chunk(1 << 20, 'A');
     for (int mb = 0; mb < 64; ++mb) out << chunk;
     out << "\"\r\n";
   }
   Builder builder;
-  CHECK_THROWS_WITH_AS(load_ofac_csv(path, builder), doctest::Contains(":1: field 12 is 67108864 bytes long"),
-                       LoadError);
+  CHECK_THROWS_WITH_AS(load_ofac_csv(path, builder),
+                       doctest::Contains(":1: field 12 is 67108864 bytes long"), LoadError);
   const LoadReport report = load_ofac_csv(path, builder, {.on_bad_record = OnBadRecord::Skip});
   CHECK(report.skipped.size() == 1);
   fs::remove(path);
