@@ -426,7 +426,7 @@ Scored score_entry(const ScreenIndex::Data& d, const Graph& graph, std::uint32_t
                    [](const Pair& a, const Pair& b) { return a.similarity > b.similarity; });
   std::uint64_t used_words = 0, used_positions = 0;  // names and queries past 64 words: rare
   double found = 0, covered = 0, name_weight = 0;
-  std::size_t exact_pairs = 0, paired = 0;
+  std::size_t exact_pairs = 0;
   for (const Pair& pair : pairs) {
     if (pair.word >= 64 || pair.position >= 64) continue;
     const std::uint64_t word_bit = std::uint64_t{1} << pair.word;
@@ -437,7 +437,6 @@ Scored score_entry(const ScreenIndex::Data& d, const Graph& graph, std::uint32_t
     const double name_word_weight = d.legal[tokens[pair.position]] != 0 ? kLegalFormWeight : 1.0;
     found += pair.similarity * words[pair.word].weight;
     covered += pair.similarity * name_word_weight;
-    ++paired;
     if (pair.how == TokenMatchKind::Exact) ++exact_pairs;
     if (kept != nullptr) kept->push_back(pair);
   }
@@ -446,7 +445,6 @@ Scored score_entry(const ScreenIndex::Data& d, const Graph& graph, std::uint32_t
   const bool exact = exact_pairs == words.size() && exact_pairs == tokens.size();
   const Name& name = graph.names(d.entry_node[entry])[d.entry_slot[entry]];
   if (name.strength == NameStrength::Weak) score *= kWeakAliasFactor;
-  (void)paired;
   return {entry, std::clamp(score, 0.0, 1.0), exact};
 }
 
