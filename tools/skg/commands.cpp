@@ -9,7 +9,9 @@
 #include "session_caches.h"
 #include "skg/graph/snapshot.h"
 #include "skg/queries/as_of.h"
+#include "skg/queries/diff.h"
 #include "skg/queries/exposure.h"
+#include "skg/queries/reach.h"
 #include "skg/queries/screen.h"
 
 namespace skg {
@@ -96,13 +98,6 @@ Date parse_date_arg(std::string_view text) {
 void require_graph(const Session& session) {
   if (session.graph().node_count() == 0)
     throw UsageError("the graph is empty: load data first (load PATH)");
-}
-
-/// A command whose query module has not landed yet: says so, and gives no answer.
-int not_available(Context&, std::string_view command, std::string_view module) {
-  throw UsageError(fmt::format("'{}' is not available yet: it needs {}, which this build does "
-                               "not have",
-                               command, module));
 }
 
 std::string range_text(const DateRange& range) {
@@ -897,20 +892,376 @@ int run_blocked(Context& context, const Args& args) {
   return kExitOk;
 }
 
-int run_reach(Context& context, const Args&) {
-  return not_available(context, "reach", "queries/reach (reachability)");
+// ---------------------------------------------------------------------------------------------
+// reach, path, owners, subsidiaries
+
+/// "AO Kaspersky Lab <-DIRECTOR_OF- TIKHONOV, Andrei Gennadyevich"
+std::string path_text(const Graph& graph, const Path& path) {
+  if (path.nodes.empty()) return {};
+  std::string out(graph.name(path.nodes.front()));
+  for (std::size_t step = 0; step < path.edges.size(); ++step) {
+    const EdgeId edge = path.edges[step];
+    const bool forward = graph.source(edge) == path.nodes[step];
+    const Percent share = graph.share(edge);
+    const std::string kind = fmt::format("{}{}", to_string(graph.edge_kind(edge)),
+                                         share.known() ? " " + share.to_string() : "");
+    out += forward ? fmt::format(" -{}-> ", kind) : fmt::format(" <-{}- ", kind);
+    out += graph.name(path.nodes[step + 1]);
+  }
+  return out;
 }
-int run_owners(Context& context, const Args&) {
-  return not_available(context, "owners", "queries/reach (ownership chains)");
+
+void json_path(JsonOut& json, const Graph& graph, const Path& path) {
+  json.begin_array();
+  for (std::size_t step = 0; step < path.edges.size(); ++step) {
+    const EdgeId edge = path.edges[step];
+    json.begin_object();
+    json.key("from");
+    json_node(json, graph, graph.source(edge));
+    json.key("to");
+    json_node(json, graph, graph.target(edge));
+    json.key("kind").string(to_string(graph.edge_kind(edge)));
+    json.key("walked").string(graph.source(edge) == path.nodes[step] ? "forward" : "backward");
+    json.key("share").percent(graph.share(edge));
+    json.key("role").optional_string(graph.role(edge));
+    json.key("start").date(graph.edge_valid(edge).start);
+    json.key("end").date(graph.edge_valid(edge).end);
+    json.key("records");
+    json_records(json, graph, graph.edge_provenance(edge));
+    json.end_object();
+  }
+  json.end_array();
 }
-int run_subsidiaries(Context& context, const Args&) {
-  return not_available(context, "subsidiaries", "queries/reach (ownership chains)");
+
+/// "OFAC SDN, BIS Entity List": who lists the party, from its listing actions.
+std::string listed_by(const Graph& graph, const std::vector<NodeId>& actions) {
+  std::vector<std::string> names;
+  for (NodeId action : actions) {
+    const Action* details = graph.action(action);
+    if (details == nullptr) continue;
+    // The authority and its list ("OFAC SDN", "BIS Entity List"); programs are in the JSON.
+    std::string name(graph.string(details->authority));
+    const std::string_view list = graph.string(details->list);
+    if (!list.empty()) name += fmt::format(" {}", list);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  // "OFAC" says less than "OFAC SDN": keep the longer one.
+  std::string out;
+  for (const auto& name : names) {
+    const bool said_better = std::any_of(names.begin(), names.end(), [&](const std::string& other) {
+      return other.size() > name.size() && other.starts_with(name + " ");
+    });
+    if (!said_better) out += (out.empty() ? "" : "; ") + name;
+  }
+  return out;
 }
-int run_path(Context& context, const Args&) {
-  return not_available(context, "path", "queries/reach (paths)");
+
+int run_reach(Context& context, const Args& args) {
+  require_graph(context.session);
+  if (args.words.empty()) throw UsageError("usage: reach ENTITY [--hops N] [--authority NAME]");
+  const int hops = parse_count(args, "hops", 3, 0, 10);
+  const NodeId node = resolve_entity(context.session, args.joined());
+  const Graph& graph = context.session.graph();
+  ReachOptions options;
+  options.max_hops = hops;
+  options.as_of = context.date;
+  if (const auto authority = args.option("authority")) options.authority = *authority;
+  if (options.authority.empty()) options.listed = &context.session.caches().listed(graph, context.date);
+  const auto hits = reach(graph, node, options);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("entity");
+    json_node(json, graph, node);
+    json.key("as_of").string(context.date.to_string());
+    json.key("max_hops").integer(hops);
+    json.key("authority").optional_string(options.authority);
+    json.key("count").integer(static_cast<std::int64_t>(hits.size()));
+    json.key("hits").begin_array();
+    for (const ReachHit& hit : hits) {
+      json.begin_object();
+      json.key("party");
+      json_node(json, graph, hit.party);
+      json.key("hops").integer(static_cast<std::int64_t>(hit.path.hops()));
+      json.key("actions").begin_array();
+      for (NodeId action : hit.actions) {
+        const Action* details = graph.action(action);
+        json.begin_object();
+        json.key("id").optional_string(external_id(graph, action));
+        json.key("authority").optional_string(details ? graph.string(details->authority) : "");
+        json.key("list").optional_string(details ? graph.string(details->list) : "");
+        json.key("program").optional_string(details ? graph.string(details->program) : "");
+        json.key("start").date(details ? details->in_force.start : std::nullopt);
+        json.end_object();
+      }
+      json.end_array();
+      json.key("path");
+      json_path(json, graph, hit.path);
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << fmt::format("{}: {} listed part{} within {} hop{}{} as of {}\n", label(graph, node),
+                     hits.size(), hits.size() == 1 ? "y" : "ies", hops, hops == 1 ? "" : "s",
+                     options.authority.empty() ? "" : " (listings by " + options.authority + ")",
+                     context.date.to_string());
+  if (hits.empty()) return kExitOk;
+  Table table({{"hops"}, {"listed party", true, 16}, {"listed by", true, 12, 0.8},
+               {"path (with its first record)", true, 24, 2.0}});
+  for (const ReachHit& hit : hits) {
+    std::string via = path_text(graph, hit.path);
+    if (!hit.path.edges.empty())
+      via += "  [" + records_text(graph, graph.edge_provenance(hit.path.edges.front())) + "]";
+    table.add_row({std::to_string(hit.path.hops()), {label(graph, hit.party), Tone::Red},
+                   listed_by(graph, hit.actions), hit.path.hops() == 0 ? "(itself)" : via});
+  }
+  table.print(out, style);
+  return kExitOk;
 }
-int run_diff(Context& context, const Args&) {
-  return not_available(context, "diff", "queries/diff (list versions)");
+
+/// `path A B`: two words; a name with spaces is quoted.
+int run_path(Context& context, const Args& args) {
+  require_graph(context.session);
+  if (args.words.size() != 2)
+    throw UsageError("usage: path A B (quote a name with spaces: path \"AO Kaspersky Lab\" ofac-sdn:45815)");
+  const int hops = parse_count(args, "hops", 6, 1, 20);
+  const NodeId a = resolve_entity(context.session, args.words[0]);
+  const NodeId b = resolve_entity(context.session, args.words[1]);
+  const Graph& graph = context.session.graph();
+  PathOptions options;
+  options.max_hops = hops;
+  options.as_of = context.date;
+  const auto found = path(graph, a, b, options);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("from");
+    json_node(json, graph, a);
+    json.key("to");
+    json_node(json, graph, b);
+    json.key("as_of").string(context.date.to_string());
+    json.key("max_hops").integer(hops);
+    json.key("found").boolean(found.has_value());
+    json.key("hops");
+    if (found)
+      json.integer(static_cast<std::int64_t>(found->hops()));
+    else
+      json.null();
+    json.key("path");
+    if (found)
+      json_path(json, graph, *found);
+    else
+      json.null();
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  if (!found) {
+    out << fmt::format("no path from {} to {} within {} hops as of {}\n", label(graph, a),
+                       label(graph, b), hops, context.date.to_string());
+    return kExitOk;
+  }
+  out << fmt::format("{} hop{}: {}\n", found->hops(), found->hops() == 1 ? "" : "s",
+                     path_text(graph, *found));
+  Table table({{"step"}, {"from", true, 14}, {"link"}, {"to", true, 14}, {"role", true, 10},
+               {"record", true, 12}});
+  for (std::size_t step = 0; step < found->edges.size(); ++step) {
+    const EdgeId edge = found->edges[step];
+    const Percent share = graph.share(edge);
+    table.add_row({std::to_string(step + 1), label(graph, graph.source(edge)),
+                   fmt::format("{}{}", to_string(graph.edge_kind(edge)),
+                               share.known() ? " " + share.to_string() : ""),
+                   label(graph, graph.target(edge)), graph.role(edge),
+                   records_text(graph, graph.edge_provenance(edge))});
+  }
+  table.print(out, context.style());
+  return kExitOk;
+}
+
+int run_chain(Context& context, const Args& args, bool up) {
+  require_graph(context.session);
+  if (args.words.empty())
+    throw UsageError(fmt::format("usage: {} ENTITY [--depth D]", up ? "owners" : "subsidiaries"));
+  const int depth = parse_count(args, "depth", 3, 1, 20);
+  const NodeId node = resolve_entity(context.session, args.joined());
+  const Graph& graph = context.session.graph();
+  OwnershipOptions options;
+  options.depth = depth;
+  options.as_of = context.date;
+  const auto steps = up ? owners(graph, node, options) : subsidiaries(graph, node, options);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("entity");
+    json_node(json, graph, node);
+    json.key("as_of").string(context.date.to_string());
+    json.key("depth").integer(depth);
+    json.key(up ? "owners" : "subsidiaries").begin_array();
+    for (const OwnershipStep& step : steps) {
+      json.begin_object();
+      json.key("party");
+      json_node(json, graph, step.party);
+      json.key("of");
+      json_node(json, graph, step.of);
+      json.key("depth").integer(step.depth);
+      json.key("kind").string(to_string(graph.edge_kind(step.edge)));
+      json.key("share").percent(step.share);
+      json.key("through").percent(step.through);
+      json.key("start").date(step.valid.start);
+      json.key("end").date(step.valid.end);
+      json.key("repeated").boolean(step.repeated);
+      json.key("records");
+      json_records(json, graph, graph.edge_provenance(step.edge));
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  out << fmt::format("{} of {}, up to {} link{}, as of {}: {}\n", up ? "owners" : "subsidiaries",
+                     label(graph, node), depth, depth == 1 ? "" : "s", context.date.to_string(),
+                     steps.size());
+  if (steps.empty()) return kExitOk;
+  Table table({{up ? "owner" : "subsidiary", true, 20},
+               {"share"},
+               {"through chain"},
+               {"link"},
+               {"dates"},
+               {"record", true, 12}});
+  for (const OwnershipStep& step : steps) {
+    // Indented by depth, so the table reads as a tree.
+    std::string party = std::string(2 * (step.depth - 1), ' ') + label(graph, step.party);
+    if (step.repeated) party += " (seen above)";
+    table.add_row({party, step.share.to_string(), step.depth > 1 ? step.through.to_string() : "",
+                   std::string(to_string(graph.edge_kind(step.edge))), range_text(step.valid),
+                   records_text(graph, graph.edge_provenance(step.edge))});
+  }
+  table.print(out, context.style());
+  return kExitOk;
+}
+
+int run_owners(Context& context, const Args& args) { return run_chain(context, args, true); }
+int run_subsidiaries(Context& context, const Args& args) { return run_chain(context, args, false); }
+
+// ---------------------------------------------------------------------------------------------
+// diff
+
+int run_diff(Context& context, const Args& args) {
+  if (args.words.size() != 2) throw UsageError("usage: diff OLD NEW (files, folders or snapshots)");
+  const Graph before = context.session.read_graph(args.words[0]);
+  const Graph after = context.session.read_graph(args.words[1]);
+  const GraphDiff changes = diff(before, after);
+  auto entity_name = [&](const EntityDiff& entity) {
+    return std::string(entity.new_node != kNoNode ? after.name(entity.new_node) : before.name(entity.old_node));
+  };
+  auto json_changes = [](JsonOut& json, const std::vector<FieldChange>& list) {
+    json.key("changes").begin_array();
+    for (const FieldChange& change : list) {
+      json.begin_object();
+      json.key("field").string(change.field);
+      json.key("before").optional_string(change.before);
+      json.key("after").optional_string(change.after);
+      json.end_object();
+    }
+    json.end_array();
+  };
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("old").string(args.words[0]);
+    json.key("new").string(args.words[1]);
+    json.key("empty").boolean(changes.empty());
+    auto parties = [&](std::string_view key, const std::vector<EntityDiff>& list) {
+      json.key(key).begin_array();
+      for (const EntityDiff& entity : list) {
+        json.begin_object();
+        json.key("id").string(entity.id);
+        json.key("name").string(entity_name(entity));
+        json_changes(json, entity.changes);
+        json.end_object();
+      }
+      json.end_array();
+    };
+    parties("parties_added", changes.added);
+    parties("parties_removed", changes.removed);
+    parties("parties_changed", changes.changed);
+    auto listing_list = [&](std::string_view key, const std::vector<ListingDiff>& list) {
+      json.key(key).begin_array();
+      for (const ListingDiff& listing : list) {
+        json.begin_object();
+        json.key("party").string(listing.party);
+        json.key("action").string(listing.action);
+        json_changes(json, listing.changes);
+        json.end_object();
+      }
+      json.end_array();
+    };
+    listing_list("listings_added", changes.listings_added);
+    listing_list("listings_removed", changes.listings_removed);
+    listing_list("listings_changed", changes.listings_changed);
+    auto links = [&](std::string_view key, const std::vector<EdgeDiff>& list) {
+      json.key(key).begin_array();
+      for (const EdgeDiff& edge : list) {
+        json.begin_object();
+        json.key("kind").string(to_string(edge.kind));
+        json.key("from").string(edge.from);
+        json.key("to").string(edge.to);
+        json.key("id").optional_string(edge.id);
+        json_changes(json, edge.changes);
+        json.end_object();
+      }
+      json.end_array();
+    };
+    links("links_added", changes.edges_added);
+    links("links_removed", changes.edges_removed);
+    links("links_changed", changes.edges_changed);
+    json.end_object();
+    return kExitOk;
+  }
+  auto& out = context.out;
+  const Style& style = context.style();
+  out << fmt::format("{} -> {}: parties +{} -{} ~{}, listings +{} -{} ~{}, links +{} -{} ~{}\n",
+                     args.words[0], args.words[1], changes.added.size(), changes.removed.size(),
+                     changes.changed.size(), changes.listings_added.size(),
+                     changes.listings_removed.size(), changes.listings_changed.size(),
+                     changes.edges_added.size(), changes.edges_removed.size(),
+                     changes.edges_changed.size());
+  if (changes.empty()) {
+    out << "no differences\n";
+    return kExitOk;
+  }
+  auto change_text = [](const std::vector<FieldChange>& list) {
+    std::string text;
+    for (const FieldChange& change : list)
+      text += fmt::format("{}{}: {} -> {}", text.empty() ? "" : "; ", change.field,
+                          change.before.empty() ? "(none)" : change.before,
+                          change.after.empty() ? "(none)" : change.after);
+    return text;
+  };
+  Table parties({{"party"}, {"id", true, 12}, {"name", true, 16}, {"changes", true, 20, 2.0}});
+  for (const auto& entity : changes.added) parties.add_row({{"added", Tone::Green}, entity.id, entity_name(entity), ""});
+  for (const auto& entity : changes.removed) parties.add_row({{"removed", Tone::Red}, entity.id, entity_name(entity), ""});
+  for (const auto& entity : changes.changed)
+    parties.add_row({{"changed", Tone::Yellow}, entity.id, entity_name(entity), change_text(entity.changes)});
+  if (!parties.empty()) parties.print(out, style);
+  Table listing_table({{"listing"}, {"party", true, 12}, {"action", true, 12}, {"changes", true, 20, 2.0}});
+  for (const auto& listing : changes.listings_added) listing_table.add_row({{"added", Tone::Red}, listing.party, listing.action, ""});
+  for (const auto& listing : changes.listings_removed) listing_table.add_row({{"removed", Tone::Green}, listing.party, listing.action, ""});
+  for (const auto& listing : changes.listings_changed)
+    listing_table.add_row({{"changed", Tone::Yellow}, listing.party, listing.action, change_text(listing.changes)});
+  if (!listing_table.empty()) listing_table.print(out, style);
+  Table link_table({{"link"}, {"kind"}, {"from", true, 12}, {"to", true, 12}, {"changes", true, 20, 2.0}});
+  for (const auto& edge : changes.edges_added) link_table.add_row({{"added", Tone::Green}, std::string(to_string(edge.kind)), edge.from, edge.to, ""});
+  for (const auto& edge : changes.edges_removed) link_table.add_row({{"removed", Tone::Red}, std::string(to_string(edge.kind)), edge.from, edge.to, ""});
+  for (const auto& edge : changes.edges_changed)
+    link_table.add_row({{"changed", Tone::Yellow}, std::string(to_string(edge.kind)), edge.from, edge.to, change_text(edge.changes)});
+  if (!link_table.empty()) link_table.print(out, style);
+  return kExitOk;
 }
 
 int run_quit(Context& context, const Args&) {
@@ -929,7 +1280,8 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_listings},
     {"screen", "NAME [--limit N] [--listed]", "Parties whose names resemble NAME, with why",
      "limit", Completes::Nothing, run_screen},
-    {"reach", "ENTITY [--hops N]", "Listed parties within N hops (default 3), with paths", "hops",
+    {"reach", "ENTITY [--hops N] [--authority NAME]",
+     "Listed parties within N hops (default 3), each with a shortest path", "hops authority",
      Completes::Entity, run_reach},
     {"exposure", "ENTITY [--rule ofac|eu|uk|bis]",
      "Listed? Blocked by ownership under a rule? With the chains and records", "rule",
@@ -940,7 +1292,8 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_owners},
     {"subsidiaries", "ENTITY [--depth D]", "What ENTITY owns, down the chains, with shares",
      "depth", Completes::Entity, run_subsidiaries},
-    {"path", "A B", "A shortest chain of links between two parties (quote names with spaces)", "",
+    {"path", "A B [--hops N]",
+     "A shortest chain of links between two parties (quote names with spaces)", "hops",
      Completes::Entity, run_path},
     {"diff", "OLD NEW", "What changed between two versions of a list (files or snapshots)", "",
      Completes::Path, run_diff},

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <sstream>
 #include <string>
@@ -310,4 +311,80 @@ TEST_CASE("shell: FORMAT:PATH names the format; an unknown format is an error") 
   CHECK(path == "datasets/x/sdn.csv");
   CHECK_FALSE(skg::parse_data_spec("datasets/x/sdn.csv").first.has_value());
   CHECK_THROWS_AS(skg::parse_data_spec("nosuchformat:file.csv"), skg::Error);
+}
+
+TEST_CASE("shell: reach finds the 12 designated executives one hop from AO Kaspersky Lab") {
+  skg::Session session = kaspersky();
+  const auto doc = run_json(session, fmt::format("reach {} --hops 1 --as-of 2024-08-01", kAo));
+  int executives = 0;
+  for (const auto& hit : doc["hits"].GetArray()) {
+    if (hit["party"]["kind"].GetString() != std::string("Person")) continue;
+    ++executives;
+    CHECK(hit["hops"].GetInt() == 1);
+    REQUIRE(hit["path"].GetArray().Size() == 1);
+    CHECK(hit["path"][0]["kind"].GetString() == std::string("DIRECTOR_OF"));
+    CHECK(hit["path"][0]["to"]["id"].GetString() == std::string(kAo));
+    CHECK(hit["path"][0]["records"].GetArray().Size() >= 1);
+  }
+  CHECK(executives == 12);
+  SUBCASE("Eugene Kaspersky reaches them in two hops, through AO Kaspersky Lab") {
+    const auto two = run_json(session, "reach kaspersky-eugene-kaspersky --hops 2 --as-of 2024-08-01");
+    int persons = 0;
+    for (const auto& hit : two["hits"].GetArray())
+      if (hit["party"]["kind"].GetString() == std::string("Person")) {
+        ++persons;
+        CHECK(hit["hops"].GetInt() == 2);
+      }
+    CHECK(persons == 12);
+  }
+  SUBCASE("path explains one of those links") {
+    const Run text = run(session, "path kaspersky-eugene-kaspersky ofac-sdn:45815");
+    CHECK(text.code == 0);
+    CHECK(text.out.find("2 hops: Eugene Kaspersky -DIRECTOR_OF-> AO Kaspersky Lab <-DIRECTOR_OF- "
+                        "TIKHONOV") != std::string::npos);
+  }
+}
+
+TEST_CASE("shell: owners and subsidiaries keep unknown shares unknown") {
+  skg::Session session = kaspersky();
+  const auto up = run_json(session, "owners kaspersky-kaspersky-lab-inc");
+  REQUIRE(up["owners"].GetArray().Size() == 1);
+  CHECK(up["owners"][0]["party"]["id"].GetString() == std::string("kaspersky-kaspersky-labs-limited"));
+  CHECK(up["owners"][0]["share"].IsNull());
+  const auto down = run_json(session, "subsidiaries kaspersky-kaspersky-labs-limited");
+  std::vector<std::string> ids;
+  for (const auto& step : down["subsidiaries"].GetArray()) {
+    ids.emplace_back(step["party"]["id"].GetString());
+    CHECK(step["share"].IsNull());
+  }
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{"kaspersky-kaspersky-lab-inc",
+                                        "kaspersky-kaspersky-lab-switzerland-gmbh"});
+  const Run text = run(session, "owners kaspersky-kaspersky-lab-inc");
+  CHECK(text.out.find("unknown") != std::string::npos);
+}
+
+TEST_CASE("shell: diff names the listing removed between two versions") {
+  namespace fs = std::filesystem;
+  skg::Session session = kaspersky();
+  const fs::path dir = fs::path(SKG_TEST_OUTPUT_DIR) / "shell_diff_v2";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "ofac");
+  for (const char* name : {"sdn.csv", "add.csv", "alt.csv"})
+    fs::copy_file(fs::path(SKG_DATASETS_DIR) / "kaspersky" / "ofac" / name, dir / "ofac" / name);
+  {
+    std::ifstream in(fs::path(SKG_DATASETS_DIR) / "kaspersky" / "kaspersky.ftm.json");
+    std::ofstream out(dir / "kaspersky.ftm.json");
+    for (std::string line; std::getline(in, line);)
+      if (line.find("kaspersky-sanction-fcc-covered-list-kaspersky-lab-inc") == std::string::npos)
+        out << line << '\n';
+  }
+  const auto doc = run_json(session, fmt::format("diff {}/kaspersky {}", SKG_DATASETS_DIR, dir.string()));
+  REQUIRE(doc["listings_removed"].GetArray().Size() == 1);
+  CHECK(doc["listings_removed"][0]["party"].GetString() == std::string("kaspersky-kaspersky-lab-inc"));
+  CHECK(doc["parties_added"].GetArray().Size() == 0);
+  CHECK(doc["listings_added"].GetArray().Size() == 0);
+  const Run same = run(session, fmt::format("diff {0}/kaspersky {0}/kaspersky", SKG_DATASETS_DIR));
+  CHECK(same.out.find("no differences") != std::string::npos);
+  fs::remove_all(dir);
 }
