@@ -217,9 +217,28 @@ std::string dates(const DateRange& valid) {
   return fmt::format(" ({} to {})", valid.start->to_string(), valid.end->to_string());
 }
 
-NodeId find_root(const std::vector<NodeId>& parent, NodeId node) {
-  while (parent[index(node)] != kNoNode) node = parent[index(node)];
+template <class Table>
+NodeId find_root(const Table& parent, NodeId node) {
+  for (std::uint32_t up = parent.get(node, index(kNoNode)); up != index(kNoNode);
+       up = parent.get(node, index(kNoNode)))
+    node = NodeId{up};
   return node;
+}
+
+/// Adds `bp` to the lower (low 16 bits) or upper (high 16 bits) sum, saturating; the new sum.
+template <class Table>
+std::int32_t add_sum(Table& sums, NodeId node, bool upper, std::int32_t bp) {
+  std::uint32_t& packed = sums.at(node);
+  const std::uint32_t old = upper ? packed >> 16 : packed & 0xFFFF;
+  const std::uint32_t now = std::min<std::uint32_t>(0xFFFF, old + static_cast<std::uint32_t>(bp));
+  packed = upper ? (packed & 0xFFFF) | (now << 16) : (packed & 0xFFFF0000u) | now;
+  return static_cast<std::int32_t>(now);
+}
+template <class Table>
+void set_sum(Table& sums, NodeId node, bool upper, std::int64_t bp) {
+  std::uint32_t& packed = sums.at(node);
+  const auto now = static_cast<std::uint32_t>(std::clamp<std::int64_t>(bp, 0, 0xFFFF));
+  packed = upper ? (packed & 0xFFFF) | (now << 16) : (packed & 0xFFFF0000u) | now;
 }
 
 }  // namespace
@@ -268,8 +287,36 @@ bool designates(const Graph& graph, const Action& action, Rule rule) {
                          graph.string(action.program), rule);
 }
 
+std::uint32_t& BlockedSet::NodeTable::at(NodeId node, std::uint32_t absent) {
+  if ((size_ + 1) * 2 > keys_.size()) grow();
+  const std::size_t mask = keys_.size() - 1;
+  std::size_t at = mix(index(node)) & mask;
+  while (keys_[at] != kEmptyKey && keys_[at] != index(node)) at = (at + 1) & mask;
+  if (keys_[at] == kEmptyKey) {
+    keys_[at] = index(node);
+    values_[at] = absent;
+    ++size_;
+  }
+  return values_[at];
+}
+
+void BlockedSet::NodeTable::grow() {
+  const std::size_t slots = keys_.empty() ? 1024 : keys_.size() * 2;
+  std::vector<std::uint32_t> keys(slots, kEmptyKey), values(slots);
+  const std::size_t mask = slots - 1;
+  for (std::size_t old = 0; old < keys_.size(); ++old) {
+    if (keys_[old] == kEmptyKey) continue;
+    std::size_t at = mix(keys_[old]) & mask;
+    while (keys[at] != kEmptyKey) at = (at + 1) & mask;
+    keys[at] = keys_[old];
+    values[at] = values_[old];
+  }
+  keys_ = std::move(keys);
+  values_ = std::move(values);
+}
+
 NodeId BlockedSet::group(NodeId node) const noexcept {
-  if (group_lo_.empty()) return kNoNode;
+  if (period_->aggregate) return kNoNode;
   const auto state = state_[index(node)];
   if ((state & (kYes | kMaybe)) == 0) return kNoNode;
   return find_root((state & kYes) ? group_lo_ : group_hi_, node);
@@ -299,35 +346,47 @@ struct BlockedSetBuilder {
   const RulePeriod& period;
   std::optional<Date> as_of;
 
-  // One aggregating pass (OFAC since 2014, EU since 2022, BIS): a frontier of newly blocked
-  // nodes adds its stakes to its assets; an asset that crosses the threshold joins the next
-  // frontier. Sums of integers do not depend on order, so neither does the result (OFAC FAQ
-  // 401: a blocked entity's stake counts in full; an unblocked holder passes nothing on).
-  void aggregating(std::vector<NodeId> frontier, bool upper) {
-    const std::uint8_t flag = upper ? BlockedSet::kMaybe : BlockedSet::kYes;
-    auto& sum = upper ? set.max_bp_ : set.min_bp_;
-    std::vector<NodeId> next;
+  // The aggregating fixpoint (OFAC since 2014, EU since 2022, BIS), both bounds in one walk: a
+  // frontier holds the nodes that just became blocked (yes: known stakes of surely blocked
+  // owners reach the threshold) or possibly blocked (unknown stakes at their most, possibly
+  // blocked owners); each adds its stakes to its assets once per bound, and an asset that crosses
+  // the threshold joins the next frontier. Sums of integers do not depend on order, so neither
+  // does the result (OFAC FAQ 401: a blocked entity's stake counts in full; an unblocked holder
+  // passes nothing on).
+  void aggregating(const std::vector<NodeId>& seeds) {
+    constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
+    std::vector<std::pair<NodeId, std::uint8_t>> frontier, next;
+    for (NodeId seed : seeds) frontier.emplace_back(seed, kYes | kMaybe);
     while (!frontier.empty()) {
-      for (NodeId node : frontier) {
+      for (const auto [node, fresh] : frontier) {
         for (EdgeId edge : graph.out_edges(node)) {
           const EdgeKind kind = graph.edge_kind(edge);
           if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
           const NodeId asset = graph.target(edge);
           if (asset == node || !holds(graph.edge_valid(edge), as_of)) continue;
           auto& state = set.state_[index(asset)];
+          std::uint8_t gained = 0;
           if (kind == EdgeKind::Owns) {
             const Percent share = graph.share(edge);
-            sum[index(asset)] += !share.known() ? (upper ? unknown_cap(graph, asset, as_of) : 0)
-                                                : to_bp(upper ? *share.max() : *share.min());
-            if ((state & flag) == 0 && meets(period, sum[index(asset)])) {
-              state |= flag;
-              next.push_back(asset);
+            if ((fresh & kYes) != 0 && share.known()) {
+              const std::int32_t total = add_sum(set.sums_, asset, false, to_bp(*share.min()));
+              if ((state & kYes) == 0 && meets(period, total)) gained |= kYes;
             }
-          } else if (info.control_counts && (state & flag) == 0) {
+            if ((fresh & kMaybe) != 0) {
+              const std::int32_t bp =
+                  share.known() ? to_bp(*share.max()) : unknown_cap(graph, asset, as_of);
+              const std::int32_t total = add_sum(set.sums_, asset, true, bp);
+              if ((state & kMaybe) == 0 && meets(period, total)) gained |= kMaybe;
+            }
+          } else if (info.control_counts) {
             // EU / UK: owned *or controlled* (RULES.md §5.2, §5.3).
-            state |= flag | BlockedSet::kByControl;
-            next.push_back(asset);
+            gained = fresh & static_cast<std::uint8_t>(~state) & (kYes | kMaybe);
+            if (gained != 0) state |= BlockedSet::kByControl;
           }
+          if ((gained & kYes) != 0 && (state & kMaybe) == 0) gained |= kMaybe;  // yes is maybe
+          if (gained == 0) continue;
+          state |= gained;
+          next.emplace_back(asset, gained);
         }
       }
       frontier.swap(next);
@@ -342,9 +401,7 @@ struct BlockedSetBuilder {
   // ASSUMED: P holds indirectly what an entity it holds > 50% of holds; RULES.md §5.3).
   void grouped(std::vector<NodeId> frontier, bool upper) {
     const std::uint8_t flag = upper ? BlockedSet::kMaybe : BlockedSet::kYes;
-    auto& sum = upper ? set.max_bp_ : set.min_bp_;
     auto& parent = upper ? set.group_hi_ : set.group_lo_;
-    parent.assign(graph.node_count(), kNoNode);
     std::vector<NodeId> candidates, next;
     std::vector<std::pair<NodeId, std::int64_t>> groups;
     for (;;) {
@@ -393,7 +450,7 @@ struct BlockedSetBuilder {
               best = root;
               best_sum = total;
             }
-          sum[index(asset)] = static_cast<std::int32_t>(std::min<std::int64_t>(best_sum, 1 << 30));
+          set_sum(set.sums_, asset, upper, best_sum);
           NodeId winner = kNoNode;
           if (best != kNoNode && meets(period, best_sum)) winner = best;
           else if (controller != kNoNode) winner = controller;
@@ -401,10 +458,10 @@ struct BlockedSetBuilder {
           if (!listed) {
             state |= flag;
             if (winner == controller && best == kNoNode) state |= BlockedSet::kByControl;
-            parent[index(asset)] = winner;
+            parent.at(asset) = index(winner);
             next.push_back(asset);
           } else if (const NodeId own = find_root(parent, asset); own != winner) {
-            parent[index(own)] = winner;  // two designated groups become one
+            parent.at(own) = index(winner);  // two designated groups become one
             merged = true;
           }
         }
@@ -422,8 +479,6 @@ struct BlockedSetBuilder {
   void run() {
     const std::size_t n = graph.node_count();
     set.state_.assign(n, 0);
-    set.min_bp_.assign(n, 0);
-    set.max_bp_.assign(n, 0);
     // Seeds: parties that are TARGET_OF an in-force Action designating under this rule.
     std::unordered_map<std::uint64_t, bool> decided;  // (authority, list) -> designates
     std::vector<NodeId> seeds;
@@ -451,17 +506,14 @@ struct BlockedSetBuilder {
     }
     std::sort(seeds.begin(), seeds.end());
     if (period.aggregate) {
-      aggregating(seeds, false);
-      aggregating(std::move(seeds), true);
+      aggregating(seeds);
     } else {
       grouped(seeds, false);
       grouped(std::move(seeds), true);
       // Flatten the groups so lookups are one step.
       for (auto* parent : {&set.group_lo_, &set.group_hi_})
-        for (std::uint32_t at = 0; at < parent->size(); ++at)
-          if ((*parent)[at] != kNoNode) (*parent)[at] = find_root(*parent, NodeId{at});
+        parent->for_each([&](NodeId, std::uint32_t& up) { up = index(find_root(*parent, NodeId{up})); });
     }
-    for (auto& bp : set.max_bp_) bp = std::min(bp, 10000);
   }
 };
 

@@ -1,6 +1,7 @@
 // queries/exposure.h: who is blocked by ownership under the OFAC, EU, UK and BIS rules, as of
 // a date, and why. Every rule is coded from queries/RULES.md and cites its source.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -148,8 +149,12 @@ class BlockedSet {
     return (state_[index(node)] & kActionInForce);
   }
   /// Blocked ownership in basis points: unknown shares as 0 (min) or as the most they can be.
-  std::int32_t min_bp(NodeId node) const noexcept { return min_bp_[index(node)]; }
-  std::int32_t max_bp(NodeId node) const noexcept { return max_bp_[index(node)]; }
+  std::int32_t min_bp(NodeId node) const noexcept {
+    return std::min<std::int32_t>(sums_.get(node) & 0xFFFF, 10000);
+  }
+  std::int32_t max_bp(NodeId node) const noexcept {
+    return std::min<std::int32_t>(sums_.get(node) >> 16, 10000);
+  }
   /// Rules that do not aggregate: the designated person a blocked node's holdings count for.
   NodeId group(NodeId node) const noexcept;
   std::size_t node_count() const noexcept { return state_.size(); }
@@ -162,12 +167,44 @@ class BlockedSet {
   friend struct BlockedSetBuilder;
   static constexpr std::uint8_t kListed = 1, kYes = 2, kMaybe = 4, kAction = 8, kByControl = 16,
                                   kActionInForce = 32;
+
+  /// Open addressing from a node to a 32-bit value; only the nodes the fixpoint touched are in
+  /// it, so a blocked set costs the blocked part of the graph, not n words per array.
+  class NodeTable {
+   public:
+    std::uint32_t get(NodeId node, std::uint32_t absent = 0) const noexcept {
+      if (keys_.empty()) return absent;
+      const std::size_t mask = keys_.size() - 1;
+      for (std::size_t at = mix(index(node)) & mask;; at = (at + 1) & mask) {
+        if (keys_[at] == index(node)) return values_[at];
+        if (keys_[at] == kEmptyKey) return absent;
+      }
+    }
+    /// The value slot for `node`, inserted as `absent` when missing.
+    std::uint32_t& at(NodeId node, std::uint32_t absent = 0);
+    std::size_t size() const noexcept { return size_; }
+    template <class Fn>
+    void for_each(Fn&& fn) {
+      for (std::size_t at = 0; at < keys_.size(); ++at)
+        if (keys_[at] != kEmptyKey) fn(NodeId{keys_[at]}, values_[at]);
+    }
+
+   private:
+    static constexpr std::uint32_t kEmptyKey = 0xFFFFFFFFu;
+    static std::size_t mix(std::uint32_t key) noexcept {
+      return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 24);
+    }
+    void grow();
+    std::vector<std::uint32_t> keys_, values_;
+    std::size_t size_ = 0;
+  };
+
   Rule rule_ = Rule::Ofac;
   std::optional<Date> as_of_;
   const RulePeriod* period_ = nullptr;
-  std::vector<std::uint8_t> state_;
-  std::vector<std::int32_t> min_bp_, max_bp_;
-  std::vector<NodeId> group_lo_, group_hi_;  // union-find parents (non-aggregating rules only)
+  std::vector<std::uint8_t> state_;  // one byte per node: the flags above
+  NodeTable sums_;                   // min bp in the low 16 bits, max bp in the high 16
+  NodeTable group_lo_, group_hi_;    // union-find parents (non-aggregating rules only)
 };
 
 /// Every node's verdict under `options.rule` on `options.as_of`, as one worklist fixpoint over

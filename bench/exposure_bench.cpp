@@ -1,0 +1,125 @@
+// bench/exposure_bench.cpp: blocked_set (one fixpoint per rule) and per-entity exposure latency
+// on the seeded generator's ownership graphs.
+//   skg_bench_exposure --entities 10000000 --runs 3
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "generator.h"
+#include "harness.h"
+#include "skg/queries/exposure.h"
+
+namespace {
+
+/// A plain reference for the OFAC lower fixpoint: full sweeps until nothing changes. Slow on
+/// purpose (every node every sweep); used to check the frontier fixpoint's answer.
+std::uint64_t sweep_reference(const skg::Graph& graph, const skg::BlockedSet& listed) {
+  std::vector<std::uint8_t> yes(graph.node_count(), 0);
+  for (std::uint32_t at = 0; at < graph.node_count(); ++at) yes[at] = listed.listed(skg::NodeId{at});
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
+      if (yes[at]) continue;
+      long bp = 0;
+      for (skg::EdgeId edge : graph.in_edges(skg::NodeId{at})) {
+        if (graph.edge_kind(edge) != skg::EdgeKind::Owns) continue;
+        const auto share = graph.share(edge);
+        if (!share.known() || !yes[skg::index(graph.source(edge))]) continue;
+        if (graph.source(edge) == skg::NodeId{at}) continue;
+        bp += std::lround(*share.min() * 100.0);
+      }
+      if (bp >= 5000) yes[at] = 1, changed = true;
+    }
+  }
+  std::uint64_t count = 0;
+  for (auto flag : yes) count += flag;
+  return count;
+}
+
+std::uint64_t answer(const skg::BlockedSet& set) {
+  return set.count(skg::Verdict::Yes) * 1'000'000'000ull + set.count(skg::Verdict::Possibly);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  skg::bench::Harness bench("exposure", argc, argv);
+  double start = skg::bench::now();
+  const skg::Graph graph = skg::generate({.entities = bench.entities(), .seed = bench.seed()});
+  bench.set_size(graph.node_count(), graph.edge_count());
+  bench.row("exposure/generate_untimed_setup", 1, skg::bench::now() - start);
+
+  // The generator makes OFAC SDN listings only: the aggregating rule (OFAC today), and the
+  // non-aggregating one (OFAC before 2014-08-13, the same code path as the UK rule).
+  const struct {
+    const char* label;
+    skg::ExposureOptions options;
+  } cases[] = {{"blocked_set_ofac", {.rule = skg::Rule::Ofac}},
+               {"blocked_set_ofac_2014-08-12_not_aggregated",
+                {.rule = skg::Rule::Ofac, .as_of = skg::Date::parse("2014-08-12")}}};
+  for (const auto& [label, options] : cases) {
+    const skg::Rule rule = options.rule;
+    const auto expect = answer(skg::blocked_set(graph, options));
+    bench.run([&] { return answer(skg::blocked_set(graph, options)); }, expect, label);
+    const auto set = skg::blocked_set(graph, options);
+    std::fprintf(stderr, "%s: %zu listed-or-blocked yes, %zu possibly, of %zu nodes\n", label, set.count(skg::Verdict::Yes), set.count(skg::Verdict::Possibly),
+                 graph.node_count());
+    if (rule == skg::Rule::Ofac && !options.as_of && graph.node_count() <= 2'000'000) {
+      const auto reference = sweep_reference(graph, set);
+      if (reference != set.count(skg::Verdict::Yes)) {
+        std::fprintf(stderr, "blocked_set_ofac: %zu yes, the sweep reference says %llu\n",
+                     set.count(skg::Verdict::Yes), static_cast<unsigned long long>(reference));
+        return 1;
+      }
+      std::fprintf(stderr, "blocked_set_ofac: matches the full-sweep reference (%llu)\n",
+                   static_cast<unsigned long long>(reference));
+    }
+  }
+
+  // Per-entity answers with reasons after one blocked_set: a fixed sample of parties, and the
+  // parties that have at least one blocked or possibly blocked owner (the ones with reasons).
+  const auto set = skg::blocked_set(graph, {.rule = skg::Rule::Ofac});
+  std::vector<skg::NodeId> sample, exposed;
+  std::uint64_t state = bench.seed();
+  for (int at = 0; at < 20000; ++at) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const auto node = skg::NodeId{static_cast<std::uint32_t>((state >> 33) % graph.node_count())};
+    if (graph.kind(node) == skg::NodeKind::Action || graph.kind(node) == skg::NodeKind::Authority)
+      continue;
+    sample.push_back(node);
+  }
+  for (std::uint32_t at = 0; at < graph.node_count() && exposed.size() < 20000; at += 7) {
+    const skg::NodeId node{at};
+    for (skg::EdgeId edge : graph.in_edges(node))
+      if (set.would_be(graph.source(edge)) != skg::Verdict::No) {
+        exposed.push_back(node);
+        break;
+      }
+  }
+  for (auto [label, nodes] : {std::pair{"exposure_entity_sample", &sample},
+                              std::pair{"exposure_entity_with_blocked_owner", &exposed}}) {
+    std::vector<double> seconds;
+    std::size_t reasons = 0, mismatches = 0;
+    for (skg::NodeId node : *nodes) {
+      const double t0 = skg::bench::now();
+      const auto answer = skg::exposure(graph, set, node);
+      seconds.push_back(skg::bench::now() - t0);
+      reasons += answer.reasons.size() + answer.cautions.size();
+      if (answer.blocked != set.verdict(node)) ++mismatches;
+    }
+    if (mismatches != 0) {
+      std::fprintf(stderr, "%s: %zu answers disagree with the blocked set\n", label, mismatches);
+      return 1;
+    }
+    auto sorted = seconds;
+    std::sort(sorted.begin(), sorted.end());
+    bench.row(std::string("exposure/") + label + "_median", 1, sorted[sorted.size() / 2]);
+    bench.row(std::string("exposure/") + label + "_p95", 1, sorted[sorted.size() * 95 / 100]);
+    skg::bench::Harness::summary(std::string("exposure/") + label, seconds);
+    std::fprintf(stderr, "%s: %zu entities, %.2f reasons and cautions each\n", label,
+                 nodes->size(), static_cast<double>(reasons) / static_cast<double>(nodes->size()));
+  }
+  std::fprintf(stderr, "peak RSS %.1f MiB\n",
+               static_cast<double>(skg::bench::peak_rss_bytes()) / (1024.0 * 1024.0));
+  return 0;
+}
