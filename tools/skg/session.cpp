@@ -47,6 +47,8 @@ bool looks_like_snapshot(const std::string& path) {
   return got == sizeof head && std::string_view(head, sizeof head) == "SKGSNAP";  // graph/snapshot.cpp
 }
 
+}  // namespace
+
 /// A progress bar on stderr, drawn only after the load has run for a second, at most 10 times
 /// a second, and erased when the load ends.
 class ProgressBar {
@@ -54,6 +56,10 @@ class ProgressBar {
   explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
   ~ProgressBar() {
     if (drawn_) std::cerr << "\r\x1b[2K" << std::flush;
+  }
+  /// Says what comes after the reading ("building the graph"), once a bar is on screen.
+  void phase(std::string_view text) {
+    if (drawn_) std::cerr << "\r\x1b[2K" << text << std::flush;
   }
   void update(const LoadProgress& progress) {
     if (!enabled_) return;
@@ -79,6 +85,8 @@ class ProgressBar {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_{};
 };
+
+namespace {
 
 #if !SKG_SHELL_HAVE_LOADERS_DISPATCH
 // Transitional, until loaders/dispatch.cpp (skg::load) lands: the formats the bundled case needs,
@@ -174,14 +182,14 @@ void Session::replace_graph(Graph graph) {
   completion_words_.clear();
 }
 
-LoadReport Session::load_into(Builder& builder, const std::string& spec) const {
+LoadReport Session::load_into(Builder& builder, const std::string& spec, ProgressBar* bar) const {
   auto [format, path] = parse_data_spec(spec);
   std::error_code error;
   if (!fs::exists(path, error)) throw LoadError(path, 0, "no such file or folder");
-  ProgressBar bar(options.progress && isatty(STDERR_FILENO));
   LoadOptions load_options;
   load_options.format = format;
-  load_options.progress = [&bar](const LoadProgress& progress) { bar.update(progress); };
+  if (bar != nullptr)
+    load_options.progress = [bar](const LoadProgress& progress) { bar->update(progress); };
 #if SKG_SHELL_HAVE_LOADERS_DISPATCH
   return skg::load(path, builder, load_options);
 #else
@@ -204,11 +212,13 @@ LoadReport Session::load(std::span<const std::string> specs) {
   // Merge into a copy: the session's graph stays as it was until every file has loaded.
   Builder builder = graph_.node_count() == 0 ? Builder() : Builder(graph_);
   std::vector<LoadedSource> added;
+  ProgressBar bar(options.progress && isatty(STDERR_FILENO));
   for (const auto& spec : data) {
-    LoadReport report = load_into(builder, spec);
+    LoadReport report = load_into(builder, spec, &bar);
     total.merge(report);
     added.push_back({spec, "data", std::move(report)});
   }
+  bar.phase("building the graph ...");
   replace_graph(std::move(builder).freeze());
   for (auto& source : added) sources_.push_back(std::move(source));
   return total;
@@ -241,7 +251,9 @@ LoadReport Session::load_bundled() {
 Graph Session::read_graph(const std::string& spec) const {
   if (looks_like_snapshot(spec)) return skg::open_snapshot(spec);
   Builder builder;
-  load_into(builder, spec);
+  ProgressBar bar(options.progress && isatty(STDERR_FILENO));
+  load_into(builder, spec, &bar);
+  bar.phase("building the graph ...");
   return std::move(builder).freeze();
 }
 

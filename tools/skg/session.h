@@ -16,6 +16,8 @@
 
 namespace skg {
 
+class ProgressBar;
+
 /// Options that hold for every command of a session (the shell's flags, `as-of` in the REPL).
 struct SessionOptions {
   bool json = false;          // --json: one JSON document per command on stdout
@@ -76,7 +78,7 @@ class Session {
 
  private:
   void replace_graph(Graph graph);
-  LoadReport load_into(Builder& builder, const std::string& spec) const;
+  LoadReport load_into(Builder& builder, const std::string& spec, ProgressBar* bar) const;
 
   Graph graph_;
   std::vector<LoadedSource> sources_;
