@@ -29,12 +29,7 @@ std::string where(const detail::StringArena& strings, StringId file, StringId re
 Batch::Batch() = default;
 
 std::uint32_t Batch::local_source(const Source& source) {
-  // Loaders give the same file name for every record: remember the last one's id.
-  if (source.file != last_file_text_ || last_file_ == kNoString) {
-    last_file_ = this->local(source.file);
-    last_file_text_ = source.file;
-  }
-  const LocalSource local{source.file.empty() ? kNoString : last_file_, this->local(source.record), source.line};
+  const LocalSource local{this->local(source.file), this->local(source.record), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();
     if (last.file == local.file && last.record == local.record && last.line == local.line)
@@ -126,7 +121,18 @@ struct Builder::State {
   std::vector<std::pair<NodeId, Attribute>> attributes;
   std::vector<std::pair<NodeId, ProvId>> node_prov;
   std::vector<std::pair<NodeId, StringId>> external_ids;
-  detail::FlatMap node_of;  // external id -> node (possibly a removed one)
+  // External id -> node (possibly a removed one), indexed by the id's StringId: one array read
+  // where a hash map would probe (every edge endpoint is looked up this way).
+  std::vector<std::uint32_t> node_of;
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+  std::optional<std::uint32_t> node_of_id(StringId id) const {
+    if (index(id) >= node_of.size() || node_of[index(id)] == kNone) return std::nullopt;
+    return node_of[index(id)];
+  }
+  void set_node_of(StringId id, NodeId node) {
+    if (index(id) >= node_of.size()) node_of.resize(std::max<std::size_t>(index(id) + 1, strings.size()), kNone);
+    node_of[index(id)] = index(node);
+  }
   std::size_t live_nodes = 0;
 
   // Edges, in insertion order.
@@ -146,7 +152,7 @@ struct Builder::State {
   detail::FlatMap action_of;  // node -> index into actions
 
   std::optional<NodeId> live_node(StringId id) const {
-    const auto node = node_of.find(index(id));
+    const auto node = node_of_id(id);
     if (node && alive[*node]) return NodeId{*node};
     return std::nullopt;
   }
@@ -163,7 +169,7 @@ struct Builder::State {
     valid_from.push_back(stored_start(valid));
     valid_to.push_back(stored_end(valid));
     alive.push_back(1);
-    node_of.set(index(id), index(node));
+    set_node_of(id, node);
     external_ids.emplace_back(node, id);
     if (node_name != kNoString) names.emplace_back(node, Name{node_name, NameType::Primary, NameStrength::Unknown});
     ++live_nodes;
@@ -356,7 +362,7 @@ void Builder::commit(Batch&& batch) {
     const NodeId node = *s.live_node(g(batch.external_ids_[at].first));
     const StringId other = g(batch.external_ids_[at].second);
     if (s.live_node(other) != node) {
-      s.node_of.set(index(other), index(node));
+      s.set_node_of(other, node);
       s.external_ids.emplace_back(node, other);
     }
     s.node_prov.emplace_back(node, prov(batch.external_id_sources_[at]));
@@ -560,7 +566,7 @@ Graph Builder::freeze() && {
     std::vector<std::pair<NodeId, StringId>> live_ids;
     live_ids.reserve(s.external_ids.size());
     for (const auto& [node, id] : s.external_ids)
-      if (s.node_of.find(index(id)) == index(node)) live_ids.emplace_back(node, id);
+      if (s.node_of_id(id) == index(node)) live_ids.emplace_back(node, id);
     std::vector<std::pair<NodeId, StringId>>().swap(s.external_ids);
     std::vector<StringId> ids;
     group(live_ids, remap, nodes, at, ids);
@@ -682,7 +688,7 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.valid_to.assign(graph.valid_to_.begin(), graph.valid_to_.end());
   s.alive.assign(nodes, 1);
   s.live_nodes = nodes;
-  s.node_of.reserve(graph.external_id_.size());
+  s.node_of.assign(s.strings.size(), State::kNone);
   for (std::uint32_t node = 0; node < nodes; ++node) {
     const NodeId id{node};
     for (const Name& name : graph.names(id)) s.names.emplace_back(id, name);
@@ -690,7 +696,7 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
     for (ProvId prov : graph.provenance(id)) s.node_prov.emplace_back(id, prov);
     for (StringId ext : graph.external_ids(id)) {
       s.external_ids.emplace_back(id, ext);
-      s.node_of.set(index(ext), node);
+      s.set_node_of(ext, id);
     }
   }
   for (std::size_t at = 0; at < graph.action_node_.size(); ++at) {

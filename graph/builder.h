@@ -2,8 +2,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <iterator>
 #include <optional>
-#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -126,14 +126,24 @@ class Batch {
     StringId id;
     std::uint32_t source;
   };
-  StringId local(std::string_view text) { return text.empty() ? kNoString : strings_.append(text); }
+  /// Stages a string; the last few are remembered, since loaders repeat the entity id, the
+  /// record id and the file name for every fact of a record.
+  StringId local(std::string_view text) {
+    if (text.empty()) return kNoString;
+    for (StringId id : recent_)
+      if (id != kNoString && strings_.view(id) == text) return id;
+    const StringId id = strings_.append(text);
+    recent_[next_recent_++ % std::size(recent_)] = id;
+    return id;
+  }
   std::uint32_t local_source(const Source& source);
 
   detail::StringArena strings_;  // every string of the batch, as given (interned on commit)
   StringPool defined_ids_;        // ids of the batch's entity and action records
+  StringId recent_[4] = {kNoString, kNoString, kNoString, kNoString};
+  std::uint32_t next_recent_ = 0;
   std::vector<LocalSource> sources_;
-  StringId last_file_ = kNoString;
-  std::string last_file_text_;
+
   std::vector<Entity> entities_;
   std::vector<NameRec> names_;
   std::vector<AttrRec> attributes_;
