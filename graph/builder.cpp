@@ -346,15 +346,36 @@ void Builder::commit(Batch&& batch) {
     s.provenance.push_back({g(source.file), g(source.record), source.line});
   auto prov = [&](std::uint32_t source) { return ProvId{first_prov + source}; };
 
+  // An entity removed and defined again by the same batch is replaced in place (an FtM delta's
+  // MOD): it keeps its node and its links, which are records of their own in FtM, and loses
+  // every name, fact and source of its earlier version.
+  std::vector<std::uint8_t> replaced;
   for (const auto& removal : batch.removals_) {
     const StringId id = g(removal.id);
     if (auto node = s.live_node(id)) {
-      s.alive[index(*node)] = 0;
+      const auto at = index(*node);
+      if (defined.find(index(id))) {
+        if (replaced.empty()) replaced.assign(s.kind.size(), 0);
+        replaced[at] = 1;
+        s.kind[at] = NodeKind::LegalEntity;
+        s.name[at] = kNoString;
+        s.valid_from[at] = kOpenStart;
+        s.valid_to[at] = kOpenEnd;
+        if (auto action = s.action_of.find(at)) s.actions[*action].second = Action{};
+        continue;
+      }
+      s.alive[at] = 0;
       --s.live_nodes;
     } else if (auto edge = s.live_edge(id)) {
       s.edge_alive[*edge] = 0;
       --s.live_edges;
     }
+  }
+  if (!replaced.empty()) {
+    auto keep = [&](const auto& item) { return replaced[index(item.first)] == 0; };
+    std::erase_if(s.names, [&](const auto& item) { return !keep(item); });
+    std::erase_if(s.attributes, [&](const auto& item) { return !keep(item); });
+    std::erase_if(s.node_prov, [&](const auto& item) { return !keep(item); });
   }
   for (const auto& entity : batch.entities_)
     s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));

@@ -100,7 +100,7 @@ TEST_CASE("builder: an action adds the listing node, its authority and both edge
   CHECK(graph.in_degree(*authority) == 1);
 }
 
-TEST_CASE("builder: removing an entity drops it with its edges, and re-adding replaces it") {
+TEST_CASE("builder: removing an entity drops it with its edges; removing and re-adding replaces it") {
   Builder builder;
   builder.add_entity(entity("a", "Alpha", "f", 1));
   builder.add_entity(entity("b", "Beta", "f", 2));
@@ -109,11 +109,25 @@ TEST_CASE("builder: removing an entity drops it with its edges, and re-adding re
   batch.remove("b", {"delta", "b", 1});
   batch.add_entity(entity("b", "Beta Renamed", "delta", 1));
   builder.commit(std::move(batch));
-  SUBCASE("the old edge is gone, the new node has the new name") {
+  SUBCASE("remove and add again in one batch replaces the entity, and keeps its links") {
     const Graph graph = std::move(builder).freeze();
     CHECK(graph.node_count() == 2);
+    REQUIRE(graph.edge_count() == 1);
+    const NodeId b = *graph.find("b");
+    CHECK(graph.name(b) == "Beta Renamed");
+    REQUIRE(graph.names(b).size() == 1);  // the old name went with the old version
+    REQUIRE(graph.provenance(b).size() == 1);
+    CHECK(graph.describe(graph.provenance(b)[0]) == "delta:1 (record b)");
+    CHECK(graph.target(EdgeId{0}) == b);
+  }
+  SUBCASE("remove alone drops the entity and its edges") {
+    Batch drop;
+    drop.remove("b", {"delta", "b", 2});
+    builder.commit(std::move(drop));
+    const Graph graph = std::move(builder).freeze();
+    CHECK(graph.node_count() == 1);
     CHECK(graph.edge_count() == 0);
-    CHECK(graph.name(*graph.find("b")) == "Beta Renamed");
+    CHECK_FALSE(graph.find("b").has_value());
   }
   SUBCASE("removing an unknown id is an error") {
     Batch bad;
