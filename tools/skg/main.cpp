@@ -138,13 +138,13 @@ int main(int argc, char** argv) {
 
   std::setlocale(LC_CTYPE, "");  // libedit reads UTF-8 input by the locale
   const auto& graph = session.graph();
-  std::cout << "skg " << SKG_VERSION << ": " << graph.node_count() << " nodes, "
-            << graph.edge_count() << " edges";
+  std::cout << "skg " << SKG_VERSION << ": ";
   if (!session.sources().empty()) {
     const auto& first = session.sources().front();
-    std::cout << " from " << (first.kind == "bundled" ? "the bundled Kaspersky case" : first.spec);
+    std::cout << (first.kind == "bundled" ? "the bundled Kaspersky case" : first.spec);
     if (session.sources().size() > 1) std::cout << " and " << session.sources().size() - 1 << " more";
   }
-  std::cout << ". Type help; Tab completes commands and names; Ctrl-D leaves.\n";
+  std::cout << " (" << graph.node_count() << " nodes, " << graph.edge_count() << " edges)\n"
+            << "Type help for the commands; Tab completes commands and names; Ctrl-D leaves.\n";
   return skg::run_repl(session);
 }

@@ -33,12 +33,15 @@ ReplState* state_of(EditLine* editor) {
 
 char* prompt_of(EditLine* editor) { return state_of(editor)->prompt.data(); }
 
+/// What every candidate starts with, ignoring ASCII case (names and ids complete case-blind),
+/// written as the first candidate writes it.
 std::string common_prefix(const std::vector<std::string>& words) {
   if (words.empty()) return {};
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   std::string prefix = words.front();
   for (const auto& word : words) {
     std::size_t same = 0;
-    while (same < prefix.size() && same < word.size() && prefix[same] == word[same]) ++same;
+    while (same < prefix.size() && same < word.size() && lower(prefix[same]) == lower(word[same])) ++same;
     prefix.resize(same);
   }
   while (!prefix.empty() && (static_cast<unsigned char>(prefix.back()) & 0xC0) == 0x80)
