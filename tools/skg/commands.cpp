@@ -389,7 +389,7 @@ int run_show(Context& context, const Args& args) {
     const bool one_record = std::all_of(all.begin(), all.end(), [&](const Attribute& attribute) {
       return attribute.source == all.front().source;
     });
-    Table attributes({{"attribute", false}, {"value", true, 20}, {"record", true, 12}});
+    Table attributes({{"attribute", false}, {"value", true, 20}, {"record"}});
     for (const Attribute& attribute : all)
       attributes.add_row({graph.string(attribute.key), graph.string(attribute.value),
                           one_record ? std::string() : short_record(graph, attribute.source)});
@@ -405,7 +405,7 @@ int run_show(Context& context, const Args& args) {
   if (!listing_list.empty()) print_listings(context, listing_list);
 
   Table links({{"link"}, {"party", true, 16}, {"share"}, {"dates"}, {"role", true, 10},
-               {"record", true, 12}});
+               {"record"}});
   auto add_link = [&](EdgeId edge, bool outgoing) {
     const std::string kind(to_string(graph.edge_kind(edge)));
     const Percent share = graph.share(edge);
@@ -1068,7 +1068,7 @@ int run_path(Context& context, const Args& args) {
   out << fmt::format("{} hop{}: {}\n", found->hops(), found->hops() == 1 ? "" : "s",
                      path_text(graph, *found));
   Table table({{"step"}, {"from", true, 14}, {"link"}, {"to", true, 14}, {"role", true, 10},
-               {"record", true, 12}});
+               {"record"}});
   for (std::size_t step = 0; step < found->edges.size(); ++step) {
     const EdgeId edge = found->edges[step];
     const Percent share = graph.share(edge);
@@ -1132,7 +1132,7 @@ int run_chain(Context& context, const Args& args, bool up) {
                {"through chain"},
                {"link"},
                {"dates"},
-               {"record", true, 12}});
+               {"record"}});
   for (const OwnershipStep& step : steps) {
     // Indented by depth, so the table reads as a tree.
     std::string party = std::string(2 * (step.depth - 1), ' ') + label(graph, step.party);

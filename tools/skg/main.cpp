@@ -122,10 +122,10 @@ int main(int argc, char** argv) {
     if (!data.empty()) session.load(data);
     if (snapshot.empty() && data.empty()) session.load_bundled();
   } catch (const skg::Error& error) {
-    std::cerr << "skg: " << error.what() << '\n';
+    std::cerr << "error: " << error.what() << '\n';
     return skg::kExitInput;
   } catch (const std::exception& error) {
-    std::cerr << "skg: " << error.what() << '\n';
+    std::cerr << "error: " << error.what() << '\n';
     return skg::kExitInput;
   }
 

@@ -44,6 +44,13 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
     const std::size_t fit = prefix_bytes(text, width);
     std::size_t cut = text.rfind(' ', fit);  // the space after the last word that fits
     if (cut == std::string_view::npos || cut == 0) {
+      // One long word (an id, a URL): break after a '-' or '/' that fits, else anywhere.
+      const std::size_t mark = text.substr(0, fit).find_last_of("-/");
+      if (mark != std::string_view::npos && mark > 0) {
+        lines.emplace_back(text.substr(0, mark + 1));
+        text.remove_prefix(mark + 1);
+        continue;
+      }
       lines.emplace_back(text.substr(0, fit));  // one word longer than the column: cut it
       text.remove_prefix(fit);
     } else {
