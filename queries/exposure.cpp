@@ -660,8 +660,13 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     const bool now = blocked.designating_action_in_force(action) && holds(graph.edge_valid(edge), as_of);
     Reason reason = with_kind(now ? ReasonKind::Listed : ReasonKind::ListingNotInForce);
     reason.actions.push_back(action);
-    reason.text = fmt::format("{} {}: {} {}", now ? "designated" : "listing not in force on the date",
-                              now ? "by" : "-", ex.action_text(action), cite);
+    const Action* details = graph.action(action);
+    const bool undated = details != nullptr && details->in_force.is_open() && !details->listed &&
+                         graph.edge_valid(edge).is_open() && as_of.has_value();
+    reason.text = fmt::format("{} {}: {}{} {}", now ? "designated" : "listing not in force on the date",
+                              now ? "by" : "-", ex.action_text(action),
+                              undated ? " (the source gives no dates: taken as in force on every date)" : "",
+                              cite);
     (now ? out.reasons : out.cautions).push_back(std::move(reason));
   }
 

@@ -544,3 +544,55 @@ TEST_CASE("ownership: effective ownership sums the series around a cycle") {
   CHECK(open.max == doctest::Approx(100));
   CHECK_FALSE(open.exact);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The ZALA AERO cluster from OpenSanctions (FtM).
+
+#if __has_include("skg/loaders/ftm_json.h")
+#include "skg/loaders/ftm_json.h"
+
+TEST_CASE("exposure: ZALA AERO cluster (OpenSanctions FtM): stakes of a designated founder, by date") {
+  // The byte-for-byte copy in datasets/samples/opensanctions (CC BY-NC 4.0, see its README).
+  const std::filesystem::path path =
+      std::filesystem::path(SKG_DATASETS_DIR) / "samples/opensanctions/zala/entities.ftm.json";
+  if (!std::filesystem::exists(path)) {
+    MESSAGE("skipped: datasets/samples/opensanctions/zala absent");
+    return;
+  }
+  Builder builder;
+  load_ftm_json(path.string(), builder);
+  const Graph graph = std::move(builder).freeze();
+  // Aleksandr Zakharov: Sanctions by the "Office of Foreign Assets Control" (RUSSIA-EO14024) and
+  // by the FCDO (UK Sanctions List, startDate 2023-12-06).
+  const NodeId zakharov = node(graph, "NK-aU5ybkbRFJucf8YMwsJvDw");
+  // LLC CST (ZALA AERO GROUP): its own OFAC Sanction.
+  const auto cst = ask(graph, "NK-abdzbEBkqyT29GyREbiURZ", Rule::Ofac, day("2024-03-10"));
+  CHECK(cst.listed);
+  CHECK(cst.blocked == Verdict::Yes);
+  // AEROSCAN: Ownership by Zakharov, percentage 100, 2024-03-01 to 2024-03-24 (FtM endDate; skg
+  // keeps the exclusive end 2024-03-25).
+  const auto held = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Ofac, day("2024-03-10"));
+  CHECK_FALSE(held.listed);
+  CHECK(held.blocked == Verdict::Yes);
+  CHECK(held.aggregate_percent == doctest::Approx(100));
+  const Reason& owned = reason(held.reasons, ReasonKind::Owned);
+  REQUIRE(owned.chain.size() == 1);
+  CHECK(owned.chain[0].owner == zakharov);
+  CHECK_FALSE(owned.actions.empty());
+  check_cited(held);
+  const auto sold = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Ofac, day("2024-04-01"));
+  CHECK(sold.blocked == Verdict::No);
+  CHECK(has_reason(sold.cautions, ReasonKind::StakeNotInForce));
+  // Under the UK rule the same 100% stake blocks on 2024-03-10 (Zakharov designated 2023-12-06).
+  CHECK(ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Uk, day("2024-03-10")).blocked == Verdict::Yes);
+  // ZALA AERO JSC: Ownership by Zakharov with no percentage, 2024-03-22 to 2024-06-24: the
+  // unknown share decides, so "possibly", naming Zakharov's link.
+  const auto jsc = ask(graph, "NK-cPks3aTbes8k4aCerfBAzN", Rule::Ofac, day("2024-05-01"));
+  CHECK(jsc.blocked == Verdict::Possibly);
+  const Reason& link = reason(jsc.reasons, ReasonKind::UnknownShare);
+  REQUIRE_FALSE(link.chain.empty());
+  CHECK(link.chain.back().owner == zakharov);
+  CHECK(ask(graph, "NK-cPks3aTbes8k4aCerfBAzN", Rule::Ofac, day("2024-07-01")).blocked ==
+        Verdict::No);
+}
+#endif
