@@ -1011,11 +1011,12 @@ int run_reach(Context& context, const Args& args) {
                      context.date.to_string());
   if (hits.empty()) return kExitOk;
   Table table({{"hops"}, {"listed party", true, 16}, {"listed by", true, 12, 0.8},
-               {"path (with its first record)", true, 24, 2.0}});
+               {"path [the record of each link]", true, 24, 2.0}});
   for (const ReachHit& hit : hits) {
-    std::string via = path_text(graph, hit.path);
-    if (!hit.path.edges.empty())
-      via += "  [" + records_text(graph, graph.edge_provenance(hit.path.edges.front())) + "]";
+    std::string via = path_text(graph, hit.path), records;
+    for (EdgeId edge : hit.path.edges)
+      records += (records.empty() ? "" : ", ") + records_text(graph, graph.edge_provenance(edge));
+    if (!records.empty()) via += "  [" + records + "]";
     table.add_row({std::to_string(hit.path.hops()), {label(graph, hit.party), Tone::Red},
                    listed_by(graph, hit.actions), hit.path.hops() == 0 ? "(itself)" : via});
   }

@@ -8,15 +8,6 @@
 #include <unistd.h>
 
 #include "session_caches.h"
-#if !SKG_SHELL_HAVE_LOADERS_DISPATCH
-#include "skg/loaders/bis_dpl.h"
-#include "skg/loaders/bods.h"
-#include "skg/loaders/csl.h"
-#include "skg/loaders/fcc_covered.h"
-#include "skg/loaders/ftm_json.h"
-#include "skg/loaders/ofac_csv.h"
-#include "skg/loaders/un_xml.h"
-#endif
 #include "skg/graph/builder.h"
 #include "skg/graph/snapshot.h"
 
@@ -91,57 +82,6 @@ class ProgressBar {
 
 namespace {
 
-#if !SKG_SHELL_HAVE_LOADERS_DISPATCH
-// Transitional, until loaders/dispatch.cpp (skg::load with detect_format) lands: a named format
-// (FORMAT:PATH) goes to its loader; otherwise only the bundled case's formats are recognised, by
-// file name, list files before FtM files (whose Directorships name SDN entries).
-LoaderFn loader_for(Format format) {
-  switch (format) {
-    case Format::OfacCsv: return load_ofac_csv;
-    case Format::Csl: return load_csl;
-    case Format::BisDpl: return load_bis_dpl;
-    case Format::UnXml: return load_un_xml;
-    case Format::FccCovered: return load_fcc_covered;
-    case Format::FtmJson: return load_ftm_json;
-    case Format::Bods: return load_bods;
-  }
-  return nullptr;
-}
-
-LoadReport load_by_name(const std::string& path, Builder& builder, const LoadOptions& options) {
-  std::vector<fs::path> files;
-  std::error_code error;
-  if (fs::is_directory(path, error)) {
-    for (fs::recursive_directory_iterator it(path, error), end; !error && it != end; it.increment(error))
-      if (it->is_regular_file()) files.push_back(it->path());
-  } else {
-    files.push_back(path);
-  }
-  std::vector<std::pair<int, fs::path>> steps;
-  for (const auto& file : files) {
-    const std::string name = file.filename().string();
-    if (options.format) {
-      // Sibling OFAC files are read by the loader from sdn.csv.
-      if (*options.format != Format::OfacCsv || files.size() == 1 || name == "sdn.csv" ||
-          name == "cons_prim.csv")
-        steps.emplace_back(0, file);
-    } else if (name == "sdn.csv" || name == "cons_prim.csv") {
-      steps.emplace_back(0, file);
-    } else if (name.ends_with(".json")) {
-      steps.emplace_back(1, file);
-    }
-  }
-  std::sort(steps.begin(), steps.end());
-  if (steps.empty())
-    throw LoadError(path, 0, "no file of a format this build recognises: name it, e.g. csl:" + path);
-  LoadReport total;
-  for (const auto& [order, file] : steps) {
-    const Format format = options.format ? *options.format : order == 0 ? Format::OfacCsv : Format::FtmJson;
-    total.merge(load_with(loader_for(format), file.string(), builder, options));
-  }
-  return total;
-}
-#endif
 
 }  // namespace
 
@@ -203,11 +143,7 @@ LoadReport Session::load_into(Builder& builder, const std::string& spec, Progres
   load_options.format = format;
   if (bar != nullptr)
     load_options.progress = [bar](const LoadProgress& progress) { bar->update(progress); };
-#if SKG_SHELL_HAVE_LOADERS_DISPATCH
   return skg::load(path, builder, load_options);
-#else
-  return load_by_name(path, builder, load_options);
-#endif
 }
 
 LoadReport Session::load(std::span<const std::string> specs) {
