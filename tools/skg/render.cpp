@@ -54,7 +54,9 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
       lines.emplace_back(text.substr(0, fit));  // one word longer than the column: cut it
       text.remove_prefix(fit);
     } else {
-      lines.emplace_back(text.substr(0, cut));
+      std::string_view line = text.substr(0, cut);
+      while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+      lines.emplace_back(line);
       text.remove_prefix(cut + 1);
     }
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
