@@ -1,9 +1,10 @@
 #include "commands.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fmt/format.h>
 #include <sstream>
 
 #include "session_caches.h"
@@ -83,8 +84,8 @@ int parse_count(const Args& args, std::string_view name, int fallback, int min, 
   int value = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (error != std::errc() || end != text->data() + text->size() || value < min || value > max)
-    throw UsageError(fmt::format("--{} takes a whole number from {} to {}, not '{}'", name, min,
-                                 max, *text));
+    throw UsageError(
+        fmt::format("--{} takes a whole number from {} to {}, not '{}'", name, min, max, *text));
   return value;
 }
 
@@ -229,12 +230,14 @@ int run_stats(Context& context, const Args&) {
   Table kinds({{"nodes"}, {"count"}});
   for (int kind = 0; kind < kNodeKindCount; ++kind)
     if (stats.nodes_by_kind[kind] != 0)
-      kinds.add_row({to_string(static_cast<NodeKind>(kind)), std::to_string(stats.nodes_by_kind[kind])});
+      kinds.add_row(
+          {to_string(static_cast<NodeKind>(kind)), std::to_string(stats.nodes_by_kind[kind])});
   kinds.print(out, context.style());
   Table edges({{"edges"}, {"count"}});
   for (int kind = 0; kind < kEdgeKindCount; ++kind)
     if (stats.edges_by_kind[kind] != 0)
-      edges.add_row({to_string(static_cast<EdgeKind>(kind)), std::to_string(stats.edges_by_kind[kind])});
+      edges.add_row(
+          {to_string(static_cast<EdgeKind>(kind)), std::to_string(stats.edges_by_kind[kind])});
   edges.print(out, context.style());
   if (!context.session.sources().empty()) {
     Table sources({{"loaded", true, 20}, {"as"}, {"files"}, {"MB"}, {"seconds"}});
@@ -279,7 +282,8 @@ int show_action(Context& context, NodeId node) {
   }
   auto& out = context.out;
   const Style& style = context.style();
-  out << paint(style, Tone::Bold, graph.name(node).empty() ? external_id(graph, node) : graph.name(node))
+  out << paint(style, Tone::Bold,
+               graph.name(node).empty() ? external_id(graph, node) : graph.name(node))
       << "  (action " << external_id(graph, node) << ")\n";
   Table facts({{"field"}, {"value", true, 20}});
   facts.add_row({"authority", graph.string(action.authority)});
@@ -296,7 +300,8 @@ int show_action(Context& context, NodeId node) {
   facts.print(out, style);
   Table targets({{"targets", true, 20}});
   for (EdgeId edge : graph.in_edges(node))
-    if (graph.edge_kind(edge) == EdgeKind::TargetOf) targets.add_row({label(graph, graph.source(edge))});
+    if (graph.edge_kind(edge) == EdgeKind::TargetOf)
+      targets.add_row({label(graph, graph.source(edge))});
   if (!targets.empty()) targets.print(out, style);
   Table records({{"records", true, 20}});
   for (ProvId prov : graph.provenance(node)) records.add_row({graph.describe(prov)});
@@ -373,7 +378,8 @@ int run_show(Context& context, const Args& args) {
   auto& out = context.out;
   const Style& style = context.style();
   out << paint(style, Tone::Bold, graph.name(node)) << "  " << to_string(graph.kind(node));
-  for (StringId id : graph.external_ids(node)) out << "  " << paint(style, Tone::Cyan, graph.string(id));
+  for (StringId id : graph.external_ids(node))
+    out << "  " << paint(style, Tone::Cyan, graph.string(id));
   out << '\n';
   const DateRange valid = graph.valid(node);
   if (!valid.is_open()) out << "  valid " << range_text(valid) << '\n';
@@ -404,15 +410,16 @@ int run_show(Context& context, const Args& args) {
       << '\n';
   if (!listing_list.empty()) print_listings(context, listing_list);
 
-  Table links({{"link"}, {"party", true, 16}, {"share"}, {"dates"}, {"role", true, 10},
-               {"record"}});
+  Table links(
+      {{"link"}, {"party", true, 16}, {"share"}, {"dates"}, {"role", true, 10}, {"record"}});
   auto add_link = [&](EdgeId edge, bool outgoing) {
     const std::string kind(to_string(graph.edge_kind(edge)));
     const Percent share = graph.share(edge);
     links.add_row({outgoing ? "-> " + kind : "<- " + kind,
                    label(graph, outgoing ? graph.target(edge) : graph.source(edge)),
-                   graph.edge_kind(edge) == EdgeKind::Owns ? share.to_string()
-                                                           : (share.known() ? share.to_string() : ""),
+                   graph.edge_kind(edge) == EdgeKind::Owns
+                       ? share.to_string()
+                       : (share.known() ? share.to_string() : ""),
                    range_text(graph.edge_valid(edge)), graph.role(edge),
                    records_text(graph, graph.edge_provenance(edge))});
   };
@@ -474,7 +481,8 @@ void print_report(Context& context, const std::string& spec, const LoadReport& r
     for (const auto& file : report.files) json.string(file);
     json.end_array();
     json.key("counts").begin_object();
-    for (const auto& [kind, count] : report.counts) json.key(kind).integer(static_cast<std::int64_t>(count));
+    for (const auto& [kind, count] : report.counts)
+      json.key(kind).integer(static_cast<std::int64_t>(count));
     json.end_object();
     json.key("unresolved").begin_array();
     for (const auto& issue : report.unresolved) json.string(issue.reason);
@@ -523,10 +531,11 @@ int run_save(Context& context, const Args& args) {
     json.key("bytes").integer(error ? 0 : static_cast<std::int64_t>(size));
     json.end_object();
   } else {
-    context.out << fmt::format("saved {} nodes and {} edges to {} ({:.2f} MB); open it with "
-                               "skg --snapshot {}\n",
-                               graph.node_count(), graph.edge_count(), args.words[0],
-                               error ? 0.0 : size / 1e6, args.words[0]);
+    context.out << fmt::format(
+        "saved {} nodes and {} edges to {} ({:.2f} MB); open it with "
+        "skg --snapshot {}\n",
+        graph.node_count(), graph.edge_count(), args.words[0], error ? 0.0 : size / 1e6,
+        args.words[0]);
   }
   return kExitOk;
 }
@@ -612,7 +621,11 @@ int run_screen(Context& context, const Args& args) {
   out << fmt::format("{} candidate{} for \"{}\" as of {}\n", hits.size(),
                      hits.size() == 1 ? "" : "s", query, context.date.to_string());
   if (hits.empty()) return kExitOk;
-  Table table({{"score"}, {"party", true, 16}, {"kind"}, {"listed"}, {"matched name", true, 12},
+  Table table({{"score"},
+               {"party", true, 16},
+               {"kind"},
+               {"listed"},
+               {"matched name", true, 12},
                {"why", true, 16}});
   for (const ScreenHit& hit : hits) {
     std::string why;
@@ -620,17 +633,22 @@ int run_screen(Context& context, const Args& args) {
       if (!why.empty()) why += ", ";
       why += match.how == TokenMatchKind::Exact
                  ? match.query_token
-                 : fmt::format("{}~{} ({})", match.query_token, match.name_token, to_string(match.how));
+                 : fmt::format("{}~{} ({})", match.query_token, match.name_token,
+                               to_string(match.how));
     }
-    for (const auto& token : hit.unmatched_query_tokens) why += fmt::format("{}-{}", why.empty() ? "" : ", ", token);
+    for (const auto& token : hit.unmatched_query_tokens)
+      why += fmt::format("{}-{}", why.empty() ? "" : ", ", token);
     const bool listed = listed_set.contains(hit.node);
     std::string name = std::string(hit.name_text);
     if (hit.name.type != NameType::Primary || hit.name.strength == NameStrength::Weak)
       name += fmt::format(" ({}{})", to_string(hit.name.type),
                           hit.name.strength == NameStrength::Weak ? ", weak" : "");
-    table.add_row({fmt::format("{:.2f}", hit.score), label(graph, hit.node),
+    table.add_row({fmt::format("{:.2f}", hit.score),
+                   label(graph, hit.node),
                    to_string(graph.kind(hit.node)),
-                   {listed ? "LISTED" : "no", listed ? Tone::Red : Tone::Green}, name, why});
+                   {listed ? "LISTED" : "no", listed ? Tone::Red : Tone::Green},
+                   name,
+                   why});
   }
   table.print(out, style);
   return kExitOk;
@@ -651,7 +669,9 @@ std::string_view verdict_text(Verdict verdict) {
   return verdict == Verdict::Yes ? "BLOCKED" : verdict == Verdict::Possibly ? "POSSIBLY" : "no";
 }
 Tone verdict_tone(Verdict verdict) {
-  return verdict == Verdict::Yes ? Tone::Red : verdict == Verdict::Possibly ? Tone::Yellow : Tone::Green;
+  return verdict == Verdict::Yes        ? Tone::Red
+         : verdict == Verdict::Possibly ? Tone::Yellow
+                                        : Tone::Green;
 }
 
 void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
@@ -740,8 +760,9 @@ void print_reasons(Context& context, const std::vector<Reason>& reasons, Tone to
       if (const auto colon = common.find(": "); colon != std::string_view::npos)
         shared = common.substr(colon + 2);
     }
-    const std::string title = fmt::format("{}{}", to_string(group.front()->kind),
-                                          group.size() > 1 ? fmt::format(" ({})", group.size()) : "");
+    const std::string title =
+        fmt::format("{}{}", to_string(group.front()->kind),
+                    group.size() > 1 ? fmt::format(" ({})", group.size()) : "");
     if (!shared.empty()) {
       print_wrapped(out, style, fmt::format("{}: {}", title, shared), "", "    ", tone);
     } else {
@@ -810,7 +831,8 @@ int run_exposure(Context& context, const Args& args) {
   const Style& style = context.style();
   const RuleInfo& info = rule_info(rule);
   out << paint(style, Tone::Bold, label(graph, node)) << '\n';
-  out << fmt::format("  rule      {} ({}) as of {}\n", info.name, info.id, context.date.to_string());
+  out << fmt::format("  rule      {} ({}) as of {}\n", info.name, info.id,
+                     context.date.to_string());
   out << "  listed    "
       << paint(style, answer.listed ? Tone::Red : Tone::Green, answer.listed ? "yes" : "no");
   if (!answer.listed) {
@@ -818,16 +840,17 @@ int run_exposure(Context& context, const Args& args) {
     // so that "not blocked" is not read as "not restricted".
     const auto others = listings(graph, node, context.date).in_force.size();
     if (others != 0)
-      out << fmt::format(" (not designated for this rule; {} other listing{} in force: listings {})",
-                         others, others == 1 ? "" : "s", external_id(graph, node));
+      out << fmt::format(
+          " (not designated for this rule; {} other listing{} in force: listings {})", others,
+          others == 1 ? "" : "s", external_id(graph, node));
   }
   out << '\n';
   out << "  blocked   " << paint(style, verdict_tone(answer.blocked), verdict_text(answer.blocked))
       << '\n';
-  std::string aggregate = answer.aggregate_percent
-                              ? fmt::format("{}%", *answer.aggregate_percent)
-                              : fmt::format("unknown ({}% to {}%)", answer.aggregate_min,
-                                            answer.aggregate_max);
+  std::string aggregate =
+      answer.aggregate_percent
+          ? fmt::format("{}%", *answer.aggregate_percent)
+          : fmt::format("unknown ({}% to {}%)", answer.aggregate_min, answer.aggregate_max);
   out << "  blocked ownership  " << aggregate << '\n';
   if (!answer.reasons.empty()) {
     out << paint(style, Tone::Bold, "reasons") << '\n';
@@ -861,8 +884,9 @@ int run_blocked(Context& context, const Args& args) {
     json.key("as_of").string(context.date.to_string());
     json.key("rule_in_force").boolean(blocked.rule_in_force());
     const auto yes = blocked.nodes(Verdict::Yes);
-    json.key("designated").integer(static_cast<std::int64_t>(
-        std::count_if(yes.begin(), yes.end(), [&](NodeId node) { return blocked.listed(node); })));
+    json.key("designated")
+        .integer(static_cast<std::int64_t>(std::count_if(
+            yes.begin(), yes.end(), [&](NodeId node) { return blocked.listed(node); })));
     json.key("count").integer(static_cast<std::int64_t>(parties.size()));
     json.key("blocked").begin_array();
     for (NodeId node : parties) json_exposure(json, graph, exposure(graph, blocked, node));
@@ -884,8 +908,9 @@ int run_blocked(Context& context, const Args& args) {
     if (answer.reasons.size() > 1) why += fmt::format(" (+{} more)", answer.reasons.size() - 1);
     table.add_row({{std::string(verdict_text(answer.blocked)), verdict_tone(answer.blocked)},
                    label(graph, node),
-                   answer.aggregate_percent ? fmt::format("{}%", *answer.aggregate_percent)
-                                            : fmt::format("{}-{}%", answer.aggregate_min, answer.aggregate_max),
+                   answer.aggregate_percent
+                       ? fmt::format("{}%", *answer.aggregate_percent)
+                       : fmt::format("{}-{}%", answer.aggregate_min, answer.aggregate_max),
                    why});
   }
   table.print(out, style);
@@ -943,7 +968,8 @@ std::string listed_by(const Graph& graph, const std::vector<NodeId>& actions) {
     std::string name(graph.string(details->authority));
     const std::string_view list = graph.string(details->list);
     if (!list.empty()) name += fmt::format(" {}", list);
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      names.push_back(std::move(name));
   }
   // "OFAC" says less than "OFAC SDN": keep the longer one.
   std::string out;
@@ -966,7 +992,8 @@ int run_reach(Context& context, const Args& args) {
   options.max_hops = hops;
   options.as_of = context.date;
   if (const auto authority = args.option("authority")) options.authority = *authority;
-  if (options.authority.empty()) options.listed = &context.session.caches().listed(graph, context.date);
+  if (options.authority.empty())
+    options.listed = &context.session.caches().listed(graph, context.date);
   const auto hits = reach(graph, node, options);
   if (context.json) {
     JsonOut json(context.out);
@@ -1010,15 +1037,19 @@ int run_reach(Context& context, const Args& args) {
                      options.authority.empty() ? "" : " (listings by " + options.authority + ")",
                      context.date.to_string());
   if (hits.empty()) return kExitOk;
-  Table table({{"hops"}, {"listed party", true, 16}, {"listed by", true, 12, 0.8},
+  Table table({{"hops"},
+               {"listed party", true, 16},
+               {"listed by", true, 12, 0.8},
                {"path [the record of each link]", true, 24, 2.0}});
   for (const ReachHit& hit : hits) {
     std::string via = path_text(graph, hit.path), records;
     for (EdgeId edge : hit.path.edges)
       records += (records.empty() ? "" : ", ") + records_text(graph, graph.edge_provenance(edge));
     if (!records.empty()) via += "  [" + records + "]";
-    table.add_row({std::to_string(hit.path.hops()), {label(graph, hit.party), Tone::Red},
-                   listed_by(graph, hit.actions), hit.path.hops() == 0 ? "(itself)" : via});
+    table.add_row({std::to_string(hit.path.hops()),
+                   {label(graph, hit.party), Tone::Red},
+                   listed_by(graph, hit.actions),
+                   hit.path.hops() == 0 ? "(itself)" : via});
   }
   table.print(out, style);
   return kExitOk;
@@ -1028,7 +1059,8 @@ int run_reach(Context& context, const Args& args) {
 int run_path(Context& context, const Args& args) {
   require_graph(context.session);
   if (args.words.size() != 2)
-    throw UsageError("usage: path A B (quote a name with spaces: path \"AO Kaspersky Lab\" ofac-sdn:45815)");
+    throw UsageError(
+        "usage: path A B (quote a name with spaces: path \"AO Kaspersky Lab\" ofac-sdn:45815)");
   const int hops = parse_count(args, "hops", 6, 1, 20);
   const NodeId a = resolve_entity(context.session, args.words[0]);
   const NodeId b = resolve_entity(context.session, args.words[1]);
@@ -1068,8 +1100,8 @@ int run_path(Context& context, const Args& args) {
   }
   out << fmt::format("{} hop{}: {}\n", found->hops(), found->hops() == 1 ? "" : "s",
                      path_text(graph, *found));
-  Table table({{"step"}, {"from", true, 14}, {"link"}, {"to", true, 14}, {"role", true, 10},
-               {"record"}});
+  Table table(
+      {{"step"}, {"from", true, 14}, {"link"}, {"to", true, 14}, {"role", true, 10}, {"record"}});
   for (std::size_t step = 0; step < found->edges.size(); ++step) {
     const EdgeId edge = found->edges[step];
     const Percent share = graph.share(edge);
@@ -1158,7 +1190,8 @@ int run_diff(Context& context, const Args& args) {
   const Graph after = context.session.read_graph(args.words[1]);
   const GraphDiff changes = diff(before, after);
   auto entity_name = [&](const EntityDiff& entity) {
-    return std::string(entity.new_node != kNoNode ? after.name(entity.new_node) : before.name(entity.old_node));
+    return std::string(entity.new_node != kNoNode ? after.name(entity.new_node)
+                                                  : before.name(entity.old_node));
   };
   auto json_changes = [](JsonOut& json, const std::vector<FieldChange>& list) {
     json.key("changes").begin_array();
@@ -1245,22 +1278,38 @@ int run_diff(Context& context, const Args& args) {
     return text;
   };
   Table parties({{"party"}, {"id", true, 12}, {"name", true, 16}, {"changes", true, 20, 2.0}});
-  for (const auto& entity : changes.added) parties.add_row({{"added", Tone::Green}, entity.id, entity_name(entity), ""});
-  for (const auto& entity : changes.removed) parties.add_row({{"removed", Tone::Red}, entity.id, entity_name(entity), ""});
+  for (const auto& entity : changes.added)
+    parties.add_row({{"added", Tone::Green}, entity.id, entity_name(entity), ""});
+  for (const auto& entity : changes.removed)
+    parties.add_row({{"removed", Tone::Red}, entity.id, entity_name(entity), ""});
   for (const auto& entity : changes.changed)
-    parties.add_row({{"changed", Tone::Yellow}, entity.id, entity_name(entity), change_text(entity.changes)});
+    parties.add_row(
+        {{"changed", Tone::Yellow}, entity.id, entity_name(entity), change_text(entity.changes)});
   if (!parties.empty()) parties.print(out, style);
-  Table listing_table({{"listing"}, {"party", true, 12}, {"action", true, 12}, {"changes", true, 20, 2.0}});
-  for (const auto& listing : changes.listings_added) listing_table.add_row({{"added", Tone::Red}, listing.party, listing.action, ""});
-  for (const auto& listing : changes.listings_removed) listing_table.add_row({{"removed", Tone::Green}, listing.party, listing.action, ""});
+  Table listing_table(
+      {{"listing"}, {"party", true, 12}, {"action", true, 12}, {"changes", true, 20, 2.0}});
+  for (const auto& listing : changes.listings_added)
+    listing_table.add_row({{"added", Tone::Red}, listing.party, listing.action, ""});
+  for (const auto& listing : changes.listings_removed)
+    listing_table.add_row({{"removed", Tone::Green}, listing.party, listing.action, ""});
   for (const auto& listing : changes.listings_changed)
-    listing_table.add_row({{"changed", Tone::Yellow}, listing.party, listing.action, change_text(listing.changes)});
+    listing_table.add_row(
+        {{"changed", Tone::Yellow}, listing.party, listing.action, change_text(listing.changes)});
   if (!listing_table.empty()) listing_table.print(out, style);
-  Table link_table({{"link"}, {"kind"}, {"from", true, 12}, {"to", true, 12}, {"changes", true, 20, 2.0}});
-  for (const auto& edge : changes.edges_added) link_table.add_row({{"added", Tone::Green}, std::string(to_string(edge.kind)), edge.from, edge.to, ""});
-  for (const auto& edge : changes.edges_removed) link_table.add_row({{"removed", Tone::Red}, std::string(to_string(edge.kind)), edge.from, edge.to, ""});
+  Table link_table(
+      {{"link"}, {"kind"}, {"from", true, 12}, {"to", true, 12}, {"changes", true, 20, 2.0}});
+  for (const auto& edge : changes.edges_added)
+    link_table.add_row(
+        {{"added", Tone::Green}, std::string(to_string(edge.kind)), edge.from, edge.to, ""});
+  for (const auto& edge : changes.edges_removed)
+    link_table.add_row(
+        {{"removed", Tone::Red}, std::string(to_string(edge.kind)), edge.from, edge.to, ""});
   for (const auto& edge : changes.edges_changed)
-    link_table.add_row({{"changed", Tone::Yellow}, std::string(to_string(edge.kind)), edge.from, edge.to, change_text(edge.changes)});
+    link_table.add_row({{"changed", Tone::Yellow},
+                        std::string(to_string(edge.kind)),
+                        edge.from,
+                        edge.to,
+                        change_text(edge.changes)});
   if (!link_table.empty()) link_table.print(out, style);
   return kExitOk;
 }
@@ -1363,8 +1412,9 @@ int run_help(Context& context, const Args& args) {
   for (const Command& command : kCommands)
     table.add_row({{std::string(command.name), Tone::Bold}, command.usage, command.summary});
   table.print(context.out, style);
-  context.out << "ENTITY is an id (ofac-sdn:45815, an FtM id) or a name that resolves to one party.\n"
-                 "Every command also takes --as-of YYYY-MM-DD and --json.\n";
+  context.out
+      << "ENTITY is an id (ofac-sdn:45815, an FtM id) or a name that resolves to one party.\n"
+         "Every command also takes --as-of YYYY-MM-DD and --json.\n";
   return kExitOk;
 }
 
@@ -1394,8 +1444,8 @@ Args parse_args(const Command& command, std::span<const std::string> words) {
     } else if (name == "as-of" || in_list(command.options, name)) {
       if (!has_value) {
         if (at + 1 >= words.size())
-          throw UsageError(fmt::format("--{} needs a value (usage: {} {})", name, command.name,
-                                       command.usage));
+          throw UsageError(
+              fmt::format("--{} needs a value (usage: {} {})", name, command.name, command.usage));
         value = words[++at];
       }
       args.options[name] = value;
@@ -1477,7 +1527,8 @@ std::vector<std::string> split_words(std::string_view line) {
       in_word = true;
     }
   }
-  if (quote != 0) throw UsageError(fmt::format("unterminated {} quote", quote == '"' ? "double" : "single"));
+  if (quote != 0)
+    throw UsageError(fmt::format("unterminated {} quote", quote == '"' ? "double" : "single"));
   if (in_word) words.push_back(std::move(word));
   return words;
 }
@@ -1505,14 +1556,15 @@ NodeId resolve_entity(Session& session, std::string_view text) {
   options.limit = 6;
   const auto hits = screen(graph, session.caches().screen(graph), text, options);
   if (hits.empty())
-    throw UsageError(fmt::format("no entity has the id or name '{}', and screening finds none like it",
-                                 text));
+    throw UsageError(
+        fmt::format("no entity has the id or name '{}', and screening finds none like it", text));
   const bool clear = hits.size() == 1 || (hits[0].exact && !hits[1].exact) ||
                      hits[0].score - hits[1].score >= 0.15;
   if (clear) return hits[0].node;
   std::string list;
   for (std::size_t at = 0; at < hits.size(); ++at)
-    list += fmt::format("{}{} ({:.2f})", at == 0 ? "" : "; ", label(graph, hits[at].node), hits[at].score);
+    list += fmt::format("{}{} ({:.2f})", at == 0 ? "" : "; ", label(graph, hits[at].node),
+                        hits[at].score);
   throw UsageError(fmt::format("'{}' is ambiguous: {} (use an id)", text, list));
 }
 
@@ -1523,7 +1575,8 @@ int execute(Session& session, std::string_view line, std::ostream& out, std::ost
     if (words.empty() || words.front().starts_with('#')) return kExitOk;
     const Command* command = find_command(words.front());
     if (command == nullptr)
-      throw UsageError(fmt::format("unknown command '{}' (type 'help' for the list)", words.front()));
+      throw UsageError(
+          fmt::format("unknown command '{}' (type 'help' for the list)", words.front()));
     const Args args = parse_args(*command, std::span(words).subspan(1));
     Context context{session, out, err, false, Date{}, false};
     context.json = session.options.json || args.option("json").has_value();
@@ -1627,18 +1680,19 @@ Completion complete(const Session& session, std::string_view line) {
       completion.from = from;
       const std::string typed = lower_ascii(line.substr(from));
       const auto& words = session.completion_words();
-      auto it = std::lower_bound(words.begin(), words.end(), typed,
-                                 [](const auto& entry, const std::string& key) { return entry.first < key; });
+      auto it = std::lower_bound(
+          words.begin(), words.end(), typed,
+          [](const auto& entry, const std::string& key) { return entry.first < key; });
       for (; it != words.end() && it->first.starts_with(typed); ++it) {
         completion.candidates.emplace_back(it->second);
         if (completion.candidates.size() >= 200) break;  // a list nobody reads stops here
       }
       std::sort(completion.candidates.begin(), completion.candidates.end());
-      completion.candidates.erase(std::unique(completion.candidates.begin(), completion.candidates.end()),
-                                  completion.candidates.end());
+      completion.candidates.erase(
+          std::unique(completion.candidates.begin(), completion.candidates.end()),
+          completion.candidates.end());
       return completion;
     }
-    case Completes::Rule:
     case Completes::Nothing:
       return completion;
   }

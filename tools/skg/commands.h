@@ -26,7 +26,7 @@ class UsageError : public std::runtime_error {
 };
 
 /// What Tab completes after a command's name.
-enum class Completes : std::uint8_t { Nothing, Entity, Path, Command, Rule };
+enum class Completes : std::uint8_t { Nothing, Entity, Path, Command };
 
 /// A command line split into words: positional words, and `--name value` options.
 struct Args {

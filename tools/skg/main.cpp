@@ -4,13 +4,14 @@
 //
 // Exit codes (DESIGN.md "The shell's contract"): 0 ok, 1 no such entity or bad arguments,
 // 2 bad input file.
+#include <unistd.h>
+
 #include <clocale>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <vector>
 
 #include "commands.h"
@@ -29,7 +30,8 @@ constexpr std::string_view kUsage =
     "per line from stdin.\n"
     "\n"
     "  --data [FORMAT:]PATH  a file or folder to load (several merge into one graph); FORMAT is\n"
-    "                        one of ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods (default: detected)\n"
+    "                        one of ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods (default: "
+    "detected)\n"
     "  --snapshot FILE       open a snapshot written by `save` (fast: mapped, not parsed)\n"
     "  --as-of YYYY-MM-DD    ask every question as of this date (default: today)\n"
     "  --json                one JSON document per command on stdout\n"
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
   for (int at = 1; at < argc; ++at) {
     std::string_view arg = argv[at];
     auto value = [&](std::string_view flag) -> std::string {
-      if (arg.size() > flag.size() && arg[flag.size()] == '=') return std::string(arg.substr(flag.size() + 1));
+      if (arg.size() > flag.size() && arg[flag.size()] == '=')
+        return std::string(arg.substr(flag.size() + 1));
       if (at + 1 >= argc) {
         std::cerr << "skg: " << flag << " needs a value\n" << kUsage;
         std::exit(skg::kExitUsage);
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
       return argv[++at];
     };
     auto is = [&](std::string_view flag) {
-      return arg == flag || (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=');
+      return arg == flag ||
+             (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=');
     };
     if (!command.empty()) {
       command.emplace_back(arg);
@@ -142,7 +146,8 @@ int main(int argc, char** argv) {
   if (!session.sources().empty()) {
     const auto& first = session.sources().front();
     std::cout << (first.kind == "bundled" ? "the bundled Kaspersky case" : first.spec);
-    if (session.sources().size() > 1) std::cout << " and " << session.sources().size() - 1 << " more";
+    if (session.sources().size() > 1)
+      std::cout << " and " << session.sources().size() - 1 << " more";
   }
   std::cout << " (" << graph.node_count() << " nodes, " << graph.edge_count() << " edges)\n"
             << "Type help for the commands; Tab completes commands and names; Ctrl-D leaves.\n";

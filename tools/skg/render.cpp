@@ -1,9 +1,10 @@
 #include "render.h"
 
-#include <algorithm>
-#include <cmath>
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
 
 namespace skg {
 
@@ -11,13 +12,20 @@ namespace {
 
 std::string_view ansi(Tone tone) {
   switch (tone) {
-    case Tone::Plain: return "";
-    case Tone::Bold: return "\x1b[1m";
-    case Tone::Dim: return "\x1b[2m";
-    case Tone::Red: return "\x1b[31m";
-    case Tone::Green: return "\x1b[32m";
-    case Tone::Yellow: return "\x1b[33m";
-    case Tone::Cyan: return "\x1b[36m";
+    case Tone::Plain:
+      return "";
+    case Tone::Bold:
+      return "\x1b[1m";
+    case Tone::Dim:
+      return "\x1b[2m";
+    case Tone::Red:
+      return "\x1b[31m";
+    case Tone::Green:
+      return "\x1b[32m";
+    case Tone::Yellow:
+      return "\x1b[33m";
+    case Tone::Cyan:
+      return "\x1b[36m";
   }
   return "";
 }
@@ -88,7 +96,9 @@ Table::Table(std::vector<Column> columns, std::string indent)
 void Table::add_row(std::vector<Cell> cells) {
   cells.resize(columns_.size());
   for (auto& cell : cells)  // a cell is one logical line: newlines and tabs would break the grid
-    std::replace_if(cell.text.begin(), cell.text.end(), [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+    std::replace_if(
+        cell.text.begin(), cell.text.end(),
+        [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
   rows_.push_back(std::move(cells));
 }
 
@@ -96,7 +106,8 @@ void Table::print(std::ostream& out, const Style& style) const {
   // Columns with no text in any row say nothing: leave them out.
   std::vector<std::size_t> shown;
   for (std::size_t col = 0; col < columns_.size(); ++col)
-    if (rows_.empty() || std::any_of(rows_.begin(), rows_.end(), [&](const auto& row) { return !row[col].text.empty(); }))
+    if (rows_.empty() || std::any_of(rows_.begin(), rows_.end(),
+                                     [&](const auto& row) { return !row[col].text.empty(); }))
       shown.push_back(col);
   if (shown.size() != columns_.size()) {
     std::vector<Column> columns;
@@ -149,7 +160,8 @@ void Table::print(std::ostream& out, const Style& style) const {
   };
   std::vector<std::string> header(count);
   std::vector<Tone> header_tones(count, style.color ? Tone::Bold : Tone::Plain);
-  for (std::size_t col = 0; col < count; ++col) header[col] = wrap(columns_[col].header, widths[col])[0];
+  for (std::size_t col = 0; col < count; ++col)
+    header[col] = wrap(columns_[col].header, widths[col])[0];
   print_line(header, header_tones);
   for (const auto& row : rows_) {
     std::vector<std::vector<std::string>> wrapped(count);
@@ -228,9 +240,7 @@ JsonOut& JsonOut::end_array() {
   impl_->writer.EndArray();
   return *this;
 }
-JsonOut& JsonOut::date(std::optional<Date> day) {
-  return day ? string(day->to_string()) : null();
-}
+JsonOut& JsonOut::date(std::optional<Date> day) { return day ? string(day->to_string()) : null(); }
 JsonOut& JsonOut::percent(Percent share) {
   if (!share.known()) return null();
   if (share.is_exact()) return number(*share.value());
@@ -239,9 +249,13 @@ JsonOut& JsonOut::percent(Percent share) {
   key("max").number(*share.max());
   return end_object();
 }
-JsonOut& JsonOut::optional_string(std::string_view text) { return text.empty() ? null() : string(text); }
+JsonOut& JsonOut::optional_string(std::string_view text) {
+  return text.empty() ? null() : string(text);
+}
 
-std::vector<std::string> wrap_text(std::string_view text, std::size_t width) { return wrap(text, width); }
+std::vector<std::string> wrap_text(std::string_view text, std::size_t width) {
+  return wrap(text, width);
+}
 
 void print_wrapped(std::ostream& out, const Style& style, std::string_view text,
                    std::string_view first, std::string_view next, Tone tone) {

@@ -25,8 +25,9 @@ std::string paint(const Style& style, Tone tone, std::string_view text);
 /// The number of terminal columns a UTF-8 string takes (one per code point, escapes excluded).
 std::size_t display_width(std::string_view text);
 
-/// A table of text cells; a column empty in every row is left out. Columns marked `wrap` give up width, widest first, when the table
-/// would not fit: their cells wrap at spaces onto more lines instead of being cut.
+/// A table of text cells; a column empty in every row is left out. Columns marked `wrap` give up
+/// width, widest first, when the table would not fit: their cells wrap at spaces onto more lines
+/// instead of being cut.
 ///   Table table({{"name"}, {"measures", .wrap = true}});
 ///   table.add_row({"AO Kaspersky Lab", "license required ..."});
 ///   table.print(out, style);
@@ -85,7 +86,7 @@ class JsonOut {
 
   // Model values, as the contract writes them.
   JsonOut& date(std::optional<Date> day);  // "2024-06-21" or null (unknown)
-  JsonOut& percent(Percent share);          // number, {"min","max"} for a range, null if unknown
+  JsonOut& percent(Percent share);         // number, {"min","max"} for a range, null if unknown
   JsonOut& optional_string(std::string_view text);  // null for ""
 
  private:

@@ -1,15 +1,16 @@
 #include "repl.h"
 
+#include <fmt/format.h>
+#include <histedit.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
-#include <histedit.h>
 #include <iostream>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "commands.h"
 
@@ -41,7 +42,8 @@ std::string common_prefix(const std::vector<std::string>& words) {
   std::string prefix = words.front();
   for (const auto& word : words) {
     std::size_t same = 0;
-    while (same < prefix.size() && same < word.size() && lower(prefix[same]) == lower(word[same])) ++same;
+    while (same < prefix.size() && same < word.size() && lower(prefix[same]) == lower(word[same]))
+      ++same;
     prefix.resize(same);
   }
   while (!prefix.empty() && (static_cast<unsigned char>(prefix.back()) & 0xC0) == 0x80)
@@ -54,7 +56,8 @@ std::string common_prefix(const std::vector<std::string>& words) {
 unsigned char complete_key(EditLine* editor, int) {
   ReplState* state = state_of(editor);
   const LineInfo* info = el_line(editor);
-  const std::string_view before(info->buffer, static_cast<std::size_t>(info->cursor - info->buffer));
+  const std::string_view before(info->buffer,
+                                static_cast<std::size_t>(info->cursor - info->buffer));
   Completion completion = complete(*state->session, before);
   if (completion.candidates.empty()) return CC_REFRESH_BEEP;
   const std::string_view typed = before.substr(completion.from);

@@ -1,11 +1,12 @@
 #include "session.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
-#include <unistd.h>
 
 #include "session_caches.h"
 #include "skg/graph/builder.h"
@@ -38,7 +39,8 @@ bool looks_like_snapshot(const std::string& path) {
   char head[7] = {};
   const std::size_t got = std::fread(head, 1, sizeof head, file);
   std::fclose(file);
-  return got == sizeof head && std::string_view(head, sizeof head) == "SKGSNAP";  // graph/snapshot.cpp
+  return got == sizeof head &&
+         std::string_view(head, sizeof head) == "SKGSNAP";  // graph/snapshot.cpp
 }
 
 }  // namespace
@@ -47,7 +49,8 @@ bool looks_like_snapshot(const std::string& path) {
 /// a second, and erased when the load ends.
 class ProgressBar {
  public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+  explicit ProgressBar(bool enabled)
+      : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
   ~ProgressBar() {
     if (drawn_) std::cerr << "\r\x1b[2K" << std::flush;
   }
@@ -58,13 +61,15 @@ class ProgressBar {
   void update(const LoadProgress& progress) {
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
-    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100)) return;
+    if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100))
+      return;
     last_ = now;
     drawn_ = true;
     constexpr int kBar = 30;
-    const double part = progress.bytes_total == 0
-                            ? 0.0
-                            : std::min(1.0, double(progress.bytes_done) / double(progress.bytes_total));
+    const double part =
+        progress.bytes_total == 0
+            ? 0.0
+            : std::min(1.0, double(progress.bytes_done) / double(progress.bytes_total));
     const int filled = static_cast<int>(part * kBar);
     std::string file(fs::path(progress.file).filename().string());
     if (file.size() > 30) file = file.substr(0, 29) + "~";
@@ -80,10 +85,7 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_, last_{};
 };
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 std::optional<std::string> bundled_dataset_dir() {
   if (const char* env = std::getenv("SKG_DATA_DIR"); env != nullptr && *env != '\0') {
@@ -105,15 +107,18 @@ std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view s
   const auto colon = spec.find(':');
   if (colon == std::string_view::npos || colon == 0) return {std::nullopt, std::string(spec)};
   const std::string_view prefix = spec.substr(0, colon);
-  if (const auto format = parse_format(prefix)) return {format, std::string(spec.substr(colon + 1))};
+  if (const auto format = parse_format(prefix))
+    return {format, std::string(spec.substr(colon + 1))};
   // "C:..." or a file whose name has a colon: a path, when it exists.
   std::error_code error;
   if (fs::exists(std::string(spec), error)) return {std::nullopt, std::string(spec)};
   // Only a word made of format-name letters is read as a format name gone wrong.
-  if (std::all_of(prefix.begin(), prefix.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
-    throw Error(fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, csl, bis-dpl, un, fcc, "
-                            "ftm, bods)",
-                            prefix, spec));
+  if (std::all_of(prefix.begin(), prefix.end(),
+                  [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
+    throw Error(
+        fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, csl, bis-dpl, un, fcc, "
+                    "ftm, bods)",
+                    prefix, spec));
   return {std::nullopt, std::string(spec)};
 }
 
@@ -179,9 +184,10 @@ void Session::open_snapshot(const std::string& path) {
   // A Builder starts from one graph (Builder(const Graph&)) but cannot add a second one, so a
   // snapshot comes first and other data merges on top of it.
   if (graph_.node_count() != 0)
-    throw Error(fmt::format("{}: a snapshot opens first, before any other data (start a new "
-                            "session with --snapshot {})",
-                            path, path));
+    throw Error(
+        fmt::format("{}: a snapshot opens first, before any other data (start a new "
+                    "session with --snapshot {})",
+                    path, path));
   replace_graph(skg::open_snapshot(path));
   sources_.push_back({path, "snapshot", {}});
 }

@@ -1,8 +1,6 @@
 // tools/skg/session.h: the shell's state: the graph, the options, query caches, what was loaded.
 #pragma once
 #include <chrono>
-#include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>

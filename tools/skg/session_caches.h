@@ -21,7 +21,8 @@ struct Session::Caches {
 
   const ListedSet& listed(const Graph& graph, Date day) {
     auto found = listed_sets.find(day.days);
-    if (found == listed_sets.end()) found = listed_sets.emplace(day.days, ListedSet(graph, day)).first;
+    if (found == listed_sets.end())
+      found = listed_sets.emplace(day.days, ListedSet(graph, day)).first;
     return found->second;
   }
   const ScreenIndex& screen(const Graph& graph) {

@@ -1,16 +1,17 @@
 // The shell's commands through execute(), on the bundled Kaspersky case (datasets/kaspersky,
 // expectations from its EXPECTED.md).
+#include "commands.h"
+
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <fmt/format.h>
 #include <sstream>
 #include <string>
 
-#include "commands.h"
 #include "repl.h"
 #include "session.h"
 
@@ -95,7 +96,8 @@ TEST_CASE("shell: the designated executives are listed by OFAC from 2024-06-21")
     for (const auto& listing : before["later"].GetArray())
       CHECK(listing["start"].GetString() == std::string("2024-06-21"));
     for (const auto& listing : before["in_force"].GetArray()) CHECK(listing["start"].IsNull());
-    if (std::string_view(id) == "kaspersky-astrakhan-kirill") CHECK_FALSE(before["listed"].GetBool());
+    if (std::string_view(id) == "kaspersky-astrakhan-kirill")
+      CHECK_FALSE(before["listed"].GetBool());
   }
   SUBCASE("and the text says so") {
     const Run shown = run(session, "show ofac-sdn:45815 --as-of 2024-07-01");
@@ -148,7 +150,8 @@ TEST_CASE("shell: AO Kaspersky Lab's listings start on their dates") {
 
 TEST_CASE("shell: AO Kaspersky Lab is not blocked under OFAC but flagged for control links") {
   skg::Session session = kaspersky();
-  const auto doc = run_json(session, fmt::format("exposure {} --rule ofac --as-of 2024-08-01", kAo));
+  const auto doc =
+      run_json(session, fmt::format("exposure {} --rule ofac --as-of 2024-08-01", kAo));
   CHECK(doc["entity"]["id"].GetString() == std::string(kAo));
   CHECK(doc["rule"].GetString() == std::string("ofac"));
   CHECK(doc["as_of"].GetString() == std::string("2024-08-01"));
@@ -177,7 +180,8 @@ TEST_CASE("shell: AO Kaspersky Lab is not blocked under OFAC but flagged for con
   SUBCASE("no party is blocked by ownership under any rule") {
     for (const char* rule : {"ofac", "eu", "uk"}) {
       CAPTURE(rule);
-      const auto blocked = run_json(session, fmt::format("blocked --rule {} --as-of 2024-08-01", rule));
+      const auto blocked =
+          run_json(session, fmt::format("blocked --rule {} --as-of 2024-08-01", rule));
       CHECK(blocked["count"].GetInt() == 0);
     }
   }
@@ -236,12 +240,38 @@ TEST_CASE("shell: errors print one line and give their exit code") {
 
 TEST_CASE("shell: nothing typed crashes the shell") {
   skg::Session session = kaspersky();
-  for (const char* line :
-       {"", "   ", "# a comment", "\"", "'", "\\", "--json", "--", "show ''", "show --",
-        "show \"\"", "help help", "screen", "screen --limit 0 x", "screen --limit x y",
-        "exposure", "exposure --rule", "blocked extra", "load", "save", "save /no/such/dir/x.skg",
-        "as-of x", "as-of 2024-02-30", "listings \xff\xfe", "show \xc3", "path", "diff",
-        "owners", "subsidiaries", "reach", "stats --as-of 1900-01-01", "quit now"}) {
+  for (const char* line : {"",
+                           "   ",
+                           "# a comment",
+                           "\"",
+                           "'",
+                           "\\",
+                           "--json",
+                           "--",
+                           "show ''",
+                           "show --",
+                           "show \"\"",
+                           "help help",
+                           "screen",
+                           "screen --limit 0 x",
+                           "screen --limit x y",
+                           "exposure",
+                           "exposure --rule",
+                           "blocked extra",
+                           "load",
+                           "save",
+                           "save /no/such/dir/x.skg",
+                           "as-of x",
+                           "as-of 2024-02-30",
+                           "listings \xff\xfe",
+                           "show \xc3",
+                           "path",
+                           "diff",
+                           "owners",
+                           "subsidiaries",
+                           "reach",
+                           "stats --as-of 1900-01-01",
+                           "quit now"}) {
     CAPTURE(line);
     const Run result = run(session, line);
     CHECK(result.code >= 0);
@@ -301,7 +331,8 @@ TEST_CASE("shell: help and completion read the one command table") {
   }
   SUBCASE("options and rule names") {
     CHECK(skg::complete(session, "reach x --ho").candidates == std::vector<std::string>{"--hops"});
-    CHECK(skg::complete(session, "exposure x --rule o").candidates == std::vector<std::string>{"ofac"});
+    CHECK(skg::complete(session, "exposure x --rule o").candidates ==
+          std::vector<std::string>{"ofac"});
   }
 }
 
@@ -328,7 +359,8 @@ TEST_CASE("shell: reach finds the 12 designated executives one hop from AO Kaspe
   }
   CHECK(executives == 12);
   SUBCASE("Eugene Kaspersky reaches them in two hops, through AO Kaspersky Lab") {
-    const auto two = run_json(session, "reach kaspersky-eugene-kaspersky --hops 2 --as-of 2024-08-01");
+    const auto two =
+        run_json(session, "reach kaspersky-eugene-kaspersky --hops 2 --as-of 2024-08-01");
     int persons = 0;
     for (const auto& hit : two["hits"].GetArray())
       if (hit["party"]["kind"].GetString() == std::string("Person")) {
@@ -349,7 +381,8 @@ TEST_CASE("shell: owners and subsidiaries keep unknown shares unknown") {
   skg::Session session = kaspersky();
   const auto up = run_json(session, "owners kaspersky-kaspersky-lab-inc");
   REQUIRE(up["owners"].GetArray().Size() == 1);
-  CHECK(up["owners"][0]["party"]["id"].GetString() == std::string("kaspersky-kaspersky-labs-limited"));
+  CHECK(up["owners"][0]["party"]["id"].GetString() ==
+        std::string("kaspersky-kaspersky-labs-limited"));
   CHECK(up["owners"][0]["share"].IsNull());
   const auto down = run_json(session, "subsidiaries kaspersky-kaspersky-labs-limited");
   std::vector<std::string> ids;
@@ -379,9 +412,11 @@ TEST_CASE("shell: diff names the listing removed between two versions") {
       if (line.find("kaspersky-sanction-fcc-covered-list-kaspersky-lab-inc") == std::string::npos)
         out << line << '\n';
   }
-  const auto doc = run_json(session, fmt::format("diff {}/kaspersky {}", SKG_DATASETS_DIR, dir.string()));
+  const auto doc =
+      run_json(session, fmt::format("diff {}/kaspersky {}", SKG_DATASETS_DIR, dir.string()));
   REQUIRE(doc["listings_removed"].GetArray().Size() == 1);
-  CHECK(doc["listings_removed"][0]["party"].GetString() == std::string("kaspersky-kaspersky-lab-inc"));
+  CHECK(doc["listings_removed"][0]["party"].GetString() ==
+        std::string("kaspersky-kaspersky-lab-inc"));
   CHECK(doc["parties_added"].GetArray().Size() == 0);
   CHECK(doc["listings_added"].GetArray().Size() == 0);
   const Run same = run(session, fmt::format("diff {0}/kaspersky {0}/kaspersky", SKG_DATASETS_DIR));
