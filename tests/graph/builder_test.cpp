@@ -100,7 +100,7 @@ TEST_CASE("builder: an action adds the listing node, its authority and both edge
   CHECK(graph.in_degree(*authority) == 1);
 }
 
-TEST_CASE("builder: removing an entity drops it with its edges; removing and re-adding replaces it") {
+TEST_CASE("builder: removing an entity drops it with its edges - removing and re-adding replaces it") {
   Builder builder;
   builder.add_entity(entity("a", "Alpha", "f", 1));
   builder.add_entity(entity("b", "Beta", "f", 2));

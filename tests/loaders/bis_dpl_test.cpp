@@ -69,7 +69,7 @@ TEST_CASE("bis_dpl: the full 2022-09 list has 581 rows") {
   CHECK(builder.entity_count() > report.count("entities"));  // plus actions and the authority
 }
 
-TEST_CASE("bis_dpl: strict mode names file and line; skip mode lists the bad row") {
+TEST_CASE("bis_dpl: strict mode names file and line - skip mode lists the bad row") {
   SUBCASE("a day that does not exist") {
     skg::Builder builder;
     CHECK_THROWS_WITH_AS(skg::load_bis_dpl(broken("bis_bad_date.txt"), builder),

@@ -207,7 +207,7 @@ TEST_CASE("bods: bad statements name file, line and statement, and leave the bui
   }
 }
 
-TEST_CASE("bods: a party no file defines is reported unresolved; an empty file loads nothing") {
+TEST_CASE("bods: a party no file defines is reported unresolved - an empty file loads nothing") {
   Builder builder;
   const LoadReport report = load_bods(broken("bods_dangling_reference.json"), builder);
   REQUIRE(report.unresolved.size() == 1);

@@ -135,7 +135,7 @@ TEST_CASE("csl: an SDN row merges with the OFAC record of the same uid (one node
   CHECK(before == 1);
 }
 
-TEST_CASE("csl: strict mode names file and line; skip mode lists the bad row and loads the rest") {
+TEST_CASE("csl: strict mode names file and line - skip mode lists the bad row and loads the rest") {
   SUBCASE("wrong column count") {
     skg::Builder builder;
     CHECK_THROWS_WITH_AS(skg::load_csl(broken("csl_wrong_columns.csv"), builder),

@@ -21,7 +21,7 @@ const skg::Action* listing(const skg::Graph& graph, skg::NodeId node) {
 
 }  // namespace
 
-TEST_CASE("fcc_covered: 16 rows, each a listing; named companies become parties") {
+TEST_CASE("fcc_covered: 16 rows, each a listing - named companies become parties") {
   skg::Builder builder;
   const skg::LoadReport report = skg::load_fcc_covered(sample(), builder);
   CHECK(report.count("rows") == 16);

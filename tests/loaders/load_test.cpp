@@ -76,7 +76,7 @@ TEST_CASE("load: each sample's format is detected from its content") {
   }
 }
 
-TEST_CASE("load: a file of no known format is refused with its name; nothing is loaded") {
+TEST_CASE("load: a file of no known format is refused with its name - nothing is loaded") {
   const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/notes.txt";
   std::ofstream(path) << "Dear analyst,\nthese are my notes, not a list.\n";
   Builder builder;

@@ -88,7 +88,7 @@ TEST_CASE("un_xml: the 2026-02 list has 730 individuals and 273 entities") {
   CHECK(graph.name(*graph.find("un:CDi.001")) == "ERIC BADEGE");
 }
 
-TEST_CASE("un_xml: malformed XML names the line; a bad record is skipped or refused") {
+TEST_CASE("un_xml: malformed XML names the line - a bad record is skipped or refused") {
   skg::Builder builder;
   SUBCASE("malformed and truncated XML throw in either mode, with a line") {
     for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {

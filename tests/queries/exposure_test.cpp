@@ -243,7 +243,7 @@ TEST_CASE("exposure: OFAC derived cases N1-N4 (skg's reading, not OFAC examples)
 // ---------------------------------------------------------------------------------------------
 // EU and UK: one graph, different answers.
 
-TEST_CASE("exposure: EU aggregates designated holders, UK does not; thresholds differ by date") {
+TEST_CASE("exposure: EU aggregates designated holders, UK does not - thresholds differ by date") {
   const Graph graph =
       Case()
           .party("P1", NodeKind::Person).party("P2", NodeKind::Person)

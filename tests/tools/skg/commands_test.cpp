@@ -336,7 +336,7 @@ TEST_CASE("shell: help and completion read the one command table") {
   }
 }
 
-TEST_CASE("shell: FORMAT:PATH names the format; an unknown format is an error") {
+TEST_CASE("shell: FORMAT:PATH names the format - an unknown format is an error") {
   auto [format, path] = skg::parse_data_spec("ofac-sdn:datasets/x/sdn.csv");
   CHECK(format == skg::Format::OfacCsv);
   CHECK(path == "datasets/x/sdn.csv");
