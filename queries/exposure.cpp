@@ -800,6 +800,19 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   out.aggregate_min = static_cast<double>(agg_min) / 100.0;
   out.aggregate_max = static_cast<double>(agg_max) / 100.0;
   if (agg_min == agg_max) out.aggregate_percent = out.aggregate_min;
+  bool any_owner = false;  // is any stake in the entity on record (in force on the date)?
+  for (EdgeId edge : graph.in_edges(entity))
+    any_owner |= graph.edge_kind(edge) == EdgeKind::Owns && holds(graph.edge_valid(edge), as_of);
+  if (!any_owner && !out.listed) {
+    // Unknown stays unknown: with no stake on record, the blocked share is not 0 but unknown.
+    out.aggregate_percent.reset();
+    Reason reason = with_kind(ReasonKind::Assumption);
+    reason.text = fmt::format("no owner of {} is on record{}: its blocked ownership is unknown, and "
+                              "the verdict rests on the data loaded {}",
+                              graph.name(entity), as_of ? " on " + as_of->to_string() : std::string(),
+                              cite);
+    out.cautions.push_back(std::move(reason));
+  }
 
   const Verdict would_be = blocked.would_be(entity);
   if (!period.in_force && !out.listed) {
