@@ -805,13 +805,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     any_owner |= graph.edge_kind(edge) == EdgeKind::Owns && holds(graph.edge_valid(edge), as_of);
   if (!any_owner && !out.listed) {
     // Unknown stays unknown: with no stake on record, the blocked share is not 0 but unknown.
-    out.aggregate_percent.reset();
-    Reason reason = with_kind(ReasonKind::Assumption);
-    reason.text = fmt::format("no owner of {} is on record{}: its blocked ownership is unknown, and "
-                              "the verdict rests on the data loaded {}",
-                              graph.name(entity), as_of ? " on " + as_of->to_string() : std::string(),
-                              cite);
-    out.cautions.push_back(std::move(reason));
+    out.aggregate_percent.reset();  // the not-blocked reason below says why
   }
 
   const Verdict would_be = blocked.would_be(entity);
@@ -886,11 +880,16 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   }
   if (out.blocked == Verdict::No && out.reasons.empty()) {
     Reason reason = with_kind(ReasonKind::NotBlocked);
-    reason.text = fmt::format("not blocked: {} is not designated and blocked persons hold {} of "
-                              "it{}; the test is {} {}",
-                              graph.name(entity), pct(agg_min),
-                              agg_min == agg_max ? "" : fmt::format(" (at most {})", pct(agg_max)),
-                              threshold, cite);
+    reason.text =
+        any_owner
+            ? fmt::format("not blocked: {} is not designated and blocked persons hold {} of "
+                          "it{}; the test is {} {}",
+                          graph.name(entity), pct(agg_min),
+                          agg_min == agg_max ? "" : fmt::format(" (at most {})", pct(agg_max)),
+                          threshold, cite)
+            : fmt::format("not blocked on the data loaded: {} is not designated and no owner of it "
+                          "is on record; the test is {} {}",
+                          graph.name(entity), threshold, cite);
     out.reasons.push_back(std::move(reason));
   }
   return out;

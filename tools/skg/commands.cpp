@@ -850,7 +850,9 @@ int run_exposure(Context& context, const Args& args) {
   std::string aggregate =
       answer.aggregate_percent
           ? fmt::format("{}%", *answer.aggregate_percent)
-          : fmt::format("unknown ({}% to {}%)", answer.aggregate_min, answer.aggregate_max);
+          : answer.aggregate_min == answer.aggregate_max
+                ? std::string("unknown (no owner on record)")
+                : fmt::format("unknown ({}% to {}%)", answer.aggregate_min, answer.aggregate_max);
   out << "  blocked ownership  " << aggregate << '\n';
   if (!answer.reasons.empty()) {
     out << paint(style, Tone::Bold, "reasons") << '\n';
