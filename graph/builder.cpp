@@ -14,10 +14,10 @@ namespace {
 std::int32_t stored_start(const DateRange& range) { return range.start ? range.start->days : kOpenStart; }
 std::int32_t stored_end(const DateRange& range) { return range.end ? range.end->days : kOpenEnd; }
 
-std::string where(const detail::StringArena& strings, StringId file, StringId record, std::uint32_t line) {
-  std::string out(file == kNoString ? std::string_view("(batch)") : strings.view(file));
+std::string where(std::string_view file, std::string_view record, std::uint32_t line) {
+  std::string out(file.empty() ? std::string_view("(batch)") : file);
   if (line != 0) out += fmt::format(":{}", line);
-  if (record != kNoString) out += fmt::format(" (record '{}')", strings.view(record));
+  if (!record.empty()) out += fmt::format(" (record '{}')", record);
   return out;
 }
 
@@ -27,6 +27,7 @@ std::string where(const detail::StringArena& strings, StringId file, StringId re
 // Batch: records staged with their own string pool, translated on commit.
 
 Batch::Batch() = default;
+
 
 std::uint32_t Batch::local_source(const Source& source) {
   const LocalSource local{this->local(source.file), this->local(source.record), source.line};
@@ -110,6 +111,7 @@ bool Batch::empty() const noexcept {
 
 struct Builder::State {
   StringPool strings;
+  bool batch_open = false;  // a Batch(builder) is interning into `strings`
   std::vector<Provenance> provenance;
 
   // Nodes.
@@ -223,6 +225,16 @@ struct Builder::State {
 };
 
 Builder::Builder() : state_(std::make_unique<State>()) {}
+
+Batch::Batch(Builder& builder) {
+  Builder::State& state = *builder.state_;
+  if (state.batch_open) throw Error("this builder already has an open batch: commit or drop it first");
+  state.batch_open = true;
+  binding_.pool = &state.strings;
+  binding_.open = &state.batch_open;
+  binding_.start = state.strings.size();
+}
+
 Builder::Builder(Builder&&) noexcept = default;
 Builder& Builder::operator=(Builder&&) noexcept = default;
 Builder::~Builder() = default;
@@ -263,17 +275,26 @@ void Builder::add_action(const ActionRecord& record) {
 
 void Builder::commit(Batch&& batch) {
   State& s = *state_;
-  const detail::StringArena& local = batch.strings_;
-  const std::size_t local_count = local.size();
-  const std::size_t strings_before = s.strings.size();
+  const bool bound = batch.binding_.pool == &s.strings;
+  if (!bound && (batch.binding_.pool != nullptr || s.batch_open))
+    throw Error(batch.binding_.pool != nullptr ? "this batch was made for another builder"
+                                               : "this builder has an open batch: commit it first");
+  const std::size_t strings_before = bound ? batch.binding_.start : s.strings.size();
 
-  // Intern every string once; a failed check below truncates the pool back, so a failed
-  // commit leaves the builder exactly as it was.
-  std::vector<StringId> global(local_count);
-  for (std::uint32_t at = 0; at < local_count; ++at) global[at] = s.strings.intern(local.view(StringId{at}));
+  // Intern every string once (a bound batch did so as it went); a failed check below truncates
+  // the pool back, so a failed commit leaves the builder exactly as it was.
+  std::vector<StringId> global;
+  if (!bound) {
+    const detail::StringArena& staged = batch.strings_;
+    global.resize(staged.size());
+    for (std::uint32_t at = 0; at < staged.size(); ++at) global[at] = s.strings.intern(staged.view(StringId{at}));
+  }
+  auto G = [&](StringId id) { return bound || id == kNoString ? id : global[index(id)]; };
+  auto text = [&](StringId id) { return id == kNoString ? std::string_view() : batch.text(id); };
   auto fail = [&](std::uint32_t source, std::string reason) {
     const Batch::LocalSource& at = batch.sources_[source];
-    std::string message = fmt::format("{}: {}", where(local, at.file, at.record, at.line), reason);
+    std::string message = fmt::format("{}: {}", where(text(at.file), text(at.record), at.line), reason);
+    batch.binding_.release(false);
     s.strings.truncate(strings_before);
     throw Error(std::move(message));
   };
@@ -282,39 +303,39 @@ void Builder::commit(Batch&& batch) {
   // of this batch.
   detail::FlatMap removed, defined, removed_nodes;
   for (const auto& removal : batch.removals_) {
-    const StringId id = global[index(removal.id)];
+    const StringId id = G(removal.id);
     if (!s.live_node(id) && !s.live_edge(id))
-      fail(removal.source, fmt::format("cannot remove '{}': no entity or edge has that id", local.view(removal.id)));
+      fail(removal.source, fmt::format("cannot remove '{}': no entity or edge has that id", text(removal.id)));
     removed.set(index(id), 1);
     if (const auto node = s.live_node(id)) removed_nodes.set(index(*node), 1);
   }
-  for (const auto& entity : batch.entities_) defined.set(index(global[index(entity.id)]), 1);
-  for (const auto& action : batch.actions_) defined.set(index(global[index(action.id)]), 1);
+  for (const auto& entity : batch.entities_) defined.set(index(G(entity.id)), 1);
+  for (const auto& action : batch.actions_) defined.set(index(G(action.id)), 1);
   auto resolves = [&](StringId local_id) {
-    const StringId id = global[index(local_id)];
+    const StringId id = G(local_id);
     return defined.find(index(id)) || (s.live_node(id) && !removed.find(index(id)));
   };
   auto require = [&](StringId id, std::uint32_t source, std::string_view what) {
     if (id == kNoString) fail(source, fmt::format("{} has no id", what));
     if (!resolves(id))
-      fail(source, fmt::format("{} refers to '{}', which no entity has as its id", what, local.view(id)));
+      fail(source, fmt::format("{} refers to '{}', which no entity has as its id", what, text(id)));
   };
   for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
     const auto [entity, other] = batch.external_ids_[at];
     const std::uint32_t source = batch.external_id_sources_[at];
     require(entity, source, "an external id");
-    const StringId other_id = global[index(other)];
+    const StringId other_id = G(other);
     if (defined.find(index(other_id)))
       fail(source, fmt::format("'{}' is both an entity of this batch and another id of '{}'",
-                               local.view(other), local.view(entity)));
+                               text(other), text(entity)));
     const auto other_node = s.live_node(other_id);
     // An id of a node this batch removes is free to name another entity (an FtM delta that
     // replaces a record and adds another carrying its old referents).
     if (other_node && !removed.find(index(other_id)) && !removed_nodes.find(index(*other_node))) {
-      const auto entity_node = s.live_node(global[index(entity)]);
+      const auto entity_node = s.live_node(G(entity));
       if (!entity_node || *entity_node != *other_node)
-        fail(source, fmt::format("'{}' already names another entity than '{}'", local.view(other),
-                                 local.view(entity)));
+        fail(source, fmt::format("'{}' already names another entity than '{}'", text(other),
+                                 text(entity)));
     }
   }
   for (const auto& name : batch.names_) require(name.entity, name.source, "a name");
@@ -330,17 +351,20 @@ void Builder::commit(Batch&& batch) {
     if (action.target != kNoString) require(action.target, action.source, "an action");
   for (const auto& attribute : batch.edge_attributes_)
     if (attribute.edge >= batch.edges_.size()) {
+      batch.binding_.release(false);
       s.strings.truncate(strings_before);
       throw Error("an edge attribute refers to no edge of its batch");
     }
   if (s.kind.size() + batch.entities_.size() + 2 * batch.actions_.size() >= index(kNoNode) ||
       s.source.size() + batch.edges_.size() + 2 * batch.actions_.size() >= index(kNoEdge)) {
+    batch.binding_.release(false);
     s.strings.truncate(strings_before);
     throw Error("the graph would exceed 4 billion nodes or edges");
   }
 
   // Apply: from here on nothing fails but memory.
-  auto g = [&](StringId id) { return id == kNoString ? kNoString : global[index(id)]; };
+  batch.binding_.release(false);  // the batch's strings now belong to the builder for good
+  auto g = G;
   const auto first_prov = static_cast<std::uint32_t>(s.provenance.size());
   for (const auto& source : batch.sources_)
     s.provenance.push_back({g(source.file), g(source.record), source.line});
@@ -535,6 +559,7 @@ void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPo
 
 Graph Builder::freeze() && {
   State& s = *state_;
+  if (s.batch_open) throw Error("this builder has an open batch: commit or drop it before freezing");
   Graph graph;
 
   // Nodes: removed ones are dropped and the rest renumbered densely, in creation order.

@@ -54,13 +54,20 @@ struct ActionRecord {
   Source source;
 };
 
+class Builder;
+
 /// A set of records that land in a Builder together or not at all.
-///   skg::Batch batch;
+///   skg::Batch batch(builder);
 ///   for (auto& row : rows) batch.add_entity(parse(row));  // may throw LoadError
 ///   builder.commit(std::move(batch));                      // all of it, or nothing
+/// A batch made for a builder interns its strings into the builder's pool as it goes (one hash
+/// per string, no staging copy); a builder has at most one such batch open at a time, and a
+/// batch dropped without commit takes its strings back out. A batch made with no builder stages
+/// its strings and may be committed to any builder.
 class Batch {
  public:
   Batch();
+  explicit Batch(Builder& builder);
   void add_entity(const EntityRecord& record);
   void add_name(std::string_view entity, std::string_view name, NameType type,
                 NameStrength strength, const Source& source);
@@ -130,6 +137,7 @@ class Batch {
   /// record id and the file name for every fact of a record.
   StringId local(std::string_view text) {
     if (text.empty()) return kNoString;
+    if (binding_.pool != nullptr) return binding_.pool->intern(text);
     for (StringId id : recent_)
       if (id != kNoString && strings_.view(id) == text) return id;
     const StringId id = strings_.append(text);
@@ -138,7 +146,37 @@ class Batch {
   }
   std::uint32_t local_source(const Source& source);
 
-  detail::StringArena strings_;  // every string of the batch, as given (interned on commit)
+  /// The builder's pool this batch interns into, and its size when the batch opened; moving
+  /// hands the binding over, and dropping it uncommitted truncates the pool back.
+  struct Binding {
+    StringPool* pool = nullptr;
+    bool* open = nullptr;
+    std::size_t start = 0;
+    Binding() = default;
+    Binding(Binding&& other) noexcept { *this = std::move(other); }
+    Binding& operator=(Binding&& other) noexcept {
+      if (this != &other) {
+        release(true);
+        pool = std::exchange(other.pool, nullptr);
+        open = std::exchange(other.open, nullptr);
+        start = other.start;
+      }
+      return *this;
+    }
+    ~Binding() { release(true); }
+    void release(bool roll_back) noexcept {
+      if (pool == nullptr) return;
+      if (roll_back) pool->truncate(start);
+      *open = false;
+      pool = nullptr;
+      open = nullptr;
+    }
+  };
+  std::string_view text(StringId id) const {
+    return binding_.pool != nullptr ? binding_.pool->view(id) : strings_.view(id);
+  }
+  Binding binding_;
+  detail::StringArena strings_;  // unbound: every string of the batch, as given (interned on commit)
   StringPool defined_ids_;        // ids of the batch's entity and action records
   StringId recent_[4] = {kNoString, kNoString, kNoString, kNoString};
   std::uint32_t next_recent_ = 0;
@@ -184,6 +222,7 @@ class Builder {
   Graph freeze() &&;
 
  private:
+  friend class Batch;
   struct State;
   std::unique_ptr<State> state_;  // pimpl: keeps the header light and moves cheap
 };

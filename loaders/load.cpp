@@ -107,7 +107,7 @@ LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, 
                     const LoadOptions& options, std::uint64_t bytes_total) {
   const auto started = std::chrono::steady_clock::now();
   LoadReport report;
-  Batch batch;
+  Batch batch(builder);  // interns straight into the builder; dropped uncommitted on a throw
   LoadContext context(batch, builder, options, report);
   context.bytes_total = bytes_total;
   for (const auto& [loader, path] : steps) {

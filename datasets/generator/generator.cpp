@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <optional>
 #include <string>
 
 namespace skg {
@@ -49,26 +50,27 @@ void generate(Builder& builder, const GeneratorOptions& options) {
   const std::uint32_t persons = count * 3 / 10;
   const std::string file = fmt::format("generator(seed={})", options.seed);
   std::string id, name, owner, role;
-  Batch batch;
+  std::optional<Batch> batch(std::in_place, builder);
   auto flush = [&](bool force) {
-    if (force || batch.entity_count() + batch.edge_count() >= options.batch_size) {
-      builder.commit(std::move(batch));
-      batch = Batch();
+    if (force || batch->entity_count() + batch->edge_count() >= options.batch_size) {
+      builder.commit(std::move(*batch));
+      batch.reset();  // a builder has one open batch at a time
+      batch.emplace(builder);
     }
   };
   for (std::uint32_t party = 0; party < count; ++party) {
     id = fmt::format("gen:{}", party);
     if (party < persons) {
       name = fmt::format("{} {}", word(random, 2), word(random, 3));
-      batch.add_entity({.id = id, .kind = NodeKind::Person, .name = name, .source = {file, {}, party + 1}});
+      batch->add_entity({.id = id, .kind = NodeKind::Person, .name = name, .source = {file, {}, party + 1}});
     } else {
       name = fmt::format("{} {}", word(random, 3), kForms[random.below(kForms.size())]);
-      batch.add_entity({.id = id, .kind = NodeKind::Company, .name = name, .source = {file, {}, party + 1}});
+      batch->add_entity({.id = id, .kind = NodeKind::Company, .name = name, .source = {file, {}, party + 1}});
     }
     if (random.unit() < options.listed_fraction) {
       const auto program = kPrograms[random.below(kPrograms.size())];
       const auto listed = Date{16000 + static_cast<std::int32_t>(random.below(4000))};
-      batch.add_action({.id = fmt::format("gen-sdn:{}", party), .target = id, .authority = "OFAC",
+      batch->add_action({.id = fmt::format("gen-sdn:{}", party), .target = id, .authority = "OFAC",
                         .list = "SDN", .program = program, .listed = listed,
                         .in_force = {.start = listed}, .source = {file, {}, party + 1}});
     }
@@ -91,7 +93,7 @@ void generate(Builder& builder, const GeneratorOptions& options) {
       owner = fmt::format("gen:{}", from);
       const double roll = random.unit();
       if (roll < 0.1) {  // a director, not an owner: control without shares
-        batch.add_edge({.kind = EdgeKind::DirectorOf, .from = owner, .to = id, .role = "director",
+        batch->add_edge({.kind = EdgeKind::DirectorOf, .from = owner, .to = id, .role = "director",
                         .source = {file, {}, static_cast<std::uint32_t>(made + 1)}});
       } else {
         Percent share = Percent::unknown();
@@ -100,14 +102,15 @@ void generate(Builder& builder, const GeneratorOptions& options) {
           left -= stake;
           share = Percent::exact(static_cast<float>(stake));
         }
-        batch.add_edge({.kind = EdgeKind::Owns, .from = owner, .to = id, .share = share,
+        batch->add_edge({.kind = EdgeKind::Owns, .from = owner, .to = id, .share = share,
                         .source = {file, {}, static_cast<std::uint32_t>(made + 1)}});
       }
       ++made;
       flush(false);
     }
   }
-  flush(true);
+  builder.commit(std::move(*batch));
+  batch.reset();
 }
 
 Graph generate(const GeneratorOptions& options) {

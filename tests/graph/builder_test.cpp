@@ -173,3 +173,37 @@ TEST_CASE("graph: names are found after normalisation") {
   REQUIRE(graph.find_by_name("ao kaspersky  LAB").size() == 1);
   CHECK(graph.find_by_name("kaspersky").empty());
 }
+
+TEST_CASE("builder: a batch made for a builder interns as it goes, and dropping it undoes that") {
+  Builder builder;
+  builder.add_entity(entity("a", "Alpha", "f", 1));
+  {
+    Batch batch(builder);
+    batch.add_entity(entity("b", "Beta", "g", 2));
+    batch.add_name("b", "Beta Holdings", NameType::Aka, NameStrength::Strong, {"g", "b", 2});
+    CHECK_THROWS_WITH_AS(Batch{builder}, doctest::Contains("already has an open batch"), Error);
+    CHECK_THROWS_WITH_AS(builder.add_entity(entity("c", "Gamma", "h", 3)), doctest::Contains("open batch"), Error);
+  }  // dropped uncommitted: its strings leave the pool
+  SUBCASE("a failed commit of a bound batch leaves the builder as it was") {
+    Batch batch(builder);
+    batch.add_edge({.kind = EdgeKind::Owns, .from = "a", .to = "ghost", .source = {"own.csv", "r1", 9}});
+    CHECK_THROWS_WITH_AS(builder.commit(std::move(batch)), doctest::Contains("own.csv:9"), Error);
+    Batch next(builder);  // the failed batch is closed: a new one may open
+    next.add_entity(entity("d", "Delta", "h", 4));
+    builder.commit(std::move(next));
+    CHECK(builder.entity_count() == 2);
+  }
+  SUBCASE("a committed bound batch lands") {
+    Batch batch(builder);
+    batch.add_entity(entity("b", "Beta", "g", 2));
+    builder.commit(std::move(batch));
+    CHECK(builder.contains("b"));
+  }
+  const Graph graph = std::move(builder).freeze();
+  CHECK(graph.find_by_name("Beta Holdings").empty());
+  Builder reference_builder;
+  reference_builder.add_entity(entity("a", "Alpha", "f", 1));
+  const Graph reference = std::move(reference_builder).freeze();
+  CHECK(graph.string_count() >= reference.string_count());
+  if (graph.node_count() == 1) CHECK(graph.string_count() == reference.string_count());
+}
