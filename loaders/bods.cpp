@@ -60,6 +60,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "skg/loaders/json_common.h"
 #include "skg/loaders/source.h"
 
 namespace skg {
@@ -68,18 +69,9 @@ namespace {
 
 using Json = rapidjson::Value;
 
-std::string_view view(const Json& value) noexcept { return {value.GetString(), value.GetStringLength()}; }
-
-const Json* member(const Json& object, std::string_view key) noexcept {
-  if (!object.IsObject()) return nullptr;
-  const auto found = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
-  return found == object.MemberEnd() ? nullptr : &found->value;
-}
-
-std::string_view string_member(const Json& object, std::string_view key) noexcept {
-  const Json* value = member(object, key);
-  return value != nullptr && value->IsString() ? view(*value) : std::string_view{};
-}
+using detail::member;
+using detail::string_member;
+using detail::view;
 
 struct InterestKind {
   std::string_view code;
@@ -122,28 +114,7 @@ std::optional<EdgeKind> interest_kind(std::string_view code) noexcept {
 /// A BODS date (YYYY, YYYY-MM, YYYY-MM-DD, or a date-time): as a start, the first day it
 /// covers; as an end (exclusive), a full date is itself and a partial one ends after its period.
 std::optional<Date> bods_date(std::string_view text, bool end) noexcept {
-  text = trim(text);
-  auto number = [&](std::size_t from, std::size_t count) -> int {
-    int out = 0;
-    for (std::size_t at = from; at < from + count; ++at) {
-      if (text[at] < '0' || text[at] > '9') return -1;
-      out = out * 10 + (text[at] - '0');
-    }
-    return out;
-  };
-  if (text.size() == 4) {
-    const int year = number(0, 4);
-    if (year < 0) return std::nullopt;
-    return Date::from_ymd(end ? year + 1 : year, 1, 1);
-  }
-  if (text.size() == 7 && text[4] == '-') {
-    const int year = number(0, 4), month = number(5, 2);
-    if (year < 0 || month < 1 || month > 12) return std::nullopt;
-    if (!end) return Date::from_ymd(year, month, 1);
-    return month == 12 ? Date::from_ymd(year + 1, 1, 1) : Date::from_ymd(year, month + 1, 1);
-  }
-  if (text.size() < 10) return std::nullopt;
-  return Date::parse(text);
+  return detail::parse_partial_date(text, end, /*inclusive_end=*/false);
 }
 
 /// Bad input in one statement: carries the reason; the reader adds file, line and index.

@@ -73,6 +73,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "skg/loaders/json_common.h"
 #include "skg/loaders/source.h"
 
 namespace skg {
@@ -151,17 +152,9 @@ const SchemaInfo* find_schema(std::string_view name) noexcept {
   return nullptr;
 }
 
-std::string_view view(const Json& value) noexcept { return {value.GetString(), value.GetStringLength()}; }
-
-const Json* member(const Json& object, std::string_view key) noexcept {
-  const auto found = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
-  return found == object.MemberEnd() ? nullptr : &found->value;
-}
-
-std::string_view string_member(const Json& object, std::string_view key) noexcept {
-  const Json* value = member(object, key);
-  return value != nullptr && value->IsString() ? view(*value) : std::string_view{};
-}
+using detail::member;
+using detail::string_member;
+using detail::view;
 
 /// A property's values (validated to be an array of strings).
 struct Values {
@@ -297,30 +290,7 @@ std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
   // optional time). A period that starts "2019" starts on 2019-01-01; one that ends "2019" ends
   // after 2019-12-31, so its exclusive end is 2020-01-01. A full end date is the last day of
   // the period (inclusive in FtM), so its exclusive end is the day after.
-  text = trim(text);
-  auto digits = [&](std::size_t from, std::size_t count, int& out) {
-    out = 0;
-    for (std::size_t at = from; at < from + count; ++at) {
-      if (text[at] < '0' || text[at] > '9') return false;
-      out = out * 10 + (text[at] - '0');
-    }
-    return true;
-  };
-  int year = 0, month = 0;
-  if (text.size() == 4) {
-    if (!digits(0, 4, year)) return std::nullopt;
-    return Date::from_ymd(end ? year + 1 : year, 1, 1);
-  }
-  if (text.size() == 7) {
-    if (!digits(0, 4, year) || text[4] != '-' || !digits(5, 2, month) || month < 1 || month > 12)
-      return std::nullopt;
-    if (!end) return Date::from_ymd(year, month, 1);
-    return month == 12 ? Date::from_ymd(year + 1, 1, 1) : Date::from_ymd(year, month + 1, 1);
-  }
-  if (text.size() < 10) return std::nullopt;
-  const auto day = Date::parse(text);
-  if (!day) return std::nullopt;
-  return end ? Date{day->days + 1} : *day;
+  return parse_partial_date(text, end, /*inclusive_end=*/true);
 }
 
 }  // namespace detail

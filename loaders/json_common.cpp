@@ -1,0 +1,34 @@
+#include "skg/loaders/json_common.h"
+
+#include "skg/loaders/source.h"
+
+namespace skg::detail {
+
+std::optional<Date> parse_partial_date(std::string_view text, bool end, bool inclusive_end) noexcept {
+  text = trim(text);
+  auto digits = [&](std::size_t from, std::size_t count, int& out) {
+    out = 0;
+    for (std::size_t at = from; at < from + count; ++at) {
+      if (text[at] < '0' || text[at] > '9') return false;
+      out = out * 10 + (text[at] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0;
+  if (text.size() == 4) {
+    if (!digits(0, 4, year)) return std::nullopt;
+    return Date::from_ymd(end ? year + 1 : year, 1, 1);
+  }
+  if (text.size() == 7) {
+    if (!digits(0, 4, year) || text[4] != '-' || !digits(5, 2, month) || month < 1 || month > 12)
+      return std::nullopt;
+    if (!end) return Date::from_ymd(year, month, 1);
+    return month == 12 ? Date::from_ymd(year + 1, 1, 1) : Date::from_ymd(year, month + 1, 1);
+  }
+  if (text.size() < 10) return std::nullopt;
+  const auto day = Date::parse(text);
+  if (!day) return std::nullopt;
+  return end && inclusive_end ? Date{day->days + 1} : *day;
+}
+
+}  // namespace skg::detail
