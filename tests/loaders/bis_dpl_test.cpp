@@ -8,16 +8,14 @@
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
+#include "loaders/loader_test_util.h"
+
 namespace {
 
 std::string sample(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/samples/bis/" + name; }
-std::string broken(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/broken/" + name; }
 
-const skg::Action* listing(const skg::Graph& graph, skg::NodeId node) {
-  for (skg::EdgeId edge : graph.out_edges(node))
-    if (graph.edge_kind(edge) == skg::EdgeKind::TargetOf) return graph.action(graph.target(edge));
-  return nullptr;
-}
+using skg::testing::broken;
+using skg::testing::listing;
 
 }  // namespace
 
@@ -106,18 +104,7 @@ TEST_CASE("bis_dpl: strict mode names file and line - skip mode lists the bad ro
 }
 
 TEST_CASE("bis_dpl: every broken bis_ file loads or throws LoadError, in both modes") {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SKG_DATASETS_DIR) + "/broken")) {
-    if (!entry.path().filename().string().starts_with("bis_")) continue;
-    for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
-      CAPTURE(entry.path().string());
-      skg::Builder builder;
-      try {
-        skg::load_bis_dpl(entry.path().string(), builder, {.on_bad_record = mode});
-      } catch (const skg::LoadError&) {
-        CHECK(builder.entity_count() == 0);
-      }
-    }
-  }
+  skg::testing::check_broken_files_load_or_throw("bis_", skg::load_bis_dpl);
 }
 
 TEST_CASE("bis_dpl: looks_like_bis_dpl recognises the header") {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "graph/graph_test_util.h"
+#include "loaders/loader_test_util.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
@@ -18,7 +19,10 @@ namespace {
 const std::string kDatasets = SKG_DATASETS_DIR;
 
 std::string sample(const std::string& name) { return kDatasets + "/samples/bods/" + name; }
-std::string broken(const std::string& name) { return kDatasets + "/broken/" + name; }
+using testing::broken;
+using testing::edge_attribute;
+using testing::edge_with_id;
+using testing::for_each_broken_file;
 
 Graph load_sample(const std::string& name, LoadReport* report_out = nullptr) {
   Builder builder;
@@ -29,19 +33,6 @@ Graph load_sample(const std::string& name, LoadReport* report_out = nullptr) {
   Graph graph = std::move(builder).freeze();
   testing::check_invariants(graph);
   return graph;
-}
-
-std::optional<EdgeId> edge_with_id(const Graph& graph, std::string_view id) {
-  for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge)
-    if (graph.edge_external_id(EdgeId{edge}) == id) return EdgeId{edge};
-  return std::nullopt;
-}
-
-std::vector<std::string_view> edge_attribute(const Graph& graph, EdgeId edge, std::string_view key) {
-  std::vector<std::string_view> out;
-  for (const Attribute& attribute : graph.edge_attributes(edge))
-    if (graph.string(attribute.key) == key) out.push_back(graph.string(attribute.value));
-  return out;
 }
 
 Date day(const char* iso) { return *Date::parse(iso); }
@@ -218,19 +209,14 @@ TEST_CASE("bods: a party no file defines is reported unresolved - an empty file 
 }
 
 TEST_CASE("bods: every bods_ file in datasets/broken loads or throws LoadError, never crashes") {
-  for (const auto& entry : fs::directory_iterator(kDatasets + "/broken")) {
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with("bods_")) continue;
-    CAPTURE(name);
-    for (OnBadRecord mode : {OnBadRecord::Fail, OnBadRecord::Skip}) {
-      Builder builder;
-      try {
-        load_bods(entry.path().string(), builder, {.on_bad_record = mode});
-      } catch (const LoadError&) {
-      }
-      std::move(builder).freeze();
+  for_each_broken_file("bods_", [](const std::string& path, OnBadRecord mode) {
+    Builder builder;
+    try {
+      load_bods(path, builder, {.on_bad_record = mode});
+    } catch (const LoadError&) {
     }
-  }
+    std::move(builder).freeze();
+  });
   // And every real sample loads.
   for (const auto& entry : fs::directory_iterator(kDatasets + "/samples/bods")) {
     if (entry.path().extension() != ".json") continue;

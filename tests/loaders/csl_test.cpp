@@ -9,11 +9,13 @@
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
+#include "loaders/loader_test_util.h"
+
 namespace {
 
+using skg::testing::broken;
 std::string sample(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/samples/csl/" + name; }
-std::string broken(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/broken/" + name; }
-std::string shared(const std::string& name) { return std::string(SKG_SHARED_DATASETS_DIR) + "/csl/" + name; }
+std::string shared(const std::string& name) { return skg::testing::shared("csl/" + name); }
 
 bool has(const std::vector<std::string_view>& values, std::string_view value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -187,18 +189,7 @@ TEST_CASE("csl: strict mode names file and line - skip mode lists the bad row an
 }
 
 TEST_CASE("csl: every broken csl_ file loads or throws LoadError, in both modes") {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SKG_DATASETS_DIR) + "/broken")) {
-    if (!entry.path().filename().string().starts_with("csl_")) continue;
-    for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
-      CAPTURE(entry.path().string());
-      skg::Builder builder;
-      try {
-        skg::load_csl(entry.path().string(), builder, {.on_bad_record = mode});
-      } catch (const skg::LoadError&) {
-        CHECK(builder.entity_count() == 0);
-      }
-    }
-  }
+  skg::testing::check_broken_files_load_or_throw("csl_", skg::load_csl);
 }
 
 TEST_CASE("csl: the 2023-11 subset: rows per source list as SOURCES.md counts them") {

@@ -8,16 +8,14 @@
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
+#include "loaders/loader_test_util.h"
+
 namespace {
 
 std::string sample() { return std::string(SKG_DATASETS_DIR) + "/samples/fcc/covered_list.csv"; }
-std::string broken(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/broken/" + name; }
 
-const skg::Action* listing(const skg::Graph& graph, skg::NodeId node) {
-  for (skg::EdgeId edge : graph.out_edges(node))
-    if (graph.edge_kind(edge) == skg::EdgeKind::TargetOf) return graph.action(graph.target(edge));
-  return nullptr;
-}
+using skg::testing::broken;
+using skg::testing::listing;
 
 }  // namespace
 
@@ -94,18 +92,7 @@ TEST_CASE("fcc_covered: a date it cannot read is a bad record, never a wrong dat
 }
 
 TEST_CASE("fcc_covered: every broken fcc_ file loads or throws LoadError, in both modes") {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SKG_DATASETS_DIR) + "/broken")) {
-    if (!entry.path().filename().string().starts_with("fcc_")) continue;
-    for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
-      CAPTURE(entry.path().string());
-      skg::Builder builder;
-      try {
-        skg::load_fcc_covered(entry.path().string(), builder, {.on_bad_record = mode});
-      } catch (const skg::LoadError&) {
-        CHECK(builder.entity_count() == 0);
-      }
-    }
-  }
+  skg::testing::check_broken_files_load_or_throw("fcc_", skg::load_fcc_covered);
   skg::Builder builder;
   CHECK_THROWS_WITH_AS(skg::load_fcc_covered(broken("fcc_wrong_format.csv"), builder),
                        doctest::Contains("not an FCC Covered List CSV"), skg::LoadError);

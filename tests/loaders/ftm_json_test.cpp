@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/graph_test_util.h"
+#include "loaders/loader_test_util.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
@@ -21,7 +22,10 @@ const std::string kDatasets = SKG_DATASETS_DIR;
 const std::string kOutput = SKG_TEST_OUTPUT_DIR;
 
 std::string sample(const std::string& name) { return kDatasets + "/samples/opensanctions/" + name; }
-std::string broken(const std::string& name) { return kDatasets + "/broken/" + name; }
+using testing::broken;
+using testing::edge_attribute;
+using testing::edge_with_id;
+using testing::for_each_broken_file;
 
 std::string write(const std::string& name, const std::string& text) {
   const std::string path = kOutput + "/" + name;
@@ -39,19 +43,6 @@ std::size_t count_edges(const Graph& graph, EdgeKind kind) {
   std::size_t count = 0;
   for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge) count += graph.edge_kind(EdgeId{edge}) == kind;
   return count;
-}
-
-std::optional<EdgeId> edge_with_id(const Graph& graph, std::string_view id) {
-  for (std::uint32_t edge = 0; edge < graph.edge_count(); ++edge)
-    if (graph.edge_external_id(EdgeId{edge}) == id) return EdgeId{edge};
-  return std::nullopt;
-}
-
-std::vector<std::string_view> edge_attribute(const Graph& graph, EdgeId edge, std::string_view key) {
-  std::vector<std::string_view> out;
-  for (const Attribute& attribute : graph.edge_attributes(edge))
-    if (graph.string(attribute.key) == key) out.push_back(graph.string(attribute.value));
-  return out;
 }
 
 Date day(const char* iso) { return *Date::parse(iso); }
@@ -380,20 +371,15 @@ TEST_CASE("ftm_json: an empty file loads nothing") {
 }
 
 TEST_CASE("ftm_json: every ftm_ file in datasets/broken loads or throws LoadError, never crashes") {
-  for (const auto& entry : fs::directory_iterator(kDatasets + "/broken")) {
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with("ftm_")) continue;
-    CAPTURE(name);
-    for (OnBadRecord mode : {OnBadRecord::Fail, OnBadRecord::Skip}) {
-      Builder builder;
-      try {
-        load_ftm_json(entry.path().string(), builder, {.on_bad_record = mode});
-      } catch (const LoadError&) {
-        CHECK(mode == OnBadRecord::Fail);
-      }
-      std::move(builder).freeze();
+  for_each_broken_file("ftm_", [](const std::string& path, OnBadRecord mode) {
+    Builder builder;
+    try {
+      load_ftm_json(path, builder, {.on_bad_record = mode});
+    } catch (const LoadError&) {
+      CHECK(mode == OnBadRecord::Fail);
     }
-  }
+    std::move(builder).freeze();
+  });
 }
 
 TEST_CASE("ftm_json: detection by the first line") {

@@ -8,11 +8,13 @@
 #include "skg/loaders/ofac_csv.h"
 #include "skg/loaders/source.h"
 
+#include "loaders/loader_test_util.h"
+
 using namespace skg;
 
 namespace {
-std::string datasets(std::string_view path) { return std::string(SKG_DATASETS_DIR) + "/" + std::string(path); }
-std::string shared(std::string_view path) { return std::string(SKG_SHARED_DATASETS_DIR) + "/" + std::string(path); }
+using testing::datasets;
+using testing::shared;
 std::string head(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::string text(64 * 1024, '\0');

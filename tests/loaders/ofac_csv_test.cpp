@@ -12,6 +12,8 @@
 #include "skg/graph/graph.h"
 #include "skg/loaders/load.h"
 
+#include "loaders/loader_test_util.h"
+
 using namespace skg;
 namespace fs = std::filesystem;
 
@@ -20,7 +22,7 @@ const std::string kDatasets = SKG_DATASETS_DIR;
 const std::string kShared = SKG_SHARED_DATASETS_DIR;
 const std::string kOutput = SKG_TEST_OUTPUT_DIR;
 
-std::string broken(std::string_view name) { return kDatasets + "/broken/" + std::string(name); }
+using testing::broken;
 
 std::vector<std::string> names_of(const Graph& graph, NodeId node, NameType type,
                                   NameStrength strength) {
@@ -333,22 +335,16 @@ TEST_CASE("ofac_csv: alt.csv loaded alone attaches to the entries loaded before 
 }
 
 TEST_CASE("ofac_csv: every datasets/broken/ofac_* file loads or throws LoadError, never crashes") {
-  std::size_t files = 0;
-  for (const auto& item : fs::directory_iterator(kDatasets + "/broken")) {
-    const std::string name = item.path().filename().string();
-    if (!name.starts_with("ofac_")) continue;
-    ++files;
-    CAPTURE(name);
-    for (OnBadRecord mode : {OnBadRecord::Fail, OnBadRecord::Skip}) {
-      Builder builder;
-      try {
-        load_ofac_csv(item.path().string(), builder, {.on_bad_record = mode});
-      } catch (const LoadError& error) {
-        CHECK(!error.reason().empty());
-        CHECK(builder.entity_count() == 0);
-      }
+  const auto each = [](const std::string& path, OnBadRecord mode) {
+    Builder builder;
+    try {
+      load_ofac_csv(path, builder, {.on_bad_record = mode});
+    } catch (const LoadError& error) {
+      CHECK(!error.reason().empty());
+      CHECK(builder.entity_count() == 0);
     }
-  }
+  };
+  const std::size_t files = testing::for_each_broken_file("ofac_", each);
   CHECK(files >= 8);
 }
 

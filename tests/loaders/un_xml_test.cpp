@@ -8,18 +8,16 @@
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
+#include "loaders/loader_test_util.h"
+
 namespace {
 
 std::string sample() {
   return std::string(SKG_DATASETS_DIR) + "/samples/un/consolidated_2026-02_excerpt.xml";
 }
-std::string broken(const std::string& name) { return std::string(SKG_DATASETS_DIR) + "/broken/" + name; }
 
-const skg::Action* listing(const skg::Graph& graph, skg::NodeId node) {
-  for (skg::EdgeId edge : graph.out_edges(node))
-    if (graph.edge_kind(edge) == skg::EdgeKind::TargetOf) return graph.action(graph.target(edge));
-  return nullptr;
-}
+using skg::testing::broken;
+using skg::testing::listing;
 
 }  // namespace
 
@@ -124,16 +122,5 @@ TEST_CASE("un_xml: malformed XML names the line - a bad record is skipped or ref
 }
 
 TEST_CASE("un_xml: every broken un_ file loads or throws LoadError, in both modes") {
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(SKG_DATASETS_DIR) + "/broken")) {
-    if (!entry.path().filename().string().starts_with("un_")) continue;
-    for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
-      CAPTURE(entry.path().string());
-      skg::Builder builder;
-      try {
-        skg::load_un_xml(entry.path().string(), builder, {.on_bad_record = mode});
-      } catch (const skg::LoadError&) {
-        CHECK(builder.entity_count() == 0);
-      }
-    }
-  }
+  skg::testing::check_broken_files_load_or_throw("un_", skg::load_un_xml);
 }
