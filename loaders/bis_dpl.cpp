@@ -62,14 +62,7 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
   std::size_t next_progress = 1 << 20;
   while (true) {
     const std::size_t begin = reader.offset();
-    try {
-      if (!reader.next(fields)) break;
-    } catch (const LoadError& error) {
-      // After a broken quote the next record cannot be found: the rest of the file is lost.
-      context.bad_record(LoadError(error.file(), error.line(),
-                                   error.reason() + "; the rest of the file was not read"));
-      break;
-    }
+    if (!detail::next_record_or_stop(reader, fields, context)) break;
     const std::uint64_t line = reader.line_number();
     auto cell = [&](DplColumn column) {
       return at[column] < 0 || static_cast<std::size_t>(at[column]) >= fields.size()

@@ -79,12 +79,7 @@ void load_fcc_covered(const std::string& path, LoadContext& context) {
   std::vector<Date> updates;
   while (true) {
     const std::size_t begin = reader.offset();
-    try {
-      if (!reader.next(fields)) break;
-    } catch (const LoadError& error) {
-      context.bad_record(LoadError(error.file(), error.line(), error.reason() + "; the rest of the file was not read"));
-      break;
-    }
+    if (!detail::next_record_or_stop(reader, fields, context)) break;
     const std::uint64_t line = reader.line_number();
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;
     const std::string row_record = fmt::format("row {}", context.report.count("rows") + context.report.skipped.size() + 1);

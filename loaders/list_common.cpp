@@ -97,4 +97,14 @@ void append_part(std::string& out, std::string_view part, std::string_view separ
   out += part;
 }
 
+bool next_record_or_stop(CsvReader& reader, std::vector<std::string_view>& fields, LoadContext& context) {
+  try {
+    return reader.next(fields);
+  } catch (const LoadError& error) {
+    context.bad_record(LoadError(error.file(), error.line(),
+                                 error.reason() + "; the rest of the file was not read"));
+    return false;
+  }
+}
+
 }  // namespace skg::detail

@@ -3,8 +3,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "skg/graph/model.h"
+#include "skg/loaders/load.h"
+#include "skg/loaders/source.h"
 
 namespace skg::detail {
 
@@ -36,6 +39,11 @@ void for_each_part(std::string_view text, char separator, Fn&& each) {
     text.remove_prefix(at + 1);
   }
 }
+
+/// Reads the next record into `fields`; false at the end of the text. A record the reader cannot
+/// read (a broken quote) is reported to `context` as a bad record, and reading stops there: after
+/// it the reader cannot find where the next record begins, so the rest of the file is lost.
+bool next_record_or_stop(CsvReader& reader, std::vector<std::string_view>& fields, LoadContext& context);
 
 /// Appends `part` to `out` with ", " between non-empty parts (addresses, places).
 void append_part(std::string& out, std::string_view part, std::string_view separator = ", ");
