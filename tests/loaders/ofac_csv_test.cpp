@@ -133,7 +133,7 @@ TEST_CASE("ofac_csv: the sample excerpt's counts match an independent count") {
 }
 
 TEST_CASE(
-    "ofac_csv: a Linked To becomes an edge to the named entry; an ambiguous one is reported") {
+    "ofac_csv: a Linked To becomes an edge to the named entry - an ambiguous one is reported") {
   Builder builder;
   const LoadReport report = load_ofac_csv(kDatasets + "/samples/ofac/sdn.csv", builder);
   const Graph graph = std::move(builder).freeze();
@@ -257,7 +257,7 @@ TEST_CASE("ofac_csv: the non-SDN Consolidated list files are tagged with their l
 }
 
 TEST_CASE(
-    "ofac_csv: strict mode stops at the first bad row and loads nothing; skip mode lists it") {
+    "ofac_csv: strict mode stops at the first bad row and loads nothing - skip mode lists it") {
   SUBCASE("strict") {
     Builder builder;
     CHECK_THROWS_WITH_AS(load_ofac_csv(broken("ofac_bad_uid.csv"), builder),
