@@ -240,6 +240,11 @@ Builder& Builder::operator=(Builder&&) noexcept = default;
 Builder::~Builder() = default;
 
 std::size_t Builder::entity_count() const noexcept { return state_->live_nodes; }
+
+void Builder::reserve(std::size_t strings, std::size_t chars) {
+  state_->strings.reserve(strings, chars);
+  state_->node_of.reserve(state_->strings.size() + strings);
+}
 std::size_t Builder::edge_count() const noexcept { return state_->live_edges; }
 
 bool Builder::contains(std::string_view id) const noexcept {

@@ -212,6 +212,10 @@ class Builder {
   void add_edge(const EdgeRecord& record);
   void add_action(const ActionRecord& record);
 
+  /// A hint before a large load: room for about `strings` more distinct strings of `chars`
+  /// bytes in all (skg::load() passes an estimate from the input's size).
+  void reserve(std::size_t strings, std::size_t chars);
+
   std::size_t entity_count() const noexcept;  // live entities, authorities and actions
   std::size_t edge_count() const noexcept;    // live edges
   bool contains(std::string_view id) const noexcept;

@@ -90,6 +90,23 @@ void StringPool::grow() {
   slots_ = std::move(slots);
 }
 
+void StringPool::reserve(std::size_t count, std::size_t chars) {
+  chars_.reserve(chars_.size() + chars);
+  offsets_.reserve(offsets_.size() + count);
+  hashes_.reserve(hashes_.size() + count);
+  std::size_t slots = slots_.size();
+  while (slots < (size() + count + 1) * 2) slots *= 2;
+  if (slots > slots_.size()) {
+    slots_.assign(slots, 0);
+    const std::size_t mask = slots - 1;
+    for (std::uint32_t id = 0; id < size(); ++id) {
+      std::size_t at = hashes_[id] & mask;
+      while (slots_[at] != 0) at = (at + 1) & mask;
+      slots_[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
+    }
+  }
+}
+
 void StringPool::truncate(std::size_t count) {
   if (count >= size()) return;
   chars_.resize(offsets_[count]);

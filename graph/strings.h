@@ -30,6 +30,9 @@ class StringPool {
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
   }
   std::size_t size() const noexcept { return offsets_.size() - 1; }
+  /// Makes room for `count` more strings of `chars` bytes in all, so that a large load does not
+  /// regrow (copy, rehash) the pool again and again.
+  void reserve(std::size_t count, std::size_t chars);
   /// Forgets every string interned after the first `count` (to roll a failed batch back).
   void truncate(std::size_t count);
 

@@ -107,6 +107,9 @@ LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, 
                     const LoadOptions& options, std::uint64_t bytes_total) {
   const auto started = std::chrono::steady_clock::now();
   LoadReport report;
+  // List files hold about one distinct string per 24 bytes and half their bytes in them: room
+  // for that up front spares the pool its regrowths (measured on the OFAC, CSL and UN files).
+  builder.reserve(bytes_total / 24, bytes_total / 2);
   Batch batch(builder);  // interns straight into the builder; dropped uncommitted on a throw
   LoadContext context(batch, builder, options, report);
   context.bytes_total = bytes_total;
