@@ -241,6 +241,29 @@ Builder::~Builder() = default;
 
 std::size_t Builder::entity_count() const noexcept { return state_->live_nodes; }
 
+void Builder::reserve_records(std::size_t nodes, std::size_t edges) {
+  State& s = *state_;
+  const std::size_t all_nodes = s.kind.size() + nodes, all_edges = s.source.size() + edges;
+  for (auto* column : {&s.valid_from, &s.valid_to}) column->reserve(all_nodes);
+  s.kind.reserve(all_nodes);
+  s.name.reserve(all_nodes);
+  s.alive.reserve(all_nodes);
+  s.names.reserve(s.names.size() + nodes);
+  s.node_prov.reserve(s.node_prov.size() + nodes);
+  s.external_ids.reserve(s.external_ids.size() + nodes);
+  s.provenance.reserve(s.provenance.size() + nodes + edges);
+  s.source.reserve(all_edges);
+  s.target.reserve(all_edges);
+  s.edge_kind.reserve(all_edges);
+  s.share.reserve(all_edges);
+  s.edge_from.reserve(all_edges);
+  s.edge_to.reserve(all_edges);
+  s.role.reserve(all_edges);
+  s.edge_id.reserve(all_edges);
+  s.edge_alive.reserve(all_edges);
+  s.edge_prov.reserve(s.edge_prov.size() + edges);
+}
+
 void Builder::reserve(std::size_t strings, std::size_t chars) {
   state_->strings.reserve(strings, chars);
   state_->node_of.reserve(state_->strings.size() + strings);
@@ -515,6 +538,14 @@ void group(std::vector<std::pair<Owner, Item>>& items, const std::vector<std::ui
   std::vector<std::pair<Owner, Item>>().swap(items);
 }
 
+/// A column whose every value is `fill` (no dates anywhere, say) is stored empty; the graph's
+/// accessors read an empty column as all `fill`.
+template <class T>
+Column<T> unless_all(std::vector<T> values, T fill) {
+  if (std::all_of(values.begin(), values.end(), [fill](T value) { return value == fill; })) return {};
+  return Column<T>(std::move(values));
+}
+
 template <class T>
 std::vector<T> permuted(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size) {
   std::vector<T> out(size);
@@ -575,8 +606,8 @@ Graph Builder::freeze() && {
     if (s.alive[at]) remap[at] = nodes++;
   graph.kind_ = Column(permuted(s.kind, remap, nodes));
   graph.name_ = Column(permuted(s.name, remap, nodes));
-  graph.valid_from_ = Column(permuted(s.valid_from, remap, nodes));
-  graph.valid_to_ = Column(permuted(s.valid_to, remap, nodes));
+  graph.valid_from_ = unless_all(permuted(s.valid_from, remap, nodes), kOpenStart);
+  graph.valid_to_ = unless_all(permuted(s.valid_to, remap, nodes), kOpenEnd);
 
   std::vector<std::uint32_t> at;
   std::vector<Name> names;
@@ -641,6 +672,21 @@ Graph Builder::freeze() && {
     graph.action_ = Column(std::move(actions));
   }
 
+  // The keys of the name index (normalise_name() of every name) are the last strings interned:
+  // after them the pool's lookup table and the id maps are freed, before the edges are built.
+  std::vector<std::pair<StringId, NodeId>> name_pairs;
+  name_pairs.reserve(graph.name_list_.size());
+  for (std::uint32_t node = 0; node < nodes; ++node) {
+    for (const Name& name : graph.names(NodeId{node})) {
+      const std::string key = normalise_name(s.strings.view(name.text));
+      if (!key.empty()) name_pairs.emplace_back(s.strings.intern(key), NodeId{node});
+    }
+  }
+  s.strings.drop_index();
+  std::vector<std::uint32_t>().swap(s.node_of);
+  s.edge_of = {};
+  s.action_of = {};
+
   // Edges: forward CSR order is (source, insertion order); EdgeId is the position in it.
   const std::size_t old_edges = s.source.size();
   std::vector<std::uint32_t> out_at(nodes + 1, 0);
@@ -664,8 +710,8 @@ Graph Builder::freeze() && {
   graph.target_ = Column(permuted(s.target, position, edges));
   graph.edge_kind_ = Column(permuted(s.edge_kind, position, edges));
   graph.share_ = Column(permuted(s.share, position, edges));
-  graph.edge_from_ = Column(permuted(s.edge_from, position, edges));
-  graph.edge_to_ = Column(permuted(s.edge_to, position, edges));
+  graph.edge_from_ = unless_all(permuted(s.edge_from, position, edges), kOpenStart);
+  graph.edge_to_ = unless_all(permuted(s.edge_to, position, edges), kOpenEnd);
   graph.role_ = Column(permuted(s.role, position, edges));
   graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
   std::vector<ProvId> edge_prov;
@@ -674,7 +720,7 @@ Graph Builder::freeze() && {
   graph.edge_prov_ = Column(std::move(edge_prov));
   std::vector<Attribute> edge_attributes;
   group(s.edge_attributes, position, edges, at, edge_attributes);
-  graph.edge_attributes_at_ = Column(std::move(at));
+  if (!edge_attributes.empty()) graph.edge_attributes_at_ = Column(std::move(at));  // else: none
   graph.edge_attribute_ = Column(std::move(edge_attributes));
   graph.out_at_ = Column(std::move(out_at));
 
@@ -689,16 +735,6 @@ Graph Builder::freeze() && {
     graph.in_edge_ = Column(std::move(in_edges));
   }
 
-  // Indexes: external ids, and every name after normalise_name().
-  std::vector<std::pair<StringId, NodeId>> name_pairs;
-  name_pairs.reserve(graph.name_list_.size());
-  std::string previous_text;
-  for (std::uint32_t node = 0; node < nodes; ++node) {
-    for (const Name& name : graph.names(NodeId{node})) {
-      const std::string key = normalise_name(s.strings.view(name.text));
-      if (!key.empty()) name_pairs.emplace_back(s.strings.intern(key), NodeId{node});
-    }
-  }
   {
     std::vector<std::uint32_t> slots, offsets;
     std::vector<StringId> keys;
@@ -735,8 +771,13 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   s.kind.assign(graph.kind_.begin(), graph.kind_.end());
   s.name.assign(graph.name_.begin(), graph.name_.end());
-  s.valid_from.assign(graph.valid_from_.begin(), graph.valid_from_.end());
-  s.valid_to.assign(graph.valid_to_.begin(), graph.valid_to_.end());
+  s.valid_from.resize(nodes);
+  s.valid_to.resize(nodes);
+  for (std::uint32_t node = 0; node < nodes; ++node) {
+    const DateRange range = graph.valid(NodeId{node});
+    s.valid_from[node] = stored_start(range);
+    s.valid_to[node] = stored_end(range);
+  }
   s.alive.assign(nodes, 1);
   s.live_nodes = nodes;
   s.node_of.assign(s.strings.size(), State::kNone);
@@ -759,8 +800,13 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.target.assign(graph.target_.begin(), graph.target_.end());
   s.edge_kind.assign(graph.edge_kind_.begin(), graph.edge_kind_.end());
   s.share.assign(graph.share_.begin(), graph.share_.end());
-  s.edge_from.assign(graph.edge_from_.begin(), graph.edge_from_.end());
-  s.edge_to.assign(graph.edge_to_.begin(), graph.edge_to_.end());
+  s.edge_from.resize(edges);
+  s.edge_to.resize(edges);
+  for (std::uint32_t edge = 0; edge < edges; ++edge) {
+    const DateRange range = graph.edge_valid(EdgeId{edge});
+    s.edge_from[edge] = stored_start(range);
+    s.edge_to[edge] = stored_end(range);
+  }
   s.role.assign(graph.role_.begin(), graph.role_.end());
   s.edge_id.assign(graph.edge_id_.begin(), graph.edge_id_.end());
   s.edge_alive.assign(edges, 1);

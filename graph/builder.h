@@ -215,6 +215,8 @@ class Builder {
   /// A hint before a large load: room for about `strings` more distinct strings of `chars`
   /// bytes in all (skg::load() passes an estimate from the input's size).
   void reserve(std::size_t strings, std::size_t chars);
+  /// A hint: room for about `nodes` more entities and `edges` more edges (one record each).
+  void reserve_records(std::size_t nodes, std::size_t edges);
 
   std::size_t entity_count() const noexcept;  // live entities, authorities and actions
   std::size_t edge_count() const noexcept;    // live edges

@@ -28,11 +28,13 @@ DateRange stored_range(std::int32_t from, std::int32_t to) {
 }  // namespace
 
 DateRange Graph::valid(NodeId node) const noexcept {
-  return stored_range(valid_from_[index(node)], valid_to_[index(node)]);
+  return stored_range(valid_from_.empty() ? kOpenStart : valid_from_[index(node)],
+                      valid_to_.empty() ? kOpenEnd : valid_to_[index(node)]);
 }
 
 DateRange Graph::edge_valid(EdgeId edge) const noexcept {
-  return stored_range(edge_from_[index(edge)], edge_to_[index(edge)]);
+  return stored_range(edge_from_.empty() ? kOpenStart : edge_from_[index(edge)],
+                      edge_to_.empty() ? kOpenEnd : edge_to_[index(edge)]);
 }
 
 const Action* Graph::action(NodeId node) const noexcept {

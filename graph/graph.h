@@ -123,6 +123,7 @@ class Graph {
     return edge_prov_.slice(edge_prov_at_[index(edge)], edge_prov_at_[index(edge) + 1]);
   }
   std::span<const Attribute> edge_attributes(EdgeId edge) const noexcept {
+    if (edge_attributes_at_.empty()) return {};  // no edge of the graph has attributes
     return edge_attribute_.slice(edge_attributes_at_[index(edge)], edge_attributes_at_[index(edge) + 1]);
   }
 
@@ -162,7 +163,7 @@ class Graph {
   // Nodes (node_count()).
   Column<NodeKind> kind_;
   Column<StringId> name_;
-  Column<std::int32_t> valid_from_, valid_to_;  // kOpenStart / kOpenEnd when unset
+  Column<std::int32_t> valid_from_, valid_to_;  // kOpenStart / kOpenEnd when unset; empty: all so
   Column<std::uint32_t> names_at_, attributes_at_, node_prov_at_, external_ids_at_;  // n + 1
   Column<Name> name_list_;
   Column<Attribute> attribute_;
@@ -176,9 +177,9 @@ class Graph {
   Column<NodeId> source_, target_;
   Column<EdgeKind> edge_kind_;
   Column<Percent> share_;
-  Column<std::int32_t> edge_from_, edge_to_;
+  Column<std::int32_t> edge_from_, edge_to_;  // empty: no edge has that end
   Column<StringId> role_, edge_id_;
-  Column<std::uint32_t> edge_prov_at_, edge_attributes_at_;  // m + 1
+  Column<std::uint32_t> edge_prov_at_, edge_attributes_at_;  // m + 1 (attributes: empty if none)
   Column<ProvId> edge_prov_;
   Column<Attribute> edge_attribute_;
   Column<std::uint32_t> in_at_;  // n + 1

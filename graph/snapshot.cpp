@@ -278,7 +278,9 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
   if (g.string_at_.empty() || g.string_at_[0] != 0 || g.string_at_[strings] != g.chars_.size()) fail("string offsets");
   for (std::size_t i = 0; i < strings; ++i)
     if (g.string_at_[i] > g.string_at_[i + 1]) fail("string offsets");
-  if (g.name_.size() != nodes || g.valid_from_.size() != nodes || g.valid_to_.size() != nodes) fail("node columns");
+  auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
+  if (g.name_.size() != nodes || !all_or_none(g.valid_from_.size(), nodes) || !all_or_none(g.valid_to_.size(), nodes))
+    fail("node columns");
   for (NodeKind kind : g.kind_)
     if (static_cast<int>(kind) >= kNodeKindCount) fail("node kind");
   strings_ok(g.name_, "node name");
@@ -286,7 +288,8 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
   for (const Name& name : g.name_list_)
     if (!string_ok(name.text) || static_cast<int>(name.type) > 4 || static_cast<int>(name.strength) > 2) fail("names");
   offsets(g.attributes_at_, nodes, g.attribute_.size(), "attribute offsets");
-  offsets(g.edge_attributes_at_, edges, g.edge_attribute_.size(), "edge attribute offsets");
+  if (!(g.edge_attributes_at_.empty() && g.edge_attribute_.empty()))
+    offsets(g.edge_attributes_at_, edges, g.edge_attribute_.size(), "edge attribute offsets");
   for (const auto* column : {&g.attribute_, &g.edge_attribute_})
     for (const Attribute& attribute : *column)
       if (!string_ok(attribute.key) || !string_ok(attribute.value) || index(attribute.source) >= provs) fail("attributes");
@@ -309,7 +312,7 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
   offsets(g.out_at_, nodes, edges, "edge offsets");
   offsets(g.in_at_, nodes, edges, "reverse edge offsets");
   if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||
-      g.edge_from_.size() != edges || g.edge_to_.size() != edges || g.role_.size() != edges ||
+      !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) || g.role_.size() != edges ||
       g.edge_id_.size() != edges || g.in_edge_.size() != edges)
     fail("edge columns");
   nodes_ok(g.source_, "edge sources");

@@ -43,6 +43,7 @@ std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept {
 StringPool::StringPool() : offsets_{0}, slots_(16, 0) {}
 
 std::optional<StringId> StringPool::find(std::string_view text) const noexcept {
+  SKG_ASSERT(!slots_.empty() && "find() after drop_index()");
   const auto hash = detail::hash_string(text);
   const auto tag = static_cast<std::uint32_t>(hash);
   const std::size_t mask = slots_.size() - 1;
@@ -55,6 +56,7 @@ std::optional<StringId> StringPool::find(std::string_view text) const noexcept {
 }
 
 StringId StringPool::intern(std::string_view text) {
+  SKG_ASSERT(!slots_.empty() && "intern() after drop_index()");
   const auto hash = detail::hash_string(text);
   const auto tag = static_cast<std::uint32_t>(hash);
   const std::size_t mask = slots_.size() - 1;
@@ -105,6 +107,11 @@ void StringPool::reserve(std::size_t count, std::size_t chars) {
       slots_[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
     }
   }
+}
+
+void StringPool::drop_index() {
+  std::vector<std::uint64_t>().swap(slots_);
+  std::vector<std::uint32_t>().swap(hashes_);
 }
 
 void StringPool::truncate(std::size_t count) {

@@ -33,6 +33,9 @@ class StringPool {
   /// Makes room for `count` more strings of `chars` bytes in all, so that a large load does not
   /// regrow (copy, rehash) the pool again and again.
   void reserve(std::size_t count, std::size_t chars);
+  /// Frees the lookup table: the strings stay readable by id, but intern() and find() may not
+  /// be called again (the builder does this once it has interned its last string).
+  void drop_index();
   /// Forgets every string interned after the first `count` (to roll a failed batch back).
   void truncate(std::size_t count);
 
