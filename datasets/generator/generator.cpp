@@ -50,6 +50,11 @@ void generate(Builder& builder, const GeneratorOptions& options) {
   const std::uint32_t persons = count * 3 / 10;
   const std::string file = fmt::format("generator(seed={})", options.seed);
   std::string id, name, owner, role;
+  // Sizes known up front: the builder's columns are allocated once, without regrowth slack.
+  const auto expected_edges = static_cast<std::size_t>(options.edges_per_entity * count);
+  const auto expected_actions = static_cast<std::size_t>(options.listed_fraction * count * 1.1) + 16;
+  builder.reserve_records(count + 2 * expected_actions, expected_edges + 2 * expected_actions);
+  builder.reserve(2 * std::size_t{count} + expected_actions, 28 * std::size_t{count});
   std::optional<Batch> batch(std::in_place, builder);
   auto flush = [&](bool force) {
     if (force || batch->entity_count() + batch->edge_count() >= options.batch_size) {
