@@ -771,13 +771,18 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   s.kind.assign(graph.kind_.begin(), graph.kind_.end());
   s.name.assign(graph.name_.begin(), graph.name_.end());
-  s.valid_from.resize(nodes);
-  s.valid_to.resize(nodes);
-  for (std::uint32_t node = 0; node < nodes; ++node) {
-    const DateRange range = graph.valid(NodeId{node});
-    s.valid_from[node] = stored_start(range);
-    s.valid_to[node] = stored_end(range);
-  }
+  // Dates in stored form (the graph may keep an all-open column empty).
+  auto unpack_ranges = [](std::uint32_t count, auto range_of, std::vector<std::int32_t>& from,
+                          std::vector<std::int32_t>& to) {
+    from.resize(count);
+    to.resize(count);
+    for (std::uint32_t at = 0; at < count; ++at) {
+      const DateRange range = range_of(at);
+      from[at] = stored_start(range);
+      to[at] = stored_end(range);
+    }
+  };
+  unpack_ranges(nodes, [&](std::uint32_t at) { return graph.valid(NodeId{at}); }, s.valid_from, s.valid_to);
   s.alive.assign(nodes, 1);
   s.live_nodes = nodes;
   s.node_of.assign(s.strings.size(), State::kNone);
@@ -800,13 +805,7 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.target.assign(graph.target_.begin(), graph.target_.end());
   s.edge_kind.assign(graph.edge_kind_.begin(), graph.edge_kind_.end());
   s.share.assign(graph.share_.begin(), graph.share_.end());
-  s.edge_from.resize(edges);
-  s.edge_to.resize(edges);
-  for (std::uint32_t edge = 0; edge < edges; ++edge) {
-    const DateRange range = graph.edge_valid(EdgeId{edge});
-    s.edge_from[edge] = stored_start(range);
-    s.edge_to[edge] = stored_end(range);
-  }
+  unpack_ranges(edges, [&](std::uint32_t at) { return graph.edge_valid(EdgeId{at}); }, s.edge_from, s.edge_to);
   s.role.assign(graph.role_.begin(), graph.role_.end());
   s.edge_id.assign(graph.edge_id_.begin(), graph.edge_id_.end());
   s.edge_alive.assign(edges, 1);
