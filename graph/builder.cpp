@@ -683,6 +683,22 @@ Graph Builder::freeze() && {
     }
   }
   s.strings.drop_index();
+  // Both indexes now, so their (key, node) pairs are freed before the edges are built.
+  {
+    std::vector<std::uint32_t> slots, offsets;
+    std::vector<StringId> keys;
+    std::vector<NodeId> values;
+    build_index(ext_pairs, s.strings, slots, keys, offsets, values);
+    graph.ext_slots_ = Column(std::move(slots));
+    graph.ext_keys_ = Column(std::move(keys));
+    graph.ext_at_ = Column(std::move(offsets));
+    graph.ext_nodes_ = Column(std::move(values));
+    build_index(name_pairs, s.strings, slots, keys, offsets, values);
+    graph.name_slots_ = Column(std::move(slots));
+    graph.name_keys_ = Column(std::move(keys));
+    graph.name_at_ = Column(std::move(offsets));
+    graph.name_nodes_ = Column(std::move(values));
+  }
   std::vector<std::uint32_t>().swap(s.node_of);
   s.edge_of = {};
   s.action_of = {};
@@ -733,22 +749,6 @@ Graph Builder::freeze() && {
     for (std::uint32_t edge = 0; edge < edges; ++edge) in_edges[cursor[index(graph.target_[edge])]++] = EdgeId{edge};
     graph.in_at_ = Column(std::move(in_at));
     graph.in_edge_ = Column(std::move(in_edges));
-  }
-
-  {
-    std::vector<std::uint32_t> slots, offsets;
-    std::vector<StringId> keys;
-    std::vector<NodeId> values;
-    build_index(ext_pairs, s.strings, slots, keys, offsets, values);
-    graph.ext_slots_ = Column(std::move(slots));
-    graph.ext_keys_ = Column(std::move(keys));
-    graph.ext_at_ = Column(std::move(offsets));
-    graph.ext_nodes_ = Column(std::move(values));
-    build_index(name_pairs, s.strings, slots, keys, offsets, values);
-    graph.name_slots_ = Column(std::move(slots));
-    graph.name_keys_ = Column(std::move(keys));
-    graph.name_at_ = Column(std::move(offsets));
-    graph.name_nodes_ = Column(std::move(values));
   }
 
   graph.provenance_ = Column(std::move(s.provenance));
