@@ -538,6 +538,14 @@ void group(std::vector<std::pair<Owner, Item>>& items, const std::vector<std::ui
   std::vector<std::pair<Owner, Item>>().swap(items);
 }
 
+/// CSR offsets that give every owner exactly one item (at[i] == i) are stored empty; the graph
+/// reads an empty offsets column that way.
+Column<std::uint32_t> unless_one_each(std::vector<std::uint32_t> at) {
+  for (std::uint32_t i = 0; i < at.size(); ++i)
+    if (at[i] != i) return Column<std::uint32_t>(std::move(at));
+  return {};
+}
+
 /// A column whose every value is `fill` (no dates anywhere, say) is stored empty; the graph's
 /// accessors read an empty column as all `fill`.
 template <class T>
@@ -631,7 +639,7 @@ Graph Builder::freeze() && {
       kept_at[node + 1] = static_cast<std::uint32_t>(write);
     }
     names.resize(write);
-    graph.names_at_ = Column(std::move(kept_at));
+    graph.names_at_ = unless_one_each(std::move(kept_at));
     graph.name_list_ = Column(std::move(names));
   }
   std::vector<Attribute> attributes;
@@ -640,7 +648,7 @@ Graph Builder::freeze() && {
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
-  graph.node_prov_at_ = Column(std::move(at));
+  graph.node_prov_at_ = unless_one_each(std::move(at));
   graph.node_prov_ = Column(std::move(node_prov));
 
   std::vector<std::pair<StringId, NodeId>> ext_pairs;
@@ -655,7 +663,7 @@ Graph Builder::freeze() && {
     ext_pairs.reserve(ids.size());
     for (std::uint32_t node = 0; node < nodes; ++node)
       for (std::uint32_t item = at[node]; item < at[node + 1]; ++item) ext_pairs.emplace_back(ids[item], NodeId{node});
-    graph.external_ids_at_ = Column(std::move(at));
+    graph.external_ids_at_ = unless_one_each(std::move(at));
     graph.external_id_ = Column(std::move(ids));
   }
 
@@ -732,7 +740,7 @@ Graph Builder::freeze() && {
   graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
-  graph.edge_prov_at_ = Column(std::move(at));
+  graph.edge_prov_at_ = unless_one_each(std::move(at));
   graph.edge_prov_ = Column(std::move(edge_prov));
   std::vector<Attribute> edge_attributes;
   group(s.edge_attributes, position, edges, at, edge_attributes);

@@ -120,7 +120,7 @@ class Graph {
   /// The edge's own external id (an FtM Ownership id); "" when the source gives none.
   std::string_view edge_external_id(EdgeId edge) const noexcept { return string(edge_id_[index(edge)]); }
   std::span<const ProvId> edge_provenance(EdgeId edge) const noexcept {
-    return edge_prov_.slice(edge_prov_at_[index(edge)], edge_prov_at_[index(edge) + 1]);
+    return slice_at(edge_prov_, edge_prov_at_, index(edge));
   }
   std::span<const Attribute> edge_attributes(EdgeId edge) const noexcept {
     if (edge_attributes_at_.empty()) return {};  // no edge of the graph has attributes
@@ -155,7 +155,14 @@ class Graph {
   friend struct detail::GraphParts;
   template <class T, class A>
   static std::span<const T> slice(const Column<T>& items, const Column<A>& at, NodeId node) noexcept {
-    return items.slice(at[index(node)], at[index(node) + 1]);
+    return slice_at(items, at, index(node));
+  }
+  /// Items [at[i], at[i + 1]); an empty `at` stands for one item per owner (at[i] == i), which
+  /// is stored as nothing: most parties have one name, one id and one source record.
+  template <class T, class A>
+  static std::span<const T> slice_at(const Column<T>& items, const Column<A>& at, std::uint32_t i) noexcept {
+    if (at.empty()) return items.slice(i, i + 1);
+    return items.slice(at[i], at[i + 1]);
   }
   static std::span<const NodeId> lookup(const StringIndexView& index_view, const Graph& graph,
                                         std::string_view key) noexcept;

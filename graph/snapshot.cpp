@@ -262,6 +262,7 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
   const std::size_t strings = g.string_at_.empty() ? 0 : g.string_at_.size() - 1;
   const std::size_t provs = g.provenance_.size();
   auto offsets = [&](const auto& at, std::size_t groups, std::size_t items, std::string_view what) {
+    if (at.empty() && groups == items) return;  // one item each, stored as nothing
     if (at.size() != groups + 1 || at[0] != 0 || at[groups] != items) fail(what);
     for (std::size_t i = 0; i < groups; ++i)
       if (at[i] > at[i + 1]) fail(what);
@@ -341,6 +342,7 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
       if (slot > keys.size()) fail(what);
     for (StringId key : keys)
       if (index(key) >= strings) fail(what);
+    if (at.size() != keys.size() + 1) fail(what);  // index offsets are never left out
     offsets(at, keys.size(), values.size(), what);
     nodes_ok(values, what);
   };
