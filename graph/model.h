@@ -53,6 +53,27 @@ std::optional<NodeKind> parse_node_kind(std::string_view text) noexcept;
 /// "owns", "OWNS", "director_of" -> the kind; nullopt for an unknown word.
 std::optional<EdgeKind> parse_edge_kind(std::string_view text) noexcept;
 
+/// A set of node kinds, for filters: `NodeKinds{NodeKind::Person, NodeKind::Company}`.
+class NodeKinds {
+ public:
+  constexpr NodeKinds() = default;
+  constexpr NodeKinds(std::initializer_list<NodeKind> kinds) {
+    for (NodeKind kind : kinds) bits_ |= bit(kind);
+  }
+  static constexpr NodeKinds all() { return NodeKinds(0xFF); }
+  /// Every kind of party: all but Authority and Action.
+  static constexpr NodeKinds parties() {
+    return NodeKinds(0xFF & ~(bit(NodeKind::Authority) | bit(NodeKind::Action)));
+  }
+  constexpr bool contains(NodeKind kind) const { return (bits_ & bit(kind)) != 0; }
+  constexpr NodeKinds with(NodeKind kind) const { return NodeKinds(bits_ | bit(kind)); }
+
+ private:
+  constexpr explicit NodeKinds(std::uint32_t bits) : bits_(bits) {}
+  static constexpr std::uint32_t bit(NodeKind kind) { return 1u << static_cast<unsigned>(kind); }
+  std::uint32_t bits_ = 0;
+};
+
 /// A set of edge kinds, for traversals: `EdgeKinds{EdgeKind::Owns, EdgeKind::Controls}`.
 class EdgeKinds {
  public:

@@ -67,13 +67,8 @@
 #include <unordered_set>
 #include <vector>
 
-#if defined(__SSE2__) && !defined(RAPIDJSON_SSE2)
-#define RAPIDJSON_SSE2
-#endif
-#include <rapidjson/document.h>
+#include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
 #include <rapidjson/error/en.h>
-
-#include "skg/loaders/json_common.h"
 #include "skg/loaders/source.h"
 
 namespace skg {

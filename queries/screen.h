@@ -12,27 +12,6 @@
 
 namespace skg {
 
-/// A set of node kinds, for filters: `NodeKinds{NodeKind::Person, NodeKind::Company}`.
-class NodeKinds {
- public:
-  constexpr NodeKinds() = default;
-  constexpr NodeKinds(std::initializer_list<NodeKind> kinds) {
-    for (NodeKind kind : kinds) bits_ |= bit(kind);
-  }
-  static constexpr NodeKinds all() { return NodeKinds(0xFF); }
-  /// Every kind of party: all but Authority and Action.
-  static constexpr NodeKinds parties() {
-    return NodeKinds(0xFF & ~(bit(NodeKind::Authority) | bit(NodeKind::Action)));
-  }
-  constexpr bool contains(NodeKind kind) const { return (bits_ & bit(kind)) != 0; }
-  constexpr NodeKinds with(NodeKind kind) const { return NodeKinds(bits_ | bit(kind)); }
-
- private:
-  constexpr explicit NodeKinds(std::uint32_t bits) : bits_(bits) {}
-  static constexpr std::uint32_t bit(NodeKind kind) { return 1u << static_cast<unsigned>(kind); }
-  std::uint32_t bits_ = 0;
-};
-
 /// The tokens of every name and alias of a graph, folded (case, diacritics, Cyrillic and other
 /// scripts to Latin), with postings from each token to the names that hold it. Built once per
 /// graph; valid as long as that graph; read-only, so many threads may screen against it.
