@@ -402,10 +402,10 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   if (g.name_.size() != nodes || !all_or_none(g.valid_from_.size(), nodes) || !all_or_none(g.valid_to_.size(), nodes))
     fail("node columns");
   for (NodeKind kind : g.kind_)
-    if (static_cast<unsigned>(kind) >= kNodeKindCount) fail("node kind");
-  strings_ok(g.name_, "node name");
-  dates_ok(g.valid_from_, kOpenStart, "node start dates");
-  dates_ok(g.valid_to_, kOpenEnd, "node end dates");
+    if (static_cast<unsigned>(kind) >= kNodeKindCount) fail("a node kind out of range");
+  strings_ok(g.name_, "a node name past the string count");
+  dates_ok(g.valid_from_, kOpenStart, "a node start date out of range");
+  dates_ok(g.valid_to_, kOpenEnd, "a node end date out of range");
   offsets(g.names_at_, nodes, g.name_list_.size(), Empty::OneEach, "name offsets");
   for (const Name& name : g.name_list_)
     if (name.text == kNoString || !string_ok(name.text) || static_cast<unsigned>(name.type) > 4 ||
@@ -439,7 +439,7 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     for (StringId id : {action.authority, action.list, action.program, action.legal_basis, action.measures, action.citation})
       if (!string_ok(id)) fail("action strings");
     if (!day_ok(action.listed, kOpenStart) || !day_ok(action.from, kOpenStart) || !day_ok(action.to, kOpenEnd))
-      fail("action dates");
+      fail("an action date out of range");
   }
 
   // Forward edges: CSR by source.
@@ -448,23 +448,23 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) || g.role_.size() != edges ||
       g.edge_id_.size() != edges || g.in_edge_.size() != edges)
     fail("edge columns");
-  nodes_ok(g.target_, "edge targets");
+  nodes_ok(g.target_, "an edge target past the node count");
   for (std::size_t node = 0; node < nodes; ++node)
     for (std::uint32_t edge = g.out_at_[node]; edge < g.out_at_[node + 1]; ++edge)
-      if (index(g.source_[edge]) != node) fail("edge sources");
+      if (index(g.source_[edge]) != node) fail("an edge listed under a node it does not start at");
   for (EdgeKind kind : g.edge_kind_)
-    if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("edge kind");
+    if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
   for (const Percent& share : g.share_) {
     // Unknown (both bounds NaN), or 0 <= min <= max <= 100.
     const auto min = share.min(), max = share.max();
     if (!min) {
-      if (share.state() != Percent::State::Unknown) fail("edge shares");
+      if (share.state() != Percent::State::Unknown) fail("an edge share outside 0-100%");
       continue;
     }
-    if (!(*min >= 0 && *min <= *max && *max <= 100)) fail("edge shares");
+    if (!(*min >= 0 && *min <= *max && *max <= 100)) fail("an edge share outside 0-100%");
   }
-  dates_ok(g.edge_from_, kOpenStart, "edge start dates");
-  dates_ok(g.edge_to_, kOpenEnd, "edge end dates");
+  dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
+  dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
   strings_ok(g.role_, "edge roles");
   strings_ok(g.edge_id_, "edge ids");
 

@@ -182,7 +182,7 @@ constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
     {"snapshot_version1.skg", "format version 1, written by an older skg"},
     {"snapshot_version99.skg", "format version 99, this build reads version 2"},
     // Crafted: every checksum valid.
-    {"snapshot_inconsistent_target.skg", "edge targets"},
+    {"snapshot_inconsistent_target.skg", "an edge target past the node count"},
     {"snapshot_name_unterminated.skg", "the name of column 0 is not terminated"},
     {"snapshot_count_past_file.skg", "column 'chars' lies outside the file"},
     {"snapshot_empty_out_offsets.skg", "edge offsets: the column is missing"},
@@ -191,11 +191,11 @@ constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
     {"snapshot_id_index_full.skg", "external id index: no empty slot (a lookup would never end)"},
     {"snapshot_name_index_full.skg", "name index: no empty slot (a lookup would never end)"},
     {"snapshot_reverse_edges_not_mirrored.skg", "reverse edges do not mirror the forward edges"},
-    {"snapshot_edge_kind_out_of_range.skg", "edge kind"},
-    {"snapshot_node_kind_out_of_range.skg", "node kind"},
-    {"snapshot_share_out_of_range.skg", "edge shares"},
-    {"snapshot_action_date_out_of_range.skg", "action dates"},
-    {"snapshot_string_ref_past_count.skg", "node name"},
+    {"snapshot_edge_kind_out_of_range.skg", "an edge kind out of range"},
+    {"snapshot_node_kind_out_of_range.skg", "a node kind out of range"},
+    {"snapshot_share_out_of_range.skg", "an edge share outside 0-100%"},
+    {"snapshot_action_date_out_of_range.skg", "an action date out of range"},
+    {"snapshot_string_ref_past_count.skg", "a node name past the string count"},
     {"snapshot_duplicate_strings.skg", "are the same text"},
 };
 
