@@ -26,6 +26,7 @@ constexpr double kLegalFormWeight = 0.08;
 constexpr double kGenericWeight = 0.15;
 constexpr double kParticleWeight = 0.15;
 constexpr double kInitialWeight = 0.25;
+constexpr double kPatronymicWeight = 0.35;  // often left out when a person is named
 constexpr double kLegalFormEquivalent = 0.9;  // "Ltd" for "Limited": close, not identical
 constexpr double kIdfFloorEntries = 20000;    // small graphs: rarity as if among 20k names
 constexpr std::size_t kMaxFuzzyLength = 64;
@@ -219,7 +220,7 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
 
 namespace {
 
-enum class Role : std::uint8_t { Ordinary, Legal, Generic, Particle, Honorific };
+enum class Role : std::uint8_t { Ordinary, Legal, Generic, Particle, Honorific, Patronymic };
 
 // Honorifics, titles and ranks: typed before a name ("Mr", "President", "Sheikh"), never part of
 // what identifies the party. Ignored in queries (when a word is left) and weightless in names.
@@ -278,6 +279,11 @@ Role role_of(std::string_view word) noexcept {
   if (listed_in(kHonorifics, word)) return Role::Honorific;
   if (listed_in(kParticles, word)) return Role::Particle;
   if (listed_in(kGeneric, word)) return Role::Generic;
+  // Patronymics of East Slavic names (-ovich, -evna, Ukrainian -ovych) and Turkic ones (-ogly,
+  // -kyzy, -uly): the father's name, often left out when the person is named.
+  for (std::string_view suffix : {"ovich", "evich", "ovych", "evych", "ovitch", "ovna", "evna",
+                                  "ichna", "ogly", "oglu", "kyzy", "qizi", "uly", "uulu"})
+    if (word.size() > suffix.size() + 2 && word.ends_with(suffix)) return Role::Patronymic;
   return Role::Ordinary;
 }
 
@@ -288,6 +294,7 @@ double role_cap(Role role) noexcept {
     case Role::Generic: return kGenericWeight;
     case Role::Particle: return kParticleWeight;
     case Role::Honorific: return 0.0;
+    case Role::Patronymic: return kPatronymicWeight;
   }
   return 1.0;
 }
@@ -555,7 +562,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;
     pairs.reserve(tokens * 12);
     for (std::uint32_t id = 0; id < tokens; ++id) {
-      if (d.role[id] != Role::Ordinary && d.role[id] != Role::Generic) continue;
+      if (d.role[id] == Role::Honorific || d.role[id] == Role::Particle) continue;
       for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
     }
     std::sort(pairs.begin(), pairs.end());
@@ -596,7 +603,11 @@ double calibrated_score(const NameEvidence& evidence) noexcept {
   const double z = kIntercept + kQueryShare * evidence.query_share +
                    kNameShare * evidence.name_share + kMinSimilarity * evidence.min_similarity +
                    kMatchedWeight * std::min(evidence.matched_weight, 2.0) +
-                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0);
+                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0) +
+                   kPerson * (evidence.person ? 1.0 : 0.0) +
+                   kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
+                   kInexactShare * evidence.inexact_share +
+                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0);
   return 1 / (1 + std::exp(-z));
 }
 
@@ -607,8 +618,8 @@ namespace {
 constexpr double kVariantSimilarity = 0.9;    // two romanisations of one name
 constexpr double kInitialSimilarity = 0.9;    // "J" for "John"
 constexpr double kMinQueryShare = 0.5;        // a name must cover half the query's weight
-constexpr double kStrictQueryShare = 0.9;     // one-word and weak names: all of the query ...
-constexpr double kStrictSimilarity = 0.88;    // ... matched exactly or as a variant
+constexpr double kStrictSimilarity = 0.88;    // one-word and weak names: all of the query matched,
+                                              // exactly or as a variant
 constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a place) costs little
 
 struct Candidate {  // a dictionary token a query word may stand for
@@ -662,9 +673,10 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     const std::size_t longer = std::max(text.size(), other.size());
     const int edits = detail::bounded_edits(text, other, static_cast<int>(longer / 2));
     const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
-    if (similarity < 0.5) continue;
+    if (similarity < 0.6) continue;
     if (key.empty()) key = detail::variant_key(text);
-    const bool variant = other.size() >= 4 && detail::variant_key(other) == key;
+    // A key of two letters or fewer ("gl": "giulia", "gala") says too little to count.
+    const bool variant = key.size() >= 3 && other.size() >= 4 && detail::variant_key(other) == key;
     if (variant && similarity < min_similarity) {
       out.push_back({token, static_cast<float>(kVariantSimilarity),
                      static_cast<std::uint8_t>(std::min(edits, 255)), TokenMatchKind::Variant});
@@ -716,15 +728,15 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
     for (std::size_t position = 0; position < position_count; ++position) {
       const std::uint32_t token = tokens[position];
       const std::uint64_t position_bit = std::uint64_t{1} << position;
-      if (const Candidate* candidate = find_candidate(query.candidates, token)) {
+      const Candidate* candidate = find_candidate(query.candidates, token);
+      if (candidate != nullptr)
         add(word_bit, position_bit, candidate->similarity, candidate->edits, candidate->how);
-        continue;
-      }
       const std::string_view name_word = d.token(token);
-      if ((query.text.size() == 1) != (name_word.size() == 1) && query.text[0] == name_word[0])
+      if (candidate == nullptr && (query.text.size() == 1) != (name_word.size() == 1) &&
+          query.text[0] == name_word[0])
         add(word_bit, position_bit, kInitialSimilarity, 0, TokenMatchKind::Initial);
-      if (const Candidate* candidate = find_candidate(query.joins, token); candidate && word + 1 < word_count)
-        add(word_bit | word_bit << 1, position_bit, candidate->similarity, candidate->edits,
+      if (const Candidate* joined = find_candidate(query.joins, token); joined && word + 1 < word_count)
+        add(word_bit | word_bit << 1, position_bit, joined->similarity, joined->edits,
             TokenMatchKind::Joined);
       if (position + 1 < position_count)
         for (const auto& [first, second] : query.splits)
@@ -735,29 +747,61 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   std::sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
     return a.value != b.value ? a.value > b.value : a.similarity > b.similarity;
   });
+  // Greedy pairing, best options first. Options that join or split words compete with the
+  // plain ones they overlap; the pairing is made twice, with and without them, and the one that
+  // matches more weight kept.
   std::uint64_t used_words = 0, used_positions = 0;
-  double found = 0, covered = 0, min_similarity = 1;
+  double found = 0, covered = 0, min_similarity = 1, inexact = 0;
   bool all_exact = true;
-  for (const Option& option : options) {
-    if ((used_words & option.words) != 0 || (used_positions & option.positions) != 0) continue;
-    used_words |= option.words;
-    used_positions |= option.positions;
-    double query_weight = 0, name_weight = 0;
-    for (std::size_t word = 0; word < word_count; ++word)
-      if ((option.words >> word & 1u) != 0) query_weight += words[word].weight;
-    for (std::size_t position = 0; position < position_count; ++position)
-      if ((option.positions >> position & 1u) != 0) name_weight += d.weight[tokens[position]];
-    found += option.similarity * query_weight;
-    covered += option.similarity * name_weight;
-    if (std::max(query_weight, name_weight) >= 0.2) min_similarity = std::min<double>(min_similarity, option.similarity);
-    all_exact = all_exact && option.how == TokenMatchKind::Exact;
-    if (kept != nullptr) kept->push_back(option);
+  bool any_multi = false;
+  for (const Option& option : options)
+    any_multi = any_multi || std::popcount(option.words) > 1 || std::popcount(option.positions) > 1;
+  std::uint64_t skip_multi = 0;  // 1: leave out options over two words
+  double best_total = -1;
+  for (int pass = 0; pass < (any_multi ? 2 : 1); ++pass) {
+    std::uint64_t pass_words = 0, pass_positions = 0;
+    double pass_found = 0, pass_covered = 0, pass_min = 1, pass_inexact = 0;
+    bool pass_exact = true;
+    for (const Option& option : options) {
+      if (pass == 1 && (std::popcount(option.words) > 1 || std::popcount(option.positions) > 1)) continue;
+      if ((pass_words & option.words) != 0 || (pass_positions & option.positions) != 0) continue;
+      pass_words |= option.words;
+      pass_positions |= option.positions;
+      double query_weight = 0, name_weight = 0;
+      for (std::size_t word = 0; word < word_count; ++word)
+        if ((option.words >> word & 1u) != 0) query_weight += words[word].weight;
+      for (std::size_t position = 0; position < position_count; ++position)
+        if ((option.positions >> position & 1u) != 0) name_weight += d.weight[tokens[position]];
+      pass_found += option.similarity * query_weight;
+      if (option.how != TokenMatchKind::Exact && option.how != TokenMatchKind::LegalForm) pass_inexact += query_weight;
+      pass_covered += option.similarity * name_weight;
+      if (std::max(query_weight, name_weight) >= 0.2) pass_min = std::min<double>(pass_min, option.similarity);
+      pass_exact = pass_exact && option.how == TokenMatchKind::Exact;
+    }
+    if (pass_found + pass_covered > best_total + 1e-9) {
+      best_total = pass_found + pass_covered;
+      used_words = pass_words, used_positions = pass_positions, found = pass_found, covered = pass_covered;
+      min_similarity = pass_min, inexact = pass_inexact, all_exact = pass_exact;
+      skip_multi = pass;
+    }
+  }
+  if (kept != nullptr) {  // the chosen pairing again, for the explanation
+    std::uint64_t kept_words = 0, kept_positions = 0;
+    for (const Option& option : options) {
+      if (skip_multi != 0 && (std::popcount(option.words) > 1 || std::popcount(option.positions) > 1)) continue;
+      if ((kept_words & option.words) != 0 || (kept_positions & option.positions) != 0) continue;
+      kept_words |= option.words;
+      kept_positions |= option.positions;
+      kept->push_back(option);
+    }
   }
   double query_total = 0, name_total = 0;
   std::size_t matched_words = 0, ordinary_positions = 0;
+  bool all_meaningful = true;  // every query word that is not a legal form or particle matched
   for (std::size_t word = 0; word < word_count; ++word) {
     query_total += words[word].weight;
     matched_words += (used_words >> word & 1u);
+    if (words[word].weight >= 0.2 && (used_words >> word & 1u) == 0) all_meaningful = false;
   }
   for (std::size_t position = 0; position < position_count; ++position) {
     name_total += d.weight[tokens[position]];
@@ -773,17 +817,23 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   evidence.min_similarity = min_similarity;
   evidence.matched_weight = covered;
   evidence.one_word = ordinary_positions <= 1;
+  evidence.person = person;
+  evidence.inexact_share = query_total > 0 ? std::min(1.0, inexact / query_total) : 0;
+  evidence.matched_words = static_cast<int>(matched_words);
   evidence.weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
-  evidence.strict = evidence.one_word || evidence.weak;
+  const bool alias = d.entry_slot[entry] != 0;  // names()[0] is the primary name
+  evidence.strict = (evidence.one_word && alias) || evidence.weak;
   const bool exact = all_exact && used_words == (word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1) &&
                      used_positions == (position_count == 64 ? ~0ull : (std::uint64_t{1} << position_count) - 1);
   double score = 0;
   if (evidence.query_share + 1e-9 < kMinQueryShare) {
     score = 0;
-  } else if (evidence.strict && (evidence.query_share < kStrictQueryShare || min_similarity < kStrictSimilarity)) {
+  } else if (evidence.strict && (!all_meaningful || min_similarity < kStrictSimilarity)) {
     score = 0;  // a one-word or weak alias counts only when it matches strongly
-  } else if (exact && !evidence.weak) {
-    score = 1;
+  } else if (evidence.one_word && !all_meaningful) {
+    score = 0;  // "Marina Alekseeva" is not the vessel "MARINA"
+  } else if (exact) {
+    score = 1;  // the same words: certain by name (a weak alias too: that is a strong match)
   } else {
     score = detail::calibrated_score(evidence);
   }
@@ -826,14 +876,23 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       for (std::uint32_t token : d.legal_class[word.legal])
         if (d.token(token) != word.text)
           word.candidates.push_back({token, static_cast<float>(kLegalFormEquivalent), 0, TokenMatchKind::LegalForm});
-    if (word.legal == 0 && word.text.size() >= 5)
-      for (std::size_t cut = 2; cut + 2 <= word.text.size() && word.splits.size() < 4; ++cut) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (word.legal == 0 && word.text.size() >= 3)
+      for (std::size_t cut = 1; cut < word.text.size() && word.splits.size() < 4; ++cut) {
+        // Halves of two letters or more, or a letter-digit boundary ("san2" = "san 2").
+        const bool boundary = digit(word.text[cut - 1]) != digit(word.text[cut]);
+        if (!boundary && (cut < 2 || cut + 2 > word.text.size())) continue;
         const auto first = d.find(std::string_view(word.text).substr(0, cut));
         if (!first) continue;
         if (const auto second = d.find(std::string_view(word.text).substr(cut))) word.splits.emplace_back(*first, *second);
       }
-    if (at + 1 < words.size() && word.legal == 0 && words[at + 1].legal == 0)
+    if (at + 1 < words.size() && word.legal == 0 && words[at + 1].legal == 0) {
       add_candidates(d, word.text + words[at + 1].text, options.min_token_similarity, word.joins, seen);
+      // Two words for one: a typo at most, never a mere transliteration key.
+      std::erase_if(word.joins, [](const Candidate& candidate) {
+        return candidate.how == TokenMatchKind::Variant || candidate.similarity < 0.85f;
+      });
+    }
     // The word weighs what the name word it stands for weighs (rarity over the index); a word
     // the index does not know at all is rare.
     double weight = role_cap(word.role);

@@ -89,7 +89,11 @@ struct NameEvidence {
   double matched_weight = 0;  // rarity of what matched, summed (rare words are strong evidence)
   bool one_word = false;      // the name has one word that is not a legal form
   bool weak = false;          // a weak alias (OFAC weak AKA, UN "Low" quality, FtM weakAlias)
-  bool strict = false;        // one-word or weak: only a strong match counts, and it is capped
+  bool strict = false;        // a one-word or weak alias: only a strong match counts
+  bool person = false;        // the matched party is a person
+  int matched_words = 0;      // query words matched
+  double inexact_share = 0;   // weighted share of the query matched only fuzzily, as a variant,
+                              // an initial or by joining words
 };
 
 struct ScreenHit {

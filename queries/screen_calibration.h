@@ -4,12 +4,16 @@
 #pragma once
 
 namespace skg::calibration {
-inline constexpr double kIntercept = -9.0;
-inline constexpr double kQueryShare = 6.0;
-inline constexpr double kNameShare = 3.0;
-inline constexpr double kMinSimilarity = 3.0;
-inline constexpr double kMatchedWeight = 1.0;
-inline constexpr double kOneWord = -1.0;
-inline constexpr double kWeak = -1.0;
-inline constexpr double kThreshold = 0.7;
+inline constexpr double kIntercept = -11.3709;
+inline constexpr double kQueryShare = 7.8738;
+inline constexpr double kNameShare = 6.9286;
+inline constexpr double kMinSimilarity = -3.4137;
+inline constexpr double kMatchedWeight = 2.2298;
+inline constexpr double kOneWord = -0.1824;
+inline constexpr double kWeak = -0.3758;
+inline constexpr double kPerson = 0.2839;
+inline constexpr double kMatchedWords = -0.6926;
+inline constexpr double kInexactShare = -0.1417;
+inline constexpr double kOneWordInexact = 0.0;
+inline constexpr double kThreshold = 0.83;
 }  // namespace skg::calibration
