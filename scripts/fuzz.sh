@@ -16,8 +16,6 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # The seeds of a target: the real files of its format and the broken ones.
 seeds() {
   case "$1" in
-    fuzz_ofac_csv) for f in datasets/samples/ofac/*.csv datasets/kaspersky/ofac/*.csv datasets/broken/ofac_*; do
-                     printf '\000' | cat - "$f"; echo; done ;;  # the first byte picks the file
     fuzz_csl) ls datasets/samples/csl/*.csv datasets/broken/csl_* ;;
     fuzz_un_xml) ls datasets/samples/un/*.xml datasets/broken/un_* ;;
     fuzz_bis_dpl) ls datasets/samples/bis/*.txt datasets/broken/bis_* ;;
