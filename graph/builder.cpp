@@ -1,4 +1,5 @@
 #include "skg/graph/builder.h"
+#include "skg/graph/batch_faults.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -32,6 +33,7 @@ Batch::Batch() = default;
 
 
 std::uint32_t Batch::local_source(const Source& source) {
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
   const LocalSource local{this->local(source.file), this->local(source.record), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();

@@ -62,14 +62,15 @@ SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
   if (::stat(path_.c_str(), &info) != 0) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
   std::FILE* file = std::fopen(path_.c_str(), "rb");
   if (file == nullptr) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
-  text_.resize(static_cast<std::size_t>(info.st_size));
-  const std::size_t got = text_.empty() ? 0 : std::fread(text_.data(), 1, text_.size(), file);
+  size_ = static_cast<std::size_t>(info.st_size);
+  text_.assign(size_ + kPadding, '\0');
+  const std::size_t got = size_ == 0 ? 0 : std::fread(text_.data(), 1, size_, file);
   std::fclose(file);
-  if (got != text_.size()) throw LoadError(path_, 0, "cannot read: short read");
+  if (got != size_) throw LoadError(path_, 0, "cannot read: short read");
 }
 
 std::string_view SourceFile::content() const noexcept {
-  std::string_view text = text_;
+  std::string_view text = this->text();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   while (!text.empty() && text.back() == '\x1A') text.remove_suffix(1);
   return text;

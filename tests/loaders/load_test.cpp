@@ -74,7 +74,11 @@ TEST_CASE("load: each sample's format is detected from its content") {
       {"samples/bods/fermcat.json", Format::Bods},
       {"kaspersky/kaspersky.ftm.json", Format::FtmJson},
   };
-  for (const auto& [path, format] : cases) {
+  for (const auto& sample : cases) {
+    // Named copies, not a structured binding: INFO captures by reference in a lambda, which
+    // clang 14 refuses for a binding (C++20 allows it only from clang 16).
+    const std::string_view path = sample.first;
+    const Format format = sample.second;
     INFO(path);
     const auto found = detect_format(head(datasets(path)), std::filesystem::path(path).filename().string());
     REQUIRE(found.has_value());

@@ -89,6 +89,18 @@ int parse_count(const Args& args, std::string_view name, int fallback, int min, 
   return value;
 }
 
+/// --threshold: a probability from 0 to 1 (screening's calibrated scores).
+double parse_threshold(const Args& args, double fallback) {
+  const auto text = args.option("threshold");
+  if (!text) return fallback;
+  double value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || !(value >= 0 && value <= 1))
+    throw UsageError(fmt::format("--threshold takes a score from 0 to 1 (default {:.2f}), not '{}'",
+                                 kDefaultScreenThreshold, *text));
+  return value;
+}
+
 Date parse_date_arg(std::string_view text) {
   const auto date = Date::parse(text);
   if (!date || text.size() != 10)
@@ -596,10 +608,11 @@ int run_as_of(Context& context, const Args& args) {
 int run_screen(Context& context, const Args& args) {
   require_graph(context.session);
   const std::string query = args.joined();
-  if (query.empty()) throw UsageError("usage: screen NAME [--limit N] [--listed]");
+  if (query.empty()) throw UsageError("usage: screen NAME [--limit N] [--threshold P] [--listed]");
   const Graph& graph = context.session.graph();
   ScreenOptions options;
   options.limit = static_cast<std::size_t>(parse_count(args, "limit", 20, 1, 10000));
+  options.min_score = parse_threshold(args, kDefaultScreenThreshold);
   options.listed_only = args.option("listed").has_value();
   options.as_of = context.date;
   const auto hits = screen(graph, context.session.caches().screen(graph), query, options);
@@ -630,9 +643,22 @@ int run_screen(Context& context, const Args& args) {
         json.key("edits").integer(match.edits);
         json.key("similarity").number(match.similarity);
         json.key("legal_form").boolean(match.legal_form);
+        json.key("weight").number(match.weight);
         json.end_object();
       }
       json.end_array();
+      json.key("ignored_query_tokens").begin_array();
+      for (const auto& token : hit.ignored_query_tokens) json.string(token);
+      json.end_array();
+      json.key("evidence").begin_object();
+      json.key("query_share").number(hit.evidence.query_share);
+      json.key("name_share").number(hit.evidence.name_share);
+      json.key("min_similarity").number(hit.evidence.min_similarity);
+      json.key("matched_weight").number(hit.evidence.matched_weight);
+      json.key("one_word").boolean(hit.evidence.one_word);
+      json.key("weak").boolean(hit.evidence.weak);
+      json.key("strict").boolean(hit.evidence.strict);
+      json.end_object();
       json.key("unmatched_query_tokens").begin_array();
       for (const auto& token : hit.unmatched_query_tokens) json.string(token);
       json.end_array();
@@ -667,6 +693,10 @@ int run_screen(Context& context, const Args& args) {
     }
     for (const auto& token : hit.unmatched_query_tokens)
       why += fmt::format("{}-{}", why.empty() ? "" : ", ", token);
+    for (const auto& token : hit.ignored_query_tokens)
+      why += fmt::format("{}{} (title, ignored)", why.empty() ? "" : ", ", token);
+    if (hit.evidence.strict)
+      why += fmt::format("; {} name: strong match only", hit.evidence.weak ? "weak" : "one-word");
     const bool listed = listed_set.contains(hit.node);
     std::string name = std::string(hit.name_text);
     if (hit.name.type != NameType::Primary || hit.name.strength == NameStrength::Weak)
@@ -1359,8 +1389,9 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_show},
     {"listings", "ENTITY", "Restrictions in force on the session date, and which start later", "",
      Completes::Entity, run_listings},
-    {"screen", "NAME [--limit N] [--listed]", "Parties whose names resemble NAME, with why",
-     "limit", Completes::Nothing, run_screen},
+    {"screen", "NAME [--limit N] [--threshold P] [--listed]",
+     "Parties whose names resemble NAME (score: probability of the same party by name), with why",
+     "limit threshold", Completes::Nothing, run_screen},
     {"reach", "ENTITY [--hops N] [--authority NAME]",
      "Listed parties within N hops (default 3), each with a shortest path", "hops authority",
      Completes::Entity, run_reach},
