@@ -57,7 +57,7 @@ InputKind checked_input_path(const std::string& path) {
 }
 
 SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
-  if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a regular file");
+  if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a file");
   struct stat info {};
   if (::stat(path_.c_str(), &info) != 0) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
   std::FILE* file = std::fopen(path_.c_str(), "rb");
