@@ -85,7 +85,7 @@ struct ScreenHit {
   // Filled by screen_query() (queries/screen_query.h); screen() leaves them empty.
   double name_score = 0;                     // by the name alone, before the evidence
   std::vector<IdentifierMatch> identifiers;  // the query's identifiers this record holds: certain
-  std::vector<EvidenceNote> evidence;        // each fact of the caller, and what it did
+  std::vector<EvidenceNote> secondary;       // each fact of the caller (dob, country...), its effect
   std::vector<Listing> listings;             // in force on the date first, then later, then ended
   std::vector<std::string_view> birth_dates; // as the record writes them
   std::vector<CountryFact> countries;        // nationality, address country, jurisdiction...

@@ -102,13 +102,13 @@ std::vector<ScreenHit> screen_query(const Graph& graph, const ScreenIndex& names
   }
 
   for (ScreenHit& hit : hits) {
-    if (!query.evidence.empty()) hit.evidence = weigh_evidence(graph, hit.node, query.evidence);
+    if (!query.evidence.empty()) hit.secondary = weigh_evidence(graph, hit.node, query.evidence);
     if (!hit.identifiers.empty()) {
       hit.score = 1.0;  // an identifier the record holds: certain, whatever the other facts say
       continue;
     }
     double score = hit.name_score;
-    for (const EvidenceNote& note : hit.evidence) score += note.delta;
+    for (const EvidenceNote& note : hit.secondary) score += note.delta;
     hit.score = std::clamp(score, 0.0, 1.0);
   }
   std::erase_if(hits, [&](const ScreenHit& hit) {

@@ -705,7 +705,7 @@ std::string screen_why(const ScreenHit& hit) {
             ? match.query_token
             : fmt::format("{}~{} ({})", match.query_token, match.name_token, to_string(match.how)));
   for (const auto& token : hit.unmatched_query_tokens) add(fmt::format("-{}", token));
-  for (const EvidenceNote& note : hit.evidence)
+  for (const EvidenceNote& note : hit.secondary)
     add(note.effect == EvidenceEffect::None
             ? fmt::format("{}: {} (no change)", note.fact, note.text)
             : fmt::format("{} {:+.2f}: {}", note.fact, note.delta, note.text));
@@ -754,8 +754,8 @@ void json_screen_hit(JsonOut& json, const Graph& graph, const ScreenHit& hit, Da
     json.end_object();
   }
   json.end_array();
-  json.key("evidence").begin_array();
-  for (const EvidenceNote& note : hit.evidence) {
+  json.key("secondary_evidence").begin_array();
+  for (const EvidenceNote& note : hit.secondary) {
     json.begin_object();
     json.key("fact").string(note.fact);
     json.key("effect").string(to_string(note.effect));
