@@ -84,6 +84,20 @@ int main(int argc, char** argv) {
 
   skg::ScreenOptions options;
   options.limit = 5;
+  {
+    // screen() alone (the name scoring), for the cost of identifiers, evidence and hit details.
+    const auto seconds = bench.run(
+        [&] {
+          std::uint64_t hits = 0;
+          for (const auto& query : queries) hits += !skg::screen(graph, names, query.name, options).empty();
+          return hits;
+        },
+        skg::bench::Harness::kNoCheck, "names_only_1_thread");
+    std::vector<double> sorted = seconds;
+    std::sort(sorted.begin(), sorted.end());
+    std::fprintf(stderr, "  screen() alone, 1 thread: median %.3f s = %.0f queries/s\n", sorted[sorted.size() / 2],
+                 queries.size() / sorted[sorted.size() / 2]);
+  }
   // CPU seconds of the process: on a shared machine, wall time measures the neighbours too.
   auto cpu_now = [] {
     timespec spec{};

@@ -263,6 +263,24 @@ std::optional<std::string> country_code(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<std::string> split_countries(std::string_view text) {
+  std::vector<std::string> out;
+  const std::string_view whole = trim_view(text);
+  if (whole.empty()) return out;
+  if (country_code(whole)) {
+    out.emplace_back(whole);
+    return out;
+  }
+  while (!text.empty()) {
+    const auto cut = text.find_first_of(",;|");
+    const std::string_view part = trim_view(text.substr(0, cut));
+    if (!part.empty()) out.emplace_back(part);
+    if (cut == std::string_view::npos) break;
+    text.remove_prefix(cut + 1);
+  }
+  return out;
+}
+
 std::optional<std::string> evidence_error(const ScreenEvidence& evidence) {
   if (!evidence.birth_date.empty() && !parse_iso_partial(evidence.birth_date))
     return fmt::format("date of birth '{}' is not YYYY, YYYY-MM or YYYY-MM-DD", evidence.birth_date);

@@ -80,6 +80,10 @@ std::vector<EvidenceNote> weigh_evidence(const Graph& graph, NodeId node,
 /// ("Korea, North", "Burma").
 std::optional<std::string> country_code(std::string_view text);
 
+/// A caller's list of countries: the whole text when it names one country ("Korea, North"),
+/// else its parts split at ',', ';' or '|' ("RU, BY" -> {"RU", "BY"}).
+std::vector<std::string> split_countries(std::string_view text);
+
 /// A country fact of a record: its ISO code, and the attribute it comes from.
 struct CountryFact {
   std::string code;           // "RU"

@@ -156,6 +156,9 @@ TEST_CASE("screen_query: a country is accepted as a name or an ISO code, and wei
   CHECK(skg::country_code("Iran, Islamic Republic of") == "IR");
   CHECK(skg::country_code("Türkiye") == "TR");
   CHECK_FALSE(skg::country_code("Moscow"));
+  // A list of countries is split at commas, unless the whole names one country.
+  CHECK(skg::split_countries("Korea, North") == std::vector<std::string>{"Korea, North"});
+  CHECK(skg::split_countries("RU, by") == std::vector<std::string>{"RU", "by"});
 }
 
 TEST_CASE("screen_query: gender and kind raise a matching record, and kind leaves out others") {

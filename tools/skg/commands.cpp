@@ -685,7 +685,10 @@ void screen_request(const Args& args, Date date, ScreenOptions& options, ScreenQ
     query.evidence.kind = *kind;
   }
   if (const auto dob = args.option("dob")) query.evidence.birth_date = std::string(*dob);
-  query.evidence.countries = list("country");
+  if (const auto country = args.option("country")) {
+    query.evidence.countries = split_countries(*country);
+    if (query.evidence.countries.empty()) throw UsageError("--country needs a value");
+  }
   if (const auto gender = args.option("gender")) query.evidence.gender = std::string(*gender);
   if (const auto id = args.option("id")) query.id = std::string(*id);
   if (const auto error = evidence_error(query.evidence)) throw UsageError(*error);

@@ -17,7 +17,7 @@ namespace skg {
 
 namespace {
 
-constexpr std::size_t kBlockRows = 4096;  // rows read, screened by both threads, then written
+constexpr std::size_t kBlockRows = 1024;  // rows read, screened by both threads, then written
 constexpr unsigned kThreads = 2;          // the machine's cores (DESIGN.md: 2-core target)
 
 /// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
@@ -83,16 +83,7 @@ void answer(const Shared& shared, Job& job) {
       query.id = row.id;
       query.evidence.birth_date = row.birth_date;
       query.evidence.gender = row.gender;
-      std::string_view countries = row.country;
-      while (!countries.empty()) {
-        const auto cut = countries.find_first_of(",;");
-        std::string_view part = countries.substr(0, cut);
-        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-        if (!part.empty()) query.evidence.countries.emplace_back(part);
-        if (cut == std::string_view::npos) break;
-        countries.remove_prefix(cut + 1);
-      }
+      query.evidence.countries = split_countries(row.country);
       if (!row.schema.empty()) {
         const auto kind = parse_node_kind(row.schema);
         if (!kind || *kind == NodeKind::Action || *kind == NodeKind::Authority)
@@ -246,9 +237,9 @@ int run_screen_file(Context& context, const Args& args) {
   }
   out->flush();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  context.err << fmt::format("screen-file: {} rows ({}), {} with hits, {} errors, {:.2f} s ({:.0f} rows/s)\n",
-                             rows, reader.format(), matched, errors, seconds,
-                             seconds > 0 ? rows / seconds : 0.0);
+  context.err << fmt::format("screen-file: {} row{} ({}), {} with hits, {} error{}, {:.2f} s ({:.0f} rows/s)\n",
+                             rows, rows == 1 ? "" : "s", reader.format(), matched, errors,
+                             errors == 1 ? "" : "s", seconds, seconds > 0 ? rows / seconds : 0.0);
   return kExitOk;
 }
 
