@@ -90,6 +90,18 @@ int parse_count(const Args& args, std::string_view name, int fallback, int min, 
   return value;
 }
 
+/// --threshold: a probability from 0 to 1 (screening's calibrated scores).
+double parse_threshold(const Args& args, double fallback) {
+  const auto text = args.option("threshold");
+  if (!text) return fallback;
+  double value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || !(value >= 0 && value <= 1))
+    throw UsageError(fmt::format("--threshold takes a score from 0 to 1 (default {:.2f}), not '{}'",
+                                 kDefaultScreenThreshold, *text));
+  return value;
+}
+
 Date parse_date_arg(std::string_view text) {
   const auto date = Date::parse(text);
   if (!date || text.size() != 10)
@@ -541,6 +553,35 @@ int run_save(Context& context, const Args& args) {
   return kExitOk;
 }
 
+// Opens a snapshot with every check (graph/snapshot.h, SnapshotCheck::Full), without replacing
+// the session's graph: for a file from elsewhere before it is used.
+int run_verify(Context& context, const Args& args) {
+  if (args.words.size() != 1) throw UsageError("usage: verify FILE");
+  const SnapshotSummary summary = verify_snapshot(args.words[0]);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("verified").string(args.words[0]);
+    json.key("usable").boolean(true);
+    json.key("version").integer(summary.version);
+    json.key("nodes").integer(static_cast<std::int64_t>(summary.nodes));
+    json.key("edges").integer(static_cast<std::int64_t>(summary.edges));
+    json.key("strings").integer(static_cast<std::int64_t>(summary.strings));
+    json.key("bytes").integer(static_cast<std::int64_t>(summary.bytes));
+    json.key("seconds").number(summary.seconds);
+    json.end_object();
+  } else {
+    context.out << fmt::format(
+        "{}: a usable skg snapshot (format version {}, {:.2f} MB): {} nodes, {} edges, {} strings\n"
+        "checked in {:.2f} s: checksums; column names, sizes and bounds; offsets; every id, string, kind,\n"
+        "share and date in range; reverse edges mirror the forward edges; hash indexes end and find\n"
+        "their keys; every string stored once\n",
+        args.words[0], summary.version, summary.bytes / 1e6, summary.nodes, summary.edges, summary.strings,
+        summary.seconds);
+  }
+  return kExitOk;
+}
+
 int run_as_of(Context& context, const Args& args) {
   if (args.words.size() > 1) throw UsageError("usage: as-of [YYYY-MM-DD]  (alone: back to today)");
   auto& options = context.session.options;
@@ -654,6 +695,7 @@ int run_screen(Context& context, const Args& args) {
 
 void screen_request(const Args& args, Date date, ScreenOptions& options, ScreenQuery& query) {
   options.limit = static_cast<std::size_t>(parse_count(args, "limit", 20, 1, 10000));
+  options.min_score = parse_threshold(args, kDefaultScreenThreshold);
   options.listed_only = args.option("listed").has_value();
   options.as_of = date;
   auto list = [&](std::string_view name) {
@@ -708,6 +750,9 @@ std::string screen_why(const ScreenHit& hit) {
             ? match.query_token
             : fmt::format("{}~{} ({})", match.query_token, match.name_token, to_string(match.how)));
   for (const auto& token : hit.unmatched_query_tokens) add(fmt::format("-{}", token));
+  for (const auto& token : hit.ignored_query_tokens) add(fmt::format("{} (title, ignored)", token));
+  if (hit.evidence.strict && hit.identifiers.empty())
+    why += fmt::format("; {} name: strong match only", hit.evidence.weak ? "weak" : "one-word");
   for (const EvidenceNote& note : hit.secondary)
     add(note.effect == EvidenceEffect::None
             ? fmt::format("{}: {} (no change)", note.fact, note.text)
@@ -736,9 +781,22 @@ void json_screen_hit(JsonOut& json, const Graph& graph, const ScreenHit& hit, Da
     json.key("edits").integer(match.edits);
     json.key("similarity").number(match.similarity);
     json.key("legal_form").boolean(match.legal_form);
+    json.key("weight").number(match.weight);
     json.end_object();
   }
   json.end_array();
+  json.key("ignored_query_tokens").begin_array();
+  for (const auto& token : hit.ignored_query_tokens) json.string(token);
+  json.end_array();
+  json.key("evidence").begin_object();
+  json.key("query_share").number(hit.evidence.query_share);
+  json.key("name_share").number(hit.evidence.name_share);
+  json.key("min_similarity").number(hit.evidence.min_similarity);
+  json.key("matched_weight").number(hit.evidence.matched_weight);
+  json.key("one_word").boolean(hit.evidence.one_word);
+  json.key("weak").boolean(hit.evidence.weak);
+  json.key("strict").boolean(hit.evidence.strict);
+  json.end_object();
   json.key("unmatched_query_tokens").begin_array();
   for (const auto& token : hit.unmatched_query_tokens) json.string(token);
   json.end_array();
@@ -1465,13 +1523,16 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_listings},
     {"screen",
      "NAME [--id VALUE] [--dob YYYY[-MM[-DD]]] [--country C] [--gender G] [--schema KIND] "
-     "[--authority A] [--list L] [--program P] [--listed] [--limit N]",
-     "Parties whose names or identifiers match, with listings, evidence and why",
-     "limit id dob country gender schema authority list program", Completes::Nothing, run_screen},
+     "[--authority A] [--list L] [--program P] [--listed] [--limit N] [--threshold P]",
+     "Parties whose names or identifiers match (score: probability of the same party), with "
+     "listings, evidence and why",
+     "limit threshold id dob country gender schema authority list program", Completes::Nothing,
+     run_screen},
     {"screen-file",
-     "FILE [--out FILE] [--dob/--country/... as screen] [--listed] [--limit N]",
+     "FILE [--out FILE] [--schema KIND] [--authority A] [--list L] [--program P] [--listed] "
+     "[--limit N] [--threshold P]",
      "Screen every row of a CSV (name, dob, country, schema, id, ref) or FtM JSON lines file",
-     "out limit schema authority list program", Completes::Path, run_screen_file},
+     "out limit threshold schema authority list program", Completes::Path, run_screen_file},
     {"reach", "ENTITY [--hops N] [--authority NAME]",
      "Listed parties within N hops (default 3), each with a shortest path", "hops authority",
      Completes::Entity, run_reach},
@@ -1493,6 +1554,8 @@ constexpr Command kCommands[] = {
      Completes::Path, run_load},
     {"save", "FILE", "Save the graph as a snapshot (open it with --snapshot FILE)", "",
      Completes::Path, run_save},
+    {"verify", "FILE", "Check a snapshot from elsewhere in full, without opening it as the graph", "",
+     Completes::Path, run_verify},
     {"as-of", "[YYYY-MM-DD]", "Ask every question as of a date; alone: back to today", "",
      Completes::Nothing, run_as_of},
     {"quit", "", "Leave the shell (also: exit, Ctrl-D)", "", Completes::Nothing, run_quit},
