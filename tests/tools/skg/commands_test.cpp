@@ -470,11 +470,11 @@ TEST_CASE("shell: screen explains how the date of birth, country and gender move
 
 TEST_CASE("shell: screen filters by kind, authority, list and program, and refuses bad values") {
   skg::Session session = kaspersky();
-  const auto people = run_json(session, "screen Kaspersky --schema Person");
+  const auto people = run_json(session, "screen Kaspersky --schema Person --threshold 0.05");
   REQUIRE(people["hits"].GetArray().Size() >= 1);
   for (const auto& hit : people["hits"].GetArray())
     CHECK(hit["entity"]["kind"].GetString() != std::string("Company"));
-  const auto bis = run_json(session, "screen Kaspersky --authority BIS --as-of 2024-08-01");
+  const auto bis = run_json(session, "screen Kaspersky --authority BIS --as-of 2024-08-01 --threshold 0.3");
   REQUIRE(bis["hits"].GetArray().Size() >= 1);
   for (const auto& hit : bis["hits"].GetArray()) CHECK(has_authority(hit["listings"], "BIS"));
   CHECK(run_json(session, "screen Kaspersky --list \"No Such List\"")["hits"].GetArray().Size() == 0);
@@ -587,6 +587,7 @@ TEST_CASE("shell: a piped line that fails still answers on stdout, naming its li
   CHECK(failed["line"].GetInt() == 2);
   CHECK(failed["input"].GetString() == std::string("show nobody-x"));
   CHECK(std::string(failed["error"].GetString()).find("nobody-x") != std::string::npos);
+}
 
 TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
   skg::Session session = kaspersky();
