@@ -9,6 +9,15 @@
 
 namespace skg {
 
+/// What an input path is, once checked_input_path() has looked at it.
+enum class InputKind : std::uint8_t { File, Folder };
+
+/// Looks at `path` before anything opens it (opening a FIFO blocks until a writer comes): a
+/// regular file it can read, or a folder it can list. Anything else throws LoadError naming the
+/// path and why: "no such file or folder", "permission denied", "a FIFO (named pipe), not a
+/// file or folder".
+InputKind checked_input_path(const std::string& path);
+
 /// A whole input file in memory (read once; loaders parse it in place).
 class SourceFile {
  public:
