@@ -13,13 +13,21 @@
 #include <iostream>
 
 #include "commands.h"
+#include "interrupt.h"
 
 namespace skg {
 
 namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
-extern "C" void on_interrupt(int) { interrupted = 1; }
+extern "C" void on_interrupt(int) {
+  // During a load or a long answer Ctrl-C stops that (interrupt.h); at the prompt it abandons
+  // the line being typed.
+  if (interruptible())
+    interrupt_flag().store(true);
+  else
+    interrupted = 1;
+}
 
 struct ReplState {
   Session* session = nullptr;
@@ -130,8 +138,11 @@ int terminal_width(int fd, int fallback) {
 
 int run_lines(Session& session, std::istream& in, std::ostream& out, std::ostream& err) {
   int worst = kExitOk;
-  for (std::string line; !session.quit_requested && std::getline(in, line);)
-    worst = std::max(worst, execute(session, line, out, err));
+  for (std::string line; !session.quit_requested && std::getline(in, line);) {
+    const int code = execute(session, line, out, err);
+    if (code == kExitInterrupted) return code;  // Ctrl-C: the lines after it are not run
+    worst = std::max(worst, code);
+  }
   return worst;
 }
 
