@@ -214,9 +214,9 @@ struct Builder::State {
   // Reloads. Loading a file twice must change nothing, but merging by external id alone keeps a
   // second copy of every provenance record, attribute and edge without an id. From the first
   // batch that comes from a file the builder has already read (a reload, or a source split over
-  // several loads), equal provenance records and equal id-less edges are merged, and freeze()
-  // drops repeated attributes and sources. A builder that never sees a file twice pays nothing
-  // but one set of file names.
+  // several loads), equal provenance records and equal id-less edges of that file are merged;
+  // freeze() drops repeated attributes and sources of a node or edge in any case. A builder that
+  // never sees a file twice pays nothing but one set of file names.
   std::unordered_set<std::uint32_t> files;  // source files of the provenance records
   bool merging_repeats = false;
   struct ProvKey {
@@ -253,6 +253,7 @@ struct Builder::State {
       return hash;
     }
   };
+  std::unordered_set<std::uint32_t> indexed_files;  // files whose repeats are merged
   std::unordered_map<ProvKey, std::uint32_t, KeyHash> prov_index;
   std::unordered_map<EdgeKey, std::uint32_t, KeyHash> edge_index;  // live edges without an id
 
@@ -272,13 +273,16 @@ struct Builder::State {
     key.kind = static_cast<std::uint8_t>(edge_kind[edge]);
     return key;
   }
-  /// Turns on merging of repeats: indexes every provenance record and id-less live edge once.
-  void start_merging_repeats() {
+  /// Merges repeats of `file` from now on: indexes its provenance records and the id-less live
+  /// edges it states (only the files that come again are indexed, not the whole graph).
+  void index_file(std::uint32_t file) {
     merging_repeats = true;
-    prov_index.reserve(provenance.size());
-    for (std::uint32_t at = 0; at < provenance.size(); ++at) prov_index.try_emplace(prov_key(provenance[at]), at);
-    for (std::uint32_t edge = 0; edge < source.size(); ++edge)
-      if (edge_alive[edge] && edge_id[edge] == kNoString) edge_index.try_emplace(edge_key(edge), edge);
+    if (!indexed_files.insert(file).second) return;
+    for (std::uint32_t at = 0; at < provenance.size(); ++at)
+      if (index(provenance[at].source) == file) prov_index.try_emplace(prov_key(provenance[at]), at);
+    for (const auto& [edge, prov] : edge_prov)
+      if (edge_alive[edge] && edge_id[edge] == kNoString && index(provenance[index(prov)].source) == file)
+        edge_index.try_emplace(edge_key(edge), edge);
   }
 
   std::optional<NodeId> live_node(StringId id) const {
@@ -416,6 +420,13 @@ bool Builder::contains(std::string_view id) const noexcept {
   return global && state_->live_node(*global);
 }
 
+bool Builder::same_entity(std::string_view a, std::string_view b) const noexcept {
+  const auto first = state_->strings.find(a), second = state_->strings.find(b);
+  if (!first || !second) return false;
+  const auto node = state_->live_node(*first);
+  return node && node == state_->live_node(*second);
+}
+
 bool Builder::contains_edge(std::string_view id) const noexcept {
   const auto global = state_->strings.find(id);
   return global && state_->live_edge(*global);
@@ -535,16 +546,13 @@ void Builder::commit(Batch&& batch) {
   batch.binding_.release(false);  // the batch's strings now belong to the builder for good
   auto g = G;
   // A batch from a file the builder has read before: merge what repeats (see State).
-  if (!s.merging_repeats) {
+  {
     std::uint32_t last_file = index(kNoString);
     for (const auto& source : batch.sources_) {
       const std::uint32_t file = index(g(source.file));
       if (file == last_file) continue;
       last_file = file;
-      if (s.files.contains(file)) {
-        s.start_merging_repeats();
-        break;
-      }
+      if (s.files.contains(file)) s.index_file(file);
     }
   }
   std::vector<std::uint32_t> prov_at(batch.sources_.size());
@@ -558,7 +566,7 @@ void Builder::commit(Batch&& batch) {
         s.files.insert(last_file);
       }
       const auto next = static_cast<std::uint32_t>(s.provenance.size());
-      if (s.merging_repeats) {
+      if (s.merging_repeats && s.indexed_files.contains(index(record.source))) {
         const auto [found, added] = s.prov_index.try_emplace(State::prov_key(record), next);
         prov_at[at] = found->second;
         if (!added) continue;
@@ -849,12 +857,12 @@ Graph Builder::freeze() && {
   }
   std::vector<Attribute> attributes;
   group(s.attributes, remap, nodes, at, attributes);
-  if (s.merging_repeats) drop_repeats(at, attributes, same_attribute);
+  drop_repeats(at, attributes, same_attribute);
   graph.attributes_at_ = Column(std::move(at));
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
-  if (s.merging_repeats) drop_repeats(at, node_prov, std::equal_to<ProvId>());
+  drop_repeats(at, node_prov, std::equal_to<ProvId>());
   graph.node_prov_at_ = unless_one_each(std::move(at));
   graph.node_prov_ = Column(std::move(node_prov));
 
@@ -918,6 +926,7 @@ Graph Builder::freeze() && {
   s.edge_of = {};
   s.prov_index = {};
   s.edge_index = {};
+  s.indexed_files = {};
   s.action_of = {};
 
   // Edges: forward CSR order is (source, insertion order); EdgeId is the position in it.
@@ -949,12 +958,12 @@ Graph Builder::freeze() && {
   graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
-  if (s.merging_repeats) drop_repeats(at, edge_prov, std::equal_to<ProvId>());
+  drop_repeats(at, edge_prov, std::equal_to<ProvId>());
   graph.edge_prov_at_ = unless_one_each(std::move(at));
   graph.edge_prov_ = Column(std::move(edge_prov));
   std::vector<Attribute> edge_attributes;
   group(s.edge_attributes, position, edges, at, edge_attributes);
-  if (s.merging_repeats) drop_repeats(at, edge_attributes, same_attribute);
+  drop_repeats(at, edge_attributes, same_attribute);
   if (!edge_attributes.empty()) graph.edge_attributes_at_ = Column(std::move(at));  // else: none
   graph.edge_attribute_ = Column(std::move(edge_attributes));
   graph.out_at_ = Column(std::move(out_at));

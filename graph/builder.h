@@ -230,6 +230,8 @@ class Builder {
   std::size_t entity_count() const noexcept;  // live entities, authorities and actions
   std::size_t edge_count() const noexcept;    // live edges
   bool contains(std::string_view id) const noexcept;
+  /// True when both ids name one live entity (an id and one of its other ids).
+  bool same_entity(std::string_view a, std::string_view b) const noexcept;
   /// True when a live edge has this id (an FtM Ownership id), for deltas that remove it.
   bool contains_edge(std::string_view id) const noexcept;
 

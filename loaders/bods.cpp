@@ -394,7 +394,12 @@ class BodsReader {
           context_.report.add("interests superseded the day they were stated");
           continue;
         }
-        if (!last) edge.id += "@" + statement_ids[version];
+        // The latest statement of this interest keeps the plain id (a closing statement often
+        // repeats no interest: the one before it is then the latest).
+        bool stated_later = false;
+        for (std::size_t later = version + 1; later < versions.size() && !stated_later; ++later)
+          stated_later = number < versions[later].size();
+        if (stated_later) edge.id += "@" + statement_ids[version];
         ++edges_;
         context_.add_edge_or_defer(std::move(edge));
       }

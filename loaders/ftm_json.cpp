@@ -806,6 +806,14 @@ class FtmReader {
     }
   }
 
+  /// True when this delta replaces or removes the entity that `other_id` names in the builder
+  /// (its ids are then free for another record, see Builder::commit).
+  bool replaced_or_removed(std::string_view other_id) const {
+    for (const auto& [id, effect] : effects_)
+      if (effect.existed && context_.builder.same_entity(id, other_id)) return true;
+    return false;
+  }
+
   /// True when an earlier file of this load added `id` (the batch holds it).
   bool defined_earlier(std::string_view id, Shape shape) {
     switch (shape) {
@@ -892,6 +900,18 @@ class FtmReader {
       // A referent that is itself a record's id, or that two records claim, cannot merge them:
       // the builder would refuse the whole batch. Left out and counted.
       if (context_.batch.defines(referent.other) || !claimed.insert(referent.other).second) {
+        context_.report.add("referents left out");
+        continue;
+      }
+      // A referent the loaded graph gives to another entity (t2's MOD turns AL-QAIDA IN IRAQ
+      // into an IRGC record carrying the referents of t1's IRGC): the two records stay apart,
+      // and the report says so. Unless that entity is one this delta replaces or removes.
+      if (context_.builder.contains(referent.other) && !context_.builder.same_entity(referent.other, referent.entity) &&
+          !replaced_or_removed(referent.other)) {
+        context_.report.warnings.push_back(
+            {path_, referent.line, referent.entity,
+             fmt::format("referent '{}' already names another loaded entity: left out, the records stay apart",
+                         referent.other)});
         context_.report.add("referents left out");
         continue;
       }

@@ -939,6 +939,42 @@ int run_exposure(Context& context, const Args& args) {
   return kExitOk;
 }
 
+/// One row of `blocked`: the party's own links to blocked holders, read from the blocked set in
+/// the time its in-edges take. The full chain back to the designated party is `exposure`'s
+/// answer; in a list it would make each row as long as the chain (a ring of a million companies
+/// owned one by the next: a million rows of up to a million links each).
+struct BlockedRow {
+  struct Holder {
+    EdgeId edge;
+    NodeId party;
+    std::string_view state;  // "designated", "blocked", "possibly blocked"
+  };
+  std::vector<Holder> holders;
+};
+
+BlockedRow blocked_row(const Graph& graph, const BlockedSet& blocked, NodeId node, Date day) {
+  BlockedRow row;
+  for (EdgeId edge : graph.in_edges(node)) {
+    const EdgeKind kind = graph.edge_kind(edge);
+    if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
+    if (!graph.edge_valid(edge).contains(day)) continue;
+    const NodeId holder = graph.source(edge);
+    const Verdict verdict = blocked.verdict(holder);
+    if (verdict == Verdict::No) continue;
+    row.holders.push_back({edge, holder,
+                           blocked.listed(holder)         ? "designated"
+                           : verdict == Verdict::Yes ? "blocked"
+                                                     : "possibly blocked"});
+  }
+  return row;
+}
+
+std::string aggregate_text(const BlockedSet& blocked, NodeId node) {
+  const auto min = blocked.min_bp(node), max = blocked.max_bp(node);
+  if (min == max) return fmt::format("{}%", min / 100.0);
+  return fmt::format("{}-{}%", min / 100.0, max / 100.0);
+}
+
 int run_blocked(Context& context, const Args& args) {
   require_graph(context.session);
   if (!args.words.empty())
@@ -961,6 +997,7 @@ int run_blocked(Context& context, const Args& args) {
     json.begin_object();
     json.key("rule").string(to_string(rule));
     json.key("rule_id").string(info.id);
+    json.key("rule_citation").string(info.citation);
     json.key("as_of").string(context.date.to_string());
     json.key("rule_in_force").boolean(blocked.rule_in_force());
     const auto yes = blocked.nodes(Verdict::Yes);
@@ -971,7 +1008,29 @@ int run_blocked(Context& context, const Args& args) {
     json.key("blocked").begin_array();
     for (std::size_t at = begin; at < end; ++at) {
       check_interrupt();
-      json_exposure(json, graph, exposure(graph, blocked, parties[at]));
+      const NodeId node = parties[at];
+      json.begin_object();
+      json.key("entity");
+      json_node(json, graph, node);
+      json.key("verdict").string(to_string(blocked.verdict(node)));
+      json.key("aggregate_min").number(blocked.min_bp(node) / 100.0);
+      json.key("aggregate_max").number(blocked.max_bp(node) / 100.0);
+      json.key("held_by").begin_array();  // the direct links; `exposure` gives whole chains
+      for (const auto& holder : blocked_row(graph, blocked, node, context.date).holders) {
+        json.begin_object();
+        json.key("party");
+        json_node(json, graph, holder.party);
+        json.key("state").string(holder.state);
+        json.key("kind").string(to_string(graph.edge_kind(holder.edge)));
+        json.key("share").percent(graph.share(holder.edge));
+        json.key("records");
+        json_records(json, graph, graph.edge_provenance(holder.edge));
+        json.end_object();
+      }
+      json.end_array();
+      json.key("explain").string(fmt::format("exposure {} --rule {}", external_id(graph, node),
+                                             to_string(rule)));
+      json.end_object();
     }
     json.end_array();
     json.end_object();
@@ -984,19 +1043,29 @@ int run_blocked(Context& context, const Args& args) {
                      blocked.rule_in_force() ? "" : " (rule not in force on this date)", total);
   print_page_line(out, page, total);
   if (begin == end) return kExitOk;
-  Table table({{"verdict"}, {"party", true, 16}, {"blocked ownership"}, {"why", true, 24}});
+  Table table({{"verdict"},
+               {"party", true, 16},
+               {"blocked ownership"},
+               {"held by (exposure ENTITY shows the chains)", true, 24}});
   table.stream_to(out, style);
   for (std::size_t at = begin; at < end; ++at) {
     check_interrupt();
     const NodeId node = parties[at];
-    const Exposure answer = exposure(graph, blocked, node);
-    std::string why = answer.reasons.empty() ? std::string() : answer.reasons.front().text;
-    if (answer.reasons.size() > 1) why += fmt::format(" (+{} more)", answer.reasons.size() - 1);
-    table.add_row({{std::string(verdict_text(answer.blocked)), verdict_tone(answer.blocked)},
+    const Verdict verdict = blocked.verdict(node);
+    std::string why;
+    const auto row = blocked_row(graph, blocked, node, context.date);
+    for (std::size_t item = 0; item < row.holders.size() && item < 3; ++item) {
+      const auto& holder = row.holders[item];
+      const Percent share = graph.share(holder.edge);
+      why += fmt::format("{}{} {}{} ({})", item == 0 ? "" : "; ",
+                         to_string(graph.edge_kind(holder.edge)),
+                         share.known() ? share.to_string() + " " : std::string(),
+                         label(graph, holder.party), holder.state);
+    }
+    if (row.holders.size() > 3) why += fmt::format(" (+{} more)", row.holders.size() - 3);
+    table.add_row({{std::string(verdict_text(verdict)), verdict_tone(verdict)},
                    label(graph, node),
-                   answer.aggregate_percent
-                       ? fmt::format("{}%", *answer.aggregate_percent)
-                       : fmt::format("{}-{}%", answer.aggregate_min, answer.aggregate_max),
+                   aggregate_text(blocked, node),
                    why});
   }
   table.flush();

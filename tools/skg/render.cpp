@@ -348,7 +348,15 @@ std::string date_text(std::optional<Date> day, std::string_view unknown) {
 namespace skg {
 
 CommandOutput::CommandOutput(std::ostream& out, bool text, bool color, std::size_t hold)
-    : out_(out), text_(text), color_(color), hold_(hold) {}
+    : out_(out), text_(text), color_(color), hold_(hold) {
+  setp(area_, area_ + sizeof area_);
+}
+
+void CommandOutput::drain() {
+  if (pptr() == pbase()) return;
+  put(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+  setp(area_, area_ + sizeof area_);
+}
 
 void CommandOutput::emit(std::string_view bytes) {
   if (bytes.empty()) return;
@@ -421,23 +429,32 @@ void CommandOutput::put(std::string_view bytes) {
 }
 
 CommandOutput::int_type CommandOutput::overflow(int_type c) {
+  drain();
   if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
-  const char byte = traits_type::to_char_type(c);
-  put(std::string_view(&byte, 1));
+  *pptr() = traits_type::to_char_type(c);
+  pbump(1);
   return c;
 }
 
 std::streamsize CommandOutput::xsputn(const char* data, std::streamsize count) {
+  if (count <= epptr() - pptr()) {
+    std::copy(data, data + count, pptr());
+    pbump(static_cast<int>(count));
+    return count;
+  }
+  drain();
   put(std::string_view(data, static_cast<std::size_t>(count)));
   return count;
 }
 
 int CommandOutput::sync() {
+  drain();
   if (passing_) out_.flush();
   return 0;
 }
 
 void CommandOutput::finish() {
+  drain();
   if (!pending_.empty()) {
     emit(pending_[0] == '\x1b' ? "\\x1b" + pending_.substr(1) : pending_);
     pending_.clear();
@@ -449,6 +466,7 @@ void CommandOutput::finish() {
 }
 
 bool CommandOutput::discard() {
+  setp(area_, area_ + sizeof area_);
   std::string().swap(held_);
   pending_.clear();
   const bool clean = !passing_;

@@ -103,6 +103,7 @@ class CommandOutput : public std::streambuf {
   int sync() override;
 
  private:
+  void drain();                      // the put area, through the filter
   void put(std::string_view bytes);  // through the filter
   void emit(std::string_view bytes);  // past the filter: held or written
   std::ostream& out_;
@@ -111,6 +112,7 @@ class CommandOutput : public std::streambuf {
   bool passing_ = false;
   std::string held_;
   std::string pending_;  // an escape sequence or a UTF-8 lead byte not finished yet
+  char area_[1 << 14];   // single characters (JSON is written one at a time) gather here
 };
 
 /// Writes one JSON document (compact, one line, then a newline) to a stream, through RapidJSON.
