@@ -900,7 +900,12 @@ Graph Builder::freeze() && {
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
-  drop_repeats(at, node_prov, std::equal_to<ProvId>());
+  // The same record twice (an entity and its other ids from one line): one source.
+  auto same_record = [&](ProvId a, ProvId b) {
+    const Provenance &x = s.provenance[index(a)], &y = s.provenance[index(b)];
+    return a == b || (x.source == y.source && x.record == y.record && x.line == y.line);
+  };
+  drop_repeats(at, node_prov, same_record);
   graph.node_prov_at_ = unless_one_each(std::move(at));
   graph.node_prov_ = Column(std::move(node_prov));
 
@@ -996,7 +1001,7 @@ Graph Builder::freeze() && {
   graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
-  drop_repeats(at, edge_prov, std::equal_to<ProvId>());
+  drop_repeats(at, edge_prov, same_record);
   graph.edge_prov_at_ = unless_one_each(std::move(at));
   graph.edge_prov_ = Column(std::move(edge_prov));
   std::vector<Attribute> edge_attributes;

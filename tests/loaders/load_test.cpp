@@ -221,6 +221,9 @@ void check_reload_changes_nothing(const std::string& path) {
                                   std::back_inserter(differences));
     if (!differences.empty()) MESSAGE("first difference: " << differences.front());
     CHECK(differences.empty());
+  }
+}
+
 /// Runs `attempt` with every read a permission check can stop: as root (the test runner here),
 /// in a child process that has dropped to the unprivileged user `nobody` first, since root reads
 /// any file whatever its mode. Returns what `attempt` says, or "skipped: ..." when no such user
@@ -308,6 +311,8 @@ TEST_CASE("load: a cancelled load throws LoadCancelled and leaves the builder as
   options.progress = nullptr;
   load(datasets("samples/ofac"), builder, options);
   CHECK(builder.entity_count() > entities);
+}
+
 TEST_CASE("load: a FIFO given as a file, or found in a folder, is refused at once, not waited on") {
   const std::string folder = fresh_folder("fifo");
   const std::string fifo = folder + "/sdn.csv";

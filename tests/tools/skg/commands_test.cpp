@@ -652,6 +652,8 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
   CHECK(screened["offset"].GetUint() == 3);
   CHECK(screened["more"].GetBool());
   CHECK(run(session, "owners ring-1 --limit x").code == skg::kExitUsage);
+}
+
 TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
   skg::Session session = kaspersky();
   const std::string path = SKG_TEST_OUTPUT_DIR "/shell_verify.skg";
