@@ -361,9 +361,11 @@ class BodsReader {
     }
     if (versions.empty()) return;
     if (versions.back().empty()) context_.report.add("relationships without interests");
+    // Alike: the same interest from the same start; a later statement may add its end (a closing
+    // statement that repeats the interest with its endDate), and the run then ends there.
     auto same_interest = [](const PendingEdge& a, const PendingEdge& b) {
       return a.kind == b.kind && a.from == b.from && a.to == b.to && a.role == b.role && a.share == b.share &&
-             a.valid == b.valid;
+             a.valid.start == b.valid.start && (a.valid.end == b.valid.end || !a.valid.end);
     };
     // Per interest number: the start of a run of statements that state it alike (set while the
     // run goes on; the inner optional is the start, open when unset).

@@ -567,7 +567,7 @@ TEST_CASE("shell: screen O'Brien and show AL QA'IDA need no quoting") {
       "{\"id\": \"p-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Sean O'Brien\"]}}\n"
       "{\"id\": \"o-1\", \"schema\": \"Organization\", \"properties\": {\"name\": [\"AL QA'IDA\"]}}\n");
   REQUIRE(run(session, "load " + file).code == skg::kExitOk);
-  const Run screened = run(session, "screen O'Brien");
+  const Run screened = run(session, "screen O'Brien --threshold 0");
   CHECK(screened.code == skg::kExitOk);
   CHECK(screened.out.find("Sean O'Brien") != std::string::npos);
   const Run shown = run(session, "show AL QA'IDA");
@@ -647,7 +647,7 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
   const auto reach = run_json(session, "reach ring-10 --hops 10 --limit 1");
   CHECK(reach["hits"].Size() == 1);
   CHECK(reach["count"].GetUint() >= 1);
-  const auto screened = run_json(session, "screen Ring --limit 2 --offset 3");
+  const auto screened = run_json(session, "screen Ring --limit 2 --offset 3 --threshold 0");
   CHECK(screened["hits"].Size() == 2);
   CHECK(screened["offset"].GetUint() == 3);
   CHECK(screened["more"].GetBool());
