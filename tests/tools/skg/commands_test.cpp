@@ -525,7 +525,7 @@ TEST_CASE("shell: Ctrl-C during a load cancels it, says so, and leaves the graph
   CHECK(session.graph().node_count() > nodes);
 }
 
-TEST_CASE("shell: a name holding a terminal escape prints as text; JSON escapes it per JSON") {
+TEST_CASE("shell: a name holding a terminal escape prints as text, and JSON escapes it per JSON") {
   skg::Session session = empty_session();
   session.options.style.color = true;  // even with colour on, only our own colour codes pass
   const std::string file = write_file(
