@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <cstring>
 #include <numeric>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "skg/graph/error.h"
 #include "skg/graph/flat_map.h"
@@ -107,6 +110,61 @@ void Batch::remove(std::string_view id, const Source& source) {
 
 bool Batch::defines(std::string_view id) const { return defined_ids_.find(id).has_value(); }
 
+std::vector<std::string_view> Batch::edge_ids() const {
+  std::vector<std::string_view> out;
+  for (const Edge& edge : edges_)
+    if (edge.id != kNoString) out.push_back(text(edge.id));
+  return out;
+}
+
+void Batch::retract(std::string_view id, bool with_links) {
+  if (id.empty()) return;
+  auto is = [&](StringId local_id) { return local_id != kNoString && text(local_id) == id; };
+  auto is_or_numbered = [&](StringId local_id) {
+    if (local_id == kNoString) return false;
+    const std::string_view other = text(local_id);
+    return other == id || (other.size() > id.size() && other.starts_with(id) && other[id.size()] == '#');
+  };
+  std::erase_if(entities_, [&](const Entity& entity) { return is(entity.id); });
+  std::erase_if(names_, [&](const NameRec& name) { return is(name.entity); });
+  std::erase_if(attributes_, [&](const AttrRec& attribute) { return is(attribute.entity); });
+  {
+    std::size_t write = 0;
+    for (std::size_t at = 0; at < external_ids_.size(); ++at) {
+      if (is(external_ids_[at].first)) continue;
+      external_ids_[write] = external_ids_[at];
+      external_id_sources_[write++] = external_id_sources_[at];
+    }
+    external_ids_.resize(write);
+    external_id_sources_.resize(write);
+  }
+  std::erase_if(actions_, [&](const ActionRec& action) {
+    return is_or_numbered(action.id) || (with_links && is(action.target));
+  });
+  {  // Edges, and their attributes renumbered.
+    std::vector<std::uint32_t> moved(edges_.size(), 0xFFFFFFFFu);
+    std::size_t write = 0;
+    for (std::size_t at = 0; at < edges_.size(); ++at) {
+      const Edge& edge = edges_[at];
+      if (is_or_numbered(edge.id) || (with_links && (is(edge.from) || is(edge.to)))) continue;
+      moved[at] = static_cast<std::uint32_t>(write);
+      edges_[write++] = edge;
+    }
+    edges_.resize(write);
+    std::size_t kept = 0;
+    for (const EdgeAttr& attribute : edge_attributes_) {
+      if (attribute.edge >= moved.size() || moved[attribute.edge] == 0xFFFFFFFFu) continue;
+      edge_attributes_[kept] = attribute;
+      edge_attributes_[kept++].edge = moved[attribute.edge];
+    }
+    edge_attributes_.resize(kept);
+  }
+  StringPool defined;
+  for (const Entity& entity : entities_) defined.intern(text(entity.id));
+  for (const ActionRec& action : actions_) defined.intern(text(action.id));
+  defined_ids_ = std::move(defined);
+}
+
 bool Batch::empty() const noexcept {
   return entities_.empty() && names_.empty() && attributes_.empty() && external_ids_.empty() &&
          edges_.empty() && actions_.empty() && removals_.empty();
@@ -158,6 +216,80 @@ struct Builder::State {
   // Action details, by node.
   std::vector<std::pair<NodeId, Action>> actions;
   detail::FlatMap action_of;  // node -> index into actions
+
+  // Reloads. Loading a file twice must change nothing, but merging by external id alone keeps a
+  // second copy of every provenance record, attribute and edge without an id. From the first
+  // batch that comes from a file the builder has already read (a reload, or a source split over
+  // several loads), equal provenance records and equal id-less edges of that file are merged;
+  // freeze() drops repeated attributes and sources of a node or edge in any case. A builder that
+  // never sees a file twice pays nothing but one set of file names.
+  std::unordered_set<std::uint32_t> files;  // source files of the provenance records
+  bool merging_repeats = false;
+  struct ProvKey {
+    std::uint32_t source, record, line;
+    bool operator==(const ProvKey&) const = default;
+  };
+  struct EdgeKey {
+    std::uint32_t from, to, role;
+    std::int32_t valid_from, valid_to;
+    float share_min, share_max;
+    std::uint8_t kind, share_known;
+    bool operator==(const EdgeKey&) const = default;
+  };
+  struct KeyHash {
+    static std::uint64_t mix(std::uint64_t hash, std::uint64_t value) noexcept {
+      hash ^= value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2);
+      return hash;
+    }
+    static std::uint32_t bits(float value) noexcept {
+      std::uint32_t out;
+      std::memcpy(&out, &value, sizeof out);
+      return out;
+    }
+    std::size_t operator()(const ProvKey& key) const noexcept {
+      return mix(mix(mix(0, key.source), key.record), key.line);
+    }
+    std::size_t operator()(const EdgeKey& key) const noexcept {
+      std::uint64_t hash = 0;
+      for (std::uint64_t value : {std::uint64_t{key.from}, std::uint64_t{key.to}, std::uint64_t{key.role},
+                                  std::uint64_t(std::uint32_t(key.valid_from)), std::uint64_t(std::uint32_t(key.valid_to)),
+                                  std::uint64_t{bits(key.share_min)}, std::uint64_t{bits(key.share_max)},
+                                  std::uint64_t{key.kind}, std::uint64_t{key.share_known}})
+        hash = mix(hash, value);
+      return hash;
+    }
+  };
+  std::unordered_set<std::uint32_t> indexed_files;  // files whose repeats are merged
+  std::unordered_map<ProvKey, std::uint32_t, KeyHash> prov_index;
+  std::unordered_map<EdgeKey, std::uint32_t, KeyHash> edge_index;  // live edges without an id
+
+  static ProvKey prov_key(const Provenance& record) {
+    return {index(record.source), index(record.record), record.line};
+  }
+  EdgeKey edge_key(std::uint32_t edge) const {
+    EdgeKey key{};
+    key.from = index(source[edge]);
+    key.to = index(target[edge]);
+    key.role = index(role[edge]);
+    key.valid_from = edge_from[edge];
+    key.valid_to = edge_to[edge];
+    key.share_known = share[edge].known() ? 1 : 0;
+    key.share_min = share[edge].known() ? *share[edge].min() : 0.0f;
+    key.share_max = share[edge].known() ? *share[edge].max() : 0.0f;
+    key.kind = static_cast<std::uint8_t>(edge_kind[edge]);
+    return key;
+  }
+  /// Merges repeats of `file` from now on: indexes its provenance records and the id-less live
+  /// edges it states (only the files that come again are indexed, not the whole graph).
+  void index_file(std::uint32_t file) {
+    merging_repeats = true;
+    if (!indexed_files.insert(file).second) return;
+    for (std::uint32_t at = 0; at < provenance.size(); ++at)
+      if (index(provenance[at].source) == file) prov_index.try_emplace(prov_key(provenance[at]), at);
+    for (const auto& [edge, prov] : edge_prov)
+      if (edge_alive[edge] && edge_id[edge] == kNoString && index(provenance[index(prov)].source) == file)
+        edge_index.try_emplace(edge_key(edge), edge);
+  }
 
   std::optional<NodeId> live_node(StringId id) const {
     const auto node = node_of_id(id);
@@ -228,6 +360,19 @@ struct Builder::State {
     ++live_edges;
     return edge;
   }
+  /// Takes back the edge new_edge() just made (it repeated one we have).
+  void pop_edge() {
+    for (auto* column : {&source, &target}) column->pop_back();
+    edge_kind.pop_back();
+    share.pop_back();
+    edge_from.pop_back();
+    edge_to.pop_back();
+    role.pop_back();
+    edge_id.pop_back();
+    edge_alive.pop_back();
+    edge_prov.pop_back();
+    --live_edges;
+  }
 };
 
 Builder::Builder() : state_(std::make_unique<State>()) {}
@@ -279,6 +424,13 @@ std::size_t Builder::edge_count() const noexcept { return state_->live_edges; }
 bool Builder::contains(std::string_view id) const noexcept {
   const auto global = state_->strings.find(id);
   return global && state_->live_node(*global);
+}
+
+bool Builder::same_entity(std::string_view a, std::string_view b) const noexcept {
+  const auto first = state_->strings.find(a), second = state_->strings.find(b);
+  if (!first || !second) return false;
+  const auto node = state_->live_node(*first);
+  return node && node == state_->live_node(*second);
 }
 
 bool Builder::contains_edge(std::string_view id) const noexcept {
@@ -431,10 +583,38 @@ void Builder::commit(Batch&& batch) {
   // Apply: from here on nothing fails but memory.
   batch.binding_.release(false);  // the batch's strings now belong to the builder for good
   auto g = G;
-  const auto first_prov = static_cast<std::uint32_t>(s.provenance.size());
-  for (const auto& source : batch.sources_)
-    s.provenance.push_back({g(source.file), g(source.record), source.line});
-  auto prov = [&](std::uint32_t source) { return ProvId{first_prov + source}; };
+  // A batch from a file the builder has read before: merge what repeats (see State).
+  {
+    std::uint32_t last_file = index(kNoString);
+    for (const auto& source : batch.sources_) {
+      const std::uint32_t file = index(g(source.file));
+      if (file == last_file) continue;
+      last_file = file;
+      if (s.files.contains(file)) s.index_file(file);
+    }
+  }
+  std::vector<std::uint32_t> prov_at(batch.sources_.size());
+  {
+    std::uint32_t last_file = index(kNoString);
+    for (std::size_t at = 0; at < batch.sources_.size(); ++at) {
+      const Batch::LocalSource& source = batch.sources_[at];
+      const Provenance record{g(source.file), g(source.record), source.line};
+      if (index(record.source) != last_file) {
+        last_file = index(record.source);
+        s.files.insert(last_file);
+      }
+      const auto next = static_cast<std::uint32_t>(s.provenance.size());
+      if (s.merging_repeats && s.indexed_files.contains(index(record.source))) {
+        const auto [found, added] = s.prov_index.try_emplace(State::prov_key(record), next);
+        prov_at[at] = found->second;
+        if (!added) continue;
+      } else {
+        prov_at[at] = next;
+      }
+      s.provenance.push_back(record);
+    }
+  }
+  auto prov = [&](std::uint32_t source) { return ProvId{prov_at[source]}; };
 
   // An entity removed and defined again by the same batch is replaced in place (an FtM delta's
   // MOD): it keeps its node and its links, which are records of their own in FtM, and loses
@@ -541,6 +721,17 @@ void Builder::commit(Batch&& batch) {
     }
     edge_at[at] = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
                              edge.share, edge.valid, g(edge.role), id, prov(edge.source));
+    if (s.merging_repeats && id == kNoString) {
+      // The same link stated again (a reload): one edge, and the new one is taken back.
+      const auto [found, added] = s.edge_index.try_emplace(s.edge_key(edge_at[at]), edge_at[at]);
+      if (!added && s.edge_alive[found->second]) {
+        s.pop_edge();
+        edge_at[at] = found->second;
+        s.edge_prov.emplace_back(found->second, prov(edge.source));
+      } else if (!added) {
+        found->second = edge_at[at];
+      }
+    }
   }
   for (const auto& attribute : batch.edge_attributes_) {
     const auto source = batch.edges_[attribute.edge].source;
@@ -574,6 +765,28 @@ void group(std::vector<std::pair<Owner, Item>>& items, const std::vector<std::ui
     if (to != kDropped) out[cursor[to]++] = item;
   }
   std::vector<std::pair<Owner, Item>>().swap(items);
+}
+
+/// Drops repeated items within each group of a CSR (the first one stays, order kept); `at` is
+/// rewritten to match. Groups are short (a node's sources, an edge's attributes).
+template <class Item, class Equal>
+void drop_repeats(std::vector<std::uint32_t>& at, std::vector<Item>& items, Equal equal) {
+  std::size_t write = 0;
+  for (std::size_t group = 0; group + 1 < at.size(); ++group) {
+    const std::size_t begin = write, from = at[group], to = at[group + 1];
+    for (std::size_t item = from; item < to; ++item) {
+      bool seen = false;
+      for (std::size_t kept = begin; kept < write && !seen; ++kept) seen = equal(items[kept], items[item]);
+      if (!seen) items[write++] = items[item];
+    }
+    at[group] = static_cast<std::uint32_t>(begin);
+  }
+  if (!at.empty()) at.back() = static_cast<std::uint32_t>(write);
+  items.resize(write);
+}
+
+bool same_attribute(const Attribute& a, const Attribute& b) {
+  return a.key == b.key && a.value == b.value && a.source == b.source;
 }
 
 /// CSR offsets that give every owner exactly one item (at[i] == i) are stored empty; the graph
@@ -682,10 +895,17 @@ Graph Builder::freeze() && {
   }
   std::vector<Attribute> attributes;
   group(s.attributes, remap, nodes, at, attributes);
+  drop_repeats(at, attributes, same_attribute);
   graph.attributes_at_ = Column(std::move(at));
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
+  // The same record twice (an entity and its other ids from one line): one source.
+  auto same_record = [&](ProvId a, ProvId b) {
+    const Provenance &x = s.provenance[index(a)], &y = s.provenance[index(b)];
+    return a == b || (x.source == y.source && x.record == y.record && x.line == y.line);
+  };
+  drop_repeats(at, node_prov, same_record);
   graph.node_prov_at_ = unless_one_each(std::move(at));
   graph.node_prov_ = Column(std::move(node_prov));
 
@@ -747,6 +967,9 @@ Graph Builder::freeze() && {
   }
   std::vector<std::uint32_t>().swap(s.node_of);
   s.edge_of = {};
+  s.prov_index = {};
+  s.edge_index = {};
+  s.indexed_files = {};
   s.action_of = {};
 
   // Edges: forward CSR order is (source, insertion order); EdgeId is the position in it.
@@ -778,10 +1001,12 @@ Graph Builder::freeze() && {
   graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
+  drop_repeats(at, edge_prov, same_record);
   graph.edge_prov_at_ = unless_one_each(std::move(at));
   graph.edge_prov_ = Column(std::move(edge_prov));
   std::vector<Attribute> edge_attributes;
   group(s.edge_attributes, position, edges, at, edge_attributes);
+  drop_repeats(at, edge_attributes, same_attribute);
   if (!edge_attributes.empty()) graph.edge_attributes_at_ = Column(std::move(at));  // else: none
   graph.edge_attribute_ = Column(std::move(edge_attributes));
   graph.out_at_ = Column(std::move(out_at));
@@ -820,6 +1045,7 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
                               graph.string(StringId{at}), index(id), at));
   }
   s.provenance.assign(graph.provenance_.begin(), graph.provenance_.end());
+  for (const Provenance& record : s.provenance) s.files.insert(index(record.source));
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   s.kind.assign(graph.kind_.begin(), graph.kind_.end());
   s.name.assign(graph.name_.begin(), graph.name_.end());

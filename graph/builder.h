@@ -89,6 +89,15 @@ class Batch {
   /// before the batch's additions, so remove + add replaces (an FtM delta's MOD).
   void remove(std::string_view id, const Source& source);
 
+  /// Takes back what this batch holds for `id`: its entity or action records, their names,
+  /// attributes and other ids, and the edges whose id is `id` or `id#n`; with `with_links`, also
+  /// the edges to or from `id` and the actions on it. An FtM delta that changes (MOD) or deletes
+  /// (DEL) a record an earlier file of the same load added uses it, so the later version replaces
+  /// the earlier one instead of merging into it. Costs a pass over the batch.
+  void retract(std::string_view id, bool with_links);
+  /// The ids of this batch's edges (those that have one).
+  std::vector<std::string_view> edge_ids() const;
+
   /// True when an entity or action record of this batch has this id.
   bool defines(std::string_view id) const;
   std::size_t entity_count() const noexcept { return entities_.size(); }
@@ -227,6 +236,8 @@ class Builder {
   std::size_t entity_count() const noexcept;  // live entities, authorities and actions
   std::size_t edge_count() const noexcept;    // live edges
   bool contains(std::string_view id) const noexcept;
+  /// True when both ids name one live entity (an id and one of its other ids).
+  bool same_entity(std::string_view a, std::string_view b) const noexcept;
   /// True when a live edge has this id (an FtM Ownership id), for deltas that remove it.
   bool contains_edge(std::string_view id) const noexcept;
 

@@ -49,6 +49,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -156,6 +157,7 @@ class BodsReader {
         for (const Json& id : replaces->GetArray())
           if (id.IsString()) replaced.insert(view(id));
     std::unordered_map<std::string_view, std::size_t> latest;
+    std::unordered_map<std::string_view, std::vector<std::size_t>> history;  // relationships
     std::vector<std::uint8_t> usable(statements.Size(), 0);
     for (rapidjson::SizeType index = 0; index < statements.Size(); ++index) {
       const Json& statement = statements[index];
@@ -171,10 +173,12 @@ class BodsReader {
       }
       usable[index] = 1;
       const std::string_view record = string_member(statement, "recordId");
+      if (string_member(statement, "recordType") == "relationship") history[record].push_back(index);
       auto [found, inserted] = latest.try_emplace(record, index);
       if (!inserted) {
+        // Dates as dates, not as text ("2020-06-01" and "2020-06-01T09:00:00+02:00" are one day).
         const Json& kept = statements[static_cast<rapidjson::SizeType>(found->second)];
-        if (string_member(statement, "statementDate") >= string_member(kept, "statementDate")) found->second = index;
+        if (!(statement_day(statement) < statement_day(kept))) found->second = index;
         context_.report.add("statements superseded");
       }
     }
@@ -192,7 +196,7 @@ class BodsReader {
         line_ = statement_line(statement, index);
         index_ = index;
         try {
-          if (relationship) read_relationship(statement);
+          if (relationship) read_relationship_history(history[string_member(statement, "recordId")], statements);
           else read_party(statement);
         } catch (const Bad& error) {
           bad(error.reason, statement);
@@ -327,7 +331,86 @@ class BodsReader {
     return static_cast<float>(value->GetDouble());
   }
 
-  void read_relationship(const Json& statement) {
+  /// A statement's date as a day; nullopt (ordered first) when it has none that parses.
+  static std::optional<Date> statement_day(const Json& statement) {
+    return bods_date(string_member(statement, "statementDate"), false);
+  }
+
+  /// Every statement of one relationship record, oldest first: each one's interests hold from its
+  /// own date (or their startDate, when later) until the next statement's date, so a 50% stake
+  /// stated in 2019 and 100% stated on 2022-01-21 are 50% before that day and 100% from it, never
+  /// both. Consecutive statements that state an interest alike extend one edge. The latest
+  /// statement's edges keep the ids `bods:<recordId>#<n>`; an earlier one's are
+  /// `bods:<recordId>#<n>@<statementId>`.
+  template <class Statements>
+  void read_relationship_history(std::vector<std::size_t> indexes, const Statements& statements) {
+    auto at = [&](std::size_t index) -> const Json& { return statements[static_cast<rapidjson::SizeType>(index)]; };
+    std::stable_sort(indexes.begin(), indexes.end(), [&](std::size_t a, std::size_t b) {
+      return statement_day(at(a)) < statement_day(at(b));
+    });
+    // The interests of each statement, read (and validated) as the latest statement's would be.
+    std::vector<std::vector<PendingEdge>> versions;
+    std::vector<std::optional<Date>> days;
+    std::vector<std::string> statement_ids;
+    for (std::size_t index : indexes) {
+      line_ = statement_line(at(index), index);
+      index_ = index;
+      versions.push_back(relationship_edges(at(index)));
+      days.push_back(statement_day(at(index)));
+      statement_ids.emplace_back(string_member(at(index), "statementId"));
+    }
+    if (versions.empty()) return;
+    if (versions.back().empty()) context_.report.add("relationships without interests");
+    // Alike: the same interest from the same start; a later statement may add its end (a closing
+    // statement that repeats the interest with its endDate), and the run then ends there.
+    auto same_interest = [](const PendingEdge& a, const PendingEdge& b) {
+      return a.kind == b.kind && a.from == b.from && a.to == b.to && a.role == b.role && a.share == b.share &&
+             a.valid.start == b.valid.start && (a.valid.end == b.valid.end || !a.valid.end);
+    };
+    // Per interest number: the start of a run of statements that state it alike (set while the
+    // run goes on; the inner optional is the start, open when unset).
+    std::vector<std::optional<std::optional<Date>>> carried;
+    for (std::size_t version = 0; version < versions.size(); ++version) {
+      const bool last = version + 1 == versions.size();
+      auto& edges = versions[version];
+      carried.resize(std::max(carried.size(), edges.size()));
+      for (std::size_t number = 0; number < edges.size(); ++number) {
+        PendingEdge& edge = edges[number];
+        // From this statement on (the first one: from the interest's own start), or from where
+        // the run of equal statements began.
+        std::optional<Date> start = edge.valid.start;
+        if (version > 0 && days[version] && (!start || *start < *days[version])) start = days[version];
+        if (carried[number]) start = *carried[number];
+        carried[number].reset();
+        if (!last) {
+          const auto& next = versions[version + 1];
+          if (number < next.size() && same_interest(edge, next[number])) {
+            carried[number] = start;  // the next statement says the same: one edge for both
+            continue;
+          }
+        }
+        edge.valid.start = start;
+        if (!last && days[version + 1] && (!edge.valid.end || *days[version + 1] < *edge.valid.end))
+          edge.valid.end = days[version + 1];  // until the next statement
+        if (edge.valid.start && edge.valid.end && !(*edge.valid.start < *edge.valid.end)) {
+          context_.report.add("interests superseded the day they were stated");
+          continue;
+        }
+        // The latest statement of this interest keeps the plain id (a closing statement often
+        // repeats no interest: the one before it is then the latest).
+        bool stated_later = false;
+        for (std::size_t later = version + 1; later < versions.size() && !stated_later; ++later)
+          stated_later = number < versions[later].size();
+        if (stated_later) edge.id += "@" + statement_ids[version];
+        ++edges_;
+        context_.add_edge_or_defer(std::move(edge));
+      }
+    }
+  }
+
+  /// The edges one relationship statement states (its side effects: an unspecified party's
+  /// reason on the subject). Throws Bad.
+  std::vector<PendingEdge> relationship_edges(const Json& statement) {
     const std::string_view record = string_member(statement, "recordId");
     const Json& details = *member(statement, "recordDetails");
     const Json* subject = member(details, "subject");
@@ -340,7 +423,7 @@ class BodsReader {
       context_.report.add("unspecified interested parties");
       if (resolves(to))
         context_.batch.add_attribute(to, "unspecifiedInterestedParty", string_member(*party, "reason"), source(record));
-      return;
+      return {};
     }
     if (party == nullptr || !party->IsString() || party->GetStringLength() == 0)
       throw Bad{"the relationship has no \"interestedParty\" record id or reason"};
@@ -409,11 +492,7 @@ class BodsReader {
       if (closed) edge.attributes.emplace_back("recordStatus", "closed");
       edges.push_back(std::move(edge));
     }
-    if (edges.empty()) context_.report.add("relationships without interests");
-    for (PendingEdge& edge : edges) {
-      ++edges_;
-      context_.add_edge_or_defer(std::move(edge));
-    }
+    return edges;
   }
 
   bool resolves(const std::string& id) const { return context_.resolves(id); }

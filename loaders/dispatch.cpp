@@ -180,6 +180,17 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
         bytes_total += detail::file_size((file.parent_path() / sibling).string());
   }
   if (folder && steps.empty()) throw LoadError(path, 0, "the folder holds no file of a known format");
+  // OFAC's address, alias and comments files refer to entries of its main files: in a folder
+  // that holds them apart from their sdn.csv (add_excerpt_2025-02.csv beside sdn_excerpt.csv),
+  // they are read after the main files, so their rows find their entries whatever the names sort
+  // to, and a second load of the folder adds nothing the first one left out.
+  std::stable_partition(steps.begin(), steps.end(), [](const auto& step) {
+    if (step.first != entry(Format::OfacCsv).load) return true;
+    const std::string name = std::filesystem::path(step.second).filename().string();
+    for (std::string_view sibling : {"add", "alt", "sdn_comments", "cons_add", "cons_alt", "cons_comments"})
+      if (name.starts_with(sibling)) return false;
+    return true;
+  });
   LoadReport report = detail::run_load(steps, builder, options, bytes_total);
   for (LoadIssue& issue : left_out) {
     report.skipped.push_back(std::move(issue));

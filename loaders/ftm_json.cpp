@@ -51,8 +51,9 @@
 //   added again from the last op's entity (replaced); whose last op is DEL is removed; an id the
 //   builder does not hold is added from its last ADD/MOD (a MOD of an unknown id is counted as
 //   "delta upserts"), unless its last op is DEL. A DEL of an id that is not loaded at that point
-//   is a bad record. One delta file per load: a load's batch cannot remove what the same load
-//   adds. Address, Passport and Identification ops are applied as above when they add; their
+//   is a bad record. Several delta files in one load (a folder of versions) apply in order:
+//   an id an earlier file of the load added is taken back from the batch (Batch::retract) when
+//   a later file changes or deletes it, so MOD replaces the record there too. Address, Passport and Identification ops are applied as above when they add; their
 //   DEL cannot take back attributes and is counted as "delta ops not applied".
 //   Note: Builder removal drops the edges of a removed node, so a MOD of a party drops the
 //   Ownership/Directorship edges and TARGET_OF links that the delta does not repeat.
@@ -62,6 +63,7 @@
 #include <charconv>
 #include <cstring>
 #include <fmt/format.h>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -338,6 +340,7 @@ enum class Op : std::uint8_t { Add, Mod, Del };
 /// What a delta file does to one id: the net effect of its ops, in order.
 struct NetEffect {
   bool existed = false;         // the builder held it before this file
+  bool in_load = false;         // an earlier file of this load added it (it is in the batch)
   bool present = false;         // after the ops read so far
   std::uint64_t content_line = 0;  // the line whose entity it ends as (0: removed)
   std::uint64_t last_line = 0;
@@ -768,7 +771,8 @@ class FtmReader {
       if (inserted) {
         effect.shape = shape;
         effect.existed = held(id, shape);
-        effect.present = effect.existed;
+        effect.in_load = defined_earlier(id, shape);
+        effect.present = effect.existed || effect.in_load;
       }
       effect.last_line = line_;
       if (op == Op::Del) {
@@ -790,8 +794,39 @@ class FtmReader {
         effect.shape = shape;
       }
     }
+    for (const auto& [id, effect] : effects_) {
+      if ((effect.existed || effect.in_load) && !effect.present) deleted_.insert(id);
+      // An earlier file of this load added it: that version is taken back here, before this
+      // file's version (if any) is read, so a MOD replaces it (names, facts, other ids and the
+      // edges it defines) instead of merging into it, and a DEL leaves nothing of it.
+      if (effect.in_load) {
+        context_.batch.retract(id, /*with_links=*/!effect.present);
+        if (!effect.existed) context_.report.add(effect.present ? "delta replaced" : "delta removed");
+      }
+    }
+  }
+
+  /// True when this delta replaces or removes the entity that `other_id` names in the builder
+  /// (its ids are then free for another record, see Builder::commit).
+  bool replaced_or_removed(std::string_view other_id) const {
     for (const auto& [id, effect] : effects_)
-      if (effect.existed && !effect.present) deleted_.insert(id);
+      if (effect.existed && context_.builder.same_entity(id, other_id)) return true;
+    return false;
+  }
+
+  /// True when an earlier file of this load added `id` (the batch holds it).
+  bool defined_earlier(std::string_view id, Shape shape) {
+    switch (shape) {
+      case Shape::Thing:
+      case Shape::Sanction: return context_.batch.defines(id);
+      case Shape::Edge:
+        if (!batch_edge_ids_) {
+          batch_edge_ids_.emplace();
+          for (std::string_view edge_id : context_.batch.edge_ids()) batch_edge_ids_->emplace(edge_id);
+        }
+        return batch_edge_ids_->contains(std::string(id));
+      default: return false;
+    }
   }
 
   bool held(std::string_view id, Shape shape) const {
@@ -868,6 +903,18 @@ class FtmReader {
         context_.report.add("referents left out");
         continue;
       }
+      // A referent the loaded graph gives to another entity (t2's MOD turns AL-QAIDA IN IRAQ
+      // into an IRGC record carrying the referents of t1's IRGC): the two records stay apart,
+      // and the report says so. Unless that entity is one this delta replaces or removes.
+      if (context_.builder.contains(referent.other) && !context_.builder.same_entity(referent.other, referent.entity) &&
+          !replaced_or_removed(referent.other)) {
+        context_.report.warnings.push_back(
+            {path_, referent.line, referent.entity,
+             fmt::format("referent '{}' already names another loaded entity: left out, the records stay apart",
+                         referent.other)});
+        context_.report.add("referents left out");
+        continue;
+      }
       line_ = referent.line;
       batch.add_external_id(referent.entity, referent.other, source(referent.entity));
     }
@@ -910,6 +957,7 @@ class FtmReader {
   std::unordered_map<std::string, NetEffect> effects_;
   std::unordered_set<std::string> deleted_;
   std::unordered_set<std::uint64_t> bad_lines_;
+  std::optional<std::unordered_set<std::string>> batch_edge_ids_;  // the batch's, before this file
   std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, names_ = 0, attributes_ = 0, addresses_read_ = 0,
                 documents_ = 0, dates_unparsed_ = 0, percentages_unparsed_ = 0;
 };

@@ -98,6 +98,7 @@ void LoadContext::resolve_pending() {
 }
 
 void LoadContext::progress(std::string_view file, std::uint64_t file_bytes_done) {
+  check_cancel();
   if (options.progress) options.progress({file, bytes_before + file_bytes_done, bytes_total});
 }
 
@@ -116,11 +117,13 @@ LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, 
   for (const auto& [loader, path] : steps) {
     const std::uint64_t before = report.bytes;
     context.bytes_before = before;
+    context.check_cancel();
     loader(path, context);
     if (report.bytes == before) report.bytes += file_size(path);
     context.bytes_before = report.bytes;
   }
   context.resolve_pending();
+  context.check_cancel();
   builder.commit(std::move(batch));  // all of it, or (on Error) nothing
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

@@ -1,5 +1,6 @@
 // loaders/load.h: load files or folders into a Builder, all or nothing, with a report.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,6 +43,15 @@ struct LoadOptions {
   OnBadRecord on_bad_record = OnBadRecord::Fail;
   std::optional<Format> format;  // unset: detected from each file's content
   std::function<void(const LoadProgress&)> progress;  // called now and then on long loads
+  /// Set (from another thread or a signal handler) to stop the load: it throws LoadCancelled at
+  /// the next record batch it checks, and the builder is left exactly as it was.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// A load stopped through LoadOptions::cancel; nothing of it was committed.
+class LoadCancelled : public Error {
+ public:
+  using Error::Error;
 };
 
 /// A record left out (Skip mode), or a reference that resolved to nothing.
@@ -120,8 +130,14 @@ class LoadContext {
   /// Called by load() when every file is read: adds the pending edges and actions that now
   /// resolve and reports the others as unresolved.
   void resolve_pending();
-  /// Reports progress within the current file.
+  /// Reports progress within the current file, and stops the load (throws LoadCancelled) when
+  /// options.cancel is set.
   void progress(std::string_view file, std::uint64_t file_bytes_done);
+  /// Throws LoadCancelled when options.cancel is set; loaders call it now and then.
+  void check_cancel() const {
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))
+      throw LoadCancelled("load cancelled");
+  }
 
   std::uint64_t bytes_before = 0, bytes_total = 0;  // set by load()
 };

@@ -231,3 +231,34 @@ TEST_CASE("bods: detection by the first bytes") {
   CHECK(looks_like_bods("[\n  {\n    \"statementId\": \"x\"", "a.json"));
   CHECK_FALSE(looks_like_bods("{\"id\": \"x\", \"schema\": \"Person\"}", "a.json"));
 }
+
+TEST_CASE("bods: a holding's earlier share holds until the statement that changes it, never on top of it") {
+  const Graph graph = load_sample("fermcat.json");
+  // rel-3fc02d9b6bdfd5ca: 50% stated 2019-09-11, 2020-09-11 and 2021-09-11, 100% from the
+  // statement of 2022-01-21 (startDate 2019-09-11 in every one).
+  const auto latest = edge_with_id(graph, "bods:rel-3fc02d9b6bdfd5ca#1");
+  REQUIRE(latest);
+  const NodeId company = graph.target(*latest);
+  auto share_on = [&](const char* iso) {
+    std::vector<float> shares;
+    for (EdgeId edge : graph.in_edges(company))
+      if (graph.edge_kind(edge) == EdgeKind::Owns && graph.source(edge) == graph.source(*latest) &&
+          graph.edge_valid(edge).contains(day(iso)))
+        shares.push_back(*graph.share(edge).value());
+    return shares;
+  };
+  CHECK(share_on("2020-06-01") == std::vector<float>{50});
+  CHECK(share_on("2022-01-20") == std::vector<float>{50});
+  CHECK(share_on("2022-01-21") == std::vector<float>{100});
+  CHECK(share_on("2019-09-10").empty());
+  CHECK(graph.edge_valid(*latest).start == day("2022-01-21"));
+  // The three equal 50% statements are one edge, from the interest's start to the change.
+  bool found = false;
+  for (EdgeId edge : graph.in_edges(company))
+    if (graph.edge_kind(edge) == EdgeKind::Owns && graph.source(edge) == graph.source(*latest) && edge != *latest) {
+      found = true;
+      CHECK(graph.edge_valid(edge).start == day("2019-09-11"));
+      CHECK(graph.edge_valid(edge).end == day("2022-01-21"));
+    }
+  CHECK(found);
+}

@@ -388,3 +388,66 @@ TEST_CASE("ftm_json: detection by the first line") {
   CHECK_FALSE(looks_like_ftm_json("[{\"statementId\": \"1\"}]", "bods.json"));
   CHECK_FALSE(looks_like_ftm_json("uid,name\n", "sdn.csv"));
 }
+
+namespace {
+std::vector<std::string> names_of(const Graph& graph, NodeId node) {
+  std::vector<std::string> out;
+  for (const Name& name : graph.names(node)) out.emplace_back(graph.string(name.text));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+TEST_CASE("ftm_json: a folder of deltas loaded at once - a MOD replaces the record's names, it does not add to them") {
+  // The three t2 versions in one load: version 1 ADDs AL-QAIDA IN IRAQ (59 names, 113 aliases),
+  // version 2 MODs it into "Foobar Foobargroup" (3 names, no alias).
+  Builder builder;
+  const LoadReport report = load(sample("t2_deltas"), builder);
+  CHECK(report.count("delta replaced") == 1);
+  const Graph graph = std::move(builder).freeze();
+  testing::check_invariants(graph);
+  const auto node = graph.find("NK-2T3S8Hu29ktYnKSTgQp2wL");
+  REQUIRE(node);
+  CHECK(names_of(graph, *node) ==
+        std::vector<std::string>{"Foobar Foobargroup", "IRGC", "Iranian Revolutionary Guard Corps"});
+  CHECK(graph.name(*node) == "Foobar Foobargroup");
+  // None of version 1's facts or other ids are left on it.
+  CHECK(graph.attribute(*node, "weakAlias").empty());
+  CHECK(graph.attribute(*node, "sourceUrl").empty());
+  CHECK_FALSE(graph.find("ofac-8759") == node);
+  // Screening finds the old names only on the record that still has them (NK-500Poltergeist).
+  for (NodeId other : graph.find_by_name("Al-Qaida in Mesopotamia")) CHECK(other != *node);
+  CHECK_FALSE(graph.find_by_name("Al-Qaida in Mesopotamia").empty());
+
+  SUBCASE("the same as loading the versions one by one") {
+    Builder one_by_one;
+    Graph stepwise = std::move(one_by_one).freeze();
+    for (const char* version : {"20240527194702-wnk", "20240528014702-pfh", "20240528134729-3iv"}) {
+      Builder next(stepwise);
+      load_ftm_json(sample(std::string("t2_deltas/") + version + "/entities.delta.json"), next);
+      stepwise = std::move(next).freeze();
+    }
+    const auto same = stepwise.find("NK-2T3S8Hu29ktYnKSTgQp2wL");
+    REQUIRE(same);
+    CHECK(names_of(stepwise, *same) == names_of(graph, *node));
+    CHECK(stepwise.node_count() == graph.node_count());
+    CHECK(stepwise.stats().attributes == graph.stats().attributes);
+  }
+  SUBCASE("a DEL in a later file of the load leaves nothing of the record") {
+    const std::string dir = kOutput + "/ftm_delta_folder";
+    fs::create_directories(dir);
+    std::ofstream(dir + "/1.delta.json") << R"({"op": "ADD", "entity": {"id": "a", "schema": "Company", "properties": {"name": ["Alpha Ltd"]}}})" "\n"
+                                         << R"({"op": "ADD", "entity": {"id": "b", "schema": "Company", "properties": {"name": ["Beta Ltd"]}}})" "\n"
+                                         << R"({"op": "ADD", "entity": {"id": "o", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": ["50"]}}})" "\n";
+    std::ofstream(dir + "/2.delta.json") << R"({"op": "DEL", "entity": {"id": "a", "schema": "Company", "properties": {}}})" "\n"
+                                         << R"({"op": "MOD", "entity": {"id": "b", "schema": "Company", "properties": {"name": ["Beta Two"]}}})" "\n";
+    Builder folder;
+    load(dir, folder);
+    const Graph loaded = std::move(folder).freeze();
+    CHECK_FALSE(loaded.find("a"));
+    const auto beta = loaded.find("b");
+    REQUIRE(beta);
+    CHECK(names_of(loaded, *beta) == std::vector<std::string>{"Beta Two"});
+    CHECK(loaded.edge_count() == 0);  // the ownership went with its owner
+  }
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -7,6 +9,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fmt/format.h>
+#include <iterator>
+#include <string>
+#include <vector>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -148,6 +154,76 @@ TEST_CASE("load: every real list file in ../shared/datasets loads into one graph
 
 namespace {
 
+/// Everything a user can see of a graph, as sorted lines keyed by external ids (node and edge
+/// numbers may differ between two graphs that say the same).
+std::vector<std::string> content(const Graph& graph) {
+  std::vector<std::string> lines;
+  auto node_key = [&](NodeId node) {
+    const auto ids = graph.external_ids(node);
+    return ids.empty() ? std::string("?") : std::string(graph.string(ids.front()));
+  };
+  auto date = [](std::optional<Date> day) { return day ? day->to_string() : std::string("-"); };
+  for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
+    const NodeId node{at};
+    const std::string key = node_key(node);
+    lines.push_back(fmt::format("node {} {} {} {}..{}", key, to_string(graph.kind(node)), graph.name(node),
+                                date(graph.valid(node).start), date(graph.valid(node).end)));
+    for (StringId id : graph.external_ids(node)) lines.push_back(fmt::format("id {} {}", key, graph.string(id)));
+    for (const Name& name : graph.names(node))
+      lines.push_back(fmt::format("name {} {} {}", key, graph.string(name.text), to_string(name.type)));
+    for (const Attribute& attribute : graph.attributes(node))
+      lines.push_back(fmt::format("attribute {} {}={} ({})", key, graph.string(attribute.key),
+                                  graph.string(attribute.value), graph.describe(attribute.source)));
+    for (ProvId prov : graph.provenance(node)) lines.push_back(fmt::format("source {} {}", key, graph.describe(prov)));
+  }
+  for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+    const EdgeId edge{at};
+    const std::string key =
+        fmt::format("{} {} -{}-> {} {} {}..{} {}", graph.edge_external_id(edge), node_key(graph.source(edge)),
+                    to_string(graph.edge_kind(edge)), node_key(graph.target(edge)), graph.share(edge).to_string(),
+                    date(graph.edge_valid(edge).start), date(graph.edge_valid(edge).end), graph.role(edge));
+    lines.push_back("edge " + key);
+    for (ProvId prov : graph.edge_provenance(edge)) lines.push_back(fmt::format("edge source {} {}", key, graph.describe(prov)));
+    for (const Attribute& attribute : graph.edge_attributes(edge))
+      lines.push_back(fmt::format("edge attribute {} {}={}", key, graph.string(attribute.key), graph.string(attribute.value)));
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+/// Loads `path` once, and twice into one builder (and again onto the frozen graph, as the shell's
+/// `load` does), and checks that the three graphs say the same.
+void check_reload_changes_nothing(const std::string& path) {
+  CAPTURE(path);
+  Builder once_builder;
+  load(path, once_builder);
+  const Graph once = std::move(once_builder).freeze();
+  Builder twice_builder;
+  load(path, twice_builder);
+  load(path, twice_builder);
+  const Graph twice = std::move(twice_builder).freeze();
+  Builder again_builder(once);
+  load(path, again_builder);
+  const Graph again = std::move(again_builder).freeze();
+  const GraphStats one = once.stats();
+  for (const Graph* other : {&twice, &again}) {
+    const GraphStats stats = other->stats();
+    CHECK(stats.nodes == one.nodes);
+    CHECK(stats.edges == one.edges);
+    CHECK(stats.actions == one.actions);
+    CHECK(stats.names == one.names);
+    CHECK(stats.attributes == one.attributes);
+    CHECK(stats.provenance == one.provenance);
+    const auto expected = content(once), got = content(*other);
+    CHECK(got.size() == expected.size());
+    std::vector<std::string> differences;
+    std::set_symmetric_difference(expected.begin(), expected.end(), got.begin(), got.end(),
+                                  std::back_inserter(differences));
+    if (!differences.empty()) MESSAGE("first difference: " << differences.front());
+    CHECK(differences.empty());
+  }
+}
+
 /// Runs `attempt` with every read a permission check can stop: as root (the test runner here),
 /// in a child process that has dropped to the unprivileged user `nobody` first, since root reads
 /// any file whatever its mode. Returns what `attempt` says, or "skipped: ..." when no such user
@@ -198,6 +274,44 @@ std::string outcome(const std::function<LoadReport()>& load_it) {
 }
 
 }  // namespace
+
+TEST_CASE("load: loading any sample twice changes nothing (nodes, edges, names, facts, sources)") {
+  for (const char* sample : {"fcc/covered_list.csv", "ofac", "csl/csl_2023-11_excerpt.csv",
+                             "csl/csl_2019_sample.csv", "csl/csl_2025_layout_sample.csv",
+                             "bis/dpl_2022-09_excerpt.txt", "un/consolidated_2026-02_excerpt.xml",
+                             "opensanctions/zala", "opensanctions/t1.ftm.json", "bods/fermcat.json",
+                             "bods/tecido.json", "bods/joint-ownership.json", "bods/indirect-ownership.json"})
+    check_reload_changes_nothing(datasets(std::string("samples/") + sample));
+  check_reload_changes_nothing(datasets("kaspersky"));
+}
+
+TEST_CASE("load: loading any real list in ../shared/datasets twice changes nothing") {
+  if (!std::filesystem::exists(shared("SOURCES.md"))) {
+    MESSAGE("skipped: ../shared/datasets is not beside this clone");
+    return;
+  }
+  for (const char* file : {"fcc/covered_list.csv", "ofac/sdn_2021-07", "ofac/kaspersky_excerpt",
+                           "bis/dpl_2022-09.txt", "un/consolidated_2026-02.xml", "opensanctions/zala",
+                           "opensanctions/t1", "bods/fermcat.json", "bods/tecido.json", "bods/levent.json"})
+    check_reload_changes_nothing(shared(file));
+}
+
+TEST_CASE("load: a cancelled load throws LoadCancelled and leaves the builder as it was") {
+  Builder builder;
+  load(datasets("samples/fcc/covered_list.csv"), builder);
+  const std::size_t entities = builder.entity_count(), edges = builder.edge_count();
+  std::atomic<bool> cancel{false};
+  LoadOptions options;
+  options.cancel = &cancel;
+  options.progress = [&](const LoadProgress&) { cancel.store(true); };  // Ctrl-C at the first report
+  CHECK_THROWS_AS(load(datasets("samples/ofac"), builder, options), LoadCancelled);
+  CHECK(builder.entity_count() == entities);
+  CHECK(builder.edge_count() == edges);
+  cancel.store(false);
+  options.progress = nullptr;
+  load(datasets("samples/ofac"), builder, options);
+  CHECK(builder.entity_count() > entities);
+}
 
 TEST_CASE("load: a FIFO given as a file, or found in a folder, is refused at once, not waited on") {
   const std::string folder = fresh_folder("fifo");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "screen_file.h"
+#include "interrupt.h"
 #include "session_caches.h"
 #include "skg/graph/snapshot.h"
 #include "skg/queries/as_of.h"
@@ -33,9 +34,9 @@ std::string_view external_id(const Graph& graph, NodeId node) {
 std::string label(const Graph& graph, NodeId node) {
   const std::string_view id = external_id(graph, node);
   const std::string_view name = graph.name(node);
-  if (name.empty()) return std::string(id);
-  if (id.empty() || id == name) return std::string(name);
-  return fmt::format("{} [{}]", name, id);
+  if (name.empty()) return printable(id);
+  if (id.empty() || id == name) return printable(name);
+  return printable(fmt::format("{} [{}]", name, id));
 }
 
 /// A provenance record for a table: the file's name without its folder, line, record.
@@ -114,9 +115,64 @@ void require_graph(const Session& session) {
     throw UsageError("the graph is empty: load data first (load PATH)");
 }
 
+/// The rows of a list command to show: --offset N (default 0) and --limit N (default all).
+struct Page {
+  std::size_t offset = 0;
+  std::optional<std::size_t> limit;
+  std::size_t begin(std::size_t total) const { return std::min(offset, total); }
+  std::size_t end(std::size_t total) const {
+    return limit ? std::min(total, begin(total) + *limit) : total;
+  }
+  bool paged() const { return offset != 0 || limit.has_value(); }
+};
+
+Page parse_page(const Args& args) {
+  Page page;
+  page.offset = static_cast<std::size_t>(parse_count(args, "offset", 0, 0, 2'000'000'000));
+  if (args.option("limit"))
+    page.limit = static_cast<std::size_t>(parse_count(args, "limit", 0, 0, 2'000'000'000));
+  return page;
+}
+
+/// JSON: the total, and which rows follow ("count", "offset", "limit", "shown").
+void json_page(JsonOut& json, const Page& page, std::size_t total) {
+  json.key("count").integer(static_cast<std::int64_t>(total));
+  json.key("offset").integer(static_cast<std::int64_t>(page.begin(total)));
+  json.key("limit");
+  if (page.limit)
+    json.integer(static_cast<std::int64_t>(*page.limit));
+  else
+    json.null();
+  json.key("shown").integer(static_cast<std::int64_t>(page.end(total) - page.begin(total)));
+}
+
+/// Text: "rows 101-200 of 5000 (--offset 100 --limit 100)", only when paged.
+void print_page_line(std::ostream& out, const Page& page, std::size_t total) {
+  if (!page.paged()) return;
+  const std::size_t begin = page.begin(total), end = page.end(total);
+  if (begin == end)
+    out << fmt::format("  no rows from offset {} (there are {})\n", page.offset, total);
+  else
+    out << fmt::format("  rows {}-{} of {}\n", begin + 1, end, total);
+}
+
+/// Between streamed rows: Ctrl-C stops the answer.
+void check_interrupt() {
+  if (interrupt_flag().load(std::memory_order_relaxed)) throw Interrupted();
+}
+
+/// The last day a fact holds. The model's ranges end exclusively ([start, end): an FtM end date
+/// 2020-12-31, inclusive in FtM, is kept as 2021-01-01); users and sources speak of the last day,
+/// so text and JSON show that ("end" in JSON is the last day, inclusive).
+std::optional<Date> last_day(std::optional<Date> end) {
+  if (!end) return std::nullopt;
+  return Date{end->days - 1};
+}
+
+/// "2019-01-01..2020-12-31", both days included.
 std::string range_text(const DateRange& range) {
   if (range.is_open()) return "";
-  return fmt::format("{}..{}", date_text(range.start), date_text(range.end));
+  return fmt::format("{}..{}", date_text(range.start), date_text(last_day(range.end)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,7 +213,7 @@ void json_listing(JsonOut& json, const Graph& graph, const Listing& listing, Dat
   json.key("citation").optional_string(graph.string(action.citation));
   json.key("listed").date(action.listed);
   json.key("start").date(listing.in_force.start);
-  json.key("end").date(listing.in_force.end);
+  json.key("end").date(last_day(listing.in_force.end));
   json.key("records");
   std::vector<ProvId> provs(graph.edge_provenance(listing.edge).begin(),
                             graph.edge_provenance(listing.edge).end());
@@ -171,7 +227,7 @@ void print_listings(Context& context, const std::vector<Listing>& list) {
   const Graph& graph = context.session.graph();
   Table table({{"status", false, 8},
                {"from", false, 10},
-               {"until", false, 10},
+               {"last day", false, 10},
                {"authority", true, 9},
                {"list or program", true, 14},
                {"measures", true, 24, 2.5}});
@@ -185,7 +241,7 @@ void print_listings(Context& context, const std::vector<Listing>& list) {
       listing_name += fmt::format(" ({})", program);
     table.add_row({{status_text(status), status_tone(status)},
                    date_text(listing.in_force.start, "?"),
-                   date_text(listing.in_force.end),
+                   date_text(last_day(listing.in_force.end)),
                    graph.string(action.authority),
                    listing_name,
                    graph.string(action.measures)});
@@ -283,7 +339,7 @@ int show_action(Context& context, NodeId node) {
     json.key("citation").optional_string(graph.string(action.citation));
     json.key("listed").date(action.listed);
     json.key("start").date(action.in_force.start);
-    json.key("end").date(action.in_force.end);
+    json.key("end").date(last_day(action.in_force.end));
     json.key("targets").begin_array();
     for (EdgeId edge : graph.in_edges(node))
       if (graph.edge_kind(edge) == EdgeKind::TargetOf) json_node(json, graph, graph.source(edge));
@@ -306,7 +362,7 @@ int show_action(Context& context, NodeId node) {
   facts.add_row({"measures", graph.string(action.measures)});
   facts.add_row({"listed", date_text(action.listed, "unknown")});
   facts.add_row({"in force", fmt::format("{} to {}", date_text(action.in_force.start, "unknown"),
-                                         date_text(action.in_force.end, "no end date"))});
+                                         date_text(last_day(action.in_force.end), "no end date"))});
   facts.add_row({fmt::format("on {}", context.date.to_string()),
                  {in_force ? "in force" : "not in force", in_force ? Tone::Red : Tone::Green}});
   facts.add_row({"citation", graph.string(action.citation)});
@@ -358,7 +414,7 @@ int run_show(Context& context, const Args& args) {
     }
     json.end_array();
     json.key("valid_from").date(graph.valid(node).start);
-    json.key("valid_to").date(graph.valid(node).end);
+    json.key("valid_to").date(last_day(graph.valid(node).end));
     json.key("records");
     json_records(json, graph, graph.provenance(node));
     json.key("listed").boolean(is_listed(graph, node, context.date));
@@ -374,7 +430,7 @@ int run_show(Context& context, const Args& args) {
       json_node(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
       json.key("share").percent(graph.share(edge));
       json.key("start").date(graph.edge_valid(edge).start);
-      json.key("end").date(graph.edge_valid(edge).end);
+      json.key("end").date(last_day(graph.edge_valid(edge).end));
       json.key("role").optional_string(graph.role(edge));
       json.key("records");
       json_records(json, graph, graph.edge_provenance(edge));
@@ -443,7 +499,7 @@ int run_show(Context& context, const Args& args) {
   if (!links.empty()) links.print(out, style);
 
   out << '\n' << "records\n";
-  for (ProvId prov : graph.provenance(node)) out << "  " << graph.describe(prov) << '\n';
+  for (ProvId prov : graph.provenance(node)) out << "  " << printable(graph.describe(prov)) << '\n';
   return kExitOk;
 }
 
@@ -522,10 +578,12 @@ void print_report(Context& context, const std::string& spec, const LoadReport& r
 
 int run_load(Context& context, const Args& args) {
   if (args.words.empty()) throw UsageError("usage: load PATH|FORMAT:PATH ...");
-  for (const auto& spec : args.words) {
-    const LoadReport report = context.session.load(spec);
-    print_report(context, spec, report);
-  }
+  // One transaction for every path on the line: if one fails, none of them lands.
+  const std::size_t before = context.session.sources().size();
+  context.session.load(args.words);
+  const auto& sources = context.session.sources();
+  for (std::size_t at = before; at < sources.size(); ++at)
+    print_report(context, sources[at].spec, sources[at].report);
   return kExitOk;
 }
 
@@ -616,8 +674,17 @@ int run_screen(Context& context, const Args& args) {
   ScreenQuery query;
   screen_request(args, context.date, options, query);
   query.name = text;
+  // Screening ranks the best `offset + limit` candidates (and one more, to tell whether more
+  // follow); the page is the tail of that ranking.
+  const std::size_t limit = options.limit;
+  const std::size_t offset = static_cast<std::size_t>(parse_count(args, "offset", 0, 0, 100000));
+  options.limit = offset + limit + 1;
   auto& caches = context.session.caches();
-  const auto hits = screen_query(graph, caches.screen(graph), caches.identifiers(graph), query, options);
+  auto hits = screen_query(graph, caches.screen(graph), caches.identifiers(graph), query, options);
+  const bool more = hits.size() > offset + limit;
+  const std::size_t ranked = std::min(hits.size(), offset + limit);
+  hits.resize(ranked);
+  hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ranked)));
   const ListedSet& listed_set = caches.listed(graph, context.date);
   const std::string shown = !text.empty() ? text : fmt::format("id {}", query.id);
 
@@ -627,6 +694,10 @@ int run_screen(Context& context, const Args& args) {
     json.key("query").string(text);
     if (!query.id.empty()) json.key("id").string(query.id);
     json.key("as_of").string(context.date.to_string());
+    json.key("offset").integer(static_cast<std::int64_t>(offset));
+    json.key("limit").integer(static_cast<std::int64_t>(limit));
+    json.key("shown").integer(static_cast<std::int64_t>(hits.size()));
+    json.key("more").boolean(more);  // candidates rank after this page (--offset to see them)
     json.key("hits").begin_array();
     for (const ScreenHit& hit : hits)
       json_screen_hit(json, graph, hit, context.date, listed_set.contains(hit.node));
@@ -637,7 +708,10 @@ int run_screen(Context& context, const Args& args) {
   auto& out = context.out;
   const Style& style = context.style();
   out << fmt::format("{} candidate{} for \"{}\" as of {}\n", hits.size(),
-                     hits.size() == 1 ? "" : "s", shown, context.date.to_string());
+                     hits.size() == 1 ? "" : "s", printable(shown), context.date.to_string());
+  if (offset != 0 || more)
+    out << fmt::format("  ranks {}-{}{}\n", offset + 1, offset + hits.size(),
+                       more ? fmt::format(" (more follow: --offset {})", offset + limit) : "");
   if (hits.empty()) return kExitOk;
   Table table({{"score"},
                {"party", true, 16},
@@ -880,7 +954,7 @@ void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
       json.key("list").optional_string(graph.string(details->list));
       json.key("program").optional_string(graph.string(details->program));
       json.key("start").date(details->in_force.start);
-      json.key("end").date(details->in_force.end);
+      json.key("end").date(last_day(details->in_force.end));
     }
     json.key("records");
     json_records(json, graph, graph.provenance(action));
@@ -897,7 +971,7 @@ void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
     json.key("kind").string(to_string(step.kind));
     json.key("share").percent(step.share);
     json.key("start").date(step.valid.start);
-    json.key("end").date(step.valid.end);
+    json.key("end").date(last_day(step.valid.end));
     json.key("records");
     if (step.edge != kNoEdge)
       json_records(json, graph, graph.edge_provenance(step.edge));
@@ -1057,10 +1131,48 @@ int run_exposure(Context& context, const Args& args) {
   return kExitOk;
 }
 
+/// One row of `blocked`: the party's own links to blocked holders, read from the blocked set in
+/// the time its in-edges take. The full chain back to the designated party is `exposure`'s
+/// answer; in a list it would make each row as long as the chain (a ring of a million companies
+/// owned one by the next: a million rows of up to a million links each).
+struct BlockedRow {
+  struct Holder {
+    EdgeId edge;
+    NodeId party;
+    std::string_view state;  // "designated", "blocked", "possibly blocked"
+  };
+  std::vector<Holder> holders;
+};
+
+BlockedRow blocked_row(const Graph& graph, const BlockedSet& blocked, NodeId node, Date day) {
+  BlockedRow row;
+  for (EdgeId edge : graph.in_edges(node)) {
+    const EdgeKind kind = graph.edge_kind(edge);
+    if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
+    if (!graph.edge_valid(edge).contains(day)) continue;
+    const NodeId holder = graph.source(edge);
+    const Verdict verdict = blocked.verdict(holder);
+    if (verdict == Verdict::No) continue;
+    row.holders.push_back({edge, holder,
+                           blocked.listed(holder)         ? "designated"
+                           : verdict == Verdict::Yes ? "blocked"
+                                                     : "possibly blocked"});
+  }
+  return row;
+}
+
+std::string aggregate_text(const BlockedSet& blocked, NodeId node) {
+  const auto min = blocked.min_bp(node), max = blocked.max_bp(node);
+  if (min == max) return fmt::format("{}%", min / 100.0);
+  return fmt::format("{}-{}%", min / 100.0, max / 100.0);
+}
+
 int run_blocked(Context& context, const Args& args) {
   require_graph(context.session);
-  if (!args.words.empty()) throw UsageError("usage: blocked [--rule ofac|eu|uk|bis]");
+  if (!args.words.empty())
+    throw UsageError("usage: blocked [--rule ofac|eu|uk|bis] [--limit N] [--offset N]");
   const Rule rule = parse_rule_arg(args);
+  const Page page = parse_page(args);
   const Graph& graph = context.session.graph();
   const BlockedSet& blocked = context.session.caches().blocked_set(graph, rule, context.date);
   // Blocked by ownership or control: not designated themselves.
@@ -1068,21 +1180,50 @@ int run_blocked(Context& context, const Args& args) {
   for (Verdict verdict : {Verdict::Yes, Verdict::Possibly})
     for (NodeId node : blocked.nodes(verdict))
       if (!blocked.listed(node) && graph.kind(node) != NodeKind::Action) parties.push_back(node);
+  const std::size_t total = parties.size();
+  const std::size_t begin = page.begin(total), end = page.end(total);
   const RuleInfo& info = rule_info(rule);
+  // Each row is made, written and forgotten: memory follows the graph, not the answer.
   if (context.json) {
     JsonOut json(context.out);
     json.begin_object();
     json.key("rule").string(to_string(rule));
     json.key("rule_id").string(info.id);
+    json.key("rule_citation").string(info.citation);
     json.key("as_of").string(context.date.to_string());
     json.key("rule_in_force").boolean(blocked.rule_in_force());
     const auto yes = blocked.nodes(Verdict::Yes);
     json.key("designated")
         .integer(static_cast<std::int64_t>(std::count_if(
             yes.begin(), yes.end(), [&](NodeId node) { return blocked.listed(node); })));
-    json.key("count").integer(static_cast<std::int64_t>(parties.size()));
+    json_page(json, page, total);
     json.key("blocked").begin_array();
-    for (NodeId node : parties) json_exposure(json, graph, exposure(graph, blocked, node));
+    for (std::size_t at = begin; at < end; ++at) {
+      check_interrupt();
+      const NodeId node = parties[at];
+      json.begin_object();
+      json.key("entity");
+      json_node(json, graph, node);
+      json.key("verdict").string(to_string(blocked.verdict(node)));
+      json.key("aggregate_min").number(blocked.min_bp(node) / 100.0);
+      json.key("aggregate_max").number(blocked.max_bp(node) / 100.0);
+      json.key("held_by").begin_array();  // the direct links; `exposure` gives whole chains
+      for (const auto& holder : blocked_row(graph, blocked, node, context.date).holders) {
+        json.begin_object();
+        json.key("party");
+        json_node(json, graph, holder.party);
+        json.key("state").string(holder.state);
+        json.key("kind").string(to_string(graph.edge_kind(holder.edge)));
+        json.key("share").percent(graph.share(holder.edge));
+        json.key("records");
+        json_records(json, graph, graph.edge_provenance(holder.edge));
+        json.end_object();
+      }
+      json.end_array();
+      json.key("explain").string(fmt::format("exposure {} --rule {}", external_id(graph, node),
+                                             to_string(rule)));
+      json.end_object();
+    }
     json.end_array();
     json.end_object();
     return kExitOk;
@@ -1091,22 +1232,35 @@ int run_blocked(Context& context, const Args& args) {
   const Style& style = context.style();
   out << fmt::format("{} ({}) as of {}{}: {} parties blocked by ownership or control\n", info.name,
                      info.id, context.date.to_string(),
-                     blocked.rule_in_force() ? "" : " (rule not in force on this date)",
-                     parties.size());
-  if (parties.empty()) return kExitOk;
-  Table table({{"verdict"}, {"party", true, 16}, {"blocked ownership"}, {"why", true, 24}});
-  for (NodeId node : parties) {
-    const Exposure answer = exposure(graph, blocked, node);
-    std::string why = answer.reasons.empty() ? std::string() : answer.reasons.front().text;
-    if (answer.reasons.size() > 1) why += fmt::format(" (+{} more)", answer.reasons.size() - 1);
-    table.add_row({{std::string(verdict_text(answer.blocked)), verdict_tone(answer.blocked)},
+                     blocked.rule_in_force() ? "" : " (rule not in force on this date)", total);
+  print_page_line(out, page, total);
+  if (begin == end) return kExitOk;
+  Table table({{"verdict"},
+               {"party", true, 16},
+               {"blocked ownership"},
+               {"held by (exposure ENTITY shows the chains)", true, 24}});
+  table.stream_to(out, style);
+  for (std::size_t at = begin; at < end; ++at) {
+    check_interrupt();
+    const NodeId node = parties[at];
+    const Verdict verdict = blocked.verdict(node);
+    std::string why;
+    const auto row = blocked_row(graph, blocked, node, context.date);
+    for (std::size_t item = 0; item < row.holders.size() && item < 3; ++item) {
+      const auto& holder = row.holders[item];
+      const Percent share = graph.share(holder.edge);
+      why += fmt::format("{}{} {}{} ({})", item == 0 ? "" : "; ",
+                         to_string(graph.edge_kind(holder.edge)),
+                         share.known() ? share.to_string() + " " : std::string(),
+                         label(graph, holder.party), holder.state);
+    }
+    if (row.holders.size() > 3) why += fmt::format(" (+{} more)", row.holders.size() - 3);
+    table.add_row({{std::string(verdict_text(verdict)), verdict_tone(verdict)},
                    label(graph, node),
-                   answer.aggregate_percent
-                       ? fmt::format("{}%", *answer.aggregate_percent)
-                       : fmt::format("{}-{}%", answer.aggregate_min, answer.aggregate_max),
+                   aggregate_text(blocked, node),
                    why});
   }
-  table.print(out, style);
+  table.flush();
   return kExitOk;
 }
 
@@ -1143,7 +1297,7 @@ void json_path(JsonOut& json, const Graph& graph, const Path& path) {
     json.key("share").percent(graph.share(edge));
     json.key("role").optional_string(graph.role(edge));
     json.key("start").date(graph.edge_valid(edge).start);
-    json.key("end").date(graph.edge_valid(edge).end);
+    json.key("end").date(last_day(graph.edge_valid(edge).end));
     json.key("records");
     json_records(json, graph, graph.edge_provenance(edge));
     json.end_object();
@@ -1179,6 +1333,7 @@ int run_reach(Context& context, const Args& args) {
   require_graph(context.session);
   if (args.words.empty()) throw UsageError("usage: reach ENTITY [--hops N] [--authority NAME]");
   const int hops = parse_count(args, "hops", 3, 0, 10);
+  const Page page = parse_page(args);
   const NodeId node = resolve_entity(context.session, args.joined());
   const Graph& graph = context.session.graph();
   ReachOptions options;
@@ -1196,9 +1351,11 @@ int run_reach(Context& context, const Args& args) {
     json.key("as_of").string(context.date.to_string());
     json.key("max_hops").integer(hops);
     json.key("authority").optional_string(options.authority);
-    json.key("count").integer(static_cast<std::int64_t>(hits.size()));
+    json_page(json, page, hits.size());
     json.key("hits").begin_array();
-    for (const ReachHit& hit : hits) {
+    for (std::size_t at = page.begin(hits.size()); at < page.end(hits.size()); ++at) {
+      check_interrupt();
+      const ReachHit& hit = hits[at];
       json.begin_object();
       json.key("party");
       json_node(json, graph, hit.party);
@@ -1229,12 +1386,16 @@ int run_reach(Context& context, const Args& args) {
                      hits.size(), hits.size() == 1 ? "y" : "ies", hops, hops == 1 ? "" : "s",
                      options.authority.empty() ? "" : " (listings by " + options.authority + ")",
                      context.date.to_string());
-  if (hits.empty()) return kExitOk;
+  print_page_line(out, page, hits.size());
+  if (page.begin(hits.size()) == page.end(hits.size())) return kExitOk;
   Table table({{"hops"},
                {"listed party", true, 16},
                {"listed by", true, 12, 0.8},
                {"path [the record of each link]", true, 24, 2.0}});
-  for (const ReachHit& hit : hits) {
+  table.stream_to(out, style);
+  for (std::size_t at = page.begin(hits.size()); at < page.end(hits.size()); ++at) {
+    check_interrupt();
+    const ReachHit& hit = hits[at];
     std::string via = path_text(graph, hit.path), records;
     for (EdgeId edge : hit.path.edges)
       records += (records.empty() ? "" : ", ") + records_text(graph, graph.edge_provenance(edge));
@@ -1244,7 +1405,7 @@ int run_reach(Context& context, const Args& args) {
                    listed_by(graph, hit.actions),
                    hit.path.hops() == 0 ? "(itself)" : via});
   }
-  table.print(out, style);
+  table.flush();
   return kExitOk;
 }
 
@@ -1313,6 +1474,7 @@ int run_chain(Context& context, const Args& args, bool up) {
   if (args.words.empty())
     throw UsageError(fmt::format("usage: {} ENTITY [--depth D]", up ? "owners" : "subsidiaries"));
   const int depth = parse_count(args, "depth", 3, 1, 20);
+  const Page page = parse_page(args);
   const NodeId node = resolve_entity(context.session, args.joined());
   const Graph& graph = context.session.graph();
   OwnershipOptions options;
@@ -1326,8 +1488,11 @@ int run_chain(Context& context, const Args& args, bool up) {
     json_node(json, graph, node);
     json.key("as_of").string(context.date.to_string());
     json.key("depth").integer(depth);
+    json_page(json, page, steps.size());
     json.key(up ? "owners" : "subsidiaries").begin_array();
-    for (const OwnershipStep& step : steps) {
+    for (std::size_t at = page.begin(steps.size()); at < page.end(steps.size()); ++at) {
+      check_interrupt();
+      const OwnershipStep& step = steps[at];
       json.begin_object();
       json.key("party");
       json_node(json, graph, step.party);
@@ -1338,7 +1503,7 @@ int run_chain(Context& context, const Args& args, bool up) {
       json.key("share").percent(step.share);
       json.key("through").percent(step.through);
       json.key("start").date(step.valid.start);
-      json.key("end").date(step.valid.end);
+      json.key("end").date(last_day(step.valid.end));
       json.key("repeated").boolean(step.repeated);
       json.key("records");
       json_records(json, graph, graph.edge_provenance(step.edge));
@@ -1352,14 +1517,18 @@ int run_chain(Context& context, const Args& args, bool up) {
   out << fmt::format("{} of {}, up to {} link{}, as of {}: {}\n", up ? "owners" : "subsidiaries",
                      label(graph, node), depth, depth == 1 ? "" : "s", context.date.to_string(),
                      steps.size());
-  if (steps.empty()) return kExitOk;
+  print_page_line(out, page, steps.size());
+  if (page.begin(steps.size()) == page.end(steps.size())) return kExitOk;
   Table table({{up ? "owner" : "subsidiary", true, 20},
                {"share"},
                {"through chain"},
                {"link"},
                {"dates"},
                {"record"}});
-  for (const OwnershipStep& step : steps) {
+  table.stream_to(out, context.style());
+  for (std::size_t at = page.begin(steps.size()); at < page.end(steps.size()); ++at) {
+    check_interrupt();
+    const OwnershipStep& step = steps[at];
     // Indented by depth, so the table reads as a tree.
     std::string party = std::string(2 * (step.depth - 1), ' ') + label(graph, step.party);
     if (step.repeated) party += " (seen above)";
@@ -1367,7 +1536,7 @@ int run_chain(Context& context, const Args& args, bool up) {
                    std::string(to_string(graph.edge_kind(step.edge))), range_text(step.valid),
                    records_text(graph, graph.edge_provenance(step.edge))});
   }
-  table.print(out, context.style());
+  table.flush();
   return kExitOk;
 }
 
@@ -1523,28 +1692,31 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_listings},
     {"screen",
      "NAME [--id VALUE] [--dob YYYY[-MM[-DD]]] [--country C] [--gender G] [--schema KIND] "
-     "[--authority A] [--list L] [--program P] [--listed] [--limit N] [--threshold P]",
+     "[--authority A] [--list L] [--program P] [--listed] [--limit N] [--offset N] [--threshold P]",
      "Parties whose names or identifiers match (score: probability of the same party), with "
      "listings, evidence and why",
-     "limit threshold id dob country gender schema authority list program", Completes::Nothing,
+     "limit offset threshold id dob country gender schema authority list program", Completes::Nothing,
      run_screen},
     {"screen-file",
      "FILE [--out FILE] [--schema KIND] [--authority A] [--list L] [--program P] [--listed] "
      "[--limit N] [--threshold P]",
      "Screen every row of a CSV (name, dob, country, schema, id, ref) or FtM JSON lines file",
      "out limit threshold schema authority list program", Completes::Path, run_screen_file},
-    {"reach", "ENTITY [--hops N] [--authority NAME]",
-     "Listed parties within N hops (default 3), each with a shortest path", "hops authority",
+    {"reach", "ENTITY [--hops N] [--authority NAME] [--limit N] [--offset N]",
+     "Listed parties within N hops (default 3), each with a shortest path",
+     "hops authority limit offset",
      Completes::Entity, run_reach},
     {"exposure", "ENTITY [--rule ofac|eu|uk|bis]",
      "Listed? Blocked by ownership under a rule? With the chains and records", "rule",
      Completes::Entity, run_exposure},
-    {"blocked", "[--rule ofac|eu|uk|bis]", "Every party blocked by ownership, with reasons", "rule",
-     Completes::Nothing, run_blocked},
-    {"owners", "ENTITY [--depth D]", "Who owns ENTITY, up the chains (UBO), with shares", "depth",
+    {"blocked", "[--rule ofac|eu|uk|bis] [--limit N] [--offset N]",
+     "Every party blocked by ownership, with reasons (rows stream as they are made)",
+     "rule limit offset", Completes::Nothing, run_blocked},
+    {"owners", "ENTITY [--depth D] [--limit N] [--offset N]",
+     "Who owns ENTITY, up the chains (UBO), with shares", "depth limit offset",
      Completes::Entity, run_owners},
-    {"subsidiaries", "ENTITY [--depth D]", "What ENTITY owns, down the chains, with shares",
-     "depth", Completes::Entity, run_subsidiaries},
+    {"subsidiaries", "ENTITY [--depth D] [--limit N] [--offset N]",
+     "What ENTITY owns, down the chains, with shares", "depth limit offset", Completes::Entity, run_subsidiaries},
     {"path", "A B [--hops N]",
      "A shortest chain of links between two parties (quote names with spaces)", "hops",
      Completes::Entity, run_path},
@@ -1664,11 +1836,12 @@ Args parse_args(const Command& command, std::span<const std::string> words) {
   return args;
 }
 
-/// One line for the user: errors never span lines.
+/// One line for the user: errors never span lines, and the data they quote never drives the
+/// terminal.
 std::string one_line(std::string_view text) {
   std::string out(text);
   std::replace(out.begin(), out.end(), '\n', ' ');
-  return out;
+  return printable(out);
 }
 
 std::string lower_ascii(std::string_view text) {
@@ -1719,7 +1892,9 @@ std::vector<std::string> split_words(std::string_view line) {
       } else {
         word += c;
       }
-    } else if (c == '\'' || c == '"') {
+    } else if ((c == '\'' || c == '"') && !in_word) {
+      // A quote opens only at the start of a word: inside one it is a letter, as in O'Brien
+      // and AL QA'IDA.
       quote = c;
       in_word = true;
     } else if (c == '\\' && at + 1 < line.size()) {
@@ -1735,7 +1910,10 @@ std::vector<std::string> split_words(std::string_view line) {
     }
   }
   if (quote != 0)
-    throw UsageError(fmt::format("unterminated {} quote", quote == '"' ? "double" : "single"));
+    throw UsageError(fmt::format(
+        "unterminated {} quote: a quote at the start of a word runs to the next one; a quote "
+        "inside a word (O'Brien) is a letter, and \\{} is a quote anywhere",
+        quote == '"' ? "double" : "single", quote));
   if (in_word) words.push_back(std::move(word));
   return words;
 }
@@ -1793,15 +1971,33 @@ int execute(Session& session, std::string_view line, std::ostream& out, std::ost
       context.date = parse_date_arg(*as_of);
       context.dated = true;
     }
-    // Output is buffered so that a command that fails half-way prints nothing but its error.
-    std::ostringstream buffer;
-    Context buffered{session, buffer, err, context.json, context.date, context.dated};
-    const int code = command->run(buffered, args);
-    out << buffer.str() << std::flush;
+    // The first megabyte is held, so that a command that fails early prints nothing but its
+    // error; a longer answer streams (CommandOutput), and Ctrl-C stops it (interrupt.h).
+    CommandOutput sink(out, !context.json, session.options.style.color);
+    std::ostream stream(&sink);
+    Context streamed{session, stream, err, context.json, context.date, context.dated};
+    InterruptScope interruptible;
+    int code = kExitOk;
+    try {
+      code = command->run(streamed, args);
+    } catch (...) {
+      stream.flush();
+      sink.discard();
+      throw;
+    }
+    stream.flush();
+    sink.finish();
     return code;
   } catch (const UsageError& error) {
     err << "error: " << one_line(error.what()) << '\n';
     return kExitUsage;
+  } catch (const LoadCancelled&) {
+    err << fmt::format("load cancelled: the graph is as it was ({} nodes, {} edges)\n",
+                       session.graph().node_count(), session.graph().edge_count());
+    return kExitInterrupted;
+  } catch (const Interrupted&) {
+    err << "interrupted\n";
+    return kExitInterrupted;
   } catch (const LoadError& error) {
     err << "error: " << one_line(error.what()) << '\n';
     return kExitInput;

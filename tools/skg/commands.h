@@ -18,11 +18,18 @@ namespace skg {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 1;  // no such entity, bad arguments, a command not available
 inline constexpr int kExitInput = 2;  // a bad input file
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C stopped a load or an answer (128 + SIGINT)
 
 /// A mistake in what the user typed (unknown entity, bad argument): exit code 1.
 class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// Ctrl-C stopped a command's answer half-way (exit code 130).
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
 };
 
 /// What Tab completes after a command's name.
@@ -68,8 +75,9 @@ const Command* find_command(std::string_view name);
 ///   int code = skg::execute(session, "exposure kaspersky-ao-kaspersky-lab --rule ofac", out, err);
 int execute(Session& session, std::string_view line, std::ostream& out, std::ostream& err);
 
-/// Splits a line into words, honouring '...' and "..." quotes and backslash escapes.
-/// Throws UsageError on an unterminated quote.
+/// Splits a line into words, honouring '...' and "..." quotes that start a word and backslash
+/// escapes; a quote inside a word is a letter (`screen O'Brien`). Throws UsageError, with a hint,
+/// on an unterminated quote.
 std::vector<std::string> split_words(std::string_view line);
 
 /// Tab completion of `line` (the text left of the cursor): the candidates for the word being

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "interrupt.h"
 #include "repl.h"
 #include "session.h"
 
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
   session.options.style.width = skg::terminal_width(STDOUT_FILENO, 100);
   session.options.progress = isatty(STDERR_FILENO);
 
+  // Ctrl-C while loading or answering stops that cleanly (interrupt.h); the REPL installs its
+  // own handler once it starts.
+  skg::install_interrupt_handler();
   // Load what was asked; a bad input file stops here with exit code 2.
   try {
     if (!snapshot.empty()) session.open_snapshot(snapshot);
@@ -128,6 +132,9 @@ int main(int argc, char** argv) {
     // `verify FILE` reads only its file: no bundled case to load first.
     const bool needs_graph = command.empty() || command.front() != "verify";
     if (snapshot.empty() && data.empty() && needs_graph) session.load_bundled();
+  } catch (const skg::LoadCancelled&) {
+    std::cerr << "load cancelled\n";
+    return skg::kExitInterrupted;
   } catch (const skg::Error& error) {
     std::cerr << "error: " << error.what() << '\n';
     return skg::kExitInput;

@@ -4,7 +4,9 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace skg {
 
@@ -75,10 +77,44 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
 
 }  // namespace
 
+std::string printable(std::string_view text) {
+  auto is_control = [&](std::size_t at) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte < 0x20 || byte == 0x7F) return 1;
+    // C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F): some terminals act on them too (CSI).
+    if (byte == 0xC2 && at + 1 < text.size() && static_cast<unsigned char>(text[at + 1]) >= 0x80 &&
+        static_cast<unsigned char>(text[at + 1]) <= 0x9F)
+      return 2;
+    return 0;
+  };
+  std::size_t at = 0;
+  while (at < text.size() && is_control(at) == 0) ++at;
+  if (at == text.size()) return std::string(text);
+  std::string out(text.substr(0, at));
+  while (at < text.size()) {
+    const int length = is_control(at);
+    if (length == 0) {
+      out += text[at++];
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(text[at]);
+    switch (byte) {
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        out += length == 2 ? fmt::format("\\u{:04x}", static_cast<unsigned char>(text[at + 1]))
+                           : fmt::format("\\x{:02x}", byte);
+    }
+    at += static_cast<std::size_t>(length);
+  }
+  return out;
+}
+
 std::string paint(const Style& style, Tone tone, std::string_view text) {
-  if (!style.color || tone == Tone::Plain || text.empty()) return std::string(text);
+  if (!style.color || tone == Tone::Plain || text.empty()) return printable(text);
   std::string out(ansi(tone));
-  out += text;
+  out += printable(text);
   out += "\x1b[0m";
   return out;
 }
@@ -95,42 +131,56 @@ Table::Table(std::vector<Column> columns, std::string indent)
 
 void Table::add_row(std::vector<Cell> cells) {
   cells.resize(columns_.size());
-  for (auto& cell : cells)  // a cell is one logical line: newlines and tabs would break the grid
+  for (auto& cell : cells) {  // a cell is one logical line: newlines and tabs would break the grid
     std::replace_if(
         cell.text.begin(), cell.text.end(),
         [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+    cell.text = printable(cell.text);  // list data never drives the terminal
+  }
+  if (stream_ == nullptr) {
+    rows_.push_back(std::move(cells));
+    return;
+  }
+  if (layout_) {
+    print_row(*stream_, *stream_style_, *layout_, cells);
+    return;
+  }
   rows_.push_back(std::move(cells));
+  if (rows_.size() >= sample_rows_) flush();
 }
 
-void Table::print(std::ostream& out, const Style& style) const {
+void Table::stream_to(std::ostream& out, const Style& style, std::size_t sample_rows) {
+  stream_ = &out;
+  stream_style_ = &style;
+  sample_rows_ = std::max<std::size_t>(sample_rows, 1);
+}
+
+void Table::flush() {
+  if (stream_ == nullptr || layout_) return;
+  layout_ = layout(*stream_style_);
+  print_header(*stream_, *stream_style_, *layout_);
+  for (const auto& row : rows_) print_row(*stream_, *stream_style_, *layout_, row);
+  rows_.clear();
+  rows_.shrink_to_fit();
+}
+
+Table::Layout Table::layout(const Style& style) const {
+  Layout layout;
   // Columns with no text in any row say nothing: leave them out.
-  std::vector<std::size_t> shown;
   for (std::size_t col = 0; col < columns_.size(); ++col)
     if (rows_.empty() || std::any_of(rows_.begin(), rows_.end(),
                                      [&](const auto& row) { return !row[col].text.empty(); }))
-      shown.push_back(col);
-  if (shown.size() != columns_.size()) {
-    std::vector<Column> columns;
-    for (auto col : shown) columns.push_back(columns_[col]);
-    Table narrower(std::move(columns), indent_);
-    for (const auto& row : rows_) {
-      std::vector<Cell> cells;
-      for (auto col : shown) cells.push_back(row[col]);
-      narrower.rows_.push_back(std::move(cells));
-    }
-    narrower.print(out, style);
-    return;
+      layout.shown.push_back(col);
+  const std::size_t count = layout.shown.size();
+  std::vector<std::size_t>& widths = layout.widths;
+  widths.resize(count);
+  for (std::size_t at = 0; at < count; ++at) {
+    const std::size_t col = layout.shown[at];
+    widths[at] = display_width(columns_[col].header);
+    for (const auto& row : rows_) widths[at] = std::max(widths[at], display_width(row[col].text));
   }
-  const std::size_t count = columns_.size();
-  if (count == 0) return;
-  std::vector<std::size_t> widths(count);
-  for (std::size_t col = 0; col < count; ++col) {
-    widths[col] = display_width(columns_[col].header);
-    for (const auto& row : rows_) widths[col] = std::max(widths[col], display_width(row[col].text));
-  }
-  constexpr std::size_t kGap = 2;
   auto total = [&] {
-    std::size_t sum = display_width(indent_) + kGap * (count - 1);
+    std::size_t sum = display_width(indent_) + (count == 0 ? 0 : kGap * (count - 1));
     for (auto width : widths) sum += width;
     return sum;
   };
@@ -138,47 +188,67 @@ void Table::print(std::ostream& out, const Style& style) const {
   const std::size_t limit = style.width > 0 ? static_cast<std::size_t>(style.width) : SIZE_MAX;
   while (total() > limit) {
     std::size_t widest = count;
-    for (std::size_t col = 0; col < count; ++col) {
-      const auto floor = std::max(columns_[col].min_width, display_width(columns_[col].header));
-      if (columns_[col].wrap && widths[col] > floor &&
+    for (std::size_t at = 0; at < count; ++at) {
+      const Column& column = columns_[layout.shown[at]];
+      const auto floor = std::max(column.min_width, display_width(column.header));
+      if (column.wrap && widths[at] > floor &&
           (widest == count ||
-           widths[col] / columns_[col].share > widths[widest] / columns_[widest].share))
-        widest = col;
+           widths[at] / column.share > widths[widest] / columns_[layout.shown[widest]].share))
+        widest = at;
     }
     if (widest == count) break;  // nothing left to narrow: let the terminal wrap
     --widths[widest];
   }
+  return layout;
+}
 
-  auto print_line = [&](const std::vector<std::string>& cells, const std::vector<Tone>& tones) {
-    std::string line = indent_;
-    for (std::size_t col = 0; col < count; ++col) {
-      line += paint(style, tones[col], cells[col]);
-      if (col + 1 < count) line.append(widths[col] - display_width(cells[col]) + kGap, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << '\n';
-  };
+void Table::print_line(std::ostream& out, const Style& style, const Layout& layout,
+                       const std::vector<std::string>& cells, const std::vector<Tone>& tones) const {
+  const std::size_t count = layout.shown.size();
+  std::string line = indent_;
+  for (std::size_t at = 0; at < count; ++at) {
+    line += paint(style, tones[at], cells[at]);
+    const std::size_t used = display_width(cells[at]);
+    if (at + 1 < count) line.append((layout.widths[at] > used ? layout.widths[at] - used : 0) + kGap, ' ');
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  out << line << '\n';
+}
+
+void Table::print_header(std::ostream& out, const Style& style, const Layout& layout) const {
+  const std::size_t count = layout.shown.size();
+  if (count == 0) return;
   std::vector<std::string> header(count);
   std::vector<Tone> header_tones(count, style.color ? Tone::Bold : Tone::Plain);
-  for (std::size_t col = 0; col < count; ++col)
-    header[col] = wrap(columns_[col].header, widths[col])[0];
-  print_line(header, header_tones);
-  for (const auto& row : rows_) {
-    std::vector<std::vector<std::string>> wrapped(count);
-    std::vector<Tone> tones(count);
-    std::size_t height = 1;
-    for (std::size_t col = 0; col < count; ++col) {
-      wrapped[col] = wrap(row[col].text, widths[col]);
-      tones[col] = row[col].tone;
-      height = std::max(height, wrapped[col].size());
-    }
-    for (std::size_t line = 0; line < height; ++line) {
-      std::vector<std::string> cells(count);
-      for (std::size_t col = 0; col < count; ++col)
-        if (line < wrapped[col].size()) cells[col] = wrapped[col][line];
-      print_line(cells, tones);
-    }
+  for (std::size_t at = 0; at < count; ++at)
+    header[at] = wrap(columns_[layout.shown[at]].header, layout.widths[at])[0];
+  print_line(out, style, layout, header, header_tones);
+}
+
+void Table::print_row(std::ostream& out, const Style& style, const Layout& layout,
+                      const std::vector<Cell>& row) const {
+  const std::size_t count = layout.shown.size();
+  if (count == 0) return;
+  std::vector<std::vector<std::string>> wrapped(count);
+  std::vector<Tone> tones(count);
+  std::size_t height = 1;
+  for (std::size_t at = 0; at < count; ++at) {
+    wrapped[at] = wrap(row[layout.shown[at]].text, layout.widths[at]);
+    tones[at] = row[layout.shown[at]].tone;
+    height = std::max(height, wrapped[at].size());
   }
+  for (std::size_t line = 0; line < height; ++line) {
+    std::vector<std::string> cells(count);
+    for (std::size_t at = 0; at < count; ++at)
+      if (line < wrapped[at].size()) cells[at] = wrapped[at][line];
+    print_line(out, style, layout, cells, tones);
+  }
+}
+
+void Table::print(std::ostream& out, const Style& style) const {
+  const Layout shape = layout(style);
+  print_header(out, style, shape);
+  for (const auto& row : rows_) print_row(out, style, shape, row);
 }
 
 struct JsonOut::Impl {
@@ -271,6 +341,139 @@ void print_wrapped(std::ostream& out, const Style& style, std::string_view text,
 
 std::string date_text(std::optional<Date> day, std::string_view unknown) {
   return day ? day->to_string() : std::string(unknown);
+}
+
+}  // namespace skg
+
+namespace skg {
+
+CommandOutput::CommandOutput(std::ostream& out, bool text, bool color, std::size_t hold)
+    : out_(out), text_(text), color_(color), hold_(hold) {
+  setp(area_, area_ + sizeof area_);
+}
+
+void CommandOutput::drain() {
+  if (pptr() == pbase()) return;
+  put(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+  setp(area_, area_ + sizeof area_);
+}
+
+void CommandOutput::emit(std::string_view bytes) {
+  if (bytes.empty()) return;
+  if (passing_) {
+    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return;
+  }
+  held_.append(bytes);
+  if (held_.size() > hold_) {
+    out_.write(held_.data(), static_cast<std::streamsize>(held_.size()));
+    std::string().swap(held_);
+    passing_ = true;
+  }
+}
+
+void CommandOutput::put(std::string_view bytes) {
+  if (!text_) {
+    emit(bytes);
+    return;
+  }
+  std::size_t run = 0;  // start of the plain bytes not emitted yet
+  for (std::size_t at = 0; at < bytes.size(); ++at) {
+    const auto byte = static_cast<unsigned char>(bytes[at]);
+    if (!pending_.empty()) {
+      if (pending_[0] == '\x1b') {
+        // paint()'s sequences are ESC [ digits m; anything else is shown, not obeyed.
+        if (pending_.size() == 1 ? byte == '[' : (std::isdigit(byte) || byte == ';') && pending_.size() < 16) {
+          pending_ += static_cast<char>(byte);
+          run = at + 1;
+          continue;
+        }
+        if (byte == 'm' && pending_.size() >= 2 && color_) {
+          pending_ += 'm';
+          emit(pending_);
+          pending_.clear();
+          run = at + 1;
+          continue;
+        }
+        emit("\\x1b");
+        emit(std::string_view(pending_).substr(1));
+        pending_.clear();
+        run = at;
+        --at;  // this byte again, on its own
+        continue;
+      }
+      // A C2 lead byte: C1 control (C2 80..9F) or an ordinary character.
+      if (byte >= 0x80 && byte <= 0x9F) {
+        emit(fmt::format("\\u{:04x}", byte));
+        pending_.clear();
+        run = at + 1;
+        continue;
+      }
+      emit(pending_);
+      pending_.clear();
+      run = at;
+      --at;
+      continue;
+    }
+    if ((byte < 0x20 && byte != '\n') || byte == 0x7F || byte == 0xC2) {
+      emit(bytes.substr(run, at - run));
+      run = at + 1;
+      if (byte == 0x1B || byte == 0xC2) {
+        pending_ = static_cast<char>(byte);
+      } else {
+        emit(byte == '\t' ? "\\t" : byte == '\r' ? "\\r" : fmt::format("\\x{:02x}", byte));
+      }
+    }
+  }
+  emit(bytes.substr(std::min(run, bytes.size())));
+}
+
+CommandOutput::int_type CommandOutput::overflow(int_type c) {
+  drain();
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  *pptr() = traits_type::to_char_type(c);
+  pbump(1);
+  return c;
+}
+
+std::streamsize CommandOutput::xsputn(const char* data, std::streamsize count) {
+  if (count <= epptr() - pptr()) {
+    std::copy(data, data + count, pptr());
+    pbump(static_cast<int>(count));
+    return count;
+  }
+  drain();
+  put(std::string_view(data, static_cast<std::size_t>(count)));
+  return count;
+}
+
+int CommandOutput::sync() {
+  drain();
+  if (passing_) out_.flush();
+  return 0;
+}
+
+void CommandOutput::finish() {
+  drain();
+  if (!pending_.empty()) {
+    emit(pending_[0] == '\x1b' ? "\\x1b" + pending_.substr(1) : pending_);
+    pending_.clear();
+  }
+  if (!held_.empty()) out_.write(held_.data(), static_cast<std::streamsize>(held_.size()));
+  std::string().swap(held_);
+  passing_ = true;
+  out_.flush();
+}
+
+bool CommandOutput::discard() {
+  setp(area_, area_ + sizeof area_);
+  std::string().swap(held_);
+  pending_.clear();
+  const bool clean = !passing_;
+  passing_ = true;
+  if (!clean) out_ << '\n';  // the error goes on a line of its own
+  out_.flush();
+  return clean;
 }
 
 }  // namespace skg

@@ -15,13 +15,21 @@
 
 #include "commands.h"
 #include "render.h"
+#include "interrupt.h"
 
 namespace skg {
 
 namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
-extern "C" void on_interrupt(int) { interrupted = 1; }
+extern "C" void on_interrupt(int) {
+  // During a load or a long answer Ctrl-C stops that (interrupt.h); at the prompt it abandons
+  // the line being typed.
+  if (interruptible())
+    interrupt_flag().store(true);
+  else
+    interrupted = 1;
+}
 
 struct ReplState {
   Session* session = nullptr;
@@ -139,6 +147,7 @@ int run_lines(Session& session, std::istream& in, std::ostream& out, std::ostrea
     std::ostringstream errors;
     const int code = execute(session, line, out, errors);
     err << errors.str();
+    if (code == kExitInterrupted) return code;  // Ctrl-C: the lines after it are not run
     worst = std::max(worst, code);
     if (code == kExitOk) continue;
     // A failed line still answers on stdout, so that answers can be matched to inputs line by

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "interrupt.h"
 #include "session_caches.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/snapshot.h"
@@ -148,24 +149,40 @@ LoadReport Session::load_into(Builder& builder, const std::string& spec, Progres
   load_options.format = format;
   if (bar != nullptr)
     load_options.progress = [bar](const LoadProgress& progress) { bar->update(progress); };
+  load_options.cancel = &interrupt_flag();
   return skg::load(path, builder, load_options);
 }
 
 LoadReport Session::load(std::span<const std::string> specs) {
-  // Snapshots given to --data are opened, not parsed.
+  // Everything happens on copies: the session's graph and list of sources change only once every
+  // file and snapshot of the command has been read, so `load A B` with a bad B leaves no trace
+  // of A (and Ctrl-C, which sets interrupt_flag(), leaves the graph as it was too).
+  InterruptScope interruptible;
+  std::optional<Graph> base;  // a snapshot given among the specs (--data x.skg)
   std::vector<std::string> data;
   for (const auto& spec : specs) {
     if (looks_like_snapshot(spec)) {
-      open_snapshot(spec);
+      // A Builder starts from one graph but cannot add a second one: a snapshot comes first.
+      if (base || graph_.node_count() != 0 || !data.empty())
+        throw Error(fmt::format("{}: a snapshot opens first, before any other data (start a new "
+                                "session with --snapshot {})",
+                                spec, spec));
+      base = skg::open_snapshot(spec);
     } else {
       data.push_back(spec);
     }
   }
-  LoadReport total;
-  if (data.empty()) return total;
-  // Merge into a copy: the session's graph stays as it was until every file has loaded.
-  Builder builder = graph_.node_count() == 0 ? Builder() : Builder(graph_);
   std::vector<LoadedSource> added;
+  for (const auto& spec : specs)
+    if (looks_like_snapshot(spec)) added.push_back({spec, "snapshot", {}});
+  LoadReport total;
+  if (data.empty()) {
+    if (base) replace_graph(std::move(*base));
+    for (auto& source : added) sources_.push_back(std::move(source));
+    return total;
+  }
+  const Graph& start = base ? *base : graph_;
+  Builder builder = start.node_count() == 0 ? Builder() : Builder(start);
   ProgressBar bar(options.progress && isatty(STDERR_FILENO));
   for (const auto& spec : data) {
     LoadReport report = load_into(builder, spec, &bar);
@@ -173,7 +190,9 @@ LoadReport Session::load(std::span<const std::string> specs) {
     added.push_back({spec, "data", std::move(report)});
   }
   bar.phase("building the graph ...");
-  replace_graph(std::move(builder).freeze());
+  Graph built = std::move(builder).freeze();
+  if (interrupt_flag().load()) throw LoadCancelled("load cancelled");  // during the freeze
+  replace_graph(std::move(built));
   for (auto& source : added) sources_.push_back(std::move(source));
   return total;
 }
@@ -203,6 +222,7 @@ LoadReport Session::load_bundled() {
 
 Graph Session::read_graph(const std::string& spec) const {
   if (looks_like_snapshot(spec)) return skg::open_snapshot(spec);
+  InterruptScope interruptible;
   Builder builder;
   ProgressBar bar(options.progress && isatty(STDERR_FILENO));
   load_into(builder, spec, &bar);

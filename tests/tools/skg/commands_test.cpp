@@ -8,11 +8,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include "interrupt.h"
 #include "repl.h"
 #include "session.h"
 
@@ -587,6 +591,230 @@ TEST_CASE("shell: a piped line that fails still answers on stdout, naming its li
   CHECK(failed["line"].GetInt() == 2);
   CHECK(failed["input"].GetString() == std::string("show nobody-x"));
   CHECK(std::string(failed["error"].GetString()).find("nobody-x") != std::string::npos);
+
+// ---------------------------------------------------------------------------------------------
+// Data paths and the shell's text (issue 18) and long answers (issue 19).
+
+namespace {
+
+std::string sample_path(std::string_view path) {
+  return std::string(SKG_DATASETS_DIR) + "/samples/" + std::string(path);
+}
+
+/// A file under the build folder holding `text`.
+std::string write_file(const std::string& name, std::string_view text) {
+  const auto dir = std::filesystem::current_path() / "commands_test_files";
+  std::filesystem::create_directories(dir);
+  const auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+skg::Session empty_session() {
+  skg::Session session;
+  session.options.style.width = 0;
+  return session;
+}
+
+std::size_t json_stat(skg::Session& session, const char* key) {
+  return run_json(session, "stats")[key].GetUint();
+}
+
+}  // namespace
+
+TEST_CASE("shell: load A B with a bad B leaves nothing of A, as help says (all or nothing)") {
+  skg::Session session = empty_session();
+  const std::string good = sample_path("fcc/covered_list.csv");
+  const std::string bad_file = std::string(SKG_DATASETS_DIR) + "/broken/bis_bad_date.txt";
+  SUBCASE("in the shell") {
+    const Run loaded = run(session, fmt::format("load {} {}", good, bad_file));
+    CHECK(loaded.code == skg::kExitInput);
+    CHECK(loaded.out.empty());
+    CHECK(session.graph().node_count() == 0);
+    CHECK(session.sources().empty());
+    // The same file alone loads.
+    CHECK(run(session, "load " + good).code == skg::kExitOk);
+    const std::size_t nodes = session.graph().node_count();
+    CHECK(nodes > 0);
+    CHECK(run(session, fmt::format("load {} {}", sample_path("bis/dpl_2022-09_excerpt.txt"),
+                                   bad_file)).code == skg::kExitInput);
+    CHECK(session.graph().node_count() == nodes);  // not one DPL row landed
+    CHECK(session.sources().size() == 1);
+  }
+  SUBCASE("--data A --data B at start") {
+    const std::vector<std::string> specs = {good, bad_file};
+    CHECK_THROWS_AS(session.load(specs), skg::Error);
+    CHECK(session.graph().node_count() == 0);
+    CHECK(session.sources().empty());
+  }
+}
+
+TEST_CASE("shell: loading the FCC Covered List twice changes nothing (30 edges stay 30)") {
+  skg::Session session = empty_session();
+  const std::string fcc = sample_path("fcc/covered_list.csv");
+  REQUIRE(run(session, "load " + fcc).code == skg::kExitOk);
+  const auto once = run_json(session, "stats");
+  REQUIRE(run(session, "load " + fcc).code == skg::kExitOk);
+  const auto twice = run_json(session, "stats");
+  for (const char* key : {"nodes", "edges", "actions", "names", "attributes", "provenance_records"}) {
+    CAPTURE(key);
+    CHECK(once[key].GetUint() == twice[key].GetUint());
+  }
+}
+
+TEST_CASE("shell: Ctrl-C during a load cancels it, says so, and leaves the graph as it was") {
+  skg::Session session = empty_session();
+  REQUIRE(run(session, "load " + sample_path("fcc/covered_list.csv")).code == skg::kExitOk);
+  const std::size_t nodes = session.graph().node_count(), edges = session.graph().edge_count();
+  // Ctrl-C, as the SIGINT handler does it: the flag is set while the load runs.
+  std::atomic<bool> loading{true};
+  std::thread presses([&] {
+    while (loading.load()) {
+      skg::interrupt_flag().store(true);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  const Run loaded = run(session, "load " + sample_path("ofac"));
+  loading.store(false);
+  presses.join();
+  CHECK(loaded.code == skg::kExitInterrupted);
+  CHECK(loaded.err.find("load cancelled") != std::string::npos);
+  CHECK(session.graph().node_count() == nodes);
+  CHECK(session.graph().edge_count() == edges);
+  CHECK(session.sources().size() == 1);
+  // And the next command runs normally.
+  skg::interrupt_flag().store(false);
+  CHECK(run(session, "load " + sample_path("ofac")).code == skg::kExitOk);
+  CHECK(session.graph().node_count() > nodes);
+}
+
+TEST_CASE("shell: a name holding a terminal escape prints as text, and JSON escapes it per JSON") {
+  skg::Session session = empty_session();
+  session.options.style.color = true;  // even with colour on, only our own colour codes pass
+  const std::string file = write_file(
+      "escape.ftm.json",
+      "{\"id\": \"evil-1\", \"schema\": \"Company\", \"properties\": {\"name\": "
+      "[\"Evil\\u001b[2J\\u001b[HCorp\"], \"alias\": [\"Bell\\u0007 \\u009b31m Ltd\"]}}\n");
+  REQUIRE(run(session, "load " + file).code == skg::kExitOk);
+  for (const char* line : {"show evil-1", "screen Evil", "screen Bell Ltd", "listings evil-1"}) {
+    CAPTURE(line);
+    const Run shown = run(session, line);
+    CHECK(shown.code == skg::kExitOk);
+    CHECK(shown.out.find("\x1b[2J") == std::string::npos);
+    CHECK(shown.out.find("\x1b[H") == std::string::npos);
+    CHECK(shown.out.find('\a') == std::string::npos);
+    CHECK(shown.out.find("\xc2\x9b") == std::string::npos);
+  }
+  CHECK(run(session, "show evil-1").out.find("Evil\\x1b[2J\\x1b[HCorp") != std::string::npos);
+  const Run json = run(session, "show evil-1 --json");
+  CHECK(json.out.find('\x1b') == std::string::npos);
+  CHECK(json.out.find("\\u001B[2J") != std::string::npos);
+  rapidjson::Document doc;
+  doc.Parse(json.out.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  CHECK(std::string(doc["entity"]["name"].GetString()) == "Evil\x1b[2J\x1b[HCorp");  // kept exact
+  // An error quoting the name escapes it too.
+  const Run error = run(session, "show \"Evil\x1b[2J\"");
+  CHECK(error.err.find("\x1b[2J") == std::string::npos);
+}
+
+TEST_CASE("shell: screen O'Brien and show AL QA'IDA need no quoting") {
+  CHECK(skg::split_words("screen O'Brien") == std::vector<std::string>{"screen", "O'Brien"});
+  CHECK(skg::split_words("show AL QA'IDA") == std::vector<std::string>{"show", "AL", "QA'IDA"});
+  CHECK(skg::split_words("show \"AL QA'IDA\" x") ==
+        std::vector<std::string>{"show", "AL QA'IDA", "x"});
+  CHECK(skg::split_words("path 'O Brien' b") == std::vector<std::string>{"path", "O Brien", "b"});
+  skg::Session session = empty_session();
+  const std::string file = write_file(
+      "apostrophes.ftm.json",
+      "{\"id\": \"p-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Sean O'Brien\"]}}\n"
+      "{\"id\": \"o-1\", \"schema\": \"Organization\", \"properties\": {\"name\": [\"AL QA'IDA\"]}}\n");
+  REQUIRE(run(session, "load " + file).code == skg::kExitOk);
+  const Run screened = run(session, "screen O'Brien --threshold 0");
+  CHECK(screened.code == skg::kExitOk);
+  CHECK(screened.out.find("Sean O'Brien") != std::string::npos);
+  const Run shown = run(session, "show AL QA'IDA");
+  CHECK(shown.code == skg::kExitOk);
+  CHECK(shown.out.find("o-1") != std::string::npos);
+  // A quote that opens a word and never closes says how quotes work.
+  const Run open = run(session, "screen 'O Brien");
+  CHECK(open.code == skg::kExitUsage);
+  CHECK(open.err.find("inside a word (O'Brien) is a letter") != std::string::npos);
+}
+
+TEST_CASE("shell: an ownership's end date is the source's own (FtM end dates are inclusive)") {
+  skg::Session session = empty_session();
+  REQUIRE(run(session, "load " + sample_path("opensanctions/zala")).code == skg::kExitOk);
+  // ru-159c785ad927...: NK-aU5y... owns 100% of NK-iE6m... from 2024-03-01 to 2024-03-24.
+  const auto doc = run_json(session, "owners NK-iE6m5ryPeTAMZozfECVSL7 --as-of 2024-03-24");
+  REQUIRE(doc["owners"].Size() >= 1);
+  bool found = false;
+  for (const auto& step : doc["owners"].GetArray())
+    if (std::string_view(step["party"]["id"].GetString()) == "NK-aU5ybkbRFJucf8YMwsJvDw") {
+      found = true;
+      CHECK(std::string(step["start"].GetString()) == "2024-03-01");
+      CHECK(std::string(step["end"].GetString()) == "2024-03-24");
+    }
+  CHECK(found);
+  // In force on its last day, not the day after.
+  CHECK(run_json(session, "owners NK-iE6m5ryPeTAMZozfECVSL7 --as-of 2024-03-25")["count"].GetUint() <
+        doc["count"].GetUint());
+  const Run text = run(session, "show NK-iE6m5ryPeTAMZozfECVSL7");
+  CHECK(text.out.find("2024-03-01..2024-03-24") != std::string::npos);
+  CHECK(text.out.find("2024-03-01..2024-03-25") == std::string::npos);
+}
+
+TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give the total") {
+  // A ring of 50 companies, each owning all of the next; ring-0 is on the SDN list.
+  std::string ring;
+  constexpr int kRing = 50;
+  for (int at = 0; at < kRing; ++at)
+    ring += fmt::format(
+        "{{\"id\": \"ring-{}\", \"schema\": \"Company\", \"properties\": {{\"name\": [\"Ring {}\"]}}}}\n"
+        "{{\"id\": \"own-{}\", \"schema\": \"Ownership\", \"properties\": {{\"owner\": [\"ring-{}\"], "
+        "\"asset\": [\"ring-{}\"], \"percentage\": [\"100\"]}}}}\n",
+        at, at, at, at, (at + 1) % kRing);
+  ring += "{\"id\": \"sdn-0\", \"schema\": \"Sanction\", \"properties\": {\"entity\": [\"ring-0\"], "
+          "\"authority\": [\"OFAC\"], \"program\": [\"SDGT\"]}}\n";
+  skg::Session session = empty_session();
+  REQUIRE(run(session, "load " + write_file("ring.ftm.json", ring)).code == skg::kExitOk);
+  const auto all = run_json(session, "blocked --as-of 2024-08-01");
+  CHECK(all["count"].GetUint() == kRing - 1);
+  // Each row names its direct holder; the chain is exposure's answer, not the list's.
+  const auto& first = all["blocked"][0];
+  CHECK(std::string(first["verdict"].GetString()) == "yes");
+  CHECK(first["held_by"].Size() == 1);
+  CHECK(first["aggregate_min"].GetDouble() == 100.0);
+  CHECK(std::string_view(first["explain"].GetString()).starts_with("exposure ring-"));
+  const Run listed = run(session, "blocked --as-of 2024-08-01");
+  CHECK(listed.out.find("OWNS 100% Ring 0 [ring-0] (designated)") != std::string::npos);
+  CHECK(listed.out.find("OWNS 100% Ring 48 [ring-48] (blocked)") != std::string::npos);
+  CHECK(lines(listed.out) == 2 + kRing - 1);  // a title, a header, one line a party
+  const std::size_t total = all["count"].GetUint();
+  REQUIRE(total >= 1);
+  CHECK(all["blocked"].Size() == total);
+  CHECK(all["limit"].IsNull());
+  const auto page = run_json(session, "blocked --as-of 2024-08-01 --limit 1 --offset 0");
+  CHECK(page["count"].GetUint() == total);
+  CHECK(page["shown"].GetUint() == 1);
+  CHECK(page["blocked"].Size() == 1);
+  const auto past = run_json(session, fmt::format("blocked --as-of 2024-08-01 --offset {}", total));
+  CHECK(past["blocked"].Size() == 0);
+  CHECK(past["count"].GetUint() == total);
+  const Run text = run(session, "blocked --as-of 2024-08-01 --limit 1");
+  CHECK(text.out.find(fmt::format("rows 1-1 of {}", total)) != std::string::npos);
+  const auto owners = run_json(session, "owners ring-10 --depth 20 --limit 5 --offset 2");
+  CHECK(owners["count"].GetUint() == 20);
+  CHECK(owners["owners"].Size() == 5);
+  CHECK(owners["offset"].GetUint() == 2);
+  const auto reach = run_json(session, "reach ring-10 --hops 10 --limit 1");
+  CHECK(reach["hits"].Size() == 1);
+  CHECK(reach["count"].GetUint() >= 1);
+  const auto screened = run_json(session, "screen Ring --limit 2 --offset 3 --threshold 0");
+  CHECK(screened["hits"].Size() == 2);
+  CHECK(screened["offset"].GetUint() == 3);
+  CHECK(screened["more"].GetBool());
+  CHECK(run(session, "owners ring-1 --limit x").code == skg::kExitUsage);
 }
 
 TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
