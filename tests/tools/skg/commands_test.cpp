@@ -591,6 +591,7 @@ TEST_CASE("shell: a piped line that fails still answers on stdout, naming its li
   CHECK(failed["line"].GetInt() == 2);
   CHECK(failed["input"].GetString() == std::string("show nobody-x"));
   CHECK(std::string(failed["error"].GetString()).find("nobody-x") != std::string::npos);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Data paths and the shell's text (issue 18) and long answers (issue 19).
@@ -602,7 +603,7 @@ std::string sample_path(std::string_view path) {
 }
 
 /// A file under the build folder holding `text`.
-std::string write_file(const std::string& name, std::string_view text) {
+std::string test_file(const std::string& name, std::string_view text) {
   const auto dir = std::filesystem::current_path() / "commands_test_files";
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
@@ -691,7 +692,7 @@ TEST_CASE("shell: Ctrl-C during a load cancels it, says so, and leaves the graph
 TEST_CASE("shell: a name holding a terminal escape prints as text, and JSON escapes it per JSON") {
   skg::Session session = empty_session();
   session.options.style.color = true;  // even with colour on, only our own colour codes pass
-  const std::string file = write_file(
+  const std::string file = test_file(
       "escape.ftm.json",
       "{\"id\": \"evil-1\", \"schema\": \"Company\", \"properties\": {\"name\": "
       "[\"Evil\\u001b[2J\\u001b[HCorp\"], \"alias\": [\"Bell\\u0007 \\u009b31m Ltd\"]}}\n");
@@ -725,7 +726,7 @@ TEST_CASE("shell: screen O'Brien and show AL QA'IDA need no quoting") {
         std::vector<std::string>{"show", "AL QA'IDA", "x"});
   CHECK(skg::split_words("path 'O Brien' b") == std::vector<std::string>{"path", "O Brien", "b"});
   skg::Session session = empty_session();
-  const std::string file = write_file(
+  const std::string file = test_file(
       "apostrophes.ftm.json",
       "{\"id\": \"p-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Sean O'Brien\"]}}\n"
       "{\"id\": \"o-1\", \"schema\": \"Organization\", \"properties\": {\"name\": [\"AL QA'IDA\"]}}\n");
@@ -777,7 +778,7 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
   ring += "{\"id\": \"sdn-0\", \"schema\": \"Sanction\", \"properties\": {\"entity\": [\"ring-0\"], "
           "\"authority\": [\"OFAC\"], \"program\": [\"SDGT\"]}}\n";
   skg::Session session = empty_session();
-  REQUIRE(run(session, "load " + write_file("ring.ftm.json", ring)).code == skg::kExitOk);
+  REQUIRE(run(session, "load " + test_file("ring.ftm.json", ring)).code == skg::kExitOk);
   const auto all = run_json(session, "blocked --as-of 2024-08-01");
   CHECK(all["count"].GetUint() == kRing - 1);
   // Each row names its direct holder; the chain is exposure's answer, not the list's.
