@@ -203,7 +203,11 @@ Graph open_snapshot(const std::string& path) {
   if (std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0) throw fail("it does not start with the skg snapshot mark");
   if (header.endian != kEndianMark) throw fail("it was written on a machine of other byte order");
   if (header.version != kSnapshotVersion)
-    throw fail(fmt::format("format version {}, this build reads version {}", header.version, kSnapshotVersion));
+    throw fail(fmt::format("format version {}, this build reads version {}{}", header.version, kSnapshotVersion,
+                           header.version < kSnapshotVersion
+                               ? " (older snapshots have no typed measures on their listings: load the source "
+                                 "lists again and save a new snapshot)"
+                               : ""));
   if (header.columns != detail::GraphParts::kColumns)
     throw fail(fmt::format("{} columns, expected {}", header.columns, detail::GraphParts::kColumns));
   if (header.file_size != size)
@@ -310,6 +314,11 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
   for (const Action& action : g.action_)
     for (StringId id : {action.authority, action.list, action.program, action.legal_basis, action.measures, action.citation})
       if (!string_ok(id)) fail("action strings");
+  for (const Action& action : g.action_)
+    if (action.measure_set.bits() != Measures::from_bits(action.measure_set.bits()).bits() ||
+        static_cast<int>(action.issuer) >= kIssuerCount || static_cast<int>(action.list_id) >= kSanctionListCount ||
+        static_cast<int>(action.origin) > static_cast<int>(ActionOrigin::DatasetMembership))
+      fail("action measures");
   offsets(g.out_at_, nodes, edges, "edge offsets");
   offsets(g.in_at_, nodes, edges, "reverse edge offsets");
   if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||

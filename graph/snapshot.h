@@ -7,7 +7,9 @@
 namespace skg {
 
 /// The snapshot format version this build writes and reads.
-inline constexpr std::uint32_t kSnapshotVersion = 1;
+// 2: Action gained typed measures, issuer, list and origin (issue 10); version 1 files are
+// refused with a message to rebuild them from the source lists.
+inline constexpr std::uint32_t kSnapshotVersion = 2;
 
 /// Writes `graph` to `path` (a versioned, checksummed column file); throws Error on I/O failure.
 ///   skg::save(graph, "lists.skg");

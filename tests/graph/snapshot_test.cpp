@@ -151,7 +151,13 @@ TEST_CASE("snapshot: truncated, corrupted and wrong-version files are rejected w
     std::string other = bytes;
     other[8] = 99;
     write_all(bad, other);
-    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 1"), Error);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 2"), Error);
+  }
+  SUBCASE("a version 1 snapshot, from before typed measures, is refused with what to do") {
+    std::string old = bytes;
+    old[8] = 1;
+    write_all(bad, old);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("no typed measures on their listings"), Error);
   }
   SUBCASE("not a snapshot at all") {
     write_all(bad, "45815,\"TIKHONOV, Andrei\",\"individual\"\n");

@@ -17,6 +17,41 @@ namespace {
 
 Date day(std::string_view iso) { return *Date::parse(iso); }
 
+/// What the loaders' tables (loaders/measures.cpp) make of the authority and list words these
+/// cases use: the typed issuer, list and measures the rules read.
+struct Typed {
+  Issuer issuer = Issuer::Unknown;
+  SanctionList list = SanctionList::Unknown;
+  Measures measures{};
+};
+Typed typed(std::string_view authority, std::string_view list) {
+  if (authority == "OFAC" || authority == "Office of Foreign Assets Control") {
+    if (list.empty() || list == "SDN") return {Issuer::UsOfac, SanctionList::OfacSdn, {Measure::AssetFreeze}};
+    if (list == "SSI") return {Issuer::UsOfac, SanctionList::OfacSsi, {Measure::Sectoral}};
+    if (list == "CMIC") return {Issuer::UsOfac, SanctionList::OfacCmic, {Measure::InvestmentBan}};
+    return {Issuer::UsOfac, SanctionList::OfacNsMbs, {}};
+  }
+  if (authority == "Council of the European Union") {
+    if (list == "833/2014 Annex IV") return {Issuer::EuCouncil, SanctionList::EuOther, {Measure::ExportLicence}};
+    if (list == "travel ban") return {Issuer::EuCouncil, SanctionList::EuTravelBan, {Measure::TravelBan}};
+    return {Issuer::EuCouncil, SanctionList::EuFinancial, {Measure::AssetFreeze}};
+  }
+  if (authority == "Direction Generale du Tresor") return {Issuer::Other, SanctionList::National, {Measure::AssetFreeze}};
+  if (authority == "UK NCSC") return {Issuer::Uk, SanctionList::UkGuidance, {Measure::Advisory}};
+  if (authority == "UK trust services") return {Issuer::Uk, SanctionList::UkSanctionsList, {Measure::TrustServices}};
+  if (authority == "Foreign, Commonwealth & Development Office" || authority == "HM Treasury" ||
+      authority == "OFSI" || authority == "UK")
+    return {Issuer::Uk, SanctionList::UkAssetFreeze, {Measure::AssetFreeze}};
+  if (authority == "BIS" || authority == "Bureau of Industry and Security") {
+    if (list == "Entity List") return {Issuer::UsBis, SanctionList::BisEntityList, {Measure::ExportLicence}};
+    if (list == "MEU") return {Issuer::UsBis, SanctionList::BisMeu, {Measure::ExportLicence}};
+    if (list == "Denied Persons List") return {Issuer::UsBis, SanctionList::BisDpl, {Measure::ExportDenial}};
+  }
+  if (authority == "FCC") return {Issuer::UsFcc, SanctionList::FccCovered, {Measure::ProcurementBan}};
+  if (authority == "Commerce (OICTS)") return {Issuer::UsCommerceIcts, SanctionList::UsIcts, {Measure::IctsBan}};
+  return {};
+}
+
 /// A small graph written the way the rules' texts state their examples.
 class Case {
  public:
@@ -27,6 +62,16 @@ class Case {
   Case& list(std::string_view id, std::string_view authority = "OFAC", std::string_view list = "SDN",
              DateRange in_force = {}) {
     Record record{Record::Action, std::string(id), std::string(authority), std::string(list)};
+    record.valid = in_force;
+    records_.push_back(record);
+    return *this;
+  }
+  /// A listing with a program and a listed date (no start date unless `in_force` gives one).
+  Case& listing(std::string_view id, std::string_view authority, std::string_view list, std::string_view program,
+                std::optional<Date> listed, DateRange in_force = {}) {
+    Record record{Record::Action, std::string(id), std::string(authority), std::string(list)};
+    record.program = std::string(program);
+    record.listed = listed;
     record.valid = in_force;
     records_.push_back(record);
     return *this;
@@ -63,8 +108,13 @@ class Case {
       if (r.type == Record::Entity) {
         batch.add_entity({.id = r.a, .kind = r.kind, .name = r.a, .source = source});
       } else if (r.type == Record::Action) {
-        batch.add_action({.id = r.a + "#" + r.b + "#" + r.c, .target = r.a, .authority = r.b,
-                          .list = r.c, .in_force = r.valid, .source = source});
+        const Typed t = typed(r.b, r.c);
+        const std::string suffix = r.program.empty() && !r.listed
+                                       ? std::string()
+                                       : "#" + r.program + "#" + (r.listed ? r.listed->to_string() : "undated");
+        batch.add_action({.id = r.a + "#" + r.b + "#" + r.c + suffix, .target = r.a, .authority = r.b,
+                          .list = r.c, .program = r.program, .listed = r.listed, .in_force = r.valid,
+                          .source = source, .measure_set = t.measures, .issuer = t.issuer, .list_id = t.list});
       } else {
         batch.add_edge({.kind = r.edge, .from = r.a, .to = r.b, .share = r.share,
                         .valid = r.valid, .source = source});
@@ -79,6 +129,8 @@ class Case {
     enum Type { Entity, Action, Edge } type;
     std::string a, b, c;
     NodeKind kind = NodeKind::Company;
+    std::string program;
+    std::optional<Date> listed;
     EdgeKind edge = EdgeKind::Owns;
     Percent share{};
     DateRange valid{};
