@@ -204,7 +204,9 @@ void print_listings(Context& context, const std::vector<Listing>& list) {
                    date_text(listing.in_force.end),
                    graph.string(action.authority),
                    listing_name,
-                   measure_text(action)});
+                   graph.string(action.measures).empty()
+                       ? measure_text(action)
+                       : fmt::format("{}: {}", measure_text(action), graph.string(action.measures))});
   }
   table.print(context.out, context.style());
 }
