@@ -199,7 +199,7 @@ struct Provenance {
 };
 
 /// What a listing imposes, typed (issue 10). Each loader maps its source's list, program or
-/// provision to these with a cited table (loaders/measures.cpp, queries/RULES.md §6); what no
+/// provision to these with a cited table (loaders/measures.cpp, queries/RULES.md §7); what no
 /// table maps stays an empty set, shown as "measure unknown" and never read as a freeze.
 enum class Measure : std::uint8_t {
   AssetFreeze,        // blocking / asset freeze (OFAC SDN, EU financial sanctions, UK asset freeze)

@@ -639,7 +639,7 @@ class FtmReader {
       if (at > 0) measures += "; ";
       measures += provisions[at];
     }
-    // Typed measures from the cited tables of loaders/measures.cpp (RULES.md §6.6).
+    // Typed measures from the cited tables of loaders/measures.cpp (RULES.md §7.6).
     auto strings = [](Values values) {
       std::vector<std::string_view> out;
       for (std::size_t at = 0; at < values.size(); ++at) out.push_back(values[at]);

@@ -35,7 +35,7 @@ const MeasureMapping* find(const std::array<Row, N>& table, std::string_view key
   return nullptr;
 }
 
-// Sources cited below (queries/RULES.md §6 quotes them):
+// Sources cited below (queries/RULES.md §7 quotes them):
 //  [OFAC-SDN]  Treasury, "Specially Designated Nationals and Blocked Persons List": "Their assets
 //              are blocked and U.S. persons are generally prohibited from dealing with them."
 //  [OFAC-CONS] Treasury, "Consolidated Sanctions List (Non-SDN Lists)": lists "where blocking is

@@ -1,5 +1,5 @@
 // loaders/measures.h: what each source's list, program or provision imposes, as cited tables
-// (issue 10; queries/RULES.md §6 prints the same tables). Internal to the loaders.
+// (issue 10; queries/RULES.md §7 prints the same tables). Internal to the loaders.
 #pragma once
 #include <optional>
 #include <span>

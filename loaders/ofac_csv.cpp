@@ -706,7 +706,7 @@ void OfacLoad::finish() {
     }
     action_id = fmt::format("{}{}", entry.id, list_.action_suffix);
     // The SDN files are the blocking list; the non-SDN files name their list only by program
-    // tag (loaders/measures.cpp, RULES.md §6.1).
+    // tag (loaders/measures.cpp, RULES.md §7.1).
     const detail::MeasureMapping mapping =
         list_.action_suffix == kSdn.action_suffix ? detail::ofac_sdn_mapping() : detail::ofac_non_sdn_mapping(programs);
     batch.add_action({.id = action_id,

@@ -118,7 +118,7 @@ const RuleInfo kRules[kRuleCount] = {
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // 15 CFR 744.8(a)(1) as revised by 89 FR 20107 (2024-03-21, FR Doc. 2024-06067): BIS end-user
-// controls on SDNs designated under these OFAC programs (RULES.md §6.7). The Affiliates Rule (90
+// controls on SDNs designated under these OFAC programs (RULES.md §7.7). The Affiliates Rule (90
 // FR 47201) extends to entities 50% owned by them.
 constexpr std::string_view kBis7448Programs[] = {
     "BELARUS",         "BELARUS-EO14038", "UKRAINE-EO13660", "UKRAINE-EO13661", "UKRAINE-EO13662",
@@ -146,7 +146,7 @@ bool bis_7448_program(std::string_view programs) {
   return false;
 }
 
-/// The designation test of each rule, on typed measures only (RULES.md §6.7). Unknown measures
+/// The designation test of each rule, on typed measures only (RULES.md §7.7). Unknown measures
 /// never designate: they are shown as "measure unknown" instead.
 bool designates_measures(const Action& action, Rule rule) {
   const bool freeze = action.measure_set.contains(Measure::AssetFreeze);
@@ -494,8 +494,8 @@ struct BlockedSetBuilder {
     const std::size_t n = graph.node_count();
     set.state_.assign(n, 0);
     // Seeds: parties that are TARGET_OF an in-force Action designating under this rule, read
-    // from its typed measures (RULES.md §6.7). An undated record of a designation that also has a
-    // dated record is that designation: the dated record decides its dates (RULES.md §6.8).
+    // from its typed measures (RULES.md §7.7). An undated record of a designation that also has a
+    // dated record is that designation: the dated record decides its dates (RULES.md §7.8).
     std::unordered_map<std::uint64_t, bool> decided;  // program string -> 744.8 program (BIS)
     std::vector<NodeId> seeds;
     for (NodeId action_node : graph.action_nodes()) {
@@ -676,7 +676,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
                   period.aggregate ? "in the aggregate" : "held by one designated person");
 
   // Its own listings, in force or not. The undated records of a designation that has a dated
-  // record are shown with it, as one listing (RULES.md §6.8).
+  // record are shown with it, as one listing (RULES.md §7.8).
   for (EdgeId edge : graph.out_edges(entity)) {
     if (graph.edge_kind(edge) != EdgeKind::TargetOf) continue;
     const NodeId action = graph.target(edge);

@@ -486,7 +486,7 @@ TEST_CASE("exposure: the BIS Affiliates Rule applies only in its period of force
 }
 
 TEST_CASE("exposure: each measure type designates under its rule only, read from the measure") {
-  // One party per measure type (RULES.md §6.7): only an asset freeze of the rule's own
+  // One party per measure type (RULES.md §7.7): only an asset freeze of the rule's own
   // jurisdiction designates (OFAC, EU, UK); the BIS Affiliates Rule reads Entity List and MEU.
   const Graph graph = Case()
                           .party("sdn").party("ssi").party("cmic").party("menu").party("eu_freeze")
@@ -708,7 +708,7 @@ TEST_CASE("exposure: ZALA: JSC Kalashnikov Concern counts as listed through its 
 
 TEST_CASE("exposure: an SSI entity and its 100% subsidiary are not blocked under OFAC") {
   // OFAC FAQ 373: the directives' prohibitions extend to entities owned 50% or more by persons
-  // subject to them, but a sectoral listing is not a blocking (RULES.md §6.7).
+  // subject to them, but a sectoral listing is not a blocking (RULES.md §7.7).
   const Graph graph = Case()
                           .party("Rosneft").party("Sub").party("Minor")
                           .list("Rosneft", "OFAC", "SSI")
