@@ -566,8 +566,22 @@ struct Explainer {
   const RulePeriod& period;
   std::optional<Date> as_of;
 
+  /// True when every listing that designates `party` on the date is undated (RULES.md §7.8).
+  bool designated_date_unknown(NodeId party) const {
+    bool any = false;
+    for (EdgeId edge : graph.out_edges(party)) {
+      if (graph.edge_kind(edge) != EdgeKind::TargetOf ||
+          !blocked.designating_action_in_force(graph.target(edge)) || !holds(graph.edge_valid(edge), as_of) ||
+          dated_record_of(graph, edge) != kNoNode)
+        continue;
+      if (!listing_undated(graph, edge)) return false;
+      any = true;
+    }
+    return any;
+  }
+
   std::string_view status(NodeId node, bool upper) const {
-    if (blocked.listed(node)) return "designated";
+    if (blocked.listed(node)) return designated_date_unknown(node) ? "designated, date unknown" : "designated";
     if (upper && blocked.would_be(node) != Verdict::Yes) return "possibly blocked";
     return "blocked";
   }
@@ -633,10 +647,10 @@ struct Explainer {
       const bool top = blocked.listed(s.owner);
       if (s.kind == EdgeKind::Controls)
         text += fmt::format("{} ({}) controls {}{}", graph.name(s.owner),
-                            top ? "designated" : "blocked", graph.name(s.asset), dates(s.valid));
+                            top ? status(s.owner, false) : "blocked", graph.name(s.asset), dates(s.valid));
       else
         text += fmt::format("{} ({}) owns {} of {}{}", graph.name(s.owner),
-                            top ? "designated" : status(s.owner, true),
+                            top ? status(s.owner, false) : status(s.owner, true),
                             s.share.known() ? s.share.to_string() : "an unknown share",
                             graph.name(s.asset), dates(s.valid));
     }
