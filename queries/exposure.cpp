@@ -501,6 +501,7 @@ struct BlockedSetBuilder {
     for (NodeId action_node : graph.action_nodes()) {
       const Action* action = graph.action(action_node);
       if (action == nullptr) continue;
+      if (action->issuer == Issuer::UsOfac && action->measure_set.contains(Measure::Sectoral)) set.any_sectoral_ = true;
       bool designating = designates_measures(*action, info.rule);
       if (!designating && info.rule == Rule::BisAffiliates && action->list_id == SanctionList::OfacSdn &&
           designates_measures(*action, Rule::Ofac)) {
@@ -700,8 +701,10 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     Reason reason = with_kind(now ? ReasonKind::Listed : ReasonKind::ListingNotInForce);
     reason.actions.push_back(action);
     std::string same;
+    const bool dated = !listing_undated(graph, edge);  // only a dated record stands for others
     for (EdgeId other : graph.out_edges(entity))
-      if (graph.edge_kind(other) == EdgeKind::TargetOf && dated_record_of(graph, other) == action) {
+      if (dated && other != edge && graph.edge_kind(other) == EdgeKind::TargetOf &&
+          dated_record_of(graph, other) == action) {
         reason.actions.push_back(graph.target(other));
         same += fmt::format("{}{}", same.empty() ? "" : ", ", graph.external_ids(graph.target(other)).empty()
                                                                   ? graph.name(graph.target(other))
@@ -721,7 +724,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
 
   // OFAC FAQ 373: the prohibitions of the SSI / E.O. 14024 directives extend to entities owned
   // 50% or more by persons subject to them. That is not blocking: a caution, never a verdict.
-  if (info.rule == Rule::Ofac && !out.listed) {
+  if (info.rule == Rule::Ofac && !out.listed && blocked.any_sectoral()) {
     std::int64_t sectoral_bp = 0;
     std::vector<ChainStep> steps;
     std::vector<NodeId> sectoral_actions;

@@ -166,6 +166,8 @@ class BlockedSet {
   /// Rules that do not aggregate: the designated person a blocked node's holdings count for.
   NodeId group(NodeId node) const noexcept;
   std::size_t node_count() const noexcept { return state_.size(); }
+  /// True when the graph has an OFAC sectoral (SSI / directive) listing: FAQ 373 cautions apply.
+  bool any_sectoral() const noexcept { return any_sectoral_; }
   std::size_t count(Verdict verdict) const noexcept;
   /// Nodes with this verdict, in node order.
   std::vector<NodeId> nodes(Verdict verdict) const;
@@ -208,6 +210,7 @@ class BlockedSet {
   };
 
   Rule rule_ = Rule::Ofac;
+  bool any_sectoral_ = false;
   std::optional<Date> as_of_;
   const RulePeriod* period_ = nullptr;
   std::vector<std::uint8_t> state_;  // one byte per node: the flags above
