@@ -605,7 +605,9 @@ class FtmReader {
   /// A target (`target: true` or topic "sanction") is on the lists of its datasets even when the
   /// export has no Sanction record for it; finish_file() makes those listings (issue 10).
   void note_membership(const Entity& entity) {
-    if (entity.datasets == nullptr) return;
+    // Only a full export says which Sanction records a party has: a delta changes some records
+    // of a version loaded before, so its datasets make no listing (a known limit, RULES.md §7.5).
+    if (entity.datasets == nullptr || delta_) return;
     bool sanctioned = entity.target;
     const Values topics = property(entity.properties, "topics");
     for (std::size_t at = 0; at < topics.size() && !sanctioned; ++at) sanctioned = topics[at] == "sanction";
