@@ -97,6 +97,10 @@ void Batch::add_action(const ActionRecord& record) {
   action.citation = local(record.citation);
   action.listed = record.listed;
   action.in_force = record.in_force;
+  action.measure_set = record.measure_set;
+  action.issuer = record.issuer;
+  action.list_id = record.list_id;
+  action.origin = record.origin;
   actions_.push_back({local(record.id), local(record.target), action, source});
   defined_ids_.intern(record.id);
 }
@@ -689,6 +693,11 @@ void Builder::commit(Batch&& batch) {
                                 {&kept.measures, action.measures}, {&kept.citation, action.citation}})
         if (*into == kNoString) *into = from;
       if (!kept.listed) kept.listed = action.listed;
+      // Records of one action add up their measures; the first typed list and issuer stay.
+      kept.measure_set = kept.measure_set | action.measure_set;
+      if (kept.issuer == Issuer::Unknown) kept.issuer = action.issuer;
+      if (kept.list_id == SanctionList::Unknown) kept.list_id = action.list_id;
+      if (action.origin == ActionOrigin::Record) kept.origin = ActionOrigin::Record;
     }
     if (record.target != kNoString) {
       const NodeId target = *s.live_node(g(record.target));

@@ -52,6 +52,10 @@ struct ActionRecord {
   std::optional<Date> listed;
   DateRange in_force{};
   Source source;
+  Measures measure_set{};  // from the loader's cited mapping table; empty: unknown
+  Issuer issuer = Issuer::Unknown;
+  SanctionList list_id = SanctionList::Unknown;
+  ActionOrigin origin = ActionOrigin::Record;
 };
 
 class Builder;

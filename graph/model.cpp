@@ -39,6 +39,67 @@ std::optional<EdgeKind> parse_edge_kind(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::array<std::string_view, kMeasureCount> kMeasureNames = {
+    "asset_freeze",   "sectoral",        "investment_ban", "export_licence",
+    "export_denial",  "export_restriction", "procurement_ban", "icts_ban",
+    "travel_ban",     "arms_embargo",    "trust_services", "transaction_ban",
+    "correspondent_account", "director_disqualification", "advisory"};
+constexpr std::array<std::string_view, kIssuerCount> kIssuerNames = {
+    "unknown", "us_ofac", "us_bis", "us_state", "us_commerce_icts", "us_fcc", "us_dhs",
+    "us_congress", "us_other", "eu_council", "uk", "un", "other"};
+constexpr std::array<std::string_view, kSanctionListCount> kListNames = {
+    "unknown list",
+    "SDN",
+    "SSI (non-SDN)",
+    "non-SDN directive list",
+    "NS-MBS (non-SDN)",
+    "NS-CMIC (non-SDN)",
+    "FSE (non-SDN)",
+    "NS-PLC (non-SDN)",
+    "CAPTA (non-SDN)",
+    "Entity List",
+    "MEU List",
+    "Denied Persons List",
+    "Unverified List",
+    "ISN nonproliferation sanctions",
+    "ITAR debarred (DTC)",
+    "FCC Covered List",
+    "US directive or statute",
+    "ICTS final determination",
+    "SAM exclusions",
+    "EU financial sanctions (asset freeze)",
+    "EU travel ban",
+    "EU other measure",
+    "UK asset freeze (OFSI)",
+    "UK Sanctions List",
+    "UK guidance (not a designation)",
+    "UN Consolidated List",
+    "national list"};
+}  // namespace
+
+std::string_view to_string(Measure measure) noexcept { return kMeasureNames[static_cast<int>(measure)]; }
+
+std::optional<Measure> parse_measure(std::string_view text) noexcept {
+  for (int at = 0; at < kMeasureCount; ++at)
+    if (equal_ignoring_case(text, kMeasureNames[at])) return static_cast<Measure>(at);
+  return std::nullopt;
+}
+
+std::string Measures::to_string() const {
+  if (unknown()) return "measure unknown";
+  std::string out;
+  for (int at = 0; at < kMeasureCount; ++at)
+    if (contains(static_cast<Measure>(at))) {
+      if (!out.empty()) out += ", ";
+      out += kMeasureNames[at];
+    }
+  return out;
+}
+
+std::string_view to_string(Issuer issuer) noexcept { return kIssuerNames[static_cast<int>(issuer)]; }
+std::string_view to_string(SanctionList list) noexcept { return kListNames[static_cast<int>(list)]; }
+
 std::string_view to_string(NameType type) noexcept {
   constexpr std::string_view kNames[] = {"primary", "aka", "fka", "nka", "previous"};
   return kNames[static_cast<int>(type)];

@@ -2,6 +2,7 @@
 #pragma once
 #include <compare>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <string>
@@ -197,6 +198,113 @@ struct Provenance {
   std::uint32_t line = 0;
 };
 
+/// What a listing imposes, typed (issue 10). Each loader maps its source's list, program or
+/// provision to these with a cited table (loaders/measures.cpp, queries/RULES.md §8); what no
+/// table maps stays an empty set, shown as "measure unknown" and never read as a freeze.
+enum class Measure : std::uint8_t {
+  AssetFreeze,        // blocking / asset freeze (OFAC SDN, EU financial sanctions, UK asset freeze)
+  Sectoral,           // sectoral restrictions (OFAC SSI and EO 14024 directives, EU sectoral articles)
+  InvestmentBan,      // securities purchase ban (OFAC NS-CMIC list, E.O. 13959 as amended)
+  ExportLicence,      // export licence requirement (BIS Entity List, MEU List)
+  ExportDenial,       // export privileges denied (BIS Denied Persons List, ITAR debarment)
+  ExportRestriction,  // narrower export conditions (BIS Unverified List: no licence exceptions)
+  ProcurementBan,     // procurement or equipment bans (NDAA, FCC Covered List, DHS directive, SAM)
+  IctsBan,            // ICT transaction prohibitions (15 CFR part 7 final determinations)
+  TravelBan,
+  ArmsEmbargo,
+  TrustServices,      // UK trust services sanctions (SAMLA regulations)
+  TransactionBan,     // dealings prohibited without blocking (OFAC FSE list)
+  CorrespondentAccount,  // correspondent / payable-through account restrictions (OFAC CAPTA list)
+  DirectorDisqualification,  // UK director disqualification sanction
+  Advisory,           // guidance or a warning that binds nobody
+};
+inline constexpr int kMeasureCount = 15;
+std::string_view to_string(Measure measure) noexcept;  // "asset_freeze", "export_licence", ...
+std::optional<Measure> parse_measure(std::string_view text) noexcept;
+
+/// A set of measures; empty means the source's measure is not known (not "none").
+class Measures {
+ public:
+  constexpr Measures() = default;
+  constexpr Measures(std::initializer_list<Measure> measures) {
+    for (Measure measure : measures) bits_ |= bit(measure);
+  }
+  constexpr bool contains(Measure measure) const { return (bits_ & bit(measure)) != 0; }
+  constexpr bool unknown() const { return bits_ == 0; }
+  constexpr Measures with(Measure measure) const { return from_bits(bits_ | bit(measure)); }
+  constexpr Measures operator|(Measures other) const { return from_bits(bits_ | other.bits_); }
+  constexpr std::uint16_t bits() const { return bits_; }
+  static constexpr Measures from_bits(std::uint16_t bits) {
+    Measures out;
+    out.bits_ = static_cast<std::uint16_t>(bits & ((1u << kMeasureCount) - 1));
+    return out;
+  }
+  friend constexpr bool operator==(Measures, Measures) = default;
+  /// "asset_freeze, travel_ban"; "measure unknown" for the empty set.
+  std::string to_string() const;
+
+ private:
+  static constexpr std::uint16_t bit(Measure measure) {
+    return static_cast<std::uint16_t>(1u << static_cast<unsigned>(measure));
+  }
+  std::uint16_t bits_ = 0;
+};
+
+/// Who imposes a listing, as far as the rules need to know.
+enum class Issuer : std::uint8_t {
+  Unknown,
+  UsOfac,        // US Treasury, Office of Foreign Assets Control
+  UsBis,         // US Commerce, Bureau of Industry and Security (export controls)
+  UsState,       // US State Department
+  UsCommerceIcts,  // US Commerce, Office of ICT and Services (15 CFR part 7)
+  UsFcc,
+  UsDhs,
+  UsCongress,    // a statute (NDAA)
+  UsOther,       // another US agency (GSA SAM exclusions)
+  EuCouncil,     // EU restrictive measures (Council decisions and regulations)
+  Uk,            // UK government: FCDO / OFSI designations, but also NCSC guidance
+  Un,            // UN Security Council
+  Other,         // another country's authority (national lists, EU member-state registers)
+};
+inline constexpr int kIssuerCount = 13;
+std::string_view to_string(Issuer issuer) noexcept;  // "us_ofac", "eu_council", ...
+
+/// The list a listing comes from.
+enum class SanctionList : std::uint8_t {
+  Unknown,
+  OfacSdn,            // Specially Designated Nationals and Blocked Persons List
+  OfacSsi,            // Sectoral Sanctions Identifications List (non-SDN)
+  OfacNonSdnDirective,  // non-SDN entries subject to E.O. 14024 / 14014 directives
+  OfacNsMbs,          // Non-SDN Menu-Based Sanctions List
+  OfacCmic,           // Non-SDN Chinese Military-Industrial Complex Companies List
+  OfacFse,            // Foreign Sanctions Evaders List
+  OfacPlc,            // Non-SDN Palestinian Legislative Council List
+  OfacCapta,          // Correspondent Account or Payable-Through Account Sanctions List
+  BisEntityList,      // 15 CFR part 744 supp. 4
+  BisMeu,             // Military End-User List, 15 CFR part 744 supp. 7
+  BisDpl,             // Denied Persons List
+  BisUvl,             // Unverified List
+  StateIsn,           // State Department nonproliferation sanctions
+  StateDtc,           // State Department ITAR statutory debarment
+  FccCovered,         // FCC Covered List
+  UsDirective,        // a DHS binding operational directive, a statute's ban (NDAA)
+  UsIcts,             // an ICTS final determination
+  UsSamExclusions,    // SAM.gov exclusions
+  EuFinancial,        // EU financial sanctions (asset-freeze annexes, e.g. Annex I of Reg. 269/2014)
+  EuTravelBan,        // EU travel bans (Council decisions' admission annexes)
+  EuOther,            // another EU list (sectoral annexes of Reg. 833/2014, the Official Journal)
+  UkAssetFreeze,      // OFSI consolidated list of asset freeze targets
+  UkSanctionsList,    // FCDO UK Sanctions List (the measures are per designation)
+  UkGuidance,         // UK guidance (NCSC): not a designation
+  UnConsolidated,     // UN Security Council Consolidated List
+  National,           // another country's list
+};
+inline constexpr int kSanctionListCount = 27;
+std::string_view to_string(SanctionList list) noexcept;  // "SDN", "Entity List", ...
+
+/// How an Action came to be: from a record of it, or (FtM) from a party's dataset membership.
+enum class ActionOrigin : std::uint8_t { Record, DatasetMembership };
+
 /// The details of an Action node: a listing, designation, ban or warning.
 struct Action {
   StringId authority = kNoString;    // "OFAC", "BIS", "FCC"
@@ -207,6 +315,13 @@ struct Action {
   StringId citation = kNoString;     // source URL or document
   std::optional<Date> listed;        // the date the listing was announced
   DateRange in_force;                // when it applies
+  Measures measure_set;              // typed measures; empty: unknown
+  Issuer issuer = Issuer::Unknown;   // from the loader's mapping table
+  SanctionList list_id = SanctionList::Unknown;
+  ActionOrigin origin = ActionOrigin::Record;
+
+  /// True when the source gives no date for it (no listed, start or end date).
+  constexpr bool undated() const noexcept { return !listed && in_force.is_open(); }
 };
 
 }  // namespace skg

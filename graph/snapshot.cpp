@@ -58,18 +58,28 @@ static_assert(sizeof(ColumnEntry) == 56);
 /// bytes belong to one standard library, and whose flag is a bool that may hold any byte).
 /// Dates are days since 1970-01-01; kOpenStart stands for an unknown listing date or an open
 /// start, kOpenEnd for an open end.
+/// Version 3 adds the typed measures (a 16-bit set), the issuer, the list and the origin (8 bits
+/// each; issue 10).
 struct StoredAction {
   StringId authority, list, program, legal_basis, measures, citation;
   std::int32_t listed;
   std::int32_t from, to;
+  std::uint16_t measure_set;
+  std::uint8_t issuer, list_id;
+  std::uint8_t origin, reserved[3];
 };
-static_assert(sizeof(StoredAction) == 36 && std::has_unique_object_representations_v<StoredAction>);
+static_assert(sizeof(StoredAction) == 44 && std::has_unique_object_representations_v<StoredAction>);
 
 StoredAction encode(const Action& action) {
   return {action.authority, action.list, action.program, action.legal_basis, action.measures, action.citation,
           action.listed ? action.listed->days : kOpenStart,
           action.in_force.start ? action.in_force.start->days : kOpenStart,
-          action.in_force.end ? action.in_force.end->days : kOpenEnd};
+          action.in_force.end ? action.in_force.end->days : kOpenEnd,
+          action.measure_set.bits(),
+          static_cast<std::uint8_t>(action.issuer),
+          static_cast<std::uint8_t>(action.list_id),
+          static_cast<std::uint8_t>(action.origin),
+          {0, 0, 0}};
 }
 
 Action decode(const StoredAction& stored) {
@@ -83,6 +93,10 @@ Action decode(const StoredAction& stored) {
   if (stored.listed != kOpenStart) action.listed = Date{stored.listed};
   if (stored.from != kOpenStart) action.in_force.start = Date{stored.from};
   if (stored.to != kOpenEnd) action.in_force.end = Date{stored.to};
+  action.measure_set = Measures::from_bits(stored.measure_set);
+  action.issuer = static_cast<Issuer>(stored.issuer);  // range checked by validate()
+  action.list_id = static_cast<SanctionList>(stored.list_id);
+  action.origin = static_cast<ActionOrigin>(stored.origin);
   return action;
 }
 
@@ -278,8 +292,9 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   if (header.endian != kEndianMark) throw fail("it was written on a machine of other byte order");
   if (header.version < kSnapshotVersion)
     throw fail(fmt::format("format version {}, written by an older skg; this build reads version {}: "
-                           "load the lists again and save a new snapshot",
-                           header.version, kSnapshotVersion));
+                           "load the lists again and save a new snapshot{}",
+                           header.version, kSnapshotVersion,
+                           header.version < 3 ? " (older snapshots have no typed measures on their listings)" : ""));
   if (header.version != kSnapshotVersion)
     throw fail(fmt::format("format version {}, this build reads version {}", header.version, kSnapshotVersion));
   if (header.columns != detail::GraphParts::kColumns)
@@ -438,6 +453,9 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   for (const StoredAction& action : actions) {
     for (StringId id : {action.authority, action.list, action.program, action.legal_basis, action.measures, action.citation})
       if (!string_ok(id)) fail("action strings");
+    if (action.measure_set != Measures::from_bits(action.measure_set).bits() || action.issuer >= kIssuerCount ||
+        action.list_id >= kSanctionListCount || action.origin > static_cast<int>(ActionOrigin::DatasetMembership))
+      fail("an action measure, issuer, list or origin out of range");
     if (!day_ok(action.listed, kOpenStart) || !day_ok(action.from, kOpenStart) || !day_ok(action.to, kOpenEnd))
       fail("an action date out of range");
   }

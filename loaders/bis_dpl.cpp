@@ -11,6 +11,7 @@
 
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/measures.h"
 
 namespace skg {
 
@@ -114,9 +115,11 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
       context.report.add("addresses");
     }
     // [effective, expiration): the order's expiration date is taken as its first day out of force.
+    const detail::MeasureMapping dpl = detail::bis_dpl_mapping();
     batch.add_action({.id = action, .target = id, .authority = "BIS", .list = "DPL",
                       .legal_basis = cell(kFrCitation), .measures = kMeasures, .citation = kCitation,
-                      .listed = effective, .in_force = {effective, expiration}, .source = where});
+                      .listed = effective, .in_force = {effective, expiration}, .source = where,
+                      .measure_set = dpl.measures, .issuer = dpl.issuer, .list_id = dpl.list});
     for (auto [column, key] : {std::pair{kStandardOrder, "standardOrder"}, std::pair{kLastUpdate, "modifiedAt"},
                                std::pair{kAction, "dplAction"}})
       if (!cell(column).empty()) batch.add_attribute(action, key, cell(column), where);

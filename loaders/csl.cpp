@@ -12,6 +12,7 @@
 
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/measures.h"
 
 namespace skg {
 
@@ -300,11 +301,14 @@ class CslLoader {
     const std::string_view citation = !cell(row, kSourceInformationUrl).empty()
                                           ? cell(row, kSourceInformationUrl)
                                           : cell(row, kSourceListUrl);
+    const detail::MeasureMapping mapping = detail::csl_source_mapping(source.abbrev);
     batch.add_action({.id = action, .target = entity, .authority = source.authority,
                       .list = source.list, .program = cell(row, kPrograms),
                       .legal_basis = cell(row, kFrNotice),
                       .measures = cell(row, kLicenseRequirement), .citation = citation,
-                      .listed = start, .in_force = {start, end}, .source = where});
+                      .listed = start, .in_force = {start, end}, .source = where,
+                      .measure_set = mapping.measures, .issuer = mapping.issuer,
+                      .list_id = mapping.list});
     if (const auto order = cell(row, kStandardOrder); !order.empty())
       batch.add_attribute(action, "standardOrder", order, where);
     if (const auto policy = cell(row, kLicensePolicy); !policy.empty())

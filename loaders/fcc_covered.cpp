@@ -8,6 +8,7 @@
 
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/measures.h"
 
 namespace skg {
 
@@ -145,11 +146,13 @@ void load_fcc_covered(const std::string& path, LoadContext& context) {
         company_id.empty()
             ? fmt::format("fcc:covered-list:{}:{}", included->to_string(), detail::slug(covered.substr(0, 40)))
             : fmt::format("fcc:covered-list:{}", company_id.substr(4));
+    const detail::MeasureMapping fcc = detail::fcc_covered_mapping();
     for (const std::string* target : {&company_id, &subsidiary_id}) {
       if (!target->empty() || target == &company_id)
         batch.add_action({.id = action, .target = *target, .authority = "FCC", .list = "Covered List",
                           .legal_basis = kLegalBasis, .measures = covered, .citation = kCitation,
-                          .listed = included, .in_force = {included, std::nullopt}, .source = where});
+                          .listed = included, .in_force = {included, std::nullopt}, .source = where,
+                          .measure_set = fcc.measures, .issuer = fcc.issuer, .list_id = fcc.list});
     }
     for (const Date update : updates) batch.add_attribute(action, "modifiedAt", update.to_string(), where);
     context.report.add("rows");

@@ -72,6 +72,7 @@
 #include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
 #include <rapidjson/error/en.h>
 #include "skg/loaders/source.h"
+#include "skg/loaders/measures.h"
 
 namespace skg {
 
@@ -439,6 +440,7 @@ class FtmReader {
     Batch& batch = context_.batch;
     batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
     ++entities_;
+    note_membership(entity);
     if (entity.info->keep_schema) batch.add_attribute(entity.id, "schema", entity.schema, at);
     address_texts_.clear();
     const Json* address_entities = nullptr;
@@ -603,6 +605,21 @@ class FtmReader {
     context_.add_edge_or_defer(std::move(pending));
   }
 
+  /// A target (`target: true` or topic "sanction") is on the lists of its datasets even when the
+  /// export has no Sanction record for it; finish_file() makes those listings (issue 10).
+  void note_membership(const Entity& entity) {
+    // Only a full export says which Sanction records a party has: a delta changes some records
+    // of a version loaded before, so its datasets make no listing (a known limit, RULES.md §8.5).
+    if (entity.datasets == nullptr || delta_) return;
+    bool sanctioned = entity.target;
+    const Values topics = property(entity.properties, "topics");
+    for (std::size_t at = 0; at < topics.size() && !sanctioned; ++at) sanctioned = topics[at] == "sanction";
+    if (!sanctioned) return;
+    for (const Json& dataset : entity.datasets->GetArray())
+      if (detail::ftm_dataset_mapping(view(dataset)))
+        memberships_.push_back({std::string(entity.id), std::string(view(dataset)), line_});
+  }
+
   bool read_sanction(const Entity& entity) {
     const Values targets = property(entity.properties, "entity");
     if (targets.empty()) {
@@ -627,6 +644,20 @@ class FtmReader {
       if (at > 0) measures += "; ";
       measures += provisions[at];
     }
+    // Typed measures from the cited tables of loaders/measures.cpp (RULES.md §8.6).
+    auto strings = [](Values values) {
+      std::vector<std::string_view> out;
+      for (std::size_t at = 0; at < values.size(); ++at) out.push_back(values[at]);
+      return out;
+    };
+    std::vector<std::string_view> sanction_datasets;
+    if (entity.datasets != nullptr)
+      for (const Json& dataset : entity.datasets->GetArray()) sanction_datasets.push_back(view(dataset));
+    const auto authority_values = strings(authority), program_id_values = strings(program_id),
+               provision_values = strings(provisions),
+               listing_types = strings(property(entity.properties, "listingType"));
+    const detail::MeasureMapping mapping = detail::ftm_sanction_mapping(
+        authority_values, program_id_values, provision_values, listing_types, sanction_datasets);
     PendingAction action{.id = std::string(entity.id), .target = {},
                          .authority = std::string(authority.empty() ? "" : authority[0]),
                          .list = {},
@@ -634,7 +665,10 @@ class FtmReader {
                          .legal_basis = {}, .measures = std::move(measures),
                          .citation = std::string(urls.empty() ? "" : urls[0]), .file = path_,
                          .record = std::string(entity.id), .line = line_, .listed = listed,
-                         .in_force = in_force, .attributes = {}};
+                         .in_force = in_force, .attributes = {},
+                         .measure_set = mapping.measures, .issuer = mapping.issuer,
+                         .list_id = mapping.list};
+    if (action.list.empty() && !listing_types.empty()) action.list = std::string(listing_types[0]);
     if (entity.properties != nullptr) {
       for (const auto& prop : entity.properties->GetObject()) {
         const std::string_view key = view(prop.name);
@@ -661,6 +695,7 @@ class FtmReader {
     for (std::size_t at = 0; at < targets.size(); ++at) {
       PendingAction one = at + 1 == targets.size() ? std::move(action) : action;
       one.target = std::string(targets[at]);
+      for (std::string_view dataset : sanction_datasets) sanctioned_.insert(one.target + '\x1f' + std::string(dataset));
       if (at > 0) one.attributes.clear();
       if (!deleted_.empty() && deleted_.contains(one.target)) {
         unresolved(entity.id, fmt::format("action '{}' targets '{}', which this delta removes", one.id, one.target));
@@ -874,6 +909,29 @@ class FtmReader {
 
   void finish_file() {
     Batch& batch = context_.batch;
+    // Listings by dataset membership: a target on a mapped dataset that no Sanction record of
+    // that dataset names. The source gives no date: the listing is undated and says so.
+    for (const Membership& member : memberships_) {
+      if (sanctioned_.contains(member.entity + '\x1f' + member.dataset)) continue;
+      const auto mapping = detail::ftm_dataset_mapping(member.dataset);
+      line_ = member.line;
+      PendingAction action{.id = fmt::format("{}#dataset:{}", member.entity, member.dataset),
+                           .target = member.entity,
+                           .authority = std::string(detail::issuer_authority(mapping->issuer)),
+                           .list = fmt::format("OpenSanctions dataset {}", member.dataset),
+                           .program = {}, .legal_basis = {},
+                           .measures = std::string(mapping->basis),
+                           .citation = fmt::format("https://www.opensanctions.org/datasets/{}/", member.dataset),
+                           .file = path_, .record = member.entity, .line = line_, .listed = std::nullopt,
+                           .in_force = {}, .attributes = {},
+                           .measure_set = mapping->measures, .issuer = mapping->issuer,
+                           .list_id = mapping->list, .origin = ActionOrigin::DatasetMembership};
+      action.attributes.emplace_back(
+          "note", "listed by dataset membership: the export has no Sanction record of this dataset for the "
+                  "party; date unknown");
+      context_.report.add("listings from dataset membership");
+      context_.add_action_or_defer(std::move(action));
+    }
     for (const AddressRef& ref : address_refs_) {
       const auto found = addresses_.find(ref.address);
       if (found == addresses_.end()) {
@@ -951,6 +1009,12 @@ class FtmReader {
   std::vector<std::pair<std::string_view, std::string_view>> edge_attributes_;
   std::vector<std::string_view> address_texts_;
   std::vector<Referent> referents_;
+  struct Membership {
+    std::string entity, dataset;
+    std::uint64_t line;
+  };
+  std::vector<Membership> memberships_;          // targets on mapped datasets
+  std::unordered_set<std::string> sanctioned_;  // "target\x1fdataset" of the Sanction records
   std::vector<AddressRef> address_refs_;
   std::vector<DocumentFact> document_facts_;
   std::unordered_map<std::string, std::string> addresses_;

@@ -65,7 +65,9 @@ void LoadContext::add_action_or_defer(PendingAction action) {
                     .list = action.list, .program = action.program,
                     .legal_basis = action.legal_basis, .measures = action.measures,
                     .citation = action.citation, .listed = action.listed,
-                    .in_force = action.in_force, .source = source});
+                    .in_force = action.in_force, .source = source,
+                    .measure_set = action.measure_set, .issuer = action.issuer,
+                    .list_id = action.list_id, .origin = action.origin});
   for (const auto& [key, value] : action.attributes) batch.add_attribute(action.id, key, value, source);
 }
 

@@ -103,6 +103,10 @@ struct PendingAction {
   std::optional<Date> listed;
   DateRange in_force;
   std::vector<std::pair<std::string, std::string>> attributes;  // facts of the action node
+  Measures measure_set{};
+  Issuer issuer = Issuer::Unknown;
+  SanctionList list_id = SanctionList::Unknown;
+  ActionOrigin origin = ActionOrigin::Record;
 };
 
 /// What a format loader writes into during one load(): the batch of the whole load, the

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "skg/loaders/source.h"
+#include "skg/loaders/measures.h"
 
 namespace skg {
 
@@ -704,6 +705,10 @@ void OfacLoad::finish() {
       rest = end == rest.size() ? std::string_view{} : rest.substr(end + 3);
     }
     action_id = fmt::format("{}{}", entry.id, list_.action_suffix);
+    // The SDN files are the blocking list; the non-SDN files name their list only by program
+    // tag (loaders/measures.cpp, RULES.md §8.1).
+    const detail::MeasureMapping mapping =
+        list_.action_suffix == kSdn.action_suffix ? detail::ofac_sdn_mapping() : detail::ofac_non_sdn_mapping(programs);
     batch.add_action({.id = action_id,
                       .target = entry.id,
                       .authority = "OFAC",
@@ -711,7 +716,10 @@ void OfacLoad::finish() {
                       .program = programs,
                       .legal_basis = remarks.legal_basis,
                       .measures = remarks.measures,
-                      .source = source});
+                      .source = source,
+                      .measure_set = mapping.measures,
+                      .issuer = mapping.issuer,
+                      .list_id = mapping.list});
     report.add("actions");
 
     const auto attribute = [&](std::string_view key, std::string_view text) {

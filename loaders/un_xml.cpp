@@ -9,6 +9,7 @@
 
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/measures.h"
 
 namespace skg {
 
@@ -150,9 +151,12 @@ class UnLoader {
 
     // The listing.
     const std::string action = id + "#UN";
+    const detail::MeasureMapping mapping = detail::un_mapping(list);
     batch.add_action({.id = action, .target = id, .authority = kAuthority, .list = list,
                       .program = list, .citation = kCitation, .listed = listed,
-                      .in_force = {listed, std::nullopt}, .source = where});
+                      .in_force = {listed, std::nullopt}, .source = where,
+                      .measure_set = mapping.measures, .issuer = mapping.issuer,
+                      .list_id = mapping.list});
     context_.report.add("actions");
   }
 

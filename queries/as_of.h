@@ -19,7 +19,21 @@ struct Listing {
   EdgeId edge = kNoEdge;            // party -TARGET_OF-> action; its provenance is the evidence
   const Action* details = nullptr;  // authority, program, dates, citation (lives with the graph)
   DateRange in_force;               // the action's dates, narrowed by the edge's own dates
+  bool date_unknown = false;        // neither the action nor the edge gives a date
+  /// Undated records of the same designation (same issuer and list) that this dated one stands
+  /// for: one listing, every record (RULES.md §8.8).
+  std::vector<EdgeId> same_designation;
 };
+
+/// When a listing applies: its in-force range, starting at its listed date when the source gives
+/// a listed date but no start date.
+DateRange listing_period(const Action& action) noexcept;
+/// True when neither the listing nor its TARGET_OF edge carries a date.
+bool listing_undated(const Graph& graph, EdgeId target_of);
+/// For a TARGET_OF edge: the dated record of the same designation (same party, issuer and list)
+/// that stands for this undated one, or kNoNode. Records of one designation are one listing; a
+/// dated record wins over an undated one (issue 10; RULES.md §8.8).
+NodeId dated_record_of(const Graph& graph, EdgeId target_of);
 
 /// A party's listings split by a day: "what applied on 2024-08-01, and what starts later".
 struct Listings {

@@ -116,58 +116,57 @@ const RuleInfo kRules[kRuleCount] = {
 // Which actions designate under which rule (RULES.md §5: seeds come only from the relevant list).
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-/// `needle` (lower case) occurs in `text`, ignoring case; with `whole_word`, not inside a word.
-bool has(std::string_view text, std::string_view needle, bool whole_word = false) {
-  if (needle.size() > text.size()) return false;
-  for (std::size_t at = 0; at + needle.size() <= text.size(); ++at) {
-    std::size_t k = 0;
-    while (k < needle.size() && lower(text[at + k]) == needle[k]) ++k;
-    if (k < needle.size()) continue;
-    if (!whole_word) return true;
-    const bool left = at == 0 || !is_word_char(text[at - 1]);
-    const bool right = at + k == text.size() || !is_word_char(text[at + k]);
-    if (left && right) return true;
+
+// 15 CFR 744.8(a)(1) as revised by 89 FR 20107 (2024-03-21, FR Doc. 2024-06067): BIS end-user
+// controls on SDNs designated under these OFAC programs (RULES.md §8.7). The Affiliates Rule (90
+// FR 47201) extends to entities 50% owned by them.
+constexpr std::string_view kBis7448Programs[] = {
+    "BELARUS",         "BELARUS-EO14038", "UKRAINE-EO13660", "UKRAINE-EO13661", "UKRAINE-EO13662",
+    "UKRAINE-EO13685", "RUSSIA-EO14024",  "FTO",             "SDGT",            "NPWMD",
+    "TCO",             "ILLICIT-DRUGS-EO14059", "SDNT",      "SDNTK"};
+
+/// True when one of the program tags in `programs` ("RUSSIA-EO14024; SDGT", "[SDGT] [IRGC]")
+/// is one that 744.8(a)(1) names.
+bool bis_7448_program(std::string_view programs) {
+  std::size_t at = 0;
+  while (at < programs.size()) {
+    while (at < programs.size() && (programs[at] == ' ' || programs[at] == ';' || programs[at] == '[' ||
+                                    programs[at] == ']' || programs[at] == ','))
+      ++at;
+    std::size_t end = at;
+    while (end < programs.size() && programs[end] != ';' && programs[end] != ']' && programs[end] != ',' &&
+           programs[end] != '[')
+      ++end;
+    std::string_view tag = programs.substr(at, end - at);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    for (std::string_view known : kBis7448Programs)
+      if (tag == known) return true;
+    at = end + 1;
   }
   return false;
 }
 
-bool designates_text(std::string_view authority, std::string_view list, std::string_view program,
-                     Rule rule) {
+/// The designation test of each rule, on typed measures only (RULES.md §8.7). Unknown measures
+/// never designate: they are shown as "measure unknown" instead.
+bool designates_measures(const Action& action, Rule rule) {
+  const bool freeze = action.measure_set.contains(Measure::AssetFreeze);
   switch (rule) {
-    case Rule::Ofac: {
-      // OFAC 50 Percent Rule: property of *blocked* persons, i.e. the SDN List (RULES.md §5).
-      // An OFAC action that names no list is read as a blocking (SDN) listing; the non-SDN
-      // lists (SSI, NS-MBS, CAPTA, FSE, CMIC: "Non-SDN") do not block.
-      if (!has(authority, "ofac", true) && !has(authority, "office of foreign assets control"))
-        return false;
-      if (has(list, "non-sdn") || has(list, "sectoral") || has(list, "ssi", true)) return false;
-      return list.empty() || has(list, "sdn", true) || has(list, "specially designated");
-    }
+    case Rule::Ofac:
+      // OFAC 50 Percent Rule: property of persons *blocked* (Revised Guidance 2014): an OFAC
+      // blocking; SSI, CMIC, FSE and the other non-SDN lists are not blocking.
+      return action.issuer == Issuer::UsOfac && freeze;
     case Rule::Eu:
-      // EU Council listings (RULES.md §5: "EU consolidated list"); DG FISMA publishes the EU
-      // Financial Sanctions File. National authorities implementing EU lists are not counted.
-      return has(authority, "eu", true) || has(authority, "european union") ||
-             has(authority, "european commission") ||
-             has(authority, "financial stability, financial services and capital markets union");
+      // Asset-freeze designations of the EU (Annex I of Reg. 269/2014 and the freeze annexes of
+      // other regimes); sectoral annexes of Reg. 833/2014 and travel bans are not (RULES.md §2).
+      return action.issuer == Issuer::EuCouncil && freeze;
     case Rule::Uk:
-      // UK Sanctions List (FCDO) and OFSI's consolidated list (RULES.md §5).
-      return has(authority, "ofsi", true) || has(authority, "hm treasury") ||
-             has(authority, "office of financial sanctions implementation") ||
-             has(authority, "fcdo", true) || has(authority, "foreign, commonwealth") ||
-             has(authority, "uk", true) || has(authority, "united kingdom");
-    case Rule::BisAffiliates: {
-      // Entity List and MEU List (90 FR 47201; RULES.md §4.1). The §744.8(a)(1) SDNs the rule
-      // also names are not seeded: RULES.md does not list their programs.
-      const bool bis = has(authority, "bis", true) || has(authority, "bureau of industry");
-      if (!bis) return false;
-      for (std::string_view text : {list, program, authority})
-        if (has(text, "entity list") || has(text, "meu", true) || has(text, "military end"))
-          return true;
-      return false;
-    }
+      // SAMLA reg. 7: a person "designated" for asset-freeze purposes; NCSC guidance, export
+      // control records and trust-services-only designations are not.
+      return action.issuer == Issuer::Uk && freeze;
+    case Rule::BisAffiliates:
+      // 90 FR 47201: entities on the Entity List or the MEU List (and SDNs under 744.8, below).
+      return action.issuer == Issuer::UsBis &&
+             (action.list_id == SanctionList::BisEntityList || action.list_id == SanctionList::BisMeu);
   }
   return false;
 }
@@ -278,14 +277,29 @@ std::string_view to_string(ReasonKind kind) noexcept {
   constexpr std::string_view kNames[] = {
       "listed",          "owned",       "controlled",   "unknown_share",  "possibly_blocked_owner",
       "rule_not_in_force", "near_miss", "control_link", "not_aggregated", "listing_not_in_force",
-      "stake_not_in_force", "assumption", "not_blocked"};
+      "stake_not_in_force", "assumption", "not_blocked", "other_measure"};
   return kNames[static_cast<int>(kind)];
 }
 
 bool designates(const Graph& graph, const Action& action, Rule rule) {
-  return designates_text(graph.string(action.authority), graph.string(action.list),
-                         graph.string(action.program), rule);
+  if (designates_measures(action, rule)) return true;
+  // BIS: the SDNs 15 CFR 744.8(a)(1) covers count as listed parties (90 FR 47201).
+  return rule == Rule::BisAffiliates && designates_measures(action, Rule::Ofac) &&
+         action.list_id == SanctionList::OfacSdn && bis_7448_program(graph.string(action.program));
 }
+
+bool designates(const Graph& graph, NodeId action_node, Rule rule) {
+  const Action* action = graph.action(action_node);
+  if (action == nullptr) return false;
+  if (designates(graph, *action, rule)) return true;
+  if (rule != Rule::BisAffiliates || action->list_id != SanctionList::OfacSdn ||
+      !designates_measures(*action, Rule::Ofac))
+    return false;
+  for (std::string_view program : graph.attribute(action_node, "program"))
+    if (bis_7448_program(program)) return true;
+  return false;
+}
+
 
 std::uint32_t& BlockedSet::NodeTable::at(NodeId node, std::uint32_t absent) {
   if ((size_ + 1) * 2 > keys_.size()) grow();
@@ -479,24 +493,32 @@ struct BlockedSetBuilder {
   void run() {
     const std::size_t n = graph.node_count();
     set.state_.assign(n, 0);
-    // Seeds: parties that are TARGET_OF an in-force Action designating under this rule.
-    std::unordered_map<std::uint64_t, bool> decided;  // (authority, list) -> designates
+    // Seeds: parties that are TARGET_OF an in-force Action designating under this rule, read
+    // from its typed measures (RULES.md §8.7). An undated record of a designation that also has a
+    // dated record is that designation: the dated record decides its dates (RULES.md §8.8).
+    std::unordered_map<std::uint64_t, bool> decided;  // program string -> 744.8 program (BIS)
     std::vector<NodeId> seeds;
     for (NodeId action_node : graph.action_nodes()) {
       const Action* action = graph.action(action_node);
       if (action == nullptr) continue;
-      const std::uint64_t key = (std::uint64_t{index(action->authority)} << 32) ^
-                                (std::uint64_t{index(action->list)} * 0x9E3779B1u) ^
-                                index(action->program);
-      auto found = decided.find(key);
-      if (found == decided.end()) found = decided.emplace(key, designates(graph, *action, info.rule)).first;
-      if (!found->second) continue;
+      if (action->issuer == Issuer::UsOfac && action->measure_set.contains(Measure::Sectoral)) set.any_sectoral_ = true;
+      bool designating = designates_measures(*action, info.rule);
+      if (!designating && info.rule == Rule::BisAffiliates && action->list_id == SanctionList::OfacSdn &&
+          designates_measures(*action, Rule::Ofac)) {
+        auto found = decided.find(index(action->program));
+        if (found == decided.end())
+          found = decided.emplace(index(action->program), designates(graph, action_node, info.rule)).first;
+        designating = found->second || designates(graph, action_node, info.rule);
+      }
+      if (!designating) continue;
       set.state_[index(action_node)] |= BlockedSet::kAction;  // matches the rule (any dates)
-      if (!holds(action->in_force, as_of)) continue;
+      if (!holds(listing_period(*action), as_of)) continue;
       set.state_[index(action_node)] |= BlockedSet::kActionInForce;
+      const bool undated = action->undated();
       for (EdgeId edge : graph.in_edges(action_node)) {
         if (graph.edge_kind(edge) != EdgeKind::TargetOf || !holds(graph.edge_valid(edge), as_of))
           continue;
+        if (undated && dated_record_of(graph, edge) != kNoNode) continue;  // the dated record decides
         const NodeId party = graph.source(edge);
         auto& state = set.state_[index(party)];
         if ((state & BlockedSet::kListed) != 0) continue;
@@ -545,8 +567,22 @@ struct Explainer {
   const RulePeriod& period;
   std::optional<Date> as_of;
 
+  /// True when every listing that designates `party` on the date is undated (RULES.md §8.8).
+  bool designated_date_unknown(NodeId party) const {
+    bool any = false;
+    for (EdgeId edge : graph.out_edges(party)) {
+      if (graph.edge_kind(edge) != EdgeKind::TargetOf ||
+          !blocked.designating_action_in_force(graph.target(edge)) || !holds(graph.edge_valid(edge), as_of) ||
+          dated_record_of(graph, edge) != kNoNode)
+        continue;
+      if (!listing_undated(graph, edge)) return false;
+      any = true;
+    }
+    return any;
+  }
+
   std::string_view status(NodeId node, bool upper) const {
-    if (blocked.listed(node)) return "designated";
+    if (blocked.listed(node)) return designated_date_unknown(node) ? "designated, date unknown" : "designated";
     if (upper && blocked.would_be(node) != Verdict::Yes) return "possibly blocked";
     return "blocked";
   }
@@ -558,7 +594,7 @@ struct Explainer {
     for (EdgeId edge : graph.out_edges(party))
       if (graph.edge_kind(edge) == EdgeKind::TargetOf &&
           blocked.designating_action_in_force(graph.target(edge)) &&
-          holds(graph.edge_valid(edge), as_of))
+          holds(graph.edge_valid(edge), as_of) && dated_record_of(graph, edge) == kNoNode)
         out.push_back(graph.target(edge));
     return out;
   }
@@ -612,10 +648,10 @@ struct Explainer {
       const bool top = blocked.listed(s.owner);
       if (s.kind == EdgeKind::Controls)
         text += fmt::format("{} ({}) controls {}{}", graph.name(s.owner),
-                            top ? "designated" : "blocked", graph.name(s.asset), dates(s.valid));
+                            top ? status(s.owner, false) : "blocked", graph.name(s.asset), dates(s.valid));
       else
         text += fmt::format("{} ({}) owns {} of {}{}", graph.name(s.owner),
-                            top ? "designated" : status(s.owner, true),
+                            top ? status(s.owner, false) : status(s.owner, true),
                             s.share.known() ? s.share.to_string() : "an unknown share",
                             graph.name(s.asset), dates(s.valid));
     }
@@ -628,8 +664,10 @@ struct Explainer {
     std::string text(graph.string(action->authority));
     for (StringId part : {action->list, action->program})
       if (part != kNoString) text += fmt::format(" {}", graph.string(part));
+    text += fmt::format(" [list: {}; measures: {}]", to_string(action->list_id), action->measure_set.to_string());
     if (action->listed) text += fmt::format(", listed {}", action->listed->to_string());
     text += dates(action->in_force);
+    if (action->origin == ActionOrigin::DatasetMembership) text += " (from dataset membership)";
     return text;
   }
 };
@@ -652,22 +690,77 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
       fmt::format("{} {}", period.inclusive ? "50% or more" : "more than 50%",
                   period.aggregate ? "in the aggregate" : "held by one designated person");
 
-  // Its own listings, in force or not.
+  // Its own listings, in force or not. The undated records of a designation that has a dated
+  // record are shown with it, as one listing (RULES.md §8.8).
   for (EdgeId edge : graph.out_edges(entity)) {
     if (graph.edge_kind(edge) != EdgeKind::TargetOf) continue;
     const NodeId action = graph.target(edge);
     if (!blocked.designating_action(action)) continue;
+    if (dated_record_of(graph, edge) != kNoNode) continue;  // told with its dated record below
     const bool now = blocked.designating_action_in_force(action) && holds(graph.edge_valid(edge), as_of);
     Reason reason = with_kind(now ? ReasonKind::Listed : ReasonKind::ListingNotInForce);
     reason.actions.push_back(action);
-    const Action* details = graph.action(action);
-    const bool undated = details != nullptr && details->in_force.is_open() && !details->listed &&
-                         graph.edge_valid(edge).is_open() && as_of.has_value();
-    reason.text = fmt::format("{} {}: {}{} {}", now ? "designated" : "listing not in force on the date",
-                              now ? "by" : "-", ex.action_text(action),
-                              undated ? " (the source gives no dates: taken as in force on every date)" : "",
-                              cite);
+    std::string same;
+    const bool dated = !listing_undated(graph, edge);  // only a dated record stands for others
+    for (EdgeId other : graph.out_edges(entity))
+      if (dated && other != edge && graph.edge_kind(other) == EdgeKind::TargetOf &&
+          dated_record_of(graph, other) == action) {
+        reason.actions.push_back(graph.target(other));
+        same += fmt::format("{}{}", same.empty() ? "" : ", ", graph.external_ids(graph.target(other)).empty()
+                                                                  ? graph.name(graph.target(other))
+                                                                  : graph.string(graph.external_ids(graph.target(other))[0]));
+      }
+    const bool undated = listing_undated(graph, edge);
+    reason.text = fmt::format(
+        "{} {}: {}{}{} {}", now ? "designated" : "listing not in force on the date", now ? "by" : "-",
+        ex.action_text(action),
+        undated ? " (date unknown: the source gives no date, so it is taken as in force on every date)" : "",
+        same.empty() ? "" : fmt::format(" (the same designation's undated record{} {} take{} this record's dates)",
+                                        same.find(',') == std::string::npos ? "" : "s", same,
+                                        same.find(',') == std::string::npos ? "s" : ""),
+        cite);
     (now ? out.reasons : out.cautions).push_back(std::move(reason));
+  }
+
+  // OFAC FAQ 373: the prohibitions of the SSI / E.O. 14024 directives extend to entities owned
+  // 50% or more by persons subject to them. That is not blocking: a caution, never a verdict.
+  if (info.rule == Rule::Ofac && !out.listed && blocked.any_sectoral()) {
+    std::int64_t sectoral_bp = 0;
+    std::vector<ChainStep> steps;
+    std::vector<NodeId> sectoral_actions;
+    for (EdgeId edge : graph.in_edges(entity)) {
+      if (graph.edge_kind(edge) != EdgeKind::Owns || graph.source(edge) == entity ||
+          !holds(graph.edge_valid(edge), as_of))
+        continue;
+      bool sectoral = false;
+      for (EdgeId listing : graph.out_edges(graph.source(edge))) {
+        if (graph.edge_kind(listing) != EdgeKind::TargetOf || !holds(graph.edge_valid(listing), as_of)) continue;
+        const Action* details = graph.action(graph.target(listing));
+        if (details == nullptr || details->issuer != Issuer::UsOfac ||
+            !details->measure_set.contains(Measure::Sectoral) || !holds(listing_period(*details), as_of) ||
+            dated_record_of(graph, listing) != kNoNode)
+          continue;
+        sectoral = true;
+        sectoral_actions.push_back(graph.target(listing));
+      }
+      if (!sectoral) continue;
+      const Percent share = graph.share(edge);
+      if (share.known()) sectoral_bp += to_bp(*share.min());
+      steps.push_back(ex.step(edge));
+    }
+    if (!steps.empty() && sectoral_bp >= 5000) {
+      Reason reason = with_kind(ReasonKind::OtherMeasure);
+      reason.chain = std::move(steps);
+      reason.actions = std::move(sectoral_actions);
+      reason.min_percent = reason.max_percent = static_cast<double>(std::min<std::int64_t>(sectoral_bp, 10000)) / 100.0;
+      reason.text = fmt::format(
+          "not blocked, but subject to sectoral directives: {} is owned {} by parties on an OFAC "
+          "sectoral list ({}); 'these prohibitions apply to ... entities owned 50 percent or more by "
+          "one or more persons identified as subject to the Directives' (OFAC FAQ 373); a sectoral "
+          "listing is not a blocking (direct stakes only are summed here) {}",
+          graph.name(entity), pct(sectoral_bp), ex.action_text(reason.actions.front()), cite);
+      out.cautions.push_back(std::move(reason));
+    }
   }
 
   // Stakes and control links from blocked (or possibly blocked) parties.

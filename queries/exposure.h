@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "skg/graph/graph.h"
+#include "skg/queries/as_of.h"
 
 namespace skg {
 
@@ -53,10 +54,16 @@ const RuleInfo& rule_info(Rule rule) noexcept;
 std::optional<Rule> parse_rule(std::string_view text) noexcept;
 std::string_view to_string(Rule rule) noexcept;  // "ofac", "eu", "uk", "bis"
 
-/// True when this Action designates its targets for `rule` (authority and list words, RULES.md
-/// §5): OFAC SDN; EU Council / Commission lists; UK OFSI / HM Treasury / FCDO; BIS Entity List
-/// or MEU List. Its dates are not checked here.
+/// True when this Action designates its targets for `rule`, read from its typed measures only
+/// (RULES.md §5.5, §6): OFAC: an OFAC asset freeze (the SDN List, or an OFAC blocking from another
+/// source); EU: an EU asset freeze; UK: a UK asset freeze; BIS: an Entity List or MEU List entry, or
+/// an OFAC blocking under a program 15 CFR 744.8(a)(1) names. Its dates are not checked here.
 bool designates(const Graph& graph, const Action& action, Rule rule);
+/// The same for an Action node, also reading its "program" attributes (FtM keeps the program
+/// there when a programId is given).
+bool designates(const Graph& graph, NodeId action_node, Rule rule);
+
+// listing_period, dated_record_of and listing_undated: skg/queries/as_of.h.
 
 struct ExposureOptions {
   Rule rule = Rule::Ofac;
@@ -91,6 +98,7 @@ enum class ReasonKind : std::uint8_t {
   StakeNotInForce,       // a blocked owner's stake that ended or starts after the date
   Assumption,            // the verdict rests on a skg design choice flagged in RULES.md
   NotBlocked,            // neither designated nor owned past the threshold: what was found
+  OtherMeasure,          // a measure that is not a designation under this rule (SSI directives)
 };
 std::string_view to_string(ReasonKind kind) noexcept;  // "listed", "owned", ...
 
@@ -158,6 +166,8 @@ class BlockedSet {
   /// Rules that do not aggregate: the designated person a blocked node's holdings count for.
   NodeId group(NodeId node) const noexcept;
   std::size_t node_count() const noexcept { return state_.size(); }
+  /// True when the graph has an OFAC sectoral (SSI / directive) listing: FAQ 373 cautions apply.
+  bool any_sectoral() const noexcept { return any_sectoral_; }
   std::size_t count(Verdict verdict) const noexcept;
   /// Nodes with this verdict, in node order.
   std::vector<NodeId> nodes(Verdict verdict) const;
@@ -200,6 +210,7 @@ class BlockedSet {
   };
 
   Rule rule_ = Rule::Ofac;
+  bool any_sectoral_ = false;
   std::optional<Date> as_of_;
   const RulePeriod* period_ = nullptr;
   std::vector<std::uint8_t> state_;  // one byte per node: the flags above

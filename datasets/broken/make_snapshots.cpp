@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   flipped[flipped.size() - 10] ^= 0x5A;
   write("snapshot_bitflip.skg", flipped);
   write("snapshot_not_a_snapshot.skg", "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\"\r\n");
-  for (std::uint32_t version : {1u, 99u}) {
+  for (std::uint32_t version : {1u, 2u, 99u}) {
     Snapshot other = good;
     other.write<std::uint32_t>(8, version);
     write(fmt::format("snapshot_version{}.skg", version), other.bytes);

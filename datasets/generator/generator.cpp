@@ -77,7 +77,9 @@ void generate(Builder& builder, const GeneratorOptions& options) {
       const auto listed = Date{16000 + static_cast<std::int32_t>(random.below(4000))};
       batch->add_action({.id = fmt::format("gen-sdn:{}", party), .target = id, .authority = "OFAC",
                         .list = "SDN", .program = program, .listed = listed,
-                        .in_force = {.start = listed}, .source = {file, {}, party + 1}});
+                        .in_force = {.start = listed}, .source = {file, {}, party + 1},
+                        .measure_set = {Measure::AssetFreeze}, .issuer = Issuer::UsOfac,
+                        .list_id = SanctionList::OfacSdn});
     }
     flush(false);
   }

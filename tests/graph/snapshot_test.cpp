@@ -158,7 +158,13 @@ TEST_CASE("snapshot: truncated, corrupted and wrong-version files are rejected w
     std::string other = bytes;
     other[8] = 99;
     write_all(bad, other);
-    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 2"), Error);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 3"), Error);
+  }
+  SUBCASE("a version 2 snapshot, from before typed measures, is refused with what to do") {
+    std::string old = bytes;
+    old[8] = 2;
+    write_all(bad, old);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("no typed measures on their listings"), Error);
   }
   SUBCASE("not a snapshot at all") {
     write_all(bad, "45815,\"TIKHONOV, Andrei\",\"individual\"\n");
@@ -180,7 +186,8 @@ constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
     {"snapshot_bitflip.skg", "checksum mismatch (corrupted)"},
     {"snapshot_not_a_snapshot.skg", "skg snapshot mark"},
     {"snapshot_version1.skg", "format version 1, written by an older skg"},
-    {"snapshot_version99.skg", "format version 99, this build reads version 2"},
+    {"snapshot_version2.skg", "format version 2, written by an older skg"},
+    {"snapshot_version99.skg", "format version 99, this build reads version 3"},
     // Crafted: every checksum valid.
     {"snapshot_inconsistent_target.skg", "an edge target past the node count"},
     {"snapshot_name_unterminated.skg", "the name of column 0 is not terminated"},
@@ -299,7 +306,7 @@ TEST_CASE("snapshot: a listing with and without dates keeps them, written as pla
     if (std::string_view(bytes.data() + entry) != "action") continue;
     std::uint32_t element_size = 0;
     std::memcpy(&element_size, bytes.data() + entry + 24, 4);
-    CHECK(element_size == 36);
+    CHECK(element_size == 44);  // version 3: dates as days, plus typed measures, issuer, list, origin
     found = true;
   }
   CHECK(found);

@@ -111,3 +111,16 @@ TEST_CASE("bis_dpl: looks_like_bis_dpl recognises the header") {
   CHECK(skg::looks_like_bis_dpl("\"Name\"\t\"Street_Address\"\t\"City\"", "dpl.txt"));
   CHECK(!skg::looks_like_bis_dpl("_id,source,entity_number,type", "csl.csv"));
 }
+
+TEST_CASE("bis_dpl: every listing is a BIS export denial on the Denied Persons List") {
+  skg::Builder builder;
+  skg::load_bis_dpl(std::string(SKG_DATASETS_DIR) + "/samples/bis/dpl_2022-09_excerpt.txt", builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  REQUIRE_FALSE(graph.action_nodes().empty());
+  for (skg::NodeId node : graph.action_nodes()) {
+    const skg::Action& dpl = *graph.action(node);
+    CHECK(dpl.issuer == skg::Issuer::UsBis);
+    CHECK(dpl.list_id == skg::SanctionList::BisDpl);
+    CHECK(dpl.measure_set == skg::Measures{skg::Measure::ExportDenial});
+  }
+}

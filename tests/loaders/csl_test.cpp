@@ -227,3 +227,39 @@ TEST_CASE("csl: the 2023-11 subset: rows per source list as SOURCES.md counts th
   CHECK(has(graph.attribute(*vtb, "identification"), "SWIFT/BIC, VTBRRUMM"));
   CHECK(has(graph.attribute(*vtb, "identification"), "Tax ID No., 7702070139, RU"));
 }
+
+TEST_CASE("csl: each source list maps to its measure by the cited table, unknown stays unknown") {
+  skg::Builder builder;
+  skg::load_csl(sample("csl_2025_layout_sample.csv"), builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  using skg::Measure;
+  using skg::SanctionList;
+  struct Expect {
+    SanctionList list;
+    skg::Measures measures;
+  };
+  const std::vector<std::pair<std::string, Expect>> expected = {
+      {"SDN", {SanctionList::OfacSdn, {Measure::AssetFreeze}}},
+      {"SSI", {SanctionList::OfacSsi, {Measure::Sectoral}}},
+      {"FSE", {SanctionList::OfacFse, {Measure::TransactionBan}}},
+      {"PLC", {SanctionList::OfacPlc, {}}},  // the prohibition's scope is not mapped: unknown
+      {"Entity List", {SanctionList::BisEntityList, {Measure::ExportLicence}}},
+      {"MEU", {SanctionList::BisMeu, {Measure::ExportLicence}}},
+      {"DPL", {SanctionList::BisDpl, {Measure::ExportDenial}}},
+      {"UVL", {SanctionList::BisUvl, {Measure::ExportRestriction}}},
+      {"DTC", {SanctionList::StateDtc, {Measure::ExportDenial}}},
+      {"ISN", {SanctionList::StateIsn, {}}},  // measures differ per statute: unknown
+  };
+  for (const auto& [list, want] : expected) {
+    INFO(list);
+    bool seen = false;
+    for (skg::NodeId node : graph.action_nodes()) {
+      const skg::Action& action = *graph.action(node);
+      if (graph.string(action.list) != list) continue;
+      seen = true;
+      CHECK(action.list_id == want.list);
+      CHECK(action.measure_set == want.measures);
+    }
+    CHECK(seen);
+  }
+}

@@ -99,3 +99,17 @@ TEST_CASE("fcc_covered: every broken fcc_ file loads or throws LoadError, in bot
   CHECK_THROWS_WITH_AS(skg::load_fcc_covered(broken("fcc_invalid_utf8.csv"), builder),
                        doctest::Contains("fcc_invalid_utf8.csv:2: invalid UTF-8"), skg::LoadError);
 }
+
+TEST_CASE("fcc_covered: every listing is an equipment and procurement ban on the Covered List") {
+  skg::Builder builder;
+  skg::load_fcc_covered(std::string(SKG_DATASETS_DIR) + "/samples/fcc/covered_list.csv", builder,
+                        {.on_bad_record = skg::OnBadRecord::Skip});
+  const skg::Graph graph = std::move(builder).freeze();
+  REQUIRE_FALSE(graph.action_nodes().empty());
+  for (skg::NodeId node : graph.action_nodes()) {
+    const skg::Action& fcc = *graph.action(node);
+    CHECK(fcc.issuer == skg::Issuer::UsFcc);
+    CHECK(fcc.list_id == skg::SanctionList::FccCovered);
+    CHECK(fcc.measure_set == skg::Measures{skg::Measure::ProcurementBan});
+  }
+}

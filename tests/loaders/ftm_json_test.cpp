@@ -101,11 +101,14 @@ TEST_CASE("ftm_json: the ZALA AERO cluster reads back exactly") {
 
   CHECK(count_kind(graph, NodeKind::Company) == 11);
   CHECK(count_kind(graph, NodeKind::Person) == 6);
-  CHECK(count_kind(graph, NodeKind::Action) == 41);
+  // 41 Sanction records, and 53 listings of targets on mapped datasets that no Sanction record of
+  // that dataset names (issue 10: JSC Kalashnikov Concern has no Sanction record at all).
+  CHECK(report.count("listings from dataset membership") == 53);
+  CHECK(count_kind(graph, NodeKind::Action) == 41 + 53);
   CHECK(count_edges(graph, EdgeKind::Owns) == 14);
   CHECK(count_edges(graph, EdgeKind::DirectorOf) == 3);
   CHECK(count_edges(graph, EdgeKind::Family) == 4);
-  CHECK(count_edges(graph, EdgeKind::TargetOf) == 41);
+  CHECK(count_edges(graph, EdgeKind::TargetOf) == 41 + 53);
 
   const auto zakharov = graph.find("NK-aU5ybkbRFJucf8YMwsJvDw");
   const auto cst = graph.find("NK-abdzbEBkqyT29GyREbiURZ");
@@ -116,6 +119,56 @@ TEST_CASE("ftm_json: the ZALA AERO cluster reads back exactly") {
   CHECK(graph.name(*zakharov) == "Aleksandr Vyacheslavovich Zakharov");
   CHECK(graph.name(*cst) == "Товариство з обмеженою відповідальністю \"ЦСТ\"");
   CHECK(graph.name(*izhmash) == "JSC NPO IZHMASH");
+
+  SUBCASE("JSC Kalashnikov Concern is listed by its datasets: OFAC SDN, EU FSF, UK list; no date") {
+    auto membership = [&](std::string_view dataset) -> const Action* {
+      const auto found = graph.find("NK-nR5AXM9AVPq4pQaSPSaVam#dataset:" + std::string(dataset));
+      return found ? graph.action(*found) : nullptr;
+    };
+    const Action* sdn = membership("us_ofac_sdn");
+    REQUIRE(sdn != nullptr);
+    CHECK(sdn->issuer == Issuer::UsOfac);
+    CHECK(sdn->list_id == SanctionList::OfacSdn);
+    CHECK(sdn->measure_set == Measures{Measure::AssetFreeze});
+    CHECK(sdn->origin == ActionOrigin::DatasetMembership);
+    CHECK(sdn->undated());
+    const Action* eu = membership("eu_fsf");
+    REQUIRE(eu != nullptr);
+    CHECK(eu->issuer == Issuer::EuCouncil);
+    CHECK(eu->measure_set.contains(Measure::AssetFreeze));
+    // The UK Sanctions List holds freezes, travel bans and trust-services sanctions alike: the
+    // dataset alone does not say which, so the measure stays unknown.
+    const Action* uk = membership("gb_fcdo_sanctions");
+    REQUIRE(uk != nullptr);
+    CHECK(uk->issuer == Issuer::Uk);
+    CHECK(uk->measure_set.unknown());
+    // Datasets that are not lists of measures make no listing.
+    CHECK_FALSE(membership("ext_ru_egrul"));
+    CHECK_FALSE(membership("permid"));
+    // A dataset a Sanction record of the party comes from makes no second listing (LLC CST has
+    // Sanctions from fr_tresor_gels_avoir).
+    CHECK_FALSE(graph.find("NK-abdzbEBkqyT29GyREbiURZ#dataset:fr_tresor_gels_avoir"));
+  }
+
+  SUBCASE("Sanction records get their measures from the cited tables") {
+    // us_ofac_sdn, provisions "Block": an OFAC blocking on the SDN List.
+    bool sdn_block = false, bis_el = false, uk_freeze = false, sam = false;
+    for (NodeId node : graph.action_nodes()) {
+      const Action* action = graph.action(node);
+      if (action->origin != ActionOrigin::Record) continue;
+      sdn_block |= action->list_id == SanctionList::OfacSdn && action->measure_set.contains(Measure::AssetFreeze);
+      bis_el |= action->list_id == SanctionList::BisEntityList && action->measure_set.contains(Measure::ExportLicence);
+      uk_freeze |= action->issuer == Issuer::Uk && action->measure_set.contains(Measure::AssetFreeze) &&
+                   action->measure_set.contains(Measure::TrustServices);
+      // SAM exclusions name "OFAC" as their authority in the export: the dataset decides.
+      sam |= action->list_id == SanctionList::UsSamExclusions && action->issuer == Issuer::UsOther &&
+             action->measure_set == Measures{Measure::ProcurementBan};
+    }
+    CHECK(sdn_block);
+    CHECK(bis_el);
+    CHECK(uk_freeze);
+    CHECK(sam);
+  }
 
   SUBCASE("Zakharov's 50% of CST from 2015-11-25 through 2023-03-02") {
     const auto edge = edge_with_id(graph, "ru-770bdf5f22537fa2a94176f53fa87fe28ecf94fa");

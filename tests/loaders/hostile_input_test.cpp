@@ -150,7 +150,9 @@ TEST_CASE("hostile: an ownership cycle of 200,000 companies, one of them designa
     for (std::uint32_t at = 0; at < kCompanies; ++at)
       batch.add_edge({.kind = skg::EdgeKind::Owns, .from = ids[at], .to = ids[(at + 1) % kCompanies],
                       .share = skg::Percent::exact(100)});
-    batch.add_action({.id = "c0#SDN", .target = "c0", .authority = "OFAC", .list = "SDN"});
+    batch.add_action({.id = "c0#SDN", .target = "c0", .authority = "OFAC", .list = "SDN",
+                      .measure_set = {skg::Measure::AssetFreeze}, .issuer = skg::Issuer::UsOfac,
+                      .list_id = skg::SanctionList::OfacSdn});
     builder.commit(std::move(batch));
   }
   const skg::Graph graph = std::move(builder).freeze();

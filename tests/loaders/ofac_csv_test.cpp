@@ -254,6 +254,25 @@ TEST_CASE("ofac_csv: the non-SDN Consolidated list files are tagged with their l
   const auto action = graph.find("ofac-cons:45815#NON-SDN");
   REQUIRE(action);
   CHECK(graph.string(graph.action(*action)->list) == "Non-SDN Consolidated");
+  // A non-SDN row under RUSSIA-EO14024 is a directive listing: sectoral, never a blocking.
+  const Action& cons = *graph.action(*action);
+  CHECK(cons.issuer == Issuer::UsOfac);
+  CHECK(cons.list_id == SanctionList::OfacNonSdnDirective);
+  CHECK(cons.measure_set == Measures{Measure::Sectoral});
+}
+
+TEST_CASE("ofac_csv: every SDN row is an OFAC blocking on the SDN List") {
+  Builder builder;
+  load_ofac_csv(kDatasets + "/kaspersky/ofac/sdn.csv", builder);
+  const Graph graph = std::move(builder).freeze();
+  REQUIRE(graph.action_nodes().size() == 11);
+  for (NodeId node : graph.action_nodes()) {
+    const Action& sdn = *graph.action(node);
+    CHECK(sdn.issuer == Issuer::UsOfac);
+    CHECK(sdn.list_id == SanctionList::OfacSdn);
+    CHECK(sdn.measure_set == Measures{Measure::AssetFreeze});
+    CHECK(sdn.undated());  // the SDN file gives no designation date
+  }
 }
 
 TEST_CASE(

@@ -124,3 +124,16 @@ TEST_CASE("un_xml: malformed XML names the line - a bad record is skipped or ref
 TEST_CASE("un_xml: every broken un_ file loads or throws LoadError, in both modes") {
   skg::testing::check_broken_files_load_or_throw("un_", skg::load_un_xml);
 }
+
+TEST_CASE("un_xml: listings are UN Security Council listings whose measure is not mapped (unknown)") {
+  skg::Builder builder;
+  skg::load_un_xml(std::string(SKG_DATASETS_DIR) + "/samples/un/consolidated_2026-02_excerpt.xml", builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  REQUIRE_FALSE(graph.action_nodes().empty());
+  for (skg::NodeId node : graph.action_nodes()) {
+    const skg::Action& un = *graph.action(node);
+    CHECK(un.issuer == skg::Issuer::Un);
+    CHECK(un.list_id == skg::SanctionList::UnConsolidated);
+    CHECK(un.measure_set.unknown());  // never silently an asset freeze
+  }
+}

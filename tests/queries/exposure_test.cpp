@@ -17,6 +17,41 @@ namespace {
 
 Date day(std::string_view iso) { return *Date::parse(iso); }
 
+/// What the loaders' tables (loaders/measures.cpp) make of the authority and list words these
+/// cases use: the typed issuer, list and measures the rules read.
+struct Typed {
+  Issuer issuer = Issuer::Unknown;
+  SanctionList list = SanctionList::Unknown;
+  Measures measures{};
+};
+Typed typed(std::string_view authority, std::string_view list) {
+  if (authority == "OFAC" || authority == "Office of Foreign Assets Control") {
+    if (list.empty() || list == "SDN") return {Issuer::UsOfac, SanctionList::OfacSdn, {Measure::AssetFreeze}};
+    if (list == "SSI") return {Issuer::UsOfac, SanctionList::OfacSsi, {Measure::Sectoral}};
+    if (list == "CMIC") return {Issuer::UsOfac, SanctionList::OfacCmic, {Measure::InvestmentBan}};
+    return {Issuer::UsOfac, SanctionList::OfacNsMbs, {}};
+  }
+  if (authority == "Council of the European Union") {
+    if (list == "833/2014 Annex IV") return {Issuer::EuCouncil, SanctionList::EuOther, {Measure::ExportLicence}};
+    if (list == "travel ban") return {Issuer::EuCouncil, SanctionList::EuTravelBan, {Measure::TravelBan}};
+    return {Issuer::EuCouncil, SanctionList::EuFinancial, {Measure::AssetFreeze}};
+  }
+  if (authority == "Direction Generale du Tresor") return {Issuer::Other, SanctionList::National, {Measure::AssetFreeze}};
+  if (authority == "UK NCSC") return {Issuer::Uk, SanctionList::UkGuidance, {Measure::Advisory}};
+  if (authority == "UK trust services") return {Issuer::Uk, SanctionList::UkSanctionsList, {Measure::TrustServices}};
+  if (authority == "Foreign, Commonwealth & Development Office" || authority == "HM Treasury" ||
+      authority == "OFSI" || authority == "UK")
+    return {Issuer::Uk, SanctionList::UkAssetFreeze, {Measure::AssetFreeze}};
+  if (authority == "BIS" || authority == "Bureau of Industry and Security") {
+    if (list == "Entity List") return {Issuer::UsBis, SanctionList::BisEntityList, {Measure::ExportLicence}};
+    if (list == "MEU") return {Issuer::UsBis, SanctionList::BisMeu, {Measure::ExportLicence}};
+    if (list == "Denied Persons List") return {Issuer::UsBis, SanctionList::BisDpl, {Measure::ExportDenial}};
+  }
+  if (authority == "FCC") return {Issuer::UsFcc, SanctionList::FccCovered, {Measure::ProcurementBan}};
+  if (authority == "Commerce (OICTS)") return {Issuer::UsCommerceIcts, SanctionList::UsIcts, {Measure::IctsBan}};
+  return {};
+}
+
 /// A small graph written the way the rules' texts state their examples.
 class Case {
  public:
@@ -27,6 +62,16 @@ class Case {
   Case& list(std::string_view id, std::string_view authority = "OFAC", std::string_view list = "SDN",
              DateRange in_force = {}) {
     Record record{Record::Action, std::string(id), std::string(authority), std::string(list)};
+    record.valid = in_force;
+    records_.push_back(record);
+    return *this;
+  }
+  /// A listing with a program and a listed date (no start date unless `in_force` gives one).
+  Case& listing(std::string_view id, std::string_view authority, std::string_view list, std::string_view program,
+                std::optional<Date> listed, DateRange in_force = {}) {
+    Record record{Record::Action, std::string(id), std::string(authority), std::string(list)};
+    record.program = std::string(program);
+    record.listed = listed;
     record.valid = in_force;
     records_.push_back(record);
     return *this;
@@ -63,8 +108,13 @@ class Case {
       if (r.type == Record::Entity) {
         batch.add_entity({.id = r.a, .kind = r.kind, .name = r.a, .source = source});
       } else if (r.type == Record::Action) {
-        batch.add_action({.id = r.a + "#" + r.b + "#" + r.c, .target = r.a, .authority = r.b,
-                          .list = r.c, .in_force = r.valid, .source = source});
+        const Typed t = typed(r.b, r.c);
+        const std::string suffix = r.program.empty() && !r.listed
+                                       ? std::string()
+                                       : "#" + r.program + "#" + (r.listed ? r.listed->to_string() : "undated");
+        batch.add_action({.id = r.a + "#" + r.b + "#" + r.c + suffix, .target = r.a, .authority = r.b,
+                          .list = r.c, .program = r.program, .listed = r.listed, .in_force = r.valid,
+                          .source = source, .measure_set = t.measures, .issuer = t.issuer, .list_id = t.list});
       } else {
         batch.add_edge({.kind = r.edge, .from = r.a, .to = r.b, .share = r.share,
                         .valid = r.valid, .source = source});
@@ -79,6 +129,8 @@ class Case {
     enum Type { Entity, Action, Edge } type;
     std::string a, b, c;
     NodeKind kind = NodeKind::Company;
+    std::string program;
+    std::optional<Date> listed;
     EdgeKind edge = EdgeKind::Owns;
     Percent share{};
     DateRange valid{};
@@ -433,22 +485,42 @@ TEST_CASE("exposure: the BIS Affiliates Rule applies only in its period of force
   CHECK_FALSE(ask(graph, "Other", Rule::BisAffiliates, day("2025-10-15")).listed);
 }
 
-TEST_CASE("exposure: which actions designate under which rule") {
+TEST_CASE("exposure: each measure type designates under its rule only, read from the measure") {
+  // One party per measure type (RULES.md §8.7): only an asset freeze of the rule's own
+  // jurisdiction designates (OFAC, EU, UK); the BIS Affiliates Rule reads Entity List and MEU.
   const Graph graph = Case()
-                          .party("A").party("B").party("C").party("D").party("E")
-                          .list("A", "OFAC", "Non-SDN Menu-Based Sanctions List")
-                          .list("B", "Office of Foreign Assets Control", "")
-                          .list("C", "Foreign, Commonwealth & Development Office", "")
-                          .list("D", "Directorate-General for Financial Stability, Financial "
-                                     "Services and Capital Markets Union", "")
-                          .list("E", "Direction Generale du Tresor", "")
+                          .party("sdn").party("ssi").party("cmic").party("menu").party("eu_freeze")
+                          .party("eu_833").party("eu_travel").party("fr_freeze").party("uk_freeze")
+                          .party("uk_ncsc").party("uk_trust").party("el").party("meu").party("dpl")
+                          .party("fcc").party("icts")
+                          .list("sdn", "OFAC", "SDN")
+                          .list("ssi", "OFAC", "SSI")
+                          .list("cmic", "OFAC", "CMIC")
+                          .list("menu", "OFAC", "Non-SDN Menu-Based Sanctions List")
+                          .list("eu_freeze", "Council of the European Union", "")
+                          .list("eu_833", "Council of the European Union", "833/2014 Annex IV")
+                          .list("eu_travel", "Council of the European Union", "travel ban")
+                          .list("fr_freeze", "Direction Generale du Tresor", "")
+                          .list("uk_freeze", "Foreign, Commonwealth & Development Office", "")
+                          .list("uk_ncsc", "UK NCSC", "")
+                          .list("uk_trust", "UK trust services", "")
+                          .list("el", "BIS", "Entity List")
+                          .list("meu", "BIS", "MEU")
+                          .list("dpl", "BIS", "Denied Persons List")
+                          .list("fcc", "FCC", "")
+                          .list("icts", "Commerce (OICTS)", "")
                           .build();
-  CHECK_FALSE(ask(graph, "A").listed);
-  CHECK(ask(graph, "B").listed);
-  CHECK(ask(graph, "C", Rule::Uk).listed);
-  CHECK_FALSE(ask(graph, "C", Rule::Eu).listed);
-  CHECK(ask(graph, "D", Rule::Eu).listed);
-  CHECK_FALSE(ask(graph, "E", Rule::Eu).listed);
+  const std::map<std::string, std::vector<Rule>> designated = {
+      {"sdn", {Rule::Ofac}},      {"ssi", {}},         {"cmic", {}},      {"menu", {}},
+      {"eu_freeze", {Rule::Eu}},  {"eu_833", {}},      {"eu_travel", {}}, {"fr_freeze", {}},
+      {"uk_freeze", {Rule::Uk}},  {"uk_ncsc", {}},     {"uk_trust", {}},  {"el", {Rule::BisAffiliates}},
+      {"meu", {Rule::BisAffiliates}}, {"dpl", {}},     {"fcc", {}},       {"icts", {}}};
+  for (const auto& [party, rules] : designated)
+    for (Rule rule : {Rule::Ofac, Rule::Eu, Rule::Uk, Rule::BisAffiliates}) {
+      INFO(party, " under ", to_string(rule));
+      const bool expected = std::find(rules.begin(), rules.end(), rule) != rules.end();
+      CHECK(ask(graph, party, rule, day("2025-10-01")).listed == expected);
+    }
   CHECK(parse_rule("OFAC") == Rule::Ofac);
   CHECK(parse_rule("bis") == Rule::BisAffiliates);
   CHECK_FALSE(parse_rule("us").has_value());
@@ -571,7 +643,9 @@ TEST_CASE("exposure: ZALA AERO cluster (OpenSanctions FtM): stakes of a designat
   CHECK(cst.blocked == Verdict::Yes);
   // AEROSCAN: Ownership by Zakharov, percentage 100, 2024-03-01 to 2024-03-24 (FtM endDate; skg
   // keeps the exclusive end 2024-03-25).
-  const auto held = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Ofac, day("2024-03-10"));
+  // Under the UK rule (Zakharov's asset freeze from 2023-12-06) the stake decides, by its dates;
+  // AEROSCAN's own UK Sanctions List membership names no measure, so it is not a designation.
+  const auto held = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Uk, day("2024-03-10"));
   CHECK_FALSE(held.listed);
   CHECK(held.blocked == Verdict::Yes);
   CHECK(held.aggregate_percent == doctest::Approx(100));
@@ -580,11 +654,16 @@ TEST_CASE("exposure: ZALA AERO cluster (OpenSanctions FtM): stakes of a designat
   CHECK(owned.chain[0].owner == zakharov);
   CHECK_FALSE(owned.actions.empty());
   check_cited(held);
-  const auto sold = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Ofac, day("2024-04-01"));
+  const auto sold = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Uk, day("2024-04-01"));
   CHECK(sold.blocked == Verdict::No);
   CHECK(has_reason(sold.cautions, ReasonKind::StakeNotInForce));
-  // Under the UK rule the same 100% stake blocks on 2024-03-10 (Zakharov designated 2023-12-06).
-  CHECK(ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Uk, day("2024-03-10")).blocked == Verdict::Yes);
+  // Under OFAC, AEROSCAN is itself listed: the export puts it in us_ofac_sdn without a Sanction
+  // record, so the listing comes from dataset membership and says its date is unknown.
+  const auto ofac = ask(graph, "NK-iE6m5ryPeTAMZozfECVSL7", Rule::Ofac, day("2024-04-01"));
+  CHECK(ofac.listed);
+  const Reason& member = reason(ofac.reasons, ReasonKind::Listed);
+  CHECK(member.text.find("date unknown") != std::string::npos);
+  CHECK(member.text.find("from dataset membership") != std::string::npos);
   // ZALA AERO JSC: Ownership by Zakharov with no percentage, 2024-03-22 to 2024-06-24: the
   // unknown share decides, so "possibly", naming Zakharov's link.
   const auto jsc = ask(graph, "NK-cPks3aTbes8k4aCerfBAzN", Rule::Ofac, day("2024-05-01"));
@@ -595,4 +674,126 @@ TEST_CASE("exposure: ZALA AERO cluster (OpenSanctions FtM): stakes of a designat
   CHECK(ask(graph, "NK-cPks3aTbes8k4aCerfBAzN", Rule::Ofac, day("2024-07-01")).blocked ==
         Verdict::No);
 }
+
+TEST_CASE("exposure: ZALA: JSC Kalashnikov Concern counts as listed through its datasets") {
+  // Issue 10: the export has no Sanction record for JSC NPO IZHMASH (Kalashnikov Concern), but
+  // lists it in us_ofac_sdn, eu_fsf and gb_fcdo_sanctions. Its 49% of LLC CST now counts.
+  const std::filesystem::path path =
+      std::filesystem::path(SKG_DATASETS_DIR) / "samples/opensanctions/zala/entities.ftm.json";
+  if (!std::filesystem::exists(path)) {
+    MESSAGE("skipped: datasets/samples/opensanctions/zala absent");
+    return;
+  }
+  Builder builder;
+  load_ftm_json(path.string(), builder);
+  const Graph graph = std::move(builder).freeze();
+  const auto izhmash = ask(graph, "NK-nR5AXM9AVPq4pQaSPSaVam", Rule::Ofac, day("2022-06-01"));
+  CHECK(izhmash.listed);
+  CHECK(ask(graph, "NK-nR5AXM9AVPq4pQaSPSaVam", Rule::Eu, day("2022-06-01")).listed);
+  // gb_fcdo_sanctions alone does not say asset freeze: not a UK designation on this data.
+  CHECK_FALSE(ask(graph, "NK-nR5AXM9AVPq4pQaSPSaVam", Rule::Uk, day("2022-06-01")).listed);
+  // LLC CST, excluding its own listing, is owned by Zakharov (51%) and Kalashnikov (49%).
+  const auto cst = ask(graph, "NK-abdzbEBkqyT29GyREbiURZ", Rule::Ofac, day("2024-06-01"));
+  bool from_izhmash = false;
+  for (const Reason& r : cst.reasons)
+    from_izhmash |= r.kind == ReasonKind::Owned && !r.chain.empty() &&
+                    r.chain.front().owner == node(graph, "NK-nR5AXM9AVPq4pQaSPSaVam") &&
+                    r.min_percent == doctest::Approx(49);
+  CHECK(from_izhmash);
+}
 #endif
+
+// ---------------------------------------------------------------------------------------------
+// Issue 10: what counts as a designation, and when.
+
+TEST_CASE("exposure: an SSI entity and its 100% subsidiary are not blocked under OFAC") {
+  // OFAC FAQ 373: the directives' prohibitions extend to entities owned 50% or more by persons
+  // subject to them, but a sectoral listing is not a blocking (RULES.md §8.7).
+  const Graph graph = Case()
+                          .party("Rosneft").party("Sub").party("Minor")
+                          .list("Rosneft", "OFAC", "SSI")
+                          .owns("Rosneft", "Sub", 100)
+                          .owns("Rosneft", "Minor", 30)
+                          .build();
+  const auto ssi = ask(graph, "Rosneft", Rule::Ofac, day("2024-01-01"));
+  CHECK_FALSE(ssi.listed);
+  CHECK(ssi.blocked == Verdict::No);
+  const auto sub = ask(graph, "Sub", Rule::Ofac, day("2024-01-01"));
+  CHECK(sub.blocked == Verdict::No);
+  const Reason& directive = reason(sub.cautions, ReasonKind::OtherMeasure);
+  CHECK(directive.text.find("FAQ 373") != std::string::npos);
+  CHECK(directive.text.find("not a blocking") != std::string::npos);
+  CHECK(directive.min_percent == doctest::Approx(100));
+  check_cited(sub);
+  // Under 50%: no directive caution.
+  CHECK_FALSE(has_reason(ask(graph, "Minor", Rule::Ofac, day("2024-01-01")).cautions, ReasonKind::OtherMeasure));
+  CHECK(blocked_set(graph, {.rule = Rule::Ofac, .as_of = day("2024-01-01")}).count(Verdict::Yes) == 0);
+}
+
+TEST_CASE("exposure: a dated record of a designation wins over its undated record") {
+  // The Kaspersky executives: the SDN row has no date, the Treasury press release gives
+  // 2024-06-21. One designation, two records: it starts on 2024-06-21.
+  const Graph graph = Case()
+                          .party("Exec", NodeKind::Person).party("Co").party("Undated", NodeKind::Person)
+                          .list("Exec", "OFAC", "SDN")  // the SDN row: no date
+                          .listing("Exec", "OFAC", "", "RUSSIA-EO14024", day("2024-06-21"),
+                                   {.start = day("2024-06-21")})
+                          .list("Undated", "OFAC", "SDN")  // only an undated record
+                          .owns("Exec", "Co", 60)
+                          .build();
+  SUBCASE("the day before, nothing is listed or blocked") {
+    const auto before = ask(graph, "Exec", Rule::Ofac, day("2024-06-20"));
+    CHECK_FALSE(before.listed);
+    CHECK(before.blocked == Verdict::No);
+    CHECK(ask(graph, "Co", Rule::Ofac, day("2024-06-20")).blocked == Verdict::No);
+    const Reason& later = reason(before.cautions, ReasonKind::ListingNotInForce);
+    CHECK(later.actions.size() == 2);  // the dated record and the undated one it stands for
+  }
+  SUBCASE("from the day of designation, listed and the 60% subsidiary blocked") {
+    const auto on = ask(graph, "Exec", Rule::Ofac, day("2024-06-21"));
+    CHECK(on.listed);
+    const Reason& listed = reason(on.reasons, ReasonKind::Listed);
+    CHECK(listed.actions.size() == 2);
+    CHECK(listed.text.find("undated record") != std::string::npos);
+    CHECK(ask(graph, "Co", Rule::Ofac, day("2024-06-21")).blocked == Verdict::Yes);
+  }
+  SUBCASE("a look-back to 1900 shows no listing with a known later start") {
+    CHECK_FALSE(ask(graph, "Exec", Rule::Ofac, day("1900-01-01")).listed);
+    CHECK_FALSE(is_listed(graph, node(graph, "Exec"), day("1900-01-01")));
+    CHECK(listings(graph, node(graph, "Exec"), day("1900-01-01")).later.size() == 1);
+  }
+  SUBCASE("an undated listing with no dated record is listed on every date, and says so") {
+    const auto old = ask(graph, "Undated", Rule::Ofac, day("1900-01-01"));
+    CHECK(old.listed);
+    CHECK(reason(old.reasons, ReasonKind::Listed).text.find("date unknown") != std::string::npos);
+    const auto now = listings(graph, node(graph, "Undated"), day("2024-01-01")).in_force;
+    REQUIRE(now.size() == 1);
+    CHECK(now[0].date_unknown);
+  }
+}
+
+TEST_CASE("exposure: a listing's own listed date is its start when it gives no start date") {
+  // An EU action dated 2025-02-24 with no start date: not in force in a 2024 look-back.
+  const Graph graph = Case()
+                          .party("P", NodeKind::Person)
+                          .listing("P", "Council of the European Union", "", "UKR", day("2025-02-24"))
+                          .build();
+  CHECK_FALSE(ask(graph, "P", Rule::Eu, day("2024-06-01")).listed);
+  CHECK(ask(graph, "P", Rule::Eu, day("2025-02-24")).listed);
+}
+
+TEST_CASE("exposure: BIS counts the SDNs 15 CFR 744.8 covers, not every SDN") {
+  // 89 FR 20107 (2024-03-21): E.O. 14024 SDNs are under 744.8(a)(1); a CUBA SDN is not.
+  const Graph graph = Case()
+                          .party("Ru").party("Cu").party("RuAff").party("CuAff")
+                          .listing("Ru", "OFAC", "SDN", "RUSSIA-EO14024", std::nullopt)
+                          .listing("Cu", "OFAC", "SDN", "CUBA", std::nullopt)
+                          .owns("Ru", "RuAff", 50)
+                          .owns("Cu", "CuAff", 50)
+                          .build();
+  CHECK(ask(graph, "Ru", Rule::BisAffiliates, day("2025-10-01")).listed);
+  CHECK(ask(graph, "RuAff", Rule::BisAffiliates, day("2025-10-01")).blocked == Verdict::Yes);
+  CHECK_FALSE(ask(graph, "Cu", Rule::BisAffiliates, day("2025-10-01")).listed);
+  CHECK(ask(graph, "CuAff", Rule::BisAffiliates, day("2025-10-01")).blocked == Verdict::No);
+  CHECK(ask(graph, "CuAff", Rule::Ofac, day("2025-10-01")).blocked == Verdict::Yes);
+}

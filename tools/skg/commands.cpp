@@ -200,6 +200,24 @@ std::vector<Listing> all_listings(const Graph& graph, NodeId party, Date day) {
   return all;
 }
 
+/// The typed measure fields of an action (issue 10), the same in every command's JSON.
+void json_measure_fields(JsonOut& json, const Action& action, bool date_unknown) {
+  json.key("list_type").string(to_string(action.list_id));
+  json.key("issuer").string(to_string(action.issuer));
+  json.key("measure_types").begin_array();
+  for (int at = 0; at < kMeasureCount; ++at)
+    if (action.measure_set.contains(static_cast<Measure>(at))) json.string(to_string(static_cast<Measure>(at)));
+  json.end_array();
+  json.key("measure_known").boolean(!action.measure_set.unknown());
+  json.key("date_unknown").boolean(date_unknown);
+  json.key("from_dataset_membership").boolean(action.origin == ActionOrigin::DatasetMembership);
+}
+
+/// "asset_freeze (SDN)", "measure unknown (UK Sanctions List)".
+std::string measure_text(const Action& action) {
+  return fmt::format("{} ({})", action.measure_set.to_string(), to_string(action.list_id));
+}
+
 void json_listing(JsonOut& json, const Graph& graph, const Listing& listing, Date day) {
   const Action& action = *listing.details;
   json.begin_object();
@@ -210,15 +228,23 @@ void json_listing(JsonOut& json, const Graph& graph, const Listing& listing, Dat
   json.key("program").optional_string(graph.string(action.program));
   json.key("legal_basis").optional_string(graph.string(action.legal_basis));
   json.key("measures").optional_string(graph.string(action.measures));
+  json_measure_fields(json, action, listing.date_unknown);
   json.key("citation").optional_string(graph.string(action.citation));
   json.key("listed").date(action.listed);
   json.key("start").date(listing.in_force.start);
   json.key("end").date(last_day(listing.in_force.end));
+  json.key("same_designation").begin_array();
+  for (EdgeId other : listing.same_designation) json.optional_string(external_id(graph, graph.target(other)));
+  json.end_array();
   json.key("records");
   std::vector<ProvId> provs(graph.edge_provenance(listing.edge).begin(),
                             graph.edge_provenance(listing.edge).end());
   for (ProvId prov : graph.provenance(listing.action))
     if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
+  // One designation, every record: the undated records it stands for.
+  for (EdgeId other : listing.same_designation)
+    for (ProvId prov : graph.provenance(graph.target(other)))
+      if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
   json_records(json, graph, provs);
   json.end_object();
 }
@@ -230,7 +256,7 @@ void print_listings(Context& context, const std::vector<Listing>& list) {
                {"last day", false, 10},
                {"authority", true, 9},
                {"list or program", true, 14},
-               {"measures", true, 24, 2.5}});
+               {"measures (list)", true, 24, 2.5}});
   for (const Listing& listing : list) {
     const Action& action = *listing.details;
     const auto status = listing_status(listing, context.date);
@@ -239,12 +265,17 @@ void print_listings(Context& context, const std::vector<Listing>& list) {
     std::string listing_name(list_name.empty() ? program : list_name);
     if (!list_name.empty() && !program.empty() && list_name != program)
       listing_name += fmt::format(" ({})", program);
+    if (!listing.same_designation.empty())
+      listing_name += fmt::format(" +{} undated record{}", listing.same_designation.size(),
+                                  listing.same_designation.size() == 1 ? "" : "s");
     table.add_row({{status_text(status), status_tone(status)},
-                   date_text(listing.in_force.start, "?"),
+                   listing.date_unknown ? std::string("date unknown") : date_text(listing.in_force.start, "?"),
                    date_text(last_day(listing.in_force.end)),
                    graph.string(action.authority),
                    listing_name,
-                   graph.string(action.measures)});
+                   graph.string(action.measures).empty()
+                       ? measure_text(action)
+                       : fmt::format("{}: {}", measure_text(action), graph.string(action.measures))});
   }
   table.print(context.out, context.style());
 }
@@ -336,6 +367,7 @@ int show_action(Context& context, NodeId node) {
     json.key("program").optional_string(graph.string(action.program));
     json.key("legal_basis").optional_string(graph.string(action.legal_basis));
     json.key("measures").optional_string(graph.string(action.measures));
+    json_measure_fields(json, action, action.undated());
     json.key("citation").optional_string(graph.string(action.citation));
     json.key("listed").date(action.listed);
     json.key("start").date(action.in_force.start);
@@ -360,6 +392,10 @@ int show_action(Context& context, NodeId node) {
   facts.add_row({"program", graph.string(action.program)});
   facts.add_row({"legal basis", graph.string(action.legal_basis)});
   facts.add_row({"measures", graph.string(action.measures)});
+  facts.add_row({"measure types", measure_text(action)});
+  facts.add_row({"issuer", to_string(action.issuer)});
+  if (action.origin == ActionOrigin::DatasetMembership)
+    facts.add_row({"origin", "dataset membership (no Sanction record; date unknown)"});
   facts.add_row({"listed", date_text(action.listed, "unknown")});
   facts.add_row({"in force", fmt::format("{} to {}", date_text(action.in_force.start, "unknown"),
                                          date_text(last_day(action.in_force.end), "no end date"))});
@@ -664,6 +700,12 @@ int run_as_of(Context& context, const Args& args) {
 // ---------------------------------------------------------------------------------------------
 // screen
 
+/// True when every listing of `party` in force on `day` has no date (it may have started later).
+bool only_undated(const Graph& graph, NodeId party, Date day) {
+  const auto now = listings(graph, party, day).in_force;
+  return !now.empty() && std::all_of(now.begin(), now.end(), [](const Listing& l) { return l.date_unknown; });
+}
+
 int run_screen(Context& context, const Args& args) {
   require_graph(context.session);
   const std::string text = args.joined();
@@ -728,7 +770,9 @@ int run_screen(Context& context, const Args& args) {
     table.add_row({fmt::format("{:.2f}", hit.score),
                    label(graph, hit.node),
                    to_string(graph.kind(hit.node)),
-                   {listed ? "LISTED" : "no", listed ? Tone::Red : Tone::Green},
+                   {listed ? (only_undated(graph, hit.node, context.date) ? "LISTED (date unknown)" : "LISTED")
+                           : "no",
+                    listed ? Tone::Red : Tone::Green},
                    name,
                    screen_why(hit)});
   }
@@ -955,6 +999,7 @@ void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
       json.key("program").optional_string(graph.string(details->program));
       json.key("start").date(details->in_force.start);
       json.key("end").date(last_day(details->in_force.end));
+      json_measure_fields(json, *details, details->undated());
     }
     json.key("records");
     json_records(json, graph, graph.provenance(action));
@@ -1315,6 +1360,7 @@ std::string listed_by(const Graph& graph, const std::vector<NodeId>& actions) {
     std::string name(graph.string(details->authority));
     const std::string_view list = graph.string(details->list);
     if (!list.empty()) name += fmt::format(" {}", list);
+    name += fmt::format(" [{}{}]", details->measure_set.to_string(), details->undated() ? ", date unknown" : "");
     if (std::find(names.begin(), names.end(), name) == names.end())
       names.push_back(std::move(name));
   }
@@ -1369,6 +1415,7 @@ int run_reach(Context& context, const Args& args) {
         json.key("list").optional_string(details ? graph.string(details->list) : "");
         json.key("program").optional_string(details ? graph.string(details->program) : "");
         json.key("start").date(details ? details->in_force.start : std::nullopt);
+        if (details != nullptr) json_measure_fields(json, *details, details->undated());
         json.end_object();
       }
       json.end_array();

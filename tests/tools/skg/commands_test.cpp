@@ -816,6 +816,73 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
   CHECK(screened["offset"].GetUint() == 3);
   CHECK(screened["more"].GetBool());
   CHECK(run(session, "owners ring-1 --limit x").code == skg::kExitUsage);
+
+TEST_CASE("shell: the Kaspersky case under every rule on several dates (issue 10)") {
+  skg::Session session = kaspersky();
+  auto exposure = [&](std::string_view entity, std::string_view rule, std::string_view date) {
+    return run_json(session, fmt::format("exposure {} --rule {} --as-of {}", entity, rule, date));
+  };
+  SUBCASE("AO Kaspersky Lab: not designated by the EU or the UK, not OFAC-blocked, on any date") {
+    for (const char* date : {"2017-12-02", "2024-06-21", "2024-08-01", "2025-10-01"}) {
+      for (const char* rule : {"ofac", "eu", "uk"}) {
+        INFO(rule, " ", date);
+        const auto doc = exposure(kAo, rule, date);
+        CHECK_FALSE(doc["listed"].GetBool());
+        CHECK(std::string_view(doc["verdict"].GetString()) == "no");
+      }
+    }
+    // The NCSC 2017 guidance shows as advice, with its typed measure, not as a designation.
+    const auto listed = run_json(session, fmt::format("listings {} --as-of 2024-08-01", kAo));
+    bool ncsc = false;
+    for (const auto& listing : listed["in_force"].GetArray())
+      if (std::string_view(listing["authority"].GetString()) == "UK NCSC") {
+        ncsc = true;
+        CHECK(std::string_view(listing["list_type"].GetString()) == "UK guidance (not a designation)");
+        REQUIRE(listing["measure_types"].GetArray().Size() == 1);
+        CHECK(std::string_view(listing["measure_types"][0].GetString()) == "advisory");
+      }
+    CHECK(ncsc);
+  }
+  SUBCASE("AO Kaspersky Lab: on the Entity List under BIS from 2024-06-24, not before") {
+    CHECK_FALSE(exposure(kAo, "bis", "2024-06-23")["listed"].GetBool());
+    CHECK(exposure(kAo, "bis", "2024-06-24")["listed"].GetBool());
+    CHECK(exposure(kAo, "bis", "2025-10-01")["listed"].GetBool());
+  }
+  SUBCASE("the executives: blocked from 2024-06-21, not on 2024-06-20, not in a look-back to 1900") {
+    for (const char* exec : {"ofac-sdn:45815", "ofac-sdn:45864", "kaspersky-astrakhan-kirill"}) {
+      INFO(exec);
+      CHECK_FALSE(exposure(exec, "ofac", "1900-01-01")["listed"].GetBool());
+      CHECK_FALSE(exposure(exec, "ofac", "2024-06-20")["listed"].GetBool());
+      const auto on = exposure(exec, "ofac", "2024-06-21");
+      CHECK(on["listed"].GetBool());
+      CHECK(std::string_view(on["verdict"].GetString()) == "yes");
+      CHECK_FALSE(exposure(exec, "uk", "2024-08-01")["listed"].GetBool());
+    }
+    // The SDN row's undated record is the same designation, shown with the dated one.
+    const auto listed = run_json(session, "listings ofac-sdn:45815 --as-of 2024-06-20");
+    CHECK(listed["in_force"].GetArray().Size() == 0);
+    REQUIRE(listed["later"].GetArray().Size() == 1);
+    const auto& sdn = listed["later"][0];
+    CHECK(std::string_view(sdn["start"].GetString()) == "2024-06-21");
+    CHECK(std::string_view(sdn["list_type"].GetString()) == "SDN");
+    CHECK_FALSE(sdn["date_unknown"].GetBool());
+    REQUIRE(sdn["same_designation"].GetArray().Size() == 1);
+    CHECK(std::string_view(sdn["same_designation"][0].GetString()) == "ofac-sdn:45815#SDN");
+    const Run text = run(session, "listings ofac-sdn:45815 --as-of 2024-06-20");
+    CHECK(text.out.find("+1 undated record") != std::string::npos);
+    CHECK(text.out.find("asset_freeze (SDN)") != std::string::npos);
+  }
+  SUBCASE("exposure names each listing's measure and list") {
+    const Run text = run(session, "exposure ofac-sdn:45815 --rule ofac --as-of 2024-08-01");
+    CHECK(text.out.find("[list: SDN; measures: asset_freeze]") != std::string::npos);
+    const auto doc = exposure("ofac-sdn:45815", "ofac", "2024-08-01");
+    bool typed = false;
+    for (const auto& reason : doc["reasons"].GetArray())
+      for (const auto& action : reason["actions"].GetArray())
+        typed |= action.HasMember("measure_types") && action["measure_types"].Size() == 1 &&
+                 std::string_view(action["measure_types"][0].GetString()) == "asset_freeze";
+    CHECK(typed);
+  }
 }
 
 TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
@@ -824,7 +891,7 @@ TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong
   REQUIRE(run(session, "save " + path).code == 0);
   const Run good = run(session, "verify " + path);
   CHECK(good.code == skg::kExitOk);
-  CHECK(good.out.find("a usable skg snapshot (format version 2") != std::string::npos);
+  CHECK(good.out.find("a usable skg snapshot (format version 3") != std::string::npos);
   const auto doc = run_json(session, "verify " + path);
   CHECK(doc["usable"].GetBool());
   CHECK(doc["nodes"].GetInt64() == static_cast<std::int64_t>(session.graph().node_count()));
