@@ -2,6 +2,7 @@
 
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
@@ -174,6 +175,16 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
     if ((U_GET_GC_MASK(code) & (U_GC_CF_MASK | U_GC_CC_MASK)) != 0) continue;
     const bool apostrophe = code == 0x2019 || code == 0x02BC;
     const bool letter = u_isalnum(code) || (U_GET_GC_MASK(code) & U_GC_M_MASK) != 0;
+    UErrorCode script_status = U_ZERO_ERROR;
+    if (letter && uscript_getScript(code, &script_status) == USCRIPT_HAN) {
+      // One Han character is one syllable: folded (and cached) alone, so that a million Chinese
+      // names cost a few thousand ICU calls, not a million.
+      finish(start);
+      word_start = start;
+      ascii = false;
+      finish(at);
+      continue;
+    }
     if (letter) {
       if (word_start < 0) word_start = start;
       ascii = false;
