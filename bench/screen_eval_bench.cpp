@@ -237,6 +237,12 @@ int main(int argc, char** argv) {
         add("space added", join(split));
         break;
       }
+    if (!person) {  // the distinctive words alone, as a brand name: "Sberbank" for "PJSC Sberbank of Russia"
+      std::vector<std::string> brand;
+      for (const auto& word : words)
+        if (skg::detail::distinctive_word(word)) brand.push_back(word);
+      if (!brand.empty() && brand.size() < words.size()) add("short name", join(brand));
+    }
     if (person) {
       add("honorific", std::string(kHonorifics[random.below(std::size(kHonorifics))]) + " " + text);
       if (words.size() >= 3) add("extra word", text + " " + kPlaces[random.below(std::size(kPlaces))]);
@@ -311,8 +317,8 @@ int main(int argc, char** argv) {
       ++taken;
     }
   }
-  // Noise: people and companies on no list. Half from common given names and surnames of many
-  // languages, half from words of the lists themselves recombined (harder: every word is listed).
+  // Noise: people and companies on no list: common given names and surnames of many languages,
+  // and (1 in 8, harder: every word is listed) words of the lists themselves recombined.
   static const char* kGiven[] = {"James", "Mary", "John", "Linda", "Robert", "Emma", "Michael", "Olivia", "David", "Sophie",
       "Pierre", "Marie", "Jean", "Camille", "Hans", "Anna", "Klaus", "Ursula", "Giovanni", "Giulia", "Carlos", "Lucia",
       "Jose", "Carmen", "Ivan", "Olga", "Sergey", "Natalia", "Dmitry", "Elena", "Wei", "Li", "Hiroshi", "Yuki", "Ahmed",
@@ -342,10 +348,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> noise;
   while (noise.size() < noise_wanted) {
     std::string name;
-    const auto kind = random.below(8);  // 6 in 8 people, 2 in 8 companies
-    if (kind == 0 || kind >= 5) {
+    // 6 in 8 people (5 from common names, 1 from words of the lists), 2 in 8 companies.
+    const auto kind = random.below(8);
+    if (kind == 0 || kind >= 4) {
       name = std::string(kGiven[random.below(std::size(kGiven))]) + " " + kFamily[random.below(std::size(kFamily))];
-    } else if ((kind == 1 || kind == 4) && !given_listed.empty()) {
+    } else if (kind == 1 && !given_listed.empty()) {
       name = given_listed[random.below(given_listed.size())] + " " + family_listed[random.below(family_listed.size())];
     } else if (kind == 2) {
       name = std::string(kCompanyWords[random.below(std::size(kCompanyWords))]) + " " +

@@ -2,6 +2,7 @@
 
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
@@ -22,11 +23,12 @@ namespace {
 // Word weights. A word's weight is its rarity over the index (inverse document frequency), then
 // capped by its role: legal forms, generic business words and name particles say little about
 // which party is meant, honorifics and titles nothing.
-constexpr double kLegalFormWeight = 0.08;
-constexpr double kGenericWeight = 0.15;
+constexpr double kLegalFormWeight = 0.05;
+constexpr double kGenericWeight = 0.1;
 constexpr double kParticleWeight = 0.15;
 constexpr double kInitialWeight = 0.25;
 constexpr double kPatronymicWeight = 0.35;  // often left out when a person is named
+constexpr double kPlaceWeight = 0.2;
 constexpr double kLegalFormEquivalent = 0.9;  // "Ltd" for "Limited": close, not identical
 constexpr double kIdfFloorEntries = 20000;    // small graphs: rarity as if among 20k names
 constexpr std::size_t kMaxFuzzyLength = 64;
@@ -173,6 +175,16 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
     if ((U_GET_GC_MASK(code) & (U_GC_CF_MASK | U_GC_CC_MASK)) != 0) continue;
     const bool apostrophe = code == 0x2019 || code == 0x02BC;
     const bool letter = u_isalnum(code) || (U_GET_GC_MASK(code) & U_GC_M_MASK) != 0;
+    UErrorCode script_status = U_ZERO_ERROR;
+    if (letter && uscript_getScript(code, &script_status) == USCRIPT_HAN) {
+      // One Han character is one syllable: folded (and cached) alone, so that a million Chinese
+      // names cost a few thousand ICU calls, not a million.
+      finish(start);
+      word_start = start;
+      ascii = false;
+      finish(at);
+      continue;
+    }
     if (letter) {
       if (word_start < 0) word_start = start;
       ascii = false;
@@ -220,7 +232,7 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
 
 namespace {
 
-enum class Role : std::uint8_t { Ordinary, Legal, Generic, Particle, Honorific, Patronymic };
+enum class Role : std::uint8_t { Ordinary, Legal, Generic, Particle, Honorific, Patronymic, Place };
 
 // Honorifics, titles and ranks: typed before a name ("Mr", "President", "Sheikh"), never part of
 // what identifies the party. Ignored in queries (when a word is left) and weightless in names.
@@ -267,6 +279,17 @@ constexpr std::string_view kGeneric[] = {
     "council", "army", "forces", "brigade", "front", "movement", "party", "network",
 };
 
+// Countries and cities that qualify organisation names ("Sberbank of Russia", "Bank Melli Iran")
+// or follow a person's name: they narrow down, they do not identify.
+constexpr std::string_view kPlaces[] = {
+    "russia", "russian", "rossii", "rossiyskoy", "iran", "iranian", "syria", "syrian", "korea",
+    "korean", "dprk", "china", "chinese", "cuba", "cuban", "venezuela", "belarus", "ukraine",
+    "crimea", "iraq", "iraqi", "libya", "libyan", "lebanon", "yemen", "sudan", "afghanistan",
+    "pakistan", "turkey", "uae", "emirates", "hong", "kong", "moscow", "tehran", "damascus",
+    "pyongyang", "beijing", "shanghai", "dubai", "minsk", "caracas", "havana", "baghdad",
+    "beirut", "kabul", "london", "cyprus", "europe", "asia", "america", "africa", "middle", "east",
+};
+
 template <std::size_t N>
 bool listed_in(const std::string_view (&words)[N], std::string_view word) noexcept {
   for (std::string_view listed : words)
@@ -279,6 +302,7 @@ Role role_of(std::string_view word) noexcept {
   if (listed_in(kHonorifics, word)) return Role::Honorific;
   if (listed_in(kParticles, word)) return Role::Particle;
   if (listed_in(kGeneric, word)) return Role::Generic;
+  if (listed_in(kPlaces, word)) return Role::Place;
   // Patronymics of East Slavic names (-ovich, -evna, Ukrainian -ovych) and Turkic ones (-ogly,
   // -kyzy, -uly): the father's name, often left out when the person is named.
   for (std::string_view suffix : {"ovich", "evich", "ovych", "evych", "ovitch", "ovna", "evna",
@@ -295,6 +319,7 @@ double role_cap(Role role) noexcept {
     case Role::Particle: return kParticleWeight;
     case Role::Honorific: return 0.0;
     case Role::Patronymic: return kPatronymicWeight;
+    case Role::Place: return kPlaceWeight;
   }
   return 1.0;
 }
@@ -304,6 +329,11 @@ bool is_vowel(char c) noexcept { return c == 'a' || c == 'e' || c == 'i' || c ==
 }  // namespace
 
 namespace detail {
+
+bool distinctive_word(std::string_view word) noexcept {
+  const Role role = role_of(word);
+  return role == Role::Ordinary || role == Role::Patronymic;
+}
 
 // Romanisations of one name differ in vowels, doubled letters and a few digraphs: Russian BGN
 // "Aleksandr" / French "Alexandre" / English "Alexander"; "-ov" / "-off"; Arabic "Mohammed" /
@@ -677,7 +707,7 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     if (key.empty()) key = detail::variant_key(text);
     // A key of two letters or fewer ("gl": "giulia", "gala") says too little to count.
     const bool variant = key.size() >= 3 && other.size() >= 4 && detail::variant_key(other) == key;
-    if (variant && similarity < min_similarity) {
+    if (variant && similarity < kVariantSimilarity) {
       out.push_back({token, static_cast<float>(kVariantSimilarity),
                      static_cast<std::uint8_t>(std::min(edits, 255)), TokenMatchKind::Variant});
     } else if (similarity >= min_similarity) {
@@ -798,10 +828,12 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   double query_total = 0, name_total = 0;
   std::size_t matched_words = 0, ordinary_positions = 0;
   bool all_meaningful = true;  // every query word that is not a legal form or particle matched
+  bool any_meaningful = false;  // some matched query word is more than a generic word
   for (std::size_t word = 0; word < word_count; ++word) {
     query_total += words[word].weight;
     matched_words += (used_words >> word & 1u);
     if (words[word].weight >= 0.2 && (used_words >> word & 1u) == 0) all_meaningful = false;
+    if (words[word].weight >= 0.2 && (used_words >> word & 1u) != 0) any_meaningful = true;
   }
   for (std::size_t position = 0; position < position_count; ++position) {
     name_total += d.weight[tokens[position]];
@@ -830,6 +862,8 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
     score = 0;
   } else if (evidence.strict && (!all_meaningful || min_similarity < kStrictSimilarity)) {
     score = 0;  // a one-word or weak alias counts only when it matches strongly
+  } else if (!exact && !any_meaningful) {
+    score = 0;  // generic and legal-form words alone ("Trading LLC", "Bank") identify no one
   } else if (evidence.one_word && !all_meaningful) {
     score = 0;  // "Marina Alekseeva" is not the vessel "MARINA"
   } else if (exact) {

@@ -140,7 +140,10 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
 /// The transliteration key of a folded word: romanisation variants of one name share it
 /// ("aleksandr", "alexander" -> "alksndr"; "ivanov", "ivanoff"; "mohammed", "muhammad").
 std::string variant_key(std::string_view word);
-/// The score's features, as the calibration set sees them, and the calibrated probability.
+/// False for words that say what kind of party, not which: legal forms, generic business words,
+/// honorifics, particles, places ("llc", "trading", "bank", "sheikh", "al", "russia").
+bool distinctive_word(std::string_view folded_word) noexcept;
+/// The calibrated probability of a name match's evidence (queries/screen_calibration.h).
 double calibrated_score(const NameEvidence& evidence) noexcept;
 }  // namespace detail
 

@@ -4,16 +4,16 @@
 #pragma once
 
 namespace skg::calibration {
-inline constexpr double kIntercept = -11.3709;
-inline constexpr double kQueryShare = 7.8738;
-inline constexpr double kNameShare = 6.9286;
-inline constexpr double kMinSimilarity = -3.4137;
-inline constexpr double kMatchedWeight = 2.2298;
-inline constexpr double kOneWord = -0.1824;
-inline constexpr double kWeak = -0.3758;
-inline constexpr double kPerson = 0.2839;
-inline constexpr double kMatchedWords = -0.6926;
-inline constexpr double kInexactShare = -0.1417;
-inline constexpr double kOneWordInexact = 0.0;
-inline constexpr double kThreshold = 0.83;
+inline constexpr double kIntercept = -12.1218;
+inline constexpr double kQueryShare = 8.4953;
+inline constexpr double kNameShare = 6.8894;
+inline constexpr double kMinSimilarity = -2.9648;
+inline constexpr double kMatchedWeight = 1.9403;
+inline constexpr double kOneWord = -0.3730;
+inline constexpr double kWeak = -0.1314;
+inline constexpr double kPerson = 0.2312;
+inline constexpr double kMatchedWords = -0.2871;
+inline constexpr double kInexactShare = -0.5141;
+inline constexpr double kOneWordInexact = 0.8954;
+inline constexpr double kThreshold = 0.79;
 }  // namespace skg::calibration

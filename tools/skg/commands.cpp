@@ -1986,12 +1986,15 @@ NodeId resolve_entity(Session& session, std::string_view text) {
   // Screening: one clear best party, else the candidates.
   ScreenOptions options;
   options.limit = 6;
+  options.min_score = 0.05;  // resolving a typed name: weaker candidates help name the party
   const auto hits = screen(graph, session.caches().screen(graph), text, options);
   if (hits.empty())
     throw UsageError(
         fmt::format("no entity has the id or name '{}', and screening finds none like it", text));
-  const bool clear = hits.size() == 1 || (hits[0].exact && !hits[1].exact) ||
-                     hits[0].score - hits[1].score >= 0.15;
+  // Clear: exact, or above the default threshold and well ahead of the next candidate.
+  const bool clear = (hits[0].exact && (hits.size() == 1 || !hits[1].exact)) ||
+                     (hits[0].score >= kDefaultScreenThreshold &&
+                      (hits.size() == 1 || hits[0].score - hits[1].score >= 0.15));
   if (clear) return hits[0].node;
   std::string list;
   for (std::size_t at = 0; at < hits.size(); ++at)
