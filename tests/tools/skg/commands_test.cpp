@@ -816,6 +816,7 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
   CHECK(screened["offset"].GetUint() == 3);
   CHECK(screened["more"].GetBool());
   CHECK(run(session, "owners ring-1 --limit x").code == skg::kExitUsage);
+}
 
 TEST_CASE("shell: the Kaspersky case under every rule on several dates (issue 10)") {
   skg::Session session = kaspersky();
