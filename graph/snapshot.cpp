@@ -95,6 +95,7 @@ struct detail::GraphParts {
     f("target", g.target_);
     f("edge_kind", g.edge_kind_);
     f("share", g.share_);
+    f("interest", g.interest_);
     f("edge_from", g.edge_from_);
     f("edge_to", g.edge_to_);
     f("role", g.role_);
@@ -117,7 +118,7 @@ struct detail::GraphParts {
     f("name_at", g.name_at_);
     f("name_nodes", g.name_nodes_);
   }
-  static constexpr std::uint32_t kColumns = 40;
+  static constexpr std::uint32_t kColumns = 41;
 
   static void validate(const Graph& g, const std::string& path);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
@@ -320,6 +321,12 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
   nodes_ok(g.target_, "edge targets");
   for (EdgeKind kind : g.edge_kind_)
     if (static_cast<int>(kind) >= kEdgeKindCount) fail("edge kind");
+  if (!all_or_none(g.interest_.size(), edges)) fail("edge interests");
+  for (Interest interest : g.interest_)
+    if (static_cast<int>(interest) >= kInterestCount) fail("edge interest");
+  for (const Percent& share : g.share_)
+    if (share.known() && (share.high().units > Percent::kHundred || share.low().units > share.high().units))
+      fail("edge shares");
   strings_ok(g.role_, "edge roles");
   strings_ok(g.edge_id_, "edge ids");
   // Reverse edges: ids in range, and as many per node as the forward edges that end there (a

@@ -7,7 +7,7 @@
 namespace skg {
 
 /// The snapshot format version this build writes and reads.
-inline constexpr std::uint32_t kSnapshotVersion = 1;
+inline constexpr std::uint32_t kSnapshotVersion = 2;  // 2: exact shares (millionths, open bounds), edge interests
 
 /// Writes `graph` to `path` (a versioned, checksummed column file); throws Error on I/O failure.
 ///   skg::save(graph, "lists.skg");

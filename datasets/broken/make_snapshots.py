@@ -52,11 +52,11 @@ write('snapshot_empty.skg', b'')
 write('snapshot_truncated.skg', good[:len(good) // 2])
 flipped = bytearray(good); flipped[-10] ^= 0x5A
 write('snapshot_bitflip.skg', bytes(flipped))
-version = bytearray(good); version[8] = 2
-write('snapshot_version2.skg', bytes(version))
+version = bytearray(good); version[8] = 99
+write('snapshot_version99.skg', bytes(version))
 write('snapshot_not_a_snapshot.skg', b'45815,"TIKHONOV, Andrei Gennadyevich","individual","RUSSIA-EO14024"\r\n')
 
-# Column table: 40 entries of (name[24], element_size u32, reserved u32, count u64, offset u64, checksum u64).
+# Column table: 41 entries of (name[24], element_size u32, reserved u32, count u64, offset u64, checksum u64).
 data = bytearray(good)
 columns = struct.unpack_from('<I', data, 16)[0]
 table_at = 64

@@ -151,7 +151,7 @@ TEST_CASE("snapshot: truncated, corrupted and wrong-version files are rejected w
     std::string other = bytes;
     other[8] = 99;
     write_all(bad, other);
-    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 1"), Error);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 2"), Error);
   }
   SUBCASE("not a snapshot at all") {
     write_all(bad, "45815,\"TIKHONOV, Andrei\",\"individual\"\n");
