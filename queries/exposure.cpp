@@ -1,15 +1,24 @@
 #include "skg/queries/exposure.h"
 
+#include "skg/graph/error.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <span>
 #include <unordered_map>
 
 namespace skg {
+
+namespace detail {
+extern const char kDefaultRuleTable[];  // queries/rules.tsv, embedded by CMakeLists.txt
+}  // namespace detail
 
 namespace {
 
@@ -24,99 +33,34 @@ constexpr DateRange from_to(Date start, Date end) { return {.start = start, .end
 constexpr DateRange since(Date start) { return {.start = start, .end = std::nullopt}; }
 
 // ---------------------------------------------------------------------------------------------
-// The rules, period by period. Every number and date below is from queries/RULES.md, which
-// quotes the published texts; the section is named in each basis.
+// The rules, period by period, are data: queries/rules.tsv (each row citing queries/RULES.md),
+// embedded at build time (detail::kDefaultRuleTable) and replaceable at start
+// (load_rule_table). The rules' names, citations and consequences stay here.
 
-// OFAC: RULES.md §1 and §5.1.
-constexpr RulePeriod kOfacPeriods[] = {
-    {.valid = until(ymd(2008, 2, 14)), .in_force = false, .inclusive = true,
-     .aggregate = false,
-     .basis = "before the OFAC guidance of 2008-02-14 'establishing the so-called 50 Percent Rule' "
-              "(Lexology on the 2014 revision, RULES.md §1.1)"},
-    {.valid = from_to(ymd(2008, 2, 14), ymd(2014, 8, 13)), .in_force = true, 
-     .inclusive = true, .aggregate = false,
-     .basis = "OFAC guidance of 2008-02-14: 50% or more, stakes of different blocked persons not "
-              "aggregated (Cleary Gottlieb 2014-08-14, RULES.md §1.1, §5.1)"},
-    {.valid = since(ymd(2014, 8, 13)), .in_force = true, .inclusive = true,
-     .aggregate = true,
-     .basis = "OFAC Revised Guidance of 2014-08-13 and FAQs 398, 399, 401: owned 50 percent or "
-              "more in the aggregate, directly or indirectly, by blocked persons (RULES.md §1)"},
+/// A parsed rule table: owns the text its periods' strings view.
+struct RuleTable {
+  std::string text, origin;
+  std::vector<RulePeriod> periods[kRuleCount];
 };
 
-// EU: RULES.md §2 and §5.2.
-constexpr RulePeriod kEuPeriods[] = {
-    {.valid = until(ymd(2022, 4, 8)), .in_force = true, .inclusive = false,
-     .aggregate = false,
-     .basis = "EU Best Practices para 62: 'more than 50%' of the proprietary rights; aggregation of "
-              "different listed persons only stated from the Commission FAQ of 2022-04-08 (skg "
-              "reads earlier dates as not aggregated: RULES.md §2.2-2.3, an assumption)"},
-    {.valid = from_to(ymd(2022, 4, 8), ymd(2024, 7, 3)), .in_force = true, 
-     .inclusive = false, .aggregate = true,
-     .basis = "EU Best Practices para 62 'more than 50%'; Commission FAQ on Reg. 269/2014 of "
-              "2022-04-08, Q8: aggregated ownership of listed persons (RULES.md §2.2-2.3, §5.2)"},
-    {.valid = since(ymd(2024, 7, 3)), .in_force = true, .inclusive = true,
-     .aggregate = true,
-     .basis = "EU Best Practices update published 2024-07-03: '50% or more' of the proprietary "
-              "rights, summed across all designated persons (Reg. 2024/1745 recital 28; RULES.md "
-              "§2.2-2.3, §5.2)"},
-};
+std::unique_ptr<RuleTable> parse_rule_table(std::string_view tsv, std::string_view origin);
 
-// UK: RULES.md §3 and §5.3.
-constexpr RulePeriod kUkPeriods[] = {
-    {.valid = until(ymd(2021, 1, 1)), .in_force = true, .inclusive = false,
-     .aggregate = false,
-     .basis = "before 2021-01-01 skg applies the EU test, whose numbers then were the same: more "
-              "than 50%, not aggregated (UK_PRE2021_ASSUMED, no source; RULES.md §5.3)"},
-    {.valid = since(ymd(2021, 1, 1)), .in_force = true, .inclusive = false,
-     .aggregate = false,
-     .basis = "SAMLA regulations reg. 7(2): more than 50% of the shares or voting rights, or the "
-              "right to appoint or remove a majority of the board; OFSI guidance para 4.14: "
-              "holdings of different designated persons not aggregated unless held jointly or "
-              "under an arrangement (RULES.md §3, §5.3)"},
-};
-
-// BIS Affiliates Rule: RULES.md §4 and §5.4.
-constexpr RulePeriod kBisPeriods[] = {
-    {.valid = until(ymd(2025, 9, 29)), .in_force = false, .inclusive = true,
-     .aggregate = true,
-     .basis = "before the BIS Affiliates Rule took effect on 2025-09-29 (90 FR 47201, FR Doc. "
-              "2025-19001; RULES.md §4.1)"},
-    {.valid = from_to(ymd(2025, 9, 29), ymd(2025, 11, 10)), .in_force = true, 
-     .inclusive = true, .aggregate = true,
-     .basis = "BIS Affiliates Rule, 90 FR 47201 (effective 2025-09-29): 'at least 50 percent "
-              "owned by one or more entities on the Entity List', individually or in the "
-              "aggregate (RULES.md §4.1, §5.4)"},
-    {.valid = from_to(ymd(2025, 11, 10), ymd(2026, 11, 10)), .in_force = false,
-     .inclusive = true, .aggregate = true,
-     .basis = "BIS Affiliates Rule suspended for one year from 2025-11-10 through 2026-11-09 "
-              "('One Year Suspension of Expansion of End-User Controls for Affiliates of Certain "
-              "Listed Entities'; FR citation not found; RULES.md §4.2)",
-     .scheduled = "the suspension's end on 2026-11-09 was scheduled 'unless it is extended' "
-                  "(RULES.md §4.2): check that it was not extended"},
-    {.valid = since(ymd(2026, 11, 10)), .in_force = true, .inclusive = true,
-     .aggregate = true,
-     .basis = "BIS Affiliates Rule (90 FR 47201) scheduled to be reimposed on 2026-11-10 absent a "
-              "future extension of the suspension (RULES.md §4.2)",
-     .scheduled = "the reimposition on 2026-11-10 was scheduled 'absent a future extension' of "
-                  "the suspension (RULES.md §4.2): check that it was not extended"},
-};
-
-const RuleInfo kRules[kRuleCount] = {
+RuleInfo kRules[kRuleCount] = {
     {.rule = Rule::Ofac, .id = "OFAC_50", .name = "OFAC 50 Percent Rule",
      .citation = "OFAC Revised Guidance 2014-08-13; OFAC FAQs 398, 399, 401",
-     .control_counts = false, .consequence = "blocked", .periods = kOfacPeriods},
+     .control_counts = false, .consequence = "blocked"},
     {.rule = Rule::Eu, .id = "EU_OWN_CTRL", .name = "EU ownership and control test",
      .citation = "Council Best Practices for the effective implementation of restrictive measures "
                  "(2024 update); Commission FAQ 2022-04-08",
      .control_counts = true, .consequence = "presumed owned or controlled by a designated person",
-     .periods = kEuPeriods},
+    },
     {.rule = Rule::Uk, .id = "UK_REG7", .name = "UK owned or controlled test",
      .citation = "SAMLA regulations reg. 7 and Sch. 1; OFSI financial sanctions guidance para 4.14",
      .control_counts = true, .consequence = "owned or controlled by a designated person",
-     .periods = kUkPeriods},
+    },
     {.rule = Rule::BisAffiliates, .id = "BIS_AFFILIATES", .name = "BIS Affiliates Rule",
      .citation = "90 FR 47201 (2025-09-30), 15 CFR 744.11(a)(1); suspended 2025-11-10 for one year",
-     .control_counts = false, .consequence = "licence required", .periods = kBisPeriods},
+     .control_counts = false, .consequence = "licence required"},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +275,127 @@ const RulePeriod& RuleInfo::period_at(std::optional<Date> as_of) const noexcept 
   return periods.back();
 }
 
-const RuleInfo& rule_info(Rule rule) noexcept { return kRules[static_cast<int>(rule)]; }
+namespace {
+
+std::vector<std::unique_ptr<RuleTable>>& rule_tables() {
+  static std::vector<std::unique_ptr<RuleTable>> all;  // every table loaded stays alive
+  return all;
+}
+void install(std::unique_ptr<RuleTable> table) {
+  for (int at = 0; at < kRuleCount; ++at) kRules[at].periods = table->periods[at];
+  rule_tables().push_back(std::move(table));
+}
+void ensure_default_table() {
+  static const bool loaded = [] {
+    install(parse_rule_table(detail::kDefaultRuleTable, "queries/rules.tsv (embedded)"));
+    return true;
+  }();
+  (void)loaded;
+}
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> fields;
+  for (std::size_t from = 0;;) {
+    const std::size_t tab = line.find('\t', from);
+    fields.push_back(line.substr(from, tab == std::string_view::npos ? std::string_view::npos : tab - from));
+    if (tab == std::string_view::npos) return fields;
+    from = tab + 1;
+  }
+}
+
+std::unique_ptr<RuleTable> parse_rule_table(std::string_view tsv, std::string_view origin) {
+  auto table = std::make_unique<RuleTable>();
+  table->text = std::string(tsv);
+  table->origin = std::string(origin);
+  const std::string_view text = table->text;
+  std::size_t line_no = 0;
+  auto fail = [&](const std::string& reason) {
+    return Error(fmt::format("{}:{}: {}", origin, line_no, reason));
+  };
+  for (std::size_t from = 0; from < text.size();) {
+    std::size_t end = text.find('\n', from);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(from, end - from);
+    from = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const auto fields = split_tabs(line);
+    if (fields.size() != 9)
+      throw fail(fmt::format("{} tab-separated fields, expected 9 (rule, start, end, in_force, "
+                             "threshold, test, aggregate, scheduled, basis)", fields.size()));
+    const auto rule = parse_rule(fields[0]);
+    if (!rule) throw fail(fmt::format("rule '{}' is not ofac, eu, uk or bis", fields[0]));
+    RulePeriod period;
+    for (int side = 0; side < 2; ++side) {
+      const std::string_view value = fields[1 + side];
+      if (value == "-") continue;
+      const auto date = Date::parse(value);
+      if (!date || value.size() != 10) throw fail(fmt::format("'{}' is not a date (YYYY-MM-DD) or -", value));
+      (side == 0 ? period.valid.start : period.valid.end) = date;
+    }
+    auto yes_no = [&](std::string_view value, std::string_view column) {
+      if (value == "yes") return true;
+      if (value == "no") return false;
+      throw fail(fmt::format("{} '{}' is not yes or no", column, value));
+    };
+    period.in_force = yes_no(fields[3], "in_force");
+    const auto threshold = Percent::parse(fields[4]);
+    if (!threshold || !threshold->is_exact())
+      throw fail(fmt::format("threshold '{}' is not a percentage from 0 to 100", fields[4]));
+    period.threshold = threshold->low().units;
+    if (fields[5] != ">=" && fields[5] != ">") throw fail(fmt::format("test '{}' is not >= or >", fields[5]));
+    period.inclusive = fields[5] == ">=";
+    period.aggregate = yes_no(fields[6], "aggregate");
+    if (fields[7] != "-") period.scheduled = fields[7];
+    if (fields[8].empty()) throw fail("no basis: every period cites its source");
+    period.basis = fields[8];
+    auto& periods = table->periods[static_cast<int>(*rule)];
+    const std::optional<Date> previous_end =
+        periods.empty() ? std::nullopt : periods.back().valid.end;
+    if (periods.empty() ? period.valid.start.has_value() : period.valid.start != previous_end)
+      throw fail(fmt::format("the {} period starting {} does not begin where the one before ends ({})",
+                             fields[0], fields[1], periods.empty() ? std::string("-: the first starts with -")
+                                                                   : previous_end ? previous_end->to_string()
+                                                                                  : std::string("-")));
+    if (period.valid.start && period.valid.end && !(*period.valid.start < *period.valid.end))
+      throw fail(fmt::format("the period {} to {} is empty", fields[1], fields[2]));
+    periods.push_back(period);
+  }
+  for (int at = 0; at < kRuleCount; ++at) {
+    if (table->periods[at].empty())
+      throw Error(fmt::format("{}: no period for rule {}", origin, to_string(static_cast<Rule>(at))));
+    if (table->periods[at].back().valid.end)
+      throw Error(fmt::format("{}: the last {} period ends on {}: the last one must end with -", origin,
+                              to_string(static_cast<Rule>(at)), table->periods[at].back().valid.end->to_string()));
+  }
+  return table;
+}
+
+}  // namespace
+
+const RuleInfo& rule_info(Rule rule) noexcept {
+  ensure_default_table();
+  return kRules[static_cast<int>(rule)];
+}
+
+void load_rule_table(std::string_view tsv, std::string_view origin) {
+  ensure_default_table();
+  install(parse_rule_table(tsv, origin));
+}
+
+void load_rule_table_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot read the rule table", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  load_rule_table(text.str(), path);
+}
+
+std::string_view rule_table_origin() noexcept {
+  ensure_default_table();
+  return rule_tables().back()->origin;
+}
 
 std::optional<Rule> parse_rule(std::string_view text) noexcept {
   std::string word;

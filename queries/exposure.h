@@ -57,6 +57,17 @@ struct RuleInfo {
 };
 
 const RuleInfo& rule_info(Rule rule) noexcept;
+
+/// The rules' periods of force and numbers are data: queries/rules.tsv (each row citing
+/// queries/RULES.md), embedded at build time. A user can give an updated table (a suspension
+/// extended, a threshold changed) without changing code:
+///   skg::load_rule_table_file("my-rules.tsv");  // throws Error "file:line: reason"
+/// Call it at start, before computing blocked sets: it replaces the periods every later
+/// question uses (tables loaded before stay alive, so earlier blocked sets keep theirs).
+void load_rule_table(std::string_view tsv, std::string_view origin);
+void load_rule_table_file(const std::string& path);
+/// Where the table in use comes from: "queries/rules.tsv (embedded)" or the file loaded.
+std::string_view rule_table_origin() noexcept;
 /// "ofac", "eu", "uk", "bis" (also "bis-affiliates"), any case; nullopt for anything else.
 std::optional<Rule> parse_rule(std::string_view text) noexcept;
 std::string_view to_string(Rule rule) noexcept;  // "ofac", "eu", "uk", "bis"

@@ -486,3 +486,55 @@ TEST_CASE("properties: adding a designated owner never unblocks anything") {
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule periods as data (queries/rules.tsv).
+
+TEST_CASE("rules: the periods come from queries/rules.tsv, and a user's table replaces them") {
+  CHECK(rule_table_origin().find("rules.tsv") != std::string_view::npos);
+  const RuleInfo& bis = rule_info(Rule::BisAffiliates);
+  REQUIRE(bis.periods.size() == 4);
+  CHECK(bis.periods[2].valid.end == day("2026-11-10"));
+  CHECK_FALSE(bis.periods[2].scheduled.empty());
+  CHECK(rule_info(Rule::Uk).periods.back().threshold == 50 * Percent::kUnitsPerPercent);
+  CHECK_FALSE(rule_info(Rule::Uk).periods.back().inclusive);
+
+  // Bad tables are refused with the line and the reason, and change nothing.
+  const std::string good_uk =
+      "uk\t-\t-\tyes\t50\t>\tno\t-\tSAMLA reg. 7(2) (RULES.md §3)\n";
+  const std::string others =
+      "ofac\t-\t-\tyes\t50\t>=\tyes\t-\tOFAC (RULES.md §1)\n"
+      "eu\t-\t-\tyes\t50\t>=\tyes\t-\tEU (RULES.md §2)\n";
+  const std::string bis_extended =
+      "bis\t-\t2025-09-29\tno\t50\t>=\tyes\t-\tbefore (RULES.md §4.1)\n"
+      "bis\t2025-09-29\t2025-11-10\tyes\t50\t>=\tyes\t-\tin force (RULES.md §4.1)\n"
+      "bis\t2025-11-10\t2027-11-10\tno\t50\t>=\tyes\t-\tsuspension extended (a user's update)\n"
+      "bis\t2027-11-10\t-\tyes\t50\t>=\tyes\t-\treimposed\n";
+  CHECK_THROWS_WITH_AS(load_rule_table("# comment\nuk\t-\t-\tyes\t50\t=>\tno\t-\tx\n", "my.tsv"),
+                       doctest::Contains("my.tsv:2: test '=>' is not >= or >"), Error);
+  CHECK_THROWS_WITH_AS(load_rule_table(others + good_uk +
+                                           "bis\t-\t2025-09-29\tno\t50\t>=\tyes\t-\tb\n"
+                                           "bis\t2025-10-01\t-\tyes\t50\t>=\tyes\t-\tb\n",
+                                       "gap.tsv"),
+                       doctest::Contains("gap.tsv:5: the bis period starting 2025-10-01 does not begin"), Error);
+  CHECK_THROWS_WITH_AS(load_rule_table(others + good_uk, "short.tsv"),
+                       doctest::Contains("no period for rule bis"), Error);
+  CHECK(rule_info(Rule::BisAffiliates).periods.size() == 4);
+
+  // A user extends the BIS suspension: the same question gives the new answer, no code changed.
+  const Graph graph = one_holder(Percent::exact(60));
+  CHECK(ask(graph, "C", Rule::BisAffiliates, day("2026-12-01")).blocked == Verdict::Yes);
+  const auto saved = std::string(rule_table_origin());
+  load_rule_table(others + good_uk + bis_extended, "extended.tsv");
+  CHECK(rule_table_origin() == "extended.tsv");
+  CHECK(ask(graph, "C", Rule::BisAffiliates, day("2026-12-01")).blocked == Verdict::No);
+  // Back to the embedded table for the other tests.
+  extern const char* skg_test_default_rules();
+  load_rule_table(skg_test_default_rules(), saved);
+  CHECK(ask(graph, "C", Rule::BisAffiliates, day("2026-12-01")).blocked == Verdict::Yes);
+}
+
+namespace skg::detail {
+extern const char kDefaultRuleTable[];
+}
+const char* skg_test_default_rules() { return skg::detail::kDefaultRuleTable; }
