@@ -1388,7 +1388,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
                               info.citation);
     out.reasons.insert(out.reasons.begin(), std::move(reason));
   }
-  if (!period.scheduled.empty() && (!out.listed || !period.in_force)) {
+  if (!period.scheduled.empty() && !out.listed) {
     Reason reason = with_kind(ReasonKind::ScheduledPeriod);
     reason.text = fmt::format("this answer depends on a date that was only scheduled: {} {}",
                               period.scheduled, cite);
@@ -1497,8 +1497,14 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     out.reasons.push_back(std::move(reason));
   }
   if (out.blocked != Verdict::No) {
-    const std::string meaning = out.listed ? fmt::format("designated ({})", info.consequence)
-                                           : std::string(info.consequence);
+    // A designated party itself: the measure of its own listing, as each regime names it
+    // (OFAC: blocked; UK reg. 11 and the EU: asset freeze; BIS: the licence requirement).
+    const std::string meaning =
+        !out.listed ? std::string(info.consequence)
+        : info.rule == Rule::Ofac ? std::string("designated: blocked")
+        : info.rule == Rule::Uk   ? std::string("designated person: asset freeze (reg. 11)")
+        : info.rule == Rule::Eu   ? std::string("designated: asset freeze")
+                                  : std::string("listed: licence required");
     out.consequence = out.blocked == Verdict::Possibly ? "possibly " + meaning : meaning;
     if (info.rule == Rule::Eu && !out.listed)
       out.consequence += " (a rebuttable presumption: Council Best Practices; Commission FAQ 2022-04-08)";

@@ -392,7 +392,8 @@ TEST_CASE("cautions: each regime's consequence in its own words") {
   CHECK(ask(graph, "C", Rule::Eu, on).consequence.starts_with("presumed owned or controlled"));
   CHECK(ask(graph, "C", Rule::Uk, on).consequence == "owned or controlled by a designated person");
   CHECK(ask(graph, "C", Rule::BisAffiliates, on).consequence == "licence required");
-  CHECK(ask(graph, "X", Rule::Ofac, on).consequence == "designated (blocked)");
+  CHECK(ask(graph, "X", Rule::Ofac, on).consequence == "designated: blocked");
+  CHECK(ask(graph, "X", Rule::Uk, on).consequence == "designated person: asset freeze (reg. 11)");
   CHECK(ask(one_holder(Percent::exact(10)), "C", Rule::Ofac, on).consequence.empty());
 }
 
@@ -406,6 +407,8 @@ TEST_CASE("rules: an answer resting on a scheduled end of the BIS suspension say
   CHECK(resumed.blocked == Verdict::Yes);
   CHECK(has(resumed.cautions, ReasonKind::ScheduledPeriod));
   CHECK_FALSE(has(ask(graph, "C", Rule::BisAffiliates, kBisInForce).cautions, ReasonKind::ScheduledPeriod));
+  // A listed party's own listing does not depend on the suspension.
+  CHECK_FALSE(has(ask(graph, "X", Rule::BisAffiliates, day("2026-01-15")).cautions, ReasonKind::ScheduledPeriod));
 }
 
 // ---------------------------------------------------------------------------------------------
