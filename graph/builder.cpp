@@ -1,4 +1,5 @@
 #include "skg/graph/builder.h"
+#include "skg/graph/batch_faults.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 #include "skg/graph/flat_map.h"
 
 namespace skg {
+
+std::uint64_t detail::item_limit = 0xFFFFFFFEu;
 
 namespace {
 
@@ -30,6 +33,7 @@ Batch::Batch() = default;
 
 
 std::uint32_t Batch::local_source(const Source& source) {
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
   const LocalSource local{this->local(source.file), this->local(source.record), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();
@@ -95,6 +99,8 @@ void Batch::add_action(const ActionRecord& record) {
 }
 
 void Batch::remove(std::string_view id, const Source& source) {
+  // An empty id names nothing (and must not reach the id maps, where "no string" is a key).
+  if (id.empty()) throw Error(fmt::format("{}: a removal needs an id", where(source.file, source.record, source.line)));
   const std::uint32_t at = local_source(source);
   removals_.push_back({local(id), at});
 }
@@ -379,8 +385,18 @@ void Builder::commit(Batch&& batch) {
       require(edge.to, edge.source, what);
     }
   }
-  for (const auto& action : batch.actions_)
-    if (action.target != kNoString) require(action.target, action.source, "an action");
+  {
+    // An action's id must name an action, or nothing yet: the details of a listing are kept
+    // for Action nodes only.
+    detail::FlatMap entity_ids;
+    for (const auto& entity : batch.entities_) entity_ids.set(index(G(entity.id)), 1);
+    for (const auto& action : batch.actions_) {
+      if (action.target != kNoString) require(action.target, action.source, "an action");
+      const auto node = s.live_node(G(action.id));
+      if ((node && !s.action_of.find(index(*node))) || entity_ids.find(index(G(action.id))))
+        fail(action.source, fmt::format("action '{}' has the id of an entity that is not an action", text(action.id)));
+    }
+  }
   for (const auto& attribute : batch.edge_attributes_)
     if (attribute.edge >= batch.edges_.size()) {
       batch.binding_.release(false);
@@ -392,6 +408,28 @@ void Builder::commit(Batch&& batch) {
     batch.binding_.release(false);
     s.strings.truncate(strings_before);
     throw Error("the graph would exceed 4 billion nodes or edges");
+  }
+  {
+    // Names, attributes, sources and external ids are found through 32-bit offsets and ids:
+    // past 2^32 - 1 items they would wrap silently, so the batch is refused before it lands.
+    const std::size_t actions = batch.actions_.size(), entities = batch.entities_.size();
+    const std::pair<std::string_view, std::uint64_t> columns[] = {
+        {"provenance records", s.provenance.size() + batch.sources_.size()},
+        {"names", s.names.size() + batch.names_.size() + entities + actions},
+        {"attributes", s.attributes.size() + batch.attributes_.size()},
+        {"node sources", s.node_prov.size() + entities + batch.external_ids_.size() + actions},
+        {"external ids", s.external_ids.size() + entities + batch.external_ids_.size() + 2 * actions},
+        {"edge sources", s.edge_prov.size() + batch.edges_.size() + 2 * actions},
+        {"edge attributes", s.edge_attributes.size() + batch.edge_attributes_.size()},
+    };
+    for (const auto& [what, count] : columns) {
+      if (count <= detail::item_limit) continue;
+      batch.binding_.release(false);
+      s.strings.truncate(strings_before);
+      throw Error(fmt::format("the graph would hold {} {}, more than the {} that 32-bit offsets can address; "
+                              "nothing of this batch was added",
+                              count, what, detail::item_limit));
+    }
   }
 
   // Apply: from here on nothing fails but memory.
@@ -777,9 +815,15 @@ Graph Builder::freeze() && {
 
 Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   State& s = *state_;
+  // Every string keeps its id, so the graph's columns can be taken as they are. A graph that
+  // holds one text twice (a snapshot skg did not write) cannot be taken: refused, not trusted.
+  s.strings.reserve(graph.string_count(), graph.chars_.size());
   for (std::uint32_t at = 0; at < graph.string_count(); ++at) {
-    [[maybe_unused]] const StringId id = s.strings.intern(graph.string(StringId{at}));
-    SKG_ASSERT(index(id) == at && "a frozen graph's strings are distinct");
+    const StringId id = s.strings.intern(graph.string(StringId{at}));
+    if (index(id) != at)
+      throw Error(fmt::format("the graph holds the string '{}' twice (as strings {} and {}); a builder "
+                              "cannot start from it",
+                              graph.string(StringId{at}), index(id), at));
   }
   s.provenance.assign(graph.provenance_.begin(), graph.provenance_.end());
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());

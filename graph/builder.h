@@ -59,6 +59,12 @@ struct ActionRecord {
 
 class Builder;
 
+namespace detail {
+/// The most items (names, attributes, sources, ...) one column of a graph may hold: its offsets
+/// are 32-bit. A commit that would pass it throws Error. Tests lower it to reach the limit.
+extern std::uint64_t item_limit;
+}  // namespace detail
+
 /// A set of records that land in a Builder together or not at all.
 ///   skg::Batch batch(builder);
 ///   for (auto& row : rows) batch.add_entity(parse(row));  // may throw LoadError

@@ -4,13 +4,17 @@
 #include <optional>
 #include <vector>
 
+#include "skg/graph/error.h"
+
 namespace skg::detail {
 
 /// Keys are dense-ish 32-bit ids (StringId, NodeId): a flat table, no per-entry allocation.
 class FlatMap {
  public:
   FlatMap() : keys_(16, kEmpty), values_(16) {}
+  /// 0xFFFFFFFF (kNoString, kNoNode) marks an empty slot, so it is never a key: found nowhere.
   std::optional<std::uint32_t> find(std::uint32_t key) const noexcept {
+    if (key == kEmpty) return std::nullopt;
     const std::size_t mask = keys_.size() - 1;
     for (std::size_t at = mix(key) & mask;; at = (at + 1) & mask) {
       if (keys_[at] == key) return values_[at];
@@ -19,6 +23,7 @@ class FlatMap {
   }
   /// Inserts or overwrites.
   void set(std::uint32_t key, std::uint32_t value) {
+    SKG_ASSERT(key != kEmpty && "0xFFFFFFFF marks an empty slot and cannot be a key");
     if ((size_ + 1) * 2 > keys_.size()) rehash(keys_.size() * 2);
     const std::size_t mask = keys_.size() - 1;
     std::size_t at = mix(key) & mask;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 #include <sys/mman.h>
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 #include "skg/graph/error.h"
 
@@ -147,13 +150,33 @@ char32_t next_code(std::string_view text, std::size_t& at) {
   return code;
 }
 
-char32_t lower(char32_t code) {
-  if (code >= 'A' && code <= 'Z') return code + 32;
-  if ((code >= 0xC0 && code <= 0xDE && code != 0xD7)) return code + 32;       // Latin-1
-  if (code >= 0x100 && code <= 0x17F && (code % 2) == 0 && code != 0x130) return code + 1;  // Latin Ext-A (most)
-  if (code >= 0x410 && code <= 0x42F) return code + 32;                        // Cyrillic А-Я
-  if (code >= 0x400 && code <= 0x40F) return code + 80;                        // Cyrillic Ѐ-Џ
-  return code;
+/// Appends the Unicode case folding of `code` (ICU, full folding as CaseFolding.txt gives it:
+/// "Ł" -> "ł", "ẞ" -> "ss"). ASCII takes the fast path.
+void append_folded(std::string& out, char32_t code) {
+  if (code < 0x80) {
+    out += static_cast<char>(code >= 'A' && code <= 'Z' ? code + 32 : code);
+    return;
+  }
+  if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {  // not a character: kept as it is
+    append_utf8(out, code);
+    return;
+  }
+  UChar in[2];
+  std::int32_t in_length = 0;
+  [[maybe_unused]] UBool unused = false;
+  U16_APPEND(in, in_length, 2, static_cast<UChar32>(code), unused);
+  UChar folded[8];
+  UErrorCode status = U_ZERO_ERROR;
+  const std::int32_t length = u_strFoldCase(folded, 8, in, in_length, U_FOLD_CASE_DEFAULT, &status);
+  if (U_FAILURE(status) || length > 8) {
+    append_utf8(out, code);
+    return;
+  }
+  for (std::int32_t at = 0; at < length;) {
+    UChar32 part;
+    U16_NEXT(folded, at, length, part);
+    append_utf8(out, static_cast<char32_t>(part));
+  }
 }
 
 bool is_separator(char32_t code) {
@@ -177,7 +200,7 @@ std::string normalise_name(std::string_view name) {
     }
     if (pending_space) out += ' ';
     pending_space = false;
-    append_utf8(out, lower(code));
+    append_folded(out, code);
   }
   return out;
 }

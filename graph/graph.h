@@ -210,8 +210,9 @@ class Graph {
   detail::Mapping mapping_;  // set when the columns view a snapshot
 };
 
-/// The key of the exact-name index: lower case (ASCII and common Latin/Cyrillic letters),
-/// punctuation dropped, runs of spaces folded: "KASPERSKY, Lab  Inc." -> "kaspersky lab inc".
+/// The key of the exact-name index: Unicode case folding (ICU's full folding, every script),
+/// punctuation dropped, runs of spaces folded: "KASPERSKY, Lab  Inc." -> "kaspersky lab inc",
+/// "ŁÓDŹ TRADING" -> "łódź trading".
 std::string normalise_name(std::string_view name);
 
 }  // namespace skg

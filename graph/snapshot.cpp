@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <exception>
-#include <thread>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <fmt/format.h>
+#include <thread>
 #include <type_traits>
 
 #include "skg/graph/error.h"
@@ -21,7 +24,9 @@ namespace skg {
 //   Header (64 bytes) | column table (kColumns entries of 56 bytes) | columns, each 64-byte aligned.
 // Each column carries its element size, count, offset and a 64-bit checksum of its bytes; the
 // header carries the file size and the checksum of the table, so truncation and corruption are
-// found before any column is used.
+// found before any column is used. Checksums only catch damage: whoever writes a file can
+// recompute them, so every column is also checked for what the graph's readers rely on
+// (GraphParts::validate below).
 namespace {
 
 constexpr char kMagic[8] = {'S', 'K', 'G', 'S', 'N', 'A', 'P', '\0'};
@@ -40,7 +45,7 @@ struct Header {
 static_assert(sizeof(Header) == 64);
 
 struct ColumnEntry {
-  char name[24];
+  char name[24];  // NUL-terminated inside its 24 bytes
   std::uint32_t element_size;
   std::uint32_t reserved;
   std::uint64_t count;
@@ -49,9 +54,58 @@ struct ColumnEntry {
 };
 static_assert(sizeof(ColumnEntry) == 56);
 
-/// A 64-bit checksum of a column: four independent multiply-xorshift lanes over 32-byte blocks,
-/// so the CPU overlaps them (several GB/s), then folded with the tail and the size.
-std::uint64_t checksum(const void* data, std::size_t size) {
+/// An Action as the file stores it: every field a plain 32-bit value, no std::optional (whose
+/// bytes belong to one standard library, and whose flag is a bool that may hold any byte).
+/// Dates are days since 1970-01-01; kOpenStart stands for an unknown listing date or an open
+/// start, kOpenEnd for an open end.
+struct StoredAction {
+  StringId authority, list, program, legal_basis, measures, citation;
+  std::int32_t listed;
+  std::int32_t from, to;
+};
+static_assert(sizeof(StoredAction) == 36 && std::has_unique_object_representations_v<StoredAction>);
+
+StoredAction encode(const Action& action) {
+  return {action.authority, action.list, action.program, action.legal_basis, action.measures, action.citation,
+          action.listed ? action.listed->days : kOpenStart,
+          action.in_force.start ? action.in_force.start->days : kOpenStart,
+          action.in_force.end ? action.in_force.end->days : kOpenEnd};
+}
+
+Action decode(const StoredAction& stored) {
+  Action action;
+  action.authority = stored.authority;
+  action.list = stored.list;
+  action.program = stored.program;
+  action.legal_basis = stored.legal_basis;
+  action.measures = stored.measures;
+  action.citation = stored.citation;
+  if (stored.listed != kOpenStart) action.listed = Date{stored.listed};
+  if (stored.from != kOpenStart) action.in_force.start = Date{stored.from};
+  if (stored.to != kOpenEnd) action.in_force.end = Date{stored.to};
+  return action;
+}
+
+/// Stored dates lie within ten million days of 1970 (about 25000 BC to AD 29000: every date a
+/// source can give, years 1 to 9999, and a day either side), so no date computation on them
+/// comes near integer overflow.
+constexpr std::int32_t kDayLimit = 10'000'000;
+bool day_ok(std::int32_t day, std::int32_t open) { return day == open || (day >= -kDayLimit && day <= kDayLimit); }
+
+const char* file_type(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+}  // namespace
+
+std::uint64_t detail::snapshot_checksum(const void* data, std::size_t size) noexcept {
+  // Four independent multiply-xorshift lanes over 32-byte blocks, so the CPU overlaps them
+  // (several GB/s), then folded with the tail and the size.
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
   const auto* bytes = static_cast<const unsigned char*>(data);
   std::uint64_t lane[4] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull, 0xA4093822299F31D0ull,
@@ -70,12 +124,11 @@ std::uint64_t checksum(const void* data, std::size_t size) {
   return h;
 }
 
-}  // namespace
-
 struct detail::GraphParts {
-  /// Calls f(name, column) for every column of the graph, in file order.
-  template <class G, class F>
-  static void visit(G& g, F&& f) {
+  /// Calls f(name, column) for every column of the graph, in file order; `actions` stands in
+  /// for the graph's Action column, which the file stores encoded (StoredAction).
+  template <class G, class A, class F>
+  static void visit(G& g, A& actions, F&& f) {
     f("kind", g.kind_);
     f("name", g.name_);
     f("valid_from", g.valid_from_);
@@ -89,7 +142,7 @@ struct detail::GraphParts {
     f("node_prov", g.node_prov_);
     f("external_id", g.external_id_);
     f("action_node", g.action_node_);
-    f("action", g.action_);
+    f("action", actions);
     f("out_at", g.out_at_);
     f("source", g.source_);
     f("target", g.target_);
@@ -120,7 +173,20 @@ struct detail::GraphParts {
   }
   static constexpr std::uint32_t kColumns = 41;
 
-  static void validate(const Graph& g, const std::string& path);
+  static Column<StoredAction> encoded_actions(const Graph& g) {
+    std::vector<StoredAction> stored;
+    stored.reserve(g.action_.size());
+    for (const Action& action : g.action_) stored.push_back(encode(action));
+    return Column<StoredAction>(std::move(stored));
+  }
+  static void decode_actions(Graph& g, const Column<StoredAction>& stored) {
+    std::vector<Action> actions;
+    actions.reserve(stored.size());
+    for (const StoredAction& action : stored) actions.push_back(decode(action));
+    g.action_ = Column<Action>(std::move(actions));
+  }
+  static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
+                       const std::string& path);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
 };
 
@@ -128,16 +194,19 @@ void save(const Graph& graph, const std::string& path) {
   std::vector<ColumnEntry> table;
   std::vector<std::pair<const void*, std::size_t>> data;
   std::uint64_t offset = sizeof(Header) + detail::GraphParts::kColumns * sizeof(ColumnEntry);
-  detail::GraphParts::visit(graph, [&](const char* name, const auto& column) {
+  const Column<StoredAction> actions = detail::GraphParts::encoded_actions(graph);
+  detail::GraphParts::visit(graph, actions, [&](const char* name, const auto& column) {
     using T = std::remove_cvref_t<decltype(column[0])>;
     static_assert(std::is_trivially_copyable_v<T>);
+    static_assert(!std::is_same_v<T, Action> && !std::is_same_v<T, bool>,
+                  "std::optional and bool have no portable bytes: store an explicit encoding");
     offset = (offset + 63) / 64 * 64;
     ColumnEntry entry{};
     std::strncpy(entry.name, name, sizeof(entry.name) - 1);
     entry.element_size = sizeof(T);
     entry.count = column.size();
     entry.offset = offset;
-    entry.checksum = checksum(column.data(), column.bytes());
+    entry.checksum = detail::snapshot_checksum(column.data(), column.bytes());
     table.push_back(entry);
     data.emplace_back(column.data(), column.bytes());
     offset += column.bytes();
@@ -149,7 +218,7 @@ void save(const Graph& graph, const std::string& path) {
   header.endian = kEndianMark;
   header.columns = static_cast<std::uint32_t>(table.size());
   header.file_size = offset;
-  header.table_checksum = checksum(table.data(), table.size() * sizeof(ColumnEntry));
+  header.table_checksum = detail::snapshot_checksum(table.data(), table.size() * sizeof(ColumnEntry));
 
   // Write beside the target and rename, so a failed save never leaves a half-written snapshot.
   const std::string temp = path + ".tmp";
@@ -173,16 +242,21 @@ void save(const Graph& graph, const std::string& path) {
   }
 }
 
-Graph open_snapshot(const std::string& path) {
+Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   auto fail = [&](const std::string& reason) -> Error {
     return Error(fmt::format("{}: not a usable skg snapshot: {}", path, reason));
   };
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(fmt::format("{}: cannot open snapshot: {}", path, std::strerror(errno)));
+  // Look before opening: open() itself blocks on a FIFO until a writer comes.
   struct stat info {};
+  if (::stat(path.c_str(), &info) != 0)
+    throw Error(fmt::format("{}: cannot open snapshot: {}", path, std::strerror(errno)));
+  if (!S_ISREG(info.st_mode)) throw fail(fmt::format("it is {}, not a file", file_type(info.st_mode)));
+  // O_NONBLOCK: should the path have been swapped for a FIFO since, open() still returns.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) throw Error(fmt::format("{}: cannot open snapshot: {}", path, std::strerror(errno)));
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);
-    throw fail("not a regular file");
+    throw fail(fmt::format("it is {}, not a file", file_type(info.st_mode)));
   }
   const auto size = static_cast<std::size_t>(info.st_size);
   if (size < sizeof(Header)) {
@@ -203,6 +277,10 @@ Graph open_snapshot(const std::string& path) {
   std::memcpy(&header, bytes, sizeof(header));
   if (std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0) throw fail("it does not start with the skg snapshot mark");
   if (header.endian != kEndianMark) throw fail("it was written on a machine of other byte order");
+  if (header.version < kSnapshotVersion)
+    throw fail(fmt::format("format version {}, written by an older skg; this build reads version {}: "
+                           "load the lists again and save a new snapshot",
+                           header.version, kSnapshotVersion));
   if (header.version != kSnapshotVersion)
     throw fail(fmt::format("format version {}, this build reads version {}", header.version, kSnapshotVersion));
   if (header.columns != detail::GraphParts::kColumns)
@@ -213,15 +291,20 @@ Graph open_snapshot(const std::string& path) {
   if (sizeof(Header) + table_bytes > size) throw fail("column table is cut off (truncated)");
   std::vector<ColumnEntry> table(header.columns);
   std::memcpy(table.data(), bytes + sizeof(Header), table_bytes);
-  if (checksum(table.data(), table_bytes) != header.table_checksum) throw fail("column table checksum mismatch (corrupted)");
+  if (detail::snapshot_checksum(table.data(), table_bytes) != header.table_checksum)
+    throw fail("column table checksum mismatch (corrupted)");
 
   Graph graph;
+  Column<StoredAction> actions;
   std::size_t at = 0;
-  detail::GraphParts::visit(graph, [&](const char* name, auto& column) {
+  detail::GraphParts::visit(graph, actions, [&](const char* name, auto& column) {
     using T = std::remove_cvref_t<decltype(column[0])>;
     const ColumnEntry& entry = table[at++];
-    if (std::strncmp(entry.name, name, sizeof(entry.name)) != 0)
-      throw fail(fmt::format("column {} is '{:.24}', expected '{}'", at - 1, entry.name, name));
+    // A name must end inside its 24 bytes: nothing here reads past them.
+    const char* end = static_cast<const char*>(std::memchr(entry.name, '\0', sizeof(entry.name)));
+    if (end == nullptr) throw fail(fmt::format("the name of column {} is not terminated", at - 1));
+    const std::string_view stored(entry.name, static_cast<std::size_t>(end - entry.name));
+    if (stored != name) throw fail(fmt::format("column {} is '{}', expected '{}'", at - 1, stored, name));
     if (entry.element_size != sizeof(T))
       throw fail(fmt::format("column '{}' has {}-byte elements, expected {}", name, entry.element_size, sizeof(T)));
     if (entry.offset % alignof(T) != 0 || entry.offset > size || entry.count > (size - entry.offset) / sizeof(T))
@@ -234,39 +317,68 @@ Graph open_snapshot(const std::string& path) {
   std::string corrupted;
   std::thread checker([&] {
     for (const ColumnEntry& entry : table) {
-      if (checksum(bytes + entry.offset, entry.count * entry.element_size) != entry.checksum) {
-        corrupted = fmt::format("column '{:.24}' checksum mismatch (corrupted)", entry.name);
+      if (detail::snapshot_checksum(bytes + entry.offset, entry.count * entry.element_size) != entry.checksum) {
+        corrupted = fmt::format("column '{}' checksum mismatch (corrupted)", entry.name);
         return;
       }
     }
   });
   std::exception_ptr inconsistent;
   try {
-    detail::GraphParts::validate(graph, path);
+    detail::GraphParts::validate(graph, actions, options.check, path);
   } catch (...) {
     inconsistent = std::current_exception();
   }
   checker.join();
   if (!corrupted.empty()) throw fail(corrupted);
   if (inconsistent) std::rethrow_exception(inconsistent);
+  detail::GraphParts::decode_actions(graph, actions);
   detail::GraphParts::attach(graph, std::move(mapping));
   return graph;
 }
 
-// A snapshot whose checksums match can still be one we did not write: every id and offset is
-// checked against the sizes it indexes, so no file can make a later read go out of bounds.
-void detail::GraphParts::validate(const Graph& g, const std::string& path) {
+SnapshotSummary verify_snapshot(const std::string& path) {
+  const auto started = std::chrono::steady_clock::now();
+  const Graph graph = open_snapshot(path, {.check = SnapshotCheck::Full});
+  SnapshotSummary summary;
+  summary.version = kSnapshotVersion;
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) summary.bytes = static_cast<std::uint64_t>(info.st_size);
+  summary.nodes = graph.node_count();
+  summary.edges = graph.edge_count();
+  summary.strings = graph.string_count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+// A snapshot whose checksums match can still be one we did not write (they are recomputed as
+// easily as they are computed). Every column is checked for what the graph's accessors and the
+// queries rely on, so no file can make a later read go out of bounds, or a lookup or traversal
+// run forever. Each check reads its columns in order, except the reverse-edge mirror check,
+// which reads the edge targets once in reverse-edge order.
+void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
+                                  const std::string& path) {
   auto fail = [&](std::string_view what) {
     throw Error(fmt::format("{}: not a usable skg snapshot: {} (inconsistent columns)", path, what));
   };
   const std::size_t nodes = g.kind_.size(), edges = g.target_.size();
   const std::size_t strings = g.string_at_.empty() ? 0 : g.string_at_.size() - 1;
   const std::size_t provs = g.provenance_.size();
-  auto offsets = [&](const auto& at, std::size_t groups, std::size_t items, std::string_view what) {
-    if (at.empty() && groups == items) return;  // one item each, stored as nothing
-    if (at.size() != groups + 1 || at[0] != 0 || at[groups] != items) fail(what);
+  // Ids are 32-bit with the top value as "none"; offsets are 32-bit.
+  constexpr std::size_t kIds = 0xFFFFFFFFu;
+  if (nodes >= kIds || edges >= kIds || strings >= kIds || provs >= kIds) fail("counts past the 32-bit ids");
+  // CSR offsets: `groups` + 1 ascending values from 0 to `items`. Where the format allows it
+  // (`one_each`), an empty column stands for one item per group.
+  enum class Empty { Never, OneEach };
+  auto offsets = [&](const auto& at, std::size_t groups, std::size_t items, Empty empty, std::string_view what) {
+    if (at.empty()) {
+      if (empty == Empty::OneEach && groups == items) return;
+      fail(fmt::format("{}: the column is missing", what));
+    }
+    if (at.size() != groups + 1) fail(fmt::format("{}: {} offsets for {} owners", what, at.size(), groups));
+    if (at[0] != 0 || at[groups] != items) fail(fmt::format("{}: they do not run from 0 to {}", what, items));
     for (std::size_t i = 0; i < groups; ++i)
-      if (at[i] > at[i + 1]) fail(what);
+      if (at[i] > at[i + 1]) fail(fmt::format("{}: they go down at {}", what, i));
   };
   auto string_ok = [&](StringId id) { return id == kNoString || index(id) < strings; };
   auto strings_ok = [&](const auto& column, std::string_view what) {
@@ -277,84 +389,153 @@ void detail::GraphParts::validate(const Graph& g, const std::string& path) {
     for (NodeId id : column)
       if (index(id) >= nodes) fail(what);
   };
-  if (g.string_at_.empty() || g.string_at_[0] != 0 || g.string_at_[strings] != g.chars_.size()) fail("string offsets");
-  for (std::size_t i = 0; i < strings; ++i)
-    if (g.string_at_[i] > g.string_at_[i + 1]) fail("string offsets");
+  auto dates_ok = [&](const auto& column, std::int32_t open, std::string_view what) {
+    for (std::int32_t day : column)
+      if (!day_ok(day, open)) fail(what);
+  };
+
+  // Strings.
+  if (g.string_at_.empty()) fail("string offsets: the column is missing");
+  offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
+
+  // Nodes.
   auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
   if (g.name_.size() != nodes || !all_or_none(g.valid_from_.size(), nodes) || !all_or_none(g.valid_to_.size(), nodes))
     fail("node columns");
   for (NodeKind kind : g.kind_)
-    if (static_cast<int>(kind) >= kNodeKindCount) fail("node kind");
-  strings_ok(g.name_, "node name");
-  offsets(g.names_at_, nodes, g.name_list_.size(), "name offsets");
+    if (static_cast<unsigned>(kind) >= kNodeKindCount) fail("a node kind out of range");
+  strings_ok(g.name_, "a node name past the string count");
+  dates_ok(g.valid_from_, kOpenStart, "a node start date out of range");
+  dates_ok(g.valid_to_, kOpenEnd, "a node end date out of range");
+  offsets(g.names_at_, nodes, g.name_list_.size(), Empty::OneEach, "name offsets");
   for (const Name& name : g.name_list_)
-    if (!string_ok(name.text) || static_cast<int>(name.type) > 4 || static_cast<int>(name.strength) > 2) fail("names");
-  offsets(g.attributes_at_, nodes, g.attribute_.size(), "attribute offsets");
+    if (name.text == kNoString || !string_ok(name.text) || static_cast<unsigned>(name.type) > 4 ||
+        static_cast<unsigned>(name.strength) > 2)
+      fail("names");
+  offsets(g.attributes_at_, nodes, g.attribute_.size(), Empty::Never, "attribute offsets");
   if (!(g.edge_attributes_at_.empty() && g.edge_attribute_.empty()))
-    offsets(g.edge_attributes_at_, edges, g.edge_attribute_.size(), "edge attribute offsets");
+    offsets(g.edge_attributes_at_, edges, g.edge_attribute_.size(), Empty::Never, "edge attribute offsets");
   for (const auto* column : {&g.attribute_, &g.edge_attribute_})
     for (const Attribute& attribute : *column)
       if (!string_ok(attribute.key) || !string_ok(attribute.value) || index(attribute.source) >= provs) fail("attributes");
-  offsets(g.node_prov_at_, nodes, g.node_prov_.size(), "provenance offsets");
-  offsets(g.edge_prov_at_, edges, g.edge_prov_.size(), "edge provenance offsets");
+  offsets(g.node_prov_at_, nodes, g.node_prov_.size(), Empty::OneEach, "provenance offsets");
+  offsets(g.edge_prov_at_, edges, g.edge_prov_.size(), Empty::OneEach, "edge provenance offsets");
   for (const auto* column : {&g.node_prov_, &g.edge_prov_})
     for (ProvId prov : *column)
       if (index(prov) >= provs) fail("provenance ids");
   for (const Provenance& prov : g.provenance_)
     if (!string_ok(prov.source) || !string_ok(prov.record)) fail("provenance records");
-  offsets(g.external_ids_at_, nodes, g.external_id_.size(), "external id offsets");
-  strings_ok(g.external_id_, "external ids");
-  if (g.action_.size() != g.action_node_.size()) fail("actions");
+  offsets(g.external_ids_at_, nodes, g.external_id_.size(), Empty::OneEach, "external id offsets");
+  for (StringId id : g.external_id_)
+    if (id == kNoString || index(id) >= strings) fail("external ids");
+
+  // Actions: on Action nodes, in node order, each date in range.
+  if (actions.size() != g.action_node_.size()) fail("actions");
   nodes_ok(g.action_node_, "action nodes");
-  for (std::size_t i = 1; i < g.action_node_.size(); ++i)
-    if (!(g.action_node_[i - 1] < g.action_node_[i])) fail("action order");
-  for (const Action& action : g.action_)
+  for (std::size_t i = 0; i < g.action_node_.size(); ++i) {
+    if (i > 0 && !(g.action_node_[i - 1] < g.action_node_[i])) fail("action order");
+    if (g.kind_[index(g.action_node_[i])] != NodeKind::Action) fail("action nodes");
+  }
+  for (const StoredAction& action : actions) {
     for (StringId id : {action.authority, action.list, action.program, action.legal_basis, action.measures, action.citation})
       if (!string_ok(id)) fail("action strings");
-  offsets(g.out_at_, nodes, edges, "edge offsets");
-  offsets(g.in_at_, nodes, edges, "reverse edge offsets");
+    if (!day_ok(action.listed, kOpenStart) || !day_ok(action.from, kOpenStart) || !day_ok(action.to, kOpenEnd))
+      fail("an action date out of range");
+  }
+
+  // Forward edges: CSR by source.
+  offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
   if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||
       !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) || g.role_.size() != edges ||
       g.edge_id_.size() != edges || g.in_edge_.size() != edges)
     fail("edge columns");
-  nodes_ok(g.source_, "edge sources");
-  nodes_ok(g.target_, "edge targets");
-  for (EdgeKind kind : g.edge_kind_)
-    if (static_cast<int>(kind) >= kEdgeKindCount) fail("edge kind");
-  if (!all_or_none(g.interest_.size(), edges)) fail("edge interests");
-  for (Interest interest : g.interest_)
-    if (static_cast<int>(interest) >= kInterestCount) fail("edge interest");
-  for (const Percent& share : g.share_)
-    if (share.known() && (share.high().units > Percent::kHundred || share.low().units > share.high().units))
-      fail("edge shares");
-  strings_ok(g.role_, "edge roles");
-  strings_ok(g.edge_id_, "edge ids");
-  // Reverse edges: ids in range, and as many per node as the forward edges that end there (a
-  // full mirror check would read target_ at random; this one reads everything in order).
-  for (EdgeId edge : g.in_edge_)
-    if (index(edge) >= edges) fail("reverse edges");
-  {
-    std::vector<std::uint32_t> ending(nodes, 0);
-    for (NodeId target : g.target_) ++ending[index(target)];
-    for (std::size_t node = 0; node < nodes; ++node)
-      if (g.in_at_[node + 1] - g.in_at_[node] != ending[node]) fail("reverse edges");
-  }
+  nodes_ok(g.target_, "an edge target past the node count");
   for (std::size_t node = 0; node < nodes; ++node)
     for (std::uint32_t edge = g.out_at_[node]; edge < g.out_at_[node + 1]; ++edge)
-      if (index(g.source_[edge]) != node) fail("edge sources");
+      if (index(g.source_[edge]) != node) fail("an edge listed under a node it does not start at");
+  for (EdgeKind kind : g.edge_kind_)
+    if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
+  for (const Percent& share : g.share_) {
+    // Unknown (both bounds all ones), or 0 <= low <= high <= 100% with a non-empty interval.
+    if (!share.known()) {
+      if (!(share == Percent::unknown())) fail("an edge share outside 0-100%");
+      continue;
+    }
+    const auto low = share.low(), high = share.high();
+    if (high.units > Percent::kHundred || low.units > high.units ||
+        (low.units == high.units && (low.open || high.open)))
+      fail("an edge share outside 0-100%");
+  }
+  if (!all_or_none(g.interest_.size(), edges)) fail("edge columns");
+  for (Interest interest : g.interest_)
+    if (static_cast<unsigned>(interest) >= kInterestCount) fail("an edge interest out of range");
+  dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
+  dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
+  strings_ok(g.role_, "edge roles");
+  strings_ok(g.edge_id_, "edge ids");
+
+  // Reverse edges: an exact mirror of the forward ones. Each node's list holds edges that end
+  // at that node, in strictly ascending order (so none twice), and the lists hold `edges` edges
+  // in all: every edge is listed exactly once, under its target.
+  offsets(g.in_at_, nodes, edges, Empty::Never, "reverse edge offsets");
+  for (std::size_t node = 0; node < nodes; ++node) {
+    std::uint32_t last = 0;
+    for (std::uint32_t at = g.in_at_[node]; at < g.in_at_[node + 1]; ++at) {
+      const std::uint32_t edge = index(g.in_edge_[at]);
+      if (edge >= edges || index(g.target_[edge]) != node || (at > g.in_at_[node] && edge <= last))
+        fail("reverse edges do not mirror the forward edges");
+      last = edge;
+    }
+  }
+
+  // Hash indexes: a lookup probes from the key's hash to the first empty slot, so there must be
+  // one; every key sits in exactly one slot.
   auto index_ok = [&](const auto& slots, const auto& keys, const auto& at, const auto& values, std::string_view what) {
-    if (!slots.empty() && (slots.size() & (slots.size() - 1)) != 0) fail(what);
-    if (slots.empty() ? !keys.empty() : keys.size() >= slots.size()) fail(what);  // a probe must end
+    if (slots.empty()) {
+      if (!keys.empty() || !values.empty()) fail(fmt::format("{}: keys without slots", what));
+    } else if ((slots.size() & (slots.size() - 1)) != 0) {
+      fail(fmt::format("{}: the slot count is not a power of two", what));
+    }
+    const auto empty = static_cast<std::size_t>(std::count(slots.begin(), slots.end(), 0u));
+    if (!slots.empty() && empty == 0) fail(fmt::format("{}: no empty slot (a lookup would never end)", what));
+    if (slots.size() - empty != keys.size()) fail(fmt::format("{}: {} keys in {} slots", what, keys.size(), slots.size() - empty));
+    std::vector<std::uint8_t> placed(keys.size(), 0);
     for (std::uint32_t slot : slots)
-      if (slot > keys.size()) fail(what);
+      if (slot != 0 && (slot > keys.size() || placed[slot - 1]++ != 0))
+        fail(fmt::format("{}: a slot names no key, or a key twice", what));
     for (StringId key : keys)
-      if (index(key) >= strings) fail(what);
-    if (at.size() != keys.size() + 1) fail(what);  // index offsets are never left out
-    offsets(at, keys.size(), values.size(), what);
+      if (index(key) >= strings) fail(fmt::format("{}: keys", what));
+    offsets(at, keys.size(), values.size(), Empty::Never, what);
     nodes_ok(values, what);
+    if (check != SnapshotCheck::Full || slots.empty()) return;
+    // Full: each key is where a lookup of its text probes, so find() answers for it.
+    const std::size_t mask = slots.size() - 1;
+    for (std::uint32_t key_at = 0; key_at < keys.size(); ++key_at) {
+      std::size_t slot = detail::hash_string(g.string(keys[key_at])) & mask;
+      while (slots[slot] != key_at + 1) {
+        if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
+        slot = (slot + 1) & mask;
+      }
+    }
   };
   index_ok(g.ext_slots_, g.ext_keys_, g.ext_at_, g.ext_nodes_, "external id index");
   index_ok(g.name_slots_, g.name_keys_, g.name_at_, g.name_nodes_, "name index");
+
+  if (check != SnapshotCheck::Full) return;
+  // Full: every string once (strings are compared by id; a Builder made from the graph interns
+  // them again and needs each to keep its id).
+  std::size_t table_size = 16;
+  while (table_size < strings * 2) table_size *= 2;
+  std::vector<std::uint32_t> table(table_size, 0);  // 0 empty, else string id + 1
+  const std::size_t mask = table_size - 1;
+  for (std::uint32_t id = 0; id < strings; ++id) {
+    const std::string_view text = g.string(StringId{id});
+    std::size_t slot = detail::hash_string(text) & mask;
+    for (; table[slot] != 0; slot = (slot + 1) & mask)
+      if (g.string(StringId{table[slot] - 1}) == text)
+        fail(fmt::format("strings {} and {} are the same text (each string is stored once)", table[slot] - 1, id));
+    table[slot] = id + 1;
+  }
 }
 
 }  // namespace skg

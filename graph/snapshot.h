@@ -1,21 +1,63 @@
 // graph/snapshot.h: save a frozen graph to a file, and open it again without re-parsing.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "skg/graph/graph.h"
 
 namespace skg {
 
-/// The snapshot format version this build writes and reads.
-inline constexpr std::uint32_t kSnapshotVersion = 2;  // 2: exact shares (millionths, open bounds), edge interests
+/// The snapshot format version this build writes and reads. Version 2 stores an Action's dates
+/// as plain 32-bit days (no std::optional bytes) and keys the name index by full Unicode case
+/// folding; version 3 stores shares exactly (millionths of a percent, each bound open or closed)
+/// and each edge's typed interest. Older files are refused with a message saying to re-create them.
+inline constexpr std::uint32_t kSnapshotVersion = 3;
+
+/// How much of a snapshot open_snapshot() checks before it hands out a Graph.
+enum class SnapshotCheck : std::uint8_t {
+  /// Everything a query reads: checksums; every column name, size and offset; every offset
+  /// column monotone and ending at its item count; every id, string reference, kind, name type,
+  /// share and date in range; reverse edges an exact mirror of the forward edges; every hash
+  /// index with an empty slot and each key in exactly one slot. No file that passes can make a
+  /// query read out of bounds or probe forever.
+  Structure,
+  /// Structure, and what the graph's meaning relies on: every string stored once (a Builder
+  /// made from the graph needs that) and every index key where a lookup probes for it.
+  Full,
+};
+
+struct SnapshotOptions {
+  SnapshotCheck check = SnapshotCheck::Full;
+};
 
 /// Writes `graph` to `path` (a versioned, checksummed column file); throws Error on I/O failure.
 ///   skg::save(graph, "lists.skg");
 void save(const Graph& graph, const std::string& path);
 
 /// Opens a snapshot by mapping it into memory: columns are used in place, not parsed.
-/// A truncated, corrupted or wrong-version file throws Error saying which, never crashes.
+/// A truncated, corrupted, wrong-version or crafted file throws Error saying which, never
+/// crashes and never makes a later query hang. A path that is not a regular file (a FIFO, a
+/// device, a folder) is refused before it is opened.
 ///   skg::Graph graph = skg::open_snapshot("lists.skg");
-Graph open_snapshot(const std::string& path);
+Graph open_snapshot(const std::string& path, const SnapshotOptions& options = {});
+
+/// What verify_snapshot() found in a file that passed every check.
+struct SnapshotSummary {
+  std::uint32_t version = 0;
+  std::uint64_t bytes = 0;
+  std::size_t nodes = 0, edges = 0, strings = 0;
+  double seconds = 0;  // time taken by the open and every check
+};
+
+/// Opens `path` with every check (SnapshotCheck::Full) and says what it holds; throws Error
+/// naming the first problem. (`skg verify FILE`.)
+SnapshotSummary verify_snapshot(const std::string& path);
+
+namespace detail {
+/// The checksum the snapshot stores for every column and for its column table (a fast 64-bit
+/// mix, not cryptographic: whoever writes a file can recompute it, so it only catches damage).
+std::uint64_t snapshot_checksum(const void* data, std::size_t size) noexcept;
+}  // namespace detail
 
 }  // namespace skg

@@ -25,7 +25,7 @@ std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept {
     size -= 8;
   }
   std::uint64_t tail = 0;
-  std::memcpy(&tail, bytes, size);
+  if (size != 0) std::memcpy(&tail, bytes, size);  // an empty string may have no storage (nullptr)
   h = (h ^ (tail * kMul)) * 0x94D049BB133111EBull;
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ull;

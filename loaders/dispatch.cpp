@@ -1,6 +1,8 @@
 // loaders/dispatch.cpp: load(): files or folders, each file's format detected from its content.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -12,6 +14,7 @@
 #include "skg/loaders/load.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
+#include "skg/loaders/source.h"
 #include "skg/loaders/un_xml.h"
 
 namespace skg {
@@ -41,12 +44,18 @@ const FormatEntry& entry(Format format) {
   return kFormats[0];  // unreachable: every Format has an entry
 }
 
+/// The first 64 KiB of a file, to tell its format; throws LoadError when it cannot be read.
 std::string head_of(const std::string& path) {
+  checked_input_path(path);  // a FIFO or device is refused before fopen() could block on it
   std::string head(64 * 1024, '\0');
   std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) return {};
+  if (file == nullptr)
+    throw LoadError(path, 0, errno == EACCES ? std::string("cannot read: permission denied")
+                                             : fmt::format("cannot read: {}", std::strerror(errno)));
   head.resize(std::fread(head.data(), 1, head.size(), file));
+  const bool failed = std::ferror(file) != 0;
   std::fclose(file);
+  if (failed) throw LoadError(path, 0, "cannot read: read error");
   return head;
 }
 
@@ -78,18 +87,62 @@ std::optional<Format> detect_format(std::string_view head, std::string_view file
   return std::nullopt;
 }
 
+namespace {
+
+/// Every file under `folder`, sorted, skipping documentation and OFAC sibling files. What cannot
+/// be read (a file or a sub-folder without permission) or is not a file (a FIFO, a socket)
+/// fails the load in strict mode; in skip mode it is listed in `left_out` with its reason.
+void walk_folder(const std::filesystem::path& folder, const LoadOptions& options, std::vector<std::filesystem::path>& files,
+                 std::vector<LoadIssue>& left_out) {
+  namespace fs = std::filesystem;
+  auto trouble = [&](const fs::path& path, std::string reason) {
+    if (options.on_bad_record == OnBadRecord::Fail) throw LoadError(path.string(), 0, std::move(reason));
+    left_out.push_back({path.string(), 0, {}, std::move(reason) + "; left out of the folder's load"});
+  };
+  std::error_code error;
+  fs::directory_iterator items(folder, error);
+  if (error) {
+    trouble(folder, error == std::errc::permission_denied ? std::string("cannot read the folder: permission denied")
+                                                          : "cannot read the folder: " + error.message());
+    return;
+  }
+  std::vector<fs::directory_entry> entries;
+  for (const fs::directory_iterator end; items != end; items.increment(error)) {
+    if (error) break;
+    entries.push_back(*items);
+  }
+  if (error) {
+    trouble(folder, "cannot list the folder: " + error.message());
+    return;
+  }
+  std::sort(entries.begin(), entries.end());
+  for (const fs::directory_entry& item : entries) {
+    const fs::path& path = item.path();
+    // Sub-folders are entered unless they are links (a link may lead back up: a cycle).
+    const fs::file_status own = item.symlink_status(error);
+    if (!error && fs::is_directory(own)) {
+      walk_folder(path, options, files, left_out);
+      continue;
+    }
+    if (is_documentation(path) || (fs::is_symlink(own) && fs::is_directory(item.status(error)))) continue;
+    try {
+      if (checked_input_path(path.string()) == InputKind::File && !read_with_main_file(path)) files.push_back(path);
+    } catch (const LoadError& refused) {
+      trouble(path, refused.reason());
+    }
+  }
+}
+
+}  // namespace
+
 LoadReport load(const std::string& path, Builder& builder, const LoadOptions& options) {
   namespace fs = std::filesystem;
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (error || !fs::exists(status)) throw LoadError(path, 0, "no such file or folder");
+  // Looked at before anything opens it: a FIFO, socket or device is refused, not waited on.
+  const bool folder = checked_input_path(path) == InputKind::Folder;
   std::vector<fs::path> files;
-  const bool folder = fs::is_directory(status);
+  std::vector<LoadIssue> left_out;
   if (folder) {
-    for (const auto& item : fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, error))
-      if (item.is_regular_file() && !is_documentation(item.path()) && !read_with_main_file(item.path()))
-        files.push_back(item.path());
-    if (error) throw LoadError(path, 0, fmt::format("cannot list the folder: {}", error.message()));
+    walk_folder(path, options, files, left_out);
     std::sort(files.begin(), files.end());
   } else {
     files.emplace_back(path);
@@ -101,7 +154,17 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   for (const fs::path& file : files) {
     const std::string name = file.string();
     std::optional<Format> format = options.format;
-    if (!format) format = detect_format(head_of(name), file.filename().string());
+    if (!format) {
+      std::string head;
+      try {
+        head = head_of(name);
+      } catch (const LoadError& refused) {
+        if (!folder || options.on_bad_record == OnBadRecord::Fail) throw;
+        left_out.push_back({name, 0, {}, refused.reason() + "; left out of the folder's load"});
+        continue;
+      }
+      format = detect_format(head, file.filename().string());
+    }
     if (!format) {
       if (!folder) {
         throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
@@ -118,6 +181,10 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   }
   if (folder && steps.empty()) throw LoadError(path, 0, "the folder holds no file of a known format");
   LoadReport report = detail::run_load(steps, builder, options, bytes_total);
+  for (LoadIssue& issue : left_out) {
+    report.skipped.push_back(std::move(issue));
+    report.add("files unreadable");
+  }
   for (const std::string& name : undetected) {
     report.skipped.push_back({name, 0, {}, "not a known list format; left out of the folder's load"});
     report.add("files skipped");

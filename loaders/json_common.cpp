@@ -15,15 +15,21 @@ std::optional<Date> parse_partial_date(std::string_view text, bool end, bool inc
     return true;
   };
   int year = 0, month = 0;
+  // A partial date's end is the day after its last day, counted in days: the year 9999 has an
+  // end too (the first day of year 10000 is past what Date::from_ymd makes), and a text that is
+  // no start ("0000") is no end either (both found by tests/fuzz/fuzz_parsers).
   if (text.size() == 4) {
     if (!digits(0, 4, year)) return std::nullopt;
-    return Date::from_ymd(end ? year + 1 : year, 1, 1);
+    const auto first = Date::from_ymd(year, 1, 1);
+    if (!first || !end) return first;
+    return Date{Date::from_ymd(year, 12, 31)->days + 1};
   }
   if (text.size() == 7) {
     if (!digits(0, 4, year) || text[4] != '-' || !digits(5, 2, month) || month < 1 || month > 12)
       return std::nullopt;
-    if (!end) return Date::from_ymd(year, month, 1);
-    return month == 12 ? Date::from_ymd(year + 1, 1, 1) : Date::from_ymd(year, month + 1, 1);
+    const auto first = Date::from_ymd(year, month, 1);
+    if (!first || !end) return first;
+    return month == 12 ? Date{Date::from_ymd(year, 12, 31)->days + 1} : Date::from_ymd(year, month + 1, 1);
   }
   if (text.size() < 10) return std::nullopt;
   const auto day = Date::parse(text);

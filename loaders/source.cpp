@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace skg {
 
@@ -18,21 +20,57 @@ LoadError::LoadError(std::string file, std::uint64_t line, std::string reason, s
       reason_(std::move(reason)),
       record_(std::move(record)) {}
 
-SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
+namespace {
+
+std::string why_not(int error) {
+  if (error == ENOENT || error == ENOTDIR) return "no such file or folder";
+  if (error == EACCES || error == EPERM) return "permission denied";
+  return std::strerror(error);
+}
+
+const char* kind_of(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+}  // namespace
+
+InputKind checked_input_path(const std::string& path) {
   struct stat info {};
-  if (::stat(path_.c_str(), &info) != 0)
-    throw LoadError(path_, 0, fmt::format("cannot read: {}", std::strerror(errno)));
-  if (!S_ISREG(info.st_mode)) throw LoadError(path_, 0, "cannot read: not a regular file");
+  if (::stat(path.c_str(), &info) != 0) throw LoadError(path, 0, why_not(errno));
+  if (S_ISDIR(info.st_mode)) {
+    // A folder must be listed (read) and entered (execute).
+    if (::access(path.c_str(), R_OK | X_OK) != 0) throw LoadError(path, 0, "cannot read the folder: " + why_not(errno));
+    return InputKind::Folder;
+  }
+  if (!S_ISREG(info.st_mode))
+    throw LoadError(path, 0, fmt::format("{}, not a file or folder: skg reads list files and folders only",
+                                         kind_of(info.st_mode)));
+  // Opened without blocking (should it have become a FIFO since), to learn whether it can be read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw LoadError(path, 0, "cannot read: " + why_not(errno));
+  ::close(fd);
+  return InputKind::File;
+}
+
+SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
+  if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a file");
+  struct stat info {};
+  if (::stat(path_.c_str(), &info) != 0) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
   std::FILE* file = std::fopen(path_.c_str(), "rb");
-  if (file == nullptr) throw LoadError(path_, 0, fmt::format("cannot read: {}", std::strerror(errno)));
-  text_.resize(static_cast<std::size_t>(info.st_size));
-  const std::size_t got = text_.empty() ? 0 : std::fread(text_.data(), 1, text_.size(), file);
+  if (file == nullptr) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
+  size_ = static_cast<std::size_t>(info.st_size);
+  text_.assign(size_ + kPadding, '\0');
+  const std::size_t got = size_ == 0 ? 0 : std::fread(text_.data(), 1, size_, file);
   std::fclose(file);
-  if (got != text_.size()) throw LoadError(path_, 0, "cannot read: short read");
+  if (got != size_) throw LoadError(path_, 0, "cannot read: short read");
 }
 
 std::string_view SourceFile::content() const noexcept {
-  std::string_view text = text_;
+  std::string_view text = this->text();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   while (!text.empty() && text.back() == '\x1A') text.remove_suffix(1);
   return text;

@@ -9,20 +9,34 @@
 
 namespace skg {
 
+/// What an input path is, once checked_input_path() has looked at it.
+enum class InputKind : std::uint8_t { File, Folder };
+
+/// Looks at `path` before anything opens it (opening a FIFO blocks until a writer comes): a
+/// regular file it can read, or a folder it can list. Anything else throws LoadError naming the
+/// path and why: "no such file or folder", "permission denied", "a FIFO (named pipe), not a
+/// file or folder".
+InputKind checked_input_path(const std::string& path);
+
 /// A whole input file in memory (read once; loaders parse it in place).
 class SourceFile {
  public:
   /// Reads `path`; throws LoadError if it cannot be read.
   explicit SourceFile(std::string path);
   const std::string& path() const noexcept { return path_; }
-  std::string_view text() const noexcept { return text_; }
+  /// The file's bytes. They are followed by kPadding NUL bytes that belong to this object: the
+  /// JSON loaders parse in place with RapidJSON's SSE2 whitespace skip, which reads the whole
+  /// 16-byte aligned block that holds the terminating NUL (up to 15 bytes past it).
+  std::string_view text() const noexcept { return {text_.data(), size_}; }
+  static constexpr std::size_t kPadding = 16;
   /// The text after a UTF-8 byte-order mark, and with a trailing DOS end-of-file (0x1A) dropped.
   std::string_view content() const noexcept;
-  std::size_t size() const noexcept { return text_.size(); }
+  std::size_t size() const noexcept { return size_; }
 
  private:
   std::string path_;
-  std::string text_;
+  std::string text_;  // size_ bytes of the file, then kPadding NUL bytes
+  std::size_t size_ = 0;
 };
 
 /// Splits text into lines ("\n" or "\r\n"), counting from 1.

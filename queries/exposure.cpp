@@ -505,7 +505,25 @@ struct BlockedSetBuilder {
       if (asset == owner || !holds(graph.edge_valid(edge), as_of)) continue;
       scratch.emplace_back(asset, edge);
     }
-    if (scratch.size() > 1) std::sort(scratch.begin(), scratch.end());
+    // Fast path: no asset twice (the common case): one record per holding, no sort.
+    bool repeated = scratch.size() > 32;  // a hub: sort instead of comparing every pair
+    for (std::size_t at = 1; at < scratch.size() && !repeated; ++at)
+      for (std::size_t before = 0; before < at; ++before)
+        if (scratch[before].first == scratch[at].first) {
+          repeated = true;
+          break;
+        }
+    if (!repeated) {
+      for (const auto& [asset, edge] : scratch) {
+        const Percent share = graph.share(edge);
+        Holding h;
+        h.records = 1;
+        if (share.known()) h.unknown = false, h.low = share.low(), h.high = share.high();
+        fn(asset, h, edge);
+      }
+      return;
+    }
+    std::sort(scratch.begin(), scratch.end());
     for (std::size_t at = 0; at < scratch.size();) {
       std::size_t end = at + 1;
       while (end < scratch.size() && scratch[end].first == scratch[at].first) ++end;

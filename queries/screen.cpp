@@ -9,6 +9,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <span>
 #include <unordered_map>
 
 #include "skg/graph/strings.h"
@@ -18,13 +19,16 @@ namespace skg {
 
 namespace {
 
-// Scoring weights. A legal-form word counts a quarter of an ordinary word, so "Kaspersky Lab"
-// and "AO Kaspersky Lab" stay close; a weak alias (OFAC "weak AKA": "a relatively broad or
-// generic alias", OFAC FAQ 90) scores 15% less than the same words in a strong name.
-constexpr double kLegalFormWeight = 0.25;
-constexpr double kWeakAliasFactor = 0.85;
-constexpr double kQueryShare = 0.6;   // how much of the score is "the query's words are found"
+// Word weights. A word's weight is its rarity over the index (inverse document frequency), then
+// capped by its role: legal forms, generic business words and name particles say little about
+// which party is meant, honorifics and titles nothing.
+constexpr double kLegalFormWeight = 0.08;
+constexpr double kGenericWeight = 0.15;
+constexpr double kParticleWeight = 0.15;
+constexpr double kInitialWeight = 0.25;
+constexpr double kPatronymicWeight = 0.35;  // often left out when a person is named
 constexpr double kLegalFormEquivalent = 0.9;  // "Ltd" for "Limited": close, not identical
+constexpr double kIdfFloorEntries = 20000;    // small graphs: rarity as if among 20k names
 constexpr std::size_t kMaxFuzzyLength = 64;
 
 // Legal-form words, folded, with a class number: words of one class are equivalent (a Russian
@@ -53,16 +57,6 @@ std::uint8_t legal_form_kind(std::string_view word) noexcept {
   return 0;
 }
 
-/// Letters and digits present in a folded word: a substitution changes at most two bits and an
-/// insertion or deletion one, so popcount(a ^ b) > 2 * edits rules a pair out cheaply.
-std::uint64_t letter_mask(std::string_view word) noexcept {
-  std::uint64_t mask = 0;
-  for (char c : word) {
-    if (c >= 'a' && c <= 'z') mask |= std::uint64_t{1} << (c - 'a');
-    else if (c >= '0' && c <= '9') mask |= std::uint64_t{1} << (26 + c - '0');
-  }
-  return mask;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Folding: ASCII words are lowered in place; other words go through ICU, Russian Cyrillic by
@@ -159,6 +153,7 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
     if (byte < 0x80) {
       ++at;
       const char c = static_cast<char>(byte);
+      if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F) continue;  // control: dropped
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
         if (word_start < 0) word_start = start;
         scratch += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -173,6 +168,9 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
       finish(start);
       continue;
     }
+    // Invisible characters (zero-width space and joiners, direction marks, soft hyphen, BOM:
+    // Unicode general category Cf) and C1 controls vanish: "Kasper\u200Bsky" is "Kaspersky".
+    if ((U_GET_GC_MASK(code) & (U_GC_CF_MASK | U_GC_CC_MASK)) != 0) continue;
     const bool apostrophe = code == 0x2019 || code == 0x02BC;
     const bool letter = u_isalnum(code) || (U_GET_GC_MASK(code) & U_GC_M_MASK) != 0;
     if (letter) {
@@ -218,26 +216,174 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
+// Word roles. Folded (ASCII, lower case) words, in the languages and romanisations the lists use.
+
+namespace {
+
+enum class Role : std::uint8_t { Ordinary, Legal, Generic, Particle, Honorific, Patronymic };
+
+// Honorifics, titles and ranks: typed before a name ("Mr", "President", "Sheikh"), never part of
+// what identifies the party. Ignored in queries (when a word is left) and weightless in names.
+constexpr std::string_view kHonorifics[] = {
+    "mr", "mrs", "ms", "miss", "mister", "dr", "prof", "professor", "sir", "dame", "madam",
+    "madame", "mme", "mlle", "monsieur", "herr", "frau", "senor", "senora", "sr", "sra", "gospodin",
+    "sheikh", "shaikh", "sheik", "shaykh", "sayyid", "sayed", "sayyed", "seyed", "seyyed", "hajji",
+    "haji", "hajj", "alhaj", "alhaji", "mullah", "mulla", "maulana", "mawlawi", "maulavi", "mawlavi",
+    "imam", "ayatollah", "hojatoleslam", "president", "minister", "gen",
+    "colonel", "col", "maj", "captain", "capt", "lieutenant", "lt", "sergeant", "sgt",
+    "brigadier", "admiral", "adm", "commander", "cmdr", "marshal", "king", "queen", "prince",
+    "princess", "emir", "lord", "lady", "senator", "judge", "rev", "reverend", "hon",
+    "honourable", "honorable", "excellency", "chairman",
+};
+// Particles of names: articles and "son of" words that join or separate freely ("al-Rashid",
+// "Alrashid", "bin Laden", "van der Berg", "de la Cruz").
+constexpr std::string_view kParticles[] = {
+    "al", "el", "ul", "ud", "bin", "ben", "ibn", "bint", "binti", "abu", "abou", "bou", "van", "von",
+    "der", "den", "ter", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "les",
+    "y", "e", "mac", "mc", "st", "oglu", "ogly", "kyzy", "uulu",
+};
+// Generic words of organisation names (and connectives) in English, French, Spanish, German,
+// Russian, Persian and Arabic romanisations: they say what kind of body, not which one.
+constexpr std::string_view kGeneric[] = {
+    "the", "of", "and", "for", "in", "at", "on", "to", "et", "und", "des", "fur",
+    "bank", "banka", "banque", "banco", "bankasi", "trading", "trade", "traders", "group", "groupe",
+    "grupo", "holding", "holdings", "international", "intl", "internacional", "industrial",
+    "industries", "industry", "industrie", "enterprise", "enterprises", "service", "services",
+    "import", "export", "imports", "exports", "investment", "investments", "development",
+    "shipping", "logistics", "management", "global", "national", "state", "foundation", "fund",
+    "association", "organization", "organisation", "society", "institute", "commercial",
+    "commerce", "finance", "financial", "capital", "resources", "energy", "oil", "gas",
+    "petroleum", "technologies", "technology", "tech", "systems", "solutions", "partners",
+    "works", "factory", "plant", "center", "centre", "agency", "office", "union", "joint",
+    "stock", "public", "open", "closed", "private", "general", "limited", "liability", "company",
+    "compania", "societe", "gesellschaft", "unternehmen", "obshchestvo", "otvetstvennostyu",
+    "ogranichennoy", "aktsionernoye", "aktsionernoe", "zakrytoye", "otkrytoye", "publichnoye",
+    "gosudarstvennoye", "predpriyatiye", "federalnoye", "unitarnoye", "kompaniya", "firma",
+    "zavod", "sherkat", "sherkate", "tejarat", "tejarate", "sanaye", "sanat", "mohandesi",
+    "sharikat", "sharikah", "sharika", "muassasat", "muassasa", "tijara", "tijariya", "co",
+    "ship", "vessel", "mv", "aircraft", "airlines", "airline", "air", "marine", "maritime",
+    "exchange", "money", "construction", "engineering", "electronics", "electronic", "research",
+    "production", "scientific", "academy", "university", "ministry", "department", "committee",
+    "council", "army", "forces", "brigade", "front", "movement", "party", "network",
+};
+
+template <std::size_t N>
+bool listed_in(const std::string_view (&words)[N], std::string_view word) noexcept {
+  for (std::string_view listed : words)
+    if (listed == word) return true;
+  return false;
+}
+
+Role role_of(std::string_view word) noexcept {
+  if (legal_form_kind(word) != 0) return Role::Legal;
+  if (listed_in(kHonorifics, word)) return Role::Honorific;
+  if (listed_in(kParticles, word)) return Role::Particle;
+  if (listed_in(kGeneric, word)) return Role::Generic;
+  // Patronymics of East Slavic names (-ovich, -evna, Ukrainian -ovych) and Turkic ones (-ogly,
+  // -kyzy, -uly): the father's name, often left out when the person is named.
+  for (std::string_view suffix : {"ovich", "evich", "ovych", "evych", "ovitch", "ovna", "evna",
+                                  "ichna", "ogly", "oglu", "kyzy", "qizi", "uly", "uulu"})
+    if (word.size() > suffix.size() + 2 && word.ends_with(suffix)) return Role::Patronymic;
+  return Role::Ordinary;
+}
+
+double role_cap(Role role) noexcept {
+  switch (role) {
+    case Role::Ordinary: return 1.0;
+    case Role::Legal: return kLegalFormWeight;
+    case Role::Generic: return kGenericWeight;
+    case Role::Particle: return kParticleWeight;
+    case Role::Honorific: return 0.0;
+    case Role::Patronymic: return kPatronymicWeight;
+  }
+  return 1.0;
+}
+
+bool is_vowel(char c) noexcept { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; }
+
+}  // namespace
+
+namespace detail {
+
+// Romanisations of one name differ in vowels, doubled letters and a few digraphs: Russian BGN
+// "Aleksandr" / French "Alexandre" / English "Alexander"; "-ov" / "-off"; Arabic "Mohammed" /
+// "Muhammad" / "Mohamad"; "Yevgeniy" / "Evgeni"; "Khalil" / "Halil"; "Ziyad" / "Ziad". The key
+// keeps the first letter (any vowel as "a"), then the consonants with those variants merged.
+std::string variant_key(std::string_view word) {
+  std::string norm;
+  norm.reserve(word.size() + 4);
+  for (std::size_t at = 0; at < word.size(); ++at) {
+    const char c = word[at];
+    const char next = at + 1 < word.size() ? word[at + 1] : '\0';
+    if (c == 'x') { norm += "ks"; continue; }
+    if (c == 'p' && next == 'h') { norm += 'f'; ++at; continue; }
+    if ((c == 'k' || c == 'g') && next == 'h') { norm += c == 'k' ? 'h' : 'g'; ++at; continue; }
+    if ((c == 'z' || c == 'd') && next == 'h') { norm += 'j'; ++at; continue; }  // zh, dh
+    if (c == 'd' && next == 'j') { norm += 'j'; ++at; continue; }
+    if ((c == 't' || c == 'd') && (next == 'z' || next == 's') && at + 2 < word.size() &&
+        word[at + 2] == 'h') { norm += 'C'; at += 2; continue; }  // tsh, dzh
+    if (c == 't' && (next == 'z' || next == 's')) { norm += 'Z'; ++at; continue; }  // ts, tz
+    if (c == 's' && next == 'c' && at + 2 < word.size() && word[at + 2] == 'h') { norm += 'S'; at += 2; continue; }
+    if (c == 's' && next == 'h') { norm += 'S'; ++at; continue; }
+    if (c == 'c' && next == 'h') { norm += 'C'; ++at; continue; }
+    if (c == 'c' && next == 'k') { norm += 'k'; ++at; continue; }
+    if (c == 'c' || c == 'q') { norm += 'k'; continue; }
+    if (c == 'w') { norm += 'v'; continue; }
+    if (c == 'j' && at == 0 && next != '\0' && is_vowel(next)) { norm += 'y'; continue; }
+    norm += c;
+  }
+  // "-off", "-eff" at the end are the French and German spelling of "-ov", "-ev".
+  if (norm.size() > 4 && norm.ends_with("ff")) norm.replace(norm.size() - 2, 2, "v");
+  else if (norm.size() > 4 && norm.back() == 'f' && is_vowel(norm[norm.size() - 2])) norm.back() = 'v';
+  std::string key;
+  key.reserve(norm.size());
+  for (std::size_t at = 0; at < norm.size(); ++at) {
+    char c = norm[at];
+    if (at == 0) {
+      key += is_vowel(c) ? 'a' : c;
+      continue;
+    }
+    if (is_vowel(c)) continue;
+    if (c == 'h' && at > 0 && !is_vowel(norm[at - 1])) continue;  // a silent h after a consonant
+    if (!key.empty() && key.back() == c) continue;                // doubled letters
+    key += c;
+  }
+  return key;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
 // The index.
 
 struct ScreenIndex::Data {
   // Distinct folded tokens.
   std::vector<char> chars;
-  std::vector<std::uint32_t> token_at{0};   // token_count + 1
-  std::vector<std::uint8_t> legal;          // legal-form class, 0 for an ordinary word
-  std::vector<std::uint64_t> mask;          // letter_mask
-  std::vector<std::uint32_t> slots;         // open addressing: 0 empty, else token + 1
-  std::vector<std::uint32_t> by_length;     // tokens grouped by length (capped at kMaxFuzzyLength)
-  std::vector<std::uint32_t> length_at;     // kMaxFuzzyLength + 2 offsets into by_length
+  std::vector<std::uint32_t> token_at{0};  // token_count + 1
+  std::vector<std::uint8_t> legal;         // legal-form class, 0 for an ordinary word
+  std::vector<Role> role;
+  std::vector<float> weight;               // rarity capped by role, in [0, 1]
+  std::vector<std::uint32_t> slots;        // open addressing: 0 empty, else token + 1
   std::vector<std::vector<std::uint32_t>> legal_class;  // class -> tokens of that class
+  // Fuzzy keys: each token's single-letter deletions and its variant key (and that key's
+  // deletions), hashed; a query word's keys meet the keys of every token within one edit or of
+  // the same variant key (symmetric deletion, as in SymSpell). key_slots: open addressing over
+  // key hashes, each pointing at its run in key_tokens.
+  std::vector<std::uint64_t> key_hash;     // distinct key hashes, by slot (0: empty)
+  std::vector<std::uint32_t> key_start;    // by slot: first of its run in key_tokens
+  std::vector<std::uint32_t> key_count;    // by slot: run length
+  std::vector<std::uint32_t> key_tokens;
   // Entries: one per (node, name or alias).
   std::vector<NodeId> entry_node;
   std::vector<std::uint16_t> entry_slot;  // position in graph.names(node)
+  std::vector<std::uint8_t> entry_flags;  // kEntryWeak | kEntryPerson
   std::vector<std::uint32_t> entry_token_at{0};
   std::vector<std::uint32_t> entry_tokens;
   // Postings: token -> entries.
   std::vector<std::uint32_t> posting_at;
   std::vector<std::uint32_t> postings;
+
+  static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
 
   std::size_t token_count() const noexcept { return token_at.size() - 1; }
   std::string_view token(std::uint32_t id) const noexcept {
@@ -262,7 +408,7 @@ struct ScreenIndex::Data {
         chars.insert(chars.end(), text.begin(), text.end());
         token_at.push_back(static_cast<std::uint32_t>(chars.size()));
         legal.push_back(legal_form_kind(text));
-        mask.push_back(letter_mask(text));
+        role.push_back(role_of(text));
         slots[slot] = id + 1;
         return id;
       }
@@ -270,19 +416,56 @@ struct ScreenIndex::Data {
     }
   }
   void grow() {
-    std::vector<std::uint32_t> bigger(std::max<std::size_t>(1024, slots.size() * 2), 0);
-    const std::size_t slot_mask = bigger.size() - 1;
-    for (std::uint32_t id = 0; id < token_count(); ++id) {
-      std::size_t slot = detail::hash_string(token(id)) & slot_mask;
-      while (bigger[slot] != 0) slot = (slot + 1) & slot_mask;
-      bigger[slot] = id + 1;
+    std::vector<std::uint32_t> old = std::move(slots);
+    slots.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
+    const std::size_t slot_mask = slots.size() - 1;
+    for (std::uint32_t entry : old) {
+      if (entry == 0) continue;
+      std::size_t slot = detail::hash_string(token(entry - 1)) & slot_mask;
+      while (slots[slot] != 0) slot = (slot + 1) & slot_mask;
+      slots[slot] = entry;
     }
-    slots = std::move(bigger);
   }
   std::span<const std::uint32_t> entry_token_span(std::uint32_t entry) const noexcept {
     return {entry_tokens.data() + entry_token_at[entry], entry_token_at[entry + 1] - entry_token_at[entry]};
   }
+  /// Tokens sharing the key `hash` (none when no token has it).
+  std::span<const std::uint32_t> keyed(std::uint64_t hash) const noexcept {
+    if (key_hash.empty()) return {};
+    if (hash == 0) hash = 1;
+    const std::size_t slot_mask = key_hash.size() - 1;
+    for (std::size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
+      if (key_hash[slot] == 0) return {};
+      if (key_hash[slot] == hash) return {key_tokens.data() + key_start[slot], key_count[slot]};
+    }
+  }
 };
+
+namespace {
+
+/// Calls `emit(hash)` for each fuzzy key of a folded word: the word itself, its single-letter
+/// deletions, its variant key and that key's single-letter deletions (marked apart).
+template <class Emit>
+void for_each_key(std::string_view word, Emit&& emit) {
+  if (word.size() < 4 || word.size() > 32) return;
+  std::string scratch;
+  emit(detail::hash_string(word));
+  for (std::size_t at = 0; at < word.size(); ++at) {
+    scratch.assign(word.substr(0, at));
+    scratch.append(word.substr(at + 1));
+    emit(detail::hash_string(scratch));
+  }
+  std::string key = "#" + detail::variant_key(word);
+  emit(detail::hash_string(key));
+  if (key.size() >= 5)
+    for (std::size_t at = 2; at < key.size(); ++at) {  // the first letter stays
+      scratch.assign(std::string_view(key).substr(0, at));
+      scratch.append(std::string_view(key).substr(at + 1));
+      emit(detail::hash_string(scratch));
+    }
+}
+
+}  // namespace
 
 ScreenIndex::ScreenIndex() : data_(std::make_unique<Data>()) {}
 ScreenIndex::~ScreenIndex() = default;
@@ -293,8 +476,9 @@ std::size_t ScreenIndex::token_count() const noexcept { return data_->token_coun
 std::size_t ScreenIndex::bytes() const noexcept {
   const Data& d = *data_;
   auto size = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
-  return size(d.chars) + size(d.token_at) + size(d.legal) + size(d.mask) + size(d.slots) +
-         size(d.by_length) + size(d.length_at) + size(d.entry_node) + size(d.entry_slot) +
+  return size(d.chars) + size(d.token_at) + size(d.legal) + size(d.role) + size(d.weight) +
+         size(d.slots) + size(d.key_hash) + size(d.key_start) + size(d.key_count) +
+         size(d.key_tokens) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings);
 }
 
@@ -303,6 +487,9 @@ std::string_view to_string(TokenMatchKind kind) noexcept {
     case TokenMatchKind::Exact: return "exact";
     case TokenMatchKind::Fuzzy: return "fuzzy";
     case TokenMatchKind::LegalForm: return "legal form";
+    case TokenMatchKind::Variant: return "variant";
+    case TokenMatchKind::Joined: return "joined";
+    case TokenMatchKind::Initial: return "initial";
   }
   return "?";
 }
@@ -327,6 +514,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
     const NodeId node{at};
     const auto names = graph.names(node);
     const std::size_t slots = std::min<std::size_t>(names.size(), 0xFFFF);
+    const bool person = graph.kind(node) == NodeKind::Person;
     for (std::size_t slot = 0; slot < slots; ++slot) {
       const StringId text = names[slot].text;
       if (text == kNoString) continue;
@@ -339,6 +527,9 @@ ScreenIndex build_screen_index(const Graph& graph) {
       if (d.entry_tokens.size() == first) continue;  // no letters or digits at all
       d.entry_node.push_back(node);
       d.entry_slot.push_back(static_cast<std::uint16_t>(slot));
+      d.entry_flags.push_back(static_cast<std::uint8_t>(
+          (names[slot].strength == NameStrength::Weak ? ScreenIndex::Data::kEntryWeak : 0) |
+          (person ? ScreenIndex::Data::kEntryPerson : 0)));
       d.entry_token_at.push_back(static_cast<std::uint32_t>(d.entry_tokens.size()));
     }
   }
@@ -353,17 +544,48 @@ ScreenIndex build_screen_index(const Graph& graph) {
     for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry)
       for (std::uint32_t token : d.entry_token_span(entry)) d.postings[fill[token]++] = entry;
   }
-  // Tokens by length, for the fuzzy scan; legal-form classes.
-  d.length_at.assign(kMaxFuzzyLength + 2, 0);
-  auto length_of = [&](std::uint32_t id) {
-    return std::min<std::size_t>(d.token_at[id + 1] - d.token_at[id], kMaxFuzzyLength);
-  };
-  for (std::uint32_t id = 0; id < tokens; ++id) ++d.length_at[length_of(id) + 1];
-  for (std::size_t at = 0; at <= kMaxFuzzyLength; ++at) d.length_at[at + 1] += d.length_at[at];
-  d.by_length.resize(tokens);
+  // Weights: inverse document frequency, normalised to [0, 1], capped by the word's role.
   {
-    std::vector<std::uint32_t> fill(d.length_at.begin(), d.length_at.end() - 1);
-    for (std::uint32_t id = 0; id < tokens; ++id) d.by_length[fill[length_of(id)]++] = id;
+    const double entries = std::max<double>(kIdfFloorEntries, static_cast<double>(d.entry_node.size()));
+    const double top = std::log(1 + entries);
+    d.weight.resize(tokens);
+    for (std::uint32_t id = 0; id < tokens; ++id) {
+      const double df = std::max<double>(1, d.posting_at[id + 1] - d.posting_at[id]);
+      const double idf = std::log(1 + entries / df) / top;
+      double cap = role_cap(d.role[id]);
+      if (d.token_at[id + 1] - d.token_at[id] == 1) cap = std::min(cap, kInitialWeight);
+      d.weight[id] = static_cast<float>(std::min(idf, cap));
+    }
+  }
+  // Fuzzy keys: (hash, token) pairs, sorted, then an open-addressing table over distinct hashes.
+  {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;
+    pairs.reserve(tokens * 12);
+    for (std::uint32_t id = 0; id < tokens; ++id) {
+      if (d.role[id] == Role::Honorific || d.role[id] == Role::Particle) continue;
+      for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    std::size_t distinct = 0;
+    for (std::size_t at = 0; at < pairs.size(); ++at) distinct += at == 0 || pairs[at].first != pairs[at - 1].first;
+    std::size_t capacity = 16;
+    while (capacity < distinct * 2) capacity *= 2;
+    d.key_hash.assign(pairs.empty() ? 0 : capacity, 0);
+    d.key_start.assign(d.key_hash.size(), 0);
+    d.key_count.assign(d.key_hash.size(), 0);
+    d.key_tokens.resize(pairs.size());
+    const std::size_t slot_mask = capacity - 1;
+    for (std::size_t at = 0; at < pairs.size();) {
+      const std::uint64_t hash = pairs[at].first;
+      const auto start = static_cast<std::uint32_t>(at);
+      for (; at < pairs.size() && pairs[at].first == hash; ++at) d.key_tokens[at] = pairs[at].second;
+      std::size_t slot = hash & slot_mask;
+      while (d.key_hash[slot] != 0) slot = (slot + 1) & slot_mask;
+      d.key_hash[slot] = hash;
+      d.key_start[slot] = start;
+      d.key_count[slot] = static_cast<std::uint32_t>(at - start);
+    }
   }
   d.legal_class.assign(64, {});
   for (std::uint32_t id = 0; id < tokens; ++id)
@@ -374,7 +596,31 @@ ScreenIndex build_screen_index(const Graph& graph) {
 // ---------------------------------------------------------------------------------------------
 // Screening.
 
+namespace detail {
+
+double calibrated_score(const NameEvidence& evidence) noexcept {
+  using namespace calibration;
+  const double z = kIntercept + kQueryShare * evidence.query_share +
+                   kNameShare * evidence.name_share + kMinSimilarity * evidence.min_similarity +
+                   kMatchedWeight * std::min(evidence.matched_weight, 2.0) +
+                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0) +
+                   kPerson * (evidence.person ? 1.0 : 0.0) +
+                   kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
+                   kInexactShare * evidence.inexact_share +
+                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0);
+  return 1 / (1 + std::exp(-z));
+}
+
+}  // namespace detail
+
 namespace {
+
+constexpr double kVariantSimilarity = 0.9;    // two romanisations of one name
+constexpr double kInitialSimilarity = 0.9;    // "J" for "John"
+constexpr double kMinQueryShare = 0.5;        // a name must cover half the query's weight
+constexpr double kStrictSimilarity = 0.88;    // one-word and weak names: all of the query matched,
+                                              // exactly or as a variant
+constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a place) costs little
 
 struct Candidate {  // a dictionary token a query word may stand for
   std::uint32_t token;
@@ -385,14 +631,18 @@ struct Candidate {  // a dictionary token a query word may stand for
 
 struct QueryWord {
   std::string text;
+  Role role = Role::Ordinary;
   std::uint8_t legal = 0;
   double weight = 1;
   std::vector<Candidate> candidates;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> splits;  // this word = name words a b
+  std::vector<Candidate> joins;  // this word and the next = one name word
 };
 
-struct Pair {  // one query word matched to one name word
-  std::uint16_t word, position;
+struct Option {  // query words matched to name words
+  std::uint64_t words, positions;
   float similarity;
+  float value;
   std::uint8_t edits;
   TokenMatchKind how;
 };
@@ -401,51 +651,46 @@ struct Scored {
   std::uint32_t entry;
   double score;
   bool exact;
+  NameEvidence evidence;
 };
 
-const Candidate* find_candidate(const QueryWord& word, std::uint32_t token) {
-  for (const Candidate& candidate : word.candidates)
-    if (candidate.token == token) return &candidate;
-  return nullptr;
+/// Adds the dictionary tokens `text` may stand for: itself, and every token within the edit
+/// threshold or sharing its transliteration key, found through the fuzzy keys.
+void add_candidates(const ScreenIndex::Data& d, std::string_view text, double min_similarity,
+                    std::vector<Candidate>& out, std::vector<std::uint32_t>& seen) {
+  if (auto exact = d.find(text)) out.push_back({*exact, 1.0f, 0, TokenMatchKind::Exact});
+  if (text.size() < 4 || text.size() > 32) return;
+  seen.clear();
+  for_each_key(text, [&](std::uint64_t hash) {
+    for (std::uint32_t token : d.keyed(hash == 0 ? 1 : hash)) seen.push_back(token);
+  });
+  std::sort(seen.begin(), seen.end());
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  std::string key;
+  for (std::uint32_t token : seen) {
+    const std::string_view other = d.token(token);
+    if (other == text) continue;
+    const std::size_t longer = std::max(text.size(), other.size());
+    const int edits = detail::bounded_edits(text, other, static_cast<int>(longer / 2));
+    const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
+    if (similarity < 0.6) continue;
+    if (key.empty()) key = detail::variant_key(text);
+    // A key of two letters or fewer ("gl": "giulia", "gala") says too little to count.
+    const bool variant = key.size() >= 3 && other.size() >= 4 && detail::variant_key(other) == key;
+    if (variant && similarity < min_similarity) {
+      out.push_back({token, static_cast<float>(kVariantSimilarity),
+                     static_cast<std::uint8_t>(std::min(edits, 255)), TokenMatchKind::Variant});
+    } else if (similarity >= min_similarity) {
+      out.push_back({token, static_cast<float>(similarity), static_cast<std::uint8_t>(edits),
+                     TokenMatchKind::Fuzzy});
+    }
+  }
 }
 
-/// Scores one name against the query: each query word is paired with at most one name word,
-/// best pairs first; the score blends the share of the query's weight found in the name and
-/// the share of the name's weight the query covers (so extra words on either side cost).
-Scored score_entry(const ScreenIndex::Data& d, const Graph& graph, std::uint32_t entry,
-                   const std::vector<QueryWord>& words, double query_weight,
-                   std::vector<Pair>& pairs, std::vector<Pair>* kept) {
-  const auto tokens = d.entry_token_span(entry);
-  pairs.clear();
-  for (std::size_t word = 0; word < words.size(); ++word)
-    for (std::size_t position = 0; position < tokens.size(); ++position)
-      if (const Candidate* candidate = find_candidate(words[word], tokens[position]))
-        pairs.push_back({static_cast<std::uint16_t>(word), static_cast<std::uint16_t>(position),
-                         candidate->similarity, candidate->edits, candidate->how});
-  std::stable_sort(pairs.begin(), pairs.end(),
-                   [](const Pair& a, const Pair& b) { return a.similarity > b.similarity; });
-  std::uint64_t used_words = 0, used_positions = 0;  // names and queries past 64 words: rare
-  double found = 0, covered = 0, name_weight = 0;
-  std::size_t exact_pairs = 0;
-  for (const Pair& pair : pairs) {
-    if (pair.word >= 64 || pair.position >= 64) continue;
-    const std::uint64_t word_bit = std::uint64_t{1} << pair.word;
-    const std::uint64_t position_bit = std::uint64_t{1} << pair.position;
-    if ((used_words & word_bit) != 0 || (used_positions & position_bit) != 0) continue;
-    used_words |= word_bit;
-    used_positions |= position_bit;
-    const double name_word_weight = d.legal[tokens[pair.position]] != 0 ? kLegalFormWeight : 1.0;
-    found += pair.similarity * words[pair.word].weight;
-    covered += pair.similarity * name_word_weight;
-    if (pair.how == TokenMatchKind::Exact) ++exact_pairs;
-    if (kept != nullptr) kept->push_back(pair);
-  }
-  for (std::uint32_t token : tokens) name_weight += d.legal[token] != 0 ? kLegalFormWeight : 1.0;
-  double score = kQueryShare * found / query_weight + (1 - kQueryShare) * covered / name_weight;
-  const bool exact = exact_pairs == words.size() && exact_pairs == tokens.size();
-  const Name& name = graph.names(d.entry_node[entry])[d.entry_slot[entry]];
-  if (name.strength == NameStrength::Weak) score *= kWeakAliasFactor;
-  return {entry, std::clamp(score, 0.0, 1.0), exact};
+const Candidate* find_candidate(const std::vector<Candidate>& candidates, std::uint32_t token) {
+  for (const Candidate& candidate : candidates)
+    if (candidate.token == token) return &candidate;
+  return nullptr;
 }
 
 bool node_passes(const Graph& graph, NodeId node, const ScreenOptions& options) {
@@ -455,30 +700,144 @@ bool node_passes(const Graph& graph, NodeId node, const ScreenOptions& options) 
   return true;
 }
 
-/// Dictionary tokens within the edit threshold of `word` (not `word` itself).
-void fuzzy_candidates(const ScreenIndex::Data& d, QueryWord& word, double min_similarity) {
-  const std::size_t length = word.text.size();
-  if (length <= 3 || length > kMaxFuzzyLength) return;
-  const int max_edits = length <= 5 ? 1 : length <= 9 ? 2 : 3;
-  const std::uint64_t mask = letter_mask(word.text);
-  const std::size_t low = length > static_cast<std::size_t>(max_edits) ? length - max_edits : 1;
-  const std::size_t high = std::min(length + max_edits, kMaxFuzzyLength);
-  for (std::size_t other = low; other <= high; ++other) {
-    const double longer = static_cast<double>(std::max(length, other));
-    const int allowed = std::min(max_edits, static_cast<int>(std::floor((1 - min_similarity) * longer + 1e-9)));
-    const auto gap = static_cast<int>(other > length ? other - length : length - other);
-    if (gap > allowed) continue;
-    for (std::uint32_t at = d.length_at[other]; at < d.length_at[other + 1]; ++at) {
-      const std::uint32_t token = d.by_length[at];
-      if (std::popcount(d.mask[token] ^ mask) > 2 * allowed) continue;
-      const std::string_view text = d.token(token);
-      if (text == word.text) continue;
-      const int edits = detail::bounded_edits(word.text, text, allowed);
-      if (edits > allowed) continue;
-      word.candidates.push_back({token, static_cast<float>(1 - edits / longer),
-                                 static_cast<std::uint8_t>(edits), TokenMatchKind::Fuzzy});
+/// Scores one name against the query. Every way a query word can meet a name word (exact,
+/// fuzzy, variant, legal form, initial, one word for two) is an option worth its similarity times
+/// the weight it covers; the best options are taken first, each word used once. The evidence
+/// (weighted shares of the query and of the name matched, the weakest pair, the rarity matched)
+/// becomes a probability through the calibrated logistic model.
+Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::vector<QueryWord>& words,
+                   std::vector<Option>& options, std::vector<Option>* kept) {
+  const auto tokens = d.entry_token_span(entry);
+  const std::size_t word_count = std::min<std::size_t>(words.size(), 64);
+  const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
+  options.clear();
+  auto add = [&](std::uint64_t word_bits, std::uint64_t position_bits, double similarity, int edits,
+                 TokenMatchKind how) {
+    double weight = 0;
+    for (std::size_t word = 0; word < word_count; ++word)
+      if ((word_bits >> word & 1u) != 0) weight += words[word].weight;
+    for (std::size_t position = 0; position < position_count; ++position)
+      if ((position_bits >> position & 1u) != 0) weight += d.weight[tokens[position]];
+    options.push_back({word_bits, position_bits, static_cast<float>(similarity),
+                       static_cast<float>(similarity * (weight + 0.01)),
+                       static_cast<std::uint8_t>(std::min(edits, 255)), how});
+  };
+  for (std::size_t word = 0; word < word_count; ++word) {
+    const QueryWord& query = words[word];
+    const std::uint64_t word_bit = std::uint64_t{1} << word;
+    for (std::size_t position = 0; position < position_count; ++position) {
+      const std::uint32_t token = tokens[position];
+      const std::uint64_t position_bit = std::uint64_t{1} << position;
+      const Candidate* candidate = find_candidate(query.candidates, token);
+      if (candidate != nullptr)
+        add(word_bit, position_bit, candidate->similarity, candidate->edits, candidate->how);
+      const std::string_view name_word = d.token(token);
+      if (candidate == nullptr && (query.text.size() == 1) != (name_word.size() == 1) &&
+          query.text[0] == name_word[0])
+        add(word_bit, position_bit, kInitialSimilarity, 0, TokenMatchKind::Initial);
+      if (const Candidate* joined = find_candidate(query.joins, token); joined && word + 1 < word_count)
+        add(word_bit | word_bit << 1, position_bit, joined->similarity, joined->edits,
+            TokenMatchKind::Joined);
+      if (position + 1 < position_count)
+        for (const auto& [first, second] : query.splits)
+          if (first == token && second == tokens[position + 1])
+            add(word_bit, position_bit | position_bit << 1, 1.0, 0, TokenMatchKind::Joined);
     }
   }
+  std::sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
+    return a.value != b.value ? a.value > b.value : a.similarity > b.similarity;
+  });
+  // Greedy pairing, best options first. Options that join or split words compete with the
+  // plain ones they overlap; the pairing is made twice, with and without them, and the one that
+  // matches more weight kept.
+  std::uint64_t used_words = 0, used_positions = 0;
+  double found = 0, covered = 0, min_similarity = 1, inexact = 0;
+  bool all_exact = true;
+  bool any_multi = false;
+  for (const Option& option : options)
+    any_multi = any_multi || std::popcount(option.words) > 1 || std::popcount(option.positions) > 1;
+  std::uint64_t skip_multi = 0;  // 1: leave out options over two words
+  double best_total = -1;
+  for (int pass = 0; pass < (any_multi ? 2 : 1); ++pass) {
+    std::uint64_t pass_words = 0, pass_positions = 0;
+    double pass_found = 0, pass_covered = 0, pass_min = 1, pass_inexact = 0;
+    bool pass_exact = true;
+    for (const Option& option : options) {
+      if (pass == 1 && (std::popcount(option.words) > 1 || std::popcount(option.positions) > 1)) continue;
+      if ((pass_words & option.words) != 0 || (pass_positions & option.positions) != 0) continue;
+      pass_words |= option.words;
+      pass_positions |= option.positions;
+      double query_weight = 0, name_weight = 0;
+      for (std::size_t word = 0; word < word_count; ++word)
+        if ((option.words >> word & 1u) != 0) query_weight += words[word].weight;
+      for (std::size_t position = 0; position < position_count; ++position)
+        if ((option.positions >> position & 1u) != 0) name_weight += d.weight[tokens[position]];
+      pass_found += option.similarity * query_weight;
+      if (option.how != TokenMatchKind::Exact && option.how != TokenMatchKind::LegalForm) pass_inexact += query_weight;
+      pass_covered += option.similarity * name_weight;
+      if (std::max(query_weight, name_weight) >= 0.2) pass_min = std::min<double>(pass_min, option.similarity);
+      pass_exact = pass_exact && option.how == TokenMatchKind::Exact;
+    }
+    if (pass_found + pass_covered > best_total + 1e-9) {
+      best_total = pass_found + pass_covered;
+      used_words = pass_words, used_positions = pass_positions, found = pass_found, covered = pass_covered;
+      min_similarity = pass_min, inexact = pass_inexact, all_exact = pass_exact;
+      skip_multi = pass;
+    }
+  }
+  if (kept != nullptr) {  // the chosen pairing again, for the explanation
+    std::uint64_t kept_words = 0, kept_positions = 0;
+    for (const Option& option : options) {
+      if (skip_multi != 0 && (std::popcount(option.words) > 1 || std::popcount(option.positions) > 1)) continue;
+      if ((kept_words & option.words) != 0 || (kept_positions & option.positions) != 0) continue;
+      kept_words |= option.words;
+      kept_positions |= option.positions;
+      kept->push_back(option);
+    }
+  }
+  double query_total = 0, name_total = 0;
+  std::size_t matched_words = 0, ordinary_positions = 0;
+  bool all_meaningful = true;  // every query word that is not a legal form or particle matched
+  for (std::size_t word = 0; word < word_count; ++word) {
+    query_total += words[word].weight;
+    matched_words += (used_words >> word & 1u);
+    if (words[word].weight >= 0.2 && (used_words >> word & 1u) == 0) all_meaningful = false;
+  }
+  for (std::size_t position = 0; position < position_count; ++position) {
+    name_total += d.weight[tokens[position]];
+    ordinary_positions += d.legal[tokens[position]] == 0;
+  }
+  const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
+  // A place or other word typed after a person's full name costs little: "Ivan Petrov Moscow".
+  if (person && word_count >= 3 && (used_words >> (word_count - 1) & 1u) == 0 && matched_words >= 2)
+    query_total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
+  NameEvidence evidence;
+  evidence.query_share = query_total > 0 ? std::min(1.0, found / query_total) : 0;
+  evidence.name_share = name_total > 0 ? std::min(1.0, covered / name_total) : 0;
+  evidence.min_similarity = min_similarity;
+  evidence.matched_weight = covered;
+  evidence.one_word = ordinary_positions <= 1;
+  evidence.person = person;
+  evidence.inexact_share = query_total > 0 ? std::min(1.0, inexact / query_total) : 0;
+  evidence.matched_words = static_cast<int>(matched_words);
+  evidence.weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
+  const bool alias = d.entry_slot[entry] != 0;  // names()[0] is the primary name
+  evidence.strict = (evidence.one_word && alias) || evidence.weak;
+  const bool exact = all_exact && used_words == (word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1) &&
+                     used_positions == (position_count == 64 ? ~0ull : (std::uint64_t{1} << position_count) - 1);
+  double score = 0;
+  if (evidence.query_share + 1e-9 < kMinQueryShare) {
+    score = 0;
+  } else if (evidence.strict && (!all_meaningful || min_similarity < kStrictSimilarity)) {
+    score = 0;  // a one-word or weak alias counts only when it matches strongly
+  } else if (evidence.one_word && !all_meaningful) {
+    score = 0;  // "Marina Alekseeva" is not the vessel "MARINA"
+  } else if (exact) {
+    score = 1;  // the same words: certain by name (a weak alias too: that is a strong match)
+  } else {
+    score = detail::calibrated_score(evidence);
+  }
+  return {entry, score, exact, evidence};
 }
 
 }  // namespace
@@ -487,69 +846,110 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
                               const ScreenOptions& options) {
   const ScreenIndex::Data& d = index.data();
   std::vector<QueryWord> words;
-  std::string scratch;
-  for_each_token(name, nullptr, scratch, [&](std::string_view token) {
-    if (words.size() < 64) words.push_back({std::string(token), legal_form_kind(token), 1.0, {}});
-  });
+  std::vector<std::string> ignored;
+  {
+    std::vector<std::string> tokens;
+    std::string scratch;
+    for_each_token(name, nullptr, scratch, [&](std::string_view token) {
+      if (tokens.size() < 64) tokens.emplace_back(token);
+    });
+    const bool named = std::any_of(tokens.begin(), tokens.end(),
+                                   [](const std::string& token) { return role_of(token) != Role::Honorific; });
+    for (std::string& token : tokens) {
+      const Role role = role_of(token);
+      if (named && role == Role::Honorific) {
+        ignored.push_back(std::move(token));
+        continue;
+      }
+      const std::uint8_t legal = legal_form_kind(token);
+      words.push_back({std::move(token), role, legal, 1.0, {}, {}, {}});
+    }
+  }
   if (words.empty() || d.entry_node.empty()) return {};
-  double query_weight = 0;
+  std::vector<std::uint32_t> seen;
   bool all_legal = true;
-  for (QueryWord& word : words) {
-    if (word.legal != 0) word.weight = kLegalFormWeight;
-    query_weight += word.weight;
+  for (std::size_t at = 0; at < words.size(); ++at) {
+    QueryWord& word = words[at];
     all_legal = all_legal && word.legal != 0;
-    if (auto exact = d.find(word.text)) word.candidates.push_back({*exact, 1.0f, 0, TokenMatchKind::Exact});
+    add_candidates(d, word.text, options.min_token_similarity, word.candidates, seen);
     if (word.legal != 0)
       for (std::uint32_t token : d.legal_class[word.legal])
         if (d.token(token) != word.text)
-          word.candidates.push_back({token, static_cast<float>(kLegalFormEquivalent), 0,
-                                     TokenMatchKind::LegalForm});
-    fuzzy_candidates(d, word, options.min_token_similarity);
-  }
-
-  // Entries that hold a candidate of an ordinary word (legal-form words alone would pull in
-  // every company), with an upper bound of their score to skip hopeless ones unscored.
-  struct Touch {
-    std::uint32_t entry;
-    std::uint16_t word;
-    float similarity;
-  };
-  std::vector<Touch> touched;
-  double legal_weight = 0;
-  for (std::size_t word = 0; word < words.size(); ++word) {
-    if (words[word].legal != 0 && !all_legal) {
-      legal_weight += words[word].weight;
-      continue;
+          word.candidates.push_back({token, static_cast<float>(kLegalFormEquivalent), 0, TokenMatchKind::LegalForm});
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (word.legal == 0 && word.text.size() >= 3)
+      for (std::size_t cut = 1; cut < word.text.size() && word.splits.size() < 4; ++cut) {
+        // Halves of two letters or more, or a letter-digit boundary ("san2" = "san 2").
+        const bool boundary = digit(word.text[cut - 1]) != digit(word.text[cut]);
+        if (!boundary && (cut < 2 || cut + 2 > word.text.size())) continue;
+        const auto first = d.find(std::string_view(word.text).substr(0, cut));
+        if (!first) continue;
+        if (const auto second = d.find(std::string_view(word.text).substr(cut))) word.splits.emplace_back(*first, *second);
+      }
+    if (at + 1 < words.size() && word.legal == 0 && words[at + 1].legal == 0) {
+      add_candidates(d, word.text + words[at + 1].text, options.min_token_similarity, word.joins, seen);
+      // Two words for one: a typo at most, never a mere transliteration key.
+      std::erase_if(word.joins, [](const Candidate& candidate) {
+        return candidate.how == TokenMatchKind::Variant || candidate.similarity < 0.85f;
+      });
     }
-    for (const Candidate& candidate : words[word].candidates)
-      for (std::uint32_t at = d.posting_at[candidate.token]; at < d.posting_at[candidate.token + 1]; ++at)
-        touched.push_back({d.postings[at], static_cast<std::uint16_t>(word), candidate.similarity});
+    // The word weighs what the name word it stands for weighs (rarity over the index); a word
+    // the index does not know at all is rare.
+    double weight = role_cap(word.role);
+    const Candidate* best = nullptr;
+    for (const Candidate& candidate : word.candidates)
+      if (candidate.how != TokenMatchKind::LegalForm && (best == nullptr || candidate.similarity > best->similarity))
+        best = &candidate;
+    if (best != nullptr) weight = d.weight[best->token];
+    else if (!word.splits.empty()) weight = std::max(d.weight[word.splits[0].first], d.weight[word.splits[0].second]);
+    if (word.text.size() == 1) weight = std::min(weight, kInitialWeight);
+    word.weight = weight;
   }
-  std::sort(touched.begin(), touched.end(), [](const Touch& a, const Touch& b) {
-    return a.entry != b.entry ? a.entry < b.entry : a.word != b.word ? a.word < b.word : a.similarity > b.similarity;
-  });
+  double query_weight = 0;
+  for (const QueryWord& word : words) query_weight += word.weight;
+  if (query_weight <= 0) return {};
+
+  // Candidate names: the postings of the query's words, rarest first, until the words left could
+  // not make up the share of the query a name must match (MaxScore): a name holding none of the
+  // rare words cannot pass, so the common words' long postings are never walked.
+  std::vector<std::uint32_t> order(words.size());
+  for (std::uint32_t at = 0; at < order.size(); ++at) order[at] = at;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return words[a].weight > words[b].weight; });
+  std::vector<std::uint32_t> touched;
+  auto touch = [&](std::uint32_t token) {
+    touched.insert(touched.end(), d.postings.begin() + d.posting_at[token], d.postings.begin() + d.posting_at[token + 1]);
+  };
+  double left = query_weight;
+  for (std::uint32_t at : order) {
+    if (left / query_weight + 1e-9 < kMinQueryShare) break;
+    const QueryWord& word = words[at];
+    left -= word.weight;
+    if (word.legal != 0 && !all_legal) continue;
+    for (const Candidate& candidate : word.candidates) touch(candidate.token);
+    for (const auto& [first, second] : word.splits)
+      touch(d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second);
+    for (const Candidate& candidate : word.joins) touch(candidate.token);
+    if (at > 0)
+      for (const Candidate& candidate : words[at - 1].joins) touch(candidate.token);
+  }
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
 
   std::vector<Scored> scored;
-  std::vector<Pair> pairs;
-  for (std::size_t at = 0; at < touched.size();) {
-    const std::uint32_t entry = touched[at].entry;
-    double bound_found = legal_weight;
-    for (int last_word = -1; at < touched.size() && touched[at].entry == entry; ++at) {
-      if (touched[at].word == last_word) continue;  // sorted: the first is the best for the word
-      last_word = touched[at].word;
-      bound_found += touched[at].similarity * words[last_word].weight;
-    }
-    const double bound = kQueryShare * bound_found / query_weight + (1 - kQueryShare);
-    if (bound + 1e-9 < options.min_score) continue;
+  std::vector<Option> scratch_options;
+  for (std::uint32_t entry : touched) {
+    const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
+    if (result.score <= 0 || result.score + 1e-9 < options.min_score) continue;
     if (!node_passes(graph, d.entry_node[entry], options)) continue;
-    const Scored result = score_entry(d, graph, entry, words, query_weight, pairs, nullptr);
-    if (result.score + 1e-9 >= options.min_score) scored.push_back(result);
+    scored.push_back(result);
   }
 
   // Best name per node: highest score, then an exact match, then the earlier name (primary).
   auto better = [&](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
     if (a.exact != b.exact) return a.exact;
+    if (a.evidence.name_share != b.evidence.name_share) return a.evidence.name_share > b.evidence.name_share;
     return a.entry < b.entry;
   };
   std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {
@@ -567,23 +967,46 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   std::vector<ScreenHit> hits;
   hits.reserve(scored.size());
   for (const Scored& result : scored) {
-    std::vector<Pair> kept;
-    score_entry(d, graph, result.entry, words, query_weight, pairs, &kept);
+    std::vector<Option> kept;
+    score_entry(d, result.entry, words, scratch_options, &kept);
     ScreenHit hit;
     hit.node = d.entry_node[result.entry];
     hit.score = result.score;
     hit.exact = result.exact;
+    hit.evidence = result.evidence;
+    hit.ignored_query_tokens = ignored;
     hit.name = graph.names(hit.node)[d.entry_slot[result.entry]];
     hit.name_text = graph.string(hit.name.text);
     const auto tokens = d.entry_token_span(result.entry);
     std::uint64_t used_words = 0, used_positions = 0;
-    std::sort(kept.begin(), kept.end(), [](const Pair& a, const Pair& b) { return a.word < b.word; });
-    for (const Pair& pair : kept) {
-      used_words |= std::uint64_t{1} << pair.word;
-      used_positions |= std::uint64_t{1} << pair.position;
-      const std::uint32_t token = tokens[pair.position];
-      hit.matched.push_back({words[pair.word].text, std::string(d.token(token)), pair.how, pair.edits,
-                             pair.similarity, words[pair.word].legal != 0 || d.legal[token] != 0});
+    std::sort(kept.begin(), kept.end(), [](const Option& a, const Option& b) {
+      return std::countr_zero(a.words) < std::countr_zero(b.words);
+    });
+    for (const Option& option : kept) {
+      used_words |= option.words;
+      used_positions |= option.positions;
+      TokenMatch match;
+      bool legal = false;
+      double weight = 0;
+      for (std::size_t word = 0; word < words.size() && word < 64; ++word)
+        if ((option.words >> word & 1u) != 0) {
+          if (!match.query_token.empty()) match.query_token += ' ';
+          match.query_token += words[word].text;
+          legal = legal || words[word].legal != 0;
+          weight += words[word].weight;
+        }
+      for (std::size_t position = 0; position < tokens.size() && position < 64; ++position)
+        if ((option.positions >> position & 1u) != 0) {
+          if (!match.name_token.empty()) match.name_token += ' ';
+          match.name_token += d.token(tokens[position]);
+          legal = legal || d.legal[tokens[position]] != 0;
+        }
+      match.how = option.how;
+      match.edits = option.edits;
+      match.similarity = option.similarity;
+      match.legal_form = legal;
+      match.weight = weight;
+      hit.matched.push_back(std::move(match));
     }
     for (std::size_t word = 0; word < words.size(); ++word)
       if (word >= 64 || (used_words >> word & 1u) == 0) hit.unmatched_query_tokens.push_back(words[word].text);

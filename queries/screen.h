@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "skg/graph/graph.h"
+#include "skg/queries/screen_calibration.h"
 
 namespace skg {
 
@@ -39,9 +40,16 @@ class ScreenIndex {
 ///   const auto index = skg::build_screen_index(graph);
 ScreenIndex build_screen_index(const Graph& graph);
 
+/// The default threshold: hits scoring below it are not returned. Chosen on the labelled
+/// evaluation set of bench/screen_eval.cpp (bench/SCREENING.md: the highest F1 whose noise rate on
+/// generated non-listed names stays under 0.5%), not by hand.
+inline constexpr double kDefaultScreenThreshold = calibration::kThreshold;
+
 struct ScreenOptions {
   std::size_t limit = 20;
-  double min_score = 0.7;  // hits below it are dropped
+  /// Hits below it are dropped. A score reads as the probability that the query and the matched
+  /// name are the same party, judged by name alone (calibrated on bench/screen_eval.cpp's set).
+  double min_score = kDefaultScreenThreshold;
   /// A query word and a name word are a fuzzy match when 1 - edits / longer length reaches this
   /// (edits: insertions, deletions, substitutions, swaps of neighbours; words of 3 letters or
   /// fewer must match exactly).
@@ -56,6 +64,9 @@ enum class TokenMatchKind : std::uint8_t {
   Exact,      // the same after folding
   Fuzzy,      // within the edit threshold
   LegalForm,  // equivalent legal forms: "Ltd" = "Limited", "AO" = "JSC", "OOO" = "LLC"
+  Variant,    // a transliteration variant: the same consonant key (Aleksandr/Alexander, -ov/-off)
+  Joined,     // one word on one side is two on the other ("kasperskylab" / "kaspersky lab")
+  Initial,    // an initial stands for a word with that first letter
 };
 std::string_view to_string(TokenMatchKind kind) noexcept;
 
@@ -66,6 +77,23 @@ struct TokenMatch {
   int edits = 0;
   double similarity = 1.0;  // 1 for exact and legal-form matches
   bool legal_form = false;  // a legal-form word (weighs less in the score)
+  double weight = 1.0;      // how much the word counts: rarity over the index, less for generic,
+                            // legal-form, particle and initial words
+};
+
+/// The measures a score is computed from, kept on each hit so that it explains itself.
+struct NameEvidence {
+  double query_share = 0;     // weighted share of the query's words found in the name
+  double name_share = 0;      // weighted share of the name's words the query covers
+  double min_similarity = 1;  // the weakest word pair
+  double matched_weight = 0;  // rarity of what matched, summed (rare words are strong evidence)
+  bool one_word = false;      // the name has one word that is not a legal form
+  bool weak = false;          // a weak alias (OFAC weak AKA, UN "Low" quality, FtM weakAlias)
+  bool strict = false;        // a one-word or weak alias: only a strong match counts
+  bool person = false;        // the matched party is a person
+  int matched_words = 0;      // query words matched
+  double inexact_share = 0;   // weighted share of the query matched only fuzzily, as a variant,
+                              // an initial or by joining words
 };
 
 struct ScreenHit {
@@ -76,11 +104,15 @@ struct ScreenHit {
   std::vector<TokenMatch> matched;  // the word pairs behind the score
   std::vector<std::string> unmatched_query_tokens;
   std::vector<std::string> unmatched_name_tokens;
+  std::vector<std::string> ignored_query_tokens;  // honorifics and titles: "mr", "sheikh"
   bool exact = false;  // the same words, in any order
+  NameEvidence evidence;
 };
 
-/// Parties whose names or aliases resemble `name`, best first. Word order does not matter,
-/// legal-form words and weak aliases weigh less, misspellings within the threshold match.
+/// Parties whose names or aliases resemble `name`, best first. Word order does not matter;
+/// rare words weigh more than common, generic and legal-form ones; misspellings,
+/// transliteration variants, joined or split words and initials match; honorifics are ignored;
+/// a one-word or weak alias counts only when it matches strongly.
 ///   auto hits = skg::screen(graph, index, "Kasperski Labs Ltd", {.listed_only = true});
 std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std::string_view name,
                               const ScreenOptions& options = {});
@@ -93,6 +125,11 @@ std::vector<std::string> screen_tokens(std::string_view name);
 namespace detail {
 /// Edits (insert, delete, substitute, swap neighbours) from a to b, or max_edits + 1 when more.
 int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcept;
+/// The transliteration key of a folded word: romanisation variants of one name share it
+/// ("aleksandr", "alexander" -> "alksndr"; "ivanov", "ivanoff"; "mohammed", "muhammad").
+std::string variant_key(std::string_view word);
+/// The score's features, as the calibration set sees them, and the calibrated probability.
+double calibrated_score(const NameEvidence& evidence) noexcept;
 }  // namespace detail
 
 }  // namespace skg

@@ -2,7 +2,8 @@
 # Installs what skg needs to build and test on Debian 12, from Debian's own packages.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libboost-graph-dev rapidjson-dev libfmt-dev doctest-dev
-      libpugixml-dev libedit-dev libicu-dev tmux)
+      libpugixml-dev libedit-dev libicu-dev tmux
+      clang libclang-rt-14-dev llvm)  # clang, libFuzzer and the sanitizers: scripts/test-sanitize.sh
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -207,3 +207,67 @@ TEST_CASE("builder: a batch made for a builder interns as it goes, and dropping 
   CHECK(graph.string_count() >= reference.string_count());
   if (graph.node_count() == 1) CHECK(graph.string_count() == reference.string_count());
 }
+
+TEST_CASE("builder: removing the empty id is refused, and no edge disappears") {
+  Builder builder;
+  builder.add_entity(entity("a", "Alpha", "f", 1));
+  builder.add_entity(entity("b", "Beta", "f", 2));
+  builder.add_edge({.kind = EdgeKind::Owns, .from = "a", .to = "b"});  // edge 0, no id of its own
+  Batch batch;
+  CHECK_THROWS_WITH_AS(batch.remove("", {"delta.json", "", 3}), doctest::Contains("delta.json:3: a removal needs an id"),
+                       Error);
+  builder.commit(std::move(batch));
+  const Graph graph = std::move(builder).freeze();
+  CHECK(graph.edge_count() == 1);
+}
+
+TEST_CASE("builder: an action that reuses an entity's id is refused with its record, not a crash") {
+  Builder builder;
+  builder.add_entity(entity("x:1", "Alpha", "f", 1));
+  SUBCASE("an entity already in the builder") {
+    CHECK_THROWS_WITH_AS(builder.add_action({.id = "x:1", .target = "x:1", .authority = "OFAC", .source = {"s.csv", "9", 9}}),
+                         doctest::Contains("s.csv:9 (record '9'): action 'x:1' has the id of an entity"), Error);
+  }
+  SUBCASE("an entity of the same batch") {
+    Batch batch;
+    batch.add_entity(entity("y:1", "Beta", "f", 2));
+    batch.add_action({.id = "y:1", .target = "x:1", .authority = "OFAC", .source = {"s.csv", "10", 10}});
+    CHECK_THROWS_WITH_AS(builder.commit(std::move(batch)), doctest::Contains("action 'y:1' has the id of an entity"),
+                         Error);
+  }
+  CHECK(builder.entity_count() == 1);
+  const Graph graph = std::move(builder).freeze();
+  CHECK(graph.node_count() == 1);
+}
+
+TEST_CASE("builder: a batch that would pass the 32-bit offsets of a column is refused, naming the column") {
+  // The limit is 2^32 - 2 items; lowered here so a test can reach it.
+  const std::uint64_t limit = detail::item_limit;
+  detail::item_limit = 5;
+  Builder builder;
+  Batch batch;
+  batch.add_entity(entity("a", "Alpha", "f", 1));
+  for (int alias = 0; alias < 6; ++alias)
+    batch.add_name("a", "Alpha " + std::to_string(alias), NameType::Aka, NameStrength::Strong, {"f", "a", 1});
+  const auto refused = [&] { builder.commit(std::move(batch)); };
+  CHECK_THROWS_WITH_AS(refused(), doctest::Contains("the graph would hold 7 names, more than the 5"), Error);
+  detail::item_limit = limit;
+  CHECK(builder.entity_count() == 0);
+  builder.add_entity(entity("a", "Alpha", "f", 1));
+  CHECK(std::move(builder).freeze().node_count() == 1);
+}
+
+TEST_CASE("graph: a name in capitals of any script is found under its lower-case form") {
+  CHECK(normalise_name("ŁÓDŹ TRADING") == "łódź trading");
+  CHECK(normalise_name("ΑΘΗΝΑ ΝΑΥΤΙΛΙΑΚΗ") == "αθηνα ναυτιλιακη");
+  CHECK(normalise_name("ŠKODA ČESKÁ") == "škoda česká");
+  CHECK(normalise_name("STRAẞE") == normalise_name("strasse"));  // full folding: ẞ and ß are "ss"
+  CHECK(normalise_name("ООО ЛАБОРАТОРИЯ") == "ооо лаборатория");
+  Builder builder;
+  builder.add_entity(entity("x", "ŁÓDŹ TRADING Sp. z o.o.", "f", 1));
+  builder.add_entity(entity("y", "Ǆemal Đurić", "f", 2));
+  const Graph graph = std::move(builder).freeze();
+  CHECK(graph.find_by_name("łódź trading sp z o o").size() == 1);
+  CHECK(graph.find_by_name("ǆemal đurić").size() == 1);
+  CHECK(graph.find_by_name("DŽEMAL ĐURIĆ").empty());  // "Ǆ" is one letter, "DŽ" two: not folded together
+}

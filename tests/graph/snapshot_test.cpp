@@ -1,6 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <future>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -151,7 +158,7 @@ TEST_CASE("snapshot: truncated, corrupted and wrong-version files are rejected w
     std::string other = bytes;
     other[8] = 99;
     write_all(bad, other);
-    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 2"), Error);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 3"), Error);
   }
   SUBCASE("not a snapshot at all") {
     write_all(bad, "45815,\"TIKHONOV, Andrei\",\"individual\"\n");
@@ -162,17 +169,149 @@ TEST_CASE("snapshot: truncated, corrupted and wrong-version files are rejected w
   }
 }
 
-TEST_CASE("snapshot: every file in datasets/broken/snapshot_* is rejected, none crashes") {
-  std::size_t files = 0;
+namespace {
+
+std::string broken(std::string_view name) { return std::string(SKG_DATASETS_DIR) + "/broken/" + std::string(name); }
+
+/// Each file of datasets/broken/ made by make_snapshots.cpp, and what its refusal must say.
+constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
+    {"snapshot_empty.skg", "shorter than the 64-byte header"},
+    {"snapshot_truncated.skg", "truncated"},
+    {"snapshot_bitflip.skg", "checksum mismatch (corrupted)"},
+    {"snapshot_not_a_snapshot.skg", "skg snapshot mark"},
+    {"snapshot_version1.skg", "format version 1, written by an older skg"},
+    {"snapshot_version99.skg", "format version 99, this build reads version 3"},
+    // Crafted: every checksum valid.
+    {"snapshot_inconsistent_target.skg", "an edge target past the node count"},
+    {"snapshot_name_unterminated.skg", "the name of column 0 is not terminated"},
+    {"snapshot_count_past_file.skg", "column 'chars' lies outside the file"},
+    {"snapshot_empty_out_offsets.skg", "edge offsets: the column is missing"},
+    {"snapshot_empty_in_offsets.skg", "reverse edge offsets: the column is missing"},
+    {"snapshot_offsets_backwards.skg", "edge offsets: they go down"},
+    {"snapshot_id_index_full.skg", "external id index: no empty slot (a lookup would never end)"},
+    {"snapshot_name_index_full.skg", "name index: no empty slot (a lookup would never end)"},
+    {"snapshot_reverse_edges_not_mirrored.skg", "reverse edges do not mirror the forward edges"},
+    {"snapshot_edge_kind_out_of_range.skg", "an edge kind out of range"},
+    {"snapshot_node_kind_out_of_range.skg", "a node kind out of range"},
+    {"snapshot_share_out_of_range.skg", "an edge share outside 0-100%"},
+    {"snapshot_action_date_out_of_range.skg", "an action date out of range"},
+    {"snapshot_string_ref_past_count.skg", "a node name past the string count"},
+    {"snapshot_duplicate_strings.skg", "are the same text"},
+};
+
+}  // namespace
+
+TEST_CASE("snapshot: every broken or crafted file in datasets/broken is refused at open, saying why") {
+  std::size_t listed = 0;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(SKG_DATASETS_DIR) + "/broken")) {
     const std::string name = entry.path().filename().string();
     if (!name.starts_with("snapshot_")) continue;
-    ++files;
     INFO(name);
+    bool known = false;
+    for (const auto& [file, reason] : kBrokenSnapshots) known |= file == name;
+    CHECK_MESSAGE(known, "a snapshot in datasets/broken without an expected reason in this test");
     CHECK_THROWS_AS(open_snapshot(entry.path().string()), Error);
   }
-  CHECK(files >= 6);
-  // Checksums valid, an edge target past the node count: the structural checks catch it.
-  CHECK_THROWS_WITH_AS(open_snapshot(std::string(SKG_DATASETS_DIR) + "/broken/snapshot_inconsistent_target.skg"),
-                       doctest::Contains("(inconsistent columns)"), Error);
+  for (const auto& [file, reason] : kBrokenSnapshots) {
+    INFO(file);
+    ++listed;
+    REQUIRE(std::filesystem::exists(broken(file)));
+    CHECK_THROWS_WITH_AS(open_snapshot(broken(file)), doctest::Contains(std::string(reason).c_str()), Error);
+  }
+  CHECK(listed >= 20);
+}
+
+TEST_CASE("snapshot: the fast structure check still refuses every crafted file a query could trip on") {
+  // SnapshotCheck::Structure leaves out only what queries do not rely on for safety: that every
+  // string is stored once, and that every index key sits where its hash leads.
+  for (const auto& [file, reason] : kBrokenSnapshots) {
+    if (file == "snapshot_duplicate_strings.skg") continue;
+    INFO(file);
+    CHECK_THROWS_WITH_AS(open_snapshot(broken(file), {.check = SnapshotCheck::Structure}),
+                         doctest::Contains(std::string(reason).c_str()), Error);
+  }
+}
+
+TEST_CASE("snapshot: a snapshot from an older skg is refused with a message saying to save it again") {
+  CHECK_THROWS_WITH_AS(open_snapshot(broken("snapshot_version1.skg")),
+                       doctest::Contains("load the lists again and save a new snapshot"), Error);
+}
+
+TEST_CASE("snapshot: two equal strings are refused at open, and a builder made from them throws, never aborts") {
+  CHECK_THROWS_WITH_AS(open_snapshot(broken("snapshot_duplicate_strings.skg")),
+                       doctest::Contains("strings"), Error);
+  // Opened with the structure check only (which does not look for repeats), the graph answers
+  // queries; a Builder made from it (`--snapshot F` then `load`) refuses it with an Error.
+  const Graph graph = open_snapshot(broken("snapshot_duplicate_strings.skg"), {.check = SnapshotCheck::Structure});
+  CHECK(graph.node_count() == 5);
+  CHECK(graph.find("c:2").has_value());
+  CHECK_THROWS_WITH_AS(Builder{graph}, doctest::Contains("holds the string 'a.csv' twice"), Error);
+}
+
+TEST_CASE("snapshot: a FIFO given as a snapshot is refused at once, not waited on") {
+  const std::string fifo = output("snapshot.fifo");
+  std::filesystem::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto opening = std::async(std::launch::async, [&] {
+    try {
+      open_snapshot(fifo);
+    } catch (const Error& error) {
+      return std::string(error.what());
+    }
+    return std::string("opened");
+  });
+  if (opening.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    // Blocked in open(): a writer releases it, so the test fails instead of hanging.
+    const int writer = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    opening.wait();
+    if (writer >= 0) ::close(writer);
+    FAIL("open_snapshot() waited on the FIFO");
+  }
+  const std::string message = opening.get();
+  CHECK(message.find("snapshot.fifo") != std::string::npos);
+  CHECK(message.find("a FIFO (named pipe), not a file") != std::string::npos);
+  CHECK_THROWS_WITH_AS(open_snapshot(std::string(SKG_DATASETS_DIR)), doctest::Contains("a folder, not a file"), Error);
+  std::filesystem::remove(fifo);
+}
+
+TEST_CASE("snapshot: a listing with and without dates keeps them, written as plain days") {
+  Builder builder;
+  builder.add_entity({.id = "p:1", .kind = NodeKind::Person, .name = "DOE, John"});
+  builder.add_action({.id = "a:dated", .target = "p:1", .authority = "OFAC", .listed = Date::parse("2022-02-24"),
+                      .in_force = {.start = Date::parse("2022-02-24"), .end = Date::parse("2024-09-29")}});
+  builder.add_action({.id = "a:undated", .target = "p:1", .authority = "BIS"});
+  const std::string path = output("actions.skg");
+  save(std::move(builder).freeze(), path);
+  const Graph opened = open_snapshot(path);
+  const Action* dated = opened.action(*opened.find("a:dated"));
+  const Action* undated = opened.action(*opened.find("a:undated"));
+  REQUIRE(dated != nullptr);
+  REQUIRE(undated != nullptr);
+  CHECK(dated->listed == Date::parse("2022-02-24"));
+  CHECK(dated->in_force.start == Date::parse("2022-02-24"));
+  CHECK(dated->in_force.end == Date::parse("2024-09-29"));
+  CHECK_FALSE(undated->listed.has_value());
+  CHECK(undated->in_force.is_open());
+  // The file's action column holds 36-byte records (six string ids, three days): no optional.
+  const std::string bytes = read_all(path);
+  bool found = false;
+  for (std::size_t entry = 64; entry + 56 <= bytes.size() && entry < 64 + 40 * 56; entry += 56) {
+    if (std::string_view(bytes.data() + entry) != "action") continue;
+    std::uint32_t element_size = 0;
+    std::memcpy(&element_size, bytes.data() + entry + 24, 4);
+    CHECK(element_size == 36);
+    found = true;
+  }
+  CHECK(found);
+}
+
+TEST_CASE("snapshot: verify_snapshot says what a good file holds") {
+  const std::string path = output("verify.skg");
+  save(small_case(), path);
+  const SnapshotSummary summary = verify_snapshot(path);
+  CHECK(summary.version == kSnapshotVersion);
+  CHECK(summary.nodes == 5);
+  CHECK(summary.edges == 5);
+  CHECK(summary.bytes == std::filesystem::file_size(path));
+  CHECK_THROWS_WITH_AS(verify_snapshot(broken("snapshot_id_index_full.skg")), doctest::Contains("no empty slot"), Error);
 }

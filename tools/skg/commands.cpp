@@ -89,6 +89,18 @@ int parse_count(const Args& args, std::string_view name, int fallback, int min, 
   return value;
 }
 
+/// --threshold: a probability from 0 to 1 (screening's calibrated scores).
+double parse_threshold(const Args& args, double fallback) {
+  const auto text = args.option("threshold");
+  if (!text) return fallback;
+  double value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (error != std::errc() || end != text->data() + text->size() || !(value >= 0 && value <= 1))
+    throw UsageError(fmt::format("--threshold takes a score from 0 to 1 (default {:.2f}), not '{}'",
+                                 kDefaultScreenThreshold, *text));
+  return value;
+}
+
 Date parse_date_arg(std::string_view text) {
   const auto date = Date::parse(text);
   if (!date || text.size() != 10)
@@ -540,6 +552,35 @@ int run_save(Context& context, const Args& args) {
   return kExitOk;
 }
 
+// Opens a snapshot with every check (graph/snapshot.h, SnapshotCheck::Full), without replacing
+// the session's graph: for a file from elsewhere before it is used.
+int run_verify(Context& context, const Args& args) {
+  if (args.words.size() != 1) throw UsageError("usage: verify FILE");
+  const SnapshotSummary summary = verify_snapshot(args.words[0]);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_object();
+    json.key("verified").string(args.words[0]);
+    json.key("usable").boolean(true);
+    json.key("version").integer(summary.version);
+    json.key("nodes").integer(static_cast<std::int64_t>(summary.nodes));
+    json.key("edges").integer(static_cast<std::int64_t>(summary.edges));
+    json.key("strings").integer(static_cast<std::int64_t>(summary.strings));
+    json.key("bytes").integer(static_cast<std::int64_t>(summary.bytes));
+    json.key("seconds").number(summary.seconds);
+    json.end_object();
+  } else {
+    context.out << fmt::format(
+        "{}: a usable skg snapshot (format version {}, {:.2f} MB): {} nodes, {} edges, {} strings\n"
+        "checked in {:.2f} s: checksums; column names, sizes and bounds; offsets; every id, string, kind,\n"
+        "share and date in range; reverse edges mirror the forward edges; hash indexes end and find\n"
+        "their keys; every string stored once\n",
+        args.words[0], summary.version, summary.bytes / 1e6, summary.nodes, summary.edges, summary.strings,
+        summary.seconds);
+  }
+  return kExitOk;
+}
+
 int run_as_of(Context& context, const Args& args) {
   if (args.words.size() > 1) throw UsageError("usage: as-of [YYYY-MM-DD]  (alone: back to today)");
   auto& options = context.session.options;
@@ -567,10 +608,11 @@ int run_as_of(Context& context, const Args& args) {
 int run_screen(Context& context, const Args& args) {
   require_graph(context.session);
   const std::string query = args.joined();
-  if (query.empty()) throw UsageError("usage: screen NAME [--limit N] [--listed]");
+  if (query.empty()) throw UsageError("usage: screen NAME [--limit N] [--threshold P] [--listed]");
   const Graph& graph = context.session.graph();
   ScreenOptions options;
   options.limit = static_cast<std::size_t>(parse_count(args, "limit", 20, 1, 10000));
+  options.min_score = parse_threshold(args, kDefaultScreenThreshold);
   options.listed_only = args.option("listed").has_value();
   options.as_of = context.date;
   const auto hits = screen(graph, context.session.caches().screen(graph), query, options);
@@ -601,9 +643,22 @@ int run_screen(Context& context, const Args& args) {
         json.key("edits").integer(match.edits);
         json.key("similarity").number(match.similarity);
         json.key("legal_form").boolean(match.legal_form);
+        json.key("weight").number(match.weight);
         json.end_object();
       }
       json.end_array();
+      json.key("ignored_query_tokens").begin_array();
+      for (const auto& token : hit.ignored_query_tokens) json.string(token);
+      json.end_array();
+      json.key("evidence").begin_object();
+      json.key("query_share").number(hit.evidence.query_share);
+      json.key("name_share").number(hit.evidence.name_share);
+      json.key("min_similarity").number(hit.evidence.min_similarity);
+      json.key("matched_weight").number(hit.evidence.matched_weight);
+      json.key("one_word").boolean(hit.evidence.one_word);
+      json.key("weak").boolean(hit.evidence.weak);
+      json.key("strict").boolean(hit.evidence.strict);
+      json.end_object();
       json.key("unmatched_query_tokens").begin_array();
       for (const auto& token : hit.unmatched_query_tokens) json.string(token);
       json.end_array();
@@ -638,6 +693,10 @@ int run_screen(Context& context, const Args& args) {
     }
     for (const auto& token : hit.unmatched_query_tokens)
       why += fmt::format("{}-{}", why.empty() ? "" : ", ", token);
+    for (const auto& token : hit.ignored_query_tokens)
+      why += fmt::format("{}{} (title, ignored)", why.empty() ? "" : ", ", token);
+    if (hit.evidence.strict)
+      why += fmt::format("; {} name: strong match only", hit.evidence.weak ? "weak" : "one-word");
     const bool listed = listed_set.contains(hit.node);
     std::string name = std::string(hit.name_text);
     if (hit.name.type != NameType::Primary || hit.name.strength == NameStrength::Weak)
@@ -1345,8 +1404,9 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_show},
     {"listings", "ENTITY", "Restrictions in force on the session date, and which start later", "",
      Completes::Entity, run_listings},
-    {"screen", "NAME [--limit N] [--listed]", "Parties whose names resemble NAME, with why",
-     "limit", Completes::Nothing, run_screen},
+    {"screen", "NAME [--limit N] [--threshold P] [--listed]",
+     "Parties whose names resemble NAME (score: probability of the same party by name), with why",
+     "limit threshold", Completes::Nothing, run_screen},
     {"reach", "ENTITY [--hops N] [--authority NAME]",
      "Listed parties within N hops (default 3), each with a shortest path", "hops authority",
      Completes::Entity, run_reach},
@@ -1368,6 +1428,8 @@ constexpr Command kCommands[] = {
      Completes::Path, run_load},
     {"save", "FILE", "Save the graph as a snapshot (open it with --snapshot FILE)", "",
      Completes::Path, run_save},
+    {"verify", "FILE", "Check a snapshot from elsewhere in full, without opening it as the graph", "",
+     Completes::Path, run_verify},
     {"as-of", "[YYYY-MM-DD]", "Ask every question as of a date; alone: back to today", "",
      Completes::Nothing, run_as_of},
     {"quit", "", "Leave the shell (also: exit, Ctrl-D)", "", Completes::Nothing, run_quit},

@@ -137,7 +137,9 @@ int main(int argc, char** argv) {
   try {
     if (!snapshot.empty()) session.open_snapshot(snapshot);
     if (!data.empty()) session.load(data);
-    if (snapshot.empty() && data.empty()) session.load_bundled();
+    // `verify FILE` reads only its file: no bundled case to load first.
+    const bool needs_graph = command.empty() || command.front() != "verify";
+    if (snapshot.empty() && data.empty() && needs_graph) session.load_bundled();
   } catch (const skg::Error& error) {
     std::cerr << "error: " << error.what() << '\n';
     return skg::kExitInput;

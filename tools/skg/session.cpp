@@ -179,8 +179,6 @@ LoadReport Session::load(std::span<const std::string> specs) {
 }
 
 void Session::open_snapshot(const std::string& path) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) throw LoadError(path, 0, "no such file");
   // A Builder starts from one graph (Builder(const Graph&)) but cannot add a second one, so a
   // snapshot comes first and other data merges on top of it.
   if (graph_.node_count() != 0)

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -422,4 +423,40 @@ TEST_CASE("shell: diff names the listing removed between two versions") {
   const Run same = run(session, fmt::format("diff {0}/kaspersky {0}/kaspersky", SKG_DATASETS_DIR));
   CHECK(same.out.find("no differences") != std::string::npos);
   fs::remove_all(dir);
+}
+
+TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
+  skg::Session session = kaspersky();
+  const std::string path = SKG_TEST_OUTPUT_DIR "/shell_verify.skg";
+  REQUIRE(run(session, "save " + path).code == 0);
+  const Run good = run(session, "verify " + path);
+  CHECK(good.code == skg::kExitOk);
+  CHECK(good.out.find("a usable skg snapshot (format version 2") != std::string::npos);
+  const auto doc = run_json(session, "verify " + path);
+  CHECK(doc["usable"].GetBool());
+  CHECK(doc["nodes"].GetInt64() == static_cast<std::int64_t>(session.graph().node_count()));
+  const Run crafted = run(session, "verify " SKG_DATASETS_DIR "/broken/snapshot_reverse_edges_not_mirrored.skg");
+  CHECK(crafted.code != skg::kExitOk);
+  CHECK(crafted.err.find("reverse edges do not mirror the forward edges") != std::string::npos);
+  // verify leaves the session's graph as it was.
+  CHECK(session.graph().node_count() == doc["nodes"].GetInt64());
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("shell: a FIFO given to --snapshot, load or diff is refused at once") {
+  const std::string fifo = SKG_TEST_OUTPUT_DIR "/shell.fifo";
+  std::filesystem::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  skg::Session empty;
+  CHECK_THROWS_WITH_AS(empty.open_snapshot(fifo), doctest::Contains("a FIFO (named pipe)"), skg::Error);
+  skg::Session session = kaspersky();
+  const std::size_t nodes = session.graph().node_count();
+  for (const std::string line : {"load " + fifo, "diff " + fifo + " " + fifo}) {
+    CAPTURE(line);
+    const Run refused = run(session, line);
+    CHECK(refused.code == skg::kExitInput);
+    CHECK(refused.err.find("shell.fifo: a FIFO (named pipe), not a file or folder") != std::string::npos);
+  }
+  CHECK(session.graph().node_count() == nodes);
+  std::filesystem::remove(fifo);
 }

@@ -1,0 +1,159 @@
+// bench/screen_bench.cpp: name screening at the size of the real lists together and at 1M
+// generated multi-script names: index build time and memory, query latency (p50, p99).
+//   skg_bench_screen --path ../shared/datasets --entities 1000000 --seed 7
+// Queries are listed names with one typo (a letter swapped with its neighbour) or their words
+// reordered; each must find its party (checked). Setup (load, generate, freeze) is not timed.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+#include "skg/graph/builder.h"
+#include "skg/loaders/load.h"
+#include "skg/queries/screen.h"
+
+namespace {
+
+class Random {  // SplitMix64
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t bound) { return bound == 0 ? 0 : next() % bound; }
+
+ private:
+  std::uint64_t state_;
+};
+
+double percentile(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[std::min(values.size() - 1, static_cast<std::size_t>(fraction * values.size()))];
+}
+
+std::string utf8(char32_t code) {
+  std::string out;
+  if (code < 0x80) out += static_cast<char>(code);
+  else if (code < 0x800) out += static_cast<char>(0xC0 | (code >> 6)), out += static_cast<char>(0x80 | (code & 0x3F));
+  else out += static_cast<char>(0xE0 | (code >> 12)), out += static_cast<char>(0x80 | ((code >> 6) & 0x3F)),
+       out += static_cast<char>(0x80 | (code & 0x3F));
+  return out;
+}
+
+/// Times index build and queries on `graph`; queries are names of `graph` with a typo.
+void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::string& label, Random& random) {
+  const std::size_t rss_before = skg::bench::peak_rss_bytes();
+  const double start = skg::bench::now();
+  const auto index = skg::build_screen_index(graph);
+  const double build = skg::bench::now() - start;
+  bench.row(label + "/build_index", 1, build);
+  std::fprintf(stderr, "%s: %zu names, %zu tokens, index %.1f MiB (peak RSS +%.1f MiB), built in %.3f s\n",
+               label.c_str(), index.entry_count(), index.token_count(), index.bytes() / 1048576.0,
+               (skg::bench::peak_rss_bytes() - rss_before) / 1048576.0, build);
+  std::vector<std::pair<std::string, skg::NodeId>> queries;
+  while (queries.size() < 2000) {
+    const skg::NodeId node{static_cast<std::uint32_t>(random.below(graph.node_count()))};
+    if (!skg::NodeKinds::parties().contains(graph.kind(node))) continue;
+    std::string name(graph.name(node));
+    auto words = skg::screen_tokens(name);
+    if (words.empty()) continue;
+    if (queries.size() % 2 == 0) {
+      auto& word = *std::max_element(words.begin(), words.end(), [](auto& a, auto& b) { return a.size() < b.size(); });
+      if (word.size() >= 6) std::swap(word[2], word[3]);
+    } else {
+      std::rotate(words.begin(), words.begin() + 1, words.end());
+    }
+    std::string query;
+    for (const auto& word : words) query += (query.empty() ? "" : " ") + word;
+    queries.emplace_back(query, node);
+  }
+  std::vector<double> seconds;
+  std::size_t found = 0;
+  for (const auto& [query, node] : queries) {
+    const double at = skg::bench::now();
+    const auto hits = skg::screen(graph, index, query);
+    seconds.push_back(skg::bench::now() - at);
+    found += std::any_of(hits.begin(), hits.end(), [&](const auto& hit) { return hit.node == node; });
+  }
+  bench.row(label + "/query_p50", 1, percentile(seconds, 0.50));
+  bench.row(label + "/query_p99", 1, percentile(seconds, 0.99));
+  std::fprintf(stderr, "%s: %zu queries, p50 %.1f us, p99 %.1f us, own party found %.2f%%\n", label.c_str(),
+               queries.size(), 1e6 * percentile(seconds, 0.5), 1e6 * percentile(seconds, 0.99),
+               100.0 * found / queries.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto bench = skg::bench::Harness("screen", argc, argv);
+  Random random(bench.seed());
+  const std::string root = bench.path().empty() ? std::string(SKG_SOURCE_DIR "/../shared/datasets") : bench.path();
+  std::vector<std::string> words;  // words of the real lists, as they are written
+  {
+    skg::Builder builder;
+    for (const char* file : {"ofac/sdn_2021-07", "ofac/sdn_2024-05-03/sdn.csv", "un/consolidated_2026-02.xml",
+                             "bis/dpl_2022-09.txt", "csl/csl_2023-11_subset.csv", "opensanctions/zala"}) {
+      const std::string path = root + "/" + file;
+      if (!std::filesystem::exists(path)) continue;
+      try {
+        skg::load(path, builder, {.on_bad_record = skg::OnBadRecord::Skip});
+      } catch (const std::exception& error) {
+        std::fprintf(stderr, "%s: %s (left out)\n", path.c_str(), error.what());
+      }
+    }
+    const skg::Graph lists = std::move(builder).freeze();
+    if (lists.node_count() > 0) {
+      bench.set_size(lists.node_count(), lists.edge_count());
+      measure(bench, lists, "real_lists", random);
+      for (std::uint32_t at = 0; at < lists.node_count(); ++at)
+        for (const auto& name : lists.names(skg::NodeId{at})) {
+          std::string_view text = lists.string(name.text);
+          while (!text.empty()) {
+            const auto space = text.find(' ');
+            if (space != 0) words.emplace_back(text.substr(0, space));
+            if (space == std::string_view::npos) break;
+            text.remove_prefix(space + 1);
+          }
+        }
+    } else {
+      std::fprintf(stderr, "screen: %s not found: only generated names\n", root.c_str());
+    }
+  }
+  // Generated names: words of the real lists (as often as they are used there), and Cyrillic,
+  // Arabic and Han words made from syllables, one script per name.
+  std::vector<std::string> cyrillic, arabic, han;
+  const char32_t kCyr[] = {U'а', U'б', U'в', U'г', U'д', U'е', U'з', U'и', U'к', U'л', U'м', U'н', U'о', U'п', U'р', U'с', U'т', U'у', U'х', U'ш', U'я'};
+  const char32_t kAra[] = {U'ا', U'ب', U'ت', U'ح', U'د', U'ر', U'س', U'ع', U'ف', U'ق', U'ك', U'ل', U'م', U'ن', U'ه', U'و', U'ي'};
+  for (int n = 0; n < 3000; ++n) {
+    std::string c, a, h;
+    for (std::size_t at = 0, size = 4 + random.below(6); at < size; ++at) c += utf8(kCyr[random.below(std::size(kCyr))]);
+    for (std::size_t at = 0, size = 3 + random.below(4); at < size; ++at) a += utf8(kAra[random.below(std::size(kAra))]);
+    for (std::size_t at = 0, size = 1 + random.below(2); at < size; ++at) h += utf8(0x4E00 + random.below(0x5000));
+    cyrillic.push_back(c), arabic.push_back(a), han.push_back(h);
+  }
+  if (words.empty())
+    for (int n = 0; n < 20000; ++n) words.push_back("w" + std::to_string(random.below(1000000)));
+  skg::Builder builder;
+  const std::size_t count = bench.entities();
+  std::string name;
+  for (std::size_t n = 0; n < count; ++n) {
+    name.clear();
+    const std::size_t script = random.below(10);  // 70% Latin, 10% each of the others
+    const auto& pool = script == 7 ? cyrillic : script == 8 ? arabic : script == 9 ? han : words;
+    for (std::size_t at = 0, size = 2 + random.below(3); at < size; ++at) {
+      if (!name.empty() && script != 9) name += ' ';
+      name += pool[random.below(pool.size())];
+    }
+    const std::string id = "g" + std::to_string(n);
+    builder.add_entity({.id = id, .kind = n % 2 ? skg::NodeKind::Person : skg::NodeKind::Company, .name = name});
+  }
+  const skg::Graph generated = std::move(builder).freeze();
+  bench.set_size(generated.node_count(), generated.edge_count());
+  measure(bench, generated, "generated_" + std::to_string(count), random);
+  return 0;
+}

@@ -1,0 +1,86 @@
+// One frozen graph, many threads asking every kind of question at once: each answer must equal
+// the one a single thread gets. scripts/test-sanitize.sh also builds this file alone under
+// ThreadSanitizer (skg_concurrency_tests), which reports any data race the queries have.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "generator.h"
+#include "skg/queries/diff.h"
+#include "skg/queries/exposure.h"
+#include "skg/queries/ownership.h"
+#include "skg/queries/reach.h"
+#include "skg/queries/screen.h"
+
+namespace {
+
+struct Questions {
+  const skg::Graph& graph;
+  const skg::Graph& older;  // a second version, for diff
+  const skg::ScreenIndex& index;
+  std::vector<skg::NodeId> nodes;
+
+  /// Every kind of query about node number `at` of the sample, as one line of text.
+  std::string ask(std::size_t at) const {
+    const skg::NodeId node = nodes[at % nodes.size()];
+    const skg::NodeId other = nodes[(at * 7 + 3) % nodes.size()];
+    std::string answer;
+    for (const auto& hit : skg::screen(graph, index, graph.name(node), {.limit = 5}))
+      answer += fmt::format("screen {} {:.4f};", skg::index(hit.node), hit.score);
+    for (const auto& hit : skg::reach(graph, node, {.max_hops = 3}))
+      answer += fmt::format("reach {} {};", skg::index(hit.party), hit.path.hops());
+    if (const auto found = skg::path(graph, node, other)) answer += fmt::format("path {};", found->hops());
+    for (const skg::Rule rule : {skg::Rule::Ofac, skg::Rule::Eu, skg::Rule::Uk}) {
+      const auto exposure = skg::exposure(graph, node, {.rule = rule});
+      answer += fmt::format("exposure {} {} {};", skg::to_string(exposure.blocked), exposure.reasons.size(),
+                            exposure.cautions.size());
+    }
+    answer += fmt::format("owners {};", skg::owners(graph, node, {.depth = 3}).size());
+    answer += fmt::format("subsidiaries {};", skg::subsidiaries(graph, node, {.depth = 3}).size());
+    if (at % 16 == 0) {  // the whole-graph questions, now and then
+      const auto blocked = skg::blocked_set(graph, {.rule = skg::Rule::Ofac});
+      answer += fmt::format("blocked {} {};", blocked.count(skg::Verdict::Yes), blocked.count(skg::Verdict::Possibly));
+      const auto changes = skg::diff(older, graph);
+      answer += fmt::format("diff {} {} {};", changes.added.size(), changes.removed.size(), changes.changed.size());
+    }
+    return answer;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("queries: eight threads asking every kind of question of one graph get the single-thread answers") {
+  const skg::Graph graph = skg::generate({.entities = 3000, .seed = 11});
+  const skg::Graph older = skg::generate({.entities = 2900, .seed = 11});
+  const skg::ScreenIndex index = skg::build_screen_index(graph);
+  Questions questions{graph, older, index, {}};
+  for (std::uint32_t node = 0; node < graph.node_count(); node += 37) questions.nodes.push_back(skg::NodeId{node});
+  constexpr std::size_t kQuestions = 64;
+  std::vector<std::string> expected(kQuestions);
+  for (std::size_t at = 0; at < kQuestions; ++at) expected[at] = questions.ask(at);
+
+  constexpr int kThreads = 8;
+  std::vector<std::vector<std::string>> answers(kThreads, std::vector<std::string>(kQuestions));
+  {
+    std::vector<std::jthread> threads;
+    for (int thread = 0; thread < kThreads; ++thread) {
+      threads.emplace_back([&, thread] {
+        // Each thread walks the questions in its own order, so different queries overlap.
+        for (std::size_t step = 0; step < kQuestions; ++step) {
+          const std::size_t at = (step * (2 * thread + 1) + thread) % kQuestions;
+          answers[thread][at] = questions.ask(at);
+        }
+      });
+    }
+  }
+  for (int thread = 0; thread < kThreads; ++thread) {
+    for (std::size_t at = 0; at < kQuestions; ++at) {
+      INFO("thread ", thread, " question ", at);
+      CHECK(answers[thread][at] == expected[at]);
+    }
+  }
+  CHECK(expected[0].find("exposure") != std::string::npos);
+}
