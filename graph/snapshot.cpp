@@ -508,13 +508,21 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     offsets(at, keys.size(), values.size(), Empty::Never, what);
     nodes_ok(values, what);
     if (check != SnapshotCheck::Full || slots.empty()) return;
-    // Full: each key is where a lookup of its text probes, so find() answers for it.
+    // Full: each key is where a lookup of its text probes, so find() answers for it. Keys are
+    // hashed a block at a time and their first slots fetched ahead, so the random reads of the
+    // slot table overlap instead of waiting one by one.
     const std::size_t mask = slots.size() - 1;
-    for (std::uint32_t key_at = 0; key_at < keys.size(); ++key_at) {
-      std::size_t slot = detail::hash_string(g.string(keys[key_at])) & mask;
-      while (slots[slot] != key_at + 1) {
-        if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
-        slot = (slot + 1) & mask;
+    constexpr std::uint32_t kBlock = 32;
+    std::size_t home[kBlock];
+    for (std::uint32_t first = 0; first < keys.size(); first += kBlock) {
+      const std::uint32_t count = std::min<std::uint32_t>(kBlock, static_cast<std::uint32_t>(keys.size() - first));
+      for (std::uint32_t at = 0; at < count; ++at) {
+        home[at] = detail::hash_string(g.string(keys[first + at])) & mask;
+        __builtin_prefetch(slots.data() + home[at]);
+      }
+      for (std::uint32_t at = 0; at < count; ++at) {
+        for (std::size_t slot = home[at]; slots[slot] != first + at + 1; slot = (slot + 1) & mask)
+          if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
       }
     }
   };
@@ -523,18 +531,47 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
 
   if (check != SnapshotCheck::Full) return;
   // Full: every string once (strings are compared by id; a Builder made from the graph interns
-  // them again and needs each to keep its id).
-  std::size_t table_size = 16;
-  while (table_size < strings * 2) table_size *= 2;
-  std::vector<std::uint32_t> table(table_size, 0);  // 0 empty, else string id + 1
-  const std::size_t mask = table_size - 1;
-  for (std::uint32_t id = 0; id < strings; ++id) {
-    const std::string_view text = g.string(StringId{id});
-    std::size_t slot = detail::hash_string(text) & mask;
-    for (; table[slot] != 0; slot = (slot + 1) & mask)
-      if (g.string(StringId{table[slot] - 1}) == text)
-        fail(fmt::format("strings {} and {} are the same text (each string is stored once)", table[slot] - 1, id));
-    table[slot] = id + 1;
+  // them again and needs each to keep its id). A hash table over all strings would miss the
+  // cache on every insert, so the strings are grouped by the top bits of their hash first (a
+  // counting sort: two sequential passes), and equal hashes are looked for within each group,
+  // whose table fits the cache. Equal hashes are then compared as text.
+  if (strings < 2) return;
+  unsigned bits = 0;
+  while (bits < 16 && (std::size_t{1} << bits) * 4096 < strings) ++bits;
+  const std::size_t groups = std::size_t{1} << bits;
+  auto hash_of = [&](std::uint32_t id) { return static_cast<std::uint32_t>(detail::hash_string(g.string(StringId{id})) >> 32); };
+  auto group_of = [&](std::uint32_t hash) { return bits == 0 ? 0u : hash >> (32 - bits); };
+  std::vector<std::uint32_t> group_at(groups + 1, 0);
+  for (std::uint32_t id = 0; id < strings; ++id) ++group_at[group_of(hash_of(id)) + 1];
+  for (std::size_t group = 0; group < groups; ++group) group_at[group + 1] += group_at[group];
+  std::vector<std::uint64_t> grouped(strings);  // hash << 32 | id, by group
+  {
+    std::vector<std::uint32_t> cursor(group_at.begin(), group_at.end() - 1);
+    for (std::uint32_t id = 0; id < strings; ++id) {
+      const std::uint32_t hash = hash_of(id);
+      grouped[cursor[group_of(hash)]++] = (std::uint64_t{hash} << 32) | id;
+    }
+  }
+  std::vector<std::uint32_t> table;
+  for (std::size_t group = 0; group < groups; ++group) {
+    const std::uint32_t first = group_at[group], size = group_at[group + 1] - first;
+    std::size_t table_size = 16;
+    while (table_size < std::size_t{size} * 2) table_size *= 2;
+    table.assign(table_size, 0);  // 0 empty, else position in the group + 1
+    const std::size_t mask = table_size - 1;
+    for (std::uint32_t at = 0; at < size; ++at) {
+      const std::uint64_t entry = grouped[first + at];
+      const auto hash = static_cast<std::uint32_t>(entry >> 32);
+      std::size_t slot = (hash * 0x9E3779B9u) & mask;
+      for (; table[slot] != 0; slot = (slot + 1) & mask) {
+        const std::uint64_t other = grouped[first + table[slot] - 1];
+        if ((other >> 32) == hash &&
+            g.string(StringId{static_cast<std::uint32_t>(other)}) == g.string(StringId{static_cast<std::uint32_t>(entry)}))
+          fail(fmt::format("strings {} and {} are the same text (each string is stored once)",
+                           static_cast<std::uint32_t>(other), static_cast<std::uint32_t>(entry)));
+      }
+      table[slot] = at + 1;
+    }
   }
 }
 

@@ -697,7 +697,7 @@ bool node_passes(const Graph& graph, NodeId node, const ScreenOptions& options) 
   if (!options.kinds.contains(graph.kind(node))) return false;
   if (options.as_of && !graph.valid(node).contains(*options.as_of)) return false;
   if (options.listed_only && !is_listed(graph, node, options.as_of)) return false;
-  return true;
+  return passes_filter(graph, node, options.filter, options.as_of);
 }
 
 /// Scores one name against the query. Every way a query word can meet a name word (exact,

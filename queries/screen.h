@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "skg/graph/graph.h"
+#include "skg/queries/as_of.h"
+#include "skg/queries/identifiers.h"
 #include "skg/queries/screen_calibration.h"
+#include "skg/queries/screen_evidence.h"
 
 namespace skg {
 
@@ -57,6 +60,7 @@ struct ScreenOptions {
   NodeKinds kinds = NodeKinds::parties();
   bool listed_only = false;    // only parties with a listing in force (on as_of, when given)
   std::optional<Date> as_of;   // parties and listings outside their dates are left out
+  ScreenFilter filter;         // authority, list, program of a listing (screen_evidence.h)
 };
 
 /// How a query word met a name word.
@@ -106,7 +110,15 @@ struct ScreenHit {
   std::vector<std::string> unmatched_name_tokens;
   std::vector<std::string> ignored_query_tokens;  // honorifics and titles: "mr", "sheikh"
   bool exact = false;  // the same words, in any order
-  NameEvidence evidence;
+  NameEvidence evidence;  // the measures behind the name score
+
+  // Filled by screen_query() (queries/screen_query.h); screen() leaves them empty.
+  double name_score = 0;                     // by the name alone, before the evidence
+  std::vector<IdentifierMatch> identifiers;  // the query's identifiers this record holds: certain
+  std::vector<EvidenceNote> secondary;       // each fact of the caller (dob, country...), its effect
+  std::vector<Listing> listings;             // in force on the date first, then later, then ended
+  std::vector<std::string_view> birth_dates; // as the record writes them
+  std::vector<CountryFact> countries;        // nationality, address country, jurisdiction...
 };
 
 /// Parties whose names or aliases resemble `name`, best first. Word order does not matter;

@@ -60,9 +60,10 @@ for target in $targets; do
       for f in $(seeds "$target"); do [ -f "$f" ] && cp "$f" "$work/seeds/"; done ;;
   esac
   echo "fuzz: $target for ${seconds}s ($(ls "$work/seeds" | wc -l) seeds)"
-  # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: one that takes 2 GB is a leak.
+  # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: one that takes 2 GB is a leak;
+  # -max_len: 16 KiB holds many records of every format and keeps each run fast.
   if ! "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=65536 -print_final_stats=1 -artifact_prefix="$work/" \
+        -max_len="${SKG_FUZZ_MAX_LEN:-16384}" -print_final_stats=1 -artifact_prefix="$work/" \
         "$work/corpus" "$work/seeds" > "$work/log.txt" 2>&1; then
     tail -60 "$work/log.txt"
     echo "fuzz: $target FAILED; the input is in $work/ (crash-*, leak-*, timeout-*, oom-*)" >&2

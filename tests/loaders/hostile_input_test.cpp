@@ -180,7 +180,7 @@ TEST_CASE("hostile: a folder given where a file belongs gets a clear error") {
   skg::Builder builder;
   CHECK_THROWS_WITH_AS(skg::load_with(skg::load_csl, folder, builder), doctest::Contains("a_folder.skg"),
                        skg::LoadError);
-  CHECK_THROWS_WITH_AS(skg::load_with(skg::load_ftm_json, folder, builder), doctest::Contains("not a regular file"),
+  CHECK_THROWS_WITH_AS(skg::load_with(skg::load_ftm_json, folder, builder), doctest::Contains("it is a folder, not a file"),
                        skg::LoadError);
   CHECK(builder.entity_count() == 0);
 }

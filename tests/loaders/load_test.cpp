@@ -249,7 +249,7 @@ TEST_CASE("load: a file without read permission says 'permission denied' with it
   CHECK(said == "error: " + file + ": cannot read: permission denied");
 }
 
-TEST_CASE("load: an unreadable file or sub-folder fails a folder's load; skip mode names it and why") {
+TEST_CASE("load: an unreadable file or sub-folder fails a folder's load, and skip mode names it and why") {
   const std::string folder = fresh_folder("unreadable-parts");
   std::filesystem::copy_file(datasets("samples/fcc/covered_list.csv"), folder + "/covered_list.csv");
   std::filesystem::copy_file(datasets("samples/bis/dpl_2022-09_excerpt.txt"), folder + "/dpl.txt");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "screen_file.h"
 #include "session_caches.h"
 #include "skg/graph/snapshot.h"
 #include "skg/queries/as_of.h"
@@ -607,66 +608,28 @@ int run_as_of(Context& context, const Args& args) {
 
 int run_screen(Context& context, const Args& args) {
   require_graph(context.session);
-  const std::string query = args.joined();
-  if (query.empty()) throw UsageError("usage: screen NAME [--limit N] [--threshold P] [--listed]");
+  const std::string text = args.joined();
+  if (text.empty() && !args.option("id"))
+    throw UsageError("usage: screen NAME [--id VALUE] [--dob YYYY[-MM[-DD]]] [--country C] ...");
   const Graph& graph = context.session.graph();
   ScreenOptions options;
-  options.limit = static_cast<std::size_t>(parse_count(args, "limit", 20, 1, 10000));
-  options.min_score = parse_threshold(args, kDefaultScreenThreshold);
-  options.listed_only = args.option("listed").has_value();
-  options.as_of = context.date;
-  const auto hits = screen(graph, context.session.caches().screen(graph), query, options);
-  const ListedSet& listed_set = context.session.caches().listed(graph, context.date);
+  ScreenQuery query;
+  screen_request(args, context.date, options, query);
+  query.name = text;
+  auto& caches = context.session.caches();
+  const auto hits = screen_query(graph, caches.screen(graph), caches.identifiers(graph), query, options);
+  const ListedSet& listed_set = caches.listed(graph, context.date);
+  const std::string shown = !text.empty() ? text : fmt::format("id {}", query.id);
 
   if (context.json) {
     JsonOut json(context.out);
     json.begin_object();
-    json.key("query").string(query);
+    json.key("query").string(text);
+    if (!query.id.empty()) json.key("id").string(query.id);
     json.key("as_of").string(context.date.to_string());
     json.key("hits").begin_array();
-    for (const ScreenHit& hit : hits) {
-      json.begin_object();
-      json.key("entity");
-      json_node(json, graph, hit.node);
-      json.key("score").number(hit.score);
-      json.key("exact").boolean(hit.exact);
-      json.key("matched_name").string(hit.name_text);
-      json.key("name_type").string(to_string(hit.name.type));
-      json.key("name_strength").string(to_string(hit.name.strength));
-      json.key("listed").boolean(listed_set.contains(hit.node));
-      json.key("tokens").begin_array();
-      for (const TokenMatch& match : hit.matched) {
-        json.begin_object();
-        json.key("query").string(match.query_token);
-        json.key("name").string(match.name_token);
-        json.key("how").string(to_string(match.how));
-        json.key("edits").integer(match.edits);
-        json.key("similarity").number(match.similarity);
-        json.key("legal_form").boolean(match.legal_form);
-        json.key("weight").number(match.weight);
-        json.end_object();
-      }
-      json.end_array();
-      json.key("ignored_query_tokens").begin_array();
-      for (const auto& token : hit.ignored_query_tokens) json.string(token);
-      json.end_array();
-      json.key("evidence").begin_object();
-      json.key("query_share").number(hit.evidence.query_share);
-      json.key("name_share").number(hit.evidence.name_share);
-      json.key("min_similarity").number(hit.evidence.min_similarity);
-      json.key("matched_weight").number(hit.evidence.matched_weight);
-      json.key("one_word").boolean(hit.evidence.one_word);
-      json.key("weak").boolean(hit.evidence.weak);
-      json.key("strict").boolean(hit.evidence.strict);
-      json.end_object();
-      json.key("unmatched_query_tokens").begin_array();
-      for (const auto& token : hit.unmatched_query_tokens) json.string(token);
-      json.end_array();
-      json.key("unmatched_name_tokens").begin_array();
-      for (const auto& token : hit.unmatched_name_tokens) json.string(token);
-      json.end_array();
-      json.end_object();
-    }
+    for (const ScreenHit& hit : hits)
+      json_screen_hit(json, graph, hit, context.date, listed_set.contains(hit.node));
     json.end_array();
     json.end_object();
     return kExitOk;
@@ -674,7 +637,7 @@ int run_screen(Context& context, const Args& args) {
   auto& out = context.out;
   const Style& style = context.style();
   out << fmt::format("{} candidate{} for \"{}\" as of {}\n", hits.size(),
-                     hits.size() == 1 ? "" : "s", query, context.date.to_string());
+                     hits.size() == 1 ? "" : "s", shown, context.date.to_string());
   if (hits.empty()) return kExitOk;
   Table table({{"score"},
                {"party", true, 16},
@@ -683,20 +646,6 @@ int run_screen(Context& context, const Args& args) {
                {"matched name", true, 12},
                {"why", true, 16}});
   for (const ScreenHit& hit : hits) {
-    std::string why;
-    for (const TokenMatch& match : hit.matched) {
-      if (!why.empty()) why += ", ";
-      why += match.how == TokenMatchKind::Exact
-                 ? match.query_token
-                 : fmt::format("{}~{} ({})", match.query_token, match.name_token,
-                               to_string(match.how));
-    }
-    for (const auto& token : hit.unmatched_query_tokens)
-      why += fmt::format("{}-{}", why.empty() ? "" : ", ", token);
-    for (const auto& token : hit.ignored_query_tokens)
-      why += fmt::format("{}{} (title, ignored)", why.empty() ? "" : ", ", token);
-    if (hit.evidence.strict)
-      why += fmt::format("; {} name: strong match only", hit.evidence.weak ? "weak" : "one-word");
     const bool listed = listed_set.contains(hit.node);
     std::string name = std::string(hit.name_text);
     if (hit.name.type != NameType::Primary || hit.name.strength == NameStrength::Weak)
@@ -707,11 +656,194 @@ int run_screen(Context& context, const Args& args) {
                    to_string(graph.kind(hit.node)),
                    {listed ? "LISTED" : "no", listed ? Tone::Red : Tone::Green},
                    name,
-                   why});
+                   screen_why(hit)});
   }
   table.print(out, style);
+  // What each candidate carries: its listings, dates of birth and countries.
+  for (std::size_t at = 0; at < hits.size(); ++at) {
+    const ScreenHit& hit = hits[at];
+    out << fmt::format("{}. {}\n", at + 1, label(graph, hit.node));
+    for (const Listing& listing : hit.listings) {
+      const Action& action = *listing.details;
+      std::string line = fmt::format("   {}: {}", status_text(listing_status(listing, context.date)),
+                                     graph.string(action.authority));
+      if (action.list != kNoString) line += fmt::format(" {}", graph.string(action.list));
+      if (action.program != kNoString && action.program != action.list)
+        line += fmt::format(", program {}", graph.string(action.program));
+      line += listing.in_force.start ? fmt::format(", from {}", listing.in_force.start->to_string())
+                                     : std::string(", start date not given");
+      if (listing.in_force.end) line += fmt::format(" until {}", listing.in_force.end->to_string());
+      out << line << '\n';
+    }
+    if (hit.listings.empty()) out << "   no listing\n";
+    if (!hit.birth_dates.empty()) {
+      std::string born;
+      for (auto date : hit.birth_dates) born += fmt::format("{}{}", born.empty() ? "" : ", ", date);
+      out << "   born " << born << '\n';
+    }
+    if (!hit.countries.empty()) {
+      std::string countries;
+      for (const CountryFact& fact : hit.countries)
+        countries += fmt::format("{}{} {} ({})", countries.empty() ? "" : ", ", fact.key, fact.value, fact.code);
+      out << "   countries: " << countries << '\n';
+    }
+  }
   return kExitOk;
 }
+
+}  // namespace
+
+void screen_request(const Args& args, Date date, ScreenOptions& options, ScreenQuery& query) {
+  options.limit = static_cast<std::size_t>(parse_count(args, "limit", 20, 1, 10000));
+  options.min_score = parse_threshold(args, kDefaultScreenThreshold);
+  options.listed_only = args.option("listed").has_value();
+  options.as_of = date;
+  auto list = [&](std::string_view name) {
+    std::vector<std::string> out;
+    if (const auto text = args.option(name)) {
+      std::string_view rest = *text;
+      while (true) {
+        const auto comma = rest.find(',');
+        std::string_view part = rest.substr(0, comma);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        if (!part.empty()) out.emplace_back(part);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+      if (out.empty()) throw UsageError(fmt::format("--{} needs a value", name));
+    }
+    return out;
+  };
+  options.filter.authorities = list("authority");
+  options.filter.lists = list("list");
+  options.filter.programs = list("program");
+  if (const auto schema = args.option("schema")) {
+    const auto kind = parse_node_kind(*schema);
+    if (!kind || *kind == NodeKind::Action || *kind == NodeKind::Authority)
+      throw UsageError(fmt::format(
+          "--schema '{}' is not a kind of party: Person, Company, Organization, LegalEntity, "
+          "Vessel or Aircraft", *schema));
+    query.evidence.kind = *kind;
+  }
+  if (const auto dob = args.option("dob")) query.evidence.birth_date = std::string(*dob);
+  if (const auto country = args.option("country")) {
+    query.evidence.countries = split_countries(*country);
+    if (query.evidence.countries.empty()) throw UsageError("--country needs a value");
+  }
+  if (const auto gender = args.option("gender")) query.evidence.gender = std::string(*gender);
+  if (const auto id = args.option("id")) query.id = std::string(*id);
+  if (const auto error = evidence_error(query.evidence)) throw UsageError(*error);
+}
+
+std::string screen_why(const ScreenHit& hit) {
+  std::string why;
+  auto add = [&](const std::string& part) {
+    if (!why.empty()) why += ", ";
+    why += part;
+  };
+  for (const IdentifierMatch& match : hit.identifiers)
+    add(fmt::format("{} {} = {} '{}' (certain)", to_string(match.identifier.type),
+                    match.identifier.number, match.attribute, match.value));
+  for (const TokenMatch& match : hit.matched)
+    add(match.how == TokenMatchKind::Exact
+            ? match.query_token
+            : fmt::format("{}~{} ({})", match.query_token, match.name_token, to_string(match.how)));
+  for (const auto& token : hit.unmatched_query_tokens) add(fmt::format("-{}", token));
+  for (const auto& token : hit.ignored_query_tokens) add(fmt::format("{} (title, ignored)", token));
+  if (hit.evidence.strict && hit.identifiers.empty())
+    why += fmt::format("; {} name: strong match only", hit.evidence.weak ? "weak" : "one-word");
+  for (const EvidenceNote& note : hit.secondary)
+    add(note.effect == EvidenceEffect::None
+            ? fmt::format("{}: {} (no change)", note.fact, note.text)
+            : fmt::format("{} {:+.2f}: {}", note.fact, note.delta, note.text));
+  return why;
+}
+
+void json_screen_hit(JsonOut& json, const Graph& graph, const ScreenHit& hit, Date day, bool listed) {
+  json.begin_object();
+  json.key("entity");
+  json_node(json, graph, hit.node);
+  json.key("score").number(hit.score);
+  json.key("name_score").number(hit.name_score);
+  json.key("certain").boolean(!hit.identifiers.empty());
+  json.key("exact").boolean(hit.exact);
+  json.key("matched_name").string(hit.name_text);
+  json.key("name_type").string(to_string(hit.name.type));
+  json.key("name_strength").string(to_string(hit.name.strength));
+  json.key("listed").boolean(listed);
+  json.key("tokens").begin_array();
+  for (const TokenMatch& match : hit.matched) {
+    json.begin_object();
+    json.key("query").string(match.query_token);
+    json.key("name").string(match.name_token);
+    json.key("how").string(to_string(match.how));
+    json.key("edits").integer(match.edits);
+    json.key("similarity").number(match.similarity);
+    json.key("legal_form").boolean(match.legal_form);
+    json.key("weight").number(match.weight);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("ignored_query_tokens").begin_array();
+  for (const auto& token : hit.ignored_query_tokens) json.string(token);
+  json.end_array();
+  json.key("evidence").begin_object();
+  json.key("query_share").number(hit.evidence.query_share);
+  json.key("name_share").number(hit.evidence.name_share);
+  json.key("min_similarity").number(hit.evidence.min_similarity);
+  json.key("matched_weight").number(hit.evidence.matched_weight);
+  json.key("one_word").boolean(hit.evidence.one_word);
+  json.key("weak").boolean(hit.evidence.weak);
+  json.key("strict").boolean(hit.evidence.strict);
+  json.end_object();
+  json.key("unmatched_query_tokens").begin_array();
+  for (const auto& token : hit.unmatched_query_tokens) json.string(token);
+  json.end_array();
+  json.key("unmatched_name_tokens").begin_array();
+  for (const auto& token : hit.unmatched_name_tokens) json.string(token);
+  json.end_array();
+  json.key("identifiers").begin_array();
+  for (const IdentifierMatch& match : hit.identifiers) {
+    json.begin_object();
+    json.key("type").string(to_string(match.identifier.type));
+    json.key("label").string(match.identifier.label);
+    json.key("number").string(match.identifier.number);
+    json.key("attribute").string(match.attribute);
+    json.key("value").string(match.value);
+    json.key("record").string(graph.describe(match.source));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("secondary_evidence").begin_array();
+  for (const EvidenceNote& note : hit.secondary) {
+    json.begin_object();
+    json.key("fact").string(note.fact);
+    json.key("effect").string(to_string(note.effect));
+    json.key("delta").number(note.delta);
+    json.key("text").string(note.text);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("listings").begin_array();
+  for (const Listing& listing : hit.listings) json_listing(json, graph, listing, day);
+  json.end_array();
+  json.key("birth_dates").begin_array();
+  for (auto date : hit.birth_dates) json.string(date);
+  json.end_array();
+  json.key("countries").begin_array();
+  for (const CountryFact& fact : hit.countries) {
+    json.begin_object();
+    json.key("code").string(fact.code);
+    json.key("key").string(fact.key);
+    json.key("value").string(fact.value);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
+namespace {
 
 // ---------------------------------------------------------------------------------------------
 // exposure and blocked
@@ -1404,9 +1536,18 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_show},
     {"listings", "ENTITY", "Restrictions in force on the session date, and which start later", "",
      Completes::Entity, run_listings},
-    {"screen", "NAME [--limit N] [--threshold P] [--listed]",
-     "Parties whose names resemble NAME (score: probability of the same party by name), with why",
-     "limit threshold", Completes::Nothing, run_screen},
+    {"screen",
+     "NAME [--id VALUE] [--dob YYYY[-MM[-DD]]] [--country C] [--gender G] [--schema KIND] "
+     "[--authority A] [--list L] [--program P] [--listed] [--limit N] [--threshold P]",
+     "Parties whose names or identifiers match (score: probability of the same party), with "
+     "listings, evidence and why",
+     "limit threshold id dob country gender schema authority list program", Completes::Nothing,
+     run_screen},
+    {"screen-file",
+     "FILE [--out FILE] [--schema KIND] [--authority A] [--list L] [--program P] [--listed] "
+     "[--limit N] [--threshold P]",
+     "Screen every row of a CSV (name, dob, country, schema, id, ref) or FtM JSON lines file",
+     "out limit threshold schema authority list program", Completes::Path, run_screen_file},
     {"reach", "ENTITY [--hops N] [--authority NAME]",
      "Listed parties within N hops (default 3), each with a shortest path", "hops authority",
      Completes::Entity, run_reach},
@@ -1436,7 +1577,9 @@ constexpr Command kCommands[] = {
 };
 
 /// Flags (no value) each command accepts besides --json.
-std::string_view flags_of(std::string_view command) { return command == "screen" ? "listed" : ""; }
+std::string_view flags_of(std::string_view command) {
+  return command == "screen" || command == "screen-file" ? "listed" : "";
+}
 
 bool in_list(std::string_view list, std::string_view word) {
   while (!list.empty()) {

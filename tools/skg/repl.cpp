@@ -11,8 +11,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
+#include "render.h"
 
 namespace skg {
 
@@ -130,8 +132,32 @@ int terminal_width(int fd, int fallback) {
 
 int run_lines(Session& session, std::istream& in, std::ostream& out, std::ostream& err) {
   int worst = kExitOk;
-  for (std::string line; !session.quit_requested && std::getline(in, line);)
-    worst = std::max(worst, execute(session, line, out, err));
+  std::uint64_t number = 0;
+  for (std::string line; !session.quit_requested && std::getline(in, line);) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::ostringstream errors;
+    const int code = execute(session, line, out, errors);
+    err << errors.str();
+    worst = std::max(worst, code);
+    if (code == kExitOk) continue;
+    // A failed line still answers on stdout, so that answers can be matched to inputs line by
+    // line: one JSON document with --json, else one "error:" line.
+    std::string message = errors.str();
+    if (message.starts_with("error: ")) message.erase(0, 7);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    if (session.options.json) {
+      JsonOut json(out);
+      json.begin_object();
+      json.key("line").integer(static_cast<std::int64_t>(number));
+      json.key("input").string(line);
+      json.key("error").string(message);
+      json.end_object();
+    } else {
+      out << "error: line " << number << ": " << message << '\n';
+    }
+    out.flush();
+  }
   return worst;
 }
 

@@ -7,6 +7,7 @@
 #include "session.h"
 #include "skg/queries/as_of.h"
 #include "skg/queries/exposure.h"
+#include "skg/queries/identifiers.h"
 #include "skg/queries/screen.h"
 
 namespace skg {
@@ -14,6 +15,7 @@ namespace skg {
 /// Built on first use, dropped with the graph (Session::replace_graph).
 struct Session::Caches {
   std::optional<ScreenIndex> screen_index;
+  std::optional<IdentifierIndex> identifier_index;
   /// One fixpoint per rule and day (DESIGN.md "What fast means": a blocked set per rule and date).
   std::map<std::pair<Rule, std::int32_t>, BlockedSet> blocked;
 
@@ -28,6 +30,10 @@ struct Session::Caches {
   const ScreenIndex& screen(const Graph& graph) {
     if (!screen_index) screen_index = build_screen_index(graph);
     return *screen_index;
+  }
+  const IdentifierIndex& identifiers(const Graph& graph) {
+    if (!identifier_index) identifier_index = build_identifier_index(graph);
+    return *identifier_index;
   }
   const BlockedSet& blocked_set(const Graph& graph, Rule rule, Date day) {
     const auto key = std::make_pair(rule, day.days);

@@ -425,6 +425,170 @@ TEST_CASE("shell: diff names the listing removed between two versions") {
   fs::remove_all(dir);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Screening with identifiers, evidence and filters; screen-file; answers to piped lines.
+
+TEST_CASE("shell: screen --id finds a passport however it is typed, and says which document") {
+  skg::Session session = kaspersky();
+  const auto doc = run_json(session, "screen --id \"530 193-947\"");
+  REQUIRE(doc["hits"].GetArray().Size() == 1);
+  const auto& hit = doc["hits"][0];
+  CHECK(hit["entity"]["id"].GetString() == std::string("ofac-sdn:45815"));
+  CHECK(hit["certain"].GetBool());
+  CHECK(hit["score"].GetDouble() == 1.0);
+  CHECK(hit["identifiers"][0]["type"].GetString() == std::string("passport"));
+  CHECK(hit["identifiers"][0]["attribute"].GetString() == std::string("id:Passport"));
+  CHECK(std::string(hit["identifiers"][0]["record"].GetString()).find("sdn.csv") != std::string::npos);
+  const Run text = run(session, "screen --id 530193947");
+  CHECK(text.out.find("passport 530193947") != std::string::npos);
+  CHECK(text.out.find("(certain)") != std::string::npos);
+}
+
+TEST_CASE("shell: screen explains how the date of birth, country and gender moved the score") {
+  skg::Session session = kaspersky();
+  const auto doc = run_json(session, "screen Marina Alekseeva --dob 1978-06-15 --country RU --gender female");
+  REQUIRE(doc["hits"].GetArray().Size() >= 1);
+  const auto& hit = doc["hits"][0];
+  CHECK(hit["entity"]["id"].GetString() == std::string("ofac-sdn:45854"));
+  REQUIRE(hit["secondary_evidence"].GetArray().Size() == 3);
+  for (const auto& note : hit["secondary_evidence"].GetArray()) CHECK(note["effect"].GetString() == std::string("raises"));
+  CHECK(hit["birth_dates"][0].GetString() == std::string("1978-06-15"));
+  CHECK(hit["countries"][0]["code"].GetString() == std::string("RU"));
+  CHECK(has_authority(hit["listings"], "OFAC"));
+  // A different birth year lowers her by 0.40: below the threshold, or far down.
+  const auto other = run_json(session, "screen Marina Alekseeva --dob 1990");
+  for (const auto& lowered : other["hits"].GetArray())
+    if (lowered["entity"]["id"].GetString() == std::string("ofac-sdn:45854"))
+      CHECK(lowered["score"].GetDouble() <= lowered["name_score"].GetDouble() - 0.39);
+  // Text output names each fact.
+  const Run text = run(session, "screen Marina Alekseeva --dob 1978 --country Germany");
+  CHECK(text.out.find("date of birth +0.05") != std::string::npos);
+  CHECK(text.out.find("country -0.10") != std::string::npos);
+  CHECK(text.out.find("born 1978-06-15") != std::string::npos);
+  CHECK(text.out.find("in force: OFAC") != std::string::npos);
+}
+
+TEST_CASE("shell: screen filters by kind, authority, list and program, and refuses bad values") {
+  skg::Session session = kaspersky();
+  const auto people = run_json(session, "screen Kaspersky --schema Person --threshold 0.05");
+  REQUIRE(people["hits"].GetArray().Size() >= 1);
+  for (const auto& hit : people["hits"].GetArray())
+    CHECK(hit["entity"]["kind"].GetString() != std::string("Company"));
+  const auto bis = run_json(session, "screen Kaspersky --authority BIS --as-of 2024-08-01 --threshold 0.3");
+  REQUIRE(bis["hits"].GetArray().Size() >= 1);
+  for (const auto& hit : bis["hits"].GetArray()) CHECK(has_authority(hit["listings"], "BIS"));
+  CHECK(run_json(session, "screen Kaspersky --list \"No Such List\"")["hits"].GetArray().Size() == 0);
+  const auto program = run_json(session, "screen Andrei --program RUSSIA-EO14024");
+  for (const auto& hit : program["hits"].GetArray())
+    CHECK(hit["entity"]["kind"].GetString() == std::string("Person"));
+  for (const char* line : {"screen x --dob 1966-13", "screen x --country Narnia", "screen x --schema Planet",
+                           "screen x --gender maybe", "screen"}) {
+    CAPTURE(line);
+    const Run result = run(session, line);
+    CHECK(result.code == skg::kExitUsage);
+    CHECK(lines(result.err) == 1);
+  }
+}
+
+namespace {
+std::string write_file(std::string_view name, std::string_view text) {
+  const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/" + std::string(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("shell: screen-file answers every input row once, in order, as CSV and JSON lines") {
+  skg::Session session = kaspersky();
+  const std::string input = write_file("screen_file_in.csv",
+                                       "ref,name,dob,country,id\n"
+                                       "c1,Marina Alekseeva,1978,Russia,\n"
+                                       "c2,Jane Nobody Unlisted,,,\n"
+                                       "c3,Andrei Tikhonov,1966-13-01,,\n"
+                                       "c4,\"broken,1966\n"
+                                       "c5,,,,530193947\n"
+                                       "c6,Kaspersky Labs Limited,,GB,\n");
+  const Run csv = run(session, "screen-file " + input);
+  INFO(csv.err);
+  REQUIRE(csv.code == skg::kExitOk);
+  std::istringstream lines_in(csv.out);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines_in, line);) rows.push_back(line);
+  REQUIRE(rows.size() == 7);  // the header and one row per input row
+  CHECK(rows[0].starts_with("line,ref,name,status"));
+  CHECK(rows[1].starts_with("2,c1,Marina Alekseeva,match,"));
+  CHECK(rows[1].find("ofac-sdn:45854") != std::string::npos);
+  CHECK(rows[2].starts_with("3,c2,Jane Nobody Unlisted,no match,0"));
+  CHECK(rows[3].starts_with("4,c3,Andrei Tikhonov,error,"));
+  CHECK(rows[3].find("line 4") != std::string::npos);
+  CHECK(rows[4].starts_with("5,,,error,"));
+  CHECK(rows[4].find(":5:") != std::string::npos);
+  CHECK(rows[5].find("ofac-sdn:45815") != std::string::npos);
+  CHECK(rows[5].find(",yes,") != std::string::npos);  // certain
+  CHECK(rows[6].starts_with("7,c6,"));
+  CHECK(csv.err.find("6 rows (csv), 3 with hits, 2 errors") != std::string::npos);
+
+  const Run json = run(session, "screen-file " + input + " --json");
+  std::istringstream json_in(json.out);
+  std::size_t count = 0;
+  for (std::string line; std::getline(json_in, line); ++count) {
+    rapidjson::Document doc;
+    doc.Parse(line.c_str());
+    REQUIRE_FALSE(doc.HasParseError());
+    CHECK(doc["line"].GetInt() == static_cast<int>(count) + 2);
+  }
+  CHECK(count == 6);
+
+  const std::string out = SKG_TEST_OUTPUT_DIR "/screen_file_out.csv";
+  const Run to_file = run(session, "screen-file " + input + " --out " + out);
+  CHECK(to_file.out.empty());
+  std::ifstream written(out);
+  std::size_t written_lines = 0;
+  for (std::string line; std::getline(written, line);) ++written_lines;
+  CHECK(written_lines == 7);
+}
+
+TEST_CASE("shell: screen-file reads FtM JSON lines and refuses a file it cannot read") {
+  skg::Session session = kaspersky();
+  const std::string input = write_file(
+      "screen_file_in.json",
+      "{\"id\": \"q1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Igor Chekunov\"], \"birthDate\": [\"1966\"]}}\n"
+      "{\"id\": \"q2\", \"schema\": \"Person\", \"properties\": {\"passportNumber\": [\"726049373\"]}}\n");
+  const Run result = run(session, "screen-file " + input + " --json");
+  REQUIRE(result.code == skg::kExitOk);
+  std::istringstream in(result.out);
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  CHECK(first.find("ofac-sdn:45849") != std::string::npos);
+  CHECK(second.find("ofac-sdn:45854") != std::string::npos);
+  const Run missing = run(session, "screen-file /no/such/file.csv");
+  CHECK(missing.code == skg::kExitInput);
+  CHECK(lines(missing.err) == 1);
+}
+
+TEST_CASE("shell: a piped line that fails still answers on stdout, naming its line") {
+  skg::Session session = kaspersky();
+  std::istringstream in("screen Marina Alekseeva\nscreen x --dob never\nscreen Andrei Tikhonov\n");
+  std::ostringstream out, err;
+  CHECK(skg::run_lines(session, in, out, err) == skg::kExitUsage);
+  CHECK(out.str().find("error: line 2: date of birth 'never'") != std::string::npos);
+  session.options.json = true;
+  std::istringstream json_in("screen Marina Alekseeva\nshow nobody-x\n");
+  std::ostringstream json_out, json_err;
+  skg::run_lines(session, json_in, json_out, json_err);
+  std::istringstream answers(json_out.str());
+  std::vector<std::string> docs;
+  for (std::string line; std::getline(answers, line);) docs.push_back(line);
+  REQUIRE(docs.size() == 2);
+  rapidjson::Document failed;
+  failed.Parse(docs[1].c_str());
+  REQUIRE_FALSE(failed.HasParseError());
+  CHECK(failed["line"].GetInt() == 2);
+  CHECK(failed["input"].GetString() == std::string("show nobody-x"));
+  CHECK(std::string(failed["error"].GetString()).find("nobody-x") != std::string::npos);
+}
+
 TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
   skg::Session session = kaspersky();
   const std::string path = SKG_TEST_OUTPUT_DIR "/shell_verify.skg";
