@@ -77,7 +77,7 @@ void Batch::add_external_id(std::string_view entity, std::string_view other_id,
 std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const std::uint32_t source = local_source(record.source);
   edges_.push_back({record.kind, local(record.from), local(record.to), local(record.role),
-                    local(record.id), record.share, record.valid, source});
+                    local(record.id), record.share, record.interest, record.valid, source});
   return static_cast<std::uint32_t>(edges_.size() - 1);
 }
 
@@ -209,6 +209,7 @@ struct Builder::State {
   std::vector<NodeId> source, target;
   std::vector<EdgeKind> edge_kind;
   std::vector<Percent> share;
+  std::vector<Interest> interest;
   std::vector<std::int32_t> edge_from, edge_to;
   std::vector<StringId> role, edge_id;
   std::vector<std::uint8_t> edge_alive;
@@ -348,12 +349,14 @@ struct Builder::State {
   }
 
   std::uint32_t new_edge(EdgeKind kind_of_edge, NodeId from, NodeId to, Percent edge_share,
-                         const DateRange& valid, StringId edge_role, StringId id, ProvId prov) {
+                         Interest edge_interest, const DateRange& valid, StringId edge_role,
+                         StringId id, ProvId prov) {
     const auto edge = static_cast<std::uint32_t>(source.size());
     source.push_back(from);
     target.push_back(to);
     edge_kind.push_back(kind_of_edge);
     share.push_back(edge_share);
+    interest.push_back(edge_interest);
     edge_from.push_back(stored_start(valid));
     edge_to.push_back(stored_end(valid));
     role.push_back(edge_role);
@@ -411,6 +414,7 @@ void Builder::reserve_records(std::size_t nodes, std::size_t edges) {
   s.target.reserve(all_edges);
   s.edge_kind.reserve(all_edges);
   s.share.reserve(all_edges);
+  s.interest.reserve(all_edges);
   s.edge_from.reserve(all_edges);
   s.edge_to.reserve(all_edges);
   s.role.reserve(all_edges);
@@ -684,7 +688,7 @@ void Builder::commit(Batch&& batch) {
         const auto existing = s.live_node(authority_id);
         const NodeId authority =
             existing ? *existing : s.new_node(authority_id, NodeKind::Authority, action.authority, {});
-        s.new_edge(EdgeKind::IssuedBy, node, authority, {}, {}, kNoString, kNoString, prov(record.source));
+        s.new_edge(EdgeKind::IssuedBy, node, authority, {}, Interest::Unspecified, {}, kNoString, kNoString, prov(record.source));
       }
     } else {
       Action& kept = s.actions[*s.action_of.find(index(node))].second;
@@ -706,7 +710,7 @@ void Builder::commit(Batch&& batch) {
       if (auto edge = s.live_edge(edge_id)) {
         s.edge_prov.emplace_back(*edge, prov(record.source));
       } else {
-        s.new_edge(EdgeKind::TargetOf, target, node, {}, action.in_force, kNoString, edge_id,
+        s.new_edge(EdgeKind::TargetOf, target, node, {}, Interest::Unspecified, action.in_force, kNoString, edge_id,
                    prov(record.source));
       }
     }
@@ -729,7 +733,8 @@ void Builder::commit(Batch&& batch) {
       continue;
     }
     edge_at[at] = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                             edge.share, edge.valid, g(edge.role), id, prov(edge.source));
+                             edge.share, edge.interest, edge.valid, g(edge.role), id,
+                             prov(edge.source));
     if (s.merging_repeats && id == kNoString) {
       // The same link stated again (a reload): one edge, and the new one is taken back.
       const auto [found, added] = s.edge_index.try_emplace(s.edge_key(edge_at[at]), edge_at[at]);
@@ -1004,6 +1009,7 @@ Graph Builder::freeze() && {
   graph.target_ = Column(permuted(s.target, position, edges));
   graph.edge_kind_ = Column(permuted(s.edge_kind, position, edges));
   graph.share_ = Column(permuted(s.share, position, edges));
+  graph.interest_ = unless_all(permuted(s.interest, position, edges), Interest::Unspecified);
   graph.edge_from_ = unless_all(permuted(s.edge_from, position, edges), kOpenStart);
   graph.edge_to_ = unless_all(permuted(s.edge_to, position, edges), kOpenEnd);
   graph.role_ = Column(permuted(s.role, position, edges));
@@ -1092,6 +1098,8 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.target.assign(graph.target_.begin(), graph.target_.end());
   s.edge_kind.assign(graph.edge_kind_.begin(), graph.edge_kind_.end());
   s.share.assign(graph.share_.begin(), graph.share_.end());
+  s.interest.resize(edges);
+  for (std::uint32_t edge = 0; edge < edges; ++edge) s.interest[edge] = graph.interest(EdgeId{edge});
   unpack_ranges(edges, [&](std::uint32_t at) { return graph.edge_valid(EdgeId{at}); }, s.edge_from, s.edge_to);
   s.role.assign(graph.role_.begin(), graph.role_.end());
   s.edge_id.assign(graph.edge_id_.begin(), graph.edge_id_.end());

@@ -37,6 +37,9 @@ struct EdgeRecord {
   std::string_view from;  // OWNS: owner; DIRECTOR_OF: the director; SUBSIDIARY_OF: the child
   std::string_view to;
   Percent share{};  // OWNS: the stake, unknown unless the source states it
+  /// What the edge gives its holder, as the source types it (voting rights, board appointment,
+  /// nominee for, ...); Unspecified when the source does not say.
+  Interest interest = Interest::Unspecified;
   DateRange valid{};
   std::string_view role;  // "Chief Legal Officer", "parent"
   Source source;
@@ -136,6 +139,7 @@ class Batch {
     EdgeKind kind;
     StringId from, to, role, id;
     Percent share;
+    Interest interest;
     DateRange valid;
     std::uint32_t source;
   };

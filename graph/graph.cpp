@@ -102,7 +102,7 @@ GraphStats Graph::stats() const {
   auto add = [&](const auto&... columns) { stats.bytes += (columns.bytes() + ...); };
   add(kind_, name_, valid_from_, valid_to_, names_at_, attributes_at_, node_prov_at_, external_ids_at_,
       name_list_, attribute_, node_prov_, external_id_, action_node_, action_, out_at_, source_, target_,
-      edge_kind_, share_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
+      edge_kind_, share_, interest_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
       edge_prov_, edge_attribute_, in_at_, in_edge_, chars_, string_at_, provenance_, ext_slots_, ext_at_,
       name_slots_, name_at_, ext_keys_, name_keys_, ext_nodes_, name_nodes_);
   return stats;

@@ -114,6 +114,12 @@ class Graph {
   NodeId target(EdgeId edge) const noexcept { return target_[index(edge)]; }
   EdgeKind edge_kind(EdgeId edge) const noexcept { return edge_kind_[index(edge)]; }
   Percent share(EdgeId edge) const noexcept { return share_[index(edge)]; }
+  /// What the edge gives its holder, as the source types it; Unspecified when it does not say.
+  Interest interest(EdgeId edge) const noexcept {
+    return interest_.empty() ? Interest::Unspecified : interest_[index(edge)];
+  }
+  /// True when some edge carries a typed interest (the rules skip their look-ups otherwise).
+  bool has_interests() const noexcept { return !interest_.empty(); }
   DateRange edge_valid(EdgeId edge) const noexcept;
   /// A role or relationship text ("Chief Legal Officer", "parent"); "" when none.
   std::string_view role(EdgeId edge) const noexcept { return string(role_[index(edge)]); }
@@ -184,6 +190,7 @@ class Graph {
   Column<NodeId> source_, target_;
   Column<EdgeKind> edge_kind_;
   Column<Percent> share_;
+  Column<Interest> interest_;  // empty: every edge Unspecified
   Column<std::int32_t> edge_from_, edge_to_;  // empty: no edge has that end
   Column<StringId> role_, edge_id_;
   Column<std::uint32_t> edge_prov_at_, edge_attributes_at_;  // m + 1 (attributes: empty if none)

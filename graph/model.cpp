@@ -149,16 +149,109 @@ std::string Date::to_string() const {
   return fmt::format("{:04}-{:02}-{:02}", year, month, day);
 }
 
-std::string Percent::to_string() const {
-  switch (state()) {
-    case State::Unknown:
-      return "unknown";
-    case State::Exact:
-      return fmt::format("{:g}%", min_);
-    case State::Range:
-      break;
+Percent::Units Percent::to_units(double percent) noexcept {
+  if (!(percent > 0)) return 0;
+  if (percent >= 100) return kHundred;
+  return static_cast<Units>(std::llround(percent * kUnitsPerPercent));
+}
+
+std::optional<Percent> Percent::parse(std::string_view text) noexcept {
+  // Digits, at most one '.' or ',' as the decimal mark ("50,5": European registers).
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  std::uint64_t whole = 0, fraction = 0;
+  int fraction_digits = 0, marks = 0, digits = 0;
+  bool beyond = false;  // a non-zero digit past the sixth decimal
+  for (char c : text) {
+    if (c == '.' || c == ',') {
+      if (++marks > 1) return std::nullopt;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    ++digits;
+    if (marks == 0) {
+      whole = whole * 10 + static_cast<std::uint64_t>(c - '0');
+      if (whole > 100) return std::nullopt;
+    } else if (fraction_digits < 6) {
+      fraction = fraction * 10 + static_cast<std::uint64_t>(c - '0');
+      ++fraction_digits;
+    } else if (c != '0') {
+      beyond = true;
+    }
   }
-  return fmt::format("{:g}-{:g}%", min_, max_);
+  if (digits == 0 || text.front() == '.' || text.front() == ',' || text.back() == '.' ||
+      text.back() == ',')
+    return std::nullopt;
+  for (int at = fraction_digits; at < 6; ++at) fraction *= 10;
+  const std::uint64_t units = whole * kUnitsPerPercent + fraction;
+  if (units > kHundred || (units == kHundred && beyond)) return std::nullopt;
+  if (!beyond) return exact_units(static_cast<Units>(units));
+  return between({static_cast<Units>(units), true}, {static_cast<Units>(units + 1), true});
+}
+
+std::optional<Percent> Percent::from_double(double percent) noexcept {
+  if (!(percent >= 0) || percent > 100) return std::nullopt;
+  const double scaled = percent * kUnitsPerPercent;
+  const double nearest = std::nearbyint(scaled);
+  // A double holds about 15.9 significant digits: a decimal of up to six places comes back to
+  // its millionth within a few parts in 1e16 of the value.
+  if (std::fabs(scaled - nearest) <= 1e-7 * std::max(1.0, scaled) * 1e-6)
+    return exact_units(static_cast<Units>(nearest));
+  const auto low = static_cast<Units>(std::floor(scaled));
+  return between({low, true}, {low + 1, true});
+}
+
+namespace {
+std::string units_text(Percent::Units units) {
+  const Percent::Units whole = units / Percent::kUnitsPerPercent;
+  Percent::Units fraction = units % Percent::kUnitsPerPercent;
+  if (fraction == 0) return fmt::format("{}", whole);
+  int places = 6;
+  while (fraction % 10 == 0) {
+    fraction /= 10;
+    --places;
+  }
+  return fmt::format("{}.{:0{}}", whole, fraction, places);
+}
+}  // namespace
+
+std::string Percent::to_string() const {
+  if (!known()) return "unknown";
+  const Bound lo = low(), hi = high();
+  if (lo == hi) return units_text(lo.units) + "%";
+  if (hi.units == kHundred && !hi.open)
+    return lo.open ? fmt::format(">{}%", units_text(lo.units))
+           : lo.units == 0 ? std::string("0-100%")
+                           : fmt::format("{}-100%", units_text(lo.units));
+  if (lo.units == 0 && !lo.open && hi.open) return fmt::format("<{}%", units_text(hi.units));
+  if (!lo.open && !hi.open) return fmt::format("{}-{}%", units_text(lo.units), units_text(hi.units));
+  return fmt::format("{}{}-{}{}%", lo.open ? "(" : "[", units_text(lo.units), units_text(hi.units),
+                     hi.open ? ")" : "]");
+}
+
+namespace {
+constexpr std::array<std::string_view, kInterestCount> kInterestNames = {
+    "unspecified",   "shares",          "voting_rights",     "appoint_board",
+    "significant_influence", "profit_rights", "trust_settlor", "trust_beneficiary",
+    "nominee_for",   "nominee",         "nominator",       "jointly_held",      "joint_arrangement",
+    "director",      "officer"};
+}  // namespace
+
+std::string_view to_string(Interest interest) noexcept {
+  return kInterestNames[static_cast<int>(interest)];
+}
+
+std::optional<Interest> parse_interest(std::string_view text) noexcept {
+  // "voting_rights", "VOTING_RIGHTS" or "votingRights" (underscores and case ignored).
+  auto squash = [](std::string_view word) {
+    std::string out;
+    for (char c : word)
+      if (c != '_' && c != '-') out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+    return out;
+  };
+  const std::string wanted = squash(text);
+  for (int at = 0; at < kInterestCount; ++at)
+    if (squash(kInterestNames[at]) == wanted) return static_cast<Interest>(at);
+  return std::nullopt;
 }
 
 }  // namespace skg

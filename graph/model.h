@@ -1,6 +1,7 @@
 // graph/model.h: the value types of the model: kinds, dates, percentages, names, provenance.
 #pragma once
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -129,45 +130,112 @@ struct DateRange {
   friend constexpr bool operator==(const DateRange&, const DateRange&) = default;
 };
 
-/// A share (0-100): exact, a range [min, max] (as BODS and registers give it), or unknown.
-/// Unknown stays unknown: it is never read as 0 or 100.
+/// A share of 0-100%, exact to a millionth of a percent, as an interval whose bounds are each
+/// open or closed: "50%" is [50, 50], "25-50%" is [25, 50], ">50%" is (50, 100], "<25%" is
+/// [0, 25). Unknown stays unknown: it is never read as 0 or 100. No threshold is decided by
+/// rounding: decimal text is read digit by digit (parse), and a value finer than a millionth
+/// of a percent is kept as the open interval between its two neighbours (RULES.md §5).
 class Percent {
  public:
+  using Units = std::uint32_t;                              // millionths of a percent
+  static constexpr Units kUnitsPerPercent = 1'000'000;
+  static constexpr Units kHundred = 100 * kUnitsPerPercent;  // 100%
   enum class State : std::uint8_t { Unknown, Exact, Range };
+  /// One end of the interval.
+  struct Bound {
+    Units units = 0;
+    bool open = false;  // the value is strictly beyond `units`
+    friend constexpr bool operator==(Bound, Bound) = default;
+  };
 
   constexpr Percent() = default;  // unknown
   static constexpr Percent unknown() { return Percent(); }
-  static constexpr Percent exact(float value) { return Percent(value, value); }
-  /// A range; min == max makes it exact.
-  static constexpr Percent range(float min, float max) { return Percent(min, max); }
+  static constexpr Percent exact_units(Units units) { return Percent({units, false}, {units, false}); }
+  /// [low, high] with each end open or closed; a reversed or empty interval is unknown.
+  static constexpr Percent between(Bound low, Bound high) {
+    if (low.units > high.units || low.units > kHundred || high.units > kHundred ||
+        (low.units == high.units && (low.open || high.open)))
+      return Percent();
+    return Percent(low, high);
+  }
+  /// From a number of percent, to the nearest millionth (tests, generators; loaders parse text).
+  static Percent exact(double percent) { return exact_units(to_units(percent)); }
+  /// A closed range [min, max]; min == max makes it exact.
+  static Percent range(double min, double max) {
+    return between({to_units(min), false}, {to_units(max), false});
+  }
+  /// "49.996", "50,5", "100": a decimal number of percent, read without rounding; digits past
+  /// the sixth decimal give the open interval between the two neighbouring millionths.
+  /// nullopt for anything else or a value over 100.
+  static std::optional<Percent> parse(std::string_view decimal) noexcept;
+  /// A JSON number already read as a double: exact when the double is within its own precision
+  /// of a millionth (any decimal of up to six places), else the open interval around it.
+  static std::optional<Percent> from_double(double percent) noexcept;
 
   constexpr State state() const noexcept {
-    if (min_ != min_) return State::Unknown;
-    return min_ == max_ ? State::Exact : State::Range;
+    if (!known()) return State::Unknown;
+    return lo_ == hi_ ? State::Exact : State::Range;
   }
-  constexpr bool known() const noexcept { return min_ == min_; }  // NaN marks unknown
+  constexpr bool known() const noexcept { return lo_ != kUnknownBits; }
   constexpr bool is_exact() const noexcept { return state() == State::Exact; }
-  /// Lower and upper bounds; for an unknown share these are nullopt.
-  constexpr std::optional<float> min() const noexcept {
-    return known() ? std::optional<float>(min_) : std::nullopt;
+  /// The bounds in millionths of a percent; an unknown share is [0, 100].
+  constexpr Bound low() const noexcept { return known() ? unpack(lo_) : Bound{0, false}; }
+  constexpr Bound high() const noexcept { return known() ? unpack(hi_) : Bound{kHundred, false}; }
+  /// Lower and upper bounds in percent, for display and look-through products (never for a
+  /// threshold: compare low() and high()); nullopt for an unknown share.
+  constexpr std::optional<double> min() const noexcept {
+    return known() ? std::optional<double>(percent(unpack(lo_).units)) : std::nullopt;
   }
-  constexpr std::optional<float> max() const noexcept {
-    return known() ? std::optional<float>(max_) : std::nullopt;
+  constexpr std::optional<double> max() const noexcept {
+    return known() ? std::optional<double>(percent(unpack(hi_).units)) : std::nullopt;
   }
   /// The exact value; nullopt for a range or an unknown share.
-  constexpr std::optional<float> value() const noexcept {
-    return is_exact() ? std::optional<float>(min_) : std::nullopt;
+  constexpr std::optional<double> value() const noexcept {
+    return is_exact() ? min() : std::nullopt;
   }
-  friend bool operator==(const Percent& a, const Percent& b) noexcept {
-    return (!a.known() && !b.known()) || (a.min_ == b.min_ && a.max_ == b.max_);
+  friend constexpr bool operator==(const Percent& a, const Percent& b) noexcept {
+    return a.lo_ == b.lo_ && a.hi_ == b.hi_;
   }
-  std::string to_string() const;  // "50%", "25-50%", "unknown"
+  /// "50%", "50.004%", "25-50%", ">50%" for (50, 100], "<25%" for [0, 25), "(25-50]%", "unknown".
+  std::string to_string() const;
+  static constexpr double percent(Units units) noexcept {
+    return static_cast<double>(units) / kUnitsPerPercent;
+  }
+  static Units to_units(double percent) noexcept;
 
  private:
-  constexpr Percent(float min, float max) : min_(min), max_(max) {}
-  float min_ = std::numeric_limits<float>::quiet_NaN();  // NaN: unknown
-  float max_ = std::numeric_limits<float>::quiet_NaN();
+  static constexpr std::uint32_t kOpenBit = 0x80000000u, kUnknownBits = 0xFFFFFFFFu;
+  constexpr Percent(Bound low, Bound high) : lo_(pack(low)), hi_(pack(high)) {}
+  static constexpr std::uint32_t pack(Bound bound) { return bound.units | (bound.open ? kOpenBit : 0); }
+  static constexpr Bound unpack(std::uint32_t bits) { return {bits & ~kOpenBit, (bits & kOpenBit) != 0}; }
+  std::uint32_t lo_ = kUnknownBits;  // all ones: unknown
+  std::uint32_t hi_ = kUnknownBits;
 };
+
+/// What a CONTROLS or ownership edge gives its holder, as the source types it (BODS interest
+/// types, FtM schemata; loaders/bods.cpp and loaders/ftm_json.cpp hold the cited tables). The
+/// ownership and control rules read only these, never the edge's role text (RULES.md §5.5).
+enum class Interest : std::uint8_t {
+  Unspecified,           // the source does not type it (an OWNS edge: shares)
+  Shares,                // shareholding: a share of the capital
+  VotingRights,          // voting rights, with the voting share in the edge's share
+  AppointBoard,          // the right to appoint or remove (a majority of) the board
+  SignificantInfluence,  // other influence or control, by rules, law or contract
+  ProfitRights,          // rights to profits, income or surplus assets, without shares or votes
+  TrustSettlor,          // settlor, trustee or protector of a trust that holds the subject
+  TrustBeneficiary,      // beneficiary of a legal arrangement that holds the subject
+  NomineeFor,            // from a nominee to the person it holds for: its holdings are theirs
+  Nominee,               // BODS nominee: held as nominee for a principal the record does not name
+  Nominator,             // BODS nominator: the holder's interest, held for it by a nominee
+  JointlyHeld,           // shares or rights held jointly with the other JointlyHeld holders (Sch. 1 para 2)
+  JointArrangement,      // shares or rights under a joint arrangement with the other such holders (Sch. 1 para 3)
+  Director,              // board member or chair
+  Officer,               // senior managing official
+};
+inline constexpr int kInterestCount = 15;
+std::string_view to_string(Interest interest) noexcept;  // "voting_rights", ...
+/// "voting_rights" or "votingRights" -> the interest; nullopt for an unknown word.
+std::optional<Interest> parse_interest(std::string_view text) noexcept;
 
 /// How a name relates to its party.
 enum class NameType : std::uint8_t { Primary, Aka, Fka, Nka, Previous };

@@ -162,6 +162,7 @@ struct detail::GraphParts {
     f("target", g.target_);
     f("edge_kind", g.edge_kind_);
     f("share", g.share_);
+    f("interest", g.interest_);
     f("edge_from", g.edge_from_);
     f("edge_to", g.edge_to_);
     f("role", g.role_);
@@ -184,7 +185,7 @@ struct detail::GraphParts {
     f("name_at", g.name_at_);
     f("name_nodes", g.name_nodes_);
   }
-  static constexpr std::uint32_t kColumns = 40;
+  static constexpr std::uint32_t kColumns = 41;
 
   static Column<StoredAction> encoded_actions(const Graph& g) {
     std::vector<StoredAction> stored;
@@ -473,14 +474,19 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   for (EdgeKind kind : g.edge_kind_)
     if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
   for (const Percent& share : g.share_) {
-    // Unknown (both bounds NaN), or 0 <= min <= max <= 100.
-    const auto min = share.min(), max = share.max();
-    if (!min) {
-      if (share.state() != Percent::State::Unknown) fail("an edge share outside 0-100%");
+    // Unknown (both bounds all ones), or 0 <= low <= high <= 100% with a non-empty interval.
+    if (!share.known()) {
+      if (!(share == Percent::unknown())) fail("an edge share outside 0-100%");
       continue;
     }
-    if (!(*min >= 0 && *min <= *max && *max <= 100)) fail("an edge share outside 0-100%");
+    const auto low = share.low(), high = share.high();
+    if (high.units > Percent::kHundred || low.units > high.units ||
+        (low.units == high.units && (low.open || high.open)))
+      fail("an edge share outside 0-100%");
   }
+  if (!all_or_none(g.interest_.size(), edges)) fail("edge columns");
+  for (Interest interest : g.interest_)
+    if (static_cast<unsigned>(interest) >= kInterestCount) fail("an edge interest out of range");
   dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
   dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
   strings_ok(g.role_, "edge roles");

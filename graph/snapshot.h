@@ -10,8 +10,9 @@ namespace skg {
 
 /// The snapshot format version this build writes and reads. Version 2 stores an Action's dates
 /// as plain 32-bit days (no std::optional bytes) and keys the name index by full Unicode case
-/// folding; version 3 adds each Action's typed measures, issuer, list and origin (issue 10).
-/// Older files are refused with a message saying to re-create them.
+/// folding; version 3 adds each Action's typed measures, issuer, list and origin, stores shares
+/// exactly (millionths of a percent, each bound open or closed) and each edge's typed interest
+/// (issue 10). Older files are refused with a message saying to re-create them.
 inline constexpr std::uint32_t kSnapshotVersion = 3;
 
 /// How much of a snapshot open_snapshot() checks before it hands out a Graph.

@@ -33,8 +33,11 @@
 //   own, and an Owns edge on top of them would count the same stake twice. An indirect
 //   shareholding without componentRecords is the only statement of that stake: it is an Owns edge.
 //   Share: `exact` -> exact; minimum/exclusiveMinimum and maximum/exclusiveMaximum -> a range
-//   (a missing bound is 0 or 100). The model's ranges are closed: an exclusive bound is kept as
-//   the range's end, and as attribute "share.exclusiveMinimum"/"share.exclusiveMaximum".
+//   (a missing bound is 0 or 100), each bound open when exclusive: exclusiveMinimum 50 with
+//   maximum 75 is (50, 75]. Numbers are exact to a millionth of a percent (Percent::from_double);
+//   the exclusive bounds are also kept as "share.exclusiveMinimum"/"share.exclusiveMaximum".
+//   Each interest type also gives the edge a typed Interest (kInterestKinds), which is what the
+//   ownership and control rules read (RULES.md §5.5).
 //   Dates: startDate is the first day; endDate is when the interest ended, read as exclusive
 //   (in the fermcat example one holder's interest ends on the day the next one's starts).
 //   Partial dates ("2019", "2019-05") cover their whole period. A relationship whose latest
@@ -72,39 +75,44 @@ using detail::view;
 struct InterestKind {
   std::string_view code;
   EdgeKind kind;
+  Interest interest;  // what the ownership and control rules read (RULES.md §5.5)
 };
 
+// BODS 0.4 interestType codelist (datasets/samples/bods/codelist_interestType.csv, quoted in
+// RULES.md §5.5) -> edge kind and typed interest. appointmentOfBoard is "the absolute right to
+// appoint members of the board": a majority only when its share says so.
 constexpr InterestKind kInterestKinds[] = {
-    {"shareholding", EdgeKind::Owns},
-    {"votingRights", EdgeKind::Controls},
-    {"appointmentOfBoard", EdgeKind::Controls},
-    {"otherInfluenceOrControl", EdgeKind::Controls},
-    {"controlViaCompanyRulesOrArticles", EdgeKind::Controls},
-    {"controlByLegalFramework", EdgeKind::Controls},
-    {"rightsGrantedByContract", EdgeKind::Controls},
-    {"conditionalRightsGrantedByContract", EdgeKind::Controls},
-    {"settlor", EdgeKind::Controls},
-    {"trustee", EdgeKind::Controls},
-    {"protector", EdgeKind::Controls},
-    {"beneficiaryOfLegalArrangement", EdgeKind::Controls},
-    {"nominee", EdgeKind::Controls},
-    {"nominator", EdgeKind::Controls},
-    {"rightsToSurplusAssetsOnDissolution", EdgeKind::Controls},
-    {"rightsToProfitOrIncome", EdgeKind::Controls},
-    {"enjoymentAndUseOfAssets", EdgeKind::Controls},
-    {"rightToProfitOrIncomeFromAssets", EdgeKind::Controls},
-    {"boardMember", EdgeKind::DirectorOf},
-    {"boardChair", EdgeKind::DirectorOf},
-    {"seniorManagingOfficial", EdgeKind::OfficerOf},
-    {"unknownInterest", EdgeKind::UnknownLink},
-    {"unpublishedInterest", EdgeKind::UnknownLink},
+    {"shareholding", EdgeKind::Owns, Interest::Shares},
+    {"votingRights", EdgeKind::Controls, Interest::VotingRights},
+    {"appointmentOfBoard", EdgeKind::Controls, Interest::AppointBoard},
+    {"otherInfluenceOrControl", EdgeKind::Controls, Interest::SignificantInfluence},
+    {"controlViaCompanyRulesOrArticles", EdgeKind::Controls, Interest::SignificantInfluence},
+    {"controlByLegalFramework", EdgeKind::Controls, Interest::SignificantInfluence},
+    {"rightsGrantedByContract", EdgeKind::Controls, Interest::SignificantInfluence},
+    {"conditionalRightsGrantedByContract", EdgeKind::Controls, Interest::SignificantInfluence},
+    {"settlor", EdgeKind::Controls, Interest::TrustSettlor},
+    {"trustee", EdgeKind::Controls, Interest::TrustSettlor},
+    {"protector", EdgeKind::Controls, Interest::TrustSettlor},
+    {"beneficiaryOfLegalArrangement", EdgeKind::Controls, Interest::TrustBeneficiary},
+    {"nominee", EdgeKind::Controls, Interest::Nominee},
+    {"nominator", EdgeKind::Controls, Interest::Nominator},
+    {"rightsToSurplusAssetsOnDissolution", EdgeKind::Controls, Interest::ProfitRights},
+    {"rightsToProfitOrIncome", EdgeKind::Controls, Interest::ProfitRights},
+    {"enjoymentAndUseOfAssets", EdgeKind::Controls, Interest::ProfitRights},
+    {"rightToProfitOrIncomeFromAssets", EdgeKind::Controls, Interest::ProfitRights},
+    {"boardMember", EdgeKind::DirectorOf, Interest::Director},
+    {"boardChair", EdgeKind::DirectorOf, Interest::Director},
+    {"seniorManagingOfficial", EdgeKind::OfficerOf, Interest::Officer},
+    {"unknownInterest", EdgeKind::UnknownLink, Interest::Unspecified},
+    {"unpublishedInterest", EdgeKind::UnknownLink, Interest::Unspecified},
 };
 
-std::optional<EdgeKind> interest_kind(std::string_view code) noexcept {
-  if (code.empty()) return EdgeKind::UnknownLink;
+const InterestKind* interest_kind(std::string_view code) noexcept {
+  static constexpr InterestKind kNone{"", EdgeKind::UnknownLink, Interest::Unspecified};
+  if (code.empty()) return &kNone;
   for (const InterestKind& known : kInterestKinds)
-    if (known.code == code) return known.kind;
-  return std::nullopt;
+    if (known.code == code) return &known;
+  return nullptr;
 }
 
 /// A BODS date (YYYY, YYYY-MM, YYYY-MM-DD, or a date-time): as a start, the first day it
@@ -323,12 +331,12 @@ class BodsReader {
     return value != nullptr ? value : &kEmpty;
   }
 
-  static std::optional<float> share_bound(const Json& share, std::string_view key, int index) {
+  static std::optional<Percent> share_bound(const Json& share, std::string_view key, int index) {
     const Json* value = member(share, key);
     if (value == nullptr) return std::nullopt;
-    if (!value->IsNumber() || value->GetDouble() < 0 || value->GetDouble() > 100)
-      throw Bad{fmt::format("interest {}: share '{}' is not a number from 0 to 100", index, key)};
-    return static_cast<float>(value->GetDouble());
+    const auto parsed = value->IsNumber() ? Percent::from_double(value->GetDouble()) : std::nullopt;
+    if (!parsed) throw Bad{fmt::format("interest {}: share '{}' is not a number from 0 to 100", index, key)};
+    return parsed;
   }
 
   /// A statement's date as a day; nullopt (ordered first) when it has none that parses.
@@ -449,25 +457,38 @@ class BodsReader {
       const std::string_view type = string_member(interest, "type");
       const auto kind = interest_kind(type);
       if (!kind) throw Bad{fmt::format("interest {}: type '{}' is not in the interestType codelist", number, type)};
-      PendingEdge edge{.kind = *kind, .from = from, .to = to, .role = std::string(type),
+      PendingEdge edge{.kind = kind->kind, .from = from, .to = to, .role = std::string(type),
                        .id = fmt::format("bods:{}#{}", record, number), .file = path_, .record = std::string(record),
-                       .line = line_, .share = {}, .valid = {}, .attributes = {}};
+                       .line = line_, .share = {}, .valid = {}, .attributes = {},
+                       .interest = kind->interest};
       const std::string_view direct = string_member(interest, "directOrIndirect");
       if (direct == "indirect" && !components.empty()) edge.kind = EdgeKind::UnknownLink;  // see the top
       if (const Json* share = member(interest, "share")) {
         if (!share->IsObject()) throw Bad{fmt::format("interest {}: share is not an object", number)};
         if (const auto exact = share_bound(*share, "exact", number)) {
-          edge.share = Percent::exact(*exact);
+          edge.share = *exact;
         } else {
           const auto min = share_bound(*share, "minimum", number), ex_min = share_bound(*share, "exclusiveMinimum", number);
           const auto max = share_bound(*share, "maximum", number), ex_max = share_bound(*share, "exclusiveMaximum", number);
           if (min || ex_min || max || ex_max) {
-            const float low = min ? *min : ex_min ? *ex_min : 0.0f;
-            const float high = max ? *max : ex_max ? *ex_max : 100.0f;
-            if (low > high) throw Bad{fmt::format("interest {}: share minimum {} is above maximum {}", number, low, high)};
-            edge.share = Percent::range(low, high);
-            if (ex_min) edge.attributes.emplace_back("share.exclusiveMinimum", fmt::format("{}", *ex_min));
-            if (ex_max) edge.attributes.emplace_back("share.exclusiveMaximum", fmt::format("{}", *ex_max));
+            // exclusiveMinimum 50 is (50, ...: the bound keeps its strictness (RULES.md §5).
+            Percent::Bound low = min ? min->low() : ex_min ? ex_min->low() : Percent::Bound{0, false};
+            Percent::Bound high = max ? max->high() : ex_max ? ex_max->high() : Percent::Bound{Percent::kHundred, false};
+            if (!min && ex_min && ex_min->is_exact()) low.open = true;
+            if (!max && ex_max && ex_max->is_exact()) high.open = true;
+            edge.share = Percent::between(low, high);
+            if (!edge.share.known())
+              throw Bad{fmt::format("interest {}: share minimum {} is {} maximum {}", number,
+                                    Percent::percent(low.units),
+                                    low.units > high.units ? "above" : "not below",
+                                    Percent::percent(high.units))};
+            auto number_text = [](const Percent& bound) {
+              std::string text = bound.to_string();
+              if (text.ends_with('%')) text.pop_back();
+              return text;
+            };
+            if (ex_min) edge.attributes.emplace_back("share.exclusiveMinimum", number_text(*ex_min));
+            if (ex_max) edge.attributes.emplace_back("share.exclusiveMaximum", number_text(*ex_max));
           }
         }
       }

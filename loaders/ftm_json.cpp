@@ -65,6 +65,7 @@
 #include <fmt/format.h>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -224,25 +225,9 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-/// One number of a percentage: digits with at most one '.' or ',' as the decimal mark.
-std::optional<float> parse_number(std::string_view text) noexcept {
-  text = trim(text);
-  if (text.empty() || text.size() > 32) return std::nullopt;
-  char buffer[33];
-  int marks = 0;
-  for (std::size_t at = 0; at < text.size(); ++at) {
-    char c = text[at];
-    if (c == ',') c = '.';  // "50,5": a decimal comma, as European registers write it
-    if (c == '.') ++marks;
-    else if (c < '0' || c > '9') return std::nullopt;
-    buffer[at] = c;
-  }
-  if (marks > 1 || buffer[0] == '.' || buffer[text.size() - 1] == '.') return std::nullopt;
-  float value = 0;
-  const auto [end, error] = std::from_chars(buffer, buffer + text.size(), value);
-  if (error != std::errc{} || end != buffer + text.size()) return std::nullopt;
-  return value;
-}
+/// One number of a percentage: digits with at most one '.' or ',' as the decimal mark, read
+/// exactly (Percent::parse: no rounding; digits past the sixth decimal give an open interval).
+std::optional<Percent> parse_number(std::string_view text) noexcept { return Percent::parse(trim(text)); }
 
 }  // namespace
 
@@ -251,18 +236,21 @@ namespace detail {
 std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
   text = trim(text);
   if (text.ends_with("%")) text = trim(text.substr(0, text.size() - 1));
-  // ">50%", ">=50%", "<25%": a bound. The model's ranges are closed, so ">50%" is kept as
-  // [50, 100] and "<25%" as [0, 25]; the strictness of the bound is kept in the raw text.
+  // ">50%" is (50, 100], ">=50%" [50, 100], "<25%" [0, 25), "<=25%" [0, 25]: each bound keeps
+  // whether it is strict, so ">50%" meets the UK's "more than 50%" (RULES.md §5).
   int bound = 0;  // +1: at least / more than; -1: at most / less than
-  for (auto [prefix, sign] : {std::pair{std::string_view(">="), 1}, {"\xE2\x89\xA5", 1}, {">", 1},
-                              {"<=", -1}, {"\xE2\x89\xA4", -1}, {"<", -1}}) {
+  bool strict = false;
+  for (auto [prefix, sign, is_strict] :
+       {std::tuple{std::string_view(">="), 1, false}, {"\xE2\x89\xA5", 1, false}, {">", 1, true},
+        {"<=", -1, false}, {"\xE2\x89\xA4", -1, false}, {"<", -1, true}}) {
     if (text.starts_with(prefix)) {
       bound = sign;
+      strict = is_strict;
       text = trim(text.substr(prefix.size()));
       break;
     }
   }
-  std::optional<float> low, high;
+  std::optional<Percent> low, high;
   std::size_t dash = text.find('-');
   std::size_t dash_size = 1;
   if (dash == std::string_view::npos) {
@@ -277,10 +265,21 @@ std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
   } else {
     low = high = parse_number(text);
   }
-  if (!low || !high || *low < 0 || *high > 100 || *low > *high) return std::nullopt;
-  if (bound > 0) return Percent::range(*low, 100);
-  if (bound < 0) return Percent::range(0, *high);
-  return *low == *high ? Percent::exact(*low) : Percent::range(*low, *high);
+  if (!low || !high) return std::nullopt;
+  if (bound > 0) {
+    Percent::Bound from = low->low();
+    if (strict && low->is_exact()) from.open = true;
+    const Percent share = Percent::between(from, {Percent::kHundred, false});
+    return share.known() ? std::optional<Percent>(share) : std::nullopt;
+  }
+  if (bound < 0) {
+    Percent::Bound to = high->high();
+    if (strict && high->is_exact()) to.open = true;
+    const Percent share = Percent::between({0, false}, to);
+    return share.known() ? std::optional<Percent>(share) : std::nullopt;
+  }
+  if (low->low().units > high->high().units) return std::nullopt;
+  return Percent::between(low->low(), high->high());
 }
 
 std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
@@ -592,15 +591,22 @@ class FtmReader {
                                      deleted_.contains(std::string(from)) ? from : to));
       return;
     }
+    // Typed interest, by schema: Ownership (owner, asset, percentage) -> Shares; Directorship ->
+    // Director. FtM has no typed voting or control property: other links stay Unspecified
+    // (followthemoney schema Ownership/Directorship; RULES.md §5.5).
+    const Interest interest = kind == EdgeKind::Owns         ? Interest::Shares
+                              : kind == EdgeKind::DirectorOf ? Interest::Director
+                                                             : Interest::Unspecified;
     if (resolves(from) && resolves(to)) {
-      const auto at = context_.batch.add_edge({.kind = kind, .from = from, .to = to, .share = share, .valid = valid,
+      const auto at = context_.batch.add_edge({.kind = kind, .from = from, .to = to, .share = share,
+                                               .interest = interest, .valid = valid,
                                                .role = role, .source = source(record), .id = id});
       for (const auto& [key, value] : edge_attributes_) context_.batch.add_edge_attribute(at, key, value);
       return;
     }
     PendingEdge pending{.kind = kind, .from = std::string(from), .to = std::string(to), .role = std::string(role),
                         .id = std::string(id), .file = path_, .record = std::string(record), .line = line_,
-                        .share = share, .valid = valid, .attributes = {}};
+                        .share = share, .valid = valid, .attributes = {}, .interest = interest};
     for (const auto& [key, value] : edge_attributes_) pending.attributes.emplace_back(key, value);
     context_.add_edge_or_defer(std::move(pending));
   }

@@ -49,7 +49,7 @@ void LoadContext::add_edge_or_defer(PendingEdge edge) {
     return;
   }
   const auto at = batch.add_edge({.kind = edge.kind, .from = edge.from, .to = edge.to, .share = edge.share,
-                                  .valid = edge.valid, .role = edge.role,
+                                  .interest = edge.interest, .valid = edge.valid, .role = edge.role,
                                   .source = {edge.file, edge.record, static_cast<std::uint32_t>(edge.line)},
                                   .id = edge.id});
   for (const auto& [key, value] : edge.attributes) batch.add_edge_attribute(at, key, value);

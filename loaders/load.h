@@ -93,6 +93,7 @@ struct PendingEdge {
   Percent share;
   DateRange valid;
   std::vector<std::pair<std::string, std::string>> attributes;
+  Interest interest = Interest::Unspecified;
 };
 
 /// A listing whose target is not known yet: added if a later file of the same load defines it

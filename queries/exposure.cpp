@@ -1,14 +1,24 @@
 #include "skg/queries/exposure.h"
 
+#include "skg/graph/error.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <span>
 #include <unordered_map>
 
 namespace skg {
+
+namespace detail {
+extern const char kDefaultRuleTable[];  // queries/rules.tsv, embedded by CMakeLists.txt
+}  // namespace detail
 
 namespace {
 
@@ -23,93 +33,34 @@ constexpr DateRange from_to(Date start, Date end) { return {.start = start, .end
 constexpr DateRange since(Date start) { return {.start = start, .end = std::nullopt}; }
 
 // ---------------------------------------------------------------------------------------------
-// The rules, period by period. Every number and date below is from queries/RULES.md, which
-// quotes the published texts; the section is named in each basis.
+// The rules, period by period, are data: queries/rules.tsv (each row citing queries/RULES.md),
+// embedded at build time (detail::kDefaultRuleTable) and replaceable at start
+// (load_rule_table). The rules' names, citations and consequences stay here.
 
-// OFAC: RULES.md §1 and §5.1.
-constexpr RulePeriod kOfacPeriods[] = {
-    {.valid = until(ymd(2008, 2, 14)), .in_force = false, .threshold_bp = 5000, .inclusive = true,
-     .aggregate = false,
-     .basis = "before the OFAC guidance of 2008-02-14 'establishing the so-called 50 Percent Rule' "
-              "(Lexology on the 2014 revision, RULES.md §1.1)"},
-    {.valid = from_to(ymd(2008, 2, 14), ymd(2014, 8, 13)), .in_force = true, .threshold_bp = 5000,
-     .inclusive = true, .aggregate = false,
-     .basis = "OFAC guidance of 2008-02-14: 50% or more, stakes of different blocked persons not "
-              "aggregated (Cleary Gottlieb 2014-08-14, RULES.md §1.1, §5.1)"},
-    {.valid = since(ymd(2014, 8, 13)), .in_force = true, .threshold_bp = 5000, .inclusive = true,
-     .aggregate = true,
-     .basis = "OFAC Revised Guidance of 2014-08-13 and FAQs 398, 399, 401: owned 50 percent or "
-              "more in the aggregate, directly or indirectly, by blocked persons (RULES.md §1)"},
+/// A parsed rule table: owns the text its periods' strings view.
+struct RuleTable {
+  std::string text, origin;
+  std::vector<RulePeriod> periods[kRuleCount];
 };
 
-// EU: RULES.md §2 and §5.2.
-constexpr RulePeriod kEuPeriods[] = {
-    {.valid = until(ymd(2022, 4, 8)), .in_force = true, .threshold_bp = 5000, .inclusive = false,
-     .aggregate = false,
-     .basis = "EU Best Practices para 62: 'more than 50%' of the proprietary rights; aggregation of "
-              "different listed persons only stated from the Commission FAQ of 2022-04-08 (skg "
-              "reads earlier dates as not aggregated: RULES.md §2.2-2.3, an assumption)"},
-    {.valid = from_to(ymd(2022, 4, 8), ymd(2024, 7, 3)), .in_force = true, .threshold_bp = 5000,
-     .inclusive = false, .aggregate = true,
-     .basis = "EU Best Practices para 62 'more than 50%'; Commission FAQ on Reg. 269/2014 of "
-              "2022-04-08, Q8: aggregated ownership of listed persons (RULES.md §2.2-2.3, §5.2)"},
-    {.valid = since(ymd(2024, 7, 3)), .in_force = true, .threshold_bp = 5000, .inclusive = true,
-     .aggregate = true,
-     .basis = "EU Best Practices update published 2024-07-03: '50% or more' of the proprietary "
-              "rights, summed across all designated persons (Reg. 2024/1745 recital 28; RULES.md "
-              "§2.2-2.3, §5.2)"},
-};
+std::unique_ptr<RuleTable> parse_rule_table(std::string_view tsv, std::string_view origin);
 
-// UK: RULES.md §3 and §5.3.
-constexpr RulePeriod kUkPeriods[] = {
-    {.valid = until(ymd(2021, 1, 1)), .in_force = true, .threshold_bp = 5000, .inclusive = false,
-     .aggregate = false,
-     .basis = "before 2021-01-01 skg applies the EU test, whose numbers then were the same: more "
-              "than 50%, not aggregated (UK_PRE2021_ASSUMED, no source; RULES.md §5.3)"},
-    {.valid = since(ymd(2021, 1, 1)), .in_force = true, .threshold_bp = 5000, .inclusive = false,
-     .aggregate = false,
-     .basis = "SAMLA regulations reg. 7(2): more than 50% of the shares or voting rights, or the "
-              "right to appoint or remove a majority of the board; OFSI guidance para 4.14: "
-              "holdings of different designated persons not aggregated unless held jointly or "
-              "under an arrangement (RULES.md §3, §5.3)"},
-};
-
-// BIS Affiliates Rule: RULES.md §4 and §5.4.
-constexpr RulePeriod kBisPeriods[] = {
-    {.valid = until(ymd(2025, 9, 29)), .in_force = false, .threshold_bp = 5000, .inclusive = true,
-     .aggregate = true,
-     .basis = "before the BIS Affiliates Rule took effect on 2025-09-29 (90 FR 47201, FR Doc. "
-              "2025-19001; RULES.md §4.1)"},
-    {.valid = from_to(ymd(2025, 9, 29), ymd(2025, 11, 10)), .in_force = true, .threshold_bp = 5000,
-     .inclusive = true, .aggregate = true,
-     .basis = "BIS Affiliates Rule, 90 FR 47201 (effective 2025-09-29): 'at least 50 percent "
-              "owned by one or more entities on the Entity List', individually or in the "
-              "aggregate (RULES.md §4.1, §5.4)"},
-    {.valid = from_to(ymd(2025, 11, 10), ymd(2026, 11, 10)), .in_force = false,
-     .threshold_bp = 5000, .inclusive = true, .aggregate = true,
-     .basis = "BIS Affiliates Rule suspended for one year from 2025-11-10 through 2026-11-09 "
-              "('One Year Suspension of Expansion of End-User Controls for Affiliates of Certain "
-              "Listed Entities'; FR citation not found; RULES.md §4.2)"},
-    {.valid = since(ymd(2026, 11, 10)), .in_force = true, .threshold_bp = 5000, .inclusive = true,
-     .aggregate = true,
-     .basis = "BIS Affiliates Rule (90 FR 47201) scheduled to be reimposed on 2026-11-10 absent a "
-              "future extension of the suspension (RULES.md §4.2)"},
-};
-
-const RuleInfo kRules[kRuleCount] = {
+RuleInfo kRules[kRuleCount] = {
     {.rule = Rule::Ofac, .id = "OFAC_50", .name = "OFAC 50 Percent Rule",
      .citation = "OFAC Revised Guidance 2014-08-13; OFAC FAQs 398, 399, 401",
-     .control_counts = false, .periods = kOfacPeriods},
+     .control_counts = false, .consequence = "blocked"},
     {.rule = Rule::Eu, .id = "EU_OWN_CTRL", .name = "EU ownership and control test",
      .citation = "Council Best Practices for the effective implementation of restrictive measures "
                  "(2024 update); Commission FAQ 2022-04-08",
-     .control_counts = true, .periods = kEuPeriods},
+     .control_counts = true, .consequence = "presumed owned or controlled by a designated person",
+    },
     {.rule = Rule::Uk, .id = "UK_REG7", .name = "UK owned or controlled test",
      .citation = "SAMLA regulations reg. 7 and Sch. 1; OFSI financial sanctions guidance para 4.14",
-     .control_counts = true, .periods = kUkPeriods},
+     .control_counts = true, .consequence = "owned or controlled by a designated person",
+    },
     {.rule = Rule::BisAffiliates, .id = "BIS_AFFILIATES", .name = "BIS Affiliates Rule",
      .citation = "90 FR 47201 (2025-09-30), 15 CFR 744.11(a)(1); suspended 2025-11-10 for one year",
-     .control_counts = false, .periods = kBisPeriods},
+     .control_counts = false, .consequence = "licence required"},
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -172,41 +123,112 @@ bool designates_measures(const Action& action, Rule rule) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stakes in basis points.
+// Exact shares: sums of bounds in millionths of a percent (Percent::Units), each sum keeping
+// whether one of its terms was an open bound, so no threshold is decided by rounding (RULES.md
+// §5: 49.996% is not "50% or more", 50.004% is "more than 50%", 50% is the one and not the other).
 
-std::int32_t to_bp(float percent) {
-  const auto bp = std::lround(static_cast<double>(percent) * 100.0);
-  return static_cast<std::int32_t>(std::clamp<long>(bp, 0, 10000));
-}
+using Units = Percent::Units;
+using Bound = Percent::Bound;
+constexpr Units kHundred = Percent::kHundred;
+constexpr Units kMajority = 50 * Percent::kUnitsPerPercent;
 
-/// The most an unknown stake in `asset` can be: 100% less the known stakes of the others.
-std::int32_t unknown_cap(const Graph& graph, NodeId asset, std::optional<Date> as_of) {
-  std::int32_t known = 0;
-  for (EdgeId edge : graph.in_edges(asset)) {
-    if (graph.edge_kind(edge) != EdgeKind::Owns || graph.source(edge) == asset) continue;
-    const Percent share = graph.share(edge);
-    if (share.known() && holds(graph.edge_valid(edge), as_of)) known += to_bp(*share.min());
+/// A sum of bounds, saturating at 2^31 - 1, open when one of its terms was open.
+struct Sum {
+  std::uint32_t units = 0;
+  bool open = false;
+  void add(Bound bound) {
+    units = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(0x7FFFFFFFu, std::uint64_t{units} + bound.units));
+    open |= bound.open;
   }
-  return std::max(0, 10000 - known);
-}
-
-struct Stake {
-  std::int32_t min = 0, max = 0;
-  bool unknown = false;
+  std::uint32_t pack() const { return units | (open ? 0x80000000u : 0u); }
+  static Sum unpack(std::uint32_t bits) { return {bits & 0x7FFFFFFFu, (bits & 0x80000000u) != 0}; }
+  Bound bound() const { return units >= kHundred ? Bound{kHundred, false} : Bound{units, open}; }
 };
-Stake stake(const Graph& graph, EdgeId edge, std::optional<Date> as_of) {
-  const Percent share = graph.share(edge);
-  if (!share.known()) return {0, unknown_cap(graph, graph.target(edge), as_of), true};
-  return {to_bp(*share.min()), to_bp(*share.max()), false};
+
+/// Every value above the lower bound `low` meets the period's threshold: a sure "yes".
+bool surely_meets(const RulePeriod& period, Bound low) {
+  const Units t = period.threshold;
+  return period.inclusive ? low.units >= t : (low.units > t || (low.units == t && low.open));
+}
+/// Some value up to the upper bound `high` meets the threshold: at least "possibly".
+bool possibly_meets(const RulePeriod& period, Bound high) {
+  const Units t = period.threshold;
+  return period.inclusive ? (high.units > t || (high.units == t && !high.open)) : high.units > t;
+}
+/// More than 50% (of voting rights, of the board): UK reg. 7(2)(b) and (c); the EU's "majority".
+bool surely_majority(Bound low) { return low.units > kMajority || (low.units == kMajority && low.open); }
+bool possibly_majority(Bound high) { return high.units > kMajority; }
+
+bool is_stake(const Graph& graph, EdgeId edge) {
+  const EdgeKind kind = graph.edge_kind(edge);
+  // A nominator's interest is its own holding, held for it by a nominee (RULES.md §5.5).
+  return kind == EdgeKind::Owns ||
+         (kind == EdgeKind::Controls && graph.interest(edge) == Interest::Nominator);
 }
 
-bool meets(const RulePeriod& period, std::int64_t bp) {
-  return period.inclusive ? bp >= period.threshold_bp : bp > period.threshold_bp;
+/// One owner's stake in one asset on the date: the records that hold on the date reconciled
+/// into one holding. Records that agree keep what they all say (the intersection of their
+/// ranges; a record with no share adds nothing); records that cannot all be true keep their
+/// hull and are flagged. Independent of record order.
+struct Holding {
+  Bound low{0, false}, high{kHundred, false};
+  bool unknown = true;    // no record states a share
+  bool disagree = false;  // the records' shares cannot all be true
+  int records = 0;
+};
+Holding reconcile(std::span<const Percent> shares) {
+  Holding h;
+  h.records = static_cast<int>(shares.size());
+  Bound lo{0, false}, hi{kHundred, false}, hull_lo{kHundred, false}, hull_hi{0, false};
+  for (const Percent& share : shares) {
+    if (!share.known()) continue;
+    h.unknown = false;
+    const Bound a = share.low(), b = share.high();
+    if (a.units > lo.units || (a.units == lo.units && a.open)) lo = a;
+    if (b.units < hi.units || (b.units == hi.units && b.open)) hi = b;
+    if (a.units < hull_lo.units || (a.units == hull_lo.units && !a.open)) hull_lo = a;
+    if (b.units > hull_hi.units || (b.units == hull_hi.units && !b.open)) hull_hi = b;
+  }
+  if (h.unknown) return h;
+  if (lo.units > hi.units || (lo.units == hi.units && (lo.open || hi.open))) {
+    h.disagree = true;
+    lo = hull_lo;
+    hi = hull_hi;
+  }
+  h.low = lo;
+  h.high = hi;
+  return h;
 }
 
-std::string pct(std::int64_t bp) {
-  if (bp % 100 == 0) return fmt::format("{}%", bp / 100);
-  return fmt::format("{:.2f}%", static_cast<double>(bp) / 100.0);
+/// The most an unknown stake in `asset` can be: 100% less the known holdings of the others
+/// (each owner's records reconciled first); open when one of those is an open bound.
+Bound unknown_cap(const Graph& graph, NodeId asset, std::optional<Date> as_of) {
+  std::vector<std::pair<NodeId, Percent>> known;
+  for (EdgeId edge : graph.in_edges(asset)) {
+    if (!is_stake(graph, edge) || graph.source(edge) == asset) continue;
+    const Percent share = graph.share(edge);
+    if (share.known() && holds(graph.edge_valid(edge), as_of)) known.emplace_back(graph.source(edge), share);
+  }
+  std::sort(known.begin(), known.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Sum total;
+  std::vector<Percent> shares;
+  for (std::size_t at = 0; at < known.size();) {
+    shares.clear();
+    std::size_t end = at;
+    for (; end < known.size() && known[end].first == known[at].first; ++end) shares.push_back(known[end].second);
+    total.add(reconcile(shares).low);
+    at = end;
+  }
+  if (total.units >= kHundred) return {0, false};
+  return {kHundred - total.units, total.open};
+}
+
+std::string pct(Bound bound) {
+  return (bound.open ? "more than " : "") + Percent::exact_units(bound.units).to_string();
+}
+std::string pct_upper(Bound bound) {
+  return (bound.open ? "less than " : "") + Percent::exact_units(bound.units).to_string();
 }
 
 std::string dates(const DateRange& valid) {
@@ -218,26 +240,27 @@ std::string dates(const DateRange& valid) {
 
 template <class Table>
 NodeId find_root(const Table& parent, NodeId node) {
-  for (std::uint32_t up = parent.get(node, index(kNoNode)); up != index(kNoNode);
-       up = parent.get(node, index(kNoNode)))
+  for (auto up = static_cast<std::uint32_t>(parent.get(node, index(kNoNode))); up != index(kNoNode);
+       up = static_cast<std::uint32_t>(parent.get(node, index(kNoNode))))
     node = NodeId{up};
   return node;
 }
 
-/// Adds `bp` to the lower (low 16 bits) or upper (high 16 bits) sum, saturating; the new sum.
+/// Adds `bound` to the lower (low 32 bits) or upper (high 32 bits) sum; the new sum.
 template <class Table>
-std::int32_t add_sum(Table& sums, NodeId node, bool upper, std::int32_t bp) {
-  std::uint32_t& packed = sums.at(node);
-  const std::uint32_t old = upper ? packed >> 16 : packed & 0xFFFF;
-  const std::uint32_t now = std::min<std::uint32_t>(0xFFFF, old + static_cast<std::uint32_t>(bp));
-  packed = upper ? (packed & 0xFFFF) | (now << 16) : (packed & 0xFFFF0000u) | now;
-  return static_cast<std::int32_t>(now);
+Bound add_sum(Table& sums, NodeId node, bool upper, Bound bound) {
+  std::uint64_t& packed = sums.at(node);
+  Sum sum = Sum::unpack(static_cast<std::uint32_t>(upper ? packed >> 32 : packed));
+  sum.add(bound);
+  packed = upper ? (packed & 0xFFFFFFFFull) | (std::uint64_t{sum.pack()} << 32)
+                 : (packed & ~0xFFFFFFFFull) | sum.pack();
+  return sum.bound();
 }
 template <class Table>
-void set_sum(Table& sums, NodeId node, bool upper, std::int64_t bp) {
-  std::uint32_t& packed = sums.at(node);
-  const auto now = static_cast<std::uint32_t>(std::clamp<std::int64_t>(bp, 0, 0xFFFF));
-  packed = upper ? (packed & 0xFFFF) | (now << 16) : (packed & 0xFFFF0000u) | now;
+void set_sum(Table& sums, NodeId node, bool upper, Sum sum) {
+  std::uint64_t& packed = sums.at(node);
+  packed = upper ? (packed & 0xFFFFFFFFull) | (std::uint64_t{sum.pack()} << 32)
+                 : (packed & ~0xFFFFFFFFull) | sum.pack();
 }
 
 }  // namespace
@@ -251,7 +274,127 @@ const RulePeriod& RuleInfo::period_at(std::optional<Date> as_of) const noexcept 
   return periods.back();
 }
 
-const RuleInfo& rule_info(Rule rule) noexcept { return kRules[static_cast<int>(rule)]; }
+namespace {
+
+std::vector<std::unique_ptr<RuleTable>>& rule_tables() {
+  static std::vector<std::unique_ptr<RuleTable>> all;  // every table loaded stays alive
+  return all;
+}
+void install(std::unique_ptr<RuleTable> table) {
+  for (int at = 0; at < kRuleCount; ++at) kRules[at].periods = table->periods[at];
+  rule_tables().push_back(std::move(table));
+}
+void ensure_default_table() {
+  static const bool loaded = [] {
+    install(parse_rule_table(detail::kDefaultRuleTable, "queries/rules.tsv (embedded)"));
+    return true;
+  }();
+  (void)loaded;
+}
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> fields;
+  for (std::size_t from = 0;;) {
+    const std::size_t tab = line.find('\t', from);
+    fields.push_back(line.substr(from, tab == std::string_view::npos ? std::string_view::npos : tab - from));
+    if (tab == std::string_view::npos) return fields;
+    from = tab + 1;
+  }
+}
+
+std::unique_ptr<RuleTable> parse_rule_table(std::string_view tsv, std::string_view origin) {
+  auto table = std::make_unique<RuleTable>();
+  table->text = std::string(tsv);
+  table->origin = std::string(origin);
+  const std::string_view text = table->text;
+  std::size_t line_no = 0;
+  auto fail = [&](const std::string& reason) {
+    return Error(fmt::format("{}:{}: {}", origin, line_no, reason));
+  };
+  for (std::size_t from = 0; from < text.size();) {
+    std::size_t end = text.find('\n', from);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(from, end - from);
+    from = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const auto fields = split_tabs(line);
+    if (fields.size() != 9)
+      throw fail(fmt::format("{} tab-separated fields, expected 9 (rule, start, end, in_force, "
+                             "threshold, test, aggregate, scheduled, basis)", fields.size()));
+    const auto rule = parse_rule(fields[0]);
+    if (!rule) throw fail(fmt::format("rule '{}' is not ofac, eu, uk or bis", fields[0]));
+    RulePeriod period;
+    for (int side = 0; side < 2; ++side) {
+      const std::string_view value = fields[1 + side];
+      if (value == "-") continue;
+      const auto date = Date::parse(value);
+      if (!date || value.size() != 10) throw fail(fmt::format("'{}' is not a date (YYYY-MM-DD) or -", value));
+      (side == 0 ? period.valid.start : period.valid.end) = date;
+    }
+    auto yes_no = [&](std::string_view value, std::string_view column) {
+      if (value == "yes") return true;
+      if (value == "no") return false;
+      throw fail(fmt::format("{} '{}' is not yes or no", column, value));
+    };
+    period.in_force = yes_no(fields[3], "in_force");
+    const auto threshold = Percent::parse(fields[4]);
+    if (!threshold || !threshold->is_exact())
+      throw fail(fmt::format("threshold '{}' is not a percentage from 0 to 100", fields[4]));
+    period.threshold = threshold->low().units;
+    if (fields[5] != ">=" && fields[5] != ">") throw fail(fmt::format("test '{}' is not >= or >", fields[5]));
+    period.inclusive = fields[5] == ">=";
+    period.aggregate = yes_no(fields[6], "aggregate");
+    if (fields[7] != "-") period.scheduled = fields[7];
+    if (fields[8].empty()) throw fail("no basis: every period cites its source");
+    period.basis = fields[8];
+    auto& periods = table->periods[static_cast<int>(*rule)];
+    const std::optional<Date> previous_end =
+        periods.empty() ? std::nullopt : periods.back().valid.end;
+    if (periods.empty() ? period.valid.start.has_value() : period.valid.start != previous_end)
+      throw fail(fmt::format("the {} period starting {} does not begin where the one before ends ({})",
+                             fields[0], fields[1], periods.empty() ? std::string("-: the first starts with -")
+                                                                   : previous_end ? previous_end->to_string()
+                                                                                  : std::string("-")));
+    if (period.valid.start && period.valid.end && !(*period.valid.start < *period.valid.end))
+      throw fail(fmt::format("the period {} to {} is empty", fields[1], fields[2]));
+    periods.push_back(period);
+  }
+  for (int at = 0; at < kRuleCount; ++at) {
+    if (table->periods[at].empty())
+      throw Error(fmt::format("{}: no period for rule {}", origin, to_string(static_cast<Rule>(at))));
+    if (table->periods[at].back().valid.end)
+      throw Error(fmt::format("{}: the last {} period ends on {}: the last one must end with -", origin,
+                              to_string(static_cast<Rule>(at)), table->periods[at].back().valid.end->to_string()));
+  }
+  return table;
+}
+
+}  // namespace
+
+const RuleInfo& rule_info(Rule rule) noexcept {
+  ensure_default_table();
+  return kRules[static_cast<int>(rule)];
+}
+
+void load_rule_table(std::string_view tsv, std::string_view origin) {
+  ensure_default_table();
+  install(parse_rule_table(tsv, origin));
+}
+
+void load_rule_table_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot read the rule table", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  load_rule_table(text.str(), path);
+}
+
+std::string_view rule_table_origin() noexcept {
+  ensure_default_table();
+  return rule_tables().back()->origin;
+}
 
 std::optional<Rule> parse_rule(std::string_view text) noexcept {
   std::string word;
@@ -277,7 +420,8 @@ std::string_view to_string(ReasonKind kind) noexcept {
   constexpr std::string_view kNames[] = {
       "listed",          "owned",       "controlled",   "unknown_share",  "possibly_blocked_owner",
       "rule_not_in_force", "near_miss", "control_link", "not_aggregated", "listing_not_in_force",
-      "stake_not_in_force", "assumption", "not_blocked", "other_measure"};
+      "stake_not_in_force", "assumption", "not_blocked", "other_measure", "data_quality",
+      "blocked_property", "divestment", "red_flag", "control_review", "scheduled_period"};
   return kNames[static_cast<int>(kind)];
 }
 
@@ -301,7 +445,7 @@ bool designates(const Graph& graph, NodeId action_node, Rule rule) {
 }
 
 
-std::uint32_t& BlockedSet::NodeTable::at(NodeId node, std::uint32_t absent) {
+std::uint64_t& BlockedSet::NodeTable::at(NodeId node, std::uint64_t absent) {
   if ((size_ + 1) * 2 > keys_.size()) grow();
   const std::size_t mask = keys_.size() - 1;
   std::size_t at = mix(index(node)) & mask;
@@ -316,7 +460,8 @@ std::uint32_t& BlockedSet::NodeTable::at(NodeId node, std::uint32_t absent) {
 
 void BlockedSet::NodeTable::grow() {
   const std::size_t slots = keys_.empty() ? 1024 : keys_.size() * 2;
-  std::vector<std::uint32_t> keys(slots, kEmptyKey), values(slots);
+  std::vector<std::uint32_t> keys(slots, kEmptyKey);
+  std::vector<std::uint64_t> values(slots);
   const std::size_t mask = slots - 1;
   for (std::size_t old = 0; old < keys_.size(); ++old) {
     if (keys_[old] == kEmptyKey) continue;
@@ -359,119 +504,337 @@ struct BlockedSetBuilder {
   const RuleInfo& info;
   const RulePeriod& period;
   std::optional<Date> as_of;
+  std::vector<std::pair<NodeId, EdgeId>> scratch{};
+  std::vector<Percent> shares{};
+  std::vector<std::pair<NodeId, NodeId>> nominee_of{};  // (nominee, principal), sorted
+
+  /// Calls fn(asset, holding, first_edge) for each asset `owner` holds a stake in on the date,
+  /// one call per asset: the owner's records of that stake reconciled (Holding).
+  template <class Fn>
+  void for_each_holding(NodeId owner, Fn&& fn) {
+    scratch.clear();
+    for (EdgeId edge : graph.out_edges(owner)) {
+      if (!is_stake(graph, edge)) continue;
+      const NodeId asset = graph.target(edge);
+      if (asset == owner || !holds(graph.edge_valid(edge), as_of)) continue;
+      scratch.emplace_back(asset, edge);
+    }
+    // Fast path: no asset twice (the common case): one record per holding, no sort.
+    bool repeated = scratch.size() > 32;  // a hub: sort instead of comparing every pair
+    for (std::size_t at = 1; at < scratch.size() && !repeated; ++at)
+      for (std::size_t before = 0; before < at; ++before)
+        if (scratch[before].first == scratch[at].first) {
+          repeated = true;
+          break;
+        }
+    if (!repeated) {
+      for (const auto& [asset, edge] : scratch) {
+        const Percent share = graph.share(edge);
+        Holding h;
+        h.records = 1;
+        if (share.known()) h.unknown = false, h.low = share.low(), h.high = share.high();
+        fn(asset, h, edge);
+      }
+      return;
+    }
+    std::sort(scratch.begin(), scratch.end());
+    for (std::size_t at = 0; at < scratch.size();) {
+      std::size_t end = at + 1;
+      while (end < scratch.size() && scratch[end].first == scratch[at].first) ++end;
+      shares.clear();
+      for (std::size_t k = at; k < end; ++k) shares.push_back(graph.share(scratch[k].second));
+      const Holding holding = reconcile(shares);
+      const auto [asset, first] = scratch[at];
+      at = end;
+      fn(asset, holding, first);
+    }
+  }
+
+  /// The principal a nominee holds for (Interest::NomineeFor edges), or kNoNode.
+  NodeId principal_of(NodeId nominee) const {
+    if (nominee_of.empty()) return kNoNode;
+    auto it = std::lower_bound(nominee_of.begin(), nominee_of.end(), std::pair{nominee, NodeId{0}});
+    return it != nominee_of.end() && it->first == nominee ? it->second : kNoNode;
+  }
+
+  void collect_nominees() {
+    if (!graph.has_interests()) return;
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+      const EdgeId edge{at};
+      if (graph.interest(edge) != Interest::NomineeFor || !holds(graph.edge_valid(edge), as_of)) continue;
+      nominee_of.emplace_back(graph.source(edge), graph.target(edge));
+    }
+    std::sort(nominee_of.begin(), nominee_of.end());
+    // A nominee for several principals: its holdings are not attributed (which is whose is not
+    // on record); the explanation says so.
+    std::vector<std::pair<NodeId, NodeId>> single;
+    for (std::size_t at = 0; at < nominee_of.size();) {
+      std::size_t end = at + 1;
+      while (end < nominee_of.size() && nominee_of[end].first == nominee_of[at].first) ++end;
+      if (end - at == 1 || std::all_of(nominee_of.begin() + at, nominee_of.begin() + end,
+                                       [&](const auto& p) { return p.second == nominee_of[at].second; }))
+        single.push_back(nominee_of[at]);
+      at = end;
+    }
+    nominee_of = std::move(single);
+  }
 
   // The aggregating fixpoint (OFAC since 2014, EU since 2022, BIS), both bounds in one walk: a
   // frontier holds the nodes that just became blocked (yes: known stakes of surely blocked
   // owners reach the threshold) or possibly blocked (unknown stakes at their most, possibly
-  // blocked owners); each adds its stakes to its assets once per bound, and an asset that crosses
-  // the threshold joins the next frontier. Sums of integers do not depend on order, so neither
-  // does the result (OFAC FAQ 401: a blocked entity's stake counts in full; an unblocked holder
-  // passes nothing on).
+  // blocked owners); each adds its holdings (its records of one stake reconciled) to its assets
+  // once per bound, and an asset that crosses the threshold joins the next frontier. Sums of
+  // integers do not depend on order, so neither does the result (OFAC FAQ 401: a blocked
+  // entity's stake counts in full; an unblocked holder passes nothing on). A nominee's holdings
+  // count as its principal's. Control (EU): more than 50% of the voting rights or of the board
+  // blocks; control of a type the source does not give makes it "possibly" (RULES.md §5.5).
   void aggregating(const std::vector<NodeId>& seeds) {
     constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
     std::vector<std::pair<NodeId, std::uint8_t>> frontier, next;
     for (NodeId seed : seeds) frontier.emplace_back(seed, kYes | kMaybe);
+    auto gain = [&](NodeId asset, std::uint8_t gained) {
+      auto& state = set.state_[index(asset)];
+      gained &= static_cast<std::uint8_t>(~state);
+      if ((gained & kYes) != 0 && (state & kMaybe) == 0) gained |= kMaybe;  // yes is maybe
+      if (gained == 0) return;
+      state |= gained;
+      next.emplace_back(asset, gained);
+    };
+    BlockedSet::NodeTable joint_added;  // asset -> the jointly held block already added
+    std::vector<NodeId> dirty;          // assets whose jointly held block may have grown
+    for (;;) {
     while (!frontier.empty()) {
-      for (const auto [node, fresh] : frontier) {
-        for (EdgeId edge : graph.out_edges(node)) {
-          const EdgeKind kind = graph.edge_kind(edge);
-          if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
-          const NodeId asset = graph.target(edge);
-          if (asset == node || !holds(graph.edge_valid(edge), as_of)) continue;
-          auto& state = set.state_[index(asset)];
-          std::uint8_t gained = 0;
-          if (kind == EdgeKind::Owns) {
-            const Percent share = graph.share(edge);
-            if ((fresh & kYes) != 0 && share.known()) {
-              const std::int32_t total = add_sum(set.sums_, asset, false, to_bp(*share.min()));
-              if ((state & kYes) == 0 && meets(period, total)) gained |= kYes;
+      for (const auto& [node, fresh] : frontier) {
+        auto add_holdings = [&](NodeId holder) {
+          for_each_holding(holder, [&](NodeId asset, const Holding& h, EdgeId first) {
+            if (asset == node) return;
+            if (graph.interest(first) == Interest::JointlyHeld) return dirty.push_back(asset);
+            std::uint8_t gained = 0;
+            const auto& state = set.state_[index(asset)];
+            if ((fresh & kYes) != 0 && !h.unknown) {
+              const Bound total = add_sum(set.sums_, asset, false, h.low);
+              if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
             }
             if ((fresh & kMaybe) != 0) {
-              const std::int32_t bp =
-                  share.known() ? to_bp(*share.max()) : unknown_cap(graph, asset, as_of);
-              const std::int32_t total = add_sum(set.sums_, asset, true, bp);
-              if ((state & kMaybe) == 0 && meets(period, total)) gained |= kMaybe;
+              const Bound total = add_sum(set.sums_, asset, true,
+                                          h.unknown ? unknown_cap(graph, asset, as_of) : h.high);
+              if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
             }
-          } else if (info.control_counts) {
-            // EU / UK: owned *or controlled* (RULES.md §5.2, §5.3).
-            gained = fresh & static_cast<std::uint8_t>(~state) & (kYes | kMaybe);
-            if (gained != 0) state |= BlockedSet::kByControl;
-          }
-          if ((gained & kYes) != 0 && (state & kMaybe) == 0) gained |= kMaybe;  // yes is maybe
+            gain(asset, gained);
+          });
+        };
+        // A nominee's holdings are its principal's, not its own (RULES.md §5.5).
+        if (principal_of(node) == kNoNode) add_holdings(node);
+        if (!nominee_of.empty())
+          for (EdgeId edge : graph.in_edges(node))
+            if (graph.interest(edge) == Interest::NomineeFor && principal_of(graph.source(edge)) == node)
+              add_holdings(graph.source(edge));
+        if (!info.control_counts) continue;
+        for (EdgeId edge : graph.out_edges(node)) {
+          if (graph.edge_kind(edge) != EdgeKind::Controls) continue;
+          const NodeId asset = graph.target(edge);
+          if (asset == node || !holds(graph.edge_valid(edge), as_of)) continue;
+          const std::uint8_t gained = control_gain(edge, fresh);
           if (gained == 0) continue;
-          state |= gained;
-          next.emplace_back(asset, gained);
+          if ((gained & ~set.state_[index(asset)]) != 0) set.state_[index(asset)] |= BlockedSet::kByControl;
+          gain(asset, gained);
         }
       }
       frontier.swap(next);
       next.clear();
     }
+    if (dirty.empty()) break;
+    // Jointly held shares are one block, whoever of its holders is blocked: the block counts
+    // once, at the largest share a (surely / possibly) blocked joint holder holds (RULES.md §5.5,
+    // JOINT_AGGREGATE_ASSUMED). Only the growth since the last look is added, so sums stay exact.
+    std::sort(dirty.begin(), dirty.end());
+    dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
+    for (NodeId asset : dirty) {
+      Bound lo{}, hi{};
+      for (EdgeId edge : graph.in_edges(asset)) {
+        if (graph.interest(edge) != Interest::JointlyHeld || graph.source(edge) == asset ||
+            !holds(graph.edge_valid(edge), as_of))
+          continue;
+        const NodeId principal = principal_of(graph.source(edge));
+        const auto holder_state = set.state_[index(principal != kNoNode ? principal : graph.source(edge))];
+        const Percent share = graph.share(edge);
+        const Bound a = share.low(), b = share.known() ? share.high() : unknown_cap(graph, asset, as_of);
+        if ((holder_state & kYes) != 0 && share.known() && (a.units > lo.units || (a.units == lo.units && a.open)))
+          lo = a;
+        if ((holder_state & kMaybe) != 0 && (b.units > hi.units || (b.units == hi.units && !b.open))) hi = b;
+      }
+      std::uint64_t& added = joint_added.at(asset);
+      const Sum before_lo = Sum::unpack(static_cast<std::uint32_t>(added));
+      const Sum before_hi = Sum::unpack(static_cast<std::uint32_t>(added >> 32));
+      std::uint8_t gained = 0;
+      const auto& state = set.state_[index(asset)];
+      if (lo.units > before_lo.units || (lo.units == before_lo.units && lo.open && !before_lo.open)) {
+        const Bound total = add_sum(set.sums_, asset, false, {lo.units - before_lo.units, lo.open});
+        if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
+      }
+      if (hi.units > before_hi.units) {
+        const Bound total = add_sum(set.sums_, asset, true, {hi.units - before_hi.units, hi.open});
+        if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
+      }
+      added = std::uint64_t{Sum{lo.units, lo.open}.pack()} | (std::uint64_t{Sum{hi.units, hi.open}.pack()} << 32);
+      gain(asset, gained);
+    }
+    dirty.clear();
+    frontier.swap(next);
+    next.clear();
+    }
+  }
+
+  /// What one control edge from a (surely or possibly) blocked holder gives its target: voting
+  /// rights or the right to appoint the board, more than 50% -> yes; a share that may be more
+  /// than 50%, or control of a type the source does not give -> possibly; any other interest
+  /// (influence, profits, trusts, nominees, offices) -> nothing here: a caution (RULES.md §5.5).
+  std::uint8_t control_gain(EdgeId edge, std::uint8_t fresh) const {
+    constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
+    const Interest interest = graph.interest(edge);
+    const Percent share = graph.share(edge);
+    std::uint8_t gained = 0;
+    if (interest == Interest::VotingRights || interest == Interest::AppointBoard) {
+      if ((fresh & kYes) != 0 && share.known() && surely_majority(share.low())) gained |= kYes;
+      if ((fresh & kMaybe) != 0 && possibly_majority(share.high())) gained |= kMaybe;
+    } else if (interest == Interest::Unspecified) {
+      if ((fresh & kMaybe) != 0) gained |= kMaybe;
+    }
+    return gained;
   }
 
   // One non-aggregating pass (UK; OFAC before 2014; EU before 2022): each blocked node's holdings
   // count for one designated person, its group (union-find). An asset is blocked when one group
-  // holds past the threshold (OFSI para 4.14: holdings of different designated persons are not
-  // added up). A designated person majority-owned by another group joins that group (UK_INDIRECT_
-  // ASSUMED: P holds indirectly what an entity it holds > 50% of holds; RULES.md §5.3).
+  // holds past the threshold in shares, or (UK reg. 7(2)(b), (c); EU control) more than 50% of
+  // the voting rights or of the board (OFSI para 4.14: holdings of different designated persons
+  // are not added up). Schedule 1 para 2: jointly held shares count in full for each holder;
+  // para 3: each party to a joint arrangement holds the combined shares or rights of all of
+  // them, whether or not the others are designated. A nominee's holdings are its principal's.
+  // A designated person majority-owned by another group joins that group (UK_INDIRECT_ASSUMED).
+  struct Entry {
+    NodeId root, owner;
+    int measure;  // 0 shares, 1 voting rights, 2 board, 3 control of unknown type
+    Percent share;
+    Interest interest;
+  };
   void grouped(std::vector<NodeId> frontier, bool upper) {
     const std::uint8_t flag = upper ? BlockedSet::kMaybe : BlockedSet::kYes;
     auto& parent = upper ? set.group_hi_ : set.group_lo_;
     std::vector<NodeId> candidates, next;
-    std::vector<std::pair<NodeId, std::int64_t>> groups;
+    std::vector<Entry> entries;
+    auto measure_of = [&](EdgeId edge) {
+      if (is_stake(graph, edge)) return 0;
+      if (graph.edge_kind(edge) != EdgeKind::Controls || !info.control_counts) return -1;
+      switch (graph.interest(edge)) {
+        case Interest::VotingRights: return 1;
+        case Interest::AppointBoard: return 2;
+        case Interest::Unspecified: return 3;
+        default: return -1;
+      }
+    };
+    auto flagged = [&](NodeId node) { return (set.state_[index(node)] & flag) != 0; };
     for (;;) {
       bool merged = false;
       while (!frontier.empty()) {
         candidates.clear();
-        for (NodeId node : frontier)
-          for (EdgeId edge : graph.out_edges(node)) {
-            const EdgeKind kind = graph.edge_kind(edge);
-            if (kind == EdgeKind::Owns || (kind == EdgeKind::Controls && info.control_counts))
-              candidates.push_back(graph.target(edge));
-          }
+        for (NodeId node : frontier) {
+          for (EdgeId edge : graph.out_edges(node))
+            if (measure_of(edge) >= 0) candidates.push_back(graph.target(edge));
+          if (!nominee_of.empty())
+            for (EdgeId edge : graph.in_edges(node))
+              if (graph.interest(edge) == Interest::NomineeFor && principal_of(graph.source(edge)) == node)
+                for (EdgeId held : graph.out_edges(graph.source(edge)))
+                  if (measure_of(held) >= 0) candidates.push_back(graph.target(held));
+        }
         std::sort(candidates.begin(), candidates.end());
         candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
         for (NodeId asset : candidates) {
           auto& state = set.state_[index(asset)];
           const bool listed = (state & BlockedSet::kListed) != 0;
           if ((state & flag) != 0 && !listed) continue;
-          groups.clear();
-          NodeId controller = kNoNode;
+          entries.clear();
+          Sum arrangement[4]{}, arrangement_hi[4]{};
+          bool cap_known = false;
+          Bound cap{};
+          auto cap_of = [&] {
+            if (!cap_known) cap = unknown_cap(graph, asset, as_of), cap_known = true;
+            return cap;
+          };
           for (EdgeId edge : graph.in_edges(asset)) {
-            const EdgeKind kind = graph.edge_kind(edge);
+            const int measure = measure_of(edge);
             const NodeId owner = graph.source(edge);
-            if (owner == asset || (set.state_[index(owner)] & flag) == 0) continue;
-            if (kind != EdgeKind::Owns && (kind != EdgeKind::Controls || !info.control_counts))
-              continue;
-            if (!holds(graph.edge_valid(edge), as_of)) continue;
-            const NodeId root = find_root(parent, owner);
-            if (kind == EdgeKind::Controls) {
-              if (controller == kNoNode || root < controller) controller = root;
-              continue;
-            }
+            if (measure < 0 || owner == asset || !holds(graph.edge_valid(edge), as_of)) continue;
             const Percent share = graph.share(edge);
-            const std::int64_t add = !share.known()
-                                         ? (upper ? unknown_cap(graph, asset, as_of) : 0)
-                                         : to_bp(upper ? *share.max() : *share.min());
-            auto it = std::find_if(groups.begin(), groups.end(),
-                                   [&](const auto& group) { return group.first == root; });
-            if (it == groups.end()) groups.emplace_back(root, add);
-            else it->second += add;
+            const Interest interest = graph.interest(edge);
+            if (interest == Interest::JointArrangement) {
+              // Every party's shares or rights under the arrangement, designated or not.
+              arrangement[measure].add(share.known() ? share.low() : Bound{});
+              arrangement_hi[measure].add(share.known() ? share.high() : measure == 0 ? cap_of() : Bound{kHundred, false});
+            }
+            // A nominee's holdings are its principal's, not its own (RULES.md §5.5).
+            const NodeId principal = principal_of(owner);
+            const NodeId holder = principal != kNoNode ? (flagged(principal) ? principal : kNoNode)
+                                  : flagged(owner)     ? owner
+                                                       : kNoNode;
+            if (holder == kNoNode) continue;
+            entries.push_back({find_root(parent, holder), owner, measure, share, interest});
           }
-          NodeId best = kNoNode;
-          std::int64_t best_sum = 0;
-          for (const auto& [root, total] : groups)
-            if (total > best_sum || (total == best_sum && total > 0 && root < best)) {
+          std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+            return std::tie(a.root, a.measure, a.owner) < std::tie(b.root, b.measure, b.owner);
+          });
+          NodeId best = kNoNode, winner = kNoNode;
+          Sum best_sum;
+          for (std::size_t at = 0; at < entries.size();) {
+            std::size_t end = at;
+            while (end < entries.size() && entries[end].root == entries[at].root &&
+                   entries[end].measure == entries[at].measure)
+              ++end;
+            const NodeId root = entries[at].root;
+            const int measure = entries[at].measure;
+            Sum total;
+            Bound joint{};
+            bool in_arrangement = false;
+            for (std::size_t from = at; from < end;) {
+              std::size_t to = from;
+              shares.clear();
+              while (to < end && entries[to].owner == entries[from].owner) shares.push_back(entries[to++].share);
+              const Holding h = reconcile(shares);
+              const Interest interest = entries[from].interest;
+              from = to;
+              const Bound part = upper ? (h.unknown ? (measure == 0 ? cap_of() : Bound{kHundred, false}) : h.high)
+                                       : (h.unknown ? Bound{} : h.low);
+              if (interest == Interest::JointArrangement) {
+                in_arrangement = true;  // counted below, with the other parties' shares
+              } else if (interest == Interest::JointlyHeld) {
+                // Sch. 1 para 2: each joint holder holds the whole; within one designated
+                // person's group the same jointly held shares count once.
+                if (part.units > joint.units || (part.units == joint.units && part.open)) joint = part;
+              } else {
+                total.add(part);
+              }
+            }
+            total.add(joint);
+            if (in_arrangement) total.add((upper ? arrangement_hi[measure] : arrangement[measure]).bound());
+            const Bound sum = total.bound();
+            bool meets = false;
+            if (measure == 0) meets = upper ? possibly_meets(period, sum) : surely_meets(period, sum);
+            else if (measure == 3) meets = upper;
+            else meets = upper ? possibly_majority(sum) : surely_majority(sum);
+            if (measure == 0 && (best == kNoNode || sum.units > best_sum.units ||
+                                 (sum.units == best_sum.units && root < best))) {
               best = root;
               best_sum = total;
             }
-          set_sum(set.sums_, asset, upper, best_sum);
-          NodeId winner = kNoNode;
-          if (best != kNoNode && meets(period, best_sum)) winner = best;
-          else if (controller != kNoNode) winner = controller;
+            if (meets && (winner == kNoNode || (measure == 0 && root == best) || root < winner)) winner = root;
+            at = end;
+          }
+          if (best != kNoNode) set_sum(set.sums_, asset, upper, best_sum);
           if (winner == kNoNode) continue;
           if (!listed) {
             state |= flag;
-            if (winner == controller && best == kNoNode) state |= BlockedSet::kByControl;
+            if (best != winner || !(upper ? possibly_meets(period, best_sum.bound())
+                                          : surely_meets(period, best_sum.bound())))
+              state |= BlockedSet::kByControl;
             parent.at(asset) = index(winner);
             next.push_back(asset);
           } else if (const NodeId own = find_root(parent, asset); own != winner) {
@@ -527,6 +890,7 @@ struct BlockedSetBuilder {
       }
     }
     std::sort(seeds.begin(), seeds.end());
+    collect_nominees();
     if (period.aggregate) {
       aggregating(seeds);
     } else {
@@ -534,7 +898,9 @@ struct BlockedSetBuilder {
       grouped(std::move(seeds), true);
       // Flatten the groups so lookups are one step.
       for (auto* parent : {&set.group_lo_, &set.group_hi_})
-        parent->for_each([&](NodeId, std::uint32_t& up) { up = index(find_root(*parent, NodeId{up})); });
+        parent->for_each([&](NodeId, std::uint64_t& up) {
+          up = index(find_root(*parent, NodeId{static_cast<std::uint32_t>(up)}));
+        });
     }
   }
 };
@@ -599,10 +965,35 @@ struct Explainer {
     return out;
   }
 
-  ChainStep step(EdgeId edge) const {
+  ChainStep step(EdgeId edge, bool = false) const {
     return {.edge = edge, .owner = graph.source(edge), .asset = graph.target(edge),
             .kind = graph.edge_kind(edge), .share = graph.share(edge),
             .valid = graph.edge_valid(edge)};
+  }
+
+  /// "file.json:12 (record X)" for an edge's first record.
+  std::string record_text(EdgeId edge) const {
+    const auto provs = graph.edge_provenance(edge);
+    return provs.empty() ? std::string("no record") : graph.describe(provs.front());
+  }
+
+  /// The first day a party's designation under this rule, in force on the date, began (the
+  /// later of the action's start or listed date and the TARGET_OF link's start); nullopt when
+  /// no date is given.
+  std::optional<Date> designated_since(NodeId party) const {
+    std::optional<Date> out;
+    for (EdgeId edge : graph.out_edges(party)) {
+      if (graph.edge_kind(edge) != EdgeKind::TargetOf || !blocked.designating_action(graph.target(edge)))
+        continue;
+      const Action* action = graph.action(graph.target(edge));
+      std::optional<Date> start = graph.edge_valid(edge).start;
+      if (action != nullptr) {
+        for (const auto& other : {action->in_force.start, action->listed})
+          if (other && (!start || *other > *start)) start = other;
+      }
+      if (start && (!out || *start < *out)) out = start;
+    }
+    return out;
   }
 
   /// The chain from a designated party down to `owner`: at each blocked node, its heaviest
@@ -616,15 +1007,15 @@ struct Explainer {
     NodeId node = owner;
     for (int depth = 0; depth < 32 && !blocked.listed(node); ++depth) {
       EdgeId best = kNoEdge;
-      std::int32_t best_bp = -1;
+      std::int64_t best_bp = -1;
       for (EdgeId edge : graph.in_edges(node)) {
         const EdgeKind kind = graph.edge_kind(edge);
         if (kind != EdgeKind::Owns && (kind != EdgeKind::Controls || !info.control_counts)) continue;
         const NodeId from = graph.source(edge);
         if (from == node || level(from) < need || !holds(graph.edge_valid(edge), as_of)) continue;
         const Percent share = graph.share(edge);
-        const std::int32_t bp =
-            kind == EdgeKind::Controls ? 10001 : share.known() ? to_bp(*share.min()) : 0;
+        const std::int64_t bp = is_stake(graph, edge) ? std::int64_t{share.low().units}
+                                                      : std::int64_t{kHundred} + 1;
         if (bp > best_bp) {
           best = edge;
           best_bp = bp;
@@ -646,16 +1037,43 @@ struct Explainer {
     for (const ChainStep& s : chain) {
       if (!text.empty()) text += "; ";
       const bool top = blocked.listed(s.owner);
-      if (s.kind == EdgeKind::Controls)
-        text += fmt::format("{} ({}) controls {}{}", graph.name(s.owner),
-                            top ? status(s.owner, false) : "blocked", graph.name(s.asset), dates(s.valid));
+      const Interest interest = s.edge == kNoEdge ? Interest::Unspecified : graph.interest(s.edge);
+      const std::string who = fmt::format("{} ({})", graph.name(s.owner),
+                                          std::string(status(s.owner, !top)));
+      if (interest == Interest::NomineeFor)
+        text += fmt::format("{} holds as nominee for {}{}", graph.name(s.owner), graph.name(s.asset),
+                            dates(s.valid));
+      else if (s.kind == EdgeKind::Controls && !is_stake(graph, s.edge))
+        text += fmt::format("{} {} {}{}", who, control_words(interest, s.share), graph.name(s.asset),
+                            dates(s.valid));
       else
-        text += fmt::format("{} ({}) owns {} of {}{}", graph.name(s.owner),
-                            top ? status(s.owner, false) : status(s.owner, true),
+        text += fmt::format("{} owns {} of {}{}{}", who,
                             s.share.known() ? s.share.to_string() : "an unknown share",
-                            graph.name(s.asset), dates(s.valid));
+                            graph.name(s.asset),
+                            interest == Interest::Nominator ? " (held for it by a nominee)"
+                            : interest == Interest::JointlyHeld ? " (held jointly)"
+                            : interest == Interest::JointArrangement ? " (under a joint arrangement)"
+                                                                     : "",
+                            dates(s.valid));
     }
     return text;
+  }
+
+  static std::string control_words(Interest interest, const Percent& share) {
+    const std::string amount = share.known() ? share.to_string() : "an unstated share";
+    switch (interest) {
+      case Interest::VotingRights: return fmt::format("holds {} of the voting rights in", amount);
+      case Interest::AppointBoard:
+        return fmt::format("has the right to appoint or remove {} of the board of", amount);
+      case Interest::SignificantInfluence: return "has significant influence or control over";
+      case Interest::ProfitRights: return fmt::format("has rights to {} of the profits or assets of", amount);
+      case Interest::TrustSettlor: return "is settlor, trustee or protector of a trust holding";
+      case Interest::TrustBeneficiary: return "is beneficiary of a legal arrangement holding";
+      case Interest::Nominee: return "holds as nominee (for a principal not named) in";
+      case Interest::Director: return "is a director of";
+      case Interest::Officer: return "is an officer of";
+      default: return "controls (the source does not say how)";
+    }
   }
 
   std::string action_text(NodeId action_node) const {
@@ -725,7 +1143,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   // OFAC FAQ 373: the prohibitions of the SSI / E.O. 14024 directives extend to entities owned
   // 50% or more by persons subject to them. That is not blocking: a caution, never a verdict.
   if (info.rule == Rule::Ofac && !out.listed && blocked.any_sectoral()) {
-    std::int64_t sectoral_bp = 0;
+    std::int64_t sectoral_units = 0;
     std::vector<ChainStep> steps;
     std::vector<NodeId> sectoral_actions;
     for (EdgeId edge : graph.in_edges(entity)) {
@@ -745,127 +1163,284 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
       }
       if (!sectoral) continue;
       const Percent share = graph.share(edge);
-      if (share.known()) sectoral_bp += to_bp(*share.min());
+      if (share.known()) sectoral_units += share.low().units;
       steps.push_back(ex.step(edge));
     }
-    if (!steps.empty() && sectoral_bp >= 5000) {
+    if (!steps.empty() && sectoral_units >= std::int64_t{kMajority}) {
       Reason reason = with_kind(ReasonKind::OtherMeasure);
       reason.chain = std::move(steps);
       reason.actions = std::move(sectoral_actions);
-      reason.min_percent = reason.max_percent = static_cast<double>(std::min<std::int64_t>(sectoral_bp, 10000)) / 100.0;
+      reason.min_percent = reason.max_percent = Percent::percent(static_cast<Units>(std::min<std::int64_t>(sectoral_units, kHundred)));
       reason.text = fmt::format(
           "not blocked, but subject to sectoral directives: {} is owned {} by parties on an OFAC "
           "sectoral list ({}); 'these prohibitions apply to ... entities owned 50 percent or more by "
           "one or more persons identified as subject to the Directives' (OFAC FAQ 373); a sectoral "
           "listing is not a blocking (direct stakes only are summed here) {}",
-          graph.name(entity), pct(sectoral_bp), ex.action_text(reason.actions.front()), cite);
+          graph.name(entity), pct(Bound{static_cast<Units>(std::min<std::int64_t>(sectoral_units, kHundred)), false}), ex.action_text(reason.actions.front()), cite);
       out.cautions.push_back(std::move(reason));
     }
   }
 
-  // Stakes and control links from blocked (or possibly blocked) parties.
+  // Stakes: each owner's records of its stake in the entity that hold on the date, reconciled
+  // into one holding (RULES.md §5.4); from blocked (or possibly blocked) owners, or from
+  // nominees holding for them (RULES.md §5.5).
   struct GroupSum {
     NodeId group;
-    std::int64_t bp;
+    Sum sum;
   };
   std::vector<GroupSum> lo_groups, hi_groups;
-  std::int64_t agg_min = 0, agg_max = 0, all_min = 0;
-  bool uses_derived = false;
-  auto add_group = [](std::vector<GroupSum>& groups, NodeId group, std::int64_t bp) {
+  Sum agg_lo, agg_hi, all_lo, everyone;  // everyone: all owners' holdings, for the 100% check
+  Bound joint_lo{}, joint_hi{}, everyone_joint{};  // the jointly held block
+  bool uses_derived = false, any_owner = false;
+  auto add_group = [](std::vector<GroupSum>& groups, NodeId group, Bound bound) {
     for (auto& g : groups)
-      if (g.group == group) return void(g.bp += bp);
-    groups.push_back({group, bp});
+      if (g.group == group) return g.sum.add(bound);
+    groups.push_back({group, {}});
+    groups.back().sum.add(bound);
   };
+  auto principal_of = [&](NodeId owner) -> std::pair<NodeId, EdgeId> {
+    if (!graph.has_interests()) return {kNoNode, kNoEdge};
+    std::pair<NodeId, EdgeId> found{kNoNode, kNoEdge};
+    for (EdgeId edge : graph.out_edges(owner)) {
+      if (graph.interest(edge) != Interest::NomineeFor || !holds(graph.edge_valid(edge), as_of)) continue;
+      if (found.first != kNoNode && found.first != graph.target(edge)) return {kNoNode, kNoEdge};
+      found = {graph.target(edge), edge};
+    }
+    return found;
+  };
+  struct Kept {
+    NodeId owner;
+    Bound low;
+    std::vector<EdgeId> records;
+  };
+  std::vector<Kept> sure_holdings;  // surely blocked holders' known stakes: blocked property
+  std::vector<std::pair<NodeId, EdgeId>> stakes;
+  for (EdgeId edge : graph.in_edges(entity)) {
+    if (!is_stake(graph, edge) || graph.source(edge) == entity) continue;
+    const NodeId owner = graph.source(edge);
+    if (holds(graph.edge_valid(edge), as_of)) {
+      stakes.emplace_back(owner, edge);
+      continue;
+    }
+    if (blocked.would_be(owner) == Verdict::No) continue;
+    Reason reason = with_kind(ReasonKind::StakeNotInForce);
+    reason.chain.push_back(ex.step(edge));
+    reason.text = fmt::format("not counted: the stake of {} ({}) in {}, {}{}, does not hold on "
+                              "the date {}",
+                              graph.name(owner), ex.status(owner, true), graph.name(entity),
+                              graph.share(edge).to_string(), dates(graph.edge_valid(edge)), cite);
+    out.cautions.push_back(std::move(reason));
+    // Divestment after designation (OFAC FAQ 402): the stake ended while its owner was listed.
+    const auto ended = graph.edge_valid(edge).end;
+    const auto since = ex.designated_since(owner);
+    if (ended && since && *since < *ended && (!as_of || *ended <= *as_of)) {
+      Reason divest = with_kind(ReasonKind::Divestment);
+      divest.chain.push_back(ex.step(edge));
+      divest.actions = ex.listing_actions(owner);
+      divest.text = fmt::format(
+          "divestment after designation: {} was designated from {} and its stake in {} ended "
+          "on {}. {} {}",
+          graph.name(owner), since->to_string(), graph.name(entity), ended->to_string(),
+          info.rule == Rule::Ofac || info.rule == Rule::BisAffiliates
+              ? "OFAC FAQ 402: the entity is no longer automatically blocked only if the "
+                "divestment occurred 'entirely outside of U.S. jurisdiction' and did 'not involve "
+                "U.S. persons'; property blocked before it stays blocked, and OFAC 'does not "
+                "recognize any subsequent unlicensed transfers'. Check the transfer and the buyer "
+                "(a relative or associate of the designated person is a red flag)."
+              : "The 2024 EU Best Practices name 'transfers of shares close to the time of "
+                "designation' as an indication of control to analyse (RULES.md §2.4); check the "
+                "buyer and whether the seller kept control.",
+          cite);
+      out.cautions.push_back(std::move(divest));
+    }
+  }
+  std::sort(stakes.begin(), stakes.end());
+  std::vector<Percent> shares;
+  for (std::size_t at = 0; at < stakes.size();) {
+    std::size_t end = at;
+    shares.clear();
+    std::vector<EdgeId> records;
+    for (; end < stakes.size() && stakes[end].first == stakes[at].first; ++end) {
+      shares.push_back(graph.share(stakes[end].second));
+      records.push_back(stakes[end].second);
+    }
+    const NodeId owner = stakes[at].first;
+    const EdgeId first = stakes[at].second;
+    at = end;
+    any_owner = true;
+    const Holding h = reconcile(shares);
+    if (!h.unknown && graph.interest(first) == Interest::JointlyHeld) {
+      if (h.low.units > everyone_joint.units) everyone_joint = h.low;  // one block, many holders
+    } else if (!h.unknown) {
+      everyone.add(h.low);
+    }
+    if (h.disagree) {
+      Reason reason = with_kind(ReasonKind::DataQuality);
+      reason.chain.push_back(ex.step(first));
+      reason.records = records;
+      std::string listed;
+      for (EdgeId edge : records) listed += fmt::format("{}{} [{}]", listed.empty() ? "" : ", ",
+                                                       graph.share(edge).to_string(), ex.record_text(edge));
+      reason.text = fmt::format("data quality: the records of {}'s stake in {} on the date disagree "
+                                "({}): kept as one holding of {} to {}, the range they span {}",
+                                graph.name(owner), graph.name(entity), listed, pct(h.low),
+                                pct_upper(h.high), cite);
+      out.cautions.push_back(std::move(reason));
+    }
+    NodeId holder = owner;
+    Verdict verdict = blocked.would_be(owner);
+    EdgeId nominee_edge = kNoEdge;
+    if (const auto [principal, edge] = principal_of(owner); principal != kNoNode) {
+      // A nominee's holdings are its principal's, not its own (RULES.md §5.5).
+      holder = principal;
+      nominee_edge = edge;
+      verdict = blocked.would_be(principal);
+    }
+    if (verdict == Verdict::No) continue;
+    const bool sure = verdict == Verdict::Yes;
+    const bool joint = period.aggregate && graph.interest(first) == Interest::JointlyHeld;
+    const Bound cap = h.unknown ? unknown_cap(graph, entity, as_of) : Bound{};
+    const Bound lo = sure && !h.unknown ? h.low : Bound{};
+    const Bound hi = h.unknown ? cap : h.high;
+    Reason reason = with_kind(h.unknown && sure ? ReasonKind::UnknownShare
+                              : sure            ? ReasonKind::Owned
+                                                : ReasonKind::PossiblyBlockedOwner);
+    ex.chain_above(holder, !sure, reason.chain);
+    if (nominee_edge != kNoEdge) reason.chain.push_back(ex.step(nominee_edge, true));
+    reason.chain.push_back(ex.step(first));
+    reason.records = records;
+    if (!reason.chain.empty()) reason.actions = ex.listing_actions(reason.chain.front().owner);
+    if (reason.chain.size() > 1 + (nominee_edge != kNoEdge)) uses_derived = true;
+    reason.min_percent = Percent::percent(lo.units);
+    reason.max_percent = Percent::percent(hi.units);
+    if (joint) {
+      // One block of jointly held shares, whoever holds it: counted once (below).
+      if (lo.units > joint_lo.units || (lo.units == joint_lo.units && lo.open)) joint_lo = lo;
+      if (hi.units > joint_hi.units) joint_hi = hi;
+    } else {
+      agg_lo.add(lo);
+      agg_hi.add(hi);
+    }
+    all_lo.add(lo);
+    if (!period.aggregate) {
+      reason.group = blocked.group(holder);
+      if (sure) add_group(lo_groups, reason.group, lo);
+      add_group(hi_groups, reason.group, hi);
+    }
+    if (sure && !h.unknown) sure_holdings.push_back({holder, h.low, records});
+    const std::string counted =
+        h.unknown ? fmt::format("its share is unknown: it counts 0% at least and up to {} "
+                                "(100% less the known stakes of others); this link decides",
+                                pct_upper(cap))
+        : !sure   ? fmt::format("counts only if {} is blocked (up to {})", graph.name(holder),
+                                pct_upper(h.high))
+        : joint   ? fmt::format("held jointly: {} counts once for all its joint holders "
+                                "(JOINT_AGGREGATE_ASSUMED, RULES.md §5.5)", pct(h.low))
+        : !(h.low == h.high)
+            ? fmt::format("counts {} to {} (a range)", pct(h.low), pct_upper(h.high))
+            : fmt::format("counts in full: {}", pct(h.low));
+    const std::string attributed = period.aggregate || reason.group == kNoNode
+                                       ? std::string()
+                                       : fmt::format(", for {}", graph.name(reason.group));
+    const std::string several =
+        records.size() > 1 ? fmt::format(" ({} records of one holding)", records.size()) : std::string();
+    const std::string nominee =
+        nominee_edge != kNoEdge
+            ? fmt::format("; shares a nominee holds for {} count as its own (RULES.md §5.5)",
+                          graph.name(holder))
+            : std::string();
+    reason.text = fmt::format("{}{}: {}{}{}; the test is {} {}", ex.chain_text(reason.chain), several,
+                              counted, attributed, nominee, threshold, cite);
+    out.reasons.push_back(std::move(reason));
+    // BIS Red Flag 29: the share of a listed owner is not known.
+    if (info.rule == Rule::BisAffiliates && h.unknown) {
+      Reason flag = with_kind(ReasonKind::RedFlag);
+      flag.chain.push_back(ex.step(first));
+      flag.actions = ex.listing_actions(holder);
+      flag.text = fmt::format("BIS Red Flag 29: {} ({}) holds an unknown share of {}; the "
+                              "Affiliates Rule's red flag calls for determining the ownership "
+                              "before the transaction (90 FR 47201, Supplement No. 3 to part 732; "
+                              "RULES.md §4.1) {}",
+                              graph.name(holder), ex.status(holder, true), graph.name(entity), cite);
+      out.cautions.push_back(std::move(flag));
+    }
+  }
+
+  // Control links from blocked (or possibly blocked) parties.
   for (EdgeId edge : graph.in_edges(entity)) {
     const EdgeKind kind = graph.edge_kind(edge);
     const NodeId owner = graph.source(edge);
-    if (owner == entity) continue;
-    const Verdict owner_verdict = blocked.would_be(owner);  // includes designated parties
+    if (owner == entity || is_stake(graph, edge) || !holds(graph.edge_valid(edge), as_of)) continue;
+    if (kind != EdgeKind::Controls && kind != EdgeKind::DirectorOf && kind != EdgeKind::OfficerOf) continue;
+    const Verdict owner_verdict = blocked.would_be(owner);
     if (owner_verdict == Verdict::No) continue;
     const bool sure = owner_verdict == Verdict::Yes;
-    const bool in_force = holds(graph.edge_valid(edge), as_of);
-    if (kind == EdgeKind::Owns) {
-      if (!in_force) {
-        Reason reason = with_kind(ReasonKind::StakeNotInForce);
-        reason.chain.push_back(ex.step(edge));
-        reason.text = fmt::format("not counted: the stake of {} ({}) in {}, {}{}, does not hold on "
-                                  "the date {}",
-                                  graph.name(owner), ex.status(owner, true), graph.name(entity),
-                                  graph.share(edge).to_string(), dates(graph.edge_valid(edge)), cite);
-        out.cautions.push_back(std::move(reason));
-        continue;
-      }
-      const Stake s = stake(graph, edge, as_of);
-      Reason reason = with_kind(s.unknown && sure ? ReasonKind::UnknownShare
-                            : sure            ? ReasonKind::Owned
-                                              : ReasonKind::PossiblyBlockedOwner);
-      ex.chain_above(owner, !sure, reason.chain);
-      reason.chain.push_back(ex.step(edge));
-      if (!reason.chain.empty()) reason.actions = ex.listing_actions(reason.chain.front().owner);
-      if (reason.chain.size() > 1) uses_derived = true;
-      const std::int64_t lo = sure ? s.min : 0;
-      reason.min_percent = static_cast<double>(lo) / 100.0;
-      reason.max_percent = static_cast<double>(s.max) / 100.0;
-      agg_min += lo;
-      agg_max += s.max;
-      if (!period.aggregate) {
-        reason.group = blocked.group(owner);
-        if (sure) add_group(lo_groups, reason.group, lo);
-        add_group(hi_groups, reason.group, s.max);
-      }
-      const std::string counted =
-          s.unknown ? fmt::format("its share is unknown: it counts 0% at least and up to {} "
-                                  "(100% less the known stakes of others); this link decides",
-                                  pct(s.max))
-          : !sure   ? fmt::format("counts only if {} is blocked (up to {})", graph.name(owner),
-                                  pct(s.max))
-          : s.min != s.max
-              ? fmt::format("counts {} to {} (a range)", pct(s.min), pct(s.max))
-              : fmt::format("counts in full: {}", pct(s.min));
-      const std::string attributed =
-          period.aggregate || reason.group == kNoNode
-              ? std::string()
-              : fmt::format(", for {}", graph.name(reason.group));
-      reason.text = fmt::format("{}: {}{}; the test is {} {}", ex.chain_text(reason.chain),
-                                counted, attributed, threshold, cite);
-      out.reasons.push_back(std::move(reason));
-      continue;
-    }
-    if (!in_force) continue;
-    if (kind == EdgeKind::Controls && info.control_counts) {
-      Reason reason = with_kind(sure ? ReasonKind::Controlled : ReasonKind::PossiblyBlockedOwner);
+    const Interest interest = graph.interest(edge);
+    const Percent share = graph.share(edge);
+    const bool majority_kind = interest == Interest::VotingRights || interest == Interest::AppointBoard;
+    if (kind == EdgeKind::Controls && info.control_counts &&
+        (majority_kind || interest == Interest::Unspecified)) {
+      const bool yes = sure && majority_kind && share.known() && surely_majority(share.low());
+      const bool maybe = interest == Interest::Unspecified || possibly_majority(share.high());
+      Reason reason = with_kind(yes ? ReasonKind::Controlled
+                                : maybe ? ReasonKind::PossiblyBlockedOwner
+                                        : ReasonKind::ControlReview);
       ex.chain_above(owner, !sure, reason.chain);
       reason.chain.push_back(ex.step(edge));
       reason.actions = ex.listing_actions(reason.chain.front().owner);
       reason.group = blocked.group(owner);
-      reason.text = fmt::format("{}: control by a designated person blocks under this rule (owned "
-                                "*or controlled*, e.g. the right to appoint a majority of the "
-                                "board) {}",
-                                ex.chain_text(reason.chain), cite);
-      out.reasons.push_back(std::move(reason));
-    } else if (kind == EdgeKind::Controls || kind == EdgeKind::DirectorOf ||
-               kind == EdgeKind::OfficerOf) {
-      Reason reason = with_kind(ReasonKind::ControlLink);
-      reason.chain.push_back(ex.step(edge));
-      reason.actions = ex.listing_actions(owner);
-      const std::string_view why =
-          info.rule == Rule::Ofac
-              ? "does not block: OFAC's 50 Percent Rule 'speaks only to ownership and not to "
-                "control', but OFAC urges caution (FAQ 398) and a blocked signatory taints the "
-                "deal (FAQ 400)"
-          : info.rule == Rule::BisAffiliates
-              ? "does not block: the Affiliates Rule is 'based on ownership, not control'; board "
-                "overlap is a red flag (90 FR 47201 as summarised, RULES.md §4.1)"
-              : "a director or officer link is not control by itself; review the control "
-                "criteria (REVIEW_CONTROL, RULES.md §5.2-5.3)";
-      const std::string_view role = kind == EdgeKind::DirectorOf  ? "a director"
-                                    : kind == EdgeKind::OfficerOf ? "an officer"
-                                                                  : "in control";
-      reason.text = fmt::format("{} ({}) is {} of {}{}: {} {}", graph.name(owner),
-                                ex.status(owner, true), role, graph.name(entity),
-                                dates(graph.edge_valid(edge)), why, cite);
-      out.cautions.push_back(std::move(reason));
+      const std::string_view test =
+          info.rule == Rule::Uk
+              ? "UK reg. 7(2): more than 50% of the voting rights, or the right to appoint or "
+                "remove a majority of the board, held by one designated person"
+              : "EU Best Practices control criteria: the right to appoint or remove a majority "
+                "of the board, or sole disposal over a majority of the voting rights; a "
+                "rebuttable presumption of control, case by case";
+      const std::string why =
+          yes ? fmt::format("more than 50%: {}", info.rule == Rule::Eu
+                                                     ? "control is presumed (rebuttable)"
+                                                     : "control by a designated person")
+          : interest == Interest::Unspecified
+              ? std::string("the source does not say what kind of control this is: it may meet "
+                            "the test, so 'possibly'")
+          : maybe ? std::string("the share may be more than 50%: 'possibly'")
+                  : fmt::format("{} is not more than 50%: it does not establish control by itself; "
+                                "look for other indications (RULES.md §5.5)",
+                                share.known() ? share.to_string() : std::string("the share"));
+      reason.text = fmt::format("{}: {}; the test is {} {}", ex.chain_text(reason.chain), why, test, cite);
+      ((yes || maybe) ? out.reasons : out.cautions).push_back(std::move(reason));
+      continue;
     }
+    Reason reason = with_kind(kind == EdgeKind::Controls && info.control_counts ? ReasonKind::ControlReview
+                                                                                : ReasonKind::ControlLink);
+    reason.chain.push_back(ex.step(edge));
+    reason.actions = ex.listing_actions(owner);
+    const std::string_view why =
+        info.rule == Rule::Ofac
+            ? "does not block: OFAC's 50 Percent Rule 'speaks only to ownership and not to "
+              "control', but OFAC urges caution (FAQ 398) and a blocked signatory taints the "
+              "deal (FAQ 400)"
+        : info.rule == Rule::BisAffiliates
+            ? "does not block: the Affiliates Rule is 'based on ownership, not control'; board "
+              "overlap is a red flag (90 FR 47201 as summarised, RULES.md §4.1)"
+        : interest == Interest::TrustSettlor || interest == Interest::TrustBeneficiary ||
+                interest == Interest::Nominee
+            ? "not control by itself; the 2024 EU Best Practices name front persons, trusts and "
+              "shell companies as indications to analyse, and UK reg. 7(4) asks whether the "
+              "designated person could ensure the affairs are conducted as it wishes (RULES.md §5.5)"
+        : interest == Interest::SignificantInfluence || interest == Interest::ProfitRights
+            ? "not one of reg. 7(2)'s or the Best Practices' tests by itself; review the "
+              "'reasonable to expect' limb (UK reg. 7(4)) and the EU's dominant-influence "
+              "criterion (RULES.md §5.5)"
+            : "a director or officer link is not control by itself; review the control "
+              "criteria (REVIEW_CONTROL, RULES.md §5.2-5.3)";
+    reason.text = fmt::format("{} ({}) {} {}{}: {} {}", graph.name(owner), ex.status(owner, true),
+                              Explainer::control_words(kind == EdgeKind::DirectorOf ? Interest::Director
+                                                       : kind == EdgeKind::OfficerOf ? Interest::Officer
+                                                                                     : interest,
+                                                       share),
+                              graph.name(entity), dates(graph.edge_valid(edge)), why, cite);
+    out.cautions.push_back(std::move(reason));
   }
   // A subsidiary of a blocked parent: the share is not stated, so it cannot be counted.
   for (EdgeId edge : graph.out_edges(entity)) {
@@ -881,24 +1456,36 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   }
 
   // The aggregate that counts.
-  all_min = agg_min;
+  agg_lo.add(joint_lo);
+  agg_hi.add(joint_hi);
+  Sum count_lo = agg_lo, count_hi = agg_hi;
   if (!period.aggregate) {
-    agg_min = 0;
-    agg_max = 0;
-    for (const auto& g : lo_groups) agg_min = std::max(agg_min, g.bp);
-    for (const auto& g : hi_groups) agg_max = std::max(agg_max, g.bp);
+    count_lo = {};
+    count_hi = {};
+    for (const auto& g : lo_groups)
+      if (g.sum.units > count_lo.units || (g.sum.units == count_lo.units && g.sum.open)) count_lo = g.sum;
+    for (const auto& g : hi_groups)
+      if (g.sum.units > count_hi.units) count_hi = g.sum;
   }
-  agg_min = std::min<std::int64_t>(agg_min, 10000);
-  agg_max = std::min<std::int64_t>(std::max(agg_max, agg_min), 10000);
-  out.aggregate_min = static_cast<double>(agg_min) / 100.0;
-  out.aggregate_max = static_cast<double>(agg_max) / 100.0;
+  const Bound agg_min = count_lo.bound();
+  Bound agg_max = count_hi.bound();
+  if (agg_max.units < agg_min.units) agg_max = agg_min;
+  out.aggregate_min = Percent::percent(agg_min.units);
+  out.aggregate_max = Percent::percent(agg_max.units);
   if (agg_min == agg_max) out.aggregate_percent = out.aggregate_min;
-  bool any_owner = false;  // is any stake in the entity on record (in force on the date)?
-  for (EdgeId edge : graph.in_edges(entity))
-    any_owner |= graph.edge_kind(edge) == EdgeKind::Owns && holds(graph.edge_valid(edge), as_of);
   if (!any_owner && !out.listed) {
     // Unknown stays unknown: with no stake on record, the blocked share is not 0 but unknown.
     out.aggregate_percent.reset();  // the not-blocked reason below says why
+  }
+  everyone.add(everyone_joint);
+  if (everyone.units > kHundred) {
+    Reason reason = with_kind(ReasonKind::DataQuality);
+    reason.min_percent = Percent::percent(everyone.units);
+    reason.text = fmt::format("data quality: the stakes on record in {} on the date add up to at "
+                              "least {}, more than 100% (each owner's records already reconciled): "
+                              "some record is stale or wrong; check the register {}",
+                              graph.name(entity), Percent::exact_units(everyone.units).to_string(), cite);
+    out.cautions.push_back(std::move(reason));
   }
 
   const Verdict would_be = blocked.would_be(entity);
@@ -908,9 +1495,15 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
                               "(blocked ownership {}{}) [{}: {}]",
                               info.name, as_of ? as_of->to_string() : std::string("the date"),
                               period.basis, to_string(would_be), pct(agg_min),
-                              agg_min == agg_max ? "" : fmt::format(" to {}", pct(agg_max)), info.id,
+                              agg_min == agg_max ? "" : fmt::format(" to {}", pct_upper(agg_max)), info.id,
                               info.citation);
     out.reasons.insert(out.reasons.begin(), std::move(reason));
+  }
+  if (!period.scheduled.empty() && !out.listed) {
+    Reason reason = with_kind(ReasonKind::ScheduledPeriod);
+    reason.text = fmt::format("this answer depends on a date that was only scheduled: {} {}",
+                              period.scheduled, cite);
+    out.cautions.push_back(std::move(reason));
   }
   if (!as_of && info.rule == Rule::BisAffiliates) {
     Reason reason = with_kind(ReasonKind::Assumption);
@@ -920,15 +1513,15 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   }
 
   // Cautions that do not block.
-  if (out.blocked == Verdict::No && agg_min >= 2500 && !meets(period, agg_min)) {
+  if (out.blocked == Verdict::No && agg_min.units >= 25 * Percent::kUnitsPerPercent &&
+      !surely_meets(period, agg_min)) {
     Reason reason = with_kind(ReasonKind::NearMiss);
     reason.min_percent = out.aggregate_min;
     reason.max_percent = out.aggregate_max;
     const std::string_view why =
         info.rule == Rule::Ofac
             ? "OFAC urges caution where blocked persons have 'a significant ownership interest "
-              "that is less than 50 percent' (FAQ 398); the blocked stake itself is blocked "
-              "property (FAQ 573)"
+              "that is less than 50 percent' (FAQ 398)"
         : info.rule == Rule::Eu
             ? "the 2024 Best Practices name a large designated shareholding as an indication of "
               "control to analyse (RULES.md §2.4)"
@@ -941,16 +1534,45 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
                               why, cite);
     out.cautions.push_back(std::move(reason));
   }
-  if (!period.aggregate && out.blocked != Verdict::Yes && meets(period, all_min) &&
-      !meets(period, agg_min)) {
+  if (out.blocked != Verdict::Yes) {
+    // A blocked owner's stake below the threshold is blocked property in itself.
+    for (const Kept& kept : sure_holdings) {
+      Reason reason = with_kind(ReasonKind::BlockedProperty);
+      reason.records = kept.records;
+      reason.chain.push_back(ex.step(kept.records.front()));
+      reason.actions = ex.listing_actions(kept.owner);
+      reason.min_percent = Percent::percent(kept.low.units);
+      reason.text = fmt::format(
+          "{}'s stake of {} in {} is itself {}: {} {}", graph.name(kept.owner), pct(kept.low),
+          graph.name(entity),
+          info.rule == Rule::Ofac ? "blocked property" : info.rule == Rule::BisAffiliates
+                                                             ? "held by a listed party"
+                                                             : "frozen",
+          info.rule == Rule::Ofac
+              ? "where blocked persons hold less than 50 percent the company 'is not itself "
+                "blocked, but ... must block all property and interests in property in which "
+                "the blocked person has an interest' (OFAC FAQ 573)"
+          : info.rule == Rule::Uk
+              ? "the designated person's shares are its funds or economic resources under the "
+                "asset freeze (reg. 11 of each SAMLA regime; RULES.md §5.6)"
+          : info.rule == Rule::Eu
+              ? "the designated person's shares are its funds or economic resources, frozen "
+                "(asset-freeze article of each regime; text not retrieved, RULES.md §6)"
+              : "dealings in it are with the listed party (RULES.md §5.6)",
+          cite);
+      out.cautions.push_back(std::move(reason));
+    }
+  }
+  if (!period.aggregate && out.blocked != Verdict::Yes && surely_meets(period, all_lo.bound()) &&
+      !surely_meets(period, agg_min)) {
     Reason reason = with_kind(ReasonKind::NotAggregated);
-    reason.min_percent = static_cast<double>(std::min<std::int64_t>(all_min, 10000)) / 100.0;
+    reason.min_percent = Percent::percent(all_lo.bound().units);
     reason.text = fmt::format("not aggregated: designated persons hold {} of {} together, but no "
                               "one of them more than {}; OFSI 'would not simply aggregate "
                               "different designated persons' holdings ... unless ... subject to a "
                               "joint arrangement ... or one party controls the rights of another' "
                               "(para 4.14): the graph records no joint holding, check for one {}",
-                              pct(all_min), graph.name(entity), pct(agg_min), cite);
+                              pct(all_lo.bound()), graph.name(entity), pct(agg_min), cite);
     out.cautions.push_back(std::move(reason));
   }
   if (uses_derived && out.blocked != Verdict::No &&
@@ -978,12 +1600,25 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
             ? fmt::format("not blocked: {} is not designated and blocked persons hold {} of "
                           "it{}; the test is {} {}",
                           graph.name(entity), pct(agg_min),
-                          agg_min == agg_max ? "" : fmt::format(" (at most {})", pct(agg_max)),
+                          agg_min == agg_max ? "" : fmt::format(" (at most {})", pct_upper(agg_max)),
                           threshold, cite)
             : fmt::format("not blocked on the data loaded: {} is not designated and no owner of it "
                           "is on record; the test is {} {}",
                           graph.name(entity), threshold, cite);
     out.reasons.push_back(std::move(reason));
+  }
+  if (out.blocked != Verdict::No) {
+    // A designated party itself: the measure of its own listing, as each regime names it
+    // (OFAC: blocked; UK reg. 11 and the EU: asset freeze; BIS: the licence requirement).
+    const std::string meaning =
+        !out.listed ? std::string(info.consequence)
+        : info.rule == Rule::Ofac ? std::string("designated: blocked")
+        : info.rule == Rule::Uk   ? std::string("designated person: asset freeze (reg. 11)")
+        : info.rule == Rule::Eu   ? std::string("designated: asset freeze")
+                                  : std::string("listed: licence required");
+    out.consequence = out.blocked == Verdict::Possibly ? "possibly " + meaning : meaning;
+    if (info.rule == Rule::Eu && !out.listed)
+      out.consequence += " (a rebuttable presumption: Council Best Practices; Commission FAQ 2022-04-08)";
   }
   return out;
 }

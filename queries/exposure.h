@@ -24,14 +24,18 @@ enum class Rule : std::uint8_t {
 inline constexpr int kRuleCount = 4;
 
 /// One period of a rule's history: whether it applies and with which numbers.
-/// Percentages are basis points (5000 = 50%), so 25% + 25% is exactly 50% (RULES.md §5).
+/// Shares are exact millionths of a percent (Percent::Units), so 25% + 25% is exactly 50% and
+/// 49.996% never reaches "50% or more" (RULES.md §5).
 struct RulePeriod {
   DateRange valid;                 // [start, end)
   bool in_force = true;            // false: the rule does not apply (BIS suspension)
-  std::int32_t threshold_bp = 5000;
+  Percent::Units threshold = 50 * Percent::kUnitsPerPercent;
   bool inclusive = true;           // true: blocked at >= threshold; false: only above it
   bool aggregate = true;           // stakes of different designated persons are added up
   std::string_view basis;          // the source of this period's numbers
+  /// Set when a date bounding this period was only scheduled when the source was written (the
+  /// BIS suspension "will end on November 9, 2026, unless it is extended"): answers say so.
+  std::string_view scheduled;
 };
 
 /// A rule as skg codes it: name, citation, whether control establishes it, its periods.
@@ -43,6 +47,10 @@ struct RuleInfo {
   /// True when an explicit CONTROLS edge from a designated person blocks (EU, UK); false when
   /// control only calls for caution (OFAC FAQ 398, BIS "based on ownership, not control").
   bool control_counts = false;
+  /// The consequence for a party the rule catches, worded as the regime words it: OFAC
+  /// "blocked", EU "presumed owned or controlled", UK "owned or controlled by a designated
+  /// person", BIS "licence required" (RULES.md §5.6).
+  std::string_view consequence;
   std::span<const RulePeriod> periods;  // in date order, together covering every date
 
   /// The period that applies on `as_of`; with no date, the last one (the latest state).
@@ -50,6 +58,17 @@ struct RuleInfo {
 };
 
 const RuleInfo& rule_info(Rule rule) noexcept;
+
+/// The rules' periods of force and numbers are data: queries/rules.tsv (each row citing
+/// queries/RULES.md), embedded at build time. A user can give an updated table (a suspension
+/// extended, a threshold changed) without changing code:
+///   skg::load_rule_table_file("my-rules.tsv");  // throws Error "file:line: reason"
+/// Call it at start, before computing blocked sets: it replaces the periods every later
+/// question uses (tables loaded before stay alive, so earlier blocked sets keep theirs).
+void load_rule_table(std::string_view tsv, std::string_view origin);
+void load_rule_table_file(const std::string& path);
+/// Where the table in use comes from: "queries/rules.tsv (embedded)" or the file loaded.
+std::string_view rule_table_origin() noexcept;
 /// "ofac", "eu", "uk", "bis" (also "bis-affiliates"), any case; nullopt for anything else.
 std::optional<Rule> parse_rule(std::string_view text) noexcept;
 std::string_view to_string(Rule rule) noexcept;  // "ofac", "eu", "uk", "bis"
@@ -99,6 +118,12 @@ enum class ReasonKind : std::uint8_t {
   Assumption,            // the verdict rests on a skg design choice flagged in RULES.md
   NotBlocked,            // neither designated nor owned past the threshold: what was found
   OtherMeasure,          // a measure that is not a designation under this rule (SSI directives)
+  DataQuality,           // records of one stake disagree, or stakes add up past 100%
+  BlockedProperty,       // a blocked owner's stake under the threshold: blocked property itself
+  Divestment,            // a blocked owner's stake that ended after its designation (FAQ 402)
+  RedFlag,               // BIS Red Flag 29: a listed owner's share is unknown
+  ControlReview,         // a control interest that does not decide by itself: review it
+  ScheduledPeriod,       // the rule's period on the date ends or starts on a scheduled date
 };
 std::string_view to_string(ReasonKind kind) noexcept;  // "listed", "owned", ...
 
@@ -108,6 +133,8 @@ struct Reason {
   std::string text;              // one sentence, ending with the rule's citation
   std::vector<NodeId> actions;   // listing Action nodes of the designated party the chain starts at
   std::vector<ChainStep> chain;  // from the designated party down to the entity
+  /// Every record of the last link when one owner's records were reconciled into one holding.
+  std::vector<EdgeId> records;
   double min_percent = 0, max_percent = 0;  // this link's contribution to the aggregate
   NodeId group = kNoNode;  // non-aggregating rules: the designated person the stake counts for
 };
@@ -119,6 +146,9 @@ struct Exposure {
   std::optional<Date> as_of;
   bool listed = false;
   Verdict blocked = Verdict::No;
+  /// What the verdict means under the rule, as the regime words it ("blocked", "presumed owned
+  /// or controlled", ...); empty when the verdict is "no".
+  std::string consequence;
   /// The blocked ownership that counts (aggregate, or the largest single-person holding for
   /// rules that do not aggregate); nullopt when unknown shares or ranges leave it open.
   std::optional<double> aggregate_percent;
@@ -156,13 +186,13 @@ class BlockedSet {
   bool designating_action_in_force(NodeId node) const noexcept {
     return (state_[index(node)] & kActionInForce);
   }
-  /// Blocked ownership in basis points: unknown shares as 0 (min) or as the most they can be.
-  std::int32_t min_bp(NodeId node) const noexcept {
-    return std::min<std::int32_t>(sums_.get(node) & 0xFFFF, 10000);
-  }
-  std::int32_t max_bp(NodeId node) const noexcept {
-    return std::min<std::int32_t>(sums_.get(node) >> 16, 10000);
-  }
+  /// Blocked ownership, exact: unknown shares as 0 (lower) or as the most they can be (upper),
+  /// capped at 100%; `open` when the bound itself is excluded (">50%").
+  Percent::Bound lower(NodeId node) const noexcept { return capped(static_cast<std::uint32_t>(sums_.get(node))); }
+  Percent::Bound upper(NodeId node) const noexcept { return capped(static_cast<std::uint32_t>(sums_.get(node) >> 32)); }
+  /// The same in basis points, rounded down (lower) and up (upper): for display only.
+  std::int32_t min_bp(NodeId node) const noexcept { return static_cast<std::int32_t>(lower(node).units / 100); }
+  std::int32_t max_bp(NodeId node) const noexcept { return static_cast<std::int32_t>((upper(node).units + 99) / 100); }
   /// Rules that do not aggregate: the designated person a blocked node's holdings count for.
   NodeId group(NodeId node) const noexcept;
   std::size_t node_count() const noexcept { return state_.size(); }
@@ -178,11 +208,17 @@ class BlockedSet {
   static constexpr std::uint8_t kListed = 1, kYes = 2, kMaybe = 4, kAction = 8, kByControl = 16,
                                   kActionInForce = 32;
 
-  /// Open addressing from a node to a 32-bit value; only the nodes the fixpoint touched are in
+  static Percent::Bound capped(std::uint32_t packed) noexcept {
+    const std::uint32_t units = packed & 0x7FFFFFFFu;
+    if (units >= Percent::kHundred) return {Percent::kHundred, false};
+    return {units, (packed & 0x80000000u) != 0};
+  }
+
+  /// Open addressing from a node to a 64-bit value; only the nodes the fixpoint touched are in
   /// it, so a blocked set costs the blocked part of the graph, not n words per array.
   class NodeTable {
    public:
-    std::uint32_t get(NodeId node, std::uint32_t absent = 0) const noexcept {
+    std::uint64_t get(NodeId node, std::uint64_t absent = 0) const noexcept {
       if (keys_.empty()) return absent;
       const std::size_t mask = keys_.size() - 1;
       for (std::size_t at = mix(index(node)) & mask;; at = (at + 1) & mask) {
@@ -191,7 +227,7 @@ class BlockedSet {
       }
     }
     /// The value slot for `node`, inserted as `absent` when missing.
-    std::uint32_t& at(NodeId node, std::uint32_t absent = 0);
+    std::uint64_t& at(NodeId node, std::uint64_t absent = 0);
     std::size_t size() const noexcept { return size_; }
     template <class Fn>
     void for_each(Fn&& fn) {
@@ -205,7 +241,8 @@ class BlockedSet {
       return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 24);
     }
     void grow();
-    std::vector<std::uint32_t> keys_, values_;
+    std::vector<std::uint32_t> keys_;
+    std::vector<std::uint64_t> values_;
     std::size_t size_ = 0;
   };
 
@@ -214,7 +251,7 @@ class BlockedSet {
   std::optional<Date> as_of_;
   const RulePeriod* period_ = nullptr;
   std::vector<std::uint8_t> state_;  // one byte per node: the flags above
-  NodeTable sums_;                   // min bp in the low 16 bits, max bp in the high 16
+  NodeTable sums_;  // lower sum in the low 32 bits, upper in the high 32 (bit 31: open bound)
   NodeTable group_lo_, group_hi_;    // union-find parents (non-aggregating rules only)
 };
 

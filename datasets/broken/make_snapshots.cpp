@@ -169,8 +169,9 @@ int main(int argc, char** argv) {
   crafted("snapshot_edge_kind_out_of_range.skg", [](Snapshot& s) { s.set<std::uint8_t>("edge_kind", 0, 200); });
   crafted("snapshot_node_kind_out_of_range.skg", [](Snapshot& s) { s.set<std::uint8_t>("kind", 0, 77); });
   crafted("snapshot_share_out_of_range.skg", [](Snapshot& s) {
-    s.set<float>("share", 0, 250.0f);
-    s.set<float>("share", 1, 250.0f);
+    // Both bounds of edge 0's share at 250% (millionths of a percent; graph/model.h Percent).
+    s.set<std::uint32_t>("share", 0, 250'000'000u);
+    s.set<std::uint32_t>("share", 1, 250'000'000u);
   });
   // The action's listing date: a 32-bit day far outside the years 1 to 9999 (v1 kept this date
   // as a raw std::optional, whose flag byte could hold any value).

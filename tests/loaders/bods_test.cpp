@@ -83,17 +83,20 @@ TEST_CASE("bods: joint ownership gives each holder its exact share") {
   CHECK(shares == std::vector<float>{50, 50, 100});
 }
 
-TEST_CASE("bods: ranges stay ranges, exclusive bounds are kept as attributes") {
+TEST_CASE("bods: ranges stay ranges, exclusive bounds are open and kept as attributes") {
   const Graph owning = load_sample("bods-package-entity-owning-entity.json");
   const auto edge = edge_with_id(owning, "bods:0f31559c6eec#1");
   REQUIRE(edge);
-  CHECK(owning.share(*edge) == Percent::range(75, 100));
+  // exclusiveMaximum 100: [75, 100), so "100%" is not in it.
+  CHECK(owning.share(*edge) == Percent::between({75'000'000, false}, {100'000'000, true}));
   CHECK(edge_attribute(owning, *edge, "share.exclusiveMaximum") == std::vector<std::string_view>{"100"});
 
   const Graph linking = load_sample("bods-package-linking-annotations.json");
   const auto range = edge_with_id(linking, "bods:331342ec3940#1");
   REQUIRE(range);
-  CHECK(linking.share(*range) == Percent::range(25, 50));
+  // exclusiveMinimum 25, exclusiveMaximum 50: (25, 50), as the structured fields say (the
+  // record's free-text details read "not more than 50%"; skg follows the typed fields).
+  CHECK(linking.share(*range) == Percent::between({25'000'000, true}, {50'000'000, true}));
   CHECK(edge_attribute(linking, *range, "share.exclusiveMinimum") == std::vector<std::string_view>{"25"});
 }
 

@@ -59,9 +59,9 @@ TEST_CASE("ftm_json: percentages in the forms FtM data writes them") {
   CHECK(parse_ftm_percentage("50,5") == Percent::exact(50.5f));
   CHECK(parse_ftm_percentage("25-50%") == Percent::range(25, 50));
   CHECK(parse_ftm_percentage("25% - 50%") == Percent::range(25, 50));
-  CHECK(parse_ftm_percentage(">50%") == Percent::range(50, 100));  // (50, 100]: kept closed
+  CHECK(parse_ftm_percentage(">50%") == Percent::between({50'000'000, true}, {100'000'000, false}));  // (50, 100]
   CHECK(parse_ftm_percentage(">=25") == Percent::range(25, 100));
-  CHECK(parse_ftm_percentage("<25%") == Percent::range(0, 25));
+  CHECK(parse_ftm_percentage("<25%") == Percent::between({0, false}, {25'000'000, true}));  // [0, 25)
   CHECK(parse_ftm_percentage("100") == Percent::exact(100));
   CHECK_FALSE(parse_ftm_percentage("about half"));
   CHECK_FALSE(parse_ftm_percentage("150%"));

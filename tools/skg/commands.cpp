@@ -1014,6 +1014,7 @@ void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
     json.key("to");
     json_node(json, graph, step.asset);
     json.key("kind").string(to_string(step.kind));
+    json.key("interest").string(to_string(step.edge == kNoEdge ? Interest::Unspecified : graph.interest(step.edge)));
     json.key("share").percent(step.share);
     json.key("start").date(step.valid.start);
     json.key("end").date(last_day(step.valid.end));
@@ -1025,6 +1026,18 @@ void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
     json.end_object();
   }
   json.end_array();
+  if (!reason.records.empty()) {
+    // One holding reconciled from several records of the same stake: every record, with its share.
+    json.key("stake_records").begin_array();
+    for (EdgeId edge : reason.records) {
+      json.begin_object();
+      json.key("share").percent(graph.share(edge));
+      json.key("records");
+      json_records(json, graph, graph.edge_provenance(edge));
+      json.end_object();
+    }
+    json.end_array();
+  }
   json.end_object();
 }
 
@@ -1108,6 +1121,7 @@ void json_exposure(JsonOut& json, const Graph& graph, const Exposure& answer) {
   json.key("listed").boolean(answer.listed);
   json.key("blocked").boolean(answer.blocked == Verdict::Yes);
   json.key("verdict").string(to_string(answer.blocked));
+  json.key("consequence").string(answer.consequence);
   json.key("aggregate_percent");
   if (answer.aggregate_percent)
     json.number(*answer.aggregate_percent);
@@ -1157,6 +1171,7 @@ int run_exposure(Context& context, const Args& args) {
   out << '\n';
   out << "  blocked   " << paint(style, verdict_tone(answer.blocked), verdict_text(answer.blocked))
       << '\n';
+  if (!answer.consequence.empty()) out << "  meaning   " << answer.consequence << '\n';
   std::string aggregate =
       answer.aggregate_percent
           ? fmt::format("{}%", *answer.aggregate_percent)

@@ -16,6 +16,8 @@
 
 #include "commands.h"
 #include "interrupt.h"
+#include "skg/graph/error.h"
+#include "skg/queries/exposure.h"
 #include "repl.h"
 #include "session.h"
 
@@ -23,6 +25,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: skg [--data [FORMAT:]PATH]... [--snapshot FILE] [--as-of YYYY-MM-DD] [--json]\n"
+    "           [--rules FILE]\n"
     "           [COMMAND ARGS...]\n"
     "\n"
     "With no --data and no --snapshot, the bundled Kaspersky case is loaded.\n"
@@ -37,6 +40,8 @@ constexpr std::string_view kUsage =
     "                        column checked first, see `skg verify FILE`)\n"
     "  --as-of YYYY-MM-DD    ask every question as of this date (default: today)\n"
     "  --json                one JSON document per command on stdout\n"
+    "  --rules FILE          the ownership rules' periods (default: the embedded\n"
+    "                        queries/rules.tsv; give an updated copy, same columns)\n"
     "  --no-color            no colour even on a terminal (also: NO_COLOR=1)\n"
     "  --help, --version\n";
 
@@ -88,6 +93,14 @@ int main(int argc, char** argv) {
       command.emplace_back(arg);
     } else if (is("--data")) {
       data.push_back(value("--data"));
+    } else if (is("--rules")) {
+      const std::string path = value("--rules");
+      try {
+        skg::load_rule_table_file(path);
+      } catch (const skg::Error& error) {
+        std::cerr << "error: " << error.what() << '\n';
+        return skg::kExitInput;
+      }
     } else if (is("--snapshot")) {
       snapshot = value("--snapshot");
     } else if (is("--as-of")) {

@@ -317,6 +317,10 @@ JsonOut& JsonOut::percent(Percent share) {
   begin_object();
   key("min").number(*share.min());
   key("max").number(*share.max());
+  // Which bounds are excluded: ">50%" is {"min": 50, "max": 100, "min_open": true}.
+  if (share.low().open) key("min_open").boolean(true);
+  if (share.high().open) key("max_open").boolean(true);
+  key("text").string(share.to_string());
   return end_object();
 }
 JsonOut& JsonOut::optional_string(std::string_view text) {
