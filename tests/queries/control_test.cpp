@@ -10,6 +10,7 @@
 #include "skg/graph/builder.h"
 #include "skg/loaders/ftm_json.h"
 #include "skg/queries/exposure.h"
+#include "typed_listing.h"
 
 using namespace skg;
 
@@ -56,10 +57,13 @@ class Net {
     std::uint32_t line = 0;
     for (const auto& [id, kind] : entities)
       batch.add_entity({.id = id, .kind = kind, .name = id, .source = {"net.txt", {}, ++line}});
-    for (const auto& a : actions)
+    for (const auto& a : actions) {
+      const test::Typed t = test::typed(a.authority, a.list);
       batch.add_action({.id = a.id + "#" + a.authority + "#" + a.list, .target = a.id,
                         .authority = a.authority, .list = a.list, .in_force = a.in_force,
-                        .source = {"net.txt", {}, ++line}});
+                        .source = {"net.txt", {}, ++line}, .measure_set = t.measures,
+                        .issuer = t.issuer, .list_id = t.list});
+    }
     for (const auto& e : edges)
       batch.add_edge({.kind = e.kind, .from = e.from, .to = e.to, .share = e.share,
                       .interest = e.interest, .valid = e.valid, .source = {"net.txt", {}, ++line}});
