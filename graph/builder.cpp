@@ -237,19 +237,14 @@ struct Builder::State {
   struct EdgeKey {
     std::uint32_t from, to, role;
     std::int32_t valid_from, valid_to;
-    float share_min, share_max;
-    std::uint8_t kind, share_known;
+    std::uint32_t share_low, share_high;  // millionths of a percent
+    std::uint8_t kind, share_flags, interest;
     bool operator==(const EdgeKey&) const = default;
   };
   struct KeyHash {
     static std::uint64_t mix(std::uint64_t hash, std::uint64_t value) noexcept {
       hash ^= value + 0x9e3779b97f4a7c15ull + (hash << 6) + (hash >> 2);
       return hash;
-    }
-    static std::uint32_t bits(float value) noexcept {
-      std::uint32_t out;
-      std::memcpy(&out, &value, sizeof out);
-      return out;
     }
     std::size_t operator()(const ProvKey& key) const noexcept {
       return mix(mix(mix(0, key.source), key.record), key.line);
@@ -258,8 +253,9 @@ struct Builder::State {
       std::uint64_t hash = 0;
       for (std::uint64_t value : {std::uint64_t{key.from}, std::uint64_t{key.to}, std::uint64_t{key.role},
                                   std::uint64_t(std::uint32_t(key.valid_from)), std::uint64_t(std::uint32_t(key.valid_to)),
-                                  std::uint64_t{bits(key.share_min)}, std::uint64_t{bits(key.share_max)},
-                                  std::uint64_t{key.kind}, std::uint64_t{key.share_known}})
+                                  std::uint64_t{key.share_low}, std::uint64_t{key.share_high},
+                                  std::uint64_t{key.kind}, std::uint64_t{key.share_flags},
+                                  std::uint64_t{key.interest}})
         hash = mix(hash, value);
       return hash;
     }
@@ -278,9 +274,13 @@ struct Builder::State {
     key.role = index(role[edge]);
     key.valid_from = edge_from[edge];
     key.valid_to = edge_to[edge];
-    key.share_known = share[edge].known() ? 1 : 0;
-    key.share_min = share[edge].known() ? *share[edge].min() : 0.0f;
-    key.share_max = share[edge].known() ? *share[edge].max() : 0.0f;
+    const Percent& stake = share[edge];
+    if (stake.known()) {
+      key.share_low = stake.low().units;
+      key.share_high = stake.high().units;
+      key.share_flags = static_cast<std::uint8_t>(1 | (stake.low().open ? 2 : 0) | (stake.high().open ? 4 : 0));
+    }
+    key.interest = static_cast<std::uint8_t>(interest[edge]);
     key.kind = static_cast<std::uint8_t>(edge_kind[edge]);
     return key;
   }
@@ -372,6 +372,7 @@ struct Builder::State {
     for (auto* column : {&source, &target}) column->pop_back();
     edge_kind.pop_back();
     share.pop_back();
+    interest.pop_back();
     edge_from.pop_back();
     edge_to.pop_back();
     role.pop_back();
