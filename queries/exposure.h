@@ -191,8 +191,11 @@ class BlockedSet {
   Percent::Bound lower(NodeId node) const noexcept { return capped(static_cast<std::uint32_t>(sums_.get(node))); }
   Percent::Bound upper(NodeId node) const noexcept { return capped(static_cast<std::uint32_t>(sums_.get(node) >> 32)); }
   /// The same in basis points, rounded down (lower) and up (upper): for display only.
-  std::int32_t min_bp(NodeId node) const noexcept { return static_cast<std::int32_t>(lower(node).units / 100); }
-  std::int32_t max_bp(NodeId node) const noexcept { return static_cast<std::int32_t>((upper(node).units + 99) / 100); }
+  std::int32_t min_bp(NodeId node) const noexcept { return static_cast<std::int32_t>(lower(node).units / kUnitsPerBp); }
+  std::int32_t max_bp(NodeId node) const noexcept {
+    return static_cast<std::int32_t>((upper(node).units + kUnitsPerBp - 1) / kUnitsPerBp);
+  }
+  static constexpr std::uint32_t kUnitsPerBp = Percent::kUnitsPerPercent / 100;  // 0.01%
   /// Rules that do not aggregate: the designated person a blocked node's holdings count for.
   NodeId group(NodeId node) const noexcept;
   std::size_t node_count() const noexcept { return state_.size(); }
