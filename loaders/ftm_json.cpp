@@ -932,9 +932,8 @@ class FtmReader {
                            .in_force = {}, .attributes = {},
                            .measure_set = mapping->measures, .issuer = mapping->issuer,
                            .list_id = mapping->list, .origin = ActionOrigin::DatasetMembership};
-      action.attributes.emplace_back(
-          "note", "listed by dataset membership: the export has no Sanction record of this dataset for the "
-                  "party; date unknown");
+      // The typed origin (ActionOrigin::DatasetMembership) says what this listing rests on; `show`
+      // and every answer print it, so no free-text note is attached.
       context_.report.add("listings from dataset membership");
       context_.add_action_or_defer(std::move(action));
     }
