@@ -604,7 +604,11 @@ struct BlockedSetBuilder {
     std::vector<NodeId> dirty;          // assets whose jointly held block may have grown
     for (;;) {
     while (!frontier.empty()) {
-      for (const auto& [node, fresh] : frontier) {
+      for (const auto& item : frontier) {
+        // Named copies, not structured bindings: lambdas may not capture those before C++20 P1091
+        // (clang 14 refuses it).
+        const NodeId node = item.first;
+        const std::uint8_t fresh = item.second;
         auto add_holdings = [&](NodeId holder) {
           for_each_holding(holder, [&](NodeId asset, const Holding& h, EdgeId first) {
             if (asset == node) return;
