@@ -219,7 +219,8 @@ TEST_CASE("snapshot: every broken or crafted file in datasets/broken is refused 
     CHECK_MESSAGE(known, "a snapshot in datasets/broken without an expected reason in this test");
     CHECK_THROWS_AS(open_snapshot(entry.path().string()), Error);
   }
-  for (const auto& [file, reason] : kBrokenSnapshots) {
+  for (const auto& broken_case : kBrokenSnapshots) {
+    const std::string_view file = broken_case.first, reason = broken_case.second;
     INFO(file);
     ++listed;
     REQUIRE(std::filesystem::exists(broken(file)));
@@ -231,7 +232,8 @@ TEST_CASE("snapshot: every broken or crafted file in datasets/broken is refused 
 TEST_CASE("snapshot: the fast structure check still refuses every crafted file a query could trip on") {
   // SnapshotCheck::Structure leaves out only what queries do not rely on for safety: that every
   // string is stored once, and that every index key sits where its hash leads.
-  for (const auto& [file, reason] : kBrokenSnapshots) {
+  for (const auto& broken_case : kBrokenSnapshots) {
+    const std::string_view file = broken_case.first, reason = broken_case.second;
     if (file == "snapshot_duplicate_strings.skg") continue;
     INFO(file);
     CHECK_THROWS_WITH_AS(open_snapshot(broken(file), {.check = SnapshotCheck::Structure}),

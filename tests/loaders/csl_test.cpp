@@ -250,7 +250,9 @@ TEST_CASE("csl: each source list maps to its measure by the cited table, unknown
       {"DTC", {SanctionList::StateDtc, {Measure::ExportDenial}}},
       {"ISN", {SanctionList::StateIsn, {}}},  // measures differ per statute: unknown
   };
-  for (const auto& [list, want] : expected) {
+  for (const auto& expected_list : expected) {
+    const auto& list = expected_list.first;
+    const auto& want = expected_list.second;
     INFO(list);
     bool seen = false;
     for (skg::NodeId node : graph.action_nodes()) {

@@ -167,8 +167,10 @@ TEST_CASE("exact shares: 50% exactly and one hundredth either side, under every 
   };
   for (const Expect& e : cases) {
     CAPTURE(to_string(e.rule));
-    for (auto [text, yes] : {std::pair{"49.99", e.at_49_99}, {"50", e.at_50}, {"50.01", e.at_50_01},
-                             {"49.996", e.at_49_99}, {"50.004", e.at_50_01}}) {
+    for (auto share_case : {std::pair{"49.99", e.at_49_99}, {"50", e.at_50}, {"50.01", e.at_50_01},
+                            {"49.996", e.at_49_99}, {"50.004", e.at_50_01}}) {
+      const char* text = share_case.first;
+      const bool yes = share_case.second;
       CAPTURE(text);
       const Graph graph = one_holder(*Percent::parse(text));
       const auto answer = ask(graph, "C", e.rule, e.as_of);

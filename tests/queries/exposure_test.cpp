@@ -483,8 +483,10 @@ TEST_CASE("exposure: each measure type designates under its rule only, read from
       {"eu_freeze", {Rule::Eu}},  {"eu_833", {}},      {"eu_travel", {}}, {"fr_freeze", {}},
       {"uk_freeze", {Rule::Uk}},  {"uk_ncsc", {}},     {"uk_trust", {}},  {"el", {Rule::BisAffiliates}},
       {"meu", {Rule::BisAffiliates}}, {"dpl", {}},     {"fcc", {}},       {"icts", {}}};
-  for (const auto& [party, rules] : designated)
+  for (const auto& designated_party : designated)
     for (Rule rule : {Rule::Ofac, Rule::Eu, Rule::Uk, Rule::BisAffiliates}) {
+      const std::string& party = designated_party.first;
+      const std::vector<Rule>& rules = designated_party.second;
       INFO(party, " under ", to_string(rule));
       const bool expected = std::find(rules.begin(), rules.end(), rule) != rules.end();
       CHECK(ask(graph, party, rule, day("2025-10-01")).listed == expected);
