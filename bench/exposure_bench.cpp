@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
   } cases[] = {{"blocked_set_ofac", {.rule = skg::Rule::Ofac}},
                {"blocked_set_ofac_2014-08-12_not_aggregated",
                 {.rule = skg::Rule::Ofac, .as_of = skg::Date::parse("2014-08-12")}}};
-  for (const auto& [label, options] : cases) {
+  for (const auto& bench_case : cases) {
+    const char* label = bench_case.label;
+    const skg::ExposureOptions& options = bench_case.options;  // named, not a structured binding: lambdas capture it
     const skg::Rule rule = options.rule;
     const auto expect = answer(skg::blocked_set(graph, options));
     bench.run([&] { return answer(skg::blocked_set(graph, options)); }, expect, label);

@@ -74,7 +74,9 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
   }
   std::vector<double> seconds;
   std::size_t found = 0;
-  for (const auto& [query, node] : queries) {
+  for (const auto& query_case : queries) {
+    const auto& query = query_case.first;
+    const auto node = query_case.second;  // named, not a structured binding: a lambda captures it
     const double at = skg::bench::now();
     const auto hits = skg::screen(graph, index, query);
     seconds.push_back(skg::bench::now() - at);
