@@ -17,6 +17,7 @@
 #include <type_traits>
 
 #include "skg/graph/error.h"
+#include "skg/graph/file_type.h"
 
 namespace skg {
 
@@ -105,15 +106,6 @@ Action decode(const StoredAction& stored) {
 /// comes near integer overflow.
 constexpr std::int32_t kDayLimit = 10'000'000;
 bool day_ok(std::int32_t day, std::int32_t open) { return day == open || (day >= -kDayLimit && day <= kDayLimit); }
-
-const char* file_type(mode_t mode) {
-  if (S_ISDIR(mode)) return "a folder";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  return "not a regular file";
-}
 
 }  // namespace
 
@@ -264,13 +256,13 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0)
     throw Error(fmt::format("{}: cannot open snapshot: {}", path, std::strerror(errno)));
-  if (!S_ISREG(info.st_mode)) throw fail(fmt::format("it is {}, not a file", file_type(info.st_mode)));
+  if (!S_ISREG(info.st_mode)) throw fail(fmt::format("it is {}, not a file", detail::file_type(info.st_mode)));
   // O_NONBLOCK: should the path have been swapped for a FIFO since, open() still returns.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) throw Error(fmt::format("{}: cannot open snapshot: {}", path, std::strerror(errno)));
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);
-    throw fail(fmt::format("it is {}, not a file", file_type(info.st_mode)));
+    throw fail(fmt::format("it is {}, not a file", detail::file_type(info.st_mode)));
   }
   const auto size = static_cast<std::size_t>(info.st_size);
   if (size < sizeof(Header)) {

@@ -1,5 +1,7 @@
 #include "skg/loaders/source.h"
 
+#include "skg/graph/file_type.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,14 +30,6 @@ std::string why_not(int error) {
   return std::strerror(error);
 }
 
-const char* kind_of(mode_t mode) {
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISSOCK(mode)) return "a socket";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  return "not a regular file";
-}
-
 }  // namespace
 
 InputKind checked_input_path(const std::string& path) {
@@ -48,7 +42,7 @@ InputKind checked_input_path(const std::string& path) {
   }
   if (!S_ISREG(info.st_mode))
     throw LoadError(path, 0, fmt::format("{}, not a file or folder: skg reads list files and folders only",
-                                         kind_of(info.st_mode)));
+                                         detail::file_type(info.st_mode)));
   // Opened without blocking (should it have become a FIFO since), to learn whether it can be read.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) throw LoadError(path, 0, "cannot read: " + why_not(errno));
