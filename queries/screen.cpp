@@ -592,7 +592,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;
     pairs.reserve(tokens * 12);
     for (std::uint32_t id = 0; id < tokens; ++id) {
-      if (d.role[id] == Role::Honorific || d.role[id] == Role::Particle) continue;
+      // Honorifics are keyed too: a misspelt title ("sayyd") is still a title, and weighs nothing.
+      if (d.role[id] == Role::Particle) continue;
       for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
     }
     std::sort(pairs.begin(), pairs.end());
@@ -637,7 +638,23 @@ double calibrated_score(const NameEvidence& evidence) noexcept {
                    kPerson * (evidence.person ? 1.0 : 0.0) +
                    kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
                    kInexactShare * evidence.inexact_share +
-                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0);
+                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0) +
+                   kTypoOnly * (evidence.typo_only ? 1.0 : 0.0) +
+                   kDistinctiveCover * (evidence.distinctive_cover ? 1.0 : 0.0);
+  return 1 / (1 + std::exp(-z));
+}
+
+double calibrated_score_bound(double query_share, double name_share, double matched_weight,
+                              int matched_words, bool person, bool weak) noexcept {
+  using namespace calibration;
+  // Each term at its largest over what the evidence can still be: a feature with a positive
+  // coefficient at its upper bound, one with a negative coefficient at its lower bound.
+  auto most = [](double coefficient, double low, double high) { return std::max(coefficient * low, coefficient * high); };
+  const double z = kIntercept + most(kQueryShare, 0, query_share) + most(kNameShare, 0, name_share) +
+                   most(kMinSimilarity, 0, 1) + most(kMatchedWeight, 0, std::min(matched_weight, 2.0)) +
+                   most(kOneWord, 0, 1) + kWeak * (weak ? 1.0 : 0.0) + kPerson * (person ? 1.0 : 0.0) +
+                   most(kMatchedWords, 0.25, std::min(matched_words, 4) / 4.0) + most(kInexactShare, 0, 1) +
+                   most(kOneWordInexact, 0, 1) + most(kTypoOnly, 0, 1) + most(kDistinctiveCover, 0, 1);
   return 1 / (1 + std::exp(-z));
 }
 
@@ -716,6 +733,51 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     }
   }
 }
+
+/// Index tokens the query's words may stand for, each with the words (bits) it may meet; a small
+/// open-addressing table, made once per query.
+struct QueryTokens {
+  std::vector<std::uint32_t> keys = std::vector<std::uint32_t>(64, 0);  // token + 1; 0: empty
+  std::vector<std::uint64_t> bits = std::vector<std::uint64_t>(64, 0);
+  std::size_t count = 0;
+  std::array<std::uint64_t, 128> initial_words{};  // by first letter: query words of one letter
+  std::array<std::uint64_t, 128> long_words{};     // by first letter: longer query words
+
+  static std::size_t slot_of(std::uint32_t token, std::size_t mask) noexcept {
+    return (static_cast<std::size_t>(token) * 0x9E3779B1u >> 7) & mask;
+  }
+  void add(std::uint32_t token, std::uint64_t word_bits) {
+    if ((count + 1) * 2 > keys.size()) {
+      std::vector<std::uint32_t> old_keys(keys.size() * 2, 0);
+      std::vector<std::uint64_t> old_bits(bits.size() * 2, 0);
+      old_keys.swap(keys);
+      old_bits.swap(bits);
+      count = 0;
+      for (std::size_t at = 0; at < old_keys.size(); ++at)
+        if (old_keys[at] != 0) add(old_keys[at] - 1, old_bits[at]);
+    }
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t slot = slot_of(token, mask);; slot = (slot + 1) & mask) {
+      if (keys[slot] == token + 1) {
+        bits[slot] |= word_bits;
+        return;
+      }
+      if (keys[slot] == 0) {
+        keys[slot] = token + 1;
+        bits[slot] = word_bits;
+        ++count;
+        return;
+      }
+    }
+  }
+  std::uint64_t find(std::uint32_t token) const noexcept {
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t slot = slot_of(token, mask);; slot = (slot + 1) & mask) {
+      if (keys[slot] == token + 1) return bits[slot];
+      if (keys[slot] == 0) return 0;
+    }
+  }
+};
 
 const Candidate* find_candidate(const std::vector<Candidate>& candidates, std::uint32_t token) {
   for (const Candidate& candidate : candidates)
@@ -815,14 +877,29 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
       skip_multi = pass;
     }
   }
-  if (kept != nullptr) {  // the chosen pairing again, for the explanation
+  // The chosen pairing again: for the explanation, and to tell a typo from a different word.
+  bool typos_only = true;  // each pair exact, a legal form, a variant, or one edit in a word of
+                           // four letters or more without digits (a digit changed is another number)
+  {
     std::uint64_t kept_words = 0, kept_positions = 0;
     for (const Option& option : options) {
       if (skip_multi != 0 && (std::popcount(option.words) > 1 || std::popcount(option.positions) > 1)) continue;
       if ((kept_words & option.words) != 0 || (kept_positions & option.positions) != 0) continue;
       kept_words |= option.words;
       kept_positions |= option.positions;
-      kept->push_back(option);
+      if (kept != nullptr) kept->push_back(option);
+      if (option.how == TokenMatchKind::Fuzzy || option.how == TokenMatchKind::Joined) {
+        bool plain = option.edits <= 1;
+        for (std::size_t position = 0; position < position_count && plain; ++position)
+          if ((option.positions >> position & 1u) != 0) {
+            const std::string_view name_word = d.token(tokens[position]);
+            plain = (option.how == TokenMatchKind::Joined || name_word.size() >= 4) &&
+                    std::none_of(name_word.begin(), name_word.end(), [](char c) { return c >= '0' && c <= '9'; });
+          }
+        typos_only = typos_only && plain;
+      } else if (option.how == TokenMatchKind::Initial) {
+        typos_only = false;
+      }
     }
   }
   double query_total = 0, name_total = 0;
@@ -839,6 +916,15 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
     name_total += d.weight[tokens[position]];
     ordinary_positions += d.legal[tokens[position]] == 0;
   }
+  bool name_distinctive_matched = true;  // every distinctive word of the name paired
+  for (std::size_t position = 0; position < position_count; ++position) {
+    const std::uint32_t token = tokens[position];
+    const bool distinctive = (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) &&
+                             d.weight[token] >= 0.2f;
+    if (distinctive && (used_positions >> position & 1u) == 0) name_distinctive_matched = false;
+  }
+  const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
+  const std::uint64_t all_positions = position_count == 64 ? ~0ull : (std::uint64_t{1} << position_count) - 1;
   const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
   // A place or other word typed after a person's full name costs little: "Ivan Petrov Moscow".
   if (person && word_count >= 3 && (used_words >> (word_count - 1) & 1u) == 0 && matched_words >= 2)
@@ -853,6 +939,8 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   evidence.inexact_share = query_total > 0 ? std::min(1.0, inexact / query_total) : 0;
   evidence.matched_words = static_cast<int>(matched_words);
   evidence.weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
+  evidence.typo_only = typos_only && used_words == all_words && used_positions == all_positions;
+  evidence.distinctive_cover = all_meaningful && any_meaningful && name_distinctive_matched;
   const bool alias = d.entry_slot[entry] != 0;  // names()[0] is the primary name
   evidence.strict = (evidence.one_word && alias) || evidence.weak;
   const bool exact = all_exact && used_words == (word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1) &&
@@ -950,9 +1038,81 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   for (std::uint32_t at = 0; at < order.size(); ++at) order[at] = at;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return words[a].weight > words[b].weight; });
-  std::vector<std::uint32_t> touched;
+  // What each index token may stand for in the query, for a cheap bound on a name's score: the
+  // query words it can meet (as itself, a fuzzy or variant spelling, a legal form, half of a
+  // split or joined word, an initial). A name whose bound is under the threshold is not scored.
+  QueryTokens query_tokens;
+  for (std::size_t at = 0; at < words.size() && at < 64; ++at) {
+    const std::uint64_t bit = std::uint64_t{1} << at;
+    for (const Candidate& candidate : words[at].candidates) query_tokens.add(candidate.token, bit);
+    for (const auto& [first, second] : words[at].splits) {
+      query_tokens.add(first, bit);
+      query_tokens.add(second, bit);
+    }
+    if (at + 1 < std::min<std::size_t>(words.size(), 64))
+      for (const Candidate& candidate : words[at].joins) query_tokens.add(candidate.token, bit | bit << 1);
+    const auto first = static_cast<unsigned char>(words[at].text[0]) & 127u;
+    (words[at].text.size() == 1 ? query_tokens.initial_words : query_tokens.long_words)[first] |= bit;
+  }
+  const std::size_t word_count = std::min<std::size_t>(words.size(), 64);
+  const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
+  auto may_reach = [&](std::uint32_t entry) {
+    const auto tokens = d.entry_token_span(entry);
+    const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
+    std::uint64_t word_bits = 0;
+    std::size_t positions_met = 0;
+    double name_total = 0, name_met = 0;
+    for (std::size_t position = 0; position < position_count; ++position) {
+      const std::uint32_t token = tokens[position];
+      const double weight = d.weight[token];
+      name_total += weight;
+      const std::string_view text = d.token(token);
+      const auto first = static_cast<unsigned char>(text[0]) & 127u;
+      const std::uint64_t bits = query_tokens.find(token) |
+                                 (text.size() == 1 ? query_tokens.long_words[first] : query_tokens.initial_words[first]);
+      if (bits == 0) continue;
+      word_bits |= bits;
+      name_met += weight;
+      ++positions_met;
+    }
+    if (word_bits == all_words && positions_met == position_count) return true;  // may be exact
+    const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
+    const bool weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
+    double found = 0, total = query_weight;
+    for (std::size_t word = 0; word < word_count; ++word)
+      if ((word_bits >> word & 1u) != 0) found += words[word].weight;
+    if (person && word_count >= 3) total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
+    const double query_share = total > 0 ? std::min(1.0, found / total) : 0;
+    if (query_share + 1e-9 < kMinQueryShare) return false;
+    const double name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 0;
+    return detail::calibrated_score_bound(query_share, name_share, name_met, std::popcount(word_bits), person, weak) +
+               1e-9 >= options.min_score;
+  };
+  // Each name once per query: a mark per index entry, stamped with this query's number (one
+  // array per thread, never cleared between queries).
+  thread_local std::vector<std::uint32_t> marks;
+  thread_local std::uint32_t generation = 0;
+  if (marks.size() < d.entry_node.size()) {
+    marks.assign(d.entry_node.size(), 0);
+    generation = 0;
+  }
+  if (++generation == 0) {
+    std::fill(marks.begin(), marks.end(), 0);
+    generation = 1;
+  }
+  std::vector<Scored> scored;
+  std::vector<Option> scratch_options;
   auto touch = [&](std::uint32_t token) {
-    touched.insert(touched.end(), d.postings.begin() + d.posting_at[token], d.postings.begin() + d.posting_at[token + 1]);
+    for (std::uint32_t at = d.posting_at[token]; at < d.posting_at[token + 1]; ++at) {
+      const std::uint32_t entry = d.postings[at];
+      if (marks[entry] == generation) continue;
+      marks[entry] = generation;
+      if (!may_reach(entry)) continue;
+      const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
+      if (result.score <= 0 || result.score + 1e-9 < options.min_score) continue;
+      if (!node_passes(graph, d.entry_node[entry], options)) continue;
+      scored.push_back(result);
+    }
   };
   double left = query_weight;
   for (std::uint32_t at : order) {
@@ -967,17 +1127,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (at > 0)
       for (const Candidate& candidate : words[at - 1].joins) touch(candidate.token);
   }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
 
-  std::vector<Scored> scored;
-  std::vector<Option> scratch_options;
-  for (std::uint32_t entry : touched) {
-    const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
-    if (result.score <= 0 || result.score + 1e-9 < options.min_score) continue;
-    if (!node_passes(graph, d.entry_node[entry], options)) continue;
-    scored.push_back(result);
-  }
 
   // Best name per node: highest score, then an exact match, then the earlier name (primary).
   auto better = [&](const Scored& a, const Scored& b) {

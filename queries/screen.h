@@ -98,6 +98,11 @@ struct NameEvidence {
   int matched_words = 0;      // query words matched
   double inexact_share = 0;   // weighted share of the query matched only fuzzily, as a variant,
                               // an initial or by joining words
+  bool typo_only = false;     // every word of both sides paired, and what differs is at most one
+                              // edit per word (or a transliteration variant): "Sberdank Europe AG"
+  bool distinctive_cover = false;  // every distinctive word of the name (not a legal form, generic
+                                   // word, particle or place) and every meaningful query word
+                                   // matched: "Sberbank" for "PJSC Sberbank of Russia"
 };
 
 struct ScreenHit {
@@ -145,6 +150,11 @@ std::string variant_key(std::string_view word);
 bool distinctive_word(std::string_view folded_word) noexcept;
 /// The calibrated probability of a name match's evidence (queries/screen_calibration.h).
 double calibrated_score(const NameEvidence& evidence) noexcept;
+/// The largest calibrated score a name can reach when its query share, name share and rarity
+/// matched are at most these (the other measures at their most favourable): names below the
+/// threshold by this bound are not scored in full.
+double calibrated_score_bound(double query_share, double name_share, double matched_weight,
+                              int matched_words, bool person, bool weak) noexcept;
 }  // namespace detail
 
 }  // namespace skg

@@ -4,16 +4,18 @@
 #pragma once
 
 namespace skg::calibration {
-inline constexpr double kIntercept = -12.1218;
-inline constexpr double kQueryShare = 8.4953;
-inline constexpr double kNameShare = 6.8894;
-inline constexpr double kMinSimilarity = -2.9648;
-inline constexpr double kMatchedWeight = 1.9403;
-inline constexpr double kOneWord = -0.3730;
-inline constexpr double kWeak = -0.1314;
-inline constexpr double kPerson = 0.2312;
-inline constexpr double kMatchedWords = -0.2871;
-inline constexpr double kInexactShare = -0.5141;
-inline constexpr double kOneWordInexact = 0.8954;
-inline constexpr double kThreshold = 0.79;
+inline constexpr double kIntercept = -7.9710;
+inline constexpr double kQueryShare = 5.6898;
+inline constexpr double kNameShare = 3.6287;
+inline constexpr double kMinSimilarity = -3.2412;
+inline constexpr double kMatchedWeight = 2.4500;
+inline constexpr double kOneWord = -0.7910;
+inline constexpr double kWeak = -0.2074;
+inline constexpr double kPerson = 0.2878;
+inline constexpr double kMatchedWords = -0.9101;
+inline constexpr double kInexactShare = -1.4599;
+inline constexpr double kOneWordInexact = 1.0450;
+inline constexpr double kTypoOnly = 3.4390;
+inline constexpr double kDistinctiveCover = 0.7573;
+inline constexpr double kThreshold = 0.68;
 }  // namespace skg::calibration
