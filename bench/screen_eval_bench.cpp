@@ -61,11 +61,12 @@ struct Sample {
   std::string matched;  // the name that matched
 };
 
-constexpr int kFeatures = 13;
+constexpr int kFeatures = 14;
 std::array<double, kFeatures> features(const skg::NameEvidence& e) {
   return {1.0, e.query_share, e.name_share, e.min_similarity, std::min(e.matched_weight, 2.0),
           e.one_word ? 1.0 : 0.0, e.weak ? 1.0 : 0.0, e.person ? 1.0 : 0.0, std::min(e.matched_words, 4) / 4.0, e.inexact_share,
-          e.one_word && e.inexact_share > 0 ? 1.0 : 0.0, e.typo_only ? 1.0 : 0.0, e.distinctive_cover ? 1.0 : 0.0};
+          e.one_word && e.inexact_share > 0 ? 1.0 : 0.0, e.typo_only ? 1.0 : 0.0, e.distinctive_cover ? 1.0 : 0.0,
+          e.distinctive_exact ? 1.0 : 0.0};
 }
 
 std::string join(const std::vector<std::string>& words) {
@@ -457,7 +458,7 @@ int main(int argc, char** argv) {
            "// probability, and the default threshold. Written by `bench/screen_eval --write-calibration`\n"
            "// (logistic regression on the labelled set of bench/SCREENING.md); do not edit by hand.\n"
            "#pragma once\n\nnamespace skg::calibration {\n";
-    const char* names[] = {"kIntercept", "kQueryShare", "kNameShare", "kMinSimilarity", "kMatchedWeight", "kOneWord", "kWeak", "kPerson", "kMatchedWords", "kInexactShare", "kOneWordInexact", "kTypoOnly", "kDistinctiveCover"};
+    const char* names[] = {"kIntercept", "kQueryShare", "kNameShare", "kMinSimilarity", "kMatchedWeight", "kOneWord", "kWeak", "kPerson", "kMatchedWords", "kInexactShare", "kOneWordInexact", "kTypoOnly", "kDistinctiveCover", "kDistinctiveExact"};
     char line[160];
     for (int k = 0; k < kFeatures; ++k) {
       std::snprintf(line, sizeof line, "inline constexpr double %s = %.4f;\n", names[k], beta[k]);

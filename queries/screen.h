@@ -88,7 +88,9 @@ struct TokenMatch {
 /// The measures a score is computed from, kept on each hit so that it explains itself.
 struct NameEvidence {
   double query_share = 0;     // weighted share of the query's words found in the name
-  double name_share = 0;      // weighted share of the name's words the query covers
+  double name_share = 0;      // weighted share of the name's words the query covers (an
+                              // organisation's legal-form, generic and place words left out when
+                              // every distinctive word of it matched)
   double min_similarity = 1;  // the weakest word pair
   double matched_weight = 0;  // rarity of what matched, summed (rare words are strong evidence)
   bool one_word = false;      // the name has one word that is not a legal form
@@ -103,6 +105,8 @@ struct NameEvidence {
   bool distinctive_cover = false;  // every distinctive word of the name (not a legal form, generic
                                    // word, particle or place) and every meaningful query word
                                    // matched: "Sberbank" for "PJSC Sberbank of Russia"
+  bool distinctive_exact = false;  // an organisation's distinctive words, exactly, and nothing else
+                                   // of the query left: its qualifiers alone are missing
 };
 
 struct ScreenHit {

@@ -4,18 +4,19 @@
 #pragma once
 
 namespace skg::calibration {
-inline constexpr double kIntercept = -7.9710;
-inline constexpr double kQueryShare = 5.6898;
-inline constexpr double kNameShare = 3.6287;
-inline constexpr double kMinSimilarity = -3.2412;
-inline constexpr double kMatchedWeight = 2.4500;
-inline constexpr double kOneWord = -0.7910;
-inline constexpr double kWeak = -0.2074;
-inline constexpr double kPerson = 0.2878;
-inline constexpr double kMatchedWords = -0.9101;
-inline constexpr double kInexactShare = -1.4599;
-inline constexpr double kOneWordInexact = 1.0450;
-inline constexpr double kTypoOnly = 3.4390;
-inline constexpr double kDistinctiveCover = 0.7573;
-inline constexpr double kThreshold = 0.68;
+inline constexpr double kIntercept = -7.9554;
+inline constexpr double kQueryShare = 4.1126;
+inline constexpr double kNameShare = 3.9537;
+inline constexpr double kMinSimilarity = -3.2343;
+inline constexpr double kMatchedWeight = 2.4464;
+inline constexpr double kOneWord = -0.3608;
+inline constexpr double kWeak = -0.2086;
+inline constexpr double kPerson = 0.7967;
+inline constexpr double kMatchedWords = -0.0149;
+inline constexpr double kInexactShare = -0.6884;
+inline constexpr double kOneWordInexact = 1.0631;
+inline constexpr double kTypoOnly = 3.8864;
+inline constexpr double kDistinctiveCover = -0.0000;
+inline constexpr double kDistinctiveExact = 4.0066;
+inline constexpr double kThreshold = 0.60;
 }  // namespace skg::calibration
