@@ -404,6 +404,7 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> key_count;    // by slot: run length
   std::vector<std::uint32_t> key_tokens;
   std::vector<std::uint64_t> variant_hash;  // by token: hash of its transliteration key
+  std::vector<std::uint8_t> head;           // by token: first letter (7 bits), 0x80 for a one-letter word
   // Entries: one per (node, name or alias).
   std::vector<NodeId> entry_node;
   std::vector<std::uint16_t> entry_slot;  // position in graph.names(node)
@@ -509,7 +510,7 @@ std::size_t ScreenIndex::bytes() const noexcept {
   auto size = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return size(d.chars) + size(d.token_at) + size(d.legal) + size(d.role) + size(d.weight) +
          size(d.slots) + size(d.key_hash) + size(d.key_start) + size(d.key_count) +
-         size(d.key_tokens) + size(d.variant_hash) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
+         size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings);
 }
 
@@ -618,6 +619,11 @@ ScreenIndex build_screen_index(const Graph& graph) {
       d.key_start[slot] = start;
       d.key_count[slot] = static_cast<std::uint32_t>(at - start);
     }
+  }
+  d.head.resize(tokens);
+  for (std::uint32_t id = 0; id < tokens; ++id) {
+    const std::string_view text = d.token(id);
+    d.head[id] = static_cast<std::uint8_t>((static_cast<unsigned char>(text[0]) & 127u) | (text.size() == 1 ? 0x80u : 0u));
   }
   d.variant_hash.resize(tokens);
   for (std::uint32_t id = 0; id < tokens; ++id) d.variant_hash[id] = detail::hash_string(detail::variant_key(d.token(id)));
@@ -1091,10 +1097,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const std::uint32_t token = tokens[position];
       const double weight = d.weight[token];
       name_total += weight;
-      const std::string_view text = d.token(token);
-      const auto first = static_cast<unsigned char>(text[0]) & 127u;
+      const std::uint8_t head = d.head[token];
       const std::uint64_t bits = query_tokens.find(token) |
-                                 (text.size() == 1 ? query_tokens.long_words[first] : query_tokens.initial_words[first]);
+                                 ((head & 0x80u) != 0 ? query_tokens.long_words[head & 127u] : query_tokens.initial_words[head]);
       if (bits != 0 || distinctive_token(d, token)) name_floor += weight;
       if (bits == 0) continue;
       word_bits |= bits;
