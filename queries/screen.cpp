@@ -970,7 +970,9 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   evidence.inexact_share = query_total > 0 ? std::min(1.0, inexact / query_total) : 0;
   evidence.matched_words = static_cast<int>(matched_words);
   evidence.weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
-  evidence.typo_only = typos_only && used_words == all_words && used_positions == all_positions;
+  // Every word paired (an organisation's qualifiers may be left out, as above), each a typo at most.
+  evidence.typo_only = typos_only && used_words == all_words &&
+                       (used_positions == all_positions || (!person && name_distinctive_matched));
   evidence.distinctive_cover = all_meaningful && any_meaningful && name_distinctive_matched;
   evidence.distinctive_exact = !person && evidence.distinctive_cover && inexact <= 1e-9 &&
                                evidence.query_share >= 1 - 1e-9 && evidence.name_share >= 1 - 1e-9;

@@ -100,8 +100,9 @@ struct NameEvidence {
   int matched_words = 0;      // query words matched
   double inexact_share = 0;   // weighted share of the query matched only fuzzily, as a variant,
                               // an initial or by joining words
-  bool typo_only = false;     // every word of both sides paired, and what differs is at most one
-                              // edit per word (or a transliteration variant): "Sberdank Europe AG"
+  bool typo_only = false;     // every word of both sides paired (an organisation's legal-form,
+                              // generic and place words may be left out), and what differs is at
+                              // most one edit per word (or a transliteration variant): "Sberbnak"
   bool distinctive_cover = false;  // every distinctive word of the name (not a legal form, generic
                                    // word, particle or place) and every meaningful query word
                                    // matched: "Sberbank" for "PJSC Sberbank of Russia"

@@ -4,19 +4,19 @@
 #pragma once
 
 namespace skg::calibration {
-inline constexpr double kIntercept = -7.9554;
-inline constexpr double kQueryShare = 4.1126;
-inline constexpr double kNameShare = 3.9537;
-inline constexpr double kMinSimilarity = -3.2343;
-inline constexpr double kMatchedWeight = 2.4464;
-inline constexpr double kOneWord = -0.3608;
-inline constexpr double kWeak = -0.2086;
-inline constexpr double kPerson = 0.7967;
-inline constexpr double kMatchedWords = -0.0149;
-inline constexpr double kInexactShare = -0.6884;
-inline constexpr double kOneWordInexact = 1.0631;
-inline constexpr double kTypoOnly = 3.8864;
-inline constexpr double kDistinctiveCover = -0.0000;
-inline constexpr double kDistinctiveExact = 4.0066;
-inline constexpr double kThreshold = 0.60;
+inline constexpr double kIntercept = -8.1996;
+inline constexpr double kQueryShare = 4.1355;
+inline constexpr double kNameShare = 3.8500;
+inline constexpr double kMinSimilarity = -3.0816;
+inline constexpr double kMatchedWeight = 2.4879;
+inline constexpr double kOneWord = 0.3877;
+inline constexpr double kWeak = -0.2384;
+inline constexpr double kPerson = 0.8625;
+inline constexpr double kMatchedWords = 0.1450;
+inline constexpr double kInexactShare = -0.9014;
+inline constexpr double kOneWordInexact = 0.6367;
+inline constexpr double kTypoOnly = 3.8517;
+inline constexpr double kDistinctiveCover = -0.1101;
+inline constexpr double kDistinctiveExact = 1.3563;
+inline constexpr double kThreshold = 0.69;
 }  // namespace skg::calibration

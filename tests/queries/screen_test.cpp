@@ -402,7 +402,8 @@ TEST_CASE("screen: on the real lists, \"Sberbank\" finds the bank and \"Trading 
   // OFAC uid 17018: PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA.
   const auto sber = skg::screen(graph, index, "Sberbank");
   CHECK(finds(graph, sber, "ofac-sdn:17018"));
-  CHECK(finds(graph, skg::screen(graph, index, "Sberbnak"), "ofac-sdn:17018"));
+  // OFAC uid 39178: BAIKAL ELECTRONICS JSC, typed with a typo and without its legal form.
+  CHECK(finds(graph, skg::screen(graph, index, "Baikral Electronics"), "ofac-sdn:39178"));
   CHECK(skg::screen(graph, index, "Trading LLC").empty());
   CHECK(skg::screen(graph, index, "Bank").empty());
   CHECK(skg::screen(graph, index, "Joint Stock Company").empty());
