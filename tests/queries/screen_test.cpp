@@ -107,7 +107,8 @@ TEST_CASE("screen: names match across spelling, script, word order and legal for
     const auto hits = skg::screen(graph, index, "Касперский", {.min_score = 0.01});
     CHECK(finds(graph, hits, "eugene"));
     CHECK(top_name(graph, hits) == "Eugene Kaspersky");
-    CHECK(finds(graph, skg::screen(graph, index, "Касперский", {.min_score = 0.01}), "lab-uk"));
+    // The company too, among the weak candidates: its distinctive "labs" is not in the query.
+    CHECK(finds(graph, skg::screen(graph, index, "Касперский", {.min_score = 0.005}), "lab-uk"));
   }
   SUBCASE("a transposed surname finds the OFAC spelling and its alias") {
     const auto hits = skg::screen(graph, index, "ALEKSEEVA Marina");
