@@ -277,6 +277,8 @@ constexpr std::string_view kGeneric[] = {
     "exchange", "money", "construction", "engineering", "electronics", "electronic", "research",
     "production", "scientific", "academy", "university", "ministry", "department", "committee",
     "council", "army", "forces", "brigade", "front", "movement", "party", "network",
+    "lab", "labs", "laboratory", "laboratories", "laboratoriya", "laboratorii", "laboratoire",
+    "laboratorio", "labor",
 };
 
 // Countries and cities that qualify organisation names ("Sberbank of Russia", "Bank Melli Iran")
