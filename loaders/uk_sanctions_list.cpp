@@ -82,6 +82,8 @@ class UkListLoader {
     context_.report.files.push_back(path_);
     text_ = file_.content();
     if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected a UK Sanctions List XML");
+    if (trim(text_).front() != '<')
+      throw LoadError(path_, 1, "not a UK Sanctions List: the file is not XML (it does not begin with '<')");
     if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
     pugi::xml_document document;

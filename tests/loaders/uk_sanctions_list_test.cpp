@@ -221,6 +221,9 @@ TEST_CASE("uk_sanctions_list: bad files name file, line and record - a bad desig
                            doctest::Contains("empty file"), skg::LoadError);
       CHECK_THROWS_WITH_AS(skg::load_uk_sanctions_list(broken("uksl_wrong_format.xml"), builder, {.on_bad_record = mode}),
                            doctest::Contains("not a UK Sanctions List"), skg::LoadError);
+      CHECK_THROWS_WITH_AS(skg::load_uk_sanctions_list(datasets("samples/uk/ofsi_conlist_2018-04_excerpt.csv"), builder,
+                                                       {.on_bad_record = mode}),
+                           doctest::Contains("not a UK Sanctions List: the file is not XML"), skg::LoadError);
       CHECK_THROWS_WITH_AS(skg::load_uk_sanctions_list(broken("uksl_invalid_utf8.xml"), builder, {.on_bad_record = mode}),
                            doctest::Contains("uksl_invalid_utf8.xml:19: invalid UTF-8"), skg::LoadError);
     }
@@ -246,7 +249,9 @@ TEST_CASE("uk_sanctions_list: bad files name file, line and record - a bad desig
         {"uksl_bad_kind.xml", "IndividualEntityShip 'Aircraft' is not Individual, Entity or Ship"},
         {"uksl_no_name.xml", "no name"},
     };
-    for (const auto& [file, reason] : cases) {
+    for (const auto& item : cases) {
+      const std::string file(item.first);
+      const char* reason = item.second;
       CAPTURE(file);
       CHECK_THROWS_WITH_AS(skg::load_uk_sanctions_list(broken(file), builder), doctest::Contains(reason), skg::LoadError);
       const auto report = skg::load_uk_sanctions_list(broken(file), builder, {.on_bad_record = skg::OnBadRecord::Skip});
