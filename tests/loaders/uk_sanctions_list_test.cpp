@@ -273,7 +273,7 @@ TEST_CASE("uk_sanctions_list: every broken uksl_ file loads or throws LoadError,
   skg::testing::check_broken_files_load_or_throw("uksl_", skg::load_uk_sanctions_list);
 }
 
-TEST_CASE("uk_sanctions_list: under --rule uk an asset-freeze designee's >50% makes its company owned or controlled; a travel ban alone does not") {
+TEST_CASE("uk_sanctions_list: under --rule uk an asset-freeze designee's >50% makes its company owned or controlled, a travel ban alone does not") {
   // Two designations of the list: one with an asset freeze, one with only a travel ban (the
   // list's own words), each owning 60% of an undesignated company.
   const std::string path = write(
