@@ -5,6 +5,7 @@
 // of a target. Layouts and quirks: ../shared/datasets/SOURCES.md (uk/).
 #include "skg/loaders/ofsi_csv.h"
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <fmt/format.h>
@@ -116,6 +117,10 @@ class OfsiLoader {
 
   // Pass 1: every row, checked; good rows join their group.
   void read_rows(std::string_view text) {
+    // Room for every row's fields up front (one row per line, at most the header's width).
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    rows_.reserve(lines);
+    cells_.reserve(lines * kColumnCount);
     CsvReader reader(text, path_);
     std::vector<std::string_view> fields;
     enum class State { First, Header, Rows } state = State::First;
@@ -219,60 +224,91 @@ class OfsiLoader {
     report.add("entities");
     report.add(primary->kind == NodeKind::Person ? "individuals" : primary->kind == NodeKind::Vessel ? "ships" : "legal entities");
 
-    seen_.clear();
-    seen_.insert("\x1e" + primary->name);
+    // The rows of a group repeat most columns (one row per name, and per regime): each column's
+    // value is read once per group, and each fact added once.
+    for (auto& values : seen_cells_) values.clear();
+    seen_facts_.clear();
+    seen_names_.clear();
+    seen_names_.push_back(primary->name);
+    bool kind_warned = false;
     std::optional<Date> updated;
     for (std::uint32_t at : group.rows) {
       const Row& row = rows_[at];
       const Source where{path_, group.group_id, static_cast<std::uint32_t>(row.line)};
-      if (row.kind != primary->kind && seen_.insert("\x1dkind").second)
+      if (row.kind != primary->kind && !kind_warned) {
+        kind_warned = true;
         report.warnings.push_back({path_, row.line, group.group_id,
                                    fmt::format("Group Type differs from the group's other rows: kept {}", to_string(primary->kind))});
+      }
       // A second Prime Alias (the group under another regime) with another spelling is an alias.
       const NameType type = row.name_type == NameType::Primary ? NameType::Aka : row.name_type;
-      if (seen_.insert("\x1e" + row.name).second) {
+      if (std::find(seen_names_.begin(), seen_names_.end(), row.name) == seen_names_.end()) {
+        seen_names_.push_back(row.name);
         batch.add_name(id, row.name, type, NameStrength::Unknown, where);
         report.add("aliases");
       }
+      if (row.updated && (!updated || *updated < *row.updated)) updated = row.updated;
+      if (at == group.rows.front()) batch.add_attribute(id, "ofsiGroupId", group.group_id, where);
       auto attribute = [&](std::string_view key, std::string_view value) {
         if (value.empty()) return;
-        if (seen_.insert(fmt::format("{}\x1f{}", key, value)).second) batch.add_attribute(id, key, value, where);
+        for (const auto& [seen_key, seen_value] : seen_facts_)
+          if (seen_key == key && seen_value == value) return;
+        seen_facts_.emplace_back(key, std::string(value));
+        batch.add_attribute(id, key, value, where);
       };
-      attribute("ofsiGroupId", group.group_id);
-      attribute("title", detail::collapse_spaces(cell(row, kTitle)));
-      if (const std::string_view dob = cell(row, kDob); !dob.empty()) {
+      // True the first time a group's rows give this value in `column`.
+      auto fresh = [&](Column column) {
+        const std::string_view value = cell(row, column);
+        auto& values = seen_cells_[column];
+        if (value.empty() || std::find(values.begin(), values.end(), value) != values.end()) return false;
+        values.push_back(value);
+        return true;
+      };
+      if (fresh(kTitle)) attribute("title", detail::collapse_spaces(cell(row, kTitle)));
+      if (fresh(kDob)) {
+        const std::string_view dob = cell(row, kDob);
         if (const auto date = detail::uk_birth_date(dob)) {
           attribute("birthDate", *date);
-        } else if (seen_.insert(fmt::format("birthDate\x1f{}", dob)).second) {
-          batch.add_attribute(id, "birthDate", dob, where);  // unknown stays as written
+        } else {
+          attribute("birthDate", dob);  // unknown stays as written
           report.warnings.push_back({path_, row.line, group.group_id,
                                      fmt::format("DOB '{}' names no day of the calendar: kept as written", dob)});
         }
       }
-      std::string place;
-      detail::append_part(place, detail::collapse_spaces(cell(row, kTownOfBirth)));
-      detail::append_part(place, detail::collapse_spaces(cell(row, kCountryOfBirth)));
-      attribute("birthPlace", place);
-      attribute("birthCountry", detail::collapse_spaces(cell(row, kCountryOfBirth)));
-      attribute("nationality", detail::collapse_spaces(cell(row, kNationality)));
-      attribute("position", detail::collapse_spaces(cell(row, kPosition)));
-      if (const auto passport = detail::collapse_spaces(cell(row, kPassport)); !passport.empty())
-        attribute("identification", fmt::format("Passport, {}", passport));
-      if (const auto national = detail::collapse_spaces(cell(row, kNiNumber)); !national.empty())
-        attribute("identification", fmt::format("National identification number, {}", national));
-      std::string address;
+      const bool new_town = fresh(kTownOfBirth), new_birth_country = fresh(kCountryOfBirth);
+      if (new_town || new_birth_country) {
+        std::string place;
+        detail::append_part(place, detail::collapse_spaces(cell(row, kTownOfBirth)));
+        detail::append_part(place, detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        attribute("birthPlace", place);
+        attribute("birthCountry", detail::collapse_spaces(cell(row, kCountryOfBirth)));
+      }
+      if (fresh(kNationality)) attribute("nationality", detail::collapse_spaces(cell(row, kNationality)));
+      if (fresh(kPosition)) attribute("position", detail::collapse_spaces(cell(row, kPosition)));
+      if (fresh(kPassport)) attribute("identification", fmt::format("Passport, {}", detail::collapse_spaces(cell(row, kPassport))));
+      if (fresh(kNiNumber))
+        attribute("identification",
+                  fmt::format("National identification number, {}", detail::collapse_spaces(cell(row, kNiNumber))));
+      bool new_address = false;
       for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
-        detail::append_part(address, detail::collapse_spaces(cell(row, part)));
-      if (!address.empty() && seen_.count(fmt::format("address\x1f{}", address)) == 0) report.add("addresses");
-      attribute("address", address);
-      attribute("country", detail::collapse_spaces(cell(row, kCountry)));
-      const std::string notes = detail::collapse_spaces(cell(row, kOtherInformation));
-      attribute("notes", notes);
-      // Identifiers the list writes inside "Other Information", by its own labels.
-      attribute("unReference", detail::find_un_reference(notes));
-      attribute("imoNumber", detail::find_imo_number(notes));
-      attribute("gbCompanyNumber", detail::find_gb_company_number(notes));
-      if (row.updated && (!updated || *updated < *row.updated)) updated = row.updated;
+        new_address |= fresh(part);
+      if (new_address) {
+        std::string address;
+        for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
+          detail::append_part(address, detail::collapse_spaces(cell(row, part)));
+        const std::size_t before = seen_facts_.size();
+        attribute("address", address);
+        if (seen_facts_.size() > before) report.add("addresses");
+        attribute("country", detail::collapse_spaces(cell(row, kCountry)));
+      }
+      if (fresh(kOtherInformation)) {
+        const std::string notes = detail::collapse_spaces(cell(row, kOtherInformation));
+        attribute("notes", notes);
+        // Identifiers the list writes inside "Other Information", by its own labels.
+        attribute("unReference", detail::find_un_reference(notes));
+        attribute("imoNumber", detail::find_imo_number(notes));
+        attribute("gbCompanyNumber", detail::find_gb_company_number(notes));
+      }
     }
     if (updated) batch.add_attribute(id, "modifiedAt", updated->to_string(), head);
 
@@ -316,7 +352,10 @@ class OfsiLoader {
   std::vector<Row> rows_;
   std::vector<Group> groups_;
   std::unordered_map<std::string, std::uint32_t> group_of_;
-  std::unordered_set<std::string> seen_;  // names and facts of the group being staged
+  // What the group being staged has given so far: each column's raw values, its facts, its names.
+  std::array<std::vector<std::string_view>, kColumnCount> seen_cells_;
+  std::vector<std::pair<std::string_view, std::string>> seen_facts_;
+  std::vector<std::string> seen_names_;
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> regimes_;
 };
 
