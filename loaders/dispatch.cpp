@@ -11,10 +11,12 @@
 #include "skg/loaders/csl.h"
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ftm_json.h"
+#include "skg/loaders/gleif.h"
 #include "skg/loaders/load.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/uk_psc.h"
 #include "skg/loaders/un_xml.h"
 
 namespace skg {
@@ -31,6 +33,8 @@ struct FormatEntry {
 constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
+    {Format::UkPsc, load_uk_psc, looks_like_uk_psc},
+    {Format::Gleif, load_gleif, looks_like_gleif},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
@@ -168,7 +172,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     if (!format) {
       if (!folder) {
         throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
-                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods)");
+                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods, gleif, uk-psc)");
       }
       undetected.push_back(name);
       continue;
