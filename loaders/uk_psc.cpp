@@ -42,6 +42,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <unordered_set>
 #include <vector>
 
 #include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
@@ -211,8 +212,10 @@ class PscReader {
         read(record, index++);
       }
     } else {
-      // One object per line.
-      rapidjson::Document document;
+      // One object per line, each parsed into one pool cleared line after line.
+      std::vector<char> block(1 << 16);
+      rapidjson::MemoryPoolAllocator<> pool(block.data(), block.size());
+      rapidjson::Document document(&pool);
       std::size_t from = 0;
       std::uint64_t index = 0;
       const std::size_t size = copy.empty() ? content.size() : copy.size();
@@ -229,6 +232,8 @@ class PscReader {
         from = end + 1;
         if (trim(text_line).empty()) continue;
         at[text_line.size()] = '\0';
+        document.SetNull();
+        pool.Clear();
         document.ParseInsitu<kFlags>(at);
         if (document.HasParseError()) {
           context_.bad_record(LoadError(path_, line_,
@@ -314,7 +319,7 @@ class PscReader {
     const Source where{path_, self.empty() ? std::string_view(company) : self, static_cast<std::uint32_t>(line_)};
     Batch& batch = context_.batch;
     batch.add_entity({.id = company, .kind = NodeKind::Company, .source = where});
-    batch.add_attribute(company, "gbCompanyNumber", number, where);
+    if (staged_.insert(company).second) batch.add_attribute(company, "gbCompanyNumber", number, where);
 
     if (*role == Role::Statement || *role == Role::Exemptions) {
       std::string_view code = string_member(*data, "statement");
@@ -353,8 +358,12 @@ class PscReader {
     const std::string name = detail::collapse_spaces(string_member(*data, "name"));
     batch.add_entity({.id = holder_, .kind = node_kind, .name = name, .source = where});
     ++counts_[*role == Role::Individual ? 2 : *role == Role::SuperSecure ? 5 : *role == Role::Corporate ? 3 : 4].second;
+    // A holding company is a PSC of many companies: its facts are staged from its first record of
+    // the file only (the builder compares every pair of a node's facts when it freezes: thousands
+    // of copies of the same ones cost it quadratic time); each record still adds its provenance.
+    const bool first_time = staged_.insert(holder_).second;
     auto attribute = [&](std::string_view key, std::string_view value) {
-      if (!value.empty()) batch.add_attribute(holder_, key, value, where);
+      if (first_time && !value.empty()) batch.add_attribute(holder_, key, value, where);
     };
     attribute("pscKind", kind);
     if (!registered_number.empty()) attribute("gbCompanyNumber", registered_number);
@@ -418,6 +427,7 @@ class PscReader {
   std::vector<std::size_t> line_ends_;
   std::uint64_t line_ = 1;
   std::string holder_;
+  std::unordered_set<std::string> staged_;  // parties whose facts this file staged (see read_record)
   std::pair<std::string_view, std::uint64_t> counts_[7] = {
       {"snapshot totals", 0}, {"statements", 0}, {"individuals", 0}, {"corporate entities", 0},
       {"legal persons", 0},   {"super-secure persons", 0}, {"interests", 0}};
