@@ -203,7 +203,7 @@ TEST_CASE("gleif: loading the folder twice changes nothing") {
   CHECK(graph.attribute(*fund, "registrationStatus") == V{"ISSUED"});
 }
 
-TEST_CASE("gleif: bad records name file, line and LEI; skip mode keeps the good ones") {
+TEST_CASE("gleif: bad records name file, line and LEI, and skip mode keeps the good ones") {
   skg::Builder builder;
   CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_bad_lei.xml"), builder),
                        doctest::Contains("gleif_bad_lei.xml:15: LEI '213800SHORT' is not 20 letters and digits"),

@@ -171,7 +171,7 @@ TEST_CASE("uk_psc: loading the samples twice changes nothing") {
   CHECK(builder.edge_count() == edges);
 }
 
-TEST_CASE("uk_psc: bad records name file, line and record; skip mode keeps the good ones") {
+TEST_CASE("uk_psc: bad records name file, line and record, and skip mode keeps the good ones") {
   struct Case {
     const char* file;
     const char* message;
