@@ -14,7 +14,9 @@
 #include "skg/loaders/load.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
+#include "skg/loaders/ofsi_csv.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/uk_sanctions_list.h"
 #include "skg/loaders/un_xml.h"
 
 namespace skg {
@@ -32,6 +34,8 @@ constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
+    {Format::UkSanctionsList, load_uk_sanctions_list, looks_like_uk_sanctions_list},
+    {Format::OfsiCsv, load_ofsi_csv, looks_like_ofsi_csv},
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
     {Format::FccCovered, load_fcc_covered, looks_like_fcc_covered},
@@ -168,7 +172,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     if (!format) {
       if (!folder) {
         throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
-                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods)");
+                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods, uk-sl, ofsi)");
       }
       undetected.push_back(name);
       continue;
