@@ -689,6 +689,9 @@ void OfacLoad::finish() {
   for (Entry& entry : entries_) {
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
     batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
+    // The uid is OFAC's entity number on every list and in every format (the identity contract,
+    // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
+    batch.add_attribute(entry.id, "ofacUid", entry.uid, source);
     report.add("entities");
     remarks_text.assign(entry.remarks);
     remarks_text += entry.remarks_more;
