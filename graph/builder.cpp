@@ -1016,18 +1016,30 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
     births_of.emplace(births[at].first, std::pair{at, end});
     at = end;
   }
+  // The name's words in order, so "PETROV, Ivan" (OFAC's order) meets "Ivan PETROV".
   struct Key {
-    std::uint32_t name;
+    std::string name;
     std::int32_t day;
     std::uint32_t node;
     auto operator<=>(const Key&) const = default;
   };
   std::vector<Key> keys;
+  std::vector<std::string_view> words;
   for (const auto& [name, node] : name_pairs) {
     const auto found = births_of.find(index(node));
     if (found == births_of.end()) continue;
+    const std::string_view text = s.strings.view(name);
+    words.clear();
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = std::min(text.find(' ', at), text.size());
+      if (end > at) words.push_back(text.substr(at, end - at));
+      at = end + 1;
+    }
+    std::sort(words.begin(), words.end());
+    std::string sorted;
+    for (std::string_view word : words) sorted.append(sorted.empty() ? "" : " ").append(word);
     for (std::uint32_t at = found->second.first; at < found->second.second; ++at)
-      keys.push_back({index(name), births[at].second, index(node)});
+      keys.push_back({sorted, births[at].second, index(node)});
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -1075,8 +1087,8 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
               s.new_edge(EdgeKind::SameAs, NodeId{old_of[a]}, NodeId{old_of[b]}, {}, Interest::Unspecified, {},
                          s.strings.intern("candidate: same name and birth date"), edge_id, *prov);
           const std::string evidence = fmt::format(
-              "normalised name '{}' and birth date {} on both records; no strong identifier in common; not merged",
-              s.strings.view(StringId{keys[at].name}), Date{keys[at].day}.to_string());
+              "name words '{}' and birth date {} on both records; no strong identifier in common; not merged",
+              keys[at].name, Date{keys[at].day}.to_string());
           s.edge_attributes.emplace_back(edge, Attribute{s.strings.intern("evidence"), s.strings.intern(evidence), *prov});
         }
       }

@@ -219,9 +219,11 @@ namespace {
 /// A folder that holds several releases of OFAC's CSV list (one per sub-folder, as
 /// ../shared/datasets/ofac does) cannot be loaded whole: each release defines the same uids.
 /// The analyst gets the latest release, by the date its main file's name or folder carries
-/// ("sdn_2024-05-03/sdn.csv"), and every other release is left out with a line saying which was
-/// loaded and how to load another (its folder alone). Address and alias files whose release has
-/// no main file here are left out too. With no dated release to choose, the load asks for one.
+/// ("sdn_2024-05-03/sdn.csv"), and every older dated release is left out with a line saying
+/// which was loaded and how to load another (its folder alone). Address and alias files whose
+/// release has no main file here are left out too. A main file with no date in its name or
+/// folder (an excerpt) is not ordered against the releases: it loads, and a uid it shares with
+/// the chosen release is one party. With several releases and no date at all, the load asks for one.
 void choose_ofac_release(std::vector<std::pair<LoaderFn, std::string>>& steps, std::vector<LoadIssue>& left_out) {
   namespace fs = std::filesystem;
   struct Release {
@@ -261,14 +263,16 @@ void choose_ofac_release(std::vector<std::pair<LoaderFn, std::string>>& steps, s
     const std::string folder = fs::path(step.second).parent_path().string();
     if (folder == kept) return false;
     const auto release = std::find_if(releases.begin(), releases.end(), [&](const Release& one) { return one.folder == folder; });
+    // A main file whose name carries no date is not recognisably another release (an excerpt,
+    // a hand-made file): it loads, and its uids merge with the chosen release's parties.
+    if (!release->main.empty() && release->date.empty()) return false;
     std::string reason;
     if (release->main.empty())
       reason = fmt::format("OFAC address/alias file of a release whose main file is not in this folder; loaded "
                            "the OFAC release {} ({})", kept_main, kept_date);
     else
-      reason = fmt::format("{} OFAC release ({}) than {} ({}), which was loaded; load its folder alone to use it",
-                           release->date.empty() ? "an undated" : "an older", release->date.empty() ? "no date in its name" : release->date,
-                           kept_main, kept_date);
+      reason = fmt::format("an older OFAC release ({}) than {} ({}), which was loaded; load its folder alone to use it",
+                           release->date, kept_main, kept_date);
     left_out.push_back({step.second, 0, {}, std::move(reason)});
     return true;
   });

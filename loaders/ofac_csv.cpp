@@ -618,7 +618,10 @@ bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view ui
 void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint64_t line) {
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
-  if (by_uid_.contains(uid) || context_.batch.defines(fmt::format("{}{}", list_.prefix, uid))) {
+  // A uid twice in one file is a bad row. Another file of the same load that defines the party
+  // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
+  // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
+  if (by_uid_.contains(uid)) {
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
