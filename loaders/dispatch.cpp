@@ -129,7 +129,7 @@ std::optional<std::string> describe_unsupported(std::string_view head, std::stri
         ++end;
       const std::string_view root = text.substr(at + 1, end - at - 1);
       if (root == "html" || root == "HTML") return std::string("an HTML page (download the list file itself)");
-      return fmt::format("an XML document whose root element <{}> is not a list skg reads", root);
+      return fmt::format("an XML document with root element <{}>", root);
     }
   }
   if (text.starts_with("{") || text.starts_with("["))
@@ -324,7 +324,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
         throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
                                  "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods)");
       }
-      undetected.push_back({name, known ? *known + ", not a format skg loads" : "not a known list format"});
+      undetected.push_back({name, known ? *known + ": not a format skg loads" : "not a known list format"});
       continue;
     }
     steps.emplace_back(entry(*format).load, name);
