@@ -52,6 +52,10 @@ bool kinds_compatible(NodeKind a, NodeKind b) {
   return organisation(a) && organisation(b);
 }
 
+/// The most records one merged party may gather (RULES.md §9.1): real parties have a record per
+/// source and release, a few dozen at most; it also bounds the per-node work of freeze().
+constexpr std::uint32_t kMostRecordsPerParty = 256;
+
 bool is_party(NodeKind kind) { return kind != NodeKind::Action && kind != NodeKind::Authority; }
 
 /// A birth date as one text for comparison: ISO "1966-11-09", or OFAC's "09 Nov 1966"; partial
@@ -461,6 +465,7 @@ struct Builder::State {
     std::unordered_map<std::string, std::uint32_t> first_with;
     std::vector<std::uint32_t> parent;
     std::vector<NodeKind> set_kind;
+    std::vector<std::uint32_t> set_size;
     std::size_t unions = 0;
     auto find = [&](std::uint32_t node) {
       while (parent[node] != node) node = parent[node] = parent[parent[node]];
@@ -477,15 +482,19 @@ struct Builder::State {
         parent.resize(nodes);
         std::iota(parent.begin(), parent.end(), 0u);
         set_kind.assign(kind.begin(), kind.end());
+        set_size.assign(nodes, 1);
       }
       const std::uint32_t a = find(found->second), b = find(node);
       if (a == b) return;
-      if (!kinds_compatible(set_kind[a], set_kind[b])) {
+      // An identifier that would put a person with a vessel, or join more records than one
+      // party has (a placeholder value repeated by a source), identifies nobody: unused.
+      if (!kinds_compatible(set_kind[a], set_kind[b]) || set_size[a] + set_size[b] > kMostRecordsPerParty) {
         ++conflicts;
         return;
       }
       const std::uint32_t low = std::min(a, b), high = std::max(a, b);
       parent[high] = low;
+      set_size[low] += set_size[high];
       if (set_kind[low] == NodeKind::LegalEntity) set_kind[low] = set_kind[high];
       ++unions;
     };
