@@ -12,6 +12,8 @@
 #include <string>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "harness.h"
 #include "skg/graph/builder.h"
 #include "skg/loaders/ftm_json.h"
@@ -20,7 +22,7 @@
 namespace {
 
 /// Writes `copies` copies of the ZALA sample, each with its ids (and every reference to them)
-/// suffixed "-<copy>", so that no two copies merge.
+/// suffixed "-<copy>" and its OFAC uids made distinct, so that no two copies merge.
 std::string make_file(int copies) {
   const std::string sample = (std::filesystem::path(__FILE__).parent_path().parent_path() /
                               "datasets/samples/opensanctions/zala/entities.ftm.json").string();
@@ -34,7 +36,7 @@ std::string make_file(int copies) {
     return token.size() >= 16 && token.find_first_of(" /.:,") == std::string_view::npos &&
            token.find('-') != std::string_view::npos;
   };
-  const std::string path = "/tmp/skg_bench_ftm_v2_" + std::to_string(copies) + ".json";
+  const std::string path = "/tmp/skg_bench_ftm_v3_" + std::to_string(copies) + ".json";
   if (std::filesystem::exists(path)) return path;
   std::ofstream out(path, std::ios::binary);
   std::string line_out;
@@ -52,6 +54,10 @@ std::string make_file(int copies) {
       line_out += '"';
       line_out += token;
       if (is_id(token)) line_out += suffix;
+      // OFAC uids (a Sanction's authorityId, five digits) stay digits but differ per copy: a uid
+      // is a strong identifier (RULES.md §9), so copies sharing one would merge into one party.
+      if (token.size() == 5 && token.find_first_not_of("0123456789") == std::string_view::npos)
+        line_out += fmt::format("{:05}", copy);
       line_out += '"';
       at = end + 1;
     }

@@ -6,10 +6,12 @@
 #include <cstring>
 #include <numeric>
 #include <unordered_map>
+#include <set>
 #include <unordered_set>
 
 #include "skg/graph/error.h"
 #include "skg/graph/flat_map.h"
+#include "skg/graph/identity.h"
 
 namespace skg {
 
@@ -27,7 +29,63 @@ std::string where(std::string_view file, std::string_view record, std::uint32_t 
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cross-source identity (queries/RULES.md §9): live parties that share a strong identifier are
+// merged at freeze, transitively (union-find). Merging at freeze rather than at commit keeps a
+// commit's checks and a delta's removals per record (each record keeps its own node until the
+// graph is made), costs one pass over the attributes, and gives the same graph whatever the
+// order of the loads: the canonical id of a merged party is chosen by rank, not by arrival.
+
+/// How an id ranks as the canonical id of a merged party: the lists' own ids first, then other
+/// namespaced ids, then the CSL's, then ids without a namespace (FtM / OpenSanctions).
+int id_rank(std::string_view id) {
+  constexpr std::string_view kOrder[] = {"ofac-sdn:", "ofac-cons:", "un:", "lei:", "gb-coh:"};
+  for (std::size_t at = 0; at < std::size(kOrder); ++at)
+    if (id.starts_with(kOrder[at])) return static_cast<int>(at);
+  if (id.starts_with("csl:")) return 7;
+  return id.find(':') != std::string_view::npos ? 6 : 8;
+}
+
+bool kinds_compatible(NodeKind a, NodeKind b) {
+  if (a == NodeKind::LegalEntity || b == NodeKind::LegalEntity || a == b) return true;
+  const auto organisation = [](NodeKind kind) { return kind == NodeKind::Company || kind == NodeKind::Organization; };
+  return organisation(a) && organisation(b);
+}
+
+/// The most records one merged party may gather (RULES.md §9.1): real parties have a record per
+/// source and release, a few dozen at most; it also bounds the per-node work of freeze().
+constexpr std::uint32_t kMostRecordsPerParty = 256;
+
+bool is_party(NodeKind kind) { return kind != NodeKind::Action && kind != NodeKind::Authority; }
+
+/// A birth date as one text for comparison: ISO "1966-11-09", or OFAC's "09 Nov 1966"; partial
+/// or circa dates give nullopt (too weak to point at one person).
+std::optional<Date> full_birth_date(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.size() == 10) return Date::parse(text);
+  if (text.size() == 11 && text[2] == ' ' && text[6] == ' ') {
+    constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    for (int month = 0; month < 12; ++month) {
+      if (text.substr(3, 3) != kMonths[month]) continue;
+      int day = 0, year = 0;
+      for (char c : text.substr(0, 2)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        day = day * 10 + (c - '0');
+      }
+      for (char c : text.substr(7, 4)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        year = year * 10 + (c - '0');
+      }
+      return Date::from_ymd(year, month + 1, day);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
 
 // ---------------------------------------------------------------------------------------------
 // Batch: records staged with their own string pool, translated on commit.
@@ -380,6 +438,114 @@ struct Builder::State {
     edge_alive.pop_back();
     edge_prov.pop_back();
     --live_edges;
+  }
+
+  /// The first own id of every node (its canonical id as a single record), kNoString if none.
+  std::vector<StringId> own_ids() const {
+    std::vector<StringId> out(kind.size(), kNoString);
+    for (const auto& [node, id] : external_ids)
+      if (out[index(node)] == kNoString && node_of_id(id) == index(node)) out[index(node)] = id;
+    return out;
+  }
+
+  /// Cross-source identity: for each node, the node its merged party is kept as (itself when it
+  /// shares no strong identifier with another live party). Empty when nothing merges. Folds the
+  /// members' kind, name and dates into the kept node. `conflicts` counts identifiers that would
+  /// have joined parties of incompatible kinds (a person and a vessel): those stay apart.
+  std::vector<std::uint32_t> resolve_identities(const std::vector<StringId>& own, std::size_t& conflicts) {
+    conflicts = 0;
+    const auto nodes = static_cast<std::uint32_t>(kind.size());
+    std::optional<StringId> key_ids[kIdSchemeCount];
+    bool any_key = false;
+    for (int scheme = 0; scheme < kIdSchemeCount; ++scheme) {
+      key_ids[scheme] = strings.find(attribute_key(static_cast<IdScheme>(scheme)));
+      any_key = any_key || key_ids[scheme].has_value();
+    }
+    // (scheme, normalised identifier) -> first node that has it.
+    std::unordered_map<std::string, std::uint32_t> first_with;
+    std::vector<std::uint32_t> parent;
+    std::vector<NodeKind> set_kind;
+    std::vector<std::uint32_t> set_size;
+    std::size_t unions = 0;
+    auto find = [&](std::uint32_t node) {
+      while (parent[node] != node) node = parent[node] = parent[parent[node]];
+      return node;
+    };
+    auto note = [&](std::uint32_t node, IdScheme scheme, std::string_view value) {
+      if (!alive[node] || !is_party(kind[node])) return;
+      auto normal = normalise_identifier(scheme, value);
+      if (!normal) return;
+      normal->insert(normal->begin(), static_cast<char>('0' + static_cast<int>(scheme)));
+      const auto [found, added] = first_with.try_emplace(std::move(*normal), node);
+      if (added || found->second == node) return;
+      if (parent.empty()) {
+        parent.resize(nodes);
+        std::iota(parent.begin(), parent.end(), 0u);
+        set_kind.assign(kind.begin(), kind.end());
+        set_size.assign(nodes, 1);
+      }
+      const std::uint32_t a = find(found->second), b = find(node);
+      if (a == b) return;
+      // An identifier that would put a person with a vessel, or join more records than one
+      // party has (a placeholder value repeated by a source), identifies nobody: unused.
+      if (!kinds_compatible(set_kind[a], set_kind[b]) || set_size[a] + set_size[b] > kMostRecordsPerParty) {
+        ++conflicts;
+        return;
+      }
+      const std::uint32_t low = std::min(a, b), high = std::max(a, b);
+      parent[high] = low;
+      set_size[low] += set_size[high];
+      if (set_kind[low] == NodeKind::LegalEntity) set_kind[low] = set_kind[high];
+      ++unions;
+    };
+    if (any_key) {
+      for (const auto& [node, attribute] : attributes) {
+        for (int scheme = 0; scheme < kIdSchemeCount; ++scheme) {
+          if (key_ids[scheme] != attribute.key) continue;
+          note(index(node), static_cast<IdScheme>(scheme), strings.view(attribute.value));
+          break;
+        }
+      }
+    }
+    for (const auto& [node, id] : external_ids) {
+      if (node_of_id(id) != index(node)) continue;
+      if (const auto implied = identifier_of_id(strings.view(id))) note(index(node), implied->first, implied->second);
+    }
+    if (unions == 0) return {};
+
+    // The kept node of each set: the member with the best-ranked own id (order-independent).
+    std::vector<std::uint32_t> kept(nodes);
+    for (std::uint32_t node = 0; node < nodes; ++node) kept[node] = node;
+    auto better = [&](std::uint32_t a, std::uint32_t b) {
+      const std::string_view x = own[a] == kNoString ? std::string_view() : strings.view(own[a]);
+      const std::string_view y = own[b] == kNoString ? std::string_view() : strings.view(own[b]);
+      const int rank_x = id_rank(x), rank_y = id_rank(y);
+      if (rank_x != rank_y) return rank_x < rank_y;
+      return x != y ? x < y : a < b;
+    };
+    std::vector<std::uint32_t> best(nodes, State::kNone);
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      const std::uint32_t root = find(node);
+      if (best[root] == State::kNone || better(node, best[root])) best[root] = node;
+    }
+    std::vector<std::uint32_t> members;
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      kept[node] = best[find(node)];
+      if (kept[node] != node) members.push_back(node);
+    }
+    // Fold the members into the kept node, best-ranked first, so the result does not depend on
+    // which record arrived first.
+    std::sort(members.begin(), members.end(), better);
+    for (const std::uint32_t member : members) {
+      const std::uint32_t into = kept[member];
+      if (kind[into] == NodeKind::LegalEntity) kind[into] = kind[member];
+      if (name[into] == kNoString) name[into] = name[member];
+      if (valid_from[into] == kOpenStart && valid_to[into] == kOpenEnd) {
+        valid_from[into] = valid_from[member];
+        valid_to[into] = valid_to[member];
+      }
+    }
+    return kept;
   }
 };
 
@@ -761,6 +927,7 @@ void Builder::commit(Batch&& batch) {
 namespace {
 
 constexpr std::uint32_t kDropped = 0xFFFFFFFFu;
+constexpr std::string_view kSameAsPrefix = "same_as:";
 
 /// Stable counting sort of (owner, item) pairs into CSR form; owners mapped through `remap`,
 /// items whose owner maps to kDropped are left out. Frees `items`.
@@ -829,6 +996,116 @@ std::vector<T> permuted(std::vector<T>& in, const std::vector<std::uint32_t>& po
   return out;
 }
 
+/// Weaker evidence (RULES.md §9.3): parties with one normalised name and one full birth date,
+/// whose records come from different files and who carry no strong identifier of a common
+/// scheme (equal ones would have merged them; different ones tell them apart), get a SAME_AS
+/// candidate edge with its evidence, never a merge. `name_pairs` are (normalised name, node).
+template <class State>
+void add_same_as_candidates_impl(State& s, const Graph& graph,
+                                 const std::vector<std::pair<StringId, NodeId>>& name_pairs,
+                                 const std::vector<std::uint32_t>& old_of, const std::vector<StringId>& own_ids) {
+  const auto birth_key = s.strings.find("birthDate");
+  if (!birth_key) return;
+  const auto nodes = static_cast<std::uint32_t>(graph.node_count());
+  std::vector<std::pair<std::uint32_t, std::int32_t>> births;  // (node, day)
+  for (std::uint32_t node = 0; node < nodes; ++node) {
+    const NodeKind kind = graph.kind(NodeId{node});
+    if (kind != NodeKind::Person && kind != NodeKind::LegalEntity) continue;
+    for (const Attribute& attribute : graph.attributes(NodeId{node}))
+      if (attribute.key == *birth_key)
+        if (const auto day = full_birth_date(s.strings.view(attribute.value))) births.emplace_back(node, day->days);
+  }
+  if (births.empty()) return;
+  std::sort(births.begin(), births.end());
+  births.erase(std::unique(births.begin(), births.end()), births.end());
+  std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> births_of;  // node -> [begin, end)
+  for (std::uint32_t at = 0; at < births.size();) {
+    std::uint32_t end = at;
+    while (end < births.size() && births[end].first == births[at].first) ++end;
+    births_of.emplace(births[at].first, std::pair{at, end});
+    at = end;
+  }
+  // The name's words in order, so "PETROV, Ivan" (OFAC's order) meets "Ivan PETROV".
+  struct Key {
+    std::string name;
+    std::int32_t day;
+    std::uint32_t node;
+    auto operator<=>(const Key&) const = default;
+  };
+  std::vector<Key> keys;
+  std::vector<std::string_view> words;
+  for (const auto& [name, node] : name_pairs) {
+    const auto found = births_of.find(index(node));
+    if (found == births_of.end()) continue;
+    const std::string_view text = s.strings.view(name);
+    words.clear();
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = std::min(text.find(' ', at), text.size());
+      if (end > at) words.push_back(text.substr(at, end - at));
+      at = end + 1;
+    }
+    std::sort(words.begin(), words.end());
+    std::string sorted;
+    for (std::string_view word : words) sorted.append(sorted.empty() ? "" : " ").append(word);
+    for (std::uint32_t at = found->second.first; at < found->second.second; ++at)
+      keys.push_back({sorted, births[at].second, index(node)});
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+
+  std::optional<StringId> scheme_keys[kIdSchemeCount];
+  for (int scheme = 0; scheme < kIdSchemeCount; ++scheme)
+    scheme_keys[scheme] = s.strings.find(attribute_key(static_cast<IdScheme>(scheme)));
+  auto schemes_of = [&](std::uint32_t node) {
+    unsigned bits = 0;
+    for (const Attribute& attribute : graph.attributes(NodeId{node}))
+      for (int scheme = 0; scheme < kIdSchemeCount; ++scheme)
+        if (scheme_keys[scheme] == attribute.key) bits |= 1u << scheme;
+    return bits;
+  };
+  auto share_a_file = [&](std::uint32_t a, std::uint32_t b) {
+    for (ProvId x : graph.provenance(NodeId{a}))
+      for (ProvId y : graph.provenance(NodeId{b}))
+        if (s.provenance[index(x)].source == s.provenance[index(y)].source) return true;
+    return false;
+  };
+  auto own = [&](std::uint32_t node) {
+    const StringId id = own_ids[old_of[node]];
+    return id == kNoString ? std::string_view() : s.strings.view(id);
+  };
+  std::set<std::pair<std::uint32_t, std::uint32_t>> done;
+  std::optional<ProvId> prov;
+  constexpr std::size_t kMostPerKey = 16;  // a common name on a common day says little more
+  for (std::size_t at = 0; at < keys.size();) {
+    std::size_t end = at;
+    while (end < keys.size() && keys[end].name == keys[at].name && keys[end].day == keys[at].day) ++end;
+    if (end - at > 1 && end - at <= kMostPerKey) {
+      for (std::size_t first = at; first < end; ++first) {
+        for (std::size_t second = first + 1; second < end; ++second) {
+          std::uint32_t a = keys[first].node, b = keys[second].node;
+          if (own(b) < own(a)) std::swap(a, b);
+          if (!done.emplace(a, b).second) continue;
+          if ((schemes_of(a) & schemes_of(b)) != 0 || share_a_file(a, b)) continue;
+          if (!prov) {
+            prov = ProvId{static_cast<std::uint32_t>(s.provenance.size())};
+            s.provenance.push_back({s.strings.intern("skg identity rules (RULES.md §9.3)"),
+                                    s.strings.intern("same name and birth date"), 0});
+          }
+          const StringId edge_id = s.strings.intern(fmt::format("{}{}|{}", kSameAsPrefix, own(a), own(b)));
+          const std::uint32_t edge =
+              s.new_edge(EdgeKind::SameAs, NodeId{old_of[a]}, NodeId{old_of[b]}, {}, Interest::Unspecified, {},
+                         s.strings.intern("candidate: same name and birth date"), edge_id, *prov);
+          const std::string evidence = fmt::format(
+              "name words '{}' and birth date {} on both records; no strong identifier in common; not merged",
+              keys[at].name, Date{keys[at].day}.to_string());
+          s.edge_attributes.emplace_back(edge, Attribute{s.strings.intern("evidence"), s.strings.intern(evidence), *prov});
+        }
+      }
+    }
+    at = end;
+  }
+}
+
 /// Builds the open-addressing index from (key, node) pairs; pairs of one key keep their order
 /// and repeated (key, node) pairs that stand together are kept once.
 void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPool& strings,
@@ -872,16 +1149,41 @@ Graph Builder::freeze() && {
   if (s.batch_open) throw Error("this builder has an open batch: commit or drop it before freezing");
   Graph graph;
 
-  // Nodes: removed ones are dropped and the rest renumbered densely, in creation order.
+  // Same-as candidates of an earlier freeze are found again below (the evidence may have changed).
+  for (std::size_t edge = 0; edge < s.edge_kind.size(); ++edge)
+    if (s.edge_alive[edge] && s.edge_kind[edge] == EdgeKind::SameAs && s.edge_id[edge] != kNoString &&
+        s.strings.view(s.edge_id[edge]).starts_with(kSameAsPrefix)) {
+      s.edge_alive[edge] = 0;
+      --s.live_edges;
+    }
+  // Cross-source identity: parties sharing a strong identifier become one node (RULES.md §9).
+  const std::vector<StringId> own_ids = s.own_ids();
+  std::size_t identity_conflicts = 0;
+  const std::vector<std::uint32_t> kept = s.resolve_identities(own_ids, identity_conflicts);
+
+  // Nodes: removed ones are dropped and the rest renumbered densely, in creation order; a merged
+  // party's other records map to its kept node.
   const std::size_t old_nodes = s.kind.size();
   std::vector<std::uint32_t> remap(old_nodes, kDropped);
+  std::vector<std::uint32_t> old_of;  // new node -> its old (kept) node
+  old_of.reserve(s.live_nodes);
   std::uint32_t nodes = 0;
   for (std::size_t at = 0; at < old_nodes; ++at)
-    if (s.alive[at]) remap[at] = nodes++;
+    if (s.alive[at] && (kept.empty() || kept[at] == at)) {
+      old_of.push_back(static_cast<std::uint32_t>(at));
+      remap[at] = nodes++;
+    }
+  std::vector<std::uint32_t> member_remap;  // with merges: members map to their kept node
+  if (!kept.empty()) {
+    member_remap = remap;
+    for (std::size_t at = 0; at < old_nodes; ++at)
+      if (s.alive[at] && kept[at] != at) member_remap[at] = remap[kept[at]];
+  }
   graph.kind_ = Column(permuted(s.kind, remap, nodes));
   graph.name_ = Column(permuted(s.name, remap, nodes));
   graph.valid_from_ = unless_all(permuted(s.valid_from, remap, nodes), kOpenStart);
   graph.valid_to_ = unless_all(permuted(s.valid_to, remap, nodes), kOpenEnd);
+  if (!kept.empty()) remap = std::move(member_remap);
 
   std::vector<std::uint32_t> at;
   std::vector<Name> names;
@@ -933,6 +1235,13 @@ Graph Builder::freeze() && {
     std::vector<std::pair<NodeId, StringId>>().swap(s.external_ids);
     std::vector<StringId> ids;
     group(live_ids, remap, nodes, at, ids);
+    if (!kept.empty()) {  // a merged party's canonical id first: the kept record's own id
+      for (std::uint32_t node = 0; node < nodes; ++node) {
+        const StringId canonical = own_ids[old_of[node]];
+        const auto begin = ids.begin() + at[node], end = ids.begin() + at[node + 1];
+        if (const auto found = std::find(begin, end, canonical); found != end) std::rotate(begin, found, found + 1);
+      }
+    }
     ext_pairs.reserve(ids.size());
     for (std::uint32_t node = 0; node < nodes; ++node)
       for (std::uint32_t item = at[node]; item < at[node + 1]; ++item) ext_pairs.emplace_back(ids[item], NodeId{node});
@@ -963,6 +1272,7 @@ Graph Builder::freeze() && {
       if (!key.empty()) name_pairs.emplace_back(s.strings.intern(key), NodeId{node});
     }
   }
+  add_same_as_candidates_impl(s, graph, name_pairs, old_of, own_ids);
   s.strings.drop_index();
   // Both indexes now, so their (key, node) pairs are freed before the edges are built.
   {

@@ -307,6 +307,10 @@ class BodsReader {
         std::string_view scheme = string_member(identifier, "scheme");
         if (scheme.empty()) scheme = string_member(identifier, "schemeName");
         if (!value.empty()) attribute("identifier", scheme.empty() ? std::string(value) : fmt::format("{}:{}", scheme, value));
+        // The identity contract's keys (RULES.md §9.2). BODS identifier schemes are org-id.guide
+        // list codes: GB-COH is the UK Companies House register, XI-LEI the Global LEI Index.
+        if (scheme == "GB-COH") attribute("gbCompanyNumber", value);
+        else if (scheme == "XI-LEI") attribute("leiCode", value);
       }
     }
     if (const Json* list = member(details, "nationalities"); list && list->IsArray()) {

@@ -261,14 +261,24 @@ class CslLoader {
     const SourceList& source = source_of(source_text);
     const std::string own_id = csl_id(row, source);
     const auto sdn = sdn_party_.find(own_id);
-    const std::string& entity = sdn == sdn_party_.end() ? own_id : sdn->second;
+    // A DPL row is keyed as the BIS DPL file keys its row (loaders/bis_dpl.cpp: the name's slug
+    // and the order's effective date), so the CSL's copy and BIS's own file name one party.
+    const std::string dpl_id = source.abbrev == "DPL" && start
+                                   ? fmt::format("bis-dpl:{}:{}", detail::slug(name), start->to_string())
+                                   : std::string();
+    const std::string& entity = sdn != sdn_party_.end() ? sdn->second : !dpl_id.empty() ? dpl_id : own_id;
     const std::string line_record(record);
     const Source where{path_, line_record, static_cast<std::uint32_t>(row.line)};
     Batch& batch = context_.batch;
 
     batch.add_entity({.id = entity, .kind = kind_of(cell(row, kType)), .name = name, .source = where});
-    if (entities_.insert(entity).second && sdn != sdn_party_.end())
-      batch.add_external_id(entity, own_id, where);  // the CSL id finds the OFAC party too
+    if (entity != own_id && own_ids_.insert(own_id).second)
+      batch.add_external_id(entity, own_id, where);  // the CSL id finds the OFAC or BIS party too
+    entities_.insert(entity);
+    // trade.gov's entity_number of a Treasury row is OFAC's uid, on the SDN and every non-SDN
+    // list alike: the identity contract's `ofacUid` (queries/RULES.md §9).
+    if (source.authority == "OFAC")
+      if (const auto uid = cell(row, kEntityNumber); !uid.empty()) batch.add_attribute(entity, "ofacUid", uid, where);
     context_.report.add(fmt::format("rows:{}", source.abbrev));
     context_.report.add("rows");
 
@@ -326,6 +336,7 @@ class CslLoader {
   std::unordered_map<std::string, SourceList> sources_;
   std::unordered_map<std::string, std::string> sdn_party_;  // CSL id of an SDN row -> ofac-sdn:<uid>
   std::unordered_set<std::string> entities_;
+  std::unordered_set<std::string> own_ids_;  // CSL ids already given to another party as other ids
 };
 
 }  // namespace

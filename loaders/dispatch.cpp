@@ -87,6 +87,85 @@ bool is_documentation(const std::filesystem::path& file) {
          name == "LICENSE" || name == "README";
 }
 
+/// What a file of a known kind that skg does not load is, from its first bytes and name: "a PDF
+/// document", "OFAC's pipe-delimited list format (.pip)"... nullopt when it is nothing we know.
+std::optional<std::string> describe_unsupported(std::string_view head, std::string_view file_name) {
+  auto ends_with = [&](std::string_view suffix) {
+    if (file_name.size() < suffix.size()) return false;
+    for (std::size_t at = 0; at < suffix.size(); ++at) {
+      char c = file_name[file_name.size() - suffix.size() + at];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != suffix[at]) return false;
+    }
+    return true;
+  };
+  if (head.starts_with("%PDF-")) return std::string("a PDF document");
+  if (head.starts_with(std::string_view("PK\x03\x04", 4))) {
+    if (ends_with(".xlsx") || head.find("xl/") != std::string_view::npos) return std::string("an Excel workbook (XLSX)");
+    if (ends_with(".docx") || head.find("word/") != std::string_view::npos) return std::string("a Word document (DOCX)");
+    if (ends_with(".ods")) return std::string("an OpenDocument spreadsheet");
+    return std::string("a zip archive (unpack it and load the files inside)");
+  }
+  if (head.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)))
+    return std::string("a legacy Microsoft Office file (XLS or DOC)");
+  if (head.starts_with("\x1F\x8B")) return std::string("a gzip-compressed file (decompress it first)");
+  if (head.starts_with("\x42\x5A\x68")) return std::string("a bzip2-compressed file (decompress it first)");
+  // OFAC's other encodings of the SDN and consolidated lists (dat_spec.txt): fixed-field (.ff),
+  // pipe-delimited (.pip) and "@"-delimited (.del); skg reads their CSV (and XML) editions.
+  std::size_t digits = 0;
+  while (digits < head.size() && head[digits] >= '0' && head[digits] <= '9') ++digits;
+  if (ends_with(".ff")) return std::string("OFAC's fixed-field list format (.ff; load the CSV or XML edition)");
+  if (ends_with(".pip") || (digits > 0 && head.substr(digits).starts_with("|\"")))
+    return std::string("OFAC's pipe-delimited list format (.pip; load the CSV or XML edition)");
+  if (ends_with(".del") || (digits > 0 && head.substr(digits).starts_with("@\"")))
+    return std::string("OFAC's @-delimited list format (.del; load the CSV or XML edition)");
+  std::string_view text = head;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r' || text.front() == '\t'))
+    text.remove_prefix(1);
+  if (text.starts_with("<")) {
+    // The root element: skip the declaration, comments and doctype.
+    std::size_t at = 0;
+    while ((at = text.find('<', at)) != std::string_view::npos) {
+      if (text.substr(at).starts_with("<?") || text.substr(at).starts_with("<!")) {
+        ++at;
+        continue;
+      }
+      std::size_t end = at + 1;
+      while (end < text.size() && text[end] != ' ' && text[end] != '>' && text[end] != '/' && text[end] != '\n' &&
+             text[end] != '\r' && text[end] != '\t')
+        ++end;
+      const std::string_view root = text.substr(at + 1, end - at - 1);
+      if (root == "html" || root == "HTML") return std::string("an HTML page (download the list file itself)");
+      return fmt::format("an XML document with root element <{}>", root);
+    }
+  }
+  if (text.starts_with("{") || text.starts_with("["))
+    return std::string("a JSON document that is neither FtM entities nor BODS statements");
+  return std::nullopt;
+}
+
+/// A release date written in a file or folder name ("sdn_2024-05-03", "add_alt_2025-12"), as
+/// "YYYY-MM-DD" or "YYYY-MM" (compared as text); empty when the name has none.
+std::string release_date_in(std::string_view name) {
+  std::string best;
+  for (std::size_t at = 0; at + 7 <= name.size(); ++at) {
+    auto digit = [&](std::size_t offset) { return at + offset < name.size() && name[at + offset] >= '0' && name[at + offset] <= '9'; };
+    if (!(digit(0) && digit(1) && digit(2) && digit(3) && name[at + 4] == '-' && digit(5) && digit(6))) continue;
+    if (at > 0 && name[at - 1] >= '0' && name[at - 1] <= '9') continue;
+    std::string date(name.substr(at, 7));
+    if (at + 10 <= name.size() && name[at + 7] == '-' && digit(8) && digit(9)) date = std::string(name.substr(at, 10));
+    if (date > best) best = date;
+  }
+  return best;
+}
+
+bool is_ofac_sibling_name(std::string_view name) {
+  for (std::string_view sibling : {"add", "alt", "sdn_comments", "cons_add", "cons_alt", "cons_comments"})
+    if (name.starts_with(sibling)) return true;
+  return false;
+}
+
 }  // namespace
 
 std::optional<Format> detect_format(std::string_view head, std::string_view file_name) noexcept {
@@ -143,6 +222,72 @@ void walk_folder(const std::filesystem::path& folder, const LoadOptions& options
 
 }  // namespace
 
+namespace {
+
+/// A folder that holds several releases of OFAC's CSV list (one per sub-folder, as
+/// ../shared/datasets/ofac does) cannot be loaded whole: each release defines the same uids.
+/// The analyst gets the latest release, by the date its main file's name or folder carries
+/// ("sdn_2024-05-03/sdn.csv"), and every older dated release is left out with a line saying
+/// which was loaded and how to load another (its folder alone). Address and alias files whose
+/// release has no main file here are left out too. A main file with no date in its name or
+/// folder (an excerpt) is not ordered against the releases: it loads, and a uid it shares with
+/// the chosen release is one party. With several releases and no date at all, the load asks for one.
+void choose_ofac_release(std::vector<std::pair<LoaderFn, std::string>>& steps, std::vector<LoadIssue>& left_out) {
+  namespace fs = std::filesystem;
+  struct Release {
+    std::string folder, date, main;
+  };
+  std::vector<Release> releases;
+  for (const auto& [loader, name] : steps) {
+    if (loader != entry(Format::OfacCsv).load) continue;
+    const fs::path file(name);
+    const std::string folder = file.parent_path().string();
+    auto found = std::find_if(releases.begin(), releases.end(), [&](const Release& release) { return release.folder == folder; });
+    if (found == releases.end()) found = releases.insert(releases.end(), Release{folder, {}, {}});
+    if (!is_ofac_sibling_name(file.filename().string()) && found->main.empty()) {
+      found->main = name;
+      found->date = release_date_in(file.filename().string());
+      if (found->date.empty()) found->date = release_date_in(file.parent_path().filename().string());
+    }
+  }
+  std::size_t with_main = 0;
+  for (const Release& release : releases) with_main += release.main.empty() ? 0 : 1;
+  if (with_main < 2) return;
+  const Release* latest = nullptr;
+  for (const Release& release : releases)
+    if (!release.main.empty() && !release.date.empty() && (latest == nullptr || release.date > latest->date)) latest = &release;
+  if (latest == nullptr) {
+    std::string names;
+    for (const Release& release : releases)
+      if (!release.main.empty()) names += (names.empty() ? "" : ", ") + release.folder;
+    throw LoadError(releases.front().folder, 0,
+                    fmt::format("this folder holds {} releases of OFAC's list ({}) and no name says which is the "
+                                "latest: load one release folder",
+                                with_main, names));
+  }
+  const std::string kept = latest->folder, kept_main = latest->main, kept_date = latest->date;
+  std::erase_if(steps, [&](const auto& step) {
+    if (step.first != entry(Format::OfacCsv).load) return false;
+    const std::string folder = fs::path(step.second).parent_path().string();
+    if (folder == kept) return false;
+    const auto release = std::find_if(releases.begin(), releases.end(), [&](const Release& one) { return one.folder == folder; });
+    // A main file whose name carries no date is not recognisably another release (an excerpt,
+    // a hand-made file): it loads, and its uids merge with the chosen release's parties.
+    if (!release->main.empty() && release->date.empty()) return false;
+    std::string reason;
+    if (release->main.empty())
+      reason = fmt::format("OFAC address/alias file of a release whose main file is not in this folder; loaded "
+                           "the OFAC release {} ({})", kept_main, kept_date);
+    else
+      reason = fmt::format("an older OFAC release ({}) than {} ({}), which was loaded; load its folder alone to use it",
+                           release->date, kept_main, kept_date);
+    left_out.push_back({step.second, 0, {}, std::move(reason)});
+    return true;
+  });
+}
+
+}  // namespace
+
 LoadReport load(const std::string& path, Builder& builder, const LoadOptions& options) {
   namespace fs = std::filesystem;
   // Looked at before anything opens it: a FIFO, socket or device is refused, not waited on.
@@ -157,7 +302,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   }
 
   std::vector<std::pair<LoaderFn, std::string>> steps;
-  std::vector<std::string> undetected;
+  std::vector<std::pair<std::string, std::string>> undetected;  // (file, what it is)
   std::uint64_t bytes_total = 0;
   for (const fs::path& file : files) {
     const std::string name = file.string();
@@ -174,11 +319,20 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
       format = detect_format(head, file.filename().string());
     }
     if (!format) {
+      std::string head;
+      try {
+        head = head_of(name);
+      } catch (const LoadError&) {
+      }
+      const auto known = describe_unsupported(head, file.filename().string());
       if (!folder) {
+        if (known)
+          throw LoadError(name, 0, fmt::format("{}: not a format skg loads (it reads the list files: {})", *known,
+                                               format_names()));
         throw LoadError(name, 0, fmt::format("cannot tell the format from the content (name it, e.g. --data "
                                              "ofac-sdn:PATH; formats: {})", format_names()));
       }
-      undetected.push_back(name);
+      undetected.push_back({name, known ? *known + ": not a format skg loads" : "not a known list format"});
       continue;
     }
     steps.emplace_back(entry(*format).load, name);
@@ -188,6 +342,8 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
         bytes_total += detail::file_size((file.parent_path() / sibling).string());
   }
   if (folder && steps.empty()) throw LoadError(path, 0, "the folder holds no file of a known format");
+  std::vector<LoadIssue> releases_left_out;
+  if (folder) choose_ofac_release(steps, releases_left_out);
   // OFAC's address, alias and comments files refer to entries of its main files: in a folder
   // that holds them apart from their sdn.csv (add_excerpt_2025-02.csv beside sdn_excerpt.csv),
   // they are read after the main files, so their rows find their entries whatever the names sort
@@ -204,9 +360,13 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     report.skipped.push_back(std::move(issue));
     report.add("files unreadable");
   }
-  for (const std::string& name : undetected) {
-    report.skipped.push_back({name, 0, {}, "not a known list format; left out of the folder's load"});
+  for (const auto& [name, what] : undetected) {
+    report.skipped.push_back({name, 0, {}, what + "; left out of the folder's load"});
     report.add("files skipped");
+  }
+  for (LoadIssue& issue : releases_left_out) {
+    report.skipped.push_back(std::move(issue));
+    report.add("older releases left out");
   }
   return report;
 }

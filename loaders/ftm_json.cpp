@@ -470,6 +470,7 @@ class FtmReader {
     add_metadata(entity, [&](std::string_view key, std::string_view value) {
       batch.add_attribute(entity.id, key, value, at);
     });
+    add_identity_keys(entity, at);
     if (entity.referents != nullptr)
       for (const Json& referent : entity.referents->GetArray())
         referents_.push_back({std::string(entity.id), std::string(view(referent)), line_});
@@ -626,6 +627,22 @@ class FtmReader {
         memberships_.push_back({std::string(entity.id), std::string(view(dataset)), line_});
   }
 
+  /// The identity contract's keys (RULES.md §9.2) from FtM properties. `leiCode` (LegalEntity,
+  /// "Legal Entity Identifier") and `imoNumber` (Vessel, format imo) already carry the contract's
+  /// names and are kept as they are; a `registrationNumber` ("Company registration number") is a
+  /// Companies House number only where the entity's `jurisdiction` is the UK (FtM country codes
+  /// "gb", "gb-eng", "gb-sct", "gb-wls", "gb-nir"), and then it is also `gbCompanyNumber`.
+  void add_identity_keys(const Entity& entity, const Source& at) {
+    const Values jurisdiction = property(entity.properties, "jurisdiction");
+    bool uk = false;
+    for (std::size_t item = 0; item < jurisdiction.size() && !uk; ++item)
+      uk = jurisdiction[item] == "gb" || jurisdiction[item].starts_with("gb-");
+    if (!uk) return;
+    const Values numbers = property(entity.properties, "registrationNumber");
+    for (std::size_t item = 0; item < numbers.size(); ++item)
+      context_.batch.add_attribute(entity.id, "gbCompanyNumber", numbers[item], at);
+  }
+
   bool read_sanction(const Entity& entity) {
     const Values targets = property(entity.properties, "entity");
     if (targets.empty()) {
@@ -675,6 +692,14 @@ class FtmReader {
                          .measure_set = mapping.measures, .issuer = mapping.issuer,
                          .list_id = mapping.list};
     if (action.list.empty() && !listing_types.empty()) action.list = std::string(listing_types[0]);
+    // Strong identifiers a listing states about its party (the identity contract, RULES.md §9.2):
+    // FtM Sanction `unscId` is the UN Security Council's reference; `authorityId` is "eg. OFAC
+    // IDs" (FtM Sanction.yaml), OFAC's uid when the cited issuer table says the listing is OFAC's.
+    for (const std::string_view value : strings(property(entity.properties, "unscId")))
+      action.target_attributes.emplace_back("unReference", value);
+    if (mapping.issuer == Issuer::UsOfac)
+      for (const std::string_view value : strings(property(entity.properties, "authorityId")))
+        action.target_attributes.emplace_back("ofacUid", value);
     if (entity.properties != nullptr) {
       for (const auto& prop : entity.properties->GetObject()) {
         const std::string_view key = view(prop.name);

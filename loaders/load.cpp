@@ -76,6 +76,7 @@ void LoadContext::add_action_or_defer(PendingAction action) {
                     .measure_set = action.measure_set, .issuer = action.issuer,
                     .list_id = action.list_id, .origin = action.origin});
   for (const auto& [key, value] : action.attributes) batch.add_attribute(action.id, key, value, source);
+  for (const auto& [key, value] : action.target_attributes) batch.add_attribute(action.target, key, value, source);
 }
 
 void LoadContext::resolve_pending() {

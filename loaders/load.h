@@ -116,6 +116,9 @@ struct PendingAction {
   Issuer issuer = Issuer::Unknown;
   SanctionList list_id = SanctionList::Unknown;
   ActionOrigin origin = ActionOrigin::Record;
+  /// Facts the listing states about its target (FtM Sanction `authorityId` of an OFAC listing:
+  /// the party's `ofacUid`), added to the target when the action lands.
+  std::vector<std::pair<std::string, std::string>> target_attributes;
 };
 
 /// What a format loader writes into during one load(): the batch of the whole load, the

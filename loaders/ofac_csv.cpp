@@ -618,7 +618,10 @@ bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view ui
 void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint64_t line) {
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
-  if (by_uid_.contains(uid) || context_.batch.defines(fmt::format("{}{}", list_.prefix, uid))) {
+  // A uid twice in one file is a bad row. Another file of the same load that defines the party
+  // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
+  // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
+  if (by_uid_.contains(uid)) {
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
@@ -689,6 +692,9 @@ void OfacLoad::finish() {
   for (Entry& entry : entries_) {
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
     batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
+    // The uid is OFAC's entity number on every list and in every format (the identity contract,
+    // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
+    batch.add_attribute(entry.id, "ofacUid", entry.uid, source);
     report.add("entities");
     remarks_text.assign(entry.remarks);
     remarks_text += entry.remarks_more;

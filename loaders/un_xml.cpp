@@ -103,6 +103,7 @@ class UnLoader {
     auto attribute = [&](std::string_view key, std::string_view value) {
       if (!value.empty()) batch.add_attribute(id, key, value, where);
     };
+    attribute("unReference", reference);  // the identity contract's key (queries/RULES.md §9)
     attribute("unDataId", text_of(party, "DATAID"));
     attribute("gender", text_of(party, "GENDER"));
     attribute("notes", text_of(party, "COMMENTS1"));

@@ -39,17 +39,6 @@ std::string label(const Graph& graph, NodeId node) {
   return printable(fmt::format("{} [{}]", name, id));
 }
 
-/// A provenance record for a table: the file's name without its folder, line, record.
-std::string short_record(const Graph& graph, ProvId prov) {
-  const Provenance& record = graph.provenance_record(prov);
-  std::string out = record.source == kNoString
-                        ? std::string("(unknown source)")
-                        : std::filesystem::path(graph.string(record.source)).filename().string();
-  if (record.line != 0) out += fmt::format(":{}", record.line);
-  if (record.record != kNoString) out += fmt::format(" ({})", graph.string(record.record));
-  return out;
-}
-
 /// The file and line of the first record (the full records are in the JSON and in `show`).
 std::string records_text(const Graph& graph, std::span<const ProvId> provs) {
   if (provs.empty()) return {};
@@ -414,6 +403,45 @@ int show_action(Context& context, NodeId node) {
   return kExitOk;
 }
 
+/// A file as the user knows it: relative to the file or folder they loaded it from
+/// ("csl/csl_2023-11_subset.csv" for --data ../shared/datasets), else as it was given.
+std::string display_path(const Session& session, std::string_view file) {
+  for (const LoadedSource& source : session.sources()) {
+    if (source.kind == "snapshot") continue;
+    std::string root = parse_data_spec(source.spec).second;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    if (file == root) return std::filesystem::path(root).filename().string();
+    if (file.size() > root.size() && file.starts_with(root) && file[root.size()] == '/')
+      return std::string(file.substr(root.size() + 1));
+  }
+  return std::string(file);
+}
+
+/// The distinct records behind a party, numbered from 1 in the order met: each appears once,
+/// and the facts refer to it by number.
+struct RecordList {
+  std::vector<ProvId> records;
+  std::size_t number(const Graph& graph, ProvId prov) {
+    const Provenance& wanted = graph.provenance_record(prov);
+    for (std::size_t at = 0; at < records.size(); ++at) {
+      const Provenance& known = graph.provenance_record(records[at]);
+      if (records[at] == prov || (known.source == wanted.source && known.record == wanted.record && known.line == wanted.line))
+        return at + 1;
+    }
+    records.push_back(prov);
+    return records.size();
+  }
+  std::string line(const Session& session, const Graph& graph, std::size_t at) const {
+    const Provenance& record = graph.provenance_record(records[at]);
+    std::string out = fmt::format("[{}] {}", at + 1,
+                                  record.source == kNoString ? std::string("(unknown source)")
+                                                             : display_path(session, graph.string(record.source)));
+    if (record.line != 0) out += fmt::format(":{}", record.line);
+    if (record.record != kNoString) out += fmt::format("  record {}", graph.string(record.record));
+    return out;
+  }
+};
+
 int run_show(Context& context, const Args& args) {
   require_graph(context.session);
   if (args.words.empty()) throw UsageError("usage: show ENTITY");
@@ -482,6 +510,8 @@ int run_show(Context& context, const Args& args) {
 
   auto& out = context.out;
   const Style& style = context.style();
+  RecordList records;  // the party's own records first, then any other a fact names
+  for (ProvId prov : graph.provenance(node)) records.number(graph, prov);
   out << paint(style, Tone::Bold, graph.name(node)) << "  " << to_string(graph.kind(node));
   for (StringId id : graph.external_ids(node))
     out << "  " << paint(style, Tone::Cyan, graph.string(id));
@@ -503,7 +533,7 @@ int run_show(Context& context, const Args& args) {
     Table attributes({{"attribute", false}, {"value", true, 20}, {"record"}});
     for (const Attribute& attribute : all)
       attributes.add_row({graph.string(attribute.key), graph.string(attribute.value),
-                          one_record ? std::string() : short_record(graph, attribute.source)});
+                          one_record ? std::string() : fmt::format("[{}]", records.number(graph, attribute.source))});
     attributes.print(out, style);
   }
 
@@ -534,8 +564,26 @@ int run_show(Context& context, const Args& args) {
   out << '\n' << "links (-> from this party, <- to it): " << links.size() << '\n';
   if (!links.empty()) links.print(out, style);
 
-  out << '\n' << "records\n";
-  for (ProvId prov : graph.provenance(node)) out << "  " << printable(graph.describe(prov)) << '\n';
+  // Same-as candidates: parties that may be this one on weaker evidence (RULES.md §9.3).
+  std::vector<std::string> candidates;
+  auto candidate = [&](EdgeId edge, NodeId other) {
+    std::string evidence;
+    for (const Attribute& attribute : graph.edge_attributes(edge))
+      if (graph.string(attribute.key) == "evidence") evidence = graph.string(attribute.value);
+    candidates.push_back(fmt::format("{}: {}", label(graph, other), evidence));
+  };
+  for (EdgeId edge : graph.out_edges(node))
+    if (graph.edge_kind(edge) == EdgeKind::SameAs) candidate(edge, graph.target(edge));
+  for (EdgeId edge : graph.in_edges(node))
+    if (graph.edge_kind(edge) == EdgeKind::SameAs) candidate(edge, graph.source(edge));
+  if (!candidates.empty()) {
+    out << '\n' << "same-as candidates (not merged: no strong identifier in common): " << candidates.size() << '\n';
+    for (const std::string& line : candidates) out << "  " << printable(line) << '\n';
+  }
+
+  out << '\n' << "records (" << records.records.size() << ")\n";
+  for (std::size_t at = 0; at < records.records.size(); ++at)
+    out << "  " << printable(records.line(context.session, graph, at)) << '\n';
   return kExitOk;
 }
 
@@ -592,6 +640,9 @@ void print_report(Context& context, const std::string& spec, const LoadReport& r
     json.key("unresolved").begin_array();
     for (const auto& issue : report.unresolved) json.string(issue.reason);
     json.end_array();
+    json.key("skipped").begin_array();
+    for (const std::string& line : load_issues(report, report.skipped.size())) json.string(line);
+    json.end_array();
     json.key("bytes").integer(static_cast<std::int64_t>(report.bytes));
     json.key("seconds").number(report.seconds);
     json.key("nodes").integer(static_cast<std::int64_t>(context.session.graph().node_count()));
@@ -608,15 +659,31 @@ void print_report(Context& context, const std::string& spec, const LoadReport& r
   if (!report.unresolved.empty())
     context.out << fmt::format("  {} references left out (they name no loaded record), e.g. {}\n",
                                report.unresolved.size(), report.unresolved.front().reason);
+  context.out << "  " << load_summary(report) << '\n';
+  for (const std::string& line : load_issues(report)) context.out << "  " << printable(line) << '\n';
   context.out << fmt::format("graph: {} nodes, {} edges\n", context.session.graph().node_count(),
                              context.session.graph().edge_count());
 }
 
 int run_load(Context& context, const Args& args) {
-  if (args.words.empty()) throw UsageError("usage: load PATH|FORMAT:PATH ...");
+  if (args.words.empty()) throw UsageError("usage: load [--on-bad-record skip|fail] PATH|FORMAT:PATH ...");
+  OnBadRecord mode = context.session.options.on_bad_record;
+  if (const auto value = args.option("on-bad-record")) {
+    if (*value != "skip" && *value != "fail")
+      throw UsageError(fmt::format("--on-bad-record takes skip or fail, not '{}'", *value));
+    mode = *value == "skip" ? OnBadRecord::Skip : OnBadRecord::Fail;
+  }
   // One transaction for every path on the line: if one fails, none of them lands.
   const std::size_t before = context.session.sources().size();
-  context.session.load(args.words);
+  const OnBadRecord session_mode = context.session.options.on_bad_record;
+  context.session.options.on_bad_record = mode;
+  try {
+    context.session.load(args.words);
+  } catch (...) {
+    context.session.options.on_bad_record = session_mode;
+    throw;
+  }
+  context.session.options.on_bad_record = session_mode;
   const auto& sources = context.session.sources();
   for (std::size_t at = before; at < sources.size(); ++at)
     print_report(context, sources[at].spec, sources[at].report);
@@ -1787,7 +1854,9 @@ constexpr Command kCommands[] = {
      Completes::Entity, run_path},
     {"diff", "OLD NEW", "What changed between two versions of a list (files or snapshots)", "",
      Completes::Path, run_diff},
-    {"load", "PATH|FORMAT:PATH ...", "Load files or folders into the graph (all or nothing)", "",
+    {"load", "[--on-bad-record skip|fail] PATH|FORMAT:PATH ...",
+     "Load files or folders into the graph (all or nothing; skip: leave bad records out and list them)",
+     "on-bad-record",
      Completes::Path, run_load},
     {"save", "FILE", "Save the graph as a snapshot (open it with --snapshot FILE)", "",
      Completes::Path, run_save},

@@ -24,8 +24,8 @@
 namespace {
 
 constexpr std::string_view kUsage =
-    "usage: skg [--data [FORMAT:]PATH]... [--snapshot FILE] [--as-of YYYY-MM-DD] [--json]\n"
-    "           [--rules FILE]\n"
+    "usage: skg [--data [FORMAT:]PATH]... [--on-bad-record skip|fail] [--snapshot FILE]\n"
+    "           [--as-of YYYY-MM-DD] [--json] [--rules FILE]\n"
     "           [COMMAND ARGS...]\n"
     "\n"
     "With no --data and no --snapshot, the bundled Kaspersky case is loaded.\n"
@@ -36,6 +36,8 @@ constexpr std::string_view kUsage =
     "  --data [FORMAT:]PATH  a file or folder to load (several merge into one graph); FORMAT is\n"
     "                        one of ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods, uk-sl,\n"
     "                        ofsi, gleif, uk-psc (default: detected)\n"
+    "  --on-bad-record skip  load what is good and list each bad record left out (default:\n"
+    "                        fail, nothing loads); the load's summary is always on stderr\n"
     "  --snapshot FILE       open a snapshot written by `save` (mapped, not parsed; every\n"
     "                        column checked first, see `skg verify FILE`)\n"
     "  --as-of YYYY-MM-DD    ask every question as of this date (default: today)\n"
@@ -101,6 +103,13 @@ int main(int argc, char** argv) {
         std::cerr << "error: " << error.what() << '\n';
         return skg::kExitInput;
       }
+    } else if (is("--on-bad-record")) {
+      const std::string mode = value("--on-bad-record");
+      if (mode != "skip" && mode != "fail") {
+        std::cerr << "skg: --on-bad-record takes skip or fail, not '" << mode << "'\n";
+        return skg::kExitUsage;
+      }
+      session.options.on_bad_record = mode == "skip" ? skg::OnBadRecord::Skip : skg::OnBadRecord::Fail;
     } else if (is("--snapshot")) {
       snapshot = value("--snapshot");
     } else if (is("--as-of")) {
@@ -141,7 +150,14 @@ int main(int argc, char** argv) {
   // Load what was asked; a bad input file stops here with exit code 2.
   try {
     if (!snapshot.empty()) session.open_snapshot(snapshot);
-    if (!data.empty()) session.load(data);
+    if (!data.empty()) {
+      // What the load did, on stderr (stdout stays the command's answer): one summary line,
+      // then each record or file left out.
+      const skg::LoadReport report = session.load(data);
+      std::cerr << skg::load_summary(report) << "; graph: " << session.graph().node_count() << " nodes, "
+                << session.graph().edge_count() << " edges\n";
+      for (const std::string& line : skg::load_issues(report)) std::cerr << "  " << line << '\n';
+    }
     // `verify FILE` reads only its file: no bundled case to load first.
     const bool needs_graph = command.empty() || command.front() != "verify";
     if (snapshot.empty() && data.empty() && needs_graph) session.load_bundled();

@@ -121,6 +121,49 @@ std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view s
   return {std::nullopt, std::string(spec)};
 }
 
+namespace {
+std::string thousands(std::uint64_t value) {
+  std::string digits = std::to_string(value), out;
+  for (std::size_t at = 0; at < digits.size(); ++at) {
+    if (at > 0 && (digits.size() - at) % 3 == 0) out += ',';
+    out += digits[at];
+  }
+  return out;
+}
+std::string plural(std::uint64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", thousands(count), count == 1 ? one : many);
+}
+}  // namespace
+
+std::string load_summary(const LoadReport& report) {
+  const std::uint64_t releases = report.count("older releases left out");
+  const std::uint64_t skipped = report.skipped.size() - std::min<std::uint64_t>(report.skipped.size(), releases);
+  std::string out = fmt::format(
+      "loaded {} ({:.2f} MB) in {:.2f} s: {}, {}; {} skipped, {}, {}",
+      plural(report.files.size(), "file", "files"), report.bytes / 1e6, report.seconds,
+      plural(report.count("entities"), "entity", "entities"), plural(report.count("actions"), "listing", "listings"),
+      plural(skipped, "bad record or file", "bad records or files"),
+      plural(report.unresolved.size(), "unresolved reference", "unresolved references"),
+      plural(report.warnings.size(), "warning", "warnings"));
+  if (releases > 0) out += fmt::format("; {} left out", plural(releases, "older list release", "older list releases"));
+  return out;
+}
+
+std::vector<std::string> load_issues(const LoadReport& report, std::size_t limit) {
+  std::vector<std::string> out;
+  for (const LoadIssue& issue : report.skipped) {
+    if (out.size() == limit) {
+      out.push_back(fmt::format("... and {} more", report.skipped.size() - limit));
+      break;
+    }
+    std::string where = issue.file;
+    if (issue.line != 0) where += fmt::format(":{}", issue.line);
+    if (!issue.record.empty()) where += fmt::format(" (record '{}')", issue.record);
+    out.push_back(fmt::format("left out {}: {}", where, issue.reason));
+  }
+  return out;
+}
+
 Session::Session() : caches_(std::make_unique<Caches>()) {}
 Session::Session(Graph graph) : graph_(std::move(graph)), caches_(std::make_unique<Caches>()) {}
 Session::~Session() = default;
@@ -145,6 +188,7 @@ LoadReport Session::load_into(Builder& builder, const std::string& spec, Progres
   if (!fs::exists(path, error)) throw LoadError(path, 0, "no such file or folder");
   LoadOptions load_options;
   load_options.format = format;
+  load_options.on_bad_record = options.on_bad_record;
   if (bar != nullptr)
     load_options.progress = [bar](const LoadProgress& progress) { bar->update(progress); };
   load_options.cancel = &interrupt_flag();
