@@ -14,6 +14,7 @@
 #include "skg/loaders/load.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
+#include "skg/loaders/ofac_xml.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/un_xml.h"
 
@@ -31,6 +32,7 @@ struct FormatEntry {
 constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
+    {Format::OfacXml, load_ofac_xml, looks_like_ofac_xml},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
@@ -168,7 +170,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     if (!format) {
       if (!folder) {
         throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
-                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods)");
+                                 "formats: ofac-sdn, ofac-xml, csl, bis-dpl, un, fcc, ftm, bods)");
       }
       undetected.push_back(name);
       continue;

@@ -117,7 +117,7 @@ std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view s
   if (std::all_of(prefix.begin(), prefix.end(),
                   [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
     throw Error(
-        fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, csl, bis-dpl, un, fcc, "
+        fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, ofac-xml, csl, bis-dpl, un, fcc, "
                     "ftm, bods)",
                     prefix, spec));
   return {std::nullopt, std::string(spec)};
