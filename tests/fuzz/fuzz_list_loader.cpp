@@ -1,4 +1,4 @@
-// tests/fuzz/fuzz_list_loader.cpp: one libFuzzer target per single-file loader (CSL, UN XML, BIS
+// tests/fuzz/fuzz_list_loader.cpp: one libFuzzer target per single-file loader (CSL, UN XML, OFAC XML, BIS
 // DPL, FCC Covered List, BODS): the input is the file. Built once per loader, with
 // SKG_FUZZ_LOADER naming the loader function and SKG_FUZZ_FILE the file name it is given.
 #include "fuzz_common.h"
@@ -7,6 +7,7 @@
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
 #include "skg/loaders/fcc_covered.h"
+#include "skg/loaders/ofac_xml.h"
 #include "skg/loaders/un_xml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
