@@ -41,6 +41,7 @@ std::string_view child_text(const Node& node, const char* name) { return text(no
 
 std::string clean(std::string_view value) {
   std::string out = detail::collapse_spaces(value);
+  if (out.find('\xE2') == std::string::npos) return out;  // every mark starts with 0xE2
   for (std::string_view mark : kBidiMarks) {
     for (auto at = out.find(mark); at != std::string::npos; at = out.find(mark, at)) out.erase(at, mark.size());
   }

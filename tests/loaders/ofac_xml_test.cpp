@@ -29,7 +29,7 @@ std::string sample(std::string_view name) { return datasets("samples/ofac/xml/" 
 const std::string kClassic = sample("consolidated_2024-05-06_excerpt.xml");
 const std::string kAdvanced = sample("cons_advanced_2020-03-17_excerpt.xml");
 const std::string kEnhanced = sample("enhanced_irgc_2024-08-28_excerpt.xml");
-const std::string kCsv = sample("sdn_irgc_2024-05-03_excerpt.csv");
+const std::string kCsv = datasets("samples/ofac/sdn.csv");  // SDN CSV of July 2021
 
 skg::NodeId node(const skg::Graph& graph, std::string_view id) {
   const auto found = graph.find(id);
@@ -212,25 +212,43 @@ TEST_CASE("ofac_xml: loading the same file twice changes nothing") {
 }
 
 TEST_CASE("ofac_xml: the same uid from the OFAC CSV and the enhanced XML is one node with both records") {
+  // samples/ofac/sdn.csv (2021) and the enhanced excerpt (2024) share 10391, 10465 and 12478.
   skg::Builder builder;
   skg::load_ofac_csv(kCsv, builder);
   const std::size_t csv_entities = builder.entity_count();
-  skg::load_ofac_xml(kEnhanced, builder);
-  CHECK(builder.entity_count() == csv_entities);  // every XML party is a CSV party
+  const skg::LoadReport report = skg::load_ofac_xml(kEnhanced, builder);
+  CHECK(builder.entity_count() == csv_entities + 2 * (report.count("entities") - 3));  // parties and their actions
   const skg::Graph graph = std::move(builder).freeze();
-  const auto atlas = node(graph, "ofac-sdn:26527");
-  CHECK(graph.name(atlas) == "IRANIAN ATLAS COMPANY");
+  const auto ansar = node(graph, "ofac-sdn:12478");
+  CHECK(graph.name(ansar) == "ANSAR BANK");
+  CHECK(graph.attribute(ansar, "ofacUid") == Strings{"12478"});
   std::vector<std::string_view> files;
-  for (skg::ProvId prov : graph.provenance(atlas)) files.push_back(graph.string(graph.provenance_record(prov).source));
+  for (skg::ProvId prov : graph.provenance(ansar)) files.push_back(graph.string(graph.provenance_record(prov).source));
   CHECK(std::count(files.begin(), files.end(), kCsv) >= 1);
   CHECK(std::count(files.begin(), files.end(), kEnhanced) >= 1);
   // One listing: the CSV's action, dated by the XML.
-  const skg::Action* sdn = action(graph, "ofac-sdn:26527#SDN");
+  const skg::Action* sdn = action(graph, "ofac-sdn:12478#SDN");
   REQUIRE(sdn);
-  CHECK(sdn->listed == skg::Date::from_ymd(2019, 3, 26));
+  CHECK(sdn->listed == skg::Date::from_ymd(2010, 12, 21));
   std::size_t listings = 0;
-  for (skg::EdgeId edge : graph.out_edges(atlas)) listings += graph.edge_kind(edge) == skg::EdgeKind::TargetOf;
+  for (skg::EdgeId edge : graph.out_edges(ansar)) listings += graph.edge_kind(edge) == skg::EdgeKind::TargetOf;
   CHECK(listings == 1);
+  // The XML's relationship reaches the CSV's party: one edge between the two merged nodes.
+  CHECK(edges(graph, node(graph, "ofac-sdn:10391"), ansar, skg::EdgeKind::Owns).size() == 1);
+}
+
+TEST_CASE("ofac_xml: a folder with the XML named before the CSV still gives one node per uid") {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(SKG_TEST_OUTPUT_DIR) / "ofac_xml_folder";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  fs::copy_file(kEnhanced, folder / "a_enhanced.xml");
+  fs::copy_file(kCsv, folder / "sdn.csv");
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load(folder.string(), builder);
+  CHECK(report.count("entities") == 309 + 11);
+  const skg::Graph graph = std::move(builder).freeze();
+  CHECK(graph.find("ofac-sdn:12478"));
 }
 
 TEST_CASE("ofac_xml: the real SDN CSV and the real enhanced IRGC export give one node per uid") {
