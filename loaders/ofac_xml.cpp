@@ -940,6 +940,7 @@ void OfacXmlLoad::emit() {
       context_.report.add("links resolved");
     }
   }
+  std::unordered_set<std::string> edge_ids;
   for (const Party& party : parties_) {
     if (party.dropped) continue;
     for (const Relation& relation : party.relations) {
@@ -961,10 +962,14 @@ void OfacXmlLoad::emit() {
       edge.file = path_;
       edge.record = party.uid;
       edge.line = party.line;
-      edge.attributes.emplace_back("relationship", relation.type);  // OFAC's words, as stated by `party`
-      edge.attributes.emplace_back("statedBy", self);
-      if (!relation.quality.empty()) edge.attributes.emplace_back("quality", relation.quality);
-      if (relation.former) edge.attributes.emplace_back("former", "true");
+      // The edge's facts, once: a reload (or a second file stating the same relationship id)
+      // merges into the edge, whose attributes would otherwise be added again.
+      if (!context_.builder.contains_edge(edge.id) && edge_ids.insert(edge.id).second) {
+        edge.attributes.emplace_back("relationship", relation.type);  // OFAC's words, as stated by `party`
+        edge.attributes.emplace_back("statedBy", self);
+        if (!relation.quality.empty()) edge.attributes.emplace_back("quality", relation.quality);
+        if (relation.former) edge.attributes.emplace_back("former", "true");
+      }
       context_.add_edge_or_defer(std::move(edge));  // share unknown: OFAC states none
       context_.report.add("relationships");
     }
