@@ -18,7 +18,7 @@ seeds() {
   case "$1" in
     fuzz_csl) ls datasets/samples/csl/*.csv datasets/broken/csl_* ;;
     fuzz_un_xml) ls datasets/samples/un/*.xml datasets/broken/un_* ;;
-    fuzz_ofac_xml) ls datasets/samples/ofac/xml/*.xml datasets/broken/ofacxml_* ;;
+    fuzz_ofac_xml) ls datasets/samples/ofac_xml/*.xml datasets/broken/ofacxml_* ;;
     fuzz_bis_dpl) ls datasets/samples/bis/*.txt datasets/broken/bis_* ;;
     fuzz_fcc_covered) ls datasets/samples/fcc/*.csv datasets/broken/fcc_* ;;
     fuzz_ftm_json) ls datasets/samples/opensanctions/*.json datasets/samples/opensanctions/*/*.json \

@@ -25,7 +25,7 @@ using skg::testing::listing;
 using skg::testing::shared;
 using Strings = std::vector<std::string_view>;
 
-std::string sample(std::string_view name) { return datasets("samples/ofac/xml/" + std::string(name)); }
+std::string sample(std::string_view name) { return datasets("samples/ofac_xml/" + std::string(name)); }
 const std::string kClassic = sample("consolidated_2024-05-06_excerpt.xml");
 const std::string kAdvanced = sample("cons_advanced_2020-03-17_excerpt.xml");
 const std::string kEnhanced = sample("enhanced_irgc_2024-08-28_excerpt.xml");
