@@ -320,6 +320,16 @@ TEST_CASE("ofac_xml: format detection tells each layout by its content, whatever
     CHECK(skg::detect_format(head, "download.xml") == skg::Format::OfacXml);
   }
   CHECK(skg::parse_format("ofac-xml") == skg::Format::OfacXml);
+  // The classic layout names no list: sdn.xml is the SDN list, consolidated.xml the non-SDN one.
+  const std::string sdn_xml = std::string(SKG_TEST_OUTPUT_DIR) + "/sdn.xml";
+  std::filesystem::copy_file(kClassic, sdn_xml, std::filesystem::copy_options::overwrite_existing);
+  skg::Builder builder;
+  skg::load(sdn_xml, builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  REQUIRE(graph.find("ofac-sdn:26182"));
+  CHECK_FALSE(graph.find("ofac-cons:26182"));
+  REQUIRE(action(graph, "ofac-sdn:26182#SDN"));
+  CHECK(action(graph, "ofac-sdn:26182#SDN")->measure_set == skg::Measures{skg::Measure::AssetFreeze});
   CHECK_FALSE(skg::looks_like_ofac_xml("<?xml version=\"1.0\"?><CONSOLIDATED_LIST>", "consolidated.xml"));
 }
 
