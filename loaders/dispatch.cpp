@@ -15,6 +15,7 @@
 #include "skg/loaders/load.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
+#include "skg/loaders/ofac_xml.h"
 #include "skg/loaders/ofsi_csv.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/uk_sanctions_list.h"
@@ -35,6 +36,7 @@ struct FormatEntry {
 constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
+    {Format::OfacXml, load_ofac_xml, looks_like_ofac_xml},
     {Format::UkPsc, load_uk_psc, looks_like_uk_psc},
     {Format::Gleif, load_gleif, looks_like_gleif},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
@@ -347,14 +349,18 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   // OFAC's address, alias and comments files refer to entries of its main files: in a folder
   // that holds them apart from their sdn.csv (add_excerpt_2025-02.csv beside sdn_excerpt.csv),
   // they are read after the main files, so their rows find their entries whatever the names sort
-  // to, and a second load of the folder adds nothing the first one left out.
-  std::stable_partition(steps.begin(), steps.end(), [](const auto& step) {
-    if (step.first != entry(Format::OfacCsv).load) return true;
+  // to, and a second load of the folder adds nothing the first one left out. OFAC XML files are
+  // read after the CSV main files: an XML party merges into the CSV entry of its uid, while the
+  // CSV loader refuses an ent_num that an earlier file of the load defined.
+  const auto rank = [](const std::pair<LoaderFn, std::string>& step) {
+    if (step.first == entry(Format::OfacXml).load) return 1;
+    if (step.first != entry(Format::OfacCsv).load) return 0;
     const std::string name = std::filesystem::path(step.second).filename().string();
     for (std::string_view sibling : {"add", "alt", "sdn_comments", "cons_add", "cons_alt", "cons_comments"})
-      if (name.starts_with(sibling)) return false;
-    return true;
-  });
+      if (name.starts_with(sibling)) return 2;
+    return 0;
+  };
+  std::stable_sort(steps.begin(), steps.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   LoadReport report = detail::run_load(steps, builder, options, bytes_total);
   for (LoadIssue& issue : left_out) {
     report.skipped.push_back(std::move(issue));

@@ -12,7 +12,7 @@ constexpr std::pair<Format, std::string_view> kFormatNames[] = {
     {Format::OfacCsv, "ofac-sdn"}, {Format::Csl, "csl"},      {Format::BisDpl, "bis-dpl"},
     {Format::UnXml, "un"},         {Format::FccCovered, "fcc"}, {Format::FtmJson, "ftm"},
     {Format::Bods, "bods"},        {Format::UkSanctionsList, "uk-sl"}, {Format::OfsiCsv, "ofsi"},
-    {Format::Gleif, "gleif"},      {Format::UkPsc, "uk-psc"},
+    {Format::Gleif, "gleif"},      {Format::UkPsc, "uk-psc"},    {Format::OfacXml, "ofac-xml"},
 };
 }  // namespace
 

@@ -34,9 +34,10 @@ enum class Format : std::uint8_t {
   OfsiCsv,          // OFSI (HM Treasury) Consolidated List of financial sanctions targets CSV
   Gleif,      // GLEIF LEI-CDF, RR-CDF and reporting-exception XML, and the JSON golden copy
   UkPsc,      // UK Companies House persons with significant control snapshot (JSON lines)
+  OfacXml,    // OFAC XML: classic sdnList, advanced Sanctions, 2024 enhanced sanctionsData
 };
 std::string_view to_string(Format format) noexcept;
-/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods", "uk-sl", "ofsi", "gleif", "uk-psc" (the shell's
+/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods", "uk-sl", "ofsi", "gleif", "uk-psc", "ofac-xml" (the shell's
 /// --data FORMAT:PATH).
 std::optional<Format> parse_format(std::string_view name) noexcept;
 /// Every format's name, in one line for messages: "ofac-sdn, csl, bis-dpl, ...".

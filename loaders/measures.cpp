@@ -1,6 +1,7 @@
 #include "skg/loaders/measures.h"
 
 #include <array>
+#include <utility>
 
 namespace skg::detail {
 
@@ -307,6 +308,24 @@ MeasureMapping ofac_non_sdn_mapping(std::string_view programs) noexcept {
     programs = end == programs.size() ? std::string_view{} : programs.substr(end + 1);
   }
   return out;
+}
+
+std::optional<MeasureMapping> ofac_list_mapping(std::string_view list_name) noexcept {
+  // OFAC's list names (sdn_advanced.xml ListValues; ENHANCED_XML sanctionsList values) and the
+  // CSL's short name for the same list (trade.gov CSL `source` column): the rows above.
+  static constexpr std::pair<std::string_view, std::string_view> kOfacListNames[] = {
+      {"SDN List", "SDN"},
+      {"Sectoral Sanctions Identifications List", "SSI"},
+      {"FSE List", "FSE"},
+      {"Non-SDN Palestinian Legislative Council List", "PLC"},
+      {"CAPTA List", "CAPTA"},
+      {"Non-SDN Menu-Based Sanctions List", "NS-MBS List"},
+      {"Non-SDN CMIC List", "CMIC"},
+  };
+  for (const auto& [name, abbrev] : kOfacListNames)
+    if (same(name, trim(list_name)))
+      if (const MeasureMapping* row = find(kCslSources, abbrev)) return *row;
+  return std::nullopt;
 }
 
 MeasureMapping csl_source_mapping(std::string_view abbrev) noexcept {

@@ -22,6 +22,10 @@ MeasureMapping ofac_sdn_mapping() noexcept;
 /// OFAC legacy CSV, non-SDN consolidated files (cons_prim.csv): by program tag, since the file
 /// has no list column; `programs` is "UKRAINE-EO13662; RUSSIA-EO14024". Unknown tags: unknown.
 MeasureMapping ofac_non_sdn_mapping(std::string_view programs) noexcept;
+/// OFAC XML (advanced, enhanced): by the list's name as OFAC's reference values write it ("SDN
+/// List", "Sectoral Sanctions Identifications List", "CAPTA List", ...), with the rows of the
+/// CSL table (the same lists); nullopt for a name no row maps ("Consolidated List").
+std::optional<MeasureMapping> ofac_list_mapping(std::string_view list_name) noexcept;
 /// trade.gov CSL: by the short name in the `source` column ("SDN", "EL", "MEU", "DPL", ...).
 MeasureMapping csl_source_mapping(std::string_view abbrev) noexcept;
 /// UN Security Council Consolidated List: by UN_LIST_TYPE.

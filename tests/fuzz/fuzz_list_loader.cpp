@@ -1,4 +1,4 @@
-// tests/fuzz/fuzz_list_loader.cpp: one libFuzzer target per single-file loader (CSL, UN XML, BIS
+// tests/fuzz/fuzz_list_loader.cpp: one libFuzzer target per single-file loader (CSL, UN XML, OFAC XML, BIS
 // DPL, FCC Covered List, BODS, UK Sanctions List XML, OFSI CSV, GLEIF XML and JSON, UK PSC): the
 // input is the file. Built once per loader, with
 // SKG_FUZZ_LOADER naming the loader function and SKG_FUZZ_FILE the file name it is given.
@@ -8,6 +8,7 @@
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
 #include "skg/loaders/fcc_covered.h"
+#include "skg/loaders/ofac_xml.h"
 #include "skg/loaders/ofsi_csv.h"
 #include "skg/loaders/uk_sanctions_list.h"
 #include "skg/loaders/gleif.h"
