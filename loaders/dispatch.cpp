@@ -9,6 +9,7 @@
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
+#include "skg/loaders/eu_fsf.h"
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ftm_json.h"
 #include "skg/loaders/load.h"
@@ -32,6 +33,7 @@ constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
+    {Format::EuFsf, load_eu_fsf, looks_like_eu_fsf},
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
     {Format::FccCovered, load_fcc_covered, looks_like_fcc_covered},
@@ -168,7 +170,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     if (!format) {
       if (!folder) {
         throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
-                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods)");
+                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods, eu-fsf)");
       }
       undetected.push_back(name);
       continue;

@@ -11,7 +11,7 @@ namespace {
 constexpr std::pair<Format, std::string_view> kFormatNames[] = {
     {Format::OfacCsv, "ofac-sdn"}, {Format::Csl, "csl"},      {Format::BisDpl, "bis-dpl"},
     {Format::UnXml, "un"},         {Format::FccCovered, "fcc"}, {Format::FtmJson, "ftm"},
-    {Format::Bods, "bods"},
+    {Format::Bods, "bods"},        {Format::EuFsf, "eu-fsf"},
 };
 }  // namespace
 

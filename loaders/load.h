@@ -29,9 +29,10 @@ enum class Format : std::uint8_t {
   FccCovered, // FCC Covered List CSV
   FtmJson,    // FollowTheMoney JSON lines (entities or deltas)
   Bods,       // Beneficial Ownership Data Standard 0.4 JSON
+  EuFsf,      // EU Financial Sanctions Files XML (xmlFullSanctionsList_1_1)
 };
 std::string_view to_string(Format format) noexcept;
-/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods" (the shell's --data FORMAT:PATH).
+/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods", "eu-fsf" (the shell's --data FORMAT:PATH).
 std::optional<Format> parse_format(std::string_view name) noexcept;
 
 struct LoadProgress {

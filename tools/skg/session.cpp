@@ -118,7 +118,7 @@ std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view s
                   [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
     throw Error(
         fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, csl, bis-dpl, un, fcc, "
-                    "ftm, bods)",
+                    "ftm, bods, eu-fsf)",
                     prefix, spec));
   return {std::nullopt, std::string(spec)};
 }
