@@ -7,7 +7,9 @@
 #include "skg/loaders/eu_fsf.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstring>
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
@@ -22,21 +24,55 @@ namespace {
 constexpr std::string_view kList = "EU Financial Sanctions Files";
 constexpr std::string_view kNamespace = "http://eu.europa.ec/fpi/fsd/export";
 
-std::string_view attr(const pugi::xml_node& node, const char* name) {
-  return trim(node.attribute(name).value());
-}
+// A node's attributes, read once: the loader asks each node for a dozen of its attributes, and
+// pugixml finds each by comparing every name before it (strcmp); here a name is compared by its
+// first letter first, and values are measured only when asked for. The last two nodes asked about are kept.
+class AttributeCache {
+ public:
+  std::string_view get(const pugi::xml_node& node, std::string_view name) {
+    if (name.empty()) return {};
+    Entry& entry = entry_for(node);
+    for (std::size_t at = 0; at < entry.count; ++at) {
+      const char* have = entry.items[at].first;
+      if (have[0] == name[0] && std::strncmp(have, name.data(), name.size()) == 0 && have[name.size()] == '\0')
+        return trim(entry.items[at].second);
+    }
+    if (entry.overflow)  // more attributes than the cache holds: ask pugixml
+      return trim(node.attribute(std::string(name).c_str()).value());
+    return {};
+  }
+
+ private:
+  static constexpr std::size_t kMax = 24;
+  struct Entry {
+    pugi::xml_node node;
+    std::array<std::pair<const char*, const char*>, kMax> items;  // NUL-terminated by pugixml
+    std::size_t count = 0;
+    bool overflow = false;
+  };
+  Entry& entry_for(const pugi::xml_node& node) {
+    for (Entry& entry : entries_)
+      if (entry.node == node) return entry;
+    Entry& entry = entries_[next_];
+    next_ = (next_ + 1) % entries_.size();
+    entry.node = node;
+    entry.count = 0;
+    entry.overflow = false;
+    for (const pugi::xml_attribute attribute : node.attributes()) {
+      if (entry.count == kMax) {
+        entry.overflow = true;
+        break;
+      }
+      entry.items[entry.count++] = {attribute.name(), attribute.value()};
+    }
+    return entry;
+  }
+  std::array<Entry, 2> entries_;
+  std::size_t next_ = 0;
+};
 
 bool is_true(std::string_view text) { return text == "true" || text == "1"; }
 
-// A country as the file gives it: the description ("IRAN (ISLAMIC REPUBLIC OF)"), else the ISO
-// code. countryIso2Code "00" with countryDescription "UNKNOWN" is the file's way of saying it
-// does not know: nothing is recorded.
-std::string_view country_of(const pugi::xml_node& node) {
-  const std::string_view code = attr(node, "countryIso2Code");
-  const std::string_view description = attr(node, "countryDescription");
-  if (code == "00" || description == "UNKNOWN") return {};
-  return description.empty() ? code : description;
-}
 
 // Whether an alias is strong or weak: the file's `strong` attribute, unless the alias's remark is
 // one of the UN alias grades the EU copies into remarks for UN-derived entries (the UN list's
@@ -77,8 +113,7 @@ constexpr std::pair<std::string_view, std::string_view> kContactKeys[] = {
     {"PHONE", "phone"}, {"FAX", "fax"}, {"EMAIL", "email"}, {"WEB", "website"},
 };
 
-std::uint64_t logical_id(const pugi::xml_node& node) {
-  const std::string_view text = attr(node, "logicalId");
+std::uint64_t parse_logical_id(std::string_view text) {
   std::uint64_t value = UINT64_MAX;
   if (std::from_chars(text.data(), text.data() + text.size(), value).ec != std::errc{}) return UINT64_MAX;
   return value;
@@ -94,11 +129,17 @@ class EuFsfLoader {
     if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an EU Financial Sanctions Files XML");
     if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
+    // Where each line ends, taken before pugixml parses the text in place (it writes into it).
+    for (std::size_t at = text_.find('\n'); at != std::string_view::npos; at = text_.find('\n', at + 1))
+      line_ends_.push_back(at);
+    // In place: the file's own buffer (SourceFile owns it and we do not read it as text again);
+    // escapes are resolved, attribute whitespace and line ends are left as they are
+    // (collapse_spaces reads them as spaces).
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed =
-        document.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
+    const pugi::xml_parse_result parsed = document.load_buffer_inplace(
+        const_cast<char*>(text_.data()), text_.size(), pugi::parse_escapes | pugi::parse_cdata, pugi::encoding_utf8);
     if (!parsed)
-      throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
+      throw LoadError(path_, line_at(static_cast<std::size_t>(parsed.offset)),
                       fmt::format("malformed XML: {}", parsed.description()));
     const pugi::xml_node root = document.child("export");
     if (!root)
@@ -106,21 +147,54 @@ class EuFsfLoader {
     std::uint32_t seen = 0;
     for (const pugi::xml_node entry : root.children("sanctionEntity")) {
       map_entry(entry);
-      if (++seen % 512 == 0) context_.progress(path_, std::min<std::size_t>(entry.offset_debug(), file_.size()));
+      if (++seen % 512 == 0) context_.progress(path_, std::min<std::size_t>(entry.offset_debug(), text_.size()));
     }
     context_.progress(path_, file_.size());
   }
 
  private:
-  // The line of a node: entries come in document order, so count line breaks from the last one.
-  std::uint32_t line(const pugi::xml_node& node) {
-    const auto offset = std::min(static_cast<std::size_t>(node.offset_debug()), text_.size());
-    if (offset < counted_to_) counted_to_ = 0, counted_line_ = 1;
-    counted_line_ += static_cast<std::uint32_t>(
-        std::count(text_.begin() + static_cast<std::ptrdiff_t>(counted_to_),
-                   text_.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-    counted_to_ = offset;
-    return counted_line_;
+  // The line (from 1) that holds byte `offset` of the file.
+  std::uint32_t line_at(std::size_t offset) const {
+    return static_cast<std::uint32_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
+                                      line_ends_.begin()) + 1;
+  }
+  std::uint32_t line(const pugi::xml_node& node) const {
+    return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
+  }
+
+  std::string_view attr(const pugi::xml_node& node, std::string_view name) { return attributes_.get(node, name); }
+
+  // A country as the file gives it: the description ("IRAN (ISLAMIC REPUBLIC OF)"), else the ISO
+  // code. countryIso2Code "00" with countryDescription "UNKNOWN" is the file's way of saying it
+  // does not know: nothing is recorded.
+  std::string_view country_of(const pugi::xml_node& node) {
+    const std::string_view code = attr(node, "countryIso2Code");
+    const std::string_view description = attr(node, "countryDescription");
+    if (code == "00" || description == "UNKNOWN") return {};
+    return description.empty() ? code : description;
+  }
+
+  // An entry's children by kind, in document order: one pass instead of one per kind.
+  struct Parts {
+    pugi::xml_node subject;
+    std::vector<pugi::xml_node> alias, regulation, birth, citizenship, address, identification, remark;
+  };
+  void sort_children(const pugi::xml_node& entry) {
+    for (auto* list : {&parts_.alias, &parts_.regulation, &parts_.birth, &parts_.citizenship, &parts_.address,
+                       &parts_.identification, &parts_.remark})
+      list->clear();
+    parts_.subject = pugi::xml_node();
+    for (const pugi::xml_node child : entry.children()) {
+      const std::string_view name = child.name();
+      if (name == "nameAlias") parts_.alias.push_back(child);
+      else if (name == "regulation") parts_.regulation.push_back(child);
+      else if (name == "birthdate") parts_.birth.push_back(child);
+      else if (name == "citizenship") parts_.citizenship.push_back(child);
+      else if (name == "address") parts_.address.push_back(child);
+      else if (name == "identification") parts_.identification.push_back(child);
+      else if (name == "remark") parts_.remark.push_back(child);
+      else if (name == "subjectType" && !parts_.subject) parts_.subject = child;
+    }
   }
 
   struct Alias {
@@ -138,28 +212,29 @@ class EuFsfLoader {
       context_.bad_record(LoadError(path_, line(entry), std::move(reason), record));
     };
     if (reference.empty() && logical.empty()) return bad("no euReferenceNumber and no logicalId");
-    const pugi::xml_node subject = entry.child("subjectType");
+    sort_children(entry);
+    const pugi::xml_node subject = parts_.subject;
     const std::string_view subject_code = attr(subject, "code");
     if (subject_code.empty()) return bad("no subjectType code (person or enterprise)");
     std::vector<Alias> aliases;
-    for (const pugi::xml_node alias : entry.children("nameAlias")) {
+    for (const pugi::xml_node alias : parts_.alias) {
       std::string name = detail::collapse_spaces(attr(alias, "wholeName"));
       if (name.empty()) {  // the parts, when the whole name is not given
         for (const char* part : {"firstName", "middleName", "lastName"})
           detail::append_part(name, detail::collapse_spaces(attr(alias, part)), " ");
       }
-      if (!name.empty()) aliases.push_back({std::move(name), alias, logical_id(alias)});
+      if (!name.empty()) aliases.push_back({std::move(name), alias, parse_logical_id(attr(alias, "logicalId"))});
     }
     if (aliases.empty()) return bad("no nameAlias with a wholeName or name parts");
     std::optional<Date> designated;
     if (const auto text = attr(entry, "designationDate"); !text.empty() && !(designated = Date::parse(text)))
       return bad(fmt::format("designationDate '{}' is not a date written YYYY-MM-DD", text));
-    for (const pugi::xml_node regulation : entry.children("regulation"))
+    for (const pugi::xml_node regulation : parts_.regulation)
       for (const char* field : {"publicationDate", "entryIntoForceDate"})
         if (const auto text = attr(regulation, field); !text.empty() && !Date::parse(text))
           return bad(fmt::format("regulation {} {} '{}' is not a date written YYYY-MM-DD",
                                  attr(regulation, "numberTitle"), field, text));
-    for (const pugi::xml_node birth : entry.children("birthdate"))
+    for (const pugi::xml_node birth : parts_.birth)
       if (const auto text = attr(birth, "birthdate"); !text.empty() && !Date::parse(text))
         return bad(fmt::format("birthdate '{}' is not a date written YYYY-MM-DD", text));
 
@@ -189,7 +264,7 @@ class EuFsfLoader {
     attribute("unReference", attr(entry, "unitedNationId"));
     attribute("euLogicalId", logical);
     attribute("designationDetails", detail::collapse_spaces(attr(entry, "designationDetails")));
-    for (const pugi::xml_node remark : entry.children("remark"))
+    for (const pugi::xml_node remark : parts_.remark)
       attribute("notes", detail::collapse_spaces(remark.child_value()));
 
     for (const Alias& alias : aliases) {
@@ -210,16 +285,16 @@ class EuFsfLoader {
       attribute("title", detail::collapse_spaces(attr(node, "title")));
       attribute(person ? "position" : "description", detail::collapse_spaces(attr(node, "function")));
     }
-    for (const pugi::xml_node citizenship : entry.children("citizenship")) {
+    for (const pugi::xml_node citizenship : parts_.citizenship) {
       std::string text(country_of(citizenship));
       if (const auto region = attr(citizenship, "region"); !region.empty()) detail::append_part(text, region);
       attribute("nationality", text);
     }
-    for (const pugi::xml_node birth : entry.children("birthdate")) {
+    for (const pugi::xml_node birth : parts_.birth) {
       attribute("birthDate", birth_date(birth));
       attribute("birthPlace", place_of(birth));
     }
-    for (const pugi::xml_node address : entry.children("address")) {
+    for (const pugi::xml_node address : parts_.address) {
       std::string text = place_of(address);
       std::string notes;
       for (const pugi::xml_node remark : address.children("remark"))
@@ -239,11 +314,11 @@ class EuFsfLoader {
         else if (!value.empty()) attribute("contact", fmt::format("{}: {}", key, value));
       }
     }
-    for (const pugi::xml_node identification : entry.children("identification")) map_identification(id, identification, where);
+    for (const pugi::xml_node identification : parts_.identification) map_identification(id, identification, where);
 
     // The listings: one Action per regulation.
     std::uint32_t count = 0;
-    for (const pugi::xml_node regulation : entry.children("regulation")) {
+    for (const pugi::xml_node regulation : parts_.regulation) {
       map_regulation(id, regulation, ++count, designated, where, entry);
     }
     if (count == 0) {
@@ -352,7 +427,7 @@ class EuFsfLoader {
   // in front when the file says circa="true"; a date in another calendar keeps its own parts
   // beside the Gregorian day the file gives ("1982-04-19 (ISLAMIC calendar: year 1402, month 6,
   // day 24)"); a remark follows in parentheses. Never a day the file does not give.
-  static std::string birth_date(const pugi::xml_node& birth) {
+  std::string birth_date(const pugi::xml_node& birth) {
     const std::string_view calendar = attr(birth, "calendarType");
     const bool gregorian = calendar.empty() || calendar == "GREGORIAN";
     const std::string_view day = attr(birth, "dayOfMonth"), month = attr(birth, "monthOfYear"),
@@ -392,7 +467,7 @@ class EuFsfLoader {
 
   // A place or address: street, PO box, city, zip code, region, place, country. City "-" is the
   // file's placeholder for none.
-  static std::string place_of(const pugi::xml_node& node) {
+  std::string place_of(const pugi::xml_node& node) {
     std::string text;
     detail::append_part(text, detail::collapse_spaces(attr(node, "street")));
     if (const auto box = detail::collapse_spaces(attr(node, "poBox")); !box.empty())
@@ -409,8 +484,9 @@ class EuFsfLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  std::size_t counted_to_ = 0;
-  std::uint32_t counted_line_ = 1;
+  std::vector<std::size_t> line_ends_;
+  AttributeCache attributes_;
+  Parts parts_;
 };
 
 }  // namespace
