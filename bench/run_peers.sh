@@ -2,9 +2,10 @@
 # bench/run_peers.sh: skg against the tools a user would pick instead, on the same generated
 # data in the same run. Builds nothing: give it a Release build folder configured with
 # -DSKG_BUILD_BENCH=ON, with the targets skg_gen and skg_bench_peers built, and run
-# `npm ci` in bench/peers once.
+# `npm ci` in bench/peers once (package.json's allowScripts lets Kuzu's and lbug's install
+# scripts run: npm 11 runs none it was not told to).
 #   bench/run_peers.sh BUILD_DIR [--entities 1000000] [--seed 7] [--runs 5] [--per-source 100]
-#                      [--skip kuzu,igraph] [--out FILE.tsv]
+#                      [--skip kuzu,lbug,igraph] [--out FILE.tsv]
 # Prints one combined TSV (harness rows and "value TOOL NAME NUMBER" lines), then a markdown
 # table; exits 1 when the tools' answers (listed, reach hits, blocked count) disagree.
 set -euo pipefail
@@ -53,6 +54,8 @@ export SKG_BENCH_NO_HEADER=1
                             --per-source "$per_source")
   skipped kuzu || (cd "$here/peers" && node kuzu.mjs --dir "$data" --dataset "$dataset" \
                                           --per-source "$per_source")
+  skipped lbug || (cd "$here/peers" && node kuzu.mjs --engine lbug --dir "$data" \
+                                          --dataset "$dataset" --per-source "$per_source")
   skipped igraph || "$python" "$here/peers/igraph_reach.py" --dir "$data" --dataset "$dataset"
 } | tee "$out"
 echo "# run_peers: load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -98,56 +101,60 @@ rows = [
      both("skg-ftm", "load_seconds_wall", "load_seconds_cpu"),
      both("duckdb", "load_seconds_wall", "load_seconds_cpu"),
      both("kuzu", "load_seconds_wall", "load_seconds_cpu"),
+     both("lbug", "load_seconds_wall", "load_seconds_cpu"),
      both("igraph", "load_seconds_wall", "load_seconds_cpu"),
      ratio(get("duckdb", "load_seconds_wall"), get("skg-ftm", "load_seconds_wall")) + " vs DuckDB"),
     ("load: snapshot open (skg), wall (CPU)",
-     both("skg-snapshot", "load_seconds_wall", "load_seconds_cpu"), "-", "-", "-",
+     both("skg-snapshot", "load_seconds_wall", "load_seconds_cpu"), "-", "-", "-", "-",
      ratio(get("duckdb", "load_seconds_wall"), get("skg-snapshot", "load_seconds_wall")) + " vs DuckDB"),
     ("3-hop reach, p50 per source (count of listed parties)",
      secs(get("skg-snapshot", "reach_3_hops_count_p50_seconds")),
      secs(get("duckdb", "reach_3_hops_count_p50_seconds")),
      secs(get("kuzu", "reach_3_hops_count_p50_seconds")),
+     secs(get("lbug", "reach_3_hops_count_p50_seconds")),
      secs(get("igraph", "reach_3_hops_count_p50_seconds")),
      ratio(get("igraph", "reach_3_hops_count_p50_seconds"),
            get("skg-snapshot", "reach_3_hops_count_p50_seconds")) + " vs igraph"),
     ("same, skg on the graph loaded from FtM (not the snapshot)",
-     secs(get("skg-ftm", "reach_3_hops_count_p50_seconds")), "-", "-", "-",
+     secs(get("skg-ftm", "reach_3_hops_count_p50_seconds")), "-", "-", "-", "-",
      ratio(get("igraph", "reach_3_hops_count_p50_seconds"),
            get("skg-ftm", "reach_3_hops_count_p50_seconds")) + " vs igraph"),
     ("3-hop reach with paths (skg::reach), p50 per source",
-     secs(get("skg-snapshot", "reach_3_hops_paths_p50_seconds")), "-", "-", "-",
+     secs(get("skg-snapshot", "reach_3_hops_paths_p50_seconds")), "-", "-", "-", "-",
      ratio(get("igraph", "reach_3_hops_count_p50_seconds"),
            get("skg-snapshot", "reach_3_hops_paths_p50_seconds")) + " vs igraph"),
     ("3-hop reach, all sources in one query (DuckDB), wall (CPU)",
      both("skg-snapshot", "reach_3_hops_count_all_sources_seconds_wall",
           "reach_3_hops_count_all_sources_seconds_cpu"),
      both("duckdb", "reach_3_hops_batch_all_sources_seconds_wall",
-          "reach_3_hops_batch_all_sources_seconds_cpu"), "-", "-",
+          "reach_3_hops_batch_all_sources_seconds_cpu"), "-", "-", "-",
      ratio(get("duckdb", "reach_3_hops_batch_all_sources_seconds_wall"),
            get("skg-snapshot", "reach_3_hops_count_all_sources_seconds_wall")) + " vs DuckDB"),
     ("OFAC 50% blocked set, median of runs (CPU per run)",
      f'{secs(get("skg-snapshot", "ofac_blocked_set_median_seconds"))} ({secs(get("skg-snapshot", "ofac_blocked_set_cpu_per_run"))} CPU)',
      f'{secs(get("duckdb", "ofac_blocked_set_median_seconds"))} ({secs(get("duckdb", "ofac_blocked_set_cpu_per_run"))} CPU)'
-     if get("duckdb", "ofac_blocked_set_median_seconds") is not None else "-", "-", "-",
+     if get("duckdb", "ofac_blocked_set_median_seconds") is not None else "-", "-", "-", "-",
      ratio(get("duckdb", "ofac_blocked_set_median_seconds"),
            get("skg-snapshot", "ofac_blocked_set_median_seconds")) + " vs DuckDB"),
     ("same, skg on the graph loaded from FtM (not the snapshot)",
      f'{secs(get("skg-ftm", "ofac_blocked_set_median_seconds"))} ({secs(get("skg-ftm", "ofac_blocked_set_cpu_per_run"))} CPU)',
-     "-", "-", "-",
+     "-", "-", "-", "-",
      ratio(get("duckdb", "ofac_blocked_set_median_seconds"),
            get("skg-ftm", "ofac_blocked_set_median_seconds")) + " vs DuckDB"),
     ("peak RSS, snapshot (skg) / in-memory db (peers)",
      mib(get("skg-snapshot", "peak_rss_mib")), mib(get("duckdb", "peak_rss_mib")),
-     mib(get("kuzu", "peak_rss_mib")), mib(get("igraph", "peak_rss_mib")),
+     mib(get("kuzu", "peak_rss_mib")), mib(get("lbug", "peak_rss_mib")),
+     mib(get("igraph", "peak_rss_mib")),
      ratio(get("duckdb", "peak_rss_mib"), get("skg-snapshot", "peak_rss_mib")) + " vs DuckDB"),
     ("peak RSS, FtM load (skg)",
-     mib(get("skg-ftm", "peak_rss_mib")), "-", "-", "-",
+     mib(get("skg-ftm", "peak_rss_mib")), "-", "-", "-", "-",
      ratio(get("duckdb", "peak_rss_mib"), get("skg-ftm", "peak_rss_mib")) + " vs DuckDB"),
 ]
 print()
-print("| metric | skg | DuckDB | Kuzu | igraph | peer / skg (> 1: skg better) |")
-print("|---|---|---|---|---|---|")
+print("| metric | skg | DuckDB | Kuzu | lbug | igraph | peer / skg (> 1: skg better) |")
+print("|---|---|---|---|---|---|---|")
 for r in rows:
+    assert len(r) == 7, r[0]
     print("| " + " | ".join(r) + " |")
 sys.exit(1 if failed else 0)
 PY

@@ -4,13 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /// --dir DIR (from skg-gen) --dataset NAME --runs R --sources K --per-source N (sources timed
-/// one query each, evenly spread over the K)
+/// one query each, evenly spread over the K) --engine NAME (kuzu.mjs: kuzu or lbug)
 export function options(argv = process.argv.slice(2)) {
-  const out = { dir: '', dataset: '', runs: 5, sources: 1000, 'per-source': 1000 };
+  const out = { dir: '', dataset: '', runs: 5, sources: 1000, 'per-source': 1000, engine: 'kuzu' };
   for (let at = 0; at < argv.length; at += 2) {
     const key = argv[at].replace(/^--/, '');
     if (!(key in out) || at + 1 >= argv.length) {
-      console.error(`unknown or incomplete option '${argv[at]}'; options: --dir DIR --dataset NAME --runs R --sources K --per-source N`);
+      console.error(`unknown or incomplete option '${argv[at]}'; options: --dir DIR --dataset NAME --runs R --sources K --per-source N --engine NAME`);
       process.exit(2);
     }
     out[key] = typeof out[key] === 'number' ? Number(argv[at + 1]) : argv[at + 1];

@@ -1,15 +1,30 @@
 // bench/peers/kuzu.mjs: Kuzu (in memory, through its Node.js package) on the files skg-gen
 // wrote: load (COPY FROM the CSV files), 3-hop reach to listed parties with Cypher, peak RSS.
-//   node kuzu.mjs --dir /tmp/skg-peers-1000000 --per-source 1000
+// Kuzu's repository was archived in October 2025; `--engine lbug` runs its maintained fork
+// (LadybugDB, npm `lbug`, same API) with the same queries.
+//   node kuzu.mjs --dir /tmp/skg-peers-1000000 --per-source 1000 [--engine lbug]
 // Reach semantics as skg's (README.md): listed parties within 3 hops over every edge of
 // edges.csv (OWNS, DIRECTOR_OF), either direction, each party once, the source itself counted
 // when listed even if it has no links (Kuzu's variable-length match needs at least one hop).
-import kuzu from 'kuzu';
 import { join } from 'node:path';
 import { Report, cpu, now, options, peakRssMib, percentile, sources } from './common.mjs';
 
 const opts = options();
-const report = new Report('kuzu', opts.dataset);
+const engine = opts.engine ?? 'kuzu';
+if (engine !== 'kuzu' && engine !== 'lbug') {
+  console.error(`kuzu.mjs: --engine is kuzu or lbug, not '${engine}'`);
+  process.exit(2);
+}
+let kuzu;
+try {
+  kuzu = (await import(engine)).default;
+} catch (error) {
+  // lbug 0.14.3's prebuilt module needs glibc 2.38; Debian 12 has 2.36. Say so and skip: the
+  // run's other tools still compare.
+  console.error(`kuzu.mjs: ${engine} cannot load on this machine, skipped: ${error.message.split('\n')[0]}`);
+  process.exit(0);
+}
+const report = new Report(engine, opts.dataset);
 const db = new kuzu.Database(':memory:');
 const conn = new kuzu.Connection(db);
 const all = async (sql) => (await conn.query(sql)).getAll();
