@@ -121,7 +121,7 @@ TEST_CASE("eu_fsf: a person's aliases in every script, documents, dates and list
   CHECK(listing.measure_set == skg::Measures{skg::Measure::AssetFreeze});
 }
 
-TEST_CASE("eu_fsf: Arabic aliases keep their UN grade; an Islamic-calendar birth date keeps its parts") {
+TEST_CASE("eu_fsf: Arabic aliases keep their UN grade, an Islamic-calendar birth date keeps its parts") {
   const skg::Graph graph = load_sample();
   const skg::NodeId asiri = party(graph, "eu-fsf:EU.3092.36");
   CHECK(graph.name(asiri) == "Ibrahim Hassan Tali Al-Asiri");
@@ -266,7 +266,7 @@ TEST_CASE("eu_fsf: the format is told from the content, whatever the file is cal
   CHECK(report.count("entities") == 5);
 }
 
-TEST_CASE("eu_fsf: bad files name file and line; a bad record is refused or skipped") {
+TEST_CASE("eu_fsf: bad files name file and line - a bad record is refused or skipped") {
   skg::Builder builder;
   SUBCASE("malformed, truncated, empty, foreign and non-UTF-8 files throw in either mode") {
     for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
