@@ -6,12 +6,71 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness.h"
 #include "skg/graph/builder.h"
 #include "skg/loaders/load.h"
+
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// A few MB of GLEIF LEI-CDF XML made from the real sample's records, each copy's LEIs changed in
+/// their first four characters (so every record is a distinct party). Written once, not timed.
+std::string gleif_replica(const std::string& sample, const std::string& out, int copies) {
+  const std::string text = read_all(sample);
+  const auto open = text.find("<lei:LEIRecords>"), close = text.find("</lei:LEIRecords>");
+  if (open == std::string::npos || close == std::string::npos) return {};
+  const std::size_t body = open + 16;
+  const std::string records = text.substr(body, close - body);
+  std::string result = text.substr(0, body);
+  constexpr std::string_view kTag = "<lei:LEI>";
+  for (int copy = 0; copy < copies; ++copy) {
+    std::string records_copy = records;
+    char prefix[8];
+    std::snprintf(prefix, sizeof prefix, "%04d", copy);
+    for (std::size_t at = records_copy.find(kTag); at != std::string::npos; at = records_copy.find(kTag, at + 1))
+      records_copy.replace(at + kTag.size(), 4, prefix);
+    result += records_copy;
+  }
+  result += text.substr(close);
+  std::ofstream(out, std::ios::binary) << result;
+  return out;
+}
+
+/// A few MB of PSC snapshot lines made from the sample's lines, each copy under other company
+/// numbers (every occurrence of the number in the line, so links.self ids differ too).
+std::string psc_replica(const std::string& sample, const std::string& out, int copies) {
+  std::ifstream in(sample, std::ios::binary);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (line.find("\"company_number\":\"") != std::string::npos) lines.push_back(line);
+  if (lines.empty()) return {};
+  std::ofstream file(out, std::ios::binary);
+  int number = 0;
+  for (int copy = 0; copy < copies; ++copy) {
+    for (std::string line : lines) {
+      const auto at = line.find("\"company_number\":\"") + 18;
+      const std::string original = line.substr(at, line.find('"', at) - at);
+      char replacement[16];
+      std::snprintf(replacement, sizeof replacement, "%08d", 20000000 + number++);
+      for (std::size_t found = line.find(original); found != std::string::npos; found = line.find(original, found + 8))
+        line.replace(found, original.size(), replacement);
+      file << line << '\n';
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   auto bench = skg::bench::Harness("load_lists", argc, argv);
@@ -49,9 +108,17 @@ int main(int argc, char** argv) {
       {"un_2026-02", root + "/un/consolidated_2026-02.xml"},
       {"eu_fsf_2026-08_sample", eu_sample},
       {"eu_fsf_2026-08_x128", eu_large},
+      {"uk_sanctions_list_sample", root + "/uk/uk_sanctions_list_sample_2026-09.xml"},
+      {"ofsi_conlist_2014-04", root + "/uk/ofsi_conlist_2014-04.csv"},
+      {"ofsi_conlist_2018-04", root + "/uk/ofsi_conlist_2018-04.csv"},
       {"fcc_covered", root + "/fcc/covered_list.csv"},
       {"ftm_zala", root + "/opensanctions/zala/entities.ftm.json"},
       {"bods_examples", root + "/bods"},
+      {"gleif_json_golden_copy", root + "/gleif/lei2_intraday_2024-05-05.json"},
+      {"gleif_folder", root + "/gleif"},
+      {"gleif_lei_xml_x200", gleif_replica(root + "/gleif/lei-data.xml", "bench_gleif_lei_x200.xml", 200)},
+      {"psc_lines_x5000", psc_replica(SKG_SOURCE_DIR "/datasets/samples/psc/psc-snapshot-lines.txt",
+                                      "bench_psc_x5000.txt", 5000)},
       {"everything", root},
   };
   const skg::LoadOptions options{.on_bad_record = skg::OnBadRecord::Skip};

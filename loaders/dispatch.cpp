@@ -12,10 +12,14 @@
 #include "skg/loaders/eu_fsf.h"
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ftm_json.h"
+#include "skg/loaders/gleif.h"
 #include "skg/loaders/load.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
+#include "skg/loaders/ofsi_csv.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/uk_sanctions_list.h"
+#include "skg/loaders/uk_psc.h"
 #include "skg/loaders/un_xml.h"
 
 namespace skg {
@@ -32,8 +36,12 @@ struct FormatEntry {
 constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
+    {Format::UkPsc, load_uk_psc, looks_like_uk_psc},
+    {Format::Gleif, load_gleif, looks_like_gleif},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
     {Format::EuFsf, load_eu_fsf, looks_like_eu_fsf},
+    {Format::UkSanctionsList, load_uk_sanctions_list, looks_like_uk_sanctions_list},
+    {Format::OfsiCsv, load_ofsi_csv, looks_like_ofsi_csv},
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
     {Format::FccCovered, load_fcc_covered, looks_like_fcc_covered},
@@ -169,8 +177,8 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     }
     if (!format) {
       if (!folder) {
-        throw LoadError(name, 0, "cannot tell the format from the content (name it, e.g. --data ofac-sdn:PATH; "
-                                 "formats: ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods, eu-fsf)");
+        throw LoadError(name, 0, fmt::format("cannot tell the format from the content (name it, e.g. --data "
+                                             "ofac-sdn:PATH; formats: {})", format_names()));
       }
       undetected.push_back(name);
       continue;

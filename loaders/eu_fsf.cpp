@@ -389,7 +389,7 @@ class EuFsfLoader {
     // type "amendment" changes an existing entry, so its own dates say when the change applied,
     // not when the party was listed. Without a designationDate, the regulation's dates date the
     // listing only when it is the listing act itself (type "regulation"); an amendment alone
-    // leaves the date unknown (RULES.md §8.9), its dates kept on the action.
+    // leaves the date unknown (RULES.md §8.10, §8.8), its dates kept on the action.
     std::optional<Date> listed;
     DateRange period;
     if (designated) {

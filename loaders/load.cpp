@@ -11,7 +11,9 @@ namespace {
 constexpr std::pair<Format, std::string_view> kFormatNames[] = {
     {Format::OfacCsv, "ofac-sdn"}, {Format::Csl, "csl"},      {Format::BisDpl, "bis-dpl"},
     {Format::UnXml, "un"},         {Format::FccCovered, "fcc"}, {Format::FtmJson, "ftm"},
-    {Format::Bods, "bods"},        {Format::EuFsf, "eu-fsf"},
+    {Format::Bods, "bods"},        {Format::UkSanctionsList, "uk-sl"}, {Format::OfsiCsv, "ofsi"},
+    {Format::Gleif, "gleif"},      {Format::UkPsc, "uk-psc"},
+    {Format::EuFsf, "eu-fsf"},
 };
 }  // namespace
 
@@ -19,6 +21,12 @@ std::string_view to_string(Format format) noexcept {
   for (const auto& [value, name] : kFormatNames)
     if (value == format) return name;
   return "unknown";
+}
+
+std::string format_names() {
+  std::string out;
+  for (const auto& [value, name] : kFormatNames) out += fmt::format("{}{}", out.empty() ? "" : ", ", name);
+  return out;
 }
 
 std::optional<Format> parse_format(std::string_view name) noexcept {

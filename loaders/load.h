@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "skg/graph/builder.h"
@@ -29,11 +30,18 @@ enum class Format : std::uint8_t {
   FccCovered, // FCC Covered List CSV
   FtmJson,    // FollowTheMoney JSON lines (entities or deltas)
   Bods,       // Beneficial Ownership Data Standard 0.4 JSON
+  UkSanctionsList,  // FCDO UK Sanctions List XML (Designations)
+  OfsiCsv,          // OFSI (HM Treasury) Consolidated List of financial sanctions targets CSV
+  Gleif,      // GLEIF LEI-CDF, RR-CDF and reporting-exception XML, and the JSON golden copy
+  UkPsc,      // UK Companies House persons with significant control snapshot (JSON lines)
   EuFsf,      // EU Financial Sanctions Files XML (xmlFullSanctionsList_1_1)
 };
 std::string_view to_string(Format format) noexcept;
-/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods", "eu-fsf" (the shell's --data FORMAT:PATH).
+/// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods", "uk-sl", "ofsi", "gleif", "uk-psc",
+/// "eu-fsf" (the shell's --data FORMAT:PATH).
 std::optional<Format> parse_format(std::string_view name) noexcept;
+/// Every format's name, in one line for messages: "ofac-sdn, csl, bis-dpl, ...".
+std::string format_names();
 
 struct LoadProgress {
   std::string_view file;
@@ -124,6 +132,9 @@ class LoadContext {
   LoadReport& report;
   std::vector<PendingEdge> pending;
   std::vector<PendingAction> pending_actions;
+  /// The version of a record that this load holds, by record id, for formats whose later files
+  /// replace earlier versions of a record (GLEIF: LastUpdateDate; the latest wins).
+  std::unordered_map<std::string, std::string> versions;
 
   /// True when `id` names an entity of this load or of the builder.
   bool resolves(std::string_view id) const { return batch.defines(id) || builder.contains(id); }

@@ -128,7 +128,7 @@ constexpr std::array<Row, 3> kFtmProgramIds = {{
                     "OpenSanctions program US-BIS-DPL, the Denied Persons List [BIS-DPL]"}},
 }};
 
-// EU Financial Sanctions Files, by the `programme` of a regulation (RULES.md §8.9). The FSF is
+// EU Financial Sanctions Files, by the `programme` of a regulation (RULES.md §8.10). The FSF is
 // the "EU consolidated list of persons, groups and entities subject to CFSP related financial
 // sanctions" (the FSF web site, quoted in opensanctions/opensanctions datasets/eu/fsf/eu_fsf.yml),
 // financial sanctions being "more precisely the freezing of assets" (data.europa.eu, "Consolidated
@@ -264,7 +264,59 @@ Measures provision_measures(std::string_view provision) {
   return {};
 }
 
+// FCDO UK Sanctions List (https://www.gov.uk/government/publications/the-uk-sanctions-list): "The
+// list also details which sanctions measures apply to these persons or ships" [UKSL]. The list's
+// own words, as `SanctionsImposed` values and `SanctionsImposedIndicators` element names, in
+// ../shared/datasets/uk/uk_sanctions_list_sample_2026-09.xml; "Trust Services Sanctions" and
+// "Arms Embargo" as OpenSanctions' gb_fcdo_sanctions provisions write the list's sanction types
+// (the provisions table above). "Prohibition of port entry" (a ship specification) has no typed
+// measure in graph/model.h: it stays unknown, its text kept in the Action's `measures`.
+struct UkMeasureRow {
+  std::string_view value;
+  Measures measures;
+};
+constexpr std::array<UkMeasureRow, 10> kUkSanctionsImposed = {{
+    {"Asset freeze", {M::AssetFreeze}},
+    {"Travel Ban", {M::TravelBan}},
+    {"Director Disqualification Sanction", {M::DirectorDisqualification}},
+    {"Trust Services Sanctions", {M::TrustServices}},
+    {"Arms Embargo", {M::ArmsEmbargo}},
+    // SanctionsImposedIndicators elements (value "true").
+    {"AssetFreeze", {M::AssetFreeze}},
+    {"TravelBan", {M::TravelBan}},
+    {"DirectorDisqualificationSanction", {M::DirectorDisqualification}},
+    {"TrustServicesSanctions", {M::TrustServices}},
+    {"ArmsEmbargo", {M::ArmsEmbargo}},
+}};
+
 }  // namespace
+
+Measures uk_sanctions_imposed(std::string_view value) noexcept {
+  for (const UkMeasureRow& row : kUkSanctionsImposed)
+    if (same(row.value, trim(value))) return row.measures;
+  return {};
+}
+
+MeasureMapping uk_sanctions_list_mapping(Measures measures) noexcept {
+  return {Issuer::Uk, SanctionList::UkSanctionsList, measures,
+          measures.unknown() ? "FCDO UK Sanctions List: no table row for the designation's sanctions "
+                               "imposed (measure unknown) [UKSL]"
+                             : "FCDO UK Sanctions List: the designation's sanctions imposed [UKSL]"};
+}
+
+MeasureMapping ofsi_conlist_mapping() noexcept {
+  // [OFSI-CL] HM Treasury / OFSI, "Consolidated List of Financial Sanctions Targets in the UK"
+  // (https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets):
+  // the targets of UK asset freezes. The FCDO, as quoted by SQA Consulting ("UK Sanctions Lists:
+  // HMT vs FCDO"): the OFSI lists "reflect all financial sanctions designations made under UK
+  // legislation ... do not include those subject to other forms of sanctions, such as
+  // immigration, trade, or transport"; Willkie Compliance Concourse ("UK Sanctions Lists"): the
+  // investment-ban entities "do not appear in OFSI's consolidated list because they are subject
+  // to an investment ban rather than an asset freeze".
+  return {Issuer::Uk, SanctionList::UkAssetFreeze, {M::AssetFreeze},
+          "OFSI Consolidated List of financial sanctions targets: asset freeze targets [OFSI-CL]"};
+}
+
 
 MeasureMapping ofac_sdn_mapping() noexcept { return kSdn; }
 

@@ -35,6 +35,15 @@ MeasureMapping bis_dpl_mapping() noexcept;
 /// FCC Covered List.
 MeasureMapping fcc_covered_mapping() noexcept;
 
+/// FCDO UK Sanctions List XML: the measures one value of a designation's `SanctionsImposed`
+/// ("Asset freeze|Travel Ban", split on '|') or one `SanctionsImposedIndicators` element set to
+/// true ("AssetFreeze") stands for; empty when the table has no row for it (measure unknown).
+Measures uk_sanctions_imposed(std::string_view value) noexcept;
+/// FCDO UK Sanctions List XML: issuer UK, list UK Sanctions List, the given measures.
+MeasureMapping uk_sanctions_list_mapping(Measures measures) noexcept;
+/// OFSI (HM Treasury) Consolidated List of financial sanctions targets, CSV: asset freeze.
+MeasureMapping ofsi_conlist_mapping() noexcept;
+
 /// An FtM Sanction: `listingType` first, then the Sanction's own datasets, then programId, then
 /// the authority; measures from `provisions` (each value, or its "tag:" prefix). Values no table
 /// knows leave the list or the measures unknown.

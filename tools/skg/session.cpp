@@ -117,9 +117,7 @@ std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view s
   if (std::all_of(prefix.begin(), prefix.end(),
                   [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
     throw Error(
-        fmt::format("unknown format '{}' in '{}' (formats: ofac-sdn, csl, bis-dpl, un, fcc, "
-                    "ftm, bods, eu-fsf)",
-                    prefix, spec));
+        fmt::format("unknown format '{}' in '{}' (formats: {})", prefix, spec, format_names()));
   return {std::nullopt, std::string(spec)};
 }
 

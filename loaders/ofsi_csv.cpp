@@ -1,0 +1,379 @@
+// The OFSI (formerly HM Treasury Asset Freezing Unit) Consolidated List of financial sanctions
+// targets in the UK, CSV (https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets):
+// row 1 "Last Updated,dd/mm/yyyy", then a header of 29 columns (Name 6, Name 1..5, Title, DOB,
+// ..., Group Type, Alias Type, Regime, Listed On, Last Updated, Group ID), then one row per name
+// of a target. Layouts and quirks: ../shared/datasets/SOURCES.md (uk/).
+#include "skg/loaders/ofsi_csv.h"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <fmt/format.h>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "skg/loaders/list_common.h"
+#include "skg/loaders/measures.h"
+#include "skg/loaders/source.h"
+#include "skg/loaders/uk_common.h"
+
+namespace skg {
+
+namespace {
+
+constexpr std::string_view kAuthority = "HM Treasury (OFSI)";
+constexpr std::string_view kList = "UK Consolidated List of financial sanctions targets";
+constexpr std::string_view kCitation =
+    "https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets";
+
+enum Column : std::uint8_t {
+  kName6, kName1, kName2, kName3, kName4, kName5, kTitle, kDob, kTownOfBirth, kCountryOfBirth,
+  kNationality, kPassport, kNiNumber, kPosition, kAddress1, kAddress2, kAddress3, kAddress4,
+  kAddress5, kAddress6, kPostCode, kCountry, kOtherInformation, kGroupType, kAliasType, kRegime,
+  kListedOn, kLastUpdated, kGroupId, kColumnCount
+};
+constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
+    "Name 6", "Name 1", "Name 2", "Name 3", "Name 4", "Name 5", "Title", "DOB", "Town of Birth",
+    "Country of Birth", "Nationality", "Passport Details", "NI Number", "Position", "Address 1",
+    "Address 2", "Address 3", "Address 4", "Address 5", "Address 6", "Post/Zip Code", "Country",
+    "Other Information", "Group Type", "Alias Type", "Regime", "Listed On", "Last Updated", "Group ID"};
+constexpr Column kRequired[] = {kName6, kGroupType, kAliasType, kRegime, kGroupId};
+
+// Group Type, in the list's words.
+std::optional<NodeKind> kind_of(std::string_view type) {
+  if (type == "Individual") return NodeKind::Person;
+  if (type == "Entity") return NodeKind::LegalEntity;  // not said to be a company or an organisation
+  if (type == "Ship") return NodeKind::Vessel;
+  return std::nullopt;
+}
+
+// Alias Type, in the list's words: "Prime Alias", "AKA", "FKA" (2014, 2018); "Primary name",
+// "Alias", "Primary name variation" (the later layouts).
+std::optional<NameType> name_type_of(std::string_view type) {
+  if (type == "Prime Alias" || type == "Primary name" || type == "Primary Name") return NameType::Primary;
+  if (type == "AKA" || type == "Alias" || type == "Primary name variation" || type == "Primary Name Variation")
+    return NameType::Aka;
+  if (type == "FKA") return NameType::Fka;
+  return std::nullopt;
+}
+
+struct Row {
+  std::uint64_t line = 0;
+  std::size_t first = 0;  // fields in OfsiLoader::cells_
+  std::string name;
+  NodeKind kind = NodeKind::LegalEntity;
+  NameType name_type = NameType::Aka;
+  std::optional<Date> listed, updated;
+};
+
+struct Group {
+  std::string group_id;
+  std::vector<std::uint32_t> rows;  // into OfsiLoader::rows_, in file order
+};
+
+class OfsiLoader {
+ public:
+  OfsiLoader(const std::string& path, LoadContext& context) : path_(path), context_(context), file_(path) {}
+
+  void run() {
+    context_.report.files.push_back(path_);
+    std::string_view text = file_.content();
+    if (trim(text).empty()) throw LoadError(path_, 0, "empty file: expected an OFSI consolidated list CSV");
+    if (find_invalid_utf8(text) != std::string_view::npos) {
+      // Not UTF-8: the list's own encoding, Windows-1252.
+      if (const auto bad = detail::windows1252_to_utf8(text, decoded_); bad != std::string_view::npos)
+        throw LoadError(path_, line_of(text, bad),
+                        fmt::format("byte 0x{:02X} is neither UTF-8 nor a Windows-1252 character",
+                                    static_cast<unsigned char>(text[bad])));
+      text = decoded_;
+      context_.report.add("files read as Windows-1252");
+    }
+    read_rows(text);
+    std::size_t done = 0;
+    for (const Group& group : groups_) {
+      stage(group);
+      if (++done % 4096 == 0) context_.check_cancel();
+    }
+    context_.progress(path_, file_.size());
+  }
+
+ private:
+  std::string_view cell(const Row& row, Column column) const {
+    const int at = at_[column];
+    return at < 0 ? std::string_view() : trim(cells_[row.first + static_cast<std::size_t>(at)]);
+  }
+
+  void read_header(const std::vector<std::string_view>& fields, std::uint64_t line) {
+    at_.fill(-1);
+    width_ = fields.size();
+    for (std::size_t at = 0; at < fields.size(); ++at)
+      for (std::size_t column = 0; column < kColumnCount; ++column)
+        if (kColumnNames[column] == trim(fields[at])) at_[column] = static_cast<int>(at);
+    for (Column column : kRequired)
+      if (at_[column] < 0)
+        throw LoadError(path_, line, fmt::format("not an OFSI consolidated list CSV: the header has no '{}' column",
+                                                 kColumnNames[column]));
+  }
+
+  // Pass 1: every row, checked; good rows join their group.
+  void read_rows(std::string_view text) {
+    // Room for every row's fields up front (one row per line, at most the header's width).
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    rows_.reserve(lines);
+    cells_.reserve(lines * kColumnCount);
+    CsvReader reader(text, path_);
+    std::vector<std::string_view> fields;
+    enum class State { First, Header, Rows } state = State::First;
+    std::size_t next_progress = 1 << 20;
+    while (detail::next_record_or_stop(reader, fields, context_)) {
+      const std::uint64_t line = reader.line_number();
+      if (state == State::First) {
+        state = State::Header;
+        // Row 1: "Last Updated,02/04/2014" (padded with commas when re-saved by a spreadsheet).
+        if (!fields.empty() && trim(fields[0]) == "Last Updated") {
+          if (fields.size() > 1 && !trim(fields[1]).empty()) {
+            const auto date = detail::parse_uk_date(fields[1]);
+            if (!date)
+              throw LoadError(path_, line, fmt::format("Last Updated '{}' is not a date written dd/mm/yyyy", trim(fields[1])));
+            context_.report.add(fmt::format("list of {}", date->to_string()));
+          }
+          continue;
+        }
+      }
+      if (state == State::Header) {
+        read_header(fields, line);
+        state = State::Rows;
+        continue;
+      }
+      bool blank = true;
+      for (std::string_view field : fields) blank &= trim(field).empty();
+      if (blank) continue;  // an empty line, or a spreadsheet's row of commas
+      read_row(fields, line, text);
+      if (reader.offset() >= next_progress) {
+        context_.progress(path_, reader.offset() / 2);
+        next_progress += 1 << 20;
+      }
+    }
+    if (state != State::Rows) throw LoadError(path_, 0, "not an OFSI consolidated list CSV: no header row");
+  }
+
+  void read_row(const std::vector<std::string_view>& fields, std::uint64_t line, std::string_view text) {
+    Row row;
+    row.line = line;
+    row.first = cells_.size();
+    const std::size_t group_at = at_[kGroupId] >= 0 && static_cast<std::size_t>(at_[kGroupId]) < fields.size()
+                                     ? static_cast<std::size_t>(at_[kGroupId]) : fields.size();
+    const std::string group_id(group_at < fields.size() ? trim(fields[group_at]) : std::string_view());
+    const auto bad = [&](std::string reason) {
+      context_.bad_record(LoadError(path_, line, std::move(reason), group_id));
+    };
+    if (fields.size() != width_)
+      return bad(fmt::format("expected {} fields as in the header, found {}", width_, fields.size()));
+    for (std::string_view field : fields) {
+      const bool inside = field.data() >= text.data() && field.data() <= text.data() + text.size();
+      cells_.push_back(inside || field.empty() ? field : std::string_view(owned_.emplace_back(field)));
+    }
+    const auto drop = [&](std::string reason) {
+      cells_.resize(row.first);
+      bad(std::move(reason));
+    };
+    if (group_id.empty()) return drop("the row has no Group ID");
+    if (group_id.find_first_not_of("0123456789") != std::string::npos)
+      return drop(fmt::format("Group ID '{}' is not a number", group_id));
+    for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6})
+      detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
+    if (row.name.empty()) return drop("the row has no name (Name 1 to Name 6 are empty)");
+    const auto kind = kind_of(cell(row, kGroupType));
+    if (!kind) return drop(fmt::format("Group Type '{}' is not Individual, Entity or Ship", cell(row, kGroupType)));
+    row.kind = *kind;
+    const auto type = name_type_of(cell(row, kAliasType));
+    if (!type) return drop(fmt::format("Alias Type '{}' is not one the list uses (Prime Alias, AKA, FKA, ...)",
+                                       cell(row, kAliasType)));
+    row.name_type = *type;
+    for (auto [column, date] : {std::pair{kListedOn, &row.listed}, std::pair{kLastUpdated, &row.updated}}) {
+      const std::string_view value = cell(row, column);
+      if (value.empty()) continue;
+      if (!(*date = detail::parse_uk_date(value)))
+        return drop(fmt::format("{} '{}' is not a date written dd/mm/yyyy", kColumnNames[column], value));
+    }
+    const auto [found, added] = group_of_.try_emplace(group_id, static_cast<std::uint32_t>(groups_.size()));
+    if (added) groups_.push_back({group_id, {}});
+    groups_[found->second].rows.push_back(static_cast<std::uint32_t>(rows_.size()));
+    rows_.push_back(std::move(row));
+    context_.report.add("rows");
+  }
+
+  // Pass 2: one party per group, its names and facts, and one listing per regime.
+  void stage(const Group& group) {
+    Batch& batch = context_.batch;
+    LoadReport& report = context_.report;
+    const std::string id = "ofsi:" + group.group_id;
+    const Row* primary = nullptr;
+    for (std::uint32_t at : group.rows)
+      if (rows_[at].name_type == NameType::Primary) {
+        primary = &rows_[at];
+        break;
+      }
+    const Row& first = rows_[group.rows.front()];
+    if (primary == nullptr) {
+      primary = &first;
+      report.warnings.push_back({path_, first.line, group.group_id, "no Prime Alias row: the first row's name is used"});
+    }
+    const Source head{path_, group.group_id, static_cast<std::uint32_t>(primary->line)};
+    batch.add_entity({.id = id, .kind = primary->kind, .name = primary->name, .source = head});
+    report.add("entities");
+    report.add(primary->kind == NodeKind::Person ? "individuals" : primary->kind == NodeKind::Vessel ? "ships" : "legal entities");
+
+    // The rows of a group repeat most columns (one row per name, and per regime): each column's
+    // value is read once per group, and each fact added once.
+    for (auto& values : seen_cells_) values.clear();
+    seen_facts_.clear();
+    seen_names_.clear();
+    seen_names_.push_back(primary->name);
+    bool kind_warned = false;
+    std::optional<Date> updated;
+    for (std::uint32_t at : group.rows) {
+      const Row& row = rows_[at];
+      const Source where{path_, group.group_id, static_cast<std::uint32_t>(row.line)};
+      if (row.kind != primary->kind && !kind_warned) {
+        kind_warned = true;
+        report.warnings.push_back({path_, row.line, group.group_id,
+                                   fmt::format("Group Type differs from the group's other rows: kept {}", to_string(primary->kind))});
+      }
+      // A second Prime Alias (the group under another regime) with another spelling is an alias.
+      const NameType type = row.name_type == NameType::Primary ? NameType::Aka : row.name_type;
+      if (std::find(seen_names_.begin(), seen_names_.end(), row.name) == seen_names_.end()) {
+        seen_names_.push_back(row.name);
+        batch.add_name(id, row.name, type, NameStrength::Unknown, where);
+        report.add("aliases");
+      }
+      if (row.updated && (!updated || *updated < *row.updated)) updated = row.updated;
+      if (at == group.rows.front()) batch.add_attribute(id, "ofsiGroupId", group.group_id, where);
+      auto attribute = [&](std::string_view key, std::string_view value) {
+        if (value.empty()) return;
+        for (const auto& [seen_key, seen_value] : seen_facts_)
+          if (seen_key == key && seen_value == value) return;
+        seen_facts_.emplace_back(key, std::string(value));
+        batch.add_attribute(id, key, value, where);
+      };
+      // True the first time a group's rows give this value in `column`.
+      auto fresh = [&](Column column) {
+        const std::string_view value = cell(row, column);
+        auto& values = seen_cells_[column];
+        if (value.empty() || std::find(values.begin(), values.end(), value) != values.end()) return false;
+        values.push_back(value);
+        return true;
+      };
+      if (fresh(kTitle)) attribute("title", detail::collapse_spaces(cell(row, kTitle)));
+      if (fresh(kDob)) {
+        const std::string_view dob = cell(row, kDob);
+        if (const auto date = detail::uk_birth_date(dob)) {
+          attribute("birthDate", *date);
+        } else {
+          attribute("birthDate", dob);  // unknown stays as written
+          report.warnings.push_back({path_, row.line, group.group_id,
+                                     fmt::format("DOB '{}' names no day of the calendar: kept as written", dob)});
+        }
+      }
+      const bool new_town = fresh(kTownOfBirth), new_birth_country = fresh(kCountryOfBirth);
+      if (new_town || new_birth_country) {
+        std::string place;
+        detail::append_part(place, detail::collapse_spaces(cell(row, kTownOfBirth)));
+        detail::append_part(place, detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        attribute("birthPlace", place);
+        attribute("birthCountry", detail::collapse_spaces(cell(row, kCountryOfBirth)));
+      }
+      if (fresh(kNationality)) attribute("nationality", detail::collapse_spaces(cell(row, kNationality)));
+      if (fresh(kPosition)) attribute("position", detail::collapse_spaces(cell(row, kPosition)));
+      if (fresh(kPassport)) attribute("identification", fmt::format("Passport, {}", detail::collapse_spaces(cell(row, kPassport))));
+      if (fresh(kNiNumber))
+        attribute("identification",
+                  fmt::format("National identification number, {}", detail::collapse_spaces(cell(row, kNiNumber))));
+      bool new_address = false;
+      for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
+        new_address |= fresh(part);
+      if (new_address) {
+        std::string address;
+        for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
+          detail::append_part(address, detail::collapse_spaces(cell(row, part)));
+        const std::size_t before = seen_facts_.size();
+        attribute("address", address);
+        if (seen_facts_.size() > before) report.add("addresses");
+        attribute("country", detail::collapse_spaces(cell(row, kCountry)));
+      }
+      if (fresh(kOtherInformation)) {
+        const std::string notes = detail::collapse_spaces(cell(row, kOtherInformation));
+        attribute("notes", notes);
+        // Identifiers the list writes inside "Other Information", by its own labels.
+        attribute("unReference", detail::find_un_reference(notes));
+        attribute("imoNumber", detail::find_imo_number(notes));
+        attribute("gbCompanyNumber", detail::find_gb_company_number(notes));
+      }
+    }
+    if (updated) batch.add_attribute(id, "modifiedAt", updated->to_string(), head);
+
+    // One listing per regime: its earliest Listed On, its latest Last Updated.
+    const detail::MeasureMapping mapping = detail::ofsi_conlist_mapping();
+    regimes_.clear();
+    for (std::uint32_t at : group.rows) {
+      const std::string regime = detail::collapse_spaces(cell(rows_[at], kRegime));
+      bool known = false;
+      for (auto& [name, rows] : regimes_)
+        if (name == regime) rows.push_back(at), known = true;
+      if (!known) regimes_.push_back({regime, {at}});
+    }
+    for (const auto& [regime, rows] : regimes_) {
+      std::optional<Date> listed, last;
+      for (std::uint32_t at : rows) {
+        const Row& row = rows_[at];
+        if (row.listed && (!listed || *row.listed < *listed)) listed = row.listed;
+        if (row.updated && (!last || *last < *row.updated)) last = row.updated;
+      }
+      const Row& row = rows_[rows.front()];
+      const Source where{path_, group.group_id, static_cast<std::uint32_t>(row.line)};
+      const std::string action = fmt::format("{}#{}", id, regime.empty() ? std::string("no-regime") : detail::slug(regime));
+      batch.add_action({.id = action, .target = id, .authority = kAuthority, .list = kList, .program = regime,
+                        .legal_basis = regime, .measures = "asset freeze", .citation = kCitation, .listed = listed,
+                        .in_force = {listed, std::nullopt}, .source = where, .measure_set = mapping.measures,
+                        .issuer = mapping.issuer, .list_id = mapping.list});
+      if (last) batch.add_attribute(action, "lastUpdated", last->to_string(), where);
+      report.add("actions");
+    }
+  }
+
+  const std::string& path_;
+  LoadContext& context_;
+  SourceFile file_;
+  std::string decoded_;  // the file made UTF-8, when it is Windows-1252
+  std::array<int, kColumnCount> at_{};
+  std::size_t width_ = 0;
+  std::vector<std::string_view> cells_;
+  std::deque<std::string> owned_;  // unescaped fields ("" inside quotes)
+  std::vector<Row> rows_;
+  std::vector<Group> groups_;
+  std::unordered_map<std::string, std::uint32_t> group_of_;
+  // What the group being staged has given so far: each column's raw values, its facts, its names.
+  std::array<std::vector<std::string_view>, kColumnCount> seen_cells_;
+  std::vector<std::pair<std::string_view, std::string>> seen_facts_;
+  std::vector<std::string> seen_names_;
+  std::vector<std::pair<std::string, std::vector<std::uint32_t>>> regimes_;
+};
+
+}  // namespace
+
+void load_ofsi_csv(const std::string& path, LoadContext& context) { OfsiLoader(path, context).run(); }
+
+LoadReport load_ofsi_csv(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_ofsi_csv), path, builder, options);
+}
+
+bool looks_like_ofsi_csv(std::string_view head, std::string_view /*file_name*/) noexcept {
+  // The header: "Name 6,Name 1,...,Group ID" on line 1 or 2 (after "Last Updated,<date>").
+  const auto start = head.find("Name 6,");
+  if (start == std::string_view::npos || start > 256) return false;
+  const auto end = head.find('\n', start);
+  const std::string_view header = head.substr(start, end == std::string_view::npos ? head.size() - start : end - start);
+  return header.find("Group ID") != std::string_view::npos && header.find("Alias Type") != std::string_view::npos;
+}
+
+}  // namespace skg

@@ -1,0 +1,275 @@
+#include "skg/loaders/gleif.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "skg/graph/builder.h"
+#include "skg/graph/graph.h"
+#include "skg/queries/reach.h"
+
+#include "loaders/loader_test_util.h"
+
+namespace {
+
+using skg::testing::broken;
+using skg::testing::datasets;
+using skg::testing::edge_attribute;
+using skg::testing::edge_with_id;
+
+std::string sample(std::string_view name) { return datasets("samples/gleif/" + std::string(name)); }
+using V = std::vector<std::string_view>;
+
+}  // namespace
+
+TEST_CASE("gleif: a Level 1 record reads back exactly: names, address, form, status, authority") {
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load_gleif(sample("lei-data.xml"), builder);
+  CHECK(report.count("entities") == 13);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto fund = graph.find("lei:001GPB6A9XPE8XJICC14");
+  REQUIRE(fund);
+  CHECK(graph.kind(*fund) == skg::NodeKind::Company);
+  CHECK(graph.name(*fund) == "Fidelity Advisor Leveraged Company Stock Fund");
+  const auto names = graph.names(*fund);
+  REQUIRE(names.size() == 2);
+  CHECK(graph.string(names[1].text) == "FIDELITY ADVISOR SERIES I - Fidelity Advisor Leveraged Company Stock Fund");
+  CHECK(names[1].type == skg::NameType::Previous);
+  CHECK(graph.attribute(*fund, "leiCode") == V{"001GPB6A9XPE8XJICC14"});
+  CHECK(graph.attribute(*fund, "address") == V{"245 SUMMER STREET, BOSTON, US-MA, 02210, US"});
+  CHECK(graph.attribute(*fund, "headquartersAddress") ==
+        V{"C/O Fidelity Management & Research Company LLC, Boston, US-MA, 02210, US"});
+  CHECK(graph.attribute(*fund, "jurisdiction") == V{"US-MA"});
+  CHECK(graph.attribute(*fund, "legalFormCode") == V{"8888"});
+  CHECK(graph.attribute(*fund, "legalForm") == V{"FUND"});
+  CHECK(graph.attribute(*fund, "entityStatus") == V{"ACTIVE"});
+  CHECK(graph.attribute(*fund, "registrationStatus") == V{"ISSUED"});
+  CHECK(graph.attribute(*fund, "registrationAuthorityId") == V{"RA000665"});
+  CHECK(graph.attribute(*fund, "registrationAuthorityEntityId") == V{"S000005113"});
+  CHECK(graph.attribute(*fund, "foundingDate") == V{"2012-11-29"});
+  CHECK(graph.attribute(*fund, "gbCompanyNumber").empty());  // RA000665 is not Companies House
+}
+
+TEST_CASE("gleif: a company registered at Companies House (RA000585) carries its gbCompanyNumber") {
+  skg::Builder builder;
+  skg::load_gleif(sample("lei-updates-data2.xml"), builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto monoova = graph.find("lei:2138002YAB7Z9KO21397");
+  REQUIRE(monoova);
+  const auto authority = graph.attribute(*monoova, "registrationAuthorityId");
+  REQUIRE(authority.size() == 1);
+  if (authority[0] == "RA000585") {
+    CHECK(graph.attribute(*monoova, "gbCompanyNumber") == graph.attribute(*monoova, "registrationAuthorityEntityId"));
+  } else {
+    CHECK(graph.attribute(*monoova, "gbCompanyNumber").empty());
+  }
+  // The rule itself, on a record written for it.
+  skg::Builder uk;
+  const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/gleif_companies_house.xml";
+  {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    REQUIRE(file);
+    std::fputs(R"(<?xml version="1.0" encoding="UTF-8"?>
+<LEIData xmlns="http://www.gleif.org/data/schema/leidata/2016"><LEIRecords><LEIRecord>
+<LEI>213800KASPERSKYUK123</LEI><Entity><LegalName>KASPERSKY LAB UK LIMITED</LegalName>
+<RegistrationAuthority><RegistrationAuthorityID>RA000585</RegistrationAuthorityID>
+<RegistrationAuthorityEntityID>05296958</RegistrationAuthorityEntityID></RegistrationAuthority>
+</Entity><Registration><LastUpdateDate>2024-01-01T00:00:00Z</LastUpdateDate></Registration>
+</LEIRecord></LEIRecords></LEIData>)", file);
+    std::fclose(file);
+  }
+  skg::load_gleif(path, uk);
+  const skg::Graph uk_graph = std::move(uk).freeze();
+  const auto kaspersky = uk_graph.find("lei:213800KASPERSKYUK123");
+  REQUIRE(kaspersky);
+  CHECK(uk_graph.attribute(*kaspersky, "gbCompanyNumber") == V{"05296958"});
+}
+
+TEST_CASE("gleif: the JSON golden copy reads like the XML: transliterated names, statuses, authority") {
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load_gleif(sample("lei2_intraday_2024-05-05_excerpt.json"), builder);
+  CHECK(report.count("entities") == 40);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto alfa = graph.find("lei:097900BID10000147476");
+  REQUIRE(alfa);
+  CHECK(graph.name(*alfa) == "ALFA REY s.r.o.");
+  REQUIRE(graph.names(*alfa).size() == 2);
+  CHECK(graph.string(graph.names(*alfa)[1].text) == "ALFA REY SRO");
+  CHECK(graph.attribute(*alfa, "address") == V{"Banská 1120/4, Nové Mesto nad Váhom, 915 01, SK"});
+  CHECK(graph.attribute(*alfa, "legalFormCode") == V{"VSZS"});
+  CHECK(graph.attribute(*alfa, "registrationStatus") == V{"LAPSED"});
+  CHECK(graph.attribute(*alfa, "registrationAuthorityEntityId") == V{"51078066"});
+  CHECK(graph.attribute(*alfa, "foundingDate") == V{"2017-09-20"});
+}
+
+TEST_CASE("gleif: an update file's later version of a record replaces the earlier one, never both") {
+  skg::Builder builder;
+  const std::string folder = std::string(SKG_TEST_OUTPUT_DIR) + "/gleif_update";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  // Named so that the update sorts first: the latest LastUpdateDate wins, not the last file read.
+  std::filesystem::copy_file(sample("lei-updates-data2.xml"), folder + "/a-updates.xml");
+  std::filesystem::copy_file(sample("lei-data.xml"), folder + "/b-full.xml");
+  const skg::LoadReport report = skg::load(folder, builder);
+  CHECK(report.count("records superseded") == 1);
+  CHECK(report.count("entities") == 24);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto fund = graph.find("lei:00TR8NKAEL48RGTZEW89");
+  REQUIRE(fund);
+  CHECK(graph.attribute(*fund, "entityStatus") == V{"ACTIVE"});  // was INACTIVE in 2019
+  CHECK(graph.attribute(*fund, "registrationStatus") == V{"ISSUED"});  // was RETIRED
+  CHECK(graph.attribute(*fund, "leiLastUpdateDate") == V{"2023-08-03T08:48:03.080+02:00"});
+  REQUIRE(graph.provenance(*fund).size() == 1);
+}
+
+TEST_CASE("gleif: consolidation parents are SUBSIDIARY_OF edges with dates, kept direct and ultimate") {
+  skg::Builder builder;
+  skg::load(datasets("samples/gleif"), builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  // 98450051BS9C610A8T78 (Monoova FX) -> direct parent 2138002YAB7Z9KO21397 (no quantifier: share
+  // unknown) and ultimate parent 984500501A1B1045PB30 (quantifier ACCOUNTING_CONSOLIDATION 100.00).
+  const auto direct = edge_with_id(graph, "lei:98450051BS9C610A8T78#IS_DIRECTLY_CONSOLIDATED_BY#lei:2138002YAB7Z9KO21397");
+  REQUIRE(direct);
+  CHECK(graph.edge_kind(*direct) == skg::EdgeKind::SubsidiaryOf);
+  CHECK(!graph.share(*direct).known());  // a consolidation parent is not a stated stake
+  CHECK(graph.role(*direct) == "direct parent (accounting consolidation)");
+  CHECK(graph.edge_valid(*direct).start == skg::Date::from_ymd(2018, 6, 30));
+  CHECK(!graph.edge_valid(*direct).end);
+  CHECK(edge_attribute(graph, *direct, "relationshipStatus") == V{"ACTIVE"});
+  const auto ultimate = edge_with_id(graph, "lei:98450051BS9C610A8T78#IS_ULTIMATELY_CONSOLIDATED_BY#lei:984500501A1B1045PB30");
+  REQUIRE(ultimate);
+  CHECK(graph.share(*ultimate) == skg::Percent::exact(100));
+  CHECK(graph.role(*ultimate) == "ultimate parent (accounting consolidation)");
+  CHECK(edge_attribute(graph, *ultimate, "quantifier") == V{"ACCOUNTING_CONSOLIDATION 100.00 PERCENTAGE"});
+  // A quantifier of 1.00 PERCENTAGE is kept as written: 1%, never read as a fraction of one.
+  const auto one = edge_with_id(graph, "lei:097900BJGO0000201513#IS_DIRECTLY_CONSOLIDATED_BY#lei:9845002B9874D50A4531");
+  REQUIRE(one);
+  CHECK(graph.share(*one) == skg::Percent::exact(1));
+  // A fund manager controls the fund: CONTROLS manager -> fund, significant influence.
+  const auto managed = edge_with_id(graph, "lei:097900BEJX0000002337#IS_FUND-MANAGED_BY#lei:097900BHF50000076475");
+  REQUIRE(managed);
+  CHECK(graph.edge_kind(*managed) == skg::EdgeKind::Controls);
+  CHECK(graph.interest(*managed) == skg::Interest::SignificantInfluence);
+  CHECK(graph.source(*managed) == *graph.find("lei:097900BHF50000076475"));
+}
+
+TEST_CASE("gleif: a parent chain shows in owners, two levels up") {
+  skg::Builder builder;
+  skg::load(datasets("samples/gleif"), builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto fx = graph.find("lei:98450051BS9C610A8T78");
+  REQUIRE(fx);
+  const auto steps = skg::owners(graph, *fx, {.depth = 3});
+  bool direct = false, grand = false;
+  for (const auto& step : steps) {
+    if (step.depth == 1 && step.party == *graph.find("lei:2138002YAB7Z9KO21397")) direct = true;
+    if (step.depth == 2 && step.party == *graph.find("lei:984500501A1B1045PB30") &&
+        step.of == *graph.find("lei:2138002YAB7Z9KO21397"))
+      grand = true;
+  }
+  CHECK(direct);
+  CHECK(grand);
+}
+
+TEST_CASE("gleif: reporting exceptions are facts on the entity: no known parent, and why") {
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load(datasets("samples/gleif"), builder);
+  CHECK(report.count("reporting exceptions") >= 1);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto fund = graph.find("lei:001GPB6A9XPE8XJICC14");
+  REQUIRE(fund);
+  CHECK(graph.attribute(*fund, "reportingException") == V{"DIRECT_ACCOUNTING_CONSOLIDATION_PARENT: NO_KNOWN_PERSON"});
+  const auto hutchin = graph.find("lei:004L5FPTUREIWK9T2N63");
+  REQUIRE(hutchin);
+  CHECK(graph.attribute(*hutchin, "reportingException") == V{"DIRECT_ACCOUNTING_CONSOLIDATION_PARENT: NON_CONSOLIDATING"});
+  // An exception for an LEI no file defines is reported, not invented into a party.
+  bool reported = false;
+  for (const auto& issue : report.unresolved) reported |= issue.record == "01370W6ZIY66KQ4J3570";
+  CHECK(reported);
+  CHECK(!graph.find("lei:01370W6ZIY66KQ4J3570"));
+}
+
+TEST_CASE("gleif: loading the folder twice changes nothing") {
+  skg::Builder builder;
+  skg::load(datasets("samples/gleif"), builder);
+  const std::size_t entities = builder.entity_count(), edges = builder.edge_count();
+  skg::load(datasets("samples/gleif"), builder);
+  CHECK(builder.entity_count() == entities);
+  CHECK(builder.edge_count() == edges);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto fund = graph.find("lei:00TR8NKAEL48RGTZEW89");
+  REQUIRE(fund);
+  CHECK(graph.attribute(*fund, "registrationStatus") == V{"ISSUED"});
+}
+
+TEST_CASE("gleif: bad records name file, line and LEI, and skip mode keeps the good ones") {
+  skg::Builder builder;
+  CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_bad_lei.xml"), builder),
+                       doctest::Contains("gleif_bad_lei.xml:15: LEI '213800SHORT' is not 20 letters and digits"),
+                       skg::LoadError);
+  CHECK(builder.entity_count() == 0);
+  const auto report = skg::load_gleif(broken("gleif_bad_lei.xml"), builder, {.on_bad_record = skg::OnBadRecord::Skip});
+  CHECK(report.skipped.size() == 1);
+  CHECK(builder.entity_count() == 1);
+  CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_bad_quantifier.xml"), builder),
+                       doctest::Contains("QuantifierAmount '150.5' is not a percentage from 0 to 100"), skg::LoadError);
+  CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_bad_relationship_type.xml"), builder),
+                       doctest::Contains(":17: RelationshipType 'IS_OWNED_BY_A_FRIEND' is not an RR-CDF relationship type"),
+                       skg::LoadError);
+  CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_bad_period.xml"), builder),
+                       doctest::Contains("gleif_bad_period.xml:2: period '2020-13-45T00:00:00Z'"), skg::LoadError);
+  CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_bad_date.json"), builder),
+                       doctest::Contains("gleif_bad_date.json:3: EntityCreationDate 'yesterday'"), skg::LoadError);
+  for (const auto mode : {skg::OnBadRecord::Fail, skg::OnBadRecord::Skip}) {
+    skg::Builder fresh;
+    CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_malformed.xml"), fresh, {.on_bad_record = mode}),
+                         doctest::Contains("gleif_malformed.xml:17: malformed XML"), skg::LoadError);
+    CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_truncated.json"), fresh, {.on_bad_record = mode}),
+                         doctest::Contains("gleif_truncated.json:3: invalid JSON"), skg::LoadError);
+    CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_wrong_root.xml"), fresh, {.on_bad_record = mode}),
+                         doctest::Contains("not a GLEIF file"), skg::LoadError);
+    CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_invalid_utf8.xml"), fresh, {.on_bad_record = mode}),
+                         doctest::Contains("gleif_invalid_utf8.xml:18: invalid UTF-8"), skg::LoadError);
+    CHECK_THROWS_WITH_AS(skg::load_gleif(broken("gleif_empty.xml"), fresh, {.on_bad_record = mode}),
+                         doctest::Contains("empty file"), skg::LoadError);
+    CHECK(fresh.entity_count() == 0);
+  }
+}
+
+TEST_CASE("gleif: every broken gleif_ file loads or throws LoadError, in both modes") {
+  skg::testing::check_broken_files_load_or_throw("gleif_", skg::load_gleif);
+}
+
+TEST_CASE("gleif: files are told by content: LEI, relationship and exception XML and the JSON golden copy") {
+  for (const char* name : {"lei-data.xml", "rr-data.xml", "repex-data.xml", "lei2_intraday_2024-05-05_excerpt.json"}) {
+    CAPTURE(name);
+    std::FILE* file = std::fopen(sample(name).c_str(), "rb");
+    REQUIRE(file);
+    std::string head(4096, '\0');
+    head.resize(std::fread(head.data(), 1, head.size(), file));
+    std::fclose(file);
+    CHECK(skg::detect_format(head, "input") == skg::Format::Gleif);
+  }
+  CHECK(skg::parse_format("gleif") == skg::Format::Gleif);
+}
+
+TEST_CASE("gleif: date-times with zones compare as instants") {
+  CHECK(skg::parse_gleif_instant("2024-05-04T00:00:00+02:00") == skg::parse_gleif_instant("2024-05-03T22:00:00Z"));
+  CHECK(*skg::parse_gleif_instant("2023-05-18T15:41:20.212Z") - *skg::parse_gleif_instant("2023-05-18T15:41:20Z") == 212);
+  CHECK(!skg::parse_gleif_instant("2024-05-04T25:00"));
+  CHECK(!skg::parse_gleif_instant("yesterday"));
+}
+
+TEST_CASE("gleif: the real shared files load, with every relationship resolved or reported") {
+  const std::string folder = skg::testing::shared("gleif");
+  if (!std::filesystem::exists(folder)) {
+    MESSAGE("../shared/datasets/gleif is absent: skipped");
+    return;
+  }
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load(folder, builder);
+  CHECK(report.count("entities") >= 577 + 24);  // records read; one is replaced by its update
+  CHECK(report.count("relationships") + report.unresolved.size() >= 21);
+  CHECK(report.skipped.empty());
+}
