@@ -36,6 +36,20 @@ std::uint64_t sweep_reference(const skg::Graph& graph, const skg::BlockedSet& li
   return count;
 }
 
+/// A fingerprint of every node's verdict (FNV-1a over node index and verdict of the nodes that
+/// are not "no"): two builds that print the same one give the same blocked set, node by node.
+std::uint64_t fingerprint(const skg::BlockedSet& set) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  auto mix = [&](std::uint64_t value) {
+    for (int byte = 0; byte < 8; ++byte) hash = (hash ^ ((value >> (8 * byte)) & 0xFF)) * 0x100000001b3ull;
+  };
+  for (std::uint32_t at = 0; at < set.node_count(); ++at) {
+    const auto verdict = set.verdict(skg::NodeId{at});
+    if (verdict != skg::Verdict::No) mix((std::uint64_t{at} << 8) | static_cast<std::uint64_t>(verdict));
+  }
+  return hash;
+}
+
 std::uint64_t answer(const skg::BlockedSet& set) {
   return set.count(skg::Verdict::Yes) * 1'000'000'000ull + set.count(skg::Verdict::Possibly);
 }
@@ -64,8 +78,9 @@ int main(int argc, char** argv) {
     const auto expect = answer(skg::blocked_set(graph, options));
     bench.run([&] { return answer(skg::blocked_set(graph, options)); }, expect, label);
     const auto set = skg::blocked_set(graph, options);
-    std::fprintf(stderr, "%s: %zu listed-or-blocked yes, %zu possibly, of %zu nodes\n", label, set.count(skg::Verdict::Yes), set.count(skg::Verdict::Possibly),
-                 graph.node_count());
+    std::fprintf(stderr, "%s: %zu listed-or-blocked yes, %zu possibly, of %zu nodes; fingerprint %016llx\n",
+                 label, set.count(skg::Verdict::Yes), set.count(skg::Verdict::Possibly), graph.node_count(),
+                 static_cast<unsigned long long>(fingerprint(set)));
     if (rule == skg::Rule::Ofac && !options.as_of && graph.node_count() <= 2'000'000) {
       const auto reference = sweep_reference(graph, set);
       if (reference != set.count(skg::Verdict::Yes)) {
@@ -102,6 +117,7 @@ int main(int argc, char** argv) {
                               std::pair{"exposure_entity_with_blocked_owner", &exposed}}) {
     std::vector<double> seconds;
     std::size_t reasons = 0, mismatches = 0;
+    const double wall_start = skg::bench::now(), cpu_start = skg::bench::cpu_now();
     for (skg::NodeId node : *nodes) {
       const double t0 = skg::bench::now();
       const auto answer = skg::exposure(graph, set, node);
@@ -109,6 +125,7 @@ int main(int argc, char** argv) {
       reasons += answer.reasons.size() + answer.cautions.size();
       if (answer.blocked != set.verdict(node)) ++mismatches;
     }
+    const double wall_total = skg::bench::now() - wall_start, cpu_total = skg::bench::cpu_now() - cpu_start;
     if (mismatches != 0) {
       std::fprintf(stderr, "%s: %zu answers disagree with the blocked set\n", label, mismatches);
       return 1;
@@ -118,8 +135,11 @@ int main(int argc, char** argv) {
     bench.row(std::string("exposure/") + label + "_median", 1, sorted[sorted.size() / 2]);
     bench.row(std::string("exposure/") + label + "_p95", 1, sorted[sorted.size() * 95 / 100]);
     skg::bench::Harness::summary(std::string("exposure/") + label, seconds);
-    std::fprintf(stderr, "%s: %zu entities, %.2f reasons and cautions each\n", label,
-                 nodes->size(), static_cast<double>(reasons) / static_cast<double>(nodes->size()));
+    std::fprintf(stderr, "%s: %zu entities, %.2f reasons and cautions each; median %.3f us, p95 %.3f us; "
+                 "all of them %.3f s wall, %.3f s CPU (%.3f us CPU each)\n",
+                 label, nodes->size(), static_cast<double>(reasons) / static_cast<double>(nodes->size()),
+                 sorted[sorted.size() / 2] * 1e6, sorted[sorted.size() * 95 / 100] * 1e6, wall_total, cpu_total,
+                 cpu_total * 1e6 / static_cast<double>(nodes->size()));
   }
   std::fprintf(stderr, "peak RSS %.1f MiB\n",
                static_cast<double>(skg::bench::peak_rss_bytes()) / (1024.0 * 1024.0));

@@ -1,6 +1,7 @@
 // bench/harness.h: the shared frame of every benchmark: options, timed runs, TSV rows, checks.
 #pragma once
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +21,20 @@ inline double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+/// CPU seconds (user + system) this process has used so far: beside wall time, it tells a slow
+/// run from a run that waited for a core other processes held.
+inline double cpu_now() {
+  timespec spec{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec);
+  return static_cast<double>(spec.tv_sec) + static_cast<double>(spec.tv_nsec) * 1e-9;
+}
+
+/// The 1-minute load average, or -1 when it cannot be read.
+inline double load_average() {
+  double loads[1] = {-1};
+  return getloadavg(loads, 1) == 1 ? loads[0] : -1;
+}
+
 /// Peak resident memory of this process so far, in bytes.
 inline std::size_t peak_rss_bytes() {
   rusage usage{};
@@ -29,7 +44,7 @@ inline std::size_t peak_rss_bytes() {
 
 /// Parses `--entities N --runs R --seed S --dataset NAME` and prints one TSV row per timed run:
 ///   bench  dataset  nodes  edges  run  seconds
-/// then a summary line (median, p95) on stderr. Setup is not timed; the answer is checked.
+/// then a summary line (median, p95, CPU median, load average) on stderr. Setup is not timed; the answer is checked.
 class Harness {
  public:
   Harness(std::string name, int argc, char** argv) : name_(std::move(name)) {
@@ -63,15 +78,16 @@ class Harness {
                           std::string_view label = {}) {
     const std::string bench = label.empty() ? name_ : name_ + "/" + std::string(label);
     check(fn(), expect, bench);
-    std::vector<double> seconds;
+    std::vector<double> seconds, cpu;
     for (int at = 0; at < runs_; ++at) {
-      const double start = now();
+      const double start = now(), cpu_start = cpu_now();
       const std::uint64_t answer = fn();
       seconds.push_back(now() - start);
+      cpu.push_back(cpu_now() - cpu_start);
       check(answer, expect, bench);
       row(bench, at + 1, seconds.back());
     }
-    summary(bench, seconds);
+    summary(bench, seconds, cpu);
     return seconds;
   }
 
@@ -81,14 +97,23 @@ class Harness {
                 dataset_.c_str(), nodes_, edges_, run, seconds);
     std::fflush(stdout);
   }
-  /// Prints median and p95 of `seconds` (a list of per-run or per-query times) to stderr.
-  static void summary(std::string_view bench, std::vector<double> seconds) {
+  /// Prints median and p95 of `seconds` (a list of per-run or per-query times) to stderr, with
+  /// the median CPU time of the same runs when given and the 1-minute load average.
+  static void summary(std::string_view bench, std::vector<double> seconds, std::vector<double> cpu = {}) {
     if (seconds.empty()) return;
     std::sort(seconds.begin(), seconds.end());
     const double median = seconds[seconds.size() / 2];
     const double p95 = seconds[std::min(seconds.size() - 1, seconds.size() * 95 / 100)];
-    std::fprintf(stderr, "%.*s: median %.6f s, p95 %.6f s over %zu\n", static_cast<int>(bench.size()),
-                 bench.data(), median, p95, seconds.size());
+    std::string cpu_text;
+    if (!cpu.empty()) {
+      std::sort(cpu.begin(), cpu.end());
+      char text[64];
+      std::snprintf(text, sizeof text, ", CPU median %.6f s", cpu[cpu.size() / 2]);
+      cpu_text = text;
+    }
+    std::fprintf(stderr, "%.*s: median %.6f s, p95 %.6f s over %zu%s (load %.2f)\n",
+                 static_cast<int>(bench.size()), bench.data(), median, p95, seconds.size(),
+                 cpu_text.c_str(), load_average());
   }
 
  private:

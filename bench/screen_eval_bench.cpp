@@ -61,11 +61,12 @@ struct Sample {
   std::string matched;  // the name that matched
 };
 
-constexpr int kFeatures = 11;
+constexpr int kFeatures = 14;
 std::array<double, kFeatures> features(const skg::NameEvidence& e) {
   return {1.0, e.query_share, e.name_share, e.min_similarity, std::min(e.matched_weight, 2.0),
           e.one_word ? 1.0 : 0.0, e.weak ? 1.0 : 0.0, e.person ? 1.0 : 0.0, std::min(e.matched_words, 4) / 4.0, e.inexact_share,
-          e.one_word && e.inexact_share > 0 ? 1.0 : 0.0};
+          e.one_word && e.inexact_share > 0 ? 1.0 : 0.0, e.typo_only ? 1.0 : 0.0, e.distinctive_cover ? 1.0 : 0.0,
+          e.distinctive_exact ? 1.0 : 0.0};
 }
 
 std::string join(const std::vector<std::string>& words) {
@@ -106,7 +107,7 @@ const char* kPlaces[] = {"Moscow", "Tehran", "Dubai", "London", "Caracas", "Dama
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string root = SKG_SOURCE_DIR "/../shared/datasets", write_calibration;
+  std::string root = SKG_SOURCE_DIR "/../shared/datasets", write_calibration, show_misses;
   std::uint64_t seed = 7;
   std::size_t parties_wanted = 4000, noise_wanted = 20000;
   for (int at = 1; at < argc; ++at) {
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
     else if (arg == "--parties" && at + 1 < argc) parties_wanted = std::strtoull(argv[++at], nullptr, 10);
     else if (arg == "--noise" && at + 1 < argc) noise_wanted = std::strtoull(argv[++at], nullptr, 10);
     else if (arg == "--write-calibration" && at + 1 < argc) write_calibration = argv[++at];
+    else if (arg == "--misses" && at + 1 < argc) show_misses = argv[++at];  // every miss of a kind, on stderr
     else {
       std::fprintf(stderr, "usage: skg_bench_screen_eval [--path DIR] [--seed N] [--parties N] [--noise N] [--write-calibration FILE]\n");
       return 1;
@@ -456,7 +458,7 @@ int main(int argc, char** argv) {
            "// probability, and the default threshold. Written by `bench/screen_eval --write-calibration`\n"
            "// (logistic regression on the labelled set of bench/SCREENING.md); do not edit by hand.\n"
            "#pragma once\n\nnamespace skg::calibration {\n";
-    const char* names[] = {"kIntercept", "kQueryShare", "kNameShare", "kMinSimilarity", "kMatchedWeight", "kOneWord", "kWeak", "kPerson", "kMatchedWords", "kInexactShare", "kOneWordInexact"};
+    const char* names[] = {"kIntercept", "kQueryShare", "kNameShare", "kMinSimilarity", "kMatchedWeight", "kOneWord", "kWeak", "kPerson", "kMatchedWords", "kInexactShare", "kOneWordInexact", "kTypoOnly", "kDistinctiveCover", "kDistinctiveExact"};
     char line[160];
     for (int k = 0; k < kFeatures; ++k) {
       std::snprintf(line, sizeof line, "inline constexpr double %s = %.4f;\n", names[k], beta[k]);
@@ -524,5 +526,14 @@ int main(int argc, char** argv) {
   for (const Sample* sample : false_negatives)
     if (sample->kind == "typo" || sample->kind == "reordered" || sample->kind == "space dropped" || sample->kind == "transliteration") typos.push_back(sample);
   print_worst("Variants missed (typo, reordered, space dropped, transliteration):", typos);
+  if (!show_misses.empty())
+    for (const Sample* sample : false_negatives)
+      if (sample->kind == show_misses)
+        std::fprintf(stderr, "miss\t%s\t%s\t%s\t%.3f\tq=%.2f n=%.2f min=%.2f w=%.2f one=%d strict=%d words=%d inexact=%.2f typo=%d cover=%d\n",
+                     sample->query.c_str(), sample->target.c_str(), sample->matched.c_str(), sample->score,
+                     sample->evidence.query_share, sample->evidence.name_share, sample->evidence.min_similarity,
+                     sample->evidence.matched_weight, sample->evidence.one_word, sample->evidence.strict,
+                     sample->evidence.matched_words, sample->evidence.inexact_share, sample->evidence.typo_only,
+                     sample->evidence.distinctive_cover);
   return 0;
 }

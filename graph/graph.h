@@ -121,6 +121,14 @@ class Graph {
   /// True when some edge carries a typed interest (the rules skip their look-ups otherwise).
   bool has_interests() const noexcept { return !interest_.empty(); }
   DateRange edge_valid(EdgeId edge) const noexcept;
+  /// True when the edge holds on `as_of` (unset: it has no end date), read from the columns
+  /// without building a DateRange: what holds(edge_valid(edge), as_of) gives, for hot loops.
+  bool edge_holds(EdgeId edge, std::optional<Date> as_of) const noexcept {
+    const std::int32_t to = edge_to_.empty() ? kOpenEnd : edge_to_[index(edge)];
+    if (!as_of) return to == kOpenEnd;
+    const std::int32_t from = edge_from_.empty() ? kOpenStart : edge_from_[index(edge)];
+    return (from == kOpenStart || from <= as_of->days) && (to == kOpenEnd || as_of->days < to);
+  }
   /// A role or relationship text ("Chief Legal Officer", "parent"); "" when none.
   std::string_view role(EdgeId edge) const noexcept { return string(role_[index(edge)]); }
   /// The edge's own external id (an FtM Ownership id); "" when the source gives none.

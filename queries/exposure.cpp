@@ -21,6 +21,39 @@ extern const char kDefaultRuleTable[];  // queries/rules.tsv, embedded by CMakeL
 }  // namespace detail
 
 namespace {
+/// "[OFAC_50: basis]", the citation every sentence of an answer ends with, and "50% or more in
+/// the aggregate", the test: formatted where they are used, not held as strings per answer.
+struct Cite {
+  std::string_view id, basis;
+};
+struct ThresholdText {
+  bool inclusive, aggregate;
+};
+}  // namespace
+
+}  // namespace skg
+
+template <>
+struct fmt::formatter<skg::Cite> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+  template <class Context>
+  auto format(const skg::Cite& cite, Context& ctx) const {
+    return fmt::format_to(ctx.out(), "[{}: {}]", cite.id, cite.basis);
+  }
+};
+template <>
+struct fmt::formatter<skg::ThresholdText> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+  template <class Context>
+  auto format(const skg::ThresholdText& test, Context& ctx) const {
+    return fmt::format_to(ctx.out(), "{} {}", test.inclusive ? "50% or more" : "more than 50%",
+                          test.aggregate ? "in the aggregate" : "held by one designated person");
+  }
+};
+
+namespace skg {
+
+namespace {
 
 constexpr Date ymd(int year, unsigned month, unsigned day) {
   return Date{static_cast<std::int32_t>(
@@ -201,27 +234,55 @@ Holding reconcile(std::span<const Percent> shares) {
   return h;
 }
 
+/// True when two of `items` (pairs keyed by owner) have the same owner. Short lists are
+/// compared pair by pair, which beats sorting them; a long one (a hub) answers true, so the
+/// caller sorts it and groups the repeats.
+template <class Pairs>
+bool owners_may_repeat(const Pairs& items) {
+  if (items.size() > 32) return true;
+  for (std::size_t at = 1; at < items.size(); ++at)
+    for (std::size_t before = 0; before < at; ++before)
+      if (items[before].first == items[at].first) return true;
+  return false;
+}
+
+/// Buffers unknown_cap reuses, so that a loop calling it allocates nothing.
+struct CapScratch {
+  std::vector<std::pair<NodeId, Percent>> known;
+  std::vector<Percent> shares;
+};
+
 /// The most an unknown stake in `asset` can be: 100% less the known holdings of the others
 /// (each owner's records reconciled first); open when one of those is an open bound.
-Bound unknown_cap(const Graph& graph, NodeId asset, std::optional<Date> as_of) {
-  std::vector<std::pair<NodeId, Percent>> known;
+Bound unknown_cap(const Graph& graph, NodeId asset, std::optional<Date> as_of, CapScratch& scratch) {
+  auto& known = scratch.known;
+  known.clear();
   for (EdgeId edge : graph.in_edges(asset)) {
     if (!is_stake(graph, edge) || graph.source(edge) == asset) continue;
     const Percent share = graph.share(edge);
-    if (share.known() && holds(graph.edge_valid(edge), as_of)) known.emplace_back(graph.source(edge), share);
+    if (share.known() && graph.edge_holds(edge, as_of)) known.emplace_back(graph.source(edge), share);
   }
-  std::sort(known.begin(), known.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   Sum total;
-  std::vector<Percent> shares;
-  for (std::size_t at = 0; at < known.size();) {
-    shares.clear();
-    std::size_t end = at;
-    for (; end < known.size() && known[end].first == known[at].first; ++end) shares.push_back(known[end].second);
-    total.add(reconcile(shares).low);
-    at = end;
+  if (!owners_may_repeat(known)) {
+    // One record per owner (the common case): its holding is its share (reconcile of one).
+    for (const auto& item : known) total.add(item.second.low());
+  } else {
+    std::sort(known.begin(), known.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto& shares = scratch.shares;
+    for (std::size_t at = 0; at < known.size();) {
+      shares.clear();
+      std::size_t end = at;
+      for (; end < known.size() && known[end].first == known[at].first; ++end) shares.push_back(known[end].second);
+      total.add(reconcile(shares).low);
+      at = end;
+    }
   }
   if (total.units >= kHundred) return {0, false};
   return {kHundred - total.units, total.open};
+}
+Bound unknown_cap(const Graph& graph, NodeId asset, std::optional<Date> as_of) {
+  CapScratch scratch;
+  return unknown_cap(graph, asset, as_of, scratch);
 }
 
 std::string pct(Bound bound) {
@@ -507,6 +568,10 @@ struct BlockedSetBuilder {
   std::vector<std::pair<NodeId, EdgeId>> scratch{};
   std::vector<Percent> shares{};
   std::vector<std::pair<NodeId, NodeId>> nominee_of{};  // (nominee, principal), sorted
+  CapScratch cap_scratch{};
+
+  /// unknown_cap on the reused buffers.
+  Bound cap(NodeId asset) { return unknown_cap(graph, asset, as_of, cap_scratch); }
 
   /// Calls fn(asset, holding, first_edge) for each asset `owner` holds a stake in on the date,
   /// one call per asset: the owner's records of that stake reconciled (Holding).
@@ -516,18 +581,11 @@ struct BlockedSetBuilder {
     for (EdgeId edge : graph.out_edges(owner)) {
       if (!is_stake(graph, edge)) continue;
       const NodeId asset = graph.target(edge);
-      if (asset == owner || !holds(graph.edge_valid(edge), as_of)) continue;
+      if (asset == owner || !graph.edge_holds(edge, as_of)) continue;
       scratch.emplace_back(asset, edge);
     }
     // Fast path: no asset twice (the common case): one record per holding, no sort.
-    bool repeated = scratch.size() > 32;  // a hub: sort instead of comparing every pair
-    for (std::size_t at = 1; at < scratch.size() && !repeated; ++at)
-      for (std::size_t before = 0; before < at; ++before)
-        if (scratch[before].first == scratch[at].first) {
-          repeated = true;
-          break;
-        }
-    if (!repeated) {
+    if (!owners_may_repeat(scratch)) {
       for (const auto& [asset, edge] : scratch) {
         const Percent share = graph.share(edge);
         Holding h;
@@ -561,7 +619,7 @@ struct BlockedSetBuilder {
     if (!graph.has_interests()) return;
     for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
       const EdgeId edge{at};
-      if (graph.interest(edge) != Interest::NomineeFor || !holds(graph.edge_valid(edge), as_of)) continue;
+      if (graph.interest(edge) != Interest::NomineeFor || !graph.edge_holds(edge, as_of)) continue;
       nominee_of.emplace_back(graph.source(edge), graph.target(edge));
     }
     std::sort(nominee_of.begin(), nominee_of.end());
@@ -621,7 +679,7 @@ struct BlockedSetBuilder {
             }
             if ((fresh & kMaybe) != 0) {
               const Bound total = add_sum(set.sums_, asset, true,
-                                          h.unknown ? unknown_cap(graph, asset, as_of) : h.high);
+                                          h.unknown ? cap(asset) : h.high);
               if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
             }
             gain(asset, gained);
@@ -637,7 +695,7 @@ struct BlockedSetBuilder {
         for (EdgeId edge : graph.out_edges(node)) {
           if (graph.edge_kind(edge) != EdgeKind::Controls) continue;
           const NodeId asset = graph.target(edge);
-          if (asset == node || !holds(graph.edge_valid(edge), as_of)) continue;
+          if (asset == node || !graph.edge_holds(edge, as_of)) continue;
           const std::uint8_t gained = control_gain(edge, fresh);
           if (gained == 0) continue;
           if ((gained & ~set.state_[index(asset)]) != 0) set.state_[index(asset)] |= BlockedSet::kByControl;
@@ -657,12 +715,12 @@ struct BlockedSetBuilder {
       Bound lo{}, hi{};
       for (EdgeId edge : graph.in_edges(asset)) {
         if (graph.interest(edge) != Interest::JointlyHeld || graph.source(edge) == asset ||
-            !holds(graph.edge_valid(edge), as_of))
+            !graph.edge_holds(edge, as_of))
           continue;
         const NodeId principal = principal_of(graph.source(edge));
         const auto holder_state = set.state_[index(principal != kNoNode ? principal : graph.source(edge))];
         const Percent share = graph.share(edge);
-        const Bound a = share.low(), b = share.known() ? share.high() : unknown_cap(graph, asset, as_of);
+        const Bound a = share.low(), b = share.known() ? share.high() : cap(asset);
         if ((holder_state & kYes) != 0 && share.known() && (a.units > lo.units || (a.units == lo.units && a.open)))
           lo = a;
         if ((holder_state & kMaybe) != 0 && (b.units > hi.units || (b.units == hi.units && !b.open))) hi = b;
@@ -759,17 +817,22 @@ struct BlockedSetBuilder {
           entries.clear();
           Sum arrangement[4]{}, arrangement_hi[4]{};
           bool cap_known = false;
-          Bound cap{};
+          Bound cap_value{};
           auto cap_of = [&] {
-            if (!cap_known) cap = unknown_cap(graph, asset, as_of), cap_known = true;
-            return cap;
+            if (!cap_known) cap_value = cap(asset), cap_known = true;
+            return cap_value;
           };
           for (EdgeId edge : graph.in_edges(asset)) {
-            const int measure = measure_of(edge);
             const NodeId owner = graph.source(edge);
-            if (measure < 0 || owner == asset || !holds(graph.edge_valid(edge), as_of)) continue;
-            const Percent share = graph.share(edge);
+            if (owner == asset) continue;
             const Interest interest = graph.interest(edge);
+            // Most owners are not flagged: their edges count for nothing unless they are part of
+            // a joint arrangement (every party counts) or held by a nominee (for its principal),
+            // so they are passed over before the rest of the edge is read.
+            if (nominee_of.empty() && interest != Interest::JointArrangement && !flagged(owner)) continue;
+            const int measure = measure_of(edge);
+            if (measure < 0 || !graph.edge_holds(edge, as_of)) continue;
+            const Percent share = graph.share(edge);
             if (interest == Interest::JointArrangement) {
               // Every party's shares or rights under the arrangement, designated or not.
               arrangement[measure].add(share.known() ? share.low() : Bound{});
@@ -879,11 +942,12 @@ struct BlockedSetBuilder {
       }
       if (!designating) continue;
       set.state_[index(action_node)] |= BlockedSet::kAction;  // matches the rule (any dates)
+      if (action->undated()) set.state_[index(action_node)] |= BlockedSet::kUndatedAction;
       if (!holds(listing_period(*action), as_of)) continue;
       set.state_[index(action_node)] |= BlockedSet::kActionInForce;
       const bool undated = action->undated();
       for (EdgeId edge : graph.in_edges(action_node)) {
-        if (graph.edge_kind(edge) != EdgeKind::TargetOf || !holds(graph.edge_valid(edge), as_of))
+        if (graph.edge_kind(edge) != EdgeKind::TargetOf || !graph.edge_holds(edge, as_of))
           continue;
         if (undated && dated_record_of(graph, edge) != kNoNode) continue;  // the dated record decides
         const NodeId party = graph.source(edge);
@@ -937,15 +1001,26 @@ struct Explainer {
   const RulePeriod& period;
   std::optional<Date> as_of;
 
+  /// listing_undated for a TARGET_OF link to a designating action: the blocked set already
+  /// knows whether the action gives a date, so a dated one costs no look-up of the action.
+  bool undated_listing(EdgeId target_of) const {
+    return blocked.undated_designating_action(graph.target(target_of)) && graph.edge_valid(target_of).is_open();
+  }
+  /// dated_record_of for a TARGET_OF link to a designating action: only an undated listing can
+  /// have a dated record standing for it (RULES.md §8.8).
+  NodeId dated_record(EdgeId target_of) const {
+    return undated_listing(target_of) ? dated_record_of(graph, target_of) : kNoNode;
+  }
+
   /// True when every listing that designates `party` on the date is undated (RULES.md §8.8).
   bool designated_date_unknown(NodeId party) const {
     bool any = false;
     for (EdgeId edge : graph.out_edges(party)) {
       if (graph.edge_kind(edge) != EdgeKind::TargetOf ||
-          !blocked.designating_action_in_force(graph.target(edge)) || !holds(graph.edge_valid(edge), as_of) ||
-          dated_record_of(graph, edge) != kNoNode)
+          !blocked.designating_action_in_force(graph.target(edge)) || !graph.edge_holds(edge, as_of) ||
+          dated_record(edge) != kNoNode)
         continue;
-      if (!listing_undated(graph, edge)) return false;
+      if (!undated_listing(edge)) return false;
       any = true;
     }
     return any;
@@ -956,7 +1031,7 @@ struct Explainer {
     if (upper && blocked.would_be(node) != Verdict::Yes) return "possibly blocked";
     return "blocked";
   }
-  std::string cite() const { return fmt::format("[{}: {}]", info.id, period.basis); }
+  Cite cite() const { return {info.id, period.basis}; }
 
   /// The listing actions in force of a designated party, under this rule.
   std::vector<NodeId> listing_actions(NodeId party) const {
@@ -964,7 +1039,7 @@ struct Explainer {
     for (EdgeId edge : graph.out_edges(party))
       if (graph.edge_kind(edge) == EdgeKind::TargetOf &&
           blocked.designating_action_in_force(graph.target(edge)) &&
-          holds(graph.edge_valid(edge), as_of) && dated_record_of(graph, edge) == kNoNode)
+          graph.edge_holds(edge, as_of) && dated_record(edge) == kNoNode)
         out.push_back(graph.target(edge));
     return out;
   }
@@ -1016,7 +1091,7 @@ struct Explainer {
         const EdgeKind kind = graph.edge_kind(edge);
         if (kind != EdgeKind::Owns && (kind != EdgeKind::Controls || !info.control_counts)) continue;
         const NodeId from = graph.source(edge);
-        if (from == node || level(from) < need || !holds(graph.edge_valid(edge), as_of)) continue;
+        if (from == node || level(from) < need || !graph.edge_holds(edge, as_of)) continue;
         const Percent share = graph.share(edge);
         const std::int64_t bp = is_stake(graph, edge) ? std::int64_t{share.low().units}
                                                       : std::int64_t{kHundred} + 1;
@@ -1037,21 +1112,21 @@ struct Explainer {
   }
 
   std::string chain_text(const std::vector<ChainStep>& chain) const {
+    // Written straight into one string: an answer's text is most of what it costs.
     std::string text;
+    auto out = std::back_inserter(text);
     for (const ChainStep& s : chain) {
       if (!text.empty()) text += "; ";
       const bool top = blocked.listed(s.owner);
       const Interest interest = s.edge == kNoEdge ? Interest::Unspecified : graph.interest(s.edge);
-      const std::string who = fmt::format("{} ({})", graph.name(s.owner),
-                                          std::string(status(s.owner, !top)));
       if (interest == Interest::NomineeFor)
-        text += fmt::format("{} holds as nominee for {}{}", graph.name(s.owner), graph.name(s.asset),
-                            dates(s.valid));
+        fmt::format_to(out, "{} holds as nominee for {}{}", graph.name(s.owner), graph.name(s.asset),
+                       dates(s.valid));
       else if (s.kind == EdgeKind::Controls && !is_stake(graph, s.edge))
-        text += fmt::format("{} {} {}{}", who, control_words(interest, s.share), graph.name(s.asset),
-                            dates(s.valid));
+        fmt::format_to(out, "{} ({}) {} {}{}", graph.name(s.owner), status(s.owner, !top),
+                       control_words(interest, s.share), graph.name(s.asset), dates(s.valid));
       else
-        text += fmt::format("{} owns {} of {}{}{}", who,
+        fmt::format_to(out, "{} ({}) owns {} of {}{}{}", graph.name(s.owner), status(s.owner, !top),
                             s.share.known() ? s.share.to_string() : "an unknown share",
                             graph.name(s.asset),
                             interest == Interest::Nominator ? " (held for it by a nominee)"
@@ -1107,10 +1182,8 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   out.as_of = as_of;
   out.listed = blocked.listed(entity);
   out.blocked = blocked.verdict(entity);
-  const std::string cite = ex.cite();
-  const std::string threshold =
-      fmt::format("{} {}", period.inclusive ? "50% or more" : "more than 50%",
-                  period.aggregate ? "in the aggregate" : "held by one designated person");
+  const Cite cite = ex.cite();
+  const ThresholdText threshold{period.inclusive, period.aggregate};
 
   // Its own listings, in force or not. The undated records of a designation that has a dated
   // record are shown with it, as one listing (RULES.md §8.8).
@@ -1118,12 +1191,12 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     if (graph.edge_kind(edge) != EdgeKind::TargetOf) continue;
     const NodeId action = graph.target(edge);
     if (!blocked.designating_action(action)) continue;
-    if (dated_record_of(graph, edge) != kNoNode) continue;  // told with its dated record below
-    const bool now = blocked.designating_action_in_force(action) && holds(graph.edge_valid(edge), as_of);
+    if (ex.dated_record(edge) != kNoNode) continue;  // told with its dated record below
+    const bool now = blocked.designating_action_in_force(action) && graph.edge_holds(edge, as_of);
     Reason reason = with_kind(now ? ReasonKind::Listed : ReasonKind::ListingNotInForce);
     reason.actions.push_back(action);
     std::string same;
-    const bool dated = !listing_undated(graph, edge);  // only a dated record stands for others
+    const bool dated = !ex.undated_listing(edge);  // only a dated record stands for others
     for (EdgeId other : graph.out_edges(entity))
       if (dated && other != edge && graph.edge_kind(other) == EdgeKind::TargetOf &&
           dated_record_of(graph, other) == action) {
@@ -1132,7 +1205,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
                                                                   ? graph.name(graph.target(other))
                                                                   : graph.string(graph.external_ids(graph.target(other))[0]));
       }
-    const bool undated = listing_undated(graph, edge);
+    const bool undated = !dated;
     reason.text = fmt::format(
         "{} {}: {}{}{} {}", now ? "designated" : "listing not in force on the date", now ? "by" : "-",
         ex.action_text(action),
@@ -1152,11 +1225,11 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     std::vector<NodeId> sectoral_actions;
     for (EdgeId edge : graph.in_edges(entity)) {
       if (graph.edge_kind(edge) != EdgeKind::Owns || graph.source(edge) == entity ||
-          !holds(graph.edge_valid(edge), as_of))
+          !graph.edge_holds(edge, as_of))
         continue;
       bool sectoral = false;
       for (EdgeId listing : graph.out_edges(graph.source(edge))) {
-        if (graph.edge_kind(listing) != EdgeKind::TargetOf || !holds(graph.edge_valid(listing), as_of)) continue;
+        if (graph.edge_kind(listing) != EdgeKind::TargetOf || !graph.edge_holds(listing, as_of)) continue;
         const Action* details = graph.action(graph.target(listing));
         if (details == nullptr || details->issuer != Issuer::UsOfac ||
             !details->measure_set.contains(Measure::Sectoral) || !holds(listing_period(*details), as_of) ||
@@ -1206,24 +1279,41 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     if (!graph.has_interests()) return {kNoNode, kNoEdge};
     std::pair<NodeId, EdgeId> found{kNoNode, kNoEdge};
     for (EdgeId edge : graph.out_edges(owner)) {
-      if (graph.interest(edge) != Interest::NomineeFor || !holds(graph.edge_valid(edge), as_of)) continue;
+      if (graph.interest(edge) != Interest::NomineeFor || !graph.edge_holds(edge, as_of)) continue;
       if (found.first != kNoNode && found.first != graph.target(edge)) return {kNoNode, kNoEdge};
       found = {graph.target(edge), edge};
     }
     return found;
   };
+  // Buffers reused from call to call on this thread: an entity's stakes are a handful of
+  // records, and allocating for them would cost more than reading them.
+  // The share is read with the owner, so the reads of one record's columns overlap.
+  struct StakeRecord {
+    NodeId owner;
+    EdgeId edge;
+    Percent share;
+  };
+  thread_local std::vector<StakeRecord> stakes;  // in force on the date
+  thread_local std::vector<Percent> shares;
+  stakes.clear();
+  // The records of one owner's holding: stakes[from, to) once sorted.
+  auto records_of = [&](std::size_t from, std::size_t to) {
+    std::vector<EdgeId> records;
+    records.reserve(to - from);
+    for (std::size_t at = from; at < to; ++at) records.push_back(stakes[at].edge);
+    return records;
+  };
   struct Kept {
     NodeId owner;
     Bound low;
-    std::vector<EdgeId> records;
+    std::size_t from, to;  // its records in `stakes`
   };
   std::vector<Kept> sure_holdings;  // surely blocked holders' known stakes: blocked property
-  std::vector<std::pair<NodeId, EdgeId>> stakes;
   for (EdgeId edge : graph.in_edges(entity)) {
     if (!is_stake(graph, edge) || graph.source(edge) == entity) continue;
     const NodeId owner = graph.source(edge);
-    if (holds(graph.edge_valid(edge), as_of)) {
-      stakes.emplace_back(owner, edge);
+    if (graph.edge_holds(edge, as_of)) {
+      stakes.push_back({owner, edge, graph.share(edge)});
       continue;
     }
     if (blocked.would_be(owner) == Verdict::No) continue;
@@ -1258,21 +1348,27 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
       out.cautions.push_back(std::move(divest));
     }
   }
-  std::sort(stakes.begin(), stakes.end());
-  std::vector<Percent> shares;
+  std::sort(stakes.begin(), stakes.end(), [](const StakeRecord& a, const StakeRecord& b) {
+    return std::pair{a.owner, a.edge} < std::pair{b.owner, b.edge};
+  });
   for (std::size_t at = 0; at < stakes.size();) {
-    std::size_t end = at;
-    shares.clear();
-    std::vector<EdgeId> records;
-    for (; end < stakes.size() && stakes[end].first == stakes[at].first; ++end) {
-      shares.push_back(graph.share(stakes[end].second));
-      records.push_back(stakes[end].second);
+    std::size_t end = at + 1;
+    while (end < stakes.size() && stakes[end].owner == stakes[at].owner) ++end;
+    const NodeId owner = stakes[at].owner;
+    const EdgeId first = stakes[at].edge;
+    const std::size_t from = at, record_count = end - at;
+    Holding h;
+    if (record_count == 1) {
+      // One record (the common case): the holding is its share, as reconcile of one gives it.
+      h.records = 1;
+      if (stakes[at].share.known()) h.unknown = false, h.low = stakes[at].share.low(), h.high = stakes[at].share.high();
+    } else {
+      shares.clear();
+      for (std::size_t k = at; k < end; ++k) shares.push_back(stakes[k].share);
+      h = reconcile(shares);
     }
-    const NodeId owner = stakes[at].first;
-    const EdgeId first = stakes[at].second;
     at = end;
     any_owner = true;
-    const Holding h = reconcile(shares);
     if (!h.unknown && graph.interest(first) == Interest::JointlyHeld) {
       if (h.low.units > everyone_joint.units) everyone_joint = h.low;  // one block, many holders
     } else if (!h.unknown) {
@@ -1281,9 +1377,9 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     if (h.disagree) {
       Reason reason = with_kind(ReasonKind::DataQuality);
       reason.chain.push_back(ex.step(first));
-      reason.records = records;
+      reason.records = records_of(from, end);
       std::string listed;
-      for (EdgeId edge : records) listed += fmt::format("{}{} [{}]", listed.empty() ? "" : ", ",
+      for (EdgeId edge : reason.records) listed += fmt::format("{}{} [{}]", listed.empty() ? "" : ", ",
                                                        graph.share(edge).to_string(), ex.record_text(edge));
       reason.text = fmt::format("data quality: the records of {}'s stake in {} on the date disagree "
                                 "({}): kept as one holding of {} to {}, the range they span {}",
@@ -1312,7 +1408,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     ex.chain_above(holder, !sure, reason.chain);
     if (nominee_edge != kNoEdge) reason.chain.push_back(ex.step(nominee_edge, true));
     reason.chain.push_back(ex.step(first));
-    reason.records = records;
+    reason.records = records_of(from, end);
     if (!reason.chain.empty()) reason.actions = ex.listing_actions(reason.chain.front().owner);
     if (reason.chain.size() > 1 + (nominee_edge != kNoEdge)) uses_derived = true;
     reason.min_percent = Percent::percent(lo.units);
@@ -1331,7 +1427,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
       if (sure) add_group(lo_groups, reason.group, lo);
       add_group(hi_groups, reason.group, hi);
     }
-    if (sure && !h.unknown) sure_holdings.push_back({holder, h.low, records});
+    if (sure && !h.unknown) sure_holdings.push_back({holder, h.low, from, end});
     const std::string counted =
         h.unknown ? fmt::format("its share is unknown: it counts 0% at least and up to {} "
                                 "(100% less the known stakes of others); this link decides",
@@ -1347,7 +1443,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
                                        ? std::string()
                                        : fmt::format(", for {}", graph.name(reason.group));
     const std::string several =
-        records.size() > 1 ? fmt::format(" ({} records of one holding)", records.size()) : std::string();
+        record_count > 1 ? fmt::format(" ({} records of one holding)", record_count) : std::string();
     const std::string nominee =
         nominee_edge != kNoEdge
             ? fmt::format("; shares a nominee holds for {} count as its own (RULES.md §5.5)",
@@ -1374,7 +1470,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   for (EdgeId edge : graph.in_edges(entity)) {
     const EdgeKind kind = graph.edge_kind(edge);
     const NodeId owner = graph.source(edge);
-    if (owner == entity || is_stake(graph, edge) || !holds(graph.edge_valid(edge), as_of)) continue;
+    if (owner == entity || is_stake(graph, edge) || !graph.edge_holds(edge, as_of)) continue;
     if (kind != EdgeKind::Controls && kind != EdgeKind::DirectorOf && kind != EdgeKind::OfficerOf) continue;
     const Verdict owner_verdict = blocked.would_be(owner);
     if (owner_verdict == Verdict::No) continue;
@@ -1450,7 +1546,7 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
   for (EdgeId edge : graph.out_edges(entity)) {
     if (graph.edge_kind(edge) != EdgeKind::SubsidiaryOf) continue;
     const NodeId parent = graph.target(edge);
-    if (blocked.would_be(parent) == Verdict::No || !holds(graph.edge_valid(edge), as_of)) continue;
+    if (blocked.would_be(parent) == Verdict::No || !graph.edge_holds(edge, as_of)) continue;
     Reason reason = with_kind(ReasonKind::ControlLink);
     reason.chain.push_back(ex.step(edge));
     reason.text = fmt::format("{} is a subsidiary of {} ({}), with no share stated: give the "
@@ -1542,8 +1638,8 @@ Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) 
     // A blocked owner's stake below the threshold is blocked property in itself.
     for (const Kept& kept : sure_holdings) {
       Reason reason = with_kind(ReasonKind::BlockedProperty);
-      reason.records = kept.records;
-      reason.chain.push_back(ex.step(kept.records.front()));
+      reason.records = records_of(kept.from, kept.to);
+      reason.chain.push_back(ex.step(reason.records.front()));
       reason.actions = ex.listing_actions(kept.owner);
       reason.min_percent = Percent::percent(kept.low.units);
       reason.text = fmt::format(

@@ -186,6 +186,11 @@ class BlockedSet {
   bool designating_action_in_force(NodeId node) const noexcept {
     return (state_[index(node)] & kActionInForce);
   }
+  /// True for Action nodes that designate under this rule and give no date at all (no start,
+  /// end or listed date: Action::undated()); a dated one needs no look-up of its dated record.
+  bool undated_designating_action(NodeId node) const noexcept {
+    return (state_[index(node)] & kUndatedAction);
+  }
   /// Blocked ownership, exact: unknown shares as 0 (lower) or as the most they can be (upper),
   /// capped at 100%; `open` when the bound itself is excluded (">50%").
   Percent::Bound lower(NodeId node) const noexcept { return capped(static_cast<std::uint32_t>(sums_.get(node))); }
@@ -209,7 +214,7 @@ class BlockedSet {
   friend BlockedSet blocked_set(const Graph&, const ExposureOptions&);
   friend struct BlockedSetBuilder;
   static constexpr std::uint8_t kListed = 1, kYes = 2, kMaybe = 4, kAction = 8, kByControl = 16,
-                                  kActionInForce = 32;
+                                  kActionInForce = 32, kUndatedAction = 64;
 
   static Percent::Bound capped(std::uint32_t packed) noexcept {
     const std::uint32_t units = packed & 0x7FFFFFFFu;

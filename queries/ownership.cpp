@@ -27,7 +27,7 @@ double fraction(const Graph& graph, EdgeId edge, bool upper, std::optional<Date>
   const NodeId asset = graph.target(edge);
   for (EdgeId other : graph.in_edges(asset))
     if (graph.edge_kind(other) == EdgeKind::Owns && graph.share(other).known() &&
-        graph.source(other) != asset && holds(graph.edge_valid(other), as_of))
+        graph.source(other) != asset && graph.edge_holds(other, as_of))
       known += *graph.share(other).min();
   return std::clamp(100.0 - known, 0.0, 100.0) / 100.0;
 }
@@ -51,7 +51,7 @@ double propagate(const Graph& graph, NodeId owner, NodeId asset, std::optional<D
     for (EdgeId edge : graph.out_edges(node)) {
       if (graph.edge_kind(edge) != EdgeKind::Owns) continue;
       const NodeId target = graph.target(edge);
-      if (target == node || target == owner || !holds(graph.edge_valid(edge), as_of)) continue;
+      if (target == node || target == owner || !graph.edge_holds(edge, as_of)) continue;
       const double passed = flow * fraction(graph, edge, upper, as_of, out.exact);
       if (passed == 0) continue;
       if (target == asset) {

@@ -277,6 +277,8 @@ constexpr std::string_view kGeneric[] = {
     "exchange", "money", "construction", "engineering", "electronics", "electronic", "research",
     "production", "scientific", "academy", "university", "ministry", "department", "committee",
     "council", "army", "forces", "brigade", "front", "movement", "party", "network",
+    "lab", "labs", "laboratory", "laboratories", "laboratoriya", "laboratorii", "laboratoire",
+    "laboratorio", "labor",
 };
 
 // Countries and cities that qualify organisation names ("Sberbank of Russia", "Bank Melli Iran")
@@ -403,6 +405,8 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> key_start;    // by slot: first of its run in key_tokens
   std::vector<std::uint32_t> key_count;    // by slot: run length
   std::vector<std::uint32_t> key_tokens;
+  std::vector<std::uint64_t> variant_hash;  // by token: hash of its transliteration key
+  std::vector<std::uint8_t> head;           // by token: first letter (7 bits), 0x80 for a one-letter word
   // Entries: one per (node, name or alias).
   std::vector<NodeId> entry_node;
   std::vector<std::uint16_t> entry_slot;  // position in graph.names(node)
@@ -508,7 +512,7 @@ std::size_t ScreenIndex::bytes() const noexcept {
   auto size = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return size(d.chars) + size(d.token_at) + size(d.legal) + size(d.role) + size(d.weight) +
          size(d.slots) + size(d.key_hash) + size(d.key_start) + size(d.key_count) +
-         size(d.key_tokens) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
+         size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings);
 }
 
@@ -592,7 +596,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;
     pairs.reserve(tokens * 12);
     for (std::uint32_t id = 0; id < tokens; ++id) {
-      if (d.role[id] == Role::Honorific || d.role[id] == Role::Particle) continue;
+      // Honorifics are keyed too: a misspelt title ("sayyd") is still a title, and weighs nothing.
+      if (d.role[id] == Role::Particle) continue;
       for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
     }
     std::sort(pairs.begin(), pairs.end());
@@ -617,6 +622,13 @@ ScreenIndex build_screen_index(const Graph& graph) {
       d.key_count[slot] = static_cast<std::uint32_t>(at - start);
     }
   }
+  d.head.resize(tokens);
+  for (std::uint32_t id = 0; id < tokens; ++id) {
+    const std::string_view text = d.token(id);
+    d.head[id] = static_cast<std::uint8_t>((static_cast<unsigned char>(text[0]) & 127u) | (text.size() == 1 ? 0x80u : 0u));
+  }
+  d.variant_hash.resize(tokens);
+  for (std::uint32_t id = 0; id < tokens; ++id) d.variant_hash[id] = detail::hash_string(detail::variant_key(d.token(id)));
   d.legal_class.assign(64, {});
   for (std::uint32_t id = 0; id < tokens; ++id)
     if (d.legal[id] != 0) d.legal_class[d.legal[id]].push_back(id);
@@ -637,7 +649,25 @@ double calibrated_score(const NameEvidence& evidence) noexcept {
                    kPerson * (evidence.person ? 1.0 : 0.0) +
                    kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
                    kInexactShare * evidence.inexact_share +
-                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0);
+                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0) +
+                   kTypoOnly * (evidence.typo_only ? 1.0 : 0.0) +
+                   kDistinctiveCover * (evidence.distinctive_cover ? 1.0 : 0.0) +
+                   kDistinctiveExact * (evidence.distinctive_exact ? 1.0 : 0.0);
+  return 1 / (1 + std::exp(-z));
+}
+
+double calibrated_score_bound(double query_share, double name_share, double matched_weight,
+                              int matched_words, bool person, bool weak) noexcept {
+  using namespace calibration;
+  // Each term at its largest over what the evidence can still be: a feature with a positive
+  // coefficient at its upper bound, one with a negative coefficient at its lower bound.
+  auto most = [](double coefficient, double low, double high) { return std::max(coefficient * low, coefficient * high); };
+  const double z = kIntercept + most(kQueryShare, 0, query_share) + most(kNameShare, 0, name_share) +
+                   most(kMinSimilarity, 0, 1) + most(kMatchedWeight, 0, std::min(matched_weight, 2.0)) +
+                   most(kOneWord, 0, 1) + kWeak * (weak ? 1.0 : 0.0) + kPerson * (person ? 1.0 : 0.0) +
+                   most(kMatchedWords, 0.25, std::min(matched_words, 4) / 4.0) + most(kInexactShare, 0, 1) +
+                   most(kOneWordInexact, 0, 1) + most(kTypoOnly, 0, 1) + most(kDistinctiveCover, 0, 1) +
+                   most(kDistinctiveExact, 0, 1);
   return 1 / (1 + std::exp(-z));
 }
 
@@ -648,6 +678,8 @@ namespace {
 constexpr double kVariantSimilarity = 0.9;    // two romanisations of one name
 constexpr double kInitialSimilarity = 0.9;    // "J" for "John"
 constexpr double kMinQueryShare = 0.5;        // a name must cover half the query's weight
+constexpr double kMeaningfulWeight = 0.2;     // lighter words (generic, legal-form, very common)
+                                              // identify no one on their own
 constexpr double kStrictSimilarity = 0.88;    // one-word and weak names: all of the query matched,
                                               // exactly or as a variant
 constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a place) costs little
@@ -696,17 +728,21 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   });
   std::sort(seen.begin(), seen.end());
   seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-  std::string key;
+  const std::string key = detail::variant_key(text);
+  const std::uint64_t key_hash = detail::hash_string(key);
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
     const std::size_t longer = std::max(text.size(), other.size());
-    const int edits = detail::bounded_edits(text, other, static_cast<int>(longer / 2));
-    const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
-    if (similarity < 0.6) continue;
-    if (key.empty()) key = detail::variant_key(text);
     // A key of two letters or fewer ("gl": "giulia", "gala") says too little to count.
-    const bool variant = key.size() >= 3 && other.size() >= 4 && detail::variant_key(other) == key;
+    const bool variant = key.size() >= 3 && other.size() >= 4 && d.variant_hash[token] == key_hash;
+    // The edits that can still count: any within 40% of the longer word for a variant spelling,
+    // else only what reaches min_similarity; the distance stops as soon as it is over.
+    const double keep = variant ? 0.6 : std::max(min_similarity, 0.6);
+    const int budget = static_cast<int>((1 - keep) * static_cast<double>(longer) + 1e-9);
+    const int edits = detail::bounded_edits(text, other, budget);
+    if (edits > budget) continue;
+    const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
     if (variant && similarity < kVariantSimilarity) {
       out.push_back({token, static_cast<float>(kVariantSimilarity),
                      static_cast<std::uint8_t>(std::min(edits, 255)), TokenMatchKind::Variant});
@@ -716,6 +752,51 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     }
   }
 }
+
+/// Index tokens the query's words may stand for, each with the words (bits) it may meet; a small
+/// open-addressing table, made once per query.
+struct QueryTokens {
+  std::vector<std::uint32_t> keys = std::vector<std::uint32_t>(64, 0);  // token + 1; 0: empty
+  std::vector<std::uint64_t> bits = std::vector<std::uint64_t>(64, 0);
+  std::size_t count = 0;
+  std::array<std::uint64_t, 128> initial_words{};  // by first letter: query words of one letter
+  std::array<std::uint64_t, 128> long_words{};     // by first letter: longer query words
+
+  static std::size_t slot_of(std::uint32_t token, std::size_t mask) noexcept {
+    return (static_cast<std::size_t>(token) * 0x9E3779B1u >> 7) & mask;
+  }
+  void add(std::uint32_t token, std::uint64_t word_bits) {
+    if ((count + 1) * 2 > keys.size()) {
+      std::vector<std::uint32_t> old_keys(keys.size() * 2, 0);
+      std::vector<std::uint64_t> old_bits(bits.size() * 2, 0);
+      old_keys.swap(keys);
+      old_bits.swap(bits);
+      count = 0;
+      for (std::size_t at = 0; at < old_keys.size(); ++at)
+        if (old_keys[at] != 0) add(old_keys[at] - 1, old_bits[at]);
+    }
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t slot = slot_of(token, mask);; slot = (slot + 1) & mask) {
+      if (keys[slot] == token + 1) {
+        bits[slot] |= word_bits;
+        return;
+      }
+      if (keys[slot] == 0) {
+        keys[slot] = token + 1;
+        bits[slot] = word_bits;
+        ++count;
+        return;
+      }
+    }
+  }
+  std::uint64_t find(std::uint32_t token) const noexcept {
+    const std::size_t mask = keys.size() - 1;
+    for (std::size_t slot = slot_of(token, mask);; slot = (slot + 1) & mask) {
+      if (keys[slot] == token + 1) return bits[slot];
+      if (keys[slot] == 0) return 0;
+    }
+  }
+};
 
 const Candidate* find_candidate(const std::vector<Candidate>& candidates, std::uint32_t token) {
   for (const Candidate& candidate : candidates)
@@ -728,6 +809,12 @@ bool node_passes(const Graph& graph, NodeId node, const ScreenOptions& options) 
   if (options.as_of && !graph.valid(node).contains(*options.as_of)) return false;
   if (options.listed_only && !is_listed(graph, node, options.as_of)) return false;
   return passes_filter(graph, node, options.filter, options.as_of);
+}
+
+/// A word that says which party, not what kind: not a legal form, generic word, particle, place or
+/// title, and not so common in the index that it weighs under 0.2.
+bool distinctive_token(const ScreenIndex::Data& d, std::uint32_t token) noexcept {
+  return (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) && d.weight[token] >= kMeaningfulWeight;
 }
 
 /// Scores one name against the query. Every way a query word can meet a name word (exact,
@@ -815,14 +902,29 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
       skip_multi = pass;
     }
   }
-  if (kept != nullptr) {  // the chosen pairing again, for the explanation
+  // The chosen pairing again: for the explanation, and to tell a typo from a different word.
+  bool typos_only = true;  // each pair exact, a legal form, a variant, or one edit in a word of
+                           // four letters or more without digits (a digit changed is another number)
+  {
     std::uint64_t kept_words = 0, kept_positions = 0;
     for (const Option& option : options) {
       if (skip_multi != 0 && (std::popcount(option.words) > 1 || std::popcount(option.positions) > 1)) continue;
       if ((kept_words & option.words) != 0 || (kept_positions & option.positions) != 0) continue;
       kept_words |= option.words;
       kept_positions |= option.positions;
-      kept->push_back(option);
+      if (kept != nullptr) kept->push_back(option);
+      if (option.how == TokenMatchKind::Fuzzy || option.how == TokenMatchKind::Joined) {
+        bool plain = option.edits <= 1;
+        for (std::size_t position = 0; position < position_count && plain; ++position)
+          if ((option.positions >> position & 1u) != 0) {
+            const std::string_view name_word = d.token(tokens[position]);
+            plain = (option.how == TokenMatchKind::Joined || name_word.size() >= 4) &&
+                    std::none_of(name_word.begin(), name_word.end(), [](char c) { return c >= '0' && c <= '9'; });
+          }
+        typos_only = typos_only && plain;
+      } else if (option.how == TokenMatchKind::Initial) {
+        typos_only = false;
+      }
     }
   }
   double query_total = 0, name_total = 0;
@@ -832,17 +934,34 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   for (std::size_t word = 0; word < word_count; ++word) {
     query_total += words[word].weight;
     matched_words += (used_words >> word & 1u);
-    if (words[word].weight >= 0.2 && (used_words >> word & 1u) == 0) all_meaningful = false;
-    if (words[word].weight >= 0.2 && (used_words >> word & 1u) != 0) any_meaningful = true;
+    if (words[word].weight >= kMeaningfulWeight && (used_words >> word & 1u) == 0) all_meaningful = false;
+    if (words[word].weight >= kMeaningfulWeight && (used_words >> word & 1u) != 0) any_meaningful = true;
   }
   for (std::size_t position = 0; position < position_count; ++position) {
     name_total += d.weight[tokens[position]];
     ordinary_positions += d.legal[tokens[position]] == 0;
   }
+  bool name_distinctive_matched = true;  // every distinctive word of the name paired
+  double unmatched_plain = 0;             // weight of its unpaired words that are not distinctive
+  for (std::size_t position = 0; position < position_count; ++position) {
+    const std::uint32_t token = tokens[position];
+    const bool paired = (used_positions >> position & 1u) != 0;
+    if (distinctive_token(d, token)) {
+      name_distinctive_matched = name_distinctive_matched && paired;
+    } else if (!paired) {
+      unmatched_plain += d.weight[token];
+    }
+  }
+  const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
+  const std::uint64_t all_positions = position_count == 64 ? ~0ull : (std::uint64_t{1} << position_count) - 1;
   const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
   // A place or other word typed after a person's full name costs little: "Ivan Petrov Moscow".
   if (person && word_count >= 3 && (used_words >> (word_count - 1) & 1u) == 0 && matched_words >= 2)
     query_total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
+  // An organisation's name is its distinctive words qualified by legal-form, generic and place
+  // words: when the query holds all its distinctive words, the qualifiers it leaves out do not
+  // count against it ("Sberbank" for "Public Joint Stock Company Sberbank of Russia").
+  if (!person && all_meaningful && any_meaningful && name_distinctive_matched) name_total -= unmatched_plain;
   NameEvidence evidence;
   evidence.query_share = query_total > 0 ? std::min(1.0, found / query_total) : 0;
   evidence.name_share = name_total > 0 ? std::min(1.0, covered / name_total) : 0;
@@ -853,6 +972,12 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   evidence.inexact_share = query_total > 0 ? std::min(1.0, inexact / query_total) : 0;
   evidence.matched_words = static_cast<int>(matched_words);
   evidence.weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
+  // Every word paired (an organisation's qualifiers may be left out, as above), each a typo at most.
+  evidence.typo_only = typos_only && used_words == all_words &&
+                       (used_positions == all_positions || (!person && name_distinctive_matched));
+  evidence.distinctive_cover = all_meaningful && any_meaningful && name_distinctive_matched;
+  evidence.distinctive_exact = !person && evidence.distinctive_cover && inexact <= 1e-9 &&
+                               evidence.query_share >= 1 - 1e-9 && evidence.name_share >= 1 - 1e-9;
   const bool alias = d.entry_slot[entry] != 0;  // names()[0] is the primary name
   evidence.strict = (evidence.one_word && alias) || evidence.weak;
   const bool exact = all_exact && used_words == (word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1) &&
@@ -901,10 +1026,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   }
   if (words.empty() || d.entry_node.empty()) return {};
   std::vector<std::uint32_t> seen;
-  bool all_legal = true;
   for (std::size_t at = 0; at < words.size(); ++at) {
     QueryWord& word = words[at];
-    all_legal = all_legal && word.legal != 0;
     add_candidates(d, word.text, options.min_token_similarity, word.candidates, seen);
     if (word.legal != 0)
       for (std::uint32_t token : d.legal_class[word.legal])
@@ -950,16 +1073,115 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   for (std::uint32_t at = 0; at < order.size(); ++at) order[at] = at;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return words[a].weight > words[b].weight; });
-  std::vector<std::uint32_t> touched;
-  auto touch = [&](std::uint32_t token) {
-    touched.insert(touched.end(), d.postings.begin() + d.posting_at[token], d.postings.begin() + d.posting_at[token + 1]);
+  // What each index token may stand for in the query, for a cheap bound on a name's score: the
+  // query words it can meet (as itself, a fuzzy or variant spelling, a legal form, half of a
+  // split or joined word, an initial). A name whose bound is under the threshold is not scored.
+  QueryTokens query_tokens;
+  for (std::size_t at = 0; at < words.size() && at < 64; ++at) {
+    const std::uint64_t bit = std::uint64_t{1} << at;
+    for (const Candidate& candidate : words[at].candidates) query_tokens.add(candidate.token, bit);
+    for (const auto& [first, second] : words[at].splits) {
+      query_tokens.add(first, bit);
+      query_tokens.add(second, bit);
+    }
+    if (at + 1 < std::min<std::size_t>(words.size(), 64))
+      for (const Candidate& candidate : words[at].joins) query_tokens.add(candidate.token, bit | bit << 1);
+    const auto first = static_cast<unsigned char>(words[at].text[0]) & 127u;
+    (words[at].text.size() == 1 ? query_tokens.initial_words : query_tokens.long_words)[first] |= bit;
+  }
+  const std::size_t word_count = std::min<std::size_t>(words.size(), 64);
+  const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
+  auto may_reach = [&](std::uint32_t entry) {
+    const auto tokens = d.entry_token_span(entry);
+    const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
+    std::uint64_t word_bits = 0;
+    std::size_t positions_met = 0;
+    double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
+    for (std::size_t position = 0; position < position_count; ++position) {
+      const std::uint32_t token = tokens[position];
+      const double weight = d.weight[token];
+      name_total += weight;
+      const std::uint8_t head = d.head[token];
+      const std::uint64_t bits = query_tokens.find(token) |
+                                 ((head & 0x80u) != 0 ? query_tokens.long_words[head & 127u] : query_tokens.initial_words[head]);
+      if (bits != 0 || distinctive_token(d, token)) name_floor += weight;
+      if (bits == 0) continue;
+      word_bits |= bits;
+      name_met += weight;
+      ++positions_met;
+    }
+    if (word_bits == all_words && positions_met == position_count) return true;  // may be exact
+    const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
+    const bool weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
+    double found = 0, total = query_weight;
+    for (std::size_t word = 0; word < word_count; ++word)
+      if ((word_bits >> word & 1u) != 0) found += words[word].weight;
+    if (person && word_count >= 3) total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
+    const double query_share = total > 0 ? std::min(1.0, found / total) : 0;
+    if (query_share + 1e-9 < kMinQueryShare) return false;
+    // An organisation's unmatched qualifiers may not count (score_entry): the smallest total.
+    if (!person) name_total = name_floor;
+    const double name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 0;
+    return detail::calibrated_score_bound(query_share, name_share, name_met, std::popcount(word_bits), person, weak) +
+               1e-9 >= options.min_score;
   };
+  // Each name once per query: a mark per index entry, stamped with this query's number (one
+  // array per thread, never cleared between queries).
+  thread_local std::vector<std::uint32_t> marks;
+  thread_local std::uint32_t generation = 0;
+  if (marks.size() < d.entry_node.size()) {
+    marks.assign(d.entry_node.size(), 0);
+    generation = 0;
+  }
+  if (++generation == 0) {
+    std::fill(marks.begin(), marks.end(), 0);
+    generation = 1;
+  }
+  std::vector<Scored> scored;
+  std::vector<Option> scratch_options;
+  std::size_t exact_length = 0;  // when set, only names of that many words can match
+  auto touch = [&](std::uint32_t token) {
+    for (std::uint32_t at = d.posting_at[token]; at < d.posting_at[token + 1]; ++at) {
+      const std::uint32_t entry = d.postings[at];
+      if (exact_length != 0 && d.entry_token_at[entry + 1] - d.entry_token_at[entry] != exact_length) continue;
+      if (marks[entry] == generation) continue;
+      marks[entry] = generation;
+      if (!may_reach(entry)) continue;
+      const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
+      if (result.score <= 0 || result.score + 1e-9 < options.min_score) continue;
+      if (!node_passes(graph, d.entry_node[entry], options)) continue;
+      scored.push_back(result);
+    }
+  };
+  // Generic, legal-form and very common words (weight under kMeaningfulWeight) identify no one:
+  // a name that meets none of the query's other words scores 0 unless it is the same words
+  // (score_entry). Their postings, the longest, are walked only when the query has nothing else,
+  // and then for names of exactly the query's words.
+  const bool meaningful_query = std::any_of(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(word_count),
+                                            [](const QueryWord& word) { return word.weight >= kMeaningfulWeight; });
+  if (!meaningful_query) {
+    std::optional<std::uint32_t> shortest;
+    for (std::size_t at = 0; at < word_count; ++at) {
+      const Candidate* own = nullptr;
+      for (const Candidate& candidate : words[at].candidates)
+        if (candidate.how == TokenMatchKind::Exact) own = &candidate;
+      if (own == nullptr) {  // a word the index does not hold: no name has the same words
+        shortest.reset();
+        break;
+      }
+      const auto postings = [&](std::uint32_t token) { return d.posting_at[token + 1] - d.posting_at[token]; };
+      if (!shortest || postings(own->token) < postings(*shortest)) shortest = own->token;
+      if (at + 1 == word_count) exact_length = word_count;
+    }
+    if (shortest && exact_length != 0) touch(*shortest);
+  }
   double left = query_weight;
   for (std::uint32_t at : order) {
+    if (!meaningful_query) break;
     if (left / query_weight + 1e-9 < kMinQueryShare) break;
     const QueryWord& word = words[at];
     left -= word.weight;
-    if (word.legal != 0 && !all_legal) continue;
+    if (word.weight < kMeaningfulWeight) continue;
     for (const Candidate& candidate : word.candidates) touch(candidate.token);
     for (const auto& [first, second] : word.splits)
       touch(d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second);
@@ -967,17 +1189,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (at > 0)
       for (const Candidate& candidate : words[at - 1].joins) touch(candidate.token);
   }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
 
-  std::vector<Scored> scored;
-  std::vector<Option> scratch_options;
-  for (std::uint32_t entry : touched) {
-    const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
-    if (result.score <= 0 || result.score + 1e-9 < options.min_score) continue;
-    if (!node_passes(graph, d.entry_node[entry], options)) continue;
-    scored.push_back(result);
-  }
 
   // Best name per node: highest score, then an exact match, then the earlier name (primary).
   auto better = [&](const Scored& a, const Scored& b) {

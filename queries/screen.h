@@ -88,7 +88,9 @@ struct TokenMatch {
 /// The measures a score is computed from, kept on each hit so that it explains itself.
 struct NameEvidence {
   double query_share = 0;     // weighted share of the query's words found in the name
-  double name_share = 0;      // weighted share of the name's words the query covers
+  double name_share = 0;      // weighted share of the name's words the query covers (an
+                              // organisation's legal-form, generic and place words left out when
+                              // every distinctive word of it matched)
   double min_similarity = 1;  // the weakest word pair
   double matched_weight = 0;  // rarity of what matched, summed (rare words are strong evidence)
   bool one_word = false;      // the name has one word that is not a legal form
@@ -98,6 +100,14 @@ struct NameEvidence {
   int matched_words = 0;      // query words matched
   double inexact_share = 0;   // weighted share of the query matched only fuzzily, as a variant,
                               // an initial or by joining words
+  bool typo_only = false;     // every word of both sides paired (an organisation's legal-form,
+                              // generic and place words may be left out), and what differs is at
+                              // most one edit per word (or a transliteration variant): "Sberbnak"
+  bool distinctive_cover = false;  // every distinctive word of the name (not a legal form, generic
+                                   // word, particle or place) and every meaningful query word
+                                   // matched: "Sberbank" for "PJSC Sberbank of Russia"
+  bool distinctive_exact = false;  // an organisation's distinctive words, exactly, and nothing else
+                                   // of the query left: its qualifiers alone are missing
 };
 
 struct ScreenHit {
@@ -145,6 +155,11 @@ std::string variant_key(std::string_view word);
 bool distinctive_word(std::string_view folded_word) noexcept;
 /// The calibrated probability of a name match's evidence (queries/screen_calibration.h).
 double calibrated_score(const NameEvidence& evidence) noexcept;
+/// The largest calibrated score a name can reach when its query share, name share and rarity
+/// matched are at most these (the other measures at their most favourable): names below the
+/// threshold by this bound are not scored in full.
+double calibrated_score_bound(double query_share, double name_share, double matched_weight,
+                              int matched_words, bool person, bool weak) noexcept;
 }  // namespace detail
 
 }  // namespace skg

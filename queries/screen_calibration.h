@@ -4,16 +4,19 @@
 #pragma once
 
 namespace skg::calibration {
-inline constexpr double kIntercept = -12.1218;
-inline constexpr double kQueryShare = 8.4953;
-inline constexpr double kNameShare = 6.8894;
-inline constexpr double kMinSimilarity = -2.9648;
-inline constexpr double kMatchedWeight = 1.9403;
-inline constexpr double kOneWord = -0.3730;
-inline constexpr double kWeak = -0.1314;
-inline constexpr double kPerson = 0.2312;
-inline constexpr double kMatchedWords = -0.2871;
-inline constexpr double kInexactShare = -0.5141;
-inline constexpr double kOneWordInexact = 0.8954;
-inline constexpr double kThreshold = 0.79;
+inline constexpr double kIntercept = -8.1996;
+inline constexpr double kQueryShare = 4.1355;
+inline constexpr double kNameShare = 3.8500;
+inline constexpr double kMinSimilarity = -3.0816;
+inline constexpr double kMatchedWeight = 2.4879;
+inline constexpr double kOneWord = 0.3877;
+inline constexpr double kWeak = -0.2384;
+inline constexpr double kPerson = 0.8625;
+inline constexpr double kMatchedWords = 0.1450;
+inline constexpr double kInexactShare = -0.9014;
+inline constexpr double kOneWordInexact = 0.6367;
+inline constexpr double kTypoOnly = 3.8517;
+inline constexpr double kDistinctiveCover = -0.1101;
+inline constexpr double kDistinctiveExact = 1.3563;
+inline constexpr double kThreshold = 0.69;
 }  // namespace skg::calibration

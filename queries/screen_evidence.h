@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "skg/graph/graph.h"
+#include "skg/queries/screen_calibration.h"
 
 namespace skg {
 
@@ -59,7 +60,10 @@ namespace evidence_weights {
 inline constexpr double kBirthDay = 0.10;       // same day
 inline constexpr double kBirthYear = 0.05;      // same year (or month) at the coarser precision
 inline constexpr double kBirthDayMismatch = -0.15;  // same year, another month or day
-inline constexpr double kBirthYearMismatch = -0.40; // another year (outside an approximate range)
+// Another year (outside an approximate range): at least 0.40 lower, and always enough to take an
+// exact name (1.0) below the default threshold (0.45 at the threshold of 0.60).
+inline constexpr double kBirthYearMismatch =
+    calibration::kThreshold - 1.05 < -0.40 ? calibration::kThreshold - 1.05 : -0.40;
 inline constexpr double kCountry = 0.05;
 inline constexpr double kCountryMismatch = -0.10;
 inline constexpr double kGender = 0.02;

@@ -914,6 +914,9 @@ void json_screen_hit(JsonOut& json, const Graph& graph, const ScreenHit& hit, Da
   json.key("one_word").boolean(hit.evidence.one_word);
   json.key("weak").boolean(hit.evidence.weak);
   json.key("strict").boolean(hit.evidence.strict);
+  json.key("typo_only").boolean(hit.evidence.typo_only);
+  json.key("distinctive_cover").boolean(hit.evidence.distinctive_cover);
+  json.key("distinctive_exact").boolean(hit.evidence.distinctive_exact);
   json.end_object();
   json.key("unmatched_query_tokens").begin_array();
   for (const auto& token : hit.unmatched_query_tokens) json.string(token);
