@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -81,12 +82,32 @@ int main(int argc, char** argv) {
   struct Case {
     std::string label, path;
   };
+  // The EU FSF sample is 39 KB, too small for a rate: its five entries repeated 128 times (5 MB,
+  // each copy under its own reference numbers, so every copy is a party of its own).
+  const std::string eu_sample = root + "/eu/fsf_sample_2026-08.xml";
+  const std::string eu_large = (std::filesystem::temp_directory_path() / "skg_bench_eu_fsf_x128.xml").string();
+  if (std::filesystem::exists(eu_sample)) {
+    std::ifstream in(eu_sample, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    const auto body = text.find("<sanctionEntity"), end = text.rfind("</export>");
+    std::string out = text.substr(0, body);
+    for (int copy = 0; copy < 128; ++copy) {
+      std::string entries = text.substr(body, end - body);
+      for (std::size_t at = 0; (at = entries.find("euReferenceNumber=\"EU.", at)) != std::string::npos; at += 22)
+        entries.insert(at + 22, std::to_string(copy) + "-");
+      out += entries;
+    }
+    out += text.substr(end);
+    std::ofstream(eu_large, std::ios::binary) << out;
+  }
   const std::vector<Case> cases = {
       {"ofac_sdn_2024-05-03", root + "/ofac/sdn_2024-05-03/sdn.csv"},
       {"ofac_sdn_2021-07_set", root + "/ofac/sdn_2021-07/sdn.csv"},
       {"csl_2023-11", root + "/csl/csl_2023-11_subset.csv"},
       {"bis_dpl_2022-09", root + "/bis/dpl_2022-09.txt"},
       {"un_2026-02", root + "/un/consolidated_2026-02.xml"},
+      {"eu_fsf_2026-08_sample", eu_sample},
+      {"eu_fsf_2026-08_x128", eu_large},
       {"uk_sanctions_list_sample", root + "/uk/uk_sanctions_list_sample_2026-09.xml"},
       {"ofsi_conlist_2014-04", root + "/uk/ofsi_conlist_2014-04.csv"},
       {"ofsi_conlist_2018-04", root + "/uk/ofsi_conlist_2018-04.csv"},
@@ -124,7 +145,7 @@ int main(int argc, char** argv) {
     std::sort(sorted.begin(), sorted.end());
     const double median = sorted[sorted.size() / 2] - freeze_seconds;  // load and commit only
     std::uint64_t records = 0;
-    for (const char* kind : {"entities", "aliases", "addresses", "actions", "documents"}) records += last.count(kind);
+    for (const char* kind : {"entities", "aliases", "addresses", "actions", "documents", "identifications"}) records += last.count(kind);
     std::fprintf(stderr, "  %s: %.2f MB, %zu nodes, %zu edges: load %.1f ms (%.0f MB/s, %.0f records/s), freeze %.1f ms\n",
                  c.label.c_str(), last.bytes / 1e6, nodes, edges, median * 1e3, last.bytes / 1e6 / median,
                  records / median, freeze_seconds * 1e3);

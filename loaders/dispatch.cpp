@@ -9,6 +9,7 @@
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
+#include "skg/loaders/eu_fsf.h"
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ftm_json.h"
 #include "skg/loaders/gleif.h"
@@ -40,6 +41,7 @@ constexpr FormatEntry kFormats[] = {
     {Format::UkPsc, load_uk_psc, looks_like_uk_psc},
     {Format::Gleif, load_gleif, looks_like_gleif},
     {Format::UnXml, load_un_xml, looks_like_un_xml},
+    {Format::EuFsf, load_eu_fsf, looks_like_eu_fsf},
     {Format::UkSanctionsList, load_uk_sanctions_list, looks_like_uk_sanctions_list},
     {Format::OfsiCsv, load_ofsi_csv, looks_like_ofsi_csv},
     {Format::Csl, load_csl, looks_like_csl},

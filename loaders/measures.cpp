@@ -129,6 +129,36 @@ constexpr std::array<Row, 3> kFtmProgramIds = {{
                     "OpenSanctions program US-BIS-DPL, the Denied Persons List [BIS-DPL]"}},
 }};
 
+// EU Financial Sanctions Files, by the `programme` of a regulation (RULES.md §8.10). The FSF is
+// the "EU consolidated list of persons, groups and entities subject to CFSP related financial
+// sanctions" (the FSF web site, quoted in opensanctions/opensanctions datasets/eu/fsf/eu_fsf.yml),
+// financial sanctions being "more precisely the freezing of assets" (data.europa.eu, "Consolidated
+// list of persons, groups and entities subject to EU financial sanctions"; the Commission's FSF
+// help page, ec.europa.eu/external_relations/cfsp/sanctions/list/version4/global/help_online/
+// historic.html: "sanctions (regulations), which require banks to freeze the assets") [EU-FSF].
+// Each row names the regime whose freezing regulation the code stands for, as checked; a code not
+// in the table keeps its measure unknown.
+constexpr std::array<Row, 6> kEuFsfProgrammes = {{
+    {"TERR", {Issuer::EuCouncil, SanctionList::EuFinancial, {M::AssetFreeze},
+              "EU FSF programme TERR: Council Regulation (EC) No 2580/2001, the list of Article 2(3) "
+              "(Common Position 2001/931/CFSP): freezing of funds [EU-FSF]; CJEU C-44/23 P"}},
+    {"TAQA", {Issuer::EuCouncil, SanctionList::EuFinancial, {M::AssetFreeze},
+              "EU FSF programme TAQA: Council Regulation (EC) No 881/2002 (ISIL (Da'esh) and "
+              "Al-Qaida), amended by Commission implementing regulations: freezing of funds [EU-FSF]"}},
+    {"AFG", {Issuer::EuCouncil, SanctionList::EuFinancial, {M::AssetFreeze},
+             "EU FSF programme AFG: Council Regulation (EU) No 753/2011 (Taliban): 'All assets of the "
+             "listed persons and entities should be frozen' (EU Sanctions Map, programme AFG) [EU-FSF]"}},
+    {"LBY", {Issuer::EuCouncil, SanctionList::EuFinancial, {M::AssetFreeze},
+             "EU FSF programme LBY: Council Regulation (EU) 2016/44 (Libya): freezing of funds and "
+             "economic resources (General Court T-627/20) [EU-FSF]"}},
+    {"IRN", {Issuer::EuCouncil, SanctionList::EuFinancial, {M::AssetFreeze},
+             "EU FSF programme IRN: Council Regulation (EU) No 267/2012 (Iran): freezing of funds "
+             "[EU-FSF]"}},
+    {"UKR", {Issuer::EuCouncil, SanctionList::EuFinancial, {M::AssetFreeze},
+             "EU FSF programme UKR: Council Regulation (EU) No 269/2014, Annex I: 'directly subject to "
+             "an asset freeze' (Commission consolidated FAQ on Reg. 833/2014 and 269/2014) [EU-FSF]"}},
+}};
+
 // OpenSanctions datasets (opensanctions.org/datasets/<name>): the authority and list their
 // entities are on. A dataset that mixes lists or measures maps to its issuer with the measure
 // unknown (the UK Sanctions List holds asset freezes, travel bans and trust-services sanctions).
@@ -338,6 +368,12 @@ MeasureMapping un_mapping(std::string_view /*list_type*/) noexcept {
   // and arms embargo each regime applies was not checked against the committees' texts.
   return {Issuer::Un, SanctionList::UnConsolidated, {},
           "UN Security Council Consolidated List: the regime's measures are not mapped (measure unknown)"};
+}
+
+MeasureMapping eu_fsf_mapping(std::string_view programme) noexcept {
+  if (const MeasureMapping* row = find(kEuFsfProgrammes, programme)) return *row;
+  return {Issuer::EuCouncil, SanctionList::EuFinancial, {},
+          "EU FSF: the regulation's programme is not in the table (loaders/measures.cpp): measure unknown"};
 }
 
 MeasureMapping bis_dpl_mapping() noexcept {

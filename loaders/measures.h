@@ -30,6 +30,10 @@ std::optional<MeasureMapping> ofac_list_mapping(std::string_view list_name) noex
 MeasureMapping csl_source_mapping(std::string_view abbrev) noexcept;
 /// UN Security Council Consolidated List: by UN_LIST_TYPE.
 MeasureMapping un_mapping(std::string_view list_type) noexcept;
+/// EU Financial Sanctions Files: by the regulation's `programme` code ("TERR", "LBY", ...).
+/// Every programme is on the list of EU financial sanctions (SanctionList::EuFinancial); a
+/// programme the table does not name keeps its measure unknown.
+MeasureMapping eu_fsf_mapping(std::string_view programme) noexcept;
 /// BIS Denied Persons List (the tab-separated file).
 MeasureMapping bis_dpl_mapping() noexcept;
 /// FCC Covered List.

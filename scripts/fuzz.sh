@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 build=${SKG_FUZZ_BUILD_DIR:-build-asan}
 seconds=${SKG_FUZZ_SECONDS:-15}
-targets=${SKG_FUZZ_TARGETS:-"fuzz_ofac_csv fuzz_csl fuzz_un_xml fuzz_ofac_xml fuzz_bis_dpl fuzz_fcc_covered fuzz_ftm_json fuzz_bods fuzz_uk_sanctions_list fuzz_ofsi_csv fuzz_gleif_xml fuzz_gleif_json fuzz_uk_psc fuzz_load_detect fuzz_snapshot fuzz_parsers fuzz_screen fuzz_shell"}
+targets=${SKG_FUZZ_TARGETS:-"fuzz_ofac_csv fuzz_csl fuzz_un_xml fuzz_ofac_xml fuzz_eu_fsf fuzz_bis_dpl fuzz_fcc_covered fuzz_ftm_json fuzz_bods fuzz_uk_sanctions_list fuzz_ofsi_csv fuzz_gleif_xml fuzz_gleif_json fuzz_uk_psc fuzz_load_detect fuzz_snapshot fuzz_parsers fuzz_screen fuzz_shell"}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -19,6 +19,7 @@ seeds() {
     fuzz_csl) ls datasets/samples/csl/*.csv datasets/broken/csl_* ;;
     fuzz_un_xml) ls datasets/samples/un/*.xml datasets/broken/un_* ;;
     fuzz_ofac_xml) ls datasets/samples/ofac_xml/*.xml datasets/broken/ofacxml_* ;;
+    fuzz_eu_fsf) ls datasets/samples/eu/*.xml datasets/broken/eu_fsf_* ;;
     fuzz_bis_dpl) ls datasets/samples/bis/*.txt datasets/broken/bis_* ;;
     fuzz_fcc_covered) ls datasets/samples/fcc/*.csv datasets/broken/fcc_* ;;
     fuzz_ftm_json) ls datasets/samples/opensanctions/*.json datasets/samples/opensanctions/*/*.json \

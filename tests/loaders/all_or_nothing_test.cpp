@@ -160,6 +160,7 @@ TEST_CASE("load: a load failing at any record part leaves the builder as it was,
   SUBCASE("Consolidated Screening List") { fail_at_every_part(kKaspersky, datasets("samples/csl/csl_2023-11_excerpt.csv")); }
   SUBCASE("BIS Denied Persons List") { fail_at_every_part(kKaspersky, datasets("samples/bis/dpl_2022-09_excerpt.txt")); }
   SUBCASE("UN consolidated XML") { fail_at_every_part(kKaspersky, datasets("samples/un/consolidated_2026-02_excerpt.xml")); }
+  SUBCASE("EU Financial Sanctions Files XML") { fail_at_every_part(kKaspersky, datasets("samples/eu/fsf_sample_2026-08.xml")); }
   SUBCASE("FCC Covered List") { fail_at_every_part(kKaspersky, datasets("samples/fcc/covered_list.csv")); }
   SUBCASE("FtM entities") { fail_at_every_part(kKaspersky, datasets("samples/opensanctions/t1.ftm.json")); }
   SUBCASE("BODS") { fail_at_every_part(kKaspersky, datasets("samples/bods/fermcat.json")); }
@@ -220,6 +221,9 @@ TEST_CASE("load: a bad byte in any record of a sample fails the load and changes
     const std::string un = datasets("samples/un/consolidated_2026-02_excerpt.xml");
     corrupt_every_record(kKaspersky, un, "<INDIVIDUAL>");
     corrupt_every_record(kKaspersky, un, "<ENTITY>");
+  }
+  SUBCASE("EU FSF XML, each sanctionEntity") {
+    corrupt_every_record(kKaspersky, datasets("samples/eu/fsf_sample_2026-08.xml"), "<sanctionEntity ");
   }
   SUBCASE("BODS, each statement") {
     corrupt_every_record(kKaspersky, datasets("samples/bods/fermcat.json"), "\"statementId\"");
