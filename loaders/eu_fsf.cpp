@@ -129,9 +129,7 @@ class EuFsfLoader {
     if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an EU Financial Sanctions Files XML");
     if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
-    // Where each line ends, taken before pugixml parses the text in place (it writes into it).
-    for (std::size_t at = text_.find('\n'); at != std::string_view::npos; at = text_.find('\n', at + 1))
-      line_ends_.push_back(at);
+    lines_ = detail::LineIndex(text_);  // before pugixml parses the text in place (it writes into it)
     // In place: the file's own buffer (SourceFile owns it and we do not read it as text again);
     // escapes are resolved, attribute whitespace and line ends are left as they are
     // (collapse_spaces reads them as spaces).
@@ -154,10 +152,7 @@ class EuFsfLoader {
 
  private:
   // The line (from 1) that holds byte `offset` of the file.
-  std::uint32_t line_at(std::size_t offset) const {
-    return static_cast<std::uint32_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
-                                      line_ends_.begin()) + 1;
-  }
+  std::uint32_t line_at(std::size_t offset) const { return lines_.line_at(offset); }
   std::uint32_t line(const pugi::xml_node& node) const {
     return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
   }
@@ -484,7 +479,7 @@ class EuFsfLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  std::vector<std::size_t> line_ends_;
+  detail::LineIndex lines_;
   AttributeCache attributes_;
   Parts parts_;
 };

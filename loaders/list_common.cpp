@@ -1,10 +1,22 @@
 #include "skg/loaders/list_common.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "skg/loaders/source.h"
 
 namespace skg::detail {
+
+LineIndex::LineIndex(std::string_view text) {
+  for (const char *at = text.data(), *end = text.data() + text.size();
+       (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr; ++at)
+    ends_.push_back(static_cast<std::size_t>(at - text.data()));
+}
+
+std::uint32_t LineIndex::line_at(std::size_t offset) const noexcept {
+  return static_cast<std::uint32_t>(std::lower_bound(ends_.begin(), ends_.end(), offset) - ends_.begin()) + 1;
+}
 
 std::string slug(std::string_view text) {
   std::string out;

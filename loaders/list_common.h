@@ -45,6 +45,18 @@ void for_each_part(std::string_view text, char separator, Fn&& each) {
 /// it the reader cannot find where the next record begins, so the rest of the file is lost.
 bool next_record_or_stop(CsvReader& reader, std::vector<std::string_view>& fields, LoadContext& context);
 
+/// The 1-based line of any byte offset of a text, in any order: where each line ends, found once.
+/// Build it before an in-place parse writes into the text (pugixml ends names with a NUL there).
+class LineIndex {
+ public:
+  LineIndex() = default;
+  explicit LineIndex(std::string_view text);
+  std::uint32_t line_at(std::size_t offset) const noexcept;
+
+ private:
+  std::vector<std::size_t> ends_;  // the offset of each '\n'
+};
+
 /// Appends `part` to `out` with ", " between non-empty parts (addresses, places).
 void append_part(std::string& out, std::string_view part, std::string_view separator = ", ");
 

@@ -325,7 +325,7 @@ class OfacXmlLoad {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  std::vector<std::size_t> newlines_;
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::vector<Party> parties_;
   std::unordered_set<std::string> seen_uids_;
   std::unordered_map<std::string, bool> sdn_of_uid_;  // parties of this file: on the SDN list?
@@ -341,14 +341,7 @@ class OfacXmlLoad {
 };
 
 std::uint32_t OfacXmlLoad::line(const Node& node) {
-  if (newlines_.empty()) {
-    newlines_.push_back(0);
-    for (const char* at = text_.data(), *end = text_.data() + text_.size();
-         (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr; ++at)
-      newlines_.push_back(static_cast<std::size_t>(at - text_.data()));
-  }
-  const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug()));
-  return static_cast<std::uint32_t>(std::lower_bound(newlines_.begin() + 1, newlines_.end(), offset) - newlines_.begin());
+  return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
 }
 
 bool OfacXmlLoad::usable(const Node& node, Party& party) {
@@ -372,6 +365,7 @@ void OfacXmlLoad::run() {
   context_.report.files.push_back(path_);
   context_.report.bytes += file_.size();
   text_ = file_.content();
+  lines_ = detail::LineIndex(text_);
   if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an OFAC XML list");
   if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
     throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");

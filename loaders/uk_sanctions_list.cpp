@@ -81,6 +81,7 @@ class UkListLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
+    lines_ = detail::LineIndex(text_);
     if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected a UK Sanctions List XML");
     if (trim(text_).front() != '<')
       throw LoadError(path_, 1, "not a UK Sanctions List: the file is not XML (it does not begin with '<')");
@@ -105,14 +106,8 @@ class UkListLoader {
   }
 
  private:
-  std::uint32_t line(const pugi::xml_node& node) {
-    const auto offset = std::min(static_cast<std::size_t>(node.offset_debug()), text_.size());
-    if (offset < counted_to_) counted_to_ = 0, counted_line_ = 1;
-    counted_line_ += static_cast<std::uint32_t>(
-        std::count(text_.begin() + static_cast<std::ptrdiff_t>(counted_to_),
-                   text_.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-    counted_to_ = offset;
-    return counted_line_;
+  std::uint32_t line(const pugi::xml_node& node) const {
+    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
   }
 
   // Pass 1: check one designation and read its names; a bad one is refused or skipped whole.
@@ -359,8 +354,7 @@ class UkListLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  std::size_t counted_to_ = 0;
-  std::uint32_t counted_line_ = 1;
+  detail::LineIndex lines_;  // taken before parsing
   std::vector<Designation> designations_;
   std::unordered_set<std::string> seen_ids_;
   std::unordered_map<std::string, std::uint32_t> by_name_;  // match_key(name) -> designation, or kMany

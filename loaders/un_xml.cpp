@@ -47,6 +47,7 @@ class UnLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
+    lines_ = detail::LineIndex(text_);
     if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected a UN consolidated list XML");
     if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
@@ -65,15 +66,8 @@ class UnLoader {
   }
 
  private:
-  // The line of a node: parties come in document order, so count line breaks from the last one.
-  std::uint32_t line(const pugi::xml_node& node) {
-    const auto offset = std::min(static_cast<std::size_t>(node.offset_debug()), text_.size());
-    if (offset < counted_to_) counted_to_ = 0, counted_line_ = 1;
-    counted_line_ += static_cast<std::uint32_t>(
-        std::count(text_.begin() + static_cast<std::ptrdiff_t>(counted_to_),
-                   text_.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-    counted_to_ = offset;
-    return counted_line_;
+  std::uint32_t line(const pugi::xml_node& node) const {
+    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
   }
 
   void map_party(const pugi::xml_node& party, bool individual) {
@@ -205,8 +199,7 @@ class UnLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  std::size_t counted_to_ = 0;
-  std::uint32_t counted_line_ = 1;
+  detail::LineIndex lines_;  // taken before parsing
 };
 
 }  // namespace
