@@ -19,6 +19,7 @@
 #include "interrupt.h"
 #include "repl.h"
 #include "session.h"
+#include "tools/skg/shell_test_util.h"
 
 namespace {
 
@@ -30,19 +31,8 @@ skg::Session kaspersky() {
   return session;
 }
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-Run run(skg::Session& session, std::string_view line) {
-  std::ostringstream out, err;
-  Run result;
-  result.code = skg::execute(session, line, out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
+using skg::testing::Run;
+using skg::testing::run;
 
 /// Runs a command with --json and parses its one document.
 rapidjson::Document run_json(skg::Session& session, const std::string& line) {

@@ -9,25 +9,15 @@
 
 #include "commands.h"
 #include "session.h"
+#include "tools/skg/shell_test_util.h"
 #include "skg/loaders/load.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code = -1;
-  std::string out, err;
-};
-
-Run run(skg::Session& session, std::string_view line) {
-  std::ostringstream out, err;
-  Run result;
-  result.code = skg::execute(session, line, out, err);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
-}
+using skg::testing::Run;
+using skg::testing::run;
 
 std::string datasets(std::string_view path) { return std::string(SKG_DATASETS_DIR) + "/" + std::string(path); }
 
