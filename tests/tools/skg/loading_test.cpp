@@ -100,7 +100,9 @@ TEST_CASE("shell: a file of a known format skg does not read is named as such, n
       {"page.html", "an HTML page"},
   };
   for (const auto& [name, bytes] : files) write(dir / name, bytes);
-  for (const auto& [name, what] : expected) {
+  for (const auto& entry : expected) {
+    const char* const name = entry.first;  // not a structured binding: clang 14 cannot capture one
+    const char* const what = entry.second;
     CAPTURE(name);
     skg::Builder builder;
     try {
