@@ -638,7 +638,39 @@ struct Builder::State {
       std::sort(stated.begin(), stated.end());
       stated.erase(std::unique(stated.begin(), stated.end()), stated.end());
       for (const auto& [normal, node] : stated) ++records_with[normal];
-      for (const auto& [normal, node] : stated) note(normal, node);
+      // A value whose records disagree on another scheme (two of them carry OFSI group ids, OFAC
+      // uids... with nothing in common) does not say which of them it identifies: it merges
+      // nothing (RULES.md §9.1; the OFSI list of 2018 writes "UN Ref KPe.023" on six different
+      // groups). Decided per value, so the result does not depend on the order of the records.
+      std::unordered_map<std::uint32_t, std::vector<const std::string*>> values_of;  // node -> its values
+      for (const auto& [normal, node] : stated) values_of[node].push_back(&normal);
+      auto disjoint = [&](std::uint32_t a, std::uint32_t b, char scheme) {
+        bool any_a = false, any_b = false;
+        for (const std::string* x : values_of[a]) {
+          if ((*x)[0] != scheme) continue;
+          any_a = true;
+          for (const std::string* y : values_of[b])
+            if (*y == *x) return false;
+        }
+        for (const std::string* y : values_of[b]) any_b = any_b || (*y)[0] == scheme;
+        return any_a && any_b;
+      };
+      for (std::size_t at = 0; at < stated.size();) {
+        std::size_t end = at;
+        while (end < stated.size() && stated[end].first == stated[at].first) ++end;
+        bool ambiguous = false;
+        if (end - at > 1 && end - at <= kMostRecordsPerParty)
+          for (std::size_t x = at; x < end && !ambiguous; ++x)
+            for (std::size_t y = x + 1; y < end && !ambiguous; ++y)
+              for (int scheme = 0; scheme < kIdSchemeCount && !ambiguous; ++scheme) {
+                const char code = static_cast<char>('0' + scheme);
+                ambiguous = code != stated[at].first[0] && disjoint(stated[x].second, stated[y].second, code);
+              }
+        if (ambiguous) ++conflicts;
+        else
+          for (std::size_t item = at; item < end; ++item) note(stated[item].first, stated[item].second);
+        at = end;
+      }
     }
     if (unions == 0) return {};
 

@@ -175,6 +175,7 @@ std::string_view to_string(IdentifierConflict::Kind kind) noexcept {
     case IdentifierConflict::Kind::Disagrees: return "disagrees";
     case IdentifierConflict::Kind::TooCommon: return "too common";
     case IdentifierConflict::Kind::KindsDiffer: return "kinds differ";
+    case IdentifierConflict::Kind::Ambiguous: return "ambiguous";
   }
   return "?";
 }
@@ -184,6 +185,14 @@ namespace {
 constexpr std::size_t kMostRecords = 256;
 
 bool is_party_kind(NodeKind kind) { return kind != NodeKind::Action && kind != NodeKind::Authority; }
+
+/// The builder's rule (RULES.md §9.1): a person never merges with a vessel, an aircraft or a
+/// company; Company and Organization do; LegalEntity merges with any kind.
+bool kinds_merge(NodeKind a, NodeKind b) {
+  if (a == NodeKind::LegalEntity || b == NodeKind::LegalEntity || a == b) return true;
+  const auto organisation = [](NodeKind kind) { return kind == NodeKind::Company || kind == NodeKind::Organization; };
+  return organisation(a) && organisation(b);
+}
 }  // namespace
 
 std::vector<IdentifierConflict> identifier_conflicts(const Graph& graph) {
@@ -259,8 +268,12 @@ std::vector<IdentifierConflict> identifier_conflicts(const Graph& graph) {
     conflict.values.push_back(key.substr(1));
     for (std::uint32_t party : carrier.parties) conflict.parties.push_back(NodeId{party});
     conflict.records = carrier.records.size();
+    bool kinds_apart = false;
+    for (std::uint32_t a : carrier.parties)
+      for (std::uint32_t b : carrier.parties) kinds_apart = kinds_apart || !kinds_merge(graph.kind(NodeId{a}), graph.kind(NodeId{b}));
     conflict.kind = carrier.records.size() > kMostRecords ? IdentifierConflict::Kind::TooCommon
-                                                          : IdentifierConflict::Kind::KindsDiffer;
+                    : kinds_apart                          ? IdentifierConflict::Kind::KindsDiffer
+                                                           : IdentifierConflict::Kind::Ambiguous;
     out.push_back(std::move(conflict));
   }
   std::stable_sort(out.begin(), out.end(), [](const IdentifierConflict& a, const IdentifierConflict& b) {
@@ -293,6 +306,14 @@ std::string describe(const Graph& graph, const IdentifierConflict& conflict) {
         parties += (parties.empty() ? "" : "; ") + party(conflict.parties[at]);
       if (conflict.parties.size() > 4) parties += fmt::format("; and {} more", conflict.parties.size() - 4);
       return fmt::format("{} {} is on parties kept apart (kinds that never merge): {}", key, values, parties);
+    }
+    case IdentifierConflict::Kind::Ambiguous: {
+      std::string parties;
+      for (std::size_t at = 0; at < conflict.parties.size() && at < 4; ++at)
+        parties += (parties.empty() ? "" : "; ") + party(conflict.parties[at]);
+      if (conflict.parties.size() > 4) parties += fmt::format("; and {} more", conflict.parties.size() - 4);
+      return fmt::format("{} {} is on parties whose other identifiers disagree, so it merged none of them: {}", key,
+                         values, parties);
     }
   }
   return {};

@@ -45,6 +45,7 @@ struct IdentifierConflict {
     Disagrees,    // records joined by one identifier carry different values of another scheme
     TooCommon,    // one value on more than 256 records: a placeholder, it merges nothing
     KindsDiffer,  // one value on parties of kinds that never merge (a person and a vessel)
+    Ambiguous,    // one value on records whose other identifiers disagree: it merged nothing
   };
   Kind kind = Kind::Disagrees;
   IdScheme scheme = IdScheme::OfacUid;

@@ -335,11 +335,16 @@ TEST_CASE("identity: after a snapshot, a MOD of one record of a merged party rep
   CHECK(graph.name(*gamma) == "GAMMA LLC");                   // the canonical record's name stays primary
 }
 
-TEST_CASE("identity: conflicting and placeholder identifiers are listed, and a placeholder merges nothing") {
+TEST_CASE("identity: conflicting and placeholder identifiers are listed, and neither merges wrong parties") {
   std::vector<Party> parties = {
-      // One IMO number, two OFAC uids: one vessel (the IMO joins them), a disagreement to look at.
+      // One IMO number, two OFAC uids with nothing in common: the IMO does not say which vessel it
+      // is, so it merges neither (the OFSI list of 2018 writes one UN reference on six groups).
       {"ofac-sdn:1", "SEA STAR", "sdn.csv", NodeKind::Vessel, {{"imoNumber", "IMO 9074729"}, {"ofacUid", "1"}}},
       {"NK-sea", "Sea Star", "ftm.json", NodeKind::Vessel, {{"imoNumber", "9074729"}, {"ofacUid", "2"}}},
+      // A record stating two uids joins both OFAC entries: one party, whose uids disagree.
+      {"ofac-sdn:3", "ALPHA LLC", "sdn.csv", NodeKind::Company, {{"ofacUid", "3"}}},
+      {"ofac-sdn:4", "ALPHA AERO", "sdn.csv", NodeKind::Company, {{"ofacUid", "4"}}},
+      {"NK-alpha", "Alpha", "ftm.json", NodeKind::Company, {{"ofacUid", "3"}, {"ofacUid", "4"}}},
       // A person and a vessel with one uid: kept apart.
       {"a", "Ivan", "x.csv", NodeKind::Person, {{"ofacUid", "5"}}},
       {"b", "IVAN", "y.csv", NodeKind::Vessel, {{"ofacUid", "5"}}},
@@ -348,17 +353,22 @@ TEST_CASE("identity: conflicting and placeholder identifiers are listed, and a p
     parties.push_back({"eu:" + std::to_string(at), "Party " + std::to_string(at), "eu.xml", NodeKind::Company,
                        {{"euReference", "EU.1.1"}}});
   const Graph graph = build(parties);
-  CHECK(graph.node_count() == 1 + 2 + 300);  // the 300 records of EU.1.1 merged nothing
+  CHECK(graph.node_count() == 2 + 1 + 2 + 300);  // the 300 records of EU.1.1 merged nothing
+  CHECK(graph.find("ofac-sdn:1") != graph.find("NK-sea"));
+  CHECK(graph.find("ofac-sdn:3") == graph.find("ofac-sdn:4"));
   const std::vector<IdentifierConflict> conflicts = identifier_conflicts(graph);
-  REQUIRE(conflicts.size() == 3);
+  REQUIRE(conflicts.size() == 4);
   CHECK(conflicts[0].kind == IdentifierConflict::Kind::Disagrees);
   CHECK(conflicts[0].scheme == IdScheme::OfacUid);
-  CHECK(conflicts[0].values == std::vector<std::string>{"1", "2"});
-  CHECK(describe(graph, conflicts[0]).find("ofacUid 1 and 2") != std::string::npos);
+  CHECK(conflicts[0].values == std::vector<std::string>{"3", "4"});
+  CHECK(describe(graph, conflicts[0]).find("ofacUid 3 and 4") != std::string::npos);
   CHECK(conflicts[1].kind == IdentifierConflict::Kind::TooCommon);
   CHECK(conflicts[1].records == 300);
   CHECK(conflicts[2].kind == IdentifierConflict::Kind::KindsDiffer);
   CHECK(conflicts[2].parties.size() == 2);
+  CHECK(conflicts[3].kind == IdentifierConflict::Kind::Ambiguous);
+  CHECK(conflicts[3].scheme == IdScheme::ImoNumber);
+  CHECK(describe(graph, conflicts[3]).find("merged none of them") != std::string::npos);
   CHECK(identifier_conflicts(build({{"ofac-sdn:9", "X", "sdn.csv", NodeKind::Company, {{"ofacUid", "9"}}},
                                     {"csl:9", "X", "csl.csv", NodeKind::Company, {{"ofacUid", "9"}}}}))
             .empty());
