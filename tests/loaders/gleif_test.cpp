@@ -363,7 +363,7 @@ TEST_CASE("gleif: an update file loaded later replaces the record's facts instea
   }
 }
 
-TEST_CASE("gleif: a relationship retired by a later load ends on its date; the old ACTIVE edge is gone") {
+TEST_CASE("gleif: a relationship retired by a later load ends on its date, and the old ACTIVE edge is gone") {
   const std::string leis = written("gleif_pair.xml", lei_pair());
   const std::string active = written("gleif_rr_active.xml", relationship("ACTIVE", "", "2023-01-01T00:00:00Z"));
   const std::string retired =
