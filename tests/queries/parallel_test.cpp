@@ -46,6 +46,17 @@ skg::Graph graph_with_control() {
   return std::move(builder).freeze();
 }
 
+/// A reach answer as text: each hit's party and the edges of its path.
+std::string hits_text(const std::vector<skg::ReachHit>& hits) {
+  std::string text;
+  for (const auto& hit : hits) {
+    text += fmt::format("{}:", skg::index(hit.party));
+    for (const skg::EdgeId edge : hit.path.edges) text += fmt::format("{},", skg::index(edge));
+    text += ';';
+  }
+  return text;
+}
+
 /// Every node's verdict and both bounds, as one string per rule: equal strings, equal sets.
 std::string describe(const skg::BlockedSet& set) {
   std::string out = fmt::format("yes {} possibly {}\n", set.count(skg::Verdict::Yes), set.count(skg::Verdict::Possibly));
@@ -98,10 +109,7 @@ TEST_CASE("reach for a batch of sources on several threads gives each source's o
   std::vector<std::string> paths;
   for (const skg::NodeId source : sources) {
     counts.push_back(skg::reach_count(graph, source, {.listed = &listed}, workspace));
-    std::string text;
-    for (const auto& hit : skg::reach(graph, source, {}, workspace))
-      text += fmt::format("{}:{};", skg::index(hit.party), fmt::join(hit.path.edges, ","));
-    paths.push_back(text);
+    paths.push_back(hits_text(skg::reach(graph, source, {}, workspace)));
   }
   std::size_t total = 0;
   for (const std::size_t count : counts) total += count;
@@ -113,11 +121,7 @@ TEST_CASE("reach for a batch of sources on several threads gives each source's o
     const auto hits = skg::reach_batch(graph, sources);
     REQUIRE(hits.size() == sources.size());
     std::size_t differ = 0;
-    for (std::size_t at = 0; at < sources.size(); ++at) {
-      std::string text;
-      for (const auto& hit : hits[at]) text += fmt::format("{}:{};", skg::index(hit.party), fmt::join(hit.path.edges, ","));
-      differ += text != paths[at];
-    }
+    for (std::size_t at = 0; at < sources.size(); ++at) differ += hits_text(hits[at]) != paths[at];
     CHECK(differ == 0);
   }
 }
