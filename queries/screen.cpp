@@ -1128,7 +1128,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         if (const auto second = d.find(std::string_view(word.text).substr(cut))) word.splits.emplace_back(*first, *second);
       }
     if (at + 1 < words.size() && word.legal == 0 && words[at + 1].legal == 0) {
-      add_candidates(d, word.text + words[at + 1].text, options.min_token_similarity, word.joins, seen);
+      // Only spellings within 0.85 are kept (below): the edit distance need not look further.
+      add_candidates(d, word.text + words[at + 1].text, std::max(options.min_token_similarity, 0.85 - 1e-6),
+                     word.joins, seen);
       // Two words for one: a typo at most, never a mere transliteration key.
       std::erase_if(word.joins, [](const Candidate& candidate) {
         return candidate.how == TokenMatchKind::Variant || candidate.similarity < 0.85f;
@@ -1167,7 +1169,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   //    lists would hold e. Word i pairs through list k or a later (lighter) one of its lists, or as
   //    an initial; the words after i in any way, each covering at most its largest cover (a
   //    candidate's weight, a split's two halves, a joined word, an initial). So
-  //      found <= sum(weight of i and after)             (query share: found / smallest total)
+  //      found <= sum(weight of i and after)    (query share: found / total, or for a person
+  //               whose name leaves the last query word unpaired, / the total less its discount)
   //      cover <= max(cover of list k, initial cover of i) + sum(cover after i) = M,
   //    its name share is at most M / key (key: at least what score_entry divides the cover by),
   //    its rarity matched at most M, its weakest pair no weaker than the weakest candidate. It can
@@ -1215,9 +1218,18 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (words[at].weight >= kMeaningfulWeight) meaningful_words |= std::uint64_t{1} << at;
   // The smallest total a query share is taken of (score_entry: a trailing word after a person's
   // name counts a quarter).
-  double share_total = query_weight;
-  if (word_count >= 3) share_total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
-  auto share_of = [&](double found) { return share_total > 0 ? std::min(1.0, found / share_total) : 1.0; };
+  // The discount applies only to a person whose name leaves the query's last word unpaired: a
+  // share bound takes the larger of the two cases (last word possibly paired, or not).
+  const bool trailing = word_count >= 3;
+  const double last_weight = trailing ? words[word_count - 1].weight : 0;
+  const double trailing_total = query_weight - (1 - kTrailingWordFactor) * last_weight;
+  auto share = [](double found, double total) { return total > 0 ? std::min(1.0, found / total) : 1.0; };
+  // found: at most what the name can match; last_possible: whether that may include the last word.
+  auto share_of = [&](double found, bool last_possible) {
+    if (!trailing) return share(found, query_weight);
+    if (!last_possible) return share(found, trailing_total);
+    return std::max(share(found, query_weight), share(std::max(0.0, found - last_weight), trailing_total));
+  };
   auto may_reach = [&](std::uint32_t entry) {
     const auto tokens = d.entry_token_span(entry);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
@@ -1263,7 +1275,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for (std::size_t word = 0; word < word_count; ++word)
       if ((word_bits >> word & 1u) != 0) found += words[word].weight;
     detail::EvidenceBound bound;
-    bound.query_share = share_of(found);
+    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+    bound.query_share = person ? share_of(found, last_met) : share(found, query_weight);
     if (bound.query_share + 1e-9 < kMinQueryShare) return false;
     // An organisation's unmatched qualifiers may not count (score_entry): the smallest total.
     if (!person) name_total = name_floor;
@@ -1393,7 +1406,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         rest_found += words[order[other]].weight;
         if (other > rank) after_cover += cover[order[other]];
       }
-      const double query_share = share_of(rest_found);
+      // The words before this rank pair in no way (2. above), the last word among them or not.
+      const double query_share = share_of(rest_found, words[word_count - 1].rank >= rank);
       if (query_share + 1e-9 < kMinQueryShare) break;  // only falls for later words
       lists.clear();
       for (const Candidate& candidate : word.candidates) lists.push_back({candidate.token, d.weight[candidate.token]});
