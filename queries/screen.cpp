@@ -922,9 +922,9 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
             add(word_bit, position_bit | position_bit << 1, 1.0, 0, TokenMatchKind::Joined);
     }
   }
-  // An initial stands for a word only beside a rarer (earlier ranked) meaningful word the name
-  // holds otherwise than as an initial: "J. Smith" for "John Smith" when "smith" is the rarer
-  // word; "J. S." alone is no one. (Also what lets screen() stop its walk: a name first met through
+  // An initial stands for a query word of three letters or more only beside a rarer (earlier
+  // ranked) meaningful word the name holds otherwise than as an initial: "J. Smith" for "John
+  // Smith" when "smith" is the rarer word; "J. S." alone is no one. (Also what lets screen() stop its walk: a name first met through
   // a lighter word's postings cannot pair the heavier words at all.)
   {
     std::size_t shared_rank = 64;  // the earliest rank of a meaningful word met otherwise
@@ -934,8 +934,11 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
         if ((option.words >> word & 1u) != 0 && words[word].weight >= kMeaningfulWeight)
           shared_rank = std::min<std::size_t>(shared_rank, words[word].rank);
     }
+    // Words of one or two letters are often initials themselves, or initials run together
+    // ("S.R.L." typed "s rl"): they may always stand for one.
     std::erase_if(options, [&](const Option& option) {
-      return option.how == TokenMatchKind::Initial && words[std::countr_zero(option.words)].rank <= shared_rank;
+      const QueryWord& word = words[std::countr_zero(option.words)];
+      return option.how == TokenMatchKind::Initial && word.rank <= shared_rank && word.text.size() > 2;
     });
   }
   std::sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
@@ -1163,15 +1166,18 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // 1. A name scores 0 unless it is the same words or shares a meaningful word with the query
   //    otherwise than as an initial (score_entry); that word's walk lists hold the name.
   // 2. Take a name e and the first walk list, in walk order, that holds it: list k of word i, at
-  //    rank r. A word before i pairs with e in no way: otherwise than as an initial, its lists
-  //    would hold e (a candidate, a split's halves, a join with either neighbour); as an initial,
-  //    an earlier ranked meaningful word would have to meet e otherwise (score_entry), and its
-  //    lists would hold e. Word i pairs through list k or a later (lighter) one of its lists, or as
+  //    rank r. A word before i pairs with e otherwise than as an initial in no way: its lists
+  //    would hold e (a candidate, a split's halves, a join with either neighbour). As an initial
+  //    only when one or two letters long (found 0.9 x its weight, cover its initial cover): a
+  //    longer one would need an earlier ranked meaningful word to meet e otherwise (score_entry),
+  //    and that word's lists would hold e. Word i pairs through list k or a later (lighter) one of its lists, or as
   //    an initial; the words after i in any way, each covering at most its largest cover (a
   //    candidate's weight, a split's two halves, a joined word, an initial). So
-  //      found <= sum(weight of i and after)    (query share: found / total, or for a person
+  //      found <= 0.9 x sum(weight of short words before i) + sum(weight of i and after)
+  //               (query share: found / total, or for a person
   //               whose name leaves the last query word unpaired, / the total less its discount)
-  //      cover <= max(cover of list k, initial cover of i) + sum(cover after i) = M,
+  //      cover <= sum(initial cover of short words before i) + max(cover of list k, initial
+  //               cover of i) + sum(cover after i) = M,
   //    its name share is at most M / key (key: at least what score_entry divides the cover by),
   //    its rarity matched at most M, its weakest pair no weaker than the weakest candidate. It can
   //    have every word paired (typo only, distinctive exact, the same words: score 1) only when
@@ -1397,17 +1403,19 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       double cover;
     };
     std::vector<WalkList> lists;
+    double short_found = 0, short_cover = 0;  // words of one or two letters before this rank
+    bool short_last = false;                  // the last query word among them
     for (std::size_t rank = 0; rank < order.size(); ++rank) {
       const std::uint32_t at = order[rank];
       const QueryWord& word = words[at];
       if (word.weight < kMeaningfulWeight) break;  // the rest are lighter: they identify no one
-      double after_cover = 0, rest_found = 0;
+      double after_cover = 0, rest_found = short_found;
       for (std::size_t other = rank; other < order.size(); ++other) {
         rest_found += words[order[other]].weight;
         if (other > rank) after_cover += cover[order[other]];
       }
       // The words before this rank pair in no way (2. above), the last word among them or not.
-      const double query_share = share_of(rest_found, words[word_count - 1].rank >= rank);
+      const double query_share = share_of(rest_found, words[word_count - 1].rank >= rank || short_last);
       if (query_share + 1e-9 < kMinQueryShare) break;  // only falls for later words
       lists.clear();
       for (const Candidate& candidate : word.candidates) lists.push_back({candidate.token, d.weight[candidate.token]});
@@ -1420,9 +1428,14 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // Heaviest first: a list's names may pair this word through it or a later (lighter) list.
       std::stable_sort(lists.begin(), lists.end(), [](const WalkList& a, const WalkList& b) { return a.cover > b.cover; });
       for (const WalkList& list : lists) {
-        const double most_cover = std::max(initial_cover[at], list.cover) + after_cover;
+        const double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
         const double cutoff = cutoff_key(query_share, most_cover, rank == 0);
         if (cutoff >= 0) touch(list.token, cutoff);
+      }
+      if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
+        short_found += kInitialSimilarity * word.weight;
+        short_cover += initial_cover[at];
+        short_last = short_last || at + 1 == word_count;
       }
     }
     // A name in no walked list shares no meaningful word with the query (initials aside) and
