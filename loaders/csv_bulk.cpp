@@ -139,7 +139,7 @@ struct Block {
 /// Cuts `text` (the rows after the header) into blocks of about kBlockBytes.
 class RowSplitter {
  public:
-  static constexpr std::size_t kBlockBytes = 1 << 20;
+  static constexpr std::size_t kBlockBytes = 1 << 19;
   RowSplitter(std::string_view text, std::size_t base_offset, std::uint64_t first_line, std::size_t columns)
       : text_(text), base_(base_offset), line_(first_line), columns_(columns) {}
 

@@ -20,7 +20,7 @@ namespace skg::detail {
 template <class Block>
 class BlockPipeline {
  public:
-  static constexpr std::size_t kAhead = 3;  // blocks made and not yet taken, at most
+  static constexpr std::size_t kAhead = 2;  // blocks made and not yet taken, at most
 
   explicit BlockPipeline(std::function<bool(Block&)> produce) : produce_(std::move(produce)) {
     worker_ = std::thread([this] { work(); });

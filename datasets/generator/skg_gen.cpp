@@ -223,7 +223,12 @@ void write_ftm(const skg::Graph& graph, const std::filesystem::path& dir) {
     for (skg::StringId ext : graph.external_ids(action_node)) id = graph.string(ext);
     text += R"({"id":")";
     append_json(text, id);
-    text += R"(","schema":"Sanction","properties":{"entity":[)";
+    // The dataset says which list (OpenSanctions' name for OFAC's SDN list): the loader maps it
+    // with its cited table, as it maps listings.csv's `list`. Without it the listing's list is
+    // unknown and the OFAC rule has no SDN entry to start from.
+    if (action->list_id != skg::SanctionList::OfacSdn)
+      usage(fmt::format("listing list {} has no FtM dataset name here", static_cast<int>(action->list_id)));
+    text += R"(","schema":"Sanction","datasets":["us_ofac_sdn"],"properties":{"entity":[)";
     for (std::size_t at = 0; at < targets.size(); ++at)
       text += fmt::format("{}\"gen:{}\"", at ? "," : "", targets[at]);
     text += R"(],"authority":[")";
