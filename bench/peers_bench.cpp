@@ -3,6 +3,8 @@
 // 3-hop reach from the sampled sources, and the OFAC 50% blocked set; peak RSS.
 //   skg_bench_peers --path /tmp/skg-peers-1m/entities.ftm.json   (FtM JSON lines: skg::load)
 //   skg_bench_peers --path /tmp/skg-peers-1m/graph.skg           (snapshot: skg::open_snapshot)
+//   skg_bench_peers --path /tmp/skg-peers-1m/skg-csv              (a folder of the skg-csv tables
+//                   nodes.csv, edges.csv, listings.csv: skg::load; ids are the numbers of gen:N)
 // sources.txt is read from the folder of --path. Besides the harness rows, it prints
 //   value  skg-<ftm|snapshot>  NAME  NUMBER
 // lines for answers (counts, to compare with the peers'), CPU seconds and peak RSS.
@@ -48,7 +50,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool snapshot = path.extension() == ".skg";
-  const std::string tool = snapshot ? "skg-snapshot" : "skg-ftm";
+  const bool csv = std::filesystem::is_directory(path);
+  const std::string tool = snapshot ? "skg-snapshot" : csv ? "skg-csv" : "skg-ftm";
   auto value = [&](const std::string& name, double number) {
     std::printf("value\t%s\t%s\t%.6f\n", tool.c_str(), name.c_str(), number);
     std::fflush(stdout);
@@ -86,7 +89,7 @@ int main(int argc, char** argv) {
     std::ifstream in(path.parent_path() / "sources.txt");
     std::string number, external;
     while (in >> number >> external) {
-      const auto node = graph.find(external);
+      const auto node = graph.find(csv ? number : external);
       if (!node) {
         std::fprintf(stderr, "peers: source %s is not in the graph\n", external.c_str());
         return 1;

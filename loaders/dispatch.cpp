@@ -9,6 +9,7 @@
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
+#include "skg/loaders/csv_bulk.h"
 #include "skg/loaders/eu_fsf.h"
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ftm_json.h"
@@ -47,6 +48,7 @@ constexpr FormatEntry kFormats[] = {
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
     {Format::FccCovered, load_fcc_covered, looks_like_fcc_covered},
+    {Format::SkgCsv, load_skg_csv, looks_like_skg_csv},
     {Format::OfacCsv, load_ofac_csv, looks_like_ofac_csv},
 };
 
@@ -410,15 +412,32 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   // to, and a second load of the folder adds nothing the first one left out. OFAC XML files are
   // read after the CSV main files: an XML party merges into the CSV entry of its uid, while the
   // CSV loader refuses an ent_num that an earlier file of the load defined.
+  // skg-csv edge and listing tables name their nodes by id: read after every file that may
+  // define them (nodes.csv sorts after edges.csv), so no edge waits in the pending list.
   const auto rank = [](const std::pair<LoaderFn, std::string>& step) {
     if (step.first == entry(Format::OfacXml).load) return 1;
+    if (step.first == entry(Format::SkgCsv).load) {
+      std::string head;
+      try {
+        head = head_of(step.second);
+      } catch (const LoadError&) {
+        return 0;  // the load itself reports it
+      }
+      const auto table = detail::skg_csv_table(head.substr(0, head.find('\n')));
+      return table && *table != detail::SkgCsvTable::Nodes ? 3 : 0;
+    }
     if (step.first != entry(Format::OfacCsv).load) return 0;
     const std::string name = std::filesystem::path(step.second).filename().string();
     for (std::string_view sibling : {"add", "alt", "sdn_comments", "cons_add", "cons_alt", "cons_comments"})
       if (name.starts_with(sibling)) return 2;
     return 0;
   };
-  std::stable_sort(steps.begin(), steps.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  {
+    std::vector<std::pair<int, std::pair<LoaderFn, std::string>>> ranked;  // each rank read once
+    for (auto& step : steps) ranked.emplace_back(rank(step), std::move(step));
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t at = 0; at < steps.size(); ++at) steps[at] = std::move(ranked[at].second);
+  }
   LoadReport report = detail::run_load(steps, builder, options, bytes_total);
   for (LoadIssue& issue : left_out) {
     report.skipped.push_back(std::move(issue));

@@ -62,6 +62,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <memory>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
@@ -74,6 +75,7 @@
 #include <rapidjson/error/en.h>
 #include "skg/loaders/source.h"
 #include "skg/loaders/measures.h"
+#include "skg/loaders/pipeline.h"
 
 namespace skg {
 
@@ -335,6 +337,108 @@ class LineParser {
   rapidjson::Document document_;
 };
 
+/// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, the
+/// same flags as LineParser): each line's DOM lives in the block's own pool, so a block is one
+/// allocation to free once its records are in the batch, and the file is never held whole.
+struct JsonBlock {
+  struct Line {
+    std::uint64_t number = 0;
+    std::uint32_t error = 0;  // 0: parsed (root in `roots`); else 1 + its index in `errors`
+  };
+  std::vector<char> text;  // the block's lines, NUL-terminated in place, then padding
+  std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
+  std::vector<Line> lines;          // non-blank lines, in order
+  std::vector<Json> roots;          // one per line (null for a line that is not JSON)
+  std::vector<std::string> errors;  // why a line is not JSON
+  std::uint64_t end_offset = 0;     // bytes of the file read when this block ends
+};
+
+/// Cuts a file into blocks of whole lines and parses them (runs on the worker thread).
+class JsonLineBlocks {
+ public:
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 18;  // small: the DOMs in flight stay in cache
+  explicit JsonLineBlocks(FileReader& file) : file_(file) {}
+
+  /// Fills `block` with the next lines; false once they were the last.
+  bool next_block(JsonBlock& block) {
+    std::vector<char>& text = block.text;
+    text = std::move(carry_);
+    carry_ = {};
+    // Read until the block holds a line end (or the file ends): a line longer than a block grows it.
+    std::size_t last_newline = std::string::npos;
+    std::size_t scanned = 0;
+    while (!eof_) {
+      const std::size_t before = text.size();
+      text.resize(before + kBlockBytes);
+      const std::size_t got = file_.read(text.data() + before, kBlockBytes);
+      text.resize(before + got);
+      eof_ = got < kBlockBytes;
+      offset_ += got;
+      if (first_) {
+        first_ = false;
+        if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.erase(text.begin(), text.begin() + 3);
+      }
+      for (std::size_t at = text.size(); at > scanned; --at)
+        if (text[at - 1] == '\n') {
+          last_newline = at - 1;
+          break;
+        }
+      scanned = text.size();
+      if (last_newline != std::string::npos) break;
+    }
+    std::size_t size = text.size();
+    if (!eof_) {
+      // The partial last line waits for the next block (the carried bytes are counted there).
+      carry_.assign(text.begin() + static_cast<std::ptrdiff_t>(last_newline + 1), text.end());
+      offset_ -= carry_.size();
+      size = last_newline + 1;
+    } else {
+      while (size > 0 && text[size - 1] == '\x1A') --size;  // a DOS end-of-file mark (SourceFile does the same)
+    }
+    text.resize(size);
+    text.insert(text.end(), SourceFile::kPadding, '\0');  // RapidJSON's SSE2 skip reads past the NUL
+    block.end_offset = offset_;
+    parse(block, size);
+    return !eof_;
+  }
+
+ private:
+  void parse(JsonBlock& block, std::size_t size) {
+    block.pool = std::make_unique<rapidjson::MemoryPoolAllocator<>>(std::size_t{1} << 18);
+    rapidjson::Document document(block.pool.get());
+    char* const base = block.text.data();
+    for (std::size_t at = 0; at < size;) {
+      const void* found = std::memchr(base + at, '\n', size - at);
+      const std::size_t stop = found == nullptr ? size : static_cast<std::size_t>(static_cast<const char*>(found) - base);
+      std::size_t end = stop;
+      if (end > at && base[end - 1] == '\r') --end;
+      const std::string_view line(base + at, end - at);
+      ++line_;
+      const std::size_t start = at;
+      at = found == nullptr ? size : stop + 1;
+      if (trim(line).empty()) continue;
+      base[end] = '\0';
+      constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
+                                  rapidjson::kParseIterativeFlag;
+      document.ParseInsitu<kFlags>(base + start);
+      Json& root = block.roots.emplace_back();
+      if (document.HasParseError()) {
+        block.errors.push_back(fmt::format("invalid JSON at column {}: {}", document.GetErrorOffset() + 1,
+                                           rapidjson::GetParseError_En(document.GetParseError())));
+        block.lines.push_back({line_, static_cast<std::uint32_t>(block.errors.size())});
+        continue;
+      }
+      root.Swap(document);
+      block.lines.push_back({line_, 0});
+    }
+  }
+
+  FileReader& file_;
+  std::vector<char> carry_;
+  std::uint64_t line_ = 0, offset_ = 0;
+  bool first_ = true, eof_ = false;
+};
+
 enum class Op : std::uint8_t { Add, Mod, Del };
 
 /// What a delta file does to one id: the net effect of its ops, in order.
@@ -353,8 +457,52 @@ class FtmReader {
   FtmReader(const std::string& path, LoadContext& context) : path_(path), context_(context) {}
 
   void run() {
-    SourceFile file(path_);
+    FileReader reader(path_);  // throws LoadError for a file it cannot read
     context_.report.files.push_back(path_);
+    if (!stream(reader)) whole_file();
+  }
+
+ private:
+  /// Entities (not a delta): blocks of lines read and parsed by the worker thread while this
+  /// thread adds their records, in file order. Returns false, having added nothing, when the
+  /// first record is a delta op: deltas are read whole (their net effect needs a pre-pass).
+  bool stream(FileReader& reader) {
+    JsonLineBlocks source(reader);
+    detail::BlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.next_block(block); });
+    bool decided = false;
+    for (bool more = true; more;) {
+      auto next = blocks.next();
+      more = !next.second;
+      const JsonBlock& block = next.first;
+      for (std::size_t at = 0; at < block.lines.size(); ++at) {
+        const JsonBlock::Line& line = block.lines[at];
+        const Json& root = block.roots[at];
+        line_ = line.number;
+        const bool op = line.error == 0 && root.IsObject() && member(root, "op") != nullptr;
+        if (!decided) {
+          decided = true;
+          if (op) return false;
+        }
+        if (line.error != 0) {
+          bad(block.errors[line.error - 1], {});
+          continue;
+        }
+        if (op) {
+          bad("a delta op in a file of entities (the first record is not a delta op)", string_member(root, "id"));
+          continue;
+        }
+        read_entity(root);
+      }
+      context_.progress(path_, block.end_offset);
+    }
+    finish_file();
+    flush_counts();
+    return true;
+  }
+
+  /// The whole file in memory: deltas.
+  void whole_file() {
+    SourceFile file(path_);
     const std::string_view content = file.content();
     // RapidJSON parses in place, rewriting escapes inside the buffer. `file` is ours and its
     // text is a std::string (mutable storage); each line's end is overwritten with NUL, which
@@ -394,7 +542,6 @@ class FtmReader {
     flush_counts();
   }
 
- private:
   // ---- records -------------------------------------------------------------------------------
 
   void bad(std::string reason, std::string_view record) {

@@ -13,7 +13,7 @@ constexpr std::pair<Format, std::string_view> kFormatNames[] = {
     {Format::UnXml, "un"},         {Format::FccCovered, "fcc"}, {Format::FtmJson, "ftm"},
     {Format::Bods, "bods"},        {Format::UkSanctionsList, "uk-sl"}, {Format::OfsiCsv, "ofsi"},
     {Format::Gleif, "gleif"},      {Format::UkPsc, "uk-psc"},    {Format::OfacXml, "ofac-xml"},
-    {Format::EuFsf, "eu-fsf"},
+    {Format::EuFsf, "eu-fsf"},     {Format::SkgCsv, "skg-csv"},
 };
 }  // namespace
 

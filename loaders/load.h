@@ -36,10 +36,11 @@ enum class Format : std::uint8_t {
   UkPsc,      // UK Companies House persons with significant control snapshot (JSON lines)
   OfacXml,    // OFAC XML: classic sdnList, advanced Sanctions, 2024 enhanced sanctionsData
   EuFsf,      // EU Financial Sanctions Files XML (xmlFullSanctionsList_1_1)
+  SkgCsv,     // plain node, edge and listing tables (loaders/csv_bulk.h; what skg-gen writes)
 };
 std::string_view to_string(Format format) noexcept;
 /// "ofac-sdn", "csl", "bis-dpl", "un", "fcc", "ftm", "bods", "uk-sl", "ofsi", "gleif", "uk-psc",
-/// "ofac-xml", "eu-fsf" (the shell's --data FORMAT:PATH).
+/// "ofac-xml", "eu-fsf", "skg-csv" (the shell's --data FORMAT:PATH).
 std::optional<Format> parse_format(std::string_view name) noexcept;
 /// Every format's name, in one line for messages: "ofac-sdn, csl, bis-dpl, ...".
 std::string format_names();

@@ -63,6 +63,27 @@ SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
   if (got != size_) throw LoadError(path_, 0, "cannot read: short read");
 }
 
+FileReader::FileReader(std::string path) : path_(std::move(path)) {
+  if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a file");
+  struct stat info {};
+  if (::stat(path_.c_str(), &info) != 0) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
+  std::FILE* file = std::fopen(path_.c_str(), "rb");
+  if (file == nullptr) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
+  file_ = file;
+  size_ = static_cast<std::uint64_t>(info.st_size);
+}
+
+FileReader::~FileReader() {
+  if (file_ != nullptr) std::fclose(static_cast<std::FILE*>(file_));
+}
+
+std::size_t FileReader::read(char* into, std::size_t size) {
+  auto* file = static_cast<std::FILE*>(file_);
+  const std::size_t got = std::fread(into, 1, size, file);
+  if (got < size && std::ferror(file) != 0) throw LoadError(path_, 0, "cannot read: read error");
+  return got;
+}
+
 std::string_view SourceFile::content() const noexcept {
   std::string_view text = this->text();
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);

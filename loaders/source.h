@@ -39,6 +39,29 @@ class SourceFile {
   std::size_t size_ = 0;
 };
 
+/// A file read piece by piece, for loaders that stream: the same checks and messages as
+/// SourceFile, without holding the whole file.
+///   FileReader file(path);  char buffer[4096];
+///   for (std::size_t got; (got = file.read(buffer, sizeof buffer)) != 0;) use(buffer, got);
+class FileReader {
+ public:
+  /// Opens `path`; throws LoadError if it cannot be read.
+  explicit FileReader(std::string path);
+  ~FileReader();
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+  /// Reads up to `size` bytes into `into`: fewer only at the end, 0 there. Throws LoadError on a
+  /// read error.
+  std::size_t read(char* into, std::size_t size);
+  std::uint64_t size() const noexcept { return size_; }  // as it was when opened
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+  void* file_ = nullptr;  // std::FILE*
+  std::uint64_t size_ = 0;
+};
+
 /// Splits text into lines ("\n" or "\r\n"), counting from 1.
 ///   LineReader lines(file.content());
 ///   for (std::string_view line; lines.next(line);) use(lines.line_number(), line);

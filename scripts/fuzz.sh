@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 build=${SKG_FUZZ_BUILD_DIR:-build-asan}
 seconds=${SKG_FUZZ_SECONDS:-15}
-targets=${SKG_FUZZ_TARGETS:-"fuzz_ofac_csv fuzz_csl fuzz_un_xml fuzz_ofac_xml fuzz_eu_fsf fuzz_bis_dpl fuzz_fcc_covered fuzz_ftm_json fuzz_bods fuzz_uk_sanctions_list fuzz_ofsi_csv fuzz_gleif_xml fuzz_gleif_json fuzz_uk_psc fuzz_load_detect fuzz_snapshot fuzz_parsers fuzz_screen fuzz_shell"}
+targets=${SKG_FUZZ_TARGETS:-"fuzz_ofac_csv fuzz_csl fuzz_un_xml fuzz_ofac_xml fuzz_eu_fsf fuzz_bis_dpl fuzz_fcc_covered fuzz_ftm_json fuzz_bods fuzz_uk_sanctions_list fuzz_ofsi_csv fuzz_gleif_xml fuzz_gleif_json fuzz_uk_psc fuzz_skg_csv fuzz_load_detect fuzz_snapshot fuzz_parsers fuzz_screen fuzz_shell"}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -30,6 +30,7 @@ seeds() {
     fuzz_gleif_xml) ls datasets/samples/gleif/*.xml datasets/broken/gleif_*.xml ;;
     fuzz_gleif_json) ls datasets/samples/gleif/*.json datasets/broken/gleif_*.json ;;
     fuzz_uk_psc) ls datasets/samples/psc/*.json datasets/samples/psc/*.txt datasets/broken/psc_* ;;
+    fuzz_skg_csv) ls datasets/samples/skg_csv/*.csv datasets/broken/skgcsv_* ;;
     fuzz_load_detect) ls datasets/samples/*/*.csv datasets/samples/*/*.txt datasets/samples/*/*.xml \
                          datasets/samples/*/*.json datasets/broken/* ;;
     fuzz_snapshot) ls datasets/broken/*.skg ;;

@@ -1,8 +1,10 @@
 // datasets/generator/skg_gen.cpp: skg-gen writes the seeded synthetic graph to files, so skg and
 // the peer tools (bench/peers/) load the same data:
 //   skg-gen --entities 1000000 --seed 7 --out /tmp/skg-1m --format csv,ftm,snapshot
-// csv:      nodes.csv (id,kind,name,listed) and edges.csv (src,dst,kind,share; share empty when
-//           unknown), parties and the links between them only; ids are the N of "gen:N".
+// csv:      nodes.csv (id,kind,name,listed), edges.csv (src,dst,kind,share; share empty when
+//           unknown) and listings.csv (id,entity,list,authority,program,listed_on,start): the
+//           parties, the links between them and who listed them; ids are the N of "gen:N". The
+//           three are the skg-csv tables (loaders/csv_bulk.h), so skg loads them too.
 // ftm:      entities.ftm.json, FollowTheMoney JSON lines (Person, Company, Ownership,
 //           Directorship, Sanction) that skg::load() reads back into the same graph.
 // snapshot: graph.skg (skg::save).
@@ -125,6 +127,32 @@ void write_csv(const skg::Graph& graph, const skg::ListedSet& listed,
       nodes.maybe_flush();
     }
   }
+  {
+    // Who listed each listed party (skg-csv listings table, loaders/csv_bulk.h): the list by its
+    // OpenSanctions dataset name, which the loader maps with its cited table. The peer tools read
+    // the `listed` flag of nodes.csv instead.
+    Output listings(dir / "listings.csv");
+    listings.text() += "id,entity,list,authority,program,listed_on,start\n";
+    for (skg::NodeId action_node : graph.action_nodes()) {
+      const skg::Action* action = graph.action(action_node);
+      if (action->list_id != skg::SanctionList::OfacSdn)
+        usage(fmt::format("listing list {} has no skg-csv dataset name here", static_cast<int>(action->list_id)));
+      std::string_view id;
+      for (skg::StringId ext : graph.external_ids(action_node)) id = graph.string(ext);
+      for (skg::EdgeId edge : graph.in_edges(action_node)) {
+        if (graph.edge_kind(edge) != skg::EdgeKind::TargetOf) continue;
+        auto& out = listings.text();
+        append_csv(out, id);
+        out += fmt::format(",{},us_ofac_sdn,", party_number(graph, graph.source(edge)));
+        append_csv(out, graph.string(action->authority));
+        out += ',';
+        append_csv(out, graph.string(action->program));
+        out += fmt::format(",{},{}\n", action->listed ? action->listed->to_string() : std::string(),
+                           action->in_force.start ? action->in_force.start->to_string() : std::string());
+        listings.maybe_flush();
+      }
+    }
+  }
   Output edges(dir / "edges.csv");
   edges.text() += "src,dst,kind,share\n";
   for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
@@ -195,7 +223,12 @@ void write_ftm(const skg::Graph& graph, const std::filesystem::path& dir) {
     for (skg::StringId ext : graph.external_ids(action_node)) id = graph.string(ext);
     text += R"({"id":")";
     append_json(text, id);
-    text += R"(","schema":"Sanction","properties":{"entity":[)";
+    // The dataset says which list (OpenSanctions' name for OFAC's SDN list): the loader maps it
+    // with its cited table, as it maps listings.csv's `list`. Without it the listing's list is
+    // unknown and the OFAC rule has no SDN entry to start from.
+    if (action->list_id != skg::SanctionList::OfacSdn)
+      usage(fmt::format("listing list {} has no FtM dataset name here", static_cast<int>(action->list_id)));
+    text += R"(","schema":"Sanction","datasets":["us_ofac_sdn"],"properties":{"entity":[)";
     for (std::size_t at = 0; at < targets.size(); ++at)
       text += fmt::format("{}\"gen:{}\"", at ? "," : "", targets[at]);
     text += R"(],"authority":[")";

@@ -1,12 +1,13 @@
 // tests/fuzz/fuzz_list_loader.cpp: one libFuzzer target per single-file loader (CSL, UN XML, OFAC XML,
 // EU FSF XML, BIS DPL, FCC Covered List, BODS, UK Sanctions List XML, OFSI CSV, GLEIF XML and JSON,
-// UK PSC): the input is the file. Built once per loader, with
+// UK PSC, skg-csv tables): the input is the file. Built once per loader, with
 // SKG_FUZZ_LOADER naming the loader function and SKG_FUZZ_FILE the file name it is given.
 #include "fuzz_common.h"
 #include "graph_fingerprint.h"
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
+#include "skg/loaders/csv_bulk.h"
 #include "skg/loaders/eu_fsf.h"
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ofac_xml.h"

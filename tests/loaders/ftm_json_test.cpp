@@ -504,3 +504,44 @@ TEST_CASE("ftm_json: a folder of deltas loaded at once - a MOD replaces the reco
     CHECK(loaded.edge_count() == 0);  // the ownership went with its owner
   }
 }
+
+TEST_CASE("ftm_json: a file of many read blocks loads every record, and names the line of an error past the first") {
+  // The loader reads entity files in blocks of 256 KB on a worker thread: lines cut by a
+  // block's end, a byte-order mark, CRLF ends and blank lines must read as one pass over the
+  // whole file would.
+  std::string text = "\xEF\xBB\xBF";
+  constexpr int kParties = 30000;  // about 6 MB: many blocks
+  for (int party = 0; party < kParties; ++party) {
+    text += R"({"id":"p)" + std::to_string(party) + R"(","schema":"Company","properties":{"name":["Company )" +
+            std::to_string(party) + R"( with a name long enough to fill the blocks quickly"]}})" + "\r\n";
+    if (party % 1000 == 0) text += "\r\n";  // blank lines count as lines
+    if (party > 0)
+      text += R"({"id":"o)" + std::to_string(party) + R"(","schema":"Ownership","properties":{"owner":["p)" +
+              std::to_string(party - 1) + R"("],"asset":["p)" + std::to_string(party) + R"("],"percentage":["51"]}})" +
+              "\r\n";
+  }
+  Builder builder;
+  const LoadReport report = load_ftm_json(write("ftm_many_blocks.json", text), builder);
+  CHECK(report.count("entities") == kParties);
+  CHECK(report.count("edges") == kParties - 1);
+  const Graph graph = std::move(builder).freeze();
+  CHECK(graph.node_count() == kParties);
+  CHECK(graph.edge_count() == kParties - 1);
+  const auto last = graph.find("p29999");
+  REQUIRE(last);
+  CHECK(graph.name(*last) == "Company 29999 with a name long enough to fill the blocks quickly");
+
+  // Lines: 1 + 2 per party after the first + a blank every 1000 parties (30); the bad line next.
+  const std::uint64_t lines = 1 + 2 * (kParties - 1) + kParties / 1000;
+  Builder failing;
+  const std::string where = "ftm_many_blocks_bad.json:" + std::to_string(lines + 1) + ": invalid JSON";
+  CHECK_THROWS_WITH_AS(load_ftm_json(write("ftm_many_blocks_bad.json", text + "{\"id\": \"x\", \"schema\"\n"), failing),
+                       doctest::Contains(where.c_str()), LoadError);
+  CHECK(failing.entity_count() == 0);
+  Builder skipping;
+  const LoadReport skipped = load_ftm_json(write("ftm_many_blocks_bad.json", text + "{\"id\": \"x\", \"schema\"\n"), skipping,
+                                           {.on_bad_record = OnBadRecord::Skip});
+  REQUIRE(skipped.skipped.size() == 1);
+  CHECK(skipped.skipped[0].line == lines + 1);
+  CHECK(skipped.count("entities") == kParties);
+}

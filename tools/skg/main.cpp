@@ -35,7 +35,7 @@ constexpr std::string_view kUsage =
     "\n"
     "  --data [FORMAT:]PATH  a file or folder to load (several merge into one graph); FORMAT is\n"
     "                        one of ofac-sdn, csl, bis-dpl, un, fcc, ftm, bods, uk-sl,\n"
-    "                        ofsi, gleif, uk-psc, ofac-xml, eu-fsf (default: detected)\n"
+    "                        ofsi, gleif, uk-psc, ofac-xml, eu-fsf, skg-csv (default: detected)\n"
     "  --on-bad-record skip  load what is good and list each bad record left out (default:\n"
     "                        fail, nothing loads); the load's summary is always on stderr\n"
     "  --snapshot FILE       open a snapshot written by `save` (mapped, not parsed; every\n"

@@ -1,0 +1,488 @@
+// The "skg-csv" bulk tables (see csv_bulk.h for the layout). Built for speed on large files:
+// one worker thread cuts the text into blocks of rows (RFC 4180 fields as views into the file,
+// line numbers, field counts, UTF-8 checked), while the calling thread, which alone touches the
+// batch, turns each finished block into records in file order. Errors are found in the worker and
+// raised in order by the caller, so the first bad line of the file is the one reported, and the
+// batch (all or nothing) is the only thing written.
+#include "skg/loaders/csv_bulk.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <deque>
+#include <fmt/format.h>
+#include <vector>
+
+#include "skg/loaders/json_common.h"  // parse_partial_date
+#include "skg/loaders/measures.h"
+#include "skg/loaders/pipeline.h"
+#include "skg/loaders/source.h"
+
+namespace skg {
+
+namespace {
+
+using detail::SkgCsvTable;
+
+// The roles a column can play; kAttribute: any other name, kept as an attribute.
+enum class Column : std::uint8_t {
+  kId, kKind, kName, kSource, kTarget, kShare, kStart, kEnd, kRole, kEntity, kList, kAuthority,
+  kProgram, kListedOn, kAttribute
+};
+constexpr std::size_t kColumnRoles = static_cast<std::size_t>(Column::kAttribute);
+
+struct ColumnName {
+  std::string_view name;
+  Column role;
+};
+constexpr ColumnName kColumnNames[] = {
+    {"id", Column::kId},           {"kind", Column::kKind},         {"schema", Column::kKind},
+    {"type", Column::kKind},       {"name", Column::kName},         {"source", Column::kSource},
+    {"src", Column::kSource},      {"from", Column::kSource},       {"target", Column::kTarget},
+    {"dst", Column::kTarget},      {"to", Column::kTarget},         {"share", Column::kShare},
+    {"percentage", Column::kShare}, {"start", Column::kStart},      {"start_date", Column::kStart},
+    {"end", Column::kEnd},         {"end_date", Column::kEnd},      {"role", Column::kRole},
+    {"entity", Column::kEntity},   {"list", Column::kList},         {"authority", Column::kAuthority},
+    {"program", Column::kProgram}, {"listed_on", Column::kListedOn}, {"listed_date", Column::kListedOn},
+};
+
+bool equal_folded(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t at = 0; at < a.size(); ++at) {
+    char c = a[at];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != b[at]) return false;
+  }
+  return true;
+}
+
+Column role_of(std::string_view name) noexcept {
+  for (const ColumnName& known : kColumnNames)
+    if (equal_folded(name, known.name)) return known.role;
+  return Column::kAttribute;
+}
+
+/// A header: each column's name and role, where each role sits, and the table it makes.
+struct Header {
+  std::vector<std::string> names;
+  std::vector<Column> roles;
+  std::array<int, kColumnRoles> at{};  // -1: absent
+  SkgCsvTable table = SkgCsvTable::Nodes;
+  std::string problem;  // why it is no header of the format ("" when it is one)
+
+  int column(Column role) const noexcept { return at[static_cast<std::size_t>(role)]; }
+  bool has(Column role) const noexcept { return column(role) >= 0; }
+};
+
+/// Splits one header line (plain names; a quoted name is read without its quotes).
+Header read_header(std::string_view line) {
+  Header header;
+  header.at.fill(-1);
+  if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = line.find(',', start);
+    std::string_view name = trim(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    const Column role = role_of(name);
+    if (name.empty()) {
+      header.problem = fmt::format("column {} of the header has no name", header.names.size() + 1);
+      return header;
+    }
+    if (role != Column::kAttribute) {
+      int& slot = header.at[static_cast<std::size_t>(role)];
+      if (slot >= 0) {
+        header.problem = fmt::format("columns '{}' and '{}' of the header say the same thing",
+                                     header.names[static_cast<std::size_t>(slot)], name);
+        return header;
+      }
+      slot = static_cast<int>(header.names.size());
+    }
+    header.names.emplace_back(name);
+    header.roles.push_back(role);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (header.has(Column::kSource) && header.has(Column::kTarget) && header.has(Column::kKind)) {
+    header.table = SkgCsvTable::Edges;
+  } else if (header.has(Column::kEntity) && header.has(Column::kList)) {
+    header.table = SkgCsvTable::Listings;
+  } else if (header.has(Column::kId) && header.has(Column::kKind) && header.has(Column::kName) &&
+             !header.has(Column::kSource) && !header.has(Column::kTarget)) {
+    header.table = SkgCsvTable::Nodes;
+  } else {
+    header.problem =
+        "the header names no skg-csv table (nodes: id,kind,name; edges: source,target,kind; "
+        "listings: entity,list)";
+  }
+  return header;
+}
+
+// ---- the worker: rows out of text ------------------------------------------------------------
+
+/// A row the worker could not split, at its line.
+struct RowProblem {
+  std::uint32_t row;  // the rows before it in its block
+  std::uint64_t line;
+  std::string reason;
+};
+
+/// A block of rows: `columns` fields per row, each row's first line.
+struct Block {
+  std::vector<std::string_view> fields;
+  std::vector<std::uint64_t> lines;
+  std::vector<RowProblem> problems;  // in line order
+  std::deque<std::string> unescaped;  // fields that held "" (views point here)
+  std::size_t end_offset = 0;         // bytes of the file done when this block ends
+};
+
+/// Cuts `text` (the rows after the header) into blocks of about kBlockBytes.
+class RowSplitter {
+ public:
+  static constexpr std::size_t kBlockBytes = 1 << 19;
+  RowSplitter(std::string_view text, std::size_t base_offset, std::uint64_t first_line, std::size_t columns)
+      : text_(text), base_(base_offset), line_(first_line), columns_(columns) {}
+
+  /// Fills `block` with the next rows; false once they were the last.
+  bool next_block(Block& block) {
+    const std::size_t stop = std::min(text_.size(), at_ + kBlockBytes);
+    block.fields.reserve(kBlockBytes / 16);
+    block.lines.reserve(kBlockBytes / 48);
+    // UTF-8: checked over the block's bytes first; rows are checked one by one only when the
+    // block holds an invalid sequence (a row may run past `stop`: its rest is checked with it).
+    const std::size_t check_end = std::min(text_.size(), stop + 4096);
+    const bool block_valid = find_invalid_utf8(text_.substr(at_, check_end - at_)) == std::string_view::npos;
+    while (at_ < text_.size() && at_ < stop) read_row(block, block_valid);
+    block.end_offset = base_ + at_;
+    return at_ < text_.size();
+  }
+
+ private:
+  void read_row(Block& block, bool block_valid) {
+    const std::size_t row_start = at_;
+    const std::uint64_t row_line = line_;
+    const std::size_t fields_before = block.fields.size();
+    std::string problem;
+    const std::size_t n = text_.size();
+    // An empty line is no row.
+    if (text_[at_] == '\n' || (text_[at_] == '\r' && at_ + 1 < n && text_[at_ + 1] == '\n')) {
+      at_ += text_[at_] == '\n' ? 1 : 2;
+      ++line_;
+      return;
+    }
+    std::size_t count = 0;
+    for (bool row_done = false; !row_done;) {
+      std::string_view field;
+      if (at_ < n && text_[at_] == '"') {
+        const std::size_t open = at_++;
+        bool doubled = false;
+        for (;;) {
+          const void* found = std::memchr(text_.data() + at_, '"', n - at_);
+          if (found == nullptr) {
+            // Unterminated: the rest of the file is this field. Count its lines for the record.
+            problem = "unterminated quoted field";
+            line_ += static_cast<std::uint64_t>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(at_), text_.end(), '\n'));
+            at_ = n;
+            row_done = true;
+            break;
+          }
+          const std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(found) - text_.data());
+          line_ += static_cast<std::uint64_t>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(at_),
+                                                         text_.begin() + static_cast<std::ptrdiff_t>(quote), '\n'));
+          if (quote + 1 < n && text_[quote + 1] == '"') {
+            doubled = true;
+            at_ = quote + 2;
+            continue;
+          }
+          at_ = quote + 1;
+          break;
+        }
+        if (row_done) break;
+        field = text_.substr(open + 1, at_ - open - 2);
+        if (doubled) {
+          std::string& out = block.unescaped.emplace_back();
+          out.reserve(field.size());
+          for (std::size_t at = 0; at < field.size(); ++at) {
+            out += field[at];
+            if (field[at] == '"') ++at;  // "" -> "
+          }
+          field = out;
+        }
+        if (at_ < n && text_[at_] != ',' && text_[at_] != '\n' &&
+            !(text_[at_] == '\r' && (at_ + 1 == n || text_[at_ + 1] == '\n'))) {
+          problem = "text after a closing quote";
+        }
+      } else {
+        const std::size_t start = at_;
+        while (at_ < n) {
+          const char c = text_[at_];
+          if (c == ',' || c == '\n') break;
+          if (c == '"' && problem.empty()) problem = "a quote inside a field that does not start with one";
+          ++at_;
+        }
+        std::size_t end = at_;
+        if (end > start && (at_ == n || text_[at_] == '\n') && text_[end - 1] == '\r') --end;
+        field = text_.substr(start, end - start);
+      }
+      if (!problem.empty()) {
+        // Skip to the end of the line; the row is bad.
+        while (at_ < n && text_[at_] != '\n') ++at_;
+      }
+      ++count;
+      if (problem.empty()) block.fields.push_back(field);
+      if (at_ >= n) {
+        row_done = true;
+      } else if (text_[at_] == '\r' && at_ + 1 < n && text_[at_ + 1] == '\n') {
+        at_ += 2, ++line_, row_done = true;
+      } else if (text_[at_] == '\n') {
+        ++at_, ++line_, row_done = true;
+      } else if (text_[at_] == ',') {
+        ++at_;
+      } else {
+        ++at_, row_done = true;  // '\r' after a closing quote at the end of the file
+      }
+    }
+    if (problem.empty() && count != columns_)
+      problem = fmt::format("{} field{}, the header has {}", count, count == 1 ? "" : "s", columns_);
+    if (problem.empty() && !block_valid) {
+      const std::string_view raw = text_.substr(row_start, at_ - row_start);
+      if (const std::size_t bad = find_invalid_utf8(raw); bad != std::string_view::npos)
+        problem = fmt::format("invalid UTF-8 at byte {} of the row", bad + 1);
+    }
+    if (!problem.empty()) {
+      block.fields.resize(fields_before);
+      block.problems.push_back({static_cast<std::uint32_t>(block.lines.size()), row_line, std::move(problem)});
+      return;
+    }
+    block.lines.push_back(row_line);
+  }
+
+  std::string_view text_;
+  std::size_t base_;
+  std::uint64_t line_;
+  std::size_t columns_;
+  std::size_t at_ = 0;
+};
+
+// ---- the caller: rows into the batch ---------------------------------------------------------
+
+constexpr std::string_view kNodeKinds = "Person, Company, Organization, LegalEntity, Vessel, Aircraft";
+
+class TableReader {
+ public:
+  TableReader(const std::string& path, LoadContext& context, const Header& header)
+      : path_(path), context_(context), header_(header),
+        has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()) {}
+
+  /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
+  void add(const Block& block) {
+    const std::size_t columns = header_.names.size();
+    std::size_t problem = 0;
+    for (std::size_t row = 0; row < block.lines.size(); ++row) {
+      for (; problem < block.problems.size() && block.problems[problem].row <= row; ++problem)
+        bad(block.problems[problem].line, block.problems[problem].reason, {});
+      const std::string_view* fields = block.fields.data() + row * columns;
+      line_ = block.lines[row];
+      switch (header_.table) {
+        case SkgCsvTable::Nodes: add_node(fields); break;
+        case SkgCsvTable::Edges: add_edge(fields); break;
+        case SkgCsvTable::Listings: add_listing(fields); break;
+      }
+    }
+    for (; problem < block.problems.size(); ++problem)
+      bad(block.problems[problem].line, block.problems[problem].reason, {});
+  }
+
+  void flush_counts() {
+    LoadReport& report = context_.report;
+    for (auto [key, count] : {std::pair{"entities", entities_}, {"edges", edges_}, {"actions", actions_},
+                              {"attributes", attributes_}, {"listings with an unmapped list", unmapped_}})
+      if (count != 0) report.add(key, count);
+  }
+
+ private:
+  std::string_view field(const std::string_view* fields, Column role) const {
+    const int at = header_.column(role);
+    return at < 0 ? std::string_view{} : fields[at];
+  }
+
+  void bad(std::uint64_t line, std::string reason, std::string_view record) {
+    context_.bad_record(LoadError(path_, line, std::move(reason), std::string(record)));
+  }
+
+  /// A date column: empty is unknown; `end` gives the exclusive end of the last day in force.
+  bool date(const std::string_view* fields, Column role, bool end, std::optional<Date>& into,
+            std::string_view record) {
+    const std::string_view text = trim(field(fields, role));
+    if (text.empty()) return true;
+    into = detail::parse_partial_date(text, end, /*inclusive_end=*/true);
+    if (into) return true;
+    bad(line_, fmt::format("{} '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                           header_.names[static_cast<std::size_t>(header_.column(role))], text), record);
+    return false;
+  }
+
+  void add_node(const std::string_view* fields) {
+    const std::string_view id = field(fields, Column::kId);
+    if (id.empty()) return bad(line_, "the node has no id", {});
+    const std::string_view kind_text = trim(field(fields, Column::kKind));
+    std::optional<NodeKind> kind = parse_node_kind(kind_text);
+    if (!kind && equal_folded(kind_text, "publicbody")) kind = NodeKind::Organization;   // FtM schema names
+    if (!kind && equal_folded(kind_text, "airplane")) kind = NodeKind::Aircraft;
+    if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action)
+      return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
+    const Source at{path_, id, static_cast<std::uint32_t>(line_)};
+    Batch& batch = context_.batch;
+    batch.add_entity({.id = id, .kind = *kind, .name = field(fields, Column::kName), .source = at});
+    ++entities_;
+    for (std::size_t column = 0; column < header_.roles.size(); ++column) {
+      if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
+      batch.add_attribute(id, header_.names[column], fields[column], at);
+      ++attributes_;
+    }
+  }
+
+  void add_edge(const std::string_view* fields) {
+    const std::string_view from = field(fields, Column::kSource), to = field(fields, Column::kTarget);
+    const std::string_view id = field(fields, Column::kId);
+    if (from.empty() || to.empty())
+      return bad(line_, fmt::format("the edge has no {}", from.empty() ? "source" : "target"), id);
+    const std::string_view kind_text = trim(field(fields, Column::kKind));
+    const auto kind = parse_edge_kind(kind_text);
+    if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs)
+      return bad(line_, fmt::format("kind '{}' is not a link between parties (OWNS, CONTROLS, SUBSIDIARY_OF, "
+                                    "DIRECTOR_OF, OFFICER_OF, FAMILY, ASSOCIATE, LINKED_TO, MEMBER_OF, "
+                                    "EMPLOYEE_OF, REPRESENTS, SUCCESSOR_OF, UNKNOWN_LINK)",
+                                    kind_text),
+                 id);
+    Percent share;
+    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
+      std::string_view number = text;
+      if (number.ends_with('%')) number = trim(number.substr(0, number.size() - 1));
+      const auto parsed = Percent::parse(number);
+      if (!parsed) return bad(line_, fmt::format("share '{}' is not a number from 0 to 100", text), id);
+      share = *parsed;
+    }
+    DateRange valid;
+    if (!date(fields, Column::kStart, false, valid.start, id) || !date(fields, Column::kEnd, true, valid.end, id))
+      return;
+    if (valid.start && valid.end && *valid.end <= *valid.start)
+      return bad(line_, "the edge ends before it starts", id);
+    const std::string_view role = field(fields, Column::kRole);
+    ++edges_;
+    if (context_.resolves(from) && context_.resolves(to)) {
+      const std::uint32_t edge = context_.batch.add_edge({.kind = *kind, .from = from, .to = to, .share = share,
+                                                          .valid = valid, .role = role,
+                                                          .source = {path_, {}, static_cast<std::uint32_t>(line_)},
+                                                          .id = id});
+      if (!has_attributes_) return;
+      for (std::size_t column = 0; column < header_.roles.size(); ++column) {
+        if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
+        context_.batch.add_edge_attribute(edge, header_.names[column], fields[column]);
+        ++attributes_;
+      }
+      return;
+    }
+    // An end an earlier load or a later file defines: checked (and deferred) the slow way.
+    PendingEdge pending{.kind = *kind, .from = std::string(from), .to = std::string(to), .role = std::string(role),
+                        .id = std::string(id), .file = path_, .record = {}, .line = line_, .share = share,
+                        .valid = valid, .attributes = {}};
+    for (std::size_t column = 0; column < header_.roles.size(); ++column)
+      if (header_.roles[column] == Column::kAttribute && !fields[column].empty())
+        pending.attributes.emplace_back(header_.names[column], fields[column]);
+    attributes_ += pending.attributes.size();
+    context_.add_edge_or_defer(std::move(pending));
+  }
+
+  void add_listing(const std::string_view* fields) {
+    const std::string_view entity = field(fields, Column::kEntity);
+    const std::string_view list = trim(field(fields, Column::kList));
+    std::string id(field(fields, Column::kId));
+    if (entity.empty()) return bad(line_, "the listing has no entity", id);
+    if (list.empty()) return bad(line_, "the listing has no list", id);
+    if (id.empty()) id = fmt::format("{}#{}", entity, list);
+    std::optional<Date> listed;
+    DateRange in_force;
+    if (!date(fields, Column::kListedOn, false, listed, id) || !date(fields, Column::kStart, false, in_force.start, id) ||
+        !date(fields, Column::kEnd, true, in_force.end, id))
+      return;
+    if (in_force.start && in_force.end && *in_force.end <= *in_force.start)
+      return bad(line_, "the listing ends before it starts", id);
+    // What the list means comes from the cited OpenSanctions dataset table, never from its words.
+    const auto mapping = detail::ftm_dataset_mapping(list);
+    if (!mapping) ++unmapped_;
+    std::string authority(trim(field(fields, Column::kAuthority)));
+    if (authority.empty() && mapping) authority = std::string(detail::issuer_authority(mapping->issuer));
+    PendingAction action{.id = id, .target = std::string(entity), .authority = std::move(authority),
+                         .list = std::string(list), .program = std::string(trim(field(fields, Column::kProgram))),
+                         .legal_basis = {}, .measures = mapping ? std::string(mapping->basis) : std::string(),
+                         .citation = {}, .file = path_, .record = id, .line = line_, .listed = listed,
+                         .in_force = in_force, .attributes = {},
+                         .measure_set = mapping ? mapping->measures : Measures{},
+                         .issuer = mapping ? mapping->issuer : Issuer::Unknown,
+                         .list_id = mapping ? mapping->list : SanctionList::Unknown};
+    for (std::size_t column = 0; column < header_.roles.size(); ++column)
+      if (header_.roles[column] == Column::kAttribute && !fields[column].empty())
+        action.attributes.emplace_back(header_.names[column], fields[column]);
+    attributes_ += action.attributes.size();
+    ++actions_;
+    context_.add_action_or_defer(std::move(action));
+  }
+
+  const std::string& path_;
+  LoadContext& context_;
+  const Header& header_;
+  const bool has_attributes_;
+  std::uint64_t line_ = 0;
+  std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, attributes_ = 0, unmapped_ = 0;
+};
+
+}  // namespace
+
+namespace detail {
+std::optional<SkgCsvTable> skg_csv_table(std::string_view header_line) noexcept {
+  try {
+    const Header header = read_header(header_line.substr(0, header_line.find('\n')));
+    if (!header.problem.empty()) return std::nullopt;
+    return header.table;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+}  // namespace detail
+
+void load_skg_csv(const std::string& path, LoadContext& context) {
+  const SourceFile file(path);
+  context.report.files.push_back(path);
+  const std::string_view text = file.content();
+  const std::size_t header_end = std::min(text.find('\n'), text.size());
+  if (trim(text).empty()) throw LoadError(path, 1, "the file is empty (a header line is needed)");
+  const Header header = read_header(text.substr(0, header_end));
+  if (!header.problem.empty()) throw LoadError(path, 1, header.problem);
+  if (const std::size_t bad = find_invalid_utf8(text.substr(0, header_end)); bad != std::string_view::npos)
+    throw LoadError(path, 1, "invalid UTF-8 in the header");
+  const std::size_t body = std::min(text.size(), header_end + 1);
+  const std::size_t base = static_cast<std::size_t>(text.data() - file.text().data()) + body;
+  TableReader reader(path, context, header);
+  RowSplitter splitter(text.substr(body), base, 2, header.names.size());
+  detail::BlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); });
+  for (bool more = body < text.size(); more;) {
+    const auto next = blocks.next();
+    reader.add(next.first);
+    context.progress(path, next.first.end_offset);
+    more = !next.second;
+  }
+  reader.flush_counts();
+}
+
+LoadReport load_skg_csv(const std::string& path, Builder& builder, const LoadOptions& options) {
+  return load_with(static_cast<LoaderFn>(&load_skg_csv), path, builder, options);
+}
+
+bool looks_like_skg_csv(std::string_view head, std::string_view /*file_name*/) noexcept {
+  const std::size_t end = head.find('\n');
+  if (end == std::string_view::npos && head.size() >= 4096) return false;  // no header line in sight
+  return detail::skg_csv_table(head.substr(0, end)).has_value();
+}
+
+}  // namespace skg

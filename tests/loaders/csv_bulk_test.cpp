@@ -1,0 +1,218 @@
+#include "skg/loaders/csv_bulk.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "skg/graph/builder.h"
+#include "skg/graph/graph.h"
+#include "skg/queries/exposure.h"
+
+#include "loaders/loader_test_util.h"
+
+namespace {
+
+using skg::testing::broken;
+using skg::testing::datasets;
+using skg::testing::listing;
+
+std::string sample(std::string_view name) { return datasets("samples/skg_csv/" + std::string(name)); }
+
+/// A file under the build folder with `text` in it.
+std::string write(std::string_view name, std::string_view text) {
+  const auto dir = std::filesystem::path(SKG_TEST_OUTPUT_DIR) / "skg_csv_test";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / name).string();
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::string_view attribute(const skg::Graph& graph, skg::NodeId node, std::string_view key) {
+  for (const skg::Attribute& item : graph.attributes(node))
+    if (graph.string(item.key) == key) return graph.string(item.value);
+  return {};
+}
+
+std::optional<skg::EdgeId> edge_between(const skg::Graph& graph, skg::NodeId from, skg::NodeId to) {
+  for (skg::EdgeId edge : graph.out_edges(from))
+    if (graph.target(edge) == to) return edge;
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("skg_csv: a folder of node, edge and listing tables loads into one graph") {
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load(datasets("samples/skg_csv"), builder);
+  CHECK(report.count("entities") == 5);
+  CHECK(report.count("edges") == 5);
+  CHECK(report.count("actions") == 2);
+  CHECK(report.count("listings with an unmapped list") == 1);
+  CHECK(report.skipped.empty());
+  CHECK(report.unresolved.empty());
+  const skg::Graph graph = std::move(builder).freeze();
+
+  const auto c1 = graph.find("c1"), c2 = graph.find("c2"), c3 = graph.find("c3"), p1 = graph.find("p1");
+  REQUIRE(c1);
+  REQUIRE(c2);
+  REQUIRE(c3);
+  REQUIRE(p1);
+  CHECK(graph.kind(*p1) == skg::NodeKind::Person);
+  CHECK(graph.kind(*c3) == skg::NodeKind::Organization);
+  CHECK(graph.name(*c2) == "Beta, Gamma & Co");     // a quoted comma
+  CHECK(graph.name(*c3) == "The \"Delta\" Fund");  // doubled quotes
+  CHECK(attribute(graph, *c1, "country") == "gb");  // an extra column is an attribute
+  CHECK(attribute(graph, *c2, "country").empty());  // an empty field adds none
+
+  const auto owns = edge_between(graph, *p1, *c1);
+  REQUIRE(owns);
+  CHECK(graph.edge_kind(*owns) == skg::EdgeKind::Owns);
+  CHECK(graph.share(*owns) == skg::Percent::exact(60));
+  CHECK(graph.edge_valid(*owns).start == skg::Date::from_ymd(2019, 3, 1));
+  CHECK_FALSE(graph.edge_valid(*owns).end);
+  const auto half = edge_between(graph, *c1, *c2);
+  REQUIRE(half);
+  CHECK(graph.share(*half) == skg::Percent::exact(50.5));         // "50.5%"
+  CHECK(graph.edge_valid(*half).end == skg::Date::from_ymd(2024, 1, 1));  // ends "2023": after its last day
+  const auto control = edge_between(graph, *c2, *c3);
+  REQUIRE(control);
+  CHECK_FALSE(graph.share(*control).known());  // unknown stays unknown
+  const auto director = edge_between(graph, *p1, *c3);
+  REQUIRE(director);
+  CHECK(graph.edge_kind(*director) == skg::EdgeKind::DirectorOf);
+  CHECK(graph.role(*director) == "Chair, board");
+
+  const skg::Action* sdn = listing(graph, *p1);
+  REQUIRE(sdn);
+  CHECK(sdn->issuer == skg::Issuer::UsOfac);  // us_ofac_sdn, by the cited dataset table
+  CHECK(sdn->list_id == skg::SanctionList::OfacSdn);
+  CHECK(sdn->measure_set.contains(skg::Measure::AssetFreeze));
+  CHECK(graph.string(sdn->program) == "RUSSIA-EO14024");
+  CHECK(sdn->listed == skg::Date::from_ymd(2022, 4, 6));
+  const skg::Action* other = listing(graph, *c3);
+  REQUIRE(other);
+  CHECK(other->issuer == skg::Issuer::Unknown);  // a list no table maps: unknown, not guessed
+  CHECK(other->measure_set.unknown());
+  CHECK(graph.string(other->list) == "made_up_list");
+}
+
+TEST_CASE("skg_csv: loading the same folder twice changes nothing") {
+  skg::Builder builder;
+  skg::load(datasets("samples/skg_csv"), builder);
+  const auto entities = builder.entity_count(), edges = builder.edge_count();
+  skg::load(datasets("samples/skg_csv"), builder);
+  CHECK(builder.entity_count() == entities);
+  CHECK(builder.edge_count() == edges);
+}
+
+TEST_CASE("skg_csv: the format is told by the header's column names, in any order") {
+  CHECK(skg::detect_format("id,kind,name,listed\n1,Person,A,0\n", "x.txt") == skg::Format::SkgCsv);
+  CHECK(skg::detect_format("src,dst,kind,share\n1,2,OWNS,\n", "x.txt") == skg::Format::SkgCsv);
+  CHECK(skg::detect_format("Name,ID,Schema\n", "x.txt") == skg::Format::SkgCsv);
+  CHECK(skg::detect_format("entity,list\nc1,us_ofac_sdn\n", "x.txt") == skg::Format::SkgCsv);
+  CHECK(skg::detect_format("id,name\n1,A\n", "x.csv") != skg::Format::SkgCsv);  // no kind
+  CHECK(skg::parse_format("skg-csv") == skg::Format::SkgCsv);
+  CHECK(skg::detail::skg_csv_table("src,dst,kind") == skg::detail::SkgCsvTable::Edges);
+  CHECK(skg::detail::skg_csv_table("id,entity,list,program") == skg::detail::SkgCsvTable::Listings);
+}
+
+TEST_CASE("skg_csv: a bad row names file, line and reason, and leaves the builder as it was") {
+  struct Case {
+    const char* file;
+    const char* message;
+  };
+  for (const Case& item : {Case{"skgcsv_unterminated_quote.csv", "skgcsv_unterminated_quote.csv:3: unterminated quoted field"},
+                           Case{"skgcsv_text_after_quote.csv", ":3: text after a closing quote"},
+                           Case{"skgcsv_wrong_field_count.csv", ":3: 2 fields, the header has 3"},
+                           Case{"skgcsv_unknown_kind.csv", ":3: kind 'Spaceship' is not a node kind"},
+                           Case{"skgcsv_bad_share.csv", ":3: share '5O%' is not a number from 0 to 100"},
+                           Case{"skgcsv_share_over_100.csv", ":2: share '150' is not a number from 0 to 100"},
+                           Case{"skgcsv_bad_date.csv", ":2: start '2020-02-30' is not a date"},
+                           Case{"skgcsv_ends_before_start.csv", ":2: the edge ends before it starts"},
+                           Case{"skgcsv_edge_kind_not_a_link.csv", ":2: kind 'TARGET_OF' is not a link between parties"},
+                           Case{"skgcsv_invalid_utf8.csv", ":3: invalid UTF-8"},
+                           Case{"skgcsv_empty.csv", ":1: the file is empty"},
+                           Case{"skgcsv_duplicate_column.csv", ":1: columns 'kind' and 'kind' of the header say the same thing"},
+                           Case{"skgcsv_unnamed_column.csv", ":1: column 2 of the header has no name"},
+                           Case{"skgcsv_no_id.csv", ":2: the node has no id"},
+                           Case{"skgcsv_listing_bad_date.csv", ":2: listed_on 'yesterday' is not a date"}}) {
+    CAPTURE(item.file);
+    skg::Builder builder;
+    CHECK_THROWS_WITH_AS(skg::load_skg_csv(broken(item.file), builder), doctest::Contains(item.message),
+                         skg::LoadError);
+    CHECK(builder.entity_count() == 0);
+  }
+}
+
+TEST_CASE("skg_csv: skip mode leaves a bad row out, lists it with its line, and keeps the rest") {
+  skg::Builder builder;
+  const auto report = skg::load_skg_csv(broken("skgcsv_unknown_kind.csv"), builder, {.on_bad_record = skg::OnBadRecord::Skip});
+  REQUIRE(report.skipped.size() == 1);
+  CHECK(report.skipped[0].line == 3);
+  CHECK(report.skipped[0].record == "c2");
+  CHECK(builder.entity_count() == 1);
+}
+
+TEST_CASE("skg_csv: every datasets/broken/skgcsv file loads or throws LoadError, in both modes") {
+  skg::testing::check_broken_files_load_or_throw("skgcsv_", &skg::load_skg_csv);
+}
+
+TEST_CASE("skg_csv: a quoted line break and CRLF line ends keep the line numbers right") {
+  const std::string path = write("crlf.csv",
+                                 "id,kind,name\r\n"
+                                 "a,Person,\"Two\r\nlines\"\r\n"
+                                 "b,Person,B\r\n"
+                                 "\r\n"
+                                 "c,Ghost,C\r\n");
+  skg::Builder builder;
+  CHECK_THROWS_WITH_AS(skg::load_skg_csv(path, builder), doctest::Contains("crlf.csv:6: kind 'Ghost'"), skg::LoadError);
+  skg::Builder skipping;
+  const auto report = skg::load_skg_csv(path, skipping, {.on_bad_record = skg::OnBadRecord::Skip});
+  CHECK(report.count("entities") == 2);
+  const skg::Graph graph = std::move(skipping).freeze();
+  REQUIRE(graph.find("a"));
+  CHECK(graph.name(*graph.find("a")) == "Two\r\nlines");
+  CHECK(graph.name(*graph.find("b")) == "B");  // no '\r' left on the last field
+}
+
+TEST_CASE("skg_csv: a table of many blocks loads every row, and an error past the first block names its line") {
+  std::string nodes = "id,kind,name\n", edges = "src,dst,kind,share\n";
+  constexpr int kRows = 60000;  // about 2 MB of nodes: several of the splitter's blocks
+  for (int row = 0; row < kRows; ++row) {
+    nodes += std::to_string(row) + ",Company,\"Company number " + std::to_string(row) + ", a long name to fill blocks\"\n";
+    if (row > 0) edges += std::to_string(row - 1) + "," + std::to_string(row) + ",OWNS," + std::to_string(row % 101) + "\n";
+  }
+  const auto dir = std::filesystem::path(SKG_TEST_OUTPUT_DIR) / "skg_csv_test" / "many";
+  std::filesystem::create_directories(dir);
+  std::ofstream((dir / "nodes.csv").string(), std::ios::binary) << nodes;
+  std::ofstream((dir / "edges.csv").string(), std::ios::binary) << edges;
+  skg::Builder builder;
+  const auto report = skg::load(dir.string(), builder);
+  CHECK(report.count("entities") == kRows);
+  CHECK(report.count("edges") == kRows - 1);
+  CHECK(report.unresolved.empty());  // edges.csv sorts first but is read after nodes.csv
+  const skg::Graph graph = std::move(builder).freeze();
+  CHECK(graph.node_count() == kRows);
+  const auto last = graph.find("59999");
+  REQUIRE(last);
+  CHECK(graph.name(*last) == "Company number 59999, a long name to fill blocks");
+
+  const std::string bad = write("many_bad.csv", nodes + "x,Company,\"unterminated\n");
+  skg::Builder failing;
+  CHECK_THROWS_WITH_AS(skg::load_skg_csv(bad, failing), doctest::Contains("many_bad.csv:60002: unterminated"),
+                       skg::LoadError);
+  CHECK(failing.entity_count() == 0);
+}
+
+TEST_CASE("skg_csv: an edge to a party no loaded record defines is reported unresolved, the rest load") {
+  const std::string path = write("dangling.csv", "source,target,kind\nc1,nobody,OWNS\n");
+  skg::Builder builder;
+  skg::load_skg_csv(sample("nodes.csv"), builder);
+  const auto report = skg::load_skg_csv(path, builder);
+  REQUIRE(report.unresolved.size() == 1);
+  CHECK(report.unresolved[0].line == 2);
+  CHECK(report.unresolved[0].reason.find("nobody") != std::string::npos);
+  CHECK(builder.edge_count() == 0);
+}
