@@ -199,7 +199,7 @@ struct detail::GraphParts {
     g.action_ = Column<Action>(std::move(actions));
   }
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                       const std::string& path);
+                       const std::string& path, bool release = false);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
 };
 
@@ -345,7 +345,9 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   }
   std::exception_ptr inconsistent;
   try {
-    detail::GraphParts::validate(graph, actions, options.check, path);
+    // With a checksum thread reading every column too, pages are released only at the end.
+    detail::GraphParts::validate(graph, actions, options.check, path,
+                                 options.release_after_check && options.check != SnapshotCheck::Full);
   } catch (...) {
     inconsistent = std::current_exception();
   }
@@ -405,7 +407,19 @@ SnapshotSummary verify_snapshot(const std::string& path) {
 // run forever. Each check reads its columns in order, except the reverse-edge mirror check,
 // which reads the edge targets once in reverse-edge order.
 void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                                  const std::string& path) {
+                                  const std::string& path, bool release) {
+  // `release`: once a part of the checks is done, the process's mappings of the pages it read
+  // are dropped (the page cache keeps them), so the open never holds the whole file resident.
+  auto done = [&](const auto&... columns) {
+    if (!release) return;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    auto drop = [&](const auto& column) {
+      const auto from = (reinterpret_cast<std::uintptr_t>(column.data()) + page - 1) / page * page;
+      const auto to = (reinterpret_cast<std::uintptr_t>(column.data()) + column.bytes()) / page * page;
+      if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    };
+    (drop(columns), ...);
+  };
   auto fail = [&](std::string_view what) {
     throw Error(fmt::format("{}: not a usable skg snapshot: {} (inconsistent columns)", path, what));
   };
@@ -447,6 +461,8 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   if (g.string_at32_.empty()) offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
   else offsets(g.string_at32_, strings, g.chars_.size(), Empty::Never, "string offsets");
 
+  done(g.string_at32_, g.string_at_);
+
   // Nodes.
   auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
   if (g.name_.size() != nodes || !all_or_none(g.valid_from_.size(), nodes) || !all_or_none(g.valid_to_.size(), nodes))
@@ -485,6 +501,10 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   offsets(g.external_ids_at_, nodes, g.external_id_.size(), Empty::OneEach, "external id offsets");
   for (StringId id : g.external_id_)
     if (id == kNoString || index(id) >= strings) fail("external ids");
+
+  done(g.name_, g.valid_from_, g.valid_to_, g.names_at_, g.name_list_, g.attributes_at_, g.edge_attributes_at_,
+       g.attribute_, g.edge_attribute_, g.node_prov_at_, g.edge_prov_at_, g.node_prov_, g.edge_prov_,
+       g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_, g.external_ids_at_);
 
   // Actions: on Action nodes, in node order, each date in range.
   if (actions.size() != g.action_node_.size()) fail("actions");
@@ -546,6 +566,9 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   strings_ok(g.role_.value, "edge roles");
   strings_ok(g.edge_id_.value, "edge ids");
 
+  done(g.source_, g.edge_kind_, g.share_, g.share_range_, g.interest_, g.edge_from_, g.edge_to_, g.role_.at,
+       g.role_.value, g.edge_id_.at, g.edge_id_.value);
+
   // Reverse edges. Structure: each node's list holds edges in strictly ascending order (so
   // none twice), and the lists hold `edges` edges in all. Full also reads each listed edge's
   // target (random reads): every edge is listed exactly once, under its target.
@@ -560,6 +583,8 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       last = edge;
     }
   }
+
+  done(g.in_at_, g.in_edge_, g.target_, g.out_at_, g.kind_);
 
   // Hash indexes: a lookup probes from the key's hash to the first empty slot, so there must be
   // one; every key sits in exactly one slot.
