@@ -1392,6 +1392,21 @@ void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPo
   }
 }
 
+/// An open-addressing table of positions in `ids` (+ 1; 0 is empty), placed by each id's text:
+/// the external id index (every id names one node).
+std::vector<std::uint32_t> position_index(const Column<StringId>& ids, const StringPool& strings) {
+  std::size_t size = 16;
+  while (size < ids.size() * 2) size *= 2;
+  std::vector<std::uint32_t> slots(size, 0);
+  const std::size_t mask = size - 1;
+  for (std::uint32_t at = 0; at < ids.size(); ++at) {
+    std::size_t slot = detail::hash_string(strings.view(ids[at])) & mask;
+    while (slots[slot] != 0) slot = (slot + 1) & mask;
+    slots[slot] = at + 1;
+  }
+  return slots;
+}
+
 }  // namespace
 
 Graph Builder::freeze() && {
@@ -1463,7 +1478,7 @@ Graph Builder::freeze() && {
   std::vector<Attribute> attributes;
   group(s.attributes, remap, nodes, at, attributes);
   drop_repeats(at, attributes, same_attribute);
-  graph.attributes_at_ = Column(std::move(at));
+  if (!attributes.empty()) graph.attributes_at_ = Column(std::move(at));  // else: no node has any
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
@@ -1529,11 +1544,10 @@ Graph Builder::freeze() && {
     std::vector<std::uint32_t> slots, offsets;
     std::vector<StringId> keys;
     std::vector<NodeId> values;
-    build_index(ext_pairs, s.strings, slots, keys, offsets, values);
-    graph.ext_slots_ = Column(std::move(slots));
-    graph.ext_keys_ = Column(std::move(keys));
-    graph.ext_at_ = Column(std::move(offsets));
-    graph.ext_nodes_ = Column(std::move(values));
+    // The external id index holds positions in external_id_ (+ 1): a lookup reads the id's text
+    // and its node from there, so it needs no key, offset or node columns (Graph::find).
+    std::vector<std::pair<StringId, NodeId>>().swap(ext_pairs);
+    graph.ext_slots_ = Column(position_index(graph.external_id_, s.strings));
     build_index(name_pairs, s.strings, slots, keys, offsets, values);
     graph.name_slots_ = Column(std::move(slots));
     graph.name_keys_ = Column(std::move(keys));
@@ -1569,12 +1583,12 @@ Graph Builder::freeze() && {
   graph.source_ = Column(permuted(s.source, position, edges));
   graph.target_ = Column(permuted(s.target, position, edges));
   graph.edge_kind_ = Column(permuted(s.edge_kind, position, edges));
-  graph.share_ = Column(permuted(s.share, position, edges));
+  graph.set_shares(permuted(s.share, position, edges));
   graph.interest_ = unless_all(permuted(s.interest, position, edges), Interest::Unspecified);
   graph.edge_from_ = unless_all(permuted(s.edge_from, position, edges), kOpenStart);
   graph.edge_to_ = unless_all(permuted(s.edge_to, position, edges), kOpenEnd);
-  graph.role_ = Column(permuted(s.role, position, edges));
-  graph.edge_id_ = Column(permuted(s.edge_id, position, edges));
+  graph.role_ = SparseColumn<StringId>::from(permuted(s.role, position, edges), kNoString);
+  graph.edge_id_ = SparseColumn<StringId>::from(permuted(s.edge_id, position, edges), kNoString);
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
   drop_repeats(at, edge_prov, same_record);
@@ -1598,9 +1612,10 @@ Graph Builder::freeze() && {
     graph.in_edge_ = Column(std::move(in_edges));
   }
 
-  graph.provenance_ = Column(std::move(s.provenance));
+  graph.set_provenance(s.provenance);
+  std::vector<Provenance>().swap(s.provenance);
   graph.chars_ = Column(std::move(s.strings).release_chars());
-  graph.string_at_ = Column(std::move(s.strings).release_offsets());
+  graph.set_string_offsets(std::move(s.strings).release_offsets());
   state_.reset();
   return graph;
 }
@@ -1620,7 +1635,8 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
                               "cannot start from it",
                               graph.string(StringId{at}), index(id), at));
   }
-  s.provenance.assign(graph.provenance_.begin(), graph.provenance_.end());
+  s.provenance.resize(graph.provenance_count());
+  for (std::uint32_t at = 0; at < s.provenance.size(); ++at) s.provenance[at] = graph.provenance_record(ProvId{at});
   for (const Provenance& record : s.provenance) s.files.insert(index(record.source));
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   s.kind.assign(graph.kind_.begin(), graph.kind_.end());
@@ -1658,12 +1674,17 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.source.assign(graph.source_.begin(), graph.source_.end());
   s.target.assign(graph.target_.begin(), graph.target_.end());
   s.edge_kind.assign(graph.edge_kind_.begin(), graph.edge_kind_.end());
-  s.share.assign(graph.share_.begin(), graph.share_.end());
+  s.share.resize(edges);
+  for (std::uint32_t edge = 0; edge < edges; ++edge) s.share[edge] = graph.share(EdgeId{edge});
   s.interest.resize(edges);
   for (std::uint32_t edge = 0; edge < edges; ++edge) s.interest[edge] = graph.interest(EdgeId{edge});
   unpack_ranges(edges, [&](std::uint32_t at) { return graph.edge_valid(EdgeId{at}); }, s.edge_from, s.edge_to);
-  s.role.assign(graph.role_.begin(), graph.role_.end());
-  s.edge_id.assign(graph.edge_id_.begin(), graph.edge_id_.end());
+  s.role.resize(edges);
+  s.edge_id.resize(edges);
+  for (std::uint32_t edge = 0; edge < edges; ++edge) {
+    s.role[edge] = graph.role_id(EdgeId{edge});
+    s.edge_id[edge] = graph.edge_external_id_id(EdgeId{edge});
+  }
   s.edge_alive.assign(edges, 1);
   s.live_edges = edges;
   for (std::uint32_t edge = 0; edge < edges; ++edge) {

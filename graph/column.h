@@ -1,6 +1,8 @@
 // graph/column.h: a read-only array that either owns its elements or views a mapped snapshot.
 #pragma once
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
@@ -44,6 +46,42 @@ class Column {
  private:
   std::vector<T> owned_;
   std::span<const T> view_;
+};
+
+/// A column whose values are mostly `fill` (an edge's role, its own id): stored as the sorted
+/// positions that hold another value and those values, unless half or more do, when it is
+/// stored whole (`at` empty, one value each). Empty both ways: every value is `fill`.
+///   role = SparseColumn<StringId>::from(std::move(roles), kNoString);  role.get(edge, kNoString)
+template <class T>
+struct SparseColumn {
+  Column<std::uint32_t> at;  // ascending positions; empty: `value` is dense (or empty: all fill)
+  Column<T> value;
+
+  static SparseColumn from(std::vector<T> values, T fill) {
+    std::size_t set = 0;
+    for (const T& item : values) set += !(item == fill);
+    SparseColumn out;
+    if (set == 0) return out;
+    if (set * 2 >= values.size()) {
+      out.value = Column<T>(std::move(values));
+      return out;
+    }
+    std::vector<std::uint32_t> positions;
+    std::vector<T> kept;
+    positions.reserve(set);
+    kept.reserve(set);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!(values[i] == fill)) positions.push_back(static_cast<std::uint32_t>(i)), kept.push_back(values[i]);
+    out.at = Column<std::uint32_t>(std::move(positions));
+    out.value = Column<T>(std::move(kept));
+    return out;
+  }
+  T get(std::uint32_t i, T fill) const noexcept {
+    if (at.empty()) return value.empty() ? fill : value[i];
+    const std::uint32_t* found = std::lower_bound(at.begin(), at.end(), i);
+    return found != at.end() && *found == i ? value[static_cast<std::size_t>(found - at.begin())] : fill;
+  }
+  std::size_t bytes() const noexcept { return at.bytes() + value.bytes(); }
 };
 
 namespace detail {

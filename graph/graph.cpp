@@ -1,6 +1,7 @@
 #include "skg/graph/graph.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <sys/mman.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
@@ -53,8 +54,69 @@ std::vector<std::string_view> Graph::attribute(NodeId node, std::string_view key
   return values;
 }
 
+void Graph::set_shares(const std::vector<Percent>& shares) {
+  std::vector<std::uint32_t> stored(shares.size());
+  std::vector<Percent> ranges;
+  for (std::size_t at = 0; at < shares.size(); ++at) {
+    const Percent share = shares[at];
+    if (!share.known()) stored[at] = kShareUnknown;
+    else if (share.is_exact() && !share.low().open) stored[at] = share.low().units;
+    else {
+      SKG_ASSERT(ranges.size() < kShareUnknown - kShareRange && "share ranges fit their 31 bits");
+      stored[at] = kShareRange + static_cast<std::uint32_t>(ranges.size());
+      ranges.push_back(share);
+    }
+  }
+  share_ = Column(std::move(stored));
+  share_range_ = Column(std::move(ranges));
+}
+
+void Graph::set_string_offsets(std::vector<std::uint64_t> offsets) {
+  if (offsets.empty() || offsets.back() <= 0xFFFFFFFFu) {
+    string_at32_ = Column(std::vector<std::uint32_t>(offsets.begin(), offsets.end()));
+    string_at_ = {};
+  } else {
+    string_at32_ = {};
+    string_at_ = Column(std::move(offsets));
+  }
+}
+
+Provenance Graph::provenance_record(ProvId id) const noexcept {
+  const std::uint32_t at = index(id);
+  const auto run = std::upper_bound(prov_source_at_.begin(), prov_source_at_.end(), at);
+  Provenance record;
+  record.source = prov_source_[static_cast<std::size_t>(run - prov_source_at_.begin()) - 1];
+  record.record = prov_record_.empty() ? kNoString : prov_record_[at];
+  record.line = prov_line_[at];
+  return record;
+}
+
+void Graph::set_provenance(const std::vector<Provenance>& records) {
+  std::vector<std::uint32_t> run_at;
+  std::vector<StringId> sources, ids;
+  std::vector<std::uint32_t> lines;
+  lines.reserve(records.size());
+  bool any_record = false;
+  for (std::size_t at = 0; at < records.size(); ++at) {
+    if (at == 0 || records[at].source != sources.back()) {
+      run_at.push_back(static_cast<std::uint32_t>(at));
+      sources.push_back(records[at].source);
+    }
+    any_record |= records[at].record != kNoString;
+    lines.push_back(records[at].line);
+  }
+  if (any_record) {
+    ids.reserve(records.size());
+    for (const Provenance& record : records) ids.push_back(record.record);
+  }
+  prov_source_at_ = Column(std::move(run_at));
+  prov_source_ = Column(std::move(sources));
+  prov_record_ = Column(std::move(ids));
+  prov_line_ = Column(std::move(lines));
+}
+
 std::string Graph::describe(ProvId id) const {
-  const Provenance& prov = provenance_record(id);
+  const Provenance prov = provenance_record(id);
   std::string out(prov.source == kNoString ? std::string_view("(unknown source)") : string(prov.source));
   if (prov.line != 0) out += fmt::format(":{}", prov.line);
   if (prov.record != kNoString) out += fmt::format(" (record {})", string(prov.record));
@@ -74,6 +136,18 @@ std::span<const NodeId> Graph::lookup(const StringIndexView& view, const Graph& 
 }
 
 std::optional<NodeId> Graph::find(std::string_view external_id) const noexcept {
+  if (ext_keys_.empty()) {  // slots hold positions in external_id_ (+ 1), the layout freeze writes
+    if (ext_slots_.empty()) return std::nullopt;
+    const std::size_t mask = ext_slots_.size() - 1;
+    for (std::size_t slot = detail::hash_string(external_id) & mask;; slot = (slot + 1) & mask) {
+      const std::uint32_t entry = ext_slots_[slot];
+      if (entry == 0) return std::nullopt;
+      if (string(external_id_[entry - 1]) != external_id) continue;
+      if (external_ids_at_.empty()) return NodeId{entry - 1};  // one id each: position = node
+      const auto owner = std::upper_bound(external_ids_at_.begin(), external_ids_at_.end(), entry - 1);
+      return NodeId{static_cast<std::uint32_t>(owner - external_ids_at_.begin() - 1)};
+    }
+  }
   const StringIndexView view{ext_slots_.span(), ext_keys_.span(), ext_at_.span(), ext_nodes_.span()};
   const auto nodes = lookup(view, *this, external_id);
   if (nodes.empty()) return std::nullopt;
@@ -95,15 +169,16 @@ GraphStats Graph::stats() const {
   stats.strings = string_count();
   stats.names = name_list_.size();
   stats.attributes = attribute_.size() + edge_attribute_.size();
-  stats.provenance = provenance_.size();
+  stats.provenance = provenance_count();
   stats.actions = action_node_.size();
   for (NodeKind kind : kind_) ++stats.nodes_by_kind[static_cast<int>(kind)];
   for (EdgeKind kind : edge_kind_) ++stats.edges_by_kind[static_cast<int>(kind)];
   auto add = [&](const auto&... columns) { stats.bytes += (columns.bytes() + ...); };
   add(kind_, name_, valid_from_, valid_to_, names_at_, attributes_at_, node_prov_at_, external_ids_at_,
       name_list_, attribute_, node_prov_, external_id_, action_node_, action_, out_at_, source_, target_,
-      edge_kind_, share_, interest_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
-      edge_prov_, edge_attribute_, in_at_, in_edge_, chars_, string_at_, provenance_, ext_slots_, ext_at_,
+      edge_kind_, share_, share_range_, interest_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
+      edge_prov_, edge_attribute_, in_at_, in_edge_, chars_, string_at_, string_at32_, prov_source_at_, prov_source_,
+      prov_record_, prov_line_, ext_slots_, ext_at_,
       name_slots_, name_at_, ext_keys_, name_keys_, ext_nodes_, name_nodes_);
   return stats;
 }

@@ -82,6 +82,7 @@ class Graph {
   /// Every name: the primary first, then aliases, each with its type and strength.
   std::span<const Name> names(NodeId node) const noexcept { return slice(name_list_, names_at_, node); }
   std::span<const Attribute> attributes(NodeId node) const noexcept {
+    if (attribute_.empty()) return {};  // no node has attributes (the offsets are then not stored)
     return slice(attribute_, attributes_at_, node);
   }
   /// The values of one attribute key, in load order ("birthDate", "country", ...).
@@ -113,7 +114,12 @@ class Graph {
   NodeId source(EdgeId edge) const noexcept { return source_[index(edge)]; }
   NodeId target(EdgeId edge) const noexcept { return target_[index(edge)]; }
   EdgeKind edge_kind(EdgeId edge) const noexcept { return edge_kind_[index(edge)]; }
-  Percent share(EdgeId edge) const noexcept { return share_[index(edge)]; }
+  Percent share(EdgeId edge) const noexcept {
+    const std::uint32_t stored = share_[index(edge)];
+    if (stored <= Percent::kHundred) return Percent::exact_units(stored);
+    if (stored == kShareUnknown) return Percent::unknown();
+    return share_range_[stored - kShareRange];
+  }
   /// What the edge gives its holder, as the source types it; Unspecified when it does not say.
   Interest interest(EdgeId edge) const noexcept {
     return interest_.empty() ? Interest::Unspecified : interest_[index(edge)];
@@ -130,9 +136,13 @@ class Graph {
     return (from == kOpenStart || from <= as_of->days) && (to == kOpenEnd || as_of->days < to);
   }
   /// A role or relationship text ("Chief Legal Officer", "parent"); "" when none.
-  std::string_view role(EdgeId edge) const noexcept { return string(role_[index(edge)]); }
+  std::string_view role(EdgeId edge) const noexcept { return string(role_.get(index(edge), kNoString)); }
   /// The edge's own external id (an FtM Ownership id); "" when the source gives none.
-  std::string_view edge_external_id(EdgeId edge) const noexcept { return string(edge_id_[index(edge)]); }
+  std::string_view edge_external_id(EdgeId edge) const noexcept {
+    return string(edge_id_.get(index(edge), kNoString));
+  }
+  StringId role_id(EdgeId edge) const noexcept { return role_.get(index(edge), kNoString); }
+  StringId edge_external_id_id(EdgeId edge) const noexcept { return edge_id_.get(index(edge), kNoString); }
   std::span<const ProvId> edge_provenance(EdgeId edge) const noexcept {
     return slice_at(edge_prov_, edge_prov_at_, index(edge));
   }
@@ -145,10 +155,17 @@ class Graph {
   std::string_view string(StringId id) const noexcept {
     if (id == kNoString) return {};
     const auto at = index(id);
+    if (!string_at32_.empty())
+      return {chars_.data() + string_at32_[at], static_cast<std::size_t>(string_at32_[at + 1] - string_at32_[at])};
     return {chars_.data() + string_at_[at], static_cast<std::size_t>(string_at_[at + 1] - string_at_[at])};
   }
-  std::size_t string_count() const noexcept { return string_at_.empty() ? 0 : string_at_.size() - 1; }
-  const Provenance& provenance_record(ProvId id) const noexcept { return provenance_[index(id)]; }
+  std::size_t string_count() const noexcept {
+    const std::size_t offsets = string_at32_.empty() ? string_at_.size() : string_at32_.size();
+    return offsets == 0 ? 0 : offsets - 1;
+  }
+  /// The record behind a ProvId (stored as columns: source by runs, record id, line).
+  Provenance provenance_record(ProvId id) const noexcept;
+  std::size_t provenance_count() const noexcept { return prov_line_.size(); }
   /// "sdn.csv:17 (record 45815)"
   std::string describe(ProvId id) const;
 
@@ -197,10 +214,15 @@ class Graph {
   Column<std::uint32_t> out_at_;  // n + 1
   Column<NodeId> source_, target_;
   Column<EdgeKind> edge_kind_;
-  Column<Percent> share_;
+  // An edge's share in 32 bits: an exact share in millionths of a percent (up to kHundred),
+  // kShareUnknown, or kShareRange + the index of an interval in share_range_.
+  static constexpr std::uint32_t kShareRange = 0x80000000u, kShareUnknown = 0xFFFFFFFFu;
+  Column<std::uint32_t> share_;
+  Column<Percent> share_range_;
+  void set_shares(const std::vector<Percent>& shares);
   Column<Interest> interest_;  // empty: every edge Unspecified
   Column<std::int32_t> edge_from_, edge_to_;  // empty: no edge has that end
-  Column<StringId> role_, edge_id_;
+  SparseColumn<StringId> role_, edge_id_;  // most edges have neither
   Column<std::uint32_t> edge_prov_at_, edge_attributes_at_;  // m + 1 (attributes: empty if none)
   Column<ProvId> edge_prov_;
   Column<Attribute> edge_attribute_;
@@ -209,8 +231,17 @@ class Graph {
 
   // Strings, provenance, indexes.
   Column<char> chars_;
-  Column<std::uint64_t> string_at_;
-  Column<Provenance> provenance_;
+  Column<std::uint32_t> string_at32_;  // string_count() + 1 offsets while chars_ < 4 GiB
+  Column<std::uint64_t> string_at_;    // else these (one of the two is empty)
+  void set_string_offsets(std::vector<std::uint64_t> offsets);
+  // Provenance records, as columns: the source by runs of consecutive ids (records are made
+  // in load order, so one file's records follow each other), the record id (empty: no record
+  // has one), and the line.
+  Column<std::uint32_t> prov_source_at_;  // first ProvId of each run, ascending from 0
+  Column<StringId> prov_source_;          // each run's source
+  Column<StringId> prov_record_;          // empty: kNoString for all
+  Column<std::uint32_t> prov_line_;       // provenance_count()
+  void set_provenance(const std::vector<Provenance>& records);
   Column<std::uint32_t> ext_slots_, ext_at_, name_slots_, name_at_;
   Column<StringId> ext_keys_, name_keys_;
   Column<NodeId> ext_nodes_, name_nodes_;

@@ -154,11 +154,14 @@ struct detail::GraphParts {
     f("target", g.target_);
     f("edge_kind", g.edge_kind_);
     f("share", g.share_);
+    f("share_range", g.share_range_);
     f("interest", g.interest_);
     f("edge_from", g.edge_from_);
     f("edge_to", g.edge_to_);
-    f("role", g.role_);
-    f("edge_id", g.edge_id_);
+    f("role_at", g.role_.at);
+    f("role", g.role_.value);
+    f("edge_id_at", g.edge_id_.at);
+    f("edge_id", g.edge_id_.value);
     f("edge_prov_at", g.edge_prov_at_);
     f("edge_attributes_at", g.edge_attributes_at_);
     f("edge_prov", g.edge_prov_);
@@ -167,7 +170,11 @@ struct detail::GraphParts {
     f("in_edge", g.in_edge_);
     f("chars", g.chars_);
     f("string_at", g.string_at_);
-    f("provenance", g.provenance_);
+    f("string_at32", g.string_at32_);
+    f("prov_source_at", g.prov_source_at_);
+    f("prov_source", g.prov_source_);
+    f("prov_record", g.prov_record_);
+    f("prov_line", g.prov_line_);
     f("ext_slots", g.ext_slots_);
     f("ext_keys", g.ext_keys_);
     f("ext_at", g.ext_at_);
@@ -177,7 +184,7 @@ struct detail::GraphParts {
     f("name_at", g.name_at_);
     f("name_nodes", g.name_nodes_);
   }
-  static constexpr std::uint32_t kColumns = 41;
+  static constexpr std::uint32_t kColumns = 48;
 
   static Column<StoredAction> encoded_actions(const Graph& g) {
     std::vector<StoredAction> stored;
@@ -192,7 +199,7 @@ struct detail::GraphParts {
     g.action_ = Column<Action>(std::move(actions));
   }
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                       const std::string& path);
+                       const std::string& path, bool release = false);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
 };
 
@@ -273,7 +280,8 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
     if (size >= sizeof(kMagic) && !marked) throw fail("it does not start with the skg snapshot mark");
     throw fail(fmt::format("file is {} bytes, shorter than the {}-byte header (truncated?)", size, sizeof(Header)));
   }
-  void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  // No MAP_POPULATE: pages come in as the checks and then the queries read them.
+  void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
   if (address == MAP_FAILED) throw Error(fmt::format("{}: cannot map snapshot: {}", path, std::strerror(errno)));
   detail::Mapping mapping(address, size);
@@ -319,29 +327,63 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
     const auto* first = reinterpret_cast<const T*>(bytes + entry.offset);
     column = std::remove_cvref_t<decltype(column)>::view(std::span<const T>(first, entry.count));
   });
-  // Checksums on a second thread while this one checks the structure: both read every column
-  // once. A checksum mismatch is reported first, since it explains any inconsistency.
+  // Full: checksums on a second thread while this one checks the structure; both read every
+  // column once. A checksum mismatch is reported first, since it explains any inconsistency.
+  // Structure (the default open) leaves the checksums to `skg verify`: they catch damage, not
+  // crafted files, and reading every byte at open would put the whole file in memory.
   std::string corrupted;
-  std::thread checker([&] {
-    for (const ColumnEntry& entry : table) {
-      if (detail::snapshot_checksum(bytes + entry.offset, entry.count * entry.element_size) != entry.checksum) {
-        corrupted = fmt::format("column '{}' checksum mismatch (corrupted)", entry.name);
-        return;
+  std::thread checker;
+  if (options.check == SnapshotCheck::Full) {
+    checker = std::thread([&] {
+      for (const ColumnEntry& entry : table) {
+        if (detail::snapshot_checksum(bytes + entry.offset, entry.count * entry.element_size) != entry.checksum) {
+          corrupted = fmt::format("column '{}' checksum mismatch (corrupted)", entry.name);
+          return;
+        }
       }
-    }
-  });
+    });
+  }
   std::exception_ptr inconsistent;
   try {
-    detail::GraphParts::validate(graph, actions, options.check, path);
+    // With a checksum thread reading every column too, pages are released only at the end.
+    detail::GraphParts::validate(graph, actions, options.check, path,
+                                 options.release_after_check && options.check != SnapshotCheck::Full);
   } catch (...) {
     inconsistent = std::current_exception();
   }
-  checker.join();
+  if (checker.joinable()) checker.join();
   if (!corrupted.empty()) throw fail(corrupted);
   if (inconsistent) std::rethrow_exception(inconsistent);
   detail::GraphParts::decode_actions(graph, actions);
+  // The checks read the columns through the mapping; drop those page mappings (the file's pages
+  // stay in the page cache), so the process's memory then follows what its queries touch.
+  // A private read-only file mapping holds no data of its own: nothing is lost.
+  if (options.release_after_check) ::madvise(address, size, MADV_DONTNEED);
   detail::GraphParts::attach(graph, std::move(mapping));
   return graph;
+}
+
+std::vector<SnapshotColumn> snapshot_columns(const std::string& path) {
+  auto fail = [&](const std::string& reason) -> Error {
+    return Error(fmt::format("{}: not a usable skg snapshot: {}", path, reason));
+  };
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) throw Error(fmt::format("{}: cannot open snapshot: {}", path, std::strerror(errno)));
+  Header header{};
+  std::vector<ColumnEntry> table;
+  bool ok = std::fread(&header, sizeof(header), 1, file) == 1 && std::memcmp(header.magic, kMagic, sizeof(kMagic)) == 0 &&
+            header.columns <= 4096;
+  if (ok) {
+    table.resize(header.columns);
+    ok = std::fread(table.data(), sizeof(ColumnEntry), table.size(), file) == table.size() &&
+         detail::snapshot_checksum(table.data(), table.size() * sizeof(ColumnEntry)) == header.table_checksum;
+  }
+  std::fclose(file);
+  if (!ok) throw fail("no readable column table");
+  std::vector<SnapshotColumn> columns;
+  for (const ColumnEntry& entry : table)
+    columns.push_back({std::string(entry.name, strnlen(entry.name, sizeof(entry.name))), entry.element_size, entry.count});
+  return columns;
 }
 
 SnapshotSummary verify_snapshot(const std::string& path) {
@@ -354,6 +396,7 @@ SnapshotSummary verify_snapshot(const std::string& path) {
   summary.nodes = graph.node_count();
   summary.edges = graph.edge_count();
   summary.strings = graph.string_count();
+  summary.columns = snapshot_columns(path);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }
@@ -364,13 +407,25 @@ SnapshotSummary verify_snapshot(const std::string& path) {
 // run forever. Each check reads its columns in order, except the reverse-edge mirror check,
 // which reads the edge targets once in reverse-edge order.
 void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                                  const std::string& path) {
+                                  const std::string& path, bool release) {
+  // `release`: once a part of the checks is done, the process's mappings of the pages it read
+  // are dropped (the page cache keeps them), so the open never holds the whole file resident.
+  auto done = [&](const auto&... columns) {
+    if (!release) return;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    auto drop = [&](const auto& column) {
+      const auto from = (reinterpret_cast<std::uintptr_t>(column.data()) + page - 1) / page * page;
+      const auto to = (reinterpret_cast<std::uintptr_t>(column.data()) + column.bytes()) / page * page;
+      if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
+    };
+    (drop(columns), ...);
+  };
   auto fail = [&](std::string_view what) {
     throw Error(fmt::format("{}: not a usable skg snapshot: {} (inconsistent columns)", path, what));
   };
   const std::size_t nodes = g.kind_.size(), edges = g.target_.size();
-  const std::size_t strings = g.string_at_.empty() ? 0 : g.string_at_.size() - 1;
-  const std::size_t provs = g.provenance_.size();
+  const std::size_t strings = g.string_count();
+  const std::size_t provs = g.prov_line_.size();
   // Ids are 32-bit with the top value as "none"; offsets are 32-bit.
   constexpr std::size_t kIds = 0xFFFFFFFFu;
   if (nodes >= kIds || edges >= kIds || strings >= kIds || provs >= kIds) fail("counts past the 32-bit ids");
@@ -401,9 +456,12 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       if (!day_ok(day, open)) fail(what);
   };
 
-  // Strings.
-  if (g.string_at_.empty()) fail("string offsets: the column is missing");
-  offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
+  // Strings: 32-bit offsets, or 64-bit ones (a pool past 4 GiB), not both.
+  if (g.string_at_.empty() == g.string_at32_.empty()) fail("string offsets: the column is missing");
+  if (g.string_at32_.empty()) offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
+  else offsets(g.string_at32_, strings, g.chars_.size(), Empty::Never, "string offsets");
+
+  done(g.string_at32_, g.string_at_);
 
   // Nodes.
   auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
@@ -419,7 +477,8 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     if (name.text == kNoString || !string_ok(name.text) || static_cast<unsigned>(name.type) > 4 ||
         static_cast<unsigned>(name.strength) > 2)
       fail("names");
-  offsets(g.attributes_at_, nodes, g.attribute_.size(), Empty::Never, "attribute offsets");
+  if (!(g.attributes_at_.empty() && g.attribute_.empty()))  // empty both: no node has attributes
+    offsets(g.attributes_at_, nodes, g.attribute_.size(), Empty::Never, "attribute offsets");
   if (!(g.edge_attributes_at_.empty() && g.edge_attribute_.empty()))
     offsets(g.edge_attributes_at_, edges, g.edge_attribute_.size(), Empty::Never, "edge attribute offsets");
   for (const auto* column : {&g.attribute_, &g.edge_attribute_})
@@ -430,11 +489,22 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   for (const auto* column : {&g.node_prov_, &g.edge_prov_})
     for (ProvId prov : *column)
       if (index(prov) >= provs) fail("provenance ids");
-  for (const Provenance& prov : g.provenance_)
-    if (!string_ok(prov.source) || !string_ok(prov.record)) fail("provenance records");
+  // Provenance: runs of one source from id 0, ascending, each starting inside the records.
+  if (g.prov_source_at_.size() != g.prov_source_.size() || (provs == 0) != g.prov_source_at_.empty() ||
+      (provs > 0 && g.prov_source_at_[0] != 0) || !all_or_none(g.prov_record_.size(), provs))
+    fail("provenance records");
+  for (std::size_t run = 1; run < g.prov_source_at_.size(); ++run)
+    if (g.prov_source_at_[run] <= g.prov_source_at_[run - 1] || g.prov_source_at_[run] >= provs)
+      fail("provenance records");
+  strings_ok(g.prov_source_, "provenance records");
+  strings_ok(g.prov_record_, "provenance records");
   offsets(g.external_ids_at_, nodes, g.external_id_.size(), Empty::OneEach, "external id offsets");
   for (StringId id : g.external_id_)
     if (id == kNoString || index(id) >= strings) fail("external ids");
+
+  done(g.name_, g.valid_from_, g.valid_to_, g.names_at_, g.name_list_, g.attributes_at_, g.edge_attributes_at_,
+       g.attribute_, g.edge_attribute_, g.node_prov_at_, g.edge_prov_at_, g.node_prov_, g.edge_prov_,
+       g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_, g.external_ids_at_);
 
   // Actions: on Action nodes, in node order, each date in range.
   if (actions.size() != g.action_node_.size()) fail("actions");
@@ -456,16 +526,28 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   // Forward edges: CSR by source.
   offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
   if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||
-      !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) || g.role_.size() != edges ||
-      g.edge_id_.size() != edges || g.in_edge_.size() != edges)
+      !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) ||
+      g.in_edge_.size() != edges)
     fail("edge columns");
+  // Sparse edge columns: dense (one value each), empty, or ascending edge positions with a value each.
+  for (const auto* column : {&g.role_, &g.edge_id_}) {
+    if (column->at.empty() ? !all_or_none(column->value.size(), edges) : column->at.size() != column->value.size())
+      fail("edge columns");
+    for (std::size_t at = 0; at < column->at.size(); ++at)
+      if (column->at[at] >= edges || (at > 0 && column->at[at] <= column->at[at - 1]))
+        fail("sparse edge columns: positions out of order or past the edge count");
+  }
   nodes_ok(g.target_, "an edge target past the node count");
   for (std::size_t node = 0; node < nodes; ++node)
     for (std::uint32_t edge = g.out_at_[node]; edge < g.out_at_[node + 1]; ++edge)
       if (index(g.source_[edge]) != node) fail("an edge listed under a node it does not start at");
   for (EdgeKind kind : g.edge_kind_)
     if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
-  for (const Percent& share : g.share_) {
+  for (std::uint32_t share : g.share_)
+    if (share > Percent::kHundred && share != Graph::kShareUnknown &&
+        (share < Graph::kShareRange || share - Graph::kShareRange >= g.share_range_.size()))
+      fail("an edge share outside 0-100%");
+  for (const Percent& share : g.share_range_) {
     // Unknown (both bounds all ones), or 0 <= low <= high <= 100% with a non-empty interval.
     if (!share.known()) {
       if (!(share == Percent::unknown())) fail("an edge share outside 0-100%");
@@ -481,22 +563,28 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     if (static_cast<unsigned>(interest) >= kInterestCount) fail("an edge interest out of range");
   dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
   dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
-  strings_ok(g.role_, "edge roles");
-  strings_ok(g.edge_id_, "edge ids");
+  strings_ok(g.role_.value, "edge roles");
+  strings_ok(g.edge_id_.value, "edge ids");
 
-  // Reverse edges: an exact mirror of the forward ones. Each node's list holds edges that end
-  // at that node, in strictly ascending order (so none twice), and the lists hold `edges` edges
-  // in all: every edge is listed exactly once, under its target.
+  done(g.source_, g.edge_kind_, g.share_, g.share_range_, g.interest_, g.edge_from_, g.edge_to_, g.role_.at,
+       g.role_.value, g.edge_id_.at, g.edge_id_.value);
+
+  // Reverse edges. Structure: each node's list holds edges in strictly ascending order (so
+  // none twice), and the lists hold `edges` edges in all. Full also reads each listed edge's
+  // target (random reads): every edge is listed exactly once, under its target.
   offsets(g.in_at_, nodes, edges, Empty::Never, "reverse edge offsets");
+  const bool mirror = check == SnapshotCheck::Full;
   for (std::size_t node = 0; node < nodes; ++node) {
     std::uint32_t last = 0;
     for (std::uint32_t at = g.in_at_[node]; at < g.in_at_[node + 1]; ++at) {
       const std::uint32_t edge = index(g.in_edge_[at]);
-      if (edge >= edges || index(g.target_[edge]) != node || (at > g.in_at_[node] && edge <= last))
+      if (edge >= edges || (mirror && index(g.target_[edge]) != node) || (at > g.in_at_[node] && edge <= last))
         fail("reverse edges do not mirror the forward edges");
       last = edge;
     }
   }
+
+  done(g.in_at_, g.in_edge_, g.target_, g.out_at_, g.kind_);
 
   // Hash indexes: a lookup probes from the key's hash to the first empty slot, so there must be
   // one; every key sits in exactly one slot.
@@ -536,7 +624,30 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       }
     }
   };
-  index_ok(g.ext_slots_, g.ext_keys_, g.ext_at_, g.ext_nodes_, "external id index");
+  if (!g.ext_keys_.empty() || !g.ext_at_.empty() || !g.ext_nodes_.empty()) {
+    index_ok(g.ext_slots_, g.ext_keys_, g.ext_at_, g.ext_nodes_, "external id index");
+  } else if (!g.ext_slots_.empty()) {
+    // Slots of positions in external_id_ (+ 1), as freeze writes them: a power of two, an empty
+    // slot, every position in exactly one slot; Full: each where its text's hash leads.
+    const auto& slots = g.ext_slots_;
+    const std::size_t ids = g.external_id_.size();
+    constexpr std::string_view what = "external id index";
+    if ((slots.size() & (slots.size() - 1)) != 0) fail(fmt::format("{}: the slot count is not a power of two", what));
+    const auto empty = static_cast<std::size_t>(std::count(slots.begin(), slots.end(), 0u));
+    if (empty == 0) fail(fmt::format("{}: no empty slot (a lookup would never end)", what));
+    if (slots.size() - empty != ids) fail(fmt::format("{}: {} ids in {} slots", what, ids, slots.size() - empty));
+    std::vector<std::uint8_t> placed(ids, 0);
+    for (std::uint32_t slot : slots)
+      if (slot != 0 && (slot > ids || placed[slot - 1]++ != 0))
+        fail(fmt::format("{}: a slot names no key, or a key twice", what));
+    if (check == SnapshotCheck::Full) {
+      const std::size_t mask = slots.size() - 1;
+      for (std::uint32_t at = 0; at < ids; ++at)
+        for (std::size_t slot = detail::hash_string(g.string(g.external_id_[at])) & mask; slots[slot] != at + 1;
+             slot = (slot + 1) & mask)
+          if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
+    }
+  }
   index_ok(g.name_slots_, g.name_keys_, g.name_at_, g.name_nodes_, "name index");
 
   if (check != SnapshotCheck::Full) return;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "skg/graph/graph.h"
 
@@ -12,24 +13,31 @@ namespace skg {
 /// as plain 32-bit days (no std::optional bytes) and keys the name index by full Unicode case
 /// folding; version 3 adds each Action's typed measures, issuer, list and origin, stores shares
 /// exactly (millionths of a percent, each bound open or closed) and each edge's typed interest
-/// (issue 10). Older files are refused with a message saying to re-create them.
-inline constexpr std::uint32_t kSnapshotVersion = 3;
+/// (issue 10); version 4 stores provenance as columns (sources by runs), an edge's role and own
+/// id as sparse columns, and no attribute offsets when no node has attributes (issue 13).
+/// Older files are refused with a message saying to re-create them.
+inline constexpr std::uint32_t kSnapshotVersion = 4;
 
 /// How much of a snapshot open_snapshot() checks before it hands out a Graph.
 enum class SnapshotCheck : std::uint8_t {
-  /// Everything a query reads: checksums; every column name, size and offset; every offset
-  /// column monotone and ending at its item count; every id, string reference, kind, name type,
-  /// share and date in range; reverse edges an exact mirror of the forward edges; every hash
-  /// index with an empty slot and each key in exactly one slot. No file that passes can make a
-  /// query read out of bounds or probe forever.
+  /// What a query's safety relies on, and what open_snapshot() checks by default: the header
+  /// and the column table's checksum; every column name, size and offset; every offset column
+  /// monotone and ending at its item count; every id, string reference, kind, name type, share
+  /// and date in range; each node's reverse edges ascending and in range; every hash index
+  /// with an empty slot and each key in exactly one slot. No file that passes can make a query
+  /// read out of bounds or probe forever. Column checksums are left to Full (`skg verify`).
   Structure,
-  /// Structure, and what the graph's meaning relies on: every string stored once (a Builder
+  /// Structure, and what the graph's meaning relies on: every column's checksum (damage), the
+  /// reverse edges an exact mirror of the forward edges, every string stored once (a Builder
   /// made from the graph needs that) and every index key where a lookup probes for it.
   Full,
 };
 
 struct SnapshotOptions {
-  SnapshotCheck check = SnapshotCheck::Full;
+  SnapshotCheck check = SnapshotCheck::Structure;
+  /// After the checks, drop the process's mappings of the pages they read (the page cache keeps
+  /// them), so resident memory grows only with what queries then touch.
+  bool release_after_check = true;
 };
 
 /// Writes `graph` to `path` (a versioned, checksummed column file); throws Error on I/O failure.
@@ -43,17 +51,30 @@ void save(const Graph& graph, const std::string& path);
 ///   skg::Graph graph = skg::open_snapshot("lists.skg");
 Graph open_snapshot(const std::string& path, const SnapshotOptions& options = {});
 
+/// One column of a snapshot file as its table describes it (`skg verify` and the benchmarks
+/// show where the bytes go).
+struct SnapshotColumn {
+  std::string name;
+  std::uint32_t element_size = 0;
+  std::uint64_t count = 0;
+  std::uint64_t bytes() const noexcept { return count * element_size; }
+};
+
 /// What verify_snapshot() found in a file that passed every check.
 struct SnapshotSummary {
   std::uint32_t version = 0;
   std::uint64_t bytes = 0;
   std::size_t nodes = 0, edges = 0, strings = 0;
+  std::vector<SnapshotColumn> columns;
   double seconds = 0;  // time taken by the open and every check
 };
 
 /// Opens `path` with every check (SnapshotCheck::Full) and says what it holds; throws Error
 /// naming the first problem. (`skg verify FILE`.)
 SnapshotSummary verify_snapshot(const std::string& path);
+
+/// The column table of the snapshot at `path` (header and table checked, columns not read).
+std::vector<SnapshotColumn> snapshot_columns(const std::string& path);
 
 namespace detail {
 /// The checksum the snapshot stores for every column and for its column table (a fast 64-bit

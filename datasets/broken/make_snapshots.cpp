@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   flipped[flipped.size() - 10] ^= 0x5A;
   write("snapshot_bitflip.skg", flipped);
   write("snapshot_not_a_snapshot.skg", "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\"\r\n");
-  for (std::uint32_t version : {1u, 2u, 99u}) {
+  for (std::uint32_t version : {1u, 2u, 3u, 99u}) {
     Snapshot other = good;
     other.write<std::uint32_t>(8, version);
     write(fmt::format("snapshot_version{}.skg", version), other.bytes);
@@ -182,10 +182,10 @@ int main(int argc, char** argv) {
   crafted("snapshot_string_ref_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name", 0, 123456); });
   // Two source files of one length made the same text: the strings are no longer distinct.
   crafted("snapshot_duplicate_strings.skg", [](Snapshot& s) {
-    const std::size_t strings = s.count("string_at") - 1;
+    const std::size_t strings = s.count("string_at32") - 1;
     std::size_t a_csv = strings, b_csv = strings;
     for (std::size_t id = 0; id < strings; ++id) {
-      const auto from = s.get<std::uint64_t>("string_at", id), to = s.get<std::uint64_t>("string_at", id + 1);
+      const auto from = s.get<std::uint32_t>("string_at32", id), to = s.get<std::uint32_t>("string_at32", id + 1);
       const std::string_view text(s.bytes.data() + s.offset("chars") + from, to - from);
       if (text == "a.csv") a_csv = from;
       if (text == "b.csv") b_csv = from;
