@@ -84,6 +84,13 @@ std::optional<Date> full_birth_date(std::string_view text) {
   return std::nullopt;
 }
 
+/// Makes room for `size` items, keeping the growth geometric (a builder fed one-record batches
+/// must not reallocate on every commit).
+template <class Vector>
+void grow_for(Vector& items, std::size_t size) {
+  if (size > items.capacity()) items.reserve(std::max(size, items.capacity() * 2));
+}
+
 }  // namespace
 
 
@@ -95,6 +102,15 @@ Batch::Batch() = default;
 
 std::uint32_t Batch::local_source(const Source& source) {
   if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  // Loaders state every fact of a record with that record's source: the same one as last time
+  // is found by comparing its texts, without hashing and looking up the file and record again.
+  // (Bound batches only: there equal texts are equal ids, so the result is the same.)
+  if (binding_.pool != nullptr && !sources_.empty()) {
+    const LocalSource& last = sources_.back();
+    if (last.line == source.line && text_or_empty(last.file) == source.file &&
+        text_or_empty(last.record) == source.record)
+      return static_cast<std::uint32_t>(sources_.size() - 1);
+  }
   const LocalSource local{this->local(source.file), this->local(source.record), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();
@@ -919,6 +935,30 @@ void Builder::commit(Batch&& batch) {
   // Apply: from here on nothing fails but memory.
   batch.binding_.release(false);  // the batch's strings now belong to the builder for good
   auto g = G;
+  {
+    // Room for the whole batch at once: one copy of each column instead of a regrowth (a copy
+    // and fresh pages to fault in) every time it doubles.
+    const std::size_t entities = batch.entities_.size(), actions = batch.actions_.size();
+    const std::size_t nodes = s.kind.size() + entities + 2 * actions, edges = s.source.size() + batch.edges_.size() + 2 * actions;
+    for (auto* column : {&s.valid_from, &s.valid_to}) grow_for(*column, nodes);
+    grow_for(s.kind, nodes);
+    grow_for(s.name, nodes);
+    grow_for(s.alive, nodes);
+    grow_for(s.names, s.names.size() + batch.names_.size() + entities + actions);
+    grow_for(s.attributes, s.attributes.size() + batch.attributes_.size());
+    grow_for(s.node_prov, s.node_prov.size() + entities + batch.external_ids_.size() + actions);
+    grow_for(s.external_ids, s.external_ids.size() + entities + batch.external_ids_.size() + 2 * actions);
+    grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
+    for (auto* column : {&s.source, &s.target}) grow_for(*column, edges);
+    grow_for(s.edge_kind, edges);
+    grow_for(s.share, edges);
+    grow_for(s.interest, edges);
+    for (auto* column : {&s.edge_from, &s.edge_to}) grow_for(*column, edges);
+    for (auto* column : {&s.role, &s.edge_id}) grow_for(*column, edges);
+    grow_for(s.edge_alive, edges);
+    grow_for(s.edge_prov, s.edge_prov.size() + batch.edges_.size() + 2 * actions);
+    grow_for(s.edge_attributes, s.edge_attributes.size() + batch.edge_attributes_.size());
+  }
   // A batch from a file the builder has read before: merge what repeats (see State).
   {
     std::uint32_t last_file = index(kNoString);

@@ -204,6 +204,7 @@ class Batch {
   std::string_view text(StringId id) const {
     return binding_.pool != nullptr ? binding_.pool->view(id) : strings_.view(id);
   }
+  std::string_view text_or_empty(StringId id) const { return id == kNoString ? std::string_view() : text(id); }
   Binding binding_;
   detail::StringArena strings_;  // unbound: every string of the batch, as given (interned on commit)
   StringPool defined_ids_;        // ids of the batch's entity and action records

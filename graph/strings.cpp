@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
+
+#include <sys/mman.h>
 
 #include "skg/graph/error.h"
 
@@ -32,6 +35,24 @@ std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept {
   h ^= h >> 32;
   return h;
 }
+
+void* allocate_large(std::size_t bytes) {
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  if (bytes < kHuge) {
+    void* pointer = std::malloc(bytes == 0 ? 1 : bytes);
+    if (pointer == nullptr) throw std::bad_alloc();
+    return pointer;
+  }
+  const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+  void* pointer = std::aligned_alloc(kHuge, rounded);
+  if (pointer == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  ::madvise(pointer, rounded, MADV_HUGEPAGE);  // a hint: without transparent huge pages, nothing
+#endif
+  return pointer;
+}
+
+void free_large(void* pointer) noexcept { std::free(pointer); }
 
 [[noreturn]] void assert_failed(const char* cond, const char* file, int line) {
   std::fprintf(stderr, "skg: internal error: %s:%d: assertion failed: %s\n", file, line, cond);
@@ -81,7 +102,7 @@ StringId StringPool::intern(std::string_view text) {
 }
 
 void StringPool::grow() {
-  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
+  decltype(slots_) slots(slots_.size() * 2, 0);
   const std::size_t mask = slots.size() - 1;
   // The stored low 32 bits of each hash give the probe start in tables up to 2^32 slots.
   for (std::uint32_t id = 0; id < size(); ++id) {
@@ -110,7 +131,7 @@ void StringPool::reserve(std::size_t count, std::size_t chars) {
 }
 
 void StringPool::drop_index() {
-  std::vector<std::uint64_t>().swap(slots_);
+  decltype(slots_)().swap(slots_);
   std::vector<std::uint32_t>().swap(hashes_);
 }
 

@@ -11,6 +11,23 @@
 namespace skg {
 
 namespace detail {
+/// Allocates large arrays (2 MiB and up) on 2 MiB boundaries and asks the kernel for huge pages
+/// there (madvise; a hint it may ignore): hash tables probed at random addresses otherwise take
+/// a TLB miss on most probes, which a virtual machine's nested page walk makes dear.
+void* allocate_large(std::size_t bytes);
+void free_large(void* pointer) noexcept;
+template <class T>
+struct LargeAllocator {
+  using value_type = T;
+  LargeAllocator() = default;
+  template <class U>
+  LargeAllocator(const LargeAllocator<U>&) noexcept {}
+  T* allocate(std::size_t count) { return static_cast<T*>(allocate_large(count * sizeof(T))); }
+  void deallocate(T* pointer, std::size_t) noexcept { free_large(pointer); }
+  template <class U>
+  bool operator==(const LargeAllocator<U>&) const noexcept { return true; }
+};
+
 /// A fast 64-bit hash of bytes (not cryptographic); the same on every run and machine.
 std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept;
 inline std::uint64_t hash_string(std::string_view text) noexcept {
@@ -48,7 +65,8 @@ class StringPool {
   std::vector<char> chars_;
   std::vector<std::uint64_t> offsets_;  // size() + 1
   std::vector<std::uint32_t> hashes_;  // low 32 bits of each string's hash
-  std::vector<std::uint64_t> slots_;   // open addressing: 0 empty, else hash << 32 | (id + 1)
+  // Open addressing: 0 empty, else hash << 32 | (id + 1).
+  std::vector<std::uint64_t, detail::LargeAllocator<std::uint64_t>> slots_;
 };
 
 namespace detail {

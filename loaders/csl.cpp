@@ -60,6 +60,7 @@ struct SourceList {
   std::string abbrev;     // "EL", "SDN", "NS-MBS List": the short name in parentheses
   std::string list;       // "Entity List", "SDN", "DPL": the Action's list
   std::string authority;  // "BIS", "OFAC", "State Department"
+  std::string rows_key;   // "rows:EL": the report's count of this list's rows
 };
 
 SourceList parse_source(std::string_view source) {
@@ -80,6 +81,7 @@ SourceList parse_source(std::string_view source) {
   if (agency == "Treasury Department") out.authority = "OFAC";
   else if (agency == "Bureau of Industry and Security") out.authority = "BIS";
   else out.authority = std::string(agency.empty() ? std::string_view("trade.gov CSL") : agency);
+  out.rows_key = fmt::format("rows:{}", out.abbrev);
   return out;
 }
 
@@ -279,7 +281,7 @@ class CslLoader {
     // list alike: the identity contract's `ofacUid` (queries/RULES.md §9).
     if (source.authority == "OFAC")
       if (const auto uid = cell(row, kEntityNumber); !uid.empty()) batch.add_attribute(entity, "ofacUid", uid, where);
-    context_.report.add(fmt::format("rows:{}", source.abbrev));
+    context_.report.add(source.rows_key);
     context_.report.add("rows");
 
     detail::for_each_part(cell(row, kAltNames), ';', [&](std::string_view alias) {

@@ -57,8 +57,14 @@ SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
   std::FILE* file = std::fopen(path_.c_str(), "rb");
   if (file == nullptr) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
   size_ = static_cast<std::size_t>(info.st_size);
-  text_.assign(size_ + kPadding, '\0');
-  const std::size_t got = size_ == 0 ? 0 : std::fread(text_.data(), 1, size_, file);
+  try {
+    text_.reset(static_cast<char*>(detail::allocate_large(size_ + kPadding)));
+  } catch (...) {
+    std::fclose(file);
+    throw;
+  }
+  std::memset(text_.get() + size_, 0, kPadding);
+  const std::size_t got = size_ == 0 ? 0 : std::fread(text_.get(), 1, size_, file);
   std::fclose(file);
   if (got != size_) throw LoadError(path_, 0, "cannot read: short read");
 }
