@@ -14,6 +14,7 @@
 #include <pugixml.hpp>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 
@@ -126,22 +127,14 @@ class EuFsfLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an EU Financial Sanctions Files XML");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
-    lines_ = detail::LineIndex(text_);  // before pugixml parses the text in place (it writes into it)
     // In place: the file's own buffer (SourceFile owns it and we do not read it as text again);
     // escapes are resolved, attribute whitespace and line ends are left as they are
     // (collapse_spaces reads them as spaces).
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed = document.load_buffer_inplace(
-        const_cast<char*>(text_.data()), text_.size(), pugi::parse_escapes | pugi::parse_cdata, pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_at(static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const pugi::xml_node root = document.child("export");
-    if (!root)
-      throw LoadError(path_, 1, "not an EU Financial Sanctions File: no export root element");
+    const pugi::xml_node root = detail::parse_xml(
+        document, path_, text_, lines_,
+        {.what = "an EU Financial Sanctions File", .roots = {"export"},
+         .options = pugi::parse_escapes | pugi::parse_cdata, .in_place = true});
     std::uint32_t seen = 0;
     for (const pugi::xml_node entry : root.children("sanctionEntity")) {
       map_entry(entry);
@@ -151,11 +144,7 @@ class EuFsfLoader {
   }
 
  private:
-  // The line (from 1) that holds byte `offset` of the file.
-  std::uint32_t line_at(std::size_t offset) const { return lines_.line_at(offset); }
-  std::uint32_t line(const pugi::xml_node& node) const {
-    return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
-  }
+  std::uint32_t line(const pugi::xml_node& node) const { return detail::line_of_node(lines_, node); }
 
   std::string_view attr(const pugi::xml_node& node, std::string_view name) { return attributes_.get(node, name); }
 
@@ -479,7 +468,7 @@ class EuFsfLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  detail::LineIndex lines_;
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   AttributeCache attributes_;
   Parts parts_;
 };

@@ -48,6 +48,7 @@
 #include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
 #include <rapidjson/error/en.h>
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/source.h"
 
 namespace skg {
@@ -58,12 +59,7 @@ using Json = rapidjson::Value;
 
 // ---- one interface over XML elements and BadgerFish JSON objects ------------------------------
 
-/// An element's local name: "lei:LegalName" -> "LegalName".
-std::string_view local_name(const char* name) {
-  const std::string_view full(name);
-  const auto colon = full.find(':');
-  return colon == std::string_view::npos ? full : full.substr(colon + 1);
-}
+using detail::local_name;
 
 class XmlNode {
  public:
@@ -209,12 +205,8 @@ class GleifReader {
     SourceFile file(path_);
     context_.report.files.push_back(path_);
     text_ = file.content();
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected GLEIF LEI, relationship or exception records");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (GLEIF files are UTF-8)");
-    for (std::size_t at = text_.find('\n'); at != std::string_view::npos; at = text_.find('\n', at + 1))
-      line_ends_.push_back(at);
     const std::string_view body = trim(text_);
+    if (body.empty()) throw LoadError(path_, 0, "empty file: expected GLEIF LEI, relationship or exception records");
     if (body.front() == '{' || body.front() == '[') read_json(file);
     else read_xml();
     context_.progress(path_, file.size());
@@ -226,36 +218,33 @@ class GleifReader {
   // ---- XML -------------------------------------------------------------------------------------
   void read_xml() {
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed =
-        document.load_buffer_inplace(const_cast<char*>(text_.data()), text_.size(), pugi::parse_default,
-                                     pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const XmlNode root(document.document_element());
-    const std::string_view root_name = local_name(document.document_element().name());
+    const pugi::xml_node root_element = detail::parse_xml(
+        document, path_, text_, lines_,
+        {.what = "a GLEIF file", .roots = {"LEIData", "RelationshipData", "ReportingExceptionData"},
+         .any_prefix = true, .in_place = true});
+    const XmlNode root(root_element);
+    const std::string_view root_name = detail::local_name(root_element.name());
     if (root_name == "LEIData") {
       root.child("LEIRecords").each("LEIRecord", [&](XmlNode record) { guarded(record, xml_line(record), 0); });
     } else if (root_name == "RelationshipData") {
       root.child("RelationshipRecords").each("RelationshipRecord", [&](XmlNode record) {
         guarded(record, xml_line(record), 1);
       });
-    } else if (root_name == "ReportingExceptionData") {
-      root.child("ReportingExceptions").each("Exception", [&](XmlNode record) { guarded(record, xml_line(record), 2); });
     } else {
-      throw LoadError(path_, 1, fmt::format("not a GLEIF file: the root element is '{}', not LEIData, "
-                                            "RelationshipData or ReportingExceptionData",
-                                            document.document_element().name()));
+      root.child("ReportingExceptions").each("Exception", [&](XmlNode record) { guarded(record, xml_line(record), 2); });
     }
   }
 
   // The line of a node, from the line ends counted before the in-place parse rewrote the text.
   std::uint64_t xml_line(const XmlNode& node) const {
-    return json_line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset(), 0)));
+    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset(), 0)));
   }
 
   // ---- JSON ------------------------------------------------------------------------------------
   void read_json(const SourceFile& file) {
+    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
+      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (GLEIF files are UTF-8)");
+    lines_ = detail::LineIndex(text_);  // before the in-place parse writes into the text
     char* const text = const_cast<char*>(text_.data());
     std::string copy;
     base_ = text_.data();
@@ -293,10 +282,7 @@ class GleifReader {
     }
   }
 
-  std::uint64_t json_line_at(std::size_t offset) const {
-    return 1 + static_cast<std::uint64_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
-                                          line_ends_.begin());
-  }
+  std::uint64_t json_line_at(std::size_t offset) const { return lines_.line_at(offset); }
   std::uint64_t json_line(const Json& record) const {
     if (record.IsObject())
       for (const auto& field : record.GetObject())
@@ -543,7 +529,7 @@ class GleifReader {
   LoadContext& context_;
   std::string_view text_;
   const char* base_ = nullptr;
-  std::vector<std::size_t> line_ends_;
+  detail::LineIndex lines_;  // taken before an in-place parse writes into the text
   std::uint64_t line_ = 0;
   std::string record_;
   std::pair<std::string_view, std::uint64_t> counts_[6] = {

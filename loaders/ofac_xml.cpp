@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 
@@ -340,9 +341,7 @@ class OfacXmlLoad {
   std::string date_period(const Node& period) const;
 };
 
-std::uint32_t OfacXmlLoad::line(const Node& node) {
-  return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
-}
+std::uint32_t OfacXmlLoad::line(const Node& node) { return detail::line_of_node(lines_, node); }
 
 bool OfacXmlLoad::usable(const Node& node, Party& party) {
   if (!all_digits(party.uid)) {
@@ -365,19 +364,12 @@ void OfacXmlLoad::run() {
   context_.report.files.push_back(path_);
   context_.report.bytes += file_.size();
   text_ = file_.content();
-  lines_ = detail::LineIndex(text_);
-  if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an OFAC XML list");
-  if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-    throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
+  // In place: names and values stay in the file's own buffer, which this loader owns.
   pugi::xml_document document;
-  // In place: the parser works in this copy of the file, and names and values stay in it.
-  std::string buffer(text_);
-  const pugi::xml_parse_result parsed = document.load_buffer_inplace(
-      buffer.data(), buffer.size(), pugi::parse_default & ~pugi::parse_wconv_attribute, pugi::encoding_utf8);
-  if (!parsed)
-    throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                    fmt::format("malformed XML: {}", parsed.description()));
-  const Node root = document.document_element();
+  const Node root = detail::parse_xml(document, path_, text_, lines_,
+                                      {.what = "an OFAC XML list", .roots = {"sdnList", "Sanctions", "sanctionsData"},
+                                       .options = pugi::parse_default & ~pugi::parse_wconv_attribute,
+                                       .in_place = true});
   const std::string_view name = root.name();
   const std::string base = lower(path_.substr(path_.find_last_of("/\\") + 1));
   if (name == "sdnList") {
@@ -385,12 +377,8 @@ void OfacXmlLoad::run() {
     classic(root);
   } else if (name == "Sanctions") {
     advanced(root);
-  } else if (name == "sanctionsData") {
-    enhanced(root);
   } else {
-    throw LoadError(path_, line(root),
-                    fmt::format("not an OFAC XML list: root element '{}' (expected sdnList, Sanctions or sanctionsData)",
-                                name.substr(0, 60)));
+    enhanced(root);  // sanctionsData: parse_xml accepts no other root
   }
   emit();
   context_.progress(path_, file_.size());

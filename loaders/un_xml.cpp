@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/measures.h"
 
@@ -47,18 +48,10 @@ class UnLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
-    lines_ = detail::LineIndex(text_);
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected a UN consolidated list XML");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed =
-        document.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const pugi::xml_node root = document.child("CONSOLIDATED_LIST");
-    if (!root) throw LoadError(path_, 1, "not a UN consolidated list: no CONSOLIDATED_LIST root element");
+    const pugi::xml_node root = detail::parse_xml(document, path_, text_, lines_,
+                                                  {.what = "a UN consolidated list", .roots = {"CONSOLIDATED_LIST"},
+                                                   .in_place = true});
 
     for (const pugi::xml_node party : root.child("INDIVIDUALS").children("INDIVIDUAL")) map_party(party, true);
     for (const pugi::xml_node party : root.child("ENTITIES").children("ENTITY")) map_party(party, false);
@@ -66,9 +59,7 @@ class UnLoader {
   }
 
  private:
-  std::uint32_t line(const pugi::xml_node& node) const {
-    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
-  }
+  std::uint32_t line(const pugi::xml_node& node) const { return detail::line_of_node(lines_, node); }
 
   void map_party(const pugi::xml_node& party, bool individual) {
     const std::string reference(text_of(party, "REFERENCE_NUMBER"));
@@ -199,7 +190,7 @@ class UnLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  detail::LineIndex lines_;  // taken before parsing
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
 };
 
 }  // namespace
