@@ -205,7 +205,7 @@ class EuFsfLoader {
       std::string name = detail::collapse_spaces(attr(alias, "wholeName"));
       if (name.empty()) {  // the parts, when the whole name is not given
         for (const char* part : {"firstName", "middleName", "lastName"})
-          detail::append_part(name, detail::collapse_spaces(attr(alias, part)), " ");
+          detail::append_collapsed(name, attr(alias, part), " ");
       }
       if (!name.empty()) aliases.push_back({std::move(name), alias, parse_logical_id(attr(alias, "logicalId"))});
     }
@@ -282,7 +282,7 @@ class EuFsfLoader {
       std::string text = place_of(address);
       std::string notes;
       for (const pugi::xml_node remark : address.children("remark"))
-        detail::append_part(notes, detail::collapse_spaces(remark.child_value()), "; ");
+        detail::append_collapsed(notes, remark.child_value(), "; ");
       if (text.empty()) text = notes;
       else if (!notes.empty()) text += fmt::format(" ({})", notes);
       if (!text.empty()) {
@@ -342,7 +342,7 @@ class EuFsfLoader {
                                std::pair{"revokedByIssuer", "revoked by issuer"}})
       if (is_true(attr(node, flag))) detail::append_part(details, words, "; ");
     for (const pugi::xml_node remark : node.children("remark"))
-      detail::append_part(details, detail::collapse_spaces(remark.child_value()), "; ");
+      detail::append_collapsed(details, remark.child_value(), "; ");
     if (!details.empty()) text += fmt::format(" ({})", details);
 
     const auto typed = std::find_if(std::begin(kIdentificationKeys), std::end(kIdentificationKeys),
@@ -453,13 +453,13 @@ class EuFsfLoader {
   // file's placeholder for none.
   std::string place_of(const pugi::xml_node& node) {
     std::string text;
-    detail::append_part(text, detail::collapse_spaces(attr(node, "street")));
+    detail::append_collapsed(text, attr(node, "street"));
     if (const auto box = detail::collapse_spaces(attr(node, "poBox")); !box.empty())
       detail::append_part(text, "P.O. Box " + box);
     if (const auto city = detail::collapse_spaces(attr(node, "city")); city != "-") detail::append_part(text, city);
-    detail::append_part(text, detail::collapse_spaces(attr(node, "zipCode")));
-    detail::append_part(text, detail::collapse_spaces(attr(node, "region")));
-    detail::append_part(text, detail::collapse_spaces(attr(node, "place")));
+    detail::append_collapsed(text, attr(node, "zipCode"));
+    detail::append_collapsed(text, attr(node, "region"));
+    detail::append_collapsed(text, attr(node, "place"));
     detail::append_part(text, country_of(node));
     return text;
   }

@@ -40,7 +40,9 @@
 #include "skg/loaders/gleif.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstring>
 #include <fmt/format.h>
 #include <pugixml.hpp>
 #include <vector>
@@ -61,20 +63,73 @@ using Json = rapidjson::Value;
 
 using detail::local_name;
 
+/// The element children of the last few nodes read, by local name. A record's mapper asks one
+/// node (Entity, an address, Registration) for a dozen children by name; asked of pugixml, each
+/// question walks every sibling and measures its name. Here a node's children are listed once.
+class ChildIndex {
+ public:
+  struct Child {
+    const char* local;  // the name after its namespace prefix, NUL-terminated
+    pugi::xml_node node;
+  };
+  /// The namespace prefix of the file's elements ("lei:"), taken from the root: names that start
+  /// with it have their local name right after it, without a search for the ':'.
+  explicit ChildIndex(std::string_view root_name) {
+    if (const auto colon = root_name.find(':'); colon != std::string_view::npos) prefix_ = root_name.substr(0, colon + 1);
+  }
+  const std::vector<Child>& of(pugi::xml_node parent) {
+    const pugi::xml_node_struct* key = parent.internal_object();
+    if (entries_[last_].key == key) return entries_[last_].children;
+    for (std::size_t at = 0; at < entries_.size(); ++at)
+      if (entries_[at].key == key) return entries_[last_ = at].children;
+    Entry& entry = entries_[last_ = next_];
+    next_ = (next_ + 1) % entries_.size();
+    entry.key = key;
+    entry.children.clear();
+    for (pugi::xml_node item = parent.first_child(); item; item = item.next_sibling()) {
+      if (item.type() != pugi::node_element) continue;
+      const char* name = item.name();
+      const bool prefixed = !prefix_.empty() && std::strncmp(name, prefix_.data(), prefix_.size()) == 0;
+      entry.children.push_back({prefixed ? name + prefix_.size() : local_name(name).data(), item});
+    }
+    return entry.children;
+  }
+  /// True when a NUL-terminated local name is `want`; most names differ in their first letter.
+  static bool is(const char* local, std::string_view want) noexcept {
+    for (const char c : want)
+      if (*local++ != c) return false;
+    return *local == '\0';
+  }
+
+ private:
+  struct Entry {
+    const pugi::xml_node_struct* key = nullptr;
+    std::vector<Child> children;
+  };
+  std::string_view prefix_;
+  std::array<Entry, 16> entries_;  // more than the nodes one record asks about
+  std::size_t next_ = 0, last_ = 0;
+};
+
 class XmlNode {
  public:
   XmlNode() = default;
-  explicit XmlNode(pugi::xml_node node) : node_(node) {}
+  XmlNode(pugi::xml_node node, ChildIndex& index) : node_(node), index_(&index) {}
   explicit operator bool() const { return static_cast<bool>(node_); }
   XmlNode child(std::string_view name) const {
-    for (pugi::xml_node item = node_.first_child(); item; item = item.next_sibling())
-      if (item.type() == pugi::node_element && local_name(item.name()) == name) return XmlNode(item);
+    if (!node_) return {};
+    for (const ChildIndex::Child& item : index_->of(node_))
+      if (ChildIndex::is(item.local, name)) return XmlNode(item.node, *index_);
     return {};
   }
   template <class Fn>
   void each(std::string_view name, Fn&& fn) const {
-    for (pugi::xml_node item = node_.first_child(); item; item = item.next_sibling())
-      if (item.type() == pugi::node_element && local_name(item.name()) == name) fn(XmlNode(item));
+    if (!node_) return;
+    // Copied out: `fn` may read other nodes, and the index may then reuse this node's entry.
+    std::vector<pugi::xml_node> found;
+    for (const ChildIndex::Child& item : index_->of(node_))
+      if (ChildIndex::is(item.local, name)) found.push_back(item.node);
+    for (const pugi::xml_node item : found) fn(XmlNode(item, *index_));
   }
   std::string_view text() const { return trim(node_.child_value()); }
   std::string_view text(std::string_view name) const { return child(name).text(); }
@@ -87,6 +142,7 @@ class XmlNode {
 
  private:
   pugi::xml_node node_;
+  ChildIndex* index_ = nullptr;
 };
 
 class JsonNode {
@@ -222,7 +278,8 @@ class GleifReader {
         document, path_, text_, lines_,
         {.what = "a GLEIF file", .roots = {"LEIData", "RelationshipData", "ReportingExceptionData"},
          .any_prefix = true, .in_place = true});
-    const XmlNode root(root_element);
+    ChildIndex index(root_element.name());
+    const XmlNode root(root_element, index);
     const std::string_view root_name = detail::local_name(root_element.name());
     if (root_name == "LEIData") {
       root.child("LEIRecords").each("LEIRecord", [&](XmlNode record) { guarded(record, xml_line(record), 0); });
@@ -325,10 +382,10 @@ class GleifReader {
     std::string out;
     if (!node) return out;
     for (std::string_view part : {"AddressNumber", "AddressNumberWithinBuilding", "MailRouting", "FirstAddressLine"})
-      detail::append_part(out, detail::collapse_spaces(node.text(part)));
-    node.each("AdditionalAddressLine", [&](const Node& line) { detail::append_part(out, detail::collapse_spaces(line.text())); });
+      detail::append_collapsed(out, node.text(part));
+    node.each("AdditionalAddressLine", [&](const Node& line) { detail::append_collapsed(out, line.text()); });
     for (std::string_view part : {"City", "Region", "PostalCode", "Country"})
-      detail::append_part(out, detail::collapse_spaces(node.text(part)));
+      detail::append_collapsed(out, node.text(part));
     return out;
   }
 

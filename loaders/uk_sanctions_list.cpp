@@ -124,7 +124,7 @@ class UkListLoader {
     for (const pugi::xml_node name : node.child("Names").children("Name")) {
       std::string text;
       for (const char* part : {"Name1", "Name2", "Name3", "Name4", "Name5", "Name6"})
-        detail::append_part(text, detail::collapse_spaces(text_of(name, part)), " ");
+        detail::append_collapsed(text, text_of(name, part), " ");
       if (text.empty()) continue;
       const auto [name_type, strength] = name_kind(text_of(name, "NameType"), text_of(name, "AliasStrength"));
       if (name_type == NameType::Primary && out.primary.empty()) out.primary = text;
@@ -186,7 +186,7 @@ class UkListLoader {
       std::string text;
       for (const char* part : {"AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "AddressLine5",
                                "AddressLine6", "AddressPostalCode", "AddressCountry"})
-        detail::append_part(text, detail::collapse_spaces(text_of(address, part)));
+        detail::append_collapsed(text, text_of(address, part));
       if (text.empty()) continue;
       attribute("address", text);
       attribute("country", detail::collapse_spaces(text_of(address, "AddressCountry")));
@@ -228,7 +228,7 @@ class UkListLoader {
       for (const pugi::xml_node place : person.child("BirthDetails").children("Location")) {
         std::string text;
         for (const char* part : {"TownOfBirth", "CountryOfBirth"})
-          detail::append_part(text, detail::collapse_spaces(text_of(place, part)));
+          detail::append_collapsed(text, text_of(place, part));
         attribute("birthPlace", text);
         attribute("birthCountry", detail::collapse_spaces(text_of(place, "CountryOfBirth")));
       }

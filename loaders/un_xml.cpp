@@ -67,7 +67,7 @@ class UnLoader {
     const std::string_view listed_text = text_of(party, "LISTED_ON");
     std::string name;
     for (const char* part : {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"})
-      detail::append_part(name, detail::collapse_spaces(text_of(party, part)), " ");
+      detail::append_collapsed(name, text_of(party, part), " ");
     // Check before staging, so that a skipped record leaves nothing behind.
     const auto bad = [&](std::string reason) {
       context_.bad_record(LoadError(path_, line(party), std::move(reason), reference));
@@ -112,7 +112,7 @@ class UnLoader {
     for (const pugi::xml_node address : party.children(individual ? "INDIVIDUAL_ADDRESS" : "ENTITY_ADDRESS")) {
       std::string text;
       for (const char* part : {"STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"})
-        detail::append_part(text, detail::collapse_spaces(text_of(address, part)));
+        detail::append_collapsed(text, text_of(address, part));
       if (text.empty()) continue;  // <INDIVIDUAL_ADDRESS/> or a note alone
       if (const auto note = text_of(address, "NOTE"); !note.empty()) text += fmt::format(" ({})", note);
       attribute("address", text);
@@ -125,7 +125,7 @@ class UnLoader {
     for (const pugi::xml_node place : party.children("INDIVIDUAL_PLACE_OF_BIRTH")) {
       std::string text;
       for (const char* part : {"STREET", "CITY", "STATE_PROVINCE", "COUNTRY"})
-        detail::append_part(text, detail::collapse_spaces(text_of(place, part)));
+        detail::append_collapsed(text, text_of(place, part));
       attribute("birthPlace", text);
     }
     for (const pugi::xml_node document : party.children("INDIVIDUAL_DOCUMENT")) {
@@ -181,7 +181,7 @@ class UnLoader {
       detail::append_part(details, fmt::format("issued {}", date.substr(0, 10)), "; ");
     if (const auto city = text_of(document, "CITY_OF_ISSUE"); !city.empty())
       detail::append_part(details, fmt::format("in {}", city), "; ");
-    detail::append_part(details, detail::collapse_spaces(text_of(document, "NOTE")), "; ");
+    detail::append_collapsed(details, text_of(document, "NOTE"), "; ");
     if (!details.empty()) out += fmt::format(" ({})", details);
     return out;
   }

@@ -8,9 +8,27 @@
 namespace skg::detail {
 
 std::string_view local_name(const char* name) noexcept {
-  const std::string_view full(name);
-  const auto colon = full.find(':');
-  return colon == std::string_view::npos ? full : full.substr(colon + 1);
+  // One pass for the first ':' and the end: names are short, and strlen then memchr cost more.
+  const char* local = name;
+  const char* at = name;
+  for (; *at != '\0'; ++at)
+    if (*at == ':' && local == name) local = at + 1;
+  return {local, static_cast<std::size_t>(at - local)};
+}
+
+void append_collapsed(std::string& out, std::string_view part, std::string_view separator) {
+  part = trim(part);
+  if (part.empty()) return;
+  if (!out.empty()) out += separator;
+  std::size_t run = 0;  // start of the current run without spaces
+  for (std::size_t at = 0; at <= part.size(); ++at) {
+    if (at < part.size() && part[at] != ' ' && part[at] != '\t' && part[at] != '\n' && part[at] != '\r') continue;
+    if (at > run) {
+      if (run > 0) out += ' ';
+      out.append(part.data() + run, at - run);
+    }
+    run = at + 1;
+  }
 }
 
 pugi::xml_node parse_xml(pugi::xml_document& document, const std::string& path, std::string_view text,

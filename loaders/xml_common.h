@@ -38,6 +38,11 @@ pugi::xml_node parse_xml(pugi::xml_document& document, const std::string& path, 
 /// An element's name without its namespace prefix: "lei:LegalName" -> "LegalName".
 std::string_view local_name(const char* name) noexcept;
 
+/// append_part(out, collapse_spaces(part), separator) without the temporary string: `part`
+/// trimmed, each run of spaces, tabs and line breaks made one space, appended after `separator`
+/// unless it is empty (addresses and names put together from many short elements).
+void append_collapsed(std::string& out, std::string_view part, std::string_view separator = ", ");
+
 /// The line of a node, from a LineIndex taken before the parse.
 inline std::uint32_t line_of_node(const LineIndex& lines, const pugi::xml_node& node) noexcept {
   const std::ptrdiff_t offset = node.offset_debug();
