@@ -2,6 +2,7 @@
 // GLEIF): an empty file, a file that is not XML, invalid UTF-8, malformed XML and a root element
 // of another format are refused with the file and line, before any record is read.
 #pragma once
+#include <array>
 #include <initializer_list>
 #include <pugixml.hpp>
 #include <string>
@@ -42,6 +43,31 @@ std::string_view local_name(const char* name) noexcept;
 /// trimmed, each run of spaces, tabs and line breaks made one space, appended after `separator`
 /// unless it is empty (addresses and names put together from many short elements).
 void append_collapsed(std::string& out, std::string_view part, std::string_view separator = ", ");
+
+/// The first child of `parent` named by each of `names`, found in one pass over the children
+/// (pugixml's child(name) walks and compares every sibling for each name asked): out[k] is the
+/// first child named names[k], or an empty node.
+///   const auto [uid, type] = detail::first_children<2>(entry, {"uid", "sdnType"});
+template <std::size_t N>
+std::array<pugi::xml_node, N> first_children(const pugi::xml_node& parent, const std::array<std::string_view, N>& names) {
+  std::array<pugi::xml_node, N> out;
+  std::size_t found = 0;
+  for (pugi::xml_node item = parent.first_child(); item && found < N; item = item.next_sibling()) {
+    const char* name = item.name();
+    for (std::size_t at = 0; at < N; ++at) {
+      const std::string_view want = names[at];
+      if (out[at] || name[0] != want[0]) continue;
+      std::size_t length = 1;
+      while (length < want.size() && name[length] == want[length]) ++length;
+      if (length == want.size() && name[length] == '\0') {
+        out[at] = item;
+        ++found;
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 /// The line of a node, from a LineIndex taken before the parse.
 inline std::uint32_t line_of_node(const LineIndex& lines, const pugi::xml_node& node) noexcept {
