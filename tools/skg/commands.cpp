@@ -10,6 +10,7 @@
 #include "screen_file.h"
 #include "interrupt.h"
 #include "session_caches.h"
+#include "skg/graph/identity.h"
 #include "skg/graph/snapshot.h"
 #include "skg/queries/as_of.h"
 #include "skg/queries/diff.h"
@@ -1813,6 +1814,36 @@ int run_quit(Context& context, const Args&) {
   return kExitOk;
 }
 
+// Identifier conflicts (queries/RULES.md §9.5): strong identifiers that did not make one party.
+int run_conflicts(Context& context, const Args&) {
+  require_graph(context.session);
+  const Graph& graph = context.session.graph();
+  const std::vector<IdentifierConflict> conflicts = identifier_conflicts(graph);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_array();
+    for (const IdentifierConflict& conflict : conflicts) {
+      json.begin_object();
+      json.key("kind").string(to_string(conflict.kind));
+      json.key("scheme").string(attribute_key(conflict.scheme));
+      json.key("values").begin_array();
+      for (const std::string& value : conflict.values) json.string(value);
+      json.end_array();
+      json.key("parties").begin_array();
+      for (NodeId party : conflict.parties) json_node(json, graph, party);
+      json.end_array();
+      json.key("explanation").string(describe(graph, conflict));
+      json.end_object();
+    }
+    json.end_array();
+    return kExitOk;
+  }
+  context.out << conflicts.size() << " identifier conflicts (queries/RULES.md §9.5)\n";
+  for (const IdentifierConflict& conflict : conflicts)
+    context.out << "  " << to_string(conflict.kind) << ": " << printable(describe(graph, conflict)) << '\n';
+  return kExitOk;
+}
+
 // The one command table: dispatch, `help` and tab completion all read it.
 constexpr Command kCommands[] = {
     {"help", "[COMMAND]", "This list, or one command's usage", "", Completes::Command, run_help},
@@ -1820,6 +1851,8 @@ constexpr Command kCommands[] = {
      Completes::Nothing, run_stats},
     {"show", "ENTITY", "Names, ids, attributes, records, listings and links of one party", "",
      Completes::Entity, run_show},
+    {"conflicts", "", "Strong identifiers that did not make one party: disagreeing, too common, kinds apart", "",
+     Completes::Nothing, run_conflicts},
     {"listings", "ENTITY", "Restrictions in force on the session date, and which start later", "",
      Completes::Entity, run_listings},
     {"screen",
