@@ -170,7 +170,9 @@ class UkListLoader {
     seen_facts_.clear();
     auto attribute = [&](std::string_view key, std::string_view value) {
       if (value.empty()) return;
-      std::string fact = fmt::format("{}\x1f{}", key, value);
+      std::string fact;  // "key\x1fvalue", put together without a format call (one per fact of the file)
+      fact.reserve(key.size() + 1 + value.size());
+      fact.append(key).append(1, '\x1f').append(value);
       if (seen_facts_.insert(std::move(fact)).second) batch.add_attribute(id, key, value, where);
     };
     // The cross-source identifiers (notes/COMMON.md, issue 12).
