@@ -60,6 +60,7 @@
 
 #include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
 #include <rapidjson/error/en.h>
+#include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
 
 namespace skg {
@@ -135,8 +136,7 @@ class BodsReader {
     context_.report.files.push_back(path_);
     const std::string_view content = file.content();
     if (trim(content).empty()) return;  // an empty file: no statements
-    for (std::size_t at = content.find('\n'); at != std::string_view::npos; at = content.find('\n', at + 1))
-      line_ends_.push_back(at);
+    lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
     base_ = content.data();
     // RapidJSON parses in place (see ftm_json.cpp): `file` is ours and its text is mutable
     // storage; the text ends with the std::string's own NUL terminator.
@@ -215,10 +215,7 @@ class BodsReader {
   }
 
  private:
-  std::uint64_t line_at(std::size_t offset) const {
-    return 1 + static_cast<std::uint64_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
-                                          line_ends_.begin());
-  }
+  std::uint64_t line_at(std::size_t offset) const { return lines_.line_at(offset); }
 
   /// The line a statement starts on, near enough: the line of its first string value (in-situ
   /// strings stay where they were in the text). A statement without one: the previous line.
@@ -530,7 +527,7 @@ class BodsReader {
   const std::string& path_;
   LoadContext& context_;
   const char* base_ = nullptr;
-  std::vector<std::size_t> line_ends_;
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::uint64_t line_ = 1;
   std::size_t index_ = 0;
   std::uint64_t entities_ = 0, persons_ = 0, edges_ = 0;

@@ -14,6 +14,7 @@
 #include <pugixml.hpp>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 
@@ -126,22 +127,14 @@ class EuFsfLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an EU Financial Sanctions Files XML");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
-    lines_ = detail::LineIndex(text_);  // before pugixml parses the text in place (it writes into it)
     // In place: the file's own buffer (SourceFile owns it and we do not read it as text again);
     // escapes are resolved, attribute whitespace and line ends are left as they are
     // (collapse_spaces reads them as spaces).
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed = document.load_buffer_inplace(
-        const_cast<char*>(text_.data()), text_.size(), pugi::parse_escapes | pugi::parse_cdata, pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_at(static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const pugi::xml_node root = document.child("export");
-    if (!root)
-      throw LoadError(path_, 1, "not an EU Financial Sanctions File: no export root element");
+    const pugi::xml_node root = detail::parse_xml(
+        document, path_, text_, lines_,
+        {.what = "an EU Financial Sanctions File", .roots = {"export"},
+         .options = pugi::parse_escapes | pugi::parse_cdata, .in_place = true});
     std::uint32_t seen = 0;
     for (const pugi::xml_node entry : root.children("sanctionEntity")) {
       map_entry(entry);
@@ -151,11 +144,7 @@ class EuFsfLoader {
   }
 
  private:
-  // The line (from 1) that holds byte `offset` of the file.
-  std::uint32_t line_at(std::size_t offset) const { return lines_.line_at(offset); }
-  std::uint32_t line(const pugi::xml_node& node) const {
-    return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
-  }
+  std::uint32_t line(const pugi::xml_node& node) const { return detail::line_of_node(lines_, node); }
 
   std::string_view attr(const pugi::xml_node& node, std::string_view name) { return attributes_.get(node, name); }
 
@@ -216,7 +205,7 @@ class EuFsfLoader {
       std::string name = detail::collapse_spaces(attr(alias, "wholeName"));
       if (name.empty()) {  // the parts, when the whole name is not given
         for (const char* part : {"firstName", "middleName", "lastName"})
-          detail::append_part(name, detail::collapse_spaces(attr(alias, part)), " ");
+          detail::append_collapsed(name, attr(alias, part), " ");
       }
       if (!name.empty()) aliases.push_back({std::move(name), alias, parse_logical_id(attr(alias, "logicalId"))});
     }
@@ -293,7 +282,7 @@ class EuFsfLoader {
       std::string text = place_of(address);
       std::string notes;
       for (const pugi::xml_node remark : address.children("remark"))
-        detail::append_part(notes, detail::collapse_spaces(remark.child_value()), "; ");
+        detail::append_collapsed(notes, remark.child_value(), "; ");
       if (text.empty()) text = notes;
       else if (!notes.empty()) text += fmt::format(" ({})", notes);
       if (!text.empty()) {
@@ -353,7 +342,7 @@ class EuFsfLoader {
                                std::pair{"revokedByIssuer", "revoked by issuer"}})
       if (is_true(attr(node, flag))) detail::append_part(details, words, "; ");
     for (const pugi::xml_node remark : node.children("remark"))
-      detail::append_part(details, detail::collapse_spaces(remark.child_value()), "; ");
+      detail::append_collapsed(details, remark.child_value(), "; ");
     if (!details.empty()) text += fmt::format(" ({})", details);
 
     const auto typed = std::find_if(std::begin(kIdentificationKeys), std::end(kIdentificationKeys),
@@ -464,13 +453,13 @@ class EuFsfLoader {
   // file's placeholder for none.
   std::string place_of(const pugi::xml_node& node) {
     std::string text;
-    detail::append_part(text, detail::collapse_spaces(attr(node, "street")));
+    detail::append_collapsed(text, attr(node, "street"));
     if (const auto box = detail::collapse_spaces(attr(node, "poBox")); !box.empty())
       detail::append_part(text, "P.O. Box " + box);
     if (const auto city = detail::collapse_spaces(attr(node, "city")); city != "-") detail::append_part(text, city);
-    detail::append_part(text, detail::collapse_spaces(attr(node, "zipCode")));
-    detail::append_part(text, detail::collapse_spaces(attr(node, "region")));
-    detail::append_part(text, detail::collapse_spaces(attr(node, "place")));
+    detail::append_collapsed(text, attr(node, "zipCode"));
+    detail::append_collapsed(text, attr(node, "region"));
+    detail::append_collapsed(text, attr(node, "place"));
     detail::append_part(text, country_of(node));
     return text;
   }
@@ -479,7 +468,7 @@ class EuFsfLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  detail::LineIndex lines_;
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   AttributeCache attributes_;
   Parts parts_;
 };

@@ -40,7 +40,9 @@
 #include "skg/loaders/gleif.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstring>
 #include <fmt/format.h>
 #include <pugixml.hpp>
 #include <vector>
@@ -48,6 +50,7 @@
 #include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
 #include <rapidjson/error/en.h>
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/source.h"
 
 namespace skg {
@@ -58,27 +61,75 @@ using Json = rapidjson::Value;
 
 // ---- one interface over XML elements and BadgerFish JSON objects ------------------------------
 
-/// An element's local name: "lei:LegalName" -> "LegalName".
-std::string_view local_name(const char* name) {
-  const std::string_view full(name);
-  const auto colon = full.find(':');
-  return colon == std::string_view::npos ? full : full.substr(colon + 1);
-}
+using detail::local_name;
+
+/// The element children of the last few nodes read, by local name. A record's mapper asks one
+/// node (Entity, an address, Registration) for a dozen children by name; asked of pugixml, each
+/// question walks every sibling and measures its name. Here a node's children are listed once.
+class ChildIndex {
+ public:
+  struct Child {
+    const char* local;  // the name after its namespace prefix, NUL-terminated
+    pugi::xml_node node;
+  };
+  /// The namespace prefix of the file's elements ("lei:"), taken from the root: names that start
+  /// with it have their local name right after it, without a search for the ':'.
+  explicit ChildIndex(std::string_view root_name) {
+    if (const auto colon = root_name.find(':'); colon != std::string_view::npos) prefix_ = root_name.substr(0, colon + 1);
+  }
+  const std::vector<Child>& of(pugi::xml_node parent) {
+    const pugi::xml_node_struct* key = parent.internal_object();
+    if (entries_[last_].key == key) return entries_[last_].children;
+    for (std::size_t at = 0; at < entries_.size(); ++at)
+      if (entries_[at].key == key) return entries_[last_ = at].children;
+    Entry& entry = entries_[last_ = next_];
+    next_ = (next_ + 1) % entries_.size();
+    entry.key = key;
+    entry.children.clear();
+    for (pugi::xml_node item = parent.first_child(); item; item = item.next_sibling()) {
+      if (item.type() != pugi::node_element) continue;
+      const char* name = item.name();
+      const bool prefixed = !prefix_.empty() && std::strncmp(name, prefix_.data(), prefix_.size()) == 0;
+      entry.children.push_back({prefixed ? name + prefix_.size() : local_name(name).data(), item});
+    }
+    return entry.children;
+  }
+  /// True when a NUL-terminated local name is `want`; most names differ in their first letter.
+  static bool is(const char* local, std::string_view want) noexcept {
+    for (const char c : want)
+      if (*local++ != c) return false;
+    return *local == '\0';
+  }
+
+ private:
+  struct Entry {
+    const pugi::xml_node_struct* key = nullptr;
+    std::vector<Child> children;
+  };
+  std::string_view prefix_;
+  std::array<Entry, 16> entries_;  // more than the nodes one record asks about
+  std::size_t next_ = 0, last_ = 0;
+};
 
 class XmlNode {
  public:
   XmlNode() = default;
-  explicit XmlNode(pugi::xml_node node) : node_(node) {}
+  XmlNode(pugi::xml_node node, ChildIndex& index) : node_(node), index_(&index) {}
   explicit operator bool() const { return static_cast<bool>(node_); }
   XmlNode child(std::string_view name) const {
-    for (pugi::xml_node item = node_.first_child(); item; item = item.next_sibling())
-      if (item.type() == pugi::node_element && local_name(item.name()) == name) return XmlNode(item);
+    if (!node_) return {};
+    for (const ChildIndex::Child& item : index_->of(node_))
+      if (ChildIndex::is(item.local, name)) return XmlNode(item.node, *index_);
     return {};
   }
   template <class Fn>
   void each(std::string_view name, Fn&& fn) const {
-    for (pugi::xml_node item = node_.first_child(); item; item = item.next_sibling())
-      if (item.type() == pugi::node_element && local_name(item.name()) == name) fn(XmlNode(item));
+    if (!node_) return;
+    // Copied out: `fn` may read other nodes, and the index may then reuse this node's entry.
+    std::vector<pugi::xml_node> found;
+    for (const ChildIndex::Child& item : index_->of(node_))
+      if (ChildIndex::is(item.local, name)) found.push_back(item.node);
+    for (const pugi::xml_node item : found) fn(XmlNode(item, *index_));
   }
   std::string_view text() const { return trim(node_.child_value()); }
   std::string_view text(std::string_view name) const { return child(name).text(); }
@@ -91,6 +142,7 @@ class XmlNode {
 
  private:
   pugi::xml_node node_;
+  ChildIndex* index_ = nullptr;
 };
 
 class JsonNode {
@@ -209,12 +261,8 @@ class GleifReader {
     SourceFile file(path_);
     context_.report.files.push_back(path_);
     text_ = file.content();
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected GLEIF LEI, relationship or exception records");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (GLEIF files are UTF-8)");
-    for (std::size_t at = text_.find('\n'); at != std::string_view::npos; at = text_.find('\n', at + 1))
-      line_ends_.push_back(at);
     const std::string_view body = trim(text_);
+    if (body.empty()) throw LoadError(path_, 0, "empty file: expected GLEIF LEI, relationship or exception records");
     if (body.front() == '{' || body.front() == '[') read_json(file);
     else read_xml();
     context_.progress(path_, file.size());
@@ -226,36 +274,34 @@ class GleifReader {
   // ---- XML -------------------------------------------------------------------------------------
   void read_xml() {
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed =
-        document.load_buffer_inplace(const_cast<char*>(text_.data()), text_.size(), pugi::parse_default,
-                                     pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const XmlNode root(document.document_element());
-    const std::string_view root_name = local_name(document.document_element().name());
+    const pugi::xml_node root_element = detail::parse_xml(
+        document, path_, text_, lines_,
+        {.what = "a GLEIF file", .roots = {"LEIData", "RelationshipData", "ReportingExceptionData"},
+         .any_prefix = true, .in_place = true});
+    ChildIndex index(root_element.name());
+    const XmlNode root(root_element, index);
+    const std::string_view root_name = detail::local_name(root_element.name());
     if (root_name == "LEIData") {
       root.child("LEIRecords").each("LEIRecord", [&](XmlNode record) { guarded(record, xml_line(record), 0); });
     } else if (root_name == "RelationshipData") {
       root.child("RelationshipRecords").each("RelationshipRecord", [&](XmlNode record) {
         guarded(record, xml_line(record), 1);
       });
-    } else if (root_name == "ReportingExceptionData") {
-      root.child("ReportingExceptions").each("Exception", [&](XmlNode record) { guarded(record, xml_line(record), 2); });
     } else {
-      throw LoadError(path_, 1, fmt::format("not a GLEIF file: the root element is '{}', not LEIData, "
-                                            "RelationshipData or ReportingExceptionData",
-                                            document.document_element().name()));
+      root.child("ReportingExceptions").each("Exception", [&](XmlNode record) { guarded(record, xml_line(record), 2); });
     }
   }
 
   // The line of a node, from the line ends counted before the in-place parse rewrote the text.
   std::uint64_t xml_line(const XmlNode& node) const {
-    return json_line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset(), 0)));
+    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset(), 0)));
   }
 
   // ---- JSON ------------------------------------------------------------------------------------
   void read_json(const SourceFile& file) {
+    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
+      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (GLEIF files are UTF-8)");
+    lines_ = detail::LineIndex(text_);  // before the in-place parse writes into the text
     char* const text = const_cast<char*>(text_.data());
     std::string copy;
     base_ = text_.data();
@@ -293,10 +339,7 @@ class GleifReader {
     }
   }
 
-  std::uint64_t json_line_at(std::size_t offset) const {
-    return 1 + static_cast<std::uint64_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
-                                          line_ends_.begin());
-  }
+  std::uint64_t json_line_at(std::size_t offset) const { return lines_.line_at(offset); }
   std::uint64_t json_line(const Json& record) const {
     if (record.IsObject())
       for (const auto& field : record.GetObject())
@@ -358,10 +401,10 @@ class GleifReader {
     std::string out;
     if (!node) return out;
     for (std::string_view part : {"AddressNumber", "AddressNumberWithinBuilding", "MailRouting", "FirstAddressLine"})
-      detail::append_part(out, detail::collapse_spaces(node.text(part)));
-    node.each("AdditionalAddressLine", [&](const Node& line) { detail::append_part(out, detail::collapse_spaces(line.text())); });
+      detail::append_collapsed(out, node.text(part));
+    node.each("AdditionalAddressLine", [&](const Node& line) { detail::append_collapsed(out, line.text()); });
     for (std::string_view part : {"City", "Region", "PostalCode", "Country"})
-      detail::append_part(out, detail::collapse_spaces(node.text(part)));
+      detail::append_collapsed(out, node.text(part));
     return out;
   }
 
@@ -565,7 +608,7 @@ class GleifReader {
   LoadContext& context_;
   std::string_view text_;
   const char* base_ = nullptr;
-  std::vector<std::size_t> line_ends_;
+  detail::LineIndex lines_;  // taken before an in-place parse writes into the text
   std::uint64_t line_ = 0;
   std::string record_;
   std::pair<std::string_view, std::uint64_t> counts_[9] = {

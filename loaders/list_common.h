@@ -52,6 +52,11 @@ class LineIndex {
   LineIndex() = default;
   explicit LineIndex(std::string_view text);
   std::uint32_t line_at(std::size_t offset) const noexcept;
+  /// Where 1-based line `line` ends: the offset of its '\n', or npos for the last line when no
+  /// '\n' ends it (the text's size is then its end).
+  std::size_t line_end(std::uint64_t line) const noexcept {
+    return line >= 1 && line <= ends_.size() ? ends_[line - 1] : std::string_view::npos;
+  }
 
  private:
   std::vector<std::size_t> ends_;  // the offset of each '\n'

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 
@@ -225,12 +226,12 @@ void add_fact_or_document(Party& party, std::string_view raw_label, std::string_
     detail::append_part(party.measures, value, "; ");
     return;
   }
-  std::string document(value);
-  if (!trim(country).empty()) document += fmt::format(" ({})", trim(country));
-  if (!trim(issued).empty()) document += fmt::format(" issued {}", trim(issued));
-  if (!trim(expires).empty()) document += fmt::format(" expires {}", trim(expires));
+  std::string document(value);  // appended, not formatted: one per identity document of the file
+  if (const auto text = trim(country); !text.empty()) document.append(" (").append(text).append(")");
+  if (const auto text = trim(issued); !text.empty()) document.append(" issued ").append(text);
+  if (const auto text = trim(expires); !text.empty()) document.append(" expires ").append(text);
   if (!valid) document += " (marked not valid by OFAC)";
-  party.fact(fmt::format("id:{}", label), document);
+  party.fact(std::string("id:").append(label), document);
   if (valid)
     for (const auto& [type, key] : kContractIds)
       if (label == type) party.fact(key, value);
@@ -340,9 +341,7 @@ class OfacXmlLoad {
   std::string date_period(const Node& period) const;
 };
 
-std::uint32_t OfacXmlLoad::line(const Node& node) {
-  return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
-}
+std::uint32_t OfacXmlLoad::line(const Node& node) { return detail::line_of_node(lines_, node); }
 
 bool OfacXmlLoad::usable(const Node& node, Party& party) {
   if (!all_digits(party.uid)) {
@@ -365,19 +364,12 @@ void OfacXmlLoad::run() {
   context_.report.files.push_back(path_);
   context_.report.bytes += file_.size();
   text_ = file_.content();
-  lines_ = detail::LineIndex(text_);
-  if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected an OFAC XML list");
-  if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-    throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
+  // In place: names and values stay in the file's own buffer, which this loader owns.
   pugi::xml_document document;
-  // In place: the parser works in this copy of the file, and names and values stay in it.
-  std::string buffer(text_);
-  const pugi::xml_parse_result parsed = document.load_buffer_inplace(
-      buffer.data(), buffer.size(), pugi::parse_default & ~pugi::parse_wconv_attribute, pugi::encoding_utf8);
-  if (!parsed)
-    throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                    fmt::format("malformed XML: {}", parsed.description()));
-  const Node root = document.document_element();
+  const Node root = detail::parse_xml(document, path_, text_, lines_,
+                                      {.what = "an OFAC XML list", .roots = {"sdnList", "Sanctions", "sanctionsData"},
+                                       .options = pugi::parse_default & ~pugi::parse_wconv_attribute,
+                                       .in_place = true});
   const std::string_view name = root.name();
   const std::string base = lower(path_.substr(path_.find_last_of("/\\") + 1));
   if (name == "sdnList") {
@@ -385,12 +377,8 @@ void OfacXmlLoad::run() {
     classic(root);
   } else if (name == "Sanctions") {
     advanced(root);
-  } else if (name == "sanctionsData") {
-    enhanced(root);
   } else {
-    throw LoadError(path_, line(root),
-                    fmt::format("not an OFAC XML list: root element '{}' (expected sdnList, Sanctions or sanctionsData)",
-                                name.substr(0, 60)));
+    enhanced(root);  // sanctionsData: parse_xml accepts no other root
   }
   emit();
   context_.progress(path_, file_.size());
@@ -413,17 +401,24 @@ void OfacXmlLoad::classic(const Node& root) {
   for (const Node entry : root.children("sdnEntry")) {
     if (++entries % 1024 == 0) context_.progress(path_, static_cast<std::uint64_t>(entry.offset_debug()));
     Party party;
-    party.uid = std::string(child_text(entry, "uid"));
-    const std::string_view last = child_text(entry, "lastName"), first = child_text(entry, "firstName");
+    // The entry's parts, found in one pass over its children.
+    enum : std::size_t { kUid, kLast, kFirst, kType, kTitle, kRemarks, kPrograms, kAkas, kIds, kAddresses,
+                         kNationalities, kCitizenships, kBirthDates, kBirthPlaces, kVessel, kParts };
+    const std::array<Node, kParts> parts = detail::first_children<kParts>(
+        entry, {"uid", "lastName", "firstName", "sdnType", "title", "remarks", "programList", "akaList", "idList",
+                "addressList", "nationalityList", "citizenshipList", "dateOfBirthList", "placeOfBirthList",
+                "vesselInfo"});
+    party.uid = std::string(text(parts[kUid]));
+    const std::string_view last = text(parts[kLast]), first = text(parts[kFirst]);
     party.name = clean(last);
     if (!first.empty()) party.name = party.name.empty() ? clean(first) : party.name + ", " + clean(first);
-    const std::string_view type = child_text(entry, "sdnType");
+    const std::string_view type = text(parts[kType]);
     const auto kind = kind_of(type);
     if (!usable(entry, party)) continue;
     party.kind = kind.value_or(NodeKind::LegalEntity);
     if (!kind) party.fact("sdnType", type);
-    party.fact("title", child_text(entry, "title"));
-    const std::string_view remarks = child_text(entry, "remarks");
+    party.fact("title", text(parts[kTitle]));
+    const std::string_view remarks = text(parts[kRemarks]);
     party.fact("remarks", remarks);
     // "(Linked To: HAMAS)", "Linked To: NAME; Linked To: OTHER": as sdn.csv's remarks.
     for (auto at = remarks.find("Linked To: "); at != std::string_view::npos; at = remarks.find("Linked To: ", at)) {
@@ -437,17 +432,18 @@ void OfacXmlLoad::classic(const Node& root) {
     Listing listing;
     listing.sdn = classic_sdn_;
     listing.published = published;
-    for (const Node program : entry.child("programList").children("program"))
+    for (const Node program : parts[kPrograms].children("program"))
       if (!text(program).empty()) detail::append_part(listing.programs, text(program), "; ");
     party.listings.push_back(std::move(listing));
 
     bool bad_alias = false;
-    for (const Node aka : entry.child("akaList").children("aka")) {
-      const std::string_view aka_last = child_text(aka, "lastName"), aka_first = child_text(aka, "firstName");
+    for (const Node aka : parts[kAkas].children("aka")) {
+      const std::array<Node, 4> aka_parts = detail::first_children<4>(aka, {"lastName", "firstName", "type", "category"});
+      const std::string_view aka_last = text(aka_parts[0]), aka_first = text(aka_parts[1]);
       std::string name = clean(aka_last);
       if (!aka_first.empty()) name = name.empty() ? clean(aka_first) : name + ", " + clean(aka_first);
       if (name.empty()) continue;
-      const std::string_view type_text = child_text(aka, "type");
+      const std::string_view type_text = text(aka_parts[2]);
       const auto name_type = alias_type(type_text);
       if (!name_type) {
         bad(aka, fmt::format("aka type '{}' is not a.k.a., f.k.a. or n.k.a.", type_text.substr(0, 40)), party.uid);
@@ -455,34 +451,38 @@ void OfacXmlLoad::classic(const Node& root) {
         bad_alias = true;
         break;
       }
-      const std::string category = lower(child_text(aka, "category"));
+      const std::string category = lower(text(aka_parts[3]));
       party.names.push_back({std::move(name), *name_type,
                              category == "weak" ? NameStrength::Weak
                              : category == "strong" ? NameStrength::Strong
                                                     : NameStrength::Unknown});
     }
     if (bad_alias) continue;
-    for (const Node id : entry.child("idList").children("id"))
-      add_fact_or_document(party, child_text(id, "idType"), child_text(id, "idNumber"), child_text(id, "idCountry"),
-                           iso_date(child_text(id, "issueDate")), iso_date(child_text(id, "expirationDate")));
-    for (const Node address : entry.child("addressList").children("address")) {
+    for (const Node id : parts[kIds].children("id")) {
+      const std::array<Node, 5> id_parts =
+          detail::first_children<5>(id, {"idType", "idNumber", "idCountry", "issueDate", "expirationDate"});
+      add_fact_or_document(party, text(id_parts[0]), text(id_parts[1]), text(id_parts[2]), iso_date(text(id_parts[3])),
+                           iso_date(text(id_parts[4])));
+    }
+    for (const Node address : parts[kAddresses].children("address")) {
       std::string line_text;
-      for (const char* part : {"address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country"})
-        detail::append_part(line_text, clean(child_text(address, part)));
+      const std::array<Node, 7> address_parts = detail::first_children<7>(
+          address, {"address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country"});
+      for (const Node& part : address_parts) detail::append_part(line_text, clean(text(part)));
       if (line_text.empty()) continue;
       party.fact("address", line_text);
-      party.fact("country", child_text(address, "country"));
+      party.fact("country", text(address_parts[6]));
       context_.report.add("addresses");
     }
-    for (const Node item : entry.child("nationalityList").children("nationality"))
+    for (const Node item : parts[kNationalities].children("nationality"))
       party.fact("nationality", child_text(item, "country"));
-    for (const Node item : entry.child("citizenshipList").children("citizenship"))
+    for (const Node item : parts[kCitizenships].children("citizenship"))
       party.fact("citizenship", child_text(item, "country"));
-    for (const Node item : entry.child("dateOfBirthList").children("dateOfBirthItem"))
+    for (const Node item : parts[kBirthDates].children("dateOfBirthItem"))
       party.fact("birthDate", iso_date(child_text(item, "dateOfBirth")));
-    for (const Node item : entry.child("placeOfBirthList").children("placeOfBirthItem"))
+    for (const Node item : parts[kBirthPlaces].children("placeOfBirthItem"))
       party.fact("birthPlace", child_text(item, "placeOfBirth"));
-    if (const Node vessel = entry.child("vesselInfo")) {
+    if (const Node vessel = parts[kVessel]) {
       for (auto [element, key] : {std::pair{"callSign", "callSign"}, std::pair{"vesselType", "vesselType"},
                                   std::pair{"vesselFlag", "flag"}, std::pair{"vesselOwner", "vesselOwner"},
                                   std::pair{"tonnage", "tonnage"},

@@ -186,8 +186,7 @@ class PscReader {
     if (const auto invalid = find_invalid_utf8(content); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(content, invalid), "invalid UTF-8 (the snapshot is UTF-8 JSON)");
     base_ = content.data();
-    for (std::size_t at = content.find('\n'); at != std::string_view::npos; at = content.find('\n', at + 1))
-      line_ends_.push_back(at);
+    lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
     // RapidJSON parses in place (as ftm_json.cpp): `file` is ours, its text mutable storage.
     char* const text = const_cast<char*>(content.data());
     std::string copy;
@@ -221,7 +220,8 @@ class PscReader {
       const std::size_t size = copy.empty() ? content.size() : copy.size();
       std::uint64_t next_progress = 1 << 22;
       for (std::size_t line = 0; from < size; ++line) {
-        const std::size_t end = line < line_ends_.size() ? line_ends_[line] : size;
+        const std::size_t newline = lines_.line_end(line + 1);
+        const std::size_t end = newline == std::string_view::npos ? size : newline;
         line_ = line + 1;
         if (from >= next_progress) {
           context_.progress(path_, from);
@@ -250,10 +250,7 @@ class PscReader {
   }
 
  private:
-  std::uint64_t line_at(std::size_t offset) const {
-    return 1 + static_cast<std::uint64_t>(std::lower_bound(line_ends_.begin(), line_ends_.end(), offset) -
-                                          line_ends_.begin());
-  }
+  std::uint64_t line_at(std::size_t offset) const { return lines_.line_at(offset); }
   // The line a record starts on, near enough: that of its first string (in-situ strings stay put).
   std::uint64_t record_line(const Json& record) const {
     if (record.IsObject())
@@ -424,7 +421,7 @@ class PscReader {
   const std::string& path_;
   LoadContext& context_;
   const char* base_ = nullptr;
-  std::vector<std::size_t> line_ends_;
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::uint64_t line_ = 1;
   std::string holder_;
   std::unordered_set<std::string> staged_;  // parties whose facts this file staged (see read_record)

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/uk_common.h"
@@ -81,20 +82,10 @@ class UkListLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
-    lines_ = detail::LineIndex(text_);
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected a UK Sanctions List XML");
-    if (trim(text_).front() != '<')
-      throw LoadError(path_, 1, "not a UK Sanctions List: the file is not XML (it does not begin with '<')");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed =
-        document.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const pugi::xml_node root = document.child("Designations");
-    if (!root) throw LoadError(path_, 1, "not a UK Sanctions List: no Designations root element");
+    const pugi::xml_node root = detail::parse_xml(document, path_, text_, lines_,
+                                                  {.what = "a UK Sanctions List", .roots = {"Designations"},
+                                                   .in_place = true});
 
     for (const pugi::xml_node node : root.children("Designation")) read(node);
     std::size_t done = 0;
@@ -106,9 +97,7 @@ class UkListLoader {
   }
 
  private:
-  std::uint32_t line(const pugi::xml_node& node) const {
-    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
-  }
+  std::uint32_t line(const pugi::xml_node& node) const { return detail::line_of_node(lines_, node); }
 
   // Pass 1: check one designation and read its names; a bad one is refused or skipped whole.
   void read(const pugi::xml_node& node) {
@@ -135,7 +124,7 @@ class UkListLoader {
     for (const pugi::xml_node name : node.child("Names").children("Name")) {
       std::string text;
       for (const char* part : {"Name1", "Name2", "Name3", "Name4", "Name5", "Name6"})
-        detail::append_part(text, detail::collapse_spaces(text_of(name, part)), " ");
+        detail::append_collapsed(text, text_of(name, part), " ");
       if (text.empty()) continue;
       const auto [name_type, strength] = name_kind(text_of(name, "NameType"), text_of(name, "AliasStrength"));
       if (name_type == NameType::Primary && out.primary.empty()) out.primary = text;
@@ -181,7 +170,9 @@ class UkListLoader {
     seen_facts_.clear();
     auto attribute = [&](std::string_view key, std::string_view value) {
       if (value.empty()) return;
-      std::string fact = fmt::format("{}\x1f{}", key, value);
+      std::string fact;  // "key\x1fvalue", put together without a format call (one per fact of the file)
+      fact.reserve(key.size() + 1 + value.size());
+      fact.append(key).append(1, '\x1f').append(value);
       if (seen_facts_.insert(std::move(fact)).second) batch.add_attribute(id, key, value, where);
     };
     // The cross-source identifiers (notes/COMMON.md, issue 12).
@@ -197,7 +188,7 @@ class UkListLoader {
       std::string text;
       for (const char* part : {"AddressLine1", "AddressLine2", "AddressLine3", "AddressLine4", "AddressLine5",
                                "AddressLine6", "AddressPostalCode", "AddressCountry"})
-        detail::append_part(text, detail::collapse_spaces(text_of(address, part)));
+        detail::append_collapsed(text, text_of(address, part));
       if (text.empty()) continue;
       attribute("address", text);
       attribute("country", detail::collapse_spaces(text_of(address, "AddressCountry")));
@@ -239,7 +230,7 @@ class UkListLoader {
       for (const pugi::xml_node place : person.child("BirthDetails").children("Location")) {
         std::string text;
         for (const char* part : {"TownOfBirth", "CountryOfBirth"})
-          detail::append_part(text, detail::collapse_spaces(text_of(place, part)));
+          detail::append_collapsed(text, text_of(place, part));
         attribute("birthPlace", text);
         attribute("birthCountry", detail::collapse_spaces(text_of(place, "CountryOfBirth")));
       }
@@ -354,7 +345,7 @@ class UkListLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  detail::LineIndex lines_;  // taken before parsing
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::vector<Designation> designations_;
   std::unordered_set<std::string> seen_ids_;
   std::unordered_map<std::string, std::uint32_t> by_name_;  // match_key(name) -> designation, or kMany

@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/xml_common.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/measures.h"
 
@@ -47,18 +48,10 @@ class UnLoader {
   void run() {
     context_.report.files.push_back(path_);
     text_ = file_.content();
-    lines_ = detail::LineIndex(text_);
-    if (trim(text_).empty()) throw LoadError(path_, 0, "empty file: expected a UN consolidated list XML");
-    if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
-      throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (the XML declares UTF-8)");
     pugi::xml_document document;
-    const pugi::xml_parse_result parsed =
-        document.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_utf8);
-    if (!parsed)
-      throw LoadError(path_, line_of(text_, static_cast<std::size_t>(parsed.offset)),
-                      fmt::format("malformed XML: {}", parsed.description()));
-    const pugi::xml_node root = document.child("CONSOLIDATED_LIST");
-    if (!root) throw LoadError(path_, 1, "not a UN consolidated list: no CONSOLIDATED_LIST root element");
+    const pugi::xml_node root = detail::parse_xml(document, path_, text_, lines_,
+                                                  {.what = "a UN consolidated list", .roots = {"CONSOLIDATED_LIST"},
+                                                   .in_place = true});
 
     for (const pugi::xml_node party : root.child("INDIVIDUALS").children("INDIVIDUAL")) map_party(party, true);
     for (const pugi::xml_node party : root.child("ENTITIES").children("ENTITY")) map_party(party, false);
@@ -66,9 +59,7 @@ class UnLoader {
   }
 
  private:
-  std::uint32_t line(const pugi::xml_node& node) const {
-    return lines_.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
-  }
+  std::uint32_t line(const pugi::xml_node& node) const { return detail::line_of_node(lines_, node); }
 
   void map_party(const pugi::xml_node& party, bool individual) {
     const std::string reference(text_of(party, "REFERENCE_NUMBER"));
@@ -76,7 +67,7 @@ class UnLoader {
     const std::string_view listed_text = text_of(party, "LISTED_ON");
     std::string name;
     for (const char* part : {"FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"})
-      detail::append_part(name, detail::collapse_spaces(text_of(party, part)), " ");
+      detail::append_collapsed(name, text_of(party, part), " ");
     // Check before staging, so that a skipped record leaves nothing behind.
     const auto bad = [&](std::string reason) {
       context_.bad_record(LoadError(path_, line(party), std::move(reason), reference));
@@ -121,7 +112,7 @@ class UnLoader {
     for (const pugi::xml_node address : party.children(individual ? "INDIVIDUAL_ADDRESS" : "ENTITY_ADDRESS")) {
       std::string text;
       for (const char* part : {"STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY"})
-        detail::append_part(text, detail::collapse_spaces(text_of(address, part)));
+        detail::append_collapsed(text, text_of(address, part));
       if (text.empty()) continue;  // <INDIVIDUAL_ADDRESS/> or a note alone
       if (const auto note = text_of(address, "NOTE"); !note.empty()) text += fmt::format(" ({})", note);
       attribute("address", text);
@@ -134,7 +125,7 @@ class UnLoader {
     for (const pugi::xml_node place : party.children("INDIVIDUAL_PLACE_OF_BIRTH")) {
       std::string text;
       for (const char* part : {"STREET", "CITY", "STATE_PROVINCE", "COUNTRY"})
-        detail::append_part(text, detail::collapse_spaces(text_of(place, part)));
+        detail::append_collapsed(text, text_of(place, part));
       attribute("birthPlace", text);
     }
     for (const pugi::xml_node document : party.children("INDIVIDUAL_DOCUMENT")) {
@@ -190,7 +181,7 @@ class UnLoader {
       detail::append_part(details, fmt::format("issued {}", date.substr(0, 10)), "; ");
     if (const auto city = text_of(document, "CITY_OF_ISSUE"); !city.empty())
       detail::append_part(details, fmt::format("in {}", city), "; ");
-    detail::append_part(details, detail::collapse_spaces(text_of(document, "NOTE")), "; ");
+    detail::append_collapsed(details, text_of(document, "NOTE"), "; ");
     if (!details.empty()) out += fmt::format(" ({})", details);
     return out;
   }
@@ -199,7 +190,7 @@ class UnLoader {
   LoadContext& context_;
   SourceFile file_;
   std::string_view text_;
-  detail::LineIndex lines_;  // taken before parsing
+  detail::LineIndex lines_;  // taken before the in-place parse writes into the text
 };
 
 }  // namespace

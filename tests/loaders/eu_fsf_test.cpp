@@ -255,10 +255,7 @@ TEST_CASE("eu_fsf: loading the sample twice changes nothing") {
 TEST_CASE("eu_fsf: the format is told from the content, whatever the file is called") {
   const std::filesystem::path path = std::filesystem::path(SKG_TEST_OUTPUT_DIR) / "export.xml";
   std::filesystem::copy_file(sample(), path, std::filesystem::copy_options::overwrite_existing);
-  std::ifstream in(path, std::ios::binary);
-  std::string head(4096, '\0');
-  head.resize(static_cast<std::size_t>(in.read(head.data(), 4096).gcount()));
-  CHECK(skg::detect_format(head, "export.xml") == skg::Format::EuFsf);
+  CHECK(skg::detect_format(skg::testing::head_of(path.string()), "export.xml") == skg::Format::EuFsf);
   CHECK(skg::parse_format("eu-fsf") == skg::Format::EuFsf);
   CHECK(skg::to_string(skg::Format::EuFsf) == "eu-fsf");
   skg::Builder builder;

@@ -66,19 +66,13 @@ TEST_CASE("gleif: a company registered at Companies House (RA000585) carries its
   }
   // The rule itself, on a record written for it.
   skg::Builder uk;
-  const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/gleif_companies_house.xml";
-  {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    REQUIRE(file);
-    std::fputs(R"(<?xml version="1.0" encoding="UTF-8"?>
+  const std::string path = skg::testing::write_output("gleif_companies_house.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
 <LEIData xmlns="http://www.gleif.org/data/schema/leidata/2016"><LEIRecords><LEIRecord>
 <LEI>213800KASPERSKYUK123</LEI><Entity><LegalName>KASPERSKY LAB UK LIMITED</LegalName>
 <RegistrationAuthority><RegistrationAuthorityID>RA000585</RegistrationAuthorityID>
 <RegistrationAuthorityEntityID>05296958</RegistrationAuthorityEntityID></RegistrationAuthority>
 </Entity><Registration><LastUpdateDate>2024-01-01T00:00:00Z</LastUpdateDate></Registration>
-</LEIRecord></LEIRecords></LEIData>)", file);
-    std::fclose(file);
-  }
+</LEIRecord></LEIRecords></LEIData>)");
   skg::load_gleif(path, uk);
   const skg::Graph uk_graph = std::move(uk).freeze();
   const auto kaspersky = uk_graph.find("lei:213800KASPERSKYUK123");
@@ -244,12 +238,7 @@ TEST_CASE("gleif: every broken gleif_ file loads or throws LoadError, in both mo
 TEST_CASE("gleif: files are told by content: LEI, relationship and exception XML and the JSON golden copy") {
   for (const char* name : {"lei-data.xml", "rr-data.xml", "repex-data.xml", "lei2_intraday_2024-05-05_excerpt.json"}) {
     CAPTURE(name);
-    std::FILE* file = std::fopen(sample(name).c_str(), "rb");
-    REQUIRE(file);
-    std::string head(4096, '\0');
-    head.resize(std::fread(head.data(), 1, head.size(), file));
-    std::fclose(file);
-    CHECK(skg::detect_format(head, "input") == skg::Format::Gleif);
+    CHECK(skg::detect_format(skg::testing::head_of(sample(name)), "input") == skg::Format::Gleif);
   }
   CHECK(skg::parse_format("gleif") == skg::Format::Gleif);
 }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -29,6 +30,26 @@ inline std::string shared(std::string_view path) {
 /// A file of datasets/broken/.
 inline std::string broken(std::string_view name) {
   return std::string(SKG_DATASETS_DIR) + "/broken/" + std::string(name);
+}
+
+/// The first `bytes` of a file (what format detection reads), or less when the file is shorter.
+inline std::string head_of(const std::string& path, std::size_t bytes = 4096) {
+  std::string head(bytes, '\0');
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  REQUIRE(file != nullptr);
+  head.resize(std::fread(head.data(), 1, head.size(), file));
+  std::fclose(file);
+  return head;
+}
+
+/// Writes `text` to a file `name` of the test output folder; returns its path.
+inline std::string write_output(std::string_view name, std::string_view text) {
+  const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/" + std::string(name);
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  REQUIRE(file != nullptr);
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+  return path;
 }
 
 /// The action `node` is the target of (its first TARGET_OF edge), or null.

@@ -315,12 +315,8 @@ TEST_CASE("ofac_xml: an 'Owned or Controlled By' an SDN shows in owners and is a
 
 TEST_CASE("ofac_xml: format detection tells each layout by its content, whatever the file is named") {
   for (const std::string& path : {kClassic, kAdvanced, kEnhanced}) {
-    std::ifstream in(path);
-    std::string head(64 * 1024, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(in.gcount()));
     CAPTURE(path);
-    CHECK(skg::detect_format(head, "download.xml") == skg::Format::OfacXml);
+    CHECK(skg::detect_format(skg::testing::head_of(path, 64 * 1024), "download.xml") == skg::Format::OfacXml);
   }
   CHECK(skg::parse_format("ofac-xml") == skg::Format::OfacXml);
   // The classic layout names no list: sdn.xml is the SDN list, consolidated.xml the non-SDN one.

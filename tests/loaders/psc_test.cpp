@@ -17,20 +17,12 @@ namespace {
 using skg::testing::broken;
 using skg::testing::datasets;
 using skg::testing::edge_with_id;
+using skg::testing::head_of;
 using V = std::vector<std::string_view>;
 using skg::Percent;
 
 std::string sample(std::string_view name) { return datasets("samples/psc/" + std::string(name)); }
 constexpr Percent::Units kPct = Percent::kUnitsPerPercent;
-
-std::string write(std::string_view name, std::string_view text) {
-  const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/" + std::string(name);
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  REQUIRE(file);
-  std::fwrite(text.data(), 1, text.size(), file);
-  std::fclose(file);
-  return path;
-}
 
 }  // namespace
 
@@ -200,19 +192,14 @@ TEST_CASE("uk_psc: every broken psc_ file loads or throws LoadError, in both mod
 TEST_CASE("uk_psc: snapshot files are told by content") {
   for (const char* name : {"psc-data-1.json", "psc-data-7.json", "psc-snapshot-lines.txt"}) {
     CAPTURE(name);
-    std::FILE* file = std::fopen(sample(name).c_str(), "rb");
-    REQUIRE(file);
-    std::string head(4096, '\0');
-    head.resize(std::fread(head.data(), 1, head.size(), file));
-    std::fclose(file);
-    CHECK(skg::detect_format(head, "input") == skg::Format::UkPsc);
+    CHECK(skg::detect_format(head_of(sample(name)), "input") == skg::Format::UkPsc);
   }
   CHECK(skg::parse_format("uk-psc") == skg::Format::UkPsc);
 }
 
 TEST_CASE("uk_psc: a PSC range decides the UK rule: 50-to-75% by a designated person owns, 25-to-50% does not") {
   // Three companies of a snapshot; their PSCs are designated below (an OFSI asset freeze).
-  const std::string path = write("psc_uk_rule.txt", R"({"company_number":"01000001","data":{"kind":"individual-person-with-significant-control","name":"Ivan Majority","links":{"self":"/company/01000001/persons-with-significant-control/individual/MAJ"},"natures_of_control":["ownership-of-shares-50-to-75-percent"],"notified_on":"2016-04-06"}}
+  const std::string path = skg::testing::write_output("psc_uk_rule.txt", R"({"company_number":"01000001","data":{"kind":"individual-person-with-significant-control","name":"Ivan Majority","links":{"self":"/company/01000001/persons-with-significant-control/individual/MAJ"},"natures_of_control":["ownership-of-shares-50-to-75-percent"],"notified_on":"2016-04-06"}}
 {"company_number":"03136191","data":{"kind":"individual-person-with-significant-control","name":"Mr. Michael Stanley Bunyan","links":{"self":"/company/03136191/persons-with-significant-control/individual/55y0_U-Q2wwTXDXh6mmo0BJPpM8"},"natures_of_control":["ownership-of-shares-25-to-50-percent"],"notified_on":"2016-11-01"}}
 {"company_number":"1000002","data":{"kind":"corporate-entity-person-with-significant-control","name":"Board Holder Limited","identification":{"country_registered":"England And Wales","place_registered":"Companies House","registration_number":"1000003"},"links":{"self":"/company/01000002/persons-with-significant-control/corporate-entity/BRD"},"natures_of_control":["right-to-appoint-and-remove-directors"],"notified_on":"2016-04-06","ceased_on":"2022-03-01"}}
 )");

@@ -1,0 +1,71 @@
+#include "skg/loaders/xml_common.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "skg/loaders/source.h"
+
+namespace skg::detail {
+
+std::string_view local_name(const char* name) noexcept {
+  // One pass for the first ':' and the end: names are short, and strlen then memchr cost more.
+  const char* local = name;
+  const char* at = name;
+  for (; *at != '\0'; ++at)
+    if (*at == ':' && local == name) local = at + 1;
+  return {local, static_cast<std::size_t>(at - local)};
+}
+
+void append_collapsed(std::string& out, std::string_view part, std::string_view separator) {
+  part = trim(part);
+  if (part.empty()) return;
+  if (!out.empty()) out += separator;
+  std::size_t run = 0;  // start of the current run without spaces
+  for (std::size_t at = 0; at <= part.size(); ++at) {
+    if (at < part.size() && part[at] != ' ' && part[at] != '\t' && part[at] != '\n' && part[at] != '\r') continue;
+    if (at > run) {
+      if (run > 0) out += ' ';
+      out.append(part.data() + run, at - run);
+    }
+    run = at + 1;
+  }
+}
+
+pugi::xml_node parse_xml(pugi::xml_document& document, const std::string& path, std::string_view text,
+                         LineIndex& lines, const XmlFormat& format) {
+  const std::string_view body = trim(text);
+  if (body.empty()) throw LoadError(path, 0, fmt::format("empty file: expected {}", format.what));
+  lines = LineIndex(text);  // before an in-place parse writes NULs into the text
+  if (body.front() != '<')
+    throw LoadError(path, lines.line_at(static_cast<std::size_t>(body.data() - text.data())),
+                    fmt::format("not {}: the file is not XML (it does not begin with '<')", format.what));
+  if (const auto invalid = find_invalid_utf8(text); invalid != std::string_view::npos)
+    throw LoadError(path, lines.line_at(invalid), fmt::format("invalid UTF-8 ({} is UTF-8 text)", format.what));
+  // An element's text, when it comes first, is kept as the element's value instead of a node of
+  // its own (child_value() reads either): list files are mostly elements holding one short
+  // text, so this halves the nodes pugixml allocates and links (half the memory first touched).
+  const unsigned options = format.options | pugi::parse_embed_pcdata;
+  const pugi::xml_parse_result parsed =
+      format.in_place ? document.load_buffer_inplace(const_cast<char*>(text.data()), text.size(), options,
+                                                     pugi::encoding_utf8)
+                      : document.load_buffer(text.data(), text.size(), options, pugi::encoding_utf8);
+  if (!parsed)
+    throw LoadError(path, lines.line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0))),
+                    fmt::format("malformed XML: {}", parsed.description()));
+  const pugi::xml_node root = document.document_element();
+  const std::string_view name = format.any_prefix ? local_name(root.name()) : std::string_view(root.name());
+  for (const std::string_view accepted : format.roots)
+    if (name == accepted) return root;
+  std::string expected;
+  std::size_t index = 0;
+  for (const std::string_view accepted : format.roots) {
+    if (index > 0) expected += index + 1 == format.roots.size() ? " or " : ", ";
+    expected += accepted;
+    ++index;
+  }
+  throw LoadError(path, line_of_node(lines, root),
+                  fmt::format("not {}: root element '{}' (expected {})", format.what,
+                              std::string_view(root.name()).substr(0, 60), expected));
+}
+
+}  // namespace skg::detail
