@@ -4,7 +4,7 @@
 #include <array>
 #include <utility>
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// A scheme of strong identifiers (the cross-source identity contract; queries/RULES.md §9).
 /// Records that share an identifier of one scheme, once normalised, are one party.

@@ -7,7 +7,7 @@
 
 #include "skg/graph/error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace detail {
 

@@ -8,7 +8,7 @@
 
 #include "skg/graph/ids.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace detail {
 /// A fast 64-bit hash of bytes (not cryptographic); the same on every run and machine.

@@ -62,7 +62,7 @@
 #include <rapidjson/error/en.h>
 #include "skg/loaders/source.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load_internal.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 constexpr std::pair<Format, std::string_view> kFormatNames[] = {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// The workspace's internals, for the traversals of this file.
 struct ReachAccess {

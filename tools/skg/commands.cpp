@@ -9,7 +9,6 @@
 
 #include "screen_file.h"
 #include "interrupt.h"
-#include "session_caches.h"
 #include "skg/graph/snapshot.h"
 #include "skg/queries/as_of.h"
 #include "skg/queries/diff.h"
@@ -17,7 +16,7 @@
 #include "skg/queries/reach.h"
 #include "skg/queries/screen.h"
 
-namespace skg {
+namespace skg::shell {
 
 namespace {
 
@@ -54,20 +53,7 @@ std::string records_text(const Graph& graph, std::span<const ProvId> provs) {
   return out;
 }
 
-/// A node as JSON: {"id", "name", "kind"}.
-void json_node(JsonOut& json, const Graph& graph, NodeId node) {
-  json.begin_object();
-  json.key("id").optional_string(external_id(graph, node));
-  json.key("name").string(graph.name(node));
-  json.key("kind").string(to_string(graph.kind(node)));
-  json.end_object();
-}
 
-void json_records(JsonOut& json, const Graph& graph, std::span<const ProvId> provs) {
-  json.begin_array();
-  for (ProvId prov : provs) json.string(graph.describe(prov));
-  json.end_array();
-}
 
 int parse_count(const Args& args, std::string_view name, int fallback, int min, int max) {
   const auto text = args.option(name);
@@ -150,13 +136,6 @@ void check_interrupt() {
   if (interrupt_flag().load(std::memory_order_relaxed)) throw Interrupted();
 }
 
-/// The last day a fact holds. The model's ranges end exclusively ([start, end): an FtM end date
-/// 2020-12-31, inclusive in FtM, is kept as 2021-01-01); users and sources speak of the last day,
-/// so text and JSON show that ("end" in JSON is the last day, inclusive).
-std::optional<Date> last_day(std::optional<Date> end) {
-  if (!end) return std::nullopt;
-  return Date{end->days - 1};
-}
 
 /// "2019-01-01..2020-12-31", both days included.
 std::string range_text(const DateRange& range) {
@@ -167,11 +146,6 @@ std::string range_text(const DateRange& range) {
 // ---------------------------------------------------------------------------------------------
 // Listings: what applies on the day, what starts later, what ended.
 
-std::string_view listing_status(const Listing& listing, Date day) {
-  if (listing.in_force.contains(day)) return "in_force";
-  if (listing.in_force.start && day < *listing.in_force.start) return "later";
-  return "ended";
-}
 
 Tone status_tone(std::string_view status) {
   return status == "in_force" ? Tone::Red : status == "later" ? Tone::Yellow : Tone::Dim;
@@ -189,54 +163,12 @@ std::vector<Listing> all_listings(const Graph& graph, NodeId party, Date day) {
   return all;
 }
 
-/// The typed measure fields of an action (issue 10), the same in every command's JSON.
-void json_measure_fields(JsonOut& json, const Action& action, bool date_unknown) {
-  json.key("list_type").string(to_string(action.list_id));
-  json.key("issuer").string(to_string(action.issuer));
-  json.key("measure_types").begin_array();
-  for (int at = 0; at < kMeasureCount; ++at)
-    if (action.measure_set.contains(static_cast<Measure>(at))) json.string(to_string(static_cast<Measure>(at)));
-  json.end_array();
-  json.key("measure_known").boolean(!action.measure_set.unknown());
-  json.key("date_unknown").boolean(date_unknown);
-  json.key("from_dataset_membership").boolean(action.origin == ActionOrigin::DatasetMembership);
-}
 
 /// "asset_freeze (SDN)", "measure unknown (UK Sanctions List)".
 std::string measure_text(const Action& action) {
   return fmt::format("{} ({})", action.measure_set.to_string(), to_string(action.list_id));
 }
 
-void json_listing(JsonOut& json, const Graph& graph, const Listing& listing, Date day) {
-  const Action& action = *listing.details;
-  json.begin_object();
-  json.key("action").optional_string(external_id(graph, listing.action));
-  json.key("status").string(listing_status(listing, day));
-  json.key("authority").optional_string(graph.string(action.authority));
-  json.key("list").optional_string(graph.string(action.list));
-  json.key("program").optional_string(graph.string(action.program));
-  json.key("legal_basis").optional_string(graph.string(action.legal_basis));
-  json.key("measures").optional_string(graph.string(action.measures));
-  json_measure_fields(json, action, listing.date_unknown);
-  json.key("citation").optional_string(graph.string(action.citation));
-  json.key("listed").date(action.listed);
-  json.key("start").date(listing.in_force.start);
-  json.key("end").date(last_day(listing.in_force.end));
-  json.key("same_designation").begin_array();
-  for (EdgeId other : listing.same_designation) json.optional_string(external_id(graph, graph.target(other)));
-  json.end_array();
-  json.key("records");
-  std::vector<ProvId> provs(graph.edge_provenance(listing.edge).begin(),
-                            graph.edge_provenance(listing.edge).end());
-  for (ProvId prov : graph.provenance(listing.action))
-    if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
-  // One designation, every record: the undated records it stands for.
-  for (EdgeId other : listing.same_designation)
-    for (ProvId prov : graph.provenance(graph.target(other)))
-      if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
-  json_records(json, graph, provs);
-  json.end_object();
-}
 
 void print_listings(Context& context, const std::vector<Listing>& list) {
   const Graph& graph = context.session.graph();
@@ -348,7 +280,7 @@ int show_action(Context& context, NodeId node) {
     JsonOut json(context.out);
     json.begin_object();
     json.key("entity");
-    json_node(json, graph, node);
+    write_node_json(json, graph, node);
     json.key("as_of").string(context.date.to_string());
     json.key("in_force").boolean(in_force);
     json.key("authority").optional_string(graph.string(action.authority));
@@ -356,17 +288,17 @@ int show_action(Context& context, NodeId node) {
     json.key("program").optional_string(graph.string(action.program));
     json.key("legal_basis").optional_string(graph.string(action.legal_basis));
     json.key("measures").optional_string(graph.string(action.measures));
-    json_measure_fields(json, action, action.undated());
+    write_measure_fields_json(json, action, action.undated());
     json.key("citation").optional_string(graph.string(action.citation));
     json.key("listed").date(action.listed);
     json.key("start").date(action.in_force.start);
     json.key("end").date(last_day(action.in_force.end));
     json.key("targets").begin_array();
     for (EdgeId edge : graph.in_edges(node))
-      if (graph.edge_kind(edge) == EdgeKind::TargetOf) json_node(json, graph, graph.source(edge));
+      if (graph.edge_kind(edge) == EdgeKind::TargetOf) write_node_json(json, graph, graph.source(edge));
     json.end_array();
     json.key("records");
-    json_records(json, graph, graph.provenance(node));
+    write_records_json(json, graph, graph.provenance(node));
     json.end_object();
     return kExitOk;
   }
@@ -452,59 +384,7 @@ int run_show(Context& context, const Args& args) {
 
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("entity");
-    json_node(json, graph, node);
-    json.key("as_of").string(context.date.to_string());
-    json.key("ids").begin_array();
-    for (StringId id : graph.external_ids(node)) json.string(graph.string(id));
-    json.end_array();
-    json.key("names").begin_array();
-    for (const Name& name : graph.names(node)) {
-      json.begin_object();
-      json.key("name").string(graph.string(name.text));
-      json.key("type").string(to_string(name.type));
-      json.key("strength").string(to_string(name.strength));
-      json.end_object();
-    }
-    json.end_array();
-    json.key("attributes").begin_array();
-    for (const Attribute& attribute : graph.attributes(node)) {
-      json.begin_object();
-      json.key("key").string(graph.string(attribute.key));
-      json.key("value").string(graph.string(attribute.value));
-      json.key("record").string(graph.describe(attribute.source));
-      json.end_object();
-    }
-    json.end_array();
-    json.key("valid_from").date(graph.valid(node).start);
-    json.key("valid_to").date(last_day(graph.valid(node).end));
-    json.key("records");
-    json_records(json, graph, graph.provenance(node));
-    json.key("listed").boolean(is_listed(graph, node, context.date));
-    json.key("listings").begin_array();
-    for (const Listing& listing : listing_list) json_listing(json, graph, listing, context.date);
-    json.end_array();
-    json.key("links").begin_array();
-    auto link = [&](EdgeId edge, bool outgoing) {
-      json.begin_object();
-      json.key("direction").string(outgoing ? "out" : "in");
-      json.key("kind").string(to_string(graph.edge_kind(edge)));
-      json.key("other");
-      json_node(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
-      json.key("share").percent(graph.share(edge));
-      json.key("start").date(graph.edge_valid(edge).start);
-      json.key("end").date(last_day(graph.edge_valid(edge).end));
-      json.key("role").optional_string(graph.role(edge));
-      json.key("records");
-      json_records(json, graph, graph.edge_provenance(edge));
-      json.end_object();
-    };
-    for (EdgeId edge : graph.out_edges(node))
-      if (graph.edge_kind(edge) != EdgeKind::TargetOf) link(edge, true);
-    for (EdgeId edge : graph.in_edges(node)) link(edge, false);
-    json.end_array();
-    json.end_object();
+    write_show_json(json, graph, node, context.date);
     return kExitOk;
   }
 
@@ -595,20 +475,7 @@ int run_listings(Context& context, const Args& args) {
   const Listings split = listings(graph, node, context.date);
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("entity");
-    json_node(json, graph, node);
-    json.key("as_of").string(context.date.to_string());
-    json.key("listed").boolean(!split.in_force.empty());
-    auto group = [&](std::string_view name, const std::vector<Listing>& list) {
-      json.key(name).begin_array();
-      for (const Listing& listing : list) json_listing(json, graph, listing, context.date);
-      json.end_array();
-    };
-    group("in_force", split.in_force);
-    group("later", split.later);
-    group("ended", split.ended);
-    json.end_object();
+    write_listings_json(json, graph, node, split, context.date);
     return kExitOk;
   }
   auto& out = context.out;
@@ -788,13 +655,13 @@ int run_screen(Context& context, const Args& args) {
   const std::size_t limit = options.limit;
   const std::size_t offset = static_cast<std::size_t>(parse_count(args, "offset", 0, 0, 100000));
   options.limit = offset + limit + 1;
-  auto& caches = context.session.caches();
-  auto hits = screen_query(graph, caches.screen(graph), caches.identifiers(graph), query, options);
+  const View view = context.session.view(context.date);
+  auto hits = view.screen(query, options);
   const bool more = hits.size() > offset + limit;
   const std::size_t ranked = std::min(hits.size(), offset + limit);
   hits.resize(ranked);
   hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ranked)));
-  const ListedSet& listed_set = caches.listed(graph, context.date);
+  const ListedSet& listed_set = view.listed();
   const std::string shown = !text.empty() ? text : fmt::format("id {}", query.id);
 
   if (context.json) {
@@ -809,7 +676,7 @@ int run_screen(Context& context, const Args& args) {
     json.key("more").boolean(more);  // candidates rank after this page (--offset to see them)
     json.key("hits").begin_array();
     for (const ScreenHit& hit : hits)
-      json_screen_hit(json, graph, hit, context.date, listed_set.contains(hit.node));
+      write_screen_hit_json(json, graph, hit, context.date, listed_set.contains(hit.node));
     json.end_array();
     json.end_object();
     return kExitOk;
@@ -945,91 +812,6 @@ std::string screen_why(const ScreenHit& hit) {
   return why;
 }
 
-void json_screen_hit(JsonOut& json, const Graph& graph, const ScreenHit& hit, Date day, bool listed) {
-  json.begin_object();
-  json.key("entity");
-  json_node(json, graph, hit.node);
-  json.key("score").number(hit.score);
-  json.key("name_score").number(hit.name_score);
-  json.key("certain").boolean(!hit.identifiers.empty());
-  json.key("exact").boolean(hit.exact);
-  json.key("matched_name").string(hit.name_text);
-  json.key("name_type").string(to_string(hit.name.type));
-  json.key("name_strength").string(to_string(hit.name.strength));
-  json.key("listed").boolean(listed);
-  json.key("tokens").begin_array();
-  for (const TokenMatch& match : hit.matched) {
-    json.begin_object();
-    json.key("query").string(match.query_token);
-    json.key("name").string(match.name_token);
-    json.key("how").string(to_string(match.how));
-    json.key("edits").integer(match.edits);
-    json.key("similarity").number(match.similarity);
-    json.key("legal_form").boolean(match.legal_form);
-    json.key("weight").number(match.weight);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("ignored_query_tokens").begin_array();
-  for (const auto& token : hit.ignored_query_tokens) json.string(token);
-  json.end_array();
-  json.key("evidence").begin_object();
-  json.key("query_share").number(hit.evidence.query_share);
-  json.key("name_share").number(hit.evidence.name_share);
-  json.key("min_similarity").number(hit.evidence.min_similarity);
-  json.key("matched_weight").number(hit.evidence.matched_weight);
-  json.key("one_word").boolean(hit.evidence.one_word);
-  json.key("weak").boolean(hit.evidence.weak);
-  json.key("strict").boolean(hit.evidence.strict);
-  json.key("typo_only").boolean(hit.evidence.typo_only);
-  json.key("distinctive_cover").boolean(hit.evidence.distinctive_cover);
-  json.key("distinctive_exact").boolean(hit.evidence.distinctive_exact);
-  json.end_object();
-  json.key("unmatched_query_tokens").begin_array();
-  for (const auto& token : hit.unmatched_query_tokens) json.string(token);
-  json.end_array();
-  json.key("unmatched_name_tokens").begin_array();
-  for (const auto& token : hit.unmatched_name_tokens) json.string(token);
-  json.end_array();
-  json.key("identifiers").begin_array();
-  for (const IdentifierMatch& match : hit.identifiers) {
-    json.begin_object();
-    json.key("type").string(to_string(match.identifier.type));
-    json.key("label").string(match.identifier.label);
-    json.key("number").string(match.identifier.number);
-    json.key("attribute").string(match.attribute);
-    json.key("value").string(match.value);
-    json.key("record").string(graph.describe(match.source));
-    json.end_object();
-  }
-  json.end_array();
-  json.key("secondary_evidence").begin_array();
-  for (const EvidenceNote& note : hit.secondary) {
-    json.begin_object();
-    json.key("fact").string(note.fact);
-    json.key("effect").string(to_string(note.effect));
-    json.key("delta").number(note.delta);
-    json.key("text").string(note.text);
-    json.end_object();
-  }
-  json.end_array();
-  json.key("listings").begin_array();
-  for (const Listing& listing : hit.listings) json_listing(json, graph, listing, day);
-  json.end_array();
-  json.key("birth_dates").begin_array();
-  for (auto date : hit.birth_dates) json.string(date);
-  json.end_array();
-  json.key("countries").begin_array();
-  for (const CountryFact& fact : hit.countries) {
-    json.begin_object();
-    json.key("code").string(fact.code);
-    json.key("key").string(fact.key);
-    json.key("value").string(fact.value);
-    json.end_object();
-  }
-  json.end_array();
-  json.end_object();
-}
 
 namespace {
 
@@ -1053,63 +835,6 @@ Tone verdict_tone(Verdict verdict) {
                                         : Tone::Green;
 }
 
-void json_reason(JsonOut& json, const Graph& graph, const Reason& reason) {
-  json.begin_object();
-  json.key("kind").string(to_string(reason.kind));
-  json.key("text").string(reason.text);
-  json.key("min_percent").number(reason.min_percent);
-  json.key("max_percent").number(reason.max_percent);
-  json.key("actions").begin_array();
-  for (NodeId action : reason.actions) {
-    json.begin_object();
-    json.key("id").optional_string(external_id(graph, action));
-    if (const Action* details = graph.action(action)) {
-      json.key("authority").optional_string(graph.string(details->authority));
-      json.key("list").optional_string(graph.string(details->list));
-      json.key("program").optional_string(graph.string(details->program));
-      json.key("start").date(details->in_force.start);
-      json.key("end").date(last_day(details->in_force.end));
-      json_measure_fields(json, *details, details->undated());
-    }
-    json.key("records");
-    json_records(json, graph, graph.provenance(action));
-    json.end_object();
-  }
-  json.end_array();
-  json.key("chain").begin_array();
-  for (const ChainStep& step : reason.chain) {
-    json.begin_object();
-    json.key("from");
-    json_node(json, graph, step.owner);
-    json.key("to");
-    json_node(json, graph, step.asset);
-    json.key("kind").string(to_string(step.kind));
-    json.key("interest").string(to_string(step.edge == kNoEdge ? Interest::Unspecified : graph.interest(step.edge)));
-    json.key("share").percent(step.share);
-    json.key("start").date(step.valid.start);
-    json.key("end").date(last_day(step.valid.end));
-    json.key("records");
-    if (step.edge != kNoEdge)
-      json_records(json, graph, graph.edge_provenance(step.edge));
-    else
-      json.begin_array().end_array();
-    json.end_object();
-  }
-  json.end_array();
-  if (!reason.records.empty()) {
-    // One holding reconciled from several records of the same stake: every record, with its share.
-    json.key("stake_records").begin_array();
-    for (EdgeId edge : reason.records) {
-      json.begin_object();
-      json.key("share").percent(graph.share(edge));
-      json.key("records");
-      json_records(json, graph, graph.edge_provenance(edge));
-      json.end_object();
-    }
-    json.end_array();
-  }
-  json.end_object();
-}
 
 /// One chain, a link per line: "A -OWNS 50%-> B  sdn.csv:12".
 void print_chain(Context& context, const std::vector<ChainStep>& chain, std::string_view indent) {
@@ -1178,35 +903,6 @@ void print_reasons(Context& context, const std::vector<Reason>& reasons, Tone to
   }
 }
 
-void json_exposure(JsonOut& json, const Graph& graph, const Exposure& answer) {
-  const RuleInfo& info = rule_info(answer.rule);
-  json.begin_object();
-  json.key("entity");
-  json_node(json, graph, answer.entity);
-  json.key("rule").string(to_string(answer.rule));
-  json.key("rule_id").string(info.id);
-  json.key("rule_name").string(info.name);
-  json.key("rule_citation").string(info.citation);
-  json.key("as_of").date(answer.as_of);
-  json.key("listed").boolean(answer.listed);
-  json.key("blocked").boolean(answer.blocked == Verdict::Yes);
-  json.key("verdict").string(to_string(answer.blocked));
-  json.key("consequence").string(answer.consequence);
-  json.key("aggregate_percent");
-  if (answer.aggregate_percent)
-    json.number(*answer.aggregate_percent);
-  else
-    json.null();
-  json.key("aggregate_min").number(answer.aggregate_min);
-  json.key("aggregate_max").number(answer.aggregate_max);
-  json.key("reasons").begin_array();
-  for (const Reason& reason : answer.reasons) json_reason(json, graph, reason);
-  json.end_array();
-  json.key("cautions").begin_array();
-  for (const Reason& reason : answer.cautions) json_reason(json, graph, reason);
-  json.end_array();
-  json.end_object();
-}
 
 int run_exposure(Context& context, const Args& args) {
   require_graph(context.session);
@@ -1214,11 +910,11 @@ int run_exposure(Context& context, const Args& args) {
   const Rule rule = parse_rule_arg(args);
   const NodeId node = resolve_entity(context.session, args.joined());
   const Graph& graph = context.session.graph();
-  const BlockedSet& blocked = context.session.caches().blocked_set(graph, rule, context.date);
+  const BlockedSet& blocked = context.session.view(context.date).blocked(rule);
   const Exposure answer = exposure(graph, blocked, node);
   if (context.json) {
     JsonOut json(context.out);
-    json_exposure(json, graph, answer);
+    write_exposure_json(json, graph, answer);
     return kExitOk;
   }
   auto& out = context.out;
@@ -1304,7 +1000,7 @@ int run_blocked(Context& context, const Args& args) {
   const Rule rule = parse_rule_arg(args);
   const Page page = parse_page(args);
   const Graph& graph = context.session.graph();
-  const BlockedSet& blocked = context.session.caches().blocked_set(graph, rule, context.date);
+  const BlockedSet& blocked = context.session.view(context.date).blocked(rule);
   // Blocked by ownership or control: not designated themselves.
   std::vector<NodeId> parties;
   for (Verdict verdict : {Verdict::Yes, Verdict::Possibly})
@@ -1333,7 +1029,7 @@ int run_blocked(Context& context, const Args& args) {
       const NodeId node = parties[at];
       json.begin_object();
       json.key("entity");
-      json_node(json, graph, node);
+      write_node_json(json, graph, node);
       json.key("verdict").string(to_string(blocked.verdict(node)));
       json.key("aggregate_min").number(blocked.min_bp(node) / 100.0);
       json.key("aggregate_max").number(blocked.max_bp(node) / 100.0);
@@ -1341,12 +1037,12 @@ int run_blocked(Context& context, const Args& args) {
       for (const auto& holder : blocked_row(graph, blocked, node, context.date).holders) {
         json.begin_object();
         json.key("party");
-        json_node(json, graph, holder.party);
+        write_node_json(json, graph, holder.party);
         json.key("state").string(holder.state);
         json.key("kind").string(to_string(graph.edge_kind(holder.edge)));
         json.key("share").percent(graph.share(holder.edge));
         json.key("records");
-        json_records(json, graph, graph.edge_provenance(holder.edge));
+        write_records_json(json, graph, graph.edge_provenance(holder.edge));
         json.end_object();
       }
       json.end_array();
@@ -1413,27 +1109,6 @@ std::string path_text(const Graph& graph, const Path& path) {
   return out;
 }
 
-void json_path(JsonOut& json, const Graph& graph, const Path& path) {
-  json.begin_array();
-  for (std::size_t step = 0; step < path.edges.size(); ++step) {
-    const EdgeId edge = path.edges[step];
-    json.begin_object();
-    json.key("from");
-    json_node(json, graph, graph.source(edge));
-    json.key("to");
-    json_node(json, graph, graph.target(edge));
-    json.key("kind").string(to_string(graph.edge_kind(edge)));
-    json.key("walked").string(graph.source(edge) == path.nodes[step] ? "forward" : "backward");
-    json.key("share").percent(graph.share(edge));
-    json.key("role").optional_string(graph.role(edge));
-    json.key("start").date(graph.edge_valid(edge).start);
-    json.key("end").date(last_day(graph.edge_valid(edge).end));
-    json.key("records");
-    json_records(json, graph, graph.edge_provenance(edge));
-    json.end_object();
-  }
-  json.end_array();
-}
 
 /// "OFAC SDN, BIS Entity List": who lists the party, from its listing actions.
 std::string listed_by(const Graph& graph, const std::vector<NodeId>& actions) {
@@ -1469,16 +1144,13 @@ int run_reach(Context& context, const Args& args) {
   const Graph& graph = context.session.graph();
   ReachOptions options;
   options.max_hops = hops;
-  options.as_of = context.date;
   if (const auto authority = args.option("authority")) options.authority = *authority;
-  if (options.authority.empty())
-    options.listed = &context.session.caches().listed(graph, context.date);
-  const auto hits = reach(graph, node, options);
+  const auto hits = context.session.view(context.date).reach(node, options);
   if (context.json) {
     JsonOut json(context.out);
     json.begin_object();
     json.key("entity");
-    json_node(json, graph, node);
+    write_node_json(json, graph, node);
     json.key("as_of").string(context.date.to_string());
     json.key("max_hops").integer(hops);
     json.key("authority").optional_string(options.authority);
@@ -1489,7 +1161,7 @@ int run_reach(Context& context, const Args& args) {
       const ReachHit& hit = hits[at];
       json.begin_object();
       json.key("party");
-      json_node(json, graph, hit.party);
+      write_node_json(json, graph, hit.party);
       json.key("hops").integer(static_cast<std::int64_t>(hit.path.hops()));
       json.key("actions").begin_array();
       for (NodeId action : hit.actions) {
@@ -1500,12 +1172,12 @@ int run_reach(Context& context, const Args& args) {
         json.key("list").optional_string(details ? graph.string(details->list) : "");
         json.key("program").optional_string(details ? graph.string(details->program) : "");
         json.key("start").date(details ? details->in_force.start : std::nullopt);
-        if (details != nullptr) json_measure_fields(json, *details, details->undated());
+        if (details != nullptr) write_measure_fields_json(json, *details, details->undated());
         json.end_object();
       }
       json.end_array();
       json.key("path");
-      json_path(json, graph, hit.path);
+      write_path_json(json, graph, hit.path);
       json.end_object();
     }
     json.end_array();
@@ -1559,9 +1231,9 @@ int run_path(Context& context, const Args& args) {
     JsonOut json(context.out);
     json.begin_object();
     json.key("from");
-    json_node(json, graph, a);
+    write_node_json(json, graph, a);
     json.key("to");
-    json_node(json, graph, b);
+    write_node_json(json, graph, b);
     json.key("as_of").string(context.date.to_string());
     json.key("max_hops").integer(hops);
     json.key("found").boolean(found.has_value());
@@ -1572,7 +1244,7 @@ int run_path(Context& context, const Args& args) {
       json.null();
     json.key("path");
     if (found)
-      json_path(json, graph, *found);
+      write_path_json(json, graph, *found);
     else
       json.null();
     json.end_object();
@@ -1617,7 +1289,7 @@ int run_chain(Context& context, const Args& args, bool up) {
     JsonOut json(context.out);
     json.begin_object();
     json.key("entity");
-    json_node(json, graph, node);
+    write_node_json(json, graph, node);
     json.key("as_of").string(context.date.to_string());
     json.key("depth").integer(depth);
     json_page(json, page, steps.size());
@@ -1627,9 +1299,9 @@ int run_chain(Context& context, const Args& args, bool up) {
       const OwnershipStep& step = steps[at];
       json.begin_object();
       json.key("party");
-      json_node(json, graph, step.party);
+      write_node_json(json, graph, step.party);
       json.key("of");
-      json_node(json, graph, step.of);
+      write_node_json(json, graph, step.of);
       json.key("depth").integer(step.depth);
       json.key("kind").string(to_string(graph.edge_kind(step.edge)));
       json.key("share").percent(step.share);
@@ -1638,7 +1310,7 @@ int run_chain(Context& context, const Args& args, bool up) {
       json.key("end").date(last_day(step.valid.end));
       json.key("repeated").boolean(step.repeated);
       json.key("records");
-      json_records(json, graph, graph.edge_provenance(step.edge));
+      write_records_json(json, graph, graph.edge_provenance(step.edge));
       json.end_object();
     }
     json.end_array();
@@ -2053,41 +1725,13 @@ std::vector<std::string> split_words(std::string_view line) {
 }
 
 NodeId resolve_entity(Session& session, std::string_view text) {
-  const Graph& graph = session.graph();
-  if (text.empty()) throw UsageError("no entity given: type an id or a name");
-  if (const auto node = graph.find(text)) return *node;
-  // A name exactly as some party has it (after case and punctuation folding).
-  std::vector<NodeId> exact;
-  for (NodeId node : graph.find_by_name(text))
-    if (graph.kind(node) != NodeKind::Action && graph.kind(node) != NodeKind::Authority &&
-        std::find(exact.begin(), exact.end(), node) == exact.end())
-      exact.push_back(node);
-  if (exact.size() == 1) return exact.front();
-  if (exact.size() > 1) {
-    std::string list;
-    for (std::size_t at = 0; at < exact.size() && at < 8; ++at)
-      list += fmt::format("{}{}", at == 0 ? "" : "; ", label(graph, exact[at]));
-    throw UsageError(fmt::format("'{}' names {} parties: {}{} (use an id)", text, exact.size(),
-                                 list, exact.size() > 8 ? "; ..." : ""));
+  // The façade resolves (View::resolve); for the shell, a name it cannot pin down is a mistake in
+  // what the user typed (exit code 1), printed as text (list data may hold control characters).
+  try {
+    return session.view(session.date()).resolve(text);
+  } catch (const ResolveError& error) {
+    throw UsageError(printable(error.what()));
   }
-  // Screening: one clear best party, else the candidates.
-  ScreenOptions options;
-  options.limit = 6;
-  options.min_score = 0.05;  // resolving a typed name: weaker candidates help name the party
-  const auto hits = screen(graph, session.caches().screen(graph), text, options);
-  if (hits.empty())
-    throw UsageError(
-        fmt::format("no entity has the id or name '{}', and screening finds none like it", text));
-  // Clear: exact, or above the default threshold and well ahead of the next candidate.
-  const bool clear = (hits[0].exact && (hits.size() == 1 || !hits[1].exact)) ||
-                     (hits[0].score >= kDefaultScreenThreshold &&
-                      (hits.size() == 1 || hits[0].score - hits[1].score >= 0.15));
-  if (clear) return hits[0].node;
-  std::string list;
-  for (std::size_t at = 0; at < hits.size(); ++at)
-    list += fmt::format("{}{} ({:.2f})", at == 0 ? "" : "; ", label(graph, hits[at].node),
-                        hits[at].score);
-  throw UsageError(fmt::format("'{}' is ambiguous: {} (use an id)", text, list));
 }
 
 int execute(Session& session, std::string_view line, std::ostream& out, std::ostream& err) {
@@ -2239,4 +1883,4 @@ Completion complete(const Session& session, std::string_view line) {
   return completion;
 }
 
-}  // namespace skg
+}  // namespace skg::shell
