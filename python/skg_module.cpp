@@ -196,14 +196,14 @@ PYBIND11_MODULE(skg, m) {
     try {
       if (thrown) std::rethrow_exception(thrown);
     } catch (const skg::LoadError& e) {
-      py::object instance = load_error(py::str(e.what()));
+      py::object instance = py::reinterpret_borrow<py::object>(load_error.ptr())(py::str(e.what()));
       instance.attr("file") = e.file();
       instance.attr("line") = e.line();
       instance.attr("record") = e.record();
       instance.attr("reason") = e.reason();
       PyErr_SetObject(load_error.ptr(), instance.ptr());
     } catch (const skg::ResolveError& e) {
-      py::object instance = resolve_error(py::str(e.what()));
+      py::object instance = py::reinterpret_borrow<py::object>(resolve_error.ptr())(py::str(e.what()));
       instance.attr("ambiguous") = e.kind() == skg::ResolveError::Kind::Ambiguous;
       PyErr_SetObject(resolve_error.ptr(), instance.ptr());
     } catch (const skg::Error& e) {
