@@ -20,11 +20,11 @@ double median(std::vector<double> values) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t entities = 100000;
+  std::uint32_t entities = 100000;
   int runs = 7;
   for (int at = 1; at + 1 < argc; at += 2) {
     const std::string_view arg = argv[at];
-    if (arg == "--entities") entities = std::strtoull(argv[at + 1], nullptr, 10);
+    if (arg == "--entities") entities = static_cast<std::uint32_t>(std::strtoul(argv[at + 1], nullptr, 10));
     if (arg == "--runs") runs = std::atoi(argv[at + 1]);
   }
   const skg::Database db(skg::generate({.entities = entities, .seed = 7}));

@@ -1,6 +1,6 @@
 #include "skg/json.h"
 
-#include <rapidjson/ostreamwrapper.h>
+#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
@@ -19,16 +19,26 @@ std::string_view external_id(const Graph& graph, NodeId node) {
 }
 }  // namespace
 
+// The writer fills a buffer that goes to the stream in blocks: a character at a time through
+// the stream (rapidjson::OStreamWrapper) cost more than the answer itself. Blocks of 64 KiB keep
+// a long answer streaming (the shell's CommandOutput passes it on as it comes).
 struct JsonOut::Impl {
-  explicit Impl(std::ostream& out) : stream(out), writer(stream) {}
-  std::ostream* out = nullptr;
-  rapidjson::OStreamWrapper stream;
-  rapidjson::Writer<rapidjson::OStreamWrapper> writer;
+  explicit Impl(std::ostream& out) : out(&out), writer(buffer) {}
+  std::ostream* out;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer;
+  void flush() {
+    out->write(buffer.GetString(), static_cast<std::streamsize>(buffer.GetSize()));
+    buffer.Clear();
+  }
+  void maybe_flush() {
+    if (buffer.GetSize() >= (std::size_t(1) << 16)) flush();
+  }
 };
 
-JsonOut::JsonOut(std::ostream& out) : impl_(std::make_unique<Impl>(out)) { impl_->out = &out; }
+JsonOut::JsonOut(std::ostream& out) : impl_(std::make_unique<Impl>(out)) {}
 JsonOut::~JsonOut() {
-  impl_->stream.Flush();
+  impl_->flush();
   *impl_->out << '\n';
 }
 
@@ -38,6 +48,7 @@ JsonOut& JsonOut::key(std::string_view name) {
 }
 JsonOut& JsonOut::string(std::string_view text) {
   impl_->writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  impl_->maybe_flush();
   return *this;
 }
 JsonOut& JsonOut::number(double value) {
@@ -68,6 +79,7 @@ JsonOut& JsonOut::begin_object() {
 }
 JsonOut& JsonOut::end_object() {
   impl_->writer.EndObject();
+  impl_->maybe_flush();
   return *this;
 }
 JsonOut& JsonOut::begin_array() {
@@ -76,6 +88,7 @@ JsonOut& JsonOut::begin_array() {
 }
 JsonOut& JsonOut::end_array() {
   impl_->writer.EndArray();
+  impl_->maybe_flush();
   return *this;
 }
 JsonOut& JsonOut::date(std::optional<Date> day) { return day ? string(day->to_string()) : null(); }
