@@ -1,4 +1,4 @@
-// tools/skg/cmd_exposure.cpp: exposure and blocked: ownership rules (OFAC, EU, UK, BIS), with the chains.
+// tools/skg/cmd_exposure.cpp: exposure and blocked under the ownership rules, with the chains.
 #include <fmt/format.h>
 
 #include <algorithm>

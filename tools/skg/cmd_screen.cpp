@@ -1,4 +1,4 @@
-// tools/skg/cmd_screen.cpp: screen: ranked candidates for a name or identifier, with their listings.
+// tools/skg/cmd_screen.cpp: screen: ranked candidates for a name or identifier, with listings.
 #include <fmt/format.h>
 
 #include <algorithm>
