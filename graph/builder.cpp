@@ -170,6 +170,12 @@ void Batch::remove(std::string_view id, const Source& source) {
   removals_.push_back({local(id), at});
 }
 
+void Batch::replace(std::string_view id, const Source& source) {
+  if (id.empty()) throw Error(fmt::format("{}: a replacement needs an id", where(source.file, source.record, source.line)));
+  const std::uint32_t at = local_source(source);
+  replacements_.push_back({local(id), at});
+}
+
 bool Batch::defines(std::string_view id) const { return defined_ids_.find(id).has_value(); }
 
 std::vector<std::string_view> Batch::edge_ids() const {
@@ -229,7 +235,8 @@ void Batch::retract(std::string_view id, bool with_links) {
 
 bool Batch::empty() const noexcept {
   return entities_.empty() && names_.empty() && attributes_.empty() && external_ids_.empty() &&
-         edges_.empty() && actions_.empty() && removals_.empty();
+         edges_.empty() && actions_.empty() && removals_.empty() &&
+         replacements_.empty();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -440,6 +447,114 @@ struct Builder::State {
     --live_edges;
   }
 
+  // ---- Records of a party (queries/RULES.md §9.4) ----------------------------------------------
+  // A node merged from several records (or reopened from a graph where freeze() merged them)
+  // keeps which record gave each attribute, source and edge through its provenance record: a
+  // provenance record belongs to the record of id `id` when its record key is that id, or the id
+  // is the key namespaced ("ofac-sdn:18715" and the OFAC CSV's record "18715", "lei:X" and
+  // GLEIF's "X"). Names carry no provenance (the snapshot stores none), so they stay with the
+  // party until its last record goes.
+  bool belongs(ProvId prov, std::string_view id) const {
+    if (index(prov) >= provenance.size()) return false;
+    const StringId record = provenance[index(prov)].record;
+    if (record == kNoString) return false;
+    const std::string_view key = strings.view(record);
+    if (key == id) return true;
+    return id.size() > key.size() + 1 && id.ends_with(key) && id[id.size() - key.size() - 1] == ':';
+  }
+
+  using RecordTargets = std::unordered_map<std::uint32_t, std::vector<StringId>>;  // node -> record ids
+
+  /// The nodes of `targets` that another record keeps: a live id of the node, not among its
+  /// targets, whose record gave the node a source. One pass over the ids and the sources.
+  std::unordered_set<std::uint32_t> kept_by_other_records(const RecordTargets& targets) const {
+    std::unordered_map<std::uint32_t, std::vector<StringId>> others;
+    for (const auto& [node, id] : external_ids) {
+      const auto found = targets.find(index(node));
+      if (found == targets.end() || node_of_id(id) != index(node)) continue;
+      if (std::find(found->second.begin(), found->second.end(), id) == found->second.end())
+        others[index(node)].push_back(id);
+    }
+    std::unordered_set<std::uint32_t> out;
+    if (others.empty()) return out;
+    for (const auto& [node, prov] : node_prov) {
+      const auto found = others.find(index(node));
+      if (found == others.end() || out.contains(index(node))) continue;
+      for (const StringId id : found->second)
+        if (belongs(prov, strings.view(id))) {
+          out.insert(index(node));
+          break;
+        }
+    }
+    return out;
+  }
+
+  /// Drops what the records `targets` gave their nodes: the attributes and sources whose
+  /// provenance is theirs. With `links` (the records are deleted, not replaced), also what came
+  /// with them from their own files and no other record of the node states: the attributes and
+  /// sources of those files (an FtM Sanction's `authorityId` on its entity), and the live edges
+  /// at those nodes that only such sources state (the FtM file's Ownership, Family and Sanction
+  /// links of the deleted record; the other source's listing stays).
+  void drop_record_contributions(const RecordTargets& targets, bool links) {
+    using Files = std::unordered_set<std::uint32_t>;
+    std::unordered_map<std::uint32_t, std::pair<Files, Files>> files;  // node -> (theirs, others')
+    auto owned = [&](std::uint32_t node, ProvId prov) {
+      const auto found = targets.find(node);
+      if (found == targets.end()) return false;
+      for (const StringId id : found->second)
+        if (belongs(prov, strings.view(id))) return true;
+      return false;
+    };
+    if (links) {
+      std::unordered_map<std::uint32_t, std::vector<StringId>> others;
+      for (const auto& [node, id] : external_ids) {
+        const auto found = targets.find(index(node));
+        if (found == targets.end() || node_of_id(id) != index(node)) continue;
+        if (std::find(found->second.begin(), found->second.end(), id) == found->second.end())
+          others[index(node)].push_back(id);
+      }
+      for (const auto& [node, prov] : node_prov) {
+        if (!targets.contains(index(node))) continue;
+        const std::uint32_t file = index(provenance[index(prov)].source);
+        if (owned(index(node), prov)) files[index(node)].first.insert(file);
+        for (const StringId id : others[index(node)])
+          if (belongs(prov, strings.view(id))) files[index(node)].second.insert(file);
+      }
+    }
+    auto theirs = [&](std::uint32_t node, ProvId prov) {
+      if (owned(node, prov)) return true;
+      if (!links) return false;
+      const auto found = files.find(node);
+      if (found == files.end() || index(prov) >= provenance.size()) return false;
+      const std::uint32_t file = index(provenance[index(prov)].source);
+      return found->second.first.contains(file) && !found->second.second.contains(file);
+    };
+    std::erase_if(attributes, [&](const auto& item) { return theirs(index(item.first), item.second.source); });
+    std::erase_if(node_prov, [&](const auto& item) { return theirs(index(item.first), item.second); });
+    if (!links) return;
+    std::unordered_map<std::uint32_t, std::pair<bool, bool>> stated;  // edge -> (by them, by another)
+    for (const auto& [edge, prov] : edge_prov) {
+      if (!edge_alive[edge]) continue;
+      const auto from = index(source[edge]), to = index(target[edge]);
+      if (!targets.contains(from) && !targets.contains(to)) continue;
+      auto& [by_them, by_other] = stated[edge];
+      (theirs(from, prov) || theirs(to, prov) ? by_them : by_other) = true;
+    }
+    for (const auto& [edge, flags] : stated)
+      if (flags.first && !flags.second) {
+        edge_alive[edge] = 0;
+        --live_edges;
+      }
+  }
+
+  // record_fact(): per attribute key, record id -> its greatest value; built on first use after
+  // a commit (a load asks for one or two keys, record after record).
+  struct Facts {
+    std::unordered_map<std::uint32_t, StringId> node_fact, edge_fact;  // id string -> value
+  };
+  std::unordered_map<std::uint32_t, Facts> facts;  // attribute key -> its facts
+  bool facts_built = false;
+
   /// The first own id of every node (its canonical id as a single record), kNoString if none.
   std::vector<StringId> own_ids() const {
     std::vector<StringId> out(kind.size(), kNoString);
@@ -471,12 +586,20 @@ struct Builder::State {
       while (parent[node] != node) node = parent[node] = parent[parent[node]];
       return node;
     };
-    auto note = [&](std::uint32_t node, IdScheme scheme, std::string_view value) {
+    // A value on more than kMostRecordsPerParty records is a placeholder (RULES.md §9.1): it
+    // merges nothing at all, so it is counted first (records are nodes until the merge).
+    std::vector<std::pair<std::string, std::uint32_t>> stated;  // (scheme + value, node)
+    auto collect = [&](std::uint32_t node, IdScheme scheme, std::string_view value) {
       if (!alive[node] || !is_party(kind[node])) return;
       auto normal = normalise_identifier(scheme, value);
       if (!normal) return;
       normal->insert(normal->begin(), static_cast<char>('0' + static_cast<int>(scheme)));
-      const auto [found, added] = first_with.try_emplace(std::move(*normal), node);
+      stated.emplace_back(std::move(*normal), node);
+    };
+    std::unordered_map<std::string_view, std::uint32_t> records_with;
+    auto note = [&](const std::string& normal, std::uint32_t node) {
+      if (records_with[normal] > kMostRecordsPerParty) return;
+      const auto [found, added] = first_with.try_emplace(normal, node);
       if (added || found->second == node) return;
       if (parent.empty()) {
         parent.resize(nodes);
@@ -502,14 +625,52 @@ struct Builder::State {
       for (const auto& [node, attribute] : attributes) {
         for (int scheme = 0; scheme < kIdSchemeCount; ++scheme) {
           if (key_ids[scheme] != attribute.key) continue;
-          note(index(node), static_cast<IdScheme>(scheme), strings.view(attribute.value));
+          collect(index(node), static_cast<IdScheme>(scheme), strings.view(attribute.value));
           break;
         }
       }
     }
     for (const auto& [node, id] : external_ids) {
       if (node_of_id(id) != index(node)) continue;
-      if (const auto implied = identifier_of_id(strings.view(id))) note(index(node), implied->first, implied->second);
+      if (const auto implied = identifier_of_id(strings.view(id))) collect(index(node), implied->first, implied->second);
+    }
+    {
+      std::sort(stated.begin(), stated.end());
+      stated.erase(std::unique(stated.begin(), stated.end()), stated.end());
+      for (const auto& [normal, node] : stated) ++records_with[normal];
+      // A value whose records disagree on another scheme (two of them carry OFSI group ids, OFAC
+      // uids... with nothing in common) does not say which of them it identifies: it merges
+      // nothing (RULES.md §9.1; the OFSI list of 2018 writes "UN Ref KPe.023" on six different
+      // groups). Decided per value, so the result does not depend on the order of the records.
+      std::unordered_map<std::uint32_t, std::vector<const std::string*>> values_of;  // node -> its values
+      for (const auto& [normal, node] : stated) values_of[node].push_back(&normal);
+      auto disjoint = [&](std::uint32_t a, std::uint32_t b, char scheme) {
+        bool any_a = false, any_b = false;
+        for (const std::string* x : values_of[a]) {
+          if ((*x)[0] != scheme) continue;
+          any_a = true;
+          for (const std::string* y : values_of[b])
+            if (*y == *x) return false;
+        }
+        for (const std::string* y : values_of[b]) any_b = any_b || (*y)[0] == scheme;
+        return any_a && any_b;
+      };
+      for (std::size_t at = 0; at < stated.size();) {
+        std::size_t end = at;
+        while (end < stated.size() && stated[end].first == stated[at].first) ++end;
+        bool ambiguous = false;
+        if (end - at > 1 && end - at <= kMostRecordsPerParty)
+          for (std::size_t x = at; x < end && !ambiguous; ++x)
+            for (std::size_t y = x + 1; y < end && !ambiguous; ++y)
+              for (int scheme = 0; scheme < kIdSchemeCount && !ambiguous; ++scheme) {
+                const char code = static_cast<char>('0' + scheme);
+                ambiguous = code != stated[at].first[0] && disjoint(stated[x].second, stated[y].second, code);
+              }
+        if (ambiguous) ++conflicts;
+        else
+          for (std::size_t item = at; item < end; ++item) note(stated[item].first, stated[item].second);
+        at = end;
+      }
     }
     if (unions == 0) return {};
 
@@ -794,11 +955,32 @@ void Builder::commit(Batch&& batch) {
   // An entity removed and defined again by the same batch is replaced in place (an FtM delta's
   // MOD): it keeps its node and its links, which are records of their own in FtM, and loses
   // every name, fact and source of its earlier version.
+  // Records of a shared party (RULES.md §9.4): removing or replacing one record of a party that
+  // other records keep (a node freeze() merged, reopened with Builder(const Graph&)) drops that
+  // record's contribution only; the party goes with its last record.
+  s.facts_built = false;
+  State::RecordTargets record_targets;
+  for (const auto* list : {&batch.removals_, &batch.replacements_})
+    for (const auto& item : *list)
+      if (const auto node = s.live_node(g(item.id))) record_targets[index(*node)].push_back(g(item.id));
+  std::unordered_set<std::uint32_t> shared;
+  if (!record_targets.empty()) shared = s.kept_by_other_records(record_targets);
+  State::RecordTargets drop_with_links, drop_facts;
+
   std::vector<std::uint8_t> replaced;
   for (const auto& removal : batch.removals_) {
     const StringId id = g(removal.id);
     if (auto node = s.live_node(id)) {
       const auto at = index(*node);
+      if (shared.contains(at)) {
+        if (defined.find(index(id))) {
+          drop_facts[at].push_back(id);  // a MOD: the record comes again below
+        } else {
+          drop_with_links[at].push_back(id);  // a DEL: its id goes with it
+          s.node_of[index(id)] = State::kNone;
+        }
+        continue;
+      }
       if (defined.find(index(id))) {
         if (replaced.empty()) replaced.assign(s.kind.size(), 0);
         replaced[at] = 1;
@@ -822,6 +1004,31 @@ void Builder::commit(Batch&& batch) {
     std::erase_if(s.attributes, [&](const auto& item) { return !keep(item); });
     std::erase_if(s.node_prov, [&](const auto& item) { return !keep(item); });
   }
+  // Replacements (Batch::replace): an edge is replaced whole; an entity loses what its record
+  // gave, and, when no other record keeps it, its names, kind and dates as a MOD does.
+  {
+    std::vector<std::uint8_t> renamed;
+    for (const auto& replacement : batch.replacements_) {
+      const StringId id = g(replacement.id);
+      if (auto node = s.live_node(id)) {
+        const auto at = index(*node);
+        drop_facts[at].push_back(id);
+        if (shared.contains(at) || !defined.find(index(id))) continue;
+        if (renamed.empty()) renamed.assign(s.kind.size(), 0);
+        renamed[at] = 1;
+        s.kind[at] = NodeKind::LegalEntity;
+        s.name[at] = kNoString;
+        s.valid_from[at] = kOpenStart;
+        s.valid_to[at] = kOpenEnd;
+      } else if (auto edge = s.live_edge(id)) {
+        s.edge_alive[*edge] = 0;
+        --s.live_edges;
+      }
+    }
+    if (!renamed.empty()) std::erase_if(s.names, [&](const auto& item) { return renamed[index(item.first)] != 0; });
+  }
+  if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false);
+  if (!drop_with_links.empty()) s.drop_record_contributions(drop_with_links, true);
   for (const auto& entity : batch.entities_)
     s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));
   for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
@@ -919,6 +1126,49 @@ void Builder::commit(Batch&& batch) {
     s.edge_attributes.emplace_back(edge_at[attribute.edge],
                                    Attribute{g(attribute.key), g(attribute.value), prov(source)});
   }
+}
+
+std::optional<std::string> Builder::record_fact(std::string_view id, std::string_view key) const {
+  State& s = *state_;
+  const auto key_id = s.strings.find(key), record = s.strings.find(id);
+  if (!key_id || !record) return std::nullopt;
+  if (!s.facts_built) s.facts.clear();
+  s.facts_built = true;
+  const auto cached = s.facts.try_emplace(index(*key_id));
+  auto& node_fact = cached.first->second.node_fact;
+  auto& edge_fact = cached.first->second.edge_fact;
+  if (cached.second) {
+    // One pass: the greatest value of `key` per (record id, edge id), by the provenance rule.
+    auto keep = [&](std::unordered_map<std::uint32_t, StringId>& into, std::uint32_t at, StringId value) {
+      const auto inserted = into.try_emplace(at, value);
+      if (!inserted.second && s.strings.view(inserted.first->second) < s.strings.view(value))
+        inserted.first->second = value;
+    };
+    std::unordered_map<std::uint32_t, std::vector<StringId>> ids_of;  // node -> live ids, for nodes with the key
+    std::vector<std::pair<std::uint32_t, const Attribute*>> facts;
+    for (const auto& [node, attribute] : s.attributes)
+      if (attribute.key == *key_id && s.alive[index(node)]) {
+        facts.emplace_back(index(node), &attribute);
+        ids_of.try_emplace(index(node));
+      }
+    for (const auto& [node, ext] : s.external_ids) {
+      const auto found = ids_of.find(index(node));
+      if (found != ids_of.end() && s.node_of_id(ext) == index(node)) found->second.push_back(ext);
+    }
+    for (const auto& [node, attribute] : facts)
+      for (const StringId ext : ids_of[node])
+        if (s.belongs(attribute->source, s.strings.view(ext))) keep(node_fact, index(ext), attribute->value);
+    for (const auto& [edge, attribute] : s.edge_attributes)
+      if (attribute.key == *key_id && s.edge_alive[edge] && s.edge_id[edge] != kNoString)
+        keep(edge_fact, index(s.edge_id[edge]), attribute.value);
+  }
+  const auto found_node = s.live_node(*record) ? node_fact.find(index(*record)) : node_fact.end();
+  if (found_node != node_fact.end()) return std::string(s.strings.view(found_node->second));
+  if (s.live_edge(*record)) {
+    const auto found_edge = edge_fact.find(index(*record));
+    if (found_edge != edge_fact.end()) return std::string(s.strings.view(found_edge->second));
+  }
+  return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------

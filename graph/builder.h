@@ -95,6 +95,12 @@ class Batch {
   /// Removes the entity (with its edges) or the edge that has this id. Removals are applied
   /// before the batch's additions, so remove + add replaces (an FtM delta's MOD).
   void remove(std::string_view id, const Source& source);
+  /// A later version of the record `id` (an entity, or an edge with this id) that this batch
+  /// adds again: what the builder's earlier version of that record gave is dropped first (its
+  /// attributes and sources, its names when no other record shares its node; an edge is
+  /// replaced whole), while what other records gave a merged party stays (queries/RULES.md
+  /// §9.4). An id the builder does not hold is simply added. GLEIF update files use it.
+  void replace(std::string_view id, const Source& source);
 
   /// Takes back what this batch holds for `id`: its entity or action records, their names,
   /// attributes and other ids, and the edges whose id is `id` or `id#n`; with `with_links`, also
@@ -214,6 +220,7 @@ class Batch {
   std::vector<EdgeAttr> edge_attributes_;
   std::vector<ActionRec> actions_;
   std::vector<Removal> removals_;
+  std::vector<Removal> replacements_;  // replace(): applied with the removals
 };
 
 /// Accumulates committed batches; single-use: `std::move(builder).freeze()` makes the Graph.
@@ -248,6 +255,12 @@ class Builder {
   bool same_entity(std::string_view a, std::string_view b) const noexcept;
   /// True when a live edge has this id (an FtM Ownership id), for deltas that remove it.
   bool contains_edge(std::string_view id) const noexcept;
+  /// The value of attribute `key` that the record `id` gave its entity (or, for an edge id, its
+  /// edge), as the builder holds it now; nullopt when it holds no such record or fact. With
+  /// several values, the greatest. A loader reads a record's version with it (GLEIF
+  /// LastUpdateDate), so a later load replaces an older version and leaves a newer one alone.
+  /// The first call after a commit costs a pass over the attributes with that key.
+  std::optional<std::string> record_fact(std::string_view id, std::string_view key) const;
 
   /// Freezes into a read-only graph; the builder is used up.
   Graph freeze() &&;

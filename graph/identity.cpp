@@ -1,8 +1,15 @@
 // The normalisation table of queries/RULES.md §9.2, one function per scheme.
 #include "skg/graph/identity.h"
 
+#include <algorithm>
 #include <array>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <unordered_map>
 #include <utility>
+
+#include "skg/graph/graph.h"
 
 namespace skg::inline v1 {
 
@@ -156,6 +163,160 @@ std::optional<std::pair<IdScheme, std::string_view>> identifier_of_id(std::strin
   for (const auto& [prefix, scheme] : kPrefixes)
     if (id.starts_with(prefix)) return std::pair{scheme, id.substr(prefix.size())};
   return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conflicts (RULES.md §9.5), read from the frozen graph: a merged party holds every record that
+// an identifier joined, so two values of one scheme on one party are a disagreement; parties
+// that still share a value were kept apart by the kind rule or the 256-record bound.
+
+std::string_view to_string(IdentifierConflict::Kind kind) noexcept {
+  switch (kind) {
+    case IdentifierConflict::Kind::Disagrees: return "disagrees";
+    case IdentifierConflict::Kind::TooCommon: return "too common";
+    case IdentifierConflict::Kind::KindsDiffer: return "kinds differ";
+    case IdentifierConflict::Kind::Ambiguous: return "ambiguous";
+  }
+  return "?";
+}
+
+namespace {
+/// The most records one merged party may gather (the builder's bound, RULES.md §9.1).
+constexpr std::size_t kMostRecords = 256;
+
+bool is_party_kind(NodeKind kind) { return kind != NodeKind::Action && kind != NodeKind::Authority; }
+
+/// The builder's rule (RULES.md §9.1): a person never merges with a vessel, an aircraft or a
+/// company; Company and Organization do; LegalEntity merges with any kind.
+bool kinds_merge(NodeKind a, NodeKind b) {
+  if (a == NodeKind::LegalEntity || b == NodeKind::LegalEntity || a == b) return true;
+  const auto organisation = [](NodeKind kind) { return kind == NodeKind::Company || kind == NodeKind::Organization; };
+  return organisation(a) && organisation(b);
+}
+}  // namespace
+
+std::vector<IdentifierConflict> identifier_conflicts(const Graph& graph) {
+  std::unordered_map<std::uint32_t, int> scheme_of;  // attribute key -> scheme, -1 for none
+  auto scheme_of_key = [&](StringId key) {
+    const auto [found, added] = scheme_of.try_emplace(index(key), -1);
+    if (added)
+      if (const auto scheme = id_scheme_of_key(graph.string(key))) found->second = static_cast<int>(*scheme);
+    return found->second;
+  };
+  // (scheme, value) -> parties, and the records (provenance) that state it.
+  struct Carriers {
+    std::set<std::uint32_t> parties;
+    std::set<std::uint32_t> records;
+  };
+  std::unordered_map<std::string, Carriers> carriers;  // scheme digit + normalised value
+  std::vector<IdentifierConflict> out;
+  for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
+    const NodeId node{at};
+    if (!is_party_kind(graph.kind(node))) continue;
+    // scheme -> value -> the records that state it on this party
+    std::map<int, std::map<std::string, std::set<std::uint32_t>>> mine;
+    for (const Attribute& attribute : graph.attributes(node)) {
+      {
+        const int scheme = scheme_of_key(attribute.key);
+        if (scheme < 0) continue;
+        auto value = normalise_identifier(static_cast<IdScheme>(scheme), graph.string(attribute.value));
+        if (!value) continue;
+        const Provenance& record = graph.provenance_record(attribute.source);
+        // A record is its file and key: a reload or a second line of one record is one record.
+        const std::uint32_t record_key = index(record.record) != index(kNoString) ? index(record.record) : index(attribute.source);
+        mine[scheme][*value].insert(record_key);
+        auto& carrier = carriers[static_cast<char>('0' + scheme) + *value];
+        carrier.parties.insert(at);
+        carrier.records.insert(index(attribute.source));
+      }
+    }
+    for (StringId id : graph.external_ids(node)) {
+      const auto implied = identifier_of_id(graph.string(id));
+      if (!implied) continue;
+      auto value = normalise_identifier(implied->first, implied->second);
+      if (!value) continue;
+      const int scheme = static_cast<int>(implied->first);
+      mine[scheme][*value].insert(0x80000000u | index(id));
+      carriers[static_cast<char>('0' + scheme) + *value].parties.insert(at);
+    }
+    for (const auto& [scheme, values] : mine) {
+      if (values.size() < 2) continue;
+      // Values that one record states together (an entry with two IMO numbers) are its own
+      // business; a disagreement needs values from different records.
+      std::set<std::uint32_t> all;
+      bool separate = false;
+      for (const auto& [value, records] : values) {
+        for (std::uint32_t record : records) separate = separate || !all.contains(record);
+        all.insert(records.begin(), records.end());
+      }
+      bool shared_all = true;
+      const auto& first = values.begin()->second;
+      for (const auto& [value, records] : values) shared_all = shared_all && records == first;
+      if (!separate || shared_all) continue;
+      IdentifierConflict conflict;
+      conflict.kind = IdentifierConflict::Kind::Disagrees;
+      conflict.scheme = static_cast<IdScheme>(scheme);
+      for (const auto& [value, records] : values) conflict.values.push_back(value);
+      conflict.parties.push_back(node);
+      out.push_back(std::move(conflict));
+    }
+  }
+  for (const auto& [key, carrier] : carriers) {
+    if (carrier.parties.size() < 2 && carrier.records.size() <= kMostRecords) continue;
+    IdentifierConflict conflict;
+    conflict.scheme = static_cast<IdScheme>(key[0] - '0');
+    conflict.values.push_back(key.substr(1));
+    for (std::uint32_t party : carrier.parties) conflict.parties.push_back(NodeId{party});
+    conflict.records = carrier.records.size();
+    bool kinds_apart = false;
+    for (std::uint32_t a : carrier.parties)
+      for (std::uint32_t b : carrier.parties) kinds_apart = kinds_apart || !kinds_merge(graph.kind(NodeId{a}), graph.kind(NodeId{b}));
+    conflict.kind = carrier.records.size() > kMostRecords ? IdentifierConflict::Kind::TooCommon
+                    : kinds_apart                          ? IdentifierConflict::Kind::KindsDiffer
+                                                           : IdentifierConflict::Kind::Ambiguous;
+    out.push_back(std::move(conflict));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const IdentifierConflict& a, const IdentifierConflict& b) {
+    if (a.kind != b.kind) return a.kind < b.kind;
+    if (a.scheme != b.scheme) return a.scheme < b.scheme;
+    return a.values < b.values;
+  });
+  return out;
+}
+
+std::string describe(const Graph& graph, const IdentifierConflict& conflict) {
+  auto party = [&](NodeId node) {
+    const auto ids = graph.external_ids(node);
+    return fmt::format("{} ({}, {})", ids.empty() ? std::string_view("?") : graph.string(ids.front()), graph.name(node),
+                       to_string(graph.kind(node)));
+  };
+  std::string values;
+  for (const std::string& value : conflict.values) values += (values.empty() ? "" : " and ") + value;
+  const std::string_view key = attribute_key(conflict.scheme);
+  switch (conflict.kind) {
+    case IdentifierConflict::Kind::Disagrees:
+      return fmt::format("{}: records joined by another identifier carry {} {}", party(conflict.parties.front()), key,
+                         values);
+    case IdentifierConflict::Kind::TooCommon:
+      return fmt::format("{} {} is on {} records (more than {}): a placeholder, it merged nothing", key, values,
+                         conflict.records, kMostRecords);
+    case IdentifierConflict::Kind::KindsDiffer: {
+      std::string parties;
+      for (std::size_t at = 0; at < conflict.parties.size() && at < 4; ++at)
+        parties += (parties.empty() ? "" : "; ") + party(conflict.parties[at]);
+      if (conflict.parties.size() > 4) parties += fmt::format("; and {} more", conflict.parties.size() - 4);
+      return fmt::format("{} {} is on parties kept apart (kinds that never merge): {}", key, values, parties);
+    }
+    case IdentifierConflict::Kind::Ambiguous: {
+      std::string parties;
+      for (std::size_t at = 0; at < conflict.parties.size() && at < 4; ++at)
+        parties += (parties.empty() ? "" : "; ") + party(conflict.parties[at]);
+      if (conflict.parties.size() > 4) parties += fmt::format("; and {} more", conflict.parties.size() - 4);
+      return fmt::format("{} {} is on parties whose other identifiers disagree, so it merged none of them: {}", key,
+                         values, parties);
+    }
+  }
+  return {};
 }
 
 }  // namespace skg

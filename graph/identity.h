@@ -3,6 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "skg/graph/ids.h"
 
 namespace skg::inline v1 {
 
@@ -35,5 +38,28 @@ std::optional<std::string> normalise_identifier(IdScheme scheme, std::string_vie
 /// "ofac-cons:18715" carry OFAC uid 18715, "un:QDi.001" the UN reference, "lei:X" the LEI,
 /// "gb-coh:N" the company number); nullopt for other ids.
 std::optional<std::pair<IdScheme, std::string_view>> identifier_of_id(std::string_view id) noexcept;
+
+/// A strong identifier that did not identify one party (queries/RULES.md §9.5).
+struct IdentifierConflict {
+  enum class Kind : unsigned char {
+    Disagrees,    // records joined by one identifier carry different values of another scheme
+    TooCommon,    // one value on more than 256 records: a placeholder, it merges nothing
+    KindsDiffer,  // one value on parties of kinds that never merge (a person and a vessel)
+    Ambiguous,    // one value on records whose other identifiers disagree: it merged nothing
+  };
+  Kind kind = Kind::Disagrees;
+  IdScheme scheme = IdScheme::OfacUid;
+  std::vector<std::string> values;  // normalised: the disagreeing values, or the one shared value
+  std::vector<NodeId> parties;      // the party (Disagrees) or the parties that carry the value
+  std::size_t records = 0;          // TooCommon: how many records carry the value
+};
+std::string_view to_string(IdentifierConflict::Kind kind) noexcept;
+
+class Graph;
+/// Every identifier conflict of a frozen graph, in a stable order (kind, scheme, values).
+///   for (const auto& conflict : skg::identifier_conflicts(graph)) ...
+std::vector<IdentifierConflict> identifier_conflicts(const Graph& graph);
+/// One line on a conflict: "same party, ofacUid 12345 and 67890 (records ...)".
+std::string describe(const Graph& graph, const IdentifierConflict& conflict);
 
 }  // namespace skg

@@ -290,6 +290,61 @@ void choose_ofac_release(std::vector<std::pair<LoaderFn, std::string>>& steps, s
   });
 }
 
+/// The release date an OFSI Consolidated List CSV states on its first row ("Last Updated,02/04/2014",
+/// as YYYY-MM-DD), else one its file name carries; empty when neither says.
+std::string ofsi_release_date(const std::string& name) {
+  std::string head;
+  try {
+    head = head_of(name);
+  } catch (const LoadError&) {
+    return {};
+  }
+  std::string_view line(head);
+  line = line.substr(0, line.find('\n'));
+  if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+  if (line.starts_with("Last Updated,")) {
+    line.remove_prefix(13);
+    while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    auto digits = [&](std::size_t at, std::size_t count) {
+      for (std::size_t index = at; index < at + count; ++index)
+        if (index >= line.size() || line[index] < '0' || line[index] > '9') return false;
+      return true;
+    };
+    if (digits(0, 2) && line.size() >= 10 && line[2] == '/' && digits(3, 2) && line[5] == '/' && digits(6, 4))
+      return fmt::format("{}-{}-{}", line.substr(6, 4), line.substr(3, 2), line.substr(0, 2));
+  }
+  return release_date_in(std::filesystem::path(name).filename().string());
+}
+
+/// Several releases of the OFSI Consolidated List in one folder (ofsi_conlist_2014-04.csv and
+/// ofsi_conlist_2018-04.csv): each is the whole list as of its date, so only the latest loads
+/// (as for OFAC's releases above); the others are named in the report. Undated files: a
+/// LoadError asking for one.
+void choose_ofsi_release(std::vector<std::pair<LoaderFn, std::string>>& steps, std::vector<LoadIssue>& left_out) {
+  std::vector<std::pair<std::string, std::string>> releases;  // (file, date)
+  for (const auto& [loader, name] : steps)
+    if (loader == entry(Format::OfsiCsv).load) releases.emplace_back(name, ofsi_release_date(name));
+  if (releases.size() < 2) return;
+  const std::pair<std::string, std::string>* latest = nullptr;
+  for (const auto& release : releases) {
+    if (release.second.empty())
+      throw LoadError(release.first, 0,
+                      fmt::format("this folder holds {} releases of the OFSI Consolidated List and this one states no "
+                                  "date (no 'Last Updated' row, no date in its name): load one release file",
+                                  releases.size()));
+    if (latest == nullptr || release.second > latest->second) latest = &release;
+  }
+  const std::string kept = latest->first, kept_date = latest->second;
+  for (const auto& [name, date] : releases) {
+    if (name == kept) continue;
+    left_out.push_back({name, 0, {},
+                        fmt::format("an older OFSI Consolidated List release ({}) than {} ({}), which was loaded; "
+                                    "load the file alone to use it",
+                                    date, kept, kept_date)});
+  }
+  std::erase_if(steps, [&](const auto& step) { return step.first == entry(Format::OfsiCsv).load && step.second != kept; });
+}
+
 }  // namespace
 
 LoadReport load(const std::string& path, Builder& builder, const LoadOptions& options) {
@@ -348,6 +403,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   if (folder && steps.empty()) throw LoadError(path, 0, "the folder holds no file of a known format");
   std::vector<LoadIssue> releases_left_out;
   if (folder) choose_ofac_release(steps, releases_left_out);
+  if (folder) choose_ofsi_release(steps, releases_left_out);
   // OFAC's address, alias and comments files refer to entries of its main files: in a folder
   // that holds them apart from their sdn.csv (add_excerpt_2025-02.csv beside sdn_excerpt.csv),
   // they are read after the main files, so their rows find their entries whatever the names sort

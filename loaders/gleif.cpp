@@ -325,12 +325,31 @@ class GleifReader {
       throw Bad{fmt::format("LastUpdateDate '{}' is not an ISO 8601 date-time", last_update)};
     const std::string version = instant ? fmt::format("{:020}", *instant + (std::int64_t{1} << 62)) : std::string();
     auto [found, inserted] = context_.versions.try_emplace(id, version);
-    if (inserted) return true;
+    if (inserted) return keep_over_loaded(id, edge, found->second);
     ++counts_[3].second;
     if (version <= found->second) return false;  // the load holds a later (or the same) version
     found->second = version;
     context_.batch.retract(id, false);
     if (edge) std::erase_if(context_.pending, [&](const PendingEdge& pending) { return pending.id == id; });
+    return true;
+  }
+
+  /// Across loads (RULES.md §9.4): the builder may hold a version of `id` from an earlier load.
+  /// A later version replaces it (Batch::replace: its facts, or the edge, give way); the same
+  /// version (the file loaded again) or an older one (an old update file loaded late) is left
+  /// out, counted, and the load remembers the version it holds.
+  bool keep_over_loaded(const std::string& id, bool edge, std::string& version) {
+    const auto held = context_.builder.record_fact(id, edge ? "lastUpdateDate" : "leiLastUpdateDate");
+    if (!held) return true;
+    const auto instant = parse_gleif_instant(*held);
+    const std::string loaded = instant ? fmt::format("{:020}", *instant + (std::int64_t{1} << 62)) : std::string();
+    if (version <= loaded) {
+      ++counts_[version == loaded ? 6 : 7].second;
+      version = loaded;
+      return false;
+    }
+    context_.batch.replace(id, {path_, record_, static_cast<std::uint32_t>(line_)});
+    ++counts_[8].second;
     return true;
   }
 
@@ -535,7 +554,10 @@ class GleifReader {
           {path_, line_, lei, fmt::format("reporting exception '{}' for an LEI that no loaded record defines", text)});
       return;
     }
-    context_.batch.add_attribute(id, "reportingException", text, {path_, lei, static_cast<std::uint32_t>(line_)});
+    // The exception is a record of its own (LEI and category): an update of the LEI record
+    // (Batch::replace) leaves it in place.
+    const std::string exception_record = fmt::format("{}#{}", lei, category);
+    context_.batch.add_attribute(id, "reportingException", text, {path_, exception_record, static_cast<std::uint32_t>(line_)});
     ++counts_[4].second;
   }
 
@@ -546,9 +568,11 @@ class GleifReader {
   std::vector<std::size_t> line_ends_;
   std::uint64_t line_ = 0;
   std::string record_;
-  std::pair<std::string_view, std::uint64_t> counts_[6] = {
+  std::pair<std::string_view, std::uint64_t> counts_[9] = {
       {"entities", 0},           {"aliases", 0},          {"relationships", 0},
-      {"records superseded", 0}, {"reporting exceptions", 0}, {"annulled relationships", 0}};
+      {"records superseded", 0}, {"reporting exceptions", 0}, {"annulled relationships", 0},
+      {"records already loaded", 0}, {"records older than the loaded version", 0},
+      {"records replacing a loaded version", 0}};
 };
 
 }  // namespace

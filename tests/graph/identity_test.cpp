@@ -241,3 +241,135 @@ TEST_CASE("identity: same name and birth date from two sources is a SAME_AS cand
   CHECK(rebuilt.edge_count() == graph.edge_count());
   CHECK(canonical(build(std::vector<Party>(parties.rbegin(), parties.rend()))) == canonical(graph));
 }
+
+namespace {
+/// The OFAC entry and the FtM record of one company (shared ofacUid), the OFAC listing, and an
+/// FtM Ownership of it, saved as a snapshot and opened again.
+Graph merged_after_snapshot() {
+  Builder builder;
+  Batch batch;
+  add(batch, {"ofac-sdn:7", "GAMMA LLC", "sdn.csv", NodeKind::Company, {{"ofacUid", "7"}, {"country", "RU"}}});
+  add(batch, {"NK-gamma", "Gamma Ltd", "ftm.json", NodeKind::Company, {{"ofacUid", "7"}, {"website", "gamma.example"}}});
+  add(batch, {"NK-owner", "Owner Ltd", "ftm.json", NodeKind::Company, {}}, 2);
+  batch.add_action({.id = "ofac-sdn:7#SDN", .target = "ofac-sdn:7", .authority = "OFAC", .list = "SDN",
+                    .source = {"sdn.csv", "7", 1}});
+  batch.add_edge({.kind = EdgeKind::Owns, .from = "NK-owner", .to = "NK-gamma", .source = {"ftm.json", "own-1", 3},
+                  .id = "own-1"});
+  builder.commit(std::move(batch));
+  const Graph graph = std::move(builder).freeze();
+  const std::string path = (std::filesystem::temp_directory_path() / "skg_identity_delta_test.skg").string();
+  save(graph, path);
+  Graph opened = open_snapshot(path);
+  std::filesystem::remove(path);
+  return opened;
+}
+
+std::vector<std::string> values_of(const Graph& graph, NodeId node, std::string_view key) {
+  std::vector<std::string> out;
+  for (std::string_view value : graph.attribute(node, key)) out.emplace_back(value);
+  return out;
+}
+
+std::size_t edges_of_kind(const Graph& graph, NodeId node, EdgeKind kind) {
+  std::size_t count = 0;
+  for (EdgeId edge : graph.out_edges(node)) count += graph.edge_kind(edge) == kind ? 1 : 0;
+  for (EdgeId edge : graph.in_edges(node)) count += graph.edge_kind(edge) == kind ? 1 : 0;
+  return count;
+}
+}  // namespace
+
+TEST_CASE("identity: after a snapshot, deleting one record of a merged party keeps what the other record gave") {
+  const Graph opened = merged_after_snapshot();
+  REQUIRE(opened.find("NK-gamma") == opened.find("ofac-sdn:7"));
+  Builder builder(opened);
+  {
+    Batch delta;
+    delta.remove("NK-gamma", {"delta.json", "NK-gamma", 1});
+    builder.commit(std::move(delta));
+  }
+  CHECK_FALSE(builder.contains("NK-gamma"));
+  CHECK(builder.contains("ofac-sdn:7"));
+  const Graph graph = std::move(builder).freeze();
+  const auto gamma = graph.find("ofac-sdn:7");
+  REQUIRE(gamma);
+  CHECK(graph.find("NK-gamma") == std::nullopt);
+  CHECK(graph.name(*gamma) == "GAMMA LLC");
+  CHECK(values_of(graph, *gamma, "ofacUid") == std::vector<std::string>{"7"});  // the OFAC record's
+  CHECK(values_of(graph, *gamma, "country") == std::vector<std::string>{"RU"});
+  CHECK(values_of(graph, *gamma, "website").empty());                             // the FtM record's: gone
+  CHECK(edges_of_kind(graph, *gamma, EdgeKind::TargetOf) == 1);                    // the OFAC listing stays
+  CHECK(edges_of_kind(graph, *gamma, EdgeKind::Owns) == 0);                        // the FtM file's link goes
+  REQUIRE(graph.provenance(*gamma).size() == 1);
+  CHECK(graph.describe(graph.provenance(*gamma)[0]).find("sdn.csv") != std::string::npos);
+  CHECK(graph.find("NK-owner"));  // another record of the FtM file: untouched
+
+  // The party goes with its last record.
+  Builder last(graph);
+  {
+    Batch delta;
+    delta.remove("ofac-sdn:7", {"delta.json", "ofac-sdn:7", 2});
+    last.commit(std::move(delta));
+  }
+  const Graph gone = std::move(last).freeze();
+  CHECK(gone.find("ofac-sdn:7") == std::nullopt);
+}
+
+TEST_CASE("identity: after a snapshot, a MOD of one record of a merged party replaces that record's facts only") {
+  const Graph opened = merged_after_snapshot();
+  Builder builder(opened);
+  {
+    Batch delta;
+    delta.remove("NK-gamma", {"delta.json", "NK-gamma", 1});
+    add(delta, {"NK-gamma", "Gamma Limited", "delta.json", NodeKind::Company, {{"ofacUid", "7"}, {"website", "gamma.example.org"}}});
+    builder.commit(std::move(delta));
+  }
+  const Graph graph = std::move(builder).freeze();
+  const auto gamma = graph.find("ofac-sdn:7");
+  REQUIRE(gamma);
+  CHECK(graph.find("NK-gamma") == gamma);
+  CHECK(graph.node_count() == opened.node_count());
+  CHECK(values_of(graph, *gamma, "website") == std::vector<std::string>{"gamma.example.org"});
+  CHECK(values_of(graph, *gamma, "country") == std::vector<std::string>{"RU"});
+  CHECK(edges_of_kind(graph, *gamma, EdgeKind::TargetOf) == 1);
+  CHECK(edges_of_kind(graph, *gamma, EdgeKind::Owns) == 1);  // links are records of their own in FtM
+  CHECK(graph.name(*gamma) == "GAMMA LLC");                   // the canonical record's name stays primary
+}
+
+TEST_CASE("identity: conflicting and placeholder identifiers are listed, and neither merges wrong parties") {
+  std::vector<Party> parties = {
+      // One IMO number, two OFAC uids with nothing in common: the IMO does not say which vessel it
+      // is, so it merges neither (the OFSI list of 2018 writes one UN reference on six groups).
+      {"ofac-sdn:1", "SEA STAR", "sdn.csv", NodeKind::Vessel, {{"imoNumber", "IMO 9074729"}, {"ofacUid", "1"}}},
+      {"NK-sea", "Sea Star", "ftm.json", NodeKind::Vessel, {{"imoNumber", "9074729"}, {"ofacUid", "2"}}},
+      // A record stating two uids joins both OFAC entries: one party, whose uids disagree.
+      {"ofac-sdn:3", "ALPHA LLC", "sdn.csv", NodeKind::Company, {{"ofacUid", "3"}}},
+      {"ofac-sdn:4", "ALPHA AERO", "sdn.csv", NodeKind::Company, {{"ofacUid", "4"}}},
+      {"NK-alpha", "Alpha", "ftm.json", NodeKind::Company, {{"ofacUid", "3"}, {"ofacUid", "4"}}},
+      // A person and a vessel with one uid: kept apart.
+      {"a", "Ivan", "x.csv", NodeKind::Person, {{"ofacUid", "5"}}},
+      {"b", "IVAN", "y.csv", NodeKind::Vessel, {{"ofacUid", "5"}}},
+  };
+  for (int at = 0; at < 300; ++at)
+    parties.push_back({"eu:" + std::to_string(at), "Party " + std::to_string(at), "eu.xml", NodeKind::Company,
+                       {{"euReference", "EU.1.1"}}});
+  const Graph graph = build(parties);
+  CHECK(graph.node_count() == 2 + 1 + 2 + 300);  // the 300 records of EU.1.1 merged nothing
+  CHECK(graph.find("ofac-sdn:1") != graph.find("NK-sea"));
+  CHECK(graph.find("ofac-sdn:3") == graph.find("ofac-sdn:4"));
+  const std::vector<IdentifierConflict> conflicts = identifier_conflicts(graph);
+  REQUIRE(conflicts.size() == 4);
+  CHECK(conflicts[0].kind == IdentifierConflict::Kind::Disagrees);
+  CHECK(conflicts[0].scheme == IdScheme::OfacUid);
+  CHECK(conflicts[0].values == std::vector<std::string>{"3", "4"});
+  CHECK(describe(graph, conflicts[0]).find("ofacUid 3 and 4") != std::string::npos);
+  CHECK(conflicts[1].kind == IdentifierConflict::Kind::TooCommon);
+  CHECK(conflicts[1].records == 300);
+  CHECK(conflicts[2].kind == IdentifierConflict::Kind::KindsDiffer);
+  CHECK(conflicts[2].parties.size() == 2);
+  CHECK(conflicts[3].kind == IdentifierConflict::Kind::Ambiguous);
+  CHECK(conflicts[3].scheme == IdScheme::ImoNumber);
+  CHECK(describe(graph, conflicts[3]).find("merged none of them") != std::string::npos);
+  CHECK(identifier_conflicts(build({{"ofac-sdn:9", "X", "sdn.csv", NodeKind::Company, {{"ofacUid", "9"}}},
+                                    {"csl:9", "X", "csl.csv", NodeKind::Company, {{"ofacUid", "9"}}}}))
+            .empty());
+}

@@ -273,3 +273,138 @@ TEST_CASE("gleif: the real shared files load, with every relationship resolved o
   CHECK(report.count("relationships") + report.unresolved.size() >= 21);
   CHECK(report.skipped.empty());
 }
+
+namespace {
+/// Writes `text` to a file under the test output folder; returns its path.
+std::string written(std::string_view name, std::string_view text) {
+  const std::string path = std::string(SKG_TEST_OUTPUT_DIR) + "/" + std::string(name);
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  REQUIRE(file);
+  std::fwrite(text.data(), 1, text.size(), file);
+  std::fclose(file);
+  return path;
+}
+
+/// A relationship record 5493001KJTIIGC8Y1R12 (child) -> 213800KASPERSKYUK123 (parent).
+std::string relationship(std::string_view status, std::string_view end, std::string_view last_update) {
+  const std::string end_date = end.empty() ? "" : "<rr:EndDate>" + std::string(end) + "</rr:EndDate>";
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<rr:RelationshipData xmlns:rr="http://www.gleif.org/data/schema/rr/2016"><rr:RelationshipRecords><rr:RelationshipRecord>
+<rr:Relationship><rr:StartNode><rr:NodeID>5493001KJTIIGC8Y1R12</rr:NodeID><rr:NodeIDType>LEI</rr:NodeIDType></rr:StartNode>
+<rr:EndNode><rr:NodeID>213800KASPERSKYUK123</rr:NodeID><rr:NodeIDType>LEI</rr:NodeIDType></rr:EndNode>
+<rr:RelationshipType>IS_DIRECTLY_CONSOLIDATED_BY</rr:RelationshipType>
+<rr:RelationshipPeriods><rr:RelationshipPeriod><rr:StartDate>2020-01-01T00:00:00Z</rr:StartDate>)" +
+         end_date + R"(<rr:PeriodType>RELATIONSHIP_PERIOD</rr:PeriodType></rr:RelationshipPeriod></rr:RelationshipPeriods>
+<rr:RelationshipStatus>)" + std::string(status) + R"(</rr:RelationshipStatus></rr:Relationship>
+<rr:Registration><rr:LastUpdateDate>)" + std::string(last_update) + R"(</rr:LastUpdateDate>
+<rr:RegistrationStatus>PUBLISHED</rr:RegistrationStatus></rr:Registration>
+</rr:RelationshipRecord></rr:RelationshipRecords></rr:RelationshipData>)";
+}
+
+std::string lei_pair() {
+  return R"(<?xml version="1.0" encoding="UTF-8"?>
+<LEIData xmlns="http://www.gleif.org/data/schema/leidata/2016"><LEIRecords>
+<LEIRecord><LEI>5493001KJTIIGC8Y1R12</LEI><Entity><LegalName>CHILD LTD</LegalName></Entity>
+<Registration><LastUpdateDate>2020-01-01T00:00:00Z</LastUpdateDate></Registration></LEIRecord>
+<LEIRecord><LEI>213800KASPERSKYUK123</LEI><Entity><LegalName>PARENT LTD</LegalName></Entity>
+<Registration><LastUpdateDate>2020-01-01T00:00:00Z</LastUpdateDate></Registration></LEIRecord>
+</LEIRecords></LEIData>)";
+}
+}  // namespace
+
+TEST_CASE("gleif: an update file loaded later replaces the record's facts instead of adding beside them") {
+  const std::string id = "lei:00TR8NKAEL48RGTZEW89";
+  SUBCASE("in the same builder, one load after the other") {
+    skg::Builder builder;
+    skg::load_gleif(sample("lei-data.xml"), builder);
+    const skg::LoadReport update = skg::load_gleif(sample("lei-updates-data2.xml"), builder);
+    CHECK(update.count("records replacing a loaded version") == 1);
+    const skg::Graph graph = std::move(builder).freeze();
+    const auto fund = graph.find(id);
+    REQUIRE(fund);
+    CHECK(graph.attribute(*fund, "entityStatus") == V{"ACTIVE"});  // INACTIVE in the 2019 version
+    CHECK(graph.attribute(*fund, "registrationStatus") == V{"ISSUED"});
+    CHECK(graph.attribute(*fund, "leiLastUpdateDate") == V{"2023-08-03T08:48:03.080+02:00"});
+    REQUIRE(graph.provenance(*fund).size() == 1);
+    CHECK(graph.describe(graph.provenance(*fund)[0]).find("lei-updates-data2.xml") != std::string::npos);
+  }
+  SUBCASE("on a frozen graph (a snapshot or the shell's load), and the same update again changes nothing") {
+    skg::Builder first;
+    skg::load_gleif(sample("lei-data.xml"), first);
+    const skg::Graph before = std::move(first).freeze();
+    skg::Builder second(before);
+    skg::load_gleif(sample("lei-updates-data2.xml"), second);
+    const skg::Graph after = std::move(second).freeze();
+    const auto fund = after.find(id);
+    REQUIRE(fund);
+    CHECK(after.attribute(*fund, "entityStatus") == V{"ACTIVE"});
+    CHECK(after.attribute(*fund, "leiLastUpdateDate") == V{"2023-08-03T08:48:03.080+02:00"});
+    CHECK(after.node_count() == 24);
+    skg::Builder third(after);
+    const skg::LoadReport again = skg::load_gleif(sample("lei-updates-data2.xml"), third);
+    CHECK(again.count("records already loaded") == 12);  // every record of the file
+    CHECK(again.count("entities") == 0);
+    const skg::Graph twice = std::move(third).freeze();
+    CHECK(twice.node_count() == after.node_count());
+    CHECK(twice.attribute(*twice.find(id), "entityStatus") == V{"ACTIVE"});
+    CHECK(twice.provenance(*twice.find(id)).size() == 1);
+  }
+  SUBCASE("an older version loaded later leaves the newer one in place, and says so") {
+    skg::Builder builder;
+    skg::load_gleif(sample("lei-updates-data2.xml"), builder);
+    const skg::LoadReport old = skg::load_gleif(sample("lei-data.xml"), builder);
+    CHECK(old.count("records older than the loaded version") == 1);
+    const skg::Graph graph = std::move(builder).freeze();
+    const auto fund = graph.find(id);
+    REQUIRE(fund);
+    CHECK(graph.attribute(*fund, "entityStatus") == V{"ACTIVE"});
+    CHECK(graph.attribute(*fund, "leiLastUpdateDate") == V{"2023-08-03T08:48:03.080+02:00"});
+    CHECK(graph.provenance(*fund).size() == 1);
+  }
+}
+
+TEST_CASE("gleif: a relationship retired by a later load ends on its date, and the old ACTIVE edge is gone") {
+  const std::string leis = written("gleif_pair.xml", lei_pair());
+  const std::string active = written("gleif_rr_active.xml", relationship("ACTIVE", "", "2023-01-01T00:00:00Z"));
+  const std::string retired =
+      written("gleif_rr_retired.xml", relationship("INACTIVE", "2024-03-31T00:00:00Z", "2024-04-02T10:00:00Z"));
+  const std::string edge_id = "lei:5493001KJTIIGC8Y1R12#IS_DIRECTLY_CONSOLIDATED_BY#lei:213800KASPERSKYUK123";
+  skg::Builder builder;
+  skg::load_gleif(leis, builder);
+  skg::load_gleif(active, builder);
+  const skg::Graph first = std::move(builder).freeze();
+  skg::Builder later(first);
+  skg::load_gleif(retired, later);
+  const skg::LoadReport stale = skg::load_gleif(active, later);  // the old version once more
+  CHECK(stale.count("records older than the loaded version") == 1);
+  const skg::Graph graph = std::move(later).freeze();
+  std::size_t edges = 0;
+  for (std::uint32_t at = 0; at < graph.edge_count(); ++at)
+    edges += graph.edge_kind(skg::EdgeId{at}) == skg::EdgeKind::SubsidiaryOf ? 1 : 0;
+  CHECK(edges == 1);
+  const auto edge = edge_with_id(graph, edge_id);
+  REQUIRE(edge);
+  CHECK(edge_attribute(graph, *edge, "relationshipStatus") == V{"INACTIVE"});
+  CHECK(edge_attribute(graph, *edge, "lastUpdateDate") == V{"2024-04-02T10:00:00Z"});
+  REQUIRE(graph.edge_valid(*edge).end);
+  const std::string end = graph.edge_valid(*edge).end->to_string();
+  CHECK((end == "2024-03-31" || end == "2024-04-01"));  // the retirement's EndDate, as the loader reads ends
+}
+
+TEST_CASE("gleif: an LEI update loaded later keeps the reporting exception an earlier load gave") {
+  skg::Builder builder;
+  skg::load_gleif(sample("lei-data.xml"), builder);
+  const std::string exception = written("gleif_repex_00TR.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<repex:ReportingExceptionData xmlns:repex="http://www.gleif.org/data/schema/repex/2016"><repex:ReportingExceptions>
+<repex:Exception><repex:LEI>00TR8NKAEL48RGTZEW89</repex:LEI>
+<repex:ExceptionCategory>DIRECT_ACCOUNTING_CONSOLIDATION_PARENT</repex:ExceptionCategory>
+<repex:ExceptionReason>NON_CONSOLIDATING</repex:ExceptionReason></repex:Exception>
+</repex:ReportingExceptions></repex:ReportingExceptionData>)");
+  skg::load_gleif(exception, builder);
+  skg::load_gleif(sample("lei-updates-data2.xml"), builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto fund = graph.find("lei:00TR8NKAEL48RGTZEW89");
+  REQUIRE(fund);
+  CHECK(graph.attribute(*fund, "entityStatus") == V{"ACTIVE"});
+  CHECK(graph.attribute(*fund, "reportingException") == V{"DIRECT_ACCOUNTING_CONSOLIDATION_PARENT: NON_CONSOLIDATING"});
+}

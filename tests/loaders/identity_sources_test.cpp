@@ -7,6 +7,7 @@
 #include <set>
 
 #include "loaders/loader_test_util.h"
+#include "skg/graph/snapshot.h"
 #include "skg/loaders/load.h"
 
 using namespace skg;
@@ -137,4 +138,51 @@ TEST_CASE("identity: the real CSL, SDN and BIS DPL files give one party per OFAC
   // Of the CSL's 577 DPL rows, 362 name an order (name and effective date) that BIS's file of
   // 2022-09 lists too; the rest were added or changed between the two releases.
   CHECK(both >= 360);
+}
+
+TEST_CASE("identity: an FtM delta deleting the FtM record of a party merged with an OFAC entry leaves the OFAC listing") {
+  // ZAKHAROV (OFAC uid 45937): the SDN row and the OpenSanctions person merge (shared ofacUid);
+  // the graph is saved, opened again, and a delta deletes the OpenSanctions record.
+  const Graph merged = load_all({datasets("samples/identity/sdn_45937.csv"),
+                                 datasets("samples/opensanctions/zala/entities.ftm.json")});
+  const std::string ftm_id = "NK-aU5ybkbRFJucf8YMwsJvDw";
+  REQUIRE(merged.find(ftm_id) == merged.find("ofac-sdn:45937"));
+  const std::string dir = std::string(SKG_TEST_OUTPUT_DIR) + "/identity_delta";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  save(merged, dir + "/merged.skg");
+  const Graph opened = open_snapshot(dir + "/merged.skg");
+
+  auto listings_from = [](const Graph& graph, NodeId node, std::string_view file) {
+    std::size_t count = 0;
+    for (EdgeId edge : graph.out_edges(node)) {
+      if (graph.edge_kind(edge) != EdgeKind::TargetOf) continue;
+      for (ProvId prov : graph.edge_provenance(edge))
+        if (std::string(graph.string(graph.provenance_record(prov).source)).ends_with(file)) {
+          ++count;
+          break;
+        }
+    }
+    return count;
+  };
+  const NodeId before = *opened.find("ofac-sdn:45937");
+  REQUIRE(listings_from(opened, before, "sdn_45937.csv") == 1);
+  REQUIRE(listings_from(opened, before, "entities.ftm.json") > 0);
+  REQUIRE_FALSE(opened.attribute(before, "position").empty());
+
+  std::ofstream(dir + "/delete.delta.json") << R"({"op": "DEL", "entity": {"id": ")" << ftm_id
+                                            << R"(", "schema": "Person", "properties": {}}})" << "\n";
+  Builder builder(opened);
+  const LoadReport report = load(dir + "/delete.delta.json", builder, {.format = Format::FtmJson});
+  CHECK(report.count("delta removed") == 1);
+  const Graph graph = std::move(builder).freeze();
+  const auto party = graph.find("ofac-sdn:45937");
+  REQUIRE(party);
+  CHECK(graph.find(ftm_id) == std::nullopt);
+  CHECK(graph.name(*party) == opened.name(before));
+  CHECK(listings_from(graph, *party, "sdn_45937.csv") == 1);      // the OFAC listing remains
+  CHECK(listings_from(graph, *party, "entities.ftm.json") == 0);  // the FtM file's listings of it go
+  CHECK(graph.attribute(*party, "position").empty());             // a fact only the FtM record gave
+  CHECK(files_of(graph, *party) == std::set<std::string>{"sdn_45937.csv"});
+  CHECK(graph.attribute(*party, "ofacUid") == std::vector<std::string_view>{"45937"});
 }

@@ -272,3 +272,40 @@ TEST_CASE("ofsi_csv: the full 2014 and 2018 lists in ../shared load with every g
     CHECK(report.skipped.empty());
   }
 }
+
+TEST_CASE("ofsi_csv: a folder with the 2014 and 2018 releases loads the 2018 one and names the 2014 one left out") {
+  const std::string folder = std::string(SKG_TEST_OUTPUT_DIR) + "/ofsi_releases";
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  // Named so that the older release sorts last: the date on the first row decides, not the name.
+  std::filesystem::copy_file(sample(2018), folder + "/a_conlist.csv");
+  std::filesystem::copy_file(sample(2014), folder + "/b_conlist.csv");
+  skg::Builder alone;
+  const skg::LoadReport only_2018 = skg::load(sample(2018), alone);
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load(folder, builder);
+  CHECK(report.count("older releases left out") == 1);
+  CHECK(report.count("entities") == only_2018.count("entities"));
+  CHECK(report.count("actions") == only_2018.count("actions"));
+  REQUIRE(report.skipped.size() == 1);
+  CHECK(report.skipped[0].file == folder + "/b_conlist.csv");
+  CHECK(report.skipped[0].reason.find("older OFSI Consolidated List release (2014-04-02)") != std::string::npos);
+  CHECK(report.skipped[0].reason.find("(2018-04-13)") != std::string::npos);
+  const skg::Graph graph = std::move(builder).freeze();
+  const skg::Graph reference = std::move(alone).freeze();
+  CHECK(graph.node_count() == reference.node_count());
+  CHECK(graph.edge_count() == reference.edge_count());
+  // A file named alone still loads, whatever its date.
+  skg::Builder old;
+  CHECK(skg::load(folder + "/b_conlist.csv", old).count("older releases left out") == 0);
+
+  const std::string full = skg::testing::shared("uk");
+  if (!std::filesystem::exists(full + "/ofsi_conlist_2014-04.csv")) {
+    MESSAGE("skipped: ../shared absent");
+    return;
+  }
+  skg::Builder shared_builder;
+  const skg::LoadReport shared_report = skg::load(full, shared_builder);
+  CHECK(shared_report.count("older releases left out") == 1);
+  CHECK(shared_report.count("rows") == 9487);  // the 2018 release's rows only
+}

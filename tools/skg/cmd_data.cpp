@@ -7,6 +7,7 @@
 #include "command_parts.h"
 #include "interrupt.h"
 #include "screen_file.h"
+#include "skg/graph/identity.h"
 #include "skg/graph/snapshot.h"
 #include "skg/queries/as_of.h"
 #include "skg/queries/diff.h"
@@ -220,6 +221,36 @@ int run_as_of(Context& context, const Args& args) {
     context.out << "questions are now asked as of " << date.to_string()
                 << (options.as_of ? "\n" : " (today)\n");
   }
+  return kExitOk;
+}
+
+// Identifier conflicts (queries/RULES.md §9.5): strong identifiers that did not make one party.
+int run_conflicts(Context& context, const Args&) {
+  require_graph(context.session);
+  const Graph& graph = context.session.graph();
+  const std::vector<IdentifierConflict> conflicts = identifier_conflicts(graph);
+  if (context.json) {
+    JsonOut json(context.out);
+    json.begin_array();
+    for (const IdentifierConflict& conflict : conflicts) {
+      json.begin_object();
+      json.key("kind").string(to_string(conflict.kind));
+      json.key("scheme").string(attribute_key(conflict.scheme));
+      json.key("values").begin_array();
+      for (const std::string& value : conflict.values) json.string(value);
+      json.end_array();
+      json.key("parties").begin_array();
+      for (NodeId party : conflict.parties) write_node_json(json, graph, party);
+      json.end_array();
+      json.key("explanation").string(describe(graph, conflict));
+      json.end_object();
+    }
+    json.end_array();
+    return kExitOk;
+  }
+  context.out << conflicts.size() << " identifier conflicts (queries/RULES.md §9.5)\n";
+  for (const IdentifierConflict& conflict : conflicts)
+    context.out << "  " << to_string(conflict.kind) << ": " << printable(describe(graph, conflict)) << '\n';
   return kExitOk;
 }
 

@@ -96,6 +96,7 @@ std::string listed_by(const Graph& graph, const std::vector<NodeId>& actions);
 
 // The handlers, one per command of the table (commands.cpp), in their group's file.
 int run_stats(Context& context, const Args&);
+int run_conflicts(Context& context, const Args&);
 int run_load(Context& context, const Args& args);
 int run_save(Context& context, const Args& args);
 int run_verify(Context& context, const Args& args);

@@ -102,6 +102,8 @@ constexpr Command kCommands[] = {
      Completes::Nothing, run_stats},
     {"show", "ENTITY", "Names, ids, attributes, records, listings and links of one party", "",
      Completes::Entity, run_show},
+    {"conflicts", "", "Strong identifiers that did not make one party: disagreeing, too common, kinds apart", "",
+     Completes::Nothing, run_conflicts},
     {"listings", "ENTITY", "Restrictions in force on the session date, and which start later", "",
      Completes::Entity, run_listings},
     {"screen",

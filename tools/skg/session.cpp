@@ -10,6 +10,7 @@
 
 #include "interrupt.h"
 #include "skg/graph/builder.h"
+#include "skg/graph/identity.h"
 #include "skg/graph/snapshot.h"
 
 namespace skg::shell {
@@ -129,6 +130,8 @@ std::string load_summary(const LoadReport& report) {
       plural(report.unresolved.size(), "unresolved reference", "unresolved references"),
       plural(report.warnings.size(), "warning", "warnings"));
   if (releases > 0) out += fmt::format("; {} left out", plural(releases, "older list release", "older list releases"));
+  if (const std::uint64_t conflicts = report.count("identifier conflicts"); conflicts > 0)
+    out += fmt::format("; {} (`conflicts` lists them)", plural(conflicts, "identifier conflict", "identifier conflicts"));
   return out;
 }
 
@@ -217,6 +220,9 @@ LoadReport Session::load(std::span<const std::string> specs) {
   Graph built = std::move(builder).freeze();
   if (interrupt_flag().load()) throw LoadCancelled("load cancelled");  // during the freeze
   replace_graph(std::move(built));
+  // Found on the merged graph (RULES.md §9.5); `conflicts` lists them.
+  if (const std::size_t conflicts = identifier_conflicts(graph()).size(); conflicts != 0)
+    total.add("identifier conflicts", conflicts);
   for (auto& source : added) sources_.push_back(std::move(source));
   return total;
 }
