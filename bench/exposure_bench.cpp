@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
   const skg::Graph graph = skg::generate({.entities = bench.entities(), .seed = bench.seed()});
   bench.set_size(graph.node_count(), graph.edge_count());
   bench.row("exposure/generate_untimed_setup", 1, skg::bench::now() - start);
+  // Memory by stage (peak so far, and the graph's columns): says whether a peak comes from
+  // building the graph or from the queries.
+  std::fprintf(stderr, "after generate: peak RSS %.1f MiB, graph columns %.1f MiB\n",
+               static_cast<double>(skg::bench::peak_rss_bytes()) / (1024.0 * 1024.0),
+               static_cast<double>(graph.stats().bytes) / (1024.0 * 1024.0));
 
   // The generator makes OFAC SDN listings only: the aggregating rule (OFAC today), and the
   // non-aggregating one (OFAC before 2014-08-13, the same code path as the UK rule).
@@ -92,6 +97,9 @@ int main(int argc, char** argv) {
                    static_cast<unsigned long long>(reference));
     }
   }
+
+  std::fprintf(stderr, "after blocked_set: peak RSS %.1f MiB\n",
+               static_cast<double>(skg::bench::peak_rss_bytes()) / (1024.0 * 1024.0));
 
   // Per-entity answers with reasons after one blocked_set: a fixed sample of parties, and the
   // parties that have at least one blocked or possibly blocked owner (the ones with reasons).

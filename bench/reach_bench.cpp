@@ -8,6 +8,7 @@
 
 #include "generator.h"
 #include "harness.h"
+#include "skg/graph/parallel.h"
 #include "skg/queries/as_of.h"
 #include "skg/queries/reach.h"
 #include "skg/queries/screen.h"
@@ -51,6 +52,13 @@ int main(int argc, char** argv) {
       hits += skg::reach_count(graph, source, {.listed = &listed}, workspace);
     return hits;
   }, expected, "1000_sources_listed_set");
+  // The same 1000 sources as one batch on every core (SKG_THREADS=1: one thread).
+  bench.run([&] {
+    std::uint64_t hits = 0;
+    for (std::size_t count : skg::reach_count_batch(graph, sources, {.listed = &listed})) hits += count;
+    return hits;
+  }, expected, "1000_sources_batch_listed_set");
+  std::fprintf(stderr, "reach_3_hops: batch on %u thread(s)\n", skg::parallel_workers(sources.size(), 8));
   bench.run([&] {
     std::uint64_t hits = 0;
     for (skg::NodeId source : sources) hits += skg::reach(graph, source, {}, workspace).size();

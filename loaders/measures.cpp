@@ -363,11 +363,27 @@ MeasureMapping csl_source_mapping(std::string_view abbrev) noexcept {
   return {Issuer::Unknown, SanctionList::Unknown, {}, "trade.gov CSL source not in the table: measure unknown"};
 }
 
-MeasureMapping un_mapping(std::string_view /*list_type*/) noexcept {
-  // The XML names the regime (UN_LIST_TYPE) but no measure; which of assets freeze, travel ban
-  // and arms embargo each regime applies was not checked against the committees' texts.
+// UN_LIST_TYPE (the regime) -> the measures its committee's page lists for designated parties.
+// Only the regimes whose page was read are rows; every other regime keeps its measure unknown
+// (several apply some measures per designation, which the XML does not say).
+//  [UN-1267] main.un.org/securitycouncil/en/sanctions/1267, "Sanctions measures": Assets Freeze
+//            (res. 2610 (2021) paras 84(a), (b), 85, 86(a)), Travel Ban (paras 1(b), 86(b)) and Arms
+//            Embargo, each "with respect to ... [those] designated on the ISIL (Da'esh) & Al-Qaida
+//            Sanctions List" (the travel ban binds designated individuals).
+//  [UN-2048] un.org/securitycouncil/sanctions/2048, "Sanctions measures": Travel ban only, for
+//            individuals the Committee designates (res. 2048 (2012) para 4).
+constexpr std::array<Row, 2> kUnListTypes = {{
+    {"Al-Qaida", {Issuer::Un, SanctionList::UnConsolidated, {M::AssetFreeze, M::TravelBan, M::ArmsEmbargo},
+                  "UN ISIL (Da'esh) and Al-Qaida Sanctions List (1267 Committee): assets freeze, travel ban, "
+                  "arms embargo [UN-1267]"}},
+    {"GB", {Issuer::Un, SanctionList::UnConsolidated, {M::TravelBan},
+            "UN 2048 Committee (Guinea-Bissau): travel ban only [UN-2048]"}},
+}};
+
+MeasureMapping un_mapping(std::string_view list_type) noexcept {
+  if (const MeasureMapping* row = find(kUnListTypes, list_type)) return *row;
   return {Issuer::Un, SanctionList::UnConsolidated, {},
-          "UN Security Council Consolidated List: the regime's measures are not mapped (measure unknown)"};
+          "UN Security Council Consolidated List: this regime's measures are not mapped (measure unknown)"};
 }
 
 MeasureMapping eu_fsf_mapping(std::string_view programme) noexcept {

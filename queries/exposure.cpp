@@ -1,15 +1,18 @@
 #include "skg/queries/exposure.h"
 
 #include "skg/graph/error.h"
+#include "skg/graph/parallel.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <span>
 #include <unordered_map>
@@ -543,9 +546,15 @@ NodeId BlockedSet::group(NodeId node) const noexcept {
 }
 
 std::size_t BlockedSet::count(Verdict verdict) const noexcept {
+  // verdict() for every node, without a branch a node (the compiler vectorises this loop).
+  const std::uint8_t in_force = period_->in_force ? 0xFF : 0;
   std::size_t total = 0;
-  for (std::uint32_t at = 0; at < state_.size(); ++at)
-    if (this->verdict(NodeId{at}) == verdict) ++total;
+  for (const std::uint8_t state : state_) {
+    const bool listed = (state & kListed) != 0;
+    const bool yes = listed || ((state & kYes & in_force) != 0);
+    const bool maybe = !yes && (state & kMaybe & in_force) != 0;
+    total += verdict == Verdict::Yes ? yes : verdict == Verdict::Possibly ? maybe : (!yes && !maybe);
+  }
   return total;
 }
 
@@ -559,13 +568,50 @@ std::vector<NodeId> BlockedSet::nodes(Verdict verdict) const {
 // -----------------------------------------------------------------------------------------------
 // The fixpoint.
 
+/// One word a node (lower sum | upper sum << 32) for the fixpoint's workers, lent from a pool the
+/// process keeps and given back all zero: a blocked set then costs the nodes it touches, not a
+/// clear of n words each time (8 MB at 1M nodes). Several blocked sets at once take several.
+class DenseSums {
+ public:
+  explicit DenseSums(std::size_t nodes) {
+    {
+      const std::lock_guard<std::mutex> lock(pool_mutex());
+      auto& free = pool();
+      if (!free.empty()) {
+        sums_ = std::move(free.back());
+        free.pop_back();
+      }
+    }
+    if (!sums_ || sums_->size() < nodes) sums_ = std::make_unique<std::vector<std::atomic<std::uint64_t>>>(nodes);
+  }
+  ~DenseSums() {
+    // The walk zeroes what it touched; an exception on the way leaves the buffer unknown: drop it.
+    if (std::uncaught_exceptions() != 0) return;
+    const std::lock_guard<std::mutex> lock(pool_mutex());
+    pool().push_back(std::move(sums_));
+  }
+  DenseSums(const DenseSums&) = delete;
+  DenseSums& operator=(const DenseSums&) = delete;
+  std::vector<std::atomic<std::uint64_t>>& sums() { return *sums_; }
+
+ private:
+  static std::mutex& pool_mutex() {
+    static std::mutex mutex;
+    return mutex;
+  }
+  static std::vector<std::unique_ptr<std::vector<std::atomic<std::uint64_t>>>>& pool() {
+    static std::vector<std::unique_ptr<std::vector<std::atomic<std::uint64_t>>>> free;
+    return free;
+  }
+  std::unique_ptr<std::vector<std::atomic<std::uint64_t>>> sums_;
+};
+
 struct BlockedSetBuilder {
   const Graph& graph;
   BlockedSet& set;
   const RuleInfo& info;
   const RulePeriod& period;
   std::optional<Date> as_of;
-  std::vector<std::pair<NodeId, EdgeId>> scratch{};
   std::vector<Percent> shares{};
   std::vector<std::pair<NodeId, NodeId>> nominee_of{};  // (nominee, principal), sorted
   CapScratch cap_scratch{};
@@ -573,20 +619,28 @@ struct BlockedSetBuilder {
   /// unknown_cap on the reused buffers.
   Bound cap(NodeId asset) { return unknown_cap(graph, asset, as_of, cap_scratch); }
 
+  /// Buffers one thread's walk reuses (the fixpoint's workers have one each).
+  struct Scratch {
+    std::vector<std::pair<NodeId, EdgeId>> holdings;
+    std::vector<Percent> shares;
+    CapScratch cap;
+  };
+
   /// Calls fn(asset, holding, first_edge) for each asset `owner` holds a stake in on the date,
   /// one call per asset: the owner's records of that stake reconciled (Holding).
   template <class Fn>
-  void for_each_holding(NodeId owner, Fn&& fn) {
-    scratch.clear();
+  void for_each_holding(NodeId owner, Scratch& work, Fn&& fn) const {
+    auto& items = work.holdings;
+    items.clear();
     for (EdgeId edge : graph.out_edges(owner)) {
       if (!is_stake(graph, edge)) continue;
       const NodeId asset = graph.target(edge);
       if (asset == owner || !graph.edge_holds(edge, as_of)) continue;
-      scratch.emplace_back(asset, edge);
+      items.emplace_back(asset, edge);
     }
     // Fast path: no asset twice (the common case): one record per holding, no sort.
-    if (!owners_may_repeat(scratch)) {
-      for (const auto& [asset, edge] : scratch) {
+    if (!owners_may_repeat(items)) {
+      for (const auto& [asset, edge] : items) {
         const Percent share = graph.share(edge);
         Holding h;
         h.records = 1;
@@ -595,14 +649,14 @@ struct BlockedSetBuilder {
       }
       return;
     }
-    std::sort(scratch.begin(), scratch.end());
-    for (std::size_t at = 0; at < scratch.size();) {
+    std::sort(items.begin(), items.end());
+    for (std::size_t at = 0; at < items.size();) {
       std::size_t end = at + 1;
-      while (end < scratch.size() && scratch[end].first == scratch[at].first) ++end;
-      shares.clear();
-      for (std::size_t k = at; k < end; ++k) shares.push_back(graph.share(scratch[k].second));
-      const Holding holding = reconcile(shares);
-      const auto [asset, first] = scratch[at];
+      while (end < items.size() && items[end].first == items[at].first) ++end;
+      work.shares.clear();
+      for (std::size_t k = at; k < end; ++k) work.shares.push_back(graph.share(items[k].second));
+      const Holding holding = reconcile(work.shares);
+      const auto [asset, first] = items[at];
       at = end;
       fn(asset, holding, first);
     }
@@ -646,104 +700,164 @@ struct BlockedSetBuilder {
   // entity's stake counts in full; an unblocked holder passes nothing on). A nominee's holdings
   // count as its principal's. Control (EU): more than 50% of the voting rights or of the board
   // blocks; control of a type the source does not give makes it "possibly" (RULES.md §5.5).
-  void aggregating(const std::vector<NodeId>& seeds) {
+  //
+  // Both cores: each frontier is split into blocks over parallel_for's workers (graph/parallel.h).
+  // Sums are one atomic word a node (lower | upper << 32), added by compare-and-swap; a flag is
+  // gained by exactly one worker (fetch_or), which puts the node in its next frontier once. The
+  // sums are saturating additions of integers and the flags a least fixpoint, so the set is the
+  // same on any number of threads in any order (tests/queries/parallel_test.cpp checks it).
+  struct Worker {
+    Scratch scratch;
+    std::vector<std::pair<NodeId, std::uint8_t>> next;
+    std::vector<NodeId> dirty, touched;
+  };
+
+  static std::uint8_t gain_flags(std::uint8_t& cell, std::uint8_t gained) {
     constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
-    std::vector<std::pair<NodeId, std::uint8_t>> frontier, next;
-    for (NodeId seed : seeds) frontier.emplace_back(seed, kYes | kMaybe);
+    if ((gained & kYes) != 0) gained |= kMaybe;  // yes is maybe
+    std::atomic_ref<std::uint8_t> state(cell);
+    if ((gained & ~state.load(std::memory_order_relaxed)) == 0) return 0;
+    return static_cast<std::uint8_t>(gained & ~state.fetch_or(gained, std::memory_order_relaxed));
+  }
+  static std::uint8_t load_flags(const std::uint8_t& cell) {
+    return std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t&>(cell)).load(std::memory_order_relaxed);
+  }
+  /// Adds `bound` to the lower (low 32 bits) or upper (high 32 bits) sum of `asset`; the new sum.
+  static Bound add_dense(std::vector<std::atomic<std::uint64_t>>& sums, NodeId asset, bool upper, Bound bound,
+                         std::vector<NodeId>& touched) {
+    std::atomic<std::uint64_t>& slot = sums[index(asset)];
+    std::uint64_t old = slot.load(std::memory_order_relaxed), now = 0;
+    Sum sum;
+    do {
+      sum = Sum::unpack(static_cast<std::uint32_t>(upper ? old >> 32 : old));
+      sum.add(bound);
+      now = upper ? (old & 0xFFFFFFFFull) | (std::uint64_t{sum.pack()} << 32) : (old & ~0xFFFFFFFFull) | sum.pack();
+    } while (now != old && !slot.compare_exchange_weak(old, now, std::memory_order_relaxed));
+    if (old == 0 && now != 0) touched.push_back(asset);
+    return sum.bound();
+  }
+
+  /// One frontier node's turn: its holdings (or its nominees') and, where control counts, its
+  /// control links, added to its assets; assets that gain a flag go to the worker's next frontier.
+  void expand(NodeId node, std::uint8_t fresh, std::vector<std::atomic<std::uint64_t>>& sums, Worker& work) const {
+    constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
     auto gain = [&](NodeId asset, std::uint8_t gained) {
-      auto& state = set.state_[index(asset)];
-      gained &= static_cast<std::uint8_t>(~state);
-      if ((gained & kYes) != 0 && (state & kMaybe) == 0) gained |= kMaybe;  // yes is maybe
       if (gained == 0) return;
-      state |= gained;
-      next.emplace_back(asset, gained);
+      if (const std::uint8_t got = gain_flags(set.state_[index(asset)], gained); got != 0) work.next.emplace_back(asset, got);
     };
-    BlockedSet::NodeTable joint_added;  // asset -> the jointly held block already added
-    std::vector<NodeId> dirty;          // assets whose jointly held block may have grown
-    for (;;) {
-    while (!frontier.empty()) {
-      for (const auto& item : frontier) {
-        // Named copies, not structured bindings: lambdas may not capture those before C++20 P1091
-        // (clang 14 refuses it).
-        const NodeId node = item.first;
-        const std::uint8_t fresh = item.second;
-        auto add_holdings = [&](NodeId holder) {
-          for_each_holding(holder, [&](NodeId asset, const Holding& h, EdgeId first) {
-            if (asset == node) return;
-            if (graph.interest(first) == Interest::JointlyHeld) return dirty.push_back(asset);
-            std::uint8_t gained = 0;
-            const auto& state = set.state_[index(asset)];
-            if ((fresh & kYes) != 0 && !h.unknown) {
-              const Bound total = add_sum(set.sums_, asset, false, h.low);
-              if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
-            }
-            if ((fresh & kMaybe) != 0) {
-              const Bound total = add_sum(set.sums_, asset, true,
-                                          h.unknown ? cap(asset) : h.high);
-              if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
-            }
-            gain(asset, gained);
-          });
-        };
-        // A nominee's holdings are its principal's, not its own (RULES.md §5.5).
-        if (principal_of(node) == kNoNode) add_holdings(node);
-        if (!nominee_of.empty())
-          for (EdgeId edge : graph.in_edges(node))
-            if (graph.interest(edge) == Interest::NomineeFor && principal_of(graph.source(edge)) == node)
-              add_holdings(graph.source(edge));
-        if (!info.control_counts) continue;
-        for (EdgeId edge : graph.out_edges(node)) {
-          if (graph.edge_kind(edge) != EdgeKind::Controls) continue;
-          const NodeId asset = graph.target(edge);
-          if (asset == node || !graph.edge_holds(edge, as_of)) continue;
-          const std::uint8_t gained = control_gain(edge, fresh);
-          if (gained == 0) continue;
-          if ((gained & ~set.state_[index(asset)]) != 0) set.state_[index(asset)] |= BlockedSet::kByControl;
-          gain(asset, gained);
+    auto add_holdings = [&](NodeId holder) {
+      for_each_holding(holder, work.scratch, [&](NodeId asset, const Holding& h, EdgeId first) {
+        if (asset == node) return;
+        if (graph.interest(first) == Interest::JointlyHeld) return work.dirty.push_back(asset);
+        std::uint8_t gained = 0;
+        const std::uint8_t state = load_flags(set.state_[index(asset)]);
+        if ((fresh & kYes) != 0 && !h.unknown) {
+          const Bound total = add_dense(sums, asset, false, h.low, work.touched);
+          if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
         }
-      }
-      frontier.swap(next);
-      next.clear();
-    }
-    if (dirty.empty()) break;
-    // Jointly held shares are one block, whoever of its holders is blocked: the block counts
-    // once, at the largest share a (surely / possibly) blocked joint holder holds (RULES.md §5.5,
-    // JOINT_AGGREGATE_ASSUMED). Only the growth since the last look is added, so sums stay exact.
-    std::sort(dirty.begin(), dirty.end());
-    dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
-    for (NodeId asset : dirty) {
-      Bound lo{}, hi{};
-      for (EdgeId edge : graph.in_edges(asset)) {
-        if (graph.interest(edge) != Interest::JointlyHeld || graph.source(edge) == asset ||
-            !graph.edge_holds(edge, as_of))
-          continue;
-        const NodeId principal = principal_of(graph.source(edge));
-        const auto holder_state = set.state_[index(principal != kNoNode ? principal : graph.source(edge))];
-        const Percent share = graph.share(edge);
-        const Bound a = share.low(), b = share.known() ? share.high() : cap(asset);
-        if ((holder_state & kYes) != 0 && share.known() && (a.units > lo.units || (a.units == lo.units && a.open)))
-          lo = a;
-        if ((holder_state & kMaybe) != 0 && (b.units > hi.units || (b.units == hi.units && !b.open))) hi = b;
-      }
-      std::uint64_t& added = joint_added.at(asset);
-      const Sum before_lo = Sum::unpack(static_cast<std::uint32_t>(added));
-      const Sum before_hi = Sum::unpack(static_cast<std::uint32_t>(added >> 32));
-      std::uint8_t gained = 0;
-      const auto& state = set.state_[index(asset)];
-      if (lo.units > before_lo.units || (lo.units == before_lo.units && lo.open && !before_lo.open)) {
-        const Bound total = add_sum(set.sums_, asset, false, {lo.units - before_lo.units, lo.open});
-        if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
-      }
-      if (hi.units > before_hi.units) {
-        const Bound total = add_sum(set.sums_, asset, true, {hi.units - before_hi.units, hi.open});
-        if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
-      }
-      added = std::uint64_t{Sum{lo.units, lo.open}.pack()} | (std::uint64_t{Sum{hi.units, hi.open}.pack()} << 32);
+        if ((fresh & kMaybe) != 0) {
+          const Bound total = add_dense(sums, asset, true,
+                                        h.unknown ? unknown_cap(graph, asset, as_of, work.scratch.cap) : h.high,
+                                        work.touched);
+          if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
+        }
+        gain(asset, gained);
+      });
+    };
+    // A nominee's holdings are its principal's, not its own (RULES.md §5.5).
+    if (principal_of(node) == kNoNode) add_holdings(node);
+    if (!nominee_of.empty())
+      for (EdgeId edge : graph.in_edges(node))
+        if (graph.interest(edge) == Interest::NomineeFor && principal_of(graph.source(edge)) == node)
+          add_holdings(graph.source(edge));
+    if (!info.control_counts) return;
+    for (EdgeId edge : graph.out_edges(node)) {
+      if (graph.edge_kind(edge) != EdgeKind::Controls) continue;
+      const NodeId asset = graph.target(edge);
+      if (asset == node || !graph.edge_holds(edge, as_of)) continue;
+      const std::uint8_t gained = control_gain(edge, fresh);
+      if (gained == 0) continue;
+      // Marks a node a control link (not only shares) gives a flag to, whatever the order.
+      std::atomic_ref<std::uint8_t>(set.state_[index(asset)]).fetch_or(BlockedSet::kByControl, std::memory_order_relaxed);
       gain(asset, gained);
     }
-    dirty.clear();
-    frontier.swap(next);
-    next.clear();
+  }
+
+  void aggregating(const std::vector<NodeId>& seeds) {
+    constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
+    constexpr std::size_t kGrain = 256;  // frontier nodes a block
+    DenseSums lease(graph.node_count());
+    std::vector<std::atomic<std::uint64_t>>& sums = lease.sums();
+    std::vector<Worker> workers(thread_count());
+    std::vector<std::pair<NodeId, std::uint8_t>> frontier;
+    for (NodeId seed : seeds) frontier.emplace_back(seed, kYes | kMaybe);
+    BlockedSet::NodeTable joint_added;  // asset -> the jointly held block already added
+    std::vector<NodeId> dirty;          // assets whose jointly held block may have grown
+    auto gather_next = [&] {
+      frontier.clear();
+      for (Worker& work : workers) {
+        frontier.insert(frontier.end(), work.next.begin(), work.next.end());
+        work.next.clear();
+        dirty.insert(dirty.end(), work.dirty.begin(), work.dirty.end());
+        work.dirty.clear();
+      }
+    };
+    for (;;) {
+      while (!frontier.empty()) {
+        parallel_for(frontier.size(), kGrain, [&](std::size_t begin, std::size_t end, unsigned worker) {
+          for (std::size_t at = begin; at < end; ++at) expand(frontier[at].first, frontier[at].second, sums, workers[worker]);
+        });
+        gather_next();
+      }
+      if (dirty.empty()) break;
+      // Jointly held shares are one block, whoever of its holders is blocked: the block counts
+      // once, at the largest share a (surely / possibly) blocked joint holder holds (RULES.md §5.5,
+      // JOINT_AGGREGATE_ASSUMED). Only the growth since the last look is added, so sums stay exact.
+      std::sort(dirty.begin(), dirty.end());
+      dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
+      Worker& work = workers[0];
+      for (NodeId asset : dirty) {
+        Bound lo{}, hi{};
+        for (EdgeId edge : graph.in_edges(asset)) {
+          if (graph.interest(edge) != Interest::JointlyHeld || graph.source(edge) == asset ||
+              !graph.edge_holds(edge, as_of))
+            continue;
+          const NodeId principal = principal_of(graph.source(edge));
+          const auto holder_state = set.state_[index(principal != kNoNode ? principal : graph.source(edge))];
+          const Percent share = graph.share(edge);
+          const Bound a = share.low(), b = share.known() ? share.high() : cap(asset);
+          if ((holder_state & kYes) != 0 && share.known() && (a.units > lo.units || (a.units == lo.units && a.open)))
+            lo = a;
+          if ((holder_state & kMaybe) != 0 && (b.units > hi.units || (b.units == hi.units && !b.open))) hi = b;
+        }
+        std::uint64_t& added = joint_added.at(asset);
+        const Sum before_lo = Sum::unpack(static_cast<std::uint32_t>(added));
+        const Sum before_hi = Sum::unpack(static_cast<std::uint32_t>(added >> 32));
+        std::uint8_t gained = 0;
+        const auto state = set.state_[index(asset)];
+        if (lo.units > before_lo.units || (lo.units == before_lo.units && lo.open && !before_lo.open)) {
+          const Bound total = add_dense(sums, asset, false, {lo.units - before_lo.units, lo.open}, work.touched);
+          if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
+        }
+        if (hi.units > before_hi.units) {
+          const Bound total = add_dense(sums, asset, true, {hi.units - before_hi.units, hi.open}, work.touched);
+          if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
+        }
+        added = std::uint64_t{Sum{lo.units, lo.open}.pack()} | (std::uint64_t{Sum{hi.units, hi.open}.pack()} << 32);
+        if (gained != 0)
+          if (const std::uint8_t got = gain_flags(set.state_[index(asset)], gained); got != 0) work.next.emplace_back(asset, got);
+      }
+      dirty.clear();
+      gather_next();
+    }
+    // The sums the walk touched go to the set's table, in node order (the table's layout then
+    // does not depend on the threads either).
+    std::vector<NodeId> touched;
+    for (Worker& work : workers) touched.insert(touched.end(), work.touched.begin(), work.touched.end());
+    std::sort(touched.begin(), touched.end());
+    for (NodeId node : touched) {
+      set.sums_.at(node) = sums[index(node)].load(std::memory_order_relaxed);
+      sums[index(node)].store(0, std::memory_order_relaxed);  // the buffer goes back clean
     }
   }
 

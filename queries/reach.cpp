@@ -1,7 +1,11 @@
 #include "skg/queries/reach.h"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <unordered_set>
+
+#include "skg/graph/parallel.h"
 
 namespace skg::inline v1 {
 
@@ -108,6 +112,9 @@ void reach_search(const Graph& graph, NodeId from, const ReachOptions& options, 
   const int max_hops = std::max(0, options.max_hops);
   for (int hops = 0; !frontier.empty(); ++hops) {
     next.clear();
+    // The level before the last: its new nodes are looked at as they are reached, not queued
+    // (nothing goes further), so the last and widest level is never stored.
+    const bool last = hops + 1 == max_hops;
     for (NodeId node : frontier) {
       if ((hops > 0 || options.include_self) && listed(node)) found(node, hops);
       if (hops == max_hops) continue;
@@ -118,10 +125,11 @@ void reach_search(const Graph& graph, NodeId from, const ReachOptions& options, 
                       if (!node_usable(graph, other, options.as_of)) return;
                       mark = generation;
                       parent[index(other)] = edge;
-                      next.push_back(other);
+                      if (!last) return next.push_back(other);
+                      if (listed(other)) found(other, hops + 1);
                     });
     }
-    if (hops == max_hops) break;
+    if (hops == max_hops || last) break;
     std::swap(frontier, next);
   }
 }
@@ -157,6 +165,77 @@ std::size_t reach_count(const Graph& graph, NodeId from, const ReachOptions& opt
   std::size_t count = 0;
   reach_search(graph, from, options, ws, [&](NodeId, int) { ++count; });
   return count;
+}
+
+namespace {
+
+/// Workspaces for the batch queries' helper threads, kept between calls: a workspace is sized
+/// to the graph once, and a batch should not pay for that each time.
+class WorkspacePool {
+ public:
+  std::vector<std::unique_ptr<ReachWorkspace>> take(unsigned count) {
+    std::vector<std::unique_ptr<ReachWorkspace>> out;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      while (out.size() < count && !free_.empty()) {
+        out.push_back(std::move(free_.back()));
+        free_.pop_back();
+      }
+    }
+    while (out.size() < count) out.push_back(std::make_unique<ReachWorkspace>());
+    return out;
+  }
+  void give_back(std::vector<std::unique_ptr<ReachWorkspace>>& workspaces) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& workspace : workspaces) free_.push_back(std::move(workspace));
+    workspaces.clear();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ReachWorkspace>> free_;
+};
+
+WorkspacePool& workspace_pool() {
+  static WorkspacePool pool;
+  return pool;
+}
+
+/// Runs fn(at, workspace) for every index of `sources` on parallel_for's workers: worker 0 (the
+/// calling thread) uses its thread workspace, the others pooled ones.
+template <class Fn>
+void for_each_source(std::size_t count, Fn&& fn) {
+  constexpr std::size_t kGrain = 8;  // sources per block: small blocks even out uneven searches
+  const unsigned workers = parallel_workers(count, kGrain);
+  auto helpers = workspace_pool().take(workers - 1);
+  struct GiveBack {
+    std::vector<std::unique_ptr<ReachWorkspace>>& workspaces;
+    ~GiveBack() { workspace_pool().give_back(workspaces); }
+  } give_back{helpers};
+  parallel_for(count, kGrain, [&](std::size_t begin, std::size_t end, unsigned worker) {
+    ReachWorkspace& ws = worker == 0 ? ReachAccess::thread_workspace() : *helpers[worker - 1];
+    for (std::size_t at = begin; at < end; ++at) fn(at, ws);
+  });
+}
+
+}  // namespace
+
+std::vector<std::size_t> reach_count_batch(const Graph& graph, std::span<const NodeId> sources,
+                                           const ReachOptions& options) {
+  std::vector<std::size_t> counts(sources.size());
+  for_each_source(sources.size(), [&](std::size_t at, ReachWorkspace& ws) {
+    counts[at] = reach_count(graph, sources[at], options, ws);
+  });
+  return counts;
+}
+
+std::vector<std::vector<ReachHit>> reach_batch(const Graph& graph, std::span<const NodeId> sources,
+                                               const ReachOptions& options) {
+  std::vector<std::vector<ReachHit>> hits(sources.size());
+  for_each_source(sources.size(), [&](std::size_t at, ReachWorkspace& ws) {
+    hits[at] = reach(graph, sources[at], options, ws);
+  });
+  return hits;
 }
 
 // Bidirectional breadth-first search: each round expands one whole level of the smaller

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,15 @@ std::vector<ReachHit> reach(const Graph& graph, NodeId from, const ReachOptions&
 /// How many listed parties lie within reach, without paths (for benchmarks and counts).
 std::size_t reach_count(const Graph& graph, NodeId from, const ReachOptions& options,
                         ReachWorkspace& workspace);
+
+/// Many sources at once, on every core (graph/parallel.h; SKG_THREADS=1 for one): element i is
+/// what reach_count / reach give for sources[i], whatever the number of threads. Workspaces come
+/// from a pool the process keeps, one per thread in use.
+///   auto counts = skg::reach_count_batch(graph, sources, {.listed = &listed});
+std::vector<std::size_t> reach_count_batch(const Graph& graph, std::span<const NodeId> sources,
+                                           const ReachOptions& options = {});
+std::vector<std::vector<ReachHit>> reach_batch(const Graph& graph, std::span<const NodeId> sources,
+                                               const ReachOptions& options = {});
 
 struct PathOptions {
   int max_hops = 6;

@@ -10,6 +10,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <span>
 #include <unordered_map>
 
@@ -30,6 +31,8 @@ constexpr double kParticleWeight = 0.15;
 constexpr double kInitialWeight = 0.25;
 constexpr double kPatronymicWeight = 0.35;  // often left out when a person is named
 constexpr double kPlaceWeight = 0.2;
+constexpr double kMeaningfulWeight = 0.2;  // lighter words (generic, legal-form, very common)
+                                           // identify no one on their own
 constexpr double kLegalFormEquivalent = 0.9;  // "Ltd" for "Limited": close, not identical
 constexpr double kIdfFloorEntries = 20000;    // small graphs: rarity as if among 20k names
 constexpr std::size_t kMaxFuzzyLength = 64;
@@ -414,9 +417,13 @@ struct ScreenIndex::Data {
   std::vector<std::uint8_t> entry_flags;  // kEntryWeak | kEntryPerson
   std::vector<std::uint32_t> entry_token_at{0};
   std::vector<std::uint32_t> entry_tokens;
-  // Postings: token -> entries.
+  // Postings: token -> entries, each token's run ordered by the entry's key (ascending), with the
+  // key beside it: a person's total word weight, an organisation's distinctive word weight (what a
+  // query must cover of the name for its name share to be high). A walk stops at the key past
+  // which no name of the run can reach the threshold (screen(): cutoff_key).
   std::vector<std::uint32_t> posting_at;
   std::vector<std::uint32_t> postings;
+  std::vector<float> posting_key;
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
 
@@ -514,7 +521,8 @@ std::size_t ScreenIndex::bytes() const noexcept {
   return size(d.chars) + size(d.token_at) + size(d.legal) + size(d.role) + size(d.weight) +
          size(d.slots) + size(d.key_hash) + size(d.key_start) + size(d.key_count) +
          size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
-         size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings);
+         size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings) +
+         size(d.posting_key);
 }
 
 std::string_view to_string(TokenMatchKind kind) noexcept {
@@ -593,6 +601,42 @@ ScreenIndex build_screen_index(const Graph& graph) {
       d.weight[id] = static_cast<float>(std::min(idf, cap));
     }
   }
+  // Each run of postings ordered by its entries' keys: a person's total word weight, an
+  // organisation's distinctive word weight (its words that are not legal forms, generic words,
+  // particles or places and weigh kMeaningfulWeight or more), over the first 64 words as scoring
+  // sees them. score_entry divides what the query covers by at least this much (a person's name
+  // share by its total; an organisation's by its total less some unpaired qualifiers, never less
+  // than its distinctive words), so a name's key bounds its name share from below.
+  {
+    std::vector<float> entry_key(d.entry_node.size());
+    for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry) {
+      const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
+      const auto tokens = d.entry_token_span(entry);
+      double key = 0;
+      for (std::size_t position = 0; position < tokens.size() && position < 64; ++position) {
+        const std::uint32_t token = tokens[position];
+        const bool distinctive = (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) &&
+                                 d.weight[token] >= kMeaningfulWeight;
+        if (person || distinctive) key += d.weight[token];
+      }
+      // Rounded down, so that a float key never exceeds the sum scoring makes.
+      float rounded = static_cast<float>(key);
+      if (static_cast<double>(rounded) > key) rounded = std::nextafter(rounded, 0.0f);
+      entry_key[entry] = rounded;
+    }
+    std::vector<std::pair<float, std::uint32_t>> run;
+    d.posting_key.resize(d.postings.size());
+    for (std::size_t token = 0; token < tokens; ++token) {
+      const std::uint32_t begin = d.posting_at[token], end = d.posting_at[token + 1];
+      run.clear();
+      for (std::uint32_t at = begin; at < end; ++at) run.emplace_back(entry_key[d.postings[at]], d.postings[at]);
+      std::sort(run.begin(), run.end());
+      for (std::uint32_t at = begin; at < end; ++at) {
+        d.posting_key[at] = run[at - begin].first;
+        d.postings[at] = run[at - begin].second;
+      }
+    }
+  }
   // Fuzzy keys: (hash, token) pairs, sorted, then an open-addressing table over distinct hashes.
   {
     std::vector<std::pair<std::uint64_t, std::uint32_t>> pairs;
@@ -658,19 +702,30 @@ double calibrated_score(const NameEvidence& evidence) noexcept {
   return 1 / (1 + std::exp(-z));
 }
 
-double calibrated_score_bound(double query_share, double name_share, double matched_weight,
-                              int matched_words, bool person, bool weak) noexcept {
+double calibrated_logit_bound(const EvidenceBound& bound) noexcept {
   using namespace calibration;
   // Each term at its largest over what the evidence can still be: a feature with a positive
-  // coefficient at its upper bound, one with a negative coefficient at its lower bound.
+  // coefficient at its upper bound, one with a negative coefficient at its lower bound; a flag
+  // known to be false or true counts as it is.
   auto most = [](double coefficient, double low, double high) { return std::max(coefficient * low, coefficient * high); };
-  const double z = kIntercept + most(kQueryShare, 0, query_share) + most(kNameShare, 0, name_share) +
-                   most(kMinSimilarity, 0, 1) + most(kMatchedWeight, 0, std::min(matched_weight, 2.0)) +
-                   most(kOneWord, 0, 1) + kWeak * (weak ? 1.0 : 0.0) + kPerson * (person ? 1.0 : 0.0) +
-                   most(kMatchedWords, 0.25, std::min(matched_words, 4) / 4.0) + most(kInexactShare, 0, 1) +
-                   most(kOneWordInexact, 0, 1) + most(kTypoOnly, 0, 1) + most(kDistinctiveCover, 0, 1) +
-                   most(kDistinctiveExact, 0, 1);
-  return 1 / (1 + std::exp(-z));
+  auto flag = [&](double coefficient, int state) {
+    return state < 0 ? most(coefficient, 0, 1) : coefficient * (state != 0 ? 1.0 : 0.0);
+  };
+  const double name_share = std::clamp(bound.name_share, 0.0, 1.0);
+  const double query_share = std::clamp(bound.query_share, 0.0, 1.0);
+  const double words = std::clamp(bound.matched_words, 1, 4) / 4.0;
+  // The one-word-and-inexact term: possible only where a one-word name is.
+  const int one_word_inexact = bound.one_word == 0 ? 0 : -1;
+  return kIntercept + most(kQueryShare, 0, query_share) + most(kNameShare, 0, name_share) +
+         most(kMinSimilarity, std::clamp(bound.min_similarity, 0.0, 1.0), 1) +
+         most(kMatchedWeight, 0, std::clamp(bound.matched_weight, 0.0, 2.0)) + flag(kOneWord, bound.one_word) +
+         flag(kWeak, bound.weak) + flag(kPerson, bound.person) + most(kMatchedWords, 0.25, words) +
+         most(kInexactShare, 0, 1) + flag(kOneWordInexact, one_word_inexact) + flag(kTypoOnly, bound.typo_only) +
+         most(kDistinctiveCover, 0, 1) + flag(kDistinctiveExact, bound.distinctive_exact);
+}
+
+double calibrated_score_bound(const EvidenceBound& bound) noexcept {
+  return 1 / (1 + std::exp(-calibrated_logit_bound(bound)));
 }
 
 }  // namespace detail
@@ -680,8 +735,6 @@ namespace {
 constexpr double kVariantSimilarity = 0.9;    // two romanisations of one name
 constexpr double kInitialSimilarity = 0.9;    // "J" for "John"
 constexpr double kMinQueryShare = 0.5;        // a name must cover half the query's weight
-constexpr double kMeaningfulWeight = 0.2;     // lighter words (generic, legal-form, very common)
-                                              // identify no one on their own
 constexpr double kStrictSimilarity = 0.88;    // one-word and weak names: all of the query matched,
                                               // exactly or as a variant
 constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a place) costs little
@@ -701,6 +754,7 @@ struct QueryWord {
   std::vector<Candidate> candidates;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> splits;  // this word = name words a b
   std::vector<Candidate> joins;  // this word and the next = one name word
+  std::uint8_t rank = 0;  // place in the walk order (heaviest first; ties by position)
 };
 
 struct Option {  // query words matched to name words
@@ -760,42 +814,49 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
 struct QueryTokens {
   std::vector<std::uint32_t> keys = std::vector<std::uint32_t>(64, 0);  // token + 1; 0: empty
   std::vector<std::uint64_t> bits = std::vector<std::uint64_t>(64, 0);
+  std::vector<float> lowest = std::vector<float>(64, 1.0f);  // the least similarity it meets a word with
   std::size_t count = 0;
   std::array<std::uint64_t, 128> initial_words{};  // by first letter: query words of one letter
   std::array<std::uint64_t, 128> long_words{};     // by first letter: longer query words
+  static constexpr std::size_t kNone = ~std::size_t{0};
 
   static std::size_t slot_of(std::uint32_t token, std::size_t mask) noexcept {
     return (static_cast<std::size_t>(token) * 0x9E3779B1u >> 7) & mask;
   }
-  void add(std::uint32_t token, std::uint64_t word_bits) {
+  void add(std::uint32_t token, std::uint64_t word_bits, float similarity) {
     if ((count + 1) * 2 > keys.size()) {
       std::vector<std::uint32_t> old_keys(keys.size() * 2, 0);
       std::vector<std::uint64_t> old_bits(bits.size() * 2, 0);
+      std::vector<float> old_lowest(lowest.size() * 2, 1.0f);
       old_keys.swap(keys);
       old_bits.swap(bits);
+      old_lowest.swap(lowest);
       count = 0;
       for (std::size_t at = 0; at < old_keys.size(); ++at)
-        if (old_keys[at] != 0) add(old_keys[at] - 1, old_bits[at]);
+        if (old_keys[at] != 0) add(old_keys[at] - 1, old_bits[at], old_lowest[at]);
     }
     const std::size_t mask = keys.size() - 1;
     for (std::size_t slot = slot_of(token, mask);; slot = (slot + 1) & mask) {
       if (keys[slot] == token + 1) {
         bits[slot] |= word_bits;
+        lowest[slot] = std::min(lowest[slot], similarity);
         return;
       }
       if (keys[slot] == 0) {
         keys[slot] = token + 1;
         bits[slot] = word_bits;
+        lowest[slot] = similarity;
         ++count;
         return;
       }
     }
   }
-  std::uint64_t find(std::uint32_t token) const noexcept {
+  /// The slot of `token`, or kNone when no query word may stand for it.
+  std::size_t find(std::uint32_t token) const noexcept {
     const std::size_t mask = keys.size() - 1;
     for (std::size_t slot = slot_of(token, mask);; slot = (slot + 1) & mask) {
-      if (keys[slot] == token + 1) return bits[slot];
-      if (keys[slot] == 0) return 0;
+      if (keys[slot] == token + 1) return slot;
+      if (keys[slot] == 0) return kNone;
     }
   }
 };
@@ -863,6 +924,25 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
             add(word_bit, position_bit | position_bit << 1, 1.0, 0, TokenMatchKind::Joined);
     }
   }
+  // An initial stands for a query word of three letters or more only beside a rarer (earlier
+  // ranked) meaningful word the name holds otherwise than as an initial: "J. Smith" for "John
+  // Smith" when "smith" is the rarer word; "J. S." alone is no one. (Also what lets screen() stop its walk: a name first met through
+  // a lighter word's postings cannot pair the heavier words at all.)
+  {
+    std::size_t shared_rank = 64;  // the earliest rank of a meaningful word met otherwise
+    for (const Option& option : options) {
+      if (option.how == TokenMatchKind::Initial) continue;
+      for (std::size_t word = 0; word < word_count; ++word)
+        if ((option.words >> word & 1u) != 0 && words[word].weight >= kMeaningfulWeight)
+          shared_rank = std::min<std::size_t>(shared_rank, words[word].rank);
+    }
+    // Words of one or two letters are often initials themselves, or initials run together
+    // ("S.R.L." typed "s rl"): they may always stand for one.
+    std::erase_if(options, [&](const Option& option) {
+      const QueryWord& word = words[std::countr_zero(option.words)];
+      return option.how == TokenMatchKind::Initial && word.rank <= shared_rank && word.text.size() > 2;
+    });
+  }
   std::sort(options.begin(), options.end(), [](const Option& a, const Option& b) {
     return a.value != b.value ? a.value > b.value : a.similarity > b.similarity;
   });
@@ -907,6 +987,7 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   // The chosen pairing again: for the explanation, and to tell a typo from a different word.
   bool typos_only = true;  // each pair exact, a legal form, a variant, or one edit in a word of
                            // four letters or more without digits (a digit changed is another number)
+  std::uint64_t shared_words = 0;  // query words paired otherwise than as an initial
   {
     std::uint64_t kept_words = 0, kept_positions = 0;
     for (const Option& option : options) {
@@ -914,6 +995,7 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
       if ((kept_words & option.words) != 0 || (kept_positions & option.positions) != 0) continue;
       kept_words |= option.words;
       kept_positions |= option.positions;
+      if (option.how != TokenMatchKind::Initial) shared_words |= option.words;
       if (kept != nullptr) kept->push_back(option);
       if (option.how == TokenMatchKind::Fuzzy || option.how == TokenMatchKind::Joined) {
         bool plain = option.edits <= 1;
@@ -933,11 +1015,13 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   std::size_t matched_words = 0, ordinary_positions = 0;
   bool all_meaningful = true;  // every query word that is not a legal form or particle matched
   bool any_meaningful = false;  // some matched query word is more than a generic word
+  bool shared_meaningful = false;  // and matched otherwise than as an initial
   for (std::size_t word = 0; word < word_count; ++word) {
     query_total += words[word].weight;
     matched_words += (used_words >> word & 1u);
     if (words[word].weight >= kMeaningfulWeight && (used_words >> word & 1u) == 0) all_meaningful = false;
     if (words[word].weight >= kMeaningfulWeight && (used_words >> word & 1u) != 0) any_meaningful = true;
+    if (words[word].weight >= kMeaningfulWeight && (shared_words >> word & 1u) != 0) shared_meaningful = true;
   }
   for (std::size_t position = 0; position < position_count; ++position) {
     name_total += d.weight[tokens[position]];
@@ -989,8 +1073,11 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
     score = 0;
   } else if (evidence.strict && (!all_meaningful || min_similarity < kStrictSimilarity)) {
     score = 0;  // a one-word or weak alias counts only when it matches strongly
-  } else if (!exact && !any_meaningful) {
-    score = 0;  // generic and legal-form words alone ("Trading LLC", "Bank") identify no one
+  } else if (!exact && !shared_meaningful) {
+    // Generic and legal-form words alone ("Trading LLC", "Bank") identify no one, nor initials
+    // ("J. S." for "John Smith"): a name must share a meaningful word with the query, spelt
+    // alike, a variant, or joined or split. screen() walks the postings of exactly those words.
+    score = 0;
   } else if (evidence.one_word && !all_meaningful) {
     score = 0;  // "Marina Alekseeva" is not the vessel "MARINA"
   } else if (exact) {
@@ -1049,7 +1136,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         if (const auto second = d.find(std::string_view(word.text).substr(cut))) word.splits.emplace_back(*first, *second);
       }
     if (at + 1 < words.size() && word.legal == 0 && words[at + 1].legal == 0) {
-      add_candidates(d, word.text + words[at + 1].text, options.min_token_similarity, word.joins, seen);
+      // Only spellings within 0.85 are kept (below): the edit distance need not look further.
+      add_candidates(d, word.text + words[at + 1].text, std::max(options.min_token_similarity, 0.85 - 1e-6),
+                     word.joins, seen);
       // Two words for one: a typo at most, never a mere transliteration key.
       std::erase_if(word.joins, [](const Candidate& candidate) {
         return candidate.how == TokenMatchKind::Variant || candidate.similarity < 0.85f;
@@ -1071,64 +1160,148 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   for (const QueryWord& word : words) query_weight += word.weight;
   if (query_weight <= 0) return {};
 
-  // Candidate names: the postings of the query's words, rarest first, until the words left could
-  // not make up the share of the query a name must match (MaxScore): a name holding none of the
-  // rare words cannot pass, so the common words' long postings are never walked.
-  std::vector<std::uint32_t> order(words.size());
+  // Candidate names. The query's meaningful words (weight kMeaningfulWeight or more) in order of
+  // weight, rarest first; each word's walk lists are the postings of what it may stand for (its
+  // spellings, legal-form equivalents, the halves of a split, a word it joins with a neighbour),
+  // heaviest list first. Each run of postings is ordered by the names' keys (a person's total word
+  // weight, an organisation's distinctive word weight) and walked only up to the key past which no
+  // name of it can reach the threshold (cutoff_key below).
+  //
+  // Why no name that can reach the threshold is skipped (min_score > 0):
+  // 1. A name scores 0 unless it is the same words or shares a meaningful word with the query
+  //    otherwise than as an initial (score_entry); that word's walk lists hold the name.
+  // 2. Take a name e and the first walk list, in walk order, that holds it: list k of word i, at
+  //    rank r. A word before i pairs with e otherwise than as an initial in no way: its lists
+  //    would hold e (a candidate, a split's halves, a join with either neighbour). As an initial
+  //    only when one or two letters long (found 0.9 x its weight, cover its initial cover): a
+  //    longer one would need an earlier ranked meaningful word to meet e otherwise (score_entry),
+  //    and that word's lists would hold e. Word i pairs through list k or a later (lighter) one of its lists, or as
+  //    an initial; the words after i in any way, each covering at most its largest cover (a
+  //    candidate's weight, a split's two halves, a joined word, an initial). So
+  //      found <= 0.9 x sum(weight of short words before i) + sum(weight of i and after)
+  //               (query share: found / total, or for a person
+  //               whose name leaves the last query word unpaired, / the total less its discount)
+  //      cover <= sum(initial cover of short words before i) + max(cover of list k, initial
+  //               cover of i) + sum(cover after i) = M,
+  //    its name share is at most M / key (key: at least what score_entry divides the cover by),
+  //    its rarity matched at most M, its weakest pair no weaker than the weakest candidate. It can
+  //    have every word paired (typo only, distinctive exact, the same words: score 1) only when
+  //    r = 0 and key <= M (key <= the weight it pairs). The calibrated bound over that evidence
+  //    (every other term at its most favourable) is under the threshold for every key past
+  //    cutoff_key(...): e's key is within the cutoff of list k, and e is scored.
+  // 3. The walk of all words stops when found, as in 2 for the next rank, cannot make half the
+  //    query: a name whose first list would come later cannot reach kMinQueryShare.
+  // A name past the cutoff of one list is not marked, and another list holding it tries it again.
+  // tests/queries/screen_pruning_test.cpp compares this search with options.exhaustive.
+  const std::size_t word_count = std::min<std::size_t>(words.size(), 64);
+  std::vector<std::uint32_t> order(word_count);
   for (std::uint32_t at = 0; at < order.size(); ++at) order[at] = at;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::uint32_t a, std::uint32_t b) { return words[a].weight > words[b].weight; });
+  for (std::size_t rank = 0; rank < order.size(); ++rank) words[order[rank]].rank = static_cast<std::uint8_t>(rank);
   // What each index token may stand for in the query, for a cheap bound on a name's score: the
   // query words it can meet (as itself, a fuzzy or variant spelling, a legal form, half of a
-  // split or joined word, an initial). A name whose bound is under the threshold is not scored.
+  // split or joined word, an initial) and the least similarity it meets one with. A name whose
+  // bound is under the threshold is not scored.
   QueryTokens query_tokens;
-  for (std::size_t at = 0; at < words.size() && at < 64; ++at) {
+  double least_similarity = kInitialSimilarity;  // over every way a word may pair
+  for (std::size_t at = 0; at < word_count; ++at) {
     const std::uint64_t bit = std::uint64_t{1} << at;
-    for (const Candidate& candidate : words[at].candidates) query_tokens.add(candidate.token, bit);
-    for (const auto& [first, second] : words[at].splits) {
-      query_tokens.add(first, bit);
-      query_tokens.add(second, bit);
+    for (const Candidate& candidate : words[at].candidates) {
+      query_tokens.add(candidate.token, bit, candidate.similarity);
+      least_similarity = std::min<double>(least_similarity, candidate.similarity);
     }
-    if (at + 1 < std::min<std::size_t>(words.size(), 64))
-      for (const Candidate& candidate : words[at].joins) query_tokens.add(candidate.token, bit | bit << 1);
+    for (const auto& [first, second] : words[at].splits) {
+      query_tokens.add(first, bit, 1.0f);
+      query_tokens.add(second, bit, 1.0f);
+    }
+    if (at + 1 < word_count)
+      for (const Candidate& candidate : words[at].joins) {
+        query_tokens.add(candidate.token, bit | bit << 1, candidate.similarity);
+        least_similarity = std::min<double>(least_similarity, candidate.similarity);
+      }
     const auto first = static_cast<unsigned char>(words[at].text[0]) & 127u;
     (words[at].text.size() == 1 ? query_tokens.initial_words : query_tokens.long_words)[first] |= bit;
   }
-  const std::size_t word_count = std::min<std::size_t>(words.size(), 64);
   const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
+  std::uint64_t meaningful_words = 0;
+  for (std::size_t at = 0; at < word_count; ++at)
+    if (words[at].weight >= kMeaningfulWeight) meaningful_words |= std::uint64_t{1} << at;
+  // The smallest total a query share is taken of (score_entry: a trailing word after a person's
+  // name counts a quarter).
+  // The discount applies only to a person whose name leaves the query's last word unpaired: a
+  // share bound takes the larger of the two cases (last word possibly paired, or not).
+  const bool trailing = word_count >= 3;
+  const double last_weight = trailing ? words[word_count - 1].weight : 0;
+  const double trailing_total = query_weight - (1 - kTrailingWordFactor) * last_weight;
+  auto share = [](double found, double total) { return total > 0 ? std::min(1.0, found / total) : 1.0; };
+  // found: at most what the name can match; last_possible: whether that may include the last word.
+  auto share_of = [&](double found, bool last_possible) {
+    if (!trailing) return share(found, query_weight);
+    if (!last_possible) return share(found, trailing_total);
+    return std::max(share(found, query_weight), share(std::max(0.0, found - last_weight), trailing_total));
+  };
   auto may_reach = [&](std::uint32_t entry) {
     const auto tokens = d.entry_token_span(entry);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
-    std::uint64_t word_bits = 0;
-    std::size_t positions_met = 0;
+    std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
+    std::size_t positions_met = 0, ordinary_positions = 0;
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
+    double lowest = 1;
+    bool distinctive_met = true;  // every distinctive word of the name may pair
     for (std::size_t position = 0; position < position_count; ++position) {
       const std::uint32_t token = tokens[position];
       const double weight = d.weight[token];
       name_total += weight;
+      ordinary_positions += d.legal[token] == 0;
       const std::uint8_t head = d.head[token];
-      const std::uint64_t bits = query_tokens.find(token) |
-                                 ((head & 0x80u) != 0 ? query_tokens.long_words[head & 127u] : query_tokens.initial_words[head]);
-      if (bits != 0 || distinctive_token(d, token)) name_floor += weight;
-      if (bits == 0) continue;
+      const std::size_t slot = query_tokens.find(token);
+      std::uint64_t bits = slot == QueryTokens::kNone ? 0 : query_tokens.bits[slot];
+      shared_bits |= bits;
+      if (slot != QueryTokens::kNone) lowest = std::min<double>(lowest, query_tokens.lowest[slot]);
+      const std::uint64_t initial =
+          (head & 0x80u) != 0 ? query_tokens.long_words[head & 127u] : query_tokens.initial_words[head];
+      if (initial != 0) lowest = std::min(lowest, kInitialSimilarity);
+      bits |= initial;
+      const bool distinctive = distinctive_token(d, token);
+      if (bits != 0 || distinctive) name_floor += weight;
+      if (bits == 0) {
+        distinctive_met = distinctive_met && !distinctive;
+        continue;
+      }
       word_bits |= bits;
       name_met += weight;
       ++positions_met;
     }
     if (word_bits == all_words && positions_met == position_count) return true;  // may be exact
+    // The hard rules of score_entry that this already decides.
     const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
     const bool weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
-    double found = 0, total = query_weight;
+    const bool one_word = ordinary_positions <= 1;
+    const bool all_meaningful = (meaningful_words & ~word_bits) == 0;
+    if ((shared_bits & meaningful_words) == 0) return false;  // generic words, initials alone
+    if (one_word && !all_meaningful) return false;          // a one-word name for a longer query
+    if ((weak || (one_word && d.entry_slot[entry] != 0)) && !all_meaningful) return false;  // strict
+    double found = 0;
     for (std::size_t word = 0; word < word_count; ++word)
       if ((word_bits >> word & 1u) != 0) found += words[word].weight;
-    if (person && word_count >= 3) total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
-    const double query_share = total > 0 ? std::min(1.0, found / total) : 0;
-    if (query_share + 1e-9 < kMinQueryShare) return false;
+    detail::EvidenceBound bound;
+    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+    bound.query_share = person ? share_of(found, last_met) : share(found, query_weight);
+    if (bound.query_share + 1e-9 < kMinQueryShare) return false;
     // An organisation's unmatched qualifiers may not count (score_entry): the smallest total.
     if (!person) name_total = name_floor;
-    const double name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 0;
-    return detail::calibrated_score_bound(query_share, name_share, name_met, std::popcount(word_bits), person, weak) +
-               1e-9 >= options.min_score;
+    bound.name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 1.0;
+    bound.matched_weight = name_met;
+    bound.matched_words = std::popcount(word_bits);
+    bound.min_similarity = lowest;
+    bound.one_word = one_word ? 1 : 0;
+    bound.weak = weak ? 1 : 0;
+    bound.person = person ? 1 : 0;
+    const bool every_word = word_bits == all_words;
+    bound.typo_only = every_word && (positions_met == position_count || (!person && distinctive_met)) ? -1 : 0;
+    bound.distinctive_exact = !person && every_word && distinctive_met ? -1 : 0;
+    return detail::calibrated_score_bound(bound) + 1e-9 >= options.min_score;
   };
   // Each name once per query: a mark per index entry, stamped with this query's number (one
   // array per thread, never cleared between queries).
@@ -1144,27 +1317,36 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   }
   std::vector<Scored> scored;
   std::vector<Option> scratch_options;
+  auto consider = [&](std::uint32_t entry) {
+    const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
+    if (result.score <= 0 || result.score + 1e-9 < options.min_score) return;
+    if (!node_passes(graph, d.entry_node[entry], options)) return;
+    scored.push_back(result);
+  };
   std::size_t exact_length = 0;  // when set, only names of that many words can match
-  auto touch = [&](std::uint32_t token) {
-    for (std::uint32_t at = d.posting_at[token]; at < d.posting_at[token + 1]; ++at) {
+  // Walks the postings of `token` whose key is at most `cutoff`.
+  auto touch = [&](std::uint32_t token, double cutoff) {
+    const std::uint32_t begin = d.posting_at[token];
+    const std::uint32_t end = static_cast<std::uint32_t>(
+        std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
+        d.posting_key.begin());
+    for (std::uint32_t at = begin; at < end; ++at) {
       const std::uint32_t entry = d.postings[at];
       if (exact_length != 0 && d.entry_token_at[entry + 1] - d.entry_token_at[entry] != exact_length) continue;
       if (marks[entry] == generation) continue;
       marks[entry] = generation;
-      if (!may_reach(entry)) continue;
-      const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
-      if (result.score <= 0 || result.score + 1e-9 < options.min_score) continue;
-      if (!node_passes(graph, d.entry_node[entry], options)) continue;
-      scored.push_back(result);
+      if (may_reach(entry)) consider(entry);
     }
   };
+  constexpr double kNoCutoff = std::numeric_limits<double>::infinity();
   // Generic, legal-form and very common words (weight under kMeaningfulWeight) identify no one:
   // a name that meets none of the query's other words scores 0 unless it is the same words
   // (score_entry). Their postings, the longest, are walked only when the query has nothing else,
   // and then for names of exactly the query's words.
-  const bool meaningful_query = std::any_of(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(word_count),
-                                            [](const QueryWord& word) { return word.weight >= kMeaningfulWeight; });
-  if (!meaningful_query) {
+  const bool meaningful_query = meaningful_words != 0;
+  if (options.exhaustive) {
+    for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry) consider(entry);
+  } else if (!meaningful_query) {
     std::optional<std::uint32_t> shortest;
     for (std::size_t at = 0; at < word_count; ++at) {
       const Candidate* own = nullptr;
@@ -1178,23 +1360,92 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (!shortest || postings(own->token) < postings(*shortest)) shortest = own->token;
       if (at + 1 == word_count) exact_length = word_count;
     }
-    if (shortest && exact_length != 0) touch(*shortest);
+    if (shortest && exact_length != 0) touch(*shortest, kNoCutoff);
+  } else {
+    // Per word: the most of a name it can cover (any way it may pair), and as an initial only.
+    std::vector<double> cover(word_count), initial_cover(word_count);
+    for (std::size_t at = 0; at < word_count; ++at) {
+      const QueryWord& word = words[at];
+      initial_cover[at] = word.text.size() == 1 ? 1.0 : kInitialWeight;
+      double most = initial_cover[at];
+      for (const Candidate& candidate : word.candidates) most = std::max<double>(most, d.weight[candidate.token]);
+      for (const auto& [first, second] : word.splits) most = std::max<double>(most, d.weight[first] + d.weight[second]);
+      for (const Candidate& candidate : word.joins) most = std::max<double>(most, d.weight[candidate.token]);
+      cover[at] = most;
+    }
+    // The largest key a name can have and still reach the threshold, given bounds of its query
+    // share and of the name weight the query can cover, and whether it may have every word paired
+    // (typo only, distinctive exact, the same words); negative: none can.
+    auto cutoff_key = [&](double query_share, double most_cover, bool every_word_possible) {
+      if (query_share + 1e-9 < kMinQueryShare) return -1.0;
+      if (options.min_score <= 0) return kNoCutoff;
+      detail::EvidenceBound bound;  // a name whose key is past most_cover, or that misses a word
+      bound.query_share = query_share;
+      bound.name_share = 0;  // its share is added below
+      bound.matched_weight = most_cover;
+      bound.matched_words = static_cast<int>(word_count);
+      bound.min_similarity = least_similarity;
+      bound.typo_only = 0;
+      bound.distinctive_exact = 0;
+      const double rest = detail::calibrated_logit_bound(bound);
+      const double needed = options.min_score >= 1 ? kNoCutoff : std::log(options.min_score / (1 - options.min_score));
+      // Up to most_cover, a name may have every word paired: anything is possible.
+      double cutoff = every_word_possible ? most_cover : -1.0;
+      if (rest + std::max(0.0, calibration::kNameShare) + 1e-9 < needed) {
+        // not even a full name share reaches the threshold
+      } else if (calibration::kNameShare <= 0 || rest + 1e-9 >= needed) {
+        return kNoCutoff;
+      } else {
+        // kNameShare * min(1, most_cover / key) >= needed - rest
+        const double share = std::max(1e-12, (needed - rest - 1e-9) / calibration::kNameShare);
+        cutoff = std::max(cutoff, most_cover / share);
+      }
+      if (cutoff < 0) return -1.0;
+      return cutoff * (1 + 1e-6) + 1e-6;  // keys are rounded down; sums may differ in the last bit
+    };
+    struct WalkList {
+      std::uint32_t token;
+      double cover;
+    };
+    std::vector<WalkList> lists;
+    double short_found = 0, short_cover = 0;  // words of one or two letters before this rank
+    bool short_last = false;                  // the last query word among them
+    for (std::size_t rank = 0; rank < order.size(); ++rank) {
+      const std::uint32_t at = order[rank];
+      const QueryWord& word = words[at];
+      if (word.weight < kMeaningfulWeight) break;  // the rest are lighter: they identify no one
+      double after_cover = 0, rest_found = short_found;
+      for (std::size_t other = rank; other < order.size(); ++other) {
+        rest_found += words[order[other]].weight;
+        if (other > rank) after_cover += cover[order[other]];
+      }
+      // The words before this rank pair in no way (2. above), the last word among them or not.
+      const double query_share = share_of(rest_found, words[word_count - 1].rank >= rank || short_last);
+      if (query_share + 1e-9 < kMinQueryShare) break;  // only falls for later words
+      lists.clear();
+      for (const Candidate& candidate : word.candidates) lists.push_back({candidate.token, d.weight[candidate.token]});
+      for (const auto& [first, second] : word.splits)
+        lists.push_back({d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second,
+                         static_cast<double>(d.weight[first]) + d.weight[second]});
+      for (const Candidate& candidate : word.joins) lists.push_back({candidate.token, d.weight[candidate.token]});
+      if (at > 0)
+        for (const Candidate& candidate : words[at - 1].joins) lists.push_back({candidate.token, d.weight[candidate.token]});
+      // Heaviest first: a list's names may pair this word through it or a later (lighter) list.
+      std::stable_sort(lists.begin(), lists.end(), [](const WalkList& a, const WalkList& b) { return a.cover > b.cover; });
+      for (const WalkList& list : lists) {
+        const double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
+        const double cutoff = cutoff_key(query_share, most_cover, rank == 0);
+        if (cutoff >= 0) touch(list.token, cutoff);
+      }
+      if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
+        short_found += kInitialSimilarity * word.weight;
+        short_cover += initial_cover[at];
+        short_last = short_last || at + 1 == word_count;
+      }
+    }
+    // A name in no walked list shares no meaningful word with the query (initials aside) and
+    // scores 0 (score_entry), or misses so much of the query that it cannot make half of it.
   }
-  double left = query_weight;
-  for (std::uint32_t at : order) {
-    if (!meaningful_query) break;
-    if (left / query_weight + 1e-9 < kMinQueryShare) break;
-    const QueryWord& word = words[at];
-    left -= word.weight;
-    if (word.weight < kMeaningfulWeight) continue;
-    for (const Candidate& candidate : word.candidates) touch(candidate.token);
-    for (const auto& [first, second] : word.splits)
-      touch(d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second);
-    for (const Candidate& candidate : word.joins) touch(candidate.token);
-    if (at > 0)
-      for (const Candidate& candidate : words[at - 1].joins) touch(candidate.token);
-  }
-
 
   // Best name per node: highest score, then an exact match, then the earlier name (primary).
   auto better = [&](const Scored& a, const Scored& b) {

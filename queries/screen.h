@@ -65,6 +65,9 @@ struct ScreenOptions {
   bool listed_only = false;    // only parties with a listing in force (on as_of, when given)
   std::optional<Date> as_of;   // parties and listings outside their dates are left out
   ScreenFilter filter;         // authority, list, program of a listing (screen_evidence.h)
+  /// Score every indexed name in full, with no candidate walk and no bound: the reference the
+  /// pruned search is tested against (the same hits above the threshold); slow, for tests.
+  bool exhaustive = false;
 };
 
 /// How a query word met a name word.
@@ -160,11 +163,21 @@ std::string variant_key(std::string_view word);
 bool distinctive_word(std::string_view folded_word) noexcept;
 /// The calibrated probability of a name match's evidence (queries/screen_calibration.h).
 double calibrated_score(const NameEvidence& evidence) noexcept;
-/// The largest calibrated score a name can reach when its query share, name share and rarity
-/// matched are at most these (the other measures at their most favourable): names below the
-/// threshold by this bound are not scored in full.
-double calibrated_score_bound(double query_share, double name_share, double matched_weight,
-                              int matched_words, bool person, bool weak) noexcept;
+/// What is known of a name match's evidence before it is scored: upper bounds of the shares, the
+/// rarity matched and the words matched, a lower bound of the weakest pair, and each flag as
+/// known (0 false, 1 true) or not (-1: either).
+struct EvidenceBound {
+  double query_share = 1;     // at most
+  double name_share = 1;      // at most
+  double matched_weight = 2;  // at most
+  int matched_words = 64;     // at most
+  double min_similarity = 0;  // at least
+  int one_word = -1, weak = -1, person = -1, typo_only = -1, distinctive_exact = -1;
+};
+/// The largest logit (log odds) of the calibrated score that evidence within `bound` can reach:
+/// each term at the end of its range its coefficient favours. calibrated_score_bound: as a score.
+double calibrated_logit_bound(const EvidenceBound& bound) noexcept;
+double calibrated_score_bound(const EvidenceBound& bound) noexcept;
 }  // namespace detail
 
 }  // namespace skg

@@ -125,6 +125,38 @@ TEST_CASE("un_xml: every broken un_ file loads or throws LoadError, in both mode
   skg::testing::check_broken_files_load_or_throw("un_", skg::load_un_xml);
 }
 
+TEST_CASE("un_xml: Al-Qaida listings freeze assets, ban travel and embargo arms; Guinea-Bissau bans travel only; other regimes unknown") {
+  const std::string path = std::string(SKG_SHARED_DATASETS_DIR) + "/un/consolidated_2026-02.xml";
+  if (!std::filesystem::exists(path)) {
+    MESSAGE("skipped: ../shared absent");
+    return;
+  }
+  skg::Builder builder;
+  skg::load_un_xml(path, builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  std::size_t al_qaida = 0, guinea_bissau = 0, other = 0;
+  for (skg::NodeId node : graph.action_nodes()) {
+    const skg::Action& un = *graph.action(node);
+    const std::string_view regime = graph.string(un.program);
+    if (regime == "Al-Qaida") {
+      ++al_qaida;
+      CHECK(un.measure_set.contains(skg::Measure::AssetFreeze));
+      CHECK(un.measure_set.contains(skg::Measure::TravelBan));
+      CHECK(un.measure_set.contains(skg::Measure::ArmsEmbargo));
+    } else if (regime == "GB") {
+      ++guinea_bissau;
+      CHECK(un.measure_set.contains(skg::Measure::TravelBan));
+      CHECK_FALSE(un.measure_set.contains(skg::Measure::AssetFreeze));  // the 2048 regime freezes nothing
+    } else {
+      ++other;
+      CHECK(un.measure_set.unknown());  // DPRK, Libya, ...: not mapped, never silently a freeze
+    }
+  }
+  CHECK(al_qaida == 341);  // UN_LIST_TYPE counts of the 2026-02 file
+  CHECK(guinea_bissau == 10);
+  CHECK(other > 0);
+}
+
 TEST_CASE("un_xml: listings are UN Security Council listings whose measure is not mapped (unknown)") {
   skg::Builder builder;
   skg::load_un_xml(std::string(SKG_DATASETS_DIR) + "/samples/un/consolidated_2026-02_excerpt.xml", builder);
