@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace skg::bench {
+namespace skg::inline v1::bench {
 
 /// Seconds since an arbitrary start, monotonic.
 inline double now() {

@@ -457,7 +457,7 @@ int main(int argc, char** argv) {
     out << "// queries/screen_calibration.h: the coefficients that turn a name match's evidence into a\n"
            "// probability, and the default threshold. Written by `bench/screen_eval --write-calibration`\n"
            "// (logistic regression on the labelled set of bench/SCREENING.md); do not edit by hand.\n"
-           "#pragma once\n\nnamespace skg::calibration {\n";
+           "#pragma once\n\nnamespace skg::inline v1::calibration {\n";
     const char* names[] = {"kIntercept", "kQueryShare", "kNameShare", "kMinSimilarity", "kMatchedWeight", "kOneWord", "kWeak", "kPerson", "kMatchedWords", "kInexactShare", "kOneWordInexact", "kTypoOnly", "kDistinctiveCover", "kDistinctiveExact"};
     char line[160];
     for (int k = 0; k < kFeatures; ++k) {

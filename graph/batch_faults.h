@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// Thrown by the hook below; not an skg::Error (nor a std::exception), so no loader can mistake
 /// it for bad input and skip it.

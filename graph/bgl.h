@@ -17,7 +17,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 struct EdgeIndexOf {
   std::uint32_t operator()(EdgeId edge) const noexcept { return index(edge); }
 };
@@ -45,7 +45,7 @@ struct graph_traits<skg::Graph> {
 };
 }  // namespace boost
 
-namespace skg {
+namespace skg::inline v1 {
 
 using BglTraits = boost::graph_traits<Graph>;
 

@@ -13,7 +13,7 @@
 #include "skg/graph/flat_map.h"
 #include "skg/graph/identity.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 std::uint64_t detail::item_limit = 0xFFFFFFFEu;
 

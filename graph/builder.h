@@ -13,7 +13,7 @@
 #include "skg/graph/model.h"
 #include "skg/graph/strings.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Where a record comes from, as a loader sees it: file (or dataset), record id, line.
 struct Source {

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// A frozen column: built graphs own their vectors, opened snapshots view the mapped file.
 /// Moving a Column keeps its elements where they are, so views into it stay valid.

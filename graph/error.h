@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Input skg cannot use (a corrupt snapshot, a record that contradicts the graph, ...).
 /// Loaders throw the more specific LoadError, which derives from it.
@@ -20,6 +20,6 @@ class Error : public std::runtime_error {
     if (!(cond)) ::skg::detail::assert_failed(#cond, __FILE__, __LINE__);                      \
   } while (false)
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 [[noreturn]] void assert_failed(const char* cond, const char* file, int line);
 }

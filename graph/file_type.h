@@ -3,7 +3,7 @@
 #pragma once
 #include <sys/stat.h>
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// "a FIFO (named pipe)", "a folder", ...: what `mode` (from stat) says the path is.
 inline const char* file_type(mode_t mode) noexcept {

@@ -6,7 +6,7 @@
 
 #include "skg/graph/error.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// Keys are dense-ish 32-bit ids (StringId, NodeId): a flat table, no per-entry allocation.
 class FlatMap {

@@ -1,5 +1,7 @@
 #include "skg/graph/graph.h"
 
+#include <atomic>
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <sys/mman.h>
@@ -9,12 +11,17 @@
 
 #include "skg/graph/error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 void detail::Mapping::reset() noexcept {
   if (address_ != nullptr) ::munmap(const_cast<void*>(address_), size_);
   address_ = nullptr;
   size_ = 0;
+}
+
+std::uint64_t detail::GraphToken::next() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 Graph::Graph() = default;

@@ -13,11 +13,30 @@
 #include "skg/graph/model.h"
 #include "skg/graph/strings.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 class Builder;
 namespace detail {
 struct GraphParts;
+
+/// A number no other Graph object of the process holds: indexes and blocked sets keep the one of
+/// the graph they were built from, so that using them with another graph is refused instead of
+/// reading out of bounds. A move hands it on and gives the moved-from graph a new one.
+class GraphToken {
+ public:
+  GraphToken() noexcept : value_(next()) {}
+  GraphToken(GraphToken&& other) noexcept : value_(other.value_) { other.value_ = next(); }
+  GraphToken& operator=(GraphToken&& other) noexcept {
+    value_ = other.value_;
+    other.value_ = next();
+    return *this;
+  }
+  std::uint64_t value() const noexcept { return value_; }
+
+ private:
+  static std::uint64_t next() noexcept;
+  std::uint64_t value_;
+};
 }  // namespace detail
 
 /// Open ends of a stored DateRange (the API hands them out as unset optionals).
@@ -73,6 +92,8 @@ class Graph {
 
   std::size_t node_count() const noexcept { return kind_.size(); }
   std::size_t edge_count() const noexcept { return target_.size(); }
+  /// Unique to this graph object among all graphs of the process (see detail::GraphToken).
+  std::uint64_t token() const noexcept { return token_.value(); }
 
   // Nodes.
   NodeKind kind(NodeId node) const noexcept { return kind_[index(node)]; }
@@ -247,6 +268,7 @@ class Graph {
   Column<NodeId> ext_nodes_, name_nodes_;
 
   detail::Mapping mapping_;  // set when the columns view a snapshot
+  detail::GraphToken token_;
 };
 
 /// The key of the exact-name index: Unicode case folding (ICU's full folding, every script),

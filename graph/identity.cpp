@@ -11,7 +11,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -7,7 +7,7 @@
 
 #include "skg/graph/ids.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// A scheme of strong identifiers (the cross-source identity contract; queries/RULES.md §9).
 /// Records that share an identifier of one scheme, once normalised, are one party.

@@ -4,7 +4,7 @@
 #include <functional>
 #include <limits>
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// A node of a frozen graph: dense, from 0 to node_count() - 1.
 enum class NodeId : std::uint32_t {};

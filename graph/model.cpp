@@ -6,7 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 constexpr std::array<std::string_view, kNodeKindCount> kNodeKindNames = {

@@ -11,7 +11,7 @@
 
 #include "skg/graph/ids.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// What a node stands for (close to FollowTheMoney's schemata).
 enum class NodeKind : std::uint8_t {

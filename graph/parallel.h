@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace detail {
 inline std::atomic<unsigned>& thread_count_override() {

@@ -19,7 +19,7 @@
 #include "skg/graph/error.h"
 #include "skg/graph/file_type.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 // File layout (little-endian, as written by this machine; the header says so):
 //   Header (64 bytes) | column table (kColumns entries of 56 bytes) | columns, each 64-byte aligned.

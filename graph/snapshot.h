@@ -7,7 +7,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// The snapshot format version this build writes and reads. Version 2 stores an Action's dates
 /// as plain 32-bit days (no std::optional bytes) and keys the name index by full Unicode case

@@ -10,7 +10,7 @@
 
 #include "skg/graph/error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace detail {
 

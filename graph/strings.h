@@ -8,7 +8,7 @@
 
 #include "skg/graph/ids.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace detail {
 /// Allocates large arrays (2 MiB and up) on 2 MiB boundaries and asks the kernel for huge pages

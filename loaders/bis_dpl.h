@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one DPL file into `context.batch`. The DPL has one row per (party, address) and no
 /// id column, so a party's id is `bis-dpl:<slug of name>:<effective date>`: the rows of one

@@ -6,7 +6,7 @@
 #include "skg/graph/builder.h"
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one BODS 0.4 file (a JSON array of entity, person and relationship statements) into
 /// the load: entities and persons become nodes `bods:<recordId>`, each interest of a

@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one CSL CSV into `context.batch`: per row one party (names, addresses, identifiers,
 /// dates) and one listing Action tagged with the row's source list (SDN, Entity List, DPL, ...).

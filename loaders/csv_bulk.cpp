@@ -18,7 +18,7 @@
 #include "skg/loaders/pipeline.h"
 #include "skg/loaders/source.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

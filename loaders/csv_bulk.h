@@ -7,7 +7,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// The three tables the format knows, told apart by their header (column names, any order,
 /// case ignored; a column the table does not name becomes an attribute, empty fields left out):

@@ -24,7 +24,7 @@
 #include "skg/loaders/uk_psc.h"
 #include "skg/loaders/un_xml.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

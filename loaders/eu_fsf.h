@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one EU Financial Sanctions Files export (root `export`, namespace
 /// http://eu.europa.ec/fpi/fsd/export) into `context.batch`: every `sanctionEntity` (person or

@@ -10,7 +10,7 @@
 #include "skg/loaders/source.h"
 #include "skg/loaders/measures.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

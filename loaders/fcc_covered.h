@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads the Covered List CSV (columns covered_equipment_or_services,
 /// date_of_inclusion_on_covered_list) into `context.batch`: one listing Action per row

@@ -77,7 +77,7 @@
 #include "skg/loaders/measures.h"
 #include "skg/loaders/pipeline.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include "skg/graph/model.h"
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one FtM JSON-lines file into the load: thing schemata become entities, interval
 /// schemata (Ownership, Directorship, Family, ...) become edges, Sanction becomes a listing

@@ -53,7 +53,7 @@
 #include "skg/loaders/xml_common.h"
 #include "skg/loaders/source.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -7,7 +7,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one GLEIF file into the load, whichever of GLEIF's golden-copy files it is: Level 1 LEI
 /// records (LEI-CDF 3.1 XML, or the JSON golden copy {"records": [...]}) become parties

@@ -2,7 +2,7 @@
 
 #include "skg/loaders/source.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 std::optional<Date> parse_partial_date(std::string_view text, bool end, bool inclusive_end) noexcept {
   text = trim(text);

@@ -10,7 +10,7 @@
 
 #include "skg/graph/model.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// A JSON string's text (a view into the parsed document).
 inline std::string_view view(const rapidjson::Value& value) noexcept {

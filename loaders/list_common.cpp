@@ -6,7 +6,7 @@
 
 #include "skg/loaders/source.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 LineIndex::LineIndex(std::string_view text) {
   for (const char *at = text.data(), *end = text.data() + text.size();

@@ -9,7 +9,7 @@
 #include "skg/loaders/load.h"
 #include "skg/loaders/source.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// "AO Kaspersky Lab" -> "ao-kaspersky-lab": ASCII letters lowered, digits kept, other ASCII
 /// runs become one '-', UTF-8 bytes kept as they are (ids stay readable and stable).

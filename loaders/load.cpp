@@ -18,7 +18,7 @@
 #include "skg/loaders/uk_sanctions_list.h"
 #include "skg/loaders/un_xml.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 constexpr std::pair<Format, std::string_view> kFormatNames[] = {

@@ -13,7 +13,7 @@
 #include "skg/graph/builder.h"
 #include "skg/loaders/load_error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// What to do with a record that cannot be used.
 enum class OnBadRecord : std::uint8_t {

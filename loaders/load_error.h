@@ -5,7 +5,7 @@
 
 #include "skg/graph/error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Thrown for input a loader cannot use. what() reads
 /// "datasets/broken/sdn_bad_quote.csv:17: unterminated quoted field (record '45815')".

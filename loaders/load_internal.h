@@ -7,7 +7,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// Runs each (loader, path) step into one batch, resolves deferred edges, commits once.
 LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, Builder& builder,

@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 namespace {
 

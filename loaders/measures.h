@@ -7,7 +7,7 @@
 
 #include "skg/graph/model.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// One row of a mapping table: the issuer, the list and the measures a source value means.
 struct MeasureMapping {

@@ -67,7 +67,7 @@
 #include "skg/graph/builder.h"
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Loads an OFAC legacy CSV set. `path` is sdn.csv or cons_prim.csv (its siblings add.csv,
 /// alt.csv, sdn_comments.csv or cons_add.csv, cons_alt.csv, cons_comments.csv in the same folder

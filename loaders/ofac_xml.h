@@ -59,7 +59,7 @@
 #include "skg/graph/builder.h"
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Loads one OFAC XML file of any of the three layouts into the context's batch.
 void load_ofac_xml(const std::string& path, LoadContext& context);

@@ -17,7 +17,7 @@
 #include "skg/loaders/source.h"
 #include "skg/loaders/uk_common.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one OFSI Consolidated List CSV into `context.batch`. The file has one row per name
 /// (a target's primary name and each alias), a `Group ID` per target, and is read by its

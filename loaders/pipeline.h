@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// `produce(block)` fills the next block and returns false once it has filled the last one.
 /// What it throws is rethrown by next() after the blocks made before it, so errors come in file

@@ -8,7 +8,7 @@
 #include "json_common.h"
 #include "skg/loaders/load_error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

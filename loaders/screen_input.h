@@ -24,7 +24,7 @@
 
 #include "skg/loaders/source.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 struct ScreenInputRow {
   std::uint64_t line = 0;  // the line the row starts on

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace skg {
+namespace skg::inline v1 {
 
 LoadError::LoadError(std::string file, std::uint64_t line, std::string reason, std::string record)
     : Error(line != 0 ? (record.empty() ? fmt::format("{}:{}: {}", file, line, reason)

@@ -9,7 +9,7 @@
 #include "skg/graph/strings.h"
 #include "skg/loaders/load_error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// What an input path is, once checked_input_path() has looked at it.
 enum class InputKind : std::uint8_t { File, Folder };

@@ -5,7 +5,7 @@
 
 #include "skg/loaders/source.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 namespace {
 

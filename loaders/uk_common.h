@@ -7,7 +7,7 @@
 
 #include "skg/graph/model.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// "29/06/2012" (UK day/month/year, four-digit year) -> the date; nullopt otherwise.
 std::optional<Date> parse_uk_date(std::string_view text) noexcept;

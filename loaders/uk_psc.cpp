@@ -50,7 +50,7 @@
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

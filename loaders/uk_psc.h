@@ -7,7 +7,7 @@
 #include "skg/graph/model.h"
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one PSC snapshot file: one JSON object per line (the raw snapshot) or a JSON array of
 /// such objects. Each person with significant control becomes an interest (edges holder ->

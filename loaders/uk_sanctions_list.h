@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one FCDO UK Sanctions List XML (root `Designations`, one `Designation` per person,
 /// entity or ship) into `context.batch`.

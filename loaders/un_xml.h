@@ -5,7 +5,7 @@
 
 #include "skg/loaders/load.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Reads one UN consolidated list XML into `context.batch`: every INDIVIDUAL and ENTITY with
 /// its aliases (quality Good/Low -> strong/weak), dates and places of birth, nationalities,

@@ -5,7 +5,7 @@
 
 #include "skg/loaders/source.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 std::string_view local_name(const char* name) noexcept {
   // One pass for the first ':' and the end: names are short, and strlen then memchr cost more.

@@ -10,7 +10,7 @@
 
 #include "skg/loaders/list_common.h"
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 
 /// How one format's files are parsed and what they must look like.
 struct XmlFormat {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// True when `action` is an Action node in force on `as_of`; with no date, every action is.
 /// Its TARGET_OF edge's own dates are checked by `listings` and `is_listed`, not here.

@@ -5,7 +5,7 @@
 
 #include "skg/queries/as_of.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// One field that differs: "name" "AO Kaspersky Lab" -> "Kaspersky Lab AO". An empty `before`
 /// means the value was added, an empty `after` that it was removed.

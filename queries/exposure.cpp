@@ -17,7 +17,7 @@
 #include <span>
 #include <unordered_map>
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace detail {
 extern const char kDefaultRuleTable[];  // queries/rules.tsv, embedded by CMakeLists.txt
@@ -54,7 +54,7 @@ struct fmt::formatter<skg::ThresholdText> {
   }
 };
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 
@@ -1093,6 +1093,7 @@ BlockedSet blocked_set(const Graph& graph, const ExposureOptions& options) {
   set.rule_ = options.rule;
   set.as_of_ = options.as_of;
   set.period_ = &info.period_at(options.as_of);
+  set.graph_token_ = graph.token();
   BlockedSetBuilder{graph, set, info, *set.period_, options.as_of}.run();
   return set;
 }
@@ -1286,6 +1287,12 @@ struct Explainer {
 }  // namespace
 
 Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity) {
+  if (!blocked.built_for(graph))
+    throw Error(fmt::format("a blocked set ({}) computed from another graph was used with this one "
+                            "({} nodes): compute it from this graph",
+                            to_string(blocked.rule()), graph.node_count()));
+  if (index(entity) >= graph.node_count())
+    throw Error(fmt::format("node {} is not in this graph ({} nodes)", index(entity), graph.node_count()));
   const RuleInfo& info = rule_info(blocked.rule());
   const RulePeriod& period = blocked.period();
   const std::optional<Date> as_of = blocked.as_of();

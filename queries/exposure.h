@@ -12,7 +12,7 @@
 #include "skg/graph/graph.h"
 #include "skg/queries/as_of.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// An ownership rule: whose stakes count, how they add up, from when to when.
 enum class Rule : std::uint8_t {
@@ -164,6 +164,11 @@ class BlockedSet {
   Rule rule() const noexcept { return rule_; }
   std::optional<Date> as_of() const noexcept { return as_of_; }
   const RulePeriod& period() const noexcept { return *period_; }
+  /// True when this set was computed from `graph` (the same object, not an equal copy): a set
+  /// used with another graph would read out of bounds, so exposure() refuses it.
+  bool built_for(const Graph& graph) const noexcept {
+    return period_ != nullptr && graph_token_ == graph.token() && state_.size() == graph.node_count();
+  }
   bool rule_in_force() const noexcept { return period_->in_force; }
 
   bool listed(NodeId node) const noexcept { return (state_[index(node)] & kListed) != 0; }
@@ -256,6 +261,7 @@ class BlockedSet {
 
   Rule rule_ = Rule::Ofac;
   bool any_sectoral_ = false;
+  std::uint64_t graph_token_ = 0;  // Graph::token() of the graph it was computed from
   std::optional<Date> as_of_;
   const RulePeriod* period_ = nullptr;
   std::vector<std::uint8_t> state_;  // one byte per node: the flags above
@@ -272,7 +278,8 @@ BlockedSet blocked_set(const Graph& graph, const ExposureOptions& options);
 /// Listed? Blocked? Why? Computes the blocked set first; prefer the overload below for many.
 ///   auto answer = skg::exposure(graph, *graph.find("NK-abc"), {.rule = skg::Rule::Uk});
 Exposure exposure(const Graph& graph, NodeId entity, const ExposureOptions& options = {});
-/// The same from a blocked set: costs the entity's in-edges (and its chains' links).
+/// The same from a blocked set: costs the entity's in-edges (and its chains' links). Throws
+/// skg::Error when `blocked` was computed from another graph or `entity` is not a node of it.
 Exposure exposure(const Graph& graph, const BlockedSet& blocked, NodeId entity);
 
 /// True when a fact with these dates holds on `as_of` (unset: the latest state, see above).

@@ -4,9 +4,10 @@
 #include <array>
 #include <optional>
 
+#include "skg/graph/error.h"
 #include "skg/graph/strings.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 
@@ -294,8 +295,17 @@ std::size_t IdentifierIndex::bytes() const noexcept {
          d.entries.capacity() * sizeof(Data::Entry) + d.slots.capacity() * 4;
 }
 
+namespace {
+void require_built_for(const Graph& graph, const IdentifierIndex& index) {
+  if (!index.built_for(graph))
+    throw Error("an identifier index built from another graph was used with this one: build it "
+                "from this graph");
+}
+}  // namespace
+
 IdentifierIndex build_identifier_index(const Graph& graph) {
   IdentifierIndex result;
+  result.graph_token_ = graph.token();
   IdentifierIndex::Data& d = *result.data_;
   struct Pending {
     std::string key;
@@ -348,6 +358,7 @@ IdentifierIndex build_identifier_index(const Graph& graph) {
 
 std::vector<IdentifierMatch> find_identifier(const Graph& graph, const IdentifierIndex& index,
                                              std::string_view value) {
+  require_built_for(graph, index);
   std::vector<IdentifierMatch> out;
   const IdentifierIndex::Data& d = index.data();
   const std::string key = normalise_identifier(value);
@@ -370,6 +381,7 @@ std::vector<IdentifierMatch> find_identifier(const Graph& graph, const Identifie
 std::vector<IdentifierMatch> find_identifiers_in_text(
     const Graph& graph, const IdentifierIndex& index, std::string_view text,
     std::vector<std::pair<std::size_t, std::size_t>>* used) {
+  require_built_for(graph, index);
   std::vector<IdentifierMatch> out;
   if (index.key_count() == 0) return out;
   std::vector<std::pair<std::size_t, std::size_t>> words;  // [first, last) byte ranges

@@ -9,7 +9,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// What an identifier is, from an explicit table of the labels each source uses (OFAC remark
 /// labels, CSL and UN document types, FtM property names, BODS schemes); a label the table does
@@ -60,12 +60,16 @@ class IdentifierIndex {
   std::size_t entry_count() const noexcept;  // (record, attribute) pairs
   std::size_t bytes() const noexcept;
 
+  /// True when this index was built from `graph` (the same object): look-ups refuse another.
+  bool built_for(const Graph& graph) const noexcept { return data_ != nullptr && graph_token_ == graph.token(); }
+
   struct Data;
   const Data& data() const noexcept { return *data_; }
 
  private:
   friend IdentifierIndex build_identifier_index(const Graph& graph);
   std::unique_ptr<Data> data_;
+  std::uint64_t graph_token_ = 0;  // Graph::token() of the graph it indexes
 };
 
 ///   const auto ids = skg::build_identifier_index(graph);

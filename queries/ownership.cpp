@@ -6,7 +6,7 @@
 
 #include "skg/queries/exposure.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// An indirect stake: multiplied along each chain of OWNS edges, summed over all chains.
 /// This is the beneficial-ownership question ("how much of C does P own, looking through?"),

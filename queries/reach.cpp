@@ -7,7 +7,7 @@
 
 #include "skg/graph/parallel.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// The workspace's internals, for the traversals of this file.
 struct ReachAccess {

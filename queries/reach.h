@@ -10,7 +10,7 @@
 #include "skg/graph/graph.h"
 #include "skg/queries/as_of.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Which way edges are walked: along their direction, against it, or both.
 enum class Direction : std::uint8_t { Out, In, Both };

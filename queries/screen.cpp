@@ -14,10 +14,11 @@
 #include <span>
 #include <unordered_map>
 
+#include "skg/graph/error.h"
 #include "skg/graph/strings.h"
 #include "skg/queries/as_of.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 
@@ -545,6 +546,7 @@ std::vector<std::string> screen_tokens(std::string_view name) {
 
 ScreenIndex build_screen_index(const Graph& graph) {
   ScreenIndex index;
+  index.graph_token_ = graph.token();
   ScreenIndex::Data& d = *index.data_;
   std::unordered_map<std::string, std::string> folded;  // non-ASCII word -> its ASCII words
   std::string scratch;
@@ -1090,6 +1092,9 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
 
 std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std::string_view name,
                               const ScreenOptions& options) {
+  if (!index.built_for(graph))
+    throw Error("a screening index built from another graph was used with this one: build it "
+                "from this graph");
   const ScreenIndex::Data& d = index.data();
   std::vector<QueryWord> words;
   std::vector<std::string> ignored;

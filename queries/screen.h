@@ -14,7 +14,7 @@
 #include "skg/queries/screen_calibration.h"
 #include "skg/queries/screen_evidence.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// The tokens of every name and alias of a graph, folded (case, diacritics, Cyrillic and other
 /// scripts to Latin), with postings from each token to the names that hold it. Built once per
@@ -30,12 +30,16 @@ class ScreenIndex {
   std::size_t token_count() const noexcept;  // distinct folded tokens
   std::size_t bytes() const noexcept;        // memory held
 
+  /// True when this index was built from `graph` (the same object): screen() refuses another.
+  bool built_for(const Graph& graph) const noexcept { return data_ != nullptr && graph_token_ == graph.token(); }
+
   struct Data;  // defined in screen.cpp
   const Data& data() const noexcept { return *data_; }
 
  private:
   friend ScreenIndex build_screen_index(const Graph& graph);
-  std::unique_ptr<Data> data_;  // pimpl: keeps ICU and the index layout out of the header
+  std::unique_ptr<Data> data_;
+  std::uint64_t graph_token_ = 0;  // Graph::token() of the graph it indexes  // pimpl: keeps ICU and the index layout out of the header
 };
 
 /// Indexes every name and alias of every node. Linear in the names; ICU runs only on names
@@ -137,7 +141,8 @@ struct ScreenHit {
 /// Parties whose names or aliases resemble `name`, best first. Word order does not matter;
 /// rare words weigh more than common, generic and legal-form ones; misspellings,
 /// transliteration variants, joined or split words and initials match; honorifics are ignored;
-/// a one-word or weak alias counts only when it matches strongly.
+/// a one-word or weak alias counts only when it matches strongly. Throws skg::Error when `index`
+/// was built from another graph.
 ///   auto hits = skg::screen(graph, index, "Kasperski Labs Ltd", {.listed_only = true});
 std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std::string_view name,
                               const ScreenOptions& options = {});

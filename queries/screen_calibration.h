@@ -3,7 +3,7 @@
 // (logistic regression on the labelled set of bench/SCREENING.md); do not edit by hand.
 #pragma once
 
-namespace skg::calibration {
+namespace skg::inline v1::calibration {
 inline constexpr double kIntercept = -8.1996;
 inline constexpr double kQueryShare = 4.1355;
 inline constexpr double kNameShare = 3.8500;

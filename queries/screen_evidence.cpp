@@ -13,7 +13,7 @@
 #include "skg/queries/as_of.h"
 #include "skg/queries/screen.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "skg/graph/graph.h"
 #include "skg/queries/screen_calibration.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 /// Keeps parties with a listing in force (on the screening date, when one is given) that
 /// matches every non-empty field; within a field, any value matches. Case does not matter.

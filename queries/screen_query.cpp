@@ -4,7 +4,7 @@
 
 #include "skg/graph/error.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

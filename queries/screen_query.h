@@ -8,7 +8,7 @@
 #include "skg/queries/screen.h"
 #include "skg/queries/screen_evidence.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 struct ScreenQuery {
   std::string name;         // may be empty when `id` is given; identifiers inside it are found too

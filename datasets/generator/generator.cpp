@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace skg {
+namespace skg::inline v1 {
 
 namespace {
 

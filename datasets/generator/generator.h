@@ -5,7 +5,7 @@
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 
-namespace skg {
+namespace skg::inline v1 {
 
 struct GeneratorOptions {
   std::uint32_t entities = 1000;   // parties (companies and persons)

@@ -17,7 +17,7 @@
 #include "skg/graph/error.h"
 #include "skg/loaders/load.h"
 
-namespace skg::fuzz {
+namespace skg::inline v1::fuzz {
 
 /// A folder of this process's own under $TMPDIR (or /tmp), made on first use.
 inline const std::filesystem::path& scratch() {

@@ -6,7 +6,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg::testing {
+namespace skg::inline v1::testing {
 
 namespace fingerprint_detail {
 inline void put(std::string& out, std::string_view text) {

@@ -4,7 +4,7 @@
 
 #include "skg/graph/graph.h"
 
-namespace skg::testing {
+namespace skg::inline v1::testing {
 
 /// Offsets ascend, targets < node_count, reverse edges mirror forward ones exactly.
 inline void check_invariants(const Graph& graph) {

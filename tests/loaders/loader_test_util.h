@@ -15,7 +15,7 @@
 #include "skg/graph/graph.h"
 #include "skg/loaders/load.h"
 
-namespace skg::testing {
+namespace skg::inline v1::testing {
 
 /// A path under the repo's datasets/ folder.
 inline std::string datasets(std::string_view path) {

@@ -543,7 +543,7 @@ TEST_CASE("rules: the periods come from queries/rules.tsv, and a user's table re
   CHECK(ask(graph, "C", Rule::BisAffiliates, day("2026-12-01")).blocked == Verdict::Yes);
 }
 
-namespace skg::detail {
+namespace skg::inline v1::detail {
 extern const char kDefaultRuleTable[];
 }
 const char* skg_test_default_rules() { return skg::detail::kDefaultRuleTable; }

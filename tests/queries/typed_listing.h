@@ -5,7 +5,7 @@
 
 #include "skg/graph/model.h"
 
-namespace skg::test {
+namespace skg::inline v1::test {
 
 /// What the loaders' tables (loaders/measures.cpp) make of the authority and list words these
 /// cases use: the typed issuer, list and measures the rules read.

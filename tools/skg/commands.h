@@ -12,7 +12,7 @@
 
 #include "session.h"
 
-namespace skg {
+namespace skg::shell {
 
 /// Exit codes of the shell's contract (DESIGN.md "The shell's contract").
 inline constexpr int kExitOk = 0;
@@ -71,8 +71,8 @@ const Command* find_command(std::string_view name);
 
 /// Runs one command line; returns the exit code class (kExitOk, kExitUsage, kExitInput).
 /// Never throws: an error prints one line to `err` and the session goes on.
-///   skg::Session session;  session.load_bundled();
-///   int code = skg::execute(session, "exposure kaspersky-ao-kaspersky-lab --rule ofac", out, err);
+///   skg::shell::Session session;  session.load_bundled();
+///   int code = skg::shell::execute(session, "exposure kaspersky-ao-kaspersky-lab --rule ofac", out, err);
 int execute(Session& session, std::string_view line, std::ostream& out, std::ostream& err);
 
 /// Splits a line into words, honouring '...' and "..." quotes that start a word and backslash
@@ -94,4 +94,4 @@ Completion complete(const Session& session, std::string_view line);
 /// candidates when the text is ambiguous, or saying nothing matched.
 NodeId resolve_entity(Session& session, std::string_view text);
 
-}  // namespace skg
+}  // namespace skg::shell

@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-namespace skg {
+namespace skg::shell {
 
 namespace {
 std::atomic<bool> g_interrupted{false};
@@ -38,4 +38,4 @@ void install_interrupt_handler() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-}  // namespace skg
+}  // namespace skg::shell

@@ -2,7 +2,7 @@
 #pragma once
 #include <atomic>
 
-namespace skg {
+namespace skg::shell {
 
 /// Set by Ctrl-C (SIGINT) while an InterruptScope is alive: loads pass it to the loaders as
 /// LoadOptions::cancel, long answers check it between rows.
@@ -25,4 +25,4 @@ bool interruptible() noexcept;
 /// the process as it would have without the handler.
 void install_interrupt_handler();
 
-}  // namespace skg
+}  // namespace skg::shell

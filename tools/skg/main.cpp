@@ -68,7 +68,7 @@ bool wants_color() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  skg::Session session;
+  skg::shell::Session session;
   std::vector<std::string> data;
   std::string snapshot;
   std::optional<skg::Date> as_of;
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
         return std::string(arg.substr(flag.size() + 1));
       if (at + 1 >= argc) {
         std::cerr << "skg: " << flag << " needs a value\n" << kUsage;
-        std::exit(skg::kExitUsage);
+        std::exit(skg::shell::kExitUsage);
       }
       return argv[++at];
     };
@@ -101,13 +101,13 @@ int main(int argc, char** argv) {
         skg::load_rule_table_file(path);
       } catch (const skg::Error& error) {
         std::cerr << "error: " << error.what() << '\n';
-        return skg::kExitInput;
+        return skg::shell::kExitInput;
       }
     } else if (is("--on-bad-record")) {
       const std::string mode = value("--on-bad-record");
       if (mode != "skip" && mode != "fail") {
         std::cerr << "skg: --on-bad-record takes skip or fail, not '" << mode << "'\n";
-        return skg::kExitUsage;
+        return skg::shell::kExitUsage;
       }
       session.options.on_bad_record = mode == "skip" ? skg::OnBadRecord::Skip : skg::OnBadRecord::Fail;
     } else if (is("--snapshot")) {
@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
       as_of = skg::Date::parse(text);
       if (!as_of || text.size() != 10) {
         std::cerr << "skg: --as-of '" << text << "' is not a date: write YYYY-MM-DD\n";
-        return skg::kExitUsage;
+        return skg::shell::kExitUsage;
       }
     } else if (arg == "--json") {
       json = true;
@@ -125,13 +125,13 @@ int main(int argc, char** argv) {
       color = false;
     } else if (arg == "--help" || arg == "-h") {
       std::cout << kUsage;
-      return skg::kExitOk;
+      return skg::shell::kExitOk;
     } else if (arg == "--version") {
       std::cout << "skg " << SKG_VERSION << '\n';
-      return skg::kExitOk;
+      return skg::shell::kExitOk;
     } else if (arg.starts_with("-")) {
       std::cerr << "skg: unknown option " << arg << "\n" << kUsage;
-      return skg::kExitUsage;
+      return skg::shell::kExitUsage;
     } else {
       command.emplace_back(arg);
     }
@@ -141,12 +141,12 @@ int main(int argc, char** argv) {
   session.options.json = json;
   session.options.as_of = as_of;
   session.options.style.color = color;
-  session.options.style.width = skg::terminal_width(STDOUT_FILENO, 100);
+  session.options.style.width = skg::shell::terminal_width(STDOUT_FILENO, 100);
   session.options.progress = isatty(STDERR_FILENO);
 
   // Ctrl-C while loading or answering stops that cleanly (interrupt.h); the REPL installs its
   // own handler once it starts.
-  skg::install_interrupt_handler();
+  skg::shell::install_interrupt_handler();
   // Load what was asked; a bad input file stops here with exit code 2.
   try {
     if (!snapshot.empty()) session.open_snapshot(snapshot);
@@ -154,30 +154,30 @@ int main(int argc, char** argv) {
       // What the load did, on stderr (stdout stays the command's answer): one summary line,
       // then each record or file left out.
       const skg::LoadReport report = session.load(data);
-      std::cerr << skg::load_summary(report) << "; graph: " << session.graph().node_count() << " nodes, "
+      std::cerr << skg::shell::load_summary(report) << "; graph: " << session.graph().node_count() << " nodes, "
                 << session.graph().edge_count() << " edges\n";
-      for (const std::string& line : skg::load_issues(report)) std::cerr << "  " << line << '\n';
+      for (const std::string& line : skg::shell::load_issues(report)) std::cerr << "  " << line << '\n';
     }
     // `verify FILE` reads only its file: no bundled case to load first.
     const bool needs_graph = command.empty() || command.front() != "verify";
     if (snapshot.empty() && data.empty() && needs_graph) session.load_bundled();
   } catch (const skg::LoadCancelled&) {
     std::cerr << "load cancelled\n";
-    return skg::kExitInterrupted;
+    return skg::shell::kExitInterrupted;
   } catch (const skg::Error& error) {
     std::cerr << "error: " << error.what() << '\n';
-    return skg::kExitInput;
+    return skg::shell::kExitInput;
   } catch (const std::exception& error) {
     std::cerr << "error: " << error.what() << '\n';
-    return skg::kExitInput;
+    return skg::shell::kExitInput;
   }
 
   if (!command.empty()) {
     std::string line;
     for (const auto& word : command) line += (line.empty() ? "" : " ") + quote(word);
-    return skg::execute(session, line, std::cout, std::cerr);
+    return skg::shell::execute(session, line, std::cout, std::cerr);
   }
-  if (!interactive) return skg::run_lines(session, std::cin, std::cout, std::cerr);
+  if (!interactive) return skg::shell::run_lines(session, std::cin, std::cout, std::cerr);
 
   std::setlocale(LC_CTYPE, "");  // libedit reads UTF-8 input by the locale
   const auto& graph = session.graph();
@@ -190,5 +190,5 @@ int main(int argc, char** argv) {
   }
   std::cout << " (" << graph.node_count() << " nodes, " << graph.edge_count() << " edges)\n"
             << "Type help for the commands; Tab completes commands and names; Ctrl-D leaves.\n";
-  return skg::run_repl(session);
+  return skg::shell::run_repl(session);
 }

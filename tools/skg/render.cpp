@@ -1,14 +1,12 @@
 #include "render.h"
 
-#include <rapidjson/ostreamwrapper.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 
-namespace skg {
+namespace skg::shell {
 
 namespace {
 
@@ -251,82 +249,6 @@ void Table::print(std::ostream& out, const Style& style) const {
   for (const auto& row : rows_) print_row(out, style, shape, row);
 }
 
-struct JsonOut::Impl {
-  explicit Impl(std::ostream& out) : stream(out), writer(stream) {}
-  std::ostream* out = nullptr;
-  rapidjson::OStreamWrapper stream;
-  rapidjson::Writer<rapidjson::OStreamWrapper> writer;
-};
-
-JsonOut::JsonOut(std::ostream& out) : impl_(std::make_unique<Impl>(out)) { impl_->out = &out; }
-JsonOut::~JsonOut() {
-  impl_->stream.Flush();
-  *impl_->out << '\n';
-}
-
-JsonOut& JsonOut::key(std::string_view name) {
-  impl_->writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-  return *this;
-}
-JsonOut& JsonOut::string(std::string_view text) {
-  impl_->writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-  return *this;
-}
-JsonOut& JsonOut::number(double value) {
-  if (!std::isfinite(value)) return null();
-  // Shares and scores are read by people: round to 4 decimals so 33.333333 prints short.
-  const double rounded = std::round(value * 10000.0) / 10000.0;
-  if (rounded == std::floor(rounded) && std::fabs(rounded) < 1e15)
-    impl_->writer.Int64(static_cast<std::int64_t>(rounded));
-  else
-    impl_->writer.Double(rounded);
-  return *this;
-}
-JsonOut& JsonOut::integer(std::int64_t value) {
-  impl_->writer.Int64(value);
-  return *this;
-}
-JsonOut& JsonOut::boolean(bool value) {
-  impl_->writer.Bool(value);
-  return *this;
-}
-JsonOut& JsonOut::null() {
-  impl_->writer.Null();
-  return *this;
-}
-JsonOut& JsonOut::begin_object() {
-  impl_->writer.StartObject();
-  return *this;
-}
-JsonOut& JsonOut::end_object() {
-  impl_->writer.EndObject();
-  return *this;
-}
-JsonOut& JsonOut::begin_array() {
-  impl_->writer.StartArray();
-  return *this;
-}
-JsonOut& JsonOut::end_array() {
-  impl_->writer.EndArray();
-  return *this;
-}
-JsonOut& JsonOut::date(std::optional<Date> day) { return day ? string(day->to_string()) : null(); }
-JsonOut& JsonOut::percent(Percent share) {
-  if (!share.known()) return null();
-  if (share.is_exact()) return number(*share.value());
-  begin_object();
-  key("min").number(*share.min());
-  key("max").number(*share.max());
-  // Which bounds are excluded: ">50%" is {"min": 50, "max": 100, "min_open": true}.
-  if (share.low().open) key("min_open").boolean(true);
-  if (share.high().open) key("max_open").boolean(true);
-  key("text").string(share.to_string());
-  return end_object();
-}
-JsonOut& JsonOut::optional_string(std::string_view text) {
-  return text.empty() ? null() : string(text);
-}
-
 std::vector<std::string> wrap_text(std::string_view text, std::size_t width) {
   return wrap(text, width);
 }
@@ -347,9 +269,9 @@ std::string date_text(std::optional<Date> day, std::string_view unknown) {
   return day ? day->to_string() : std::string(unknown);
 }
 
-}  // namespace skg
+}  // namespace skg::shell
 
-namespace skg {
+namespace skg::shell {
 
 CommandOutput::CommandOutput(std::ostream& out, bool text, bool color, std::size_t hold)
     : out_(out), text_(text), color_(color), hold_(hold) {
@@ -480,4 +402,4 @@ bool CommandOutput::discard() {
   return clean;
 }
 
-}  // namespace skg
+}  // namespace skg::shell

@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "skg/graph/model.h"
+#include "skg/json.h"
 
-namespace skg {
+namespace skg::shell {
 
 /// How text output looks: colour only when stdout is a terminal, width of that terminal.
 struct Style {
@@ -115,41 +116,6 @@ class CommandOutput : public std::streambuf {
   char area_[1 << 14];   // single characters (JSON is written one at a time) gather here
 };
 
-/// Writes one JSON document (compact, one line, then a newline) to a stream, through RapidJSON.
-/// Field names are the shell's contract: snake_case and stable.
-///   JsonOut json(out);
-///   json.begin_object();
-///   json.key("entity").string(id);
-///   json.key("aggregate_percent").null();
-///   json.end_object();  // the destructor writes the newline
-class JsonOut {
- public:
-  explicit JsonOut(std::ostream& out);
-  ~JsonOut();
-  JsonOut(const JsonOut&) = delete;
-  JsonOut& operator=(const JsonOut&) = delete;
-
-  JsonOut& key(std::string_view name);
-  JsonOut& string(std::string_view text);
-  JsonOut& number(double value);
-  JsonOut& integer(std::int64_t value);
-  JsonOut& boolean(bool value);
-  JsonOut& null();
-  JsonOut& begin_object();
-  JsonOut& end_object();
-  JsonOut& begin_array();
-  JsonOut& end_array();
-
-  // Model values, as the contract writes them.
-  JsonOut& date(std::optional<Date> day);  // "2024-06-21" or null (unknown)
-  JsonOut& percent(Percent share);         // number, {"min","max"} for a range, null if unknown
-  JsonOut& optional_string(std::string_view text);  // null for ""
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
 /// Splits `text` into lines of at most `width` columns, at spaces where it can.
 std::vector<std::string> wrap_text(std::string_view text, std::size_t width);
 
@@ -161,4 +127,4 @@ void print_wrapped(std::ostream& out, const Style& style, std::string_view text,
 /// "2024-06-21", or `unknown` when the source gives no date.
 std::string date_text(std::optional<Date> day, std::string_view unknown = "");
 
-}  // namespace skg
+}  // namespace skg::shell

@@ -17,7 +17,7 @@
 #include "render.h"
 #include "interrupt.h"
 
-namespace skg {
+namespace skg::shell {
 
 namespace {
 
@@ -230,4 +230,4 @@ int run_repl(Session& session) {
   return kExitOk;
 }
 
-}  // namespace skg
+}  // namespace skg::shell

@@ -6,7 +6,7 @@
 
 #include "session.h"
 
-namespace skg {
+namespace skg::shell {
 
 /// Runs commands typed at a terminal: line editing, persistent history, tab completion from the
 /// command table and the graph's names and ids. Returns 0 at Ctrl-D or `quit`.
@@ -23,4 +23,4 @@ std::string history_path();
 /// The width of the terminal on `fd`, else $COLUMNS, else `fallback`.
 int terminal_width(int fd, int fallback);
 
-}  // namespace skg
+}  // namespace skg::shell

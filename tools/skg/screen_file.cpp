@@ -10,10 +10,9 @@
 #include <sstream>
 #include <thread>
 
-#include "session_caches.h"
 #include "skg/loaders/screen_input.h"
 
-namespace skg {
+namespace skg::shell {
 
 namespace {
 
@@ -118,7 +117,7 @@ void answer(const Shared& shared, Job& job) {
       if (job.error) json.string(error); else json.null();
       json.key("hits").begin_array();
       for (const ScreenHit& hit : hits)
-        json_screen_hit(json, shared.graph, hit, shared.day, shared.listed.contains(hit.node));
+        write_screen_hit_json(json, shared.graph, hit, shared.day, shared.listed.contains(hit.node));
       json.end_array();
       json.end_object();
     }
@@ -202,9 +201,9 @@ int run_screen_file(Context& context, const Args& args) {
   }
 
   // Built before the threads start; read-only afterwards.
-  auto& caches = session.caches();
-  const Shared shared{graph, caches.screen(graph), caches.identifiers(graph),
-                      caches.listed(graph, context.date), options, defaults, context.date, context.json};
+  const Database& database = session.database();
+  const Shared shared{graph, database.screen_index(), database.identifier_index(),
+                      session.view(context.date).listed(), options, defaults, context.date, context.json};
 
   const auto start = std::chrono::steady_clock::now();
   Progress progress(session.options.progress && isatty(STDERR_FILENO));
@@ -243,4 +242,4 @@ int run_screen_file(Context& context, const Args& args) {
   return kExitOk;
 }
 
-}  // namespace skg
+}  // namespace skg::shell

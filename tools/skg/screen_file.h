@@ -7,7 +7,7 @@
 #include "render.h"
 #include "skg/queries/screen_query.h"
 
-namespace skg {
+namespace skg::shell {
 
 /// `screen-file FILE [--out FILE] [filters]`: one output row per input row (CSV, or JSON lines
 /// with --json), two threads, a progress bar on a terminal, a summary on stderr.
@@ -17,12 +17,8 @@ int run_screen_file(Context& context, const Args& args);
 /// --authority, --list, --program, --dob, --country, --gender, --id). Throws UsageError.
 void screen_request(const Args& args, Date date, ScreenOptions& options, ScreenQuery& query);
 
-/// A hit as the `screen` command writes it in JSON (entity, score, name, tokens, identifiers,
-/// evidence, listings, birth_dates, countries).
-void json_screen_hit(JsonOut& json, const Graph& graph, const ScreenHit& hit, Date day, bool listed);
-
 /// Why a hit matched, in one line: the identifier, the word pairs, the unmatched query words,
 /// then each piece of evidence with its effect on the score.
 std::string screen_why(const ScreenHit& hit);
 
-}  // namespace skg
+}  // namespace skg::shell

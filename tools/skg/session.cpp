@@ -9,12 +9,11 @@
 #include <iostream>
 
 #include "interrupt.h"
-#include "session_caches.h"
-#include "skg/graph/identity.h"
 #include "skg/graph/builder.h"
+#include "skg/graph/identity.h"
 #include "skg/graph/snapshot.h"
 
-namespace skg {
+namespace skg::shell {
 
 namespace {
 
@@ -105,22 +104,6 @@ std::optional<std::string> bundled_dataset_dir() {
   return std::nullopt;
 }
 
-std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view spec) {
-  const auto colon = spec.find(':');
-  if (colon == std::string_view::npos || colon == 0) return {std::nullopt, std::string(spec)};
-  const std::string_view prefix = spec.substr(0, colon);
-  if (const auto format = parse_format(prefix))
-    return {format, std::string(spec.substr(colon + 1))};
-  // "C:..." or a file whose name has a colon: a path, when it exists.
-  std::error_code error;
-  if (fs::exists(std::string(spec), error)) return {std::nullopt, std::string(spec)};
-  // Only a word made of format-name letters is read as a format name gone wrong.
-  if (std::all_of(prefix.begin(), prefix.end(),
-                  [](char c) { return std::isalnum((unsigned char)c) || c == '-'; }))
-    throw Error(
-        fmt::format("unknown format '{}' in '{}' (formats: {})", prefix, spec, format_names()));
-  return {std::nullopt, std::string(spec)};
-}
 
 namespace {
 std::string thousands(std::uint64_t value) {
@@ -167,8 +150,8 @@ std::vector<std::string> load_issues(const LoadReport& report, std::size_t limit
   return out;
 }
 
-Session::Session() : caches_(std::make_unique<Caches>()) {}
-Session::Session(Graph graph) : graph_(std::move(graph)), caches_(std::make_unique<Caches>()) {}
+Session::Session() : database_(Graph()) {}
+Session::Session(Graph graph) : database_(std::move(graph)) {}
 Session::~Session() = default;
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
@@ -180,8 +163,7 @@ Date Session::date() const {
 }
 
 void Session::replace_graph(Graph graph) {
-  graph_ = std::move(graph);
-  caches_ = std::make_unique<Caches>();
+  database_ = Database(std::move(graph));
   completion_words_.clear();
 }
 
@@ -208,7 +190,7 @@ LoadReport Session::load(std::span<const std::string> specs) {
   for (const auto& spec : specs) {
     if (looks_like_snapshot(spec)) {
       // A Builder starts from one graph but cannot add a second one: a snapshot comes first.
-      if (base || graph_.node_count() != 0 || !data.empty())
+      if (base || graph().node_count() != 0 || !data.empty())
         throw Error(fmt::format("{}: a snapshot opens first, before any other data (start a new "
                                 "session with --snapshot {})",
                                 spec, spec));
@@ -226,7 +208,7 @@ LoadReport Session::load(std::span<const std::string> specs) {
     for (auto& source : added) sources_.push_back(std::move(source));
     return total;
   }
-  const Graph& start = base ? *base : graph_;
+  const Graph& start = base ? *base : graph();
   Builder builder = start.node_count() == 0 ? Builder() : Builder(start);
   ProgressBar bar(options.progress && isatty(STDERR_FILENO));
   for (const auto& spec : data) {
@@ -239,7 +221,7 @@ LoadReport Session::load(std::span<const std::string> specs) {
   if (interrupt_flag().load()) throw LoadCancelled("load cancelled");  // during the freeze
   replace_graph(std::move(built));
   // Found on the merged graph (RULES.md §9.5); `conflicts` lists them.
-  if (const std::size_t conflicts = identifier_conflicts(graph_).size(); conflicts != 0)
+  if (const std::size_t conflicts = identifier_conflicts(graph()).size(); conflicts != 0)
     total.add("identifier conflicts", conflicts);
   for (auto& source : added) sources_.push_back(std::move(source));
   return total;
@@ -248,7 +230,7 @@ LoadReport Session::load(std::span<const std::string> specs) {
 void Session::open_snapshot(const std::string& path) {
   // A Builder starts from one graph (Builder(const Graph&)) but cannot add a second one, so a
   // snapshot comes first and other data merges on top of it.
-  if (graph_.node_count() != 0)
+  if (graph().node_count() != 0)
     throw Error(
         fmt::format("{}: a snapshot opens first, before any other data (start a new "
                     "session with --snapshot {})",
@@ -279,20 +261,20 @@ Graph Session::read_graph(const std::string& spec) const {
 }
 
 const std::vector<std::pair<std::string, std::string_view>>& Session::completion_words() const {
-  if (!completion_words_.empty() || graph_.node_count() == 0) return completion_words_;
+  if (!completion_words_.empty() || graph().node_count() == 0) return completion_words_;
   auto lower = [](std::string_view text) {
     std::string out(text);
     for (char& c : out)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     return out;
   };
-  for (std::uint32_t at = 0; at < graph_.node_count(); ++at) {
+  for (std::uint32_t at = 0; at < graph().node_count(); ++at) {
     const NodeId node{at};
-    if (graph_.kind(node) == NodeKind::Action || graph_.kind(node) == NodeKind::Authority) continue;
-    for (StringId id : graph_.external_ids(node))
-      completion_words_.emplace_back(lower(graph_.string(id)), graph_.string(id));
-    for (const Name& name : graph_.names(node))
-      completion_words_.emplace_back(lower(graph_.string(name.text)), graph_.string(name.text));
+    if (graph().kind(node) == NodeKind::Action || graph().kind(node) == NodeKind::Authority) continue;
+    for (StringId id : graph().external_ids(node))
+      completion_words_.emplace_back(lower(graph().string(id)), graph().string(id));
+    for (const Name& name : graph().names(node))
+      completion_words_.emplace_back(lower(graph().string(name.text)), graph().string(name.text));
   }
   std::sort(completion_words_.begin(), completion_words_.end());
   completion_words_.erase(std::unique(completion_words_.begin(), completion_words_.end()),
@@ -300,4 +282,4 @@ const std::vector<std::pair<std::string, std::string_view>>& Session::completion
   return completion_words_;
 }
 
-}  // namespace skg
+}  // namespace skg::shell

@@ -11,8 +11,9 @@
 #include "render.h"
 #include "skg/graph/graph.h"
 #include "skg/loaders/load.h"
+#include "skg/skg.h"
 
-namespace skg {
+namespace skg::shell {
 
 class ProgressBar;
 
@@ -54,7 +55,12 @@ class Session {
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
 
-  const Graph& graph() const noexcept { return graph_; }
+  const Graph& graph() const noexcept { return database_.graph(); }
+  /// The graph with its caches (indexes, listed and blocked sets): the shell is a client of the
+  /// embedding façade (skg/skg.h), like any other program.
+  const Database& database() const noexcept { return database_; }
+  /// The graph as of `day`: every query of a command asks through it.
+  View view(Date day) const noexcept { return database_.as_of(day); }
   SessionOptions options;
   bool quit_requested = false;  // set by `quit`; the REPL and the line reader stop
 
@@ -79,22 +85,16 @@ class Session {
   /// Sorted (lowercase key, text) pairs of every id and primary name, for tab completion.
   const std::vector<std::pair<std::string, std::string_view>>& completion_words() const;
 
-  /// Caches of the query layer, keyed by what they depend on; dropped with the graph.
-  struct Caches;
-  Caches& caches() const { return *caches_; }
 
  private:
   void replace_graph(Graph graph);
   LoadReport load_into(Builder& builder, const std::string& spec, ProgressBar* bar) const;
 
-  Graph graph_;
+  Database database_;  // the graph and the caches bound to it, replaced together
   std::vector<LoadedSource> sources_;
-  std::unique_ptr<Caches> caches_;
   mutable std::vector<std::pair<std::string, std::string_view>> completion_words_;
 };
 
-/// Splits "ofac-sdn:path/to/sdn.csv" into its format and path; a plain path has no format.
-/// Throws Error for an unknown format name.
-std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view spec);
+// parse_data_spec ("FORMAT:PATH"): skg/skg.h.
 
-}  // namespace skg
+}  // namespace skg::shell

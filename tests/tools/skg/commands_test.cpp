@@ -24,8 +24,8 @@
 namespace {
 
 /// The bundled case, loaded once for the whole file (sessions are copied by reloading).
-skg::Session kaspersky() {
-  skg::Session session;
+skg::shell::Session kaspersky() {
+  skg::shell::Session session;
   session.load_bundled();
   session.options.style.width = 0;  // no wrapping: tests look for whole phrases
   return session;
@@ -35,10 +35,10 @@ using skg::testing::Run;
 using skg::testing::run;
 
 /// Runs a command with --json and parses its one document.
-rapidjson::Document run_json(skg::Session& session, const std::string& line) {
+rapidjson::Document run_json(skg::shell::Session& session, const std::string& line) {
   const Run result = run(session, line + " --json");
   INFO("line: " << line << "\nerr: " << result.err);
-  REQUIRE(result.code == skg::kExitOk);
+  REQUIRE(result.code == skg::shell::kExitOk);
   rapidjson::Document doc;
   doc.Parse(result.out.c_str());
   REQUIRE_FALSE(doc.HasParseError());
@@ -67,7 +67,7 @@ constexpr const char* kAo = "kaspersky-ao-kaspersky-lab";
 }  // namespace
 
 TEST_CASE("shell: the bundled Kaspersky case loads from the source tree") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   CHECK(session.graph().node_count() > 0);
   REQUIRE(session.sources().size() == 1);
   CHECK(session.sources().front().kind == "bundled");
@@ -78,7 +78,7 @@ TEST_CASE("shell: the bundled Kaspersky case loads from the source tree") {
 }
 
 TEST_CASE("shell: the designated executives are listed by OFAC from 2024-06-21") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   for (const char* id : {"ofac-sdn:45815", "ofac-sdn:45858", "kaspersky-astrakhan-kirill"}) {
     CAPTURE(id);
     const auto on = run_json(session, fmt::format("listings {} --as-of 2024-06-21", id));
@@ -104,7 +104,7 @@ TEST_CASE("shell: the designated executives are listed by OFAC from 2024-06-21")
 }
 
 TEST_CASE("shell: AO Kaspersky Lab's listings start on their dates") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   SUBCASE("Entity List from 2024-06-24") {
     const auto before = run_json(session, fmt::format("listings {} --as-of 2024-06-23", kAo));
     CHECK_FALSE(has_authority(before["in_force"], "BIS"));
@@ -144,7 +144,7 @@ TEST_CASE("shell: AO Kaspersky Lab's listings start on their dates") {
 }
 
 TEST_CASE("shell: AO Kaspersky Lab is not blocked under OFAC but flagged for control links") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto doc =
       run_json(session, fmt::format("exposure {} --rule ofac --as-of 2024-08-01", kAo));
   CHECK(doc["entity"]["id"].GetString() == std::string(kAo));
@@ -183,7 +183,7 @@ TEST_CASE("shell: AO Kaspersky Lab is not blocked under OFAC but flagged for con
 }
 
 TEST_CASE("shell: screening finds the executives by their other spellings") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto doc = run_json(session, "screen Marina Alekseeva");
   REQUIRE(doc["hits"].GetArray().Size() >= 1);
   CHECK(doc["hits"][0]["entity"]["id"].GetString() == std::string("ofac-sdn:45854"));
@@ -195,18 +195,18 @@ TEST_CASE("shell: screening finds the executives by their other spellings") {
 }
 
 TEST_CASE("shell: errors print one line and give their exit code") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto nodes = session.graph().node_count();
   SUBCASE("unknown entity: 1") {
     const Run result = run(session, "show no-such-party-anywhere");
-    CHECK(result.code == skg::kExitUsage);
+    CHECK(result.code == skg::shell::kExitUsage);
     CHECK(result.out.empty());
     CHECK(lines(result.err) == 1);
     CHECK(result.err.find("no-such-party-anywhere") != std::string::npos);
   }
   SUBCASE("an ambiguous name lists the candidates: 1") {
     const Run result = run(session, "show Kaspersky");
-    CHECK(result.code == skg::kExitUsage);
+    CHECK(result.code == skg::shell::kExitUsage);
     CHECK(lines(result.err) == 1);
     CHECK(result.err.find("kaspersky-ao-kaspersky-lab") != std::string::npos);
   }
@@ -216,25 +216,25 @@ TEST_CASE("shell: errors print one line and give their exit code") {
                              "show kaspersky-ao-kaspersky-lab --frob", "help nothing"}) {
       CAPTURE(line);
       const Run result = run(session, line);
-      CHECK(result.code == skg::kExitUsage);
+      CHECK(result.code == skg::shell::kExitUsage);
       CHECK(lines(result.err) == 1);
     }
   }
   SUBCASE("bad input file: 2, and the graph is kept") {
     const Run missing = run(session, "load /no/such/file.csv");
-    CHECK(missing.code == skg::kExitInput);
+    CHECK(missing.code == skg::shell::kExitInput);
     CHECK(lines(missing.err) == 1);
     const Run broken = run(session, "load ftm:" SKG_DATASETS_DIR "/broken/ftm_bad_json.json");
-    CHECK(broken.code == skg::kExitInput);
+    CHECK(broken.code == skg::shell::kExitInput);
     CHECK(lines(broken.err) == 1);
     CHECK(broken.err.find("ftm_bad_json.json") != std::string::npos);
     CHECK(session.graph().node_count() == nodes);
-    CHECK(run(session, std::string("show ") + kAo).code == skg::kExitOk);
+    CHECK(run(session, std::string("show ") + kAo).code == skg::shell::kExitOk);
   }
 }
 
 TEST_CASE("shell: nothing typed crashes the shell") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   for (const char* line : {"",
                            "   ",
                            "# a comment",
@@ -276,19 +276,19 @@ TEST_CASE("shell: nothing typed crashes the shell") {
 }
 
 TEST_CASE("shell: one command per line from a script, exit code the worst seen") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   std::istringstream in("as-of 2024-08-01\nlistings kaspersky-kaspersky-lab-inc\nshow nobody-x\n");
   std::ostringstream out, err;
-  CHECK(skg::run_lines(session, in, out, err) == skg::kExitUsage);
+  CHECK(skg::shell::run_lines(session, in, out, err) == skg::shell::kExitUsage);
   CHECK(out.str().find("as of 2024-08-01") != std::string::npos);
   CHECK(lines(err.str()) == 1);
 }
 
 TEST_CASE("shell: save writes a snapshot that a new session opens") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const std::string path = SKG_TEST_OUTPUT_DIR "/shell_kaspersky.skg";
   CHECK(run(session, "save " + path).code == 0);
-  skg::Session reopened;
+  skg::shell::Session reopened;
   reopened.open_snapshot(path);
   CHECK(reopened.graph().node_count() == session.graph().node_count());
   CHECK(reopened.graph().edge_count() == session.graph().edge_count());
@@ -298,35 +298,35 @@ TEST_CASE("shell: save writes a snapshot that a new session opens") {
 }
 
 TEST_CASE("shell: help and completion read the one command table") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const Run help = run(session, "help");
-  for (const skg::Command& command : skg::commands()) {
+  for (const skg::shell::Command& command : skg::shell::commands()) {
     CAPTURE(command.name);
     CHECK(help.out.find(command.name) != std::string::npos);
-    const auto completion = skg::complete(session, command.name.substr(0, 3));
+    const auto completion = skg::shell::complete(session, command.name.substr(0, 3));
     CHECK(std::find(completion.candidates.begin(), completion.candidates.end(), command.name) !=
           completion.candidates.end());
   }
   SUBCASE("a unique command prefix completes to it") {
-    const auto completion = skg::complete(session, "expo");
+    const auto completion = skg::shell::complete(session, "expo");
     REQUIRE(completion.candidates.size() == 1);
     CHECK(completion.candidates.front() == "exposure");
     CHECK(completion.from == 0);
   }
   SUBCASE("entity names with spaces complete from after the command") {
-    const auto completion = skg::complete(session, "show AO Kas");
+    const auto completion = skg::shell::complete(session, "show AO Kas");
     REQUIRE(completion.candidates.size() == 1);
     CHECK(completion.candidates.front() == "AO Kaspersky Lab");
     CHECK(completion.from == 5);
   }
   SUBCASE("ids complete too") {
-    const auto completion = skg::complete(session, "exposure ofac-sdn:458");
+    const auto completion = skg::shell::complete(session, "exposure ofac-sdn:458");
     CHECK(completion.candidates.size() == 11);
     CHECK(completion.candidates.front() == "ofac-sdn:45815");
   }
   SUBCASE("options and rule names") {
-    CHECK(skg::complete(session, "reach x --ho").candidates == std::vector<std::string>{"--hops"});
-    CHECK(skg::complete(session, "exposure x --rule o").candidates ==
+    CHECK(skg::shell::complete(session, "reach x --ho").candidates == std::vector<std::string>{"--hops"});
+    CHECK(skg::shell::complete(session, "exposure x --rule o").candidates ==
           std::vector<std::string>{"ofac"});
   }
 }
@@ -340,7 +340,7 @@ TEST_CASE("shell: FORMAT:PATH names the format - an unknown format is an error")
 }
 
 TEST_CASE("shell: reach finds the 12 designated executives one hop from AO Kaspersky Lab") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto doc = run_json(session, fmt::format("reach {} --hops 1 --as-of 2024-08-01", kAo));
   int executives = 0;
   for (const auto& hit : doc["hits"].GetArray()) {
@@ -373,7 +373,7 @@ TEST_CASE("shell: reach finds the 12 designated executives one hop from AO Kaspe
 }
 
 TEST_CASE("shell: owners and subsidiaries keep unknown shares unknown") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto up = run_json(session, "owners kaspersky-kaspersky-lab-inc");
   REQUIRE(up["owners"].GetArray().Size() == 1);
   CHECK(up["owners"][0]["party"]["id"].GetString() ==
@@ -394,7 +394,7 @@ TEST_CASE("shell: owners and subsidiaries keep unknown shares unknown") {
 
 TEST_CASE("shell: diff names the listing removed between two versions") {
   namespace fs = std::filesystem;
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const fs::path dir = fs::path(SKG_TEST_OUTPUT_DIR) / "shell_diff_v2";
   fs::remove_all(dir);
   fs::create_directories(dir / "ofac");
@@ -423,7 +423,7 @@ TEST_CASE("shell: diff names the listing removed between two versions") {
 // Screening with identifiers, evidence and filters; screen-file; answers to piped lines.
 
 TEST_CASE("shell: screen --id finds a passport however it is typed, and says which document") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto doc = run_json(session, "screen --id \"530 193-947\"");
   REQUIRE(doc["hits"].GetArray().Size() == 1);
   const auto& hit = doc["hits"][0];
@@ -439,7 +439,7 @@ TEST_CASE("shell: screen --id finds a passport however it is typed, and says whi
 }
 
 TEST_CASE("shell: screen explains how the date of birth, country and gender moved the score") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto doc = run_json(session, "screen Marina Alekseeva --dob 1978-06-15 --country RU --gender female");
   REQUIRE(doc["hits"].GetArray().Size() >= 1);
   const auto& hit = doc["hits"][0];
@@ -463,7 +463,7 @@ TEST_CASE("shell: screen explains how the date of birth, country and gender move
 }
 
 TEST_CASE("shell: screen filters by kind, authority, list and program, and refuses bad values") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const auto people = run_json(session, "screen Kaspersky --schema Person --threshold 0.05");
   REQUIRE(people["hits"].GetArray().Size() >= 1);
   for (const auto& hit : people["hits"].GetArray())
@@ -479,7 +479,7 @@ TEST_CASE("shell: screen filters by kind, authority, list and program, and refus
                            "screen x --gender maybe", "screen"}) {
     CAPTURE(line);
     const Run result = run(session, line);
-    CHECK(result.code == skg::kExitUsage);
+    CHECK(result.code == skg::shell::kExitUsage);
     CHECK(lines(result.err) == 1);
   }
 }
@@ -493,7 +493,7 @@ std::string write_file(std::string_view name, std::string_view text) {
 }  // namespace
 
 TEST_CASE("shell: screen-file answers every input row once, in order, as CSV and JSON lines") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const std::string input = write_file("screen_file_in.csv",
                                        "ref,name,dob,country,id\n"
                                        "c1,Marina Alekseeva,1978,Russia,\n"
@@ -504,7 +504,7 @@ TEST_CASE("shell: screen-file answers every input row once, in order, as CSV and
                                        "c6,Kaspersky Labs Limited,,GB,\n");
   const Run csv = run(session, "screen-file " + input);
   INFO(csv.err);
-  REQUIRE(csv.code == skg::kExitOk);
+  REQUIRE(csv.code == skg::shell::kExitOk);
   std::istringstream lines_in(csv.out);
   std::vector<std::string> rows;
   for (std::string line; std::getline(lines_in, line);) rows.push_back(line);
@@ -543,13 +543,13 @@ TEST_CASE("shell: screen-file answers every input row once, in order, as CSV and
 }
 
 TEST_CASE("shell: screen-file reads FtM JSON lines and refuses a file it cannot read") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const std::string input = write_file(
       "screen_file_in.json",
       "{\"id\": \"q1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Igor Chekunov\"], \"birthDate\": [\"1966\"]}}\n"
       "{\"id\": \"q2\", \"schema\": \"Person\", \"properties\": {\"passportNumber\": [\"726049373\"]}}\n");
   const Run result = run(session, "screen-file " + input + " --json");
-  REQUIRE(result.code == skg::kExitOk);
+  REQUIRE(result.code == skg::shell::kExitOk);
   std::istringstream in(result.out);
   std::string first, second;
   std::getline(in, first);
@@ -557,20 +557,20 @@ TEST_CASE("shell: screen-file reads FtM JSON lines and refuses a file it cannot 
   CHECK(first.find("ofac-sdn:45849") != std::string::npos);
   CHECK(second.find("ofac-sdn:45854") != std::string::npos);
   const Run missing = run(session, "screen-file /no/such/file.csv");
-  CHECK(missing.code == skg::kExitInput);
+  CHECK(missing.code == skg::shell::kExitInput);
   CHECK(lines(missing.err) == 1);
 }
 
 TEST_CASE("shell: a piped line that fails still answers on stdout, naming its line") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   std::istringstream in("screen Marina Alekseeva\nscreen x --dob never\nscreen Andrei Tikhonov\n");
   std::ostringstream out, err;
-  CHECK(skg::run_lines(session, in, out, err) == skg::kExitUsage);
+  CHECK(skg::shell::run_lines(session, in, out, err) == skg::shell::kExitUsage);
   CHECK(out.str().find("error: line 2: date of birth 'never'") != std::string::npos);
   session.options.json = true;
   std::istringstream json_in("screen Marina Alekseeva\nshow nobody-x\n");
   std::ostringstream json_out, json_err;
-  skg::run_lines(session, json_in, json_out, json_err);
+  skg::shell::run_lines(session, json_in, json_out, json_err);
   std::istringstream answers(json_out.str());
   std::vector<std::string> docs;
   for (std::string line; std::getline(answers, line);) docs.push_back(line);
@@ -601,34 +601,34 @@ std::string test_file(const std::string& name, std::string_view text) {
   return path.string();
 }
 
-skg::Session empty_session() {
-  skg::Session session;
+skg::shell::Session empty_session() {
+  skg::shell::Session session;
   session.options.style.width = 0;
   return session;
 }
 
-std::size_t json_stat(skg::Session& session, const char* key) {
+std::size_t json_stat(skg::shell::Session& session, const char* key) {
   return run_json(session, "stats")[key].GetUint();
 }
 
 }  // namespace
 
 TEST_CASE("shell: load A B with a bad B leaves nothing of A, as help says (all or nothing)") {
-  skg::Session session = empty_session();
+  skg::shell::Session session = empty_session();
   const std::string good = sample_path("fcc/covered_list.csv");
   const std::string bad_file = std::string(SKG_DATASETS_DIR) + "/broken/bis_bad_date.txt";
   SUBCASE("in the shell") {
     const Run loaded = run(session, fmt::format("load {} {}", good, bad_file));
-    CHECK(loaded.code == skg::kExitInput);
+    CHECK(loaded.code == skg::shell::kExitInput);
     CHECK(loaded.out.empty());
     CHECK(session.graph().node_count() == 0);
     CHECK(session.sources().empty());
     // The same file alone loads.
-    CHECK(run(session, "load " + good).code == skg::kExitOk);
+    CHECK(run(session, "load " + good).code == skg::shell::kExitOk);
     const std::size_t nodes = session.graph().node_count();
     CHECK(nodes > 0);
     CHECK(run(session, fmt::format("load {} {}", sample_path("bis/dpl_2022-09_excerpt.txt"),
-                                   bad_file)).code == skg::kExitInput);
+                                   bad_file)).code == skg::shell::kExitInput);
     CHECK(session.graph().node_count() == nodes);  // not one DPL row landed
     CHECK(session.sources().size() == 1);
   }
@@ -641,11 +641,11 @@ TEST_CASE("shell: load A B with a bad B leaves nothing of A, as help says (all o
 }
 
 TEST_CASE("shell: loading the FCC Covered List twice changes nothing (30 edges stay 30)") {
-  skg::Session session = empty_session();
+  skg::shell::Session session = empty_session();
   const std::string fcc = sample_path("fcc/covered_list.csv");
-  REQUIRE(run(session, "load " + fcc).code == skg::kExitOk);
+  REQUIRE(run(session, "load " + fcc).code == skg::shell::kExitOk);
   const auto once = run_json(session, "stats");
-  REQUIRE(run(session, "load " + fcc).code == skg::kExitOk);
+  REQUIRE(run(session, "load " + fcc).code == skg::shell::kExitOk);
   const auto twice = run_json(session, "stats");
   for (const char* key : {"nodes", "edges", "actions", "names", "attributes", "provenance_records"}) {
     CAPTURE(key);
@@ -654,43 +654,43 @@ TEST_CASE("shell: loading the FCC Covered List twice changes nothing (30 edges s
 }
 
 TEST_CASE("shell: Ctrl-C during a load cancels it, says so, and leaves the graph as it was") {
-  skg::Session session = empty_session();
-  REQUIRE(run(session, "load " + sample_path("fcc/covered_list.csv")).code == skg::kExitOk);
+  skg::shell::Session session = empty_session();
+  REQUIRE(run(session, "load " + sample_path("fcc/covered_list.csv")).code == skg::shell::kExitOk);
   const std::size_t nodes = session.graph().node_count(), edges = session.graph().edge_count();
   // Ctrl-C, as the SIGINT handler does it: the flag is set while the load runs.
   std::atomic<bool> loading{true};
   std::thread presses([&] {
     while (loading.load()) {
-      skg::interrupt_flag().store(true);
+      skg::shell::interrupt_flag().store(true);
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
   });
   const Run loaded = run(session, "load " + sample_path("ofac"));
   loading.store(false);
   presses.join();
-  CHECK(loaded.code == skg::kExitInterrupted);
+  CHECK(loaded.code == skg::shell::kExitInterrupted);
   CHECK(loaded.err.find("load cancelled") != std::string::npos);
   CHECK(session.graph().node_count() == nodes);
   CHECK(session.graph().edge_count() == edges);
   CHECK(session.sources().size() == 1);
   // And the next command runs normally.
-  skg::interrupt_flag().store(false);
-  CHECK(run(session, "load " + sample_path("ofac")).code == skg::kExitOk);
+  skg::shell::interrupt_flag().store(false);
+  CHECK(run(session, "load " + sample_path("ofac")).code == skg::shell::kExitOk);
   CHECK(session.graph().node_count() > nodes);
 }
 
 TEST_CASE("shell: a name holding a terminal escape prints as text, and JSON escapes it per JSON") {
-  skg::Session session = empty_session();
+  skg::shell::Session session = empty_session();
   session.options.style.color = true;  // even with colour on, only our own colour codes pass
   const std::string file = test_file(
       "escape.ftm.json",
       "{\"id\": \"evil-1\", \"schema\": \"Company\", \"properties\": {\"name\": "
       "[\"Evil\\u001b[2J\\u001b[HCorp\"], \"alias\": [\"Bell\\u0007 \\u009b31m Ltd\"]}}\n");
-  REQUIRE(run(session, "load " + file).code == skg::kExitOk);
+  REQUIRE(run(session, "load " + file).code == skg::shell::kExitOk);
   for (const char* line : {"show evil-1", "screen Evil", "screen Bell Ltd", "listings evil-1"}) {
     CAPTURE(line);
     const Run shown = run(session, line);
-    CHECK(shown.code == skg::kExitOk);
+    CHECK(shown.code == skg::shell::kExitOk);
     CHECK(shown.out.find("\x1b[2J") == std::string::npos);
     CHECK(shown.out.find("\x1b[H") == std::string::npos);
     CHECK(shown.out.find('\a') == std::string::npos);
@@ -710,32 +710,32 @@ TEST_CASE("shell: a name holding a terminal escape prints as text, and JSON esca
 }
 
 TEST_CASE("shell: screen O'Brien and show AL QA'IDA need no quoting") {
-  CHECK(skg::split_words("screen O'Brien") == std::vector<std::string>{"screen", "O'Brien"});
-  CHECK(skg::split_words("show AL QA'IDA") == std::vector<std::string>{"show", "AL", "QA'IDA"});
-  CHECK(skg::split_words("show \"AL QA'IDA\" x") ==
+  CHECK(skg::shell::split_words("screen O'Brien") == std::vector<std::string>{"screen", "O'Brien"});
+  CHECK(skg::shell::split_words("show AL QA'IDA") == std::vector<std::string>{"show", "AL", "QA'IDA"});
+  CHECK(skg::shell::split_words("show \"AL QA'IDA\" x") ==
         std::vector<std::string>{"show", "AL QA'IDA", "x"});
-  CHECK(skg::split_words("path 'O Brien' b") == std::vector<std::string>{"path", "O Brien", "b"});
-  skg::Session session = empty_session();
+  CHECK(skg::shell::split_words("path 'O Brien' b") == std::vector<std::string>{"path", "O Brien", "b"});
+  skg::shell::Session session = empty_session();
   const std::string file = test_file(
       "apostrophes.ftm.json",
       "{\"id\": \"p-1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Sean O'Brien\"]}}\n"
       "{\"id\": \"o-1\", \"schema\": \"Organization\", \"properties\": {\"name\": [\"AL QA'IDA\"]}}\n");
-  REQUIRE(run(session, "load " + file).code == skg::kExitOk);
+  REQUIRE(run(session, "load " + file).code == skg::shell::kExitOk);
   const Run screened = run(session, "screen O'Brien --threshold 0");
-  CHECK(screened.code == skg::kExitOk);
+  CHECK(screened.code == skg::shell::kExitOk);
   CHECK(screened.out.find("Sean O'Brien") != std::string::npos);
   const Run shown = run(session, "show AL QA'IDA");
-  CHECK(shown.code == skg::kExitOk);
+  CHECK(shown.code == skg::shell::kExitOk);
   CHECK(shown.out.find("o-1") != std::string::npos);
   // A quote that opens a word and never closes says how quotes work.
   const Run open = run(session, "screen 'O Brien");
-  CHECK(open.code == skg::kExitUsage);
+  CHECK(open.code == skg::shell::kExitUsage);
   CHECK(open.err.find("inside a word (O'Brien) is a letter") != std::string::npos);
 }
 
 TEST_CASE("shell: an ownership's end date is the source's own (FtM end dates are inclusive)") {
-  skg::Session session = empty_session();
-  REQUIRE(run(session, "load " + sample_path("opensanctions/zala")).code == skg::kExitOk);
+  skg::shell::Session session = empty_session();
+  REQUIRE(run(session, "load " + sample_path("opensanctions/zala")).code == skg::shell::kExitOk);
   // ru-159c785ad927...: NK-aU5y... owns 100% of NK-iE6m... from 2024-03-01 to 2024-03-24.
   const auto doc = run_json(session, "owners NK-iE6m5ryPeTAMZozfECVSL7 --as-of 2024-03-24");
   REQUIRE(doc["owners"].Size() >= 1);
@@ -767,8 +767,8 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
         at, at, at, at, (at + 1) % kRing);
   ring += "{\"id\": \"sdn-0\", \"schema\": \"Sanction\", \"properties\": {\"entity\": [\"ring-0\"], "
           "\"authority\": [\"OFAC\"], \"program\": [\"SDGT\"], \"listingType\": [\"SDN\"]}}\n";
-  skg::Session session = empty_session();
-  REQUIRE(run(session, "load " + test_file("ring.ftm.json", ring)).code == skg::kExitOk);
+  skg::shell::Session session = empty_session();
+  REQUIRE(run(session, "load " + test_file("ring.ftm.json", ring)).code == skg::shell::kExitOk);
   const auto all = run_json(session, "blocked --as-of 2024-08-01");
   REQUIRE(all["count"].GetUint() == kRing - 1);
   // Each row names its direct holder; the chain is exposure's answer, not the list's.
@@ -805,11 +805,11 @@ TEST_CASE("shell: blocked, owners and reach page with --limit/--offset and give 
   CHECK(screened["hits"].Size() == 2);
   CHECK(screened["offset"].GetUint() == 3);
   CHECK(screened["more"].GetBool());
-  CHECK(run(session, "owners ring-1 --limit x").code == skg::kExitUsage);
+  CHECK(run(session, "owners ring-1 --limit x").code == skg::shell::kExitUsage);
 }
 
 TEST_CASE("shell: the Kaspersky case under every rule on several dates (issue 10)") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   auto exposure = [&](std::string_view entity, std::string_view rule, std::string_view date) {
     return run_json(session, fmt::format("exposure {} --rule {} --as-of {}", entity, rule, date));
   };
@@ -877,17 +877,17 @@ TEST_CASE("shell: the Kaspersky case under every rule on several dates (issue 10
 }
 
 TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong with a crafted one") {
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const std::string path = SKG_TEST_OUTPUT_DIR "/shell_verify.skg";
   REQUIRE(run(session, "save " + path).code == 0);
   const Run good = run(session, "verify " + path);
-  CHECK(good.code == skg::kExitOk);
+  CHECK(good.code == skg::shell::kExitOk);
   CHECK(good.out.find("a usable skg snapshot (format version 4") != std::string::npos);
   const auto doc = run_json(session, "verify " + path);
   CHECK(doc["usable"].GetBool());
   CHECK(doc["nodes"].GetInt64() == static_cast<std::int64_t>(session.graph().node_count()));
   const Run crafted = run(session, "verify " SKG_DATASETS_DIR "/broken/snapshot_reverse_edges_not_mirrored.skg");
-  CHECK(crafted.code != skg::kExitOk);
+  CHECK(crafted.code != skg::shell::kExitOk);
   CHECK(crafted.err.find("reverse edges do not mirror the forward edges") != std::string::npos);
   // verify leaves the session's graph as it was.
   CHECK(session.graph().node_count() == doc["nodes"].GetInt64());
@@ -898,14 +898,14 @@ TEST_CASE("shell: a FIFO given to --snapshot, load or diff is refused at once") 
   const std::string fifo = SKG_TEST_OUTPUT_DIR "/shell.fifo";
   std::filesystem::remove(fifo);
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  skg::Session empty;
+  skg::shell::Session empty;
   CHECK_THROWS_WITH_AS(empty.open_snapshot(fifo), doctest::Contains("a FIFO (named pipe)"), skg::Error);
-  skg::Session session = kaspersky();
+  skg::shell::Session session = kaspersky();
   const std::size_t nodes = session.graph().node_count();
   for (const std::string line : {"load " + fifo, "diff " + fifo + " " + fifo}) {
     CAPTURE(line);
     const Run refused = run(session, line);
-    CHECK(refused.code == skg::kExitInput);
+    CHECK(refused.code == skg::shell::kExitInput);
     CHECK(refused.err.find("shell.fifo: a FIFO (named pipe), not a file or folder") != std::string::npos);
   }
   CHECK(session.graph().node_count() == nodes);

@@ -37,9 +37,9 @@ void write(const fs::path& path, std::string_view bytes) {
 }  // namespace
 
 TEST_CASE("shell: a load's summary line counts records, skipped, unresolved references and warnings") {
-  skg::Session session;
+  skg::shell::Session session;
   const skg::LoadReport report = session.load(datasets("samples/identity/sdn_45937.csv"));
-  const std::string line = skg::load_summary(report);
+  const std::string line = skg::shell::load_summary(report);
   CHECK(line.starts_with("loaded 1 file ("));
   CHECK(line.find("1 entity, 1 listing") != std::string::npos);
   CHECK(line.find("0 bad records or files skipped") != std::string::npos);
@@ -49,21 +49,21 @@ TEST_CASE("shell: a load's summary line counts records, skipped, unresolved refe
 }
 
 TEST_CASE("shell: load --on-bad-record skip loads a file with a bad record and names it") {
-  skg::Session session;
+  skg::shell::Session session;
   const std::string path = datasets("broken/csl_truncated.csv");
   const Run strict = run(session, "load " + path);
-  CHECK(strict.code == skg::kExitInput);
+  CHECK(strict.code == skg::shell::kExitInput);
   CHECK(session.graph().node_count() == 0);
   const Run skipped = run(session, "load --on-bad-record skip " + path);
   INFO(skipped.err);
-  REQUIRE(skipped.code == skg::kExitOk);
+  REQUIRE(skipped.code == skg::shell::kExitOk);
   CHECK(session.graph().node_count() > 0);
   CHECK(skipped.out.find("1 bad record or file skipped") != std::string::npos);
   CHECK(skipped.out.find("left out " + path + ":") != std::string::npos);
   CHECK(skipped.out.find("unterminated quoted field") != std::string::npos);
   // The session's own mode is unchanged: the next plain load is strict again.
   CHECK(session.options.on_bad_record == skg::OnBadRecord::Fail);
-  CHECK(run(session, "load --on-bad-record maybe " + path).code == skg::kExitUsage);
+  CHECK(run(session, "load --on-bad-record maybe " + path).code == skg::shell::kExitUsage);
 }
 
 TEST_CASE("shell: the real CSL file, whose last record is truncated, loads with skip and names that record") {
@@ -72,13 +72,13 @@ TEST_CASE("shell: the real CSL file, whose last record is truncated, loads with 
     MESSAGE("skipped: ../shared absent");
     return;
   }
-  skg::Session session;
+  skg::shell::Session session;
   session.options.on_bad_record = skg::OnBadRecord::Skip;
   const skg::LoadReport report = session.load(path);
-  const auto issues = skg::load_issues(report);
+  const auto issues = skg::shell::load_issues(report);
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].find("csl_2023-11_subset.csv:4233") != std::string::npos);
-  CHECK(skg::load_summary(report).find("1 bad record or file skipped") != std::string::npos);
+  CHECK(skg::shell::load_summary(report).find("1 bad record or file skipped") != std::string::npos);
   CHECK(session.graph().find("csl:18715"));
 }
 
@@ -135,16 +135,16 @@ TEST_CASE("shell: a folder with several OFAC releases loads the latest and says 
   fs::copy_file(datasets("samples/identity/sdn_18715.csv"), dir / "sdn_2024-05-03" / "sdn.csv");
   fs::copy_file(datasets("samples/ofac/add.csv"), dir / "add_alt_2025-02" / "add.csv");
   // Two copies of a release would define each uid twice: without a choice the load fails.
-  skg::Session session;
+  skg::shell::Session session;
   const skg::LoadReport report = session.load(dir.string());
   const skg::Graph& graph = session.graph();
   CHECK(graph.find("ofac-sdn:18715"));
   CHECK_FALSE(graph.find("ofac-sdn:36"));  // an entry of the 2021 release only
   CHECK(report.count("older releases left out") == 2);
-  const std::string summary = skg::load_summary(report);
+  const std::string summary = skg::shell::load_summary(report);
   CHECK(summary.find("2 older list releases left out") != std::string::npos);
   bool older = false, orphan = false;
-  for (const auto& line : skg::load_issues(report)) {
+  for (const auto& line : skg::shell::load_issues(report)) {
     older = older || (line.find("sdn_2021-07/sdn.csv") != std::string::npos &&
                       line.find("an older OFAC release (2021-07)") != std::string::npos &&
                       line.find("sdn_2024-05-03/sdn.csv (2024-05-03), which was loaded") != std::string::npos);
@@ -154,18 +154,18 @@ TEST_CASE("shell: a folder with several OFAC releases loads the latest and says 
   CHECK(older);
   CHECK(orphan);
   // One release folder alone loads as before.
-  skg::Session one;
+  skg::shell::Session one;
   one.load((dir / "sdn_2021-07").string());
   CHECK(one.graph().find("ofac-sdn:36"));
 }
 
 TEST_CASE("shell: show lists each record once, with its path under the load root and its line") {
-  skg::Session session;
+  skg::shell::Session session;
   session.load(datasets("samples/identity"));
   session.options.style.width = 0;
   const Run shown = run(session, "show csl:18715");
   INFO(shown.out << shown.err);
-  REQUIRE(shown.code == skg::kExitOk);
+  REQUIRE(shown.code == skg::shell::kExitOk);
   CHECK(shown.out.find("records (2)") != std::string::npos);
   CHECK(shown.out.find("[1] csl_sberbank_18715.csv:2  record 18715") != std::string::npos);
   CHECK(shown.out.find("[2] sdn_18715.csv:1  record 18715") != std::string::npos);
@@ -183,7 +183,7 @@ TEST_CASE("shell: show lists same-as candidates with their evidence") {
         "{\"id\": \"p-un\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Ivan PETROV\"], \"birthDate\": [\"1965-09-21\"]}}\n");
   write(dir / "other.ftm.json",
         "{\"id\": \"p-other\", \"schema\": \"Person\", \"properties\": {\"name\": [\"PETROV, Ivan\"], \"birthDate\": [\"1965-09-21\"]}}\n");
-  skg::Session session;
+  skg::shell::Session session;
   session.load(dir.string());
   session.options.style.width = 0;
   const Run shown = run(session, "show p-un");

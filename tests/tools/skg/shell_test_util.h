@@ -7,17 +7,17 @@
 #include "commands.h"
 #include "session.h"
 
-namespace skg::testing {
+namespace skg::inline v1::testing {
 
 struct Run {
   int code = -1;
   std::string out, err;
 };
 
-inline Run run(skg::Session& session, std::string_view line) {
+inline Run run(skg::shell::Session& session, std::string_view line) {
   std::ostringstream out, err;
   Run result;
-  result.code = skg::execute(session, line, out, err);
+  result.code = skg::shell::execute(session, line, out, err);
   result.out = out.str();
   result.err = err.str();
   return result;

@@ -1,0 +1,464 @@
+#include "skg/json.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "skg/graph/error.h"
+
+namespace skg::inline v1 {
+
+namespace {
+/// The id a user types for a node: its first external id.
+std::string_view external_id(const Graph& graph, NodeId node) {
+  const auto ids = graph.external_ids(node);
+  return ids.empty() ? std::string_view() : graph.string(ids.front());
+}
+}  // namespace
+
+// The writer fills a buffer that goes to the stream in blocks: a character at a time through
+// the stream (rapidjson::OStreamWrapper) cost more than the answer itself. Blocks of 64 KiB keep
+// a long answer streaming (the shell's CommandOutput passes it on as it comes).
+struct JsonOut::Impl {
+  explicit Impl(std::ostream& out) : out(&out), writer(buffer) {}
+  std::ostream* out;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer;
+  void flush() {
+    out->write(buffer.GetString(), static_cast<std::streamsize>(buffer.GetSize()));
+    buffer.Clear();
+  }
+  void maybe_flush() {
+    if (buffer.GetSize() >= (std::size_t(1) << 16)) flush();
+  }
+};
+
+JsonOut::JsonOut(std::ostream& out) : impl_(std::make_unique<Impl>(out)) {}
+JsonOut::~JsonOut() {
+  impl_->flush();
+  *impl_->out << '\n';
+}
+
+JsonOut& JsonOut::key(std::string_view name) {
+  impl_->writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  return *this;
+}
+JsonOut& JsonOut::string(std::string_view text) {
+  impl_->writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  impl_->maybe_flush();
+  return *this;
+}
+JsonOut& JsonOut::number(double value) {
+  if (!std::isfinite(value)) return null();
+  // Shares and scores are read by people: round to 4 decimals so 33.333333 prints short.
+  const double rounded = std::round(value * 10000.0) / 10000.0;
+  if (rounded == std::floor(rounded) && std::fabs(rounded) < 1e15)
+    impl_->writer.Int64(static_cast<std::int64_t>(rounded));
+  else
+    impl_->writer.Double(rounded);
+  return *this;
+}
+JsonOut& JsonOut::integer(std::int64_t value) {
+  impl_->writer.Int64(value);
+  return *this;
+}
+JsonOut& JsonOut::boolean(bool value) {
+  impl_->writer.Bool(value);
+  return *this;
+}
+JsonOut& JsonOut::null() {
+  impl_->writer.Null();
+  return *this;
+}
+JsonOut& JsonOut::begin_object() {
+  impl_->writer.StartObject();
+  return *this;
+}
+JsonOut& JsonOut::end_object() {
+  impl_->writer.EndObject();
+  impl_->maybe_flush();
+  return *this;
+}
+JsonOut& JsonOut::begin_array() {
+  impl_->writer.StartArray();
+  return *this;
+}
+JsonOut& JsonOut::end_array() {
+  impl_->writer.EndArray();
+  impl_->maybe_flush();
+  return *this;
+}
+JsonOut& JsonOut::date(std::optional<Date> day) { return day ? string(day->to_string()) : null(); }
+JsonOut& JsonOut::percent(Percent share) {
+  if (!share.known()) return null();
+  if (share.is_exact()) return number(*share.value());
+  begin_object();
+  key("min").number(*share.min());
+  key("max").number(*share.max());
+  // Which bounds are excluded: ">50%" is {"min": 50, "max": 100, "min_open": true}.
+  if (share.low().open) key("min_open").boolean(true);
+  if (share.high().open) key("max_open").boolean(true);
+  key("text").string(share.to_string());
+  return end_object();
+}
+JsonOut& JsonOut::optional_string(std::string_view text) {
+  return text.empty() ? null() : string(text);
+}
+
+std::string detail::json_string(void (*write)(JsonOut&, const void*), const void* context) {
+  std::ostringstream out;
+  {
+    JsonOut json(out);
+    write(json, context);
+  }
+  std::string text = std::move(out).str();
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+std::optional<Date> last_day(std::optional<Date> end) {
+  if (!end) return std::nullopt;
+  return Date{end->days - 1};
+}
+
+std::string_view listing_status(const Listing& listing, Date day) {
+  if (listing.in_force.contains(day)) return "in_force";
+  if (listing.in_force.start && day < *listing.in_force.start) return "later";
+  return "ended";
+}
+
+void write_node_json(JsonOut& json, const Graph& graph, NodeId node) {
+  json.begin_object();
+  json.key("id").optional_string(external_id(graph, node));
+  json.key("name").string(graph.name(node));
+  json.key("kind").string(to_string(graph.kind(node)));
+  json.end_object();
+}
+
+void write_records_json(JsonOut& json, const Graph& graph, std::span<const ProvId> provs) {
+  json.begin_array();
+  for (ProvId prov : provs) json.string(graph.describe(prov));
+  json.end_array();
+}
+
+void write_measure_fields_json(JsonOut& json, const Action& action, bool date_unknown) {
+  json.key("list_type").string(to_string(action.list_id));
+  json.key("issuer").string(to_string(action.issuer));
+  json.key("measure_types").begin_array();
+  for (int at = 0; at < kMeasureCount; ++at)
+    if (action.measure_set.contains(static_cast<Measure>(at))) json.string(to_string(static_cast<Measure>(at)));
+  json.end_array();
+  json.key("measure_known").boolean(!action.measure_set.unknown());
+  json.key("date_unknown").boolean(date_unknown);
+  json.key("from_dataset_membership").boolean(action.origin == ActionOrigin::DatasetMembership);
+}
+
+void write_listing_json(JsonOut& json, const Graph& graph, const Listing& listing, Date day) {
+  const Action& action = *listing.details;
+  json.begin_object();
+  json.key("action").optional_string(external_id(graph, listing.action));
+  json.key("status").string(listing_status(listing, day));
+  json.key("authority").optional_string(graph.string(action.authority));
+  json.key("list").optional_string(graph.string(action.list));
+  json.key("program").optional_string(graph.string(action.program));
+  json.key("legal_basis").optional_string(graph.string(action.legal_basis));
+  json.key("measures").optional_string(graph.string(action.measures));
+  write_measure_fields_json(json, action, listing.date_unknown);
+  json.key("citation").optional_string(graph.string(action.citation));
+  json.key("listed").date(action.listed);
+  json.key("start").date(listing.in_force.start);
+  json.key("end").date(last_day(listing.in_force.end));
+  json.key("same_designation").begin_array();
+  for (EdgeId other : listing.same_designation) json.optional_string(external_id(graph, graph.target(other)));
+  json.end_array();
+  json.key("records");
+  std::vector<ProvId> provs(graph.edge_provenance(listing.edge).begin(),
+                            graph.edge_provenance(listing.edge).end());
+  for (ProvId prov : graph.provenance(listing.action))
+    if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
+  // One designation, every record: the undated records it stands for.
+  for (EdgeId other : listing.same_designation)
+    for (ProvId prov : graph.provenance(graph.target(other)))
+      if (std::find(provs.begin(), provs.end(), prov) == provs.end()) provs.push_back(prov);
+  write_records_json(json, graph, provs);
+  json.end_object();
+}
+
+void write_screen_hit_json(JsonOut& json, const Graph& graph, const ScreenHit& hit, Date day, bool listed) {
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, hit.node);
+  json.key("score").number(hit.score);
+  json.key("name_score").number(hit.name_score);
+  json.key("certain").boolean(!hit.identifiers.empty());
+  json.key("exact").boolean(hit.exact);
+  json.key("matched_name").string(hit.name_text);
+  json.key("name_type").string(to_string(hit.name.type));
+  json.key("name_strength").string(to_string(hit.name.strength));
+  json.key("listed").boolean(listed);
+  json.key("tokens").begin_array();
+  for (const TokenMatch& match : hit.matched) {
+    json.begin_object();
+    json.key("query").string(match.query_token);
+    json.key("name").string(match.name_token);
+    json.key("how").string(to_string(match.how));
+    json.key("edits").integer(match.edits);
+    json.key("similarity").number(match.similarity);
+    json.key("legal_form").boolean(match.legal_form);
+    json.key("weight").number(match.weight);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("ignored_query_tokens").begin_array();
+  for (const auto& token : hit.ignored_query_tokens) json.string(token);
+  json.end_array();
+  json.key("evidence").begin_object();
+  json.key("query_share").number(hit.evidence.query_share);
+  json.key("name_share").number(hit.evidence.name_share);
+  json.key("min_similarity").number(hit.evidence.min_similarity);
+  json.key("matched_weight").number(hit.evidence.matched_weight);
+  json.key("one_word").boolean(hit.evidence.one_word);
+  json.key("weak").boolean(hit.evidence.weak);
+  json.key("strict").boolean(hit.evidence.strict);
+  json.key("typo_only").boolean(hit.evidence.typo_only);
+  json.key("distinctive_cover").boolean(hit.evidence.distinctive_cover);
+  json.key("distinctive_exact").boolean(hit.evidence.distinctive_exact);
+  json.end_object();
+  json.key("unmatched_query_tokens").begin_array();
+  for (const auto& token : hit.unmatched_query_tokens) json.string(token);
+  json.end_array();
+  json.key("unmatched_name_tokens").begin_array();
+  for (const auto& token : hit.unmatched_name_tokens) json.string(token);
+  json.end_array();
+  json.key("identifiers").begin_array();
+  for (const IdentifierMatch& match : hit.identifiers) {
+    json.begin_object();
+    json.key("type").string(to_string(match.identifier.type));
+    json.key("label").string(match.identifier.label);
+    json.key("number").string(match.identifier.number);
+    json.key("attribute").string(match.attribute);
+    json.key("value").string(match.value);
+    json.key("record").string(graph.describe(match.source));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("secondary_evidence").begin_array();
+  for (const EvidenceNote& note : hit.secondary) {
+    json.begin_object();
+    json.key("fact").string(note.fact);
+    json.key("effect").string(to_string(note.effect));
+    json.key("delta").number(note.delta);
+    json.key("text").string(note.text);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("listings").begin_array();
+  for (const Listing& listing : hit.listings) write_listing_json(json, graph, listing, day);
+  json.end_array();
+  json.key("birth_dates").begin_array();
+  for (auto date : hit.birth_dates) json.string(date);
+  json.end_array();
+  json.key("countries").begin_array();
+  for (const CountryFact& fact : hit.countries) {
+    json.begin_object();
+    json.key("code").string(fact.code);
+    json.key("key").string(fact.key);
+    json.key("value").string(fact.value);
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
+void write_reason_json(JsonOut& json, const Graph& graph, const Reason& reason) {
+  json.begin_object();
+  json.key("kind").string(to_string(reason.kind));
+  json.key("text").string(reason.text);
+  json.key("min_percent").number(reason.min_percent);
+  json.key("max_percent").number(reason.max_percent);
+  json.key("actions").begin_array();
+  for (NodeId action : reason.actions) {
+    json.begin_object();
+    json.key("id").optional_string(external_id(graph, action));
+    if (const Action* details = graph.action(action)) {
+      json.key("authority").optional_string(graph.string(details->authority));
+      json.key("list").optional_string(graph.string(details->list));
+      json.key("program").optional_string(graph.string(details->program));
+      json.key("start").date(details->in_force.start);
+      json.key("end").date(last_day(details->in_force.end));
+      write_measure_fields_json(json, *details, details->undated());
+    }
+    json.key("records");
+    write_records_json(json, graph, graph.provenance(action));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("chain").begin_array();
+  for (const ChainStep& step : reason.chain) {
+    json.begin_object();
+    json.key("from");
+    write_node_json(json, graph, step.owner);
+    json.key("to");
+    write_node_json(json, graph, step.asset);
+    json.key("kind").string(to_string(step.kind));
+    json.key("interest").string(to_string(step.edge == kNoEdge ? Interest::Unspecified : graph.interest(step.edge)));
+    json.key("share").percent(step.share);
+    json.key("start").date(step.valid.start);
+    json.key("end").date(last_day(step.valid.end));
+    json.key("records");
+    if (step.edge != kNoEdge)
+      write_records_json(json, graph, graph.edge_provenance(step.edge));
+    else
+      json.begin_array().end_array();
+    json.end_object();
+  }
+  json.end_array();
+  if (!reason.records.empty()) {
+    // One holding reconciled from several records of the same stake: every record, with its share.
+    json.key("stake_records").begin_array();
+    for (EdgeId edge : reason.records) {
+      json.begin_object();
+      json.key("share").percent(graph.share(edge));
+      json.key("records");
+      write_records_json(json, graph, graph.edge_provenance(edge));
+      json.end_object();
+    }
+    json.end_array();
+  }
+  json.end_object();
+}
+
+void write_exposure_json(JsonOut& json, const Graph& graph, const Exposure& answer) {
+  const RuleInfo& info = rule_info(answer.rule);
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, answer.entity);
+  json.key("rule").string(to_string(answer.rule));
+  json.key("rule_id").string(info.id);
+  json.key("rule_name").string(info.name);
+  json.key("rule_citation").string(info.citation);
+  json.key("as_of").date(answer.as_of);
+  json.key("listed").boolean(answer.listed);
+  json.key("blocked").boolean(answer.blocked == Verdict::Yes);
+  json.key("verdict").string(to_string(answer.blocked));
+  json.key("consequence").string(answer.consequence);
+  json.key("aggregate_percent");
+  if (answer.aggregate_percent)
+    json.number(*answer.aggregate_percent);
+  else
+    json.null();
+  json.key("aggregate_min").number(answer.aggregate_min);
+  json.key("aggregate_max").number(answer.aggregate_max);
+  json.key("reasons").begin_array();
+  for (const Reason& reason : answer.reasons) write_reason_json(json, graph, reason);
+  json.end_array();
+  json.key("cautions").begin_array();
+  for (const Reason& reason : answer.cautions) write_reason_json(json, graph, reason);
+  json.end_array();
+  json.end_object();
+}
+
+void write_path_json(JsonOut& json, const Graph& graph, const Path& path) {
+  json.begin_array();
+  for (std::size_t step = 0; step < path.edges.size(); ++step) {
+    const EdgeId edge = path.edges[step];
+    json.begin_object();
+    json.key("from");
+    write_node_json(json, graph, graph.source(edge));
+    json.key("to");
+    write_node_json(json, graph, graph.target(edge));
+    json.key("kind").string(to_string(graph.edge_kind(edge)));
+    json.key("walked").string(graph.source(edge) == path.nodes[step] ? "forward" : "backward");
+    json.key("share").percent(graph.share(edge));
+    json.key("role").optional_string(graph.role(edge));
+    json.key("start").date(graph.edge_valid(edge).start);
+    json.key("end").date(last_day(graph.edge_valid(edge).end));
+    json.key("records");
+    write_records_json(json, graph, graph.edge_provenance(edge));
+    json.end_object();
+  }
+  json.end_array();
+}
+
+void write_listings_json(JsonOut& json, const Graph& graph, NodeId node, const Listings& split,
+                         Date day) {
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, node);
+  json.key("as_of").string(day.to_string());
+  json.key("listed").boolean(!split.in_force.empty());
+  auto group = [&](std::string_view name, const std::vector<Listing>& list) {
+    json.key(name).begin_array();
+    for (const Listing& listing : list) write_listing_json(json, graph, listing, day);
+    json.end_array();
+  };
+  group("in_force", split.in_force);
+  group("later", split.later);
+  group("ended", split.ended);
+  json.end_object();
+}
+
+void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
+  Listings split = listings(graph, node, day);
+  std::vector<Listing> listing_list = std::move(split.in_force);
+  listing_list.insert(listing_list.end(), split.later.begin(), split.later.end());
+  listing_list.insert(listing_list.end(), split.ended.begin(), split.ended.end());
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, node);
+  json.key("as_of").string(day.to_string());
+  json.key("ids").begin_array();
+  for (StringId id : graph.external_ids(node)) json.string(graph.string(id));
+  json.end_array();
+  json.key("names").begin_array();
+  for (const Name& name : graph.names(node)) {
+    json.begin_object();
+    json.key("name").string(graph.string(name.text));
+    json.key("type").string(to_string(name.type));
+    json.key("strength").string(to_string(name.strength));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("attributes").begin_array();
+  for (const Attribute& attribute : graph.attributes(node)) {
+    json.begin_object();
+    json.key("key").string(graph.string(attribute.key));
+    json.key("value").string(graph.string(attribute.value));
+    json.key("record").string(graph.describe(attribute.source));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("valid_from").date(graph.valid(node).start);
+  json.key("valid_to").date(last_day(graph.valid(node).end));
+  json.key("records");
+  write_records_json(json, graph, graph.provenance(node));
+  json.key("listed").boolean(is_listed(graph, node, day));
+  json.key("listings").begin_array();
+  for (const Listing& listing : listing_list) write_listing_json(json, graph, listing, day);
+  json.end_array();
+  json.key("links").begin_array();
+  auto link = [&](EdgeId edge, bool outgoing) {
+    json.begin_object();
+    json.key("direction").string(outgoing ? "out" : "in");
+    json.key("kind").string(to_string(graph.edge_kind(edge)));
+    json.key("other");
+    write_node_json(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
+    json.key("share").percent(graph.share(edge));
+    json.key("start").date(graph.edge_valid(edge).start);
+    json.key("end").date(last_day(graph.edge_valid(edge).end));
+    json.key("role").optional_string(graph.role(edge));
+    json.key("records");
+    write_records_json(json, graph, graph.edge_provenance(edge));
+    json.end_object();
+  };
+  for (EdgeId edge : graph.out_edges(node))
+    if (graph.edge_kind(edge) != EdgeKind::TargetOf) link(edge, true);
+  for (EdgeId edge : graph.in_edges(node)) link(edge, false);
+  json.end_array();
+  json.end_object();
+}
+
+}  // namespace skg

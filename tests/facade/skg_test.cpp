@@ -1,0 +1,152 @@
+// tests/facade/skg_test.cpp: the embedding façade (skg/skg.h): open, a view of one day, ask.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "generator.h"
+#include "skg/graph/builder.h"
+#include "skg/skg.h"
+
+namespace {
+
+using skg::Date;
+
+const std::string kKaspersky = SKG_DATASETS_DIR "/kaspersky";
+
+// A party designated from 2018 and delisted on 2021-03-01, its 60% subsidiary, and a party with
+// an undated listing: the cases where "as of" meant different things to different queries.
+skg::Graph delisting_graph() {
+  skg::Batch batch;
+  batch.add_entity({.id = "ofac-sdn:1", .kind = skg::NodeKind::Person, .name = "Ivan Delisted"});
+  batch.add_entity({.id = "co:1", .kind = skg::NodeKind::Company, .name = "Delisted Holding Ltd"});
+  batch.add_action({.id = "ofac-sdn:1#SDN", .target = "ofac-sdn:1", .authority = "OFAC",
+                    .list = "SDN", .program = "UKRAINE-EO13660",
+                    .in_force = {.start = Date::parse("2018-04-06"), .end = Date::parse("2021-03-01")},
+                    .measure_set = skg::Measures{}.with(skg::Measure::AssetFreeze),
+                    .issuer = skg::Issuer::UsOfac, .list_id = skg::SanctionList::OfacSdn});
+  batch.add_edge({.kind = skg::EdgeKind::Owns, .from = "ofac-sdn:1", .to = "co:1",
+                  .share = skg::Percent::exact(60)});
+  skg::Builder builder;
+  builder.commit(std::move(batch));
+  return std::move(builder).freeze();
+}
+
+}  // namespace
+
+TEST_CASE("facade: one as-of policy: a delisted party is listed by every query before its delisting, by none after") {
+  const skg::Database db(delisting_graph());
+  const skg::NodeId ivan = *db.graph().find("ofac-sdn:1");
+  const skg::NodeId holding = *db.graph().find("co:1");
+  SUBCASE("the query layer's undated answers disagree (what the view replaces)") {
+    // nullopt is "every fact whatever its dates" for is_listed, "the latest state" for exposure.
+    CHECK(skg::is_listed(db.graph(), ivan, std::nullopt));
+    CHECK(!skg::exposure(db.graph(), ivan, {}).listed);
+  }
+  SUBCASE("while listed, every question says listed and the subsidiary blocked") {
+    const skg::View view = db.as_of("2020-06-01");
+    CHECK(view.is_listed(ivan));
+    CHECK(view.show(ivan).listed);
+    CHECK(view.listings(ivan).in_force.size() == 1);
+    CHECK(view.exposure(ivan).listed);
+    CHECK(view.exposure(holding).blocked == skg::Verdict::Yes);
+    CHECK(view.blocked().count(skg::Verdict::Yes) == 2);
+    CHECK(view.reach(holding, {.max_hops = 1}).size() == 1);
+  }
+  SUBCASE("after the delisting, no question says listed, the listing is ended, the subsidiary free") {
+    const skg::View view = db.as_of("2021-03-01");  // the end date is the first day not in force
+    CHECK(!view.is_listed(ivan));
+    CHECK(!view.show(ivan).listed);
+    CHECK(view.listings(ivan).in_force.empty());
+    CHECK(view.listings(ivan).ended.size() == 1);
+    CHECK(!view.exposure(ivan).listed);
+    CHECK(view.exposure(holding).blocked == skg::Verdict::No);
+    CHECK(view.reach(holding, {.max_hops = 1}).empty());
+  }
+  SUBCASE("a per-query date that contradicts the view is refused") {
+    const skg::View view = db.as_of("2020-06-01");
+    CHECK_THROWS_AS(view.reach(holding, {.as_of = Date::parse("2022-01-01")}), skg::Error);
+    CHECK_NOTHROW(view.reach(holding, {.as_of = Date::parse("2020-06-01")}));
+    CHECK_THROWS_WITH_AS(db.as_of("2020-13-01"), doctest::Contains("not a date"), skg::Error);
+  }
+}
+
+TEST_CASE("facade: the Kaspersky case through the front door: resolve, screen, exposure, owners") {
+  const skg::Database db = skg::Database::open({kKaspersky});
+  REQUIRE(db.reports().size() == 1);
+  CHECK(db.reports()[0].count("entities") > 0);
+  const skg::View view = db.as_of("2024-08-01");
+  const skg::NodeId lab = view.resolve("kaspersky-ao-kaspersky-lab");
+  CHECK(view.resolve("AO Kaspersky Lab") == lab);  // an exact name
+  const auto hits = view.screen("Kasperski Labs");
+  REQUIRE(!hits.empty());
+  const skg::Exposure answer = view.exposure("kaspersky-ao-kaspersky-lab", skg::Rule::Ofac);
+  CHECK(answer.entity == lab);
+  CHECK(answer.as_of == Date::parse("2024-08-01"));
+  // The same answer as the raw query with the same day.
+  const skg::Exposure raw =
+      skg::exposure(db.graph(), lab, {.rule = skg::Rule::Ofac, .as_of = Date::parse("2024-08-01")});
+  CHECK(raw.listed == answer.listed);
+  CHECK(raw.blocked == answer.blocked);
+  CHECK(raw.reasons.size() == answer.reasons.size());
+  CHECK(&view.blocked(skg::Rule::Ofac) == &db.as_of("2024-08-01").blocked(skg::Rule::Ofac));  // cached
+  CHECK(&view.blocked(skg::Rule::Eu) != &view.blocked(skg::Rule::Ofac));
+}
+
+TEST_CASE("facade: an ambiguous or unknown name is an error naming the candidates") {
+  skg::Batch batch;
+  batch.add_entity({.id = "a:1", .kind = skg::NodeKind::Company, .name = "Acme Trading Ltd"});
+  batch.add_entity({.id = "a:2", .kind = skg::NodeKind::Company, .name = "Acme Trading Ltd"});
+  skg::Builder builder;
+  builder.commit(std::move(batch));
+  const skg::Database db(std::move(builder).freeze());
+  const skg::View view = db.as_of("2024-01-01");
+  try {
+    (void)view.resolve("acme trading ltd");
+    FAIL("an ambiguous name resolved");
+  } catch (const skg::ResolveError& error) {
+    CHECK(error.kind() == skg::ResolveError::Kind::Ambiguous);
+    CHECK(error.candidates().size() == 2);
+    CHECK(std::string(error.what()).find("a:1") != std::string::npos);
+    CHECK(std::string(error.what()).find("a:2") != std::string::npos);
+  }
+  CHECK_THROWS_WITH_AS(view.resolve("Zyxwvut Qqqq"), doctest::Contains("screening finds none"),
+                       skg::ResolveError);
+  CHECK(view.resolve("a:2") == *db.graph().find("a:2"));
+}
+
+TEST_CASE("facade: a bad file is a LoadError with file, line and reason, and no database") {
+  try {
+    (void)skg::Database::open({"ofac-sdn:" SKG_DATASETS_DIR "/broken/ofac_bad_quote.csv"});
+    FAIL("a broken file loaded");
+  } catch (const skg::LoadError& error) {
+    CHECK(error.file().find("ofac_bad_quote.csv") != std::string::npos);
+    CHECK(error.line() > 0);
+    CHECK(!error.reason().empty());
+  }
+  CHECK_THROWS_WITH_AS(skg::Database::open({"no/such/folder"}), doctest::Contains("no such file"),
+                       skg::LoadError);
+}
+
+TEST_CASE("facade: an index or blocked set of another graph is refused, not read out of bounds") {
+  const skg::Graph small = delisting_graph();
+  const skg::Graph large = skg::generate({.entities = 500, .seed = 3});
+  const skg::BlockedSet blocked = skg::blocked_set(small, {.rule = skg::Rule::Ofac});
+  const skg::ScreenIndex index = skg::build_screen_index(small);
+  CHECK(blocked.built_for(small));
+  CHECK(!blocked.built_for(large));
+  CHECK_THROWS_WITH_AS(skg::exposure(large, blocked, skg::NodeId{400}),
+                       doctest::Contains("another graph"), skg::Error);
+  CHECK_THROWS_WITH_AS(skg::screen(large, index, "Ivan"), doctest::Contains("another graph"),
+                       skg::Error);
+  CHECK_THROWS_AS(skg::exposure(small, blocked, skg::NodeId{400}), skg::Error);  // not a node
+  // A graph moved elsewhere keeps its indexes; the moved-from shell does not.
+  skg::Graph moved_from = delisting_graph();
+  const skg::ScreenIndex moved_index = skg::build_screen_index(moved_from);
+  const skg::Graph moved_to = std::move(moved_from);
+  CHECK(moved_index.built_for(moved_to));
+  CHECK(!moved_index.built_for(moved_from));  // NOLINT(bugprone-use-after-move): the point
+  const skg::Database db(delisting_graph());
+  CHECK_THROWS_AS(db.as_of("2020-01-01").show(skg::NodeId{99}), skg::Error);
+}
