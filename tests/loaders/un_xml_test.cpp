@@ -125,7 +125,7 @@ TEST_CASE("un_xml: every broken un_ file loads or throws LoadError, in both mode
   skg::testing::check_broken_files_load_or_throw("un_", skg::load_un_xml);
 }
 
-TEST_CASE("un_xml: Al-Qaida listings freeze assets, ban travel and embargo arms; Guinea-Bissau bans travel only; other regimes unknown") {
+TEST_CASE("un_xml: Al-Qaida listings freeze assets, ban travel and embargo arms, Guinea-Bissau bans travel only, other regimes unknown") {
   const std::string path = std::string(SKG_SHARED_DATASETS_DIR) + "/un/consolidated_2026-02.xml";
   if (!std::filesystem::exists(path)) {
     MESSAGE("skipped: ../shared absent");

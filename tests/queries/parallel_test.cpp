@@ -126,7 +126,7 @@ TEST_CASE("reach for a batch of sources on several threads gives each source's o
   }
 }
 
-TEST_CASE("parallel_for runs every block once and passes on the first error; SKG_THREADS=1 is one thread") {
+TEST_CASE("parallel_for runs every block once and passes on the first error, and SKG_THREADS=1 is one thread") {
   ThreadCount threads(3);
   CHECK(skg::thread_count() == 3);
   CHECK(skg::parallel_workers(10, 4) == 3);
