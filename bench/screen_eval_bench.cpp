@@ -30,24 +30,11 @@
 #include "skg/graph/builder.h"
 #include "skg/loaders/load.h"
 #include "skg/queries/screen.h"
+#include "split_mix.h"
 
 namespace {
 
-class Random {  // SplitMix64: the same sequence on every platform
- public:
-  explicit Random(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t bound) { return bound == 0 ? 0 : next() % bound; }
-  bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
-
- private:
-  std::uint64_t state_;
-};
+using Random = skg::SplitMix64;
 
 struct Sample {
   std::string kind;   // how it was made: "typo", "alias", "negative", ...

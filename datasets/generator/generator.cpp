@@ -1,4 +1,5 @@
 #include "generator.h"
+#include "split_mix.h"
 
 #include <fmt/format.h>
 
@@ -10,21 +11,17 @@ namespace skg::inline v1 {
 
 namespace {
 
-/// SplitMix64: small, fast, and the same on every platform (std::mt19937's distributions are not).
+/// The generator's draws: SplitMix64 with the multiply-shift bound it has always used, so a seed
+/// still gives the same graph.
 class Random {
  public:
-  explicit Random(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::uint32_t below(std::uint32_t bound) { return static_cast<std::uint32_t>((next() >> 32) * bound >> 32); }
-  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  explicit Random(std::uint64_t seed) : mix_(seed) {}
+  std::uint64_t next() { return mix_.next(); }
+  std::uint32_t below(std::uint32_t bound) { return mix_.scaled_below(bound); }
+  double unit() { return mix_.unit(); }
 
  private:
-  std::uint64_t state_;
+  SplitMix64 mix_;
 };
 
 constexpr std::array<std::string_view, 24> kSyllables = {

@@ -24,10 +24,7 @@ int show_action(Context& context, NodeId node) {
   const bool in_force = action.in_force.contains(context.date);
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("entity");
-    write_node_json(json, graph, node);
-    json.key("as_of").string(context.date.to_string());
+    begin_entity_json(json, graph, node, context.date);
     json.key("in_force").boolean(in_force);
     json.key("authority").optional_string(graph.string(action.authority));
     json.key("list").optional_string(graph.string(action.list));

@@ -32,10 +32,7 @@ int run_chain(Context& context, const Args& args, bool up) {
   const auto steps = up ? owners(graph, node, options) : subsidiaries(graph, node, options);
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("entity");
-    write_node_json(json, graph, node);
-    json.key("as_of").string(context.date.to_string());
+    begin_entity_json(json, graph, node, context.date);
     json.key("depth").integer(depth);
     json_page(json, page, steps.size());
     json.key(up ? "owners" : "subsidiaries").begin_array();
@@ -104,10 +101,7 @@ int run_reach(Context& context, const Args& args) {
   const auto hits = context.session.view(context.date).reach(node, options);
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("entity");
-    write_node_json(json, graph, node);
-    json.key("as_of").string(context.date.to_string());
+    begin_entity_json(json, graph, node, context.date);
     json.key("max_hops").integer(hops);
     json.key("authority").optional_string(options.authority);
     json_page(json, page, hits.size());

@@ -62,6 +62,10 @@ std::string records_text(const Graph& graph, std::span<const ProvId> provs);
 /// JSON: the total, and which rows follow ("count", "offset", "limit", "shown").
 void json_page(JsonOut& json, const Page& page, std::size_t total);
 
+/// Opens the JSON answer about one party: `{"entity": {...}, "as_of": "YYYY-MM-DD"`, the
+/// command's own fields to follow.
+void begin_entity_json(JsonOut& json, const Graph& graph, NodeId node, Date date);
+
 /// Text: "rows 101-200 of 5000 (--offset 100 --limit 100)", only when paged.
 void print_page_line(std::ostream& out, const Page& page, std::size_t total);
 

@@ -44,6 +44,13 @@ std::string records_text(const Graph& graph, std::span<const ProvId> provs) {
   return out;
 }
 
+void begin_entity_json(JsonOut& json, const Graph& graph, NodeId node, Date date) {
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, node);
+  json.key("as_of").string(date.to_string());
+}
+
 void json_page(JsonOut& json, const Page& page, std::size_t total) {
   json.key("count").integer(static_cast<std::int64_t>(total));
   json.key("offset").integer(static_cast<std::int64_t>(page.begin(total)));
