@@ -966,7 +966,7 @@ void Builder::commit(Batch&& batch) {
       const std::uint32_t file = index(g(source.file));
       if (file == last_file) continue;
       last_file = file;
-      if (s.files.contains(file)) s.index_file(file);
+      if (!batch.continues_read_ && s.files.contains(file)) s.index_file(file);
     }
   }
   std::vector<std::uint32_t> prov_at(batch.sources_.size());

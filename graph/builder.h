@@ -111,6 +111,13 @@ class Batch {
   /// The ids of this batch's edges (those that have one).
   std::vector<std::string_view> edge_ids() const;
 
+  /// Says that this batch goes on with the same read of its files as the batch committed just
+  /// before it (one source split over several batches, as the generator writes a large graph):
+  /// its files are then not taken for a reload, whose repeated records and id-less edges the
+  /// builder merges. Without it, the second batch of a file indexed every record and edge of that
+  /// file (twice the memory) and merged its equal id-less edges as if they were read twice.
+  void continue_read() { continues_read_ = true; }
+
   /// True when an entity or action record of this batch has this id.
   bool defines(std::string_view id) const;
   std::size_t entity_count() const noexcept { return entities_.size(); }
@@ -210,6 +217,7 @@ class Batch {
   StringPool defined_ids_;        // ids of the batch's entity and action records
   StringId recent_[4] = {kNoString, kNoString, kNoString, kNoString};
   std::uint32_t next_recent_ = 0;
+  bool continues_read_ = false;  // continue_read()
   std::vector<LocalSource> sources_;
 
   std::vector<Entity> entities_;

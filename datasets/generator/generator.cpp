@@ -58,6 +58,7 @@ void generate(Builder& builder, const GeneratorOptions& options) {
       builder.commit(std::move(*batch));
       batch.reset();  // a builder has one open batch at a time
       batch.emplace(builder);
+      batch->continue_read();  // the same read of one file, not a reload (Batch::continue_read)
     }
   };
   for (std::uint32_t party = 0; party < count; ++party) {
