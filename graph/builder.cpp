@@ -481,16 +481,23 @@ struct Builder::State {
 
   using RecordTargets = std::unordered_map<std::uint32_t, std::vector<StringId>>;  // node -> record ids
 
-  /// The nodes of `targets` that another record keeps: a live id of the node, not among its
-  /// targets, whose record gave the node a source. One pass over the ids and the sources.
-  std::unordered_set<std::uint32_t> kept_by_other_records(const RecordTargets& targets) const {
-    std::unordered_map<std::uint32_t, std::vector<StringId>> others;
+  /// The live ids of each node of `targets` that are not among its targets: the node's other
+  /// records.
+  RecordTargets other_records(const RecordTargets& targets) const {
+    RecordTargets others;
     for (const auto& [node, id] : external_ids) {
       const auto found = targets.find(index(node));
       if (found == targets.end() || node_of_id(id) != index(node)) continue;
       if (std::find(found->second.begin(), found->second.end(), id) == found->second.end())
         others[index(node)].push_back(id);
     }
+    return others;
+  }
+
+  /// The nodes of `targets` that another record keeps: a live id of the node, not among its
+  /// targets, whose record gave the node a source. One pass over the ids and the sources.
+  std::unordered_set<std::uint32_t> kept_by_other_records(const RecordTargets& targets) const {
+    const RecordTargets others = other_records(targets);
     std::unordered_set<std::uint32_t> out;
     if (others.empty()) return out;
     for (const auto& [node, prov] : node_prov) {
@@ -522,13 +529,7 @@ struct Builder::State {
       return false;
     };
     if (links) {
-      std::unordered_map<std::uint32_t, std::vector<StringId>> others;
-      for (const auto& [node, id] : external_ids) {
-        const auto found = targets.find(index(node));
-        if (found == targets.end() || node_of_id(id) != index(node)) continue;
-        if (std::find(found->second.begin(), found->second.end(), id) == found->second.end())
-          others[index(node)].push_back(id);
-      }
+      RecordTargets others = other_records(targets);
       for (const auto& [node, prov] : node_prov) {
         if (!targets.contains(index(node))) continue;
         const std::uint32_t file = index(provenance[index(prov)].source);
