@@ -128,9 +128,9 @@ int main(int argc, char** argv) {
       {"bods_examples", root + "/bods"},
       {"gleif_json_golden_copy", root + "/gleif/lei2_intraday_2024-05-05.json"},
       {"gleif_folder", root + "/gleif"},
-      {"gleif_lei_xml_x200", !wanted("gleif_lei_xml_x200") ? std::string() : gleif_replica(root + "/gleif/lei-data.xml", "bench_gleif_lei_x200.xml", 200)},
+      {"gleif_lei_xml_x200", !wanted("gleif_lei_xml_x200") ? std::string() : gleif_replica(root + "/gleif/lei-data.xml", (std::filesystem::temp_directory_path() / "skg_bench_gleif_lei_x200.xml").string(), 200)},
       {"psc_lines_x5000", !wanted("psc_lines_x5000") ? std::string() : psc_replica(SKG_SOURCE_DIR "/datasets/samples/psc/psc-snapshot-lines.txt",
-                                      "bench_psc_x5000.txt", 5000)},
+                                      (std::filesystem::temp_directory_path() / "skg_bench_psc_x5000.txt").string(), 5000)},
       {"everything", root},
   };
   const skg::LoadOptions options{.on_bad_record = skg::OnBadRecord::Skip};
