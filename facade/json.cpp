@@ -401,6 +401,21 @@ void write_listings_json(JsonOut& json, const Graph& graph, NodeId node, const L
   json.end_object();
 }
 
+void write_link_json(JsonOut& json, const Graph& graph, EdgeId edge, bool outgoing) {
+  json.begin_object();
+  json.key("direction").string(outgoing ? "out" : "in");
+  json.key("kind").string(to_string(graph.edge_kind(edge)));
+  json.key("other");
+  write_node_json(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
+  json.key("share").percent(graph.share(edge));
+  json.key("start").date(graph.edge_valid(edge).start);
+  json.key("end").date(last_day(graph.edge_valid(edge).end));
+  json.key("role").optional_string(graph.role(edge));
+  json.key("records");
+  write_records_json(json, graph, graph.edge_provenance(edge));
+  json.end_object();
+}
+
 void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
   Listings split = listings(graph, node, day);
   std::vector<Listing> listing_list = std::move(split.in_force);
@@ -440,23 +455,9 @@ void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
   for (const Listing& listing : listing_list) write_listing_json(json, graph, listing, day);
   json.end_array();
   json.key("links").begin_array();
-  auto link = [&](EdgeId edge, bool outgoing) {
-    json.begin_object();
-    json.key("direction").string(outgoing ? "out" : "in");
-    json.key("kind").string(to_string(graph.edge_kind(edge)));
-    json.key("other");
-    write_node_json(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
-    json.key("share").percent(graph.share(edge));
-    json.key("start").date(graph.edge_valid(edge).start);
-    json.key("end").date(last_day(graph.edge_valid(edge).end));
-    json.key("role").optional_string(graph.role(edge));
-    json.key("records");
-    write_records_json(json, graph, graph.edge_provenance(edge));
-    json.end_object();
-  };
   for (EdgeId edge : graph.out_edges(node))
-    if (graph.edge_kind(edge) != EdgeKind::TargetOf) link(edge, true);
-  for (EdgeId edge : graph.in_edges(node)) link(edge, false);
+    if (graph.edge_kind(edge) != EdgeKind::TargetOf) write_link_json(json, graph, edge, true);
+  for (EdgeId edge : graph.in_edges(node)) write_link_json(json, graph, edge, false);
   json.end_array();
   json.end_object();
 }

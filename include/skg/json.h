@@ -72,6 +72,9 @@ void write_measure_fields_json(JsonOut& json, const Action& action, bool date_un
 void write_listing_json(JsonOut& json, const Graph& graph, const Listing& listing, Date day);
 void write_reason_json(JsonOut& json, const Graph& graph, const Reason& reason);
 void write_path_json(JsonOut& json, const Graph& graph, const Path& path);
+/// One link of a party, seen from it: {direction ("out" or "in"), kind, other, share, start, end,
+/// role, records}.
+void write_link_json(JsonOut& json, const Graph& graph, EdgeId edge, bool outgoing);
 void write_screen_hit_json(JsonOut& json, const Graph& graph, const ScreenHit& hit, Date day,
                            bool listed);
 
