@@ -366,6 +366,16 @@ std::string utc_now() {
   return text;
 }
 
+/// The deadline of the request this thread answers, for the writers' between-rows callback
+/// (a plain function pointer).
+thread_local Clock::time_point row_deadline = Clock::time_point::max();
+thread_local std::chrono::milliseconds row_limit{0};
+void check_row_time() {
+  if (Clock::now() > row_deadline)
+    refuse(503, "", "time limit of " + std::to_string(row_limit.count()) +
+                        " ms reached while writing the rows; ask for a smaller page (limit)");
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +424,8 @@ struct Server::Impl {
     }
     const auto start = request_clock.set ? request_clock.start : Clock::now();
     const View view = held->as_of(day);
+    row_deadline = start + options.time_limit;
+    row_limit = options.time_limit;
     return Request{std::move(held), view, start + options.time_limit, options.time_limit};
   }
 
@@ -663,6 +675,61 @@ struct Server::Impl {
     }));
   }
 
+  /// `limit` (default `fallback`, at most max_limit) and `offset` as a Page.
+  Page page(const httplib::Request& req, std::size_t fallback) const {
+    Page out;
+    out.limit = count_param(req, "limit", fallback, options.max_limit);
+    out.offset = count_param(req, "offset", 0, std::size_t(1) << 40);
+    return out;
+  }
+
+  void blocked(const httplib::Request& req, httplib::Response& res) const {
+    const Request request = begin(req);
+    const Rule rule = rule_param(req);
+    const Page rows = page(req, 100);
+    const auto set = request.view.blocked(rule);
+    const std::vector<NodeId> parties = request.view.blocked_parties(rule);
+    request.check_time("building the blocked set");
+    send_json(res, to_json([&](JsonOut& json) {
+      write_blocked_json(json, request.view.graph(), *set, request.view.day(), parties, rows,
+                         check_row_time);
+    }));
+  }
+
+  void reach(const httplib::Request& req, httplib::Response& res) const {
+    const Request request = begin(req);
+    const NodeId node = entity(request, req.matches[1]);
+    ReachOptions reach_options;
+    reach_options.max_hops = static_cast<int>(count_param(req, "hops", 3, 6));
+    reach_options.authority = param(req, "authority").value_or("");
+    const Page rows = page(req, 100);
+    const std::vector<ReachHit> hits = request.view.reach(node, reach_options);
+    request.check_time("the reach walk");
+    send_json(res, to_json([&](JsonOut& json) {
+      write_reach_json(json, request.view.graph(), node, request.view.day(), reach_options, hits,
+                       rows, check_row_time);
+    }));
+  }
+
+  void ownership(const httplib::Request& req, httplib::Response& res, bool up) const {
+    const Request request = begin(req);
+    const NodeId node = entity(request, req.matches[1]);
+    OwnershipOptions walk;
+    walk.depth = static_cast<int>(count_param(req, "depth", 3, 20));
+    const Page rows = page(req, 100);
+    const std::vector<OwnershipStep> steps =
+        up ? request.view.owners(node, walk) : request.view.subsidiaries(node, walk);
+    request.check_time("the ownership walk");
+    send_json(res, to_json([&](JsonOut& json) {
+      if (up)
+        write_owners_json(json, request.view.graph(), node, request.view.day(), walk.depth, steps,
+                          rows, check_row_time);
+      else
+        write_subsidiaries_json(json, request.view.graph(), node, request.view.day(), walk.depth,
+                                steps, rows, check_row_time);
+    }));
+  }
+
   // -- operations -----------------------------------------------------------------------------
 
   void readyz(httplib::Response& res, std::uint64_t gen) const {
@@ -775,6 +842,12 @@ Server::Server(std::shared_ptr<const Database> database, ServerOptions options, 
   http.Get(R"(/entities/([^/]+)/adjacent/([^/]+))",
            guard([&impl](const auto& req, auto& res) { impl.adjacent(req, res); }));
   http.Get(R"(/exposure/([^/]+))", guard([&impl](const auto& req, auto& res) { impl.exposure(req, res); }));
+  http.Get("/blocked", guard([&impl](const auto& req, auto& res) { impl.blocked(req, res); }));
+  http.Get(R"(/reach/([^/]+))", guard([&impl](const auto& req, auto& res) { impl.reach(req, res); }));
+  http.Get(R"(/owners/([^/]+))",
+           guard([&impl](const auto& req, auto& res) { impl.ownership(req, res, true); }));
+  http.Get(R"(/subsidiaries/([^/]+))",
+           guard([&impl](const auto& req, auto& res) { impl.ownership(req, res, false); }));
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     send_json(res, R"({"status":"ok"})");
   });
@@ -819,7 +892,11 @@ void Server::run() {
 void Server::start() {
   impl_->thread = std::thread([this] { run(); });
   // Accepting once is_running() says so (httplib sets it before its accept loop).
-  while (!impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto give_up = Clock::now() + std::chrono::seconds(10);
+  while (!impl_->http.is_running()) {
+    if (Clock::now() > give_up) throw Error("skg serve: the server did not start (was bind() called?)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void Server::stop() {

@@ -6,11 +6,13 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "generator.h"
 #include "server.h"
 #include "skg/skg.h"
 
@@ -30,10 +32,13 @@ struct Running {
   std::unique_ptr<skg::server::Server> server;
   int port = 0;
   explicit Running(const std::string& path, skg::server::ServerOptions options = {},
-                   skg::server::Loader loader = {}) {
+                   skg::server::Loader loader = {})
+      : Running(open_data(path), options, std::move(loader)) {}
+  Running(std::shared_ptr<const skg::Database> data, skg::server::ServerOptions options = {},
+          skg::server::Loader loader = {}) {
     options.access_log = &log;
     if (!options.as_of) options.as_of = skg::Date::parse("2024-08-01");
-    server = std::make_unique<skg::server::Server>(open_data(path), options, std::move(loader));
+    server = std::make_unique<skg::server::Server>(std::move(data), options, std::move(loader));
     port = server->bind("127.0.0.1", 0);
     server->start();
   }
@@ -376,4 +381,71 @@ TEST_CASE("serve: the real OFAC and UN samples answer a match by identifier and 
   REQUIRE(doc["responses"]["q"]["results"].Size() > 0);
   CHECK(doc["responses"]["q"]["results"][0]["score"].GetDouble() >= 0.99);
   CHECK(doc["responses"]["q"]["results"][0]["match"].GetBool());
+}
+
+TEST_CASE("serve: reach, owners and subsidiaries of the Kaspersky case, as the shell answers them") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  // EXPECTED.md: at one hop, the 12 designated executives, each through a directorship.
+  auto res = client.Get("/reach/kaspersky-ao-kaspersky-lab?hops=1&as_of=2024-08-01");
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  auto doc = parse(res->body);
+  CHECK(doc["count"].GetInt() == 12);
+  CHECK(doc["hits"].Size() == 12);
+  res = client.Get("/reach/kaspersky-ao-kaspersky-lab?hops=1&limit=5&offset=10");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  doc = parse(res->body);
+  CHECK(doc["count"].GetInt() == 12);
+  CHECK(doc["shown"].GetInt() == 2);
+  res = client.Get("/reach/kaspersky-ao-kaspersky-lab?hops=9");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(str(parse(res->body)["field"]) == "hops");
+
+  // EXPECTED.md: Kaspersky Lab, Inc. is owned by Kaspersky Labs Limited, share unknown (null).
+  res = client.Get("/owners/kaspersky-kaspersky-lab-inc?depth=1");
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  doc = parse(res->body);
+  REQUIRE(doc["owners"].Size() >= 1);
+  CHECK(str(doc["owners"][0]["party"]["id"]) == "kaspersky-kaspersky-labs-limited");
+  CHECK(doc["owners"][0]["share"].IsNull());
+  res = client.Get("/subsidiaries/kaspersky-kaspersky-labs-limited?depth=1");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  bool found = false;
+  for (const auto& step : parse(res->body)["subsidiaries"].GetArray())
+    found = found || str(step["party"]["id"]) == "kaspersky-kaspersky-lab-inc";
+  CHECK(found);
+}
+
+TEST_CASE("serve: blocked pages through every party blocked by ownership, each once") {
+  // A generated graph with ownership chains under designated owners.
+  auto data = std::make_shared<const skg::Database>(skg::generate({.entities = 3000, .seed = 7}));
+  const std::size_t expected = data->as_of("2024-08-01").blocked_parties(skg::Rule::Ofac).size();
+  REQUIRE(expected > 20);
+  Running running(data);
+  auto client = running.client();
+  std::set<std::string> seen;
+  std::size_t rows = 0;
+  for (std::size_t offset = 0; offset < expected + 20; offset += 20) {
+    auto res = client.Get(("/blocked?rule=ofac&limit=20&offset=" + std::to_string(offset)).c_str());
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 200, res->body);
+    const auto doc = parse(res->body);
+    CHECK(doc["count"].GetUint64() == expected);
+    CHECK(doc["blocked"].Size() <= 20);
+    for (const auto& row : doc["blocked"].GetArray()) {
+      seen.insert(str(row["entity"]["id"]));
+      ++rows;
+      CHECK(row["held_by"].IsArray());
+    }
+  }
+  CHECK(rows == expected);
+  CHECK(seen.size() == expected);
+  auto res = client.Get("/blocked?limit=100000");
+  REQUIRE(res);
+  CHECK(res->status == 400);
 }
