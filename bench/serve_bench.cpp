@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
           client.set_read_timeout(120);
           client.set_write_timeout(30);
           client.set_keep_alive(true);
+          client.set_tcp_nodelay(true);
           for (std::size_t at; (at = next++) < row.requests;) {
             const double start = skg::bench::now();
             httplib::Result res =

@@ -48,6 +48,7 @@ struct Running {
     client.set_connection_timeout(5);
     client.set_read_timeout(30);
     client.set_write_timeout(30);
+    client.set_tcp_nodelay(true);
     return client;
   }
 };
