@@ -759,9 +759,11 @@ Server::Server(std::shared_ptr<const Database> database, ServerOptions options, 
   Impl& impl = *impl_;
   httplib::Server& http = impl.http;
 
+  // httplib gives a keep-alive connection its worker until the connection idles out: fewer
+  // workers than open connections make the others wait. The default leaves room for 8.
   const int threads = options.threads > 0
                           ? options.threads
-                          : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+                          : std::max(8, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   // Small answers go out at once: with Nagle's algorithm a response written in two pieces
   // (headers, body) waits for the client's delayed ACK, 40 ms on Linux.

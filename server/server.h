@@ -25,7 +25,7 @@
 namespace skg::server {
 
 struct ServerOptions {
-  int threads = 0;                     // worker threads; 0: the number of cores (at least 2)
+  int threads = 0;                     // worker threads; 0: twice the cores, at least 8
   std::size_t max_body = 1 << 20;      // request bodies above it: 413
   std::size_t max_limit = 500;         // `limit` above it: 400 (yente: MAX_PAGE / MAX_MATCHES)
   std::size_t max_batch = 100;         // queries in one /match body (yente: MAX_BATCH)
