@@ -437,17 +437,25 @@ struct Server::Impl {
   }
 
   /// The listing authorities a dataset name stands for: "default" (or "sanctions"): all; else
-  /// an authority of the data ("ofac", "un"...).
+  /// the authorities of the data whose issuer (skg's Issuer names: "us_ofac" or "ofac", "un",
+  /// "eu_council", "uk", "us_bis" or "bis", ...) or whose own name ("hm treasury (ofsi)") it is.
   ScreenFilter dataset_filter(const Request& request, const std::string& dataset) const {
     if (dataset == "default" || dataset == "sanctions") return {};
+    const std::string wanted = lower(dataset);
     const Graph& graph = request.view.graph();
-    for (NodeId action : graph.action_nodes())
-      if (const Action* details = graph.action(action))
-        if (details->authority != kNoString &&
-            lower(graph.string(details->authority)) == lower(dataset))
-          return ScreenFilter{.authorities = {std::string(graph.string(details->authority))}};
-    refuse(404, "dataset",
-           "no dataset '" + dataset + "': use default, or an authority of the data (ofac, un, ...)");
+    std::set<std::string> authorities;
+    for (NodeId action : graph.action_nodes()) {
+      const Action* details = graph.action(action);
+      if (details == nullptr || details->authority == kNoString) continue;
+      const std::string_view issuer = to_string(details->issuer);
+      if (lower(graph.string(details->authority)) == wanted || issuer == wanted ||
+          (issuer.starts_with("us_") && issuer.substr(3) == wanted))
+        authorities.insert(std::string(graph.string(details->authority)));
+    }
+    if (authorities.empty())
+      refuse(404, "dataset",
+             "no dataset '" + dataset + "': use default, an issuer (ofac, bis, un, eu_council, uk, ...) or an authority of the data");
+    return ScreenFilter{.authorities = {authorities.begin(), authorities.end()}};
   }
 
   // -- the handlers ---------------------------------------------------------------------------

@@ -160,6 +160,22 @@ TEST_CASE("serve: search, entities and adjacent links answer in yente's shapes o
   CHECK(doc["results"].Size() > 0);
   CHECK(doc["facets"].IsObject());
 
+  // A dataset keeps the parties an issuer lists: AO Kaspersky Lab is on BIS's Entity List on
+  // 2024-08-01, not on an OFAC list (EXPECTED.md).
+  auto ids_of = [](const rapidjson::Document& found) {
+    std::set<std::string> ids;
+    for (const auto& hit : found["results"].GetArray()) ids.insert(str(hit["id"]));
+    return ids;
+  };
+  res = client.Get("/search/bis?q=AO%20Kaspersky%20Lab");
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  CHECK(ids_of(parse(res->body)).count("kaspersky-ao-kaspersky-lab") == 1);
+  res = client.Get("/search/us_ofac?q=AO%20Kaspersky%20Lab");
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  CHECK(ids_of(parse(res->body)).count("kaspersky-ao-kaspersky-lab") == 0);
+
   res = client.Get("/entities/kaspersky-ao-kaspersky-lab");
   REQUIRE(res);
   REQUIRE(res->status == 200);
