@@ -448,7 +448,8 @@ TEST_CASE("serve: reach, owners and subsidiaries of the Kaspersky case, as the s
   REQUIRE(res);
   REQUIRE(res->status == 200);
   bool found = false;
-  for (const auto& step : parse(res->body)["subsidiaries"].GetArray())
+  const auto subsidiaries = parse(res->body);
+  for (const auto& step : subsidiaries["subsidiaries"].GetArray())
     found = found || str(step["party"]["id"]) == "kaspersky-kaspersky-lab-inc";
   CHECK(found);
 }
