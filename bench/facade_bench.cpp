@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   }
   const skg::Database db(skg::generate({.entities = entities, .seed = 7}));
   const skg::View view = db.as_of("2024-08-01");
-  const skg::BlockedSet& blocked = view.blocked(skg::Rule::Ofac);  // built once, outside the timing
+  const auto blocked_ptr = view.blocked(skg::Rule::Ofac);  // built once, outside the timing
+  const skg::BlockedSet& blocked = *blocked_ptr;
   std::vector<skg::NodeId> sample;
   for (std::uint32_t node = 0; node < db.graph().node_count(); node += 7) sample.push_back(skg::NodeId{node});
   const double calls = static_cast<double>(sample.size());
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
 
     start = skg::bench::cpu_now();
     std::size_t count = 0;
-    for (skg::NodeId node : sample) count += view.blocked(skg::Rule::Ofac).listed(node);
+    for (skg::NodeId node : sample) count += view.blocked(skg::Rule::Ofac)->listed(node);
     lookup_ns.push_back((skg::bench::cpu_now() - start) * 1e9 / calls);
     if (count == static_cast<std::size_t>(-1)) std::puts("");
   }

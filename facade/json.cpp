@@ -1,5 +1,6 @@
 #include "skg/json.h"
 
+#include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -22,8 +23,8 @@ std::string_view external_id(const Graph& graph, NodeId node) {
 // The writer fills a buffer that goes to the stream in blocks: a character at a time through
 // the stream (rapidjson::OStreamWrapper) cost more than the answer itself. Blocks of 64 KiB keep
 // a long answer streaming (the shell's CommandOutput passes it on as it comes).
-struct JsonOut::Impl {
-  explicit Impl(std::ostream& out) : out(&out), writer(buffer) {}
+struct JsonOut::Text final : JsonSink {
+  explicit Text(std::ostream& out) : out(&out), writer(buffer) {}
   std::ostream* out;
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer;
@@ -34,21 +35,43 @@ struct JsonOut::Impl {
   void maybe_flush() {
     if (buffer.GetSize() >= (std::size_t(1) << 16)) flush();
   }
+  void key(std::string_view name) override {
+    writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  }
+  void string(std::string_view text) override {
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    maybe_flush();
+  }
+  void integer(std::int64_t value) override { writer.Int64(value); }
+  void real(double value) override { writer.Double(value); }
+  void boolean(bool value) override { writer.Bool(value); }
+  void null() override { writer.Null(); }
+  void begin_object() override { writer.StartObject(); }
+  void end_object() override {
+    writer.EndObject();
+    maybe_flush();
+  }
+  void begin_array() override { writer.StartArray(); }
+  void end_array() override {
+    writer.EndArray();
+    maybe_flush();
+  }
 };
 
-JsonOut::JsonOut(std::ostream& out) : impl_(std::make_unique<Impl>(out)) {}
+JsonOut::JsonOut(std::ostream& out) : text_(std::make_unique<Text>(out)), sink_(text_.get()) {}
+JsonOut::JsonOut(JsonSink& sink) : sink_(&sink) {}
 JsonOut::~JsonOut() {
-  impl_->flush();
-  *impl_->out << '\n';
+  if (!text_) return;
+  text_->flush();
+  *text_->out << '\n';
 }
 
 JsonOut& JsonOut::key(std::string_view name) {
-  impl_->writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  sink_->key(name);
   return *this;
 }
 JsonOut& JsonOut::string(std::string_view text) {
-  impl_->writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-  impl_->maybe_flush();
+  sink_->string(text);
   return *this;
 }
 JsonOut& JsonOut::number(double value) {
@@ -56,39 +79,37 @@ JsonOut& JsonOut::number(double value) {
   // Shares and scores are read by people: round to 4 decimals so 33.333333 prints short.
   const double rounded = std::round(value * 10000.0) / 10000.0;
   if (rounded == std::floor(rounded) && std::fabs(rounded) < 1e15)
-    impl_->writer.Int64(static_cast<std::int64_t>(rounded));
+    sink_->integer(static_cast<std::int64_t>(rounded));
   else
-    impl_->writer.Double(rounded);
+    sink_->real(rounded);
   return *this;
 }
 JsonOut& JsonOut::integer(std::int64_t value) {
-  impl_->writer.Int64(value);
+  sink_->integer(value);
   return *this;
 }
 JsonOut& JsonOut::boolean(bool value) {
-  impl_->writer.Bool(value);
+  sink_->boolean(value);
   return *this;
 }
 JsonOut& JsonOut::null() {
-  impl_->writer.Null();
+  sink_->null();
   return *this;
 }
 JsonOut& JsonOut::begin_object() {
-  impl_->writer.StartObject();
+  sink_->begin_object();
   return *this;
 }
 JsonOut& JsonOut::end_object() {
-  impl_->writer.EndObject();
-  impl_->maybe_flush();
+  sink_->end_object();
   return *this;
 }
 JsonOut& JsonOut::begin_array() {
-  impl_->writer.StartArray();
+  sink_->begin_array();
   return *this;
 }
 JsonOut& JsonOut::end_array() {
-  impl_->writer.EndArray();
-  impl_->maybe_flush();
+  sink_->end_array();
   return *this;
 }
 JsonOut& JsonOut::date(std::optional<Date> day) { return day ? string(day->to_string()) : null(); }
@@ -401,6 +422,21 @@ void write_listings_json(JsonOut& json, const Graph& graph, NodeId node, const L
   json.end_object();
 }
 
+void write_link_json(JsonOut& json, const Graph& graph, EdgeId edge, bool outgoing) {
+  json.begin_object();
+  json.key("direction").string(outgoing ? "out" : "in");
+  json.key("kind").string(to_string(graph.edge_kind(edge)));
+  json.key("other");
+  write_node_json(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
+  json.key("share").percent(graph.share(edge));
+  json.key("start").date(graph.edge_valid(edge).start);
+  json.key("end").date(last_day(graph.edge_valid(edge).end));
+  json.key("role").optional_string(graph.role(edge));
+  json.key("records");
+  write_records_json(json, graph, graph.edge_provenance(edge));
+  json.end_object();
+}
+
 void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
   Listings split = listings(graph, node, day);
   std::vector<Listing> listing_list = std::move(split.in_force);
@@ -440,24 +476,291 @@ void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
   for (const Listing& listing : listing_list) write_listing_json(json, graph, listing, day);
   json.end_array();
   json.key("links").begin_array();
-  auto link = [&](EdgeId edge, bool outgoing) {
-    json.begin_object();
-    json.key("direction").string(outgoing ? "out" : "in");
-    json.key("kind").string(to_string(graph.edge_kind(edge)));
-    json.key("other");
-    write_node_json(json, graph, outgoing ? graph.target(edge) : graph.source(edge));
-    json.key("share").percent(graph.share(edge));
-    json.key("start").date(graph.edge_valid(edge).start);
-    json.key("end").date(last_day(graph.edge_valid(edge).end));
-    json.key("role").optional_string(graph.role(edge));
-    json.key("records");
-    write_records_json(json, graph, graph.edge_provenance(edge));
-    json.end_object();
-  };
   for (EdgeId edge : graph.out_edges(node))
-    if (graph.edge_kind(edge) != EdgeKind::TargetOf) link(edge, true);
-  for (EdgeId edge : graph.in_edges(node)) link(edge, false);
+    if (graph.edge_kind(edge) != EdgeKind::TargetOf) write_link_json(json, graph, edge, true);
+  for (EdgeId edge : graph.in_edges(node)) write_link_json(json, graph, edge, false);
   json.end_array();
+  json.end_object();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The list answers: reach, owners and subsidiaries, blocked; diff and stats.
+
+void write_page_json(JsonOut& json, const Page& page, std::size_t total) {
+  json.key("count").integer(static_cast<std::int64_t>(total));
+  json.key("offset").integer(static_cast<std::int64_t>(page.begin(total)));
+  json.key("limit");
+  if (page.limit)
+    json.integer(static_cast<std::int64_t>(*page.limit));
+  else
+    json.null();
+  json.key("shown").integer(static_cast<std::int64_t>(page.end(total) - page.begin(total)));
+}
+
+namespace {
+/// Opens the answer about one party: `{"entity": {...}, "as_of": "YYYY-MM-DD"`.
+void begin_entity(JsonOut& json, const Graph& graph, NodeId node, Date day) {
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, node);
+  json.key("as_of").string(day.to_string());
+}
+}  // namespace
+
+void write_reach_hit_json(JsonOut& json, const Graph& graph, const ReachHit& hit) {
+  json.begin_object();
+  json.key("party");
+  write_node_json(json, graph, hit.party);
+  json.key("hops").integer(static_cast<std::int64_t>(hit.path.hops()));
+  json.key("actions").begin_array();
+  for (NodeId action : hit.actions) {
+    const Action* details = graph.action(action);
+    json.begin_object();
+    json.key("id").optional_string(external_id(graph, action));
+    json.key("authority").optional_string(details ? graph.string(details->authority) : "");
+    json.key("list").optional_string(details ? graph.string(details->list) : "");
+    json.key("program").optional_string(details ? graph.string(details->program) : "");
+    json.key("start").date(details ? details->in_force.start : std::nullopt);
+    if (details != nullptr) write_measure_fields_json(json, *details, details->undated());
+    json.end_object();
+  }
+  json.end_array();
+  json.key("path");
+  write_path_json(json, graph, hit.path);
+  json.end_object();
+}
+
+void write_reach_json(JsonOut& json, const Graph& graph, NodeId from, Date day,
+                      const ReachOptions& options, std::span<const ReachHit> hits, const Page& page,
+                      BetweenRows between_rows) {
+  begin_entity(json, graph, from, day);
+  json.key("max_hops").integer(options.max_hops);
+  json.key("authority").optional_string(options.authority);
+  write_page_json(json, page, hits.size());
+  json.key("hits").begin_array();
+  for (std::size_t at = page.begin(hits.size()); at < page.end(hits.size()); ++at) {
+    if (between_rows) between_rows();
+    write_reach_hit_json(json, graph, hits[at]);
+  }
+  json.end_array();
+  json.end_object();
+}
+
+void write_ownership_step_json(JsonOut& json, const Graph& graph, const OwnershipStep& step) {
+  json.begin_object();
+  json.key("party");
+  write_node_json(json, graph, step.party);
+  json.key("of");
+  write_node_json(json, graph, step.of);
+  json.key("depth").integer(step.depth);
+  json.key("kind").string(to_string(graph.edge_kind(step.edge)));
+  json.key("share").percent(step.share);
+  json.key("through").percent(step.through);
+  json.key("start").date(step.valid.start);
+  json.key("end").date(last_day(step.valid.end));
+  json.key("repeated").boolean(step.repeated);
+  json.key("records");
+  write_records_json(json, graph, graph.edge_provenance(step.edge));
+  json.end_object();
+}
+
+namespace {
+void write_chain_json(JsonOut& json, const Graph& graph, NodeId node, Date day, int depth,
+                      std::span<const OwnershipStep> steps, const Page& page,
+                      BetweenRows between_rows, std::string_view list_name) {
+  begin_entity(json, graph, node, day);
+  json.key("depth").integer(depth);
+  write_page_json(json, page, steps.size());
+  json.key(list_name).begin_array();
+  for (std::size_t at = page.begin(steps.size()); at < page.end(steps.size()); ++at) {
+    if (between_rows) between_rows();
+    write_ownership_step_json(json, graph, steps[at]);
+  }
+  json.end_array();
+  json.end_object();
+}
+}  // namespace
+
+void write_owners_json(JsonOut& json, const Graph& graph, NodeId node, Date day, int depth,
+                       std::span<const OwnershipStep> steps, const Page& page,
+                       BetweenRows between_rows) {
+  write_chain_json(json, graph, node, day, depth, steps, page, between_rows, "owners");
+}
+
+void write_subsidiaries_json(JsonOut& json, const Graph& graph, NodeId node, Date day, int depth,
+                             std::span<const OwnershipStep> steps, const Page& page,
+                             BetweenRows between_rows) {
+  write_chain_json(json, graph, node, day, depth, steps, page, between_rows, "subsidiaries");
+}
+
+std::vector<BlockedHolder> blocked_holders(const Graph& graph, const BlockedSet& blocked, NodeId node,
+                                           Date day) {
+  std::vector<BlockedHolder> holders;
+  for (EdgeId edge : graph.in_edges(node)) {
+    const EdgeKind kind = graph.edge_kind(edge);
+    if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
+    if (!graph.edge_valid(edge).contains(day)) continue;
+    const NodeId holder = graph.source(edge);
+    const Verdict verdict = blocked.verdict(holder);
+    if (verdict == Verdict::No) continue;
+    holders.push_back({edge, holder,
+                       blocked.listed(holder)    ? "designated"
+                       : verdict == Verdict::Yes ? "blocked"
+                                                 : "possibly blocked"});
+  }
+  return holders;
+}
+
+void write_blocked_party_json(JsonOut& json, const Graph& graph, const BlockedSet& blocked,
+                              NodeId node, Date day) {
+  json.begin_object();
+  json.key("entity");
+  write_node_json(json, graph, node);
+  json.key("verdict").string(to_string(blocked.verdict(node)));
+  json.key("aggregate_min").number(blocked.min_bp(node) / 100.0);
+  json.key("aggregate_max").number(blocked.max_bp(node) / 100.0);
+  json.key("held_by").begin_array();  // the direct links; `exposure` gives whole chains
+  for (const BlockedHolder& holder : blocked_holders(graph, blocked, node, day)) {
+    json.begin_object();
+    json.key("party");
+    write_node_json(json, graph, holder.party);
+    json.key("state").string(holder.state);
+    json.key("kind").string(to_string(graph.edge_kind(holder.edge)));
+    json.key("share").percent(graph.share(holder.edge));
+    json.key("records");
+    write_records_json(json, graph, graph.edge_provenance(holder.edge));
+    json.end_object();
+  }
+  json.end_array();
+  json.key("explain").string(
+      fmt::format("exposure {} --rule {}", external_id(graph, node), to_string(blocked.rule())));
+  json.end_object();
+}
+
+void write_blocked_json(JsonOut& json, const Graph& graph, const BlockedSet& blocked, Date day,
+                        std::span<const NodeId> parties, const Page& page, BetweenRows between_rows) {
+  if (!blocked.built_for(graph)) throw Error("write_blocked_json: the blocked set was built for another graph");
+  const RuleInfo& info = rule_info(blocked.rule());
+  json.begin_object();
+  json.key("rule").string(to_string(blocked.rule()));
+  json.key("rule_id").string(info.id);
+  json.key("rule_citation").string(info.citation);
+  json.key("as_of").string(day.to_string());
+  json.key("rule_in_force").boolean(blocked.rule_in_force());
+  const auto yes = blocked.nodes(Verdict::Yes);
+  json.key("designated")
+      .integer(static_cast<std::int64_t>(
+          std::count_if(yes.begin(), yes.end(), [&](NodeId node) { return blocked.listed(node); })));
+  write_page_json(json, page, parties.size());
+  json.key("blocked").begin_array();
+  for (std::size_t at = page.begin(parties.size()); at < page.end(parties.size()); ++at) {
+    if (between_rows) between_rows();
+    write_blocked_party_json(json, graph, blocked, parties[at], day);
+  }
+  json.end_array();
+  json.end_object();
+}
+
+void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, const GraphDiff& changes,
+                     std::string_view old_name, std::string_view new_name) {
+  auto write_changes = [&](const std::vector<FieldChange>& list) {
+    json.key("changes").begin_array();
+    for (const FieldChange& change : list) {
+      json.begin_object();
+      json.key("field").string(change.field);
+      json.key("before").optional_string(change.before);
+      json.key("after").optional_string(change.after);
+      json.end_object();
+    }
+    json.end_array();
+  };
+  json.begin_object();
+  json.key("old").string(old_name);
+  json.key("new").string(new_name);
+  json.key("empty").boolean(changes.empty());
+  auto parties = [&](std::string_view key, const std::vector<EntityDiff>& list) {
+    json.key(key).begin_array();
+    for (const EntityDiff& entity : list) {
+      json.begin_object();
+      json.key("id").string(entity.id);
+      json.key("name").string(entity.new_node != kNoNode ? after.name(entity.new_node)
+                                                         : before.name(entity.old_node));
+      write_changes(entity.changes);
+      json.end_object();
+    }
+    json.end_array();
+  };
+  parties("parties_added", changes.added);
+  parties("parties_removed", changes.removed);
+  parties("parties_changed", changes.changed);
+  auto listing_list = [&](std::string_view key, const std::vector<ListingDiff>& list) {
+    json.key(key).begin_array();
+    for (const ListingDiff& listing : list) {
+      json.begin_object();
+      json.key("party").string(listing.party);
+      json.key("action").string(listing.action);
+      write_changes(listing.changes);
+      json.end_object();
+    }
+    json.end_array();
+  };
+  listing_list("listings_added", changes.listings_added);
+  listing_list("listings_removed", changes.listings_removed);
+  listing_list("listings_changed", changes.listings_changed);
+  auto links = [&](std::string_view key, const std::vector<EdgeDiff>& list) {
+    json.key(key).begin_array();
+    for (const EdgeDiff& edge : list) {
+      json.begin_object();
+      json.key("kind").string(to_string(edge.kind));
+      json.key("from").string(edge.from);
+      json.key("to").string(edge.to);
+      json.key("id").optional_string(edge.id);
+      write_changes(edge.changes);
+      json.end_object();
+    }
+    json.end_array();
+  };
+  links("links_added", changes.edges_added);
+  links("links_removed", changes.edges_removed);
+  links("links_changed", changes.edges_changed);
+  json.end_object();
+}
+
+void write_stats_json(JsonOut& json, const Graph& graph, std::span<const LoadedSource> sources,
+                      std::optional<Date> as_of) {
+  const GraphStats stats = graph.stats();
+  auto count = [](std::size_t value) { return static_cast<std::int64_t>(value); };
+  json.begin_object();
+  json.key("nodes").integer(count(stats.nodes));
+  json.key("edges").integer(count(stats.edges));
+  json.key("actions").integer(count(stats.actions));
+  json.key("names").integer(count(stats.names));
+  json.key("attributes").integer(count(stats.attributes));
+  json.key("strings").integer(count(stats.strings));
+  json.key("provenance_records").integer(count(stats.provenance));
+  json.key("bytes").integer(count(stats.bytes));
+  json.key("nodes_by_kind").begin_object();
+  for (int kind = 0; kind < kNodeKindCount; ++kind)
+    if (stats.nodes_by_kind[kind] != 0)
+      json.key(to_string(static_cast<NodeKind>(kind))).integer(count(stats.nodes_by_kind[kind]));
+  json.end_object();
+  json.key("edges_by_kind").begin_object();
+  for (int kind = 0; kind < kEdgeKindCount; ++kind)
+    if (stats.edges_by_kind[kind] != 0)
+      json.key(to_string(static_cast<EdgeKind>(kind))).integer(count(stats.edges_by_kind[kind]));
+  json.end_object();
+  json.key("sources").begin_array();
+  for (const LoadedSource& source : sources) {
+    json.begin_object();
+    json.key("spec").string(source.spec);
+    json.key("kind").string(source.kind);
+    json.key("files").integer(count(source.report.files.size()));
+    json.key("bytes").integer(count(source.report.bytes));
+    json.key("seconds").number(source.report.seconds);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("as_of").date(as_of);
   json.end_object();
 }
 

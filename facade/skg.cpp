@@ -18,7 +18,9 @@ namespace skg::inline v1 {
 // ---------------------------------------------------------------------------------------------
 // The caches: each entry is made once (std::call_once), by the first thread that needs it, while
 // other threads asking for other entries go on; a reader takes the shared lock only to find the
-// entry. Entries are never dropped: their addresses stay valid as long as the Database.
+// entry. The per-day caches keep CacheOptions::days entries (per rule for blocked sets), the least
+// recently used going first; an entry is held by shared_ptr, so a caller (or a thread still
+// making it) keeps a dropped entry alive until it lets go.
 
 namespace {
 template <class T>
@@ -31,38 +33,87 @@ struct Lazy {
     return *value;
   }
 };
+
+/// A map of lazily made values, bounded to `capacity` entries, least recently used first out.
+template <class Key, class T>
+class BoundedCache {
+ public:
+  explicit BoundedCache(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
+
+  template <class Make>
+  std::shared_ptr<const T> get(const Key& key, Make&& make) {
+    std::shared_ptr<Lazy<T>> slot = find_or_add(key);
+    const T& value = slot->get(make);
+    return std::shared_ptr<const T>(std::move(slot), &value);  // shares the slot's ownership
+  }
+  std::size_t size() const {
+    std::shared_lock lock(mutex_);
+    return entries_.size();
+  }
+
+ private:
+  struct Entry {
+    std::shared_ptr<Lazy<T>> slot;
+    mutable std::atomic<std::uint64_t> used{0};
+  };
+  std::shared_ptr<Lazy<T>> find_or_add(const Key& key) {
+    const std::uint64_t now = clock_.fetch_add(1, std::memory_order_relaxed);
+    {
+      std::shared_lock lock(mutex_);
+      const auto found = entries_.find(key);
+      if (found != entries_.end()) {
+        found->second.used.store(now, std::memory_order_relaxed);
+        return found->second.slot;
+      }
+    }
+    std::unique_lock lock(mutex_);
+    auto [at, added] = entries_.try_emplace(key);
+    at->second.used.store(now, std::memory_order_relaxed);
+    if (!added) return at->second.slot;
+    at->second.slot = std::make_shared<Lazy<T>>();
+    std::shared_ptr<Lazy<T>> slot = at->second.slot;
+    while (entries_.size() > capacity_) {
+      auto oldest = entries_.end();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it)
+        if (it->first != key && (oldest == entries_.end() ||
+                                 it->second.used.load(std::memory_order_relaxed) <
+                                     oldest->second.used.load(std::memory_order_relaxed)))
+          oldest = it;
+      entries_.erase(oldest);
+    }
+    return slot;
+  }
+
+  std::size_t capacity_;
+  mutable std::shared_mutex mutex_;  // guards the map, not the values
+  std::map<Key, Entry> entries_;
+  std::atomic<std::uint64_t> clock_{1};
+};
 }  // namespace
 
 struct Database::State {
   Graph graph;
   std::vector<LoadReport> reports;
+  std::vector<LoadedSource> sources;
   Lazy<ScreenIndex> screen;
   Lazy<IdentifierIndex> identifiers;
-  std::shared_mutex mutex;  // guards the maps, not the entries
-  std::map<std::pair<Rule, std::int32_t>, std::unique_ptr<Lazy<BlockedSet>>> blocked;
-  std::map<std::int32_t, std::unique_ptr<Lazy<ListedSet>>> listed;
+  std::vector<std::unique_ptr<BoundedCache<std::int32_t, BlockedSet>>> blocked;  // one per rule
+  BoundedCache<std::int32_t, ListedSet> listed;
 
-  explicit State(Graph graph) : graph(std::move(graph)) {}
-
-  template <class Key, class T>
-  Lazy<T>& slot(std::map<Key, std::unique_ptr<Lazy<T>>>& map, const Key& key) {
-    {
-      std::shared_lock lock(mutex);
-      const auto found = map.find(key);
-      if (found != map.end()) return *found->second;
-    }
-    std::unique_lock lock(mutex);
-    auto& entry = map[key];
-    if (!entry) entry = std::make_unique<Lazy<T>>();
-    return *entry;
+  State(Graph graph, CacheOptions cache) : graph(std::move(graph)), listed(cache.days) {
+    for (int rule = 0; rule < kRuleCount; ++rule)
+      blocked.push_back(std::make_unique<BoundedCache<std::int32_t, BlockedSet>>(cache.days));
   }
-  const BlockedSet& blocked_set(Rule rule, Date day) {
-    return slot(blocked, std::make_pair(rule, day.days)).get([&] {
+
+  std::shared_ptr<const BlockedSet> blocked_set(Rule rule, Date day) {
+    const auto at = static_cast<std::size_t>(rule);
+    if (at >= blocked.size()) throw Error(fmt::format("no rule number {}", at));
+    return blocked[at]->get(day.days, [&] {
       return skg::blocked_set(graph, {.rule = rule, .as_of = day});
     });
   }
-  const ListedSet& listed_set(Date day) {
-    return slot(listed, day.days).get([&] { return ListedSet(graph, day); });
+  std::shared_ptr<const ListedSet> listed_set(Date day) {
+    return listed.get(day.days, [&] { return ListedSet(graph, day); });
   }
 };
 
@@ -87,34 +138,52 @@ std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view s
   return {std::nullopt, std::string(spec)};
 }
 
-Database::Database(Graph graph) : state_(std::make_unique<State>(std::move(graph))) {}
+Database::Database(Graph graph, CacheOptions cache)
+    : state_(std::make_unique<State>(std::move(graph), cache)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
 
-Database Database::open(std::span<const std::string> paths, const OpenOptions& options) {
+LoadReport load_spec(std::string_view spec, Builder& builder, LoadOptions options) {
   namespace fs = std::filesystem;
+  auto [format, path] = parse_data_spec(spec);
+  std::error_code error;
+  if (!fs::exists(path, error)) throw LoadError(path, 0, "no such file or folder");
+  if (format) options.format = format;
+  return skg::load(path, builder, options);
+}
+
+Database Database::open(std::span<const std::string> paths, const OpenOptions& options) {
   Builder builder;
-  std::vector<LoadReport> reports;
+  std::vector<LoadedSource> sources;
   for (const std::string& spec : paths) {
-    auto [format, path] = parse_data_spec(spec);
-    std::error_code error;
-    if (!fs::exists(path, error)) throw LoadError(path, 0, "no such file or folder");
     LoadOptions load_options;
-    load_options.format = format;
     load_options.on_bad_record = options.on_bad_record;
     load_options.cancel = options.cancel;
-    reports.push_back(skg::load(path, builder, load_options));
+    sources.push_back({spec, "data", load_spec(spec, builder, load_options)});
   }
-  Database database(std::move(builder).freeze());
-  database.state_->reports = std::move(reports);
+  Database database(std::move(builder).freeze(), options.cache);
+  for (const LoadedSource& source : sources) database.state_->reports.push_back(source.report);
+  database.state_->sources = std::move(sources);
   return database;
 }
 
-Database Database::open_snapshot(const std::string& path) { return Database(skg::open_snapshot(path)); }
+Database Database::open_snapshot(const std::string& path, CacheOptions cache) {
+  Database database(skg::open_snapshot(path), cache);
+  database.state_->sources.push_back({path, "snapshot", {}});
+  return database;
+}
 
 const Graph& Database::graph() const noexcept { return state_->graph; }
 const std::vector<LoadReport>& Database::reports() const noexcept { return state_->reports; }
+const std::vector<LoadedSource>& Database::sources() const noexcept { return state_->sources; }
+
+Database::CacheCounts Database::cached() const {
+  CacheCounts counts;
+  counts.listed_sets = state_->listed.size();
+  for (const auto& cache : state_->blocked) counts.blocked_sets += cache->size();
+  return counts;
+}
 
 const ScreenIndex& Database::screen_index() const {
   return state_->screen.get([&] { return build_screen_index(state_->graph); });
@@ -254,19 +323,29 @@ bool View::is_listed(NodeId party, std::string_view authority) const {
 }
 
 Exposure View::exposure(NodeId entity, Rule rule) const {
-  return skg::exposure(graph(), blocked(rule), entity);  // checks the node and the set's graph
+  return skg::exposure(graph(), *blocked(rule), entity);  // checks the node and the set's graph
 }
 
-const ListedSet& View::listed() const { return database_->state().listed_set(day_); }
+std::shared_ptr<const ListedSet> View::listed() const { return database_->state().listed_set(day_); }
 
-const BlockedSet& View::blocked(Rule rule) const { return database_->state().blocked_set(rule, day_); }
+std::shared_ptr<const BlockedSet> View::blocked(Rule rule) const {
+  return database_->state().blocked_set(rule, day_);
+}
+
+std::vector<NodeId> View::blocked_parties(Rule rule) const {
+  return skg::blocked_parties(graph(), *blocked(rule));
+}
 
 std::vector<ReachHit> View::reach(NodeId from, ReachOptions options) const {
   check_node(graph(), from);
   take_day(options, day_, "reach");
   if (options.listed != nullptr)
     throw Error("reach: options.listed is supplied by the view (its cached listed set)");
-  if (options.authority.empty()) options.listed = &database_->state().listed_set(day_);
+  std::shared_ptr<const ListedSet> listed;  // held while reach reads it
+  if (options.authority.empty()) {
+    listed = database_->state().listed_set(day_);
+    options.listed = listed.get();
+  }
   return skg::reach(graph(), from, options);
 }
 
@@ -290,5 +369,15 @@ std::vector<OwnershipStep> View::subsidiaries(NodeId node, OwnershipOptions opti
 }
 
 GraphDiff View::diff(const View& newer) const { return skg::diff(graph(), newer.graph()); }
+
+std::vector<NodeId> blocked_parties(const Graph& graph, const BlockedSet& blocked) {
+  if (!blocked.built_for(graph)) throw Error("blocked_parties: the blocked set was built for another graph");
+  std::vector<NodeId> parties;
+  for (Verdict verdict : {Verdict::Yes, Verdict::Possibly})
+    for (NodeId node : blocked.nodes(verdict))
+      if (!blocked.listed(node) && graph.kind(node) != NodeKind::Action) parties.push_back(node);
+  return parties;
+}
+
 
 }  // namespace skg

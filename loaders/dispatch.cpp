@@ -14,7 +14,7 @@
 #include "skg/loaders/fcc_covered.h"
 #include "skg/loaders/ftm_json.h"
 #include "skg/loaders/gleif.h"
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 #include "skg/loaders/load_internal.h"
 #include "skg/loaders/ofac_csv.h"
 #include "skg/loaders/ofac_xml.h"

@@ -6,7 +6,7 @@
 
 #include "skg/graph/builder.h"
 #include "skg/graph/model.h"
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 
 namespace skg::inline v1 {
 

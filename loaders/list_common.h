@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "skg/graph/model.h"
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 #include "skg/loaders/source.h"
 
 namespace skg::inline v1::detail {

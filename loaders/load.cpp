@@ -1,4 +1,4 @@
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 
 #include <chrono>
 #include <fmt/format.h>

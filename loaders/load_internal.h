@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 
 namespace skg::inline v1::detail {
 

@@ -57,7 +57,7 @@
 #include <string_view>
 
 #include "skg/graph/builder.h"
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 
 namespace skg::inline v1 {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 
 namespace skg::inline v1 {
 

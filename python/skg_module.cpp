@@ -1,6 +1,8 @@
 // python/skg_module.cpp: the `skg` Python module over the embedding façade (skg/skg.h).
-// Answers are plain dicts with the fields of the shell's --json (skg/json.h writes both); the GIL
-// is released while a query runs; skg errors become skg.Error, skg.LoadError, skg.ResolveError.
+// Answers are plain dicts with the fields of the shell's --json: the same writers (skg/json.h)
+// produce both, here into a JsonSink that builds the Python objects directly (no JSON text). The
+// GIL is released while a query runs and taken back to build the answer; skg errors become
+// skg.Error, skg.LoadError, skg.ResolveError.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -15,10 +17,111 @@ namespace py = pybind11;
 
 namespace {
 
-/// json.loads, kept for the life of the process (never destroyed after the interpreter is gone).
-py::object loads(const std::string& text) {
-  static py::object* json_loads = new py::object(py::module_::import("json").attr("loads"));
-  return (*json_loads)(py::str(text));
+/// Builds the Python value of one answer from the JSON writers' calls: dicts, lists, str, int,
+/// float, bool, None, as json.loads would make them from the shell's text. Needs the GIL.
+class PySink final : public skg::JsonSink {
+ public:
+  PySink() = default;
+  PySink(const PySink&) = delete;
+  PySink& operator=(const PySink&) = delete;
+  ~PySink() override {
+    for (PyObject* open : stack_) Py_DECREF(open);
+    for (PyObject* key : pending_keys_) Py_XDECREF(key);
+    Py_XDECREF(key_);
+    Py_XDECREF(result_);
+  }
+
+  /// The finished value (None when nothing was written).
+  py::object result() {
+    if (result_ == nullptr) return py::none();
+    PyObject* out = result_;
+    result_ = nullptr;
+    return py::reinterpret_steal<py::object>(out);
+  }
+
+  void key(std::string_view name) override {
+    Py_XDECREF(key_);
+    key_ = check(PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size())));
+  }
+  void string(std::string_view text) override {
+    put(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
+  }
+  void integer(std::int64_t value) override { put(PyLong_FromLongLong(value)); }
+  void real(double value) override { put(PyFloat_FromDouble(value)); }
+  void boolean(bool value) override { put(PyBool_FromLong(value ? 1 : 0)); }
+  void null() override {
+    Py_INCREF(Py_None);
+    put(Py_None);
+  }
+  void begin_object() override { open(PyDict_New()); }
+  void end_object() override { close(); }
+  void begin_array() override { open(PyList_New(0)); }
+  void end_array() override { close(); }
+
+ private:
+  static PyObject* check(PyObject* made) {
+    if (made == nullptr) throw py::error_already_set();
+    return made;
+  }
+  /// Adds a finished value (a new reference) where the writer stands.
+  void put(PyObject* made) {
+    check(made);
+    if (stack_.empty()) {
+      Py_XDECREF(result_);
+      result_ = made;
+      return;
+    }
+    PyObject* into = stack_.back();
+    int failed;
+    if (PyDict_Check(into)) {
+      failed = key_ == nullptr ? -1 : PyDict_SetItem(into, key_, made);
+      Py_XDECREF(key_);
+      key_ = nullptr;
+    } else {
+      failed = PyList_Append(into, made);
+    }
+    Py_DECREF(made);
+    if (failed != 0) {
+      if (!PyErr_Occurred()) PyErr_SetString(PyExc_RuntimeError, "skg: a JSON value without its key");
+      throw py::error_already_set();
+    }
+  }
+  void open(PyObject* container) {
+    check(container);
+    if (!stack_.empty() && PyDict_Check(stack_.back()) && key_ == nullptr) {
+      Py_DECREF(container);
+      PyErr_SetString(PyExc_RuntimeError, "skg: a JSON value without its key");
+      throw py::error_already_set();
+    }
+    // Kept open on the stack; put() into its parent when closed. The pending key waits with it.
+    pending_keys_.push_back(key_);
+    key_ = nullptr;
+    stack_.push_back(container);
+  }
+  void close() {
+    PyObject* done = stack_.back();
+    stack_.pop_back();
+    Py_XDECREF(key_);
+    key_ = pending_keys_.back();
+    pending_keys_.pop_back();
+    put(done);
+  }
+
+  std::vector<PyObject*> stack_;         // the open dicts and lists (owned)
+  std::vector<PyObject*> pending_keys_;  // the key each open one goes under in its parent (owned)
+  PyObject* key_ = nullptr;              // the key of the next value (owned)
+  PyObject* result_ = nullptr;
+};
+
+/// Runs `write` (JsonOut& -> void) into a PySink: the answer as Python objects. Needs the GIL.
+template <class Write>
+py::object build(Write&& write) {
+  PySink sink;
+  {
+    skg::JsonOut json(sink);
+    write(json);
+  }
+  return sink.result();
 }
 
 skg::Rule rule_of(const std::string& text) {
@@ -27,27 +130,31 @@ skg::Rule rule_of(const std::string& text) {
   return *rule;
 }
 
+skg::Page page_of(std::size_t offset, std::optional<std::size_t> limit) {
+  skg::Page page;
+  page.offset = offset;
+  page.limit = limit;
+  return page;
+}
+
 /// A View that keeps its Database alive (the Python object holds a reference to it).
 struct PyView {
   skg::View view;
   py::object owner;  // the Python Database
 
-  /// An id ("ofac-sdn:45815") or a name the view resolves.
-  skg::NodeId entity(const std::string& text) const { return view.resolve(text); }
-
   py::object exposure(const std::string& entity, const std::string& rule) const {
-    std::string text;
+    std::optional<skg::Exposure> answer;
     {
       py::gil_scoped_release release;
-      const skg::Exposure answer = view.exposure(view.resolve(entity), rule_of(rule));
-      text = skg::to_json([&](skg::JsonOut& json) { skg::write_exposure_json(json, view.graph(), answer); });
+      answer = view.exposure(view.resolve(entity), rule_of(rule));
     }
-    return loads(text);
+    return build([&](skg::JsonOut& json) { skg::write_exposure_json(json, view.graph(), *answer); });
   }
 
   py::object screen(const std::string& name, std::size_t limit, std::optional<double> min_score,
                     bool listed_only) const {
-    std::string text;
+    std::vector<skg::ScreenHit> hits;
+    std::shared_ptr<const skg::ListedSet> listed;
     {
       py::gil_scoped_release release;
       skg::ScreenQuery query;
@@ -56,39 +163,37 @@ struct PyView {
       options.limit = limit;
       if (min_score) options.min_score = *min_score;
       options.listed_only = listed_only;
-      const auto hits = view.screen(query, options);
-      const skg::ListedSet& listed = view.listed();
-      text = skg::to_json([&](skg::JsonOut& json) {
-        json.begin_array();
-        for (const skg::ScreenHit& hit : hits)
-          skg::write_screen_hit_json(json, view.graph(), hit, view.day(), listed.contains(hit.node));
-        json.end_array();
-      });
+      hits = view.screen(query, options);
+      listed = view.listed();
     }
-    return loads(text);
+    return build([&](skg::JsonOut& json) {
+      json.begin_array();
+      for (const skg::ScreenHit& hit : hits)
+        skg::write_screen_hit_json(json, view.graph(), hit, view.day(), listed->contains(hit.node));
+      json.end_array();
+    });
   }
 
   py::object show(const std::string& entity) const {
-    std::string text;
+    skg::NodeId node;
     {
       py::gil_scoped_release release;
-      const skg::NodeId node = view.resolve(entity);
-      text = skg::to_json([&](skg::JsonOut& json) { skg::write_show_json(json, view.graph(), node, view.day()); });
+      node = view.resolve(entity);
     }
-    return loads(text);
+    return build([&](skg::JsonOut& json) { skg::write_show_json(json, view.graph(), node, view.day()); });
   }
 
   py::object listings(const std::string& entity) const {
-    std::string text;
+    skg::NodeId node;
+    std::optional<skg::Listings> split;
     {
       py::gil_scoped_release release;
-      const skg::NodeId node = view.resolve(entity);
-      const skg::Listings split = view.listings(node);
-      text = skg::to_json([&](skg::JsonOut& json) {
-        skg::write_listings_json(json, view.graph(), node, split, view.day());
-      });
+      node = view.resolve(entity);
+      split = view.listings(node);
     }
-    return loads(text);
+    return build([&](skg::JsonOut& json) {
+      skg::write_listings_json(json, view.graph(), node, *split, view.day());
+    });
   }
 
   bool is_listed(const std::string& entity) const {
@@ -103,44 +208,67 @@ struct PyView {
     return ids.empty() ? std::string() : std::string(view.graph().string(ids.front()));
   }
 
-  /// [{"party": {id, name, kind}, "hops": n, "path": [...links as in `path`]}], nearest first.
+  /// [{"party": {id, name, kind}, "hops": n, "actions": [...], "path": [...]}], nearest first:
+  /// the "hits" of the shell's `reach --json`.
   py::object reach(const std::string& entity, int hops) const {
-    std::string text;
+    std::vector<skg::ReachHit> hits;
     {
       py::gil_scoped_release release;
       skg::ReachOptions options;
       options.max_hops = hops;
-      const auto hits = view.reach(view.resolve(entity), options);
-      text = skg::to_json([&](skg::JsonOut& json) {
-        json.begin_array();
-        for (const skg::ReachHit& hit : hits) {
-          json.begin_object();
-          json.key("party");
-          skg::write_node_json(json, view.graph(), hit.party);
-          json.key("hops").integer(static_cast<std::int64_t>(hit.path.hops()));
-          json.key("path");
-          skg::write_path_json(json, view.graph(), hit.path);
-          json.end_object();
-        }
-        json.end_array();
-      });
+      hits = view.reach(view.resolve(entity), options);
     }
-    return loads(text);
+    return build([&](skg::JsonOut& json) {
+      json.begin_array();
+      for (const skg::ReachHit& hit : hits) skg::write_reach_hit_json(json, view.graph(), hit);
+      json.end_array();
+    });
   }
 
   /// The links of one shortest path from a to b (as in `path --json`), or None.
   py::object path(const std::string& a, const std::string& b, int hops) const {
-    std::string text;
+    std::optional<skg::Path> found;
     {
       py::gil_scoped_release release;
       skg::PathOptions options;
       options.max_hops = hops;
-      const auto found = view.path(view.resolve(a), view.resolve(b), options);
-      if (found)
-        text = skg::to_json([&](skg::JsonOut& json) { skg::write_path_json(json, view.graph(), *found); });
+      found = view.path(view.resolve(a), view.resolve(b), options);
     }
-    if (text.empty()) return py::none();
-    return loads(text);
+    if (!found) return py::none();
+    return build([&](skg::JsonOut& json) { skg::write_path_json(json, view.graph(), *found); });
+  }
+
+  /// `owners --json` / `subsidiaries --json`: {entity, as_of, depth, count, ..., owners: [...]}.
+  py::object chain(const std::string& entity, int depth, std::size_t offset,
+                   std::optional<std::size_t> limit, bool up) const {
+    skg::NodeId node;
+    std::vector<skg::OwnershipStep> steps;
+    {
+      py::gil_scoped_release release;
+      node = view.resolve(entity);
+      skg::OwnershipOptions options;
+      options.depth = depth;
+      steps = up ? view.owners(node, options) : view.subsidiaries(node, options);
+    }
+    return build([&](skg::JsonOut& json) {
+      (up ? skg::write_owners_json : skg::write_subsidiaries_json)(
+          json, view.graph(), node, view.day(), depth, steps, page_of(offset, limit), nullptr);
+    });
+  }
+
+  /// `blocked --json`: the parties blocked by ownership or control, `limit` rows from `offset`
+  /// (count says how many there are in all).
+  py::object blocked(const std::string& rule, std::size_t offset, std::optional<std::size_t> limit) const {
+    std::shared_ptr<const skg::BlockedSet> set;
+    std::vector<skg::NodeId> parties;
+    {
+      py::gil_scoped_release release;
+      set = view.blocked(rule_of(rule));
+      parties = skg::blocked_parties(view.graph(), *set);
+    }
+    return build([&](skg::JsonOut& json) {
+      skg::write_blocked_json(json, view.graph(), *set, view.day(), parties, page_of(offset, limit));
+    });
   }
 
   /// How many parties the rule blocks on the day: {"yes": n, "possibly": m}.
@@ -148,9 +276,9 @@ struct PyView {
     std::size_t yes = 0, possibly = 0;
     {
       py::gil_scoped_release release;
-      const skg::BlockedSet& blocked = view.blocked(rule_of(rule));
-      yes = blocked.count(skg::Verdict::Yes);
-      possibly = blocked.count(skg::Verdict::Possibly);
+      const auto blocked = view.blocked(rule_of(rule));
+      yes = blocked->count(skg::Verdict::Yes);
+      possibly = blocked->count(skg::Verdict::Possibly);
     }
     py::dict out;
     out["yes"] = yes;
@@ -158,6 +286,13 @@ struct PyView {
     return out;
   }
 };
+
+/// The name a diff gives a database: its specs, as opened.
+std::string source_name(const skg::Database& db) {
+  std::string name;
+  for (const auto& source : db.sources()) name += (name.empty() ? "" : " ") + source.spec;
+  return name;
+}
 
 py::dict report_dict(const skg::LoadReport& report) {
   py::dict out;
@@ -260,6 +395,36 @@ PYBIND11_MODULE(skg, m) {
              return PyView{db.today(), self};
            })
       .def(
+          "stats",
+          [](const skg::Database& db) {
+            return build([&](skg::JsonOut& json) {
+              skg::write_stats_json(json, db.graph(), db.sources(), std::nullopt);
+            });
+          },
+          "The shell's `stats --json`: counts by kind, memory, and what was loaded.")
+      .def(
+          "diff",
+          [](const skg::Database& db, const skg::Database& newer) {
+            std::optional<skg::GraphDiff> changes;
+            {
+              py::gil_scoped_release release;
+              changes = db.today().diff(newer.today());
+            }
+            return build([&](skg::JsonOut& json) {
+              skg::write_diff_json(json, db.graph(), newer.graph(), *changes, source_name(db),
+                                   source_name(newer));
+            });
+          },
+          py::arg("newer"),
+          "The shell's `diff OLD NEW --json` from this database (old) to `newer`: parties, "
+          "listings and links added, removed and changed, matched by their ids.")
+      .def_property_readonly("sources",
+                             [](const skg::Database& db) {
+                               py::list out;
+                               for (const auto& source : db.sources()) out.append(source.spec);
+                               return out;
+                             })
+      .def(
           "save",
           [](const skg::Database& db, const std::string& path) {
             py::gil_scoped_release release;
@@ -278,5 +443,21 @@ PYBIND11_MODULE(skg, m) {
       .def("is_listed", &PyView::is_listed, py::arg("entity"))
       .def("reach", &PyView::reach, py::arg("entity"), py::arg("hops") = 3)
       .def("path", &PyView::path, py::arg("a"), py::arg("b"), py::arg("hops") = 6)
-      .def("blocked_count", &PyView::blocked_count, py::arg("rule") = "ofac");
+      .def("blocked_count", &PyView::blocked_count, py::arg("rule") = "ofac")
+      .def("blocked", &PyView::blocked, py::arg("rule") = "ofac", py::arg("offset") = 0,
+           py::arg("limit") = 100,
+           "The parties the rule blocks by ownership or control, as `blocked --json`: `limit` rows "
+           "from `offset` (None: all); 'count' is the total.")
+      .def(
+          "owners",
+          [](const PyView& v, const std::string& entity, int depth, std::size_t offset,
+             std::optional<std::size_t> limit) { return v.chain(entity, depth, offset, limit, true); },
+          py::arg("entity"), py::arg("depth") = 3, py::arg("offset") = 0, py::arg("limit") = py::none(),
+          "Who owns the party, as `owners --json`.")
+      .def(
+          "subsidiaries",
+          [](const PyView& v, const std::string& entity, int depth, std::size_t offset,
+             std::optional<std::size_t> limit) { return v.chain(entity, depth, offset, limit, false); },
+          py::arg("entity"), py::arg("depth") = 3, py::arg("offset") = 0, py::arg("limit") = py::none(),
+          "What the party owns, as `subsidiaries --json`.");
 }

@@ -29,4 +29,10 @@ cmake -S . -B "$tsan" "${common[@]}" -DSKG_SANITIZE=thread -DSKG_BUILD_TESTS=ON 
 cmake --build "$tsan" -j"$jobs" --target skg_concurrency_tests
 TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
   "$tsan/tests/skg_concurrency_tests"
+# skg serve (server/): its worker threads and a reload under load, when cpp-httplib is there.
+if cmake --build "$tsan" --target help | grep -q skg_server_tests; then
+  cmake --build "$tsan" -j"$jobs" --target skg_server_tests
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+    "$tsan/tests/skg_server_tests"
+fi
 echo "test-sanitize: ASan+UBSan suite, fuzz targets and TSan concurrency test passed"

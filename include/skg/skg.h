@@ -87,17 +87,23 @@ class View {
   Listings listings(NodeId party, std::string_view authority = {}) const;
   /// True when the party has a listing in force on the day.
   bool is_listed(NodeId party, std::string_view authority = {}) const;
-  /// Every party listed on the day (any authority), as a bit per node: computed once per day.
-  const ListedSet& listed() const;
+  /// Every party listed on the day (any authority), as a bit per node: computed once per day and
+  /// kept in the Database's cache (CacheOptions); the pointer keeps the set alive after the cache
+  /// has dropped it.
+  std::shared_ptr<const ListedSet> listed() const;
 
   /// Listed? Blocked by ownership under `rule`? Why? From the cached blocked set of (rule, day).
   Exposure exposure(NodeId entity, Rule rule = Rule::Ofac) const;
   Exposure exposure(std::string_view entity, Rule rule = Rule::Ofac) const {
     return exposure(resolve(entity), rule);
   }
-  /// Every node's verdict under `rule` on the day: computed once per (rule, day), then shared.
-  /// The reference lives as long as the Database.
-  const BlockedSet& blocked(Rule rule = Rule::Ofac) const;
+  /// Every node's verdict under `rule` on the day: computed once per (rule, day), then shared
+  /// while the Database's cache keeps it (CacheOptions); the pointer keeps the set alive after
+  /// the cache has dropped it.
+  std::shared_ptr<const BlockedSet> blocked(Rule rule = Rule::Ofac) const;
+  /// The parties `rule` blocks on the day by ownership or control, not designated themselves
+  /// (the rows of the shell's `blocked`): every Verdict::Yes, then every Verdict::Possibly.
+  std::vector<NodeId> blocked_parties(Rule rule = Rule::Ofac) const;
 
   /// Listed parties within `options.max_hops` (see skg::reach). `options.as_of` and
   /// `options.listed` must be unset: the view supplies the day and its cached listed set.
@@ -119,17 +125,42 @@ class View {
   Date day_;
 };
 
+/// What a Database keeps of the answers it computes per day. Listed sets (a bit per node) and
+/// blocked sets (a few bytes per node) are made on first use for a day; a service asked about
+/// many days would keep them all, so each cache is bounded, least recently used first out.
+struct CacheOptions {
+  /// Listed sets kept (one per day), and blocked sets kept for each rule (one per day); at least 1.
+  std::size_t days = 16;
+};
+
 /// Where a Database comes from: files and folders ("PATH" or "FORMAT:PATH", as the shell's
 /// --data takes them), merged into one graph, all or nothing.
 struct OpenOptions {
   OnBadRecord on_bad_record = OnBadRecord::Fail;
   /// Set (from another thread or a signal handler) to stop a long load: LoadCancelled is thrown.
   const std::atomic<bool>* cancel = nullptr;
+  CacheOptions cache;
 };
+
+/// One thing loaded into a Database (or the shell's session): "FORMAT:PATH" or "PATH" as given.
+struct LoadedSource {
+  std::string spec;
+  std::string kind;  // "data", "snapshot", "bundled"
+  LoadReport report;
+};
+
+/// The parties `blocked` blocks by ownership or control and not by designation of their own:
+/// every Verdict::Yes, then every Verdict::Possibly, in node order; actions left out.
+std::vector<NodeId> blocked_parties(const Graph& graph, const BlockedSet& blocked);
 
 /// Splits "ofac-sdn:path/to/sdn.csv" into its format and path; a plain path has no format.
 /// Throws Error for an unknown format name.
 std::pair<std::optional<Format>, std::string> parse_data_spec(std::string_view spec);
+
+/// Loads one data spec ("PATH" or "FORMAT:PATH") into `builder`, as Database::open does for each
+/// of its paths and the shell's `load` for each of its arguments: the spec's format, if it names
+/// one, replaces options.format; a path that does not exist is a LoadError naming it.
+LoadReport load_spec(std::string_view spec, Builder& builder, LoadOptions options = {});
 
 /// A frozen graph and the caches that make repeated questions cheap (name and identifier
 /// indexes, listed sets and blocked sets per rule and day), bound to that graph. Move-only;
@@ -147,9 +178,9 @@ class Database {
     return open(std::span<const std::string>(list), options);
   }
   /// Maps a snapshot written by save() (or `skg save`); throws Error naming what is wrong.
-  static Database open_snapshot(const std::string& path);
+  static Database open_snapshot(const std::string& path, CacheOptions cache = {});
   /// Takes a graph built by the caller.
-  explicit Database(Graph graph);
+  explicit Database(Graph graph, CacheOptions cache = {});
 
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;
@@ -158,6 +189,15 @@ class Database {
   const Graph& graph() const noexcept;
   /// One report per path given to open(), in order (empty for a snapshot or a given graph).
   const std::vector<LoadReport>& reports() const noexcept;
+  /// What was opened, in order: each path given to open() ("data", with its report), or the
+  /// snapshot ("snapshot"); empty for a given graph.
+  const std::vector<LoadedSource>& sources() const noexcept;
+
+  /// How many listed and blocked sets the caches hold now (CacheOptions bounds them).
+  struct CacheCounts {
+    std::size_t listed_sets = 0, blocked_sets = 0;
+  };
+  CacheCounts cached() const;
 
   /// The name and identifier indexes screening uses: built on first use, then shared.
   const ScreenIndex& screen_index() const;

@@ -87,3 +87,85 @@ def test_readme_python_example_runs():
     assert found, "README has no Python example after <!-- example:python -->"
     code = found.group(1).replace('"datasets/kaspersky"', repr(KASPERSKY))
     exec(compile(code, "README.md", "exec"), {})
+
+
+# ---------------------------------------------------------------------------------------------
+# owners, subsidiaries, blocked, diff, stats: the same fields and values as the shell's --json.
+
+SAMPLE = os.path.join(DATASETS, "samples", "skg_csv")  # Ivan Petrov (SDN) owns 60% of Alpha Holding
+
+
+def shell_json(*args):
+    shell = os.environ.get("SKG_SHELL")
+    if not shell or not os.path.exists(shell):
+        pytest.skip("SKG_SHELL not set: the shell binary is not built")
+    out = subprocess.run([shell, *args, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return skg.Database.open(SAMPLE)
+
+
+def test_owners_and_subsidiaries_equal_the_shell_json(sample):
+    view = sample.as_of("2024-08-01")
+    owners = view.owners("c1")
+    assert [step["party"]["id"] for step in owners["owners"]] == ["p1"]
+    assert owners["owners"][0]["share"] == 60
+    assert owners == shell_json("--data", SAMPLE, "--as-of", "2024-08-01", "owners", "c1")
+    subsidiaries = view.subsidiaries("p1", depth=2)
+    assert "c1" in [step["party"]["id"] for step in subsidiaries["subsidiaries"]]
+    assert subsidiaries == shell_json("--data", SAMPLE, "--as-of", "2024-08-01", "subsidiaries",
+                                      "p1", "--depth", "2")
+
+
+def test_blocked_is_paged_and_equals_the_shell_json(sample):
+    view = sample.as_of("2024-08-01")
+    everything = view.blocked("ofac", limit=None)
+    assert everything["count"] == 2 and everything["shown"] == 2
+    assert [row["entity"]["id"] for row in everything["blocked"]] == ["c1", "v1"]
+    assert everything["blocked"][0]["held_by"][0]["state"] == "designated"
+    second = view.blocked("ofac", offset=1, limit=1)
+    assert second["count"] == 2 and second["shown"] == 1 and second["offset"] == 1
+    assert second["blocked"] == everything["blocked"][1:]
+    assert second == shell_json("--data", SAMPLE, "--as-of", "2024-08-01", "blocked", "--rule",
+                                "ofac", "--offset", "1", "--limit", "1")
+    assert view.blocked("eu", limit=None) == shell_json("--data", SAMPLE, "--as-of", "2024-08-01",
+                                                        "blocked", "--rule", "eu")
+
+
+def test_diff_of_two_versions_equals_the_shell_json(sample, tmp_path):
+    # The next version of the lists: the SDN listing of Ivan Petrov is gone.
+    newer = tmp_path / "skg_csv"
+    newer.mkdir()
+    for name in ("nodes.csv", "edges.csv", "listings.csv"):
+        lines = open(os.path.join(SAMPLE, name), encoding="utf-8").read().splitlines(keepends=True)
+        if name == "listings.csv":
+            lines = [line for line in lines if not line.startswith("sdn-p1,")]
+        (newer / name).write_text("".join(lines), encoding="utf-8")
+    changes = sample.diff(skg.Database.open(str(newer)))
+    assert changes["old"] == SAMPLE and changes["new"] == str(newer)
+    assert not changes["empty"]
+    assert [listing["party"] for listing in changes["listings_removed"]] == ["p1"]
+    assert changes == shell_json("diff", SAMPLE, str(newer))
+    assert sample.diff(sample)["empty"]
+
+
+def test_stats_equal_the_shell_json_but_for_the_load_time(sample):
+    mine = sample.stats()
+    shell = shell_json("--data", SAMPLE, "stats")
+    assert mine["nodes"] == 8 and mine["sources"][0]["spec"] == SAMPLE
+    for stats in (mine, shell):
+        for source in stats["sources"]:
+            assert source.pop("seconds") >= 0
+    assert mine == shell
+
+
+def test_answers_are_built_without_json_text_yet_equal_json_loads_of_it(db):
+    # Numbers keep JSON's types: a whole share is an int, a fraction a float, unknown is None.
+    answer = db.as_of("2024-08-01").exposure(LAB, rule="ofac")
+    assert answer["aggregate_percent"] is None
+    assert json.loads(json.dumps(answer)) == answer
+    hits = db.as_of("2024-08-01").screen("Kasperski Labs", limit=3)
+    assert all(isinstance(hit["score"], (int, float)) for hit in hits)

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "generator.h"
+#include "skg/json.h"
 #include "skg/skg.h"
 
 TEST_CASE("facade: six threads asking one database get the one-at-a-time answers") {
-  const skg::Database db(skg::generate({.entities = 3000, .seed = 11}));
+  // Two days cached of the three asked: the threads also race to drop and remake the sets.
+  const skg::Database db(skg::generate({.entities = 3000, .seed = 11}), {.days = 2});
   std::vector<skg::NodeId> nodes;
   for (std::uint32_t node = 0; node < db.graph().node_count(); node += 53) nodes.push_back(skg::NodeId{node});
   const char* days[] = {"2020-01-01", "2024-08-01", "2025-12-01"};
@@ -30,7 +32,29 @@ TEST_CASE("facade: six threads asking one database get the one-at-a-time answers
     answer += fmt::format("reach {};", view.reach(node, {.max_hops = 2}).size());
     answer += fmt::format("listed {};", view.is_listed(node));
     answer += fmt::format("owners {};", view.owners(node, {.depth = 2}).size());
-    answer += fmt::format("blocked {};", view.blocked(skg::Rule::Uk).count(skg::Verdict::Yes));
+    answer += fmt::format("blocked {};", view.blocked(skg::Rule::Uk)->count(skg::Verdict::Yes));
+    answer += fmt::format("subsidiaries {};", view.subsidiaries(node, {.depth = 2}).size());
+    answer += fmt::format("listings {};", view.listings(node).in_force.size());
+    const auto parties = view.blocked_parties(skg::Rule::Eu);
+    answer += fmt::format("blocked parties {};", parties.size());
+    // The JSON writers the shell, Python and a service share, over the cached sets.
+    const auto blocked = view.blocked(skg::Rule::Eu);
+    skg::Page page;
+    page.limit = 3;
+    answer += skg::to_json([&](skg::JsonOut& json) {
+      skg::write_blocked_json(json, on.graph(), *blocked, view.day(), parties, page);
+    });
+    const auto hits = view.reach(node, {.max_hops = 2});
+    answer += skg::to_json([&](skg::JsonOut& json) {
+      skg::write_reach_json(json, on.graph(), node, view.day(), {.max_hops = 2}, hits, page);
+    });
+    const auto steps = view.owners(node, {.depth = 2});
+    answer += skg::to_json([&](skg::JsonOut& json) {
+      skg::write_owners_json(json, on.graph(), node, view.day(), 2, steps, page);
+    });
+    answer += skg::to_json([&](skg::JsonOut& json) {
+      skg::write_exposure_json(json, on.graph(), view.exposure(node, skg::Rule::Ofac));
+    });
     return answer;
   };
   const std::size_t questions = 240;

@@ -15,7 +15,7 @@
 #include "graph_fingerprint.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/error.h"
-#include "skg/loaders/load.h"
+#include "skg/loaders/load_context.h"
 
 namespace skg::inline v1::fuzz {
 

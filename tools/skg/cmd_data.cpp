@@ -66,38 +66,7 @@ int run_stats(Context& context, const Args&) {
   const GraphStats stats = graph.stats();
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("nodes").integer(stats.nodes);
-    json.key("edges").integer(stats.edges);
-    json.key("actions").integer(stats.actions);
-    json.key("names").integer(stats.names);
-    json.key("attributes").integer(stats.attributes);
-    json.key("strings").integer(stats.strings);
-    json.key("provenance_records").integer(stats.provenance);
-    json.key("bytes").integer(stats.bytes);
-    json.key("nodes_by_kind").begin_object();
-    for (int kind = 0; kind < kNodeKindCount; ++kind)
-      if (stats.nodes_by_kind[kind] != 0)
-        json.key(to_string(static_cast<NodeKind>(kind))).integer(stats.nodes_by_kind[kind]);
-    json.end_object();
-    json.key("edges_by_kind").begin_object();
-    for (int kind = 0; kind < kEdgeKindCount; ++kind)
-      if (stats.edges_by_kind[kind] != 0)
-        json.key(to_string(static_cast<EdgeKind>(kind))).integer(stats.edges_by_kind[kind]);
-    json.end_object();
-    json.key("sources").begin_array();
-    for (const auto& source : context.session.sources()) {
-      json.begin_object();
-      json.key("spec").string(source.spec);
-      json.key("kind").string(source.kind);
-      json.key("files").integer(static_cast<std::int64_t>(source.report.files.size()));
-      json.key("bytes").integer(static_cast<std::int64_t>(source.report.bytes));
-      json.key("seconds").number(source.report.seconds);
-      json.end_object();
-    }
-    json.end_array();
-    json.key("as_of").date(context.session.options.as_of);
-    json.end_object();
+    write_stats_json(json, graph, context.session.sources(), context.session.options.as_of);
     return kExitOk;
   }
   auto& out = context.out;

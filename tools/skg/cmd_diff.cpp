@@ -25,68 +25,9 @@ int run_diff(Context& context, const Args& args) {
     return std::string(entity.new_node != kNoNode ? after.name(entity.new_node)
                                                   : before.name(entity.old_node));
   };
-  auto json_changes = [](JsonOut& json, const std::vector<FieldChange>& list) {
-    json.key("changes").begin_array();
-    for (const FieldChange& change : list) {
-      json.begin_object();
-      json.key("field").string(change.field);
-      json.key("before").optional_string(change.before);
-      json.key("after").optional_string(change.after);
-      json.end_object();
-    }
-    json.end_array();
-  };
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("old").string(args.words[0]);
-    json.key("new").string(args.words[1]);
-    json.key("empty").boolean(changes.empty());
-    auto parties = [&](std::string_view key, const std::vector<EntityDiff>& list) {
-      json.key(key).begin_array();
-      for (const EntityDiff& entity : list) {
-        json.begin_object();
-        json.key("id").string(entity.id);
-        json.key("name").string(entity_name(entity));
-        json_changes(json, entity.changes);
-        json.end_object();
-      }
-      json.end_array();
-    };
-    parties("parties_added", changes.added);
-    parties("parties_removed", changes.removed);
-    parties("parties_changed", changes.changed);
-    auto listing_list = [&](std::string_view key, const std::vector<ListingDiff>& list) {
-      json.key(key).begin_array();
-      for (const ListingDiff& listing : list) {
-        json.begin_object();
-        json.key("party").string(listing.party);
-        json.key("action").string(listing.action);
-        json_changes(json, listing.changes);
-        json.end_object();
-      }
-      json.end_array();
-    };
-    listing_list("listings_added", changes.listings_added);
-    listing_list("listings_removed", changes.listings_removed);
-    listing_list("listings_changed", changes.listings_changed);
-    auto links = [&](std::string_view key, const std::vector<EdgeDiff>& list) {
-      json.key(key).begin_array();
-      for (const EdgeDiff& edge : list) {
-        json.begin_object();
-        json.key("kind").string(to_string(edge.kind));
-        json.key("from").string(edge.from);
-        json.key("to").string(edge.to);
-        json.key("id").optional_string(edge.id);
-        json_changes(json, edge.changes);
-        json.end_object();
-      }
-      json.end_array();
-    };
-    links("links_added", changes.edges_added);
-    links("links_removed", changes.edges_removed);
-    links("links_changed", changes.edges_changed);
-    json.end_object();
+    write_diff_json(json, before, after, changes, args.words[0], args.words[1]);
     return kExitOk;
   }
   auto& out = context.out;

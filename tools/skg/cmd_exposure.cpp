@@ -26,36 +26,6 @@ Rule parse_rule_arg(const Args& args) {
   return *rule;
 }
 
-/// One row of `blocked`: the party's own links to blocked holders, read from the blocked set in
-/// the time its in-edges take. The full chain back to the designated party is `exposure`'s
-/// answer; in a list it would make each row as long as the chain (a ring of a million companies
-/// owned one by the next: a million rows of up to a million links each).
-struct BlockedRow {
-  struct Holder {
-    EdgeId edge;
-    NodeId party;
-    std::string_view state;  // "designated", "blocked", "possibly blocked"
-  };
-  std::vector<Holder> holders;
-};
-
-BlockedRow blocked_row(const Graph& graph, const BlockedSet& blocked, NodeId node, Date day) {
-  BlockedRow row;
-  for (EdgeId edge : graph.in_edges(node)) {
-    const EdgeKind kind = graph.edge_kind(edge);
-    if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
-    if (!graph.edge_valid(edge).contains(day)) continue;
-    const NodeId holder = graph.source(edge);
-    const Verdict verdict = blocked.verdict(holder);
-    if (verdict == Verdict::No) continue;
-    row.holders.push_back({edge, holder,
-                           blocked.listed(holder)         ? "designated"
-                           : verdict == Verdict::Yes ? "blocked"
-                                                     : "possibly blocked"});
-  }
-  return row;
-}
-
 std::string aggregate_text(const BlockedSet& blocked, NodeId node) {
   const auto min = blocked.min_bp(node), max = blocked.max_bp(node);
   if (min == max) return fmt::format("{}%", min / 100.0);
@@ -70,7 +40,8 @@ int run_exposure(Context& context, const Args& args) {
   const Rule rule = parse_rule_arg(args);
   const NodeId node = resolve_entity(context.session, args.joined());
   const Graph& graph = context.session.graph();
-  const BlockedSet& blocked = context.session.view(context.date).blocked(rule);
+  const auto blocked_ptr = context.session.view(context.date).blocked(rule);  // held while used
+  const BlockedSet& blocked = *blocked_ptr;
   const Exposure answer = exposure(graph, blocked, node);
   if (context.json) {
     JsonOut json(context.out);
@@ -124,58 +95,17 @@ int run_blocked(Context& context, const Args& args) {
   const Rule rule = parse_rule_arg(args);
   const Page page = parse_page(args);
   const Graph& graph = context.session.graph();
-  const BlockedSet& blocked = context.session.view(context.date).blocked(rule);
+  const auto blocked_ptr = context.session.view(context.date).blocked(rule);  // held while used
+  const BlockedSet& blocked = *blocked_ptr;
   // Blocked by ownership or control: not designated themselves.
-  std::vector<NodeId> parties;
-  for (Verdict verdict : {Verdict::Yes, Verdict::Possibly})
-    for (NodeId node : blocked.nodes(verdict))
-      if (!blocked.listed(node) && graph.kind(node) != NodeKind::Action) parties.push_back(node);
+  const std::vector<NodeId> parties = blocked_parties(graph, blocked);
   const std::size_t total = parties.size();
   const std::size_t begin = page.begin(total), end = page.end(total);
   const RuleInfo& info = rule_info(rule);
   // Each row is made, written and forgotten: memory follows the graph, not the answer.
   if (context.json) {
     JsonOut json(context.out);
-    json.begin_object();
-    json.key("rule").string(to_string(rule));
-    json.key("rule_id").string(info.id);
-    json.key("rule_citation").string(info.citation);
-    json.key("as_of").string(context.date.to_string());
-    json.key("rule_in_force").boolean(blocked.rule_in_force());
-    const auto yes = blocked.nodes(Verdict::Yes);
-    json.key("designated")
-        .integer(static_cast<std::int64_t>(std::count_if(
-            yes.begin(), yes.end(), [&](NodeId node) { return blocked.listed(node); })));
-    json_page(json, page, total);
-    json.key("blocked").begin_array();
-    for (std::size_t at = begin; at < end; ++at) {
-      check_interrupt();
-      const NodeId node = parties[at];
-      json.begin_object();
-      json.key("entity");
-      write_node_json(json, graph, node);
-      json.key("verdict").string(to_string(blocked.verdict(node)));
-      json.key("aggregate_min").number(blocked.min_bp(node) / 100.0);
-      json.key("aggregate_max").number(blocked.max_bp(node) / 100.0);
-      json.key("held_by").begin_array();  // the direct links; `exposure` gives whole chains
-      for (const auto& holder : blocked_row(graph, blocked, node, context.date).holders) {
-        json.begin_object();
-        json.key("party");
-        write_node_json(json, graph, holder.party);
-        json.key("state").string(holder.state);
-        json.key("kind").string(to_string(graph.edge_kind(holder.edge)));
-        json.key("share").percent(graph.share(holder.edge));
-        json.key("records");
-        write_records_json(json, graph, graph.edge_provenance(holder.edge));
-        json.end_object();
-      }
-      json.end_array();
-      json.key("explain").string(fmt::format("exposure {} --rule {}", external_id(graph, node),
-                                             to_string(rule)));
-      json.end_object();
-    }
-    json.end_array();
-    json.end_object();
+    write_blocked_json(json, graph, blocked, context.date, parties, page, check_interrupt);
     return kExitOk;
   }
   auto& out = context.out;
@@ -195,16 +125,16 @@ int run_blocked(Context& context, const Args& args) {
     const NodeId node = parties[at];
     const Verdict verdict = blocked.verdict(node);
     std::string why;
-    const auto row = blocked_row(graph, blocked, node, context.date);
-    for (std::size_t item = 0; item < row.holders.size() && item < 3; ++item) {
-      const auto& holder = row.holders[item];
+    const auto holders = blocked_holders(graph, blocked, node, context.date);
+    for (std::size_t item = 0; item < holders.size() && item < 3; ++item) {
+      const auto& holder = holders[item];
       const Percent share = graph.share(holder.edge);
       why += fmt::format("{}{} {}{} ({})", item == 0 ? "" : "; ",
                          to_string(graph.edge_kind(holder.edge)),
                          share.known() ? share.to_string() + " " : std::string(),
                          label(graph, holder.party), holder.state);
     }
-    if (row.holders.size() > 3) why += fmt::format(" (+{} more)", row.holders.size() - 3);
+    if (holders.size() > 3) why += fmt::format(" (+{} more)", holders.size() - 3);
     table.add_row({{std::string(verdict_text(verdict)), verdict_tone(verdict)},
                    label(graph, node),
                    aggregate_text(blocked, node),

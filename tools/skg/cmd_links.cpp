@@ -32,31 +32,8 @@ int run_chain(Context& context, const Args& args, bool up) {
   const auto steps = up ? owners(graph, node, options) : subsidiaries(graph, node, options);
   if (context.json) {
     JsonOut json(context.out);
-    begin_entity_json(json, graph, node, context.date);
-    json.key("depth").integer(depth);
-    json_page(json, page, steps.size());
-    json.key(up ? "owners" : "subsidiaries").begin_array();
-    for (std::size_t at = page.begin(steps.size()); at < page.end(steps.size()); ++at) {
-      check_interrupt();
-      const OwnershipStep& step = steps[at];
-      json.begin_object();
-      json.key("party");
-      write_node_json(json, graph, step.party);
-      json.key("of");
-      write_node_json(json, graph, step.of);
-      json.key("depth").integer(step.depth);
-      json.key("kind").string(to_string(graph.edge_kind(step.edge)));
-      json.key("share").percent(step.share);
-      json.key("through").percent(step.through);
-      json.key("start").date(step.valid.start);
-      json.key("end").date(last_day(step.valid.end));
-      json.key("repeated").boolean(step.repeated);
-      json.key("records");
-      write_records_json(json, graph, graph.edge_provenance(step.edge));
-      json.end_object();
-    }
-    json.end_array();
-    json.end_object();
+    (up ? write_owners_json : write_subsidiaries_json)(json, graph, node, context.date, depth, steps,
+                                                       page, check_interrupt);
     return kExitOk;
   }
   auto& out = context.out;
@@ -101,37 +78,7 @@ int run_reach(Context& context, const Args& args) {
   const auto hits = context.session.view(context.date).reach(node, options);
   if (context.json) {
     JsonOut json(context.out);
-    begin_entity_json(json, graph, node, context.date);
-    json.key("max_hops").integer(hops);
-    json.key("authority").optional_string(options.authority);
-    json_page(json, page, hits.size());
-    json.key("hits").begin_array();
-    for (std::size_t at = page.begin(hits.size()); at < page.end(hits.size()); ++at) {
-      check_interrupt();
-      const ReachHit& hit = hits[at];
-      json.begin_object();
-      json.key("party");
-      write_node_json(json, graph, hit.party);
-      json.key("hops").integer(static_cast<std::int64_t>(hit.path.hops()));
-      json.key("actions").begin_array();
-      for (NodeId action : hit.actions) {
-        const Action* details = graph.action(action);
-        json.begin_object();
-        json.key("id").optional_string(external_id(graph, action));
-        json.key("authority").optional_string(details ? graph.string(details->authority) : "");
-        json.key("list").optional_string(details ? graph.string(details->list) : "");
-        json.key("program").optional_string(details ? graph.string(details->program) : "");
-        json.key("start").date(details ? details->in_force.start : std::nullopt);
-        if (details != nullptr) write_measure_fields_json(json, *details, details->undated());
-        json.end_object();
-      }
-      json.end_array();
-      json.key("path");
-      write_path_json(json, graph, hit.path);
-      json.end_object();
-    }
-    json.end_array();
-    json.end_object();
+    write_reach_json(json, graph, node, context.date, options, hits, page, check_interrupt);
     return kExitOk;
   }
   auto& out = context.out;

@@ -47,7 +47,8 @@ int run_screen(Context& context, const Args& args) {
   const std::size_t ranked = std::min(hits.size(), offset + limit);
   hits.resize(ranked);
   hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min(offset, ranked)));
-  const ListedSet& listed_set = view.listed();
+  const auto listed = view.listed();
+  const ListedSet& listed_set = *listed;
   const std::string shown = !text.empty() ? text : fmt::format("id {}", query.id);
 
   if (context.json) {

@@ -17,17 +17,6 @@
 
 namespace skg::shell {
 
-/// The rows of a list command to show: --offset N (default 0) and --limit N (default all).
-struct Page {
-  std::size_t offset = 0;
-  std::optional<std::size_t> limit;
-  std::size_t begin(std::size_t total) const { return std::min(offset, total); }
-  std::size_t end(std::size_t total) const {
-    return limit ? std::min(total, begin(total) + *limit) : total;
-  }
-  bool paged() const { return offset != 0 || limit.has_value(); }
-};
-
 int parse_count(const Args& args, std::string_view name, int fallback, int min, int max);
 
 /// --threshold: a probability from 0 to 1 (screening's calibrated scores).
@@ -37,6 +26,7 @@ Date parse_date_arg(std::string_view text);
 
 void require_graph(const Session& session);
 
+/// The rows of a list command to show (skg::Page): --offset N (default 0) and --limit N (default all).
 Page parse_page(const Args& args);
 
 /// Between streamed rows: Ctrl-C stops the answer.
@@ -58,9 +48,6 @@ std::string label(const Graph& graph, NodeId node);
 
 /// The file and line of the first record (the full records are in the JSON and in `show`).
 std::string records_text(const Graph& graph, std::span<const ProvId> provs);
-
-/// JSON: the total, and which rows follow ("count", "offset", "limit", "shown").
-void json_page(JsonOut& json, const Page& page, std::size_t total);
 
 /// Opens the JSON answer about one party: `{"entity": {...}, "as_of": "YYYY-MM-DD"`, the
 /// command's own fields to follow.
@@ -115,5 +102,6 @@ int run_path(Context& context, const Args& args);
 int run_owners(Context& context, const Args& args);
 int run_subsidiaries(Context& context, const Args& args);
 int run_diff(Context& context, const Args& args);
+int run_serve(Context& context, const Args& args);
 
 }  // namespace skg::shell

@@ -19,6 +19,7 @@
 #include "skg/graph/error.h"
 #include "skg/queries/exposure.h"
 #include "repl.h"
+#include "serve.h"
 #include "session.h"
 
 namespace {
@@ -135,6 +136,13 @@ int main(int argc, char** argv) {
     } else {
       command.emplace_back(arg);
     }
+  }
+
+  // `serve` reads its data itself (a reload reads it again): nothing is loaded here.
+  if (!command.empty() && command.front() == "serve") {
+    skg::shell::ServeInputs inputs{.data = data, .snapshot = snapshot, .as_of = as_of,
+                                   .on_bad_record = session.options.on_bad_record};
+    return skg::shell::serve_main(inputs, std::span<const std::string>(command).subspan(1));
   }
 
   const bool interactive = command.empty() && isatty(STDIN_FILENO);

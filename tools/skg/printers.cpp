@@ -51,17 +51,6 @@ void begin_entity_json(JsonOut& json, const Graph& graph, NodeId node, Date date
   json.key("as_of").string(date.to_string());
 }
 
-void json_page(JsonOut& json, const Page& page, std::size_t total) {
-  json.key("count").integer(static_cast<std::int64_t>(total));
-  json.key("offset").integer(static_cast<std::int64_t>(page.begin(total)));
-  json.key("limit");
-  if (page.limit)
-    json.integer(static_cast<std::int64_t>(*page.limit));
-  else
-    json.null();
-  json.key("shown").integer(static_cast<std::int64_t>(page.end(total) - page.begin(total)));
-}
-
 void print_page_line(std::ostream& out, const Page& page, std::size_t total) {
   if (!page.paged()) return;
   const std::size_t begin = page.begin(total), end = page.end(total);

@@ -202,8 +202,9 @@ int run_screen_file(Context& context, const Args& args) {
 
   // Built before the threads start; read-only afterwards.
   const Database& database = session.database();
+  const auto listed = session.view(context.date).listed();  // held for the whole file
   const Shared shared{graph, database.screen_index(), database.identifier_index(),
-                      session.view(context.date).listed(), options, defaults, context.date, context.json};
+                      *listed, options, defaults, context.date, context.json};
 
   const auto start = std::chrono::steady_clock::now();
   Progress progress(session.options.progress && isatty(STDERR_FILENO));

@@ -168,16 +168,12 @@ void Session::replace_graph(Graph graph) {
 }
 
 LoadReport Session::load_into(Builder& builder, const std::string& spec, ProgressBar* bar) const {
-  auto [format, path] = parse_data_spec(spec);
-  std::error_code error;
-  if (!fs::exists(path, error)) throw LoadError(path, 0, "no such file or folder");
   LoadOptions load_options;
-  load_options.format = format;
   load_options.on_bad_record = options.on_bad_record;
   if (bar != nullptr)
     load_options.progress = [bar](const LoadProgress& progress) { bar->update(progress); };
   load_options.cancel = &interrupt_flag();
-  return skg::load(path, builder, load_options);
+  return load_spec(spec, builder, load_options);  // the façade's reading of "FORMAT:PATH"
 }
 
 LoadReport Session::load(std::span<const std::string> specs) {

@@ -34,12 +34,7 @@ std::string load_summary(const LoadReport& report);
 /// (then "... and N more").
 std::vector<std::string> load_issues(const LoadReport& report, std::size_t limit = 10);
 
-/// One thing loaded into the session: "FORMAT:PATH" or "PATH" as the user wrote it.
-struct LoadedSource {
-  std::string spec;
-  std::string kind;  // "data", "snapshot", "bundled"
-  LoadReport report;
-};
+// LoadedSource (one thing loaded: spec, kind, report): skg/skg.h.
 
 /// The folder of the bundled Kaspersky case: $SKG_DATA_DIR, then <exe dir>/../share/skg/kaspersky,
 /// then the source tree this binary was built from. nullopt when none of them has it.
