@@ -849,6 +849,8 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   for (std::uint32_t token : seen) __builtin_prefetch(d.chars.data() + d.token_at[token]);
   const std::string key = detail::variant_key(text);
   const std::uint64_t key_hash = detail::hash_string(key);
+  std::array<std::uint8_t, 256> letters{};  // the letters of `text`, counted
+  for (char c : text) ++letters[static_cast<unsigned char>(c)];
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
@@ -859,6 +861,17 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     // else only what reaches min_similarity; the distance stops as soon as it is over.
     const double keep = variant ? 0.6 : std::max(min_similarity, 0.6);
     const int budget = static_cast<int>((1 - keep) * static_cast<double>(longer) + 1e-9);
+    // A cheap lower bound first: the letters one word has that the other lacks (each edit
+    // mends at most one; a swap none) are at most the edits.
+    {
+      std::array<std::uint8_t, 256> left = letters;
+      std::size_t shared = 0;
+      for (char c : other) {
+        std::uint8_t& count = left[static_cast<unsigned char>(c)];
+        if (count != 0) --count, ++shared;
+      }
+      if (std::max(text.size(), other.size()) - shared > static_cast<std::size_t>(budget)) continue;
+    }
     const int edits = detail::bounded_edits(text, other, budget);
     if (edits > budget) continue;
     const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
@@ -1167,16 +1180,22 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for_each_token(name, nullptr, scratch, [&](std::string_view token) {
       if (tokens.size() < 64) tokens.emplace_back(token);
     });
-    const bool named = std::any_of(tokens.begin(), tokens.end(),
-                                   [](const std::string& token) { return role_of(token) != Role::Honorific; });
-    for (std::string& token : tokens) {
-      const Role role = role_of(token);
+    // A word's role and legal form: as the index holds them when it knows the word (it made them
+    // with role_of and legal_form_kind), else from the word lists.
+    std::vector<std::pair<Role, std::uint8_t>> roles(tokens.size());
+    for (std::size_t at = 0; at < tokens.size(); ++at) {
+      if (const auto id = d.find(tokens[at])) roles[at] = {d.role[*id], d.legal[*id]};
+      else roles[at] = {role_of(tokens[at]), legal_form_kind(tokens[at])};
+    }
+    const bool named = std::any_of(roles.begin(), roles.end(),
+                                   [](const auto& role) { return role.first != Role::Honorific; });
+    for (std::size_t at = 0; at < tokens.size(); ++at) {
+      const Role role = roles[at].first;
       if (named && role == Role::Honorific) {
-        ignored.push_back(std::move(token));
+        ignored.push_back(std::move(tokens[at]));
         continue;
       }
-      const std::uint8_t legal = legal_form_kind(token);
-      words.push_back({std::move(token), role, legal, 1.0, {}, {}, {}});
+      words.push_back({std::move(tokens[at]), role, roles[at].second, 1.0, {}, {}, {}});
     }
   }
   if (words.empty() || d.entry_node.empty()) return {};
