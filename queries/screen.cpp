@@ -208,25 +208,37 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
   const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
   if (m - n > max_edits) return max_edits + 1;
   if (m > static_cast<int>(kMaxFuzzyLength)) return a == b ? 0 : max_edits + 1;
-  // Optimal string alignment distance: Levenshtein plus swaps of neighbours ("ks" / "sk").
-  std::array<int, kMaxFuzzyLength + 1> before{}, previous{}, current{};
-  for (int j = 0; j <= m; ++j) previous[j] = j;
+  // Optimal string alignment distance: Levenshtein plus swaps of neighbours ("ks" / "sk"), over
+  // the band |i - j| <= max_edits only (a cell outside it is more than max_edits away), every
+  // value capped at max_edits + 1: a value within the budget comes only from values within it,
+  // so those are exact and the rest read as "over". Three rows, rotated, never copied.
+  const int over = max_edits + 1;
+  std::array<int, kMaxFuzzyLength + 2> row_a{}, row_b{}, row_c{};
+  int* before = row_a.data();    // row i - 2
+  int* previous = row_b.data();  // row i - 1
+  int* current = row_c.data();   // row i
+  for (int j = 0; j <= m; ++j) previous[j] = std::min(j, over);
   for (int i = 1; i <= n; ++i) {
-    current[0] = i;
-    int row_min = current[0];
-    for (int j = 1; j <= m; ++j) {
-      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+    const int low = std::max(1, i - max_edits), high = std::min(m, i + max_edits);
+    current[low - 1] = low == 1 ? std::min(i, over) : over;
+    int row_min = current[low - 1];
+    const char ai = a[i - 1];
+    for (int j = low; j <= high; ++j) {
+      const int cost = ai == b[j - 1] ? 0 : 1;
       int value = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        value = std::min(value, before[j - 2] + 1);
+      if (i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == b[j - 1]) value = std::min(value, before[j - 2] + 1);
+      value = std::min(value, over);
       current[j] = value;
       row_min = std::min(row_min, value);
     }
-    if (row_min > max_edits) return max_edits + 1;
+    if (high < m) current[high + 1] = over;
+    if (row_min > max_edits) return over;
+    int* const spare = before;
     before = previous;
     previous = current;
+    current = spare;
   }
-  return std::min(previous[m], max_edits + 1);
+  return std::min(previous[m], over);
 }
 
 }  // namespace detail
@@ -405,9 +417,12 @@ struct ScreenIndex::Data {
   // deletions), hashed; a query word's keys meet the keys of every token within one edit or of
   // the same variant key (symmetric deletion, as in SymSpell). key_slots: open addressing over
   // key hashes, each pointing at its run in key_tokens.
-  std::vector<std::uint64_t> key_hash;     // distinct key hashes, by slot (0: empty)
-  std::vector<std::uint32_t> key_start;    // by slot: first of its run in key_tokens
-  std::vector<std::uint32_t> key_count;    // by slot: run length
+  struct KeySlot {          // one cache line or less a probe: the hash and its run together
+    std::uint64_t hash = 0;  // distinct key hash (0: empty slot)
+    std::uint32_t start = 0; // first of its run in key_tokens
+    std::uint32_t count = 0; // run length
+  };
+  std::vector<KeySlot> key_slots;
   std::vector<std::uint32_t> key_tokens;
   std::vector<std::uint64_t> variant_hash;  // by token: hash of its transliteration key
   std::vector<std::uint8_t> head;           // by token: first letter (7 bits), 0x80 for a one-letter word
@@ -424,6 +439,12 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> posting_at;
   std::vector<std::uint32_t> postings;
   std::vector<float> posting_key;
+  // Whole names: a hash of each entry's words as a multiset (its token ids, sorted), ascending,
+  // with the entry beside it. A query of only generic, legal-form or very common words matches
+  // only a name of exactly its words (score_entry); this finds those without walking the longest
+  // postings of the index.
+  std::vector<std::uint64_t> whole_hash;
+  std::vector<std::uint32_t> whole_entry;
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
 
@@ -473,13 +494,20 @@ struct ScreenIndex::Data {
   }
   /// Tokens sharing the key `hash` (none when no token has it).
   std::span<const std::uint32_t> keyed(std::uint64_t hash) const noexcept {
-    if (key_hash.empty()) return {};
+    if (key_slots.empty()) return {};
     if (hash == 0) hash = 1;
-    const std::size_t slot_mask = key_hash.size() - 1;
+    const std::size_t slot_mask = key_slots.size() - 1;
     for (std::size_t slot = hash & slot_mask;; slot = (slot + 1) & slot_mask) {
-      if (key_hash[slot] == 0) return {};
-      if (key_hash[slot] == hash) return {key_tokens.data() + key_start[slot], key_count[slot]};
+      const KeySlot& key = key_slots[slot];
+      if (key.hash == 0) return {};
+      if (key.hash == hash) return {key_tokens.data() + key.start, key.count};
     }
+  }
+  /// Starts loading the slot where `keyed(hash)` begins its probe.
+  void prefetch_key(std::uint64_t hash) const noexcept {
+    if (key_slots.empty()) return;
+    if (hash == 0) hash = 1;
+    __builtin_prefetch(&key_slots[hash & (key_slots.size() - 1)]);
   }
 };
 
@@ -519,10 +547,10 @@ std::size_t ScreenIndex::bytes() const noexcept {
   const Data& d = *data_;
   auto size = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   return size(d.chars) + size(d.token_at) + size(d.legal) + size(d.role) + size(d.weight) +
-         size(d.slots) + size(d.key_hash) + size(d.key_start) + size(d.key_count) +
+         size(d.slots) + size(d.key_slots) +
          size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings) +
-         size(d.posting_key);
+         size(d.posting_key) + size(d.whole_hash) + size(d.whole_entry);
 }
 
 std::string_view to_string(TokenMatchKind kind) noexcept {
@@ -543,6 +571,16 @@ std::vector<std::string> screen_tokens(std::string_view name) {
   for_each_token(name, nullptr, scratch, [&](std::string_view token) { out.emplace_back(token); });
   return out;
 }
+
+namespace {
+
+/// The hash of a multiset of tokens: their ids sorted (in place), hashed.
+std::uint64_t whole_name_hash(std::span<std::uint32_t> tokens) noexcept {
+  std::sort(tokens.begin(), tokens.end());
+  return detail::hash_bytes(tokens.data(), tokens.size() * sizeof(std::uint32_t));
+}
+
+}  // namespace
 
 ScreenIndex build_screen_index(const Graph& graph) {
   ScreenIndex index;
@@ -652,9 +690,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
     for (std::size_t at = 0; at < pairs.size(); ++at) distinct += at == 0 || pairs[at].first != pairs[at - 1].first;
     std::size_t capacity = 16;
     while (capacity < distinct * 2) capacity *= 2;
-    d.key_hash.assign(pairs.empty() ? 0 : capacity, 0);
-    d.key_start.assign(d.key_hash.size(), 0);
-    d.key_count.assign(d.key_hash.size(), 0);
+    d.key_slots.assign(pairs.empty() ? 0 : capacity, {});
     d.key_tokens.resize(pairs.size());
     const std::size_t slot_mask = capacity - 1;
     for (std::size_t at = 0; at < pairs.size();) {
@@ -662,10 +698,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
       const auto start = static_cast<std::uint32_t>(at);
       for (; at < pairs.size() && pairs[at].first == hash; ++at) d.key_tokens[at] = pairs[at].second;
       std::size_t slot = hash & slot_mask;
-      while (d.key_hash[slot] != 0) slot = (slot + 1) & slot_mask;
-      d.key_hash[slot] = hash;
-      d.key_start[slot] = start;
-      d.key_count[slot] = static_cast<std::uint32_t>(at - start);
+      while (d.key_slots[slot].hash != 0) slot = (slot + 1) & slot_mask;
+      d.key_slots[slot] = {hash, start, static_cast<std::uint32_t>(at - start)};
     }
   }
   d.head.resize(tokens);
@@ -675,6 +709,19 @@ ScreenIndex build_screen_index(const Graph& graph) {
   }
   d.variant_hash.resize(tokens);
   for (std::uint32_t id = 0; id < tokens; ++id) d.variant_hash[id] = detail::hash_string(detail::variant_key(d.token(id)));
+  {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> whole(d.entry_node.size());
+    std::vector<std::uint32_t> sorted;
+    for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry) {
+      const auto tokens = d.entry_token_span(entry);
+      sorted.assign(tokens.begin(), tokens.end());
+      whole[entry] = {whole_name_hash(sorted), entry};
+    }
+    std::sort(whole.begin(), whole.end());
+    d.whole_hash.resize(whole.size());
+    d.whole_entry.resize(whole.size());
+    for (std::size_t at = 0; at < whole.size(); ++at) d.whole_hash[at] = whole[at].first, d.whole_entry[at] = whole[at].second;
+  }
   d.legal_class.assign(64, {});
   for (std::uint32_t id = 0; id < tokens; ++id)
     if (d.legal[id] != 0) d.legal_class[d.legal[id]].push_back(id);
@@ -779,13 +826,31 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   if (auto exact = d.find(text)) out.push_back({*exact, 1.0f, 0, TokenMatchKind::Exact});
   if (text.size() < 4 || text.size() > 32) return;
   seen.clear();
+  // The keys' slots, the tokens' runs, then the tokens' text are each a cache miss at a random
+  // place of the index: each stage is requested for every key (or token) before any is read.
+  std::array<std::uint64_t, 160> hashes;  // at most 1 + 32 + 1 + 63 keys (a variant key may be
+  std::size_t hash_count = 0;             // twice as long as its word: "x" is "ks")
   for_each_key(text, [&](std::uint64_t hash) {
-    for (std::uint32_t token : d.keyed(hash == 0 ? 1 : hash)) seen.push_back(token);
+    if (hash_count < hashes.size()) hashes[hash_count++] = hash;
   });
+  for (std::size_t at = 0; at < hash_count; ++at) d.prefetch_key(hashes[at]);
+  std::array<std::span<const std::uint32_t>, 160> runs;
+  for (std::size_t at = 0; at < hash_count; ++at) {
+    runs[at] = d.keyed(hashes[at]);
+    if (!runs[at].empty()) __builtin_prefetch(runs[at].data());
+  }
+  for (std::size_t at = 0; at < hash_count; ++at) seen.insert(seen.end(), runs[at].begin(), runs[at].end());
   std::sort(seen.begin(), seen.end());
   seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+  for (std::uint32_t token : seen) {
+    __builtin_prefetch(&d.token_at[token]);
+    __builtin_prefetch(&d.variant_hash[token]);
+  }
+  for (std::uint32_t token : seen) __builtin_prefetch(d.chars.data() + d.token_at[token]);
   const std::string key = detail::variant_key(text);
   const std::uint64_t key_hash = detail::hash_string(key);
+  std::array<std::uint8_t, 256> letters{};  // the letters of `text`, counted
+  for (char c : text) ++letters[static_cast<unsigned char>(c)];
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
@@ -796,6 +861,17 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     // else only what reaches min_similarity; the distance stops as soon as it is over.
     const double keep = variant ? 0.6 : std::max(min_similarity, 0.6);
     const int budget = static_cast<int>((1 - keep) * static_cast<double>(longer) + 1e-9);
+    // A cheap lower bound first: the letters one word has that the other lacks (each edit
+    // mends at most one; a swap none) are at most the edits.
+    {
+      std::array<std::uint8_t, 256> left = letters;
+      std::size_t shared = 0;
+      for (char c : other) {
+        std::uint8_t& count = left[static_cast<unsigned char>(c)];
+        if (count != 0) --count, ++shared;
+      }
+      if (std::max(text.size(), other.size()) - shared > static_cast<std::size_t>(budget)) continue;
+    }
     const int edits = detail::bounded_edits(text, other, budget);
     if (edits > budget) continue;
     const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
@@ -1104,16 +1180,22 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for_each_token(name, nullptr, scratch, [&](std::string_view token) {
       if (tokens.size() < 64) tokens.emplace_back(token);
     });
-    const bool named = std::any_of(tokens.begin(), tokens.end(),
-                                   [](const std::string& token) { return role_of(token) != Role::Honorific; });
-    for (std::string& token : tokens) {
-      const Role role = role_of(token);
+    // A word's role and legal form: as the index holds them when it knows the word (it made them
+    // with role_of and legal_form_kind), else from the word lists.
+    std::vector<std::pair<Role, std::uint8_t>> roles(tokens.size());
+    for (std::size_t at = 0; at < tokens.size(); ++at) {
+      if (const auto id = d.find(tokens[at])) roles[at] = {d.role[*id], d.legal[*id]};
+      else roles[at] = {role_of(tokens[at]), legal_form_kind(tokens[at])};
+    }
+    const bool named = std::any_of(roles.begin(), roles.end(),
+                                   [](const auto& role) { return role.first != Role::Honorific; });
+    for (std::size_t at = 0; at < tokens.size(); ++at) {
+      const Role role = roles[at].first;
       if (named && role == Role::Honorific) {
-        ignored.push_back(std::move(token));
+        ignored.push_back(std::move(tokens[at]));
         continue;
       }
-      const std::uint8_t legal = legal_form_kind(token);
-      words.push_back({std::move(token), role, legal, 1.0, {}, {}, {}});
+      words.push_back({std::move(tokens[at]), role, roles[at].second, 1.0, {}, {}, {}});
     }
   }
   if (words.empty() || d.entry_node.empty()) return {};
@@ -1323,16 +1405,33 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (!node_passes(graph, d.entry_node[entry], options)) return;
     scored.push_back(result);
   };
-  std::size_t exact_length = 0;  // when set, only names of that many words can match
   // Walks the postings of `token` whose key is at most `cutoff`.
   auto touch = [&](std::uint32_t token, double cutoff) {
     const std::uint32_t begin = d.posting_at[token];
     const std::uint32_t end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
         d.posting_key.begin());
-    for (std::uint32_t at = begin; at < end; ++at) {
+    // The names of a run are scattered over the index: each costs cache misses (its mark, its
+    // word span, its words, its flags). Prefetching a few postings ahead overlaps them: the mark
+    // and span first, the words once the span has arrived.
+    constexpr std::uint32_t kAhead = 8;
+    for (std::uint32_t at = begin; at < std::min(end, begin + kAhead); ++at) {
       const std::uint32_t entry = d.postings[at];
-      if (exact_length != 0 && d.entry_token_at[entry + 1] - d.entry_token_at[entry] != exact_length) continue;
+      __builtin_prefetch(&marks[entry]);
+      __builtin_prefetch(&d.entry_token_at[entry]);
+    }
+    for (std::uint32_t at = begin; at < end; ++at) {
+      if (at + 2 * kAhead < end) {
+        const std::uint32_t later = d.postings[at + 2 * kAhead];
+        __builtin_prefetch(&marks[later]);
+        __builtin_prefetch(&d.entry_token_at[later]);
+        __builtin_prefetch(&d.entry_flags[later]);
+      }
+      if (at + kAhead < end) {
+        const std::uint32_t soon = d.postings[at + kAhead];
+        __builtin_prefetch(&d.entry_tokens[d.entry_token_at[soon]]);
+      }
+      const std::uint32_t entry = d.postings[at];
       if (marks[entry] == generation) continue;
       marks[entry] = generation;
       if (may_reach(entry)) consider(entry);
@@ -1341,26 +1440,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   constexpr double kNoCutoff = std::numeric_limits<double>::infinity();
   // Generic, legal-form and very common words (weight under kMeaningfulWeight) identify no one:
   // a name that meets none of the query's other words scores 0 unless it is the same words
-  // (score_entry). Their postings, the longest, are walked only when the query has nothing else,
-  // and then for names of exactly the query's words.
+  // (score_entry). Their postings, the longest, are never walked: when the query has nothing
+  // else, the whole-name hash gives the names of exactly the query's words.
   const bool meaningful_query = meaningful_words != 0;
   if (options.exhaustive) {
     for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry) consider(entry);
   } else if (!meaningful_query) {
-    std::optional<std::uint32_t> shortest;
-    for (std::size_t at = 0; at < word_count; ++at) {
-      const Candidate* own = nullptr;
+    // Only a name of exactly the query's words can score (score_entry: no meaningful word to
+    // share): the whole-name hash finds them (a word the index does not hold: none).
+    std::vector<std::uint32_t> own(word_count);
+    bool known = true;
+    for (std::size_t at = 0; at < word_count && known; ++at) {
+      known = false;
       for (const Candidate& candidate : words[at].candidates)
-        if (candidate.how == TokenMatchKind::Exact) own = &candidate;
-      if (own == nullptr) {  // a word the index does not hold: no name has the same words
-        shortest.reset();
-        break;
-      }
-      const auto postings = [&](std::uint32_t token) { return d.posting_at[token + 1] - d.posting_at[token]; };
-      if (!shortest || postings(own->token) < postings(*shortest)) shortest = own->token;
-      if (at + 1 == word_count) exact_length = word_count;
+        if (candidate.how == TokenMatchKind::Exact) own[at] = candidate.token, known = true;
     }
-    if (shortest && exact_length != 0) touch(*shortest, kNoCutoff);
+    if (known) {
+      const std::uint64_t hash = whole_name_hash(own);
+      const auto first = std::lower_bound(d.whole_hash.begin(), d.whole_hash.end(), hash);
+      for (auto at = first; at != d.whole_hash.end() && *at == hash; ++at) {
+        const std::uint32_t entry = d.whole_entry[static_cast<std::size_t>(at - d.whole_hash.begin())];
+        if (d.entry_token_at[entry + 1] - d.entry_token_at[entry] == word_count) consider(entry);
+      }
+    }
   } else {
     // Per word: the most of a name it can cover (any way it may pair), and as an initial only.
     std::vector<double> cover(word_count), initial_cover(word_count);

@@ -257,6 +257,34 @@ TEST_CASE("screen: generic and legal-form words alone do not make a hit") {
   CHECK(top_id(graph, skg::screen(graph, index, "Acme Trading", {.min_score = 0.5})) == "acme");
 }
 
+TEST_CASE("screen: a name of generic words only is found by exactly its words, in any order") {
+  // Such a query shares no meaningful word with any name: only a name of exactly its words can
+  // match (found through the whole-name hash, not a walk of the longest postings).
+  skg::Batch batch;
+  auto entity = [&](std::string_view id, std::string_view name) {
+    batch.add_entity({.id = id, .kind = NodeKind::Company, .name = name, .source = {"test", id, 1}});
+  };
+  entity("generic", "Global Trading Company");
+  entity("generic-twice", "Global Trading Trading Company");
+  entity("longer", "Global Trading Company Acme");
+  entity("fewer", "Global Trading");
+  for (int n = 0; n < 40; ++n) entity("filler-" + std::to_string(n), "Trading Company Number" + std::to_string(n));
+  skg::Builder builder;
+  builder.commit(std::move(batch));
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  const auto hits = skg::screen(graph, index, "company, GLOBAL trading");
+  REQUIRE(hits.size() == 1);
+  CHECK(top_id(graph, hits) == "generic");
+  CHECK(hits.front().exact);
+  CHECK(hits.front().score == doctest::Approx(1.0));
+  CHECK(top_id(graph, skg::screen(graph, index, "Trading Global Trading Company")) == "generic-twice");
+  CHECK(skg::screen(graph, index, "Global Trading Company Limited").empty());  // a word the names lack
+  CHECK(skg::screen(graph, index, "Global Company").empty());
+  // The same with the search scoring every name.
+  CHECK(skg::screen(graph, index, "company, GLOBAL trading", {.exhaustive = true}).size() == 1);
+}
+
 TEST_CASE("screen: a short distinctive name finds the main record") {
   const skg::Graph graph = lists_graph();
   const auto index = skg::build_screen_index(graph);
