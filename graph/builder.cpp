@@ -825,8 +825,7 @@ void Builder::commit(Batch&& batch) {
   std::vector<StringId> global;
   if (!bound) {
     const detail::StringArena& staged = batch.strings_;
-    global.resize(staged.size());
-    for (std::uint32_t at = 0; at < staged.size(); ++at) global[at] = s.strings.intern(staged.view(StringId{at}));
+    global = s.strings.intern_all(staged);
   }
   auto G = [&](StringId id) { return bound || id == kNoString ? id : global[index(id)]; };
   auto text = [&](StringId id) { return id == kNoString ? std::string_view() : batch.text(id); };
