@@ -222,7 +222,10 @@ class Batch {
   std::string_view text_or_empty(StringId id) const { return id == kNoString ? std::string_view() : text(id); }
   Binding binding_;
   detail::StringArena strings_;  // unbound: every string of the batch, as given (interned on commit)
-  StringPool defined_ids_;        // ids of the batch's entity and action records
+  /// Notes that the batch's entity or action records define `id` (local id and text).
+  void define(StringId id, std::string_view text);
+  StringPool defined_ids_;        // unbound: ids of the batch's entity and action records
+  std::vector<bool> defined_;     // bound: by pool id, whether a record of the batch defines it
   StringId recent_[4] = {kNoString, kNoString, kNoString, kNoString};
   std::uint32_t next_recent_ = 0;
   bool continues_read_ = false;  // continue_read()

@@ -145,15 +145,25 @@ std::string iso_date(std::string_view text) {
   }
   if (count == 0 || !all_digits(words[count - 1], 4) || words[count - 1].size() != 4)
     return std::string(text);
-  const int year = std::stoi(std::string(words[count - 1]));
+  const std::string_view year_text = words[count - 1];  // four digits (checked above)
   if (count == 1) return std::string(words[0]);
   const auto month = month_number(words[count - 2]);
   if (!month) return std::string(text);
-  if (count == 2) return fmt::format("{:04}-{:02}", year, *month);
+  // ISO text built by hand: this runs for every date of every remark.
+  std::string out(year_text);
+  out += '-';
+  out += static_cast<char>('0' + *month / 10);
+  out += static_cast<char>('0' + *month % 10);
+  if (count == 2) return out;
   if (!all_digits(words[0], 2)) return std::string(text);
-  const int day = std::stoi(std::string(words[0]));
+  const int day = words[0].size() == 1 ? words[0][0] - '0' : (words[0][0] - '0') * 10 + (words[0][1] - '0');
+  int year = 0;
+  for (const char digit : year_text) year = year * 10 + (digit - '0');
   if (!Date::from_ymd(year, *month, day)) return std::string(text);
-  return fmt::format("{:04}-{:02}-{:02}", year, *month, day);
+  out += '-';
+  out += static_cast<char>('0' + day / 10);
+  out += static_cast<char>('0' + day % 10);
+  return out;
 }
 
 /// Remark labels that introduce a plain fact (checked before the document rule, so that
@@ -223,8 +233,9 @@ struct Document {
 };
 
 std::optional<Document> parse_document(std::string_view part) {
+  if (part.empty()) return std::nullopt;
   for (std::string_view label : kDocumentLabels) {
-    if (part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
+    if (part[0] == label[0] && part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
       return Document{label, trim(part.substr(label.size() + 1))};
   }
   // "Digital Currency Address - XBT 1Kuf...": the currency code is part of the label.
@@ -289,8 +300,12 @@ void append_unique(std::string& list, std::string_view item) {
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
 Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& keys) {
   Remarks out;
-  const auto key_of = [&keys](std::string key) -> std::string_view {
-    return *keys.insert(std::move(key)).first;  // set nodes do not move: the view stays valid
+  std::string key;  // "id:Passport", built in place: a key is looked up far more often than it is new
+  const auto key_of = [&keys, &key](std::string_view head, std::string_view tail) -> std::string_view {
+    key.assign(head);
+    key += tail;
+    if (const auto found = keys.find(key); found != keys.end()) return *found;
+    return *keys.insert(key).first;  // set nodes do not move: the view stays valid
   };
   // OFAC notice of 2012-06-13, item 1: "All SDN data ... now end in a period": an end marker.
   if (text.ends_with('.')) text.remove_suffix(1);
@@ -323,7 +338,7 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
     }
     bool done = false;
     for (const FactRule& rule : kFactRules) {
-      if (part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
+      if (part[0] == rule.prefix[0] && part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
         const std::string_view fact = trim(part.substr(rule.prefix.size()));
         out.facts.push_back({rule.key, rule.date ? iso_date(fact) : std::string(fact)});
         done = true;
@@ -356,14 +371,14 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
         const std::string_view what =
             part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
         out.facts.push_back(
-            {key_of(fmt::format("{} {}", listing ? "listingDate" : "effectiveDate", what)),
+            {key_of(listing ? "listingDate " : "effectiveDate ", what),
              iso_date(trim(part.substr(colon + 3)))});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
       out.facts.push_back(
-          {key_of(fmt::format("id:{}", document->label)), std::string(document->number)});
+          {key_of("id:", document->label), std::string(document->number)});
       ++out.documents;
       continue;
     }
