@@ -124,8 +124,9 @@ std::uint32_t Batch::local_source(const Source& source) {
 void Batch::add_entity(const EntityRecord& record) {
   if (record.id.empty()) throw Error("an entity record needs an id");
   const std::uint32_t source = local_source(record.source);
-  entities_.push_back({local(record.id), record.kind, local(record.name), source, record.valid});
-  defined_ids_.intern(record.id);
+  const StringId id = local(record.id);
+  entities_.push_back({id, record.kind, local(record.name), source, record.valid});
+  define(id, record.id);
 }
 
 void Batch::add_name(std::string_view entity, std::string_view name, NameType type,
@@ -175,8 +176,9 @@ void Batch::add_action(const ActionRecord& record) {
   action.issuer = record.issuer;
   action.list_id = record.list_id;
   action.origin = record.origin;
-  actions_.push_back({local(record.id), local(record.target), action, source});
-  defined_ids_.intern(record.id);
+  const StringId id = local(record.id);
+  actions_.push_back({id, local(record.target), action, source});
+  define(id, record.id);
 }
 
 void Batch::remove(std::string_view id, const Source& source) {
@@ -192,7 +194,22 @@ void Batch::replace(std::string_view id, const Source& source) {
   replacements_.push_back({local(id), at});
 }
 
-bool Batch::defines(std::string_view id) const { return defined_ids_.find(id).has_value(); }
+void Batch::define(StringId id, std::string_view text) {
+  if (binding_.pool == nullptr) {
+    defined_ids_.intern(text);
+    return;
+  }
+  const std::size_t at = index(id);
+  if (at >= defined_.size()) defined_.resize(std::max(at + 1, binding_.pool->size()));
+  defined_[at] = true;
+}
+
+bool Batch::defines(std::string_view id) const {
+  if (binding_.pool == nullptr) return defined_ids_.find(id).has_value();
+  if (id.empty()) return false;
+  const auto found = binding_.pool->find(id);
+  return found && index(*found) < defined_.size() && defined_[index(*found)];
+}
 
 std::vector<std::string_view> Batch::edge_ids() const {
   std::vector<std::string_view> out;
@@ -243,10 +260,10 @@ void Batch::retract(std::string_view id, bool with_links) {
     }
     edge_attributes_.resize(kept);
   }
-  StringPool defined;
-  for (const Entity& entity : entities_) defined.intern(text(entity.id));
-  for (const ActionRec& action : actions_) defined.intern(text(action.id));
-  defined_ids_ = std::move(defined);
+  defined_ids_ = StringPool();
+  std::fill(defined_.begin(), defined_.end(), false);
+  for (const Entity& entity : entities_) define(entity.id, text(entity.id));
+  for (const ActionRec& action : actions_) define(action.id, text(action.id));
 }
 
 bool Batch::empty() const noexcept {
@@ -825,8 +842,7 @@ void Builder::commit(Batch&& batch) {
   std::vector<StringId> global;
   if (!bound) {
     const detail::StringArena& staged = batch.strings_;
-    global.resize(staged.size());
-    for (std::uint32_t at = 0; at < staged.size(); ++at) global[at] = s.strings.intern(staged.view(StringId{at}));
+    global = s.strings.intern_all(staged);
   }
   auto G = [&](StringId id) { return bound || id == kNoString ? id : global[index(id)]; };
   auto text = [&](StringId id) { return id == kNoString ? std::string_view() : batch.text(id); };
@@ -1082,6 +1098,7 @@ void Builder::commit(Batch&& batch) {
     s.node_prov.emplace_back(node, prov(batch.external_id_sources_[at]));
   }
 
+  std::string caption, scratch;  // reused for every action: texts built here are interned at once
   for (const auto& record : batch.actions_) {
     Action action = record.action;
     for (StringId* field : {&action.authority, &action.list, &action.program, &action.legal_basis,
@@ -1089,17 +1106,21 @@ void Builder::commit(Batch&& batch) {
       *field = g(*field);
     const StringId id = g(record.id);
     const bool is_new = !s.live_node(id);
-    std::string caption(action.authority == kNoString ? "" : s.strings.view(action.authority));
-    for (StringId part : {action.list, action.program})
-      if (part != kNoString) caption += fmt::format("{}{}", caption.empty() ? "" : " ", s.strings.view(part));
+    caption.assign(action.authority == kNoString ? std::string_view() : s.strings.view(action.authority));
+    for (StringId part : {action.list, action.program}) {
+      if (part == kNoString) continue;
+      if (!caption.empty()) caption += ' ';
+      caption += s.strings.view(part);
+    }
     const NodeId node = s.merge_node(id, NodeKind::Action, s.strings.intern(caption), action.in_force,
                                      prov(record.source));
     if (is_new) {
       s.action_of.set(index(node), static_cast<std::uint32_t>(s.actions.size()));
       s.actions.emplace_back(node, action);
       if (action.authority != kNoString) {
-        const StringId authority_id =
-            s.strings.intern(fmt::format("authority:{}", s.strings.view(action.authority)));
+        scratch.assign("authority:");
+        scratch += s.strings.view(action.authority);
+        const StringId authority_id = s.strings.intern(scratch);
         const auto existing = s.live_node(authority_id);
         const NodeId authority =
             existing ? *existing : s.new_node(authority_id, NodeKind::Authority, action.authority, {});
@@ -1120,8 +1141,11 @@ void Builder::commit(Batch&& batch) {
     }
     if (record.target != kNoString) {
       const NodeId target = *s.live_node(g(record.target));
-      const StringId edge_id = s.strings.intern(
-          fmt::format("target_of:{}>{}", s.strings.view(g(record.target)), s.strings.view(id)));
+      scratch.assign("target_of:");
+      scratch += s.strings.view(g(record.target));
+      scratch += '>';
+      scratch += s.strings.view(id);
+      const StringId edge_id = s.strings.intern(scratch);
       if (auto edge = s.live_edge(edge_id)) {
         s.edge_prov.emplace_back(*edge, prov(record.source));
       } else {

@@ -35,13 +35,27 @@ inline std::uint64_t hash_string(std::string_view text) noexcept {
 }
 }  // namespace detail
 
+namespace detail {
+class StringArena;
+}
+
 /// Interns strings: each distinct string gets one StringId and is stored once.
 ///   skg::StringPool pool;  auto id = pool.intern("OFAC");  pool.view(id) == "OFAC"
 class StringPool {
  public:
   StringPool();
   StringId intern(std::string_view text);
+  /// Interns every string of `staged`, in order: ids[i] is the id of staged string i. The same
+  /// ids as intern() one by one, faster: each string's table slot is fetched from memory a few
+  /// strings ahead of its probe, so the cache misses of distinct strings overlap.
+  std::vector<StringId> intern_all(const detail::StringArena& staged);
   std::optional<StringId> find(std::string_view text) const noexcept;
+  /// Starts fetching the table slot where `text` is looked up, without waiting for it: a caller
+  /// that knows which strings it interns next calls this a little ahead (a hint; no effect on ids).
+  void prefetch(std::string_view text) const noexcept {
+    if (slots_.empty() || text.empty()) return;
+    __builtin_prefetch(slots_.data() + (detail::hash_string(text) & (slots_.size() - 1)));
+  }
   std::string_view view(StringId id) const noexcept {
     const auto at = index(id);
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
@@ -62,6 +76,7 @@ class StringPool {
 
  private:
   void grow();
+  StringId intern_hashed(std::string_view text, std::uint64_t hash);
   std::vector<char> chars_;
   std::vector<std::uint64_t> offsets_;  // size() + 1
   std::vector<std::uint32_t> hashes_;  // low 32 bits of each string's hash

@@ -210,8 +210,12 @@ class CslLoader {
   }
 
   const SourceList& source_of(std::string_view source) {
+    // Rows of one source list come together: the last one answers most rows without a lookup
+    // (values of an unordered_map stay where they are).
+    if (last_source_ != nullptr && source == last_source_->first) return last_source_->second;
     auto found = sources_.find(std::string(source));
     if (found == sources_.end()) found = sources_.emplace(std::string(source), parse_source(source)).first;
+    last_source_ = &*found;
     return found->second;
   }
 
@@ -274,9 +278,11 @@ class CslLoader {
     Batch& batch = context_.batch;
 
     batch.add_entity({.id = entity, .kind = kind_of(cell(row, kType)), .name = name, .source = where});
-    if (entity != own_id && own_ids_.insert(own_id).second)
+    if (entity != own_id && !own_ids_.find(own_id)) {
+      own_ids_.intern(own_id);
       batch.add_external_id(entity, own_id, where);  // the CSL id finds the OFAC or BIS party too
-    entities_.insert(entity);
+    }
+    entities_.intern(entity);
     // trade.gov's entity_number of a Treasury row is OFAC's uid, on the SDN and every non-SDN
     // list alike: the identity contract's `ofacUid` (queries/RULES.md §9).
     if (source.authority == "OFAC")
@@ -337,8 +343,9 @@ class CslLoader {
   std::deque<std::string> owned_;
   std::unordered_map<std::string, SourceList> sources_;
   std::unordered_map<std::string, std::string> sdn_party_;  // CSL id of an SDN row -> ofac-sdn:<uid>
-  std::unordered_set<std::string> entities_;
-  std::unordered_set<std::string> own_ids_;  // CSL ids already given to another party as other ids
+  const std::pair<const std::string, SourceList>* last_source_ = nullptr;  // see source_of
+  StringPool entities_;  // distinct parties (a set: only their count is read)
+  StringPool own_ids_;   // CSL ids already given to another party as other ids
 };
 
 }  // namespace

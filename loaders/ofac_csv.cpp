@@ -145,15 +145,25 @@ std::string iso_date(std::string_view text) {
   }
   if (count == 0 || !all_digits(words[count - 1], 4) || words[count - 1].size() != 4)
     return std::string(text);
-  const int year = std::stoi(std::string(words[count - 1]));
+  const std::string_view year_text = words[count - 1];  // four digits (checked above)
   if (count == 1) return std::string(words[0]);
   const auto month = month_number(words[count - 2]);
   if (!month) return std::string(text);
-  if (count == 2) return fmt::format("{:04}-{:02}", year, *month);
+  // ISO text built by hand: this runs for every date of every remark.
+  std::string out(year_text);
+  out += '-';
+  out += static_cast<char>('0' + *month / 10);
+  out += static_cast<char>('0' + *month % 10);
+  if (count == 2) return out;
   if (!all_digits(words[0], 2)) return std::string(text);
-  const int day = std::stoi(std::string(words[0]));
+  const int day = words[0].size() == 1 ? words[0][0] - '0' : (words[0][0] - '0') * 10 + (words[0][1] - '0');
+  int year = 0;
+  for (const char digit : year_text) year = year * 10 + (digit - '0');
   if (!Date::from_ymd(year, *month, day)) return std::string(text);
-  return fmt::format("{:04}-{:02}-{:02}", year, *month, day);
+  out += '-';
+  out += static_cast<char>('0' + day / 10);
+  out += static_cast<char>('0' + day % 10);
+  return out;
 }
 
 /// Remark labels that introduce a plain fact (checked before the document rule, so that
@@ -223,8 +233,9 @@ struct Document {
 };
 
 std::optional<Document> parse_document(std::string_view part) {
+  if (part.empty()) return std::nullopt;
   for (std::string_view label : kDocumentLabels) {
-    if (part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
+    if (part[0] == label[0] && part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
       return Document{label, trim(part.substr(label.size() + 1))};
   }
   // "Digital Currency Address - XBT 1Kuf...": the currency code is part of the label.
@@ -289,8 +300,12 @@ void append_unique(std::string& list, std::string_view item) {
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
 Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& keys) {
   Remarks out;
-  const auto key_of = [&keys](std::string key) -> std::string_view {
-    return *keys.insert(std::move(key)).first;  // set nodes do not move: the view stays valid
+  std::string key;  // "id:Passport", built in place: a key is looked up far more often than it is new
+  const auto key_of = [&keys, &key](std::string_view head, std::string_view tail) -> std::string_view {
+    key.assign(head);
+    key += tail;
+    if (const auto found = keys.find(key); found != keys.end()) return *found;
+    return *keys.insert(key).first;  // set nodes do not move: the view stays valid
   };
   // OFAC notice of 2012-06-13, item 1: "All SDN data ... now end in a period": an end marker.
   if (text.ends_with('.')) text.remove_suffix(1);
@@ -323,7 +338,7 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
     }
     bool done = false;
     for (const FactRule& rule : kFactRules) {
-      if (part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
+      if (part[0] == rule.prefix[0] && part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
         const std::string_view fact = trim(part.substr(rule.prefix.size()));
         out.facts.push_back({rule.key, rule.date ? iso_date(fact) : std::string(fact)});
         done = true;
@@ -356,14 +371,14 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
         const std::string_view what =
             part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
         out.facts.push_back(
-            {key_of(fmt::format("{} {}", listing ? "listingDate" : "effectiveDate", what)),
+            {key_of(listing ? "listingDate " : "effectiveDate ", what),
              iso_date(trim(part.substr(colon + 3)))});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
       out.facts.push_back(
-          {key_of(fmt::format("id:{}", document->label)), std::string(document->number)});
+          {key_of("id:", document->label), std::string(document->number)});
       ++out.documents;
       continue;
     }
@@ -688,17 +703,40 @@ void OfacLoad::finish() {
     const auto [found, added] = by_name_.try_emplace(entries_[index].name, index);
     if (!added) found->second = kMany;
   }
-  std::string remarks_text, programs, action_id, why;
-  for (Entry& entry : entries_) {
+  std::string programs, why;
+  // Each entry's remarks are read, and its distinct strings (id, uid, name, action id, fact
+  // values, weak aliases) prefetched into the string pool's table, while the entry before it is
+  // added: a string met for the first time probes a random slot of a table larger than the
+  // caches, and one miss after another was the largest cost of this loader (bench/load_lists).
+  std::string remarks_texts[2], action_ids[2];
+  Remarks remarks_of[2];
+  const auto prepare = [&](std::size_t index) {
+    const Entry& entry = entries_[index];
+    std::string& text = remarks_texts[index % 2];
+    text.assign(entry.remarks);
+    text += entry.remarks_more;
+    remarks_of[index % 2] = parse_remarks(text, keys_);
+    std::string& action_id = action_ids[index % 2];
+    action_id.assign(entry.id);
+    action_id += list_.action_suffix;
+    for (std::string_view text_of : {std::string_view(entry.id), entry.uid, entry.name, std::string_view(action_id)})
+      batch.prefetch(text_of);
+    for (const Fact& fact : remarks_of[index % 2].facts) batch.prefetch(fact.value);
+    for (const Alias& alias : remarks_of[index % 2].weak_aliases) batch.prefetch(alias.name);
+  };
+  if (!entries_.empty()) prepare(0);
+  for (std::size_t index = 0; index < entries_.size(); ++index) {
+    if (index + 1 < entries_.size()) prepare(index + 1);
+    const Entry& entry = entries_[index];
+    const std::string& remarks_text = remarks_texts[index % 2];
+    const Remarks& remarks = remarks_of[index % 2];
+    const std::string& action_id = action_ids[index % 2];
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
     batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
     // The uid is OFAC's entity number on every list and in every format (the identity contract,
     // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
     batch.add_attribute(entry.id, "ofacUid", entry.uid, source);
     report.add("entities");
-    remarks_text.assign(entry.remarks);
-    remarks_text += entry.remarks_more;
-    const Remarks remarks = parse_remarks(remarks_text, keys_);
 
     programs.clear();
     std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
@@ -710,7 +748,6 @@ void OfacLoad::finish() {
       append_unique(programs, trim(program));
       rest = end == rest.size() ? std::string_view{} : rest.substr(end + 3);
     }
-    action_id = fmt::format("{}{}", entry.id, list_.action_suffix);
     // The SDN files are the blocking list; the non-SDN files name their list only by program
     // tag (loaders/measures.cpp, RULES.md §8.1).
     const detail::MeasureMapping mapping =

@@ -316,7 +316,7 @@ class PscReader {
     const Source where{path_, self.empty() ? std::string_view(company) : self, static_cast<std::uint32_t>(line_)};
     Batch& batch = context_.batch;
     batch.add_entity({.id = company, .kind = NodeKind::Company, .source = where});
-    if (staged_.insert(company).second) batch.add_attribute(company, "gbCompanyNumber", number, where);
+    if (stage(company)) batch.add_attribute(company, "gbCompanyNumber", number, where);
 
     if (*role == Role::Statement || *role == Role::Exemptions) {
       std::string_view code = string_member(*data, "statement");
@@ -358,7 +358,7 @@ class PscReader {
     // A holding company is a PSC of many companies: its facts are staged from its first record of
     // the file only (the builder compares every pair of a node's facts when it freezes: thousands
     // of copies of the same ones cost it quadratic time); each record still adds its provenance.
-    const bool first_time = staged_.insert(holder_).second;
+    const bool first_time = stage(holder_);
     auto attribute = [&](std::string_view key, std::string_view value) {
       if (first_time && !value.empty()) batch.add_attribute(holder_, key, value, where);
     };
@@ -424,7 +424,13 @@ class PscReader {
   detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::uint64_t line_ = 1;
   std::string holder_;
-  std::unordered_set<std::string> staged_;  // parties whose facts this file staged (see read_record)
+  StringPool staged_;  // parties whose facts this file staged (see read_record); a set
+  /// True the first time `party` is staged (a StringPool as a set: no allocation per party).
+  bool stage(std::string_view party) {
+    const std::size_t before = staged_.size();
+    staged_.intern(party);
+    return staged_.size() != before;
+  }
   std::pair<std::string_view, std::uint64_t> counts_[7] = {
       {"snapshot totals", 0}, {"statements", 0}, {"individuals", 0}, {"corporate entities", 0},
       {"legal persons", 0},   {"super-secure persons", 0}, {"interests", 0}};

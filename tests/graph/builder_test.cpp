@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "graph/graph_test_util.h"
 #include "skg/graph/builder.h"
@@ -270,4 +273,52 @@ TEST_CASE("graph: a name in capitals of any script is found under its lower-case
   CHECK(graph.find_by_name("łódź trading sp z o o").size() == 1);
   CHECK(graph.find_by_name("ǆemal đurić").size() == 1);
   CHECK(graph.find_by_name("DŽEMAL ĐURIĆ").empty());  // "Ǆ" is one letter, "DŽ" two: not folded together
+}
+
+TEST_CASE("builder: a batch knows which ids its records define, bound to a builder or not, and after a retract") {
+  Builder builder;
+  builder.add_entity(entity("a", "Alpha", "f", 1));  // in the builder, not in the batch
+  for (const bool bound : {true, false}) {
+    CAPTURE(bound);
+    std::optional<Batch> made;
+    if (bound) made.emplace(builder); else made.emplace();
+    Batch& batch = *made;
+    CHECK_FALSE(batch.defines("a"));
+    CHECK_FALSE(batch.defines("b"));
+    batch.prefetch("b");  // a hint only: defines nothing
+    CHECK_FALSE(batch.defines("b"));
+    batch.add_entity(entity("b", "Beta", "g", 2));
+    batch.add_entity(entity("a", "Alpha again", "g", 3));  // the builder's id, now also the batch's
+    batch.add_attribute("b", "note", "c", {"g", "b", 2});      // "c" is a string of the batch, not an id it defines
+    batch.add_action({.id = "b#SDN", .target = "b", .authority = "OFAC", .source = {"g", "b", 2}});
+    CHECK(batch.defines("a"));
+    CHECK(batch.defines("b"));
+    CHECK(batch.defines("b#SDN"));
+    CHECK_FALSE(batch.defines("c"));
+    CHECK_FALSE(batch.defines(""));
+    batch.retract("b", true);
+    CHECK_FALSE(batch.defines("b"));
+    CHECK_FALSE(batch.defines("b#SDN"));  // the action on b goes with its links
+    CHECK(batch.defines("a"));
+  }
+}
+
+TEST_CASE("string pool: interning a staged list at once gives the ids of interning one by one") {
+  std::vector<std::string> texts;
+  for (int at = 0; at < 5000; ++at) texts.push_back("party:" + std::to_string(at % 1700));  // repeats
+  texts.push_back("");
+  texts.push_back("OFAC");
+  StringPool one_by_one, at_once;
+  at_once.intern("OFAC");  // a string the pool holds already
+  one_by_one.intern("OFAC");
+  detail::StringArena staged;
+  std::vector<StringId> expected;
+  for (const std::string& text : texts) {
+    staged.append(text);
+    expected.push_back(one_by_one.intern(text));
+  }
+  const std::vector<StringId> ids = at_once.intern_all(staged);
+  CHECK(ids == expected);
+  CHECK(at_once.size() == one_by_one.size());
+  CHECK(at_once.view(ids[1699]) == "party:1699");
 }
