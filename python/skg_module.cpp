@@ -349,31 +349,34 @@ PYBIND11_MODULE(skg, m) {
   py::class_<skg::Database>(m, "Database")
       .def_static(
           "open",
-          [](const std::vector<std::string>& paths, bool skip_bad_records) {
+          [](const std::vector<std::string>& paths, bool skip_bad_records, std::size_t cache_days) {
             py::gil_scoped_release release;
             return skg::Database::open(std::span<const std::string>(paths),
                                        {.on_bad_record = skip_bad_records ? skg::OnBadRecord::Skip
-                                                                          : skg::OnBadRecord::Fail});
+                                                                          : skg::OnBadRecord::Fail,
+                                        .cache = {.days = cache_days}});
           },
-          py::arg("paths"), py::arg("skip_bad_records") = false,
-          "Loads files or folders ('PATH' or 'FORMAT:PATH') into one graph.")
+          py::arg("paths"), py::arg("skip_bad_records") = false, py::arg("cache_days") = 16,
+          "Loads files or folders ('PATH' or 'FORMAT:PATH') into one graph. The listed and "
+          "blocked sets of at most `cache_days` days (per rule) are kept.")
       .def_static(
           "open",
-          [](const std::string& path, bool skip_bad_records) {
+          [](const std::string& path, bool skip_bad_records, std::size_t cache_days) {
             py::gil_scoped_release release;
             const std::vector<std::string> paths{path};
             return skg::Database::open(std::span<const std::string>(paths),
                                        {.on_bad_record = skip_bad_records ? skg::OnBadRecord::Skip
-                                                                          : skg::OnBadRecord::Fail});
+                                                                          : skg::OnBadRecord::Fail,
+                                        .cache = {.days = cache_days}});
           },
-          py::arg("path"), py::arg("skip_bad_records") = false)
+          py::arg("path"), py::arg("skip_bad_records") = false, py::arg("cache_days") = 16)
       .def_static(
           "open_snapshot",
-          [](const std::string& path) {
+          [](const std::string& path, std::size_t cache_days) {
             py::gil_scoped_release release;
-            return skg::Database::open_snapshot(path);
+            return skg::Database::open_snapshot(path, {.days = cache_days});
           },
-          py::arg("path"))
+          py::arg("path"), py::arg("cache_days") = 16)
       .def_property_readonly("reports",
                              [](const skg::Database& db) {
                                py::list out;
@@ -418,6 +421,14 @@ PYBIND11_MODULE(skg, m) {
           py::arg("newer"),
           "The shell's `diff OLD NEW --json` from this database (old) to `newer`: parties, "
           "listings and links added, removed and changed, matched by their ids.")
+      .def_property_readonly("cached",
+                             [](const skg::Database& db) {
+                               const auto counts = db.cached();
+                               py::dict out;
+                               out["listed_sets"] = counts.listed_sets;
+                               out["blocked_sets"] = counts.blocked_sets;
+                               return out;
+                             })
       .def_property_readonly("sources",
                              [](const skg::Database& db) {
                                py::list out;
