@@ -3,6 +3,9 @@
 //   skg_bench_exposure --entities 10000000 --runs 3
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include "generator.h"
@@ -50,6 +53,42 @@ std::uint64_t fingerprint(const skg::BlockedSet& set) {
   return hash;
 }
 
+/// SKG_BENCH_VERDICTS=DIR writes DIR/LABEL.txt, one "node verdict" line per node that is not
+/// "no": two builds' files, compared with diff, name the parties whose verdicts differ.
+void dump_verdicts(const skg::BlockedSet& set, const char* label) {
+  const char* dir = std::getenv("SKG_BENCH_VERDICTS");
+  if (dir == nullptr) return;
+  std::ofstream out(std::string(dir) + "/" + label + ".txt");
+  for (std::uint32_t at = 0; at < set.node_count(); ++at) {
+    const auto verdict = set.verdict(skg::NodeId{at});
+    if (verdict != skg::Verdict::No) out << at << ' ' << static_cast<int>(verdict) << '\n';
+  }
+}
+
+/// SKG_BENCH_EXPLAIN=FILE (node indexes, one a line) prints each node's stakes: the owner, its
+/// verdict, the share and whether the edge holds on the date; repeated owners are marked.
+void explain_nodes(const skg::Graph& graph, const skg::BlockedSet& set, const char* label) {
+  const char* path = std::getenv("SKG_BENCH_EXPLAIN");
+  if (path == nullptr) return;
+  std::ifstream in(path);
+  for (std::uint32_t at = 0; in >> at;) {
+    if (at >= graph.node_count()) continue;
+    const skg::NodeId node{at};
+    std::fprintf(stderr, "%s: node %u verdict %d, stakes:\n", label, at, static_cast<int>(set.verdict(node)));
+    std::vector<std::uint32_t> owners;
+    for (skg::EdgeId edge : graph.in_edges(node)) {
+      if (graph.edge_kind(edge) != skg::EdgeKind::Owns) continue;
+      const auto share = graph.share(edge);
+      const std::uint32_t owner = skg::index(graph.source(edge));
+      const bool repeated = std::find(owners.begin(), owners.end(), owner) != owners.end();
+      owners.push_back(owner);
+      std::fprintf(stderr, "  edge %u from %u (verdict %d) share %.4f-%.4f%s\n", skg::index(edge), owner,
+                   static_cast<int>(set.verdict(graph.source(edge))), share.min().value_or(-1),
+                   share.max().value_or(-1), repeated ? " REPEATED OWNER" : "");
+    }
+  }
+}
+
 std::uint64_t answer(const skg::BlockedSet& set) {
   return set.count(skg::Verdict::Yes) * 1'000'000'000ull + set.count(skg::Verdict::Possibly);
 }
@@ -86,6 +125,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: %zu listed-or-blocked yes, %zu possibly, of %zu nodes; fingerprint %016llx\n",
                  label, set.count(skg::Verdict::Yes), set.count(skg::Verdict::Possibly), graph.node_count(),
                  static_cast<unsigned long long>(fingerprint(set)));
+    dump_verdicts(set, label);
+    explain_nodes(graph, set, label);
     if (rule == skg::Rule::Ofac && !options.as_of && graph.node_count() <= 2'000'000) {
       const auto reference = sweep_reference(graph, set);
       if (reference != set.count(skg::Verdict::Yes)) {

@@ -43,6 +43,17 @@ const MeasureMapping* find(const std::array<Row, N>& table, std::string_view key
 //              not required but other prohibitions and investment restrictions apply" (OFAC
 //              announcement 2014-10-10: "the action required of a U.S. person does not
 //              necessarily entail blocking").
+//  [OFAC-PLC]  Treasury, "Non-SDN Palestinian Legislative Council (NS-PLC) list" (ofac.treasury.gov,
+//              last updated 2023-11-14): "Section (b) of General License 4 ... authorizes U.S.
+//              financial institutions to reject transactions with members of the Palestinian
+//              Legislative Council (PLC) who were elected to the PLC on the party slate of Hamas,
+//              ... provided that any such individuals are not named on OFAC's list of Specially
+//              Designated Nationals": transactions rejected, property not blocked.
+//  [OFAC-MBS]  Treasury, "Non-SDN Menu-Based Sanctions List (NS-MBS List)" (ofac.treasury.gov, last
+//              updated 2023-10-31): "The specific sanctions will be enumerated on a record-by-record
+//              basis ... The sanctions are less than full blocking sanctions"; "When full blocking
+//              sanctions ... are imposed on a person, that person is identified solely on OFAC's
+//              [SDN List]". Which menu items apply is the entry's own text: not mapped here.
 //  [BIS-EL]    15 CFR 744.11 and part 744 supp. 4; [BIS-MEU] 744.21 and supp. 7; [BIS-DPL] 15 CFR
 //              part 764 (denial orders); [BIS-UVL] 744.15 (no licence exceptions, UVL statement).
 
@@ -63,9 +74,9 @@ constexpr std::array<Row, 9> kOfacNonSdnPrograms = {{
     {"CMIC-EO13959", {Issuer::UsOfac, SanctionList::OfacCmic, {M::InvestmentBan},
                       "NS-CMIC List, E.O. 13959 as amended by E.O. 14032: purchase or sale of "
                       "publicly traded securities prohibited [OFAC-CONS]"}},
-    {"NS-PLC", {Issuer::UsOfac, SanctionList::OfacPlc, {},
-                "NS-PLC List: members of the Palestinian Legislative Council, not blocked; the "
-                "prohibition's scope was not checked: measure unknown [OFAC-CONS]"}},
+    {"NS-PLC", {Issuer::UsOfac, SanctionList::OfacPlc, {M::TransactionBan},
+                "NS-PLC List, General License 4(b): U.S. financial institutions reject transactions "
+                "with the member; not blocked [OFAC-PLC]"}},
     {"FSE-IR", {Issuer::UsOfac, SanctionList::OfacFse, {M::TransactionBan},
                 "FSE List, E.O. 13608: transactions by U.S. persons prohibited, not blocking "
                 "[OFAC-CONS]"}},
@@ -76,9 +87,9 @@ constexpr std::array<Row, 9> kOfacNonSdnPrograms = {{
                      "CAPTA List (31 CFR part 561): correspondent or payable-through account "
                      "restrictions [OFAC-CONS]"}},
     {"CAATSA - RUSSIA", {Issuer::UsOfac, SanctionList::OfacNsMbs, {},
-                         "NS-MBS List, CAATSA section 235: a menu of sanctions chosen per entry "
-                         "(the entry's 'CAATSA Section 235 Information'); not mapped: measure "
-                         "unknown [OFAC-CONS]"}},
+                         "NS-MBS List, CAATSA section 235: less than full blocking, the sanctions "
+                         "chosen per entry (the entry's 'CAATSA Section 235 Information'); which "
+                         "ones is not mapped: measure unknown, not a blocking [OFAC-MBS]"}},
 }};
 
 // trade.gov CSL `source` column, by its short name.
@@ -86,10 +97,12 @@ constexpr std::array<Row, 15> kCslSources = {{
     {"SDN", kSdn},
     {"SSI", {Issuer::UsOfac, SanctionList::OfacSsi, {M::Sectoral}, "SSI List [OFAC-CONS]"}},
     {"FSE", {Issuer::UsOfac, SanctionList::OfacFse, {M::TransactionBan}, "FSE List, E.O. 13608 [OFAC-CONS]"}},
-    {"PLC", {Issuer::UsOfac, SanctionList::OfacPlc, {}, "NS-PLC List: measure unknown [OFAC-CONS]"}},
+    {"PLC", {Issuer::UsOfac, SanctionList::OfacPlc, {M::TransactionBan},
+             "NS-PLC List, General License 4(b): transactions rejected, not blocked [OFAC-PLC]"}},
     {"CAP", {Issuer::UsOfac, SanctionList::OfacCapta, {M::CorrespondentAccount}, "CAPTA List [OFAC-CONS]"}},
     {"CAPTA", {Issuer::UsOfac, SanctionList::OfacCapta, {M::CorrespondentAccount}, "CAPTA List [OFAC-CONS]"}},
-    {"NS-MBS List", {Issuer::UsOfac, SanctionList::OfacNsMbs, {}, "NS-MBS List: menu-based, measure unknown [OFAC-CONS]"}},
+    {"NS-MBS List", {Issuer::UsOfac, SanctionList::OfacNsMbs, {},
+                     "NS-MBS List: less than full blocking, the sanctions chosen per entry; measure unknown [OFAC-MBS]"}},
     {"CMIC", {Issuer::UsOfac, SanctionList::OfacCmic, {M::InvestmentBan}, "NS-CMIC List, E.O. 13959 [OFAC-CONS]"}},
     {"EL", {Issuer::UsBis, SanctionList::BisEntityList, {M::ExportLicence},
             "Entity List: licence required for the items the entry names, 15 CFR 744.11 and part 744 supp. 4 [BIS-EL]"}},

@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace skg::inline v1 {
 
@@ -84,35 +86,63 @@ void generate(Builder& builder, const GeneratorOptions& options) {
   flush(true);
 
   // Edges: each company gets owners until its shares run out or its quota of edges is used.
+  // One owner, one holding: an owner drawn twice for one company adds the second stake to its
+  // first, so each holding is stated once (the exposure rules read an owner's records of one
+  // stake as one holding, RULES.md §5.4; two edges would be read as two records of one stake).
+  // The draws are the same as before; only the repeated edge is folded into the first.
+  struct Stake {
+    std::uint32_t from;
+    bool director;
+    Percent share;
+    std::uint32_t record;
+  };
+  std::vector<Stake> stakes;
   const auto companies = count - persons;
   const auto total_edges = static_cast<std::uint64_t>(options.edges_per_entity * count);
   std::uint64_t made = 0;
   for (std::uint32_t asset = persons; asset < count && companies > 0; ++asset) {
     const std::uint64_t want = total_edges * (asset - persons + 1) / companies;
     double left = 100.0;
-    id = fmt::format("gen:{}", asset);
+    stakes.clear();
     while (made < want) {
       const bool person_owner = random.unit() < 0.35 || asset == 0;
       const std::uint32_t from = person_owner ? random.below(std::max(persons, 1u))
                                               : persons + random.below(std::max(asset - persons, 1u));
-      owner = fmt::format("gen:{}", from);
+      const auto record = static_cast<std::uint32_t>(made + 1);
       const double roll = random.unit();
-      if (roll < 0.1) {  // a director, not an owner: control without shares
-        batch->add_edge({.kind = EdgeKind::DirectorOf, .from = owner, .to = id, .role = "director",
-                        .source = {file, {}, static_cast<std::uint32_t>(made + 1)}});
-      } else {
-        Percent share = Percent::unknown();
-        if (roll > 0.15 && left > 0) {
-          const double stake = std::min(left, 1.0 + std::floor(random.unit() * 60.0));
-          left -= stake;
-          share = Percent::exact(static_cast<float>(stake));
-        }
-        batch->add_edge({.kind = EdgeKind::Owns, .from = owner, .to = id, .share = share,
-                        .source = {file, {}, static_cast<std::uint32_t>(made + 1)}});
-      }
       ++made;
-      flush(false);
+      if (roll < 0.1) {  // a director, not an owner: control without shares
+        stakes.push_back({from, true, Percent::unknown(), record});
+        continue;
+      }
+      Percent share = Percent::unknown();
+      if (roll > 0.15 && left > 0) {
+        const double stake = std::min(left, 1.0 + std::floor(random.unit() * 60.0));
+        left -= stake;
+        share = Percent::exact(static_cast<float>(stake));
+      }
+      auto same = std::find_if(stakes.begin(), stakes.end(),
+                               [&](const Stake& s) { return s.from == from && !s.director; });
+      if (same == stakes.end()) {
+        stakes.push_back({from, false, share, record});
+      } else if (same->share.known() && share.known()) {
+        same->share = Percent::exact_units(same->share.low().units + share.low().units);
+      } else if (same->share.known() || share.known()) {  // a known stake and one of unknown size
+        const Percent known = same->share.known() ? same->share : share;
+        same->share = Percent::between(known.low(), {Percent::kHundred, false});
+      }
     }
+    id = fmt::format("gen:{}", asset);
+    for (const Stake& stake : stakes) {
+      owner = fmt::format("gen:{}", stake.from);
+      if (stake.director)
+        batch->add_edge({.kind = EdgeKind::DirectorOf, .from = owner, .to = id, .role = "director",
+                         .source = {file, {}, stake.record}});
+      else
+        batch->add_edge({.kind = EdgeKind::Owns, .from = owner, .to = id, .share = stake.share,
+                         .source = {file, {}, stake.record}});
+    }
+    flush(false);
   }
   builder.commit(std::move(*batch));
   batch.reset();

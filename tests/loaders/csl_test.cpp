@@ -242,7 +242,7 @@ TEST_CASE("csl: each source list maps to its measure by the cited table, unknown
       {"SDN", {SanctionList::OfacSdn, {Measure::AssetFreeze}}},
       {"SSI", {SanctionList::OfacSsi, {Measure::Sectoral}}},
       {"FSE", {SanctionList::OfacFse, {Measure::TransactionBan}}},
-      {"PLC", {SanctionList::OfacPlc, {}}},  // the prohibition's scope is not mapped: unknown
+      {"PLC", {SanctionList::OfacPlc, {Measure::TransactionBan}}},  // GL 4(b): transactions rejected, not blocked
       {"Entity List", {SanctionList::BisEntityList, {Measure::ExportLicence}}},
       {"MEU", {SanctionList::BisMeu, {Measure::ExportLicence}}},
       {"DPL", {SanctionList::BisDpl, {Measure::ExportDenial}}},

@@ -128,6 +128,8 @@ TEST_CASE("ofac_xml: an advanced profile reads back its names, sanctions entries
   CHECK(graph.string(plc->list) == "Non-SDN Palestinian Legislative Council List");
   CHECK(plc->list_id == skg::SanctionList::OfacPlc);
   CHECK(plc->listed == skg::Date::from_ymd(2006, 4, 12));
+  // General License 4(b): transactions rejected, not blocked (RULES.md §8.1, [OFAC-PLC]).
+  CHECK(plc->measure_set == skg::Measures{skg::Measure::TransactionBan});
   CHECK_FALSE(graph.find("ofac-cons:9659"));
 
   // An SSI entity: documents resolved through IDRegDocTypeValues and CountryValues, a directive
