@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "skg/json.h"
@@ -41,7 +42,7 @@ class PySink final : public skg::JsonSink {
 
   void key(std::string_view name) override {
     Py_XDECREF(key_);
-    key_ = check(PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size())));
+    key_ = interned(name);
   }
   void string(std::string_view text) override {
     put(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
@@ -59,6 +60,23 @@ class PySink final : public skg::JsonSink {
   void end_array() override { close(); }
 
  private:
+  /// The field names are few and come back in every answer: each is made once, interned (its
+  /// hash kept), and shared (a new reference each time). Guarded by the GIL.
+  static PyObject* interned(std::string_view name) {
+    static auto* made = new std::unordered_map<std::string, PyObject*>();
+    const auto found = made->find(std::string(name));
+    if (found != made->end()) {
+      Py_INCREF(found->second);
+      return found->second;
+    }
+    PyObject* text = check(PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size())));
+    if (made->size() < 4096) {  // answers' own keys (load report counts) must not grow it forever
+      PyUnicode_InternInPlace(&text);
+      Py_INCREF(text);
+      made->emplace(std::string(name), text);
+    }
+    return text;
+  }
   static PyObject* check(PyObject* made) {
     if (made == nullptr) throw py::error_already_set();
     return made;
