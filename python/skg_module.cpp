@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "skg/json.h"
@@ -41,7 +42,7 @@ class PySink final : public skg::JsonSink {
 
   void key(std::string_view name) override {
     Py_XDECREF(key_);
-    key_ = check(PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size())));
+    key_ = interned(name);
   }
   void string(std::string_view text) override {
     put(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
@@ -59,6 +60,23 @@ class PySink final : public skg::JsonSink {
   void end_array() override { close(); }
 
  private:
+  /// The field names are few and come back in every answer: each is made once, interned (its
+  /// hash kept), and shared (a new reference each time). Guarded by the GIL.
+  static PyObject* interned(std::string_view name) {
+    static auto* made = new std::unordered_map<std::string, PyObject*>();
+    const auto found = made->find(std::string(name));
+    if (found != made->end()) {
+      Py_INCREF(found->second);
+      return found->second;
+    }
+    PyObject* text = check(PyUnicode_FromStringAndSize(name.data(), static_cast<Py_ssize_t>(name.size())));
+    if (made->size() < 4096) {  // answers' own keys (load report counts) must not grow it forever
+      PyUnicode_InternInPlace(&text);
+      Py_INCREF(text);
+      made->emplace(std::string(name), text);
+    }
+    return text;
+  }
   static PyObject* check(PyObject* made) {
     if (made == nullptr) throw py::error_already_set();
     return made;
@@ -349,31 +367,34 @@ PYBIND11_MODULE(skg, m) {
   py::class_<skg::Database>(m, "Database")
       .def_static(
           "open",
-          [](const std::vector<std::string>& paths, bool skip_bad_records) {
+          [](const std::vector<std::string>& paths, bool skip_bad_records, std::size_t cache_days) {
             py::gil_scoped_release release;
             return skg::Database::open(std::span<const std::string>(paths),
                                        {.on_bad_record = skip_bad_records ? skg::OnBadRecord::Skip
-                                                                          : skg::OnBadRecord::Fail});
+                                                                          : skg::OnBadRecord::Fail,
+                                        .cache = {.days = cache_days}});
           },
-          py::arg("paths"), py::arg("skip_bad_records") = false,
-          "Loads files or folders ('PATH' or 'FORMAT:PATH') into one graph.")
+          py::arg("paths"), py::arg("skip_bad_records") = false, py::arg("cache_days") = 16,
+          "Loads files or folders ('PATH' or 'FORMAT:PATH') into one graph. The listed and "
+          "blocked sets of at most `cache_days` days (per rule) are kept.")
       .def_static(
           "open",
-          [](const std::string& path, bool skip_bad_records) {
+          [](const std::string& path, bool skip_bad_records, std::size_t cache_days) {
             py::gil_scoped_release release;
             const std::vector<std::string> paths{path};
             return skg::Database::open(std::span<const std::string>(paths),
                                        {.on_bad_record = skip_bad_records ? skg::OnBadRecord::Skip
-                                                                          : skg::OnBadRecord::Fail});
+                                                                          : skg::OnBadRecord::Fail,
+                                        .cache = {.days = cache_days}});
           },
-          py::arg("path"), py::arg("skip_bad_records") = false)
+          py::arg("path"), py::arg("skip_bad_records") = false, py::arg("cache_days") = 16)
       .def_static(
           "open_snapshot",
-          [](const std::string& path) {
+          [](const std::string& path, std::size_t cache_days) {
             py::gil_scoped_release release;
-            return skg::Database::open_snapshot(path);
+            return skg::Database::open_snapshot(path, {.days = cache_days});
           },
-          py::arg("path"))
+          py::arg("path"), py::arg("cache_days") = 16)
       .def_property_readonly("reports",
                              [](const skg::Database& db) {
                                py::list out;
@@ -418,6 +439,14 @@ PYBIND11_MODULE(skg, m) {
           py::arg("newer"),
           "The shell's `diff OLD NEW --json` from this database (old) to `newer`: parties, "
           "listings and links added, removed and changed, matched by their ids.")
+      .def_property_readonly("cached",
+                             [](const skg::Database& db) {
+                               const auto counts = db.cached();
+                               py::dict out;
+                               out["listed_sets"] = counts.listed_sets;
+                               out["blocked_sets"] = counts.blocked_sets;
+                               return out;
+                             })
       .def_property_readonly("sources",
                              [](const skg::Database& db) {
                                py::list out;

@@ -63,7 +63,8 @@ class Database;
 ///
 /// A View is a small value (a pointer and a day), cheap to copy; it must not outlive its
 /// Database. All of its methods are const and safe to call from many threads at once: the
-/// indexes and blocked sets they need are built once, on first use, and shared.
+/// indexes they need are built once, on first use, and shared; the listed and blocked sets of a
+/// day are built on first use and shared while the Database's bounded cache keeps them.
 ///   auto view = db.as_of("2024-08-01");
 ///   skg::Exposure answer = view.exposure(view.resolve("Kaspersky Lab"), skg::Rule::Ofac);
 class View {

@@ -169,3 +169,13 @@ def test_answers_are_built_without_json_text_yet_equal_json_loads_of_it(db):
     assert json.loads(json.dumps(answer)) == answer
     hits = db.as_of("2024-08-01").screen("Kasperski Labs", limit=3)
     assert all(isinstance(hit["score"], (int, float)) for hit in hits)
+
+
+def test_a_service_asking_many_days_keeps_a_bounded_cache():
+    db = skg.Database.open(SAMPLE, cache_days=3)
+    fresh = skg.Database.open(SAMPLE)
+    for day in range(1, 29):
+        when = "2024-02-%02d" % day
+        assert db.as_of(when).blocked("ofac", limit=None) == fresh.as_of(when).blocked("ofac", limit=None)
+        assert db.cached["blocked_sets"] <= 3
+    assert db.cached["blocked_sets"] == 3
