@@ -226,20 +226,22 @@ struct PyView {
     return ids.empty() ? std::string() : std::string(view.graph().string(ids.front()));
   }
 
-  /// [{"party": {id, name, kind}, "hops": n, "actions": [...], "path": [...]}], nearest first:
-  /// the "hits" of the shell's `reach --json`.
-  py::object reach(const std::string& entity, int hops) const {
+  /// `reach --json`: {entity, as_of, max_hops, authority, count, offset, limit, shown, hits:
+  /// [{party, hops, actions, path}]}, nearest first, `limit` hits from `offset`.
+  py::object reach(const std::string& entity, int hops, std::optional<std::string> authority, std::size_t offset,
+                   std::optional<std::size_t> limit) const {
+    skg::NodeId node;
     std::vector<skg::ReachHit> hits;
+    skg::ReachOptions options;
+    options.max_hops = hops;
+    if (authority) options.authority = *authority;
     {
       py::gil_scoped_release release;
-      skg::ReachOptions options;
-      options.max_hops = hops;
-      hits = view.reach(view.resolve(entity), options);
+      node = view.resolve(entity);
+      hits = view.reach(node, options);
     }
     return build([&](skg::JsonOut& json) {
-      json.begin_array();
-      for (const skg::ReachHit& hit : hits) skg::write_reach_hit_json(json, view.graph(), hit);
-      json.end_array();
+      skg::write_reach_json(json, view.graph(), node, view.day(), options, hits, page_of(offset, limit));
     });
   }
 
@@ -470,7 +472,8 @@ PYBIND11_MODULE(skg, m) {
       .def("show", &PyView::show, py::arg("entity"))
       .def("listings", &PyView::listings, py::arg("entity"))
       .def("is_listed", &PyView::is_listed, py::arg("entity"))
-      .def("reach", &PyView::reach, py::arg("entity"), py::arg("hops") = 3)
+      .def("reach", &PyView::reach, py::arg("entity"), py::arg("hops") = 3, py::arg("authority") = py::none(),
+           py::arg("offset") = 0, py::arg("limit") = py::none())
       .def("path", &PyView::path, py::arg("a"), py::arg("b"), py::arg("hops") = 6)
       .def("blocked_count", &PyView::blocked_count, py::arg("rule") = "ofac")
       .def("blocked", &PyView::blocked, py::arg("rule") = "ofac", py::arg("offset") = 0,

@@ -120,6 +120,21 @@ def test_owners_and_subsidiaries_equal_the_shell_json(sample):
                                       "p1", "--depth", "2")
 
 
+def test_reach_is_the_shell_json_document_paged(db):
+    view = db.as_of("2024-08-01")
+    everything = view.reach("kaspersky-ao-kaspersky-lab", hops=2)
+    assert everything["count"] == len(everything["hits"]) > 0
+    assert everything["entity"]["id"] == "kaspersky-ao-kaspersky-lab"
+    assert [hit["hops"] for hit in everything["hits"]] == sorted(hit["hops"] for hit in everything["hits"])
+    second = view.reach("kaspersky-ao-kaspersky-lab", hops=2, offset=1, limit=1)
+    assert second["shown"] == 1 and second["hits"] == everything["hits"][1:2]
+    assert everything == shell_json("--data", KASPERSKY, "--as-of", "2024-08-01", "reach",
+                                    "kaspersky-ao-kaspersky-lab", "--hops", "2")
+    by_bis = view.reach("kaspersky-ao-kaspersky-lab", hops=2, authority="BIS")
+    assert by_bis == shell_json("--data", KASPERSKY, "--as-of", "2024-08-01", "reach",
+                                "kaspersky-ao-kaspersky-lab", "--hops", "2", "--authority", "BIS")
+
+
 def test_blocked_is_paged_and_equals_the_shell_json(sample):
     view = sample.as_of("2024-08-01")
     everything = view.blocked("ofac", limit=None)
