@@ -60,6 +60,13 @@ rapidjson::Document parse(const std::string& text) {
   return document;
 }
 
+/// The JSON of an answer that must have come back 200 OK (the body is shown when it did not).
+rapidjson::Document ok_json(const httplib::Result& res) {
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 200, res->body);
+  return parse(res->body);
+}
+
 std::string str(const rapidjson::Value& value) {
   return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : std::string("<not a string>");
 }
@@ -151,9 +158,7 @@ TEST_CASE("serve: search, entities and adjacent links answer in yente's shapes o
   Running running(kKaspersky);
   auto client = running.client();
   auto res = client.Get("/search/default?q=Kaspersky%20Lab&limit=3");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  auto doc = parse(res->body);
+  auto doc = ok_json(res);
   CHECK(doc["limit"].GetInt() == 3);
   CHECK(doc["offset"].GetInt() == 0);
   CHECK(doc["results"].Size() <= 3);
@@ -168,13 +173,9 @@ TEST_CASE("serve: search, entities and adjacent links answer in yente's shapes o
     return ids;
   };
   res = client.Get("/search/bis?q=AO%20Kaspersky%20Lab");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  CHECK(ids_of(parse(res->body)).count("kaspersky-ao-kaspersky-lab") == 1);
+  CHECK(ids_of(ok_json(res)).count("kaspersky-ao-kaspersky-lab") == 1);
   res = client.Get("/search/us_ofac?q=AO%20Kaspersky%20Lab");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  CHECK(ids_of(parse(res->body)).count("kaspersky-ao-kaspersky-lab") == 0);
+  CHECK(ids_of(ok_json(res)).count("kaspersky-ao-kaspersky-lab") == 0);
 
   res = client.Get("/entities/kaspersky-ao-kaspersky-lab");
   REQUIRE(res);
@@ -195,9 +196,7 @@ TEST_CASE("serve: search, entities and adjacent links answer in yente's shapes o
   std::size_t seen = 0, total = 0;
   for (std::size_t offset = 0; offset < 40; offset += 5) {
     res = client.Get(("/entities/kaspersky-ao-kaspersky-lab/adjacent?limit=5&offset=" + std::to_string(offset)).c_str());
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 200, res->body);
-    doc = parse(res->body);
+    doc = ok_json(res);
     std::size_t page_total = 0;
     for (const auto& group : doc["adjacent"].GetObject()) {
       CHECK(group.value["results"].Size() <= 5);
@@ -209,9 +208,7 @@ TEST_CASE("serve: search, entities and adjacent links answer in yente's shapes o
   CHECK(total >= 12);
   CHECK(seen == total);
   res = client.Get("/entities/kaspersky-ao-kaspersky-lab/adjacent/director_of");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  doc = parse(res->body);
+  doc = ok_json(res);
   CHECK(doc["adjacent"].MemberCount() == 1);
   res = client.Get("/entities/kaspersky-ao-kaspersky-lab/adjacent?kind=nonsense");
   REQUIRE(res);
@@ -223,9 +220,7 @@ TEST_CASE("serve: exposure of AO Kaspersky Lab under OFAC's rule is not blocked,
   Running running(kKaspersky);
   auto client = running.client();
   auto res = client.Get("/exposure/kaspersky-ao-kaspersky-lab?rule=ofac&as_of=2024-08-01");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  const auto doc = parse(res->body);
+  const auto doc = ok_json(res);
   CHECK(str(doc["rule"]) == "ofac");
   CHECK(str(doc["as_of"]) == "2024-08-01");
   CHECK_FALSE(doc["listed"].GetBool());
@@ -399,9 +394,7 @@ TEST_CASE("serve: the real OFAC and UN samples answer a match by identifier and 
   const std::string name(graph.name(some));
   const std::string body = R"({"queries": {"q": {"schema": "Person", "properties": {"name": [")" + name + R"("]}}}})";
   auto res = client.Post("/match/default", body, "application/json");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  const auto doc = parse(res->body);
+  const auto doc = ok_json(res);
   REQUIRE(doc["responses"]["q"]["results"].Size() > 0);
   CHECK(doc["responses"]["q"]["results"][0]["score"].GetDouble() >= 0.99);
   CHECK(doc["responses"]["q"]["results"][0]["match"].GetBool());
@@ -414,9 +407,7 @@ TEST_CASE("serve: reach, owners and subsidiaries of the Kaspersky case, as the s
   // them the company itself (listed, 0 hops) and Kaspersky Lab, Inc. (FCC, from 2024-07-23), as
   // the shell's `reach --hops 1` lists them.
   auto res = client.Get("/reach/kaspersky-ao-kaspersky-lab?hops=1&as_of=2024-08-01");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  auto doc = parse(res->body);
+  auto doc = ok_json(res);
   CHECK(doc["count"].GetInt() == 14);
   std::set<std::string> parties;
   for (const auto& hit : doc["hits"].GetArray()) parties.insert(str(hit["party"]["id"]));
@@ -438,9 +429,7 @@ TEST_CASE("serve: reach, owners and subsidiaries of the Kaspersky case, as the s
 
   // EXPECTED.md: Kaspersky Lab, Inc. is owned by Kaspersky Labs Limited, share unknown (null).
   res = client.Get("/owners/kaspersky-kaspersky-lab-inc?depth=1");
-  REQUIRE(res);
-  REQUIRE_MESSAGE(res->status == 200, res->body);
-  doc = parse(res->body);
+  doc = ok_json(res);
   REQUIRE(doc["owners"].Size() >= 1);
   CHECK(str(doc["owners"][0]["party"]["id"]) == "kaspersky-kaspersky-labs-limited");
   CHECK(doc["owners"][0]["share"].IsNull());
@@ -465,9 +454,7 @@ TEST_CASE("serve: blocked pages through every party blocked by ownership, each o
   std::size_t rows = 0;
   for (std::size_t offset = 0; offset < expected + 5; offset += 5) {
     auto res = client.Get(("/blocked?rule=ofac&limit=5&offset=" + std::to_string(offset)).c_str());
-    REQUIRE(res);
-    REQUIRE_MESSAGE(res->status == 200, res->body);
-    const auto doc = parse(res->body);
+    const auto doc = ok_json(res);
     CHECK(doc["count"].GetUint64() == expected);
     CHECK(doc["blocked"].Size() <= 5);
     for (const auto& row : doc["blocked"].GetArray()) {
