@@ -140,16 +140,13 @@ class BodsReader {
     base_ = content.data();
     // RapidJSON parses in place (see ftm_json.cpp): `file` is ours and its text is mutable
     // storage; the text ends with the std::string's own NUL terminator.
-    char* const text = const_cast<char*>(content.data());
-    std::string copy;
-    if (content.data() + content.size() != file.text().data() + file.text().size()) {
-      copy.assign(content);  // a dropped trailing 0x1A: parse a terminated copy
-      base_ = copy.data();
-    }
+    std::string copy;  // a dropped trailing 0x1A: a terminated, padded copy (SourceFile::parse_buffer)
+    char* const text = file.parse_buffer(copy);
+    base_ = text;
     rapidjson::Document document;
     constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
                                 rapidjson::kParseIterativeFlag;
-    document.ParseInsitu<kFlags>(copy.empty() ? text : copy.data());
+    document.ParseInsitu<kFlags>(text);
     if (document.HasParseError()) {
       // Not JSON: nothing in the file can be trusted, whatever the mode.
       throw LoadError(path_, line_at(document.GetErrorOffset()),

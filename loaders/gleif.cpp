@@ -302,17 +302,13 @@ class GleifReader {
     if (const auto invalid = find_invalid_utf8(text_); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(text_, invalid), "invalid UTF-8 (GLEIF files are UTF-8)");
     lines_ = detail::LineIndex(text_);  // before the in-place parse writes into the text
-    char* const text = const_cast<char*>(text_.data());
     std::string copy;
-    base_ = text_.data();
-    if (text_.data() + text_.size() != file.text().data() + file.text().size()) {
-      copy.assign(text_);
-      base_ = copy.data();
-    }
+    char* const text = file.parse_buffer(copy);
+    base_ = text;
     rapidjson::Document document;
     constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
                                 rapidjson::kParseIterativeFlag;
-    document.ParseInsitu<kFlags>(copy.empty() ? text : copy.data());
+    document.ParseInsitu<kFlags>(text);
     if (document.HasParseError())
       throw LoadError(path_, json_line_at(document.GetErrorOffset()),
                       fmt::format("invalid JSON: {}", rapidjson::GetParseError_En(document.GetParseError())));

@@ -34,6 +34,17 @@ class SourceFile {
   /// The text after a UTF-8 byte-order mark, and with a trailing DOS end-of-file (0x1A) dropped.
   std::string_view content() const noexcept;
   std::size_t size() const noexcept { return size_; }
+  /// Mutable, NUL-terminated storage of content() to parse in place, padded like text(): the
+  /// file's own buffer when content() ends where the file does, else (a dropped trailing 0x1A) a
+  /// copy kept in `copy`, with kPadding NUL bytes after it (the SSE2 skip reads up to 15 past).
+  char* parse_buffer(std::string& copy) const {
+    const std::string_view body = content();
+    if (body.data() + body.size() == text().data() + text().size()) return const_cast<char*>(body.data());
+    copy.reserve(body.size() + kPadding);
+    copy.assign(body);
+    copy.append(kPadding, '\0');
+    return copy.data();
+  }
 
  private:
   struct FreeLarge {

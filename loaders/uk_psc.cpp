@@ -188,13 +188,9 @@ class PscReader {
     base_ = content.data();
     lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
     // RapidJSON parses in place (as ftm_json.cpp): `file` is ours, its text mutable storage.
-    char* const text = const_cast<char*>(content.data());
-    std::string copy;
-    if (content.data() + content.size() != file.text().data() + file.text().size()) {
-      copy.assign(content);  // a dropped trailing 0x1A: parse a terminated copy
-      base_ = copy.data();
-    }
-    char* const start = copy.empty() ? text : copy.data();
+    std::string copy;  // a dropped trailing 0x1A: a terminated, padded copy (SourceFile::parse_buffer)
+    char* const start = file.parse_buffer(copy);
+    base_ = start;
     const std::string_view body = trim(content);
     constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
                                 rapidjson::kParseIterativeFlag;
