@@ -4,6 +4,7 @@
 
 #include "loader_test_util.h"
 #include "skg/loaders/ftm_json.h"
+#include "skg/loaders/gleif.h"
 #include "skg/loaders/json_common.h"
 
 using skg::testing::broken;
@@ -31,4 +32,13 @@ TEST_CASE("ftm_json: an ownership ending in the year 9999 loads, ending after 99
     REQUIRE(edge.has_value());
     CHECK(graph.edge_valid(*edge).end == after);
   }
+}
+
+// fuzz_gleif_json under ASan: a truncated JSON file ended by 0x1A. SourceFile::content() drops
+// the 0x1A, so the loader parsed a copy of the rest, and that copy lacked the padding RapidJSON's
+// SSE2 whitespace skip reads (up to 15 bytes past the NUL). The answer is a clean LoadError.
+TEST_CASE("gleif: a truncated JSON file ended by a DOS end-of-file byte is refused with its line") {
+  skg::Builder builder;
+  CHECK_THROWS_WITH_AS(skg::load_with(skg::load_gleif, broken("gleif_truncated_before_eof_marker.json"), builder),
+                       doctest::Contains("gleif_truncated_before_eof_marker.json:2: invalid JSON"), skg::LoadError);
 }
