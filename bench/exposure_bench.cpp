@@ -10,34 +10,10 @@
 
 #include "generator.h"
 #include "harness.h"
+#include "sweep_reference.h"
 #include "skg/queries/exposure.h"
 
 namespace {
-
-/// A plain reference for the OFAC lower fixpoint: full sweeps until nothing changes. Slow on
-/// purpose (every node every sweep); used to check the frontier fixpoint's answer.
-std::uint64_t sweep_reference(const skg::Graph& graph, const skg::BlockedSet& listed) {
-  std::vector<std::uint8_t> yes(graph.node_count(), 0);
-  for (std::uint32_t at = 0; at < graph.node_count(); ++at) yes[at] = listed.listed(skg::NodeId{at});
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
-      if (yes[at]) continue;
-      long bp = 0;
-      for (skg::EdgeId edge : graph.in_edges(skg::NodeId{at})) {
-        if (graph.edge_kind(edge) != skg::EdgeKind::Owns) continue;
-        const auto share = graph.share(edge);
-        if (!share.known() || !yes[skg::index(graph.source(edge))]) continue;
-        if (graph.source(edge) == skg::NodeId{at}) continue;
-        bp += std::lround(*share.min() * 100.0);
-      }
-      if (bp >= 5000) yes[at] = 1, changed = true;
-    }
-  }
-  std::uint64_t count = 0;
-  for (auto flag : yes) count += flag;
-  return count;
-}
 
 /// A fingerprint of every node's verdict (FNV-1a over node index and verdict of the nodes that
 /// are not "no"): two builds that print the same one give the same blocked set, node by node.
@@ -128,7 +104,7 @@ int main(int argc, char** argv) {
     dump_verdicts(set, label);
     explain_nodes(graph, set, label);
     if (rule == skg::Rule::Ofac && !options.as_of && graph.node_count() <= 2'000'000) {
-      const auto reference = sweep_reference(graph, set);
+      const auto reference = skg::blocked_by_sweeps(graph, set);
       if (reference != set.count(skg::Verdict::Yes)) {
         std::fprintf(stderr, "blocked_set_ofac: %zu yes, the sweep reference says %llu\n",
                      set.count(skg::Verdict::Yes), static_cast<unsigned long long>(reference));

@@ -137,9 +137,8 @@ class BodsReader {
     const std::string_view content = file.content();
     if (trim(content).empty()) return;  // an empty file: no statements
     lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
-    base_ = content.data();
-    // RapidJSON parses in place (see ftm_json.cpp): `file` is ours and its text is mutable
-    // storage; the text ends with the std::string's own NUL terminator.
+    // RapidJSON parses in place (see ftm_json.cpp): `file` is ours and its text is mutable,
+    // NUL-terminated and padded storage.
     std::string copy;  // a dropped trailing 0x1A: a terminated, padded copy (SourceFile::parse_buffer)
     char* const text = file.parse_buffer(copy);
     base_ = text;

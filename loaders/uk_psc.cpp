@@ -185,7 +185,6 @@ class PscReader {
     if (trim(content).empty()) return;  // an empty file: no records
     if (const auto invalid = find_invalid_utf8(content); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(content, invalid), "invalid UTF-8 (the snapshot is UTF-8 JSON)");
-    base_ = content.data();
     lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
     // RapidJSON parses in place (as ftm_json.cpp): `file` is ours, its text mutable storage.
     std::string copy;  // a dropped trailing 0x1A: a terminated, padded copy (SourceFile::parse_buffer)

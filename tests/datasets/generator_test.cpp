@@ -4,38 +4,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <utility>
 #include <vector>
 
 #include "generator.h"
+#include "sweep_reference.h"
 #include "skg/queries/exposure.h"
 
-namespace {
-
 using namespace skg;
-
-/// OFAC's aggregate test done the plain way: full sweeps, summing every blocked owner's stake.
-std::size_t blocked_by_sweeps(const Graph& graph, const BlockedSet& listed) {
-  std::vector<char> yes(graph.node_count(), 0);
-  for (std::uint32_t at = 0; at < graph.node_count(); ++at) yes[at] = listed.listed(NodeId{at});
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
-      if (yes[at]) continue;
-      long basis_points = 0;
-      for (EdgeId edge : graph.in_edges(NodeId{at})) {
-        if (graph.edge_kind(edge) != EdgeKind::Owns || graph.source(edge) == NodeId{at}) continue;
-        if (!graph.share(edge).known() || !yes[index(graph.source(edge))]) continue;
-        basis_points += std::lround(*graph.share(edge).min() * 100.0);
-      }
-      if (basis_points >= 5000) yes[at] = 1, changed = true;
-    }
-  }
-  return static_cast<std::size_t>(std::count(yes.begin(), yes.end(), 1));
-}
-
-}  // namespace
 
 TEST_CASE("generator: an owner drawn twice for one company holds one stake, stated once") {
   const Graph graph = generate({.entities = 200000, .seed = 7});
