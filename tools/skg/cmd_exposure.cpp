@@ -43,6 +43,15 @@ int run_exposure(Context& context, const Args& args) {
   const auto blocked_ptr = context.session.view(context.date).blocked(rule);  // held while used
   const BlockedSet& blocked = *blocked_ptr;
   const Exposure answer = exposure(graph, blocked, node);
+  if (wants_picture(args)) {
+    const RuleInfo& info = rule_info(rule);
+    return emit_picture(context, args,
+                        picture_of_exposure(graph, answer,
+                                            picture_options(context, &blocked,
+                                                            fmt::format("exposure of {}: {} under the {}",
+                                                                        label(graph, node),
+                                                                        verdict_text(answer.blocked), info.name))));
+  }
   if (context.json) {
     JsonOut json(context.out);
     write_exposure_json(json, graph, answer);

@@ -30,6 +30,16 @@ int run_chain(Context& context, const Args& args, bool up) {
   options.depth = depth;
   options.as_of = context.date;
   const auto steps = up ? owners(graph, node, options) : subsidiaries(graph, node, options);
+  if (wants_picture(args)) {
+    const auto blocked = context.session.view(context.date).blocked(picture_rule(args));  // held while drawn
+    return emit_picture(context, args,
+                        picture_of_ownership(graph, node, steps,
+                                             picture_options(context, blocked.get(),
+                                                             fmt::format("{} of {}, up to {} link{}",
+                                                                         up ? "owners" : "subsidiaries",
+                                                                         label(graph, node), depth,
+                                                                         depth == 1 ? "" : "s"))));
+  }
   if (context.json) {
     JsonOut json(context.out);
     (up ? write_owners_json : write_subsidiaries_json)(json, graph, node, context.date, depth, steps,
@@ -76,6 +86,15 @@ int run_reach(Context& context, const Args& args) {
   options.max_hops = hops;
   if (const auto authority = args.option("authority")) options.authority = *authority;
   const auto hits = context.session.view(context.date).reach(node, options);
+  if (wants_picture(args)) {
+    const auto blocked = context.session.view(context.date).blocked(picture_rule(args));  // held while drawn
+    return emit_picture(context, args,
+                        picture_of_reach(graph, node, hits,
+                                         picture_options(context, blocked.get(),
+                                                         fmt::format("listed parties within {} hop{} of {}",
+                                                                     hops, hops == 1 ? "" : "s",
+                                                                     label(graph, node)))));
+  }
   if (context.json) {
     JsonOut json(context.out);
     write_reach_json(json, graph, node, context.date, options, hits, page, check_interrupt);
@@ -123,6 +142,17 @@ int run_path(Context& context, const Args& args) {
   options.max_hops = hops;
   options.as_of = context.date;
   const auto found = path(graph, a, b, options);
+  if (wants_picture(args)) {
+    if (!found)
+      throw UsageError(fmt::format("no path from {} to {} within {} hops as of {}: nothing to draw",
+                                   label(graph, a), label(graph, b), hops, context.date.to_string()));
+    const auto blocked = context.session.view(context.date).blocked(picture_rule(args));  // held while drawn
+    return emit_picture(context, args,
+                        picture_of_path(graph, *found,
+                                        picture_options(context, blocked.get(),
+                                                        fmt::format("path from {} to {}", label(graph, a),
+                                                                    label(graph, b)))));
+  }
   if (context.json) {
     JsonOut json(context.out);
     json.begin_object();

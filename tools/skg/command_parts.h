@@ -13,6 +13,7 @@
 #include "render.h"
 #include "skg/queries/as_of.h"
 #include "skg/queries/exposure.h"
+#include "skg/queries/picture.h"
 #include "skg/queries/reach.h"
 
 namespace skg::shell {
@@ -85,6 +86,15 @@ std::string path_text(const Graph& graph, const Path& path);
 /// "OFAC SDN, BIS Entity List": who lists the party, from its listing actions.
 std::string listed_by(const Graph& graph, const std::vector<NodeId>& actions);
 
+/// True when --dot, --svg FILE or --png FILE asks for a picture instead of the table.
+bool wants_picture(const Args& args);
+/// The date, the blocked set that colours parties, and a title, for a picture of this command.
+PictureOptions picture_options(Context& context, const BlockedSet* blocked, std::string title);
+/// --rule for the pictures of owners, subsidiaries, path and reach (default ofac).
+Rule picture_rule(const Args& args);
+/// --dot: the DOT text to stdout; --svg / --png: the rendered files, one line each saying so.
+int emit_picture(Context& context, const Args& args, const Picture& picture);
+
 // The handlers, one per command of the table (commands.cpp), in their group's file.
 int run_stats(Context& context, const Args&);
 int run_conflicts(Context& context, const Args&);
@@ -103,5 +113,6 @@ int run_owners(Context& context, const Args& args);
 int run_subsidiaries(Context& context, const Args& args);
 int run_diff(Context& context, const Args& args);
 int run_serve(Context& context, const Args& args);
+int run_export(Context& context, const Args& args);
 
 }  // namespace skg::shell

@@ -118,23 +118,23 @@ constexpr Command kCommands[] = {
      "[--limit N] [--threshold P]",
      "Screen every row of a CSV (name, dob, country, schema, id, ref) or FtM JSON lines file",
      "out limit threshold schema authority list program", Completes::Path, run_screen_file},
-    {"reach", "ENTITY [--hops N] [--authority NAME] [--limit N] [--offset N]",
+    {"reach", "ENTITY [--hops N] [--authority NAME] [--limit N] [--offset N] [--rule R] [--dot | --svg FILE | --png FILE]",
      "Listed parties within N hops (default 3), each with a shortest path",
-     "hops authority limit offset",
+     "hops authority limit offset rule svg png",
      Completes::Entity, run_reach},
-    {"exposure", "ENTITY [--rule ofac|eu|uk|bis]",
-     "Listed? Blocked by ownership under a rule? With the chains and records", "rule",
+    {"exposure", "ENTITY [--rule ofac|eu|uk|bis] [--dot | --svg FILE | --png FILE]",
+     "Listed? Blocked by ownership under a rule? With the chains and records", "rule svg png",
      Completes::Entity, run_exposure},
     {"blocked", "[--rule ofac|eu|uk|bis] [--limit N] [--offset N]",
      "Every party blocked by ownership, with reasons (rows stream as they are made)",
      "rule limit offset", Completes::Nothing, run_blocked},
-    {"owners", "ENTITY [--depth D] [--limit N] [--offset N]",
-     "Who owns ENTITY, up the chains (UBO), with shares", "depth limit offset",
+    {"owners", "ENTITY [--depth D] [--limit N] [--offset N] [--rule R] [--dot | --svg FILE | --png FILE]",
+     "Who owns ENTITY, up the chains (UBO), with shares", "depth limit offset rule svg png",
      Completes::Entity, run_owners},
-    {"subsidiaries", "ENTITY [--depth D] [--limit N] [--offset N]",
-     "What ENTITY owns, down the chains, with shares", "depth limit offset", Completes::Entity, run_subsidiaries},
-    {"path", "A B [--hops N]",
-     "A shortest chain of links between two parties (quote names with spaces)", "hops",
+    {"subsidiaries", "ENTITY [--depth D] [--limit N] [--offset N] [--rule R] [--dot | --svg FILE | --png FILE]",
+     "What ENTITY owns, down the chains, with shares", "depth limit offset rule svg png", Completes::Entity, run_subsidiaries},
+    {"path", "A B [--hops N] [--rule R] [--dot | --svg FILE | --png FILE]",
+     "A shortest chain of links between two parties (quote names with spaces)", "hops rule svg png",
      Completes::Entity, run_path},
     {"diff", "OLD NEW", "What changed between two versions of a list (files or snapshots)", "",
      Completes::Path, run_diff},
@@ -142,6 +142,9 @@ constexpr Command kCommands[] = {
      "Load files or folders into the graph (all or nothing; skip: leave bad records out and list them)",
      "on-bad-record",
      Completes::Path, run_load},
+    {"export", "--format csv|neo4j|graphframes DIR [--partitions N]",
+     "Write nodes and edges (stable ids, shares, dates, listings) for Neo4j, Spark GraphFrames or any CSV reader",
+     "format partitions", Completes::Path, run_export},
     {"save", "FILE", "Save the graph as a snapshot (open it with --snapshot FILE)", "",
      Completes::Path, run_save},
     {"verify", "FILE", "Check a snapshot from elsewhere in full, without opening it as the graph", "",
@@ -156,6 +159,9 @@ constexpr Command kCommands[] = {
 
 /// Flags (no value) each command accepts besides --json.
 std::string_view flags_of(std::string_view command) {
+  if (command == "owners" || command == "subsidiaries" || command == "path" || command == "reach" ||
+      command == "exposure")
+    return "dot";
   return command == "screen" || command == "screen-file" ? "listed" : "";
 }
 
