@@ -151,6 +151,12 @@ class Drawing {
       const std::string_view id = first_id(graph_, node);
       label += fmt::format("\n{}\n{} · {}", id.empty() ? "(no id)" : id, to_string(graph_.kind(node)),
                            to_string(status));
+      // Listed by another authority and caught by the rule too: the fill says listed, the label
+      // says the verdict as well.
+      const BlockedSet* blocked = options_.blocked;
+      if (status == PartyStatus::Listed && blocked != nullptr && blocked->built_for(graph_) &&
+          !blocked->listed(node) && blocked->verdict(node) != Verdict::No)
+        label += blocked->verdict(node) == Verdict::Yes ? ", blocked" : ", possibly blocked";
       dot += fmt::format("  n{} [label={}, fillcolor=\"{}\", color=\"{}\"{}];\n", index(node),
                          quoted(label), colour.fill, colour.border,
                          node == root_ ? ", penwidth=2.5, peripheries=2" : "");
@@ -178,6 +184,8 @@ class Drawing {
     dot += "    legend_a [label=\"\", shape=point, width=0.05]; legend_b [label=\"\", shape=point, width=0.05];\n";
     dot += "    legend_a -> legend_b [label=\"deciding chain\", penwidth=3, color=\"#b00000\", "
            "fontcolor=\"#b00000\"];\n";
+    dot += "    legend_c [label=\"\", shape=point, width=0.05]; legend_d [label=\"\", shape=point, width=0.05];\n";
+    dot += "    legend_c -> legend_d [label=\"caution, not deciding\", style=dashed, color=\"#a08800\"];\n";
     dot += "    legend_listed -> legend_blocked -> legend_possibly -> legend_clear [style=invis];\n";
     dot += "  }\n}\n";
     picture.nodes = nodes_.size();

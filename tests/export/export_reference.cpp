@@ -1,6 +1,6 @@
 // tests/export/export_reference.cpp: writes an skg export and skg's own OFAC blocked set beside
 // it, for the scale-out checks (the Dask job and DuckDB recompute the set from the export alone).
-//   export_reference --kaspersky DIR --out OUT [--partitions 3] [--as-of 2024-07-01]
+//   export_reference --data PATH [--data PATH...] --out OUT [--partitions 3] [--as-of 2024-07-01]
 //   export_reference --generate 20000 --seed 11 --out OUT [--partitions 3] [--as-of 2019-06-01]
 // OUT/export/ holds the CSV layout; OUT/skg_blocked_yes.txt the ids skg finds blocked for sure
 // (designated, or Verdict::Yes), OUT/skg_blocked_possibly.txt those only possibly blocked.
@@ -11,6 +11,7 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "generator.h"
 #include "skg/graph/builder.h"
@@ -104,7 +105,7 @@ void add_awkward_cases(Builder& builder, std::uint32_t entities, std::uint64_t s
 }
 
 [[noreturn]] void usage() {
-  std::fputs("usage: export_reference (--kaspersky DIR | --generate N [--seed S]) --out OUT "
+  std::fputs("usage: export_reference (--data PATH... | --generate N [--seed S]) --out OUT "
              "[--partitions P] [--as-of YYYY-MM-DD]\n", stderr);
   std::exit(2);
 }
@@ -112,7 +113,8 @@ void add_awkward_cases(Builder& builder, std::uint32_t entities, std::uint64_t s
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string kaspersky, out;
+  std::vector<std::string> data;
+  std::string out;
   std::uint32_t entities = 0;
   std::uint64_t seed = 7;
   unsigned partitions = 3;
@@ -121,7 +123,7 @@ int main(int argc, char** argv) {
     const std::string_view arg = argv[at];
     if (at + 1 >= argc) usage();
     const std::string value = argv[++at];
-    if (arg == "--kaspersky") kaspersky = value;
+    if (arg == "--data") data.push_back(value);
     else if (arg == "--generate") entities = static_cast<std::uint32_t>(std::stoul(value));
     else if (arg == "--seed") seed = std::stoull(value);
     else if (arg == "--out") out = value;
@@ -131,11 +133,11 @@ int main(int argc, char** argv) {
       if (!as_of) usage();
     } else usage();
   }
-  if (out.empty() || (kaspersky.empty() == (entities == 0))) usage();
+  if (out.empty() || (data.empty() == (entities == 0))) usage();
   try {
     Builder builder;
-    if (!kaspersky.empty()) {
-      load(kaspersky, builder);
+    if (!data.empty()) {
+      for (const std::string& path : data) load(path, builder);
     } else {
       generate(builder, {.entities = entities, .seed = seed});
       add_awkward_cases(builder, entities, seed);

@@ -128,9 +128,11 @@ TEST_CASE("picture: owners of Kaspersky Lab, Inc. under BIS: the unknown stake o
   // Kaspersky Labs Limited is on the Entity List: its stake (share unknown) leads to a listed party.
   CHECK(edge_line(picture.dot, limited, inc).find("penwidth=3") != std::string::npos);
   CHECK(edge_line(picture.dot, limited, inc).find("label=\"OWNS\"") != std::string::npos);  // no share: none shown
-  // Inc. itself: possibly an affiliate (the share is unknown), yellow.
+  // Inc. itself: on the FCC Covered List (red), and possibly an affiliate (the share is unknown).
   CHECK(blocked.verdict(inc) == Verdict::Possibly);
-  CHECK(node_line(picture.dot, graph, inc).find("#fff3a0") != std::string::npos);
+  CHECK(node_line(picture.dot, graph, inc).find("Company · listed, possibly blocked\"") != std::string::npos);
+  CHECK(node_line(picture.dot, graph, inc).find("#f4a6a6") != std::string::npos);
+  CHECK(node_line(picture.dot, graph, limited).find("Company · listed\"") != std::string::npos);
 }
 
 TEST_CASE("picture: the cap keeps the picture small and says how many parties were left out") {

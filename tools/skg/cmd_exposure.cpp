@@ -48,9 +48,9 @@ int run_exposure(Context& context, const Args& args) {
     return emit_picture(context, args,
                         picture_of_exposure(graph, answer,
                                             picture_options(context, &blocked,
-                                                            fmt::format("exposure of {}: {} under the {}",
-                                                                        label(graph, node),
-                                                                        verdict_text(answer.blocked), info.name))));
+                                                            fmt::format("exposure of {} under the {}: blocked {}",
+                                                                        label(graph, node), info.name,
+                                                                        verdict_text(answer.blocked)))));
   }
   if (context.json) {
     JsonOut json(context.out);
