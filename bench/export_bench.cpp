@@ -3,8 +3,10 @@
 // Setup (generate, freeze) is not timed. Each run writes the whole export into --path (default
 // /tmp/skg-export-bench), 8 parts; the answer checked is the bytes written, the same every run.
 // Each row's seconds are wall time; stderr adds the CPU median (all threads) and MB/s.
+// SKG_EXPORT_FORMAT=csv (or neo4j, graphframes) times that layout only (the 10M run).
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "generator.h"
@@ -16,7 +18,9 @@ int main(int argc, char** argv) {
   const skg::Graph graph = skg::generate({.entities = bench.entities(), .seed = bench.seed()});
   bench.set_size(graph.node_count(), graph.edge_count());
   const std::string dir = bench.path().empty() ? "/tmp/skg-export-bench" : bench.path();
+  const char* only = std::getenv("SKG_EXPORT_FORMAT");
   for (const auto format : {skg::ExportFormat::Csv, skg::ExportFormat::Neo4j, skg::ExportFormat::GraphFrames}) {
+    if (only != nullptr && skg::to_string(format) != only) continue;
     std::uint64_t bytes = 0;
     const auto seconds = bench.run(
         [&] {

@@ -117,7 +117,7 @@ TEST_CASE("export: an edge is in its owner's part, so one owner's records of a s
   }
 }
 
-TEST_CASE("export: Neo4j gets one header file per table and typed columns; GraphFrames gets id, src, dst") {
+TEST_CASE("export: Neo4j gets one header file per table and typed columns, GraphFrames gets id and src and dst") {
   const Graph graph = small_graph();
   SUBCASE("neo4j") {
     const fs::path dir = fresh_dir("neo4j");
