@@ -36,7 +36,7 @@ wait_for "Type help"
 wait_for "skg> "
 
 # Tab completes a command name.
-tmux -L "$socket" send-keys -t skg "expo" Tab
+tmux -L "$socket" send-keys -t skg "expos" Tab  # "expo" is also export
 wait_for "skg> exposure "
 tmux -L "$socket" send-keys -t skg "kaspersky-ao-kaspersky-lab --as-of 2024-08-01" Enter
 wait_for "OFAC 50 Percent Rule"

@@ -308,7 +308,7 @@ TEST_CASE("shell: help and completion read the one command table") {
           completion.candidates.end());
   }
   SUBCASE("a unique command prefix completes to it") {
-    const auto completion = skg::shell::complete(session, "expo");
+    const auto completion = skg::shell::complete(session, "expos");  // "expo" is also export
     REQUIRE(completion.candidates.size() == 1);
     CHECK(completion.candidates.front() == "exposure");
     CHECK(completion.from == 0);
