@@ -283,8 +283,9 @@ ExportReport export_graph(const Graph& graph, const std::string& dir, const Expo
   const fs::path root(dir);
   std::error_code error;
   for (const std::string& sub : {layout.node_dir, layout.edge_dir}) {
-    fs::create_directories(root / sub, error);
-    if (error) throw Error(fmt::format("{}: cannot make the folder: {}", (root / sub).string(), error.message()));
+    const fs::path folder = sub.empty() ? root : root / sub;
+    fs::create_directories(folder, error);
+    if (error) throw Error(fmt::format("{}: cannot make the folder: {}", folder.string(), error.message()));
   }
   // Parts of an earlier export of this layout would be read with the new ones: remove them.
   for (const auto& [sub, stem] : {std::pair{layout.node_dir, layout.node_stem}, std::pair{layout.edge_dir, layout.edge_stem}})
