@@ -40,10 +40,10 @@ namespace {
 
 // The columns, one list for every layout (docs/EXPORT.md); the layouts differ in the header
 // names and types only. Dates are ISO days; `end` is exclusive ([start, end), as skg keeps them).
-struct Column {
+struct ExportColumn {
   std::string_view csv, neo4j, graphframes;
 };
-constexpr Column kNodeColumns[] = {
+constexpr ExportColumn kNodeColumns[] = {
     {"id", "id:ID", "id"},
     {"kind", ":LABEL", "kind"},
     {"name", "name", "name"},
@@ -58,7 +58,7 @@ constexpr Column kNodeColumns[] = {
     {"undated", "undated:boolean", "undated"},
     {"record", "record", "record"},
 };
-constexpr Column kEdgeColumns[] = {
+constexpr ExportColumn kEdgeColumns[] = {
     {"src", ":START_ID", "src"},
     {"dst", ":END_ID", "dst"},
     {"kind", ":TYPE", "relationship"},
@@ -75,9 +75,9 @@ constexpr Column kEdgeColumns[] = {
 };
 
 template <std::size_t N>
-std::string header(const Column (&columns)[N], ExportFormat format) {
+std::string header(const ExportColumn (&columns)[N], ExportFormat format) {
   std::string out;
-  for (const Column& column : columns) {
+  for (const ExportColumn& column : columns) {
     if (!out.empty()) out += ',';
     out += format == ExportFormat::Neo4j         ? column.neo4j
            : format == ExportFormat::GraphFrames ? column.graphframes
