@@ -281,7 +281,7 @@ async function renderParty(id, params, stale) {
     el('span', { class: 'rule', text: rule.label }),
     el('span', { class: 'answer' }, el('span', { class: `badge ${state}`, text })),
     el('span', { class: 'small', text: `listed: ${answer.listed ? 'yes' : 'no'} · blocked: ${answer.verdict}` +
-      (answer.aggregate_percent !== null && answer.aggregate_percent !== undefined ? ` · ${answer.aggregate_percent}%` : '') }),
+      (!answer.listed && answer.verdict !== 'no' ? ` · blocked ownership ${answer.aggregate_percent ?? `${answer.aggregate_min}–${answer.aggregate_max}`}%` : '') }),
     el('span', { class: 'small', text: answer.consequence || '' }),
     el('span', { class: 'small', text: `${answer.cautions.length} caution${answer.cautions.length === 1 ? '' : 's'}` })));
   });
@@ -386,10 +386,16 @@ function drawChain(container, answer, day) {
   // The subject at the bottom.
   const maxLevel = Math.max(...[...nodes.values()].map((n) => n.level));
   nodes.get(subject).level = Math.max(maxLevel, nodes.get(subject).level);
+  // Each level in rows of at most PER_ROW, every other row shifted by half a slot so that the
+  // links of a row above run down between the boxes of the row below; under each level a band
+  // for the links' labels (two heights, alternating by row, so that neighbours never overlap).
   const W = 170;
   const H = 46;
   const GAP_X = 24;
-  const GAP_Y = 90;
+  const SLOT = W + GAP_X;
+  const ROW_GAP = 26;
+  const LABEL_BAND = 64;
+  const CURVE = 70;
   const PER_ROW = 6;
   const byLevel = new Map();
   for (const node of nodes.values()) {
@@ -397,23 +403,29 @@ function drawChain(container, answer, day) {
     byLevel.get(node.level).push(node);
   }
   let y = 40;
-  let width = 0;
+  let width = 560;
+  const levels = [...byLevel.keys()].sort((p, q) => p - q);
   const rows = [];
-  for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+  for (const level of levels) {
     const members = byLevel.get(level);
-    for (let at = 0; at < members.length; at += PER_ROW) {
-      const row = members.slice(at, at + PER_ROW);
-      rows.push({ row, y });
-      width = Math.max(width, row.length * (W + GAP_X));
-      y += H + (at + PER_ROW < members.length ? 30 : GAP_Y);
+    const count = Math.ceil(members.length / PER_ROW);
+    for (let row = 0; row < count; ++row) {
+      const part = members.slice(row * PER_ROW, (row + 1) * PER_ROW);
+      const shift = row % 2 ? SLOT / 2 : 0;
+      rows.push({ part, y, shift, row });
+      width = Math.max(width, part.length * SLOT - GAP_X + shift + 16);
+      y += H + (row + 1 < count ? ROW_GAP : 0);
     }
+    for (const node of members) node.exit = y;  // the bottom of the level's last row
+    y += LABEL_BAND + CURVE;
   }
-  width = Math.max(width, 560);
-  for (const { row, y: top } of rows) {
-    const start = (width - row.length * (W + GAP_X) + GAP_X) / 2;
-    row.forEach((node, at) => { node.x = start + at * (W + GAP_X); node.y = top; });
+  for (const { part, y: top, shift, row } of rows) {
+    const members = byLevel.get(part[0].level).length;
+    const extent = Math.min(PER_ROW, members) * SLOT - GAP_X + (members > PER_ROW ? SLOT / 2 : 0);
+    const start = (width - extent) / 2 + shift;
+    part.forEach((node, at) => { node.x = start + at * SLOT; node.y = top; node.row = row; });
   }
-  const height = y - GAP_Y + H + 20;
+  const height = y - LABEL_BAND - CURVE + 16;
   const picture = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
     'aria-label': `Chain under ${answer.rule_name} on ${day}: ${nodes.size} parties, ${edges.size} links` });
   picture.append(svg('title', { text: `Exposure chain of ${answer.entity.name} under ${answer.rule_name} on ${day}` }));
@@ -430,19 +442,21 @@ function drawChain(container, answer, day) {
     const y1 = a.y + H;
     const x2 = b.x + W / 2;
     const y2 = b.y;
+    // Straight down out of the level (past its other rows and the label band), then a curve.
+    const down = Math.min(a.exit + LABEL_BAND, y2 - 10);
+    const mid = (down + y2) / 2;
     const group = svg('g', { class: `edge ${deciding ? 'deciding' : 'caution'}`, 'data-kind': step.kind });
-    group.append(svg('path', { d: `M ${x1} ${y1} C ${x1} ${(y1 + y2) / 2} ${x2} ${(y1 + y2) / 2} ${x2} ${y2}`, 'marker-end': 'url(#arrow)' }));
+    group.append(svg('path', { d: `M ${x1} ${y1} L ${x1} ${down} C ${x1} ${mid} ${x2} ${mid} ${x2} ${y2}`, 'marker-end': 'url(#arrow)' }));
     group.append(svg('title', { text: `${step.from.name} ${step.kind} ${step.to.name}: ${fmtShare(step.share)}, ${fmtDates(step.start, step.end)}; ${records(step.records)}` }));
     edgeLayer.append(group);
-    // The label near the upper end, where links that meet below are still apart.
-    const lx = x1 + (x2 - x1) * 0.25;
-    const ly = y1 + (y2 - y1) * 0.3;
+    const lx = x1;
+    const ly = a.exit + 16 + (a.row % 2) * 28;
     const kind = step.kind.toLowerCase().replace(/_/g, ' ');
     const line1 = `${step.interest && step.interest !== 'unspecified' ? step.interest : kind}` +
       `${kind === 'owns' || step.share !== null ? ' · ' + fmtShare(step.share) : ''}`;
     const line2 = fmtDates(step.start, step.end);
     const label = svg('g', { class: `edge ${deciding ? 'deciding' : 'caution'}` });
-    label.append(svg('rect', { x: lx - 58, y: ly - 11, width: 116, height: 24, rx: 3 }));
+    label.append(svg('rect', { x: lx - 46, y: ly - 11, width: 92, height: 24, rx: 3 }));
     label.append(svg('text', { x: lx, y: ly, 'text-anchor': 'middle', text: line1 }));
     label.append(svg('text', { x: lx, y: ly + 10, 'text-anchor': 'middle', text: line2 }));
     labelLayer.append(label);

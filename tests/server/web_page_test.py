@@ -229,6 +229,7 @@ def run(skg, data, out, page):
     tools.call("Page.enable")
     tools.call("Runtime.enable")
     tools.call("Log.enable")
+    tools.call("Emulation.setDeviceMetricsOverride", width=1366, height=900, deviceScaleFactor=1, mobile=False)
     tools.call("Page.navigate", url=page.base + "/")
     tools.wait("document.readyState === 'complete' && !!document.getElementById('q') && "
                "document.getElementById('as-of').value !== ''", "the page to load")
@@ -298,13 +299,16 @@ def run(skg, data, out, page):
     check("listed" in picture["states"], f"no listed party in the chain picture: {picture}")
     results["picture"] = picture
 
-    shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
-    png = base64.b64decode(shot["data"])
-    check(png.startswith(b"\x89PNG") and len(png) > 10000, "the screenshot is not a PNG of the page")
-    screenshot = os.path.join(out, f"web-kaspersky-{DAY}.png")
-    with open(screenshot, "wb") as file:
-        file.write(png)
-    results["screenshot"] = screenshot
+    # A laptop's screen (what the analyst sees first), and the whole page. Nothing wider than it.
+    check(tools.js("document.documentElement.scrollWidth <= window.innerWidth"),
+          "the page is wider than a 1366-pixel screen (a horizontal scroll bar)")
+    for name, whole in ((f"web-kaspersky-{DAY}.png", False), (f"web-kaspersky-{DAY}-full.png", True)):
+        shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=whole)
+        png = base64.b64decode(shot["data"])
+        check(png.startswith(b"\x89PNG") and len(png) > 10000, "the screenshot is not a PNG of the page")
+        with open(os.path.join(out, name), "wb") as file:
+            file.write(png)
+    results["screenshot"] = os.path.join(out, f"web-kaspersky-{DAY}.png")
 
     # Batch: a malformed upload gets a clear message on the page.
     tools.js("location.hash = '#/batch'")
