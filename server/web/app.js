@@ -146,10 +146,19 @@ function show(view) {
 }
 
 let generation = 0;  // a render that a newer one has overtaken draws nothing
+let shown = '';       // the view and party on screen: moving to another puts focus at the top
 
 async function render() {
   const mine = ++generation;
   const { view, arg, params } = route();
+  if (`${view}/${arg}` !== shown) {
+    shown = `${view}/${arg}`;
+    if (document.activeElement && document.activeElement !== document.body && !$('date-form').contains(document.activeElement) &&
+        !$('search-form').contains(document.activeElement)) {
+      $('main').focus();  // a followed link is gone: keyboard users go on from the new view's top
+      window.scrollTo(0, 0);
+    }
+  }
   $('as-of').value = currentDay();
   for (const node of document.querySelectorAll('.day')) node.textContent = currentDay();
   if (view === 'party' && arg) {
@@ -403,7 +412,7 @@ function drawChain(container, answer, day) {
     byLevel.get(node.level).push(node);
   }
   let y = 40;
-  let width = 560;
+  let width = 780;  // room for the legend
   const levels = [...byLevel.keys()].sort((p, q) => p - q);
   const rows = [];
   for (const level of levels) {
@@ -430,7 +439,7 @@ function drawChain(container, answer, day) {
     'aria-label': `Chain under ${answer.rule_name} on ${day}: ${nodes.size} parties, ${edges.size} links` });
   picture.append(svg('title', { text: `Exposure chain of ${answer.entity.name} under ${answer.rule_name} on ${day}` }));
   const defs = svg('defs');
-  defs.append(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+  defs.append(svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
     svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#333' })));
   picture.append(defs);
   const edgeLayer = svg('g', { class: 'edges' });
