@@ -6,6 +6,7 @@ pkgs=(build-essential cmake pkg-config libboost-graph-dev rapidjson-dev libfmt-d
       libcpp-httplib-dev  # skg serve (server/)
       libgraphviz-dev  # pictures: --svg / --png (queries/picture_render.cpp)
       python3-distributed  # the Dask job over an export (scripts/export_fixpoint_dask.py)
+      chromium python3-websocket  # the page's browser test (tests/server/web_page_test.py)
       python3-dev pybind11-dev python3-pybind11 python3-pytest  # the Python module (python/)
       clang libclang-rt-14-dev llvm)  # clang, libFuzzer and the sanitizers: scripts/test-sanitize.sh
 missing=()
