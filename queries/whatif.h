@@ -1,7 +1,7 @@
 // queries/whatif.h: what if a party were designated or delisted tomorrow? Every party whose
 // verdict changes under a rule, with the chain that changes it, without rebuilding the graph.
 //
-// Why the incremental answer equals the full recompute (RULES.md §9): the blocked set is the
+// Why the incremental answer equals the full recompute (RULES.md §10): the blocked set is the
 // least fixpoint of "a node is blocked when it is designated, or when the holdings (and, where
 // the rule counts it, the control) of its blocked in-neighbours reach the threshold". A node's
 // verdict is therefore a function of its own listings and of its in-neighbours' verdicts, and

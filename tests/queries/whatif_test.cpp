@@ -95,7 +95,10 @@ struct Spec {
       if (l.rule == rule && delist.count(l.party) != 0) continue;
       add_listing(l.party, l.rule, l.in_force, std::to_string(at));
     }
-    for (const std::string& party : designate) add_listing(party, rule, {}, "what-if");
+    // Dated, as a new designation is: an undated one would stand for a dated listing of the same
+    // authority the party already has (RULES.md §8.8) and take its dates.
+    for (const std::string& party : designate)
+      add_listing(party, rule, {.start = *Date::parse("2000-01-01"), .end = std::nullopt}, "what-if");
     for (const Link& l : links)
       batch.add_edge({.kind = l.kind, .from = l.from, .to = l.to, .share = l.share, .interest = l.interest,
                       .valid = l.valid, .source = source()});
