@@ -12,6 +12,7 @@
 #include "skg/graph/error.h"
 #include "skg/queries/exposure.h"
 #include "skg/queries/whatif.h"
+#include "skg/skg.h"
 #include "typed_listing.h"
 
 using namespace skg;
@@ -340,4 +341,35 @@ TEST_CASE("whatif: a party given by a name no party has is an error naming it; i
   const BlockedSet baseline = blocked_set(graph, {.rule = Rule::Ofac});
   CHECK_THROWS_WITH_AS(what_if(graph, baseline, {.designate = {node(graph, "X")}, .delist = {node(graph, "X")}}),
                        doctest::Contains("both designated and delisted"), Error);
+}
+
+TEST_CASE("whatif: Kaspersky case: designating Eugene Kaspersky under OFAC blocks nothing else; designating the UK holding does") {
+  const Database db = Database::open({SKG_DATASETS_DIR "/kaspersky"});
+  const View view = db.as_of("2024-08-01");
+  const Graph& graph = view.graph();
+  const NodeId eugene = find_party(graph, "kaspersky-eugene-kaspersky");
+  CHECK(find_party(graph, "Eugene Kaspersky") == eugene);  // by exact name too
+  // OFAC FAQ 398: the 50 Percent Rule reads ownership, not control: his directorships (sole
+  // executive body of AO Kaspersky Lab) block nothing. Only his own designation changes.
+  const WhatIfResult ofac = view.whatif(Rule::Ofac, {.designate = {eugene}});
+  REQUIRE(ofac.changed.size() == 1);
+  CHECK(ofac.changed[0].party == eugene);
+  CHECK(ofac.changed[0].after == Verdict::Yes);
+  CHECK_FALSE(ofac.changed[0].listed_before);
+  // The UK holding, Kaspersky Labs Limited, owns Kaspersky Lab, Inc. and Kaspersky Lab
+  // Switzerland GmbH, no source stating a share: designating it makes both "possibly" (an
+  // unknown stake of a blocked owner could be 50% or more), each chain starting at the holding.
+  const NodeId lab = find_party(graph, "kaspersky-kaspersky-labs-limited");
+  const WhatIfResult parent = view.whatif(Rule::Ofac, {.designate = {lab}});
+  REQUIRE(parent.changed.size() == 3);
+  CHECK(parent.count(Verdict::No, Verdict::Possibly) == 2);
+  for (const VerdictChange& change : parent.changed) {
+    if (change.party == lab) continue;
+    CHECK(change.before == Verdict::No);
+    CHECK(change.after != Verdict::No);
+    bool from_lab = false;
+    for (const Reason& reason : change.now.reasons)
+      from_lab |= !reason.chain.empty() && reason.chain.front().owner == lab;
+    CHECK_MESSAGE(from_lab, graph.name(change.party));
+  }
 }
