@@ -63,16 +63,20 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
   WhatIfResult result;
   result.rule = base_->rule();
   result.as_of = base_->as_of();
+  // The plan (whatif.h, RULES.md §10):
+  // - designations only, aggregating rule: the walk goes on from the baseline (continuation);
+  // - delistings: the region downstream of the delisted parties through parties the baseline
+  //   blocks (a party the baseline does not block passes nothing on, before or after: fewer
+  //   designated parties never block more), recomputed; then any designations as a continuation
+  //   of that (aggregating rules);
+  // - otherwise (designations under a rule that does not aggregate, or joint holdings in the
+  //   graph): the whole region downstream of every changed party, recomputed.
+  const bool grows = base_->period().aggregate && !graph.has_interests();
+  const bool whole = !grows && !changes.designate.empty();
   detail::RegionRun run;
-  run.designate = changes.designate;
-  run.delist = changes.delist;
   run.nominees = nominees_;
-  // Designations alone under an aggregating rule: the fixpoint only grows (see whatif.h). Joint
-  // holdings are counted once per block, from state the baseline does not keep: those graphs
-  // take the region path.
-  run.continuation = changes.delist.empty() && base_->period().aggregate && !graph.has_interests();
   std::vector<NodeId> region;
-  if (!run.continuation) {
+  if (!changes.delist.empty() || whole) {
     if (++generation_ == 0) {  // the stamps wrapped: start them again
       std::fill(stamp_.begin(), stamp_.end(), 0);
       generation_ = 1;
@@ -82,12 +86,15 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
       stamp_[index(node)] = generation_;
       region.push_back(node);
     };
-    for (const auto* list : {&changes.designate, &changes.delist})
-      for (NodeId node : *list) add(node);
+    if (whole)
+      for (NodeId node : changes.designate) add(node);
+    for (NodeId node : changes.delist) add(node);
+    const std::size_t changed_parties = region.size();
     // Downstream along every link the rule may read (a superset is still exact, see whatif.h):
     // stakes and control links out, and a principal's nominees' holdings.
     for (std::size_t at = 0; at < region.size(); ++at) {
       const NodeId node = region[at];
+      if (!whole && at >= changed_parties && base_->would_be(node) == Verdict::No) continue;
       auto holdings = [&](NodeId holder) {
         for (EdgeId edge : graph.out_edges(holder)) {
           const EdgeKind kind = graph.edge_kind(edge);
@@ -102,8 +109,22 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
     run.region = region;
     run.stamp = stamp_.data();
     run.generation = generation_;
+    run.delist = changes.delist;
+    if (whole) run.designate = changes.designate;
+  } else {
+    run.continuation = true;
+    run.designate = changes.designate;
   }
   detail::BlockedSetEditor::run(graph, work_, run);
+  if (!run.escaped && !run.continuation && !whole && !changes.designate.empty()) {
+    // Delistings done; the designations go on from there.
+    detail::RegionRun more;
+    more.nominees = nominees_;
+    more.continuation = true;
+    more.designate = changes.designate;
+    detail::BlockedSetEditor::run(graph, work_, more);
+    run.visited.insert(run.visited.end(), more.visited.begin(), more.visited.end());
+  }
   if (run.escaped) {
     // A group merge left the region: put everything back and recompute every node (whatif.h).
     sort_unique(run.visited);
@@ -126,7 +147,7 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
     run.visited = std::move(all.visited);
     result.full_recompute = true;
   }
-  result.continued = run.continuation;
+  result.continued = !result.full_recompute && !whole && !changes.designate.empty();
   sort_unique(run.visited);
   result.recomputed = run.visited.size();
   for (NodeId node : run.visited) {
