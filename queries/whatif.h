@@ -12,10 +12,13 @@
 // is recomputed from nothing but R's listings after the change, with the blocked owners at R's
 // edge passing their holdings in once, as they do in the full walk: the least fixpoint of R given
 // the unchanged rest, which is the restriction of the full fixpoint to R.
-// Designations alone under an aggregating rule (OFAC, EU since 2022, BIS) are cheaper still: the
-// fixpoint only grows (more designated parties can only add to sums and flags), so the walk goes
-// on from the baseline's sums and flags with the new designated parties as its frontier, and
-// stops wherever a node gains no flag. One exception is recomputed in full: under a rule that
+// Under an aggregating rule (OFAC, EU since 2022, BIS) the region is smaller still. Sums of
+// blocked holders only grow with more designated parties and only shrink with fewer, so:
+// designations alone continue the walk from the baseline's sums and flags, the new designated
+// parties as its frontier, stopping wherever a node gains no flag; a delisting's region follows
+// only parties the baseline blocks (one it does not block passes nothing on, before or after),
+// and designations asked with it continue from that. Under the UK rule (and joint holdings with
+// designations) the whole downstream region is recomputed. One case is recomputed in full: under a rule that
 // does not aggregate (UK), a designated party majority-held by another designated person's group
 // joins that group (UK_INDIRECT_ASSUMED); when such a merge reaches a group rooted outside R, the
 // groups outside R change too, and the engine recomputes every node (full_recompute says so).
