@@ -397,19 +397,14 @@ void write_whatif_json(JsonOut& json, const Graph& graph, const WhatIfResult& re
   }
   json.key("recomputed").integer(static_cast<std::int64_t>(result.recomputed));
   json.key("full_recompute").boolean(result.full_recompute);
-  std::int64_t blocked = 0, possibly = 0, cleared = 0, listing = 0;
-  for (const VerdictChange& change : result.changed) {
-    if (change.before == change.after) ++listing;
-    else if (change.after == Verdict::Yes) ++blocked;
-    else if (change.after == Verdict::Possibly) ++possibly;
-    else ++cleared;
-  }
+  const WhatIfTotals totals = result.totals();
   json.key("totals").begin_object();
   json.key("changed").integer(static_cast<std::int64_t>(result.changed.size()));
-  json.key("newly_blocked").integer(blocked);
-  json.key("newly_possibly").integer(possibly);
-  json.key("no_longer_blocked").integer(cleared);
-  json.key("listing_only").integer(listing);
+  json.key("designated").integer(static_cast<std::int64_t>(totals.designated));
+  json.key("delisted").integer(static_cast<std::int64_t>(totals.delisted));
+  json.key("newly_blocked").integer(static_cast<std::int64_t>(totals.blocked));
+  json.key("newly_possibly").integer(static_cast<std::int64_t>(totals.possibly));
+  json.key("no_longer_blocked").integer(static_cast<std::int64_t>(totals.cleared));
   json.end_object();
   json.key("changed").begin_array();
   for (const VerdictChange& change : result.changed) {

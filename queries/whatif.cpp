@@ -15,6 +15,17 @@ std::size_t WhatIfResult::count(Verdict from, Verdict to) const {
   }));
 }
 
+WhatIfTotals WhatIfResult::totals() const {
+  WhatIfTotals out;
+  for (const VerdictChange& c : changed) {
+    if (c.listed_before != c.listed_after) ++(c.listed_after ? out.designated : out.delisted);
+    else if (c.after == Verdict::Yes) ++out.blocked;
+    else if (c.after == Verdict::Possibly) ++out.possibly;
+    else ++out.cleared;
+  }
+  return out;
+}
+
 WhatIf::WhatIf(const Graph& graph, const BlockedSet& baseline)
     : graph_(&graph), base_(&baseline), work_(baseline), stamp_(graph.node_count(), 0) {
   if (!baseline.built_for(graph))

@@ -54,6 +54,12 @@ struct VerdictChange {
   Exposure was, now;
 };
 
+/// How the changed parties split: their own designation changed (designated, delisted), or, for
+/// the others, the verdict they change to.
+struct WhatIfTotals {
+  std::size_t designated = 0, delisted = 0, blocked = 0, possibly = 0, cleared = 0;
+};
+
 struct WhatIfResult {
   Rule rule = Rule::Ofac;
   std::optional<Date> as_of;
@@ -63,6 +69,7 @@ struct WhatIfResult {
   bool full_recompute = false;      // a UK group merge reached outside the region (see above)
   bool continued = false;           // designations only, aggregating: the walk went on from the baseline
   std::size_t count(Verdict before, Verdict after) const;
+  WhatIfTotals totals() const;
 };
 
 /// Answers what-if questions against one baseline blocked set. Keeps a working copy of the

@@ -151,7 +151,8 @@ void write_subsidiaries_json(JsonOut& json, const Graph& graph, NodeId node, Dat
 void write_ownership_step_json(JsonOut& json, const Graph& graph, const OwnershipStep& step);
 
 /// `whatif`: rule, rule_id, rule_name, as_of, designate [nodes], delist [nodes], recomputed,
-/// full_recompute, totals {newly_blocked, newly_possibly, no_longer_blocked, listing_only, changed},
+/// full_recompute, totals {changed, designated, delisted, newly_blocked, newly_possibly,
+/// no_longer_blocked} (WhatIfResult::totals()),
 /// changed [{entity, listed_before, listed_after, before, after, was (exposure), now (exposure)}]
 /// (was/now only when the result was explained).
 void write_whatif_json(JsonOut& json, const Graph& graph, const WhatIfResult& result);

@@ -248,6 +248,7 @@ TEST_CASE("serve: POST /whatif designating Eugene Kaspersky changes only his own
   // OFAC's rule reads ownership only (FAQ 398): his directorships block nothing.
   CHECK(result["totals"]["changed"].GetInt() == 1);
   CHECK(result["totals"]["newly_blocked"].GetInt() == 0);
+  CHECK(result["totals"]["designated"].GetInt() == 1);
   const auto& changed = result["changed"][0];
   CHECK(changed["listed_before"].GetBool() == false);
   CHECK(changed["listed_after"].GetBool() == true);

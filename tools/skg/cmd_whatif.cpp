@@ -107,17 +107,12 @@ int run_whatif(Context& context, const Args& args) {
   for (std::size_t at = 0; at < results.size(); ++at) {
     const WhatIfResult& result = results[at];
     const RuleInfo& info = rule_info(result.rule);
-    std::size_t blocked = 0, possibly = 0, cleared = 0, listing = 0;
-    for (const VerdictChange& change : result.changed) {
-      if (change.before == change.after) ++listing;
-      else if (change.after == Verdict::Yes) ++blocked;
-      else if (change.after == Verdict::Possibly) ++possibly;
-      else ++cleared;
-    }
+    const WhatIfTotals totals = result.totals();
     out << paint(style, Tone::Bold, fmt::format("{} ({})", info.name, info.id))
-        << fmt::format(": {} part{} change: {} blocked, {} possibly blocked, {} no longer blocked{}\n",
-                       result.changed.size(), result.changed.size() == 1 ? "y" : "ies", blocked, possibly,
-                       cleared, listing != 0 ? fmt::format(", {} designation only", listing) : std::string());
+        << fmt::format(": {} part{} change: {} designated, {} delisted, {} newly blocked, {} newly possibly "
+                       "blocked, {} no longer blocked\n",
+                       result.changed.size(), result.changed.size() == 1 ? "y" : "ies", totals.designated,
+                       totals.delisted, totals.blocked, totals.possibly, totals.cleared);
     out << paint(style, Tone::Dim,
                  fmt::format("  ({} part{} recomputed{}, {:.3f} ms; {})", result.recomputed,
                              result.recomputed == 1 ? "y" : "ies",
