@@ -316,7 +316,7 @@ TEST_CASE("whatif: delisting the designated owner unblocks its chain, and the an
   CHECK(chain);
 }
 
-TEST_CASE("whatif: UK does not add up two designated persons' stakes; a control link decides under UK and EU") {
+TEST_CASE("whatif: UK does not add up two designated persons' stakes, and a control link decides under UK and EU") {
   // UK: OFSI para 4.14, holdings of different designated persons are not aggregated; reg. 7(2)(c):
   // the right to appoint a board majority is control. EU Best Practices: control counts too.
   const Spec spec = Spec()
@@ -337,7 +337,7 @@ TEST_CASE("whatif: UK does not add up two designated persons' stakes; a control 
   }
 }
 
-TEST_CASE("whatif: a party given by a name no party has is an error naming it; ids and exact names resolve") {
+TEST_CASE("whatif: a party given by a name no party has is an error naming it, ids and exact names resolve") {
   const Spec spec = Spec().party("X", NodeKind::Person).party("A").owns("X", "A", 60);
   const Graph graph = spec.build();
   CHECK(find_party(graph, "X") == node(graph, "X"));
@@ -347,7 +347,7 @@ TEST_CASE("whatif: a party given by a name no party has is an error naming it; i
                        doctest::Contains("both designated and delisted"), Error);
 }
 
-TEST_CASE("whatif: Kaspersky case: designating Eugene Kaspersky under OFAC blocks nothing else; designating the UK holding does") {
+TEST_CASE("whatif: Kaspersky case: designating Eugene Kaspersky under OFAC blocks nothing else, designating the UK holding does") {
   const Database db = Database::open({SKG_DATASETS_DIR "/kaspersky"});
   const View view = db.as_of("2024-08-01");
   const Graph& graph = view.graph();
