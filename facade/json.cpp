@@ -382,6 +382,51 @@ void write_exposure_json(JsonOut& json, const Graph& graph, const Exposure& answ
   json.end_object();
 }
 
+void write_whatif_json(JsonOut& json, const Graph& graph, const WhatIfResult& result) {
+  const RuleInfo& info = rule_info(result.rule);
+  json.begin_object();
+  json.key("rule").string(to_string(result.rule));
+  json.key("rule_id").string(info.id);
+  json.key("rule_name").string(info.name);
+  json.key("as_of").date(result.as_of);
+  for (const auto& [name, nodes] : {std::pair{"designate", &result.changes.designate},
+                                    std::pair{"delist", &result.changes.delist}}) {
+    json.key(name).begin_array();
+    for (NodeId node : *nodes) write_node_json(json, graph, node);
+    json.end_array();
+  }
+  json.key("recomputed").integer(static_cast<std::int64_t>(result.recomputed));
+  json.key("full_recompute").boolean(result.full_recompute);
+  const WhatIfTotals totals = result.totals();
+  json.key("totals").begin_object();
+  json.key("changed").integer(static_cast<std::int64_t>(result.changed.size()));
+  json.key("designated").integer(static_cast<std::int64_t>(totals.designated));
+  json.key("delisted").integer(static_cast<std::int64_t>(totals.delisted));
+  json.key("newly_blocked").integer(static_cast<std::int64_t>(totals.blocked));
+  json.key("newly_possibly").integer(static_cast<std::int64_t>(totals.possibly));
+  json.key("no_longer_blocked").integer(static_cast<std::int64_t>(totals.cleared));
+  json.end_object();
+  json.key("changed").begin_array();
+  for (const VerdictChange& change : result.changed) {
+    json.begin_object();
+    json.key("entity");
+    write_node_json(json, graph, change.party);
+    json.key("listed_before").boolean(change.listed_before);
+    json.key("listed_after").boolean(change.listed_after);
+    json.key("before").string(to_string(change.before));
+    json.key("after").string(to_string(change.after));
+    if (change.now.entity != kNoNode) {
+      json.key("was");
+      write_exposure_json(json, graph, change.was);
+      json.key("now");
+      write_exposure_json(json, graph, change.now);
+    }
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
 void write_path_json(JsonOut& json, const Graph& graph, const Path& path) {
   json.begin_array();
   for (std::size_t step = 0; step < path.edges.size(); ++step) {

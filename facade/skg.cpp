@@ -332,6 +332,11 @@ std::shared_ptr<const BlockedSet> View::blocked(Rule rule) const {
   return database_->state().blocked_set(rule, day_);
 }
 
+WhatIfResult View::whatif(Rule rule, WhatIfChanges changes, WhatIfOptions options) const {
+  const auto baseline = blocked(rule);  // held while the engine reads it
+  return skg::what_if(graph(), *baseline, std::move(changes), options);
+}
+
 std::vector<NodeId> View::blocked_parties(Rule rule) const {
   return skg::blocked_parties(graph(), *blocked(rule));
 }

@@ -169,6 +169,20 @@ struct PyView {
     return build([&](skg::JsonOut& json) { skg::write_exposure_json(json, view.graph(), *answer); });
   }
 
+  /// The shell's `whatif --json --rule R` result: parties by id or exact name (skg::find_party).
+  py::object whatif(const std::vector<std::string>& designate, const std::vector<std::string>& delist,
+                    const std::string& rule) const {
+    std::optional<skg::WhatIfResult> answer;
+    {
+      py::gil_scoped_release release;
+      skg::WhatIfChanges changes;
+      for (const std::string& party : designate) changes.designate.push_back(skg::find_party(view.graph(), party));
+      for (const std::string& party : delist) changes.delist.push_back(skg::find_party(view.graph(), party));
+      answer = view.whatif(rule_of(rule), std::move(changes));
+    }
+    return build([&](skg::JsonOut& json) { skg::write_whatif_json(json, view.graph(), *answer); });
+  }
+
   py::object screen(const std::string& name, std::size_t limit, std::optional<double> min_score,
                     bool listed_only) const {
     std::vector<skg::ScreenHit> hits;
@@ -467,6 +481,9 @@ PYBIND11_MODULE(skg, m) {
       .def_property_readonly("day", [](const PyView& v) { return v.view.day().to_string(); })
       .def("resolve", &PyView::resolve, py::arg("entity"), "The external id an id or name resolves to.")
       .def("exposure", &PyView::exposure, py::arg("entity"), py::arg("rule") = "ofac")
+      .def("whatif", &PyView::whatif, py::arg("designate") = std::vector<std::string>{},
+           py::arg("delist") = std::vector<std::string>{}, py::arg("rule") = "ofac",
+           "Every party whose verdict changes if these were designated or delisted under the rule.")
       .def("screen", &PyView::screen, py::arg("name"), py::arg("limit") = 20,
            py::arg("min_score") = py::none(), py::arg("listed_only") = false)
       .def("show", &PyView::show, py::arg("entity"))

@@ -1,4 +1,5 @@
 #include "skg/queries/exposure.h"
+#include "skg/queries/blocked_region.h"
 
 #include "skg/graph/error.h"
 #include "skg/graph/parallel.h"
@@ -621,6 +622,21 @@ struct BlockedSetBuilder {
   std::vector<Percent> shares{};
   std::vector<std::pair<NodeId, NodeId>> nominee_of{};  // (nominee, principal), sorted
   CapScratch cap_scratch{};
+  // A what-if run (queries/whatif.cpp, detail::BlockedSetEditor): only the nodes of a region
+  // (region_stamp[n] == region_gen) are recomputed, every other node keeps its verdict; or, for
+  // designations under an aggregating rule, the walk goes on from the baseline's sums
+  // (base_sums). Full runs leave these unset.
+  const std::uint32_t* region_stamp = nullptr;
+  std::uint32_t region_gen = 0;
+  const BlockedSet::NodeTable* base_sums = nullptr;
+  bool partial = false;            // no step that costs O(n); every node touched goes to visited
+  std::vector<NodeId> rescan{};    // partial grouped runs: the nodes a merge makes look again at
+  std::vector<NodeId> visited{};   // partial runs: nodes whose state, sums or group may change
+  bool escaped = false;            // a group merge reached a node outside the region
+
+  bool in_region(NodeId node) const noexcept {
+    return region_stamp == nullptr || region_stamp[index(node)] == region_gen;
+  }
 
   /// unknown_cap on the reused buffers.
   Bound cap(NodeId asset) { return unknown_cap(graph, asset, as_of, cap_scratch); }
@@ -715,7 +731,7 @@ struct BlockedSetBuilder {
   struct Worker {
     Scratch scratch;
     std::vector<std::pair<NodeId, std::uint8_t>> next;
-    std::vector<NodeId> dirty, touched;
+    std::vector<NodeId> dirty, touched, visited;
   };
 
   static std::uint8_t gain_flags(std::uint8_t& cell, std::uint8_t gained) {
@@ -729,15 +745,17 @@ struct BlockedSetBuilder {
     return std::atomic_ref<std::uint8_t>(const_cast<std::uint8_t&>(cell)).load(std::memory_order_relaxed);
   }
   /// Adds `bound` to the lower (low 32 bits) or upper (high 32 bits) sum of `asset`; the new sum.
-  static Bound add_dense(DenseBuffer& sums, NodeId asset, bool upper, Bound bound,
-                         std::vector<NodeId>& touched) {
+  /// A what-if continuation (base_sums set) starts an untouched node's sums from the baseline's.
+  Bound add_dense(DenseBuffer& sums, NodeId asset, bool upper, Bound bound,
+                  std::vector<NodeId>& touched) const {
     std::atomic<std::uint64_t>& slot = sums[index(asset)];
     std::uint64_t old = slot.load(std::memory_order_relaxed), now = 0;
     Sum sum;
     do {
-      sum = Sum::unpack(static_cast<std::uint32_t>(upper ? old >> 32 : old));
+      const std::uint64_t from = old == 0 && base_sums != nullptr ? base_sums->get(asset) : old;
+      sum = Sum::unpack(static_cast<std::uint32_t>(upper ? from >> 32 : from));
       sum.add(bound);
-      now = upper ? (old & 0xFFFFFFFFull) | (std::uint64_t{sum.pack()} << 32) : (old & ~0xFFFFFFFFull) | sum.pack();
+      now = upper ? (from & 0xFFFFFFFFull) | (std::uint64_t{sum.pack()} << 32) : (from & ~0xFFFFFFFFull) | sum.pack();
     } while (now != old && !slot.compare_exchange_weak(old, now, std::memory_order_relaxed));
     if (old == 0 && now != 0) touched.push_back(asset);
     return sum.bound();
@@ -753,7 +771,8 @@ struct BlockedSetBuilder {
     };
     auto add_holdings = [&](NodeId holder) {
       for_each_holding(holder, work.scratch, [&](NodeId asset, const Holding& h, EdgeId first) {
-        if (asset == node) return;
+        if (asset == node || !in_region(asset)) return;
+        if (partial) work.visited.push_back(asset);
         if (graph.interest(first) == Interest::JointlyHeld) return work.dirty.push_back(asset);
         std::uint8_t gained = 0;
         const std::uint8_t state = load_flags(set.state_[index(asset)]);
@@ -780,8 +799,9 @@ struct BlockedSetBuilder {
     for (EdgeId edge : graph.out_edges(node)) {
       if (graph.edge_kind(edge) != EdgeKind::Controls) continue;
       const NodeId asset = graph.target(edge);
-      if (asset == node || !graph.edge_holds(edge, as_of)) continue;
+      if (asset == node || !in_region(asset) || !graph.edge_holds(edge, as_of)) continue;
       const std::uint8_t gained = control_gain(edge, fresh);
+      if (partial) work.visited.push_back(asset);
       if (gained == 0) continue;
       // Marks a node a control link (not only shares) gives a flag to, whatever the order.
       std::atomic_ref<std::uint8_t>(set.state_[index(asset)]).fetch_or(BlockedSet::kByControl, std::memory_order_relaxed);
@@ -789,7 +809,9 @@ struct BlockedSetBuilder {
     }
   }
 
-  void aggregating(const std::vector<NodeId>& seeds) {
+  /// `more`: what-if runs: nodes to expand besides the seeds, with the flags they pass on.
+  void aggregating(const std::vector<NodeId>& seeds,
+                   const std::vector<std::pair<NodeId, std::uint8_t>>& more = {}) {
     constexpr std::uint8_t kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
     constexpr std::size_t kGrain = 256;  // frontier nodes a block
     DenseSums lease(graph.node_count());
@@ -797,6 +819,7 @@ struct BlockedSetBuilder {
     std::vector<Worker> workers(thread_count());
     std::vector<std::pair<NodeId, std::uint8_t>> frontier;
     for (NodeId seed : seeds) frontier.emplace_back(seed, kYes | kMaybe);
+    frontier.insert(frontier.end(), more.begin(), more.end());
     BlockedSet::NodeTable joint_added;  // asset -> the jointly held block already added
     std::vector<NodeId> dirty;          // assets whose jointly held block may have grown
     auto gather_next = [&] {
@@ -806,6 +829,8 @@ struct BlockedSetBuilder {
         work.next.clear();
         dirty.insert(dirty.end(), work.dirty.begin(), work.dirty.end());
         work.dirty.clear();
+        if (partial) visited.insert(visited.end(), work.visited.begin(), work.visited.end());
+        work.visited.clear();
       }
     };
     for (;;) {
@@ -860,6 +885,16 @@ struct BlockedSetBuilder {
     // does not depend on the threads either).
     // Node order without sorting the touched list (a sort was ~13% of the walk at 1M): one bit a
     // node, read word by word.
+    if (partial) {
+      // A what-if run touched a neighbourhood: no word a node for its marks.
+      for (Worker& work : workers)
+        for (NodeId node : work.touched) {
+          set.sums_.at(node) = sums[index(node)].load(std::memory_order_relaxed);
+          sums[index(node)].store(0, std::memory_order_relaxed);
+          visited.push_back(node);
+        }
+      return;
+    }
     std::vector<std::uint64_t> marks((graph.node_count() + 63) / 64, 0);
     for (Worker& work : workers)
       for (NodeId node : work.touched) marks[index(node) >> 6] |= std::uint64_t{1} << (index(node) & 63);
@@ -943,6 +978,8 @@ struct BlockedSetBuilder {
           const NodeId asset = candidates[position];
           if (position + kAhead < candidates.size())
             for (EdgeId edge : graph.in_edges(candidates[position + kAhead])) graph.prefetch_source(edge);
+          if (!in_region(asset)) continue;  // what-if: outside the region nothing changes
+          if (partial) visited.push_back(asset);
           auto& state = set.state_[index(asset)];
           const bool listed = (state & BlockedSet::kListed) != 0;
           if ((state & flag) != 0 && !listed) continue;
@@ -1037,6 +1074,10 @@ struct BlockedSetBuilder {
             parent.at(asset) = index(winner);
             next.push_back(asset);
           } else if (const NodeId own = find_root(parent, asset); own != winner) {
+            // A what-if run recomputes its region only: a merge of a group rooted outside it
+            // changes holdings counted outside it, so the caller recomputes everything instead.
+            if (!in_region(own)) escaped = true;
+            if (partial) visited.push_back(own);
             parent.at(own) = index(winner);  // two designated groups become one
             merged = true;
           }
@@ -1044,9 +1085,16 @@ struct BlockedSetBuilder {
         frontier.swap(next);
         next.clear();
       }
-      if (!merged) break;
+      if (!merged || escaped) break;
       // A merge changes the groups that holdings count for: look again at every asset of a
       // blocked node (rare: a designated person majority-owned by another designated group).
+      // A what-if run looks at its region and the blocked owners at its edge: no other node
+      // holds anything in the region.
+      if (partial) {
+        for (NodeId node : rescan)
+          if ((set.state_[index(node)] & flag) != 0) frontier.push_back(node);
+        continue;
+      }
       for (std::uint32_t at = 0; at < set.state_.size(); ++at)
         if ((set.state_[at] & flag) != 0) frontier.push_back(NodeId{at});
     }
@@ -1115,6 +1163,109 @@ BlockedSet blocked_set(const Graph& graph, const ExposureOptions& options) {
   BlockedSetBuilder{graph, set, info, *set.period_, options.as_of}.run();
   return set;
 }
+
+// -----------------------------------------------------------------------------------------------
+// What-if: the same fixpoint on a region of a blocked set (queries/whatif.h says why the result
+// equals a full recompute).
+
+namespace detail {
+
+std::vector<std::pair<NodeId, NodeId>> BlockedSetEditor::nominees(const Graph& graph, const BlockedSet& set) {
+  BlockedSet scratch;
+  BlockedSetBuilder builder{graph, scratch, rule_info(set.rule_), *set.period_, set.as_of_};
+  builder.collect_nominees();
+  return std::move(builder.nominee_of);
+}
+
+void BlockedSetEditor::run(const Graph& graph, BlockedSet& set, RegionRun& run) {
+  constexpr std::uint8_t kListed = BlockedSet::kListed, kYes = BlockedSet::kYes, kMaybe = BlockedSet::kMaybe;
+  constexpr std::uint8_t kKeep = BlockedSet::kAction | BlockedSet::kActionInForce | BlockedSet::kUndatedAction;
+  BlockedSetBuilder builder{graph, set, rule_info(set.rule_), *set.period_, set.as_of_};
+  builder.partial = true;
+  builder.nominee_of.assign(run.nominees.begin(), run.nominees.end());
+  auto is = [](std::span<const NodeId> sorted, NodeId node) {
+    return std::binary_search(sorted.begin(), sorted.end(), node);
+  };
+  if (run.continuation) {
+    // Designations only, aggregating: the least fixpoint grows from the baseline's. Each new
+    // designated party passes on the flags it did not have; sums start from the baseline's.
+    builder.base_sums = &set.sums_;
+    std::vector<std::pair<NodeId, std::uint8_t>> more;
+    for (NodeId node : run.designate) {
+      std::uint8_t& state = set.state_[index(node)];
+      builder.visited.push_back(node);
+      if ((state & kListed) != 0) continue;
+      const auto gained = static_cast<std::uint8_t>((kYes | kMaybe) & ~state);
+      state |= kListed | kYes | kMaybe;
+      if (gained != 0) more.emplace_back(node, gained);
+    }
+    builder.aggregating({}, more);
+    run.visited = std::move(builder.visited);
+    return;
+  }
+  builder.region_stamp = run.stamp;
+  builder.region_gen = run.generation;
+  // The region starts from nothing but its listings (after the changes); sums and groups go.
+  std::vector<NodeId> seeds;
+  for (NodeId node : run.region) {
+    std::uint8_t& state = set.state_[index(node)];
+    bool listed = (state & kListed) != 0;
+    if (is(run.designate, node)) listed = true;
+    else if (is(run.delist, node)) listed = false;
+    state = static_cast<std::uint8_t>((state & kKeep) | (listed ? kListed | kYes | kMaybe : 0));
+    if (listed) seeds.push_back(node);
+    if (set.sums_.get(node) != 0) set.sums_.at(node) = 0;
+    for (auto* parent : {&set.group_lo_, &set.group_hi_})
+      if (parent->get(node, index(kNoNode)) != index(kNoNode)) parent->at(node) = index(kNoNode);
+  }
+  // The blocked owners at its edge keep their verdicts and pass their holdings in once more.
+  std::vector<NodeId> boundary;
+  for (NodeId node : run.region)
+    for (EdgeId edge : graph.in_edges(node)) {
+      const EdgeKind kind = graph.edge_kind(edge);
+      if (kind != EdgeKind::Owns && kind != EdgeKind::Controls) continue;
+      const NodeId owner = graph.source(edge);
+      for (NodeId holder : {owner, builder.principal_of(owner)})
+        if (holder != kNoNode && !builder.in_region(holder) && (set.state_[index(holder)] & (kYes | kMaybe)) != 0)
+          boundary.push_back(holder);
+    }
+  std::sort(boundary.begin(), boundary.end());
+  boundary.erase(std::unique(boundary.begin(), boundary.end()), boundary.end());
+  if (builder.period.aggregate) {
+    std::vector<std::pair<NodeId, std::uint8_t>> more;
+    for (NodeId node : boundary) more.emplace_back(node, static_cast<std::uint8_t>(set.state_[index(node)] & (kYes | kMaybe)));
+    builder.aggregating(seeds, more);
+  } else {
+    builder.rescan.assign(run.region.begin(), run.region.end());
+    builder.rescan.insert(builder.rescan.end(), boundary.begin(), boundary.end());
+    for (const bool upper : {false, true}) {
+      std::vector<NodeId> frontier = seeds;
+      for (NodeId node : boundary)
+        if ((set.state_[index(node)] & (upper ? kMaybe : kYes)) != 0) frontier.push_back(node);
+      builder.grouped(std::move(frontier), upper);
+      if (builder.escaped) break;
+    }
+  }
+  run.visited = std::move(builder.visited);
+  run.visited.insert(run.visited.end(), run.region.begin(), run.region.end());
+  run.escaped = builder.escaped;
+}
+
+void BlockedSetEditor::restore(BlockedSet& set, const BlockedSet& base, std::span<const NodeId> nodes) {
+  for (NodeId node : nodes) {
+    set.state_[index(node)] = base.state_[index(node)];
+    const std::uint64_t sums = base.sums_.get(node);
+    if (set.sums_.get(node) != sums) set.sums_.at(node) = sums;
+    for (int side = 0; side < 2; ++side) {
+      auto& parent = side == 0 ? set.group_lo_ : set.group_hi_;
+      const auto& from = side == 0 ? base.group_lo_ : base.group_hi_;
+      const std::uint64_t up = from.get(node, index(kNoNode));
+      if (parent.get(node, index(kNoNode)) != up) parent.at(node) = up;
+    }
+  }
+}
+
+}  // namespace detail
 
 // -----------------------------------------------------------------------------------------------
 // Explaining one entity.

@@ -157,6 +157,10 @@ struct Exposure {
   std::vector<Reason> cautions;  // what does not block but should be looked at
 };
 
+namespace detail {
+struct BlockedSetEditor;  // queries/whatif.cpp's incremental update (defined in exposure.cpp)
+}  // namespace detail
+
 /// The result of one fixpoint: every node's verdict under one rule on one date; lookups O(1).
 class BlockedSet {
  public:
@@ -218,6 +222,7 @@ class BlockedSet {
  private:
   friend BlockedSet blocked_set(const Graph&, const ExposureOptions&);
   friend struct BlockedSetBuilder;
+  friend struct detail::BlockedSetEditor;
   static constexpr std::uint8_t kListed = 1, kYes = 2, kMaybe = 4, kAction = 8, kByControl = 16,
                                   kActionInForce = 32, kUndatedAction = 64;
 

@@ -832,6 +832,59 @@ struct Server::Impl {
     send_json(res, std::move(body));
   }
 
+  /// POST /whatif {"designate": [ids], "delist": [ids], "rule": "ofac", "as_of": "YYYY-MM-DD"}:
+  /// the shell's `whatif --json` (one result per rule; no rule: every rule).
+  void whatif(const httplib::Request& req, httplib::Response& res) const {
+    const rapidjson::Document body = parse_body(req, options);
+    std::optional<std::string> as_of, rule_text;
+    for (const auto* field : {"as_of", "rule"}) {
+      const auto member = body.FindMember(field);
+      if (member == body.MemberEnd() || member->value.IsNull()) continue;
+      if (!member->value.IsString()) refuse(400, field, std::string(field) + ": must be a string");
+      (std::string_view(field) == "as_of" ? as_of : rule_text) = member->value.GetString();
+    }
+    Request request = begin(req);
+    if (as_of) {
+      const auto parsed = Date::parse(*as_of);
+      if (!parsed || as_of->size() != 10) refuse(400, "as_of", "as_of: '" + *as_of + "' is not a date: write YYYY-MM-DD");
+      request.view = request.data->as_of(*parsed);
+    }
+    std::vector<Rule> rules;
+    if (rule_text) {
+      const auto rule = parse_rule(*rule_text);
+      if (!rule) refuse(400, "rule", "rule: '" + *rule_text + "' is not one of ofac, eu, uk, bis");
+      rules.push_back(*rule);
+    } else {
+      for (int at = 0; at < kRuleCount; ++at) rules.push_back(static_cast<Rule>(at));
+    }
+    WhatIfChanges changes;
+    for (const auto* field : {"designate", "delist"}) {
+      auto& nodes = std::string_view(field) == "designate" ? changes.designate : changes.delist;
+      const auto member = body.FindMember(field);
+      if (member == body.MemberEnd() || member->value.IsNull()) continue;
+      for (const std::string& id : strings_of(member->value, field)) nodes.push_back(entity(request, id));
+    }
+    if (changes.designate.empty() && changes.delist.empty())
+      refuse(400, "designate", "designate, delist: give at least one entity id in one of them");
+    for (NodeId node : changes.designate)
+      if (std::find(changes.delist.begin(), changes.delist.end(), node) != changes.delist.end())
+        refuse(400, "delist", "delist: '" + std::string(external_id(request.view.graph(), node)) +
+                                  "' is also in designate");
+    std::vector<WhatIfResult> results;
+    for (const Rule rule : rules) {
+      results.push_back(request.view.whatif(rule, changes));
+      request.check_time("the what-if");
+    }
+    send_json(res, to_json([&](JsonOut& json) {
+      json.begin_object();
+      json.key("as_of").string(request.view.day().to_string());
+      json.key("results").begin_array();
+      for (const WhatIfResult& result : results) write_whatif_json(json, request.view.graph(), result);
+      json.end_array();
+      json.end_object();
+    }));
+  }
+
   /// `limit` (default `fallback`, at most max_limit) and `offset` as a Page.
   Page page(const httplib::Request& req, std::size_t fallback) const {
     Page out;
@@ -1007,6 +1060,7 @@ Server::Server(std::shared_ptr<const Database> database, ServerOptions options, 
            guard([&impl](const auto& req, auto& res) { impl.adjacent(req, res); }));
   http.Get(R"(/exposure/([^/]+))", guard([&impl](const auto& req, auto& res) { impl.exposure(req, res); }));
   http.Get("/blocked", guard([&impl](const auto& req, auto& res) { impl.blocked(req, res); }));
+  http.Post("/whatif", guard([&impl](const auto& req, auto& res) { impl.whatif(req, res); }));
   http.Get(R"(/reach/([^/]+))", guard([&impl](const auto& req, auto& res) { impl.reach(req, res); }));
   http.Get(R"(/owners/([^/]+))",
            guard([&impl](const auto& req, auto& res) { impl.ownership(req, res, true); }));

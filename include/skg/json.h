@@ -18,6 +18,7 @@
 #include "skg/queries/exposure.h"
 #include "skg/queries/reach.h"
 #include "skg/queries/screen.h"
+#include "skg/queries/whatif.h"
 #include "skg/skg.h"
 
 namespace skg::inline v1 {
@@ -148,6 +149,13 @@ void write_subsidiaries_json(JsonOut& json, const Graph& graph, NodeId node, Dat
 /// One step of an ownership chain: {party, of, depth, kind, share, through, start, end, repeated,
 /// records}.
 void write_ownership_step_json(JsonOut& json, const Graph& graph, const OwnershipStep& step);
+
+/// `whatif`: rule, rule_id, rule_name, as_of, designate [nodes], delist [nodes], recomputed,
+/// full_recompute, totals {changed, designated, delisted, newly_blocked, newly_possibly,
+/// no_longer_blocked} (WhatIfResult::totals()),
+/// changed [{entity, listed_before, listed_after, before, after, was (exposure), now (exposure)}]
+/// (was/now only when the result was explained).
+void write_whatif_json(JsonOut& json, const Graph& graph, const WhatIfResult& result);
 
 /// A blocked party's own links to blocked holders (the whole chain is `exposure`'s answer).
 struct BlockedHolder {

@@ -19,6 +19,7 @@
 #include "skg/queries/reach.h"
 #include "skg/queries/screen.h"
 #include "skg/queries/screen_query.h"
+#include "skg/queries/whatif.h"
 #include "skg/version.h"
 
 namespace skg::inline v1 {
@@ -105,6 +106,10 @@ class View {
   /// The parties `rule` blocks on the day by ownership or control, not designated themselves
   /// (the rows of the shell's `blocked`): every Verdict::Yes, then every Verdict::Possibly.
   std::vector<NodeId> blocked_parties(Rule rule = Rule::Ofac) const;
+  /// What if `changes` were made under `rule` on the day: every party whose verdict changes,
+  /// with exposure()'s answers before and after, from the cached blocked set (no rebuild).
+  ///   auto answer = view.whatif(skg::Rule::Ofac, {.designate = {view.resolve("Eugene Kaspersky")}});
+  WhatIfResult whatif(Rule rule, WhatIfChanges changes, WhatIfOptions options = {}) const;
 
   /// Listed parties within `options.max_hops` (see skg::reach). `options.as_of` and
   /// `options.listed` must be unset: the view supplies the day and its cached listed set.

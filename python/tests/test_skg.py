@@ -38,6 +38,19 @@ def test_exposure_equals_the_shell_json_when_the_shell_is_built(db):
     assert json.loads(out.stdout) == db.as_of("2024-08-01").exposure(LAB, rule="eu")
 
 
+def test_whatif_designating_the_uk_holding_changes_its_subsidiaries_verdicts(db):
+    view = db.as_of("2024-08-01")
+    holding = "kaspersky-kaspersky-labs-limited"
+    answer = view.whatif(designate=[holding], rule="ofac")
+    assert answer["rule"] == "ofac"
+    assert answer["designate"][0]["id"] == holding
+    assert answer["totals"]["changed"] == len(answer["changed"]) == 3
+    assert answer["totals"]["newly_possibly"] == 2
+    assert any(change["entity"]["id"] == holding and change["listed_after"] for change in answer["changed"])
+    with pytest.raises(Exception, match="nobody such"):
+        view.whatif(designate=["nobody such"])
+
+
 def test_screen_finds_a_misspelled_name_and_resolve_takes_names(db):
     view = db.as_of("2024-08-01")
     hits = view.screen("Kasperski Labs", limit=5)

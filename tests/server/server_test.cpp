@@ -235,6 +235,50 @@ TEST_CASE("serve: exposure of AO Kaspersky Lab under OFAC's rule is not blocked,
   CHECK_FALSE(parse(res->body)["listed"].GetBool());
 }
 
+TEST_CASE("serve: POST /whatif designating Eugene Kaspersky changes only his own designation under OFAC") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  auto res = client.Post("/whatif", R"({"designate": ["kaspersky-eugene-kaspersky"], "rule": "ofac"})",
+                         "application/json");
+  const auto doc = ok_json(res);
+  CHECK(str(doc["as_of"]) == "2024-08-01");
+  REQUIRE(doc["results"].Size() == 1);
+  const auto& result = doc["results"][0];
+  CHECK(str(result["rule"]) == "ofac");
+  // OFAC's rule reads ownership only (FAQ 398): his directorships block nothing.
+  CHECK(result["totals"]["changed"].GetInt() == 1);
+  CHECK(result["totals"]["newly_blocked"].GetInt() == 0);
+  CHECK(result["totals"]["designated"].GetInt() == 1);
+  const auto& changed = result["changed"][0];
+  CHECK(changed["listed_before"].GetBool() == false);
+  CHECK(changed["listed_after"].GetBool() == true);
+  CHECK(str(changed["now"]["reasons"][0]["text"]).find("what-if") != std::string::npos);
+  // Every rule when none is given; the parent's subsidiaries change when the parent is designated.
+  res = client.Post("/whatif", R"({"designate": "kaspersky-kaspersky-labs-limited", "as_of": "2024-08-01"})",
+                    "application/json");
+  const auto all = ok_json(res);
+  REQUIRE(all["results"].Size() == 4);
+  CHECK(all["results"][0]["totals"]["changed"].GetInt() == 3);  // it and its two subsidiaries
+  CHECK(all["results"][0]["totals"]["newly_possibly"].GetInt() == 2);
+}
+
+TEST_CASE("serve: POST /whatif refuses an unknown id, a party both designated and delisted, and an empty change") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  auto check = [&](const httplib::Result& res, int status, const std::string& field) {
+    REQUIRE(res);
+    CHECK_MESSAGE(res->status == status, res->body);
+    CHECK(str(parse(res->body)["field"]) == field);
+  };
+  check(client.Post("/whatif", R"({"designate": ["nobody-at-all"]})", "application/json"), 404, "id");
+  check(client.Post("/whatif", R"({"designate": ["kaspersky-eugene-kaspersky"], "delist": ["kaspersky-eugene-kaspersky"]})",
+                    "application/json"),
+        400, "delist");
+  check(client.Post("/whatif", R"({"rule": "ofac"})", "application/json"), 400, "designate");
+  check(client.Post("/whatif", R"({"designate": ["kaspersky-eugene-kaspersky"], "rule": "mars"})", "application/json"),
+        400, "rule");
+}
+
 TEST_CASE("serve: bad requests get a 4xx with a JSON reason, and the server keeps serving") {
   skg::server::ServerOptions options;
   options.max_body = 64 * 1024;

@@ -107,6 +107,7 @@ int run_listings(Context& context, const Args& args);
 int run_screen(Context& context, const Args& args);
 int run_exposure(Context& context, const Args& args);
 int run_blocked(Context& context, const Args& args);
+int run_whatif(Context& context, const Args& args);
 int run_reach(Context& context, const Args& args);
 int run_path(Context& context, const Args& args);
 int run_owners(Context& context, const Args& args);
