@@ -102,6 +102,7 @@ int run_path(Context& context, const Args& args);
 int run_owners(Context& context, const Args& args);
 int run_subsidiaries(Context& context, const Args& args);
 int run_diff(Context& context, const Args& args);
+int run_watch(Context& context, const Args& args);
 int run_serve(Context& context, const Args& args);
 
 }  // namespace skg::shell
