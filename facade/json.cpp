@@ -769,8 +769,10 @@ void write_watch_party_json(JsonOut& json, const Graph& before, const Graph& aft
     json.key("new_score").number(change.new_score);
     json.key("matched_name").optional_string(change.matched_name);
     json.key("why").string(change.why);
-    if (change.kind == WatchChangeKind::ListingAdded || change.kind == WatchChangeKind::ListingEnded) {
-      const Graph& graph = change.kind == WatchChangeKind::ListingAdded ? after : before;
+    if (change.kind == WatchChangeKind::ListingAdded || change.kind == WatchChangeKind::ListingEnded ||
+        change.kind == WatchChangeKind::ListingChanged) {
+      const Graph& graph = change.kind == WatchChangeKind::ListingEnded ? before : after;
+      if (change.kind == WatchChangeKind::ListingChanged) json.key("before").string(change.before_text);
       json.key("action").string(change.action);
       json.key("authority").optional_string(change.authority);
       json.key("list").optional_string(change.list);

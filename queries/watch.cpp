@@ -70,6 +70,23 @@ std::string range_text(const DateRange& range) {
                      range.end ? range.end->to_string() : "open");
 }
 
+/// "in force from 2024-06-21", "in force [2019-01-01, 2024-05-01)", "no dates given".
+std::string dates_text(const DateRange& range) {
+  if (!range.start && !range.end) return "no dates given";
+  if (!range.end) return "in force from " + range.start->to_string();
+  return "in force " + range_text(range);
+}
+
+/// One reason in short: "listed" or "owned: owner -[60%]-> holding" (external ids).
+std::string reason_short(const Graph& graph, const Reason& reason) {
+  std::string text(to_string(reason.kind));
+  if (reason.chain.empty()) return text;
+  text += ": " + key_of(graph, reason.chain.front().owner);
+  for (const ChainStep& step : reason.chain)
+    text += fmt::format(" -[{}]-> {}", step.share.to_string(), key_of(graph, step.asset));
+  return text;
+}
+
 struct ListingFacts {
   EdgeId edge = kNoEdge;
   const Action* action = nullptr;
@@ -143,8 +160,9 @@ std::string watch_csv_rows(const Graph& before, const Graph& after, const WatchP
     auto add_records = [&](const Graph& graph, std::span<const ProvId> provs) {
       for (ProvId prov : provs) records += (records.empty() ? "" : "; ") + graph.describe(prov);
     };
-    if (change.kind == WatchChangeKind::ListingAdded || change.kind == WatchChangeKind::ListingEnded) {
-      const Graph& graph = change.kind == WatchChangeKind::ListingAdded ? after : before;
+    if (change.kind == WatchChangeKind::ListingAdded || change.kind == WatchChangeKind::ListingEnded ||
+        change.kind == WatchChangeKind::ListingChanged) {
+      const Graph& graph = change.kind == WatchChangeKind::ListingEnded ? before : after;
       start = date_text(change.dates.start);
       if (change.dates.end) end = Date{change.dates.end->days - 1}.to_string();
       if (change.edge != kNoEdge) add_records(graph, graph.edge_provenance(change.edge));
@@ -178,6 +196,7 @@ std::string_view to_string(WatchChangeKind kind) noexcept {
     case WatchChangeKind::ListingAdded: return "listing added";
     case WatchChangeKind::ListingEnded: return "listing ended";
     case WatchChangeKind::VerdictChanged: return "verdict changed";
+    case WatchChangeKind::ListingChanged: return "listing changed";
   }
   return "?";
 }
@@ -273,8 +292,32 @@ WatchPartyResult watch_party(const WatchVersion& before, const WatchVersion& aft
       change.record_name = name;
       change.old_node = old_node;
       change.new_node = new_node;
-      change.why = fmt::format("{} listing {} in force {} in NEW, not in OLD", listing_text(b, facts),
-                               action, range_text(facts.dates));
+      change.why = fmt::format("{} listing {} ({}) in NEW, not in OLD", listing_text(b, facts),
+                               action, dates_text(facts.dates));
+      result.changes.push_back(std::move(change));
+    }
+    for (const auto& [action, facts] : new_listings) {
+      const auto old_facts = old_listings.find(action);
+      if (old_facts == old_listings.end() || facts.action == nullptr || old_facts->second.action == nullptr) continue;
+      std::string was, now;
+      auto field = [&](std::string_view name, std::string_view x, std::string_view y) {
+        if (x == y) return;
+        was += fmt::format("{}{}: {}", was.empty() ? "" : "; ", name, x.empty() ? "(none)" : x);
+        now += fmt::format("{}{}: {}", now.empty() ? "" : "; ", name, y.empty() ? "(none)" : y);
+      };
+      const Action& x = *old_facts->second.action;
+      const Action& y = *facts.action;
+      field("authority", a.string(x.authority), b.string(y.authority));
+      field("list", a.string(x.list), b.string(y.list));
+      field("program", a.string(x.program), b.string(y.program));
+      field("dates", dates_text(old_facts->second.dates), dates_text(facts.dates));
+      if (was.empty()) continue;
+      WatchChange change = listing_change(b, WatchChangeKind::ListingChanged, record, action, facts);
+      change.record_name = name;
+      change.old_node = old_node;
+      change.new_node = new_node;
+      change.before_text = was;
+      change.why = fmt::format("{} listing {}: {} -> {}", listing_text(b, facts), action, was, now);
       result.changes.push_back(std::move(change));
     }
     for (const auto& [action, facts] : old_listings) {
@@ -291,7 +334,7 @@ WatchPartyResult watch_party(const WatchVersion& before, const WatchVersion& aft
                        : fmt::format("{} listing {}: in NEW but not in force ({})",
                                      listing_text(a, facts), action,
                                      b.action(new_action) != nullptr
-                                         ? range_text(listing_period(*b.action(new_action)))
+                                         ? dates_text(listing_period(*b.action(new_action)))
                                          : std::string("no dates"));
       result.changes.push_back(std::move(change));
     }
@@ -312,10 +355,11 @@ WatchPartyResult watch_party(const WatchVersion& before, const WatchVersion& aft
                                                       : exposure(a, old_set, old_node);
       change.reasons = answer.reasons;
       change.why = fmt::format("{}: {} -> {}{}", rule_info(rule).name, to_string(was), to_string(is),
-                               change.reasons.empty() ? std::string()
-                                                      : fmt::format(" ({}: {})",
-                                                                    change.reasons_from_new ? "NEW" : "OLD",
-                                                                    change.reasons.front().text));
+                               change.reasons.empty()
+                                   ? std::string()
+                                   : fmt::format(" ({}: {})", change.reasons_from_new ? "NEW" : "OLD",
+                                                 reason_short(change.reasons_from_new ? b : a,
+                                                              change.reasons.front())));
       result.changes.push_back(std::move(change));
     }
   }

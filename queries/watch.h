@@ -19,7 +19,11 @@ namespace skg::inline v1 {
 struct WatchOptions {
   /// Screening of each portfolio party in each version: min_score is the match threshold
   /// (default: the calibrated screening threshold), limit the records kept per party.
-  ScreenOptions screen{.limit = 5};
+  ScreenOptions screen = [] {
+    ScreenOptions options;
+    options.limit = 5;
+    return options;
+  }();
   /// The ownership rules whose verdicts are compared.
   std::vector<Rule> rules = {Rule::Ofac, Rule::Eu, Rule::Uk, Rule::BisAffiliates};
   /// The day listings and verdicts are read on in both versions; unset: the latest state of each
@@ -52,6 +56,7 @@ enum class WatchChangeKind : std::uint8_t {
   ListingAdded,     // a matched record has a listing in force in NEW that OLD did not have
   ListingEnded,     // a matched record's listing in force in OLD is not in force (or gone) in NEW
   VerdictChanged,   // a matched record's ownership verdict under a rule differs
+  ListingChanged,   // a listing in force in both whose program, list, authority or dates differ
 };
 std::string_view to_string(WatchChangeKind kind) noexcept;  // "new match", "listing added", ...
 
@@ -67,7 +72,8 @@ struct WatchChange {
   // Listing changes: the listing (the Action's external id) and what it says.
   std::string action, authority, list, program;
   DateRange dates;                 // when it is in force (the version it is in force in)
-  EdgeId edge = kNoEdge;           // the TARGET_OF edge (NEW's for added, OLD's for ended)
+  EdgeId edge = kNoEdge;           // the TARGET_OF edge (NEW's for added and changed, OLD's for ended)
+  std::string before_text;         // a changed listing: what OLD said ("program: SDGT")
   // Verdict changes: the rule, both verdicts, and what decides the verdict that is not "no"
   // (NEW's reasons when NEW blocks, else OLD's: why it was blocked), with chains and records.
   Rule rule = Rule::Ofac;

@@ -178,9 +178,10 @@ void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, con
 
 /// One portfolio party of `watch` (one JSON line): line, ref, input {name, id}, status ("changed"
 /// or "error"), error, old_matches, new_matches, changes [{change ("new match", "no longer
-/// matched", "listing added", "listing ended", "verdict changed"), record, record_name,
+/// matched", "listing added", "listing ended", "listing changed", "verdict changed"), record,
+/// record_name,
 /// old_score, new_score, matched_name, why, and per kind: action, authority, list, program,
-/// start, end, records (listings); rule, before, after, reasons_from ("new"|"old"), reasons
+/// start, end, records, and before (what OLD said, changed listings); rule, before, after, reasons_from ("new"|"old"), reasons
 /// [as exposure's] (verdicts)}].
 void write_watch_party_json(JsonOut& json, const Graph& before, const Graph& after,
                             const WatchPartyResult& party);

@@ -111,7 +111,11 @@ TEST_CASE("watch: the sample portfolio over the 2021 and 2024 SDN excerpts: deli
     REQUIRE(party != nullptr);
     CHECK(count_kind(*party, WatchChangeKind::NewMatch) == 0);
     CHECK(count_kind(*party, WatchChangeKind::NoLongerMatched) == 0);
-    CHECK(count_kind(*party, WatchChangeKind::ListingAdded) >= 1);
+    REQUIRE(count_kind(*party, WatchChangeKind::ListingChanged) == 1);
+    const auto& change = party->changes.front();
+    CHECK(change.record == "ofac-sdn:21171");
+    CHECK(change.program.find("RUSSIA-EO14024") != std::string::npos);
+    CHECK(change.before_text.find("RUSSIA-EO14024") == std::string::npos);
   }
   SUBCASE("a party listed in both versions without change, and one that matches nothing, are only counted") {
     CHECK(by_ref(report, "C-005") == nullptr);
