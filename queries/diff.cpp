@@ -301,17 +301,31 @@ void flag_listing_removals(const Graph& before, GraphDiff& out, const DiffOption
   out.removed = std::move(parties);
 }
 
+bool weak_alias(const FieldChange& change) {
+  return change.field == "alias" && (change.before.ends_with(" (weak)") || change.after.ends_with(" (weak)"));
+}
+
 /// Flags party fields (aliases, attributes) whose values mostly vanished (or appeared from
 /// almost nothing) on the parties in both versions; drops those field changes from the rows.
 void flag_field_changes(GraphDiff& out, const std::map<std::string, std::pair<std::size_t, std::size_t>>& totals,
                         const DiffOptions& options) {
   std::map<std::string, std::pair<std::size_t, std::size_t>> moved;  // field -> removed, added
-  for (const EntityDiff& entity : out.changed)
+  std::map<std::string, std::pair<std::size_t, std::size_t>> parties;  // field -> parties losing, gaining
+  for (const EntityDiff& entity : out.changed) {
+    std::set<std::pair<std::string, bool>> seen;
     for (const FieldChange& change : entity.changes) {
       if (change.field != "alias" && !change.field.starts_with("attribute:")) continue;
-      if (change.after.empty()) ++moved[change.field].first;
-      if (change.before.empty()) ++moved[change.field].second;
+      if (weak_alias(change)) continue;
+      if (change.after.empty()) {
+        ++moved[change.field].first;
+        if (seen.insert({change.field, true}).second) ++parties[change.field].first;
+      }
+      if (change.before.empty()) {
+        ++moved[change.field].second;
+        if (seen.insert({change.field, false}).second) ++parties[change.field].second;
+      }
     }
+  }
   std::set<std::pair<std::string, bool>> flagged;  // field, removal
   for (const auto& [field, counts] : moved) {
     const auto total = totals.find(field);
@@ -319,25 +333,28 @@ void flag_field_changes(GraphDiff& out, const std::map<std::string, std::pair<st
     const std::size_t new_total = total == totals.end() ? 0 : total->second.second;
     for (const bool removal : {true, false}) {
       const std::size_t count = removal ? counts.first : counts.second;
-      if (!is_mass(count, removal ? old_total : new_total, options)) continue;
+      const std::size_t spread = removal ? parties[field].first : parties[field].second;
+      // A file missing takes values from many parties; one party's record rewritten (an FtM MOD
+      // dropping 170 aliases) is that party's change, itemised.
+      if (!is_mass(count, removal ? old_total : new_total, options) || spread < options.mass_min_parties) continue;
       MassChange mass;
       mass.what = field;
       mass.removal = removal;
       mass.before = old_total;
       mass.after = new_total;
       mass.changed = count;
-      const std::string kind = field == "alias" ? "aliases" : field.substr(10) + " values";
+      const std::string kind = field == "alias" ? "strong aliases" : field.substr(10) + " values";
       mass.reason =
           removal ? fmt::format("{} of the {} {} of parties in both versions ({:.0f}%) are missing from NEW "
-                                "(a mass removal: {:.0f}% or more, at least {}): a file of {} loaded for "
-                                "OLD only (OFAC alt.csv, add.csv)? Not listed one by one",
+                                "(a mass removal: {:.0f}% or more, at least {}): a file loaded for OLD only "
+                                "(an alias or address file such as OFAC's alt.csv, add.csv)? Not listed one by one",
                                 count, old_total, kind, 100.0 * count / old_total,
-                                100.0 * options.mass_share, options.mass_min, kind)
+                                100.0 * options.mass_share, options.mass_min)
                   : fmt::format("{} of the {} {} of parties in both versions ({:.0f}%) are new in NEW "
-                                "({:.0f}% or more, at least {}): a file of {} loaded for NEW only "
-                                "(OFAC alt.csv, add.csv)? Not listed one by one",
+                                "({:.0f}% or more, at least {}): a file loaded for NEW only (an alias or "
+                                "address file such as OFAC's alt.csv, add.csv)? Not listed one by one",
                                 count, new_total, kind, 100.0 * count / new_total,
-                                100.0 * options.mass_share, options.mass_min, kind);
+                                100.0 * options.mass_share, options.mass_min);
       flagged.insert({field, removal});
       out.mass.push_back(std::move(mass));
     }
@@ -346,6 +363,7 @@ void flag_field_changes(GraphDiff& out, const std::map<std::string, std::pair<st
   std::vector<EntityDiff> kept;
   for (EntityDiff& entity : out.changed) {
     std::erase_if(entity.changes, [&](const FieldChange& change) {
+      if (weak_alias(change)) return false;
       return (change.after.empty() && flagged.contains({change.field, true})) ||
              (change.before.empty() && flagged.contains({change.field, false}));
     });
@@ -356,9 +374,12 @@ void flag_field_changes(GraphDiff& out, const std::map<std::string, std::pair<st
 
 void count_fields(const Graph& graph, NodeId node, bool after,
                   std::map<std::string, std::pair<std::size_t, std::size_t>>& totals) {
-  const std::size_t names = graph.names(node).size();
+  // Weak aliases (OFAC's remarks, UN "Low" quality) come with the main record, not from a file of
+  // aliases: only the others are counted, so a missing alias file shows as all of them gone.
+  const auto names = graph.names(node);
   auto& alias = totals["alias"];
-  (after ? alias.second : alias.first) += names > 0 ? names - 1 : 0;
+  for (std::size_t at = 1; at < names.size(); ++at)
+    if (names[at].strength != NameStrength::Weak) ++(after ? alias.second : alias.first);
   for (const Attribute& attribute : graph.attributes(node)) {
     auto& count = totals["attribute:" + std::string(graph.string(attribute.key))];
     ++(after ? count.second : count.first);
@@ -387,8 +408,9 @@ GraphDiff diff(const Graph& before, const Graph& after, const DiffOptions& optio
   }
   for (std::uint32_t at = 0; at < after.node_count(); ++at) {
     const NodeId node{at};
-    if (is_party(after, node) && !matched[at] && !counterpart(after, node, before))
-      out.added.push_back({node_key(after, node), kNoNode, node, {}});
+    // Unmatched: new, or split off an OLD party another NEW node continues (an FtM entity whose
+    // referents an OLD record held): either way a party OLD did not have.
+    if (is_party(after, node) && !matched[at]) out.added.push_back({node_key(after, node), kNoNode, node, {}});
   }
 
   match(listing_keys(before), listing_keys(after),
@@ -444,7 +466,10 @@ GraphDiff diff(const Graph& before, const Graph& after, const DiffOptions& optio
       tag(entity);
       changed_new.insert(index(entity.new_node));
     }
-    for (auto& entity : out.added) tag(entity);
+    for (auto& entity : out.added) {
+      tag(entity);
+      changed_new.insert(index(entity.new_node));
+    }
     for (auto& entity : out.removed) tag(entity);
     for (const auto& [at, op] : new_op) {
       const NodeId node{at};

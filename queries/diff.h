@@ -73,6 +73,9 @@ struct DiffOptions {
   /// Above 1: never.
   double mass_share = 0.8;
   std::size_t mass_min = 50;
+  /// A field's mass change must also touch at least this many parties (one party's record
+  /// rewritten with 170 aliases fewer is that party's change).
+  std::size_t mass_min_parties = 10;
   /// Keep a mass change's rows in the lists as well (it is still reported).
   bool keep_mass_rows = false;
   /// A delta diff: NEW is OLD with FtM delta files applied; the ops, id -> last op ("ADD", "MOD",
