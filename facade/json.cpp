@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "skg/graph/error.h"
+#include "skg/queries/watch.h"
 
 namespace skg::inline v1 {
 

@@ -18,7 +18,6 @@
 #include "skg/queries/exposure.h"
 #include "skg/queries/reach.h"
 #include "skg/queries/screen.h"
-#include "skg/queries/watch.h"
 #include "skg/skg.h"
 
 namespace skg::inline v1 {
@@ -175,6 +174,8 @@ void write_blocked_party_json(JsonOut& json, const Graph& graph, const BlockedSe
 /// parties_held, listings_held}] (DiffOptions: rows of a mass removal are held back).
 void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, const GraphDiff& changes,
                      std::string_view old_name, std::string_view new_name);
+
+struct WatchPartyResult;  // skg/queries/watch.h (not an installed header yet: it reads loaders/screen_input.h)
 
 /// One portfolio party of `watch` (one JSON line): line, ref, input {name, id}, status ("changed"
 /// or "error"), error, old_matches, new_matches, changes [{change ("new match", "no longer
