@@ -105,11 +105,16 @@ std::uint32_t Batch::local_source(const Source& source) {
   // Loaders state every fact of a record with that record's source: the same one as last time
   // is found by comparing its texts, without hashing and looking up the file and record again.
   // (Bound batches only: there equal texts are equal ids, so the result is the same.)
+  // A new line of the same file (a bulk table's next row) reuses the file's id the same way.
   if (binding_.pool != nullptr && !sources_.empty()) {
-    const LocalSource& last = sources_.back();
-    if (last.line == source.line && text_or_empty(last.file) == source.file &&
-        text_or_empty(last.record) == source.record)
+    const LocalSource last = sources_.back();
+    const bool same_file = text_or_empty(last.file) == source.file;
+    const bool same_record = text_or_empty(last.record) == source.record;
+    if (same_file && same_record && last.line == source.line)
       return static_cast<std::uint32_t>(sources_.size() - 1);
+    sources_.push_back({same_file ? last.file : this->local(source.file),
+                        same_record ? last.record : this->local(source.record), source.line});
+    return static_cast<std::uint32_t>(sources_.size() - 1);
   }
   const LocalSource local{this->local(source.file), this->local(source.record), source.line};
   if (!sources_.empty()) {
@@ -153,6 +158,14 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const std::uint32_t source = local_source(record.source);
   edges_.push_back({record.kind, local(record.from), local(record.to), local(record.role),
                     local(record.id), record.share, record.interest, record.valid, source});
+  return static_cast<std::uint32_t>(edges_.size() - 1);
+}
+
+std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId to) {
+  SKG_ASSERT(binding_.pool != nullptr && from != kNoString && to != kNoString);
+  const std::uint32_t source = local_source(record.source);
+  edges_.push_back({record.kind, from, to, local(record.role), local(record.id), record.share,
+                    record.interest, record.valid, source});
   return static_cast<std::uint32_t>(edges_.size() - 1);
 }
 
@@ -206,9 +219,13 @@ void Batch::define(StringId id, std::string_view text) {
 
 bool Batch::defines(std::string_view id) const {
   if (binding_.pool == nullptr) return defined_ids_.find(id).has_value();
-  if (id.empty()) return false;
+  return defined_id(id) != kNoString;
+}
+
+StringId Batch::defined_id(std::string_view id) const {
+  if (binding_.pool == nullptr || id.empty()) return kNoString;
   const auto found = binding_.pool->find(id);
-  return found && index(*found) < defined_.size() && defined_[index(*found)];
+  return found && index(*found) < defined_.size() && defined_[index(*found)] ? *found : kNoString;
 }
 
 std::vector<std::string_view> Batch::edge_ids() const {
@@ -864,11 +881,19 @@ void Builder::commit(Batch&& batch) {
     removed.set(index(id), 1);
     if (const auto node = s.live_node(id)) removed_nodes.set(index(*node), 1);
   }
-  for (const auto& entity : batch.entities_) defined.set(index(G(entity.id)), 1);
-  for (const auto& action : batch.actions_) defined.set(index(G(action.id)), 1);
+  // A bound batch already keeps this set as a bit per pool id (Batch::defined_), a table small
+  // enough to stay cached while a bulk load's millions of edge ends are checked against it.
+  if (!bound) {
+    for (const auto& entity : batch.entities_) defined.set(index(G(entity.id)), 1);
+    for (const auto& action : batch.actions_) defined.set(index(G(action.id)), 1);
+  }
+  auto is_defined = [&](StringId id) {
+    if (!bound) return defined.find(index(id)).has_value();
+    return index(id) < batch.defined_.size() && batch.defined_[index(id)];
+  };
   auto resolves = [&](StringId local_id) {
     const StringId id = G(local_id);
-    return defined.find(index(id)) || (s.live_node(id) && !removed.find(index(id)));
+    return is_defined(id) || (s.live_node(id) && !removed.find(index(id)));
   };
   auto require = [&](StringId id, std::uint32_t source, std::string_view what) {
     if (id == kNoString) fail(source, fmt::format("{} has no id", what));
@@ -880,7 +905,7 @@ void Builder::commit(Batch&& batch) {
     const std::uint32_t source = batch.external_id_sources_[at];
     require(entity, source, "an external id");
     const StringId other_id = G(other);
-    if (defined.find(index(other_id)))
+    if (is_defined(other_id))
       fail(source, fmt::format("'{}' is both an entity of this batch and another id of '{}'",
                                text(other), text(entity)));
     const auto other_node = s.live_node(other_id);
@@ -1163,7 +1188,23 @@ void Builder::commit(Batch&& batch) {
                               Attribute{g(attribute.key), g(attribute.value), prov(attribute.source)});
 
   std::vector<std::uint32_t> edge_at(batch.edges_.size());
+  // Each end is two dependent reads at random places (node_of by id, then alive by node):
+  // fetched in two stages, edges ahead, as a bulk load's edges come in no useful order.
+  constexpr std::size_t kIdAhead = 16, kNodeAhead = 8;
+  const auto prefetch_ends = [&](std::size_t at, bool node_stage) {
+    const Batch::Edge& edge = batch.edges_[at];
+    for (const StringId end : {g(edge.from), g(edge.to)}) {
+      if (index(end) >= s.node_of.size()) continue;
+      if (!node_stage) {
+        __builtin_prefetch(s.node_of.data() + index(end));
+      } else if (const std::uint32_t node = s.node_of[index(end)]; node != State::kNone) {
+        __builtin_prefetch(s.alive.data() + node);
+      }
+    }
+  };
   for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
+    if (at + kIdAhead < batch.edges_.size()) prefetch_ends(at + kIdAhead, false);
+    if (at + kNodeAhead < batch.edges_.size()) prefetch_ends(at + kNodeAhead, true);
     const Batch::Edge& edge = batch.edges_[at];
     const StringId id = g(edge.id);
     if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {

@@ -56,6 +56,20 @@ class StringPool {
     if (slots_.empty() || text.empty()) return;
     __builtin_prefetch(slots_.data() + (detail::hash_string(text) & (slots_.size() - 1)));
   }
+  /// The deeper stages of prefetch(), for a caller that looks up many strings it knows well
+  /// ahead (a bulk load's edge ends, each a lookup at a random place of a large table): stage 1,
+  /// issued some strings after prefetch(text) so that the slot is cached by then, reads the slot
+  /// and starts fetching the string's offset; stage 2, a few strings later, reads the offset and
+  /// starts fetching the string's bytes. find() of the string then waits on no cache miss. Looks
+  /// at the first slot only (a hint: a string further along its probe is just not prefetched).
+  void prefetch_deep(std::string_view text, int stage) const noexcept {
+    if (slots_.empty() || text.empty()) return;
+    const std::uint64_t slot = slots_[detail::hash_string(text) & (slots_.size() - 1)];
+    if (slot == 0) return;
+    const std::size_t at = static_cast<std::uint32_t>(slot) - 1;
+    if (stage <= 1) __builtin_prefetch(offsets_.data() + at);
+    else __builtin_prefetch(chars_.data() + offsets_[at]);
+  }
   std::string_view view(StringId id) const noexcept {
     const auto at = index(id);
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};

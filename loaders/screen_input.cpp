@@ -69,6 +69,10 @@ struct ScreenInputReader::Impl {
   std::optional<LineReader> lines;
 
   explicit Impl(const std::string& path) : file(path), text(file.content()) {}
+  Impl(std::string name, std::string_view bytes) : file(std::move(name), bytes), text(file.content()) {}
+
+  /// Reads the header (CSV) or sees JSON lines; throws LoadError when nothing can be screened.
+  void open();
 
   void start_csv_at(std::size_t offset, std::uint64_t lines_before) {
     base_offset = offset;
@@ -172,7 +176,17 @@ struct ScreenInputReader::Impl {
 };
 
 ScreenInputReader::ScreenInputReader(const std::string& path) : impl_(std::make_unique<Impl>(path)) {
-  Impl& d = *impl_;
+  impl_->open();
+}
+
+ScreenInputReader::ScreenInputReader(std::string name, std::string_view bytes)
+    : impl_(std::make_unique<Impl>(std::move(name), bytes)) {
+  impl_->open();
+}
+
+void ScreenInputReader::Impl::open() {
+  Impl& d = *this;
+  const std::string& path = file.path();
   if (const auto bad = find_invalid_utf8(d.text); bad != std::string_view::npos)
     throw LoadError(path, line_of(d.text, bad), "invalid UTF-8: the file must be UTF-8 text");
   const auto first = d.text.find_first_not_of(" \t\r\n");

@@ -43,6 +43,8 @@ class ScreenInputReader {
   /// Opens `path`. Throws LoadError when it cannot be read, is empty, or a CSV header has no
   /// name or id column.
   explicit ScreenInputReader(const std::string& path);
+  /// The same from bytes in memory (an upload to `skg serve`), named `name` in the messages.
+  ScreenInputReader(std::string name, std::string_view bytes);
   ~ScreenInputReader();
   ScreenInputReader(const ScreenInputReader&) = delete;
   ScreenInputReader& operator=(const ScreenInputReader&) = delete;

@@ -69,6 +69,13 @@ SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
   if (got != size_) throw LoadError(path_, 0, "cannot read: short read");
 }
 
+SourceFile::SourceFile(std::string name, std::string_view bytes) : path_(std::move(name)) {
+  size_ = bytes.size();
+  text_.reset(static_cast<char*>(detail::allocate_large(size_ + kPadding)));
+  if (size_ != 0) std::memcpy(text_.get(), bytes.data(), size_);
+  std::memset(text_.get() + size_, 0, kPadding);
+}
+
 FileReader::FileReader(std::string path) : path_(std::move(path)) {
   if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a file");
   struct stat info {};

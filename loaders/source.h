@@ -25,6 +25,9 @@ class SourceFile {
  public:
   /// Reads `path`; throws LoadError if it cannot be read.
   explicit SourceFile(std::string path);
+  /// Bytes already in memory (an upload), named `name` in error messages; copied and padded
+  /// like a file's.
+  SourceFile(std::string name, std::string_view bytes);
   const std::string& path() const noexcept { return path_; }
   /// The file's bytes. They are followed by kPadding NUL bytes that belong to this object: the
   /// JSON loaders parse in place with RapidJSON's SSE2 whitespace skip, which reads the whole

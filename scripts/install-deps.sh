@@ -4,6 +4,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libboost-graph-dev rapidjson-dev libfmt-dev doctest-dev
       libpugixml-dev libedit-dev libicu-dev tmux
       libcpp-httplib-dev  # skg serve (server/)
+      chromium python3-websocket  # the page's browser test (tests/server/web_page_test.py)
       python3-dev pybind11-dev python3-pybind11 python3-pytest  # the Python module (python/)
       clang libclang-rt-14-dev llvm)  # clang, libFuzzer and the sanitizers: scripts/test-sanitize.sh
 missing=()

@@ -17,6 +17,8 @@
 #include <unordered_map>
 
 #include "skg/json.h"
+#include "skg/loaders/screen_input.h"
+#include "web_assets.h"
 
 namespace skg::server {
 
@@ -50,6 +52,25 @@ std::string error_body(int status, std::string_view field, std::string_view reas
 void send_json(httplib::Response& res, std::string body, int status = 200) {
   res.status = status;
   res.set_content(std::move(body), "application/json");
+}
+
+/// A file of the page, with the headers a browser needs: its type, a strict Content Security
+/// Policy (this origin's scripts and styles only: no inline script, no external font, script or
+/// frame), and an ETag so that a reload revalidates (304) instead of fetching it again.
+void send_asset(const WebAsset& asset, const httplib::Request& req, httplib::Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("ETag", std::string(asset.etag));
+  if (req.get_header_value("If-None-Match") == asset.etag) {
+    res.status = 304;
+    return;
+  }
+  res.status = 200;
+  res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -588,10 +609,21 @@ struct Server::Impl {
       if (!kind.known) refuse(400, "schema", "schema: '" + *schema + "' is not a schema skg screens");
       if (kind.kind) screen.kinds = kinds_admitted_by(*kind.kind);
     }
-    const std::vector<ScreenHit> hits = request.view.screen(*q, screen);
+    // The caller's facts (the page's optional date of birth and country): they move the scores
+    // as in /match (ScreenEvidence).
+    ScreenQuery query{.name = *q};
+    if (const auto dob = param(req, "dob"); dob && !dob->empty()) query.evidence.birth_date = *dob;
+    if (const auto country = param(req, "country"); country && !country->empty())
+      query.evidence.countries = split_countries(*country);
+    if (const auto wrong = evidence_error(query.evidence))
+      refuse(400, query.evidence.birth_date.empty() || wrong->find("country") != std::string::npos
+                      ? "country" : "dob",
+             *wrong);
+    const std::vector<ScreenHit> hits = request.view.screen(query, screen);
     const Graph& graph = request.view.graph();
     send_json(res, to_json([&](JsonOut& json) {
       json.begin_object();
+      json.key("threshold").number(screen.min_score);
       json.key("limit").integer(static_cast<std::int64_t>(limit));
       json.key("offset").integer(static_cast<std::int64_t>(offset));
       json.key("total").begin_object();
@@ -604,12 +636,14 @@ struct Server::Impl {
         write_entity_fields(json, request.view, hits[at].node);
         json.key("score").number(hits[at].score);
         json.key("matched_name").string(hits[at].name_text);
+        json.key("explanation");
+        write_screen_hit_json(json, graph, hits[at], request.view.day(),
+                              request.view.is_listed(hits[at].node));
         json.end_object();
       }
       json.end_array();
       json.key("facets").begin_object().end_object();
       json.key("as_of").string(request.view.day().to_string());
-      (void)graph;
       json.end_object();
     }));
   }
@@ -622,6 +656,93 @@ struct Server::Impl {
       write_entity_fields(json, request.view, node);
       json.key("skg");
       write_show_json(json, request.view.graph(), node, request.view.day());
+      json.end_object();
+    }));
+  }
+
+  /// POST /batch: a counterparty file (CSV with a header, or FtM JSON lines: the shell's
+  /// `screen-file` input, loaders/screen_input.h) in the body; one result per input row, in
+  /// order, each with its status (match, no match, error) and hits, as `screen-file --json`.
+  void batch(const httplib::Request& req, httplib::Response& res) const {
+    const Request request = begin(req);
+    const std::size_t limit = count_param(req, "limit", 5, options.max_limit);
+    const double threshold = score_param(req, "threshold", kDefaultScreenThreshold);
+    const std::string name = param(req, "name").value_or("upload");
+    if (req.body.empty()) refuse(400, "body", "body: empty; send the CSV (or FtM JSON lines) to screen");
+    std::optional<ScreenInputReader> reader;
+    try {
+      reader.emplace(name, req.body);
+    } catch (const LoadError& error) {
+      refuse(400, "body", error.what());
+    }
+    ScreenOptions screen;
+    screen.limit = std::max<std::size_t>(limit, 1);
+    screen.min_score = threshold;
+    struct Row {
+      ScreenInputRow input;
+      std::string error;
+      std::vector<ScreenHit> hits;
+    };
+    std::vector<Row> rows;
+    std::size_t matched = 0, errors = 0;
+    for (ScreenInputRow input; reader->next(input);) {
+      request.check_time(std::to_string(rows.size()) + " rows");
+      Row row{std::move(input), {}, {}};
+      row.error = row.input.error;
+      if (row.error.empty()) {
+        try {
+          ScreenQuery query{.name = row.input.name, .id = row.input.id};
+          query.evidence.birth_date = row.input.birth_date;
+          query.evidence.gender = row.input.gender;
+          query.evidence.countries = split_countries(row.input.country);
+          if (!row.input.schema.empty()) {
+            const SchemaKind kind = kind_of_schema(row.input.schema);
+            if (!kind.known) throw Error("schema '" + row.input.schema + "' is not a kind of party");
+            query.evidence.kind = kind.kind;
+          }
+          if (const auto wrong = evidence_error(query.evidence)) throw Error(*wrong);
+          row.hits = request.view.screen(query, screen);
+        } catch (const std::exception& failure) {
+          row.error = name + ":" + std::to_string(row.input.line) + ": " + failure.what();
+        }
+      }
+      matched += row.error.empty() && !row.hits.empty() ? 1 : 0;
+      errors += row.error.empty() ? 0 : 1;
+      rows.push_back(std::move(row));
+    }
+    const Graph& graph = request.view.graph();
+    send_json(res, to_json([&](JsonOut& json) {
+      json.begin_object();
+      json.key("name").string(name);
+      json.key("format").string(reader->format());
+      json.key("as_of").string(request.view.day().to_string());
+      json.key("threshold").number(threshold);
+      json.key("limit").integer(static_cast<std::int64_t>(limit));
+      json.key("rows").integer(static_cast<std::int64_t>(rows.size()));
+      json.key("matched").integer(static_cast<std::int64_t>(matched));
+      json.key("errors").integer(static_cast<std::int64_t>(errors));
+      json.key("results").begin_array();
+      for (const Row& row : rows) {
+        check_row_time();
+        json.begin_object();
+        json.key("line").integer(static_cast<std::int64_t>(row.input.line));
+        json.key("ref").optional_string(row.input.ref);
+        json.key("input").begin_object();
+        json.key("name").optional_string(row.input.name);
+        json.key("dob").optional_string(row.input.birth_date);
+        json.key("country").optional_string(row.input.country);
+        json.key("schema").optional_string(row.input.schema);
+        json.key("id").optional_string(row.input.id);
+        json.end_object();
+        json.key("status").string(!row.error.empty() ? "error" : row.hits.empty() ? "no match" : "match");
+        json.key("error").optional_string(row.error);
+        json.key("hits").begin_array();
+        for (const ScreenHit& hit : row.hits)
+          write_screen_hit_json(json, graph, hit, request.view.day(), request.view.is_listed(hit.node));
+        json.end_array();
+        json.end_object();
+      }
+      json.end_array();
       json.end_object();
     }));
   }
@@ -678,9 +799,37 @@ struct Server::Impl {
     const NodeId node = entity(request, req.matches[1]);
     const Rule rule = rule_param(req);
     const Exposure answer = request.view.exposure(node, rule);
-    send_json(res, to_json([&](JsonOut& json) {
-      write_exposure_json(json, request.view.graph(), answer);
-    }));
+    const Graph& graph = request.view.graph();
+    std::string body = to_json([&](JsonOut& json) { write_exposure_json(json, graph, answer); });
+    // Added to the shell's document: `parties`, the state under the rule on the day of the entity
+    // and of every party of its chains (the page colours the picture by it): listed (designated
+    // under the rule), blocked, possibly (possibly blocked), clear.
+    const auto set = request.view.blocked(rule);
+    std::vector<NodeId> parties{node};
+    for (const auto* reasons : {&answer.reasons, &answer.cautions})
+      for (const Reason& reason : *reasons)
+        for (const ChainStep& step : reason.chain)
+          for (NodeId party : {step.owner, step.asset})
+            if (std::find(parties.begin(), parties.end(), party) == parties.end()) parties.push_back(party);
+    const std::string extra = to_json([&](JsonOut& json) {
+      json.begin_array();
+      for (NodeId party : parties) {
+        const Verdict verdict = set->verdict(party);
+        json.begin_object();
+        json.key("id").optional_string(external_id(graph, party));
+        json.key("name").string(graph.name(party));
+        json.key("state").string(set->listed(party)         ? "listed"
+                                 : verdict == Verdict::Yes      ? "blocked"
+                                 : verdict == Verdict::Possibly ? "possibly"
+                                                                : "clear");
+        json.end_object();
+      }
+      json.end_array();
+    });
+    if (body.empty() || body.back() != '}') throw Error("exposure: the answer is not a JSON object");
+    body.pop_back();
+    body += ",\"parties\":" + extra + "}";
+    send_json(res, std::move(body));
   }
 
   /// `limit` (default `fallback`, at most max_limit) and `offset` as a Page.
@@ -747,6 +896,8 @@ struct Server::Impl {
               to_json([&](JsonOut& json) {
                 json.begin_object();
                 json.key("status").string(is_ready ? "ok" : "warming");
+                // The day answers are about when a request gives no as_of (the page starts on it).
+                json.key("as_of").string((options.as_of ? *options.as_of : held->today().day()).to_string());
                 json.key("generation").integer(static_cast<std::int64_t>(gen));
                 json.key("nodes").integer(static_cast<std::int64_t>(held->graph().node_count()));
                 json.key("edges").integer(static_cast<std::int64_t>(held->graph().edge_count()));
@@ -861,6 +1012,13 @@ Server::Server(std::shared_ptr<const Database> database, ServerOptions options, 
            guard([&impl](const auto& req, auto& res) { impl.ownership(req, res, true); }));
   http.Get(R"(/subsidiaries/([^/]+))",
            guard([&impl](const auto& req, auto& res) { impl.ownership(req, res, false); }));
+  http.Post("/batch", guard([&impl](const auto& req, auto& res) { impl.batch(req, res); }));
+  // The analysts' page (server/web/, compiled in): / is its index.
+  for (const WebAsset& asset : web_assets()) {
+    auto serve = [&asset](const httplib::Request& req, httplib::Response& res) { send_asset(asset, req, res); };
+    http.Get(std::string(asset.path), serve);
+    if (asset.path == "/index.html") http.Get("/", serve);
+  }
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     send_json(res, R"({"status":"ok"})");
   });

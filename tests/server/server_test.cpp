@@ -469,3 +469,137 @@ TEST_CASE("serve: blocked pages through every party blocked by ownership, each o
   REQUIRE(res);
   CHECK(res->status == 400);
 }
+
+TEST_CASE("serve: the page is at / with its type, a strict CSP and an ETag that revalidates") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  auto res = client.Get("/");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "text/html; charset=utf-8");
+  CHECK(res->body.find("<script src=\"/app.js\"") != std::string::npos);
+  const std::string csp = res->get_header_value("Content-Security-Policy");
+  CHECK(csp.find("default-src 'none'") != std::string::npos);
+  CHECK(csp.find("script-src 'self'") != std::string::npos);
+  CHECK(csp.find("unsafe-inline") == std::string::npos);
+  CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(res->get_header_value("Cache-Control") == "no-cache");
+  const std::string etag = res->get_header_value("ETag");
+  REQUIRE_FALSE(etag.empty());
+  // The page names no other origin: no external font, script or stylesheet.
+  for (const char* path : {"/", "/app.js", "/style.css"}) {
+    auto file = client.Get(path);
+    REQUIRE(file);
+    CHECK_MESSAGE(file->body.find("https://") == std::string::npos, path);
+    CHECK_MESSAGE(file->body.find("@import") == std::string::npos, path);
+  }
+  CHECK(client.Get("/app.js")->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+  CHECK(client.Get("/style.css")->get_header_value("Content-Type") == "text/css; charset=utf-8");
+  // A reload of an unchanged page: 304, no body.
+  auto again = client.Get("/", httplib::Headers{{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+  // The API is where it was.
+  CHECK(client.Get("/healthz")->status == 200);
+}
+
+TEST_CASE("serve: a batch upload of counterparties answers every row, in order, with its hits") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  const std::string csv =
+      "ref,name,dob,country\n"
+      "c1,Kasperski Lab,,RU\n"
+      "c2,Marina Alekseeva,1978,\n"
+      "c3,Jane Q Nobody,,GB\n"
+      "c4,,,\n"
+      "c5,Eugene Kaspersky,1965-13,\n";
+  auto res = client.Post("/batch?name=clients.csv&as_of=2024-08-01", csv, "text/csv");
+  const auto doc = ok_json(res);
+  CHECK(str(doc["format"]) == "csv");
+  CHECK(str(doc["as_of"]) == "2024-08-01");
+  CHECK(doc["rows"].GetInt() == 5);
+  const auto& rows = doc["results"];
+  REQUIRE(rows.Size() == 5);
+  CHECK(str(rows[0]["ref"]) == "c1");
+  CHECK(str(rows[0]["status"]) == "match");
+  REQUIRE(rows[0]["hits"].Size() > 0);
+  // Kaspersky Lab, Inc. scores the same on the name; the country RU puts AO Kaspersky Lab first.
+  CHECK(str(rows[0]["hits"][0]["entity"]["id"]) == "kaspersky-ao-kaspersky-lab");
+  CHECK(str(rows[1]["status"]) == "match");
+  REQUIRE(rows[1]["hits"].Size() > 0);
+  CHECK(str(rows[1]["hits"][0]["entity"]["id"]) == "ofac-sdn:45854");  // EXPECTED.md
+  CHECK(str(rows[2]["status"]) == "no match");
+  CHECK(rows[2]["hits"].Size() == 0);
+  // A row that cannot be screened says where and why; the others are still answered.
+  CHECK(str(rows[3]["status"]) == "error");
+  CHECK(str(rows[3]["error"]) == "clients.csv:5: no name and no id to screen");
+  CHECK(str(rows[4]["status"]) == "error");
+  CHECK(str(rows[4]["error"]).find("clients.csv:6:") == 0);
+  CHECK(doc["matched"].GetInt() == 2);
+  CHECK(doc["errors"].GetInt() == 2);
+
+  SUBCASE("a file with no name column is a 400 naming the upload, line 1 and the columns wanted") {
+    res = client.Post("/batch?name=bad.csv", "customer;birthday\nKaspersky Lab;1997\n", "text/csv");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    const auto error = parse(res->body);
+    CHECK(str(error["field"]) == "body");
+    CHECK(str(error["detail"]).find("bad.csv:1:") == 0);
+    CHECK(str(error["detail"]).find("no 'name'") != std::string::npos);
+  }
+  SUBCASE("an empty upload and a binary one are refused with a reason") {
+    res = client.Post("/batch", "", "text/csv");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    res = client.Post("/batch?name=x.csv", std::string("name\n\xff\xfe\x00zz\n", 10), "text/csv");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(str(parse(res->body)["detail"]).find("invalid UTF-8") != std::string::npos);
+  }
+  SUBCASE("FtM JSON lines are read too") {
+    res = client.Post("/batch",
+                      R"({"id":"x1","schema":"Person","properties":{"name":["Anna Dudorina"]}})" "\n",
+                      "application/x-ndjson");
+    const auto ftm = ok_json(res);
+    CHECK(str(ftm["format"]) == "ftm");
+    REQUIRE(ftm["results"].Size() == 1);
+    REQUIRE(ftm["results"][0]["hits"].Size() > 0);
+    CHECK(str(ftm["results"][0]["hits"][0]["entity"]["id"]) == "ofac-sdn:45860");
+  }
+}
+
+TEST_CASE("serve: search weighs a date of birth and a country, explains each hit, and states its threshold") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  auto plain = ok_json(client.Get("/search/default?q=Marina%20Alekseeva"));
+  REQUIRE(plain["results"].Size() > 0);
+  CHECK(str(plain["results"][0]["id"]) == "ofac-sdn:45854");
+  CHECK(plain["threshold"].GetDouble() > 0);
+  CHECK(plain["results"][0]["explanation"]["tokens"].Size() > 0);
+  CHECK(plain["results"][0]["explanation"]["listings"].Size() > 0);
+  const double score = plain["results"][0]["score"].GetDouble();
+  // Another birth year is strong evidence of another person (RULES.md, "Screening evidence").
+  auto other = ok_json(client.Get("/search/default?q=Marina%20Alekseeva&dob=1990&threshold=0"));
+  REQUIRE(other["results"].Size() > 0);
+  CHECK(other["results"][0]["score"].GetDouble() < score);
+  CHECK(other["results"][0]["explanation"]["secondary_evidence"].Size() == 1);
+  auto res = client.Get("/search/default?q=Marina&country=Narnia");
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(str(parse(res->body)["field"]) == "country");
+}
+
+TEST_CASE("serve: exposure names the state of every party of its chains, for the picture") {
+  Running running(kKaspersky);
+  auto client = running.client();
+  const auto doc = ok_json(client.Get("/exposure/kaspersky-ao-kaspersky-lab?rule=ofac&as_of=2024-08-01"));
+  REQUIRE(doc["parties"].IsArray());
+  REQUIRE(doc["parties"].Size() > 0);
+  CHECK(str(doc["parties"][0]["id"]) == "kaspersky-ao-kaspersky-lab");
+  CHECK(str(doc["parties"][0]["state"]) == "clear");
+  std::set<std::string> listed;
+  for (const auto& party : doc["parties"].GetArray())
+    if (str(party["state"]) == "listed") listed.insert(str(party["id"]));
+  CHECK(listed.count("ofac-sdn:45815") == 1);  // a designated executive, on the day
+}
