@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "skg/graph/error.h"
+#include "skg/queries/watch.h"
 
 namespace skg::inline v1 {
 
@@ -730,6 +731,8 @@ void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, con
       json.key("id").string(entity.id);
       json.key("name").string(entity.new_node != kNoNode ? after.name(entity.new_node)
                                                          : before.name(entity.old_node));
+      json.key("listings").optional_string(entity.listings);
+      json.key("op").optional_string(entity.op);
       write_changes(entity.changes);
       json.end_object();
     }
@@ -744,6 +747,9 @@ void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, con
       json.begin_object();
       json.key("party").string(listing.party);
       json.key("action").string(listing.action);
+      json.key("authority").optional_string(listing.authority);
+      json.key("list").optional_string(listing.list);
+      json.key("program").optional_string(listing.program);
       write_changes(listing.changes);
       json.end_object();
     }
@@ -768,6 +774,75 @@ void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, con
   links("links_added", changes.edges_added);
   links("links_removed", changes.edges_removed);
   links("links_changed", changes.edges_changed);
+  json.key("mass_changes").begin_array();
+  for (const MassChange& mass : changes.mass) {
+    json.begin_object();
+    json.key("what").string(mass.what);
+    json.key("removal").boolean(mass.removal);
+    json.key("reason").string(mass.reason);
+    json.key("before").integer(static_cast<std::int64_t>(mass.before));
+    json.key("after").integer(static_cast<std::int64_t>(mass.after));
+    json.key("changed").integer(static_cast<std::int64_t>(mass.changed));
+    json.key("parties_held").integer(static_cast<std::int64_t>(mass.parties.size()));
+    json.key("listings_held").integer(static_cast<std::int64_t>(mass.listings.size()));
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+}
+
+void write_watch_party_json(JsonOut& json, const Graph& before, const Graph& after,
+                            const WatchPartyResult& party) {
+  json.begin_object();
+  json.key("line").integer(static_cast<std::int64_t>(party.input.line));
+  json.key("ref").optional_string(party.input.ref);
+  json.key("input").begin_object();
+  json.key("name").optional_string(party.input.name);
+  json.key("id").optional_string(party.input.id);
+  json.end_object();
+  json.key("status").string(party.error.empty() ? "changed" : "error");
+  json.key("error");
+  if (party.error.empty()) json.null(); else json.string(party.error);
+  json.key("old_matches").integer(static_cast<std::int64_t>(party.old_matches));
+  json.key("new_matches").integer(static_cast<std::int64_t>(party.new_matches));
+  json.key("changes").begin_array();
+  for (const WatchChange& change : party.changes) {
+    json.begin_object();
+    json.key("change").string(to_string(change.kind));
+    json.key("record").string(change.record);
+    json.key("record_name").optional_string(change.record_name);
+    json.key("old_score").number(change.old_score);
+    json.key("new_score").number(change.new_score);
+    json.key("matched_name").optional_string(change.matched_name);
+    json.key("why").string(change.why);
+    if (change.kind == WatchChangeKind::ListingAdded || change.kind == WatchChangeKind::ListingEnded ||
+        change.kind == WatchChangeKind::ListingChanged) {
+      const Graph& graph = change.kind == WatchChangeKind::ListingEnded ? before : after;
+      if (change.kind == WatchChangeKind::ListingChanged) json.key("before").string(change.before_text);
+      json.key("action").string(change.action);
+      json.key("authority").optional_string(change.authority);
+      json.key("list").optional_string(change.list);
+      json.key("program").optional_string(change.program);
+      json.key("start").date(change.dates.start);
+      json.key("end").date(last_day(change.dates.end));
+      json.key("records");
+      if (change.edge != kNoEdge)
+        write_records_json(json, graph, graph.edge_provenance(change.edge));
+      else
+        json.begin_array().end_array();
+    } else if (change.kind == WatchChangeKind::VerdictChanged) {
+      const Graph& graph = change.reasons_from_new ? after : before;
+      json.key("rule").string(rule_info(change.rule).id);
+      json.key("before").string(to_string(change.before));
+      json.key("after").string(to_string(change.after));
+      json.key("reasons_from").string(change.reasons_from_new ? "new" : "old");
+      json.key("reasons").begin_array();
+      for (const Reason& reason : change.reasons) write_reason_json(json, graph, reason);
+      json.end_array();
+    }
+    json.end_object();
+  }
+  json.end_array();
   json.end_object();
 }
 

@@ -62,6 +62,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <fmt/format.h>
 #include <optional>
@@ -1212,6 +1213,40 @@ void load_ftm_json(const std::string& path, LoadContext& context) {
 
 LoadReport load_ftm_json(const std::string& path, Builder& builder, const LoadOptions& options) {
   return load_with(static_cast<LoaderFn>(&load_ftm_json), path, builder, options);
+}
+
+std::vector<FtmDeltaOp> ftm_delta_ops(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw LoadError(path, 0, "cannot read the file");
+  std::vector<FtmDeltaOp> ops;
+  std::string line;
+  for (std::uint64_t number = 1; std::getline(file, line); ++number) {
+    if (trim(line).empty()) continue;
+    rapidjson::Document root;
+    root.Parse(line.data(), line.size());
+    if (root.HasParseError())
+      throw LoadError(path, number, fmt::format("invalid JSON: {}", rapidjson::GetParseError_En(root.GetParseError())));
+    if (!root.IsObject()) throw LoadError(path, number, "the record is not a JSON object");
+    const auto op = root.FindMember("op");
+    if (op == root.MemberEnd()) {
+      if (ops.empty()) return {};  // entities, not a delta
+      throw LoadError(path, number, "a record without \"op\" in a delta file");
+    }
+    const auto entity = root.FindMember("entity");
+    if (!op->value.IsString() || entity == root.MemberEnd() || !entity->value.IsObject())
+      throw LoadError(path, number, "a delta op needs \"op\" (a string) and \"entity\" (an object)");
+    const auto id = entity->value.FindMember("id");
+    if (id == entity->value.MemberEnd() || !id->value.IsString() || id->value.GetStringLength() == 0)
+      throw LoadError(path, number, "a delta op's entity has no id");
+    FtmDeltaOp one{number, op->value.GetString(), id->value.GetString(), {}};
+    if (one.op != "ADD" && one.op != "MOD" && one.op != "DEL")
+      throw LoadError(path, number, fmt::format("unknown delta op '{}' (ADD, MOD or DEL)", one.op), one.id);
+    if (const auto schema = entity->value.FindMember("schema");
+        schema != entity->value.MemberEnd() && schema->value.IsString())
+      one.schema = schema->value.GetString();
+    ops.push_back(std::move(one));
+  }
+  return ops;
 }
 
 bool looks_like_ftm_json(std::string_view head, std::string_view file_name) noexcept {

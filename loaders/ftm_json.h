@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "skg/graph/builder.h"
 #include "skg/graph/model.h"
@@ -27,6 +28,20 @@ LoadReport load_ftm_json(const std::string& path, Builder& builder, const LoadOp
 /// True when the first bytes look like FtM JSON lines: a JSON object with a "schema" (an entity)
 /// or an "op" and an "entity" (a delta).
 bool looks_like_ftm_json(std::string_view head, std::string_view file_name) noexcept;
+
+/// One op of an FtM delta file: what the file says it does to one id.
+struct FtmDeltaOp {
+  std::uint64_t line = 0;
+  std::string op;      // "ADD", "MOD" or "DEL", as written
+  std::string id;      // the entity's id
+  std::string schema;  // the entity's schema ("" when the op does not give it)
+};
+
+/// The ops of an FtM delta file, in file order (for `diff`, which reports what a delta says:
+/// a MOD is a change). Empty when the file is not a delta (its first record has no "op").
+/// Throws LoadError (file, line, reason) for a line that is not JSON or an op without an entity id.
+///   for (const auto& op : skg::ftm_delta_ops("t2/entities.delta.json")) ...
+std::vector<FtmDeltaOp> ftm_delta_ops(const std::string& path);
 
 namespace detail {
 /// FtM `percentage` text -> share: "50", "50%", "50.5 %", "50,5", "25-50%", ">50%" (a range:

@@ -176,10 +176,24 @@ void write_blocked_party_json(JsonOut& json, const Graph& graph, const BlockedSe
                               NodeId party, Date day);
 
 /// `diff OLD NEW`: old, new (as named by the caller), empty, parties_added/removed/changed [{id,
-/// name, changes}], listings_added/removed/changed [{party, action, changes}],
-/// links_added/removed/changed [{kind, from, to, id, changes}]; changes [{field, before, after}].
+/// name, listings, op, changes}], listings_added/removed/changed [{party, action, authority, list,
+/// program, changes}], links_added/removed/changed [{kind, from, to, id, changes}]; changes
+/// [{field, before, after}]; mass_changes [{what, removal, reason, before, after, changed,
+/// parties_held, listings_held}] (DiffOptions: rows of a mass removal are held back).
 void write_diff_json(JsonOut& json, const Graph& before, const Graph& after, const GraphDiff& changes,
                      std::string_view old_name, std::string_view new_name);
+
+struct WatchPartyResult;  // skg/queries/watch.h (not an installed header yet: it reads loaders/screen_input.h)
+
+/// One portfolio party of `watch` (one JSON line): line, ref, input {name, id}, status ("changed"
+/// or "error"), error, old_matches, new_matches, changes [{change ("new match", "no longer
+/// matched", "listing added", "listing ended", "listing changed", "verdict changed"), record,
+/// record_name,
+/// old_score, new_score, matched_name, why, and per kind: action, authority, list, program,
+/// start, end, records, and before (what OLD said, changed listings); rule, before, after, reasons_from ("new"|"old"), reasons
+/// [as exposure's] (verdicts)}].
+void write_watch_party_json(JsonOut& json, const Graph& before, const Graph& after,
+                            const WatchPartyResult& party);
 
 /// `stats`: nodes, edges, actions, names, attributes, strings, provenance_records, bytes,
 /// nodes_by_kind, edges_by_kind, sources [{spec, kind, files, bytes, seconds}], as_of (null: today).

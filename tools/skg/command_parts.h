@@ -113,6 +113,7 @@ int run_path(Context& context, const Args& args);
 int run_owners(Context& context, const Args& args);
 int run_subsidiaries(Context& context, const Args& args);
 int run_diff(Context& context, const Args& args);
+int run_watch(Context& context, const Args& args);
 int run_serve(Context& context, const Args& args);
 int run_export(Context& context, const Args& args);
 

@@ -139,8 +139,15 @@ constexpr Command kCommands[] = {
     {"path", "A B [--hops N] [--rule R] [--dot | --svg FILE | --png FILE]",
      "A shortest chain of links between two parties (quote names with spaces)", "hops rule svg png",
      Completes::Entity, run_path},
-    {"diff", "OLD NEW", "What changed between two versions of a list (files or snapshots)", "",
-     Completes::Path, run_diff},
+    {"diff", "OLD NEW [--mass-share S] [--mass-min N] [--keep-mass]",
+     "What changed between two versions of a list (files, folders, snapshots; NEW may be FtM "
+     "deltas); mass removals flagged",
+     "mass-share mass-min", Completes::Path, run_diff},
+    {"watch",
+     "PORTFOLIO OLD NEW [--rule ofac|eu|uk|bis] [--threshold P] [--format text|csv|jsonl] [--out FILE]",
+     "For each party of a portfolio (CSV or FtM lines), what changed between two list versions: "
+     "matches, listings, ownership verdicts, with the records",
+     "rule threshold format out", Completes::Path, run_watch},
     {"load", "[--on-bad-record skip|fail] PATH|FORMAT:PATH ...",
      "Load files or folders into the graph (all or nothing; skip: leave bad records out and list them)",
      "on-bad-record",
@@ -165,6 +172,7 @@ std::string_view flags_of(std::string_view command) {
   if (command == "owners" || command == "subsidiaries" || command == "path" || command == "reach" ||
       command == "exposure")
     return "dot";
+  if (command == "diff") return "keep-mass";
   return command == "screen" || command == "screen-file" ? "listed" : "";
 }
 

@@ -256,6 +256,23 @@ Graph Session::read_graph(const std::string& spec) const {
   return std::move(builder).freeze();
 }
 
+Graph Session::read_graph(std::span<const std::string> specs) const {
+  if (specs.size() == 1) return read_graph(specs.front());
+  std::optional<Graph> base;
+  for (const auto& spec : specs) {
+    if (!looks_like_snapshot(spec)) continue;
+    if (base) throw Error(fmt::format("{}: only one snapshot can be the base of a version", spec));
+    base = skg::open_snapshot(spec);
+  }
+  InterruptScope interruptible;
+  Builder builder = base ? Builder(*base) : Builder();
+  ProgressBar bar(options.progress && isatty(STDERR_FILENO));
+  for (const auto& spec : specs)
+    if (!looks_like_snapshot(spec)) load_into(builder, spec, &bar);
+  bar.phase("building the graph ...");
+  return std::move(builder).freeze();
+}
+
 const std::vector<std::pair<std::string, std::string_view>>& Session::completion_words() const {
   if (!completion_words_.empty() || graph().node_count() == 0) return completion_words_;
   auto lower = [](std::string_view text) {

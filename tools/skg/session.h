@@ -76,6 +76,9 @@ class Session {
   /// Reads a file or folder into a graph of its own (for `diff OLD NEW`): a snapshot if the file
   /// is one, else through the loaders.
   Graph read_graph(const std::string& spec) const;
+  /// Several files, folders or snapshots read into one graph (a snapshot first, the rest on top),
+  /// as `load A B` would make it (for `watch PORTFOLIO OLD NEW` with OLD = "a.csv,b.csv").
+  Graph read_graph(std::span<const std::string> specs) const;
 
   /// Sorted (lowercase key, text) pairs of every id and primary name, for tab completion.
   const std::vector<std::pair<std::string, std::string_view>>& completion_words() const;
