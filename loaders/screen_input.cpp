@@ -7,12 +7,13 @@
 
 #include "json_common.h"
 #include "skg/loaders/load_error.h"
+#include "skg/queries/screen_evidence.h"
 
 namespace skg::inline v1 {
 
 namespace {
 
-enum class Column : std::uint8_t { Ignored, Ref, Name, BirthDate, Country, Schema, Id, Gender };
+enum class InputColumn : std::uint8_t { Ignored, Ref, Name, BirthDate, Country, Schema, Id, Gender };
 
 /// A header cell folded for matching: lower case, spaces, underscores, dashes and dots dropped.
 std::string fold_header(std::string_view text) {
@@ -24,25 +25,25 @@ std::string fold_header(std::string_view text) {
   return out;
 }
 
-Column column_of(std::string_view header) {
+InputColumn column_of(std::string_view header) {
   const std::string key = fold_header(header);
-  static constexpr std::pair<std::string_view, Column> kNames[] = {
-      {"ref", Column::Ref},           {"reference", Column::Ref},
-      {"customerid", Column::Ref},    {"clientid", Column::Ref},
-      {"name", Column::Name},         {"fullname", Column::Name},
-      {"dob", Column::BirthDate},     {"birthdate", Column::BirthDate},
-      {"dateofbirth", Column::BirthDate},
-      {"country", Column::Country},   {"countries", Column::Country},
-      {"nationality", Column::Country},
-      {"schema", Column::Schema},     {"kind", Column::Schema},
-      {"type", Column::Schema},       {"id", Column::Id},
-      {"identifier", Column::Id},     {"passport", Column::Id},
-      {"registrationnumber", Column::Id},
-      {"gender", Column::Gender},     {"sex", Column::Gender},
+  static constexpr std::pair<std::string_view, InputColumn> kNames[] = {
+      {"ref", InputColumn::Ref},           {"reference", InputColumn::Ref},
+      {"customerid", InputColumn::Ref},    {"clientid", InputColumn::Ref},
+      {"name", InputColumn::Name},         {"fullname", InputColumn::Name},
+      {"dob", InputColumn::BirthDate},     {"birthdate", InputColumn::BirthDate},
+      {"dateofbirth", InputColumn::BirthDate},
+      {"country", InputColumn::Country},   {"countries", InputColumn::Country},
+      {"nationality", InputColumn::Country},
+      {"schema", InputColumn::Schema},     {"kind", InputColumn::Schema},
+      {"type", InputColumn::Schema},       {"id", InputColumn::Id},
+      {"identifier", InputColumn::Id},     {"passport", InputColumn::Id},
+      {"registrationnumber", InputColumn::Id},
+      {"gender", InputColumn::Gender},     {"sex", InputColumn::Gender},
   };
   for (auto [name, column] : kNames)
     if (name == key) return column;
-  return Column::Ignored;
+  return InputColumn::Ignored;
 }
 
 // FtM properties read from a JSON line (followthemoney schema names).
@@ -59,7 +60,7 @@ struct ScreenInputReader::Impl {
   bool ftm = false;
   // CSV.
   char separator = ',';
-  std::vector<Column> columns;
+  std::vector<InputColumn> columns;
   std::size_t width = 0;
   std::optional<CsvReader> csv;
   std::size_t base_offset = 0;   // where `csv` starts in `text`
@@ -109,14 +110,14 @@ struct ScreenInputReader::Impl {
       for (std::size_t at = 0; at < width; ++at) {
         const std::string value(trim(fields[at]));
         switch (columns[at]) {
-          case Column::Ref: row.ref = value; break;
-          case Column::Name: row.name = value; break;
-          case Column::BirthDate: row.birth_date = value; break;
-          case Column::Country: row.country = value; break;
-          case Column::Schema: row.schema = value; break;
-          case Column::Id: row.id = value; break;
-          case Column::Gender: row.gender = value; break;
-          case Column::Ignored: break;
+          case InputColumn::Ref: row.ref = value; break;
+          case InputColumn::Name: row.name = value; break;
+          case InputColumn::BirthDate: row.birth_date = value; break;
+          case InputColumn::Country: row.country = value; break;
+          case InputColumn::Schema: row.schema = value; break;
+          case InputColumn::Id: row.id = value; break;
+          case InputColumn::Gender: row.gender = value; break;
+          case InputColumn::Ignored: break;
         }
       }
       if (row.name.empty() && row.id.empty())
@@ -209,8 +210,8 @@ void ScreenInputReader::Impl::open() {
   bool has_name = false, has_id = false;
   for (std::string_view cell : header) {
     d.columns.push_back(column_of(trim(cell)));
-    has_name = has_name || d.columns.back() == Column::Name;
-    has_id = has_id || d.columns.back() == Column::Id;
+    has_name = has_name || d.columns.back() == InputColumn::Name;
+    has_id = has_id || d.columns.back() == InputColumn::Id;
   }
   if (!has_name && !has_id)
     throw LoadError(path, 1,
@@ -231,5 +232,21 @@ std::size_t ScreenInputReader::offset() const noexcept {
 }
 
 std::size_t ScreenInputReader::size() const noexcept { return impl_->text.size(); }
+
+ScreenQuery screen_query_of(const ScreenInputRow& row, ScreenQuery base) {
+  base.name = row.name;
+  base.id = row.id;
+  base.evidence.birth_date = row.birth_date;
+  base.evidence.gender = row.gender;
+  base.evidence.countries = split_countries(row.country);
+  if (!row.schema.empty()) {
+    const auto kind = parse_node_kind(row.schema);
+    if (!kind || *kind == NodeKind::Action || *kind == NodeKind::Authority)
+      throw Error(fmt::format("schema '{}' is not a kind of party", row.schema));
+    base.evidence.kind = kind;
+  }
+  if (const auto problem = evidence_error(base.evidence)) throw Error(*problem);
+  return base;
+}
 
 }  // namespace skg

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "skg/loaders/source.h"
+#include "skg/queries/screen_query.h"
 
 namespace skg::inline v1 {
 
@@ -37,6 +38,11 @@ struct ScreenInputRow {
   std::string gender;
   std::string error;  // why the row cannot be screened; "" when it can
 };
+
+/// The screening question a row asks: `base` (date, defaults) with the row's name, id and
+/// evidence (birth date, gender, countries, kind). Throws Error when the row's schema is no kind
+/// of party or its evidence cannot be read (the batch screen, watch and POST /batch share it).
+ScreenQuery screen_query_of(const ScreenInputRow& row, ScreenQuery base = {});
 
 class ScreenInputReader {
  public:

@@ -43,19 +43,7 @@ std::map<std::string, Match> matches(const WatchVersion& version, const ScreenIn
     if (const auto node = graph.find(party.id); node && graph.kind(*node) != NodeKind::Action &&
                                                 graph.kind(*node) != NodeKind::Authority)
       out[key_of(graph, *node)] = {*node, 1.0, std::string(graph.name(*node))};
-  ScreenQuery query;
-  query.name = party.name;
-  query.id = party.id;
-  query.evidence.birth_date = party.birth_date;
-  query.evidence.gender = party.gender;
-  query.evidence.countries = split_countries(party.country);
-  if (!party.schema.empty()) {
-    const auto kind = parse_node_kind(party.schema);
-    if (!kind || *kind == NodeKind::Action || *kind == NodeKind::Authority)
-      throw Error(fmt::format("schema '{}' is not a kind of party", party.schema));
-    query.evidence.kind = kind;
-  }
-  if (const auto problem = evidence_error(query.evidence)) throw Error(*problem);
+  const ScreenQuery query = screen_query_of(party);
   if (query.name.empty() && query.id.empty()) return out;
   for (const ScreenHit& hit : screen_query(graph, version.names(), version.ids(), query, options)) {
     Match& match = out[key_of(graph, hit.node)];

@@ -691,16 +691,7 @@ struct Server::Impl {
       row.error = row.input.error;
       if (row.error.empty()) {
         try {
-          ScreenQuery query{.name = row.input.name, .id = row.input.id};
-          query.evidence.birth_date = row.input.birth_date;
-          query.evidence.gender = row.input.gender;
-          query.evidence.countries = split_countries(row.input.country);
-          if (!row.input.schema.empty()) {
-            const SchemaKind kind = kind_of_schema(row.input.schema);
-            if (!kind.known) throw Error("schema '" + row.input.schema + "' is not a kind of party");
-            query.evidence.kind = kind.kind;
-          }
-          if (const auto wrong = evidence_error(query.evidence)) throw Error(*wrong);
+          const ScreenQuery query = screen_query_of(row.input);
           row.hits = request.view.screen(query, screen);
         } catch (const std::exception& failure) {
           row.error = name + ":" + std::to_string(row.input.line) + ": " + failure.what();

@@ -61,12 +61,7 @@ int run_watch(Context& context, const Args& args) {
     portfolio_format = reader.format();
   }
   std::ofstream file;
-  std::ostream* out = &context.out;
-  if (const auto target = args.option("out")) {
-    file.open(std::string(*target), std::ios::binary | std::ios::trunc);
-    if (!file) throw UsageError(fmt::format("cannot write '{}'", *target));
-    out = &file;
-  }
+  std::ostream* out = &output_for(args, context.out, file);
 
   const auto start = std::chrono::steady_clock::now();
   const Graph before = context.session.read_graph(version_specs(args.words[1]));

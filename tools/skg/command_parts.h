@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 #include <algorithm>
+#include <fstream>
 
 #include "commands.h"
 #include "render.h"
@@ -116,5 +117,15 @@ int run_diff(Context& context, const Args& args);
 int run_watch(Context& context, const Args& args);
 int run_serve(Context& context, const Args& args);
 int run_export(Context& context, const Args& args);
+
+/// Where a command writes its rows: the file `--out FILE` names (opened into `file`, truncated),
+/// else `fallback` (the session's output).
+inline std::ostream& output_for(const Args& args, std::ostream& fallback, std::ofstream& file) {
+  const auto target = args.option("out");
+  if (!target) return fallback;
+  file.open(std::string(*target), std::ios::binary | std::ios::trunc);
+  if (!file) throw UsageError("cannot write '" + std::string(*target) + "'");
+  return file;
+}
 
 }  // namespace skg::shell

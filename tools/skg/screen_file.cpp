@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "command_parts.h"
 #include "skg/loaders/screen_input.h"
 
 namespace skg::shell {
@@ -77,19 +78,7 @@ void answer(const Shared& shared, Job& job) {
   std::string error = row.error;
   if (error.empty()) {
     try {
-      ScreenQuery query = shared.defaults;
-      query.name = row.name;
-      query.id = row.id;
-      query.evidence.birth_date = row.birth_date;
-      query.evidence.gender = row.gender;
-      query.evidence.countries = split_countries(row.country);
-      if (!row.schema.empty()) {
-        const auto kind = parse_node_kind(row.schema);
-        if (!kind || *kind == NodeKind::Action || *kind == NodeKind::Authority)
-          throw Error(fmt::format("schema '{}' is not a kind of party", row.schema));
-        query.evidence.kind = kind;
-      }
-      if (const auto problem = evidence_error(query.evidence)) throw Error(*problem);
+      const ScreenQuery query = screen_query_of(row, shared.defaults);
       hits = screen_query(shared.graph, shared.names, shared.ids, query, shared.options);
     } catch (const std::exception& failure) {
       error = fmt::format("line {}: {}", row.line, failure.what());
@@ -193,12 +182,7 @@ int run_screen_file(Context& context, const Args& args) {
 
   ScreenInputReader reader(path);  // LoadError: the file cannot be screened at all
   std::ofstream file;
-  std::ostream* out = &context.out;
-  if (const auto target = args.option("out")) {
-    file.open(std::string(*target), std::ios::binary | std::ios::trunc);
-    if (!file) throw UsageError(fmt::format("cannot write '{}'", *target));
-    out = &file;
-  }
+  std::ostream* out = &output_for(args, context.out, file);
 
   // Built before the threads start; read-only afterwards.
   const Database& database = session.database();
