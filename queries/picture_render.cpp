@@ -26,6 +26,16 @@ std::mutex& graphviz_mutex() {
   return mutex;
 }
 
+// One Graphviz context for the life of the process, never freed. Graphviz 2.43 (Debian 12)
+// frees a context's font-name table in gvFreeContext while its pango plugin keeps a static
+// pointer to the last name it laid out: the next context's first text measurement then reads
+// freed memory (AddressSanitizer: heap-use-after-free in strcmp under textspan_size). A context
+// that lives on keeps that table alive; each picture's graph, layout and bytes are still freed.
+GVC_t* graphviz_context() {
+  static GVC_t* const context = gvContext();
+  return context;
+}
+
 std::string last_error() {
   const char* text = aglasterr();
   std::string out = text != nullptr ? text : "";
@@ -39,7 +49,7 @@ std::string render_picture(std::string_view dot, ImageFormat format) {
   const std::lock_guard lock(graphviz_mutex());
   agseterr(AGMAX);  // collect errors and warnings for aglasterr() instead of printing them
   const std::string text(dot);
-  GVC_t* context = gvContext();
+  GVC_t* context = graphviz_context();
   if (context == nullptr) throw Error("Graphviz: cannot create a context");
   struct Cleanup {
     GVC_t* context;
@@ -48,7 +58,6 @@ std::string render_picture(std::string_view dot, ImageFormat format) {
     ~Cleanup() {
       if (graph != nullptr && laid_out) gvFreeLayout(context, graph);
       if (graph != nullptr) agclose(graph);
-      gvFreeContext(context);
     }
   } cleanup{context};
   cleanup.graph = agmemread(text.c_str());

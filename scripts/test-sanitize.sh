@@ -20,6 +20,8 @@ cmake -S . -B "$asan" "${common[@]}" -DSKG_SANITIZE=address,undefined -DSKG_BUIL
 cmake --build "$asan" -j"$jobs"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Graphviz and fontconfig keep caches for the life of the process (scripts/lsan.supp says which).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan.supp:print_suppressions=0}
 (cd "$asan" && ctest --output-on-failure -j"$jobs")
 
 SKG_FUZZ_BUILD_DIR="$asan" bash scripts/fuzz.sh
