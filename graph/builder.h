@@ -122,6 +122,12 @@ class Batch {
   /// The ids of this batch's edges (those that have one).
   std::vector<std::string_view> edge_ids() const;
 
+  /// A hint before a large load: room for about `entities` entity records and `edges` edge
+  /// records, each with its own source, so that these columns do not regrow as they fill (each
+  /// regrowth copies the column into fresh pages while the old ones are still held). Room that
+  /// is never filled costs address space only: its pages are never touched.
+  void reserve(std::size_t entities, std::size_t edges);
+
   /// Says that this batch goes on with the same read of its files as the batch committed just
   /// before it (one source split over several batches, as the generator writes a large graph):
   /// its files are then not taken for a reload, whose repeated records and id-less edges the

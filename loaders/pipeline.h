@@ -48,6 +48,14 @@ class BlockPipeline {
     return out;
   }
 
+  /// Hands a block that next() gave back to the worker, which refills it instead of making a new
+  /// one: its buffers keep their memory, so a long file does not fault in fresh pages (and have
+  /// the kernel clear them) for every block. `produce` must then reset what it reuses.
+  void recycle(Block&& block) {
+    std::lock_guard lock(mutex_);
+    if (free_.size() <= kAhead) free_.push_back(std::move(block));
+  }
+
  private:
   void work() {
     try {
@@ -58,6 +66,13 @@ class BlockPipeline {
           if (stop_) return;
         }
         Block block;
+        {
+          std::lock_guard lock(mutex_);
+          if (!free_.empty()) {
+            block = std::move(free_.back());
+            free_.pop_back();
+          }
+        }
         more = produce_(block);
         {
           std::lock_guard lock(mutex_);
@@ -78,6 +93,7 @@ class BlockPipeline {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::pair<Block, bool>> ready_;
+  std::deque<Block> free_;  // recycled blocks, for the worker to refill
   std::exception_ptr failure_;
   bool stop_ = false;
   std::thread worker_;
