@@ -446,6 +446,12 @@ class OfacLoad {
     return LoadError(file, line, std::move(reason), std::string(uid));
   }
   std::optional<std::uint32_t> resolve(std::string_view name, std::string& why) const;
+  /// The batch's id of an attribute key (a literal or a keys_ string), looked up once per load.
+  StringId key_id(std::string_view key) {
+    auto& [size, id] = key_ids_[key.data()];
+    if (id == kNoString || size != key.size()) id = context_.batch.intern(key), size = key.size();
+    return id;
+  }
 
   LoadContext& context_;
   const ListKind& list_;
@@ -599,13 +605,14 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       if (entry != nullptr)
         entry->remarks_more += more;
       else if (!trim(more).empty())
-        batch.add_attribute(id, "remarks", trim(more), source);
+        batch.add_attribute(batch.intern(id), key_id("remarks"), trim(more), source);
       break;
     }
     case FileKind::Alias: {
       const std::string_view name = value(fields[3]);
       // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
-      batch.add_name(id, name, alias_type, NameStrength::Strong, source);
+      const StringId entity_id = batch.intern(id);  // once for the row's name and facts
+      batch.add_name(entity_id, name, alias_type, NameStrength::Strong, source);
       context_.report.add("aliases");
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
@@ -613,7 +620,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         if (!added && found->second != index) found->second = kMany;
       }
       if (!value(fields[4]).empty())
-        batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
+        batch.add_attribute(entity_id, key_id("aliasRemarks"), value(fields[4]), source);
       break;
     }
     case FileKind::Address: {
@@ -624,10 +631,11 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         if (!line_text.empty()) line_text += ", ";
         line_text += part;
       }
-      if (!line_text.empty()) batch.add_attribute(id, "address", line_text, source);
-      if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
+      const StringId entity_id = batch.intern(id);  // once for the row's facts
+      if (!line_text.empty()) batch.add_attribute(entity_id, key_id("address"), line_text, source);
+      if (!value(fields[4]).empty()) batch.add_attribute(entity_id, key_id("country"), value(fields[4]), source);
       if (!value(fields[5]).empty())
-        batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
+        batch.add_attribute(entity_id, key_id("addressRemarks"), value(fields[5]), source);
       context_.report.add("addresses");
       break;
     }
@@ -797,9 +805,7 @@ void OfacLoad::finish() {
     const StringId entity_id = batch.intern(entry.id);
     const auto attribute = [&](std::string_view key, std::string_view text) {
       if (text.empty()) return;
-      auto& [size, key_id] = key_ids_[key.data()];
-      if (key_id == kNoString || size != key.size()) key_id = batch.intern(key), size = key.size();
-      batch.add_attribute(entity_id, key_id, text, source);
+      batch.add_attribute(entity_id, key_id(key), text, source);
     };
     if (entry.unknown_type) attribute("sdnType", entry.sdn_type);
     attribute("title", entry.title);
