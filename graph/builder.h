@@ -94,13 +94,6 @@ class Batch {
                 NameStrength strength, const Source& source);
   void add_attribute(std::string_view entity, std::string_view key, std::string_view value,
                      const Source& source);
-  /// The id this batch gives `text` (kNoString for ""): a loader that states one entity id or
-  /// one key for many facts looks it up once, then passes the id to the overloads below, which
-  /// add exactly what the string_view forms add (no hash and table probe per fact).
-  StringId intern(std::string_view text) { return local(text); }
-  void add_attribute(StringId entity, StringId key, std::string_view value, const Source& source);
-  void add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
-                const Source& source);
   /// `other_id` names the same party as `entity` (a CSL row's id for an SDN entry).
   void add_external_id(std::string_view entity, std::string_view other_id, const Source& source);
   /// Returns the edge's position in this batch, for add_edge_attribute.

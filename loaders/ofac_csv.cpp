@@ -446,12 +446,6 @@ class OfacLoad {
     return LoadError(file, line, std::move(reason), std::string(uid));
   }
   std::optional<std::uint32_t> resolve(std::string_view name, std::string& why) const;
-  /// The batch's id of an attribute key (a literal or a keys_ string), looked up once per load.
-  StringId key_id(std::string_view key) {
-    auto& [size, id] = key_ids_[key.data()];
-    if (id == kNoString || size != key.size()) id = context_.batch.intern(key), size = key.size();
-    return id;
-  }
 
   LoadContext& context_;
   const ListKind& list_;
@@ -465,8 +459,6 @@ class OfacLoad {
   std::unordered_map<std::string_view, std::uint32_t> by_name_;   // primary names of this load
   std::unordered_map<std::string_view, std::uint32_t> by_alias_;  // alt.csv names of this load
   std::unordered_set<std::string> keys_;  // attribute keys made from remark labels ("id:Passport")
-  // finish(): each key's size and id in the batch, by address (a literal's or a keys_ string's).
-  std::unordered_map<const char*, std::pair<std::size_t, StringId>> key_ids_;
   std::uint64_t bytes_done_ = 0;
 };
 
@@ -605,14 +597,13 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       if (entry != nullptr)
         entry->remarks_more += more;
       else if (!trim(more).empty())
-        batch.add_attribute(batch.intern(id), key_id("remarks"), trim(more), source);
+        batch.add_attribute(id, "remarks", trim(more), source);
       break;
     }
     case FileKind::Alias: {
       const std::string_view name = value(fields[3]);
       // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
-      const StringId entity_id = batch.intern(id);  // once for the row's name and facts
-      batch.add_name(entity_id, name, alias_type, NameStrength::Strong, source);
+      batch.add_name(id, name, alias_type, NameStrength::Strong, source);
       context_.report.add("aliases");
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
@@ -620,7 +611,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         if (!added && found->second != index) found->second = kMany;
       }
       if (!value(fields[4]).empty())
-        batch.add_attribute(entity_id, key_id("aliasRemarks"), value(fields[4]), source);
+        batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
       break;
     }
     case FileKind::Address: {
@@ -631,11 +622,10 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         if (!line_text.empty()) line_text += ", ";
         line_text += part;
       }
-      const StringId entity_id = batch.intern(id);  // once for the row's facts
-      if (!line_text.empty()) batch.add_attribute(entity_id, key_id("address"), line_text, source);
-      if (!value(fields[4]).empty()) batch.add_attribute(entity_id, key_id("country"), value(fields[4]), source);
+      if (!line_text.empty()) batch.add_attribute(id, "address", line_text, source);
+      if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
       if (!value(fields[5]).empty())
-        batch.add_attribute(entity_id, key_id("addressRemarks"), value(fields[5]), source);
+        batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
       context_.report.add("addresses");
       break;
     }
@@ -800,12 +790,8 @@ void OfacLoad::finish() {
                       .list_id = mapping.list});
     report.add("actions");
 
-    // The entity's id and each key are looked up in the pool once, not once per fact: the keys
-    // are literals or keys_' strings, whose addresses stay put, so a key's id is kept by address.
-    const StringId entity_id = batch.intern(entry.id);
     const auto attribute = [&](std::string_view key, std::string_view text) {
-      if (text.empty()) return;
-      batch.add_attribute(entity_id, key_id(key), text, source);
+      if (!text.empty()) batch.add_attribute(entry.id, key, text, source);
     };
     if (entry.unknown_type) attribute("sdnType", entry.sdn_type);
     attribute("title", entry.title);
@@ -818,7 +804,7 @@ void OfacLoad::finish() {
     for (const Fact& fact : remarks.facts) attribute(fact.key, fact.value);
     report.add("documents", remarks.documents);
     for (const Alias& alias : remarks.weak_aliases) {
-      batch.add_name(entity_id, alias.name, alias.type, NameStrength::Weak, source);
+      batch.add_name(entry.id, alias.name, alias.type, NameStrength::Weak, source);
       report.add("aliases");
     }
     if (remarks.unrecognised) attribute("remarks", trim(remarks_text));

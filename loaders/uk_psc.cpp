@@ -359,10 +359,8 @@ class PscReader {
     // the file only (the builder compares every pair of a node's facts when it freezes: thousands
     // of copies of the same ones cost it quadratic time); each record still adds its provenance.
     const bool first_time = stage(holder_);
-    // The holder's id is looked up once for its facts and interests, not once per fact.
-    const StringId holder_id = batch.intern(holder_);
     auto attribute = [&](std::string_view key, std::string_view value) {
-      if (first_time && !value.empty()) batch.add_attribute(holder_id, batch.intern(key), value, where);
+      if (first_time && !value.empty()) batch.add_attribute(holder_, key, value, where);
     };
     attribute("pscKind", kind);
     if (!registered_number.empty()) attribute("gbCompanyNumber", registered_number);
@@ -393,15 +391,18 @@ class PscReader {
     const DateRange valid{notified, ceased};
     // Both ends were added just above, so the edge resolves: added at once with the ends' ids
     // (LoadContext::add_edge_or_defer would look each end up twice and copy every string).
-    const StringId company_id = batch.intern(company);
+    const StringId holder_id = batch.defined_id(holder_), company_id = batch.defined_id(company);
     std::string id;
     auto edge = [&](EdgeKind edge_kind, Interest interest, Percent share, std::string_view code) {
       id.assign(psc_id);
       id += '#';
       id += code;
-      batch.add_edge({.kind = edge_kind, .share = share, .interest = interest, .valid = valid, .role = code,
-                      .source = where, .id = id},
-                     holder_id, company_id);
+      const EdgeRecord record{.kind = edge_kind, .from = holder_, .to = company, .share = share, .interest = interest,
+                              .valid = valid, .role = code, .source = where, .id = id};
+      if (holder_id != kNoString && company_id != kNoString)
+        batch.add_edge(record, holder_id, company_id);
+      else
+        batch.add_edge(record);  // a batch not made for a builder: both ends are in it all the same
       ++counts_[6].second;
     };
     const Json* natures = member(*data, "natures_of_control");
