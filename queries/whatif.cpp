@@ -179,22 +179,19 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
     run.visited.clear();
     answer_in_full();
   }
-  if (full) {
-    for (std::uint32_t at = 0; at < graph.node_count(); ++at)
-      if (graph.action(NodeId{at}) == nullptr) run.visited.push_back(NodeId{at});
-  }
   const BlockedSet& after = full ? *full : work_;
   result.continued = !result.full_recompute && !whole && !changes.designate.empty();
-  sort_unique(run.visited);
-  result.recomputed = run.visited.size();
-  for (NodeId node : run.visited) {
+  auto consider = [&](NodeId node) {
+    const bool listed_before = base_->listed(node), listed_after = after.listed(node);
+    const Verdict before = base_->verdict(node), now = after.verdict(node);
+    if (before == now && listed_before == listed_after) return;
+    if (full && graph.action(node) != nullptr) return;
     VerdictChange change;
     change.party = node;
-    change.listed_before = base_->listed(node);
-    change.listed_after = after.listed(node);
-    change.before = base_->verdict(node);
-    change.after = after.verdict(node);
-    if (change.before == change.after && change.listed_before == change.listed_after) continue;
+    change.listed_before = listed_before;
+    change.listed_after = listed_after;
+    change.before = before;
+    change.after = now;
     if (options.explain) {
       change.was = exposure(graph, *base_, node);
       change.now = exposure(graph, after, node);
@@ -202,6 +199,15 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
         note_hypothetical(graph, change.now);
     }
     result.changed.push_back(std::move(change));
+  };
+  if (full) {
+    // Every node was recomputed: one pass over the verdicts finds the changes.
+    for (std::uint32_t at = 0; at < graph.node_count(); ++at) consider(NodeId{at});
+    result.recomputed = graph.node_count() - graph.action_nodes().size();
+  } else {
+    sort_unique(run.visited);
+    result.recomputed = run.visited.size();
+    for (NodeId node : run.visited) consider(node);
   }
   if (!full) detail::BlockedSetEditor::restore(work_, *base_, run.visited);
   result.changes = std::move(changes);
