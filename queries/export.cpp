@@ -11,6 +11,7 @@
 #include "skg/graph/error.h"
 #include "skg/graph/parallel.h"
 #include "skg/queries/as_of.h"
+#include "skg/queries/csv_out.h"
 
 namespace skg::inline v1 {
 
@@ -88,19 +89,7 @@ std::string header(const ExportColumn (&columns)[N], ExportFormat format) {
 
 using Buffer = fmt::memory_buffer;
 
-/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
-void field(Buffer& out, std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+void field(Buffer& out, std::string_view text) { append_csv_field(out, text); }
 void comma(Buffer& out) { out.push_back(','); }
 
 void date_field(Buffer& out, std::optional<Date> date) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "skg/queries/as_of.h"
+#include "skg/queries/csv_out.h"
 #include "skg/queries/screen_evidence.h"
 #include "skg/queries/screen_query.h"
 
@@ -116,17 +117,6 @@ WatchChange listing_change(const Graph& graph, WatchChangeKind kind, const std::
     change.program = graph.string(facts.action->program);
   }
   return change;
-}
-
-/// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
 }
 
 std::string date_text(std::optional<Date> day) { return day ? day->to_string() : std::string(); }

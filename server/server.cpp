@@ -54,6 +54,30 @@ void send_json(httplib::Response& res, std::string body, int status = 200) {
   res.set_content(std::move(body), "application/json");
 }
 
+/// Whether a request's If-None-Match names `etag` (RFC 9110 section 13.1.2): "*", or a
+/// comma-separated list of entity tags, in one header or several, compared weakly (W/"x"
+/// matches "x", section 8.8.3.2), as a cache that holds several versions sends them.
+bool none_match(const httplib::Request& req, std::string_view etag) {
+  const auto bare = [](std::string_view tag) {
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    return tag;
+  };
+  for (std::size_t at = 0, count = req.get_header_value_count("If-None-Match"); at < count; ++at) {
+    const std::string value = req.get_header_value("If-None-Match", at);
+    std::string_view list = value;
+    while (!list.empty()) {
+      const std::size_t comma = list.find(',');
+      std::string_view tag = list.substr(0, comma);
+      while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+      while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+      if (tag == "*" || (!tag.empty() && bare(tag) == bare(etag))) return true;
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
 /// A file of the page, with the headers a browser needs: its type, a strict Content Security
 /// Policy (this origin's scripts and styles only: no inline script, no external font, script or
 /// frame), and an ETag so that a reload revalidates (304) instead of fetching it again.
@@ -65,7 +89,7 @@ void send_asset(const WebAsset& asset, const httplib::Request& req, httplib::Res
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("Cache-Control", "no-cache");
   res.set_header("ETag", std::string(asset.etag));
-  if (req.get_header_value("If-None-Match") == asset.etag) {
+  if (none_match(req, asset.etag)) {
     res.status = 304;
     return;
   }

@@ -544,6 +544,14 @@ TEST_CASE("serve: the page is at / with its type, a strict CSP and an ETag that 
   REQUIRE(again);
   CHECK(again->status == 304);
   CHECK(again->body.empty());
+  // A cache holding several versions lists them, weak or strong (RFC 9110 13.1.2): still 304.
+  CHECK(client.Get("/", httplib::Headers{{"If-None-Match", "\"older\", W/" + etag}})->status == 304);
+  CHECK(client.Get("/", httplib::Headers{{"If-None-Match", "*"}})->status == 304);
+  // A tag of another version: the page itself.
+  auto other = client.Get("/", httplib::Headers{{"If-None-Match", "\"older\", \"oldest\""}});
+  REQUIRE(other);
+  CHECK(other->status == 200);
+  CHECK_FALSE(other->body.empty());
   // The API is where it was.
   CHECK(client.Get("/healthz")->status == 200);
 }

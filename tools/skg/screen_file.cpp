@@ -12,6 +12,7 @@
 
 #include "command_parts.h"
 #include "skg/loaders/screen_input.h"
+#include "skg/queries/csv_out.h"
 
 namespace skg::shell {
 
@@ -19,17 +20,6 @@ namespace {
 
 constexpr std::size_t kBlockRows = 1024;  // rows read, screened by both threads, then written
 constexpr unsigned kThreads = 2;          // the machine's cores (DESIGN.md: 2-core target)
-
-/// A CSV field, quoted when it holds a separator, a quote or a line break (RFC 4180).
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
 
 constexpr std::string_view kCsvHeader =
     "line,ref,name,status,hits,score,certain,entity_id,entity_name,kind,matched_name,listed,"
