@@ -1144,8 +1144,10 @@ void Builder::commit(Batch&& batch) {
     const StringId id = g(removal.id);
     if (auto node = s.live_node(id)) {
       const auto at = index(*node);
-      // (is_defined: a batch made for the builder keeps its defined ids as bits, not in `defined`.)
       if (shared.contains(at)) {
+        // is_defined, not `defined`: a batch made for the builder (every load) keeps the ids it
+        // defines as bits, and `defined` is empty; a MOD of one record of a merged party must
+        // not be taken for a DEL, which would split that record off the party.
         if (is_defined(id)) {
           drop_facts[at].push_back(id);  // a MOD: the record comes again below
         } else {
@@ -1154,7 +1156,7 @@ void Builder::commit(Batch&& batch) {
         }
         continue;
       }
-      if (is_defined(id)) {
+      if (defined.find(index(id))) {
         if (replaced.empty()) replaced.assign(s.kind.size(), 0);
         replaced[at] = 1;
         drop_facts[at].push_back(id);  // its other ids (its names go below)
@@ -1187,7 +1189,7 @@ void Builder::commit(Batch&& batch) {
       if (auto node = s.live_node(id)) {
         const auto at = index(*node);
         drop_facts[at].push_back(id);
-        if (shared.contains(at) || !is_defined(id)) continue;
+        if (shared.contains(at) || !defined.find(index(id))) continue;
         if (renamed.empty()) renamed.assign(s.kind.size(), 0);
         renamed[at] = 1;
         s.kind[at] = NodeKind::LegalEntity;

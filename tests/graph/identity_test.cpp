@@ -73,7 +73,10 @@ std::string canonical(const Graph& graph) {
     const auto names = graph.names(node);
     for (std::size_t which = 0; which < names.size(); ++which) {
       std::string part = "alias " + std::string(graph.string(names[which].text)) + " " + std::string(to_string(names[which].type));
-      for (ProvId prov : graph.name_provenance(node, which)) part += " @" + graph.describe(prov);
+      std::vector<std::string> records;  // in arrival order in the graph, as a node's records are
+      for (ProvId prov : graph.name_provenance(node, which)) records.push_back(graph.describe(prov));
+      std::sort(records.begin(), records.end());
+      for (const std::string& record : records) part += " @" + record;
       parts.push_back(std::move(part));
     }
     const auto ids = graph.external_ids(node);
