@@ -462,6 +462,88 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       if (!day_ok(day, open)) fail(what);
   };
 
+  auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
+  // The edge columns (forward and reverse) are checked on a second thread while this one checks
+  // strings, nodes, actions and the hash indexes: together they read most of the file, and the
+  // open is bound by reading it. Errors keep the order of a one-thread run: strings, nodes and
+  // actions first, then edges, then the indexes.
+  std::exception_ptr edge_error;
+  std::thread edge_checker([&] {
+    try {
+      // Forward edges: CSR by source.
+      offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
+      if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||
+          !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) ||
+          g.in_edge_.size() != edges)
+        fail("edge columns");
+      // Sparse edge columns: dense (one value each), empty, or ascending edge positions with a value each.
+      for (const auto* column : {&g.role_, &g.edge_id_}) {
+        if (column->at.empty() ? !all_or_none(column->value.size(), edges) : column->at.size() != column->value.size())
+          fail("edge columns");
+        for (std::size_t at = 0; at < column->at.size(); ++at)
+          if (column->at[at] >= edges || (at > 0 && column->at[at] <= column->at[at - 1]))
+            fail("sparse edge columns: positions out of order or past the edge count");
+      }
+      nodes_ok(g.target_, "an edge target past the node count");
+      for (std::size_t node = 0; node < nodes; ++node)
+        for (std::uint32_t edge = g.out_at_[node]; edge < g.out_at_[node + 1]; ++edge)
+          if (index(g.source_[edge]) != node) fail("an edge listed under a node it does not start at");
+      for (EdgeKind kind : g.edge_kind_)
+        if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
+      for (std::uint32_t share : g.share_)
+        if (share > Percent::kHundred && share != Graph::kShareUnknown &&
+            (share < Graph::kShareRange || share - Graph::kShareRange >= g.share_range_.size()))
+          fail("an edge share outside 0-100%");
+      for (const Percent& share : g.share_range_) {
+        // Unknown (both bounds all ones), or 0 <= low <= high <= 100% with a non-empty interval.
+        if (!share.known()) {
+          if (!(share == Percent::unknown())) fail("an edge share outside 0-100%");
+          continue;
+        }
+        const auto low = share.low(), high = share.high();
+        if (high.units > Percent::kHundred || low.units > high.units ||
+            (low.units == high.units && (low.open || high.open)))
+          fail("an edge share outside 0-100%");
+      }
+      if (!all_or_none(g.interest_.size(), edges)) fail("edge columns");
+      for (Interest interest : g.interest_)
+        if (static_cast<unsigned>(interest) >= kInterestCount) fail("an edge interest out of range");
+      dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
+      dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
+      strings_ok(g.role_.value, "edge roles");
+      strings_ok(g.edge_id_.value, "edge ids");
+
+      done(g.source_, g.edge_kind_, g.share_, g.share_range_, g.interest_, g.edge_from_, g.edge_to_, g.role_.at,
+           g.role_.value, g.edge_id_.at, g.edge_id_.value);
+
+      // Reverse edges. Structure: each node's list holds edges in strictly ascending order (so
+      // none twice), and the lists hold `edges` edges in all. Full also reads each listed edge's
+      // target (random reads): every edge is listed exactly once, under its target.
+      offsets(g.in_at_, nodes, edges, Empty::Never, "reverse edge offsets");
+      const bool mirror = check == SnapshotCheck::Full;
+      for (std::size_t node = 0; node < nodes; ++node) {
+        std::uint32_t last = 0;
+        for (std::uint32_t at = g.in_at_[node]; at < g.in_at_[node + 1]; ++at) {
+          const std::uint32_t edge = index(g.in_edge_[at]);
+          if (edge >= edges || (mirror && index(g.target_[edge]) != node) || (at > g.in_at_[node] && edge <= last))
+            fail("reverse edges do not mirror the forward edges");
+          last = edge;
+        }
+      }
+
+      done(g.in_at_, g.in_edge_, g.target_, g.out_at_);  // kind_: read by the action check
+
+    } catch (...) {
+      edge_error = std::current_exception();
+    }
+  });
+  // An error here (strings, nodes, actions) is thrown once the edge thread has finished.
+  struct Join {
+    std::thread& thread;
+    ~Join() {
+      if (thread.joinable()) thread.join();
+    }
+  } join_edges{edge_checker};
   // Strings: 32-bit offsets, or 64-bit ones (a pool past 4 GiB), not both.
   if (g.string_at_.empty() == g.string_at32_.empty()) fail("string offsets: the column is missing");
   if (g.string_at32_.empty()) offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
@@ -470,7 +552,6 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   done(g.string_at32_, g.string_at_);
 
   // Nodes.
-  auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
   if (g.name_.size() != nodes || !all_or_none(g.valid_from_.size(), nodes) || !all_or_none(g.valid_to_.size(), nodes))
     fail("node columns");
   for (NodeKind kind : g.kind_)
@@ -538,132 +619,79 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       fail("an action date out of range");
   }
 
-  // Forward edges: CSR by source.
-  offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
-  if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||
-      !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) ||
-      g.in_edge_.size() != edges)
-    fail("edge columns");
-  // Sparse edge columns: dense (one value each), empty, or ascending edge positions with a value each.
-  for (const auto* column : {&g.role_, &g.edge_id_}) {
-    if (column->at.empty() ? !all_or_none(column->value.size(), edges) : column->at.size() != column->value.size())
-      fail("edge columns");
-    for (std::size_t at = 0; at < column->at.size(); ++at)
-      if (column->at[at] >= edges || (at > 0 && column->at[at] <= column->at[at - 1]))
-        fail("sparse edge columns: positions out of order or past the edge count");
-  }
-  nodes_ok(g.target_, "an edge target past the node count");
-  for (std::size_t node = 0; node < nodes; ++node)
-    for (std::uint32_t edge = g.out_at_[node]; edge < g.out_at_[node + 1]; ++edge)
-      if (index(g.source_[edge]) != node) fail("an edge listed under a node it does not start at");
-  for (EdgeKind kind : g.edge_kind_)
-    if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
-  for (std::uint32_t share : g.share_)
-    if (share > Percent::kHundred && share != Graph::kShareUnknown &&
-        (share < Graph::kShareRange || share - Graph::kShareRange >= g.share_range_.size()))
-      fail("an edge share outside 0-100%");
-  for (const Percent& share : g.share_range_) {
-    // Unknown (both bounds all ones), or 0 <= low <= high <= 100% with a non-empty interval.
-    if (!share.known()) {
-      if (!(share == Percent::unknown())) fail("an edge share outside 0-100%");
-      continue;
-    }
-    const auto low = share.low(), high = share.high();
-    if (high.units > Percent::kHundred || low.units > high.units ||
-        (low.units == high.units && (low.open || high.open)))
-      fail("an edge share outside 0-100%");
-  }
-  if (!all_or_none(g.interest_.size(), edges)) fail("edge columns");
-  for (Interest interest : g.interest_)
-    if (static_cast<unsigned>(interest) >= kInterestCount) fail("an edge interest out of range");
-  dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
-  dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
-  strings_ok(g.role_.value, "edge roles");
-  strings_ok(g.edge_id_.value, "edge ids");
-
-  done(g.source_, g.edge_kind_, g.share_, g.share_range_, g.interest_, g.edge_from_, g.edge_to_, g.role_.at,
-       g.role_.value, g.edge_id_.at, g.edge_id_.value);
-
-  // Reverse edges. Structure: each node's list holds edges in strictly ascending order (so
-  // none twice), and the lists hold `edges` edges in all. Full also reads each listed edge's
-  // target (random reads): every edge is listed exactly once, under its target.
-  offsets(g.in_at_, nodes, edges, Empty::Never, "reverse edge offsets");
-  const bool mirror = check == SnapshotCheck::Full;
-  for (std::size_t node = 0; node < nodes; ++node) {
-    std::uint32_t last = 0;
-    for (std::uint32_t at = g.in_at_[node]; at < g.in_at_[node + 1]; ++at) {
-      const std::uint32_t edge = index(g.in_edge_[at]);
-      if (edge >= edges || (mirror && index(g.target_[edge]) != node) || (at > g.in_at_[node] && edge <= last))
-        fail("reverse edges do not mirror the forward edges");
-      last = edge;
-    }
-  }
-
-  done(g.in_at_, g.in_edge_, g.target_, g.out_at_, g.kind_);
-
-  // Hash indexes: a lookup probes from the key's hash to the first empty slot, so there must be
-  // one; every key sits in exactly one slot.
-  auto index_ok = [&](const auto& slots, const auto& keys, const auto& at, const auto& values, std::string_view what) {
-    if (slots.empty()) {
-      if (!keys.empty() || !values.empty()) fail(fmt::format("{}: keys without slots", what));
-    } else if ((slots.size() & (slots.size() - 1)) != 0) {
-      fail(fmt::format("{}: the slot count is not a power of two", what));
-    }
-    const auto empty = static_cast<std::size_t>(std::count(slots.begin(), slots.end(), 0u));
-    if (!slots.empty() && empty == 0) fail(fmt::format("{}: no empty slot (a lookup would never end)", what));
-    if (slots.size() - empty != keys.size()) fail(fmt::format("{}: {} keys in {} slots", what, keys.size(), slots.size() - empty));
-    std::vector<std::uint8_t> placed(keys.size(), 0);
-    for (std::uint32_t slot : slots)
-      if (slot != 0 && (slot > keys.size() || placed[slot - 1]++ != 0))
-        fail(fmt::format("{}: a slot names no key, or a key twice", what));
-    for (StringId key : keys)
-      if (index(key) >= strings) fail(fmt::format("{}: keys", what));
-    offsets(at, keys.size(), values.size(), Empty::Never, what);
-    nodes_ok(values, what);
-    if (check != SnapshotCheck::Full || slots.empty()) return;
-    // Full: each key is where a lookup of its text probes, so find() answers for it. Keys are
-    // hashed a block at a time and their first slots fetched ahead, so the random reads of the
-    // slot table overlap instead of waiting one by one.
-    const std::size_t mask = slots.size() - 1;
-    constexpr std::uint32_t kBlock = 32;
-    std::size_t home[kBlock];
-    for (std::uint32_t first = 0; first < keys.size(); first += kBlock) {
-      const std::uint32_t count = std::min<std::uint32_t>(kBlock, static_cast<std::uint32_t>(keys.size() - first));
-      for (std::uint32_t at = 0; at < count; ++at) {
-        home[at] = detail::hash_string(g.string(keys[first + at])) & mask;
-        __builtin_prefetch(slots.data() + home[at]);
+  // Hash indexes, checked on this thread while the edge thread works; an index error is
+  // reported after any edge error, as a one-thread run would.
+  std::exception_ptr index_error;
+  try {
+    // Hash indexes: a lookup probes from the key's hash to the first empty slot, so there must be
+    // one; every key sits in exactly one slot.
+    auto index_ok = [&](const auto& slots, const auto& keys, const auto& at, const auto& values, std::string_view what) {
+      if (slots.empty()) {
+        if (!keys.empty() || !values.empty()) fail(fmt::format("{}: keys without slots", what));
+      } else if ((slots.size() & (slots.size() - 1)) != 0) {
+        fail(fmt::format("{}: the slot count is not a power of two", what));
       }
-      for (std::uint32_t at = 0; at < count; ++at) {
-        for (std::size_t slot = home[at]; slots[slot] != first + at + 1; slot = (slot + 1) & mask)
-          if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
-      }
-    }
-  };
-  if (!g.ext_keys_.empty() || !g.ext_at_.empty() || !g.ext_nodes_.empty()) {
-    index_ok(g.ext_slots_, g.ext_keys_, g.ext_at_, g.ext_nodes_, "external id index");
-  } else if (!g.ext_slots_.empty()) {
-    // Slots of positions in external_id_ (+ 1), as freeze writes them: a power of two, an empty
-    // slot, every position in exactly one slot; Full: each where its text's hash leads.
-    const auto& slots = g.ext_slots_;
-    const std::size_t ids = g.external_id_.size();
-    constexpr std::string_view what = "external id index";
-    if ((slots.size() & (slots.size() - 1)) != 0) fail(fmt::format("{}: the slot count is not a power of two", what));
-    const auto empty = static_cast<std::size_t>(std::count(slots.begin(), slots.end(), 0u));
-    if (empty == 0) fail(fmt::format("{}: no empty slot (a lookup would never end)", what));
-    if (slots.size() - empty != ids) fail(fmt::format("{}: {} ids in {} slots", what, ids, slots.size() - empty));
-    std::vector<std::uint8_t> placed(ids, 0);
-    for (std::uint32_t slot : slots)
-      if (slot != 0 && (slot > ids || placed[slot - 1]++ != 0))
-        fail(fmt::format("{}: a slot names no key, or a key twice", what));
-    if (check == SnapshotCheck::Full) {
+      const auto empty = static_cast<std::size_t>(std::count(slots.begin(), slots.end(), 0u));
+      if (!slots.empty() && empty == 0) fail(fmt::format("{}: no empty slot (a lookup would never end)", what));
+      if (slots.size() - empty != keys.size()) fail(fmt::format("{}: {} keys in {} slots", what, keys.size(), slots.size() - empty));
+      std::vector<std::uint8_t> placed(keys.size(), 0);
+      for (std::uint32_t slot : slots)
+        if (slot != 0 && (slot > keys.size() || placed[slot - 1]++ != 0))
+          fail(fmt::format("{}: a slot names no key, or a key twice", what));
+      for (StringId key : keys)
+        if (index(key) >= strings) fail(fmt::format("{}: keys", what));
+      offsets(at, keys.size(), values.size(), Empty::Never, what);
+      nodes_ok(values, what);
+      if (check != SnapshotCheck::Full || slots.empty()) return;
+      // Full: each key is where a lookup of its text probes, so find() answers for it. Keys are
+      // hashed a block at a time and their first slots fetched ahead, so the random reads of the
+      // slot table overlap instead of waiting one by one.
       const std::size_t mask = slots.size() - 1;
-      for (std::uint32_t at = 0; at < ids; ++at)
-        for (std::size_t slot = detail::hash_string(g.string(g.external_id_[at])) & mask; slots[slot] != at + 1;
-             slot = (slot + 1) & mask)
-          if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
+      constexpr std::uint32_t kBlock = 32;
+      std::size_t home[kBlock];
+      for (std::uint32_t first = 0; first < keys.size(); first += kBlock) {
+        const std::uint32_t count = std::min<std::uint32_t>(kBlock, static_cast<std::uint32_t>(keys.size() - first));
+        for (std::uint32_t at = 0; at < count; ++at) {
+          home[at] = detail::hash_string(g.string(keys[first + at])) & mask;
+          __builtin_prefetch(slots.data() + home[at]);
+        }
+        for (std::uint32_t at = 0; at < count; ++at) {
+          for (std::size_t slot = home[at]; slots[slot] != first + at + 1; slot = (slot + 1) & mask)
+            if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
+        }
+      }
+    };
+    if (!g.ext_keys_.empty() || !g.ext_at_.empty() || !g.ext_nodes_.empty()) {
+      index_ok(g.ext_slots_, g.ext_keys_, g.ext_at_, g.ext_nodes_, "external id index");
+    } else if (!g.ext_slots_.empty()) {
+      // Slots of positions in external_id_ (+ 1), as freeze writes them: a power of two, an empty
+      // slot, every position in exactly one slot; Full: each where its text's hash leads.
+      const auto& slots = g.ext_slots_;
+      const std::size_t ids = g.external_id_.size();
+      constexpr std::string_view what = "external id index";
+      if ((slots.size() & (slots.size() - 1)) != 0) fail(fmt::format("{}: the slot count is not a power of two", what));
+      const auto empty = static_cast<std::size_t>(std::count(slots.begin(), slots.end(), 0u));
+      if (empty == 0) fail(fmt::format("{}: no empty slot (a lookup would never end)", what));
+      if (slots.size() - empty != ids) fail(fmt::format("{}: {} ids in {} slots", what, ids, slots.size() - empty));
+      std::vector<std::uint8_t> placed(ids, 0);
+      for (std::uint32_t slot : slots)
+        if (slot != 0 && (slot > ids || placed[slot - 1]++ != 0))
+          fail(fmt::format("{}: a slot names no key, or a key twice", what));
+      if (check == SnapshotCheck::Full) {
+        const std::size_t mask = slots.size() - 1;
+        for (std::uint32_t at = 0; at < ids; ++at)
+          for (std::size_t slot = detail::hash_string(g.string(g.external_id_[at])) & mask; slots[slot] != at + 1;
+               slot = (slot + 1) & mask)
+            if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
+      }
     }
+    index_ok(g.name_slots_, g.name_keys_, g.name_at_, g.name_nodes_, "name index");
+  } catch (...) {
+    index_error = std::current_exception();
   }
-  index_ok(g.name_slots_, g.name_keys_, g.name_at_, g.name_nodes_, "name index");
+  edge_checker.join();
+  if (edge_error) std::rethrow_exception(edge_error);
+  if (index_error) std::rethrow_exception(index_error);
 
   if (check != SnapshotCheck::Full) return;
   // Full: every string once (strings are compared by id; a Builder made from the graph interns

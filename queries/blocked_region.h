@@ -31,6 +31,10 @@ struct RegionRun {
 struct BlockedSetEditor {
   /// Updates `set` (a copy of the baseline) for `run`'s changes.
   static void run(const Graph& graph, BlockedSet& set, RegionRun& run);
+  /// The full fixpoint of `base`'s rule and date with `designate` taken as designated and
+  /// `delist` as not (both sorted): what a region too large to pay for is answered with.
+  static BlockedSet recompute(const Graph& graph, const BlockedSet& base, std::span<const NodeId> designate,
+                              std::span<const NodeId> delist);
   /// Puts `nodes` of `set` back to what `base` says (state, sums, groups).
   static void restore(BlockedSet& set, const BlockedSet& base, std::span<const NodeId> nodes);
   /// The nominee links the fixpoint attributes on `as_of` (computed once per what-if engine).

@@ -633,6 +633,9 @@ struct BlockedSetBuilder {
   std::vector<NodeId> rescan{};    // partial grouped runs: the nodes a merge makes look again at
   std::vector<NodeId> visited{};   // partial runs: nodes whose state, sums or group may change
   bool escaped = false;            // a group merge reached a node outside the region
+  // A what-if answered by a full run (BlockedSetEditor::recompute): these parties are taken as
+  // designated, or as not designated, whatever their listings say (sorted).
+  std::span<const NodeId> assume_designated{}, assume_delisted{};
 
   bool in_region(NodeId node) const noexcept {
     return region_stamp == nullptr || region_stamp[index(node)] == region_gen;
@@ -1137,6 +1140,18 @@ struct BlockedSetBuilder {
         seeds.push_back(party);
       }
     }
+    if (!assume_delisted.empty())
+      std::erase_if(seeds, [&](NodeId party) {
+        if (!std::binary_search(assume_delisted.begin(), assume_delisted.end(), party)) return false;
+        set.state_[index(party)] &= static_cast<std::uint8_t>(~(BlockedSet::kListed | BlockedSet::kYes | BlockedSet::kMaybe));
+        return true;
+      });
+    for (NodeId party : assume_designated) {
+      auto& state = set.state_[index(party)];
+      if ((state & BlockedSet::kListed) != 0) continue;
+      state |= BlockedSet::kListed | BlockedSet::kYes | BlockedSet::kMaybe;
+      seeds.push_back(party);
+    }
     std::sort(seeds.begin(), seeds.end());
     collect_nominees();
     if (period.aggregate) {
@@ -1175,6 +1190,20 @@ std::vector<std::pair<NodeId, NodeId>> BlockedSetEditor::nominees(const Graph& g
   BlockedSetBuilder builder{graph, scratch, rule_info(set.rule_), *set.period_, set.as_of_};
   builder.collect_nominees();
   return std::move(builder.nominee_of);
+}
+
+BlockedSet BlockedSetEditor::recompute(const Graph& graph, const BlockedSet& base, std::span<const NodeId> designate,
+                                       std::span<const NodeId> delist) {
+  BlockedSet set;
+  set.rule_ = base.rule_;
+  set.as_of_ = base.as_of_;
+  set.period_ = base.period_;
+  set.graph_token_ = base.graph_token_;
+  BlockedSetBuilder builder{graph, set, rule_info(set.rule_), *set.period_, set.as_of_};
+  builder.assume_designated = designate;
+  builder.assume_delisted = delist;
+  builder.run();
+  return set;
 }
 
 void BlockedSetEditor::run(const Graph& graph, BlockedSet& set, RegionRun& run) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "skg/graph/error.h"
 #include "skg/queries/blocked_region.h"
@@ -35,6 +36,11 @@ WhatIf::WhatIf(const Graph& graph, const BlockedSet& baseline)
 }
 
 namespace {
+
+// The default region limit (WhatIfOptions::region_limit): a 32nd of the graph, and never fewer
+// than 4,096 nodes (a small graph's full walk is cheap either way).
+constexpr std::size_t kRegionShareOfGraph = 32;
+constexpr std::size_t kRegionFloor = 4096;
 
 void sort_unique(std::vector<NodeId>& nodes) {
   std::sort(nodes.begin(), nodes.end());
@@ -97,6 +103,14 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
       generation_ = 1;
     }
   };
+  // A region that is most of the graph costs more than the full walk: each of its nodes pays for
+  // its reset, its boundary scan and its restore, where the full walk touches only what is
+  // blocked (1M parties, UK-style rule, the most connected party: a 679,569-node region took 377
+  // ms against 23 ms for the whole fixpoint, bench/WHATIF.md). Past the limit the question is
+  // answered by the full fixpoint with the change assumed, which is the definition of the answer.
+  const std::size_t limit = options.region_limit != 0
+                                ? options.region_limit
+                                : std::max<std::size_t>(graph.node_count() / kRegionShareOfGraph, kRegionFloor);
   auto make_region = [&] {
     region.clear();
     next_generation();
@@ -112,6 +126,7 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
     // Downstream along every link the rule may read (a superset is still exact, see whatif.h):
     // stakes and control links out, and a principal's nominees' holdings.
     for (std::size_t at = 0; at < region.size(); ++at) {
+      if (region.size() > limit) return false;
       const NodeId node = region[at];
       if (pruned && at >= changed_parties && base_->would_be(node) == Verdict::No) continue;
       auto holdings = [&](NodeId holder) {
@@ -125,6 +140,7 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
         for (EdgeId edge : graph.in_edges(node))
           if (graph.interest(edge) == Interest::NomineeFor) holdings(graph.source(edge));
     }
+    if (region.size() > limit) return false;
     run = detail::RegionRun{};
     run.nominees = nominees_;
     run.region = region;
@@ -132,16 +148,22 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
     run.generation = generation_;
     run.delist = changes.delist;
     if (whole) run.designate = changes.designate;
+    return true;
+  };
+  std::optional<BlockedSet> full;  // set when the question was answered by the full fixpoint
+  auto answer_in_full = [&] {
+    full = detail::BlockedSetEditor::recompute(graph, *base_, changes.designate, changes.delist);
+    result.full_recompute = true;
   };
   if (!changes.delist.empty() || whole) {
-    make_region();
-    detail::BlockedSetEditor::run(graph, work_, run);
+    if (make_region()) detail::BlockedSetEditor::run(graph, work_, run);
+    else answer_in_full();
   } else {
     run.continuation = true;
     run.designate = changes.designate;
     detail::BlockedSetEditor::run(graph, work_, run);
   }
-  if (!run.escaped && !run.continuation && !whole && !changes.designate.empty()) {
+  if (!full && !run.escaped && !run.continuation && !whole && !changes.designate.empty()) {
     // Delistings done; the designations go on from there.
     detail::RegionRun more;
     more.nominees = nominees_;
@@ -151,47 +173,43 @@ WhatIfResult WhatIf::run(WhatIfChanges changes, const WhatIfOptions& options) {
     run.visited.insert(run.visited.end(), more.visited.begin(), more.visited.end());
   }
   if (run.escaped) {
-    // A group merge left the region: put everything back and recompute every node (whatif.h).
+    // A group merge left the region: put the working copy back and answer in full (whatif.h).
     sort_unique(run.visited);
     detail::BlockedSetEditor::restore(work_, *base_, run.visited);
-    region.clear();
-    if (++generation_ == 0) std::fill(stamp_.begin(), stamp_.end(), 0), generation_ = 1;
-    for (std::uint32_t at = 0; at < graph.node_count(); ++at)
-      if (graph.action(NodeId{at}) == nullptr) {
-        stamp_[at] = generation_;
-        region.push_back(NodeId{at});
-      }
-    detail::RegionRun all;
-    all.region = region;
-    all.stamp = stamp_.data();
-    all.generation = generation_;
-    all.designate = changes.designate;
-    all.delist = changes.delist;
-    all.nominees = nominees_;
-    detail::BlockedSetEditor::run(graph, work_, all);
-    run.visited = std::move(all.visited);
-    result.full_recompute = true;
+    run.visited.clear();
+    answer_in_full();
   }
+  const BlockedSet& after = full ? *full : work_;
   result.continued = !result.full_recompute && !whole && !changes.designate.empty();
-  sort_unique(run.visited);
-  result.recomputed = run.visited.size();
-  for (NodeId node : run.visited) {
+  auto consider = [&](NodeId node) {
+    const bool listed_before = base_->listed(node), listed_after = after.listed(node);
+    const Verdict before = base_->verdict(node), now = after.verdict(node);
+    if (before == now && listed_before == listed_after) return;
+    if (full && graph.action(node) != nullptr) return;
     VerdictChange change;
     change.party = node;
-    change.listed_before = base_->listed(node);
-    change.listed_after = work_.listed(node);
-    change.before = base_->verdict(node);
-    change.after = work_.verdict(node);
-    if (change.before == change.after && change.listed_before == change.listed_after) continue;
+    change.listed_before = listed_before;
+    change.listed_after = listed_after;
+    change.before = before;
+    change.after = now;
     if (options.explain) {
       change.was = exposure(graph, *base_, node);
-      change.now = exposure(graph, work_, node);
+      change.now = exposure(graph, after, node);
       if (change.listed_after && std::binary_search(changes.designate.begin(), changes.designate.end(), node))
         note_hypothetical(graph, change.now);
     }
     result.changed.push_back(std::move(change));
+  };
+  if (full) {
+    // Every node was recomputed: one pass over the verdicts finds the changes.
+    for (std::uint32_t at = 0; at < graph.node_count(); ++at) consider(NodeId{at});
+    result.recomputed = graph.node_count() - graph.action_nodes().size();
+  } else {
+    sort_unique(run.visited);
+    result.recomputed = run.visited.size();
+    for (NodeId node : run.visited) consider(node);
   }
-  detail::BlockedSetEditor::restore(work_, *base_, run.visited);
+  if (!full) detail::BlockedSetEditor::restore(work_, *base_, run.visited);
   result.changes = std::move(changes);
   return result;
 }

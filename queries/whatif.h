@@ -42,6 +42,10 @@ struct WhatIfChanges {
 
 struct WhatIfOptions {
   bool explain = true;  // false: verdicts only (no Exposure objects): the fastest answer
+  /// A change whose region (the parties downstream of it that must be recomputed) holds more
+  /// nodes than this is answered by the full fixpoint with the change assumed, which is then
+  /// cheaper (`full_recompute` says so). 0: a 32nd of the graph, at least 4,096 nodes.
+  std::size_t region_limit = 0;
 };
 
 /// One party whose verdict (or whose own designation) changes.
@@ -66,7 +70,7 @@ struct WhatIfResult {
   WhatIfChanges changes;            // as asked, sorted, repeats dropped
   std::vector<VerdictChange> changed;  // in node order
   std::size_t recomputed = 0;       // nodes whose verdict was recomputed
-  bool full_recompute = false;      // a UK group merge reached outside the region (see above)
+  bool full_recompute = false;      // answered by the full fixpoint: the region was over region_limit, or a UK group merge reached outside it
   bool continued = false;           // designations only, aggregating: the walk went on from the baseline
   std::size_t count(Verdict before, Verdict after) const;
   WhatIfTotals totals() const;

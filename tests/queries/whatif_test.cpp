@@ -209,7 +209,7 @@ std::string describe(const std::map<std::string, std::pair<Outcome, Outcome>>& d
 TEST_CASE("whatif: on random graphs the incremental answer equals a full recompute with the change made for real") {
   const std::optional<Date> dates[] = {std::nullopt, day("2020-01-01"), day("2022-03-01"), day("2024-08-01"),
                                        day("2026-01-15")};
-  int questions = 0, changed = 0, full = 0;
+  int questions = 0, changed = 0, full = 0, limited = 0;
   // SKG_WHATIF_SEEDS=N runs N graphs instead of 300 (a longer soak).
   const char* seeds_text = std::getenv("SKG_WHATIF_SEEDS");
   const std::uint32_t seeds = seeds_text != nullptr ? static_cast<std::uint32_t>(std::strtoul(seeds_text, nullptr, 10)) : 300;
@@ -247,6 +247,15 @@ TEST_CASE("whatif: on random graphs the incremental answer equals a full recompu
           CHECK_MESSAGE(got == expected, "seed ", seed, " rule ", to_string(rule), " as of ",
                         as_of ? as_of->to_string() : std::string("latest"), " round ", round,
                         "\n  expected: ", describe(expected), "\n  what-if:  ", describe(got));
+          // The same question with a region limit of one node: answered by the full fixpoint
+          // with the change assumed, which must give the same answer.
+          const WhatIfResult in_full = engine.run(asked, {.explain = false, .region_limit = 1});
+          const auto got_in_full = what_if_difference(graph, in_full);
+          CHECK_MESSAGE(got_in_full == expected, "seed ", seed, " rule ", to_string(rule), " round ", round,
+                        " (region limit 1)\n  expected: ", describe(expected), "\n  what-if:  ", describe(got_in_full));
+          if (asked.delist.size() + asked.designate.size() > 0 && in_full.changed.size() > 0 &&
+              !in_full.continued)
+            limited += in_full.full_recompute;
           ++questions;
           changed += static_cast<int>(expected.size());
           full += result.full_recompute;
@@ -257,8 +266,10 @@ TEST_CASE("whatif: on random graphs the incremental answer equals a full recompu
       }
     }
   }
-  MESSAGE(questions, " what-if questions, ", changed, " verdict changes checked, ", full, " recomputed in full");
+  MESSAGE(questions, " what-if questions, ", changed, " verdict changes checked, ", full, " recomputed in full, ",
+          limited, " answered in full past the region limit");
   CHECK(changed > static_cast<int>(seeds) * 3);  // the check compared real changes, not empty answers
+  CHECK(limited > static_cast<int>(seeds));      // the region limit sent real questions to the full walk
 }
 
 TEST_CASE("whatif: OFAC FAQ 401 style: designating the second 25% owner blocks the company, with both chains") {
