@@ -326,7 +326,11 @@ MeasureMapping ofsi_conlist_mapping() noexcept {
   // legislation ... do not include those subject to other forms of sanctions, such as
   // immigration, trade, or transport"; Willkie Compliance Concourse ("UK Sanctions Lists"): the
   // investment-ban entities "do not appear in OFSI's consolidated list because they are subject
-  // to an investment ban rather than an asset freeze".
+  // to an investment ban rather than an asset freeze". [OFSI-CLOSE] (secondary: Osborne Clarke,
+  // "UK Regulatory Outlook October 2025", 2025-10-29) reports the FCDO/OFSI/OTSI announcement that
+  // closed "the OFSI Consolidated List of Asset Freeze Targets" on 28 January 2026. OFSI's own page
+  // defining the list, and the FCDO's XML guide to "sanctions imposed", were not found by the search
+  // tool (three passes; queries/RULES.md §8.9 lists them).
   return {Issuer::Uk, SanctionList::UkAssetFreeze, {M::AssetFreeze},
           "OFSI Consolidated List of financial sanctions targets: asset freeze targets [OFSI-CL]"};
 }

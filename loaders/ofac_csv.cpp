@@ -268,21 +268,43 @@ std::optional<Document> parse_document(std::string_view part) {
 
 struct Fact {
   std::string_view key;  // a literal, or a "id:<label>" kept by parse_remarks' key cache
-  std::string value;
+  std::string_view value;  // into the remarks text, or into Remarks::dates (an ISO date)
 };
 struct Alias {
   std::string_view name;
   NameType type;
 };
 
-/// What one entry's remarks say.
+/// What one entry's remarks say. Reused from entry to entry (parse_remarks clears it), so that
+/// its vectors and strings are allocated once per load, not once per entry.
 struct Remarks {
   std::vector<Fact> facts;
   std::vector<Alias> weak_aliases;
   std::vector<std::string_view> links;
   std::string legal_basis, measures;
+  /// The ISO forms of the remarks' dates, which facts view: reserved to the remarks' length
+  /// before parsing (an ISO form is never longer than the date it rewrites), so it never moves.
+  std::string dates;
   std::size_t documents = 0;
   bool unrecognised = false;
+  void clear(std::size_t text_size) {
+    facts.clear();
+    weak_aliases.clear();
+    links.clear();
+    legal_basis.clear();
+    measures.clear();
+    dates.clear();
+    dates.reserve(text_size);
+    documents = 0;
+    unrecognised = false;
+  }
+  /// `iso` (iso_date of a part of the remarks) kept in `dates`, as a view.
+  std::string_view keep_date(const std::string& iso) {
+    SKG_ASSERT(dates.size() + iso.size() <= dates.capacity());
+    const std::size_t at = dates.size();
+    dates += iso;
+    return std::string_view(dates).substr(at);
+  }
 };
 
 void append_unique(std::string& list, std::string_view item) {
@@ -298,8 +320,8 @@ void append_unique(std::string& list, std::string_view item) {
 }
 
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
-Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& keys) {
-  Remarks out;
+void parse_remarks(std::string_view text, std::unordered_set<std::string>& keys, Remarks& out) {
+  out.clear(text.size());
   std::string key;  // "id:Passport", built in place: a key is looked up far more often than it is new
   const auto key_of = [&keys, &key](std::string_view head, std::string_view tail) -> std::string_view {
     key.assign(head);
@@ -340,7 +362,7 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
     for (const FactRule& rule : kFactRules) {
       if (part[0] == rule.prefix[0] && part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
         const std::string_view fact = trim(part.substr(rule.prefix.size()));
-        out.facts.push_back({rule.key, rule.date ? iso_date(fact) : std::string(fact)});
+        out.facts.push_back({rule.key, rule.date ? out.keep_date(iso_date(fact)) : fact});
         done = true;
         break;
       }
@@ -361,7 +383,7 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
     }
     if (done) continue;
     if (part.find("Directive Determination - ") != std::string_view::npos) {
-      out.facts.push_back({"directive", std::string(part)});
+      out.facts.push_back({"directive", part});
       continue;
     }
     if (part.starts_with("Listing Date (") || part.starts_with("Effective Date (")) {
@@ -372,19 +394,18 @@ Remarks parse_remarks(std::string_view text, std::unordered_set<std::string>& ke
             part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
         out.facts.push_back(
             {key_of(listing ? "listingDate " : "effectiveDate ", what),
-             iso_date(trim(part.substr(colon + 3)))});
+             out.keep_date(iso_date(trim(part.substr(colon + 3))))});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
       out.facts.push_back(
-          {key_of("id:", document->label), std::string(document->number)});
+          {key_of("id:", document->label), document->number});
       ++out.documents;
       continue;
     }
     out.unrecognised = true;
   }
-  return out;
 }
 
 /// One entry of sdn.csv / cons_prim.csv, with views into the file text (or the arena).
@@ -431,7 +452,9 @@ class OfacLoad {
   std::deque<SourceFile> files_;   // kept open: entries view into their text
   std::string_view text_;          // the file being read
   std::deque<std::string> arena_;  // fields that had to be unescaped
-  std::vector<Entry> entries_;
+  // One per sdn.csv line, reserved up front (a few MB): on huge pages, so that filling it takes a
+  // few page faults, not one per 4 KiB.
+  std::vector<Entry, detail::LargeAllocator<Entry>> entries_;
   std::unordered_map<std::string_view, std::uint32_t> by_uid_;
   std::unordered_map<std::string_view, std::uint32_t> by_name_;   // primary names of this load
   std::unordered_map<std::string_view, std::uint32_t> by_alias_;  // alt.csv names of this load
@@ -668,7 +691,9 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   entry.owner = keep(value(fields[10]));
   // Remarks are kept as quoted, untrimmed: sdn_comments.csv continues them mid-word.
   entry.remarks = trim(fields[11]) == "-0-" ? std::string_view{} : keep(fields[11]);
-  entry.id = fmt::format("{}{}", list_.prefix, uid);
+  entry.id.reserve(list_.prefix.size() + uid.size());
+  entry.id.assign(list_.prefix);
+  entry.id += uid;
   entry.file = &file.path();
   entry.line = line;
   by_uid_.emplace(entry.uid, static_cast<std::uint32_t>(entries_.size()));
@@ -715,7 +740,7 @@ void OfacLoad::finish() {
     std::string& text = remarks_texts[index % 2];
     text.assign(entry.remarks);
     text += entry.remarks_more;
-    remarks_of[index % 2] = parse_remarks(text, keys_);
+    parse_remarks(text, keys_, remarks_of[index % 2]);
     std::string& action_id = action_ids[index % 2];
     action_id.assign(entry.id);
     action_id += list_.action_suffix;

@@ -100,7 +100,7 @@ std::optional<std::string> uk_birth_date(std::string_view text) {
   return date->to_string();
 }
 
-std::size_t windows1252_to_utf8(std::string_view text, std::string& out) {
+std::size_t windows1252_to_utf8(std::string_view text, BigString& out) {
   // The code page's 0x80-0x9F row (Unicode's table of Windows code page 1252, the WHATWG
   // "windows-1252" index); 0 marks the five bytes it leaves undefined. 0xA0-0xFF are U+00A0-U+00FF.
   static constexpr std::array<char16_t, 32> kHigh = {

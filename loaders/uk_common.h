@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "skg/graph/model.h"
+#include "skg/graph/strings.h"
 
 namespace skg::inline v1::detail {
 
@@ -20,8 +21,10 @@ std::optional<std::string> uk_birth_date(std::string_view text);
 
 /// Windows-1252 text made UTF-8 (every byte of 0x80-0x9F as the code page maps it). Returns the
 /// offset of the first byte the code page leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D), or
-/// npos when the whole text decoded.
-std::size_t windows1252_to_utf8(std::string_view text, std::string& out);
+/// npos when the whole text decoded. `out` is a whole file's text: on huge pages (LargeAllocator),
+/// its first writes take a few page faults instead of one per 4 KiB.
+using BigString = std::basic_string<char, std::char_traits<char>, LargeAllocator<char>>;
+std::size_t windows1252_to_utf8(std::string_view text, BigString& out);
 
 /// Identifiers the UK lists write inside free text ("Other Information", business registration
 /// numbers), found by the lists' own labels (loaders/uk_common.cpp holds the label table):

@@ -40,6 +40,7 @@
 #include "skg/loaders/uk_psc.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cctype>
 #include <fmt/format.h>
 #include <unordered_set>
@@ -225,6 +226,10 @@ class PscReader {
         char* const at = start + from;
         const std::string_view text_line(at, end - from);
         from = end + 1;
+        if (from < size) {
+          const std::size_t next_newline = lines_.line_end(line + 2);
+          prefetch_record(std::string_view(start + from, (next_newline == std::string_view::npos ? size : next_newline) - from));
+        }
         if (trim(text_line).empty()) continue;
         at[text_line.size()] = '\0';
         document.SetNull();
@@ -384,12 +389,20 @@ class PscReader {
 
     // The interests: one edge per nature of control.
     const DateRange valid{notified, ceased};
+    // Both ends were added just above, so the edge resolves: added at once with the ends' ids
+    // (LoadContext::add_edge_or_defer would look each end up twice and copy every string).
+    const StringId holder_id = batch.defined_id(holder_), company_id = batch.defined_id(company);
+    std::string id;
     auto edge = [&](EdgeKind edge_kind, Interest interest, Percent share, std::string_view code) {
-      const std::string id = fmt::format("{}#{}", psc_id, code);
-      PendingEdge pending{.kind = edge_kind, .from = holder_, .to = company, .role = std::string(code), .id = id,
-                          .file = path_, .record = std::string(where.record), .line = line_, .share = share,
-                          .valid = valid, .interest = interest};
-      context_.add_edge_or_defer(std::move(pending));
+      id.assign(psc_id);
+      id += '#';
+      id += code;
+      const EdgeRecord record{.kind = edge_kind, .from = holder_, .to = company, .share = share, .interest = interest,
+                              .valid = valid, .role = code, .source = where, .id = id};
+      if (holder_id != kNoString && company_id != kNoString)
+        batch.add_edge(record, holder_id, company_id);
+      else
+        batch.add_edge(record);  // a batch not made for a builder: both ends are in it all the same
       ++counts_[6].second;
     };
     const Json* natures = member(*data, "natures_of_control");
@@ -413,8 +426,61 @@ class PscReader {
     }
   }
 
+  /// The value of `"key":"` in a record's raw line (before its in-place parse), or "".
+  static std::string_view raw_value(std::string_view line, std::string_view quoted_key) {
+    // memmem: string_view::find stops at every '"' of the line, the needle's first byte.
+    const void* found = ::memmem(line.data(), line.size(), quoted_key.data(), quoted_key.size());
+    if (found == nullptr) return {};
+    const std::size_t begin = static_cast<std::size_t>(static_cast<const char*>(found) - line.data()) + quoted_key.size();
+    const auto end = line.find('"', begin);
+    return end == std::string_view::npos ? std::string_view() : line.substr(begin, end - begin);
+  }
+
+  /// Starts fetching the string pools' table slots of the ids and texts the next record (its raw
+  /// line, not parsed yet) will most likely add, while this record is read: those strings are new
+  /// to the pool, and each new string's probe of a table larger than the caches was a miss, the
+  /// largest single cost of this loader. Only a hint: a guess that is wrong (a corporate holder
+  /// keyed by its UK number, an escaped name) changes nothing but the cache.
+  void prefetch_record(std::string_view line) {
+    Batch& batch = context_.batch;
+    hint_.assign("gb-coh:");
+    hint_ += gb_company_number(raw_value(line, "\"company_number\":\""));
+    batch.prefetch(hint_);
+    staged_.prefetch(hint_);
+    const std::string_view self = raw_value(line, "\"self\":\"");
+    batch.prefetch(self);
+    batch.prefetch(raw_value(line, "\"name\":\""));
+    std::string_view psc_path = self;
+    if (psc_path.starts_with("/company/")) psc_path.remove_prefix(9);
+    const auto at = psc_path.find("/persons-with-significant-control/");
+    if (at == std::string_view::npos) return;
+    hint_.assign("gb-psc:");
+    hint_ += psc_path.substr(0, at);
+    hint_ += '/';
+    hint_ += psc_path.substr(at + 34);
+    batch.prefetch(hint_);
+    staged_.prefetch(hint_);
+    // The interests' ids: "<holder>#<nature of control>".
+    const std::size_t holder_size = hint_.size();
+    std::string_view natures = raw_value(line, "\"natures_of_control\":[\"");
+    if (natures.empty()) return;
+    natures = line.substr(static_cast<std::size_t>(natures.data() - line.data()));
+    natures = natures.substr(0, natures.find(']'));
+    for (std::size_t begin = 0; begin < natures.size();) {
+      const auto end = std::min(natures.find('"', begin), natures.size());
+      hint_.resize(holder_size);
+      hint_ += '#';
+      hint_ += natures.substr(begin, end - begin);
+      batch.prefetch(hint_);
+      const auto next = natures.find('"', end + 1);
+      if (next == std::string_view::npos) break;
+      begin = next + 1;
+    }
+  }
+
   const std::string& path_;
   LoadContext& context_;
+  std::string hint_;  // prefetch_record's scratch
   const char* base_ = nullptr;
   detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::uint64_t line_ = 1;

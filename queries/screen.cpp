@@ -535,6 +535,16 @@ void for_each_key(std::string_view word, Emit&& emit) {
     }
 }
 
+/// True when one word is the other with a letter added at its end and the shorter has three
+/// letters, no digits in either: "lab" / "labs", "ooo" / "oooo". Words of three letters have no
+/// fuzzy keys of their own (one edit in three letters is another word: "lab" / "lam"), but a
+/// trailing letter is the commonest typo and the plural ("Kasperski Labs" for "AO Kaspersky Lab").
+bool trailing_letter_pair(std::string_view a, std::string_view b) noexcept {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (a.size() != 3 || b.size() != 4 || !b.starts_with(a)) return false;
+  return std::all_of(b.begin(), b.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 }  // namespace
 
 ScreenIndex::ScreenIndex() : data_(std::make_unique<Data>()) {}
@@ -683,6 +693,14 @@ ScreenIndex build_screen_index(const Graph& graph) {
       // Honorifics are keyed too: a misspelt title ("sayyd") is still a title, and weighs nothing.
       if (d.role[id] == Role::Particle) continue;
       for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
+      // A word of three letters is keyed by itself only: a word of four that is it and one
+      // trailing letter meets it through that deletion key (trailing_letter_pair), and a query word
+      // of three letters finds such words through theirs.
+      if (const std::string_view text = d.token(id);
+          text.size() == 3 && std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+        const std::uint64_t hash = detail::hash_string(text);
+        pairs.emplace_back(hash == 0 ? 1 : hash, id);
+      }
     }
     std::sort(pairs.begin(), pairs.end());
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
@@ -785,6 +803,11 @@ constexpr double kMinQueryShare = 0.5;        // a name must cover half the quer
 constexpr double kStrictSimilarity = 0.88;    // one-word and weak names: all of the query matched,
                                               // exactly or as a variant
 constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a place) costs little
+// The walk filters a run by a required word's names (screen()) when the run has at least
+// kFilterMinRun names and that word's lists at most kFilterRatio times as many: a bit set or
+// tested costs a few nanoseconds, a name bounded in full some 50 to 150.
+constexpr std::size_t kFilterMinRun = 256;
+constexpr std::size_t kFilterRatio = 16;
 
 struct Candidate {  // a dictionary token a query word may stand for
   std::uint32_t token;
@@ -824,6 +847,13 @@ struct Scored {
 void add_candidates(const ScreenIndex::Data& d, std::string_view text, double min_similarity,
                     std::vector<Candidate>& out, std::vector<std::uint32_t>& seen) {
   if (auto exact = d.find(text)) out.push_back({*exact, 1.0f, 0, TokenMatchKind::Exact});
+  if (text.size() == 3 && min_similarity <= 0.75 + 1e-9) {
+    // Three letters: only the same word with one more letter at its end ("lab" -> "labs"), found
+    // through that word's deletion key (the index keys words of four letters by their deletions).
+    for (std::uint32_t token : d.keyed(detail::hash_string(text)))
+      if (trailing_letter_pair(text, d.token(token))) out.push_back({token, 0.75f, 1, TokenMatchKind::Fuzzy});
+    return;
+  }
   if (text.size() < 4 || text.size() > 32) return;
   seen.clear();
   // The keys' slots, the tokens' runs, then the tokens' text are each a cache miss at a random
@@ -854,6 +884,8 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
+    // A word of three letters is keyed for one pairing only: itself and a trailing letter.
+    if (other.size() == 3 && !trailing_letter_pair(text, other)) continue;
     const std::size_t longer = std::max(text.size(), other.size());
     // A key of two letters or fewer ("gl": "giulia", "gala") says too little to count.
     const bool variant = key.size() >= 3 && other.size() >= 4 && d.variant_hash[token] == key_hash;
@@ -1078,7 +1110,8 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
         for (std::size_t position = 0; position < position_count && plain; ++position)
           if ((option.positions >> position & 1u) != 0) {
             const std::string_view name_word = d.token(tokens[position]);
-            plain = (option.how == TokenMatchKind::Joined || name_word.size() >= 4) &&
+            plain = (option.how == TokenMatchKind::Joined || name_word.size() >= 4 ||
+                     trailing_letter_pair(words[std::countr_zero(option.words)].text, name_word)) &&
                     std::none_of(name_word.begin(), name_word.end(), [](char c) { return c >= '0' && c <= '9'; });
           }
         typos_only = typos_only && plain;
@@ -1405,33 +1438,46 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (!node_passes(graph, d.entry_node[entry], options)) return;
     scored.push_back(result);
   };
-  // Walks the postings of `token` whose key is at most `cutoff`.
-  auto touch = [&](std::uint32_t token, double cutoff) {
-    const std::uint32_t begin = d.posting_at[token];
-    const std::uint32_t end = static_cast<std::uint32_t>(
+  // Walks the postings of `token` whose key is at most `cutoff`; with `filter`, only the names
+  // whose bit it sets (the others cannot reach the threshold: see "required words" below).
+  thread_local std::vector<std::uint32_t> passing;
+  auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter) {
+    std::uint32_t begin = d.posting_at[token];
+    std::uint32_t end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
         d.posting_key.begin());
+    const std::uint32_t* run = d.postings.data();
+    if (filter != nullptr) {
+      passing.clear();
+      for (std::uint32_t at = begin; at < end; ++at) {
+        const std::uint32_t entry = d.postings[at];
+        if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) passing.push_back(entry);
+      }
+      run = passing.data();
+      begin = 0;
+      end = static_cast<std::uint32_t>(passing.size());
+    }
     // The names of a run are scattered over the index: each costs cache misses (its mark, its
     // word span, its words, its flags). Prefetching a few postings ahead overlaps them: the mark
     // and span first, the words once the span has arrived.
     constexpr std::uint32_t kAhead = 8;
     for (std::uint32_t at = begin; at < std::min(end, begin + kAhead); ++at) {
-      const std::uint32_t entry = d.postings[at];
+      const std::uint32_t entry = run[at];
       __builtin_prefetch(&marks[entry]);
       __builtin_prefetch(&d.entry_token_at[entry]);
     }
     for (std::uint32_t at = begin; at < end; ++at) {
       if (at + 2 * kAhead < end) {
-        const std::uint32_t later = d.postings[at + 2 * kAhead];
+        const std::uint32_t later = run[at + 2 * kAhead];
         __builtin_prefetch(&marks[later]);
         __builtin_prefetch(&d.entry_token_at[later]);
         __builtin_prefetch(&d.entry_flags[later]);
       }
       if (at + kAhead < end) {
-        const std::uint32_t soon = d.postings[at + kAhead];
+        const std::uint32_t soon = run[at + kAhead];
         __builtin_prefetch(&d.entry_tokens[d.entry_token_at[soon]]);
       }
-      const std::uint32_t entry = d.postings[at];
+      const std::uint32_t entry = run[at];
       if (marks[entry] == generation) continue;
       marks[entry] = generation;
       if (may_reach(entry)) consider(entry);
@@ -1465,20 +1511,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     }
   } else {
     // Per word: the most of a name it can cover (any way it may pair), and as an initial only.
-    std::vector<double> cover(word_count), initial_cover(word_count);
+    std::vector<double> cover(word_count), initial_cover(word_count), pairable(word_count);
     for (std::size_t at = 0; at < word_count; ++at) {
       const QueryWord& word = words[at];
       initial_cover[at] = word.text.size() == 1 ? 1.0 : kInitialWeight;
       double most = initial_cover[at];
-      for (const Candidate& candidate : word.candidates) most = std::max<double>(most, d.weight[candidate.token]);
+      // A pair covers its similarity times the name word's weight (score_entry).
+      for (const Candidate& candidate : word.candidates)
+        most = std::max<double>(most, candidate.similarity * d.weight[candidate.token]);
       for (const auto& [first, second] : word.splits) most = std::max<double>(most, d.weight[first] + d.weight[second]);
-      for (const Candidate& candidate : word.joins) most = std::max<double>(most, d.weight[candidate.token]);
+      for (const Candidate& candidate : word.joins)
+        most = std::max<double>(most, candidate.similarity * d.weight[candidate.token]);
       cover[at] = most;
+      // The name weight it can pair at all (its words paired in full, whatever the similarity).
+      double heaviest = initial_cover[at];
+      for (const Candidate& candidate : word.candidates) heaviest = std::max<double>(heaviest, d.weight[candidate.token]);
+      for (const auto& [first, second] : word.splits) heaviest = std::max<double>(heaviest, d.weight[first] + d.weight[second]);
+      for (const Candidate& candidate : word.joins) heaviest = std::max<double>(heaviest, d.weight[candidate.token]);
+      pairable[at] = heaviest;
     }
     // The largest key a name can have and still reach the threshold, given bounds of its query
     // share and of the name weight the query can cover, and whether it may have every word paired
     // (typo only, distinctive exact, the same words); negative: none can.
-    auto cutoff_key = [&](double query_share, double most_cover, bool every_word_possible) {
+    auto cutoff_key = [&](double query_share, double most_cover, bool every_word_possible, double most_paired) {
       if (query_share + 1e-9 < kMinQueryShare) return -1.0;
       if (options.min_score <= 0) return kNoCutoff;
       detail::EvidenceBound bound;  // a name whose key is past most_cover, or that misses a word
@@ -1491,8 +1546,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       bound.distinctive_exact = 0;
       const double rest = detail::calibrated_logit_bound(bound);
       const double needed = options.min_score >= 1 ? kNoCutoff : std::log(options.min_score / (1 - options.min_score));
-      // Up to most_cover, a name may have every word paired: anything is possible.
-      double cutoff = every_word_possible ? most_cover : -1.0;
+      // Up to most_paired (the name weight the words can pair, similarity aside), a name may have
+      // every word paired: anything is possible.
+      double cutoff = every_word_possible ? most_paired : -1.0;
       if (rest + std::max(0.0, calibration::kNameShare) + 1e-9 < needed) {
         // not even a full name share reaches the threshold
       } else if (calibration::kNameShare <= 0 || rest + 1e-9 >= needed) {
@@ -1505,9 +1561,85 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (cutoff < 0) return -1.0;
       return cutoff * (1 + 1e-6) + 1e-6;  // keys are rounded down; sums may differ in the last bit
     };
+    // Required words. Take a name e first met through a list of word i at rank r (2. above), and a
+    // later word j of three letters or more that weighs kMeaningfulWeight or more. If e pairs j
+    // through none of j's own lists (candidates, either half of a split, a word j joins with a
+    // neighbour), j is unpaired or an initial (a one-letter word of e for j's first letter): then
+    //   unpaired: found <= F - w(j), cover <= M - cover(j), not every word paired (no typo only,
+    //             no distinctive exact, not the same words), and not a one-word or weak name (a
+    //             meaningful query word unpaired: score_entry gives those 0);
+    //   initial:  found <= F - 0.1 w(j), cover <= M - cover(j) + initial cover(j), an initial
+    //             paired (no typo only), inexact (no distinctive exact);
+    // with F, M the bounds of 2. When neither can make half the query nor reach the threshold
+    // (name share at most 1, every other term at its most favourable), every name of rank r that
+    // can reach it holds a name word in j's lists: the walk skips the others, unscored.
+    auto pair_lists = [&](std::size_t word, auto&& each) {
+      for (const Candidate& candidate : words[word].candidates) each(candidate.token);
+      for (const auto& [first, second] : words[word].splits)
+        each(d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second);
+      if (word + 1 < word_count)
+        for (const Candidate& candidate : words[word].joins) each(candidate.token);
+      if (word > 0)
+        for (const Candidate& candidate : words[word - 1].joins) each(candidate.token);
+    };
+    std::vector<std::size_t> list_sizes(word_count, ~std::size_t{0});
+    auto pair_list_size = [&](std::size_t word) {
+      if (list_sizes[word] == ~std::size_t{0}) {
+        std::size_t size = 0;
+        pair_lists(word, [&](std::uint32_t token) { size += d.posting_at[token + 1] - d.posting_at[token]; });
+        list_sizes[word] = size;
+      }
+      return list_sizes[word];
+    };
+    const double needed = options.min_score >= 1 ? kNoCutoff : std::log(options.min_score / (1 - options.min_score));
+    auto required = [&](double found, bool last_possible, double most_cover, std::size_t word) {
+      if (options.min_score <= 0) return false;
+      const double weight = words[word].weight;
+      const bool last = word + 1 == word_count;
+      const double unpaired_share = share_of(std::max(0.0, found - weight), last_possible && !last);
+      const double initial_share = share_of(std::max(0.0, found - (1 - kInitialSimilarity) * weight), last_possible);
+      const double slack = 1e-9;
+      auto reaches = [&](double query_share, double cover, int words_paired, bool unpaired) {
+        if (query_share + slack < kMinQueryShare) return false;
+        detail::EvidenceBound bound;
+        bound.query_share = query_share;
+        bound.name_share = 1;
+        bound.matched_weight = std::max(0.0, cover) + slack;
+        bound.matched_words = words_paired;
+        bound.min_similarity = least_similarity;
+        bound.typo_only = 0;
+        bound.distinctive_exact = 0;
+        if (unpaired) bound.one_word = 0, bound.weak = 0;
+        return detail::calibrated_logit_bound(bound) + slack >= needed;
+      };
+      return !reaches(unpaired_share, most_cover - cover[word], static_cast<int>(word_count) - 1, true) &&
+             !reaches(initial_share, most_cover - cover[word] + initial_cover[word], static_cast<int>(word_count), false);
+    };
+    // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
+    thread_local std::vector<std::uint64_t> filter_bits[2];
+    std::size_t filter_word[2] = {word_count, word_count};
+    std::size_t filters_made = 0;
+    auto required_filter = [&](std::size_t word) -> const std::uint64_t* {
+      for (std::size_t at = 0; at < 2; ++at)
+        if (filter_word[at] == word) return filter_bits[at].data();
+      const std::size_t at = filters_made++ % 2;
+      std::vector<std::uint64_t>& bits = filter_bits[at];
+      bits.assign((d.entry_node.size() + 63) / 64, 0);
+      pair_lists(word, [&](std::uint32_t token) {
+        for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
+          const std::uint32_t entry = d.postings[posting];
+          bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
+        }
+      });
+      filter_word[at] = word;
+      return bits.data();
+    };
     struct WalkList {
       std::uint32_t token;
-      double cover;
+      double cover;       // the most of a name it can cover: similarity times weight
+      double weight;      // the name weight it pairs
+      double similarity;  // of the word it stands for
+      double best_after;  // the best similarity of this list and the later ones of the word
     };
     std::vector<WalkList> lists;
     double short_found = 0, short_cover = 0;  // words of one or two letters before this rank
@@ -1516,28 +1648,67 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const std::uint32_t at = order[rank];
       const QueryWord& word = words[at];
       if (word.weight < kMeaningfulWeight) break;  // the rest are lighter: they identify no one
-      double after_cover = 0, rest_found = short_found;
+      double after_cover = 0, after_paired = 0, rest_found = short_found;
       for (std::size_t other = rank; other < order.size(); ++other) {
         rest_found += words[order[other]].weight;
-        if (other > rank) after_cover += cover[order[other]];
+        if (other > rank) after_cover += cover[order[other]], after_paired += pairable[order[other]];
       }
       // The words before this rank pair in no way (2. above), the last word among them or not.
       const double query_share = share_of(rest_found, words[word_count - 1].rank >= rank || short_last);
       if (query_share + 1e-9 < kMinQueryShare) break;  // only falls for later words
       lists.clear();
-      for (const Candidate& candidate : word.candidates) lists.push_back({candidate.token, d.weight[candidate.token]});
+      auto candidate_list = [&](const Candidate& candidate) {
+        lists.push_back({candidate.token, candidate.similarity * d.weight[candidate.token], d.weight[candidate.token],
+                         candidate.similarity, 0});
+      };
+      for (const Candidate& candidate : word.candidates) candidate_list(candidate);
       for (const auto& [first, second] : word.splits)
         lists.push_back({d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second,
-                         static_cast<double>(d.weight[first]) + d.weight[second]});
-      for (const Candidate& candidate : word.joins) lists.push_back({candidate.token, d.weight[candidate.token]});
+                         static_cast<double>(d.weight[first]) + d.weight[second],
+                         static_cast<double>(d.weight[first]) + d.weight[second], 1.0, 0});
+      for (const Candidate& candidate : word.joins) candidate_list(candidate);
       if (at > 0)
-        for (const Candidate& candidate : words[at - 1].joins) lists.push_back({candidate.token, d.weight[candidate.token]});
-      // Heaviest first: a list's names may pair this word through it or a later (lighter) list.
+        for (const Candidate& candidate : words[at - 1].joins) candidate_list(candidate);
+      // Heaviest first: a list's names may pair this word through it or a later (lighter) list,
+      // never an earlier one (it would have been met there first), so with at most the best
+      // similarity of this list and the later ones (or as an initial, for a word of one or two
+      // letters: a longer one stands for an initial only beside an earlier ranked word met
+      // otherwise, and none is). The word finds at most that similarity times its weight.
       std::stable_sort(lists.begin(), lists.end(), [](const WalkList& a, const WalkList& b) { return a.cover > b.cover; });
+      double best_similarity = word.text.size() <= 2 ? kInitialSimilarity : 0.0;
+      for (std::size_t at_list = lists.size(); at_list-- > 0;)
+        lists[at_list].best_after = best_similarity = std::max(best_similarity, lists[at_list].similarity);
+      const bool last_possible = words[word_count - 1].rank >= rank || short_last;
       for (const WalkList& list : lists) {
         const double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
-        const double cutoff = cutoff_key(query_share, most_cover, rank == 0);
-        if (cutoff >= 0) touch(list.token, cutoff);
+        const double list_found = rest_found - (1 - list.best_after) * word.weight;
+        const double list_share = share_of(list_found, last_possible);
+        const double most_paired = short_cover + std::max(initial_cover[at], list.weight) + after_paired;
+        const double cutoff = cutoff_key(list_share, most_cover, rank == 0, most_paired);
+        if (cutoff < 0) continue;
+        const std::uint32_t begin = d.posting_at[list.token];
+        const auto length = static_cast<std::size_t>(
+            std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[list.token + 1], cutoff) -
+            (d.posting_key.begin() + begin));
+        // A required word: a later word that a name first met here must pair through its own
+        // lists (not as an initial, not unpaired), or it cannot reach the threshold. When its
+        // lists are not much longer than this run, the names they hold become a filter: a bit
+        // per index entry, set from them, tested before a name's cost is paid.
+        const std::uint64_t* filter = nullptr;
+        if (length >= kFilterMinRun) {
+          std::size_t best_size = length * kFilterRatio;
+          std::size_t best = word_count;
+          for (std::size_t later = rank + 1; later < order.size(); ++later) {
+            const std::uint32_t other = order[later];
+            if (words[other].weight < kMeaningfulWeight || words[other].text.size() < 3) continue;
+            const std::size_t size = pair_list_size(other);
+            if (size >= best_size) continue;
+            if (!required(list_found, last_possible, most_cover, other)) continue;
+            best_size = size, best = other;
+          }
+          if (best != word_count) filter = required_filter(best);
+        }
+        touch(list.token, cutoff, filter);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;

@@ -4,19 +4,19 @@
 #pragma once
 
 namespace skg::inline v1::calibration {
-inline constexpr double kIntercept = -8.1996;
-inline constexpr double kQueryShare = 4.1355;
-inline constexpr double kNameShare = 3.8500;
-inline constexpr double kMinSimilarity = -3.0816;
-inline constexpr double kMatchedWeight = 2.4879;
-inline constexpr double kOneWord = 0.3877;
-inline constexpr double kWeak = -0.2384;
-inline constexpr double kPerson = 0.8625;
-inline constexpr double kMatchedWords = 0.1450;
-inline constexpr double kInexactShare = -0.9014;
-inline constexpr double kOneWordInexact = 0.6367;
-inline constexpr double kTypoOnly = 3.8517;
-inline constexpr double kDistinctiveCover = -0.1101;
-inline constexpr double kDistinctiveExact = 1.3563;
-inline constexpr double kThreshold = 0.69;
+inline constexpr double kIntercept = -7.9653;
+inline constexpr double kQueryShare = 4.1967;
+inline constexpr double kNameShare = 3.2150;
+inline constexpr double kMinSimilarity = -3.2466;
+inline constexpr double kMatchedWeight = 2.7382;
+inline constexpr double kOneWord = -0.0690;
+inline constexpr double kWeak = -0.2563;
+inline constexpr double kPerson = 0.4758;
+inline constexpr double kMatchedWords = 0.4963;
+inline constexpr double kInexactShare = -0.6383;
+inline constexpr double kOneWordInexact = 0.9841;
+inline constexpr double kTypoOnly = 3.4137;
+inline constexpr double kDistinctiveCover = 0.1052;
+inline constexpr double kDistinctiveExact = 1.3697;
+inline constexpr double kThreshold = 0.66;
 }  // namespace skg::calibration

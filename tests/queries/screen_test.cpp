@@ -103,6 +103,28 @@ TEST_CASE("screen: names match across spelling, script, word order and legal for
     CHECK(!hits.front().exact);
     CHECK(hits.front().score < 1.0);
   }
+  SUBCASE("a plural or an added letter on a three-letter word is a typo: Kasperski Labs finds AO Kaspersky Lab") {
+    const auto hits = skg::screen(graph, index, "Kasperski Labs");
+    CHECK(finds(graph, hits, "lab-uk"));
+    REQUIRE(finds(graph, hits, "lab-ru"));
+    const auto ao = std::find_if(hits.begin(), hits.end(), [&](const auto& hit) { return hit.node == *graph.find("lab-ru"); });
+    CHECK(ao->score >= skg::kDefaultScreenThreshold);
+    CHECK(ao->evidence.typo_only);
+    const auto labs = std::find_if(ao->matched.begin(), ao->matched.end(), [](const auto& match) { return match.query_token == "labs"; });
+    REQUIRE(labs != ao->matched.end());
+    CHECK(labs->name_token == "lab");
+    CHECK(labs->how == skg::TokenMatchKind::Fuzzy);
+    CHECK(labs->edits == 1);
+    // The other way round: the query's three-letter word, the name's four.
+    const auto short_query = skg::screen(graph, index, "Kaspersky Lab Limited");
+    CHECK(top_name(graph, short_query) == "Kaspersky Labs Limited");
+    // Only a letter added at the end: another letter changed or put in front is another word.
+    for (const char* other : {"Kasperski Lam", "Kasperski Slab", "Kasperski Lamb"}) {
+      INFO(other);
+      for (const auto& hit : skg::screen(graph, index, other, {.min_score = 0.01}))
+        for (const auto& match : hit.matched) CHECK(match.name_token != "lab");
+    }
+  }
   SUBCASE("Cyrillic finds the Latin spelling") {
     const auto hits = skg::screen(graph, index, "Касперский", {.min_score = 0.01});
     // Both readings of the surname: the person, and the company whose name is that word with a

@@ -911,3 +911,11 @@ TEST_CASE("shell: a FIFO given to --snapshot, load or diff is refused at once") 
   CHECK(session.graph().node_count() == nodes);
   std::filesystem::remove(fifo);
 }
+
+TEST_CASE("shell: screening Kasperski Labs finds AO Kaspersky Lab in the bundled case") {
+  skg::shell::Session session = kaspersky();
+  const auto doc = run_json(session, "screen \"Kasperski Labs\"");
+  bool found = false;
+  for (const auto& hit : doc["hits"].GetArray()) found = found || hit["entity"]["id"].GetString() == std::string(kAo);
+  CHECK(found);
+}
