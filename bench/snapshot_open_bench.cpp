@@ -79,6 +79,8 @@ std::string group_of(const std::string& column) {
       {"interest", "edges"}, {"edge_from", "edges"}, {"edge_to", "edges"}, {"role_at", "edges: role, id"},
       {"role", "edges: role, id"}, {"edge_id_at", "edges: role, id"}, {"edge_id", "edges: role, id"},
       {"in_edge", "reverse edges"}, {"chars", "strings"}, {"string_at", "strings"}, {"string_at32", "strings"},
+      {"name_prov_at", "name and id records"}, {"name_prov", "name and id records"},
+      {"external_id_prov_at", "name and id records"}, {"external_id_prov", "name and id records"},
   };
   const auto found = kGroups.find(column);
   if (found != kGroups.end()) return found->second;

@@ -496,11 +496,14 @@ void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
   for (StringId id : graph.external_ids(node)) json.string(graph.string(id));
   json.end_array();
   json.key("names").begin_array();
-  for (const Name& name : graph.names(node)) {
+  const auto names = graph.names(node);
+  for (std::size_t which = 0; which < names.size(); ++which) {
     json.begin_object();
-    json.key("name").string(graph.string(name.text));
-    json.key("type").string(to_string(name.type));
-    json.key("strength").string(to_string(name.strength));
+    json.key("name").string(graph.string(names[which].text));
+    json.key("type").string(to_string(names[which].type));
+    json.key("strength").string(to_string(names[which].strength));
+    json.key("records");  // the record(s) that state this name (RULES.md §9.4)
+    write_records_json(json, graph, graph.name_provenance(node, which));
     json.end_object();
   }
   json.end_array();

@@ -55,6 +55,10 @@ bool kinds_compatible(NodeKind a, NodeKind b) {
   return organisation(a) && organisation(b);
 }
 
+/// The provenance of a name or id whose record is not known (a graph that did not say): no
+/// record's deletion takes it.
+constexpr ProvId kUnknownProv{0xFFFFFFFFu};
+
 /// The most records one merged party may gather (RULES.md §9.1): real parties have a record per
 /// source and release, a few dozen at most; it also bounds the per-node work of freeze().
 constexpr std::uint32_t kMostRecordsPerParty = 256;
@@ -321,10 +325,20 @@ struct Builder::State {
   std::vector<StringId> name;
   std::vector<std::int32_t> valid_from, valid_to;
   std::vector<std::uint8_t> alive;
-  std::vector<std::pair<NodeId, Name>> names;
+  // A name or an external id as one record states it (RULES.md §9.4): a name two records state
+  // is two items here, one per record, and one name with both records in the frozen graph.
+  struct StatedName {
+    Name name;
+    ProvId prov;
+  };
+  struct StatedId {
+    StringId id;
+    ProvId prov;
+  };
+  std::vector<std::pair<NodeId, StatedName>> names;
   std::vector<std::pair<NodeId, Attribute>> attributes;
   std::vector<std::pair<NodeId, ProvId>> node_prov;
-  std::vector<std::pair<NodeId, StringId>> external_ids;
+  std::vector<std::pair<NodeId, StatedId>> external_ids;
   // External id -> node (possibly a removed one), indexed by the id's StringId: one array read
   // where a hash map would probe (every edge endpoint is looked up this way).
   std::vector<std::uint32_t> node_of;
@@ -453,7 +467,7 @@ struct Builder::State {
     return std::nullopt;
   }
 
-  NodeId new_node(StringId id, NodeKind node_kind, StringId node_name, const DateRange& valid) {
+  NodeId new_node(StringId id, NodeKind node_kind, StringId node_name, const DateRange& valid, ProvId prov) {
     const NodeId node{static_cast<std::uint32_t>(kind.size())};
     kind.push_back(node_kind);
     name.push_back(node_name);
@@ -461,8 +475,9 @@ struct Builder::State {
     valid_to.push_back(stored_end(valid));
     alive.push_back(1);
     set_node_of(id, node);
-    external_ids.emplace_back(node, id);
-    if (node_name != kNoString) names.emplace_back(node, Name{node_name, NameType::Primary, NameStrength::Unknown});
+    external_ids.emplace_back(node, StatedId{id, prov});
+    if (node_name != kNoString)
+      names.emplace_back(node, StatedName{Name{node_name, NameType::Primary, NameStrength::Unknown}, prov});
     ++live_nodes;
     return node;
   }
@@ -475,20 +490,21 @@ struct Builder::State {
       node = *found;
       const auto at = index(node);
       if (kind[at] == NodeKind::LegalEntity) kind[at] = node_kind;  // a later source is more precise
+      // Every record that states the name or the id is kept with it (freeze() makes one name
+      // of repeats, with all their records), so that deleting one record leaves what another
+      // still states (RULES.md §9.4).
       if (node_name != kNoString) {
-        if (name[at] == kNoString) {
-          name[at] = node_name;
-          names.emplace_back(node, Name{node_name, NameType::Primary, NameStrength::Unknown});
-        } else if (name[at] != node_name) {
-          names.emplace_back(node, Name{node_name, NameType::Aka, NameStrength::Unknown});
-        }
+        if (name[at] == kNoString) name[at] = node_name;
+        const NameType type = name[at] == node_name ? NameType::Primary : NameType::Aka;
+        names.emplace_back(node, StatedName{Name{node_name, type, NameStrength::Unknown}, prov});
       }
+      external_ids.emplace_back(node, StatedId{id, prov});
       if (valid_from[at] == kOpenStart && valid_to[at] == kOpenEnd) {
         valid_from[at] = stored_start(valid);
         valid_to[at] = stored_end(valid);
       }
     } else {
-      node = new_node(id, node_kind, node_name, valid);
+      node = new_node(id, node_kind, node_name, valid, prov);
     }
     node_prov.emplace_back(node, prov);
     return node;
@@ -533,8 +549,8 @@ struct Builder::State {
   // keeps which record gave each attribute, source and edge through its provenance record: a
   // provenance record belongs to the record of id `id` when its record key is that id, or the id
   // is the key namespaced ("ofac-sdn:18715" and the OFAC CSV's record "18715", "lei:X" and
-  // GLEIF's "X"). Names carry no provenance (the snapshot stores none), so they stay with the
-  // party until its last record goes.
+  // GLEIF's "X"). Names and external ids carry the records that state them too, so a record's
+  // aliases and other ids go with it while those another record states stay.
   bool belongs(ProvId prov, std::string_view id) const {
     if (index(prov) >= provenance.size()) return false;
     const StringId record = provenance[index(prov)].record;
@@ -550,11 +566,12 @@ struct Builder::State {
   /// records.
   RecordTargets other_records(const RecordTargets& targets) const {
     RecordTargets others;
-    for (const auto& [node, id] : external_ids) {
+    for (const auto& [node, stated] : external_ids) {
       const auto found = targets.find(index(node));
-      if (found == targets.end() || node_of_id(id) != index(node)) continue;
-      if (std::find(found->second.begin(), found->second.end(), id) == found->second.end())
-        others[index(node)].push_back(id);
+      if (found == targets.end() || node_of_id(stated.id) != index(node)) continue;
+      if (std::find(found->second.begin(), found->second.end(), stated.id) != found->second.end()) continue;
+      auto& ids = others[index(node)];
+      if (std::find(ids.begin(), ids.end(), stated.id) == ids.end()) ids.push_back(stated.id);
     }
     return others;
   }
@@ -577,13 +594,16 @@ struct Builder::State {
     return out;
   }
 
-  /// Drops what the records `targets` gave their nodes: the attributes and sources whose
-  /// provenance is theirs. With `links` (the records are deleted, not replaced), also what came
-  /// with them from their own files and no other record of the node states: the attributes and
-  /// sources of those files (an FtM Sanction's `authorityId` on its entity), and the live edges
-  /// at those nodes that only such sources state (the FtM file's Ownership, Family and Sanction
-  /// links of the deleted record; the other source's listing stays).
-  void drop_record_contributions(const RecordTargets& targets, bool links) {
+  /// Drops what the records `targets` gave their nodes: the attributes, sources, names and other
+  /// ids whose provenance is theirs (a name or id another record also states keeps that
+  /// record's item; the targets' own ids stay, a delete clears them itself). With `links` (the
+  /// records are deleted, not replaced), also what came with them from their own files and no
+  /// other record of the node states: the attributes and sources of those files (an FtM
+  /// Sanction's `authorityId` on its entity), and the live edges at those nodes that only such
+  /// sources state (the FtM file's Ownership, Family and Sanction links of the deleted record;
+  /// the other source's listing stays). A node whose primary name went is noted in
+  /// `lost_primary` (its name is cleared; commit() chooses another once the batch is in).
+  void drop_record_contributions(const RecordTargets& targets, bool links, std::vector<std::uint32_t>& lost_primary) {
     using Files = std::unordered_set<std::uint32_t>;
     std::unordered_map<std::uint32_t, std::pair<Files, Files>> files;  // node -> (theirs, others')
     auto owned = [&](std::uint32_t node, ProvId prov) {
@@ -613,6 +633,7 @@ struct Builder::State {
     };
     std::erase_if(attributes, [&](const auto& item) { return theirs(index(item.first), item.second.source); });
     std::erase_if(node_prov, [&](const auto& item) { return theirs(index(item.first), item.second); });
+    drop_stated(targets, theirs, lost_primary);
     if (!links) return;
     std::unordered_map<std::uint32_t, std::pair<bool, bool>> stated;  // edge -> (by them, by another)
     for (const auto& [edge, prov] : edge_prov) {
@@ -629,6 +650,74 @@ struct Builder::State {
       }
   }
 
+  /// Drops the names and other ids of the nodes of `targets` that `theirs(node, prov)` says their
+  /// records gave (the targets' own ids excepted); an id no record of its node states any more
+  /// stops finding it, and a node whose primary name no record states any more is noted in
+  /// `lost_primary` with its name cleared.
+  template <class Theirs>
+  void drop_stated(const RecordTargets& targets, Theirs&& theirs, std::vector<std::uint32_t>& lost_primary) {
+    std::erase_if(names, [&](const auto& item) { return theirs(index(item.first), item.second.prov); });
+    std::vector<std::pair<std::uint32_t, StringId>> dropped;
+    std::erase_if(external_ids, [&](const auto& item) {
+      const auto found = targets.find(index(item.first));
+      if (found == targets.end() || !theirs(index(item.first), item.second.prov)) return false;
+      if (std::find(found->second.begin(), found->second.end(), item.second.id) != found->second.end()) return false;
+      dropped.emplace_back(index(item.first), item.second.id);
+      return true;
+    });
+    if (!dropped.empty()) {
+      std::set<std::pair<std::uint32_t, StringId>> still;  // (node, id) another record states
+      for (const auto& [node, stated] : external_ids)
+        if (targets.contains(index(node))) still.emplace(index(node), stated.id);
+      for (const auto& [node, id] : dropped)
+        if (!still.contains({node, id}) && node_of_id(id) == node) node_of[index(id)] = kNone;
+    }
+    std::unordered_set<std::uint32_t> named;  // target nodes whose primary name some record still states
+    for (const auto& [node, stated] : names)
+      if (targets.contains(index(node)) && stated.name.text == name[index(node)]) named.insert(index(node));
+    for (const auto& [node, ids] : targets)
+      if (name[node] != kNoString && !named.contains(node)) {
+        name[node] = kNoString;
+        lost_primary.push_back(node);
+      }
+  }
+
+  /// A primary name for each node of `nodes` that has none (its record giving it was deleted or
+  /// replaced and the new version gave none), by the rule freeze() merges with (RULES.md §9.1):
+  /// the first name stated by the node's best-ranked live id whose record states one, then any
+  /// other name (a record this build cannot tell).
+  void rechoose_primary(const std::vector<std::uint32_t>& nodes) {
+    std::unordered_map<std::uint32_t, std::vector<StringId>> ids_of;
+    for (const std::uint32_t node : nodes)
+      if (alive[node] && name[node] == kNoString) ids_of.try_emplace(node);
+    if (ids_of.empty()) return;
+    for (const auto& [node, stated] : external_ids) {
+      const auto found = ids_of.find(index(node));
+      if (found != ids_of.end() && node_of_id(stated.id) == index(node) &&
+          std::find(found->second.begin(), found->second.end(), stated.id) == found->second.end())
+        found->second.push_back(stated.id);
+    }
+    // Best first: the rank of the id (as freeze() ranks a merged party's records), then its text.
+    for (auto& [node, ids] : ids_of)
+      std::sort(ids.begin(), ids.end(), [&](StringId a, StringId b) {
+        const std::string_view x = strings.view(a), y = strings.view(b);
+        return id_rank(x) != id_rank(y) ? id_rank(x) < id_rank(y) : x < y;
+      });
+    std::unordered_map<std::uint32_t, std::size_t> best_rank;  // node -> position of the best id with a name
+    for (const auto& [node, stated] : names) {
+      const auto found = ids_of.find(index(node));
+      if (found == ids_of.end()) continue;
+      std::size_t rank = found->second.size();  // no id's record: after every id
+      for (std::size_t at = 0; at < found->second.size() && rank == found->second.size(); ++at)
+        if (belongs(stated.prov, strings.view(found->second[at]))) rank = at;
+      const auto [best, added] = best_rank.try_emplace(index(node), rank);
+      if (added || rank < best->second) {
+        best->second = rank;
+        name[index(node)] = stated.name.text;  // the first name of the best record so far
+      }
+    }
+  }
+
   // record_fact(): per attribute key, record id -> its greatest value; built on first use after
   // a commit (a load asks for one or two keys, record after record).
   struct Facts {
@@ -640,8 +729,8 @@ struct Builder::State {
   /// The first own id of every node (its canonical id as a single record), kNoString if none.
   std::vector<StringId> own_ids() const {
     std::vector<StringId> out(kind.size(), kNoString);
-    for (const auto& [node, id] : external_ids)
-      if (out[index(node)] == kNoString && node_of_id(id) == index(node)) out[index(node)] = id;
+    for (const auto& [node, stated] : external_ids)
+      if (out[index(node)] == kNoString && node_of_id(stated.id) == index(node)) out[index(node)] = stated.id;
     return out;
   }
 
@@ -712,9 +801,10 @@ struct Builder::State {
         }
       }
     }
-    for (const auto& [node, id] : external_ids) {
-      if (node_of_id(id) != index(node)) continue;
-      if (const auto implied = identifier_of_id(strings.view(id))) collect(index(node), implied->first, implied->second);
+    for (const auto& [node, stated] : external_ids) {
+      if (node_of_id(stated.id) != index(node)) continue;
+      if (const auto implied = identifier_of_id(strings.view(stated.id)))
+        collect(index(node), implied->first, implied->second);
     }
     {
       std::sort(stated.begin(), stated.end());
@@ -1090,7 +1180,10 @@ void Builder::commit(Batch&& batch) {
     if (auto node = s.live_node(id)) {
       const auto at = index(*node);
       if (shared.contains(at)) {
-        if (defined.find(index(id))) {
+        // is_defined, not `defined`: a batch made for the builder (every load) keeps the ids it
+        // defines as bits, and `defined` is empty; a MOD of one record of a merged party must
+        // not be taken for a DEL, which would split that record off the party.
+        if (is_defined(id)) {
           drop_facts[at].push_back(id);  // a MOD: the record comes again below
         } else {
           drop_with_links[at].push_back(id);  // a DEL: its id goes with it
@@ -1101,6 +1194,7 @@ void Builder::commit(Batch&& batch) {
       if (defined.find(index(id))) {
         if (replaced.empty()) replaced.assign(s.kind.size(), 0);
         replaced[at] = 1;
+        drop_facts[at].push_back(id);  // its other ids (its names go below)
         s.kind[at] = NodeKind::LegalEntity;
         s.name[at] = kNoString;
         s.valid_from[at] = kOpenStart;
@@ -1144,19 +1238,19 @@ void Builder::commit(Batch&& batch) {
     }
     if (!renamed.empty()) std::erase_if(s.names, [&](const auto& item) { return renamed[index(item.first)] != 0; });
   }
-  if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false);
-  if (!drop_with_links.empty()) s.drop_record_contributions(drop_with_links, true);
+  std::vector<std::uint32_t> lost_primary;  // nodes whose primary name went with a record
+  if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false, lost_primary);
+  if (!drop_with_links.empty()) s.drop_record_contributions(drop_with_links, true, lost_primary);
   for (const auto& entity : batch.entities_)
     s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));
   release(batch.entities_);
   for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
     const NodeId node = *s.live_node(g(batch.external_ids_[at].first));
     const StringId other = g(batch.external_ids_[at].second);
-    if (s.live_node(other) != node) {
-      s.set_node_of(other, node);
-      s.external_ids.emplace_back(node, other);
-    }
-    s.node_prov.emplace_back(node, prov(batch.external_id_sources_[at]));
+    const ProvId source = prov(batch.external_id_sources_[at]);
+    if (s.live_node(other) != node) s.set_node_of(other, node);
+    s.external_ids.emplace_back(node, State::StatedId{other, source});  // each record that states it
+    s.node_prov.emplace_back(node, source);
   }
 
   std::string caption, scratch;  // reused for every action: texts built here are interned at once
@@ -1184,7 +1278,8 @@ void Builder::commit(Batch&& batch) {
         const StringId authority_id = s.strings.intern(scratch);
         const auto existing = s.live_node(authority_id);
         const NodeId authority =
-            existing ? *existing : s.new_node(authority_id, NodeKind::Authority, action.authority, {});
+            existing ? *existing
+                     : s.new_node(authority_id, NodeKind::Authority, action.authority, {}, prov(record.source));
         s.new_edge(EdgeKind::IssuedBy, node, authority, {}, Interest::Unspecified, {}, kNoString, kNoString, prov(record.source));
       }
     } else {
@@ -1218,12 +1313,16 @@ void Builder::commit(Batch&& batch) {
 
   // Names and attributes after the actions: they may belong to an Action node of this batch.
   for (const auto& name : batch.names_)
-    s.names.emplace_back(*s.live_node(g(name.entity)), Name{g(name.text), name.type, name.strength});
+    s.names.emplace_back(*s.live_node(g(name.entity)),
+                         State::StatedName{Name{g(name.text), name.type, name.strength}, prov(name.source)});
   for (const auto& attribute : batch.attributes_)
     s.attributes.emplace_back(*s.live_node(g(attribute.entity)),
                               Attribute{g(attribute.key), g(attribute.value), prov(attribute.source)});
   release(batch.names_);
   release(batch.attributes_);
+  // A party whose primary name went with a deleted or replaced record, and that the batch gave
+  // no new one, takes one its other records state (RULES.md §9.4).
+  if (!lost_primary.empty()) s.rechoose_primary(lost_primary);
 
   // The batch's edges are read once, front to back, while the builder's edge columns grow: the
   // pages read are handed back every few thousand edges, so that a large load does not hold both
@@ -1309,9 +1408,11 @@ std::optional<std::string> Builder::record_fact(std::string_view id, std::string
         facts.emplace_back(index(node), &attribute);
         ids_of.try_emplace(index(node));
       }
-    for (const auto& [node, ext] : s.external_ids) {
+    for (const auto& [node, stated] : s.external_ids) {
       const auto found = ids_of.find(index(node));
-      if (found != ids_of.end() && s.node_of_id(ext) == index(node)) found->second.push_back(ext);
+      if (found != ids_of.end() && s.node_of_id(stated.id) == index(node) &&
+          std::find(found->second.begin(), found->second.end(), stated.id) == found->second.end())
+        found->second.push_back(stated.id);
     }
     for (const auto& [node, attribute] : facts)
       for (const StringId ext : ids_of[node])
@@ -1609,29 +1710,63 @@ Graph Builder::freeze() && {
   if (!kept.empty()) remap = std::move(member_remap);
 
   std::vector<std::uint32_t> at;
-  std::vector<Name> names;
-  group(s.names, remap, nodes, at, names);
-  {  // One entry per distinct text, the primary name first.
-    std::vector<std::uint32_t> kept_at(nodes + 1, 0);
-    std::size_t write = 0;
+  // The same record twice (an entity and its other ids from one line): one source.
+  auto same_record = [&](ProvId a, ProvId b) {
+    if (a == b) return true;
+    if (index(a) >= s.provenance.size() || index(b) >= s.provenance.size()) return false;
+    const Provenance &x = s.provenance[index(a)], &y = s.provenance[index(b)];
+    return x.source == y.source && x.record == y.record && x.line == y.line;
+  };
+  // The records of each kept item (a name, an id): those of every stated copy of it, once each.
+  // `same_item(k, copy)`: the stated copy is a copy of the group's k-th kept item.
+  auto gather_records = [&](std::size_t count, std::uint32_t from, std::uint32_t to, auto&& same_item,
+                            auto&& prov_of, std::vector<std::uint32_t>& prov_at, std::vector<ProvId>& provs) {
+    for (std::size_t item = 0; item < count; ++item) {
+      const std::size_t begin = provs.size();
+      for (std::uint32_t copy = from; copy < to; ++copy) {
+        if (!same_item(item, copy)) continue;
+        const ProvId prov = prov_of(copy);
+        if (index(prov) >= s.provenance.size()) continue;  // a record this build cannot tell
+        bool seen = false;
+        for (std::size_t other = begin; other < provs.size() && !seen; ++other) seen = same_record(provs[other], prov);
+        if (!seen) provs.push_back(prov);
+      }
+      prov_at.push_back(static_cast<std::uint32_t>(provs.size()));
+    }
+  };
+  {  // One entry per distinct text, the primary name first, with every record that states it.
+    std::vector<State::StatedName> stated;
+    group(s.names, remap, nodes, at, stated);
+    std::vector<Name> names;
+    names.reserve(stated.size());
+    std::vector<std::uint32_t> kept_at(nodes + 1, 0), prov_at{0};
+    std::vector<ProvId> provs;
+    provs.reserve(stated.size());
+    prov_at.reserve(stated.size() + 1);
     for (std::uint32_t node = 0; node < nodes; ++node) {
-      const std::size_t begin = write;
+      const std::size_t begin = names.size();
       const StringId primary = graph.name_[node];
       for (std::uint32_t item = at[node]; item < at[node + 1]; ++item) {
-        Name name = names[item];
+        Name name = stated[item].name;
         if (name.text == primary) name.type = NameType::Primary;
         else if (name.type == NameType::Primary) name.type = NameType::Aka;
         bool seen = false;
-        for (std::size_t other = begin; other < write && !seen; ++other) seen = names[other].text == name.text;
+        for (std::size_t other = begin; other < names.size() && !seen; ++other) seen = names[other].text == name.text;
         if (seen) continue;
-        names[write++] = name;
-        if (name.type == NameType::Primary && write - 1 > begin) std::swap(names[begin], names[write - 1]);
+        names.push_back(name);
+        if (name.type == NameType::Primary && names.size() - 1 > begin) std::swap(names[begin], names.back());
       }
-      kept_at[node + 1] = static_cast<std::uint32_t>(write);
+      gather_records(
+          names.size() - begin, at[node], at[node + 1],
+          [&](std::size_t kept_name, std::uint32_t copy) { return names[begin + kept_name].text == stated[copy].name.text; },
+          [&](std::uint32_t copy) { return stated[copy].prov; }, prov_at, provs);
+      kept_at[node + 1] = static_cast<std::uint32_t>(names.size());
     }
-    names.resize(write);
+    std::vector<State::StatedName>().swap(stated);
     graph.names_at_ = unless_one_each(std::move(kept_at));
     graph.name_list_ = Column(std::move(names));
+    graph.name_prov_at_ = unless_one_each(std::move(prov_at));
+    graph.name_prov_ = Column(std::move(provs));
   }
   std::vector<Attribute> attributes;
   group(s.attributes, remap, nodes, at, attributes);
@@ -1640,31 +1775,47 @@ Graph Builder::freeze() && {
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
-  // The same record twice (an entity and its other ids from one line): one source.
-  auto same_record = [&](ProvId a, ProvId b) {
-    const Provenance &x = s.provenance[index(a)], &y = s.provenance[index(b)];
-    return a == b || (x.source == y.source && x.record == y.record && x.line == y.line);
-  };
   drop_repeats(at, node_prov, same_record);
   graph.node_prov_at_ = unless_one_each(std::move(at));
   graph.node_prov_ = Column(std::move(node_prov));
 
   std::vector<std::pair<StringId, NodeId>> ext_pairs;
   {
-    std::vector<std::pair<NodeId, StringId>> live_ids;
+    std::vector<std::pair<NodeId, State::StatedId>> live_ids;
     live_ids.reserve(s.external_ids.size());
-    for (const auto& [node, id] : s.external_ids)
-      if (s.node_of_id(id) == index(node)) live_ids.emplace_back(node, id);
-    std::vector<std::pair<NodeId, StringId>>().swap(s.external_ids);
+    for (const auto& [node, stated] : s.external_ids)
+      if (s.node_of_id(stated.id) == index(node)) live_ids.emplace_back(node, stated);
+    std::vector<std::pair<NodeId, State::StatedId>>().swap(s.external_ids);
+    std::vector<State::StatedId> stated;
+    group(live_ids, remap, nodes, at, stated);
+    // One entry per id (each record that states it kept as its provenance), in the order met; a
+    // merged party's canonical id first: the kept record's own id.
     std::vector<StringId> ids;
-    group(live_ids, remap, nodes, at, ids);
-    if (!kept.empty()) {  // a merged party's canonical id first: the kept record's own id
-      for (std::uint32_t node = 0; node < nodes; ++node) {
+    ids.reserve(stated.size());
+    std::vector<std::uint32_t> ids_at(nodes + 1, 0), prov_at{0};
+    std::vector<ProvId> provs;
+    provs.reserve(stated.size());
+    prov_at.reserve(stated.size() + 1);
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      const std::size_t begin = ids.size();
+      for (std::uint32_t item = at[node]; item < at[node + 1]; ++item)
+        if (item == at[node] || std::find(ids.begin() + begin, ids.end(), stated[item].id) == ids.end())
+          ids.push_back(stated[item].id);
+      if (!kept.empty()) {
         const StringId canonical = own_ids[old_of[node]];
-        const auto begin = ids.begin() + at[node], end = ids.begin() + at[node + 1];
-        if (const auto found = std::find(begin, end, canonical); found != end) std::rotate(begin, found, found + 1);
+        const auto first = ids.begin() + begin;
+        if (const auto found = std::find(first, ids.end(), canonical); found != ids.end()) std::rotate(first, found, found + 1);
       }
+      gather_records(
+          ids.size() - begin, at[node], at[node + 1],
+          [&](std::size_t kept_id, std::uint32_t copy) { return ids[begin + kept_id] == stated[copy].id; },
+          [&](std::uint32_t copy) { return stated[copy].prov; }, prov_at, provs);
+      ids_at[node + 1] = static_cast<std::uint32_t>(ids.size());
     }
+    std::vector<State::StatedId>().swap(stated);
+    at = std::move(ids_at);
+    graph.external_id_prov_at_ = unless_one_each(std::move(prov_at));
+    graph.external_id_prov_ = Column(std::move(provs));
     ext_pairs.reserve(ids.size());
     for (std::uint32_t node = 0; node < nodes; ++node)
       for (std::uint32_t item = at[node]; item < at[node + 1]; ++item) ext_pairs.emplace_back(ids[item], NodeId{node});
@@ -1816,12 +1967,21 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.node_of.assign(s.strings.size(), State::kNone);
   for (std::uint32_t node = 0; node < nodes; ++node) {
     const NodeId id{node};
-    for (const Name& name : graph.names(id)) s.names.emplace_back(id, name);
+    // Each name and id once per record that states it, as the builder keeps them (§9.4).
+    const auto node_names = graph.names(id);
+    for (std::size_t which = 0; which < node_names.size(); ++which) {
+      const auto records = graph.name_provenance(id, which);
+      if (records.empty()) s.names.emplace_back(id, State::StatedName{node_names[which], kUnknownProv});
+      for (const ProvId prov : records) s.names.emplace_back(id, State::StatedName{node_names[which], prov});
+    }
     for (const Attribute& attribute : graph.attributes(id)) s.attributes.emplace_back(id, attribute);
     for (ProvId prov : graph.provenance(id)) s.node_prov.emplace_back(id, prov);
-    for (StringId ext : graph.external_ids(id)) {
-      s.external_ids.emplace_back(id, ext);
-      s.set_node_of(ext, id);
+    const auto ids = graph.external_ids(id);
+    for (std::size_t which = 0; which < ids.size(); ++which) {
+      const auto records = graph.external_id_provenance(id, which);
+      if (records.empty()) s.external_ids.emplace_back(id, State::StatedId{ids[which], kUnknownProv});
+      for (const ProvId prov : records) s.external_ids.emplace_back(id, State::StatedId{ids[which], prov});
+      s.set_node_of(ids[which], id);
     }
   }
   for (std::size_t at = 0; at < graph.action_node_.size(); ++at) {

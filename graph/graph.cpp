@@ -182,7 +182,7 @@ GraphStats Graph::stats() const {
   for (EdgeKind kind : edge_kind_) ++stats.edges_by_kind[static_cast<int>(kind)];
   auto add = [&](const auto&... columns) { stats.bytes += (columns.bytes() + ...); };
   add(kind_, name_, valid_from_, valid_to_, names_at_, attributes_at_, node_prov_at_, external_ids_at_,
-      name_list_, attribute_, node_prov_, external_id_, action_node_, action_, out_at_, source_, target_,
+      name_list_, attribute_, node_prov_, external_id_, name_prov_at_, name_prov_, external_id_prov_at_, external_id_prov_, action_node_, action_, out_at_, source_, target_,
       edge_kind_, share_, share_range_, interest_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
       edge_prov_, edge_attribute_, in_at_, in_edge_, chars_, string_at_, string_at32_, prov_source_at_, prov_source_,
       prov_record_, prov_line_, ext_slots_, ext_at_,

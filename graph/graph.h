@@ -115,6 +115,21 @@ class Graph {
   std::span<const StringId> external_ids(NodeId node) const noexcept {
     return slice(external_id_, external_ids_at_, node);
   }
+  /// The records that state names(node)[which]: every record that gives the name (a name two
+  /// records state has both), as provenance ids (queries/RULES.md §9.4). A delta that deletes or
+  /// replaces one record of a merged party takes the names only that record gave.
+  std::span<const ProvId> name_provenance(NodeId node, std::size_t which) const noexcept {
+    if (name_prov_.empty()) return {};
+    const std::uint32_t first = names_at_.empty() ? index(node) : names_at_[index(node)];
+    return slice_at(name_prov_, name_prov_at_, first + static_cast<std::uint32_t>(which));
+  }
+  /// The records that state external_ids(node)[which] (the record whose own id it is, or whose
+  /// other ids list it: an FtM record's referents), as name_provenance() does for names.
+  std::span<const ProvId> external_id_provenance(NodeId node, std::size_t which) const noexcept {
+    if (external_id_prov_.empty()) return {};
+    const std::uint32_t first = external_ids_at_.empty() ? index(node) : external_ids_at_[index(node)];
+    return slice_at(external_id_prov_, external_id_prov_at_, first + static_cast<std::uint32_t>(which));
+  }
   DateRange valid(NodeId node) const noexcept;
   /// The details of an Action node; nullptr for any other node.
   const Action* action(NodeId node) const noexcept;
@@ -231,6 +246,10 @@ class Graph {
   Column<Attribute> attribute_;
   Column<ProvId> node_prov_;
   Column<StringId> external_id_;
+  // The records of each name and each external id (RULES.md §9.4): CSR over name_list_ and
+  // external_id_ positions; the offsets are empty when every item has exactly one record.
+  Column<std::uint32_t> name_prov_at_, external_id_prov_at_;
+  Column<ProvId> name_prov_, external_id_prov_;
   Column<NodeId> action_node_;  // sorted
   Column<Action> action_;       // parallel to action_node_
 

@@ -147,6 +147,10 @@ struct detail::GraphParts {
     f("attribute", g.attribute_);
     f("node_prov", g.node_prov_);
     f("external_id", g.external_id_);
+    f("name_prov_at", g.name_prov_at_);
+    f("name_prov", g.name_prov_);
+    f("external_id_prov_at", g.external_id_prov_at_);
+    f("external_id_prov", g.external_id_prov_);
     f("action_node", g.action_node_);
     f("action", actions);
     f("out_at", g.out_at_);
@@ -184,7 +188,7 @@ struct detail::GraphParts {
     f("name_at", g.name_at_);
     f("name_nodes", g.name_nodes_);
   }
-  static constexpr std::uint32_t kColumns = 48;
+  static constexpr std::uint32_t kColumns = 52;
 
   static Column<StoredAction> encoded_actions(const Graph& g) {
     std::vector<StoredAction> stored;
@@ -295,7 +299,9 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
     throw fail(fmt::format("format version {}, written by an older skg; this build reads version {}: "
                            "load the lists again and save a new snapshot{}",
                            header.version, kSnapshotVersion,
-                           header.version < 3 ? " (older snapshots have no typed measures on their listings)" : ""));
+                           header.version < 3   ? " (older snapshots have no typed measures on their listings)"
+                           : header.version < 5 ? " (older snapshots do not say which record gave each name and id)"
+                                                : ""));
   if (header.version != kSnapshotVersion)
     throw fail(fmt::format("format version {}, this build reads version {}", header.version, kSnapshotVersion));
   if (header.columns != detail::GraphParts::kColumns)
@@ -582,10 +588,19 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   offsets(g.external_ids_at_, nodes, g.external_id_.size(), Empty::OneEach, "external id offsets");
   for (StringId id : g.external_id_)
     if (id == kNoString || index(id) >= strings) fail("external ids");
+  // The records of each name and external id (version 5): offsets over their positions, each a
+  // provenance record.
+  offsets(g.name_prov_at_, g.name_list_.size(), g.name_prov_.size(), Empty::OneEach, "name provenance offsets");
+  offsets(g.external_id_prov_at_, g.external_id_.size(), g.external_id_prov_.size(), Empty::OneEach,
+          "external id provenance offsets");
+  for (const auto* column : {&g.name_prov_, &g.external_id_prov_})
+    for (ProvId prov : *column)
+      if (index(prov) >= provs) fail("name or external id provenance ids");
 
   done(g.name_, g.valid_from_, g.valid_to_, g.names_at_, g.name_list_, g.attributes_at_, g.edge_attributes_at_,
        g.attribute_, g.edge_attribute_, g.node_prov_at_, g.edge_prov_at_, g.node_prov_, g.edge_prov_,
-       g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_, g.external_ids_at_);
+       g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_, g.external_ids_at_, g.name_prov_at_,
+       g.name_prov_, g.external_id_prov_at_, g.external_id_prov_);
 
   // Actions: on Action nodes, in node order, each date in range.
   if (actions.size() != g.action_node_.size()) fail("actions");

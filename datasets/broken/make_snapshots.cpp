@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   flipped[flipped.size() - 10] ^= 0x5A;
   write("snapshot_bitflip.skg", flipped);
   write("snapshot_not_a_snapshot.skg", "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\"\r\n");
-  for (std::uint32_t version : {1u, 2u, 3u, 99u}) {
+  for (std::uint32_t version : {1u, 2u, 3u, 4u, 99u}) {
     Snapshot other = good;
     other.write<std::uint32_t>(8, version);
     write(fmt::format("snapshot_version{}.skg", version), other.bytes);
@@ -180,6 +180,8 @@ int main(int argc, char** argv) {
     s.write<std::int32_t>(s.offset("action") + listed, 0x7FFFFF00);
   });
   crafted("snapshot_string_ref_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name", 0, 123456); });
+  // A name's record past the provenance records (version 5 says which record gave each name).
+  crafted("snapshot_name_record_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name_prov", 0, 654321); });
   // Two source files of one length made the same text: the strings are no longer distinct.
   crafted("snapshot_duplicate_strings.skg", [](Snapshot& s) {
     const std::size_t strings = s.count("string_at32") - 1;

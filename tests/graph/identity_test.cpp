@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,19 @@ std::string canonical(const Graph& graph) {
     parts.push_back("first " + std::string(graph.string(graph.external_ids(node).front())));
     parts.push_back("kind " + std::string(to_string(graph.kind(node))));
     parts.push_back("name " + std::string(graph.name(node)));
-    for (const Name& name : graph.names(node))
-      parts.push_back("alias " + std::string(graph.string(name.text)) + " " + std::string(to_string(name.type)));
+    const auto names = graph.names(node);
+    for (std::size_t which = 0; which < names.size(); ++which) {
+      std::string part = "alias " + std::string(graph.string(names[which].text)) + " " + std::string(to_string(names[which].type));
+      std::vector<std::string> records;  // in arrival order in the graph, as a node's records are
+      for (ProvId prov : graph.name_provenance(node, which)) records.push_back(graph.describe(prov));
+      std::sort(records.begin(), records.end());
+      for (const std::string& record : records) part += " @" + record;
+      parts.push_back(std::move(part));
+    }
+    const auto ids = graph.external_ids(node);
+    for (std::size_t which = 0; which < ids.size(); ++which)
+      for (ProvId prov : graph.external_id_provenance(node, which))
+        parts.push_back("id " + std::string(graph.string(ids[which])) + " @" + graph.describe(prov));
     for (const Attribute& attribute : graph.attributes(node))
       parts.push_back("fact " + std::string(graph.string(attribute.key)) + "=" +
                       std::string(graph.string(attribute.value)) + " @" + graph.describe(attribute.source));
@@ -372,4 +384,88 @@ TEST_CASE("identity: conflicting and placeholder identifiers are listed, and nei
   CHECK(identifier_conflicts(build({{"ofac-sdn:9", "X", "sdn.csv", NodeKind::Company, {{"ofacUid", "9"}}},
                                     {"csl:9", "X", "csl.csv", NodeKind::Company, {{"ofacUid", "9"}}}}))
             .empty());
+}
+
+namespace {
+
+/// The names of a party with the files of the records that state each, in reverse order of file
+/// name: "Delta Trading @sdn.csv @ftm.json".
+std::vector<std::string> names_with_files(const Graph& graph, NodeId node) {
+  std::vector<std::string> out;
+  const auto names = graph.names(node);
+  for (std::size_t which = 0; which < names.size(); ++which) {
+    std::vector<std::string> files;
+    for (ProvId prov : graph.name_provenance(node, which))
+      files.emplace_back(graph.string(graph.provenance_record(prov).source));
+    std::sort(files.begin(), files.end(), std::greater<>());
+    std::string line(graph.string(names[which].text));
+    for (const std::string& file : files) line += " @" + file;
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+/// DELTA (OFAC uid 8) from an SDN row with an alias and an FtM record with its own alias, one
+/// name stated by both, merged and saved, then opened again.
+Graph delta_after_snapshot() {
+  Builder builder;
+  Batch batch;
+  add(batch, {"ofac-sdn:8", "DELTA LLC", "sdn.csv", NodeKind::Company, {{"ofacUid", "8"}}});
+  batch.add_name("ofac-sdn:8", "Delta Trading", NameType::Aka, NameStrength::Strong, {"sdn.csv", "8", 1});
+  add(batch, {"NK-delta", "Delta Trading", "ftm.json", NodeKind::Company, {{"ofacUid", "8"}}});
+  batch.add_name("NK-delta", "Delta Holdings", NameType::Aka, NameStrength::Unknown, {"ftm.json", "NK-delta", 1});
+  batch.add_external_id("NK-delta", "ru-inn-7700000008", {"ftm.json", "NK-delta", 1});
+  builder.commit(std::move(batch));
+  const Graph graph = std::move(builder).freeze();
+  const std::string path = (std::filesystem::temp_directory_path() / "skg_identity_names_test.skg").string();
+  save(graph, path);
+  Graph opened = open_snapshot(path);
+  std::filesystem::remove(path);
+  return opened;
+}
+
+}  // namespace
+
+TEST_CASE("identity: a name two records state keeps both records, and stays when one of them is deleted") {
+  const Graph opened = delta_after_snapshot();
+  const NodeId party = *opened.find("ofac-sdn:8");
+  REQUIRE(opened.find("NK-delta") == party);
+  CHECK(names_with_files(opened, party) ==
+        std::vector<std::string>{"DELTA LLC @sdn.csv", "Delta Trading @sdn.csv @ftm.json", "Delta Holdings @ftm.json"});
+  CHECK(opened.find("ru-inn-7700000008") == party);
+
+  Builder builder(opened);
+  {
+    Batch delta;
+    delta.remove("NK-delta", {"delta.json", "NK-delta", 1});
+    builder.commit(std::move(delta));
+  }
+  CHECK_FALSE(builder.contains("ru-inn-7700000008"));  // the deleted record's other id goes at once
+  const Graph graph = std::move(builder).freeze();
+  const auto kept = graph.find("ofac-sdn:8");
+  REQUIRE(kept);
+  CHECK(names_with_files(graph, *kept) == std::vector<std::string>{"DELTA LLC @sdn.csv", "Delta Trading @sdn.csv"});
+  CHECK(graph.find_by_name("Delta Holdings").empty());
+  CHECK(graph.find_by_name("Delta Trading").size() == 1);
+  CHECK(graph.find("ru-inn-7700000008") == std::nullopt);
+  CHECK(graph.find("NK-delta") == std::nullopt);
+}
+
+TEST_CASE("identity: deleting the record that gave a merged party its primary name takes the other record's name") {
+  const Graph opened = delta_after_snapshot();
+  REQUIRE(opened.name(*opened.find("NK-delta")) == "DELTA LLC");
+  Builder builder(opened);
+  {
+    Batch delta;
+    delta.remove("ofac-sdn:8", {"delta.json", "ofac-sdn:8", 1});
+    builder.commit(std::move(delta));
+  }
+  const Graph graph = std::move(builder).freeze();
+  const auto kept = graph.find("NK-delta");
+  REQUIRE(kept);
+  CHECK(graph.find("ofac-sdn:8") == std::nullopt);
+  CHECK(graph.name(*kept) == "Delta Trading");  // the FtM record's own name, not a leftover of the SDN row
+  CHECK(names_with_files(graph, *kept) == std::vector<std::string>{"Delta Trading @ftm.json", "Delta Holdings @ftm.json"});
+  CHECK(graph.names(*kept)[0].type == NameType::Primary);
+  CHECK(graph.find_by_name("DELTA LLC").empty());
 }

@@ -216,7 +216,7 @@ TEST_CASE("snapshot: truncated, corrupted and wrong-version files are rejected w
     std::string other = bytes;
     other[8] = 99;
     write_all(bad, other);
-    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 4"), Error);
+    CHECK_THROWS_WITH_AS(open_snapshot(bad), doctest::Contains("format version 99, this build reads version 5"), Error);
   }
   SUBCASE("a version 2 snapshot, from before typed measures, is refused with what to do") {
     std::string old = bytes;
@@ -246,7 +246,8 @@ constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
     {"snapshot_version1.skg", "format version 1, written by an older skg"},
     {"snapshot_version2.skg", "format version 2, written by an older skg"},
     {"snapshot_version3.skg", "format version 3, written by an older skg"},
-    {"snapshot_version99.skg", "format version 99, this build reads version 4"},
+    {"snapshot_version4.skg", "do not say which record gave each name and id"},
+    {"snapshot_version99.skg", "format version 99, this build reads version 5"},
     // Crafted: every checksum valid.
     {"snapshot_inconsistent_target.skg", "an edge target past the node count"},
     {"snapshot_name_unterminated.skg", "the name of column 0 is not terminated"},
@@ -262,6 +263,7 @@ constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
     {"snapshot_share_out_of_range.skg", "an edge share outside 0-100%"},
     {"snapshot_action_date_out_of_range.skg", "an action date out of range"},
     {"snapshot_string_ref_past_count.skg", "a node name past the string count"},
+    {"snapshot_name_record_past_count.skg", "name or external id provenance ids"},
     {"snapshot_duplicate_strings.skg", "are the same text"},
 };
 

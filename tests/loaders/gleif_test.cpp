@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
+#include "skg/loaders/load.h"
 #include "skg/queries/reach.h"
 
 #include "loaders/loader_test_util.h"
@@ -396,4 +399,55 @@ TEST_CASE("gleif: an LEI update loaded later keeps the reporting exception an ea
   REQUIRE(fund);
   CHECK(graph.attribute(*fund, "entityStatus") == V{"ACTIVE"});
   CHECK(graph.attribute(*fund, "reportingException") == V{"DIRECT_ACCOUNTING_CONSOLIDATION_PARENT: NON_CONSOLIDATING"});
+}
+
+TEST_CASE("gleif: a later version loaded on a frozen graph drops the old version's other names, and keeps another record's") {
+  // The real record of 001GPB6A9XPE8XJICC14 (Fidelity Advisor Leveraged Company Stock Fund, with
+  // its PREVIOUS_LEGAL_NAME), merged with an FtM company that states its LEI, its legal name and
+  // a trading name of its own; then a later version of the GLEIF record without the previous name.
+  std::ifstream in(sample("lei-data.xml"));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t lei = text.find("<lei:LEI>001GPB6A9XPE8XJICC14</lei:LEI>");
+  REQUIRE(lei != std::string::npos);
+  const std::size_t begin = text.rfind("<lei:LEIRecord", lei), end = text.find("</lei:LEIRecord>", lei);
+  std::string record = text.substr(begin, end + std::string_view("</lei:LEIRecord>").size() - begin);
+  const std::string head = text.substr(0, text.find("<lei:LEIRecords>") + std::string_view("<lei:LEIRecords>").size());
+  const std::string old_name = "FIDELITY ADVISOR SERIES I - Fidelity Advisor Leveraged Company Stock Fund";
+  REQUIRE(record.find(old_name) != std::string::npos);
+  const std::size_t others = record.find("<lei:OtherEntityNames>");
+  const std::size_t others_end = record.find("</lei:OtherEntityNames>") + std::string_view("</lei:OtherEntityNames>").size();
+  record.erase(others, others_end - others);
+  const std::size_t updated = record.find("2023-05-18T15:41:20.212Z");
+  REQUIRE(updated != std::string::npos);
+  record.replace(updated, 4, "2024");
+  const std::string dir = std::string(SKG_TEST_OUTPUT_DIR) + "/gleif_later_names";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/lei-later.xml") << head << "\n" << record << "\n</lei:LEIRecords></lei:LEIData>\n";
+  std::ofstream(dir + "/fund.ftm.json")
+      << R"({"id": "NK-fidelity-fund", "schema": "Company", "properties": {"name": ["Fidelity Advisor Leveraged Company Stock Fund"], )"
+         R"("alias": ["Fidelity Leveraged Stock"], "leiCode": ["001GPB6A9XPE8XJICC14"]}})" "\n";
+
+  skg::Builder first;
+  skg::load_gleif(sample("lei-data.xml"), first);
+  skg::load(dir + "/fund.ftm.json", first);
+  const skg::Graph before = std::move(first).freeze();
+  const auto fund = before.find("lei:001GPB6A9XPE8XJICC14");
+  REQUIRE(fund);
+  REQUIRE(before.find("NK-fidelity-fund") == fund);
+  REQUIRE(before.find_by_name(old_name).size() == 1);
+
+  skg::Builder second(before);
+  const skg::LoadReport report = skg::load_gleif(dir + "/lei-later.xml", second);
+  CHECK(report.count("records replacing a loaded version") == 1);
+  const skg::Graph after = std::move(second).freeze();
+  const auto party = after.find("lei:001GPB6A9XPE8XJICC14");
+  REQUIRE(party);
+  CHECK(after.find("NK-fidelity-fund") == party);
+  CHECK(after.find_by_name(old_name).empty());  // only the old GLEIF version gave it
+  CHECK(after.find_by_name("Fidelity Leveraged Stock").size() == 1);  // the FtM record's
+  CHECK(after.name(*party) == "Fidelity Advisor Leveraged Company Stock Fund");
+  CHECK(after.attribute(*party, "leiLastUpdateDate") == V{"2024-05-18T15:41:20.212Z"});
+  // The legal name, stated by the new GLEIF version and the FtM record, has both records.
+  REQUIRE(after.names(*party).size() == 2);
+  CHECK(after.name_provenance(*party, 0).size() == 2);
 }

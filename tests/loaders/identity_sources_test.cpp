@@ -9,6 +9,7 @@
 #include "loaders/loader_test_util.h"
 #include "skg/graph/snapshot.h"
 #include "skg/loaders/load.h"
+#include "skg/queries/screen.h"
 
 using namespace skg;
 using skg::testing::datasets;
@@ -185,4 +186,171 @@ TEST_CASE("identity: an FtM delta deleting the FtM record of a party merged with
   CHECK(graph.attribute(*party, "position").empty());             // a fact only the FtM record gave
   CHECK(files_of(graph, *party) == std::set<std::string>{"sdn_45937.csv"});
   CHECK(graph.attribute(*party, "ofacUid") == std::vector<std::string_view>{"45937"});
+}
+
+namespace {
+
+/// The files of the records that state a name (or an id) of a party, by file name.
+std::set<std::string> record_files(const Graph& graph, std::span<const ProvId> provs) {
+  std::set<std::string> out;
+  for (ProvId prov : provs)
+    out.insert(std::filesystem::path(std::string(graph.string(graph.provenance_record(prov).source))).filename().string());
+  return out;
+}
+
+/// The index of `text` among the names of `node`, or -1.
+int name_at(const Graph& graph, NodeId node, std::string_view text) {
+  const auto names = graph.names(node);
+  for (std::size_t at = 0; at < names.size(); ++at)
+    if (graph.string(names[at].text) == text) return static_cast<int>(at);
+  return -1;
+}
+
+/// True when screening `query` finds `node` through the name `query` itself (an exact hit on it).
+bool screened_by(const Graph& graph, NodeId node, std::string_view query) {
+  const ScreenIndex index = build_screen_index(graph);
+  for (const ScreenHit& hit : screen(graph, index, query))
+    if (hit.node == node && hit.name_text == query) return true;
+  return false;
+}
+
+/// Writes `text` to `name` in a fresh folder of the test output, and returns its path.
+std::string write_file(const std::string& folder, const std::string& name, const std::string& text) {
+  const std::string dir = std::string(SKG_TEST_OUTPUT_DIR) + "/" + folder;
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/" + name) << text;
+  return dir + "/" + name;
+}
+
+/// ZAKHAROV (OFAC uid 45937) from the real SDN row and the OpenSanctions export, merged, saved and
+/// opened again (the shell's --snapshot, then a delta).
+Graph zakharov_after_snapshot(const std::string& folder) {
+  const Graph merged = load_all({datasets("samples/identity/sdn_45937.csv"),
+                                 datasets("samples/opensanctions/zala/entities.ftm.json")});
+  const std::string dir = std::string(SKG_TEST_OUTPUT_DIR) + "/" + folder;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  save(merged, dir + "/merged.skg");
+  return open_snapshot(dir + "/merged.skg");
+}
+
+constexpr std::string_view kZakharovFtm = "NK-aU5ybkbRFJucf8YMwsJvDw";
+constexpr std::string_view kOfacName = "ZAKHAROV, Aleksandr Vyacheslavovich";  // the SDN row's, and one of the FtM names
+constexpr std::string_view kFtmOnlyName = "Aleksandr Vjačeslavovič Zacharov";  // only the OpenSanctions record's
+constexpr std::string_view kFtmOnlyAlias = "Zakharov Oleksandr Viacheslavovych";
+
+}  // namespace
+
+TEST_CASE("identity: an FtM delta deleting one record of a merged party takes its aliases and referent ids, and keeps the OFAC ones") {
+  const Graph opened = zakharov_after_snapshot("identity_delete_names");
+  const NodeId before = *opened.find("ofac-sdn:45937");
+  REQUIRE(opened.find(std::string(kZakharovFtm)) == before);
+  // Before: each name says which record gives it; the SDN row's name is stated by both records.
+  const int shared_name = name_at(opened, before, kOfacName), ftm_name = name_at(opened, before, kFtmOnlyName);
+  REQUIRE(shared_name >= 0);
+  REQUIRE(ftm_name >= 0);
+  CHECK(record_files(opened, opened.name_provenance(before, shared_name)) ==
+        std::set<std::string>{"sdn_45937.csv", "entities.ftm.json"});
+  CHECK(record_files(opened, opened.name_provenance(before, ftm_name)) == std::set<std::string>{"entities.ftm.json"});
+  CHECK(opened.find("gb-hmt-16271") == before);  // a referent of the OpenSanctions record
+  CHECK(opened.find("ofac-45937") == before);
+  CHECK(screened_by(opened, before, kFtmOnlyName));
+  CHECK(screened_by(opened, before, kFtmOnlyAlias));
+
+  const std::string delta = write_file("identity_delete_names", "delete.delta.json",
+                                       R"({"op": "DEL", "entity": {"id": ")" + std::string(kZakharovFtm) +
+                                           R"(", "schema": "Person", "properties": {}}})" "\n");
+  Builder builder(opened);
+  load(delta, builder, {.format = Format::FtmJson});
+  const Graph deleted = std::move(builder).freeze();
+  save(deleted, std::string(SKG_TEST_OUTPUT_DIR) + "/identity_delete_names/deleted.skg");
+  const Graph graph = open_snapshot(std::string(SKG_TEST_OUTPUT_DIR) + "/identity_delete_names/deleted.skg");
+  const auto party = graph.find("ofac-sdn:45937");
+  REQUIRE(party);
+  CHECK(graph.name(*party) == kOfacName);
+  // The names and ids only the deleted record gave are gone; screening no longer finds them.
+  CHECK(name_at(graph, *party, kFtmOnlyName) < 0);
+  CHECK(name_at(graph, *party, kFtmOnlyAlias) < 0);
+  CHECK(graph.find_by_name(kFtmOnlyName).empty());
+  CHECK_FALSE(screened_by(graph, *party, kFtmOnlyName));
+  CHECK_FALSE(screened_by(graph, *party, kFtmOnlyAlias));
+  CHECK(graph.find("gb-hmt-16271") == std::nullopt);
+  CHECK(graph.find("ofac-45937") == std::nullopt);
+  CHECK(graph.find(std::string(kZakharovFtm)) == std::nullopt);
+  // What the OFAC record states stays: its name (now from it alone) and its id.
+  const int kept = name_at(graph, *party, kOfacName);
+  REQUIRE(kept >= 0);
+  CHECK(record_files(graph, graph.name_provenance(*party, kept)) == std::set<std::string>{"sdn_45937.csv"});
+  CHECK(graph.names(*party).size() == 1);
+  REQUIRE(graph.external_ids(*party).size() == 1);
+  CHECK(record_files(graph, graph.external_id_provenance(*party, 0)) == std::set<std::string>{"sdn_45937.csv"});
+  CHECK(screened_by(graph, *party, kOfacName));
+}
+
+TEST_CASE("identity: an FtM delta MOD of one record of a merged party replaces its aliases and ids, and keeps its links") {
+  const Graph opened = zakharov_after_snapshot("identity_mod_names");
+  const NodeId before = *opened.find("ofac-sdn:45937");
+  std::size_t ftm_listings = 0;
+  for (EdgeId edge : opened.out_edges(before)) ftm_listings += opened.edge_kind(edge) == EdgeKind::TargetOf ? 1 : 0;
+  const std::string delta = write_file(
+      "identity_mod_names", "mod.delta.json",
+      R"({"op": "MOD", "entity": {"id": ")" + std::string(kZakharovFtm) +
+          R"(", "schema": "Person", "properties": {"name": ["Aleksandr Vyacheslavovich Zakharov"], )"
+          R"("alias": ["Alexandr Zaharov"], "country": ["ru"]}, "referents": ["ofac-45937"]}})" "\n");
+  Builder builder(opened);
+  const LoadReport report = load(delta, builder, {.format = Format::FtmJson});
+  CHECK(report.count("delta replaced") == 1);
+  const Graph graph = std::move(builder).freeze();
+  const auto party = graph.find("ofac-sdn:45937");
+  REQUIRE(party);
+  CHECK(graph.find(std::string(kZakharovFtm)) == party);
+  CHECK(graph.name(*party) == kOfacName);  // the canonical record's name stays primary
+  CHECK(name_at(graph, *party, "Alexandr Zaharov") >= 0);  // the new version's alias
+  CHECK(name_at(graph, *party, "Aleksandr Vyacheslavovich Zakharov") >= 0);
+  CHECK(name_at(graph, *party, kFtmOnlyName) < 0);  // the old version's, gone
+  CHECK(name_at(graph, *party, kFtmOnlyAlias) < 0);
+  CHECK(graph.names(*party).size() == 3);
+  CHECK(graph.find("ofac-45937") == party);  // a referent the new version states again
+  CHECK(graph.find("gb-hmt-16271") == std::nullopt);  // one it no longer states
+  // Links are records of their own in FtM: the OpenSanctions listings of the party stay.
+  std::size_t listings = 0;
+  for (EdgeId edge : graph.out_edges(*party)) listings += graph.edge_kind(edge) == EdgeKind::TargetOf ? 1 : 0;
+  CHECK(listings == ftm_listings);
+}
+
+TEST_CASE("identity: loading the same files twice, or again on a frozen graph, leaves every name and its records as they were") {
+  const std::vector<std::string> files = {datasets("samples/identity/sdn_45937.csv"),
+                                          datasets("samples/opensanctions/zala/entities.ftm.json")};
+  auto names_with_records = [](const Graph& graph) {
+    std::vector<std::string> out;
+    for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
+      const NodeId node{at};
+      const auto names = graph.names(node);
+      for (std::size_t which = 0; which < names.size(); ++which) {
+        std::string line = std::string(graph.string(graph.external_ids(node).front())) + " " +
+                           std::string(graph.string(names[which].text));
+        for (ProvId prov : graph.name_provenance(node, which)) line += " @" + graph.describe(prov);
+        out.push_back(std::move(line));
+      }
+      const auto ids = graph.external_ids(node);
+      for (std::size_t which = 0; which < ids.size(); ++which) {
+        std::string line = std::string(graph.string(ids.front())) + " id " + std::string(graph.string(ids[which]));
+        for (ProvId prov : graph.external_id_provenance(node, which)) line += " @" + graph.describe(prov);
+        out.push_back(std::move(line));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const Graph once = load_all(files);
+  const auto expected = names_with_records(once);
+  CHECK(expected.size() > 100);
+  SUBCASE("twice into one builder") {
+    CHECK(names_with_records(load_all({files[0], files[1], files[0], files[1]})) == expected);
+  }
+  SUBCASE("again on the frozen graph") {
+    Builder again(once);
+    for (const std::string& file : files) load(file, again);
+    CHECK(names_with_records(std::move(again).freeze()) == expected);
+  }
 }

@@ -144,9 +144,20 @@ int run_show(Context& context, const Args& args) {
   const DateRange valid = graph.valid(node);
   if (!valid.is_open()) out << "  valid " << range_text(valid) << '\n';
 
-  Table names({{"name", true, 16}, {"type"}, {"strength"}});
-  for (const Name& name : graph.names(node))
-    names.add_row({graph.string(name.text), to_string(name.type), to_string(name.strength)});
+  // Each name with the record(s) that state it (RULES.md §9.4), when the party has several.
+  const auto all_names = graph.names(node);
+  const bool one_source = graph.provenance(node).size() <= 1;
+  Table names({{"name", true, 16}, {"type"}, {"strength"}, {"record"}});  // an empty column is left out
+  for (std::size_t which = 0; which < all_names.size(); ++which) {
+    const Name& name = all_names[which];
+    std::string from;
+    if (!one_source) {
+      for (ProvId prov : graph.name_provenance(node, which))
+        from += fmt::format("{}[{}]", from.empty() ? "" : " ", records.number(graph, prov));
+      if (from.empty()) from = "unknown";
+    }
+    names.add_row({graph.string(name.text), to_string(name.type), to_string(name.strength), from});
+  }
   names.print(out, style);
 
   if (!graph.attributes(node).empty()) {
