@@ -248,8 +248,12 @@ struct Name {
   StringId text = kNoString;
   NameType type = NameType::Primary;
   NameStrength strength = NameStrength::Unknown;
+  /// The two bytes that would be padding, always zero: a snapshot writes names as bytes, and
+  /// padding is indeterminate (the same graph saved twice gave different files).
+  std::uint8_t reserved[2] = {};
   friend bool operator==(const Name&, const Name&) = default;
 };
+static_assert(sizeof(Name) == 8);
 
 /// A key/value fact about a node or an edge ("birthDate" = "1966-11-09"), with its record.
 struct Attribute {
