@@ -100,7 +100,7 @@ class OfsiLoader {
  private:
   std::string_view cell(const Row& row, Column column) const {
     const int at = at_[column];
-    return at < 0 ? std::string_view() : trim(cells_[row.first + static_cast<std::size_t>(at)]);
+    return at < 0 ? std::string_view() : cells_[row.first + static_cast<std::size_t>(at)];  // trimmed when stored
   }
 
   void read_header(const std::vector<std::string_view>& fields, std::uint64_t line) {
@@ -169,7 +169,9 @@ class OfsiLoader {
     };
     if (fields.size() != width_)
       return bad(fmt::format("expected {} fields as in the header, found {}", width_, fields.size()));
+    // Each cell trimmed once here: every reader of a cell wants it trimmed (cell()).
     for (std::string_view field : fields) {
+      field = trim(field);
       const bool inside = field.data() >= text.data() && field.data() <= text.data() + text.size();
       cells_.push_back(inside || field.empty() ? field : std::string_view(owned_.emplace_back(field)));
     }

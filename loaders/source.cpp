@@ -2,6 +2,7 @@
 
 #include "skg/graph/file_type.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -133,6 +134,14 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       bool closed = false, copied = false;
       std::size_t start = at;
       while (at < text_.size()) {
+        if (!copied) {
+          // Up to the next quote at once: the field's text is a view, only its line breaks counted.
+          const void* quote = std::memchr(text_.data() + at, '"', text_.size() - at);
+          const std::size_t next = quote == nullptr ? text_.size() : static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
+          line_ += static_cast<std::uint64_t>(std::count(text_.data() + at, text_.data() + next, '\n'));
+          at = next;
+          if (at == text_.size()) break;
+        }
         const char c = text_[at];
         if (c == '"') {
           if (at + 1 < text_.size() && text_[at + 1] == '"') {
