@@ -233,10 +233,14 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
 }
 
 std::string_view trim(std::string_view text) noexcept {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
+  // A loop, not find_first_not_of: that calls memchr over the four blanks once per character,
+  // and a CSV loader trims every cell (a tenth of an OFSI load).
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t first = 0, last = text.size();
+  while (first < last && blank(text[first])) ++first;
+  if (first == last) return {};
+  while (blank(text[last - 1])) --last;
+  return text.substr(first, last - first);
 }
 
 std::uint64_t line_of(std::string_view text, std::size_t offset) noexcept {
