@@ -432,10 +432,14 @@ int main(int argc, char** argv) {
     m.noise = total ? double(noisy) / total : 0;
     return m;
   };
+  // The default threshold: the highest F1 on the fitted half whose noise rate stays at or under
+  // kNoiseBudget there. The target is under 0.5%; the budget keeps a margin below it, so that the
+  // held-out half (other noise names) and the next update of the lists stay under it too.
+  constexpr double kNoiseBudget = 0.0045;
   double chosen = 0.5, best_f1 = -1;
   for (double threshold = 0.05; threshold < 0.995; threshold += 0.01) {
     const Metrics m = measure(threshold, 0, true);
-    if (m.noise < 0.005 && m.f1 > best_f1 + 1e-9) best_f1 = m.f1, chosen = threshold;
+    if (m.noise <= kNoiseBudget + 1e-12 && m.f1 > best_f1 + 1e-9) best_f1 = m.f1, chosen = threshold;
   }
   chosen = std::round(chosen * 100) / 100;
   std::fprintf(stderr, "threshold chosen on the fitted half: %.2f (F1 %.4f)\n", chosen, best_f1);

@@ -4,19 +4,19 @@
 #pragma once
 
 namespace skg::inline v1::calibration {
-inline constexpr double kIntercept = -7.9653;
-inline constexpr double kQueryShare = 4.1967;
-inline constexpr double kNameShare = 3.2150;
-inline constexpr double kMinSimilarity = -3.2466;
-inline constexpr double kMatchedWeight = 2.7382;
-inline constexpr double kOneWord = -0.0690;
-inline constexpr double kWeak = -0.2563;
-inline constexpr double kPerson = 0.4758;
-inline constexpr double kMatchedWords = 0.4963;
-inline constexpr double kInexactShare = -0.6383;
-inline constexpr double kOneWordInexact = 0.9841;
-inline constexpr double kTypoOnly = 3.4137;
-inline constexpr double kDistinctiveCover = 0.1052;
-inline constexpr double kDistinctiveExact = 1.3697;
-inline constexpr double kThreshold = 0.66;
+inline constexpr double kIntercept = -7.9672;
+inline constexpr double kQueryShare = 4.1295;
+inline constexpr double kNameShare = 3.2423;
+inline constexpr double kMinSimilarity = -3.2287;
+inline constexpr double kMatchedWeight = 2.7066;
+inline constexpr double kOneWord = 0.3443;
+inline constexpr double kWeak = -0.2520;
+inline constexpr double kPerson = 0.5227;
+inline constexpr double kMatchedWords = 0.5535;
+inline constexpr double kInexactShare = -0.6627;
+inline constexpr double kOneWordInexact = 0.5132;
+inline constexpr double kTypoOnly = 3.4680;
+inline constexpr double kDistinctiveCover = 0.0867;
+inline constexpr double kDistinctiveExact = 1.2390;
+inline constexpr double kThreshold = 0.70;
 }  // namespace skg::calibration
