@@ -511,7 +511,10 @@ int main(int argc, char** argv) {
     m.noise_with_spoken = total + spoken_total ? double(noisy + spoken_noisy) / (total + spoken_total) : 0;
     return m;
   };
-  constexpr double kNoiseLimit = 0.004;  // 0.4%: the 0.5% target less a margin
+  // The default threshold: the highest F1 on the fitted half whose noise rate stays under
+  // kNoiseLimit there. The target is under 0.5%; the limit keeps a margin below it, so that the
+  // held-out half (other noise names) and the next update of the lists stay under it too.
+  constexpr double kNoiseLimit = 0.004;
   double chosen = 0.5, best_f1 = -1;
   for (double threshold = 0.05; threshold < 0.995; threshold += 0.01) {
     const Metrics m = measure(threshold, 0, true);

@@ -1,5 +1,6 @@
 #include "skg/queries/screen.h"
 
+#include <unicode/locid.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
@@ -315,12 +316,64 @@ bool listed_in(const std::string_view (&words)[N], std::string_view word) noexce
   return false;
 }
 
-Role role_of(std::string_view word) noexcept {
+// Every country that ISO 3166-1 names in one word is a place word too ("Kaspersky Lab Switzerland
+// GmbH", "Gazprom Germania"): its short and common English names (queries/countries.inc, from
+// Debian's iso-codes) and CLDR's English name through ICU, folded as screening folds them. Names
+// of several words ("United Arab Emirates", "Sierra Leone") are left out: their words alone
+// ("united", "sierra") name no country. Codes are left out too ("AND", "CAN" are words).
+struct IsoCountryName {
+  std::string_view alpha2, alpha3, name, official, common;
+};
+constexpr IsoCountryName kIsoCountryNames[] = {
+#include "countries.inc"
+};
+
+/// `text` folded as screening folds names, when that makes exactly one word (in `out`); else "".
+std::string_view one_folded_word(std::string_view text, std::string& out) {
+  std::string scratch;
+  int count = 0;
+  for_each_token(text, nullptr, scratch, [&](std::string_view token) {
+    if (++count == 1) out.assign(token);
+  });
+  if (count != 1) out.clear();
+  return out;
+}
+
+const std::vector<std::string>& iso_country_words() {
+  static const std::vector<std::string> words = [] {
+    std::vector<std::string> out;
+    std::string folded;
+    auto add = [&](std::string_view text) {
+      if (!text.empty() && !one_folded_word(text, folded).empty()) out.push_back(folded);
+    };
+    for (const IsoCountryName& country : kIsoCountryNames) {
+      add(country.name);
+      add(country.common);
+      const icu::Locale locale("", std::string(country.alpha2).c_str());
+      icu::UnicodeString display;
+      locale.getDisplayCountry(icu::Locale::getEnglish(), display);
+      std::string utf8;
+      display.toUTF8String(utf8);
+      if (utf8 != country.alpha2) add(utf8);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }();
+  return words;
+}
+
+bool iso_country_word(std::string_view word) {
+  const auto& words = iso_country_words();
+  return std::binary_search(words.begin(), words.end(), word);
+}
+
+Role role_of(std::string_view word) {
   if (legal_form_kind(word) != 0) return Role::Legal;
   if (listed_in(kHonorifics, word)) return Role::Honorific;
   if (listed_in(kParticles, word)) return Role::Particle;
   if (listed_in(kGeneric, word)) return Role::Generic;
-  if (listed_in(kPlaces, word)) return Role::Place;
+  if (listed_in(kPlaces, word) || iso_country_word(word)) return Role::Place;
   // Patronymics of East Slavic names (-ovich, -evna, Ukrainian -ovych) and Turkic ones (-ogly,
   // -kyzy, -uly): the father's name, often left out when the person is named.
   for (std::string_view suffix : {"ovich", "evich", "ovych", "evych", "ovitch", "ovna", "evna",

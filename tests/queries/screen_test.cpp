@@ -324,6 +324,44 @@ TEST_CASE("screen: a short distinctive name finds the main record") {
   CHECK(top_id(graph, skg::screen(graph, index, "Gazprom", {.min_score = 0.05})) == "gazprom");
 }
 
+TEST_CASE("screen: a country in a company's name is a place: a query that leaves it out still finds the company") {
+  // Countries ISO 3166 names in one word weigh as places (queries/countries.inc), not only the
+  // hand-made list of the lists' commonest; words of longer country names do not.
+  CHECK_FALSE(skg::detail::distinctive_word("switzerland"));
+  CHECK_FALSE(skg::detail::distinctive_word("canada"));
+  CHECK_FALSE(skg::detail::distinctive_word("turkiye"));
+  CHECK(skg::detail::distinctive_word("united"));
+  CHECK(skg::detail::distinctive_word("sierra"));
+  CHECK(skg::detail::distinctive_word("kaspersky"));
+  skg::Batch batch;
+  auto entity = [&](std::string_view id, NodeKind kind, std::string_view name) {
+    batch.add_entity({.id = id, .kind = kind, .name = name, .source = {"test", id, 1}});
+  };
+  entity("lab-ru", NodeKind::Company, "AO Kaspersky Lab");
+  entity("lab-ch", NodeKind::Company, "Kaspersky Lab Switzerland GmbH");
+  entity("lab-uk", NodeKind::Company, "Kaspersky Labs Limited");
+  entity("other", NodeKind::Company, "Acme Trading LLC");
+  skg::Builder builder;
+  builder.commit(std::move(batch));
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  const auto hits = skg::screen(graph, index, "Kaspersky");
+  REQUIRE(finds(graph, hits, "lab-ch"));
+  REQUIRE(finds(graph, hits, "lab-ru"));
+  auto score_of = [&](const std::vector<skg::ScreenHit>& found, std::string_view id) {
+    for (const auto& hit : found)
+      if (hit.node == *graph.find(id)) return hit.score;
+    return 0.0;
+  };
+  // The Swiss company scores as its siblings do: the country is a qualifier like "GmbH".
+  CHECK(score_of(hits, "lab-ch") >= skg::kDefaultScreenThreshold);
+  CHECK(score_of(hits, "lab-ch") == doctest::Approx(score_of(hits, "lab-ru")).epsilon(0.02));
+  // Naming the country still tells the Swiss company from the others.
+  CHECK(top_id(graph, skg::screen(graph, index, "Kaspersky Lab Switzerland")) == "lab-ch");
+  // A country alone identifies no company.
+  CHECK(skg::screen(graph, index, "Switzerland").empty());
+}
+
 TEST_CASE("screen: honorifics and titles are ignored, a place after a person costs little") {
   const skg::Graph graph = lists_graph();
   const auto index = skg::build_screen_index(graph);
