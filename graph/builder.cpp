@@ -149,12 +149,13 @@ void Batch::reserve(std::size_t entities, std::size_t edges) {
   sources_.reserve(sources_.size() + entities + edges);
 }
 
-void Batch::add_entity(const EntityRecord& record) {
+StringId Batch::add_entity(const EntityRecord& record) {
   if (record.id.empty()) throw Error("an entity record needs an id");
   const std::uint32_t source = local_source(record.source);
   const StringId id = local(record.id);
   entities_.push_back({id, record.kind, local(record.name), source, record.valid});
   define(id, record.id);
+  return id;
 }
 
 void Batch::add_name(std::string_view entity, std::string_view name, NameType type,
@@ -168,6 +169,18 @@ void Batch::add_attribute(std::string_view entity, std::string_view key, std::st
                           const Source& source) {
   const std::uint32_t at = local_source(source);
   attributes_.push_back({local(entity), local(key), local(value), at});
+}
+
+void Batch::add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
+                     const Source& source) {
+  if (name.empty()) return;
+  const std::uint32_t at = local_source(source);
+  names_.push_back({entity, local(name), type, strength, at});
+}
+
+void Batch::add_attribute(StringId entity, StringId key, std::string_view value, const Source& source) {
+  const std::uint32_t at = local_source(source);
+  attributes_.push_back({entity, key, local(value), at});
 }
 
 void Batch::add_external_id(std::string_view entity, std::string_view other_id,
