@@ -1267,28 +1267,63 @@ void Builder::commit(Batch&& batch) {
   }
 
   std::string caption, scratch;  // reused for every action: texts built here are interned at once
-  for (const auto& record : batch.actions_) {
+  // A load's actions share a few authorities, lists and programs: each caption and authority id
+  // is built and interned once per distinct value (the first time, so the pool's order is the
+  // same), not once per action. Captions by program, for the authority and list of the last one.
+  std::unordered_map<std::uint32_t, StringId> caption_of_program;
+  StringId caption_authority = kNoString, caption_list = kNoString;
+  StringId last_authority = kNoString, last_authority_id = kNoString;
+  // Each TARGET_OF edge id is new: its text is built one action ahead and its table slot
+  // prefetched, so that its first probe does not wait on a cache miss.
+  std::string target_of_ids[2];
+  const auto build_target_of = [&](std::size_t at) {
+    const auto& record = batch.actions_[at];
+    if (record.target == kNoString) return;
+    std::string& out = target_of_ids[at % 2];
+    out.assign("target_of:");
+    out += s.strings.view(g(record.target));
+    out += '>';
+    out += s.strings.view(g(record.id));
+    s.strings.prefetch(out);
+  };
+  if (!batch.actions_.empty()) build_target_of(0);
+  for (std::size_t action_at = 0; action_at < batch.actions_.size(); ++action_at) {
+    const auto& record = batch.actions_[action_at];
+    if (action_at + 1 < batch.actions_.size()) build_target_of(action_at + 1);
     Action action = record.action;
     for (StringId* field : {&action.authority, &action.list, &action.program, &action.legal_basis,
                             &action.measures, &action.citation})
       *field = g(*field);
     const StringId id = g(record.id);
     const bool is_new = !s.live_node(id);
-    caption.assign(action.authority == kNoString ? std::string_view() : s.strings.view(action.authority));
-    for (StringId part : {action.list, action.program}) {
-      if (part == kNoString) continue;
-      if (!caption.empty()) caption += ' ';
-      caption += s.strings.view(part);
+    if (action.authority != caption_authority || action.list != caption_list) {
+      caption_of_program.clear();
+      caption_authority = action.authority;
+      caption_list = action.list;
     }
-    const NodeId node = s.merge_node(id, NodeKind::Action, s.strings.intern(caption), action.in_force,
+    const auto cached_caption = caption_of_program.try_emplace(index(action.program), kNoString);
+    if (cached_caption.second) {
+      caption.assign(action.authority == kNoString ? std::string_view() : s.strings.view(action.authority));
+      for (StringId part : {action.list, action.program}) {
+        if (part == kNoString) continue;
+        if (!caption.empty()) caption += ' ';
+        caption += s.strings.view(part);
+      }
+      cached_caption.first->second = s.strings.intern(caption);
+    }
+    const NodeId node = s.merge_node(id, NodeKind::Action, cached_caption.first->second, action.in_force,
                                      prov(record.source));
     if (is_new) {
       s.action_of.set(index(node), static_cast<std::uint32_t>(s.actions.size()));
       s.actions.emplace_back(node, action);
       if (action.authority != kNoString) {
-        scratch.assign("authority:");
-        scratch += s.strings.view(action.authority);
-        const StringId authority_id = s.strings.intern(scratch);
+        if (action.authority != last_authority) {
+          scratch.assign("authority:");
+          scratch += s.strings.view(action.authority);
+          last_authority = action.authority;
+          last_authority_id = s.strings.intern(scratch);
+        }
+        const StringId authority_id = last_authority_id;
         const auto existing = s.live_node(authority_id);
         const NodeId authority =
             existing ? *existing
@@ -1310,11 +1345,7 @@ void Builder::commit(Batch&& batch) {
     }
     if (record.target != kNoString) {
       const NodeId target = *s.live_node(g(record.target));
-      scratch.assign("target_of:");
-      scratch += s.strings.view(g(record.target));
-      scratch += '>';
-      scratch += s.strings.view(id);
-      const StringId edge_id = s.strings.intern(scratch);
+      const StringId edge_id = s.strings.intern(target_of_ids[action_at % 2]);
       if (auto edge = s.live_edge(edge_id)) {
         s.edge_prov.emplace_back(*edge, prov(record.source));
       } else {
