@@ -676,17 +676,20 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   // A uid twice in one file is a bad row. Another file of the same load that defines the party
   // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
   // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
-  if (by_uid_.contains(uid)) {
+  // One look-up of the uid: it is taken here, and given back if the row turns out bad.
+  const auto [slot, added] = by_uid_.try_emplace(keep(uid), static_cast<std::uint32_t>(entries_.size()));
+  if (!added) {
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
   const std::string_view name = value(fields[1]);
   if (name.empty()) {
+    by_uid_.erase(slot);
     context_.bad_record(error(path, line, "empty SDN_Name", uid));
     return;
   }
   Entry entry;
-  entry.uid = keep(uid);
+  entry.uid = slot->first;
   entry.name = keep(name);
   entry.sdn_type = keep(value(fields[2]));
   const std::string type = lower(entry.sdn_type);
@@ -713,7 +716,6 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   entry.id += uid;
   entry.file = &file.path();
   entry.line = line;
-  by_uid_.emplace(entry.uid, static_cast<std::uint32_t>(entries_.size()));
   entries_.push_back(std::move(entry));
 }
 
@@ -766,6 +768,7 @@ void OfacLoad::finish() {
     for (const Fact& fact : remarks_of[index % 2].facts) batch.prefetch(fact.value);
     for (const Alias& alias : remarks_of[index % 2].weak_aliases) batch.prefetch(alias.name);
   };
+  batch.reserve(entries_.size(), 0);  // an entity record, with its source, per entry
   if (!entries_.empty()) prepare(0);
   for (std::size_t index = 0; index < entries_.size(); ++index) {
     if (index + 1 < entries_.size()) prepare(index + 1);
