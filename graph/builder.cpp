@@ -1269,9 +1269,17 @@ void Builder::commit(Batch&& batch) {
   std::string caption, scratch;  // reused for every action: texts built here are interned at once
   // A load's actions share a few authorities, lists and programs: each caption and authority id
   // is built and interned once per distinct value (the first time, so the pool's order is the
-  // same), not once per action. Captions by program, for the authority and list of the last one.
-  std::unordered_map<std::uint32_t, StringId> caption_of_program;
-  StringId caption_authority = kNoString, caption_list = kNoString;
+  // same), not once per action. Captions by (authority, list, program).
+  struct CaptionKey {
+    std::uint32_t authority, list, program;
+    bool operator==(const CaptionKey&) const = default;
+  };
+  struct CaptionHash {
+    std::size_t operator()(const CaptionKey& key) const noexcept {
+      return std::hash<std::uint64_t>()((std::uint64_t{key.authority} << 32 | key.list) * 0x9E3779B97F4A7C15ull ^ key.program);
+    }
+  };
+  std::unordered_map<CaptionKey, StringId, CaptionHash> caption_of;
   StringId last_authority = kNoString, last_authority_id = kNoString;
   // Each TARGET_OF edge id is new: its text is built one action ahead and its table slot
   // prefetched, so that its first probe does not wait on a cache miss.
@@ -1296,12 +1304,8 @@ void Builder::commit(Batch&& batch) {
       *field = g(*field);
     const StringId id = g(record.id);
     const bool is_new = !s.live_node(id);
-    if (action.authority != caption_authority || action.list != caption_list) {
-      caption_of_program.clear();
-      caption_authority = action.authority;
-      caption_list = action.list;
-    }
-    const auto cached_caption = caption_of_program.try_emplace(index(action.program), kNoString);
+    const auto cached_caption =
+        caption_of.try_emplace(CaptionKey{index(action.authority), index(action.list), index(action.program)}, kNoString);
     if (cached_caption.second) {
       caption.assign(action.authority == kNoString ? std::string_view() : s.strings.view(action.authority));
       for (StringId part : {action.list, action.program}) {

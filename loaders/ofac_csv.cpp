@@ -768,7 +768,6 @@ void OfacLoad::finish() {
     for (const Fact& fact : remarks_of[index % 2].facts) batch.prefetch(fact.value);
     for (const Alias& alias : remarks_of[index % 2].weak_aliases) batch.prefetch(alias.name);
   };
-  batch.reserve(entries_.size(), 0);  // an entity record, with its source, per entry
   if (!entries_.empty()) prepare(0);
   for (std::size_t index = 0; index < entries_.size(); ++index) {
     if (index + 1 < entries_.size()) prepare(index + 1);
