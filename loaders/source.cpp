@@ -2,6 +2,7 @@
 
 #include "skg/graph/file_type.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -133,6 +134,15 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       bool closed = false, copied = false;
       std::size_t start = at;
       while (at < text_.size()) {
+        if (!copied) {
+          // Nothing to unescape yet: jump to the next quote (memchr) and count the line breaks
+          // passed, instead of testing each character (the OFAC files quote every field).
+          const std::size_t quote = std::min(text_.find('"', at), text_.size());
+          line_ += static_cast<std::uint64_t>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(at),
+                                                         text_.begin() + static_cast<std::ptrdiff_t>(quote), '\n'));
+          at = quote;
+          if (at >= text_.size()) break;
+        }
         const char c = text_[at];
         if (c == '"') {
           if (at + 1 < text_.size() && text_[at + 1] == '"') {
