@@ -149,12 +149,13 @@ void Batch::reserve(std::size_t entities, std::size_t edges) {
   sources_.reserve(sources_.size() + entities + edges);
 }
 
-void Batch::add_entity(const EntityRecord& record) {
+StringId Batch::add_entity(const EntityRecord& record) {
   if (record.id.empty()) throw Error("an entity record needs an id");
   const std::uint32_t source = local_source(record.source);
   const StringId id = local(record.id);
   entities_.push_back({id, record.kind, local(record.name), source, record.valid});
   define(id, record.id);
+  return id;
 }
 
 void Batch::add_name(std::string_view entity, std::string_view name, NameType type,
@@ -168,6 +169,13 @@ void Batch::add_attribute(std::string_view entity, std::string_view key, std::st
                           const Source& source) {
   const std::uint32_t at = local_source(source);
   attributes_.push_back({local(entity), local(key), local(value), at});
+}
+
+void Batch::add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
+                     const Source& source) {
+  if (name.empty()) return;
+  const std::uint32_t at = local_source(source);
+  names_.push_back({entity, local(name), type, strength, at});
 }
 
 void Batch::add_attribute(StringId entity, StringId key, std::string_view value, const Source& source) {
@@ -1259,28 +1267,67 @@ void Builder::commit(Batch&& batch) {
   }
 
   std::string caption, scratch;  // reused for every action: texts built here are interned at once
-  for (const auto& record : batch.actions_) {
+  // A load's actions share a few authorities, lists and programs: each caption and authority id
+  // is built and interned once per distinct value (the first time, so the pool's order is the
+  // same), not once per action. Captions by (authority, list, program).
+  struct CaptionKey {
+    std::uint32_t authority, list, program;
+    bool operator==(const CaptionKey&) const = default;
+  };
+  struct CaptionHash {
+    std::size_t operator()(const CaptionKey& key) const noexcept {
+      return std::hash<std::uint64_t>()((std::uint64_t{key.authority} << 32 | key.list) * 0x9E3779B97F4A7C15ull ^ key.program);
+    }
+  };
+  std::unordered_map<CaptionKey, StringId, CaptionHash> caption_of;
+  StringId last_authority = kNoString, last_authority_id = kNoString;
+  // Each TARGET_OF edge id is new: its text is built one action ahead and its table slot
+  // prefetched, so that its first probe does not wait on a cache miss.
+  std::string target_of_ids[2];
+  const auto build_target_of = [&](std::size_t at) {
+    const auto& record = batch.actions_[at];
+    if (record.target == kNoString) return;
+    std::string& out = target_of_ids[at % 2];
+    out.assign("target_of:");
+    out += s.strings.view(g(record.target));
+    out += '>';
+    out += s.strings.view(g(record.id));
+    s.strings.prefetch(out);
+  };
+  if (!batch.actions_.empty()) build_target_of(0);
+  for (std::size_t action_at = 0; action_at < batch.actions_.size(); ++action_at) {
+    const auto& record = batch.actions_[action_at];
+    if (action_at + 1 < batch.actions_.size()) build_target_of(action_at + 1);
     Action action = record.action;
     for (StringId* field : {&action.authority, &action.list, &action.program, &action.legal_basis,
                             &action.measures, &action.citation})
       *field = g(*field);
     const StringId id = g(record.id);
     const bool is_new = !s.live_node(id);
-    caption.assign(action.authority == kNoString ? std::string_view() : s.strings.view(action.authority));
-    for (StringId part : {action.list, action.program}) {
-      if (part == kNoString) continue;
-      if (!caption.empty()) caption += ' ';
-      caption += s.strings.view(part);
+    const auto cached_caption =
+        caption_of.try_emplace(CaptionKey{index(action.authority), index(action.list), index(action.program)}, kNoString);
+    if (cached_caption.second) {
+      caption.assign(action.authority == kNoString ? std::string_view() : s.strings.view(action.authority));
+      for (StringId part : {action.list, action.program}) {
+        if (part == kNoString) continue;
+        if (!caption.empty()) caption += ' ';
+        caption += s.strings.view(part);
+      }
+      cached_caption.first->second = s.strings.intern(caption);
     }
-    const NodeId node = s.merge_node(id, NodeKind::Action, s.strings.intern(caption), action.in_force,
+    const NodeId node = s.merge_node(id, NodeKind::Action, cached_caption.first->second, action.in_force,
                                      prov(record.source));
     if (is_new) {
       s.action_of.set(index(node), static_cast<std::uint32_t>(s.actions.size()));
       s.actions.emplace_back(node, action);
       if (action.authority != kNoString) {
-        scratch.assign("authority:");
-        scratch += s.strings.view(action.authority);
-        const StringId authority_id = s.strings.intern(scratch);
+        if (action.authority != last_authority) {
+          scratch.assign("authority:");
+          scratch += s.strings.view(action.authority);
+          last_authority = action.authority;
+          last_authority_id = s.strings.intern(scratch);
+        }
+        const StringId authority_id = last_authority_id;
         const auto existing = s.live_node(authority_id);
         const NodeId authority =
             existing ? *existing
@@ -1302,11 +1349,7 @@ void Builder::commit(Batch&& batch) {
     }
     if (record.target != kNoString) {
       const NodeId target = *s.live_node(g(record.target));
-      scratch.assign("target_of:");
-      scratch += s.strings.view(g(record.target));
-      scratch += '>';
-      scratch += s.strings.view(id);
-      const StringId edge_id = s.strings.intern(scratch);
+      const StringId edge_id = s.strings.intern(target_of_ids[action_at % 2]);
       if (auto edge = s.live_edge(edge_id)) {
         s.edge_prov.emplace_back(*edge, prov(record.source));
       } else {

@@ -89,16 +89,22 @@ class Batch {
  public:
   Batch();
   explicit Batch(Builder& builder);
-  void add_entity(const EntityRecord& record);
+  /// Returns the id under which this batch holds the entity's id (see string_id()).
+  StringId add_entity(const EntityRecord& record);
   void add_name(std::string_view entity, std::string_view name, NameType type,
                 NameStrength strength, const Source& source);
   void add_attribute(std::string_view entity, std::string_view key, std::string_view value,
                      const Source& source);
-  /// The id of `text` in this batch (kNoString for ""), for add_attribute by ids: a loader that
-  /// states many facts of one record, or the same keys record after record, looks each text up
-  /// once instead of once per fact. Valid for this batch only.
-  StringId string(std::string_view text) { return local(text); }
-  /// add_attribute with the entity and key given by string() of this batch.
+
+  /// The id under which this batch holds `text` (kNoString for ""), interning or staging it as
+  /// the add_* calls do. Valid for this batch only, until it is committed or dropped. A loader
+  /// that states many facts of one entity, or one key again and again, keeps these ids and
+  /// passes them to the overloads below instead of having each text hashed and looked up again.
+  StringId string_id(std::string_view text) { return local(text); }
+  /// add_name / add_attribute with the entity (and the key) as ids from string_id() or
+  /// add_entity() of this batch: the same records as the overloads that take texts.
+  void add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
+                const Source& source);
   void add_attribute(StringId entity, StringId key, std::string_view value, const Source& source);
   /// `other_id` names the same party as `entity` (a CSL row's id for an SDN entry).
   void add_external_id(std::string_view entity, std::string_view other_id, const Source& source);

@@ -269,6 +269,17 @@ std::optional<Document> parse_document(std::string_view part) {
 struct Fact {
   std::string_view key;  // a literal, or a "id:<label>" kept by parse_remarks' key cache
   std::string_view value;  // into the remarks text, or into Remarks::dates (an ISO date)
+  /// The batch's id of `key`, once a fact with this key was added (KeyIds): kNoString before.
+  StringId* key_id;
+};
+
+/// The batch ids of the attribute keys remarks give, each taken from the batch when first added:
+/// a key is the same text for thousands of entries, and hashing it again for each was a cost.
+struct KeyIds {
+  StringId rules[std::size(kFactRules)];
+  StringId directive = kNoString;
+  std::unordered_map<std::string, StringId> made;  // "id:Passport", "listingDate ..."
+  KeyIds() { std::fill(std::begin(rules), std::end(rules), kNoString); }
 };
 struct Alias {
   std::string_view name;
@@ -320,14 +331,16 @@ void append_unique(std::string& list, std::string_view item) {
 }
 
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
-void parse_remarks(std::string_view text, std::unordered_set<std::string>& keys, Remarks& out) {
+void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
   out.clear(text.size());
   std::string key;  // "id:Passport", built in place: a key is looked up far more often than it is new
-  const auto key_of = [&keys, &key](std::string_view head, std::string_view tail) -> std::string_view {
+  // The key's text and its id slot (map nodes do not move: both stay valid).
+  const auto key_of = [&keys, &key](std::string_view head, std::string_view tail) {
     key.assign(head);
     key += tail;
-    if (const auto found = keys.find(key); found != keys.end()) return *found;
-    return *keys.insert(key).first;  // set nodes do not move: the view stays valid
+    auto found = keys.made.find(key);
+    if (found == keys.made.end()) found = keys.made.emplace(key, kNoString).first;
+    return std::pair<std::string_view, StringId*>(found->first, &found->second);
   };
   // OFAC notice of 2012-06-13, item 1: "All SDN data ... now end in a period": an end marker.
   if (text.ends_with('.')) text.remove_suffix(1);
@@ -359,10 +372,11 @@ void parse_remarks(std::string_view text, std::unordered_set<std::string>& keys,
       }
     }
     bool done = false;
-    for (const FactRule& rule : kFactRules) {
+    for (std::size_t at = 0; at < std::size(kFactRules); ++at) {
+      const FactRule& rule = kFactRules[at];
       if (part[0] == rule.prefix[0] && part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
         const std::string_view fact = trim(part.substr(rule.prefix.size()));
-        out.facts.push_back({rule.key, rule.date ? out.keep_date(iso_date(fact)) : fact});
+        out.facts.push_back({rule.key, rule.date ? out.keep_date(iso_date(fact)) : fact, &keys.rules[at]});
         done = true;
         break;
       }
@@ -383,7 +397,7 @@ void parse_remarks(std::string_view text, std::unordered_set<std::string>& keys,
     }
     if (done) continue;
     if (part.find("Directive Determination - ") != std::string_view::npos) {
-      out.facts.push_back({"directive", part});
+      out.facts.push_back({"directive", part, &keys.directive});
       continue;
     }
     if (part.starts_with("Listing Date (") || part.starts_with("Effective Date (")) {
@@ -392,15 +406,14 @@ void parse_remarks(std::string_view text, std::unordered_set<std::string>& keys,
         const bool listing = part[0] == 'L';
         const std::string_view what =
             part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
-        out.facts.push_back(
-            {key_of(listing ? "listingDate " : "effectiveDate ", what),
-             out.keep_date(iso_date(trim(part.substr(colon + 3))))});
+        const auto [key_text, key_id] = key_of(listing ? "listingDate " : "effectiveDate ", what);
+        out.facts.push_back({key_text, out.keep_date(iso_date(trim(part.substr(colon + 3)))), key_id});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
-      out.facts.push_back(
-          {key_of("id:", document->label), document->number});
+      const auto [key_text, key_id] = key_of("id:", document->label);
+      out.facts.push_back({key_text, document->number, key_id});
       ++out.documents;
       continue;
     }
@@ -458,7 +471,11 @@ class OfacLoad {
   std::unordered_map<std::string_view, std::uint32_t> by_uid_;
   std::unordered_map<std::string_view, std::uint32_t> by_name_;   // primary names of this load
   std::unordered_map<std::string_view, std::uint32_t> by_alias_;  // alt.csv names of this load
-  std::unordered_set<std::string> keys_;  // attribute keys made from remark labels ("id:Passport")
+  KeyIds keys_;  // attribute keys of remark facts, and their batch ids
+  /// The batch ids of the other attribute keys finish() adds, each taken when first added.
+  enum Key : std::uint8_t { OfacUid, SdnType, Title, CallSign, VesselType, Tonnage, Grt, Flag, Owner, RemarksKey, LinkedTo, kKeys };
+  StringId key_ids_[kKeys] = {kNoString, kNoString, kNoString, kNoString, kNoString, kNoString,
+                              kNoString, kNoString, kNoString, kNoString, kNoString};
   std::uint64_t bytes_done_ = 0;
 };
 
@@ -659,17 +676,20 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   // A uid twice in one file is a bad row. Another file of the same load that defines the party
   // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
   // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
-  if (by_uid_.contains(uid)) {
+  // One look-up of the uid: it is taken here, and given back if the row turns out bad.
+  const auto [slot, added] = by_uid_.try_emplace(keep(uid), static_cast<std::uint32_t>(entries_.size()));
+  if (!added) {
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
   const std::string_view name = value(fields[1]);
   if (name.empty()) {
+    by_uid_.erase(slot);
     context_.bad_record(error(path, line, "empty SDN_Name", uid));
     return;
   }
   Entry entry;
-  entry.uid = keep(uid);
+  entry.uid = slot->first;
   entry.name = keep(name);
   entry.sdn_type = keep(value(fields[2]));
   const std::string type = lower(entry.sdn_type);
@@ -696,7 +716,6 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   entry.id += uid;
   entry.file = &file.path();
   entry.line = line;
-  by_uid_.emplace(entry.uid, static_cast<std::uint32_t>(entries_.size()));
   entries_.push_back(std::move(entry));
 }
 
@@ -757,10 +776,17 @@ void OfacLoad::finish() {
     const Remarks& remarks = remarks_of[index % 2];
     const std::string& action_id = action_ids[index % 2];
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
-    batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
+    // The entity's id and each key are hashed and looked up once, not once per fact; a key is
+    // taken from the batch when first added, so the pool holds the same strings in the same order.
+    const StringId entity = batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
+    const auto attribute_as = [&](StringId& key_id, std::string_view key, std::string_view text) {
+      if (text.empty()) return;
+      if (key_id == kNoString) key_id = batch.string_id(key);
+      batch.add_attribute(entity, key_id, text, source);
+    };
     // The uid is OFAC's entity number on every list and in every format (the identity contract,
     // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
-    batch.add_attribute(entry.id, "ofacUid", entry.uid, source);
+    attribute_as(key_ids_[OfacUid], "ofacUid", entry.uid);
     report.add("entities");
 
     programs.clear();
@@ -790,24 +816,21 @@ void OfacLoad::finish() {
                       .list_id = mapping.list});
     report.add("actions");
 
-    const auto attribute = [&](std::string_view key, std::string_view text) {
-      if (!text.empty()) batch.add_attribute(entry.id, key, text, source);
-    };
-    if (entry.unknown_type) attribute("sdnType", entry.sdn_type);
-    attribute("title", entry.title);
-    attribute("callSign", entry.call_sign);
-    attribute("vesselType", entry.vessel_type);
-    attribute("tonnage", entry.tonnage);
-    attribute("grossRegisteredTonnage", entry.grt);
-    attribute("flag", entry.flag);
-    attribute("vesselOwner", entry.owner);
-    for (const Fact& fact : remarks.facts) attribute(fact.key, fact.value);
+    if (entry.unknown_type) attribute_as(key_ids_[SdnType], "sdnType", entry.sdn_type);
+    attribute_as(key_ids_[Title], "title", entry.title);
+    attribute_as(key_ids_[CallSign], "callSign", entry.call_sign);
+    attribute_as(key_ids_[VesselType], "vesselType", entry.vessel_type);
+    attribute_as(key_ids_[Tonnage], "tonnage", entry.tonnage);
+    attribute_as(key_ids_[Grt], "grossRegisteredTonnage", entry.grt);
+    attribute_as(key_ids_[Flag], "flag", entry.flag);
+    attribute_as(key_ids_[Owner], "vesselOwner", entry.owner);
+    for (const Fact& fact : remarks.facts) attribute_as(*fact.key_id, fact.key, fact.value);
     report.add("documents", remarks.documents);
     for (const Alias& alias : remarks.weak_aliases) {
-      batch.add_name(entry.id, alias.name, alias.type, NameStrength::Weak, source);
+      batch.add_name(entity, alias.name, alias.type, NameStrength::Weak, source);
       report.add("aliases");
     }
-    if (remarks.unrecognised) attribute("remarks", trim(remarks_text));
+    if (remarks.unrecognised) attribute_as(key_ids_[RemarksKey], "remarks", trim(remarks_text));
     for (std::string_view name : remarks.links) {
       if (const auto to = resolve(name, why)) {
         const auto edge = batch.add_edge({.kind = EdgeKind::LinkedTo,
@@ -818,7 +841,7 @@ void OfacLoad::finish() {
         batch.add_edge_attribute(edge, "name", name);  // the name as the remark states it
         report.add("links resolved");
       } else {
-        attribute("linkedTo", name);
+        attribute_as(key_ids_[LinkedTo], "linkedTo", name);
         report.unresolved.push_back({*entry.file, entry.line, std::string(entry.uid), why});
         report.add("links unresolved");
       }

@@ -235,7 +235,7 @@ class OfsiLoader {
     }
     const Source head{path_, group.group_id, static_cast<std::uint32_t>(primary->line)};
     batch.add_entity({.id = id, .kind = primary->kind, .name = primary->name, .source = head});
-    const StringId entity = batch.string(id);  // looked up once for all the group's facts
+    const StringId entity = batch.string_id(id);  // looked up once for all the group's facts
     report.add("entities");
     report.add(primary->kind == NodeKind::Person ? "individuals" : primary->kind == NodeKind::Vessel ? "ships" : "legal entities");
 
@@ -376,7 +376,7 @@ class OfsiLoader {
   // then holds its strings in the order it did when every fact looked its key up).
   std::array<StringId, kKeyCount> key_ids_;
   StringId key(Key name) {
-    if (key_ids_[name] == kNoString) key_ids_[name] = context_.batch.string(kKeys[name]);
+    if (key_ids_[name] == kNoString) key_ids_[name] = context_.batch.string_id(kKeys[name]);
     return key_ids_[name];
   }
   std::vector<std::string> seen_names_;

@@ -359,7 +359,7 @@ class PscReader {
     // the file only (the builder compares every pair of a node's facts when it freezes: thousands
     // of copies of the same ones cost it quadratic time); each record still adds its provenance.
     const bool first_time = stage(holder_);
-    const StringId holder = first_time ? batch.string(holder_) : kNoString;  // once for its facts
+    const StringId holder = first_time ? batch.string_id(holder_) : kNoString;  // once for its facts
     auto attribute = [&](std::string_view key, std::string_view value) {
       if (first_time && !value.empty()) batch.add_attribute(holder, key_id(key), value, where);
     };
@@ -492,7 +492,7 @@ class PscReader {
   StringId key_id(std::string_view key) {
     for (const auto& [text, id] : key_ids_)
       if (text == key.data()) return id;
-    const StringId id = context_.batch.string(key);
+    const StringId id = context_.batch.string_id(key);
     key_ids_.emplace_back(key.data(), id);
     return id;
   }
