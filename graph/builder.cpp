@@ -1942,10 +1942,10 @@ Graph Builder::freeze() && {
   graph.edge_kind_ = Column(permuted(s.edge_kind, position, edges));
   graph.set_shares(permuted(s.share, position, edges));
   graph.interest_ = unless_all(permuted(s.interest, position, edges), Interest::Unspecified);
-  graph.edge_from_ = unless_all(permuted(s.edge_from, position, edges), kOpenStart);
-  graph.edge_to_ = unless_all(permuted(s.edge_to, position, edges), kOpenEnd);
-  graph.role_ = SparseColumn<StringId>::from(permuted(s.role, position, edges), kNoString);
-  graph.edge_id_ = SparseColumn<StringId>::from(permuted(s.edge_id, position, edges), kNoString);
+  graph.edge_from_ = RankedColumn<std::int32_t>::from(permuted(s.edge_from, position, edges), kOpenStart);
+  graph.edge_to_ = RankedColumn<std::int32_t>::from(permuted(s.edge_to, position, edges), kOpenEnd);
+  graph.role_ = RankedColumn<StringId>::from(permuted(s.role, position, edges), kNoString);
+  graph.edge_id_ = RankedColumn<StringId>::from(permuted(s.edge_id, position, edges), kNoString);
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
   drop_repeats(at, edge_prov, same_record);

@@ -48,40 +48,58 @@ class Column {
   std::span<const T> view_;
 };
 
-/// A column whose values are mostly `fill` (an edge's role, its own id): stored as the sorted
-/// positions that hold another value and those values, unless half or more do, when it is
-/// stored whole (`at` empty, one value each). Empty both ways: every value is `fill`.
-///   role = SparseColumn<StringId>::from(std::move(roles), kNoString);  role.get(edge, kNoString)
+/// A column whose values are mostly `fill` (an edge's share, its dates, its role), read in O(1):
+/// a bitmap of the positions that hold another value, the count of set bits before each 64
+/// positions (`rank`: computed by finish(), never stored in a snapshot) and those values in
+/// position order. When half or more of the positions hold another value it is stored whole
+/// (`bits` empty, one value each); empty both ways: every value is `fill`.
+///   share = RankedColumn<std::uint32_t>::from(std::move(shares), kUnknown);  share.get(edge, kUnknown)
 template <class T>
-struct SparseColumn {
-  Column<std::uint32_t> at;  // ascending positions; empty: `value` is dense (or empty: all fill)
+struct RankedColumn {
+  Column<std::uint64_t> bits;  // bit i of word i / 64: position i holds a value; empty: dense or all fill
+  Column<std::uint32_t> rank;  // bits.size() entries: set bits in the words before
   Column<T> value;
 
-  static SparseColumn from(std::vector<T> values, T fill) {
+  static RankedColumn from(std::vector<T> values, T fill) {
     std::size_t set = 0;
     for (const T& item : values) set += !(item == fill);
-    SparseColumn out;
+    RankedColumn out;
     if (set == 0) return out;
     if (set * 2 >= values.size()) {
       out.value = Column<T>(std::move(values));
       return out;
     }
-    std::vector<std::uint32_t> positions;
+    std::vector<std::uint64_t> words((values.size() + 63) / 64, 0);
     std::vector<T> kept;
-    positions.reserve(set);
     kept.reserve(set);
     for (std::size_t i = 0; i < values.size(); ++i)
-      if (!(values[i] == fill)) positions.push_back(static_cast<std::uint32_t>(i)), kept.push_back(values[i]);
-    out.at = Column<std::uint32_t>(std::move(positions));
+      if (!(values[i] == fill)) words[i / 64] |= std::uint64_t{1} << (i % 64), kept.push_back(values[i]);
+    out.bits = Column<std::uint64_t>(std::move(words));
     out.value = Column<T>(std::move(kept));
+    out.finish();
     return out;
   }
-  T get(std::uint32_t i, T fill) const noexcept {
-    if (at.empty()) return value.empty() ? fill : value[i];
-    const std::uint32_t* found = std::lower_bound(at.begin(), at.end(), i);
-    return found != at.end() && *found == i ? value[static_cast<std::size_t>(found - at.begin())] : fill;
+  /// Counts the set bits before each word (after `bits` is set or mapped); returns the total.
+  std::uint64_t finish() {
+    std::vector<std::uint32_t> before(bits.size());
+    std::uint64_t total = 0;
+    for (std::size_t word = 0; word < bits.size(); ++word) {
+      before[word] = static_cast<std::uint32_t>(total);
+      total += static_cast<std::uint64_t>(__builtin_popcountll(bits[word]));
+    }
+    rank = Column<std::uint32_t>(std::move(before));
+    return total;
   }
-  std::size_t bytes() const noexcept { return at.bytes() + value.bytes(); }
+  T get(std::uint32_t i, T fill) const noexcept {
+    if (bits.empty()) return value.empty() ? fill : value[i];
+    const std::uint64_t word = bits[i / 64];
+    const unsigned bit = i % 64;
+    if (((word >> bit) & 1u) == 0) return fill;
+    return value[rank[i / 64] + static_cast<std::uint32_t>(__builtin_popcountll(word & ((std::uint64_t{1} << bit) - 1)))];
+  }
+  /// True when no position holds another value than `fill`.
+  bool all_fill() const noexcept { return value.empty(); }
+  std::size_t bytes() const noexcept { return bits.bytes() + rank.bytes() + value.bytes(); }
 };
 
 namespace detail {

@@ -44,8 +44,7 @@ DateRange Graph::valid(NodeId node) const noexcept {
 }
 
 DateRange Graph::edge_valid(EdgeId edge) const noexcept {
-  return stored_range(edge_from_.empty() ? kOpenStart : edge_from_[index(edge)],
-                      edge_to_.empty() ? kOpenEnd : edge_to_[index(edge)]);
+  return stored_range(edge_from_.get(index(edge), kOpenStart), edge_to_.get(index(edge), kOpenEnd));
 }
 
 const Action* Graph::action(NodeId node) const noexcept {
@@ -74,7 +73,7 @@ void Graph::set_shares(const std::vector<Percent>& shares) {
       ranges.push_back(share);
     }
   }
-  share_ = Column(std::move(stored));
+  share_ = RankedColumn<std::uint32_t>::from(std::move(stored), kShareUnknown);
   share_range_ = Column(std::move(ranges));
 }
 
@@ -94,7 +93,13 @@ Provenance Graph::provenance_record(ProvId id) const noexcept {
   Provenance record;
   record.source = prov_source_[static_cast<std::size_t>(run - prov_source_at_.begin()) - 1];
   record.record = prov_record_.empty() ? kNoString : prov_record_[at];
-  record.line = prov_line_[at];
+  if (prov_line_at_.empty()) {
+    record.line = prov_line_[at];
+  } else {  // the run holding `at`: its first line, plus how far into the run `at` is
+    const auto found = std::upper_bound(prov_line_at_.begin(), prov_line_at_.end(), at);
+    const auto run = static_cast<std::size_t>(found - prov_line_at_.begin()) - 1;
+    record.line = prov_line_[run] + (at - prov_line_at_[run]);
+  }
   return record;
 }
 
@@ -119,7 +124,21 @@ void Graph::set_provenance(const std::vector<Provenance>& records) {
   prov_source_at_ = Column(std::move(run_at));
   prov_source_ = Column(std::move(sources));
   prov_record_ = Column(std::move(ids));
-  prov_line_ = Column(std::move(lines));
+  // Lines by runs when that takes less room (two numbers a run against one a record).
+  std::vector<std::uint32_t> line_at, line_first;
+  for (std::size_t at = 0; at < lines.size(); ++at)
+    if (at == 0 || lines[at] != lines[at - 1] + 1 || lines[at - 1] == 0xFFFFFFFFu) {
+      line_at.push_back(static_cast<std::uint32_t>(at));
+      line_first.push_back(lines[at]);
+    }
+  if (!lines.empty() && line_first.size() * 2 + 1 < lines.size()) {
+    line_at.push_back(static_cast<std::uint32_t>(lines.size()));
+    prov_line_at_ = Column(std::move(line_at));
+    prov_line_ = Column(std::move(line_first));
+  } else {
+    prov_line_at_ = {};
+    prov_line_ = Column(std::move(lines));
+  }
 }
 
 std::string Graph::describe(ProvId id) const {

@@ -154,7 +154,7 @@ class Graph {
   NodeId target(EdgeId edge) const noexcept { return target_[index(edge)]; }
   EdgeKind edge_kind(EdgeId edge) const noexcept { return edge_kind_[index(edge)]; }
   Percent share(EdgeId edge) const noexcept {
-    const std::uint32_t stored = share_[index(edge)];
+    const std::uint32_t stored = share_.get(index(edge), kShareUnknown);
     if (stored <= Percent::kHundred) return Percent::exact_units(stored);
     if (stored == kShareUnknown) return Percent::unknown();
     return share_range_[stored - kShareRange];
@@ -169,9 +169,9 @@ class Graph {
   /// True when the edge holds on `as_of` (unset: it has no end date), read from the columns
   /// without building a DateRange: what holds(edge_valid(edge), as_of) gives, for hot loops.
   bool edge_holds(EdgeId edge, std::optional<Date> as_of) const noexcept {
-    const std::int32_t to = edge_to_.empty() ? kOpenEnd : edge_to_[index(edge)];
+    const std::int32_t to = edge_to_.get(index(edge), kOpenEnd);
     if (!as_of) return to == kOpenEnd;
-    const std::int32_t from = edge_from_.empty() ? kOpenStart : edge_from_[index(edge)];
+    const std::int32_t from = edge_from_.get(index(edge), kOpenStart);
     return (from == kOpenStart || from <= as_of->days) && (to == kOpenEnd || as_of->days < to);
   }
   /// A role or relationship text ("Chief Legal Officer", "parent"); "" when none.
@@ -204,7 +204,9 @@ class Graph {
   }
   /// The record behind a ProvId (stored as columns: source by runs, record id, line).
   Provenance provenance_record(ProvId id) const noexcept;
-  std::size_t provenance_count() const noexcept { return prov_line_.size(); }
+  std::size_t provenance_count() const noexcept {
+    return prov_line_at_.empty() ? prov_line_.size() : prov_line_at_[prov_line_at_.size() - 1];
+  }
   /// "sdn.csv:17 (record 45815)"
   std::string describe(ProvId id) const;
 
@@ -255,17 +257,17 @@ class Graph {
 
   // Edges (edge_count()), in forward CSR order.
   Column<std::uint32_t> out_at_;  // n + 1
-  Column<NodeId> source_, target_;
+  Column<NodeId> source_, target_;  // source_: not in a snapshot, made from out_at_ when opened
   Column<EdgeKind> edge_kind_;
   // An edge's share in 32 bits: an exact share in millionths of a percent (up to kHundred),
   // kShareUnknown, or kShareRange + the index of an interval in share_range_.
   static constexpr std::uint32_t kShareRange = 0x80000000u, kShareUnknown = 0xFFFFFFFFu;
-  Column<std::uint32_t> share_;
+  RankedColumn<std::uint32_t> share_;  // mostly kShareUnknown: sparse
   Column<Percent> share_range_;
   void set_shares(const std::vector<Percent>& shares);
   Column<Interest> interest_;  // empty: every edge Unspecified
-  Column<std::int32_t> edge_from_, edge_to_;  // empty: no edge has that end
-  SparseColumn<StringId> role_, edge_id_;  // most edges have neither
+  RankedColumn<std::int32_t> edge_from_, edge_to_;  // kOpenStart / kOpenEnd for most edges
+  RankedColumn<StringId> role_, edge_id_;  // most edges have neither
   Column<std::uint32_t> edge_prov_at_, edge_attributes_at_;  // m + 1 (attributes: empty if none)
   Column<ProvId> edge_prov_;
   Column<Attribute> edge_attribute_;
@@ -283,7 +285,10 @@ class Graph {
   Column<std::uint32_t> prov_source_at_;  // first ProvId of each run, ascending from 0
   Column<StringId> prov_source_;          // each run's source
   Column<StringId> prov_record_;          // empty: kNoString for all
-  Column<std::uint32_t> prov_line_;       // provenance_count()
+  // The line of each record: one each (prov_line_at_ empty), or by runs of consecutive lines
+  // (a CSV's rows): prov_line_at_ holds the first ProvId of each run and then the record count,
+  // prov_line_ each run's first line.
+  Column<std::uint32_t> prov_line_at_, prov_line_;
   void set_provenance(const std::vector<Provenance>& records);
   Column<std::uint32_t> ext_slots_, ext_at_, name_slots_, name_at_;
   Column<StringId> ext_keys_, name_keys_;

@@ -28,6 +28,18 @@ namespace skg::inline v1 {
 // found before any column is used. Checksums only catch damage: whoever writes a file can
 // recompute them, so every column is also checked for what the graph's readers rely on
 // (GraphParts::validate below).
+//
+// Format 6 (issue 13) stores nothing the other columns give and little that is mostly one value:
+//   - no edge sources: the forward offsets (out_at) say which node each edge starts at, so the
+//     open fills the source column in memory while it checks the rest;
+//   - an edge's share, start and end date, role and own id as a RankedColumn: a bitmap with one
+//     bit an edge (`*_bits`, ceil(edges / 64) words) and the values of the edges whose bit is set,
+//     in edge order; the open counts the set bits before each word (a few KB) so a read is O(1).
+//     A column more than half set is stored whole (bitmap empty), and an empty one means every
+//     edge has the fill value (share unknown, open dates, no role, no id);
+//   - record lines by runs of consecutive lines (`prov_line_at`: the first record of each run,
+//     then the record count; `prov_line`: each run's first line), or one each when runs would
+//     not be smaller (`prov_line_at` empty).
 namespace {
 
 constexpr char kMagic[8] = {'S', 'K', 'G', 'S', 'N', 'A', 'P', '\0'};
@@ -154,17 +166,19 @@ struct detail::GraphParts {
     f("action_node", g.action_node_);
     f("action", actions);
     f("out_at", g.out_at_);
-    f("source", g.source_);
     f("target", g.target_);
     f("edge_kind", g.edge_kind_);
-    f("share", g.share_);
+    f("share_bits", g.share_.bits);
+    f("share", g.share_.value);
     f("share_range", g.share_range_);
     f("interest", g.interest_);
-    f("edge_from", g.edge_from_);
-    f("edge_to", g.edge_to_);
-    f("role_at", g.role_.at);
+    f("edge_from_bits", g.edge_from_.bits);
+    f("edge_from", g.edge_from_.value);
+    f("edge_to_bits", g.edge_to_.bits);
+    f("edge_to", g.edge_to_.value);
+    f("role_bits", g.role_.bits);
     f("role", g.role_.value);
-    f("edge_id_at", g.edge_id_.at);
+    f("edge_id_bits", g.edge_id_.bits);
     f("edge_id", g.edge_id_.value);
     f("edge_prov_at", g.edge_prov_at_);
     f("edge_attributes_at", g.edge_attributes_at_);
@@ -178,6 +192,7 @@ struct detail::GraphParts {
     f("prov_source_at", g.prov_source_at_);
     f("prov_source", g.prov_source_);
     f("prov_record", g.prov_record_);
+    f("prov_line_at", g.prov_line_at_);
     f("prov_line", g.prov_line_);
     f("ext_slots", g.ext_slots_);
     f("ext_keys", g.ext_keys_);
@@ -188,7 +203,17 @@ struct detail::GraphParts {
     f("name_at", g.name_at_);
     f("name_nodes", g.name_nodes_);
   }
-  static constexpr std::uint32_t kColumns = 52;
+  static constexpr std::uint32_t kColumns = 55;
+
+  /// The sparse edge columns (bitmap, rank, values), for the open to count their bits.
+  template <class G, class F>
+  static void ranked(G& g, F&& f) {
+    f(g.share_);
+    f(g.edge_from_);
+    f(g.edge_to_);
+    f(g.role_);
+    f(g.edge_id_);
+  }
 
   static Column<StoredAction> encoded_actions(const Graph& g) {
     std::vector<StoredAction> stored;
@@ -202,9 +227,12 @@ struct detail::GraphParts {
     for (const StoredAction& action : stored) actions.push_back(decode(action));
     g.action_ = Column<Action>(std::move(actions));
   }
+  /// Checks the columns (see below); fills `source` with each edge's source node, which the file
+  /// does not store (out_at_ says it), once the edge offsets are checked.
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                       const std::string& path, bool release = false);
+                       const std::string& path, std::vector<NodeId>& source, bool release = false);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
+  static void set_source(Graph& g, std::vector<NodeId> source) { g.source_ = Column<NodeId>(std::move(source)); }
 };
 
 void save(const Graph& graph, const std::string& path) {
@@ -301,6 +329,8 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
                            header.version, kSnapshotVersion,
                            header.version < 3   ? " (older snapshots have no typed measures on their listings)"
                            : header.version < 5 ? " (older snapshots do not say which record gave each name and id)"
+                           : header.version < 6 ? " (format 6 stores the edge columns compactly: edge sources "
+                                                  "derived, sparse shares and dates, record lines by runs)"
                                                 : ""));
   if (header.version != kSnapshotVersion)
     throw fail(fmt::format("format version {}, this build reads version {}", header.version, kSnapshotVersion));
@@ -349,10 +379,13 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
       }
     });
   }
+  // The rank of each sparse edge column (set bits before each 64 edges: a few KB, in memory).
+  detail::GraphParts::ranked(graph, [](auto& column) { column.finish(); });
   std::exception_ptr inconsistent;
+  std::vector<NodeId> source;
   try {
     // With a checksum thread reading every column too, pages are released only at the end.
-    detail::GraphParts::validate(graph, actions, options.check, path,
+    detail::GraphParts::validate(graph, actions, options.check, path, source,
                                  options.release_after_check && options.check != SnapshotCheck::Full);
   } catch (...) {
     inconsistent = std::current_exception();
@@ -361,6 +394,7 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   if (!corrupted.empty()) throw fail(corrupted);
   if (inconsistent) std::rethrow_exception(inconsistent);
   detail::GraphParts::decode_actions(graph, actions);
+  detail::GraphParts::set_source(graph, std::move(source));
   // The checks read the columns through the mapping; drop those page mappings (the file's pages
   // stay in the page cache), so the process's memory then follows what its queries touch.
   // A private read-only file mapping holds no data of its own: nothing is lost.
@@ -413,7 +447,7 @@ SnapshotSummary verify_snapshot(const std::string& path) {
 // run forever. Each check reads its columns in order, except the reverse-edge mirror check,
 // which reads the edge targets once in reverse-edge order.
 void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                                  const std::string& path, bool release) {
+                                  const std::string& path, std::vector<NodeId>& source, bool release) {
   // `release`: once a part of the checks is done, the process's mappings of the pages it read
   // are dropped (the page cache keeps them), so the open never holds the whole file resident.
   auto done = [&](const auto&... columns) {
@@ -431,7 +465,15 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   };
   const std::size_t nodes = g.kind_.size(), edges = g.target_.size();
   const std::size_t strings = g.string_count();
-  const std::size_t provs = g.prov_line_.size();
+  // Record lines: one each, or by runs (offsets from 0, ascending, then the record count).
+  if (!g.prov_line_at_.empty()) {
+    const auto& at = g.prov_line_at_;
+    if (at.size() != g.prov_line_.size() + 1 || at[0] != 0 || at.size() < 2)
+      fail("provenance lines: run offsets do not match the runs");
+    for (std::size_t run = 1; run < at.size(); ++run)
+      if (at[run] <= at[run - 1]) fail("provenance lines: run offsets go down");
+  }
+  const std::size_t provs = g.provenance_count();
   // Ids are 32-bit with the top value as "none"; offsets are 32-bit.
   constexpr std::size_t kIds = 0xFFFFFFFFu;
   if (nodes >= kIds || edges >= kIds || strings >= kIds || provs >= kIds) fail("counts past the 32-bit ids");
@@ -472,25 +514,36 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     try {
       // Forward edges: CSR by source.
       offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
-      if (g.source_.size() != edges || g.edge_kind_.size() != edges || g.share_.size() != edges ||
-          !all_or_none(g.edge_from_.size(), edges) || !all_or_none(g.edge_to_.size(), edges) ||
-          g.in_edge_.size() != edges)
-        fail("edge columns");
-      // Sparse edge columns: dense (one value each), empty, or ascending edge positions with a value each.
-      for (const auto* column : {&g.role_, &g.edge_id_}) {
-        if (column->at.empty() ? !all_or_none(column->value.size(), edges) : column->at.size() != column->value.size())
-          fail("edge columns");
-        for (std::size_t at = 0; at < column->at.size(); ++at)
-          if (column->at[at] >= edges || (at > 0 && column->at[at] <= column->at[at - 1]))
-            fail("sparse edge columns: positions out of order or past the edge count");
-      }
+      if (g.edge_kind_.size() != edges || g.in_edge_.size() != edges) fail("edge columns");
+      // The source of each edge: the node whose offsets hold it (not stored; checked above).
+      source.resize(edges);
+      for (std::uint32_t node = 0; node < nodes; ++node)
+        std::fill(source.begin() + g.out_at_[node], source.begin() + g.out_at_[node + 1], NodeId{node});
+      // Sparse edge columns (share, dates, role, id): all fill (empty), one value each (no bitmap),
+      // or a bitmap of ceil(edges / 64) words, no bit past the last edge, and a value for each
+      // set bit (the rank counted at open; RankedColumn::get reads value[rank + bits below]).
+      auto ranked_ok = [&](const auto& column, std::string_view what) {
+        if (column.bits.empty()) {
+          if (!all_or_none(column.value.size(), edges)) fail(fmt::format("{}: {} values for {} edges", what, column.value.size(), edges));
+          return;
+        }
+        if (column.bits.size() != (edges + 63) / 64) fail(fmt::format("{}: the bitmap does not cover the edges", what));
+        if (edges % 64 != 0 && (column.bits[column.bits.size() - 1] >> (edges % 64)) != 0)
+          fail(fmt::format("{}: the bitmap marks edges past the edge count", what));
+        const std::uint64_t set = column.rank[column.rank.size() - 1] +
+                                  static_cast<std::uint64_t>(__builtin_popcountll(column.bits[column.bits.size() - 1]));
+        if (set != column.value.size())
+          fail(fmt::format("{}: {} values for {} marked edges", what, column.value.size(), set));
+      };
+      ranked_ok(g.share_, "edge shares");
+      ranked_ok(g.edge_from_, "edge start dates");
+      ranked_ok(g.edge_to_, "edge end dates");
+      ranked_ok(g.role_, "edge roles");
+      ranked_ok(g.edge_id_, "edge ids");
       nodes_ok(g.target_, "an edge target past the node count");
-      for (std::size_t node = 0; node < nodes; ++node)
-        for (std::uint32_t edge = g.out_at_[node]; edge < g.out_at_[node + 1]; ++edge)
-          if (index(g.source_[edge]) != node) fail("an edge listed under a node it does not start at");
       for (EdgeKind kind : g.edge_kind_)
         if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
-      for (std::uint32_t share : g.share_)
+      for (std::uint32_t share : g.share_.value)
         if (share > Percent::kHundred && share != Graph::kShareUnknown &&
             (share < Graph::kShareRange || share - Graph::kShareRange >= g.share_range_.size()))
           fail("an edge share outside 0-100%");
@@ -508,13 +561,14 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       if (!all_or_none(g.interest_.size(), edges)) fail("edge columns");
       for (Interest interest : g.interest_)
         if (static_cast<unsigned>(interest) >= kInterestCount) fail("an edge interest out of range");
-      dates_ok(g.edge_from_, kOpenStart, "an edge start date out of range");
-      dates_ok(g.edge_to_, kOpenEnd, "an edge end date out of range");
+      dates_ok(g.edge_from_.value, kOpenStart, "an edge start date out of range");
+      dates_ok(g.edge_to_.value, kOpenEnd, "an edge end date out of range");
       strings_ok(g.role_.value, "edge roles");
       strings_ok(g.edge_id_.value, "edge ids");
 
-      done(g.source_, g.edge_kind_, g.share_, g.share_range_, g.interest_, g.edge_from_, g.edge_to_, g.role_.at,
-           g.role_.value, g.edge_id_.at, g.edge_id_.value);
+      done(g.edge_kind_, g.share_.bits, g.share_.value, g.share_range_, g.interest_, g.edge_from_.bits,
+           g.edge_from_.value, g.edge_to_.bits, g.edge_to_.value, g.role_.bits, g.role_.value, g.edge_id_.bits,
+           g.edge_id_.value);
 
       // Reverse edges. Structure: each node's list holds edges in strictly ascending order (so
       // none twice), and the lists hold `edges` edges in all. Full also reads each listed edge's
@@ -599,7 +653,7 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
 
   done(g.name_, g.valid_from_, g.valid_to_, g.names_at_, g.name_list_, g.attributes_at_, g.edge_attributes_at_,
        g.attribute_, g.edge_attribute_, g.node_prov_at_, g.edge_prov_at_, g.node_prov_, g.edge_prov_,
-       g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_, g.external_ids_at_, g.name_prov_at_,
+       g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_at_, g.prov_line_, g.external_ids_at_, g.name_prov_at_,
        g.name_prov_, g.external_id_prov_at_, g.external_id_prov_);
 
   // Actions: on Action nodes, in node order, each date in range.

@@ -15,9 +15,12 @@ namespace skg::inline v1 {
 /// exactly (millionths of a percent, each bound open or closed) and each edge's typed interest
 /// (issue 10); version 4 stores provenance as columns (sources by runs), an edge's role and own
 /// id as sparse columns, and no attribute offsets when no node has attributes (issue 13);
-/// version 5 stores the record(s) of each name and each external id (queries/RULES.md §9.4).
+/// version 5 stores the record(s) of each name and each external id (queries/RULES.md §9.4);
+/// version 6 stores no edge sources (the forward offsets give them), the share, dates, role and
+/// own id of edges as a bitmap and the values of the edges that have one, and the record lines
+/// by runs of consecutive lines (issue 13).
 /// Older files are refused with a message saying to re-create them.
-inline constexpr std::uint32_t kSnapshotVersion = 5;
+inline constexpr std::uint32_t kSnapshotVersion = 6;
 
 /// How much of a snapshot open_snapshot() checks before it hands out a Graph.
 enum class SnapshotCheck : std::uint8_t {

@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
   flipped[flipped.size() - 10] ^= 0x5A;
   write("snapshot_bitflip.skg", flipped);
   write("snapshot_not_a_snapshot.skg", "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\"\r\n");
-  for (std::uint32_t version : {1u, 2u, 3u, 4u, 99u}) {
+  for (std::uint32_t version : {1u, 2u, 3u, 4u, 5u, 99u}) {
     Snapshot other = good;
     other.write<std::uint32_t>(8, version);
     write(fmt::format("snapshot_version{}.skg", version), other.bytes);
@@ -182,6 +182,14 @@ int main(int argc, char** argv) {
   crafted("snapshot_string_ref_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name", 0, 123456); });
   // A name's record past the provenance records (version 5 says which record gave each name).
   crafted("snapshot_name_record_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name_prov", 0, 654321); });
+  // A sparse edge column's bitmap (version 6: one bit an edge, a value for each set bit) marking
+  // every position of its first word, past the ring's 5 edges: a read there would index past the
+  // values.
+  crafted("snapshot_sparse_bits_past_edges.skg", [](Snapshot& s) {
+    for (const char* column : {"edge_from_bits", "edge_to_bits", "role_bits", "edge_id_bits", "share_bits"})
+      if (s.count(column) > 0) return s.set<std::uint64_t>(column, 0, ~std::uint64_t{0});
+    throw std::runtime_error("the ring has no sparse edge column");
+  });
   // Two source files of one length made the same text: the strings are no longer distinct.
   crafted("snapshot_duplicate_strings.skg", [](Snapshot& s) {
     const std::size_t strings = s.count("string_at32") - 1;
