@@ -1223,14 +1223,11 @@ void Builder::commit(Batch&& batch) {
   // its record gave (facts, sources, names, other ids), and, when no other record keeps it, its
   // kind and dates, which the new version states again. Its node stays, and so do the links that
   // are records of their own (an FtM Ownership, Directorship or Sanction) and what other records
-  // gave a merged party. What the record itself gave beyond its facts goes with it: a replaced
-  // listing's details, TARGET_OF and ISSUED_BY links (the new version states them again), and
-  // the listings a party's record implied (an FtM dataset membership, recorded under the party's
-  // record) that the new version does not imply again.
+  // gave a merged party. A replaced listing (an FtM Sanction) also loses its details, TARGET_OF
+  // and ISSUED_BY links, which the new version states again.
   std::vector<std::uint8_t> fresh_actions;  // by node: a replaced action, taken as new below
   {
     std::vector<std::uint8_t> renamed;
-    std::unordered_set<std::uint32_t> replaced_parties;
     for (const auto& replacement : batch.replacements_) {
       const StringId id = g(replacement.id);
       if (auto node = s.live_node(id)) {
@@ -1247,8 +1244,6 @@ void Builder::commit(Batch&& batch) {
           s.actions[*action].second = Action{};
           if (fresh_actions.empty()) fresh_actions.assign(s.kind.size(), 0);
           fresh_actions[at] = 1;
-        } else {
-          replaced_parties.insert(at);
         }
       } else if (auto edge = s.live_edge(id)) {
         s.edge_alive[*edge] = 0;
@@ -1256,47 +1251,15 @@ void Builder::commit(Batch&& batch) {
       }
     }
     if (!renamed.empty()) std::erase_if(s.names, [&](const auto& item) { return renamed[index(item.first)] != 0; });
-    if (!renamed.empty()) {
-      // Implied listings on a replaced party: action node -> (its own id, the party).
-      std::unordered_map<std::uint32_t, std::pair<StringId, std::uint32_t>> own_id;
+    if (!renamed.empty() && !fresh_actions.empty()) {
+      // A replaced listing's targets and authority: the new version states them again.
       for (std::uint32_t edge = 0; edge < s.source.size(); ++edge) {
         if (!s.edge_alive[edge]) continue;
         const auto from = index(s.source[edge]), to = index(s.target[edge]);
-        if (s.edge_kind[edge] == EdgeKind::TargetOf && renamed[to] != 0 && s.action_of.find(to)) {
-          s.edge_alive[edge] = 0;  // a replaced listing's targets: stated again by the new version
+        if ((s.edge_kind[edge] == EdgeKind::TargetOf && to < fresh_actions.size() && fresh_actions[to] != 0) ||
+            (s.edge_kind[edge] == EdgeKind::IssuedBy && from < fresh_actions.size() && fresh_actions[from] != 0)) {
+          s.edge_alive[edge] = 0;
           --s.live_edges;
-        } else if (s.edge_kind[edge] == EdgeKind::IssuedBy && renamed[from] != 0 && s.action_of.find(from)) {
-          s.edge_alive[edge] = 0;  // and its authority
-          --s.live_edges;
-        } else if (s.edge_kind[edge] == EdgeKind::TargetOf && replaced_parties.contains(from)) {
-          const auto action = s.action_of.find(to);
-          if (action && s.actions[*action].second.origin == ActionOrigin::DatasetMembership)
-            own_id.try_emplace(to, kNoString, from);
-        }
-      }
-      if (!own_id.empty()) {
-        for (const auto& [node, stated] : s.external_ids) {
-          const auto found = own_id.find(index(node));
-          if (found != own_id.end() && found->second.first == kNoString && s.node_of_id(stated.id) == index(node))
-            found->second.first = stated.id;
-        }
-        // An implied listing all of whose sources are the replaced party's record, and that the
-        // new version does not imply again, goes (its links with it); one implied again stays.
-        std::unordered_map<std::uint32_t, bool> only_theirs;  // node -> every source is a replaced record's
-        for (const auto& [node, prov] : s.node_prov) {
-          const auto found = own_id.find(index(node));
-          if (found == own_id.end()) continue;
-          bool theirs = false;
-          for (const StringId id : drop_facts[found->second.second]) theirs = theirs || s.belongs(prov, s.strings.view(id));
-          const auto [it, added] = only_theirs.try_emplace(index(node), theirs);
-          if (!added) it->second = it->second && theirs;
-        }
-        for (const auto& [node, implied] : own_id) {
-          const auto found = only_theirs.find(node);
-          const StringId id = implied.first;
-          if (id == kNoString || is_defined(id) || found == only_theirs.end() || !found->second) continue;
-          s.alive[node] = 0;
-          --s.live_nodes;
         }
       }
     }

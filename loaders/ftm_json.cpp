@@ -57,8 +57,9 @@
 //   DEL cannot take back attributes and is counted as "delta ops not applied".
 //   A MOD of a party (a thing) or a Sanction the builder holds is Batch::replace (RULES.md §9.4):
 //   what that record gave goes (its names, facts, other ids, its schema's kind and its dates; a
-//   Sanction's details, targets and authority; the dataset-membership listings its `datasets`
-//   no longer imply) and the new version's come, on the same node. In FtM an Ownership,
+//   Sanction's details, targets and authority) and the new version's come, on the same node.
+//   The dataset-membership listings a full export gave the party stay (a delta makes none,
+//   RULES.md §8: it does not say which Sanction records a party has). In FtM an Ownership,
 //   Directorship, Family, Sanction... is an entity of its own with its own id, so the links
 //   other records give the party stay: a MOD of a company keeps the Ownership records that point
 //   at it. A MOD of such an edge record replaces that edge whole (remove + add). A DEL of a
