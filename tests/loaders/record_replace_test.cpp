@@ -131,7 +131,7 @@ TEST_CASE("a MOD of a company keeps the ownership records that point at it") {
   }
 }
 
-TEST_CASE("a MOD of a party in a crafted delta: new schema and facts, links kept; a DEL takes its links") {
+TEST_CASE("a MOD of a party in a crafted delta: new schema and facts, links kept, and a DEL takes its links") {
   Graph graph = load_into(
       Graph(std::move(Builder()).freeze()),
       write("recmod_base.ftm.json",
