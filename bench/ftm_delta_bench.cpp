@@ -20,7 +20,7 @@ namespace {
 
 using namespace skg;
 
-Graph apply(const Graph& graph, const std::string& path) {
+Graph apply_file(const Graph& graph, const std::string& path) {
   Builder builder(graph);
   load_ftm_json(path, builder);
   return std::move(builder).freeze();
@@ -34,14 +34,14 @@ int main(int argc, char** argv) {
 
   // The real deltas: t1, then the three t2 versions in order; 100 rounds per run (one is ~1 ms).
   {
-    const Graph t1 = apply(std::move(Builder()).freeze(), samples + "t1.ftm.json");
+    const Graph t1 = apply_file(std::move(Builder()).freeze(), samples + "t1.ftm.json");
     const std::string versions[] = {"20240527194702-wnk", "20240528014702-pfh", "20240528134729-3iv"};
     harness.run(
         [&] {
           std::uint64_t nodes = 0;
           for (int round = 0; round < 100; ++round) {
-            Graph graph = apply(t1, samples + "t2_deltas/" + versions[0] + "/entities.delta.json");
-            for (int at = 1; at < 3; ++at) graph = apply(graph, samples + "t2_deltas/" + versions[at] + "/entities.delta.json");
+            Graph graph = apply_file(t1, samples + "t2_deltas/" + versions[0] + "/entities.delta.json");
+            for (int at = 1; at < 3; ++at) graph = apply_file(graph, samples + "t2_deltas/" + versions[at] + "/entities.delta.json");
             nodes = graph.node_count();
           }
           return nodes;
@@ -64,14 +64,14 @@ int main(int argc, char** argv) {
         mod << fmt::format(R"({{"op": "MOD", "entity": {{"id": "c{0}", "schema": "Company", "properties": {{"name": ["Company {0} renamed"], "country": ["by"]}}, "datasets": ["us_ofac_sdn"]}}}})" "\n", at);
     }
   }
-  const Graph graph = apply(std::move(Builder()).freeze(), base);
+  const Graph graph = apply_file(std::move(Builder()).freeze(), base);
   harness.set_size(graph.node_count(), graph.edge_count());
   std::fprintf(stderr, "base: %zu nodes, %zu edges\n", static_cast<std::size_t>(graph.node_count()),
                static_cast<std::size_t>(graph.edge_count()));
   std::uint64_t edges = 0;
   harness.run(
       [&] {
-        edges = apply(graph, delta).edge_count();
+        edges = apply_file(graph, delta).edge_count();
         return edges;
       },
       bench::Harness::kNoCheck, "mod-1pct");
