@@ -14,7 +14,9 @@
 // - noise: generated names of people and companies that are on no list.
 // The calibration is a logistic regression of "same party" on the evidence of each name match,
 // fitted on half the parties (even ids) and checked on the other half; the threshold is the one
-// with the highest F1 on the fitted half whose noise rate stays under 0.5%.
+// with the highest F1 on the fitted half whose noise rate stays under 0.4% (the target is 0.5%: the
+// margin keeps the held-out half and the next lists under it too; a rule of "under 0.5%" chose
+// thresholds whose noise sat on the limit each round).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -104,7 +106,7 @@ int main(int argc, char** argv) {
     else if (arg == "--parties" && at + 1 < argc) parties_wanted = std::strtoull(argv[++at], nullptr, 10);
     else if (arg == "--noise" && at + 1 < argc) noise_wanted = std::strtoull(argv[++at], nullptr, 10);
     else if (arg == "--write-calibration" && at + 1 < argc) write_calibration = argv[++at];
-    else if (arg == "--misses" && at + 1 < argc) show_misses = argv[++at];  // every miss of a kind, on stderr
+    else if (arg == "--misses" && at + 1 < argc) show_misses = argv[++at];  // every miss (or wrong hit) of a kind, on stderr
     else {
       std::fprintf(stderr, "usage: skg_bench_screen_eval [--path DIR] [--seed N] [--parties N] [--noise N] [--write-calibration FILE]\n");
       return 1;
@@ -145,6 +147,21 @@ int main(int argc, char** argv) {
     parties.push_back(node);
     for (const auto& name : graph.names(node)) listed_names.insert(sorted_key(without_forms(skg::screen_tokens(graph.string(name.text)))));
   }
+  // A listed person's name as it is spoken, in any romanisation: without patronymics, each word by
+  // its transliteration key ("Dmitry Popov" is how "POPOV, Dimitri Igorevich" is named). A
+  // generated name equal to one is that listed name, which screening by name alone must flag (a
+  // date of birth or country tells them apart): it is counted apart from the noise.
+  auto spoken_key = [](const std::vector<std::string>& words) {
+    std::vector<std::string> keys;
+    for (const auto& word : words)
+      if (!skg::detail::patronymic_word(word)) keys.push_back(skg::detail::variant_key(word));
+    return sorted_key(std::move(keys));
+  };
+  std::unordered_set<std::string> spoken_names;
+  for (skg::NodeId node : parties)
+    if (graph.kind(node) == skg::NodeKind::Person)
+      for (const auto& name : graph.names(node)) spoken_names.insert(spoken_key(skg::screen_tokens(graph.string(name.text))));
+  std::vector<std::string> spoken_noise;  // generated names that are a listed person's spoken name
   auto label = [&](skg::NodeId node) { return std::string(graph.name(node)); };
   auto source_of = [&](skg::NodeId node) {
     const auto records = graph.provenance(node);
@@ -232,6 +249,15 @@ int main(int argc, char** argv) {
         if (skg::detail::distinctive_word(word)) brand.push_back(word);
       if (!brand.empty() && brand.size() < words.size()) add("short name", join(brand));
     }
+    if (person && words.size() >= 3) {  // named without the patronymic: "Vladimir Putin"
+      std::vector<std::string> plain;
+      for (const auto& word : words)
+        if (!skg::detail::patronymic_word(word)) plain.push_back(word);
+      if (plain.size() >= 2 && plain.size() < words.size()) {
+        std::rotate(plain.begin(), plain.begin() + 1, plain.end());  // given name first
+        add("patronymic dropped", join(plain));
+      }
+    }
     if (person) {
       add("honorific", std::string(kHonorifics[random.below(std::size(kHonorifics))]) + " " + text);
       if (words.size() >= 3) add("extra word", text + " " + kPlaces[random.below(std::size(kPlaces))]);
@@ -306,6 +332,36 @@ int main(int argc, char** argv) {
       ++taken;
     }
   }
+  // Reported apart, not fitted: a listed person's surname alone ("Putin") brings up other
+  // parties' one-word names spelt alike (the vessel "PETION"). One edit away ("karimi" / the
+  // vessel "KARUMI") is what a typo of that name looks like too, so these pairs are not labelled
+  // for the fit; their rate over the threshold is reported. The person's own names are not
+  // labelled at all (a surname alone is too little to call the same person or another).
+  std::vector<Sample> surname_samples;
+  for (skg::NodeId node : picked) {
+    if (graph.kind(node) != skg::NodeKind::Person) continue;
+    const std::string text(graph.name(node));
+    const auto comma = text.find(',');
+    if (comma == std::string::npos) continue;  // "SURNAME, Given" (OFAC, UN) says which is the surname
+    const auto surname = skg::screen_tokens(text.substr(0, comma));
+    if (surname.size() != 1 || surname.front().size() < 4 || !latin(text)) continue;
+    const auto mine = own_names(node);
+    const auto hits = skg::screen(graph, index, surname.front(), {.limit = 30, .min_score = 1e-9});
+    int taken = 0;
+    for (const auto& hit : hits) {
+      if (hit.node == node || taken >= 3) continue;
+      const auto theirs = own_names(hit.node);
+      if (std::any_of(theirs.begin(), theirs.end(), [&](const std::string& key) { return mine.count(key) != 0; })) continue;
+      // Another person of that surname is a fair candidate for review, not a wrong hit.
+      if (hit.unmatched_query_tokens.empty() && hit.evidence.min_similarity >= 0.99) continue;
+      Sample sample{.kind = "surname alone (not fitted)", .query = surname.front(), .target = label(hit.node),
+                    .positive = false, .found = true, .score = hit.score, .evidence = hit.evidence,
+                    .matched = std::string(hit.name_text)};
+      sample.train = (static_cast<std::uint32_t>(node) % 2) == 0;
+      surname_samples.push_back(std::move(sample));
+      ++taken;
+    }
+  }
   // Noise: people and companies on no list: common given names and surnames of many languages,
   // and (1 in 8, harder: every word is listed) words of the lists themselves recombined.
   static const char* kGiven[] = {"James", "Mary", "John", "Linda", "Robert", "Emma", "Michael", "Olivia", "David", "Sophie",
@@ -353,6 +409,10 @@ int main(int argc, char** argv) {
       continue;
     }
     if (listed_names.count(sorted_key(without_forms(skg::screen_tokens(name)))) != 0) continue;  // that one is listed
+    if (spoken_names.count(spoken_key(skg::screen_tokens(name))) != 0) {
+      spoken_noise.push_back(std::move(name));
+      continue;
+    }
     noise.push_back(std::move(name));
   }
   std::vector<double> noise_top(noise.size(), 0);
@@ -366,6 +426,17 @@ int main(int argc, char** argv) {
                   .matched = std::string(hits.front().name_text)};
     sample.train = at % 2 == 0;
     noise_hits.push_back(std::move(sample));
+  }
+  std::vector<Sample> spoken_hits;  // every spoken name's top hit (found or not)
+  for (std::size_t at = 0; at < spoken_noise.size(); ++at) {
+    const auto hits = skg::screen(graph, index, spoken_noise[at], {.limit = 1, .min_score = 1e-9});
+    Sample sample{.kind = "noise (a listed person's spoken name)", .query = spoken_noise[at], .positive = false};
+    if (!hits.empty()) {
+      sample.target = label(hits.front().node), sample.found = true, sample.score = hits.front().score;
+      sample.evidence = hits.front().evidence, sample.matched = std::string(hits.front().name_text);
+    }
+    sample.train = at % 2 == 0;
+    spoken_hits.push_back(std::move(sample));
   }
 
   // Fit: logistic regression of "same party" on the evidence, on the training half (found
@@ -404,7 +475,7 @@ int main(int argc, char** argv) {
     for (int k = 0; k < kFeatures; ++k) z += beta[k] * x[k];
     return 1 / (1 + std::exp(-z));
   };
-  struct Metrics { double precision, recall, f1, noise; std::size_t tp, fp, fn; };
+  struct Metrics { double precision, recall, f1, noise, noise_with_spoken; std::size_t tp, fp, fn; };
   auto measure = [&](double threshold, int half, bool fitted) {  // half: 0 train, 1 test, 2 all
     Metrics m{};
     auto in = [&](bool train) { return half == 2 || (half == 0) == train; };
@@ -430,12 +501,21 @@ int main(int argc, char** argv) {
     m.recall = m.tp + m.fn ? double(m.tp) / (m.tp + m.fn) : 1;
     m.f1 = m.precision + m.recall > 0 ? 2 * m.precision * m.recall / (m.precision + m.recall) : 0;
     m.noise = total ? double(noisy) / total : 0;
+    std::size_t spoken_noisy = 0, spoken_total = 0;
+    for (const Sample& sample : spoken_hits) {
+      if (!in(sample.train)) continue;
+      ++spoken_total;
+      const double score = fitted ? model(sample) : sample.score;
+      spoken_noisy += score > 0 && score + 1e-12 >= threshold;
+    }
+    m.noise_with_spoken = total + spoken_total ? double(noisy + spoken_noisy) / (total + spoken_total) : 0;
     return m;
   };
+  constexpr double kNoiseLimit = 0.004;  // 0.4%: the 0.5% target less a margin
   double chosen = 0.5, best_f1 = -1;
   for (double threshold = 0.05; threshold < 0.995; threshold += 0.01) {
     const Metrics m = measure(threshold, 0, true);
-    if (m.noise < 0.005 && m.f1 > best_f1 + 1e-9) best_f1 = m.f1, chosen = threshold;
+    if (m.noise < kNoiseLimit && m.f1 > best_f1 + 1e-9) best_f1 = m.f1, chosen = threshold;
   }
   chosen = std::round(chosen * 100) / 100;
   std::fprintf(stderr, "threshold chosen on the fitted half: %.2f (F1 %.4f)\n", chosen, best_f1);
@@ -459,13 +539,28 @@ int main(int argc, char** argv) {
   // The report: compiled scores at the compiled default threshold.
   const double threshold = skg::kDefaultScreenThreshold;
   std::printf("## Screening evaluation (seed %llu, threshold %.2f)\n\n", static_cast<unsigned long long>(seed), threshold);
-  std::printf("Lists: %zu nodes, %zu names indexed. Pairs: %zu labelled, %zu noise names.\n\n", graph.node_count(),
-              index.entry_count(), samples.size(), noise.size());
-  std::printf("| half | precision | recall | F1 | noise rate | TP | FP | FN |\n|---|---|---|---|---|---|---|---|\n");
+  std::printf("Lists: %zu nodes, %zu names indexed. Pairs: %zu labelled, %zu noise names (and %zu generated names that "
+              "are a listed person's name without the patronymic, in some romanisation, counted apart).\n\n",
+              graph.node_count(), index.entry_count(), samples.size(), noise.size(), spoken_noise.size());
+  std::printf("| half | precision | recall | F1 | noise rate | noise, spoken names in | TP | FP | FN |\n"
+              "|---|---|---|---|---|---|---|---|---|\n");
   for (int half : {0, 1, 2}) {
     const Metrics m = measure(threshold, half, false);
-    std::printf("| %s | %.4f | %.4f | %.4f | %.3f%% | %zu | %zu | %zu |\n", half == 0 ? "fitted (even ids)" : half == 1 ? "held out (odd ids)" : "all",
-                m.precision, m.recall, m.f1, 100 * m.noise, m.tp, m.fp, m.fn);
+    std::printf("| %s | %.4f | %.4f | %.4f | %.3f%% | %.3f%% | %zu | %zu | %zu |\n",
+                half == 0 ? "fitted (even ids)" : half == 1 ? "held out (odd ids)" : "all", m.precision, m.recall, m.f1,
+                100 * m.noise, 100 * m.noise_with_spoken, m.tp, m.fp, m.fn);
+  }
+  {
+    std::map<std::string, std::pair<std::size_t, std::size_t>> negatives;  // kind -> (pairs, hits)
+    for (const auto* set : {&samples, &surname_samples})
+      for (const Sample& sample : *set)
+        if (!sample.positive) {
+          auto& counts = negatives[sample.kind];
+          ++counts.first;
+          counts.second += sample.score > 0 && sample.score + 1e-12 >= threshold;
+        }
+    std::printf("\nNegatives by kind (all pairs, threshold %.2f):\n\n| kind | pairs | scored as a hit |\n|---|---|---|\n", threshold);
+    for (const auto& [kind, counts] : negatives) std::printf("| %s | %zu | %zu |\n", kind.c_str(), counts.first, counts.second);
   }
   std::printf("\nRecall by kind of positive (all pairs, threshold %.2f):\n\n| kind | pairs | recall |\n|---|---|---|\n", threshold);
   std::map<std::string, std::pair<std::size_t, std::size_t>> by_kind;
@@ -513,8 +608,15 @@ int main(int argc, char** argv) {
   for (const Sample* sample : false_negatives)
     if (sample->kind == "typo" || sample->kind == "reordered" || sample->kind == "space dropped" || sample->kind == "transliteration") typos.push_back(sample);
   print_worst("Variants missed (typo, reordered, space dropped, transliteration):", typos);
+  // --misses KIND: every positive of that kind scored under the threshold, or every negative of
+  // that kind scored over it.
+  std::vector<const Sample*> wrong_of_kind;
+  for (const auto* set : {&samples, &surname_samples})
+    for (const Sample& sample : *set)
+      if (sample.kind == show_misses && sample.positive != (sample.score > 0 && sample.score + 1e-12 >= threshold))
+        wrong_of_kind.push_back(&sample);
   if (!show_misses.empty())
-    for (const Sample* sample : false_negatives)
+    for (const Sample* sample : wrong_of_kind)
       if (sample->kind == show_misses)
         std::fprintf(stderr, "miss\t%s\t%s\t%s\t%.3f\tq=%.2f n=%.2f min=%.2f w=%.2f one=%d strict=%d words=%d inexact=%.2f typo=%d cover=%d\n",
                      sample->query.c_str(), sample->target.c_str(), sample->matched.c_str(), sample->score,

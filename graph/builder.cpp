@@ -170,6 +170,11 @@ void Batch::add_attribute(std::string_view entity, std::string_view key, std::st
   attributes_.push_back({local(entity), local(key), local(value), at});
 }
 
+void Batch::add_attribute(StringId entity, StringId key, std::string_view value, const Source& source) {
+  const std::uint32_t at = local_source(source);
+  attributes_.push_back({entity, key, local(value), at});
+}
+
 void Batch::add_external_id(std::string_view entity, std::string_view other_id,
                             const Source& source) {
   if (other_id.empty() || other_id == entity) return;

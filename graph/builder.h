@@ -94,6 +94,12 @@ class Batch {
                 NameStrength strength, const Source& source);
   void add_attribute(std::string_view entity, std::string_view key, std::string_view value,
                      const Source& source);
+  /// The id of `text` in this batch (kNoString for ""), for add_attribute by ids: a loader that
+  /// states many facts of one record, or the same keys record after record, looks each text up
+  /// once instead of once per fact. Valid for this batch only.
+  StringId string(std::string_view text) { return local(text); }
+  /// add_attribute with the entity and key given by string() of this batch.
+  void add_attribute(StringId entity, StringId key, std::string_view value, const Source& source);
   /// `other_id` names the same party as `entity` (a CSL row's id for an SDN entry).
   void add_external_id(std::string_view entity, std::string_view other_id, const Source& source);
   /// Returns the edge's position in this batch, for add_edge_attribute.

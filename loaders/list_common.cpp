@@ -87,6 +87,13 @@ std::optional<Date> parse_month_name_date(std::string_view text) noexcept {
 
 std::string collapse_spaces(std::string_view text) {
   text = trim(text);
+  // Most texts have nothing to collapse (no tab, line break or two spaces in a row): one copy.
+  bool plain = true;
+  for (std::size_t at = 0; at < text.size() && plain; ++at) {
+    const char c = text[at];
+    plain = c == ' ' ? text[at + 1] != ' ' : (c != '\t' && c != '\n' && c != '\r');
+  }
+  if (plain) return std::string(text);
   std::string out;
   out.reserve(text.size());
   bool space = false;

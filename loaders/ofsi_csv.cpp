@@ -57,6 +57,16 @@ std::optional<NameType> name_type_of(std::string_view type) {
   return std::nullopt;
 }
 
+// The attribute keys this loader writes.
+enum Key : std::uint8_t {
+  kGroupIdKey, kTitleKey, kBirthDateKey, kBirthPlaceKey, kBirthCountryKey, kNationalityKey, kPositionKey,
+  kIdentificationKey, kAddressKey, kCountryKey, kNotesKey, kUnReferenceKey, kImoNumberKey, kGbCompanyNumberKey,
+  kModifiedAtKey, kKeyCount
+};
+constexpr std::array<std::string_view, kKeyCount> kKeys = {
+    "ofsiGroupId", "title", "birthDate", "birthPlace", "birthCountry", "nationality", "position",
+    "identification", "address", "country", "notes", "unReference", "imoNumber", "gbCompanyNumber", "modifiedAt"};
+
 struct Row {
   std::uint64_t line = 0;
   std::size_t first = 0;  // fields in OfsiLoader::cells_
@@ -73,7 +83,9 @@ struct Group {
 
 class OfsiLoader {
  public:
-  OfsiLoader(const std::string& path, LoadContext& context) : path_(path), context_(context), file_(path) {}
+  OfsiLoader(const std::string& path, LoadContext& context) : path_(path), context_(context), file_(path) {
+    key_ids_.fill(kNoString);
+  }
 
   void run() {
     context_.report.files.push_back(path_);
@@ -100,7 +112,7 @@ class OfsiLoader {
  private:
   std::string_view cell(const Row& row, Column column) const {
     const int at = at_[column];
-    return at < 0 ? std::string_view() : trim(cells_[row.first + static_cast<std::size_t>(at)]);
+    return at < 0 ? std::string_view() : cells_[row.first + static_cast<std::size_t>(at)];  // trimmed when stored
   }
 
   void read_header(const std::vector<std::string_view>& fields, std::uint64_t line) {
@@ -169,7 +181,9 @@ class OfsiLoader {
     };
     if (fields.size() != width_)
       return bad(fmt::format("expected {} fields as in the header, found {}", width_, fields.size()));
+    // Each cell trimmed once here: every reader of a cell wants it trimmed (cell()).
     for (std::string_view field : fields) {
+      field = trim(field);
       const bool inside = field.data() >= text.data() && field.data() <= text.data() + text.size();
       cells_.push_back(inside || field.empty() ? field : std::string_view(owned_.emplace_back(field)));
     }
@@ -221,6 +235,7 @@ class OfsiLoader {
     }
     const Source head{path_, group.group_id, static_cast<std::uint32_t>(primary->line)};
     batch.add_entity({.id = id, .kind = primary->kind, .name = primary->name, .source = head});
+    const StringId entity = batch.string(id);  // looked up once for all the group's facts
     report.add("entities");
     report.add(primary->kind == NodeKind::Person ? "individuals" : primary->kind == NodeKind::Vessel ? "ships" : "legal entities");
 
@@ -248,13 +263,13 @@ class OfsiLoader {
         report.add("aliases");
       }
       if (row.updated && (!updated || *updated < *row.updated)) updated = row.updated;
-      if (at == group.rows.front()) batch.add_attribute(id, "ofsiGroupId", group.group_id, where);
-      auto attribute = [&](std::string_view key, std::string_view value) {
+      if (at == group.rows.front()) batch.add_attribute(entity, key(kGroupIdKey), group.group_id, where);
+      auto attribute = [&](Key name, std::string_view value) {
         if (value.empty()) return;
         for (const auto& [seen_key, seen_value] : seen_facts_)
-          if (seen_key == key && seen_value == value) return;
-        seen_facts_.emplace_back(key, std::string(value));
-        batch.add_attribute(id, key, value, where);
+          if (seen_key == name && seen_value == value) return;
+        seen_facts_.emplace_back(name, std::string(value));
+        batch.add_attribute(entity, key(name), value, where);
       };
       // True the first time a group's rows give this value in `column`.
       auto fresh = [&](Column column) {
@@ -264,13 +279,13 @@ class OfsiLoader {
         values.push_back(value);
         return true;
       };
-      if (fresh(kTitle)) attribute("title", detail::collapse_spaces(cell(row, kTitle)));
+      if (fresh(kTitle)) attribute(kTitleKey, detail::collapse_spaces(cell(row, kTitle)));
       if (fresh(kDob)) {
         const std::string_view dob = cell(row, kDob);
         if (const auto date = detail::uk_birth_date(dob)) {
-          attribute("birthDate", *date);
+          attribute(kBirthDateKey, *date);
         } else {
-          attribute("birthDate", dob);  // unknown stays as written
+          attribute(kBirthDateKey, dob);  // unknown stays as written
           report.warnings.push_back({path_, row.line, group.group_id,
                                      fmt::format("DOB '{}' names no day of the calendar: kept as written", dob)});
         }
@@ -280,14 +295,14 @@ class OfsiLoader {
         std::string place;
         detail::append_part(place, detail::collapse_spaces(cell(row, kTownOfBirth)));
         detail::append_part(place, detail::collapse_spaces(cell(row, kCountryOfBirth)));
-        attribute("birthPlace", place);
-        attribute("birthCountry", detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        attribute(kBirthPlaceKey, place);
+        attribute(kBirthCountryKey, detail::collapse_spaces(cell(row, kCountryOfBirth)));
       }
-      if (fresh(kNationality)) attribute("nationality", detail::collapse_spaces(cell(row, kNationality)));
-      if (fresh(kPosition)) attribute("position", detail::collapse_spaces(cell(row, kPosition)));
-      if (fresh(kPassport)) attribute("identification", fmt::format("Passport, {}", detail::collapse_spaces(cell(row, kPassport))));
+      if (fresh(kNationality)) attribute(kNationalityKey, detail::collapse_spaces(cell(row, kNationality)));
+      if (fresh(kPosition)) attribute(kPositionKey, detail::collapse_spaces(cell(row, kPosition)));
+      if (fresh(kPassport)) attribute(kIdentificationKey, fmt::format("Passport, {}", detail::collapse_spaces(cell(row, kPassport))));
       if (fresh(kNiNumber))
-        attribute("identification",
+        attribute(kIdentificationKey,
                   fmt::format("National identification number, {}", detail::collapse_spaces(cell(row, kNiNumber))));
       bool new_address = false;
       for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
@@ -297,20 +312,20 @@ class OfsiLoader {
         for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
           detail::append_part(address, detail::collapse_spaces(cell(row, part)));
         const std::size_t before = seen_facts_.size();
-        attribute("address", address);
+        attribute(kAddressKey, address);
         if (seen_facts_.size() > before) report.add("addresses");
-        attribute("country", detail::collapse_spaces(cell(row, kCountry)));
+        attribute(kCountryKey, detail::collapse_spaces(cell(row, kCountry)));
       }
       if (fresh(kOtherInformation)) {
         const std::string notes = detail::collapse_spaces(cell(row, kOtherInformation));
-        attribute("notes", notes);
+        attribute(kNotesKey, notes);
         // Identifiers the list writes inside "Other Information", by its own labels.
-        attribute("unReference", detail::find_un_reference(notes));
-        attribute("imoNumber", detail::find_imo_number(notes));
-        attribute("gbCompanyNumber", detail::find_gb_company_number(notes));
+        attribute(kUnReferenceKey, detail::find_un_reference(notes));
+        attribute(kImoNumberKey, detail::find_imo_number(notes));
+        attribute(kGbCompanyNumberKey, detail::find_gb_company_number(notes));
       }
     }
-    if (updated) batch.add_attribute(id, "modifiedAt", updated->to_string(), head);
+    if (updated) batch.add_attribute(entity, key(kModifiedAtKey), updated->to_string(), head);
 
     // One listing per regime: its earliest Listed On, its latest Last Updated.
     const detail::MeasureMapping mapping = detail::ofsi_conlist_mapping();
@@ -356,7 +371,14 @@ class OfsiLoader {
   std::unordered_map<std::string, std::uint32_t> group_of_;
   // What the group being staged has given so far: each column's raw values, its facts, its names.
   std::array<std::vector<std::string_view>, kColumnCount> seen_cells_;
-  std::vector<std::pair<std::string_view, std::string>> seen_facts_;
+  std::vector<std::pair<Key, std::string>> seen_facts_;
+  // Each attribute key's id in the batch, looked up at its first use (not up front: the pool
+  // then holds its strings in the order it did when every fact looked its key up).
+  std::array<StringId, kKeyCount> key_ids_;
+  StringId key(Key name) {
+    if (key_ids_[name] == kNoString) key_ids_[name] = context_.batch.string(kKeys[name]);
+    return key_ids_[name];
+  }
   std::vector<std::string> seen_names_;
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> regimes_;
 };

@@ -2,6 +2,7 @@
 
 #include "skg/graph/file_type.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -133,6 +134,14 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
       bool closed = false, copied = false;
       std::size_t start = at;
       while (at < text_.size()) {
+        if (!copied) {
+          // Up to the next quote at once: the field's text is a view, only its line breaks counted.
+          const void* quote = std::memchr(text_.data() + at, '"', text_.size() - at);
+          const std::size_t next = quote == nullptr ? text_.size() : static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
+          line_ += static_cast<std::uint64_t>(std::count(text_.data() + at, text_.data() + next, '\n'));
+          at = next;
+          if (at == text_.size()) break;
+        }
         const char c = text_[at];
         if (c == '"') {
           if (at + 1 < text_.size() && text_[at + 1] == '"') {
@@ -224,10 +233,14 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
 }
 
 std::string_view trim(std::string_view text) noexcept {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
+  // A loop, not find_first_not_of: that calls memchr over the four blanks once per character,
+  // and a CSV loader trims every cell (a tenth of an OFSI load).
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t first = 0, last = text.size();
+  while (first < last && blank(text[first])) ++first;
+  if (first == last) return {};
+  while (blank(text[last - 1])) --last;
+  return text.substr(first, last - first);
 }
 
 std::uint64_t line_of(std::string_view text, std::size_t offset) noexcept {

@@ -1,6 +1,7 @@
 #include "skg/loaders/uk_common.h"
 
 #include <array>
+#include <cstring>
 #include <fmt/format.h>
 
 #include "skg/loaders/source.h"
@@ -111,6 +112,14 @@ std::size_t windows1252_to_utf8(std::string_view text, BigString& out) {
   out.reserve(text.size() + text.size() / 16);
   std::size_t plain = 0;  // start of the run of ASCII bytes not yet copied
   for (std::size_t at = 0; at < text.size(); ++at) {
+    // Eight ASCII bytes at a time (nearly all of a list's text): they are copied as they are.
+    while (at + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + at, 8);
+      if ((word & 0x8080808080808080ull) != 0) break;
+      at += 8;
+    }
+    if (at >= text.size()) break;
     const auto byte = static_cast<unsigned char>(text[at]);
     if (byte < 0x80) continue;
     out.append(text.data() + plain, at - plain);

@@ -359,8 +359,9 @@ class PscReader {
     // the file only (the builder compares every pair of a node's facts when it freezes: thousands
     // of copies of the same ones cost it quadratic time); each record still adds its provenance.
     const bool first_time = stage(holder_);
+    const StringId holder = first_time ? batch.string(holder_) : kNoString;  // once for its facts
     auto attribute = [&](std::string_view key, std::string_view value) {
-      if (first_time && !value.empty()) batch.add_attribute(holder_, key, value, where);
+      if (first_time && !value.empty()) batch.add_attribute(holder, key_id(key), value, where);
     };
     attribute("pscKind", kind);
     if (!registered_number.empty()) attribute("gbCompanyNumber", registered_number);
@@ -485,6 +486,16 @@ class PscReader {
   detail::LineIndex lines_;  // taken before the in-place parse writes into the text
   std::uint64_t line_ = 1;
   std::string holder_;
+  // Attribute keys (string literals) and their ids in the batch, found by the literal's address
+  // and looked up at first use: each fact then interns its value only.
+  std::vector<std::pair<const char*, StringId>> key_ids_;
+  StringId key_id(std::string_view key) {
+    for (const auto& [text, id] : key_ids_)
+      if (text == key.data()) return id;
+    const StringId id = context_.batch.string(key);
+    key_ids_.emplace_back(key.data(), id);
+    return id;
+  }
   StringPool staged_;  // parties whose facts this file staged (see read_record); a set
   /// True the first time `party` is staged (a StringPool as a set: no allocation per party).
   bool stage(std::string_view party) {

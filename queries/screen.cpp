@@ -353,6 +353,8 @@ bool distinctive_word(std::string_view word) noexcept {
   return role == Role::Ordinary || role == Role::Patronymic;
 }
 
+bool patronymic_word(std::string_view word) noexcept { return role_of(word) == Role::Patronymic; }
+
 // Romanisations of one name differ in vowels, doubled letters and a few digraphs: Russian BGN
 // "Aleksandr" / French "Alexandre" / English "Alexander"; "-ov" / "-off"; Arabic "Mohammed" /
 // "Muhammad" / "Mohamad"; "Yevgeniy" / "Evgeni"; "Khalil" / "Halil"; "Ziyad" / "Ziad". The key
@@ -649,12 +651,14 @@ ScreenIndex build_screen_index(const Graph& graph) {
       d.weight[id] = static_cast<float>(std::min(idf, cap));
     }
   }
-  // Each run of postings ordered by its entries' keys: a person's total word weight, an
+  // Each run of postings ordered by its entries' keys: a person's total word weight less its
+  // patronymics, an
   // organisation's distinctive word weight (its words that are not legal forms, generic words,
   // particles or places and weigh kMeaningfulWeight or more), over the first 64 words as scoring
   // sees them. score_entry divides what the query covers by at least this much (a person's name
-  // share by its total; an organisation's by its total less some unpaired qualifiers, never less
-  // than its distinctive words), so a name's key bounds its name share from below.
+  // share by its total, less the patronymics a query may leave out; an organisation's by its
+  // total less some unpaired qualifiers, never less than its distinctive words), so a name's key
+  // bounds its name share from below.
   {
     std::vector<float> entry_key(d.entry_node.size());
     for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry) {
@@ -665,7 +669,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
         const std::uint32_t token = tokens[position];
         const bool distinctive = (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) &&
                                  d.weight[token] >= kMeaningfulWeight;
-        if (person || distinctive) key += d.weight[token];
+        // A person's patronymic may be left out of the total (score_entry): not in the key.
+        if ((person && d.role[token] != Role::Patronymic) || (!person && distinctive)) key += d.weight[token];
       }
       // Rounded down, so that a float key never exceeds the sum scoring makes.
       float rounded = static_cast<float>(key);
@@ -1117,6 +1122,13 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
         typos_only = typos_only && plain;
       } else if (option.how == TokenMatchKind::Initial) {
         typos_only = false;
+      } else if (option.how == TokenMatchKind::Variant && option.edits > 1) {
+        // Two romanisations of one word of a longer name are a typo's worth of doubt; against a
+        // name of one word, a consonant key shared at two edits or more is another word as often
+        // ("putin" / the vessel "petion"): it is not typo only (scored on its similarity).
+        std::size_t ordinary = 0;
+        for (std::size_t position = 0; position < position_count; ++position) ordinary += d.legal[tokens[position]] == 0;
+        if (ordinary <= 1) typos_only = false;
       }
     }
   }
@@ -1150,6 +1162,23 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
   const std::uint64_t all_positions = position_count == 64 ? ~0ull : (std::uint64_t{1} << position_count) - 1;
   const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
+  // A person is often named without the patronymic ("Vladimir Putin" for "PUTIN, Vladimir
+  // Vladimirovich"): when every query word is paired and the name's only unpaired words are
+  // patronymics, they count neither in the name's share nor against typo only.
+  bool patronymic_left_out = false;
+  if (person && used_words == all_words && used_positions != all_positions) {
+    double unpaired_patronymic = 0;
+    bool others_paired = true;
+    for (std::size_t position = 0; position < position_count && others_paired; ++position)
+      if ((used_positions >> position & 1u) == 0) {
+        if (d.role[tokens[position]] == Role::Patronymic) unpaired_patronymic += d.weight[tokens[position]];
+        else others_paired = false;
+      }
+    if (others_paired) {
+      patronymic_left_out = true;
+      name_total -= unpaired_patronymic;
+    }
+  }
   // A place or other word typed after a person's full name costs little: "Ivan Petrov Moscow".
   if (person && word_count >= 3 && (used_words >> (word_count - 1) & 1u) == 0 && matched_words >= 2)
     query_total -= (1 - kTrailingWordFactor) * words[word_count - 1].weight;
@@ -1169,7 +1198,7 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   evidence.weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
   // Every word paired (an organisation's qualifiers may be left out, as above), each a typo at most.
   evidence.typo_only = typos_only && used_words == all_words &&
-                       (used_positions == all_positions || (!person && name_distinctive_matched));
+                       (used_positions == all_positions || (!person && name_distinctive_matched) || patronymic_left_out);
   evidence.distinctive_cover = all_meaningful && any_meaningful && name_distinctive_matched;
   evidence.distinctive_exact = !person && evidence.distinctive_cover && inexact <= 1e-9 &&
                                evidence.query_share >= 1 - 1e-9 && evidence.name_share >= 1 - 1e-9;
@@ -1364,6 +1393,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
     double lowest = 1;
     bool distinctive_met = true;  // every distinctive word of the name may pair
+    double unmet_patronymic = 0;  // the weight of its patronymics no query word can pair
+    bool others_met = true;       // every other word of the name may pair
     for (std::size_t position = 0; position < position_count; ++position) {
       const std::uint32_t token = tokens[position];
       const double weight = d.weight[token];
@@ -1382,6 +1413,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (bits != 0 || distinctive) name_floor += weight;
       if (bits == 0) {
         distinctive_met = distinctive_met && !distinctive;
+        if (d.role[token] == Role::Patronymic) unmet_patronymic += weight;
+        else others_met = false;
         continue;
       }
       word_bits |= bits;
@@ -1406,6 +1439,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (bound.query_share + 1e-9 < kMinQueryShare) return false;
     // An organisation's unmatched qualifiers may not count (score_entry): the smallest total.
     if (!person) name_total = name_floor;
+    // A person's patronymics left out may not count (score_entry): the smallest total.
+    if (person && others_met) name_total -= unmet_patronymic;
     bound.name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 1.0;
     bound.matched_weight = name_met;
     bound.matched_words = std::popcount(word_bits);
@@ -1414,7 +1449,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     bound.weak = weak ? 1 : 0;
     bound.person = person ? 1 : 0;
     const bool every_word = word_bits == all_words;
-    bound.typo_only = every_word && (positions_met == position_count || (!person && distinctive_met)) ? -1 : 0;
+    bound.typo_only =
+        every_word && (positions_met == position_count || (!person && distinctive_met) || (person && others_met)) ? -1 : 0;
     bound.distinctive_exact = !person && every_word && distinctive_met ? -1 : 0;
     return detail::calibrated_score_bound(bound) + 1e-9 >= options.min_score;
   };

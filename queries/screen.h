@@ -161,6 +161,8 @@ std::string variant_key(std::string_view word);
 /// False for words that say what kind of party, not which: legal forms, generic business words,
 /// honorifics, particles, places ("llc", "trading", "bank", "sheikh", "al", "russia").
 bool distinctive_word(std::string_view folded_word) noexcept;
+/// True for an East Slavic or Turkic patronymic ("vladimirovich", "ivanovna", "ogly").
+bool patronymic_word(std::string_view folded_word) noexcept;
 /// The calibrated probability of a name match's evidence (queries/screen_calibration.h).
 double calibrated_score(const NameEvidence& evidence) noexcept;
 /// What is known of a name match's evidence before it is scored: upper bounds of the shares, the

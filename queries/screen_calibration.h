@@ -4,19 +4,19 @@
 #pragma once
 
 namespace skg::inline v1::calibration {
-inline constexpr double kIntercept = -7.9653;
-inline constexpr double kQueryShare = 4.1967;
-inline constexpr double kNameShare = 3.2150;
-inline constexpr double kMinSimilarity = -3.2466;
-inline constexpr double kMatchedWeight = 2.7382;
-inline constexpr double kOneWord = -0.0690;
-inline constexpr double kWeak = -0.2563;
-inline constexpr double kPerson = 0.4758;
-inline constexpr double kMatchedWords = 0.4963;
-inline constexpr double kInexactShare = -0.6383;
-inline constexpr double kOneWordInexact = 0.9841;
-inline constexpr double kTypoOnly = 3.4137;
-inline constexpr double kDistinctiveCover = 0.1052;
-inline constexpr double kDistinctiveExact = 1.3697;
-inline constexpr double kThreshold = 0.66;
+inline constexpr double kIntercept = -7.9231;
+inline constexpr double kQueryShare = 4.1923;
+inline constexpr double kNameShare = 3.2348;
+inline constexpr double kMinSimilarity = -3.3521;
+inline constexpr double kMatchedWeight = 2.6968;
+inline constexpr double kOneWord = 0.0151;
+inline constexpr double kWeak = -0.2152;
+inline constexpr double kPerson = 0.6354;
+inline constexpr double kMatchedWords = 0.5163;
+inline constexpr double kInexactShare = -0.6968;
+inline constexpr double kOneWordInexact = 0.9247;
+inline constexpr double kTypoOnly = 3.6469;
+inline constexpr double kDistinctiveCover = 0.1271;
+inline constexpr double kDistinctiveExact = 1.2446;
+inline constexpr double kThreshold = 0.60;
 }  // namespace skg::calibration

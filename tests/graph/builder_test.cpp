@@ -37,6 +37,44 @@ TEST_CASE("builder: two records with one OFAC UID become one node with both sour
   skg::testing::check_invariants(graph);
 }
 
+TEST_CASE("builder: facts added by looked-up ids read back as facts added by their texts") {
+  // Batch::string + add_attribute by ids (the OFSI and PSC loaders state a record's facts that way).
+  for (const bool bound : {true, false}) {
+    CAPTURE(bound);
+    Builder by_text, by_id;
+    {
+      Batch batch(by_text);
+      batch.add_entity({.id = "ofsi:1", .kind = NodeKind::Person, .name = "A", .source = {"l.csv", "1", 3}});
+      batch.add_attribute("ofsi:1", "nationality", "Ruritanian", {"l.csv", "1", 3});
+      batch.add_attribute("ofsi:1", "address", "1 High St", {"l.csv", "1", 4});
+      by_text.commit(std::move(batch));
+    }
+    const auto fill = [](Batch& batch) {
+      batch.add_entity({.id = "ofsi:1", .kind = NodeKind::Person, .name = "A", .source = {"l.csv", "1", 3}});
+      const StringId entity = batch.string("ofsi:1"), address = batch.string("address");
+      CHECK(batch.string("") == kNoString);
+      batch.add_attribute(entity, batch.string("nationality"), "Ruritanian", {"l.csv", "1", 3});
+      batch.add_attribute(entity, address, "1 High St", {"l.csv", "1", 4});
+    };
+    if (bound) {
+      Batch batch(by_id);  // interns into the builder's pool as it goes
+      fill(batch);
+      by_id.commit(std::move(batch));
+    } else {
+      Batch batch;  // stages its strings until the commit
+      fill(batch);
+      by_id.commit(std::move(batch));
+    }
+    const Graph a = std::move(by_text).freeze(), b = std::move(by_id).freeze();
+    const NodeId node = *b.find("ofsi:1");
+    CHECK(b.attribute(node, "nationality") == std::vector<std::string_view>{"Ruritanian"});
+    CHECK(b.attribute(node, "address") == std::vector<std::string_view>{"1 High St"});
+    CHECK(a.attribute(*a.find("ofsi:1"), "address") == b.attribute(node, "address"));
+    CHECK(a.attributes(*a.find("ofsi:1")).size() == b.attributes(node).size());
+    skg::testing::check_invariants(b);
+  }
+}
+
 TEST_CASE("builder: a failed batch leaves the builder exactly as it was") {
   Builder builder;
   builder.add_entity(entity("a", "Alpha", "f", 1));

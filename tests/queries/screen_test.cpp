@@ -461,3 +461,29 @@ TEST_CASE("screen: on the real lists, \"Sberbank\" finds the bank and \"Trading 
   CHECK(skg::screen(graph, index, "Bank").empty());
   CHECK(skg::screen(graph, index, "Joint Stock Company").empty());
 }
+
+TEST_CASE("screen: on the real SDN list, \"Vladimir Putin\" finds the president and \"Putin\" alone no vessel") {
+  const std::string shared = SKG_SHARED_DATASETS_DIR;
+  if (!std::filesystem::exists(shared + "/ofac/sdn_2024-05-03/sdn.csv")) {
+    MESSAGE("skipped: ../shared absent");
+    return;
+  }
+  skg::Builder builder;
+  skg::load(shared + "/ofac/sdn_2024-05-03/sdn.csv", builder);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  // OFAC uid 35096: PUTIN, Vladimir Vladimirovich. Named as people name him, without the
+  // patronymic, in either order, with a title, or with an initial: a hit at the default threshold.
+  for (const char* query : {"Vladimir Putin", "Putin Vladimir", "President Vladimir Putin", "V. Putin"}) {
+    CAPTURE(query);
+    const auto hits = skg::screen(graph, index, query);
+    REQUIRE(!hits.empty());
+    CHECK(graph.find("ofac-sdn:35096") == hits.front().node);
+  }
+  // A surname alone is too little to name the person, and a one-word name met only through a
+  // loose romanisation (the vessel PETION, uid 27433) is too little to name anyone.
+  const auto surname = skg::screen(graph, index, "Putin");
+  CHECK(!finds(graph, surname, "ofac-sdn:27433"));
+  // Misspelt, the bank's brand name still finds it (OFAC uid 17018, "PJSC SBERBANK").
+  CHECK(finds(graph, skg::screen(graph, index, "Sberbnak"), "ofac-sdn:17018"));
+}
