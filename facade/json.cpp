@@ -495,6 +495,17 @@ void write_show_json(JsonOut& json, const Graph& graph, NodeId node, Date day) {
   json.key("ids").begin_array();
   for (StringId id : graph.external_ids(node)) json.string(graph.string(id));
   json.end_array();
+  // Each id with the record(s) that state it (RULES.md §9.4), in the order of "ids".
+  json.key("id_records").begin_array();
+  const auto ids = graph.external_ids(node);
+  for (std::size_t which = 0; which < ids.size(); ++which) {
+    json.begin_object();
+    json.key("id").string(graph.string(ids[which]));
+    json.key("records");
+    write_records_json(json, graph, graph.external_id_provenance(node, which));
+    json.end_object();
+  }
+  json.end_array();
   json.key("names").begin_array();
   const auto names = graph.names(node);
   for (std::size_t which = 0; which < names.size(); ++which) {

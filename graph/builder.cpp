@@ -1015,6 +1015,10 @@ void Builder::commit(Batch&& batch) {
     removed.set(index(id), 1);
     if (const auto node = s.live_node(id)) removed_nodes.set(index(*node), 1);
   }
+  // A record replaced by a later version (an FtM delta's MOD) frees its other ids as a removal
+  // does: the new version, or another record of the batch, may state them.
+  for (const auto& replacement : batch.replacements_)
+    if (const auto node = s.live_node(G(replacement.id))) removed_nodes.set(index(*node), 1);
   // A bound batch already keeps this set as a bit per pool id (Batch::defined_), a table small
   // enough to stay cached while a bulk load's millions of edge ends are checked against it.
   if (!bound) {
@@ -1204,7 +1208,7 @@ void Builder::commit(Batch&& batch) {
         }
         continue;
       }
-      if (defined.find(index(id))) {
+      if (is_defined(id)) {  // `defined` is empty for a bound batch (every load)
         if (replaced.empty()) replaced.assign(s.kind.size(), 0);
         replaced[at] = 1;
         drop_facts[at].push_back(id);  // its other ids (its names go below)
@@ -1228,8 +1232,13 @@ void Builder::commit(Batch&& batch) {
     std::erase_if(s.attributes, [&](const auto& item) { return !keep(item); });
     std::erase_if(s.node_prov, [&](const auto& item) { return !keep(item); });
   }
-  // Replacements (Batch::replace): an edge is replaced whole; an entity loses what its record
-  // gave, and, when no other record keeps it, its names, kind and dates as a MOD does.
+  // Replacements (Batch::replace; RULES.md §9.4): an edge is replaced whole; an entity loses what
+  // its record gave (facts, sources, names, other ids), and, when no other record keeps it, its
+  // kind and dates, which the new version states again. Its node stays, and so do the links that
+  // are records of their own (an FtM Ownership, Directorship or Sanction) and what other records
+  // gave a merged party. A replaced listing (an FtM Sanction) also loses its details, TARGET_OF
+  // and ISSUED_BY links, which the new version states again.
+  std::vector<std::uint8_t> fresh_actions;  // by node: a replaced action, taken as new below
   {
     std::vector<std::uint8_t> renamed;
     for (const auto& replacement : batch.replacements_) {
@@ -1237,19 +1246,36 @@ void Builder::commit(Batch&& batch) {
       if (auto node = s.live_node(id)) {
         const auto at = index(*node);
         drop_facts[at].push_back(id);
-        if (shared.contains(at) || !defined.find(index(id))) continue;
+        if (shared.contains(at) || !is_defined(id)) continue;  // `defined` is empty for a bound batch
         if (renamed.empty()) renamed.assign(s.kind.size(), 0);
         renamed[at] = 1;
         s.kind[at] = NodeKind::LegalEntity;
         s.name[at] = kNoString;
         s.valid_from[at] = kOpenStart;
         s.valid_to[at] = kOpenEnd;
+        if (auto action = s.action_of.find(at)) {
+          s.actions[*action].second = Action{};
+          if (fresh_actions.empty()) fresh_actions.assign(s.kind.size(), 0);
+          fresh_actions[at] = 1;
+        }
       } else if (auto edge = s.live_edge(id)) {
         s.edge_alive[*edge] = 0;
         --s.live_edges;
       }
     }
     if (!renamed.empty()) std::erase_if(s.names, [&](const auto& item) { return renamed[index(item.first)] != 0; });
+    if (!renamed.empty() && !fresh_actions.empty()) {
+      // A replaced listing's targets and authority: the new version states them again.
+      for (std::uint32_t edge = 0; edge < s.source.size(); ++edge) {
+        if (!s.edge_alive[edge]) continue;
+        const auto from = index(s.source[edge]), to = index(s.target[edge]);
+        if ((s.edge_kind[edge] == EdgeKind::TargetOf && to < fresh_actions.size() && fresh_actions[to] != 0) ||
+            (s.edge_kind[edge] == EdgeKind::IssuedBy && from < fresh_actions.size() && fresh_actions[from] != 0)) {
+          s.edge_alive[edge] = 0;
+          --s.live_edges;
+        }
+      }
+    }
   }
   std::vector<std::uint32_t> lost_primary;  // nodes whose primary name went with a record
   if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false, lost_primary);
@@ -1303,7 +1329,9 @@ void Builder::commit(Batch&& batch) {
                             &action.measures, &action.citation})
       *field = g(*field);
     const StringId id = g(record.id);
-    const bool is_new = !s.live_node(id);
+    const auto live = s.live_node(id);
+    // A listing replaced by this batch (fresh_actions) takes its details and authority anew.
+    const bool is_new = !live || (index(*live) < fresh_actions.size() && fresh_actions[index(*live)] != 0);
     const auto cached_caption =
         caption_of.try_emplace(CaptionKey{index(action.authority), index(action.list), index(action.program)}, kNoString);
     if (cached_caption.second) {
@@ -1318,8 +1346,13 @@ void Builder::commit(Batch&& batch) {
     const NodeId node = s.merge_node(id, NodeKind::Action, cached_caption.first->second, action.in_force,
                                      prov(record.source));
     if (is_new) {
-      s.action_of.set(index(node), static_cast<std::uint32_t>(s.actions.size()));
-      s.actions.emplace_back(node, action);
+      if (const auto held = s.action_of.find(index(node)); held && live) {
+        s.actions[*held].second = action;
+        fresh_actions[index(node)] = 0;  // its further records merge as usual
+      } else {
+        s.action_of.set(index(node), static_cast<std::uint32_t>(s.actions.size()));
+        s.actions.emplace_back(node, action);
+      }
       if (action.authority != kNoString) {
         if (action.authority != last_authority) {
           scratch.assign("authority:");

@@ -115,14 +115,18 @@ class Batch {
   std::uint32_t add_edge(const EdgeRecord& record, StringId from, StringId to);
   void add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value);
   void add_action(const ActionRecord& record);
-  /// Removes the entity (with its edges) or the edge that has this id. Removals are applied
-  /// before the batch's additions, so remove + add replaces (an FtM delta's MOD).
+  /// Removes the entity (with its edges) or the edge that has this id (an FtM delta's DEL).
+  /// Removals are applied before the batch's additions: an entity removed and defined again by
+  /// the same batch keeps its node and links and loses every fact of its earlier version; for a
+  /// later version of one record, replace() is the finer tool (an FtM delta's MOD uses it).
   void remove(std::string_view id, const Source& source);
   /// A later version of the record `id` (an entity, or an edge with this id) that this batch
   /// adds again: what the builder's earlier version of that record gave is dropped first (its
-  /// attributes and sources, its names when no other record shares its node; an edge is
-  /// replaced whole), while what other records gave a merged party stays (queries/RULES.md
-  /// §9.4). An id the builder does not hold is simply added. GLEIF update files use it.
+  /// attributes and sources, its names and other ids; when no other record shares its node, its
+  /// kind and dates too, and for an action its details, targets and authority; an edge is
+  /// replaced whole), while the node, the links other records give it and what other records
+  /// gave a merged party stay (queries/RULES.md §9.4). An id the builder does not hold is simply
+  /// added. GLEIF update files and FtM delta MODs use it.
   void replace(std::string_view id, const Source& source);
 
   /// Takes back what this batch holds for `id`: its entity or action records, their names,

@@ -47,16 +47,27 @@
 //   LoadReport::warnings (and counted as "percentages unparsed"): kept, never guessed.
 // - Deltas: the net effect of a file's ops on each id is applied (the ops of one file are in
 //   order, but a Batch applies removals before additions, so ADD then DEL of one id in one file
-//   must come out as nothing): an id the builder holds whose last op is ADD or MOD is removed and
-//   added again from the last op's entity (replaced); whose last op is DEL is removed; an id the
+//   must come out as nothing): an id the builder holds whose last op is ADD or MOD is replaced by
+//   the last op's entity (see below); whose last op is DEL is removed; an id the
 //   builder does not hold is added from its last ADD/MOD (a MOD of an unknown id is counted as
 //   "delta upserts"), unless its last op is DEL. A DEL of an id that is not loaded at that point
 //   is a bad record. Several delta files in one load (a folder of versions) apply in order:
 //   an id an earlier file of the load added is taken back from the batch (Batch::retract) when
 //   a later file changes or deletes it, so MOD replaces the record there too. Address, Passport and Identification ops are applied as above when they add; their
 //   DEL cannot take back attributes and is counted as "delta ops not applied".
-//   Note: Builder removal drops the edges of a removed node, so a MOD of a party drops the
-//   Ownership/Directorship edges and TARGET_OF links that the delta does not repeat.
+//   A MOD of a party (a thing) or a Sanction the builder holds is Batch::replace (RULES.md §9.4):
+//   what that record gave goes (its names, facts, other ids, its schema's kind and its dates; a
+//   Sanction's details, targets and authority) and the new version's come, on the same node.
+//   The dataset-membership listings a full export gave the party stay (a delta makes none,
+//   RULES.md §8: it does not say which Sanction records a party has). In FtM an Ownership,
+//   Directorship, Family, Sanction... is an entity of its own with its own id, so the links
+//   other records give the party stay: a MOD of a company keeps the Ownership records that point
+//   at it. A MOD of such an edge record replaces that edge whole (remove + add). A DEL of a
+//   party removes it with every link at it: no edge may point at a party that is not there (a
+//   delta that deletes a party's Ownership records deletes them by their own ids too). The real
+//   t2 delta files (yente's fixture) hold ADDs and one MOD of an Organization, no DEL. Ops on
+//   one id within a file come out as their net effect, so DEL then ADD of a held party is a
+//   replace too.
 #include "skg/loaders/ftm_json.h"
 
 #include <algorithm>
@@ -1153,7 +1164,11 @@ class FtmReader {
       const bool replace = effect.present && effect.content_ok;
       if (!replace && effect.present) continue;  // the new version was bad: the old one stays
       line_ = effect.present ? effect.content_line : effect.last_line;
-      context_.batch.remove(id, source(id));
+      // A changed party or Sanction is replaced in place (RULES.md §9.4): its node, and the
+      // links that are FtM records of their own (Ownership, Directorship, Family, the Sanctions
+      // on it), stay. A changed Ownership etc. is an edge, replaced whole; a DEL removes.
+      if (replace && effect.shape != Shape::Edge) context_.batch.replace(id, source(id));
+      else context_.batch.remove(id, source(id));
       context_.report.add(replace ? "delta replaced" : "delta removed");
     }
   }

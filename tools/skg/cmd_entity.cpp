@@ -160,6 +160,19 @@ int run_show(Context& context, const Args& args) {
   }
   names.print(out, style);
 
+  // Each id with the record(s) that state it (RULES.md §9.4), when the party has several records.
+  if (!one_source) {
+    const auto all_ids = graph.external_ids(node);
+    Table ids({{"id", true, 16}, {"record"}});
+    for (std::size_t which = 0; which < all_ids.size(); ++which) {
+      std::string from;
+      for (ProvId prov : graph.external_id_provenance(node, which))
+        from += fmt::format("{}[{}]", from.empty() ? "" : " ", records.number(graph, prov));
+      ids.add_row({graph.string(all_ids[which]), from.empty() ? "unknown" : from});
+    }
+    ids.print(out, style);
+  }
+
   if (!graph.attributes(node).empty()) {
     // The record column only when the attributes come from more than one record.
     const auto all = graph.attributes(node);
