@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
+#include <optional>
 
 #include "skg/graph/builder.h"
 #include "skg/loaders/load.h"
@@ -14,6 +16,22 @@ namespace {
 using skg::NameStrength;
 using skg::NameType;
 using skg::NodeKind;
+
+struct Party {
+  std::string_view id;
+  NodeKind kind;
+  std::string_view name;
+};
+
+/// A graph of these parties, one name each.
+skg::Graph parties_graph(std::initializer_list<Party> parties) {
+  skg::Batch batch;
+  for (const Party& party : parties)
+    batch.add_entity({.id = party.id, .kind = party.kind, .name = party.name, .source = {"test", party.id, 1}});
+  skg::Builder builder;
+  builder.commit(std::move(batch));
+  return std::move(builder).freeze();
+}
 
 skg::Graph screening_graph() {
   skg::Batch batch;
@@ -333,17 +351,10 @@ TEST_CASE("screen: a country in a company's name is a place: a query that leaves
   CHECK(skg::detail::distinctive_word("united"));
   CHECK(skg::detail::distinctive_word("sierra"));
   CHECK(skg::detail::distinctive_word("kaspersky"));
-  skg::Batch batch;
-  auto entity = [&](std::string_view id, NodeKind kind, std::string_view name) {
-    batch.add_entity({.id = id, .kind = kind, .name = name, .source = {"test", id, 1}});
-  };
-  entity("lab-ru", NodeKind::Company, "AO Kaspersky Lab");
-  entity("lab-ch", NodeKind::Company, "Kaspersky Lab Switzerland GmbH");
-  entity("lab-uk", NodeKind::Company, "Kaspersky Labs Limited");
-  entity("other", NodeKind::Company, "Acme Trading LLC");
-  skg::Builder builder;
-  builder.commit(std::move(batch));
-  const skg::Graph graph = std::move(builder).freeze();
+  const skg::Graph graph = parties_graph({{"lab-ru", NodeKind::Company, "AO Kaspersky Lab"},
+                                          {"lab-ch", NodeKind::Company, "Kaspersky Lab Switzerland GmbH"},
+                                          {"lab-uk", NodeKind::Company, "Kaspersky Labs Limited"},
+                                          {"other", NodeKind::Company, "Acme Trading LLC"}});
   const auto index = skg::build_screen_index(graph);
   const auto hits = skg::screen(graph, index, "Kaspersky");
   REQUIRE(finds(graph, hits, "lab-ch"));
@@ -453,18 +464,11 @@ TEST_CASE("screen: scores are calibrated probabilities with a default threshold"
 }
 
 TEST_CASE("screen: a typo in a rare name still finds it") {
-  skg::Batch batch;
-  auto entity = [&](std::string_view id, NodeKind kind, std::string_view name) {
-    batch.add_entity({.id = id, .kind = kind, .name = name, .source = {"test", id, 1}});
-  };
-  entity("narval", NodeKind::Vessel, "NARVAL");
-  entity("oplot", NodeKind::Company, "OPLOT");
-  entity("baikal", NodeKind::Company, "BAIKAL ELECTRONICS JSC");
-  entity("pasargad", NodeKind::Company, "PASARGAD BANK");
-  entity("tail", NodeKind::Aircraft, "YV2485");
-  skg::Builder builder;
-  builder.commit(std::move(batch));
-  const skg::Graph graph = std::move(builder).freeze();
+  const skg::Graph graph = parties_graph({{"narval", NodeKind::Vessel, "NARVAL"},
+                                          {"oplot", NodeKind::Company, "OPLOT"},
+                                          {"baikal", NodeKind::Company, "BAIKAL ELECTRONICS JSC"},
+                                          {"pasargad", NodeKind::Company, "PASARGAD BANK"},
+                                          {"tail", NodeKind::Aircraft, "YV2485"}});
   const auto index = skg::build_screen_index(graph);
   // One letter added, dropped, changed or swapped, at the default threshold.
   CHECK(finds(graph, skg::screen(graph, index, "nmarval"), "narval"));
@@ -480,15 +484,22 @@ TEST_CASE("screen: a typo in a rare name still finds it") {
   CHECK(std::none_of(tail.begin(), tail.end(), [](const auto& hit) { return hit.evidence.typo_only; }));
 }
 
-TEST_CASE("screen: on the real lists, \"Sberbank\" finds the bank and \"Trading LLC\" finds nothing") {
-  const std::string shared = SKG_SHARED_DATASETS_DIR;
-  if (!std::filesystem::exists(shared + "/ofac/sdn_2024-05-03/sdn.csv")) {
+/// OFAC SDN 2024-05-03 from ../shared, or nothing (and a message) when it is absent.
+static std::optional<skg::Graph> real_sdn_2024() {
+  const std::string file = std::string(SKG_SHARED_DATASETS_DIR) + "/ofac/sdn_2024-05-03/sdn.csv";
+  if (!std::filesystem::exists(file)) {
     MESSAGE("skipped: ../shared absent");
-    return;
+    return std::nullopt;
   }
   skg::Builder builder;
-  skg::load(shared + "/ofac/sdn_2024-05-03/sdn.csv", builder);
-  const skg::Graph graph = std::move(builder).freeze();
+  skg::load(file, builder);
+  return std::move(builder).freeze();
+}
+
+TEST_CASE("screen: on the real lists, \"Sberbank\" finds the bank and \"Trading LLC\" finds nothing") {
+  const auto sdn = real_sdn_2024();
+  if (!sdn) return;
+  const skg::Graph& graph = *sdn;
   const auto index = skg::build_screen_index(graph);
   // OFAC uid 17018: PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA.
   const auto sber = skg::screen(graph, index, "Sberbank");
@@ -501,14 +512,9 @@ TEST_CASE("screen: on the real lists, \"Sberbank\" finds the bank and \"Trading 
 }
 
 TEST_CASE("screen: on the real SDN list, \"Vladimir Putin\" finds the president and \"Putin\" alone no vessel") {
-  const std::string shared = SKG_SHARED_DATASETS_DIR;
-  if (!std::filesystem::exists(shared + "/ofac/sdn_2024-05-03/sdn.csv")) {
-    MESSAGE("skipped: ../shared absent");
-    return;
-  }
-  skg::Builder builder;
-  skg::load(shared + "/ofac/sdn_2024-05-03/sdn.csv", builder);
-  const skg::Graph graph = std::move(builder).freeze();
+  const auto sdn = real_sdn_2024();
+  if (!sdn) return;
+  const skg::Graph& graph = *sdn;
   const auto index = skg::build_screen_index(graph);
   // OFAC uid 35096: PUTIN, Vladimir Vladimirovich. Named as people name him, without the
   // patronymic, in either order, with a title, or with an initial: a hit at the default threshold.

@@ -159,7 +159,7 @@ TEST_CASE("shell: a folder with several OFAC releases loads the latest and says 
   CHECK(one.graph().find("ofac-sdn:36"));
 }
 
-TEST_CASE("shell: show lists each record once, with its path under the load root and its line") {
+TEST_CASE("shell: show lists each record once, with its path under the load root and its line, and the records behind each id") {
   skg::shell::Session session;
   session.load(datasets("samples/identity"));
   session.options.style.width = 0;
@@ -173,8 +173,17 @@ TEST_CASE("shell: show lists each record once, with its path under the load root
   std::size_t times = 0;
   for (std::size_t at = 0; (at = shown.out.find("csl_sberbank_18715.csv", at)) != std::string::npos; ++at) ++times;
   CHECK(times == 1);
+  // The same OFAC party from the SDN file (ofac-sdn:18715) and a CSL row (csl:18715): each id is
+  // stated by its own record (RULES.md §9.4).
+  CHECK(shown.out.find("\n  ofac-sdn:18715  [2]\n") != std::string::npos);
+  CHECK(shown.out.find("\n  csl:18715       [1]\n") != std::string::npos);
   const Run by_sdn = run(session, "show ofac-sdn:18715");
   CHECK(by_sdn.out == shown.out);
+  session.options.json = true;
+  const Run json = run(session, "show csl:18715");
+  INFO(json.out);
+  CHECK(json.out.find(R"("id_records":[{"id":"ofac-sdn:18715","records":[)") != std::string::npos);
+  CHECK(json.out.find("sdn_18715.csv:1 (record 18715)\"]},{\"id\":\"csl:18715\"") != std::string::npos);
 }
 
 TEST_CASE("shell: show lists same-as candidates with their evidence") {
@@ -191,24 +200,4 @@ TEST_CASE("shell: show lists same-as candidates with their evidence") {
   CHECK(session.graph().node_count() == 2);
   CHECK(shown.out.find("same-as candidates (not merged: no strong identifier in common): 1") != std::string::npos);
   CHECK(shown.out.find("PETROV, Ivan [p-other]: name words 'ivan petrov' and birth date 1965-09-21") != std::string::npos);
-}
-
-TEST_CASE("shell: show lists the records behind each id") {
-  // The same OFAC party from the SDN file (ofac-sdn:18715) and a CSL row (csl:18715): each id is
-  // stated by its own record (RULES.md §9.4).
-  skg::shell::Session session;
-  session.load(datasets("samples/identity"));
-  session.options.style.width = 0;
-  const Run shown = run(session, "show csl:18715");
-  INFO(shown.out << shown.err);
-  REQUIRE(shown.code == skg::shell::kExitOk);
-  CHECK(shown.out.find("[1] csl_sberbank_18715.csv:2  record 18715") != std::string::npos);
-  CHECK(shown.out.find("[2] sdn_18715.csv:1  record 18715") != std::string::npos);
-  CHECK(shown.out.find("\n  ofac-sdn:18715  [2]\n") != std::string::npos);
-  CHECK(shown.out.find("\n  csl:18715       [1]\n") != std::string::npos);
-  session.options.json = true;
-  const Run json = run(session, "show csl:18715");
-  INFO(json.out);
-  CHECK(json.out.find(R"("id_records":[{"id":"ofac-sdn:18715","records":[)") != std::string::npos);
-  CHECK(json.out.find("sdn_18715.csv:1 (record 18715)\"]},{\"id\":\"csl:18715\"") != std::string::npos);
 }
