@@ -1571,8 +1571,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // Walks the postings of `token` whose key is at most `cutoff`; with `filter`, only the names
   // whose bit it sets (the others cannot reach the threshold: see "required words" below).
   // The bound reads each name from posting_names, in order (no cache miss at a random place of
-  // the index but for a long name); the mark is read only for a name that passes it: one that
-  // does not is bounded again, with the same result, if another list holds it.
+  // the index but for its mark and a long name).
   thread_local std::vector<std::uint32_t> passing;
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter) {
     const std::uint32_t begin = d.posting_at[token];
@@ -1581,13 +1580,23 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         d.posting_key.begin());
     const ScreenIndex::Data::PostingName* names = d.posting_names.data();
     auto visit = [&](const ScreenIndex::Data::PostingName& posting) {
-      if (!may_reach(posting)) return;
       if (marks[posting.entry] == generation) return;
       marks[posting.entry] = generation;
-      consider(posting.entry);
+      if (may_reach(posting)) consider(posting.entry);
+    };
+    // The records stream in order; the marks, and the cards of their words (scattered over the
+    // token table), are requested a few names ahead.
+    constexpr std::uint32_t kAhead = 4;
+    auto prefetch_cards = [&](const ScreenIndex::Data::PostingName& posting) {
+      if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
+      for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&d.token_cards[posting.tokens[at]]);
     };
     if (filter == nullptr) {
-      for (std::uint32_t at = begin; at < end; ++at) visit(names[at]);
+      for (std::uint32_t at = begin; at < end; ++at) {
+        if (at + 2 * kAhead < end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
+        if (at + kAhead < end) prefetch_cards(names[at + kAhead]);
+        visit(names[at]);
+      }
       return;
     }
     passing.clear();
@@ -1595,7 +1604,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const std::uint32_t entry = d.postings[at];
       if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) passing.push_back(at);
     }
-    for (const std::uint32_t at : passing) visit(names[at]);
+    for (std::size_t at = 0; at < passing.size(); ++at) {
+      if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
+      if (at + kAhead < passing.size()) prefetch_cards(names[passing[at + kAhead]]);
+      visit(names[passing[at]]);
+    }
   };
   constexpr double kNoCutoff = std::numeric_limits<double>::infinity();
   // Generic, legal-form and very common words (weight under kMeaningfulWeight) identify no one:
