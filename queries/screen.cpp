@@ -494,6 +494,28 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> posting_at;
   std::vector<std::uint32_t> postings;
   std::vector<float> posting_key;
+  // Beside each posting, what the walk's bound (screen(): may_reach) reads of its name: its flags
+  // and, for a name of kInlineTokens words or fewer, its words. A long run is then read in order
+  // instead of costing two or three cache misses a name at random places of the index (the names
+  // of one word's postings are scattered over it); a longer name reads entry_token_span.
+  static constexpr std::size_t kInlineTokens = 10;
+  struct PostingName {  // 48 bytes
+    std::uint32_t entry = 0;
+    std::uint8_t count = 0;  // the name's words, up to 255 (more: 255, read the entry's span)
+    std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias
+    std::uint16_t unused = 0;
+    std::uint32_t tokens[kInlineTokens] = {};
+  };
+  std::vector<PostingName> posting_names;
+  // By token, packed: what may_reach reads of each word of a name (one load, not four).
+  struct TokenCard {
+    float weight = 0;
+    std::uint8_t legal = 0;
+    Role role = Role::Ordinary;
+    std::uint8_t head = 0;      // as `head`
+    bool distinctive = false;   // distinctive_token()
+  };
+  std::vector<TokenCard> token_cards;
   // Whole names: a hash of each entry's words as a multiset (its token ids, sorted), ascending,
   // with the entry beside it. A query of only generic, legal-form or very common words matches
   // only a name of exactly its words (score_entry); this finds those without walking the longest
@@ -502,6 +524,7 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> whole_entry;
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
+  static constexpr std::uint8_t kEntryAlias = 4;  // in posting_names only: not the primary name
 
   std::size_t token_count() const noexcept { return token_at.size() - 1; }
   std::string_view token(std::uint32_t id) const noexcept {
@@ -615,7 +638,8 @@ std::size_t ScreenIndex::bytes() const noexcept {
          size(d.slots) + size(d.key_slots) +
          size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings) +
-         size(d.posting_key) + size(d.whole_hash) + size(d.whole_entry);
+         size(d.posting_key) + size(d.posting_names) + size(d.token_cards) + size(d.whole_hash) +
+         size(d.whole_entry);
 }
 
 std::string_view to_string(TokenMatchKind kind) noexcept {
@@ -638,6 +662,12 @@ std::vector<std::string> screen_tokens(std::string_view name) {
 }
 
 namespace {
+
+/// A word that says which party, not what kind: not a legal form, generic word, particle, place or
+/// title, and not so common in the index that it weighs under 0.2.
+bool distinctive_token(const ScreenIndex::Data& d, std::uint32_t token) noexcept {
+  return (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) && d.weight[token] >= kMeaningfulWeight;
+}
 
 /// The hash of a multiset of tokens: their ids sorted (in place), hashed.
 std::uint64_t whole_name_hash(std::span<std::uint32_t> tokens) noexcept {
@@ -801,6 +831,19 @@ ScreenIndex build_screen_index(const Graph& graph) {
   d.legal_class.assign(64, {});
   for (std::uint32_t id = 0; id < tokens; ++id)
     if (d.legal[id] != 0) d.legal_class[d.legal[id]].push_back(id);
+  d.token_cards.resize(tokens);
+  for (std::uint32_t id = 0; id < tokens; ++id)
+    d.token_cards[id] = {d.weight[id], d.legal[id], d.role[id], d.head[id], distinctive_token(d, id)};
+  d.posting_names.resize(d.postings.size());
+  for (std::size_t at = 0; at < d.postings.size(); ++at) {
+    const std::uint32_t entry = d.postings[at];
+    const auto words = d.entry_token_span(entry);
+    ScreenIndex::Data::PostingName& name = d.posting_names[at];
+    name.entry = entry;
+    name.count = static_cast<std::uint8_t>(std::min<std::size_t>(words.size(), 255));
+    name.flags = static_cast<std::uint8_t>(d.entry_flags[entry] | (d.entry_slot[entry] != 0 ? ScreenIndex::Data::kEntryAlias : 0));
+    if (words.size() <= ScreenIndex::Data::kInlineTokens) std::copy(words.begin(), words.end(), name.tokens);
+  }
   return index;
 }
 
@@ -1038,12 +1081,6 @@ bool node_passes(const Graph& graph, NodeId node, const ScreenOptions& options) 
   if (options.as_of && !graph.valid(node).contains(*options.as_of)) return false;
   if (options.listed_only && !is_listed(graph, node, options.as_of)) return false;
   return passes_filter(graph, node, options.filter, options.as_of);
-}
-
-/// A word that says which party, not what kind: not a legal form, generic word, particle, place or
-/// title, and not so common in the index that it weighs under 0.2.
-bool distinctive_token(const ScreenIndex::Data& d, std::uint32_t token) noexcept {
-  return (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) && d.weight[token] >= kMeaningfulWeight;
 }
 
 /// Scores one name against the query. Every way a query word can meet a name word (exact,
@@ -1438,8 +1475,10 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (!last_possible) return share(found, trailing_total);
     return std::max(share(found, query_weight), share(std::max(0.0, found - last_weight), trailing_total));
   };
-  auto may_reach = [&](std::uint32_t entry) {
-    const auto tokens = d.entry_token_span(entry);
+  auto may_reach = [&](const ScreenIndex::Data::PostingName& posting) {
+    const auto tokens = posting.count <= ScreenIndex::Data::kInlineTokens
+                            ? std::span<const std::uint32_t>(posting.tokens, posting.count)
+                            : d.entry_token_span(posting.entry);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
     std::size_t positions_met = 0, ordinary_positions = 0;
@@ -1450,10 +1489,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     bool others_met = true;       // every other word of the name may pair
     for (std::size_t position = 0; position < position_count; ++position) {
       const std::uint32_t token = tokens[position];
-      const double weight = d.weight[token];
+      const ScreenIndex::Data::TokenCard& card = d.token_cards[token];
+      const double weight = card.weight;
       name_total += weight;
-      ordinary_positions += d.legal[token] == 0;
-      const std::uint8_t head = d.head[token];
+      ordinary_positions += card.legal == 0;
+      const std::uint8_t head = card.head;
       const std::size_t slot = query_tokens.find(token);
       std::uint64_t bits = slot == QueryTokens::kNone ? 0 : query_tokens.bits[slot];
       shared_bits |= bits;
@@ -1462,11 +1502,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           (head & 0x80u) != 0 ? query_tokens.long_words[head & 127u] : query_tokens.initial_words[head];
       if (initial != 0) lowest = std::min(lowest, kInitialSimilarity);
       bits |= initial;
-      const bool distinctive = distinctive_token(d, token);
+      const bool distinctive = card.distinctive;
       if (bits != 0 || distinctive) name_floor += weight;
       if (bits == 0) {
         distinctive_met = distinctive_met && !distinctive;
-        if (d.role[token] == Role::Patronymic) unmet_patronymic += weight;
+        if (card.role == Role::Patronymic) unmet_patronymic += weight;
         else others_met = false;
         continue;
       }
@@ -1476,13 +1516,14 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     }
     if (word_bits == all_words && positions_met == position_count) return true;  // may be exact
     // The hard rules of score_entry that this already decides.
-    const bool person = (d.entry_flags[entry] & ScreenIndex::Data::kEntryPerson) != 0;
-    const bool weak = (d.entry_flags[entry] & ScreenIndex::Data::kEntryWeak) != 0;
+    const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
+    const bool weak = (posting.flags & ScreenIndex::Data::kEntryWeak) != 0;
+    const bool alias = (posting.flags & ScreenIndex::Data::kEntryAlias) != 0;
     const bool one_word = ordinary_positions <= 1;
     const bool all_meaningful = (meaningful_words & ~word_bits) == 0;
     if ((shared_bits & meaningful_words) == 0) return false;  // generic words, initials alone
     if (one_word && !all_meaningful) return false;          // a one-word name for a longer query
-    if ((weak || (one_word && d.entry_slot[entry] != 0)) && !all_meaningful) return false;  // strict
+    if ((weak || (one_word && alias)) && !all_meaningful) return false;  // strict
     double found = 0;
     for (std::size_t word = 0; word < word_count; ++word)
       if ((word_bits >> word & 1u) != 0) found += words[word].weight;
@@ -1529,47 +1570,44 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   };
   // Walks the postings of `token` whose key is at most `cutoff`; with `filter`, only the names
   // whose bit it sets (the others cannot reach the threshold: see "required words" below).
+  // The bound reads each name from posting_names, in order (no cache miss at a random place of
+  // the index but for its mark and a long name).
   thread_local std::vector<std::uint32_t> passing;
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter) {
-    std::uint32_t begin = d.posting_at[token];
-    std::uint32_t end = static_cast<std::uint32_t>(
+    const std::uint32_t begin = d.posting_at[token];
+    const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
         d.posting_key.begin());
-    const std::uint32_t* run = d.postings.data();
-    if (filter != nullptr) {
-      passing.clear();
+    const ScreenIndex::Data::PostingName* names = d.posting_names.data();
+    auto visit = [&](const ScreenIndex::Data::PostingName& posting) {
+      if (marks[posting.entry] == generation) return;
+      marks[posting.entry] = generation;
+      if (may_reach(posting)) consider(posting.entry);
+    };
+    // The records stream in order; the marks, and the cards of their words (scattered over the
+    // token table), are requested a few names ahead.
+    constexpr std::uint32_t kAhead = 4;
+    auto prefetch_cards = [&](const ScreenIndex::Data::PostingName& posting) {
+      if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
+      for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&d.token_cards[posting.tokens[at]]);
+    };
+    if (filter == nullptr) {
       for (std::uint32_t at = begin; at < end; ++at) {
-        const std::uint32_t entry = d.postings[at];
-        if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) passing.push_back(entry);
+        if (at + 2 * kAhead < end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
+        if (at + kAhead < end) prefetch_cards(names[at + kAhead]);
+        visit(names[at]);
       }
-      run = passing.data();
-      begin = 0;
-      end = static_cast<std::uint32_t>(passing.size());
+      return;
     }
-    // The names of a run are scattered over the index: each costs cache misses (its mark, its
-    // word span, its words, its flags). Prefetching a few postings ahead overlaps them: the mark
-    // and span first, the words once the span has arrived.
-    constexpr std::uint32_t kAhead = 8;
-    for (std::uint32_t at = begin; at < std::min(end, begin + kAhead); ++at) {
-      const std::uint32_t entry = run[at];
-      __builtin_prefetch(&marks[entry]);
-      __builtin_prefetch(&d.entry_token_at[entry]);
-    }
+    passing.clear();
     for (std::uint32_t at = begin; at < end; ++at) {
-      if (at + 2 * kAhead < end) {
-        const std::uint32_t later = run[at + 2 * kAhead];
-        __builtin_prefetch(&marks[later]);
-        __builtin_prefetch(&d.entry_token_at[later]);
-        __builtin_prefetch(&d.entry_flags[later]);
-      }
-      if (at + kAhead < end) {
-        const std::uint32_t soon = run[at + kAhead];
-        __builtin_prefetch(&d.entry_tokens[d.entry_token_at[soon]]);
-      }
-      const std::uint32_t entry = run[at];
-      if (marks[entry] == generation) continue;
-      marks[entry] = generation;
-      if (may_reach(entry)) consider(entry);
+      const std::uint32_t entry = d.postings[at];
+      if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) passing.push_back(at);
+    }
+    for (std::size_t at = 0; at < passing.size(); ++at) {
+      if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
+      if (at + kAhead < passing.size()) prefetch_cards(names[passing[at + kAhead]]);
+      visit(names[passing[at]]);
     }
   };
   constexpr double kNoCutoff = std::numeric_limits<double>::infinity();
