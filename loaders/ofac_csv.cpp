@@ -437,29 +437,6 @@ struct PreparedBlock {
   std::vector<Prepared> items;
 };
 
-/// Rows of one file as read()'s worker thread cut them: fields (views into the file's text, or
-/// into `unescaped`), blank lines, and the rows that failed (a broken quote, invalid UTF-8).
-struct RowBlock {
-  static constexpr std::size_t kRows = 512;
-  enum Kind : std::uint8_t { Fields, Blank, Error };
-  struct Row {
-    std::size_t first = 0, count = 0;  // its fields in `fields`
-    std::size_t end = 0;               // the offset after it in the file's text
-    std::uint64_t line = 0;
-    Kind kind = Fields;
-    std::string reason, record;  // an Error's (record: the uid, when the row has one)
-    bool counted = false;        // an Error that was read as a row (invalid UTF-8)
-  };
-  std::vector<Row> rows;
-  std::vector<std::string_view> fields;
-  std::deque<std::string> unescaped;  // a deque: its strings (and views of them) never move
-  void clear() {
-    rows.clear();
-    fields.clear();
-    unescaped.clear();
-  }
-};
-
 /// One entry of sdn.csv / cons_prim.csv, with views into the file text (or the arena).
 struct Entry {
   std::string_view uid, name, programs, title, call_sign, vessel_type, tonnage, grt, flag, owner,
@@ -471,6 +448,88 @@ struct Entry {
   NodeKind kind = NodeKind::LegalEntity;
   bool unknown_type = false;
 };
+
+/// Why a row of a file of this kind cannot be read, whatever else the load holds (its column
+/// count, a field's length, its ent_num); nullopt when these checks pass.
+struct RowProblem {
+  std::string reason;
+  std::string_view record;  // the row's uid, when it is a number
+};
+std::optional<RowProblem> row_problem(FileKind kind, const std::vector<std::string_view>& fields) {
+  const std::string_view uid = trim(fields[0]);
+  const std::size_t want = kColumns[static_cast<int>(kind)];
+  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
+  if (fields.size() != want)
+    return RowProblem{fmt::format("{} columns, expected {} in an OFAC {} file", fields.size(), want,
+                                  kKindNames[static_cast<int>(kind)]),
+                      record};
+  for (std::size_t column = 0; column < fields.size(); ++column) {
+    if (fields[column].size() > kMaxField)
+      return RowProblem{fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)", column + 1,
+                                    fields[column].size()),
+                        record};
+  }
+  if (!all_digits(uid)) return RowProblem{fmt::format("ent_num '{}' is not a number", uid.substr(0, 40)), {}};
+  return std::nullopt;
+}
+
+/// Rows of one file as read()'s worker thread cut them: fields (views into the file's text, or
+/// into `unescaped`) or, for sdn.csv, the entry they make, blank lines, and the rows that failed
+/// (a broken quote, invalid UTF-8, a check of row_problem).
+struct RowBlock {
+  static constexpr std::size_t kRows = 512;
+  enum Kind : std::uint8_t { Fields, Blank, Error };
+  struct Row {
+    std::size_t first = 0, count = 0;  // its fields in `fields`
+    std::size_t end = 0;               // the offset after it in the file's text
+    std::uint64_t line = 0;
+    Kind kind = Fields;
+    std::string reason, record;  // an Error's (record: the uid, when the row has one)
+    bool counted = false;        // an Error that was read as a row (not a broken quote)
+    Entry entry;                 // an sdn.csv row's, read as far as it can be without the tables
+  };
+  std::vector<Row> rows;
+  std::vector<std::string_view> fields;
+  std::deque<std::string> unescaped;  // a deque: its strings (and views of them) never move
+  void clear() {
+    rows.clear();
+    fields.clear();
+    unescaped.clear();
+  }
+};
+
+/// An sdn.csv row's entry, as far as it is read without the load's tables (on read()'s worker):
+/// views into the row's fields, which main_row keeps.
+void read_entry(const std::vector<std::string_view>& fields, const ListKind& list, Entry& entry) {
+  entry.uid = trim(fields[0]);
+  entry.name = value(fields[1]);
+  entry.sdn_type = value(fields[2]);
+  const std::string type = lower(entry.sdn_type);
+  entry.kind = NodeKind::LegalEntity;
+  entry.unknown_type = false;
+  if (type == "individual")
+    entry.kind = NodeKind::Person;
+  else if (type == "vessel")
+    entry.kind = NodeKind::Vessel;
+  else if (type == "aircraft")
+    entry.kind = NodeKind::Aircraft;
+  else
+    entry.unknown_type = !(type.empty() || type == "entity");
+  entry.programs = value(fields[3]);
+  entry.title = value(fields[4]);
+  entry.call_sign = value(fields[5]);
+  entry.vessel_type = value(fields[6]);
+  entry.tonnage = value(fields[7]);
+  entry.grt = value(fields[8]);
+  entry.flag = value(fields[9]);
+  entry.owner = value(fields[10]);
+  // Remarks are kept as quoted, untrimmed: sdn_comments.csv continues them mid-word.
+  entry.remarks = trim(fields[11]) == "-0-" ? std::string_view{} : fields[11];
+  entry.remarks_more.clear();
+  entry.id.reserve(list.prefix.size() + entry.uid.size());
+  entry.id.assign(list.prefix);
+  entry.id += entry.uid;
+}
 
 constexpr std::uint32_t kMany = 0xFFFFFFFFu;
 
@@ -486,8 +545,9 @@ class OfacLoad {
 
  private:
   using Fields = std::vector<std::string_view>;
+  /// A row of add.csv, alt.csv or sdn_comments.csv (sdn.csv rows go to main_row).
   void on_row(const SourceFile& file, FileKind kind, const Fields& fields, std::uint64_t line);
-  void main_row(const SourceFile& file, const Fields& fields, std::uint64_t line);
+  void main_row(const SourceFile& file, Entry& entry, std::uint64_t line);
   /// The entry for a sibling row's uid (or its id, when the entity is loaded already); reports
   /// and returns false when there is none.
   bool target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
@@ -516,6 +576,11 @@ class OfacLoad {
   StringId key_ids_[kKeys] = {kNoString, kNoString, kNoString, kNoString, kNoString, kNoString,
                               kNoString, kNoString, kNoString, kNoString, kNoString};
   std::uint64_t bytes_done_ = 0;
+  /// The report's counts, added to it once at the end (a map look-up per record was a cost).
+  struct Counts {
+    std::uint64_t aliases = 0, addresses = 0, documents = 0, links_resolved = 0, links_unresolved = 0;
+  } counts_;
+  void add_counts();
 };
 
 std::string_view OfacLoad::keep(std::string_view text) {
@@ -550,7 +615,14 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   std::uint64_t line_base = 0;  // lines before it
   std::optional<CsvReader> reader(std::in_place, text, path);
   Fields cut;
-  detail::BlockPipeline<RowBlock> blocks([&](RowBlock& block) {
+  // A field CsvReader unescaped lives in the reader until its next row: copied into the block.
+  const auto keep_unescaped = [text](RowBlock& block, Fields& fields) {
+    for (std::string_view& field : fields) {
+      const bool in_text = field.data() >= text.data() && field.data() + field.size() <= text.data() + text.size();
+      if (!in_text && !field.empty()) field = block.unescaped.emplace_back(field);
+    }
+  };
+  detail::BlockPipeline<RowBlock, 4> blocks([&](RowBlock& block) {
     block.clear();
     if (!utf8_checked) next_invalid = find_invalid_utf8(text), utf8_checked = true;
     while (block.rows.size() < RowBlock::kRows) {
@@ -590,12 +662,25 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
           continue;
         }
       }
-      block.rows.push_back({.first = block.fields.size(), .count = cut.size(), .end = end, .line = line});
-      for (const std::string_view field : cut) {
-        // A field CsvReader unescaped lives in the reader until its next row: copied.
-        const bool in_text = field.data() >= text.data() && field.data() + field.size() <= text.data() + text.size();
-        block.fields.push_back(in_text || field.empty() ? field : std::string_view(block.unescaped.emplace_back(field)));
+      if (kind == FileKind::Main) {
+        // sdn.csv: its checks and its entry's fields here; main_row adds what needs the tables.
+        RowBlock::Row& row = block.rows.emplace_back();
+        row.end = end;
+        row.line = line;
+        if (auto problem = row_problem(kind, cut)) {
+          row.kind = RowBlock::Error;
+          row.reason = std::move(problem->reason);
+          row.record.assign(problem->record);
+          row.counted = true;
+          continue;
+        }
+        keep_unescaped(block, cut);
+        read_entry(cut, list_, row.entry);
+        continue;
       }
+      keep_unescaped(block, cut);
+      block.rows.push_back({.first = block.fields.size(), .count = cut.size(), .end = end, .line = line});
+      block.fields.insert(block.fields.end(), cut.begin(), cut.end());
     }
     return true;
   });
@@ -603,7 +688,7 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   std::uint64_t rows = 0;
   for (bool more = true; more;) {
     auto [block, last] = blocks.next();
-    for (const RowBlock::Row& row : block.rows) {
+    for (RowBlock::Row& row : block.rows) {
       if (row.kind != RowBlock::Error || row.counted)
         if (++rows % 4096 == 0) context_.progress(path, bytes_done_ + row.end);
       if (row.kind == RowBlock::Error) {
@@ -611,6 +696,10 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
         continue;
       }
       if (row.kind == RowBlock::Blank) continue;
+      if (kind == FileKind::Main) {
+        main_row(file, row.entry, row.line);
+        continue;
+      }
       fields.assign(block.fields.begin() + static_cast<std::ptrdiff_t>(row.first),
                     block.fields.begin() + static_cast<std::ptrdiff_t>(row.first + row.count));
       on_row(file, kind, fields, row.line);
@@ -626,31 +715,10 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
                       std::uint64_t line) {
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
-  const std::size_t want = kColumns[static_cast<int>(kind)];
-  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
-  if (fields.size() != want) {
-    context_.bad_record(error(path, line,
-                              fmt::format("{} columns, expected {} in an OFAC {} file",
-                                          fields.size(), want, kKindNames[static_cast<int>(kind)]),
-                              record));
+  if (auto problem = row_problem(kind, fields)) {
+    context_.bad_record(error(path, line, std::move(problem->reason), problem->record));
     return;
   }
-  for (std::size_t column = 0; column < fields.size(); ++column) {
-    if (fields[column].size() > kMaxField) {
-      context_.bad_record(
-          error(path, line,
-                fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)",
-                            column + 1, fields[column].size()),
-                record));
-      return;
-    }
-  }
-  if (!all_digits(uid)) {
-    context_.bad_record(
-        error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
-    return;
-  }
-  if (kind == FileKind::Main) return main_row(file, fields, line);
   if ((kind == FileKind::Address || kind == FileKind::Alias) && !all_digits(trim(fields[1]))) {
     context_.bad_record(error(
         path, line,
@@ -696,7 +764,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       const std::string_view name = value(fields[3]);
       // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
       batch.add_name(id, name, alias_type, NameStrength::Strong, source);
-      context_.report.add("aliases");
+      ++counts_.aliases;
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
         const auto [found, added] = by_alias_.try_emplace(keep(name), index);
@@ -718,7 +786,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
       if (!value(fields[5]).empty())
         batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
-      context_.report.add("addresses");
+      ++counts_.addresses;
       break;
     }
     case FileKind::Main:
@@ -745,9 +813,9 @@ bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view ui
   return false;
 }
 
-void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint64_t line) {
+void OfacLoad::main_row(const SourceFile& file, Entry& entry, std::uint64_t line) {
   const std::string& path = file.path();
-  const std::string_view uid = trim(fields[0]);
+  const std::string_view uid = entry.uid;
   // A uid twice in one file is a bad row. Another file of the same load that defines the party
   // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
   // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
@@ -757,38 +825,17 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
-  const std::string_view name = value(fields[1]);
-  if (name.empty()) {
+  if (entry.name.empty()) {
     by_uid_.erase(slot);
     context_.bad_record(error(path, line, "empty SDN_Name", uid));
     return;
   }
-  Entry entry;
   entry.uid = slot->first;
-  entry.name = keep(name);
-  entry.sdn_type = keep(value(fields[2]));
-  const std::string type = lower(entry.sdn_type);
-  if (type == "individual")
-    entry.kind = NodeKind::Person;
-  else if (type == "vessel")
-    entry.kind = NodeKind::Vessel;
-  else if (type == "aircraft")
-    entry.kind = NodeKind::Aircraft;
-  else
-    entry.unknown_type = !(type.empty() || type == "entity");
-  entry.programs = keep(value(fields[3]));
-  entry.title = keep(value(fields[4]));
-  entry.call_sign = keep(value(fields[5]));
-  entry.vessel_type = keep(value(fields[6]));
-  entry.tonnage = keep(value(fields[7]));
-  entry.grt = keep(value(fields[8]));
-  entry.flag = keep(value(fields[9]));
-  entry.owner = keep(value(fields[10]));
-  // Remarks are kept as quoted, untrimmed: sdn_comments.csv continues them mid-word.
-  entry.remarks = trim(fields[11]) == "-0-" ? std::string_view{} : keep(fields[11]);
-  entry.id.reserve(list_.prefix.size() + uid.size());
-  entry.id.assign(list_.prefix);
-  entry.id += uid;
+  // Views into the file stay; a field the CSV reader unescaped is copied out of the row block.
+  for (std::string_view* field : {&entry.name, &entry.sdn_type, &entry.programs, &entry.title, &entry.call_sign,
+                                  &entry.vessel_type, &entry.tonnage, &entry.grt, &entry.flag, &entry.owner,
+                                  &entry.remarks})
+    *field = keep(*field);
   entry.file = &file.path();
   entry.line = line;
   entries_.push_back(std::move(entry));
@@ -814,6 +861,20 @@ std::optional<std::uint32_t> OfacLoad::resolve(std::string_view name, std::strin
   return std::nullopt;
 }
 
+void OfacLoad::add_counts() {
+  LoadReport& report = context_.report;
+  if (!entries_.empty()) {
+    report.add("entities", entries_.size());
+    report.add("actions", entries_.size());
+    report.add("documents", counts_.documents);
+  }
+  for (const auto& [kind, count] : {std::pair<std::string_view, std::uint64_t>{"aliases", counts_.aliases},
+                                    {"addresses", counts_.addresses},
+                                    {"links resolved", counts_.links_resolved},
+                                    {"links unresolved", counts_.links_unresolved}})
+    if (count != 0) report.add(kind, count);
+}
+
 void OfacLoad::finish() {
   Batch& batch = context_.batch;
   LoadReport& report = context_.report;
@@ -823,7 +884,7 @@ void OfacLoad::finish() {
     if (!added) found->second = kMany;
   }
   std::string why;
-  if (entries_.empty()) return;
+  if (entries_.empty()) return add_counts();
   // Each entry's remarks are parsed, and its action id built, on a worker thread a block of
   // entries ahead of this thread, which alone touches the batch (the pool gets the same strings in
   // the same order as from one thread). The worker alone looks keys up in keys_.made; this thread
@@ -832,7 +893,7 @@ void OfacLoad::finish() {
   // are prefetched into the string pool's table: a string met for the first time probes a random
   // slot of a table larger than the caches (bench/load_lists).
   std::size_t next_begin = 0;
-  detail::BlockPipeline<PreparedBlock> blocks([&](PreparedBlock& block) {
+  detail::BlockPipeline<PreparedBlock, 4> blocks([&](PreparedBlock& block) {
     block.begin = next_begin;
     block.count = std::min(PreparedBlock::kEntries, entries_.size() - next_begin);
     block.items.resize(PreparedBlock::kEntries);  // once per block: items never move after
@@ -892,7 +953,6 @@ void OfacLoad::finish() {
     // The uid is OFAC's entity number on every list and in every format (the identity contract,
     // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
     attribute_as(key_ids_[OfacUid], "ofacUid", entry.uid);
-    report.add("entities");
 
     // The SDN files are the blocking list; the non-SDN files name their list only by program
     // tag (loaders/measures.cpp, RULES.md §8.1).
@@ -909,7 +969,6 @@ void OfacLoad::finish() {
                       .measure_set = mapping.measures,
                       .issuer = mapping.issuer,
                       .list_id = mapping.list});
-    report.add("actions");
 
     if (entry.unknown_type) attribute_as(key_ids_[SdnType], "sdnType", entry.sdn_type);
     attribute_as(key_ids_[Title], "title", entry.title);
@@ -920,10 +979,10 @@ void OfacLoad::finish() {
     attribute_as(key_ids_[Flag], "flag", entry.flag);
     attribute_as(key_ids_[Owner], "vesselOwner", entry.owner);
     for (const Fact& fact : remarks.facts) attribute_as(*fact.key_id, fact.key, fact.value);
-    report.add("documents", remarks.documents);
+    counts_.documents += remarks.documents;
     for (const Alias& alias : remarks.weak_aliases) {
       batch.add_name(entity, alias.name, alias.type, NameStrength::Weak, source);
-      report.add("aliases");
+      ++counts_.aliases;
     }
     if (remarks.unrecognised) attribute_as(key_ids_[RemarksKey], "remarks", trim(remarks_text));
     for (std::string_view name : remarks.links) {
@@ -934,11 +993,11 @@ void OfacLoad::finish() {
                                           .role = "Linked To",
                                           .source = source});
         batch.add_edge_attribute(edge, "name", name);  // the name as the remark states it
-        report.add("links resolved");
+        ++counts_.links_resolved;
       } else {
         attribute_as(key_ids_[LinkedTo], "linkedTo", name);
         report.unresolved.push_back({*entry.file, entry.line, std::string(entry.uid), why});
-        report.add("links unresolved");
+        ++counts_.links_unresolved;
       }
     }
     if (block_ends && !current.second) {
@@ -946,6 +1005,7 @@ void OfacLoad::finish() {
       current = std::move(following);
     }
   }
+  add_counts();
 }
 
 }  // namespace
