@@ -432,7 +432,7 @@ struct Prepared {
 /// Entries [begin, begin + count) prepared; recycled from block to block, so that their strings
 /// and vectors keep their memory.
 struct PreparedBlock {
-  static constexpr std::size_t kEntries = 256;
+  static constexpr std::size_t kEntries = 512;
   std::size_t begin = 0, count = 0;
   std::vector<Prepared> items;
 };
@@ -477,7 +477,7 @@ std::optional<RowProblem> row_problem(FileKind kind, const std::vector<std::stri
 /// into `unescaped`) or, for sdn.csv, the entry they make, blank lines, and the rows that failed
 /// (a broken quote, invalid UTF-8, a check of row_problem).
 struct RowBlock {
-  static constexpr std::size_t kRows = 512;
+  static constexpr std::size_t kRows = 1024;
   enum Kind : std::uint8_t { Fields, Blank, Error };
   struct Row {
     std::size_t first = 0, count = 0;  // its fields in `fields`
@@ -622,7 +622,7 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
       if (!in_text && !field.empty()) field = block.unescaped.emplace_back(field);
     }
   };
-  detail::BlockPipeline<RowBlock, 4> blocks([&](RowBlock& block) {
+  detail::BlockPipeline<RowBlock, 3> blocks([&](RowBlock& block) {
     block.clear();
     if (!utf8_checked) next_invalid = find_invalid_utf8(text), utf8_checked = true;
     while (block.rows.size() < RowBlock::kRows) {
@@ -893,7 +893,7 @@ void OfacLoad::finish() {
   // are prefetched into the string pool's table: a string met for the first time probes a random
   // slot of a table larger than the caches (bench/load_lists).
   std::size_t next_begin = 0;
-  detail::BlockPipeline<PreparedBlock, 4> blocks([&](PreparedBlock& block) {
+  detail::BlockPipeline<PreparedBlock, 3> blocks([&](PreparedBlock& block) {
     block.begin = next_begin;
     block.count = std::min(PreparedBlock::kEntries, entries_.size() - next_begin);
     block.items.resize(PreparedBlock::kEntries);  // once per block: items never move after
