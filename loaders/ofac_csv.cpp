@@ -18,7 +18,6 @@
 
 #include "skg/loaders/source.h"
 #include "skg/loaders/measures.h"
-#include "skg/loaders/pipeline.h"
 
 namespace skg::inline v1 {
 
@@ -422,21 +421,6 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
   }
 }
 
-/// One entry's remarks, parsed, and its action id (made on finish()'s worker thread).
-struct Prepared {
-  std::string text;  // remarks and their sdn_comments.csv continuation, which `remarks` views
-  std::string action_id;
-  std::string programs;  // "SDGT; IRGC"
-  Remarks remarks;
-};
-/// Entries [begin, begin + count) prepared; recycled from block to block, so that their strings
-/// and vectors keep their memory.
-struct PreparedBlock {
-  static constexpr std::size_t kEntries = 512;
-  std::size_t begin = 0, count = 0;
-  std::vector<Prepared> items;
-};
-
 /// One entry of sdn.csv / cons_prim.csv, with views into the file text (or the arena).
 struct Entry {
   std::string_view uid, name, programs, title, call_sign, vessel_type, tonnage, grt, flag, owner,
@@ -448,88 +432,6 @@ struct Entry {
   NodeKind kind = NodeKind::LegalEntity;
   bool unknown_type = false;
 };
-
-/// Why a row of a file of this kind cannot be read, whatever else the load holds (its column
-/// count, a field's length, its ent_num); nullopt when these checks pass.
-struct RowProblem {
-  std::string reason;
-  std::string_view record;  // the row's uid, when it is a number
-};
-std::optional<RowProblem> row_problem(FileKind kind, const std::vector<std::string_view>& fields) {
-  const std::string_view uid = trim(fields[0]);
-  const std::size_t want = kColumns[static_cast<int>(kind)];
-  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
-  if (fields.size() != want)
-    return RowProblem{fmt::format("{} columns, expected {} in an OFAC {} file", fields.size(), want,
-                                  kKindNames[static_cast<int>(kind)]),
-                      record};
-  for (std::size_t column = 0; column < fields.size(); ++column) {
-    if (fields[column].size() > kMaxField)
-      return RowProblem{fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)", column + 1,
-                                    fields[column].size()),
-                        record};
-  }
-  if (!all_digits(uid)) return RowProblem{fmt::format("ent_num '{}' is not a number", uid.substr(0, 40)), {}};
-  return std::nullopt;
-}
-
-/// Rows of one file as read()'s worker thread cut them: fields (views into the file's text, or
-/// into `unescaped`) or, for sdn.csv, the entry they make, blank lines, and the rows that failed
-/// (a broken quote, invalid UTF-8, a check of row_problem).
-struct RowBlock {
-  static constexpr std::size_t kRows = 1024;
-  enum Kind : std::uint8_t { Fields, Blank, Error };
-  struct Row {
-    std::size_t first = 0, count = 0;  // its fields in `fields`
-    std::size_t end = 0;               // the offset after it in the file's text
-    std::uint64_t line = 0;
-    Kind kind = Fields;
-    std::string reason, record;  // an Error's (record: the uid, when the row has one)
-    bool counted = false;        // an Error that was read as a row (not a broken quote)
-    Entry entry;                 // an sdn.csv row's, read as far as it can be without the tables
-  };
-  std::vector<Row> rows;
-  std::vector<std::string_view> fields;
-  std::deque<std::string> unescaped;  // a deque: its strings (and views of them) never move
-  void clear() {
-    rows.clear();
-    fields.clear();
-    unescaped.clear();
-  }
-};
-
-/// An sdn.csv row's entry, as far as it is read without the load's tables (on read()'s worker):
-/// views into the row's fields, which main_row keeps.
-void read_entry(const std::vector<std::string_view>& fields, const ListKind& list, Entry& entry) {
-  entry.uid = trim(fields[0]);
-  entry.name = value(fields[1]);
-  entry.sdn_type = value(fields[2]);
-  const std::string type = lower(entry.sdn_type);
-  entry.kind = NodeKind::LegalEntity;
-  entry.unknown_type = false;
-  if (type == "individual")
-    entry.kind = NodeKind::Person;
-  else if (type == "vessel")
-    entry.kind = NodeKind::Vessel;
-  else if (type == "aircraft")
-    entry.kind = NodeKind::Aircraft;
-  else
-    entry.unknown_type = !(type.empty() || type == "entity");
-  entry.programs = value(fields[3]);
-  entry.title = value(fields[4]);
-  entry.call_sign = value(fields[5]);
-  entry.vessel_type = value(fields[6]);
-  entry.tonnage = value(fields[7]);
-  entry.grt = value(fields[8]);
-  entry.flag = value(fields[9]);
-  entry.owner = value(fields[10]);
-  // Remarks are kept as quoted, untrimmed: sdn_comments.csv continues them mid-word.
-  entry.remarks = trim(fields[11]) == "-0-" ? std::string_view{} : fields[11];
-  entry.remarks_more.clear();
-  entry.id.reserve(list.prefix.size() + entry.uid.size());
-  entry.id.assign(list.prefix);
-  entry.id += entry.uid;
-}
 
 constexpr std::uint32_t kMany = 0xFFFFFFFFu;
 
@@ -545,9 +447,8 @@ class OfacLoad {
 
  private:
   using Fields = std::vector<std::string_view>;
-  /// A row of add.csv, alt.csv or sdn_comments.csv (sdn.csv rows go to main_row).
   void on_row(const SourceFile& file, FileKind kind, const Fields& fields, std::uint64_t line);
-  void main_row(const SourceFile& file, Entry& entry, std::uint64_t line);
+  void main_row(const SourceFile& file, const Fields& fields, std::uint64_t line);
   /// The entry for a sibling row's uid (or its id, when the entity is loaded already); reports
   /// and returns false when there is none.
   bool target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
@@ -607,105 +508,45 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
     entries_.reserve(entries_.size() + lines);
     by_uid_.reserve(by_uid_.size() + lines);
   }
-  // The rows are cut (CSV fields, broken quotes, invalid UTF-8) on a worker thread a block ahead
-  // of this thread, which alone reads them into entries and the batch, in file order.
-  std::size_t next_invalid = std::string_view::npos;
-  bool utf8_checked = false;
+  std::size_t next_invalid = find_invalid_utf8(text);
   std::size_t base = 0;         // where the current reader starts in `text`
   std::uint64_t line_base = 0;  // lines before it
   std::optional<CsvReader> reader(std::in_place, text, path);
-  Fields cut;
-  // A field CsvReader unescaped lives in the reader until its next row: copied into the block.
-  const auto keep_unescaped = [text](RowBlock& block, Fields& fields) {
-    for (std::string_view& field : fields) {
-      const bool in_text = field.data() >= text.data() && field.data() + field.size() <= text.data() + text.size();
-      if (!in_text && !field.empty()) field = block.unescaped.emplace_back(field);
-    }
-  };
-  detail::BlockPipeline<RowBlock, 3> blocks([&](RowBlock& block) {
-    block.clear();
-    if (!utf8_checked) next_invalid = find_invalid_utf8(text), utf8_checked = true;
-    while (block.rows.size() < RowBlock::kRows) {
-      const std::size_t start = base + reader->offset();
-      bool got = false;
-      try {
-        got = reader->next(cut);
-      } catch (const LoadError& bad) {
-        // A broken quote: reported at the record's first line; reading goes on at the next line.
-        const std::uint64_t line = line_base + reader->line_number();
-        block.rows.push_back({.line = line, .kind = RowBlock::Error, .reason = bad.reason()});
-        const auto newline = text.find('\n', start);
-        if (newline == std::string_view::npos) return false;
-        base = newline + 1;
-        line_base = line;
-        reader.emplace(text.substr(base), path);
-        continue;
-      }
-      if (!got) return false;
-      const std::size_t end = base + reader->offset();
-      const std::uint64_t line = line_base + reader->line_number();
-      if (cut.size() == 1 && trim(cut[0]).empty()) {
-        block.rows.push_back({.end = end, .line = line, .kind = RowBlock::Blank});
-        continue;
-      }
-      if (next_invalid < end) {
-        const std::size_t bad_at = next_invalid;
-        const auto rest = find_invalid_utf8(text.substr(end));
-        next_invalid = rest == std::string_view::npos ? rest : end + rest;
-        if (bad_at >= start) {
-          block.rows.push_back({.end = end,
-                                .line = line_of(text.substr(start), bad_at - start) + line - 1,
-                                .kind = RowBlock::Error,
-                                .reason = fmt::format("invalid UTF-8 at byte {}", bad_at),
-                                .record = std::string(all_digits(trim(cut[0])) ? trim(cut[0]) : ""),
-                                .counted = true});
-          continue;
-        }
-      }
-      if (kind == FileKind::Main) {
-        // sdn.csv: its checks and its entry's fields here; main_row adds what needs the tables.
-        RowBlock::Row& row = block.rows.emplace_back();
-        row.end = end;
-        row.line = line;
-        if (auto problem = row_problem(kind, cut)) {
-          row.kind = RowBlock::Error;
-          row.reason = std::move(problem->reason);
-          row.record.assign(problem->record);
-          row.counted = true;
-          continue;
-        }
-        keep_unescaped(block, cut);
-        read_entry(cut, list_, row.entry);
-        continue;
-      }
-      keep_unescaped(block, cut);
-      block.rows.push_back({.first = block.fields.size(), .count = cut.size(), .end = end, .line = line});
-      block.fields.insert(block.fields.end(), cut.begin(), cut.end());
-    }
-    return true;
-  });
   Fields fields;
   std::uint64_t rows = 0;
-  for (bool more = true; more;) {
-    auto [block, last] = blocks.next();
-    for (RowBlock::Row& row : block.rows) {
-      if (row.kind != RowBlock::Error || row.counted)
-        if (++rows % 4096 == 0) context_.progress(path, bytes_done_ + row.end);
-      if (row.kind == RowBlock::Error) {
-        context_.bad_record(error(path, row.line, row.reason, row.record));
-        continue;
-      }
-      if (row.kind == RowBlock::Blank) continue;
-      if (kind == FileKind::Main) {
-        main_row(file, row.entry, row.line);
-        continue;
-      }
-      fields.assign(block.fields.begin() + static_cast<std::ptrdiff_t>(row.first),
-                    block.fields.begin() + static_cast<std::ptrdiff_t>(row.first + row.count));
-      on_row(file, kind, fields, row.line);
+  while (true) {
+    const std::size_t start = base + reader->offset();
+    bool got = false;
+    try {
+      got = reader->next(fields);
+    } catch (const LoadError& bad) {
+      // A broken quote: report it at the record's first line, and go on at the next line.
+      const std::uint64_t line = line_base + reader->line_number();
+      context_.bad_record(error(path, line, bad.reason()));
+      const auto newline = text.find('\n', start);
+      if (newline == std::string_view::npos) break;
+      base = newline + 1;
+      line_base = line;
+      reader.emplace(text.substr(base), path);
+      continue;
     }
-    blocks.recycle(std::move(block));
-    more = !last;
+    if (!got) break;
+    const std::size_t end = base + reader->offset();
+    const std::uint64_t line = line_base + reader->line_number();
+    if (++rows % 4096 == 0) context_.progress(path, bytes_done_ + end);
+    if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
+    if (next_invalid < end) {
+      const std::size_t bad_at = next_invalid;
+      const auto rest = find_invalid_utf8(text.substr(end));
+      next_invalid = rest == std::string_view::npos ? rest : end + rest;
+      if (bad_at >= start) {
+        context_.bad_record(error(path, line_of(text.substr(start), bad_at - start) + line - 1,
+                                  fmt::format("invalid UTF-8 at byte {}", bad_at),
+                                  all_digits(trim(fields[0])) ? trim(fields[0]) : ""));
+        continue;
+      }
+    }
+    on_row(file, kind, fields, line);
   }
   bytes_done_ += file.size();
   context_.progress(path, bytes_done_);
@@ -715,10 +556,31 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
                       std::uint64_t line) {
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
-  if (auto problem = row_problem(kind, fields)) {
-    context_.bad_record(error(path, line, std::move(problem->reason), problem->record));
+  const std::size_t want = kColumns[static_cast<int>(kind)];
+  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
+  if (fields.size() != want) {
+    context_.bad_record(error(path, line,
+                              fmt::format("{} columns, expected {} in an OFAC {} file",
+                                          fields.size(), want, kKindNames[static_cast<int>(kind)]),
+                              record));
     return;
   }
+  for (std::size_t column = 0; column < fields.size(); ++column) {
+    if (fields[column].size() > kMaxField) {
+      context_.bad_record(
+          error(path, line,
+                fmt::format("field {} is {} bytes long (OFAC's spec allows at most 1000)",
+                            column + 1, fields[column].size()),
+                record));
+      return;
+    }
+  }
+  if (!all_digits(uid)) {
+    context_.bad_record(
+        error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
+    return;
+  }
+  if (kind == FileKind::Main) return main_row(file, fields, line);
   if ((kind == FileKind::Address || kind == FileKind::Alias) && !all_digits(trim(fields[1]))) {
     context_.bad_record(error(
         path, line,
@@ -813,9 +675,9 @@ bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view ui
   return false;
 }
 
-void OfacLoad::main_row(const SourceFile& file, Entry& entry, std::uint64_t line) {
+void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint64_t line) {
   const std::string& path = file.path();
-  const std::string_view uid = entry.uid;
+  const std::string_view uid = trim(fields[0]);
   // A uid twice in one file is a bad row. Another file of the same load that defines the party
   // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
   // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
@@ -825,17 +687,38 @@ void OfacLoad::main_row(const SourceFile& file, Entry& entry, std::uint64_t line
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
-  if (entry.name.empty()) {
+  const std::string_view name = value(fields[1]);
+  if (name.empty()) {
     by_uid_.erase(slot);
     context_.bad_record(error(path, line, "empty SDN_Name", uid));
     return;
   }
+  Entry entry;
   entry.uid = slot->first;
-  // Views into the file stay; a field the CSV reader unescaped is copied out of the row block.
-  for (std::string_view* field : {&entry.name, &entry.sdn_type, &entry.programs, &entry.title, &entry.call_sign,
-                                  &entry.vessel_type, &entry.tonnage, &entry.grt, &entry.flag, &entry.owner,
-                                  &entry.remarks})
-    *field = keep(*field);
+  entry.name = keep(name);
+  entry.sdn_type = keep(value(fields[2]));
+  const std::string type = lower(entry.sdn_type);
+  if (type == "individual")
+    entry.kind = NodeKind::Person;
+  else if (type == "vessel")
+    entry.kind = NodeKind::Vessel;
+  else if (type == "aircraft")
+    entry.kind = NodeKind::Aircraft;
+  else
+    entry.unknown_type = !(type.empty() || type == "entity");
+  entry.programs = keep(value(fields[3]));
+  entry.title = keep(value(fields[4]));
+  entry.call_sign = keep(value(fields[5]));
+  entry.vessel_type = keep(value(fields[6]));
+  entry.tonnage = keep(value(fields[7]));
+  entry.grt = keep(value(fields[8]));
+  entry.flag = keep(value(fields[9]));
+  entry.owner = keep(value(fields[10]));
+  // Remarks are kept as quoted, untrimmed: sdn_comments.csv continues them mid-word.
+  entry.remarks = trim(fields[11]) == "-0-" ? std::string_view{} : keep(fields[11]);
+  entry.id.reserve(list_.prefix.size() + uid.size());
+  entry.id.assign(list_.prefix);
+  entry.id += uid;
   entry.file = &file.path();
   entry.line = line;
   entries_.push_back(std::move(entry));
@@ -883,64 +766,34 @@ void OfacLoad::finish() {
     const auto [found, added] = by_name_.try_emplace(entries_[index].name, index);
     if (!added) found->second = kMany;
   }
-  std::string why;
-  if (entries_.empty()) return add_counts();
-  // Each entry's remarks are parsed, and its action id built, on a worker thread a block of
-  // entries ahead of this thread, which alone touches the batch (the pool gets the same strings in
-  // the same order as from one thread). The worker alone looks keys up in keys_.made; this thread
-  // alone writes the ids the facts point at (map nodes do not move). While this thread adds an
-  // entry, the next one's distinct strings (id, uid, name, action id, fact values, weak aliases)
-  // are prefetched into the string pool's table: a string met for the first time probes a random
-  // slot of a table larger than the caches (bench/load_lists).
-  std::size_t next_begin = 0;
-  detail::BlockPipeline<PreparedBlock, 3> blocks([&](PreparedBlock& block) {
-    block.begin = next_begin;
-    block.count = std::min(PreparedBlock::kEntries, entries_.size() - next_begin);
-    block.items.resize(PreparedBlock::kEntries);  // once per block: items never move after
-    for (std::size_t at = 0; at < block.count; ++at) {
-      const Entry& entry = entries_[block.begin + at];
-      Prepared& item = block.items[at];
-      item.text.assign(entry.remarks);
-      item.text += entry.remarks_more;
-      parse_remarks(item.text, keys_, item.remarks);
-      item.action_id.assign(entry.id);
-      item.action_id += list_.action_suffix;
-      item.programs.clear();
-      std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
-      while (!rest.empty()) {
-        const auto end = std::min(rest.find("] ["), rest.size());
-        std::string_view program = trim(rest.substr(0, end));
-        if (program.starts_with('[')) program.remove_prefix(1);
-        if (program.ends_with(']')) program.remove_suffix(1);
-        append_unique(item.programs, trim(program));
-        rest = end == rest.size() ? std::string_view{} : rest.substr(end + 3);
-      }
-    }
-    next_begin += block.count;
-    return next_begin < entries_.size();
-  });
-  const auto prefetch = [&batch](const Entry& entry, const Prepared& item) {
-    for (std::string_view text_of : {std::string_view(entry.id), entry.uid, entry.name, std::string_view(item.action_id)})
-      batch.prefetch(text_of);
-    for (const Fact& fact : item.remarks.facts) batch.prefetch(fact.value);
-    for (const Alias& alias : item.remarks.weak_aliases) batch.prefetch(alias.name);
-  };
-  std::pair<PreparedBlock, bool> current = blocks.next(), following;
-  prefetch(entries_[0], current.first.items[0]);
-  for (std::size_t index = 0; index < entries_.size(); ++index) {
-    const std::size_t local = index - current.first.begin;
-    const bool block_ends = local + 1 == current.first.count;
-    if (!block_ends) {
-      prefetch(entries_[index + 1], current.first.items[local + 1]);
-    } else if (!current.second) {
-      following = blocks.next();
-      prefetch(entries_[index + 1], following.first.items[0]);
-    }
+  std::string programs, why;
+  // Each entry's remarks are read, and its distinct strings (id, uid, name, action id, fact
+  // values, weak aliases) prefetched into the string pool's table, while the entry before it is
+  // added: a string met for the first time probes a random slot of a table larger than the
+  // caches, and one miss after another was the largest cost of this loader (bench/load_lists).
+  std::string remarks_texts[2], action_ids[2];
+  Remarks remarks_of[2];
+  const auto prepare = [&](std::size_t index) {
     const Entry& entry = entries_[index];
-    const std::string& remarks_text = current.first.items[local].text;
-    const Remarks& remarks = current.first.items[local].remarks;
-    const std::string& action_id = current.first.items[local].action_id;
-    const std::string& programs = current.first.items[local].programs;
+    std::string& text = remarks_texts[index % 2];
+    text.assign(entry.remarks);
+    text += entry.remarks_more;
+    parse_remarks(text, keys_, remarks_of[index % 2]);
+    std::string& action_id = action_ids[index % 2];
+    action_id.assign(entry.id);
+    action_id += list_.action_suffix;
+    for (std::string_view text_of : {std::string_view(entry.id), entry.uid, entry.name, std::string_view(action_id)})
+      batch.prefetch(text_of);
+    for (const Fact& fact : remarks_of[index % 2].facts) batch.prefetch(fact.value);
+    for (const Alias& alias : remarks_of[index % 2].weak_aliases) batch.prefetch(alias.name);
+  };
+  if (!entries_.empty()) prepare(0);
+  for (std::size_t index = 0; index < entries_.size(); ++index) {
+    if (index + 1 < entries_.size()) prepare(index + 1);
+    const Entry& entry = entries_[index];
+    const std::string& remarks_text = remarks_texts[index % 2];
+    const Remarks& remarks = remarks_of[index % 2];
+    const std::string& action_id = action_ids[index % 2];
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
     // The entity's id and each key are hashed and looked up once, not once per fact; a key is
     // taken from the batch when first added, so the pool holds the same strings in the same order.
@@ -954,6 +807,16 @@ void OfacLoad::finish() {
     // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
     attribute_as(key_ids_[OfacUid], "ofacUid", entry.uid);
 
+    programs.clear();
+    std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
+    while (!rest.empty()) {
+      const auto end = std::min(rest.find("] ["), rest.size());
+      std::string_view program = trim(rest.substr(0, end));
+      if (program.starts_with('[')) program.remove_prefix(1);
+      if (program.ends_with(']')) program.remove_suffix(1);
+      append_unique(programs, trim(program));
+      rest = end == rest.size() ? std::string_view{} : rest.substr(end + 3);
+    }
     // The SDN files are the blocking list; the non-SDN files name their list only by program
     // tag (loaders/measures.cpp, RULES.md §8.1).
     const detail::MeasureMapping mapping =
@@ -999,10 +862,6 @@ void OfacLoad::finish() {
         report.unresolved.push_back({*entry.file, entry.line, std::string(entry.uid), why});
         ++counts_.links_unresolved;
       }
-    }
-    if (block_ends && !current.second) {
-      blocks.recycle(std::move(current.first));
-      current = std::move(following);
     }
   }
   add_counts();

@@ -17,12 +17,10 @@ namespace skg::inline v1::detail {
 /// order. Destroying the pipeline stops the worker (after the block it is making) and joins it.
 ///   BlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); });
 ///   for (bool more = true; more;) { auto [block, last] = blocks.next(); use(block); more = !last; }
-/// `Ahead`: blocks made and not yet taken, at most (more rides out the worker's scheduling delays
-/// on a busy machine, at the memory of the blocks).
-template <class Block, std::size_t Ahead = 2>
+template <class Block>
 class BlockPipeline {
  public:
-  static constexpr std::size_t kAhead = Ahead;
+  static constexpr std::size_t kAhead = 2;  // blocks made and not yet taken, at most
 
   explicit BlockPipeline(std::function<bool(Block&)> produce) : produce_(std::move(produce)) {
     worker_ = std::thread([this] { work(); });
