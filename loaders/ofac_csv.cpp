@@ -504,7 +504,7 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   }
   if (kind == FileKind::Main) {
     // About one entry per line: size the tables once instead of growing them row by row.
-    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    const auto lines = static_cast<std::size_t>(line_of(text, text.size()));
     entries_.reserve(entries_.size() + lines);
     by_uid_.reserve(by_uid_.size() + lines);
   }
