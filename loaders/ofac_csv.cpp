@@ -771,13 +771,21 @@ void OfacLoad::finish() {
   // values, weak aliases) prefetched into the string pool's table, while the entry before it is
   // added: a string met for the first time probes a random slot of a table larger than the
   // caches, and one miss after another was the largest cost of this loader (bench/load_lists).
-  std::string remarks_texts[2], action_ids[2];
+  // The remarks as a view: of the file's text, or of a copy joined to their sdn_comments.csv
+  // continuation (most entries have none: copying every remark was a cost).
+  std::string joined[2], action_ids[2];
+  std::string_view remarks_texts[2];
   Remarks remarks_of[2];
   const auto prepare = [&](std::size_t index) {
     const Entry& entry = entries_[index];
-    std::string& text = remarks_texts[index % 2];
-    text.assign(entry.remarks);
-    text += entry.remarks_more;
+    std::string_view& text = remarks_texts[index % 2];
+    if (entry.remarks_more.empty()) {
+      text = entry.remarks;
+    } else {
+      joined[index % 2].assign(entry.remarks);
+      joined[index % 2] += entry.remarks_more;
+      text = joined[index % 2];
+    }
     parse_remarks(text, keys_, remarks_of[index % 2]);
     std::string& action_id = action_ids[index % 2];
     action_id.assign(entry.id);
@@ -791,7 +799,7 @@ void OfacLoad::finish() {
   for (std::size_t index = 0; index < entries_.size(); ++index) {
     if (index + 1 < entries_.size()) prepare(index + 1);
     const Entry& entry = entries_[index];
-    const std::string& remarks_text = remarks_texts[index % 2];
+    const std::string_view remarks_text = remarks_texts[index % 2];
     const Remarks& remarks = remarks_of[index % 2];
     const std::string& action_id = action_ids[index % 2];
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
