@@ -477,6 +477,11 @@ class OfacLoad {
   StringId key_ids_[kKeys] = {kNoString, kNoString, kNoString, kNoString, kNoString, kNoString,
                               kNoString, kNoString, kNoString, kNoString, kNoString};
   std::uint64_t bytes_done_ = 0;
+  /// The report's counts, added to it once at the end (a map look-up per record was a cost).
+  struct Counts {
+    std::uint64_t aliases = 0, addresses = 0, documents = 0, links_resolved = 0, links_unresolved = 0;
+  } counts_;
+  void add_counts();
 };
 
 std::string_view OfacLoad::keep(std::string_view text) {
@@ -499,7 +504,7 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   }
   if (kind == FileKind::Main) {
     // About one entry per line: size the tables once instead of growing them row by row.
-    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    const auto lines = static_cast<std::size_t>(line_of(text, text.size()));
     entries_.reserve(entries_.size() + lines);
     by_uid_.reserve(by_uid_.size() + lines);
   }
@@ -621,7 +626,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       const std::string_view name = value(fields[3]);
       // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
       batch.add_name(id, name, alias_type, NameStrength::Strong, source);
-      context_.report.add("aliases");
+      ++counts_.aliases;
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
         const auto [found, added] = by_alias_.try_emplace(keep(name), index);
@@ -643,7 +648,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
       if (!value(fields[5]).empty())
         batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
-      context_.report.add("addresses");
+      ++counts_.addresses;
       break;
     }
     case FileKind::Main:
@@ -739,6 +744,20 @@ std::optional<std::uint32_t> OfacLoad::resolve(std::string_view name, std::strin
   return std::nullopt;
 }
 
+void OfacLoad::add_counts() {
+  LoadReport& report = context_.report;
+  if (!entries_.empty()) {
+    report.add("entities", entries_.size());
+    report.add("actions", entries_.size());
+    report.add("documents", counts_.documents);
+  }
+  for (const auto& [kind, count] : {std::pair<std::string_view, std::uint64_t>{"aliases", counts_.aliases},
+                                    {"addresses", counts_.addresses},
+                                    {"links resolved", counts_.links_resolved},
+                                    {"links unresolved", counts_.links_unresolved}})
+    if (count != 0) report.add(kind, count);
+}
+
 void OfacLoad::finish() {
   Batch& batch = context_.batch;
   LoadReport& report = context_.report;
@@ -752,13 +771,21 @@ void OfacLoad::finish() {
   // values, weak aliases) prefetched into the string pool's table, while the entry before it is
   // added: a string met for the first time probes a random slot of a table larger than the
   // caches, and one miss after another was the largest cost of this loader (bench/load_lists).
-  std::string remarks_texts[2], action_ids[2];
+  // The remarks as a view: of the file's text, or of a copy joined to their sdn_comments.csv
+  // continuation (most entries have none: copying every remark was a cost).
+  std::string joined[2], action_ids[2];
+  std::string_view remarks_texts[2];
   Remarks remarks_of[2];
   const auto prepare = [&](std::size_t index) {
     const Entry& entry = entries_[index];
-    std::string& text = remarks_texts[index % 2];
-    text.assign(entry.remarks);
-    text += entry.remarks_more;
+    std::string_view& text = remarks_texts[index % 2];
+    if (entry.remarks_more.empty()) {
+      text = entry.remarks;
+    } else {
+      joined[index % 2].assign(entry.remarks);
+      joined[index % 2] += entry.remarks_more;
+      text = joined[index % 2];
+    }
     parse_remarks(text, keys_, remarks_of[index % 2]);
     std::string& action_id = action_ids[index % 2];
     action_id.assign(entry.id);
@@ -772,7 +799,7 @@ void OfacLoad::finish() {
   for (std::size_t index = 0; index < entries_.size(); ++index) {
     if (index + 1 < entries_.size()) prepare(index + 1);
     const Entry& entry = entries_[index];
-    const std::string& remarks_text = remarks_texts[index % 2];
+    const std::string_view remarks_text = remarks_texts[index % 2];
     const Remarks& remarks = remarks_of[index % 2];
     const std::string& action_id = action_ids[index % 2];
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
@@ -787,7 +814,6 @@ void OfacLoad::finish() {
     // The uid is OFAC's entity number on every list and in every format (the identity contract,
     // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
     attribute_as(key_ids_[OfacUid], "ofacUid", entry.uid);
-    report.add("entities");
 
     programs.clear();
     std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
@@ -814,7 +840,6 @@ void OfacLoad::finish() {
                       .measure_set = mapping.measures,
                       .issuer = mapping.issuer,
                       .list_id = mapping.list});
-    report.add("actions");
 
     if (entry.unknown_type) attribute_as(key_ids_[SdnType], "sdnType", entry.sdn_type);
     attribute_as(key_ids_[Title], "title", entry.title);
@@ -825,10 +850,10 @@ void OfacLoad::finish() {
     attribute_as(key_ids_[Flag], "flag", entry.flag);
     attribute_as(key_ids_[Owner], "vesselOwner", entry.owner);
     for (const Fact& fact : remarks.facts) attribute_as(*fact.key_id, fact.key, fact.value);
-    report.add("documents", remarks.documents);
+    counts_.documents += remarks.documents;
     for (const Alias& alias : remarks.weak_aliases) {
       batch.add_name(entity, alias.name, alias.type, NameStrength::Weak, source);
-      report.add("aliases");
+      ++counts_.aliases;
     }
     if (remarks.unrecognised) attribute_as(key_ids_[RemarksKey], "remarks", trim(remarks_text));
     for (std::string_view name : remarks.links) {
@@ -839,14 +864,15 @@ void OfacLoad::finish() {
                                           .role = "Linked To",
                                           .source = source});
         batch.add_edge_attribute(edge, "name", name);  // the name as the remark states it
-        report.add("links resolved");
+        ++counts_.links_resolved;
       } else {
         attribute_as(key_ids_[LinkedTo], "linkedTo", name);
         report.unresolved.push_back({*entry.file, entry.line, std::string(entry.uid), why});
-        report.add("links unresolved");
+        ++counts_.links_unresolved;
       }
     }
   }
+  add_counts();
 }
 
 }  // namespace

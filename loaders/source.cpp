@@ -119,6 +119,21 @@ bool LineReader::next(std::string_view& line) {
 CsvReader::CsvReader(std::string_view text, std::string file, char separator)
     : text_(text), file_(std::move(file)), separator_(separator) {}
 
+namespace {
+/// The line breaks in [begin, end), by memchr from one to the next: a vectorised scan, where a
+/// test per byte (std::count at -O2) was 15% of the instructions of an OFAC sdn.csv load.
+std::uint64_t count_breaks(const char* begin, const char* end) noexcept {
+  std::uint64_t count = 0;
+  while (begin < end) {
+    const void* found = std::memchr(begin, '\n', static_cast<std::size_t>(end - begin));
+    if (found == nullptr) break;
+    ++count;
+    begin = static_cast<const char*>(found) + 1;
+  }
+  return count;
+}
+}  // namespace
+
 bool CsvReader::next(std::vector<std::string_view>& fields) {
   fields.clear();
   unescaped_.clear();
@@ -138,7 +153,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
           // Up to the next quote at once: the field's text is a view, only its line breaks counted.
           const void* quote = std::memchr(text_.data() + at, '"', text_.size() - at);
           const std::size_t next = quote == nullptr ? text_.size() : static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
-          line_ += static_cast<std::uint64_t>(std::count(text_.data() + at, text_.data() + next, '\n'));
+          line_ += count_breaks(text_.data() + at, text_.data() + next);
           at = next;
           if (at == text_.size()) break;
         }
@@ -200,7 +215,15 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
   const std::size_t size = text.size();
   std::size_t at = 0;
   while (at < size) {
-    // Fast path: eight ASCII bytes at a time.
+    // Fast paths: 32, then eight ASCII bytes at a time.
+    if (at + 32 <= size) {
+      std::uint64_t words[4];
+      std::memcpy(words, bytes + at, 32);
+      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) == 0) {
+        at += 32;
+        continue;
+      }
+    }
     if (at + 8 <= size) {
       std::uint64_t word;
       std::memcpy(&word, bytes + at, 8);
@@ -244,9 +267,7 @@ std::string_view trim(std::string_view text) noexcept {
 }
 
 std::uint64_t line_of(std::string_view text, std::size_t offset) noexcept {
-  std::uint64_t line = 1;
-  for (std::size_t at = 0; at < offset && at < text.size(); ++at) line += text[at] == '\n';
-  return line;
+  return 1 + count_breaks(text.data(), text.data() + std::min(offset, text.size()));
 }
 
 }  // namespace skg
