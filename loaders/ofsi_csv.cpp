@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <deque>
 #include <fmt/format.h>
 #include <unordered_map>
@@ -130,7 +131,11 @@ class OfsiLoader {
   // Pass 1: every row, checked; good rows join their group.
   void read_rows(std::string_view text) {
     // Room for every row's fields up front (one row per line, at most the header's width).
-    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    // Counted with memchr: std::count went byte by byte (a third of this function's time).
+    std::size_t lines = 1;
+    for (const char* at = text.data(), *end = text.data() + text.size();
+         (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr; ++at)
+      ++lines;
     rows_.reserve(lines);
     cells_.reserve(lines * kColumnCount);
     CsvReader reader(text, path_);
@@ -157,9 +162,8 @@ class OfsiLoader {
         state = State::Rows;
         continue;
       }
-      bool blank = true;
-      for (std::string_view field : fields) blank &= trim(field).empty();
-      if (blank) continue;  // an empty line, or a spreadsheet's row of commas
+      // An empty line, or a spreadsheet's row of commas (stops at the first cell with text).
+      if (std::all_of(fields.begin(), fields.end(), [](std::string_view field) { return trim(field).empty(); })) continue;
       read_row(fields, line, text);
       if (reader.offset() >= next_progress) {
         context_.progress(path_, reader.offset() / 2);

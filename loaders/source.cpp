@@ -119,6 +119,19 @@ bool LineReader::next(std::string_view& line) {
 CsvReader::CsvReader(std::string_view text, std::string file, char separator)
     : text_(text), file_(std::move(file)), separator_(separator) {}
 
+namespace {
+// The '\n' in [from, to), by memchr: std::count tests byte by byte, and most quoted fields
+// have none (a twentieth of an OFSI load).
+std::uint64_t count_newlines(const char* from, const char* to) noexcept {
+  std::uint64_t count = 0;
+  while ((from = static_cast<const char*>(std::memchr(from, '\n', static_cast<std::size_t>(to - from)))) != nullptr) {
+    ++count;
+    ++from;
+  }
+  return count;
+}
+}  // namespace
+
 bool CsvReader::next(std::vector<std::string_view>& fields) {
   fields.clear();
   unescaped_.clear();
@@ -138,7 +151,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
           // Up to the next quote at once: the field's text is a view, only its line breaks counted.
           const void* quote = std::memchr(text_.data() + at, '"', text_.size() - at);
           const std::size_t next = quote == nullptr ? text_.size() : static_cast<std::size_t>(static_cast<const char*>(quote) - text_.data());
-          line_ += static_cast<std::uint64_t>(std::count(text_.data() + at, text_.data() + next, '\n'));
+          line_ += count_newlines(text_.data() + at, text_.data() + next);
           at = next;
           if (at == text_.size()) break;
         }
