@@ -199,7 +199,7 @@ class OfsiLoader {
     if (group_id.find_first_not_of("0123456789") != std::string::npos)
       return drop(fmt::format("Group ID '{}' is not a number", group_id));
     for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6})
-      detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
+      if (!cell(row, part).empty()) detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
     if (row.name.empty()) return drop("the row has no name (Name 1 to Name 6 are empty)");
     const auto kind = kind_of(cell(row, kGroupType));
     if (!kind) return drop(fmt::format("Group Type '{}' is not Individual, Entity or Ship", cell(row, kGroupType)));
@@ -314,7 +314,7 @@ class OfsiLoader {
       if (new_address) {
         std::string address;
         for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
-          detail::append_part(address, detail::collapse_spaces(cell(row, part)));
+          if (!cell(row, part).empty()) detail::append_part(address, detail::collapse_spaces(cell(row, part)));
         const std::size_t before = seen_facts_.size();
         attribute(kAddressKey, address);
         if (seen_facts_.size() > before) report.add("addresses");

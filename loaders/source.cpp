@@ -213,7 +213,13 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
   const std::size_t size = text.size();
   std::size_t at = 0;
   while (at < size) {
-    // Fast path: eight ASCII bytes at a time.
+    // Fast path: 32 ASCII bytes at a time (one test for four words), then eight.
+    while (at + 32 <= size) {
+      std::uint64_t words[4];
+      std::memcpy(words, bytes + at, 32);
+      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) != 0) break;
+      at += 32;
+    }
     if (at + 8 <= size) {
       std::uint64_t word;
       std::memcpy(&word, bytes + at, 8);
