@@ -43,6 +43,7 @@
 #include <cstring>
 #include <cctype>
 #include <fmt/format.h>
+#include <iterator>
 #include <unordered_set>
 #include <vector>
 
@@ -288,14 +289,44 @@ class PscReader {
     return day;
   }
 
+  // The address's parts "a, b, c" in this order, each with its runs of blanks made one space.
   static std::string address_text(const Json* address) {
     std::string out;
     if (address == nullptr || !address->IsObject()) return out;
-    for (std::string_view key : {"care_of", "po_box", "premises", "address_line_1", "address_line_2", "locality",
-                                 "region", "postal_code", "country"})
-      if (const std::string_view part = string_member(*address, key); !part.empty())  // most are absent
-        detail::append_part(out, detail::collapse_spaces(part));
+    static constexpr std::string_view kParts[] = {"care_of",        "po_box",   "premises", "address_line_1",
+                                                  "address_line_2", "locality", "region",   "postal_code", "country"};
+    // One pass over the object (a lookup per part compared the names again for each), the first
+    // of a repeated key kept as FindMember does.
+    const Json* parts[std::size(kParts)] = {};
+    for (const auto& field : address->GetObject()) {
+      const std::string_view name = view(field.name);
+      for (std::size_t at = 0; at < std::size(kParts); ++at)
+        if (kParts[at] == name) {
+          if (parts[at] == nullptr) parts[at] = &field.value;
+          break;
+        }
+    }
+    for (const Json* part : parts)
+      if (part != nullptr && part->IsString()) append_collapsed(out, view(*part));
     return out;
+  }
+
+  /// append_part(out, collapse_spaces(part)) without the copy: ", " before a non-blank part, its
+  /// runs of blanks written as one space.
+  static void append_collapsed(std::string& out, std::string_view part) {
+    part = trim(part);
+    if (part.empty()) return;
+    if (!out.empty()) out += ", ";
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    for (std::size_t at = 0; at < part.size();) {
+      std::size_t end = at;
+      while (end < part.size() && !blank(part[end])) ++end;
+      out.append(part.data() + at, end - at);
+      if (end == part.size()) break;
+      while (blank(part[end])) ++end;  // trimmed: a run of blanks is followed by text
+      out += ' ';
+      at = end;
+    }
   }
 
   void read_record(const Json& record) {
