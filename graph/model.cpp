@@ -146,7 +146,13 @@ void Date::to_ymd(int& year, int& month, int& day) const noexcept {
 std::string Date::to_string() const {
   int year, month, day;
   to_ymd(year, month, day);
-  return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  if (year < 0 || year > 9999) return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+  // By hand: fmt::format parsed its format string on every call (6% of an OFSI load).
+  const char text[10] = {static_cast<char>('0' + year / 1000), static_cast<char>('0' + year / 100 % 10),
+                         static_cast<char>('0' + year / 10 % 10), static_cast<char>('0' + year % 10), '-',
+                         static_cast<char>('0' + month / 10), static_cast<char>('0' + month % 10), '-',
+                         static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)};
+  return std::string(text, 10);
 }
 
 Percent::Units Percent::to_units(double percent) noexcept {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <deque>
 #include <fmt/format.h>
 #include <unordered_map>
@@ -130,7 +131,11 @@ class OfsiLoader {
   // Pass 1: every row, checked; good rows join their group.
   void read_rows(std::string_view text) {
     // Room for every row's fields up front (one row per line, at most the header's width).
-    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    // Counted with memchr: std::count went byte by byte (a third of this function's time).
+    std::size_t lines = 1;
+    for (const char* at = text.data(), *end = text.data() + text.size();
+         (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr; ++at)
+      ++lines;
     rows_.reserve(lines);
     cells_.reserve(lines * kColumnCount);
     CsvReader reader(text, path_);
@@ -157,9 +162,8 @@ class OfsiLoader {
         state = State::Rows;
         continue;
       }
-      bool blank = true;
-      for (std::string_view field : fields) blank &= trim(field).empty();
-      if (blank) continue;  // an empty line, or a spreadsheet's row of commas
+      // An empty line, or a spreadsheet's row of commas (stops at the first cell with text).
+      if (std::all_of(fields.begin(), fields.end(), [](std::string_view field) { return trim(field).empty(); })) continue;
       read_row(fields, line, text);
       if (reader.offset() >= next_progress) {
         context_.progress(path_, reader.offset() / 2);
@@ -195,7 +199,7 @@ class OfsiLoader {
     if (group_id.find_first_not_of("0123456789") != std::string::npos)
       return drop(fmt::format("Group ID '{}' is not a number", group_id));
     for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6})
-      detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
+      if (!cell(row, part).empty()) detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
     if (row.name.empty()) return drop("the row has no name (Name 1 to Name 6 are empty)");
     const auto kind = kind_of(cell(row, kGroupType));
     if (!kind) return drop(fmt::format("Group Type '{}' is not Individual, Entity or Ship", cell(row, kGroupType)));
@@ -310,7 +314,7 @@ class OfsiLoader {
       if (new_address) {
         std::string address;
         for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
-          detail::append_part(address, detail::collapse_spaces(cell(row, part)));
+          if (!cell(row, part).empty()) detail::append_part(address, detail::collapse_spaces(cell(row, part)));
         const std::size_t before = seen_facts_.size();
         attribute(kAddressKey, address);
         if (seen_facts_.size() > before) report.add("addresses");

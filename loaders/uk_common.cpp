@@ -44,8 +44,11 @@ bool four_digits(std::string_view text) {
 // The position of `needle` (lower case) in `text`, ignoring ASCII case, from `from`; npos if none.
 std::size_t find_folded(std::string_view text, std::string_view needle, std::size_t from = 0) {
   if (needle.size() > text.size()) return std::string_view::npos;
+  if (needle.empty()) return from <= text.size() ? from : std::string_view::npos;
+  const char first = needle.front();
   for (std::size_t at = from; at + needle.size() <= text.size(); ++at) {
-    std::size_t matched = 0;
+    if (lower(text[at]) != first) continue;  // most positions: one test
+    std::size_t matched = 1;
     while (matched < needle.size() && lower(text[at + matched]) == needle[matched]) ++matched;
     if (matched == needle.size()) return at;
   }
@@ -65,6 +68,7 @@ std::size_t skip_separators(std::string_view text, std::size_t at) {
 // registered company no 02142819") and uk_sanctions_list_sample_2026-09.xml
 // (BusinessRegistrationNumber "UK Company no. 06527449").
 constexpr std::array<std::string_view, 1> kUnReferenceLabels = {"un ref"};
+// Each starts "uk " (find_gb_company_number skips a text without it).
 constexpr std::array<std::string_view, 4> kGbCompanyLabels = {
     "uk company number", "uk company no", "uk registered company number", "uk registered company no"};
 
@@ -178,6 +182,8 @@ std::string find_imo_number(std::string_view text) {
 }
 
 std::string find_gb_company_number(std::string_view text) {
+  // Every label starts "uk ": a text without it (most notes) is scanned once, not once per label.
+  if (find_folded(text, "uk ") == std::string_view::npos) return {};
   for (std::string_view label : kGbCompanyLabels) {
     const auto at = find_folded(text, label);
     if (at == std::string_view::npos || (at > 0 && letter(text[at - 1]))) continue;
