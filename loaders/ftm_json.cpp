@@ -652,6 +652,16 @@ class FtmReader {
     flush_counts();
   }
 
+  /// The batch's id of an attribute key: a few dozen keys, found here in a small table that stays
+  /// in cache instead of in the string pool, where each lookup may miss.
+  StringId key_id(std::string_view key) {
+    const auto found = key_ids_.find(key);
+    if (found != key_ids_.end()) return found->second;
+    const StringId id = context_.batch.string_id(key);
+    key_ids_.emplace(std::string(key), id);
+    return id;
+  }
+
   LineParser& parser() {
     if (!parser_) parser_.emplace();
     return *parser_;
@@ -699,10 +709,12 @@ class FtmReader {
     const std::string_view primary = names.empty() ? entity.caption : names[0];
     const Source at = source(entity.id);
     Batch& batch = context_.batch;
-    batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
+    // The entity's id, and each key, is looked up once, not once per fact (the same records, in
+    // the same order: the id is interned by add_entity, a key where its first fact would).
+    const StringId id = batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
     ++entities_;
     note_membership(entity);
-    if (entity.info->keep_schema) batch.add_attribute(entity.id, "schema", entity.schema, at);
+    if (entity.info->keep_schema) batch.add_attribute(id, key_id("schema"), entity.schema, at);
     address_texts_.clear();
     const Json* address_entities = nullptr;
     if (entity.properties != nullptr) {
@@ -711,28 +723,30 @@ class FtmReader {
         const Json& values = prop.value;
         if (key == "name") {
           for (rapidjson::SizeType at_value = 1; at_value < values.Size(); ++at_value)
-            add_name(entity.id, view(values[at_value]), NameType::Aka, NameStrength::Unknown, at);
+            add_name(id, view(values[at_value]), NameType::Aka, NameStrength::Unknown, at);
         } else if (key == "alias") {
-          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Aka, NameStrength::Unknown, at);
+          for (const Json& value : values.GetArray()) add_name(id, view(value), NameType::Aka, NameStrength::Unknown, at);
         } else if (key == "weakAlias") {
-          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Aka, NameStrength::Weak, at);
+          for (const Json& value : values.GetArray()) add_name(id, view(value), NameType::Aka, NameStrength::Weak, at);
         } else if (key == "previousName") {
-          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Previous, NameStrength::Unknown, at);
+          for (const Json& value : values.GetArray()) add_name(id, view(value), NameType::Previous, NameStrength::Unknown, at);
         } else {
           if (key == "addressEntity") address_entities = &values;
           if (key == "address")
             for (const Json& value : values.GetArray()) address_texts_.push_back(view(value));
+          if (values.Empty()) continue;
+          const StringId key_at = key_id(key);
           for (const Json& value : values.GetArray()) {
-            batch.add_attribute(entity.id, key, view(value), at);
+            batch.add_attribute(id, key_at, view(value), at);
             ++attributes_;
           }
         }
       }
     }
     add_metadata(entity, [&](std::string_view key, std::string_view value) {
-      batch.add_attribute(entity.id, key, value, at);
+      batch.add_attribute(id, key_id(key), value, at);
     });
-    add_identity_keys(entity, at);
+    add_identity_keys(entity, id, at);
     if (entity.referents != nullptr)
       for (const Json& referent : entity.referents->GetArray())
         referents_.push_back({std::string(entity.id), std::string(view(referent)), line_});
@@ -746,7 +760,7 @@ class FtmReader {
     return true;
   }
 
-  void add_name(std::string_view entity, std::string_view name, NameType type, NameStrength strength,
+  void add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
                 const Source& at) {
     context_.batch.add_name(entity, name, type, strength, at);
     ++names_;
@@ -902,7 +916,7 @@ class FtmReader {
   /// names and are kept as they are; a `registrationNumber` ("Company registration number") is a
   /// Companies House number only where the entity's `jurisdiction` is the UK (FtM country codes
   /// "gb", "gb-eng", "gb-sct", "gb-wls", "gb-nir"), and then it is also `gbCompanyNumber`.
-  void add_identity_keys(const Entity& entity, const Source& at) {
+  void add_identity_keys(const Entity& entity, StringId id, const Source& at) {
     const Values jurisdiction = property(entity.properties, "jurisdiction");
     bool uk = false;
     for (std::size_t item = 0; item < jurisdiction.size() && !uk; ++item)
@@ -910,7 +924,7 @@ class FtmReader {
     if (!uk) return;
     const Values numbers = property(entity.properties, "registrationNumber");
     for (std::size_t item = 0; item < numbers.size(); ++item)
-      context_.batch.add_attribute(entity.id, "gbCompanyNumber", numbers[item], at);
+      context_.batch.add_attribute(id, key_id("gbCompanyNumber"), numbers[item], at);
   }
 
   bool read_sanction(const Entity& entity) {
@@ -1307,6 +1321,11 @@ class FtmReader {
 
   const std::string& path_;
   LoadContext& context_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>()(key); }
+  };
+  std::unordered_map<std::string, StringId, KeyHash, std::equal_to<>> key_ids_;  // see key_id()
   std::optional<LineParser> parser_;  // made when first used: a file of entities streams without it
   std::uint64_t line_ = 0;
   bool delta_ = false;
