@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "skg/loaders/source.h"
 
@@ -11,7 +14,18 @@ bool valid_utf8(std::string_view text) noexcept {
   const auto* at = reinterpret_cast<const unsigned char*>(text.data());
   const auto* const end = at + text.size();
   while (at < end) {
-    // Runs of ASCII, eight bytes a step: most of a line.
+    // Runs of ASCII, sixteen bytes a step (then eight): most of a line. A step that finds a
+    // byte past ASCII moves to it.
+#if defined(__SSE2__)
+    while (end - at >= 16) {
+      const int high = _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)));
+      if (high != 0) {
+        at += __builtin_ctz(static_cast<unsigned>(high));
+        break;
+      }
+      at += 16;
+    }
+#endif
     for (std::uint64_t word = 0; end - at >= 8; at += 8) {
       std::memcpy(&word, at, 8);
       if ((word & 0x8080808080808080ULL) != 0) break;

@@ -407,6 +407,9 @@ TEST_CASE("ftm_json: the UTF-8 check before a parse accepts exactly what RapidJS
         const bool accepted = rapidjson_accepts(one);
         CHECK(skg::detail::valid_utf8(one) == accepted);
         CHECK(skg::detail::valid_utf8("padding to a word " + one + " and on") == accepted);
+        // Inside a run long enough for the 16-byte steps, at each offset in the step.
+        for (std::size_t before = 16; before < 32; ++before)
+          CHECK(skg::detail::valid_utf8(std::string(before, 'a') + one + std::string(40, 'z')) == accepted);
         ++checked;
         refused += accepted ? 0 : 1;
       }
