@@ -30,27 +30,32 @@ bool valid_utf8(std::string_view text) noexcept {
       std::memcpy(&word, at, 8);
       if ((word & 0x8080808080808080ULL) != 0) break;
     }
-    if (at == end) break;
-    const unsigned char lead = *at;
-    if (lead < 0x80) {
-      ++at;
-      continue;
+    // Text past ASCII (Cyrillic, Greek, ...) mixes letters of two or three bytes with single
+    // ASCII bytes (spaces, punctuation): read a byte at a time until 16 ASCII bytes in a row.
+    for (int ascii = 0; at < end && ascii < 16;) {
+      const unsigned char lead = *at;
+      if (lead < 0x80) {
+        ++at;
+        ++ascii;
+        continue;
+      }
+      ascii = 0;
+      // The lead byte gives the number of continuation bytes and the range of the first one.
+      std::ptrdiff_t tail = 0;
+      unsigned char low = 0x80, high = 0xBF;
+      if (lead >= 0xC2 && lead <= 0xDF) tail = 1;
+      else if (lead == 0xE0) tail = 2, low = 0xA0;
+      else if (lead == 0xED) tail = 2, high = 0x9F;  // no surrogates
+      else if (lead >= 0xE1 && lead <= 0xEF) tail = 2;
+      else if (lead == 0xF0) tail = 3, low = 0x90;
+      else if (lead == 0xF4) tail = 3, high = 0x8F;  // nothing past U+10FFFF
+      else if (lead >= 0xF1 && lead <= 0xF3) tail = 3;
+      else return false;
+      if (end - at <= tail || at[1] < low || at[1] > high) return false;
+      for (std::ptrdiff_t next = 2; next <= tail; ++next)
+        if (at[next] < 0x80 || at[next] > 0xBF) return false;
+      at += tail + 1;
     }
-    // The lead byte gives the number of continuation bytes and the range of the first one.
-    std::ptrdiff_t tail = 0;
-    unsigned char low = 0x80, high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) tail = 1;
-    else if (lead == 0xE0) tail = 2, low = 0xA0;
-    else if (lead == 0xED) tail = 2, high = 0x9F;  // no surrogates
-    else if (lead >= 0xE1 && lead <= 0xEF) tail = 2;
-    else if (lead == 0xF0) tail = 3, low = 0x90;
-    else if (lead == 0xF4) tail = 3, high = 0x8F;  // nothing past U+10FFFF
-    else if (lead >= 0xF1 && lead <= 0xF3) tail = 3;
-    else return false;
-    if (end - at <= tail || at[1] < low || at[1] > high) return false;
-    for (std::ptrdiff_t next = 2; next <= tail; ++next)
-      if (at[next] < 0x80 || at[next] > 0xBF) return false;
-    at += tail + 1;
   }
   return true;
 }
