@@ -51,6 +51,7 @@
 #include "skg/loaders/bods.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fmt/format.h>
 #include <limits>
 #include <optional>
@@ -143,9 +144,12 @@ class BodsReader {
     char* const text = file.parse_buffer(copy);
     base_ = text;
     rapidjson::Document document;
-    constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseIterativeFlag;
-    document.ParseInsitu<kFlags>(text);
+    // UTF-8 only, checked first by detail::valid_utf8 (it accepts what RapidJSON's own check
+    // does, which turns off RapidJSON's SSE2 string scan): a file it refuses is parsed with that
+    // check, so the error and its place are RapidJSON's (as in ftm_json.cpp).
+    constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag;
+    if (detail::valid_utf8({text, std::strlen(text)})) document.ParseInsitu<kFlags>(text);
+    else document.ParseInsitu<kFlags | rapidjson::kParseValidateEncodingFlag>(text);
     if (document.HasParseError()) {
       // Not JSON: nothing in the file can be trusted, whatever the mode.
       throw LoadError(path_, line_at(document.GetErrorOffset()),

@@ -312,6 +312,20 @@ namespace {
 using detail::parse_ftm_date;
 using detail::parse_ftm_percentage;
 
+// How a line is parsed. Iterative: no recursion however deep the nesting. UTF-8 only, checked
+// by detail::valid_utf8 first: a line it accepts is parsed without RapidJSON's own check (which
+// turns off RapidJSON's SSE2 string scan), one it does not with that check, so the error and its
+// column are RapidJSON's, as they were.
+constexpr unsigned kLineFlags = rapidjson::kParseIterativeFlag;
+constexpr unsigned kCheckedFlags = kLineFlags | rapidjson::kParseValidateEncodingFlag;
+constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
+
+/// Parses the NUL-terminated `line` (of `size` bytes) in place into `document`.
+void parse_line_in_place(rapidjson::Document& document, char* line, std::size_t size) {
+  if (detail::valid_utf8({line, size})) document.ParseInsitu<kInsitu | kLineFlags>(line);
+  else document.ParseInsitu<kInsitu | kCheckedFlags>(line);
+}
+
 /// A parse buffer reused line after line: RapidJSON's pool allocator over a fixed block, cleared
 /// after each line, so a typical line allocates nothing.
 class LineParser {
@@ -320,17 +334,14 @@ class LineParser {
   /// Parses a NUL-terminated line in place. Returns the reason it is not JSON, or "".
   std::string parse_in_place(char* line) {
     reset();
-    // Iterative: no recursion however deep the nesting; ValidateEncoding: UTF-8 only.
-    constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                                rapidjson::kParseIterativeFlag;
-    document_.ParseInsitu<kFlags>(line);
+    parse_line_in_place(document_, line, std::strlen(line));
     return error();
   }
   /// Parses a copy (the delta pre-pass, which must leave the text as it is).
   std::string parse_copy(std::string_view line) {
     reset();
-    constexpr unsigned kFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
-    document_.Parse<kFlags>(line.data(), line.size());
+    if (detail::valid_utf8(line)) document_.Parse<kLineFlags>(line.data(), line.size());
+    else document_.Parse<kCheckedFlags>(line.data(), line.size());
     return error();
   }
   const Json& root() const noexcept { return document_; }
@@ -350,8 +361,8 @@ class LineParser {
   rapidjson::Document document_;
 };
 
-/// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, the
-/// same flags as LineParser): each line's DOM lives in the block's own pool, so a block is one
+/// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, as
+/// LineParser does): each line's DOM lives in the block's own pool, so a block is one
 /// allocation to free once its records are in the batch, and the file is never held whole.
 struct JsonBlock {
   struct Line {
@@ -359,7 +370,7 @@ struct JsonBlock {
     std::uint32_t error = 0;  // 0: parsed (root in `roots`); else 1 + its index in `errors`
   };
   std::vector<char> text;  // the block's lines, NUL-terminated in place, then padding
-  std::vector<char> pool_buffer;  // the pool's first chunk: kept when the block is recycled
+  std::unique_ptr<char[]> pool_buffer;  // the pool's first chunk: kept when the block is recycled
   std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
   std::vector<Line> lines;          // non-blank lines, in order
   std::vector<Json> roots;          // one per line (null for a line that is not JSON)
@@ -389,12 +400,17 @@ class JsonLineBlocks {
     std::size_t last_newline = std::string::npos;
     std::size_t scanned = 0;
     while (!eof_) {
+      // No more than the file holds (and a byte, to see its end): a small file's block does not
+      // clear a whole block's bytes.
+      const std::uint64_t left = file_.size() > read_ ? file_.size() - read_ : 0;
+      const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kBlockBytes, left + 1));
       const std::size_t before = text.size();
-      text.resize(before + kBlockBytes);
-      const std::size_t got = file_.read(text.data() + before, kBlockBytes);
+      text.resize(before + want);
+      const std::size_t got = file_.read(text.data() + before, want);
       text.resize(before + got);
-      eof_ = got < kBlockBytes;
+      eof_ = got < want;
       offset_ += got;
+      read_ += got;
       if (first_) {
         first_ = false;
         if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) text.erase(text.begin(), text.begin() + 3);
@@ -430,8 +446,9 @@ class JsonLineBlocks {
     block.hot.clear();
     block.errors.clear();
     if (block.pool == nullptr) {
-      block.pool_buffer.resize(kPoolBytes);
-      block.pool = std::make_unique<rapidjson::MemoryPoolAllocator<>>(block.pool_buffer.data(), kPoolBytes,
+      // Not zero-filled: a small file's block touches (and faults in) only the pages it uses.
+      block.pool_buffer.reset(new char[kPoolBytes]);
+      block.pool = std::make_unique<rapidjson::MemoryPoolAllocator<>>(block.pool_buffer.get(), kPoolBytes,
                                                                       std::size_t{1} << 18);
     } else {
       block.pool->Clear();  // frees the chunks past the first, which stays (a long line's block)
@@ -449,9 +466,7 @@ class JsonLineBlocks {
       at = found == nullptr ? size : stop + 1;
       if (trim(line).empty()) continue;
       base[end] = '\0';
-      constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                                  rapidjson::kParseIterativeFlag;
-      document.ParseInsitu<kFlags>(base + start);
+      parse_line_in_place(document, base + start, end - start);
       Json& root = block.roots.emplace_back();
       std::array<std::string_view, 3>& hot = block.hot.emplace_back();
       if (document.HasParseError()) {
@@ -491,6 +506,7 @@ class JsonLineBlocks {
   FileReader& file_;
   std::vector<char> carry_;
   std::uint64_t line_ = 0, offset_ = 0;
+  std::uint64_t read_ = 0;  // bytes read from the file (offset_ leaves out the carried ones)
   bool first_ = true, eof_ = false;
 };
 
@@ -530,51 +546,67 @@ class FtmReader {
       context_.batch.reserve(records, records);
     }
     JsonLineBlocks source(reader);
-    detail::BlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.next_block(block); });
     bool decided = false;
-    for (bool more = true; more;) {
-      auto next = blocks.next();
-      more = !next.second;
-      const JsonBlock& block = next.first;
-      // The strings each record looks up at a random place of a large pool (three dependent
-      // cache misses: table slot, offset, bytes) are fetched in stages, lines ahead. An edge's
-      // ends are found strings: all three stages. Ids and names are mostly new: the slot only.
-      const std::size_t count = block.lines.size();
-      const auto prefetch = [&](std::size_t line, int stage) {
-        const auto& hot = block.hot[line];
-        if (stage == 0) context_.batch.prefetch(hot[0], 0);
-        if (stage == 0 || !hot[2].empty()) context_.batch.prefetch(hot[1], stage);
-        if (!hot[2].empty()) context_.batch.prefetch(hot[2], stage);
-      };
-      constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
-      for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
-      for (std::size_t at = 0; at < count; ++at) {
-        if (at + kSlotAhead < count) prefetch(at + kSlotAhead, 0);
-        if (at + kOffsetAhead < count) prefetch(at + kOffsetAhead, 1);
-        if (at + kBytesAhead < count) prefetch(at + kBytesAhead, 2);
-        const JsonBlock::Line& line = block.lines[at];
-        const Json& root = block.roots[at];
-        line_ = line.number;
-        const bool op = line.error == 0 && root.IsObject() && member(root, "op") != nullptr;
-        if (!decided) {
-          decided = true;
-          if (op) return false;
-        }
-        if (line.error != 0) {
-          bad(block.errors[line.error - 1], {});
-          continue;
-        }
-        if (op) {
-          bad("a delta op in a file of entities (the first record is not a delta op)", string_member(root, "id"));
-          continue;
-        }
-        read_entity(root);
+    if (reader.size() < JsonLineBlocks::kBlockBytes) {
+      // A file of one block is read on this thread: a worker would cost more to start and to
+      // hand the block over than it could save.
+      JsonBlock block;
+      for (bool more = true; more;) {
+        more = source.next_block(block);
+        if (!add_block(block, decided)) return false;
       }
-      context_.progress(path_, block.end_offset);
-      blocks.recycle(std::move(next.first));
+    } else {
+      detail::BlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.next_block(block); });
+      for (bool more = true; more;) {
+        auto next = blocks.next();
+        more = !next.second;
+        if (!add_block(next.first, decided)) return false;
+        blocks.recycle(std::move(next.first));
+      }
     }
     finish_file();
     flush_counts();
+    return true;
+  }
+
+  /// Adds the records of one block, in order. Returns false, having added nothing, when the
+  /// file's first record is a delta op (`decided`: the first record was seen).
+  bool add_block(const JsonBlock& block, bool& decided) {
+    // The strings each record looks up at a random place of a large pool (three dependent
+    // cache misses: table slot, offset, bytes) are fetched in stages, lines ahead. An edge's
+    // ends are found strings: all three stages. Ids and names are mostly new: the slot only.
+    const std::size_t count = block.lines.size();
+    const auto prefetch = [&](std::size_t line, int stage) {
+      const auto& hot = block.hot[line];
+      if (stage == 0) context_.batch.prefetch(hot[0], 0);
+      if (stage == 0 || !hot[2].empty()) context_.batch.prefetch(hot[1], stage);
+      if (!hot[2].empty()) context_.batch.prefetch(hot[2], stage);
+    };
+    constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
+    for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
+    for (std::size_t at = 0; at < count; ++at) {
+      if (at + kSlotAhead < count) prefetch(at + kSlotAhead, 0);
+      if (at + kOffsetAhead < count) prefetch(at + kOffsetAhead, 1);
+      if (at + kBytesAhead < count) prefetch(at + kBytesAhead, 2);
+      const JsonBlock::Line& line = block.lines[at];
+      const Json& root = block.roots[at];
+      line_ = line.number;
+      const bool op = line.error == 0 && root.IsObject() && member(root, "op") != nullptr;
+      if (!decided) {
+        decided = true;
+        if (op) return false;
+      }
+      if (line.error != 0) {
+        bad(block.errors[line.error - 1], {});
+        continue;
+      }
+      if (op) {
+        bad("a delta op in a file of entities (the first record is not a delta op)", string_member(root, "id"));
+        continue;
+      }
+      read_entity(root);
+    }
+    context_.progress(path_, block.end_offset);
     return true;
   }
 
@@ -602,11 +634,11 @@ class FtmReader {
       if (delta_) {
         read_delta_line(start);
       } else {
-        if (const std::string error = parser_.parse_in_place(start); !error.empty()) {
+        if (const std::string error = parser().parse_in_place(start); !error.empty()) {
           bad(error, {});
           continue;
         }
-        const Json& root = parser_.root();
+        const Json& root = parser().root();
         if (root.IsObject() && member(root, "op") != nullptr) {
           bad("a delta op in a file of entities (the first record is not a delta op)",
               string_member(root, "id"));
@@ -618,6 +650,21 @@ class FtmReader {
     if (delta_) apply_removals();
     finish_file();
     flush_counts();
+  }
+
+  /// The batch's id of an attribute key: a few dozen keys, found here in a small table that stays
+  /// in cache instead of in the string pool, where each lookup may miss.
+  StringId key_id(std::string_view key) {
+    const auto found = key_ids_.find(key);
+    if (found != key_ids_.end()) return found->second;
+    const StringId id = context_.batch.string_id(key);
+    key_ids_.emplace(std::string(key), id);
+    return id;
+  }
+
+  LineParser& parser() {
+    if (!parser_) parser_.emplace();
+    return *parser_;
   }
 
   // ---- records -------------------------------------------------------------------------------
@@ -662,10 +709,12 @@ class FtmReader {
     const std::string_view primary = names.empty() ? entity.caption : names[0];
     const Source at = source(entity.id);
     Batch& batch = context_.batch;
-    batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
+    // The entity's id, and each key, is looked up once, not once per fact (the same records, in
+    // the same order: the id is interned by add_entity, a key where its first fact would).
+    const StringId id = batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
     ++entities_;
     note_membership(entity);
-    if (entity.info->keep_schema) batch.add_attribute(entity.id, "schema", entity.schema, at);
+    if (entity.info->keep_schema) batch.add_attribute(id, key_id("schema"), entity.schema, at);
     address_texts_.clear();
     const Json* address_entities = nullptr;
     if (entity.properties != nullptr) {
@@ -674,28 +723,30 @@ class FtmReader {
         const Json& values = prop.value;
         if (key == "name") {
           for (rapidjson::SizeType at_value = 1; at_value < values.Size(); ++at_value)
-            add_name(entity.id, view(values[at_value]), NameType::Aka, NameStrength::Unknown, at);
+            add_name(id, view(values[at_value]), NameType::Aka, NameStrength::Unknown, at);
         } else if (key == "alias") {
-          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Aka, NameStrength::Unknown, at);
+          for (const Json& value : values.GetArray()) add_name(id, view(value), NameType::Aka, NameStrength::Unknown, at);
         } else if (key == "weakAlias") {
-          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Aka, NameStrength::Weak, at);
+          for (const Json& value : values.GetArray()) add_name(id, view(value), NameType::Aka, NameStrength::Weak, at);
         } else if (key == "previousName") {
-          for (const Json& value : values.GetArray()) add_name(entity.id, view(value), NameType::Previous, NameStrength::Unknown, at);
+          for (const Json& value : values.GetArray()) add_name(id, view(value), NameType::Previous, NameStrength::Unknown, at);
         } else {
           if (key == "addressEntity") address_entities = &values;
           if (key == "address")
             for (const Json& value : values.GetArray()) address_texts_.push_back(view(value));
+          if (values.Empty()) continue;
+          const StringId key_at = key_id(key);
           for (const Json& value : values.GetArray()) {
-            batch.add_attribute(entity.id, key, view(value), at);
+            batch.add_attribute(id, key_at, view(value), at);
             ++attributes_;
           }
         }
       }
     }
     add_metadata(entity, [&](std::string_view key, std::string_view value) {
-      batch.add_attribute(entity.id, key, value, at);
+      batch.add_attribute(id, key_id(key), value, at);
     });
-    add_identity_keys(entity, at);
+    add_identity_keys(entity, id, at);
     if (entity.referents != nullptr)
       for (const Json& referent : entity.referents->GetArray())
         referents_.push_back({std::string(entity.id), std::string(view(referent)), line_});
@@ -709,7 +760,7 @@ class FtmReader {
     return true;
   }
 
-  void add_name(std::string_view entity, std::string_view name, NameType type, NameStrength strength,
+  void add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
                 const Source& at) {
     context_.batch.add_name(entity, name, type, strength, at);
     ++names_;
@@ -865,7 +916,7 @@ class FtmReader {
   /// names and are kept as they are; a `registrationNumber` ("Company registration number") is a
   /// Companies House number only where the entity's `jurisdiction` is the UK (FtM country codes
   /// "gb", "gb-eng", "gb-sct", "gb-wls", "gb-nir"), and then it is also `gbCompanyNumber`.
-  void add_identity_keys(const Entity& entity, const Source& at) {
+  void add_identity_keys(const Entity& entity, StringId id, const Source& at) {
     const Values jurisdiction = property(entity.properties, "jurisdiction");
     bool uk = false;
     for (std::size_t item = 0; item < jurisdiction.size() && !uk; ++item)
@@ -873,7 +924,7 @@ class FtmReader {
     if (!uk) return;
     const Values numbers = property(entity.properties, "registrationNumber");
     for (std::size_t item = 0; item < numbers.size(); ++item)
-      context_.batch.add_attribute(entity.id, "gbCompanyNumber", numbers[item], at);
+      context_.batch.add_attribute(id, key_id("gbCompanyNumber"), numbers[item], at);
   }
 
   bool read_sanction(const Entity& entity) {
@@ -1031,8 +1082,8 @@ class FtmReader {
     LineReader lines(content);
     for (std::string_view line; lines.next(line);) {
       if (trim(line).empty()) continue;
-      if (!parser_.parse_copy(line).empty()) return false;
-      return parser_.root().IsObject() && member(parser_.root(), "op") != nullptr;
+      if (!parser().parse_copy(line).empty()) return false;
+      return parser().root().IsObject() && member(parser().root(), "op") != nullptr;
     }
     return false;
   }
@@ -1058,11 +1109,11 @@ class FtmReader {
     for (std::string_view line; lines.next(line);) {
       line_ = lines.line_number();
       if (trim(line).empty()) continue;
-      if (!parser_.parse_copy(line).empty()) continue;  // reported by the main pass
+      if (!parser().parse_copy(line).empty()) continue;  // reported by the main pass
       Op op{};
       const Json* entity = nullptr;
       std::string_view id;
-      if (!check_op(parser_.root(), op, entity, id).empty()) continue;  // reported by the main pass
+      if (!check_op(parser().root(), op, entity, id).empty()) continue;  // reported by the main pass
       const SchemaInfo* info = find_schema(string_member(*entity, "schema"));
       const Shape shape = info != nullptr ? info->shape : Shape::Thing;
       auto [found, inserted] = effects_.try_emplace(std::string(id));
@@ -1139,14 +1190,14 @@ class FtmReader {
 
   void read_delta_line(char* start) {
     if (bad_lines_.contains(line_)) return;
-    if (const std::string error = parser_.parse_in_place(start); !error.empty()) {
+    if (const std::string error = parser().parse_in_place(start); !error.empty()) {
       bad(error, {});
       return;
     }
     Op op{};
     const Json* entity = nullptr;
     std::string_view id;
-    if (std::string error = check_op(parser_.root(), op, entity, id); !error.empty()) {
+    if (std::string error = check_op(parser().root(), op, entity, id); !error.empty()) {
       bad(std::move(error), id);
       return;
     }
@@ -1270,7 +1321,12 @@ class FtmReader {
 
   const std::string& path_;
   LoadContext& context_;
-  LineParser parser_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>()(key); }
+  };
+  std::unordered_map<std::string, StringId, KeyHash, std::equal_to<>> key_ids_;  // see key_id()
+  std::optional<LineParser> parser_;  // made when first used: a file of entities streams without it
   std::uint64_t line_ = 0;
   bool delta_ = false;
   std::vector<std::pair<std::string_view, std::string_view>> edge_attributes_;

@@ -160,6 +160,22 @@ TEST_CASE("bods: an interested party exempt from disclosure gives no edge, only 
         std::vector<std::string_view>{"subjectExemptFromDisclosure"});
 }
 
+TEST_CASE("bods: a file that is not UTF-8 is refused with RapidJSON's reason, on its line") {
+  // The loader checks UTF-8 before the parse and parses without RapidJSON's own check when the
+  // text passes: a file that does not must still be refused, at the bad byte's line.
+  const std::string path = testing::write_output("bods_invalid_utf8.json",
+                                        "[\n  {\"statementID\": \"s1\",\n   \"name\": \"Acme \xFF\xFE Ltd\"}\n]\n");
+  Builder builder;
+  try {
+    load_bods(path, builder);
+    FAIL("no LoadError");
+  } catch (const LoadError& error) {
+    CHECK(error.line() == 3);
+    CHECK(error.reason() == "invalid JSON: Invalid encoding in string.");
+  }
+  CHECK(builder.entity_count() == 0);
+}
+
 TEST_CASE("bods: bad statements name file, line and statement, and leave the builder as it was") {
   struct Case {
     const char* file;

@@ -12,6 +12,7 @@
 #include "loaders/loader_test_util.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
+#include "skg/loaders/json_common.h"
 
 using namespace skg;
 namespace fs = std::filesystem;
@@ -370,6 +371,64 @@ TEST_CASE("ftm_json: references to ids no file defines are reported, and resolve
     const LoadReport report = load_ftm_json(kDatasets + "/kaspersky/kaspersky.ftm.json", builder);
     CHECK(report.unresolved.size() >= 11);
     for (const LoadIssue& issue : report.unresolved) CHECK(issue.reason.find("ofac-sdn:") != std::string::npos);
+  }
+}
+
+TEST_CASE("ftm_json: the UTF-8 check before a parse accepts exactly what RapidJSON's validation accepts") {
+  // A line valid_utf8 accepts is parsed without RapidJSON's check: were it to accept a byte
+  // sequence RapidJSON refuses, a bad line would load. Every sequence of one and two bytes, and
+  // every lead byte with every second byte and the edge cases of the bytes after.
+  const auto rapidjson_accepts = [](const std::string& bytes) {
+    const std::string json = "[\"" + bytes + "\"]";
+    rapidjson::Document document;
+    document.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+    return !document.HasParseError();
+  };
+  // Bytes RapidJSON reads as JSON syntax inside a string ('"', '\\', controls) are left out: they
+  // are not an encoding question.
+  const auto plain = [](int byte) { return byte >= 0x20 && byte != '"' && byte != '\\'; };
+  const int edges[] = {0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+  int checked = 0, refused = 0;
+  for (int first = 0; first < 256; ++first) {
+    if (!plain(first)) continue;
+    for (int second = -1; second < 256; ++second) {
+      if (second >= 0 && !plain(second)) continue;
+      std::string bytes(1, static_cast<char>(first));
+      if (second >= 0) bytes += static_cast<char>(second);
+      std::vector<std::string> cases{bytes};
+      if (first >= 0xE0 && second >= 0)
+        for (const int third : edges) {
+          cases.push_back(bytes + static_cast<char>(third));
+          if (first >= 0xF0)
+            for (const int fourth : edges) cases.push_back(bytes + static_cast<char>(third) + static_cast<char>(fourth));
+        }
+      for (const std::string& one : cases) {
+        CAPTURE(one);
+        const bool accepted = rapidjson_accepts(one);
+        CHECK(skg::detail::valid_utf8(one) == accepted);
+        CHECK(skg::detail::valid_utf8("padding to a word " + one + " and on") == accepted);
+        // Inside a run long enough for the 16-byte steps, at each offset in the step.
+        for (std::size_t before = 16; before < 32; ++before)
+          CHECK(skg::detail::valid_utf8(std::string(before, 'a') + one + std::string(40, 'z')) == accepted);
+        ++checked;
+        refused += accepted ? 0 : 1;
+      }
+    }
+  }
+  CHECK(checked > 100000);
+  CHECK(refused > 50000);
+}
+
+TEST_CASE("ftm_json: a line that is not UTF-8 is refused with RapidJSON's reason and column") {
+  const std::string path = broken("ftm_invalid_utf8.json");
+  Builder builder;
+  try {
+    load_ftm_json(path, builder);
+    FAIL("loaded");
+  } catch (const LoadError& error) {
+    CHECK(error.line() == 2);
+    CHECK(error.reason().starts_with("invalid JSON at column "));
+    CHECK(error.reason().ends_with(": Invalid encoding in string."));
   }
 }
 
