@@ -166,13 +166,10 @@ TEST_CASE("bods: a file that is not UTF-8 is refused with RapidJSON's reason, on
   const std::string path = testing::write_output("bods_invalid_utf8.json",
                                         "[\n  {\"statementID\": \"s1\",\n   \"name\": \"Acme \xFF\xFE Ltd\"}\n]\n");
   Builder builder;
-  try {
-    load_bods(path, builder);
-    FAIL("no LoadError");
-  } catch (const LoadError& error) {
-    CHECK(error.line() == 3);
-    CHECK(error.reason() == "invalid JSON: Invalid encoding in string.");
-  }
+  const auto error = testing::load_error([&] { load_bods(path, builder); });
+  REQUIRE(error);
+  CHECK(error->line() == 3);
+  CHECK(error->reason() == "invalid JSON: Invalid encoding in string.");
   CHECK(builder.entity_count() == 0);
 }
 

@@ -422,14 +422,11 @@ TEST_CASE("ftm_json: the UTF-8 check before a parse accepts exactly what RapidJS
 TEST_CASE("ftm_json: a line that is not UTF-8 is refused with RapidJSON's reason and column") {
   const std::string path = broken("ftm_invalid_utf8.json");
   Builder builder;
-  try {
-    load_ftm_json(path, builder);
-    FAIL("loaded");
-  } catch (const LoadError& error) {
-    CHECK(error.line() == 2);
-    CHECK(error.reason().starts_with("invalid JSON at column "));
-    CHECK(error.reason().ends_with(": Invalid encoding in string."));
-  }
+  const auto error = testing::load_error([&] { load_ftm_json(path, builder); });
+  REQUIRE(error);
+  CHECK(error->line() == 2);
+  CHECK(error->reason().starts_with("invalid JSON at column "));
+  CHECK(error->reason().ends_with(": Invalid encoding in string."));
 }
 
 TEST_CASE("ftm_json: bad records name file and line, and leave the builder as it was") {

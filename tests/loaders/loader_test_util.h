@@ -89,6 +89,17 @@ std::size_t for_each_broken_file(std::string_view prefix, Fn&& each) {
   return files;
 }
 
+/// The LoadError `load()` throws, or nothing when it returns.
+template <class Fn>
+std::optional<LoadError> load_error(Fn&& load) {
+  try {
+    load();
+  } catch (const LoadError& error) {
+    return error;
+  }
+  return std::nullopt;
+}
+
 using LoadFile = LoadReport (*)(const std::string&, Builder&, const LoadOptions&);
 
 /// Every datasets/broken file named `prefix`*: `load` either returns or throws LoadError, in both
