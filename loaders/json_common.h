@@ -34,7 +34,7 @@ inline std::string_view string_member(const rapidjson::Value& object, std::strin
 /// point past U+10FFFF): the bytes RapidJSON's kParseValidateEncodingFlag accepts in a string.
 /// A line it accepts can be parsed without that flag, which costs much: it turns off RapidJSON's
 /// SSE2 string scan, so every byte of every string goes through its validator one at a time.
-bool valid_utf8(std::string_view text) noexcept;
+bool valid_utf8(std::string_view text) noexcept;  // find_invalid_utf8(text) == npos
 
 /// A date that may be partial: YYYY, YYYY-MM, YYYY-MM-DD, or a date-time (the FtM "date" type;
 /// BODS dates). As a start (`end` false): the first day it covers. As an exclusive end: a partial

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <deque>
 #include <fmt/format.h>
 #include <unordered_map>
@@ -131,11 +130,8 @@ class OfsiLoader {
   // Pass 1: every row, checked; good rows join their group.
   void read_rows(std::string_view text) {
     // Room for every row's fields up front (one row per line, at most the header's width).
-    // Counted with memchr: std::count went byte by byte (a third of this function's time).
-    std::size_t lines = 1;
-    for (const char* at = text.data(), *end = text.data() + text.size();
-         (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr; ++at)
-      ++lines;
+    // line_of counts by memchr: std::count went byte by byte (a third of this function's time).
+    const auto lines = static_cast<std::size_t>(line_of(text, text.size()));
     rows_.reserve(lines);
     cells_.reserve(lines * kColumnCount);
     CsvReader reader(text, path_);
