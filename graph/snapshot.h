@@ -28,12 +28,14 @@ enum class SnapshotCheck : std::uint8_t {
   /// and the column table's checksum; every column name, size and offset; every offset column
   /// monotone and ending at its item count; every id, string reference, kind, name type, share
   /// and date in range; each node's reverse edges ascending and in range; every hash index
-  /// with an empty slot and each key in exactly one slot. No file that passes can make a query
-  /// read out of bounds or probe forever. Column checksums are left to Full (`skg verify`).
+  /// with an empty slot, each taken slot naming a key, as many taken slots as keys. No file
+  /// that passes can make a query read out of bounds or probe forever. Column checksums are
+  /// left to Full (`skg verify`).
   Structure,
   /// Structure, and what the graph's meaning relies on: every column's checksum (damage), the
   /// reverse edges an exact mirror of the forward edges, every string stored once (a Builder
-  /// made from the graph needs that) and every index key where a lookup probes for it.
+  /// made from the graph needs that) and every index key in exactly one slot, where a lookup
+  /// probes for it.
   Full,
 };
 
