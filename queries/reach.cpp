@@ -35,6 +35,12 @@ struct ReachAccess {
   static std::vector<std::uint8_t>& depth(ReachWorkspace& ws, bool back) { return back ? ws.back_depth_ : ws.depth_; }
   static std::vector<NodeId>& frontier(ReachWorkspace& ws, bool back) { return back ? ws.back_frontier_ : ws.frontier_; }
   static std::vector<NodeId>& next(ReachWorkspace& ws, bool back) { return back ? ws.back_next_ : ws.next_; }
+  /// The mark bitmap sized to the graph, all clear, and the list of nodes to clear after.
+  static std::vector<std::uint64_t>& seen(ReachWorkspace& ws, std::size_t nodes) {
+    if (ws.seen_.size() * 64 < nodes) ws.seen_.resize((nodes + 63) / 64, 0);
+    return ws.seen_;
+  }
+  static std::vector<NodeId>& touched(ReachWorkspace& ws) { return ws.touched_; }
   static ReachWorkspace& thread_workspace() {
     thread_local ReachWorkspace workspace;
     return workspace;
@@ -61,15 +67,20 @@ Direction reversed(Direction direction) {
 template <class Step>
 void for_each_step(const Graph& graph, NodeId node, EdgeKinds kinds, Direction direction,
                    const std::optional<Date>& as_of, Step&& step) {
+  // Undated (the common query): the kind alone decides, read inline; edge_usable was a call
+  // per edge of the walk.
+  auto usable = [&](EdgeId edge) {
+    return as_of ? edge_usable(graph, edge, kinds, as_of) : kinds.contains(graph.edge_kind(edge));
+  };
   if (direction != Direction::In) {
     const auto targets = graph.out_targets(node);
     std::uint32_t edge = index(*graph.out_edges(node).begin());
     for (std::size_t at = 0; at < targets.size(); ++at, ++edge)
-      if (edge_usable(graph, EdgeId{edge}, kinds, as_of)) step(EdgeId{edge}, targets[at]);
+      if (usable(EdgeId{edge})) step(EdgeId{edge}, targets[at]);
   }
   if (direction != Direction::Out) {
     for (EdgeId edge : graph.in_edges(node))
-      if (edge_usable(graph, edge, kinds, as_of)) step(edge, graph.source(edge));
+      if (usable(edge)) step(edge, graph.source(edge));
   }
 }
 
@@ -92,22 +103,42 @@ Path trace(const Graph& graph, const std::vector<EdgeId>& parent, NodeId node) {
 }
 
 /// Breadth-first search from `from` up to max_hops; calls `found(node, hops)` for listed nodes.
-template <class Found>
+/// `kParents`: record each node's parent edge, for the paths (a count needs none: the parent
+/// array is a random write per node met).
+template <bool kParents = true, class Found>
 void reach_search(const Graph& graph, NodeId from, const ReachOptions& options, ReachWorkspace& ws,
                   Found&& found) {
-  const std::uint32_t generation = ReachAccess::begin(ws, graph.node_count(), false);
-  auto& stamp = ReachAccess::stamp(ws, false);
+  ReachAccess::begin(ws, graph.node_count(), false);
   auto& parent = ReachAccess::parent(ws, false);
   auto& frontier = ReachAccess::frontier(ws, false);
   auto& next = ReachAccess::next(ws, false);
+  std::uint64_t* const seen = ReachAccess::seen(ws, graph.node_count()).data();
+  auto& touched = ReachAccess::touched(ws);
+  // The bitmap is left clear however the search ends (`found` may throw).
+  struct Clear {
+    std::uint64_t* seen;
+    std::vector<NodeId>& touched;
+    ~Clear() {
+      for (NodeId node : touched) seen[index(node) >> 6] = 0;
+      touched.clear();
+    }
+  } clear{seen, touched};
+  auto mark = [&](NodeId node) {  // false: met before
+    std::uint64_t& word = seen[index(node) >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (index(node) & 63);
+    if ((word & bit) != 0) return false;
+    word |= bit;
+    touched.push_back(node);
+    return true;
+  };
   auto listed = [&](NodeId node) {
     return options.listed != nullptr ? options.listed->contains(node)
                                      : is_listed(graph, node, options.as_of, options.authority);
   };
   frontier.clear();
   if (index(from) >= graph.node_count()) return;
-  stamp[index(from)] = generation;
-  parent[index(from)] = kNoEdge;
+  mark(from);
+  if constexpr (kParents) parent[index(from)] = kNoEdge;
   frontier.push_back(from);
   const int max_hops = std::max(0, options.max_hops);
   for (int hops = 0; !frontier.empty(); ++hops) {
@@ -120,11 +151,8 @@ void reach_search(const Graph& graph, NodeId from, const ReachOptions& options, 
       if (hops == max_hops) continue;
       for_each_step(graph, node, options.edges, options.direction, options.as_of,
                     [&](EdgeId edge, NodeId other) {
-                      auto& mark = stamp[index(other)];
-                      if (mark == generation) return;
-                      if (!node_usable(graph, other, options.as_of)) return;
-                      mark = generation;
-                      parent[index(other)] = edge;
+                      if (!node_usable(graph, other, options.as_of) || !mark(other)) return;
+                      if constexpr (kParents) parent[index(other)] = edge;
                       if (!last) return next.push_back(other);
                       if (listed(other)) found(other, hops + 1);
                     });
@@ -163,7 +191,7 @@ std::vector<ReachHit> reach(const Graph& graph, NodeId from, const ReachOptions&
 std::size_t reach_count(const Graph& graph, NodeId from, const ReachOptions& options,
                         ReachWorkspace& ws) {
   std::size_t count = 0;
-  reach_search(graph, from, options, ws, [&](NodeId, int) { ++count; });
+  reach_search<false>(graph, from, options, ws, [&](NodeId, int) { ++count; });
   return count;
 }
 

@@ -37,6 +37,10 @@ class ReachWorkspace {
   std::vector<EdgeId> parent_, back_parent_;       // edge it was reached by
   std::vector<std::uint8_t> depth_, back_depth_;
   std::vector<NodeId> frontier_, next_, back_frontier_, back_next_;
+  // reach()'s marks: a bit a node (128 KiB at 1M nodes: it stays in the core's cache, where a
+  // 4-byte stamp a node does not), all clear between queries; `touched_` lists what to clear.
+  std::vector<std::uint64_t> seen_;
+  std::vector<NodeId> touched_;
   std::uint32_t generation_ = 0;
 };
 
