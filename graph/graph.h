@@ -151,6 +151,28 @@ class Graph {
   /// Asks the cache for source(edge) ahead of its use: a loop over a node's in-edges reads the
   /// sources at random, so a walk that knows its next nodes can start those reads early.
   void prefetch_source(EdgeId edge) const noexcept { __builtin_prefetch(source_.data() + index(edge)); }
+  /// Prefetch hints for a walk that knows which nodes it expands next (reach): asking for a
+  /// node's data a few nodes ahead overlaps cache misses that otherwise come one at a time.
+  /// Three stages, each reading what the one before asked for: the node's edge offsets; its
+  /// out-edges' targets and kinds and its in-edge list; its in-edges' sources and kinds.
+  /// Always inlined: GCC takes a function that only prefetches for one without effects, and
+  /// drops the call before it would inline it.
+  [[gnu::always_inline]] void prefetch_offsets(NodeId node) const noexcept {
+    __builtin_prefetch(out_at_.data() + index(node));
+    __builtin_prefetch(in_at_.data() + index(node));
+  }
+  [[gnu::always_inline]] void prefetch_edge_lists(NodeId node) const noexcept {
+    const std::uint32_t out = out_at_[index(node)];
+    __builtin_prefetch(target_.data() + out);
+    __builtin_prefetch(edge_kind_.data() + out);
+    __builtin_prefetch(in_edge_.data() + in_at_[index(node)]);
+  }
+  [[gnu::always_inline]] void prefetch_in_edges(NodeId node) const noexcept {
+    for (EdgeId edge : in_edges(node)) {
+      __builtin_prefetch(source_.data() + index(edge));
+      __builtin_prefetch(edge_kind_.data() + index(edge));
+    }
+  }
   NodeId target(EdgeId edge) const noexcept { return target_[index(edge)]; }
   EdgeKind edge_kind(EdgeId edge) const noexcept { return edge_kind_[index(edge)]; }
   Percent share(EdgeId edge) const noexcept {
