@@ -760,8 +760,6 @@ struct Builder::State {
       key_ids[scheme] = strings.find(attribute_key(static_cast<IdScheme>(scheme)));
       any_key = any_key || key_ids[scheme].has_value();
     }
-    // (scheme, normalised identifier) -> first node that has it.
-    std::unordered_map<std::string, std::uint32_t> first_with;
     std::vector<std::uint32_t> parent;
     std::vector<NodeKind> set_kind;
     std::vector<std::uint32_t> set_size;
@@ -770,28 +768,32 @@ struct Builder::State {
       while (parent[node] != node) node = parent[node] = parent[parent[node]];
       return node;
     };
-    // A value on more than kMostRecordsPerParty records is a placeholder (RULES.md §9.1): it
-    // merges nothing at all, so it is counted first (records are nodes until the merge).
-    std::vector<std::pair<std::string, std::uint32_t>> stated;  // (scheme + value, node)
+    // (scheme + value, node) pairs: the texts go into one arena and are sorted as views, since
+    // sorting the pairs with their own strings moved every string again and again (a tenth of
+    // the instructions of a load of every real list).
+    std::string arena;
+    struct Collected {
+      std::size_t offset;
+      std::uint32_t size, node;
+    };
+    std::vector<Collected> collected;
     auto collect = [&](std::uint32_t node, IdScheme scheme, std::string_view value) {
       if (!alive[node] || !is_party(kind[node])) return;
-      auto normal = normalise_identifier(scheme, value);
+      const auto normal = normalise_identifier(scheme, value);
       if (!normal) return;
-      normal->insert(normal->begin(), static_cast<char>('0' + static_cast<int>(scheme)));
-      stated.emplace_back(std::move(*normal), node);
+      collected.push_back({arena.size(), static_cast<std::uint32_t>(normal->size() + 1), node});
+      arena += static_cast<char>('0' + static_cast<int>(scheme));
+      arena += *normal;
     };
-    std::unordered_map<std::string_view, std::uint32_t> records_with;
-    auto note = [&](const std::string& normal, std::uint32_t node) {
-      if (records_with[normal] > kMostRecordsPerParty) return;
-      const auto [found, added] = first_with.try_emplace(normal, node);
-      if (added || found->second == node) return;
+    // Each value's group (equal texts stand together once sorted) is merged into its first node.
+    auto note = [&](std::uint32_t first, std::uint32_t node) {
       if (parent.empty()) {
         parent.resize(nodes);
         std::iota(parent.begin(), parent.end(), 0u);
         set_kind.assign(kind.begin(), kind.end());
         set_size.assign(nodes, 1);
       }
-      const std::uint32_t a = find(found->second), b = find(node);
+      const std::uint32_t a = find(first), b = find(node);
       if (a == b) return;
       // An identifier that would put a person with a vessel, or join more records than one
       // party has (a placeholder value repeated by a source), identifies nobody: unused.
@@ -820,40 +822,53 @@ struct Builder::State {
         collect(index(node), implied->first, implied->second);
     }
     {
+      std::vector<std::pair<std::string_view, std::uint32_t>> stated;  // (scheme + value, node)
+      stated.reserve(collected.size());
+      for (const Collected& item : collected) stated.emplace_back(std::string_view(arena).substr(item.offset, item.size), item.node);
+      std::vector<Collected>().swap(collected);
       std::sort(stated.begin(), stated.end());
       stated.erase(std::unique(stated.begin(), stated.end()), stated.end());
-      for (const auto& [normal, node] : stated) ++records_with[normal];
       // A value whose records disagree on another scheme (two of them carry OFSI group ids, OFAC
       // uids... with nothing in common) does not say which of them it identifies: it merges
       // nothing (RULES.md §9.1; the OFSI list of 2018 writes "UN Ref KPe.023" on six different
       // groups). Decided per value, so the result does not depend on the order of the records.
-      std::unordered_map<std::uint32_t, std::vector<const std::string*>> values_of;  // node -> its values
-      for (const auto& [normal, node] : stated) values_of[node].push_back(&normal);
+      // Each node's values, in CSR form (node -> positions in `stated`).
+      std::vector<std::uint32_t> values_at(nodes + 1, 0), values(stated.size());
+      for (const auto& item : stated) ++values_at[item.second + 1];
+      std::partial_sum(values_at.begin(), values_at.end(), values_at.begin());
+      {
+        std::vector<std::uint32_t> cursor(values_at.begin(), values_at.end() - 1);
+        for (std::uint32_t at = 0; at < stated.size(); ++at) values[cursor[stated[at].second]++] = at;
+      }
       auto disjoint = [&](std::uint32_t a, std::uint32_t b, char scheme) {
         bool any_a = false, any_b = false;
-        for (const std::string* x : values_of[a]) {
-          if ((*x)[0] != scheme) continue;
+        for (std::uint32_t x = values_at[a]; x < values_at[a + 1]; ++x) {
+          const std::string_view text_a = stated[values[x]].first;
+          if (text_a[0] != scheme) continue;
           any_a = true;
-          for (const std::string* y : values_of[b])
-            if (*y == *x) return false;
+          for (std::uint32_t y = values_at[b]; y < values_at[b + 1]; ++y)
+            if (stated[values[y]].first == text_a) return false;
         }
-        for (const std::string* y : values_of[b]) any_b = any_b || (*y)[0] == scheme;
+        for (std::uint32_t y = values_at[b]; y < values_at[b + 1]; ++y) any_b = any_b || stated[values[y]].first[0] == scheme;
         return any_a && any_b;
       };
       for (std::size_t at = 0; at < stated.size();) {
         std::size_t end = at;
         while (end < stated.size() && stated[end].first == stated[at].first) ++end;
-        bool ambiguous = false;
-        if (end - at > 1 && end - at <= kMostRecordsPerParty)
+        // A value on more than kMostRecordsPerParty records is a placeholder (RULES.md §9.1): it
+        // merges nothing at all (the pairs are distinct, so the group's size counts its records).
+        if (end - at > 1 && end - at <= kMostRecordsPerParty) {
+          bool ambiguous = false;
           for (std::size_t x = at; x < end && !ambiguous; ++x)
             for (std::size_t y = x + 1; y < end && !ambiguous; ++y)
               for (int scheme = 0; scheme < kIdSchemeCount && !ambiguous; ++scheme) {
                 const char code = static_cast<char>('0' + scheme);
                 ambiguous = code != stated[at].first[0] && disjoint(stated[x].second, stated[y].second, code);
               }
-        if (ambiguous) ++conflicts;
-        else
-          for (std::size_t item = at; item < end; ++item) note(stated[item].first, stated[item].second);
+          if (ambiguous) ++conflicts;
+          else
+            for (std::size_t item = at + 1; item < end; ++item) note(stated[at].second, stated[item].second);
+        }
         at = end;
       }
     }
@@ -1616,13 +1631,21 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
     at = end;
   }
   // The name's words in order, so "PETROV, Ivan" (OFAC's order) meets "Ivan PETROV".
+  // The sorted names go into one arena and the keys hold views of them, so that sorting the
+  // keys does not move strings.
   struct Key {
-    std::string name;
+    std::string_view name;
     std::int32_t day;
     std::uint32_t node;
     auto operator<=>(const Key&) const = default;
   };
-  std::vector<Key> keys;
+  struct Stored {
+    std::size_t offset, size;
+    std::int32_t day;
+    std::uint32_t node;
+  };
+  std::string arena;
+  std::vector<Stored> stored;
   std::vector<std::string_view> words;
   for (const auto& [name, node] : name_pairs) {
     const auto found = births_of.find(index(node));
@@ -1635,11 +1658,15 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
       at = end + 1;
     }
     std::sort(words.begin(), words.end());
-    std::string sorted;
-    for (std::string_view word : words) sorted.append(sorted.empty() ? "" : " ").append(word);
+    const std::size_t offset = arena.size();
+    for (std::string_view word : words) arena.append(arena.size() == offset ? "" : " ").append(word);
     for (std::uint32_t at = found->second.first; at < found->second.second; ++at)
-      keys.push_back({sorted, births[at].second, index(node)});
+      stored.push_back({offset, arena.size() - offset, births[at].second, index(node)});
   }
+  std::vector<Key> keys;
+  keys.reserve(stored.size());
+  for (const Stored& key : stored) keys.push_back({std::string_view(arena).substr(key.offset, key.size), key.day, key.node});
+  std::vector<Stored>().swap(stored);
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
 
