@@ -1878,16 +1878,25 @@ Graph Builder::freeze() && {
   };
   // The records of each kept item (a name, an id): those of every stated copy of it, once each.
   // `same_item(k, copy)`: the stated copy is a copy of the group's k-th kept item.
+  // Many copies (a name stated on thousands of lines of a bulk file) go through a hash set of
+  // record keys instead of a scan of the records kept so far, which was quadratic.
+  std::unordered_set<RecordKey, RecordKeyHash> seen_records;
   auto gather_records = [&](std::size_t count, std::uint32_t from, std::uint32_t to, auto&& same_item,
                             auto&& prov_of, std::vector<std::uint32_t>& prov_at, std::vector<ProvId>& provs) {
+    constexpr std::uint32_t kShortGroup = 32;
     for (std::size_t item = 0; item < count; ++item) {
       const std::size_t begin = provs.size();
+      if (to - from > kShortGroup) seen_records.clear();
       for (std::uint32_t copy = from; copy < to; ++copy) {
         if (!same_item(item, copy)) continue;
         const ProvId prov = prov_of(copy);
         if (index(prov) >= s.provenance.size()) continue;  // a record this build cannot tell
         bool seen = false;
-        for (std::size_t other = begin; other < provs.size() && !seen; ++other) seen = same_record(provs[other], prov);
+        if (to - from > kShortGroup) {
+          seen = !seen_records.insert(record_key(prov)).second;
+        } else {
+          for (std::size_t other = begin; other < provs.size() && !seen; ++other) seen = same_record(provs[other], prov);
+        }
         if (!seen) provs.push_back(prov);
       }
       prov_at.push_back(static_cast<std::uint32_t>(provs.size()));
