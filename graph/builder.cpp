@@ -760,8 +760,6 @@ struct Builder::State {
       key_ids[scheme] = strings.find(attribute_key(static_cast<IdScheme>(scheme)));
       any_key = any_key || key_ids[scheme].has_value();
     }
-    // (scheme, normalised identifier) -> first node that has it.
-    std::unordered_map<std::string, std::uint32_t> first_with;
     std::vector<std::uint32_t> parent;
     std::vector<NodeKind> set_kind;
     std::vector<std::uint32_t> set_size;
@@ -770,28 +768,32 @@ struct Builder::State {
       while (parent[node] != node) node = parent[node] = parent[parent[node]];
       return node;
     };
-    // A value on more than kMostRecordsPerParty records is a placeholder (RULES.md §9.1): it
-    // merges nothing at all, so it is counted first (records are nodes until the merge).
-    std::vector<std::pair<std::string, std::uint32_t>> stated;  // (scheme + value, node)
+    // (scheme + value, node) pairs: the texts go into one arena and are sorted as views, since
+    // sorting the pairs with their own strings moved every string again and again (a tenth of
+    // the instructions of a load of every real list).
+    std::string arena;
+    struct Collected {
+      std::size_t offset;
+      std::uint32_t size, node;
+    };
+    std::vector<Collected> collected;
     auto collect = [&](std::uint32_t node, IdScheme scheme, std::string_view value) {
       if (!alive[node] || !is_party(kind[node])) return;
-      auto normal = normalise_identifier(scheme, value);
+      const auto normal = normalise_identifier(scheme, value);
       if (!normal) return;
-      normal->insert(normal->begin(), static_cast<char>('0' + static_cast<int>(scheme)));
-      stated.emplace_back(std::move(*normal), node);
+      collected.push_back({arena.size(), static_cast<std::uint32_t>(normal->size() + 1), node});
+      arena += static_cast<char>('0' + static_cast<int>(scheme));
+      arena += *normal;
     };
-    std::unordered_map<std::string_view, std::uint32_t> records_with;
-    auto note = [&](const std::string& normal, std::uint32_t node) {
-      if (records_with[normal] > kMostRecordsPerParty) return;
-      const auto [found, added] = first_with.try_emplace(normal, node);
-      if (added || found->second == node) return;
+    // Each value's group (equal texts stand together once sorted) is merged into its first node.
+    auto note = [&](std::uint32_t first, std::uint32_t node) {
       if (parent.empty()) {
         parent.resize(nodes);
         std::iota(parent.begin(), parent.end(), 0u);
         set_kind.assign(kind.begin(), kind.end());
         set_size.assign(nodes, 1);
       }
-      const std::uint32_t a = find(found->second), b = find(node);
+      const std::uint32_t a = find(first), b = find(node);
       if (a == b) return;
       // An identifier that would put a person with a vessel, or join more records than one
       // party has (a placeholder value repeated by a source), identifies nobody: unused.
@@ -820,40 +822,53 @@ struct Builder::State {
         collect(index(node), implied->first, implied->second);
     }
     {
+      std::vector<std::pair<std::string_view, std::uint32_t>> stated;  // (scheme + value, node)
+      stated.reserve(collected.size());
+      for (const Collected& item : collected) stated.emplace_back(std::string_view(arena).substr(item.offset, item.size), item.node);
+      std::vector<Collected>().swap(collected);
       std::sort(stated.begin(), stated.end());
       stated.erase(std::unique(stated.begin(), stated.end()), stated.end());
-      for (const auto& [normal, node] : stated) ++records_with[normal];
       // A value whose records disagree on another scheme (two of them carry OFSI group ids, OFAC
       // uids... with nothing in common) does not say which of them it identifies: it merges
       // nothing (RULES.md §9.1; the OFSI list of 2018 writes "UN Ref KPe.023" on six different
       // groups). Decided per value, so the result does not depend on the order of the records.
-      std::unordered_map<std::uint32_t, std::vector<const std::string*>> values_of;  // node -> its values
-      for (const auto& [normal, node] : stated) values_of[node].push_back(&normal);
+      // Each node's values, in CSR form (node -> positions in `stated`).
+      std::vector<std::uint32_t> values_at(nodes + 1, 0), values(stated.size());
+      for (const auto& item : stated) ++values_at[item.second + 1];
+      std::partial_sum(values_at.begin(), values_at.end(), values_at.begin());
+      {
+        std::vector<std::uint32_t> cursor(values_at.begin(), values_at.end() - 1);
+        for (std::uint32_t at = 0; at < stated.size(); ++at) values[cursor[stated[at].second]++] = at;
+      }
       auto disjoint = [&](std::uint32_t a, std::uint32_t b, char scheme) {
         bool any_a = false, any_b = false;
-        for (const std::string* x : values_of[a]) {
-          if ((*x)[0] != scheme) continue;
+        for (std::uint32_t x = values_at[a]; x < values_at[a + 1]; ++x) {
+          const std::string_view text_a = stated[values[x]].first;
+          if (text_a[0] != scheme) continue;
           any_a = true;
-          for (const std::string* y : values_of[b])
-            if (*y == *x) return false;
+          for (std::uint32_t y = values_at[b]; y < values_at[b + 1]; ++y)
+            if (stated[values[y]].first == text_a) return false;
         }
-        for (const std::string* y : values_of[b]) any_b = any_b || (*y)[0] == scheme;
+        for (std::uint32_t y = values_at[b]; y < values_at[b + 1]; ++y) any_b = any_b || stated[values[y]].first[0] == scheme;
         return any_a && any_b;
       };
       for (std::size_t at = 0; at < stated.size();) {
         std::size_t end = at;
         while (end < stated.size() && stated[end].first == stated[at].first) ++end;
-        bool ambiguous = false;
-        if (end - at > 1 && end - at <= kMostRecordsPerParty)
+        // A value on more than kMostRecordsPerParty records is a placeholder (RULES.md §9.1): it
+        // merges nothing at all (the pairs are distinct, so the group's size counts its records).
+        if (end - at > 1 && end - at <= kMostRecordsPerParty) {
+          bool ambiguous = false;
           for (std::size_t x = at; x < end && !ambiguous; ++x)
             for (std::size_t y = x + 1; y < end && !ambiguous; ++y)
               for (int scheme = 0; scheme < kIdSchemeCount && !ambiguous; ++scheme) {
                 const char code = static_cast<char>('0' + scheme);
                 ambiguous = code != stated[at].first[0] && disjoint(stated[x].second, stated[y].second, code);
               }
-        if (ambiguous) ++conflicts;
-        else
-          for (std::size_t item = at; item < end; ++item) note(stated[item].first, stated[item].second);
+          if (ambiguous) ++conflicts;
+          else
+            for (std::size_t item = at + 1; item < end; ++item) note(stated[at].second, stated[item].second);
+        }
         at = end;
       }
     }
@@ -1557,6 +1572,36 @@ void drop_repeats(std::vector<std::uint32_t>& at, std::vector<Item>& items, Equa
   items.resize(write);
 }
 
+/// drop_repeats for groups that may be long: a group of up to kShortGroup items is scanned as
+/// drop_repeats does, a longer one through a hash set of keys, where `key(a) == key(b)` exactly
+/// when `equal(a, b)`. The same items stay, in the same order. A party a source states thousands
+/// of times (a bulk file's company on every line) made the scan quadratic: a sixth of the
+/// instructions of the psc_lines_x5000 load went to one node's sources.
+template <class Item, class Equal, class Key, class KeyHash>
+void drop_repeats_keyed(std::vector<std::uint32_t>& at, std::vector<Item>& items, Equal equal, Key key, KeyHash hash) {
+  constexpr std::size_t kShortGroup = 32;
+  using KeyType = decltype(key(items.front()));
+  std::unordered_set<KeyType, KeyHash> seen(0, hash);
+  std::size_t write = 0;
+  for (std::size_t group = 0; group + 1 < at.size(); ++group) {
+    const std::size_t begin = write, from = at[group], to = at[group + 1];
+    if (to - from <= kShortGroup) {
+      for (std::size_t item = from; item < to; ++item) {
+        bool repeat = false;
+        for (std::size_t kept = begin; kept < write && !repeat; ++kept) repeat = equal(items[kept], items[item]);
+        if (!repeat) items[write++] = items[item];
+      }
+    } else {
+      seen.clear();
+      for (std::size_t item = from; item < to; ++item)
+        if (seen.insert(key(items[item])).second) items[write++] = items[item];
+    }
+    at[group] = static_cast<std::uint32_t>(begin);
+  }
+  if (!at.empty()) at.back() = static_cast<std::uint32_t>(write);
+  items.resize(write);
+}
+
 bool same_attribute(const Attribute& a, const Attribute& b) {
   return a.key == b.key && a.value == b.value && a.source == b.source;
 }
@@ -1616,13 +1661,21 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
     at = end;
   }
   // The name's words in order, so "PETROV, Ivan" (OFAC's order) meets "Ivan PETROV".
+  // The sorted names go into one arena and the keys hold views of them, so that sorting the
+  // keys does not move strings.
   struct Key {
-    std::string name;
+    std::string_view name;
     std::int32_t day;
     std::uint32_t node;
     auto operator<=>(const Key&) const = default;
   };
-  std::vector<Key> keys;
+  struct Stored {
+    std::size_t offset, size;
+    std::int32_t day;
+    std::uint32_t node;
+  };
+  std::string arena;
+  std::vector<Stored> stored;
   std::vector<std::string_view> words;
   for (const auto& [name, node] : name_pairs) {
     const auto found = births_of.find(index(node));
@@ -1635,11 +1688,15 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
       at = end + 1;
     }
     std::sort(words.begin(), words.end());
-    std::string sorted;
-    for (std::string_view word : words) sorted.append(sorted.empty() ? "" : " ").append(word);
+    const std::size_t offset = arena.size();
+    for (std::string_view word : words) arena.append(arena.size() == offset ? "" : " ").append(word);
     for (std::uint32_t at = found->second.first; at < found->second.second; ++at)
-      keys.push_back({sorted, births[at].second, index(node)});
+      stored.push_back({offset, arena.size() - offset, births[at].second, index(node)});
   }
+  std::vector<Key> keys;
+  keys.reserve(stored.size());
+  for (const Stored& key : stored) keys.push_back({std::string_view(arena).substr(key.offset, key.size), key.day, key.node});
+  std::vector<Stored>().swap(stored);
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
 
@@ -1798,18 +1855,48 @@ Graph Builder::freeze() && {
     const Provenance &x = s.provenance[index(a)], &y = s.provenance[index(b)];
     return x.source == y.source && x.record == y.record && x.line == y.line;
   };
+  // same_record as a key: the record's (source, record, line), or the id itself for a record
+  // this build cannot tell (equal to no other).
+  struct RecordKey {
+    std::uint32_t source, record, line, own;
+    bool known;
+    bool operator==(const RecordKey&) const = default;
+  };
+  auto record_key = [&](ProvId prov) {
+    if (index(prov) >= s.provenance.size()) return RecordKey{0, 0, 0, index(prov), false};
+    const Provenance& x = s.provenance[index(prov)];
+    return RecordKey{index(x.source), index(x.record), x.line, 0, true};
+  };
+  struct RecordKeyHash {
+    std::size_t operator()(const RecordKey& key) const noexcept {
+      std::uint64_t hash = 0;
+      for (std::uint64_t value : {std::uint64_t{key.source}, std::uint64_t{key.record}, std::uint64_t{key.line},
+                                  std::uint64_t{key.own}, std::uint64_t{key.known}})
+        hash = State::KeyHash::mix(hash, value);
+      return hash;
+    }
+  };
   // The records of each kept item (a name, an id): those of every stated copy of it, once each.
   // `same_item(k, copy)`: the stated copy is a copy of the group's k-th kept item.
+  // Many copies (a name stated on thousands of lines of a bulk file) go through a hash set of
+  // record keys instead of a scan of the records kept so far, which was quadratic.
+  std::unordered_set<RecordKey, RecordKeyHash> seen_records;
   auto gather_records = [&](std::size_t count, std::uint32_t from, std::uint32_t to, auto&& same_item,
                             auto&& prov_of, std::vector<std::uint32_t>& prov_at, std::vector<ProvId>& provs) {
+    constexpr std::uint32_t kShortGroup = 32;
     for (std::size_t item = 0; item < count; ++item) {
       const std::size_t begin = provs.size();
+      if (to - from > kShortGroup) seen_records.clear();
       for (std::uint32_t copy = from; copy < to; ++copy) {
         if (!same_item(item, copy)) continue;
         const ProvId prov = prov_of(copy);
         if (index(prov) >= s.provenance.size()) continue;  // a record this build cannot tell
         bool seen = false;
-        for (std::size_t other = begin; other < provs.size() && !seen; ++other) seen = same_record(provs[other], prov);
+        if (to - from > kShortGroup) {
+          seen = !seen_records.insert(record_key(prov)).second;
+        } else {
+          for (std::size_t other = begin; other < provs.size() && !seen; ++other) seen = same_record(provs[other], prov);
+        }
         if (!seen) provs.push_back(prov);
       }
       prov_at.push_back(static_cast<std::uint32_t>(provs.size()));
@@ -1856,7 +1943,7 @@ Graph Builder::freeze() && {
   graph.attribute_ = Column(std::move(attributes));
   std::vector<ProvId> node_prov;
   group(s.node_prov, remap, nodes, at, node_prov);
-  drop_repeats(at, node_prov, same_record);
+  drop_repeats_keyed(at, node_prov, same_record, record_key, RecordKeyHash{});
   graph.node_prov_at_ = unless_one_each(std::move(at));
   graph.node_prov_ = Column(std::move(node_prov));
 
@@ -1981,7 +2068,7 @@ Graph Builder::freeze() && {
   graph.edge_id_ = RankedColumn<StringId>::from(permuted(s.edge_id, position, edges), kNoString);
   std::vector<ProvId> edge_prov;
   group(s.edge_prov, position, edges, at, edge_prov);
-  drop_repeats(at, edge_prov, same_record);
+  drop_repeats_keyed(at, edge_prov, same_record, record_key, RecordKeyHash{});
   graph.edge_prov_at_ = unless_one_each(std::move(at));
   graph.edge_prov_ = Column(std::move(edge_prov));
   std::vector<Attribute> edge_attributes;
