@@ -42,6 +42,16 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+/// True when `text` is `lower_word` in any letter case (no copy: this runs for every row).
+bool equals_ignoring_case(std::string_view text, std::string_view lower_word) {
+  if (text.size() != lower_word.size()) return false;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at] >= 'A' && text[at] <= 'Z' ? static_cast<char>(text[at] - 'A' + 'a') : text[at];
+    if (c != lower_word[at]) return false;
+  }
+  return true;
+}
+
 std::string base_name(std::string_view path) {
   const auto slash = path.find_last_of("/\\");
   return lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
@@ -49,6 +59,8 @@ std::string base_name(std::string_view path) {
 
 /// A field's value: trimmed, and "" for OFAC's null "-0-" (dat_spec: ASCII 45, 48, 45).
 std::string_view value(std::string_view field) {
+  // sdn.csv writes most empty fields "-0- ": taken at once (a dozen fields per row).
+  if (field.size() == 4 && field[0] == '-' && field[1] == '0' && field[2] == '-' && field[3] == ' ') return {};
   field = trim(field);
   return field == "-0-" ? std::string_view{} : field;
 }
@@ -80,18 +92,20 @@ class ViewIndex {
     while (capacity < 2 * keys) capacity *= 2;
     if (capacity > slots_.size()) rehash(capacity);
   }
-  /// The slot that holds `key`, or the free slot (value kFree) where `key` goes: give it with
-  /// add(). Valid until the next call of slot() or reserve().
+  /// The slot that holds `key`, or the free slot (value kFree, with the key's hash) where `key`
+  /// goes: give it with add(). Valid until the next call of slot() or reserve().
   Slot& slot(std::string_view key) {
     if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
-    return probe(key, static_cast<std::uint32_t>(detail::hash_string(key)));
+    const auto hash = static_cast<std::uint32_t>(detail::hash_string(key));
+    Slot& found = probe(key, hash);
+    if (found.value == kFree) found.hash = hash;
+    return found;
   }
-  /// Fills the free slot that slot(key) returned.
+  /// Fills the free slot that slot(key) returned; `key` is that key (its text may be a copy).
   void add(Slot& free, std::string_view key, std::uint32_t value) {
     SKG_ASSERT(free.value == kFree && value != kFree);
     free.key = key;
     free.value = value;
-    free.hash = static_cast<std::uint32_t>(detail::hash_string(key));
     ++size_;
   }
   /// The value of `key`, or nullptr.
@@ -184,8 +198,10 @@ std::optional<FileKind> kind_from_content(std::string_view head) {
 std::optional<int> month_number(std::string_view name) {
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (name.size() != 3) return std::nullopt;
+  // Compared as three bytes, not by memcmp: this runs for every date of every remark.
   for (int month = 0; month < 12; ++month)
-    if (name == kMonths[month]) return month + 1;
+    if (name[0] == kMonths[month][0] && name[1] == kMonths[month][1] && name[2] == kMonths[month][2]) return month + 1;
   return std::nullopt;
 }
 
@@ -195,41 +211,47 @@ std::optional<int> month_number(std::string_view name) {
 /// `dates` and viewed there; a date kept as written is a view of `text` (no copy: this runs for
 /// every date of every remark).
 std::string_view iso_date(std::string_view text, std::string& dates) {
+  // The words between single spaces (a trailing space ends the text), at most three.
   std::array<std::string_view, 3> words;
-  std::size_t count = 0, at = 0;
-  while (at < text.size() && count <= 3) {
-    const auto space = std::min(text.find(' ', at), text.size());
+  std::size_t count = 0, start = 0;
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    if (at < text.size() && text[at] != ' ') continue;
+    if (at == text.size() && start == text.size()) break;
     if (count == 3) return text;
-    words[count++] = text.substr(at, space - at);
-    at = space + 1;
+    words[count++] = text.substr(start, at - start);
+    start = at + 1;
   }
-  if (count == 0 || !all_digits(words[count - 1], 4) || words[count - 1].size() != 4) return text;
-  const std::string_view year_text = words[count - 1];  // four digits (checked above)
-  if (count == 1) return words[0];
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (count == 0) return text;
+  const std::string_view year_text = words[count - 1];
+  if (year_text.size() != 4 || !std::all_of(year_text.begin(), year_text.end(), digit)) return text;
+  if (count == 1) return year_text;
   const auto month = month_number(words[count - 2]);
   if (!month) return text;
-  int day = 0;
-  if (count == 3) {
-    if (!all_digits(words[0], 2)) return text;
-    day = words[0].size() == 1 ? words[0][0] - '0' : (words[0][0] - '0') * 10 + (words[0][1] - '0');
-    int year = 0;
-    for (const char digit : year_text) year = year * 10 + (digit - '0');
-    if (!Date::from_ymd(year, *month, day)) return text;
-  }
   // "YYYY-MM" or "YYYY-MM-DD", never longer than the text it rewrites, so `dates` (reserved to
   // the remarks' length) does not move and earlier views stay valid.
-  const std::size_t start = dates.size();
-  SKG_ASSERT(start + (count == 3 ? 10 : 7) <= dates.capacity());
-  dates += year_text;
-  dates += '-';
-  dates += static_cast<char>('0' + *month / 10);
-  dates += static_cast<char>('0' + *month % 10);
+  char iso[10];
+  std::copy(year_text.begin(), year_text.end(), iso);
+  iso[4] = '-';
+  iso[5] = static_cast<char>('0' + *month / 10);
+  iso[6] = static_cast<char>('0' + *month % 10);
+  std::size_t size = 7;
   if (count == 3) {
-    dates += '-';
-    dates += static_cast<char>('0' + day / 10);
-    dates += static_cast<char>('0' + day % 10);
+    const std::string_view day_text = words[0];
+    if (day_text.empty() || day_text.size() > 2 || !std::all_of(day_text.begin(), day_text.end(), digit)) return text;
+    const int day = day_text.size() == 1 ? day_text[0] - '0' : (day_text[0] - '0') * 10 + (day_text[1] - '0');
+    int year = 0;
+    for (const char year_digit : year_text) year = year * 10 + (year_digit - '0');
+    if (!Date::from_ymd(year, *month, day)) return text;
+    iso[7] = '-';
+    iso[8] = static_cast<char>('0' + day / 10);
+    iso[9] = static_cast<char>('0' + day % 10);
+    size = 10;
   }
-  return std::string_view(dates).substr(start);
+  const std::size_t at = dates.size();
+  SKG_ASSERT(at + size <= dates.capacity());
+  dates.append(iso, size);
+  return std::string_view(dates).substr(at);
 }
 
 /// Remark labels that introduce a plain fact (checked before the document rule, so that
@@ -368,23 +390,27 @@ struct Fact {
 struct KeyIds {
   StringId rules[std::size(kFactRules)];
   StringId directive = kNoString;
-  // Keys made from a remark's label ("id:Passport", "listingDate ..."): their texts and ids
-  // (deques: views of both stay valid as they grow), found by text.
+  // Keys made of a head and a remark's label ("id:" "Passport", "listingDate " "(...)"): their
+  // texts and ids (deques: views of both stay valid as they grow), found by head and label, so
+  // that the key text is built only when new.
+  enum Head : std::uint8_t { Document, ListingDate, EffectiveDate, kHeads };
+  static constexpr std::string_view kHeadTexts[kHeads] = {"id:", "listingDate ", "effectiveDate "};
   std::deque<std::string> made_texts;
   std::deque<StringId> made_ids;
-  ViewIndex made;
-  std::string key;  // the key being looked up, built in place (a key is far more often seen than new)
+  ViewIndex made[kHeads];  // by label: a view of the label in made_texts
   KeyIds() { std::fill(std::begin(rules), std::end(rules), kNoString); }
-  /// The text and id slot of the key `head` + `tail`.
-  std::pair<std::string_view, StringId*> of(std::string_view head, std::string_view tail) {
-    key.assign(head);
-    key += tail;
-    ViewIndex::Slot& slot = made.slot(key);
+  /// The text and id slot of the key `head` + `label`.
+  std::pair<std::string_view, StringId*> of(Head head, std::string_view label) {
+    ViewIndex::Slot& slot = made[head].slot(label);
     if (slot.value == ViewIndex::kFree) {
-      made.add(slot, made_texts.emplace_back(key), static_cast<std::uint32_t>(made_ids.size()));
+      std::string& text = made_texts.emplace_back(kHeadTexts[head]);
+      text += label;
+      made[head].add(slot, std::string_view(text).substr(kHeadTexts[head].size()), static_cast<std::uint32_t>(made_ids.size()));
       made_ids.push_back(kNoString);
     }
-    return {slot.key, &made_ids[slot.value]};
+    const std::string_view label_text = slot.key;
+    return {std::string_view(label_text.data() - kHeadTexts[head].size(), kHeadTexts[head].size() + label_text.size()),
+            &made_ids[slot.value]};
   }
 };
 struct Alias {
@@ -498,13 +524,13 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
         const bool listing = part[0] == 'L';
         const std::string_view what =
             part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
-        const auto [key_text, key_id] = keys.of(listing ? "listingDate " : "effectiveDate ", what);
+        const auto [key_text, key_id] = keys.of(listing ? KeyIds::ListingDate : KeyIds::EffectiveDate, what);
         out.facts.push_back({key_text, iso_date(trim(part.substr(colon + 3)), out.dates), key_id});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
-      const auto [key_text, key_id] = keys.of("id:", document->label);
+      const auto [key_text, key_id] = keys.of(KeyIds::Document, document->label);
       out.facts.push_back({key_text, document->number, key_id});
       ++out.documents;
       continue;
@@ -552,6 +578,7 @@ class OfacLoad {
   }
   std::optional<std::uint32_t> resolve(std::string_view name, std::string& why);
   std::string with_period_;  // resolve()'s "<name>." (reused: one per Linked To)
+  std::string address_text_;  // an add.csv row's address line (reused: one per row)
 
   LoadContext& context_;
   const ListKind& list_;
@@ -684,12 +711,12 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   }
   NameType alias_type = NameType::Aka;
   if (kind == FileKind::Alias) {
-    const std::string type = lower(value(fields[2]));
-    if (type == "aka")
+    const std::string_view type = value(fields[2]);
+    if (equals_ignoring_case(type, "aka"))
       alias_type = NameType::Aka;
-    else if (type == "fka")
+    else if (equals_ignoring_case(type, "fka"))
       alias_type = NameType::Fka;
-    else if (type == "nka")
+    else if (equals_ignoring_case(type, "nka"))
       alias_type = NameType::Nka;
     else {
       context_.bad_record(error(
@@ -733,7 +760,8 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       break;
     }
     case FileKind::Address: {
-      std::string line_text;
+      std::string& line_text = address_text_;
+      line_text.clear();
       for (int column = 2; column <= 4; ++column) {
         const std::string_view part = value(fields[column]);
         if (part.empty()) continue;
@@ -793,15 +821,15 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   by_uid_.add(slot, entry.uid, static_cast<std::uint32_t>(entries_.size()));
   entry.name = keep(name);
   entry.sdn_type = keep(value(fields[2]));
-  const std::string type = lower(entry.sdn_type);
-  if (type == "individual")
+  const std::string_view type = entry.sdn_type;
+  if (equals_ignoring_case(type, "individual"))
     entry.kind = NodeKind::Person;
-  else if (type == "vessel")
+  else if (equals_ignoring_case(type, "vessel"))
     entry.kind = NodeKind::Vessel;
-  else if (type == "aircraft")
+  else if (equals_ignoring_case(type, "aircraft"))
     entry.kind = NodeKind::Aircraft;
   else
-    entry.unknown_type = !(type.empty() || type == "entity");
+    entry.unknown_type = !(type.empty() || equals_ignoring_case(type, "entity"));
   entry.programs = keep(value(fields[3]));
   entry.title = keep(value(fields[4]));
   entry.call_sign = keep(value(fields[5]));
