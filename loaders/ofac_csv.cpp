@@ -571,7 +571,14 @@ class OfacLoad {
   /// and returns false when there is none.
   bool target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
               std::string& id, Entry*& entry);
-  std::string_view keep(std::string_view text);
+  /// `text` as it stays valid for the whole load: a view of the file being read as it is (the
+  /// common case, inline: a dozen per row), else a copy in the arena (an unescaped field).
+  std::string_view keep(std::string_view text) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(text_.data());
+    const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+    if (text.empty() || (at >= begin && at + text.size() <= begin + text_.size())) return text;
+    return arena_.emplace_back(text);
+  }
   LoadError error(const std::string& file, std::uint64_t line, std::string reason,
                   std::string_view uid = {}) const {
     return LoadError(file, line, std::move(reason), std::string(uid));
@@ -603,13 +610,6 @@ class OfacLoad {
   } counts_;
   void add_counts();
 };
-
-std::string_view OfacLoad::keep(std::string_view text) {
-  const auto begin = reinterpret_cast<std::uintptr_t>(text_.data());
-  const auto at = reinterpret_cast<std::uintptr_t>(text.data());
-  if (text.empty() || (at >= begin && at + text.size() <= begin + text_.size())) return text;
-  return arena_.emplace_back(text);
-}
 
 void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   const SourceFile& file = files_.emplace_back(path);
