@@ -11,8 +11,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -44,6 +42,16 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+/// True when `text` is `lower_word` in any letter case (no copy: this runs for every row).
+bool equals_ignoring_case(std::string_view text, std::string_view lower_word) {
+  if (text.size() != lower_word.size()) return false;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at] >= 'A' && text[at] <= 'Z' ? static_cast<char>(text[at] - 'A' + 'a') : text[at];
+    if (c != lower_word[at]) return false;
+  }
+  return true;
+}
+
 std::string base_name(std::string_view path) {
   const auto slash = path.find_last_of("/\\");
   return lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
@@ -51,6 +59,8 @@ std::string base_name(std::string_view path) {
 
 /// A field's value: trimmed, and "" for OFAC's null "-0-" (dat_spec: ASCII 45, 48, 45).
 std::string_view value(std::string_view field) {
+  // sdn.csv writes most empty fields "-0- ": taken at once (a dozen fields per row).
+  if (field.size() == 4 && field[0] == '-' && field[1] == '0' && field[2] == '-' && field[3] == ' ') return {};
   field = trim(field);
   return field == "-0-" ? std::string_view{} : field;
 }
@@ -63,6 +73,68 @@ bool all_digits(std::string_view text, std::size_t max_length = 10) {
 bool has_digit(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
+
+/// A map from views (uids, names, aliases, remark keys) to a 32-bit value, for one load: open
+/// addressing in one array, sized up front. A node-based std::unordered_map allocated a node per
+/// entry and freed each at the end, and hashed with std::hash: a few hundred instructions per
+/// entry. Keys are never empty, and their text outlives the index.
+class ViewIndex {
+ public:
+  static constexpr std::uint32_t kFree = 0xFFFFFFFEu;  // a value no key holds
+  struct Slot {
+    std::string_view key;
+    std::uint32_t value = kFree;
+    std::uint32_t hash = 0;
+  };
+  /// Room for `keys` keys in all without regrowing.
+  void reserve(std::size_t keys) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * keys) capacity *= 2;
+    if (capacity > slots_.size()) rehash(capacity);
+  }
+  /// The slot that holds `key`, or the free slot (value kFree, with the key's hash) where `key`
+  /// goes: give it with add(). Valid until the next call of slot() or reserve().
+  Slot& slot(std::string_view key) {
+    if (2 * (size_ + 1) > slots_.size()) rehash(std::max<std::size_t>(16, 2 * slots_.size()));
+    const auto hash = static_cast<std::uint32_t>(detail::hash_string(key));
+    Slot& found = probe(key, hash);
+    if (found.value == kFree) found.hash = hash;
+    return found;
+  }
+  /// Fills the free slot that slot(key) returned; `key` is that key (its text may be a copy).
+  void add(Slot& free, std::string_view key, std::uint32_t value) {
+    SKG_ASSERT(free.value == kFree && value != kFree);
+    free.key = key;
+    free.value = value;
+    ++size_;
+  }
+  /// The value of `key`, or nullptr.
+  const std::uint32_t* find(std::string_view key) const {
+    if (size_ == 0) return nullptr;
+    const Slot& found = const_cast<ViewIndex*>(this)->probe(key, static_cast<std::uint32_t>(detail::hash_string(key)));
+    return found.value == kFree ? nullptr : &found.value;
+  }
+
+ private:
+  Slot& probe(std::string_view key, std::uint32_t hash) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      Slot& slot = slots_[at];
+      if (slot.value == kFree || (slot.hash == hash && slot.key == key)) return slot;
+    }
+  }
+  void rehash(std::size_t capacity) {
+    std::vector<Slot> old(capacity);
+    old.swap(slots_);
+    for (const Slot& slot : old) {
+      if (slot.value == kFree) continue;
+      Slot& free = probe(slot.key, slot.hash);
+      free = slot;
+    }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+};
 
 struct FileName {
   FileKind kind;
@@ -126,44 +198,60 @@ std::optional<FileKind> kind_from_content(std::string_view head) {
 std::optional<int> month_number(std::string_view name) {
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (name.size() != 3) return std::nullopt;
+  // Compared as three bytes, not by memcmp: this runs for every date of every remark.
   for (int month = 0; month < 12; ++month)
-    if (name == kMonths[month]) return month + 1;
+    if (name[0] == kMonths[month][0] && name[1] == kMonths[month][1] && name[2] == kMonths[month][2]) return month + 1;
   return std::nullopt;
 }
 
 /// OFAC writes dates "09 Nov 1966", "Nov 1966" or "1966" (notice of 2012-06-13, item 4):
 /// these become ISO "1966-11-09", "1966-11", "1966"; anything else ("circa 1951", "1960 to
-/// 1962") is kept as written, since a guess would invent precision.
-std::string iso_date(std::string_view text) {
+/// 1962") is kept as written, since a guess would invent precision. An ISO form is appended to
+/// `dates` and viewed there; a date kept as written is a view of `text` (no copy: this runs for
+/// every date of every remark).
+std::string_view iso_date(std::string_view text, std::string& dates) {
+  // The words between single spaces (a trailing space ends the text), at most three.
   std::array<std::string_view, 3> words;
-  std::size_t count = 0, at = 0;
-  while (at < text.size() && count <= 3) {
-    const auto space = std::min(text.find(' ', at), text.size());
-    if (count == 3) return std::string(text);
-    words[count++] = text.substr(at, space - at);
-    at = space + 1;
+  std::size_t count = 0, start = 0;
+  for (std::size_t at = 0; at <= text.size(); ++at) {
+    if (at < text.size() && text[at] != ' ') continue;
+    if (at == text.size() && start == text.size()) break;
+    if (count == 3) return text;
+    words[count++] = text.substr(start, at - start);
+    start = at + 1;
   }
-  if (count == 0 || !all_digits(words[count - 1], 4) || words[count - 1].size() != 4)
-    return std::string(text);
-  const std::string_view year_text = words[count - 1];  // four digits (checked above)
-  if (count == 1) return std::string(words[0]);
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (count == 0) return text;
+  const std::string_view year_text = words[count - 1];
+  if (year_text.size() != 4 || !std::all_of(year_text.begin(), year_text.end(), digit)) return text;
+  if (count == 1) return year_text;
   const auto month = month_number(words[count - 2]);
-  if (!month) return std::string(text);
-  // ISO text built by hand: this runs for every date of every remark.
-  std::string out(year_text);
-  out += '-';
-  out += static_cast<char>('0' + *month / 10);
-  out += static_cast<char>('0' + *month % 10);
-  if (count == 2) return out;
-  if (!all_digits(words[0], 2)) return std::string(text);
-  const int day = words[0].size() == 1 ? words[0][0] - '0' : (words[0][0] - '0') * 10 + (words[0][1] - '0');
-  int year = 0;
-  for (const char digit : year_text) year = year * 10 + (digit - '0');
-  if (!Date::from_ymd(year, *month, day)) return std::string(text);
-  out += '-';
-  out += static_cast<char>('0' + day / 10);
-  out += static_cast<char>('0' + day % 10);
-  return out;
+  if (!month) return text;
+  // "YYYY-MM" or "YYYY-MM-DD", never longer than the text it rewrites, so `dates` (reserved to
+  // the remarks' length) does not move and earlier views stay valid.
+  char iso[10];
+  std::copy(year_text.begin(), year_text.end(), iso);
+  iso[4] = '-';
+  iso[5] = static_cast<char>('0' + *month / 10);
+  iso[6] = static_cast<char>('0' + *month % 10);
+  std::size_t size = 7;
+  if (count == 3) {
+    const std::string_view day_text = words[0];
+    if (day_text.empty() || day_text.size() > 2 || !std::all_of(day_text.begin(), day_text.end(), digit)) return text;
+    const int day = day_text.size() == 1 ? day_text[0] - '0' : (day_text[0] - '0') * 10 + (day_text[1] - '0');
+    int year = 0;
+    for (const char year_digit : year_text) year = year * 10 + (year_digit - '0');
+    if (!Date::from_ymd(year, *month, day)) return text;
+    iso[7] = '-';
+    iso[8] = static_cast<char>('0' + day / 10);
+    iso[9] = static_cast<char>('0' + day % 10);
+    size = 10;
+  }
+  const std::size_t at = dates.size();
+  SKG_ASSERT(at + size <= dates.capacity());
+  dates.append(iso, size);
+  return std::string_view(dates).substr(at);
 }
 
 /// Remark labels that introduce a plain fact (checked before the document rule, so that
@@ -228,14 +316,38 @@ constexpr std::string_view kDocumentLabels[] = {
     "License",
 };
 
+/// The indexes of a table's entries grouped by the first byte of their text, each group in
+/// table order: a remark part is compared with the few entries that can match it (the same first
+/// match as a scan of the whole table), not with all of them.
+template <std::size_t N>
+struct ByFirstByte {
+  std::array<std::uint8_t, 257> begin{};  // group of byte b: order[begin[b], begin[b + 1])
+  std::array<std::uint8_t, N> order{};
+  template <class Text>
+  constexpr explicit ByFirstByte(const Text& text_of) {
+    std::array<std::uint8_t, 257> counts{};
+    for (std::size_t at = 0; at < N; ++at) ++counts[static_cast<unsigned char>(text_of(at)[0]) + 1];
+    for (std::size_t byte = 1; byte < 257; ++byte) begin[byte] = static_cast<std::uint8_t>(begin[byte - 1] + counts[byte]);
+    std::array<std::uint8_t, 256> filled{};
+    for (std::size_t at = 0; at < N; ++at) {
+      const auto byte = static_cast<unsigned char>(text_of(at)[0]);
+      order[begin[byte] + filled[byte]++] = static_cast<std::uint8_t>(at);
+    }
+  }
+};
+constexpr ByFirstByte<std::size(kFactRules)> kFactRulesByFirst([](std::size_t at) { return kFactRules[at].prefix; });
+constexpr ByFirstByte<std::size(kDocumentLabels)> kDocumentLabelsByFirst([](std::size_t at) { return kDocumentLabels[at]; });
+
 struct Document {
   std::string_view label, number;
 };
 
 std::optional<Document> parse_document(std::string_view part) {
   if (part.empty()) return std::nullopt;
-  for (std::string_view label : kDocumentLabels) {
-    if (part[0] == label[0] && part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
+  const auto first = static_cast<unsigned char>(part[0]);
+  for (std::size_t at = kDocumentLabelsByFirst.begin[first]; at < kDocumentLabelsByFirst.begin[first + 1]; ++at) {
+    const std::string_view label = kDocumentLabels[kDocumentLabelsByFirst.order[at]];
+    if (part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
       return Document{label, trim(part.substr(label.size() + 1))};
   }
   // "Digital Currency Address - XBT 1Kuf...": the currency code is part of the label.
@@ -278,8 +390,28 @@ struct Fact {
 struct KeyIds {
   StringId rules[std::size(kFactRules)];
   StringId directive = kNoString;
-  std::unordered_map<std::string, StringId> made;  // "id:Passport", "listingDate ..."
+  // Keys made of a head and a remark's label ("id:" "Passport", "listingDate " "(...)"): their
+  // texts and ids (deques: views of both stay valid as they grow), found by head and label, so
+  // that the key text is built only when new.
+  enum Head : std::uint8_t { Document, ListingDate, EffectiveDate, kHeads };
+  static constexpr std::string_view kHeadTexts[kHeads] = {"id:", "listingDate ", "effectiveDate "};
+  std::deque<std::string> made_texts;
+  std::deque<StringId> made_ids;
+  ViewIndex made[kHeads];  // by label: a view of the label in made_texts
   KeyIds() { std::fill(std::begin(rules), std::end(rules), kNoString); }
+  /// The text and id slot of the key `head` + `label`.
+  std::pair<std::string_view, StringId*> of(Head head, std::string_view label) {
+    ViewIndex::Slot& slot = made[head].slot(label);
+    if (slot.value == ViewIndex::kFree) {
+      std::string& text = made_texts.emplace_back(kHeadTexts[head]);
+      text += label;
+      made[head].add(slot, std::string_view(text).substr(kHeadTexts[head].size()), static_cast<std::uint32_t>(made_ids.size()));
+      made_ids.push_back(kNoString);
+    }
+    const std::string_view label_text = slot.key;
+    return {std::string_view(label_text.data() - kHeadTexts[head].size(), kHeadTexts[head].size() + label_text.size()),
+            &made_ids[slot.value]};
+  }
 };
 struct Alias {
   std::string_view name;
@@ -309,13 +441,6 @@ struct Remarks {
     documents = 0;
     unrecognised = false;
   }
-  /// `iso` (iso_date of a part of the remarks) kept in `dates`, as a view.
-  std::string_view keep_date(const std::string& iso) {
-    SKG_ASSERT(dates.size() + iso.size() <= dates.capacity());
-    const std::size_t at = dates.size();
-    dates += iso;
-    return std::string_view(dates).substr(at);
-  }
 };
 
 void append_unique(std::string& list, std::string_view item) {
@@ -333,15 +458,6 @@ void append_unique(std::string& list, std::string_view item) {
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
 void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
   out.clear(text.size());
-  std::string key;  // "id:Passport", built in place: a key is looked up far more often than it is new
-  // The key's text and its id slot (map nodes do not move: both stay valid).
-  const auto key_of = [&keys, &key](std::string_view head, std::string_view tail) {
-    key.assign(head);
-    key += tail;
-    auto found = keys.made.find(key);
-    if (found == keys.made.end()) found = keys.made.emplace(key, kNoString).first;
-    return std::pair<std::string_view, StringId*>(found->first, &found->second);
-  };
   // OFAC notice of 2012-06-13, item 1: "All SDN data ... now end in a period": an end marker.
   if (text.ends_with('.')) text.remove_suffix(1);
   std::size_t at = 0;
@@ -372,11 +488,13 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
       }
     }
     bool done = false;
-    for (std::size_t at = 0; at < std::size(kFactRules); ++at) {
+    const auto first = static_cast<unsigned char>(part[0]);
+    for (std::size_t slot = kFactRulesByFirst.begin[first]; slot < kFactRulesByFirst.begin[first + 1]; ++slot) {
+      const std::size_t at = kFactRulesByFirst.order[slot];
       const FactRule& rule = kFactRules[at];
-      if (part[0] == rule.prefix[0] && part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
+      if (part.size() > rule.prefix.size() && part.starts_with(rule.prefix)) {
         const std::string_view fact = trim(part.substr(rule.prefix.size()));
-        out.facts.push_back({rule.key, rule.date ? out.keep_date(iso_date(fact)) : fact, &keys.rules[at]});
+        out.facts.push_back({rule.key, rule.date ? iso_date(fact, out.dates) : fact, &keys.rules[at]});
         done = true;
         break;
       }
@@ -406,13 +524,13 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
         const bool listing = part[0] == 'L';
         const std::string_view what =
             part.substr(listing ? 13 : 15, colon + 1 - (listing ? 13 : 15));
-        const auto [key_text, key_id] = key_of(listing ? "listingDate " : "effectiveDate ", what);
-        out.facts.push_back({key_text, out.keep_date(iso_date(trim(part.substr(colon + 3)))), key_id});
+        const auto [key_text, key_id] = keys.of(listing ? KeyIds::ListingDate : KeyIds::EffectiveDate, what);
+        out.facts.push_back({key_text, iso_date(trim(part.substr(colon + 3)), out.dates), key_id});
         continue;
       }
     }
     if (const auto document = parse_document(part)) {
-      const auto [key_text, key_id] = key_of("id:", document->label);
+      const auto [key_text, key_id] = keys.of(KeyIds::Document, document->label);
       out.facts.push_back({key_text, document->number, key_id});
       ++out.documents;
       continue;
@@ -453,12 +571,21 @@ class OfacLoad {
   /// and returns false when there is none.
   bool target(const SourceFile& file, FileKind kind, std::string_view uid, std::uint64_t line,
               std::string& id, Entry*& entry);
-  std::string_view keep(std::string_view text);
+  /// `text` as it stays valid for the whole load: a view of the file being read as it is (the
+  /// common case, inline: a dozen per row), else a copy in the arena (an unescaped field).
+  std::string_view keep(std::string_view text) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(text_.data());
+    const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+    if (text.empty() || (at >= begin && at + text.size() <= begin + text_.size())) return text;
+    return arena_.emplace_back(text);
+  }
   LoadError error(const std::string& file, std::uint64_t line, std::string reason,
                   std::string_view uid = {}) const {
     return LoadError(file, line, std::move(reason), std::string(uid));
   }
-  std::optional<std::uint32_t> resolve(std::string_view name, std::string& why) const;
+  std::optional<std::uint32_t> resolve(std::string_view name, std::string& why);
+  std::string with_period_;  // resolve()'s "<name>." (reused: one per Linked To)
+  std::string address_text_;  // an add.csv row's address line (reused: one per row)
 
   LoadContext& context_;
   const ListKind& list_;
@@ -468,9 +595,9 @@ class OfacLoad {
   // One per sdn.csv line, reserved up front (a few MB): on huge pages, so that filling it takes a
   // few page faults, not one per 4 KiB.
   std::vector<Entry, detail::LargeAllocator<Entry>> entries_;
-  std::unordered_map<std::string_view, std::uint32_t> by_uid_;
-  std::unordered_map<std::string_view, std::uint32_t> by_name_;   // primary names of this load
-  std::unordered_map<std::string_view, std::uint32_t> by_alias_;  // alt.csv names of this load
+  ViewIndex by_uid_;    // entry index by uid
+  ViewIndex by_name_;   // primary names of this load
+  ViewIndex by_alias_;  // alt.csv names of this load
   KeyIds keys_;  // attribute keys of remark facts, and their batch ids
   /// The batch ids of the other attribute keys finish() adds, each taken when first added.
   enum Key : std::uint8_t { OfacUid, SdnType, Title, CallSign, VesselType, Tonnage, Grt, Flag, Owner, RemarksKey, LinkedTo, kKeys };
@@ -483,13 +610,6 @@ class OfacLoad {
   } counts_;
   void add_counts();
 };
-
-std::string_view OfacLoad::keep(std::string_view text) {
-  const auto begin = reinterpret_cast<std::uintptr_t>(text_.data());
-  const auto at = reinterpret_cast<std::uintptr_t>(text.data());
-  if (text.empty() || (at >= begin && at + text.size() <= begin + text_.size())) return text;
-  return arena_.emplace_back(text);
-}
 
 void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
   const SourceFile& file = files_.emplace_back(path);
@@ -506,7 +626,7 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
     // About one entry per line: size the tables once instead of growing them row by row.
     const auto lines = static_cast<std::size_t>(line_of(text, text.size()));
     entries_.reserve(entries_.size() + lines);
-    by_uid_.reserve(by_uid_.size() + lines);
+    by_uid_.reserve(entries_.size() + lines);
   }
   std::size_t next_invalid = find_invalid_utf8(text);
   std::size_t base = 0;         // where the current reader starts in `text`
@@ -591,12 +711,12 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   }
   NameType alias_type = NameType::Aka;
   if (kind == FileKind::Alias) {
-    const std::string type = lower(value(fields[2]));
-    if (type == "aka")
+    const std::string_view type = value(fields[2]);
+    if (equals_ignoring_case(type, "aka"))
       alias_type = NameType::Aka;
-    else if (type == "fka")
+    else if (equals_ignoring_case(type, "fka"))
       alias_type = NameType::Fka;
-    else if (type == "nka")
+    else if (equals_ignoring_case(type, "nka"))
       alias_type = NameType::Nka;
     else {
       context_.bad_record(error(
@@ -629,15 +749,19 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       ++counts_.aliases;
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
-        const auto [found, added] = by_alias_.try_emplace(keep(name), index);
-        if (!added && found->second != index) found->second = kMany;
+        ViewIndex::Slot& slot = by_alias_.slot(name);
+        if (slot.value == ViewIndex::kFree)
+          by_alias_.add(slot, keep(name), index);
+        else if (slot.value != index)
+          slot.value = kMany;
       }
       if (!value(fields[4]).empty())
         batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
       break;
     }
     case FileKind::Address: {
-      std::string line_text;
+      std::string& line_text = address_text_;
+      line_text.clear();
       for (int column = 2; column <= 4; ++column) {
         const std::string_view part = value(fields[column]);
         if (part.empty()) continue;
@@ -658,8 +782,8 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
 
 bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view uid,
                       std::uint64_t line, std::string& id, Entry*& entry) {
-  if (const auto found = by_uid_.find(uid); found != by_uid_.end()) {
-    entry = &entries_[found->second];
+  if (const std::uint32_t* found = by_uid_.find(uid)) {
+    entry = &entries_[*found];
     id = entry->id;
     return true;
   }
@@ -682,30 +806,30 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   // (the CSL's SDN row, keyed ofac-sdn:<uid> too) states the same party: it merges, as it would
   // from a separate load (a folder of several OFAC releases is narrowed to one by load()).
   // One look-up of the uid: it is taken here, and given back if the row turns out bad.
-  const auto [slot, added] = by_uid_.try_emplace(keep(uid), static_cast<std::uint32_t>(entries_.size()));
-  if (!added) {
+  ViewIndex::Slot& slot = by_uid_.slot(uid);
+  if (slot.value != ViewIndex::kFree) {
     context_.bad_record(error(path, line, fmt::format("duplicate ent_num {}", uid), uid));
     return;
   }
   const std::string_view name = value(fields[1]);
   if (name.empty()) {
-    by_uid_.erase(slot);
     context_.bad_record(error(path, line, "empty SDN_Name", uid));
     return;
   }
   Entry entry;
-  entry.uid = slot->first;
+  entry.uid = keep(uid);
+  by_uid_.add(slot, entry.uid, static_cast<std::uint32_t>(entries_.size()));
   entry.name = keep(name);
   entry.sdn_type = keep(value(fields[2]));
-  const std::string type = lower(entry.sdn_type);
-  if (type == "individual")
+  const std::string_view type = entry.sdn_type;
+  if (equals_ignoring_case(type, "individual"))
     entry.kind = NodeKind::Person;
-  else if (type == "vessel")
+  else if (equals_ignoring_case(type, "vessel"))
     entry.kind = NodeKind::Vessel;
-  else if (type == "aircraft")
+  else if (equals_ignoring_case(type, "aircraft"))
     entry.kind = NodeKind::Aircraft;
   else
-    entry.unknown_type = !(type.empty() || type == "entity");
+    entry.unknown_type = !(type.empty() || equals_ignoring_case(type, "entity"));
   entry.programs = keep(value(fields[3]));
   entry.title = keep(value(fields[4]));
   entry.call_sign = keep(value(fields[5]));
@@ -724,20 +848,21 @@ void OfacLoad::main_row(const SourceFile& file, const Fields& fields, std::uint6
   entries_.push_back(std::move(entry));
 }
 
-std::optional<std::uint32_t> OfacLoad::resolve(std::string_view name, std::string& why) const {
+std::optional<std::uint32_t> OfacLoad::resolve(std::string_view name, std::string& why) {
   // The exact listed name, then an alt.csv alias; each also with a final period, which the
   // end-of-data marker may have taken ("Linked To: KPD S.A." at the end of the remarks).
-  const std::string with_period = fmt::format("{}.", name);
-  for (const auto* index : {&by_name_, &by_alias_}) {
-    for (std::string_view candidate : {name, std::string_view(with_period)}) {
-      const auto found = index->find(candidate);
-      if (found == index->end()) continue;
-      if (found->second == kMany) {
+  with_period_.assign(name);
+  with_period_ += '.';
+  for (const ViewIndex* index : {&by_name_, &by_alias_}) {
+    for (std::string_view candidate : {name, std::string_view(with_period_)}) {
+      const std::uint32_t* found = index->find(candidate);
+      if (found == nullptr) continue;
+      if (*found == kMany) {
         why = fmt::format("Linked To: '{}' matches several {}", name,
                           index == &by_name_ ? "entries' names" : "entries' aliases");
         return std::nullopt;
       }
-      return found->second;
+      return *found;
     }
   }
   why = fmt::format("Linked To: '{}' matches no entry's name or alias in this load", name);
@@ -763,8 +888,11 @@ void OfacLoad::finish() {
   LoadReport& report = context_.report;
   by_name_.reserve(entries_.size());
   for (std::uint32_t index = 0; index < entries_.size(); ++index) {
-    const auto [found, added] = by_name_.try_emplace(entries_[index].name, index);
-    if (!added) found->second = kMany;
+    ViewIndex::Slot& slot = by_name_.slot(entries_[index].name);
+    if (slot.value == ViewIndex::kFree)
+      by_name_.add(slot, entries_[index].name, index);
+    else
+      slot.value = kMany;
   }
   std::string programs, why;
   // Each entry's remarks are read, and its distinct strings (id, uid, name, action id, fact

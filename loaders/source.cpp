@@ -255,17 +255,6 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
   return std::string_view::npos;
 }
 
-std::string_view trim(std::string_view text) noexcept {
-  // A loop, not find_first_not_of: that calls memchr over the four blanks once per character,
-  // and a CSV loader trims every cell (a tenth of an OFSI load).
-  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  std::size_t first = 0, last = text.size();
-  while (first < last && blank(text[first])) ++first;
-  if (first == last) return {};
-  while (blank(text[last - 1])) --last;
-  return text.substr(first, last - first);
-}
-
 std::uint64_t line_of(std::string_view text, std::size_t offset) noexcept {
   return 1 + count_breaks(text.data(), text.data() + std::min(offset, text.size()));
 }
