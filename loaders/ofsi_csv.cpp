@@ -16,6 +16,7 @@
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/uk_common.h"
+#include "skg/loaders/xml_common.h"  // detail::append_collapsed
 
 namespace skg::inline v1 {
 
@@ -195,7 +196,7 @@ class OfsiLoader {
     if (group_id.find_first_not_of("0123456789") != std::string::npos)
       return drop(fmt::format("Group ID '{}' is not a number", group_id));
     for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6})
-      if (!cell(row, part).empty()) detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
+      if (!cell(row, part).empty()) detail::append_collapsed(row.name, cell(row, part), " ");
     if (row.name.empty()) return drop("the row has no name (Name 1 to Name 6 are empty)");
     const auto kind = kind_of(cell(row, kGroupType));
     if (!kind) return drop(fmt::format("Group Type '{}' is not Individual, Entity or Ship", cell(row, kGroupType)));
@@ -293,8 +294,8 @@ class OfsiLoader {
       const bool new_town = fresh(kTownOfBirth), new_birth_country = fresh(kCountryOfBirth);
       if (new_town || new_birth_country) {
         std::string place;
-        detail::append_part(place, detail::collapse_spaces(cell(row, kTownOfBirth)));
-        detail::append_part(place, detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        detail::append_collapsed(place, cell(row, kTownOfBirth));
+        detail::append_collapsed(place, cell(row, kCountryOfBirth));
         attribute(kBirthPlaceKey, place);
         attribute(kBirthCountryKey, detail::collapse_spaces(cell(row, kCountryOfBirth)));
       }
@@ -310,7 +311,7 @@ class OfsiLoader {
       if (new_address) {
         std::string address;
         for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
-          if (!cell(row, part).empty()) detail::append_part(address, detail::collapse_spaces(cell(row, part)));
+          if (!cell(row, part).empty()) detail::append_collapsed(address, cell(row, part));
         const std::size_t before = seen_facts_.size();
         attribute(kAddressKey, address);
         if (seen_facts_.size() > before) report.add("addresses");
