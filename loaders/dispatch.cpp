@@ -388,8 +388,8 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     const std::string name = file.string();
     std::optional<Format> format = options.format;
     std::optional<std::uint64_t> size;  // known once the head is read: no second stat for it
+    std::string head;
     if (!format) {
-      std::string head;
       try {
         head = head_of(name, &size.emplace());
       } catch (const LoadError& refused) {
@@ -399,12 +399,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
       }
       format = detect_format(head, file.filename().string());
     }
-    if (!format) {
-      std::string head;
-      try {
-        head = head_of(name);
-      } catch (const LoadError&) {
-      }
+    if (!format) {  // not told and not detected: `head` was read above
       const auto known = describe_unsupported(head, file.filename().string());
       if (!folder) {
         if (known)

@@ -22,6 +22,21 @@ namespace skg::inline v1 {
 
 namespace {
 
+/// detail::collapse_spaces(text) as a view: the trimmed cell itself when it has no run of blanks
+/// to collapse (nearly every cell: no string built), else the collapsed text, in `scratch`.
+std::string_view collapsed(std::string_view text, std::string& scratch) {
+  text = trim(text);
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at];
+    if (c == ' ' ? text[at + 1] == ' ' : (c == '\t' || c == '\n' || c == '\r')) {  // trimmed: no blank ends it
+      scratch.clear();
+      detail::append_collapsed(scratch, text, {});
+      return scratch;
+    }
+  }
+  return text;
+}
+
 constexpr std::string_view kAuthority = "HM Treasury (OFSI)";
 constexpr std::string_view kList = "UK Consolidated List of financial sanctions targets";
 constexpr std::string_view kCitation =
@@ -222,6 +237,7 @@ class OfsiLoader {
   void stage(const Group& group) {
     Batch& batch = context_.batch;
     LoadReport& report = context_.report;
+    std::string scratch;  // collapsed()'s text for a cell with blanks to collapse
     const std::string id = "ofsi:" + group.group_id;
     const Row* primary = nullptr;
     for (std::uint32_t at : group.rows)
@@ -280,7 +296,7 @@ class OfsiLoader {
         values.push_back(value);
         return true;
       };
-      if (fresh(kTitle)) attribute(kTitleKey, detail::collapse_spaces(cell(row, kTitle)));
+      if (fresh(kTitle)) attribute(kTitleKey, collapsed(cell(row, kTitle), scratch));
       if (fresh(kDob)) {
         const std::string_view dob = cell(row, kDob);
         if (const auto date = detail::uk_birth_date(dob)) {
@@ -297,10 +313,10 @@ class OfsiLoader {
         detail::append_collapsed(place, cell(row, kTownOfBirth));
         detail::append_collapsed(place, cell(row, kCountryOfBirth));
         attribute(kBirthPlaceKey, place);
-        attribute(kBirthCountryKey, detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        attribute(kBirthCountryKey, collapsed(cell(row, kCountryOfBirth), scratch));
       }
-      if (fresh(kNationality)) attribute(kNationalityKey, detail::collapse_spaces(cell(row, kNationality)));
-      if (fresh(kPosition)) attribute(kPositionKey, detail::collapse_spaces(cell(row, kPosition)));
+      if (fresh(kNationality)) attribute(kNationalityKey, collapsed(cell(row, kNationality), scratch));
+      if (fresh(kPosition)) attribute(kPositionKey, collapsed(cell(row, kPosition), scratch));
       if (fresh(kPassport)) attribute(kIdentificationKey, fmt::format("Passport, {}", detail::collapse_spaces(cell(row, kPassport))));
       if (fresh(kNiNumber))
         attribute(kIdentificationKey,
@@ -315,10 +331,10 @@ class OfsiLoader {
         const std::size_t before = seen_facts_.size();
         attribute(kAddressKey, address);
         if (seen_facts_.size() > before) report.add("addresses");
-        attribute(kCountryKey, detail::collapse_spaces(cell(row, kCountry)));
+        attribute(kCountryKey, collapsed(cell(row, kCountry), scratch));
       }
       if (fresh(kOtherInformation)) {
-        const std::string notes = detail::collapse_spaces(cell(row, kOtherInformation));
+        const std::string_view notes = collapsed(cell(row, kOtherInformation), scratch);
         attribute(kNotesKey, notes);
         // Identifiers the list writes inside "Other Information", by its own labels.
         attribute(kUnReferenceKey, detail::find_un_reference(notes));
@@ -332,11 +348,11 @@ class OfsiLoader {
     const detail::MeasureMapping mapping = detail::ofsi_conlist_mapping();
     regimes_.clear();
     for (std::uint32_t at : group.rows) {
-      const std::string regime = detail::collapse_spaces(cell(rows_[at], kRegime));
+      const std::string_view regime = collapsed(cell(rows_[at], kRegime), scratch);
       bool known = false;
       for (auto& [name, rows] : regimes_)
         if (name == regime) rows.push_back(at), known = true;
-      if (!known) regimes_.push_back({regime, {at}});
+      if (!known) regimes_.push_back({std::string(regime), {at}});
     }
     for (const auto& [regime, rows] : regimes_) {
       std::optional<Date> listed, last;
