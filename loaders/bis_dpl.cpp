@@ -60,6 +60,9 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
 
   std::unordered_set<std::string> parties;
   std::string id, action, address, record;
+  const detail::MeasureMapping dpl = detail::bis_dpl_mapping();
+  // Counted here and added to the report once: a map lookup per count and row was 3% of a load.
+  std::uint64_t rows = 0, entities = 0, addresses = 0;
   std::size_t next_progress = 1 << 20;
   while (true) {
     const std::size_t begin = reader.offset();
@@ -71,7 +74,7 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
                  : trim(fields[at[column]]);
     };
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
-    record = std::string(cell(kName));
+    record.assign(cell(kName));
     // Check the whole row before staging anything of it.
     if (fields.size() != width) {
       context.bad_record(LoadError(path, line, fmt::format("expected {} fields as in the header, found {}",
@@ -103,8 +106,8 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
       }
     }
 
-    id = fmt::format("bis-dpl:{}:{}", detail::slug(record), effective->to_string());
-    action = id + "#DPL";
+    id.assign("bis-dpl:").append(detail::slug(record)).append(1, ':').append(effective->to_string());
+    action.assign(id).append("#DPL");
     const Source where{path, record, static_cast<std::uint32_t>(line)};
     Batch& batch = context.batch;
     batch.add_entity({.id = id, .kind = NodeKind::LegalEntity, .name = record, .source = where});
@@ -112,10 +115,9 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
     for (DplColumn part : {kStreet, kCity, kState, kPostalCode, kCountry}) detail::append_part(address, cell(part));
     if (!address.empty()) {
       batch.add_attribute(id, "address", address, where);
-      context.report.add("addresses");
+      ++addresses;
     }
     // [effective, expiration): the order's expiration date is taken as its first day out of force.
-    const detail::MeasureMapping dpl = detail::bis_dpl_mapping();
     batch.add_action({.id = action, .target = id, .authority = "BIS", .list = "DPL",
                       .legal_basis = cell(kFrCitation), .measures = kMeasures, .citation = kCitation,
                       .listed = effective, .in_force = {effective, expiration}, .source = where,
@@ -123,16 +125,16 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
     for (auto [column, key] : {std::pair{kStandardOrder, "standardOrder"}, std::pair{kLastUpdate, "modifiedAt"},
                                std::pair{kAction, "dplAction"}})
       if (!cell(column).empty()) batch.add_attribute(action, key, cell(column), where);
-    context.report.add("rows");
-    if (parties.insert(id).second) {
-      context.report.add("entities");
-      context.report.add("actions");
-    }
+    ++rows;
+    if (parties.insert(id).second) ++entities;
     if (reader.offset() >= next_progress) {
       context.progress(path, reader.offset());
       next_progress += 1 << 20;
     }
   }
+  for (const auto& [kind, count] : {std::pair{"rows", rows}, std::pair{"entities", entities},
+                                    std::pair{"actions", entities}, std::pair{"addresses", addresses}})
+    if (count != 0) context.report.add(kind, count);
   context.progress(path, file.size());
 }
 

@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
@@ -58,18 +61,34 @@ const FormatEntry& entry(Format format) {
   return kFormats[0];  // unreachable: every Format has an entry
 }
 
-/// The first 64 KiB of a file, to tell its format; throws LoadError when it cannot be read.
-std::string head_of(const std::string& path) {
-  checked_input_path(path);  // a FIFO or device is refused before fopen() could block on it
-  std::string head(64 * 1024, '\0');
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr)
+/// The first 64 KiB of a file (the whole of a smaller one), to tell its format; throws LoadError
+/// when it cannot be read. Every caller's path was checked by load() or walk_folder (a FIFO or
+/// device refused before anything opens it); O_NONBLOCK keeps one that took its place since from
+/// blocking. Sized by fstat: a 4 KB list is not read into 64 KiB written with zeros first (that
+/// memset was a sixth of a small file's load). `size`, when given, gets the file's size.
+std::string head_of(const std::string& path, std::uint64_t* size = nullptr) {
+  constexpr std::size_t kHead = 64 * 1024;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
     throw LoadError(path, 0, errno == EACCES ? std::string("cannot read: permission denied")
                                              : fmt::format("cannot read: {}", std::strerror(errno)));
-  head.resize(std::fread(head.data(), 1, head.size(), file));
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
+  struct stat info {};
+  const bool stated = ::fstat(fd, &info) == 0;
+  // A size of 0 may be a file the kernel makes up as it is read (/proc): read up to the limit.
+  const auto file_size = stated ? static_cast<std::uint64_t>(info.st_size) : 0;
+  std::string head(file_size == 0 ? kHead : static_cast<std::size_t>(std::min<std::uint64_t>(file_size, kHead)), '\0');
+  std::size_t got = 0;
+  bool failed = !stated;
+  while (!failed && got < head.size()) {
+    const ssize_t read = ::read(fd, head.data() + got, head.size() - got);
+    if (read > 0) got += static_cast<std::size_t>(read);
+    else if (read == 0) break;
+    else if (errno != EINTR) failed = true;
+  }
+  ::close(fd);
   if (failed) throw LoadError(path, 0, "cannot read: read error");
+  head.resize(got);
+  if (size != nullptr) *size = file_size;
   return head;
 }
 
@@ -368,10 +387,11 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   for (const fs::path& file : files) {
     const std::string name = file.string();
     std::optional<Format> format = options.format;
+    std::optional<std::uint64_t> size;  // known once the head is read: no second stat for it
+    std::string head;
     if (!format) {
-      std::string head;
       try {
-        head = head_of(name);
+        head = head_of(name, &size.emplace());
       } catch (const LoadError& refused) {
         if (!folder || options.on_bad_record == OnBadRecord::Fail) throw;
         left_out.push_back({name, 0, {}, refused.reason() + "; left out of the folder's load"});
@@ -379,12 +399,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
       }
       format = detect_format(head, file.filename().string());
     }
-    if (!format) {
-      std::string head;
-      try {
-        head = head_of(name);
-      } catch (const LoadError&) {
-      }
+    if (!format) {  // not told and not detected: `head` was read above
       const auto known = describe_unsupported(head, file.filename().string());
       if (!folder) {
         if (known)
@@ -397,7 +412,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
       continue;
     }
     steps.emplace_back(entry(*format).load, name);
-    bytes_total += detail::file_size(name);
+    bytes_total += size ? *size : detail::file_size(name);
     for (const auto& [sibling, main] : kOfacSiblings)  // read by the main file's loader
       if (*format == Format::OfacCsv && file.filename() == main && fs::exists(file.parent_path() / sibling))
         bytes_total += detail::file_size((file.parent_path() / sibling).string());

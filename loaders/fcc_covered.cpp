@@ -78,12 +78,16 @@ void load_fcc_covered(const std::string& path, LoadContext& context) {
   const std::size_t width = fields.size();
 
   std::vector<Date> updates;
+  // Counted here and added to the report once, after the rows of earlier files of the load.
+  const std::uint64_t rows_before = context.report.count("rows");
+  std::uint64_t rows = 0, entities = 0, links = 0;
+  const detail::MeasureMapping fcc = detail::fcc_covered_mapping();
+  std::string row_record, company_id, subsidiary_id, action;
   while (true) {
     const std::size_t begin = reader.offset();
     if (!detail::next_record_or_stop(reader, fields, context)) break;
     const std::uint64_t line = reader.line_number();
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;
-    const std::string row_record = fmt::format("row {}", context.report.count("rows") + context.report.skipped.size() + 1);
     if (fields.size() != width) {
       context.bad_record(LoadError(path, line, fmt::format("expected {} fields as in the header, found {}",
                                                            width, fields.size())));
@@ -124,29 +128,31 @@ void load_fcc_covered(const std::string& path, LoadContext& context) {
     }
 
     const Named named = named_parties(covered);
+    // A row that names no company is known by its number among the load's rows.
+    if (named.company.empty())
+      row_record = fmt::format("row {}", rows_before + rows + context.report.skipped.size() + 1);
     const Source where{path, named.company.empty() ? std::string_view(row_record) : named.company,
                        static_cast<std::uint32_t>(line)};
     Batch& batch = context.batch;
-    std::string company_id, subsidiary_id;
+    company_id.clear(), subsidiary_id.clear();
     if (!named.company.empty()) {
-      company_id = "fcc:" + detail::slug(named.company);
+      company_id.assign("fcc:").append(detail::slug(named.company));
       batch.add_entity({.id = company_id, .kind = NodeKind::Company, .name = named.company, .source = where});
-      context.report.add("entities");
+      ++entities;
     }
     if (!named.subsidiary.empty()) {
-      subsidiary_id = "fcc:" + detail::slug(named.subsidiary);
+      subsidiary_id.assign("fcc:").append(detail::slug(named.subsidiary));
       batch.add_entity({.id = subsidiary_id, .kind = NodeKind::Company, .name = named.subsidiary, .source = where});
-      context.report.add("entities");
+      ++entities;
       // "X and its wholly-owned subsidiary Y": the entry states that X owns all of Y.
       batch.add_edge({.kind = EdgeKind::Owns, .from = company_id, .to = subsidiary_id,
                       .share = Percent::exact(100), .role = "wholly-owned subsidiary", .source = where});
-      context.report.add("ownership links");
+      ++links;
     }
-    const std::string action =
-        company_id.empty()
-            ? fmt::format("fcc:covered-list:{}:{}", included->to_string(), detail::slug(covered.substr(0, 40)))
-            : fmt::format("fcc:covered-list:{}", company_id.substr(4));
-    const detail::MeasureMapping fcc = detail::fcc_covered_mapping();
+    if (company_id.empty())
+      action.assign("fcc:covered-list:").append(included->to_string()).append(1, ':').append(detail::slug(covered.substr(0, 40)));
+    else
+      action.assign("fcc:covered-list:").append(std::string_view(company_id).substr(4));
     for (const std::string* target : {&company_id, &subsidiary_id}) {
       if (!target->empty() || target == &company_id)
         batch.add_action({.id = action, .target = *target, .authority = "FCC", .list = "Covered List",
@@ -155,9 +161,11 @@ void load_fcc_covered(const std::string& path, LoadContext& context) {
                           .measure_set = fcc.measures, .issuer = fcc.issuer, .list_id = fcc.list});
     }
     for (const Date update : updates) batch.add_attribute(action, "modifiedAt", update.to_string(), where);
-    context.report.add("rows");
-    context.report.add("actions");
+    ++rows;
   }
+  for (const auto& [kind, count] : {std::pair{"rows", rows}, std::pair{"actions", rows}, std::pair{"entities", entities},
+                                    std::pair{"ownership links", links}})
+    if (count != 0) context.report.add(kind, count);
   context.progress(path, file.size());
 }
 

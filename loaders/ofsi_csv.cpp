@@ -16,10 +16,26 @@
 #include "skg/loaders/measures.h"
 #include "skg/loaders/source.h"
 #include "skg/loaders/uk_common.h"
+#include "skg/loaders/xml_common.h"  // detail::append_collapsed
 
 namespace skg::inline v1 {
 
 namespace {
+
+/// detail::collapse_spaces(text) as a view: the trimmed cell itself when it has no run of blanks
+/// to collapse (nearly every cell: no string built), else the collapsed text, in `scratch`.
+std::string_view collapsed(std::string_view text, std::string& scratch) {
+  text = trim(text);
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at];
+    if (c == ' ' ? text[at + 1] == ' ' : (c == '\t' || c == '\n' || c == '\r')) {  // trimmed: no blank ends it
+      scratch.clear();
+      detail::append_collapsed(scratch, text, {});
+      return scratch;
+    }
+  }
+  return text;
+}
 
 constexpr std::string_view kAuthority = "HM Treasury (OFSI)";
 constexpr std::string_view kList = "UK Consolidated List of financial sanctions targets";
@@ -195,7 +211,7 @@ class OfsiLoader {
     if (group_id.find_first_not_of("0123456789") != std::string::npos)
       return drop(fmt::format("Group ID '{}' is not a number", group_id));
     for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6})
-      if (!cell(row, part).empty()) detail::append_part(row.name, detail::collapse_spaces(cell(row, part)), " ");
+      if (!cell(row, part).empty()) detail::append_collapsed(row.name, cell(row, part), " ");
     if (row.name.empty()) return drop("the row has no name (Name 1 to Name 6 are empty)");
     const auto kind = kind_of(cell(row, kGroupType));
     if (!kind) return drop(fmt::format("Group Type '{}' is not Individual, Entity or Ship", cell(row, kGroupType)));
@@ -221,6 +237,7 @@ class OfsiLoader {
   void stage(const Group& group) {
     Batch& batch = context_.batch;
     LoadReport& report = context_.report;
+    std::string scratch;  // collapsed()'s text for a cell with blanks to collapse
     const std::string id = "ofsi:" + group.group_id;
     const Row* primary = nullptr;
     for (std::uint32_t at : group.rows)
@@ -279,7 +296,7 @@ class OfsiLoader {
         values.push_back(value);
         return true;
       };
-      if (fresh(kTitle)) attribute(kTitleKey, detail::collapse_spaces(cell(row, kTitle)));
+      if (fresh(kTitle)) attribute(kTitleKey, collapsed(cell(row, kTitle), scratch));
       if (fresh(kDob)) {
         const std::string_view dob = cell(row, kDob);
         if (const auto date = detail::uk_birth_date(dob)) {
@@ -293,13 +310,13 @@ class OfsiLoader {
       const bool new_town = fresh(kTownOfBirth), new_birth_country = fresh(kCountryOfBirth);
       if (new_town || new_birth_country) {
         std::string place;
-        detail::append_part(place, detail::collapse_spaces(cell(row, kTownOfBirth)));
-        detail::append_part(place, detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        detail::append_collapsed(place, cell(row, kTownOfBirth));
+        detail::append_collapsed(place, cell(row, kCountryOfBirth));
         attribute(kBirthPlaceKey, place);
-        attribute(kBirthCountryKey, detail::collapse_spaces(cell(row, kCountryOfBirth)));
+        attribute(kBirthCountryKey, collapsed(cell(row, kCountryOfBirth), scratch));
       }
-      if (fresh(kNationality)) attribute(kNationalityKey, detail::collapse_spaces(cell(row, kNationality)));
-      if (fresh(kPosition)) attribute(kPositionKey, detail::collapse_spaces(cell(row, kPosition)));
+      if (fresh(kNationality)) attribute(kNationalityKey, collapsed(cell(row, kNationality), scratch));
+      if (fresh(kPosition)) attribute(kPositionKey, collapsed(cell(row, kPosition), scratch));
       if (fresh(kPassport)) attribute(kIdentificationKey, fmt::format("Passport, {}", detail::collapse_spaces(cell(row, kPassport))));
       if (fresh(kNiNumber))
         attribute(kIdentificationKey,
@@ -310,14 +327,14 @@ class OfsiLoader {
       if (new_address) {
         std::string address;
         for (Column part : {kAddress1, kAddress2, kAddress3, kAddress4, kAddress5, kAddress6, kPostCode, kCountry})
-          if (!cell(row, part).empty()) detail::append_part(address, detail::collapse_spaces(cell(row, part)));
+          if (!cell(row, part).empty()) detail::append_collapsed(address, cell(row, part));
         const std::size_t before = seen_facts_.size();
         attribute(kAddressKey, address);
         if (seen_facts_.size() > before) report.add("addresses");
-        attribute(kCountryKey, detail::collapse_spaces(cell(row, kCountry)));
+        attribute(kCountryKey, collapsed(cell(row, kCountry), scratch));
       }
       if (fresh(kOtherInformation)) {
-        const std::string notes = detail::collapse_spaces(cell(row, kOtherInformation));
+        const std::string_view notes = collapsed(cell(row, kOtherInformation), scratch);
         attribute(kNotesKey, notes);
         // Identifiers the list writes inside "Other Information", by its own labels.
         attribute(kUnReferenceKey, detail::find_un_reference(notes));
@@ -331,11 +348,11 @@ class OfsiLoader {
     const detail::MeasureMapping mapping = detail::ofsi_conlist_mapping();
     regimes_.clear();
     for (std::uint32_t at : group.rows) {
-      const std::string regime = detail::collapse_spaces(cell(rows_[at], kRegime));
+      const std::string_view regime = collapsed(cell(rows_[at], kRegime), scratch);
       bool known = false;
       for (auto& [name, rows] : regimes_)
         if (name == regime) rows.push_back(at), known = true;
-      if (!known) regimes_.push_back({regime, {at}});
+      if (!known) regimes_.push_back({std::string(regime), {at}});
     }
     for (const auto& [regime, rows] : regimes_) {
       std::optional<Date> listed, last;

@@ -51,6 +51,7 @@
 #include <rapidjson/error/en.h>
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/xml_common.h"  // detail::append_collapsed
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -307,26 +308,8 @@ class PscReader {
         }
     }
     for (const Json* part : parts)
-      if (part != nullptr && part->IsString()) append_collapsed(out, view(*part));
+      if (part != nullptr && part->IsString()) detail::append_collapsed(out, view(*part));
     return out;
-  }
-
-  /// append_part(out, collapse_spaces(part)) without the copy: ", " before a non-blank part, its
-  /// runs of blanks written as one space.
-  static void append_collapsed(std::string& out, std::string_view part) {
-    part = trim(part);
-    if (part.empty()) return;
-    if (!out.empty()) out += ", ";
-    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-    for (std::size_t at = 0; at < part.size();) {
-      std::size_t end = at;
-      while (end < part.size() && !blank(part[end])) ++end;
-      out.append(part.data() + at, end - at);
-      if (end == part.size()) break;
-      while (blank(part[end])) ++end;  // trimmed: a run of blanks is followed by text
-      out += ' ';
-      at = end;
-    }
   }
 
   void read_record(const Json& record) {
@@ -412,14 +395,10 @@ class PscReader {
       const Json* month = member(*birth, "month");
       if (year && year->IsInt() && month && month->IsInt() && month->GetInt() >= 1 && month->GetInt() <= 12) {
         const int y = year->GetInt(), m = month->GetInt();
-        if (y >= 0 && y <= 9999) {  // "1961-12" written by hand, as the holder's id (no format string to parse)
-          const char text[7] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
-                                static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
-                                static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10)};
-          attribute("birthDate", std::string_view(text, 7));
-        } else {
+        if (const auto first = Date::from_ymd(y, m, 1))  // "1961-12": Date's own "1961-12-01", less the day
+          attribute("birthDate", std::string_view(first->to_string()).substr(0, 7));
+        else
           attribute("birthDate", fmt::format("{:04}-{:02}", y, m));
-        }
       } else if (year && year->IsInt()) {
         attribute("birthDate", fmt::format("{:04}", year->GetInt()));
       }
