@@ -78,6 +78,7 @@
 #include <memory>
 #include <fmt/format.h>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -161,9 +162,14 @@ constexpr SchemaInfo kSchemata[] = {
 };
 
 const SchemaInfo* find_schema(std::string_view name) noexcept {
-  for (const SchemaInfo& info : kSchemata)
-    if (info.name == name) return &info;
-  return nullptr;
+  // Every record looks its schema up: a hash table, not a walk over the ~70 names.
+  static const std::unordered_map<std::string_view, const SchemaInfo*> kByName = [] {
+    std::unordered_map<std::string_view, const SchemaInfo*> out;
+    for (const SchemaInfo& info : kSchemata) out.emplace(info.name, &info);
+    return out;
+  }();
+  const auto found = kByName.find(name);
+  return found == kByName.end() ? nullptr : found->second;
 }
 
 using detail::member;
@@ -201,34 +207,54 @@ bool is_string_array(const Json& value) noexcept {
 }
 
 /// Checks the shape of an entity object; returns the reason it cannot be used, or "".
+/// One pass over the object's members, the first of each key counting (as FindMember finds it):
+/// ten lookups by name walked the members ten times.
 std::string check_entity(const Json& object, Entity& entity) {
   if (!object.IsObject()) return "the record is not a JSON object";
-  const Json* id = member(object, "id");
+  const Json *id = nullptr, *schema = nullptr, *caption = nullptr, *properties = nullptr, *referents = nullptr,
+             *datasets = nullptr, *first_seen = nullptr, *last_seen = nullptr, *last_change = nullptr,
+             *target = nullptr;
+  for (const auto& item : object.GetObject()) {
+    const std::string_view key = view(item.name);
+    const Json** slot = nullptr;
+    switch (key.size()) {
+      case 2: slot = key == "id" ? &id : nullptr; break;
+      case 6: slot = key == "schema" ? &schema : key == "target" ? &target : nullptr; break;
+      case 7: slot = key == "caption" ? &caption : nullptr; break;
+      case 8: slot = key == "datasets" ? &datasets : nullptr; break;
+      case 9: slot = key == "referents" ? &referents : key == "last_seen" ? &last_seen : nullptr; break;
+      case 10: slot = key == "properties" ? &properties : key == "first_seen" ? &first_seen : nullptr; break;
+      case 11: slot = key == "last_change" ? &last_change : nullptr; break;
+      default: break;
+    }
+    if (slot != nullptr && *slot == nullptr) *slot = &item.value;
+  }
+  const auto text = [](const Json* value) {
+    return value != nullptr && value->IsString() ? view(*value) : std::string_view();
+  };
   if (id == nullptr || !id->IsString() || id->GetStringLength() == 0) return "the entity has no \"id\" string";
   entity.id = view(*id);
-  const Json* schema = member(object, "schema");
   if (schema == nullptr || !schema->IsString()) return "the entity has no \"schema\" string";
   entity.schema = view(*schema);
   entity.info = find_schema(entity.schema);
   if (entity.info == nullptr) return fmt::format("unknown schema '{}'", entity.schema);
-  entity.caption = string_member(object, "caption");
-  if (const Json* properties = member(object, "properties")) {
+  entity.caption = text(caption);
+  if (properties != nullptr) {
     if (!properties->IsObject()) return "\"properties\" is not an object";
     for (const auto& prop : properties->GetObject())
       if (!is_string_array(prop.value))
         return fmt::format("property '{}' is not an array of strings", view(prop.name));
     entity.properties = properties;
   }
-  for (auto [key, into] : {std::pair{"referents", &entity.referents}, {"datasets", &entity.datasets}}) {
-    const Json* list = member(object, key);
+  for (auto [key, list, into] : {std::tuple{"referents", referents, &entity.referents},
+                                 {"datasets", datasets, &entity.datasets}}) {
     if (list == nullptr) continue;
     if (!is_string_array(*list)) return fmt::format("\"{}\" is not an array of strings", key);
     *into = list;
   }
-  entity.first_seen = string_member(object, "first_seen");
-  entity.last_seen = string_member(object, "last_seen");
-  entity.last_change = string_member(object, "last_change");
-  const Json* target = member(object, "target");
+  entity.first_seen = text(first_seen);
+  entity.last_seen = text(last_seen);
+  entity.last_change = text(last_change);
   entity.target = target != nullptr && target->IsBool() && target->GetBool();
   return {};
 }
@@ -312,6 +338,95 @@ namespace {
 using detail::parse_ftm_date;
 using detail::parse_ftm_percentage;
 
+/// A (key, value) fact of a record, as views into its parsed line.
+using Fact = std::pair<std::string_view, std::string_view>;
+
+template <class Add>
+void add_metadata(const Entity& entity, Add&& add) {
+  if (entity.datasets != nullptr)
+    for (const Json& dataset : entity.datasets->GetArray()) add("datasets", view(dataset));
+  if (!entity.first_seen.empty()) add("first_seen", entity.first_seen);
+  if (!entity.last_seen.empty()) add("last_seen", entity.last_seen);
+  if (!entity.last_change.empty()) add("last_change", entity.last_change);
+  if (entity.target) add("target", "true");
+}
+
+/// The validity of an interval (edge or sanction): the earliest start, the latest end.
+/// Values that are not dates are kept in `unparsed`.
+DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
+  DateRange range;
+  for (auto [key, end] : {std::pair{std::string_view("startDate"), false}, {"endDate", true}}) {
+    const Values values = property(entity.properties, key);
+    for (std::size_t at = 0; at < values.size(); ++at) {
+      const auto day = parse_ftm_date(values[at], end);
+      if (!day) {
+        unparsed.emplace_back(key, values[at]);
+        continue;
+      }
+      std::optional<Date>& into = end ? range.end : range.start;
+      if (!into || (end ? *day > *into : *day < *into)) into = *day;
+    }
+  }
+  return range;
+}
+
+/// True when the property's values are all captured by a structured field: one value, and for
+/// dates a full ISO date (a partial date keeps its text, so "2019" is not read as 2019-01-01).
+bool captured(const Json& values, bool is_date) {
+  if (values.Size() != 1) return false;
+  return !is_date || trim(view(values[0])).size() >= 10;
+}
+
+/// What a link record (Ownership, Directorship, ...) says, from its entity alone.
+struct EdgePlan {
+  Values from, to;  // the ends; one of them empty: a bad record, and nothing else is filled
+  DateRange valid;
+  Percent share;
+  std::string_view role;
+  std::size_t dates_unparsed = 0;
+  bool percentage_unparsed = false;
+  std::uint32_t facts_begin = 0, facts_end = 0;  // its edge attributes, in the list plan_edge filled
+};
+
+/// Works out an edge record's ends, validity, share, role and attributes (appended to `facts`).
+/// Pure: a streamed file's worker thread does it, so the reading thread only adds the edge.
+void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
+  const SchemaInfo& info = *entity.info;
+  plan.from = property(entity.properties, info.from);
+  plan.to = property(entity.properties, info.to);
+  if (plan.from.empty() || plan.to.empty()) return;
+  plan.facts_begin = static_cast<std::uint32_t>(facts.size());
+  std::vector<Fact> unparsed_dates;
+  plan.valid = validity(entity, unparsed_dates);
+  plan.dates_unparsed = unparsed_dates.size();
+  if (entity.properties != nullptr) {
+    for (const auto& prop : entity.properties->GetObject()) {
+      const std::string_view key = view(prop.name);
+      const Json& values = prop.value;
+      if (key == info.from || key == info.to) continue;
+      bool keep = true;
+      if (key == info.role) {
+        if (values.Size() > 0) plan.role = view(values[0]);
+        keep = values.Size() > 1;
+      } else if (key == "startDate" || key == "endDate") {
+        keep = !captured(values, true) || !unparsed_dates.empty();
+      } else if (info.edge == EdgeKind::Owns && key == "percentage" && values.Size() > 0) {
+        // The first value that is a number is the share; a text that is not one is kept.
+        const auto parsed = parse_ftm_percentage(view(values[0]));
+        if (parsed) plan.share = *parsed;
+        else plan.percentage_unparsed = true;
+        keep = !parsed || !parsed->is_exact() || values.Size() > 1;
+      }
+      if (keep)
+        for (const Json& value : values.GetArray()) facts.emplace_back(key, view(value));
+    }
+  }
+  add_metadata(entity, [&](std::string_view key, std::string_view value) { facts.emplace_back(key, value); });
+  if (entity.referents != nullptr)
+    for (const Json& referent : entity.referents->GetArray()) facts.emplace_back("referents", view(referent));
+  plan.facts_end = static_cast<std::uint32_t>(facts.size());
+}
+
 // How a line is parsed. Iterative: no recursion however deep the nesting. UTF-8 only, checked
 // by detail::valid_utf8 first: a line it accepts is parsed without RapidJSON's own check (which
 // turns off RapidJSON's SSE2 string scan), one it does not with that check, so the error and its
@@ -368,12 +483,20 @@ struct JsonBlock {
   struct Line {
     std::uint64_t number = 0;
     std::uint32_t error = 0;  // 0: parsed (root in `roots`); else 1 + its index in `errors`
+    std::uint32_t invalid = 0;  // parsed, not a usable entity: 1 + the reason's index in `errors`
+    bool op = false;            // parsed, an object with "op" (a delta op)
+    std::uint32_t plan = 0;     // a link record: 1 + its index in `edge_plans`
   };
   std::vector<char> text;  // the block's lines, NUL-terminated in place, then padding
   std::unique_ptr<char[]> pool_buffer;  // the pool's first chunk: kept when the block is recycled
   std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
   std::vector<Line> lines;          // non-blank lines, in order
   std::vector<Json> roots;          // one per line (null for a line that is not JSON)
+  std::vector<EdgePlan> edge_plans;  // one per link record, in line order
+  std::vector<Fact> facts;           // the edge plans' attributes
+  /// One per line: its entity, checked (check_entity) here on the worker, so that the reading
+  /// thread, which alone may write to the batch and is the bound of a large load, only adds it.
+  std::vector<Entity> entities;
   /// Per line, the strings its record will look up in the string pool at random places: the
   /// record's id, then an edge's two ends or a party's first name (empty where there is none).
   /// Found here, on the worker, so that the reading thread can prefetch them lines ahead.
@@ -443,6 +566,9 @@ class JsonLineBlocks {
   void parse(JsonBlock& block, std::size_t size) {
     block.lines.clear();
     block.roots.clear();
+    block.entities.clear();
+    block.edge_plans.clear();
+    block.facts.clear();
     block.hot.clear();
     block.errors.clear();
     if (block.pool == nullptr) {
@@ -468,6 +594,7 @@ class JsonLineBlocks {
       base[end] = '\0';
       parse_line_in_place(document, base + start, end - start);
       Json& root = block.roots.emplace_back();
+      Entity& entity = block.entities.emplace_back();
       std::array<std::string_view, 3>& hot = block.hot.emplace_back();
       if (document.HasParseError()) {
         block.errors.push_back(fmt::format("invalid JSON at column {}: {}", document.GetErrorOffset() + 1,
@@ -476,28 +603,34 @@ class JsonLineBlocks {
         continue;
       }
       root.Swap(document);
-      block.lines.push_back({line_, 0});
-      hot = hot_strings(root);
+      JsonBlock::Line& parsed = block.lines.emplace_back(JsonBlock::Line{.number = line_});
+      parsed.op = root.IsObject() && member(root, "op") != nullptr;
+      if (parsed.op) continue;  // reported by the reading thread, or the file is a delta
+      if (std::string reason = check_entity(root, entity); !reason.empty()) {
+        block.errors.push_back(std::move(reason));
+        parsed.invalid = static_cast<std::uint32_t>(block.errors.size());
+        hot[0] = string_member(root, "id");
+        continue;
+      }
+      hot = hot_strings(entity);
+      if (entity.info->shape == Shape::Edge) {
+        plan_edge(entity, block.edge_plans.emplace_back(), block.facts);
+        parsed.plan = static_cast<std::uint32_t>(block.edge_plans.size());
+      }
     }
   }
 
-  static std::array<std::string_view, 3> hot_strings(const Json& root) {
+  static std::array<std::string_view, 3> hot_strings(const Entity& entity) {
     std::array<std::string_view, 3> hot{};
-    if (!root.IsObject()) return hot;
-    hot[0] = string_member(root, "id");
-    const SchemaInfo* info = find_schema(string_member(root, "schema"));
-    const Json* properties = member(root, "properties");
-    if (info == nullptr || properties == nullptr || !properties->IsObject()) return hot;
+    hot[0] = entity.id;
     const auto first = [&](std::string_view key) {
-      const Json* values = member(*properties, key);
-      return values != nullptr && values->IsArray() && !values->Empty() && (*values)[0].IsString()
-                 ? view((*values)[0])
-                 : std::string_view();
+      const Values values = property(entity.properties, key);
+      return values.empty() ? std::string_view() : values[0];
     };
-    if (info->shape == Shape::Edge) {
-      hot[1] = first(info->from);
-      hot[2] = first(info->to);
-    } else if (info->shape == Shape::Thing) {
+    if (entity.info->shape == Shape::Edge) {
+      hot[1] = first(entity.info->from);
+      hot[2] = first(entity.info->to);
+    } else if (entity.info->shape == Shape::Thing) {
       hot[1] = first("name");
     }
     return hot;
@@ -591,7 +724,7 @@ class FtmReader {
       const JsonBlock::Line& line = block.lines[at];
       const Json& root = block.roots[at];
       line_ = line.number;
-      const bool op = line.error == 0 && root.IsObject() && member(root, "op") != nullptr;
+      const bool op = line.error == 0 && line.op;
       if (!decided) {
         decided = true;
         if (op) return false;
@@ -604,7 +737,17 @@ class FtmReader {
         bad("a delta op in a file of entities (the first record is not a delta op)", string_member(root, "id"));
         continue;
       }
-      read_entity(root);
+      if (line.invalid != 0) {
+        bad(block.errors[line.invalid - 1], block.hot[at][0]);
+        continue;
+      }
+      if (line.plan != 0) {
+        const EdgePlan& plan = block.edge_plans[line.plan - 1];
+        add_planned_edge(block.entities[at], plan,
+                         std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin));
+      } else {
+        add_record(block.entities[at]);
+      }
     }
     context_.progress(path_, block.end_offset);
     return true;
@@ -691,6 +834,11 @@ class FtmReader {
       bad(std::move(error), root.IsObject() ? string_member(root, "id") : std::string_view{});
       return false;
     }
+    return add_record(entity);
+  }
+
+  /// Adds one checked entity; returns false when it was a bad record.
+  bool add_record(const Entity& entity) {
     switch (entity.info->shape) {
       case Shape::Thing: return read_thing(entity);
       case Shape::Edge: return read_edge(entity);
@@ -766,82 +914,24 @@ class FtmReader {
     ++names_;
   }
 
-  template <class Add>
-  void add_metadata(const Entity& entity, Add&& add) {
-    if (entity.datasets != nullptr)
-      for (const Json& dataset : entity.datasets->GetArray()) add("datasets", view(dataset));
-    if (!entity.first_seen.empty()) add("first_seen", entity.first_seen);
-    if (!entity.last_seen.empty()) add("last_seen", entity.last_seen);
-    if (!entity.last_change.empty()) add("last_change", entity.last_change);
-    if (entity.target) add("target", "true");
-  }
-
-  /// The validity of an interval (edge or sanction): the earliest start, the latest end.
-  /// Values that are not dates are kept in `unparsed`.
-  DateRange validity(const Entity& entity, std::vector<std::pair<std::string_view, std::string_view>>& unparsed) {
-    DateRange range;
-    for (auto [key, end] : {std::pair{std::string_view("startDate"), false}, {"endDate", true}}) {
-      const Values values = property(entity.properties, key);
-      for (std::size_t at = 0; at < values.size(); ++at) {
-        const auto day = parse_ftm_date(values[at], end);
-        if (!day) {
-          unparsed.emplace_back(key, values[at]);
-          ++dates_unparsed_;
-          continue;
-        }
-        std::optional<Date>& into = end ? range.end : range.start;
-        if (!into || (end ? *day > *into : *day < *into)) into = *day;
-      }
-    }
-    return range;
-  }
-
-  /// True when the property's values are all captured by a structured field: one value, and for
-  /// dates a full ISO date (a partial date keeps its text, so "2019" is not read as 2019-01-01).
-  static bool captured(const Json& values, bool is_date) {
-    if (values.Size() != 1) return false;
-    return !is_date || trim(view(values[0])).size() >= 10;
-  }
-
+  /// A link record (Ownership, Directorship, ...) as read from its entity alone, without the
+  /// batch: for a streamed file the worker thread works it out, and the reading thread adds it.
   bool read_edge(const Entity& entity) {
+    EdgePlan plan;
+    edge_attributes_.clear();
+    plan_edge(entity, plan, edge_attributes_);
+    return add_planned_edge(entity, plan, edge_attributes_);  // from 0: the list was cleared
+  }
+
+  bool add_planned_edge(const Entity& entity, const EdgePlan& plan, std::span<const Fact> attributes) {
     const SchemaInfo& info = *entity.info;
-    const Values from = property(entity.properties, info.from), to = property(entity.properties, info.to);
+    const Values &from = plan.from, &to = plan.to;
     if (from.empty() || to.empty()) {
       bad(fmt::format("{} has no '{}'", entity.schema, from.empty() ? info.from : info.to), entity.id);
       return false;
     }
-    edge_attributes_.clear();
-    std::vector<std::pair<std::string_view, std::string_view>> unparsed_dates;
-    const DateRange valid = validity(entity, unparsed_dates);
-    Percent share;
-    std::string_view role;
-    bool percentage_unparsed = false;
-    if (entity.properties != nullptr) {
-      for (const auto& prop : entity.properties->GetObject()) {
-        const std::string_view key = view(prop.name);
-        const Json& values = prop.value;
-        if (key == info.from || key == info.to) continue;
-        bool keep = true;
-        if (key == info.role) {
-          if (values.Size() > 0) role = view(values[0]);
-          keep = values.Size() > 1;
-        } else if (key == "startDate" || key == "endDate") {
-          keep = !captured(values, true) || !unparsed_dates.empty();
-        } else if (info.edge == EdgeKind::Owns && key == "percentage" && values.Size() > 0) {
-          // The first value that is a number is the share; a text that is not one is kept.
-          const auto parsed = parse_ftm_percentage(view(values[0]));
-          if (parsed) share = *parsed;
-          else percentage_unparsed = true;
-          keep = !parsed || !parsed->is_exact() || values.Size() > 1;
-        }
-        if (keep)
-          for (const Json& value : values.GetArray()) edge_attributes_.emplace_back(key, view(value));
-      }
-    }
-    add_metadata(entity, [&](std::string_view key, std::string_view value) { edge_attributes_.emplace_back(key, value); });
-    if (entity.referents != nullptr)
-      for (const Json& referent : entity.referents->GetArray()) edge_attributes_.emplace_back("referents", view(referent));
-    if (percentage_unparsed) {
+    dates_unparsed_ += plan.dates_unparsed;
+    if (plan.percentage_unparsed) {
       context_.report.warnings.push_back(
           {path_, line_, std::string(entity.id),
            fmt::format("percentage '{}' is not a number from 0 to 100: kept as text, share unknown",
@@ -854,14 +944,14 @@ class FtmReader {
         const std::string numbered = pair_count == 0 ? std::string() : fmt::format("{}#{}", entity.id, pair_count + 1);
         const std::string_view id = pair_count == 0 ? entity.id : std::string_view(numbered);
         ++pair_count;
-        add_edge(info.edge, from[from_at], to[to_at], share, valid, role, id, entity.id);
+        add_edge(info.edge, from[from_at], to[to_at], plan.share, plan.valid, plan.role, id, entity.id, attributes);
       }
     }
     return true;
   }
 
   void add_edge(EdgeKind kind, std::string_view from, std::string_view to, Percent share, const DateRange& valid,
-                std::string_view role, std::string_view id, std::string_view record) {
+                std::string_view role, std::string_view id, std::string_view record, std::span<const Fact> attributes) {
     ++edges_;
     if (!deleted_.empty() && (deleted_.contains(std::string(from)) || deleted_.contains(std::string(to)))) {
       unresolved(record, fmt::format("{} edge refers to '{}', which this delta removes", to_string(kind),
@@ -881,18 +971,18 @@ class FtmReader {
     const StringId to_id = from_id == kNoString ? kNoString : context_.batch.defined_id(to);
     if (from_id != kNoString && to_id != kNoString) {
       const auto at = context_.batch.add_edge(edge, from_id, to_id);
-      for (const auto& [key, value] : edge_attributes_) context_.batch.add_edge_attribute(at, key, value);
+      for (const auto& [key, value] : attributes) context_.batch.add_edge_attribute(at, key, value);
       return;
     }
     if (resolves(from) && resolves(to)) {
       const auto at = context_.batch.add_edge(edge);
-      for (const auto& [key, value] : edge_attributes_) context_.batch.add_edge_attribute(at, key, value);
+      for (const auto& [key, value] : attributes) context_.batch.add_edge_attribute(at, key, value);
       return;
     }
     PendingEdge pending{.kind = kind, .from = std::string(from), .to = std::string(to), .role = std::string(role),
                         .id = std::string(id), .file = path_, .record = std::string(record), .line = line_,
                         .share = share, .valid = valid, .attributes = {}, .interest = interest};
-    for (const auto& [key, value] : edge_attributes_) pending.attributes.emplace_back(key, value);
+    for (const auto& [key, value] : attributes) pending.attributes.emplace_back(key, value);
     context_.add_edge_or_defer(std::move(pending));
   }
 
@@ -935,6 +1025,7 @@ class FtmReader {
     }
     std::vector<std::pair<std::string_view, std::string_view>> unparsed_dates;
     const DateRange in_force = validity(entity, unparsed_dates);
+    dates_unparsed_ += unparsed_dates.size();
     std::optional<Date> listed;
     const Values listing = property(entity.properties, "listingDate");
     for (std::size_t at = 0; at < listing.size(); ++at) {

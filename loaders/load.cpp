@@ -89,8 +89,17 @@ void LoadContext::add_action_or_defer(PendingAction action) {
                     .in_force = action.in_force, .source = source,
                     .measure_set = action.measure_set, .issuer = action.issuer,
                     .list_id = action.list_id, .origin = action.origin});
-  for (const auto& [key, value] : action.attributes) batch.add_attribute(action.id, key, value, source);
-  for (const auto& [key, value] : action.target_attributes) batch.add_attribute(action.target, key, value, source);
+  // The action and its target are looked up once, not once per fact; each key is interned where
+  // the text overload would intern it (before the value), so the pool's ids are the same.
+  if (!action.attributes.empty()) {
+    const StringId id = batch.string_id(action.id);
+    for (const auto& [key, value] : action.attributes) batch.add_attribute(id, batch.string_id(key), value, source);
+  }
+  if (!action.target_attributes.empty()) {
+    const StringId target = batch.string_id(action.target);
+    for (const auto& [key, value] : action.target_attributes)
+      batch.add_attribute(target, batch.string_id(key), value, source);
+  }
 }
 
 void LoadContext::resolve_pending() {

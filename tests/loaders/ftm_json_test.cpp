@@ -601,3 +601,61 @@ TEST_CASE("ftm_json: a file of many read blocks loads every record, and names th
   CHECK(skipped.skipped[0].line == lines + 1);
   CHECK(skipped.count("entities") == kParties);
 }
+
+TEST_CASE("ftm_json: past the first block, bad records are named by line and id, and a link keeps all it says") {
+  // A file of several blocks is checked, and its links worked out, on the worker thread that
+  // parses it: the reports and the edges must be those of a file read on one thread.
+  std::string text;
+  constexpr int kParties = 4000;  // about 0.5 MB: the records below are past the first block
+  for (int party = 0; party < kParties; ++party)
+    text += R"({"id":"p)" + std::to_string(party) + R"(","schema":"Company","properties":{"name":["Company )" +
+            std::to_string(party) + R"( with a name long enough to fill the blocks quickly, and some more"]}})" + "\n";
+  const std::uint64_t first = kParties + 1;
+  text += R"({"id":"bad-schema","schema":"Spaceship"})" "\n";
+  text += R"({"id":"bad-edge","schema":"Ownership","properties":{"owner":["p1"]}})" "\n";
+  text += R"({"op":"ADD","entity":{"id":"p1","schema":"Company"}})" "\n";
+  text += R"({"id":"own-1","schema":"Ownership","datasets":["gen"],"properties":{"owner":["p1"],"asset":["p2"],)"
+          R"("percentage":["about half"],"role":["shareholder"],"startDate":["2019"],"endDate":["2020-06-30"],)"
+          R"("summary":["a note"]}})" "\n";
+  text += R"({"id":"dir-1","schema":"Directorship","properties":{"director":["p3","p4"],"organization":["p5"],)"
+          R"("startDate":["someday"]}})" "\n";
+  Builder builder;
+  const LoadReport report =
+      load_ftm_json(write("ftm_blocks_checked.json", text), builder, {.on_bad_record = OnBadRecord::Skip});
+  REQUIRE(report.skipped.size() == 3);
+  CHECK(report.skipped[0].line == first);
+  CHECK(report.skipped[0].record == "bad-schema");
+  CHECK(report.skipped[0].reason == "unknown schema 'Spaceship'");
+  CHECK(report.skipped[1].line == first + 1);
+  CHECK(report.skipped[1].record == "bad-edge");
+  CHECK(report.skipped[1].reason == "Ownership has no 'asset'");
+  CHECK(report.skipped[2].line == first + 2);
+  CHECK(report.skipped[2].reason.starts_with("a delta op in a file of entities"));
+  REQUIRE(report.warnings.size() == 1);
+  CHECK(report.warnings[0].line == first + 3);
+  CHECK(report.warnings[0].record == "own-1");
+  CHECK(report.count("percentages unparsed") == 1);
+  CHECK(report.count("dates unparsed") == 1);
+  CHECK(report.count("edges") == 3);
+  const Graph graph = std::move(builder).freeze();
+  const auto owns = edge_with_id(graph, "own-1");
+  REQUIRE(owns);
+  CHECK(graph.source(*owns) == *graph.find("p1"));
+  CHECK(graph.target(*owns) == *graph.find("p2"));
+  CHECK_FALSE(graph.share(*owns).known());
+  CHECK(graph.role(*owns) == "shareholder");
+  CHECK(graph.edge_valid(*owns).start == day("2019-01-01"));
+  CHECK(graph.edge_valid(*owns).end == day("2020-07-01"));
+  CHECK(edge_attribute(graph, *owns, "percentage") == std::vector<std::string_view>{"about half"});
+  CHECK(edge_attribute(graph, *owns, "startDate") == std::vector<std::string_view>{"2019"});  // partial: kept
+  CHECK(edge_attribute(graph, *owns, "endDate").empty());  // captured whole by the validity
+  CHECK(edge_attribute(graph, *owns, "summary") == std::vector<std::string_view>{"a note"});
+  CHECK(edge_attribute(graph, *owns, "datasets") == std::vector<std::string_view>{"gen"});
+  // Two directors: two edges, the second numbered; the date that is not one is kept as text.
+  const auto first_director = edge_with_id(graph, "dir-1"), second_director = edge_with_id(graph, "dir-1#2");
+  REQUIRE(first_director);
+  REQUIRE(second_director);
+  CHECK(graph.source(*second_director) == *graph.find("p4"));
+  CHECK(graph.edge_valid(*first_director).is_open());
+  CHECK(edge_attribute(graph, *second_director, "startDate") == std::vector<std::string_view>{"someday"});
+}
