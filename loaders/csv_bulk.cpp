@@ -281,6 +281,29 @@ std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
   return value;
 }
 
+/// The kinds a table's kind texts read as, for the last few texts: a table repeats a handful of
+/// kind texts, and finding one among them is cheaper than parsing it again.
+template <class Kind>
+class RecentKinds {
+ public:
+  /// What `text` reads as: `parse(text)`, called only when `text` is none of the recent texts.
+  template <class Parse>
+  std::optional<Kind> read(std::string_view text, Parse parse) {
+    for (std::size_t at = 0; at < used_; ++at)
+      if (texts_[at] == text) return kinds_[at];
+    const std::size_t slot = used_ < kSlots ? used_++ : next_++ % kSlots;
+    texts_[slot].assign(text);
+    kinds_[slot] = parse(text);
+    return kinds_[slot];
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 8;
+  std::array<std::string, kSlots> texts_;
+  std::array<std::optional<Kind>, kSlots> kinds_;
+  std::size_t used_ = 0, next_ = 0;
+};
+
 class TableReader {
  public:
   /// `rows`: about how many rows the file holds (the number table is kept within a few times it).
@@ -404,9 +427,12 @@ class TableReader {
     const std::string_view id = field(fields, Column::kId);
     if (id.empty()) return bad(line_, "the node has no id", {});
     const std::string_view kind_text = trim(field(fields, Column::kKind));
-    std::optional<NodeKind> kind = parse_node_kind(kind_text);
-    if (!kind && equal_folded(kind_text, "publicbody")) kind = NodeKind::Organization;   // FtM schema names
-    if (!kind && equal_folded(kind_text, "airplane")) kind = NodeKind::Aircraft;
+    const std::optional<NodeKind> kind = node_kind_.read(kind_text, [](std::string_view text) {
+      std::optional<NodeKind> parsed = parse_node_kind(text);
+      if (!parsed && equal_folded(text, "publicbody")) parsed = NodeKind::Organization;  // FtM schema names
+      if (!parsed && equal_folded(text, "airplane")) parsed = NodeKind::Aircraft;
+      return parsed;
+    });
     if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action)
       return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
     const Source at{path_, id, static_cast<std::uint32_t>(line_)};
@@ -428,7 +454,7 @@ class TableReader {
     if (from.empty() || to.empty())
       return bad(line_, fmt::format("the edge has no {}", from.empty() ? "source" : "target"), id);
     const std::string_view kind_text = trim(field(fields, Column::kKind));
-    const auto kind = parse_edge_kind(kind_text);
+    const std::optional<EdgeKind> kind = edge_kind_.read(kind_text, [](std::string_view text) { return parse_edge_kind(text); });
     if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs)
       return bad(line_, fmt::format("kind '{}' is not a link between parties (OWNS, CONTROLS, SUBSIDIARY_OF, "
                                     "DIRECTOR_OF, OFFICER_OF, FAMILY, ASSOCIATE, LINKED_TO, MEMBER_OF, "
@@ -523,6 +549,8 @@ class TableReader {
   const Header& header_;
   const bool has_attributes_;
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
+  RecentKinds<NodeKind> node_kind_;
+  RecentKinds<EdgeKind> edge_kind_;
   bool numbered_ends_ = false;     // an edges file that looks its ends up in the number table
   std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
   std::uint64_t line_ = 0;
