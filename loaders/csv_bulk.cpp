@@ -386,6 +386,12 @@ class TableReader {
   }
 
   void remember_number(std::string_view id, StringId string) {
+    // Only the ids of a batch bound to a builder are pool ids that add_edge may take as found
+    // ends (defined_id() says so for the first row; an unbound batch answers kNoString).
+    if (!numbers_checked_) {
+      numbers_checked_ = true;
+      number_limit_ = context_.batch.defined_id(id) == string ? number_limit_ : 0;
+    }
     const auto number = plain_number(id);
     if (!number || *number >= number_limit_) return;
     std::vector<StringId>& by_number = context_.numeric_ids.by_number;
@@ -553,6 +559,7 @@ class TableReader {
   RecentKinds<EdgeKind> edge_kind_;
   bool numbered_ends_ = false;     // an edges file that looks its ends up in the number table
   std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
+  bool numbers_checked_ = false;   // whether the batch's ids may go into the table was checked
   std::uint64_t line_ = 0;
   std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, attributes_ = 0, unmapped_ = 0;
 };
