@@ -268,11 +268,59 @@ class RowSplitter {
 
 constexpr std::string_view kNodeKinds = "Person, Company, Organization, LegalEntity, Vessel, Aircraft";
 
+/// The value of an id that is a plain number as skg-gen writes them ("0", "17"; no sign, no
+/// leading zero, at most 9 digits), else nullopt: only such ids go through the number table, so
+/// that one number stands for exactly one id text.
+std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
+  std::uint32_t value = 0;
+  for (const char c : id) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return value;
+}
+
+/// The kinds a table's kind texts read as, for the last few texts: a table repeats a handful of
+/// kind texts, and finding one among them is cheaper than parsing it again.
+template <class Kind>
+class RecentKinds {
+ public:
+  /// What `text` reads as: `parse(text)`, called only when `text` is none of the recent texts.
+  template <class Parse>
+  std::optional<Kind> read(std::string_view text, Parse parse) {
+    for (std::size_t at = 0; at < used_; ++at)
+      if (texts_[at] == text) return kinds_[at];
+    const std::size_t slot = used_ < kSlots ? used_++ : next_++ % kSlots;
+    texts_[slot].assign(text);
+    kinds_[slot] = parse(text);
+    return kinds_[slot];
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 8;
+  std::array<std::string, kSlots> texts_;
+  std::array<std::optional<Kind>, kSlots> kinds_;
+  std::size_t used_ = 0, next_ = 0;
+};
+
 class TableReader {
  public:
-  TableReader(const std::string& path, LoadContext& context, const Header& header)
+  /// `rows`: about how many rows the file holds (the number table is kept within a few times it).
+  TableReader(const std::string& path, LoadContext& context, const Header& header, std::size_t rows)
       : path_(path), context_(context), header_(header),
-        has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()) {}
+        has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()),
+        key_ids_(header.names.size(), kNoString) {
+    LoadContext::NumericIds& numbers = context_.numeric_ids;
+    // The number table says what the batch defines only while no other loader ran since the last
+    // nodes file (one could have taken an entity back out): otherwise it starts again.
+    const bool current = numbers.entities == context_.batch.entity_count();
+    if (header_.table == SkgCsvTable::Nodes) {
+      if (!current) numbers.by_number.clear();
+      number_limit_ = numbers.by_number.size() + 4 * rows + 4096;
+    }
+    numbered_ends_ = header_.table == SkgCsvTable::Edges && current && !numbers.by_number.empty();
+  }
 
   /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
   void add(const Block& block) {
@@ -282,7 +330,8 @@ class TableReader {
     // An edge's ends are ids met at random places of the string pool, three dependent cache
     // misses each (table slot, offset, bytes): they are fetched in three stages, rows ahead.
     // A node row's id and name are mostly new strings: only their table slot is prefetched.
-    const bool prefetch_ends = header_.table != SkgCsvTable::Listings && block.problems.empty();
+    // An edges file whose ends the number table resolves has nothing to fetch from the pool.
+    const bool prefetch_ends = header_.table != SkgCsvTable::Listings && block.problems.empty() && !numbered_ends_;
     const bool edges = header_.table == SkgCsvTable::Edges;
     const auto prefetch = [&](std::size_t row, int stage) {
       const std::string_view* fields = block.fields.data() + row * columns;
@@ -313,6 +362,13 @@ class TableReader {
       bad(block.problems[problem].line, block.problems[problem].reason, {});
   }
 
+  /// Called after the last block: the number table is current as of now.
+  void finish() {
+    if (header_.table == SkgCsvTable::Nodes) context_.numeric_ids.entities = context_.batch.entity_count();
+    flush_counts();
+  }
+
+ private:
   void flush_counts() {
     LoadReport& report = context_.report;
     for (auto [key, count] : {std::pair{"entities", entities_}, {"edges", edges_}, {"actions", actions_},
@@ -320,7 +376,38 @@ class TableReader {
       if (count != 0) report.add(key, count);
   }
 
- private:
+  /// The StringId of a node id this load's nodes files defined, by the number table; kNoString
+  /// when the table does not know it (the general look-up then decides).
+  StringId numbered(std::string_view id) const noexcept {
+    if (!numbered_ends_) return kNoString;
+    const auto number = plain_number(id);
+    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    return number && *number < by_number.size() ? by_number[*number] : kNoString;
+  }
+
+  void remember_number(std::string_view id, StringId string) {
+    // Only the ids of a batch bound to a builder are pool ids that add_edge may take as found
+    // ends (defined_id() says so for the first row; an unbound batch answers kNoString).
+    if (!numbers_checked_) {
+      numbers_checked_ = true;
+      number_limit_ = context_.batch.defined_id(id) == string ? number_limit_ : 0;
+    }
+    const auto number = plain_number(id);
+    if (!number || *number >= number_limit_) return;
+    std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    if (*number >= by_number.size())
+      by_number.resize(std::min(number_limit_, std::max<std::size_t>(*number + 1, 2 * by_number.size())), kNoString);
+    by_number[*number] = string;
+  }
+
+  /// The key of attribute column `column`, interned at its first use (where add_attribute with
+  /// texts would intern it, so the pool's order is the same).
+  StringId key_id(std::size_t column) {
+    StringId& key = key_ids_[column];
+    if (key == kNoString) key = context_.batch.string_id(header_.names[column]);
+    return key;
+  }
+
   std::string_view field(const std::string_view* fields, Column role) const {
     const int at = header_.column(role);
     return at < 0 ? std::string_view{} : fields[at];
@@ -346,18 +433,23 @@ class TableReader {
     const std::string_view id = field(fields, Column::kId);
     if (id.empty()) return bad(line_, "the node has no id", {});
     const std::string_view kind_text = trim(field(fields, Column::kKind));
-    std::optional<NodeKind> kind = parse_node_kind(kind_text);
-    if (!kind && equal_folded(kind_text, "publicbody")) kind = NodeKind::Organization;   // FtM schema names
-    if (!kind && equal_folded(kind_text, "airplane")) kind = NodeKind::Aircraft;
+    const std::optional<NodeKind> kind = node_kind_.read(kind_text, [](std::string_view text) {
+      std::optional<NodeKind> parsed = parse_node_kind(text);
+      if (!parsed && equal_folded(text, "publicbody")) parsed = NodeKind::Organization;  // FtM schema names
+      if (!parsed && equal_folded(text, "airplane")) parsed = NodeKind::Aircraft;
+      return parsed;
+    });
     if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action)
       return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
     const Source at{path_, id, static_cast<std::uint32_t>(line_)};
     Batch& batch = context_.batch;
-    batch.add_entity({.id = id, .kind = *kind, .name = field(fields, Column::kName), .source = at});
+    const StringId id_string = batch.add_entity({.id = id, .kind = *kind, .name = field(fields, Column::kName), .source = at});
     ++entities_;
+    remember_number(id, id_string);
+    if (!has_attributes_) return;
     for (std::size_t column = 0; column < header_.roles.size(); ++column) {
       if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
-      batch.add_attribute(id, header_.names[column], fields[column], at);
+      batch.add_attribute(id_string, key_id(column), fields[column], at);
       ++attributes_;
     }
   }
@@ -368,7 +460,7 @@ class TableReader {
     if (from.empty() || to.empty())
       return bad(line_, fmt::format("the edge has no {}", from.empty() ? "source" : "target"), id);
     const std::string_view kind_text = trim(field(fields, Column::kKind));
-    const auto kind = parse_edge_kind(kind_text);
+    const std::optional<EdgeKind> kind = edge_kind_.read(kind_text, [](std::string_view text) { return parse_edge_kind(text); });
     if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs)
       return bad(line_, fmt::format("kind '{}' is not a link between parties (OWNS, CONTROLS, SUBSIDIARY_OF, "
                                     "DIRECTOR_OF, OFFICER_OF, FAMILY, ASSOCIATE, LINKED_TO, MEMBER_OF, "
@@ -392,8 +484,13 @@ class TableReader {
     ++edges_;
     // Both ends defined by this load's node rows (the common case: nodes files are read first)
     // are looked up once; an end defined elsewhere goes the general way below.
-    const StringId from_id = context_.batch.defined_id(from);
-    const StringId to_id = from_id == kNoString ? kNoString : context_.batch.defined_id(to);
+    // Plain-number ids come from the number table the nodes files filled, without hashing.
+    StringId from_id = numbered(from), to_id = kNoString;
+    if (from_id == kNoString) from_id = context_.batch.defined_id(from);
+    if (from_id != kNoString) {
+      to_id = numbered(to);
+      if (to_id == kNoString) to_id = context_.batch.defined_id(to);
+    }
     if (to_id != kNoString || (context_.resolves(from) && context_.resolves(to))) {
       const EdgeRecord record{.kind = *kind, .from = from, .to = to, .share = share, .valid = valid, .role = role,
                               .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = id};
@@ -457,6 +554,12 @@ class TableReader {
   LoadContext& context_;
   const Header& header_;
   const bool has_attributes_;
+  std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
+  RecentKinds<NodeKind> node_kind_;
+  RecentKinds<EdgeKind> edge_kind_;
+  bool numbered_ends_ = false;     // an edges file that looks its ends up in the number table
+  std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
+  bool numbers_checked_ = false;   // whether the batch's ids may go into the table was checked
   std::uint64_t line_ = 0;
   std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, attributes_ = 0, unmapped_ = 0;
 };
@@ -487,7 +590,18 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
     throw LoadError(path, 1, "invalid UTF-8 in the header");
   const std::size_t body = std::min(text.size(), header_end + 1);
   const std::size_t base = static_cast<std::size_t>(text.data() - file.text().data()) + body;
-  TableReader reader(path, context, header);
+  // About how many rows follow, from the line breaks of the first MiB: the batch gets room for
+  // them up front (its columns would otherwise regrow and copy, a tenth of a 1M-row load).
+  const std::string_view rows_text = text.substr(body);
+  const std::size_t sample = std::min<std::size_t>(rows_text.size(), 1 << 20);
+  const std::uint64_t sample_rows = line_of(rows_text.substr(0, sample), sample);
+  const std::size_t rows = sample == 0 ? 0
+                                       : static_cast<std::size_t>(static_cast<double>(sample_rows) * 1.1 *
+                                                                  static_cast<double>(rows_text.size()) /
+                                                                  static_cast<double>(sample));
+  if (header.table == SkgCsvTable::Nodes) context.batch.reserve(rows, 0);
+  if (header.table == SkgCsvTable::Edges) context.batch.reserve(0, rows);
+  TableReader reader(path, context, header, rows);
   RowSplitter splitter(text.substr(body), base, 2, header.names.size());
   detail::BlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); });
   for (bool more = body < text.size(); more;) {
@@ -496,7 +610,7 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
     context.progress(path, next.first.end_offset);
     more = !next.second;
   }
-  reader.flush_counts();
+  reader.finish();
 }
 
 LoadReport load_skg_csv(const std::string& path, Builder& builder, const LoadOptions& options) {

@@ -59,6 +59,14 @@ class LoadContext {
   /// The version of a record that this load holds, by record id, for formats whose later files
   /// replace earlier versions of a record (GLEIF: LastUpdateDate; the latest wins).
   std::unordered_map<std::string, std::string> versions;
+  /// skg-csv: the StringId of each node row id of this load that is a plain number ("0", "17"),
+  /// by number (kNoString: none), so that an edges file finds its ends without hashing them.
+  /// Trusted only while the batch holds `entities` entity records: another loader in between
+  /// (which might retract one) makes the edges take the general way.
+  struct NumericIds {
+    std::vector<StringId> by_number;
+    std::size_t entities = 0;
+  } numeric_ids;
 
   /// True when `id` names an entity of this load or of the builder.
   bool resolves(std::string_view id) const { return batch.defines(id) || builder.contains(id); }

@@ -216,3 +216,36 @@ TEST_CASE("skg_csv: an edge to a party no loaded record defines is reported unre
   CHECK(report.unresolved[0].reason.find("nobody") != std::string::npos);
   CHECK(builder.edge_count() == 0);
 }
+
+TEST_CASE("skg_csv: plain-number ids find their edges' ends, and '007' stays another id than '7'") {
+  // Number ids go through the loader's number table, any other id through the string pool: both
+  // must give the same graph a user sees.
+  const auto dir = std::filesystem::path(SKG_TEST_OUTPUT_DIR) / "skg_csv_test" / "numbers";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "nodes.csv", std::ios::binary)
+      << "id,kind,name,listed\n0,Company,Zero Ltd,0\n7,Person,Seven,1\n007,Person,Agent,0\n1000000,Company,Far,0\n";
+  std::ofstream(dir / "edges.csv", std::ios::binary)
+      << "src,dst,kind,share\n0,7,OWNS,40\n7,007,DIRECTOR_OF,\n007,0,OWNS,\n0,12,OWNS,\n1000000,0,OWNS,60\n";
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load(dir.string(), builder);
+  CHECK(report.count("edges") == 5);
+  REQUIRE(report.unresolved.size() == 1);
+  CHECK(report.unresolved[0].line == 5);
+  CHECK(report.unresolved[0].reason.find("'12'") != std::string::npos);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto zero = graph.find("0"), seven = graph.find("7"), agent = graph.find("007"), far = graph.find("1000000");
+  REQUIRE(zero);
+  REQUIRE(seven);
+  REQUIRE(agent);
+  REQUIRE(far);
+  CHECK(graph.edge_count() == 4);
+  CHECK(graph.name(*agent) == "Agent");
+  CHECK(attribute(graph, *seven, "listed") == "1");
+  const auto owns = edge_between(graph, *zero, *seven);
+  REQUIRE(owns);
+  CHECK(graph.share(*owns) == skg::Percent::exact(40));
+  CHECK(edge_between(graph, *seven, *agent));
+  CHECK(edge_between(graph, *agent, *zero));
+  CHECK_FALSE(edge_between(graph, *seven, *zero));
+  CHECK(edge_between(graph, *far, *zero));
+}
