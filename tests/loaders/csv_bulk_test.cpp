@@ -14,6 +14,11 @@
 
 namespace {
 
+/// Every node the test looks up was found (a test stops at the first that was not).
+void require_found(std::initializer_list<std::optional<skg::NodeId>> nodes) {
+  for (const auto& node : nodes) REQUIRE(node.has_value());
+}
+
 using skg::testing::broken;
 using skg::testing::datasets;
 using skg::testing::listing;
@@ -55,10 +60,7 @@ TEST_CASE("skg_csv: a folder of node, edge and listing tables loads into one gra
   const skg::Graph graph = std::move(builder).freeze();
 
   const auto c1 = graph.find("c1"), c2 = graph.find("c2"), c3 = graph.find("c3"), p1 = graph.find("p1");
-  REQUIRE(c1);
-  REQUIRE(c2);
-  REQUIRE(c3);
-  REQUIRE(p1);
+  require_found({c1, c2, c3, p1});
   CHECK(graph.kind(*p1) == skg::NodeKind::Person);
   CHECK(graph.kind(*c3) == skg::NodeKind::Organization);
   CHECK(graph.name(*c2) == "Beta, Gamma & Co");     // a quoted comma
@@ -234,10 +236,7 @@ TEST_CASE("skg_csv: plain-number ids find their edges' ends, and '007' stays ano
   CHECK(report.unresolved[0].reason.find("'12'") != std::string::npos);
   const skg::Graph graph = std::move(builder).freeze();
   const auto zero = graph.find("0"), seven = graph.find("7"), agent = graph.find("007"), far = graph.find("1000000");
-  REQUIRE(zero);
-  REQUIRE(seven);
-  REQUIRE(agent);
-  REQUIRE(far);
+  require_found({zero, seven, agent, far});
   CHECK(graph.edge_count() == 4);
   CHECK(graph.name(*agent) == "Agent");
   CHECK(attribute(graph, *seven, "listed") == "1");
