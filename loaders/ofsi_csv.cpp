@@ -211,6 +211,10 @@ class OfsiLoader {
     if (group_id.empty()) return drop("the row has no Group ID");
     if (group_id.find_first_not_of("0123456789") != std::string::npos)
       return drop(fmt::format("Group ID '{}' is not a number", group_id));
+    // Room for the whole name first: appended part by part, a long name was reallocated twice.
+    std::size_t name_size = 0;
+    for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6}) name_size += cell(row, part).size() + 1;
+    row.name.reserve(name_size);
     for (Column part : {kName1, kName2, kName3, kName4, kName5, kName6})
       if (!cell(row, part).empty()) detail::append_collapsed(row.name, cell(row, part), " ");
     if (row.name.empty()) return drop("the row has no name (Name 1 to Name 6 are empty)");
@@ -221,10 +225,15 @@ class OfsiLoader {
     if (!type) return drop(fmt::format("Alias Type '{}' is not one the list uses (Prime Alias, AKA, FKA, ...)",
                                        cell(row, kAliasType)));
     row.name_type = *type;
+    std::size_t date_at = 0;
     for (auto [column, date] : {std::pair{kListedOn, &row.listed}, std::pair{kLastUpdated, &row.updated}}) {
       const std::string_view value = cell(row, column);
+      LastDate& last = last_dates_[date_at++];
       if (value.empty()) continue;
-      if (!(*date = detail::parse_uk_date(value)))
+      // A group's rows repeat their dates, one after another: the last row's date is taken again
+      // when the text is the same (parse_uk_date is a pure function of the text).
+      if (last.text.data() == nullptr || value != last.text) last = {value, detail::parse_uk_date(value)};
+      if (!(*date = last.date))
         return drop(fmt::format("{} '{}' is not a date written dd/mm/yyyy", kColumnNames[column], value));
     }
     const auto [found, added] = group_of_.try_emplace(group_id, static_cast<std::uint32_t>(groups_.size()));
@@ -402,6 +411,13 @@ class OfsiLoader {
   std::vector<std::string> seen_names_;
   std::vector<std::pair<std::string, std::vector<std::uint32_t>>> regimes_;
   std::string action_;  // stage()'s action id (reused: one per regime of each group)
+  // read_row()'s last Listed On and Last Updated texts (views of cells_, which stay valid) and
+  // what they parsed to.
+  struct LastDate {
+    std::string_view text;
+    std::optional<Date> date;
+  };
+  LastDate last_dates_[2];
   // The report's counts, added to it once at the end of the file: a map look-up by string per
   // row and per group was 3% of a load.
   enum Count : std::uint8_t {
