@@ -380,7 +380,13 @@ class OfsiLoader {
                         .legal_basis = regime, .measures = "asset freeze", .citation = kCitation, .listed = listed,
                         .in_force = {listed, std::nullopt}, .source = where, .measure_set = mapping.measures,
                         .issuer = mapping.issuer, .list_id = mapping.list});
-      if (last) batch.add_attribute(batch.string_id(action_), key(kLastUpdatedKey), last->to_string(), where);
+      if (last) {
+        // By ids: the action's (taken by add_action just now) and the key's (new to the pool only
+        // at its first use, as when the key was named by its text).
+        const StringId action_id = batch.string_id(action_);
+        const StringId key_id = key(kLastUpdatedKey);
+        batch.add_attribute(action_id, key_id, last->to_string(), where);
+      }
       ++counts_[kActionsCount];
     }
   }
