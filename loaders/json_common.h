@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 
 #include "skg/graph/model.h"
+#include "skg/loaders/utf8.h"  // detail::valid_utf8: a line it accepts is parsed without RapidJSON's own check
 
 namespace skg::inline v1::detail {
 
@@ -29,12 +30,6 @@ inline std::string_view string_member(const rapidjson::Value& object, std::strin
   const rapidjson::Value* value = member(object, key);
   return value != nullptr && value->IsString() ? view(*value) : std::string_view{};
 }
-
-/// True when `text` is well-formed UTF-8 (Unicode Table 3-7: no overlong form, surrogate or code
-/// point past U+10FFFF): the bytes RapidJSON's kParseValidateEncodingFlag accepts in a string.
-/// A line it accepts can be parsed without that flag, which costs much: it turns off RapidJSON's
-/// SSE2 string scan, so every byte of every string goes through its validator one at a time.
-bool valid_utf8(std::string_view text) noexcept;  // find_invalid_utf8(text) == npos
 
 /// A date that may be partial: YYYY, YYYY-MM, YYYY-MM-DD, or a date-time (the FtM "date" type;
 /// BODS dates). As a start (`end` false): the first day it covers. As an exclusive end: a partial

@@ -190,7 +190,7 @@ class PscReader {
     context_.report.files.push_back(path_);
     const std::string_view content = file.content();
     if (trim(content).empty()) return;  // an empty file: no records
-    if (const auto invalid = find_invalid_utf8(content); invalid != std::string_view::npos)
+    if (const auto invalid = detail::first_invalid_utf8(content); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(content, invalid), "invalid UTF-8 (the snapshot is UTF-8 JSON)");
     lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
     // RapidJSON parses in place (as ftm_json.cpp): `file` is ours, its text mutable storage.

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "skg/loaders/source.h"
+#include "skg/loaders/utf8.h"
 
 namespace skg::inline v1::detail {
 
@@ -39,7 +40,7 @@ pugi::xml_node parse_xml(pugi::xml_document& document, const std::string& path, 
   if (body.front() != '<')
     throw LoadError(path, lines.line_at(static_cast<std::size_t>(body.data() - text.data())),
                     fmt::format("not {}: the file is not XML (it does not begin with '<')", format.what));
-  if (const auto invalid = find_invalid_utf8(text); invalid != std::string_view::npos)
+  if (const auto invalid = first_invalid_utf8(text); invalid != std::string_view::npos)
     throw LoadError(path, lines.line_at(invalid), fmt::format("invalid UTF-8 ({} is UTF-8 text)", format.what));
   // An element's text, when it comes first, is kept as the element's value instead of a node of
   // its own (child_value() reads either): list files are mostly elements holding one short
