@@ -32,6 +32,20 @@ void append_collapsed(std::string& out, std::string_view part, std::string_view 
   }
 }
 
+std::string_view collapsed(std::string_view text, std::string& scratch) {
+  text = trim(text);
+  // The test of collapse_spaces: a text with no tab, line break or two spaces in a row is itself.
+  bool plain = true;
+  for (std::size_t at = 0; at < text.size() && plain; ++at) {
+    const char c = text[at];
+    plain = c == ' ' ? text[at + 1] != ' ' : (c != '\t' && c != '\n' && c != '\r');
+  }
+  if (plain) return text;
+  scratch.clear();
+  append_collapsed(scratch, text, {});
+  return scratch;
+}
+
 pugi::xml_node parse_xml(pugi::xml_document& document, const std::string& path, std::string_view text,
                          LineIndex& lines, const XmlFormat& format) {
   const std::string_view body = trim(text);
