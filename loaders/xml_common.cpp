@@ -17,21 +17,6 @@ std::string_view local_name(const char* name) noexcept {
   return {local, static_cast<std::size_t>(at - local)};
 }
 
-void append_collapsed(std::string& out, std::string_view part, std::string_view separator) {
-  part = trim(part);
-  if (part.empty()) return;
-  if (!out.empty()) out += separator;
-  std::size_t run = 0;  // start of the current run without spaces
-  for (std::size_t at = 0; at <= part.size(); ++at) {
-    if (at < part.size() && part[at] != ' ' && part[at] != '\t' && part[at] != '\n' && part[at] != '\r') continue;
-    if (at > run) {
-      if (run > 0) out += ' ';
-      out.append(part.data() + run, at - run);
-    }
-    run = at + 1;
-  }
-}
-
 std::string_view collapsed(std::string_view text, std::string& scratch) {
   text = trim(text);
   // The test of collapse_spaces: a text with no tab, line break or two spaces in a row is itself.

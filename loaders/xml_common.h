@@ -14,6 +14,7 @@
 #endif
 
 #include "skg/loaders/list_common.h"
+#include "skg/loaders/source.h"  // trim
 
 namespace skg::inline v1::detail {
 
@@ -46,8 +47,33 @@ std::string_view local_name(const char* name) noexcept;
 
 /// append_part(out, collapse_spaces(part), separator) without the temporary string: `part`
 /// trimmed, each run of spaces, tabs and line breaks made one space, appended after `separator`
-/// unless it is empty (addresses and names put together from many short elements).
-void append_collapsed(std::string& out, std::string_view part, std::string_view separator = ", ");
+/// unless it is empty (addresses and names put together from many short elements). Inline, and
+/// the part up to its first run to collapse (most parts: all of it) appended in one piece: called
+/// once per address part, out of line and a run at a time it was 6% of a PSC load.
+inline void append_collapsed(std::string& out, std::string_view part, std::string_view separator = ", ") {
+  part = trim(part);
+  if (part.empty()) return;
+  if (!out.empty()) out += separator;
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t plain = 0;  // part[0, plain) has nothing to collapse
+  while (plain < part.size() && (part[plain] == ' ' ? part[plain + 1] != ' ' : !blank(part[plain]))) ++plain;
+  if (plain == part.size()) {
+    out += part;
+    return;
+  }
+  while (blank(part[plain - 1])) --plain;  // the run that needs collapsing starts there (part[0] is no blank)
+  out.append(part.data(), plain);
+  bool space = false;
+  for (const char c : part.substr(plain)) {
+    if (blank(c)) {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+}
 
 /// collapse_spaces(text) (list_common.h) without a string made when there is nothing to collapse
 /// (most texts): a view of `text` trimmed, or of `scratch` holding the collapsed copy. Valid until
