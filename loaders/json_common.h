@@ -1,5 +1,6 @@
 // loaders/json_common.h: helpers shared by the JSON loaders (FtM JSON lines, BODS) (internal).
 #pragma once
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -18,11 +19,18 @@ inline std::string_view view(const rapidjson::Value& value) noexcept {
   return {value.GetString(), value.GetStringLength()};
 }
 
-/// The value of `key` in `object`, or null when absent or when `object` is not an object.
+/// The value of `key` in `object` (its first member of that name, as FindMember gives), or null
+/// when absent or when `object` is not an object. The lengths compared first, then the bytes:
+/// FindMember's StringEqual reads both names' pointers and lengths through their flags for each
+/// member, and the loaders ask an object for ten keys or more (a tenth of a BODS load).
 inline const rapidjson::Value* member(const rapidjson::Value& object, std::string_view key) noexcept {
   if (!object.IsObject()) return nullptr;
-  const auto found = object.FindMember(rapidjson::StringRef(key.data(), key.size()));
-  return found == object.MemberEnd() ? nullptr : &found->value;
+  const auto size = static_cast<rapidjson::SizeType>(key.size());
+  if (size != key.size()) return nullptr;  // no name is that long
+  for (auto item = object.MemberBegin(), end = object.MemberEnd(); item != end; ++item)
+    if (item->name.GetStringLength() == size && std::memcmp(item->name.GetString(), key.data(), size) == 0)
+      return &item->value;
+  return nullptr;
 }
 
 /// The string value of `key` in `object`; "" when absent or not a string.
