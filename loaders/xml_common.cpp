@@ -20,10 +20,25 @@ std::string_view local_name(const char* name) noexcept {
 std::string_view collapsed(std::string_view text, std::string& scratch) {
   text = trim(text);
   // The test of collapse_spaces: a text with no tab, line break or two spaces in a row is itself.
+  // Sixteen bytes a step with SSE2: the texts asked are often paragraphs (a designation's
+  // statement of reasons), and a byte at a time this test was most of a UK list's collapsing.
   bool plain = true;
-  for (std::size_t at = 0; at < text.size() && plain; ++at) {
+  std::size_t at = 0;
+#if defined(__SSE2__)
+  for (; at + 17 <= text.size() && plain; at += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + 1));
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i breaks = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')),
+                                                     _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n'))),
+                                        _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')));
+    const __m128i two_spaces = _mm_and_si128(_mm_cmpeq_epi8(bytes, space), _mm_cmpeq_epi8(next, space));
+    plain = _mm_movemask_epi8(_mm_or_si128(breaks, two_spaces)) == 0;
+  }
+#endif
+  for (; at < text.size() && plain; ++at) {
     const char c = text[at];
-    plain = c == ' ' ? text[at + 1] != ' ' : (c != '\t' && c != '\n' && c != '\r');
+    plain = c == ' ' ? text[at + 1] != ' ' : (c != '\t' && c != '\n' && c != '\r');  // trimmed: no ' ' last
   }
   if (plain) return text;
   scratch.clear();
