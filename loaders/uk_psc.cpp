@@ -303,6 +303,12 @@ class PscReader {
           break;
         }
     }
+    // Room for every part and its separator at once: appended part by part, the text regrew
+    // (and copied) two or three times an address.
+    std::size_t room = 0;
+    for (const Json* part : parts)
+      if (part != nullptr && part->IsString()) room += part->GetStringLength() + 2;
+    out.reserve(room);
     for (const Json* part : parts)
       if (part != nullptr && part->IsString()) detail::append_collapsed(out, view(*part));
     return out;
