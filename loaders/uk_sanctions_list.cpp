@@ -37,16 +37,17 @@ std::string_view text_of(const pugi::xml_node& node) { return trim(node.child_va
 // (detail::first_children): pugixml's child(name) walks and compares every sibling for each name
 // asked, twenty-two times a designation. Each is the first child of its name, as child() gives.
 enum Field : std::size_t {
-  kUniqueId, kType, kDateDesignated, kLastUpdated, kNames, kNonLatinNames, kOfsiGroupId, kUnReference,
-  kTitles, kOtherInformation, kStatementOfReasons, kAddresses, kPhoneNumbers, kEmailAddresses, kWebsites,
-  kIndividualDetails, kEntityDetails, kShipDetails, kSanctionsImposed, kSanctionsImposedIndicators,
-  kRegimeName, kDesignationSource, kFieldCount
+  kLastUpdated, kDateDesignated, kUniqueId, kOfsiGroupId, kUnReference, kNames, kNonLatinNames, kTitles,
+  kRegimeName, kType, kDesignationSource, kSanctionsImposed, kSanctionsImposedIndicators, kOtherInformation,
+  kStatementOfReasons, kAddresses, kPhoneNumbers, kEmailAddresses, kWebsites, kIndividualDetails, kEntityDetails,
+  kShipDetails, kFieldCount
 };
+// In the order the list writes them (first_children tries the name after the last one found first).
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "UniqueID", "IndividualEntityShip", "DateDesignated", "LastUpdated", "Names", "NonLatinNames", "OFSIGroupID",
-    "UNReferenceNumber", "Titles", "OtherInformation", "UKStatementofReasons", "Addresses", "PhoneNumbers",
-    "EmailAddresses", "Websites", "IndividualDetails", "EntityDetails", "ShipDetails", "SanctionsImposed",
-    "SanctionsImposedIndicators", "RegimeName", "DesignationSource"};
+    "LastUpdated", "DateDesignated", "UniqueID", "OFSIGroupID", "UNReferenceNumber", "Names", "NonLatinNames",
+    "Titles", "RegimeName", "IndividualEntityShip", "DesignationSource", "SanctionsImposed",
+    "SanctionsImposedIndicators", "OtherInformation", "UKStatementofReasons", "Addresses", "PhoneNumbers",
+    "EmailAddresses", "Websites", "IndividualDetails", "EntityDetails", "ShipDetails"};
 
 // The facts staged for one designation, to stage each once (the list repeats some: two equal
 // passports). Keys are string literals. A few dozen facts a designation: compared in a list whose

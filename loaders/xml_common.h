@@ -113,17 +113,20 @@ inline bool contains(std::string_view text, std::string_view needle) noexcept {
   return find_bytes(text, needle) != std::string_view::npos;
 }
 
-/// The first child of `parent` named by each of `names`, found in one pass over the children
-/// (pugixml's child(name) walks and compares every sibling for each name asked): out[k] is the
-/// first child named names[k], or an empty node.
+/// The first child of `parent` named by each of `names` (distinct names), found in one pass over
+/// the children (pugixml's child(name) walks and compares every sibling for each name asked):
+/// out[k] is the first child named names[k], or an empty node. Each child's name is compared
+/// first with the name after the last one found: given in the file's order, a child mostly
+/// matches at the first try.
 ///   const auto [uid, type] = detail::first_children<2>(entry, {"uid", "sdnType"});
 template <std::size_t N>
 std::array<pugi::xml_node, N> first_children(const pugi::xml_node& parent, const std::array<std::string_view, N>& names) {
   std::array<pugi::xml_node, N> out;
-  std::size_t found = 0;
+  std::size_t found = 0, next = 0;
   for (pugi::xml_node item = parent.first_child(); item && found < N; item = item.next_sibling()) {
     const char* name = item.name();
-    for (std::size_t at = 0; at < N; ++at) {
+    for (std::size_t tried = 0; tried < N; ++tried) {
+      const std::size_t at = next + tried < N ? next + tried : next + tried - N;
       const std::string_view want = names[at];
       if (out[at] || name[0] != want[0]) continue;
       std::size_t length = 1;
@@ -131,6 +134,7 @@ std::array<pugi::xml_node, N> first_children(const pugi::xml_node& parent, const
       if (length == want.size() && name[length] == '\0') {
         out[at] = item;
         ++found;
+        next = at + 1 < N ? at + 1 : 0;
         break;
       }
     }
