@@ -93,7 +93,8 @@ inline std::size_t find_bytes(std::string_view text, std::string_view needle) no
 #if defined(__SSE2__)
   if (n < 2) return text.find(needle[0]);
   const __m128i second = _mm_set1_epi8(needle[1]), before_last = _mm_set1_epi8(needle[n - 2]);
-  for (; at + n + 14 <= text.size(); at += 16) {  // both loads inside the text
+  // Both loads, and the memcmp of a candidate in the last lane, inside the text.
+  for (; at + n + 15 <= text.size(); at += 16) {
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + 1));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + n - 2));
     auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, second), _mm_cmpeq_epi8(b, before_last))));

@@ -39,6 +39,18 @@ TEST_CASE("xml_common: find_bytes finds what string_view::find finds, at every o
   }
 }
 
+TEST_CASE("xml_common: find_bytes reads nothing past the view it is given") {
+  // The view ends one byte before the needle would be complete in the memory after it.
+  for (const std::string_view needle : {std::string_view("ab"), std::string_view("<sdnList"), std::string_view("\"self\":\"")}) {
+    for (std::size_t before = 0; before < 64; ++before) {
+      const std::string memory = std::string(before, 'x') + std::string(needle);
+      const std::string_view view(memory.data(), memory.size() - 1);
+      CHECK(skg::detail::find_bytes(view, needle) == std::string_view::npos);
+      CHECK(skg::detail::find_bytes(memory, needle) == before);
+    }
+  }
+}
+
 TEST_CASE("xml_common: append_collapsed and collapsed put a text together as collapse_spaces and append_part do") {
   std::mt19937 random(9);
   std::string scratch;
