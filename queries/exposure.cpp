@@ -791,6 +791,24 @@ struct BlockedSetBuilder {
     return sum.bound();
   }
 
+  /// add_dense for both sums of `asset` in one update (one compare-and-swap, not two): `low` to
+  /// the lower sum when `add_low`, `high` to the upper when `add_high`; the new sums in `totals`.
+  void add_dense_both(DenseBuffer& sums, NodeId asset, bool add_low, Bound low, bool add_high, Bound high,
+                      std::vector<NodeId>& touched, Bound (&totals)[2]) const {
+    std::atomic<std::uint64_t>& slot = sums[index(asset)];
+    std::uint64_t old = slot.load(std::memory_order_relaxed), now = 0;
+    do {
+      const std::uint64_t from = old == 0 && base_sums != nullptr ? base_sums->get(asset) : old;
+      Sum lower = Sum::unpack(static_cast<std::uint32_t>(from)), upper = Sum::unpack(static_cast<std::uint32_t>(from >> 32));
+      if (add_low) lower.add(low);
+      if (add_high) upper.add(high);
+      now = std::uint64_t{lower.pack()} | (std::uint64_t{upper.pack()} << 32);
+      totals[0] = lower.bound();
+      totals[1] = upper.bound();
+    } while (now != old && !slot.compare_exchange_weak(old, now, std::memory_order_relaxed));
+    if (old == 0 && now != 0) touched.push_back(asset);
+  }
+
   /// One frontier node's turn: its holdings (or its nominees') and, where control counts, its
   /// control links, added to its assets; assets that gain a flag go to the worker's next frontier.
   void expand(NodeId node, std::uint8_t fresh, DenseBuffer& sums, Worker& work) const {
@@ -806,16 +824,14 @@ struct BlockedSetBuilder {
         if (graph.interest(first) == Interest::JointlyHeld) return work.dirty.push_back(asset);
         std::uint8_t gained = 0;
         const std::uint8_t state = load_flags(set.state_[index(asset)]);
-        if ((fresh & kYes) != 0 && !h.unknown) {
-          const Bound total = add_dense(sums, asset, false, h.low, work.touched);
-          if ((state & kYes) == 0 && surely_meets(period, total)) gained |= kYes;
-        }
-        if ((fresh & kMaybe) != 0) {
-          const Bound total = add_dense(sums, asset, true,
-                                        h.unknown ? unknown_cap(graph, asset, as_of, work.scratch.cap) : h.high,
-                                        work.touched);
-          if ((state & kMaybe) == 0 && possibly_meets(period, total)) gained |= kMaybe;
-        }
+        const bool add_low = (fresh & kYes) != 0 && !h.unknown, add_high = (fresh & kMaybe) != 0;
+        if (!add_low && !add_high) return;
+        Bound totals[2];
+        add_dense_both(sums, asset, add_low, h.low, add_high,
+                       add_high && h.unknown ? unknown_cap(graph, asset, as_of, work.scratch.cap) : h.high,
+                       work.touched, totals);
+        if (add_low && (state & kYes) == 0 && surely_meets(period, totals[0])) gained |= kYes;
+        if (add_high && (state & kMaybe) == 0 && possibly_meets(period, totals[1])) gained |= kMaybe;
         gain(asset, gained);
       });
     };
