@@ -862,7 +862,7 @@ struct BlockedSetBuilder {
   /// the misses of several nodes overlap instead of following one another (as reach does).
   [[gnu::always_inline]] void prefetch_ahead(const std::vector<std::pair<NodeId, std::uint8_t>>& frontier,
                                              std::size_t at, const DenseBuffer& sums) const {
-    constexpr std::size_t kOffsets = 16, kStakes = 12, kAssets = 8, kInList = 5, kInStakes = 2;
+    constexpr std::size_t kOffsets = 20, kStakes = 15, kAssets = 10, kInList = 6, kInStakes = 3;
     const std::size_t size = frontier.size();
     if (at + kOffsets < size) graph.prefetch_offsets(frontier[at + kOffsets].first);
     if (at + kStakes < size) graph.prefetch_out_stakes(frontier[at + kStakes].first);
@@ -986,7 +986,7 @@ struct BlockedSetBuilder {
     for (std::size_t word = 0; word < marks.size(); ++word)
       for (std::uint64_t bits = marks[word]; bits != 0; bits &= bits - 1)
         order.push_back(NodeId{static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits)))});
-    constexpr std::size_t kAhead = 8;
+    constexpr std::size_t kAhead = 16;
     for (std::size_t at = 0; at < order.size(); ++at) {
       if (at + kAhead < order.size()) set.sums_.prefetch(order[at + kAhead]);
       const NodeId node = order[at];
@@ -1202,11 +1202,11 @@ struct BlockedSetBuilder {
     const std::span<const NodeId> actions = graph.action_nodes();
     for (std::size_t position = 0; position < actions.size(); ++position) {
       const NodeId action_node = actions[position];
-      if (position + 12 < actions.size()) graph.prefetch_offsets(actions[position + 12]);
-      if (position + 8 < actions.size()) graph.prefetch_in_list(actions[position + 8]);
-      if (position + 4 < actions.size()) graph.prefetch_in_edges(actions[position + 4]);
-      if (position + 2 < actions.size())
-        for (EdgeId edge : graph.in_edges(actions[position + 2]))
+      if (position + 16 < actions.size()) graph.prefetch_offsets(actions[position + 16]);
+      if (position + 11 < actions.size()) graph.prefetch_in_list(actions[position + 11]);
+      if (position + 6 < actions.size()) graph.prefetch_in_edges(actions[position + 6]);
+      if (position + 3 < actions.size())
+        for (EdgeId edge : graph.in_edges(actions[position + 3]))
           __builtin_prefetch(set.state_.data() + index(graph.source(edge)));
       const Action* action = graph.action(action_node);
       if (action == nullptr) continue;
