@@ -264,9 +264,11 @@ Bound unknown_cap(const Graph& graph, NodeId asset, std::optional<Date> as_of, C
   auto& known = scratch.known;
   known.clear();
   for (EdgeId edge : graph.in_edges(asset)) {
-    if (!is_stake(graph, edge) || graph.source(edge) == asset) continue;
+    // The kind and share first: the source (a read at random) only for a known stake.
+    if (!is_stake(graph, edge)) continue;
     const Percent share = graph.share(edge);
-    if (share.known() && graph.edge_holds(edge, as_of)) known.emplace_back(graph.source(edge), share);
+    if (!share.known() || !graph.edge_holds(edge, as_of)) continue;
+    if (const NodeId owner = graph.source(edge); owner != asset) known.emplace_back(owner, share);
   }
   Sum total;
   if (!owners_may_repeat(known)) {
@@ -868,7 +870,7 @@ struct BlockedSetBuilder {
     if (at + kStakes < size) graph.prefetch_out_stakes(frontier[at + kStakes].first);
     // An asset's cap (unknown_cap) is needed only for a stake of unknown size.
     auto unknown_stakes = [&](std::size_t ahead, auto&& fn) {
-      if (at + ahead >= size) return;
+      if (at + ahead >= size || (frontier[at + ahead].second & BlockedSet::kMaybe) == 0) return;
       for (EdgeId edge : graph.out_edges(frontier[at + ahead].first))
         if (!graph.share(edge).known()) fn(graph.target(edge));
     };
@@ -877,7 +879,8 @@ struct BlockedSetBuilder {
         const NodeId asset = graph.target(edge);
         __builtin_prefetch(set.state_.data() + index(asset));
         __builtin_prefetch(sums.data() + index(asset));
-        if (!graph.share(edge).known()) graph.prefetch_offsets(asset);
+        if ((frontier[at + kAssets].second & BlockedSet::kMaybe) != 0 && !graph.share(edge).known())
+          graph.prefetch_offsets(asset);
       }
     unknown_stakes(kInList, [&](NodeId asset) { graph.prefetch_in_list(asset); });
     unknown_stakes(kInStakes, [&](NodeId asset) { graph.prefetch_in_stakes(asset); });
