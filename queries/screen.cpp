@@ -1496,8 +1496,23 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       token_words[key - 1] = query_tokens.bits[slot];
       token_words_set.push_back(key - 1);
     }
+  // A name word of one letter may stand for a longer query word of that first letter: its bits
+  // join the table's too (no more than 128 such words), so that only a query word of one letter
+  // needs a name word's first letter (initial_by_head).
+  for (std::size_t letter = 0; letter < query_tokens.long_words.size(); ++letter) {
+    if (query_tokens.long_words[letter] == 0) continue;
+    const char text = static_cast<char>(letter);
+    if (const auto token = d.find(std::string_view(&text, 1))) {
+      if (token_words[*token] == 0) token_words_set.push_back(*token);
+      token_words[*token] |= query_tokens.long_words[letter];
+    }
+  }
   bool initial_query_words = false;  // a query word of one letter: it may stand for any name word
-  for (std::uint64_t bits : query_tokens.initial_words) initial_query_words = initial_query_words || bits != 0;
+  std::array<std::uint64_t, 256> initial_by_head{};  // by TokenCard::head: one-letter words (0x80) none
+  for (std::size_t head = 0; head < 128; ++head) {
+    initial_by_head[head] = query_tokens.initial_words[head];
+    initial_query_words = initial_query_words || initial_by_head[head] != 0;
+  }
   const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
   std::uint64_t meaningful_words = 0, sharing_words = 0;  // sharing: QueryWord::shares
   for (std::size_t at = 0; at < word_count; ++at) {
@@ -1535,13 +1550,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // most names met fail here (under half the query), before any word's card is read. The
       // same bits, sum and test as below, so the same decision.
       std::uint64_t word_bits = 0;
-      for (std::size_t position = 0; position < position_count; ++position) {
-        const std::uint32_t token = tokens[position];
-        word_bits |= token_words[token];
-        const std::uint8_t head = d.head[token];
-        word_bits |= (head & 0x80u) != 0 ? query_tokens.long_words[head & 127u]
-                                         : (initial_query_words ? query_tokens.initial_words[head] : 0);
-      }
+      for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
+      if (initial_query_words)
+        for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
       const double found = found_of(word_bits);
       const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
       if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
@@ -1652,10 +1663,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     constexpr std::uint32_t kAhead = 4;
     auto prefetch_words = [&](const ScreenIndex::Data::PostingName& posting) {
       if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
-      for (std::size_t at = 0; at < posting.count; ++at) {
-        __builtin_prefetch(&token_words[posting.tokens[at]]);
-        __builtin_prefetch(&d.head[posting.tokens[at]]);
-      }
+      for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&token_words[posting.tokens[at]]);
     };
     if (filter == nullptr) {
       for (std::uint32_t at = begin; at < end; ++at) {
