@@ -414,7 +414,7 @@ TEST_CASE("screen: joined and split words, initials and patronymics") {
   }
 }
 
-TEST_CASE("screen: one-letter words beside a longer meaningful word are initials; alone they identify") {
+TEST_CASE("screen: one-letter words beside a longer meaningful word are initials, alone they still identify") {
   // "Granatura, S. de P.R. de R.L. de C.V." is not "Grupo Producsil" with the same legal form
   // written as initials: beside "granatura" the one-letter words share nothing (before, they made
   // a name share of 0.63 on the real lists). A query of initials and generic words keeps them.
