@@ -1423,14 +1423,16 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // name of it can reach the threshold (cutoff_key below).
   //
   // Why no name that can reach the threshold is skipped (min_score > 0):
-  // 1. A name scores 0 unless it is the same words or shares a meaningful word of two letters or
-  //    more with the query otherwise than as an initial (score_entry, shares()); that word's walk
-  //    lists hold the name. The lists of a one-letter word that does not share are not walked.
+  // 1. A name scores 0 unless it is the same words or shares with the query, otherwise than as an
+  //    initial, a word that shares (QueryWord::shares: meaningful, and of two letters or more when
+  //    the query has such a word); that word's walk lists hold the name. The lists of a one-letter
+  //    word that does not share are not walked.
   // 2. Take a name e and the first walk list, in walk order, that holds it: list k of word i, at
   //    rank r. A word before i pairs with e otherwise than as an initial in no way: its lists
   //    would hold e (a candidate, a split's halves, a join with either neighbour), unless it has
-  //    one letter and does not share (not walked: it may pair in any way, its weight at most). As an initial
-  //    only when one or two letters long (found 0.9 x its weight, cover its initial cover): a
+  //    one letter and does not share (not walked: it may pair in any way, its weight at most).
+  //    As an initial only when one or two letters long (found 0.9 x its weight, cover its
+  //    initial cover): a
   //    longer one would need an earlier ranked word of two letters or more to meet e otherwise
   //    (score_entry), and that word's lists would hold e. Word i pairs through list k or a later
   //    (lighter) one of its lists, or as
@@ -1446,8 +1448,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   //    its rarity matched at most M, its weakest pair no weaker than the weakest candidate. It can
   //    have every word paired (typo only, distinctive exact, the same words: score 1) only when
   //    every word before rank r is a one-letter word that does not share (r = 0 among the others)
-  //    and key <= M (key <= the weight
-  //    it pairs). The calibrated bound over that evidence
+  //    and key <= M (key <= the weight it pairs). The calibrated bound over that evidence
   //    (every other term at its most favourable) is under the threshold for every key past
   //    cutoff_key(...): e's key is within the cutoff of list k, and e is scored.
   // 3. The walk of all words stops when found, as in 2 for the next rank, cannot make half the
