@@ -51,22 +51,51 @@ InputKind checked_input_path(const std::string& path) {
   return InputKind::File;
 }
 
+namespace {
+
+/// Opens `path` for reading as checked_input_path() would allow it, with one open and one fstat
+/// on the way every readable regular file takes (checked_input_path() stats, opens and closes
+/// it, and the read used to stat it once more before opening it again: ~7 us of system calls,
+/// a quarter of a 4 KB file's whole load). Whatever else the path is (missing, unreadable, a
+/// folder, a FIFO or a device), checked_input_path() says why, with its own words. Returns the
+/// descriptor, and the size in `size`.
+int open_checked_file(const std::string& path, std::uint64_t& size) {
+  // O_NONBLOCK: a FIFO that took the file's place does not block the open (it is refused below).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd >= 0) {
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+      size = static_cast<std::uint64_t>(info.st_size);
+      return fd;
+    }
+    ::close(fd);
+  }
+  const int error = errno;
+  if (checked_input_path(path) != InputKind::File) throw LoadError(path, 0, "cannot read: it is a folder, not a file");
+  // The path changed between the two looks: say what the first one met.
+  throw LoadError(path, 0, "cannot read: " + why_not(fd >= 0 ? EIO : error));
+}
+
+}  // namespace
+
 SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
-  if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a file");
-  struct stat info {};
-  if (::stat(path_.c_str(), &info) != 0) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
-  std::FILE* file = std::fopen(path_.c_str(), "rb");
-  if (file == nullptr) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
-  size_ = static_cast<std::size_t>(info.st_size);
+  std::uint64_t size = 0;
+  const int fd = open_checked_file(path_, size);
+  size_ = static_cast<std::size_t>(size);
   try {
     text_.reset(static_cast<char*>(detail::allocate_large(size_ + kPadding)));
   } catch (...) {
-    std::fclose(file);
+    ::close(fd);
     throw;
   }
   std::memset(text_.get() + size_, 0, kPadding);
-  const std::size_t got = size_ == 0 ? 0 : std::fread(text_.get(), 1, size_, file);
-  std::fclose(file);
+  std::size_t got = 0;
+  while (got < size_) {
+    const ssize_t read = ::read(fd, text_.get() + got, size_ - got);
+    if (read > 0) got += static_cast<std::size_t>(read);
+    else if (read == 0 || errno != EINTR) break;
+  }
+  ::close(fd);
   if (got != size_) throw LoadError(path_, 0, "cannot read: short read");
 }
 
@@ -78,13 +107,14 @@ SourceFile::SourceFile(std::string name, std::string_view bytes) : path_(std::mo
 }
 
 FileReader::FileReader(std::string path) : path_(std::move(path)) {
-  if (checked_input_path(path_) != InputKind::File) throw LoadError(path_, 0, "cannot read: it is a folder, not a file");
-  struct stat info {};
-  if (::stat(path_.c_str(), &info) != 0) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
-  std::FILE* file = std::fopen(path_.c_str(), "rb");
-  if (file == nullptr) throw LoadError(path_, 0, "cannot read: " + why_not(errno));
+  const int fd = open_checked_file(path_, size_);
+  std::FILE* file = ::fdopen(fd, "rb");
+  if (file == nullptr) {
+    const int error = errno;
+    ::close(fd);
+    throw LoadError(path_, 0, "cannot read: " + why_not(error));
+  }
   file_ = file;
-  size_ = static_cast<std::uint64_t>(info.st_size);
 }
 
 FileReader::~FileReader() {
