@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -502,9 +503,14 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
     if (done) continue;
     // "Executive Order 13846 information: BANKING TRANSACTIONS.  Sec. 5(a)(iii)",
     // "CAATSA Section 235 Information: ...", "PEESA Information: ...": the legal basis and the
-    // measure it imposes on this entry.
+    // measure it imposes on this entry. Both markers have their ':' 12 bytes in, and count only
+    // when they start before byte 60: a part with no ':' before byte 72 (documents, most other
+    // parts) has neither, and one memchr tells that, where each marker's find stopped at every
+    // space of the part.
+    const bool colon = std::memchr(part.data(), ':', std::min<std::size_t>(part.size(), 72)) != nullptr;
     for (std::string_view marker :
          {std::string_view(" information: "), std::string_view(" Information: ")}) {
+      if (!colon) break;
       const auto found = part.find(marker);
       if (found != std::string_view::npos && found < 60) {
         append_unique(out.legal_basis, part.substr(0, found));
