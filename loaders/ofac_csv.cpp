@@ -683,7 +683,8 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
   const std::size_t want = kColumns[static_cast<int>(kind)];
-  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
+  const bool uid_is_number = all_digits(uid);  // tested once: it is both the record and a check
+  const std::string_view record = uid_is_number ? uid : std::string_view{};
   if (fields.size() != want) {
     context_.bad_record(error(path, line,
                               fmt::format("{} columns, expected {} in an OFAC {} file",
@@ -701,7 +702,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       return;
     }
   }
-  if (!all_digits(uid)) {
+  if (!uid_is_number) {
     context_.bad_record(
         error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
     return;
