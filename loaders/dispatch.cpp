@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_map>
 
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
@@ -384,6 +385,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   std::vector<std::pair<LoaderFn, std::string>> steps;
   std::vector<std::pair<std::string, std::string>> undetected;  // (file, what it is)
   std::uint64_t bytes_total = 0;
+  std::unordered_map<std::string, std::uint64_t> size_of;  // each step's file, as first found
   for (const fs::path& file : files) {
     const std::string name = file.string();
     std::optional<Format> format = options.format;
@@ -412,7 +414,9 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
       continue;
     }
     steps.emplace_back(entry(*format).load, name);
-    bytes_total += size ? *size : detail::file_size(name);
+    const std::uint64_t step_size = size ? *size : detail::file_size(name);
+    size_of.emplace(name, step_size);
+    bytes_total += step_size;
     for (const auto& [sibling, main] : kOfacSiblings)  // read by the main file's loader
       if (*format == Format::OfacCsv && file.filename() == main && fs::exists(file.parent_path() / sibling))
         bytes_total += detail::file_size((file.parent_path() / sibling).string());
@@ -453,7 +457,10 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t at = 0; at < steps.size(); ++at) steps[at] = std::move(ranked[at].second);
   }
-  LoadReport report = detail::run_load(steps, builder, options, bytes_total);
+  std::vector<std::uint64_t> sizes;
+  sizes.reserve(steps.size());
+  for (const auto& step : steps) sizes.push_back(size_of.at(step.second));
+  LoadReport report = detail::run_load(steps, builder, options, bytes_total, &sizes);
   for (LoadIssue& issue : left_out) {
     report.skipped.push_back(std::move(issue));
     report.add("files unreadable");

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fmt/format.h>
 
+#include "skg/graph/error.h"
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
 #include "skg/loaders/csl.h"
@@ -160,16 +161,26 @@ std::uint64_t bytes_per_string(LoaderFn loader) {
 }  // namespace
 
 LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, Builder& builder,
-                    const LoadOptions& options, std::uint64_t bytes_total) {
+                    const LoadOptions& options, std::uint64_t bytes_total,
+                    const std::vector<std::uint64_t>* sizes) {
   const auto started = std::chrono::steady_clock::now();
   LoadReport report;
   // Room up front for the strings the files will add spares the pool its regrowths (each one
   // rehashes every string); room for more than they add costs a table written with zeros for
   // nothing (a GLEIF XML load spent 40% of its time there). Each format's density was measured.
+  // Each file's size once (a stat of each file here and another after its load cost a small
+  // file's load ~3 us, a tenth of its budget at 150 MB/s): the caller's, or looked up here.
+  SKG_ASSERT((sizes == nullptr || sizes->size() == steps.size()) && "one size per step");
+  std::vector<std::uint64_t> own_sizes;
+  if (sizes == nullptr) {
+    own_sizes.reserve(steps.size());
+    for (const auto& step : steps) own_sizes.push_back(file_size(step.second));
+    sizes = &own_sizes;
+  }
   std::uint64_t strings = 0, counted = 0;
-  for (const auto& [loader, path] : steps) {
-    const std::uint64_t size = file_size(path);
-    strings += size / bytes_per_string(loader);
+  for (std::size_t at = 0; at < steps.size(); ++at) {
+    const std::uint64_t size = (*sizes)[at];
+    strings += size / bytes_per_string(steps[at].first);
     counted += size;
   }
   strings += (bytes_total > counted ? bytes_total - counted : 0) / kOfacCsvBytesPerString;  // OFAC's siblings
@@ -177,12 +188,13 @@ LoadReport run_load(const std::vector<std::pair<LoaderFn, std::string>>& steps, 
   Batch batch(builder);  // interns straight into the builder; dropped uncommitted on a throw
   LoadContext context(batch, builder, options, report);
   context.bytes_total = bytes_total;
-  for (const auto& [loader, path] : steps) {
+  for (std::size_t at = 0; at < steps.size(); ++at) {
+    const auto& [loader, path] = steps[at];
     const std::uint64_t before = report.bytes;
     context.bytes_before = before;
     context.check_cancel();
     loader(path, context);
-    if (report.bytes == before) report.bytes += file_size(path);
+    if (report.bytes == before) report.bytes += (*sizes)[at];
     context.bytes_before = report.bytes;
   }
   context.resolve_pending();
@@ -201,7 +213,9 @@ std::uint64_t file_size(const std::string& path) {
 }  // namespace detail
 
 LoadReport load_with(LoaderFn loader, const std::string& path, Builder& builder, const LoadOptions& options) {
-  return detail::run_load({{loader, path}}, builder, options, detail::file_size(path));
+  const std::uint64_t size = detail::file_size(path);
+  const std::vector<std::uint64_t> sizes{size};
+  return detail::run_load({{loader, path}}, builder, options, size, &sizes);
 }
 
 }  // namespace skg

@@ -342,6 +342,24 @@ TEST_CASE("builder: a batch knows which ids its records define, bound to a build
   }
 }
 
+// The pool's hash places strings in the frozen graph's indexes, which snapshots store: it must
+// give the same value on every build. Pinned for each way the tail (the last 0-7 bytes) is read.
+TEST_CASE("string pool: the string hash keeps its values for every tail length") {
+  constexpr std::string_view text = "OFAC sdn.csv 2024-05-03";
+  constexpr std::pair<std::size_t, std::uint64_t> kPinned[] = {
+      {0, 0xc8c8491a25c7afd9ull},  {1, 0x3cc35ea85638c040ull},  {2, 0x987d321a9fd4af79ull},
+      {3, 0x15e50490ca53a63full},  {4, 0xc7554f1f0f04eeccull},  {5, 0xdc69cb83f48d9a56ull},
+      {7, 0x7942dab321e960e8ull},  {8, 0x33ba2a9c7546b73aull},  {9, 0x6de4961b728a682aull},
+      {12, 0x506441e1b65f7188ull}, {15, 0xf7ddc3e8b8a8abbbull}, {16, 0xd47288043f3d798full},
+      {23, 0xfd73105686723c4aull},
+  };
+  for (const auto& [size, hash] : kPinned) {
+    CAPTURE(size);
+    CHECK(detail::hash_string(text.substr(0, size)) == hash);
+  }
+  CHECK(detail::hash_bytes(nullptr, 0) == kPinned[0].second);
+}
+
 TEST_CASE("string pool: interning a staged list at once gives the ids of interning one by one") {
   std::vector<std::string> texts;
   for (int at = 0; at < 5000; ++at) texts.push_back("party:" + std::to_string(at % 1700));  // repeats
