@@ -148,8 +148,10 @@ class BodsReader {
     // does, which turns off RapidJSON's SSE2 string scan): a file it refuses is parsed with that
     // check, so the error and its place are RapidJSON's (as in ftm_json.cpp).
     constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag;
-    if (detail::valid_utf8({text, std::strlen(text)})) document.ParseInsitu<kFlags>(text);
-    else document.ParseInsitu<kFlags | rapidjson::kParseValidateEncodingFlag>(text);
+    // The stream's scans read up to 15 bytes past the NUL: parse_buffer's padding.
+    detail::PaddedInsituStream stream(text);
+    if (detail::valid_utf8({text, std::strlen(text)})) document.ParseStream<kFlags>(stream);
+    else document.ParseStream<kFlags | rapidjson::kParseValidateEncodingFlag>(stream);
     if (document.HasParseError()) {
       // Not JSON: nothing in the file can be trusted, whatever the mode.
       throw LoadError(path_, line_at(document.GetErrorOffset()),

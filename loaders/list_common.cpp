@@ -2,16 +2,41 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "skg/loaders/source.h"
 
 namespace skg::inline v1::detail {
 
+// Pretty-printed JSON and XML have a line every 20-40 bytes, where one memchr call per line cost
+// more than the scan itself (5% of a BODS load): the newlines are found 64 bytes a step, a bit
+// per byte, and each set bit is one line's end.
 LineIndex::LineIndex(std::string_view text) {
-  for (const char *at = text.data(), *end = text.data() + text.size();
+  const char* const begin = text.data();
+  const std::size_t size = text.size();
+#if defined(__SSE2__)
+  const std::size_t blocks = size / 64 * 64;
+  const __m128i newline = _mm_set1_epi8('\n');
+  auto mask16 = [&](std::size_t at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin + at));
+    return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, newline))));
+  };
+  ends_.reserve(size / 32);  // a guess, lines of 32 bytes: it grows past it as a vector does
+  for (std::size_t at = 0; at < blocks; at += 64)
+    for (std::uint64_t mask = mask16(at) | mask16(at + 16) << 16 | mask16(at + 32) << 32 | mask16(at + 48) << 48;
+         mask != 0; mask &= mask - 1)
+      ends_.push_back(at + static_cast<std::size_t>(std::countr_zero(mask)));
+  for (std::size_t at = blocks; at < size; ++at)
+    if (begin[at] == '\n') ends_.push_back(at);
+#else
+  for (const char *at = begin, *end = begin + size;
        (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(end - at)))) != nullptr; ++at)
-    ends_.push_back(static_cast<std::size_t>(at - text.data()));
+    ends_.push_back(static_cast<std::size_t>(at - begin));
+#endif
 }
 
 std::uint32_t LineIndex::line_at(std::size_t offset) const noexcept {
