@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -51,12 +52,15 @@ inline unsigned parallel_workers(std::size_t count, std::size_t grain) noexcept 
 }
 
 /// Calls fn(begin, end, worker) for the blocks [k * grain, min((k + 1) * grain, count)) of
-/// [0, count), each block once, on parallel_workers(count, grain) threads (the calling thread is
-/// worker 0; the others are started for this call and joined before it returns). Blocks are
-/// handed out in order as workers free up, so which worker runs a block varies: fn writes its
-/// results by block or index, never by arrival, and a caller that merges them in block order
-/// gets the same answer on any number of threads. The first exception a block throws is
-/// rethrown here, after every worker has stopped.
+/// [0, count), each block once, on up to parallel_workers(count, grain) threads (the calling
+/// thread is worker 0; the others are started for this call). Blocks are handed out in order as
+/// workers free up, so which worker runs a block varies: fn writes its results by block or
+/// index, never by arrival, and a caller that merges them in block order gets the same answer on
+/// any number of threads. It returns once every block has run and no helper is inside fn; a
+/// helper the system has not started by then is not waited for: it finds the call closed and
+/// ends without calling fn (on a loaded machine, waiting for it to be scheduled cost more than
+/// its share of the blocks). The first exception a block throws is rethrown here, after every
+/// worker inside fn has left it.
 ///   std::vector<std::size_t> counts(sources.size());
 ///   skg::parallel_for(sources.size(), 16, [&](std::size_t begin, std::size_t end, unsigned worker) {
 ///     for (std::size_t at = begin; at < end; ++at) counts[at] = count_from(sources[at], scratch[worker]);
@@ -70,31 +74,46 @@ void parallel_for(std::size_t count, std::size_t grain, Fn&& fn) {
     for (std::size_t begin = 0; begin < count; begin += grain) fn(begin, std::min(count, begin + grain), 0u);
     return;
   }
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
+  // What a helper may still touch after this call returned: it holds its own reference, and
+  // enters fn (on this call's stack) only after checking in while the call is open.
+  struct Shared {
+    std::atomic<std::size_t> next{0};
+    std::atomic<unsigned> inside{0};  // helpers checked in and not yet out
+    std::atomic<bool> closed{false};
+    std::atomic<bool> failed{false};
+    std::mutex error_mutex;
+    std::exception_ptr error;
+  };
+  const auto shared = std::make_shared<Shared>();
   auto work = [&](unsigned worker) {
+    Shared& state = *shared;
     try {
-      for (std::size_t begin; !failed.load(std::memory_order_relaxed) &&
-                              (begin = next.fetch_add(grain, std::memory_order_relaxed)) < count;)
+      for (std::size_t begin; !state.failed.load(std::memory_order_relaxed) &&
+                              (begin = state.next.fetch_add(grain, std::memory_order_relaxed)) < count;)
         fn(begin, std::min(count, begin + grain), worker);
     } catch (...) {
-      const std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      failed.store(true, std::memory_order_relaxed);
+      const std::lock_guard<std::mutex> lock(state.error_mutex);
+      if (!state.error) state.error = std::current_exception();
+      state.failed.store(true, std::memory_order_relaxed);
     }
   };
-  std::vector<std::thread> helpers;
-  helpers.reserve(workers - 1);
-  try {
-    for (unsigned worker = 1; worker < workers; ++worker) helpers.emplace_back(work, worker);
-  } catch (...) {
-    // No thread to be had (resource limits): the workers that started and this one finish.
+  for (unsigned worker = 1; worker < workers; ++worker) {
+    try {
+      std::thread([shared, run = &work, worker] {
+        // Check in, then look: with both sequentially consistent, either the caller sees this
+        // helper inside and waits for it, or the helper sees the call closed and stays out.
+        shared->inside.fetch_add(1);
+        if (!shared->closed.load()) (*run)(worker);
+        if (shared->inside.fetch_sub(1) == 1) shared->inside.notify_all();
+      }).detach();
+    } catch (...) {
+      break;  // no thread to be had (resource limits): the workers that started and this one finish
+    }
   }
   work(0);
-  for (std::thread& helper : helpers) helper.join();
-  if (error) std::rethrow_exception(error);
+  shared->closed.store(true);
+  for (unsigned inside; (inside = shared->inside.load()) != 0;) shared->inside.wait(inside);
+  if (shared->error) std::rethrow_exception(shared->error);
 }
 
 }  // namespace skg

@@ -59,8 +59,14 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
                                            kColumnNames[required]));
 
   std::unordered_set<std::string> parties;
-  std::string id, action, address, record;
+  std::string id, action, address;
   const detail::MeasureMapping dpl = detail::bis_dpl_mapping();
+  // The batch ids of the attribute keys, each taken when first added (so the pool holds the same
+  // strings in the same order as when every fact named its key): a key is hashed once per load,
+  // not once per row.
+  StringId address_key = kNoString;
+  std::array<StringId, 3> action_keys;
+  action_keys.fill(kNoString);
   // Counted here and added to the report once: a map lookup per count and row was 3% of a load.
   std::uint64_t rows = 0, entities = 0, addresses = 0;
   std::size_t next_progress = 1 << 20;
@@ -74,16 +80,17 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
                  : trim(fields[at[column]]);
     };
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
-    record.assign(cell(kName));
+    // A view of the row (valid until the next record is read): the batch interns what it keeps.
+    const std::string_view record = cell(kName);
     // Check the whole row before staging anything of it.
     if (fields.size() != width) {
       context.bad_record(LoadError(path, line, fmt::format("expected {} fields as in the header, found {}",
-                                                           width, fields.size()), record));
+                                                           width, fields.size()), std::string(record)));
       continue;
     }
     if (const auto invalid = find_invalid_utf8(text.substr(begin, reader.offset() - begin));
         invalid != std::string_view::npos) {
-      context.bad_record(LoadError(path, line_of(text, begin + invalid), "invalid UTF-8", record));
+      context.bad_record(LoadError(path, line_of(text, begin + invalid), "invalid UTF-8", std::string(record)));
       continue;
     }
     if (record.empty()) {
@@ -93,7 +100,7 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
     const auto effective = detail::parse_us_date(cell(kEffective));
     if (!effective) {
       context.bad_record(LoadError(path, line, fmt::format("Effective_Date '{}' is not a date written MM/DD/YYYY",
-                                                           cell(kEffective)), record));
+                                                           cell(kEffective)), std::string(record)));
       continue;
     }
     std::optional<Date> expiration;
@@ -101,7 +108,7 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
       expiration = detail::parse_us_date(cell(kExpiration));
       if (!expiration) {
         context.bad_record(LoadError(path, line, fmt::format("Expiration_Date '{}' is not a date written MM/DD/YYYY",
-                                                             cell(kExpiration)), record));
+                                                             cell(kExpiration)), std::string(record)));
         continue;
       }
     }
@@ -110,11 +117,13 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
     action.assign(id).append("#DPL");
     const Source where{path, record, static_cast<std::uint32_t>(line)};
     Batch& batch = context.batch;
-    batch.add_entity({.id = id, .kind = NodeKind::LegalEntity, .name = record, .source = where});
+    // The entity's id as the batch holds it: its facts name it by id, not by a text hashed again.
+    const StringId entity = batch.add_entity({.id = id, .kind = NodeKind::LegalEntity, .name = record, .source = where});
     address.clear();
     for (DplColumn part : {kStreet, kCity, kState, kPostalCode, kCountry}) detail::append_part(address, cell(part));
     if (!address.empty()) {
-      batch.add_attribute(id, "address", address, where);
+      if (address_key == kNoString) address_key = batch.string_id("address");
+      batch.add_attribute(entity, address_key, address, where);
       ++addresses;
     }
     // [effective, expiration): the order's expiration date is taken as its first day out of force.
@@ -122,9 +131,17 @@ void load_bis_dpl(const std::string& path, LoadContext& context) {
                       .legal_basis = cell(kFrCitation), .measures = kMeasures, .citation = kCitation,
                       .listed = effective, .in_force = {effective, expiration}, .source = where,
                       .measure_set = dpl.measures, .issuer = dpl.issuer, .list_id = dpl.list});
+    // The action's id looked up once for its (up to three) facts.
+    StringId action_id = kNoString;
+    std::size_t key_at = 0;
     for (auto [column, key] : {std::pair{kStandardOrder, "standardOrder"}, std::pair{kLastUpdate, "modifiedAt"},
-                               std::pair{kAction, "dplAction"}})
-      if (!cell(column).empty()) batch.add_attribute(action, key, cell(column), where);
+                               std::pair{kAction, "dplAction"}}) {
+      StringId& key_id = action_keys[key_at++];
+      if (cell(column).empty()) continue;
+      if (action_id == kNoString) action_id = batch.string_id(action);
+      if (key_id == kNoString) key_id = batch.string_id(key);
+      batch.add_attribute(action_id, key_id, cell(column), where);
+    }
     ++rows;
     if (parties.insert(id).second) ++entities;
     if (reader.offset() >= next_progress) {

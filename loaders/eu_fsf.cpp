@@ -482,7 +482,7 @@ LoadReport load_eu_fsf(const std::string& path, Builder& builder, const LoadOpti
 }
 
 bool looks_like_eu_fsf(std::string_view head, std::string_view /*file_name*/) noexcept {
-  return head.find(kNamespace) != std::string_view::npos || head.find("<sanctionEntity") != std::string_view::npos;
+  return detail::contains(head, kNamespace) || detail::contains(head, "<sanctionEntity");  // find_bytes: see xml_common.h
 }
 
 }  // namespace skg

@@ -675,7 +675,7 @@ LoadReport load_gleif(const std::string& path, Builder& builder, const LoadOptio
 bool looks_like_gleif(std::string_view head, std::string_view /*file_name*/) noexcept {
   for (std::string_view ns : {"http://www.gleif.org/data/schema/leidata/2016", "http://www.gleif.org/data/schema/rr/2016",
                               "http://www.gleif.org/data/schema/repex/2016"})
-    if (head.find(ns) != std::string_view::npos && head.find('<') != std::string_view::npos) return true;
+    if (detail::contains(head, ns) && head.find('<') != std::string_view::npos) return true;  // find_bytes: see xml_common.h
   head = trim(head);
   if (head.starts_with("\xEF\xBB\xBF")) head = trim(head.substr(3));
   if (!head.starts_with("{")) return false;

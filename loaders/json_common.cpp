@@ -4,8 +4,6 @@
 
 namespace skg::inline v1::detail {
 
-bool valid_utf8(std::string_view text) noexcept { return find_invalid_utf8(text) == std::string_view::npos; }
-
 std::optional<Date> parse_partial_date(std::string_view text, bool end, bool inclusive_end) noexcept {
   text = trim(text);
   auto digits = [&](std::size_t from, std::size_t count, int& out) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -502,9 +503,14 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
     if (done) continue;
     // "Executive Order 13846 information: BANKING TRANSACTIONS.  Sec. 5(a)(iii)",
     // "CAATSA Section 235 Information: ...", "PEESA Information: ...": the legal basis and the
-    // measure it imposes on this entry.
+    // measure it imposes on this entry. Both markers have their ':' 12 bytes in, and count only
+    // when they start before byte 60: a part with no ':' before byte 72 (documents, most other
+    // parts) has neither, and one memchr tells that, where each marker's find stopped at every
+    // space of the part.
+    const bool colon = std::memchr(part.data(), ':', std::min<std::size_t>(part.size(), 72)) != nullptr;
     for (std::string_view marker :
          {std::string_view(" information: "), std::string_view(" Information: ")}) {
+      if (!colon) break;
       const auto found = part.find(marker);
       if (found != std::string_view::npos && found < 60) {
         append_unique(out.legal_basis, part.substr(0, found));
@@ -677,7 +683,8 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   const std::string& path = file.path();
   const std::string_view uid = trim(fields[0]);
   const std::size_t want = kColumns[static_cast<int>(kind)];
-  const std::string_view record = all_digits(uid) ? uid : std::string_view{};
+  const bool uid_is_number = all_digits(uid);  // tested once: it is both the record and a check
+  const std::string_view record = uid_is_number ? uid : std::string_view{};
   if (fields.size() != want) {
     context_.bad_record(error(path, line,
                               fmt::format("{} columns, expected {} in an OFAC {} file",
@@ -695,7 +702,7 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
       return;
     }
   }
-  if (!all_digits(uid)) {
+  if (!uid_is_number) {
     context_.bad_record(
         error(path, line, fmt::format("ent_num '{}' is not a number", uid.substr(0, 40))));
     return;

@@ -1034,13 +1034,13 @@ LoadReport load_ofac_xml(const std::string& path, Builder& builder, const LoadOp
 
 bool looks_like_ofac_xml(std::string_view head, std::string_view /*file_name*/) noexcept {
   // The root element of each layout, with what only OFAC's files of that layout carry beside it.
-  if (head.find("<sdnList") != std::string_view::npos) return true;
-  if (head.find("<sanctionsData") != std::string_view::npos && head.find("ENHANCED_XML") != std::string_view::npos)
-    return true;
-  const auto root = head.find("<Sanctions");
+  // detail::find_bytes: string_view::find stops at every '<' of the head.
+  if (detail::contains(head, "<sdnList")) return true;
+  if (detail::contains(head, "<sanctionsData") && detail::contains(head, "ENHANCED_XML")) return true;
+  const auto root = detail::find_bytes(head, "<Sanctions");
   return root != std::string_view::npos && (root + 10 >= head.size() || head[root + 10] == ' ' || head[root + 10] == '>') &&
-         (head.find("sdn_advanced") != std::string_view::npos || head.find("<DistinctParties") != std::string_view::npos ||
-          head.find("<ReferenceValueSets") != std::string_view::npos);
+         (detail::contains(head, "sdn_advanced") || detail::contains(head, "<DistinctParties") ||
+          detail::contains(head, "<ReferenceValueSets"));
 }
 
 }  // namespace skg

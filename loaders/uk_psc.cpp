@@ -51,11 +51,7 @@
 #include <rapidjson/error/en.h>
 #include "skg/loaders/list_common.h"
 #include "skg/loaders/source.h"
-#include "skg/loaders/xml_common.h"  // detail::append_collapsed
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "skg/loaders/xml_common.h"  // detail::append_collapsed, detail::find_bytes
 
 namespace skg::inline v1 {
 
@@ -190,7 +186,7 @@ class PscReader {
     context_.report.files.push_back(path_);
     const std::string_view content = file.content();
     if (trim(content).empty()) return;  // an empty file: no records
-    if (const auto invalid = find_invalid_utf8(content); invalid != std::string_view::npos)
+    if (const auto invalid = detail::first_invalid_utf8(content); invalid != std::string_view::npos)
       throw LoadError(path_, line_of(content, invalid), "invalid UTF-8 (the snapshot is UTF-8 JSON)");
     lines_ = detail::LineIndex(content);  // before the in-place parse writes into the text
     // RapidJSON parses in place (as ftm_json.cpp): `file` is ours, its text mutable storage.
@@ -307,6 +303,12 @@ class PscReader {
           break;
         }
     }
+    // Room for every part and its separator at once: appended part by part, the text regrew
+    // (and copied) two or three times an address.
+    std::size_t room = 0;
+    for (const Json* part : parts)
+      if (part != nullptr && part->IsString()) room += part->GetStringLength() + 2;
+    out.reserve(room);
     for (const Json* part : parts)
       if (part != nullptr && part->IsString()) detail::append_collapsed(out, view(*part));
     return out;
@@ -456,35 +458,9 @@ class PscReader {
     }
   }
 
-  /// Where `needle` first starts in `text`, or npos. string_view::find stops
-  /// at every '"' of a line (the needles' first byte), and glibc's memmem was 8% of a PSC load:
-  /// with SSE2, 16 positions at a time whose second and last-but-one bytes match, then memcmp.
-  static std::size_t find_bytes(std::string_view text, std::string_view needle) noexcept {
-    const std::size_t n = needle.size();
-    if (n == 0) return 0;
-    if (n > text.size()) return std::string_view::npos;
-    std::size_t at = 0;
-#if defined(__SSE2__)
-    if (n < 2) return text.find(needle[0]);
-    const __m128i second = _mm_set1_epi8(needle[1]), before_last = _mm_set1_epi8(needle[n - 2]);
-    for (; at + n + 14 <= text.size(); at += 16) {  // both loads inside the text
-      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + 1));
-      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + n - 2));
-      auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, second), _mm_cmpeq_epi8(b, before_last))));
-      for (; mask != 0; mask &= mask - 1) {
-        const std::size_t candidate = at + static_cast<std::size_t>(__builtin_ctz(mask));
-        if (std::memcmp(text.data() + candidate, needle.data(), n) == 0) return candidate;
-      }
-    }
-#endif
-    for (; at + n <= text.size(); ++at)
-      if (text[at] == needle[0] && std::memcmp(text.data() + at, needle.data(), n) == 0) return at;
-    return std::string_view::npos;
-  }
-
   /// The value of `"key":"` in a record's raw line (before its in-place parse), or "".
   static std::string_view raw_value(std::string_view line, std::string_view quoted_key) {
-    const std::size_t found = find_bytes(line, quoted_key);
+    const std::size_t found = detail::find_bytes(line, quoted_key);
     if (found == std::string_view::npos) return {};
     const std::size_t begin = found + quoted_key.size();
     const auto end = line.find('"', begin);

@@ -202,7 +202,7 @@ LoadReport load_un_xml(const std::string& path, Builder& builder, const LoadOpti
 }
 
 bool looks_like_un_xml(std::string_view head, std::string_view /*file_name*/) noexcept {
-  return head.find("<CONSOLIDATED_LIST") != std::string_view::npos;
+  return detail::contains(head, "<CONSOLIDATED_LIST");  // find_bytes: string_view::find stops at every '<' 
 }
 
 }  // namespace skg

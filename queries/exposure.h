@@ -246,6 +246,15 @@ class BlockedSet {
     }
     /// The value slot for `node`, inserted as `absent` when missing.
     std::uint64_t& at(NodeId node, std::uint64_t absent = 0);
+    /// Room for `count` nodes, so that inserting them does not grow the table step by step.
+    void reserve(std::size_t count);
+    /// Asks the cache for `node`'s first slot ahead of at(node): the slots are random.
+    void prefetch(NodeId node) const noexcept {
+      if (keys_.empty()) return;
+      const std::size_t slot = mix(index(node)) & (keys_.size() - 1);
+      __builtin_prefetch(keys_.data() + slot);
+      __builtin_prefetch(values_.data() + slot);
+    }
     std::size_t size() const noexcept { return size_; }
     template <class Fn>
     void for_each(Fn&& fn) {
@@ -258,7 +267,7 @@ class BlockedSet {
     static std::size_t mix(std::uint32_t key) noexcept {
       return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 24);
     }
-    void grow();
+    void grow(std::size_t slots);
     std::vector<std::uint32_t> keys_;
     std::vector<std::uint64_t> values_;
     std::size_t size_ = 0;

@@ -494,6 +494,10 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> posting_at;
   std::vector<std::uint32_t> postings;
   std::vector<float> posting_key;
+  // The largest key of a name of one ordinary word (score_entry: NameEvidence::one_word), -1 when
+  // there is none: a name with a larger key has two ordinary words or more, which the walk's
+  // cutoff counts on (screen(): cutoff_key).
+  float one_word_key_max = -1;
   // Beside each posting, what the walk's bound (screen(): may_reach) reads of its name: its flags
   // and, for a name of kInlineTokens words or fewer, its words. A long run is then read in order
   // instead of costing two or three cache misses a name at random places of the index (the names
@@ -759,6 +763,9 @@ ScreenIndex build_screen_index(const Graph& graph) {
       float rounded = static_cast<float>(key);
       if (static_cast<double>(rounded) > key) rounded = std::nextafter(rounded, 0.0f);
       entry_key[entry] = rounded;
+      std::size_t ordinary = 0;  // as score_entry counts them for one_word
+      for (std::size_t position = 0; position < tokens.size() && position < 64; ++position) ordinary += d.legal[tokens[position]] == 0;
+      if (ordinary <= 1) d.one_word_key_max = std::max(d.one_word_key_max, rounded);
     }
     std::vector<std::pair<float, std::uint32_t>> run;
     d.posting_key.resize(d.postings.size());
@@ -926,6 +933,13 @@ struct QueryWord {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> splits;  // this word = name words a b
   std::vector<Candidate> joins;  // this word and the next = one name word
   std::uint8_t rank = 0;  // place in the walk order (heaviest first; ties by position)
+  // Paired otherwise than as an initial, it shows that a name may be the one meant: a meaningful
+  // word (kMeaningfulWeight or more), and, when the query holds a meaningful word of two letters
+  // or more, one of those. Beside such a word a one-letter word is an initial whatever it meets,
+  // its own letter included: "Abu S. A. Muhamad" is not a name that shares "S" and "A" and not
+  // "Muhamad" (at 1M names the "S" of "S.A." is in tens of thousands). A query of initials and
+  // generic words ("S. Group Airlines Ltd", "C.I. Global Investments S.A.") keeps its initials.
+  bool shares = false;
 };
 
 struct Option {  // query words matched to name words
@@ -1130,13 +1144,14 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   // An initial stands for a query word of three letters or more only beside a rarer (earlier
   // ranked) meaningful word the name holds otherwise than as an initial: "J. Smith" for "John
   // Smith" when "smith" is the rarer word; "J. S." alone is no one. (Also what lets screen() stop its walk: a name first met through
-  // a lighter word's postings cannot pair the heavier words at all.)
+  // a lighter word's postings cannot pair the heavier words at all.) Only a word that shares
+  // (QueryWord::shares) lets one stand for an initial.
   {
     std::size_t shared_rank = 64;  // the earliest rank of a meaningful word met otherwise
     for (const Option& option : options) {
       if (option.how == TokenMatchKind::Initial) continue;
       for (std::size_t word = 0; word < word_count; ++word)
-        if ((option.words >> word & 1u) != 0 && words[word].weight >= kMeaningfulWeight)
+        if ((option.words >> word & 1u) != 0 && words[word].shares)
           shared_rank = std::min<std::size_t>(shared_rank, words[word].rank);
     }
     // Words of one or two letters are often initials themselves, or initials run together
@@ -1232,7 +1247,7 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
     matched_words += (used_words >> word & 1u);
     if (words[word].weight >= kMeaningfulWeight && (used_words >> word & 1u) == 0) all_meaningful = false;
     if (words[word].weight >= kMeaningfulWeight && (used_words >> word & 1u) != 0) any_meaningful = true;
-    if (words[word].weight >= kMeaningfulWeight && (shared_words >> word & 1u) != 0) shared_meaningful = true;
+    if (words[word].shares && (shared_words >> word & 1u) != 0) shared_meaningful = true;
   }
   for (std::size_t position = 0; position < position_count; ++position) {
     name_total += d.weight[tokens[position]];
@@ -1303,8 +1318,9 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
     score = 0;  // a one-word or weak alias counts only when it matches strongly
   } else if (!exact && !shared_meaningful) {
     // Generic and legal-form words alone ("Trading LLC", "Bank") identify no one, nor initials
-    // ("J. S." for "John Smith"): a name must share a meaningful word with the query, spelt
-    // alike, a variant, or joined or split. screen() walks the postings of exactly those words.
+    // ("J. S." for "John Smith", "S. A." for "Abu S. A. Muhamad"): a name must share a word that
+    // shares (QueryWord::shares) with the query, spelt alike, a variant, or joined or split.
+    // screen() walks the postings of exactly those words.
     score = 0;
   } else if (evidence.one_word && !all_meaningful) {
     score = 0;  // "Marina Alekseeva" is not the vessel "MARINA"
@@ -1393,6 +1409,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   double query_weight = 0;
   for (const QueryWord& word : words) query_weight += word.weight;
   if (query_weight <= 0) return {};
+  const bool long_meaningful = std::any_of(words.begin(), words.end(), [](const QueryWord& word) {
+    return word.weight >= kMeaningfulWeight && word.text.size() > 1;
+  });
+  for (QueryWord& word : words)
+    word.shares = word.weight >= kMeaningfulWeight && (word.text.size() > 1 || !long_meaningful);
 
   // Candidate names. The query's meaningful words (weight kMeaningfulWeight or more) in order of
   // weight, rarest first; each word's walk lists are the postings of what it may stand for (its
@@ -1402,17 +1423,23 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // name of it can reach the threshold (cutoff_key below).
   //
   // Why no name that can reach the threshold is skipped (min_score > 0):
-  // 1. A name scores 0 unless it is the same words or shares a meaningful word with the query
-  //    otherwise than as an initial (score_entry); that word's walk lists hold the name.
+  // 1. A name scores 0 unless it is the same words or shares with the query, otherwise than as an
+  //    initial, a word that shares (QueryWord::shares: meaningful, and of two letters or more when
+  //    the query has such a word); that word's walk lists hold the name. The lists of a one-letter
+  //    word that does not share are not walked.
   // 2. Take a name e and the first walk list, in walk order, that holds it: list k of word i, at
   //    rank r. A word before i pairs with e otherwise than as an initial in no way: its lists
-  //    would hold e (a candidate, a split's halves, a join with either neighbour). As an initial
-  //    only when one or two letters long (found 0.9 x its weight, cover its initial cover): a
-  //    longer one would need an earlier ranked meaningful word to meet e otherwise (score_entry),
-  //    and that word's lists would hold e. Word i pairs through list k or a later (lighter) one of its lists, or as
+  //    would hold e (a candidate, a split's halves, a join with either neighbour), unless it has
+  //    one letter and does not share (not walked: it may pair in any way, its weight at most).
+  //    As an initial only when one or two letters long (found 0.9 x its weight, cover its
+  //    initial cover): a
+  //    longer one would need an earlier ranked word of two letters or more to meet e otherwise
+  //    (score_entry), and that word's lists would hold e. Word i pairs through list k or a later
+  //    (lighter) one of its lists, or as
   //    an initial; the words after i in any way, each covering at most its largest cover (a
   //    candidate's weight, a split's two halves, a joined word, an initial). So
-  //      found <= 0.9 x sum(weight of short words before i) + sum(weight of i and after)
+  //      found <= sum(weight of one-letter words before i that do not share) + 0.9 x sum(weight
+  //               of the other short words before i) + sum(weight of i and after)
   //               (query share: found / total, or for a person
   //               whose name leaves the last query word unpaired, / the total less its discount)
   //      cover <= sum(initial cover of short words before i) + max(cover of list k, initial
@@ -1420,7 +1447,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   //    its name share is at most M / key (key: at least what score_entry divides the cover by),
   //    its rarity matched at most M, its weakest pair no weaker than the weakest candidate. It can
   //    have every word paired (typo only, distinctive exact, the same words: score 1) only when
-  //    r = 0 and key <= M (key <= the weight it pairs). The calibrated bound over that evidence
+  //    every word before rank r is a one-letter word that does not share (r = 0 among the others)
+  //    and key <= M (key <= the weight it pairs). The calibrated bound over that evidence
   //    (every other term at its most favourable) is under the threshold for every key past
   //    cutoff_key(...): e's key is within the cutoff of list k, and e is scored.
   // 3. The walk of all words stops when found, as in 2 for the next rank, cannot make half the
@@ -1457,10 +1485,41 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     const auto first = static_cast<unsigned char>(words[at].text[0]) & 127u;
     (words[at].text.size() == 1 ? query_tokens.initial_words : query_tokens.long_words)[first] |= bit;
   }
+  // The same bits by token in a dense table (one per thread, sized to the index, its entries
+  // cleared after use): the first test of a name met reads one word a token from it, with no probe.
+  thread_local std::vector<std::uint64_t> token_words;
+  thread_local std::vector<std::uint32_t> token_words_set;
+  for (std::uint32_t token : token_words_set) token_words[token] = 0;
+  token_words_set.clear();
+  if (token_words.size() < d.token_count()) token_words.resize(d.token_count(), 0);
+  for (std::size_t slot = 0; slot < query_tokens.keys.size(); ++slot)
+    if (const std::uint32_t key = query_tokens.keys[slot]; key != 0) {
+      token_words[key - 1] = query_tokens.bits[slot];
+      token_words_set.push_back(key - 1);
+    }
+  // A name word of one letter may stand for a longer query word of that first letter: its bits
+  // join the table's too (no more than 128 such words), so that only a query word of one letter
+  // needs a name word's first letter (initial_by_head).
+  for (std::size_t letter = 0; letter < query_tokens.long_words.size(); ++letter) {
+    if (query_tokens.long_words[letter] == 0) continue;
+    const char text = static_cast<char>(letter);
+    if (const auto token = d.find(std::string_view(&text, 1))) {
+      if (token_words[*token] == 0) token_words_set.push_back(*token);
+      token_words[*token] |= query_tokens.long_words[letter];
+    }
+  }
+  bool initial_query_words = false;  // a query word of one letter: it may stand for any name word
+  std::array<std::uint64_t, 256> initial_by_head{};  // by TokenCard::head: one-letter words (0x80) none
+  for (std::size_t head = 0; head < 128; ++head) {
+    initial_by_head[head] = query_tokens.initial_words[head];
+    initial_query_words = initial_query_words || initial_by_head[head] != 0;
+  }
   const std::uint64_t all_words = word_count == 64 ? ~0ull : (std::uint64_t{1} << word_count) - 1;
-  std::uint64_t meaningful_words = 0;
-  for (std::size_t at = 0; at < word_count; ++at)
+  std::uint64_t meaningful_words = 0, sharing_words = 0;  // sharing: QueryWord::shares
+  for (std::size_t at = 0; at < word_count; ++at) {
     if (words[at].weight >= kMeaningfulWeight) meaningful_words |= std::uint64_t{1} << at;
+    if (words[at].shares) sharing_words |= std::uint64_t{1} << at;
+  }
   // The smallest total a query share is taken of (score_entry: a trailing word after a person's
   // name counts a quarter).
   // The discount applies only to a person whose name leaves the query's last word unpaired: a
@@ -1475,11 +1534,30 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (!last_possible) return share(found, trailing_total);
     return std::max(share(found, query_weight), share(std::max(0.0, found - last_weight), trailing_total));
   };
+  // The weight of the query words in `bits`, summed in word order (as score_entry sums them).
+  auto found_of = [&](std::uint64_t bits) {
+    double found = 0;
+    for (; bits != 0; bits &= bits - 1) found += words[static_cast<std::size_t>(std::countr_zero(bits))].weight;
+    return found;
+  };
   auto may_reach = [&](const ScreenIndex::Data::PostingName& posting) {
     const auto tokens = posting.count <= ScreenIndex::Data::kInlineTokens
                             ? std::span<const std::uint32_t>(posting.tokens, posting.count)
                             : d.entry_token_span(posting.entry);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
+    const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
+    {
+      // First the query words the name's words may meet at all and the query share they make:
+      // most names met fail here (under half the query), before any word's card is read. The
+      // same bits, sum and test as below, so the same decision.
+      std::uint64_t word_bits = 0;
+      for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
+      if (initial_query_words)
+        for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
+      const double found = found_of(word_bits);
+      const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
+    }
     std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
     std::size_t positions_met = 0, ordinary_positions = 0;
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
@@ -1516,17 +1594,14 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     }
     if (word_bits == all_words && positions_met == position_count) return true;  // may be exact
     // The hard rules of score_entry that this already decides.
-    const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
     const bool weak = (posting.flags & ScreenIndex::Data::kEntryWeak) != 0;
     const bool alias = (posting.flags & ScreenIndex::Data::kEntryAlias) != 0;
     const bool one_word = ordinary_positions <= 1;
     const bool all_meaningful = (meaningful_words & ~word_bits) == 0;
-    if ((shared_bits & meaningful_words) == 0) return false;  // generic words, initials alone
+    if ((shared_bits & sharing_words) == 0) return false;  // generic words, initials alone
     if (one_word && !all_meaningful) return false;          // a one-word name for a longer query
     if ((weak || (one_word && alias)) && !all_meaningful) return false;  // strict
-    double found = 0;
-    for (std::size_t word = 0; word < word_count; ++word)
-      if ((word_bits >> word & 1u) != 0) found += words[word].weight;
+    const double found = found_of(word_bits);
     detail::EvidenceBound bound;
     const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
     bound.query_share = person ? share_of(found, last_met) : share(found, query_weight);
@@ -1584,17 +1659,17 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       marks[posting.entry] = generation;
       if (may_reach(posting)) consider(posting.entry);
     };
-    // The records stream in order; the marks, and the cards of their words (scattered over the
-    // token table), are requested a few names ahead.
+    // The records stream in order; the marks, and what the first test reads of their words
+    // (scattered over the token tables), are requested a few names ahead.
     constexpr std::uint32_t kAhead = 4;
-    auto prefetch_cards = [&](const ScreenIndex::Data::PostingName& posting) {
+    auto prefetch_words = [&](const ScreenIndex::Data::PostingName& posting) {
       if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
-      for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&d.token_cards[posting.tokens[at]]);
+      for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&token_words[posting.tokens[at]]);
     };
     if (filter == nullptr) {
       for (std::uint32_t at = begin; at < end; ++at) {
         if (at + 2 * kAhead < end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
-        if (at + kAhead < end) prefetch_cards(names[at + kAhead]);
+        if (at + kAhead < end) prefetch_words(names[at + kAhead]);
         visit(names[at]);
       }
       return;
@@ -1606,7 +1681,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     }
     for (std::size_t at = 0; at < passing.size(); ++at) {
       if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
-      if (at + kAhead < passing.size()) prefetch_cards(names[passing[at + kAhead]]);
+      if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
       visit(names[passing[at]]);
     }
   };
@@ -1615,7 +1690,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // a name that meets none of the query's other words scores 0 unless it is the same words
   // (score_entry). Their postings, the longest, are never walked: when the query has nothing
   // else, the whole-name hash gives the names of exactly the query's words.
-  const bool meaningful_query = meaningful_words != 0;
+  const bool meaningful_query = sharing_words != 0;
   if (options.exhaustive) {
     for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry) consider(entry);
   } else if (!meaningful_query) {
@@ -1671,20 +1746,23 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       bound.min_similarity = least_similarity;
       bound.typo_only = 0;
       bound.distinctive_exact = 0;
-      const double rest = detail::calibrated_logit_bound(bound);
       const double needed = options.min_score >= 1 ? kNoCutoff : std::log(options.min_score / (1 - options.min_score));
-      // Up to most_paired (the name weight the words can pair, similarity aside), a name may have
-      // every word paired: anything is possible.
-      double cutoff = every_word_possible ? most_paired : -1.0;
-      if (rest + std::max(0.0, calibration::kNameShare) + 1e-9 < needed) {
-        // not even a full name share reaches the threshold
-      } else if (calibration::kNameShare <= 0 || rest + 1e-9 >= needed) {
-        return kNoCutoff;
-      } else {
+      // The largest key that can reach the threshold with the name's one-word flag as given:
+      // -1 for none, kNoCutoff for every key.
+      auto largest_key = [&](int one_word) {
+        bound.one_word = one_word;
+        const double rest = detail::calibrated_logit_bound(bound);
+        if (rest + std::max(0.0, calibration::kNameShare) + 1e-9 < needed) return -1.0;  // not even a full name share
+        if (calibration::kNameShare <= 0 || rest + 1e-9 >= needed) return kNoCutoff;
         // kNameShare * min(1, most_cover / key) >= needed - rest
         const double share = std::max(1e-12, (needed - rest - 1e-9) / calibration::kNameShare);
-        cutoff = std::max(cutoff, most_cover / share);
-      }
+        return most_cover / share;
+      };
+      // Up to most_paired (the name weight the words can pair, similarity aside), a name may have
+      // every word paired: anything is possible. A name of one ordinary word has a key of at most
+      // one_word_key_max; past it, a name has two or more (no one-word terms in its score).
+      double cutoff = every_word_possible ? most_paired : -1.0;
+      cutoff = std::max({cutoff, largest_key(0), std::min<double>(largest_key(-1), d.one_word_key_max)});
       if (cutoff < 0) return -1.0;
       return cutoff * (1 + 1e-6) + 1e-6;  // keys are rounded down; sums may differ in the last bit
     };
@@ -1771,6 +1849,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     std::vector<WalkList> lists;
     double short_found = 0, short_cover = 0;  // words of one or two letters before this rank
     bool short_last = false;                  // the last query word among them
+    bool all_before_one_letter = true;        // every word before this rank: one letter, not walked
     for (std::size_t rank = 0; rank < order.size(); ++rank) {
       const std::uint32_t at = order[rank];
       const QueryWord& word = words[at];
@@ -1783,6 +1862,15 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // The words before this rank pair in no way (2. above), the last word among them or not.
       const double query_share = share_of(rest_found, words[word_count - 1].rank >= rank || short_last);
       if (query_share + 1e-9 < kMinQueryShare) break;  // only falls for later words
+      if (!word.shares) {
+        // A word of one letter beside a longer meaningful word shares nothing (QueryWord::shares):
+        // its postings, often the longest of the index, are not walked. A name first met later
+        // may pair it in any way, exactly too.
+        short_found += word.weight;
+        short_cover += initial_cover[at];
+        short_last = short_last || at + 1 == word_count;
+        continue;
+      }
       lists.clear();
       auto candidate_list = [&](const Candidate& candidate) {
         lists.push_back({candidate.token, candidate.similarity * d.weight[candidate.token], d.weight[candidate.token],
@@ -1811,7 +1899,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         const double list_found = rest_found - (1 - list.best_after) * word.weight;
         const double list_share = share_of(list_found, last_possible);
         const double most_paired = short_cover + std::max(initial_cover[at], list.weight) + after_paired;
-        const double cutoff = cutoff_key(list_share, most_cover, rank == 0, most_paired);
+        const double cutoff = cutoff_key(list_share, most_cover, all_before_one_letter, most_paired);
         if (cutoff < 0) continue;
         const std::uint32_t begin = d.posting_at[list.token];
         const auto length = static_cast<std::size_t>(
@@ -1842,6 +1930,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         short_cover += initial_cover[at];
         short_last = short_last || at + 1 == word_count;
       }
+      all_before_one_letter = false;
     }
     // A name in no walked list shares no meaningful word with the query (initials aside) and
     // scores 0 (score_entry), or misses so much of the query that it cannot make half of it.

@@ -767,3 +767,23 @@ TEST_CASE("exposure: BIS counts the SDNs 15 CFR 744.8 covers, not every SDN") {
   CHECK(ask(graph, "CuAff", Rule::BisAffiliates, day("2025-10-01")).blocked == Verdict::No);
   CHECK(ask(graph, "CuAff", Rule::Ofac, day("2025-10-01")).blocked == Verdict::Yes);
 }
+
+#include "generator.h"
+
+// BlockedSet::count reads eight states a word and pads the last word: every verdict's count must
+// be the number of nodes with that verdict, whatever the node count modulo 8, dated or not.
+TEST_CASE("exposure: a blocked set's counts are its nodes' verdicts, for any number of nodes") {
+  for (const std::uint32_t entities : {1u, 9u, 1001u, 20011u}) {
+    const Graph graph = generate({.entities = entities, .seed = 7});
+    for (const bool dated : {false, true})
+      for (const Rule rule : {Rule::Ofac, Rule::BisAffiliates}) {
+        const BlockedSet set = blocked_set(graph, {.rule = rule, .as_of = dated ? std::optional(day("2014-08-12")) : std::nullopt});
+        std::size_t total = 0;
+        for (const Verdict verdict : {Verdict::No, Verdict::Possibly, Verdict::Yes}) {
+          CHECK(set.count(verdict) == set.nodes(verdict).size());
+          total += set.count(verdict);
+        }
+        CHECK(total == graph.node_count());
+      }
+  }
+}

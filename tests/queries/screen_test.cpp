@@ -414,6 +414,27 @@ TEST_CASE("screen: joined and split words, initials and patronymics") {
   }
 }
 
+TEST_CASE("screen: one-letter words beside a longer meaningful word are initials, alone they still identify") {
+  // "Granatura, S. de P.R. de R.L. de C.V." is not "Grupo Producsil" with the same legal form
+  // written as initials: beside "granatura" the one-letter words share nothing (before, they made
+  // a name share of 0.63 on the real lists). A query of initials and generic words keeps them.
+  const skg::Graph graph = parties_graph({
+      {"producsil", NodeKind::Company, "GRUPO PRODUCSIL, S. DE P.R. DE R.L. DE C.V."},
+      {"airlines", NodeKind::Company, "S. GROUP AIRLINES LTD"},
+      {"awa", NodeKind::Company, "A.W.A. ENGINEERING LIMITED"},
+  });
+  const auto index = skg::build_screen_index(graph);
+  for (const bool exhaustive : {false, true}) {
+    CAPTURE(exhaustive);
+    CHECK(skg::screen(graph, index, "GRANATURA, S. DE P.R. DE R.L. DE C.V.",
+                      {.min_score = 1e-9, .exhaustive = exhaustive}).empty());
+    CHECK(top_id(graph, skg::screen(graph, index, "Producsil S de PR de RL de CV", {.exhaustive = exhaustive})) ==
+          "producsil");
+    CHECK(top_id(graph, skg::screen(graph, index, "S Group Ailrines Ltd", {.exhaustive = exhaustive})) == "airlines");
+    CHECK(top_id(graph, skg::screen(graph, index, "A W A Enigneering", {.exhaustive = exhaustive})) == "awa");
+  }
+}
+
 TEST_CASE("screen: transliteration variants and other scripts") {
   const skg::Graph graph = lists_graph();
   const auto index = skg::build_screen_index(graph);
