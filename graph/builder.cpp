@@ -183,6 +183,11 @@ void Batch::add_attribute(StringId entity, StringId key, std::string_view value,
   attributes_.push_back({entity, key, local(value), at});
 }
 
+void Batch::add_attribute(StringId entity, StringId key, StringId value, const Source& source) {
+  const std::uint32_t at = local_source(source);
+  attributes_.push_back({entity, key, value, at});
+}
+
 void Batch::add_external_id(std::string_view entity, std::string_view other_id,
                             const Source& source) {
   if (other_id.empty() || other_id == entity) return;
@@ -1355,6 +1360,7 @@ void Builder::commit(Batch&& batch) {
   // Each TARGET_OF edge id is new: its text is built one action ahead and its table slot
   // prefetched, so that its first probe does not wait on a cache miss.
   std::string target_of_ids[2];
+  std::uint64_t target_of_hashes[2] = {0, 0};  // each id hashed once, for its prefetch and intern
   const auto build_target_of = [&](std::size_t at) {
     const auto& record = batch.actions_[at];
     if (record.target == kNoString) return;
@@ -1363,7 +1369,7 @@ void Builder::commit(Batch&& batch) {
     out += s.strings.view(g(record.target));
     out += '>';
     out += s.strings.view(g(record.id));
-    s.strings.prefetch(out);
+    target_of_hashes[at % 2] = s.strings.prefetch_hashed(out);
   };
   if (!batch.actions_.empty()) build_target_of(0);
   for (std::size_t action_at = 0; action_at < batch.actions_.size(); ++action_at) {
@@ -1427,7 +1433,7 @@ void Builder::commit(Batch&& batch) {
     }
     if (record.target != kNoString) {
       const NodeId target = *s.live_node(g(record.target));
-      const StringId edge_id = s.strings.intern(target_of_ids[action_at % 2]);
+      const StringId edge_id = s.strings.intern(target_of_ids[action_at % 2], target_of_hashes[action_at % 2]);
       if (auto edge = s.live_edge(edge_id)) {
         s.edge_prov.emplace_back(*edge, prov(record.source));
       } else {

@@ -101,11 +101,23 @@ class Batch {
   /// that states many facts of one entity, or one key again and again, keeps these ids and
   /// passes them to the overloads below instead of having each text hashed and looked up again.
   StringId string_id(std::string_view text) { return local(text); }
+  /// string_id() of a text whose hash prefetch_hashed() gave: the string is hashed once from the
+  /// loader to the pool's table, not once for the prefetch and again for the intern.
+  ///   const auto hash = batch.prefetch_hashed(value);  // a record ahead
+  ///   batch.add_attribute(entity, key, batch.string_id(value, hash), source);
+  StringId string_id(std::string_view text, std::uint64_t hash) {
+    if (binding_.pool == nullptr || text.empty()) return local(text);
+    return binding_.pool->intern(text, hash);
+  }
   /// add_name / add_attribute with the entity (and the key) as ids from string_id() or
   /// add_entity() of this batch: the same records as the overloads that take texts.
   void add_name(StringId entity, std::string_view name, NameType type, NameStrength strength,
                 const Source& source);
   void add_attribute(StringId entity, StringId key, std::string_view value, const Source& source);
+  /// add_attribute with the value as an id from string_id() too (kNoString: an empty value). The
+  /// same record as the text overloads; for the same string ids too, take the value's id after
+  /// the record's source is in the batch (the text overload interns the value after the source).
+  void add_attribute(StringId entity, StringId key, StringId value, const Source& source);
   /// `other_id` names the same party as `entity` (a CSL row's id for an SDN entry).
   void add_external_id(std::string_view entity, std::string_view other_id, const Source& source);
   /// Returns the edge's position in this batch, for add_edge_attribute.
@@ -157,6 +169,12 @@ class Batch {
   /// each distinct string. Changes nothing else.
   void prefetch(std::string_view text) const noexcept {
     if (binding_.pool != nullptr) binding_.pool->prefetch(text);
+  }
+
+  /// prefetch(text), giving back the text's hash for string_id(text, hash) (0 for a batch made
+  /// with no builder, which ignores it).
+  std::uint64_t prefetch_hashed(std::string_view text) const noexcept {
+    return binding_.pool != nullptr ? binding_.pool->prefetch_hashed(text) : 0;
   }
 
   /// Staged prefetch of `text` (StringPool::prefetch_deep): stage 0 is prefetch(text).

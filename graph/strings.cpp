@@ -15,43 +15,6 @@ namespace skg::inline v1 {
 
 namespace detail {
 
-std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept {
-  // Eight bytes at a time, multiply-xorshift mixing (after the finaliser of MurmurHash3).
-  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  const auto* bytes = static_cast<const unsigned char*>(data);
-  std::uint64_t h = 0x2545F4914F6CDD1Dull ^ (size * kMul);
-  while (size >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, bytes, 8);
-    h = (h ^ (word * kMul)) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-    bytes += 8;
-    size -= 8;
-  }
-  // The last 0-7 bytes as one little-endian word, zero above them. A memcpy of a variable size
-  // compiled to a byte loop of ~30 instructions, the largest part of a hash (14% of an OFAC CSV
-  // load went to hashing); two loads that may overlap give the same word in a few.
-  std::uint64_t tail = 0;
-  if constexpr (std::endian::native == std::endian::little) {
-    if (size >= 4) {
-      std::uint32_t low, high;
-      std::memcpy(&low, bytes, 4);
-      std::memcpy(&high, bytes + size - 4, 4);
-      tail = low | (std::uint64_t{high} << (8 * (size - 4)));
-    } else if (size != 0) {  // an empty string may have no storage (nullptr)
-      tail = std::uint64_t{bytes[0]} | (std::uint64_t{bytes[size / 2]} << (8 * (size / 2))) |
-             (std::uint64_t{bytes[size - 1]} << (8 * (size - 1)));
-    }
-  } else if (size != 0) {
-    std::memcpy(&tail, bytes, size);
-  }
-  h = (h ^ (tail * kMul)) * 0x94D049BB133111EBull;
-  h ^= h >> 29;
-  h *= 0xBF58476D1CE4E5B9ull;
-  h ^= h >> 32;
-  return h;
-}
-
 void* allocate_large(std::size_t bytes) {
   constexpr std::size_t kHuge = std::size_t{2} << 20;
   if (bytes < kHuge) {
@@ -92,11 +55,6 @@ std::optional<StringId> StringPool::find(std::string_view text) const noexcept {
   }
 }
 
-StringId StringPool::intern(std::string_view text) {
-  SKG_ASSERT(!slots_.empty() && "intern() after drop_index()");
-  return intern_hashed(text, detail::hash_string(text));
-}
-
 std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) {
   SKG_ASSERT(!slots_.empty() && "intern_all() after drop_index()");
   const std::size_t count = staged.size();
@@ -121,6 +79,7 @@ std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) 
 }
 
 StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
+  SKG_ASSERT(!slots_.empty() && "intern() after drop_index()");
   const auto tag = static_cast<std::uint32_t>(hash);
   const std::size_t mask = slots_.size() - 1;
   std::size_t at = hash & mask;
@@ -130,6 +89,12 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
     const StringId id{static_cast<std::uint32_t>(slot) - 1};
     if ((slot >> 32) == tag && view(id) == text) return id;
   }
+  return insert(text, tag, at);
+}
+
+// Apart from the probe, which most calls end in: the insertion's vector growth made the probe
+// save and restore registers it does not need.
+[[gnu::noinline]] StringId StringPool::insert(std::string_view text, std::uint32_t tag, std::size_t at) {
   if (size() >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
   const StringId id{static_cast<std::uint32_t>(size())};
   chars_.insert(chars_.end(), text.begin(), text.end());

@@ -384,7 +384,8 @@ TEST_CASE("string pool: interning a staged list at once gives the ids of interni
 // loader uses so as not to hash an entity's id once per fact) must give the graph the overloads
 // taking texts give, in a batch bound to its builder and in a staged one.
 TEST_CASE("builder: facts added by entity and key id give the same graph as facts added by text") {
-  const auto build = [](bool by_id, bool bound) {
+  // by_value: the values too, as ids from string_id(text, hash) with the hash prefetch_hashed gave.
+  const auto build = [](bool by_id, bool bound, bool by_value = false) {
     Builder builder;
     std::optional<Batch> batch;
     if (bound) batch.emplace(builder);
@@ -399,7 +400,14 @@ TEST_CASE("builder: facts added by entity and key id give the same graph as fact
     for (int at = 0; at < 3; ++at) {
       if (by_id) {
         if (key_ids[at] == kNoString) key_ids[at] = batch->string_id(keys[at]);
-        batch->add_attribute(entity_id, key_ids[at], values[at], source);
+        if (by_value) {
+          const std::uint64_t hash = batch->prefetch_hashed(values[at]);
+          const StringId value = batch->string_id(values[at], hash);
+          CHECK(value == batch->string_id(values[at]));
+          batch->add_attribute(entity_id, key_ids[at], value, source);
+        } else {
+          batch->add_attribute(entity_id, key_ids[at], values[at], source);
+        }
       } else {
         batch->add_attribute("ofac-sdn:45815", keys[at], values[at], source);
       }
@@ -415,6 +423,7 @@ TEST_CASE("builder: facts added by entity and key id give the same graph as fact
     CHECK(by_text.find("45815-bis") != std::string::npos);
     CHECK(by_text.find("IVANOV, Vanya") != std::string::npos);
     CHECK(by_id == by_text);
+    CHECK(build(true, bound, true) == by_text);
   }
   CHECK(Batch().string_id("") == kNoString);
 }
