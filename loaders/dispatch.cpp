@@ -66,9 +66,18 @@ const FormatEntry& entry(Format format) {
 /// when it cannot be read. Every caller's path was checked by load() or walk_folder (a FIFO or
 /// device refused before anything opens it); O_NONBLOCK keeps one that took its place since from
 /// blocking. Sized by fstat: a 4 KB list is not read into 64 KiB written with zeros first (that
-/// memset was a sixth of a small file's load). `size`, when given, gets the file's size.
+/// memset was a sixth of a small file's load). `size`, when given, gets the file's size. A
+/// regular file of at most 64 KiB is read whole into the thread's detail::ReadAhead, when there
+/// is one, so that its loader's SourceFile does not open and read it again.
 std::string head_of(const std::string& path, std::uint64_t* size = nullptr) {
-  constexpr std::size_t kHead = 64 * 1024;
+  constexpr std::size_t kHead = detail::ReadAhead::kLimit;
+  detail::ReadAhead* ahead = detail::ReadAhead::current();
+  if (ahead != nullptr) {
+    if (const SourceFile* held = ahead->find(path); held != nullptr) {
+      if (size != nullptr) *size = held->size();
+      return std::string(held->text());
+    }
+  }
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0)
     throw LoadError(path, 0, errno == EACCES ? std::string("cannot read: permission denied")
@@ -77,16 +86,34 @@ std::string head_of(const std::string& path, std::uint64_t* size = nullptr) {
   const bool stated = ::fstat(fd, &info) == 0;
   // A size of 0 may be a file the kernel makes up as it is read (/proc): read up to the limit.
   const auto file_size = stated ? static_cast<std::uint64_t>(info.st_size) : 0;
-  std::string head(file_size == 0 ? kHead : static_cast<std::size_t>(std::min<std::uint64_t>(file_size, kHead)), '\0');
+  const std::size_t want = file_size == 0 ? kHead : static_cast<std::size_t>(std::min<std::uint64_t>(file_size, kHead));
+  char* whole = nullptr;
+  if (ahead != nullptr && stated && S_ISREG(info.st_mode) && file_size != 0 && file_size <= kHead) {
+    try {
+      whole = ahead->buffer_for(path, want);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+  }
+  std::string head;
+  // Into the read-ahead buffer (then copied: the head is a few KB), or straight into the head.
+  if (whole == nullptr) head.resize(want);
+  char* into = whole != nullptr ? whole : head.data();
   std::size_t got = 0;
   bool failed = !stated;
-  while (!failed && got < head.size()) {
-    const ssize_t read = ::read(fd, head.data() + got, head.size() - got);
+  while (!failed && got < want) {
+    const ssize_t read = ::read(fd, into + got, want - got);
     if (read > 0) got += static_cast<std::size_t>(read);
     else if (read == 0) break;
     else if (errno != EINTR) failed = true;
   }
   ::close(fd);
+  if (whole != nullptr) {
+    head.assign(whole, got);
+    if (!failed && got == want) ahead->keep();
+    else ahead->drop();  // short: the loader reads the file itself, as it would have
+  }
   if (failed) throw LoadError(path, 0, "cannot read: read error");
   head.resize(got);
   if (size != nullptr) *size = file_size;
@@ -371,6 +398,7 @@ void choose_ofsi_release(std::vector<std::pair<LoaderFn, std::string>>& steps, s
 
 LoadReport load(const std::string& path, Builder& builder, const LoadOptions& options) {
   namespace fs = std::filesystem;
+  detail::ReadAhead read_ahead;  // small files read whole for their format, kept for their loaders
   // Looked at before anything opens it: a FIFO, socket or device is refused, not waited on.
   const bool folder = checked_input_path(path) == InputKind::Folder;
   std::vector<fs::path> files;
