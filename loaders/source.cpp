@@ -81,7 +81,54 @@ int open_checked_file(const std::string& path, std::uint64_t& size) {
 
 }  // namespace
 
+namespace detail {
+
+namespace {
+thread_local ReadAhead* current_read_ahead = nullptr;
+}  // namespace
+
+ReadAhead::ReadAhead() : outer_(current_read_ahead) { current_read_ahead = this; }
+ReadAhead::~ReadAhead() { current_read_ahead = outer_; }
+ReadAhead* ReadAhead::current() noexcept { return current_read_ahead; }
+
+char* ReadAhead::buffer_for(const std::string& path, std::size_t size) {
+  if (size > kLimit || held_ + size > kBudget || files_.contains(path)) return nullptr;
+  filling_.path_ = path;
+  filling_.size_ = size;
+  filling_.text_.reset(static_cast<char*>(allocate_large(size + SourceFile::kPadding)));
+  std::memset(filling_.text_.get() + size, 0, SourceFile::kPadding);
+  return filling_.text_.get();
+}
+
+void ReadAhead::keep() {
+  held_ += filling_.size_;
+  std::string path = filling_.path_;
+  files_.insert_or_assign(std::move(path), std::move(filling_));
+  filling_ = SourceFile();
+}
+
+void ReadAhead::drop() noexcept { filling_ = SourceFile(); }
+
+const SourceFile* ReadAhead::find(const std::string& path) const noexcept {
+  const auto found = files_.find(path);
+  return found == files_.end() ? nullptr : &found->second;
+}
+
+bool ReadAhead::take(const std::string& path, SourceFile& into) noexcept {
+  const auto found = files_.find(path);
+  if (found == files_.end()) return false;
+  into.text_ = std::move(found->second.text_);
+  into.size_ = found->second.size_;
+  held_ -= into.size_;
+  files_.erase(found);
+  return true;
+}
+
+}  // namespace detail
+
 SourceFile::SourceFile(std::string path) : path_(std::move(path)) {
+  // load() may have read the whole file already, to tell its format.
+  if (detail::ReadAhead* held = detail::ReadAhead::current(); held != nullptr && held->take(path_, *this)) return;
   std::uint64_t size = 0;
   const int fd = open_checked_file(path_, size);
   size_ = static_cast<std::size_t>(size);

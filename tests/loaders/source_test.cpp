@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -152,4 +155,39 @@ TEST_CASE("csv: a field longer than a block, unquoted and quoted, is one view of
   REQUIRE(fields.size() == 1);
   CHECK(fields[0] == long_field);
   CHECK_FALSE(reader.next(fields));
+}
+
+TEST_CASE("read-ahead: a held file is the loader's text once, then the file is read again") {
+  const auto path = (std::filesystem::temp_directory_path() / "skg_read_ahead_test.csv").string();
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "on disk";
+  {
+    detail::ReadAhead ahead;
+    CHECK(detail::ReadAhead::current() == &ahead);
+    const std::string held = "held text";
+    char* buffer = ahead.buffer_for(path, held.size());
+    REQUIRE(buffer != nullptr);
+    std::memcpy(buffer, held.data(), held.size());
+    ahead.keep();
+    CHECK(ahead.buffer_for(path, held.size()) == nullptr);  // one text a path
+    REQUIRE(ahead.find(path) != nullptr);
+    CHECK(ahead.find(path)->text() == held);
+    const SourceFile first(path);
+    CHECK(first.text() == held);
+    CHECK(first.text().data()[first.size()] == '\0');  // padded like a file's
+    CHECK(first.path() == path);
+    CHECK(ahead.find(path) == nullptr);  // taken
+    CHECK(SourceFile(path).text() == "on disk");
+    // Over the size limit: not held.
+    CHECK(ahead.buffer_for(path + "x", detail::ReadAhead::kLimit + 1) == nullptr);
+    // A dropped buffer is not held.
+    REQUIRE(ahead.buffer_for(path, 3) != nullptr);
+    ahead.drop();
+    CHECK(ahead.find(path) == nullptr);
+    REQUIRE(ahead.buffer_for(path, 4) != nullptr);
+    ahead.keep();
+  }
+  // Gone with its scope: what no loader took is dropped.
+  CHECK(detail::ReadAhead::current() == nullptr);
+  CHECK(SourceFile(path).text() == "on disk");
+  std::filesystem::remove(path);
 }
