@@ -673,9 +673,12 @@ LoadReport load_gleif(const std::string& path, Builder& builder, const LoadOptio
 }
 
 bool looks_like_gleif(std::string_view head, std::string_view /*file_name*/) noexcept {
-  for (std::string_view ns : {"http://www.gleif.org/data/schema/leidata/2016", "http://www.gleif.org/data/schema/rr/2016",
-                              "http://www.gleif.org/data/schema/repex/2016"})
-    if (detail::contains(head, ns) && head.find('<') != std::string_view::npos) return true;  // find_bytes: see xml_common.h
+  // The '<' test first: one memchr rules out every CSV and JSON head, where the three namespace
+  // searches read the whole head each (a tenth of a small CSV file's load, FCC's).
+  if (head.find('<') != std::string_view::npos)
+    for (std::string_view ns : {"http://www.gleif.org/data/schema/leidata/2016", "http://www.gleif.org/data/schema/rr/2016",
+                                "http://www.gleif.org/data/schema/repex/2016"})
+      if (detail::contains(head, ns)) return true;  // find_bytes: see xml_common.h
   head = trim(head);
   if (head.starts_with("\xEF\xBB\xBF")) head = trim(head.substr(3));
   if (!head.starts_with("{")) return false;
