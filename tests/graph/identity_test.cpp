@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>  // getpid: ctest runs each case as its own process, two at once
+
 #include "graph/graph_test_util.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/identity.h"
@@ -180,7 +182,7 @@ TEST_CASE("identity: a later load merges into a party an earlier graph already h
   const Graph reloaded = std::move(again).freeze();
   CHECK(canonical(reloaded) == canonical(merged));
 
-  const std::string path = (std::filesystem::temp_directory_path() / "skg_identity_test.skg").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("skg_identity_test-" + std::to_string(::getpid()) + ".skg")).string();
   save(merged, path);
   const Graph opened = open_snapshot(path);
   CHECK(canonical(opened) == canonical(merged));
@@ -269,7 +271,7 @@ Graph merged_after_snapshot() {
                   .id = "own-1"});
   builder.commit(std::move(batch));
   const Graph graph = std::move(builder).freeze();
-  const std::string path = (std::filesystem::temp_directory_path() / "skg_identity_delta_test.skg").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("skg_identity_delta_test-" + std::to_string(::getpid()) + ".skg")).string();
   save(graph, path);
   Graph opened = open_snapshot(path);
   std::filesystem::remove(path);
@@ -417,7 +419,7 @@ Graph delta_after_snapshot() {
   batch.add_external_id("NK-delta", "ru-inn-7700000008", {"ftm.json", "NK-delta", 1});
   builder.commit(std::move(batch));
   const Graph graph = std::move(builder).freeze();
-  const std::string path = (std::filesystem::temp_directory_path() / "skg_identity_names_test.skg").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("skg_identity_names_test-" + std::to_string(::getpid()) + ".skg")).string();
   save(graph, path);
   Graph opened = open_snapshot(path);
   std::filesystem::remove(path);

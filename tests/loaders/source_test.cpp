@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>  // getpid: a file name of this process's own
+
 using namespace skg;
 
 namespace {
@@ -158,7 +160,7 @@ TEST_CASE("csv: a field longer than a block, unquoted and quoted, is one view of
 }
 
 TEST_CASE("read-ahead: a held file is the loader's text once, then the file is read again") {
-  const auto path = (std::filesystem::temp_directory_path() / "skg_read_ahead_test.csv").string();
+  const auto path = (std::filesystem::temp_directory_path() / ("skg_read_ahead_test-" + std::to_string(::getpid()) + ".csv")).string();
   std::ofstream(path, std::ios::binary | std::ios::trunc) << "on disk";
   {
     detail::ReadAhead ahead;
