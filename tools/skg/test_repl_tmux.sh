@@ -59,13 +59,17 @@ wait_for "error: no entity has the id or name 'nobody-at-all'"
 tmux -L "$socket" send-keys -t skg "quit" Enter
 # libedit writes a space in its history file as \040.
 history() { sed 's/\\040/ /g' "$work/.skg_history" 2>/dev/null; }
+# The shell rewrites the file as commands run: check one reading of it for both lines (two
+# readings could fall either side of a rewrite and see it half written).
 tries=0
-while ! history | grep -q "as-of 2024-10-01"; do
+while :; do
+  saved=$(history)
+  if printf '%s\n' "$saved" | grep -q "as-of 2024-10-01"; then
+    printf '%s\n' "$saved" | grep -q "exposure kaspersky-ao-kaspersky-lab" && break
+  fi
   tries=$((tries + 1))
-  [ "$tries" -gt 50 ] && fail "the history was not saved to $work/.skg_history"
+  [ "$tries" -gt 50 ] && fail "the history saved to $work/.skg_history does not hold the as-of and exposure commands"
   sleep 0.1
 done
-history | grep -q "exposure kaspersky-ao-kaspersky-lab" ||
-  fail "the history does not hold the exposure command"
 tmux -L "$socket" kill-server 2>/dev/null
 echo "skg REPL checks passed"
