@@ -351,12 +351,17 @@ void walk_folder(const std::filesystem::path& folder, const LoadOptions& options
   for (const fs::directory_entry& item : entries) {
     const fs::path& path = item.path();
     // Sub-folders are entered unless they are links (a link may lead back up: a cycle).
-    const fs::file_status own = item.symlink_status(error);
-    if (!error && fs::is_directory(own)) {
+    // The entry's own type as the listing gave it (readdir's d_type, kept by directory_entry): no
+    // lstat a file, where symlink_status() made one. A file system that leaves d_type unknown
+    // gets the lstat (and a stat) from these calls instead.
+    const bool link = item.is_symlink(error);
+    if (!error && !link && item.is_directory(error) && !error) {
       walk_folder(path, options, files, left_out);
       continue;
     }
-    if (is_documentation(path) || (fs::is_symlink(own) && fs::is_directory(item.status(error)))) continue;
+    if (is_documentation(path) || (link && fs::is_directory(item.status(error)))) continue;
+    std::error_code type_error;
+    const bool regular = !link && item.is_regular_file(type_error) && !type_error;
     const std::string name = path.string();
     try {
       // A file listed as regular is opened once, here, as load() opens a lone file: open (without
@@ -364,7 +369,7 @@ void walk_folder(const std::filesystem::path& folder, const LoadOptions& options
       // checked_input_path()'s stat, open and close, then head_of()'s open: 7 system calls a
       // file, now 4). Anything else, or a file that will not open, gets checked_input_path()'s
       // verdict and words, as before; a device is not opened.
-      Descriptor file{fs::is_regular_file(own) ? ::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) : -1};
+      Descriptor file{regular ? ::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) : -1};
       struct stat info {};
       if (file.fd >= 0 && (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode))) file = Descriptor{};
       if (file.fd < 0 && checked_input_path(name) != InputKind::File) continue;
