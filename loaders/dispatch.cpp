@@ -355,7 +355,7 @@ void walk_folder(const std::filesystem::path& folder, const LoadOptions& options
     // lstat a file, where symlink_status() made one. A file system that leaves d_type unknown
     // gets the lstat (and a stat) from these calls instead.
     const bool link = item.is_symlink(error);
-    if (!error && !link && item.is_directory(error) && !error) {
+    if (!error && !link && item.is_directory(error)) {
       walk_folder(path, options, files, left_out);
       continue;
     }
@@ -365,10 +365,10 @@ void walk_folder(const std::filesystem::path& folder, const LoadOptions& options
     const std::string name = path.string();
     try {
       // A file listed as regular is opened once, here, as load() opens a lone file: open (without
-      // blocking), fstat, and a small one read whole for head_of() and its loader (was
-      // checked_input_path()'s stat, open and close, then head_of()'s open: 7 system calls a
-      // file, now 4). Anything else, or a file that will not open, gets checked_input_path()'s
-      // verdict and words, as before; a device is not opened.
+      // blocking), fstat, and a small one read whole for head_of() and its loader. Was an lstat,
+      // checked_input_path()'s stat, open and close, then head_of()'s open, fstat, read and
+      // close: 8 system calls a small file, now 4. Anything else, or a file that will not open,
+      // gets checked_input_path()'s verdict and words, as before; a device is not opened.
       Descriptor file{regular ? ::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) : -1};
       struct stat info {};
       if (file.fd >= 0 && (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode))) file = Descriptor{};
