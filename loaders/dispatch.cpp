@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <utility>
 
 #include "skg/loaders/bis_dpl.h"
 #include "skg/loaders/bods.h"
@@ -36,18 +37,31 @@ struct FormatEntry {
   Format format;
   LoaderFn load;
   bool (*looks_like)(std::string_view head, std::string_view file_name) noexcept;
+  /// XML whose every answer needs a '<' in the head: a head without one (every CSV and JSON
+  /// file) is not asked. One memchr for the whole table, where each detector's whole-head
+  /// searches (or its own memchr) cost a small CSV file's load a tenth of its instructions.
+  bool needs_lt = false;
 };
 
+bool looks_like_gleif_xml(std::string_view head, std::string_view /*file_name*/) noexcept {
+  return detail::looks_like_gleif_xml(head);
+}
+bool looks_like_gleif_json(std::string_view head, std::string_view /*file_name*/) noexcept {
+  return detail::looks_like_gleif_json(head);
+}
+
 // Most specific first: the OFAC legacy CSV (no header, any row of digits and quotes) comes last.
+// GLEIF is XML or JSON: its halves are asked in turn (looks_like_gleif's answer).
 constexpr FormatEntry kFormats[] = {
     {Format::FtmJson, load_ftm_json, looks_like_ftm_json},
     {Format::Bods, load_bods, looks_like_bods},
-    {Format::OfacXml, load_ofac_xml, looks_like_ofac_xml},
+    {Format::OfacXml, load_ofac_xml, looks_like_ofac_xml, true},
     {Format::UkPsc, load_uk_psc, looks_like_uk_psc},
-    {Format::Gleif, load_gleif, looks_like_gleif},
-    {Format::UnXml, load_un_xml, looks_like_un_xml},
-    {Format::EuFsf, load_eu_fsf, looks_like_eu_fsf},
-    {Format::UkSanctionsList, load_uk_sanctions_list, looks_like_uk_sanctions_list},
+    {Format::Gleif, load_gleif, looks_like_gleif_xml, true},
+    {Format::Gleif, load_gleif, looks_like_gleif_json},
+    {Format::UnXml, load_un_xml, looks_like_un_xml, true},
+    {Format::EuFsf, load_eu_fsf, looks_like_eu_fsf},  // not needs_lt: its namespace needle has no '<'
+    {Format::UkSanctionsList, load_uk_sanctions_list, looks_like_uk_sanctions_list, true},
     {Format::OfsiCsv, load_ofsi_csv, looks_like_ofsi_csv},
     {Format::Csl, load_csl, looks_like_csl},
     {Format::BisDpl, load_bis_dpl, looks_like_bis_dpl},
@@ -62,8 +76,37 @@ const FormatEntry& entry(Format format) {
   return kFormats[0];  // unreachable: every Format has an entry
 }
 
+/// A file's first bytes, to tell its format: a view of the whole small file the thread's
+/// detail::ReadAhead holds (valid until its loader's SourceFile takes it, or load() ends), or a
+/// copy of the first 64 KiB of a larger one.
+class Head {
+ public:
+  Head() = default;
+  explicit Head(std::string copy) : copy_(std::move(copy)) {}
+  explicit Head(std::string_view held) : held_(held), is_held_(true) {}
+  std::string_view text() const noexcept { return is_held_ ? held_ : std::string_view(copy_); }
+
+ private:
+  std::string copy_;
+  std::string_view held_;
+  bool is_held_ = false;
+};
+
+/// Reads up to `want` bytes from `fd` into `into` (fewer at the end of the file); false on a read
+/// error. `got` is what was read.
+bool read_up_to(int fd, char* into, std::size_t want, std::size_t& got) {
+  got = 0;
+  while (got < want) {
+    const ssize_t read = ::read(fd, into + got, want - got);
+    if (read > 0) got += static_cast<std::size_t>(read);
+    else if (read == 0) return true;
+    else if (errno != EINTR) return false;
+  }
+  return true;
+}
+
 /// head_of() from `fd` (open, and fstat'ed into `info` when `stated`), which it closes.
-std::string head_from(int fd, const struct stat& info, bool stated, const std::string& path, std::uint64_t* size) {
+Head head_from(int fd, const struct stat& info, bool stated, const std::string& path, std::uint64_t* size) {
   constexpr std::size_t kHead = detail::ReadAhead::kLimit;
   detail::ReadAhead* ahead = detail::ReadAhead::current();
   // A size of 0 may be a file the kernel makes up as it is read (/proc): read up to the limit.
@@ -79,27 +122,25 @@ std::string head_from(int fd, const struct stat& info, bool stated, const std::s
     }
   }
   std::string head;
-  // Into the read-ahead buffer (then copied: the head is a few KB), or straight into the head.
+  // Into the read-ahead buffer (the head is then a view of it), or straight into the head.
   if (whole == nullptr) head.resize(want);
   char* into = whole != nullptr ? whole : head.data();
   std::size_t got = 0;
-  bool failed = !stated;
-  while (!failed && got < want) {
-    const ssize_t read = ::read(fd, into + got, want - got);
-    if (read > 0) got += static_cast<std::size_t>(read);
-    else if (read == 0) break;
-    else if (errno != EINTR) failed = true;
-  }
+  const bool failed = !stated || !read_up_to(fd, into, want, got);
   ::close(fd);
   if (whole != nullptr) {
+    if (!failed && got == want) {
+      ahead->keep();  // the buffer now belongs to the ReadAhead: `whole` stays where it is
+      if (size != nullptr) *size = file_size;
+      return Head(std::string_view(whole, got));
+    }
     head.assign(whole, got);
-    if (!failed && got == want) ahead->keep();
-    else ahead->drop();  // short: the loader reads the file itself, as it would have
+    ahead->drop();  // short: the loader reads the file itself, as it would have
   }
   if (failed) throw LoadError(path, 0, "cannot read: read error");
   head.resize(got);
   if (size != nullptr) *size = file_size;
-  return head;
+  return Head(std::move(head));
 }
 
 /// The first 64 KiB of a file (the whole of a smaller one), to tell its format; throws LoadError
@@ -109,12 +150,12 @@ std::string head_from(int fd, const struct stat& info, bool stated, const std::s
 /// memset was a sixth of a small file's load). `size`, when given, gets the file's size. A
 /// regular file of at most 64 KiB is read whole into the thread's detail::ReadAhead, when there
 /// is one, so that its loader's SourceFile does not open and read it again.
-std::string head_of(const std::string& path, std::uint64_t* size = nullptr) {
+Head head_of(const std::string& path, std::uint64_t* size = nullptr) {
   detail::ReadAhead* ahead = detail::ReadAhead::current();
   if (ahead != nullptr) {
     if (const SourceFile* held = ahead->find(path); held != nullptr) {
       if (size != nullptr) *size = held->size();
-      return std::string(held->text());
+      return Head(held->text());
     }
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -124,6 +165,45 @@ std::string head_of(const std::string& path, std::uint64_t* size = nullptr) {
   struct stat info {};
   const bool stated = ::fstat(fd, &info) == 0;
   return head_from(fd, info, stated, path, size);
+}
+
+/// An open file descriptor, closed when it goes out of scope unless released.
+struct Descriptor {
+  int fd = -1;
+  Descriptor() = default;
+  explicit Descriptor(int open) : fd(open) {}
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(Descriptor&& other) noexcept {
+    std::swap(fd, other.fd);
+    return *this;
+  }
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() noexcept { return std::exchange(fd, -1); }
+};
+
+/// A regular file of `info.st_size` bytes open as `fd` (which it closes), read whole into the
+/// thread's ReadAhead when it is small and there is room, for head_of() and then its loader to
+/// find. Nothing else: whatever goes wrong, head_of() opens the file again and says what.
+void hold_small_file(int fd, const struct stat& info, const std::string& path) {
+  detail::ReadAhead* ahead = detail::ReadAhead::current();
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  char* whole = nullptr;
+  if (ahead != nullptr && size != 0 && size <= detail::ReadAhead::kLimit) {
+    try {
+      whole = ahead->buffer_for(path, static_cast<std::size_t>(size));
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+  }
+  std::size_t got = 0;
+  const bool read = whole != nullptr && read_up_to(fd, whole, static_cast<std::size_t>(size), got);
+  ::close(fd);
+  if (whole == nullptr) return;
+  if (read && got == size) ahead->keep();
+  else ahead->drop();
 }
 
 // OFAC publishes a list as four files; the loader of the main file reads its siblings.
@@ -228,8 +308,14 @@ bool is_ofac_sibling_name(std::string_view name) {
 }  // namespace
 
 std::optional<Format> detect_format(std::string_view head, std::string_view file_name) noexcept {
-  for (const FormatEntry& known : kFormats)
+  enum class Lt : std::uint8_t { Unknown, Absent, Present } lt = Lt::Unknown;  // looked for once, when first needed
+  for (const FormatEntry& known : kFormats) {
+    if (known.needs_lt) {
+      if (lt == Lt::Unknown) lt = head.find('<') == std::string_view::npos ? Lt::Absent : Lt::Present;
+      if (lt == Lt::Absent) continue;
+    }
     if (known.looks_like(head, file_name)) return known.format;
+  }
   return std::nullopt;
 }
 
@@ -265,14 +351,31 @@ void walk_folder(const std::filesystem::path& folder, const LoadOptions& options
   for (const fs::directory_entry& item : entries) {
     const fs::path& path = item.path();
     // Sub-folders are entered unless they are links (a link may lead back up: a cycle).
-    const fs::file_status own = item.symlink_status(error);
-    if (!error && fs::is_directory(own)) {
+    // The entry's own type as the listing gave it (readdir's d_type, kept by directory_entry): no
+    // lstat a file, where symlink_status() made one. A file system that leaves d_type unknown
+    // gets the lstat (and a stat) from these calls instead.
+    const bool link = item.is_symlink(error);
+    if (!error && !link && item.is_directory(error)) {
       walk_folder(path, options, files, left_out);
       continue;
     }
-    if (is_documentation(path) || (fs::is_symlink(own) && fs::is_directory(item.status(error)))) continue;
+    if (is_documentation(path) || (link && fs::is_directory(item.status(error)))) continue;
+    std::error_code type_error;
+    const bool regular = !link && item.is_regular_file(type_error) && !type_error;
+    const std::string name = path.string();
     try {
-      if (checked_input_path(path.string()) == InputKind::File && !read_with_main_file(path)) files.push_back(path);
+      // A file listed as regular is opened once, here, as load() opens a lone file: open (without
+      // blocking), fstat, and a small one read whole for head_of() and its loader. Was an lstat,
+      // checked_input_path()'s stat, open and close, then head_of()'s open, fstat, read and
+      // close: 8 system calls a small file, now 4. Anything else, or a file that will not open,
+      // gets checked_input_path()'s verdict and words, as before; a device is not opened.
+      Descriptor file{regular ? ::open(name.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) : -1};
+      struct stat info {};
+      if (file.fd >= 0 && (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode))) file = Descriptor{};
+      if (file.fd < 0 && checked_input_path(name) != InputKind::File) continue;
+      if (read_with_main_file(path)) continue;
+      files.push_back(path);
+      if (file.fd >= 0) hold_small_file(file.release(), info, name);
     } catch (const LoadError& refused) {
       trouble(path, refused.reason());
     }
@@ -348,13 +451,13 @@ void choose_ofac_release(std::vector<std::pair<LoaderFn, std::string>>& steps, s
 /// The release date an OFSI Consolidated List CSV states on its first row ("Last Updated,02/04/2014",
 /// as YYYY-MM-DD), else one its file name carries; empty when neither says.
 std::string ofsi_release_date(const std::string& name) {
-  std::string head;
+  Head head;
   try {
     head = head_of(name);
   } catch (const LoadError&) {
     return {};
   }
-  std::string_view line(head);
+  std::string_view line = head.text();
   line = line.substr(0, line.find('\n'));
   if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
   if (line.starts_with("Last Updated,")) {
@@ -410,14 +513,14 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   // head_of() does) and its head read from that one descriptor: checked_input_path()'s stat,
   // open and close, then head_of()'s own open, were 3 of a 4 KB list's ~11 system calls. Any
   // other path gets checked_input_path()'s verdict and words, as before.
-  std::optional<std::pair<std::string, std::uint64_t>> first_head;  // (head, size) of a lone file
+  std::optional<std::pair<Head, std::uint64_t>> first_head;  // (head, size) of a lone file
   bool folder = false;
   {
     const int fd = options.format ? -1 : ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     struct stat info {};
     if (fd >= 0 && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
       std::uint64_t size = 0;
-      std::string head = head_from(fd, info, true, path, &size);
+      Head head = head_from(fd, info, true, path, &size);
       first_head.emplace(std::move(head), size);
     } else {
       if (fd >= 0) ::close(fd);
@@ -441,7 +544,7 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
     const std::string name = file.string();
     std::optional<Format> format = options.format;
     std::optional<std::uint64_t> size;  // known once the head is read: no second stat for it
-    std::string head;
+    Head head;
     if (!format) {
       try {
         if (first_head) {
@@ -456,10 +559,10 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
         left_out.push_back({name, 0, {}, refused.reason() + "; left out of the folder's load"});
         continue;
       }
-      format = detect_format(head, file.filename().string());
+      format = detect_format(head.text(), file.filename().string());
     }
     if (!format) {  // not told and not detected: `head` was read above
-      const auto known = describe_unsupported(head, file.filename().string());
+      const auto known = describe_unsupported(head.text(), file.filename().string());
       if (!folder) {
         if (known)
           throw LoadError(name, 0, fmt::format("{}: not a format skg loads (it reads the list files: {})", *known,
@@ -493,13 +596,14 @@ LoadReport load(const std::string& path, Builder& builder, const LoadOptions& op
   const auto rank = [](const std::pair<LoaderFn, std::string>& step) {
     if (step.first == entry(Format::OfacXml).load) return 1;
     if (step.first == entry(Format::SkgCsv).load) {
-      std::string head;
+      Head head;
       try {
         head = head_of(step.second);
       } catch (const LoadError&) {
         return 0;  // the load itself reports it
       }
-      const auto table = detail::skg_csv_table(head.substr(0, head.find('\n')));
+      const std::string_view text = head.text();
+      const auto table = detail::skg_csv_table(text.substr(0, text.find('\n')));
       return table && *table != detail::SkgCsvTable::Nodes ? 3 : 0;
     }
     if (step.first != entry(Format::OfacCsv).load) return 0;

@@ -672,13 +672,16 @@ LoadReport load_gleif(const std::string& path, Builder& builder, const LoadOptio
   return load_with(static_cast<LoaderFn>(&load_gleif), path, builder, options);
 }
 
-bool looks_like_gleif(std::string_view head, std::string_view /*file_name*/) noexcept {
-  // The '<' test first: one memchr rules out every CSV and JSON head, where the three namespace
-  // searches read the whole head each (a tenth of a small CSV file's load, FCC's).
-  if (head.find('<') != std::string_view::npos)
-    for (std::string_view ns : {"http://www.gleif.org/data/schema/leidata/2016", "http://www.gleif.org/data/schema/rr/2016",
-                                "http://www.gleif.org/data/schema/repex/2016"})
-      if (detail::contains(head, ns)) return true;  // find_bytes: see xml_common.h
+namespace detail {
+
+bool looks_like_gleif_xml(std::string_view head) noexcept {
+  for (std::string_view ns : {"http://www.gleif.org/data/schema/leidata/2016", "http://www.gleif.org/data/schema/rr/2016",
+                              "http://www.gleif.org/data/schema/repex/2016"})
+    if (contains(head, ns)) return true;  // find_bytes: see xml_common.h
+  return false;
+}
+
+bool looks_like_gleif_json(std::string_view head) noexcept {
   head = trim(head);
   if (head.starts_with("\xEF\xBB\xBF")) head = trim(head.substr(3));
   if (!head.starts_with("{")) return false;
@@ -686,6 +689,14 @@ bool looks_like_gleif(std::string_view head, std::string_view /*file_name*/) noe
   if (records == std::string_view::npos || records > 64) return false;
   return head.find("\"LEI\"") != std::string_view::npos || head.find("\"Relationship\"") != std::string_view::npos ||
          head.find("\"ExceptionCategory\"") != std::string_view::npos;
+}
+
+}  // namespace detail
+
+bool looks_like_gleif(std::string_view head, std::string_view /*file_name*/) noexcept {
+  // The namespaces only in XML, a head with a '<' (as load() asks: dispatch.cpp).
+  return (head.find('<') != std::string_view::npos && detail::looks_like_gleif_xml(head)) ||
+         detail::looks_like_gleif_json(head);
 }
 
 }  // namespace skg

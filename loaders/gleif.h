@@ -27,6 +27,13 @@ LoadReport load_gleif(const std::string& path, Builder& builder, const LoadOptio
 /// copy (a "records" array of LEI, relationship or exception records).
 bool looks_like_gleif(std::string_view head, std::string_view file_name) noexcept;
 
+namespace detail {
+/// The two halves of looks_like_gleif, for load()'s table of formats: GLEIF XML (one of its
+/// namespaces; load() asks only a head that holds a '<') and the JSON golden copy.
+bool looks_like_gleif_xml(std::string_view head) noexcept;
+bool looks_like_gleif_json(std::string_view head) noexcept;
+}  // namespace detail
+
 /// An ISO 8601 date-time as GLEIF writes it ("2023-05-18T15:41:20.212Z", "2024-05-04T00:00:00+02:00",
 /// or a date alone) -> milliseconds since 1970-01-01T00:00Z; nullopt when it is not one.
 std::optional<std::int64_t> parse_gleif_instant(std::string_view text) noexcept;

@@ -43,24 +43,44 @@ std::uint32_t LineIndex::line_at(std::size_t offset) const noexcept {
   return static_cast<std::uint32_t>(std::lower_bound(ends_.begin(), ends_.end(), offset) - ends_.begin()) + 1;
 }
 
-std::string slug(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+namespace {
+// What each byte becomes in a slug: ASCII letters lowered, digits and UTF-8 bytes (0x80 and up)
+// kept, 0 for the rest (separators, which become one '-' between kept runs).
+constexpr std::array<char, 256> kSlugBytes = [] {
+  std::array<char, 256> table{};
+  for (int byte = 0; byte < 256; ++byte) {
+    if ((byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || byte >= 0x80)
+      table[static_cast<std::size_t>(byte)] = static_cast<char>(byte);
+    else if (byte >= 'A' && byte <= 'Z')
+      table[static_cast<std::size_t>(byte)] = static_cast<char>(byte - 'A' + 'a');
+  }
+  return table;
+}();
+}  // namespace
+
+void append_slug(std::string& out, std::string_view text) {
+  const std::size_t start = out.size();
+  // A slug is never longer than its text: each '-' stands for at least one byte that is dropped.
+  out.resize(start + text.size());
+  char* const first = out.data() + start;
+  char* into = first;
   bool dash = false;
   for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || byte >= 0x80) {
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      out += c;
-    } else if (c >= 'A' && c <= 'Z') {
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      out += static_cast<char>(c - 'A' + 'a');
-    } else {
+    const char kept = kSlugBytes[static_cast<unsigned char>(c)];
+    if (kept == 0) {
       dash = true;
+      continue;
     }
+    if (dash && into != first) *into++ = '-';
+    dash = false;
+    *into++ = kept;
   }
+  out.resize(static_cast<std::size_t>(into - out.data()));
+}
+
+std::string slug(std::string_view text) {
+  std::string out;
+  append_slug(out, text);
   return out;
 }
 

@@ -14,6 +14,10 @@ namespace skg::inline v1::detail {
 /// "AO Kaspersky Lab" -> "ao-kaspersky-lab": ASCII letters lowered, digits kept, other ASCII
 /// runs become one '-', UTF-8 bytes kept as they are (ids stay readable and stable).
 std::string slug(std::string_view text);
+/// slug(text) appended to `out` (no string of its own: a loader building "fcc:" + slug per row
+/// paid a malloc and a byte-at-a-time append for each).
+///   id.assign("fcc:"); append_slug(id, name);
+void append_slug(std::string& out, std::string_view text);
 
 /// "08/24/2022" or "6/9/2003" (US month/day/year, four-digit year) -> the date; nullopt otherwise.
 std::optional<Date> parse_us_date(std::string_view text) noexcept;

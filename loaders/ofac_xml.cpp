@@ -1034,10 +1034,8 @@ LoadReport load_ofac_xml(const std::string& path, Builder& builder, const LoadOp
 
 bool looks_like_ofac_xml(std::string_view head, std::string_view /*file_name*/) noexcept {
   // The root element of each layout, with what only OFAC's files of that layout carry beside it.
-  // detail::find_bytes: string_view::find stops at every '<' of the head.
-  // A head without '<' (every CSV and JSON file) holds none of the roots: one memchr rules it out
-  // before the whole-head searches below.
-  if (head.find('<') == std::string_view::npos) return false;
+  // detail::find_bytes: string_view::find stops at every '<' of the head. Every layout needs a
+  // '<' in the head: load() asks only a head that has one (dispatch.cpp, FormatEntry::needs_lt).
   if (detail::contains(head, "<sdnList")) return true;
   if (detail::contains(head, "<sanctionsData") && detail::contains(head, "ENHANCED_XML")) return true;
   const auto root = detail::find_bytes(head, "<Sanctions");

@@ -439,7 +439,7 @@ LoadReport load_uk_sanctions_list(const std::string& path, Builder& builder, con
 }
 
 bool looks_like_uk_sanctions_list(std::string_view head, std::string_view /*file_name*/) noexcept {
-  if (head.find('<') == std::string_view::npos) return false;  // CSV or JSON: one memchr, not a search
+  // Its needles hold a '<': load() asks only a head that has one (dispatch.cpp, FormatEntry::needs_lt).
   const auto root = detail::find_bytes(head, "<Designations");
   if (root == std::string_view::npos) return false;
   return detail::contains(head.substr(root), "<Designation>") || detail::contains(head.substr(root), "<DateGenerated>");

@@ -202,8 +202,9 @@ LoadReport load_un_xml(const std::string& path, Builder& builder, const LoadOpti
 }
 
 bool looks_like_un_xml(std::string_view head, std::string_view /*file_name*/) noexcept {
-  // One memchr first: a head without '<' (every CSV and JSON file) cannot hold the needle.
-  return head.find('<') != std::string_view::npos && detail::contains(head, "<CONSOLIDATED_LIST");  // find_bytes: string_view::find stops at every '<' 
+  // find_bytes: string_view::find stops at every '<'. load() asks only a head that has a '<'
+  // (dispatch.cpp, FormatEntry::needs_lt).
+  return detail::contains(head, "<CONSOLIDATED_LIST");
 }
 
 }  // namespace skg

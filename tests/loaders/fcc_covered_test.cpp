@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fmt/format.h>
 #include <string>
+#include <unistd.h>
 
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
@@ -112,4 +114,92 @@ TEST_CASE("fcc_covered: every listing is an equipment and procurement ban on the
     CHECK(fcc.list_id == skg::SanctionList::FccCovered);
     CHECK(fcc.measure_set == skg::Measures{skg::Measure::ProcurementBan});
   }
+}
+
+namespace {
+/// A Covered List CSV of `rows` (each "text","dates"), written under the test output folder.
+std::string covered_list(std::string_view name, std::initializer_list<std::pair<std::string_view, std::string_view>> rows) {
+  std::string text = "covered_equipment_or_services,date_of_inclusion_on_covered_list\n";
+  for (const auto& [covered, dates] : rows) text += fmt::format("\"{}\",\"{}\"\n", covered, dates);
+  return skg::testing::write_output(fmt::format("{}_{}.csv", name, ::getpid()), text);
+}
+
+const skg::Action* action_of(const skg::Graph& graph, std::string_view id) {
+  const auto node = graph.find(id);
+  return node ? skg::testing::listing(graph, *node) : nullptr;
+}
+}  // namespace
+
+TEST_CASE("fcc_covered: the phrase that comes first in the row decides, whichever is looked for first") {
+  const std::string path = covered_list(
+      "fcc_phrases",
+      {// The last-listed marker comes first; the name runs to the end (no end phrase).
+       {"Equipment supplied, directly or indirectly, by Alpha Ltd, produced by Beta Corp.", "March 12, 2021"},
+       // " subject to" comes before ", including" (listed before it).
+       {"Services provided by Gamma Inc subject to section 214, including services produced by Delta", "March 12, 2021"},
+       // Two markers end at the same "by ": the longer, which starts first.
+       {"Services produced or provided by Epsilon SA and its wholly-owned subsidiary Zeta LLC, to the extent used",
+        "March 12, 2021"},
+       // "by " that ends no marker, then one that does.
+       {"Made by hand, and services provided by Eta Co or any of its affiliates", "March 12, 2021"},
+       {"Routers produced in a foreign country", "March 12, 2021"}});
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load_fcc_covered(path, builder);
+  CHECK(report.count("rows") == 5);
+  CHECK(report.count("entities") == 5);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto alpha = graph.find("fcc:alpha-ltd-produced-by-beta-corp");
+  REQUIRE(alpha);
+  CHECK(graph.name(*alpha) == "Alpha Ltd, produced by Beta Corp");
+  CHECK_FALSE(graph.find("fcc:beta-corp"));
+  CHECK(graph.find("fcc:gamma-inc"));
+  CHECK(graph.find("fcc:epsilon-sa"));
+  CHECK(graph.find("fcc:zeta-llc"));
+  CHECK_FALSE(graph.find("fcc:or-provided-by-epsilon-sa"));
+  CHECK(graph.find("fcc:eta-co"));
+}
+
+TEST_CASE("fcc_covered: rows that share their dates each get them, and a bad date is bad every time") {
+  const std::string path = covered_list(
+      "fcc_shared_dates",
+      {{"Services provided by One Co.", "December 22, 2025Updated:January 7, 2026"},
+       {"Services provided by Two Co.", "December 22, 2025Updated:January 7, 2026"},
+       {"Services provided by Three Co.", "March 12, 2021Updated:"},
+       {"Services provided by Four Co.", "March 12, 2021Updated:"},
+       {"Services provided by Five Co.", "December 22, 2025Updated:January 7, 2026"},
+       {"Services provided by Six Co.", "March 12, 2021"}});
+  skg::Builder builder;
+  const skg::LoadReport report = skg::load_fcc_covered(path, builder, {.on_bad_record = skg::OnBadRecord::Skip});
+  CHECK(report.count("rows") == 4);
+  REQUIRE(report.skipped.size() == 2);
+  CHECK(report.skipped[0].line == 4);
+  CHECK(report.skipped[1].line == 5);
+  CHECK(report.skipped[1].reason.find("'(nothing)' is not a date") != std::string::npos);
+  const skg::Graph graph = std::move(builder).freeze();
+  for (const char* id : {"fcc:one-co", "fcc:two-co", "fcc:five-co"}) {
+    CAPTURE(id);
+    const skg::Action* action = action_of(graph, id);
+    REQUIRE(action);
+    CHECK(action->listed == skg::Date::from_ymd(2025, 12, 22));
+    const auto node = graph.find(std::string("fcc:covered-list:") + (id + 4));
+    REQUIRE(node);
+    CHECK(graph.attribute(*node, "modifiedAt") == std::vector<std::string_view>{"2026-01-07"});
+  }
+  const skg::Action* six = action_of(graph, "fcc:six-co");
+  REQUIRE(six);
+  CHECK(six->listed == skg::Date::from_ymd(2021, 3, 12));
+  CHECK(graph.attribute(*graph.find("fcc:covered-list:six-co"), "modifiedAt").empty());
+}
+
+TEST_CASE("fcc_covered: invalid UTF-8 in a later row leaves that row out, and only that row") {
+  const std::string path = covered_list("fcc_late_bad_utf8", {{"Services provided by Good Co.", "March 12, 2021"},
+                                                              {"Services provided by Bad \xC3\x28 Co.", "March 12, 2021"},
+                                                              {"Services provided by Fine Co.", "March 12, 2021"}});
+  skg::Builder builder;
+  CHECK_THROWS_WITH_AS(skg::load_fcc_covered(path, builder), doctest::Contains(":3: invalid UTF-8"), skg::LoadError);
+  const skg::LoadReport report = skg::load_fcc_covered(path, builder, {.on_bad_record = skg::OnBadRecord::Skip});
+  CHECK(report.count("rows") == 2);
+  REQUIRE(report.skipped.size() == 1);
+  CHECK(report.skipped[0].line == 3);
+  CHECK(report.skipped[0].reason == "invalid UTF-8");
 }

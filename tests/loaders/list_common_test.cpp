@@ -60,3 +60,49 @@ TEST_CASE("list_common: LineIndex gives each offset's line as counting newlines 
     }
   }
 }
+
+TEST_CASE("list_common: slug lowers ASCII letters, keeps digits and UTF-8, and joins the rest into one '-'") {
+  CHECK(skg::detail::slug("AO Kaspersky Lab") == "ao-kaspersky-lab");
+  CHECK(skg::detail::slug("  ComNet (USA) LLC.  ") == "comnet-usa-llc");
+  CHECK(skg::detail::slug("Kaspersky Lab, Inc.") == "kaspersky-lab-inc");
+  CHECK(skg::detail::slug("Zürich 2 AG") == "z\xC3\xBCrich-2-ag");
+  CHECK(skg::detail::slug("--- ,;") == "");
+  CHECK(skg::detail::slug("") == "");
+  CHECK(skg::detail::slug(std::string_view("a\0b", 3)) == "a-b");
+}
+
+namespace {
+/// The slug rule spelled out a byte at a time: ASCII letters lowered, digits and bytes from 0x80
+/// kept, every other run between kept bytes one '-', none at either end.
+std::string slug_by_rule(std::string_view text) {
+  std::string out;
+  bool dash = false;
+  for (const char c : text) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!letter && !(c >= '0' && c <= '9') && static_cast<unsigned char>(c) < 0x80) {
+      dash = true;
+      continue;
+    }
+    if (dash && !out.empty()) out += '-';
+    dash = false;
+    out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("list_common: slug and append_slug follow the rule on random texts") {
+  std::mt19937 random(12);
+  const std::string_view alphabet = "aZ09 -,.()\xC3\xA9\t";
+  for (int round = 0; round < 500; ++round) {
+    std::string text;
+    for (int at = static_cast<int>(random() % 24); at > 0; --at) text += alphabet[random() % alphabet.size()];
+    std::string id = "fcc:";
+    skg::detail::append_slug(id, text);
+    CHECK_MESSAGE(id == "fcc:" + slug_by_rule(text), "text '", text, "'");
+    CHECK_MESSAGE(skg::detail::slug(text) == slug_by_rule(text), "text '", text, "'");
+  }
+  std::string empty;
+  skg::detail::append_slug(empty, " (x) ");
+  CHECK(empty == "x");  // no '-' first, even with nothing before it
+}

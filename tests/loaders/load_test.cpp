@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 #include <fstream>
@@ -18,9 +19,22 @@
 #include <future>
 
 #include "skg/graph/builder.h"
+#include "skg/loaders/bis_dpl.h"
+#include "skg/loaders/bods.h"
+#include "skg/loaders/csl.h"
+#include "skg/loaders/csv_bulk.h"
+#include "skg/loaders/eu_fsf.h"
+#include "skg/loaders/fcc_covered.h"
+#include "skg/loaders/ftm_json.h"
+#include "skg/loaders/gleif.h"
 #include "skg/loaders/load.h"
 #include "skg/loaders/ofac_csv.h"
+#include "skg/loaders/ofac_xml.h"
+#include "skg/loaders/ofsi_csv.h"
 #include "skg/loaders/source.h"
+#include "skg/loaders/uk_psc.h"
+#include "skg/loaders/uk_sanctions_list.h"
+#include "skg/loaders/un_xml.h"
 
 #include "loaders/loader_test_util.h"
 
@@ -95,6 +109,55 @@ TEST_CASE("load: each sample's format is detected from its content") {
     if (entry.path().extension() != ".xml") continue;
     CHECK(detect_format(head(entry.path().string()), entry.path().filename().string()) == Format::UnXml);
   }
+}
+
+namespace {
+/// detect_format() spelled out: every format's own detector asked in turn, in the table's order,
+/// each on the whole head (no '<' test before the XML ones).
+std::optional<Format> detect_by_asking_each(std::string_view head, std::string_view name) {
+  const std::pair<Format, bool (*)(std::string_view, std::string_view) noexcept> detectors[] = {
+      {Format::FtmJson, looks_like_ftm_json}, {Format::Bods, looks_like_bods},
+      {Format::OfacXml, looks_like_ofac_xml}, {Format::UkPsc, looks_like_uk_psc},
+      {Format::Gleif, looks_like_gleif},      {Format::UnXml, looks_like_un_xml},
+      {Format::EuFsf, looks_like_eu_fsf},     {Format::UkSanctionsList, looks_like_uk_sanctions_list},
+      {Format::OfsiCsv, looks_like_ofsi_csv}, {Format::Csl, looks_like_csl},
+      {Format::BisDpl, looks_like_bis_dpl},   {Format::FccCovered, looks_like_fcc_covered},
+      {Format::SkgCsv, looks_like_skg_csv},   {Format::OfacCsv, looks_like_ofac_csv},
+  };
+  for (const auto& [format, looks_like] : detectors)
+    if (looks_like(head, name)) return format;
+  return std::nullopt;
+}
+}  // namespace
+
+TEST_CASE("load: detect_format answers as each detector asked in turn, for every file and its head without '<'") {
+  std::vector<std::filesystem::path> files;
+  for (const char* folder : {"samples", "broken", "kaspersky"})
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(datasets(folder)))
+      if (entry.is_regular_file()) files.push_back(entry.path());
+  REQUIRE(files.size() > 100);
+  std::size_t xml = 0;
+  for (const auto& file : files) {
+    const std::string name = file.filename().string();
+    INFO(file.string());
+    std::string text = head(file.string());
+    CHECK(detect_format(text, name) == detect_by_asking_each(text, name));
+    // Every '<' made a '[': the XML detectors are then not asked, and must not have said yes.
+    std::replace(text.begin(), text.end(), '<', '[');
+    CHECK(detect_format(text, name) == detect_by_asking_each(text, name));
+    xml += detect_format(head(file.string()), name) == Format::UnXml ? 1 : 0;
+  }
+  CHECK(xml > 0);
+  // GLEIF's namespace in a CSV row (no element) is not GLEIF XML; in an element it is; the JSON
+  // golden copy (no '<') is found by its JSON half.
+  const std::string csv = "name,url\nx,http://www.gleif.org/data/schema/leidata/2016\n";
+  CHECK(detect_format(csv, "x.csv") != Format::Gleif);
+  CHECK_FALSE(looks_like_gleif(csv, "x.csv"));
+  const std::string element = "<?xml version=\"1.0\"?>\n<lei:LEIData xmlns:lei=\"http://www.gleif.org/data/schema/leidata/2016\">";
+  CHECK(detect_format(element, "x.xml") == Format::Gleif);
+  const std::string json = R"({"records": [{"LEI": "5493001KJTIIGC8Y1R12"}]})";
+  CHECK(detect_format(json, "x.json") == Format::Gleif);
+  CHECK(looks_like_gleif(json, "x.json"));
 }
 
 TEST_CASE("load: a file of no known format is refused with its name - nothing is loaded") {
