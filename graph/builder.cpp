@@ -117,8 +117,9 @@ void grow_for(Vector& items, std::size_t size) {
 Batch::Batch() = default;
 
 
-std::uint32_t Batch::local_source(const Source& source) {
+std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* record_hash) {
   if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  const auto record_id = [&] { return record_hash != nullptr ? string_id(source.record, *record_hash) : this->local(source.record); };
   // Loaders state every fact of a record with that record's source: the same one as last time
   // is found by comparing its texts, without hashing and looking up the file and record again.
   // (Bound batches only: there equal texts are equal ids, so the result is the same.)
@@ -130,10 +131,11 @@ std::uint32_t Batch::local_source(const Source& source) {
     if (same_file && same_record && last.line == source.line)
       return static_cast<std::uint32_t>(sources_.size() - 1);
     sources_.push_back({same_file ? last.file : this->local(source.file),
-                        same_record ? last.record : this->local(source.record), source.line});
+                        same_record ? last.record : record_id(), source.line});
     return static_cast<std::uint32_t>(sources_.size() - 1);
   }
-  const LocalSource local{this->local(source.file), this->local(source.record), source.line};
+  const StringId file = this->local(source.file);
+  const LocalSource local{file, record_id(), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();
     if (last.file == local.file && last.record == local.record && last.line == local.line)
@@ -188,6 +190,27 @@ void Batch::add_attribute(StringId entity, StringId key, StringId value, const S
   attributes_.push_back({entity, key, value, at});
 }
 
+// The SourceRef overloads: the records of the Source overloads, with the source found once by
+// the caller (source_ref). Each still counts as a staged part for the test hook.
+StringId Batch::add_entity(StringId id, NodeKind kind, StringId name, SourceRef source, DateRange valid) {
+  if (id == kNoString) throw Error("an entity record needs an id");
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  entities_.push_back({id, kind, name, static_cast<std::uint32_t>(source), valid});
+  define(id, binding_.pool != nullptr ? std::string_view() : text(id));  // bound: by id alone
+  return id;
+}
+
+void Batch::add_name(StringId entity, StringId name, NameType type, NameStrength strength, SourceRef source) {
+  if (name == kNoString) return;
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  names_.push_back({entity, name, type, strength, static_cast<std::uint32_t>(source)});
+}
+
+void Batch::add_attribute(StringId entity, StringId key, StringId value, SourceRef source) {
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  attributes_.push_back({entity, key, value, static_cast<std::uint32_t>(source)});
+}
+
 void Batch::add_external_id(std::string_view entity, std::string_view other_id,
                             const Source& source) {
   if (other_id.empty() || other_id == entity) return;
@@ -216,7 +239,16 @@ void Batch::add_edge_attribute(std::uint32_t edge, std::string_view key, std::st
 
 void Batch::add_action(const ActionRecord& record) {
   if (record.id.empty()) throw Error("an action record needs an id");
-  const std::uint32_t source = local_source(record.source);
+  add_action_at(record, local_source(record.source), nullptr);
+}
+
+void Batch::add_action(const ActionRecord& record, std::uint64_t id_hash, SourceRef source) {
+  if (record.id.empty()) throw Error("an action record needs an id");
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  add_action_at(record, static_cast<std::uint32_t>(source), &id_hash);
+}
+
+void Batch::add_action_at(const ActionRecord& record, std::uint32_t source, const std::uint64_t* id_hash) {
   // A load's actions repeat their authority, list, program and the like ("OFAC", "SDN"), and
   // target the entity just added: a text equal to the previous action's (or that entity's id)
   // takes its id, compared without hashing and probing the pool (8 interns an action were 14M
@@ -238,7 +270,7 @@ void Batch::add_action(const ActionRecord& record) {
   action.issuer = record.issuer;
   action.list_id = record.list_id;
   action.origin = record.origin;
-  const StringId id = local(record.id);
+  const StringId id = id_hash != nullptr ? string_id(record.id, *id_hash) : local(record.id);
   const StringId target = entities_.empty() ? local(record.target) : same_as(record.target, entities_.back().id);
   actions_.push_back({id, target, action, source});
   define(id, record.id);

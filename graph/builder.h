@@ -118,6 +118,32 @@ class Batch {
   /// same record as the text overloads; for the same string ids too, take the value's id after
   /// the record's source is in the batch (the text overload interns the value after the source).
   void add_attribute(StringId entity, StringId key, StringId value, const Source& source);
+
+  /// A record's source, added to this batch once, for the overloads below that take it instead
+  /// of a Source. Each Source overload finds its source again by comparing the file and record
+  /// texts with the last one's; a loader that states a dozen facts of one record (an OFAC entry)
+  /// takes this handle once and the facts cost no compare. Valid in this batch only, until it
+  /// is committed or dropped. The records are the same as with the Source overloads, and so are
+  /// the strings, in the same order, when the ids are taken in the order those overloads intern:
+  /// the source (file, then record) first, then the entity, then the rest of the record.
+  ///   const Batch::SourceRef at = batch.source_ref({path, uid, line});
+  ///   const StringId entity = batch.add_entity(batch.string_id(id), kind, batch.string_id(name), at);
+  ///   batch.add_attribute(entity, key, batch.string_id(value), at);
+  enum class SourceRef : std::uint32_t {};
+  SourceRef source_ref(const Source& source) { return SourceRef{local_source(source, nullptr)}; }
+  /// source_ref() with the hash of `source.record` that prefetch_hashed() gave.
+  SourceRef source_ref(const Source& source, std::uint64_t record_hash) {
+    return SourceRef{local_source(source, &record_hash)};
+  }
+  /// add_entity() with its id and name as ids from string_id() (the id not kNoString).
+  StringId add_entity(StringId id, NodeKind kind, StringId name, SourceRef source, DateRange valid = {});
+  /// add_name() with the name as an id (kNoString: an empty name, which adds nothing).
+  void add_name(StringId entity, StringId name, NameType type, NameStrength strength, SourceRef source);
+  void add_attribute(StringId entity, StringId key, StringId value, SourceRef source);
+  /// add_action() with its source as a handle (`record.source` is not read) and the hash of
+  /// `record.id` that prefetch_hashed() gave: the id is interned where add_action() interns it.
+  void add_action(const ActionRecord& record, std::uint64_t id_hash, SourceRef source);
+
   /// `other_id` names the same party as `entity` (a CSL row's id for an SDN entry).
   void add_external_id(std::string_view entity, std::string_view other_id, const Source& source);
   /// Returns the edge's position in this batch, for add_edge_attribute.
@@ -249,7 +275,11 @@ class Batch {
     recent_[next_recent_++ % std::size(recent_)] = id;
     return id;
   }
-  std::uint32_t local_source(const Source& source);
+  /// The index of `source` in sources_ (the last one again when equal); `record_hash`, when
+  /// given, is the hash of source.record.
+  std::uint32_t local_source(const Source& source, const std::uint64_t* record_hash = nullptr);
+  /// An action record with its source index (add_action's body; `id_hash` as local_source's).
+  void add_action_at(const ActionRecord& record, std::uint32_t source, const std::uint64_t* id_hash);
 
   /// The builder's pool this batch interns into, and its size when the batch opened; moving
   /// hands the binding over, and dropping it uncommitted truncates the pool back.

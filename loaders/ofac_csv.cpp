@@ -341,15 +341,17 @@ constexpr ByFirstByte<std::size(kDocumentLabels)> kDocumentLabelsByFirst([](std:
 
 struct Document {
   std::string_view label, number;
+  int table = -1;  // the label's index in kDocumentLabels, or -1 (a label made from the part)
 };
 
 std::optional<Document> parse_document(std::string_view part) {
   if (part.empty()) return std::nullopt;
   const auto first = static_cast<unsigned char>(part[0]);
   for (std::size_t at = kDocumentLabelsByFirst.begin[first]; at < kDocumentLabelsByFirst.begin[first + 1]; ++at) {
-    const std::string_view label = kDocumentLabels[kDocumentLabelsByFirst.order[at]];
+    const int table = kDocumentLabelsByFirst.order[at];
+    const std::string_view label = kDocumentLabels[table];
     if (part.size() > label.size() + 1 && part.starts_with(label) && part[label.size()] == ' ')
-      return Document{label, trim(part.substr(label.size() + 1))};
+      return Document{label, trim(part.substr(label.size() + 1)), table};
   }
   // "Digital Currency Address - XBT 1Kuf...": the currency code is part of the label.
   constexpr std::string_view kCurrency = "Digital Currency Address - ";
@@ -400,6 +402,14 @@ struct KeyIds {
   std::deque<StringId> made_ids;
   ViewIndex made[kHeads];  // by label: a view of the label in made_texts
   KeyIds() { std::fill(std::begin(rules), std::end(rules), kNoString); }
+  /// of(Document, kDocumentLabels[table]), kept by table index after the first call: a label of
+  /// the table ("Passport") is not hashed and looked up again for each document that has it.
+  std::pair<std::string_view, StringId*> of_table(int table) {
+    auto& known = by_table[table];
+    if (known.second == nullptr) known = of(Document, kDocumentLabels[table]);
+    return known;
+  }
+  std::pair<std::string_view, StringId*> by_table[std::size(kDocumentLabels)]{};
   /// The text and id slot of the key `head` + `label`.
   std::pair<std::string_view, StringId*> of(Head head, std::string_view label) {
     ViewIndex::Slot& slot = made[head].slot(label);
@@ -536,7 +546,8 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
       }
     }
     if (const auto document = parse_document(part)) {
-      const auto [key_text, key_id] = keys.of(KeyIds::Document, document->label);
+      const auto [key_text, key_id] =
+          document->table >= 0 ? keys.of_table(document->table) : keys.of(KeyIds::Document, document->label);
       out.facts.push_back({key_text, document->number, key_id});
       ++out.documents;
       continue;
@@ -591,7 +602,28 @@ class OfacLoad {
   }
   std::optional<std::uint32_t> resolve(std::string_view name, std::string& why);
   std::string with_period_;  // resolve()'s "<name>." (reused: one per Linked To)
-  std::string address_text_;  // an add.csv row's address line (reused: one per row)
+  /// An alt.csv, add.csv or sdn_comments.csv row's batch calls, made one row late: the row's
+  /// strings (a new alias or address probes a random slot of the pool's table) are prefetched when
+  /// it is read and interned when the next row is, with the hashes the prefetch gave. The calls
+  /// and their order are those the row made at once before, so the pool's order is the same.
+  struct SiblingRow {
+    FileKind kind = FileKind::Main;  // Main: nothing pending
+    std::string id, address;  // the entity's id; add.csv's address line
+    const std::string* path = nullptr;
+    std::string_view uid, name, country, remarks;  // views of the file's text (name: alt_name)
+    std::uint32_t line = 0;
+    NameType alias_type = NameType::Aka;
+    std::uint64_t id_hash = 0, uid_hash = 0, name_hash = 0, address_hash = 0;
+  };
+  SiblingRow sibling_rows_[2];
+  std::size_t next_sibling_ = 0;  // the slot the next row fills; the other one may hold the pending row
+  /// Prefetches the row just filled in sibling_rows_[next_sibling_], makes the batch calls of the
+  /// row before it (pending in the other slot), and leaves the new row pending.
+  void defer_sibling_row();
+  /// Makes the batch calls of `row` if it is pending, and frees its slot.
+  void flush_sibling_row(SiblingRow& row);
+  void add_sibling_row(SiblingRow& row);
+  StringId sibling_keys_[4] = {kNoString, kNoString, kNoString, kNoString};  // aliasRemarks, address, country, addressRemarks
 
   LoadContext& context_;
   const ListKind& list_;
@@ -674,8 +706,63 @@ void OfacLoad::read(const std::string& path, FileKind kind, bool required) {
     }
     on_row(file, kind, fields, line);
   }
+  flush_sibling_row(sibling_rows_[next_sibling_ ^ 1]);
   bytes_done_ += file.size();
   context_.progress(path, bytes_done_);
+}
+
+void OfacLoad::defer_sibling_row() {
+  Batch& batch = context_.batch;
+  SiblingRow& row = sibling_rows_[next_sibling_];
+  row.id_hash = batch.prefetch_hashed(row.id);
+  row.uid_hash = batch.prefetch_hashed(row.uid);
+  if (row.kind == FileKind::Alias) row.name_hash = batch.prefetch_hashed(row.name);
+  if (row.kind == FileKind::Address) row.address_hash = batch.prefetch_hashed(row.address);
+  next_sibling_ ^= 1;
+  flush_sibling_row(sibling_rows_[next_sibling_]);  // the row before, whose slot the next row fills
+}
+
+void OfacLoad::flush_sibling_row(SiblingRow& row) {
+  if (row.kind == FileKind::Main) return;
+  add_sibling_row(row);
+  row.kind = FileKind::Main;
+}
+
+void OfacLoad::add_sibling_row(SiblingRow& row) {
+  Batch& batch = context_.batch;
+  const Source source{*row.path, row.uid, row.line};
+  // The ids in the order the text calls interned them: the source (file, record) with the first
+  // call, then per call the entity, the key and the value.
+  std::optional<Batch::SourceRef> at;
+  StringId entity = kNoString;
+  const auto start = [&] {
+    if (at) return;
+    at = batch.source_ref(source, row.uid_hash);
+    entity = batch.string_id(row.id, row.id_hash);
+  };
+  const auto attribute = [&](StringId& key_id, std::string_view key, std::string_view text, std::uint64_t hash, bool hashed) {
+    if (text.empty()) return;
+    start();
+    if (key_id == kNoString) key_id = batch.string_id(key);
+    batch.add_attribute(entity, key_id, hashed ? batch.string_id(text, hash) : batch.string_id(text), *at);
+  };
+  switch (row.kind) {
+    case FileKind::Comments:
+      attribute(key_ids_[RemarksKey], "remarks", row.remarks, 0, false);
+      break;
+    case FileKind::Alias:
+      start();
+      batch.add_name(entity, batch.string_id(row.name, row.name_hash), row.alias_type, NameStrength::Strong, *at);
+      attribute(sibling_keys_[0], "aliasRemarks", row.remarks, 0, false);
+      break;
+    case FileKind::Address:
+      attribute(sibling_keys_[1], "address", row.address, row.address_hash, true);
+      attribute(sibling_keys_[2], "country", row.country, 0, false);
+      attribute(sibling_keys_[3], "addressRemarks", row.remarks, 0, false);
+      break;
+    case FileKind::Main:
+      break;
+  }
 }
 
 void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& fields,
@@ -738,21 +825,29 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   std::string id;
   Entry* entry = nullptr;
   if (!target(file, kind, uid, line, id, entry)) return;
-  Batch& batch = context_.batch;
-  const Source source{path, uid, static_cast<std::uint32_t>(line)};
+  if (kind == FileKind::Comments && entry != nullptr) {
+    // Joined to the entry's remarks, which finish() reads.
+    entry->remarks_more += trim(fields[1]) == "-0-" ? std::string_view{} : fields[1];
+    return;
+  }
+  SiblingRow& row = sibling_rows_[next_sibling_];
+  row.kind = kind;
+  row.id = std::move(id);
+  row.path = &path;
+  row.uid = uid;
+  row.line = static_cast<std::uint32_t>(line);
   switch (kind) {
     case FileKind::Comments: {
       const std::string_view more = trim(fields[1]) == "-0-" ? std::string_view{} : fields[1];
-      if (entry != nullptr)
-        entry->remarks_more += more;
-      else if (!trim(more).empty())
-        batch.add_attribute(id, "remarks", trim(more), source);
+      row.remarks = trim(more);
       break;
     }
     case FileKind::Alias: {
       const std::string_view name = value(fields[3]);
       // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
-      batch.add_name(id, name, alias_type, NameStrength::Strong, source);
+      row.name = name;
+      row.alias_type = alias_type;
+      row.remarks = value(fields[4]);
       ++counts_.aliases;
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
@@ -762,12 +857,10 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         else if (slot.value != index)
           slot.value = kMany;
       }
-      if (!value(fields[4]).empty())
-        batch.add_attribute(id, "aliasRemarks", value(fields[4]), source);
       break;
     }
     case FileKind::Address: {
-      std::string& line_text = address_text_;
+      std::string& line_text = row.address;
       line_text.clear();
       for (int column = 2; column <= 4; ++column) {
         const std::string_view part = value(fields[column]);
@@ -775,16 +868,15 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         if (!line_text.empty()) line_text += ", ";
         line_text += part;
       }
-      if (!line_text.empty()) batch.add_attribute(id, "address", line_text, source);
-      if (!value(fields[4]).empty()) batch.add_attribute(id, "country", value(fields[4]), source);
-      if (!value(fields[5]).empty())
-        batch.add_attribute(id, "addressRemarks", value(fields[5]), source);
+      row.country = value(fields[4]);
+      row.remarks = value(fields[5]);
       ++counts_.addresses;
       break;
     }
     case FileKind::Main:
       break;
   }
+  defer_sibling_row();
 }
 
 bool OfacLoad::target(const SourceFile& file, FileKind kind, std::string_view uid,
@@ -908,9 +1000,18 @@ void OfacLoad::finish() {
   // caches, and one miss after another was the largest cost of this loader (bench/load_lists).
   // The remarks as a view: of the file's text, or of a copy joined to their sdn_comments.csv
   // continuation (most entries have none: copying every remark was a cost).
+  // The prefetches hand their hashes on to the interns (string_id(text, hash)), each string hashed
+  // once. They must: GCC 12 finds a prefetch whose result nothing uses free of side effects and
+  // drops the call, hash and all (Batch::prefetch(text) compiled to nothing here, so the pool's
+  // misses were all waited on); the hash the intern uses keeps it.
+  struct Hashes {
+    std::uint64_t id = 0, uid = 0, name = 0, action = 0;
+    std::vector<std::uint64_t> facts, aliases;  // by position in Remarks::facts, weak_aliases
+  };
   std::string joined[2], action_ids[2];
   std::string_view remarks_texts[2];
   Remarks remarks_of[2];
+  Hashes hashes_of[2];
   const auto prepare = [&](std::size_t index) {
     const Entry& entry = entries_[index];
     std::string_view& text = remarks_texts[index % 2];
@@ -925,10 +1026,15 @@ void OfacLoad::finish() {
     std::string& action_id = action_ids[index % 2];
     action_id.assign(entry.id);
     action_id += list_.action_suffix;
-    for (std::string_view text_of : {std::string_view(entry.id), entry.uid, entry.name, std::string_view(action_id)})
-      batch.prefetch(text_of);
-    for (const Fact& fact : remarks_of[index % 2].facts) batch.prefetch(fact.value);
-    for (const Alias& alias : remarks_of[index % 2].weak_aliases) batch.prefetch(alias.name);
+    Hashes& hashes = hashes_of[index % 2];
+    hashes.id = batch.prefetch_hashed(entry.id);
+    hashes.uid = batch.prefetch_hashed(entry.uid);
+    hashes.name = batch.prefetch_hashed(entry.name);
+    hashes.action = batch.prefetch_hashed(action_id);
+    hashes.facts.clear();
+    for (const Fact& fact : remarks_of[index % 2].facts) hashes.facts.push_back(batch.prefetch_hashed(fact.value));
+    hashes.aliases.clear();
+    for (const Alias& alias : remarks_of[index % 2].weak_aliases) hashes.aliases.push_back(batch.prefetch_hashed(alias.name));
   };
   if (!entries_.empty()) prepare(0);
   for (std::size_t index = 0; index < entries_.size(); ++index) {
@@ -937,18 +1043,28 @@ void OfacLoad::finish() {
     const std::string_view remarks_text = remarks_texts[index % 2];
     const Remarks& remarks = remarks_of[index % 2];
     const std::string& action_id = action_ids[index % 2];
+    const Hashes& hashes = hashes_of[index % 2];
     const Source source{*entry.file, entry.uid, static_cast<std::uint32_t>(entry.line)};
-    // The entity's id and each key are hashed and looked up once, not once per fact; a key is
-    // taken from the batch when first added, so the pool holds the same strings in the same order.
-    const StringId entity = batch.add_entity({.id = entry.id, .kind = entry.kind, .name = entry.name, .source = source});
-    const auto attribute_as = [&](StringId& key_id, std::string_view key, std::string_view text) {
+    // The entry's source is found once, and its entity's id and each key are hashed and looked up
+    // once, not once per fact. Ids are taken in the order add_entity / add_attribute(text) intern
+    // (source, id, name; then key, value), and a key when first added, so the pool holds the same
+    // strings in the same order.
+    const Batch::SourceRef at = batch.source_ref(source, hashes.uid);
+    const StringId entity_id = batch.string_id(entry.id, hashes.id);
+    const StringId name_id = batch.string_id(entry.name, hashes.name);
+    const StringId entity = batch.add_entity(entity_id, entry.kind, name_id, at);
+    const auto attribute_id = [&](StringId& key_id, std::string_view key, std::string_view text, StringId value) {
       if (text.empty()) return;
       if (key_id == kNoString) key_id = batch.string_id(key);
-      batch.add_attribute(entity, key_id, text, source);
+      batch.add_attribute(entity, key_id, value == kNoString ? batch.string_id(text) : value, at);
+    };
+    const auto attribute_as = [&](StringId& key_id, std::string_view key, std::string_view text) {
+      attribute_id(key_id, key, text, kNoString);
     };
     // The uid is OFAC's entity number on every list and in every format (the identity contract,
-    // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too.
-    attribute_as(key_ids_[OfacUid], "ofacUid", entry.uid);
+    // queries/RULES.md §9): the CSL's OFAC rows and OFAC's XML files carry it too. Interned with
+    // the source already.
+    attribute_id(key_ids_[OfacUid], "ofacUid", entry.uid, batch.string_id(entry.uid, hashes.uid));
 
     programs.clear();
     std::string_view rest = entry.programs;  // "SDGT] [IRGC": OFAC's separator is "] ["
@@ -971,10 +1087,10 @@ void OfacLoad::finish() {
                       .program = programs,
                       .legal_basis = remarks.legal_basis,
                       .measures = remarks.measures,
-                      .source = source,
                       .measure_set = mapping.measures,
                       .issuer = mapping.issuer,
-                      .list_id = mapping.list});
+                      .list_id = mapping.list},
+                     hashes.action, at);
 
     if (entry.unknown_type) attribute_as(key_ids_[SdnType], "sdnType", entry.sdn_type);
     attribute_as(key_ids_[Title], "title", entry.title);
@@ -984,10 +1100,16 @@ void OfacLoad::finish() {
     attribute_as(key_ids_[Grt], "grossRegisteredTonnage", entry.grt);
     attribute_as(key_ids_[Flag], "flag", entry.flag);
     attribute_as(key_ids_[Owner], "vesselOwner", entry.owner);
-    for (const Fact& fact : remarks.facts) attribute_as(*fact.key_id, fact.key, fact.value);
+    for (std::size_t fact = 0; fact < remarks.facts.size(); ++fact) {
+      const Fact& item = remarks.facts[fact];
+      if (item.value.empty()) continue;
+      if (*item.key_id == kNoString) *item.key_id = batch.string_id(item.key);
+      batch.add_attribute(entity, *item.key_id, batch.string_id(item.value, hashes.facts[fact]), at);
+    }
     counts_.documents += remarks.documents;
-    for (const Alias& alias : remarks.weak_aliases) {
-      batch.add_name(entity, alias.name, alias.type, NameStrength::Weak, source);
+    for (std::size_t alias = 0; alias < remarks.weak_aliases.size(); ++alias) {
+      const Alias& item = remarks.weak_aliases[alias];
+      batch.add_name(entity, batch.string_id(item.name, hashes.aliases[alias]), item.type, NameStrength::Weak, at);
       ++counts_.aliases;
     }
     if (remarks.unrecognised) attribute_as(key_ids_[RemarksKey], "remarks", trim(remarks_text));

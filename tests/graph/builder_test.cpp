@@ -427,3 +427,70 @@ TEST_CASE("builder: facts added by entity and key id give the same graph as fact
   }
   CHECK(Batch().string_id("") == kNoString);
 }
+
+TEST_CASE("builder: records added with a source handle give the same graph and strings as with a Source") {
+  // Two entries of one file (a repeated record text on another line, an alias equal to the uid,
+  // an empty alias, a repeated action id field), each stated once through the Source overloads
+  // and once through source_ref() and ids, with and without prefetched hashes.
+  struct Entry {
+    std::string_view id, name, uid, action_id, program, alias;
+    std::uint32_t line;
+  };
+  const Entry entries[] = {
+      {"ofac-sdn:45815", "IVANOV, Ivan", "45815", "ofac-sdn:45815#SDN", "RUSSIA-EO14024", "45815", 3},
+      {"ofac-sdn:7", "ACME LLC", "7", "ofac-sdn:7#SDN", "RUSSIA-EO14024", "", 4},
+      {"ofac-sdn:8", "sdn.csv", "45815", "ofac-sdn:8#SDN", "SDGT", "ACME", 9},
+  };
+  enum class Way { Text, Ref, RefHashed };
+  const auto build = [&](Way way, bool bound) {
+    Builder builder;
+    std::optional<Batch> batch;
+    if (bound) batch.emplace(builder);
+    else batch.emplace();
+    StringId key = kNoString;
+    for (const Entry& entry : entries) {
+      const Source source{"data/sdn.csv", entry.uid, entry.line};
+      const ActionRecord action{.id = entry.action_id, .target = entry.id, .authority = "OFAC", .list = "SDN",
+                                .program = entry.program, .source = source};
+      if (way == Way::Text) {
+        batch->add_entity({.id = entry.id, .kind = NodeKind::Person, .name = entry.name, .source = source});
+        batch->add_attribute(entry.id, "ofacUid", entry.uid, source);
+        batch->add_action(action);
+        batch->add_name(entry.id, entry.alias, NameType::Aka, NameStrength::Weak, source);
+        batch->add_attribute(entry.id, "nationality", "Russia", source);
+        continue;
+      }
+      const bool hashed = way == Way::RefHashed;
+      const auto id_of = [&](std::string_view text) {
+        return hashed ? batch->string_id(text, batch->prefetch_hashed(text)) : batch->string_id(text);
+      };
+      const Batch::SourceRef at = hashed ? batch->source_ref(source, batch->prefetch_hashed(entry.uid)) : batch->source_ref(source);
+      CHECK(batch->source_ref(source) == at);  // the same source again: the same handle
+      const StringId id = id_of(entry.id);
+      const StringId name = id_of(entry.name);
+      const StringId entity = batch->add_entity(id, NodeKind::Person, name, at);
+      CHECK(entity == id);
+      if (key == kNoString) key = batch->string_id("ofacUid");
+      batch->add_attribute(entity, key, id_of(entry.uid), at);
+      batch->add_action(action, detail::hash_string(entry.action_id), at);
+      batch->add_name(entity, id_of(entry.alias), NameType::Aka, NameStrength::Weak, at);
+      const StringId nationality = batch->string_id("nationality");
+      batch->add_attribute(entity, nationality, id_of("Russia"), at);
+    }
+    CHECK(batch->defines("ofac-sdn:7"));
+    builder.commit(std::move(*batch));
+    const Graph graph = std::move(builder).freeze();
+    std::string strings;  // every string, in pool order
+    for (std::uint32_t at = 0; at < graph.string_count(); ++at) strings.append(graph.string(StringId{at})).push_back('|');
+    return std::pair{skg::testing::fingerprint(graph), strings};
+  };
+  for (const bool bound : {true, false}) {
+    CAPTURE(bound);
+    const auto by_text = build(Way::Text, bound);
+    CHECK(by_text.second.find("ACME LLC|") != std::string::npos);
+    CHECK(build(Way::Ref, bound) == by_text);
+    CHECK(build(Way::RefHashed, bound) == by_text);
+  }
+  Batch batch;
+  CHECK_THROWS_AS(batch.add_entity(kNoString, NodeKind::Person, kNoString, batch.source_ref({"f", "1", 1})), Error);
+}
