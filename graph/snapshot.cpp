@@ -47,7 +47,10 @@ namespace skg::inline v1 {
 //     (`*_prov_own`: a bit a position; `*_prov_at` / `*_prov` then cover the unmarked ones);
 //   - node record offsets as the exceptions to one record each (`node_prov_x`: the nodes whose
 //     count is not one, `node_prov_x_end`: where each one's records end), where smaller;
-//   - node dates as RankedColumns, like the edge dates.
+//   - node dates as RankedColumns, like the edge dates;
+//   - no primary name column when each is the node's first name (`name` empty: Graph::name_id);
+//   - the name index's slots at 3 keys in 4 (a size that is not a power of two: lookups map the
+//     hash by detail::slot_home), where freeze() leaves them at 1 in 2 to 1 in 4.
 // The in-memory forms a Builder makes are kept: save() writes a packed view (GraphParts::packed)
 // and the accessors read either form, so a graph answers the same built or opened.
 namespace {
@@ -369,10 +372,11 @@ Graph detail::GraphParts::packed(const Graph& g, const Column<StoredAction>& act
     }
     if (derived) p.name_ = {};
   }
-  // Hash indexes at a higher load: 3 keys in 4 slots, against 1 in 2 to 1 in 4 in freeze()'s
+  // The name index at a higher load: 3 keys in 4 slots, against 1 in 2 to 1 in 4 in freeze()'s
   // powers of two; a size that is not a power of two, so lookups map the hash by a multiply
-  // (detail::slot_home). Keys are placed in key order; ids stated twice (two positions of one
-  // text, which freeze does not make) keep their table, whose probe order says which is found.
+  // (detail::slot_home). At 1M this made find_by_name no slower (misses faster: the table is
+  // half the size). The external id index keeps freeze()'s table: at 3/4 its lookups were
+  // 1.4x (hits) to 2.2x (misses) slower, each probe comparing a text.
   auto reslot = [&](Column<std::uint32_t>& slots, std::size_t keys, auto text_of) {
     if (slots.empty() || keys == 0) return;
     std::size_t size = keys + keys / 3 + 1;
@@ -387,14 +391,6 @@ Graph detail::GraphParts::packed(const Graph& g, const Column<StoredAction>& act
     slots = Column<std::uint32_t>(std::move(table));
   };
   reslot(p.name_slots_, g.name_keys_.size(), [&](std::uint32_t key) { return g.string(g.name_keys_[key]); });
-  if (!g.ext_keys_.empty()) {
-    reslot(p.ext_slots_, g.ext_keys_.size(), [&](std::uint32_t key) { return g.string(g.ext_keys_[key]); });
-  } else {
-    std::vector<StringId> ids(g.external_id_.begin(), g.external_id_.end());
-    std::sort(ids.begin(), ids.end());
-    if (std::adjacent_find(ids.begin(), ids.end()) == ids.end())
-      reslot(p.ext_slots_, g.external_id_.size(), [&](std::uint32_t at) { return g.string(g.external_id_[at]); });
-  }
   // Shares: by a dictionary of their stored values, one byte an edge, when there are at most 256
   // and that is smaller than the sparse form (a bitmap and a value for each edge with a share).
   {
