@@ -409,7 +409,8 @@ Graph detail::GraphParts::packed(const Graph& g, const Column<StoredAction>& act
     if (dict.size() <= 256 && edges > 0 && coded < sparse.bits.bytes() + sparse.value.bytes()) {
       std::vector<std::uint8_t> codes(edges);
       for (std::uint32_t edge = 0; edge < edges; ++edge)
-        codes[edge] = static_cast<std::uint8_t>(std::lower_bound(dict.begin(), dict.end(), stored[edge]) - dict.begin());
+        codes[edge] =
+            static_cast<std::uint8_t>(std::lower_bound(dict.begin(), dict.end(), stored[edge]) - dict.begin());
       p.share_ = {};
       p.share_code_ = Column<std::uint8_t>(std::move(codes));
       p.share_dict_ = Column<std::uint32_t>(std::move(dict));
@@ -783,7 +784,8 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       strings_ok(g.role_.value, "edge roles");
       strings_ok(g.edge_id_.value, "edge ids");
 
-      done(g.edge_kind_, g.share_.bits, g.share_.value, g.share_code_, g.share_dict_, g.share_range_, g.interest_, g.edge_from_.bits,
+      done(g.edge_kind_, g.share_.bits, g.share_.value, g.share_code_, g.share_dict_, g.share_range_, g.interest_,
+           g.edge_from_.bits,
            g.edge_from_.value, g.edge_to_.bits, g.edge_to_.value, g.role_.bits, g.role_.value, g.edge_id_.bits,
            g.edge_id_.value);
 
