@@ -82,6 +82,10 @@ std::string group_of(const std::string& column) {
       {"in_edge", "reverse edges"}, {"chars", "strings"}, {"string_at", "strings"}, {"string_at32", "strings"},
       {"name_prov_at", "name and id records"}, {"name_prov", "name and id records"},
       {"external_id_prov_at", "name and id records"}, {"external_id_prov", "name and id records"},
+      // Format 7's packed forms.
+      {"valid_from_bits", "nodes"}, {"valid_to_bits", "nodes"}, {"node_prov_x", "provenance"},
+      {"node_prov_x_end", "provenance"}, {"name_prov_own", "name and id records"},
+      {"external_id_prov_own", "name and id records"}, {"share_code", "edges"}, {"share_dict", "edges"},
   };
   const auto found = kGroups.find(column);
   if (found != kGroups.end()) return found->second;

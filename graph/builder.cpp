@@ -2185,7 +2185,8 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   for (const Provenance& record : s.provenance) s.files.insert(index(record.source));
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   s.kind.assign(graph.kind_.begin(), graph.kind_.end());
-  s.name.assign(graph.name_.begin(), graph.name_.end());
+  s.name.resize(nodes);  // name_id(): a snapshot may leave the column out (snapshot format 7)
+  for (std::uint32_t node = 0; node < nodes; ++node) s.name[node] = graph.name_id(NodeId{node});
   // Dates in stored form (the graph may keep an all-open column empty).
   auto unpack_ranges = [](std::uint32_t count, auto range_of, std::vector<std::int32_t>& from,
                           std::vector<std::int32_t>& to) {

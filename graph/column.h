@@ -102,6 +102,44 @@ struct RankedColumn {
   std::size_t bytes() const noexcept { return bits.bytes() + rank.bytes() + value.bytes(); }
 };
 
+/// A bitmap over positions with the count of set bits before each 64 of them (`rank`: counted
+/// by finish(), never stored in a snapshot): O(1) "is position i marked" and "how many marked
+/// positions come before i". Empty: no position is marked.
+///   own = RankedBits::from(marks);  if (own.test(i)) ...;  i - own.before(i)  // unmarked before i
+struct RankedBits {
+  Column<std::uint64_t> bits;  // bit i of word i / 64
+  Column<std::uint32_t> rank;  // bits.size() entries: set bits in the words before
+
+  static RankedBits from(const std::vector<std::uint8_t>& marks) {
+    RankedBits out;
+    std::vector<std::uint64_t> words((marks.size() + 63) / 64, 0);
+    for (std::size_t i = 0; i < marks.size(); ++i)
+      if (marks[i] != 0) words[i / 64] |= std::uint64_t{1} << (i % 64);
+    out.bits = Column<std::uint64_t>(std::move(words));
+    out.finish();
+    return out;
+  }
+  /// Counts the set bits before each word (after `bits` is set or mapped); returns the total.
+  std::uint64_t finish() {
+    std::vector<std::uint32_t> before(bits.size());
+    std::uint64_t total = 0;
+    for (std::size_t word = 0; word < bits.size(); ++word) {
+      before[word] = static_cast<std::uint32_t>(total);
+      total += static_cast<std::uint64_t>(__builtin_popcountll(bits[word]));
+    }
+    rank = Column<std::uint32_t>(std::move(before));
+    return total;
+  }
+  bool empty() const noexcept { return bits.empty(); }
+  bool test(std::uint32_t i) const noexcept { return ((bits[i / 64] >> (i % 64)) & 1u) != 0; }
+  /// Marked positions before i.
+  std::uint32_t before(std::uint32_t i) const noexcept {
+    const std::uint64_t below = bits[i / 64] & ((std::uint64_t{1} << (i % 64)) - 1);
+    return rank[i / 64] + static_cast<std::uint32_t>(__builtin_popcountll(below));
+  }
+  std::size_t bytes() const noexcept { return bits.bytes() + rank.bytes(); }
+};
+
 namespace detail {
 /// A read-only memory map of a whole file; unmapped when destroyed.
 class Mapping {

@@ -39,8 +39,20 @@ DateRange stored_range(std::int32_t from, std::int32_t to) {
 }  // namespace
 
 DateRange Graph::valid(NodeId node) const noexcept {
-  return stored_range(valid_from_.empty() ? kOpenStart : valid_from_[index(node)],
-                      valid_to_.empty() ? kOpenEnd : valid_to_[index(node)]);
+  return stored_range(valid_from_.empty() ? valid_from_sparse_.get(index(node), kOpenStart) : valid_from_[index(node)],
+                      valid_to_.empty() ? valid_to_sparse_.get(index(node), kOpenEnd) : valid_to_[index(node)]);
+}
+
+std::span<const ProvId> Graph::provenance_by_exceptions(NodeId node) const noexcept {
+  // The first exception at or after the node; every node before it and after the previous one
+  // has one record, so its records start that many places after the previous exception's end.
+  const std::uint32_t at = index(node);
+  const auto found = std::lower_bound(node_prov_x_.begin(), node_prov_x_.end(), at);
+  const auto next = static_cast<std::size_t>(found - node_prov_x_.begin());
+  const std::uint32_t start =
+      next == 0 ? at : node_prov_x_end_[next - 1] + (at - node_prov_x_[next - 1] - 1);
+  const std::uint32_t end = (found != node_prov_x_.end() && *found == at) ? node_prov_x_end_[next] : start + 1;
+  return node_prov_.slice(start, end);
 }
 
 DateRange Graph::edge_valid(EdgeId edge) const noexcept {
@@ -152,8 +164,8 @@ std::string Graph::describe(ProvId id) const {
 std::span<const NodeId> Graph::lookup(const StringIndexView& view, const Graph& graph,
                                       std::string_view key) noexcept {
   if (view.slots.empty()) return {};
-  const std::size_t mask = view.slots.size() - 1;
-  for (std::size_t slot = detail::hash_string(key) & mask;; slot = (slot + 1) & mask) {
+  const std::size_t size = view.slots.size();
+  for (std::size_t slot = detail::slot_home(detail::hash_string(key), size);; slot = slot + 1 == size ? 0 : slot + 1) {
     const std::uint32_t entry = view.slots[slot];
     if (entry == 0) return {};
     if (graph.string(view.keys[entry - 1]) == key)
@@ -164,8 +176,9 @@ std::span<const NodeId> Graph::lookup(const StringIndexView& view, const Graph& 
 std::optional<NodeId> Graph::find(std::string_view external_id) const noexcept {
   if (ext_keys_.empty()) {  // slots hold positions in external_id_ (+ 1), the layout freeze writes
     if (ext_slots_.empty()) return std::nullopt;
-    const std::size_t mask = ext_slots_.size() - 1;
-    for (std::size_t slot = detail::hash_string(external_id) & mask;; slot = (slot + 1) & mask) {
+    const std::size_t size = ext_slots_.size();
+    for (std::size_t slot = detail::slot_home(detail::hash_string(external_id), size);;
+         slot = slot + 1 == size ? 0 : slot + 1) {
       const std::uint32_t entry = ext_slots_[slot];
       if (entry == 0) return std::nullopt;
       if (string(external_id_[entry - 1]) != external_id) continue;
@@ -200,7 +213,9 @@ GraphStats Graph::stats() const {
   for (NodeKind kind : kind_) ++stats.nodes_by_kind[static_cast<int>(kind)];
   for (EdgeKind kind : edge_kind_) ++stats.edges_by_kind[static_cast<int>(kind)];
   auto add = [&](const auto&... columns) { stats.bytes += (columns.bytes() + ...); };
-  add(kind_, name_, valid_from_, valid_to_, names_at_, attributes_at_, node_prov_at_, external_ids_at_,
+  add(kind_, name_, valid_from_, valid_to_, valid_from_sparse_, valid_to_sparse_, names_at_, attributes_at_,
+      node_prov_at_, node_prov_x_, node_prov_x_end_, external_ids_at_, name_prov_own_, external_id_prov_own_,
+      share_code_, share_dict_,
       name_list_, attribute_, node_prov_, external_id_, name_prov_at_, name_prov_, external_id_prov_at_, external_id_prov_, action_node_, action_, out_at_, source_, target_,
       edge_kind_, share_, share_range_, interest_, edge_from_, edge_to_, role_, edge_id_, edge_prov_at_, edge_attributes_at_,
       edge_prov_, edge_attribute_, in_at_, in_edge_, chars_, string_at_, string_at32_, prov_source_at_, prov_source_,

@@ -37,6 +37,14 @@ class GraphToken {
   static std::uint64_t next() noexcept;
   std::uint64_t value_;
 };
+/// The slot a hash index probes first for `hash`, in a table of `size` slots (then the next ones,
+/// wrapping). A power-of-two table (as freeze() makes) takes the hash's low bits; another size
+/// (a snapshot's tables, sized for a higher load) maps the hash onto the table by a multiply
+/// (Lemire, "Fast random integer generation in an interval", ACM TOMACS 2019).
+inline std::size_t slot_home(std::uint64_t hash, std::size_t size) noexcept {
+  if ((size & (size - 1)) == 0) return hash & (size - 1);
+  return static_cast<std::size_t>((static_cast<unsigned __int128>(hash) * size) >> 64);
+}
 }  // namespace detail
 
 /// Open ends of a stored DateRange (the API hands them out as unset optionals).
@@ -98,8 +106,13 @@ class Graph {
   // Nodes.
   NodeKind kind(NodeId node) const noexcept { return kind_[index(node)]; }
   /// The primary name ("" only if no source gave one).
-  std::string_view name(NodeId node) const noexcept { return string(name_[index(node)]); }
-  StringId name_id(NodeId node) const noexcept { return name_[index(node)]; }
+  std::string_view name(NodeId node) const noexcept { return string(name_id(node)); }
+  StringId name_id(NodeId node) const noexcept {
+    if (!name_.empty()) return name_[index(node)];
+    // A snapshot leaves the column out when every primary name is the node's first name.
+    const auto all = names(node);
+    return all.empty() ? kNoString : all[0].text;
+  }
   /// Every name: the primary first, then aliases, each with its type and strength.
   std::span<const Name> names(NodeId node) const noexcept { return slice(name_list_, names_at_, node); }
   std::span<const Attribute> attributes(NodeId node) const noexcept {
@@ -109,6 +122,7 @@ class Graph {
   /// The values of one attribute key, in load order ("birthDate", "country", ...).
   std::vector<std::string_view> attribute(NodeId node, std::string_view key) const;
   std::span<const ProvId> provenance(NodeId node) const noexcept {
+    if (!node_prov_x_.empty()) return provenance_by_exceptions(node);
     return slice(node_prov_, node_prov_at_, node);
   }
   /// External ids ("ofac-sdn:45815", FtM ids): every id that was merged into this node.
@@ -119,16 +133,15 @@ class Graph {
   /// records state has both), as provenance ids (queries/RULES.md §9.4). A delta that deletes or
   /// replaces one record of a merged party takes the names only that record gave.
   std::span<const ProvId> name_provenance(NodeId node, std::size_t which) const noexcept {
-    if (name_prov_.empty()) return {};
     const std::uint32_t first = names_at_.empty() ? index(node) : names_at_[index(node)];
-    return slice_at(name_prov_, name_prov_at_, first + static_cast<std::uint32_t>(which));
+    return item_provenance(name_prov_, name_prov_at_, name_prov_own_, node, first + static_cast<std::uint32_t>(which));
   }
   /// The records that state external_ids(node)[which] (the record whose own id it is, or whose
   /// other ids list it: an FtM record's referents), as name_provenance() does for names.
   std::span<const ProvId> external_id_provenance(NodeId node, std::size_t which) const noexcept {
-    if (external_id_prov_.empty()) return {};
     const std::uint32_t first = external_ids_at_.empty() ? index(node) : external_ids_at_[index(node)];
-    return slice_at(external_id_prov_, external_id_prov_at_, first + static_cast<std::uint32_t>(which));
+    return item_provenance(external_id_prov_, external_id_prov_at_, external_id_prov_own_, node,
+                           first + static_cast<std::uint32_t>(which));
   }
   DateRange valid(NodeId node) const noexcept;
   /// The details of an Action node; nullptr for any other node.
@@ -181,7 +194,7 @@ class Graph {
     const std::uint32_t out = out_at_[index(node)];
     __builtin_prefetch(target_.data() + out);
     __builtin_prefetch(edge_kind_.data() + out);
-    prefetch_ranked(share_, out);
+    prefetch_share(out);
     prefetch_ranked(edge_to_, out);
   }
   [[gnu::always_inline]] void prefetch_in_list(NodeId node) const noexcept {
@@ -191,13 +204,13 @@ class Graph {
     for (EdgeId edge : in_edges(node)) {
       __builtin_prefetch(source_.data() + index(edge));
       __builtin_prefetch(edge_kind_.data() + index(edge));
-      prefetch_ranked(share_, index(edge));
+      prefetch_share(index(edge));
     }
   }
   NodeId target(EdgeId edge) const noexcept { return target_[index(edge)]; }
   EdgeKind edge_kind(EdgeId edge) const noexcept { return edge_kind_[index(edge)]; }
   Percent share(EdgeId edge) const noexcept {
-    const std::uint32_t stored = share_.get(index(edge), kShareUnknown);
+    const std::uint32_t stored = stored_share(index(edge));
     if (stored <= Percent::kHundred) return Percent::exact_units(stored);
     if (stored == kShareUnknown) return Percent::unknown();
     return share_range_[stored - kShareRange];
@@ -286,22 +299,53 @@ class Graph {
     if (!column.bits.empty()) __builtin_prefetch(column.bits.data() + i / 64);
     else if (!column.value.empty()) __builtin_prefetch(column.value.data() + i);
   }
+  /// The records of a name or an external id at `position`: its node's own when `own` marks it
+  /// (a snapshot stores nothing for those), else its entry among the unmarked positions.
+  std::span<const ProvId> item_provenance(const Column<ProvId>& provs, const Column<std::uint32_t>& at,
+                                          const RankedBits& own, NodeId node, std::uint32_t position) const noexcept {
+    if (!own.empty()) {
+      if (own.test(position)) return provenance(node);
+      position -= own.before(position);
+    }
+    if (provs.empty()) return {};
+    return slice_at(provs, at, position);
+  }
+  /// provenance(node) when the offsets are stored as exceptions to one record each.
+  std::span<const ProvId> provenance_by_exceptions(NodeId node) const noexcept;
+  std::uint32_t stored_share(std::uint32_t edge) const noexcept {
+    return share_dict_.empty() ? share_.get(edge, kShareUnknown) : share_dict_[share_code_[edge]];
+  }
+  [[gnu::always_inline]] void prefetch_share(std::uint32_t edge) const noexcept {
+    if (!share_code_.empty()) __builtin_prefetch(share_code_.data() + edge);
+    else prefetch_ranked(share_, edge);
+  }
   static std::span<const NodeId> lookup(const StringIndexView& index_view, const Graph& graph,
                                         std::string_view key) noexcept;
 
   // Nodes (node_count()).
   Column<NodeKind> kind_;
-  Column<StringId> name_;
+  Column<StringId> name_;  // empty in a snapshot when each is the node's first name (name_id())
   Column<std::int32_t> valid_from_, valid_to_;  // kOpenStart / kOpenEnd when unset; empty: all so
+  // The same in a snapshot (format 7): mostly open, so sparse; used when valid_from_ / valid_to_
+  // are empty (empty too: every node open).
+  RankedColumn<std::int32_t> valid_from_sparse_, valid_to_sparse_;
   Column<std::uint32_t> names_at_, attributes_at_, node_prov_at_, external_ids_at_;  // n + 1
   Column<Name> name_list_;
   Column<Attribute> attribute_;
   Column<ProvId> node_prov_;
+  // Node record offsets as exceptions to "one record each" (a snapshot, when smaller than
+  // node_prov_at_, which is then empty): the nodes whose record count is not one, ascending, and
+  // the end of each one's records; a node's records start where the last exception before it
+  // ended plus one for each node in between.
+  Column<std::uint32_t> node_prov_x_, node_prov_x_end_;
   Column<StringId> external_id_;
   // The records of each name and each external id (RULES.md §9.4): CSR over name_list_ and
   // external_id_ positions; the offsets are empty when every item has exactly one record.
   Column<std::uint32_t> name_prov_at_, external_id_prov_at_;
   Column<ProvId> name_prov_, external_id_prov_;
+  // In a snapshot (format 7): the positions whose records are exactly their node's own
+  // (provenance(node)), which name_prov_at_ / name_prov_ then skip. Empty: none skipped.
+  RankedBits name_prov_own_, external_id_prov_own_;
   Column<NodeId> action_node_;  // sorted
   Column<Action> action_;       // parallel to action_node_
 
@@ -313,6 +357,10 @@ class Graph {
   // kShareUnknown, or kShareRange + the index of an interval in share_range_.
   static constexpr std::uint32_t kShareRange = 0x80000000u, kShareUnknown = 0xFFFFFFFFu;
   RankedColumn<std::uint32_t> share_;  // mostly kShareUnknown: sparse
+  // Or, in a snapshot where that is smaller (share_ then empty), one byte an edge coding one of at
+  // most 256 distinct stored values (share_dict_): the generated graphs use a few dozen shares.
+  Column<std::uint8_t> share_code_;
+  Column<std::uint32_t> share_dict_;
   Column<Percent> share_range_;
   void set_shares(const std::vector<Percent>& shares);
   Column<Interest> interest_;  // empty: every edge Unspecified

@@ -40,6 +40,19 @@ namespace skg::inline v1 {
 //   - record lines by runs of consecutive lines (`prov_line_at`: the first record of each run,
 //     then the record count; `prov_line`: each run's first line), or one each when runs would
 //     not be smaller (`prov_line_at` empty).
+// Format 7 (issue 13) goes on, for what the generated 1M graph showed to be mostly one value:
+//   - shares by a dictionary (`share_dict`: at most 256 stored values, `share_code`: one byte an
+//     edge) where that is smaller than the sparse form (then empty);
+//   - the records of a name or an external id left out where they are exactly its node's own
+//     (`*_prov_own`: a bit a position; `*_prov_at` / `*_prov` then cover the unmarked ones);
+//   - node record offsets as the exceptions to one record each (`node_prov_x`: the nodes whose
+//     count is not one, `node_prov_x_end`: where each one's records end), where smaller;
+//   - node dates as RankedColumns, like the edge dates;
+//   - no primary name column when each is the node's first name (`name` empty: Graph::name_id);
+//   - the name index's slots at 3 keys in 4 (a size that is not a power of two: lookups map the
+//     hash by detail::slot_home), where freeze() leaves them at 1 in 2 to 1 in 4.
+// The in-memory forms a Builder makes are kept: save() writes a packed view (GraphParts::packed)
+// and the accessors read either form, so a graph answers the same built or opened.
 namespace {
 
 constexpr char kMagic[8] = {'S', 'K', 'G', 'S', 'N', 'A', 'P', '\0'};
@@ -149,18 +162,24 @@ struct detail::GraphParts {
   static void visit(G& g, A& actions, F&& f) {
     f("kind", g.kind_);
     f("name", g.name_);
-    f("valid_from", g.valid_from_);
-    f("valid_to", g.valid_to_);
+    f("valid_from_bits", g.valid_from_sparse_.bits);
+    f("valid_from", g.valid_from_sparse_.value);
+    f("valid_to_bits", g.valid_to_sparse_.bits);
+    f("valid_to", g.valid_to_sparse_.value);
     f("names_at", g.names_at_);
     f("attributes_at", g.attributes_at_);
     f("node_prov_at", g.node_prov_at_);
+    f("node_prov_x", g.node_prov_x_);
+    f("node_prov_x_end", g.node_prov_x_end_);
     f("external_ids_at", g.external_ids_at_);
     f("name_list", g.name_list_);
     f("attribute", g.attribute_);
     f("node_prov", g.node_prov_);
     f("external_id", g.external_id_);
+    f("name_prov_own", g.name_prov_own_.bits);
     f("name_prov_at", g.name_prov_at_);
     f("name_prov", g.name_prov_);
+    f("external_id_prov_own", g.external_id_prov_own_.bits);
     f("external_id_prov_at", g.external_id_prov_at_);
     f("external_id_prov", g.external_id_prov_);
     f("action_node", g.action_node_);
@@ -170,6 +189,8 @@ struct detail::GraphParts {
     f("edge_kind", g.edge_kind_);
     f("share_bits", g.share_.bits);
     f("share", g.share_.value);
+    f("share_code", g.share_code_);
+    f("share_dict", g.share_dict_);
     f("share_range", g.share_range_);
     f("interest", g.interest_);
     f("edge_from_bits", g.edge_from_.bits);
@@ -203,7 +224,7 @@ struct detail::GraphParts {
     f("name_at", g.name_at_);
     f("name_nodes", g.name_nodes_);
   }
-  static constexpr std::uint32_t kColumns = 55;
+  static constexpr std::uint32_t kColumns = 63;
 
   /// The sparse edge columns (bitmap, rank, values), for the open to count their bits.
   template <class G, class F>
@@ -213,7 +234,16 @@ struct detail::GraphParts {
     f(g.edge_to_);
     f(g.role_);
     f(g.edge_id_);
+    f(g.valid_from_sparse_);
+    f(g.valid_to_sparse_);
+    f(g.name_prov_own_);
+    f(g.external_id_prov_own_);
   }
+  /// The graph as format 7 stores it: a Graph viewing `g`'s columns, with those the file keeps in
+  /// another form made anew (node dates sparse, node record offsets as exceptions, the records of
+  /// names and ids that are their node's own left out, shares by a dictionary where smaller).
+  /// Made from the accessors, so `g` may be built or opened.
+  static Graph packed(const Graph& g, const Column<StoredAction>& actions);
 
   static Column<StoredAction> encoded_actions(const Graph& g) {
     std::vector<StoredAction> stored;
@@ -235,12 +265,169 @@ struct detail::GraphParts {
   static void set_source(Graph& g, std::vector<NodeId> source) { g.source_ = Column<NodeId>(std::move(source)); }
 };
 
+Graph detail::GraphParts::packed(const Graph& g, const Column<StoredAction>& actions) {
+  Graph p;
+  {  // every column a view of g's, in visit order (same order, same types)
+    std::vector<std::pair<const void*, std::size_t>> spans;
+    visit(g, actions, [&](const char*, const auto& column) { spans.emplace_back(column.data(), column.size()); });
+    Column<StoredAction> unused;
+    std::size_t at = 0;
+    visit(p, unused, [&](const char*, auto& column) {
+      using T = std::remove_cvref_t<decltype(column[0])>;
+      column = std::remove_cvref_t<decltype(column)>::view(
+          std::span<const T>(static_cast<const T*>(spans[at].first), spans[at].second));
+      ++at;
+    });
+  }
+  const auto nodes = static_cast<std::uint32_t>(g.node_count());
+  const auto edges = static_cast<std::uint32_t>(g.edge_count());
+  // Node dates: mostly open, so sparse (RankedColumn stores them whole when they are not).
+  {
+    std::vector<std::int32_t> from(nodes), to(nodes);
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      const DateRange range = g.valid(NodeId{node});
+      from[node] = range.start ? range.start->days : kOpenStart;
+      to[node] = range.end ? range.end->days : kOpenEnd;
+    }
+    p.valid_from_ = {};
+    p.valid_to_ = {};
+    p.valid_from_sparse_ = RankedColumn<std::int32_t>::from(std::move(from), kOpenStart);
+    p.valid_to_sparse_ = RankedColumn<std::int32_t>::from(std::move(to), kOpenEnd);
+  }
+  // Node record offsets: none when every node has one record, the exceptions when they take
+  // less room than the offsets (two numbers an exception against one a node), else the offsets.
+  {
+    std::vector<std::uint32_t> at(nodes + 1, 0), except, end;
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      const auto count = static_cast<std::uint32_t>(g.provenance(NodeId{node}).size());
+      at[node + 1] = at[node] + count;
+      if (count != 1) except.push_back(node), end.push_back(at[node + 1]);
+    }
+    p.node_prov_at_ = {};
+    p.node_prov_x_ = {};
+    p.node_prov_x_end_ = {};
+    if (except.size() * 2 >= at.size()) {
+      p.node_prov_at_ = Column<std::uint32_t>(std::move(at));
+    } else if (!except.empty()) {
+      p.node_prov_x_ = Column<std::uint32_t>(std::move(except));
+      p.node_prov_x_end_ = Column<std::uint32_t>(std::move(end));
+    }
+  }
+  // The records of names and external ids: left out where they are exactly the node's own (a
+  // party named by the one record that gives it), when the marks take less room than they save.
+  auto items = [&](auto items_of, auto records_of, Column<std::uint32_t>& at_out, Column<ProvId>& out,
+                   RankedBits& own_out) {
+    std::vector<std::uint8_t> own;
+    std::vector<std::uint32_t> at{0};
+    std::vector<ProvId> kept, all;
+    std::vector<std::uint32_t> all_at{0};
+    std::size_t saved = 0;
+    for (std::uint32_t node = 0; node < nodes; ++node) {
+      const auto node_records = g.provenance(NodeId{node});
+      const std::size_t count = items_of(NodeId{node});
+      for (std::size_t which = 0; which < count; ++which) {
+        const auto records = records_of(NodeId{node}, which);
+        all.insert(all.end(), records.begin(), records.end());
+        all_at.push_back(static_cast<std::uint32_t>(all.size()));
+        const bool same = std::equal(records.begin(), records.end(), node_records.begin(), node_records.end());
+        own.push_back(same);
+        if (same) {
+          saved += records.size() + 1;
+        } else {
+          kept.insert(kept.end(), records.begin(), records.end());
+          at.push_back(static_cast<std::uint32_t>(kept.size()));
+        }
+      }
+    }
+    // An offset column where every item has one record is left out (one each).
+    auto one_each = [](std::vector<std::uint32_t>& offsets) {
+      for (std::size_t i = 0; i + 1 < offsets.size(); ++i)
+        if (offsets[i + 1] - offsets[i] != 1) return;
+      offsets.clear();
+    };
+    if (saved * sizeof(ProvId) > (own.size() + 63) / 64 * sizeof(std::uint64_t)) {
+      one_each(at);
+      own_out = RankedBits::from(own);
+      at_out = Column<std::uint32_t>(std::move(at));
+      out = Column<ProvId>(std::move(kept));
+    } else {
+      one_each(all_at);
+      own_out = {};
+      at_out = Column<std::uint32_t>(std::move(all_at));
+      out = Column<ProvId>(std::move(all));
+    }
+  };
+  items([&](NodeId node) { return g.names(node).size(); },
+        [&](NodeId node, std::size_t which) { return g.name_provenance(node, which); }, p.name_prov_at_,
+        p.name_prov_, p.name_prov_own_);
+  items([&](NodeId node) { return g.external_ids(node).size(); },
+        [&](NodeId node, std::size_t which) { return g.external_id_provenance(node, which); },
+        p.external_id_prov_at_, p.external_id_prov_, p.external_id_prov_own_);
+  // Primary names: left out when each is the node's first name (or none, with no names).
+  {
+    bool derived = true;
+    for (std::uint32_t node = 0; node < nodes && derived; ++node) {
+      const auto all = g.names(NodeId{node});
+      derived = g.name_id(NodeId{node}) == (all.empty() ? kNoString : all[0].text);
+    }
+    if (derived) p.name_ = {};
+  }
+  // The name index at a higher load: 3 keys in 4 slots, against 1 in 2 to 1 in 4 in freeze()'s
+  // powers of two; a size that is not a power of two, so lookups map the hash by a multiply
+  // (detail::slot_home). At 1M this made find_by_name no slower (misses faster: the table is
+  // half the size). The external id index keeps freeze()'s table: at 3/4 its lookups were
+  // 1.4x (hits) to 2.2x (misses) slower, each probe comparing a text.
+  auto reslot = [&](Column<std::uint32_t>& slots, std::size_t keys, auto text_of) {
+    if (slots.empty() || keys == 0) return;
+    std::size_t size = keys + keys / 3 + 1;
+    if ((size & (size - 1)) == 0) ++size;
+    if (size >= slots.size()) return;
+    std::vector<std::uint32_t> table(size, 0);
+    for (std::uint32_t key = 0; key < keys; ++key) {
+      std::size_t slot = detail::slot_home(detail::hash_string(text_of(key)), size);
+      while (table[slot] != 0) slot = slot + 1 == size ? 0 : slot + 1;
+      table[slot] = key + 1;
+    }
+    slots = Column<std::uint32_t>(std::move(table));
+  };
+  reslot(p.name_slots_, g.name_keys_.size(), [&](std::uint32_t key) { return g.string(g.name_keys_[key]); });
+  // Shares: by a dictionary of their stored values, one byte an edge, when there are at most 256
+  // and that is smaller than the sparse form (a bitmap and a value for each edge with a share).
+  {
+    std::vector<std::uint32_t> stored(edges);
+    for (std::uint32_t edge = 0; edge < edges; ++edge) stored[edge] = g.stored_share(edge);
+    std::vector<std::uint32_t> dict;
+    for (std::uint32_t value : stored) {
+      if (dict.size() > 256) break;
+      const auto found = std::lower_bound(dict.begin(), dict.end(), value);
+      if (found == dict.end() || *found != value) dict.insert(found, value);
+    }
+    RankedColumn<std::uint32_t> sparse = RankedColumn<std::uint32_t>::from(stored, Graph::kShareUnknown);
+    const std::size_t coded = edges + dict.size() * sizeof(std::uint32_t);
+    p.share_code_ = {};
+    p.share_dict_ = {};
+    if (dict.size() <= 256 && edges > 0 && coded < sparse.bits.bytes() + sparse.value.bytes()) {
+      std::vector<std::uint8_t> codes(edges);
+      for (std::uint32_t edge = 0; edge < edges; ++edge)
+        codes[edge] =
+            static_cast<std::uint8_t>(std::lower_bound(dict.begin(), dict.end(), stored[edge]) - dict.begin());
+      p.share_ = {};
+      p.share_code_ = Column<std::uint8_t>(std::move(codes));
+      p.share_dict_ = Column<std::uint32_t>(std::move(dict));
+    } else {
+      p.share_ = std::move(sparse);
+    }
+  }
+  return p;
+}
+
 void save(const Graph& graph, const std::string& path) {
   std::vector<ColumnEntry> table;
   std::vector<std::pair<const void*, std::size_t>> data;
   std::uint64_t offset = sizeof(Header) + detail::GraphParts::kColumns * sizeof(ColumnEntry);
   const Column<StoredAction> actions = detail::GraphParts::encoded_actions(graph);
-  detail::GraphParts::visit(graph, actions, [&](const char* name, const auto& column) {
+  const Graph packed = detail::GraphParts::packed(graph, actions);
+  detail::GraphParts::visit(packed, actions, [&](const char* name, const auto& column) {
     using T = std::remove_cvref_t<decltype(column[0])>;
     static_assert(std::is_trivially_copyable_v<T>);
     static_assert(!std::is_same_v<T, Action> && !std::is_same_v<T, bool>,
@@ -331,6 +518,8 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
                            : header.version < 5 ? " (older snapshots do not say which record gave each name and id)"
                            : header.version < 6 ? " (format 6 stores the edge columns compactly: edge sources "
                                                   "derived, sparse shares and dates, record lines by runs)"
+                           : header.version < 7 ? " (format 7 codes shares by a dictionary and leaves out the "
+                                                  "records of names and ids that are their node's own)"
                                                 : ""));
   if (header.version != kSnapshotVersion)
     throw fail(fmt::format("format version {}, this build reads version {}", header.version, kSnapshotVersion));
@@ -505,6 +694,30 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   };
 
   auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
+  // A bitmap over `count` positions (RankedBits, or a RankedColumn's): ceil(count / 64) words,
+  // no bit past the last position; returns the set bits (the rank is counted at open).
+  // `item` names a position ("edge", "node", "name", "external id") in the messages.
+  auto bits_ok = [&](const Column<std::uint64_t>& bits, const Column<std::uint32_t>& rank, std::size_t count,
+                     std::string_view what, std::string_view item) -> std::uint64_t {
+    if (bits.size() != (count + 63) / 64) fail(fmt::format("{}: the bitmap does not cover the {}s", what, item));
+    if (bits.empty()) return 0;
+    if (count % 64 != 0 && (bits[bits.size() - 1] >> (count % 64)) != 0)
+      fail(fmt::format("{}: the bitmap marks {}s past the {} count", what, item, item));
+    return rank[rank.size() - 1] + static_cast<std::uint64_t>(__builtin_popcountll(bits[bits.size() - 1]));
+  };
+  // Sparse columns (an edge's share, dates, role, id; a node's dates): all fill (empty), one
+  // value each (no bitmap), or a bitmap over the positions and a value for each set bit
+  // (RankedColumn::get reads value[rank + bits below]).
+  auto ranked_ok = [&](const auto& column, std::size_t count, std::string_view what, std::string_view item) {
+    if (column.bits.empty()) {
+      if (!all_or_none(column.value.size(), count))
+        fail(fmt::format("{}: {} values for {} {}s", what, column.value.size(), count, item));
+      return;
+    }
+    const std::uint64_t set = bits_ok(column.bits, column.rank, count, what, item);
+    if (set != column.value.size())
+      fail(fmt::format("{}: {} values for {} marked {}s", what, column.value.size(), set, item));
+  };
   // The forward edge columns are checked on a second thread while this one checks strings,
   // nodes, actions, the hash indexes and the reverse edges: the open is bound by reading the
   // file, and this splits it about evenly. Errors keep the order of a one-thread run: strings,
@@ -528,34 +741,30 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       source.resize(edges);
       for (std::uint32_t node = 0; node < nodes; ++node)
         std::fill(source.begin() + g.out_at_[node], source.begin() + g.out_at_[node + 1], NodeId{node});
-      // Sparse edge columns (share, dates, role, id): all fill (empty), one value each (no bitmap),
-      // or a bitmap of ceil(edges / 64) words, no bit past the last edge, and a value for each
-      // set bit (the rank counted at open; RankedColumn::get reads value[rank + bits below]).
-      auto ranked_ok = [&](const auto& column, std::string_view what) {
-        if (column.bits.empty()) {
-          if (!all_or_none(column.value.size(), edges)) fail(fmt::format("{}: {} values for {} edges", what, column.value.size(), edges));
-          return;
-        }
-        if (column.bits.size() != (edges + 63) / 64) fail(fmt::format("{}: the bitmap does not cover the edges", what));
-        if (edges % 64 != 0 && (column.bits[column.bits.size() - 1] >> (edges % 64)) != 0)
-          fail(fmt::format("{}: the bitmap marks edges past the edge count", what));
-        const std::uint64_t set = column.rank[column.rank.size() - 1] +
-                                  static_cast<std::uint64_t>(__builtin_popcountll(column.bits[column.bits.size() - 1]));
-        if (set != column.value.size())
-          fail(fmt::format("{}: {} values for {} marked edges", what, column.value.size(), set));
-      };
-      ranked_ok(g.share_, "edge shares");
-      ranked_ok(g.edge_from_, "edge start dates");
-      ranked_ok(g.edge_to_, "edge end dates");
-      ranked_ok(g.role_, "edge roles");
-      ranked_ok(g.edge_id_, "edge ids");
+      ranked_ok(g.share_, edges, "edge shares", "edge");
+      // Shares by a dictionary (format 7): then no sparse form, a code for each edge, at most 256
+      // values, each code naming one (each value is checked below as the sparse ones are).
+      if (!g.share_dict_.empty() || !g.share_code_.empty()) {
+        if (g.share_dict_.size() > 256 || g.share_code_.size() != edges || !g.share_.bits.empty() ||
+            !g.share_.value.empty())
+          fail("edge share codes: the columns do not match");
+        const auto entries = static_cast<std::uint32_t>(g.share_dict_.size());
+        std::uint8_t largest = 0;
+        for (std::uint8_t code : g.share_code_) largest = std::max(largest, code);
+        if (largest >= entries) fail("edge share codes: a code past the dictionary");
+      }
+      ranked_ok(g.edge_from_, edges, "edge start dates", "edge");
+      ranked_ok(g.edge_to_, edges, "edge end dates", "edge");
+      ranked_ok(g.role_, edges, "edge roles", "edge");
+      ranked_ok(g.edge_id_, edges, "edge ids", "edge");
       nodes_ok(g.target_, "an edge target past the node count");
       for (EdgeKind kind : g.edge_kind_)
         if (static_cast<unsigned>(kind) >= kEdgeKindCount) fail("an edge kind out of range");
-      for (std::uint32_t share : g.share_.value)
-        if (share > Percent::kHundred && share != Graph::kShareUnknown &&
-            (share < Graph::kShareRange || share - Graph::kShareRange >= g.share_range_.size()))
-          fail("an edge share outside 0-100%");
+      for (const auto* values : {&g.share_.value, &g.share_dict_})
+        for (std::uint32_t share : *values)
+          if (share > Percent::kHundred && share != Graph::kShareUnknown &&
+              (share < Graph::kShareRange || share - Graph::kShareRange >= g.share_range_.size()))
+            fail("an edge share outside 0-100%");
       for (const Percent& share : g.share_range_) {
         // Unknown (both bounds all ones), or 0 <= low <= high <= 100% with a non-empty interval.
         if (!share.known()) {
@@ -575,7 +784,8 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       strings_ok(g.role_.value, "edge roles");
       strings_ok(g.edge_id_.value, "edge ids");
 
-      done(g.edge_kind_, g.share_.bits, g.share_.value, g.share_range_, g.interest_, g.edge_from_.bits,
+      done(g.edge_kind_, g.share_.bits, g.share_.value, g.share_code_, g.share_dict_, g.share_range_, g.interest_,
+           g.edge_from_.bits,
            g.edge_from_.value, g.edge_to_.bits, g.edge_to_.value, g.role_.bits, g.role_.value, g.edge_id_.bits,
            g.edge_id_.value);
 
@@ -600,18 +810,22 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   done(g.string_at32_, g.string_at_);
 
   // Nodes.
-  if (g.name_.size() != nodes || !all_or_none(g.valid_from_.size(), nodes) || !all_or_none(g.valid_to_.size(), nodes))
+  // No primary names (format 7): each is the node's first name (Graph::name_id).
+  if ((!g.name_.empty() && g.name_.size() != nodes) || !g.valid_from_.empty() || !g.valid_to_.empty())
     fail("node columns");
+  ranked_ok(g.valid_from_sparse_, nodes, "node start dates", "node");
+  ranked_ok(g.valid_to_sparse_, nodes, "node end dates", "node");
   for (NodeKind kind : g.kind_)
     if (static_cast<unsigned>(kind) >= kNodeKindCount) fail("a node kind out of range");
   strings_ok(g.name_, "a node name past the string count");
-  dates_ok(g.valid_from_, kOpenStart, "a node start date out of range");
-  dates_ok(g.valid_to_, kOpenEnd, "a node end date out of range");
+  dates_ok(g.valid_from_sparse_.value, kOpenStart, "a node start date out of range");
+  dates_ok(g.valid_to_sparse_.value, kOpenEnd, "a node end date out of range");
   offsets(g.names_at_, nodes, g.name_list_.size(), Empty::OneEach, "name offsets");
-  for (const Name& name : g.name_list_)
-    if (name.text == kNoString || !string_ok(name.text) || static_cast<unsigned>(name.type) > 4 ||
-        static_cast<unsigned>(name.strength) > 2)
-      fail("names");
+  for (const Name& name : g.name_list_) {
+    // A node without the name column reads its primary name here: the same message.
+    if (name.text == kNoString || !string_ok(name.text)) fail("a node name past the string count");
+    if (static_cast<unsigned>(name.type) > 4 || static_cast<unsigned>(name.strength) > 2) fail("names");
+  }
   if (!(g.attributes_at_.empty() && g.attribute_.empty()))  // empty both: no node has attributes
     offsets(g.attributes_at_, nodes, g.attribute_.size(), Empty::Never, "attribute offsets");
   if (!(g.edge_attributes_at_.empty() && g.edge_attribute_.empty()))
@@ -619,7 +833,29 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   for (const auto* column : {&g.attribute_, &g.edge_attribute_})
     for (const Attribute& attribute : *column)
       if (!string_ok(attribute.key) || !string_ok(attribute.value) || index(attribute.source) >= provs) fail("attributes");
-  offsets(g.node_prov_at_, nodes, g.node_prov_.size(), Empty::OneEach, "provenance offsets");
+  if (g.node_prov_x_.empty() && g.node_prov_x_end_.empty()) {
+    offsets(g.node_prov_at_, nodes, g.node_prov_.size(), Empty::OneEach, "provenance offsets");
+  } else {
+    // Exceptions to one record each (format 7): ascending nodes, each one's records ending at or
+    // after where they start (the previous exception's end, plus one for each node between), and
+    // the last node's records ending at the record count; then every node's records lie in the
+    // column.
+    if (!g.node_prov_at_.empty() || g.node_prov_x_.size() != g.node_prov_x_end_.size())
+      fail("provenance offsets: both offsets and exceptions, or exceptions without ends");
+    std::int64_t previous = -1;
+    std::uint64_t end = 0;
+    for (std::size_t at = 0; at < g.node_prov_x_.size(); ++at) {
+      const std::int64_t node = g.node_prov_x_[at];
+      if (node <= previous || static_cast<std::size_t>(node) >= nodes)
+        fail("provenance offsets: exceptions out of order or past the node count");
+      const std::uint64_t start = end + static_cast<std::uint64_t>(node - previous - 1);
+      if (g.node_prov_x_end_[at] < start) fail("provenance offsets: an exception ends before it starts");
+      end = g.node_prov_x_end_[at];
+      previous = node;
+    }
+    if (end + static_cast<std::uint64_t>(static_cast<std::int64_t>(nodes) - previous - 1) != g.node_prov_.size())
+      fail("provenance offsets: the exceptions do not end at the record count");
+  }
   offsets(g.edge_prov_at_, edges, g.edge_prov_.size(), Empty::OneEach, "edge provenance offsets");
   for (const auto* column : {&g.node_prov_, &g.edge_prov_})
     for (ProvId prov : *column)
@@ -638,14 +874,23 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     if (id == kNoString || index(id) >= strings) fail("external ids");
   // The records of each name and external id (version 5): offsets over their positions, each a
   // provenance record.
-  offsets(g.name_prov_at_, g.name_list_.size(), g.name_prov_.size(), Empty::OneEach, "name provenance offsets");
-  offsets(g.external_id_prov_at_, g.external_id_.size(), g.external_id_prov_.size(), Empty::OneEach,
-          "external id provenance offsets");
+  // Format 7: a position marked as its node's own has no entry; the offsets cover the others.
+  auto unmarked = [&](const RankedBits& own, std::size_t count, std::string_view what, std::string_view item) {
+    if (own.empty()) return count;
+    return count - static_cast<std::size_t>(bits_ok(own.bits, own.rank, count, what, item));
+  };
+  offsets(g.name_prov_at_, unmarked(g.name_prov_own_, g.name_list_.size(), "name provenance marks", "name"),
+          g.name_prov_.size(), Empty::OneEach, "name provenance offsets");
+  offsets(g.external_id_prov_at_,
+          unmarked(g.external_id_prov_own_, g.external_id_.size(), "external id provenance marks", "external id"),
+          g.external_id_prov_.size(), Empty::OneEach, "external id provenance offsets");
   for (const auto* column : {&g.name_prov_, &g.external_id_prov_})
     for (ProvId prov : *column)
       if (index(prov) >= provs) fail("name or external id provenance ids");
 
-  done(g.name_, g.valid_from_, g.valid_to_, g.names_at_, g.name_list_, g.attributes_at_, g.edge_attributes_at_,
+  done(g.name_, g.valid_from_sparse_.bits, g.valid_from_sparse_.value, g.valid_to_sparse_.bits,
+       g.valid_to_sparse_.value, g.node_prov_x_, g.node_prov_x_end_, g.name_prov_own_.bits,
+       g.external_id_prov_own_.bits, g.names_at_, g.name_list_, g.attributes_at_, g.edge_attributes_at_,
        g.attribute_, g.edge_attribute_, g.node_prov_at_, g.edge_prov_at_, g.node_prov_, g.edge_prov_,
        g.prov_source_at_, g.prov_source_, g.prov_record_, g.prov_line_at_, g.prov_line_, g.external_ids_at_, g.name_prov_at_,
        g.name_prov_, g.external_id_prov_at_, g.external_id_prov_);
@@ -692,11 +937,8 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
         if (slot != 0 && placed[slot - 1]++ != 0) fail(fmt::format("{}: a key in two slots", what));
     };
     auto index_ok = [&](const auto& slots, const auto& keys, const auto& at, const auto& values, std::string_view what) {
-      if (slots.empty()) {
-        if (!keys.empty() || !values.empty()) fail(fmt::format("{}: keys without slots", what));
-      } else if ((slots.size() & (slots.size() - 1)) != 0) {
-        fail(fmt::format("{}: the slot count is not a power of two", what));
-      }
+      // Any slot count: detail::slot_home maps a hash inside the table for every size.
+      if (slots.empty() && (!keys.empty() || !values.empty())) fail(fmt::format("{}: keys without slots", what));
       slots_ok(slots, keys.size(), what);
       for (StringId key : keys)
         if (index(key) >= strings) fail(fmt::format("{}: keys", what));
@@ -706,17 +948,17 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       // Full: each key is where a lookup of its text probes, so find() answers for it. Keys are
       // hashed a block at a time and their first slots fetched ahead, so the random reads of the
       // slot table overlap instead of waiting one by one.
-      const std::size_t mask = slots.size() - 1;
+      const std::size_t size = slots.size();
       constexpr std::uint32_t kBlock = 32;
       std::size_t home[kBlock];
       for (std::uint32_t first = 0; first < keys.size(); first += kBlock) {
         const std::uint32_t count = std::min<std::uint32_t>(kBlock, static_cast<std::uint32_t>(keys.size() - first));
         for (std::uint32_t at = 0; at < count; ++at) {
-          home[at] = detail::hash_string(g.string(keys[first + at])) & mask;
+          home[at] = detail::slot_home(detail::hash_string(g.string(keys[first + at])), size);
           __builtin_prefetch(slots.data() + home[at]);
         }
         for (std::uint32_t at = 0; at < count; ++at) {
-          for (std::size_t slot = home[at]; slots[slot] != first + at + 1; slot = (slot + 1) & mask)
+          for (std::size_t slot = home[at]; slots[slot] != first + at + 1; slot = slot + 1 == size ? 0 : slot + 1)
             if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
         }
       }
@@ -724,19 +966,16 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
     if (!g.ext_keys_.empty() || !g.ext_at_.empty() || !g.ext_nodes_.empty()) {
       index_ok(g.ext_slots_, g.ext_keys_, g.ext_at_, g.ext_nodes_, "external id index");
     } else if (!g.ext_slots_.empty()) {
-      // Slots of positions in external_id_ (+ 1), as freeze writes them: a power of two, an empty
-      // slot, each naming a position; Full: every position in exactly one slot, where its text's
-      // hash leads.
+      // Slots of positions in external_id_ (+ 1), as freeze writes them: an empty slot, each
+      // naming a position; Full: every position in exactly one slot, where its text's hash leads.
       const auto& slots = g.ext_slots_;
-      const std::size_t ids = g.external_id_.size();
+      const std::size_t ids = g.external_id_.size(), size = slots.size();
       constexpr std::string_view what = "external id index";
-      if ((slots.size() & (slots.size() - 1)) != 0) fail(fmt::format("{}: the slot count is not a power of two", what));
       slots_ok(slots, ids, what);
       if (check == SnapshotCheck::Full) {
-        const std::size_t mask = slots.size() - 1;
         for (std::uint32_t at = 0; at < ids; ++at)
-          for (std::size_t slot = detail::hash_string(g.string(g.external_id_[at])) & mask; slots[slot] != at + 1;
-               slot = (slot + 1) & mask)
+          for (std::size_t slot = detail::slot_home(detail::hash_string(g.string(g.external_id_[at])), size);
+               slots[slot] != at + 1; slot = slot + 1 == size ? 0 : slot + 1)
             if (slots[slot] == 0) fail(fmt::format("{}: a key is not where its hash leads", what));
       }
     }

@@ -18,9 +18,12 @@ namespace skg::inline v1 {
 /// version 5 stores the record(s) of each name and each external id (queries/RULES.md §9.4);
 /// version 6 stores no edge sources (the forward offsets give them), the share, dates, role and
 /// own id of edges as a bitmap and the values of the edges that have one, and the record lines
-/// by runs of consecutive lines (issue 13).
+/// by runs of consecutive lines (issue 13); version 7 stores shares by a dictionary (one byte an
+/// edge) where that is smaller, leaves out the records of a name or an external id that are
+/// exactly its node's own, stores node record offsets as the exceptions to one record each, and
+/// node dates sparse (issue 13).
 /// Older files are refused with a message saying to re-create them.
-inline constexpr std::uint32_t kSnapshotVersion = 6;
+inline constexpr std::uint32_t kSnapshotVersion = 7;
 
 /// How much of a snapshot open_snapshot() checks before it hands out a Graph.
 enum class SnapshotCheck : std::uint8_t {

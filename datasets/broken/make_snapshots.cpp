@@ -25,12 +25,16 @@ namespace {
 using Bytes = std::string;
 
 /// Three companies owning each other in a ring, one listed: 5 nodes (with the listing and its
-/// authority) and 5 edges, so a column of offsets left empty would pass a count check.
+/// authority) and 5 edges, so a column of offsets left empty would pass a count check. c:3 is
+/// also stated by a second record under another name, so its names' records are not the node's
+/// own and the file stores them (format 7 leaves out those that are).
 skg::Graph ring() {
   skg::Builder builder;
   for (const char* id : {"c:1", "c:2", "c:3"})
     builder.add_entity({.id = id, .kind = skg::NodeKind::Company, .name = fmt::format("Ring {} Ltd", id + 2),
                         .source = {"a.csv", id, 2}});
+  builder.add_entity({.id = "c:3", .kind = skg::NodeKind::Company, .name = "Ring Three Holding",
+                      .source = {"c.csv", "c3", 5}});
   builder.add_edge({.kind = skg::EdgeKind::Owns, .from = "c:1", .to = "c:2", .share = skg::Percent::exact(60),
                     .source = {"b.csv", "o1", 2}});
   builder.add_edge({.kind = skg::EdgeKind::Owns, .from = "c:2", .to = "c:3", .share = skg::Percent::exact(60),
@@ -134,7 +138,7 @@ int main(int argc, char** argv) {
   flipped[flipped.size() - 10] ^= 0x5A;
   write("snapshot_bitflip.skg", flipped);
   write("snapshot_not_a_snapshot.skg", "45815,\"TIKHONOV, Andrei Gennadyevich\",\"individual\",\"RUSSIA-EO14024\"\r\n");
-  for (std::uint32_t version : {1u, 2u, 3u, 4u, 5u, 99u}) {
+  for (std::uint32_t version : {1u, 2u, 3u, 4u, 5u, 6u, 99u}) {
     Snapshot other = good;
     other.write<std::uint32_t>(8, version);
     write(fmt::format("snapshot_version{}.skg", version), other.bytes);
@@ -178,9 +182,30 @@ int main(int argc, char** argv) {
   crafted("snapshot_edge_kind_out_of_range.skg", [](Snapshot& s) { s.set<std::uint8_t>("edge_kind", 0, 200); });
   crafted("snapshot_node_kind_out_of_range.skg", [](Snapshot& s) { s.set<std::uint8_t>("kind", 0, 77); });
   crafted("snapshot_share_out_of_range.skg", [](Snapshot& s) {
-    // Both bounds of edge 0's share at 250% (millionths of a percent; graph/model.h Percent).
+    // The ring's 60% (millionths of a percent; graph/model.h Percent) made 250%: in the share
+    // dictionary (format 7: its first, smallest value), or edge 0's share where stored whole.
+    if (s.count("share_dict") > 0) return s.set<std::uint32_t>("share_dict", 0, 250'000'000u);
+    if (s.count("share") < 2) throw std::runtime_error("the ring has no shares");
     s.set<std::uint32_t>("share", 0, 250'000'000u);
     s.set<std::uint32_t>("share", 1, 250'000'000u);
+  });
+  // Format 7: an edge's share code past the dictionary's values.
+  crafted("snapshot_share_code_past_dictionary.skg", [](Snapshot& s) {
+    if (s.count("share_code") == 0) throw std::runtime_error("the ring's shares are not coded");
+    s.set<std::uint8_t>("share_code", 0, static_cast<std::uint8_t>(s.count("share_dict")));
+  });
+  // Format 7: the marks of names whose records are their node's own, marking every position of
+  // the first word, past the ring's names: a position past them would be read as own.
+  crafted("snapshot_own_marks_past_names.skg", [](Snapshot& s) {
+    if (s.count("name_prov_own") == 0) throw std::runtime_error("the ring has no own-record marks");
+    s.set<std::uint64_t>("name_prov_own", 0, ~std::uint64_t{0});
+  });
+  // Format 7: node record offsets as exceptions to one record each, the last exception's records
+  // ending past the record column.
+  crafted("snapshot_record_exceptions_past_records.skg", [](Snapshot& s) {
+    const std::size_t exceptions = s.count("node_prov_x_end");
+    if (exceptions == 0) throw std::runtime_error("the ring has no record-count exceptions");
+    s.set<std::uint32_t>("node_prov_x_end", exceptions - 1, 1000);
   });
   // The action's listing date: a 32-bit day far outside the years 1 to 9999 (v1 kept this date
   // as a raw std::optional, whose flag byte could hold any value).
@@ -188,9 +213,16 @@ int main(int argc, char** argv) {
     const std::size_t listed = 6 * 4;  // StoredAction: six string ids, then the listing day
     s.write<std::int32_t>(s.offset("action") + listed, 0x7FFFFF00);
   });
-  crafted("snapshot_string_ref_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name", 0, 123456); });
+  // Node 0's primary name: in the name column, or (format 7, the column left out when each is the
+  // node's first name) that first name's text.
+  crafted("snapshot_string_ref_past_count.skg", [](Snapshot& s) {
+    s.set<std::uint32_t>(s.count("name") > 0 ? "name" : "name_list", 0, 123456);
+  });
   // A name's record past the provenance records (version 5 says which record gave each name).
-  crafted("snapshot_name_record_past_count.skg", [](Snapshot& s) { s.set<std::uint32_t>("name_prov", 0, 654321); });
+  crafted("snapshot_name_record_past_count.skg", [](Snapshot& s) {
+    if (s.count("name_prov") == 0) throw std::runtime_error("the ring stores no name records");
+    s.set<std::uint32_t>("name_prov", 0, 654321);
+  });
   // A sparse edge column's bitmap (version 6: one bit an edge, a value for each set bit) marking
   // every position of its first word, past the ring's 5 edges: a read there would index past the
   // values.

@@ -890,7 +890,7 @@ TEST_CASE("shell: verify says a saved snapshot is usable and names what is wrong
   REQUIRE(run(session, "save " + path).code == 0);
   const Run good = run(session, "verify " + path);
   CHECK(good.code == skg::shell::kExitOk);
-  CHECK(good.out.find("a usable skg snapshot (format version 6") != std::string::npos);
+  CHECK(good.out.find("a usable skg snapshot (format version 7") != std::string::npos);
   const auto doc = run_json(session, "verify " + path);
   CHECK(doc["usable"].GetBool());
   CHECK(doc["nodes"].GetInt64() == static_cast<std::int64_t>(session.graph().node_count()));
