@@ -857,6 +857,10 @@ ScreenIndex build_screen_index(const Graph& graph) {
 // ---------------------------------------------------------------------------------------------
 // Screening.
 
+namespace {
+thread_local detail::ScreenWalkStats walk_stats;  // screen()'s last walk (detail::last_screen_walk_stats)
+}  // namespace
+
 namespace detail {
 
 double calibrated_score(const NameEvidence& evidence) noexcept {
@@ -900,6 +904,8 @@ double calibrated_logit_bound(const EvidenceBound& bound) noexcept {
 double calibrated_score_bound(const EvidenceBound& bound) noexcept {
   return 1 / (1 + std::exp(-calibrated_logit_bound(bound)));
 }
+
+ScreenWalkStats last_screen_walk_stats() noexcept { return walk_stats; }
 
 }  // namespace detail
 
@@ -1340,6 +1346,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     throw Error("a screening index built from another graph was used with this one: build it "
                 "from this graph");
   const ScreenIndex::Data& d = index.data();
+  walk_stats = {};
+  detail::ScreenWalkStats stats;  // this walk's counts, kept at its end (walk_stats)
   std::vector<QueryWord> words;
   std::vector<std::string> ignored;
   {
@@ -1558,6 +1566,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
       if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
     }
+    ++stats.first_passed;
     std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
     std::size_t positions_met = 0, ordinary_positions = 0;
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
@@ -1638,6 +1647,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   std::vector<Scored> scored;
   std::vector<Option> scratch_options;
   auto consider = [&](std::uint32_t entry) {
+    ++stats.scored;
     const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
     if (result.score <= 0 || result.score + 1e-9 < options.min_score) return;
     if (!node_passes(graph, d.entry_node[entry], options)) return;
@@ -1657,6 +1667,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     auto visit = [&](const ScreenIndex::Data::PostingName& posting) {
       if (marks[posting.entry] == generation) return;
       marks[posting.entry] = generation;
+      ++stats.names_met;
       if (may_reach(posting)) consider(posting.entry);
     };
     // The records stream in order; the marks, and what the first test reads of their words
@@ -1667,6 +1678,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&token_words[posting.tokens[at]]);
     };
     if (filter == nullptr) {
+      stats.postings += end - begin;
       for (std::uint32_t at = begin; at < end; ++at) {
         if (at + 2 * kAhead < end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
         if (at + kAhead < end) prefetch_words(names[at + kAhead]);
@@ -1679,6 +1691,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const std::uint32_t entry = d.postings[at];
       if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) passing.push_back(at);
     }
+    stats.postings += passing.size();
     for (std::size_t at = 0; at < passing.size(); ++at) {
       if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
       if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
@@ -1935,6 +1948,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     // A name in no walked list shares no meaningful word with the query (initials aside) and
     // scores 0 (score_entry), or misses so much of the query that it cannot make half of it.
   }
+  walk_stats = stats;
 
   // Best name per node: highest score, then an exact match, then the earlier name (primary).
   auto better = [&](const Scored& a, const Scored& b) {
