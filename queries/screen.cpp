@@ -1582,7 +1582,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       name_total += weight;
       ordinary_positions += card.legal == 0;
       const std::uint8_t head = card.head;
-      const std::size_t slot = query_tokens.find(token);
+      // No query word may stand for a token whose dense-table bits are 0 (the table holds the
+      // same bits, and a one-letter word's initials besides): no probe.
+      const std::size_t slot = token_words[token] == 0 ? QueryTokens::kNone : query_tokens.find(token);
       std::uint64_t bits = slot == QueryTokens::kNone ? 0 : query_tokens.bits[slot];
       shared_bits |= bits;
       if (slot != QueryTokens::kNone) lowest = std::min<double>(lowest, query_tokens.lowest[slot]);
