@@ -75,6 +75,7 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
     for (const auto& word : words) query += (query.empty() ? "" : " ") + word;
     queries.emplace_back(query, node);
   }
+  std::vector<skg::detail::ScreenWalkStats> walked;  // per query: what the walk met
   std::vector<double> seconds, cpu_seconds;  // wall clock, and this thread's CPU time (the machine
                                              // is shared: the wall clock counts time preempted)
   std::size_t found = 0;
@@ -90,6 +91,7 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
     const auto hits = skg::screen(graph, index, query);
     seconds.push_back(skg::bench::now() - at);
     cpu_seconds.push_back(thread_cpu_seconds() - cpu_at);
+    walked.push_back(skg::detail::last_screen_walk_stats());
     const bool own = std::any_of(hits.begin(), hits.end(), [&](const auto& hit) { return hit.node == node; });
     found += own;
     if (!own && std::getenv("SKG_SCREEN_MISSES") != nullptr)  // queries that miss their own party
@@ -101,7 +103,9 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cpu_seconds[a] > cpu_seconds[b]; });
     const std::size_t shown = std::max(15, std::atoi(slowest));
     for (std::size_t at = 0; at < order.size() && at < shown; ++at)
-      std::fprintf(stderr, "slow\t%.1f us\t%.1f us CPU\t%s\n", 1e6 * seconds[order[at]], 1e6 * cpu_seconds[order[at]],
+      std::fprintf(stderr, "slow\t%.1f us\t%.1f us CPU\t%zu postings\t%zu met\t%zu past first test\t%zu scored\t%s\n",
+                   1e6 * seconds[order[at]], 1e6 * cpu_seconds[order[at]], walked[order[at]].postings,
+                   walked[order[at]].names_met, walked[order[at]].first_passed, walked[order[at]].scored,
                    queries[order[at]].first.c_str());
   }
   bench.row(label + "/query_p50", 1, percentile(seconds, 0.50));

@@ -857,6 +857,10 @@ ScreenIndex build_screen_index(const Graph& graph) {
 // ---------------------------------------------------------------------------------------------
 // Screening.
 
+namespace {
+thread_local detail::ScreenWalkStats walk_stats;  // screen()'s last walk (detail::last_screen_walk_stats)
+}  // namespace
+
 namespace detail {
 
 double calibrated_score(const NameEvidence& evidence) noexcept {
@@ -901,6 +905,8 @@ double calibrated_score_bound(const EvidenceBound& bound) noexcept {
   return 1 / (1 + std::exp(-calibrated_logit_bound(bound)));
 }
 
+ScreenWalkStats last_screen_walk_stats() noexcept { return walk_stats; }
+
 }  // namespace detail
 
 namespace {
@@ -911,10 +917,11 @@ constexpr double kMinQueryShare = 0.5;        // a name must cover half the quer
 constexpr double kStrictSimilarity = 0.88;    // one-word and weak names: all of the query matched,
                                               // exactly or as a variant
 constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a place) costs little
-// The walk filters a run by a required word's names (screen()) when the run has at least
-// kFilterMinRun names and that word's lists at most kFilterRatio times as many: a bit set or
-// tested costs a few nanoseconds, a name bounded in full some 50 to 150.
-constexpr std::size_t kFilterMinRun = 256;
+// The walk filters a run by a required word's names (screen()) when it would filter at least
+// kFilterMinRun of the run's names and that word's lists hold at most kFilterRatio times the
+// names it filters over all the runs of the rank (or its filter is made already): a bit set or
+// tested costs a few nanoseconds, a name met some 30 to 150.
+constexpr std::size_t kFilterMinRun = 32;
 constexpr std::size_t kFilterRatio = 16;
 
 struct Candidate {  // a dictionary token a query word may stand for
@@ -1340,6 +1347,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     throw Error("a screening index built from another graph was used with this one: build it "
                 "from this graph");
   const ScreenIndex::Data& d = index.data();
+  walk_stats = {};
+  detail::ScreenWalkStats stats;  // this walk's counts, kept at its end (walk_stats)
   std::vector<QueryWord> words;
   std::vector<std::string> ignored;
   {
@@ -1558,6 +1567,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
       if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
     }
+    ++stats.first_passed;
     std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
     std::size_t positions_met = 0, ordinary_positions = 0;
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
@@ -1572,7 +1582,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       name_total += weight;
       ordinary_positions += card.legal == 0;
       const std::uint8_t head = card.head;
-      const std::size_t slot = query_tokens.find(token);
+      // No query word may stand for a token whose dense-table bits are 0 (the table holds the
+      // same bits, and a one-letter word's initials besides): no probe.
+      const std::size_t slot = token_words[token] == 0 ? QueryTokens::kNone : query_tokens.find(token);
       std::uint64_t bits = slot == QueryTokens::kNone ? 0 : query_tokens.bits[slot];
       shared_bits |= bits;
       if (slot != QueryTokens::kNone) lowest = std::min<double>(lowest, query_tokens.lowest[slot]);
@@ -1638,18 +1650,22 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   std::vector<Scored> scored;
   std::vector<Option> scratch_options;
   auto consider = [&](std::uint32_t entry) {
+    ++stats.scored;
     const Scored result = score_entry(d, entry, words, scratch_options, nullptr);
     if (result.score <= 0 || result.score + 1e-9 < options.min_score) return;
     if (!node_passes(graph, d.entry_node[entry], options)) return;
     scored.push_back(result);
   };
-  // Walks the postings of `token` whose key is at most `cutoff`; with `filter`, only the names
-  // whose bit it sets (the others cannot reach the threshold: see "required words" below).
+  // Walks the postings of `token` whose key is at most `cutoff`; with `filter`, from the posting
+  // `filtered_from` on only the names whose bit it sets or that hold `initial` (a one-letter
+  // token; kNoToken: none): the others cannot reach the threshold (see "required words" below).
   // The bound reads each name from posting_names, in order (no cache miss at a random place of
   // the index but for its mark and a long name).
   thread_local std::vector<std::uint32_t> passing;
-  auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter) {
-    const std::uint32_t begin = d.posting_at[token];
+  constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
+  auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
+                   std::uint32_t initial) {
+    std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
         d.posting_key.begin());
@@ -1657,6 +1673,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     auto visit = [&](const ScreenIndex::Data::PostingName& posting) {
       if (marks[posting.entry] == generation) return;
       marks[posting.entry] = generation;
+      ++stats.names_met;
       if (may_reach(posting)) consider(posting.entry);
     };
     // The records stream in order; the marks, and what the first test reads of their words
@@ -1666,19 +1683,28 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
       for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&token_words[posting.tokens[at]]);
     };
-    if (filter == nullptr) {
-      for (std::uint32_t at = begin; at < end; ++at) {
-        if (at + 2 * kAhead < end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
-        if (at + kAhead < end) prefetch_words(names[at + kAhead]);
-        visit(names[at]);
-      }
-      return;
+    const std::uint32_t unfiltered_end = filter == nullptr ? end : std::clamp(filtered_from, begin, end);
+    stats.postings += unfiltered_end - begin;
+    for (std::uint32_t at = begin; at < unfiltered_end; ++at) {
+      if (at + 2 * kAhead < unfiltered_end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
+      if (at + kAhead < unfiltered_end) prefetch_words(names[at + kAhead]);
+      visit(names[at]);
     }
+    if (filter == nullptr) return;
+    begin = unfiltered_end;
     passing.clear();
     for (std::uint32_t at = begin; at < end; ++at) {
       const std::uint32_t entry = d.postings[at];
-      if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) passing.push_back(at);
+      if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
+        passing.push_back(at);
+      } else if (initial != kNoToken) {
+        const ScreenIndex::Data::PostingName& posting = names[at];
+        bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
+        for (std::size_t word = 0; word < posting.count && !holds; ++word) holds = posting.tokens[word] == initial;
+        if (holds) passing.push_back(at);
+      }
     }
+    stats.postings += passing.size();
     for (std::size_t at = 0; at < passing.size(); ++at) {
       if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
       if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
@@ -1735,7 +1761,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     // The largest key a name can have and still reach the threshold, given bounds of its query
     // share and of the name weight the query can cover, and whether it may have every word paired
     // (typo only, distinctive exact, the same words); negative: none can.
-    auto cutoff_key = [&](double query_share, double most_cover, bool every_word_possible, double most_paired) {
+    auto cutoff_key = [&](double query_share, double most_cover, bool every_word_possible, double most_paired,
+                          bool one_word_possible = true) {
       if (query_share + 1e-9 < kMinQueryShare) return -1.0;
       if (options.min_score <= 0) return kNoCutoff;
       detail::EvidenceBound bound;  // a name whose key is past most_cover, or that misses a word
@@ -1762,7 +1789,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // every word paired: anything is possible. A name of one ordinary word has a key of at most
       // one_word_key_max; past it, a name has two or more (no one-word terms in its score).
       double cutoff = every_word_possible ? most_paired : -1.0;
-      cutoff = std::max({cutoff, largest_key(0), std::min<double>(largest_key(-1), d.one_word_key_max)});
+      cutoff = std::max(cutoff, largest_key(0));
+      if (one_word_possible) cutoff = std::max(cutoff, std::min<double>(largest_key(-1), d.one_word_key_max));
       if (cutoff < 0) return -1.0;
       return cutoff * (1 + 1e-6) + 1e-6;  // keys are rounded down; sums may differ in the last bit
     };
@@ -1820,6 +1848,17 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       return !reaches(unpaired_share, most_cover - cover[word], static_cast<int>(word_count) - 1, true) &&
              !reaches(initial_share, most_cover - cover[word] + initial_cover[word], static_cast<int>(word_count), false);
     };
+    // Required past a key. When j is not required for the whole run, the unpaired case above
+    // still bounds a name's evidence, and its name share is at most that cover over its key (2.
+    // above): cutoff_key of that case (not every word paired, not a one-word name) is the largest
+    // key a name leaving j unpaired can have and reach the threshold. Past it, every name of the
+    // run that can reach the threshold holds a name word in j's lists or pairs j as an initial,
+    // which takes a one-letter name word of j's first letter (score_entry): it holds that token.
+    auto required_from = [&](double found, bool last_possible, double most_cover, std::size_t word) {
+      const bool last = word + 1 == word_count;
+      const double unpaired_share = share_of(std::max(0.0, found - words[word].weight), last_possible && !last);
+      return cutoff_key(unpaired_share, std::max(0.0, most_cover - cover[word]), false, 0, false);
+    };
     // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
     thread_local std::vector<std::uint64_t> filter_bits[2];
     std::size_t filter_word[2] = {word_count, word_count};
@@ -1847,6 +1886,22 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       double best_after;  // the best similarity of this list and the later ones of the word
     };
     std::vector<WalkList> lists;
+    struct WalkRun {  // a list walked: its postings up to the cutoff
+      std::uint32_t token;
+      double cutoff;
+      std::uint32_t begin, length;
+    };
+    struct FilteredRun {  // what a later word would filter of a run
+      std::uint32_t from;     // the first posting of the run it filters (length: none)
+      std::uint32_t initial;  // a name holding this token passes too (kNoToken: none)
+    };
+    std::vector<WalkRun> runs;
+    std::vector<FilteredRun> run_filtered;          // by run, then by later rank
+    std::vector<std::size_t> rank_filtered(word_count);  // by word: what it filters of this rank's runs
+    // By word: the one-letter token of its first letter, which a name may pair it with as an initial.
+    std::vector<std::uint32_t> initial_token(word_count, kNoToken);
+    for (std::size_t at = 0; at < word_count; ++at)
+      if (const auto token = d.find(std::string_view(words[at].text).substr(0, 1))) initial_token[at] = *token;
     double short_found = 0, short_cover = 0;  // words of one or two letters before this rank
     bool short_last = false;                  // the last query word among them
     bool all_before_one_letter = true;        // every word before this rank: one letter, not walked
@@ -1894,6 +1949,13 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       for (std::size_t at_list = lists.size(); at_list-- > 0;)
         lists[at_list].best_after = best_similarity = std::max(best_similarity, lists[at_list].similarity);
       const bool last_possible = words[word_count - 1].rank >= rank || short_last;
+      // Each list's run (the postings up to its cutoff) and, for each later word j that may be
+      // required (three letters or more, meaningful), the postings of the run j filters: all of
+      // them when j is required, those past required_from(...) when not (a name holding j's
+      // initial then passes too), none when that key is past the run.
+      runs.clear();
+      run_filtered.clear();
+      std::fill(rank_filtered.begin(), rank_filtered.end(), 0);
       for (const WalkList& list : lists) {
         const double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
         const double list_found = rest_found - (1 - list.best_after) * word.weight;
@@ -1902,28 +1964,57 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         const double cutoff = cutoff_key(list_share, most_cover, all_before_one_letter, most_paired);
         if (cutoff < 0) continue;
         const std::uint32_t begin = d.posting_at[list.token];
-        const auto length = static_cast<std::size_t>(
+        const auto length = static_cast<std::uint32_t>(
             std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[list.token + 1], cutoff) -
             (d.posting_key.begin() + begin));
-        // A required word: a later word that a name first met here must pair through its own
-        // lists (not as an initial, not unpaired), or it cannot reach the threshold. When its
-        // lists are not much longer than this run, the names they hold become a filter: a bit
-        // per index entry, set from them, tested before a name's cost is paid.
-        const std::uint64_t* filter = nullptr;
-        if (length >= kFilterMinRun) {
-          std::size_t best_size = length * kFilterRatio;
-          std::size_t best = word_count;
-          for (std::size_t later = rank + 1; later < order.size(); ++later) {
-            const std::uint32_t other = order[later];
-            if (words[other].weight < kMeaningfulWeight || words[other].text.size() < 3) continue;
-            const std::size_t size = pair_list_size(other);
-            if (size >= best_size) continue;
-            if (!required(list_found, last_possible, most_cover, other)) continue;
-            best_size = size, best = other;
+        runs.push_back({list.token, cutoff, begin, length});
+        for (std::size_t later = rank + 1; later < order.size(); ++later) {
+          const std::uint32_t other = order[later];
+          FilteredRun filtered{length, kNoToken};  // from: the first posting filtered
+          if (length >= kFilterMinRun && words[other].weight >= kMeaningfulWeight && words[other].text.size() >= 3) {
+            if (required(list_found, last_possible, most_cover, other)) {
+              filtered.from = 0;
+            } else {
+              filtered.initial = initial_token[other];
+              const double key = required_from(list_found, last_possible, most_cover, other);
+              filtered.from = static_cast<std::uint32_t>(
+                  std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + begin + length, key) -
+                  (d.posting_key.begin() + begin));
+            }
           }
-          if (best != word_count) filter = required_filter(best);
+          rank_filtered[other] += length - filtered.from;
+          run_filtered.push_back(filtered);
         }
-        touch(list.token, cutoff, filter);
+      }
+      const std::size_t later_count = order.size() - rank - 1;
+      for (std::size_t at_run = 0; at_run < runs.size(); ++at_run) {
+        const WalkRun& run = runs[at_run];
+        // A required word: a later word that a name first met here must pair through its own
+        // lists (not as an initial, not unpaired), or it cannot reach the threshold; or must pair
+        // so when its key is past required_from(...). When its lists are not much longer than the
+        // runs of this rank they filter (or their filter is made already), the names they hold
+        // become a filter: a bit per index entry, set from them, tested before a name's cost is
+        // paid. The word filtering the most postings of the run is taken (ties: shorter lists).
+        const std::uint64_t* filter = nullptr;
+        std::uint32_t filtered_from = run.begin + run.length;
+        std::uint32_t filter_initial = kNoToken;  // with the filter: a name holding it passes too
+        std::size_t best_filtered = 0, best_size = 0;
+        std::size_t best = word_count;
+        for (std::size_t later = rank + 1; later < order.size(); ++later) {
+          const std::uint32_t other = order[later];
+          const FilteredRun& filtered = run_filtered[at_run * later_count + (later - rank - 1)];
+          const std::size_t count = run.length - filtered.from;
+          if (count < kFilterMinRun) continue;
+          const bool made = filter_word[0] == other || filter_word[1] == other;
+          const std::size_t size = pair_list_size(other);
+          if (!made && size >= rank_filtered[other] * kFilterRatio) continue;
+          if (count < best_filtered || (count == best_filtered && size >= best_size)) continue;
+          best_filtered = count, best_size = size, best = other;
+          filtered_from = run.begin + filtered.from;
+          filter_initial = filtered.initial;
+        }
+        if (best != word_count) filter = required_filter(best);
+        touch(run.token, run.cutoff, filter, filtered_from, filter_initial);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;
@@ -1935,6 +2026,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     // A name in no walked list shares no meaningful word with the query (initials aside) and
     // scores 0 (score_entry), or misses so much of the query that it cannot make half of it.
   }
+  walk_stats = stats;
 
   // Best name per node: highest score, then an exact match, then the earlier name (primary).
   auto better = [&](const Scored& a, const Scored& b) {
