@@ -1474,9 +1474,9 @@ void Builder::commit(Batch&& batch) {
     for (const StringId end : {g(edge.from), g(edge.to)}) {
       if (index(end) >= s.node_of.size()) continue;
       if (!node_stage) {
-        __builtin_prefetch(s.node_of.data() + index(end));
+        detail::prefetch_line(s.node_of.data() + index(end));
       } else if (const std::uint32_t node = s.node_of[index(end)]; node != State::kNone) {
-        __builtin_prefetch(s.alive.data() + node);
+        detail::prefetch_line(s.alive.data() + node);
       }
     }
   };
