@@ -74,8 +74,8 @@ inline std::uint64_t hash_string(std::string_view text) noexcept {
 }
 
 /// Starts fetching the cache line that holds `address` into every cache level (a hint: it never
-/// faults and changes no value). An asm statement, not __builtin_prefetch: GCC 12 at -O2 deletes
-/// a __builtin_prefetch that sits behind a test such as `if (slots_.empty()) return;`, so
+/// faults and changes no value). An asm statement, not __builtin_prefetch: GCC 12 (-O1, -O2) finds
+/// a function whose only effect is a __builtin_prefetch pure and deletes its unused calls, so
 /// StringPool::prefetch, prefetch_hashed and prefetch_deep each compiled to a bare `ret` and no
 /// loader's pool prefetch ever reached the memory system (`objdump -d`; reduced in the
 /// RESULTS.md section of 2026-12-01, branch load1m). An asm volatile statement is never deleted.
