@@ -68,7 +68,7 @@ std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) 
   for (std::size_t at = 0; at < count; ++at) hashes[at] = detail::hash_string(staged.view(StringId{static_cast<std::uint32_t>(at)}));
   constexpr std::size_t kAhead = 16;
   const auto prefetch = [this](std::uint64_t hash) {
-    __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
+    detail::prefetch_line(slots_.data() + (hash & (slots_.size() - 1)));
   };
   for (std::size_t at = 0; at < std::min(kAhead, count); ++at) prefetch(hashes[at]);
   for (std::size_t at = 0; at < count; ++at) {

@@ -72,6 +72,22 @@ inline std::uint64_t hash_bytes(const void* data, std::size_t size) noexcept {
 inline std::uint64_t hash_string(std::string_view text) noexcept {
   return hash_bytes(text.data(), text.size());
 }
+
+/// Starts fetching the cache line that holds `address` into every cache level (a hint: it never
+/// faults and changes no value). An asm statement, not __builtin_prefetch: GCC 12 (-O1, -O2) finds
+/// a function whose only effect is a __builtin_prefetch pure and deletes its unused calls, so
+/// StringPool::prefetch, prefetch_hashed and prefetch_deep each compiled to a bare `ret` and no
+/// loader's pool prefetch ever reached the memory system (`objdump -d`; reduced in the
+/// RESULTS.md section of 2026-12-01, branch load1m). An asm volatile statement is never deleted.
+[[gnu::always_inline]] inline void prefetch_line(const void* address) noexcept {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));
+#elif defined(__GNUC__) && defined(__aarch64__)
+  asm volatile("prfm pldl1keep, %0" : : "Q"(*static_cast<const char*>(address)));
+#else
+  __builtin_prefetch(address);
+#endif
+}
 }  // namespace detail
 
 namespace detail {
@@ -97,12 +113,12 @@ class StringPool {
   /// that knows which strings it interns next calls this a little ahead (a hint; no effect on ids).
   void prefetch(std::string_view text) const noexcept {
     if (slots_.empty() || text.empty()) return;
-    __builtin_prefetch(slots_.data() + (detail::hash_string(text) & (slots_.size() - 1)));
+    detail::prefetch_line(slots_.data() + (detail::hash_string(text) & (slots_.size() - 1)));
   }
   /// prefetch(), giving back the hash it computed (for intern(text, hash)).
   std::uint64_t prefetch_hashed(std::string_view text) const noexcept {
     const std::uint64_t hash = detail::hash_string(text);
-    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
+    if (!slots_.empty()) detail::prefetch_line(slots_.data() + (hash & (slots_.size() - 1)));
     return hash;
   }
   /// The deeper stages of prefetch(), for a caller that looks up many strings it knows well
@@ -116,8 +132,8 @@ class StringPool {
     const std::uint64_t slot = slots_[detail::hash_string(text) & (slots_.size() - 1)];
     if (slot == 0) return;
     const std::size_t at = static_cast<std::uint32_t>(slot) - 1;
-    if (stage <= 1) __builtin_prefetch(offsets_.data() + at);
-    else __builtin_prefetch(chars_.data() + offsets_[at]);
+    if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
+    else detail::prefetch_line(chars_.data() + offsets_[at]);
   }
   std::string_view view(StringId id) const noexcept {
     const auto at = index(id);
