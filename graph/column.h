@@ -48,6 +48,21 @@ class Column {
   std::span<const T> view_;
 };
 
+namespace detail {
+/// Fills `rank` with the count of set bits in the words before each word of `bits`; returns the
+/// total (the rank index shared by RankedColumn and RankedBits).
+inline std::uint64_t count_ranks(const Column<std::uint64_t>& bits, Column<std::uint32_t>& rank) {
+  std::vector<std::uint32_t> before(bits.size());
+  std::uint64_t total = 0;
+  for (std::size_t word = 0; word < bits.size(); ++word) {
+    before[word] = static_cast<std::uint32_t>(total);
+    total += static_cast<std::uint64_t>(__builtin_popcountll(bits[word]));
+  }
+  rank = Column<std::uint32_t>(std::move(before));
+  return total;
+}
+}  // namespace detail
+
 /// A column whose values are mostly `fill` (an edge's share, its dates, its role), read in O(1):
 /// a bitmap of the positions that hold another value, the count of set bits before each 64
 /// positions (`rank`: computed by finish(), never stored in a snapshot) and those values in
@@ -80,16 +95,7 @@ struct RankedColumn {
     return out;
   }
   /// Counts the set bits before each word (after `bits` is set or mapped); returns the total.
-  std::uint64_t finish() {
-    std::vector<std::uint32_t> before(bits.size());
-    std::uint64_t total = 0;
-    for (std::size_t word = 0; word < bits.size(); ++word) {
-      before[word] = static_cast<std::uint32_t>(total);
-      total += static_cast<std::uint64_t>(__builtin_popcountll(bits[word]));
-    }
-    rank = Column<std::uint32_t>(std::move(before));
-    return total;
-  }
+  std::uint64_t finish() { return detail::count_ranks(bits, rank); }
   T get(std::uint32_t i, T fill) const noexcept {
     if (bits.empty()) return value.empty() ? fill : value[i];
     const std::uint64_t word = bits[i / 64];
@@ -120,16 +126,7 @@ struct RankedBits {
     return out;
   }
   /// Counts the set bits before each word (after `bits` is set or mapped); returns the total.
-  std::uint64_t finish() {
-    std::vector<std::uint32_t> before(bits.size());
-    std::uint64_t total = 0;
-    for (std::size_t word = 0; word < bits.size(); ++word) {
-      before[word] = static_cast<std::uint32_t>(total);
-      total += static_cast<std::uint64_t>(__builtin_popcountll(bits[word]));
-    }
-    rank = Column<std::uint32_t>(std::move(before));
-    return total;
-  }
+  std::uint64_t finish() { return detail::count_ranks(bits, rank); }
   bool empty() const noexcept { return bits.empty(); }
   bool test(std::uint32_t i) const noexcept { return ((bits[i / 64] >> (i % 64)) & 1u) != 0; }
   /// Marked positions before i.
