@@ -212,22 +212,24 @@ std::optional<int> month_number(std::string_view name) {
 /// `dates` and viewed there; a date kept as written is a view of `text` (no copy: this runs for
 /// every date of every remark).
 std::string_view iso_date(std::string_view text, std::string& dates) {
-  // The words between single spaces (a trailing space ends the text), at most three.
-  std::array<std::string_view, 3> words;
-  std::size_t count = 0, start = 0;
-  for (std::size_t at = 0; at <= text.size(); ++at) {
-    if (at < text.size() && text[at] != ' ') continue;
-    if (at == text.size() && start == text.size()) break;
-    if (count == 3) return text;
-    words[count++] = text.substr(start, at - start);
-    start = at + 1;
-  }
-  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (count == 0) return text;
-  const std::string_view year_text = words[count - 1];
-  if (year_text.size() != 4 || !std::all_of(year_text.begin(), year_text.end(), digit)) return text;
-  if (count == 1) return year_text;
-  const auto month = month_number(words[count - 2]);
+  // The three forms are told apart by length alone ("1966" 4, "Nov 1966" 8, "9 Nov 1966" 10,
+  // "09 Nov 1966" 11), then checked byte by byte at fixed places: no split into words, since
+  // this runs for every date of every remark. A single trailing space is ignored (the text is
+  // trimmed anyway); any other spacing ("09  Nov 1966", " 1966") is not one of the forms.
+  std::string_view body = text;
+  if (body.ends_with(' ')) body.remove_suffix(1);
+  const auto digits = [](std::string_view part) {
+    for (const char c : part)
+      if (c < '0' || c > '9') return false;
+    return true;
+  };
+  const std::size_t size = body.size();
+  if (size != 4 && size != 8 && size != 10 && size != 11) return text;
+  const std::string_view year_text = body.substr(size - 4);
+  if (!digits(year_text)) return text;
+  if (size == 4) return year_text;
+  if (body[size - 5] != ' ') return text;
+  const auto month = month_number(body.substr(size - 8, 3));
   if (!month) return text;
   // "YYYY-MM" or "YYYY-MM-DD", never longer than the text it rewrites, so `dates` (reserved to
   // the remarks' length) does not move and earlier views stay valid.
@@ -236,10 +238,10 @@ std::string_view iso_date(std::string_view text, std::string& dates) {
   iso[4] = '-';
   iso[5] = static_cast<char>('0' + *month / 10);
   iso[6] = static_cast<char>('0' + *month % 10);
-  std::size_t size = 7;
-  if (count == 3) {
-    const std::string_view day_text = words[0];
-    if (day_text.empty() || day_text.size() > 2 || !std::all_of(day_text.begin(), day_text.end(), digit)) return text;
+  std::size_t iso_size = 7;
+  if (size > 8) {
+    const std::string_view day_text = body.substr(0, size - 9);  // one or two bytes
+    if (body[size - 9] != ' ' || !digits(day_text)) return text;
     const int day = day_text.size() == 1 ? day_text[0] - '0' : (day_text[0] - '0') * 10 + (day_text[1] - '0');
     int year = 0;
     for (const char year_digit : year_text) year = year * 10 + (year_digit - '0');
@@ -247,11 +249,11 @@ std::string_view iso_date(std::string_view text, std::string& dates) {
     iso[7] = '-';
     iso[8] = static_cast<char>('0' + day / 10);
     iso[9] = static_cast<char>('0' + day % 10);
-    size = 10;
+    iso_size = 10;
   }
   const std::size_t at = dates.size();
-  SKG_ASSERT(at + size <= dates.capacity());
-  dates.append(iso, size);
+  SKG_ASSERT(at + iso_size <= dates.capacity());
+  dates.append(iso, iso_size);
   return std::string_view(dates).substr(at);
 }
 
@@ -372,10 +374,11 @@ std::optional<Document> parse_document(std::string_view part) {
     const auto space = part.find(' ', at);
     if (space == std::string_view::npos) break;
     const std::string_view last = part.substr(at, space - at);
-    const std::string_view rest = trim(part.substr(space + 1));
-    if (std::find(std::begin(kLabelEnds), std::end(kLabelEnds), last) != std::end(kLabelEnds) &&
-        has_digit(rest))
-      best = Document{part.substr(0, space), rest};
+    // The value is trimmed only after a label word: most words are not one.
+    if (std::find(std::begin(kLabelEnds), std::end(kLabelEnds), last) != std::end(kLabelEnds)) {
+      const std::string_view rest = trim(part.substr(space + 1));
+      if (has_digit(rest)) best = Document{part.substr(0, space), rest};
+    }
     at = space + 1;
   }
   return best;
@@ -466,6 +469,20 @@ void append_unique(std::string& list, std::string_view item) {
   list += item;
 }
 
+/// Where the next "; " (the separator of remark parts) starts at or after `from`, or
+/// text.size(). One memchr for ';' and a test of the byte after it: string_view::find("; ")
+/// also called memcmp at each ';', and this runs for every part of every remark.
+std::size_t find_separator(std::string_view text, std::size_t from) {
+  while (from < text.size()) {
+    const auto* found = static_cast<const char*>(std::memchr(text.data() + from, ';', text.size() - from));
+    if (found == nullptr) break;
+    const auto at = static_cast<std::size_t>(found - text.data());
+    if (at + 1 < text.size() && text[at + 1] == ' ') return at;
+    from = at + 1;
+  }
+  return text.size();
+}
+
 /// Reads the structured facts out of a Remarks text (see ofac_csv.h for the scheme).
 void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
   out.clear(text.size());
@@ -473,7 +490,7 @@ void parse_remarks(std::string_view text, KeyIds& keys, Remarks& out) {
   if (text.ends_with('.')) text.remove_suffix(1);
   std::size_t at = 0;
   while (at < text.size()) {
-    const auto end = std::min(text.find("; ", at), text.size());
+    const std::size_t end = find_separator(text, at);
     std::string_view part = trim(text.substr(at, end - at));
     at = end + 2;
     if (part.empty()) continue;

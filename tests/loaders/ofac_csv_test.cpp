@@ -457,3 +457,50 @@ TEST_CASE("ofac_csv: the 2025 alt.csv without its sdn.csv: every row reported as
   CHECK(report.skipped.size() == 19486);
   CHECK(builder.entity_count() == 0);
 }
+
+TEST_CASE("ofac_csv: remark dates become ISO only in OFAC's three forms, others stay as written") {
+  // OFAC's forms (notice of 2012-06-13, item 4): "09 Nov 1966", "Nov 1966", "1966". Each entry
+  // below has one DOB; near misses (bad day, spacing, case, lengths) must be kept verbatim.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"09 Nov 1966", "1966-11-09"},  {"9 Nov 1966", "1966-11-09"},
+      {"Nov 1966", "1966-11"},        {"1966", "1966"},
+      {"29 Feb 2000", "2000-02-29"},  {"29 Feb 1999", "29 Feb 1999"},
+      {"31 Apr 1970", "31 Apr 1970"}, {"00 Jan 1970", "00 Jan 1970"},
+      {"circa 1951", "circa 1951"},   {"1960 to 1962", "1960 to 1962"},
+      {"09  Nov 1966", "09  Nov 1966"}, {"09 NOV 1966", "09 NOV 1966"},
+      {"123 Nov 1966", "123 Nov 1966"}, {"Sept 1966", "Sept 1966"},
+      {"196x", "196x"},               {"19660", "19660"},
+      {"x9 Nov 1966", "x9 Nov 1966"}, {"09 Nov 196x", "09 Nov 196x"},
+      {"09-Nov 1966", "09-Nov 1966"}, {"Nov-1966", "Nov-1966"},
+  };
+  const std::string folder = kOutput + "/ofac_dates";
+  fs::create_directories(folder);
+  std::string sdn;
+  for (std::size_t at = 0; at < cases.size(); ++at)
+    sdn += std::to_string(at + 1) + ",\"PERSON " + std::to_string(at + 1) +
+           "\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"DOB " + cases[at].first +
+           "; POB Tver;Moscow; Registration Number 12 ID 345.\"\r\n";
+  // A date in an Organization Established Date and a Listing Date part takes the same rule.
+  sdn += "100,\"DELTA LLC\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"
+         "\"Organization Established Date 1 Jan 2000; Listing Date (EO 14024 Annex): 24 Feb "
+         "2022; Target Type Financial Institution.\"\r\n";
+  write_file(folder + "/sdn.csv", sdn);
+  Builder builder;
+  load_ofac_csv(folder + "/sdn.csv", builder);
+  const Graph graph = std::move(builder).freeze();
+  for (std::size_t at = 0; at < cases.size(); ++at) {
+    CAPTURE(cases[at].first);
+    const NodeId node = *graph.find("ofac-sdn:" + std::to_string(at + 1));
+    CHECK(attribute(graph, node, "birthDate") == std::vector<std::string>{cases[at].second});
+    // A ';' with no space after it does not end a part.
+    CHECK(attribute(graph, node, "birthPlace") == std::vector<std::string>{"Tver;Moscow"});
+    // The generic document label is the longest run of words ending in a label word.
+    CHECK(attribute(graph, node, "id:Registration Number 12 ID") == std::vector<std::string>{"345"});
+    CHECK(attribute(graph, node, "remarks").empty());
+  }
+  const NodeId delta = *graph.find("ofac-sdn:100");
+  CHECK(attribute(graph, delta, "incorporationDate") == std::vector<std::string>{"2000-01-01"});
+  CHECK(attribute(graph, delta, "listingDate (EO 14024 Annex)") ==
+        std::vector<std::string>{"2022-02-24"});
+  CHECK(attribute(graph, delta, "remarks").empty());
+}
