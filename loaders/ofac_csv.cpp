@@ -1002,6 +1002,10 @@ void OfacLoad::add_counts() {
 void OfacLoad::finish() {
   Batch& batch = context_.batch;
   LoadReport& report = context_.report;
+  // One entity record (and its source) per entry: sized once, so that the batch's columns do
+  // not regrow into fresh pages while they fill (Batch::reserve; the listing actions and their
+  // TARGET_OF edges have columns of their own).
+  batch.reserve(entries_.size(), 0);
   by_name_.reserve(entries_.size());
   for (std::uint32_t index = 0; index < entries_.size(); ++index) {
     ViewIndex::Slot& slot = by_name_.slot(entries_[index].name);
