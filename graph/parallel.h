@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace skg::inline v1 {
@@ -113,7 +114,11 @@ void parallel_for(std::size_t count, std::size_t grain, Fn&& fn) {
   work(0);
   shared->closed.store(true);
   for (unsigned inside; (inside = shared->inside.load()) != 0;) shared->inside.wait(inside);
-  if (shared->error) std::rethrow_exception(shared->error);
+  // Taken out of the shared state before it is rethrown: a helper that checks out late may
+  // drop the last reference to `shared` after this call has returned, and must not then be the
+  // one to destroy the exception the caller is handling (the exception's reference count lives
+  // in the C++ runtime, whose atomics ThreadSanitizer cannot see: it reported that as a race).
+  if (std::exception_ptr error = std::exchange(shared->error, nullptr)) std::rethrow_exception(error);
 }
 
 }  // namespace skg
