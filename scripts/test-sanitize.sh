@@ -29,7 +29,7 @@ SKG_FUZZ_BUILD_DIR="$asan" bash scripts/fuzz.sh
 tsan=${SKG_TSAN_BUILD_DIR:-build-tsan}
 cmake -S . -B "$tsan" "${common[@]}" -DSKG_SANITIZE=thread -DSKG_BUILD_TESTS=ON -DSKG_BUILD_SHELL=OFF
 cmake --build "$tsan" -j"$jobs" --target skg_concurrency_tests
-TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp} \
   "$tsan/tests/skg_concurrency_tests"
 # skg serve (server/): its worker threads and a reload under load, when cpp-httplib is there.
 # The target list is captured whole first: `grep -q` closing the pipe early would make cmake
@@ -37,7 +37,7 @@ TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
 tsan_targets=$(cmake --build "$tsan" --target help)
 if grep -q skg_server_tests <<<"$tsan_targets"; then
   cmake --build "$tsan" -j"$jobs" --target skg_server_tests
-  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp} \
     "$tsan/tests/skg_server_tests"
 else
   echo "test-sanitize: no skg_server_tests target (cpp-httplib not found): TSan server test skipped"
