@@ -141,7 +141,10 @@ class StringPool {
   void prefetch_stage(std::string_view text, std::uint64_t hash, int stage) const noexcept {
     if (slots_.empty() || text.empty()) return;
     const std::uint64_t* const slot = slots_.data() + (hash & (slots_.size() - 1));
-    if (stage == 0) return detail::prefetch_line(slot);
+    if (stage == 0) {
+      detail::prefetch_line(slot);
+      return;
+    }
     if (*slot == 0) return;
     const std::size_t at = static_cast<std::uint32_t>(*slot) - 1;
     if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
