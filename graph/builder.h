@@ -209,6 +209,10 @@ class Batch {
     if (stage == 0) binding_.pool->prefetch(text);
     else binding_.pool->prefetch_deep(text, stage);
   }
+  /// prefetch(text, stage) with the text's hash (detail::hash_string(text)) given.
+  void prefetch(std::string_view text, int stage, std::uint64_t hash) const noexcept {
+    if (binding_.pool != nullptr) binding_.pool->prefetch_stage(text, hash, stage);
+  }
 
   /// True when an entity or action record of this batch has this id.
   bool defines(std::string_view id) const;

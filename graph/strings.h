@@ -135,6 +135,21 @@ class StringPool {
     if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
     else detail::prefetch_line(chars_.data() + offsets_[at]);
   }
+  /// prefetch() (stage 0) or prefetch_deep() (stages 1, 2) of a text whose hash the caller has
+  /// (detail::hash_string(text)): a bulk loader hashes each hot string once, on its parsing
+  /// thread, instead of once per stage and again for the intern on the thread that adds it.
+  void prefetch_stage(std::string_view text, std::uint64_t hash, int stage) const noexcept {
+    if (slots_.empty() || text.empty()) return;
+    const std::uint64_t* const slot = slots_.data() + (hash & (slots_.size() - 1));
+    if (stage == 0) {
+      detail::prefetch_line(slot);
+      return;
+    }
+    if (*slot == 0) return;
+    const std::size_t at = static_cast<std::uint32_t>(*slot) - 1;
+    if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
+    else detail::prefetch_line(chars_.data() + offsets_[at]);
+  }
   std::string_view view(StringId id) const noexcept {
     const auto at = index(id);
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};

@@ -132,6 +132,11 @@ struct Block {
   std::vector<std::string_view> fields;
   std::vector<std::uint64_t> lines;
   std::vector<RowProblem> problems;  // in line order
+  /// Per row (as `lines`), detail::hash_string of the two fields the reading thread prefetches
+  /// (TableReader::hot_columns; 0 for an empty one), hashed here on the worker so that the
+  /// reading thread hashes neither for its prefetch stages nor for a node's intern. Empty when
+  /// the table prefetches nothing.
+  std::vector<std::array<std::uint64_t, 2>> hashes;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
 };
@@ -140,8 +145,10 @@ struct Block {
 class RowSplitter {
  public:
   static constexpr std::size_t kBlockBytes = 1 << 19;
-  RowSplitter(std::string_view text, std::size_t base_offset, std::uint64_t first_line, std::size_t columns)
-      : text_(text), base_(base_offset), line_(first_line), columns_(columns) {}
+  /// `hot`: the columns whose fields a row's hashes are of (-1: none; both -1: no hashes).
+  RowSplitter(std::string_view text, std::size_t base_offset, std::uint64_t first_line, std::size_t columns,
+              std::array<int, 2> hot)
+      : text_(text), base_(base_offset), line_(first_line), columns_(columns), hot_(hot) {}
 
   /// Fills `block` with the next rows; false once they were the last.
   bool next_block(Block& block) {
@@ -255,12 +262,20 @@ class RowSplitter {
       return;
     }
     block.lines.push_back(row_line);
+    if (hot_[0] < 0 && hot_[1] < 0) return;
+    std::array<std::uint64_t, 2>& hashes = block.hashes.emplace_back();
+    for (std::size_t at = 0; at < hot_.size(); ++at) {
+      if (hot_[at] < 0) continue;
+      const std::string_view field = block.fields[fields_before + static_cast<std::size_t>(hot_[at])];
+      hashes[at] = field.empty() ? 0 : detail::hash_string(field);
+    }
   }
 
   std::string_view text_;
   std::size_t base_;
   std::uint64_t line_;
   std::size_t columns_;
+  std::array<int, 2> hot_;
   std::size_t at_ = 0;
 };
 
@@ -322,6 +337,15 @@ class TableReader {
     numbered_ends_ = header_.table == SkgCsvTable::Edges && current && !numbers.by_number.empty();
   }
 
+  /// The two columns whose fields add() prefetches from the string pool, for the splitter to
+  /// hash: an edge's ends, a node's id and name; -1 where there is none (a listings file, or an
+  /// edges file whose ends the number table resolves, prefetches nothing).
+  std::array<int, 2> hot_columns() const noexcept {
+    if (header_.table == SkgCsvTable::Listings || numbered_ends_) return {-1, -1};
+    if (header_.table == SkgCsvTable::Edges) return {header_.column(Column::kSource), header_.column(Column::kTarget)};
+    return {header_.column(Column::kId), header_.column(Column::kName)};
+  }
+
   /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
   void add(const Block& block) {
     const std::size_t columns = header_.names.size();
@@ -335,10 +359,18 @@ class TableReader {
     // An edges file whose ends the number table resolves has nothing to fetch from the pool.
     const bool prefetch_ends = header_.table != SkgCsvTable::Listings && block.problems.empty() && !numbered_ends_;
     const bool edges = header_.table == SkgCsvTable::Edges;
+    const bool hashed = block.hashes.size() == rows;  // by hot_columns(): the source's (or id's), the target's (or name's)
     const auto prefetch = [&](std::size_t row, int stage) {
       const std::string_view* fields = block.fields.data() + row * columns;
-      if (edges || stage == 0) context_.batch.prefetch(field(fields, edges ? Column::kSource : Column::kId), stage);
-      context_.batch.prefetch(field(fields, edges ? Column::kTarget : Column::kName), stage);
+      const std::string_view first = field(fields, edges ? Column::kSource : Column::kId);
+      const std::string_view second = field(fields, edges ? Column::kTarget : Column::kName);
+      if (hashed) {
+        if (edges || stage == 0) context_.batch.prefetch(first, stage, block.hashes[row][0]);
+        context_.batch.prefetch(second, stage, block.hashes[row][1]);
+        return;
+      }
+      if (edges || stage == 0) context_.batch.prefetch(first, stage);
+      context_.batch.prefetch(second, stage);
     };
     constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
     if (prefetch_ends)
@@ -354,7 +386,7 @@ class TableReader {
       const std::string_view* fields = block.fields.data() + row * columns;
       line_ = block.lines[row];
       switch (header_.table) {
-        case SkgCsvTable::Nodes: add_node(fields); break;
+        case SkgCsvTable::Nodes: add_node(fields, hashed ? &block.hashes[row] : nullptr); break;
         case SkgCsvTable::Edges: add_edge(fields); break;
         case SkgCsvTable::Listings: add_listing(fields); break;
       }
@@ -430,7 +462,8 @@ class TableReader {
     return false;
   }
 
-  void add_node(const std::string_view* fields) {
+  /// `hashes`: the row's id's and name's hashes (Block::hashes), where the splitter made them.
+  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes) {
     const std::string_view id = field(fields, Column::kId);
     if (id.empty()) return bad(line_, "the node has no id", {});
     const std::string_view kind_text = trim(field(fields, Column::kKind));
@@ -444,7 +477,17 @@ class TableReader {
       return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
     const Source at{path_, id, static_cast<std::uint32_t>(line_)};
     Batch& batch = context_.batch;
-    const StringId id_string = batch.add_entity({.id = id, .kind = *kind, .name = field(fields, Column::kName), .source = at});
+    const std::string_view name = field(fields, Column::kName);
+    StringId id_string = kNoString;
+    if (hashes != nullptr) {
+      // The same strings interned in add_entity's order (the source's file and record, the id,
+      // the name), each with the splitter's hash instead of hashing it here.
+      const Batch::SourceRef ref = batch.source_ref(at, (*hashes)[0]);
+      id_string = batch.string_id(id, (*hashes)[0]);
+      batch.add_entity(id_string, *kind, batch.string_id(name, (*hashes)[1]), ref);
+    } else {
+      id_string = batch.add_entity({.id = id, .kind = *kind, .name = name, .source = at});
+    }
     ++entities_;
     remember_number(id, id_string);
     if (!has_attributes_) return;
@@ -603,7 +646,7 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   if (header.table == SkgCsvTable::Nodes) context.batch.reserve(rows, 0);
   if (header.table == SkgCsvTable::Edges) context.batch.reserve(0, rows);
   TableReader reader(path, context, header, rows);
-  RowSplitter splitter(text.substr(body), base, 2, header.names.size());
+  RowSplitter splitter(text.substr(body), base, 2, header.names.size(), reader.hot_columns());
   detail::BlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); });
   for (bool more = body < text.size(); more;) {
     const auto next = blocks.next();

@@ -501,6 +501,10 @@ struct JsonBlock {
   /// record's id, then an edge's two ends or a party's first name (empty where there is none).
   /// Found here, on the worker, so that the reading thread can prefetch them lines ahead.
   std::vector<std::array<std::string_view, 3>> hot;
+  /// detail::hash_string of each `hot` string (0 for an empty one), hashed here on the worker:
+  /// the reading thread's three prefetch stages and the intern of a party's id and name take it
+  /// instead of hashing the string four times over.
+  std::vector<std::array<std::uint64_t, 3>> hot_hashes;
   std::vector<std::string> errors;  // why a line is not JSON
   std::uint64_t end_offset = 0;     // bytes of the file read when this block ends
 };
@@ -570,6 +574,7 @@ class JsonLineBlocks {
     block.edge_plans.clear();
     block.facts.clear();
     block.hot.clear();
+    block.hot_hashes.clear();
     block.errors.clear();
     if (block.pool == nullptr) {
       // Not zero-filled: a small file's block touches (and faults in) only the pages it uses.
@@ -596,6 +601,7 @@ class JsonLineBlocks {
       Json& root = block.roots.emplace_back();
       Entity& entity = block.entities.emplace_back();
       std::array<std::string_view, 3>& hot = block.hot.emplace_back();
+      block.hot_hashes.emplace_back();
       if (document.HasParseError()) {
         block.errors.push_back(fmt::format("invalid JSON at column {}: {}", document.GetErrorOffset() + 1,
                                            rapidjson::GetParseError_En(document.GetParseError())));
@@ -613,6 +619,8 @@ class JsonLineBlocks {
         continue;
       }
       hot = hot_strings(entity);
+      for (std::size_t at = 0; at < hot.size(); ++at)
+        if (!hot[at].empty()) block.hot_hashes.back()[at] = detail::hash_string(hot[at]);
       if (entity.info->shape == Shape::Edge) {
         plan_edge(entity, block.edge_plans.emplace_back(), block.facts);
         parsed.plan = static_cast<std::uint32_t>(block.edge_plans.size());
@@ -713,9 +721,10 @@ class FtmReader {
     const std::size_t count = block.lines.size();
     const auto prefetch = [&](std::size_t line, int stage) {
       const auto& hot = block.hot[line];
-      if (stage == 0) context_.batch.prefetch(hot[0], 0);
-      context_.batch.prefetch(hot[1], stage);
-      if (!hot[2].empty()) context_.batch.prefetch(hot[2], stage);
+      const auto& hashes = block.hot_hashes[line];
+      if (stage == 0) context_.batch.prefetch(hot[0], 0, hashes[0]);
+      context_.batch.prefetch(hot[1], stage, hashes[1]);
+      if (!hot[2].empty()) context_.batch.prefetch(hot[2], stage, hashes[2]);
     };
     constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
     for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
@@ -748,7 +757,7 @@ class FtmReader {
         add_planned_edge(block.entities[at], plan,
                          std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin));
       } else {
-        add_record(block.entities[at]);
+        add_record(block.entities[at], &block.hot_hashes[at]);
       }
     }
     context_.progress(path_, block.end_offset);
@@ -840,9 +849,10 @@ class FtmReader {
   }
 
   /// Adds one checked entity; returns false when it was a bad record.
-  bool add_record(const Entity& entity) {
+  /// `hashes`: the record's hot strings' hashes (JsonBlock::hot_hashes), where the worker has them.
+  bool add_record(const Entity& entity, const std::array<std::uint64_t, 3>* hashes = nullptr) {
     switch (entity.info->shape) {
-      case Shape::Thing: return read_thing(entity);
+      case Shape::Thing: return read_thing(entity, hashes);
       case Shape::Edge: return read_edge(entity);
       case Shape::Sanction: return read_sanction(entity);
       case Shape::Address: return read_address(entity);
@@ -854,14 +864,24 @@ class FtmReader {
     return true;
   }
 
-  bool read_thing(const Entity& entity) {
+  bool read_thing(const Entity& entity, const std::array<std::uint64_t, 3>* hashes) {
     const Values names = property(entity.properties, "name");
     const std::string_view primary = names.empty() ? entity.caption : names[0];
     const Source at = source(entity.id);
     Batch& batch = context_.batch;
     // The entity's id, and each key, is looked up once, not once per fact (the same records, in
     // the same order: the id is interned by add_entity, a key where its first fact would).
-    const StringId id = batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
+    StringId id = kNoString;
+    if (hashes != nullptr) {
+      // With the worker's hashes (hot_strings: the id, then the first name): the same strings
+      // interned in add_entity's order (the source's file and record, the id, the name).
+      const Batch::SourceRef ref = batch.source_ref(at, (*hashes)[0]);
+      id = batch.string_id(entity.id, (*hashes)[0]);
+      const StringId name = names.empty() ? batch.string_id(primary) : batch.string_id(primary, (*hashes)[1]);
+      batch.add_entity(id, entity.info->kind, name, ref);
+    } else {
+      id = batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
+    }
     ++entities_;
     note_membership(entity);
     if (entity.info->keep_schema) batch.add_attribute(id, key_id("schema"), entity.schema, at);
