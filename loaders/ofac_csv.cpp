@@ -627,7 +627,9 @@ class OfacLoad {
     FileKind kind = FileKind::Main;  // Main: nothing pending
     std::string id, address;  // the entity's id; add.csv's address line
     const std::string* path = nullptr;
-    std::string_view uid, name, country, remarks;  // views of the file's text (name: alt_name)
+    // Views that outlive the row's reading: of the file's text, or of the arena for a field the
+    // CSV reader had to unescape (its own copy is gone with the next row: keep() copies it).
+    std::string_view uid, name, country, remarks;  // name: alt_name
     std::uint32_t line = 0;
     NameType alias_type = NameType::Aka;
     std::uint64_t id_hash = 0, uid_hash = 0, name_hash = 0, address_hash = 0;
@@ -851,20 +853,20 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
   row.kind = kind;
   row.id = std::move(id);
   row.path = &path;
-  row.uid = uid;
+  row.uid = keep(uid);
   row.line = static_cast<std::uint32_t>(line);
   switch (kind) {
     case FileKind::Comments: {
       const std::string_view more = trim(fields[1]) == "-0-" ? std::string_view{} : fields[1];
-      row.remarks = trim(more);
+      row.remarks = keep(trim(more));
       break;
     }
     case FileKind::Alias: {
       const std::string_view name = value(fields[3]);
       // alt.csv holds OFAC's strong aliases; the weak ones are in Remarks (notice 2012-06-13).
-      row.name = name;
+      row.name = keep(name);
       row.alias_type = alias_type;
-      row.remarks = value(fields[4]);
+      row.remarks = keep(value(fields[4]));
       ++counts_.aliases;
       if (entry != nullptr) {
         const auto index = static_cast<std::uint32_t>(entry - entries_.data());
@@ -885,8 +887,8 @@ void OfacLoad::on_row(const SourceFile& file, FileKind kind, const Fields& field
         if (!line_text.empty()) line_text += ", ";
         line_text += part;
       }
-      row.country = value(fields[4]);
-      row.remarks = value(fields[5]);
+      row.country = keep(value(fields[4]));
+      row.remarks = keep(value(fields[5]));
       ++counts_.addresses;
       break;
     }

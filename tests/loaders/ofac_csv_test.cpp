@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 #include "skg/loaders/load.h"
@@ -503,4 +505,36 @@ TEST_CASE("ofac_csv: remark dates become ISO only in OFAC's three forms, others 
   CHECK(attribute(graph, delta, "listingDate (EO 14024 Annex)") ==
         std::vector<std::string>{"2022-02-24"});
   CHECK(attribute(graph, delta, "remarks").empty());
+}
+
+TEST_CASE("ofac_csv: quoted fields with doubled quotes in alt.csv and add.csv keep their text") {
+  // A field with "" is unescaped into the CSV reader's own buffer, which the next row reuses;
+  // alt.csv and add.csv rows are added one row late, so their fields must outlive the row
+  // (found by fuzz_ofac_csv under ASan as a use after free).
+  const std::string folder = kOutput + "/ofac_quoted_siblings_" + std::to_string(::getpid());
+  fs::create_directories(folder);
+  write_file(folder + "/sdn.csv",
+             "1,\"ALPHA CO\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"
+             "2,\"BETA CO\",-0- ,\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n");
+  write_file(folder + "/add.csv",
+             "1,10,\"12 \"\"Red\"\" Street\",\"Moscow\",\"Rus\"\"sia\",\"note \"\"a\"\"\"\r\n"
+             "2,11,\"Lenin \"\"Av\"\"\",\"Kazan\",\"Tatar\"\"stan\",\"note \"\"b\"\"\"\r\n");
+  write_file(folder + "/alt.csv",
+             "1,20,\"aka\",\"AL \"\"X\"\" CO\",\"rem \"\"q\"\"\"\r\n"
+             "2,21,\"aka\",\"BE \"\"Y\"\" CO\",\"rem \"\"r\"\"\"\r\n");
+  Builder builder;
+  const LoadReport report = load_ofac_csv(folder + "/sdn.csv", builder);
+  CHECK(report.skipped.empty());
+  const Graph graph = std::move(builder).freeze();
+  const NodeId alpha = *graph.find("ofac-sdn:1");
+  const NodeId beta = *graph.find("ofac-sdn:2");
+  CHECK(attribute(graph, alpha, "country") == std::vector<std::string>{"Rus\"sia"});
+  CHECK(attribute(graph, alpha, "addressRemarks") == std::vector<std::string>{"note \"a\""});
+  CHECK(attribute(graph, beta, "country") == std::vector<std::string>{"Tatar\"stan"});
+  CHECK(attribute(graph, beta, "addressRemarks") == std::vector<std::string>{"note \"b\""});
+  CHECK(names_of(graph, alpha, NameType::Aka, NameStrength::Strong) == std::vector<std::string>{"AL \"X\" CO"});
+  CHECK(attribute(graph, alpha, "aliasRemarks") == std::vector<std::string>{"rem \"q\""});
+  CHECK(names_of(graph, beta, NameType::Aka, NameStrength::Strong) == std::vector<std::string>{"BE \"Y\" CO"});
+  CHECK(attribute(graph, beta, "aliasRemarks") == std::vector<std::string>{"rem \"r\""});
+  fs::remove_all(folder);
 }
