@@ -112,13 +112,12 @@ class StringPool {
   /// Starts fetching the table slot where `text` is looked up, without waiting for it: a caller
   /// that knows which strings it interns next calls this a little ahead (a hint; no effect on ids).
   void prefetch(std::string_view text) const noexcept {
-    if (slots_.empty() || text.empty()) return;
-    detail::prefetch_line(slots_.data() + (detail::hash_string(text) & (slots_.size() - 1)));
+    prefetch_stage(text, detail::hash_string(text), 0);
   }
   /// prefetch(), giving back the hash it computed (for intern(text, hash)).
   std::uint64_t prefetch_hashed(std::string_view text) const noexcept {
     const std::uint64_t hash = detail::hash_string(text);
-    if (!slots_.empty()) detail::prefetch_line(slots_.data() + (hash & (slots_.size() - 1)));
+    prefetch_stage(text, hash, 0);
     return hash;
   }
   /// The deeper stages of prefetch(), for a caller that looks up many strings it knows well
@@ -128,12 +127,7 @@ class StringPool {
   /// starts fetching the string's bytes. find() of the string then waits on no cache miss. Looks
   /// at the first slot only (a hint: a string further along its probe is just not prefetched).
   void prefetch_deep(std::string_view text, int stage) const noexcept {
-    if (slots_.empty() || text.empty()) return;
-    const std::uint64_t slot = slots_[detail::hash_string(text) & (slots_.size() - 1)];
-    if (slot == 0) return;
-    const std::size_t at = static_cast<std::uint32_t>(slot) - 1;
-    if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
-    else detail::prefetch_line(chars_.data() + offsets_[at]);
+    prefetch_stage(text, detail::hash_string(text), stage < 1 ? 1 : stage);
   }
   /// prefetch() (stage 0) or prefetch_deep() (stages 1, 2) of a text whose hash the caller has
   /// (detail::hash_string(text)): a bulk loader hashes each hot string once, on its parsing

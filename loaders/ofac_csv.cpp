@@ -404,6 +404,8 @@ struct KeyIds {
   std::deque<std::string> made_texts;
   std::deque<StringId> made_ids;
   ViewIndex made[kHeads];  // by label: a view of the label in made_texts
+  // of_table()'s cache: the key of each document table's label, by table index.
+  std::pair<std::string_view, StringId*> by_table[std::size(kDocumentLabels)]{};
   KeyIds() { std::fill(std::begin(rules), std::end(rules), kNoString); }
   /// of(Document, kDocumentLabels[table]), kept by table index after the first call: a label of
   /// the table ("Passport") is not hashed and looked up again for each document that has it.
@@ -412,7 +414,6 @@ struct KeyIds {
     if (known.second == nullptr) known = of(Document, kDocumentLabels[table]);
     return known;
   }
-  std::pair<std::string_view, StringId*> by_table[std::size(kDocumentLabels)]{};
   /// The text and id slot of the key `head` + `label`.
   std::pair<std::string_view, StringId*> of(Head head, std::string_view label) {
     ViewIndex::Slot& slot = made[head].slot(label);
