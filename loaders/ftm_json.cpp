@@ -755,7 +755,8 @@ class FtmReader {
       if (line.plan != 0) {
         const EdgePlan& plan = block.edge_plans[line.plan - 1];
         add_planned_edge(block.entities[at], plan,
-                         std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin));
+                         std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin),
+                         &block.hot_hashes[at]);
       } else {
         add_record(block.entities[at], &block.hot_hashes[at]);
       }
@@ -945,7 +946,10 @@ class FtmReader {
     return add_planned_edge(entity, plan, edge_attributes_);  // from 0: the list was cleared
   }
 
-  bool add_planned_edge(const Entity& entity, const EdgePlan& plan, std::span<const Fact> attributes) {
+  /// `hashes`: the record's hot strings' hashes (JsonBlock::hot_hashes: the id, then the first
+  /// value of each end), where the worker has them.
+  bool add_planned_edge(const Entity& entity, const EdgePlan& plan, std::span<const Fact> attributes,
+                        const std::array<std::uint64_t, 3>* hashes = nullptr) {
     const SchemaInfo& info = *entity.info;
     const Values &from = plan.from, &to = plan.to;
     if (from.empty() || to.empty()) {
@@ -966,14 +970,28 @@ class FtmReader {
         const std::string numbered = pair_count == 0 ? std::string() : fmt::format("{}#{}", entity.id, pair_count + 1);
         const std::string_view id = pair_count == 0 ? entity.id : std::string_view(numbered);
         ++pair_count;
-        add_edge(info.edge, from[from_at], to[to_at], plan.share, plan.valid, plan.role, id, entity.id, attributes);
+        // The worker hashed the record's id and each end's first value (hot_strings).
+        EdgeHashes known;
+        if (hashes != nullptr)
+          known = {.record = (*hashes)[0], .from = from_at == 0 ? &(*hashes)[1] : nullptr,
+                   .to = to_at == 0 ? &(*hashes)[2] : nullptr};
+        add_edge(info.edge, from[from_at], to[to_at], plan.share, plan.valid, plan.role, id, entity.id, attributes,
+                 hashes != nullptr ? &known : nullptr);
       }
     }
     return true;
   }
 
+  /// Hashes of an edge's strings that the worker made (detail::hash_string): its record's id, and
+  /// each end where it is that end's first value (null where it is not hashed).
+  struct EdgeHashes {
+    std::uint64_t record = 0;
+    const std::uint64_t *from = nullptr, *to = nullptr;
+  };
+
   void add_edge(EdgeKind kind, std::string_view from, std::string_view to, Percent share, const DateRange& valid,
-                std::string_view role, std::string_view id, std::string_view record, std::span<const Fact> attributes) {
+                std::string_view role, std::string_view id, std::string_view record, std::span<const Fact> attributes,
+                const EdgeHashes* hashes = nullptr) {
     ++edges_;
     if (!deleted_.empty() && (deleted_.contains(std::string(from)) || deleted_.contains(std::string(to)))) {
       unresolved(record, fmt::format("{} edge refers to '{}', which this delta removes", to_string(kind),
@@ -988,11 +1006,20 @@ class FtmReader {
                                                              : Interest::Unspecified;
     const EdgeRecord edge{.kind = kind, .from = from, .to = to, .share = share, .interest = interest,
                           .valid = valid, .role = role, .source = source(record), .id = id};
-    // Both ends are records of this load (the usual case): each is looked up in the pool once.
-    const StringId from_id = context_.batch.defined_id(from);
-    const StringId to_id = from_id == kNoString ? kNoString : context_.batch.defined_id(to);
+    // Both ends are records of this load (the usual case): each is looked up in the pool once,
+    // and with the worker's hashes, each string is hashed once (on the worker) too.
+    Batch& batch = context_.batch;
+    const auto defined = [&](std::string_view end, const std::uint64_t* hash) {
+      return hash != nullptr ? batch.defined_id(end, *hash) : batch.defined_id(end);
+    };
+    const StringId from_id = defined(from, hashes != nullptr ? hashes->from : nullptr);
+    const StringId to_id = from_id == kNoString ? kNoString : defined(to, hashes != nullptr ? hashes->to : nullptr);
     if (from_id != kNoString && to_id != kNoString) {
-      const auto at = context_.batch.add_edge(edge, from_id, to_id);
+      // The same strings in the same order as add_edge(edge, from, to): the source's file and
+      // record, then the role and the id.
+      const auto at = hashes != nullptr
+                          ? batch.add_edge(edge, from_id, to_id, batch.source_ref(edge.source, hashes->record))
+                          : batch.add_edge(edge, from_id, to_id);
       for (const auto& [key, value] : attributes) context_.batch.add_edge_attribute(at, key, value);
       return;
     }
