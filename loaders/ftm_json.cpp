@@ -505,10 +505,26 @@ constexpr unsigned kLineFlags = rapidjson::kParseIterativeFlag;
 constexpr unsigned kCheckedFlags = kLineFlags | rapidjson::kParseValidateEncodingFlag;
 constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
 
+/// Lines this short are parsed by RapidJSON's recursive parser first: it nests no deeper than
+/// the line has bytes, so its stack stays small (a few hundred bytes a level), and it takes fewer
+/// instructions than the iterative one (which is kept for longer lines, and for errors).
+constexpr std::size_t kRecursiveBytes = 256;
+
 /// Parses the NUL-terminated `line` (of `size` bytes) in place into `document`.
 void parse_line_in_place(LineDocument& document, char* line, std::size_t size) {
-  if (detail::valid_utf8({line, size})) document.ParseInsitu<kInsitu | kLineFlags>(line);
-  else document.ParseInsitu<kInsitu | kCheckedFlags>(line);
+  if (!detail::valid_utf8({line, size})) {
+    document.ParseInsitu<kInsitu | kCheckedFlags>(line);
+    return;
+  }
+  if (size <= kRecursiveBytes) {
+    // A line that is not JSON is parsed again by the iterative parser from a copy of its text
+    // (an in-place parse rewrites it), so that its error and column are the ones it always gave.
+    char copy[kRecursiveBytes];
+    std::memcpy(copy, line, size);
+    if (!document.ParseInsitu<kInsitu>(line).HasParseError()) return;
+    std::memcpy(line, copy, size);
+  }
+  document.ParseInsitu<kInsitu | kLineFlags>(line);
 }
 
 /// A parse buffer reused line after line: RapidJSON's pool allocator over a fixed block, cleared
