@@ -562,6 +562,29 @@ class LineParser {
   LineDocument document_;
 };
 
+/// std::allocator, except that a vector resized with it leaves its new items uninitialised: a
+/// block's text is read into right after each resize, and the zero fill before it wrote every
+/// byte of the file once more (256 KiB a block) for nothing.
+template <class T>
+struct NoFillAllocator : std::allocator<T> {
+  using value_type = T;
+  NoFillAllocator() = default;
+  template <class U>
+  NoFillAllocator(const NoFillAllocator<U>&) noexcept {}
+  template <class U>
+  struct rebind {
+    using other = NoFillAllocator<U>;
+  };
+  template <class U>
+  void construct(U* at) noexcept {
+    ::new (static_cast<void*>(at)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* at, Args&&... args) {
+    ::new (static_cast<void*>(at)) U(std::forward<Args>(args)...);
+  }
+};
+
 /// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, as
 /// LineParser does): each line's DOM lives in the block's own pool, so a block is one
 /// allocation to free once its records are in the batch, and the file is never held whole.
@@ -573,7 +596,7 @@ struct JsonBlock {
     bool op = false;            // parsed, an object with "op" (a delta op)
     std::uint32_t plan = 0;     // a link record: 1 + its index in `edge_plans`
   };
-  std::vector<char> text;  // the block's lines, NUL-terminated in place, then padding
+  std::vector<char, NoFillAllocator<char>> text;  // the block's lines, NUL-terminated in place, then padding
   std::unique_ptr<char[]> pool_buffer;  // the pool's first chunk: kept when the block is recycled
   std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
   std::vector<Line> lines;          // non-blank lines, in order
@@ -606,7 +629,7 @@ class JsonLineBlocks {
 
   /// Fills `block` with the next lines; false once they were the last.
   bool next_block(JsonBlock& block) {
-    std::vector<char>& text = block.text;
+    auto& text = block.text;
     text.assign(carry_.begin(), carry_.end());  // a recycled block keeps its buffers' memory
     carry_.clear();
     // Read until the block holds a line end (or the file ends): a line longer than a block grows it.
