@@ -497,10 +497,10 @@ class ParseStackAllocator {
 /// A line's document: RapidJSON's, with its parse stacks kept from line to line.
 using LineDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, ParseStackAllocator>;
 
-// How a line is parsed. Iterative: no recursion however deep the nesting. UTF-8 only, checked
-// by detail::valid_utf8 first: a line it accepts is parsed without RapidJSON's own check (which
-// turns off RapidJSON's SSE2 string scan), one it does not with that check, so the error and its
-// column are RapidJSON's, as they were.
+// How a line is parsed. Iterative past kRecursiveBytes: no recursion however deep the nesting.
+// UTF-8 only, checked by detail::valid_utf8 first: a line it accepts is parsed without RapidJSON's
+// own check (which turns off its SSE2 string scan), one it does not with that check (iterative),
+// so the error and its column are RapidJSON's, as they were.
 constexpr unsigned kLineFlags = rapidjson::kParseIterativeFlag;
 constexpr unsigned kCheckedFlags = kLineFlags | rapidjson::kParseValidateEncodingFlag;
 constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
