@@ -243,6 +243,19 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   return static_cast<std::uint32_t>(edges_.size() - 1);
 }
 
+std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId to, SourceRef source) {
+  SKG_ASSERT(binding_.pool != nullptr && from != kNoString && to != kNoString);
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
+  const auto at = static_cast<std::uint32_t>(source);
+  const StringId role = local(record.role);
+  // As the Source overload: an edge named by its record (FtM) takes the id source_ref() interned.
+  // The record's text was just interned, so this compare reads cached bytes.
+  const StringId record_id = sources_[at].record;
+  const StringId id = record.id == text_or_empty(record_id) ? record_id : local(record.id);
+  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, at});
+  return static_cast<std::uint32_t>(edges_.size() - 1);
+}
+
 void Batch::add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value) {
   edge_attributes_.push_back({edge, local(key), local(value)});
 }
@@ -321,6 +334,12 @@ bool Batch::defines(std::string_view id) const {
 StringId Batch::defined_id(std::string_view id) const {
   if (binding_.pool == nullptr || id.empty()) return kNoString;
   const auto found = binding_.pool->find(id);
+  return found && index(*found) < defined_.size() && defined_[index(*found)] ? *found : kNoString;
+}
+
+StringId Batch::defined_id(std::string_view id, std::uint64_t hash) const {
+  if (binding_.pool == nullptr || id.empty()) return kNoString;
+  const auto found = binding_.pool->find(id, hash);
   return found && index(*found) < defined_.size() && defined_[index(*found)] ? *found : kNoString;
 }
 

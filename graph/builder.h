@@ -151,6 +151,12 @@ class Batch {
   /// add_edge with both ends already found by defined_id() (not kNoString), so that a bulk
   /// loader looks each end up once; `record.from` and `record.to` are not read.
   std::uint32_t add_edge(const EdgeRecord& record, StringId from, StringId to);
+  /// add_edge(record, from, to) with the record's source as a handle from source_ref()
+  /// (`record.source` is not read): a loader that hashed the record's text for source_ref()
+  /// has it hashed and compared once. The same records and strings, in the same order.
+  ///   const auto at = batch.add_edge(edge, batch.defined_id(from, from_hash),
+  ///                                  batch.defined_id(to, to_hash), batch.source_ref(src, hash));
+  std::uint32_t add_edge(const EdgeRecord& record, StringId from, StringId to, SourceRef source);
   void add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value);
   void add_action(const ActionRecord& record);
   /// Removes the entity (with its edges) or the edge that has this id (an FtM delta's DEL).
@@ -219,6 +225,8 @@ class Batch {
   /// The id under which an entity or action record of this batch defines `id` (for add_edge with
   /// found ends), or kNoString: not defined here, or a batch not made for a builder.
   StringId defined_id(std::string_view id) const;
+  /// defined_id() of a text whose hash (detail::hash_string(id)) the caller has already.
+  StringId defined_id(std::string_view id, std::uint64_t hash) const;
   std::size_t entity_count() const noexcept { return entities_.size(); }
   std::size_t edge_count() const noexcept { return edges_.size(); }
   std::size_t action_count() const noexcept { return actions_.size(); }

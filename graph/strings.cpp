@@ -42,9 +42,8 @@ void free_large(void* pointer) noexcept { std::free(pointer); }
 
 StringPool::StringPool() : offsets_{0}, slots_(16, 0) {}
 
-std::optional<StringId> StringPool::find(std::string_view text) const noexcept {
+std::optional<StringId> StringPool::find(std::string_view text, std::uint64_t hash) const noexcept {
   SKG_ASSERT(!slots_.empty() && "find() after drop_index()");
-  const auto hash = detail::hash_string(text);
   const auto tag = static_cast<std::uint32_t>(hash);
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t at = hash & mask;; at = (at + 1) & mask) {

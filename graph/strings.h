@@ -108,7 +108,9 @@ class StringPool {
   /// ids as intern() one by one, faster: each string's table slot is fetched from memory a few
   /// strings ahead of its probe, so the cache misses of distinct strings overlap.
   std::vector<StringId> intern_all(const detail::StringArena& staged);
-  std::optional<StringId> find(std::string_view text) const noexcept;
+  std::optional<StringId> find(std::string_view text) const noexcept { return find(text, detail::hash_string(text)); }
+  /// find() of a text whose hash (detail::hash_string) the caller has already, as intern(text, hash).
+  std::optional<StringId> find(std::string_view text, std::uint64_t hash) const noexcept;
   /// Starts fetching the table slot where `text` is looked up, without waiting for it: a caller
   /// that knows which strings it interns next calls this a little ahead (a hint; no effect on ids).
   void prefetch(std::string_view text) const noexcept {

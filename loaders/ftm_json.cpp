@@ -73,9 +73,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <fmt/format.h>
 #include <optional>
 #include <span>
@@ -83,6 +85,7 @@
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "skg/loaders/json_common.h"  // first: it sets RapidJSON's SSE2 switch before any include
@@ -427,18 +430,101 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
   plan.facts_end = static_cast<std::uint32_t>(facts.size());
 }
 
-// How a line is parsed. Iterative: no recursion however deep the nesting. UTF-8 only, checked
-// by detail::valid_utf8 first: a line it accepts is parsed without RapidJSON's own check (which
-// turns off RapidJSON's SSE2 string scan), one it does not with that check, so the error and its
-// column are RapidJSON's, as they were.
+/// The allocator of RapidJSON's parse stacks. Each parse frees the document's stack when it
+/// ends (GenericDocument::ClearStack) and makes a reader whose own stack it frees too, so every
+/// line of a file paid two mallocs, two reallocs and two frees: 6% of the parsing worker's
+/// instructions (callgrind, 50k generated entities). This one keeps the last buffers freed on
+/// its thread for the next parse, which then allocates nothing.
+class ParseStackAllocator {
+ public:
+  static const bool kNeedFree = true;
+  void* Malloc(std::size_t size) { return Realloc(nullptr, 0, size); }
+  void* Realloc(void* original, std::size_t /*old_size*/, std::size_t size) {
+    if (size == 0) {
+      Free(original);
+      return nullptr;
+    }
+    if (original == nullptr) {
+      for (Block*& kept : cache().blocks)
+        if (kept != nullptr && kept->capacity >= size) return std::exchange(kept, nullptr) + 1;
+      return make(nullptr, size);
+    }
+    Block* const block = static_cast<Block*>(original) - 1;
+    return block->capacity >= size ? original : make(block, size);
+  }
+  static void Free(void* pointer) noexcept {
+    if (pointer == nullptr) return;
+    Block* const block = static_cast<Block*>(pointer) - 1;
+    for (Block*& kept : cache().blocks)
+      if (kept == nullptr) {
+        kept = block;
+        return;
+      }
+    std::free(block);
+  }
+
+ private:
+  struct alignas(16) Block {
+    std::size_t capacity;  // bytes after the header
+  };
+  struct Cache {
+    Block* blocks[2] = {nullptr, nullptr};  // a parse holds two stacks: the document's and the reader's
+    Cache() = default;
+    Cache(const Cache&) = delete;
+    Cache& operator=(const Cache&) = delete;
+    ~Cache() {
+      for (Block* block : blocks) std::free(block);
+    }
+  };
+  static Cache& cache() noexcept {
+    thread_local Cache kept;
+    return kept;
+  }
+  /// A block of at least `size` bytes, grown from `block` (null: a new one); its data. Never
+  /// smaller than kMinBytes, so that a kept block fits either stack's first request (the
+  /// document asks for 1 KiB, the reader for 256 bytes, in either order).
+  static constexpr std::size_t kMinBytes = 4096;
+  static void* make(Block* block, std::size_t size) {
+    size = std::max(size, kMinBytes);
+    void* const grown = std::realloc(block, sizeof(Block) + size);
+    if (grown == nullptr) throw std::bad_alloc();
+    Block* const out = static_cast<Block*>(grown);
+    out->capacity = size;
+    return out + 1;
+  }
+};
+
+/// A line's document: RapidJSON's, with its parse stacks kept from line to line.
+using LineDocument = rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, ParseStackAllocator>;
+
+// How a line is parsed. Iterative past kRecursiveBytes: no recursion however deep the nesting.
+// UTF-8 only, checked by detail::valid_utf8 first: a line it accepts is parsed without RapidJSON's
+// own check (which turns off its SSE2 string scan), one it does not with that check (iterative),
+// so the error and its column are RapidJSON's, as they were.
 constexpr unsigned kLineFlags = rapidjson::kParseIterativeFlag;
 constexpr unsigned kCheckedFlags = kLineFlags | rapidjson::kParseValidateEncodingFlag;
 constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
 
+/// Lines this short are parsed by RapidJSON's recursive parser first: it nests no deeper than
+/// the line has bytes, so its stack stays small (a few hundred bytes a level), and it takes fewer
+/// instructions than the iterative one (which is kept for longer lines, and for errors).
+constexpr std::size_t kRecursiveBytes = 256;
+
 /// Parses the NUL-terminated `line` (of `size` bytes) in place into `document`.
-void parse_line_in_place(rapidjson::Document& document, char* line, std::size_t size) {
-  if (detail::valid_utf8({line, size})) document.ParseInsitu<kInsitu | kLineFlags>(line);
-  else document.ParseInsitu<kInsitu | kCheckedFlags>(line);
+void parse_line_in_place(LineDocument& document, char* line, std::size_t size) {
+  if (!detail::valid_utf8({line, size})) {
+    document.ParseInsitu<kInsitu | kCheckedFlags>(line);
+    return;
+  }
+  if (size <= kRecursiveBytes) {
+    // A line that is not JSON is parsed again by the iterative parser from a copy of its text
+    // (an in-place parse rewrites it), so that its error and column are the ones it always gave.
+    char copy[kRecursiveBytes];
+    std::memcpy(copy, line, size);
+    if (!document.ParseInsitu<kInsitu>(line).HasParseError()) return;
+    std::memcpy(line, copy, size);
+  }
+  document.ParseInsitu<kInsitu | kLineFlags>(line);
 }
 
 /// A parse buffer reused line after line: RapidJSON's pool allocator over a fixed block, cleared
@@ -473,7 +559,30 @@ class LineParser {
   }
   std::vector<char> block_;
   rapidjson::MemoryPoolAllocator<> pool_;
-  rapidjson::Document document_;
+  LineDocument document_;
+};
+
+/// std::allocator, except that a vector resized with it leaves its new items uninitialised: a
+/// block's text is read into right after each resize, and the zero fill before it wrote every
+/// byte of the file once more (256 KiB a block) for nothing.
+template <class T>
+struct NoFillAllocator : std::allocator<T> {
+  using value_type = T;
+  NoFillAllocator() = default;
+  template <class U>
+  NoFillAllocator(const NoFillAllocator<U>&) noexcept {}
+  template <class U>
+  struct rebind {
+    using other = NoFillAllocator<U>;
+  };
+  template <class U>
+  void construct(U* at) noexcept {
+    ::new (static_cast<void*>(at)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* at, Args&&... args) {
+    ::new (static_cast<void*>(at)) U(std::forward<Args>(args)...);
+  }
 };
 
 /// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, as
@@ -487,7 +596,7 @@ struct JsonBlock {
     bool op = false;            // parsed, an object with "op" (a delta op)
     std::uint32_t plan = 0;     // a link record: 1 + its index in `edge_plans`
   };
-  std::vector<char> text;  // the block's lines, NUL-terminated in place, then padding
+  std::vector<char, NoFillAllocator<char>> text;  // the block's lines, NUL-terminated in place, then padding
   std::unique_ptr<char[]> pool_buffer;  // the pool's first chunk: kept when the block is recycled
   std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
   std::vector<Line> lines;          // non-blank lines, in order
@@ -520,7 +629,7 @@ class JsonLineBlocks {
 
   /// Fills `block` with the next lines; false once they were the last.
   bool next_block(JsonBlock& block) {
-    std::vector<char>& text = block.text;
+    auto& text = block.text;
     text.assign(carry_.begin(), carry_.end());  // a recycled block keeps its buffers' memory
     carry_.clear();
     // Read until the block holds a line end (or the file ends): a line longer than a block grows it.
@@ -584,7 +693,7 @@ class JsonLineBlocks {
     } else {
       block.pool->Clear();  // frees the chunks past the first, which stays (a long line's block)
     }
-    rapidjson::Document document(block.pool.get());
+    LineDocument document(block.pool.get());
     char* const base = block.text.data();
     for (std::size_t at = 0; at < size;) {
       const void* found = std::memchr(base + at, '\n', size - at);
@@ -755,7 +864,8 @@ class FtmReader {
       if (line.plan != 0) {
         const EdgePlan& plan = block.edge_plans[line.plan - 1];
         add_planned_edge(block.entities[at], plan,
-                         std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin));
+                         std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin),
+                         &block.hot_hashes[at]);
       } else {
         add_record(block.entities[at], &block.hot_hashes[at]);
       }
@@ -945,7 +1055,10 @@ class FtmReader {
     return add_planned_edge(entity, plan, edge_attributes_);  // from 0: the list was cleared
   }
 
-  bool add_planned_edge(const Entity& entity, const EdgePlan& plan, std::span<const Fact> attributes) {
+  /// `hashes`: the record's hot strings' hashes (JsonBlock::hot_hashes: the id, then the first
+  /// value of each end), where the worker has them.
+  bool add_planned_edge(const Entity& entity, const EdgePlan& plan, std::span<const Fact> attributes,
+                        const std::array<std::uint64_t, 3>* hashes = nullptr) {
     const SchemaInfo& info = *entity.info;
     const Values &from = plan.from, &to = plan.to;
     if (from.empty() || to.empty()) {
@@ -966,14 +1079,28 @@ class FtmReader {
         const std::string numbered = pair_count == 0 ? std::string() : fmt::format("{}#{}", entity.id, pair_count + 1);
         const std::string_view id = pair_count == 0 ? entity.id : std::string_view(numbered);
         ++pair_count;
-        add_edge(info.edge, from[from_at], to[to_at], plan.share, plan.valid, plan.role, id, entity.id, attributes);
+        // The worker hashed the record's id and each end's first value (hot_strings).
+        EdgeHashes known;
+        if (hashes != nullptr)
+          known = {.record = (*hashes)[0], .from = from_at == 0 ? &(*hashes)[1] : nullptr,
+                   .to = to_at == 0 ? &(*hashes)[2] : nullptr};
+        add_edge(info.edge, from[from_at], to[to_at], plan.share, plan.valid, plan.role, id, entity.id, attributes,
+                 hashes != nullptr ? &known : nullptr);
       }
     }
     return true;
   }
 
+  /// Hashes of an edge's strings that the worker made (detail::hash_string): its record's id, and
+  /// each end where it is that end's first value (null where it is not hashed).
+  struct EdgeHashes {
+    std::uint64_t record = 0;
+    const std::uint64_t *from = nullptr, *to = nullptr;
+  };
+
   void add_edge(EdgeKind kind, std::string_view from, std::string_view to, Percent share, const DateRange& valid,
-                std::string_view role, std::string_view id, std::string_view record, std::span<const Fact> attributes) {
+                std::string_view role, std::string_view id, std::string_view record, std::span<const Fact> attributes,
+                const EdgeHashes* hashes = nullptr) {
     ++edges_;
     if (!deleted_.empty() && (deleted_.contains(std::string(from)) || deleted_.contains(std::string(to)))) {
       unresolved(record, fmt::format("{} edge refers to '{}', which this delta removes", to_string(kind),
@@ -988,11 +1115,20 @@ class FtmReader {
                                                              : Interest::Unspecified;
     const EdgeRecord edge{.kind = kind, .from = from, .to = to, .share = share, .interest = interest,
                           .valid = valid, .role = role, .source = source(record), .id = id};
-    // Both ends are records of this load (the usual case): each is looked up in the pool once.
-    const StringId from_id = context_.batch.defined_id(from);
-    const StringId to_id = from_id == kNoString ? kNoString : context_.batch.defined_id(to);
+    // Both ends are records of this load (the usual case): each is looked up in the pool once,
+    // and with the worker's hashes, each string is hashed once (on the worker) too.
+    Batch& batch = context_.batch;
+    const auto defined = [&](std::string_view end, const std::uint64_t* hash) {
+      return hash != nullptr ? batch.defined_id(end, *hash) : batch.defined_id(end);
+    };
+    const StringId from_id = defined(from, hashes != nullptr ? hashes->from : nullptr);
+    const StringId to_id = from_id == kNoString ? kNoString : defined(to, hashes != nullptr ? hashes->to : nullptr);
     if (from_id != kNoString && to_id != kNoString) {
-      const auto at = context_.batch.add_edge(edge, from_id, to_id);
+      // The same strings in the same order as add_edge(edge, from, to): the source's file and
+      // record, then the role and the id.
+      const auto at = hashes != nullptr
+                          ? batch.add_edge(edge, from_id, to_id, batch.source_ref(edge.source, hashes->record))
+                          : batch.add_edge(edge, from_id, to_id);
       for (const auto& [key, value] : attributes) context_.batch.add_edge_attribute(at, key, value);
       return;
     }
