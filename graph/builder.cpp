@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <numeric>
 #include <unordered_map>
 #include <set>
+#include <thread>
 #include <unordered_set>
 
 #include <sys/mman.h>
@@ -2107,20 +2109,48 @@ Graph Builder::freeze() && {
   // Staged first and interned together, in the same order: intern_all fetches each key's slot,
   // offset and bytes a few keys ahead, where one intern after another waited on each (the keys
   // are random places of a pool far larger than the caches; a tenth of a 1M-entity skg-csv load).
+  // The keys are made on two threads, each for one half of the nodes (normalise_name only reads
+  // the pool, and the halves' keys are interned after, first half first: the same order).
   std::vector<std::pair<StringId, NodeId>> name_pairs;
   name_pairs.reserve(graph.name_list_.size());
   {
-    detail::StringArena keys;
-    for (std::uint32_t node = 0; node < nodes; ++node) {
-      for (const Name& name : graph.names(NodeId{node})) {
-        const std::string key = normalise_name(s.strings.view(name.text));
-        if (key.empty()) continue;
-        keys.append(key);
-        name_pairs.emplace_back(kNoString, NodeId{node});
+    struct Keys {
+      detail::StringArena texts;
+      std::vector<NodeId> owners;  // the node of each key
+    };
+    const auto make_keys = [&](std::uint32_t first, std::uint32_t last, Keys& keys) {
+      for (std::uint32_t node = first; node < last; ++node) {
+        for (const Name& name : graph.names(NodeId{node})) {
+          const std::string key = normalise_name(s.strings.view(name.text));
+          if (key.empty()) continue;
+          keys.texts.append(key);
+          keys.owners.push_back(NodeId{node});
+        }
       }
+    };
+    constexpr std::size_t kTwoThreadNames = 16384;  // below it a thread costs more than it saves
+    const std::uint32_t half = graph.name_list_.size() >= kTwoThreadNames ? nodes / 2 : nodes;
+    Keys low, high;
+    std::exception_ptr high_failed;  // std::bad_alloc, rethrown here
+    {
+      std::jthread high_half;
+      if (half < nodes) {
+        high_half = std::jthread([&] {
+          try {
+            make_keys(half, nodes, high);
+          } catch (...) {
+            high_failed = std::current_exception();
+          }
+        });
+      }
+      make_keys(0, half, low);
+    }  // joined
+    if (high_failed) std::rethrow_exception(high_failed);
+    for (Keys* keys : {&low, &high}) {
+      const std::vector<StringId> key_ids = s.strings.intern_all(keys->texts);
+      for (std::size_t at = 0; at < key_ids.size(); ++at)
+        name_pairs.emplace_back(key_ids[at], keys->owners[at]);
     }
-    const std::vector<StringId> key_ids = s.strings.intern_all(keys);
-    for (std::size_t at = 0; at < key_ids.size(); ++at) name_pairs[at].first = key_ids[at];
   }
   add_same_as_candidates_impl(s, graph, name_pairs, old_of, own_ids);
   s.strings.drop_index();
