@@ -63,15 +63,20 @@ std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) 
   // before it is read: a probe of a string met for the first time lands on a random slot of a
   // table far larger than the caches, and one after another those misses were the largest cost
   // of a list load (bench/load_lists).
+  // A string met before (a repeated name, most of the normalised name keys a freeze interns)
+  // is compared with its earlier copy: two more misses, the slot's offset and the bytes. These
+  // are fetched in the stages of prefetch_stage(), each a few strings after the one before.
   std::vector<std::uint64_t> hashes(count);
   for (std::size_t at = 0; at < count; ++at) hashes[at] = detail::hash_string(staged.view(StringId{static_cast<std::uint32_t>(at)}));
-  constexpr std::size_t kAhead = 16;
-  const auto prefetch = [this](std::uint64_t hash) {
-    detail::prefetch_line(slots_.data() + (hash & (slots_.size() - 1)));
+  constexpr std::size_t kSlotAhead = 16, kOffsetAhead = 8, kBytesAhead = 3;
+  const auto prefetch = [&](std::size_t at, int stage) {
+    prefetch_stage(staged.view(StringId{static_cast<std::uint32_t>(at)}), hashes[at], stage);
   };
-  for (std::size_t at = 0; at < std::min(kAhead, count); ++at) prefetch(hashes[at]);
+  for (std::size_t at = 0; at < std::min(kSlotAhead, count); ++at) prefetch(at, 0);
   for (std::size_t at = 0; at < count; ++at) {
-    if (at + kAhead < count) prefetch(hashes[at + kAhead]);
+    if (at + kSlotAhead < count) prefetch(at + kSlotAhead, 0);
+    if (at + kOffsetAhead < count) prefetch(at + kOffsetAhead, 1);
+    if (at + kBytesAhead < count) prefetch(at + kBytesAhead, 2);
     ids[at] = intern_hashed(staged.view(StringId{static_cast<std::uint32_t>(at)}), hashes[at]);
   }
   return ids;

@@ -120,6 +120,23 @@ Header read_header(std::string_view line) {
 
 // ---- the worker: rows out of text ------------------------------------------------------------
 
+/// The value of an id that is a plain number as skg-gen writes them ("0", "17"; no sign, no
+/// leading zero, at most 9 digits), else nullopt: only such ids go through the number table, so
+/// that one number stands for exactly one id text.
+std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
+  std::uint32_t value = 0;
+  for (const char c : id) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return value;
+}
+
+/// Block::numbers of a field that is no plain number (plain numbers have at most 9 digits).
+constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
+
+
 /// A row the worker could not split, at its line.
 struct RowProblem {
   std::uint32_t row;  // the rows before it in its block
@@ -137,6 +154,11 @@ struct Block {
   /// reading thread hashes neither for its prefetch stages nor for a node's intern. Empty when
   /// the table prefetches nothing.
   std::vector<std::array<std::uint64_t, 2>> hashes;
+  /// Per row (as `lines`), plain_number() of an edge's source and target (kNotNumber: none),
+  /// where the reading thread resolves the ends by the number table (TableReader::
+  /// number_columns): read here on the worker, so that the reading thread only indexes the table
+  /// (and prefetches its entries rows ahead). Empty otherwise.
+  std::vector<std::array<std::uint32_t, 2>> numbers;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
 };
@@ -145,10 +167,11 @@ struct Block {
 class RowSplitter {
  public:
   static constexpr std::size_t kBlockBytes = 1 << 19;
-  /// `hot`: the columns whose fields a row's hashes are of (-1: none; both -1: no hashes).
+  /// `hot`: the columns whose fields a row's hashes are of (-1: none; both -1: no hashes);
+  /// `numbered`: the columns whose fields a row's numbers are of (both -1: no numbers).
   RowSplitter(std::string_view text, std::size_t base_offset, std::uint64_t first_line, std::size_t columns,
-              std::array<int, 2> hot)
-      : text_(text), base_(base_offset), line_(first_line), columns_(columns), hot_(hot) {}
+              std::array<int, 2> hot, std::array<int, 2> numbered)
+      : text_(text), base_(base_offset), line_(first_line), columns_(columns), hot_(hot), numbered_(numbered) {}
 
   /// Fills `block` with the next rows; false once they were the last.
   bool next_block(Block& block) {
@@ -262,6 +285,11 @@ class RowSplitter {
       return;
     }
     block.lines.push_back(row_line);
+    if (numbered_[0] >= 0 && numbered_[1] >= 0) {
+      std::array<std::uint32_t, 2>& numbers = block.numbers.emplace_back();
+      for (std::size_t at = 0; at < numbered_.size(); ++at)
+        numbers[at] = plain_number(block.fields[fields_before + static_cast<std::size_t>(numbered_[at])]).value_or(kNotNumber);
+    }
     if (hot_[0] < 0 && hot_[1] < 0) return;
     std::array<std::uint64_t, 2>& hashes = block.hashes.emplace_back();
     for (std::size_t at = 0; at < hot_.size(); ++at) {
@@ -276,25 +304,13 @@ class RowSplitter {
   std::uint64_t line_;
   std::size_t columns_;
   std::array<int, 2> hot_;
+  std::array<int, 2> numbered_;
   std::size_t at_ = 0;
 };
 
 // ---- the caller: rows into the batch ---------------------------------------------------------
 
 constexpr std::string_view kNodeKinds = "Person, Company, Organization, LegalEntity, Vessel, Aircraft";
-
-/// The value of an id that is a plain number as skg-gen writes them ("0", "17"; no sign, no
-/// leading zero, at most 9 digits), else nullopt: only such ids go through the number table, so
-/// that one number stands for exactly one id text.
-std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
-  if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
-  std::uint32_t value = 0;
-  for (const char c : id) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return value;
-}
 
 /// The kinds a table's kind texts read as, for the last few texts: a table repeats a handful of
 /// kind texts, and finding one among them is cheaper than parsing it again.
@@ -346,6 +362,13 @@ class TableReader {
     return {header_.column(Column::kId), header_.column(Column::kName)};
   }
 
+  /// The source and target columns, for the splitter to read as plain numbers, when this is an
+  /// edges file whose ends the number table resolves; else -1, -1.
+  std::array<int, 2> number_columns() const noexcept {
+    if (!numbered_ends_) return {-1, -1};
+    return {header_.column(Column::kSource), header_.column(Column::kTarget)};
+  }
+
   /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
   void add(const Block& block) {
     const std::size_t columns = header_.names.size();
@@ -375,6 +398,17 @@ class TableReader {
     constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
     if (prefetch_ends)
       for (std::size_t row = 0; row < std::min(rows, kSlotAhead); ++row) prefetch(row, 0);
+    // Ends resolved by number: the table has an entry per node (4 MB at 1M), read at random
+    // places; each row's entries are fetched kNumberAhead rows before they are read.
+    const bool numbered = block.numbers.size() == rows;
+    constexpr std::size_t kNumberAhead = 16;
+    const auto prefetch_numbers = [&](std::size_t row) {
+      const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+      for (const std::uint32_t number : block.numbers[row])
+        if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
+    };
+    if (numbered)
+      for (std::size_t row = 0; row < std::min(rows, kNumberAhead); ++row) prefetch_numbers(row);
     for (std::size_t row = 0; row < rows; ++row) {
       for (; problem < block.problems.size() && block.problems[problem].row <= row; ++problem)
         bad(block.problems[problem].line, block.problems[problem].reason, {});
@@ -383,11 +417,12 @@ class TableReader {
         if (row + kOffsetAhead < rows) prefetch(row + kOffsetAhead, 1);
         if (row + kBytesAhead < rows) prefetch(row + kBytesAhead, 2);
       }
+      if (numbered && row + kNumberAhead < rows) prefetch_numbers(row + kNumberAhead);
       const std::string_view* fields = block.fields.data() + row * columns;
       line_ = block.lines[row];
       switch (header_.table) {
         case SkgCsvTable::Nodes: add_node(fields, hashed ? &block.hashes[row] : nullptr); break;
-        case SkgCsvTable::Edges: add_edge(fields); break;
+        case SkgCsvTable::Edges: add_edge(fields, numbered ? &block.numbers[row] : nullptr); break;
         case SkgCsvTable::Listings: add_listing(fields); break;
       }
     }
@@ -416,6 +451,12 @@ class TableReader {
     const auto number = plain_number(id);
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     return number && *number < by_number.size() ? by_number[*number] : kNoString;
+  }
+  /// numbered() of an id whose plain_number() the splitter read (kNotNumber: none).
+  StringId numbered(std::uint32_t number) const noexcept {
+    if (!numbered_ends_) return kNoString;
+    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    return number != kNotNumber && number < by_number.size() ? by_number[number] : kNoString;
   }
 
   void remember_number(std::string_view id, StringId string) {
@@ -498,7 +539,9 @@ class TableReader {
     }
   }
 
-  void add_edge(const std::string_view* fields) {
+  /// `numbers`: plain_number() of the row's source and target (Block::numbers), where the
+  /// splitter read them.
+  void add_edge(const std::string_view* fields, const std::array<std::uint32_t, 2>* numbers) {
     const std::string_view from = field(fields, Column::kSource), to = field(fields, Column::kTarget);
     const std::string_view id = field(fields, Column::kId);
     if (from.empty() || to.empty())
@@ -529,10 +572,10 @@ class TableReader {
     // Both ends defined by this load's node rows (the common case: nodes files are read first)
     // are looked up once; an end defined elsewhere goes the general way below.
     // Plain-number ids come from the number table the nodes files filled, without hashing.
-    StringId from_id = numbered(from), to_id = kNoString;
+    StringId from_id = numbers != nullptr ? numbered((*numbers)[0]) : numbered(from), to_id = kNoString;
     if (from_id == kNoString) from_id = context_.batch.defined_id(from);
     if (from_id != kNoString) {
-      to_id = numbered(to);
+      to_id = numbers != nullptr ? numbered((*numbers)[1]) : numbered(to);
       if (to_id == kNoString) to_id = context_.batch.defined_id(to);
     }
     if (to_id != kNoString || (context_.resolves(from) && context_.resolves(to))) {
@@ -646,7 +689,7 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   if (header.table == SkgCsvTable::Nodes) context.batch.reserve(rows, 0);
   if (header.table == SkgCsvTable::Edges) context.batch.reserve(0, rows);
   TableReader reader(path, context, header, rows);
-  RowSplitter splitter(text.substr(body), base, 2, header.names.size(), reader.hot_columns());
+  RowSplitter splitter(text.substr(body), base, 2, header.names.size(), reader.hot_columns(), reader.number_columns());
   detail::BlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); });
   for (bool more = body < text.size(); more;) {
     const auto next = blocks.next();

@@ -200,6 +200,14 @@ TEST_CASE("skg_csv: a table of many blocks loads every row, and an error past th
   const auto last = graph.find("59999");
   REQUIRE(last);
   CHECK(graph.name(*last) == "Company number 59999, a long name to fill blocks");
+  // The name index of a graph this large is keyed on two threads (freeze): a name from each
+  // half of the nodes, as a user types it, finds its node and only it.
+  for (const auto& [typed, id] : {std::pair{"company NUMBER 7, a long name to fill blocks", "7"},
+                                  {"Company number 59999 - a long name to fill blocks", "59999"}}) {
+    const auto found = graph.find_by_name(typed);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0] == *graph.find(id));
+  }
 
   const std::string bad = write("many_bad.csv", nodes + "x,Company,\"unterminated\n");
   skg::Builder failing;
