@@ -12,6 +12,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <span>
 #include <unordered_map>
 
@@ -859,27 +860,10 @@ ScreenIndex build_screen_index(const Graph& graph) {
 
 namespace {
 thread_local detail::ScreenWalkStats walk_stats;  // screen()'s last walk (detail::last_screen_walk_stats)
-}  // namespace
 
-namespace detail {
-
-double calibrated_score(const NameEvidence& evidence) noexcept {
-  using namespace calibration;
-  const double z = kIntercept + kQueryShare * evidence.query_share +
-                   kNameShare * evidence.name_share + kMinSimilarity * evidence.min_similarity +
-                   kMatchedWeight * std::min(evidence.matched_weight, 2.0) +
-                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0) +
-                   kPerson * (evidence.person ? 1.0 : 0.0) +
-                   kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
-                   kInexactShare * evidence.inexact_share +
-                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0) +
-                   kTypoOnly * (evidence.typo_only ? 1.0 : 0.0) +
-                   kDistinctiveCover * (evidence.distinctive_cover ? 1.0 : 0.0) +
-                   kDistinctiveExact * (evidence.distinctive_exact ? 1.0 : 0.0);
-  return 1 / (1 + std::exp(-z));
-}
-
-double calibrated_logit_bound(const EvidenceBound& bound) noexcept {
+/// detail::calibrated_logit_bound, inline here: the walk's full bound takes it for every name past
+/// the first test (~850,000 calls in the 1M bench).
+inline double logit_bound(const detail::EvidenceBound& bound) noexcept {
   using namespace calibration;
   // Each term at its largest over what the evidence can still be: a feature with a positive
   // coefficient at its upper bound, one with a negative coefficient at its lower bound; a flag
@@ -901,6 +885,28 @@ double calibrated_logit_bound(const EvidenceBound& bound) noexcept {
          most(kDistinctiveCover, 0, 1) + flag(kDistinctiveExact, bound.distinctive_exact);
 }
 
+}  // namespace
+
+namespace detail {
+
+double calibrated_score(const NameEvidence& evidence) noexcept {
+  using namespace calibration;
+  const double z = kIntercept + kQueryShare * evidence.query_share +
+                   kNameShare * evidence.name_share + kMinSimilarity * evidence.min_similarity +
+                   kMatchedWeight * std::min(evidence.matched_weight, 2.0) +
+                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0) +
+                   kPerson * (evidence.person ? 1.0 : 0.0) +
+                   kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
+                   kInexactShare * evidence.inexact_share +
+                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0) +
+                   kTypoOnly * (evidence.typo_only ? 1.0 : 0.0) +
+                   kDistinctiveCover * (evidence.distinctive_cover ? 1.0 : 0.0) +
+                   kDistinctiveExact * (evidence.distinctive_exact ? 1.0 : 0.0);
+  return 1 / (1 + std::exp(-z));
+}
+
+double calibrated_logit_bound(const EvidenceBound& bound) noexcept { return logit_bound(bound); }
+
 double calibrated_score_bound(const EvidenceBound& bound) noexcept {
   return 1 / (1 + std::exp(-calibrated_logit_bound(bound)));
 }
@@ -908,6 +914,7 @@ double calibrated_score_bound(const EvidenceBound& bound) noexcept {
 ScreenWalkStats last_screen_walk_stats() noexcept { return walk_stats; }
 
 }  // namespace detail
+
 
 namespace {
 
@@ -1003,6 +1010,7 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   const std::uint64_t key_hash = detail::hash_string(key);
   std::array<std::uint8_t, 256> letters{};  // the letters of `text`, counted
   for (char c : text) ++letters[static_cast<unsigned char>(c)];
+  std::array<std::uint8_t, 256> left = letters;  // letters of `text` not yet met in `other`
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
@@ -1017,13 +1025,15 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     const int budget = static_cast<int>((1 - keep) * static_cast<double>(longer) + 1e-9);
     // A cheap lower bound first: the letters one word has that the other lacks (each edit
     // mends at most one; a swap none) are at most the edits.
+    // (Counted down in `left` and set back from `letters` at the letters `other` holds: no copy
+    // of 256 counts for each of the few hundred tokens a word's keys meet.)
     {
-      std::array<std::uint8_t, 256> left = letters;
       std::size_t shared = 0;
       for (char c : other) {
         std::uint8_t& count = left[static_cast<unsigned char>(c)];
         if (count != 0) --count, ++shared;
       }
+      for (char c : other) left[static_cast<unsigned char>(c)] = letters[static_cast<unsigned char>(c)];
       if (std::max(text.size(), other.size()) - shared > static_cast<std::size_t>(budget)) continue;
     }
     const int edits = detail::bounded_edits(text, other, budget);
@@ -1549,25 +1559,39 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for (; bits != 0; bits &= bits - 1) found += words[static_cast<std::size_t>(std::countr_zero(bits))].weight;
     return found;
   };
-  auto may_reach = [&](const ScreenIndex::Data::PostingName& posting) {
-    const auto tokens = posting.count <= ScreenIndex::Data::kInlineTokens
-                            ? std::span<const std::uint32_t>(posting.tokens, posting.count)
-                            : d.entry_token_span(posting.entry);
+  // The full bound's test without an exp a name: sigma(x) + 1e-9 >= min_score holds, sigma
+  // increasing, exactly when x >= logit(m), m = min_score - 1e-9. Between 1e-6 and 1 - 1e-6 the
+  // rounding of sigma (a few 1e-16) moves that logit by under 1e-9, so 1e-7 less lets through
+  // every name the test in probabilities lets through (a few more may be scored in full: never
+  // another answer). Outside that range, the test in probabilities.
+  std::optional<double> reach_logit;
+  if (const double m = options.min_score - 1e-9; m >= 1e-6 && m <= 1 - 1e-6) reach_logit = std::log(m / (1 - m)) - 1e-7;
+  auto name_tokens = [&](const ScreenIndex::Data::PostingName& posting) {
+    return posting.count <= ScreenIndex::Data::kInlineTokens ? std::span<const std::uint32_t>(posting.tokens, posting.count)
+                                                             : d.entry_token_span(posting.entry);
+  };
+  // The first test of a name met: the query words its words may meet at all and the query share
+  // they make. Most names met fail here (under half the query), before any word's card is read;
+  // may_reach makes the same bits, sum and test, so this decides nothing it would not. It reads
+  // only the name (its words, its person flag) and what is fixed for the whole query, never the
+  // list or rank it is met through: a name that fails it fails it through every list.
+  auto first_test = [&](const ScreenIndex::Data::PostingName& posting) {
+    const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
-    {
-      // First the query words the name's words may meet at all and the query share they make:
-      // most names met fail here (under half the query), before any word's card is read. The
-      // same bits, sum and test as below, so the same decision.
-      std::uint64_t word_bits = 0;
-      for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
-      if (initial_query_words)
-        for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
-      const double found = found_of(word_bits);
-      const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
-      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
-    }
-    ++stats.first_passed;
+    std::uint64_t word_bits = 0;
+    for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
+    if (initial_query_words)
+      for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
+    const double found = found_of(word_bits);
+    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+    return (person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 >= kMinQueryShare;
+  };
+  // The full bound, for a name that passed the first test.
+  auto may_reach = [&](const ScreenIndex::Data::PostingName& posting) {
+    const auto tokens = name_tokens(posting);
+    const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
+    const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
     std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
     std::size_t positions_met = 0, ordinary_positions = 0;
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
@@ -1624,7 +1648,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (person && others_met) name_total -= unmet_patronymic;
     bound.name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 1.0;
     bound.matched_weight = name_met;
-    bound.matched_words = std::popcount(word_bits);
+    // The bound counts at most 4 words (calibrated_logit_bound): counted up to 4, without the
+    // library call std::popcount makes in a build for any x86-64.
+    int matched_words = 0;
+    for (std::uint64_t bits = word_bits; bits != 0 && matched_words < 4; bits &= bits - 1) ++matched_words;
+    bound.matched_words = matched_words;
     bound.min_similarity = lowest;
     bound.one_word = one_word ? 1 : 0;
     bound.weak = weak ? 1 : 0;
@@ -1633,7 +1661,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     bound.typo_only =
         every_word && (positions_met == position_count || (!person && distinctive_met) || (person && others_met)) ? -1 : 0;
     bound.distinctive_exact = !person && every_word && distinctive_met ? -1 : 0;
-    return detail::calibrated_score_bound(bound) + 1e-9 >= options.min_score;
+    const double logit = logit_bound(bound);
+    return reach_logit ? logit >= *reach_logit : 1 / (1 + std::exp(-logit)) + 1e-9 >= options.min_score;
   };
   // Each name once per query: a mark per index entry, stamped with this query's number (one
   // array per thread, never cleared between queries).
@@ -1670,15 +1699,33 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
         d.posting_key.begin());
     const ScreenIndex::Data::PostingName* names = d.posting_names.data();
-    auto visit = [&](const ScreenIndex::Data::PostingName& posting) {
-      if (marks[posting.entry] == generation) return;
-      marks[posting.entry] = generation;
-      ++stats.names_met;
-      if (may_reach(posting)) consider(posting.entry);
-    };
-    // The records stream in order; the marks, and what the first test reads of their words
-    // (scattered over the token tables), are requested a few names ahead.
+    // In blocks: first the first test of each posting (the records stream in order; what the
+    // test reads of their words, scattered over the token tables, is requested a few names
+    // ahead), then, for the names that passed, their mark (requested as each passes) and the full
+    // bound. A name that fails the first test is not marked: it fails it through every list that
+    // holds it (first_test), and its mark, at a random place of 4 MiB at 1M names, is not read.
+    // The names past it are taken in posting order, as one by one.
     constexpr std::uint32_t kAhead = 4;
+    constexpr std::size_t kBlock = 32;
+    std::array<std::uint32_t, kBlock> passed;  // postings of this block past the first test
+    std::size_t passed_count = 0;
+    auto flush = [&] {
+      for (std::size_t at = 0; at < passed_count; ++at) {
+        const ScreenIndex::Data::PostingName& posting = names[passed[at]];
+        if (marks[posting.entry] == generation) continue;
+        marks[posting.entry] = generation;
+        ++stats.first_passed;
+        if (may_reach(posting)) consider(posting.entry);
+      }
+      passed_count = 0;
+    };
+    auto test = [&](std::uint32_t at) {
+      ++stats.names_met;
+      if (!first_test(names[at])) return;
+      __builtin_prefetch(&marks[names[at].entry]);
+      passed[passed_count++] = at;
+      if (passed_count == kBlock) flush();
+    };
     auto prefetch_words = [&](const ScreenIndex::Data::PostingName& posting) {
       if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
       for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&token_words[posting.tokens[at]]);
@@ -1686,30 +1733,30 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     const std::uint32_t unfiltered_end = filter == nullptr ? end : std::clamp(filtered_from, begin, end);
     stats.postings += unfiltered_end - begin;
     for (std::uint32_t at = begin; at < unfiltered_end; ++at) {
-      if (at + 2 * kAhead < unfiltered_end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
       if (at + kAhead < unfiltered_end) prefetch_words(names[at + kAhead]);
-      visit(names[at]);
+      test(at);
     }
-    if (filter == nullptr) return;
-    begin = unfiltered_end;
-    passing.clear();
-    for (std::uint32_t at = begin; at < end; ++at) {
-      const std::uint32_t entry = d.postings[at];
-      if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
-        passing.push_back(at);
-      } else if (initial != kNoToken) {
-        const ScreenIndex::Data::PostingName& posting = names[at];
-        bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
-        for (std::size_t word = 0; word < posting.count && !holds; ++word) holds = posting.tokens[word] == initial;
-        if (holds) passing.push_back(at);
+    if (filter != nullptr) {
+      begin = unfiltered_end;
+      passing.clear();
+      for (std::uint32_t at = begin; at < end; ++at) {
+        const std::uint32_t entry = d.postings[at];
+        if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
+          passing.push_back(at);
+        } else if (initial != kNoToken) {
+          const ScreenIndex::Data::PostingName& posting = names[at];
+          bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
+          for (std::size_t word = 0; word < posting.count && !holds; ++word) holds = posting.tokens[word] == initial;
+          if (holds) passing.push_back(at);
+        }
+      }
+      stats.postings += passing.size();
+      for (std::size_t at = 0; at < passing.size(); ++at) {
+        if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
+        test(passing[at]);
       }
     }
-    stats.postings += passing.size();
-    for (std::size_t at = 0; at < passing.size(); ++at) {
-      if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
-      if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
-      visit(names[passing[at]]);
-    }
+    flush();
   };
   constexpr double kNoCutoff = std::numeric_limits<double>::infinity();
   // Generic, legal-form and very common words (weight under kMeaningfulWeight) identify no one:
