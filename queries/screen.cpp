@@ -243,6 +243,47 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
   return std::min(previous[m], over);
 }
 
+EditPattern::EditPattern(std::string_view word) noexcept : word_(word) {
+  if (word_.size() > kMaxFuzzyLength) return;
+  for (std::size_t at = 0; at < word_.size(); ++at) masks_[static_cast<unsigned char>(word_[at])] |= std::uint64_t{1} << at;
+}
+
+int EditPattern::bounded_edits(std::string_view other, int max_edits) const noexcept {
+  // The same distance as bounded_edits above (optimal string alignment), one column of the table
+  // at a time as bit vectors of its vertical differences (+1 in vp, -1 in vn): H. Hyyrö, "A
+  // bit-vector algorithm for computing Levenshtein and Damerau edit distances", Nordic Journal of
+  // Computing 10 (2003), Myers' algorithm with a swap term. A few word operations a letter of
+  // `other` instead of a band of cells, with the word's letter masks made once for every token
+  // it is compared with. The distance is exact, then capped as above.
+  const int over = max_edits + 1;
+  const std::size_t shorter = std::min(word_.size(), other.size()), longer = std::max(word_.size(), other.size());
+  if (static_cast<int>(longer - shorter) > max_edits) return over;
+  if (longer > kMaxFuzzyLength) return word_ == other ? 0 : over;
+  if (word_.empty()) return std::min(static_cast<int>(other.size()), over);
+  const std::size_t size = word_.size();
+  const std::uint64_t last = std::uint64_t{1} << (size - 1);  // the row of the whole word
+  std::uint64_t vp = size == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << size) - 1;
+  std::uint64_t vn = 0, diagonal_zero = 0, previous_mask = 0;
+  int distance = static_cast<int>(size);  // the column of no letter of `other`: the word's length
+  for (char c : other) {
+    const std::uint64_t mask = masks_[static_cast<unsigned char>(c)];
+    // A swap of neighbours: this letter matches at i and the previous one at i + 1, where the
+    // previous column's diagonal did not stay level.
+    const std::uint64_t swap = ((~diagonal_zero & mask) << 1) & previous_mask;
+    diagonal_zero = (((mask & vp) + vp) ^ vp) | mask | vn | swap;
+    std::uint64_t hp = vn | ~(diagonal_zero | vp);
+    std::uint64_t hn = diagonal_zero & vp;
+    distance += (hp & last) != 0;
+    distance -= (hn & last) != 0;
+    hp = (hp << 1) | 1;  // row 0 grows by one a letter of `other`
+    hn <<= 1;
+    vp = hn | ~(diagonal_zero | hp);
+    vn = hp & diagonal_zero;
+    previous_mask = mask;
+  }
+  return std::min(distance, over);
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -1010,7 +1051,7 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   const std::uint64_t key_hash = detail::hash_string(key);
   std::array<std::uint8_t, 256> letters{};  // the letters of `text`, counted
   for (char c : text) ++letters[static_cast<unsigned char>(c)];
-  std::array<std::uint8_t, 256> left = letters;  // letters of `text` not yet met in `other`
+  const detail::EditPattern pattern(text);  // text is 32 letters at most (above)
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
@@ -1025,18 +1066,16 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     const int budget = static_cast<int>((1 - keep) * static_cast<double>(longer) + 1e-9);
     // A cheap lower bound first: the letters one word has that the other lacks (each edit
     // mends at most one; a swap none) are at most the edits.
-    // (Counted down in `left` and set back from `letters` at the letters `other` holds: no copy
-    // of 256 counts for each of the few hundred tokens a word's keys meet.)
     {
+      std::array<std::uint8_t, 256> left = letters;
       std::size_t shared = 0;
       for (char c : other) {
         std::uint8_t& count = left[static_cast<unsigned char>(c)];
         if (count != 0) --count, ++shared;
       }
-      for (char c : other) left[static_cast<unsigned char>(c)] = letters[static_cast<unsigned char>(c)];
       if (std::max(text.size(), other.size()) - shared > static_cast<std::size_t>(budget)) continue;
     }
-    const int edits = detail::bounded_edits(text, other, budget);
+    const int edits = pattern.bounded_edits(other, budget);
     if (edits > budget) continue;
     const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
     if (variant && similarity < kVariantSimilarity) {
