@@ -103,7 +103,7 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cpu_seconds[a] > cpu_seconds[b]; });
     const std::size_t shown = std::max(15, std::atoi(slowest));
     for (std::size_t at = 0; at < order.size() && at < shown; ++at)
-      std::fprintf(stderr, "slow\t%.1f us\t%.1f us CPU\t%zu postings\t%zu first tests\t%zu past first test\t%zu scored\t%s\n",
+      std::fprintf(stderr, "slow\t%.1f us\t%.1f us CPU\t%zu postings\t%zu met\t%zu past first test\t%zu scored\t%s\n",
                    1e6 * seconds[order[at]], 1e6 * cpu_seconds[order[at]], walked[order[at]].postings,
                    walked[order[at]].names_met, walked[order[at]].first_passed, walked[order[at]].scored,
                    queries[order[at]].first.c_str());

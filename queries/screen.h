@@ -193,9 +193,9 @@ struct EvidenceBound {
 /// each term at the end of its range its coefficient favours. calibrated_score_bound: as a score.
 double calibrated_logit_bound(const EvidenceBound& bound) noexcept;
 double calibrated_score_bound(const EvidenceBound& bound) noexcept;
-/// What this thread's last screen() walked: postings read, first tests made (names met: one that
-/// fails the first test is tested again through each list that holds it), names past the first
-/// test of the walk's bound (each once), names scored in full. For the bench's slowest queries.
+/// What this thread's last screen() walked: postings read, names met (one that fails the first
+/// test of the walk's bound is met again through each list that holds it), names past that test
+/// (each once), names scored in full. For the bench's slowest queries.
 struct ScreenWalkStats {
   std::size_t postings = 0, names_met = 0, first_passed = 0, scored = 0;
 };
