@@ -641,9 +641,10 @@ struct ScreenIndex::Data {
 namespace {
 
 /// Calls `emit(hash)` for each fuzzy key of a folded word: the word itself, its single-letter
-/// deletions, its variant key and that key's single-letter deletions (marked apart).
+/// deletions, its variant key and that key's single-letter deletions (marked apart). `variant`:
+/// detail::variant_key(word), which a caller that needs it too makes once (a query word).
 template <class Emit>
-void for_each_key(std::string_view word, Emit&& emit) {
+void for_each_key(std::string_view word, std::string_view variant, Emit&& emit) {
   if (word.size() < 4 || word.size() > 32) return;
   std::string scratch;
   emit(detail::hash_string(word));
@@ -652,7 +653,8 @@ void for_each_key(std::string_view word, Emit&& emit) {
     scratch.append(word.substr(at + 1));
     emit(detail::hash_string(scratch));
   }
-  std::string key = "#" + detail::variant_key(word);
+  std::string key = "#";
+  key += variant;
   emit(detail::hash_string(key));
   if (key.size() >= 5)
     for (std::size_t at = 2; at < key.size(); ++at) {  // the first letter stays
@@ -832,7 +834,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
     for (std::uint32_t id = 0; id < tokens; ++id) {
       // Honorifics are keyed too: a misspelt title ("sayyd") is still a title, and weighs nothing.
       if (d.role[id] == Role::Particle) continue;
-      for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
+      if (const std::string_view token = d.token(id); token.size() >= 4 && token.size() <= 32)  // else no keys
+        for_each_key(token, detail::variant_key(token), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
       // A word of three letters is keyed by itself only: a word of four that is it and one
       // trailing letter meets it through that deletion key (trailing_letter_pair), and a query word
       // of three letters finds such words through theirs.
@@ -1033,7 +1036,8 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   // place of the index: each stage is requested for every key (or token) before any is read.
   std::array<std::uint64_t, 160> hashes;  // at most 1 + 32 + 1 + 63 keys (a variant key may be
   std::size_t hash_count = 0;             // twice as long as its word: "x" is "ks")
-  for_each_key(text, [&](std::uint64_t hash) {
+  const std::string key = detail::variant_key(text);
+  for_each_key(text, key, [&](std::uint64_t hash) {
     if (hash_count < hashes.size()) hashes[hash_count++] = hash;
   });
   for (std::size_t at = 0; at < hash_count; ++at) d.prefetch_key(hashes[at]);
@@ -1050,7 +1054,6 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     detail::prefetch_line(&d.variant_hash[token]);
   }
   for (std::uint32_t token : seen) detail::prefetch_line(d.chars.data() + d.token_at[token]);
-  const std::string key = detail::variant_key(text);
   const std::uint64_t key_hash = detail::hash_string(key);
   std::array<std::uint8_t, 256> letters{};  // the letters of `text`, counted
   for (char c : text) ++letters[static_cast<unsigned char>(c)];
