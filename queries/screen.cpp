@@ -12,6 +12,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <span>
 #include <unordered_map>
 
@@ -240,6 +241,47 @@ int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcep
     current = spare;
   }
   return std::min(previous[m], over);
+}
+
+EditPattern::EditPattern(std::string_view word) noexcept : word_(word) {
+  if (word_.size() > kMaxFuzzyLength) return;
+  for (std::size_t at = 0; at < word_.size(); ++at) masks_[static_cast<unsigned char>(word_[at])] |= std::uint64_t{1} << at;
+}
+
+int EditPattern::bounded_edits(std::string_view other, int max_edits) const noexcept {
+  // The same distance as bounded_edits above (optimal string alignment), one column of the table
+  // at a time as bit vectors of its vertical differences (+1 in vp, -1 in vn): H. Hyyrö, "A
+  // bit-vector algorithm for computing Levenshtein and Damerau edit distances", Nordic Journal of
+  // Computing 10 (2003), Myers' algorithm with a swap term. A few word operations a letter of
+  // `other` instead of a band of cells, with the word's letter masks made once for every token
+  // it is compared with. The distance is exact, then capped as above.
+  const int over = max_edits + 1;
+  const std::size_t shorter = std::min(word_.size(), other.size()), longer = std::max(word_.size(), other.size());
+  if (static_cast<int>(longer - shorter) > max_edits) return over;
+  if (longer > kMaxFuzzyLength) return word_ == other ? 0 : over;
+  if (word_.empty()) return std::min(static_cast<int>(other.size()), over);
+  const std::size_t size = word_.size();
+  const std::uint64_t last = std::uint64_t{1} << (size - 1);  // the row of the whole word
+  std::uint64_t vp = size == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << size) - 1;
+  std::uint64_t vn = 0, diagonal_zero = 0, previous_mask = 0;
+  int distance = static_cast<int>(size);  // the column of no letter of `other`: the word's length
+  for (char c : other) {
+    const std::uint64_t mask = masks_[static_cast<unsigned char>(c)];
+    // A swap of neighbours: this letter matches at i and the previous one at i + 1, where the
+    // previous column's diagonal did not stay level.
+    const std::uint64_t swap = ((~diagonal_zero & mask) << 1) & previous_mask;
+    diagonal_zero = (((mask & vp) + vp) ^ vp) | mask | vn | swap;
+    std::uint64_t hp = vn | ~(diagonal_zero | vp);
+    std::uint64_t hn = diagonal_zero & vp;
+    distance += (hp & last) != 0;
+    distance -= (hn & last) != 0;
+    hp = (hp << 1) | 1;  // row 0 grows by one a letter of `other`
+    hn <<= 1;
+    vp = hn | ~(diagonal_zero | hp);
+    vn = hp & diagonal_zero;
+    previous_mask = mask;
+  }
+  return std::min(distance, over);
 }
 
 }  // namespace detail
@@ -585,20 +627,24 @@ struct ScreenIndex::Data {
       if (key.hash == hash) return {key_tokens.data() + key.start, key.count};
     }
   }
-  /// Starts loading the slot where `keyed(hash)` begins its probe.
+  /// Starts loading the slot where `keyed(hash)` begins its probe. (Every prefetch of this file
+  /// is detail::prefetch_line, an asm statement: gcc 12 deleted the calls of this function and of
+  /// the walk's prefetch_words when they were a __builtin_prefetch, as it did the string pool's,
+  /// graph/strings.h; `objdump -d` showed none of their prefetcht0 in the bench.)
   void prefetch_key(std::uint64_t hash) const noexcept {
     if (key_slots.empty()) return;
     if (hash == 0) hash = 1;
-    __builtin_prefetch(&key_slots[hash & (key_slots.size() - 1)]);
+    detail::prefetch_line(&key_slots[hash & (key_slots.size() - 1)]);
   }
 };
 
 namespace {
 
 /// Calls `emit(hash)` for each fuzzy key of a folded word: the word itself, its single-letter
-/// deletions, its variant key and that key's single-letter deletions (marked apart).
+/// deletions, its variant key and that key's single-letter deletions (marked apart). `variant`:
+/// detail::variant_key(word), which a caller that needs it too makes once (a query word).
 template <class Emit>
-void for_each_key(std::string_view word, Emit&& emit) {
+void for_each_key(std::string_view word, std::string_view variant, Emit&& emit) {
   if (word.size() < 4 || word.size() > 32) return;
   std::string scratch;
   emit(detail::hash_string(word));
@@ -607,7 +653,8 @@ void for_each_key(std::string_view word, Emit&& emit) {
     scratch.append(word.substr(at + 1));
     emit(detail::hash_string(scratch));
   }
-  std::string key = "#" + detail::variant_key(word);
+  std::string key = "#";
+  key += variant;
   emit(detail::hash_string(key));
   if (key.size() >= 5)
     for (std::size_t at = 2; at < key.size(); ++at) {  // the first letter stays
@@ -787,7 +834,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
     for (std::uint32_t id = 0; id < tokens; ++id) {
       // Honorifics are keyed too: a misspelt title ("sayyd") is still a title, and weighs nothing.
       if (d.role[id] == Role::Particle) continue;
-      for_each_key(d.token(id), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
+      if (const std::string_view token = d.token(id); token.size() >= 4 && token.size() <= 32)  // else no keys
+        for_each_key(token, detail::variant_key(token), [&](std::uint64_t hash) { pairs.emplace_back(hash == 0 ? 1 : hash, id); });
       // A word of three letters is keyed by itself only: a word of four that is it and one
       // trailing letter meets it through that deletion key (trailing_letter_pair), and a query word
       // of three letters finds such words through theirs.
@@ -859,27 +907,10 @@ ScreenIndex build_screen_index(const Graph& graph) {
 
 namespace {
 thread_local detail::ScreenWalkStats walk_stats;  // screen()'s last walk (detail::last_screen_walk_stats)
-}  // namespace
 
-namespace detail {
-
-double calibrated_score(const NameEvidence& evidence) noexcept {
-  using namespace calibration;
-  const double z = kIntercept + kQueryShare * evidence.query_share +
-                   kNameShare * evidence.name_share + kMinSimilarity * evidence.min_similarity +
-                   kMatchedWeight * std::min(evidence.matched_weight, 2.0) +
-                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0) +
-                   kPerson * (evidence.person ? 1.0 : 0.0) +
-                   kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
-                   kInexactShare * evidence.inexact_share +
-                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0) +
-                   kTypoOnly * (evidence.typo_only ? 1.0 : 0.0) +
-                   kDistinctiveCover * (evidence.distinctive_cover ? 1.0 : 0.0) +
-                   kDistinctiveExact * (evidence.distinctive_exact ? 1.0 : 0.0);
-  return 1 / (1 + std::exp(-z));
-}
-
-double calibrated_logit_bound(const EvidenceBound& bound) noexcept {
+/// detail::calibrated_logit_bound, inline here: the walk's full bound takes it for every name past
+/// the first test (~850,000 calls in the 1M bench), and gcc would not inline it into that lambda.
+[[gnu::always_inline]] inline double logit_bound(const detail::EvidenceBound& bound) noexcept {
   using namespace calibration;
   // Each term at its largest over what the evidence can still be: a feature with a positive
   // coefficient at its upper bound, one with a negative coefficient at its lower bound; a flag
@@ -901,6 +932,28 @@ double calibrated_logit_bound(const EvidenceBound& bound) noexcept {
          most(kDistinctiveCover, 0, 1) + flag(kDistinctiveExact, bound.distinctive_exact);
 }
 
+}  // namespace
+
+namespace detail {
+
+double calibrated_score(const NameEvidence& evidence) noexcept {
+  using namespace calibration;
+  const double z = kIntercept + kQueryShare * evidence.query_share +
+                   kNameShare * evidence.name_share + kMinSimilarity * evidence.min_similarity +
+                   kMatchedWeight * std::min(evidence.matched_weight, 2.0) +
+                   kOneWord * (evidence.one_word ? 1.0 : 0.0) + kWeak * (evidence.weak ? 1.0 : 0.0) +
+                   kPerson * (evidence.person ? 1.0 : 0.0) +
+                   kMatchedWords * std::min(evidence.matched_words, 4) / 4.0 +
+                   kInexactShare * evidence.inexact_share +
+                   kOneWordInexact * (evidence.one_word && evidence.inexact_share > 0 ? 1.0 : 0.0) +
+                   kTypoOnly * (evidence.typo_only ? 1.0 : 0.0) +
+                   kDistinctiveCover * (evidence.distinctive_cover ? 1.0 : 0.0) +
+                   kDistinctiveExact * (evidence.distinctive_exact ? 1.0 : 0.0);
+  return 1 / (1 + std::exp(-z));
+}
+
+double calibrated_logit_bound(const EvidenceBound& bound) noexcept { return logit_bound(bound); }
+
 double calibrated_score_bound(const EvidenceBound& bound) noexcept {
   return 1 / (1 + std::exp(-calibrated_logit_bound(bound)));
 }
@@ -908,6 +961,7 @@ double calibrated_score_bound(const EvidenceBound& bound) noexcept {
 ScreenWalkStats last_screen_walk_stats() noexcept { return walk_stats; }
 
 }  // namespace detail
+
 
 namespace {
 
@@ -982,27 +1036,31 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
   // place of the index: each stage is requested for every key (or token) before any is read.
   std::array<std::uint64_t, 160> hashes;  // at most 1 + 32 + 1 + 63 keys (a variant key may be
   std::size_t hash_count = 0;             // twice as long as its word: "x" is "ks")
-  for_each_key(text, [&](std::uint64_t hash) {
+  const std::string key = detail::variant_key(text);
+  for_each_key(text, key, [&](std::uint64_t hash) {
     if (hash_count < hashes.size()) hashes[hash_count++] = hash;
   });
   for (std::size_t at = 0; at < hash_count; ++at) d.prefetch_key(hashes[at]);
   std::array<std::span<const std::uint32_t>, 160> runs;
   for (std::size_t at = 0; at < hash_count; ++at) {
     runs[at] = d.keyed(hashes[at]);
-    if (!runs[at].empty()) __builtin_prefetch(runs[at].data());
+    if (!runs[at].empty()) detail::prefetch_line(runs[at].data());
   }
   for (std::size_t at = 0; at < hash_count; ++at) seen.insert(seen.end(), runs[at].begin(), runs[at].end());
   std::sort(seen.begin(), seen.end());
   seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
   for (std::uint32_t token : seen) {
-    __builtin_prefetch(&d.token_at[token]);
-    __builtin_prefetch(&d.variant_hash[token]);
+    detail::prefetch_line(&d.token_at[token]);
+    detail::prefetch_line(&d.variant_hash[token]);
   }
-  for (std::uint32_t token : seen) __builtin_prefetch(d.chars.data() + d.token_at[token]);
-  const std::string key = detail::variant_key(text);
+  for (std::uint32_t token : seen) detail::prefetch_line(d.chars.data() + d.token_at[token]);
   const std::uint64_t key_hash = detail::hash_string(key);
-  std::array<std::uint8_t, 256> letters{};  // the letters of `text`, counted
-  for (char c : text) ++letters[static_cast<unsigned char>(c)];
+  // The letters of `text`, counted by their low 5 bits: a-z apart, digits sharing with p-y. Two
+  // letters counted as one only let more pairs through the bound below (it counts more shared),
+  // never fewer; 32 counts copy cheaply for each of the few hundred tokens met (256 did not).
+  std::array<std::uint8_t, 32> letters{};
+  for (char c : text) ++letters[static_cast<unsigned char>(c) & 31u];
+  const detail::EditPattern pattern(text);  // text is 32 letters at most (above)
   for (std::uint32_t token : seen) {
     const std::string_view other = d.token(token);
     if (other == text) continue;
@@ -1018,15 +1076,15 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
     // A cheap lower bound first: the letters one word has that the other lacks (each edit
     // mends at most one; a swap none) are at most the edits.
     {
-      std::array<std::uint8_t, 256> left = letters;
+      std::array<std::uint8_t, 32> left = letters;
       std::size_t shared = 0;
       for (char c : other) {
-        std::uint8_t& count = left[static_cast<unsigned char>(c)];
+        std::uint8_t& count = left[static_cast<unsigned char>(c) & 31u];
         if (count != 0) --count, ++shared;
       }
       if (std::max(text.size(), other.size()) - shared > static_cast<std::size_t>(budget)) continue;
     }
-    const int edits = detail::bounded_edits(text, other, budget);
+    const int edits = pattern.bounded_edits(other, budget);
     if (edits > budget) continue;
     const double similarity = 1 - static_cast<double>(edits) / static_cast<double>(longer);
     if (variant && similarity < kVariantSimilarity) {
@@ -1549,25 +1607,51 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for (; bits != 0; bits &= bits - 1) found += words[static_cast<std::size_t>(std::countr_zero(bits))].weight;
     return found;
   };
-  auto may_reach = [&](const ScreenIndex::Data::PostingName& posting) {
-    const auto tokens = posting.count <= ScreenIndex::Data::kInlineTokens
-                            ? std::span<const std::uint32_t>(posting.tokens, posting.count)
-                            : d.entry_token_span(posting.entry);
+  // The full bound's test without an exp a name: sigma(x) + 1e-9 >= min_score holds, sigma
+  // increasing, exactly when x >= logit(m), m = min_score - 1e-9. Between 1e-6 and 1 - 1e-6 the
+  // rounding of sigma (a few 1e-16) moves that logit by under 1e-9, so 1e-7 less lets through
+  // every name the test in probabilities lets through (a few more may be scored in full: never
+  // another answer). Outside that range, the test in probabilities.
+  std::optional<double> reach_logit;
+  if (const double m = options.min_score - 1e-9; m >= 1e-6 && m <= 1 - 1e-6) reach_logit = std::log(m / (1 - m)) - 1e-7;
+  auto name_tokens = [&](const ScreenIndex::Data::PostingName& posting) {
+    return posting.count <= ScreenIndex::Data::kInlineTokens ? std::span<const std::uint32_t>(posting.tokens, posting.count)
+                                                             : d.entry_token_span(posting.entry);
+  };
+  // The first test of a name met: the query words its words may meet at all and the query share
+  // they make. Most names met fail here (under half the query), before any word's card is read;
+  // may_reach makes the same bits, sum and test, so this decides nothing it would not. It reads
+  // only the name (its words, its person flag) and what is fixed for the whole query, never the
+  // list or rank it is met through: a name that fails it fails it through every list.
+  auto first_test = [&](const ScreenIndex::Data::PostingName& posting) {
+    const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
-    {
-      // First the query words the name's words may meet at all and the query share they make:
-      // most names met fail here (under half the query), before any word's card is read. The
-      // same bits, sum and test as below, so the same decision.
-      std::uint64_t word_bits = 0;
-      for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
-      if (initial_query_words)
-        for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
-      const double found = found_of(word_bits);
-      const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
-      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
-    }
-    ++stats.first_passed;
+    std::uint64_t word_bits = 0;
+    for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
+    if (initial_query_words)
+      for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
+    const double found = found_of(word_bits);
+    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+    return (person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 >= kMinQueryShare;
+  };
+  // Whether every name holding `token` passes the first test: its words' bits hold the token's,
+  // and the share the test takes only grows with more bits (the last word met adds a second case
+  // to a person's, never takes one away). A run of such a token ("s" for "bank s": every name of
+  // it is half the query) skips the test. Skipping it decides nothing: may_reach makes the same
+  // test again (a name of more than 64 words holding the token only past its 64th fails there:
+  // both read its first 64).
+  auto passes_first_test = [&](std::uint32_t token) {
+    const std::uint64_t word_bits = token_words[token];
+    const double found = found_of(word_bits);
+    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+    return share_of(found, last_met) + 1e-9 >= kMinQueryShare && share(found, query_weight) + 1e-9 >= kMinQueryShare;
+  };
+  // The full bound, for a name that passed the first test.
+  auto may_reach = [&](const ScreenIndex::Data::PostingName& posting) {
+    const auto tokens = name_tokens(posting);
+    const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
+    const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
     std::uint64_t word_bits = 0, shared_bits = 0;  // shared: met otherwise than as an initial
     std::size_t positions_met = 0, ordinary_positions = 0;
     double name_total = 0, name_met = 0, name_floor = 0;  // floor: met or distinctive words
@@ -1624,7 +1708,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (person && others_met) name_total -= unmet_patronymic;
     bound.name_share = name_total > 0 ? std::min(1.0, name_met / name_total) : 1.0;
     bound.matched_weight = name_met;
-    bound.matched_words = std::popcount(word_bits);
+    // The bound counts at most 4 words (calibrated_logit_bound): counted up to 4, without the
+    // library call std::popcount makes in a build for any x86-64.
+    int matched_words = 0;
+    for (std::uint64_t bits = word_bits; bits != 0 && matched_words < 4; bits &= bits - 1) ++matched_words;
+    bound.matched_words = matched_words;
     bound.min_similarity = lowest;
     bound.one_word = one_word ? 1 : 0;
     bound.weak = weak ? 1 : 0;
@@ -1633,7 +1721,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     bound.typo_only =
         every_word && (positions_met == position_count || (!person && distinctive_met) || (person && others_met)) ? -1 : 0;
     bound.distinctive_exact = !person && every_word && distinctive_met ? -1 : 0;
-    return detail::calibrated_score_bound(bound) + 1e-9 >= options.min_score;
+    const double logit = logit_bound(bound);
+    return reach_logit ? logit >= *reach_logit : 1 / (1 + std::exp(-logit)) + 1e-9 >= options.min_score;
   };
   // Each name once per query: a mark per index entry, stamped with this query's number (one
   // array per thread, never cleared between queries).
@@ -1670,46 +1759,65 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
         d.posting_key.begin());
     const ScreenIndex::Data::PostingName* names = d.posting_names.data();
-    auto visit = [&](const ScreenIndex::Data::PostingName& posting) {
-      if (marks[posting.entry] == generation) return;
-      marks[posting.entry] = generation;
-      ++stats.names_met;
-      if (may_reach(posting)) consider(posting.entry);
-    };
-    // The records stream in order; the marks, and what the first test reads of their words
-    // (scattered over the token tables), are requested a few names ahead.
+    // In blocks: first the first test of each posting (the records stream in order; what the
+    // test reads of their words, scattered over the token tables, is requested a few names
+    // ahead), then, for the names that passed, their mark (requested as each passes) and the full
+    // bound. A name that fails the first test is not marked: it fails it through every list that
+    // holds it (first_test), and its mark, at a random place of 4 MiB at 1M names, is not read.
+    // The names past it are taken in posting order, as one by one.
     constexpr std::uint32_t kAhead = 4;
+    constexpr std::size_t kBlock = 32;
+    std::array<std::uint32_t, kBlock> passed;  // postings of this block past the first test
+    std::size_t passed_count = 0;
+    auto flush = [&] {
+      for (std::size_t at = 0; at < passed_count; ++at) {
+        const ScreenIndex::Data::PostingName& posting = names[passed[at]];
+        if (marks[posting.entry] == generation) continue;
+        marks[posting.entry] = generation;
+        ++stats.first_passed;
+        if (may_reach(posting)) consider(posting.entry);
+      }
+      passed_count = 0;
+    };
+    const bool all_pass = passes_first_test(token);
+    auto test = [&](std::uint32_t at) {
+      ++stats.names_met;
+      if (!all_pass && !first_test(names[at])) return;
+      detail::prefetch_line(&marks[names[at].entry]);
+      passed[passed_count++] = at;
+      if (passed_count == kBlock) flush();
+    };
     auto prefetch_words = [&](const ScreenIndex::Data::PostingName& posting) {
       if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
-      for (std::size_t at = 0; at < posting.count; ++at) __builtin_prefetch(&token_words[posting.tokens[at]]);
+      for (std::size_t at = 0; at < posting.count; ++at) detail::prefetch_line(&token_words[posting.tokens[at]]);
     };
     const std::uint32_t unfiltered_end = filter == nullptr ? end : std::clamp(filtered_from, begin, end);
     stats.postings += unfiltered_end - begin;
     for (std::uint32_t at = begin; at < unfiltered_end; ++at) {
-      if (at + 2 * kAhead < unfiltered_end) __builtin_prefetch(&marks[names[at + 2 * kAhead].entry]);
       if (at + kAhead < unfiltered_end) prefetch_words(names[at + kAhead]);
-      visit(names[at]);
+      test(at);
     }
-    if (filter == nullptr) return;
-    begin = unfiltered_end;
-    passing.clear();
-    for (std::uint32_t at = begin; at < end; ++at) {
-      const std::uint32_t entry = d.postings[at];
-      if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
-        passing.push_back(at);
-      } else if (initial != kNoToken) {
-        const ScreenIndex::Data::PostingName& posting = names[at];
-        bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
-        for (std::size_t word = 0; word < posting.count && !holds; ++word) holds = posting.tokens[word] == initial;
-        if (holds) passing.push_back(at);
+    if (filter != nullptr) {
+      begin = unfiltered_end;
+      passing.clear();
+      for (std::uint32_t at = begin; at < end; ++at) {
+        const std::uint32_t entry = d.postings[at];
+        if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
+          passing.push_back(at);
+        } else if (initial != kNoToken) {
+          const ScreenIndex::Data::PostingName& posting = names[at];
+          bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
+          for (std::size_t word = 0; word < posting.count && !holds; ++word) holds = posting.tokens[word] == initial;
+          if (holds) passing.push_back(at);
+        }
+      }
+      stats.postings += passing.size();
+      for (std::size_t at = 0; at < passing.size(); ++at) {
+        if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
+        test(passing[at]);
       }
     }
-    stats.postings += passing.size();
-    for (std::size_t at = 0; at < passing.size(); ++at) {
-      if (at + 2 * kAhead < passing.size()) __builtin_prefetch(&marks[names[passing[at + 2 * kAhead]].entry]);
-      if (at + kAhead < passing.size()) prefetch_words(names[passing[at + kAhead]]);
-      visit(names[passing[at]]);
-    }
+    flush();
   };
   constexpr double kNoCutoff = std::numeric_limits<double>::infinity();
   // Generic, legal-form and very common words (weight under kMeaningfulWeight) identify no one:

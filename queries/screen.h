@@ -1,6 +1,7 @@
 // queries/screen.h: name screening: ranked candidates for a name, each with the alias and
 // tokens that matched, over an index of every name and alias built once per graph.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -155,6 +156,18 @@ std::vector<std::string> screen_tokens(std::string_view name);
 namespace detail {
 /// Edits (insert, delete, substitute, swap neighbours) from a to b, or max_edits + 1 when more.
 int bounded_edits(std::string_view a, std::string_view b, int max_edits) noexcept;
+/// One word made ready for bounded_edits against many others (a query word against the tokens
+/// its fuzzy keys meet): pattern.bounded_edits(other, max) == bounded_edits(word, other, max).
+/// The word must outlive it.
+class EditPattern {
+ public:
+  explicit EditPattern(std::string_view word) noexcept;
+  int bounded_edits(std::string_view other, int max_edits) const noexcept;
+
+ private:
+  std::string_view word_;
+  std::array<std::uint64_t, 256> masks_{};  // by letter: the positions of the word that hold it
+};
 /// The transliteration key of a folded word: romanisation variants of one name share it
 /// ("aleksandr", "alexander" -> "alksndr"; "ivanov", "ivanoff"; "mohammed", "muhammad").
 std::string variant_key(std::string_view word);
@@ -180,8 +193,9 @@ struct EvidenceBound {
 /// each term at the end of its range its coefficient favours. calibrated_score_bound: as a score.
 double calibrated_logit_bound(const EvidenceBound& bound) noexcept;
 double calibrated_score_bound(const EvidenceBound& bound) noexcept;
-/// What this thread's last screen() walked: postings read, names met (each once), names past the
-/// first test of the walk's bound, names scored in full. For the bench's slowest queries.
+/// What this thread's last screen() walked: postings read, names met (one that fails the first
+/// test of the walk's bound is met again through each list that holds it), names past that test
+/// (each once), names scored in full. For the bench's slowest queries.
 struct ScreenWalkStats {
   std::size_t postings = 0, names_met = 0, first_passed = 0, scored = 0;
 };

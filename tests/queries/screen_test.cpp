@@ -10,6 +10,7 @@
 #include "skg/loaders/load.h"
 #include "skg/queries/screen.h"
 #include "generator.h"
+#include "split_mix.h"
 
 namespace {
 
@@ -99,6 +100,46 @@ TEST_CASE("screen: edit distance counts swaps of neighbours as one edit") {
   CHECK(skg::detail::bounded_edits("kasperskiy", "kaspersky", 3) == 1);
   CHECK(skg::detail::bounded_edits("abc", "xyz", 1) == 2);  // capped at max + 1
   CHECK(skg::detail::bounded_edits("same", "same", 0) == 0);
+}
+
+TEST_CASE("screen: the bit-parallel edit distance is the table's, pair by pair") {
+  // Candidate generation compares each query word with many tokens through EditPattern; the
+  // table of bounded_edits is the reference. Words of few letters (swaps and repeats are common)
+  // edited a little or drawn apart, of every length up to past kMaxFuzzyLength, every budget.
+  skg::SplitMix64 random(11);
+  auto word = [&](std::size_t size, std::size_t letters) {
+    std::string out;
+    for (std::size_t at = 0; at < size; ++at) out += static_cast<char>('a' + random.below(letters));
+    return out;
+  };
+  CHECK(skg::detail::EditPattern("aleskeeva").bounded_edits("alekseeva", 2) == 1);
+  CHECK(skg::detail::EditPattern("abc").bounded_edits("xyz", 1) == 2);
+  CHECK(skg::detail::EditPattern("").bounded_edits("ab", 5) == 2);
+  CHECK(skg::detail::EditPattern("ab").bounded_edits("", 5) == 2);
+  std::size_t differ = 0;
+  for (int pair = 0; pair < 200000; ++pair) {
+    const std::size_t letters = 2 + random.below(6);
+    const std::string a = word(pair % 97 == 0 ? 60 + random.below(8) : random.below(14), letters);
+    std::string b = a;
+    if (random.below(3) == 0) {
+      b = word(random.below(14), letters);
+    } else {
+      for (std::size_t edit = 0, edits = random.below(4); edit < edits && !b.empty(); ++edit) {
+        const std::size_t at = random.below(b.size());
+        switch (random.below(4)) {
+          case 0: b.erase(at, 1); break;
+          case 1: b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), static_cast<char>('a' + random.below(letters))); break;
+          case 2: b[at] = static_cast<char>('a' + random.below(letters)); break;
+          default: if (at + 1 < b.size()) std::swap(b[at], b[at + 1]);
+        }
+      }
+    }
+    const int budget = random.below(2) == 0 ? static_cast<int>(random.below(6)) : 80;
+    const int table = skg::detail::bounded_edits(a, b, budget);
+    const int bits = skg::detail::EditPattern(a).bounded_edits(b, budget);
+    if (table != bits && ++differ <= 5) FAIL_CHECK(a << " / " << b << " (budget " << budget << "): " << table << " and " << bits);
+  }
+  CHECK(differ == 0);
 }
 
 TEST_CASE("screen: names match across spelling, script, word order and legal forms") {
