@@ -8,6 +8,7 @@ pkgs=(build-essential cmake pkg-config libboost-graph-dev rapidjson-dev libfmt-d
       python3-distributed  # the Dask job over an export (scripts/export_fixpoint_dask.py)
       chromium python3-websocket  # the page's browser test (tests/server/web_page_test.py)
       python3-dev pybind11-dev python3-pybind11 python3-pytest  # the Python module (python/)
+      python3-igraph  # the peers bench, igraph beside skg (bench/peers/igraph_reach.py)
       clang libclang-rt-14-dev llvm)  # clang, libFuzzer and the sanitizers: scripts/test-sanitize.sh
 missing=()
 for p in "${pkgs[@]}"; do
