@@ -127,7 +127,8 @@ print("| tool | figure | rounds | median | min | max |")
 print("|---|---|---|---|---|---|")
 for tool, names in values.items():
     for name, rounds in names.items():
-        show = mib if name.endswith("_mib") else secs if "second" in name else lambda x: f"{x:.0f}"
+        show = mib if name.endswith("_mib") else \
+            secs if "second" in name or name.endswith("_cpu_per_run") else lambda x: f"{x:.0f}"
         print(f"| {tool} | {name} | {len(rounds)} | {show(statistics.median(rounds))}"
               f" | {show(min(rounds))} | {show(max(rounds))} |")
 
@@ -150,6 +151,9 @@ def row(label, ours, theirs, show=both, key=lambda f: f[0], cells=True):
     best = min(((key(f), peer) for peer, f in theirs.items() if f is not None), default=None)
     ratio = "-" if best is None or ours is None or key(ours) == 0 else \
         f"{best[0] / key(ours):.1f}x vs {names[best[1]]}"
+    # On a loaded machine wall time is mostly waiting for a core: the CPU ratio beside it.
+    if best is not None and show is both and ours is not None and ours[1] and theirs[best[1]][1]:
+        ratio += f" ({theirs[best[1]][1] / ours[1]:.1f}x CPU)"
     return [label, show(ours)] + cells + [ratio]
 
 load = {peer: timed(peer, "load_seconds_wall", "load_seconds_cpu") for peer in peers}
