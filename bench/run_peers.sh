@@ -143,6 +143,9 @@ def both(figure):
     if figure is None: return "-"
     return secs(figure[0]) + ("" if figure[1] is None else f" ({secs(figure[1])} CPU)")
 
+def times(ratio):
+    return f"{ratio:.2f}x" if ratio < 1 else f"{ratio:.1f}x"
+
 def row(label, ours, theirs, show=both, key=lambda f: f[0], cells=True):
     """ours: skg's figure; theirs: {peer: figure}. The best peer is the lowest; the ratio is
     best peer / skg, so > 1 means skg is better. cells=False: the peers' figures are in the
@@ -150,10 +153,10 @@ def row(label, ours, theirs, show=both, key=lambda f: f[0], cells=True):
     cells = [show(theirs.get(peer)) if cells else "-" for peer in peers]
     best = min(((key(f), peer) for peer, f in theirs.items() if f is not None), default=None)
     ratio = "-" if best is None or ours is None or key(ours) == 0 else \
-        f"{best[0] / key(ours):.1f}x vs {names[best[1]]}"
+        f"{times(best[0] / key(ours))} vs {names[best[1]]}"
     # On a loaded machine wall time is mostly waiting for a core: the CPU ratio beside it.
     if best is not None and show is both and ours is not None and ours[1] and theirs[best[1]][1]:
-        ratio += f" ({theirs[best[1]][1] / ours[1]:.1f}x CPU)"
+        ratio += f" ({times(theirs[best[1]][1] / ours[1])} CPU)"
     return [label, show(ours)] + cells + [ratio]
 
 load = {peer: timed(peer, "load_seconds_wall", "load_seconds_cpu") for peer in peers}
