@@ -86,10 +86,17 @@ NodeId other_end(const Graph& graph, EdgeId edge, NodeId from) {
 }
 
 /// Walks parent edges from `node` back to the start of the search: the path start -> node.
+/// On a consistent graph each step is one hop nearer the start. A snapshot opened with
+/// SnapshotCheck::Structure may hold reverse lists that do not mirror the forward edges (only Full
+/// reads every listed edge's target): an in-edge step then records an edge whose other end is not
+/// the node it was taken from, and the parents can form a cycle. No path is longer than
+/// node_count() edges, so the walk stops there: such a graph gets a wrong path, never a hang
+/// (found by fuzz_snapshot: a path growing until the memory ran out).
 Path trace(const Graph& graph, const std::vector<EdgeId>& parent, NodeId node) {
   Path path;
   path.nodes.push_back(node);
-  for (EdgeId edge = parent[index(node)]; edge != kNoEdge; edge = parent[index(node)]) {
+  for (EdgeId edge = parent[index(node)]; edge != kNoEdge && path.edges.size() < graph.node_count();
+       edge = parent[index(node)]) {
     node = other_end(graph, edge, node);
     path.edges.push_back(edge);
     path.nodes.push_back(node);

@@ -33,7 +33,8 @@ seeds() {
     fuzz_skg_csv) ls datasets/samples/skg_csv/*.csv datasets/broken/skgcsv_* ;;
     fuzz_load_detect) ls datasets/samples/*/*.csv datasets/samples/*/*.txt datasets/samples/*/*.xml \
                          datasets/samples/*/*.json datasets/broken/* ;;
-    fuzz_snapshot) ls datasets/broken/*.skg ;;
+    # tests/fuzz/regressions/: inputs that once failed a target, replayed as its seeds.
+    fuzz_snapshot) ls datasets/broken/*.skg tests/fuzz/regressions/snapshot_*.skg ;;
     fuzz_parsers) printf '%s\n' 2024-06-21 2019 2019-12 06/09/2003 "March 25, 2022" 50% "25-50%" ">50%" "50,5 %" ;;
     fuzz_screen) printf '%s\n' "Kasperski Labs Ltd" "АО «Лаборатория Касперского»" "ŁÓDŹ TRADING" "O'Brien" ;;
     fuzz_shell) printf '%s\n' "screen Kaspersky" "exposure kaspersky-ao-kaspersky-lab --rule ofac" "blocked --json" \
