@@ -548,3 +548,19 @@ TEST_CASE("builder: a large freeze gives the same graph and snapshot on one thre
   CHECK(one.first == two.first);
   CHECK(one.second == two.second);
 }
+
+TEST_CASE("builder: an action with the id of an entity of its batch is refused, whatever the order") {
+  for (const bool action_first : {false, true}) {
+    CAPTURE(action_first);
+    Builder builder;
+    Batch batch(builder);
+    const Source source{"list.csv", "x", 3};
+    const ActionRecord action{.id = "x", .target = "y", .authority = "OFAC", .list = "SDN", .source = source};
+    if (action_first) batch.add_action(action);
+    batch.add_entity({.id = "y", .kind = NodeKind::Person, .name = "Y", .source = source});
+    batch.add_entity({.id = "x", .kind = NodeKind::Person, .name = "X", .source = source});
+    if (!action_first) batch.add_action(action);
+    CHECK_THROWS_WITH_AS(builder.commit(std::move(batch)),
+                         doctest::Contains("action 'x' has the id of an entity that is not an action"), Error);
+  }
+}
