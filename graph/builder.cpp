@@ -2211,6 +2211,37 @@ Graph Builder::freeze() && {
   }
   add_same_as_candidates_impl(s, graph, name_pairs, old_of, own_ids);
   s.strings.drop_index();
+  // Both indexes now, so their (key, node) pairs are freed before the edges are built; one on
+  // each thread (they read the pool, into which nothing is interned from here on, and write
+  // graph columns of their own).
+  const auto index_task = [&](std::size_t task) {
+    switch (task) {
+      case 0: {  // the name index
+        std::vector<std::uint32_t> slots, offsets;
+        std::vector<StringId> keys;
+        std::vector<NodeId> values;
+        build_index(name_pairs, s.strings, slots, keys, offsets, values);
+        graph.name_slots_ = Column(std::move(slots));
+        graph.name_keys_ = Column(std::move(keys));
+        graph.name_at_ = Column(std::move(offsets));
+        graph.name_nodes_ = Column(std::move(values));
+        break;
+      }
+      case 1:
+        // The external id index holds positions in external_id_ (+ 1): a lookup reads the id's
+        // text and its node from there, so it needs no key, offset or node columns (Graph::find).
+        graph.ext_slots_ = Column(position_index(graph.external_id_, s.strings));
+        break;
+    }
+  };
+  if (name_pairs.size() >= kParallelFreeze) {
+    parallel_for(2, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t task = begin; task < end; ++task) index_task(task);
+    });
+  } else {
+    index_task(0);
+    index_task(1);
+  }
   std::vector<std::uint32_t>().swap(s.node_of);
   std::vector<std::uint32_t>().swap(s.edge_of);
   s.prov_index = {};
@@ -2235,12 +2266,10 @@ Graph Builder::freeze() && {
       if (s.edge_alive[edge] && from != kDropped && to != kDropped) position[edge] = cursor[from]++;
     }
   }
-  // Each edge column is permuted into EdgeId order by a task of its own, and the two indexes
-  // are built by two more: a task reads its State columns, `position`, `name_pairs` or the
-  // pool (no string is interned from here on) and writes its own graph columns, so the tasks
-  // are shared out over two threads (graph/parallel.h) and the graph is the same on any number
-  // of threads. They were 40% of freeze() on one core of a 1M-entity skg-csv load, with the
-  // other core idle.
+  // Each edge column is permuted into EdgeId order by a task of its own: a task reads its State
+  // columns and `position` and writes its own graph columns, so the tasks are shared out over
+  // two threads (graph/parallel.h) and the graph is the same on any number of threads. They were
+  // a third of freeze() on one core of a 1M-entity skg-csv load, with the other core idle.
   // The ends are renumbered as they are placed (the State columns are freed after).
   const auto placed_ends = [&](auto& ends) {
     std::vector<NodeId> out = fresh_vector<NodeId>(edges);
@@ -2297,28 +2326,12 @@ Graph Builder::freeze() && {
         graph.edge_attribute_ = Column(std::move(edge_attributes));
         break;
       }
-      case 7: {  // the name index
-        std::vector<std::uint32_t> slots, offsets;
-        std::vector<StringId> keys;
-        std::vector<NodeId> values;
-        build_index(name_pairs, s.strings, slots, keys, offsets, values);
-        graph.name_slots_ = Column(std::move(slots));
-        graph.name_keys_ = Column(std::move(keys));
-        graph.name_at_ = Column(std::move(offsets));
-        graph.name_nodes_ = Column(std::move(values));
-        break;
-      }
-      case 8:
-        // The external id index holds positions in external_id_ (+ 1): a lookup reads the id's
-        // text and its node from there, so it needs no key, offset or node columns (Graph::find).
-        graph.ext_slots_ = Column(position_index(graph.external_id_, s.strings));
-        break;
       default:
-        SKG_ASSERT(false && "freeze has nine tasks here");
+        SKG_ASSERT(false && "freeze has seven edge tasks");
     }
   };
-  constexpr std::size_t kEdgeTasks = 9;
-  if (old_edges + name_pairs.size() >= kParallelFreeze) {
+  constexpr std::size_t kEdgeTasks = 7;
+  if (old_edges >= kParallelFreeze) {
     parallel_for(kEdgeTasks, 1, [&](std::size_t begin, std::size_t end, unsigned) {
       for (std::size_t task = begin; task < end; ++task) edge_task(task);
     });
