@@ -1,14 +1,21 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <unistd.h>  // getpid: ctest runs each case as its own process, two at once
+
 #include "graph/graph_fingerprint.h"
 #include "graph/graph_test_util.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/error.h"
+#include "skg/graph/parallel.h"
+#include "skg/graph/snapshot.h"
 #include "generator.h"
 
 using namespace skg;
@@ -493,4 +500,67 @@ TEST_CASE("builder: records added with a source handle give the same graph and s
   }
   Batch batch;
   CHECK_THROWS_AS(batch.add_entity(kNoString, NodeKind::Person, kNoString, batch.source_ref({"f", "1", 1})), Error);
+}
+
+TEST_CASE("builder: a large freeze gives the same graph and snapshot on one thread as on two") {
+  // Past 16,384 nodes or edges freeze() shares its edge columns, its two indexes and its node
+  // lists out over two threads (graph/parallel.h); with one thread every task runs on the
+  // caller's. Parties merged by a shared identifier and a SAME_AS candidate (same name and birth
+  // date from two files) are added to the generated graph, so that those steps run as well.
+  struct ThreadCount {
+    explicit ThreadCount(unsigned count) { set_thread_count(count); }
+    ~ThreadCount() { set_thread_count(0); }
+  };
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("skg_builder_threads_" + std::to_string(::getpid()) + ".skg");
+  const auto build = [&](unsigned threads) {
+    const ThreadCount count(threads);
+    Builder builder;
+    generate(builder, {.entities = 20000, .seed = 13});
+    Batch batch;
+    const auto party = [&](std::string_view id, std::string_view name, std::string_view file, NodeKind kind,
+                           std::string_view key, std::string_view value) {
+      const Source source{file, id, 1};
+      batch.add_entity({.id = id, .kind = kind, .name = name, .source = source});
+      batch.add_attribute(id, key, value, source);
+    };
+    party("t:petrov-a", "Ivan PETROV", "a.csv", NodeKind::Person, "birthDate", "1965-09-21");
+    party("t:petrov-b", "PETROV, Ivan", "b.csv", NodeKind::Person, "birthDate", "1965-09-21");
+    party("t:acme-a", "Acme Holding", "a.csv", NodeKind::LegalEntity, "ofacUid", "77");
+    party("t:acme-b", "ACME HOLDING", "c.csv", NodeKind::LegalEntity, "ofacUid", "77");
+    batch.add_edge({.kind = EdgeKind::Owns, .from = "t:acme-b", .to = "t:petrov-a", .share = Percent::exact(60),
+                    .source = {"c.csv", "t:acme-b", 2}});
+    builder.commit(std::move(batch));
+    const Graph graph = std::move(builder).freeze();
+    REQUIRE(graph.node_count() >= 16384);
+    CHECK(graph.find("t:acme-a") == graph.find("t:acme-b"));
+    std::size_t same_as = 0;
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at) same_as += graph.edge_kind(EdgeId{at}) == EdgeKind::SameAs;
+    CHECK(same_as == 1);
+    save(graph, path.string());
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return std::pair{skg::testing::fingerprint(graph), std::move(bytes)};
+  };
+  const auto one = build(1), two = build(2);
+  std::filesystem::remove(path);
+  CHECK(!one.second.empty());
+  CHECK(one.first == two.first);
+  CHECK(one.second == two.second);
+}
+
+TEST_CASE("builder: an action with the id of an entity of its batch is refused, whatever the order") {
+  for (const bool action_first : {false, true}) {
+    CAPTURE(action_first);
+    Builder builder;
+    Batch batch(builder);
+    const Source source{"list.csv", "x", 3};
+    const ActionRecord action{.id = "x", .target = "y", .authority = "OFAC", .list = "SDN", .source = source};
+    if (action_first) batch.add_action(action);
+    batch.add_entity({.id = "y", .kind = NodeKind::Person, .name = "Y", .source = source});
+    batch.add_entity({.id = "x", .kind = NodeKind::Person, .name = "X", .source = source});
+    if (!action_first) batch.add_action(action);
+    CHECK_THROWS_WITH_AS(builder.commit(std::move(batch)),
+                         doctest::Contains("action 'x' has the id of an entity that is not an action"), Error);
+  }
 }

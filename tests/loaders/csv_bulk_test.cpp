@@ -256,3 +256,24 @@ TEST_CASE("skg_csv: plain-number ids find their edges' ends, and '007' stays ano
   CHECK_FALSE(edge_between(graph, *seven, *zero));
   CHECK(edge_between(graph, *far, *zero));
 }
+
+TEST_CASE("skg_csv: a large table (mapped, not read) with a byte-order mark and a DOS end-of-file loads as a small one") {
+  std::string nodes = "\xEF\xBB\xBFid,kind,name\n";
+  constexpr int kRows = 40000;  // about 1.5 MB: past the size from which the file is mapped
+  for (int row = 0; row < kRows; ++row) nodes += std::to_string(row) + ",Company,Company number " + std::to_string(row) + "\n";
+  const std::string large = write("large_bom.csv", nodes + "\x1A");
+  REQUIRE(std::filesystem::file_size(large) > (std::size_t{1} << 20));
+  skg::Builder builder;
+  const auto report = skg::load_skg_csv(large, builder);
+  CHECK(report.count("entities") == kRows);
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto last = graph.find("39999");
+  REQUIRE(last);
+  CHECK(graph.name(*last) == "Company number 39999");
+  // A bad row at the end still names the file and its line.
+  const std::string bad = write("large_bad.csv", nodes + "40000,Company,\"unterminated\n");
+  skg::Builder failing;
+  CHECK_THROWS_WITH_AS(skg::load_skg_csv(bad, failing), doctest::Contains("large_bad.csv:40002: unterminated"),
+                       skg::LoadError);
+  CHECK(failing.entity_count() == 0);
+}
