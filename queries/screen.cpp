@@ -1397,6 +1397,16 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   return {entry, score, exact, evidence};
 }
 
+/// What a name met through one walk list must cover of itself to reach the threshold (screen():
+/// name_reaches). `always`: every name within the list's cutoff may (no threshold, or none set).
+struct NameReach {
+  bool always = true;
+  double paired_key = -1;  // up to this key a name may have every word paired: it may
+  double most_cover = 0;   // M: the most of a name the query can cover through the list
+  double rest[2] = {0, 0};  // the logit bound but for matched weight and name share: one-word 0, -1
+  double needed = 0;        // the threshold's logit
+};
+
 }  // namespace
 
 std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std::string_view name,
@@ -1614,6 +1624,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // another answer). Outside that range, the test in probabilities.
   std::optional<double> reach_logit;
   if (const double m = options.min_score - 1e-9; m >= 1e-6 && m <= 1 - 1e-6) reach_logit = std::log(m / (1 - m)) - 1e-7;
+  // A name's own cover. Through a list, the walk bounds a name's evidence by the query (2.
+  // below: found at most F, cover at most M, its name share at most M / key) and walks the keys
+  // up to the largest that can still reach the threshold. A name met holds its words, which bound
+  // its cover too: score_entry covers a name word only when a query word may pair with it (a
+  // candidate, a legal form, half of a split, a joined word, an initial: the bits of the first
+  // test), by at most its weight (similarities are at most 1; positions are paired once), over
+  // its first 64 words. So cover <= C, the weight of those words, and with M' = min(M, C):
+  //   logit <= rest + most(matched weight M') + most(name share min(1, M' / key)),
+  // rest: the bound of cutoff_key with neither term (both are 0 at 0). A name for which this is
+  // under the threshold, in either case of its one-word flag (one word only up to
+  // one_word_key_max), and which cannot have every word paired (key past most_paired, as in
+  // cutoff_key, or a query word none of its words may pair: not in the first test's bits, which
+  // hold every word score_entry can pair), cannot reach it through this list. "bank s" meets 26,000 names holding "s",
+  // each half the query: an initial may cover any word of the letter (cover 1), so the key
+  // cutoff holds none back, but few names hold a heavy word of that letter.
+  auto name_reaches = [&](const NameReach& reach, double name_cover, float key, bool every_word) {
+    const double cover = std::min(reach.most_cover, name_cover * (1 + 1e-6) + 1e-6);  // sums' last bits
+    const double name_share = key > 0 ? std::min(1.0, cover / key) : 1.0;
+    const double terms = std::max(0.0, calibration::kMatchedWeight * std::min(cover, 2.0)) +
+                         std::max(0.0, calibration::kNameShare * name_share);
+    return (every_word && key <= reach.paired_key) || reach.rest[0] + terms + 1e-9 >= reach.needed ||
+           (key <= d.one_word_key_max && reach.rest[1] + terms + 1e-9 >= reach.needed);
+  };
   auto name_tokens = [&](const ScreenIndex::Data::PostingName& posting) {
     return posting.count <= ScreenIndex::Data::kInlineTokens ? std::span<const std::uint32_t>(posting.tokens, posting.count)
                                                              : d.entry_token_span(posting.entry);
@@ -1623,14 +1656,33 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // may_reach makes the same bits, sum and test, so this decides nothing it would not. It reads
   // only the name (its words, its person flag) and what is fixed for the whole query, never the
   // list or rank it is met through: a name that fails it fails it through every list.
-  auto first_test = [&](const ScreenIndex::Data::PostingName& posting) {
+  //
+  // With `reach` (a list's NameReach, below), the same loop sums what the name's own words can
+  // cover, and a name whose cover cannot reach the threshold through this list fails too (only
+  // through this list: it is not marked, and another list tries it again).
+  auto first_test = [&](const ScreenIndex::Data::PostingName& posting, bool share_known, const NameReach& reach,
+                        float key) {
     const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
     std::uint64_t word_bits = 0;
-    for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
-    if (initial_query_words)
-      for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
+    if (reach.always) {
+      if (share_known) return true;
+      for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
+      if (initial_query_words)
+        for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
+    } else {
+      double name_cover = 0;  // the weight of the name words some query word may pair (may_reach: name_met)
+      for (std::size_t position = 0; position < position_count; ++position) {
+        const std::uint32_t token = tokens[position];
+        std::uint64_t bits = token_words[token];
+        if (initial_query_words) bits |= initial_by_head[d.head[token]];
+        word_bits |= bits;
+        name_cover += bits != 0 ? static_cast<double>(d.weight[token]) : 0.0;
+      }
+      if (!name_reaches(reach, name_cover, key, word_bits == all_words)) return false;
+      if (share_known) return true;
+    }
     const double found = found_of(word_bits);
     const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
     return (person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 >= kMinQueryShare;
@@ -1753,7 +1805,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   thread_local std::vector<std::uint32_t> passing;
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
-                   std::uint32_t initial) {
+                   std::uint32_t initial, const NameReach& reach) {
     std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
@@ -1782,7 +1834,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     const bool all_pass = passes_first_test(token);
     auto test = [&](std::uint32_t at) {
       ++stats.names_met;
-      if (!all_pass && !first_test(names[at])) return;
+      if (!first_test(names[at], all_pass, reach, d.posting_key[at])) return;
       detail::prefetch_line(&marks[names[at].entry]);
       passed[passed_count++] = at;
       if (passed_count == kBlock) flush();
@@ -1902,6 +1954,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (cutoff < 0) return -1.0;
       return cutoff * (1 + 1e-6) + 1e-6;  // keys are rounded down; sums may differ in the last bit
     };
+    // The same bound for a name met through a list, less the two terms its own words bound
+    // (name_reaches above), with the threshold's logit.
+    auto reach_of = [&](double query_share, double most_cover, bool every_word_possible, double most_paired) {
+      NameReach reach;
+      if (options.min_score <= 0) return reach;
+      reach.always = false;
+      reach.paired_key = every_word_possible ? most_paired * (1 + 1e-6) + 1e-6 : -1.0;
+      reach.most_cover = most_cover;
+      reach.needed = options.min_score >= 1 ? kNoCutoff : std::log(options.min_score / (1 - options.min_score));
+      detail::EvidenceBound bound;
+      bound.query_share = query_share;
+      bound.name_share = 0;
+      bound.matched_weight = 0;
+      bound.matched_words = static_cast<int>(word_count);
+      bound.min_similarity = least_similarity;
+      bound.typo_only = 0;
+      bound.distinctive_exact = 0;
+      bound.one_word = 0;
+      reach.rest[0] = detail::calibrated_logit_bound(bound);
+      bound.one_word = -1;
+      reach.rest[1] = detail::calibrated_logit_bound(bound);
+      return reach;
+    };
     // Required words. Take a name e first met through a list of word i at rank r (2. above), and a
     // later word j of three letters or more that weighs kMeaningfulWeight or more. If e pairs j
     // through none of j's own lists (candidates, either half of a split, a word j joins with a
@@ -1998,6 +2073,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       std::uint32_t token;
       double cutoff;
       std::uint32_t begin, length;
+      NameReach reach;  // what a name of it must cover of itself
     };
     struct FilteredRun {  // what a later word would filter of a run
       std::uint32_t from;     // the first posting of the run it filters (length: none)
@@ -2075,7 +2151,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         const auto length = static_cast<std::uint32_t>(
             std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[list.token + 1], cutoff) -
             (d.posting_key.begin() + begin));
-        runs.push_back({list.token, cutoff, begin, length});
+        runs.push_back({list.token, cutoff, begin, length, reach_of(list_share, most_cover, all_before_one_letter, most_paired)});
         for (std::size_t later = rank + 1; later < order.size(); ++later) {
           const std::uint32_t other = order[later];
           FilteredRun filtered{length, kNoToken};  // from: the first posting filtered
@@ -2122,7 +2198,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           filter_initial = filtered.initial;
         }
         if (best != word_count) filter = required_filter(best);
-        touch(run.token, run.cutoff, filter, filtered_from, filter_initial);
+        touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;
