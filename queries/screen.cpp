@@ -548,7 +548,7 @@ struct ScreenIndex::Data {
   struct PostingName {  // 48 bytes
     std::uint32_t entry = 0;
     std::uint8_t count = 0;  // the name's words, up to 255 (more: 255, read the entry's span)
-    std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias
+    std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias | kEntryLetter
     std::uint16_t unused = 0;
     std::uint32_t tokens[kInlineTokens] = {};
   };
@@ -571,6 +571,7 @@ struct ScreenIndex::Data {
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
   static constexpr std::uint8_t kEntryAlias = 4;  // in posting_names only: not the primary name
+  static constexpr std::uint8_t kEntryLetter = 8;  // in posting_names only: a word of one letter
 
   std::size_t token_count() const noexcept { return token_at.size() - 1; }
   std::string_view token(std::uint32_t id) const noexcept {
@@ -897,6 +898,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
     name.entry = entry;
     name.count = static_cast<std::uint8_t>(std::min<std::size_t>(words.size(), 255));
     name.flags = static_cast<std::uint8_t>(d.entry_flags[entry] | (d.entry_slot[entry] != 0 ? ScreenIndex::Data::kEntryAlias : 0));
+    if (std::any_of(words.begin(), words.end(), [&](std::uint32_t token) { return d.token_at[token + 1] - d.token_at[token] == 1; }))
+      name.flags |= ScreenIndex::Data::kEntryLetter;
     if (words.size() <= ScreenIndex::Data::kInlineTokens) std::copy(words.begin(), words.end(), name.tokens);
   }
   return index;
@@ -977,6 +980,9 @@ constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a
 // tested costs a few nanoseconds, a name met some 30 to 150.
 constexpr std::size_t kFilterMinRun = 32;
 constexpr std::size_t kFilterRatio = 16;
+// A set of required words (screen()) filters the runs of a rank when their lists hold at most
+// kSetFilterRatio times the postings of those runs: most of a run's names are not in them.
+constexpr std::size_t kSetFilterRatio = 2;
 
 struct Candidate {  // a dictionary token a query word may stand for
   std::uint32_t token;
@@ -1804,6 +1810,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // the index but for its mark and a long name).
   thread_local std::vector<std::uint32_t> passing;
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
+  constexpr std::uint32_t kAnyLetter = kNoToken - 1;  // `initial`: a name holding any one-letter word passes
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
                    std::uint32_t initial, const NameReach& reach) {
     std::uint32_t begin = d.posting_at[token];
@@ -1856,6 +1863,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         const std::uint32_t entry = d.postings[at];
         if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
           passing.push_back(at);
+        } else if (initial == kAnyLetter) {
+          if ((names[at].flags & ScreenIndex::Data::kEntryLetter) != 0) passing.push_back(at);
         } else if (initial != kNoToken) {
           const ScreenIndex::Data::PostingName& posting = names[at];
           bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
@@ -2044,6 +2053,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     };
     // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
     thread_local std::vector<std::uint64_t> filter_bits[2];
+    thread_local std::vector<std::uint64_t> set_bits;  // a rank's set of required words (below)
     std::size_t filter_word[2] = {word_count, word_count};
     std::size_t filters_made = 0;
     auto required_filter = [&](std::size_t word) -> const std::uint64_t* {
@@ -2170,6 +2180,52 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           run_filtered.push_back(filtered);
         }
       }
+      // A set of required words (pigeonhole). A name e first met at this rank pairs no earlier
+      // word otherwise than as counted in rest_found (2. above), and found <= rest_found. Take a
+      // set S of later words of two letters or more. If e pairs none of them through their own
+      // lists (pair_lists: candidates and legal forms, a split's shorter half, the joins with
+      // either neighbour) and holds no word of one letter (a word of two letters or more pairs
+      // as an initial only with a one-letter name word, score_entry), each word of S is unpaired:
+      // found <= rest_found - sum(weight of S). When that cannot make half the query, every name
+      // of the rank that can score holds a name word in the lists of S or a one-letter word: the
+      // walk skips the others, unscored. S is taken from the words with the shortest lists
+      // first; its filter (the union of their lists) is made once a rank, and only when those
+      // lists are not much longer than what it would filter ("guan jiang xian xuan tan lang si":
+      // of 7 syllables a name must hold 4, so beside the rarest 3 of the other 6).
+      const std::uint64_t* set_filter = nullptr;
+      {
+        std::size_t unfiltered = 0;  // postings of this rank's runs without a single-word filter
+        for (const WalkRun& run : runs) unfiltered += run.length;
+        std::vector<std::size_t> later;
+        for (std::size_t other = rank + 1; other < order.size(); ++other)
+          if (words[order[other]].text.size() >= 2) later.push_back(order[other]);
+        std::stable_sort(later.begin(), later.end(),
+                         [&](std::size_t a, std::size_t b) { return pair_list_size(a) < pair_list_size(b); });
+        double set_weight = 0;
+        std::size_t set_size = 0, set_count = 0;
+        bool enough = false, set_last = false;  // set_last: the last query word is in S (unpaired)
+        for (std::size_t word_at : later) {
+          set_weight += words[word_at].weight;
+          set_last = set_last || word_at + 1 == word_count;
+          set_size += pair_list_size(word_at);
+          ++set_count;
+          if (share_of(std::max(0.0, rest_found - set_weight), last_possible && !set_last) + 1e-9 < kMinQueryShare) {
+            enough = true;
+            break;
+          }
+        }
+        if (enough && options.min_score > 0 && unfiltered >= kFilterMinRun * 8 && set_size <= unfiltered * kSetFilterRatio) {
+          set_bits.assign((d.entry_node.size() + 63) / 64, 0);
+          for (std::size_t at_set = 0; at_set < set_count; ++at_set)
+            pair_lists(later[at_set], [&](std::uint32_t token) {
+              for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
+                const std::uint32_t entry = d.postings[posting];
+                set_bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
+              }
+            });
+          set_filter = set_bits.data();
+        }
+      }
       const std::size_t later_count = order.size() - rank - 1;
       for (std::size_t at_run = 0; at_run < runs.size(); ++at_run) {
         const WalkRun& run = runs[at_run];
@@ -2197,7 +2253,11 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           filtered_from = run.begin + filtered.from;
           filter_initial = filtered.initial;
         }
-        if (best != word_count) filter = required_filter(best);
+        if (best != word_count) {
+          filter = required_filter(best);
+        } else if (set_filter != nullptr && run.length >= kFilterMinRun) {
+          filter = set_filter, filtered_from = run.begin, filter_initial = kAnyLetter;
+        }
         touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
