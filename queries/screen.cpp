@@ -1671,27 +1671,28 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
-    std::uint64_t word_bits = 0;
-    if (reach.always) {
-      if (share_known) return true;
+    // The query share first: most names met that fail, fail it (a Han name of 5 syllables meets
+    // one or two of a query's 7); the cover loop runs for the names that pass it.
+    if (!share_known) {
+      std::uint64_t word_bits = 0;
       for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
       if (initial_query_words)
         for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
-    } else {
-      double name_cover = 0;  // the weight of the name words some query word may pair (may_reach: name_met)
-      for (std::size_t position = 0; position < position_count; ++position) {
-        const std::uint32_t token = tokens[position];
-        std::uint64_t bits = token_words[token];
-        if (initial_query_words) bits |= initial_by_head[d.head[token]];
-        word_bits |= bits;
-        name_cover += bits != 0 ? static_cast<double>(d.weight[token]) : 0.0;
-      }
-      if (!name_reaches(reach, name_cover, key, word_bits == all_words)) return false;
-      if (share_known) return true;
+      const double found = found_of(word_bits);
+      const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
     }
-    const double found = found_of(word_bits);
-    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
-    return (person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 >= kMinQueryShare;
+    if (reach.always) return true;
+    std::uint64_t word_bits = 0;
+    double name_cover = 0;  // the weight of the name words some query word may pair (may_reach: name_met)
+    for (std::size_t position = 0; position < position_count; ++position) {
+      const std::uint32_t token = tokens[position];
+      std::uint64_t bits = token_words[token];
+      if (initial_query_words) bits |= initial_by_head[d.head[token]];
+      word_bits |= bits;
+      name_cover += bits != 0 ? static_cast<double>(d.weight[token]) : 0.0;
+    }
+    return name_reaches(reach, name_cover, key, word_bits == all_words);
   };
   // Whether every name holding `token` passes the first test: its words' bits hold the token's,
   // and the share the test takes only grows with more bits (the last word met adds a second case
