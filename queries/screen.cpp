@@ -548,7 +548,7 @@ struct ScreenIndex::Data {
   struct PostingName {  // 48 bytes
     std::uint32_t entry = 0;
     std::uint8_t count = 0;  // the name's words, up to 255 (more: 255, read the entry's span)
-    std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias
+    std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias | kEntryLetter
     std::uint16_t unused = 0;
     std::uint32_t tokens[kInlineTokens] = {};
   };
@@ -571,6 +571,7 @@ struct ScreenIndex::Data {
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
   static constexpr std::uint8_t kEntryAlias = 4;  // in posting_names only: not the primary name
+  static constexpr std::uint8_t kEntryLetter = 8;  // in posting_names only: a word of one letter
 
   std::size_t token_count() const noexcept { return token_at.size() - 1; }
   std::string_view token(std::uint32_t id) const noexcept {
@@ -897,6 +898,8 @@ ScreenIndex build_screen_index(const Graph& graph) {
     name.entry = entry;
     name.count = static_cast<std::uint8_t>(std::min<std::size_t>(words.size(), 255));
     name.flags = static_cast<std::uint8_t>(d.entry_flags[entry] | (d.entry_slot[entry] != 0 ? ScreenIndex::Data::kEntryAlias : 0));
+    if (std::any_of(words.begin(), words.end(), [&](std::uint32_t token) { return d.token_at[token + 1] - d.token_at[token] == 1; }))
+      name.flags |= ScreenIndex::Data::kEntryLetter;
     if (words.size() <= ScreenIndex::Data::kInlineTokens) std::copy(words.begin(), words.end(), name.tokens);
   }
   return index;
@@ -977,6 +980,9 @@ constexpr double kTrailingWordFactor = 0.25;  // a word after a person's name (a
 // tested costs a few nanoseconds, a name met some 30 to 150.
 constexpr std::size_t kFilterMinRun = 32;
 constexpr std::size_t kFilterRatio = 16;
+// A set of required words (screen()) filters the runs of a rank when their lists hold at most
+// kSetFilterRatio times the postings of those runs: most of a run's names are not in them.
+constexpr std::size_t kSetFilterRatio = 2;
 
 struct Candidate {  // a dictionary token a query word may stand for
   std::uint32_t token;
@@ -1397,6 +1403,16 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
   return {entry, score, exact, evidence};
 }
 
+/// What a name met through one walk list must cover of itself to reach the threshold (screen():
+/// name_reaches). `always`: every name within the list's cutoff may (no threshold, or none set).
+struct NameReach {
+  bool always = true;
+  double paired_key = -1;  // up to this key a name may have every word paired: it may
+  double most_cover = 0;   // M: the most of a name the query can cover through the list
+  double rest[2] = {0, 0};  // the logit bound but for matched weight and name share: one-word 0, -1
+  double needed = 0;        // the threshold's logit
+};
+
 }  // namespace
 
 std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std::string_view name,
@@ -1614,6 +1630,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // another answer). Outside that range, the test in probabilities.
   std::optional<double> reach_logit;
   if (const double m = options.min_score - 1e-9; m >= 1e-6 && m <= 1 - 1e-6) reach_logit = std::log(m / (1 - m)) - 1e-7;
+  // A name's own cover. Through a list, the walk bounds a name's evidence by the query (2.
+  // below: found at most F, cover at most M, its name share at most M / key) and walks the keys
+  // up to the largest that can still reach the threshold. A name met holds its words, which bound
+  // its cover too: score_entry covers a name word only when a query word may pair with it (a
+  // candidate, a legal form, half of a split, a joined word, an initial: the bits of the first
+  // test), by at most its weight (similarities are at most 1; positions are paired once), over
+  // its first 64 words. So cover <= C, the weight of those words, and with M' = min(M, C):
+  //   logit <= rest + most(matched weight M') + most(name share min(1, M' / key)),
+  // rest: the bound of cutoff_key with neither term (both are 0 at 0). A name for which this is
+  // under the threshold, in either case of its one-word flag (one word only up to
+  // one_word_key_max), and which cannot have every word paired (key past most_paired, as in
+  // cutoff_key, or a query word none of its words may pair: not in the first test's bits, which
+  // hold every word score_entry can pair), cannot reach it through this list. "bank s" meets 26,000 names holding "s",
+  // each half the query: an initial may cover any word of the letter (cover 1), so the key
+  // cutoff holds none back, but few names hold a heavy word of that letter.
+  auto name_reaches = [&](const NameReach& reach, double name_cover, float key, bool every_word) {
+    const double cover = std::min(reach.most_cover, name_cover * (1 + 1e-6) + 1e-6);  // sums' last bits
+    const double name_share = key > 0 ? std::min(1.0, cover / key) : 1.0;
+    const double terms = std::max(0.0, calibration::kMatchedWeight * std::min(cover, 2.0)) +
+                         std::max(0.0, calibration::kNameShare * name_share);
+    return (every_word && key <= reach.paired_key) || reach.rest[0] + terms + 1e-9 >= reach.needed ||
+           (key <= d.one_word_key_max && reach.rest[1] + terms + 1e-9 >= reach.needed);
+  };
   auto name_tokens = [&](const ScreenIndex::Data::PostingName& posting) {
     return posting.count <= ScreenIndex::Data::kInlineTokens ? std::span<const std::uint32_t>(posting.tokens, posting.count)
                                                              : d.entry_token_span(posting.entry);
@@ -1623,17 +1662,37 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // may_reach makes the same bits, sum and test, so this decides nothing it would not. It reads
   // only the name (its words, its person flag) and what is fixed for the whole query, never the
   // list or rank it is met through: a name that fails it fails it through every list.
-  auto first_test = [&](const ScreenIndex::Data::PostingName& posting) {
+  //
+  // With `reach` (a list's NameReach, below), the same loop sums what the name's own words can
+  // cover, and a name whose cover cannot reach the threshold through this list fails too (only
+  // through this list: it is not marked, and another list tries it again).
+  auto first_test = [&](const ScreenIndex::Data::PostingName& posting, bool share_known, const NameReach& reach,
+                        float key) {
     const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
+    // The query share first: most names met that fail, fail it (a Han name of 5 syllables meets
+    // one or two of a query's 7); the cover loop runs for the names that pass it.
+    if (!share_known) {
+      std::uint64_t word_bits = 0;
+      for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
+      if (initial_query_words)
+        for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
+      const double found = found_of(word_bits);
+      const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
+      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
+    }
+    if (reach.always) return true;
     std::uint64_t word_bits = 0;
-    for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
-    if (initial_query_words)
-      for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
-    const double found = found_of(word_bits);
-    const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
-    return (person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 >= kMinQueryShare;
+    double name_cover = 0;  // the weight of the name words some query word may pair (may_reach: name_met)
+    for (std::size_t position = 0; position < position_count; ++position) {
+      const std::uint32_t token = tokens[position];
+      std::uint64_t bits = token_words[token];
+      if (initial_query_words) bits |= initial_by_head[d.head[token]];
+      word_bits |= bits;
+      name_cover += bits != 0 ? static_cast<double>(d.weight[token]) : 0.0;
+    }
+    return name_reaches(reach, name_cover, key, word_bits == all_words);
   };
   // Whether every name holding `token` passes the first test: its words' bits hold the token's,
   // and the share the test takes only grows with more bits (the last word met adds a second case
@@ -1752,8 +1811,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // the index but for its mark and a long name).
   thread_local std::vector<std::uint32_t> passing;
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
+  constexpr std::uint32_t kAnyLetter = kNoToken - 1;  // `initial`: a name holding any one-letter word passes
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
-                   std::uint32_t initial) {
+                   std::uint32_t initial, const NameReach& reach) {
     std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
@@ -1782,7 +1842,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     const bool all_pass = passes_first_test(token);
     auto test = [&](std::uint32_t at) {
       ++stats.names_met;
-      if (!all_pass && !first_test(names[at])) return;
+      if (!first_test(names[at], all_pass, reach, d.posting_key[at])) return;
       detail::prefetch_line(&marks[names[at].entry]);
       passed[passed_count++] = at;
       if (passed_count == kBlock) flush();
@@ -1804,6 +1864,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         const std::uint32_t entry = d.postings[at];
         if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
           passing.push_back(at);
+        } else if (initial == kAnyLetter) {
+          if ((names[at].flags & ScreenIndex::Data::kEntryLetter) != 0) passing.push_back(at);
         } else if (initial != kNoToken) {
           const ScreenIndex::Data::PostingName& posting = names[at];
           bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
@@ -1902,6 +1964,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (cutoff < 0) return -1.0;
       return cutoff * (1 + 1e-6) + 1e-6;  // keys are rounded down; sums may differ in the last bit
     };
+    // The same bound for a name met through a list, less the two terms its own words bound
+    // (name_reaches above), with the threshold's logit.
+    auto reach_of = [&](double query_share, double most_cover, bool every_word_possible, double most_paired) {
+      NameReach reach;
+      if (options.min_score <= 0) return reach;
+      reach.always = false;
+      reach.paired_key = every_word_possible ? most_paired * (1 + 1e-6) + 1e-6 : -1.0;
+      reach.most_cover = most_cover;
+      reach.needed = options.min_score >= 1 ? kNoCutoff : std::log(options.min_score / (1 - options.min_score));
+      detail::EvidenceBound bound;
+      bound.query_share = query_share;
+      bound.name_share = 0;
+      bound.matched_weight = 0;
+      bound.matched_words = static_cast<int>(word_count);
+      bound.min_similarity = least_similarity;
+      bound.typo_only = 0;
+      bound.distinctive_exact = 0;
+      bound.one_word = 0;
+      reach.rest[0] = detail::calibrated_logit_bound(bound);
+      bound.one_word = -1;
+      reach.rest[1] = detail::calibrated_logit_bound(bound);
+      return reach;
+    };
     // Required words. Take a name e first met through a list of word i at rank r (2. above), and a
     // later word j of three letters or more that weighs kMeaningfulWeight or more. If e pairs j
     // through none of j's own lists (candidates, either half of a split, a word j joins with a
@@ -1969,6 +2054,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     };
     // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
     thread_local std::vector<std::uint64_t> filter_bits[2];
+    thread_local std::vector<std::uint64_t> set_bits;  // a rank's set of required words (below)
     std::size_t filter_word[2] = {word_count, word_count};
     std::size_t filters_made = 0;
     auto required_filter = [&](std::size_t word) -> const std::uint64_t* {
@@ -1998,6 +2084,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       std::uint32_t token;
       double cutoff;
       std::uint32_t begin, length;
+      NameReach reach;  // what a name of it must cover of itself
     };
     struct FilteredRun {  // what a later word would filter of a run
       std::uint32_t from;     // the first posting of the run it filters (length: none)
@@ -2075,7 +2162,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         const auto length = static_cast<std::uint32_t>(
             std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[list.token + 1], cutoff) -
             (d.posting_key.begin() + begin));
-        runs.push_back({list.token, cutoff, begin, length});
+        runs.push_back({list.token, cutoff, begin, length, reach_of(list_share, most_cover, all_before_one_letter, most_paired)});
         for (std::size_t later = rank + 1; later < order.size(); ++later) {
           const std::uint32_t other = order[later];
           FilteredRun filtered{length, kNoToken};  // from: the first posting filtered
@@ -2092,6 +2179,52 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           }
           rank_filtered[other] += length - filtered.from;
           run_filtered.push_back(filtered);
+        }
+      }
+      // A set of required words (pigeonhole). A name e first met at this rank pairs no earlier
+      // word otherwise than as counted in rest_found (2. above), and found <= rest_found. Take a
+      // set S of later words of two letters or more. If e pairs none of them through their own
+      // lists (pair_lists: candidates and legal forms, a split's shorter half, the joins with
+      // either neighbour) and holds no word of one letter (a word of two letters or more pairs
+      // as an initial only with a one-letter name word, score_entry), each word of S is unpaired:
+      // found <= rest_found - sum(weight of S). When that cannot make half the query, every name
+      // of the rank that can score holds a name word in the lists of S or a one-letter word: the
+      // walk skips the others, unscored. S is taken from the words with the shortest lists
+      // first; its filter (the union of their lists) is made once a rank, and only when those
+      // lists are not much longer than what it would filter ("guan jiang xian xuan tan lang si":
+      // of 7 syllables a name must hold 4, so beside the rarest 3 of the other 6).
+      const std::uint64_t* set_filter = nullptr;
+      {
+        std::size_t unfiltered = 0;  // postings of this rank's runs without a single-word filter
+        for (const WalkRun& run : runs) unfiltered += run.length;
+        std::vector<std::size_t> later;
+        for (std::size_t other = rank + 1; other < order.size(); ++other)
+          if (words[order[other]].text.size() >= 2) later.push_back(order[other]);
+        std::stable_sort(later.begin(), later.end(),
+                         [&](std::size_t a, std::size_t b) { return pair_list_size(a) < pair_list_size(b); });
+        double set_weight = 0;
+        std::size_t set_size = 0, set_count = 0;
+        bool enough = false, set_last = false;  // set_last: the last query word is in S (unpaired)
+        for (std::size_t word_at : later) {
+          set_weight += words[word_at].weight;
+          set_last = set_last || word_at + 1 == word_count;
+          set_size += pair_list_size(word_at);
+          ++set_count;
+          if (share_of(std::max(0.0, rest_found - set_weight), last_possible && !set_last) + 1e-9 < kMinQueryShare) {
+            enough = true;
+            break;
+          }
+        }
+        if (enough && options.min_score > 0 && unfiltered >= kFilterMinRun * 8 && set_size <= unfiltered * kSetFilterRatio) {
+          set_bits.assign((d.entry_node.size() + 63) / 64, 0);
+          for (std::size_t at_set = 0; at_set < set_count; ++at_set)
+            pair_lists(later[at_set], [&](std::uint32_t token) {
+              for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
+                const std::uint32_t entry = d.postings[posting];
+                set_bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
+              }
+            });
+          set_filter = set_bits.data();
         }
       }
       const std::size_t later_count = order.size() - rank - 1;
@@ -2121,8 +2254,12 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           filtered_from = run.begin + filtered.from;
           filter_initial = filtered.initial;
         }
-        if (best != word_count) filter = required_filter(best);
-        touch(run.token, run.cutoff, filter, filtered_from, filter_initial);
+        if (best != word_count) {
+          filter = required_filter(best);
+        } else if (set_filter != nullptr && run.length >= kFilterMinRun) {
+          filter = set_filter, filtered_from = run.begin, filter_initial = kAnyLetter;
+        }
+        touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;

@@ -169,3 +169,58 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
   CHECK(result.hits > 1000);
   CHECK(result.differing == 0);
 }
+
+TEST_CASE("screen: the pruned search finds the same hits as scoring every name, on long syllable names") {
+  // Names of three to seven syllables of a small skewed vocabulary, as romanised Han names are:
+  // a query of five syllables or more has no single word a name must hold, only a number of
+  // them (the walk's set of required words).
+  Random random(17);
+  const char* syllables[] = {"li", "wang", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
+                             "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song",
+                             "tang", "han", "feng", "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan",
+                             "yuan", "cai", "jiang", "yu", "du", "ye", "cheng", "wei", "su", "lu", "ding", "ren",
+                             "shen", "yao", "jiang", "cui", "zhong", "tan", "lang", "si", "xian", "xuan", "guan"};
+  const std::size_t size = std::size(syllables);
+  auto syllable = [&]() -> std::string {
+    return syllables[random.below(4) == 0 ? random.below(12) : random.below(size)];
+  };
+  skg::Builder builder;
+  std::vector<std::vector<std::string>> names;
+  for (std::size_t n = 0; n < 20000; ++n) {
+    std::vector<std::string> words;
+    for (std::size_t at = 0, count = 3 + random.below(6); at < count; ++at) words.push_back(syllable());
+    const std::string id = "h" + std::to_string(n);
+    builder.add_entity({.id = id, .kind = n % 2 ? skg::NodeKind::Person : skg::NodeKind::Company, .name = join(words)});
+    names.push_back(std::move(words));
+  }
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  std::size_t queries = 0, hits = 0, differing = 0;
+  std::string first_difference;
+  for (std::size_t n = 0; n < 600; ++n) {
+    auto words = names[random.below(names.size())];
+    if (n % 3 == 0) std::rotate(words.begin(), words.begin() + 1, words.end());
+    if (n % 3 == 1) words[random.below(words.size())] = syllable();
+    if (n % 5 == 2) words.push_back(syllable());
+    if (n % 7 == 3) words.back() = words.back().substr(0, 1);
+    const std::string query = join(words);
+    skg::ScreenOptions options{.limit = 0};
+    if (n % 4 == 1) options.min_score = 0.3;
+    if (n % 4 == 3) options.min_score = 0.95;
+    const auto pruned = skg::screen(graph, index, query, options);
+    options.exhaustive = true;
+    const auto every = skg::screen(graph, index, query, options);
+    ++queries;
+    hits += every.size();
+    bool same = pruned.size() == every.size();
+    for (std::size_t at = 0; same && at < every.size(); ++at)
+      same = pruned[at].node == every[at].node && pruned[at].score == every[at].score;
+    if (!same && differing++ == 0)
+      first_difference = "\"" + query + "\": " + std::to_string(pruned.size()) + " hits pruned, " +
+                         std::to_string(every.size()) + " scoring every name";
+  }
+  INFO(first_difference);
+  CHECK(queries == 600);
+  CHECK(hits > 600);
+  CHECK(differing == 0);
+}
