@@ -765,7 +765,7 @@ struct NoFillAllocator : std::allocator<T> {
 /// allocation to free once its records are in the batch, and the file is never held whole.
 struct JsonBlock {
   struct Line {
-    std::uint64_t number = 0;
+    std::uint64_t number = 0;  // within the block, from 1 (the reader adds the lines before it)
     std::uint32_t error = 0;  // 0: parsed (root in `roots`); else 1 + its index in `errors`
     std::uint32_t invalid = 0;  // parsed, not a usable entity: 1 + the reason's index in `errors`
     bool op = false;            // parsed, an object with "op" (a delta op)
@@ -796,6 +796,9 @@ struct JsonBlock {
   /// The text of the strings of the lines SimdEntityReader read (as many bytes as the block's text).
   std::vector<char, NoFillAllocator<char>> strings;
   std::uint64_t end_offset = 0;     // bytes of the file read when this block ends
+  std::size_t size = 0;             // bytes of `text` before its padding
+  std::uint64_t line_count = 0;     // its lines, blank ones too
+  SimdEntityReader simd;            // its parser, for whichever worker parses it
 };
 
 /// Cuts a file into blocks of whole lines and parses them (runs on the worker thread).
@@ -809,6 +812,14 @@ class JsonLineBlocks {
 
   /// Fills `block` with the next lines; false once they were the last.
   bool next_block(JsonBlock& block) {
+    const bool more = read_block(block);
+    parse_block(block);
+    return more;
+  }
+
+  /// Fills `block` with the next lines' text, not parsed yet; false once they were the last.
+  /// Blocks are read in file order, one at a time; parse_block may then run on any thread.
+  bool read_block(JsonBlock& block) {
     auto& text = block.text;
     text.assign(carry_.begin(), carry_.end());  // a recycled block keeps its buffers' memory
     carry_.clear();
@@ -852,12 +863,14 @@ class JsonLineBlocks {
     // RapidJSON's SSE2 skip reads past the NUL; simdjson reads up to SIMDJSON_PADDING bytes past a line.
     text.insert(text.end(), std::max(SourceFile::kPadding, SimdEntityReader::kPadding), '\0');
     block.end_offset = offset_;
-    parse(block, size);
+    block.size = size;
     return !eof_;
   }
 
- private:
-  void parse(JsonBlock& block, std::size_t size) {
+  /// Parses the lines read_block put in `block`.
+  static void parse_block(JsonBlock& block) {
+    const std::size_t size = block.size;
+    std::uint64_t line = 0;
     block.lines.clear();
     block.roots.clear();
     block.entities.clear();
@@ -884,19 +897,19 @@ class JsonLineBlocks {
       const std::size_t stop = found == nullptr ? size : static_cast<std::size_t>(static_cast<const char*>(found) - base);
       std::size_t end = stop;
       if (end > at && base[end - 1] == '\r') --end;
-      const std::string_view line(base + at, end - at);
-      ++line_;
+      const std::string_view text(base + at, end - at);
+      ++line;
       const std::size_t start = at;
       at = found == nullptr ? size : stop + 1;
-      if (trim(line).empty()) continue;
+      if (trim(text).empty()) continue;
       base[end] = '\0';
       block.roots.emplace_back();
       Entity& entity = block.entities.emplace_back();
       std::array<std::string_view, 3>& hot = block.hot.emplace_back();
       block.hot_hashes.emplace_back();
-      if (simd_.read(base + start, end - start, entity, *block.store, block.strings, strings_used)) {
-        block.lines.push_back({.number = line_});
-      } else if (!read_with_rapidjson(block, document, base + start, end - start)) {
+      if (block.simd.read(base + start, end - start, entity, *block.store, block.strings, strings_used)) {
+        block.lines.push_back({.number = line});
+      } else if (!read_with_rapidjson(block, document, line, base + start, end - start)) {
         continue;
       }
       hot = hot_strings(entity);
@@ -907,33 +920,34 @@ class JsonLineBlocks {
         block.lines.back().plan = static_cast<std::uint32_t>(block.edge_plans.size());
       }
     }
+    block.line_count = line;
   }
 
+ private:
   /// Reads the line SimdEntityReader left (the block's last `roots`, `entities` and `hot` are its
   /// own) with RapidJSON, as every line was read before: an error, a delta op or a bad record is
   /// found and reported as it was. True when the line is an entity to add.
-  bool read_with_rapidjson(JsonBlock& block, LineDocument& document, char* line, std::size_t size) {
+  static bool read_with_rapidjson(JsonBlock& block, LineDocument& document, std::uint64_t number, char* line,
+                                  std::size_t size) {
     Json& root = block.roots.back();
     Entity& entity = block.entities.back();
     std::array<std::string_view, 3>& hot = block.hot.back();
-    {
-      parse_line_in_place(document, line, size);
-      if (document.HasParseError()) {
-        block.errors.push_back(fmt::format("invalid JSON at column {}: {}", document.GetErrorOffset() + 1,
-                                           rapidjson::GetParseError_En(document.GetParseError())));
-        block.lines.push_back({line_, static_cast<std::uint32_t>(block.errors.size())});
-        return false;
-      }
-      root.Swap(document);
-      JsonBlock::Line& parsed = block.lines.emplace_back(JsonBlock::Line{.number = line_});
-      parsed.op = root.IsObject() && member(root, "op") != nullptr;
-      if (parsed.op) return false;  // reported by the reading thread, or the file is a delta
-      if (std::string reason = check_entity(root, entity, *block.store); !reason.empty()) {
-        block.errors.push_back(std::move(reason));
-        parsed.invalid = static_cast<std::uint32_t>(block.errors.size());
-        hot[0] = string_member(root, "id");
-        return false;
-      }
+    parse_line_in_place(document, line, size);
+    if (document.HasParseError()) {
+      block.errors.push_back(fmt::format("invalid JSON at column {}: {}", document.GetErrorOffset() + 1,
+                                         rapidjson::GetParseError_En(document.GetParseError())));
+      block.lines.push_back({number, static_cast<std::uint32_t>(block.errors.size())});
+      return false;
+    }
+    root.Swap(document);
+    JsonBlock::Line& parsed = block.lines.emplace_back(JsonBlock::Line{.number = number});
+    parsed.op = root.IsObject() && member(root, "op") != nullptr;
+    if (parsed.op) return false;  // reported by the reading thread, or the file is a delta
+    if (std::string reason = check_entity(root, entity, *block.store); !reason.empty()) {
+      block.errors.push_back(std::move(reason));
+      parsed.invalid = static_cast<std::uint32_t>(block.errors.size());
+      hot[0] = string_member(root, "id");
+      return false;
     }
     return true;
   }
@@ -955,9 +969,8 @@ class JsonLineBlocks {
   }
 
   FileReader& file_;
-  SimdEntityReader simd_;
   std::vector<char> carry_;
-  std::uint64_t line_ = 0, offset_ = 0;
+  std::uint64_t offset_ = 0;
   std::uint64_t read_ = 0;  // bytes read from the file (offset_ leaves out the carried ones)
   bool first_ = true, eof_ = false;
 };
@@ -986,7 +999,9 @@ class FtmReader {
   }
 
  private:
-  /// Entities (not a delta): blocks of lines read and parsed by the worker thread while this
+  static constexpr std::size_t kParseWorkers = 2;
+
+  /// Entities (not a delta): blocks of lines read and parsed by the worker threads while this
   /// thread adds their records, in file order. Returns false, having added nothing, when the
   /// first record is a delta op: deltas are read whole (their net effect needs a pre-pass).
   bool stream(FileReader& reader) {
@@ -1008,7 +1023,10 @@ class FtmReader {
         if (!add_block(block, decided)) return false;
       }
     } else {
-      detail::BlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.next_block(block); });
+      // Blocks read in turn and parsed by two workers: the parse is the larger part of a line's
+      // cost, and one worker left the reading thread waiting for it (perf, 1M generated entities).
+      detail::OrderedBlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.read_block(block); },
+                                                     &JsonLineBlocks::parse_block, kParseWorkers);
       for (bool more = true; more;) {
         auto next = blocks.next();
         more = !next.second;
@@ -1045,7 +1063,7 @@ class FtmReader {
       if (at + kBytesAhead < count) prefetch(at + kBytesAhead, 2);
       const JsonBlock::Line& line = block.lines[at];
       const Json& root = block.roots[at];
-      line_ = line.number;
+      line_ = block_line_base_ + line.number;
       const bool op = line.error == 0 && line.op;
       if (!decided) {
         decided = true;
@@ -1072,6 +1090,7 @@ class FtmReader {
         add_record(block.entities[at], &block.hot_hashes[at]);
       }
     }
+    block_line_base_ += block.line_count;
     context_.progress(path_, block.end_offset);
     return true;
   }
@@ -1776,6 +1795,7 @@ class FtmReader {
   std::optional<LineParser> parser_;  // made when first used: a file of entities streams without it
   RecordStore line_store_;            // the lists of the entity read_entity reads
   std::uint64_t line_ = 0;
+  std::uint64_t block_line_base_ = 0;  // lines of the blocks add_block added before this one
   bool delta_ = false;
   std::vector<std::pair<std::string_view, std::string_view>> edge_attributes_;
   std::vector<std::string_view> address_texts_;
