@@ -672,8 +672,14 @@ class SimdEntityReader {
     std::string_view id, schema;
     if (!seen[kId] || slots[kId].get_string().get(id) != simdjson::SUCCESS || id.empty()) return false;
     if (!seen[kSchema] || slots[kSchema].get_string().get(schema) != simdjson::SUCCESS) return false;
-    entity.info = find_schema(schema);
-    if (entity.info == nullptr) return false;
+    // Lines of one schema come in runs (an export is sorted by schema or by entity, its links
+    // after it): the last line's schema is tried before the table.
+    if (last_schema_ != nullptr && last_schema_->name == schema) {
+      entity.info = last_schema_;
+    } else {
+      entity.info = last_schema_ = find_schema(schema);
+      if (entity.info == nullptr) return false;
+    }
     if (!keep(id, entity.id) || !keep(schema, entity.schema) || !text(kCaption, entity.caption)) return false;
     entity.store = &store;
     if (seen[kProperties]) {
@@ -700,6 +706,7 @@ class SimdEntityReader {
   }
 
   simdjson::dom::parser parser_;
+  const SchemaInfo* last_schema_ = nullptr;
 };
 
 /// A parse buffer reused line after line: RapidJSON's pool allocator over a fixed block, cleared
@@ -912,13 +919,15 @@ class JsonLineBlocks {
       } else if (!read_with_rapidjson(block, document, line, base + start, end - start)) {
         continue;
       }
-      hot = hot_strings(entity);
-      for (std::size_t at = 0; at < hot.size(); ++at)
-        if (!hot[at].empty()) block.hot_hashes.back()[at] = detail::hash_string(hot[at]);
+      const EdgePlan* plan = nullptr;
       if (entity.info->shape == Shape::Edge) {
-        plan_edge(entity, block.edge_plans.emplace_back(), block.facts);
+        plan = &block.edge_plans.emplace_back();
+        plan_edge(entity, block.edge_plans.back(), block.facts);
         block.lines.back().plan = static_cast<std::uint32_t>(block.edge_plans.size());
       }
+      hot = hot_strings(entity, plan);
+      for (std::size_t at = 0; at < hot.size(); ++at)
+        if (!hot[at].empty()) block.hot_hashes.back()[at] = detail::hash_string(hot[at]);
     }
     block.line_count = line;
   }
@@ -952,16 +961,19 @@ class JsonLineBlocks {
     return true;
   }
 
-  static std::array<std::string_view, 3> hot_strings(const Entity& entity) {
+  /// `plan`: a link record's, whose ends plan_edge found (not looked up again).
+  static std::array<std::string_view, 3> hot_strings(const Entity& entity, const EdgePlan* plan) {
     std::array<std::string_view, 3> hot{};
     hot[0] = entity.id;
     const auto first = [&](std::string_view key) {
       const Values values = property(entity, key);
       return values.empty() ? std::string_view() : values[0];
     };
-    if (entity.info->shape == Shape::Edge) {
-      hot[1] = first(entity.info->from);
-      hot[2] = first(entity.info->to);
+    if (plan != nullptr) {
+      // The first value of each end, found by plan_edge (which fills them even for a bad record).
+      const Values from = entity.values(plan->from), to = entity.values(plan->to);
+      hot[1] = from.empty() ? std::string_view() : from[0];
+      hot[2] = to.empty() ? std::string_view() : to[0];
     } else if (entity.info->shape == Shape::Thing) {
       hot[1] = first("name");
     }
