@@ -460,27 +460,25 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
   std::vector<Fact> unparsed_dates;
   plan.valid = validity(entity, unparsed_dates);
   plan.dates_unparsed = unparsed_dates.size();
-  {
-    for (const Property& prop : entity.properties()) {
-      const std::string_view key = prop.key;
-      const Values values = entity.values(prop);
-      if (key == info.from || key == info.to) continue;
-      bool keep = true;
-      if (key == info.role) {
-        if (!values.empty()) plan.role = values[0];
-        keep = values.size() > 1;
-      } else if (key == "startDate" || key == "endDate") {
-        keep = !captured(values, true) || !unparsed_dates.empty();
-      } else if (info.edge == EdgeKind::Owns && key == "percentage" && !values.empty()) {
-        // The first value that is a number is the share; a text that is not one is kept.
-        const auto parsed = parse_ftm_percentage(values[0]);
-        if (parsed) plan.share = *parsed;
-        else plan.percentage_unparsed = true;
-        keep = !parsed || !parsed->is_exact() || values.size() > 1;
-      }
-      if (keep)
-        for (const std::string_view value : values) facts.emplace_back(key, value);
+  for (const Property& prop : entity.properties()) {
+    const std::string_view key = prop.key;
+    const Values values = entity.values(prop);
+    if (key == info.from || key == info.to) continue;
+    bool keep = true;
+    if (key == info.role) {
+      if (!values.empty()) plan.role = values[0];
+      keep = values.size() > 1;
+    } else if (key == "startDate" || key == "endDate") {
+      keep = !captured(values, true) || !unparsed_dates.empty();
+    } else if (info.edge == EdgeKind::Owns && key == "percentage" && !values.empty()) {
+      // The first value that is a number is the share; a text that is not one is kept.
+      const auto parsed = parse_ftm_percentage(values[0]);
+      if (parsed) plan.share = *parsed;
+      else plan.percentage_unparsed = true;
+      keep = !parsed || !parsed->is_exact() || values.size() > 1;
     }
+    if (keep)
+      for (const std::string_view value : values) facts.emplace_back(key, value);
   }
   add_metadata(entity, [&](std::string_view key, std::string_view value) { facts.emplace_back(key, value); });
   for (const std::string_view referent : entity.referents()) facts.emplace_back("referents", referent);
@@ -1231,29 +1229,27 @@ class FtmReader {
     if (entity.info->keep_schema) batch.add_attribute(id, key_id("schema"), entity.schema, at);
     address_texts_.clear();
     std::optional<Values> address_entities;
-    {
-      for (const Property& prop : entity.properties()) {
-        const std::string_view key = prop.key;
-        const Values values = entity.values(prop);
-        if (key == "name") {
-          for (std::size_t at_value = 1; at_value < values.size(); ++at_value)
-            add_name(id, values[at_value], NameType::Aka, NameStrength::Unknown, at);
-        } else if (key == "alias") {
-          for (const std::string_view value : values) add_name(id, value, NameType::Aka, NameStrength::Unknown, at);
-        } else if (key == "weakAlias") {
-          for (const std::string_view value : values) add_name(id, value, NameType::Aka, NameStrength::Weak, at);
-        } else if (key == "previousName") {
-          for (const std::string_view value : values) add_name(id, value, NameType::Previous, NameStrength::Unknown, at);
-        } else {
-          if (key == "addressEntity") address_entities = values;
-          if (key == "address")
-            for (const std::string_view value : values) address_texts_.push_back(value);
-          if (values.empty()) continue;
-          const StringId key_at = key_id(key);
-          for (const std::string_view value : values) {
-            batch.add_attribute(id, key_at, value, at);
-            ++attributes_;
-          }
+    for (const Property& prop : entity.properties()) {
+      const std::string_view key = prop.key;
+      const Values values = entity.values(prop);
+      if (key == "name") {
+        for (std::size_t at_value = 1; at_value < values.size(); ++at_value)
+          add_name(id, values[at_value], NameType::Aka, NameStrength::Unknown, at);
+      } else if (key == "alias") {
+        for (const std::string_view value : values) add_name(id, value, NameType::Aka, NameStrength::Unknown, at);
+      } else if (key == "weakAlias") {
+        for (const std::string_view value : values) add_name(id, value, NameType::Aka, NameStrength::Weak, at);
+      } else if (key == "previousName") {
+        for (const std::string_view value : values) add_name(id, value, NameType::Previous, NameStrength::Unknown, at);
+      } else {
+        if (key == "addressEntity") address_entities = values;
+        if (key == "address")
+          for (const std::string_view value : values) address_texts_.push_back(value);
+        if (values.empty()) continue;
+        const StringId key_at = key_id(key);
+        for (const std::string_view value : values) {
+          batch.add_attribute(id, key_at, value, at);
+          ++attributes_;
         }
       }
     }
@@ -1465,23 +1461,21 @@ class FtmReader {
     if (mapping.issuer == Issuer::UsOfac)
       for (const std::string_view value : strings(property(entity, "authorityId")))
         action.target_attributes.emplace_back("ofacUid", value);
-    {
-      for (const Property& prop : entity.properties()) {
-        const std::string_view key = prop.key;
-        const Values values = entity.values(prop);
-        if (key == "entity") continue;
-        bool keep = true;
-        if (key == "authority" || key == "programId" || key == "provisions" || key == "sourceUrl") {
-          keep = values.size() > 1;
-        } else if (key == "program") {
-          keep = !program_id.empty() || values.size() > 1;
-        } else if (key == "listingDate" || key == "startDate" || key == "endDate") {
-          keep = !captured(values, true) || (key != "listingDate" && !unparsed_dates.empty()) ||
-                 (key == "listingDate" && !listed);
-        }
-        if (keep)
-          for (const std::string_view value : values) action.attributes.emplace_back(key, value);
+    for (const Property& prop : entity.properties()) {
+      const std::string_view key = prop.key;
+      const Values values = entity.values(prop);
+      if (key == "entity") continue;
+      bool keep = true;
+      if (key == "authority" || key == "programId" || key == "provisions" || key == "sourceUrl") {
+        keep = values.size() > 1;
+      } else if (key == "program") {
+        keep = !program_id.empty() || values.size() > 1;
+      } else if (key == "listingDate" || key == "startDate" || key == "endDate") {
+        keep = !captured(values, true) || (key != "listingDate" && !unparsed_dates.empty()) ||
+               (key == "listingDate" && !listed);
       }
+      if (keep)
+        for (const std::string_view value : values) action.attributes.emplace_back(key, value);
     }
     add_metadata(entity, [&](std::string_view key, std::string_view value) { action.attributes.emplace_back(key, value); });
     for (const std::string_view referent : entity.referents()) action.attributes.emplace_back("referents", referent);
