@@ -602,7 +602,12 @@ class SimdEntityReader {
             std::size_t& used) {
     const std::size_t values_before = store.values.size(), properties_before = store.properties.size();
     const std::size_t used_before = used;
-    if (read_entity(line, size, entity, store, strings, used)) return true;
+    const bool read = read_entity(line, size, entity, store, strings, used);
+    // A long line grows the parser's buffers to some 14 bytes a byte of it (tape, string buffer,
+    // structural indexes: simdjson's dom::parser::allocate); they are let go after it, so that
+    // each block's parser stays small. The entity's strings were copied out.
+    if (size > kKeptCapacity) parser_ = simdjson::dom::parser{};
+    if (read) return true;
     store.values.resize(values_before);
     store.properties.resize(properties_before);
     used = used_before;
@@ -703,6 +708,7 @@ class SimdEntityReader {
     return true;
   }
 
+  static constexpr std::size_t kKeptCapacity = std::size_t{1} << 16;  // bytes of line
   simdjson::dom::parser parser_;
   const SchemaInfo* last_schema_ = nullptr;
 };

@@ -678,6 +678,10 @@ TEST_CASE("ftm_json: a line simdjson reads and a line it leaves to RapidJSON giv
   text += "{\"id\":\"badutf\",\"schema\":\"Company\",\"properties\":{\"name\":[\"\xff\"]}}\n";         // line 10
   text += R"({"id":"keyesc","schema":"Company","prop\u0065rties":{"name":["Key Esc"]}})" "\n";
   text += R"({"id":"o1","schema":"Ownership","properties":{"owner":["esc"],"asset":["extra"],"percentage":["50"]}})" "\n";
+  std::string aliases;  // a line longer than the parser keeps its buffers for (64 KiB)
+  for (int alias = 0; alias < 5000; ++alias) aliases += (alias == 0 ? "\"" : ",\"") + std::string(30, 'a') + std::to_string(alias) + "\"";
+  text += R"({"id":"long","schema":"Person","properties":{"name":["Long"],"alias":[)" + aliases + "]}}\n";
+  text += R"({"id":"after","schema":"Person","properties":{"name":["After Long"]}})" "\n";
   Builder builder;
   const LoadReport report =
       load_ftm_json(write("ftm_simd_or_rapidjson.json", text), builder, {.on_bad_record = OnBadRecord::Skip});
@@ -713,4 +717,10 @@ TEST_CASE("ftm_json: a line simdjson reads and a line it leaves to RapidJSON giv
   CHECK(graph.name(*keyesc) == "Key Esc");
   REQUIRE(edge_with_id(graph, "o1"));
   CHECK(graph.source(*edge_with_id(graph, "o1")) == *esc);
+  const auto long_line = graph.find("long");
+  REQUIRE(long_line);
+  CHECK(graph.names(*long_line).size() == 5001);
+  const auto after = graph.find("after");
+  REQUIRE(after);
+  CHECK(graph.name(*after) == "After Long");
 }
