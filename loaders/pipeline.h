@@ -1,14 +1,18 @@
-// loaders/pipeline.h: one worker thread makes blocks (read, split, parse) a few ahead of the
-// calling thread, which takes them in order and alone writes to the batch (internal).
+// loaders/pipeline.h: worker threads make blocks (read, split, parse) a few ahead of the calling
+// thread, which takes them in order and alone writes to the batch (internal). BlockPipeline: one
+// worker does it all; OrderedBlockPipeline: blocks read in turn and parsed by several workers.
 #pragma once
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace skg::inline v1::detail {
 
@@ -97,6 +101,124 @@ class BlockPipeline {
   std::exception_ptr failure_;
   bool stop_ = false;
   std::thread worker_;
+};
+
+}  // namespace skg::detail
+
+namespace skg::inline v1::detail {
+
+/// BlockPipeline with the making cut in two: `read(block)` (in file order, one block at a time:
+/// it fills the next block's text and returns false once that was the last) and `work(block)`
+/// (parsing, run by `workers` threads at once on different blocks). next() still gives the blocks
+/// in file order, and rethrows what read or work threw for a block after the blocks before it.
+///   OrderedBlockPipeline<Block> blocks(read, parse, 2);
+///   for (bool more = true; more;) { auto [block, last] = blocks.next(); use(block); more = !last; }
+template <class Block>
+class OrderedBlockPipeline {
+ public:
+  OrderedBlockPipeline(std::function<bool(Block&)> read, std::function<void(Block&)> work, std::size_t workers)
+      : read_(std::move(read)), work_(std::move(work)), ahead_(workers + 2) {
+    for (std::size_t at = 0; at < workers; ++at) workers_.emplace_back([this] { run(); });
+  }
+  ~OrderedBlockPipeline() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+  }
+  OrderedBlockPipeline(const OrderedBlockPipeline&) = delete;
+  OrderedBlockPipeline& operator=(const OrderedBlockPipeline&) = delete;
+
+  /// The next block in file order, and whether it is the last one.
+  std::pair<Block, bool> next() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return done_.contains(taken_) || failed_at_ == taken_; });
+    const auto found = done_.find(taken_);
+    if (found == done_.end()) std::rethrow_exception(failure_);
+    std::pair<Block, bool> out = std::move(found->second);
+    done_.erase(found);
+    ++taken_;
+    --in_flight_;
+    lock.unlock();
+    changed_.notify_all();
+    return out;
+  }
+
+  /// As BlockPipeline::recycle: the block's buffers are refilled instead of made anew.
+  void recycle(Block&& block) {
+    std::lock_guard lock(mutex_);
+    if (free_.size() <= ahead_) free_.push_back(std::move(block));
+  }
+
+ private:
+  static constexpr std::uint64_t kNone = ~std::uint64_t{0};
+
+  void run() {
+    for (;;) {
+      Block block;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stop_ || read_all_ || in_flight_ < ahead_; });
+        if (stop_ || read_all_) return;
+        ++in_flight_;
+        if (!free_.empty()) {
+          block = std::move(free_.back());
+          free_.pop_back();
+        }
+      }
+      std::uint64_t seq = kNone;
+      try {
+        bool more = true;
+        {
+          // One reader at a time, so that blocks are read (and numbered) in file order.
+          std::lock_guard reading(read_mutex_);
+          {
+            std::lock_guard lock(mutex_);
+            if (stop_ || read_all_) {
+              --in_flight_;
+              return;
+            }
+          }
+          seq = read_count_++;
+          more = read_(block);
+          if (!more) {
+            std::lock_guard lock(mutex_);
+            read_all_ = true;
+          }
+        }
+        work_(block);
+        {
+          std::lock_guard lock(mutex_);
+          done_.emplace(seq, std::pair<Block, bool>(std::move(block), !more));
+        }
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        // The first failure in file order is the one next() rethrows; nothing after it is read.
+        if (seq == kNone) seq = read_count_;
+        if (failed_at_ == kNone || seq < failed_at_) {
+          failed_at_ = seq;
+          failure_ = std::current_exception();
+        }
+        read_all_ = true;
+      }
+      changed_.notify_all();
+    }
+  }
+
+  std::function<bool(Block&)> read_;
+  std::function<void(Block&)> work_;
+  const std::size_t ahead_;  // blocks being read, worked or waiting to be taken, at most
+  std::mutex mutex_, read_mutex_;
+  std::condition_variable changed_;
+  std::map<std::uint64_t, std::pair<Block, bool>> done_;  // by number in file order
+  std::deque<Block> free_;
+  std::exception_ptr failure_;
+  std::uint64_t failed_at_ = kNone, read_count_ = 0, taken_ = 0;
+  std::size_t in_flight_ = 0;
+  bool stop_ = false, read_all_ = false;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace skg::detail

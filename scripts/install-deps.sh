@@ -3,6 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libboost-graph-dev rapidjson-dev libfmt-dev doctest-dev
       libpugixml-dev libedit-dev libicu-dev tmux
+      libsimdjson-dev  # the FtM JSON lines loader's parse (loaders/ftm_json.cpp)
       libcpp-httplib-dev  # skg serve (server/)
       libgraphviz-dev  # pictures: --svg / --png (queries/picture_render.cpp)
       python3-distributed  # the Dask job over an export (scripts/export_fixpoint_dask.py)

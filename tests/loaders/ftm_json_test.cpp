@@ -659,3 +659,68 @@ TEST_CASE("ftm_json: past the first block, bad records are named by line and id,
   CHECK(graph.edge_valid(*first_director).is_open());
   CHECK(edge_attribute(graph, *second_director, "startDate") == std::vector<std::string_view>{"someday"});
 }
+
+TEST_CASE("ftm_json: a line simdjson reads and a line it leaves to RapidJSON give the records and errors they always gave") {
+  // The streamed path reads a well-formed entity with simdjson and leaves every other line to
+  // RapidJSON: escapes, repeated keys, values of every JSON type, and each kind of bad line must
+  // come out as one RapidJSON pass gave them (the messages below are RapidJSON's).
+  std::string text;
+  text += R"({"id":"esc","schema":"Person","properties":{"name":["Anna \"Nyx\" O\u2019Neil \\ x"],"alias":["A\/B"]}})" "\n";
+  text += R"({"id":"dup","id":"other","schema":"Company","properties":{"name":["First id wins"]}})" "\n";
+  text += R"({"id":"extra","schema":"Company","n":-1.5e3,"z":null,"o":{"a":[1,{"b":false}]},"target":true,)"
+          R"("properties":{"name":["Extra"]}})" "\n";
+  text += R"({"id":"tgt","schema":"Company","target":"yes","properties":{"name":["T"],"name":["ignored"]}})" "\n";
+  text += R"({"id":"num","schema":"Company","properties":{"name":[5]}})" "\n";                      // line 5
+  text += R"({"id":"badesc","schema":"Person","properties":{"name":["a\qb"]}})" "\n";               // line 6
+  text += R"({"id":"inf","schema":"Company","n":1e400,"properties":{"name":["Inf"]}})" "\n";        // line 7
+  text += R"({"id":"trail","schema":"Company"} x)" "\n";                                           // line 8
+  text += std::string(R"({"id":"nul","schema":"Company","properties":{"name":["Nul"]}})") + '\0' + "junk\n";
+  text += "{\"id\":\"badutf\",\"schema\":\"Company\",\"properties\":{\"name\":[\"\xff\"]}}\n";         // line 10
+  text += R"({"id":"keyesc","schema":"Company","prop\u0065rties":{"name":["Key Esc"]}})" "\n";
+  text += R"({"id":"o1","schema":"Ownership","properties":{"owner":["esc"],"asset":["extra"],"percentage":["50"]}})" "\n";
+  std::string aliases;  // a line longer than the parser keeps its buffers for (64 KiB)
+  for (int alias = 0; alias < 5000; ++alias) aliases += (alias == 0 ? "\"" : ",\"") + std::string(30, 'a') + std::to_string(alias) + "\"";
+  text += R"({"id":"long","schema":"Person","properties":{"name":["Long"],"alias":[)" + aliases + "]}}\n";
+  text += R"({"id":"after","schema":"Person","properties":{"name":["After Long"]}})" "\n";
+  Builder builder;
+  const LoadReport report =
+      load_ftm_json(write("ftm_simd_or_rapidjson.json", text), builder, {.on_bad_record = OnBadRecord::Skip});
+  REQUIRE(report.skipped.size() == 5);
+  CHECK(report.skipped[0].line == 5);
+  CHECK(report.skipped[0].reason == "property 'name' is not an array of strings");
+  CHECK(report.skipped[1].line == 6);
+  CHECK(report.skipped[1].reason == "invalid JSON at column 58: Invalid escape character in string.");
+  CHECK(report.skipped[2].line == 7);
+  CHECK(report.skipped[2].reason == "invalid JSON at column 36: Number too big to be stored in double.");
+  CHECK(report.skipped[3].line == 8);
+  CHECK(report.skipped[3].reason == "invalid JSON at column 35: The document root must not be followed by other values.");
+  CHECK(report.skipped[4].line == 10);
+  CHECK(report.skipped[4].reason.ends_with("Invalid encoding in string."));
+  const Graph graph = std::move(builder).freeze();
+  const auto esc = graph.find("esc");
+  REQUIRE(esc);
+  CHECK(names_of(graph, *esc) == std::vector<std::string>{"A/B", "Anna \"Nyx\" O\xE2\x80\x99Neil \\ x"});
+  CHECK(graph.find("dup"));  // the first "id" counts
+  CHECK_FALSE(graph.find("other"));
+  const auto extra = graph.find("extra");
+  REQUIRE(extra);
+  CHECK(graph.attribute(*extra, "target") == std::vector<std::string_view>{"true"});
+  const auto tgt = graph.find("tgt");
+  REQUIRE(tgt);
+  CHECK(graph.attribute(*tgt, "target").empty());  // not a boolean
+  CHECK(graph.name(*tgt) == "T");                  // the first "name" property counts
+  const auto nul = graph.find("nul");  // RapidJSON reads a line up to a NUL byte
+  REQUIRE(nul);
+  CHECK(graph.name(*nul) == "Nul");
+  const auto keyesc = graph.find("keyesc");
+  REQUIRE(keyesc);
+  CHECK(graph.name(*keyesc) == "Key Esc");
+  REQUIRE(edge_with_id(graph, "o1"));
+  CHECK(graph.source(*edge_with_id(graph, "o1")) == *esc);
+  const auto long_line = graph.find("long");
+  REQUIRE(long_line);
+  CHECK(graph.names(*long_line).size() == 5001);
+  const auto after = graph.find("after");
+  REQUIRE(after);
+  CHECK(graph.name(*after) == "After Long");
+}
