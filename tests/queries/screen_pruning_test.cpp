@@ -86,32 +86,35 @@ struct Compared {
   std::string first_difference;
 };
 
-/// Screens `count` queries twice, pruned and exhaustive, at the default threshold and at 0.3 and
-/// 0.95, and counts the queries whose hits differ (node and score, no limit).
+/// Screens `query` twice, pruned and exhaustive, at the default threshold, 0.3 or 0.95 (by `n`),
+/// and counts it in `out` (node and score of every hit, no limit).
+void compare_one(const skg::Graph& graph, const skg::ScreenIndex& index, const std::string& query, std::size_t n,
+                 Compared& out) {
+  skg::ScreenOptions options{.limit = 0};
+  if (n % 4 == 1) options.min_score = 0.3;
+  if (n % 4 == 3) options.min_score = 0.95;
+  const auto pruned = skg::screen(graph, index, query, options);
+  options.exhaustive = true;
+  const auto every = skg::screen(graph, index, query, options);
+  ++out.queries;
+  out.hits += every.size();
+  bool same = pruned.size() == every.size();
+  for (std::size_t at = 0; same && at < every.size(); ++at)
+    same = pruned[at].node == every[at].node && pruned[at].score == every[at].score;
+  if (!same) {
+    ++out.differing;
+    if (out.first_difference.empty())
+      out.first_difference = "\"" + query + "\" at " + std::to_string(options.min_score) + ": " +
+                             std::to_string(pruned.size()) + " hits pruned, " + std::to_string(every.size()) +
+                             " scoring every name";
+  }
+}
+
+/// Screens `count` generated queries with compare_one.
 Compared compare(const skg::Graph& graph, const skg::ScreenIndex& index, std::size_t count, std::uint64_t seed) {
   Random random(seed);
   Compared out;
-  for (std::size_t n = 0; n < count; ++n) {
-    const std::string query = make_query(graph, random, n);
-    skg::ScreenOptions options{.limit = 0};
-    if (n % 4 == 1) options.min_score = 0.3;
-    if (n % 4 == 3) options.min_score = 0.95;
-    const auto pruned = skg::screen(graph, index, query, options);
-    options.exhaustive = true;
-    const auto every = skg::screen(graph, index, query, options);
-    ++out.queries;
-    out.hits += every.size();
-    bool same = pruned.size() == every.size();
-    for (std::size_t at = 0; same && at < every.size(); ++at)
-      same = pruned[at].node == every[at].node && pruned[at].score == every[at].score;
-    if (!same) {
-      ++out.differing;
-      if (out.first_difference.empty())
-        out.first_difference = "\"" + query + "\" at " + std::to_string(options.min_score) + ": " +
-                               std::to_string(pruned.size()) + " hits pruned, " + std::to_string(every.size()) +
-                               " scoring every name";
-    }
-  }
+  for (std::size_t n = 0; n < count; ++n) compare_one(graph, index, make_query(graph, random, n), n, out);
   return out;
 }
 
@@ -195,8 +198,7 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
   }
   const skg::Graph graph = std::move(builder).freeze();
   const auto index = skg::build_screen_index(graph);
-  std::size_t queries = 0, hits = 0, differing = 0;
-  std::string first_difference;
+  Compared compared;
   for (std::size_t n = 0; n < 600; ++n) {
     auto words = names[random.below(names.size())];
     if (n % 3 == 0) std::rotate(words.begin(), words.begin() + 1, words.end());
@@ -204,23 +206,10 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
     if (n % 5 == 2) words.push_back(syllable());
     if (n % 7 == 3) words.back() = words.back().substr(0, 1);
     const std::string query = join(words);
-    skg::ScreenOptions options{.limit = 0};
-    if (n % 4 == 1) options.min_score = 0.3;
-    if (n % 4 == 3) options.min_score = 0.95;
-    const auto pruned = skg::screen(graph, index, query, options);
-    options.exhaustive = true;
-    const auto every = skg::screen(graph, index, query, options);
-    ++queries;
-    hits += every.size();
-    bool same = pruned.size() == every.size();
-    for (std::size_t at = 0; same && at < every.size(); ++at)
-      same = pruned[at].node == every[at].node && pruned[at].score == every[at].score;
-    if (!same && differing++ == 0)
-      first_difference = "\"" + query + "\": " + std::to_string(pruned.size()) + " hits pruned, " +
-                         std::to_string(every.size()) + " scoring every name";
+    compare_one(graph, index, query, n, compared);
   }
-  INFO(first_difference);
-  CHECK(queries == 600);
-  CHECK(hits > 600);
-  CHECK(differing == 0);
+  INFO(compared.first_difference);
+  CHECK(compared.queries == 600);
+  CHECK(compared.hits > 600);
+  CHECK(compared.differing == 0);
 }
