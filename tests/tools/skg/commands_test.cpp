@@ -656,7 +656,14 @@ TEST_CASE("shell: loading the FCC Covered List twice changes nothing (30 edges s
 TEST_CASE("shell: Ctrl-C during a load cancels it, says so, and leaves the graph as it was") {
   // Ctrl-C, as the SIGINT handler does it: the flag is set while the load runs. On a busy machine
   // the pressing thread may first run only after a short load has ended (the command clears the
-  // flag when it starts): then try again, in a fresh session.
+  // flag when it starts): then try again, in a fresh session. The load is of 100,000 FtM lines
+  // (a tenth of a second or more), so that the pressing thread gets a turn even on a loaded machine.
+  std::string lines;
+  for (int n = 0; n < 100000; ++n)
+    lines += fmt::format("{{\"id\": \"c-{}\", \"schema\": \"Company\", \"properties\": {{\"name\": "
+                         "[\"Cancelled Load Company {}\"]}}}}\n",
+                         n, n);
+  const std::string many = test_file("cancelled_load.ftm.json", lines);
   bool cancelled = false;
   for (int attempt = 0; attempt < 20 && !cancelled; ++attempt) {
     skg::shell::Session session = empty_session();
@@ -669,7 +676,7 @@ TEST_CASE("shell: Ctrl-C during a load cancels it, says so, and leaves the graph
         std::this_thread::yield();
       }
     });
-    const Run loaded = run(session, "load " + sample_path("ofac"));
+    const Run loaded = run(session, "load " + many);
     loading.store(false);
     presses.join();
     if (loaded.code == skg::shell::kExitOk) continue;  // ended before a press was seen
