@@ -264,7 +264,8 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const StringId from = local(record.from), to = local(record.to), role = local(record.role);
   const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
                                                                                      : local(record.id);
-  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, source});
+  edges_.push_back({from, to, role, id, record.share, stored_start(record.valid), stored_end(record.valid), source,
+                    record.kind, record.interest});
   return static_cast<std::uint32_t>(edges_.size() - 1);
 }
 
@@ -274,7 +275,8 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   const StringId role = local(record.role);
   const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
                                                                                      : local(record.id);
-  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, source});
+  edges_.push_back({from, to, role, id, record.share, stored_start(record.valid), stored_end(record.valid), source,
+                    record.kind, record.interest});
   return static_cast<std::uint32_t>(edges_.size() - 1);
 }
 
@@ -287,7 +289,8 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   // The record's text was just interned, so this compare reads cached bytes.
   const StringId record_id = sources_[at].record;
   const StringId id = record.id == text_or_empty(record_id) ? record_id : local(record.id);
-  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, at});
+  edges_.push_back({from, to, role, id, record.share, stored_start(record.valid), stored_end(record.valid), at,
+                    record.kind, record.interest});
   return static_cast<std::uint32_t>(edges_.size() - 1);
 }
 
@@ -642,14 +645,21 @@ struct Builder::State {
   std::uint32_t new_edge(EdgeKind kind_of_edge, NodeId from, NodeId to, Percent edge_share,
                          Interest edge_interest, const DateRange& valid, StringId edge_role,
                          StringId id, ProvId prov) {
+    return new_edge(kind_of_edge, from, to, edge_share, edge_interest, stored_start(valid), stored_end(valid),
+                    edge_role, id, prov);
+  }
+  /// As above, with the dates as stored (kOpenStart / kOpenEnd for an open end).
+  std::uint32_t new_edge(EdgeKind kind_of_edge, NodeId from, NodeId to, Percent edge_share,
+                         Interest edge_interest, std::int32_t valid_from, std::int32_t valid_to,
+                         StringId edge_role, StringId id, ProvId prov) {
     const auto edge = static_cast<std::uint32_t>(source.size());
     source.push_back(from);
     target.push_back(to);
     edge_kind.push_back(kind_of_edge);
     share.push_back(edge_share);
     interest.push_back(edge_interest);
-    edge_from.push_back(stored_start(valid));
-    edge_to.push_back(stored_end(valid));
+    edge_from.push_back(valid_from);
+    edge_to.push_back(valid_to);
     role.push_back(edge_role);
     edge_id.push_back(id);
     edge_alive.push_back(1);
@@ -1598,7 +1608,7 @@ void Builder::commit(Batch&& batch) {
       continue;
     }
     edge_at[at] = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                             edge.share, edge.interest, edge.valid, g(edge.role), id,
+                             edge.share, edge.interest, edge.valid_from, edge.valid_to, g(edge.role), id,
                              prov(edge.source));
     if (s.merging_repeats && id == kNoString) {
       // The same link stated again (a reload): one edge, and the new one is taken back.

@@ -564,3 +564,72 @@ TEST_CASE("builder: an action with the id of an entity of its batch is refused, 
                          doctest::Contains("action 'x' has the id of an entity that is not an action"), Error);
   }
 }
+
+TEST_CASE("builder: an edge's kind, share, interest and dates land as stated, through every add_edge") {
+  // Batch::Edge keeps the dates as the builder stores them and kind and interest in one word:
+  // each combination below is staged through each add_edge overload and read back from the graph.
+  const std::optional<Date> days[] = {std::nullopt, Date{-25567}, Date{0}, Date::from_ymd(2022, 2, 24),
+                                      Date::from_ymd(9999, 12, 31)};
+  const Percent shares[] = {Percent::unknown(), Percent::exact(50), Percent::range(25, 50),
+                            Percent::between({50'000'000, true}, {Percent::kHundred, false})};
+  struct Expected {
+    std::string id;
+    EdgeKind kind;
+    Interest interest;
+    Percent share;
+    DateRange valid;
+  };
+  std::vector<Expected> expected;
+  for (int kind = 0; kind <= static_cast<int>(EdgeKind::UnknownLink); ++kind)
+    for (int interest = 0; interest <= static_cast<int>(Interest::Officer); ++interest)
+      for (std::size_t start = 0; start < std::size(days); ++start)
+        for (std::size_t end = 0; end < std::size(days); ++end) {
+          DateRange valid{days[start], days[end]};
+          if (valid.start && valid.end && !(*valid.start < *valid.end)) continue;
+          expected.push_back({"e" + std::to_string(expected.size()), static_cast<EdgeKind>(kind),
+                              static_cast<Interest>(interest), shares[expected.size() % std::size(shares)], valid});
+        }
+  enum class Way { Text, FoundEnds, SourceRef };
+  for (const Way way : {Way::Text, Way::FoundEnds, Way::SourceRef}) {
+    for (const bool bound : {true, false}) {
+      if (way != Way::Text && !bound) continue;  // the overloads with found ends need a builder's batch
+      CAPTURE(static_cast<int>(way));
+      CAPTURE(bound);
+      Builder builder;
+      std::optional<Batch> batch;
+      if (bound) batch.emplace(builder);
+      else batch.emplace();
+      const StringId from = batch->add_entity(entity("a", "A", "n.csv", 1));
+      const StringId to = batch->add_entity(entity("b", "B", "n.csv", 2));
+      for (std::size_t at = 0; at < expected.size(); ++at) {
+        const Expected& edge = expected[at];
+        const EdgeRecord record{.kind = edge.kind, .from = "a", .to = "b", .share = edge.share,
+                                .interest = edge.interest, .valid = edge.valid, .role = "r",
+                                .source = {"e.csv", edge.id, static_cast<std::uint32_t>(at + 2)}, .id = edge.id};
+        if (way == Way::Text) batch->add_edge(record);
+        else if (way == Way::FoundEnds) batch->add_edge(record, from, to);
+        else batch->add_edge(record, from, to, batch->source_ref(record.source));
+      }
+      builder.commit(std::move(*batch));
+      const Graph graph = std::move(builder).freeze();
+      REQUIRE(graph.edge_count() == expected.size());
+      std::size_t checked = 0;
+      for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+        const EdgeId edge{at};
+        const std::string_view id = graph.edge_external_id(edge);
+        REQUIRE(id.size() > 1);
+        const Expected& want = expected[std::stoul(std::string(id.substr(1)))];
+        CAPTURE(want.id);
+        CHECK(graph.edge_kind(edge) == want.kind);
+        CHECK(graph.interest(edge) == want.interest);
+        CHECK(graph.share(edge) == want.share);
+        CHECK(graph.edge_valid(edge).start == want.valid.start);
+        CHECK(graph.edge_valid(edge).end == want.valid.end);
+        CHECK(graph.name(graph.source(edge)) == "A");
+        CHECK(graph.name(graph.target(edge)) == "B");
+        ++checked;
+      }
+      CHECK(checked == expected.size());
+    }
+  }
+}
