@@ -633,3 +633,54 @@ TEST_CASE("builder: an edge's kind, share, interest and dates land as stated, th
     }
   }
 }
+
+TEST_CASE("builder: a role, id or date on a few edges of many reads back on those edges only") {
+  // freeze places a column whose values are mostly unset without permuting all of it: the
+  // edges that have one, with edges and a party removed before, must each keep their own.
+  for (const std::size_t every : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{97}, std::size_t{0}}) {
+    CAPTURE(every);
+    const std::size_t parties = 300;
+    const auto has = [&](std::size_t edge) { return every != 0 && edge % every == 0; };
+    const auto day = [](std::size_t edge) { return Date{static_cast<std::int32_t>(18'000 + edge)}; };
+    Builder builder;
+    {
+      Batch batch(builder);
+      std::vector<std::string> ids;
+      for (std::size_t at = 0; at < parties; ++at) ids.push_back("p" + std::to_string(at));
+      for (std::size_t at = 0; at < parties; ++at) batch.add_entity(entity(ids[at], ids[at], "n.csv", static_cast<std::uint32_t>(at + 2)));
+      for (std::size_t edge = 0; edge + 1 < parties; ++edge) {
+        const std::string id = has(edge) ? "e" + std::to_string(edge) : std::string();
+        const std::string role = has(edge) ? "role " + std::to_string(edge) : std::string();
+        EdgeRecord record{.kind = EdgeKind::Owns, .from = ids[edge], .to = ids[edge + 1], .share = Percent::exact(51),
+                          .role = role, .source = {"e.csv", {}, static_cast<std::uint32_t>(edge + 2)}, .id = id};
+        if (has(edge)) record.valid = {day(edge), std::nullopt};
+        if (has(edge + 1)) record.valid.end = day(edge + 400);
+        batch.add_edge(record);
+      }
+      builder.commit(std::move(batch));
+    }
+    {
+      Batch batch(builder);  // drops p150's two edges, and the edge e10 when it has an id
+      batch.remove("p150", {"d.csv", "p150", 1});
+      if (has(10)) batch.remove("e10", {"d.csv", "e10", 2});
+      builder.commit(std::move(batch));
+    }
+    const Graph graph = std::move(builder).freeze();
+    std::size_t seen = 0;
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+      const EdgeId edge{at};
+      const std::string_view from = graph.name(graph.source(edge));  // each party is named by its id
+      const std::size_t number = std::stoul(std::string(from.substr(1)));
+      CAPTURE(number);
+      CHECK(graph.role(edge) == (has(number) ? "role " + std::to_string(number) : std::string()));
+      CHECK(graph.edge_external_id(edge) == (has(number) ? "e" + std::to_string(number) : std::string()));
+      CHECK(graph.edge_valid(edge).start == (has(number) ? std::optional<Date>(day(number)) : std::nullopt));
+      CHECK(graph.edge_valid(edge).end == (has(number + 1) ? std::optional<Date>(day(number + 400)) : std::nullopt));
+      CHECK(graph.share(edge) == Percent::exact(51));
+      CHECK(number != 149);
+      CHECK(number != 150);
+      ++seen;
+    }
+    CHECK(seen == parties - 3 - (has(10) ? 1 : 0));
+  }
+}
