@@ -180,6 +180,22 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
   return static_cast<std::uint32_t>(sources_.size() - 1);
 }
 
+Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
+  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  if (binding_.pool == nullptr) {
+    // Staged strings: local_source() on copies of the texts (the staging may move its bytes).
+    const std::string file(text_or_empty(of.file)), record(text_or_empty(of.record));
+    return source_ref({file, record, line});
+  }
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only, as local_source
+  // Bound: equal texts are equal ids, so this is what local_source() gives for those texts.
+  const LocalSource& last = sources_.back();
+  if (last.file == of.file && last.record == of.record && last.line == line)
+    return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
+  sources_.push_back({of.file, of.record, line});
+  return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
+}
+
 void Batch::reserve(std::size_t entities, std::size_t edges) {
   entities_.reserve(entities_.size() + entities);
   edges_.reserve(edges_.size() + edges);

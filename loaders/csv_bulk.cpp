@@ -587,8 +587,18 @@ class TableReader {
     if (to_id != kNoString || (context_.resolves(from) && context_.resolves(to))) {
       const EdgeRecord record{.kind = *kind, .from = from, .to = to, .share = share, .valid = valid, .role = role,
                               .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = id};
-      const std::uint32_t edge = to_id != kNoString ? context_.batch.add_edge(record, from_id, to_id)
-                                                    : context_.batch.add_edge(record);
+      std::uint32_t edge = 0;
+      if (to_id != kNoString) {
+        // Every row's source is this file at the row's line: after the first, it is found by
+        // the first one's handle, not by comparing the file's path with the last source's.
+        Batch& batch = context_.batch;
+        const Batch::SourceRef at = edge_source_ ? batch.source_ref_at(*edge_source_, record.source.line)
+                                                 : batch.source_ref(record.source);
+        edge_source_ = at;
+        edge = batch.add_edge(record, from_id, to_id, at);
+      } else {
+        edge = context_.batch.add_edge(record);
+      }
       if (!has_attributes_) return;
       for (std::size_t column = 0; column < header_.roles.size(); ++column) {
         if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
@@ -650,6 +660,7 @@ class TableReader {
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
+  std::optional<Batch::SourceRef> edge_source_;  // an edge row's source (this file, no record)
   bool numbered_ends_ = false;     // an edges file that looks its ends up in the number table
   std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
   bool numbers_checked_ = false;   // whether the batch's ids may go into the table was checked

@@ -684,3 +684,49 @@ TEST_CASE("builder: a role, id or date on a few edges of many reads back on thos
     CHECK(seen == parties - 3 - (has(10) ? 1 : 0));
   }
 }
+
+TEST_CASE("builder: rows staged by a source handle at another line give the sources of their own Source") {
+  // source_ref_at: a bulk table's rows, each at its line, with a node row (another record) between
+  // them and one line stated twice; the graph and its strings are those of the Source overloads.
+  const std::uint32_t lines[] = {2, 3, 3, 5, 9, 9, 10};
+  const auto build = [&](bool by_handle, bool bound) {
+    Builder builder;
+    std::optional<Batch> batch;
+    if (bound) batch.emplace(builder);
+    else batch.emplace();
+    batch->add_entity(entity("a", "A", "nodes.csv", 2));
+    batch->add_entity(entity("b", "B", "nodes.csv", 3));
+    std::optional<Batch::SourceRef> first;
+    for (std::size_t at = 0; at < std::size(lines); ++at) {
+      const Source source{"data/edges.csv", {}, lines[at]};
+      const EdgeRecord record{.kind = EdgeKind::Owns, .from = "a", .to = "b", .share = Percent::exact(10.0 + at),
+                              .source = source};
+      if (at == 4) batch->add_entity(entity("c", "C", "nodes.csv", 4));  // another source in between
+      if (!by_handle || !first) {
+        const auto handle = batch->source_ref(source);
+        if (!first) first = handle;
+        if (bound) batch->add_edge(record, batch->defined_id("a"), batch->defined_id("b"), handle);
+        else batch->add_edge(record);
+        continue;
+      }
+      const Batch::SourceRef handle = batch->source_ref_at(*first, lines[at]);
+      CHECK(batch->source_ref_at(*first, lines[at]) == handle);  // the same line again: the same handle
+      if (bound) batch->add_edge(record, batch->defined_id("a"), batch->defined_id("b"), handle);
+      else batch->add_edge(record);  // staged with its Source: the handle's source is the last one
+    }
+    builder.commit(std::move(*batch));
+    const Graph graph = std::move(builder).freeze();
+    std::string described;  // each edge's sources, as a user reads them
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at)
+      for (const ProvId prov : graph.edge_provenance(EdgeId{at})) described += graph.describe(prov) + "|";
+    std::string strings;
+    for (std::uint32_t at = 0; at < graph.string_count(); ++at) strings.append(graph.string(StringId{at})).push_back('|');
+    return std::tuple{skg::testing::fingerprint(graph), strings, described};
+  };
+  for (const bool bound : {true, false}) {
+    CAPTURE(bound);
+    const auto by_source = build(false, bound);
+    CHECK(std::get<2>(by_source).find("data/edges.csv:9|") != std::string::npos);
+    CHECK(build(true, bound) == by_source);
+  }
+}
