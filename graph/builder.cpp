@@ -1594,7 +1594,12 @@ void Builder::commit(Batch&& batch) {
     attribute_source[at] = batch.edges_[batch.edge_attributes_[at].edge].source;
   constexpr std::size_t kReleaseEvery = std::size_t{1} << 16;
   std::size_t released = 0;
-  std::vector<std::uint32_t> edge_at(batch.edges_.size());
+  // Where each batch edge landed, for its attributes only: a batch without edge attributes (a
+  // skg-csv load) does not fill a zeroed column of 3M entries that nothing reads.
+  std::vector<std::uint32_t> edge_at(batch.edge_attributes_.empty() ? 0 : batch.edges_.size());
+  const auto landed = [&](std::size_t at, std::uint32_t edge) {
+    if (!edge_at.empty()) edge_at[at] = edge;
+  };
   // Each end is two dependent reads at random places (node_of by id, then alive by node):
   // fetched in two stages, edges ahead, as a bulk load's edges come in no useful order.
   constexpr std::size_t kIdAhead = 16, kNodeAhead = 8;
@@ -1619,22 +1624,23 @@ void Builder::commit(Batch&& batch) {
     const Batch::Edge& edge = batch.edges_[at];
     const StringId id = g(edge.id);
     if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
-      edge_at[at] = *existing;
+      landed(at, *existing);
       s.edge_prov.emplace_back(*existing, prov(edge.source));
       continue;
     }
-    edge_at[at] = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                             edge.share, edge.interest, edge.valid_from, edge.valid_to, g(edge.role), id,
-                             prov(edge.source));
+    const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
+                                            edge.share, edge.interest, edge.valid_from, edge.valid_to, g(edge.role),
+                                            id, prov(edge.source));
+    landed(at, placed);
     if (s.merging_repeats && id == kNoString) {
       // The same link stated again (a reload): one edge, and the new one is taken back.
-      const auto [found, added] = s.edge_index.try_emplace(s.edge_key(edge_at[at]), edge_at[at]);
+      const auto [found, added] = s.edge_index.try_emplace(s.edge_key(placed), placed);
       if (!added && s.edge_alive[found->second]) {
         s.pop_edge();
-        edge_at[at] = found->second;
+        landed(at, found->second);
         s.edge_prov.emplace_back(found->second, prov(edge.source));
       } else if (!added) {
-        found->second = edge_at[at];
+        found->second = placed;
       }
     }
   }
