@@ -280,9 +280,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const StringId from = local(record.from), to = local(record.to), role = local(record.role);
   const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
                                                                                      : local(record.id);
-  edges_.push_back({from, to, role, id, record.share, stored_start(record.valid), stored_end(record.valid), source,
-                    record.kind, record.interest});
-  return static_cast<std::uint32_t>(edges_.size() - 1);
+  return push_edge(from, to, role, id, record, source);
 }
 
 std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId to) {
@@ -291,9 +289,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   const StringId role = local(record.role);
   const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
                                                                                      : local(record.id);
-  edges_.push_back({from, to, role, id, record.share, stored_start(record.valid), stored_end(record.valid), source,
-                    record.kind, record.interest});
-  return static_cast<std::uint32_t>(edges_.size() - 1);
+  return push_edge(from, to, role, id, record, source);
 }
 
 std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId to, SourceRef source) {
@@ -305,9 +301,18 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   // The record's text was just interned, so this compare reads cached bytes.
   const StringId record_id = sources_[at].record;
   const StringId id = record.id == text_or_empty(record_id) ? record_id : local(record.id);
-  edges_.push_back({from, to, role, id, record.share, stored_start(record.valid), stored_end(record.valid), at,
-                    record.kind, record.interest});
-  return static_cast<std::uint32_t>(edges_.size() - 1);
+  return push_edge(from, to, role, id, record, at);
+}
+
+std::uint32_t Batch::push_edge(StringId from, StringId to, StringId role, StringId id, const EdgeRecord& record,
+                               std::uint32_t source) {
+  const auto edge = static_cast<std::uint32_t>(edges_.size());
+  const std::int32_t valid_from = stored_start(record.valid), valid_to = stored_end(record.valid);
+  const bool extra = role != kNoString || valid_from != kOpenStart || valid_to != kOpenEnd ||
+                     record.interest != Interest::Unspecified;
+  edges_.push_back({from, to, id, record.share, source, record.kind, extra});
+  if (extra) edge_extras_.push_back({edge, role, valid_from, valid_to, record.interest});
+  return edge;
 }
 
 void Batch::add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value) {
@@ -428,7 +433,7 @@ void Batch::retract(std::string_view id, bool with_links) {
   std::erase_if(actions_, [&](const ActionRec& action) {
     return is_or_numbered(action.id) || (with_links && is(action.target));
   });
-  {  // Edges, and their attributes renumbered.
+  {  // Edges, and their extras and attributes renumbered.
     std::vector<std::uint32_t> moved(edges_.size(), 0xFFFFFFFFu);
     std::size_t write = 0;
     for (std::size_t at = 0; at < edges_.size(); ++at) {
@@ -438,6 +443,13 @@ void Batch::retract(std::string_view id, bool with_links) {
       edges_[write++] = edge;
     }
     edges_.resize(write);
+    std::size_t extras = 0;
+    for (const EdgeExtra& extra : edge_extras_) {
+      if (moved[extra.edge] == 0xFFFFFFFFu) continue;
+      edge_extras_[extras] = extra;
+      edge_extras_[extras++].edge = moved[extra.edge];
+    }
+    edge_extras_.resize(extras);
     std::size_t kept = 0;
     for (const EdgeAttr& attribute : edge_attributes_) {
       if (attribute.edge >= moved.size() || moved[attribute.edge] == 0xFFFFFFFFu) continue;
@@ -1614,6 +1626,7 @@ void Builder::commit(Batch&& batch) {
       }
     }
   };
+  std::size_t next_extra = 0;  // the next edge with an EdgeExtra has the next one
   for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
     if (at - released >= kReleaseEvery) {
       release_pages(batch.edges_.data() + released, (at - released) * sizeof(Batch::Edge));
@@ -1622,6 +1635,9 @@ void Builder::commit(Batch&& batch) {
     if (at + kIdAhead < batch.edges_.size()) prefetch_ends(at + kIdAhead, false);
     if (at + kNodeAhead < batch.edges_.size()) prefetch_ends(at + kNodeAhead, true);
     const Batch::Edge& edge = batch.edges_[at];
+    Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd, Interest::Unspecified};
+    if (edge.extra) extra = batch.edge_extras_[next_extra++];
+    SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
     const StringId id = g(edge.id);
     if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
       landed(at, *existing);
@@ -1629,8 +1645,8 @@ void Builder::commit(Batch&& batch) {
       continue;
     }
     const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                                            edge.share, edge.interest, edge.valid_from, edge.valid_to, g(edge.role),
-                                            id, prov(edge.source));
+                                            edge.share, extra.interest, extra.valid_from, extra.valid_to,
+                                            g(extra.role), id, prov(edge.source));
     landed(at, placed);
     if (s.merging_repeats && id == kNoString) {
       // The same link stated again (a reload): one edge, and the new one is taken back.
@@ -1645,6 +1661,7 @@ void Builder::commit(Batch&& batch) {
     }
   }
   release(batch.edges_);
+  release(batch.edge_extras_);
   for (std::size_t at = 0; at < batch.edge_attributes_.size(); ++at) {
     const Batch::EdgeAttr& attribute = batch.edge_attributes_[at];
     s.edge_attributes.emplace_back(edge_at[attribute.edge],

@@ -730,3 +730,52 @@ TEST_CASE("builder: rows staged by a source handle at another line give the sour
     CHECK(build(true, bound) == by_source);
   }
 }
+
+TEST_CASE("builder: edges kept after a retract keep their own role, dates and interest") {
+  // A batch keeps an edge's role, dates and interest apart from the edge when it has any; a
+  // retract that drops edges before, between and after such edges must leave each kept edge its own.
+  for (const bool bound : {true, false}) {
+    CAPTURE(bound);
+    Builder builder;
+    std::optional<Batch> batch;
+    if (bound) batch.emplace(builder);
+    else batch.emplace();
+    for (const char* id : {"a", "b", "x"}) batch->add_entity(entity(id, id, "n.csv", 1));
+    struct Stated {
+      std::string from, to, role;
+      std::optional<Date> start;
+      Interest interest;
+    };
+    const Stated stated[] = {
+        {"x", "a", "r0", Date{100}, Interest::Shares},  // dropped: from x
+        {"a", "b", "", std::nullopt, Interest::Unspecified},
+        {"a", "x", "r2", std::nullopt, Interest::VotingRights},  // dropped: to x
+        {"b", "a", "r3", Date{300}, Interest::Unspecified},
+        {"x", "b", "", std::nullopt, Interest::Unspecified},  // dropped, no extra
+        {"a", "b", "", Date{500}, Interest::Director},
+    };
+    for (std::size_t at = 0; at < std::size(stated); ++at)
+      batch->add_edge({.kind = EdgeKind::Owns, .from = stated[at].from, .to = stated[at].to,
+                       .interest = stated[at].interest, .valid = {stated[at].start, std::nullopt},
+                       .role = stated[at].role, .source = {"e.csv", {}, static_cast<std::uint32_t>(at + 2)}});
+    batch->retract("x", true);
+    CHECK(batch->edge_count() == 3);
+    builder.commit(std::move(*batch));
+    const Graph graph = std::move(builder).freeze();
+    REQUIRE(graph.edge_count() == 3);
+    std::size_t matched = 0;
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+      const EdgeId edge{at};
+      const std::uint32_t line = graph.provenance_record(graph.edge_provenance(edge)[0]).line;
+      const Stated& want = stated[line - 2];
+      CAPTURE(line);
+      CHECK(graph.name(graph.source(edge)) == want.from);
+      CHECK(graph.name(graph.target(edge)) == want.to);
+      CHECK(graph.role(edge) == want.role);
+      CHECK(graph.edge_valid(edge).start == want.start);
+      CHECK(graph.interest(edge) == want.interest);
+      ++matched;
+    }
+    CHECK(matched == 3);
+  }
+}
