@@ -308,10 +308,9 @@ std::uint32_t Batch::push_edge(StringId from, StringId to, StringId role, String
                                std::uint32_t source) {
   const auto edge = static_cast<std::uint32_t>(edges_.size());
   const std::int32_t valid_from = stored_start(record.valid), valid_to = stored_end(record.valid);
-  const bool extra = role != kNoString || valid_from != kOpenStart || valid_to != kOpenEnd ||
-                     record.interest != Interest::Unspecified;
-  edges_.push_back({from, to, id, record.share, source, record.kind, extra});
-  if (extra) edge_extras_.push_back({edge, role, valid_from, valid_to, record.interest});
+  const bool extra = role != kNoString || valid_from != kOpenStart || valid_to != kOpenEnd;
+  edges_.push_back({from, to, id, record.share, source, record.kind, record.interest, extra});
+  if (extra) edge_extras_.push_back({edge, role, valid_from, valid_to});
   return edge;
 }
 
@@ -1635,7 +1634,7 @@ void Builder::commit(Batch&& batch) {
     if (at + kIdAhead < batch.edges_.size()) prefetch_ends(at + kIdAhead, false);
     if (at + kNodeAhead < batch.edges_.size()) prefetch_ends(at + kNodeAhead, true);
     const Batch::Edge& edge = batch.edges_[at];
-    Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd, Interest::Unspecified};
+    Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd};
     if (edge.extra) extra = batch.edge_extras_[next_extra++];
     SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
     const StringId id = g(edge.id);
@@ -1645,7 +1644,7 @@ void Builder::commit(Batch&& batch) {
       continue;
     }
     const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                                            edge.share, extra.interest, extra.valid_from, extra.valid_to,
+                                            edge.share, edge.interest, extra.valid_from, extra.valid_to,
                                             g(extra.role), id, prov(edge.source));
     landed(at, placed);
     if (s.merging_repeats && id == kNoString) {

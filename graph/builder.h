@@ -264,14 +264,16 @@ class Batch {
   };
   /// 28 bytes, what every edge has (it was 64, then 40): a 1M-entity load stages 3M edges, and
   /// the reading thread zeroes each fresh page of this column (at 40 bytes still 16% of a skg-csv
-  /// load's samples). An edge's role, dates and interest, which most edges of a bulk load lack,
-  /// are an EdgeExtra of its own when it has any (`extra`).
+  /// load's samples). An edge's role and dates, which most edges of a bulk load lack (every edge
+  /// of a skg-csv edges table, of skg-gen's FtM links), are an EdgeExtra of its own when it has
+  /// any (`extra`).
   struct Edge {
     StringId from, to, id;
     Percent share;
     std::uint32_t source;
     EdgeKind kind;
-    bool extra;  // its role, dates or interest are in edge_extras_
+    Interest interest;
+    bool extra;  // its role or dates are in edge_extras_
   };
   static_assert(sizeof(Edge) == 28);
   /// The rest of an edge that has any of it, in edge order. The dates are kept as the builder
@@ -281,9 +283,8 @@ class Batch {
     std::uint32_t edge;  // its index in edges_
     StringId role;
     std::int32_t valid_from, valid_to;
-    Interest interest;
   };
-  /// Appends an edge, with an EdgeExtra when it has a role, dates or an interest.
+  /// Appends an edge, with an EdgeExtra when it has a role or dates.
   std::uint32_t push_edge(StringId from, StringId to, StringId role, StringId id, const EdgeRecord& record,
                           std::uint32_t source);
   struct EdgeAttr {
