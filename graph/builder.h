@@ -265,8 +265,7 @@ class Batch {
   /// 28 bytes, what every edge has (it was 64, then 40): a 1M-entity load stages 3M edges, and
   /// the reading thread zeroes each fresh page of this column (at 40 bytes still 16% of a skg-csv
   /// load's samples). An edge's role and dates, which most edges of a bulk load lack (every edge
-  /// of a skg-csv edges table, of skg-gen's FtM links), are an EdgeExtra of its own when it has
-  /// any (`extra`).
+  /// skg-gen writes, as skg-csv or FtM), are an EdgeExtra of its own when it has any (`extra`).
   struct Edge {
     StringId from, to, id;
     Percent share;
