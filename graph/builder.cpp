@@ -180,6 +180,22 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
   return static_cast<std::uint32_t>(sources_.size() - 1);
 }
 
+Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
+  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  if (binding_.pool == nullptr) {
+    // Staged strings: local_source() on copies of the texts (the staging may move its bytes).
+    const std::string file(text_or_empty(of.file)), record(text_or_empty(of.record));
+    return source_ref({file, record, line});
+  }
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only, as local_source
+  // Bound: equal texts are equal ids, so this is what local_source() gives for those texts.
+  const LocalSource& last = sources_.back();
+  if (last.file == of.file && last.record == of.record && last.line == line)
+    return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
+  sources_.push_back({of.file, of.record, line});
+  return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
+}
+
 void Batch::reserve(std::size_t entities, std::size_t edges) {
   entities_.reserve(entities_.size() + entities);
   edges_.reserve(edges_.size() + edges);
@@ -264,8 +280,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const StringId from = local(record.from), to = local(record.to), role = local(record.role);
   const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
                                                                                      : local(record.id);
-  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, source});
-  return static_cast<std::uint32_t>(edges_.size() - 1);
+  return push_edge(from, to, role, id, record, source);
 }
 
 std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId to) {
@@ -274,8 +289,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   const StringId role = local(record.role);
   const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
                                                                                      : local(record.id);
-  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, source});
-  return static_cast<std::uint32_t>(edges_.size() - 1);
+  return push_edge(from, to, role, id, record, source);
 }
 
 std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId to, SourceRef source) {
@@ -287,8 +301,17 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   // The record's text was just interned, so this compare reads cached bytes.
   const StringId record_id = sources_[at].record;
   const StringId id = record.id == text_or_empty(record_id) ? record_id : local(record.id);
-  edges_.push_back({record.kind, from, to, role, id, record.share, record.interest, record.valid, at});
-  return static_cast<std::uint32_t>(edges_.size() - 1);
+  return push_edge(from, to, role, id, record, at);
+}
+
+std::uint32_t Batch::push_edge(StringId from, StringId to, StringId role, StringId id, const EdgeRecord& record,
+                               std::uint32_t source) {
+  const auto edge = static_cast<std::uint32_t>(edges_.size());
+  const std::int32_t valid_from = stored_start(record.valid), valid_to = stored_end(record.valid);
+  const bool extra = role != kNoString || valid_from != kOpenStart || valid_to != kOpenEnd;
+  edges_.push_back({from, to, id, record.share, source, record.kind, record.interest, extra});
+  if (extra) edge_extras_.push_back({edge, role, valid_from, valid_to});
+  return edge;
 }
 
 void Batch::add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value) {
@@ -409,7 +432,7 @@ void Batch::retract(std::string_view id, bool with_links) {
   std::erase_if(actions_, [&](const ActionRec& action) {
     return is_or_numbered(action.id) || (with_links && is(action.target));
   });
-  {  // Edges, and their attributes renumbered.
+  {  // Edges, and their extras and attributes renumbered.
     std::vector<std::uint32_t> moved(edges_.size(), 0xFFFFFFFFu);
     std::size_t write = 0;
     for (std::size_t at = 0; at < edges_.size(); ++at) {
@@ -419,6 +442,13 @@ void Batch::retract(std::string_view id, bool with_links) {
       edges_[write++] = edge;
     }
     edges_.resize(write);
+    std::size_t extras = 0;
+    for (const EdgeExtra& extra : edge_extras_) {
+      if (moved[extra.edge] == 0xFFFFFFFFu) continue;
+      edge_extras_[extras] = extra;
+      edge_extras_[extras++].edge = moved[extra.edge];
+    }
+    edge_extras_.resize(extras);
     std::size_t kept = 0;
     for (const EdgeAttr& attribute : edge_attributes_) {
       if (attribute.edge >= moved.size() || moved[attribute.edge] == 0xFFFFFFFFu) continue;
@@ -642,14 +672,21 @@ struct Builder::State {
   std::uint32_t new_edge(EdgeKind kind_of_edge, NodeId from, NodeId to, Percent edge_share,
                          Interest edge_interest, const DateRange& valid, StringId edge_role,
                          StringId id, ProvId prov) {
+    return new_edge(kind_of_edge, from, to, edge_share, edge_interest, stored_start(valid), stored_end(valid),
+                    edge_role, id, prov);
+  }
+  /// As above, with the dates as stored (kOpenStart / kOpenEnd for an open end).
+  std::uint32_t new_edge(EdgeKind kind_of_edge, NodeId from, NodeId to, Percent edge_share,
+                         Interest edge_interest, std::int32_t valid_from, std::int32_t valid_to,
+                         StringId edge_role, StringId id, ProvId prov) {
     const auto edge = static_cast<std::uint32_t>(source.size());
     source.push_back(from);
     target.push_back(to);
     edge_kind.push_back(kind_of_edge);
     share.push_back(edge_share);
     interest.push_back(edge_interest);
-    edge_from.push_back(stored_start(valid));
-    edge_to.push_back(stored_end(valid));
+    edge_from.push_back(valid_from);
+    edge_to.push_back(valid_to);
     role.push_back(edge_role);
     edge_id.push_back(id);
     edge_alive.push_back(1);
@@ -1568,7 +1605,12 @@ void Builder::commit(Batch&& batch) {
     attribute_source[at] = batch.edges_[batch.edge_attributes_[at].edge].source;
   constexpr std::size_t kReleaseEvery = std::size_t{1} << 16;
   std::size_t released = 0;
-  std::vector<std::uint32_t> edge_at(batch.edges_.size());
+  // Where each batch edge landed, for its attributes only: a batch without edge attributes (a
+  // skg-csv load) does not fill a zeroed column of 3M entries that nothing reads.
+  std::vector<std::uint32_t> edge_at(batch.edge_attributes_.empty() ? 0 : batch.edges_.size());
+  const auto landed = [&](std::size_t at, std::uint32_t edge) {
+    if (!edge_at.empty()) edge_at[at] = edge;
+  };
   // Each end is two dependent reads at random places (node_of by id, then alive by node):
   // fetched in two stages, edges ahead, as a bulk load's edges come in no useful order.
   constexpr std::size_t kIdAhead = 16, kNodeAhead = 8;
@@ -1583,6 +1625,7 @@ void Builder::commit(Batch&& batch) {
       }
     }
   };
+  std::size_t next_extra = 0;  // the next edge with an EdgeExtra has the next one
   for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
     if (at - released >= kReleaseEvery) {
       release_pages(batch.edges_.data() + released, (at - released) * sizeof(Batch::Edge));
@@ -1591,28 +1634,33 @@ void Builder::commit(Batch&& batch) {
     if (at + kIdAhead < batch.edges_.size()) prefetch_ends(at + kIdAhead, false);
     if (at + kNodeAhead < batch.edges_.size()) prefetch_ends(at + kNodeAhead, true);
     const Batch::Edge& edge = batch.edges_[at];
+    Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd};
+    if (edge.extra) extra = batch.edge_extras_[next_extra++];
+    SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
     const StringId id = g(edge.id);
     if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
-      edge_at[at] = *existing;
+      landed(at, *existing);
       s.edge_prov.emplace_back(*existing, prov(edge.source));
       continue;
     }
-    edge_at[at] = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                             edge.share, edge.interest, edge.valid, g(edge.role), id,
-                             prov(edge.source));
+    const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
+                                            edge.share, edge.interest, extra.valid_from, extra.valid_to,
+                                            g(extra.role), id, prov(edge.source));
+    landed(at, placed);
     if (s.merging_repeats && id == kNoString) {
       // The same link stated again (a reload): one edge, and the new one is taken back.
-      const auto [found, added] = s.edge_index.try_emplace(s.edge_key(edge_at[at]), edge_at[at]);
+      const auto [found, added] = s.edge_index.try_emplace(s.edge_key(placed), placed);
       if (!added && s.edge_alive[found->second]) {
         s.pop_edge();
-        edge_at[at] = found->second;
+        landed(at, found->second);
         s.edge_prov.emplace_back(found->second, prov(edge.source));
       } else if (!added) {
-        found->second = edge_at[at];
+        found->second = placed;
       }
     }
   }
   release(batch.edges_);
+  release(batch.edge_extras_);
   for (std::size_t at = 0; at < batch.edge_attributes_.size(); ++at) {
     const Batch::EdgeAttr& attribute = batch.edge_attributes_[at];
     s.edge_attributes.emplace_back(edge_at[attribute.edge],
@@ -1770,6 +1818,60 @@ std::vector<T> permuted(std::vector<T>& in, const std::vector<std::uint32_t>& po
   for (std::size_t from = 0; from < in.size(); ++from)
     if (position[from] != kDropped) out[position[from]] = in[from];
   std::vector<T>().swap(in);
+  return out;
+}
+
+/// How many items that `position` keeps differ from `fill`.
+template <class T>
+std::size_t kept_unless(const std::vector<T>& in, const std::vector<std::uint32_t>& position, T fill) {
+  std::size_t count = 0;
+  for (std::size_t from = 0; from < in.size(); ++from) count += position[from] != kDropped && !(in[from] == fill);
+  return count;
+}
+
+// The two below give what their names say for a `position` that places the kept items on every
+// place of [0, size) (freeze's edge order does), without the permuted copy where it would be
+// thrown away or mostly `fill`: most edge columns of a bulk load (roles, ids, dates, interests)
+// are, and each permuted copy was a fresh column zeroed, scattered into and scanned (3M edges:
+// 12 MB and 3M random writes each).
+
+/// unless_all(permuted(in, position, size), fill). Frees `in`.
+template <class T>
+Column<T> permuted_unless_all(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size,
+                              T fill) {
+  if (kept_unless(in, position, fill) != 0) return Column<T>(permuted(in, position, size));
+  std::vector<T>().swap(in);
+  return {};
+}
+
+/// RankedColumn<T>::from(permuted(in, position, size), fill): the items other than `fill` are
+/// placed alone when they are fewer than half (the sparse form from() would make of them). Frees `in`.
+template <class T>
+RankedColumn<T> permuted_ranked(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size,
+                                T fill) {
+  const std::size_t set = kept_unless(in, position, fill);
+  if (set * 2 >= size && set != 0) return RankedColumn<T>::from(permuted(in, position, size), fill);
+  RankedColumn<T> out;
+  if (set == 0) {
+    std::vector<T>().swap(in);
+    return out;
+  }
+  std::vector<std::pair<std::uint32_t, T>> kept;
+  kept.reserve(set);
+  for (std::size_t from = 0; from < in.size(); ++from)
+    if (position[from] != kDropped && !(in[from] == fill)) kept.emplace_back(position[from], in[from]);
+  std::vector<T>().swap(in);
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::uint64_t> words((size + 63) / 64, 0);
+  std::vector<T> values;
+  values.reserve(set);
+  for (const auto& [at, value] : kept) {
+    words[at / 64] |= std::uint64_t{1} << (at % 64);
+    values.push_back(value);
+  }
+  out.bits = Column<std::uint64_t>(std::move(words));
+  out.value = Column<T>(std::move(values));
+  out.finish();
   return out;
 }
 
@@ -2298,15 +2400,15 @@ Graph Builder::freeze() && {
       case 2:
         graph.edge_kind_ = Column(permuted(s.edge_kind, position, edges));
         graph.set_shares(permuted(s.share, position, edges));
-        graph.interest_ = unless_all(permuted(s.interest, position, edges), Interest::Unspecified);
+        graph.interest_ = permuted_unless_all(s.interest, position, edges, Interest::Unspecified);
         break;
       case 3:
-        graph.edge_from_ = RankedColumn<std::int32_t>::from(permuted(s.edge_from, position, edges), kOpenStart);
-        graph.edge_to_ = RankedColumn<std::int32_t>::from(permuted(s.edge_to, position, edges), kOpenEnd);
+        graph.edge_from_ = permuted_ranked(s.edge_from, position, edges, kOpenStart);
+        graph.edge_to_ = permuted_ranked(s.edge_to, position, edges, kOpenEnd);
         break;
       case 4:
-        graph.role_ = RankedColumn<StringId>::from(permuted(s.role, position, edges), kNoString);
-        graph.edge_id_ = RankedColumn<StringId>::from(permuted(s.edge_id, position, edges), kNoString);
+        graph.role_ = permuted_ranked(s.role, position, edges, kNoString);
+        graph.edge_id_ = permuted_ranked(s.edge_id, position, edges, kNoString);
         break;
       case 5: {
         std::vector<std::uint32_t> prov_at;

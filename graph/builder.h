@@ -135,6 +135,13 @@ class Batch {
   SourceRef source_ref(const Source& source, std::uint64_t record_hash) {
     return SourceRef{local_source(source, &record_hash)};
   }
+  /// source_ref() of the source `same` stands for, at another line (a bulk table's next row):
+  /// the same records and strings as source_ref({file, record, line}) with `same`'s file and
+  /// record texts, without comparing those texts with the last source's again (3M compares of a
+  /// path in a 1M-entity skg-csv load).
+  ///   const auto first = batch.source_ref({path, {}, 2});
+  ///   const auto next = batch.source_ref_at(first, 3);
+  SourceRef source_ref_at(SourceRef same, std::uint32_t line);
   /// add_entity() with its id and name as ids from string_id() (the id not kNoString).
   StringId add_entity(StringId id, NodeKind kind, StringId name, SourceRef source, DateRange valid = {});
   /// add_name() with the name as an id (kNoString: an empty name, which adds nothing).
@@ -255,14 +262,30 @@ class Batch {
     StringId entity, key, value;
     std::uint32_t source;
   };
+  /// 28 bytes, what every edge has (it was 64, then 40): a 1M-entity load stages 3M edges, and
+  /// the reading thread zeroes each fresh page of this column (at 40 bytes still 16% of a skg-csv
+  /// load's samples). An edge's role and dates, which most edges of a bulk load lack (every edge
+  /// skg-gen writes, as skg-csv or FtM), are an EdgeExtra of its own when it has any (`extra`).
   struct Edge {
-    EdgeKind kind;
-    StringId from, to, role, id;
+    StringId from, to, id;
     Percent share;
-    Interest interest;
-    DateRange valid;
     std::uint32_t source;
+    EdgeKind kind;
+    Interest interest;
+    bool extra;  // its role or dates are in edge_extras_
   };
+  static_assert(sizeof(Edge) == 28);
+  /// The rest of an edge that has any of it, in edge order. The dates are kept as the builder
+  /// keeps them (kOpenStart / kOpenEnd for an open end), so every edge lands exactly as its
+  /// DateRange would.
+  struct EdgeExtra {
+    std::uint32_t edge;  // its index in edges_
+    StringId role;
+    std::int32_t valid_from, valid_to;
+  };
+  /// Appends an edge, with an EdgeExtra when it has a role or dates.
+  std::uint32_t push_edge(StringId from, StringId to, StringId role, StringId id, const EdgeRecord& record,
+                          std::uint32_t source);
   struct EdgeAttr {
     std::uint32_t edge;
     StringId key, value;
@@ -340,6 +363,7 @@ class Batch {
   std::vector<std::pair<StringId, StringId>> external_ids_;  // (entity, other id)
   std::vector<std::uint32_t> external_id_sources_;
   detail::BigVector<Edge> edges_;
+  std::vector<EdgeExtra> edge_extras_;  // by edge, in edge order
   std::vector<EdgeAttr> edge_attributes_;
   std::vector<ActionRec> actions_;
   std::vector<Removal> removals_;

@@ -526,12 +526,13 @@ class TableReader {
     Batch& batch = context_.batch;
     const std::string_view name = field(fields, Column::kName);
     StringId id_string = kNoString;
+    std::optional<Batch::SourceRef> ref;
     if (hashes != nullptr) {
       // The same strings interned in add_entity's order (the source's file and record, the id,
       // the name), each with the splitter's hash instead of hashing it here.
-      const Batch::SourceRef ref = batch.source_ref(at, (*hashes)[0]);
+      ref = batch.source_ref(at, (*hashes)[0]);
       id_string = batch.string_id(id, (*hashes)[0]);
-      batch.add_entity(id_string, *kind, batch.string_id(name, (*hashes)[1]), ref);
+      batch.add_entity(id_string, *kind, batch.string_id(name, (*hashes)[1]), *ref);
     } else {
       id_string = batch.add_entity({.id = id, .kind = *kind, .name = name, .source = at});
     }
@@ -540,7 +541,15 @@ class TableReader {
     if (!has_attributes_) return;
     for (std::size_t column = 0; column < header_.roles.size(); ++column) {
       if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
-      batch.add_attribute(id_string, key_id(column), fields[column], at);
+      if (ref) {
+        // By the row's source handle: its file and record texts are not compared again for
+        // each attribute (1M rows of skg-gen's nodes table carry one). Key, then value: the
+        // order the text overload interns them in.
+        const StringId key = key_id(column);
+        batch.add_attribute(id_string, key, batch.string_id(fields[column]), *ref);
+      } else {
+        batch.add_attribute(id_string, key_id(column), fields[column], at);
+      }
       ++attributes_;
     }
   }
@@ -587,8 +596,18 @@ class TableReader {
     if (to_id != kNoString || (context_.resolves(from) && context_.resolves(to))) {
       const EdgeRecord record{.kind = *kind, .from = from, .to = to, .share = share, .valid = valid, .role = role,
                               .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = id};
-      const std::uint32_t edge = to_id != kNoString ? context_.batch.add_edge(record, from_id, to_id)
-                                                    : context_.batch.add_edge(record);
+      std::uint32_t edge = 0;
+      if (to_id != kNoString) {
+        // Every row's source is this file at the row's line: after the first, it is found by
+        // the first one's handle, not by comparing the file's path with the last source's.
+        Batch& batch = context_.batch;
+        const Batch::SourceRef at = edge_source_ ? batch.source_ref_at(*edge_source_, record.source.line)
+                                                 : batch.source_ref(record.source);
+        edge_source_ = at;
+        edge = batch.add_edge(record, from_id, to_id, at);
+      } else {
+        edge = context_.batch.add_edge(record);
+      }
       if (!has_attributes_) return;
       for (std::size_t column = 0; column < header_.roles.size(); ++column) {
         if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
@@ -650,6 +669,7 @@ class TableReader {
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
+  std::optional<Batch::SourceRef> edge_source_;  // an edge row's source (this file, no record)
   bool numbered_ends_ = false;     // an edges file that looks its ends up in the number table
   std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
   bool numbers_checked_ = false;   // whether the batch's ids may go into the table was checked
