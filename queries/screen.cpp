@@ -1860,6 +1860,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (filter != nullptr) {
       begin = unfiltered_end;
       passing.clear();
+      stats.filter_tested += end - begin;
       for (std::uint32_t at = begin; at < end; ++at) {
         const std::uint32_t entry = d.postings[at];
         if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
@@ -2064,6 +2065,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       std::vector<std::uint64_t>& bits = filter_bits[at];
       bits.assign((d.entry_node.size() + 63) / 64, 0);
       pair_lists(word, [&](std::uint32_t token) {
+        stats.filter_set += d.posting_at[token + 1] - d.posting_at[token];
         for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
           const std::uint32_t entry = d.postings[posting];
           bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
@@ -2219,6 +2221,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           set_bits.assign((d.entry_node.size() + 63) / 64, 0);
           for (std::size_t at_set = 0; at_set < set_count; ++at_set)
             pair_lists(later[at_set], [&](std::uint32_t token) {
+              stats.filter_set += d.posting_at[token + 1] - d.posting_at[token];
               for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
                 const std::uint32_t entry = d.postings[posting];
                 set_bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
