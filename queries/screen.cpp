@@ -1411,6 +1411,9 @@ struct NameReach {
   double most_cover = 0;   // M: the most of a name the query can cover through the list
   double rest[2] = {0, 0};  // the logit bound but for matched weight and name share: one-word 0, -1
   double needed = 0;        // the threshold's logit
+  // The query words of one letter whose initials may count in a name's cover (first_test): all
+  // but the walked word, when that word must pair through its own lists (screen(): "must share").
+  std::uint64_t initial_mask = ~std::uint64_t{0};
 };
 
 }  // namespace
@@ -1667,7 +1670,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // cover, and a name whose cover cannot reach the threshold through this list fails too (only
   // through this list: it is not marked, and another list tries it again).
   auto first_test = [&](const ScreenIndex::Data::PostingName& posting, bool share_known, const NameReach& reach,
-                        float key) {
+                        const NameReach* alone, std::uint64_t later_sharing, float key) {
     const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
@@ -1683,16 +1686,24 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
     }
     if (reach.always) return true;
+    // A name that holds no word a later sharing word may stand for (its dense-table bits: more
+    // than that, never less) must pair the walked word through its own lists: `alone` holds.
+    const NameReach* use = &reach;
+    if (alone != nullptr) {
+      std::uint64_t own_bits = 0;
+      for (std::size_t position = 0; position < position_count; ++position) own_bits |= token_words[tokens[position]];
+      if ((own_bits & later_sharing) == 0) use = alone;
+    }
     std::uint64_t word_bits = 0;
     double name_cover = 0;  // the weight of the name words some query word may pair (may_reach: name_met)
     for (std::size_t position = 0; position < position_count; ++position) {
       const std::uint32_t token = tokens[position];
       std::uint64_t bits = token_words[token];
-      if (initial_query_words) bits |= initial_by_head[d.head[token]];
+      if (initial_query_words) bits |= initial_by_head[d.head[token]] & use->initial_mask;
       word_bits |= bits;
       name_cover += bits != 0 ? static_cast<double>(d.weight[token]) : 0.0;
     }
-    return name_reaches(reach, name_cover, key, word_bits == all_words);
+    return name_reaches(*use, name_cover, key, word_bits == all_words);
   };
   // Whether every name holding `token` passes the first test: its words' bits hold the token's,
   // and the share the test takes only grows with more bits (the last word met adds a second case
@@ -1813,7 +1824,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
   constexpr std::uint32_t kAnyLetter = kNoToken - 1;  // `initial`: a name holding any one-letter word passes
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
-                   std::uint32_t initial, const NameReach& reach) {
+                   std::uint32_t initial, const NameReach& reach, const NameReach* alone, std::uint64_t later_sharing) {
     std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
@@ -1842,7 +1853,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     const bool all_pass = passes_first_test(token);
     auto test = [&](std::uint32_t at) {
       ++stats.names_met;
-      if (!first_test(names[at], all_pass, reach, d.posting_key[at])) return;
+      if (!first_test(names[at], all_pass, reach, alone, later_sharing, d.posting_key[at])) return;
       detail::prefetch_line(&marks[names[at].entry]);
       passed[passed_count++] = at;
       if (passed_count == kBlock) flush();
@@ -1989,12 +2000,14 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       return reach;
     };
     // Required words. Take a name e first met through a list of word i at rank r (2. above), and a
-    // later word j of three letters or more that weighs kMeaningfulWeight or more. If e pairs j
-    // through none of j's own lists (candidates, either half of a split, a word j joins with a
-    // neighbour), j is unpaired or an initial (a one-letter word of e for j's first letter): then
+    // later word j of three letters or more. If e pairs j through none of j's own lists
+    // (candidates, either half of a split, a word j joins with a neighbour), j is unpaired or an
+    // initial (a one-letter word of e for j's first letter): then
     //   unpaired: found <= F - w(j), cover <= M - cover(j), not every word paired (no typo only,
-    //             no distinctive exact, not the same words), and not a one-word or weak name (a
-    //             meaningful query word unpaired: score_entry gives those 0);
+    //             no distinctive exact, not the same words), and, when j weighs kMeaningfulWeight
+    //             or more, not a one-word or weak name (a meaningful query word unpaired:
+    //             score_entry gives those 0; a lighter j, a generic word as in "bank s", leaves
+    //             both possible);
     //   initial:  found <= F - 0.1 w(j), cover <= M - cover(j) + initial cover(j), an initial
     //             paired (no typo only), inexact (no distinctive exact);
     // with F, M the bounds of 2. When neither can make half the query nor reach the threshold
@@ -2025,6 +2038,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const bool last = word + 1 == word_count;
       const double unpaired_share = share_of(std::max(0.0, found - weight), last_possible && !last);
       const double initial_share = share_of(std::max(0.0, found - (1 - kInitialSimilarity) * weight), last_possible);
+      const bool meaningful = weight >= kMeaningfulWeight;  // unpaired, it leaves no one-word or weak name a score
       const double slack = 1e-9;
       auto reaches = [&](double query_share, double cover, int words_paired, bool unpaired) {
         if (query_share + slack < kMinQueryShare) return false;
@@ -2036,7 +2050,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         bound.min_similarity = least_similarity;
         bound.typo_only = 0;
         bound.distinctive_exact = 0;
-        if (unpaired) bound.one_word = 0, bound.weak = 0;
+        if (unpaired && meaningful) bound.one_word = 0, bound.weak = 0;
         return detail::calibrated_logit_bound(bound) + slack >= needed;
       };
       return !reaches(unpaired_share, most_cover - cover[word], static_cast<int>(word_count) - 1, true) &&
@@ -2051,7 +2065,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     auto required_from = [&](double found, bool last_possible, double most_cover, std::size_t word) {
       const bool last = word + 1 == word_count;
       const double unpaired_share = share_of(std::max(0.0, found - words[word].weight), last_possible && !last);
-      return cutoff_key(unpaired_share, std::max(0.0, most_cover - cover[word]), false, 0, false);
+      return cutoff_key(unpaired_share, std::max(0.0, most_cover - cover[word]), false, 0,
+                        words[word].weight < kMeaningfulWeight);
     };
     // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
     thread_local std::vector<std::uint64_t> filter_bits[2];
@@ -2080,6 +2095,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       double weight;      // the name weight it pairs
       double similarity;  // of the word it stands for
       double best_after;  // the best similarity of this list and the later ones of the word
+      double best_listed;  // the same, as an initial left out
     };
     std::vector<WalkList> lists;
     struct WalkRun {  // a list walked: its postings up to the cutoff
@@ -2087,6 +2103,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       double cutoff;
       std::uint32_t begin, length;
       NameReach reach;  // what a name of it must cover of itself
+      bool has_alone;   // alone: the same for a name holding no word a later sharing word may stand for
+      NameReach alone;
     };
     struct FilteredRun {  // what a later word would filter of a run
       std::uint32_t from;     // the first posting of the run it filters (length: none)
@@ -2126,13 +2144,13 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       lists.clear();
       auto candidate_list = [&](const Candidate& candidate) {
         lists.push_back({candidate.token, candidate.similarity * d.weight[candidate.token], d.weight[candidate.token],
-                         candidate.similarity, 0});
+                         candidate.similarity, 0, 0});
       };
       for (const Candidate& candidate : word.candidates) candidate_list(candidate);
       for (const auto& [first, second] : word.splits)
         lists.push_back({d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second,
                          static_cast<double>(d.weight[first]) + d.weight[second],
-                         static_cast<double>(d.weight[first]) + d.weight[second], 1.0, 0});
+                         static_cast<double>(d.weight[first]) + d.weight[second], 1.0, 0, 0});
       for (const Candidate& candidate : word.joins) candidate_list(candidate);
       if (at > 0)
         for (const Candidate& candidate : words[at - 1].joins) candidate_list(candidate);
@@ -2142,9 +2160,23 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // letters: a longer one stands for an initial only beside an earlier ranked word met
       // otherwise, and none is). The word finds at most that similarity times its weight.
       std::stable_sort(lists.begin(), lists.end(), [](const WalkList& a, const WalkList& b) { return a.cover > b.cover; });
-      double best_similarity = word.text.size() <= 2 ? kInitialSimilarity : 0.0;
-      for (std::size_t at_list = lists.size(); at_list-- > 0;)
+      double best_similarity = word.text.size() <= 2 ? kInitialSimilarity : 0.0, best_listed = 0;
+      for (std::size_t at_list = lists.size(); at_list-- > 0;) {
         lists[at_list].best_after = best_similarity = std::max(best_similarity, lists[at_list].similarity);
+        lists[at_list].best_listed = best_listed = std::max(best_listed, lists[at_list].similarity);
+      }
+      // Must share. A name scores 0 unless it is the query's words or pairs a sharing word
+      // (QueryWord::shares) otherwise than as an initial (score_entry), and a name first met here
+      // pairs no earlier word so (2. above). When no later word shares, this word pairs through
+      // this list or a later one, not as an initial: its similarity at most best_listed, its cover
+      // at most the list's (the lists are in order of cover), the initial left out of both (a
+      // word of one or two letters may otherwise stand for an initial: the max above). When a
+      // later word shares, the same holds for a name holding no word that later word may stand
+      // for (first_test: NameReach `alone`).
+      std::uint64_t later_sharing = 0;
+      for (std::size_t other = rank + 1; other < order.size(); ++other)
+        if (words[order[other]].shares) later_sharing |= std::uint64_t{1} << order[other];
+      const bool initial_possible = word.text.size() <= 2 && options.min_score > 0;
       const bool last_possible = words[word_count - 1].rank >= rank || short_last;
       // Each list's run (the postings up to its cutoff) and, for each later word j that may be
       // required (three letters or more, meaningful), the postings of the run j filters: all of
@@ -2154,21 +2186,35 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       run_filtered.clear();
       std::fill(rank_filtered.begin(), rank_filtered.end(), 0);
       for (const WalkList& list : lists) {
-        const double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
-        const double list_found = rest_found - (1 - list.best_after) * word.weight;
-        const double list_share = share_of(list_found, last_possible);
-        const double most_paired = short_cover + std::max(initial_cover[at], list.weight) + after_paired;
+        double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
+        double list_found = rest_found - (1 - list.best_after) * word.weight;
+        double list_share = share_of(list_found, last_possible);
+        double most_paired = short_cover + std::max(initial_cover[at], list.weight) + after_paired;
+        NameReach alone;
+        if (initial_possible) {  // must share (above)
+          const double alone_cover = short_cover + list.cover + after_cover;
+          const double alone_found = rest_found - (1 - list.best_listed) * word.weight;
+          const double alone_share = share_of(alone_found, last_possible);
+          const double alone_paired = short_cover + list.weight + after_paired;
+          alone = reach_of(alone_share, alone_cover, all_before_one_letter, alone_paired);
+          if (word.text.size() == 1) alone.initial_mask = ~(std::uint64_t{1} << at);
+          if (later_sharing == 0)
+            most_cover = alone_cover, list_found = alone_found, list_share = alone_share, most_paired = alone_paired;
+        }
         const double cutoff = cutoff_key(list_share, most_cover, all_before_one_letter, most_paired);
         if (cutoff < 0) continue;
         const std::uint32_t begin = d.posting_at[list.token];
         const auto length = static_cast<std::uint32_t>(
             std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[list.token + 1], cutoff) -
             (d.posting_key.begin() + begin));
-        runs.push_back({list.token, cutoff, begin, length, reach_of(list_share, most_cover, all_before_one_letter, most_paired)});
+        NameReach reach = reach_of(list_share, most_cover, all_before_one_letter, most_paired);
+        if (initial_possible && later_sharing == 0) reach.initial_mask = alone.initial_mask;
+        const bool has_alone = initial_possible && later_sharing != 0;
+        runs.push_back({list.token, cutoff, begin, length, reach, has_alone, alone});
         for (std::size_t later = rank + 1; later < order.size(); ++later) {
           const std::uint32_t other = order[later];
           FilteredRun filtered{length, kNoToken};  // from: the first posting filtered
-          if (length >= kFilterMinRun && words[other].weight >= kMeaningfulWeight && words[other].text.size() >= 3) {
+          if (length >= kFilterMinRun && words[other].text.size() >= 3) {
             if (required(list_found, last_possible, most_cover, other)) {
               filtered.from = 0;
             } else {
@@ -2262,7 +2308,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         } else if (set_filter != nullptr && run.length >= kFilterMinRun) {
           filter = set_filter, filtered_from = run.begin, filter_initial = kAnyLetter;
         }
-        touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach);
+        touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach, run.has_alone ? &run.alone : nullptr,
+              later_sharing);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;
