@@ -1626,6 +1626,50 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for (; bits != 0; bits &= bits - 1) found += words[static_cast<std::size_t>(std::countr_zero(bits))].weight;
     return found;
   };
+  // The first test's query share without a division or a loop a name: the weight of a set of
+  // query words from two tables of 256 sums (words 0-7 and 8-15; a query of more words sums the
+  // rest), against the least found weight that can make half the query, taken 1e-9 lower than
+  // share_of's test (sums in another order differ by far less): the test lets through every name
+  // share_of lets through, and may_reach makes the exact test. Made when a walk first needs it.
+  struct ShareFloor {
+    bool made = false;
+    std::array<double, 256> low{}, high{};
+    double other = 0, person[2] = {0, 0};  // the found weight needed: an organisation, a person (last word met)
+    const std::vector<QueryWord>* words = nullptr;
+    std::size_t word_count = 0;
+    double total = 0, trailing_total = 0, last_weight = 0;
+    bool trailing = false;
+    void make() {
+      made = true;
+      for (std::size_t half = 0; half < 2; ++half) {
+        std::array<double, 256>& sums = half == 0 ? low : high;
+        const std::size_t first = 8 * half;
+        const std::size_t count = word_count > first ? std::min<std::size_t>(8, word_count - first) : 0;
+        for (std::size_t bits = 1; bits < (std::size_t{1} << count); ++bits)
+          sums[bits] = sums[bits & (bits - 1)] + (*words)[first + static_cast<std::size_t>(std::countr_zero(bits))].weight;
+      }
+      auto needed = [](double of) { return (kMinQueryShare - 1e-9) * of - 1e-9; };
+      other = needed(total);
+      if (!trailing) {
+        person[0] = person[1] = other;
+      } else {
+        const double trailing_needed = trailing_total > 0 ? needed(trailing_total) : -1.0;
+        person[0] = trailing_needed;  // the last word unpaired: the smaller total
+        person[1] = std::min(other, trailing_needed + last_weight);
+      }
+    }
+    double found(std::uint64_t bits) const {
+      double sum = low[bits & 255u] + high[bits >> 8 & 255u];
+      for (bits >>= 16; bits != 0; bits &= bits - 1) sum += (*words)[16 + static_cast<std::size_t>(std::countr_zero(bits))].weight;
+      return sum;
+    }
+  } share_floor;
+  share_floor.words = &words;
+  share_floor.word_count = word_count;
+  share_floor.total = query_weight;
+  share_floor.trailing_total = trailing_total;
+  share_floor.last_weight = last_weight;
+  share_floor.trailing = trailing;
   // The full bound's test without an exp a name: sigma(x) + 1e-9 >= min_score holds, sigma
   // increasing, exactly when x >= logit(m), m = min_score - 1e-9. Between 1e-6 and 1 - 1e-6 the
   // rounding of sigma (a few 1e-16) moves that logit by under 1e-9, so 1e-7 less lets through
@@ -1681,9 +1725,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
       if (initial_query_words)
         for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
-      const double found = found_of(word_bits);
+      if (!share_floor.made) share_floor.make();
       const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
-      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
+      if (share_floor.found(word_bits) < (person ? share_floor.person[last_met] : share_floor.other)) return false;
     }
     if (reach.always) return true;
     // A name that holds no word a later sharing word may stand for (its dense-table bits: more
