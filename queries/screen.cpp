@@ -549,7 +549,7 @@ struct ScreenIndex::Data {
     std::uint32_t entry = 0;
     std::uint8_t count = 0;  // the name's words, up to 255 (more: 255, read the entry's span)
     std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias | kEntryLetter
-    std::uint16_t unused = 0;
+    std::uint16_t heads = 0;  // the first letters of its words, a bit each (letter_bit)
     std::uint32_t tokens[kInlineTokens] = {};
   };
   std::vector<PostingName> posting_names;
@@ -717,6 +717,12 @@ namespace {
 
 /// A word that says which party, not what kind: not a legal form, generic word, particle, place or
 /// title, and not so common in the index that it weighs under 0.2.
+/// A name word's first character as one of 16 bits (PostingName::heads): letters and digits share
+/// bits, so a name holding no word of a letter shows a 0 there, and a 1 says only that it may.
+std::uint16_t letter_bit(char first) noexcept {
+  return static_cast<std::uint16_t>(1u << ((static_cast<unsigned char>(first) & 127u) % 16u));
+}
+
 bool distinctive_token(const ScreenIndex::Data& d, std::uint32_t token) noexcept {
   return (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) && d.weight[token] >= kMeaningfulWeight;
 }
@@ -901,6 +907,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
     if (std::any_of(words.begin(), words.end(), [&](std::uint32_t token) { return d.token_at[token + 1] - d.token_at[token] == 1; }))
       name.flags |= ScreenIndex::Data::kEntryLetter;
     if (words.size() <= ScreenIndex::Data::kInlineTokens) std::copy(words.begin(), words.end(), name.tokens);
+    for (std::uint32_t token : words) name.heads |= letter_bit(d.token(token)[0]);
   }
   return index;
 }
@@ -1868,7 +1875,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
   constexpr std::uint32_t kAnyLetter = kNoToken - 1;  // `initial`: a name holding any one-letter word passes
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
-                   std::uint32_t initial, const NameReach& reach, const NameReach* alone, std::uint64_t later_sharing) {
+                   std::uint32_t initial, const NameReach& reach, const NameReach* alone, std::uint64_t later_sharing,
+                   std::uint32_t letter_from, std::uint16_t letter_mask) {
     std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
@@ -1896,6 +1904,10 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     };
     const bool all_pass = passes_first_test(token);
     auto test = [&](std::uint32_t at) {
+      if (at >= letter_from && (names[at].heads & letter_mask) == 0) {
+        ++stats.filter_tested;
+        return;
+      }
       ++stats.names_met;
       if (!first_test(names[at], all_pass, reach, alone, later_sharing, d.posting_key[at])) return;
       detail::prefetch_line(&marks[names[at].entry]);
@@ -2149,6 +2161,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       NameReach reach;  // what a name of it must cover of itself
       bool has_alone;   // alone: the same for a name holding no word a later sharing word may stand for
       NameReach alone;
+      std::uint32_t letter_from;  // from this posting on, a name must hold a word of letter_mask's letters
     };
     struct FilteredRun {  // what a later word would filter of a run
       std::uint32_t from;     // the first posting of the run it filters (length: none)
@@ -2221,6 +2234,22 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       for (std::size_t other = rank + 1; other < order.size(); ++other)
         if (words[order[other]].shares) later_sharing |= std::uint64_t{1} << order[other];
       const bool initial_possible = word.text.size() <= 2 && options.min_score > 0;
+      // Letters. A query word j of one letter (other than this one) pairs a name word as an
+      // initial only when the name holds a word of its letter (score_entry: the same first
+      // character), and otherwise only through its own lists, which hold only that letter's
+      // one-letter word, or joined with the word before it (that word's cover holds the join): so
+      // a name holding no word of j's letter finds nothing of j in the cover M (2. above). Such
+      // words' part of M: an initial's cover before this rank (short_cover), their cover after it;
+      // of the weight they pair, the same. Per run, the key past which a name must hold a word of
+      // one of their letters (PostingName::heads; letters sharing a bit only let more through).
+      std::uint16_t letter_mask = 0;
+      double letter_cover = 0, letter_paired = 0;
+      for (std::size_t other = 0; other < word_count; ++other) {
+        if (other == at || words[other].text.size() != 1) continue;
+        letter_mask |= letter_bit(words[other].text[0]);
+        if (words[other].rank < rank) letter_cover += initial_cover[other], letter_paired += initial_cover[other];
+        else letter_cover += cover[other], letter_paired += pairable[other];
+      }
       const bool last_possible = words[word_count - 1].rank >= rank || short_last;
       // Each list's run (the postings up to its cutoff) and, for each later word j that may be
       // required (three letters or more, meaningful), the postings of the run j filters: all of
@@ -2254,7 +2283,18 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         NameReach reach = reach_of(list_share, most_cover, all_before_one_letter, most_paired);
         if (initial_possible && later_sharing == 0) reach.initial_mask = alone.initial_mask;
         const bool has_alone = initial_possible && later_sharing != 0;
-        runs.push_back({list.token, cutoff, begin, length, reach, has_alone, alone});
+        // Past the key at which a name can reach the threshold only with an initial of a one-letter
+        // query word (letters, above), a name holding no word of such a letter is not met.
+        std::uint32_t letter_from = begin + length;
+        if (letter_mask != 0 && options.min_score > 0) {
+          const double letterless = cutoff_key(list_share, std::max(0.0, most_cover - letter_cover), all_before_one_letter,
+                                               std::max(0.0, most_paired - letter_paired));
+          if (letterless < cutoff)
+            letter_from = static_cast<std::uint32_t>(
+                std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + begin + length, letterless) -
+                d.posting_key.begin());
+        }
+        runs.push_back({list.token, cutoff, begin, length, reach, has_alone, alone, letter_from});
         for (std::size_t later = rank + 1; later < order.size(); ++later) {
           const std::uint32_t other = order[later];
           FilteredRun filtered{length, kNoToken};  // from: the first posting filtered
@@ -2353,7 +2393,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           filter = set_filter, filtered_from = run.begin, filter_initial = kAnyLetter;
         }
         touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach, run.has_alone ? &run.alone : nullptr,
-              later_sharing);
+              later_sharing, run.letter_from, letter_mask);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;
