@@ -2236,19 +2236,34 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const bool initial_possible = word.text.size() <= 2 && options.min_score > 0;
       // Letters. A query word j of one letter (other than this one) pairs a name word as an
       // initial only when the name holds a word of its letter (score_entry: the same first
-      // character), and otherwise only through its own lists, which hold only that letter's
-      // one-letter word, or joined with the word before it (that word's cover holds the join): so
-      // a name holding no word of j's letter finds nothing of j in the cover M (2. above). Such
-      // words' part of M: an initial's cover before this rank (short_cover), their cover after it;
-      // of the weight they pair, the same. Per run, the key past which a name must hold a word of
-      // one of their letters (PostingName::heads; letters sharing a bit only let more through).
+      // character); otherwise only through its own lists: its one-letter word (its only
+      // candidate, of its letter), a word it joins with the next query word (a fuzzy spelling of
+      // the two may start with another letter: "s adimnistradora" -> "adimnistradora"), or one
+      // the word before it joins with it (that word's cover holds the join). So of j's part of
+      // the cover M (2. above: an initial's cover before this rank, in short_cover; its cover
+      // after it) a name holding no word of j's letter keeps at most its joins' that start with
+      // another letter; of the weight it pairs, the same. Per run, the key past which a name must
+      // hold a word of one of their letters (PostingName::heads; letters sharing a bit only let
+      // more through).
       std::uint16_t letter_mask = 0;
       double letter_cover = 0, letter_paired = 0;
       for (std::size_t other = 0; other < word_count; ++other) {
         if (other == at || words[other].text.size() != 1) continue;
         letter_mask |= letter_bit(words[other].text[0]);
-        if (words[other].rank < rank) letter_cover += initial_cover[other], letter_paired += initial_cover[other];
-        else letter_cover += cover[other], letter_paired += pairable[other];
+        double kept_cover = 0, kept_paired = 0;  // through a join starting with another letter
+        if (other + 1 < word_count)
+          for (const Candidate& candidate : words[other].joins)
+            if (d.token(candidate.token)[0] != words[other].text[0]) {
+              kept_cover = std::max<double>(kept_cover, candidate.similarity * d.weight[candidate.token]);
+              kept_paired = std::max<double>(kept_paired, d.weight[candidate.token]);
+            }
+        if (words[other].rank < rank) {
+          letter_cover += std::max(0.0, initial_cover[other] - kept_cover);
+          letter_paired += std::max(0.0, initial_cover[other] - kept_paired);
+        } else {
+          letter_cover += std::max(0.0, cover[other] - kept_cover);
+          letter_paired += std::max(0.0, pairable[other] - kept_paired);
+        }
       }
       const bool last_possible = words[word_count - 1].rank >= rank || short_last;
       // Each list's run (the postings up to its cutoff) and, for each later word j that may be
