@@ -58,6 +58,8 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
   std::fprintf(stderr, "%s: %zu names, %zu tokens, index %.1f MiB (peak RSS +%.1f MiB), built in %.3f s (CPU time %.3f s)\n",
                label.c_str(), index.entry_count(), index.token_count(), index.bytes() / 1048576.0,
                (skg::bench::peak_rss_bytes() - rss_before) / 1048576.0, build, build_cpu);
+  // SKG_SCREEN_QUERY_FILE (below): only the generated names are screened.
+  if (std::getenv("SKG_SCREEN_QUERY_FILE") != nullptr && !label.starts_with("generated")) return;
   std::vector<std::pair<std::string, skg::NodeId>> queries;
   while (queries.size() < 2000) {
     const skg::NodeId node{static_cast<std::uint32_t>(random.below(graph.node_count()))};
@@ -74,6 +76,20 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
     std::string query;
     for (const auto& word : words) query += (query.empty() ? "" : " ") + word;
     queries.emplace_back(query, node);
+  }
+  // SKG_SCREEN_QUERY_FILE=FILE: screen FILE's lines instead, at 1M only (one query a line; the
+  // own-party check then means nothing), e.g. the slowest queries of a run, for a profile of them.
+  if (const char* file = std::getenv("SKG_SCREEN_QUERY_FILE"); file != nullptr && label.starts_with("generated")) {
+    queries.clear();
+    if (FILE* in = std::fopen(file, "r")) {
+      char line[4096];
+      while (std::fgets(line, sizeof line, in) != nullptr) {
+        std::string text(line);
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+        if (!text.empty()) queries.emplace_back(text, skg::NodeId{0});
+      }
+      std::fclose(in);
+    }
   }
   std::vector<skg::detail::ScreenWalkStats> walked;  // per query: what the walk met
   std::vector<double> seconds, cpu_seconds;  // wall clock, and this thread's CPU time (the machine
@@ -103,9 +119,10 @@ void measure(skg::bench::Harness& bench, const skg::Graph& graph, const std::str
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cpu_seconds[a] > cpu_seconds[b]; });
     const std::size_t shown = std::max(15, std::atoi(slowest));
     for (std::size_t at = 0; at < order.size() && at < shown; ++at)
-      std::fprintf(stderr, "slow\t%.1f us\t%.1f us CPU\t%zu postings\t%zu met\t%zu past first test\t%zu scored\t%s\n",
+      std::fprintf(stderr, "slow\t%.1f us\t%.1f us CPU\t%zu postings\t%zu met\t%zu past first test\t%zu scored\t%zu filtered\t%zu set\t%s\n",
                    1e6 * seconds[order[at]], 1e6 * cpu_seconds[order[at]], walked[order[at]].postings,
                    walked[order[at]].names_met, walked[order[at]].first_passed, walked[order[at]].scored,
+                   walked[order[at]].filter_tested, walked[order[at]].filter_set,
                    queries[order[at]].first.c_str());
   }
   bench.row(label + "/query_p50", 1, percentile(seconds, 0.50));

@@ -549,7 +549,7 @@ struct ScreenIndex::Data {
     std::uint32_t entry = 0;
     std::uint8_t count = 0;  // the name's words, up to 255 (more: 255, read the entry's span)
     std::uint8_t flags = 0;  // kEntryWeak | kEntryPerson | kEntryAlias | kEntryLetter
-    std::uint16_t unused = 0;
+    std::uint16_t heads = 0;  // the first letters of its words, a bit each (letter_bit)
     std::uint32_t tokens[kInlineTokens] = {};
   };
   std::vector<PostingName> posting_names;
@@ -717,6 +717,12 @@ namespace {
 
 /// A word that says which party, not what kind: not a legal form, generic word, particle, place or
 /// title, and not so common in the index that it weighs under 0.2.
+/// A name word's first character as one of 16 bits (PostingName::heads): letters and digits share
+/// bits, so a name holding no word of a letter shows a 0 there, and a 1 says only that it may.
+std::uint16_t letter_bit(char first) noexcept {
+  return static_cast<std::uint16_t>(1u << ((static_cast<unsigned char>(first) & 127u) % 16u));
+}
+
 bool distinctive_token(const ScreenIndex::Data& d, std::uint32_t token) noexcept {
   return (d.role[token] == Role::Ordinary || d.role[token] == Role::Patronymic) && d.weight[token] >= kMeaningfulWeight;
 }
@@ -901,6 +907,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
     if (std::any_of(words.begin(), words.end(), [&](std::uint32_t token) { return d.token_at[token + 1] - d.token_at[token] == 1; }))
       name.flags |= ScreenIndex::Data::kEntryLetter;
     if (words.size() <= ScreenIndex::Data::kInlineTokens) std::copy(words.begin(), words.end(), name.tokens);
+    for (std::uint32_t token : words) name.heads |= letter_bit(d.token(token)[0]);
   }
   return index;
 }
@@ -1411,6 +1418,9 @@ struct NameReach {
   double most_cover = 0;   // M: the most of a name the query can cover through the list
   double rest[2] = {0, 0};  // the logit bound but for matched weight and name share: one-word 0, -1
   double needed = 0;        // the threshold's logit
+  // The query words of one letter whose initials may count in a name's cover (first_test): all
+  // but the walked word, when that word must pair through its own lists (screen(): "must share").
+  std::uint64_t initial_mask = ~std::uint64_t{0};
 };
 
 }  // namespace
@@ -1623,6 +1633,50 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for (; bits != 0; bits &= bits - 1) found += words[static_cast<std::size_t>(std::countr_zero(bits))].weight;
     return found;
   };
+  // The first test's query share without a division or a loop a name: the weight of a set of
+  // query words from two tables of 256 sums (words 0-7 and 8-15; a query of more words sums the
+  // rest), against the least found weight that can make half the query, taken 1e-9 lower than
+  // share_of's test (sums in another order differ by far less): the test lets through every name
+  // share_of lets through, and may_reach makes the exact test. Made when a walk first needs it.
+  struct ShareFloor {
+    bool made = false;
+    std::array<double, 256> low{}, high{};
+    double other = 0, person[2] = {0, 0};  // the found weight needed: an organisation, a person (last word met)
+    const std::vector<QueryWord>* words = nullptr;
+    std::size_t word_count = 0;
+    double total = 0, trailing_total = 0, last_weight = 0;
+    bool trailing = false;
+    void make() {
+      made = true;
+      for (std::size_t half = 0; half < 2; ++half) {
+        std::array<double, 256>& sums = half == 0 ? low : high;
+        const std::size_t first = 8 * half;
+        const std::size_t count = word_count > first ? std::min<std::size_t>(8, word_count - first) : 0;
+        for (std::size_t bits = 1; bits < (std::size_t{1} << count); ++bits)
+          sums[bits] = sums[bits & (bits - 1)] + (*words)[first + static_cast<std::size_t>(std::countr_zero(bits))].weight;
+      }
+      auto needed = [](double of) { return (kMinQueryShare - 1e-9) * of - 1e-9; };
+      other = needed(total);
+      if (!trailing) {
+        person[0] = person[1] = other;
+      } else {
+        const double trailing_needed = trailing_total > 0 ? needed(trailing_total) : -1.0;
+        person[0] = trailing_needed;  // the last word unpaired: the smaller total
+        person[1] = std::min(other, trailing_needed + last_weight);
+      }
+    }
+    double found(std::uint64_t bits) const {
+      double sum = low[bits & 255u] + high[bits >> 8 & 255u];
+      for (bits >>= 16; bits != 0; bits &= bits - 1) sum += (*words)[16 + static_cast<std::size_t>(std::countr_zero(bits))].weight;
+      return sum;
+    }
+  } share_floor;
+  share_floor.words = &words;
+  share_floor.word_count = word_count;
+  share_floor.total = query_weight;
+  share_floor.trailing_total = trailing_total;
+  share_floor.last_weight = last_weight;
+  share_floor.trailing = trailing;
   // The full bound's test without an exp a name: sigma(x) + 1e-9 >= min_score holds, sigma
   // increasing, exactly when x >= logit(m), m = min_score - 1e-9. Between 1e-6 and 1 - 1e-6 the
   // rounding of sigma (a few 1e-16) moves that logit by under 1e-9, so 1e-7 less lets through
@@ -1667,7 +1721,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   // cover, and a name whose cover cannot reach the threshold through this list fails too (only
   // through this list: it is not marked, and another list tries it again).
   auto first_test = [&](const ScreenIndex::Data::PostingName& posting, bool share_known, const NameReach& reach,
-                        float key) {
+                        const NameReach* alone, std::uint64_t later_sharing, float key) {
     const auto tokens = name_tokens(posting);
     const std::size_t position_count = std::min<std::size_t>(tokens.size(), 64);
     const bool person = (posting.flags & ScreenIndex::Data::kEntryPerson) != 0;
@@ -1678,21 +1732,29 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       for (std::size_t position = 0; position < position_count; ++position) word_bits |= token_words[tokens[position]];
       if (initial_query_words)
         for (std::size_t position = 0; position < position_count; ++position) word_bits |= initial_by_head[d.head[tokens[position]]];
-      const double found = found_of(word_bits);
+      if (!share_floor.made) share_floor.make();
       const bool last_met = (word_bits >> (word_count - 1) & 1u) != 0;
-      if ((person ? share_of(found, last_met) : share(found, query_weight)) + 1e-9 < kMinQueryShare) return false;
+      if (share_floor.found(word_bits) < (person ? share_floor.person[last_met] : share_floor.other)) return false;
     }
     if (reach.always) return true;
+    // A name that holds no word a later sharing word may stand for (its dense-table bits: more
+    // than that, never less) must pair the walked word through its own lists: `alone` holds.
+    const NameReach* use = &reach;
+    if (alone != nullptr) {
+      std::uint64_t own_bits = 0;
+      for (std::size_t position = 0; position < position_count; ++position) own_bits |= token_words[tokens[position]];
+      if ((own_bits & later_sharing) == 0) use = alone;
+    }
     std::uint64_t word_bits = 0;
     double name_cover = 0;  // the weight of the name words some query word may pair (may_reach: name_met)
     for (std::size_t position = 0; position < position_count; ++position) {
       const std::uint32_t token = tokens[position];
       std::uint64_t bits = token_words[token];
-      if (initial_query_words) bits |= initial_by_head[d.head[token]];
+      if (initial_query_words) bits |= initial_by_head[d.head[token]] & use->initial_mask;
       word_bits |= bits;
       name_cover += bits != 0 ? static_cast<double>(d.weight[token]) : 0.0;
     }
-    return name_reaches(reach, name_cover, key, word_bits == all_words);
+    return name_reaches(*use, name_cover, key, word_bits == all_words);
   };
   // Whether every name holding `token` passes the first test: its words' bits hold the token's,
   // and the share the test takes only grows with more bits (the last word met adds a second case
@@ -1813,7 +1875,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
   constexpr std::uint32_t kAnyLetter = kNoToken - 1;  // `initial`: a name holding any one-letter word passes
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
-                   std::uint32_t initial, const NameReach& reach) {
+                   std::uint32_t initial, const NameReach& reach, const NameReach* alone, std::uint64_t later_sharing,
+                   std::uint32_t letter_from, std::uint16_t letter_mask) {
     std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
@@ -1841,8 +1904,12 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     };
     const bool all_pass = passes_first_test(token);
     auto test = [&](std::uint32_t at) {
+      if (at >= letter_from && (names[at].heads & letter_mask) == 0) {
+        ++stats.filter_tested;
+        return;
+      }
       ++stats.names_met;
-      if (!first_test(names[at], all_pass, reach, d.posting_key[at])) return;
+      if (!first_test(names[at], all_pass, reach, alone, later_sharing, d.posting_key[at])) return;
       detail::prefetch_line(&marks[names[at].entry]);
       passed[passed_count++] = at;
       if (passed_count == kBlock) flush();
@@ -1860,6 +1927,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     if (filter != nullptr) {
       begin = unfiltered_end;
       passing.clear();
+      stats.filter_tested += end - begin;
       for (std::uint32_t at = begin; at < end; ++at) {
         const std::uint32_t entry = d.postings[at];
         if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
@@ -1988,12 +2056,14 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       return reach;
     };
     // Required words. Take a name e first met through a list of word i at rank r (2. above), and a
-    // later word j of three letters or more that weighs kMeaningfulWeight or more. If e pairs j
-    // through none of j's own lists (candidates, either half of a split, a word j joins with a
-    // neighbour), j is unpaired or an initial (a one-letter word of e for j's first letter): then
+    // later word j of three letters or more. If e pairs j through none of j's own lists
+    // (candidates, either half of a split, a word j joins with a neighbour), j is unpaired or an
+    // initial (a one-letter word of e for j's first letter): then
     //   unpaired: found <= F - w(j), cover <= M - cover(j), not every word paired (no typo only,
-    //             no distinctive exact, not the same words), and not a one-word or weak name (a
-    //             meaningful query word unpaired: score_entry gives those 0);
+    //             no distinctive exact, not the same words), and, when j weighs kMeaningfulWeight
+    //             or more, not a one-word or weak name (a meaningful query word unpaired:
+    //             score_entry gives those 0; a lighter j, a generic word as in "bank s", leaves
+    //             both possible);
     //   initial:  found <= F - 0.1 w(j), cover <= M - cover(j) + initial cover(j), an initial
     //             paired (no typo only), inexact (no distinctive exact);
     // with F, M the bounds of 2. When neither can make half the query nor reach the threshold
@@ -2024,6 +2094,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       const bool last = word + 1 == word_count;
       const double unpaired_share = share_of(std::max(0.0, found - weight), last_possible && !last);
       const double initial_share = share_of(std::max(0.0, found - (1 - kInitialSimilarity) * weight), last_possible);
+      const bool meaningful = weight >= kMeaningfulWeight;  // unpaired, it leaves no one-word or weak name a score
       const double slack = 1e-9;
       auto reaches = [&](double query_share, double cover, int words_paired, bool unpaired) {
         if (query_share + slack < kMinQueryShare) return false;
@@ -2035,7 +2106,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         bound.min_similarity = least_similarity;
         bound.typo_only = 0;
         bound.distinctive_exact = 0;
-        if (unpaired) bound.one_word = 0, bound.weak = 0;
+        if (unpaired && meaningful) bound.one_word = 0, bound.weak = 0;
         return detail::calibrated_logit_bound(bound) + slack >= needed;
       };
       return !reaches(unpaired_share, most_cover - cover[word], static_cast<int>(word_count) - 1, true) &&
@@ -2050,7 +2121,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     auto required_from = [&](double found, bool last_possible, double most_cover, std::size_t word) {
       const bool last = word + 1 == word_count;
       const double unpaired_share = share_of(std::max(0.0, found - words[word].weight), last_possible && !last);
-      return cutoff_key(unpaired_share, std::max(0.0, most_cover - cover[word]), false, 0, false);
+      return cutoff_key(unpaired_share, std::max(0.0, most_cover - cover[word]), false, 0,
+                        words[word].weight < kMeaningfulWeight);
     };
     // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
     thread_local std::vector<std::uint64_t> filter_bits[2];
@@ -2064,6 +2136,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       std::vector<std::uint64_t>& bits = filter_bits[at];
       bits.assign((d.entry_node.size() + 63) / 64, 0);
       pair_lists(word, [&](std::uint32_t token) {
+        stats.filter_set += d.posting_at[token + 1] - d.posting_at[token];
         for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
           const std::uint32_t entry = d.postings[posting];
           bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
@@ -2078,6 +2151,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       double weight;      // the name weight it pairs
       double similarity;  // of the word it stands for
       double best_after;  // the best similarity of this list and the later ones of the word
+      double best_listed;  // the same, as an initial left out
     };
     std::vector<WalkList> lists;
     struct WalkRun {  // a list walked: its postings up to the cutoff
@@ -2085,6 +2159,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       double cutoff;
       std::uint32_t begin, length;
       NameReach reach;  // what a name of it must cover of itself
+      bool has_alone;   // alone: the same for a name holding no word a later sharing word may stand for
+      NameReach alone;
+      std::uint32_t letter_from;  // from this posting on, a name must hold a word of letter_mask's letters
     };
     struct FilteredRun {  // what a later word would filter of a run
       std::uint32_t from;     // the first posting of the run it filters (length: none)
@@ -2124,13 +2201,13 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       lists.clear();
       auto candidate_list = [&](const Candidate& candidate) {
         lists.push_back({candidate.token, candidate.similarity * d.weight[candidate.token], d.weight[candidate.token],
-                         candidate.similarity, 0});
+                         candidate.similarity, 0, 0});
       };
       for (const Candidate& candidate : word.candidates) candidate_list(candidate);
       for (const auto& [first, second] : word.splits)
         lists.push_back({d.posting_at[first + 1] - d.posting_at[first] < d.posting_at[second + 1] - d.posting_at[second] ? first : second,
                          static_cast<double>(d.weight[first]) + d.weight[second],
-                         static_cast<double>(d.weight[first]) + d.weight[second], 1.0, 0});
+                         static_cast<double>(d.weight[first]) + d.weight[second], 1.0, 0, 0});
       for (const Candidate& candidate : word.joins) candidate_list(candidate);
       if (at > 0)
         for (const Candidate& candidate : words[at - 1].joins) candidate_list(candidate);
@@ -2140,9 +2217,54 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // letters: a longer one stands for an initial only beside an earlier ranked word met
       // otherwise, and none is). The word finds at most that similarity times its weight.
       std::stable_sort(lists.begin(), lists.end(), [](const WalkList& a, const WalkList& b) { return a.cover > b.cover; });
-      double best_similarity = word.text.size() <= 2 ? kInitialSimilarity : 0.0;
-      for (std::size_t at_list = lists.size(); at_list-- > 0;)
+      double best_similarity = word.text.size() <= 2 ? kInitialSimilarity : 0.0, best_listed = 0;
+      for (std::size_t at_list = lists.size(); at_list-- > 0;) {
         lists[at_list].best_after = best_similarity = std::max(best_similarity, lists[at_list].similarity);
+        lists[at_list].best_listed = best_listed = std::max(best_listed, lists[at_list].similarity);
+      }
+      // Must share. A name scores 0 unless it is the query's words or pairs a sharing word
+      // (QueryWord::shares) otherwise than as an initial (score_entry), and a name first met here
+      // pairs no earlier word so (2. above). When no later word shares, this word pairs through
+      // this list or a later one, not as an initial: its similarity at most best_listed, its cover
+      // at most the list's (the lists are in order of cover), the initial left out of both (a
+      // word of one or two letters may otherwise stand for an initial: the max above). When a
+      // later word shares, the same holds for a name holding no word that later word may stand
+      // for (first_test: NameReach `alone`).
+      std::uint64_t later_sharing = 0;
+      for (std::size_t other = rank + 1; other < order.size(); ++other)
+        if (words[order[other]].shares) later_sharing |= std::uint64_t{1} << order[other];
+      const bool initial_possible = word.text.size() <= 2 && options.min_score > 0;
+      // Letters. A query word j of one letter (other than this one) pairs a name word as an
+      // initial only when the name holds a word of its letter (score_entry: the same first
+      // character); otherwise only through its own lists: its one-letter word (its only
+      // candidate, of its letter), a word it joins with the next query word (a fuzzy spelling of
+      // the two may start with another letter: "s adimnistradora" -> "adimnistradora"), or one
+      // the word before it joins with it (that word's cover holds the join). So of j's part of
+      // the cover M (2. above: an initial's cover before this rank, in short_cover; its cover
+      // after it) a name holding no word of j's letter keeps at most its joins' that start with
+      // another letter; of the weight it pairs, the same. Per run, the key past which a name must
+      // hold a word of one of their letters (PostingName::heads; letters sharing a bit only let
+      // more through).
+      std::uint16_t letter_mask = 0;
+      double letter_cover = 0, letter_paired = 0;
+      for (std::size_t other = 0; other < word_count; ++other) {
+        if (other == at || words[other].text.size() != 1) continue;
+        letter_mask |= letter_bit(words[other].text[0]);
+        double kept_cover = 0, kept_paired = 0;  // through a join starting with another letter
+        if (other + 1 < word_count)
+          for (const Candidate& candidate : words[other].joins)
+            if (d.token(candidate.token)[0] != words[other].text[0]) {
+              kept_cover = std::max<double>(kept_cover, candidate.similarity * d.weight[candidate.token]);
+              kept_paired = std::max<double>(kept_paired, d.weight[candidate.token]);
+            }
+        if (words[other].rank < rank) {
+          letter_cover += std::max(0.0, initial_cover[other] - kept_cover);
+          letter_paired += std::max(0.0, initial_cover[other] - kept_paired);
+        } else {
+          letter_cover += std::max(0.0, cover[other] - kept_cover);
+          letter_paired += std::max(0.0, pairable[other] - kept_paired);
+        }
+      }
       const bool last_possible = words[word_count - 1].rank >= rank || short_last;
       // Each list's run (the postings up to its cutoff) and, for each later word j that may be
       // required (three letters or more, meaningful), the postings of the run j filters: all of
@@ -2152,21 +2274,46 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       run_filtered.clear();
       std::fill(rank_filtered.begin(), rank_filtered.end(), 0);
       for (const WalkList& list : lists) {
-        const double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
-        const double list_found = rest_found - (1 - list.best_after) * word.weight;
-        const double list_share = share_of(list_found, last_possible);
-        const double most_paired = short_cover + std::max(initial_cover[at], list.weight) + after_paired;
+        double most_cover = short_cover + std::max(initial_cover[at], list.cover) + after_cover;
+        double list_found = rest_found - (1 - list.best_after) * word.weight;
+        double list_share = share_of(list_found, last_possible);
+        double most_paired = short_cover + std::max(initial_cover[at], list.weight) + after_paired;
+        NameReach alone;
+        if (initial_possible) {  // must share (above)
+          const double alone_cover = short_cover + list.cover + after_cover;
+          const double alone_found = rest_found - (1 - list.best_listed) * word.weight;
+          const double alone_share = share_of(alone_found, last_possible);
+          const double alone_paired = short_cover + list.weight + after_paired;
+          alone = reach_of(alone_share, alone_cover, all_before_one_letter, alone_paired);
+          if (word.text.size() == 1) alone.initial_mask = ~(std::uint64_t{1} << at);
+          if (later_sharing == 0)
+            most_cover = alone_cover, list_found = alone_found, list_share = alone_share, most_paired = alone_paired;
+        }
         const double cutoff = cutoff_key(list_share, most_cover, all_before_one_letter, most_paired);
         if (cutoff < 0) continue;
         const std::uint32_t begin = d.posting_at[list.token];
         const auto length = static_cast<std::uint32_t>(
             std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[list.token + 1], cutoff) -
             (d.posting_key.begin() + begin));
-        runs.push_back({list.token, cutoff, begin, length, reach_of(list_share, most_cover, all_before_one_letter, most_paired)});
+        NameReach reach = reach_of(list_share, most_cover, all_before_one_letter, most_paired);
+        if (initial_possible && later_sharing == 0) reach.initial_mask = alone.initial_mask;
+        const bool has_alone = initial_possible && later_sharing != 0;
+        // Past the key at which a name can reach the threshold only with an initial of a one-letter
+        // query word (letters, above), a name holding no word of such a letter is not met.
+        std::uint32_t letter_from = begin + length;
+        if (letter_mask != 0 && options.min_score > 0) {
+          const double letterless = cutoff_key(list_share, std::max(0.0, most_cover - letter_cover), all_before_one_letter,
+                                               std::max(0.0, most_paired - letter_paired));
+          if (letterless < cutoff)
+            letter_from = static_cast<std::uint32_t>(
+                std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + begin + length, letterless) -
+                d.posting_key.begin());
+        }
+        runs.push_back({list.token, cutoff, begin, length, reach, has_alone, alone, letter_from});
         for (std::size_t later = rank + 1; later < order.size(); ++later) {
           const std::uint32_t other = order[later];
           FilteredRun filtered{length, kNoToken};  // from: the first posting filtered
-          if (length >= kFilterMinRun && words[other].weight >= kMeaningfulWeight && words[other].text.size() >= 3) {
+          if (length >= kFilterMinRun && words[other].text.size() >= 3) {
             if (required(list_found, last_possible, most_cover, other)) {
               filtered.from = 0;
             } else {
@@ -2219,6 +2366,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
           set_bits.assign((d.entry_node.size() + 63) / 64, 0);
           for (std::size_t at_set = 0; at_set < set_count; ++at_set)
             pair_lists(later[at_set], [&](std::uint32_t token) {
+              stats.filter_set += d.posting_at[token + 1] - d.posting_at[token];
               for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting) {
                 const std::uint32_t entry = d.postings[posting];
                 set_bits[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
@@ -2259,7 +2407,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         } else if (set_filter != nullptr && run.length >= kFilterMinRun) {
           filter = set_filter, filtered_from = run.begin, filter_initial = kAnyLetter;
         }
-        touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach);
+        touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach, run.has_alone ? &run.alone : nullptr,
+              later_sharing, run.letter_from, letter_mask);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;

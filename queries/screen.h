@@ -198,6 +198,8 @@ double calibrated_score_bound(const EvidenceBound& bound) noexcept;
 /// (each once), names scored in full. For the bench's slowest queries.
 struct ScreenWalkStats {
   std::size_t postings = 0, names_met = 0, first_passed = 0, scored = 0;
+  std::size_t filter_tested = 0;  // postings a filter tested (postings: those it let through, and the rest)
+  std::size_t filter_set = 0;     // postings set into filters (a bit per index entry each)
 };
 ScreenWalkStats last_screen_walk_stats() noexcept;
 }  // namespace detail

@@ -213,3 +213,68 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
   CHECK(compared.hits > 600);
   CHECK(compared.differing == 0);
 }
+
+TEST_CASE("screen: the pruned search finds the same hits as scoring every name, on initials and generic words") {
+  // Names of generic and legal-form words, one-letter words and rarer words, and queries made of
+  // the generic words and initials of a name ("bank s", "c v company", "m obshchestvo"): the one
+  // word that shares may pair only through its own lists, never as an initial, and the generic
+  // words can be required past a key (screen(): "must share", "required words").
+  Random random(23);
+  const char* generic[] = {"bank", "trading", "company", "group", "services", "ltd", "inc", "llc",
+                           "obshchestvo", "international", "center", "management", "sa", "holding"};
+  const char* letters[] = {"a", "s", "c", "v", "m", "b", "k", "t"};
+  const char* syllables[] = {"ka", "ri", "mo", "zan", "tel", "vor", "ush", "len", "dar", "pi", "sto", "ne", "gra",
+                             "bul", "sa", "ma", "ce", "ba"};
+  std::vector<std::string> rare;
+  for (int n = 0; n < 3000; ++n) {
+    std::string word;
+    for (std::size_t at = 0, size = 2 + random.below(2); at < size; ++at) word += syllables[random.below(std::size(syllables))];
+    rare.push_back(word);
+  }
+  skg::Builder builder;
+  std::vector<std::vector<std::string>> names;
+  for (std::size_t n = 0; n < 20000; ++n) {
+    std::vector<std::string> words;
+    for (std::size_t at = 0, count = 2 + random.below(3); at < count; ++at) {
+      const std::size_t pick = random.below(10);
+      if (pick < 3) words.emplace_back(generic[random.below(std::size(generic))]);
+      else if (pick < 6) words.emplace_back(letters[random.below(std::size(letters))]);
+      else words.push_back(rare[random.below(random.below(2) ? 200 : rare.size())]);
+    }
+    const std::string id = "i" + std::to_string(n);
+    builder.add_entity({.id = id, .kind = n % 2 ? skg::NodeKind::Person : skg::NodeKind::Company, .name = join(words)});
+    names.push_back(std::move(words));
+  }
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  std::size_t queries = 0, hits = 0, differing = 0;
+  std::string first_difference;
+  for (std::size_t n = 0; n < 800; ++n) {
+    auto words = names[random.below(names.size())];
+    for (auto& word : words)  // the rarer words as initials, sometimes a generic word as well
+      if (word.size() > 1 && (std::find(std::begin(generic), std::end(generic), word) == std::end(generic) || n % 5 == 0))
+        word = word.substr(0, 1);
+    if (n % 3 == 1) std::rotate(words.begin(), words.begin() + 1, words.end());
+    if (n % 4 == 2) words.emplace_back(generic[random.below(std::size(generic))]);
+    if (n % 6 == 5) words.emplace_back(letters[random.below(std::size(letters))]);
+    const std::string query = join(words);
+    skg::ScreenOptions options{.limit = 0};
+    if (n % 4 == 1) options.min_score = 0.3;
+    if (n % 4 == 3) options.min_score = 0.95;
+    const auto pruned = skg::screen(graph, index, query, options);
+    options.exhaustive = true;
+    const auto every = skg::screen(graph, index, query, options);
+    ++queries;
+    hits += every.size();
+    bool same = pruned.size() == every.size();
+    for (std::size_t at = 0; same && at < every.size(); ++at)
+      same = pruned[at].node == every[at].node && pruned[at].score == every[at].score;
+    if (!same && differing++ == 0)
+      first_difference = "\"" + query + "\" at " + std::to_string(options.min_score) + ": " + std::to_string(pruned.size()) +
+                         " hits pruned, " + std::to_string(every.size()) + " scoring every name";
+  }
+  INFO(first_difference);
+  CHECK(queries == 800);
+  CHECK(hits > 800);
+  CHECK(differing == 0);
+}
