@@ -247,8 +247,7 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
   }
   const skg::Graph graph = std::move(builder).freeze();
   const auto index = skg::build_screen_index(graph);
-  std::size_t queries = 0, hits = 0, differing = 0;
-  std::string first_difference;
+  Compared compared;
   for (std::size_t n = 0; n < 800; ++n) {
     auto words = names[random.below(names.size())];
     for (auto& word : words)  // the rarer words as initials, sometimes a generic word as well
@@ -258,23 +257,10 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
     if (n % 4 == 2) words.emplace_back(generic[random.below(std::size(generic))]);
     if (n % 6 == 5) words.emplace_back(letters[random.below(std::size(letters))]);
     const std::string query = join(words);
-    skg::ScreenOptions options{.limit = 0};
-    if (n % 4 == 1) options.min_score = 0.3;
-    if (n % 4 == 3) options.min_score = 0.95;
-    const auto pruned = skg::screen(graph, index, query, options);
-    options.exhaustive = true;
-    const auto every = skg::screen(graph, index, query, options);
-    ++queries;
-    hits += every.size();
-    bool same = pruned.size() == every.size();
-    for (std::size_t at = 0; same && at < every.size(); ++at)
-      same = pruned[at].node == every[at].node && pruned[at].score == every[at].score;
-    if (!same && differing++ == 0)
-      first_difference = "\"" + query + "\" at " + std::to_string(options.min_score) + ": " + std::to_string(pruned.size()) +
-                         " hits pruned, " + std::to_string(every.size()) + " scoring every name";
+    compare_one(graph, index, query, n, compared);
   }
-  INFO(first_difference);
-  CHECK(queries == 800);
-  CHECK(hits > 800);
-  CHECK(differing == 0);
+  INFO(compared.first_difference);
+  CHECK(compared.queries == 800);
+  CHECK(compared.hits > 800);
+  CHECK(compared.differing == 0);
 }
