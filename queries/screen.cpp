@@ -896,6 +896,15 @@ ScreenIndex build_screen_index(const Graph& graph) {
   d.token_cards.resize(tokens);
   for (std::uint32_t id = 0; id < tokens; ++id)
     d.token_cards[id] = {d.weight[id], d.legal[id], d.role[id], d.head[id], distinctive_token(d, id)};
+  // What a posting carries of its name is made once a name: a name of n words has n postings, so
+  // reading its words for each of them would be quadratic (a 200,000-word name took 30 s).
+  std::vector<std::uint8_t> entry_letter(d.entry_node.size(), 0);
+  std::vector<std::uint16_t> entry_heads(d.entry_node.size(), 0);
+  for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry)
+    for (std::uint32_t token : d.entry_token_span(entry)) {
+      if (d.token_at[token + 1] - d.token_at[token] == 1) entry_letter[entry] = 1;
+      entry_heads[entry] |= letter_bit(d.token(token)[0]);
+    }
   d.posting_names.resize(d.postings.size());
   for (std::size_t at = 0; at < d.postings.size(); ++at) {
     const std::uint32_t entry = d.postings[at];
@@ -904,10 +913,9 @@ ScreenIndex build_screen_index(const Graph& graph) {
     name.entry = entry;
     name.count = static_cast<std::uint8_t>(std::min<std::size_t>(words.size(), 255));
     name.flags = static_cast<std::uint8_t>(d.entry_flags[entry] | (d.entry_slot[entry] != 0 ? ScreenIndex::Data::kEntryAlias : 0));
-    if (std::any_of(words.begin(), words.end(), [&](std::uint32_t token) { return d.token_at[token + 1] - d.token_at[token] == 1; }))
-      name.flags |= ScreenIndex::Data::kEntryLetter;
+    if (entry_letter[entry] != 0) name.flags |= ScreenIndex::Data::kEntryLetter;
     if (words.size() <= ScreenIndex::Data::kInlineTokens) std::copy(words.begin(), words.end(), name.tokens);
-    for (std::uint32_t token : words) name.heads |= letter_bit(d.token(token)[0]);
+    name.heads = entry_heads[entry];
   }
   return index;
 }
