@@ -710,13 +710,7 @@ class TableText {
   TableText& operator=(const TableText&) = delete;
   std::string_view text() const noexcept { return read_ ? read_->text() : std::string_view(map_, size_); }
   /// As SourceFile::content(): after a UTF-8 byte-order mark, a trailing 0x1A dropped.
-  std::string_view content() const noexcept {
-    if (read_) return read_->content();
-    std::string_view text = this->text();
-    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-    while (!text.empty() && text.back() == '\x1A') text.remove_suffix(1);
-    return text;
-  }
+  std::string_view content() const noexcept { return file_content(text()); }
 
  private:
   std::optional<SourceFile> read_;

@@ -178,12 +178,13 @@ std::size_t FileReader::read(char* into, std::size_t size) {
   return got;
 }
 
-std::string_view SourceFile::content() const noexcept {
-  std::string_view text = this->text();
+std::string_view file_content(std::string_view text) noexcept {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   while (!text.empty() && text.back() == '\x1A') text.remove_suffix(1);
   return text;
 }
+
+std::string_view SourceFile::content() const noexcept { return file_content(text()); }
 
 bool LineReader::next(std::string_view& line) {
   if (at_ >= text_.size()) return false;

@@ -25,6 +25,10 @@ namespace detail {
 class ReadAhead;
 }
 
+/// A file's text without what is not its content: a UTF-8 byte-order mark before it, a trailing
+/// DOS end-of-file mark (0x1A) after it (SourceFile::content, and a mapped table's text).
+std::string_view file_content(std::string_view text) noexcept;
+
 /// A whole input file in memory (read once; loaders parse it in place).
 class SourceFile {
  public:
