@@ -117,6 +117,34 @@ std::string fold_word(std::string_view word) {
   return out;
 }
 
+/// Korean: a Hangul syllable (U+AC00..U+D7A3) is its initial, medial and final letters
+/// arithmetically ((initial * 21 + medial) * 28 + final, The Unicode Standard 15.0, section 3.12),
+/// romanised by the DPRK's "Rules of the Latin Alphabetical Transcriptions of the Korean Language"
+/// (1992, updated 2002 and 2012, presented to UNGEGN), breves dropped: the spelling the lists give
+/// Korean names ("KIM, Jong Un" = 김정은, "RI, Pyong Chol" = 리병철, "CHOE, Ryong Hae" = 최룡해 in OFAC's
+/// SDN list). Each syllable is one word, as those rules write a name of Chinese-character origin
+/// and as the lists do, with the initial's voiceless letter (ㄱ k, ㄷ t, ㅂ p). ICU's Hangul-Latin
+/// is a letter-for-letter transliteration of the South's system that runs a name together
+/// ("gimjeong-eun"), which no list spells.
+constexpr std::array<std::string_view, 19> kHangulInitial = {
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th", "ph", "h"};
+constexpr std::array<std::string_view, 21> kHangulMedial = {
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae",
+    "oe", "yo", "u", "wo", "we", "wi", "yu", "u", "ui", "i"};
+constexpr std::array<std::string_view, 28> kHangulFinal = {
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l",
+    "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"};
+
+constexpr bool hangul_syllable(UChar32 code) noexcept { return code >= 0xAC00 && code <= 0xD7A3; }
+
+/// The syllable's romanisation into `out` (cleared first).
+void romanise_hangul(UChar32 code, std::string& out) {
+  const auto index = static_cast<std::size_t>(code - 0xAC00);
+  out.assign(kHangulInitial[index / (21 * 28)]);
+  out += kHangulMedial[(index / 28) % 21];
+  out += kHangulFinal[index % 28];
+}
+
 /// Calls `emit(token)` for each folded word of `name`. `cache` keeps non-ASCII words already
 /// folded (index builds see the same words many times); null for one-off queries.
 template <class Emit>
@@ -181,6 +209,13 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
     if ((U_GET_GC_MASK(code) & (U_GC_CF_MASK | U_GC_CC_MASK)) != 0) continue;
     const bool apostrophe = code == 0x2019 || code == 0x02BC;
     const bool letter = u_isalnum(code) || (U_GET_GC_MASK(code) & U_GC_M_MASK) != 0;
+    if (hangul_syllable(code)) {
+      finish(start);
+      std::string syllable;
+      romanise_hangul(code, syllable);
+      emit(std::string_view(syllable));
+      continue;
+    }
     UErrorCode script_status = U_ZERO_ERROR;
     if (letter && uscript_getScript(code, &script_status) == USCRIPT_HAN) {
       // One Han character is one syllable: folded (and cached) alone, so that a million Chinese

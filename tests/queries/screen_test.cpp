@@ -491,6 +491,35 @@ TEST_CASE("screen: transliteration variants and other scripts") {
   CHECK(top_id(graph, skg::screen(graph, index, "Zakh\u200Barov Aleksandr")) == "zakharov");  // zero-width
 }
 
+TEST_CASE("screen: Hangul is romanised a syllable a word, as the lists spell Korean names") {
+  // The DPRK's romanisation, breves dropped, as OFAC's SDN list writes these names.
+  CHECK(skg::screen_tokens("김정은") == std::vector<std::string>{"kim", "jong", "un"});
+  CHECK(skg::screen_tokens("리병철") == std::vector<std::string>{"ri", "pyong", "chol"});
+  CHECK(skg::screen_tokens("최룡해") == std::vector<std::string>{"choe", "ryong", "hae"});
+  CHECK(skg::screen_tokens("박정천") == std::vector<std::string>{"pak", "jong", "chon"});
+  // Every medial and final: 의 (ui), 왜 (wae), 닭 (final lk: k), 값 (final ps: p), 꽃 (kk, t).
+  CHECK(skg::screen_tokens("의왜닭값꽃") == std::vector<std::string>{"ui", "wae", "tak", "kap", "kkot"});
+  // Hangul beside Latin, and inside a word, splits at the script's edge.
+  CHECK(skg::screen_tokens("Kim 정은") == std::vector<std::string>{"kim", "jong", "un"});
+  CHECK(skg::screen_tokens("ab김") == std::vector<std::string>{"ab", "kim"});
+
+  const skg::Graph graph = parties_graph({{"kju", NodeKind::Person, "KIM, Jong Un"},
+                                          {"kyj", NodeKind::Person, "KIM, Yo Jong"},
+                                          {"rpc", NodeKind::Person, "RI, Pyong Chol"},
+                                          {"crh", NodeKind::Person, "CHOE, Ryong Hae"},
+                                          {"jcp", NodeKind::Person, "Jong-chon PAK"}});
+  const auto index = skg::build_screen_index(graph);
+  CHECK(top_id(graph, skg::screen(graph, index, "김정은")) == "kju");
+  CHECK(top_id(graph, skg::screen(graph, index, "김여정")) == "kyj");
+  CHECK(top_id(graph, skg::screen(graph, index, "리병철")) == "rpc");
+  CHECK(top_id(graph, skg::screen(graph, index, "최룡해")) == "crh");
+  CHECK(top_id(graph, skg::screen(graph, index, "박정천")) == "jcp");
+  const auto kim = skg::screen(graph, index, "김정은");
+  REQUIRE(!kim.empty());
+  CHECK(kim.front().score == doctest::Approx(1.0));
+  CHECK(!finds(graph, kim, "kyj"));  // one shared surname is not the person
+}
+
 TEST_CASE("screen: a two-word person query does not match a one-word alias or vessel") {
   const skg::Graph graph = lists_graph();
   const auto index = skg::build_screen_index(graph);
