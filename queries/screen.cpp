@@ -14,6 +14,8 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 #include "skg/graph/error.h"
@@ -86,10 +88,19 @@ icu::Transliterator* transliterator() {
 }
 
 /// Appends the ASCII words of an already transliterated text to `out`, separated by spaces:
-/// quotes and apostrophes join (BGN writes ъ as ", "O'Brien" = "obrien"), the rest splits.
+/// quotes and apostrophes join (BGN writes ъ as ", "O'Brien" = "obrien"), and so do the spacing
+/// modifier letters Latin-ASCII leaves (ICU's Arabic-Latin writes ain and hamza as ʿ and ʾ:
+/// "سعيد" -> "sʿyd" is "syd", not "s yd"); the rest splits.
 void ascii_words(std::string_view text, std::string& out) {
   bool in_word = false;
-  for (char c : text) {
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at];
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte == 0xCA || byte == 0xCB) && at + 1 < text.size() &&
+        (static_cast<unsigned char>(text[at + 1]) & 0xC0) == 0x80) {
+      ++at;  // U+0280..U+02FF: IPA letters and spacing modifier letters, dropped within the word
+      continue;
+    }
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9')) {
       if (!in_word && !out.empty()) out += ' ';
@@ -99,6 +110,14 @@ void ascii_words(std::string_view text, std::string& out) {
       in_word = false;
     }
   }
+}
+
+/// True when a raw word (for_each_token's second argument) starts with a letter of the Arabic
+/// block (U+0600..U+06FF): its token is ICU's letter-for-letter romanisation, vowels left out.
+bool arabic_word(std::string_view raw) noexcept {
+  if (raw.size() < 2) return false;
+  const auto lead = static_cast<unsigned char>(raw[0]);
+  return lead >= 0xD8 && lead <= 0xDB;  // UTF-8 lead bytes of U+0600..U+06FF
 }
 
 /// Folds one word that holds non-ASCII letters into ASCII words ("Müller" -> "muller",
@@ -145,8 +164,10 @@ void romanise_hangul(UChar32 code, std::string& out) {
   out += kHangulFinal[index % 28];
 }
 
-/// Calls `emit(token)` for each folded word of `name`. `cache` keeps non-ASCII words already
-/// folded (index builds see the same words many times); null for one-off queries.
+/// Calls `emit(token)` for each folded word of `name`, or `emit(token, raw)` when it takes the raw
+/// word too (the UTF-8 word the token was folded from; empty for an ASCII word). `cache` keeps
+/// non-ASCII words already folded (index builds see the same words many times); null for one-off
+/// queries.
 template <class Emit>
 void for_each_token(std::string_view name, std::unordered_map<std::string, std::string>* cache,
                     std::string& scratch, Emit&& emit) {
@@ -157,10 +178,22 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
   scratch.clear();
   auto finish = [&](std::int32_t end) {
     if (word_start < 0) return;
+    auto send = [&](std::string_view token, std::string_view raw) {
+      if constexpr (std::is_invocable_v<Emit&, std::string_view, std::string_view>) emit(token, raw);
+      else emit(token);
+    };
     if (ascii) {
-      if (!scratch.empty()) emit(std::string_view(scratch));
+      if (!scratch.empty()) send(std::string_view(scratch), {});
     } else {
-      const std::string_view raw(name.data() + word_start, static_cast<std::size_t>(end - word_start));
+      std::string_view raw(name.data() + word_start, static_cast<std::size_t>(end - word_start));
+      // The Arabic article, written joined to the word it defines, is a word of its own, as the
+      // lists write it in Latin letters ("الأسد" -> "al", "asd": "AL-ASSAD"); "الله" is one word.
+      constexpr std::string_view kArticle = "\xD8\xA7\xD9\x84", kAllah = "\xD8\xA7\xD9\x84\xD9\x84\xD9\x87";
+      if (raw.size() >= kArticle.size() + 4 && raw.starts_with(kArticle) && raw != kAllah &&
+          arabic_word(raw.substr(kArticle.size()))) {
+        send("al", raw.substr(0, kArticle.size()));
+        raw.remove_prefix(kArticle.size());
+      }
       const std::string* folded;
       std::string local;
       if (cache != nullptr) {
@@ -174,7 +207,7 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
       std::string_view rest(*folded);
       while (!rest.empty()) {
         const auto space = rest.find(' ');
-        emit(rest.substr(0, space));
+        send(rest.substr(0, space), raw);
         if (space == std::string_view::npos) break;
         rest.remove_prefix(space + 1);
       }
@@ -213,7 +246,10 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
       finish(start);
       std::string syllable;
       romanise_hangul(code, syllable);
-      emit(std::string_view(syllable));
+      if constexpr (std::is_invocable_v<Emit&, std::string_view, std::string_view>)
+        emit(std::string_view(syllable), std::string_view(name.data() + start, static_cast<std::size_t>(at - start)));
+      else
+        emit(std::string_view(syllable));
       continue;
     }
     UErrorCode script_status = U_ZERO_ERROR;
@@ -531,6 +567,161 @@ std::string variant_key(std::string_view word) {
   return key;
 }
 
+// Arabic and Persian script write consonants and long vowels, not short vowels (an abjad): "محمد"
+// is m-h-m-d, which the lists spell "Muhammad", "Mohammed", "Mohamad". ICU's Arabic-Latin gives the
+// letters ("mhmd"), two edits or more from every such spelling, so neither the edit distance nor
+// the variant key meets them. A skeleton does: the word's consonants, each class of letters that
+// romanise alike as one symbol, vowels left out. The two sides are made apart, each from what it
+// holds: the Arabic word's letters (Unicode Arabic block, the Persian letters included) and the
+// Latin word's letters and digraphs (sh, kh, th, dh, gh, ph, zh, ch), with the classes of the
+// romanisation tables of both (BGN/PCGN 1956 for Arabic, 1958 for Persian): ث as t (th), ذ and ض
+// as d (dh), ظ as z, ق as k (q), خ as x (kh), ش and چ as S (sh, ch), ژ as j (zh). A word's first
+// sound when it is a vowel (alif, ain, hamza; a Latin vowel) is 'A'. Ain and hamza inside a word,
+// ta marbuta and harakat leave no symbol; waw inside a word is a consonant (Marwan) or the vowel u
+// (Mahmoud), so an Arabic word with one or two has a skeleton for each reading; ya inside a word
+// is taken as the vowel (Sayyid, Hussein: Latin "y" inside a word is a vowel too). Letters
+// doubled side by side are one; a final h is left out on both sides (ة and "-ah" alike). Beside
+// the symbols, the slots between them that hold a vowel: Arabic writes its long vowels (alif, ya,
+// waw), so a Latin spelling that has no vowel where the Arabic word has one is another name with
+// the same consonants ("بشار" is Bashar, b-sh-A-r, not Bushra, b-u-sh-r-a).
+namespace {
+
+/// Appends a consonant's symbol; a vowel met since the last one marks its slot (after the
+/// skeleton's last symbol) in `vowels`.
+void push_symbol(Skeleton& out, char symbol, bool& vowel_since) {
+  if (vowel_since && !out.symbols.empty()) out.vowels |= std::uint32_t{1} << std::min<std::size_t>(out.symbols.size(), 31);
+  vowel_since = false;
+  out.symbols += symbol;
+}
+
+/// A final vowel's slot marked; a final h off (ة, "-ah"), when something is left.
+void finish_skeleton(Skeleton& out, bool vowel_since) {
+  if (vowel_since && !out.symbols.empty()) out.vowels |= std::uint32_t{1} << std::min<std::size_t>(out.symbols.size(), 31);
+  if (out.symbols.size() > 1 && out.symbols.back() == 'h') {
+    out.symbols.pop_back();
+    out.vowels &= (std::uint32_t{1} << std::min<std::size_t>(out.symbols.size() + 1, 31)) - 1;
+  }
+}
+
+/// The symbol of one Arabic-script letter: a consonant's class, 'a' for alif (a vowel), 'w' and
+/// 'y' for waw and ya (read by place), '-' for ain and hamza (a vowel at the start, else nothing),
+/// '.' for what leaves nothing (ta marbuta, harakat, tatweel), 0 for what is not an Arabic letter.
+char arabic_symbol(UChar32 code) noexcept {
+  switch (code) {
+    case 0x0622: case 0x0623: case 0x0625: case 0x0627: case 0x0671: return 'a';  // alif forms
+    case 0x0621: case 0x0624: case 0x0626: case 0x0639: return '-';                // hamza, ain
+    case 0x0628: case 0x067E: return 'b';                                          // ب پ
+    case 0x062A: case 0x062B: case 0x0637: return 't';                             // ت ث ط
+    case 0x062C: case 0x0698: return 'j';                                          // ج ژ
+    case 0x0686: case 0x0634: return 'S';                                          // چ ش
+    case 0x062D: case 0x0647: case 0x06C1: case 0x06BE: return 'h';                // ح ه
+    case 0x062E: return 'x';                                                       // خ
+    case 0x062F: case 0x0630: case 0x0636: return 'd';                             // د ذ ض
+    case 0x0631: return 'r';
+    case 0x0632: case 0x0638: return 'z';                                          // ز ظ
+    case 0x0633: case 0x0635: return 's';                                          // س ص
+    case 0x063A: case 0x06AF: return 'g';                                          // غ گ
+    case 0x0641: return 'f';
+    case 0x0642: case 0x0643: case 0x06A9: return 'k';                             // ق ك ک
+    case 0x0644: return 'l';
+    case 0x0645: return 'm';
+    case 0x0646: return 'n';
+    case 0x0648: return 'w';
+    case 0x064A: case 0x06CC: case 0x0649: return 'y';                             // ي ی ى
+    case 0x0629: case 0x0640: return '.';                                          // ة, tatweel
+    default:
+      if ((code >= 0x064B && code <= 0x065F) || code == 0x0670) return '.';        // harakat
+      return 0;
+  }
+}
+
+}  // namespace
+
+bool abjad_skeletons(std::string_view raw_word, std::vector<Skeleton>& out) {
+  out.clear();
+  std::string letters;  // symbols as arabic_symbol gives them
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(raw_word.data());
+  const auto size = static_cast<std::int32_t>(raw_word.size());
+  for (std::int32_t at = 0; at < size;) {
+    UChar32 code = 0;
+    U8_NEXT(bytes, at, size, code);
+    if (code >= 0 && (U_GET_GC_MASK(code) & U_GC_CF_MASK) != 0) continue;  // invisible: as folding drops it
+    const char symbol = code < 0 ? 0 : arabic_symbol(code);
+    if (symbol == 0) return false;
+    if (symbol != '.') letters += symbol;
+  }
+  if (letters.empty()) return false;
+  {
+    const std::string_view stem = letters;
+    std::size_t inner_waws = 0;
+    for (std::size_t at = 1; at < stem.size(); ++at) inner_waws += stem[at] == 'w';
+    const unsigned readings = inner_waws <= 2 ? 1u << inner_waws : 2u;  // more: all consonants, or none
+    for (unsigned reading = 0; reading < readings; ++reading) {
+      Skeleton skeleton;
+      bool vowel_since = false;  // a long vowel (alif, ya, waw read as u) since the last consonant
+      std::size_t waw = 0;
+      for (std::size_t at = 0; at < stem.size(); ++at) {
+        const char symbol = stem[at];
+        if (at == 0) {
+          skeleton.symbols += symbol == 'a' || symbol == '-' ? 'A' : symbol;
+          continue;
+        }
+        if (symbol == 'w' && !(inner_waws <= 2 ? ((reading >> waw++) & 1u) == 0 : reading == 0)) {
+          vowel_since = true;  // waw read as the vowel u
+          continue;
+        }
+        if (symbol == 'a' || symbol == 'y') {
+          vowel_since = true;
+          continue;
+        }
+        if (symbol == '-' || symbol == stem[at - 1]) continue;  // ain, hamza; doubled side by side
+        push_symbol(skeleton, symbol, vowel_since);
+      }
+      finish_skeleton(skeleton, vowel_since);
+      if (skeleton.symbols.size() >= 2 &&
+          std::none_of(out.begin(), out.end(), [&](const Skeleton& other) { return other.symbols == skeleton.symbols; }))
+        out.push_back(std::move(skeleton));
+    }
+  }
+  return !out.empty();
+}
+
+Skeleton latin_skeleton(std::string_view token) {
+  Skeleton skeleton;
+  bool vowel_since = false;
+  for (std::size_t at = 0; at < token.size(); ++at) {
+    const char c = token[at];
+    if (c < 'a' || c > 'z') return {};
+    if (at > 0 && c == token[at - 1]) continue;  // doubled side by side
+    const char next = at + 1 < token.size() ? token[at + 1] : '\0';
+    char symbol = 0;
+    if (next == 'h' && (c == 's' || c == 'c' || c == 'k' || c == 't' || c == 'd' || c == 'g' || c == 'p' || c == 'z')) {
+      symbol = c == 's' || c == 'c' ? 'S' : c == 'k' ? 'x' : c == 'p' ? 'f' : c == 'z' ? 'j' : c;
+      ++at;
+    } else {
+      switch (c) {
+        case 'a': case 'e': case 'i': case 'o': case 'u': symbol = 'A'; break;
+        case 'y': symbol = at == 0 ? 'y' : 'A'; break;
+        case 'v': case 'w': symbol = 'w'; break;
+        case 'p': symbol = 'b'; break;
+        case 'c': case 'q': symbol = 'k'; break;
+        case 'x': push_symbol(skeleton, 'k', vowel_since); symbol = 's'; break;
+        default: symbol = c;
+      }
+    }
+    if (symbol == 'A' && at == 0) {
+      skeleton.symbols += 'A';  // a word's first sound, when a vowel
+    } else if (symbol == 'A') {
+      vowel_since = true;
+    } else {
+      push_symbol(skeleton, symbol, vowel_since);
+    }
+  }
+  finish_skeleton(skeleton, vowel_since);
+  if (skeleton.symbols.size() < 2) return {};
+  return skeleton;
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
@@ -603,6 +794,13 @@ struct ScreenIndex::Data {
   // postings of the index.
   std::vector<std::uint64_t> whole_hash;
   std::vector<std::uint32_t> whole_entry;
+  // Consonant skeletons (detail::latin_skeleton) of the tokens that come from names in a script
+  // other than Arabic, ascending by hash, with the token beside it: what an Arabic-script query
+  // word meets (screen(): add_abjad_candidates).
+  std::vector<std::uint64_t> skeleton_hash;
+  std::vector<std::uint32_t> skeleton_token;
+  std::vector<std::uint32_t> skeleton_vowels;  // detail::Skeleton::vowels
+  std::vector<std::uint8_t> latin_word;        // by token: 1 when it has a skeleton above
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
   static constexpr std::uint8_t kEntryAlias = 4;  // in posting_names only: not the primary name
@@ -726,7 +924,8 @@ std::size_t ScreenIndex::bytes() const noexcept {
          size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings) +
          size(d.posting_key) + size(d.posting_names) + size(d.token_cards) + size(d.whole_hash) +
-         size(d.whole_entry);
+         size(d.whole_entry) + size(d.skeleton_hash) + size(d.skeleton_token) + size(d.skeleton_vowels) +
+         size(d.latin_word);
 }
 
 std::string_view to_string(TokenMatchKind kind) noexcept {
@@ -776,6 +975,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
   ScreenIndex::Data& d = *index.data_;
   std::unordered_map<std::string, std::string> folded;  // non-ASCII word -> its ASCII words
   std::string scratch;
+  std::vector<std::uint8_t> not_arabic;  // by token: met in a word of another script
   d.entry_node.reserve(graph.node_count());
   d.entry_slot.reserve(graph.node_count());
   d.entry_token_at.reserve(graph.node_count() + 1);
@@ -792,8 +992,12 @@ ScreenIndex build_screen_index(const Graph& graph) {
       for (std::size_t before = 0; before < slot && !seen; ++before) seen = names[before].text == text;
       if (seen) continue;
       const std::size_t first = d.entry_tokens.size();
-      for_each_token(graph.string(text), &folded, scratch,
-                     [&](std::string_view token) { d.entry_tokens.push_back(d.intern(token)); });
+      for_each_token(graph.string(text), &folded, scratch, [&](std::string_view token, std::string_view raw) {
+        const std::uint32_t id = d.intern(token);
+        d.entry_tokens.push_back(id);
+        if (id >= not_arabic.size()) not_arabic.resize(id + 1, 0);
+        if (!not_arabic[id] && !arabic_word(raw)) not_arabic[id] = 1;
+      });
       if (d.entry_tokens.size() == first) continue;  // no letters or digits at all
       d.entry_node.push_back(node);
       d.entry_slot.push_back(static_cast<std::uint16_t>(slot));
@@ -924,6 +1128,22 @@ ScreenIndex build_screen_index(const Graph& graph) {
     d.whole_hash.resize(whole.size());
     d.whole_entry.resize(whole.size());
     for (std::size_t at = 0; at < whole.size(); ++at) d.whole_hash[at] = whole[at].first, d.whole_entry[at] = whole[at].second;
+  }
+  {
+    std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> skeletons;  // hash, token, vowels
+    for (std::uint32_t id = 0; id < tokens; ++id) {
+      if (id >= not_arabic.size() || !not_arabic[id] || d.legal[id] != 0) continue;
+      if (const detail::Skeleton skeleton = detail::latin_skeleton(d.token(id)); !skeleton.symbols.empty())
+        skeletons.emplace_back(detail::hash_string(skeleton.symbols), id, skeleton.vowels);
+    }
+    std::sort(skeletons.begin(), skeletons.end());
+    d.latin_word.assign(tokens, 0);
+    for (const auto& skeleton : skeletons) d.latin_word[std::get<1>(skeleton)] = 1;
+    d.skeleton_hash.resize(skeletons.size());
+    d.skeleton_token.resize(skeletons.size());
+    d.skeleton_vowels.resize(skeletons.size());
+    for (std::size_t at = 0; at < skeletons.size(); ++at)
+      std::tie(d.skeleton_hash[at], d.skeleton_token[at], d.skeleton_vowels[at]) = skeletons[at];
   }
   d.legal_class.assign(64, {});
   for (std::uint32_t id = 0; id < tokens; ++id)
@@ -1057,6 +1277,10 @@ struct QueryWord {
   // "Muhamad" (at 1M names the "S" of "S.A." is in tens of thousands). A query of initials and
   // generic words ("S. Group Airlines Ltd", "C.I. Global Investments S.A.") keeps its initials.
   bool shares = false;
+  // An Arabic-script word (one token folded from one word of Arabic letters): its consonant
+  // skeletons, and where its candidates found through them begin (add_abjad_candidates).
+  std::vector<detail::Skeleton> skeletons;
+  std::size_t abjad_from = ~std::size_t{0};
 };
 
 struct Option {  // query words matched to name words
@@ -1151,6 +1375,46 @@ void add_candidates(const ScreenIndex::Data& d, std::string_view text, double mi
                      TokenMatchKind::Fuzzy});
     }
   }
+}
+
+/// An Arabic-script query word's Latin spellings: the tokens of names in other scripts that have
+/// one of its consonant skeletons (detail::abjad_skeletons) and a vowel wherever the Arabic word
+/// writes one, as variant spellings of the word ("mhmd" -> "muhammad", "mohammed"; "بشار" ->
+/// "bashar", not "bushra"), in place of the fuzzy and variant spellings of ICU's letters, which
+/// know nothing of the vowels Arabic leaves out. Of many, the kMaxAbjadSpellings nearest ICU's
+/// letters by edits.
+constexpr std::size_t kMaxAbjadSpellings = 32;
+void add_abjad_candidates(const ScreenIndex::Data& d, QueryWord& word) {
+  std::erase_if(word.candidates, [&](const Candidate& candidate) {
+    return candidate.how != TokenMatchKind::Exact && candidate.how != TokenMatchKind::LegalForm &&
+           d.latin_word[candidate.token] != 0;
+  });
+  std::vector<std::pair<int, std::uint32_t>> found;  // edits from the word's letters as ICU wrote them, token
+  for (const detail::Skeleton& skeleton : word.skeletons) {
+    // A long vowel right after a first vowel is that vowel's length ("عيسى" is "Isa").
+    const std::uint32_t vowels = skeleton.symbols[0] == 'A' ? skeleton.vowels & ~std::uint32_t{2} : skeleton.vowels;
+    const auto [begin, end] = std::equal_range(d.skeleton_hash.begin(), d.skeleton_hash.end(), detail::hash_string(skeleton.symbols));
+    for (auto at = begin; at != end; ++at) {
+      const auto slot = static_cast<std::size_t>(at - d.skeleton_hash.begin());
+      const std::uint32_t token = d.skeleton_token[slot];
+      if ((vowels & ~d.skeleton_vowels[slot]) != 0 ||
+          std::any_of(word.candidates.begin(), word.candidates.end(),
+                      [&](const Candidate& candidate) { return candidate.token == token; }))
+        continue;
+      found.emplace_back(detail::bounded_edits(word.text, d.token(token), 254), token);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  // One token met through two skeletons (two readings of a waw) once, at its fewest edits.
+  std::vector<std::pair<int, std::uint32_t>> kept;
+  for (const auto& spelling : found)
+    if (kept.size() < kMaxAbjadSpellings &&
+        std::none_of(kept.begin(), kept.end(), [&](const auto& other) { return other.second == spelling.second; }))
+      kept.push_back(spelling);
+  word.abjad_from = word.candidates.size();
+  for (const auto& [edits, token] : kept)
+    word.candidates.push_back({token, static_cast<float>(kVariantSimilarity), static_cast<std::uint8_t>(std::min(edits, 255)),
+                               TokenMatchKind::Variant});
 }
 
 /// Index tokens the query's words may stand for, each with the words (bits) it may meet; a small
@@ -1480,9 +1744,10 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   std::vector<std::string> ignored;
   {
     std::vector<std::string> tokens;
+    std::vector<std::string_view> raws;  // the word each token was folded from
     std::string scratch;
-    for_each_token(name, nullptr, scratch, [&](std::string_view token) {
-      if (tokens.size() < 64) tokens.emplace_back(token);
+    for_each_token(name, nullptr, scratch, [&](std::string_view token, std::string_view raw) {
+      if (tokens.size() < 64) tokens.emplace_back(token), raws.push_back(raw);
     });
     // A word's role and legal form: as the index holds them when it knows the word (it made them
     // with role_of and legal_form_kind), else from the word lists.
@@ -1500,6 +1765,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         continue;
       }
       words.push_back({std::move(tokens[at]), role, roles[at].second, 1.0, {}, {}, {}});
+      const bool alone = (at == 0 || raws[at - 1].data() != raws[at].data()) &&
+                         (at + 1 == raws.size() || raws[at + 1].data() != raws[at].data());
+      if (alone && arabic_word(raws[at])) detail::abjad_skeletons(raws[at], words.back().skeletons);
     }
   }
   if (words.empty() || d.entry_node.empty()) return {};
@@ -1507,6 +1775,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   for (std::size_t at = 0; at < words.size(); ++at) {
     QueryWord& word = words[at];
     add_candidates(d, word.text, options.min_token_similarity, word.candidates, seen);
+    if (!word.skeletons.empty() && kVariantSimilarity >= options.min_token_similarity) add_abjad_candidates(d, word);
     if (word.legal != 0)
       for (std::uint32_t token : d.legal_class[word.legal])
         if (d.token(token) != word.text)
@@ -1537,8 +1806,15 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     for (const Candidate& candidate : word.candidates)
       if (candidate.how != TokenMatchKind::LegalForm && (best == nullptr || candidate.similarity > best->similarity))
         best = &candidate;
-    if (best != nullptr) weight = d.weight[best->token];
-    else if (!word.splits.empty()) weight = std::max(d.weight[word.splits[0].first], d.weight[word.splits[0].second]);
+    if (best != nullptr && static_cast<std::size_t>(best - word.candidates.data()) >= word.abjad_from) {
+      // Spelt by its consonants only, the word weighs what its commonest best spelling weighs.
+      weight = 1;
+      for (std::size_t at = word.abjad_from; at < word.candidates.size(); ++at)
+        if (word.candidates[at].similarity == best->similarity)
+          weight = std::min<double>(weight, d.weight[word.candidates[at].token]);
+    } else if (best != nullptr) {
+      weight = d.weight[best->token];
+    } else if (!word.splits.empty()) weight = std::max(d.weight[word.splits[0].first], d.weight[word.splits[0].second]);
     if (word.text.size() == 1) weight = std::min(weight, kInitialWeight);
     word.weight = weight;
   }

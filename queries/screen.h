@@ -171,6 +171,17 @@ class EditPattern {
 /// The transliteration key of a folded word: romanisation variants of one name share it
 /// ("aleksandr", "alexander" -> "alksndr"; "ivanov", "ivanoff"; "mohammed", "muhammad").
 std::string variant_key(std::string_view word);
+/// The consonant skeletons of one Arabic-script word (the raw UTF-8 word; one for each reading of
+/// an inner waw), or false when it is not all Arabic letters, and the
+/// skeleton of a folded Latin word in the same symbols (empty when it has none of two symbols or
+/// more): "محمد" and "muhammad", "mohammed" all give "mhmd" (screen.cpp says how).
+/// `vowels` has bit k set when a vowel stands after the skeleton's k-th symbol (k >= 1).
+struct Skeleton {
+  std::string symbols;
+  std::uint32_t vowels = 0;
+};
+bool abjad_skeletons(std::string_view raw_word, std::vector<Skeleton>& out);
+Skeleton latin_skeleton(std::string_view folded_word);
 /// False for words that say what kind of party, not which: legal forms, generic business words,
 /// honorifics, particles, places ("llc", "trading", "bank", "sheikh", "al", "russia").
 bool distinctive_word(std::string_view folded_word) noexcept;

@@ -173,6 +173,51 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
   CHECK(result.differing == 0);
 }
 
+TEST_CASE("screen: the pruned search finds the same hits as scoring every name, on Arabic-script queries") {
+  // Arabic-script words meet Latin names through consonant skeletons (add_abjad_candidates): the
+  // walk's bounds must hold for those spellings too. Latin names of words that share skeletons
+  // (Bashar, Bashir, Bushra), beside Arabic-script names and syllable words.
+  Random random(11);
+  const char* latin[] = {"muhammad", "mohammed", "mohamad", "ali", "aly", "hasan", "hassan", "hussein", "bashar",
+                         "bashir", "bushra", "assad", "asad", "al", "bin", "abu", "abdullah", "abdallah", "omar",
+                         "umar", "usama", "osama", "ladin", "laden", "qasem", "kassem", "soleimani", "tikriti",
+                         "ibrahim", "ebrahim", "sabawi", "nasrallah", "yusuf", "youssef", "mahmoud", "marwan",
+                         "fatima", "fatimah", "isa", "issa", "saeed", "said", "bank", "trading", "company", "s"};
+  const char* arabic[] = {"محمد", "علي", "حسن", "حسين", "بشار", "الأسد", "بن", "أبو", "عبدالله", "عمر", "أسامة", "لادن",
+                          "قاسم", "سليماني", "التكريتي", "إبراهيم", "سبعاوي", "نصرالله", "يوسف", "محمود", "مروان",
+                          "فاطمة", "عيسى", "سعيد", "بنك", "شركة"};
+  const char* syllables[] = {"ka", "ri", "mo", "zan", "tel", "vor", "ush", "len", "dar", "pi", "sto", "ne"};
+  skg::Builder builder;
+  for (std::size_t n = 0; n < 20000; ++n) {
+    std::vector<std::string> words;
+    const bool in_arabic = random.below(10) == 0;
+    for (std::size_t at = 0, size = 2 + random.below(3); at < size; ++at) {
+      if (in_arabic) {
+        words.emplace_back(arabic[random.below(std::size(arabic))]);
+      } else if (random.below(3) != 0) {
+        words.emplace_back(latin[random.below(std::size(latin))]);
+      } else {
+        std::string word;
+        for (std::size_t part = 0, parts = 2 + random.below(2); part < parts; ++part) word += syllables[random.below(std::size(syllables))];
+        words.push_back(word);
+      }
+    }
+    builder.add_entity({.id = "a" + std::to_string(n), .kind = n % 2 ? skg::NodeKind::Person : skg::NodeKind::Company,
+                        .name = join(words)});
+  }
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  Compared compared;
+  for (std::size_t n = 0; n < 800; ++n) {
+    std::vector<std::string> words;
+    for (std::size_t at = 0, size = 1 + random.below(4); at < size; ++at) words.emplace_back(arabic[random.below(std::size(arabic))]);
+    compare_one(graph, index, join(words), n, compared);
+  }
+  INFO(compared.first_difference);
+  CHECK(compared.hits > 1000);
+  CHECK(compared.differing == 0);
+}
+
 TEST_CASE("screen: the pruned search finds the same hits as scoring every name, on long syllable names") {
   // Names of three to seven syllables of a small skewed vocabulary, as romanised Han names are:
   // a query of five syllables or more has no single word a name must hold, only a number of

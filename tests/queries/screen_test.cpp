@@ -520,6 +520,62 @@ TEST_CASE("screen: Hangul is romanised a syllable a word, as the lists spell Kor
   CHECK(!finds(graph, kim, "kyj"));  // one shared surname is not the person
 }
 
+TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its consonants") {
+  using skg::detail::abjad_skeletons;
+  using skg::detail::latin_skeleton;
+  // Arabic writes consonants and long vowels: "محمد" is m-h-m-d, spelt "Muhammad", "Mohammed".
+  std::vector<skg::detail::Skeleton> skeletons;
+  REQUIRE(abjad_skeletons("محمد", skeletons));
+  REQUIRE(skeletons.size() == 1);
+  CHECK(skeletons[0].symbols == "mhmd");
+  CHECK(latin_skeleton("muhammad").symbols == "mhmd");
+  CHECK(latin_skeleton("mohammed").symbols == "mhmd");
+  CHECK(latin_skeleton("mohamad").symbols == "mhmd");
+  // Digraphs are one consonant; a first vowel, alif, ain or hamza is 'A'; a final h goes.
+  REQUIRE(abjad_skeletons("عبدالله", skeletons));
+  CHECK(skeletons[0].symbols == latin_skeleton("abdullah").symbols);
+  REQUIRE(abjad_skeletons("خامنئي", skeletons));
+  CHECK(skeletons[0].symbols == latin_skeleton("khamenei").symbols);
+  REQUIRE(abjad_skeletons("فاطمة", skeletons));
+  CHECK(skeletons[0].symbols == latin_skeleton("fatimah").symbols);
+  // Waw inside a word: a consonant (Marwan) or the vowel u (Mahmoud): a skeleton for each.
+  REQUIRE(abjad_skeletons("محمود", skeletons));
+  CHECK(std::any_of(skeletons.begin(), skeletons.end(), [](const auto& s) { return s.symbols == latin_skeleton("mahmoud").symbols; }));
+  REQUIRE(abjad_skeletons("مروان", skeletons));
+  CHECK(std::any_of(skeletons.begin(), skeletons.end(), [](const auto& s) { return s.symbols == latin_skeleton("marwan").symbols; }));
+  // Long vowels are written: Bashar has one after sh, as "بشار" does; Bushra has none there.
+  REQUIRE(abjad_skeletons("بشار", skeletons));
+  CHECK(skeletons[0].symbols == latin_skeleton("bushra").symbols);
+  CHECK((skeletons[0].vowels & ~latin_skeleton("bashar").vowels) == 0);
+  CHECK((skeletons[0].vowels & ~latin_skeleton("bushra").vowels) != 0);
+  CHECK(!abjad_skeletons("Ali", skeletons));
+  CHECK(!abjad_skeletons("علي1", skeletons));
+  // The article is a word of its own, as the lists write it; ain and hamza do not split a word.
+  CHECK(skg::screen_tokens("الأسد") == std::vector<std::string>{"al", "asd"});
+  CHECK(skg::screen_tokens("سعيد") == std::vector<std::string>{"syd"});
+  CHECK(skg::screen_tokens("الله") == std::vector<std::string>{"allh"});
+
+  const skg::Graph graph = parties_graph({{"bashar", NodeKind::Person, "AL-ASSAD, Bashar"},
+                                          {"bushra", NodeKind::Person, "AL-ASSAD, Bushra"},
+                                          {"melli", NodeKind::Company, "BANK MELLI IRAN"},
+                                          {"tikriti", NodeKind::Person, "IBRAHIM SABAWI IBRAHIM HASAN AL-TIKRITI"},
+                                          {"usama", NodeKind::Person, "BIN LADIN, Usama"},
+                                          {"soleimani", NodeKind::Person, "SOLEIMANI, Qasem"},
+                                          {"sadr", NodeKind::Person, "AL-SADR, Muqtada"}});
+  const auto index = skg::build_screen_index(graph);
+  const auto assad = skg::screen(graph, index, "بشار الأسد");
+  REQUIRE(!assad.empty());
+  CHECK(top_id(graph, assad) == "bashar");
+  CHECK(assad.front().score >= skg::kDefaultScreenThreshold);
+  CHECK(!finds(graph, assad, "bushra"));  // the same consonants, not the same vowels
+  CHECK(top_id(graph, skg::screen(graph, index, "بنك ملي ايران")) == "melli");
+  CHECK(top_id(graph, skg::screen(graph, index, "إبراهيم سبعاوي إبراهيم حسن التكريتي")) == "tikriti");
+  CHECK(top_id(graph, skg::screen(graph, index, "أسامة بن لادن")) == "usama");
+  CHECK(top_id(graph, skg::screen(graph, index, "قاسم سليماني")) == "soleimani");
+  // Another person with none of these consonants is not met.
+  CHECK(skg::screen(graph, index, "خالد مشعل").empty());
+}
+
 TEST_CASE("screen: a two-word person query does not match a one-word alias or vessel") {
   const skg::Graph graph = lists_graph();
   const auto index = skg::build_screen_index(graph);
