@@ -1281,6 +1281,7 @@ struct QueryWord {
   // skeletons, and where its candidates found through them begin (add_abjad_candidates).
   std::vector<detail::Skeleton> skeletons;
   std::size_t abjad_from = ~std::size_t{0};
+  std::string_view raw;  // the Arabic-script word itself, when it has skeletons
 };
 
 struct Option {  // query words matched to name words
@@ -1767,7 +1768,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       words.push_back({std::move(tokens[at]), role, roles[at].second, 1.0, {}, {}, {}});
       const bool alone = (at == 0 || raws[at - 1].data() != raws[at].data()) &&
                          (at + 1 == raws.size() || raws[at + 1].data() != raws[at].data());
-      if (alone && arabic_word(raws[at])) detail::abjad_skeletons(raws[at], words.back().skeletons);
+      if (alone && arabic_word(raws[at]) && detail::abjad_skeletons(raws[at], words.back().skeletons)) words.back().raw = raws[at];
     }
   }
   if (words.empty() || d.entry_node.empty()) return {};
@@ -1798,6 +1799,18 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       std::erase_if(word.joins, [](const Candidate& candidate) {
         return candidate.how == TokenMatchKind::Variant || candidate.similarity < 0.85f;
       });
+      // Two Arabic-script words the lists write as one ("نصر الله": "NASRALLAH"; "عبد الله":
+      // "ABDULLAH"): the Latin words that spell the two together, by their skeletons.
+      if (!word.skeletons.empty() && !words[at + 1].skeletons.empty() && kVariantSimilarity >= options.min_token_similarity) {
+        QueryWord both{.text = word.text + words[at + 1].text};
+        const std::string raw = std::string(word.raw) + std::string(words[at + 1].raw);
+        if (detail::abjad_skeletons(raw, both.skeletons)) {
+          add_abjad_candidates(d, both);
+          for (const Candidate& candidate : both.candidates)
+            if (std::none_of(word.joins.begin(), word.joins.end(), [&](const Candidate& join) { return join.token == candidate.token; }))
+              word.joins.push_back(candidate);
+        }
+      }
     }
     // The word weighs what the name word it stands for weighs (rarity over the index); a word
     // the index does not know at all is rare.

@@ -561,7 +561,8 @@ TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its c
                                           {"tikriti", NodeKind::Person, "IBRAHIM SABAWI IBRAHIM HASAN AL-TIKRITI"},
                                           {"usama", NodeKind::Person, "BIN LADIN, Usama"},
                                           {"soleimani", NodeKind::Person, "SOLEIMANI, Qasem"},
-                                          {"sadr", NodeKind::Person, "AL-SADR, Muqtada"}});
+                                          {"sadr", NodeKind::Person, "AL-SADR, Muqtada"},
+                                          {"nasrallah", NodeKind::Person, "NASRALLAH, Hasan"}});
   const auto index = skg::build_screen_index(graph);
   const auto assad = skg::screen(graph, index, "بشار الأسد");
   REQUIRE(!assad.empty());
@@ -572,6 +573,8 @@ TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its c
   CHECK(top_id(graph, skg::screen(graph, index, "إبراهيم سبعاوي إبراهيم حسن التكريتي")) == "tikriti");
   CHECK(top_id(graph, skg::screen(graph, index, "أسامة بن لادن")) == "usama");
   CHECK(top_id(graph, skg::screen(graph, index, "قاسم سليماني")) == "soleimani");
+  // Two Arabic words the list writes as one.
+  CHECK(top_id(graph, skg::screen(graph, index, "حسن نصر الله")) == "nasrallah");
   // Another person with none of these consonants is not met.
   CHECK(skg::screen(graph, index, "خالد مشعل").empty());
 }
