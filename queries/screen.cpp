@@ -589,23 +589,26 @@ namespace {
 /// Appends a consonant's symbol; a vowel met since the last one marks its slot (after the
 /// skeleton's last symbol) in `vowels`.
 void push_symbol(Skeleton& out, char symbol, bool& vowel_since) {
-  if (vowel_since && !out.symbols.empty()) out.vowels |= std::uint32_t{1} << std::min<std::size_t>(out.symbols.size(), 31);
+  if (vowel_since && !out.symbols.empty()) out.vowels |= std::uint32_t{1} << std::min<std::size_t>(out.symbols.size(), 30);
   vowel_since = false;
   out.symbols += symbol;
 }
 
-/// A final vowel's slot marked; a final h off (ة, "-ah"), when something is left.
-void finish_skeleton(Skeleton& out, bool vowel_since) {
-  if (vowel_since && !out.symbols.empty()) out.vowels |= std::uint32_t{1} << std::min<std::size_t>(out.symbols.size(), 31);
+/// A final vowel's slot marked, and Skeleton::kFinalVowel when the word ends in one; a final h
+/// off (ة, "-ah"), when something is left.
+void finish_skeleton(Skeleton& out, bool vowel_since, bool final_vowel) {
+  if (vowel_since && !out.symbols.empty()) out.vowels |= std::uint32_t{1} << std::min<std::size_t>(out.symbols.size(), 30);
   if (out.symbols.size() > 1 && out.symbols.back() == 'h') {
     out.symbols.pop_back();
     out.vowels &= (std::uint32_t{1} << std::min<std::size_t>(out.symbols.size() + 1, 31)) - 1;
   }
+  if (final_vowel) out.vowels |= Skeleton::kFinalVowel;
 }
 
 /// The symbol of one Arabic-script letter: a consonant's class, 'a' for alif (a vowel), 'w' and
 /// 'y' for waw and ya (read by place), '-' for ain and hamza (a vowel at the start, else nothing),
-/// '.' for what leaves nothing (ta marbuta, harakat, tatweel), 0 for what is not an Arabic letter.
+/// 'T' for ta marbuta (no symbol, a final vowel), '.' for what leaves nothing (harakat, tatweel),
+/// 0 for what is not an Arabic letter.
 char arabic_symbol(UChar32 code) noexcept {
   switch (code) {
     case 0x0622: case 0x0623: case 0x0625: case 0x0627: case 0x0671: return 'a';  // alif forms
@@ -628,7 +631,8 @@ char arabic_symbol(UChar32 code) noexcept {
     case 0x0646: return 'n';
     case 0x0648: return 'w';
     case 0x064A: case 0x06CC: case 0x0649: return 'y';                             // ي ی ى
-    case 0x0629: case 0x0640: return '.';                                          // ة, tatweel
+    case 0x0629: return 'T';                                                       // ة
+    case 0x0640: return '.';                                                       // tatweel
     default:
       if ((code >= 0x064B && code <= 0x065F) || code == 0x0670) return '.';        // harakat
       return 0;
@@ -674,10 +678,14 @@ bool abjad_skeletons(std::string_view raw_word, std::vector<Skeleton>& out) {
           vowel_since = true;
           continue;
         }
-        if (symbol == '-' || symbol == stem[at - 1]) continue;  // ain, hamza; doubled side by side
+        if (symbol == '-' || symbol == 'T' || symbol == stem[at - 1]) continue;  // ain, hamza, ta marbuta; doubled
         push_symbol(skeleton, symbol, vowel_since);
       }
-      finish_skeleton(skeleton, vowel_since);
+      // A Latin spelling may end in a vowel only where the word ends in a letter that is one, or
+      // in ta marbuta or h, which Latin writes as a vowel or leaves out ("Hamza", "Abdalla").
+      const char last = stem.back();
+      finish_skeleton(skeleton, vowel_since,
+                      stem.size() > 1 && (last == 'a' || last == 'y' || last == 'T' || last == 'h' || (last == 'w' && vowel_since)));
       if (skeleton.symbols.size() >= 2 &&
           std::none_of(out.begin(), out.end(), [&](const Skeleton& other) { return other.symbols == skeleton.symbols; }))
         out.push_back(std::move(skeleton));
@@ -717,7 +725,8 @@ Skeleton latin_skeleton(std::string_view token) {
       push_symbol(skeleton, symbol, vowel_since);
     }
   }
-  finish_skeleton(skeleton, vowel_since);
+  const char last = token.empty() ? '\0' : token.back();
+  finish_skeleton(skeleton, vowel_since, last == 'a' || last == 'e' || last == 'i' || last == 'o' || last == 'u' || last == 'y');
   if (skeleton.symbols.size() < 2) return {};
   return skeleton;
 }
@@ -1392,13 +1401,17 @@ void add_abjad_candidates(const ScreenIndex::Data& d, QueryWord& word) {
   });
   std::vector<std::pair<int, std::uint32_t>> found;  // edits from the word's letters as ICU wrote them, token
   for (const detail::Skeleton& skeleton : word.skeletons) {
-    // A long vowel right after a first vowel is that vowel's length ("عيسى" is "Isa").
-    const std::uint32_t vowels = skeleton.symbols[0] == 'A' ? skeleton.vowels & ~std::uint32_t{2} : skeleton.vowels;
+    // A long vowel right after a first vowel is that vowel's length ("عيسى" is "Isa"). A Latin
+    // word that ends in a vowel spells a word that ends in one ("ahmadi" is not "أحمد").
+    std::uint32_t vowels = skeleton.vowels & ~detail::Skeleton::kFinalVowel;
+    if (skeleton.symbols[0] == 'A') vowels &= ~std::uint32_t{2};
+    const bool final_vowel = (skeleton.vowels & detail::Skeleton::kFinalVowel) != 0;
     const auto [begin, end] = std::equal_range(d.skeleton_hash.begin(), d.skeleton_hash.end(), detail::hash_string(skeleton.symbols));
     for (auto at = begin; at != end; ++at) {
       const auto slot = static_cast<std::size_t>(at - d.skeleton_hash.begin());
       const std::uint32_t token = d.skeleton_token[slot];
       if ((vowels & ~d.skeleton_vowels[slot]) != 0 ||
+          (!final_vowel && (d.skeleton_vowels[slot] & detail::Skeleton::kFinalVowel) != 0) ||
           std::any_of(word.candidates.begin(), word.candidates.end(),
                       [&](const Candidate& candidate) { return candidate.token == token; }))
         continue;

@@ -175,8 +175,10 @@ std::string variant_key(std::string_view word);
 /// an inner waw), or false when it is not all Arabic letters, and the
 /// skeleton of a folded Latin word in the same symbols (empty when it has none of two symbols or
 /// more): "محمد" and "muhammad", "mohammed" all give "mhmd" (screen.cpp says how).
-/// `vowels` has bit k set when a vowel stands after the skeleton's k-th symbol (k >= 1).
+/// `vowels` has bit k set when a vowel stands after the skeleton's k-th symbol (1 <= k <= 30),
+/// and kFinalVowel when the word ends in one.
 struct Skeleton {
+  static constexpr std::uint32_t kFinalVowel = std::uint32_t{1} << 31;
   std::string symbols;
   std::uint32_t vowels = 0;
 };

@@ -562,7 +562,8 @@ TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its c
                                           {"usama", NodeKind::Person, "BIN LADIN, Usama"},
                                           {"soleimani", NodeKind::Person, "SOLEIMANI, Qasem"},
                                           {"sadr", NodeKind::Person, "AL-SADR, Muqtada"},
-                                          {"nasrallah", NodeKind::Person, "NASRALLAH, Hasan"}});
+                                          {"nasrallah", NodeKind::Person, "NASRALLAH, Hasan"},
+                                          {"ahmadi", NodeKind::Person, "Mohammad AHMADI"}});
   const auto index = skg::build_screen_index(graph);
   const auto assad = skg::screen(graph, index, "بشار الأسد");
   REQUIRE(!assad.empty());
@@ -575,6 +576,10 @@ TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its c
   CHECK(top_id(graph, skg::screen(graph, index, "قاسم سليماني")) == "soleimani");
   // Two Arabic words the list writes as one.
   CHECK(top_id(graph, skg::screen(graph, index, "حسن نصر الله")) == "nasrallah");
+  // A Latin word that ends in a vowel spells an Arabic word that ends in one: "أحمد" (Ahmad) is
+  // not "Ahmadi", and "محمود" (Mahmoud) read with its waw a vowel is m-h-m-d, as "Mohammad" is.
+  CHECK(!finds(graph, skg::screen(graph, index, "أحمد محمود", {.min_score = 0.3}), "ahmadi"));
+  CHECK(top_id(graph, skg::screen(graph, index, "محمد أحمدي")) == "ahmadi");
   // Another person with none of these consonants is not met.
   CHECK(skg::screen(graph, index, "خالد مشعل").empty());
 }
