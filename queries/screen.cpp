@@ -573,9 +573,10 @@ std::string variant_key(std::string_view word) {
 // the variant key meets them. A skeleton does: the word's consonants, each class of letters that
 // romanise alike as one symbol, vowels left out. The two sides are made apart, each from what it
 // holds: the Arabic word's letters (Unicode Arabic block, the Persian letters included) and the
-// Latin word's letters and digraphs (sh, kh, th, dh, gh, ph, zh, ch), with the classes of the
-// romanisation tables of both (BGN/PCGN 1956 for Arabic, 1958 for Persian): ث as t (th), ذ and ض
-// as d (dh), ظ as z, ق as k (q), خ as x (kh), ش and چ as S (sh, ch), ژ as j (zh). A word's first
+// Latin word's letters and digraphs (sh, kh, th, dh, gh, ph, zh, ch, dj), with the classes of the
+// romanisation tables of both (BGN/PCGN 1956 for Arabic, 1958 for Persian, whose values follow
+// Persian pronunciation where it differs): ث as t (th) or s, ذ ض ظ as d (dh) or z, ق as k (q) or
+// g (Maghrebi "Gasmi"), خ as x (kh), ش and چ as S (sh, ch), ژ as j (zh). A word's first
 // sound when it is a vowel (alif, ain, hamza; a Latin vowel) is 'A'. Ain and hamza inside a word,
 // ta marbuta and harakat leave no symbol; waw inside a word is a consonant (Marwan) or the vowel u
 // (Mahmoud), so an Arabic word with one or two has a skeleton for each reading; ya inside a word
@@ -614,18 +615,21 @@ char arabic_symbol(UChar32 code) noexcept {
     case 0x0622: case 0x0623: case 0x0625: case 0x0627: case 0x0671: return 'a';  // alif forms
     case 0x0621: case 0x0624: case 0x0626: case 0x0639: return '-';                // hamza, ain
     case 0x0628: case 0x067E: return 'b';                                          // ب پ
-    case 0x062A: case 0x062B: case 0x0637: return 't';                             // ت ث ط
+    case 0x062A: case 0x0637: return 't';                                          // ت ط
+    case 0x062B: return 'E';                                                       // ث: t or s
     case 0x062C: case 0x0698: return 'j';                                          // ج ژ
     case 0x0686: case 0x0634: return 'S';                                          // چ ش
     case 0x062D: case 0x0647: case 0x06C1: case 0x06BE: return 'h';                // ح ه
     case 0x062E: return 'x';                                                       // خ
-    case 0x062F: case 0x0630: case 0x0636: return 'd';                             // د ذ ض
+    case 0x062F: return 'd';                                                       // د
+    case 0x0630: case 0x0636: case 0x0638: return 'D';                             // ذ ض ظ: d or z
     case 0x0631: return 'r';
-    case 0x0632: case 0x0638: return 'z';                                          // ز ظ
+    case 0x0632: return 'z';                                                       // ز
     case 0x0633: case 0x0635: return 's';                                          // س ص
     case 0x063A: case 0x06AF: return 'g';                                          // غ گ
     case 0x0641: return 'f';
-    case 0x0642: case 0x0643: case 0x06A9: return 'k';                             // ق ك ک
+    case 0x0642: return 'Q';                                                       // ق: k or g
+    case 0x0643: case 0x06A9: return 'k';                                          // ك ک
     case 0x0644: return 'l';
     case 0x0645: return 'm';
     case 0x0646: return 'n';
@@ -655,41 +659,47 @@ bool abjad_skeletons(std::string_view raw_word, std::vector<Skeleton>& out) {
     if (symbol != '.') letters += symbol;
   }
   if (letters.empty()) return false;
-  {
-    const std::string_view stem = letters;
-    std::size_t inner_waws = 0;
-    for (std::size_t at = 1; at < stem.size(); ++at) inner_waws += stem[at] == 'w';
-    const unsigned readings = inner_waws <= 2 ? 1u << inner_waws : 2u;  // more: all consonants, or none
-    for (unsigned reading = 0; reading < readings; ++reading) {
-      Skeleton skeleton;
-      bool vowel_since = false;  // a long vowel (alif, ya, waw read as u) since the last consonant
-      std::size_t waw = 0;
-      for (std::size_t at = 0; at < stem.size(); ++at) {
-        const char symbol = stem[at];
-        if (at == 0) {
-          skeleton.symbols += symbol == 'a' || symbol == '-' ? 'A' : symbol;
-          continue;
-        }
-        if (symbol == 'w' && !(inner_waws <= 2 ? ((reading >> waw++) & 1u) == 0 : reading == 0)) {
-          vowel_since = true;  // waw read as the vowel u
-          continue;
-        }
-        if (symbol == 'a' || symbol == 'y') {
-          vowel_since = true;
-          continue;
-        }
-        if (symbol == '-' || symbol == 'T' || symbol == stem[at - 1]) continue;  // ain, hamza, ta marbuta; doubled
-        push_symbol(skeleton, symbol, vowel_since);
+  // Letters read two ways: an inner waw (w, or the vowel u), and the letters Persian, Urdu and
+  // Maghrebi spellings write otherwise than Levantine ones (ذ ض ظ: d or z, "Fazl"; ث: t or s,
+  // "Usman"; ق: k or g, "Gasmi"). The first four such letters are read both ways.
+  std::vector<std::size_t> twofold;
+  for (std::size_t at = 0; at < letters.size() && twofold.size() < 4; ++at)
+    if ((letters[at] == 'w' && at > 0) || letters[at] == 'D' || letters[at] == 'E' || letters[at] == 'Q') twofold.push_back(at);
+  const std::string_view stem = letters;
+  for (unsigned reading = 0; reading < (1u << twofold.size()); ++reading) {
+    Skeleton skeleton;
+    bool vowel_since = false;  // a long vowel (alif, ya, waw read as u) since the last consonant
+    bool last_vowel = false;   // the last letter read as a vowel
+    for (std::size_t at = 0; at < stem.size(); ++at) {
+      char symbol = stem[at];
+      const auto fold = std::find(twofold.begin(), twofold.end(), at);
+      const bool second = fold != twofold.end() && ((reading >> (fold - twofold.begin())) & 1u) != 0;
+      switch (symbol) {
+        case 'D': symbol = second ? 'z' : 'd'; break;
+        case 'E': symbol = second ? 's' : 't'; break;
+        case 'Q': symbol = second ? 'g' : 'k'; break;
+        case 'w': if (second) symbol = 'u'; break;
+        default: break;
       }
-      // A Latin spelling may end in a vowel only where the word ends in a letter that is one, or
-      // in ta marbuta or h, which Latin writes as a vowel or leaves out ("Hamza", "Abdalla").
-      const char last = stem.back();
-      finish_skeleton(skeleton, vowel_since,
-                      stem.size() > 1 && (last == 'a' || last == 'y' || last == 'T' || last == 'h' || (last == 'w' && vowel_since)));
-      if (skeleton.symbols.size() >= 2 &&
-          std::none_of(out.begin(), out.end(), [&](const Skeleton& other) { return other.symbols == skeleton.symbols; }))
-        out.push_back(std::move(skeleton));
+      last_vowel = symbol == 'a' || symbol == 'y' || symbol == 'u' || symbol == 'T' || symbol == 'h' || symbol == '-';
+      if (at == 0) {
+        skeleton.symbols += symbol == 'a' || symbol == '-' ? 'A' : symbol;
+        continue;
+      }
+      if (symbol == 'a' || symbol == 'y' || symbol == 'u') {
+        vowel_since = true;
+        continue;
+      }
+      if (symbol == '-' || symbol == 'T' || stem[at] == stem[at - 1]) continue;  // ain, hamza, ta marbuta; doubled
+      push_symbol(skeleton, symbol, vowel_since);
     }
+    // A Latin spelling may end in a vowel only where the word ends in a letter that is one, or in
+    // ta marbuta, h, ain or hamza, which Latin writes as a vowel or leaves out ("Hamza",
+    // "Abdalla", "Rabi").
+    finish_skeleton(skeleton, vowel_since, stem.size() > 1 && last_vowel);
+    if (skeleton.symbols.size() >= 2 &&
+        std::none_of(out.begin(), out.end(), [&](const Skeleton& other) { return other.symbols == skeleton.symbols; }))
+      out.push_back(std::move(skeleton));
   }
   return !out.empty();
 }
@@ -705,6 +715,9 @@ Skeleton latin_skeleton(std::string_view token) {
     char symbol = 0;
     if (next == 'h' && (c == 's' || c == 'c' || c == 'k' || c == 't' || c == 'd' || c == 'g' || c == 'p' || c == 'z')) {
       symbol = c == 's' || c == 'c' ? 'S' : c == 'k' ? 'x' : c == 'p' ? 'f' : c == 'z' ? 'j' : c;
+      ++at;
+    } else if (c == 'd' && next == 'j') {  // French "dj": "Djamel"
+      symbol = 'j';
       ++at;
     } else {
       switch (c) {
@@ -1531,8 +1544,11 @@ Scored score_entry(const ScreenIndex::Data& d, std::uint32_t entry, const std::v
       if (candidate == nullptr && (query.text.size() == 1) != (name_word.size() == 1) &&
           query.text[0] == name_word[0])
         add(word_bit, position_bit, kInitialSimilarity, 0, TokenMatchKind::Initial);
+      // Two Arabic-script words one Latin word spells (add_abjad_candidates) differ from it by the
+      // vowels Arabic leaves out, not by typos: as a variant pair, a typo's worth at most.
       if (const Candidate* joined = find_candidate(query.joins, token); joined && word + 1 < word_count)
-        add(word_bit | word_bit << 1, position_bit, joined->similarity, joined->edits,
+        add(word_bit | word_bit << 1, position_bit, joined->similarity,
+            joined->how == TokenMatchKind::Variant ? std::min<std::uint8_t>(joined->edits, 1) : joined->edits,
             TokenMatchKind::Joined);
       if (position + 1 < position_count)
         for (const auto& [first, second] : query.splits)
