@@ -569,11 +569,6 @@ struct ScreenIndex::Data {
   std::vector<std::uint64_t> whole_hash;
   std::vector<std::uint32_t> whole_entry;
 
-  // By entry, a bit: the name holds a word of one letter (kEntryLetter), for a filter that
-  // lets such a name through without reading its posting record (screen(): touch).
-  std::vector<std::uint64_t> letter_entries;
-  bool letter_entry(std::uint32_t entry) const noexcept { return (letter_entries[entry >> 6] >> (entry & 63u) & 1u) != 0; }
-
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
   static constexpr std::uint8_t kEntryAlias = 4;  // in posting_names only: not the primary name
   static constexpr std::uint8_t kEntryLetter = 8;  // in posting_names only: a word of one letter
@@ -696,7 +691,7 @@ std::size_t ScreenIndex::bytes() const noexcept {
          size(d.key_tokens) + size(d.variant_hash) + size(d.head) + size(d.entry_node) + size(d.entry_slot) + size(d.entry_flags) +
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings) +
          size(d.posting_key) + size(d.posting_names) + size(d.token_cards) + size(d.whole_hash) +
-         size(d.whole_entry) + size(d.letter_entries);
+         size(d.whole_entry);
 }
 
 std::string_view to_string(TokenMatchKind kind) noexcept {
@@ -910,9 +905,6 @@ ScreenIndex build_screen_index(const Graph& graph) {
       if (d.token_at[token + 1] - d.token_at[token] == 1) entry_letter[entry] = 1;
       entry_heads[entry] |= letter_bit(d.token(token)[0]);
     }
-  d.letter_entries.assign((d.entry_node.size() + 63) / 64, 0);
-  for (std::uint32_t entry = 0; entry < d.entry_node.size(); ++entry)
-    if (entry_letter[entry] != 0) d.letter_entries[entry >> 6] |= std::uint64_t{1} << (entry & 63u);
   d.posting_names.resize(d.postings.size());
   for (std::size_t at = 0; at < d.postings.size(); ++at) {
     const std::uint32_t entry = d.postings[at];
@@ -1006,9 +998,6 @@ constexpr std::size_t kFilterRatio = 16;
 // A set of required words (screen()) filters the runs of a rank when their lists hold at most
 // kSetFilterRatio times the postings of those runs: most of a run's names are not in them.
 constexpr std::size_t kSetFilterRatio = 2;
-// A count of required words (screen()) counts the lists of later words, shortest first, up to
-// kCountFilterRatio times the postings of the runs of the rank that first needs it.
-constexpr std::size_t kCountFilterRatio = 4;
 
 struct Candidate {  // a dictionary token a query word may stand for
   std::uint32_t token;
@@ -1893,13 +1882,9 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
   thread_local std::vector<std::uint32_t> passing;
   constexpr std::uint32_t kNoToken = ~std::uint32_t{0};
   constexpr std::uint32_t kAnyLetter = kNoToken - 1;  // `initial`: a name holding any one-letter word passes
-  // With `counts` (by index entry, a bit for each counted word whose lists hold it: screen(), "a
-  // count of required words"), a name passes only when `count_pass` holds for its byte or it
-  // holds a one-letter word, over the whole run, besides what `filter` asks.
   auto touch = [&](std::uint32_t token, double cutoff, const std::uint64_t* filter, std::uint32_t filtered_from,
                    std::uint32_t initial, const NameReach& reach, const NameReach* alone, std::uint64_t later_sharing,
-                   std::uint32_t letter_from, std::uint16_t letter_mask, const std::uint8_t* counts,
-                   const std::array<bool, 256>* count_pass) {
+                   std::uint32_t letter_from, std::uint16_t letter_mask) {
     std::uint32_t begin = d.posting_at[token];
     const auto end = static_cast<std::uint32_t>(
         std::upper_bound(d.posting_key.begin() + begin, d.posting_key.begin() + d.posting_at[token + 1], cutoff) -
@@ -1941,24 +1926,22 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       if (posting.count > ScreenIndex::Data::kInlineTokens) return;  // not inline: read when met
       for (std::size_t at = 0; at < posting.count; ++at) detail::prefetch_line(&token_words[posting.tokens[at]]);
     };
-    const std::uint32_t unfiltered_end =
-        counts != nullptr ? begin : filter == nullptr ? end : std::clamp(filtered_from, begin, end);
+    const std::uint32_t unfiltered_end = filter == nullptr ? end : std::clamp(filtered_from, begin, end);
     stats.postings += unfiltered_end - begin;
     for (std::uint32_t at = begin; at < unfiltered_end; ++at) {
       if (at + kAhead < unfiltered_end) prefetch_words(names[at + kAhead]);
       test(at);
     }
-    if (filter != nullptr || counts != nullptr) {
+    if (filter != nullptr) {
       begin = unfiltered_end;
       passing.clear();
       stats.filter_tested += end - begin;
       for (std::uint32_t at = begin; at < end; ++at) {
         const std::uint32_t entry = d.postings[at];
-        if (counts != nullptr && !(*count_pass)[counts[entry]] && !d.letter_entry(entry)) continue;
-        if (filter == nullptr || at < filtered_from || (filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
+        if ((filter[entry >> 6] >> (entry & 63u) & 1u) != 0) {
           passing.push_back(at);
         } else if (initial == kAnyLetter) {
-          if (d.letter_entry(entry)) passing.push_back(at);
+          if ((names[at].flags & ScreenIndex::Data::kEntryLetter) != 0) passing.push_back(at);
         } else if (initial != kNoToken) {
           const ScreenIndex::Data::PostingName& posting = names[at];
           bool holds = posting.count > ScreenIndex::Data::kInlineTokens;  // not inline: let it through
@@ -2152,10 +2135,6 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     // Up to two filters a query (a bit per index entry, one array per thread, refilled per use).
     thread_local std::vector<std::uint64_t> filter_bits[2];
     thread_local std::vector<std::uint64_t> set_bits;  // a rank's set of required words (below)
-    thread_local std::vector<std::uint8_t> count_of;   // by entry: a count of required words (below)
-    std::vector<std::size_t> counted;                  // the words it counts: bit b, word counted[b]
-    std::array<bool, 256> count_pass{};                // by byte of count_of: the rank's names that may score
-    bool count_tried = false;                          // made (or not) once a query
     std::size_t filter_word[2] = {word_count, word_count};
     std::size_t filters_made = 0;
     auto required_filter = [&](std::size_t word) -> const std::uint64_t* {
@@ -2370,7 +2349,6 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
       // lists are not much longer than what it would filter ("guan jiang xian xuan tan lang si":
       // of 7 syllables a name must hold 4, so beside the rarest 3 of the other 6).
       const std::uint64_t* set_filter = nullptr;
-      bool count_filtered = false;  // a count of required words (below)
       {
         std::size_t unfiltered = 0;  // postings of this rank's runs without a single-word filter
         for (const WalkRun& run : runs) unfiltered += run.length;
@@ -2392,59 +2370,7 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
             break;
           }
         }
-        // Required words counted: the same argument for several words at once. Take C, the
-        // words counted (below) ranked after this one, and P the part of C whose lists hold e.
-        // When e holds no one-letter word, each word of C outside P is unpaired: found <=
-        // rest_found - their weight (the last query word among them: its case of share_of). When
-        // that cannot make half the query, e cannot score. Each index entry's byte holds a bit
-        // for each counted word whose lists hold it (made once a query, at the first rank that
-        // would make a set filter: up to 8 later words of two letters or more, shortest lists
-        // first, up to kCountFilterRatio times the postings of that rank's runs and the lists of
-        // the later words that share, which their own ranks walk anyway); each rank tests its
-        // later words' bits (count_pass: by byte, whether P may make half the query). A name word
-        // in the lists of several words ("liang" for "lang", "jiang", "xiang") sets each of their
-        // bits: the first test does the rest.
-        if (enough && options.min_score > 0 && unfiltered >= kFilterMinRun * 8 && !count_tried) {
-          count_tried = true;
-          // The later words that share are walked at their own ranks: their lists cost as much
-          // again at most.
-          std::size_t count_size = 0, budget = unfiltered * kCountFilterRatio;
-          for (std::size_t word_at : later)
-            if (words[word_at].shares) budget += pair_list_size(word_at);
-          for (std::size_t word_at : later) {
-            if (counted.size() == 8 || count_size + pair_list_size(word_at) > budget) break;
-            count_size += pair_list_size(word_at);
-            counted.push_back(word_at);
-          }
-          if (!counted.empty()) {
-            count_of.assign(d.entry_node.size(), 0);
-            for (std::size_t bit = 0; bit < counted.size(); ++bit)
-              pair_lists(counted[bit], [&](std::uint32_t token) {
-                stats.filter_set += d.posting_at[token + 1] - d.posting_at[token];
-                for (std::uint32_t posting = d.posting_at[token]; posting < d.posting_at[token + 1]; ++posting)
-                  count_of[d.postings[posting]] |= static_cast<std::uint8_t>(1u << bit);
-              });
-          }
-        }
-        if (!counted.empty() && options.min_score > 0) {
-          unsigned later_bits = 0;
-          for (std::size_t bit = 0; bit < counted.size(); ++bit)
-            if (words[counted[bit]].rank > rank) later_bits |= 1u << bit;
-          for (unsigned bits = 0; bits < 256; ++bits) {
-            double unpaired_weight = 0;
-            bool last_unpaired = false;
-            for (unsigned left = later_bits & ~bits; left != 0; left &= left - 1) {
-              const std::size_t word_at = counted[static_cast<std::size_t>(std::countr_zero(left))];
-              unpaired_weight += words[word_at].weight;
-              last_unpaired = last_unpaired || word_at + 1 == word_count;
-            }
-            count_pass[bits] =
-                share_of(std::max(0.0, rest_found - unpaired_weight), last_possible && !last_unpaired) + 1e-9 >= kMinQueryShare;
-            count_filtered = count_filtered || !count_pass[bits];
-          }
-        }
-        if (!count_filtered && enough && options.min_score > 0 && unfiltered >= kFilterMinRun * 8 &&
-            set_size <= unfiltered * kSetFilterRatio) {
+        if (enough && options.min_score > 0 && unfiltered >= kFilterMinRun * 8 && set_size <= unfiltered * kSetFilterRatio) {
           set_bits.assign((d.entry_node.size() + 63) / 64, 0);
           for (std::size_t at_set = 0; at_set < set_count; ++at_set)
             pair_lists(later[at_set], [&](std::uint32_t token) {
@@ -2489,9 +2415,8 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
         } else if (set_filter != nullptr && run.length >= kFilterMinRun) {
           filter = set_filter, filtered_from = run.begin, filter_initial = kAnyLetter;
         }
-        const bool count = count_filtered && run.length >= kFilterMinRun;
         touch(run.token, run.cutoff, filter, filtered_from, filter_initial, run.reach, run.has_alone ? &run.alone : nullptr,
-              later_sharing, run.letter_from, letter_mask, count ? count_of.data() : nullptr, count ? &count_pass : nullptr);
+              later_sharing, run.letter_from, letter_mask);
       }
       if (word.text.size() <= 2) {  // it may still pair with later names, as an initial
         short_found += kInitialSimilarity * word.weight;
