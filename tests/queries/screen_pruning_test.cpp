@@ -86,12 +86,12 @@ struct Compared {
   std::string first_difference;
 };
 
-/// Screens `query` twice, pruned and exhaustive, at the default threshold, 0.3 or 0.95 (by `n`),
-/// and counts it in `out` (node and score of every hit, no limit).
+/// Screens `query` twice, pruned and exhaustive, at the default threshold, `low` (0.3 unless
+/// given) or 0.95 (by `n`), and counts it in `out` (node and score of every hit, no limit).
 void compare_one(const skg::Graph& graph, const skg::ScreenIndex& index, const std::string& query, std::size_t n,
-                 Compared& out) {
+                 Compared& out, double low = 0.3) {
   skg::ScreenOptions options{.limit = 0};
-  if (n % 4 == 1) options.min_score = 0.3;
+  if (n % 4 == 1) options.min_score = low;
   if (n % 4 == 3) options.min_score = 0.95;
   const auto pruned = skg::screen(graph, index, query, options);
   options.exhaustive = true;
@@ -307,5 +307,51 @@ TEST_CASE("screen: the pruned search finds the same hits as scoring every name, 
   INFO(compared.first_difference);
   CHECK(compared.queries == 800);
   CHECK(compared.hits > 800);
+  CHECK(compared.differing == 0);
+}
+
+TEST_CASE("screen: the pruned search finds the same hits as scoring every name, on syllable names with initials") {
+  // Names of three to eight syllables, some written as their initial ("wang l zhang"), and
+  // queries of five syllables or more with words left out or changed, so that many names hold
+  // just about half the query: the walk's count of required words (screen()) must let through
+  // every name its later words can make half the query with, and a name holding a one-letter
+  // word (which may pair any later word as an initial).
+  Random random(29);
+  const char* syllables[] = {"li", "wang", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
+                             "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song",
+                             "tang", "han", "feng", "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan",
+                             "lang", "jiang", "xiang", "tan", "shen", "sheng", "ling", "rong", "kong", "shao", "ru",
+                             "qian", "jian", "keng", "rang", "quan", "xuan", "duo", "da", "yi", "ning", "ying", "lu"};
+  const std::size_t size = std::size(syllables);
+  auto syllable = [&]() -> std::string {
+    return syllables[random.below(3) == 0 ? random.below(16) : random.below(size)];
+  };
+  skg::Builder builder;
+  std::vector<std::vector<std::string>> names;
+  for (std::size_t n = 0; n < 20000; ++n) {
+    std::vector<std::string> words;
+    for (std::size_t at = 0, count = 3 + random.below(6); at < count; ++at) words.push_back(syllable());
+    std::vector<std::string> written = words;
+    if (n % 5 == 0) written[random.below(written.size())].resize(1);  // an initial
+    const std::string id = "s" + std::to_string(n);
+    builder.add_entity({.id = id, .kind = n % 2 ? skg::NodeKind::Person : skg::NodeKind::Company, .name = join(written)});
+    names.push_back(std::move(words));
+  }
+  const skg::Graph graph = std::move(builder).freeze();
+  const auto index = skg::build_screen_index(graph);
+  Compared compared;
+  for (std::size_t n = 0; n < 600; ++n) {
+    std::vector<std::string> words;
+    while (words.size() < 5) words = names[random.below(names.size())];
+    if (n % 3 != 2) words.erase(words.begin() + static_cast<std::ptrdiff_t>(random.below(words.size())));
+    if (n % 2 == 1) words[random.below(words.size())] = syllable();
+    if (n % 4 == 0) words.push_back(syllable());
+    if (n % 3 == 1) std::rotate(words.begin(), words.begin() + 1, words.end());
+    // A low threshold (0.02) too: a name holding just half the query then scores.
+    compare_one(graph, index, join(words), n, compared, n % 8 == 1 ? 0.02 : 0.3);
+  }
+  INFO(compared.first_difference);
+  CHECK(compared.queries == 600);
+  CHECK(compared.hits > 400);
   CHECK(compared.differing == 0);
 }
