@@ -120,6 +120,18 @@ bool arabic_word(std::string_view raw) noexcept {
   return lead >= 0xD8 && lead <= 0xDB;  // UTF-8 lead bytes of U+0600..U+06FF
 }
 
+/// True when a raw word is one Han character (for_each_token folds each alone).
+bool han_character(std::string_view raw) noexcept {
+  if (raw.size() < 3) return false;
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(raw.data());
+  const auto size = static_cast<std::int32_t>(raw.size());
+  std::int32_t at = 0;
+  UChar32 code = 0;
+  U8_NEXT(bytes, at, size, code);
+  UErrorCode status = U_ZERO_ERROR;
+  return code >= 0 && at == size && uscript_getScript(code, &status) == USCRIPT_HAN;
+}
+
 /// Folds one word that holds non-ASCII letters into ASCII words ("Müller" -> "muller",
 /// "北京" -> "bei jing").
 std::string fold_word(std::string_view word) {
@@ -823,6 +835,8 @@ struct ScreenIndex::Data {
   std::vector<std::uint32_t> skeleton_token;
   std::vector<std::uint32_t> skeleton_vowels;  // detail::Skeleton::vowels
   std::vector<std::uint8_t> latin_word;        // by token: 1 when it has a skeleton above
+  // By token: 1 when it is the reading of a Han character in some name (a pinyin syllable).
+  std::vector<std::uint8_t> han_syllable;
 
   static constexpr std::uint8_t kEntryWeak = 1, kEntryPerson = 2;
   static constexpr std::uint8_t kEntryAlias = 4;  // in posting_names only: not the primary name
@@ -947,7 +961,7 @@ std::size_t ScreenIndex::bytes() const noexcept {
          size(d.entry_token_at) + size(d.entry_tokens) + size(d.posting_at) + size(d.postings) +
          size(d.posting_key) + size(d.posting_names) + size(d.token_cards) + size(d.whole_hash) +
          size(d.whole_entry) + size(d.skeleton_hash) + size(d.skeleton_token) + size(d.skeleton_vowels) +
-         size(d.latin_word);
+         size(d.latin_word) + size(d.han_syllable);
 }
 
 std::string_view to_string(TokenMatchKind kind) noexcept {
@@ -1017,8 +1031,9 @@ ScreenIndex build_screen_index(const Graph& graph) {
       for_each_token(graph.string(text), &folded, scratch, [&](std::string_view token, std::string_view raw) {
         const std::uint32_t id = d.intern(token);
         d.entry_tokens.push_back(id);
-        if (id >= not_arabic.size()) not_arabic.resize(id + 1, 0);
+        if (id >= not_arabic.size()) not_arabic.resize(id + 1, 0), d.han_syllable.resize(id + 1, 0);
         if (!not_arabic[id] && !arabic_word(raw)) not_arabic[id] = 1;
+        if (!d.han_syllable[id] && han_character(raw)) d.han_syllable[id] = 1;
       });
       if (d.entry_tokens.size() == first) continue;  // no letters or digits at all
       d.entry_node.push_back(node);
@@ -1151,6 +1166,7 @@ ScreenIndex build_screen_index(const Graph& graph) {
     d.whole_entry.resize(whole.size());
     for (std::size_t at = 0; at < whole.size(); ++at) d.whole_hash[at] = whole[at].first, d.whole_entry[at] = whole[at].second;
   }
+  d.han_syllable.resize(tokens, 0);
   {
     std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> skeletons;  // hash, token, vowels
     for (std::uint32_t id = 0; id < tokens; ++id) {
@@ -1806,6 +1822,14 @@ std::vector<ScreenHit> screen(const Graph& graph, const ScreenIndex& index, std:
     QueryWord& word = words[at];
     add_candidates(d, word.text, options.min_token_similarity, word.candidates, seen);
     if (!word.skeletons.empty() && kVariantSimilarity >= options.min_token_similarity) add_abjad_candidates(d, word);
+    // A word that is itself the reading of a Han character is that syllable: its spellings one
+    // edit away that are other characters' readings ("lang": bang, nang, sang, liang...) are other
+    // characters, not typos of it. (A typo that is no syllable, "zhnag", still finds "zhang".)
+    if (const auto self = d.find(word.text); self && d.han_syllable[*self] != 0)
+      std::erase_if(word.candidates, [&](const Candidate& candidate) {
+        return (candidate.how == TokenMatchKind::Fuzzy || candidate.how == TokenMatchKind::Variant) &&
+               d.han_syllable[candidate.token] != 0;
+      });
     if (word.legal != 0)
       for (std::uint32_t token : d.legal_class[word.legal])
         if (d.token(token) != word.text)

@@ -600,6 +600,21 @@ TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its c
   CHECK(skg::screen(graph, index, "خالد مشعل").empty());
 }
 
+TEST_CASE("screen: a syllable that is a Han character's reading does not stand for another") {
+  // "lang" (朗) one edit from "liang" (梁) and "bang" (邦) is not a typo of either: each is another
+  // character. A typo that is no syllable ("lnag") still finds the name.
+  const skg::Graph graph = parties_graph({{"lang", NodeKind::Person, "王朗"},
+                                          {"liang", NodeKind::Person, "王梁"},
+                                          {"bang", NodeKind::Person, "王邦"}});
+  const auto index = skg::build_screen_index(graph);
+  const auto hits = skg::screen(graph, index, "wang lang", {.min_score = 0.3});
+  CHECK(top_id(graph, hits) == "lang");
+  CHECK(!finds(graph, hits, "liang"));
+  CHECK(!finds(graph, hits, "bang"));
+  CHECK(top_id(graph, skg::screen(graph, index, "王朗")) == "lang");
+  CHECK(finds(graph, skg::screen(graph, index, "wang lnag", {.min_score = 0.3}), "lang"));
+}
+
 TEST_CASE("screen: a two-word person query does not match a one-word alias or vessel") {
   const skg::Graph graph = lists_graph();
   const auto index = skg::build_screen_index(graph);
