@@ -104,7 +104,7 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
   chars_.insert(chars_.end(), text.begin(), text.end());
   offsets_.push_back(chars_.size());
   hashes_.push_back(tag);
-  if ((size() + 1) * 2 > slots_.size()) {
+  if (over_full(size() + 1, slots_.size())) {
     grow();  // rehashes, including the new string
   } else {
     slots_[at] = (std::uint64_t{tag} << 32) | (index(id) + 1);
@@ -129,7 +129,7 @@ void StringPool::reserve(std::size_t count, std::size_t chars) {
   offsets_.reserve(offsets_.size() + count);
   hashes_.reserve(hashes_.size() + count);
   std::size_t slots = slots_.size();
-  while (slots < (size() + count + 1) * 2) slots *= 2;
+  while (over_full(size() + count + 1, slots)) slots *= 2;
   if (slots > slots_.size()) {
     slots_.assign(slots, 0);
     const std::size_t mask = slots - 1;

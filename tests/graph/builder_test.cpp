@@ -387,6 +387,32 @@ TEST_CASE("string pool: interning a staged list at once gives the ids of interni
   CHECK(at_once.view(ids[1699]) == "party:1699");
 }
 
+// The pool's table is filled to three quarters before it grows: every string must still be
+// found under its first id, at each size on the way (each growth and a reserve in between), and
+// a string never interned must not be found (a probe that ran off a full table would not end).
+TEST_CASE("string pool: strings interned past each growth and a reserve keep their ids and are found") {
+  StringPool pool;
+  std::vector<StringId> ids;
+  const auto text = [](int at) { return "gen:" + std::to_string(at * 7919 % 100003); };
+  for (int at = 0; at < 20000; ++at) {
+    if (at == 7000) pool.reserve(9000, 9000 * 10);
+    ids.push_back(pool.intern(text(at)));
+    CHECK(index(ids.back()) == static_cast<std::uint32_t>(at));
+    if ((at & (at - 1)) == 0 || at % 4999 == 0) {  // now and then, every string so far
+      for (int before = 0; before <= at; ++before) {
+        const auto found = pool.find(text(before));
+        REQUIRE(found.has_value());
+        CHECK(*found == ids[before]);
+      }
+    }
+  }
+  CHECK(pool.size() == 20000);
+  for (int at = 0; at < 20000; ++at) CHECK(pool.intern(text(at)) == ids[at]);  // repeats add nothing
+  CHECK(pool.size() == 20000);
+  CHECK_FALSE(pool.find("gen:never").has_value());
+  CHECK_FALSE(pool.find("").has_value());
+}
+
 // Batch::string_id and the overloads that take the entity and key as ids (what the OFAC CSV
 // loader uses so as not to hash an entity's id once per fact) must give the graph the overloads
 // taking texts give, in a batch bound to its builder and in a staged one.
