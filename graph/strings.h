@@ -1,5 +1,6 @@
 // graph/strings.h: the string pool (each string stored once) and the frozen string index.
 #pragma once
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -92,7 +93,17 @@ inline std::uint64_t hash_string(std::string_view text) noexcept {
 
 namespace detail {
 class StringArena;
+/// The part of a growing column that is written next: from the end of what it holds to the end
+/// of the room reserved for it (for detail::PageFaulter, graph/prefault.h).
+struct ColumnRoom {
+  const void* used_end = nullptr;
+  const void* room_end = nullptr;
+};
+template <class Vector>
+ColumnRoom room_of(const Vector& column) noexcept {
+  return {column.data() + column.size(), column.data() + column.capacity()};
 }
+}  // namespace detail
 
 /// Interns strings: each distinct string gets one StringId and is stored once.
 ///   skg::StringPool pool;  auto id = pool.intern("OFAC");  pool.view(id) == "OFAC"
@@ -159,6 +170,11 @@ class StringPool {
   void drop_index();
   /// Forgets every string interned after the first `count` (to roll a failed batch back).
   void truncate(std::size_t count);
+
+  /// Where its characters, offsets and hashes are written next (Batch::fault_in_ahead).
+  std::array<detail::ColumnRoom, 3> room() const noexcept {
+    return {detail::room_of(chars_), detail::room_of(offsets_), detail::room_of(hashes_)};
+  }
 
   /// The frozen form: all characters, and size() + 1 offsets into them.
   std::vector<char> release_chars() && { return std::move(chars_); }
