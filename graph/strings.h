@@ -138,7 +138,8 @@ class StringPool {
   /// issued some strings after prefetch(text) so that the slot is cached by then, reads the slot
   /// and starts fetching the string's offset; stage 2, a few strings later, reads the offset and
   /// starts fetching the string's bytes. find() of the string then waits on no cache miss. Looks
-  /// at the first slot only (a hint: a string further along its probe is just not prefetched).
+  /// at the first kProbeSlots slots of its probe (a hint: a string further along is just not
+  /// prefetched).
   void prefetch_deep(std::string_view text, int stage) const noexcept {
     prefetch_stage(text, detail::hash_string(text), stage < 1 ? 1 : stage);
   }
@@ -152,8 +153,16 @@ class StringPool {
       detail::prefetch_line(slot);
       return;
     }
-    if (*slot == 0) return;
-    const std::size_t at = static_cast<std::uint32_t>(*slot) - 1;
+    // The slot whose tag is the text's, along the probe: the first slot holds another string
+    // for some lookups (linear probing, the table up to 3/4 full), whose offset and bytes were
+    // fetched for nothing while the ones the lookup compares missed. The slots read here are
+    // those stage 0 fetched (a few lines of 8): at most kProbeSlots of them.
+    const std::uint32_t tag = static_cast<std::uint32_t>(hash);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t probe = hash & mask;
+    for (std::size_t step = 0; (slots_[probe] >> 32) != tag; ++step, probe = (probe + 1) & mask)
+      if (slots_[probe] == 0 || step + 1 == kProbeSlots) return;  // not there, or far along
+    const std::size_t at = static_cast<std::uint32_t>(slots_[probe]) - 1;
     if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
     else detail::prefetch_line(chars_.data() + offsets_[at]);
   }
@@ -162,6 +171,7 @@ class StringPool {
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
   }
   std::size_t size() const noexcept { return offsets_.size() - 1; }
+  static constexpr std::size_t kProbeSlots = 8;  // slots prefetch_stage looks at, at most
   /// Makes room for `count` more strings of `chars` bytes in all, so that a large load does not
   /// regrow (copy, rehash) the pool again and again.
   void reserve(std::size_t count, std::size_t chars);
