@@ -9,6 +9,7 @@
 #include <numeric>
 #include <unordered_map>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 
@@ -18,6 +19,7 @@
 #include "skg/graph/flat_map.h"
 #include "skg/graph/identity.h"
 #include "skg/graph/parallel.h"
+#include "skg/graph/prefault.h"
 
 namespace skg::inline v1 {
 
@@ -150,6 +152,25 @@ void grow_for(Vector& items, std::size_t size) {
 // Batch: records staged with their own string pool, translated on commit.
 
 Batch::Batch() = default;
+Batch::Batch(Batch&&) noexcept = default;
+Batch& Batch::operator=(Batch&&) noexcept = default;
+Batch::~Batch() = default;
+
+void Batch::fault_in_ahead() {
+  if (!faulter_) {
+    try {
+      faulter_ = std::make_unique<detail::PageFaulter>();
+    } catch (const std::system_error&) {
+      return;  // no thread to be had: a hint, so the writer faults its pages in as before
+    }
+  }
+  std::size_t column = 0;
+  for (const detail::ColumnRoom room : {detail::room_of(entities_), detail::room_of(edges_), detail::room_of(sources_),
+                                        detail::room_of(names_), detail::room_of(attributes_)})
+    faulter_->keep_ahead(room, faulted_[column++]);
+  if (binding_.pool != nullptr)
+    for (const detail::ColumnRoom room : binding_.pool->room()) faulter_->keep_ahead(room, faulted_[column++]);
+}
 
 
 std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* record_hash) {
@@ -1150,6 +1171,7 @@ void Builder::add_action(const ActionRecord& record) {
 
 void Builder::commit(Batch&& batch) {
   State& s = *state_;
+  batch.faulter_.reset();  // its requests done: commit frees the batch's columns as it goes
   const bool bound = batch.binding_.pool == &s.strings;
   if (!bound && (batch.binding_.pool != nullptr || s.batch_open))
     throw Error(batch.binding_.pool != nullptr ? "this batch was made for another builder"

@@ -15,6 +15,10 @@
 
 namespace skg::inline v1 {
 
+namespace detail {
+class PageFaulter;
+}
+
 /// Where a record comes from, as a loader sees it: file (or dataset), record id, line.
 struct Source {
   std::string_view file;
@@ -89,6 +93,9 @@ class Batch {
  public:
   Batch();
   explicit Batch(Builder& builder);
+  Batch(Batch&&) noexcept;
+  Batch& operator=(Batch&&) noexcept;
+  ~Batch();
   /// Returns the id under which this batch holds the entity's id (see string_id()).
   StringId add_entity(const EntityRecord& record);
   void add_name(std::string_view entity, std::string_view name, NameType type,
@@ -226,6 +233,13 @@ class Batch {
   void prefetch(std::string_view text, int stage, std::uint64_t hash) const noexcept {
     if (binding_.pool != nullptr) binding_.pool->prefetch_stage(text, hash, stage);
   }
+
+  /// A hint from a loader that streams a large input into this batch, given now and then (the
+  /// FtM loader: once a block of lines): a helper thread faults in the next few MiB past the end
+  /// of each large column of the batch and of its builder's string pool, so that the caller's
+  /// writes land on pages that are there instead of waiting for the kernel to zero fresh ones.
+  /// Changes nothing else; the thread ends when the batch is committed or dropped.
+  void fault_in_ahead();
 
   /// True when an entity or action record of this batch has this id.
   bool defines(std::string_view id) const;
@@ -368,6 +382,8 @@ class Batch {
   std::vector<ActionRec> actions_;
   std::vector<Removal> removals_;
   std::vector<Removal> replacements_;  // replace(): applied with the removals
+  std::unique_ptr<detail::PageFaulter> faulter_;  // fault_in_ahead()'s thread, made by its first call
+  std::uintptr_t faulted_[8] = {};                // where its requests end, by column
 };
 
 /// Accumulates committed batches; single-use: `std::move(builder).freeze()` makes the Graph.

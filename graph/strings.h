@@ -1,5 +1,6 @@
 // graph/strings.h: the string pool (each string stored once) and the frozen string index.
 #pragma once
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -92,7 +93,17 @@ inline std::uint64_t hash_string(std::string_view text) noexcept {
 
 namespace detail {
 class StringArena;
+/// The part of a growing column that is written next: from the end of what it holds to the end
+/// of the room reserved for it (for detail::PageFaulter, graph/prefault.h).
+struct ColumnRoom {
+  const void* used_end = nullptr;
+  const void* room_end = nullptr;
+};
+template <class Vector>
+ColumnRoom room_of(const Vector& column) noexcept {
+  return {column.data() + column.size(), column.data() + column.capacity()};
 }
+}  // namespace detail
 
 /// Interns strings: each distinct string gets one StringId and is stored once.
 ///   skg::StringPool pool;  auto id = pool.intern("OFAC");  pool.view(id) == "OFAC"
@@ -127,7 +138,8 @@ class StringPool {
   /// issued some strings after prefetch(text) so that the slot is cached by then, reads the slot
   /// and starts fetching the string's offset; stage 2, a few strings later, reads the offset and
   /// starts fetching the string's bytes. find() of the string then waits on no cache miss. Looks
-  /// at the first slot only (a hint: a string further along its probe is just not prefetched).
+  /// at the first kProbeSlots slots of its probe (a hint: a string further along is just not
+  /// prefetched).
   void prefetch_deep(std::string_view text, int stage) const noexcept {
     prefetch_stage(text, detail::hash_string(text), stage < 1 ? 1 : stage);
   }
@@ -141,8 +153,16 @@ class StringPool {
       detail::prefetch_line(slot);
       return;
     }
-    if (*slot == 0) return;
-    const std::size_t at = static_cast<std::uint32_t>(*slot) - 1;
+    // The slot whose tag is the text's, along the probe: the first slot holds another string
+    // for some lookups (linear probing, the table up to 3/4 full), whose offset and bytes were
+    // fetched for nothing while the ones the lookup compares missed. The slots read here are
+    // those stage 0 fetched (a few lines of 8): at most kProbeSlots of them.
+    const std::uint32_t tag = static_cast<std::uint32_t>(hash);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t probe = hash & mask;
+    for (std::size_t step = 0; (slots_[probe] >> 32) != tag; ++step, probe = (probe + 1) & mask)
+      if (slots_[probe] == 0 || step + 1 == kProbeSlots) return;  // not there, or far along
+    const std::size_t at = static_cast<std::uint32_t>(slots_[probe]) - 1;
     if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
     else detail::prefetch_line(chars_.data() + offsets_[at]);
   }
@@ -151,6 +171,7 @@ class StringPool {
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
   }
   std::size_t size() const noexcept { return offsets_.size() - 1; }
+  static constexpr std::size_t kProbeSlots = 8;  // slots prefetch_stage looks at, at most
   /// Makes room for `count` more strings of `chars` bytes in all, so that a large load does not
   /// regrow (copy, rehash) the pool again and again.
   void reserve(std::size_t count, std::size_t chars);
@@ -160,11 +181,24 @@ class StringPool {
   /// Forgets every string interned after the first `count` (to roll a failed batch back).
   void truncate(std::size_t count);
 
+  /// Where its characters, offsets and hashes are written next (Batch::fault_in_ahead).
+  std::array<detail::ColumnRoom, 3> room() const noexcept {
+    return {detail::room_of(chars_), detail::room_of(offsets_), detail::room_of(hashes_)};
+  }
+
   /// The frozen form: all characters, and size() + 1 offsets into them.
   std::vector<char> release_chars() && { return std::move(chars_); }
   std::vector<std::uint64_t> release_offsets() && { return std::move(offsets_); }
 
  private:
+  /// True when `strings` strings would fill more than 3/4 of `slots` slots. Linear probing stays
+  /// short there (a hit reads 1.5-2.5 slots on average, one cache line of 8), and the table of a
+  /// 1M-entity FtM load (4.85M strings) is 8M slots, 64 MiB, not the 16M slots (128 MiB) that a
+  /// limit of 1/2 took: fresh pages the reading thread waited on the kernel to zero, and a
+  /// table twice as large for its random probes to miss in (TLB and cache).
+  static constexpr bool over_full(std::size_t strings, std::size_t slots) noexcept {
+    return strings * 4 > slots * 3;
+  }
   void grow();
   StringId intern_hashed(std::string_view text, std::uint64_t hash);
   StringId insert(std::string_view text, std::uint32_t tag, std::size_t slot);

@@ -1041,6 +1041,7 @@ class FtmReader {
     } else {
       // Blocks read in turn and parsed by two workers: the parse is the larger part of a line's
       // cost, and one worker left the reading thread waiting for it (perf, 1M generated entities).
+      streaming_ = true;
       detail::OrderedBlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.read_block(block); },
                                                      &JsonLineBlocks::parse_block, kParseWorkers);
       for (bool more = true; more;) {
@@ -1107,6 +1108,9 @@ class FtmReader {
       }
     }
     block_line_base_ += block.line_count;
+    // The batch's columns and the pool grow by some 100 KB a block into fresh memory: a helper
+    // thread faults in the next pages while this one adds the next block's records.
+    if (streaming_) context_.batch.fault_in_ahead();
     context_.progress(path_, block.end_offset);
     return true;
   }
@@ -1809,6 +1813,7 @@ class FtmReader {
   std::uint64_t line_ = 0;
   std::uint64_t block_line_base_ = 0;  // lines of the blocks add_block added before this one
   bool delta_ = false;
+  bool streaming_ = false;  // a file of more than one block, read by the pipeline (fault_in_ahead)
   std::vector<std::pair<std::string_view, std::string_view>> edge_attributes_;
   std::vector<std::string_view> address_texts_;
   std::vector<Referent> referents_;

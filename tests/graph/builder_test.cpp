@@ -387,6 +387,71 @@ TEST_CASE("string pool: interning a staged list at once gives the ids of interni
   CHECK(at_once.view(ids[1699]) == "party:1699");
 }
 
+// Batch::fault_in_ahead has a helper thread fault in the room past each column's end while the
+// loader writes there: the batch, and the graph, must come out as without it, and a batch
+// dropped uncommitted with the thread running must leave the builder as it was.
+TEST_CASE("builder: a batch faulted in ahead while it fills gives the graph it gives without") {
+  const auto build = [](bool fault, bool drop_first) {
+    Builder builder;
+    builder.reserve(400000, 400000 * 12);
+    if (drop_first) {
+      Batch dropped(builder);
+      dropped.reserve(1000, 100000);
+      for (int at = 0; at < 100000; ++at) {
+        dropped.add_entity({.id = "x:" + std::to_string(at), .kind = NodeKind::Company, .name = "X",
+                            .source = {"x.json", "x", 1}});
+        if (at % 512 == 0) dropped.fault_in_ahead();
+      }
+    }  // dropped uncommitted, its thread still asked to fault in
+    Batch batch(builder);
+    batch.reserve(20000, 200000);
+    for (int at = 0; at < 20000; ++at) {
+      const std::string id = "gen:" + std::to_string(at);
+      batch.add_entity({.id = id, .kind = at % 2 ? NodeKind::Company : NodeKind::Person,
+                        .name = "Party " + std::to_string(at % 977), .source = {"big.json", id, static_cast<std::uint32_t>(at + 1)}});
+      if (fault && at % 256 == 0) batch.fault_in_ahead();
+    }
+    for (int at = 0; at < 200000; ++at) {
+      const std::string id = "gen-link:" + std::to_string(at);
+      batch.add_edge({.kind = EdgeKind::Owns, .from = "gen:" + std::to_string(at % 20000),
+                      .to = "gen:" + std::to_string(at * 7919 % 20000), .share = Percent::exact(at % 101),
+                      .source = {"big.json", id, static_cast<std::uint32_t>(20001 + at)}, .id = id});
+      if (fault && at % 256 == 0) batch.fault_in_ahead();
+    }
+    builder.commit(std::move(batch));
+    return testing::fingerprint(std::move(builder).freeze());
+  };
+  const std::string plain = build(false, false);
+  CHECK(build(true, false) == plain);
+  CHECK(build(true, true) == plain);
+}
+
+// The pool's table is filled to three quarters before it grows: every string must still be
+// found under its first id, at each size on the way (each growth and a reserve in between), and
+// a string never interned must not be found (a probe that ran off a full table would not end).
+TEST_CASE("string pool: strings interned past each growth and a reserve keep their ids and are found") {
+  StringPool pool;
+  std::vector<StringId> ids;
+  const auto text = [](int at) { return "gen:" + std::to_string(at * 7919 % 100003); };
+  for (int at = 0; at < 20000; ++at) {
+    if (at == 7000) pool.reserve(9000, 9000 * 10);
+    ids.push_back(pool.intern(text(at)));
+    CHECK(index(ids.back()) == static_cast<std::uint32_t>(at));
+    if ((at & (at - 1)) == 0 || at % 4999 == 0) {  // now and then, every string so far
+      for (int before = 0; before <= at; ++before) {
+        const auto found = pool.find(text(before));
+        REQUIRE(found.has_value());
+        CHECK(*found == ids[before]);
+      }
+    }
+  }
+  CHECK(pool.size() == 20000);
+  for (int at = 0; at < 20000; ++at) CHECK(pool.intern(text(at)) == ids[at]);  // repeats add nothing
+  CHECK(pool.size() == 20000);
+  CHECK_FALSE(pool.find("gen:never").has_value());
+  CHECK_FALSE(pool.find("").has_value());
+}
+
 // Batch::string_id and the overloads that take the entity and key as ids (what the OFAC CSV
 // loader uses so as not to hash an entity's id once per fact) must give the graph the overloads
 // taking texts give, in a batch bound to its builder and in a staged one.
