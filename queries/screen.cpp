@@ -90,7 +90,7 @@ icu::Transliterator* transliterator() {
 /// Appends the ASCII words of an already transliterated text to `out`, separated by spaces:
 /// quotes and apostrophes join (BGN writes ъ as ", "O'Brien" = "obrien"), and so do the spacing
 /// modifier letters Latin-ASCII leaves (ICU's Arabic-Latin writes ain and hamza as ʿ and ʾ:
-/// "سعيد" -> "sʿyd" is "syd", not "s yd"); the rest splits.
+/// "سعيد" -> "sʿyd" is "syd", not "s yd"; a first ain is "a"); the rest splits.
 void ascii_words(std::string_view text, std::string& out) {
   bool in_word = false;
   for (std::size_t at = 0; at < text.size(); ++at) {
@@ -98,7 +98,15 @@ void ascii_words(std::string_view text, std::string& out) {
     const auto byte = static_cast<unsigned char>(c);
     if ((byte == 0xCA || byte == 0xCB) && at + 1 < text.size() &&
         (static_cast<unsigned char>(text[at + 1]) & 0xC0) == 0x80) {
-      ++at;  // U+0280..U+02FF: IPA letters and spacing modifier letters, dropped within the word
+      // U+0280..U+02FF: IPA letters and spacing modifier letters, dropped within the word; an ain
+      // (U+02BF) that starts a word is its first vowel, as Latin spellings write it ("عمر" is
+      // "amr", Omar, not "mr"; "عبد" is "abd").
+      if (!in_word && byte == 0xCA && static_cast<unsigned char>(text[at + 1]) == 0xBF) {
+        if (!out.empty()) out += ' ';
+        out += 'a';
+        in_word = true;
+      }
+      ++at;
       continue;
     }
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

@@ -570,6 +570,8 @@ TEST_CASE("screen: an Arabic-script name meets its Latin spellings through its c
   CHECK(skg::screen_tokens("الأسد") == std::vector<std::string>{"al", "asd"});
   CHECK(skg::screen_tokens("سعيد") == std::vector<std::string>{"syd"});
   CHECK(skg::screen_tokens("الله") == std::vector<std::string>{"allh"});
+  // An ain that starts a word is its first vowel: "عمر" (Omar) is "amr", not the title "mr".
+  CHECK(skg::screen_tokens("عمر") == std::vector<std::string>{"amr"});
 
   const skg::Graph graph = parties_graph({{"bashar", NodeKind::Person, "AL-ASSAD, Bashar"},
                                           {"bushra", NodeKind::Person, "AL-ASSAD, Bushra"},
