@@ -196,12 +196,12 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
   std::int32_t at = 0, word_start = -1;
   bool ascii = true;
   scratch.clear();
+  auto send = [&](std::string_view token, std::string_view raw) {
+    if constexpr (std::is_invocable_v<Emit&, std::string_view, std::string_view>) emit(token, raw);
+    else emit(token);
+  };
   auto finish = [&](std::int32_t end) {
     if (word_start < 0) return;
-    auto send = [&](std::string_view token, std::string_view raw) {
-      if constexpr (std::is_invocable_v<Emit&, std::string_view, std::string_view>) emit(token, raw);
-      else emit(token);
-    };
     if (ascii) {
       if (!scratch.empty()) send(std::string_view(scratch), {});
     } else {
@@ -266,10 +266,7 @@ void for_each_token(std::string_view name, std::unordered_map<std::string, std::
       finish(start);
       std::string syllable;
       romanise_hangul(code, syllable);
-      if constexpr (std::is_invocable_v<Emit&, std::string_view, std::string_view>)
-        emit(std::string_view(syllable), std::string_view(name.data() + start, static_cast<std::size_t>(at - start)));
-      else
-        emit(std::string_view(syllable));
+      send(syllable, name.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(at - start)));
       continue;
     }
     UErrorCode script_status = U_ZERO_ERROR;
