@@ -1,7 +1,9 @@
 // The "skg-csv" bulk tables (see csv_bulk.h for the layout). Built for speed on large files:
-// one worker thread cuts the text into blocks of rows (RFC 4180 fields as views into the file,
-// line numbers, field counts, UTF-8 checked), while the calling thread, which alone touches the
-// batch, turns each finished block into records in file order. Errors are found in the worker and
+// two worker threads cut the text into blocks of rows in turn (RFC 4180 fields as views into
+// the file, line numbers, field counts, UTF-8 checked) and each prepares its own blocks at once
+// (hashes of the fields the pool looks up; an edges file's plain rows checked and their ends
+// resolved), while the calling thread, which alone touches the batch, turns each finished block
+// into records in file order. Errors are found in the worker and
 // raised in order by the caller, so the first bad line of the file is the one reported, and the
 // batch (all or nothing) is the only thing written.
 #include "skg/loaders/csv_bulk.h"
@@ -18,6 +20,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "skg/loaders/json_common.h"  // parse_partial_date
 #include "skg/loaders/measures.h"
@@ -139,8 +144,6 @@ std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
   return value;
 }
 
-/// Block::numbers of a field that is no plain number (plain numbers have at most 9 digits).
-constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
 
 
 /// A row the worker could not split, at its line.
@@ -150,47 +153,163 @@ struct RowProblem {
   std::string reason;
 };
 
+/// An edge row a parsing worker found plain: both ends in the number table, a link kind, a share
+/// and dates that read, no role, id or attribute. The reading thread only adds it; every other
+/// row it reads itself, as before (and reports what is wrong with it in line order).
+struct StagedEdge {
+  StringId from = kNoString, to = kNoString;  // kNoString: not staged
+  EdgeKind kind{};
+  Percent share;
+  DateRange valid;
+};
+
 /// A block of rows: `columns` fields per row, each row's first line.
 struct Block {
   std::vector<std::string_view> fields;
   std::vector<std::uint64_t> lines;
   std::vector<RowProblem> problems;  // in line order
   /// Per row (as `lines`), detail::hash_string of the two fields the reading thread prefetches
-  /// (TableReader::hot_columns; 0 for an empty one), hashed here on the worker so that the
+  /// (TableReader::hot_columns; 0 for an empty one), hashed on a parsing worker so that the
   /// reading thread hashes neither for its prefetch stages nor for a node's intern. Empty when
   /// the table prefetches nothing.
   std::vector<std::array<std::uint64_t, 2>> hashes;
-  /// Per row (as `lines`), plain_number() of an edge's source and target (kNotNumber: none),
-  /// where the reading thread resolves the ends by the number table (TableReader::
-  /// number_columns): read here on the worker, so that the reading thread only indexes the table
-  /// (and prefetches its entries rows ahead). Empty otherwise.
-  std::vector<std::array<std::uint32_t, 2>> numbers;
+  /// Per row (as `lines`), where the reading thread resolves an edges file's ends by the number
+  /// table (TableReader::stages_edges): the row as a parsing worker read it. Empty otherwise.
+  std::vector<StagedEdge> staged;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
+  /// The block's rows, where no quote is among them: a parsing worker splits it (RowSplitter::
+  /// split); empty once split (a block with a quote is split as it is read, in file order).
+  std::string_view text;
+  /// The line breaks in the block. `lines` and each problem's line count from the block's first
+  /// line (0): the reading thread adds the breaks of the blocks before.
+  std::uint64_t breaks = 0;
+
+  /// Empties it for the splitter to refill (its buffers keep their memory).
+  void clear() noexcept {
+    fields.clear();
+    lines.clear();
+    problems.clear();
+    hashes.clear();
+    staged.clear();
+    unescaped.clear();
+    end_offset = 0;
+    text = {};
+    breaks = 0;
+  }
 };
 
-/// Cuts `text` (the rows after the header) into blocks of about kBlockBytes.
+/// plain_number() of a field that is no plain number (plain numbers have at most 9 digits).
+constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
+
+/// Cuts `text` (the rows after the header) into blocks of about kBlockBytes. A block that holds
+/// no quote ends at a line break and every line break in it ends a row: next_block() only finds
+/// its end, and split() (on a parsing worker, several blocks at once) cuts its rows. A block with
+/// a quote, where a row may run over several lines, is cut as it is read, in file order.
 class RowSplitter {
  public:
   static constexpr std::size_t kBlockBytes = 1 << 19;
-  /// `hot`: the columns whose fields a row's hashes are of (-1: none; both -1: no hashes);
-  /// `numbered`: the columns whose fields a row's numbers are of (both -1: no numbers).
-  RowSplitter(std::string_view text, std::size_t base_offset, std::uint64_t first_line, std::size_t columns,
-              std::array<int, 2> hot, std::array<int, 2> numbered)
-      : text_(text), base_(base_offset), line_(first_line), columns_(columns), hot_(hot), numbered_(numbered) {}
+  RowSplitter(std::string_view text, std::size_t base_offset, std::size_t columns)
+      : text_(text), base_(base_offset), columns_(columns) {}
 
-  /// Fills `block` with the next rows; false once they were the last.
+  /// Fills `block` (emptied first) with the next rows, or with their text for split(); false
+  /// once they were the last.
   bool next_block(Block& block) {
-    const std::size_t stop = std::min(text_.size(), at_ + kBlockBytes);
+    block.clear();
+    const std::size_t n = text_.size();
+    std::size_t stop = std::min(n, at_ + kBlockBytes);
+    if (stop < n) {
+      const void* newline = std::memchr(text_.data() + stop, '\n', n - stop);
+      stop = newline == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(newline) - text_.data()) + 1;
+    }
+    if (std::memchr(text_.data() + at_, '"', stop - at_) == nullptr) {
+      block.text = text_.substr(at_, stop - at_);
+      at_ = stop;
+      block.end_offset = base_ + at_;
+      return at_ < n;
+    }
+    read_rows(block, std::min(n, at_ + kBlockBytes));
+    return at_ < n;
+  }
+
+  /// Cuts the rows of a block next_block() left whole (Block::text), on any thread.
+  void split(Block& block) const {
+    if (block.text.empty()) return;
+    const std::string_view text = block.text;
+    block.text = {};
     block.fields.reserve(kBlockBytes / 16);
     block.lines.reserve(kBlockBytes / 48);
+    if (find_invalid_utf8(text) == std::string_view::npos) return split_plain(text, block);
+    RowSplitter rows(text, block.end_offset - text.size(), columns_);  // rows checked one by one
+    rows.read_rows(block, text.size());
+  }
+
+ private:
+  /// Reads rows into `block` until one ends at or after `stop` (line numbers from 0).
+  void read_rows(Block& block, std::size_t stop) {
+    block.fields.reserve(kBlockBytes / 16);
+    block.lines.reserve(kBlockBytes / 48);
+    line_ = 0;
     // UTF-8: checked over the block's bytes first; rows are checked one by one only when the
     // block holds an invalid sequence (a row may run past `stop`: its rest is checked with it).
     const std::size_t check_end = std::min(text_.size(), stop + 4096);
     const bool block_valid = find_invalid_utf8(text_.substr(at_, check_end - at_)) == std::string_view::npos;
     while (at_ < text_.size() && at_ < stop) read_row(block, block_valid);
     block.end_offset = base_ + at_;
-    return at_ < text_.size();
+    block.breaks = line_;
+  }
+
+  /// What read_rows() makes of valid UTF-8 text that holds no quote, where each ',' ends a field
+  /// and each line break a row: the bytes that end fields are found 16 at a time.
+  void split_plain(std::string_view text, Block& block) const {
+    const char* data = text.data();
+    const std::size_t n = text.size();
+    std::size_t start = 0;  // of the field being read
+    std::size_t count = 0;  // fields of the row so far
+    std::uint64_t line = 0;
+    const auto end_row = [&](std::size_t end, bool newline) {
+      // An empty line (nothing, or a carriage return, before its break) is no row.
+      const bool empty_line = count == 0 && newline && (end == start || (end == start + 1 && data[start] == '\r'));
+      if (!empty_line) {
+        std::size_t field_end = end;
+        if (field_end > start && data[field_end - 1] == '\r') --field_end;
+        block.fields.emplace_back(data + start, field_end - start);
+        ++count;
+        if (count == columns_) {
+          block.lines.push_back(line);
+        } else {
+          block.fields.resize(block.fields.size() - count);
+          block.problems.push_back({static_cast<std::uint32_t>(block.lines.size()), line,
+                                    fmt::format("{} field{}, the header has {}", count, count == 1 ? "" : "s", columns_)});
+        }
+      }
+      count = 0;
+      start = end + 1;
+      if (newline) ++line;
+    };
+    const auto at_stop = [&](std::size_t at) {
+      if (data[at] == ',') {
+        block.fields.emplace_back(data + start, at - start);
+        ++count;
+        start = at + 1;
+      } else {
+        end_row(at, true);
+      }
+    };
+    std::size_t at = 0;
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');
+    for (; at + 16 <= n; at += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+      auto stops = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma), _mm_cmpeq_epi8(bytes, newline))));
+      for (; stops != 0; stops &= stops - 1) at_stop(at + static_cast<std::size_t>(__builtin_ctz(stops)));
+    }
+#endif
+    for (; at < n; ++at)
+      if (data[at] == ',' || data[at] == '\n') at_stop(at);
+    if (start < n || count > 0) end_row(n, false);  // a last row with no line break after it
+    block.breaks = line;
   }
 
  private:
@@ -291,30 +410,19 @@ class RowSplitter {
       return;
     }
     block.lines.push_back(row_line);
-    if (numbered_[0] >= 0 && numbered_[1] >= 0) {
-      std::array<std::uint32_t, 2>& numbers = block.numbers.emplace_back();
-      for (std::size_t at = 0; at < numbered_.size(); ++at)
-        numbers[at] = plain_number(block.fields[fields_before + static_cast<std::size_t>(numbered_[at])]).value_or(kNotNumber);
-    }
-    if (hot_[0] < 0 && hot_[1] < 0) return;
-    std::array<std::uint64_t, 2>& hashes = block.hashes.emplace_back();
-    for (std::size_t at = 0; at < hot_.size(); ++at) {
-      if (hot_[at] < 0) continue;
-      const std::string_view field = block.fields[fields_before + static_cast<std::size_t>(hot_[at])];
-      hashes[at] = field.empty() ? 0 : detail::hash_string(field);
-    }
   }
 
   std::string_view text_;
   std::size_t base_;
-  std::uint64_t line_;
   std::size_t columns_;
-  std::array<int, 2> hot_;
-  std::array<int, 2> numbered_;
+  std::uint64_t line_ = 0;  // line breaks read in this block
   std::size_t at_ = 0;
 };
 
 // ---- the caller: rows into the batch ---------------------------------------------------------
+
+/// Threads that split and prepare blocks: one splits at a time, both prepare.
+constexpr std::size_t kParseWorkers = 2;
 
 constexpr std::string_view kNodeKinds = "Person, Company, Organization, LegalEntity, Vessel, Aircraft";
 
@@ -368,11 +476,49 @@ class TableReader {
     return {header_.column(Column::kId), header_.column(Column::kName)};
   }
 
-  /// The source and target columns, for the splitter to read as plain numbers, when this is an
-  /// edges file whose ends the number table resolves; else -1, -1.
-  std::array<int, 2> number_columns() const noexcept {
-    if (!numbered_ends_) return {-1, -1};
-    return {header_.column(Column::kSource), header_.column(Column::kTarget)};
+  /// Whether the parsing workers stage this file's rows (Block::staged): an edges file whose
+  /// ends the number table resolves.
+  bool stages_edges() const noexcept { return numbered_ends_; }
+
+  /// A parsing worker's part of a block, on any thread and on several blocks at once: it reads
+  /// only the header, the number table (which no thread writes while an edges file is read) and
+  /// the block. The hot fields' hashes; an edges file's plain rows staged.
+  void prepare(Block& block) const {
+    const std::size_t columns = header_.names.size();
+    const std::size_t rows = block.lines.size();
+    const std::array<int, 2> hot = hot_columns();
+    if (hot[0] >= 0 || hot[1] >= 0) {
+      block.hashes.resize(rows);
+      for (std::size_t row = 0; row < rows; ++row)
+        for (std::size_t at = 0; at < hot.size(); ++at) {
+          if (hot[at] < 0) continue;
+          const std::string_view text = block.fields[row * columns + static_cast<std::size_t>(hot[at])];
+          block.hashes[row][at] = text.empty() ? 0 : detail::hash_string(text);
+        }
+    }
+    if (!stages_edges()) return;
+    // The ends' entries of the number table (4 MB at 1M nodes) are read at random places: all
+    // the block's ends are read as numbers first, and each row's entries fetched rows ahead.
+    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    const std::size_t from_column = static_cast<std::size_t>(header_.column(Column::kSource));
+    const std::size_t to_column = static_cast<std::size_t>(header_.column(Column::kTarget));
+    std::vector<std::array<std::uint32_t, 2>> numbers(rows);
+    for (std::size_t row = 0; row < rows; ++row) {
+      const std::string_view* fields = block.fields.data() + row * columns;
+      numbers[row] = {plain_number(fields[from_column]).value_or(kNotNumber), plain_number(fields[to_column]).value_or(kNotNumber)};
+    }
+    constexpr std::size_t kNumberAhead = 16;
+    const auto prefetch = [&](std::size_t row) {
+      for (const std::uint32_t number : numbers[row])
+        if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
+    };
+    for (std::size_t row = 0; row < std::min(rows, kNumberAhead); ++row) prefetch(row);
+    block.staged.resize(rows);
+    RecentKinds<EdgeKind> kinds;
+    for (std::size_t row = 0; row < rows; ++row) {
+      if (row + kNumberAhead < rows) prefetch(row + kNumberAhead);
+      block.staged[row] = stage_edge(block.fields.data() + row * columns, numbers[row], kinds);
+    }
   }
 
   /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
@@ -404,36 +550,33 @@ class TableReader {
     constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
     if (prefetch_ends)
       for (std::size_t row = 0; row < std::min(rows, kSlotAhead); ++row) prefetch(row, 0);
-    // Ends resolved by number: the table has an entry per node (4 MB at 1M), read at random
-    // places; each row's entries are fetched kNumberAhead rows before they are read.
-    const bool numbered = block.numbers.size() == rows;
-    constexpr std::size_t kNumberAhead = 16;
-    const auto prefetch_numbers = [&](std::size_t row) {
-      const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
-      for (const std::uint32_t number : block.numbers[row])
-        if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
-    };
-    if (numbered)
-      for (std::size_t row = 0; row < std::min(rows, kNumberAhead); ++row) prefetch_numbers(row);
+    // An edges file whose ends the number table resolves: the workers staged its plain rows.
+    const bool staged = block.staged.size() == rows;
     for (std::size_t row = 0; row < rows; ++row) {
       for (; problem < block.problems.size() && block.problems[problem].row <= row; ++problem)
-        bad(block.problems[problem].line, block.problems[problem].reason, {});
+        bad(first_line_ + block.problems[problem].line, block.problems[problem].reason, {});
       if (prefetch_ends) {
         if (row + kSlotAhead < rows) prefetch(row + kSlotAhead, 0);
         if (row + kOffsetAhead < rows) prefetch(row + kOffsetAhead, 1);
         if (row + kBytesAhead < rows) prefetch(row + kBytesAhead, 2);
       }
-      if (numbered && row + kNumberAhead < rows) prefetch_numbers(row + kNumberAhead);
       const std::string_view* fields = block.fields.data() + row * columns;
-      line_ = block.lines[row];
+      line_ = first_line_ + block.lines[row];
       switch (header_.table) {
         case SkgCsvTable::Nodes: add_node(fields, hashed ? &block.hashes[row] : nullptr); break;
-        case SkgCsvTable::Edges: add_edge(fields, numbered ? &block.numbers[row] : nullptr); break;
+        case SkgCsvTable::Edges:
+          if (staged && block.staged[row].from != kNoString) {
+            add_staged_edge(fields, block.staged[row]);
+          } else {
+            add_edge(fields);
+          }
+          break;
         case SkgCsvTable::Listings: add_listing(fields); break;
       }
     }
     for (; problem < block.problems.size(); ++problem)
-      bad(block.problems[problem].line, block.problems[problem].reason, {});
+      bad(first_line_ + block.problems[problem].line, block.problems[problem].reason, {});
+    first_line_ += block.breaks;
   }
 
   /// Called after the last block: the number table is current as of now.
@@ -458,13 +601,6 @@ class TableReader {
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     return number && *number < by_number.size() ? by_number[*number] : kNoString;
   }
-  /// numbered() of an id whose plain_number() the splitter read (kNotNumber: none).
-  StringId numbered(std::uint32_t number) const noexcept {
-    if (!numbered_ends_) return kNoString;
-    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
-    return number != kNotNumber && number < by_number.size() ? by_number[number] : kNoString;
-  }
-
   void remember_number(std::string_view id, StringId string) {
     // Only the ids of a batch bound to a builder are pool ids that add_edge may take as found
     // ends (defined_id() says so for the first row; an unbound batch answers kNoString).
@@ -554,9 +690,59 @@ class TableReader {
     }
   }
 
-  /// `numbers`: plain_number() of the row's source and target (Block::numbers), where the
-  /// splitter read them.
-  void add_edge(const std::string_view* fields, const std::array<std::uint32_t, 2>* numbers) {
+  /// What prepare() made of an edge row: `from` kNoString where the row is not plain (add_edge
+  /// reads it). Each check is add_edge's, in its order; a row one of them turns away is left to
+  /// add_edge, which says why in line order.
+  StagedEdge stage_edge(const std::string_view* fields, std::array<std::uint32_t, 2> numbers,
+                        RecentKinds<EdgeKind>& kinds) const {
+    StagedEdge out;
+    const std::string_view from = field(fields, Column::kSource), to = field(fields, Column::kTarget);
+    if (from.empty() || to.empty() || !field(fields, Column::kId).empty() || !field(fields, Column::kRole).empty())
+      return out;
+    if (has_attributes_)
+      for (std::size_t column = 0; column < header_.roles.size(); ++column)
+        if (header_.roles[column] == Column::kAttribute && !fields[column].empty()) return out;
+    const std::optional<EdgeKind> kind = kinds.read(trim(field(fields, Column::kKind)),
+                                                    [](std::string_view text) { return parse_edge_kind(text); });
+    if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs) return out;
+    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
+      if (text.ends_with('%')) text = trim(text.substr(0, text.size() - 1));
+      const auto parsed = Percent::parse(text);
+      if (!parsed) return out;
+      out.share = *parsed;
+    }
+    for (const bool end : {false, true}) {
+      const std::string_view text = trim(field(fields, end ? Column::kEnd : Column::kStart));
+      if (text.empty()) continue;
+      std::optional<Date> date = detail::parse_partial_date(text, end, /*inclusive_end=*/true);
+      if (!date) return out;
+      (end ? out.valid.end : out.valid.start) = date;
+    }
+    if (out.valid.start && out.valid.end && *out.valid.end <= *out.valid.start) return out;
+    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    const StringId from_id = numbers[0] < by_number.size() ? by_number[numbers[0]] : kNoString;
+    const StringId to_id = numbers[1] < by_number.size() ? by_number[numbers[1]] : kNoString;
+    if (from_id == kNoString || to_id == kNoString) return out;
+    out.kind = *kind;
+    out.from = from_id;
+    out.to = to_id;
+    return out;
+  }
+
+  /// An edge row prepare() staged: what add_edge does for it once its checks and look-ups passed.
+  void add_staged_edge(const std::string_view* fields, const StagedEdge& staged) {
+    ++edges_;
+    const EdgeRecord record{.kind = staged.kind, .from = field(fields, Column::kSource), .to = field(fields, Column::kTarget),
+                            .share = staged.share, .valid = staged.valid, .role = {},
+                            .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = {}};
+    Batch& batch = context_.batch;
+    const Batch::SourceRef at = edge_source_ ? batch.source_ref_at(*edge_source_, record.source.line)
+                                             : batch.source_ref(record.source);
+    edge_source_ = at;
+    batch.add_edge(record, staged.from, staged.to, at);
+  }
+
+  void add_edge(const std::string_view* fields) {
     const std::string_view from = field(fields, Column::kSource), to = field(fields, Column::kTarget);
     const std::string_view id = field(fields, Column::kId);
     if (from.empty() || to.empty())
@@ -587,10 +773,10 @@ class TableReader {
     // Both ends defined by this load's node rows (the common case: nodes files are read first)
     // are looked up once; an end defined elsewhere goes the general way below.
     // Plain-number ids come from the number table the nodes files filled, without hashing.
-    StringId from_id = numbers != nullptr ? numbered((*numbers)[0]) : numbered(from), to_id = kNoString;
+    StringId from_id = numbered(from), to_id = kNoString;
     if (from_id == kNoString) from_id = context_.batch.defined_id(from);
     if (from_id != kNoString) {
-      to_id = numbers != nullptr ? numbered((*numbers)[1]) : numbered(to);
+      to_id = numbered(to);
       if (to_id == kNoString) to_id = context_.batch.defined_id(to);
     }
     if (to_id != kNoString || (context_.resolves(from) && context_.resolves(to))) {
@@ -674,6 +860,7 @@ class TableReader {
   std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
   bool numbers_checked_ = false;   // whether the batch's ids may go into the table was checked
   std::uint64_t line_ = 0;
+  std::uint64_t first_line_ = 2;  // the file's line of the next block's first line (after the header)
   std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, attributes_ = 0, unmapped_ = 0;
 };
 
@@ -756,13 +943,21 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   if (header.table == SkgCsvTable::Nodes) context.batch.reserve(rows, 0);
   if (header.table == SkgCsvTable::Edges) context.batch.reserve(0, rows);
   TableReader reader(path, context, header, rows);
-  RowSplitter splitter(text.substr(body), base, 2, header.names.size(), reader.hot_columns(), reader.number_columns());
-  detail::BlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); });
+  // One worker at a time splits the next block (rows may span lines inside quotes: the split
+  // goes in file order); the two workers then hash and stage their blocks at once.
+  RowSplitter splitter(text.substr(body), base, header.names.size());
+  detail::OrderedBlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); },
+                                             [&](Block& block) {
+                                               splitter.split(block);
+                                               reader.prepare(block);
+                                             },
+                                             kParseWorkers);
   for (bool more = body < text.size(); more;) {
-    const auto next = blocks.next();
+    auto next = blocks.next();
     reader.add(next.first);
     context.progress(path, next.first.end_offset);
     more = !next.second;
+    blocks.recycle(std::move(next.first));
   }
   reader.finish();
 }

@@ -2,9 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
@@ -276,4 +278,106 @@ TEST_CASE("skg_csv: a large table (mapped, not read) with a byte-order mark and 
   CHECK_THROWS_WITH_AS(skg::load_skg_csv(bad, failing), doctest::Contains("large_bad.csv:40002: unterminated"),
                        skg::LoadError);
   CHECK(failing.entity_count() == 0);
+}
+
+namespace {
+
+/// Every node's id, kind and name and every edge's ends, kind and share, in id order: what a
+/// user of the graph sees of a table, to compare two loads.
+std::string describe(const skg::Graph& graph) {
+  const auto id_of = [&](skg::NodeId node) {
+    const auto ids = graph.external_ids(node);
+    return ids.empty() ? std::string() : std::string(graph.string(ids[0]));
+  };
+  std::vector<std::string> lines;
+  for (std::uint32_t at = 0; at < graph.node_count(); ++at) {
+    const skg::NodeId node{at};
+    std::string line = id_of(node) + " " + std::string(skg::to_string(graph.kind(node))) +
+                       " " + std::string(graph.name(node));
+    for (const skg::EdgeId edge : graph.out_edges(node))
+      line += " -> " + id_of(graph.target(edge)) + " " +
+              std::string(skg::to_string(graph.edge_kind(edge))) + " " + graph.share(edge).to_string();
+    lines.push_back(std::move(line));
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string& line : lines) out += line + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("skg_csv: rows cut on two workers keep their lines, and a table with quotes loads as one without") {
+  // Blocks with no quote are cut by the parsing workers, several at once, and their lines
+  // counted from the block's start; blocks with a quote are cut in file order. Both must give the
+  // same graph and name the same lines.
+  constexpr int kRows = 50000;  // about 1.2 MB of nodes, 1 MB of edges: several blocks each
+  std::string plain = "id,kind,name\n", quoted = "id,kind,name\n", edges = "src,dst,kind,share\n";
+  std::uint64_t line = 1;
+  for (int row = 0; row < kRows; ++row) {
+    if (row == 30000) {  // an empty line and one of CRLF, in a later block
+      plain += "\n\r\n";
+      quoted += "\n\r\n";
+      line += 2;
+    }
+    const std::string id = std::to_string(row);
+    plain += id + ",Company,Company " + id + (row % 7 == 0 ? "\r\n" : "\n");
+    quoted += id + ",Company,\"Company " + id + "\"" + (row % 7 == 0 ? "\r\n" : "\n");
+    ++line;
+    if (row > 0) edges += std::to_string(row - 1) + "," + id + ",OWNS," + std::to_string(row % 101) + "\n";
+  }
+  const auto load_dir = [&](std::string_view name, const std::string& nodes, const std::string& edge_rows) {
+    const auto dir = std::filesystem::path(SKG_TEST_OUTPUT_DIR) / "skg_csv_test" / std::string(name);
+    std::filesystem::create_directories(dir);
+    std::ofstream((dir / "nodes.csv").string(), std::ios::binary) << nodes;
+    std::ofstream((dir / "edges.csv").string(), std::ios::binary) << edge_rows;
+    skg::Builder builder;
+    const skg::LoadReport report = skg::load(dir.string(), builder, {.on_bad_record = skg::OnBadRecord::Skip});
+    return std::pair{report, std::move(builder).freeze()};
+  };
+  const auto [plain_report, plain_graph] = load_dir("two_workers_plain", plain, edges);
+  const auto [quoted_report, quoted_graph] = load_dir("two_workers_quoted", quoted, edges);
+  CHECK(plain_report.count("entities") == kRows);
+  CHECK(plain_report.count("edges") == kRows - 1);
+  CHECK(plain_report.skipped.empty());
+  CHECK(plain_graph.node_count() == kRows);
+  CHECK(plain_graph.edge_count() == kRows - 1);
+  CHECK(describe(plain_graph) == describe(quoted_graph));
+  const auto last = plain_graph.find("49999");
+  REQUIRE(last);
+  CHECK(plain_graph.name(*last) == "Company 49999");  // no '\r' left (row 49999 % 7 == 0)
+
+  // A bad row in a later block of each file names its own line, in strict and in skip mode.
+  const std::string bad_nodes = plain + "50000,Ghost,Nobody\n50001,Company,Last\n";
+  const std::string bad_edges = edges + "49998,49999,OWNS,101\n1,2,OWNS\n49999,0,CONTROLS,\n";
+  const std::uint64_t ghost_line = line + 1, share_line = kRows + 1, short_line = kRows + 2;
+  {
+    const auto dir = std::filesystem::path(SKG_TEST_OUTPUT_DIR) / "skg_csv_test" / "two_workers_bad";
+    std::filesystem::create_directories(dir);
+    std::ofstream((dir / "nodes.csv").string(), std::ios::binary) << bad_nodes;
+    std::ofstream((dir / "edges.csv").string(), std::ios::binary) << bad_edges;
+    skg::Builder strict;
+    CHECK_THROWS_WITH_AS(skg::load(dir.string(), strict),
+                         doctest::Contains(("nodes.csv:" + std::to_string(ghost_line) + ": kind 'Ghost'").c_str()), skg::LoadError);
+    CHECK(strict.entity_count() == 0);
+    skg::Builder skipping;
+    const skg::LoadReport report = skg::load(dir.string(), skipping, {.on_bad_record = skg::OnBadRecord::Skip});
+    REQUIRE(report.skipped.size() == 3);
+    CHECK(report.skipped[0].line == ghost_line);
+    CHECK(report.skipped[1].line == share_line);
+    CHECK(report.skipped[1].reason.find("share '101'") != std::string::npos);
+    CHECK(report.skipped[2].line == short_line);
+    CHECK(report.skipped[2].reason.find("3 fields, the header has 4") != std::string::npos);
+    CHECK(report.count("entities") == kRows + 1);
+    CHECK(report.count("edges") == kRows);  // the last row, CONTROLS, loads
+    const skg::Graph graph = std::move(skipping).freeze();
+    CHECK(graph.find("50001"));
+    CHECK_FALSE(graph.find("50000"));
+  }
+  // Invalid UTF-8 in a later block, with no quote in it: the row and its line.
+  const std::string bad_utf8 = write("two_workers_utf8.csv", plain + "50000,Company,Caf\xC3\n");
+  skg::Builder utf8;
+  CHECK_THROWS_WITH_AS(skg::load_skg_csv(bad_utf8, utf8),
+                       doctest::Contains(("two_workers_utf8.csv:" + std::to_string(line + 1) + ": invalid UTF-8").c_str()),
+                       skg::LoadError);
 }
