@@ -201,6 +201,8 @@ class Batch {
   /// regrowth copies the column into fresh pages while the old ones are still held). Room that
   /// is never filled costs address space only: its pages are never touched.
   void reserve(std::size_t entities, std::size_t edges);
+  /// As reserve(), for about `count` more attributes (a table whose rows each carry some).
+  void reserve_attributes(std::size_t count) { attributes_.reserve(attributes_.size() + count); }
 
   /// Says that this batch goes on with the same read of its files as the batch committed just
   /// before it (one source split over several batches, as the generator writes a large graph):
