@@ -179,6 +179,9 @@ struct Block {
   /// Per row (as `lines`), where the reading thread resolves an edges file's ends by the number
   /// table (TableReader::stages_edges): the row as a parsing worker read it. Empty otherwise.
   std::vector<StagedEdge> staged;
+  /// Per row (as `lines`) of a nodes file, plain_number() of its id (kNotNumber: none), read on a
+  /// parsing worker for the number table. Empty otherwise.
+  std::vector<std::uint32_t> numbers;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
   /// The block's rows, where no quote is among them: a parsing worker splits it (RowSplitter::
@@ -195,6 +198,7 @@ struct Block {
     problems.clear();
     hashes.clear();
     staged.clear();
+    numbers.clear();
     unescaped.clear();
     end_offset = 0;
     text = {};
@@ -499,6 +503,12 @@ class TableReader {
           block.hashes[row][at] = text.empty() ? 0 : detail::hash_string(text);
         }
     }
+    if (header_.table == SkgCsvTable::Nodes) {
+      const std::size_t id_column = static_cast<std::size_t>(header_.column(Column::kId));
+      block.numbers.resize(rows);
+      for (std::size_t row = 0; row < rows; ++row)
+        block.numbers[row] = plain_number(block.fields[row * columns + id_column]).value_or(kNotNumber);
+    }
     if (!stages_edges()) return;
     // The ends' entries of the number table (4 MB at 1M nodes) are read at random places: all
     // the block's ends are read as numbers first, and each row's entries fetched rows ahead.
@@ -566,7 +576,9 @@ class TableReader {
       const std::string_view* fields = block.fields.data() + row * columns;
       line_ = first_line_ + block.lines[row];
       switch (header_.table) {
-        case SkgCsvTable::Nodes: add_node(fields, hashed ? &block.hashes[row] : nullptr); break;
+        case SkgCsvTable::Nodes:
+          add_node(fields, hashed ? &block.hashes[row] : nullptr, block.numbers.size() == rows ? block.numbers[row] : kNotNumber);
+          break;
         case SkgCsvTable::Edges:
           if (staged && block.staged[row].from != kNoString) {
             add_staged_edge(fields, block.staged[row]);
@@ -604,19 +616,19 @@ class TableReader {
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     return number && *number < by_number.size() ? by_number[*number] : kNoString;
   }
-  void remember_number(std::string_view id, StringId string) {
+  /// `number`: plain_number(id), kNotNumber when it is none.
+  void remember_number(std::string_view id, std::uint32_t number, StringId string) {
     // Only the ids of a batch bound to a builder are pool ids that add_edge may take as found
     // ends (defined_id() says so for the first row; an unbound batch answers kNoString).
     if (!numbers_checked_) {
       numbers_checked_ = true;
       number_limit_ = context_.batch.defined_id(id) == string ? number_limit_ : 0;
     }
-    const auto number = plain_number(id);
-    if (!number || *number >= number_limit_) return;
+    if (number == kNotNumber || number >= number_limit_) return;
     std::vector<StringId>& by_number = context_.numeric_ids.by_number;
-    if (*number >= by_number.size())
-      by_number.resize(std::min(number_limit_, std::max<std::size_t>(*number + 1, 2 * by_number.size())), kNoString);
-    by_number[*number] = string;
+    if (number >= by_number.size())
+      by_number.resize(std::min(number_limit_, std::max<std::size_t>(std::size_t{number} + 1, 2 * by_number.size())), kNoString);
+    by_number[number] = string;
   }
 
   /// The key of attribute column `column`, interned at its first use (where add_attribute with
@@ -648,8 +660,9 @@ class TableReader {
     return false;
   }
 
-  /// `hashes`: the row's id's and name's hashes (Block::hashes), where the splitter made them.
-  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes) {
+  /// `hashes`: the row's id's and name's hashes (Block::hashes), where a parsing worker made them.
+  /// `number`: plain_number() of the row's id (Block::numbers), kNotNumber when it is none.
+  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes, std::uint32_t number) {
     const std::string_view id = field(fields, Column::kId);
     if (id.empty()) return bad(line_, "the node has no id", {});
     const std::string_view kind_text = trim(field(fields, Column::kKind));
@@ -676,7 +689,7 @@ class TableReader {
       id_string = batch.add_entity({.id = id, .kind = *kind, .name = name, .source = at});
     }
     ++entities_;
-    remember_number(id, id_string);
+    remember_number(id, number, id_string);
     if (!has_attributes_) return;
     for (std::size_t column = 0; column < header_.roles.size(); ++column) {
       if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
@@ -963,8 +976,11 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   for (bool more = body < text.size(); more;) {
     auto next = blocks.next();
     reader.add(next.first);
-    context.progress(path, next.first.end_offset);
     more = !next.second;
+    // The batch's columns and the pool grow by some 100 KB a block into fresh memory: a helper
+    // thread faults in the next pages while this one adds the next block's records.
+    if (more) context.batch.fault_in_ahead();
+    context.progress(path, next.first.end_offset);
     blocks.recycle(std::move(next.first));
   }
   reader.finish();
