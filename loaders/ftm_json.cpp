@@ -799,7 +799,7 @@ class DefinedIds {
     if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next chunk
     const std::size_t chunk = used_ / kChunkBytes;
     if (chunk >= kMaxChunks) return;
-    if (chunks_[chunk] == nullptr) chunks_[chunk] = std::make_unique_for_overwrite<char[]>(kChunkBytes);
+    if (chunks_[chunk] == nullptr) chunks_[chunk].reset(static_cast<char*>(detail::allocate_large(kChunkBytes)));
     char* const record = chunks_[chunk].get() + used_ % kChunkBytes;
     const auto size = static_cast<std::uint32_t>(id.size());
     std::memcpy(record, &pool_id, 4);
@@ -822,7 +822,7 @@ class DefinedIds {
 
   /// The table readers probe now (a reader takes it once for a block of lookups).
   struct Table {
-    std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+    std::vector<std::atomic<std::uint64_t>, detail::LargeAllocator<std::atomic<std::uint64_t>>> slots;
     std::size_t mask = 0;
   };
   const Table& table() const noexcept { return *table_.load(std::memory_order_acquire); }
@@ -864,7 +864,12 @@ class DefinedIds {
   }
 
  private:
-  static constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
+  // Chunks and tables on huge pages where they are large (detail::allocate_large): a worker's
+  // lookups land at random places of both, each a TLB miss on 4 KiB pages.
+  static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
+  struct FreeLarge {
+    void operator()(char* chunk) const noexcept { detail::free_large(chunk); }
+  };
   static constexpr std::size_t kMaxChunks = (std::size_t{1} << 31) * 8 / kChunkBytes;  // a slot's 32-bit unit of 8 bytes
 
   const char* record(std::uint64_t slot) const noexcept {
@@ -875,7 +880,7 @@ class DefinedIds {
   /// Reading thread: a table of `slots` slots with every published id, then published itself.
   void grow(std::size_t slots) {
     auto table = std::make_unique<Table>();
-    table->slots = std::make_unique<std::atomic<std::uint64_t>[]>(slots);
+    table->slots = decltype(table->slots)(slots);
     table->mask = slots - 1;
     if (current_ != nullptr) {
       for (std::size_t at = 0; at <= current_->mask; ++at) {
@@ -891,7 +896,7 @@ class DefinedIds {
     table_.store(current_, std::memory_order_release);
   }
 
-  std::vector<std::unique_ptr<char[]>> chunks_;  // kMaxChunks, each allocated when first written (never moved)
+  std::vector<std::unique_ptr<char[], FreeLarge>> chunks_;  // kMaxChunks, each allocated when first written (never moved)
   std::vector<std::unique_ptr<Table>> tables_;  // the current one last; the reading thread's
   Table* current_ = nullptr;                    // the reading thread's: tables_.back()
   std::atomic<const Table*> table_{nullptr};
@@ -1138,7 +1143,7 @@ void find_ends(JsonBlock& block, const DefinedIds& ids) {
       else ids.prefetch_record(table, block.hot_hashes[line][end]);
     }
   };
-  constexpr std::size_t kSlotAhead = 16, kRecordAhead = 6;
+  constexpr std::size_t kSlotAhead = 24, kRecordAhead = 10;
   for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
   for (std::size_t line = 0; line < count; ++line) {
     if (line + kSlotAhead < count) prefetch(line + kSlotAhead, 0);
