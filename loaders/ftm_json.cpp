@@ -79,6 +79,7 @@
 #include <fstream>
 #include <memory>
 #include <new>
+#include <sys/mman.h>
 #include <fmt/format.h>
 #include <optional>
 #include <span>
@@ -772,6 +773,53 @@ struct NoFillAllocator : std::allocator<T> {
   }
 };
 
+/// Zeroed memory of its own mapping, on 2 MiB boundaries with huge pages asked for (a hint), and
+/// unmapped when it goes: DefinedIds' table and records, read at random places (a TLB miss each
+/// on 4 KiB pages). From malloc, they went back to its heap when the stream ended, still marked
+/// for huge pages, and freeze's allocations that reused them raised the load's peak RSS.
+class MappedRegion {
+ public:
+  MappedRegion() = default;
+  explicit MappedRegion(std::size_t bytes) {
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const std::size_t size = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* const mapped = ::mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    // The part on a 2 MiB boundary is kept; the rest of the mapping goes back at once.
+    const auto start = reinterpret_cast<std::uintptr_t>(mapped);
+    const std::uintptr_t aligned = (start + kHuge - 1) & ~(kHuge - 1);
+    if (aligned > start) ::munmap(mapped, aligned - start);
+    if (const std::size_t tail = start + size + kHuge - (aligned + size); tail > 0)
+      ::munmap(reinterpret_cast<void*>(aligned + size), tail);
+    data_ = reinterpret_cast<char*>(aligned);
+    size_ = size;
+#ifdef MADV_HUGEPAGE
+    ::madvise(data_, size_, MADV_HUGEPAGE);
+#endif
+  }
+  MappedRegion(MappedRegion&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  MappedRegion& operator=(MappedRegion&& other) noexcept {
+    if (this != &other) {
+      release();
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+  ~MappedRegion() { release(); }
+  char* data() const noexcept { return data_; }
+  explicit operator bool() const noexcept { return data_ != nullptr; }
+
+ private:
+  void release() noexcept {
+    if (data_ != nullptr) ::munmap(data_, size_);
+    data_ = nullptr;
+  }
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 /// The ids of the parties a streamed file's earlier blocks defined, each with the pool id it
 /// got, for the parsing workers to find a link's ends in while the reading thread adds the
 /// blocks before theirs (issue 13: the ends' lookups in the pool, each a few dependent cache
@@ -782,7 +830,7 @@ struct NoFillAllocator : std::allocator<T> {
 /// and so is exactly what Batch::defined_id() gives for it; one not found is looked up by the
 /// reading thread as before. A hint: what it does not hold (a record longer than a chunk, room
 /// run out) is only not found.
-/// Lock-free: the table's slots are atomics, a record's bytes are written before the release of
+/// Lock-free: the table's slots are read and written atomically, a record's bytes are written before the release of
 /// its slot and read after its acquire; a grown table is published whole through `table_`, and
 /// the tables it replaced stay (readers may still be probing them) until the index goes, after
 /// the workers are joined.
@@ -799,8 +847,8 @@ class DefinedIds {
     if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next chunk
     const std::size_t chunk = used_ / kChunkBytes;
     if (chunk >= kMaxChunks) return;
-    if (chunks_[chunk] == nullptr) chunks_[chunk].reset(static_cast<char*>(detail::allocate_large(kChunkBytes)));
-    char* const record = chunks_[chunk].get() + used_ % kChunkBytes;
+    if (!chunks_[chunk]) chunks_[chunk] = MappedRegion(kChunkBytes);
+    char* const record = chunks_[chunk].data() + used_ % kChunkBytes;
     const auto size = static_cast<std::uint32_t>(id.size());
     std::memcpy(record, &pool_id, 4);
     std::memcpy(record + 4, &size, 4);
@@ -811,25 +859,28 @@ class DefinedIds {
     ++count_;
     const std::uint64_t tag = hash >> 32;
     std::size_t at = tag & current_->mask;
-    while (current_->slots[at].load(std::memory_order_relaxed) != 0) at = (at + 1) & current_->mask;
-    current_->slots[at].store(tag << 32 | unit, std::memory_order_release);
+    while (current_->slot(at).load(std::memory_order_relaxed) != 0) at = (at + 1) & current_->mask;
+    current_->slot(at).store(tag << 32 | unit, std::memory_order_release);
   }
 
   /// Reading thread: starts fetching the slot that publish(id, hash, ...) probes first.
   void prefetch(std::uint64_t hash) const noexcept {
-    detail::prefetch_line(&current_->slots[(hash >> 32) & current_->mask]);
+    detail::prefetch_line(current_->memory.data() + ((hash >> 32) & current_->mask) * 8);
   }
 
   /// The table readers probe now (a reader takes it once for a block of lookups).
   struct Table {
-    std::vector<std::atomic<std::uint64_t>, detail::LargeAllocator<std::atomic<std::uint64_t>>> slots;
+    MappedRegion memory;  // mask + 1 slots, zeroed (0: empty)
     std::size_t mask = 0;
+    std::atomic_ref<std::uint64_t> slot(std::size_t at) const noexcept {
+      return std::atomic_ref<std::uint64_t>(reinterpret_cast<std::uint64_t*>(memory.data())[at]);
+    }
   };
   const Table& table() const noexcept { return *table_.load(std::memory_order_acquire); }
 
   /// Any thread: starts fetching the first slot `hash` probes in `table`.
   static void prefetch_slot(const Table& table, std::uint64_t hash) noexcept {
-    detail::prefetch_line(&table.slots[(hash >> 32) & table.mask]);
+    detail::prefetch_line(table.memory.data() + ((hash >> 32) & table.mask) * 8);
   }
   /// Any thread: starts fetching the record of the first slot along `hash`'s probe with its tag
   /// (a hint, as StringPool::prefetch_stage: looks a few slots along at most).
@@ -837,7 +888,7 @@ class DefinedIds {
     const std::uint64_t tag = hash >> 32;
     std::size_t at = tag & table.mask;
     for (int step = 0; step < 8; ++step, at = (at + 1) & table.mask) {
-      const std::uint64_t slot = table.slots[at].load(std::memory_order_acquire);
+      const std::uint64_t slot = table.slot(at).load(std::memory_order_acquire);
       if (slot == 0) return;
       if ((slot >> 32) == tag) {
         detail::prefetch_line(record(slot));
@@ -849,7 +900,7 @@ class DefinedIds {
   StringId find(const Table& table, std::string_view id, std::uint64_t hash) const noexcept {
     const std::uint64_t tag = hash >> 32;
     for (std::size_t at = tag & table.mask;; at = (at + 1) & table.mask) {
-      const std::uint64_t slot = table.slots[at].load(std::memory_order_acquire);
+      const std::uint64_t slot = table.slot(at).load(std::memory_order_acquire);
       if (slot == 0) return kNoString;
       if ((slot >> 32) != tag) continue;
       const char* const found = record(slot);
@@ -864,31 +915,27 @@ class DefinedIds {
   }
 
  private:
-  // Chunks and tables on huge pages where they are large (detail::allocate_large): a worker's
-  // lookups land at random places of both, each a TLB miss on 4 KiB pages.
+  // Chunks of one huge page each (MappedRegion): a worker's lookups land at random places.
   static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
-  struct FreeLarge {
-    void operator()(char* chunk) const noexcept { detail::free_large(chunk); }
-  };
   static constexpr std::size_t kMaxChunks = (std::size_t{1} << 31) * 8 / kChunkBytes;  // a slot's 32-bit unit of 8 bytes
 
   const char* record(std::uint64_t slot) const noexcept {
     const std::size_t offset = ((slot & 0xFFFFFFFFu) - 1) * 8;
-    return chunks_[offset / kChunkBytes].get() + offset % kChunkBytes;
+    return chunks_[offset / kChunkBytes].data() + offset % kChunkBytes;
   }
 
   /// Reading thread: a table of `slots` slots with every published id, then published itself.
   void grow(std::size_t slots) {
     auto table = std::make_unique<Table>();
-    table->slots = decltype(table->slots)(slots);
+    table->memory = MappedRegion(slots * 8);
     table->mask = slots - 1;
     if (current_ != nullptr) {
       for (std::size_t at = 0; at <= current_->mask; ++at) {
-        const std::uint64_t slot = current_->slots[at].load(std::memory_order_relaxed);
+        const std::uint64_t slot = current_->slot(at).load(std::memory_order_relaxed);
         if (slot == 0) continue;
         std::size_t to = (slot >> 32) & table->mask;
-        while (table->slots[to].load(std::memory_order_relaxed) != 0) to = (to + 1) & table->mask;
-        table->slots[to].store(slot, std::memory_order_relaxed);
+        while (table->slot(to).load(std::memory_order_relaxed) != 0) to = (to + 1) & table->mask;
+        table->slot(to).store(slot, std::memory_order_relaxed);
       }
     }
     current_ = table.get();
@@ -896,7 +943,7 @@ class DefinedIds {
     table_.store(current_, std::memory_order_release);
   }
 
-  std::vector<std::unique_ptr<char[], FreeLarge>> chunks_;  // kMaxChunks, each allocated when first written (never moved)
+  std::vector<MappedRegion> chunks_;  // kMaxChunks, each mapped when first written (never moved)
   std::vector<std::unique_ptr<Table>> tables_;  // the current one last; the reading thread's
   Table* current_ = nullptr;                    // the reading thread's: tables_.back()
   std::atomic<const Table*> table_{nullptr};
