@@ -830,10 +830,10 @@ class MappedRegion {
 /// and so is exactly what Batch::defined_id() gives for it; one not found is looked up by the
 /// reading thread as before. A hint: what it does not hold (a record longer than a chunk, room
 /// run out) is only not found.
-/// Lock-free: the table's slots are read and written atomically, a record's bytes are written before the release of
-/// its slot and read after its acquire; a grown table is published whole through `table_`, and
-/// the tables it replaced stay (readers may still be probing them) until the index goes, after
-/// the workers are joined.
+/// Lock-free: the table's slots are read and written atomically, a record's bytes are written
+/// before the release of its slot and read after its acquire; a grown table is published whole
+/// through `table_`, and the tables it replaced stay (readers may still be probing them) until
+/// the index goes, after the workers are joined.
 class DefinedIds {
  public:
   DefinedIds() : chunks_(kMaxChunks) { grow(std::size_t{1} << 16); }
@@ -844,7 +844,7 @@ class DefinedIds {
   void publish(std::string_view id, std::uint64_t hash, StringId pool_id) {
     const std::size_t bytes = (8 + id.size() + 7) / 8 * 8;
     if (id.empty() || bytes > kChunkBytes) return;
-    if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next chunk
+    if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next one
     const std::size_t chunk = used_ / kChunkBytes;
     if (chunk >= kMaxChunks) return;
     if (!chunks_[chunk]) chunks_[chunk] = MappedRegion(kChunkBytes);
