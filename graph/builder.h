@@ -254,6 +254,9 @@ class Batch {
   std::size_t edge_count() const noexcept { return edges_.size(); }
   std::size_t action_count() const noexcept { return actions_.size(); }
   bool empty() const noexcept;
+  /// True for a batch made for a builder: its string ids are the builder's pool ids, the same
+  /// for equal texts (defined_id() finds nothing in a batch that is not).
+  bool bound() const noexcept { return binding_.pool != nullptr; }
 
  private:
   friend class Builder;

@@ -72,12 +72,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <new>
+#include <sys/mman.h>
 #include <fmt/format.h>
 #include <optional>
 #include <span>
@@ -771,6 +773,183 @@ struct NoFillAllocator : std::allocator<T> {
   }
 };
 
+/// Zeroed memory of its own mapping, on 2 MiB boundaries with huge pages asked for (a hint), and
+/// unmapped when it goes: DefinedIds' table and records, read at random places (a TLB miss each
+/// on 4 KiB pages). From malloc, they went back to its heap when the stream ended, still marked
+/// for huge pages, and freeze's allocations that reused them raised the load's peak RSS.
+class MappedRegion {
+ public:
+  MappedRegion() = default;
+  explicit MappedRegion(std::size_t bytes) {
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const std::size_t size = (bytes + kHuge - 1) / kHuge * kHuge;
+    void* const mapped = ::mmap(nullptr, size + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mapped == MAP_FAILED) throw std::bad_alloc();
+    // The part on a 2 MiB boundary is kept; the rest of the mapping goes back at once.
+    const auto start = reinterpret_cast<std::uintptr_t>(mapped);
+    const std::uintptr_t aligned = (start + kHuge - 1) & ~(kHuge - 1);
+    if (aligned > start) ::munmap(mapped, aligned - start);
+    if (const std::size_t tail = start + size + kHuge - (aligned + size); tail > 0)
+      ::munmap(reinterpret_cast<void*>(aligned + size), tail);
+    data_ = reinterpret_cast<char*>(aligned);
+    size_ = size;
+#ifdef MADV_HUGEPAGE
+    ::madvise(data_, size_, MADV_HUGEPAGE);
+#endif
+  }
+  MappedRegion(MappedRegion&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  MappedRegion& operator=(MappedRegion&& other) noexcept {
+    if (this != &other) {
+      release();
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+  ~MappedRegion() { release(); }
+  char* data() const noexcept { return data_; }
+  explicit operator bool() const noexcept { return data_ != nullptr; }
+
+ private:
+  void release() noexcept {
+    if (data_ != nullptr) ::munmap(data_, size_);
+    data_ = nullptr;
+  }
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// The ids of the parties a streamed file's earlier blocks defined, each with the pool id it
+/// got, for the parsing workers to find a link's ends in while the reading thread adds the
+/// blocks before theirs (issue 13: the ends' lookups in the pool, each a few dependent cache
+/// misses at random places, were the largest part of the one reading thread's work).
+/// One writer, the reading thread, publishes each party once it is in the batch; any number of
+/// readers find ids, seeing some prefix of what was published: an id found here is defined by a
+/// line before any block a worker parses (blocks are added in file order, after their parse),
+/// and so is exactly what Batch::defined_id() gives for it; one not found is looked up by the
+/// reading thread as before. A hint: what it does not hold (a record longer than a chunk, room
+/// run out) is only not found.
+/// Lock-free: the table's slots are read and written atomically, a record's bytes are written
+/// before the release of its slot and read after its acquire; a grown table is published whole
+/// through `table_`, and the tables it replaced stay (readers may still be probing them) until
+/// the index goes, after the workers are joined.
+class DefinedIds {
+ public:
+  DefinedIds() : chunks_(kMaxChunks) { grow(std::size_t{1} << 16); }
+  DefinedIds(const DefinedIds&) = delete;
+  DefinedIds& operator=(const DefinedIds&) = delete;
+
+  /// Reading thread: the text `id` (`hash`: detail::hash_string(id)) is defined, as pool id `pool_id`.
+  void publish(std::string_view id, std::uint64_t hash, StringId pool_id) {
+    const std::size_t bytes = (8 + id.size() + 7) / 8 * 8;
+    if (id.empty() || bytes > kChunkBytes) return;
+    if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next one
+    const std::size_t chunk = used_ / kChunkBytes;
+    if (chunk >= kMaxChunks) return;
+    if (!chunks_[chunk]) chunks_[chunk] = MappedRegion(kChunkBytes);
+    char* const record = chunks_[chunk].data() + used_ % kChunkBytes;
+    const auto size = static_cast<std::uint32_t>(id.size());
+    std::memcpy(record, &pool_id, 4);
+    std::memcpy(record + 4, &size, 4);
+    std::memcpy(record + 8, id.data(), id.size());
+    const std::uint64_t unit = used_ / 8 + 1;  // 0 is an empty slot
+    used_ += bytes;
+    if ((count_ + 1) * 2 > current_->mask + 1) grow((current_->mask + 1) * 2);
+    ++count_;
+    const std::uint64_t tag = hash >> 32;
+    std::size_t at = tag & current_->mask;
+    while (current_->slot(at).load(std::memory_order_relaxed) != 0) at = (at + 1) & current_->mask;
+    current_->slot(at).store(tag << 32 | unit, std::memory_order_release);
+  }
+
+  /// Reading thread: starts fetching the slot that publish(id, hash, ...) probes first.
+  void prefetch(std::uint64_t hash) const noexcept {
+    detail::prefetch_line(current_->memory.data() + ((hash >> 32) & current_->mask) * 8);
+  }
+
+  /// The table readers probe now (a reader takes it once for a block of lookups).
+  struct Table {
+    MappedRegion memory;  // mask + 1 slots, zeroed (0: empty)
+    std::size_t mask = 0;
+    std::atomic_ref<std::uint64_t> slot(std::size_t at) const noexcept {
+      return std::atomic_ref<std::uint64_t>(reinterpret_cast<std::uint64_t*>(memory.data())[at]);
+    }
+  };
+  const Table& table() const noexcept { return *table_.load(std::memory_order_acquire); }
+
+  /// Any thread: starts fetching the first slot `hash` probes in `table`.
+  static void prefetch_slot(const Table& table, std::uint64_t hash) noexcept {
+    detail::prefetch_line(table.memory.data() + ((hash >> 32) & table.mask) * 8);
+  }
+  /// Any thread: starts fetching the record of the first slot along `hash`'s probe with its tag
+  /// (a hint, as StringPool::prefetch_stage: looks a few slots along at most).
+  void prefetch_record(const Table& table, std::uint64_t hash) const noexcept {
+    const std::uint64_t tag = hash >> 32;
+    std::size_t at = tag & table.mask;
+    for (int step = 0; step < 8; ++step, at = (at + 1) & table.mask) {
+      const std::uint64_t slot = table.slot(at).load(std::memory_order_acquire);
+      if (slot == 0) return;
+      if ((slot >> 32) == tag) {
+        detail::prefetch_line(record(slot));
+        return;
+      }
+    }
+  }
+  /// Any thread: the pool id published for `id` (`hash`: detail::hash_string(id)), or kNoString.
+  StringId find(const Table& table, std::string_view id, std::uint64_t hash) const noexcept {
+    const std::uint64_t tag = hash >> 32;
+    for (std::size_t at = tag & table.mask;; at = (at + 1) & table.mask) {
+      const std::uint64_t slot = table.slot(at).load(std::memory_order_acquire);
+      if (slot == 0) return kNoString;
+      if ((slot >> 32) != tag) continue;
+      const char* const found = record(slot);
+      std::uint32_t size = 0;
+      std::memcpy(&size, found + 4, 4);
+      if (size == id.size() && std::memcmp(found + 8, id.data(), size) == 0) {
+        StringId pool_id;
+        std::memcpy(&pool_id, found, 4);
+        return pool_id;
+      }
+    }
+  }
+
+ private:
+  // Chunks of one huge page each (MappedRegion): a worker's lookups land at random places.
+  static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
+  static constexpr std::size_t kMaxChunks = (std::size_t{1} << 31) * 8 / kChunkBytes;  // a slot's 32-bit unit of 8 bytes
+
+  const char* record(std::uint64_t slot) const noexcept {
+    const std::size_t offset = ((slot & 0xFFFFFFFFu) - 1) * 8;
+    return chunks_[offset / kChunkBytes].data() + offset % kChunkBytes;
+  }
+
+  /// Reading thread: a table of `slots` slots with every published id, then published itself.
+  void grow(std::size_t slots) {
+    auto table = std::make_unique<Table>();
+    table->memory = MappedRegion(slots * 8);
+    table->mask = slots - 1;
+    if (current_ != nullptr) {
+      for (std::size_t at = 0; at <= current_->mask; ++at) {
+        const std::uint64_t slot = current_->slot(at).load(std::memory_order_relaxed);
+        if (slot == 0) continue;
+        std::size_t to = (slot >> 32) & table->mask;
+        while (table->slot(to).load(std::memory_order_relaxed) != 0) to = (to + 1) & table->mask;
+        table->slot(to).store(slot, std::memory_order_relaxed);
+      }
+    }
+    current_ = table.get();
+    tables_.push_back(std::move(table));
+    table_.store(current_, std::memory_order_release);
+  }
+
+  std::vector<MappedRegion> chunks_;  // kMaxChunks, each mapped when first written (never moved)
+  std::vector<std::unique_ptr<Table>> tables_;  // the current one last; the reading thread's
+  Table* current_ = nullptr;                    // the reading thread's: tables_.back()
+  std::atomic<const Table*> table_{nullptr};
+  std::size_t count_ = 0, used_ = 0;  // the reading thread's: ids published, bytes of the chunks used
+};
+
 /// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, as
 /// LineParser does): each line's DOM lives in the block's own pool, so a block is one
 /// allocation to free once its records are in the batch, and the file is never held whole.
@@ -800,6 +979,10 @@ struct JsonBlock {
   /// the reading thread's three prefetch stages and the intern of a party's id and name take it
   /// instead of hashing the string four times over.
   std::vector<std::array<std::uint64_t, 3>> hot_hashes;
+  /// Per line: a link's `hot` ends (its first value of each) as find_ends() found them among the
+  /// ids earlier blocks defined (DefinedIds), kNoString where it did not (not a link, an end
+  /// defined by this block or a later one, or not at all): the reading thread looks those up.
+  std::vector<std::array<StringId, 2>> ends;
   std::vector<std::string> errors;  // why a line is not JSON
   /// The entities' lists (Entity::store points here: its own allocation, so that it stays put
   /// when the block is moved from thread to thread).
@@ -991,6 +1174,34 @@ class JsonLineBlocks {
   bool first_ = true, eof_ = false;
 };
 
+/// Finds the ends of the block's links among the ids that earlier blocks defined (runs on the
+/// worker that parsed the block, after parse_block). Each end is a lookup at a random place of
+/// `ids` (its slot, then its record): both are fetched lines ahead, as add_block fetches the pool's.
+void find_ends(JsonBlock& block, const DefinedIds& ids) {
+  const std::size_t count = block.lines.size();
+  block.ends.assign(count, {kNoString, kNoString});
+  const DefinedIds::Table& table = ids.table();
+  const auto is_link = [&](std::size_t line) { return block.lines[line].plan != 0; };
+  const auto prefetch = [&](std::size_t line, int stage) {
+    if (!is_link(line)) return;
+    for (std::size_t end = 1; end <= 2; ++end) {
+      if (block.hot[line][end].empty()) continue;
+      if (stage == 0) DefinedIds::prefetch_slot(table, block.hot_hashes[line][end]);
+      else ids.prefetch_record(table, block.hot_hashes[line][end]);
+    }
+  };
+  constexpr std::size_t kSlotAhead = 24, kRecordAhead = 10;
+  for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
+  for (std::size_t line = 0; line < count; ++line) {
+    if (line + kSlotAhead < count) prefetch(line + kSlotAhead, 0);
+    if (line + kRecordAhead < count) prefetch(line + kRecordAhead, 1);
+    if (!is_link(line)) continue;
+    for (std::size_t end = 1; end <= 2; ++end)
+      if (!block.hot[line][end].empty())
+        block.ends[line][end - 1] = ids.find(table, block.hot[line][end], block.hot_hashes[line][end]);
+  }
+}
+
 enum class Op : std::uint8_t { Add, Mod, Del };
 
 /// What a delta file does to one id: the net effect of its ops, in order.
@@ -1041,15 +1252,31 @@ class FtmReader {
     } else {
       // Blocks read in turn and parsed by two workers: the parse is the larger part of a line's
       // cost, and one worker left the reading thread waiting for it (perf, 1M generated entities).
+      // The workers also find each link's ends among the parties earlier blocks defined, which
+      // this thread publishes as it adds them (DefinedIds): only the rest are looked up here.
+      // Declared before the pipeline, so that it goes after the workers are joined.
       streaming_ = true;
-      detail::OrderedBlockPipeline<JsonBlock> blocks([&](JsonBlock& block) { return source.read_block(block); },
-                                                     &JsonLineBlocks::parse_block, kParseWorkers);
+      DefinedIds defined;
+      const bool find_ahead = context_.batch.bound();  // else defined_id() finds nothing
+      published_ = find_ahead ? &defined : nullptr;
+      detail::OrderedBlockPipeline<JsonBlock> blocks(
+          [&](JsonBlock& block) { return source.read_block(block); },
+          [&defined, find_ahead](JsonBlock& block) {
+            JsonLineBlocks::parse_block(block);
+            if (find_ahead) find_ends(block, defined);
+            else block.ends.assign(block.lines.size(), {kNoString, kNoString});
+          },
+          kParseWorkers);
       for (bool more = true; more;) {
         auto next = blocks.next();
         more = !next.second;
-        if (!add_block(next.first, decided)) return false;
+        if (!add_block(next.first, decided)) {
+          published_ = nullptr;
+          return false;
+        }
         blocks.recycle(std::move(next.first));
       }
+      published_ = nullptr;
     }
     finish_file();
     flush_counts();
@@ -1064,13 +1291,21 @@ class FtmReader {
     // ends are found strings: all three stages. Ids are mostly new: the slot only. A party's
     // first name takes all three: names repeat (405K distinct among the 1M of the generated
     // graph), and a repeated one is found like an edge's end (a new one stops at stage 1).
+    // A link's end that the worker found (JsonBlock::ends) is not looked up: not prefetched. A
+    // party's id is published to `published_` too: its slot there is fetched with the pool's.
     const std::size_t count = block.lines.size();
+    const bool found_ends = block.ends.size() == count;
     const auto prefetch = [&](std::size_t line, int stage) {
       const auto& hot = block.hot[line];
       const auto& hashes = block.hot_hashes[line];
-      if (stage == 0) context_.batch.prefetch(hot[0], 0, hashes[0]);
-      context_.batch.prefetch(hot[1], stage, hashes[1]);
-      if (!hot[2].empty()) context_.batch.prefetch(hot[2], stage, hashes[2]);
+      const bool link = block.lines[line].plan != 0;
+      if (stage == 0) {
+        context_.batch.prefetch(hot[0], 0, hashes[0]);
+        if (published_ != nullptr && !link && !hot[0].empty()) published_->prefetch(hashes[0]);
+      }
+      if (!(link && found_ends && block.ends[line][0] != kNoString)) context_.batch.prefetch(hot[1], stage, hashes[1]);
+      if (!hot[2].empty() && !(link && found_ends && block.ends[line][1] != kNoString))
+        context_.batch.prefetch(hot[2], stage, hashes[2]);
     };
     constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
     for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
@@ -1102,7 +1337,7 @@ class FtmReader {
         const EdgePlan& plan = block.edge_plans[line.plan - 1];
         add_planned_edge(block.entities[at], plan,
                          std::span(block.facts).subspan(plan.facts_begin, plan.facts_end - plan.facts_begin),
-                         &block.hot_hashes[at]);
+                         &block.hot_hashes[at], found_ends ? &block.ends[at] : nullptr);
       } else {
         add_record(block.entities[at], &block.hot_hashes[at]);
       }
@@ -1231,6 +1466,8 @@ class FtmReader {
       id = batch.string_id(entity.id, (*hashes)[0]);
       const StringId name = names.empty() ? batch.string_id(primary) : batch.string_id(primary, (*hashes)[1]);
       batch.add_entity(id, entity.info->kind, name, ref);
+      // Defined now: the workers may find it as a later link's end (DefinedIds).
+      if (published_ != nullptr) published_->publish(entity.id, (*hashes)[0], id);
     } else {
       id = batch.add_entity({.id = entity.id, .kind = entity.info->kind, .name = primary, .source = at});
     }
@@ -1296,8 +1533,10 @@ class FtmReader {
 
   /// `hashes`: the record's hot strings' hashes (JsonBlock::hot_hashes: the id, then the first
   /// value of each end), where the worker has them.
+  /// `found`: the first value of each end as the worker found it (JsonBlock::ends), where it did.
   bool add_planned_edge(const Entity& entity, const EdgePlan& plan, std::span<const Fact> attributes,
-                        const std::array<std::uint64_t, 3>* hashes = nullptr) {
+                        const std::array<std::uint64_t, 3>* hashes = nullptr,
+                        const std::array<StringId, 2>* found = nullptr) {
     const SchemaInfo& info = *entity.info;
     const Values from = entity.values(plan.from), to = entity.values(plan.to);
     if (from.empty() || to.empty()) {
@@ -1323,6 +1562,10 @@ class FtmReader {
         if (hashes != nullptr)
           known = {.record = (*hashes)[0], .from = from_at == 0 ? &(*hashes)[1] : nullptr,
                    .to = to_at == 0 ? &(*hashes)[2] : nullptr};
+        if (found != nullptr) {
+          if (from_at == 0) known.from_id = (*found)[0];
+          if (to_at == 0) known.to_id = (*found)[1];
+        }
         add_edge(info.edge, from[from_at], to[to_at], plan.share, plan.valid, plan.role, id, entity.id, attributes,
                  hashes != nullptr ? &known : nullptr);
       }
@@ -1332,9 +1575,11 @@ class FtmReader {
 
   /// Hashes of an edge's strings that the worker made (detail::hash_string): its record's id, and
   /// each end where it is that end's first value (null where it is not hashed).
+  /// Also each end's pool id where the worker found it (DefinedIds; kNoString: look it up).
   struct EdgeHashes {
     std::uint64_t record = 0;
     const std::uint64_t *from = nullptr, *to = nullptr;
+    StringId from_id = kNoString, to_id = kNoString;
   };
 
   void add_edge(EdgeKind kind, std::string_view from, std::string_view to, Percent share, const DateRange& valid,
@@ -1357,11 +1602,16 @@ class FtmReader {
     // Both ends are records of this load (the usual case): each is looked up in the pool once,
     // and with the worker's hashes, each string is hashed once (on the worker) too.
     Batch& batch = context_.batch;
-    const auto defined = [&](std::string_view end, const std::uint64_t* hash) {
+    // An end the worker found among the ids earlier lines defined is what defined_id() gives.
+    const auto defined = [&](std::string_view end, const std::uint64_t* hash, StringId found) {
+      if (found != kNoString) return found;
       return hash != nullptr ? batch.defined_id(end, *hash) : batch.defined_id(end);
     };
-    const StringId from_id = defined(from, hashes != nullptr ? hashes->from : nullptr);
-    const StringId to_id = from_id == kNoString ? kNoString : defined(to, hashes != nullptr ? hashes->to : nullptr);
+    const StringId from_id = defined(from, hashes != nullptr ? hashes->from : nullptr,
+                                     hashes != nullptr ? hashes->from_id : kNoString);
+    const StringId to_id = from_id == kNoString ? kNoString
+                                                : defined(to, hashes != nullptr ? hashes->to : nullptr,
+                                                          hashes != nullptr ? hashes->to_id : kNoString);
     if (from_id != kNoString && to_id != kNoString) {
       // The same strings in the same order as add_edge(edge, from, to): the source's file and
       // record, then the role and the id.
@@ -1814,6 +2064,7 @@ class FtmReader {
   std::uint64_t block_line_base_ = 0;  // lines of the blocks add_block added before this one
   bool delta_ = false;
   bool streaming_ = false;  // a file of more than one block, read by the pipeline (fault_in_ahead)
+  DefinedIds* published_ = nullptr;  // while streaming a bound batch: the parties the workers may find
   std::vector<std::pair<std::string_view, std::string_view>> edge_attributes_;
   std::vector<std::string_view> address_texts_;
   std::vector<Referent> referents_;

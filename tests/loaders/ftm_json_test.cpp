@@ -602,6 +602,59 @@ TEST_CASE("ftm_json: a file of many read blocks loads every record, and names th
   CHECK(skipped.count("entities") == kParties);
 }
 
+TEST_CASE("ftm_json: a link past the first block finds each end wherever in the file its party is defined") {
+  // The parsing workers find a link's ends among the parties earlier blocks defined, and the
+  // reading thread the rest (a party of the link's own block, of a later line, of none): every
+  // end must land on the party its text names, ids that are prefixes of each other apart.
+  std::string text;
+  constexpr int kParties = 12000;  // about 2 MB: many blocks, so most ends are in earlier ones
+  const auto party = [](const std::string& id) {
+    return R"({"id":")" + id + R"(","schema":"Company","properties":{"name":["Company )" + id +
+           R"( with a name long enough to fill the blocks quickly"]}})" "\n";
+  };
+  const auto link = [](const std::string& id, const std::string& owners, const std::string& assets) {
+    return R"({"id":")" + id + R"(","schema":"Ownership","properties":{"owner":[)" + owners + R"(],"asset":[)" +
+           assets + "]}}\n";
+  };
+  const auto quoted = [](const std::string& id) { return "\"" + id + "\""; };
+  for (int at = 0; at < kParties; ++at) {
+    const std::string id = "p" + std::to_string(at);
+    text += party(id);
+    if (at == 0) continue;
+    // Owned by the party 10 times earlier (another block for most), owning the one just defined
+    // (this block) and a party defined at the end of the file.
+    text += link("o" + std::to_string(at), quoted("p" + std::to_string(at / 10)), quoted(id));
+    if (at % 100 == 0) text += link("late" + std::to_string(at), quoted(id), quoted("q" + std::to_string(at)));
+  }
+  text += link("prefix", quoted("p1"), quoted("p11"));                                 // p1, p11, p110...
+  text += link("multi", quoted("p5") + "," + quoted("p6"), quoted("p7") + "," + quoted("p1100"));
+  text += link("dangling", quoted("p9"), quoted("nobody"));
+  for (int at = 100; at < kParties; at += 100) text += party("q" + std::to_string(at));
+
+  Builder builder;
+  const LoadReport report = load_ftm_json(write("ftm_ends_found.json", text), builder);
+  REQUIRE(report.unresolved.size() == 1);
+  CHECK(report.unresolved[0].record == "dangling");
+  const Graph graph = std::move(builder).freeze();
+  const auto check_edge = [&](const std::string& id, const std::string& from, const std::string& to) {
+    CAPTURE(id);
+    const auto edge = edge_with_id(graph, id);
+    REQUIRE(edge);
+    CHECK(graph.source(*edge) == *graph.find(from));
+    CHECK(graph.target(*edge) == *graph.find(to));
+  };
+  for (int at = 1; at < kParties; ++at)
+    check_edge("o" + std::to_string(at), "p" + std::to_string(at / 10), "p" + std::to_string(at));
+  for (int at = 100; at < kParties; at += 100)
+    check_edge("late" + std::to_string(at), "p" + std::to_string(at), "q" + std::to_string(at));
+  check_edge("prefix", "p1", "p11");
+  check_edge("multi", "p5", "p7");
+  check_edge("multi#2", "p5", "p1100");
+  check_edge("multi#3", "p6", "p7");
+  check_edge("multi#4", "p6", "p1100");
+  CHECK(graph.edge_count() == (kParties - 1) + (kParties / 100 - 1) + 5);
+}
+
 TEST_CASE("ftm_json: past the first block, bad records are named by line and id, and a link keeps all it says") {
   // A file of several blocks is checked, and its links worked out, on the worker thread that
   // parses it: the reports and the edges must be those of a file read on one thread.
