@@ -182,11 +182,11 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
   // A new line of the same file (a bulk table's next row) reuses the file's id the same way.
   if (binding_.pool != nullptr && !sources_.empty()) {
     const LocalSource last = sources_.back();
-    const bool same_file = text_or_empty(last.file) == source.file;
+    const bool same_file = text_or_empty(last.source) == source.file;
     const bool same_record = text_or_empty(last.record) == source.record;
     if (same_file && same_record && last.line == source.line)
       return static_cast<std::uint32_t>(sources_.size() - 1);
-    sources_.push_back({same_file ? last.file : this->local(source.file),
+    sources_.push_back({same_file ? last.source : this->local(source.file),
                         same_record ? last.record : record_id(), source.line});
     return static_cast<std::uint32_t>(sources_.size() - 1);
   }
@@ -194,7 +194,7 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
   const LocalSource local{file, record_id(), source.line};
   if (!sources_.empty()) {
     const LocalSource& last = sources_.back();
-    if (last.file == local.file && last.record == local.record && last.line == local.line)
+    if (last.source == local.source && last.record == local.record && last.line == local.line)
       return static_cast<std::uint32_t>(sources_.size() - 1);
   }
   sources_.push_back(local);
@@ -205,15 +205,15 @@ Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
   const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
   if (binding_.pool == nullptr) {
     // Staged strings: local_source() on copies of the texts (the staging may move its bytes).
-    const std::string file(text_or_empty(of.file)), record(text_or_empty(of.record));
+    const std::string file(text_or_empty(of.source)), record(text_or_empty(of.record));
     return source_ref({file, record, line});
   }
   if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only, as local_source
   // Bound: equal texts are equal ids, so this is what local_source() gives for those texts.
   const LocalSource& last = sources_.back();
-  if (last.file == of.file && last.record == of.record && last.line == line)
+  if (last.source == of.source && last.record == of.record && last.line == line)
     return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
-  sources_.push_back({of.file, of.record, line});
+  sources_.push_back({of.source, of.record, line});
   return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
 }
 
@@ -496,7 +496,7 @@ bool Batch::empty() const noexcept {
 struct Builder::State {
   StringPool strings;
   bool batch_open = false;  // a Batch(builder) is interning into `strings`
-  std::vector<Provenance> provenance;
+  detail::BigVector<Provenance> provenance;  // a batch's LocalSource column, taken as it is when it can be
 
   // Nodes.
   std::vector<NodeKind> kind;
@@ -1189,7 +1189,7 @@ void Builder::commit(Batch&& batch) {
   auto text = [&](StringId id) { return id == kNoString ? std::string_view() : batch.text(id); };
   auto fail = [&](std::uint32_t source, std::string reason) {
     const Batch::LocalSource& at = batch.sources_[source];
-    std::string message = fmt::format("{}: {}", where(text(at.file), text(at.record), at.line), reason);
+    std::string message = fmt::format("{}: {}", where(text(at.source), text(at.record), at.line), reason);
     batch.binding_.release(false);
     s.strings.truncate(strings_before);
     throw Error(std::move(message));
@@ -1340,7 +1340,6 @@ void Builder::commit(Batch&& batch) {
     grow_for(s.attributes, s.attributes.size() + batch.attributes_.size());
     grow_for(s.node_prov, s.node_prov.size() + entities + batch.external_ids_.size() + actions);
     grow_for(s.external_ids, s.external_ids.size() + entities + batch.external_ids_.size() + 2 * actions);
-    grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
     for (auto* column : {&s.source, &s.target}) grow_for(*column, edges);
     grow_for(s.edge_kind, edges);
     grow_for(s.share, edges);
@@ -1351,28 +1350,38 @@ void Builder::commit(Batch&& batch) {
     grow_for(s.edge_prov, s.edge_prov.size() + batch.edges_.size() + 2 * actions);
     grow_for(s.edge_attributes, s.edge_attributes.size() + batch.edge_attributes_.size());
   }
-  // A batch from a file the builder has read before: merge what repeats (see State).
+  // A batch from a file the builder has read before: merge what repeats (see State). The
+  // batch's files, each time the file changes, are checked before any of them is noted as read.
+  std::vector<std::uint32_t> batch_files;
   {
     std::uint32_t last_file = index(kNoString);
     for (const auto& source : batch.sources_) {
-      const std::uint32_t file = index(g(source.file));
+      const std::uint32_t file = index(g(source.source));
       if (file == last_file) continue;
       last_file = file;
-      if (!batch.continues_read_ && s.files.contains(file)) s.index_file(file);
+      batch_files.push_back(file);
     }
+    for (const std::uint32_t file : batch_files)
+      if (!batch.continues_read_ && s.files.contains(file)) s.index_file(file);
+    s.files.insert(batch_files.begin(), batch_files.end());
   }
-  std::vector<std::uint32_t> prov_at = fresh_vector<std::uint32_t>(batch.sources_.size());
-  {
-    std::uint32_t last_file = index(kNoString);
+  // Each batch source is one provenance record, at its position after the builder's, unless a
+  // file of the batch merges its repeats: then `prov_at` says where each one landed. A builder
+  // with no provenance yet (a one-shot load) takes the batch's column itself, which was a copy
+  // into 48 MB of fresh pages and a 16 MB `prov_at` at 1M entities and 3M edges.
+  const bool merge_sources =
+      s.merging_repeats && std::any_of(batch_files.begin(), batch_files.end(),
+                                       [&](std::uint32_t file) { return s.indexed_files.contains(file); });
+  const auto prov_base = static_cast<std::uint32_t>(s.provenance.size());
+  std::vector<std::uint32_t> prov_at;
+  if (merge_sources) {
+    grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
+    prov_at = fresh_vector<std::uint32_t>(batch.sources_.size());
     for (std::size_t at = 0; at < batch.sources_.size(); ++at) {
       const Batch::LocalSource& source = batch.sources_[at];
-      const Provenance record{g(source.file), g(source.record), source.line};
-      if (index(record.source) != last_file) {
-        last_file = index(record.source);
-        s.files.insert(last_file);
-      }
+      const Provenance record{g(source.source), g(source.record), source.line};
       const auto next = static_cast<std::uint32_t>(s.provenance.size());
-      if (s.merging_repeats && s.indexed_files.contains(index(record.source))) {
+      if (s.indexed_files.contains(index(record.source))) {
         const auto [found, added] = s.prov_index.try_emplace(State::prov_key(record), next);
         prov_at[at] = found->second;
         if (!added) continue;
@@ -1381,8 +1390,17 @@ void Builder::commit(Batch&& batch) {
       }
       s.provenance.push_back(record);
     }
+  } else {
+    if (!bound)
+      for (Batch::LocalSource& source : batch.sources_) source = {g(source.source), g(source.record), source.line};
+    if (s.provenance.empty()) {
+      s.provenance = std::move(batch.sources_);
+    } else {
+      grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
+      s.provenance.insert(s.provenance.end(), batch.sources_.begin(), batch.sources_.end());
+    }
   }
-  auto prov = [&](std::uint32_t source) { return ProvId{prov_at[source]}; };
+  auto prov = [&](std::uint32_t source) { return ProvId{merge_sources ? prov_at[source] : prov_base + source}; };
   // The batch is used up: each of its columns is freed once applied, so that the builder's
   // columns grow into that memory (a large load's peak is the batch and the builder together).
   const auto release = [](auto& column) { std::remove_reference_t<decltype(column)>().swap(column); };
@@ -2465,7 +2483,7 @@ Graph Builder::freeze() && {
   graph.out_at_ = Column(std::move(out_at));
 
   graph.set_provenance(s.provenance);
-  std::vector<Provenance>().swap(s.provenance);
+  detail::BigVector<Provenance>().swap(s.provenance);
   graph.chars_ = Column(std::move(s.strings).release_chars());
   graph.set_string_offsets(std::move(s.strings).release_offsets());
   state_.reset();
