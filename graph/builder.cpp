@@ -2,6 +2,7 @@
 #include "skg/graph/batch_faults.h"
 
 #include <algorithm>
+#include <atomic>
 #include <fmt/format.h>
 #include <cstdint>
 #include <cstring>
@@ -1644,13 +1645,7 @@ void Builder::commit(Batch&& batch) {
   for (std::size_t at = 0; at < attribute_source.size(); ++at)
     attribute_source[at] = batch.edges_[batch.edge_attributes_[at].edge].source;
   constexpr std::size_t kReleaseEvery = std::size_t{1} << 16;
-  std::size_t released = 0;
-  // Where each batch edge landed, for its attributes only: a batch without edge attributes (a
-  // skg-csv load) does not fill a zeroed column of 3M entries that nothing reads.
-  std::vector<std::uint32_t> edge_at(batch.edge_attributes_.empty() ? 0 : batch.edges_.size());
-  const auto landed = [&](std::size_t at, std::uint32_t edge) {
-    if (!edge_at.empty()) edge_at[at] = edge;
-  };
+  const auto edge_base = static_cast<std::uint32_t>(s.source.size());
   // Each end is two dependent reads at random places (node_of by id, then alive by node):
   // fetched in two stages, edges ahead, as a bulk load's edges come in no useful order.
   constexpr std::size_t kIdAhead = 16, kNodeAhead = 8;
@@ -1665,37 +1660,119 @@ void Builder::commit(Batch&& batch) {
       }
     }
   };
-  std::size_t next_extra = 0;  // the next edge with an EdgeExtra has the next one
-  for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
-    if (at - released >= kReleaseEvery) {
-      release_pages(batch.edges_.data() + released, (at - released) * sizeof(Batch::Edge));
-      released = at;
+  // When no edge of the batch merges into another (none repeats a live edge's id or an earlier
+  // one of the batch, and no file merges its repeats), the batch's edge `at` lands at edge_base +
+  // at, and its columns are filled on two threads: the ends (two random reads an end) on one,
+  // everything else on the other. Each task appends to columns of its own, so the builder is the
+  // same as one edge after another makes it. The ids are placed first, one pass; an id that
+  // would merge takes back those placed and the batch goes edge by edge.
+  constexpr std::size_t kTwoThreadEdges = 16384;  // below it a thread costs more than it saves
+  bool in_order = !s.merging_repeats && batch.edges_.size() >= kTwoThreadEdges;
+  if (in_order) {
+    std::size_t placed = 0;
+    for (; placed < batch.edges_.size(); ++placed) {
+      const StringId id = g(batch.edges_[placed].id);
+      if (id == kNoString) continue;
+      const auto held = s.edge_of_id(id);
+      if (held && (*held >= edge_base || s.edge_alive[*held])) break;  // a repeat: it merges
+      s.set_edge_of(id, edge_base + static_cast<std::uint32_t>(placed));
     }
-    if (at + kIdAhead < batch.edges_.size()) prefetch_ends(at + kIdAhead, false);
-    if (at + kNodeAhead < batch.edges_.size()) prefetch_ends(at + kNodeAhead, true);
-    const Batch::Edge& edge = batch.edges_[at];
-    Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd};
-    if (edge.extra) extra = batch.edge_extras_[next_extra++];
-    SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
-    const StringId id = g(edge.id);
-    if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
-      landed(at, *existing);
-      s.edge_prov.emplace_back(*existing, prov(edge.source));
-      continue;
+    if (placed < batch.edges_.size()) {
+      // A dead edge's id and no id find the same (no live edge), which is all live_edge() asks.
+      for (std::size_t at = 0; at < placed; ++at)
+        if (const StringId id = g(batch.edges_[at].id); id != kNoString) s.edge_of[index(id)] = State::kNone;
+      in_order = false;
     }
-    const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
-                                            edge.share, edge.interest, extra.valid_from, extra.valid_to,
-                                            g(extra.role), id, prov(edge.source));
-    landed(at, placed);
-    if (s.merging_repeats && id == kNoString) {
-      // The same link stated again (a reload): one edge, and the new one is taken back.
-      const auto [found, added] = s.edge_index.try_emplace(s.edge_key(placed), placed);
-      if (!added && s.edge_alive[found->second]) {
-        s.pop_edge();
-        landed(at, found->second);
-        s.edge_prov.emplace_back(found->second, prov(edge.source));
-      } else if (!added) {
-        found->second = placed;
+  }
+  std::vector<std::uint32_t> edge_at;  // where each batch edge landed, for its attributes (edge by edge)
+  if (in_order) {
+    const std::size_t count = batch.edges_.size();
+    // A batch page is handed back once both tasks have read past it.
+    std::atomic<std::size_t> progress[2] = {0, 0}, released = 0;
+    const auto passed = [&](unsigned task, std::size_t at) {
+      progress[task].store(at, std::memory_order_release);
+      const std::size_t both = std::min(at, progress[1 - task].load(std::memory_order_acquire));
+      std::size_t from = released.load(std::memory_order_relaxed);
+      while (both >= from + kReleaseEvery)
+        if (released.compare_exchange_weak(from, both, std::memory_order_acq_rel)) {
+          release_pages(batch.edges_.data() + from, (both - from) * sizeof(Batch::Edge));
+          break;
+        }
+    };
+    const auto ends = [&] {
+      for (std::size_t at = 0; at < count; ++at) {
+        if (at % kReleaseEvery == 0) passed(0, at);
+        if (at + kIdAhead < count) prefetch_ends(at + kIdAhead, false);
+        if (at + kNodeAhead < count) prefetch_ends(at + kNodeAhead, true);
+        const Batch::Edge& edge = batch.edges_[at];
+        s.source.push_back(*s.live_node(g(edge.from)));
+        s.target.push_back(*s.live_node(g(edge.to)));
+      }
+      passed(0, count);
+    };
+    const auto rest = [&] {
+      std::size_t next_extra = 0;  // the next edge with an EdgeExtra has the next one
+      for (std::size_t at = 0; at < count; ++at) {
+        if (at % kReleaseEvery == 0) passed(1, at);
+        const Batch::Edge& edge = batch.edges_[at];
+        Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd};
+        if (edge.extra) extra = batch.edge_extras_[next_extra++];
+        SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
+        s.edge_kind.push_back(edge.kind);
+        s.share.push_back(edge.share);
+        s.interest.push_back(edge.interest);
+        s.edge_from.push_back(extra.valid_from);
+        s.edge_to.push_back(extra.valid_to);
+        s.role.push_back(g(extra.role));
+        s.edge_id.push_back(g(edge.id));
+        s.edge_alive.push_back(1);
+        s.edge_prov.emplace_back(edge_base + static_cast<std::uint32_t>(at), prov(edge.source));
+      }
+      passed(1, count);
+    };
+    parallel_for(2, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t task = begin; task < end; ++task) task == 0 ? ends() : rest();
+    });
+    s.live_edges += count;
+  } else {
+    std::size_t released = 0;
+    // Only a batch with edge attributes (not a skg-csv load) fills this column.
+    if (!batch.edge_attributes_.empty()) edge_at.resize(batch.edges_.size());
+    const auto landed = [&](std::size_t at, std::uint32_t edge) {
+      if (!edge_at.empty()) edge_at[at] = edge;
+    };
+    std::size_t next_extra = 0;  // the next edge with an EdgeExtra has the next one
+    for (std::size_t at = 0; at < batch.edges_.size(); ++at) {
+      if (at - released >= kReleaseEvery) {
+        release_pages(batch.edges_.data() + released, (at - released) * sizeof(Batch::Edge));
+        released = at;
+      }
+      if (at + kIdAhead < batch.edges_.size()) prefetch_ends(at + kIdAhead, false);
+      if (at + kNodeAhead < batch.edges_.size()) prefetch_ends(at + kNodeAhead, true);
+      const Batch::Edge& edge = batch.edges_[at];
+      Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd};
+      if (edge.extra) extra = batch.edge_extras_[next_extra++];
+      SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
+      const StringId id = g(edge.id);
+      if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
+        landed(at, *existing);
+        s.edge_prov.emplace_back(*existing, prov(edge.source));
+        continue;
+      }
+      const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
+                                              edge.share, edge.interest, extra.valid_from, extra.valid_to,
+                                              g(extra.role), id, prov(edge.source));
+      landed(at, placed);
+      if (s.merging_repeats && id == kNoString) {
+        // The same link stated again (a reload): one edge, and the new one is taken back.
+        const auto [found, added] = s.edge_index.try_emplace(s.edge_key(placed), placed);
+        if (!added && s.edge_alive[found->second]) {
+          s.pop_edge();
+          landed(at, found->second);
+          s.edge_prov.emplace_back(found->second, prov(edge.source));
+        } else if (!added) {
+          found->second = placed;
+        }
       }
     }
   }
@@ -1703,7 +1780,7 @@ void Builder::commit(Batch&& batch) {
   release(batch.edge_extras_);
   for (std::size_t at = 0; at < batch.edge_attributes_.size(); ++at) {
     const Batch::EdgeAttr& attribute = batch.edge_attributes_[at];
-    s.edge_attributes.emplace_back(edge_at[attribute.edge],
+    s.edge_attributes.emplace_back(in_order ? edge_base + attribute.edge : edge_at[attribute.edge],
                                    Attribute{g(attribute.key), g(attribute.value), prov(attribute_source[at])});
   }
 }
