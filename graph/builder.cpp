@@ -1396,6 +1396,10 @@ void Builder::commit(Batch&& batch) {
       for (Batch::LocalSource& source : batch.sources_) source = {g(source.source), g(source.record), source.line};
     if (s.provenance.empty()) {
       s.provenance = std::move(batch.sources_);
+      // The batch's room past its last source is kept as address space only: pages a loader's
+      // fault_in_ahead() touched there are handed back (they were ~8 MiB of a 1M FtM load's peak).
+      release_pages(s.provenance.data() + s.provenance.size(),
+                    (s.provenance.capacity() - s.provenance.size()) * sizeof(Provenance));
     } else {
       grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
       s.provenance.insert(s.provenance.end(), batch.sources_.begin(), batch.sources_.end());
