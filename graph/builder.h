@@ -260,10 +260,10 @@ class Batch {
 
  private:
   friend class Builder;
-  struct LocalSource {
-    StringId file, record;
-    std::uint32_t line;
-  };
+  /// A record's source with the batch's string ids (the builder's own for a bound batch): the
+  /// builder's provenance record, so that a commit into a builder that has none yet takes the
+  /// batch's column as its own instead of copying it (48 MB at 1M entities and 3M edges).
+  using LocalSource = Provenance;
   struct Entity {
     StringId id;
     NodeKind kind;

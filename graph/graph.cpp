@@ -115,7 +115,7 @@ Provenance Graph::provenance_record(ProvId id) const noexcept {
   return record;
 }
 
-void Graph::set_provenance(const std::vector<Provenance>& records) {
+void Graph::set_provenance(std::span<const Provenance> records) {
   std::vector<std::uint32_t> run_at;
   std::vector<StringId> sources, ids;
   std::vector<std::uint32_t> lines;

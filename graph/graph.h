@@ -387,7 +387,7 @@ class Graph {
   // (a CSV's rows): prov_line_at_ holds the first ProvId of each run and then the record count,
   // prov_line_ each run's first line.
   Column<std::uint32_t> prov_line_at_, prov_line_;
-  void set_provenance(const std::vector<Provenance>& records);
+  void set_provenance(std::span<const Provenance> records);
   Column<std::uint32_t> ext_slots_, ext_at_, name_slots_, name_at_;
   Column<StringId> ext_keys_, name_keys_;
   Column<NodeId> ext_nodes_, name_nodes_;

@@ -166,6 +166,15 @@ class StringPool {
     if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
     else detail::prefetch_line(chars_.data() + offsets_[at]);
   }
+  /// Starts fetching what view(id) reads, without waiting for it: stage 0 the id's offsets;
+  /// stage 1, issued a few ids later so that those are cached by then, the string's first bytes.
+  /// A caller that reads many strings at random places of a large pool (freeze()'s name keys)
+  /// calls it a few ids ahead (a hint: no effect on anything).
+  void prefetch_view(StringId id, int stage) const noexcept {
+    const auto at = index(id);
+    if (stage == 0) detail::prefetch_line(offsets_.data() + at);
+    else detail::prefetch_line(chars_.data() + offsets_[at]);
+  }
   std::string_view view(StringId id) const noexcept {
     const auto at = index(id);
     return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};

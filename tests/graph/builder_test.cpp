@@ -844,3 +844,65 @@ TEST_CASE("builder: edges kept after a retract keep their own role, dates and in
     CHECK(matched == 3);
   }
 }
+
+// A large batch's edges are placed on two threads when none of them merges into another, and
+// edge by edge otherwise; its sources are taken as the builder's provenance when the builder has
+// none. Either way the graph is the one that smaller batches (each edge by edge, its sources
+// copied after the builder's) make, on one thread or two, bound to the builder or not.
+TEST_CASE("builder: a large batch gives the graph that small batches give, on one thread or two") {
+  constexpr int kEntities = 3000, kEdges = 40000;  // above the two-thread threshold of a commit
+  const auto id_of = [](int at) { return "gen:" + std::to_string(at); };
+  const auto edge_id = [](int at) { return "link:" + std::to_string(at); };
+  // Edges [first, last) in batches of `per_batch` edges; the first batch also holds the entities.
+  // With `repeat`, edge 1000 has edge 999's id (it merges into it, in either batch layout) and
+  // a later batch restates edge 21 with its id.
+  const auto build = [&](int per_batch, bool bound, bool repeat, unsigned threads) {
+    set_thread_count(threads);
+    Builder builder;
+    const auto fill_edges = [&](Batch& batch, int first, int last) {
+      for (int at = first; at < last; ++at) {
+        const std::string from = id_of(at % kEntities), to = id_of(at * 7919 % kEntities);
+        const bool has_id = at % 3 == 0 || (repeat && at == 1000);
+        const std::string id = repeat && at == 1000 ? edge_id(999) : edge_id(at);
+        const std::uint32_t edge = batch.add_edge(
+            {.kind = at % 5 == 0 ? EdgeKind::DirectorOf : EdgeKind::Owns, .from = from, .to = to,
+             .share = at % 4 == 0 ? Percent{} : Percent::exact(at % 101),
+             .valid = at % 7 == 0 ? DateRange{Date{at}, std::nullopt} : DateRange{},
+             .role = at % 11 == 0 ? "director" : "",
+             .source = {"edges.csv", has_id ? std::string_view(id) : std::string_view(), static_cast<std::uint32_t>(at + 2)},
+             .id = has_id ? std::string_view(id) : std::string_view()});
+        if (at % 13 == 0) batch.add_edge_attribute(edge, "note", "n" + std::to_string(at % 17));
+      }
+    };
+    for (int first = 0; first < kEdges; first += per_batch) {
+      std::optional<Batch> batch;
+      if (bound) batch.emplace(builder);
+      else batch.emplace();
+      if (first > 0) batch->continue_read();  // one read of edges.csv, in several batches
+      if (first == 0)
+        for (int at = 0; at < kEntities; ++at)
+          batch->add_entity({.id = id_of(at), .kind = at % 2 ? NodeKind::Company : NodeKind::Person,
+                             .name = "Party " + std::to_string(at % 977),
+                             .source = {"nodes.csv", id_of(at), static_cast<std::uint32_t>(at + 2)}});
+      fill_edges(*batch, first, std::min(kEdges, first + per_batch));
+      builder.commit(std::move(*batch));
+    }
+    if (repeat) {  // a later batch restates a live edge's id: it merges into that edge
+      Batch again(builder);
+      fill_edges(again, 21, 22);
+      builder.commit(std::move(again));
+    }
+    const std::string out = testing::fingerprint(std::move(builder).freeze());
+    set_thread_count(0);
+    return out;
+  };
+  for (const bool repeat : {false, true}) {
+    CAPTURE(repeat);
+    const std::string small = build(1000, true, repeat, 1);
+    CHECK(small.starts_with("nodes 3000 edges " + std::to_string(repeat ? kEdges - 1 : kEdges) + "\n"));
+    CHECK(build(kEdges, true, repeat, 2) == small);
+    CHECK(build(kEdges, true, repeat, 1) == small);
+    CHECK(build(kEdges, false, repeat, 2) == small);
+    CHECK(build(kEdges / 2, true, repeat, 2) == small);  // a second large batch after the first
+  }
+}

@@ -4,11 +4,14 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "generator.h"
+#include "skg/graph/builder.h"
+#include "skg/graph/parallel.h"
 #include "skg/queries/diff.h"
 #include "skg/queries/exposure.h"
 #include "skg/queries/ownership.h"
@@ -83,4 +86,41 @@ TEST_CASE("queries: eight threads asking every kind of question of one graph get
     }
   }
   CHECK(expected[0].find("exposure") != std::string::npos);
+}
+
+// Builder::commit places a large batch's edges on two threads (the ends on one, the other
+// columns on the other): under ThreadSanitizer (scripts/test-sanitize.sh) this is the run that
+// sees those threads, and the graph must be the one-thread graph.
+TEST_CASE("builder: a large batch committed on two threads gives the one-thread graph") {
+  constexpr int kEntities = 2000, kEdges = 40000;  // above the commit's two-thread threshold
+  const auto build = [&](unsigned threads) {
+    skg::set_thread_count(threads);
+    skg::Builder builder;
+    skg::Batch batch(builder);
+    std::vector<std::string> ids;
+    for (int at = 0; at < kEntities; ++at) ids.push_back("gen:" + std::to_string(at));
+    for (int at = 0; at < kEntities; ++at)
+      batch.add_entity({.id = ids[at], .kind = skg::NodeKind::Company, .name = "Party " + std::to_string(at % 301),
+                        .source = {"nodes.csv", ids[at], static_cast<std::uint32_t>(at + 2)}});
+    for (int at = 0; at < kEdges; ++at) {
+      const std::string id = at % 3 == 0 ? "link:" + std::to_string(at) : std::string();
+      batch.add_edge({.kind = skg::EdgeKind::Owns, .from = ids[at % kEntities], .to = ids[at * 7919 % kEntities],
+                      .share = skg::Percent::exact(at % 101), .role = at % 11 == 0 ? "parent" : "",
+                      .source = {"edges.csv", {}, static_cast<std::uint32_t>(at + 2)}, .id = id});
+    }
+    builder.commit(std::move(batch));
+    const skg::Graph graph = std::move(builder).freeze();
+    skg::set_thread_count(0);
+    std::string out;
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+      const skg::EdgeId edge{at};
+      out += fmt::format("{} {} {} {} {} {}\n", skg::index(graph.source(edge)), skg::index(graph.target(edge)),
+                         graph.share(edge).to_string(), graph.role(edge), graph.edge_external_id(edge),
+                         graph.provenance_record(graph.edge_provenance(edge)[0]).line);
+    }
+    return out;
+  };
+  const std::string one = build(1);
+  CHECK(std::count(one.begin(), one.end(), '\n') == kEdges);
+  CHECK(build(2) == one);
 }
