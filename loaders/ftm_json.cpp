@@ -768,8 +768,10 @@ class SimdEntityReader {
   }
 
   static constexpr std::size_t kKeptCapacity = std::size_t{1} << 16;  // bytes of line
-  /// The longest block parsed as a stream (a block's usual size): one stage 1 batch.
-  static constexpr std::size_t kStreamBytes = std::size_t{1} << 18;
+  /// The longest block parsed as a stream, in one stage 1 batch: twice a read's 256 KiB, since a
+  /// block is the lines the last one carried over plus a read, so that about half the blocks at
+  /// 1M were a little longer than one read (and parsed line by line at 256 KiB).
+  static constexpr std::size_t kStreamBytes = std::size_t{1} << 19;
   simdjson::dom::parser parser_;
   simdjson::dom::parser stream_parser_;
   simdjson::dom::document_stream stream_;
