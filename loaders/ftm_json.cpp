@@ -632,7 +632,7 @@ class SimdEntityReader {
     stream_text_ = text;
     if (size == 0 || size > kStreamBytes) return;
     stream_parser_.threaded = false;  // the block is parsed on its worker, no stage 1 thread
-    if (stream_parser_.parse_many(reinterpret_cast<const std::uint8_t*>(text), size, kStreamBytes).get(stream_) !=
+    if (stream_parser_.parse_many(reinterpret_cast<const std::uint8_t*>(text), size, kStreamBatch).get(stream_) !=
         simdjson::SUCCESS)
       return;
     at_ = stream_.begin();
@@ -768,10 +768,12 @@ class SimdEntityReader {
   }
 
   static constexpr std::size_t kKeptCapacity = std::size_t{1} << 16;  // bytes of line
-  /// The longest block parsed as a stream, in one stage 1 batch: twice a read's 256 KiB, since a
-  /// block is the lines the last one carried over plus a read, so that about half the blocks at
-  /// 1M were a little longer than one read (and parsed line by line at 256 KiB).
-  static constexpr std::size_t kStreamBytes = std::size_t{1} << 19;
+  /// The longest block parsed as a stream: a read's 256 KiB and more (a block is the line the
+  /// last one carried over plus a read); one with a longer line is parsed line by line.
+  static constexpr std::size_t kStreamBytes = std::size_t{1} << 20;
+  /// Stage 1 runs on this many bytes of the block at a time, so that the structural indexes it
+  /// writes are still in cache when stage 2 reads them (a document longer ends the stream).
+  static constexpr std::size_t kStreamBatch = std::size_t{1} << 16;
   simdjson::dom::parser parser_;
   simdjson::dom::parser stream_parser_;
   simdjson::dom::document_stream stream_;
@@ -1163,12 +1165,15 @@ class JsonLineBlocks {
       const std::size_t start = at;
       at = found == nullptr ? size : stop + 1;
       if (trim(text).empty()) continue;
-      base[end] = '\0';
       block.roots.emplace_back();
       Entity& entity = block.entities.emplace_back();
       std::array<std::string_view, 3>& hot = block.hot.emplace_back();
       block.hot_hashes.emplace_back();
-      if (block.simd.read(base + start, end - start, entity, *block.store, block.strings, strings_used)) {
+      const bool simd = block.simd.read(base + start, end - start, entity, *block.store, block.strings, strings_used);
+      // Ended only now: the stream's next batch, cut from the text this line starts, must see its
+      // line end as it is in the file (a NUL there would be a value after the document).
+      base[end] = '\0';
+      if (simd) {
         block.lines.push_back({.number = line});
       } else if (!read_with_rapidjson(block, document, line, base + start, end - start)) {
         continue;
