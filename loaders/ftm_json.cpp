@@ -624,8 +624,8 @@ class SimdEntityReader {
 
   /// Parses the block's `size` bytes at `text` (followed by kPadding readable bytes, and not
   /// changed until their lines are read) as one stream of documents (simdjson's parse_many): one
-  /// stage 1 over the whole block instead of one a line, whose fixed cost was most of a short
-  /// line's. read() then takes a line's document from the stream. A block longer than
+  /// stage 1 a kStreamBatch of the block instead of one a line, whose fixed cost was most of a
+  /// short line's. read() then takes a line's document from the stream. A block longer than
   /// kStreamBytes (a long line) is parsed line by line, as every block was before.
   void start_stream(const char* text, std::size_t size) {
     stream_live_ = false;
