@@ -602,9 +602,14 @@ class SimdEntityReader {
   /// path must read the line.
   bool read(const char* line, std::size_t size, Entity& entity, RecordStore& store, std::span<char> strings,
             std::size_t& used) {
+    // The line's document from the block's stream when it has one, else the line parsed alone.
+    simdjson::dom::element root;
+    const bool parsed =
+        stream_document(line, size, root) ||
+        parser_.parse(reinterpret_cast<const std::uint8_t*>(line), size, false).get(root) == simdjson::SUCCESS;
     const std::size_t values_before = store.values.size(), properties_before = store.properties.size();
     const std::size_t used_before = used;
-    const bool read = read_entity(line, size, entity, store, strings, used);
+    const bool read = parsed && read_entity(root, entity, store, strings, used);
     // A long line grows the parser's buffers to some 14 bytes a byte of it (tape, string buffer,
     // structural indexes: simdjson's dom::parser::allocate); they are let go after it, so that
     // each block's parser stays small. The entity's strings were copied out.
@@ -617,13 +622,65 @@ class SimdEntityReader {
     return false;
   }
 
+  /// Parses the block's `size` bytes at `text` (followed by kPadding readable bytes, and not
+  /// changed until their lines are read) as one stream of documents (simdjson's parse_many): one
+  /// stage 1 a kStreamBatch of the block instead of one a line, whose fixed cost was most of a
+  /// short line's. read() then takes a line's document from the stream. A block longer than
+  /// kStreamBytes (a long line) is parsed line by line, as every block was before.
+  void start_stream(const char* text, std::size_t size) {
+    stream_live_ = false;
+    stream_text_ = text;
+    if (size == 0 || size > kStreamBytes) return;
+    stream_parser_.threaded = false;  // the block is parsed on its worker, no stage 1 thread
+    if (stream_parser_.parse_many(reinterpret_cast<const std::uint8_t*>(text), size, kStreamBatch).get(stream_) !=
+        simdjson::SUCCESS)
+      return;
+    at_ = stream_.begin();
+    stream_live_ = at_ != stream_.end();
+  }
+
  private:
-  bool read_entity(const char* line, std::size_t size, Entity& entity, RecordStore& store, std::span<char> strings,
+  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  /// The stream's document that is the whole `line` (of `size` bytes, within the block's text,
+  /// lines asked in order): an object whose `{` is the line's first byte that is not JSON
+  /// whitespace, and whose `}` its last. Its `{` is a structural character of stage 1 only if it
+  /// is outside every string of the stream (a stray quote on an earlier line makes it a string's
+  /// byte), so the line's structure, and the element stage 2 makes of it, is what parsing the
+  /// line alone gives. Any other line (not JSON, two documents, one across lines, an error that
+  /// ended the stream) is parsed alone, as before: its error and record stay as they were.
+  bool stream_document(const char* line, std::size_t size, simdjson::dom::element& root) {
+    if (!stream_live_) return false;
+    const auto start = static_cast<std::size_t>(line - stream_text_);
+    // Documents before this line belong to lines parsed alone: skipped (stage 2 runs on each).
+    while (at_.current_index() < start) {
+      ++at_;
+      if (!(at_ != stream_.end())) {
+        stream_live_ = false;
+        return false;
+      }
+    }
+    simdjson::dom::element element;
+    if ((*at_).get(element) != simdjson::SUCCESS) {
+      stream_live_ = false;  // stage 2 failed: the stream ends here, the lines left are parsed alone
+      return false;
+    }
+    const std::size_t first = at_.current_index() - start;
+    if (first >= size || line[first] != '{') return false;
+    for (std::size_t at = 0; at < first; ++at)
+      if (!json_space(line[at])) return false;
+    const std::string_view source = at_.source();
+    const std::size_t last = first + source.size();  // one past the document's last byte
+    if (source.empty() || last > size || line[last - 1] != '}') return false;
+    for (std::size_t at = last; at < size; ++at)
+      if (!json_space(line[at])) return false;
+    root = element;
+    return true;
+  }
+
+  bool read_entity(simdjson::dom::element root, Entity& entity, RecordStore& store, std::span<char> strings,
                    std::size_t& used) {
     namespace dom = simdjson::dom;
-    dom::element root;
-    if (parser_.parse(reinterpret_cast<const std::uint8_t*>(line), size, false).get(root) != simdjson::SUCCESS)
-      return false;
     dom::object object;
     if (root.get_object().get(object) != simdjson::SUCCESS) return false;
     enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
@@ -711,7 +768,18 @@ class SimdEntityReader {
   }
 
   static constexpr std::size_t kKeptCapacity = std::size_t{1} << 16;  // bytes of line
+  /// The longest block parsed as a stream: a read's 256 KiB and more (a block is the line the
+  /// last one carried over plus a read); one with a longer line is parsed line by line.
+  static constexpr std::size_t kStreamBytes = std::size_t{1} << 20;
+  /// Stage 1 runs on this many bytes of the block at a time, so that the structural indexes it
+  /// writes are still in cache when stage 2 reads them (a document longer ends the stream).
+  static constexpr std::size_t kStreamBatch = std::size_t{1} << 16;
   simdjson::dom::parser parser_;
+  simdjson::dom::parser stream_parser_;
+  simdjson::dom::document_stream stream_;
+  simdjson::dom::document_stream::iterator at_;
+  const char* stream_text_ = nullptr;
+  bool stream_live_ = false;
   const SchemaInfo* last_schema_ = nullptr;
 };
 
@@ -1086,6 +1154,7 @@ class JsonLineBlocks {
     }
     LineDocument document(block.pool.get());
     char* const base = block.text.data();
+    block.simd.start_stream(base, size);
     for (std::size_t at = 0; at < size;) {
       const void* found = std::memchr(base + at, '\n', size - at);
       const std::size_t stop = found == nullptr ? size : static_cast<std::size_t>(static_cast<const char*>(found) - base);
@@ -1096,12 +1165,15 @@ class JsonLineBlocks {
       const std::size_t start = at;
       at = found == nullptr ? size : stop + 1;
       if (trim(text).empty()) continue;
-      base[end] = '\0';
       block.roots.emplace_back();
       Entity& entity = block.entities.emplace_back();
       std::array<std::string_view, 3>& hot = block.hot.emplace_back();
       block.hot_hashes.emplace_back();
-      if (block.simd.read(base + start, end - start, entity, *block.store, block.strings, strings_used)) {
+      const bool simd = block.simd.read(base + start, end - start, entity, *block.store, block.strings, strings_used);
+      // Ended only now: the stream's next batch, cut from the text this line starts, must see its
+      // line end as it is in the file (a NUL there would be a value after the document).
+      base[end] = '\0';
+      if (simd) {
         block.lines.push_back({.number = line});
       } else if (!read_with_rapidjson(block, document, line, base + start, end - start)) {
         continue;

@@ -777,3 +777,103 @@ TEST_CASE("ftm_json: a line simdjson reads and a line it leaves to RapidJSON giv
   REQUIRE(after);
   CHECK(graph.name(*after) == "After Long");
 }
+
+TEST_CASE("ftm_json: a block read as one stream of documents gives each line the record or error it gave alone") {
+  // A block is parsed as one stream (simdjson's parse_many) and a line takes its document from
+  // it only when that document is the whole line; every other line is parsed alone, as before.
+  // A stray quote turns the text after it, across lines, into a string for the stream; a line
+  // with two documents, a document across two lines, CRLF ends, blank lines and spaces around a
+  // document must all give the records and the errors (RapidJSON's, same line and column) they
+  // gave one line at a time. A load of many blocks checks the same past the first one.
+  const auto person = [](const std::string& id, const std::string& name) {
+    return R"({"id":")" + id + R"(","schema":"Person","properties":{"name":[")" + name + R"("]}})";
+  };
+  // With `stray`, lines 2 and 4 each have one quote too many: the stream's stage 1 takes line 3
+  // for a string, and its stage 2 fails (the stream ends, the lines left are parsed alone).
+  // Without, every document of the stream is well-formed and it runs to the block's end.
+  for (const bool stray : {true, false}) {
+    CAPTURE(stray);
+    std::string lines;
+    lines += person("a", "Anna A") + "\n";                                                  // 1
+    lines += stray ? R"({"id":"q1","schema":"Person","properties":{"name":["no end]}})" "\n"  // 2: stray quote
+                   : R"({"id":"q1","schema":"Spaceship"})" "\n";
+    lines += person("b", "Bert B") + "\n";                                                  // 3: in the stray string
+    lines += stray ? R"("x)" "\n" : R"("x")" "\n";                                           // 4: ends it
+    lines += "  \t" + person("c", "Cleo C") + " \t\r\n";                                    // 5: spaces, CRLF
+    lines += "\n   \n";                                                                      // 6, 7: blank
+    lines += person("d1", "Dora D") + " " + person("d2", "Dirk D") + "\n";                   // 8: two documents
+    lines += R"({"id":"e","schema":"Person",)" "\n";                                         // 9: one document
+    lines += R"("properties":{"name":["Eve E"]}})" "\n";                                     // 10: across two lines
+    lines += person("f", "Finn F") + "\r\n";                                                 // 11
+    lines += R"(["not","an","object"])" "\n";                                                // 12
+    lines += R"({"id":"g","schema":"Person","properties":{"name":["Gus \"G\" \\"]}})" "\n";  // 13: escapes
+    lines += R"({"id":"o1","schema":"Ownership",)"
+             R"("properties":{"owner":["a"],"asset":["f"],"percentage":["25"]}})" "\n";  // 14
+    const std::vector<std::uint64_t> bad_lines{2, 4, 8, 9, 10, 12};
+    for (const int copies : {1, 4000}) {  // one block; then many, each with every case in it
+      CAPTURE(copies);
+      std::string text;
+      for (int copy = 0; copy < copies; ++copy) {
+        std::string with_ids = lines;
+        if (copy > 0) {  // the same lines with ids of their own
+          const std::string suffix = "-" + std::to_string(copy);
+          for (const char* id : {"a", "q1", "b", "c", "d1", "d2", "e", "f", "g", "o1"}) {
+            const std::string from = std::string("[\"") + id + "\"]", key = std::string("\"id\":\"") + id + "\"";
+            for (std::size_t at = 0; (at = with_ids.find(key, at)) != std::string::npos; at += key.size())
+              with_ids.replace(at, key.size(), "\"id\":\"" + std::string(id) + suffix + "\"");
+            for (std::size_t at = 0; (at = with_ids.find(from, at)) != std::string::npos; at += from.size())
+              with_ids.replace(at, from.size(), "[\"" + std::string(id) + suffix + "\"]");
+          }
+        }
+        text += with_ids;
+      }
+      Builder builder;
+      const LoadReport report =
+          load_ftm_json(write("ftm_stream_or_alone.json", text), builder, {.on_bad_record = OnBadRecord::Skip});
+      REQUIRE(report.skipped.size() == bad_lines.size() * static_cast<std::size_t>(copies));
+      for (int copy = 0; copy < copies; copy += copies > 1 ? 997 : 1) {
+        const std::size_t first = static_cast<std::size_t>(copy) * bad_lines.size();
+        for (std::size_t at = 0; at < bad_lines.size(); ++at) {
+          CAPTURE(copy);
+          CAPTURE(at);
+          CHECK(report.skipped[first + at].line == static_cast<std::uint64_t>(copy) * 14 + bad_lines[at]);
+        }
+        // As main 0f7470b reports them, one line at a time (a copy's longer ids move the columns).
+        const std::size_t longer = copy > 0 ? 1 + std::to_string(copy).size() : 0;
+        const auto at_column = [&](std::size_t column, const char* reason) {
+          return "invalid JSON at column " + std::to_string(column + longer) + ": " + reason;
+        };
+        if (stray) {
+          CHECK(report.skipped[first + 0].reason == at_column(62, "Missing a closing quotation mark in string."));
+          CHECK(report.skipped[first + 1].reason == "invalid JSON at column 3: Missing a closing quotation mark in string.");
+        } else {
+          CHECK(report.skipped[first + 0].reason == "unknown schema 'Spaceship'");
+          CHECK(report.skipped[first + 1].reason == "the record is not a JSON object");
+        }
+        CHECK(report.skipped[first + 2].reason ==
+              at_column(64, "The document root must not be followed by other values."));
+        CHECK(report.skipped[first + 3].reason == at_column(29, "Missing a name for object member."));
+        CHECK(report.skipped[first + 4].reason ==
+              "invalid JSON at column 13: The document root must not be followed by other values.");
+        CHECK(report.skipped[first + 5].reason == "the record is not a JSON object");
+      }
+      const Graph graph = std::move(builder).freeze();
+      CHECK(graph.node_count() == 5 * static_cast<std::size_t>(copies));
+      for (int copy = 0; copy < copies; copy += copies > 1 ? 997 : 1) {
+        const std::string suffix = copy > 0 ? "-" + std::to_string(copy) : "";
+        for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
+                 {"a", "Anna A"}, {"b", "Bert B"}, {"c", "Cleo C"}, {"f", "Finn F"}, {"g", "Gus \"G\" \\"}}) {
+          CAPTURE(id + suffix);
+          const auto node = graph.find(id + suffix);
+          REQUIRE(node);
+          CHECK(graph.name(*node) == name);
+        }
+        for (const char* absent : {"q1", "d1", "d2", "e"}) CHECK_FALSE(graph.find(absent + suffix));
+        const auto owns = edge_with_id(graph, "o1" + suffix);
+        REQUIRE(owns);
+        CHECK(graph.source(*owns) == *graph.find("a" + suffix));
+        CHECK(graph.target(*owns) == *graph.find("f" + suffix));
+      }
+    }
+  }
+}
