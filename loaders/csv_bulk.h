@@ -32,7 +32,10 @@ namespace skg::inline v1 {
 /// peer tools read, kept here as an attribute (listings.csv says who listed the party).
 /// Edges and listings refer to nodes by id: in a folder they are read after every other file, and
 /// an end no loaded record defines is reported unresolved (LoadReport::unresolved).
-/// One thread splits and checks the rows while the calling thread adds them to the batch.
+/// Two worker threads cut the file into blocks of rows and check them (a block with no quote is
+/// cut by either worker, several at once; a block with a quote in file order, as a quoted field
+/// may hold a line break; an edges file's plain rows are checked and their ends resolved there)
+/// while the calling thread adds them to the batch, in file order.
 ///   skg::load("/tmp/skg-1m", builder);  // nodes.csv, edges.csv, listings.csv: detected by header
 void load_skg_csv(const std::string& path, LoadContext& context);
 
