@@ -861,8 +861,11 @@ TEST_CASE("ftm_json: a block read as one stream of documents gives each line the
       CHECK(graph.node_count() == 5 * static_cast<std::size_t>(copies));
       for (int copy = 0; copy < copies; copy += copies > 1 ? 997 : 1) {
         const std::string suffix = copy > 0 ? "-" + std::to_string(copy) : "";
-        for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
+        for (const auto& entry : std::vector<std::pair<std::string, std::string>>{
                  {"a", "Anna A"}, {"b", "Bert B"}, {"c", "Cleo C"}, {"f", "Finn F"}, {"g", "Gus \"G\" \\"}}) {
+          // Named copies, not a structured binding: CAPTURE's lambda cannot refer to one (clang).
+          const std::string& id = entry.first;
+          const std::string& name = entry.second;
           CAPTURE(id + suffix);
           const auto node = graph.find(id + suffix);
           REQUIRE(node);
