@@ -147,8 +147,6 @@ std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
   return value;
 }
 
-
-
 /// A row the worker could not split, at its line.
 struct RowProblem {
   std::uint32_t row;  // the rows before it in its block
@@ -651,13 +649,47 @@ class TableReader {
   /// A date column: empty is unknown; `end` gives the exclusive end of the last day in force.
   bool date(const std::string_view* fields, Column role, bool end, std::optional<Date>& into,
             std::string_view record) {
-    const std::string_view text = trim(field(fields, role));
-    if (text.empty()) return true;
-    into = detail::parse_partial_date(text, end, /*inclusive_end=*/true);
-    if (into) return true;
-    bad(line_, fmt::format("{} '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                           header_.names[static_cast<std::size_t>(header_.column(role))], text), record);
+    std::string problem = date_problem(fields, role, end, into);
+    if (problem.empty()) return true;
+    bad(line_, std::move(problem), record);
     return false;
+  }
+  /// date() on any thread: what is wrong with the date, or "".
+  std::string date_problem(const std::string_view* fields, Column role, bool end, std::optional<Date>& into) const {
+    const std::string_view text = trim(field(fields, role));
+    if (text.empty()) return {};
+    into = detail::parse_partial_date(text, end, /*inclusive_end=*/true);
+    if (into) return {};
+    return fmt::format("{} '{}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                       header_.names[static_cast<std::size_t>(header_.column(role))], text);
+  }
+
+  /// An edge row's kind, share and dates into `values` (its ends left as they are), checked in
+  /// add_edge's order: why the row is bad, or "". On any thread: the parsing workers stage rows
+  /// with it and add_edge reports with it, so both read a row alike.
+  std::string read_edge_values(const std::string_view* fields, RecentKinds<EdgeKind>& kinds, StagedEdge& values) const {
+    const std::string_view kind_text = trim(field(fields, Column::kKind));
+    const std::optional<EdgeKind> kind = kinds.read(kind_text, [](std::string_view text) { return parse_edge_kind(text); });
+    if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs)
+      return fmt::format("kind '{}' is not a link between parties (OWNS, CONTROLS, SUBSIDIARY_OF, "
+                         "DIRECTOR_OF, OFFICER_OF, FAMILY, ASSOCIATE, LINKED_TO, MEMBER_OF, "
+                         "EMPLOYEE_OF, REPRESENTS, SUCCESSOR_OF, UNKNOWN_LINK)",
+                         kind_text);
+    values.kind = *kind;
+    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
+      std::string_view number = text;
+      if (number.ends_with('%')) number = trim(number.substr(0, number.size() - 1));
+      const auto parsed = Percent::parse(number);
+      if (!parsed) return fmt::format("share '{}' is not a number from 0 to 100", text);
+      values.share = *parsed;
+    }
+    if (std::string problem = date_problem(fields, Column::kStart, false, values.valid.start); !problem.empty())
+      return problem;
+    if (std::string problem = date_problem(fields, Column::kEnd, true, values.valid.end); !problem.empty())
+      return problem;
+    if (values.valid.start && values.valid.end && *values.valid.end <= *values.valid.start)
+      return "the edge ends before it starts";
+    return {};
   }
 
   /// `hashes`: the row's id's and name's hashes (Block::hashes), where a parsing worker made them.
@@ -718,28 +750,11 @@ class TableReader {
     if (has_attributes_)
       for (std::size_t column = 0; column < header_.roles.size(); ++column)
         if (header_.roles[column] == Column::kAttribute && !fields[column].empty()) return out;
-    const std::optional<EdgeKind> kind = kinds.read(trim(field(fields, Column::kKind)),
-                                                    [](std::string_view text) { return parse_edge_kind(text); });
-    if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs) return out;
-    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
-      if (text.ends_with('%')) text = trim(text.substr(0, text.size() - 1));
-      const auto parsed = Percent::parse(text);
-      if (!parsed) return out;
-      out.share = *parsed;
-    }
-    for (const bool end : {false, true}) {
-      const std::string_view text = trim(field(fields, end ? Column::kEnd : Column::kStart));
-      if (text.empty()) continue;
-      std::optional<Date> date = detail::parse_partial_date(text, end, /*inclusive_end=*/true);
-      if (!date) return out;
-      (end ? out.valid.end : out.valid.start) = date;
-    }
-    if (out.valid.start && out.valid.end && *out.valid.end <= *out.valid.start) return out;
+    if (!read_edge_values(fields, kinds, out).empty()) return out;
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     const StringId from_id = numbers[0] < by_number.size() ? by_number[numbers[0]] : kNoString;
     const StringId to_id = numbers[1] < by_number.size() ? by_number[numbers[1]] : kNoString;
     if (from_id == kNoString || to_id == kNoString) return out;
-    out.kind = *kind;
     out.from = from_id;
     out.to = to_id;
     return out;
@@ -763,27 +778,9 @@ class TableReader {
     const std::string_view id = field(fields, Column::kId);
     if (from.empty() || to.empty())
       return bad(line_, fmt::format("the edge has no {}", from.empty() ? "source" : "target"), id);
-    const std::string_view kind_text = trim(field(fields, Column::kKind));
-    const std::optional<EdgeKind> kind = edge_kind_.read(kind_text, [](std::string_view text) { return parse_edge_kind(text); });
-    if (!kind || *kind == EdgeKind::TargetOf || *kind == EdgeKind::IssuedBy || *kind == EdgeKind::SameAs)
-      return bad(line_, fmt::format("kind '{}' is not a link between parties (OWNS, CONTROLS, SUBSIDIARY_OF, "
-                                    "DIRECTOR_OF, OFFICER_OF, FAMILY, ASSOCIATE, LINKED_TO, MEMBER_OF, "
-                                    "EMPLOYEE_OF, REPRESENTS, SUCCESSOR_OF, UNKNOWN_LINK)",
-                                    kind_text),
-                 id);
-    Percent share;
-    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
-      std::string_view number = text;
-      if (number.ends_with('%')) number = trim(number.substr(0, number.size() - 1));
-      const auto parsed = Percent::parse(number);
-      if (!parsed) return bad(line_, fmt::format("share '{}' is not a number from 0 to 100", text), id);
-      share = *parsed;
-    }
-    DateRange valid;
-    if (!date(fields, Column::kStart, false, valid.start, id) || !date(fields, Column::kEnd, true, valid.end, id))
-      return;
-    if (valid.start && valid.end && *valid.end <= *valid.start)
-      return bad(line_, "the edge ends before it starts", id);
+    StagedEdge values;
+    if (std::string problem = read_edge_values(fields, edge_kind_, values); !problem.empty())
+      return bad(line_, std::move(problem), id);
     const std::string_view role = field(fields, Column::kRole);
     ++edges_;
     // Both ends defined by this load's node rows (the common case: nodes files are read first)
@@ -796,7 +793,7 @@ class TableReader {
       if (to_id == kNoString) to_id = context_.batch.defined_id(to);
     }
     if (to_id != kNoString || (context_.resolves(from) && context_.resolves(to))) {
-      const EdgeRecord record{.kind = *kind, .from = from, .to = to, .share = share, .valid = valid, .role = role,
+      const EdgeRecord record{.kind = values.kind, .from = from, .to = to, .share = values.share, .valid = values.valid, .role = role,
                               .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = id};
       std::uint32_t edge = 0;
       if (to_id != kNoString) {
@@ -819,9 +816,9 @@ class TableReader {
       return;
     }
     // An end an earlier load or a later file defines: checked (and deferred) the slow way.
-    PendingEdge pending{.kind = *kind, .from = std::string(from), .to = std::string(to), .role = std::string(role),
-                        .id = std::string(id), .file = path_, .record = {}, .line = line_, .share = share,
-                        .valid = valid, .attributes = {}};
+    PendingEdge pending{.kind = values.kind, .from = std::string(from), .to = std::string(to), .role = std::string(role),
+                        .id = std::string(id), .file = path_, .record = {}, .line = line_, .share = values.share,
+                        .valid = values.valid, .attributes = {}};
     for (std::size_t column = 0; column < header_.roles.size(); ++column)
       if (header_.roles[column] == Column::kAttribute && !fields[column].empty())
         pending.attributes.emplace_back(header_.names[column], fields[column]);
