@@ -96,6 +96,7 @@
 #include "skg/loaders/source.h"
 #include "skg/loaders/measures.h"
 #include "skg/loaders/pipeline.h"
+#include "skg/graph/column.h"  // detail::Mapping
 
 namespace skg::inline v1 {
 
@@ -859,33 +860,16 @@ class MappedRegion {
     if (aligned > start) ::munmap(mapped, aligned - start);
     if (const std::size_t tail = start + size + kHuge - (aligned + size); tail > 0)
       ::munmap(reinterpret_cast<void*>(aligned + size), tail);
-    data_ = reinterpret_cast<char*>(aligned);
-    size_ = size;
+    mapping_ = detail::Mapping(reinterpret_cast<void*>(aligned), size);  // unmapped when it goes
 #ifdef MADV_HUGEPAGE
-    ::madvise(data_, size_, MADV_HUGEPAGE);
+    ::madvise(data(), size, MADV_HUGEPAGE);
 #endif
   }
-  MappedRegion(MappedRegion&& other) noexcept
-      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  MappedRegion& operator=(MappedRegion&& other) noexcept {
-    if (this != &other) {
-      release();
-      data_ = std::exchange(other.data_, nullptr);
-      size_ = std::exchange(other.size_, 0);
-    }
-    return *this;
-  }
-  ~MappedRegion() { release(); }
-  char* data() const noexcept { return data_; }
-  explicit operator bool() const noexcept { return data_ != nullptr; }
+  char* data() const noexcept { return static_cast<char*>(const_cast<void*>(mapping_.data())); }
+  explicit operator bool() const noexcept { return mapping_.data() != nullptr; }
 
  private:
-  void release() noexcept {
-    if (data_ != nullptr) ::munmap(data_, size_);
-    data_ = nullptr;
-  }
-  char* data_ = nullptr;
-  std::size_t size_ = 0;
+  detail::Mapping mapping_;
 };
 
 /// The ids of the parties a streamed file's earlier blocks defined, each with the pool id it
