@@ -704,6 +704,15 @@ struct Builder::State {
     const auto edge = static_cast<std::uint32_t>(source.size());
     source.push_back(from);
     target.push_back(to);
+    push_edge_columns(edge, kind_of_edge, edge_share, edge_interest, valid_from, valid_to, edge_role, id, prov);
+    if (id != kNoString) set_edge_of(id, edge);
+    ++live_edges;
+    return edge;
+  }
+  /// Every column of edge `edge` but its ends (source, target): new_edge's, and commit's other
+  /// thread's while one fills the ends of a batch placed in order.
+  void push_edge_columns(std::uint32_t edge, EdgeKind kind_of_edge, Percent edge_share, Interest edge_interest,
+                         std::int32_t valid_from, std::int32_t valid_to, StringId edge_role, StringId id, ProvId prov) {
     edge_kind.push_back(kind_of_edge);
     share.push_back(edge_share);
     interest.push_back(edge_interest);
@@ -712,10 +721,7 @@ struct Builder::State {
     role.push_back(edge_role);
     edge_id.push_back(id);
     edge_alive.push_back(1);
-    if (id != kNoString) set_edge_of(id, edge);
     edge_prov.emplace_back(edge, prov);
-    ++live_edges;
-    return edge;
   }
   /// Takes back the edge new_edge() just made (it repeated one we have).
   void pop_edge() {
@@ -1722,15 +1728,8 @@ void Builder::commit(Batch&& batch) {
         Batch::EdgeExtra extra{static_cast<std::uint32_t>(at), kNoString, kOpenStart, kOpenEnd};
         if (edge.extra) extra = batch.edge_extras_[next_extra++];
         SKG_ASSERT(extra.edge == at && "a batch's edge extras are in edge order");
-        s.edge_kind.push_back(edge.kind);
-        s.share.push_back(edge.share);
-        s.interest.push_back(edge.interest);
-        s.edge_from.push_back(extra.valid_from);
-        s.edge_to.push_back(extra.valid_to);
-        s.role.push_back(g(extra.role));
-        s.edge_id.push_back(g(edge.id));
-        s.edge_alive.push_back(1);
-        s.edge_prov.emplace_back(edge_base + static_cast<std::uint32_t>(at), prov(edge.source));
+        s.push_edge_columns(edge_base + static_cast<std::uint32_t>(at), edge.kind, edge.share, edge.interest,
+                            extra.valid_from, extra.valid_to, g(extra.role), g(edge.id), prov(edge.source));
       }
       passed(1, count);
     };
