@@ -218,6 +218,24 @@ Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
   return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
 }
 
+Batch::SourceRef Batch::source_ref_at(SourceRef same, std::string_view record, std::uint64_t record_hash,
+                                      std::uint32_t line) {
+  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  if (binding_.pool == nullptr) {
+    const std::string file(text_or_empty(of.source));  // the staging may move its bytes
+    return source_ref({file, record, line}, record_hash);
+  }
+  if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only, as local_source
+  // Bound: equal texts are equal ids, so interning the record gives what local_source() gives
+  // (it takes the last source's record id when the texts are equal: the same id).
+  const StringId record_id = string_id(record, record_hash);
+  const LocalSource& last = sources_.back();
+  if (last.source == of.source && last.record == record_id && last.line == line)
+    return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
+  sources_.push_back({of.source, record_id, line});
+  return SourceRef{static_cast<std::uint32_t>(sources_.size() - 1)};
+}
+
 void Batch::reserve(std::size_t entities, std::size_t edges) {
   entities_.reserve(entities_.size() + entities);
   edges_.reserve(edges_.size() + edges);

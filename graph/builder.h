@@ -149,6 +149,18 @@ class Batch {
   ///   const auto first = batch.source_ref({path, {}, 2});
   ///   const auto next = batch.source_ref_at(first, 3);
   SourceRef source_ref_at(SourceRef same, std::uint32_t line);
+  /// source_ref() of `same`'s file with another record, at another line (a nodes table's next
+  /// row, whose record is its id), `record_hash` being that record's hash: the same records and
+  /// strings as source_ref({file, record, line}, record_hash), without comparing the file's path
+  /// and the last record's text again (2M compares of a 1M-row table).
+  SourceRef source_ref_at(SourceRef same, std::string_view record, std::uint64_t record_hash, std::uint32_t line);
+  /// string_id(record) where `record` is the record text of `source`: a bound batch has just
+  /// interned it for the source, so its id is taken from there instead of looked up again.
+  ///   const auto at = batch.source_ref({path, id, line}, hash);
+  ///   const StringId entity = batch.add_entity(batch.record_id(at, id), kind, name, at);
+  StringId record_id(SourceRef source, std::string_view record) {
+    return binding_.pool != nullptr ? sources_[static_cast<std::uint32_t>(source)].record : local(record);
+  }
   /// add_entity() with its id and name as ids from string_id() (the id not kNoString).
   StringId add_entity(StringId id, NodeKind kind, StringId name, SourceRef source, DateRange valid = {});
   /// add_name() with the name as an id (kNoString: an empty name, which adds nothing).

@@ -637,6 +637,21 @@ class TableReader {
     return key;
   }
 
+  /// string_id() of a value of attribute column `column`: a value equal to the column's last one
+  /// (skg-gen's "listed" holds "0" or "1") takes its id without hashing and looking it up again.
+  /// Only in a bound batch, where equal texts are equal ids.
+  StringId value_id(std::size_t column, std::string_view value) {
+    Batch& batch = context_.batch;
+    if (!batch.bound()) return batch.string_id(value);
+    if (last_values_.empty()) last_values_.resize(header_.names.size());
+    auto& [text, id] = last_values_[column];
+    if (id == kNoString || value.size() != text.size() || !std::equal(value.begin(), value.end(), text.begin())) {
+      text.assign(value);  // a copy: the view may be into a recycled block's unescaped fields
+      id = batch.string_id(value);
+    }
+    return id;
+  }
+
   std::string_view field(const std::string_view* fields, Column role) const {
     const int at = header_.column(role);
     return at < 0 ? std::string_view{} : fields[at];
@@ -713,9 +728,12 @@ class TableReader {
     std::optional<Batch::SourceRef> ref;
     if (hashes != nullptr) {
       // The same strings interned in add_entity's order (the source's file and record, the id,
-      // the name), each with the splitter's hash instead of hashing it here.
-      ref = batch.source_ref(at, (*hashes)[0]);
-      id_string = batch.string_id(id, (*hashes)[0]);
+      // the name), each with the splitter's hash instead of hashing it here. After the first
+      // row, the file is taken from the last row's source (not compared again), and the id is
+      // the record the source has just interned (not looked up again).
+      ref = node_source_ ? batch.source_ref_at(*node_source_, id, (*hashes)[0], at.line) : batch.source_ref(at, (*hashes)[0]);
+      node_source_ = ref;
+      id_string = batch.record_id(*ref, id);
       batch.add_entity(id_string, *kind, batch.string_id(name, (*hashes)[1]), *ref);
     } else {
       id_string = batch.add_entity({.id = id, .kind = *kind, .name = name, .source = at});
@@ -730,7 +748,7 @@ class TableReader {
         // each attribute (1M rows of skg-gen's nodes table carry one). Key, then value: the
         // order the text overload interns them in.
         const StringId key = key_id(column);
-        batch.add_attribute(id_string, key, batch.string_id(fields[column]), *ref);
+        batch.add_attribute(id_string, key, value_id(column, fields[column]), *ref);
       } else {
         batch.add_attribute(id_string, key_id(column), fields[column], at);
       }
@@ -869,6 +887,8 @@ class TableReader {
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
   std::optional<Batch::SourceRef> edge_source_;  // an edge row's source (this file, no record)
+  std::optional<Batch::SourceRef> node_source_;  // the last node row's source (this file, its id)
+  std::vector<std::pair<std::string, StringId>> last_values_;  // by column: value_id()'s last
   bool numbered_ends_ = false;     // an edges file that looks its ends up in the number table
   std::size_t number_limit_ = 0;   // numbers past it stay out of the table (it stays small)
   bool numbers_checked_ = false;   // whether the batch's ids may go into the table was checked

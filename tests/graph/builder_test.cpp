@@ -796,6 +796,56 @@ TEST_CASE("builder: rows staged by a source handle at another line give the sour
   }
 }
 
+TEST_CASE("builder: node rows staged by a source handle with their own record give the sources of their own Source") {
+  // source_ref_at(same, record, hash, line) and record_id(): a nodes table's rows, each its own
+  // record at its line (one record twice, one line twice, an empty record, a file in between);
+  // the graph, its strings in their order and each party's sources are those of the Source
+  // overloads (add_entity with an EntityRecord).
+  struct Row {
+    const char* id;
+    const char* name;
+    std::uint32_t line;
+  };
+  const Row rows[] = {{"1", "Acme", 2}, {"2", "Bolt", 3}, {"2", "Bolt", 3}, {"3", "Acme", 4},
+                      {"4", "Cord", 4}, {"1", "Acme Two", 7}, {"5", "Dune", 8}};
+  const auto build = [&](bool by_handle, bool bound) {
+    Builder builder;
+    std::optional<Batch> batch;
+    if (bound) batch.emplace(builder);
+    else batch.emplace();
+    std::optional<Batch::SourceRef> last;
+    for (std::size_t at = 0; at < std::size(rows); ++at) {
+      const Row& row = rows[at];
+      if (at == 4) batch->add_entity(entity("x", "X", "other.csv", 1));  // another file in between
+      const Source source{"data/nodes.csv", row.id, row.line};
+      if (!by_handle) {
+        batch->add_entity({.id = row.id, .kind = NodeKind::Company, .name = row.name, .source = source});
+        continue;
+      }
+      const std::uint64_t hash = detail::hash_string(row.id);
+      const Batch::SourceRef handle = last ? batch->source_ref_at(*last, row.id, hash, row.line) : batch->source_ref(source, hash);
+      last = handle;
+      const StringId id = batch->record_id(handle, row.id);
+      if (bound) CHECK(id == batch->string_id(row.id));
+      batch->add_entity(id, NodeKind::Company, batch->string_id(row.name), handle);
+    }
+    builder.commit(std::move(*batch));
+    const Graph graph = std::move(builder).freeze();
+    std::string described;  // each party's sources, as a user reads them
+    for (std::uint32_t at = 0; at < graph.node_count(); ++at)
+      for (const ProvId prov : graph.provenance(NodeId{at})) described += graph.describe(prov) + "|";
+    std::string strings;
+    for (std::uint32_t at = 0; at < graph.string_count(); ++at) strings.append(graph.string(StringId{at})).push_back('|');
+    return std::tuple{skg::testing::fingerprint(graph), strings, described};
+  };
+  for (const bool bound : {true, false}) {
+    CAPTURE(bound);
+    const auto by_source = build(false, bound);
+    CHECK(std::get<2>(by_source).find("data/nodes.csv:7") != std::string::npos);
+    CHECK(build(true, bound) == by_source);
+  }
+}
+
 TEST_CASE("builder: edges kept after a retract keep their own role, dates and interest") {
   // A batch keeps an edge's role, dates and interest apart from the edge when it has any; a
   // retract that drops edges before, between and after such edges must leave each kept edge its own.
