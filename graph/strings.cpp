@@ -50,7 +50,7 @@ std::optional<StringId> StringPool::find(std::string_view text, std::uint64_t ha
     const std::uint64_t slot = slots_[at];
     if (slot == 0) return std::nullopt;
     const StringId id{static_cast<std::uint32_t>(slot) - 1};
-    if ((slot >> 32) == tag && view(id) == text) return id;
+    if ((slot >> 32) == tag && detail::same_text(view(id), text)) return id;
   }
 }
 
@@ -91,7 +91,7 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
     const std::uint64_t slot = slots_[at];
     if (slot == 0) break;
     const StringId id{static_cast<std::uint32_t>(slot) - 1};
-    if ((slot >> 32) == tag && view(id) == text) return id;
+    if ((slot >> 32) == tag && detail::same_text(view(id), text)) return id;
   }
   return insert(text, tag, at);
 }

@@ -367,6 +367,29 @@ TEST_CASE("string pool: the string hash keeps its values for every tail length")
   CHECK(detail::hash_bytes(nullptr, 0) == kPinned[0].second);
 }
 
+TEST_CASE("string pool: texts that differ in any one byte, or in length, are other strings") {
+  // The probe's inline compare (detail::same_text) reads words that overlap: a difference in
+  // any byte of any length up to 40 must still tell two texts apart, and equal texts stay one.
+  for (std::size_t size = 0; size <= 40; ++size) {
+    CAPTURE(size);
+    std::string text;
+    for (std::size_t at = 0; at < size; ++at) text.push_back(static_cast<char>('a' + at % 26));
+    StringPool pool;
+    const StringId id = pool.intern(text);
+    CHECK(pool.intern(std::string(text)) == id);
+    CHECK(detail::same_text(text, std::string(text)));
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string other = text;
+      other[at] = '#';
+      CHECK_FALSE(detail::same_text(text, other));
+      CHECK(pool.find(other) == std::nullopt);
+      CHECK(pool.intern(other) != id);
+    }
+    CHECK_FALSE(detail::same_text(text, text + "a"));
+    if (size > 0) CHECK_FALSE(detail::same_text(text, std::string_view(text).substr(0, size - 1)));
+  }
+}
+
 TEST_CASE("string pool: interning a staged list at once gives the ids of interning one by one") {
   std::vector<std::string> texts;
   for (int at = 0; at < 5000; ++at) texts.push_back("party:" + std::to_string(at % 1700));  // repeats
