@@ -354,6 +354,28 @@ std::uint32_t Batch::push_edge(StringId from, StringId to, StringId role, String
   return edge;
 }
 
+void Batch::add_plain_edges(SourceRef same, std::span<const PlainEdge> edges, std::span<const std::uint64_t> lines,
+                            std::uint64_t first_line) {
+  SKG_ASSERT(binding_.pool != nullptr && edges.size() == lines.size());
+  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  // No id: add_edge takes the record's id only for an edge id equal to the record's text, which
+  // for an edge with no id ("") is the id of an empty record, none.
+  for (std::size_t at = 0; at < edges.size(); ++at) {
+    if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only, as source_ref_at
+    const auto line = static_cast<std::uint32_t>(first_line + lines[at]);
+    const LocalSource& last = sources_.back();
+    if (!(last.source == of.source && last.record == of.record && last.line == line)) sources_.push_back({of.source, of.record, line});
+    if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only, as add_edge
+    const PlainEdge& edge = edges[at];
+    const auto index = static_cast<std::uint32_t>(edges_.size());
+    const std::int32_t valid_from = stored_start(edge.valid), valid_to = stored_end(edge.valid);
+    const bool extra = valid_from != kOpenStart || valid_to != kOpenEnd;
+    edges_.push_back({edge.from, edge.to, kNoString, edge.share, static_cast<std::uint32_t>(sources_.size() - 1), edge.kind,
+                      Interest::Unspecified, extra});
+    if (extra) edge_extras_.push_back({index, kNoString, valid_from, valid_to});
+  }
+}
+
 void Batch::add_edge_attribute(std::uint32_t edge, std::string_view key, std::string_view value) {
   edge_attributes_.push_back({edge, local(key), local(value)});
 }

@@ -156,13 +156,9 @@ struct RowProblem {
 
 /// An edge row a parsing worker found plain: both ends in the number table, a link kind, a share
 /// and dates that read, no role, id or attribute. The reading thread only adds it; every other
-/// row it reads itself, as before (and reports what is wrong with it in line order).
-struct StagedEdge {
-  StringId from = kNoString, to = kNoString;  // kNoString: not staged
-  EdgeKind kind{};
-  Percent share;
-  DateRange valid;
-};
+/// row it reads itself, as before (and reports what is wrong with it in line order). `from` is
+/// kNoString where the row is not staged.
+using StagedEdge = Batch::PlainEdge;
 
 /// A block of rows: `columns` fields per row, each row's first line.
 struct Block {
@@ -561,11 +557,23 @@ class TableReader {
     constexpr std::size_t kSlotAhead = 24, kOffsetAhead = 12, kBytesAhead = 4;
     if (prefetch_ends)
       for (std::size_t row = 0; row < std::min(rows, kSlotAhead); ++row) prefetch(row, 0);
-    // An edges file whose ends the number table resolves: the workers staged its plain rows.
+    // An edges file whose ends the number table resolves: the workers staged its plain rows,
+    // which go into the batch a run at a time (Batch::add_plain_edges), after the file's first
+    // edge (which takes the file's source handle).
     const bool staged = block.staged.size() == rows;
     for (std::size_t row = 0; row < rows; ++row) {
       for (; problem < block.problems.size() && block.problems[problem].row <= row; ++problem)
         bad(first_line_ + block.problems[problem].line, block.problems[problem].reason, {});
+      if (staged && edge_source_ && block.staged[row].from != kNoString) {
+        std::size_t end = row + 1;
+        const std::size_t stop = problem < block.problems.size() ? block.problems[problem].row : rows;
+        while (end < rows && end < stop && block.staged[end].from != kNoString) ++end;
+        context_.batch.add_plain_edges(*edge_source_, std::span(block.staged).subspan(row, end - row),
+                                       std::span(block.lines).subspan(row, end - row), first_line_);
+        edges_ += end - row;
+        row = end - 1;
+        continue;
+      }
       if (prefetch_ends) {
         if (row + kSlotAhead < rows) prefetch(row + kSlotAhead, 0);
         if (row + kOffsetAhead < rows) prefetch(row + kOffsetAhead, 1);

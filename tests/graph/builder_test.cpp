@@ -10,6 +10,8 @@
 
 #include <unistd.h>  // getpid: ctest runs each case as its own process, two at once
 
+#include <fmt/format.h>
+
 #include "graph/graph_fingerprint.h"
 #include "graph/graph_test_util.h"
 #include "skg/graph/builder.h"
@@ -867,6 +869,55 @@ TEST_CASE("builder: node rows staged by a source handle with their own record gi
     CHECK(std::get<2>(by_source).find("data/nodes.csv:7") != std::string::npos);
     CHECK(build(true, bound) == by_source);
   }
+}
+
+TEST_CASE("builder: plain edges added at once are the edges added one by one through a source handle") {
+  // add_plain_edges: a bulk table's resolved rows (shares, dates on some, one line twice) give
+  // the graph, strings and sources of add_edge with source_ref_at, one row after the other.
+  const std::uint64_t lines[] = {0, 1, 1, 3, 4, 7, 8};
+  const auto build = [&](bool at_once) {
+    Builder builder;
+    Batch batch(builder);
+    for (const char* id : {"1", "2", "3"}) batch.add_entity(entity(id, id, "nodes.csv", 2));
+    const StringId a = batch.defined_id("1"), b = batch.defined_id("2"), c = batch.defined_id("3");
+    std::vector<Batch::PlainEdge> edges;
+    for (std::size_t at = 0; at < std::size(lines); ++at) {
+      Batch::PlainEdge edge{.from = at % 2 == 0 ? a : b, .to = at % 3 == 0 ? c : a, .kind = at == 4 ? EdgeKind::Controls : EdgeKind::Owns,
+                            .share = at == 2 ? Percent{} : Percent::exact(10.0 + at), .valid = {}};
+      if (at == 3) edge.valid.start = Date{18'000};
+      if (at == 5) edge.valid = {Date{18'100}, Date{18'200}};
+      edges.push_back(edge);
+    }
+    const Source first{"data/edges.csv", {}, 10};  // the file's first row, added by its Source
+    const Batch::SourceRef handle = batch.source_ref(first);
+    batch.add_edge({.kind = EdgeKind::Owns, .from = "1", .to = "3", .share = Percent::exact(1), .source = first}, a, c, handle);
+    if (at_once) {
+      batch.add_plain_edges(handle, edges, lines, 11);
+    } else {
+      for (std::size_t at = 0; at < edges.size(); ++at) {
+        const Batch::PlainEdge& edge = edges[at];
+        const auto line = static_cast<std::uint32_t>(11 + lines[at]);
+        const EdgeRecord record{.kind = edge.kind, .from = "", .to = "", .share = edge.share, .valid = edge.valid,
+                                .source = {"data/edges.csv", {}, line}};
+        batch.add_edge(record, edge.from, edge.to, batch.source_ref_at(handle, line));
+      }
+    }
+    builder.commit(std::move(batch));
+    const Graph graph = std::move(builder).freeze();
+    std::string described;  // each edge's sources and dates, as a user reads them
+    for (std::uint32_t at = 0; at < graph.edge_count(); ++at) {
+      const EdgeId edge{at};
+      described += fmt::format("{}>{} {} {} {}-{}:", graph.name(graph.source(edge)), graph.name(graph.target(edge)),
+                               to_string(graph.edge_kind(edge)), graph.share(edge).to_string(),
+                               graph.edge_valid(edge).start ? graph.edge_valid(edge).start->days : -1,
+                               graph.edge_valid(edge).end ? graph.edge_valid(edge).end->days : -1);
+      for (const ProvId prov : graph.edge_provenance(edge)) described += graph.describe(prov) + "|";
+    }
+    return std::pair{skg::testing::fingerprint(graph), described};
+  };
+  const auto one_by_one = build(false);
+  CHECK(one_by_one.second.find("data/edges.csv:19|") != std::string::npos);  // line 11 + 8
+  CHECK(build(true) == one_by_one);
 }
 
 TEST_CASE("builder: edges kept after a retract keep their own role, dates and interest") {
