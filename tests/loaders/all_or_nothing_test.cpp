@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "graph/graph_fingerprint.h"
 #include "loader_test_util.h"
 #include "skg/loaders/load.h"
@@ -164,6 +166,24 @@ TEST_CASE("load: a load failing at any record part leaves the builder as it was,
   SUBCASE("FCC Covered List") { fail_at_every_part(kKaspersky, datasets("samples/fcc/covered_list.csv")); }
   SUBCASE("FtM entities") { fail_at_every_part(kKaspersky, datasets("samples/opensanctions/t1.ftm.json")); }
   SUBCASE("BODS") { fail_at_every_part(kKaspersky, datasets("samples/bods/fermcat.json")); }
+  SUBCASE("skg-csv tables") {
+    // Plain numbered rows, as skg-gen writes them: the edges after the first go into the batch a
+    // run at a time (Batch::add_plain_edges), node rows by the last row's source handle; a quoted
+    // row and a row with a date go the row-by-row way.
+    const fs::path folder = fs::path(SKG_TEST_OUTPUT_DIR) / "all_or_nothing" / "skg_csv";
+    fs::remove_all(folder);
+    fs::create_directories(folder);
+    std::string nodes = "id,kind,name,listed\n", edges = "src,dst,kind,share,start\n";
+    for (int at = 0; at < 12; ++at) nodes += fmt::format("{},{},Party {},{}\n", at, at % 3 == 0 ? "Person" : "Company", at % 5, at % 2);
+    nodes += "12,Company,\"Acme, Trading LLC\",1\n";
+    for (int at = 0; at < 30; ++at)
+      edges += fmt::format("{},{},{},{},{}\n", at % 13, (at * 7 + 1) % 13, at % 4 == 0 ? "CONTROLS" : "OWNS",
+                           at % 3 == 0 ? "" : std::to_string(10 + at), at == 17 ? "2020-05" : "");
+    write((folder / "nodes.csv").string(), nodes);
+    write((folder / "edges.csv").string(), edges);
+    write((folder / "listings.csv").string(), "id,entity,list,listed_on\ngen-sdn:3,3,us_ofac_sdn,2016-12-27\n");
+    fail_at_every_part(kKaspersky, folder.string());
+  }
 }
 
 TEST_CASE("load: a folder of several files and formats failing at any point loads none of them") {
