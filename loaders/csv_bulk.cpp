@@ -137,7 +137,7 @@ Header read_header(std::string_view line) {
 /// The value of an id that is a plain number as skg-gen writes them ("0", "17"; no sign, no
 /// leading zero, at most 9 digits), else nullopt: only such ids go through the number table, so
 /// that one number stands for exactly one id text.
-std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
+[[gnu::always_inline]] inline std::optional<std::uint32_t> plain_number(std::string_view id) noexcept {
   if (id.empty() || id.size() > 9 || (id[0] == '0' && id.size() > 1)) return std::nullopt;
   std::uint32_t value = 0;
   for (const char c : id) {
@@ -176,6 +176,9 @@ struct Block {
   /// Per row (as `lines`) of a nodes file, plain_number() of its id (kNotNumber: none), read on a
   /// parsing worker for the number table. Empty otherwise.
   std::vector<std::uint32_t> numbers;
+  /// Per row (as `lines`) of an edges file the workers stage, plain_number() of its two ends:
+  /// prepare()'s, kept with the block so that its memory is reused block after block.
+  std::vector<std::array<std::uint32_t, 2>> end_numbers;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
   /// The block's rows, where no quote is among them: a parsing worker splits it (RowSplitter::
@@ -193,6 +196,7 @@ struct Block {
     hashes.clear();
     staged.clear();
     numbers.clear();
+    end_numbers.clear();
     unescaped.clear();
     end_offset = 0;
     text = {};
@@ -509,10 +513,12 @@ class TableReader {
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     const std::size_t from_column = static_cast<std::size_t>(header_.column(Column::kSource));
     const std::size_t to_column = static_cast<std::size_t>(header_.column(Column::kTarget));
-    std::vector<std::array<std::uint32_t, 2>> numbers(rows);
+    std::vector<std::array<std::uint32_t, 2>>& numbers = block.end_numbers;  // the block's: its memory is reused
+    numbers.clear();
+    numbers.reserve(rows);
     for (std::size_t row = 0; row < rows; ++row) {
       const std::string_view* fields = block.fields.data() + row * columns;
-      numbers[row] = {plain_number(fields[from_column]).value_or(kNotNumber), plain_number(fields[to_column]).value_or(kNotNumber)};
+      numbers.push_back({plain_number(fields[from_column]).value_or(kNotNumber), plain_number(fields[to_column]).value_or(kNotNumber)});
     }
     constexpr std::size_t kNumberAhead = 16;
     const auto prefetch = [&](std::size_t row) {
@@ -520,11 +526,11 @@ class TableReader {
         if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
     };
     for (std::size_t row = 0; row < std::min(rows, kNumberAhead); ++row) prefetch(row);
-    block.staged.resize(rows);
+    block.staged.reserve(rows);  // appended, not resized: each row is written once
     RecentKinds<EdgeKind> kinds;
     for (std::size_t row = 0; row < rows; ++row) {
       if (row + kNumberAhead < rows) prefetch(row + kNumberAhead);
-      block.staged[row] = stage_edge(block.fields.data() + row * columns, numbers[row], kinds);
+      block.staged.push_back(stage_edge(block.fields.data() + row * columns, numbers[row], kinds));
     }
   }
 
