@@ -199,8 +199,9 @@ struct Range {
 
 /// The parts of entities that are lists, flat: each entity's properties, and each property's,
 /// referents' and datasets' values, are ranges of these. The strings are views into the parsed
-/// text (RapidJSON's DOM, or the block's copies of simdjson's strings), so that a record reads
-/// the same whichever parser read its line.
+/// text (RapidJSON's DOM, the line's own text for a string with no escape that simdjson read on
+/// demand, or the block's copies of the other strings simdjson read), so that a record reads the
+/// same whichever parser read its line.
 struct RecordStore {
   std::vector<std::string_view> values;
   std::vector<Property> properties;
@@ -393,6 +394,8 @@ std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
   // the period (inclusive in FtM), so its exclusive end is the day after.
   return parse_partial_date(text, end, /*inclusive_end=*/true);
 }
+
+FtmLineParse ftm_line_parse = FtmLineParse::OnDemand;
 
 }  // namespace detail
 
@@ -598,37 +601,75 @@ class SimdEntityReader {
   static constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
 
   /// Reads the `size` bytes at `line` (followed by at least kPadding readable bytes) into
-  /// `entity`, with its lists appended to `store` and its strings copied to `strings` from
-  /// `used` on (which it advances). False, with `store` and `used` as they were, when the RapidJSON
-  /// path must read the line.
+  /// `entity`, with its lists appended to `store` and its strings either views into the line or
+  /// copied to `strings` from `used` on (which it advances). False, with `store` and `used` as
+  /// they were, when the RapidJSON path must read the line.
   bool read(const char* line, std::size_t size, Entity& entity, RecordStore& store, std::span<char> strings,
             std::size_t& used) {
+    const std::size_t values_before = store.values.size(), properties_before = store.properties.size();
+    const std::size_t used_before = used;
+    const auto undo = [&] {
+      store.values.resize(values_before);
+      store.properties.resize(properties_before);
+      used = used_before;
+      entity = {};
+    };
+    if (on_demand_live_) {
+      if (on_demand_entity(line, size, entity, store, strings, used)) return true;
+      // Not taken: this line and the rest of the block are read as before, from a DOM stream of
+      // their own (the on-demand stream is not asked to go on past a document it left).
+      undo();
+      on_demand_live_ = false;
+      start_dom_stream(line, static_cast<std::size_t>(block_end_ - line));
+    }
     // The line's document from the block's stream when it has one, else the line parsed alone.
     simdjson::dom::element root;
     const bool parsed =
         stream_document(line, size, root) ||
         parser_.parse(reinterpret_cast<const std::uint8_t*>(line), size, false).get(root) == simdjson::SUCCESS;
-    const std::size_t values_before = store.values.size(), properties_before = store.properties.size();
-    const std::size_t used_before = used;
     const bool read = parsed && read_entity(root, entity, store, strings, used);
     // A long line grows the parser's buffers to some 14 bytes a byte of it (tape, string buffer,
     // structural indexes: simdjson's dom::parser::allocate); they are let go after it, so that
     // each block's parser stays small. The entity's strings were copied out.
     if (size > kKeptCapacity) parser_ = simdjson::dom::parser{};
     if (read) return true;
-    store.values.resize(values_before);
-    store.properties.resize(properties_before);
-    used = used_before;
-    entity = {};
+    undo();
     return false;
   }
 
-  /// Parses the block's `size` bytes at `text` (followed by kPadding readable bytes, and not
-  /// changed until their lines are read) as one stream of documents (simdjson's parse_many): one
+  /// Starts reading the block's `size` bytes at `text` (followed by kPadding readable bytes, and
+  /// not changed until their lines are read, except that a line's end may be overwritten once the
+  /// line is read) as one stream of documents read on demand (simdjson's iterate_many): one
   /// stage 1 a kStreamBatch of the block instead of one a line, whose fixed cost was most of a
-  /// short line's. read() then takes a line's document from the stream. A block longer than
-  /// kStreamBytes (a long line) is parsed line by line, as every block was before.
+  /// short line's, and no DOM: read() walks each line's document once, keeping its strings as
+  /// views into the block's text where they have no escape. A block longer than kStreamBytes (a
+  /// long line) is parsed line by line, as every block was before.
   void start_stream(const char* text, std::size_t size) {
+    on_demand_live_ = false;
+    stream_live_ = false;
+    step_ = false;
+    block_end_ = text + size;
+    stream_text_ = text;
+    if (size == 0 || size > kStreamBytes || detail::ftm_line_parse == detail::FtmLineParse::Alone) return;
+    if (detail::ftm_line_parse == detail::FtmLineParse::DomStream) {
+      start_dom_stream(text, size);
+      return;
+    }
+    on_demand_parser_.threaded = false;  // the block is parsed on its worker, no stage 1 thread
+    if (on_demand_parser_.iterate_many(text, size, kStreamBatch).get(documents_) != simdjson::SUCCESS) {
+      start_dom_stream(text, size);
+      return;
+    }
+    document_ = documents_.begin();
+    on_demand_live_ = document_ != documents_.end();
+  }
+
+ private:
+  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  /// Parses the `size` bytes at `text` (the rest of the block from a line's start) as one stream
+  /// of DOM documents (simdjson's parse_many), for stream_document().
+  void start_dom_stream(const char* text, std::size_t size) {
     stream_live_ = false;
     stream_text_ = text;
     if (size == 0 || size > kStreamBytes) return;
@@ -640,8 +681,164 @@ class SimdEntityReader {
     stream_live_ = at_ != stream_.end();
   }
 
- private:
-  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+  /// The text of a JSON string from `raw` (just past its opening quote) to its closing quote,
+  /// when it has no escape; false when it has one. Stage 1 found the string closed, by a quote
+  /// that is not escaped: with no backslash before it, the first quote is that one.
+  /// The string is read 16 bytes at a time (SSE2): up to 15 bytes past its closing quote, which
+  /// the block's padding (kPadding) keeps readable however near its end the string is.
+  static bool unescaped_text(const char* raw, std::string_view& out) noexcept {
+    const char* end = raw;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    for (;; end += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end));
+      const auto hits = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash))));
+      if (hits == 0) continue;
+      end += __builtin_ctz(hits);
+      break;
+    }
+    if (*end != '"') return false;
+#else
+    for (; *end != '"'; ++end)
+      if (*end == '\\') return false;
+#endif
+    out = {raw, static_cast<std::size_t>(end - raw)};
+    return true;
+  }
+
+  /// Copies `text` to the line's part of `strings` as `out` (a string simdjson unescaped into
+  /// its own buffer, which the next document reuses); false when there is no room.
+  static bool keep(std::string_view text, std::string_view& out, std::span<char> strings, std::size_t& used) {
+    // A string's unescaped text is never longer than its JSON text, so the line's strings fit
+    // in as many bytes as the line has; checked all the same.
+    if (text.size() > strings.size() - used) return false;
+    if (!text.empty()) std::memcpy(strings.data() + used, text.data(), text.size());
+    out = {strings.data() + used, text.size()};
+    used += text.size();
+    return true;
+  }
+
+  /// Reads the on-demand stream's next document as the entity of `line` (of `size` bytes,
+  /// within the block's text; lines asked in order): true when it is the whole line (its `{` the
+  /// line's first byte that is not JSON whitespace, its `}` the last, as stream_document() asks of
+  /// a DOM document) and an entity read_entity() would take whole, with every value
+  /// read by a getter that checks it (no value is skipped unread: an unknown key, a value of
+  /// another type, a repeated key, an escaped key, or any error leave the line to the DOM path).
+  /// What stage 1 checks (UTF-8, unescaped control characters, the strings' ends) it checked for
+  /// the whole batch; what it does not (commas, colons, brackets, the literals) the getters do.
+  /// So a line taken here is valid JSON, and its entity is the one the DOM path gives.
+  bool on_demand_entity(const char* line, std::size_t size, Entity& entity, RecordStore& store,
+                        std::span<char> strings, std::size_t& used) {
+    namespace ondemand = simdjson::ondemand;
+    if (step_) {
+      ++document_;  // past the last line's document, which was read to its end
+      step_ = false;
+    }
+    if (!(document_ != documents_.end())) return false;
+    ondemand::document_reference document;
+    if ((*document_).get(document) != simdjson::SUCCESS) return false;
+    std::size_t first = 0;
+    while (first < size && json_space(line[first])) ++first;
+    if (first >= size || line[first] != '{') return false;
+    ondemand::object object;
+    if (document.get_object().get(object) != simdjson::SUCCESS) return false;
+    // A string value: a view into the line when it has no escape, else unescaped and kept.
+    const auto string_value = [&](ondemand::value value, std::string_view& out) {
+      const char* const token = value.raw_json_token().data();
+      if (*token != '"') return false;
+      if (unescaped_text(token + 1, out)) return value.get_raw_json_string().error() == simdjson::SUCCESS;
+      std::string_view text;
+      return value.get_string().get(text) == simdjson::SUCCESS && keep(text, out, strings, used);
+    };
+    const auto string_array = [&](ondemand::value value, Range& range) {
+      ondemand::array array;
+      if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+      range.begin = static_cast<std::uint32_t>(store.values.size());
+      for (auto item : array) {
+        ondemand::value element;
+        if (std::move(item).get(element) != simdjson::SUCCESS || !string_value(element, store.values.emplace_back()))
+          return false;
+      }
+      range.end = static_cast<std::uint32_t>(store.values.size());
+      return true;
+    };
+    enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
+                kTarget, kSlots };
+    bool seen[kSlots] = {};
+    entity.store = &store;
+    for (auto member : object) {
+      ondemand::field field;
+      std::string_view key;
+      if (std::move(member).get(field) != simdjson::SUCCESS || !unescaped_text(field.key().raw(), key)) return false;
+      // The keys of check_entity, each compared at its size (known here, so each compare is a
+      // few loads, not a call).
+      const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
+      int slot = -1;
+      switch (key.size()) {
+        case 2: slot = is("id") ? kId : -1; break;
+        case 6: slot = is("schema") ? kSchema : is("target") ? kTarget : -1; break;
+        case 7: slot = is("caption") ? kCaption : -1; break;
+        case 8: slot = is("datasets") ? kDatasets : -1; break;
+        case 9: slot = is("referents") ? kReferents : is("last_seen") ? kLastSeen : -1; break;
+        case 10: slot = is("properties") ? kProperties : is("first_seen") ? kFirstSeen : -1; break;
+        case 11: slot = is("last_change") ? kLastChange : -1; break;
+        default: break;
+      }
+      if (slot < 0 || seen[slot]) return false;  // another key ("op" too): its value would go unread
+      seen[slot] = true;
+      ondemand::value value = field.value();
+      bool read = false;
+      switch (slot) {
+        case kId: read = string_value(value, entity.id) && !entity.id.empty(); break;
+        case kSchema: read = string_value(value, entity.schema); break;
+        case kCaption: read = string_value(value, entity.caption); break;
+        case kFirstSeen: read = string_value(value, entity.first_seen); break;
+        case kLastSeen: read = string_value(value, entity.last_seen); break;
+        case kLastChange: read = string_value(value, entity.last_change); break;
+        case kReferents: read = string_array(value, entity.referent_range); break;
+        case kDatasets: read = string_array(value, entity.dataset_range); break;
+        case kTarget: read = value.get_bool().get(entity.target) == simdjson::SUCCESS; break;
+        case kProperties: {
+          ondemand::object properties;
+          if (value.get_object().get(properties) != simdjson::SUCCESS) return false;
+          entity.property_range.begin = static_cast<std::uint32_t>(store.properties.size());
+          for (auto item : properties) {
+            ondemand::field prop;
+            Range values;
+            if (std::move(item).get(prop) != simdjson::SUCCESS) return false;
+            Property& into = store.properties.emplace_back();
+            if (!unescaped_text(prop.key().raw(), into.key) || !string_array(prop.value(), values)) return false;
+            into.begin = values.begin;
+            into.end = values.end;
+          }
+          entity.property_range.end = static_cast<std::uint32_t>(store.properties.size());
+          read = true;
+          break;
+        }
+        default: break;
+      }
+      if (!read) return false;
+    }
+    if (!seen[kId] || !seen[kSchema]) return false;
+    // The document is the whole line: it starts at the line's `{`, and the structural character
+    // stage 1 found next after its `}` (or the end of the text) is past the line's end with only
+    // whitespace before it. A byte after the `}` that is not whitespace would be structural
+    // itself (a quote, an operator, or the start of a scalar after an operator or whitespace),
+    // and so would a `}` past the line's end that ends a document begun on it.
+    std::string_view whole;
+    if (document.raw_json().get(whole) != simdjson::SUCCESS || whole.data() != line + first) return false;
+    const char* const next = whole.data() + whole.size();
+    if (next < line + size) return false;
+    for (const char* at = line + size; at < next; ++at)
+      if (!json_space(*at)) return false;
+    // Lines of one schema come in runs: the last line's schema is tried before the table.
+    if (last_schema_ == nullptr || last_schema_->name != entity.schema) last_schema_ = find_schema(entity.schema);
+    entity.info = last_schema_;
+    if (entity.info == nullptr) return false;
+    step_ = true;
+    return true;
+  }
 
   /// The stream's document that is the whole `line` (of `size` bytes, within the block's text,
   /// lines asked in order): an object whose `{` is the line's first byte that is not JSON
@@ -706,14 +903,9 @@ class SimdEntityReader {
       seen[slot] = true;
       slots[slot] = field.value;
     }
+    // Every string is kept: the stream's next batch rewrites the parser's string buffer.
     const auto keep = [&](std::string_view text, std::string_view& out) {
-      // A string's unescaped text is never longer than its JSON text, so the line's strings fit
-      // in as many bytes as the line has; checked all the same.
-      if (text.size() > strings.size() - used) return false;
-      if (!text.empty()) std::memcpy(strings.data() + used, text.data(), text.size());
-      out = {strings.data() + used, text.size()};
-      used += text.size();
-      return true;
+      return SimdEntityReader::keep(text, out, strings, used);
     };
     // A string member, kept; "" when absent or not a string (check_entity's text()).
     const auto text = [&](Slot slot, std::string_view& out) {
@@ -776,6 +968,12 @@ class SimdEntityReader {
   /// writes are still in cache when stage 2 reads them (a document longer ends the stream).
   static constexpr std::size_t kStreamBatch = std::size_t{1} << 16;
   simdjson::dom::parser parser_;
+  simdjson::ondemand::parser on_demand_parser_;
+  simdjson::ondemand::document_stream documents_;
+  simdjson::ondemand::document_stream::iterator document_;
+  const char* block_end_ = nullptr;
+  bool on_demand_live_ = false;  // read() asks documents_ first
+  bool step_ = false;            // the current document was read: step past it for the next line
   simdjson::dom::parser stream_parser_;
   simdjson::dom::document_stream stream_;
   simdjson::dom::document_stream::iterator at_;
@@ -1039,7 +1237,8 @@ struct JsonBlock {
   /// The entities' lists (Entity::store points here: its own allocation, so that it stays put
   /// when the block is moved from thread to thread).
   std::unique_ptr<RecordStore> store = std::make_unique<RecordStore>();
-  /// The text of the strings of the lines SimdEntityReader read (as many bytes as the block's text).
+  /// The text of the strings SimdEntityReader read that are not views into `text` (as many bytes
+  /// as the block's text): every string of a DOM document, the escaped ones of an on-demand one.
   std::vector<char, NoFillAllocator<char>> strings;
   std::uint64_t end_offset = 0;     // bytes of the file read when this block ends
   std::size_t size = 0;             // bytes of `text` before its padding
