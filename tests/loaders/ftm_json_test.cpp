@@ -72,6 +72,17 @@ TEST_CASE("ftm_json: percentages in the forms FtM data writes them") {
   CHECK_FALSE(parse_ftm_percentage(""));
   CHECK_FALSE(parse_ftm_percentage("5O%"));
   CHECK_FALSE(parse_ftm_percentage("1.2.3"));
+  // Plain numbers, which take a shorter way than the forms above: the same shares.
+  CHECK(parse_ftm_percentage("0") == Percent::exact(0));
+  CHECK(parse_ftm_percentage("7,25") == Percent::exact(7.25f));
+  CHECK(parse_ftm_percentage("0.0000005") == Percent::between({0, true}, {1, true}));  // past the sixth decimal
+  CHECK(parse_ftm_percentage("12.5") == parse_ftm_percentage(" 12.5 "));
+  CHECK(parse_ftm_percentage("33.3333333") == parse_ftm_percentage("33.3333333%"));
+  CHECK_FALSE(parse_ftm_percentage("100.0000001"));
+  CHECK_FALSE(parse_ftm_percentage("101"));
+  CHECK_FALSE(parse_ftm_percentage(".5"));
+  CHECK_FALSE(parse_ftm_percentage("5,"));
+  CHECK_FALSE(parse_ftm_percentage(","));
 }
 
 TEST_CASE("ftm_json: partial dates start on their first day and end after their last") {
