@@ -425,12 +425,11 @@ void add_metadata(const Entity& entity, Add&& add) {
   if (entity.target) add("target", "true");
 }
 
-/// The validity of an interval (edge or sanction): the earliest start, the latest end.
-/// Values that are not dates are kept in `unparsed`.
-DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
+/// The validity of an interval from its `startDate` and `endDate` values: the earliest start,
+/// the latest end. Values that are not dates are kept in `unparsed`.
+DateRange validity(Values starts, Values ends, std::vector<Fact>& unparsed) {
   DateRange range;
-  for (auto [key, end] : {std::pair{std::string_view("startDate"), false}, {"endDate", true}}) {
-    const Values values = property(entity, key);
+  for (auto [key, values, end] : {std::tuple{std::string_view("startDate"), starts, false}, {"endDate", ends, true}}) {
     for (std::size_t at = 0; at < values.size(); ++at) {
       const auto day = parse_ftm_date(values[at], end);
       if (!day) {
@@ -442,6 +441,12 @@ DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
     }
   }
   return range;
+}
+
+/// The validity of an interval (edge or sanction): the earliest start, the latest end.
+/// Values that are not dates are kept in `unparsed`.
+DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
+  return validity(property(entity, "startDate"), property(entity, "endDate"), unparsed);
 }
 
 /// True when the property's values are all captured by a structured field: one value, and for
@@ -468,24 +473,48 @@ struct EdgePlan {
 /// Pure: a streamed file's worker thread does it, so the reading thread only adds the edge.
 void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
   const SchemaInfo& info = *entity.info;
-  plan.from = property_range(entity, info.from);
-  plan.to = property_range(entity, info.to);
+  // What each property is, found in one pass (a link has a few properties, and each compare of
+  // a key with one of these names was a call): the first of each name counts, as property()
+  // finds it.
+  enum Kind : std::uint8_t { kOther, kFrom, kTo, kRole, kStart, kEnd, kPercentage };
+  const std::span<const Property> properties = entity.properties();
+  constexpr std::size_t kKnown = 16;  // kinds kept for this many properties; past them, found again
+  Kind kinds[kKnown];
+  const auto kind_of = [&](std::string_view key) {
+    if (key == info.from) return kFrom;
+    if (key == info.to) return kTo;
+    if (key == info.role) return kRole;
+    if (key == "startDate") return kStart;
+    if (key == "endDate") return kEnd;
+    if (key == "percentage") return kPercentage;
+    return kOther;
+  };
+  const Property* first[kPercentage + 1] = {};
+  for (std::size_t at = 0; at < properties.size(); ++at) {
+    const Kind kind = kind_of(properties[at].key);
+    if (at < kKnown) kinds[at] = kind;
+    if (first[kind] == nullptr) first[kind] = &properties[at];
+  }
+  const auto range = [](const Property* prop) { return prop == nullptr ? Range{} : Range{prop->begin, prop->end}; };
+  plan.from = range(first[kFrom]);
+  plan.to = range(first[kTo]);
   if (plan.from.begin == plan.from.end || plan.to.begin == plan.to.end) return;
   plan.facts_begin = static_cast<std::uint32_t>(facts.size());
   std::vector<Fact> unparsed_dates;
-  plan.valid = validity(entity, unparsed_dates);
+  plan.valid = validity(entity.values(range(first[kStart])), entity.values(range(first[kEnd])), unparsed_dates);
   plan.dates_unparsed = unparsed_dates.size();
-  for (const Property& prop : entity.properties()) {
-    const std::string_view key = prop.key;
+  for (std::size_t at = 0; at < properties.size(); ++at) {
+    const Property& prop = properties[at];
+    const Kind kind = at < kKnown ? kinds[at] : kind_of(prop.key);
     const Values values = entity.values(prop);
-    if (key == info.from || key == info.to) continue;
+    if (kind == kFrom || kind == kTo) continue;
     bool keep = true;
-    if (key == info.role) {
+    if (kind == kRole) {
       if (!values.empty()) plan.role = values[0];
       keep = values.size() > 1;
-    } else if (key == "startDate" || key == "endDate") {
+    } else if (kind == kStart || kind == kEnd) {
       keep = !captured(values, true) || !unparsed_dates.empty();
-    } else if (info.edge == EdgeKind::Owns && key == "percentage" && !values.empty()) {
+    } else if (kind == kPercentage && info.edge == EdgeKind::Owns && !values.empty()) {
       // The first value that is a number is the share; a text that is not one is kept.
       const auto parsed = parse_ftm_percentage(values[0]);
       if (parsed) plan.share = *parsed;
@@ -493,7 +522,7 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
       keep = !parsed || !parsed->is_exact() || values.size() > 1;
     }
     if (keep)
-      for (const std::string_view value : values) facts.emplace_back(key, value);
+      for (const std::string_view value : values) facts.emplace_back(prop.key, value);
   }
   add_metadata(entity, [&](std::string_view key, std::string_view value) { facts.emplace_back(key, value); });
   for (const std::string_view referent : entity.referents()) facts.emplace_back("referents", referent);

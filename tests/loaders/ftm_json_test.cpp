@@ -997,3 +997,41 @@ TEST_CASE("ftm_json: lines read on demand give the records and errors that lines
     CHECK(streamed.graph == alone.graph);
   }
 }
+
+TEST_CASE("ftm_json: a link's ends and dates come from the first property of each name, its role from the last") {
+  // Properties repeated, in any order: the first `owner`, `asset`, `startDate` and `endDate`
+  // count, a later one is kept as an attribute unless it is an end; each `role` overwrites the
+  // role; a `percentage` gives the share only on an Ownership (elsewhere it is an attribute).
+  const std::string text =
+      R"({"id":"p1","schema":"Person","properties":{"name":["P One"]}})" "\n"
+      R"({"id":"c1","schema":"Company","properties":{"name":["C One"]}})" "\n"
+      R"({"id":"o1","schema":"Ownership","properties":{"startDate":["2019-05-01"],"owner":["p1"],"asset":["c1"],)"
+      R"("role":["first"],"role":["second"],"startDate":["2020"],"percentage":["50"],"endDate":["2021-12-31"]}})" "\n"
+      R"({"id":"o2","schema":"Ownership","properties":{"owner":["p1"],"owner":["c1"],"asset":["c1"],"endDate":["2021"]}})" "\n"
+      R"({"id":"d1","schema":"Directorship","properties":{"organization":["c1"],"percentage":["10"],"director":["p1"]}})" "\n";
+  Builder builder;
+  const LoadReport report = load_ftm_json(write("ftm_link_properties.json", text), builder);
+  CHECK(report.skipped.empty());
+  const Graph graph = std::move(builder).freeze();
+  const auto o1 = edge_with_id(graph, "o1"), o2 = edge_with_id(graph, "o2"), d1 = edge_with_id(graph, "d1");
+  REQUIRE(o1);
+  REQUIRE(o2);
+  REQUIRE(d1);
+  CHECK(graph.source(*o1) == *graph.find("p1"));
+  CHECK(graph.target(*o1) == *graph.find("c1"));
+  CHECK(graph.edge_valid(*o1).start == day("2019-05-01"));
+  CHECK(graph.edge_valid(*o1).end == day("2022-01-01"));
+  CHECK(graph.role(*o1) == "second");
+  CHECK(graph.share(*o1) == Percent::exact(50));
+  CHECK(edge_attribute(graph, *o1, "startDate") == std::vector<std::string_view>{"2020"});
+  CHECK(edge_attribute(graph, *o1, "endDate").empty());
+  CHECK(edge_attribute(graph, *o1, "role").empty());
+  CHECK(edge_attribute(graph, *o1, "percentage").empty());
+  CHECK(graph.source(*o2) == *graph.find("p1"));  // the first owner; the second is not an attribute
+  CHECK(edge_attribute(graph, *o2, "owner").empty());
+  CHECK(graph.edge_valid(*o2).end == day("2022-01-01"));
+  CHECK(edge_attribute(graph, *o2, "endDate") == std::vector<std::string_view>{"2021"});  // partial: its text too
+  CHECK(graph.source(*d1) == *graph.find("p1"));
+  CHECK_FALSE(graph.share(*d1).known());
+  CHECK(edge_attribute(graph, *d1, "percentage") == std::vector<std::string_view>{"10"});
+}
