@@ -685,7 +685,6 @@ class SimdEntityReader {
   void start_stream(const char* text, std::size_t size) {
     on_demand_live_ = false;
     stream_live_ = false;
-    step_ = false;
     block_end_ = text + size;
     stream_text_ = text;
     if (size == 0 || size > kStreamBytes || detail::ftm_line_parse == detail::FtmLineParse::Alone) return;
@@ -769,10 +768,6 @@ class SimdEntityReader {
   bool on_demand_entity(const char* line, std::size_t size, Entity& entity, RecordStore& store,
                         std::span<char> strings, std::size_t& used) {
     namespace ondemand = simdjson::ondemand;
-    if (step_) {
-      ++document_;  // past the last line's document, which was read to its end
-      step_ = false;
-    }
     if (!(document_ != documents_.end())) return false;
     ondemand::document_reference document;
     if ((*document_).get(document) != simdjson::SUCCESS) return false;
@@ -874,7 +869,10 @@ class SimdEntityReader {
     if (last_schema_ == nullptr || last_schema_->name != entity.schema) last_schema_ = find_schema(entity.schema);
     entity.info = last_schema_;
     if (entity.info == nullptr) return false;
-    step_ = true;
+    // On to the next document now, before the caller ends this line with a NUL: a step that
+    // runs stage 1 on the next batch must see this line's end as it is in the file (a batch that
+    // starts at it would otherwise start with a NUL, a value that is no line's object).
+    ++document_;
     return true;
   }
 
@@ -1011,7 +1009,6 @@ class SimdEntityReader {
   simdjson::ondemand::document_stream::iterator document_;
   const char* block_end_ = nullptr;
   bool on_demand_live_ = false;  // read() asks documents_ first
-  bool step_ = false;            // the current document was read: step past it for the next line
   simdjson::dom::parser stream_parser_;
   simdjson::dom::document_stream stream_;
   simdjson::dom::document_stream::iterator at_;
