@@ -501,7 +501,9 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
   if (plan.from.begin == plan.from.end || plan.to.begin == plan.to.end) return;
   plan.facts_begin = static_cast<std::uint32_t>(facts.size());
   std::vector<Fact> unparsed_dates;
-  plan.valid = validity(entity.values(range(first[kStart])), entity.values(range(first[kEnd])), unparsed_dates);
+  // Most links have no dates (every link of the generated files): no call for two empty lists.
+  if (first[kStart] != nullptr || first[kEnd] != nullptr)
+    plan.valid = validity(entity.values(range(first[kStart])), entity.values(range(first[kEnd])), unparsed_dates);
   plan.dates_unparsed = unparsed_dates.size();
   for (std::size_t at = 0; at < properties.size(); ++at) {
     const Property& prop = properties[at];
