@@ -217,6 +217,10 @@ struct Entity {
   const SchemaInfo* info = nullptr;
   const RecordStore* store = nullptr;  // holds the ranges below
   Range property_range, referent_range, dataset_range;  // properties; values; values
+  /// A party's `name` values (the first such property), where a parsing worker found them
+  /// (`names_found`), so that the reading thread does not look for them again.
+  Range name_range;
+  bool names_found = false;
   bool target = false;
 
   std::span<const Property> properties() const noexcept {
@@ -1409,6 +1413,10 @@ class JsonLineBlocks {
         plan_edge(entity, block.edge_plans.back(), block.facts);
         block.lines.back().plan = static_cast<std::uint32_t>(block.edge_plans.size());
       }
+      if (entity.info->shape == Shape::Thing) {
+        entity.name_range = property_range(entity, "name");
+        entity.names_found = true;
+      }
       hot = hot_strings(entity, plan);
       for (std::size_t at = 0; at < hot.size(); ++at)
         if (!hot[at].empty()) block.hot_hashes.back()[at] = detail::hash_string(hot[at]);
@@ -1449,17 +1457,14 @@ class JsonLineBlocks {
   static std::array<std::string_view, 3> hot_strings(const Entity& entity, const EdgePlan* plan) {
     std::array<std::string_view, 3> hot{};
     hot[0] = entity.id;
-    const auto first = [&](std::string_view key) {
-      const Values values = property(entity, key);
-      return values.empty() ? std::string_view() : values[0];
-    };
     if (plan != nullptr) {
       // The first value of each end, found by plan_edge (which fills them even for a bad record).
       const Values from = entity.values(plan->from), to = entity.values(plan->to);
       hot[1] = from.empty() ? std::string_view() : from[0];
       hot[2] = to.empty() ? std::string_view() : to[0];
     } else if (entity.info->shape == Shape::Thing) {
-      hot[1] = first("name");
+      const Values names = entity.values(entity.name_range);  // parse_block found them
+      hot[1] = names.empty() ? std::string_view() : names[0];
     }
     return hot;
   }
@@ -1749,7 +1754,7 @@ class FtmReader {
   }
 
   bool read_thing(const Entity& entity, const std::array<std::uint64_t, 3>* hashes) {
-    const Values names = property(entity, "name");
+    const Values names = entity.names_found ? entity.values(entity.name_range) : property(entity, "name");
     const std::string_view primary = names.empty() ? entity.caption : names[0];
     const Source at = source(entity.id);
     Batch& batch = context_.batch;
