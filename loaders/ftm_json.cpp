@@ -199,8 +199,9 @@ struct Range {
 
 /// The parts of entities that are lists, flat: each entity's properties, and each property's,
 /// referents' and datasets' values, are ranges of these. The strings are views into the parsed
-/// text (RapidJSON's DOM, or the block's copies of simdjson's strings), so that a record reads
-/// the same whichever parser read its line.
+/// text (RapidJSON's DOM, the line's own text for a string with no escape that simdjson read on
+/// demand, or the block's copies of the other strings simdjson read), so that a record reads the
+/// same whichever parser read its line.
 struct RecordStore {
   std::vector<std::string_view> values;
   std::vector<Property> properties;
@@ -216,6 +217,10 @@ struct Entity {
   const SchemaInfo* info = nullptr;
   const RecordStore* store = nullptr;  // holds the ranges below
   Range property_range, referent_range, dataset_range;  // properties; values; values
+  /// A party's `name` values (the first such property), where a parsing worker found them
+  /// (`names_found`), so that the reading thread does not look for them again.
+  Range name_range;
+  bool names_found = false;
   bool target = false;
 
   std::span<const Property> properties() const noexcept {
@@ -338,6 +343,15 @@ std::optional<Percent> parse_number(std::string_view text) noexcept { return Per
 namespace detail {
 
 std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
+  // The usual form, a plain number ("50", "12.5"): nothing to trim, no sign, bound or range to
+  // look for (a third of the generated 1M file's links have one). The same result as below,
+  // where such a text reaches the last line with low = high = its number.
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; })) {
+    const std::optional<Percent> number = Percent::parse(text);
+    if (!number || number->low().units > number->high().units) return std::nullopt;
+    return Percent::between(number->low(), number->high());
+  }
   text = trim(text);
   if (text.ends_with("%")) text = trim(text.substr(0, text.size() - 1));
   // ">50%" is (50, 100], ">=50%" [50, 100], "<25%" [0, 25), "<=25%" [0, 25]: each bound keeps
@@ -394,6 +408,8 @@ std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
   return parse_partial_date(text, end, /*inclusive_end=*/true);
 }
 
+FtmLineParse ftm_line_parse = FtmLineParse::OnDemand;
+
 }  // namespace detail
 
 namespace {
@@ -413,12 +429,11 @@ void add_metadata(const Entity& entity, Add&& add) {
   if (entity.target) add("target", "true");
 }
 
-/// The validity of an interval (edge or sanction): the earliest start, the latest end.
-/// Values that are not dates are kept in `unparsed`.
-DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
+/// The validity of an interval from its `startDate` and `endDate` values: the earliest start,
+/// the latest end. Values that are not dates are kept in `unparsed`.
+DateRange validity(Values starts, Values ends, std::vector<Fact>& unparsed) {
   DateRange range;
-  for (auto [key, end] : {std::pair{std::string_view("startDate"), false}, {"endDate", true}}) {
-    const Values values = property(entity, key);
+  for (auto [key, values, end] : {std::tuple{std::string_view("startDate"), starts, false}, {"endDate", ends, true}}) {
     for (std::size_t at = 0; at < values.size(); ++at) {
       const auto day = parse_ftm_date(values[at], end);
       if (!day) {
@@ -430,6 +445,12 @@ DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
     }
   }
   return range;
+}
+
+/// The validity of an interval (edge or sanction): the earliest start, the latest end.
+/// Values that are not dates are kept in `unparsed`.
+DateRange validity(const Entity& entity, std::vector<Fact>& unparsed) {
+  return validity(property(entity, "startDate"), property(entity, "endDate"), unparsed);
 }
 
 /// True when the property's values are all captured by a structured field: one value, and for
@@ -456,24 +477,50 @@ struct EdgePlan {
 /// Pure: a streamed file's worker thread does it, so the reading thread only adds the edge.
 void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
   const SchemaInfo& info = *entity.info;
-  plan.from = property_range(entity, info.from);
-  plan.to = property_range(entity, info.to);
+  // What each property is, found in one pass (a link has a few properties, and each compare of
+  // a key with one of these names was a call): the first of each name counts, as property()
+  // finds it.
+  enum Kind : std::uint8_t { kOther, kFrom, kTo, kRole, kStart, kEnd, kPercentage };
+  const std::span<const Property> properties = entity.properties();
+  constexpr std::size_t kKnown = 16;  // kinds kept for this many properties; past them, found again
+  Kind kinds[kKnown];
+  const auto kind_of = [&](std::string_view key) {
+    if (key == info.from) return kFrom;
+    if (key == info.to) return kTo;
+    if (key == info.role) return kRole;
+    if (key == "startDate") return kStart;
+    if (key == "endDate") return kEnd;
+    if (key == "percentage") return kPercentage;
+    return kOther;
+  };
+  const Property* first[kPercentage + 1] = {};
+  for (std::size_t at = 0; at < properties.size(); ++at) {
+    const Kind kind = kind_of(properties[at].key);
+    if (at < kKnown) kinds[at] = kind;
+    if (first[kind] == nullptr) first[kind] = &properties[at];
+  }
+  const auto range = [](const Property* prop) { return prop == nullptr ? Range{} : Range{prop->begin, prop->end}; };
+  plan.from = range(first[kFrom]);
+  plan.to = range(first[kTo]);
   if (plan.from.begin == plan.from.end || plan.to.begin == plan.to.end) return;
   plan.facts_begin = static_cast<std::uint32_t>(facts.size());
   std::vector<Fact> unparsed_dates;
-  plan.valid = validity(entity, unparsed_dates);
+  // Most links have no dates (every link of the generated files): no call for two empty lists.
+  if (first[kStart] != nullptr || first[kEnd] != nullptr)
+    plan.valid = validity(entity.values(range(first[kStart])), entity.values(range(first[kEnd])), unparsed_dates);
   plan.dates_unparsed = unparsed_dates.size();
-  for (const Property& prop : entity.properties()) {
-    const std::string_view key = prop.key;
+  for (std::size_t at = 0; at < properties.size(); ++at) {
+    const Property& prop = properties[at];
+    const Kind kind = at < kKnown ? kinds[at] : kind_of(prop.key);
     const Values values = entity.values(prop);
-    if (key == info.from || key == info.to) continue;
+    if (kind == kFrom || kind == kTo) continue;
     bool keep = true;
-    if (key == info.role) {
+    if (kind == kRole) {
       if (!values.empty()) plan.role = values[0];
       keep = values.size() > 1;
-    } else if (key == "startDate" || key == "endDate") {
+    } else if (kind == kStart || kind == kEnd) {
       keep = !captured(values, true) || !unparsed_dates.empty();
-    } else if (info.edge == EdgeKind::Owns && key == "percentage" && !values.empty()) {
+    } else if (kind == kPercentage && info.edge == EdgeKind::Owns && !values.empty()) {
       // The first value that is a number is the share; a text that is not one is kept.
       const auto parsed = parse_ftm_percentage(values[0]);
       if (parsed) plan.share = *parsed;
@@ -481,7 +528,7 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
       keep = !parsed || !parsed->is_exact() || values.size() > 1;
     }
     if (keep)
-      for (const std::string_view value : values) facts.emplace_back(key, value);
+      for (const std::string_view value : values) facts.emplace_back(prop.key, value);
   }
   add_metadata(entity, [&](std::string_view key, std::string_view value) { facts.emplace_back(key, value); });
   for (const std::string_view referent : entity.referents()) facts.emplace_back("referents", referent);
@@ -598,37 +645,74 @@ class SimdEntityReader {
   static constexpr std::size_t kPadding = simdjson::SIMDJSON_PADDING;
 
   /// Reads the `size` bytes at `line` (followed by at least kPadding readable bytes) into
-  /// `entity`, with its lists appended to `store` and its strings copied to `strings` from
-  /// `used` on (which it advances). False, with `store` and `used` as they were, when the RapidJSON
-  /// path must read the line.
+  /// `entity`, with its lists appended to `store` and its strings either views into the line or
+  /// copied to `strings` from `used` on (which it advances). False, with `store` and `used` as
+  /// they were, when the RapidJSON path must read the line.
   bool read(const char* line, std::size_t size, Entity& entity, RecordStore& store, std::span<char> strings,
             std::size_t& used) {
+    const std::size_t values_before = store.values.size(), properties_before = store.properties.size();
+    const std::size_t used_before = used;
+    const auto undo = [&] {
+      store.values.resize(values_before);
+      store.properties.resize(properties_before);
+      used = used_before;
+      entity = {};
+    };
+    if (on_demand_live_) {
+      if (on_demand_entity(line, size, entity, store, strings, used)) return true;
+      // Not taken: this line and the rest of the block are read as before, from a DOM stream of
+      // their own (the on-demand stream is not asked to go on past a document it left).
+      undo();
+      on_demand_live_ = false;
+      start_dom_stream(line, static_cast<std::size_t>(block_end_ - line));
+    }
     // The line's document from the block's stream when it has one, else the line parsed alone.
     simdjson::dom::element root;
     const bool parsed =
         stream_document(line, size, root) ||
         parser_.parse(reinterpret_cast<const std::uint8_t*>(line), size, false).get(root) == simdjson::SUCCESS;
-    const std::size_t values_before = store.values.size(), properties_before = store.properties.size();
-    const std::size_t used_before = used;
     const bool read = parsed && read_entity(root, entity, store, strings, used);
     // A long line grows the parser's buffers to some 14 bytes a byte of it (tape, string buffer,
     // structural indexes: simdjson's dom::parser::allocate); they are let go after it, so that
     // each block's parser stays small. The entity's strings were copied out.
     if (size > kKeptCapacity) parser_ = simdjson::dom::parser{};
     if (read) return true;
-    store.values.resize(values_before);
-    store.properties.resize(properties_before);
-    used = used_before;
-    entity = {};
+    undo();
     return false;
   }
 
-  /// Parses the block's `size` bytes at `text` (followed by kPadding readable bytes, and not
-  /// changed until their lines are read) as one stream of documents (simdjson's parse_many): one
+  /// Starts reading the block's `size` bytes at `text` (followed by kPadding readable bytes, and
+  /// not changed until their lines are read, except that a line's end may be overwritten once the
+  /// line is read) as one stream of documents read on demand (simdjson's iterate_many): one
   /// stage 1 a kStreamBatch of the block instead of one a line, whose fixed cost was most of a
-  /// short line's. read() then takes a line's document from the stream. A block longer than
-  /// kStreamBytes (a long line) is parsed line by line, as every block was before.
+  /// short line's, and no DOM: read() walks each line's document once, keeping its strings as
+  /// views into the block's text where they have no escape. A block longer than kStreamBytes (a
+  /// long line) is parsed line by line, as every block was before.
   void start_stream(const char* text, std::size_t size) {
+    on_demand_live_ = false;
+    stream_live_ = false;
+    block_end_ = text + size;
+    stream_text_ = text;
+    if (size == 0 || size > kStreamBytes || detail::ftm_line_parse == detail::FtmLineParse::Alone) return;
+    if (detail::ftm_line_parse == detail::FtmLineParse::DomStream) {
+      start_dom_stream(text, size);
+      return;
+    }
+    on_demand_parser_.threaded = false;  // the block is parsed on its worker, no stage 1 thread
+    if (on_demand_parser_.iterate_many(text, size, kStreamBatch).get(documents_) != simdjson::SUCCESS) {
+      start_dom_stream(text, size);
+      return;
+    }
+    document_ = documents_.begin();
+    on_demand_live_ = document_ != documents_.end();
+  }
+
+ private:
+  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  /// Parses the `size` bytes at `text` (the rest of the block from a line's start) as one stream
+  /// of DOM documents (simdjson's parse_many), for stream_document().
+  void start_dom_stream(const char* text, std::size_t size) {
     stream_live_ = false;
     stream_text_ = text;
     if (size == 0 || size > kStreamBytes) return;
@@ -640,8 +724,163 @@ class SimdEntityReader {
     stream_live_ = at_ != stream_.end();
   }
 
- private:
-  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+  /// The text of a JSON string from `raw` (just past its opening quote) to its closing quote,
+  /// when it has no escape; false when it has one. Stage 1 found the string closed, by a quote
+  /// that is not escaped: with no backslash before it, the first quote is that one.
+  /// The string is read 16 bytes at a time (SSE2): up to 15 bytes past its closing quote, which
+  /// the block's padding (kPadding) keeps readable however near its end the string is.
+  static bool unescaped_text(const char* raw, std::string_view& out) noexcept {
+    const char* end = raw;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    for (;; end += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(end));
+      const auto hits = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash))));
+      if (hits == 0) continue;
+      end += __builtin_ctz(hits);
+      break;
+    }
+    if (*end != '"') return false;
+#else
+    for (; *end != '"'; ++end)
+      if (*end == '\\') return false;
+#endif
+    out = {raw, static_cast<std::size_t>(end - raw)};
+    return true;
+  }
+
+  /// Copies `text` to the line's part of `strings` as `out` (a string simdjson unescaped into
+  /// its own buffer, which the next document reuses); false when there is no room.
+  static bool keep(std::string_view text, std::string_view& out, std::span<char> strings, std::size_t& used) {
+    // A string's unescaped text is never longer than its JSON text, so the line's strings fit
+    // in as many bytes as the line has; checked all the same.
+    if (text.size() > strings.size() - used) return false;
+    if (!text.empty()) std::memcpy(strings.data() + used, text.data(), text.size());
+    out = {strings.data() + used, text.size()};
+    used += text.size();
+    return true;
+  }
+
+  /// Reads the on-demand stream's next document as the entity of `line` (of `size` bytes,
+  /// within the block's text; lines asked in order): true when it is the whole line (its `{` the
+  /// line's first byte that is not JSON whitespace, its `}` the last, as stream_document() asks of
+  /// a DOM document) and an entity read_entity() would take whole, with every value
+  /// read by a getter that checks it (no value is skipped unread: an unknown key, a value of
+  /// another type, a repeated key, an escaped key, or any error leave the line to the DOM path).
+  /// What stage 1 checks (UTF-8, unescaped control characters, the strings' ends) it checked for
+  /// the whole batch; what it does not (commas, colons, brackets, the literals) the getters do.
+  /// So a line taken here is valid JSON, and its entity is the one the DOM path gives.
+  bool on_demand_entity(const char* line, std::size_t size, Entity& entity, RecordStore& store,
+                        std::span<char> strings, std::size_t& used) {
+    namespace ondemand = simdjson::ondemand;
+    if (!(document_ != documents_.end())) return false;
+    ondemand::document_reference document;
+    if ((*document_).get(document) != simdjson::SUCCESS) return false;
+    std::size_t first = 0;
+    while (first < size && json_space(line[first])) ++first;
+    if (first >= size || line[first] != '{') return false;
+    ondemand::object object;
+    if (document.get_object().get(object) != simdjson::SUCCESS) return false;
+    // A string value: a view into the line when it has no escape, else unescaped and kept.
+    const auto string_value = [&](ondemand::value value, std::string_view& out) {
+      const char* const token = value.raw_json_token().data();
+      if (*token != '"') return false;
+      if (unescaped_text(token + 1, out)) return value.get_raw_json_string().error() == simdjson::SUCCESS;
+      std::string_view text;
+      return value.get_string().get(text) == simdjson::SUCCESS && keep(text, out, strings, used);
+    };
+    const auto string_array = [&](ondemand::value value, Range& range) {
+      ondemand::array array;
+      if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+      range.begin = static_cast<std::uint32_t>(store.values.size());
+      for (auto item : array) {
+        ondemand::value element;
+        if (std::move(item).get(element) != simdjson::SUCCESS || !string_value(element, store.values.emplace_back()))
+          return false;
+      }
+      range.end = static_cast<std::uint32_t>(store.values.size());
+      return true;
+    };
+    enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
+                kTarget, kSlots };
+    bool seen[kSlots] = {};
+    entity.store = &store;
+    for (auto member : object) {
+      ondemand::field field;
+      std::string_view key;
+      if (std::move(member).get(field) != simdjson::SUCCESS || !unescaped_text(field.key().raw(), key)) return false;
+      // The keys of check_entity, each compared at its size (known here, so each compare is a
+      // few loads, not a call).
+      const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
+      int slot = -1;
+      switch (key.size()) {
+        case 2: slot = is("id") ? kId : -1; break;
+        case 6: slot = is("schema") ? kSchema : is("target") ? kTarget : -1; break;
+        case 7: slot = is("caption") ? kCaption : -1; break;
+        case 8: slot = is("datasets") ? kDatasets : -1; break;
+        case 9: slot = is("referents") ? kReferents : is("last_seen") ? kLastSeen : -1; break;
+        case 10: slot = is("properties") ? kProperties : is("first_seen") ? kFirstSeen : -1; break;
+        case 11: slot = is("last_change") ? kLastChange : -1; break;
+        default: break;
+      }
+      if (slot < 0 || seen[slot]) return false;  // another key ("op" too): its value would go unread
+      seen[slot] = true;
+      ondemand::value value = field.value();
+      bool read = false;
+      switch (slot) {
+        case kId: read = string_value(value, entity.id) && !entity.id.empty(); break;
+        case kSchema: read = string_value(value, entity.schema); break;
+        case kCaption: read = string_value(value, entity.caption); break;
+        case kFirstSeen: read = string_value(value, entity.first_seen); break;
+        case kLastSeen: read = string_value(value, entity.last_seen); break;
+        case kLastChange: read = string_value(value, entity.last_change); break;
+        case kReferents: read = string_array(value, entity.referent_range); break;
+        case kDatasets: read = string_array(value, entity.dataset_range); break;
+        case kTarget: read = value.get_bool().get(entity.target) == simdjson::SUCCESS; break;
+        case kProperties: {
+          ondemand::object properties;
+          if (value.get_object().get(properties) != simdjson::SUCCESS) return false;
+          entity.property_range.begin = static_cast<std::uint32_t>(store.properties.size());
+          for (auto item : properties) {
+            ondemand::field prop;
+            Range values;
+            if (std::move(item).get(prop) != simdjson::SUCCESS) return false;
+            Property& into = store.properties.emplace_back();
+            if (!unescaped_text(prop.key().raw(), into.key) || !string_array(prop.value(), values)) return false;
+            into.begin = values.begin;
+            into.end = values.end;
+          }
+          entity.property_range.end = static_cast<std::uint32_t>(store.properties.size());
+          read = true;
+          break;
+        }
+        default: break;
+      }
+      if (!read) return false;
+    }
+    if (!seen[kId] || !seen[kSchema]) return false;
+    // The document is the whole line: it starts at the line's `{`, and the structural character
+    // stage 1 found next after its `}` (or the end of the text) is past the line's end with only
+    // whitespace before it. A byte after the `}` that is not whitespace would be structural
+    // itself (a quote, an operator, or the start of a scalar after an operator or whitespace),
+    // and so would a `}` past the line's end that ends a document begun on it.
+    std::string_view whole;
+    if (document.raw_json().get(whole) != simdjson::SUCCESS || whole.data() != line + first) return false;
+    const char* const next = whole.data() + whole.size();
+    if (next < line + size) return false;
+    for (const char* at = line + size; at < next; ++at)
+      if (!json_space(*at)) return false;
+    // Lines of one schema come in runs: the last line's schema is tried before the table.
+    if (last_schema_ == nullptr || last_schema_->name != entity.schema) last_schema_ = find_schema(entity.schema);
+    entity.info = last_schema_;
+    if (entity.info == nullptr) return false;
+    // On to the next document now, before the caller ends this line with a NUL: a step that
+    // runs stage 1 on the next batch must see this line's end as it is in the file (a batch that
+    // starts at it would otherwise start with a NUL, a value that is no line's object).
+    ++document_;
+    return true;
+  }
 
   /// The stream's document that is the whole `line` (of `size` bytes, within the block's text,
   /// lines asked in order): an object whose `{` is the line's first byte that is not JSON
@@ -706,14 +945,9 @@ class SimdEntityReader {
       seen[slot] = true;
       slots[slot] = field.value;
     }
+    // Every string is kept: the stream's next batch rewrites the parser's string buffer.
     const auto keep = [&](std::string_view text, std::string_view& out) {
-      // A string's unescaped text is never longer than its JSON text, so the line's strings fit
-      // in as many bytes as the line has; checked all the same.
-      if (text.size() > strings.size() - used) return false;
-      if (!text.empty()) std::memcpy(strings.data() + used, text.data(), text.size());
-      out = {strings.data() + used, text.size()};
-      used += text.size();
-      return true;
+      return SimdEntityReader::keep(text, out, strings, used);
     };
     // A string member, kept; "" when absent or not a string (check_entity's text()).
     const auto text = [&](Slot slot, std::string_view& out) {
@@ -776,6 +1010,11 @@ class SimdEntityReader {
   /// writes are still in cache when stage 2 reads them (a document longer ends the stream).
   static constexpr std::size_t kStreamBatch = std::size_t{1} << 16;
   simdjson::dom::parser parser_;
+  simdjson::ondemand::parser on_demand_parser_;
+  simdjson::ondemand::document_stream documents_;
+  simdjson::ondemand::document_stream::iterator document_;
+  const char* block_end_ = nullptr;
+  bool on_demand_live_ = false;  // read() asks documents_ first
   simdjson::dom::parser stream_parser_;
   simdjson::dom::document_stream stream_;
   simdjson::dom::document_stream::iterator at_;
@@ -896,6 +1135,10 @@ class DefinedIds {
   void publish(std::string_view id, std::uint64_t hash, StringId pool_id) {
     const std::size_t bytes = (8 + id.size() + 7) / 8 * 8;
     if (id.empty() || bytes > kChunkBytes) return;
+    // A record that fits in a cache line starts where it does not cross into the next one: a
+    // reader fetches one line for it (prefetch_record), and a record across two missed on the
+    // second in find's compare (the largest part of find_ends' time, perf on 1M).
+    if (bytes <= kLineBytes && used_ % kLineBytes + bytes > kLineBytes) used_ = (used_ / kLineBytes + 1) * kLineBytes;
     if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next one
     const std::size_t chunk = used_ / kChunkBytes;
     if (chunk >= kMaxChunks) return;
@@ -969,6 +1212,7 @@ class DefinedIds {
  private:
   // Chunks of one huge page each (MappedRegion): a worker's lookups land at random places.
   static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
+  static constexpr std::size_t kLineBytes = 64;  // a cache line (chunks start on one)
   static constexpr std::size_t kMaxChunks = (std::size_t{1} << 31) * 8 / kChunkBytes;  // a slot's 32-bit unit of 8 bytes
 
   const char* record(std::uint64_t slot) const noexcept {
@@ -1039,7 +1283,8 @@ struct JsonBlock {
   /// The entities' lists (Entity::store points here: its own allocation, so that it stays put
   /// when the block is moved from thread to thread).
   std::unique_ptr<RecordStore> store = std::make_unique<RecordStore>();
-  /// The text of the strings of the lines SimdEntityReader read (as many bytes as the block's text).
+  /// The text of the strings SimdEntityReader read that are not views into `text` (as many bytes
+  /// as the block's text): every string of a DOM document, the escaped ones of an on-demand one.
   std::vector<char, NoFillAllocator<char>> strings;
   std::uint64_t end_offset = 0;     // bytes of the file read when this block ends
   std::size_t size = 0;             // bytes of `text` before its padding
@@ -1168,6 +1413,10 @@ class JsonLineBlocks {
         plan_edge(entity, block.edge_plans.back(), block.facts);
         block.lines.back().plan = static_cast<std::uint32_t>(block.edge_plans.size());
       }
+      if (entity.info->shape == Shape::Thing) {
+        entity.name_range = property_range(entity, "name");
+        entity.names_found = true;
+      }
       hot = hot_strings(entity, plan);
       for (std::size_t at = 0; at < hot.size(); ++at)
         if (!hot[at].empty()) block.hot_hashes.back()[at] = detail::hash_string(hot[at]);
@@ -1208,17 +1457,14 @@ class JsonLineBlocks {
   static std::array<std::string_view, 3> hot_strings(const Entity& entity, const EdgePlan* plan) {
     std::array<std::string_view, 3> hot{};
     hot[0] = entity.id;
-    const auto first = [&](std::string_view key) {
-      const Values values = property(entity, key);
-      return values.empty() ? std::string_view() : values[0];
-    };
     if (plan != nullptr) {
       // The first value of each end, found by plan_edge (which fills them even for a bad record).
       const Values from = entity.values(plan->from), to = entity.values(plan->to);
       hot[1] = from.empty() ? std::string_view() : from[0];
       hot[2] = to.empty() ? std::string_view() : to[0];
     } else if (entity.info->shape == Shape::Thing) {
-      hot[1] = first("name");
+      const Values names = entity.values(entity.name_range);  // parse_block found them
+      hot[1] = names.empty() ? std::string_view() : names[0];
     }
     return hot;
   }
@@ -1508,7 +1754,7 @@ class FtmReader {
   }
 
   bool read_thing(const Entity& entity, const std::array<std::uint64_t, 3>* hashes) {
-    const Values names = property(entity, "name");
+    const Values names = entity.names_found ? entity.values(entity.name_range) : property(entity, "name");
     const std::string_view primary = names.empty() ? entity.caption : names[0];
     const Source at = source(entity.id);
     Batch& batch = context_.batch;

@@ -8,11 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "graph/graph_fingerprint.h"
 #include "graph/graph_test_util.h"
 #include "loaders/loader_test_util.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/graph.h"
 #include "skg/loaders/json_common.h"
+#include "skg/loaders/load_internal.h"
 
 using namespace skg;
 namespace fs = std::filesystem;
@@ -70,6 +72,17 @@ TEST_CASE("ftm_json: percentages in the forms FtM data writes them") {
   CHECK_FALSE(parse_ftm_percentage(""));
   CHECK_FALSE(parse_ftm_percentage("5O%"));
   CHECK_FALSE(parse_ftm_percentage("1.2.3"));
+  // Plain numbers, which take a shorter way than the forms above: the same shares.
+  CHECK(parse_ftm_percentage("0") == Percent::exact(0));
+  CHECK(parse_ftm_percentage("7,25") == Percent::exact(7.25f));
+  CHECK(parse_ftm_percentage("0.0000005") == Percent::between({0, true}, {1, true}));  // past the sixth decimal
+  CHECK(parse_ftm_percentage("12.5") == parse_ftm_percentage(" 12.5 "));
+  CHECK(parse_ftm_percentage("33.3333333") == parse_ftm_percentage("33.3333333%"));
+  CHECK_FALSE(parse_ftm_percentage("100.0000001"));
+  CHECK_FALSE(parse_ftm_percentage("101"));
+  CHECK_FALSE(parse_ftm_percentage(".5"));
+  CHECK_FALSE(parse_ftm_percentage("5,"));
+  CHECK_FALSE(parse_ftm_percentage(","));
 }
 
 TEST_CASE("ftm_json: partial dates start on their first day and end after their last") {
@@ -879,4 +892,146 @@ TEST_CASE("ftm_json: a block read as one stream of documents gives each line the
       }
     }
   }
+}
+
+TEST_CASE("ftm_json: lines read on demand give the records and errors that lines parsed alone give") {
+  // A block is read as one stream of documents on demand (the default); from a line it does not
+  // take on, as a DOM stream; a line neither takes is parsed alone. Valid FtM entities of every
+  // shape, and the same lines with a few bytes changed (JSON's own characters, control bytes,
+  // broken UTF-8, NUL), load in each of the three ways: the records, the errors (line, id,
+  // RapidJSON's reason and column) and the warnings must be the same. Two layouts: one large file
+  // with a changed line now and then (many blocks, each read on demand up to its first line the
+  // stream does not take), and thousands of small files each with a changed line between valid
+  // ones (so that on demand meets every changed line, and the lines after one it took or left).
+  const std::vector<std::string> shapes = {
+      R"({"id":"p@","schema":"Person","properties":{"name":["Anna A@"],"alias":["A","B"],"birthDate":["1970"]}})",
+      R"({ "id" : "c@" , "caption": "Co \"Q\" Ltd", "schema": "Company", "properties": { "name": [ "Co \"Q\" Ltd" ],)"
+      R"( "country": ["ru"] }, "referents": ["r@", "s@"], "datasets": ["ds"], "first_seen": "2020-01-01",)"
+      R"( "last_seen": "2021", "last_change": "2021-02", "target": true })",
+      R"({"id":"u@","schema":"Organization","properties":{"name":["Мария O\u2019Neil \\ \/ \b\f\n\r\t"],"weakAlias":[]},"target":false})",
+      R"({"id":"o@","schema":"Ownership","properties":{"owner":["p@"],"asset":["c@"],"percentage":["50"],"startDate":["2019-05"]}})",
+      R"({"id":"q@","schema":"Ownership","properties":{"owner":["c@"],"asset":["u@"],"percentage":["25-50%"]}})",
+      R"({"id":"d@","schema":"Directorship","properties":{"director":["p@","u@"],"organization":["c@"],"role":["CEO"]}})",
+      R"({"id":"s@","schema":"Sanction","datasets":["us_ofac_sdn"],"properties":{"entity":["c@"],"authority":["OFAC"],)"
+      R"("programId":["RUSSIA-EO14024"],"listingDate":["2022-02-24"]}})",
+      R"({"id":"e@","schema":"LegalEntity","properties":{}})",
+      R"({"schema":"Vessel","id":"v@","caption":"","properties":{"name":["V@"],"imoNumber":["IMO 1234567"]}})",
+  };
+  const std::string mutations = "{}[]\":,\\ x0tfn-e.\t\x01\x7f\xff\xc3\xe2\x80";
+  std::uint64_t state = 12345;
+  const auto random = [&](std::uint64_t bound) {  // a fixed LCG: the same lines every run
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % bound;
+  };
+  // A line of a random shape with its ids numbered `number`; `changes` bytes changed in it.
+  const auto make_line = [&](std::size_t number, std::uint64_t changes) {
+    std::string record = shapes[random(shapes.size())];
+    for (std::size_t at = 0; (at = record.find('@', at)) != std::string::npos;)
+      record.replace(at, 1, std::to_string(number));
+    for (std::uint64_t change = 0; change < changes; ++change) {
+      const std::size_t at = random(record.size());
+      const char byte = random(8) == 0 ? '\0' : mutations[random(mutations.size())];
+      switch (random(3)) {
+        case 0: record[at] = byte; break;
+        case 1: record.erase(at, 1); break;
+        default: record.insert(at, 1, byte); break;
+      }
+    }
+    return record + (random(10) == 0 ? "\r\n" : "\n");
+  };
+  // The first line of each file stays a valid Person (a first line that is a delta op makes the
+  // file a delta, read whole).
+  const auto first_line = [](std::size_t number) {
+    return R"({"id":"f)" + std::to_string(number) + R"(","schema":"Person","properties":{"name":["First"]}})" "\n";
+  };
+  std::string large = first_line(0);
+  for (std::size_t line = 1; line < 12000; ++line) large += make_line(line, random(150) == 0 ? 1 + random(3) : 0);
+  std::vector<std::pair<LoaderFn, std::string>> files{{static_cast<LoaderFn>(&load_ftm_json),
+                                                       write("ftm_on_demand_large.json", large)}};
+  const std::string folder = kOutput + "/ftm_on_demand_small";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  for (std::size_t file = 0; file < 2500; ++file) {
+    const std::size_t base = 100000 + file * 10;
+    const std::string text = first_line(base) + make_line(base + 1, 0) + make_line(base + 2, 1 + random(3)) +
+                             make_line(base + 3, 0);
+    const std::string path = folder + "/" + std::to_string(file) + ".json";
+    std::ofstream(path, std::ios::binary) << text;
+    files.emplace_back(static_cast<LoaderFn>(&load_ftm_json), path);
+  }
+  struct Result {
+    std::vector<std::string> skipped, warnings;
+    std::string graph;
+  };
+  const auto load = [&](detail::FtmLineParse how) {
+    detail::ftm_line_parse = how;
+    Builder builder;
+    Result out;
+    try {
+      const LoadReport report = detail::run_load(files, builder, {.on_bad_record = OnBadRecord::Skip}, 0);
+      for (const LoadIssue& issue : report.skipped)
+        out.skipped.push_back(issue.file + ":" + std::to_string(issue.line) + " " + issue.record + ": " + issue.reason);
+      for (const LoadIssue& issue : report.warnings)
+        out.warnings.push_back(issue.file + ":" + std::to_string(issue.line) + " " + issue.record + ": " + issue.reason);
+      out.graph = testing::fingerprint(std::move(builder).freeze());
+    } catch (...) {
+      detail::ftm_line_parse = detail::FtmLineParse::OnDemand;
+      throw;
+    }
+    detail::ftm_line_parse = detail::FtmLineParse::OnDemand;
+    return out;
+  };
+  const Result alone = load(detail::FtmLineParse::Alone);
+  // Not a vacuous comparison: records and errors of many kinds.
+  CHECK(alone.skipped.size() > 1500);
+  CHECK(alone.graph.size() > 1000000);
+  for (const auto how : {detail::FtmLineParse::DomStream, detail::FtmLineParse::OnDemand}) {
+    CAPTURE(static_cast<int>(how));
+    const Result streamed = load(how);
+    REQUIRE(streamed.skipped.size() == alone.skipped.size());
+    for (std::size_t at = 0; at < alone.skipped.size(); ++at) {
+      CAPTURE(at);
+      CHECK(streamed.skipped[at] == alone.skipped[at]);
+    }
+    CHECK(streamed.warnings == alone.warnings);
+    CHECK(streamed.graph == alone.graph);
+  }
+}
+
+TEST_CASE("ftm_json: a link's ends and dates come from the first property of each name, its role from the last") {
+  // Properties repeated, in any order: the first `owner`, `asset`, `startDate` and `endDate`
+  // count, a later one is kept as an attribute unless it is an end; each `role` overwrites the
+  // role; a `percentage` gives the share only on an Ownership (elsewhere it is an attribute).
+  const std::string text =
+      R"({"id":"p1","schema":"Person","properties":{"name":["P One"]}})" "\n"
+      R"({"id":"c1","schema":"Company","properties":{"name":["C One"]}})" "\n"
+      R"({"id":"o1","schema":"Ownership","properties":{"startDate":["2019-05-01"],"owner":["p1"],"asset":["c1"],)"
+      R"("role":["first"],"role":["second"],"startDate":["2020"],"percentage":["50"],"endDate":["2021-12-31"]}})" "\n"
+      R"({"id":"o2","schema":"Ownership","properties":{"owner":["p1"],"owner":["c1"],"asset":["c1"],"endDate":["2021"]}})" "\n"
+      R"({"id":"d1","schema":"Directorship","properties":{"organization":["c1"],"percentage":["10"],"director":["p1"]}})" "\n";
+  Builder builder;
+  const LoadReport report = load_ftm_json(write("ftm_link_properties.json", text), builder);
+  CHECK(report.skipped.empty());
+  const Graph graph = std::move(builder).freeze();
+  const auto o1 = edge_with_id(graph, "o1"), o2 = edge_with_id(graph, "o2"), d1 = edge_with_id(graph, "d1");
+  REQUIRE(o1);
+  REQUIRE(o2);
+  REQUIRE(d1);
+  CHECK(graph.source(*o1) == *graph.find("p1"));
+  CHECK(graph.target(*o1) == *graph.find("c1"));
+  CHECK(graph.edge_valid(*o1).start == day("2019-05-01"));
+  CHECK(graph.edge_valid(*o1).end == day("2022-01-01"));
+  CHECK(graph.role(*o1) == "second");
+  CHECK(graph.share(*o1) == Percent::exact(50));
+  CHECK(edge_attribute(graph, *o1, "startDate") == std::vector<std::string_view>{"2020"});
+  CHECK(edge_attribute(graph, *o1, "endDate").empty());
+  CHECK(edge_attribute(graph, *o1, "role").empty());
+  CHECK(edge_attribute(graph, *o1, "percentage").empty());
+  CHECK(graph.source(*o2) == *graph.find("p1"));  // the first owner; the second is not an attribute
+  CHECK(edge_attribute(graph, *o2, "owner").empty());
+  CHECK(graph.edge_valid(*o2).end == day("2022-01-01"));
+  CHECK(edge_attribute(graph, *o2, "endDate") == std::vector<std::string_view>{"2021"});  // partial: its text too
+  CHECK(graph.source(*d1) == *graph.find("p1"));
+  CHECK_FALSE(graph.share(*d1).known());
+  CHECK(edge_attribute(graph, *d1, "percentage") == std::vector<std::string_view>{"10"});
 }
