@@ -2,7 +2,10 @@
 #include "skg/graph/batch_faults.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <fmt/format.h>
 #include <cstdint>
 #include <cstring>
@@ -25,6 +28,7 @@
 namespace skg::inline v1 {
 
 std::uint64_t detail::item_limit = 0xFFFFFFFEu;
+
 
 namespace {
 
@@ -2039,14 +2043,14 @@ RankedColumn<T> permuted_ranked(std::vector<T>& in, const std::vector<std::uint3
 /// whose records come from different files and who carry no strong identifier of a common
 /// scheme (equal ones would have merged them; different ones tell them apart), get a SAME_AS
 /// candidate edge with its evidence, never a merge. `name_pairs` are (normalised name, node).
+/// The full birth dates of the parties that may be same-as candidates (persons and legal
+/// entities), as (node, day) pairs in order, each once: none, and no candidate can come.
 template <class State>
-void add_same_as_candidates_impl(State& s, const Graph& graph,
-                                 const std::vector<std::pair<StringId, NodeId>>& name_pairs,
-                                 const std::vector<std::uint32_t>& old_of, const std::vector<StringId>& own_ids) {
-  const auto birth_key = s.strings.find("birthDate");
-  if (!birth_key) return;
-  const auto nodes = static_cast<std::uint32_t>(graph.node_count());
+std::vector<std::pair<std::uint32_t, std::int32_t>> birth_dates(const State& s, const Graph& graph) {
   std::vector<std::pair<std::uint32_t, std::int32_t>> births;  // (node, day)
+  const auto birth_key = s.strings.find("birthDate");
+  if (!birth_key) return births;
+  const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   for (std::uint32_t node = 0; node < nodes; ++node) {
     const NodeKind kind = graph.kind(NodeId{node});
     if (kind != NodeKind::Person && kind != NodeKind::LegalEntity) continue;
@@ -2054,9 +2058,17 @@ void add_same_as_candidates_impl(State& s, const Graph& graph,
       if (attribute.key == *birth_key)
         if (const auto day = full_birth_date(s.strings.view(attribute.value))) births.emplace_back(node, day->days);
   }
-  if (births.empty()) return;
   std::sort(births.begin(), births.end());
   births.erase(std::unique(births.begin(), births.end()), births.end());
+  return births;
+}
+
+/// `births` as birth_dates() gives them.
+template <class State>
+void add_same_as_candidates_impl(State& s, const Graph& graph, const std::vector<std::pair<std::uint32_t, std::int32_t>>& births,
+                                 const std::vector<std::pair<StringId, NodeId>>& name_pairs,
+                                 const std::vector<std::uint32_t>& old_of, const std::vector<StringId>& own_ids) {
+  if (births.empty()) return;
   std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> births_of;  // node -> [begin, end)
   for (std::uint32_t at = 0; at < births.size();) {
     std::uint32_t end = at;
@@ -2180,6 +2192,48 @@ void place_in_slots(std::vector<std::uint32_t>& slots, std::size_t count, Text&&
   }
 }
 
+/// Name -> the place of its key among the keys one thread of freeze() made: the key of a name
+/// is a function of its text, so a name met again (60% of skg-gen's 1M names) takes the key
+/// made the first time instead of reading its bytes, normalising them and having the pool find
+/// the same key again. Open addressing over 64-bit slots, (pool id + 1) << 32 | place; room for
+/// `count` names at most half full. The slot of a name a few names ahead is fetched by prefetch().
+class KeyMemo {
+ public:
+  static constexpr std::uint32_t kNoKey = 0xFFFFFFFFu;  // the name's key is empty
+  explicit KeyMemo(std::size_t count) {
+    std::size_t size = 16;
+    while (size < count * 2) size *= 2;
+    slots_ = fresh_vector<std::uint64_t>(size, 0);
+    mask_ = size - 1;
+  }
+  void prefetch(StringId name) const noexcept { detail::prefetch_line(slots_.data() + home(name)); }
+  /// True when a place is noted for `name` (it is put in `place`); else room is made for it,
+  /// and the caller notes its place with note() before the next find().
+  bool find(StringId name, std::uint32_t& place) noexcept {
+    const std::uint64_t tag = std::uint64_t{index(name) + 1u} << 32;
+    for (at_ = home(name);; at_ = (at_ + 1) & mask_) {
+      const std::uint64_t slot = slots_[at_];
+      if (slot == 0) {
+        tag_ = tag;
+        return false;
+      }
+      if ((slot >> 32) == (tag >> 32)) {
+        place = static_cast<std::uint32_t>(slot);
+        return true;
+      }
+    }
+  }
+  void note(std::uint32_t place) noexcept { slots_[at_] = tag_ | place; }
+
+ private:
+  std::size_t home(StringId name) const noexcept {
+    return static_cast<std::size_t>((std::uint64_t{index(name)} * 0x9E3779B97F4A7C15ull) >> 24) & mask_;
+  }
+  std::vector<std::uint64_t> slots_;
+  std::size_t mask_ = 0, at_ = 0;
+  std::uint64_t tag_ = 0;
+};
+
 /// Builds the open-addressing index from (key, node) pairs; pairs of one key keep their order
 /// and repeated (key, node) pairs that stand together are kept once.
 void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPool& strings,
@@ -2219,6 +2273,54 @@ std::vector<std::uint32_t> position_index(const Column<StringId>& ids, const Str
   std::vector<std::uint32_t> slots = fresh_vector<std::uint32_t>(size, 0);
   place_in_slots(slots, ids.size(), [&](std::uint32_t at) { return strings.view(ids[at]); });
   return slots;
+}
+
+constexpr std::size_t kNoTask = ~std::size_t{0};
+
+/// Runs tasks [0, count) once each: on two threads when `two_threads` (parallel_for hands them
+/// out in order as a thread frees up), else in order on this one. Task k first waits until the
+/// tasks `after(k)` names (an array of positions, kNoTask for none) have ended; those come
+/// earlier in the order, so one thread never waits and two never wait on each other. A task that
+/// throws ends the tasks that wait for it unrun, and parallel_for rethrows its exception here.
+template <class Run, class After>
+void run_tasks(std::size_t count, bool two_threads, Run&& run, After&& after) {
+  enum : std::uint8_t { kPending, kDone, kFailed };
+  std::vector<std::uint8_t> state(count, kPending);  // under `mutex`
+  std::mutex mutex;
+  std::condition_variable ended;
+  const auto finish = [&](std::size_t task, std::uint8_t outcome) {
+    {
+      const std::lock_guard lock(mutex);
+      state[task] = outcome;
+    }
+    ended.notify_all();
+  };
+  const auto one = [&](std::size_t task) {
+    std::uint8_t outcome = kDone;
+    for (const std::size_t before : after(task)) {
+      if (before == kNoTask) continue;
+      SKG_ASSERT(before < task && "a task waits for earlier tasks only");
+      std::unique_lock lock(mutex);
+      ended.wait(lock, [&] { return state[before] != kPending; });
+      if (state[before] == kFailed) outcome = kFailed;
+    }
+    if (outcome == kDone) {
+      try {
+        run(task);
+      } catch (...) {
+        finish(task, kFailed);
+        throw;
+      }
+    }
+    finish(task, outcome);
+  };
+  if (!two_threads) {
+    for (std::size_t task = 0; task < count; ++task) one(task);
+    return;
+  }
+  parallel_for(count, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t task = begin; task < end; ++task) one(task);
+  });
 }
 
 }  // namespace
@@ -2436,69 +2538,89 @@ Graph Builder::freeze() && {
     node_facts();
   }
 
+  // What is left runs as tasks (run_tasks) that each write graph columns of their own: the name
+  // keys, for two halves of the nodes; their intern into the pool; the name index and the
+  // external id index, which read the pool after it; the edges' order, then each edge column
+  // permuted by a task of its own, and the provenance. The intern is one thread's work (one
+  // pool). No edge is added after it unless same-as candidates can be (a party has a full birth
+  // date): without them the edges are built beside it, on the other core, where before they
+  // waited for it with that core idle.
+  const auto births = birth_dates(s, graph);
+
   // The keys of the name index (normalise_name() of every name) are the last strings interned:
-  // after them the pool's lookup table and the id maps are freed, before the edges are built.
-  // Staged first and interned together, in the same order: intern_all fetches each key's slot,
-  // offset and bytes a few keys ahead, where one intern after another waited on each (the keys
-  // are random places of a pool far larger than the caches; a tenth of a 1M-entity skg-csv load).
-  // The keys are made on two threads, each for one half of the nodes (normalise_name only reads
-  // the pool, and the halves' keys are interned after, first half first: the same order).
-  std::vector<std::pair<StringId, NodeId>> name_pairs;
-  name_pairs.reserve(graph.name_list_.size());
-  {
-    struct Keys {
-      detail::StringArena texts;
-      std::vector<NodeId> owners;  // the node of each key
-    };
-    // A node's names are read from random places of the pool (a repeated name's string is
-    // where it was first interned): each name's offsets and then its bytes are fetched a few
-    // names ahead, in two stages (they were two cache misses a name, 8% of a 1M-entity skg-csv
-    // load). The names of nodes [first, last) stand together in name_list_.
-    constexpr std::size_t kOffsetsAhead = 16, kBytesAhead = 8;
-    const auto make_keys = [&](std::uint32_t first, std::uint32_t last, Keys& keys) {
-      const Name* const list = graph.name_list_.data();
-      const std::size_t list_end = first == last ? 0 : graph.names(NodeId{last - 1}).data() + graph.names(NodeId{last - 1}).size() - list;
-      for (std::uint32_t node = first; node < last; ++node) {
-        for (const Name& name : graph.names(NodeId{node})) {
-          const std::size_t at = &name - list;
-          if (at + kOffsetsAhead < list_end) s.strings.prefetch_view(list[at + kOffsetsAhead].text, 0);
-          if (at + kBytesAhead < list_end) s.strings.prefetch_view(list[at + kBytesAhead].text, 1);
+  // after them the pool's lookup table is freed, before the edges are built. Staged first and
+  // interned together, in the same order: intern_all fetches each key's slot, offset and bytes a
+  // few keys ahead, where one intern after another waited on each (the keys are random places
+  // of a pool far larger than the caches; a tenth of a 1M-entity skg-csv load). The keys are
+  // made by two tasks, each for one half of the nodes (normalise_name only reads the pool, and
+  // the halves' keys are interned after, first half first: the same order).
+  struct Keys {
+    detail::StringArena texts;          // each distinct key of the names once, as first met
+    std::vector<std::uint32_t> key_of;  // by (name, node) pair: its key's place in `texts`
+    std::vector<NodeId> owners;         // the node of each pair
+  };
+  // A node's names are read from random places of the pool (a repeated name's string is where
+  // it was first interned): each name's offsets and then its bytes are fetched a few names
+  // ahead, in two stages (they were two cache misses a name, 8% of a 1M-entity skg-csv load),
+  // and its memo slot too. The names of nodes [first, last) stand together in name_list_. A
+  // name met before takes its key from the memo: the same keys in the same order, each made and
+  // interned once (half of skg-gen's 1M names repeat one met before).
+  constexpr std::size_t kOffsetsAhead = 16, kBytesAhead = 8, kMemoAhead = 8;
+  const auto make_keys = [&](std::uint32_t first, std::uint32_t last, Keys& keys) {
+    if (first == last) return;
+    const Name* const list = graph.name_list_.data();
+    const std::size_t list_begin = graph.names(NodeId{first}).data() - list;
+    const std::size_t list_end = graph.names(NodeId{last - 1}).data() + graph.names(NodeId{last - 1}).size() - list;
+    KeyMemo memo(list_end - list_begin);
+    keys.key_of.reserve(list_end - list_begin);
+    keys.owners.reserve(list_end - list_begin);
+    for (std::uint32_t node = first; node < last; ++node) {
+      for (const Name& name : graph.names(NodeId{node})) {
+        const std::size_t at = &name - list;
+        if (at + kOffsetsAhead < list_end) s.strings.prefetch_view(list[at + kOffsetsAhead].text, 0);
+        if (at + kBytesAhead < list_end) s.strings.prefetch_view(list[at + kBytesAhead].text, 1);
+        if (at + kMemoAhead < list_end) memo.prefetch(list[at + kMemoAhead].text);
+        std::uint32_t place = KeyMemo::kNoKey;
+        if (!memo.find(name.text, place)) {
           const std::string key = normalise_name(s.strings.view(name.text));
-          if (key.empty()) continue;
-          keys.texts.append(key);
-          keys.owners.push_back(NodeId{node});
+          if (!key.empty()) place = index(keys.texts.append(key));
+          memo.note(place);
         }
+        if (place == KeyMemo::kNoKey) continue;
+        keys.key_of.push_back(place);
+        keys.owners.push_back(NodeId{node});
       }
-    };
-    constexpr std::size_t kTwoThreadNames = 16384;  // below it a thread costs more than it saves
-    const std::uint32_t half = graph.name_list_.size() >= kTwoThreadNames ? nodes / 2 : nodes;
-    Keys low, high;
-    std::exception_ptr high_failed;  // std::bad_alloc, rethrown here
-    {
-      std::jthread high_half;
-      if (half < nodes) {
-        high_half = std::jthread([&] {
-          try {
-            make_keys(half, nodes, high);
-          } catch (...) {
-            high_failed = std::current_exception();
-          }
-        });
-      }
-      make_keys(0, half, low);
-    }  // joined
-    if (high_failed) std::rethrow_exception(high_failed);
+    }
+  };
+  const std::uint32_t half = nodes / 2;
+  Keys low, high;
+  std::vector<std::pair<StringId, NodeId>> name_pairs;
+  // With no same-as candidate to come, the keys are the last strings the pool takes: they are
+  // interned in one go (the high half's after the low half's), without growing its table.
+  const auto intern_keys = [&] {
+    name_pairs.reserve(low.owners.size() + high.owners.size());
+    if (births.empty()) {
+      const auto high_at = static_cast<std::uint32_t>(low.texts.size());
+      for (std::uint32_t at = 0; at < high.texts.size(); ++at) low.texts.append(high.texts.view(StringId{at}));
+      const std::vector<StringId> key_ids = s.strings.intern_all_last(low.texts);
+      for (std::size_t at = 0; at < low.owners.size(); ++at) name_pairs.emplace_back(key_ids[low.key_of[at]], low.owners[at]);
+      for (std::size_t at = 0; at < high.owners.size(); ++at)
+        name_pairs.emplace_back(key_ids[high_at + high.key_of[at]], high.owners[at]);
+      low = Keys{};
+      high = Keys{};
+      return;
+    }
     for (Keys* keys : {&low, &high}) {
       const std::vector<StringId> key_ids = s.strings.intern_all(keys->texts);
-      for (std::size_t at = 0; at < key_ids.size(); ++at)
-        name_pairs.emplace_back(key_ids[at], keys->owners[at]);
+      for (std::size_t at = 0; at < keys->owners.size(); ++at)
+        name_pairs.emplace_back(key_ids[keys->key_of[at]], keys->owners[at]);
+      *keys = Keys{};
     }
-  }
-  add_same_as_candidates_impl(s, graph, name_pairs, old_of, own_ids);
-  s.strings.drop_index();
-  // Both indexes now, so their (key, node) pairs are freed before the edges are built; one on
-  // each thread (they read the pool, into which nothing is interned from here on, and write
-  // graph columns of their own).
+    add_same_as_candidates_impl(s, graph, births, name_pairs, old_of, own_ids);
+    s.strings.drop_index();
+  };
+  // Both indexes, each a task (they read the pool, into which nothing is interned after the
+  // keys, and write graph columns of their own).
   const auto index_task = [&](std::size_t task) {
     switch (task) {
       case 0: {  // the name index
@@ -2517,40 +2639,38 @@ Graph Builder::freeze() && {
         // text and its node from there, so it needs no key, offset or node columns (Graph::find).
         graph.ext_slots_ = Column(position_index(graph.external_id_, s.strings));
         break;
+      default:
+        SKG_ASSERT(false && "freeze has two index tasks");
     }
   };
-  if (name_pairs.size() >= kParallelFreeze) {
-    parallel_for(2, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t task = begin; task < end; ++task) index_task(task);
-    });
-  } else {
-    index_task(0);
-    index_task(1);
-  }
-  std::vector<std::uint32_t>().swap(s.node_of);
-  std::vector<std::uint32_t>().swap(s.edge_of);
-  s.prov_index = {};
-  s.edge_index = {};
-  s.indexed_files = {};
-  s.action_of = {};
 
-  // Edges: forward CSR order is (source, insertion order); EdgeId is the position in it.
-  const std::size_t old_edges = s.source.size();
-  std::vector<std::uint32_t> out_at = fresh_vector<std::uint32_t>(nodes + 1, 0);
-  for (std::size_t edge = 0; edge < old_edges; ++edge) {
-    const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
-    if (s.edge_alive[edge] && from != kDropped && to != kDropped) ++out_at[from + 1];
-  }
-  std::partial_sum(out_at.begin(), out_at.end(), out_at.begin());
-  const std::uint32_t edges = out_at[nodes];
-  std::vector<std::uint32_t> position = fresh_vector<std::uint32_t>(old_edges, kDropped);
-  {
+  // Edges: forward CSR order is (source, insertion order); EdgeId is the position in it. The
+  // id maps are freed first (same-as candidates, if any, are in by then).
+  std::size_t old_edges = 0;
+  std::uint32_t edges = 0;
+  std::vector<std::uint32_t> out_at, position;
+  const auto edge_order = [&] {
+    std::vector<std::uint32_t>().swap(s.node_of);
+    std::vector<std::uint32_t>().swap(s.edge_of);
+    s.prov_index = {};
+    s.edge_index = {};
+    s.indexed_files = {};
+    s.action_of = {};
+    old_edges = s.source.size();
+    out_at = fresh_vector<std::uint32_t>(nodes + 1, 0);
+    for (std::size_t edge = 0; edge < old_edges; ++edge) {
+      const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
+      if (s.edge_alive[edge] && from != kDropped && to != kDropped) ++out_at[from + 1];
+    }
+    std::partial_sum(out_at.begin(), out_at.end(), out_at.begin());
+    edges = out_at[nodes];
+    position = fresh_vector<std::uint32_t>(old_edges, kDropped);
     std::vector<std::uint32_t> cursor(out_at.begin(), out_at.end() - 1);
     for (std::size_t edge = 0; edge < old_edges; ++edge) {
       const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
       if (s.edge_alive[edge] && from != kDropped && to != kDropped) position[edge] = cursor[from]++;
     }
-  }
+  };
   // Each edge column is permuted into EdgeId order by a task of its own: a task reads its State
   // columns and `position` and writes its own graph columns, so the tasks are shared out over
   // two threads (graph/parallel.h) and the graph is the same on any number of threads. They were
@@ -2611,21 +2731,63 @@ Graph Builder::freeze() && {
         graph.edge_attribute_ = Column(std::move(edge_attributes));
         break;
       }
+      case 7:
+        // The provenance records: read by task 5 too, and freed once every task has ended.
+        graph.set_provenance(s.provenance);
+        break;
       default:
-        SKG_ASSERT(false && "freeze has seven edge tasks");
+        SKG_ASSERT(false && "freeze has eight edge tasks");
     }
   };
-  constexpr std::size_t kEdgeTasks = 7;
-  if (old_edges >= kParallelFreeze) {
-    parallel_for(kEdgeTasks, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t task = begin; task < end; ++task) edge_task(task);
-    });
-  } else {
-    for (std::size_t task = 0; task < kEdgeTasks; ++task) edge_task(task);
-  }
-  graph.out_at_ = Column(std::move(out_at));
+  constexpr std::size_t kEdgeTasks = 8;
 
-  graph.set_provenance(s.provenance);
+  // The tasks in the order they are handed out, each with the earlier ones it waits for.
+  struct Task {
+    enum Kind : std::uint8_t { kKeys, kIntern, kIndex, kEdgeOrder, kEdgeColumns } kind;
+    std::uint8_t part;  // the half of the keys, the index, the edge task
+    std::array<std::size_t, 2> after;
+  };
+  std::vector<Task> tasks;
+  const auto add = [&](Task::Kind kind, std::size_t part, std::array<std::size_t, 2> after = {kNoTask, kNoTask}) {
+    tasks.push_back({kind, static_cast<std::uint8_t>(part), after});
+    return tasks.size() - 1;
+  };
+  const std::size_t low_keys = add(Task::kKeys, 0), high_keys = add(Task::kKeys, 1);
+  std::size_t intern = kNoTask, order = kNoTask;
+  if (births.empty()) {
+    order = add(Task::kEdgeOrder, 0);
+    intern = add(Task::kIntern, 0, {low_keys, high_keys});
+  } else {  // same-as candidates may add edges: the edges wait for them
+    intern = add(Task::kIntern, 0, {low_keys, high_keys});
+    order = add(Task::kEdgeOrder, 0, {intern, kNoTask});
+  }
+  for (std::size_t task = 0; task < kEdgeTasks; ++task) add(Task::kEdgeColumns, task, {order, kNoTask});
+  for (std::size_t task = 0; task < 2; ++task) add(Task::kIndex, task, {intern, kNoTask});
+  const bool two_threads = s.source.size() >= kParallelFreeze || graph.name_list_.size() >= kParallelFreeze;
+  run_tasks(
+      tasks.size(), two_threads,
+      [&](std::size_t at) {
+        const Task& task = tasks[at];
+        switch (task.kind) {
+          case Task::kKeys:
+            task.part == 0 ? make_keys(0, half, low) : make_keys(half, nodes, high);
+            break;
+          case Task::kIntern:
+            intern_keys();
+            break;
+          case Task::kIndex:
+            index_task(task.part);
+            break;
+          case Task::kEdgeOrder:
+            edge_order();
+            break;
+          case Task::kEdgeColumns:
+            edge_task(task.part);
+            break;
+        }
+      },
+      [&](std::size_t at) { return tasks[at].after; });
+  graph.out_at_ = Column(std::move(out_at));
   detail::BigVector<Provenance>().swap(s.provenance);
   graph.chars_ = Column(std::move(s.strings).release_chars());
   graph.set_string_offsets(std::move(s.strings).release_offsets());

@@ -82,6 +82,53 @@ std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) 
   return ids;
 }
 
+std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& staged) {
+  SKG_ASSERT(!slots_.empty() && "intern_all_last() after drop_index()");
+  const std::size_t count = staged.size();
+  std::vector<StringId> ids(count);
+  std::vector<std::uint64_t> hashes(count);
+  for (std::size_t at = 0; at < count; ++at) hashes[at] = detail::hash_string(staged.view(StringId{static_cast<std::uint32_t>(at)}));
+  // The new strings' table: hash << 32 | (id + 1), as the pool's, at most half full.
+  std::size_t room = 16;
+  while (room < count * 2) room *= 2;
+  std::vector<std::uint64_t, detail::LargeAllocator<std::uint64_t>> fresh(room, 0);
+  const std::size_t fresh_mask = room - 1;
+  // Prefetched as intern_all() does, and the new strings' slot with the pool's.
+  constexpr std::size_t kSlotAhead = 16, kOffsetAhead = 8, kBytesAhead = 3;
+  const auto prefetch = [&](std::size_t at, int stage) {
+    prefetch_stage(staged.view(StringId{static_cast<std::uint32_t>(at)}), hashes[at], stage);
+    if (stage == 0) detail::prefetch_line(fresh.data() + (hashes[at] & fresh_mask));
+  };
+  for (std::size_t at = 0; at < std::min(kSlotAhead, count); ++at) prefetch(at, 0);
+  for (std::size_t at = 0; at < count; ++at) {
+    if (at + kSlotAhead < count) prefetch(at + kSlotAhead, 0);
+    if (at + kOffsetAhead < count) prefetch(at + kOffsetAhead, 1);
+    if (at + kBytesAhead < count) prefetch(at + kBytesAhead, 2);
+    const std::string_view text = staged.view(StringId{static_cast<std::uint32_t>(at)});
+    if (const auto held = find(text, hashes[at])) {
+      ids[at] = *held;
+      continue;
+    }
+    const auto tag = static_cast<std::uint32_t>(hashes[at]);
+    std::size_t slot = hashes[at] & fresh_mask;
+    for (; fresh[slot] != 0; slot = (slot + 1) & fresh_mask) {
+      const StringId id{static_cast<std::uint32_t>(fresh[slot]) - 1};
+      if ((fresh[slot] >> 32) == tag && view(id) == text) break;
+    }
+    if (fresh[slot] != 0) {
+      ids[at] = StringId{static_cast<std::uint32_t>(fresh[slot]) - 1};
+      continue;
+    }
+    if (size() >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
+    ids[at] = StringId{static_cast<std::uint32_t>(size())};
+    chars_.insert(chars_.end(), text.begin(), text.end());
+    offsets_.push_back(chars_.size());
+    fresh[slot] = (std::uint64_t{tag} << 32) | (index(ids[at]) + 1);
+  }
+  drop_index();
+  return ids;
+}
+
 StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
   SKG_ASSERT(!slots_.empty() && "intern() after drop_index()");
   const auto tag = static_cast<std::uint32_t>(hash);

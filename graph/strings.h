@@ -152,6 +152,12 @@ class StringPool {
   /// ids as intern() one by one, faster: each string's table slot is fetched from memory a few
   /// strings ahead of its probe, so the cache misses of distinct strings overlap.
   std::vector<StringId> intern_all(const detail::StringArena& staged);
+  /// intern_all(), then drop_index(): the last strings a pool takes (freeze()'s name keys). The
+  /// same ids; a string the pool holds is found through its table, and the new ones are found
+  /// again among themselves through a table of their own sized for them instead of being put in
+  /// the pool's, which they would have grown (rehashed whole into twice the room, 32 MiB at a
+  /// 1M-entity skg-csv load) only for it to be dropped.
+  std::vector<StringId> intern_all_last(const detail::StringArena& staged);
   std::optional<StringId> find(std::string_view text) const noexcept { return find(text, detail::hash_string(text)); }
   /// find() of a text whose hash (detail::hash_string) the caller has already, as intern(text, hash).
   std::optional<StringId> find(std::string_view text, std::uint64_t hash) const noexcept;

@@ -5,13 +5,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <unistd.h>  // getpid: ctest runs each case as its own process, two at once
+
 #include "generator.h"
+#include "graph/graph_fingerprint.h"
 #include "skg/graph/builder.h"
 #include "skg/graph/parallel.h"
+#include "skg/graph/snapshot.h"
 #include "skg/queries/diff.h"
 #include "skg/queries/exposure.h"
 #include "skg/queries/ownership.h"
@@ -123,4 +131,64 @@ TEST_CASE("builder: a large batch committed on two threads gives the one-thread 
   const std::string one = build(1);
   CHECK(std::count(one.begin(), one.end(), '\n') == kEdges);
   CHECK(build(2) == one);
+}
+
+TEST_CASE("builder: a large freeze on two threads gives the one-thread graph, with repeated names, with or without same-as candidates") {
+  // freeze() ends with tasks on two threads: the name keys of two halves of the nodes (a name met
+  // before takes the key made the first time), their intern into the pool, the two indexes, the
+  // edges' order and columns and the provenance. With no party with a birth date the edges are
+  // built while the keys are interned; with some, they wait for the same-as candidates. Either
+  // way one thread and two must give the same snapshot, and every node is found by its names.
+  constexpr int kEntities = 20000, kEdges = 40000, kNames = 2000;
+  for (const bool births : {false, true}) {
+    CAPTURE(births);
+    const auto path = std::filesystem::temp_directory_path() /
+                      fmt::format("skg_freeze_threads_{}_{}.skg", ::getpid(), births ? 1 : 0);
+    const auto build = [&](unsigned threads) {
+      skg::set_thread_count(threads);
+      skg::Builder builder;
+      skg::Batch batch(builder);
+      std::vector<std::string> ids;
+      for (int at = 0; at < kEntities; ++at) ids.push_back("gen:" + std::to_string(at));
+      for (int at = 0; at < kEntities; ++at) {
+        // One of kNames names, upper-cased on every third node (the same key) and "!!" (no key)
+        // on every 97th; records of a name come from two files in turn.
+        std::string name = at % 97 == 0 ? "!!" : "Ivan Petrov " + std::to_string(at % kNames);
+        if (at % 3 == 0) std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+        const skg::Source source{(at / kNames) % 2 == 0 ? "a.csv" : "b.csv", ids[at], static_cast<std::uint32_t>(at + 2)};
+        batch.add_entity({.id = ids[at], .kind = skg::NodeKind::Person, .name = name, .source = source});
+        if (at % 5 == 0)
+          batch.add_name(ids[at], "Alias " + std::to_string(at % 500), skg::NameType::Aka, skg::NameStrength::Strong, source);
+        if (births) batch.add_attribute(ids[at], "birthDate", fmt::format("1970-01-{:02}", 1 + at % 8), source);
+      }
+      for (int at = 0; at < kEdges; ++at)
+        batch.add_edge({.kind = skg::EdgeKind::Owns, .from = ids[at % kEntities], .to = ids[at * 7919 % kEntities],
+                        .share = skg::Percent::exact(at % 101), .source = {"edges.csv", {}, static_cast<std::uint32_t>(at + 2)}});
+      builder.commit(std::move(batch));
+      const skg::Graph graph = std::move(builder).freeze();
+      skg::set_thread_count(0);
+      std::size_t same_as = 0;
+      for (std::uint32_t at = 0; at < graph.edge_count(); ++at) same_as += graph.edge_kind(skg::EdgeId{at}) == skg::EdgeKind::SameAs;
+      CHECK((same_as != 0) == births);
+      CHECK(graph.edge_count() == kEdges + same_as);
+      for (const int name : {0, 7, 1999}) {
+        std::vector<skg::NodeId> expected;
+        for (int at = name; at < kEntities; at += kNames)
+          if (at % 97 != 0) expected.push_back(*graph.find(ids[at]));
+        const auto found = graph.find_by_name("IVAN petrov " + std::to_string(name));
+        CHECK(std::vector<skg::NodeId>(found.begin(), found.end()) == expected);
+      }
+      CHECK(graph.find_by_name("alias 5").size() == kEntities / 500);
+      CHECK(graph.find_by_name("!!").empty());
+      skg::save(graph, path.string());
+      std::ifstream in(path, std::ios::binary);
+      std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+      return std::pair{skg::testing::fingerprint(graph), std::move(bytes)};
+    };
+    const auto one = build(1), two = build(2);
+    std::filesystem::remove(path);
+    CHECK(!one.second.empty());
+    CHECK(one.first == two.first);
+    CHECK(one.second == two.second);
+  }
 }
