@@ -113,7 +113,7 @@ std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& sta
     std::size_t slot = hashes[at] & fresh_mask;
     for (; fresh[slot] != 0; slot = (slot + 1) & fresh_mask) {
       const StringId id{static_cast<std::uint32_t>(fresh[slot]) - 1};
-      if ((fresh[slot] >> 32) == tag && view(id) == text) break;
+      if ((fresh[slot] >> 32) == tag && detail::same_text(view(id), text)) break;
     }
     if (fresh[slot] != 0) {
       ids[at] = StringId{static_cast<std::uint32_t>(fresh[slot]) - 1};
