@@ -187,8 +187,8 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
   // A new line of the same file (a bulk table's next row) reuses the file's id the same way.
   if (binding_.pool != nullptr && !sources_.empty()) {
     const LocalSource last = sources_.back();
-    const bool same_file = text_or_empty(last.source) == source.file;
-    const bool same_record = text_or_empty(last.record) == source.record;
+    const bool same_file = detail::same_text(text_or_empty(last.source), source.file);
+    const bool same_record = detail::same_text(text_or_empty(last.record), source.record);
     if (same_file && same_record && last.line == source.line)
       return static_cast<std::uint32_t>(sources_.size() - 1);
     sources_.push_back({same_file ? last.source : this->local(source.file),
@@ -253,7 +253,7 @@ StringId Batch::add_entity(const EntityRecord& record) {
   // as the source's record: bound, equal texts have one pool id, so it is taken from there
   // instead of hashing and probing the same text again (a second lookup for each of the 4M
   // records of a 1M-entity FtM load). add_edge does the same with an edge's id.
-  const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
+  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
                                                                                      : local(record.id);
   entities_.push_back({id, record.kind, local(record.name), source, record.valid});
   define(id, record.id);
@@ -322,7 +322,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const std::uint32_t source = local_source(record.source);
   // Interned in the order of the fields (the pool's order, and so the snapshot's, is kept).
   const StringId from = local(record.from), to = local(record.to), role = local(record.role);
-  const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
+  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
                                                                                      : local(record.id);
   return push_edge(from, to, role, id, record, source);
 }
@@ -331,7 +331,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   SKG_ASSERT(binding_.pool != nullptr && from != kNoString && to != kNoString);
   const std::uint32_t source = local_source(record.source);
   const StringId role = local(record.role);
-  const StringId id = binding_.pool != nullptr && record.id == record.source.record ? sources_[source].record
+  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
                                                                                      : local(record.id);
   return push_edge(from, to, role, id, record, source);
 }
@@ -344,7 +344,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   // As the Source overload: an edge named by its record (FtM) takes the id source_ref() interned.
   // The record's text was just interned, so this compare reads cached bytes.
   const StringId record_id = sources_[at].record;
-  const StringId id = record.id == text_or_empty(record_id) ? record_id : local(record.id);
+  const StringId id = detail::same_text(record.id, text_or_empty(record_id)) ? record_id : local(record.id);
   return push_edge(from, to, role, id, record, at);
 }
 
