@@ -775,6 +775,21 @@ TEST_CASE("builder: a role, id or date on a few edges of many reads back on thos
   }
 }
 
+namespace {
+/// What a user reads of a graph: its fingerprint, its strings in their order, and each party's
+/// (`by_node`) or each edge's sources; two ways of building it must read the same.
+auto as_read(const Graph& graph, bool by_node) {
+  std::string described;
+  const std::size_t count = by_node ? graph.node_count() : graph.edge_count();
+  for (std::uint32_t at = 0; at < count; ++at)
+    for (const ProvId prov : by_node ? graph.provenance(NodeId{at}) : graph.edge_provenance(EdgeId{at}))
+      described += graph.describe(prov) + "|";
+  std::string strings;
+  for (std::uint32_t at = 0; at < graph.string_count(); ++at) strings.append(graph.string(StringId{at})).push_back('|');
+  return std::tuple{skg::testing::fingerprint(graph), strings, described};
+}
+}  // namespace
+
 TEST_CASE("builder: rows staged by a source handle at another line give the sources of their own Source") {
   // source_ref_at: a bulk table's rows, each at its line, with a node row (another record) between
   // them and one line stated twice; the graph and its strings are those of the Source overloads.
@@ -805,13 +820,7 @@ TEST_CASE("builder: rows staged by a source handle at another line give the sour
       else batch->add_edge(record);  // staged with its Source: the handle's source is the last one
     }
     builder.commit(std::move(*batch));
-    const Graph graph = std::move(builder).freeze();
-    std::string described;  // each edge's sources, as a user reads them
-    for (std::uint32_t at = 0; at < graph.edge_count(); ++at)
-      for (const ProvId prov : graph.edge_provenance(EdgeId{at})) described += graph.describe(prov) + "|";
-    std::string strings;
-    for (std::uint32_t at = 0; at < graph.string_count(); ++at) strings.append(graph.string(StringId{at})).push_back('|');
-    return std::tuple{skg::testing::fingerprint(graph), strings, described};
+    return as_read(std::move(builder).freeze(), /*by_node=*/false);
   };
   for (const bool bound : {true, false}) {
     CAPTURE(bound);
@@ -855,13 +864,7 @@ TEST_CASE("builder: node rows staged by a source handle with their own record gi
       batch->add_entity(id, NodeKind::Company, batch->string_id(row.name), handle);
     }
     builder.commit(std::move(*batch));
-    const Graph graph = std::move(builder).freeze();
-    std::string described;  // each party's sources, as a user reads them
-    for (std::uint32_t at = 0; at < graph.node_count(); ++at)
-      for (const ProvId prov : graph.provenance(NodeId{at})) described += graph.describe(prov) + "|";
-    std::string strings;
-    for (std::uint32_t at = 0; at < graph.string_count(); ++at) strings.append(graph.string(StringId{at})).push_back('|');
-    return std::tuple{skg::testing::fingerprint(graph), strings, described};
+    return as_read(std::move(builder).freeze(), /*by_node=*/true);
   };
   for (const bool bound : {true, false}) {
     CAPTURE(bound);
