@@ -1763,9 +1763,10 @@ class FtmReader {
     StringId id = kNoString;
     if (hashes != nullptr) {
       // With the worker's hashes (hot_strings: the id, then the first name): the same strings
-      // interned in add_entity's order (the source's file and record, the id, the name).
+      // interned in add_entity's order (the source's file and record, the id, the name). The
+      // record is the entity's id, which the source has just interned: taken from there.
       const Batch::SourceRef ref = batch.source_ref(at, (*hashes)[0]);
-      id = batch.string_id(entity.id, (*hashes)[0]);
+      id = batch.record_id(ref, entity.id);
       const StringId name = names.empty() ? batch.string_id(primary) : batch.string_id(primary, (*hashes)[1]);
       batch.add_entity(id, entity.info->kind, name, ref);
       // Defined now: the workers may find it as a later link's end (DefinedIds).
