@@ -82,6 +82,19 @@ std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) 
   return ids;
 }
 
+namespace {
+/// Appends `text` as a pool's next string, given the pool's bytes and string offsets (one more
+/// than its strings): the bytes and the end offset, after the check that an id is left. The one
+/// append of insert() and intern_all_last(), which place the new string in different tables.
+StringId append_string(std::vector<char>& chars, std::vector<std::uint64_t>& offsets, std::string_view text) {
+  const std::size_t count = offsets.size() - 1;
+  if (count >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
+  chars.insert(chars.end(), text.begin(), text.end());
+  offsets.push_back(chars.size());
+  return StringId{static_cast<std::uint32_t>(count)};
+}
+}  // namespace
+
 std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& staged) {
   SKG_ASSERT(!slots_.empty() && "intern_all_last() after drop_index()");
   const std::size_t count = staged.size();
@@ -119,10 +132,7 @@ std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& sta
       ids[at] = StringId{static_cast<std::uint32_t>(fresh[slot]) - 1};
       continue;
     }
-    if (size() >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
-    ids[at] = StringId{static_cast<std::uint32_t>(size())};
-    chars_.insert(chars_.end(), text.begin(), text.end());
-    offsets_.push_back(chars_.size());
+    ids[at] = append_string(chars_, offsets_, text);
     fresh[slot] = (std::uint64_t{tag} << 32) | (index(ids[at]) + 1);
   }
   drop_index();
@@ -146,10 +156,7 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
 // Apart from the probe, which most calls end in: the insertion's vector growth made the probe
 // save and restore registers it does not need.
 [[gnu::noinline]] StringId StringPool::insert(std::string_view text, std::uint32_t tag, std::size_t at) {
-  if (size() >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
-  const StringId id{static_cast<std::uint32_t>(size())};
-  chars_.insert(chars_.end(), text.begin(), text.end());
-  offsets_.push_back(chars_.size());
+  const StringId id = append_string(chars_, offsets_, text);
   hashes_.push_back(tag);
   if (over_full(size() + 1, slots_.size())) {
     grow();  // rehashes, including the new string
