@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 
 #include <sys/mman.h>
@@ -32,6 +33,69 @@ void* allocate_large(std::size_t bytes) {
 }
 
 void free_large(void* pointer) noexcept { std::free(pointer); }
+
+namespace {
+
+constexpr std::size_t kReusedFrom = std::size_t{64} << 10;  // smaller blocks: malloc's own bins
+constexpr std::size_t kReusedKept = std::size_t{64} << 20;  // at most this much kept, free
+
+struct ReusedBlocks {
+  std::mutex mutex;
+  std::array<std::vector<void*>, 64> free;  // by size class: 2^class bytes
+  std::size_t kept = 0;
+};
+
+// Never destroyed: a block freed by another static's destructor at exit still finds it (the
+// blocks it keeps stay reachable from here, so leak checkers do not report them).
+ReusedBlocks& reused_blocks() {
+  static ReusedBlocks* blocks = new ReusedBlocks;
+  return *blocks;
+}
+
+unsigned reused_class(std::size_t bytes) noexcept { return static_cast<unsigned>(std::bit_width(bytes - 1)); }
+
+}  // namespace
+
+void* allocate_reused(std::size_t bytes) {
+  if (bytes < kReusedFrom) {
+    void* pointer = std::malloc(bytes == 0 ? 1 : bytes);
+    if (pointer == nullptr) throw std::bad_alloc();
+    return pointer;
+  }
+  const unsigned size_class = reused_class(bytes);
+  ReusedBlocks& blocks = reused_blocks();
+  {
+    const std::lock_guard<std::mutex> lock(blocks.mutex);
+    auto& free = blocks.free[size_class];
+    if (!free.empty()) {
+      void* pointer = free.back();
+      free.pop_back();
+      blocks.kept -= std::size_t{1} << size_class;
+      return pointer;
+    }
+  }
+  return allocate_large(std::size_t{1} << size_class);
+}
+
+void free_reused(void* pointer, std::size_t bytes) noexcept {
+  if (pointer == nullptr) return;
+  if (bytes < kReusedFrom) return std::free(pointer);
+  const unsigned size_class = reused_class(bytes);
+  const std::size_t size = std::size_t{1} << size_class;
+  ReusedBlocks& blocks = reused_blocks();
+  {
+    const std::lock_guard<std::mutex> lock(blocks.mutex);
+    if (blocks.kept + size <= kReusedKept) {
+      try {
+        blocks.free[size_class].push_back(pointer);
+        blocks.kept += size;
+        return;
+      } catch (...) {  // no room to remember it: it goes back below
+      }
+    }
+  }
+  free_large(pointer);
+}
 
 [[noreturn]] void assert_failed(const char* cond, const char* file, int line) {
   std::fprintf(stderr, "skg: internal error: %s:%d: assertion failed: %s\n", file, line, cond);

@@ -535,8 +535,8 @@ void BlockedSet::NodeTable::reserve(std::size_t count) {
 }
 
 void BlockedSet::NodeTable::grow(std::size_t slots) {
-  std::vector<std::uint32_t> keys(slots, kEmptyKey);
-  std::vector<std::uint64_t> values(slots);
+  detail::ReusedVector<std::uint32_t> keys(slots, kEmptyKey);
+  detail::ReusedVector<std::uint64_t> values(slots);
   const std::size_t mask = slots - 1;
   for (std::size_t old = 0; old < keys_.size(); ++old) {
     if (keys_[old] == kEmptyKey) continue;
@@ -762,8 +762,8 @@ struct BlockedSetBuilder {
   // same on any number of threads in any order (tests/queries/parallel_test.cpp checks it).
   struct Worker {
     Scratch scratch;
-    std::vector<std::pair<NodeId, std::uint8_t>> next;
-    std::vector<NodeId> dirty, touched, visited;
+    detail::ReusedVector<std::pair<NodeId, std::uint8_t>> next;
+    detail::ReusedVector<NodeId> dirty, touched, visited;
   };
 
   static std::uint8_t gain_flags(std::uint8_t& cell, std::uint8_t gained) {
@@ -779,7 +779,7 @@ struct BlockedSetBuilder {
   /// Adds `bound` to the lower (low 32 bits) or upper (high 32 bits) sum of `asset`; the new sum.
   /// A what-if continuation (base_sums set) starts an untouched node's sums from the baseline's.
   Bound add_dense(DenseBuffer& sums, NodeId asset, bool upper, Bound bound,
-                  std::vector<NodeId>& touched) const {
+                  detail::ReusedVector<NodeId>& touched) const {
     std::atomic<std::uint64_t>& slot = sums[index(asset)];
     std::uint64_t old = slot.load(std::memory_order_relaxed), now = 0;
     Sum sum;
@@ -796,7 +796,7 @@ struct BlockedSetBuilder {
   /// add_dense for both sums of `asset` in one update (one compare-and-swap, not two): `low` to
   /// the lower sum when `add_low`, `high` to the upper when `add_high`; the new sums in `totals`.
   void add_dense_both(DenseBuffer& sums, NodeId asset, bool add_low, Bound low, bool add_high, Bound high,
-                      std::vector<NodeId>& touched, Bound (&totals)[2]) const {
+                      detail::ReusedVector<NodeId>& touched, Bound (&totals)[2]) const {
     std::atomic<std::uint64_t>& slot = sums[index(asset)];
     std::uint64_t old = slot.load(std::memory_order_relaxed), now = 0;
     do {
@@ -862,7 +862,7 @@ struct BlockedSetBuilder {
   /// each a cache miss at 1M nodes, and each read needs the one before. So the reads of the nodes
   /// a few turns ahead are asked for in stages, each reading what the stage before asked for, and
   /// the misses of several nodes overlap instead of following one another (as reach does).
-  [[gnu::always_inline]] void prefetch_ahead(const std::vector<std::pair<NodeId, std::uint8_t>>& frontier,
+  [[gnu::always_inline]] void prefetch_ahead(const detail::ReusedVector<std::pair<NodeId, std::uint8_t>>& frontier,
                                              std::size_t at, const DenseBuffer& sums) const {
     constexpr std::size_t kOffsets = 20, kStakes = 15, kAssets = 10, kInList = 6, kInStakes = 3;
     const std::size_t size = frontier.size();
@@ -894,11 +894,11 @@ struct BlockedSetBuilder {
     DenseSums lease(graph.node_count());
     DenseBuffer& sums = lease.sums();
     std::vector<Worker> workers(thread_count());
-    std::vector<std::pair<NodeId, std::uint8_t>> frontier;
+    detail::ReusedVector<std::pair<NodeId, std::uint8_t>> frontier;
     for (NodeId seed : seeds) frontier.emplace_back(seed, kYes | kMaybe);
     frontier.insert(frontier.end(), more.begin(), more.end());
     BlockedSet::NodeTable joint_added;  // asset -> the jointly held block already added
-    std::vector<NodeId> dirty;          // assets whose jointly held block may have grown
+    detail::ReusedVector<NodeId> dirty;  // assets whose jointly held block may have grown
     auto gather_next = [&] {
       frontier.clear();
       for (Worker& work : workers) {
@@ -975,7 +975,7 @@ struct BlockedSetBuilder {
         }
       return;
     }
-    std::vector<std::uint64_t> marks((graph.node_count() + 63) / 64, 0);
+    detail::ReusedVector<std::uint64_t> marks((graph.node_count() + 63) / 64, 0);
     std::size_t touched = 0;
     for (Worker& work : workers) {
       touched += work.touched.size();
@@ -984,7 +984,7 @@ struct BlockedSetBuilder {
     // The table gets its final size at once (growing it step by step rehashed every sum), and
     // each node's slot is asked for a few nodes ahead of its insert: the slots are random.
     set.sums_.reserve(touched);
-    std::vector<NodeId>& order = workers[0].touched;
+    detail::ReusedVector<NodeId>& order = workers[0].touched;
     order.clear();
     for (std::size_t word = 0; word < marks.size(); ++word)
       for (std::uint64_t bits = marks[word]; bits != 0; bits &= bits - 1)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "skg/graph/graph.h"
+#include "skg/graph/strings.h"
 #include "skg/queries/as_of.h"
 
 namespace skg::inline v1 {
@@ -268,8 +269,8 @@ class BlockedSet {
       return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 24);
     }
     void grow(std::size_t slots);
-    std::vector<std::uint32_t> keys_;
-    std::vector<std::uint64_t> values_;
+    detail::ReusedVector<std::uint32_t> keys_;
+    detail::ReusedVector<std::uint64_t> values_;
     std::size_t size_ = 0;
   };
 
@@ -278,7 +279,7 @@ class BlockedSet {
   std::uint64_t graph_token_ = 0;  // Graph::token() of the graph it was computed from
   std::optional<Date> as_of_;
   const RulePeriod* period_ = nullptr;
-  std::vector<std::uint8_t> state_;  // one byte per node: the flags above
+  detail::ReusedVector<std::uint8_t> state_;  // one byte per node: the flags above
   NodeTable sums_;  // lower sum in the low 32 bits, upper in the high 32 (bit 31: open bound)
   NodeTable group_lo_, group_hi_;    // union-find parents (non-aggregating rules only)
 };

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -390,6 +391,31 @@ TEST_CASE("string pool: texts that differ in any one byte, or in length, are oth
     CHECK_FALSE(detail::same_text(text, text + "a"));
     if (size > 0) CHECK_FALSE(detail::same_text(text, std::string_view(text).substr(0, size - 1)));
   }
+}
+
+TEST_CASE("reused blocks: a query's freed block serves the next request of its size, and holds its data") {
+  // A blocked set's per-call arrays (detail::ReusedAllocator): the second call gets the block the
+  // first freed (no fresh pages to fault in), the vector's contents are its own, and a block past
+  // what is kept goes back to the system rather than piling up.
+  std::uintptr_t first = 0;
+  {
+    detail::ReusedVector<std::uint32_t> a(300000, 7);  // 1.2 MB: a 2 MiB size class
+    first = reinterpret_cast<std::uintptr_t>(a.data());
+  }
+  detail::ReusedVector<std::uint32_t> b(400000, 9);  // same class: the freed block again
+  CHECK(reinterpret_cast<std::uintptr_t>(b.data()) == first);
+  CHECK(std::all_of(b.begin(), b.end(), [](std::uint32_t v) { return v == 9; }));
+  detail::ReusedVector<std::uint32_t> c(400000, 3);  // the class's only block is in use: another
+  CHECK(reinterpret_cast<std::uintptr_t>(c.data()) != first);
+  CHECK(b[399999] == 9);
+  CHECK(c[0] == 3);
+  {
+    std::vector<detail::ReusedVector<std::uint8_t>> many;  // 40 blocks of 4 MiB: more than is kept
+    for (int at = 0; at < 40; ++at) many.emplace_back(std::size_t{3} << 20, static_cast<std::uint8_t>(at));
+    for (int at = 0; at < 40; ++at) CHECK(many[at][12345] == static_cast<std::uint8_t>(at));
+  }
+  detail::ReusedVector<std::uint8_t> small(100, 1);  // below 64 KiB: malloc's own
+  CHECK(small.size() == 100);
 }
 
 TEST_CASE("string pool: interning a staged list at once gives the ids of interning one by one") {
