@@ -2,9 +2,14 @@
 // graphs can be compared whole (the all-or-nothing tests; the fuzz targets walk it too).
 #pragma once
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <utility>
 
 #include "skg/graph/graph.h"
+#include "skg/graph/snapshot.h"
 
 namespace skg::inline v1::testing {
 
@@ -97,6 +102,15 @@ inline std::string fingerprint(const Graph& graph) {
     out += '\n';
   }
   return out;
+}
+
+/// What two builds of one graph are compared by: its fingerprint and the bytes of its snapshot
+/// (saved at `path`, which is left for the caller to remove).
+inline std::pair<std::string, std::string> fingerprint_and_snapshot(const Graph& graph, const std::filesystem::path& path) {
+  save(graph, path.string());
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return {fingerprint(graph), std::move(bytes)};
 }
 
 }  // namespace skg::testing

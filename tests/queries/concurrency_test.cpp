@@ -28,6 +28,13 @@
 
 namespace {
 
+/// The ids "gen:0" .. "gen:<count - 1>", as skg-gen names its parties.
+std::vector<std::string> generated_ids(int count) {
+  std::vector<std::string> ids;
+  for (int at = 0; at < count; ++at) ids.push_back("gen:" + std::to_string(at));
+  return ids;
+}
+
 struct Questions {
   const skg::Graph& graph;
   const skg::Graph& older;  // a second version, for diff
@@ -105,8 +112,7 @@ TEST_CASE("builder: a large batch committed on two threads gives the one-thread 
     skg::set_thread_count(threads);
     skg::Builder builder;
     skg::Batch batch(builder);
-    std::vector<std::string> ids;
-    for (int at = 0; at < kEntities; ++at) ids.push_back("gen:" + std::to_string(at));
+    const std::vector<std::string> ids = generated_ids(kEntities);
     for (int at = 0; at < kEntities; ++at)
       batch.add_entity({.id = ids[at], .kind = skg::NodeKind::Company, .name = "Party " + std::to_string(at % 301),
                         .source = {"nodes.csv", ids[at], static_cast<std::uint32_t>(at + 2)}});
@@ -148,8 +154,7 @@ TEST_CASE("builder: a large freeze on two threads gives the one-thread graph, wi
       skg::set_thread_count(threads);
       skg::Builder builder;
       skg::Batch batch(builder);
-      std::vector<std::string> ids;
-      for (int at = 0; at < kEntities; ++at) ids.push_back("gen:" + std::to_string(at));
+      const std::vector<std::string> ids = generated_ids(kEntities);
       for (int at = 0; at < kEntities; ++at) {
         // One of kNames names, upper-cased on every third node (the same key) and "!!" (no key)
         // on every 97th; records of a name come from two files in turn.
@@ -180,10 +185,7 @@ TEST_CASE("builder: a large freeze on two threads gives the one-thread graph, wi
       }
       CHECK(graph.find_by_name("alias 5").size() == kEntities / 500);
       CHECK(graph.find_by_name("!!").empty());
-      skg::save(graph, path.string());
-      std::ifstream in(path, std::ios::binary);
-      std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-      return std::pair{skg::testing::fingerprint(graph), std::move(bytes)};
+      return skg::testing::fingerprint_and_snapshot(graph, path);
     };
     const auto one = build(1), two = build(2);
     std::filesystem::remove(path);
