@@ -39,7 +39,7 @@ namespace {
 constexpr std::size_t kReusedFrom = std::size_t{64} << 10;  // smaller blocks: malloc's own bins
 constexpr std::size_t kReusedKept = std::size_t{64} << 20;  // at most this much kept, free
 
-struct ReusedBlocks {
+struct KeptBlocks {
   std::mutex mutex;
   std::array<std::vector<void*>, 64> free;  // by size class: 2^class bytes
   std::size_t kept = 0;
@@ -47,8 +47,8 @@ struct ReusedBlocks {
 
 // Never destroyed: a block freed by another static's destructor at exit still finds it (the
 // blocks it keeps stay reachable from here, so leak checkers do not report them).
-ReusedBlocks& reused_blocks() {
-  static ReusedBlocks* blocks = new ReusedBlocks;
+KeptBlocks& kept_blocks() {
+  static KeptBlocks* blocks = new KeptBlocks;
   return *blocks;
 }
 
@@ -63,7 +63,7 @@ void* allocate_reused(std::size_t bytes) {
     return pointer;
   }
   const unsigned size_class = reused_class(bytes);
-  ReusedBlocks& blocks = reused_blocks();
+  KeptBlocks& blocks = kept_blocks();
   {
     const std::lock_guard<std::mutex> lock(blocks.mutex);
     auto& free = blocks.free[size_class];
@@ -82,7 +82,7 @@ void free_reused(void* pointer, std::size_t bytes) noexcept {
   if (bytes < kReusedFrom) return std::free(pointer);
   const unsigned size_class = reused_class(bytes);
   const std::size_t size = std::size_t{1} << size_class;
-  ReusedBlocks& blocks = reused_blocks();
+  KeptBlocks& blocks = kept_blocks();
   {
     const std::lock_guard<std::mutex> lock(blocks.mutex);
     if (blocks.kept + size <= kReusedKept) {

@@ -19,17 +19,27 @@ namespace detail {
 /// a TLB miss on most probes, which a virtual machine's nested page walk makes dear.
 void* allocate_large(std::size_t bytes);
 void free_large(void* pointer) noexcept;
-template <class T>
-struct LargeAllocator {
+
+/// A standard allocator over a pair of block functions (`Blocks::allocate(bytes)`,
+/// `Blocks::free(pointer, bytes)`), stateless: every instance frees what any other allocated.
+template <class T, class Blocks>
+struct BlockAllocator {
   using value_type = T;
-  LargeAllocator() = default;
+  BlockAllocator() = default;
   template <class U>
-  LargeAllocator(const LargeAllocator<U>&) noexcept {}
-  T* allocate(std::size_t count) { return static_cast<T*>(allocate_large(count * sizeof(T))); }
-  void deallocate(T* pointer, std::size_t) noexcept { free_large(pointer); }
+  BlockAllocator(const BlockAllocator<U, Blocks>&) noexcept {}
+  T* allocate(std::size_t count) { return static_cast<T*>(Blocks::allocate(count * sizeof(T))); }
+  void deallocate(T* pointer, std::size_t count) noexcept { Blocks::free(pointer, count * sizeof(T)); }
   template <class U>
-  bool operator==(const LargeAllocator<U>&) const noexcept { return true; }
+  bool operator==(const BlockAllocator<U, Blocks>&) const noexcept { return true; }
 };
+
+struct LargeBlocks {
+  static void* allocate(std::size_t bytes) { return allocate_large(bytes); }
+  static void free(void* pointer, std::size_t) noexcept { free_large(pointer); }
+};
+template <class T>
+using LargeAllocator = BlockAllocator<T, LargeBlocks>;
 
 /// Blocks a query allocates afresh on every call (a blocked set's verdicts and tables, one byte
 /// or word a node): glibc gives blocks of this size to the kernel when they are freed (mmap, then
@@ -39,17 +49,12 @@ struct LargeAllocator {
 /// 64 MiB kept in all (past that it goes back to the system). Thread-safe.
 void* allocate_reused(std::size_t bytes);
 void free_reused(void* pointer, std::size_t bytes) noexcept;
-template <class T>
-struct ReusedAllocator {
-  using value_type = T;
-  ReusedAllocator() = default;
-  template <class U>
-  ReusedAllocator(const ReusedAllocator<U>&) noexcept {}
-  T* allocate(std::size_t count) { return static_cast<T*>(allocate_reused(count * sizeof(T))); }
-  void deallocate(T* pointer, std::size_t count) noexcept { free_reused(pointer, count * sizeof(T)); }
-  template <class U>
-  bool operator==(const ReusedAllocator<U>&) const noexcept { return true; }
+struct ReusedBlocks {
+  static void* allocate(std::size_t bytes) { return allocate_reused(bytes); }
+  static void free(void* pointer, std::size_t bytes) noexcept { free_reused(pointer, bytes); }
 };
+template <class T>
+using ReusedAllocator = BlockAllocator<T, ReusedBlocks>;
 template <class T>
 using ReusedVector = std::vector<T, ReusedAllocator<T>>;
 
