@@ -150,6 +150,19 @@ void grow_for(Vector& items, std::size_t size) {
   advise_huge(items);
 }
 
+/// A counting sort's placement with its offsets `at` (group starts, one entry past the last
+/// group) as the cursors: `place(cursor)` advances at[g] once for each item of group g; after it,
+/// at[g] holds where group g + 1 starts, so each entry is moved one place up and at[0] is 0
+/// again. A copy of the offsets as cursors was an array of fresh pages to fault in and zero
+/// each time (20 MB for the name index of a 1M load: one entry per pool string).
+template <class Place>
+void place_by_offsets(std::vector<std::uint32_t>& at, Place&& place) {
+  place(at.data());
+  if (at.empty()) return;
+  std::move_backward(at.begin(), at.end() - 1, at.end());
+  at[0] = 0;
+}
+
 }  // namespace
 
 
@@ -543,11 +556,16 @@ struct Builder::State {
   bool batch_open = false;  // a Batch(builder) is interning into `strings`
   detail::BigVector<Provenance> provenance;  // a batch's LocalSource column, taken as it is when it can be
 
-  // Nodes.
-  std::vector<NodeKind> kind;
-  std::vector<StringId> name;
-  std::vector<std::int32_t> valid_from, valid_to;
-  std::vector<std::uint8_t> alive;
+  // Nodes. The columns of 1-4 bytes an item, and the id maps, are on huge pages
+  // (detail::BigVector): at 1M nodes or 3M edges they are 1-4 MB, too small for advise_huge()
+  // to find a whole 2 MiB extent inside a malloc'd block, so each 4 KiB page was a fault (State::
+  // new_node was a fifth of a 1M skg-csv load's faults). The wider pair columns stay on malloc:
+  // on huge pages they were freed to the kernel before freeze() could reuse their memory, and
+  // its output columns faulted afresh instead (more kernel time, not less).
+  detail::BigVector<NodeKind> kind;
+  detail::BigVector<StringId> name;
+  detail::BigVector<std::int32_t> valid_from, valid_to;
+  detail::BigVector<std::uint8_t> alive;
   // A name or an external id as one record states it (RULES.md §9.4): a name two records state
   // is two items here, one per record, and one name with both records in the frozen graph.
   struct StatedName {
@@ -564,7 +582,7 @@ struct Builder::State {
   std::vector<std::pair<NodeId, StatedId>> external_ids;
   // External id -> node (possibly a removed one), indexed by the id's StringId: one array read
   // where a hash map would probe (every edge endpoint is looked up this way).
-  std::vector<std::uint32_t> node_of;
+  detail::BigVector<std::uint32_t> node_of;
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   // Inlined: commit looks up every name's, fact's and edge end's node (a call each was 3% of an
   // OFAC CSV load).
@@ -580,19 +598,19 @@ struct Builder::State {
 
   // Edges, in insertion order.
   std::vector<NodeId> source, target;
-  std::vector<EdgeKind> edge_kind;
+  detail::BigVector<EdgeKind> edge_kind;
   std::vector<Percent> share;
-  std::vector<Interest> interest;
+  detail::BigVector<Interest> interest;
   std::vector<std::int32_t> edge_from, edge_to;
   std::vector<StringId> role, edge_id;
-  std::vector<std::uint8_t> edge_alive;
+  detail::BigVector<std::uint8_t> edge_alive;
   std::vector<std::pair<std::uint32_t, ProvId>> edge_prov;
   std::vector<std::pair<std::uint32_t, Attribute>> edge_attributes;
   // Edge external id -> edge (possibly a removed one), indexed by the id's StringId as node_of
   // is: a load of millions of edges with ids (FtM) fills it nearly in order, where a hash map
   // wrote at random places and rehashed into fresh, zeroed tables as it grew (a fifth of the
   // page faults of a 1M-entity FtM load, 64 MiB for 3M ids against 4 bytes a pool string here).
-  std::vector<std::uint32_t> edge_of;
+  detail::BigVector<std::uint32_t> edge_of;
   std::optional<std::uint32_t> edge_of_id(StringId id) const {
     if (index(id) >= edge_of.size() || edge_of[index(id)] == kNone) return std::nullopt;
     return edge_of[index(id)];
@@ -1061,10 +1079,9 @@ struct Builder::State {
       std::vector<std::uint32_t> values_at(nodes + 1, 0), values(stated.size());
       for (const auto& item : stated) ++values_at[item.second + 1];
       std::partial_sum(values_at.begin(), values_at.end(), values_at.begin());
-      {
-        std::vector<std::uint32_t> cursor(values_at.begin(), values_at.end() - 1);
+      place_by_offsets(values_at, [&](std::uint32_t* cursor) {
         for (std::uint32_t at = 0; at < stated.size(); ++at) values[cursor[stated[at].second]++] = at;
-      }
+      });
       auto disjoint = [&](std::uint32_t a, std::uint32_t b, char scheme) {
         bool any_a = false, any_b = false;
         for (std::uint32_t x = values_at[a]; x < values_at[a + 1]; ++x) {
@@ -1179,6 +1196,9 @@ void Builder::reserve_records(std::size_t nodes, std::size_t edges) {
 void Builder::reserve(std::size_t strings, std::size_t chars) {
   state_->strings.reserve(strings, chars);
   state_->node_of.reserve(state_->strings.size() + strings);
+  // Edge ids (an FtM Ownership's) are pool strings too: without room, edge_of doubled as they
+  // came, each time a copy into fresh pages. Room never filled costs address space only.
+  state_->edge_of.reserve(state_->strings.size() + strings);
 }
 std::size_t Builder::edge_count() const noexcept { return state_->live_edges; }
 
@@ -1890,8 +1910,8 @@ constexpr std::string_view kSameAsPrefix = "same_as:";
 
 /// Stable counting sort of (owner, item) pairs into CSR form; owners mapped through `remap`,
 /// items whose owner maps to kDropped are left out. Frees `items`.
-template <class Owner, class Item>
-void group(std::vector<std::pair<Owner, Item>>& items, const std::vector<std::uint32_t>& remap,
+template <class Owner, class Item, class Allocator>
+void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const std::vector<std::uint32_t>& remap,
            std::size_t groups, std::vector<std::uint32_t>& at, std::vector<Item>& out) {
   at = fresh_vector<std::uint32_t>(groups + 1, 0);
   for (const auto& [owner, item] : items) {
@@ -1900,12 +1920,13 @@ void group(std::vector<std::pair<Owner, Item>>& items, const std::vector<std::ui
   }
   std::partial_sum(at.begin(), at.end(), at.begin());
   out = fresh_vector<Item>(at[groups]);
-  std::vector<std::uint32_t> cursor(at.begin(), at.end() - 1);
-  for (const auto& [owner, item] : items) {
-    const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
-    if (to != kDropped) out[cursor[to]++] = item;
-  }
-  std::vector<std::pair<Owner, Item>>().swap(items);
+  place_by_offsets(at, [&](std::uint32_t* cursor) {
+    for (const auto& [owner, item] : items) {
+      const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
+      if (to != kDropped) out[cursor[to]++] = item;
+    }
+  });
+  std::vector<std::pair<Owner, Item>, Allocator>().swap(items);
 }
 
 /// Drops repeated items within each group of a CSR (the first one stays, order kept); `at` is
@@ -1976,18 +1997,18 @@ Column<T> unless_all(std::vector<T> values, T fill) {
   return Column<T>(std::move(values));
 }
 
-template <class T>
-std::vector<T> permuted(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size) {
+template <class T, class Allocator>
+std::vector<T> permuted(std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, std::size_t size) {
   std::vector<T> out = fresh_vector<T>(size);
   for (std::size_t from = 0; from < in.size(); ++from)
     if (position[from] != kDropped) out[position[from]] = in[from];
-  std::vector<T>().swap(in);
+  std::vector<T, Allocator>().swap(in);
   return out;
 }
 
 /// How many items that `position` keeps differ from `fill`.
-template <class T>
-std::size_t kept_unless(const std::vector<T>& in, const std::vector<std::uint32_t>& position, T fill) {
+template <class T, class Allocator>
+std::size_t kept_unless(const std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, T fill) {
   std::size_t count = 0;
   for (std::size_t from = 0; from < in.size(); ++from) count += position[from] != kDropped && !(in[from] == fill);
   return count;
@@ -2000,31 +2021,31 @@ std::size_t kept_unless(const std::vector<T>& in, const std::vector<std::uint32_
 // 12 MB and 3M random writes each).
 
 /// unless_all(permuted(in, position, size), fill). Frees `in`.
-template <class T>
-Column<T> permuted_unless_all(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size,
+template <class T, class Allocator>
+Column<T> permuted_unless_all(std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, std::size_t size,
                               T fill) {
   if (kept_unless(in, position, fill) != 0) return Column<T>(permuted(in, position, size));
-  std::vector<T>().swap(in);
+  std::vector<T, Allocator>().swap(in);
   return {};
 }
 
 /// RankedColumn<T>::from(permuted(in, position, size), fill): the items other than `fill` are
 /// placed alone when they are fewer than half (the sparse form from() would make of them). Frees `in`.
-template <class T>
-RankedColumn<T> permuted_ranked(std::vector<T>& in, const std::vector<std::uint32_t>& position, std::size_t size,
+template <class T, class Allocator>
+RankedColumn<T> permuted_ranked(std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, std::size_t size,
                                 T fill) {
   const std::size_t set = kept_unless(in, position, fill);
   if (set * 2 >= size && set != 0) return RankedColumn<T>::from(permuted(in, position, size), fill);
   RankedColumn<T> out;
   if (set == 0) {
-    std::vector<T>().swap(in);
+    std::vector<T, Allocator>().swap(in);
     return out;
   }
   std::vector<std::pair<std::uint32_t, T>> kept;
   kept.reserve(set);
   for (std::size_t from = 0; from < in.size(); ++from)
     if (position[from] != kDropped && !(in[from] == fill)) kept.emplace_back(position[from], in[from]);
-  std::vector<T>().swap(in);
+  std::vector<T, Allocator>().swap(in);
   std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::uint64_t> words((size + 63) / 64, 0);
   std::vector<T> values;
@@ -2243,10 +2264,9 @@ void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPo
   for (const auto& [key, node] : pairs) ++first[index(key) + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
   std::vector<NodeId> sorted = fresh_vector<NodeId>(pairs.size());
-  {
-    std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
+  place_by_offsets(first, [&](std::uint32_t* cursor) {
     for (const auto& [key, node] : pairs) sorted[cursor[index(key)]++] = node;
-  }
+  });
   std::vector<std::pair<StringId, NodeId>>().swap(pairs);
   keys.clear();
   at.assign(1, 0);
@@ -2480,7 +2500,7 @@ Graph Builder::freeze() && {
       live_ids.reserve(s.external_ids.size());
       for (const auto& [node, stated] : s.external_ids)
         if (s.node_of_id(stated.id) == index(node)) live_ids.emplace_back(node, stated);
-      std::vector<std::pair<NodeId, State::StatedId>>().swap(s.external_ids);
+      decltype(s.external_ids)().swap(s.external_ids);
       SeenRecords seen_records;
       std::vector<State::StatedId> stated;
       group(live_ids, remap, nodes, at, stated);
@@ -2650,8 +2670,8 @@ Graph Builder::freeze() && {
   std::uint32_t edges = 0;
   std::vector<std::uint32_t> out_at, position;
   const auto edge_order = [&] {
-    std::vector<std::uint32_t>().swap(s.node_of);
-    std::vector<std::uint32_t>().swap(s.edge_of);
+    decltype(s.node_of)().swap(s.node_of);
+    decltype(s.edge_of)().swap(s.edge_of);
     s.prov_index = {};
     s.edge_index = {};
     s.indexed_files = {};
@@ -2665,11 +2685,12 @@ Graph Builder::freeze() && {
     std::partial_sum(out_at.begin(), out_at.end(), out_at.begin());
     edges = out_at[nodes];
     position = fresh_vector<std::uint32_t>(old_edges, kDropped);
-    std::vector<std::uint32_t> cursor(out_at.begin(), out_at.end() - 1);
-    for (std::size_t edge = 0; edge < old_edges; ++edge) {
-      const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
-      if (s.edge_alive[edge] && from != kDropped && to != kDropped) position[edge] = cursor[from]++;
-    }
+    place_by_offsets(out_at, [&](std::uint32_t* cursor) {
+      for (std::size_t edge = 0; edge < old_edges; ++edge) {
+        const auto from = remap[index(s.source[edge])], to = remap[index(s.target[edge])];
+        if (s.edge_alive[edge] && from != kDropped && to != kDropped) position[edge] = cursor[from]++;
+      }
+    });
   };
   // Each edge column is permuted into EdgeId order by a task of its own: a task reads its State
   // columns and `position` and writes its own graph columns, so the tasks are shared out over
@@ -2691,8 +2712,9 @@ Graph Builder::freeze() && {
         for (NodeId node : graph.target_) ++in_at[index(node) + 1];
         std::partial_sum(in_at.begin(), in_at.end(), in_at.begin());
         std::vector<EdgeId> in_edges = fresh_vector<EdgeId>(edges);
-        std::vector<std::uint32_t> cursor(in_at.begin(), in_at.end() - 1);
-        for (std::uint32_t edge = 0; edge < edges; ++edge) in_edges[cursor[index(graph.target_[edge])]++] = EdgeId{edge};
+        place_by_offsets(in_at, [&](std::uint32_t* cursor) {
+          for (std::uint32_t edge = 0; edge < edges; ++edge) in_edges[cursor[index(graph.target_[edge])]++] = EdgeId{edge};
+        });
         graph.in_at_ = Column(std::move(in_at));
         graph.in_edge_ = Column(std::move(in_edges));
         break;
@@ -2818,8 +2840,7 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.name.resize(nodes);  // name_id(): a snapshot may leave the column out (snapshot format 7)
   for (std::uint32_t node = 0; node < nodes; ++node) s.name[node] = graph.name_id(NodeId{node});
   // Dates in stored form (the graph may keep an all-open column empty).
-  auto unpack_ranges = [](std::uint32_t count, auto range_of, std::vector<std::int32_t>& from,
-                          std::vector<std::int32_t>& to) {
+  auto unpack_ranges = [](std::uint32_t count, auto range_of, auto& from, auto& to) {
     from.resize(count);
     to.resize(count);
     for (std::uint32_t at = 0; at < count; ++at) {

@@ -264,7 +264,7 @@ class Batch {
   }
 
   /// A hint from a loader that streams a large input into this batch, given now and then (the
-  /// FtM loader: once a block of lines): a helper thread faults in the next few MiB past the end
+  /// skg-csv loader: once a block of rows): a helper thread faults in the next few MiB past the end
   /// of each large column of the batch and of its builder's string pool, so that the caller's
   /// writes land on pages that are there instead of waiting for the kernel to zero fresh ones.
   /// Changes nothing else; the thread ends when the batch is committed or dropped.
