@@ -534,6 +534,83 @@ class TableReader {
     }
   }
 
+  /// split() and prepare() in one pass, for an edges block that holds no quote (Block::text) in
+  /// a file whose rows the workers stage: each row is cut into fields on the stack and staged at
+  /// once, without writing the block's field and number columns and reading them back (half of
+  /// a parsing worker's time). Only a block whose every row stages is taken (each row one line,
+  /// no carriage return, no empty line, valid UTF-8, ends in the number table, a kind, share and
+  /// dates that read): it is then staged whole (Block::staged and Block::lines, no fields), and
+  /// true. Any other block is left as it was, for split() and prepare() to read it as before.
+  bool stage_whole(Block& block) const {
+    constexpr std::size_t kMaxColumns = 8;
+    const std::size_t columns = header_.names.size();
+    const std::string_view text = block.text;
+    if (!stages_edges() || columns > kMaxColumns || text.empty() || text.back() != '\n' ||
+        std::memchr(text.data(), '\r', text.size()) != nullptr || find_invalid_utf8(text) != std::string_view::npos)
+      return false;
+    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    const std::size_t from_column = static_cast<std::size_t>(header_.column(Column::kSource));
+    const std::size_t to_column = static_cast<std::size_t>(header_.column(Column::kTarget));
+    // A row's ends' entries of the number table are read at random places: each row is staged
+    // kAhead rows after it was cut, its entries fetched in between (a ring of cut rows).
+    constexpr std::size_t kAhead = 16;
+    struct CutRow {
+      std::array<std::string_view, kMaxColumns> fields;
+      std::array<std::uint32_t, 2> numbers;
+    };
+    std::array<CutRow, kAhead> ring;
+    block.staged.reserve(RowSplitter::kBlockBytes / 16);
+    block.lines.reserve(RowSplitter::kBlockBytes / 16);
+    RecentKinds<EdgeKind> kinds;
+    std::size_t cut = 0;  // rows cut so far
+    const auto stage = [&](std::size_t row) {
+      const CutRow& of = ring[row % kAhead];
+      block.staged.push_back(stage_edge(of.fields.data(), of.numbers, kinds));
+      block.lines.push_back(row);
+      return block.staged.back().from != kNoString;
+    };
+    const char* data = text.data();
+    std::size_t start = 0, count = 0;  // the field being read, the fields of the row so far
+    bool plain = true;
+    const auto at_stop = [&](std::size_t at) {
+      if (count == columns) return false;  // more fields than the header's
+      ring[cut % kAhead].fields[count++] = std::string_view(data + start, at - start);
+      start = at + 1;
+      if (data[at] == ',') return true;
+      if (count != columns) return false;  // fewer, or an empty line
+      CutRow& row = ring[cut % kAhead];
+      row.numbers = {plain_number(row.fields[from_column]).value_or(kNotNumber),
+                     plain_number(row.fields[to_column]).value_or(kNotNumber)};
+      for (const std::uint32_t number : row.numbers)
+        if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
+      count = 0;
+      ++cut;
+      return cut < kAhead || stage(cut - kAhead);  // its slot is the next row's
+    };
+    std::size_t at = 0;
+    const std::size_t n = text.size();
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');
+    for (; plain && at + 16 <= n; at += 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+      auto stops = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma), _mm_cmpeq_epi8(bytes, newline))));
+      for (; plain && stops != 0; stops &= stops - 1) plain = at_stop(at + static_cast<std::size_t>(__builtin_ctz(stops)));
+    }
+#endif
+    for (; plain && at < n; ++at)
+      if (data[at] == ',' || data[at] == '\n') plain = at_stop(at);
+    for (std::size_t row = cut >= kAhead ? cut - kAhead + 1 : 0; plain && row < cut; ++row) plain = stage(row);
+    if (!plain) {
+      block.staged.clear();
+      block.lines.clear();
+      return false;
+    }
+    block.text = {};
+    block.breaks = cut;
+    return true;
+  }
+
   /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
   void add(const Block& block) {
     const std::size_t columns = header_.names.size();
@@ -585,19 +662,17 @@ class TableReader {
         if (row + kOffsetAhead < rows) prefetch(row + kOffsetAhead, 1);
         if (row + kBytesAhead < rows) prefetch(row + kBytesAhead, 2);
       }
-      const std::string_view* fields = block.fields.data() + row * columns;
       line_ = first_line_ + block.lines[row];
+      if (staged && block.staged[row].from != kNoString) {  // the file's first edge (no fields when staged whole)
+        add_staged_edge(block.staged[row]);
+        continue;
+      }
+      const std::string_view* fields = block.fields.data() + row * columns;
       switch (header_.table) {
         case SkgCsvTable::Nodes:
           add_node(fields, hashed ? &block.hashes[row] : nullptr, block.numbers.size() == rows ? block.numbers[row] : kNotNumber);
           break;
-        case SkgCsvTable::Edges:
-          if (staged && block.staged[row].from != kNoString) {
-            add_staged_edge(fields, block.staged[row]);
-          } else {
-            add_edge(fields);
-          }
-          break;
+        case SkgCsvTable::Edges: add_edge(fields); break;
         case SkgCsvTable::Listings: add_listing(fields); break;
       }
     }
@@ -793,9 +868,10 @@ class TableReader {
   }
 
   /// An edge row prepare() staged: what add_edge does for it once its checks and look-ups passed.
-  void add_staged_edge(const std::string_view* fields, const StagedEdge& staged) {
+  /// Its ends' texts are not needed: add_edge with found ends does not read them.
+  void add_staged_edge(const StagedEdge& staged) {
     ++edges_;
-    const EdgeRecord record{.kind = staged.kind, .from = field(fields, Column::kSource), .to = field(fields, Column::kTarget),
+    const EdgeRecord record{.kind = staged.kind, .from = {}, .to = {},
                             .share = staged.share, .valid = staged.valid, .role = {},
                             .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = {}};
     Batch& batch = context_.batch;
@@ -1000,6 +1076,7 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   RowSplitter splitter(text.substr(body), base, header.names.size());
   detail::OrderedBlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); },
                                              [&](Block& block) {
+                                               if (reader.stage_whole(block)) return;
                                                splitter.split(block);
                                                reader.prepare(block);
                                              },
