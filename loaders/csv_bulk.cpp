@@ -147,6 +147,18 @@ Header read_header(std::string_view line) {
   return value;
 }
 
+/// The value of a text of one to three ASCII digits ("7", "059", "100"), else a number over 100.
+[[gnu::always_inline]] inline std::uint32_t small_whole(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 3) return 1000;
+  std::uint32_t value = 0;
+  for (const char c : text) {
+    const auto digit = static_cast<std::uint32_t>(static_cast<unsigned char>(c)) - '0';
+    if (digit > 9) return 1000;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 /// A row the worker could not split, at its line.
 struct RowProblem {
   std::uint32_t row;  // the rows before it in its block
@@ -460,6 +472,7 @@ class TableReader {
   TableReader(const std::string& path, LoadContext& context, const Header& header, std::size_t rows)
       : path_(path), context_(context), header_(header),
         has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()),
+        has_dates_(header.has(Column::kStart) || header.has(Column::kEnd)),
         key_ids_(header.names.size(), kNoString) {
     LoadContext::NumericIds& numbers = context_.numeric_ids;
     // The number table says what the batch defines only while no other loader ran since the last
@@ -780,13 +793,19 @@ class TableReader {
                          "EMPLOYEE_OF, REPRESENTS, SUCCESSOR_OF, UNKNOWN_LINK)",
                          kind_text);
     values.kind = *kind;
-    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
+    // A whole number of percent of up to three digits (skg-gen's shares) is what Percent::parse
+    // reads it as, found without the trims and the general parse (a sixth of a worker's time).
+    const std::string_view share = field(fields, Column::kShare);
+    if (const std::uint32_t whole = small_whole(share); whole <= 100) {
+      values.share = Percent::exact_units(whole * Percent::kUnitsPerPercent);
+    } else if (std::string_view text = trim(share); !text.empty()) {
       std::string_view number = text;
       if (number.ends_with('%')) number = trim(number.substr(0, number.size() - 1));
       const auto parsed = Percent::parse(number);
       if (!parsed) return fmt::format("share '{}' is not a number from 0 to 100", text);
       values.share = *parsed;
     }
+    if (!has_dates_) return {};  // no date to read (3M rows of skg-gen's edges table)
     if (std::string problem = date_problem(fields, Column::kStart, false, values.valid.start); !problem.empty())
       return problem;
     if (std::string problem = date_problem(fields, Column::kEnd, true, values.valid.end); !problem.empty())
@@ -973,6 +992,7 @@ class TableReader {
   LoadContext& context_;
   const Header& header_;
   const bool has_attributes_;
+  const bool has_dates_;  // a start or end column: an edge row's dates are read
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
