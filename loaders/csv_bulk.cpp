@@ -188,6 +188,9 @@ struct Block {
   /// Per row (as `lines`) of a nodes file, plain_number() of its id (kNotNumber: none), read on a
   /// parsing worker for the number table. Empty otherwise.
   std::vector<std::uint32_t> numbers;
+  /// Per row (as `lines`) of a nodes file, its kind read on a parsing worker (kNoNodeKind: none
+  /// that a node may have). Empty otherwise.
+  std::vector<std::uint8_t> node_kinds;
   /// Per row (as `lines`) of an edges file the workers stage, plain_number() of its two ends:
   /// prepare()'s, kept with the block so that its memory is reused block after block.
   std::vector<std::array<std::uint32_t, 2>> end_numbers;
@@ -208,6 +211,7 @@ struct Block {
     hashes.clear();
     staged.clear();
     numbers.clear();
+    node_kinds.clear();
     end_numbers.clear();
     unescaped.clear();
     end_offset = 0;
@@ -466,6 +470,21 @@ class RecentKinds {
   std::size_t used_ = 0, next_ = 0;
 };
 
+/// Block::node_kinds of a row whose kind the reading thread reads itself.
+constexpr std::uint8_t kNoNodeKind = 0xFF;
+
+/// A node row's kind text (trimmed) as a kind a nodes table may give, or nullopt.
+std::optional<NodeKind> read_node_kind(std::string_view text, RecentKinds<NodeKind>& kinds) {
+  const std::optional<NodeKind> kind = kinds.read(text, [](std::string_view text) {
+    std::optional<NodeKind> parsed = parse_node_kind(text);
+    if (!parsed && equal_folded(text, "publicbody")) parsed = NodeKind::Organization;  // FtM schema names
+    if (!parsed && equal_folded(text, "airplane")) parsed = NodeKind::Aircraft;
+    return parsed;
+  });
+  if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action) return std::nullopt;
+  return kind;
+}
+
 class TableReader {
  public:
   /// `rows`: about how many rows the file holds (the number table is kept within a few times it).
@@ -474,6 +493,8 @@ class TableReader {
         has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()),
         has_dates_(header.has(Column::kStart) || header.has(Column::kEnd)),
         key_ids_(header.names.size(), kNoString) {
+    for (std::size_t column = 0; column < header_.roles.size(); ++column)
+      if (header_.roles[column] == Column::kAttribute) attribute_columns_.push_back(column);
     LoadContext::NumericIds& numbers = context_.numeric_ids;
     // The number table says what the batch defines only while no other loader ran since the last
     // nodes file (one could have taken an entity back out): otherwise it starts again.
@@ -481,6 +502,9 @@ class TableReader {
     if (header_.table == SkgCsvTable::Nodes) {
       if (!current) numbers.by_number.clear();
       number_limit_ = numbers.by_number.size() + 4 * rows + 4096;
+      // Room for about this file's ids (skg-gen's count up from 0): the table does not regrow
+      // and copy itself as it fills.
+      numbers.by_number.reserve(numbers.by_number.size() + rows);
     }
     numbered_ends_ = header_.table == SkgCsvTable::Edges && current && !numbers.by_number.empty();
   }
@@ -519,6 +543,15 @@ class TableReader {
       block.numbers.resize(rows);
       for (std::size_t row = 0; row < rows; ++row)
         block.numbers[row] = plain_number(block.fields[row * columns + id_column]).value_or(kNotNumber);
+      // Each row's kind, read here instead of on the reading thread (which reads a row whose
+      // text is no node kind again, to say so in line order).
+      const std::size_t kind_column = static_cast<std::size_t>(header_.column(Column::kKind));
+      RecentKinds<NodeKind> kinds;
+      block.node_kinds.resize(rows);
+      for (std::size_t row = 0; row < rows; ++row) {
+        const std::optional<NodeKind> kind = read_node_kind(trim(block.fields[row * columns + kind_column]), kinds);
+        block.node_kinds[row] = kind ? static_cast<std::uint8_t>(*kind) : kNoNodeKind;
+      }
     }
     if (!stages_edges()) return;
     // The ends' entries of the number table (4 MB at 1M nodes) are read at random places: all
@@ -683,7 +716,8 @@ class TableReader {
       const std::string_view* fields = block.fields.data() + row * columns;
       switch (header_.table) {
         case SkgCsvTable::Nodes:
-          add_node(fields, hashed ? &block.hashes[row] : nullptr, block.numbers.size() == rows ? block.numbers[row] : kNotNumber);
+          add_node(fields, hashed ? &block.hashes[row] : nullptr, block.numbers.size() == rows ? block.numbers[row] : kNotNumber,
+                   block.node_kinds.size() == rows ? block.node_kinds[row] : kNoNodeKind);
           break;
         case SkgCsvTable::Edges: add_edge(fields); break;
         case SkgCsvTable::Listings: add_listing(fields); break;
@@ -747,7 +781,7 @@ class TableReader {
     if (!batch.bound()) return batch.string_id(value);
     if (last_values_.empty()) last_values_.resize(header_.names.size());
     auto& [text, id] = last_values_[column];
-    if (id == kNoString || value.size() != text.size() || !std::equal(value.begin(), value.end(), text.begin())) {
+    if (id == kNoString || !detail::same_text(value, text)) {  // inline: memcmp calls were 4% of the nodes phase
       text.assign(value);  // a copy: the view may be into a recycled block's unescaped fields
       id = batch.string_id(value);
     }
@@ -817,18 +851,19 @@ class TableReader {
 
   /// `hashes`: the row's id's and name's hashes (Block::hashes), where a parsing worker made them.
   /// `number`: plain_number() of the row's id (Block::numbers), kNotNumber when it is none.
-  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes, std::uint32_t number) {
+  /// `kind_code`: the row's kind (Block::node_kinds), kNoNodeKind where it is read here.
+  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes, std::uint32_t number,
+                std::uint8_t kind_code) {
     const std::string_view id = field(fields, Column::kId);
     if (id.empty()) return bad(line_, "the node has no id", {});
-    const std::string_view kind_text = trim(field(fields, Column::kKind));
-    const std::optional<NodeKind> kind = node_kind_.read(kind_text, [](std::string_view text) {
-      std::optional<NodeKind> parsed = parse_node_kind(text);
-      if (!parsed && equal_folded(text, "publicbody")) parsed = NodeKind::Organization;  // FtM schema names
-      if (!parsed && equal_folded(text, "airplane")) parsed = NodeKind::Aircraft;
-      return parsed;
-    });
-    if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action)
-      return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
+    std::optional<NodeKind> kind;
+    if (kind_code != kNoNodeKind) {
+      kind = static_cast<NodeKind>(kind_code);
+    } else {
+      const std::string_view kind_text = trim(field(fields, Column::kKind));
+      kind = read_node_kind(kind_text, node_kind_);
+      if (!kind) return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
+    }
     const Source at{path_, id, static_cast<std::uint32_t>(line_)};
     Batch& batch = context_.batch;
     const std::string_view name = field(fields, Column::kName);
@@ -848,9 +883,8 @@ class TableReader {
     }
     ++entities_;
     remember_number(id, number, id_string);
-    if (!has_attributes_) return;
-    for (std::size_t column = 0; column < header_.roles.size(); ++column) {
-      if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
+    for (const std::size_t column : attribute_columns_) {
+      if (fields[column].empty()) continue;
       if (ref) {
         // By the row's source handle: its file and record texts are not compared again for
         // each attribute (1M rows of skg-gen's nodes table carry one). Key, then value: the
@@ -992,7 +1026,8 @@ class TableReader {
   LoadContext& context_;
   const Header& header_;
   const bool has_attributes_;
-  const bool has_dates_;  // a start or end column: an edge row's dates are read
+  const bool has_dates_;
+  std::vector<std::size_t> attribute_columns_;  // the columns kept as attributes  // a start or end column: an edge row's dates are read
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
