@@ -609,11 +609,38 @@ class TableReader {
     block.lines.reserve(RowSplitter::kBlockBytes / 16);
     RecentKinds<EdgeKind> kinds;
     std::size_t cut = 0;  // rows cut so far
+    // A table of ends, kind and share only (skg-gen's): a row whose kind text is the last staged
+    // row's and whose share is empty or a small whole number is staged here, as stage_edge()
+    // would (no id, role, attribute or date to check); any other row by stage_edge().
+    const int kind_column = header_.column(Column::kKind), share_column = header_.column(Column::kShare);
+    const bool lean = std::all_of(header_.roles.begin(), header_.roles.end(), [](Column role) {
+      return role == Column::kSource || role == Column::kTarget || role == Column::kKind || role == Column::kShare;
+    });
+    std::string_view last_kind_text;  // "": none yet
+    EdgeKind last_kind{};
     const auto stage = [&](std::size_t row) {
       const CutRow& of = ring[row % kAhead];
-      block.staged.push_back(stage_edge(of.fields.data(), of.numbers, kinds));
       block.lines.push_back(row);
-      return block.staged.back().from != kNoString;
+      const std::string_view kind_text = of.fields[static_cast<std::size_t>(kind_column)];
+      if (lean && !last_kind_text.empty() && detail::same_text(kind_text, last_kind_text)) {
+        const std::string_view share = share_column < 0 ? std::string_view() : of.fields[static_cast<std::size_t>(share_column)];
+        const std::uint32_t whole = share.empty() ? 0 : small_whole(share);
+        if (whole <= 100) {
+          StagedEdge& out = block.staged.emplace_back();
+          out.kind = last_kind;
+          if (!share.empty()) out.share = Percent::exact_units(whole * Percent::kUnitsPerPercent);
+          const auto [from, to] = of.numbers;
+          out.from = from < by_number.size() ? by_number[from] : kNoString;
+          out.to = to < by_number.size() ? by_number[to] : kNoString;
+          if (out.from == kNoString || out.to == kNoString) return false;  // stage_edge would not stage it either
+          return true;
+        }
+      }
+      const StagedEdge& out = block.staged.emplace_back(stage_edge(of.fields.data(), of.numbers, kinds));
+      if (out.from == kNoString) return false;
+      last_kind_text = kind_text;
+      last_kind = out.kind;
+      return true;
     };
     const char* data = text.data();
     std::size_t start = 0, count = 0;  // the field being read, the fields of the row so far
