@@ -591,9 +591,7 @@ class TableReader {
     constexpr std::size_t kMaxColumns = 8;
     const std::size_t columns = header_.names.size();
     const std::string_view text = block.text;
-    if (!stages_edges() || columns > kMaxColumns || text.empty() || text.back() != '\n' ||
-        std::memchr(text.data(), '\r', text.size()) != nullptr || find_invalid_utf8(text) != std::string_view::npos)
-      return false;
+    if (!stages_edges() || columns > kMaxColumns || text.empty() || text.back() != '\n') return false;
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     const std::size_t from_column = static_cast<std::size_t>(header_.column(Column::kSource));
     const std::size_t to_column = static_cast<std::size_t>(header_.column(Column::kTarget));
@@ -660,19 +658,28 @@ class TableReader {
       ++cut;
       return cut < kAhead || stage(cut - kAhead);  // its slot is the next row's
     };
+    // The bytes are read once: a carriage return turns the block away, a byte past ASCII has the
+    // block's UTF-8 checked after the rows (as split() checks it before them).
     std::size_t at = 0;
     const std::size_t n = text.size();
+    bool ascii = true;
 #if defined(__SSE2__)
-    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');
+    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n'), carriage = _mm_set1_epi8('\r');
     for (; plain && at + 16 <= n; at += 16) {
       const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
       auto stops = static_cast<unsigned>(
           _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma), _mm_cmpeq_epi8(bytes, newline))));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, carriage)) != 0) plain = false;
+      if (_mm_movemask_epi8(bytes) != 0) ascii = false;
       for (; plain && stops != 0; stops &= stops - 1) plain = at_stop(at + static_cast<std::size_t>(__builtin_ctz(stops)));
     }
 #endif
-    for (; plain && at < n; ++at)
-      if (data[at] == ',' || data[at] == '\n') plain = at_stop(at);
+    for (; plain && at < n; ++at) {
+      if (data[at] == '\r') plain = false;
+      else if (static_cast<unsigned char>(data[at]) >= 0x80) ascii = false;
+      else if (data[at] == ',' || data[at] == '\n') plain = at_stop(at);
+    }
+    if (plain && !ascii && find_invalid_utf8(text) != std::string_view::npos) plain = false;
     for (std::size_t row = cut >= kAhead ? cut - kAhead + 1 : 0; plain && row < cut; ++row) plain = stage(row);
     if (!plain) {
       block.staged.clear();
