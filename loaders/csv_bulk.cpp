@@ -641,44 +641,57 @@ class TableReader {
       return true;
     };
     const char* data = text.data();
-    std::size_t start = 0, count = 0;  // the field being read, the fields of the row so far
-    bool plain = true;
-    const auto at_stop = [&](std::size_t at) {
-      if (count == columns) return false;  // more fields than the header's
-      ring[cut % kAhead].fields[count++] = std::string_view(data + start, at - start);
-      start = at + 1;
-      if (data[at] == ',') return true;
-      if (count != columns) return false;  // fewer, or an empty line
-      CutRow& row = ring[cut % kAhead];
+    // A row cut whole (`rows` cut so far, this one included): its ends read as numbers and their
+    // entries fetched, and the row kAhead before it staged (its slot is the next row's).
+    const auto end_row = [&](CutRow& row, std::size_t rows) {
       row.numbers = {plain_number(row.fields[from_column]).value_or(kNotNumber),
                      plain_number(row.fields[to_column]).value_or(kNotNumber)};
       for (const std::uint32_t number : row.numbers)
         if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
-      count = 0;
-      ++cut;
-      return cut < kAhead || stage(cut - kAhead);  // its slot is the next row's
+      return rows < kAhead || stage(rows - kAhead);
     };
-    // The bytes are read once: a carriage return turns the block away, a byte past ASCII has the
-    // block's UTF-8 checked after the rows (as split() checks it before them).
-    std::size_t at = 0;
-    const std::size_t n = text.size();
-    bool ascii = true;
+    // The bytes are read once, 16 at a time (the last few from a copy padded with zeros): each
+    // ',' and line break ends a field, a carriage return turns the block away, and a byte past
+    // ASCII has the block's UTF-8 checked after the rows (as split() checks it before them).
 #if defined(__SSE2__)
+    const std::size_t n = text.size();
+    std::size_t start = 0, count = 0;  // the field being read, the fields of the row so far
+    std::string_view* fields = ring[0].fields.data();  // the row being cut
+    bool plain = true, ascii = true;
     const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n'), carriage = _mm_set1_epi8('\r');
-    for (; plain && at + 16 <= n; at += 16) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+    for (std::size_t at = 0; plain && at < n; at += 16) {
+      __m128i bytes;
+      if (at + 16 <= n) {
+        bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+      } else {
+        alignas(16) char tail[16] = {};
+        std::memcpy(tail, data + at, n - at);
+        bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+      }
       auto stops = static_cast<unsigned>(
           _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma), _mm_cmpeq_epi8(bytes, newline))));
       if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, carriage)) != 0) plain = false;
       if (_mm_movemask_epi8(bytes) != 0) ascii = false;
-      for (; plain && stops != 0; stops &= stops - 1) plain = at_stop(at + static_cast<std::size_t>(__builtin_ctz(stops)));
+      for (; plain && stops != 0; stops &= stops - 1) {
+        const std::size_t stop = at + static_cast<std::size_t>(__builtin_ctz(stops));
+        if (count == columns) plain = false;  // more fields than the header's
+        if (!plain) break;
+        fields[count++] = std::string_view(data + start, stop - start);
+        start = stop + 1;
+        if (data[stop] == ',') continue;
+        plain = count == columns;  // not fewer, and no empty line
+        if (!plain) break;
+        count = 0;
+        CutRow& row = ring[cut % kAhead];
+        ++cut;
+        fields = ring[cut % kAhead].fields.data();
+        plain = end_row(row, cut);
+      }
     }
+#else
+    bool plain = false, ascii = true;  // split() and prepare() read it
+    (void)data, (void)end_row;
 #endif
-    for (; plain && at < n; ++at) {
-      if (data[at] == '\r') plain = false;
-      else if (static_cast<unsigned char>(data[at]) >= 0x80) ascii = false;
-      else if (data[at] == ',' || data[at] == '\n') plain = at_stop(at);
-    }
     if (plain && !ascii && find_invalid_utf8(text) != std::string_view::npos) plain = false;
     for (std::size_t row = cut >= kAhead ? cut - kAhead + 1 : 0; plain && row < cut; ++row) plain = stage(row);
     if (!plain) {
