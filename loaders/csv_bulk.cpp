@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <deque>
 #include <fmt/format.h>
@@ -147,6 +148,30 @@ Header read_header(std::string_view line) {
   return value;
 }
 
+/// plain_number() of a field that is no plain number (plain numbers have at most 9 digits).
+constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
+
+/// plain_number(id) (kNotNumber: none) for an id with at least 8 bytes of text from its start to
+/// `end`: up to 8 digits are read as one word (the digits moved to its top, zeros below them as
+/// leading zeros, each byte checked to be a digit, then combined by three multiplies), instead of
+/// a digit at a time with a branch for each (an edges table's ends, 6M of them at 1M nodes).
+[[gnu::always_inline]] inline std::uint32_t plain_number_before(std::string_view id, const char* end) noexcept {
+  const std::size_t size = id.size();
+  if (size == 0 || size > 8 || end - id.data() < 8) return plain_number(id).value_or(kNotNumber);
+  if (id[0] == '0' && size > 1) return kNotNumber;
+  if constexpr (std::endian::native != std::endian::little) return plain_number(id).value_or(kNotNumber);
+  std::uint64_t word;
+  std::memcpy(&word, id.data(), 8);
+  // Bytes past the id may borrow from the bytes above them only: those are shifted out.
+  word -= 0x3030303030303030ull;
+  word <<= 8 * (8 - size);
+  if (((word + 0x7676767676767676ull) | word) & 0x8080808080808080ull) return kNotNumber;  // a byte no digit
+  word = word * 10 + (word >> 8);
+  word = (((word & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+          (((word >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+  return static_cast<std::uint32_t>(word);
+}
+
 /// The value of a text of one to three ASCII digits ("7", "059", "100"), else a number over 100.
 [[gnu::always_inline]] inline std::uint32_t small_whole(std::string_view text) noexcept {
   if (text.empty() || text.size() > 3) return 1000;
@@ -220,8 +245,6 @@ struct Block {
   }
 };
 
-/// plain_number() of a field that is no plain number (plain numbers have at most 9 digits).
-constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
 
 /// Cuts `text` (the rows after the header) into blocks of about kBlockBytes. A block that holds
 /// no quote ends at a line break and every line break in it ends a row: next_block() only finds
@@ -644,8 +667,8 @@ class TableReader {
     // A row cut whole (`rows` cut so far, this one included): its ends read as numbers and their
     // entries fetched, and the row kAhead before it staged (its slot is the next row's).
     const auto end_row = [&](CutRow& row, std::size_t rows) {
-      row.numbers = {plain_number(row.fields[from_column]).value_or(kNotNumber),
-                     plain_number(row.fields[to_column]).value_or(kNotNumber)};
+      row.numbers = {plain_number_before(row.fields[from_column], data + text.size()),
+                     plain_number_before(row.fields[to_column], data + text.size())};
       for (const std::uint32_t number : row.numbers)
         if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
       return rows < kAhead || stage(rows - kAhead);
