@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <deque>
 #include <fmt/format.h>
@@ -147,6 +148,42 @@ Header read_header(std::string_view line) {
   return value;
 }
 
+/// plain_number() of a field that is no plain number (plain numbers have at most 9 digits).
+constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
+
+/// plain_number(id) (kNotNumber: none) for an id with at least 8 bytes of text from its start to
+/// `end`: up to 8 digits are read as one word (the digits moved to its top, zeros below them as
+/// leading zeros, each byte checked to be a digit, then combined by three multiplies), instead of
+/// a digit at a time with a branch for each (an edges table's ends, 6M of them at 1M nodes).
+[[gnu::always_inline]] inline std::uint32_t plain_number_before(std::string_view id, const char* end) noexcept {
+  const std::size_t size = id.size();
+  if (size == 0 || size > 8 || end - id.data() < 8) return plain_number(id).value_or(kNotNumber);
+  if (id[0] == '0' && size > 1) return kNotNumber;
+  if constexpr (std::endian::native != std::endian::little) return plain_number(id).value_or(kNotNumber);
+  std::uint64_t word;
+  std::memcpy(&word, id.data(), 8);
+  // Bytes past the id may borrow from the bytes above them only: those are shifted out.
+  word -= 0x3030303030303030ull;
+  word <<= 8 * (8 - size);
+  if (((word + 0x7676767676767676ull) | word) & 0x8080808080808080ull) return kNotNumber;  // a byte no digit
+  word = word * 10 + (word >> 8);
+  word = (((word & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+          (((word >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+  return static_cast<std::uint32_t>(word);
+}
+
+/// The value of a text of one to three ASCII digits ("7", "059", "100"), else a number over 100.
+[[gnu::always_inline]] inline std::uint32_t small_whole(std::string_view text) noexcept {
+  if (text.empty() || text.size() > 3) return 1000;
+  std::uint32_t value = 0;
+  for (const char c : text) {
+    const auto digit = static_cast<std::uint32_t>(static_cast<unsigned char>(c)) - '0';
+    if (digit > 9) return 1000;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 /// A row the worker could not split, at its line.
 struct RowProblem {
   std::uint32_t row;  // the rows before it in its block
@@ -176,6 +213,9 @@ struct Block {
   /// Per row (as `lines`) of a nodes file, plain_number() of its id (kNotNumber: none), read on a
   /// parsing worker for the number table. Empty otherwise.
   std::vector<std::uint32_t> numbers;
+  /// Per row (as `lines`) of a nodes file, its kind read on a parsing worker (kNoNodeKind: none
+  /// that a node may have). Empty otherwise.
+  std::vector<std::uint8_t> node_kinds;
   /// Per row (as `lines`) of an edges file the workers stage, plain_number() of its two ends:
   /// prepare()'s, kept with the block so that its memory is reused block after block.
   std::vector<std::array<std::uint32_t, 2>> end_numbers;
@@ -196,6 +236,7 @@ struct Block {
     hashes.clear();
     staged.clear();
     numbers.clear();
+    node_kinds.clear();
     end_numbers.clear();
     unescaped.clear();
     end_offset = 0;
@@ -204,8 +245,6 @@ struct Block {
   }
 };
 
-/// plain_number() of a field that is no plain number (plain numbers have at most 9 digits).
-constexpr std::uint32_t kNotNumber = 0xFFFFFFFFu;
 
 /// Cuts `text` (the rows after the header) into blocks of about kBlockBytes. A block that holds
 /// no quote ends at a line break and every line break in it ends a row: next_block() only finds
@@ -454,13 +493,31 @@ class RecentKinds {
   std::size_t used_ = 0, next_ = 0;
 };
 
+/// Block::node_kinds of a row whose kind the reading thread reads itself.
+constexpr std::uint8_t kNoNodeKind = 0xFF;
+
+/// A node row's kind text (trimmed) as a kind a nodes table may give, or nullopt.
+std::optional<NodeKind> read_node_kind(std::string_view text, RecentKinds<NodeKind>& kinds) {
+  const std::optional<NodeKind> kind = kinds.read(text, [](std::string_view text) {
+    std::optional<NodeKind> parsed = parse_node_kind(text);
+    if (!parsed && equal_folded(text, "publicbody")) parsed = NodeKind::Organization;  // FtM schema names
+    if (!parsed && equal_folded(text, "airplane")) parsed = NodeKind::Aircraft;
+    return parsed;
+  });
+  if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action) return std::nullopt;
+  return kind;
+}
+
 class TableReader {
  public:
   /// `rows`: about how many rows the file holds (the number table is kept within a few times it).
   TableReader(const std::string& path, LoadContext& context, const Header& header, std::size_t rows)
       : path_(path), context_(context), header_(header),
         has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()),
+        has_dates_(header.has(Column::kStart) || header.has(Column::kEnd)),
         key_ids_(header.names.size(), kNoString) {
+    for (std::size_t column = 0; column < header_.roles.size(); ++column)
+      if (header_.roles[column] == Column::kAttribute) attribute_columns_.push_back(column);
     LoadContext::NumericIds& numbers = context_.numeric_ids;
     // The number table says what the batch defines only while no other loader ran since the last
     // nodes file (one could have taken an entity back out): otherwise it starts again.
@@ -468,6 +525,9 @@ class TableReader {
     if (header_.table == SkgCsvTable::Nodes) {
       if (!current) numbers.by_number.clear();
       number_limit_ = numbers.by_number.size() + 4 * rows + 4096;
+      // Room for about this file's ids (skg-gen's count up from 0): the table does not regrow
+      // and copy itself as it fills.
+      numbers.by_number.reserve(numbers.by_number.size() + rows);
     }
     numbered_ends_ = header_.table == SkgCsvTable::Edges && current && !numbers.by_number.empty();
   }
@@ -506,6 +566,15 @@ class TableReader {
       block.numbers.resize(rows);
       for (std::size_t row = 0; row < rows; ++row)
         block.numbers[row] = plain_number(block.fields[row * columns + id_column]).value_or(kNotNumber);
+      // Each row's kind, read here instead of on the reading thread (which reads a row whose
+      // text is no node kind again, to say so in line order).
+      const std::size_t kind_column = static_cast<std::size_t>(header_.column(Column::kKind));
+      RecentKinds<NodeKind> kinds;
+      block.node_kinds.resize(rows);
+      for (std::size_t row = 0; row < rows; ++row) {
+        const std::optional<NodeKind> kind = read_node_kind(trim(block.fields[row * columns + kind_column]), kinds);
+        block.node_kinds[row] = kind ? static_cast<std::uint8_t>(*kind) : kNoNodeKind;
+      }
     }
     if (!stages_edges()) return;
     // The ends' entries of the number table (4 MB at 1M nodes) are read at random places: all
@@ -532,6 +601,130 @@ class TableReader {
       if (row + kNumberAhead < rows) prefetch(row + kNumberAhead);
       block.staged.push_back(stage_edge(block.fields.data() + row * columns, numbers[row], kinds));
     }
+  }
+
+  /// split() and prepare() in one pass, for an edges block that holds no quote (Block::text) in
+  /// a file whose rows the workers stage: each row is cut into fields on the stack and staged at
+  /// once, without writing the block's field and number columns and reading them back (half of
+  /// a parsing worker's time). Only a block whose every row stages is taken (each row one line,
+  /// no carriage return, no empty line, valid UTF-8, ends in the number table, a kind, share and
+  /// dates that read): it is then staged whole (Block::staged and Block::lines, no fields), and
+  /// true. Any other block is left as it was, for split() and prepare() to read it as before.
+  bool stage_whole(Block& block) const {
+    constexpr std::size_t kMaxColumns = 8;
+    const std::size_t columns = header_.names.size();
+    const std::string_view text = block.text;
+    if (!stages_edges() || columns > kMaxColumns || text.empty() || text.back() != '\n') return false;
+    const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
+    const std::size_t from_column = static_cast<std::size_t>(header_.column(Column::kSource));
+    const std::size_t to_column = static_cast<std::size_t>(header_.column(Column::kTarget));
+    // A row's ends' entries of the number table are read at random places: each row is staged
+    // kAhead rows after it was cut, its entries fetched in between (a ring of cut rows).
+    constexpr std::size_t kAhead = 16;
+    struct CutRow {
+      std::array<std::string_view, kMaxColumns> fields;
+      std::array<std::uint32_t, 2> numbers;
+    };
+    std::array<CutRow, kAhead> ring;
+    block.staged.reserve(RowSplitter::kBlockBytes / 16);
+    block.lines.reserve(RowSplitter::kBlockBytes / 16);
+    RecentKinds<EdgeKind> kinds;
+    std::size_t cut = 0;  // rows cut so far
+    // A table of ends, kind and share only (skg-gen's): a row whose kind text is the last staged
+    // row's and whose share is empty or a small whole number is staged here, as stage_edge()
+    // would (no id, role, attribute or date to check); any other row by stage_edge().
+    const int kind_column = header_.column(Column::kKind), share_column = header_.column(Column::kShare);
+    const bool lean = std::all_of(header_.roles.begin(), header_.roles.end(), [](Column role) {
+      return role == Column::kSource || role == Column::kTarget || role == Column::kKind || role == Column::kShare;
+    });
+    std::string_view last_kind_text;  // "": none yet
+    EdgeKind last_kind{};
+    const auto stage = [&](std::size_t row) {
+      const CutRow& of = ring[row % kAhead];
+      block.lines.push_back(row);
+      const std::string_view kind_text = of.fields[static_cast<std::size_t>(kind_column)];
+      if (lean && !last_kind_text.empty() && detail::same_text(kind_text, last_kind_text)) {
+        const std::string_view share = share_column < 0 ? std::string_view() : of.fields[static_cast<std::size_t>(share_column)];
+        const std::uint32_t whole = share.empty() ? 0 : small_whole(share);
+        if (whole <= 100) {
+          StagedEdge& out = block.staged.emplace_back();
+          out.kind = last_kind;
+          if (!share.empty()) out.share = Percent::exact_units(whole * Percent::kUnitsPerPercent);
+          const auto [from, to] = of.numbers;
+          out.from = from < by_number.size() ? by_number[from] : kNoString;
+          out.to = to < by_number.size() ? by_number[to] : kNoString;
+          if (out.from == kNoString || out.to == kNoString) return false;  // stage_edge would not stage it either
+          return true;
+        }
+      }
+      const StagedEdge& out = block.staged.emplace_back(stage_edge(of.fields.data(), of.numbers, kinds));
+      if (out.from == kNoString) return false;
+      last_kind_text = kind_text;
+      last_kind = out.kind;
+      return true;
+    };
+    const char* data = text.data();
+    // A row cut whole (`rows` cut so far, this one included): its ends read as numbers and their
+    // entries fetched, and the row kAhead before it staged (its slot is the next row's).
+    const auto end_row = [&](CutRow& row, std::size_t rows) {
+      row.numbers = {plain_number_before(row.fields[from_column], data + text.size()),
+                     plain_number_before(row.fields[to_column], data + text.size())};
+      for (const std::uint32_t number : row.numbers)
+        if (number < by_number.size()) detail::prefetch_line(by_number.data() + number);
+      return rows < kAhead || stage(rows - kAhead);
+    };
+    // The bytes are read once, 16 at a time (the last few from a copy padded with zeros): each
+    // ',' and line break ends a field, a carriage return turns the block away, and a byte past
+    // ASCII has the block's UTF-8 checked after the rows (as split() checks it before them).
+#if defined(__SSE2__)
+    const std::size_t n = text.size();
+    std::size_t start = 0, count = 0;  // the field being read, the fields of the row so far
+    std::string_view* fields = ring[0].fields.data();  // the row being cut
+    bool plain = true, ascii = true;
+    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n'), carriage = _mm_set1_epi8('\r');
+    for (std::size_t at = 0; plain && at < n; at += 16) {
+      __m128i bytes;
+      if (at + 16 <= n) {
+        bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + at));
+      } else {
+        alignas(16) char tail[16] = {};
+        std::memcpy(tail, data + at, n - at);
+        bytes = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+      }
+      auto stops = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, comma), _mm_cmpeq_epi8(bytes, newline))));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, carriage)) != 0) plain = false;
+      if (_mm_movemask_epi8(bytes) != 0) ascii = false;
+      for (; plain && stops != 0; stops &= stops - 1) {
+        const std::size_t stop = at + static_cast<std::size_t>(__builtin_ctz(stops));
+        if (count == columns) plain = false;  // more fields than the header's
+        if (!plain) break;
+        fields[count++] = std::string_view(data + start, stop - start);
+        start = stop + 1;
+        if (data[stop] == ',') continue;
+        plain = count == columns;  // not fewer, and no empty line
+        if (!plain) break;
+        count = 0;
+        CutRow& row = ring[cut % kAhead];
+        ++cut;
+        fields = ring[cut % kAhead].fields.data();
+        plain = end_row(row, cut);
+      }
+    }
+#else
+    bool plain = false, ascii = true;  // split() and prepare() read it
+    (void)data, (void)end_row;
+#endif
+    if (plain && !ascii && find_invalid_utf8(text) != std::string_view::npos) plain = false;
+    for (std::size_t row = cut >= kAhead ? cut - kAhead + 1 : 0; plain && row < cut; ++row) plain = stage(row);
+    if (!plain) {
+      block.staged.clear();
+      block.lines.clear();
+      return false;
+    }
+    block.text = {};
+    block.breaks = cut;
+    return true;
   }
 
   /// Adds the rows of one block; bad rows go to context.bad_record (strict mode: it throws).
@@ -585,19 +778,18 @@ class TableReader {
         if (row + kOffsetAhead < rows) prefetch(row + kOffsetAhead, 1);
         if (row + kBytesAhead < rows) prefetch(row + kBytesAhead, 2);
       }
-      const std::string_view* fields = block.fields.data() + row * columns;
       line_ = first_line_ + block.lines[row];
+      if (staged && block.staged[row].from != kNoString) {  // the file's first edge (no fields when staged whole)
+        add_staged_edge(block.staged[row]);
+        continue;
+      }
+      const std::string_view* fields = block.fields.data() + row * columns;
       switch (header_.table) {
         case SkgCsvTable::Nodes:
-          add_node(fields, hashed ? &block.hashes[row] : nullptr, block.numbers.size() == rows ? block.numbers[row] : kNotNumber);
+          add_node(fields, hashed ? &block.hashes[row] : nullptr, block.numbers.size() == rows ? block.numbers[row] : kNotNumber,
+                   block.node_kinds.size() == rows ? block.node_kinds[row] : kNoNodeKind);
           break;
-        case SkgCsvTable::Edges:
-          if (staged && block.staged[row].from != kNoString) {
-            add_staged_edge(fields, block.staged[row]);
-          } else {
-            add_edge(fields);
-          }
-          break;
+        case SkgCsvTable::Edges: add_edge(fields); break;
         case SkgCsvTable::Listings: add_listing(fields); break;
       }
     }
@@ -659,7 +851,7 @@ class TableReader {
     if (!batch.bound()) return batch.string_id(value);
     if (last_values_.empty()) last_values_.resize(header_.names.size());
     auto& [text, id] = last_values_[column];
-    if (id == kNoString || value.size() != text.size() || !std::equal(value.begin(), value.end(), text.begin())) {
+    if (id == kNoString || !detail::same_text(value, text)) {  // inline: memcmp calls were 4% of the nodes phase
       text.assign(value);  // a copy: the view may be into a recycled block's unescaped fields
       id = batch.string_id(value);
     }
@@ -705,13 +897,19 @@ class TableReader {
                          "EMPLOYEE_OF, REPRESENTS, SUCCESSOR_OF, UNKNOWN_LINK)",
                          kind_text);
     values.kind = *kind;
-    if (std::string_view text = trim(field(fields, Column::kShare)); !text.empty()) {
+    // A whole number of percent of up to three digits (skg-gen's shares) is what Percent::parse
+    // reads it as, found without the trims and the general parse (a sixth of a worker's time).
+    const std::string_view share = field(fields, Column::kShare);
+    if (const std::uint32_t whole = small_whole(share); whole <= 100) {
+      values.share = Percent::exact_units(whole * Percent::kUnitsPerPercent);
+    } else if (std::string_view text = trim(share); !text.empty()) {
       std::string_view number = text;
       if (number.ends_with('%')) number = trim(number.substr(0, number.size() - 1));
       const auto parsed = Percent::parse(number);
       if (!parsed) return fmt::format("share '{}' is not a number from 0 to 100", text);
       values.share = *parsed;
     }
+    if (!has_dates_) return {};  // no date to read (3M rows of skg-gen's edges table)
     if (std::string problem = date_problem(fields, Column::kStart, false, values.valid.start); !problem.empty())
       return problem;
     if (std::string problem = date_problem(fields, Column::kEnd, true, values.valid.end); !problem.empty())
@@ -723,18 +921,19 @@ class TableReader {
 
   /// `hashes`: the row's id's and name's hashes (Block::hashes), where a parsing worker made them.
   /// `number`: plain_number() of the row's id (Block::numbers), kNotNumber when it is none.
-  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes, std::uint32_t number) {
+  /// `kind_code`: the row's kind (Block::node_kinds), kNoNodeKind where it is read here.
+  void add_node(const std::string_view* fields, const std::array<std::uint64_t, 2>* hashes, std::uint32_t number,
+                std::uint8_t kind_code) {
     const std::string_view id = field(fields, Column::kId);
     if (id.empty()) return bad(line_, "the node has no id", {});
-    const std::string_view kind_text = trim(field(fields, Column::kKind));
-    const std::optional<NodeKind> kind = node_kind_.read(kind_text, [](std::string_view text) {
-      std::optional<NodeKind> parsed = parse_node_kind(text);
-      if (!parsed && equal_folded(text, "publicbody")) parsed = NodeKind::Organization;  // FtM schema names
-      if (!parsed && equal_folded(text, "airplane")) parsed = NodeKind::Aircraft;
-      return parsed;
-    });
-    if (!kind || *kind == NodeKind::Authority || *kind == NodeKind::Action)
-      return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
+    std::optional<NodeKind> kind;
+    if (kind_code != kNoNodeKind) {
+      kind = static_cast<NodeKind>(kind_code);
+    } else {
+      const std::string_view kind_text = trim(field(fields, Column::kKind));
+      kind = read_node_kind(kind_text, node_kind_);
+      if (!kind) return bad(line_, fmt::format("kind '{}' is not a node kind ({})", kind_text, kNodeKinds), id);
+    }
     const Source at{path_, id, static_cast<std::uint32_t>(line_)};
     Batch& batch = context_.batch;
     const std::string_view name = field(fields, Column::kName);
@@ -754,9 +953,8 @@ class TableReader {
     }
     ++entities_;
     remember_number(id, number, id_string);
-    if (!has_attributes_) return;
-    for (std::size_t column = 0; column < header_.roles.size(); ++column) {
-      if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
+    for (const std::size_t column : attribute_columns_) {
+      if (fields[column].empty()) continue;
       if (ref) {
         // By the row's source handle: its file and record texts are not compared again for
         // each attribute (1M rows of skg-gen's nodes table carry one). Key, then value: the
@@ -793,9 +991,10 @@ class TableReader {
   }
 
   /// An edge row prepare() staged: what add_edge does for it once its checks and look-ups passed.
-  void add_staged_edge(const std::string_view* fields, const StagedEdge& staged) {
+  /// Its ends' texts are not needed: add_edge with found ends does not read them.
+  void add_staged_edge(const StagedEdge& staged) {
     ++edges_;
-    const EdgeRecord record{.kind = staged.kind, .from = field(fields, Column::kSource), .to = field(fields, Column::kTarget),
+    const EdgeRecord record{.kind = staged.kind, .from = {}, .to = {},
                             .share = staged.share, .valid = staged.valid, .role = {},
                             .source = {path_, {}, static_cast<std::uint32_t>(line_)}, .id = {}};
     Batch& batch = context_.batch;
@@ -897,6 +1096,8 @@ class TableReader {
   LoadContext& context_;
   const Header& header_;
   const bool has_attributes_;
+  const bool has_dates_;
+  std::vector<std::size_t> attribute_columns_;  // the columns kept as attributes  // a start or end column: an edge row's dates are read
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
@@ -1000,6 +1201,7 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   RowSplitter splitter(text.substr(body), base, header.names.size());
   detail::OrderedBlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); },
                                              [&](Block& block) {
+                                               if (reader.stage_whole(block)) return;
                                                splitter.split(block);
                                                reader.prepare(block);
                                              },
