@@ -513,7 +513,6 @@ class TableReader {
   /// `rows`: about how many rows the file holds (the number table is kept within a few times it).
   TableReader(const std::string& path, LoadContext& context, const Header& header, std::size_t rows)
       : path_(path), context_(context), header_(header),
-        has_attributes_(std::find(header.roles.begin(), header.roles.end(), Column::kAttribute) != header.roles.end()),
         has_dates_(header.has(Column::kStart) || header.has(Column::kEnd)),
         key_ids_(header.names.size(), kNoString) {
     for (std::size_t column = 0; column < header_.roles.size(); ++column)
@@ -977,9 +976,8 @@ class TableReader {
     const std::string_view from = field(fields, Column::kSource), to = field(fields, Column::kTarget);
     if (from.empty() || to.empty() || !field(fields, Column::kId).empty() || !field(fields, Column::kRole).empty())
       return out;
-    if (has_attributes_)
-      for (std::size_t column = 0; column < header_.roles.size(); ++column)
-        if (header_.roles[column] == Column::kAttribute && !fields[column].empty()) return out;
+    for (const std::size_t column : attribute_columns_)
+      if (!fields[column].empty()) return out;
     if (!read_edge_values(fields, kinds, out).empty()) return out;
     const std::vector<StringId>& by_number = context_.numeric_ids.by_number;
     const StringId from_id = numbers[0] < by_number.size() ? by_number[numbers[0]] : kNoString;
@@ -1038,9 +1036,8 @@ class TableReader {
       } else {
         edge = context_.batch.add_edge(record);
       }
-      if (!has_attributes_) return;
-      for (std::size_t column = 0; column < header_.roles.size(); ++column) {
-        if (header_.roles[column] != Column::kAttribute || fields[column].empty()) continue;
+      for (const std::size_t column : attribute_columns_) {
+        if (fields[column].empty()) continue;
         context_.batch.add_edge_attribute(edge, header_.names[column], fields[column]);
         ++attributes_;
       }
@@ -1095,9 +1092,8 @@ class TableReader {
   const std::string& path_;
   LoadContext& context_;
   const Header& header_;
-  const bool has_attributes_;
-  const bool has_dates_;
-  std::vector<std::size_t> attribute_columns_;  // the columns kept as attributes  // a start or end column: an edge row's dates are read
+  const bool has_dates_;  // a start or end column: an edge row's dates are read
+  std::vector<std::size_t> attribute_columns_;  // the columns kept as attributes, in order
   std::vector<StringId> key_ids_;  // by column: the attribute keys, once interned
   RecentKinds<NodeKind> node_kind_;
   RecentKinds<EdgeKind> edge_kind_;
