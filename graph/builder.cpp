@@ -133,10 +133,9 @@ void advise_huge(const Vector& items) noexcept {
 /// first write: freeze()'s columns are written once into fresh memory, where each 4 KiB page
 /// cost a fault (106,000 of them in a 1M-entity skg-csv load).
 template <class T>
-std::vector<T> fresh_vector(std::size_t size, const T& value = T()) {
-  std::vector<T> items;
+detail::BigVector<T> fresh_vector(std::size_t size, const T& value = T()) {
+  detail::BigVector<T> items;
   items.reserve(size);
-  advise_huge(items);
   items.resize(size, value);
   return items;
 }
@@ -156,7 +155,7 @@ void grow_for(Vector& items, std::size_t size) {
 /// again. A copy of the offsets as cursors was an array of fresh pages to fault in and zero
 /// each time (20 MB for the name index of a 1M load: one entry per pool string).
 template <class Place>
-void place_by_offsets(std::vector<std::uint32_t>& at, Place&& place) {
+void place_by_offsets(detail::BigVector<std::uint32_t>& at, Place&& place) {
   place(at.data());
   if (at.empty()) return;
   std::move_backward(at.begin(), at.end() - 1, at.end());
@@ -512,7 +511,7 @@ void Batch::retract(std::string_view id, bool with_links) {
     return is_or_numbered(action.id) || (with_links && is(action.target));
   });
   {  // Edges, and their extras and attributes renumbered.
-    std::vector<std::uint32_t> moved(edges_.size(), 0xFFFFFFFFu);
+    detail::BigVector<std::uint32_t> moved(edges_.size(), 0xFFFFFFFFu);
     std::size_t write = 0;
     for (std::size_t at = 0; at < edges_.size(); ++at) {
       const Edge& edge = edges_[at];
@@ -552,6 +551,10 @@ bool Batch::empty() const noexcept {
 // Builder state.
 
 struct Builder::State {
+  // First, so destroyed last: the columns freed while the builder lives (a batch's after its
+  // commit, a column outgrown, the lists freeze() turns into the graph's) serve later requests;
+  // when the last builder goes, what is kept goes back to the system.
+  detail::LargeBlockReuse reuse;
   StringPool strings;
   bool batch_open = false;  // a Batch(builder) is interning into `strings`
   detail::BigVector<Provenance> provenance;  // a batch's LocalSource column, taken as it is when it can be
@@ -576,10 +579,10 @@ struct Builder::State {
     StringId id;
     ProvId prov;
   };
-  std::vector<std::pair<NodeId, StatedName>> names;
-  std::vector<std::pair<NodeId, Attribute>> attributes;
-  std::vector<std::pair<NodeId, ProvId>> node_prov;
-  std::vector<std::pair<NodeId, StatedId>> external_ids;
+  detail::BigVector<std::pair<NodeId, StatedName>> names;
+  detail::BigVector<std::pair<NodeId, Attribute>> attributes;
+  detail::BigVector<std::pair<NodeId, ProvId>> node_prov;
+  detail::BigVector<std::pair<NodeId, StatedId>> external_ids;
   // External id -> node (possibly a removed one), indexed by the id's StringId: one array read
   // where a hash map would probe (every edge endpoint is looked up this way).
   detail::BigVector<std::uint32_t> node_of;
@@ -597,15 +600,15 @@ struct Builder::State {
   std::size_t live_nodes = 0;
 
   // Edges, in insertion order.
-  std::vector<NodeId> source, target;
+  detail::BigVector<NodeId> source, target;
   detail::BigVector<EdgeKind> edge_kind;
-  std::vector<Percent> share;
+  detail::BigVector<Percent> share;
   detail::BigVector<Interest> interest;
-  std::vector<std::int32_t> edge_from, edge_to;
-  std::vector<StringId> role, edge_id;
+  detail::BigVector<std::int32_t> edge_from, edge_to;
+  detail::BigVector<StringId> role, edge_id;
   detail::BigVector<std::uint8_t> edge_alive;
-  std::vector<std::pair<std::uint32_t, ProvId>> edge_prov;
-  std::vector<std::pair<std::uint32_t, Attribute>> edge_attributes;
+  detail::BigVector<std::pair<std::uint32_t, ProvId>> edge_prov;
+  detail::BigVector<std::pair<std::uint32_t, Attribute>> edge_attributes;
   // Edge external id -> edge (possibly a removed one), indexed by the id's StringId as node_of
   // is: a load of millions of edges with ids (FtM) fills it nearly in order, where a hash map
   // wrote at random places and rehashed into fresh, zeroed tables as it grew (a fifth of the
@@ -622,7 +625,7 @@ struct Builder::State {
   std::size_t live_edges = 0;
 
   // Action details, by node.
-  std::vector<std::pair<NodeId, Action>> actions;
+  detail::BigVector<std::pair<NodeId, Action>> actions;
   detail::FlatMap action_of;  // node -> index into actions
 
   // Reloads. Loading a file twice must change nothing, but merging by external id alone keeps a
@@ -816,7 +819,7 @@ struct Builder::State {
     return id.size() > key.size() + 1 && id.ends_with(key) && id[id.size() - key.size() - 1] == ':';
   }
 
-  using RecordTargets = std::unordered_map<std::uint32_t, std::vector<StringId>>;  // node -> record ids
+  using RecordTargets = std::unordered_map<std::uint32_t, detail::BigVector<StringId>>;  // node -> record ids
 
   /// The live ids of each node of `targets` that are not among its targets: the node's other
   /// records.
@@ -859,7 +862,7 @@ struct Builder::State {
   /// sources state (the FtM file's Ownership, Family and Sanction links of the deleted record;
   /// the other source's listing stays). A node whose primary name went is noted in
   /// `lost_primary` (its name is cleared; commit() chooses another once the batch is in).
-  void drop_record_contributions(const RecordTargets& targets, bool links, std::vector<std::uint32_t>& lost_primary) {
+  void drop_record_contributions(const RecordTargets& targets, bool links, detail::BigVector<std::uint32_t>& lost_primary) {
     using Files = std::unordered_set<std::uint32_t>;
     std::unordered_map<std::uint32_t, std::pair<Files, Files>> files;  // node -> (theirs, others')
     auto owned = [&](std::uint32_t node, ProvId prov) {
@@ -911,9 +914,9 @@ struct Builder::State {
   /// stops finding it, and a node whose primary name no record states any more is noted in
   /// `lost_primary` with its name cleared.
   template <class Theirs>
-  void drop_stated(const RecordTargets& targets, Theirs&& theirs, std::vector<std::uint32_t>& lost_primary) {
+  void drop_stated(const RecordTargets& targets, Theirs&& theirs, detail::BigVector<std::uint32_t>& lost_primary) {
     std::erase_if(names, [&](const auto& item) { return theirs(index(item.first), item.second.prov); });
-    std::vector<std::pair<std::uint32_t, StringId>> dropped;
+    detail::BigVector<std::pair<std::uint32_t, StringId>> dropped;
     std::erase_if(external_ids, [&](const auto& item) {
       const auto found = targets.find(index(item.first));
       if (found == targets.end() || !theirs(index(item.first), item.second.prov)) return false;
@@ -942,8 +945,8 @@ struct Builder::State {
   /// replaced and the new version gave none), by the rule freeze() merges with (RULES.md §9.1):
   /// the first name stated by the node's best-ranked live id whose record states one, then any
   /// other name (a record this build cannot tell).
-  void rechoose_primary(const std::vector<std::uint32_t>& nodes) {
-    std::unordered_map<std::uint32_t, std::vector<StringId>> ids_of;
+  void rechoose_primary(const detail::BigVector<std::uint32_t>& nodes) {
+    std::unordered_map<std::uint32_t, detail::BigVector<StringId>> ids_of;
     for (const std::uint32_t node : nodes)
       if (alive[node] && name[node] == kNoString) ids_of.try_emplace(node);
     if (ids_of.empty()) return;
@@ -983,8 +986,8 @@ struct Builder::State {
   bool facts_built = false;
 
   /// The first own id of every node (its canonical id as a single record), kNoString if none.
-  std::vector<StringId> own_ids() const {
-    std::vector<StringId> out(kind.size(), kNoString);
+  detail::BigVector<StringId> own_ids() const {
+    detail::BigVector<StringId> out(kind.size(), kNoString);
     for (const auto& [node, stated] : external_ids)
       if (out[index(node)] == kNoString && node_of_id(stated.id) == index(node)) out[index(node)] = stated.id;
     return out;
@@ -994,7 +997,7 @@ struct Builder::State {
   /// shares no strong identifier with another live party). Empty when nothing merges. Folds the
   /// members' kind, name and dates into the kept node. `conflicts` counts identifiers that would
   /// have joined parties of incompatible kinds (a person and a vessel): those stay apart.
-  std::vector<std::uint32_t> resolve_identities(const std::vector<StringId>& own, std::size_t& conflicts) {
+  detail::BigVector<std::uint32_t> resolve_identities(const detail::BigVector<StringId>& own, std::size_t& conflicts) {
     conflicts = 0;
     const auto nodes = static_cast<std::uint32_t>(kind.size());
     std::optional<StringId> key_ids[kIdSchemeCount];
@@ -1003,9 +1006,9 @@ struct Builder::State {
       key_ids[scheme] = strings.find(attribute_key(static_cast<IdScheme>(scheme)));
       any_key = any_key || key_ids[scheme].has_value();
     }
-    std::vector<std::uint32_t> parent;
-    std::vector<NodeKind> set_kind;
-    std::vector<std::uint32_t> set_size;
+    detail::BigVector<std::uint32_t> parent;
+    detail::BigVector<NodeKind> set_kind;
+    detail::BigVector<std::uint32_t> set_size;
     std::size_t unions = 0;
     auto find = [&](std::uint32_t node) {
       while (parent[node] != node) node = parent[node] = parent[parent[node]];
@@ -1019,7 +1022,7 @@ struct Builder::State {
       std::size_t offset;
       std::uint32_t size, node;
     };
-    std::vector<Collected> collected;
+    detail::BigVector<Collected> collected;
     auto collect = [&](std::uint32_t node, IdScheme scheme, std::string_view value) {
       if (!alive[node] || !is_party(kind[node])) return;
       const auto normal = normalise_identifier(scheme, value);
@@ -1065,10 +1068,10 @@ struct Builder::State {
         collect(index(node), implied->first, implied->second);
     }
     {
-      std::vector<std::pair<std::string_view, std::uint32_t>> stated;  // (scheme + value, node)
+      detail::BigVector<std::pair<std::string_view, std::uint32_t>> stated;  // (scheme + value, node)
       stated.reserve(collected.size());
       for (const Collected& item : collected) stated.emplace_back(std::string_view(arena).substr(item.offset, item.size), item.node);
-      std::vector<Collected>().swap(collected);
+      detail::BigVector<Collected>().swap(collected);
       std::sort(stated.begin(), stated.end());
       stated.erase(std::unique(stated.begin(), stated.end()), stated.end());
       // A value whose records disagree on another scheme (two of them carry OFSI group ids, OFAC
@@ -1076,7 +1079,7 @@ struct Builder::State {
       // nothing (RULES.md §9.1; the OFSI list of 2018 writes "UN Ref KPe.023" on six different
       // groups). Decided per value, so the result does not depend on the order of the records.
       // Each node's values, in CSR form (node -> positions in `stated`).
-      std::vector<std::uint32_t> values_at(nodes + 1, 0), values(stated.size());
+      detail::BigVector<std::uint32_t> values_at(nodes + 1, 0), values(stated.size());
       for (const auto& item : stated) ++values_at[item.second + 1];
       std::partial_sum(values_at.begin(), values_at.end(), values_at.begin());
       place_by_offsets(values_at, [&](std::uint32_t* cursor) {
@@ -1117,7 +1120,7 @@ struct Builder::State {
     if (unions == 0) return {};
 
     // The kept node of each set: the member with the best-ranked own id (order-independent).
-    std::vector<std::uint32_t> kept(nodes);
+    detail::BigVector<std::uint32_t> kept(nodes);
     for (std::uint32_t node = 0; node < nodes; ++node) kept[node] = node;
     auto better = [&](std::uint32_t a, std::uint32_t b) {
       const std::string_view x = own[a] == kNoString ? std::string_view() : strings.view(own[a]);
@@ -1126,12 +1129,12 @@ struct Builder::State {
       if (rank_x != rank_y) return rank_x < rank_y;
       return x != y ? x < y : a < b;
     };
-    std::vector<std::uint32_t> best(nodes, State::kNone);
+    detail::BigVector<std::uint32_t> best(nodes, State::kNone);
     for (std::uint32_t node = 0; node < nodes; ++node) {
       const std::uint32_t root = find(node);
       if (best[root] == State::kNone || better(node, best[root])) best[root] = node;
     }
-    std::vector<std::uint32_t> members;
+    detail::BigVector<std::uint32_t> members;
     for (std::uint32_t node = 0; node < nodes; ++node) {
       kept[node] = best[find(node)];
       if (kept[node] != node) members.push_back(node);
@@ -1423,7 +1426,7 @@ void Builder::commit(Batch&& batch) {
   }
   // A batch from a file the builder has read before: merge what repeats (see State). The
   // batch's files, each time the file changes, are checked before any of them is noted as read.
-  std::vector<std::uint32_t> batch_files;
+  detail::BigVector<std::uint32_t> batch_files;
   {
     std::uint32_t last_file = index(kNoString);
     for (const auto& source : batch.sources_) {
@@ -1444,7 +1447,7 @@ void Builder::commit(Batch&& batch) {
       s.merging_repeats && std::any_of(batch_files.begin(), batch_files.end(),
                                        [&](std::uint32_t file) { return s.indexed_files.contains(file); });
   const auto prov_base = static_cast<std::uint32_t>(s.provenance.size());
-  std::vector<std::uint32_t> prov_at;
+  detail::BigVector<std::uint32_t> prov_at;
   if (merge_sources) {
     grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
     prov_at = fresh_vector<std::uint32_t>(batch.sources_.size());
@@ -1496,7 +1499,7 @@ void Builder::commit(Batch&& batch) {
   if (!record_targets.empty()) shared = s.kept_by_other_records(record_targets);
   State::RecordTargets drop_with_links, drop_facts;
 
-  std::vector<std::uint8_t> replaced;
+  detail::BigVector<std::uint8_t> replaced;
   for (const auto& removal : batch.removals_) {
     const StringId id = g(removal.id);
     if (auto node = s.live_node(id)) {
@@ -1543,9 +1546,9 @@ void Builder::commit(Batch&& batch) {
   // are records of their own (an FtM Ownership, Directorship or Sanction) and what other records
   // gave a merged party. A replaced listing (an FtM Sanction) also loses its details, TARGET_OF
   // and ISSUED_BY links, which the new version states again.
-  std::vector<std::uint8_t> fresh_actions;  // by node: a replaced action, taken as new below
+  detail::BigVector<std::uint8_t> fresh_actions;  // by node: a replaced action, taken as new below
   {
-    std::vector<std::uint8_t> renamed;
+    detail::BigVector<std::uint8_t> renamed;
     for (const auto& replacement : batch.replacements_) {
       const StringId id = g(replacement.id);
       if (auto node = s.live_node(id)) {
@@ -1582,7 +1585,7 @@ void Builder::commit(Batch&& batch) {
       }
     }
   }
-  std::vector<std::uint32_t> lost_primary;  // nodes whose primary name went with a record
+  detail::BigVector<std::uint32_t> lost_primary;  // nodes whose primary name went with a record
   if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false, lost_primary);
   if (!drop_with_links.empty()) s.drop_record_contributions(drop_with_links, true, lost_primary);
   for (const auto& entity : batch.entities_)
@@ -1715,7 +1718,7 @@ void Builder::commit(Batch&& batch) {
   // pages read are handed back every few thousand edges, so that a large load does not hold both
   // whole (they were the peak of a 1M-entity FtM load). The edge attributes' sources are taken
   // first, as they are read after.
-  std::vector<std::uint32_t> attribute_source(batch.edge_attributes_.size());
+  detail::BigVector<std::uint32_t> attribute_source(batch.edge_attributes_.size());
   for (std::size_t at = 0; at < attribute_source.size(); ++at)
     attribute_source[at] = batch.edges_[batch.edge_attributes_[at].edge].source;
   constexpr std::size_t kReleaseEvery = std::size_t{1} << 16;
@@ -1758,7 +1761,7 @@ void Builder::commit(Batch&& batch) {
       in_order = false;
     }
   }
-  std::vector<std::uint32_t> edge_at;  // where each batch edge landed, for its attributes (edge by edge)
+  detail::BigVector<std::uint32_t> edge_at;  // where each batch edge landed, for its attributes (edge by edge)
   if (in_order) {
     const std::size_t count = batch.edges_.size();
     // A batch page is handed back once both tasks have read past it.
@@ -1868,8 +1871,8 @@ std::optional<std::string> Builder::record_fact(std::string_view id, std::string
       if (!inserted.second && s.strings.view(inserted.first->second) < s.strings.view(value))
         inserted.first->second = value;
     };
-    std::unordered_map<std::uint32_t, std::vector<StringId>> ids_of;  // node -> live ids, for nodes with the key
-    std::vector<std::pair<std::uint32_t, const Attribute*>> facts;
+    std::unordered_map<std::uint32_t, detail::BigVector<StringId>> ids_of;  // node -> live ids, for nodes with the key
+    detail::BigVector<std::pair<std::uint32_t, const Attribute*>> facts;
     for (const auto& [node, attribute] : s.attributes)
       if (attribute.key == *key_id && s.alive[index(node)]) {
         facts.emplace_back(index(node), &attribute);
@@ -1911,8 +1914,8 @@ constexpr std::string_view kSameAsPrefix = "same_as:";
 /// Stable counting sort of (owner, item) pairs into CSR form; owners mapped through `remap`,
 /// items whose owner maps to kDropped are left out. Frees `items`.
 template <class Owner, class Item, class Allocator>
-void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const std::vector<std::uint32_t>& remap,
-           std::size_t groups, std::vector<std::uint32_t>& at, std::vector<Item>& out) {
+void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const detail::BigVector<std::uint32_t>& remap,
+           std::size_t groups, detail::BigVector<std::uint32_t>& at, detail::BigVector<Item>& out) {
   at = fresh_vector<std::uint32_t>(groups + 1, 0);
   for (const auto& [owner, item] : items) {
     const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
@@ -1932,7 +1935,7 @@ void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const std::vec
 /// Drops repeated items within each group of a CSR (the first one stays, order kept); `at` is
 /// rewritten to match. Groups are short (a node's sources, an edge's attributes).
 template <class Item, class Equal>
-void drop_repeats(std::vector<std::uint32_t>& at, std::vector<Item>& items, Equal equal) {
+void drop_repeats(detail::BigVector<std::uint32_t>& at, detail::BigVector<Item>& items, Equal equal) {
   std::size_t write = 0;
   for (std::size_t group = 0; group + 1 < at.size(); ++group) {
     const std::size_t begin = write, from = at[group], to = at[group + 1];
@@ -1953,7 +1956,7 @@ void drop_repeats(std::vector<std::uint32_t>& at, std::vector<Item>& items, Equa
 /// of times (a bulk file's company on every line) made the scan quadratic: a sixth of the
 /// instructions of the psc_lines_x5000 load went to one node's sources.
 template <class Item, class Equal, class Key, class KeyHash>
-void drop_repeats_keyed(std::vector<std::uint32_t>& at, std::vector<Item>& items, Equal equal, Key key, KeyHash hash) {
+void drop_repeats_keyed(detail::BigVector<std::uint32_t>& at, detail::BigVector<Item>& items, Equal equal, Key key, KeyHash hash) {
   constexpr std::size_t kShortGroup = 32;
   using KeyType = decltype(key(items.front()));
   std::unordered_set<KeyType, KeyHash> seen(0, hash);
@@ -1983,7 +1986,8 @@ bool same_attribute(const Attribute& a, const Attribute& b) {
 
 /// CSR offsets that give every owner exactly one item (at[i] == i) are stored empty; the graph
 /// reads an empty offsets column that way.
-Column<std::uint32_t> unless_one_each(std::vector<std::uint32_t> at) {
+template <class Allocator>
+Column<std::uint32_t> unless_one_each(std::vector<std::uint32_t, Allocator> at) {
   for (std::uint32_t i = 0; i < at.size(); ++i)
     if (at[i] != i) return Column<std::uint32_t>(std::move(at));
   return {};
@@ -1991,15 +1995,15 @@ Column<std::uint32_t> unless_one_each(std::vector<std::uint32_t> at) {
 
 /// A column whose every value is `fill` (no dates anywhere, say) is stored empty; the graph's
 /// accessors read an empty column as all `fill`.
-template <class T>
-Column<T> unless_all(std::vector<T> values, T fill) {
+template <class T, class Allocator>
+Column<T> unless_all(std::vector<T, Allocator> values, T fill) {
   if (std::all_of(values.begin(), values.end(), [fill](T value) { return value == fill; })) return {};
   return Column<T>(std::move(values));
 }
 
 template <class T, class Allocator>
-std::vector<T> permuted(std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, std::size_t size) {
-  std::vector<T> out = fresh_vector<T>(size);
+detail::BigVector<T> permuted(std::vector<T, Allocator>& in, const detail::BigVector<std::uint32_t>& position, std::size_t size) {
+  detail::BigVector<T> out = fresh_vector<T>(size);
   for (std::size_t from = 0; from < in.size(); ++from)
     if (position[from] != kDropped) out[position[from]] = in[from];
   std::vector<T, Allocator>().swap(in);
@@ -2008,7 +2012,7 @@ std::vector<T> permuted(std::vector<T, Allocator>& in, const std::vector<std::ui
 
 /// How many items that `position` keeps differ from `fill`.
 template <class T, class Allocator>
-std::size_t kept_unless(const std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, T fill) {
+std::size_t kept_unless(const std::vector<T, Allocator>& in, const detail::BigVector<std::uint32_t>& position, T fill) {
   std::size_t count = 0;
   for (std::size_t from = 0; from < in.size(); ++from) count += position[from] != kDropped && !(in[from] == fill);
   return count;
@@ -2022,7 +2026,7 @@ std::size_t kept_unless(const std::vector<T, Allocator>& in, const std::vector<s
 
 /// unless_all(permuted(in, position, size), fill). Frees `in`.
 template <class T, class Allocator>
-Column<T> permuted_unless_all(std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, std::size_t size,
+Column<T> permuted_unless_all(std::vector<T, Allocator>& in, const detail::BigVector<std::uint32_t>& position, std::size_t size,
                               T fill) {
   if (kept_unless(in, position, fill) != 0) return Column<T>(permuted(in, position, size));
   std::vector<T, Allocator>().swap(in);
@@ -2032,7 +2036,7 @@ Column<T> permuted_unless_all(std::vector<T, Allocator>& in, const std::vector<s
 /// RankedColumn<T>::from(permuted(in, position, size), fill): the items other than `fill` are
 /// placed alone when they are fewer than half (the sparse form from() would make of them). Frees `in`.
 template <class T, class Allocator>
-RankedColumn<T> permuted_ranked(std::vector<T, Allocator>& in, const std::vector<std::uint32_t>& position, std::size_t size,
+RankedColumn<T> permuted_ranked(std::vector<T, Allocator>& in, const detail::BigVector<std::uint32_t>& position, std::size_t size,
                                 T fill) {
   const std::size_t set = kept_unless(in, position, fill);
   if (set * 2 >= size && set != 0) return RankedColumn<T>::from(permuted(in, position, size), fill);
@@ -2041,14 +2045,14 @@ RankedColumn<T> permuted_ranked(std::vector<T, Allocator>& in, const std::vector
     std::vector<T, Allocator>().swap(in);
     return out;
   }
-  std::vector<std::pair<std::uint32_t, T>> kept;
+  detail::BigVector<std::pair<std::uint32_t, T>> kept;
   kept.reserve(set);
   for (std::size_t from = 0; from < in.size(); ++from)
     if (position[from] != kDropped && !(in[from] == fill)) kept.emplace_back(position[from], in[from]);
   std::vector<T, Allocator>().swap(in);
   std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::uint64_t> words((size + 63) / 64, 0);
-  std::vector<T> values;
+  detail::BigVector<std::uint64_t> words((size + 63) / 64, 0);
+  detail::BigVector<T> values;
   values.reserve(set);
   for (const auto& [at, value] : kept) {
     words[at / 64] |= std::uint64_t{1} << (at % 64);
@@ -2067,8 +2071,8 @@ RankedColumn<T> permuted_ranked(std::vector<T, Allocator>& in, const std::vector
 /// The full birth dates of the parties that may be same-as candidates (persons and legal
 /// entities), as (node, day) pairs in order, each once: none, and no candidate can come.
 template <class State>
-std::vector<std::pair<std::uint32_t, std::int32_t>> birth_dates(const State& s, const Graph& graph) {
-  std::vector<std::pair<std::uint32_t, std::int32_t>> births;  // (node, day)
+detail::BigVector<std::pair<std::uint32_t, std::int32_t>> birth_dates(const State& s, const Graph& graph) {
+  detail::BigVector<std::pair<std::uint32_t, std::int32_t>> births;  // (node, day)
   const auto birth_key = s.strings.find("birthDate");
   if (!birth_key) return births;
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
@@ -2086,9 +2090,9 @@ std::vector<std::pair<std::uint32_t, std::int32_t>> birth_dates(const State& s, 
 
 /// `births` as birth_dates() gives them.
 template <class State>
-void add_same_as_candidates_impl(State& s, const Graph& graph, const std::vector<std::pair<std::uint32_t, std::int32_t>>& births,
-                                 const std::vector<std::pair<StringId, NodeId>>& name_pairs,
-                                 const std::vector<std::uint32_t>& old_of, const std::vector<StringId>& own_ids) {
+void add_same_as_candidates_impl(State& s, const Graph& graph, const detail::BigVector<std::pair<std::uint32_t, std::int32_t>>& births,
+                                 const detail::BigVector<std::pair<StringId, NodeId>>& name_pairs,
+                                 const detail::BigVector<std::uint32_t>& old_of, const detail::BigVector<StringId>& own_ids) {
   if (births.empty()) return;
   std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> births_of;  // node -> [begin, end)
   for (std::uint32_t at = 0; at < births.size();) {
@@ -2112,8 +2116,8 @@ void add_same_as_candidates_impl(State& s, const Graph& graph, const std::vector
     std::uint32_t node;
   };
   std::string arena;
-  std::vector<Stored> stored;
-  std::vector<std::string_view> words;
+  detail::BigVector<Stored> stored;
+  detail::BigVector<std::string_view> words;
   for (const auto& [name, node] : name_pairs) {
     const auto found = births_of.find(index(node));
     if (found == births_of.end()) continue;
@@ -2130,10 +2134,10 @@ void add_same_as_candidates_impl(State& s, const Graph& graph, const std::vector
     for (std::uint32_t at = found->second.first; at < found->second.second; ++at)
       stored.push_back({offset, arena.size() - offset, births[at].second, index(node)});
   }
-  std::vector<Key> keys;
+  detail::BigVector<Key> keys;
   keys.reserve(stored.size());
   for (const Stored& key : stored) keys.push_back({std::string_view(arena).substr(key.offset, key.size), key.day, key.node});
-  std::vector<Stored>().swap(stored);
+  detail::BigVector<Stored>().swap(stored);
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
 
@@ -2196,7 +2200,7 @@ void add_same_as_candidates_impl(State& s, const Graph& graph, const std::vector
 /// once, kept in a ring), where each probe waited on a cache miss (half of the index tasks of a
 /// 1M-entity skg-csv freeze). The same table as probing one item after another.
 template <class Text>
-void place_in_slots(std::vector<std::uint32_t>& slots, std::size_t count, Text&& text) {
+void place_in_slots(detail::BigVector<std::uint32_t>& slots, std::size_t count, Text&& text) {
   constexpr std::size_t kAhead = 16;
   const std::size_t mask = slots.size() - 1;
   std::size_t homes[kAhead];
@@ -2250,24 +2254,24 @@ class KeyMemo {
   std::size_t home(StringId name) const noexcept {
     return static_cast<std::size_t>((std::uint64_t{index(name)} * 0x9E3779B97F4A7C15ull) >> 24) & mask_;
   }
-  std::vector<std::uint64_t> slots_;
+  detail::BigVector<std::uint64_t> slots_;
   std::size_t mask_ = 0, at_ = 0;
   std::uint64_t tag_ = 0;
 };
 
 /// Builds the open-addressing index from (key, node) pairs; pairs of one key keep their order
 /// and repeated (key, node) pairs that stand together are kept once.
-void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPool& strings,
-                 std::vector<std::uint32_t>& slots, std::vector<StringId>& keys,
-                 std::vector<std::uint32_t>& at, std::vector<NodeId>& values) {
-  std::vector<std::uint32_t> first = fresh_vector<std::uint32_t>(strings.size() + 1, 0);
+void build_index(detail::BigVector<std::pair<StringId, NodeId>>& pairs, const StringPool& strings,
+                 detail::BigVector<std::uint32_t>& slots, detail::BigVector<StringId>& keys,
+                 detail::BigVector<std::uint32_t>& at, detail::BigVector<NodeId>& values) {
+  detail::BigVector<std::uint32_t> first = fresh_vector<std::uint32_t>(strings.size() + 1, 0);
   for (const auto& [key, node] : pairs) ++first[index(key) + 1];
   std::partial_sum(first.begin(), first.end(), first.begin());
-  std::vector<NodeId> sorted = fresh_vector<NodeId>(pairs.size());
+  detail::BigVector<NodeId> sorted = fresh_vector<NodeId>(pairs.size());
   place_by_offsets(first, [&](std::uint32_t* cursor) {
     for (const auto& [key, node] : pairs) sorted[cursor[index(key)]++] = node;
   });
-  std::vector<std::pair<StringId, NodeId>>().swap(pairs);
+  detail::BigVector<std::pair<StringId, NodeId>>().swap(pairs);
   keys.clear();
   at.assign(1, 0);
   values.clear();
@@ -2287,10 +2291,10 @@ void build_index(std::vector<std::pair<StringId, NodeId>>& pairs, const StringPo
 
 /// An open-addressing table of positions in `ids` (+ 1; 0 is empty), placed by each id's text:
 /// the external id index (every id names one node).
-std::vector<std::uint32_t> position_index(const Column<StringId>& ids, const StringPool& strings) {
+detail::BigVector<std::uint32_t> position_index(const Column<StringId>& ids, const StringPool& strings) {
   std::size_t size = 16;
   while (size < ids.size() * 2) size *= 2;
-  std::vector<std::uint32_t> slots = fresh_vector<std::uint32_t>(size, 0);
+  detail::BigVector<std::uint32_t> slots = fresh_vector<std::uint32_t>(size, 0);
   place_in_slots(slots, ids.size(), [&](std::uint32_t at) { return strings.view(ids[at]); });
   return slots;
 }
@@ -2305,7 +2309,7 @@ constexpr std::size_t kNoTask = ~std::size_t{0};
 template <class Run, class After>
 void run_tasks(std::size_t count, bool two_threads, Run&& run, After&& after) {
   enum : std::uint8_t { kPending, kDone, kFailed };
-  std::vector<std::uint8_t> state(count, kPending);  // under `mutex`
+  detail::BigVector<std::uint8_t> state(count, kPending);  // under `mutex`
   std::mutex mutex;
   std::condition_variable ended;
   const auto finish = [&](std::size_t task, std::uint8_t outcome) {
@@ -2358,15 +2362,15 @@ Graph Builder::freeze() && {
       --s.live_edges;
     }
   // Cross-source identity: parties sharing a strong identifier become one node (RULES.md §9).
-  const std::vector<StringId> own_ids = s.own_ids();
+  const detail::BigVector<StringId> own_ids = s.own_ids();
   std::size_t identity_conflicts = 0;
-  const std::vector<std::uint32_t> kept = s.resolve_identities(own_ids, identity_conflicts);
+  const detail::BigVector<std::uint32_t> kept = s.resolve_identities(own_ids, identity_conflicts);
 
   // Nodes: removed ones are dropped and the rest renumbered densely, in creation order; a merged
   // party's other records map to its kept node.
   const std::size_t old_nodes = s.kind.size();
-  std::vector<std::uint32_t> remap = fresh_vector<std::uint32_t>(old_nodes, kDropped);
-  std::vector<std::uint32_t> old_of;  // new node -> its old (kept) node
+  detail::BigVector<std::uint32_t> remap = fresh_vector<std::uint32_t>(old_nodes, kDropped);
+  detail::BigVector<std::uint32_t> old_of;  // new node -> its old (kept) node
   old_of.reserve(s.live_nodes);
   std::uint32_t nodes = 0;
   for (std::size_t at = 0; at < old_nodes; ++at)
@@ -2374,7 +2378,7 @@ Graph Builder::freeze() && {
       old_of.push_back(static_cast<std::uint32_t>(at));
       remap[at] = nodes++;
     }
-  std::vector<std::uint32_t> member_remap;  // with merges: members map to their kept node
+  detail::BigVector<std::uint32_t> member_remap;  // with merges: members map to their kept node
   if (!kept.empty()) {
     member_remap = remap;
     for (std::size_t at = 0; at < old_nodes; ++at)
@@ -2422,8 +2426,8 @@ Graph Builder::freeze() && {
   // threads.
   using SeenRecords = std::unordered_set<RecordKey, RecordKeyHash>;
   auto gather_records = [&](SeenRecords& seen_records, std::size_t count, std::uint32_t from, std::uint32_t to,
-                            auto&& same_item, auto&& prov_of, std::vector<std::uint32_t>& prov_at,
-                            std::vector<ProvId>& provs) {
+                            auto&& same_item, auto&& prov_of, detail::BigVector<std::uint32_t>& prov_at,
+                            detail::BigVector<ProvId>& provs) {
     constexpr std::uint32_t kShortGroup = 32;
     for (std::size_t item = 0; item < count; ++item) {
       const std::size_t begin = provs.size();
@@ -2447,14 +2451,14 @@ Graph Builder::freeze() && {
   // ids and the actions the other: they read the State's lists and `remap` and write graph
   // columns of their own, so they run on two threads (graph/parallel.h) with the same result.
   const auto node_names = [&] {  // One entry per distinct text, the primary name first, with every record that states it.
-    std::vector<std::uint32_t> at;
+    detail::BigVector<std::uint32_t> at;
     SeenRecords seen_records;
-    std::vector<State::StatedName> stated;
+    detail::BigVector<State::StatedName> stated;
     group(s.names, remap, nodes, at, stated);
-    std::vector<Name> names;
+    detail::BigVector<Name> names;
     names.reserve(stated.size());
-    std::vector<std::uint32_t> kept_at(nodes + 1, 0), prov_at{0};
-    std::vector<ProvId> provs;
+    detail::BigVector<std::uint32_t> kept_at(nodes + 1, 0), prov_at{0};
+    detail::BigVector<ProvId> provs;
     provs.reserve(stated.size());
     prov_at.reserve(stated.size() + 1);
     for (std::uint32_t node = 0; node < nodes; ++node) {
@@ -2476,40 +2480,40 @@ Graph Builder::freeze() && {
           [&](std::uint32_t copy) { return stated[copy].prov; }, prov_at, provs);
       kept_at[node + 1] = static_cast<std::uint32_t>(names.size());
     }
-    std::vector<State::StatedName>().swap(stated);
+    detail::BigVector<State::StatedName>().swap(stated);
     graph.names_at_ = unless_one_each(std::move(kept_at));
     graph.name_list_ = Column(std::move(names));
     graph.name_prov_at_ = unless_one_each(std::move(prov_at));
     graph.name_prov_ = Column(std::move(provs));
   };
   const auto node_facts = [&] {
-    std::vector<std::uint32_t> at;
-    std::vector<Attribute> attributes;
+    detail::BigVector<std::uint32_t> at;
+    detail::BigVector<Attribute> attributes;
     group(s.attributes, remap, nodes, at, attributes);
     drop_repeats(at, attributes, same_attribute);
     if (!attributes.empty()) graph.attributes_at_ = Column(std::move(at));  // else: no node has any
     graph.attribute_ = Column(std::move(attributes));
-    std::vector<ProvId> node_prov;
+    detail::BigVector<ProvId> node_prov;
     group(s.node_prov, remap, nodes, at, node_prov);
     drop_repeats_keyed(at, node_prov, same_record, record_key, RecordKeyHash{});
     graph.node_prov_at_ = unless_one_each(std::move(at));
     graph.node_prov_ = Column(std::move(node_prov));
 
     {
-      std::vector<std::pair<NodeId, State::StatedId>> live_ids;
+      detail::BigVector<std::pair<NodeId, State::StatedId>> live_ids;
       live_ids.reserve(s.external_ids.size());
       for (const auto& [node, stated] : s.external_ids)
         if (s.node_of_id(stated.id) == index(node)) live_ids.emplace_back(node, stated);
       decltype(s.external_ids)().swap(s.external_ids);
       SeenRecords seen_records;
-      std::vector<State::StatedId> stated;
+      detail::BigVector<State::StatedId> stated;
       group(live_ids, remap, nodes, at, stated);
       // One entry per id (each record that states it kept as its provenance), in the order met; a
       // merged party's canonical id first: the kept record's own id.
-      std::vector<StringId> ids;
+      detail::BigVector<StringId> ids;
       ids.reserve(stated.size());
-      std::vector<std::uint32_t> ids_at(nodes + 1, 0), prov_at{0};
-      std::vector<ProvId> provs;
+      detail::BigVector<std::uint32_t> ids_at(nodes + 1, 0), prov_at{0};
+      detail::BigVector<ProvId> provs;
       provs.reserve(stated.size());
       prov_at.reserve(stated.size() + 1);
       for (std::uint32_t node = 0; node < nodes; ++node) {
@@ -2528,7 +2532,7 @@ Graph Builder::freeze() && {
             [&](std::uint32_t copy) { return stated[copy].prov; }, prov_at, provs);
         ids_at[node + 1] = static_cast<std::uint32_t>(ids.size());
       }
-      std::vector<State::StatedId>().swap(stated);
+      detail::BigVector<State::StatedId>().swap(stated);
       at = std::move(ids_at);
       graph.external_id_prov_at_ = unless_one_each(std::move(prov_at));
       graph.external_id_prov_ = Column(std::move(provs));
@@ -2537,8 +2541,8 @@ Graph Builder::freeze() && {
     }
 
     {  // Actions, in node order (actions were created in node order).
-      std::vector<NodeId> action_nodes;
-      std::vector<Action> actions;
+      detail::BigVector<NodeId> action_nodes;
+      detail::BigVector<Action> actions;
       for (const auto& [node, action] : s.actions) {
         if (remap[index(node)] == kDropped) continue;
         action_nodes.push_back(NodeId{remap[index(node)]});
@@ -2576,8 +2580,8 @@ Graph Builder::freeze() && {
   // the halves' keys are interned after, first half first: the same order).
   struct Keys {
     detail::StringArena texts;          // each distinct key of the names once, as first met
-    std::vector<std::uint32_t> key_of;  // by (name, node) pair: its key's place in `texts`
-    std::vector<NodeId> owners;         // the node of each pair
+    detail::BigVector<std::uint32_t> key_of;  // by (name, node) pair: its key's place in `texts`
+    detail::BigVector<NodeId> owners;         // the node of each pair
   };
   // A node's names are read from random places of the pool (a repeated name's string is where
   // it was first interned): each name's offsets and then its bytes are fetched a few names
@@ -2614,7 +2618,7 @@ Graph Builder::freeze() && {
   };
   const std::uint32_t half = nodes / 2;
   Keys low, high;
-  std::vector<std::pair<StringId, NodeId>> name_pairs;
+  detail::BigVector<std::pair<StringId, NodeId>> name_pairs;
   // With no same-as candidate to come, the keys are the last strings the pool takes: they are
   // interned in one go (the high half's after the low half's), without growing its table.
   const auto intern_keys = [&] {
@@ -2644,9 +2648,9 @@ Graph Builder::freeze() && {
   const auto index_task = [&](std::size_t task) {
     switch (task) {
       case 0: {  // the name index
-        std::vector<std::uint32_t> slots, offsets;
-        std::vector<StringId> keys;
-        std::vector<NodeId> values;
+        detail::BigVector<std::uint32_t> slots, offsets;
+        detail::BigVector<StringId> keys;
+        detail::BigVector<NodeId> values;
         build_index(name_pairs, s.strings, slots, keys, offsets, values);
         graph.name_slots_ = Column(std::move(slots));
         graph.name_keys_ = Column(std::move(keys));
@@ -2668,7 +2672,7 @@ Graph Builder::freeze() && {
   // id maps are freed first (same-as candidates, if any, are in by then).
   std::size_t old_edges = 0;
   std::uint32_t edges = 0;
-  std::vector<std::uint32_t> out_at, position;
+  detail::BigVector<std::uint32_t> out_at, position;
   const auto edge_order = [&] {
     decltype(s.node_of)().swap(s.node_of);
     decltype(s.edge_of)().swap(s.edge_of);
@@ -2698,7 +2702,7 @@ Graph Builder::freeze() && {
   // a third of freeze() on one core of a 1M-entity skg-csv load, with the other core idle.
   // The ends are renumbered as they are placed (the State columns are freed after).
   const auto placed_ends = [&](auto& ends) {
-    std::vector<NodeId> out = fresh_vector<NodeId>(edges);
+    detail::BigVector<NodeId> out = fresh_vector<NodeId>(edges);
     for (std::size_t edge = 0; edge < old_edges; ++edge)
       if (position[edge] != kDropped) out[position[edge]] = NodeId{remap[index(ends[edge])]};
     std::remove_reference_t<decltype(ends)>().swap(ends);
@@ -2708,10 +2712,10 @@ Graph Builder::freeze() && {
     switch (task) {
       case 0: {  // targets, then the reverse CSR: edges grouped by target, in EdgeId order within a target
         graph.target_ = Column(placed_ends(s.target));
-        std::vector<std::uint32_t> in_at = fresh_vector<std::uint32_t>(nodes + 1, 0);
+        detail::BigVector<std::uint32_t> in_at = fresh_vector<std::uint32_t>(nodes + 1, 0);
         for (NodeId node : graph.target_) ++in_at[index(node) + 1];
         std::partial_sum(in_at.begin(), in_at.end(), in_at.begin());
-        std::vector<EdgeId> in_edges = fresh_vector<EdgeId>(edges);
+        detail::BigVector<EdgeId> in_edges = fresh_vector<EdgeId>(edges);
         place_by_offsets(in_at, [&](std::uint32_t* cursor) {
           for (std::uint32_t edge = 0; edge < edges; ++edge) in_edges[cursor[index(graph.target_[edge])]++] = EdgeId{edge};
         });
@@ -2736,8 +2740,8 @@ Graph Builder::freeze() && {
         graph.edge_id_ = permuted_ranked(s.edge_id, position, edges, kNoString);
         break;
       case 5: {
-        std::vector<std::uint32_t> prov_at;
-        std::vector<ProvId> edge_prov;
+        detail::BigVector<std::uint32_t> prov_at;
+        detail::BigVector<ProvId> edge_prov;
         group(s.edge_prov, position, edges, prov_at, edge_prov);
         drop_repeats_keyed(prov_at, edge_prov, same_record, record_key, RecordKeyHash{});
         graph.edge_prov_at_ = unless_one_each(std::move(prov_at));
@@ -2745,8 +2749,8 @@ Graph Builder::freeze() && {
         break;
       }
       case 6: {
-        std::vector<std::uint32_t> attributes_at;
-        std::vector<Attribute> edge_attributes;
+        detail::BigVector<std::uint32_t> attributes_at;
+        detail::BigVector<Attribute> edge_attributes;
         group(s.edge_attributes, position, edges, attributes_at, edge_attributes);
         drop_repeats(attributes_at, edge_attributes, same_attribute);
         if (!edge_attributes.empty()) graph.edge_attributes_at_ = Column(std::move(attributes_at));  // else: none
@@ -2769,7 +2773,7 @@ Graph Builder::freeze() && {
     std::uint8_t part;  // the half of the keys, the index, the edge task
     std::array<std::size_t, 2> after;
   };
-  std::vector<Task> tasks;
+  detail::BigVector<Task> tasks;
   const auto add = [&](Task::Kind kind, std::size_t part, std::array<std::size_t, 2> after = {kNoTask, kNoTask}) {
     tasks.push_back({kind, static_cast<std::uint8_t>(part), after});
     return tasks.size() - 1;

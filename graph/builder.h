@@ -82,13 +82,9 @@ extern std::uint64_t item_limit;
 /// per string, no staging copy); a builder has at most one such batch open at a time, and a
 /// batch dropped without commit takes its strings back out. A batch made with no builder stages
 /// its strings and may be committed to any builder.
-namespace detail {
-/// A batch's record columns: a large load stages millions of rows, and on huge pages their
-/// growth costs a few page faults instead of one per 4 KiB (a third of a bulk CSV load's time
-/// went to faults and copies before).
-template <class T>
-using BigVector = std::vector<T, LargeAllocator<T>>;
-}  // namespace detail
+// A batch's record columns are detail::BigVector: a large load stages millions of rows, and on
+// huge pages their growth costs a few page faults instead of one per 4 KiB (a third of a bulk
+// CSV load's time went to faults and copies before).
 
 class Batch {
  public:

@@ -7,24 +7,30 @@
 #include <utility>
 #include <vector>
 
+#include "skg/graph/strings.h"
+
 namespace skg::inline v1 {
 
 /// A frozen column: built graphs own their vectors, opened snapshots view the mapped file.
+/// A built column is a plain vector or a detail::BigVector (freeze()'s large columns: huge pages,
+/// and blocks the build freed reused instead of fresh ones faulted in).
 /// Moving a Column keeps its elements where they are, so views into it stay valid.
 template <class T>
 class Column {
  public:
   Column() = default;
   explicit Column(std::vector<T> owned) : owned_(std::move(owned)), view_(owned_) {}
+  explicit Column(detail::BigVector<T> owned) : big_(std::move(owned)), view_(big_) {}
   static Column view(std::span<const T> mapped) {
     Column column;
     column.view_ = mapped;
     return column;
   }
   Column(Column&& other) noexcept
-      : owned_(std::move(other.owned_)), view_(std::exchange(other.view_, {})) {}
+      : owned_(std::move(other.owned_)), big_(std::move(other.big_)), view_(std::exchange(other.view_, {})) {}
   Column& operator=(Column&& other) noexcept {
     owned_ = std::move(other.owned_);
+    big_ = std::move(other.big_);
     view_ = std::exchange(other.view_, {});
     return *this;
   }
@@ -45,6 +51,7 @@ class Column {
 
  private:
   std::vector<T> owned_;
+  detail::BigVector<T> big_;
   std::span<const T> view_;
 };
 
@@ -75,7 +82,8 @@ struct RankedColumn {
   Column<std::uint32_t> rank;  // bits.size() entries: set bits in the words before
   Column<T> value;
 
-  static RankedColumn from(std::vector<T> values, T fill) {
+  template <class Allocator>
+  static RankedColumn from(std::vector<T, Allocator> values, T fill) {
     std::size_t set = 0;
     for (const T& item : values) set += !(item == fill);
     RankedColumn out;

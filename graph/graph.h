@@ -362,7 +362,7 @@ class Graph {
   Column<std::uint8_t> share_code_;
   Column<std::uint32_t> share_dict_;
   Column<Percent> share_range_;
-  void set_shares(const std::vector<Percent>& shares);
+  void set_shares(std::span<const Percent> shares);
   Column<Interest> interest_;  // empty: every edge Unspecified
   RankedColumn<std::int32_t> edge_from_, edge_to_;  // kOpenStart / kOpenEnd for most edges
   RankedColumn<StringId> role_, edge_id_;  // most edges have neither
@@ -376,7 +376,7 @@ class Graph {
   Column<char> chars_;
   Column<std::uint32_t> string_at32_;  // string_count() + 1 offsets while chars_ < 4 GiB
   Column<std::uint64_t> string_at_;    // else these (one of the two is empty)
-  void set_string_offsets(std::vector<std::uint64_t> offsets);
+  void set_string_offsets(detail::BigVector<std::uint64_t> offsets);
   // Provenance records, as columns: the source by runs of consecutive ids (records are made
   // in load order, so one file's records follow each other), the record id (empty: no record
   // has one), and the line.

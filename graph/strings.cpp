@@ -36,6 +36,90 @@ void free_large(void* pointer) noexcept { std::free(pointer); }
 
 namespace {
 
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+
+/// The blocks LargeBlockReuse keeps: (block, its size: the request it was freed from, rounded up
+/// to whole 2 MiB pages as allocate_large() rounded it; a reused block may be larger), and how many
+/// LargeBlockReuse objects are alive. Never destroyed, as kept_blocks() below.
+struct KeptLarge {
+  std::mutex mutex;
+  std::vector<std::pair<void*, std::size_t>> blocks;
+  std::size_t holders = 0;
+};
+KeptLarge& kept_large() {
+  static KeptLarge* kept = new KeptLarge;
+  return *kept;
+}
+
+}  // namespace
+
+void* allocate_large_block(std::size_t bytes) {
+  if (bytes >= kHugePage) {
+    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    KeptLarge& kept = kept_large();
+    const std::lock_guard<std::mutex> lock(kept.mutex);
+    // The smallest kept block that holds the request. A larger one gives the pages past the
+    // request back to the kernel: they would stay resident, idle, for as long as the request's
+    // column lives (a graph's), and the block is kept again at the request's size when freed.
+    std::size_t best = kept.blocks.size();
+    for (std::size_t at = 0; at < kept.blocks.size(); ++at) {
+      const std::size_t size = kept.blocks[at].second;
+      if (size >= rounded && (best == kept.blocks.size() || size < kept.blocks[best].second)) best = at;
+    }
+    if (best != kept.blocks.size()) {
+      const auto [pointer, size] = kept.blocks[best];
+      kept.blocks[best] = kept.blocks.back();
+      kept.blocks.pop_back();
+      if (size > rounded) ::madvise(static_cast<char*>(pointer) + rounded, size - rounded, MADV_DONTNEED);
+      return pointer;
+    }
+  }
+  return allocate_large(bytes);
+}
+
+void free_large_block(void* pointer, std::size_t bytes) noexcept {
+  if (pointer == nullptr) return;
+  if (bytes >= kHugePage) {
+    KeptLarge& kept = kept_large();
+    const std::lock_guard<std::mutex> lock(kept.mutex);
+    if (kept.holders > 0) {
+      try {
+        kept.blocks.emplace_back(pointer, (bytes + kHugePage - 1) / kHugePage * kHugePage);
+        return;
+      } catch (...) {  // no room to remember it: it goes back below
+      }
+    }
+  }
+  free_large(pointer);
+}
+
+LargeBlockReuse::LargeBlockReuse() noexcept {
+  KeptLarge& kept = kept_large();
+  const std::lock_guard<std::mutex> lock(kept.mutex);
+  ++kept.holders;
+}
+
+LargeBlockReuse::~LargeBlockReuse() {
+  KeptLarge& kept = kept_large();
+  {
+    const std::lock_guard<std::mutex> lock(kept.mutex);
+    if (--kept.holders > 0) return;
+  }
+  release();
+}
+
+void LargeBlockReuse::release() noexcept {
+  KeptLarge& kept = kept_large();
+  std::vector<std::pair<void*, std::size_t>> blocks;
+  {
+    const std::lock_guard<std::mutex> lock(kept.mutex);
+    blocks.swap(kept.blocks);
+  }
+  for (const auto& [pointer, size] : blocks) free_large(pointer);
+}
+
+namespace {
+
 constexpr std::size_t kReusedFrom = std::size_t{64} << 10;  // smaller blocks: malloc's own bins
 constexpr std::size_t kReusedKept = std::size_t{64} << 20;  // at most this much kept, free
 
@@ -150,7 +234,7 @@ namespace {
 /// Appends `text` as a pool's next string, given the pool's bytes and string offsets (one more
 /// than its strings): the bytes and the end offset, after the check that an id is left. The one
 /// append of insert() and intern_all_last(), which place the new string in different tables.
-StringId append_string(std::vector<char>& chars, std::vector<std::uint64_t>& offsets, std::string_view text) {
+StringId append_string(detail::BigVector<char>& chars, detail::BigVector<std::uint64_t>& offsets, std::string_view text) {
   const std::size_t count = offsets.size() - 1;
   if (count >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
   chars.insert(chars.end(), text.begin(), text.end());
@@ -168,7 +252,7 @@ std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& sta
   // The new strings' table: hash << 32 | (id + 1), as the pool's, at most half full.
   std::size_t room = 16;
   while (room < count * 2) room *= 2;
-  std::vector<std::uint64_t, detail::LargeAllocator<std::uint64_t>> fresh(room, 0);
+  detail::BigVector<std::uint64_t> fresh(room, 0);
   const std::size_t fresh_mask = room - 1;
   // Prefetched as intern_all() does, and the new strings' slot with the pool's.
   constexpr std::size_t kSlotAhead = 16, kOffsetAhead = 8, kBytesAhead = 3;
@@ -242,36 +326,10 @@ void StringPool::grow() {
   slots_ = std::move(slots);
 }
 
-namespace {
-
-/// Asks for transparent huge pages over a column's reserved room (a hint; nothing without THP or
-/// for a room under 4 MiB). A large load's pool is read at random places, each string's offset
-/// and bytes once for every lookup that finds it (an FtM link's ends): over 4 KiB pages nearly
-/// every such read also missed the TLB, a page walk that a virtual machine makes two-level.
-/// Only the pages written are backed, so room never filled costs no memory.
-template <class Vector>
-void advise_huge_room(const Vector& column) noexcept {
-#ifdef MADV_HUGEPAGE
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const std::size_t bytes = column.capacity() * sizeof(typename Vector::value_type);
-  if (bytes < 2 * kHuge) return;
-  const auto start = reinterpret_cast<std::uintptr_t>(column.data());
-  const std::uintptr_t first = (start + kHuge - 1) & ~(kHuge - 1), last = (start + bytes) & ~(kHuge - 1);
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#else
-  (void)column;
-#endif
-}
-
-}  // namespace
-
 void StringPool::reserve(std::size_t count, std::size_t chars) {
   chars_.reserve(chars_.size() + chars);
   offsets_.reserve(offsets_.size() + count);
   hashes_.reserve(hashes_.size() + count);
-  advise_huge_room(chars_);
-  advise_huge_room(offsets_);
-  advise_huge_room(hashes_);
   std::size_t slots = slots_.size();
   while (over_full(size() + count + 1, slots)) slots *= 2;
   if (slots > slots_.size()) {
@@ -287,7 +345,7 @@ void StringPool::reserve(std::size_t count, std::size_t chars) {
 
 void StringPool::drop_index() {
   decltype(slots_)().swap(slots_);
-  std::vector<std::uint32_t>().swap(hashes_);
+  decltype(hashes_)().swap(hashes_);
 }
 
 void StringPool::truncate(std::size_t count) {

@@ -418,6 +418,35 @@ TEST_CASE("reused blocks: a query's freed block serves the next request of its s
   CHECK(small.size() == 100);
 }
 
+TEST_CASE("large blocks: while a build lives, a freed column's block serves the next request it holds") {
+  // detail::BigVector under detail::LargeBlockReuse (a Builder holds one): freeze() writes its
+  // columns into the blocks the builder's lists freed instead of fresh pages.
+  std::uintptr_t first = 0;
+  {
+    const detail::LargeBlockReuse reuse;
+    {
+      detail::BigVector<std::uint32_t> a(3u << 20, 7);  // 12 MiB
+      first = reinterpret_cast<std::uintptr_t>(a.data());
+    }
+    detail::BigVector<std::uint32_t> b(1u << 20, 9);  // 4 MiB: the kept 12 MiB block holds it
+    CHECK(reinterpret_cast<std::uintptr_t>(b.data()) == first);
+    CHECK(std::all_of(b.begin(), b.end(), [](std::uint32_t v) { return v == 9; }));
+    detail::BigVector<std::uint32_t> c(1u << 20, 3);  // that block is in use: another one
+    CHECK(reinterpret_cast<std::uintptr_t>(c.data()) != first);
+    CHECK(b.back() == 9);
+    CHECK(c.front() == 3);
+    b = {};  // kept again, at the 4 MiB it served (the pages past them went back to the kernel)
+    detail::BigVector<std::uint32_t> d(2u << 20, 5);  // 8 MiB: more than that, so a fresh block
+    CHECK(reinterpret_cast<std::uintptr_t>(d.data()) != first);
+    CHECK(d.back() == 5);
+  }
+  // No build alive: blocks go back to the system as they are freed, and a small vector is
+  // malloc's own as before.
+  { detail::BigVector<std::uint32_t> e(3u << 20, 1); }
+  detail::BigVector<std::uint8_t> small(100, 1);
+  CHECK(small.size() == 100);
+}
+
 TEST_CASE("string pool: interning a staged list at once gives the ids of interning one by one") {
   std::vector<std::string> texts;
   for (int at = 0; at < 5000; ++at) texts.push_back("party:" + std::to_string(at % 1700));  // repeats
