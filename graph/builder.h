@@ -402,12 +402,12 @@ class Batch {
   detail::BigVector<Entity> entities_;
   detail::BigVector<NameRec> names_;
   detail::BigVector<AttrRec> attributes_;
-  std::vector<std::pair<StringId, StringId>> external_ids_;  // (entity, other id)
-  std::vector<std::uint32_t> external_id_sources_;
+  detail::BigVector<std::pair<StringId, StringId>> external_ids_;  // (entity, other id)
+  detail::BigVector<std::uint32_t> external_id_sources_;
   detail::BigVector<Edge> edges_;
-  std::vector<EdgeExtra> edge_extras_;  // by edge, in edge order
-  std::vector<EdgeAttr> edge_attributes_;
-  std::vector<ActionRec> actions_;
+  detail::BigVector<EdgeExtra> edge_extras_;  // by edge, in edge order
+  detail::BigVector<EdgeAttr> edge_attributes_;
+  detail::BigVector<ActionRec> actions_;
   std::vector<Removal> removals_;
   std::vector<Removal> replacements_;  // replace(): applied with the removals
   std::unique_ptr<detail::PageFaulter> faulter_;  // fault_in_ahead()'s thread, made by its first call
