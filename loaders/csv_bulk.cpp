@@ -12,8 +12,10 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <cerrno>
 #include <deque>
 #include <fmt/format.h>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -220,6 +222,10 @@ struct Block {
   /// prepare()'s, kept with the block so that its memory is reused block after block.
   std::vector<std::array<std::uint32_t, 2>> end_numbers;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
+  /// The block's bytes where they were read from the file (RowSplitter::next_block), `text` and
+  /// the fields being views into them; kept (not freed) when the block is emptied and refilled.
+  std::unique_ptr<char[]> buffer;
+  std::size_t buffer_size = 0;
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
   /// The block's rows, where no quote is among them: a parsing worker splits it (RowSplitter::
   /// split); empty once split (a block with a quote is split as it is read, in file order).
@@ -253,13 +259,16 @@ struct Block {
 class RowSplitter {
  public:
   static constexpr std::size_t kBlockBytes = 1 << 19;
-  RowSplitter(std::string_view text, std::size_t base_offset, std::size_t columns)
-      : text_(text), base_(base_offset), columns_(columns) {}
+  /// `file`: a descriptor of the file that holds `text` at offset `base_offset` (-1: none), from
+  /// which next_block() reads a block's bytes into the block instead of reading `text` itself.
+  RowSplitter(std::string_view text, std::size_t base_offset, std::size_t columns, int file = -1)
+      : text_(text), base_(base_offset), columns_(columns), file_(file) {}
 
   /// Fills `block` (emptied first) with the next rows, or with their text for split(); false
   /// once they were the last.
   bool next_block(Block& block) {
     block.clear();
+    if (file_ >= 0 && read_block(block)) return at_ < text_.size();
     const std::size_t n = text_.size();
     std::size_t stop = std::min(n, at_ + kBlockBytes);
     if (stop < n) {
@@ -274,6 +283,50 @@ class RowSplitter {
     }
     read_rows(block, std::min(n, at_ + kBlockBytes));
     return at_ < n;
+  }
+
+  /// next_block() for a block that holds no quote, its bytes read from `file_` into the block's
+  /// buffer (the same bytes as text_'s, cut at the same place): false, with nothing done, for a
+  /// block with a quote (or a failed read), which next_block() reads from text_ as before.
+  /// Reading a mapped table's bytes cost its first touch of each page: 1.5K page faults for
+  /// the 98 MB of the 1M-entity tables, 12 us each on this VM, and with the mapping populated
+  /// up front still 40-90 ms to scan the 66 MB edges table, against 17-24 ms to read it a block
+  /// at a time into one reused buffer (the kernel copies from the page cache through its own
+  /// mapping). The blocks are recycled, so their buffers are faulted in once per pipeline.
+  bool read_block(Block& block) {
+    const std::size_t n = text_.size();
+    // The first line break at or after kBlockBytes ends the block: a little past it is read
+    // with it, and more (twice as much each time) while no break is found.
+    std::size_t want = std::min(n - at_, kBlockBytes + kReadPast);
+    std::size_t got = 0;
+    for (;;) {
+      if (block.buffer_size < want) {
+        block.buffer = std::make_unique_for_overwrite<char[]>(want);
+        block.buffer_size = want;
+        got = 0;
+      }
+      while (got < want) {
+        const ssize_t read = ::pread(file_, block.buffer.get() + got, want - got, static_cast<off_t>(base_ + at_ + got));
+        if (read < 0 && errno == EINTR) continue;
+        if (read <= 0) return false;  // text_ is read instead (and says what is wrong)
+        got += static_cast<std::size_t>(read);
+      }
+      const char* data = block.buffer.get();
+      std::size_t stop = std::min(n - at_, kBlockBytes);  // from at_
+      if (at_ + stop < n) {
+        const void* newline = std::memchr(data + stop, '\n', got - stop);
+        if (newline == nullptr && at_ + got < n) {
+          want = std::min(n - at_, 2 * want);
+          continue;
+        }
+        stop = newline == nullptr ? got : static_cast<std::size_t>(static_cast<const char*>(newline) - data) + 1;
+      }
+      if (std::memchr(data, '"', stop) != nullptr) return false;
+      block.text = std::string_view(data, stop);
+      at_ += stop;
+      block.end_offset = base_ + at_;
+      return true;
+    }
   }
 
   /// Cuts the rows of a block next_block() left whole (Block::text), on any thread.
@@ -459,6 +512,8 @@ class RowSplitter {
   std::string_view text_;
   std::size_t base_;
   std::size_t columns_;
+  int file_;
+  static constexpr std::size_t kReadPast = 4096;
   std::uint64_t line_ = 0;  // line breaks read in this block
   std::size_t at_ = 0;
 };
@@ -1125,49 +1180,37 @@ class TableText {
         const auto size = static_cast<std::size_t>(info.st_size);
         void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (mapped != MAP_FAILED) {
-          populate_or_read_ahead(mapped, size);
+          ::madvise(mapped, size, MADV_SEQUENTIAL);  // read ahead if it is not cached
           map_ = static_cast<const char*>(mapped);
           size_ = size;
         }
       }
-      ::close(fd);
+      if (map_ != nullptr) {
+        fd_ = fd;
+      } else {
+        ::close(fd);
+      }
     }
     if (map_ == nullptr) read_.emplace(path);
   }
   ~TableText() {
     if (map_ != nullptr) ::munmap(const_cast<char*>(map_), size_);
+    if (fd_ >= 0) ::close(fd_);
   }
   TableText(const TableText&) = delete;
   TableText& operator=(const TableText&) = delete;
   std::string_view text() const noexcept { return read_ ? read_->text() : std::string_view(map_, size_); }
   /// As SourceFile::content(): after a UTF-8 byte-order mark, a trailing 0x1A dropped.
   std::string_view content() const noexcept { return file_content(text()); }
+  /// The open file of a mapped text, whose offsets are text()'s (RowSplitter reads its blocks
+  /// from it); -1 for a text read whole.
+  int file() const noexcept { return fd_; }
 
  private:
-  /// A file (nearly) all in the page cache gets its page table filled in one call: the splitter's first
-  /// touch of each 64 KiB would otherwise fault (900 faults for a 66 MB edges table, 12 us each
-  /// on this VM; `perf stat` of a 1M-entity load: 45.1K faults, 42.2K with the table populated).
-  /// A file less cached is read ahead as the splitter goes instead, so that reading the disk
-  /// overlaps the parse rather than preceding it.
-  static void populate_or_read_ahead(void* mapped, std::size_t size) {
-#if defined(MADV_POPULATE_READ)
-    const long page = ::sysconf(_SC_PAGESIZE);
-    if (page > 0) {
-      std::vector<unsigned char> resident((size + static_cast<std::size_t>(page) - 1) / static_cast<std::size_t>(page));
-      // Nearly all: a file written a moment ago (skg-gen's tables) may have its last pages out.
-      if (::mincore(mapped, size, resident.data()) == 0 &&
-          static_cast<std::size_t>(std::count_if(resident.begin(), resident.end(), [](unsigned char bits) { return (bits & 1) != 0; })) >=
-              resident.size() - resident.size() / 64 &&
-          ::madvise(mapped, size, MADV_POPULATE_READ) == 0)
-        return;
-    }
-#endif
-    ::madvise(mapped, size, MADV_SEQUENTIAL);
-  }
-
   std::optional<SourceFile> read_;
   const char* map_ = nullptr;
   std::size_t size_ = 0;
+  int fd_ = -1;
 };
 
 }  // namespace
@@ -1215,7 +1258,7 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   TableReader reader(path, context, header, rows);
   // One worker at a time splits the next block (rows may span lines inside quotes: the split
   // goes in file order); the two workers then hash and stage their blocks at once.
-  RowSplitter splitter(text.substr(body), base, header.names.size());
+  RowSplitter splitter(text.substr(body), base, header.names.size(), file.file());
   detail::OrderedBlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); },
                                              [&](Block& block) {
                                                if (reader.stage_whole(block)) return;
