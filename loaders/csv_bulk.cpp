@@ -1163,12 +1163,14 @@ class TableReader {
   std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, attributes_ = 0, unmapped_ = 0;
 };
 
-/// A table file's bytes. A large one is mapped from the page cache instead of read into a
-/// buffer: the read's copy and the kernel zeroing the buffer's fresh pages came to 12% of a
-/// 1M-entity load (98 MB), on the reading thread before the first row. A small file, or one
-/// that cannot be mapped, is read by SourceFile as before, which also makes every error message
-/// the same. (A file truncated by another process while it is loaded would end the process with
-/// SIGBUS: the price of a mapping, as for any reader that maps its input.)
+/// A table file's bytes. A large one is mapped from the page cache instead of read whole into
+/// a buffer: the read's copy and the kernel zeroing the buffer's fresh pages came to 12% of a
+/// 1M-entity load (98 MB), on the reading thread before the first row. Its file stays open:
+/// RowSplitter reads the blocks that hold no quote from it into their own reused buffers, and
+/// only the header, the first MiB and the blocks with a quote through the mapping. A small
+/// file, or one that cannot be mapped, is read by SourceFile as before, which also makes every
+/// error message the same. (A file truncated by another process while it is loaded would end
+/// the process with SIGBUS: the price of a mapping, as for any reader that maps its input.)
 class TableText {
  public:
   explicit TableText(const std::string& path) {
