@@ -348,9 +348,12 @@ class RowSplitter {
   /// Room for a block's rows. A column that fills past its room regrows, each time into fresh
   /// pages: a nodes table's block (21K rows of 4 fields) outgrew the 32K fields it had room for
   /// twice, 3.5 MB of fresh memory for 1.3 MB of fields, in each block the pipeline keeps.
+  /// At most a field for every two bytes of a block: a header of many columns over a few rows
+  /// must not reserve more than the text could fill.
   void reserve(Block& block) const {
-    block.fields.reserve(block_rows_ * columns_);
-    block.lines.reserve(block_rows_);
+    constexpr std::size_t kMostFields = kBlockBytes / 2;
+    block.fields.reserve(std::min(kMostFields, block_rows_ * std::min(columns_, kMostFields)));
+    block.lines.reserve(std::min(kMostFields, block_rows_));
   }
 
   void read_rows(Block& block, std::size_t stop) {
@@ -1270,11 +1273,12 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   TableReader reader(path, context, header, rows);
   // One worker at a time splits the next block (rows may span lines inside quotes: the split
   // goes in file order); the two workers then hash and stage their blocks at once.
-  // Rows a block holds, from the estimate above, with room for the row past kBlockBytes.
+  // Rows a block holds, from the estimate above (no more than the file's), with room for the
+  // row past kBlockBytes.
   const std::size_t block_rows =
       rows_text.empty() ? 0
-                        : static_cast<std::size_t>(static_cast<double>(rows) * static_cast<double>(RowSplitter::kBlockBytes) /
-                                                   static_cast<double>(rows_text.size())) + 64;
+                        : std::min(rows, static_cast<std::size_t>(static_cast<double>(rows) * static_cast<double>(RowSplitter::kBlockBytes) /
+                                                                  static_cast<double>(rows_text.size()))) + 64;
   RowSplitter splitter(rows_text, base, header.names.size(), file.file(), block_rows);
   detail::OrderedBlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); },
                                              [&](Block& block) {
