@@ -12,8 +12,10 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <cerrno>
 #include <deque>
 #include <fmt/format.h>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -220,6 +222,10 @@ struct Block {
   /// prepare()'s, kept with the block so that its memory is reused block after block.
   std::vector<std::array<std::uint32_t, 2>> end_numbers;
   std::deque<std::string> unescaped;  // fields that held "" (views point here)
+  /// The block's bytes where they were read from the file (RowSplitter::next_block), `text` and
+  /// the fields being views into them; kept (not freed) when the block is emptied and refilled.
+  std::unique_ptr<char[]> buffer;
+  std::size_t buffer_size = 0;
   std::size_t end_offset = 0;         // bytes of the file done when this block ends
   /// The block's rows, where no quote is among them: a parsing worker splits it (RowSplitter::
   /// split); empty once split (a block with a quote is split as it is read, in file order).
@@ -253,13 +259,19 @@ struct Block {
 class RowSplitter {
  public:
   static constexpr std::size_t kBlockBytes = 1 << 19;
-  RowSplitter(std::string_view text, std::size_t base_offset, std::size_t columns)
-      : text_(text), base_(base_offset), columns_(columns) {}
+  /// `file`: a descriptor of the file that holds `text` at offset `base_offset` (-1: none), from
+  /// which next_block() reads a block's bytes into the block instead of reading `text` itself.
+  /// `block_rows`: about how many rows a block holds (0: not known), which its columns get room
+  /// for up front.
+  RowSplitter(std::string_view text, std::size_t base_offset, std::size_t columns, int file = -1, std::size_t block_rows = 0)
+      : text_(text), base_(base_offset), columns_(columns), file_(file),
+        block_rows_(block_rows == 0 ? kBlockBytes / 48 : block_rows) {}
 
   /// Fills `block` (emptied first) with the next rows, or with their text for split(); false
   /// once they were the last.
   bool next_block(Block& block) {
     block.clear();
+    if (file_ >= 0 && read_block(block)) return at_ < text_.size();
     const std::size_t n = text_.size();
     std::size_t stop = std::min(n, at_ + kBlockBytes);
     if (stop < n) {
@@ -276,23 +288,76 @@ class RowSplitter {
     return at_ < n;
   }
 
+  /// next_block() for a block that holds no quote, its bytes read from `file_` into the block's
+  /// buffer (the same bytes as text_'s, cut at the same place): false, with nothing done, for a
+  /// block with a quote (or a failed read), which next_block() reads from text_ as before.
+  /// Reading a mapped table's bytes cost its first touch of each page: 1.5K page faults for
+  /// the 98 MB of the 1M-entity tables, 12 us each on this VM, and with the mapping populated
+  /// up front still 40-90 ms to scan the 66 MB edges table, against 17-24 ms to read it a block
+  /// at a time into one reused buffer (the kernel copies from the page cache through its own
+  /// mapping). The blocks are recycled, so their buffers are faulted in once per pipeline.
+  bool read_block(Block& block) {
+    const std::size_t n = text_.size();
+    // The first line break at or after kBlockBytes ends the block: a little past it is read
+    // with it, and more (twice as much each time) while no break is found.
+    std::size_t want = std::min(n - at_, kBlockBytes + kReadPast);
+    std::size_t got = 0;
+    for (;;) {
+      if (block.buffer_size < want) {
+        block.buffer = std::make_unique_for_overwrite<char[]>(want);
+        block.buffer_size = want;
+        got = 0;
+      }
+      while (got < want) {
+        const ssize_t read = ::pread(file_, block.buffer.get() + got, want - got, static_cast<off_t>(base_ + at_ + got));
+        if (read < 0 && errno == EINTR) continue;
+        if (read <= 0) return false;  // text_ is read instead (and says what is wrong)
+        got += static_cast<std::size_t>(read);
+      }
+      const char* data = block.buffer.get();
+      std::size_t stop = std::min(n - at_, kBlockBytes);  // from at_
+      if (at_ + stop < n) {
+        const void* newline = std::memchr(data + stop, '\n', got - stop);
+        if (newline == nullptr && at_ + got < n) {
+          want = std::min(n - at_, 2 * want);
+          continue;
+        }
+        stop = newline == nullptr ? got : static_cast<std::size_t>(static_cast<const char*>(newline) - data) + 1;
+      }
+      if (std::memchr(data, '"', stop) != nullptr) return false;
+      block.text = std::string_view(data, stop);
+      at_ += stop;
+      block.end_offset = base_ + at_;
+      return true;
+    }
+  }
+
   /// Cuts the rows of a block next_block() left whole (Block::text), on any thread.
   void split(Block& block) const {
     if (block.text.empty()) return;
     const std::string_view text = block.text;
     block.text = {};
-    block.fields.reserve(kBlockBytes / 16);
-    block.lines.reserve(kBlockBytes / 48);
+    reserve(block);
     if (find_invalid_utf8(text) == std::string_view::npos) return split_plain(text, block);
-    RowSplitter rows(text, block.end_offset - text.size(), columns_);  // rows checked one by one
+    RowSplitter rows(text, block.end_offset - text.size(), columns_, -1, block_rows_);  // rows checked one by one
     rows.read_rows(block, text.size());
   }
 
  private:
   /// Reads rows into `block` until one ends at or after `stop` (line numbers from 0).
+  /// Room for a block's rows. A column that fills past its room regrows, each time into fresh
+  /// pages: a nodes table's block (21K rows of 4 fields) outgrew the 32K fields it had room for
+  /// twice, 3.5 MB of fresh memory for 1.3 MB of fields, in each block the pipeline keeps.
+  /// At most a field for every two bytes of a block: a header of many columns over a few rows
+  /// must not reserve more than the text could fill.
+  void reserve(Block& block) const {
+    constexpr std::size_t kMostFields = kBlockBytes / 2;
+    block.fields.reserve(std::min(kMostFields, block_rows_ * std::min(columns_, kMostFields)));
+    block.lines.reserve(std::min(kMostFields, block_rows_));
+  }
+
   void read_rows(Block& block, std::size_t stop) {
-    block.fields.reserve(kBlockBytes / 16);
-    block.lines.reserve(kBlockBytes / 48);
+    reserve(block);
     line_ = 0;
     // UTF-8: checked over the block's bytes first; rows are checked one by one only when the
     // block holds an invalid sequence (a row may run past `stop`: its rest is checked with it).
@@ -459,6 +524,9 @@ class RowSplitter {
   std::string_view text_;
   std::size_t base_;
   std::size_t columns_;
+  int file_;
+  std::size_t block_rows_;
+  static constexpr std::size_t kReadPast = 4096;
   std::uint64_t line_ = 0;  // line breaks read in this block
   std::size_t at_ = 0;
 };
@@ -1108,12 +1176,14 @@ class TableReader {
   std::uint64_t entities_ = 0, edges_ = 0, actions_ = 0, attributes_ = 0, unmapped_ = 0;
 };
 
-/// A table file's bytes. A large one is mapped from the page cache instead of read into a
-/// buffer: the read's copy and the kernel zeroing the buffer's fresh pages came to 12% of a
-/// 1M-entity load (98 MB), on the reading thread before the first row. A small file, or one
-/// that cannot be mapped, is read by SourceFile as before, which also makes every error message
-/// the same. (A file truncated by another process while it is loaded would end the process with
-/// SIGBUS: the price of a mapping, as for any reader that maps its input.)
+/// A table file's bytes. A large one is mapped from the page cache instead of read whole into
+/// a buffer: the read's copy and the kernel zeroing the buffer's fresh pages came to 12% of a
+/// 1M-entity load (98 MB), on the reading thread before the first row. Its file stays open:
+/// RowSplitter reads the blocks that hold no quote from it into their own reused buffers, and
+/// only the header, the first MiB and the blocks with a quote through the mapping. A small
+/// file, or one that cannot be mapped, is read by SourceFile as before, which also makes every
+/// error message the same. (A file truncated by another process while it is loaded would end
+/// the process with SIGBUS: the price of a mapping, as for any reader that maps its input.)
 class TableText {
  public:
   explicit TableText(const std::string& path) {
@@ -1130,23 +1200,32 @@ class TableText {
           size_ = size;
         }
       }
-      ::close(fd);
+      if (map_ != nullptr) {
+        fd_ = fd;
+      } else {
+        ::close(fd);
+      }
     }
     if (map_ == nullptr) read_.emplace(path);
   }
   ~TableText() {
     if (map_ != nullptr) ::munmap(const_cast<char*>(map_), size_);
+    if (fd_ >= 0) ::close(fd_);
   }
   TableText(const TableText&) = delete;
   TableText& operator=(const TableText&) = delete;
   std::string_view text() const noexcept { return read_ ? read_->text() : std::string_view(map_, size_); }
   /// As SourceFile::content(): after a UTF-8 byte-order mark, a trailing 0x1A dropped.
   std::string_view content() const noexcept { return file_content(text()); }
+  /// The open file of a mapped text, whose offsets are text()'s (RowSplitter reads its blocks
+  /// from it); -1 for a text read whole.
+  int file() const noexcept { return fd_; }
 
  private:
   std::optional<SourceFile> read_;
   const char* map_ = nullptr;
   std::size_t size_ = 0;
+  int fd_ = -1;
 };
 
 }  // namespace
@@ -1194,7 +1273,13 @@ void load_skg_csv(const std::string& path, LoadContext& context) {
   TableReader reader(path, context, header, rows);
   // One worker at a time splits the next block (rows may span lines inside quotes: the split
   // goes in file order); the two workers then hash and stage their blocks at once.
-  RowSplitter splitter(text.substr(body), base, header.names.size());
+  // Rows a block holds, from the estimate above (no more than the file's), with room for the
+  // row past kBlockBytes.
+  const std::size_t block_rows =
+      rows_text.empty() ? 0
+                        : std::min(rows, static_cast<std::size_t>(static_cast<double>(rows) * static_cast<double>(RowSplitter::kBlockBytes) /
+                                                                  static_cast<double>(rows_text.size()))) + 64;
+  RowSplitter splitter(rows_text, base, header.names.size(), file.file(), block_rows);
   detail::OrderedBlockPipeline<Block> blocks([&](Block& block) { return splitter.next_block(block); },
                                              [&](Block& block) {
                                                if (reader.stage_whole(block)) return;
