@@ -111,27 +111,9 @@ void release_pages(const void* begin, std::size_t bytes) noexcept {
   if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
-/// Asks for transparent huge pages over the room of a large column that is about to be filled
-/// (a hint; without THP, or for a small column, nothing). The builder's columns are written
-/// once, front to back, into fresh memory: with 4 KiB pages each page costs a fault and a
-/// zeroing, which were a quarter of a 1M-entity skg-csv load (perf: `clear_page_erms` under
-/// `State::new_edge` alone 11%); a 2 MiB fault does the same zeroing with 1/512 the faults.
-/// Only whole 2 MiB extents inside the room are advised, so no other allocation shares them.
-template <class Vector>
-void advise_huge(const Vector& items) noexcept {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const std::size_t bytes = items.capacity() * sizeof(typename Vector::value_type);
-  if (bytes < 2 * kHuge) return;
-#ifdef MADV_HUGEPAGE
-  const auto start = reinterpret_cast<std::uintptr_t>(items.data());
-  const std::uintptr_t first = (start + kHuge - 1) & ~(kHuge - 1), last = (start + bytes) & ~(kHuge - 1);
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-}
-
-/// `size` items equal to `value`, in room that advise_huge asked huge pages for before the
-/// first write: freeze()'s columns are written once into fresh memory, where each 4 KiB page
-/// cost a fault (106,000 of them in a 1M-entity skg-csv load).
+/// `size` items equal to `value` on huge pages, in a block the build freed when one holds them
+/// (detail::BigVector): freeze()'s columns were written once into fresh memory, where each
+/// 4 KiB page cost a fault (106,000 of them in a 1M-entity skg-csv load).
 template <class T>
 detail::BigVector<T> fresh_vector(std::size_t size, const T& value = T()) {
   detail::BigVector<T> items;
@@ -146,7 +128,6 @@ template <class Vector>
 void grow_for(Vector& items, std::size_t size) {
   if (size <= items.capacity()) return;
   items.reserve(std::max(size, items.capacity() * 2));
-  advise_huge(items);
 }
 
 /// A counting sort's placement with its offsets `at` (group starts, one entry past the last
@@ -559,12 +540,10 @@ struct Builder::State {
   bool batch_open = false;  // a Batch(builder) is interning into `strings`
   detail::BigVector<Provenance> provenance;  // a batch's LocalSource column, taken as it is when it can be
 
-  // Nodes. The columns of 1-4 bytes an item, and the id maps, are on huge pages
-  // (detail::BigVector): at 1M nodes or 3M edges they are 1-4 MB, too small for advise_huge()
-  // to find a whole 2 MiB extent inside a malloc'd block, so each 4 KiB page was a fault (State::
-  // new_node was a fifth of a 1M skg-csv load's faults). The wider pair columns stay on malloc:
-  // on huge pages they were freed to the kernel before freeze() could reuse their memory, and
-  // its output columns faulted afresh instead (more kernel time, not less).
+  // Nodes. Every column and list is on huge pages (detail::BigVector): on malloc each 4 KiB
+  // page was a fault (State::new_node was a fifth of a 1M skg-csv load's faults). The lists
+  // freeze() frees are kept (`reuse`) for the columns it writes next: on huge pages alone they
+  // went back to the kernel first, and those columns faulted afresh (more kernel time, not less).
   detail::BigVector<NodeKind> kind;
   detail::BigVector<StringId> name;
   detail::BigVector<std::int32_t> valid_from, valid_to;

@@ -344,7 +344,6 @@ class RowSplitter {
   }
 
  private:
-  /// Reads rows into `block` until one ends at or after `stop` (line numbers from 0).
   /// Room for a block's rows. A column that fills past its room regrows, each time into fresh
   /// pages: a nodes table's block (21K rows of 4 fields) outgrew the 32K fields it had room for
   /// twice, 3.5 MB of fresh memory for 1.3 MB of fields, in each block the pipeline keeps.
@@ -356,6 +355,7 @@ class RowSplitter {
     block.lines.reserve(std::min(kMostFields, block_rows_));
   }
 
+  /// Reads rows into `block` until one ends at or after `stop` (line numbers from 0).
   void read_rows(Block& block, std::size_t stop) {
     reserve(block);
     line_ = 0;
