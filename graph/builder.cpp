@@ -116,10 +116,7 @@ void release_pages(const void* begin, std::size_t bytes) noexcept {
 /// 4 KiB page cost a fault (106,000 of them in a 1M-entity skg-csv load).
 template <class T>
 detail::BigVector<T> fresh_vector(std::size_t size, const T& value = T()) {
-  detail::BigVector<T> items;
-  items.reserve(size);
-  items.resize(size, value);
-  return items;
+  return detail::BigVector<T>(size, value);
 }
 
 /// Makes room for `size` items, keeping the growth geometric (a builder fed one-record batches

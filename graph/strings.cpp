@@ -16,15 +16,20 @@ namespace skg::inline v1 {
 
 namespace detail {
 
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+/// `bytes` rounded up to whole huge pages: what allocate_large() takes for a block of 2 MiB and up.
+constexpr std::size_t huge_rounded(std::size_t bytes) noexcept { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
+}  // namespace
+
 void* allocate_large(std::size_t bytes) {
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
-  if (bytes < kHuge) {
+  if (bytes < kHugePage) {
     void* pointer = std::malloc(bytes == 0 ? 1 : bytes);
     if (pointer == nullptr) throw std::bad_alloc();
     return pointer;
   }
-  const std::size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
-  void* pointer = std::aligned_alloc(kHuge, rounded);
+  const std::size_t rounded = huge_rounded(bytes);
+  void* pointer = std::aligned_alloc(kHugePage, rounded);
   if (pointer == nullptr) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
   ::madvise(pointer, rounded, MADV_HUGEPAGE);  // a hint: without transparent huge pages, nothing
@@ -35,8 +40,6 @@ void* allocate_large(std::size_t bytes) {
 void free_large(void* pointer) noexcept { std::free(pointer); }
 
 namespace {
-
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
 /// The blocks LargeBlockReuse keeps: (block, its size: the request it was freed from, rounded up
 /// to whole 2 MiB pages as allocate_large() rounded it; a reused block may be larger), and how many
@@ -55,7 +58,7 @@ KeptLarge& kept_large() {
 
 void* allocate_large_block(std::size_t bytes) {
   if (bytes >= kHugePage) {
-    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    const std::size_t rounded = huge_rounded(bytes);
     KeptLarge& kept = kept_large();
     const std::lock_guard<std::mutex> lock(kept.mutex);
     // The smallest kept block that holds the request. A larger one gives the pages past the
@@ -84,7 +87,7 @@ void free_large_block(void* pointer, std::size_t bytes) noexcept {
     const std::lock_guard<std::mutex> lock(kept.mutex);
     if (kept.holders > 0) {
       try {
-        kept.blocks.emplace_back(pointer, (bytes + kHugePage - 1) / kHugePage * kHugePage);
+        kept.blocks.emplace_back(pointer, huge_rounded(bytes));
         return;
       } catch (...) {  // no room to remember it: it goes back below
       }
