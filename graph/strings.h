@@ -52,7 +52,9 @@ class LargeBlockReuse {
   ~LargeBlockReuse();
   LargeBlockReuse(const LargeBlockReuse&) = delete;
   LargeBlockReuse& operator=(const LargeBlockReuse&) = delete;
-  /// Gives the blocks kept so far back to the system (the reuse goes on for later frees).
+
+ private:
+  /// Gives the blocks kept so far back to the system (the last holder's destructor).
   static void release() noexcept;
 };
 
