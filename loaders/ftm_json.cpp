@@ -78,6 +78,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <sys/mman.h>
 #include <fmt/format.h>
@@ -338,14 +339,54 @@ std::string lower(std::string_view text) {
 /// exactly (Percent::parse: no rounding; digits past the sixth decimal give an open interval).
 std::optional<Percent> parse_number(std::string_view text) noexcept { return Percent::parse(trim(text)); }
 
+/// What plain_share() makes of a percentage text.
+enum class PlainShare : std::uint8_t { kPlain, kOver, kOther };
+
+/// The commonest percentage texts, a whole number or a short decimal ("7", "50", "12.5",
+/// "33,25": up to three digits, then at most a mark and one to six digits), read without a call:
+/// kPlain with their units, or kOver past 100 (no share); kOther for any other text, which
+/// parse_ftm_percentage reads. The same result as Percent::parse, which reads such a text digit by
+/// digit to the same units, nullopt past 100, and never an open bound (no digit past the sixth
+/// decimal). Inline, with the units apart from any Percent: returning a std::optional<Percent>
+/// through memory cost more than the parse it spared (perf: 2.6% of a 1M load, at its return).
+inline PlainShare plain_share(std::string_view text, Percent::Units& units) noexcept {
+  if (text.empty() || text.size() > 10) return PlainShare::kOther;
+  const auto digit = [](char c) { return static_cast<unsigned>(c - '0') <= 9; };
+  std::size_t at = 0;
+  Percent::Units whole = 0;
+  while (at < text.size() && at < 3 && digit(text[at])) whole = whole * 10 + static_cast<Percent::Units>(text[at++] - '0');
+  if (at == 0) return PlainShare::kOther;
+  if (at == text.size()) {
+    units = whole * Percent::kUnitsPerPercent;
+    return whole > 100 ? PlainShare::kOver : PlainShare::kPlain;
+  }
+  const std::size_t places_given = text.size() - at - 1;
+  if ((text[at] != '.' && text[at] != ',') || places_given < 1 || places_given > 6) return PlainShare::kOther;
+  Percent::Units fraction = 0;
+  for (++at; at < text.size(); ++at) {
+    if (!digit(text[at])) return PlainShare::kOther;
+    fraction = fraction * 10 + static_cast<Percent::Units>(text[at] - '0');
+  }
+  if (whole > 100) return PlainShare::kOver;
+  for (std::size_t places = places_given; places < 6; ++places) fraction *= 10;
+  units = whole * Percent::kUnitsPerPercent + fraction;
+  return units > Percent::kHundred ? PlainShare::kOver : PlainShare::kPlain;
+}
+
 }  // namespace
 
 namespace detail {
 
 std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
-  // The usual form, a plain number ("50", "12.5"): nothing to trim, no sign, bound or range to
-  // look for (a third of the generated 1M file's links have one). The same result as below,
-  // where such a text reaches the last line with low = high = its number.
+  Percent::Units units = 0;
+  switch (plain_share(text, units)) {
+    case PlainShare::kPlain: return Percent::exact_units(units);
+    case PlainShare::kOver: return std::nullopt;
+    case PlainShare::kOther: break;
+  }
+  // A plain number in another form ("0050", "1.1234567"): nothing to trim, no sign, bound or
+  // range to look for. The same result as below, where such a text reaches the last line with
+  // low = high = its number.
   if (!text.empty() &&
       std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.' || c == ','; })) {
     const std::optional<Percent> number = Percent::parse(text);
@@ -522,7 +563,11 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
       keep = !captured(values, true) || !unparsed_dates.empty();
     } else if (kind == kPercentage && info.edge == EdgeKind::Owns && !values.empty()) {
       // The first value that is a number is the share; a text that is not one is kept.
-      const auto parsed = parse_ftm_percentage(values[0]);
+      Percent::Units units = 0;
+      const PlainShare plain = plain_share(values[0], units);
+      const std::optional<Percent> parsed = plain == PlainShare::kPlain  ? std::optional<Percent>(Percent::exact_units(units))
+                                            : plain == PlainShare::kOver ? std::nullopt
+                                                                         : parse_ftm_percentage(values[0]);
       if (parsed) plan.share = *parsed;
       else plan.percentage_unparsed = true;
       keep = !parsed || !parsed->is_exact() || values.size() > 1;
@@ -1142,7 +1187,7 @@ class DefinedIds {
     if (used_ % kChunkBytes + bytes > kChunkBytes) used_ = (used_ / kChunkBytes + 1) * kChunkBytes;  // next one
     const std::size_t chunk = used_ / kChunkBytes;
     if (chunk >= kMaxChunks) return;
-    if (!chunks_[chunk]) chunks_[chunk] = MappedRegion(kChunkBytes);
+    if (!chunks_[chunk]) chunks_[chunk] = take_spare(spare_chunk_, kChunkBytes);
     char* const record = chunks_[chunk].data() + used_ % kChunkBytes;
     const auto size = static_cast<std::uint32_t>(id.size());
     std::memcpy(record, &pool_id, 4);
@@ -1150,12 +1195,43 @@ class DefinedIds {
     std::memcpy(record + 8, id.data(), id.size());
     const std::uint64_t unit = used_ / 8 + 1;  // 0 is an empty slot
     used_ += bytes;
-    if ((count_ + 1) * 2 > current_->mask + 1) grow((current_->mask + 1) * 2);
+    // Grown at three quarters full, not half: each table is fresh memory to fault in (zero), and
+    // the ones it replaced stay until the load ends. At half, the 1M parties of the generated
+    // file ended in a table of 4M slots, 64 MiB of tables in all; now in one of 2M, 32 MiB. The
+    // tag in each slot keeps a longer probe to a cache line or two.
+    if ((count_ + 1) * 4 > (current_->mask + 1) * 3) grow((current_->mask + 1) * 2);
     ++count_;
+    count_seen_.store(count_, std::memory_order_relaxed);
     const std::uint64_t tag = hash >> 32;
     std::size_t at = tag & current_->mask;
     while (current_->slot(at).load(std::memory_order_relaxed) != 0) at = (at + 1) & current_->mask;
     current_->slot(at).store(tag << 32 | unit, std::memory_order_release);
+  }
+
+  /// A parsing worker, between blocks: maps and faults in (zeroes) the memory that publish()
+  /// asks for next, a chunk, and the grown table once the table is half full, for the reading
+  /// thread to take ready. While a file's parties are read the reading thread is the bound and
+  /// the workers wait for it; faulting these in itself was a sixth of its time there (perf, 1M
+  /// generated: clear_page under grow and publish). At most one of each waits unused at the end.
+  void prepare() {
+    std::size_t slots = 0;
+    bool want_chunk = false, want_table = false;
+    {
+      const std::lock_guard lock(spare_mutex_);
+      if (preparing_) return;  // the other worker is at it
+      slots = table().mask + 1;
+      want_chunk = !spare_chunk_.region;
+      want_table = count_seen_.load(std::memory_order_relaxed) * 2 > slots && spare_table_.bytes != slots * 2 * 8;
+      if (!want_chunk && !want_table) return;
+      preparing_ = true;
+    }
+    Spare chunk, grown;
+    if (want_chunk) chunk = Spare::faulted(kChunkBytes);
+    if (want_table) grown = Spare::faulted(slots * 2 * 8);
+    const std::lock_guard lock(spare_mutex_);
+    if (want_chunk) spare_chunk_ = std::move(chunk);
+    if (want_table) spare_table_ = std::move(grown);
+    preparing_ = false;
   }
 
   /// Reading thread: starts fetching the slot that publish(id, hash, ...) probes first.
@@ -1215,6 +1291,30 @@ class DefinedIds {
   static constexpr std::size_t kLineBytes = 64;  // a cache line (chunks start on one)
   static constexpr std::size_t kMaxChunks = (std::size_t{1} << 31) * 8 / kChunkBytes;  // a slot's 32-bit unit of 8 bytes
 
+  /// A region prepare() faulted in, of `bytes` bytes (zeroed, as a fresh mapping is).
+  struct Spare {
+    MappedRegion region;
+    std::size_t bytes = 0;
+    static Spare faulted(std::size_t bytes) {
+      Spare spare{MappedRegion(bytes), bytes};
+      // A write a page: a read would map the shared zero page, and fault again at the first write.
+      volatile char* const at = spare.region.data();
+      for (std::size_t offset = 0; offset < bytes; offset += 4096) at[offset] = 0;
+      return spare;
+    }
+  };
+  /// Reading thread: `spare`'s region when prepare() made it of `bytes` bytes, else a new one.
+  MappedRegion take_spare(Spare& spare, std::size_t bytes) {
+    {
+      const std::lock_guard lock(spare_mutex_);
+      if (spare.region && spare.bytes == bytes) {
+        spare.bytes = 0;
+        return std::move(spare.region);
+      }
+    }
+    return MappedRegion(bytes);
+  }
+
   const char* record(std::uint64_t slot) const noexcept {
     const std::size_t offset = ((slot & 0xFFFFFFFFu) - 1) * 8;
     return chunks_[offset / kChunkBytes].data() + offset % kChunkBytes;
@@ -1223,7 +1323,7 @@ class DefinedIds {
   /// Reading thread: a table of `slots` slots with every published id, then published itself.
   void grow(std::size_t slots) {
     auto table = std::make_unique<Table>();
-    table->memory = MappedRegion(slots * 8);
+    table->memory = take_spare(spare_table_, slots * 8);
     table->mask = slots - 1;
     if (current_ != nullptr) {
       for (std::size_t at = 0; at <= current_->mask; ++at) {
@@ -1244,6 +1344,10 @@ class DefinedIds {
   Table* current_ = nullptr;                    // the reading thread's: tables_.back()
   std::atomic<const Table*> table_{nullptr};
   std::size_t count_ = 0, used_ = 0;  // the reading thread's: ids published, bytes of the chunks used
+  std::atomic<std::size_t> count_seen_{0};  // count_, for prepare()
+  std::mutex spare_mutex_;                  // guards the spares and preparing_
+  Spare spare_chunk_, spare_table_;
+  bool preparing_ = false;
 };
 
 /// Whole lines of an FtM file, parsed in place by the pipeline's worker thread (RapidJSON, as
@@ -1492,11 +1596,16 @@ void find_ends(JsonBlock& block, const DefinedIds& ids) {
       else ids.prefetch_record(table, block.hot_hashes[line][end]);
     }
   };
-  constexpr std::size_t kSlotAhead = 24, kRecordAhead = 10;
-  for (std::size_t line = 0; line < std::min(count, kSlotAhead); ++line) prefetch(line, 0);
+  // A run of kRunLines lines at a time, as add_block does: every slot of the run, then every
+  // record (whose prefetch reads its slot), then the finds. With the stages a few lines ahead of
+  // each find instead, the record's prefetch stalled on its slot's miss (perf: most of find_ends).
+  constexpr std::size_t kRunLines = 128;
   for (std::size_t line = 0; line < count; ++line) {
-    if (line + kSlotAhead < count) prefetch(line + kSlotAhead, 0);
-    if (line + kRecordAhead < count) prefetch(line + kRecordAhead, 1);
+    if (line % kRunLines == 0) {
+      const std::size_t end = std::min(count, line + kRunLines);
+      for (int stage = 0; stage < 2; ++stage)
+        for (std::size_t ahead = line; ahead < end; ++ahead) prefetch(ahead, stage);
+    }
     if (!is_link(line)) continue;
     for (std::size_t end = 1; end <= 2; ++end)
       if (!block.hot[line][end].empty())
@@ -1564,8 +1673,12 @@ class FtmReader {
           [&](JsonBlock& block) { return source.read_block(block); },
           [&defined, find_ahead](JsonBlock& block) {
             JsonLineBlocks::parse_block(block);
-            if (find_ahead) find_ends(block, defined);
-            else block.ends.assign(block.lines.size(), {kNoString, kNoString});
+            if (find_ahead) {
+              find_ends(block, defined);
+              defined.prepare();
+            } else {
+              block.ends.assign(block.lines.size(), {kNoString, kNoString});
+            }
           },
           kParseWorkers);
       for (bool more = true; more;) {
