@@ -127,10 +127,6 @@ void grow_for(Vector& items, std::size_t size) {
   items.reserve(std::max(size, items.capacity() * 2));
 }
 
-/// Below this many edges in a batch, commit() faults the builder's edge columns in as it writes
-/// them; from it on, a thread does so ahead of it (their pages are then ~1 MiB and more).
-constexpr std::size_t kPrefaultEdges = std::size_t{1} << 17;
-
 /// A counting sort's placement with its offsets `at` (group starts, one entry past the last
 /// group) as the cursors: `place(cursor)` advances at[g] once for each item of group g; after it,
 /// at[g] holds where group g + 1 starts, so each entry is moved one place up and at[0] is 0
@@ -1403,34 +1399,6 @@ void Builder::commit(Batch&& batch) {
     grow_for(s.edge_alive, edges);
     grow_for(s.edge_prov, s.edge_prov.size() + batch.edges_.size() + 2 * actions);
     grow_for(s.edge_attributes, s.edge_attributes.size() + batch.edge_attributes_.size());
-  }
-  // The builder's edge columns are written after its node columns: while this thread fills the
-  // nodes, another faults in the fresh pages the batch's edges will land on (a 1M skg-csv load's
-  // commit spent a third of a second with one core zeroing pages and the other idle, perf). In
-  // slices, every column's share of a slice together, as the edges land; requests not begun when
-  // the commit ends are dropped. The node columns are left to their writer: faulted in from their
-  // far end as well, they raised a 1M FtM load's peak by 15 MiB and its time by 4%.
-  std::optional<detail::PageFaulter> edge_pages;
-  if (batch.edges_.size() >= kPrefaultEdges) {
-    try {
-      edge_pages.emplace();
-    } catch (const std::system_error&) {
-      // no thread to be had: the edges fault their pages in as they land
-    }
-  }
-  if (edge_pages) {
-    constexpr std::size_t kSlice = std::size_t{1} << 16;
-    const auto ask = [&](const auto& column, std::size_t from, std::size_t to) {
-      edge_pages->request(column.data() + column.size() + from, column.data() + column.size() + to);
-    };
-    for (std::size_t from = 0, count = batch.edges_.size(); from < count; from += kSlice) {
-      const std::size_t to = std::min(count, from + kSlice);
-      for (const auto* column : {&s.source, &s.target}) ask(*column, from, to);
-      ask(s.edge_kind, from, to), ask(s.share, from, to), ask(s.interest, from, to);
-      for (const auto* column : {&s.edge_from, &s.edge_to}) ask(*column, from, to);
-      for (const auto* column : {&s.role, &s.edge_id}) ask(*column, from, to);
-      ask(s.edge_alive, from, to), ask(s.edge_prov, from, to);
-    }
   }
   // A batch from a file the builder has read before: merge what repeats (see State). The
   // batch's files, each time the file changes, are checked before any of them is noted as read.

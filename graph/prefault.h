@@ -1,7 +1,6 @@
 // graph/prefault.h: a helper thread that faults in the pages a writer is about to fill (internal).
 #pragma once
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -33,7 +32,6 @@ class PageFaulter {
       std::lock_guard lock(mutex_);
       stop_ = true;
     }
-    stopping_.store(true, std::memory_order_relaxed);  // the requests not begun are dropped
     changed_.notify_one();
     thread_.join();
   }
@@ -76,10 +74,7 @@ class PageFaulter {
         if (stop_) return;
         work.swap(pending_);
       }
-      for (const auto& [begin, end] : work) {
-        if (stopping_.load(std::memory_order_relaxed)) return;
-        populate(begin, end);
-      }
+      for (const auto& [begin, end] : work) populate(begin, end);
       work.clear();
     }
   }
@@ -101,7 +96,6 @@ class PageFaulter {
   std::condition_variable changed_;
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> pending_;
   bool stop_ = false;
-  std::atomic<bool> stopping_ = false;  // stop_, read between requests without the lock
   std::thread thread_;  // last: started once the members above exist
 };
 
