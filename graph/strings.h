@@ -35,12 +35,12 @@ struct BlockAllocator {
 };
 
 /// allocate_large() and free_large() for blocks whose size the caller knows (LargeAllocator's):
-/// while a LargeBlockReuse lives (a Builder holds one), a freed block of 2 MiB and up is kept
-/// and given to the next request it holds (the smallest such; its pages past the request go back
-/// to the kernel), instead of going back to the kernel whole. A load grows its columns by doubling and freeze() then writes about as many bytes
-/// of new columns as it frees of the builder's: each fresh 4 KiB page was a fault and a zeroing
-/// by the kernel, ~10-15 us a fault on a virtual machine (39,000 faults, a third of a 1M-entity
-/// skg-csv load's CPU), where a kept block is already mapped.
+/// while a LargeBlockReuse lives (a Builder holds one), a freed block of 2 MiB and up is kept,
+/// not handed back, and given to the next request it holds (the smallest such block; its pages
+/// past the request do go back to the kernel). A load grows its columns by doubling and freeze()
+/// then writes about as many bytes of new columns as it frees of the builder's: each fresh 4 KiB
+/// page was a fault and a zeroing by the kernel, ~10-15 us a fault on a virtual machine (39,000
+/// faults, a third of a 1M-entity skg-csv load's CPU), where a kept block is already mapped.
 void* allocate_large_block(std::size_t bytes);
 void free_large_block(void* pointer, std::size_t bytes) noexcept;
 
