@@ -15,6 +15,23 @@
 
 namespace skg::inline v1::detail {
 
+/// Faults in, writable, the pages of [begin, end) from the one that holds `begin` to the last
+/// whole one, as a first write would, without writing (Linux's MADV_POPULATE_WRITE: a page
+/// already there is left as it is, so another thread may write to the range at the same time).
+/// The page that holds `begin` must be mapped; past the last whole page the range may leave the
+/// mapping, where the call would fail. Does nothing before Linux 5.14 (then the first write
+/// faults each page in, as without this).
+inline void populate_pages(std::uintptr_t begin, std::uintptr_t end) noexcept {
+#ifdef MADV_POPULATE_WRITE
+  constexpr std::uintptr_t kPage = 4096;
+  const std::uintptr_t first = begin & ~(kPage - 1), last = end & ~(kPage - 1);
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+#else
+  (void)begin;
+  (void)end;
+#endif
+}
+
 /// Faults in, on a thread of its own, the page ranges it is asked for, writable, as a first
 /// write would, without writing to them (Linux's MADV_POPULATE_WRITE: a page already there is
 /// left as it is, so the owner may write to the range at the same time). A bulk load's reading
@@ -74,22 +91,9 @@ class PageFaulter {
         if (stop_) return;
         work.swap(pending_);
       }
-      for (const auto& [begin, end] : work) populate(begin, end);
+      for (const auto& [begin, end] : work) populate_pages(begin, end);
       work.clear();
     }
-  }
-
-  static void populate(std::uintptr_t begin, std::uintptr_t end) noexcept {
-#ifdef MADV_POPULATE_WRITE
-    constexpr std::uintptr_t kPage = 4096;
-    // The page that holds `begin` is mapped (the column's storage); past the last whole page the
-    // range may leave the mapping, where the call would fail.
-    const std::uintptr_t first = begin & ~(kPage - 1), last = end & ~(kPage - 1);
-    if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
-#else
-    (void)begin;
-    (void)end;
-#endif
   }
 
   std::mutex mutex_;

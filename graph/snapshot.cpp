@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <span>
 #include <fmt/format.h>
@@ -20,6 +21,7 @@
 
 #include "skg/graph/error.h"
 #include "skg/graph/file_type.h"
+#include "skg/graph/prefault.h"
 
 namespace skg::inline v1 {
 
@@ -369,9 +371,11 @@ struct detail::GraphParts {
   }
   /// Checks the columns (see below); fills `source` with each edge's source node, which the file
   /// does not store (out_at_ says it), once the edge offsets are checked.
+  /// `meanwhile` runs on the calling thread once its own checks are done, while the edge thread
+  /// may still be at work (it must not touch the columns the checks read).
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
                        const std::string& path, std::vector<NodeId>& source, const ChunkReader& reader,
-                       bool release = false);
+                       bool release, const std::function<void()>& meanwhile);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
   static void set_source(Graph& g, std::vector<NodeId> source) { g.source_ = Column<NodeId>(std::move(source)); }
 };
@@ -687,21 +691,26 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
       }
     });
   }
-  // The rank of each sparse edge column (set bits before each 64 edges: a few KB, in memory).
-  detail::GraphParts::ranked(graph, [](auto& column) { column.finish(); });
+  // While the edge thread finishes its checks, this one counts the rank of each sparse column
+  // (set bits before each 64 positions: under a MiB at 1M, in fresh memory) and decodes the
+  // actions; both are dropped with the graph should the checks fail. Before and after the
+  // checks, they were a fifth of a fresh process's open at 1M (4 ms and 3.5 ms).
+  auto meanwhile = [&] {
+    detail::GraphParts::ranked(graph, [](auto& column) { column.finish(); });
+    detail::GraphParts::decode_actions(graph, actions);
+  };
   std::exception_ptr inconsistent;
   std::vector<NodeId> source;
   try {
     // With a checksum thread reading every column too, pages are released only at the end.
     detail::GraphParts::validate(graph, actions, options.check, path, source, ChunkReader(fd, bytes, size),
-                                 options.release_after_check && options.check != SnapshotCheck::Full);
+                                 options.release_after_check && options.check != SnapshotCheck::Full, meanwhile);
   } catch (...) {
     inconsistent = std::current_exception();
   }
   if (checker.joinable()) checker.join();
   if (!corrupted.empty()) throw fail(corrupted);
   if (inconsistent) std::rethrow_exception(inconsistent);
-  detail::GraphParts::decode_actions(graph, actions);
   detail::GraphParts::set_source(graph, std::move(source));
   // The checks read the columns through the mapping; drop those page mappings (the file's pages
   // stay in the page cache), so the process's memory then follows what its queries touch.
@@ -756,7 +765,7 @@ SnapshotSummary verify_snapshot(const std::string& path) {
 // which reads the edge targets once in reverse-edge order.
 void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
                                   const std::string& path, std::vector<NodeId>& source, const ChunkReader& reader,
-                                  bool release) {
+                                  bool release, const std::function<void()>& meanwhile) {
   // `release`: once a part of the checks is done, the process's mappings of the pages it read
   // are dropped (the page cache keeps them), so the open never holds the whole file resident.
   auto done = [&](const auto&... columns) {
@@ -825,15 +834,20 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
 
   auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
   // A bitmap over `count` positions (RankedBits, or a RankedColumn's): ceil(count / 64) words,
-  // no bit past the last position; returns the set bits (the rank is counted at open).
+  // no bit past the last position; returns the set bits, counted here: the rank (counted at
+  // open, by `meanwhile`) may not be there yet.
   // `item` names a position ("edge", "node", "name", "external id") in the messages.
-  auto bits_ok = [&](const Column<std::uint64_t>& bits, const Column<std::uint32_t>& rank, std::size_t count,
-                     std::string_view what, std::string_view item) -> std::uint64_t {
+  auto bits_ok = [&](const Column<std::uint64_t>& bits, std::size_t count, std::string_view what,
+                     std::string_view item) -> std::uint64_t {
     if (bits.size() != (count + 63) / 64) fail(fmt::format("{}: the bitmap does not cover the {}s", what, item));
     if (bits.empty()) return 0;
     if (count % 64 != 0 && (bits[bits.size() - 1] >> (count % 64)) != 0)
       fail(fmt::format("{}: the bitmap marks {}s past the {} count", what, item, item));
-    return rank[rank.size() - 1] + static_cast<std::uint64_t>(__builtin_popcountll(bits[bits.size() - 1]));
+    std::uint64_t set = 0;
+    reader.chunks(bits, [&](std::span<const std::uint64_t> part) {
+      for (std::uint64_t word : part) set += static_cast<std::uint64_t>(__builtin_popcountll(word));
+    });
+    return set;
   };
   // Sparse columns (an edge's share, dates, role, id; a node's dates): all fill (empty), one
   // value each (no bitmap), or a bitmap over the positions and a value for each set bit
@@ -844,7 +858,7 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
         fail(fmt::format("{}: {} values for {} {}s", what, column.value.size(), count, item));
       return;
     }
-    const std::uint64_t set = bits_ok(column.bits, column.rank, count, what, item);
+    const std::uint64_t set = bits_ok(column.bits, count, what, item);
     if (set != column.value.size())
       fail(fmt::format("{}: {} values for {} marked {}s", what, column.value.size(), set, item));
   };
@@ -853,29 +867,40 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   // file, and this splits it about evenly. Errors keep the order of a one-thread run: strings,
   // nodes and actions first, then edges, then the indexes.
   std::exception_ptr edge_error;
+  // The edge sources' column, reserved here and faulted in by this thread (below) while the edge
+  // thread checks the edge offsets: fresh pages, on huge pages where the kernel gives them, were
+  // a third of a fresh process's open at 1M (12 MiB), and this thread has time to spare.
+  source.reserve(edges);
+  if (edges > 0) {
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    const auto from = (reinterpret_cast<std::uintptr_t>(source.data()) + kHuge - 1) & ~(kHuge - 1);
+    const auto to = reinterpret_cast<std::uintptr_t>(source.data() + edges) & ~(kHuge - 1);
+    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // a hint only
+  }
   std::thread edge_checker([&] {
     try {
       // Forward edges: CSR by source.
       offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
       if (g.edge_kind_.size() != edges || g.in_edge_.size() != edges) fail("edge columns");
       // The source of each edge: the node whose offsets hold it (not stored; checked above).
-      // Fresh memory: 4 KiB page faults were most of this step (9 ms of 12 MiB at 1M edges);
-      // huge pages, where the kernel gives them, take it to about 3.5 ms.
-      source.reserve(edges);
+      // Its pages are faulted in by this function's own thread meanwhile (reserved above). A
+      // tight loop over the offsets: a vector insert a node was most of this thread's time (1M
+      // calls at 1M entities). The offsets are read again, so they are bounded again here: a
+      // file changed since the check must not send a write past the column.
+      source.resize(edges);
       {
-        constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-        const auto from = (reinterpret_cast<std::uintptr_t>(source.data()) + kHuge - 1) & ~(kHuge - 1);
-        const auto to = reinterpret_cast<std::uintptr_t>(source.data() + edges) & ~(kHuge - 1);
-        if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // a hint only
-      }
-      {
-        // Appended, not resized then filled: each new page is written once, not zeroed first.
+        NodeId* out = source.data();
         std::uint32_t node = 0, from = 0;
-        bool first = true;
+        bool first = true, ordered = true;
         reader.each(g.out_at_, [&](std::uint32_t to) {
-          if (!first) source.insert(source.end(), to - from, NodeId{node++});
+          if (!first) {
+            if (to < from || to > edges) ordered = false, to = from;
+            for (std::uint32_t at = from; at < to; ++at) out[at] = NodeId{node};
+            ++node;
+          }
           first = false, from = to;
         });
+        if (!ordered || from != edges) fail("edge offsets: the file changed while it was read");
       }
       ranked_ok(g.share_, edges, "edge shares", "edge");
       // Shares by a dictionary (format 7): then no sparse form, a code for each edge, at most 256
@@ -946,6 +971,9 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       if (thread.joinable()) thread.join();
     }
   } join_edges{edge_checker};
+  if (edges > 0)
+    detail::populate_pages(reinterpret_cast<std::uintptr_t>(source.data()),
+                           reinterpret_cast<std::uintptr_t>(source.data() + edges));
   // Strings: 32-bit offsets, or 64-bit ones (a pool past 4 GiB), not both.
   if (g.string_at_.empty() == g.string_at32_.empty()) fail("string offsets: the column is missing");
   if (g.string_at32_.empty()) offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
@@ -1038,7 +1066,7 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   // Format 7: a position marked as its node's own has no entry; the offsets cover the others.
   auto unmarked = [&](const RankedBits& own, std::size_t count, std::string_view what, std::string_view item) {
     if (own.empty()) return count;
-    return count - static_cast<std::size_t>(bits_ok(own.bits, own.rank, count, what, item));
+    return count - static_cast<std::size_t>(bits_ok(own.bits, count, what, item));
   };
   offsets(g.name_prov_at_, unmarked(g.name_prov_own_, g.name_list_.size(), "name provenance marks", "name"),
           g.name_prov_.size(), Empty::OneEach, "name provenance offsets");
@@ -1181,6 +1209,7 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   } catch (...) {
     reverse_error = std::current_exception();
   }
+  if (meanwhile) meanwhile();
   edge_checker.join();
   if (edge_error) std::rethrow_exception(edge_error);
   if (reverse_error) std::rethrow_exception(reverse_error);
