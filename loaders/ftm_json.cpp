@@ -1688,6 +1688,9 @@ class FtmReader {
           published_ = nullptr;
           return false;
         }
+        // The batch's columns and its pool grow into fresh memory (room reserved above): a
+        // helper thread faults in their next pages while this one adds the next block.
+        if (more) context_.batch.fault_in_ahead();
         blocks.recycle(std::move(next.first));
       }
       published_ = nullptr;
