@@ -98,6 +98,7 @@
 #include "skg/loaders/measures.h"
 #include "skg/loaders/pipeline.h"
 #include "skg/graph/column.h"  // detail::Mapping
+#include "skg/graph/prefault.h"  // detail::populate_pages
 
 namespace skg::inline v1 {
 
@@ -1297,9 +1298,10 @@ class DefinedIds {
     std::size_t bytes = 0;
     static Spare faulted(std::size_t bytes) {
       Spare spare{MappedRegion(bytes), bytes};
-      // A write a page: a read would map the shared zero page, and fault again at the first write.
-      volatile char* const at = spare.region.data();
-      for (std::size_t offset = 0; offset < bytes; offset += 4096) at[offset] = 0;
+      // Writable, as a first write would fault it in (a read would map the shared zero page, and
+      // fault again at the first write); one call where a write a page was a fault each.
+      const auto begin = reinterpret_cast<std::uintptr_t>(spare.region.data());
+      detail::populate_pages(begin, begin + bytes);
       return spare;
     }
   };
