@@ -1,10 +1,11 @@
-// graph/prefault.h: a helper thread that faults in the pages a writer is about to fill (internal).
+// graph/prefault.h: faulting in the pages a writer is about to fill, ahead of it or on two threads (internal).
 #pragma once
 #include <algorithm>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -30,6 +31,30 @@ inline void populate_pages(std::uintptr_t begin, std::uintptr_t end) noexcept {
   (void)begin;
   (void)end;
 #endif
+}
+
+/// populate_pages() over [begin, begin + bytes), on two threads, this one and another, when it is
+/// 16 MiB or more and a thread can be had. Fresh memory on a virtual machine is slow to fault in
+/// the first time (0.6 GB/s on one core here, 1.4-2.2 GB/s on two), and a load's first large
+/// table (the string pool's slots: 64 MiB at 1M FtM entities, 1 GiB at 10M) is written before any
+/// other work can start.
+inline void populate_pages_on_two_threads(void* begin, std::size_t bytes) {
+  constexpr std::size_t kParallelBytes = std::size_t{16} << 20;
+  const auto from = reinterpret_cast<std::uintptr_t>(begin), to = from + bytes;
+  if (bytes >= kParallelBytes) {
+    const std::uintptr_t middle = (from + bytes / 2) & ~std::uintptr_t{4095};
+    std::thread helper;
+    try {
+      helper = std::thread([middle, to] { populate_pages(middle, to); });
+    } catch (const std::system_error&) {
+      populate_pages(from, to);  // no thread to be had: all of it here
+      return;
+    }
+    populate_pages(from, middle);
+    helper.join();
+    return;
+  }
+  populate_pages(from, to);
 }
 
 /// Faults in, on a thread of its own, the page ranges it is asked for, writable, as a first
