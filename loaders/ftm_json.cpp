@@ -346,9 +346,9 @@ enum class PlainShare : std::uint8_t { kPlain, kOver, kOther };
 /// The commonest percentage texts, a whole number or a short decimal ("7", "50", "12.5",
 /// "33,25": up to three digits, then at most a mark and one to six digits), read without a call:
 /// kPlain with their units, or kOver past 100 (no share); kOther for any other text, which
-/// parse_ftm_percentage reads. The same result as Percent::parse, which reads such a text digit by
-/// digit to the same units, nullopt past 100, and never an open bound (no digit past the sixth
-/// decimal). Inline, with the units apart from any Percent: returning a std::optional<Percent>
+/// parse_ftm_percentage_rest reads. The same result as Percent::parse, which reads such a text
+/// digit by digit to the same units, nullopt past 100, and never an open bound (no digit past the
+/// sixth decimal). Inline, with the units apart from any Percent: returning a std::optional<Percent>
 /// through memory cost more than the parse it spared (perf: 2.6% of a 1M load, at its return).
 inline PlainShare plain_share(std::string_view text, Percent::Units& units) noexcept {
   if (text.empty() || text.size() > 10) return PlainShare::kOther;
@@ -374,17 +374,9 @@ inline PlainShare plain_share(std::string_view text, Percent::Units& units) noex
   return units > Percent::kHundred ? PlainShare::kOver : PlainShare::kPlain;
 }
 
-}  // namespace
-
-namespace detail {
-
-std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
-  Percent::Units units = 0;
-  switch (plain_share(text, units)) {
-    case PlainShare::kPlain: return Percent::exact_units(units);
-    case PlainShare::kOver: return std::nullopt;
-    case PlainShare::kOther: break;
-  }
+/// parse_ftm_percentage of a text plain_share() does not read (kOther): the one copy of the
+/// general path, which plan_edge also takes after its inline plain_share().
+std::optional<Percent> parse_ftm_percentage_rest(std::string_view text) noexcept {
   // A plain number in another form ("0050", "1.1234567"): nothing to trim, no sign, bound or
   // range to look for. The same result as below, where such a text reaches the last line with
   // low = high = its number.
@@ -442,6 +434,20 @@ std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
   return Percent::between(low->low(), high->high());
 }
 
+}  // namespace
+
+namespace detail {
+
+std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept {
+  Percent::Units units = 0;
+  switch (plain_share(text, units)) {
+    case PlainShare::kPlain: return Percent::exact_units(units);
+    case PlainShare::kOver: return std::nullopt;
+    case PlainShare::kOther: break;
+  }
+  return parse_ftm_percentage_rest(text);
+}
+
 std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
   // FtM dates may be partial (followthemoney "date" type: YYYY, YYYY-MM, YYYY-MM-DD, with an
   // optional time). A period that starts "2019" starts on 2019-01-01; one that ends "2019" ends
@@ -457,7 +463,6 @@ FtmLineParse ftm_line_parse = FtmLineParse::OnDemand;
 namespace {
 
 using detail::parse_ftm_date;
-using detail::parse_ftm_percentage;
 
 /// A (key, value) fact of a record, as views into its parsed line.
 using Fact = std::pair<std::string_view, std::string_view>;
@@ -568,7 +573,7 @@ void plan_edge(const Entity& entity, EdgePlan& plan, std::vector<Fact>& facts) {
       const PlainShare plain = plain_share(values[0], units);
       const std::optional<Percent> parsed = plain == PlainShare::kPlain  ? std::optional<Percent>(Percent::exact_units(units))
                                             : plain == PlainShare::kOver ? std::nullopt
-                                                                         : parse_ftm_percentage(values[0]);
+                                                                         : parse_ftm_percentage_rest(values[0]);
       if (parsed) plan.share = *parsed;
       else plan.percentage_unparsed = true;
       keep = !parsed || !parsed->is_exact() || values.size() > 1;
