@@ -975,6 +975,47 @@ TEST_CASE("builder: plain edges added at once are the edges added one by one thr
   CHECK(build(true) == one_by_one);
 }
 
+TEST_CASE("builder: a file read again merges its id-less edges by their role and dates, also once reopened") {
+  // The builder keeps the dates and roles of the few edges that have any apart from the rest;
+  // a reload compares each repeated edge's role and dates with the ones it holds.
+  const auto day = [](std::int32_t days) { return Date{days}; };
+  const auto load = [&](Builder& builder, bool with_changed) {
+    Batch batch(builder);
+    for (const char* id : {"a", "b", "c"}) batch.add_entity(entity(id, id, "n.csv", 2));
+    std::uint32_t line = 2;
+    const auto edge = [&](const char* from, const char* to, std::string role, DateRange valid) {
+      batch.add_edge(EdgeRecord{.kind = EdgeKind::Owns, .from = from, .to = to, .share = Percent::exact(30),
+                                .valid = valid, .role = role, .source = {"e.csv", {}, line++}});
+    };
+    edge("a", "b", "", {});
+    edge("a", "c", "nominee", {day(18'000), std::nullopt});
+    edge("b", "c", "", {std::nullopt, day(19'000)});
+    if (with_changed) edge("b", "c", "", {std::nullopt, day(19'001)});  // another end: another edge
+    builder.commit(std::move(batch));
+  };
+  Builder builder;
+  load(builder, false);
+  load(builder, true);
+  const Graph graph = std::move(builder).freeze();
+  REQUIRE(graph.edge_count() == 4);
+  Builder again(graph);
+  load(again, true);
+  const Graph reloaded = std::move(again).freeze();
+  REQUIRE(reloaded.edge_count() == 4);
+  std::size_t nominee = 0, ends = 0;
+  for (std::uint32_t at = 0; at < reloaded.edge_count(); ++at) {
+    const EdgeId edge{at};
+    if (reloaded.role(edge) == "nominee") {
+      ++nominee;
+      CHECK(reloaded.edge_valid(edge).start == std::optional<Date>(day(18'000)));
+      CHECK(reloaded.name(reloaded.target(edge)) == "c");
+    }
+    if (reloaded.edge_valid(edge).end) ++ends;
+  }
+  CHECK(nominee == 1);
+  CHECK(ends == 2);
+}
+
 TEST_CASE("builder: edges kept after a retract keep their own role, dates and interest") {
   // A batch keeps an edge's role, dates and interest apart from the edge when it has any; a
   // retract that drops edges before, between and after such edges must leave each kept edge its own.
