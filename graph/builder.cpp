@@ -623,7 +623,13 @@ struct Builder::State {
   SparseEdgeColumn<StringId, kNoString> role;
   detail::BigVector<StringId> edge_id;
   detail::BigVector<std::uint8_t> edge_alive;
-  detail::BigVector<std::pair<std::uint32_t, ProvId>> edge_prov;
+  // An edge's source records: the one that made it, by edge, and (edge, record) for each further
+  // one, in the order they were stated. A pair an edge for all of them was 8 bytes where 4 do
+  // for the one most edges have (24 MB at 3M edges), and twice what freeze() groups.
+  // kNoEdgeProv: an edge with none (one a graph reopened here holds without a source record).
+  detail::BigVector<ProvId> edge_first_prov;
+  static constexpr ProvId kNoEdgeProv{0xFFFFFFFFu};
+  detail::BigVector<std::pair<std::uint32_t, ProvId>> edge_more_prov;
   detail::BigVector<std::pair<std::uint32_t, Attribute>> edge_attributes;
   // Edge external id -> edge (possibly a removed one), indexed by the id's StringId as node_of
   // is: a load of millions of edges with ids (FtM) fills it nearly in order, where a hash map
@@ -713,9 +719,13 @@ struct Builder::State {
     if (!indexed_files.insert(file).second) return;
     for (std::uint32_t at = 0; at < provenance.size(); ++at)
       if (index(provenance[at].source) == file) prov_index.try_emplace(prov_key(provenance[at]), at);
-    for (const auto& [edge, prov] : edge_prov)
+    const auto stated_in_file = [&](std::uint32_t edge, ProvId prov) {
       if (edge_alive[edge] && edge_id[edge] == kNoString && index(provenance[index(prov)].source) == file)
         edge_index.try_emplace(edge_key(edge), edge);
+    };
+    for (std::uint32_t edge = 0; edge < edge_first_prov.size(); ++edge)
+      if (edge_first_prov[edge] != kNoEdgeProv) stated_in_file(edge, edge_first_prov[edge]);
+    for (const auto& [edge, prov] : edge_more_prov) stated_in_file(edge, prov);
   }
 
   [[gnu::always_inline]] std::optional<NodeId> live_node(StringId id) const {
@@ -802,7 +812,8 @@ struct Builder::State {
     role.push_back(edge_role);
     edge_id.push_back(id);
     edge_alive.push_back(1);
-    edge_prov.emplace_back(edge, prov);
+    SKG_ASSERT(edge == edge_first_prov.size() && "edges are made in order");
+    edge_first_prov.push_back(prov);
   }
   /// Takes back the edge new_edge() just made (it repeated one we have).
   void pop_edge() {
@@ -815,7 +826,7 @@ struct Builder::State {
     role.pop_back();
     edge_id.pop_back();
     edge_alive.pop_back();
-    edge_prov.pop_back();
+    edge_first_prov.pop_back();
     --live_edges;
   }
 
@@ -911,13 +922,16 @@ struct Builder::State {
     drop_stated(targets, theirs, lost_primary);
     if (!links) return;
     std::unordered_map<std::uint32_t, std::pair<bool, bool>> stated;  // edge -> (by them, by another)
-    for (const auto& [edge, prov] : edge_prov) {
-      if (!edge_alive[edge]) continue;
+    const auto note = [&](std::uint32_t edge, ProvId prov) {
+      if (!edge_alive[edge]) return;
       const auto from = index(source[edge]), to = index(target[edge]);
-      if (!targets.contains(from) && !targets.contains(to)) continue;
+      if (!targets.contains(from) && !targets.contains(to)) return;
       auto& [by_them, by_other] = stated[edge];
       (theirs(from, prov) || theirs(to, prov) ? by_them : by_other) = true;
-    }
+    };
+    for (std::uint32_t edge = 0; edge < edge_first_prov.size(); ++edge)
+      if (edge_first_prov[edge] != kNoEdgeProv) note(edge, edge_first_prov[edge]);
+    for (const auto& [edge, prov] : edge_more_prov) note(edge, prov);
     for (const auto& [edge, flags] : stated)
       if (flags.first && !flags.second) {
         edge_alive[edge] = 0;
@@ -1206,7 +1220,7 @@ void Builder::reserve_records(std::size_t nodes, std::size_t edges) {
   s.interest.reserve(all_edges);
   s.edge_id.reserve(all_edges);
   s.edge_alive.reserve(all_edges);
-  s.edge_prov.reserve(s.edge_prov.size() + edges);
+  s.edge_first_prov.reserve(all_edges);
 }
 
 void Builder::reserve(std::size_t strings, std::size_t chars) {
@@ -1398,7 +1412,7 @@ void Builder::commit(Batch&& batch) {
         {"attributes", s.attributes.size() + batch.attributes_.size()},
         {"node sources", s.node_prov.size() + entities + batch.external_ids_.size() + actions},
         {"external ids", s.external_ids.size() + entities + batch.external_ids_.size() + 2 * actions},
-        {"edge sources", s.edge_prov.size() + batch.edges_.size() + 2 * actions},
+        {"edge sources", s.edge_first_prov.size() + s.edge_more_prov.size() + batch.edges_.size() + 2 * actions},
         {"edge attributes", s.edge_attributes.size() + batch.edge_attributes_.size()},
     };
     for (const auto& [what, count] : columns) {
@@ -1437,7 +1451,7 @@ void Builder::commit(Batch&& batch) {
     s.role.grow_for_set(batch.edge_extras_.size());
     grow_for(s.edge_id, edges);
     grow_for(s.edge_alive, edges);
-    grow_for(s.edge_prov, s.edge_prov.size() + batch.edges_.size() + 2 * actions);
+    grow_for(s.edge_first_prov, edges);
     grow_for(s.edge_attributes, s.edge_attributes.size() + batch.edge_attributes_.size());
   }
   // A batch from a file the builder has read before: merge what repeats (see State). The
@@ -1709,7 +1723,7 @@ void Builder::commit(Batch&& batch) {
       const NodeId target = *s.live_node(g(record.target));
       const StringId edge_id = s.strings.intern(target_of_ids[action_at % 2], target_of_hashes[action_at % 2]);
       if (auto edge = s.live_edge(edge_id)) {
-        s.edge_prov.emplace_back(*edge, prov(record.source));
+        s.edge_more_prov.emplace_back(*edge, prov(record.source));
       } else {
         s.new_edge(EdgeKind::TargetOf, target, node, {}, Interest::Unspecified, action.in_force, kNoString, edge_id,
                    prov(record.source));
@@ -1842,7 +1856,7 @@ void Builder::commit(Batch&& batch) {
       const StringId id = g(edge.id);
       if (auto existing = id == kNoString ? std::nullopt : s.live_edge(id)) {
         landed(at, *existing);
-        s.edge_prov.emplace_back(*existing, prov(edge.source));
+        s.edge_more_prov.emplace_back(*existing, prov(edge.source));
         continue;
       }
       const std::uint32_t placed = s.new_edge(edge.kind, *s.live_node(g(edge.from)), *s.live_node(g(edge.to)),
@@ -1855,7 +1869,7 @@ void Builder::commit(Batch&& batch) {
         if (!added && s.edge_alive[found->second]) {
           s.pop_edge();
           landed(at, found->second);
-          s.edge_prov.emplace_back(found->second, prov(edge.source));
+          s.edge_more_prov.emplace_back(found->second, prov(edge.source));
         } else if (!added) {
           found->second = placed;
         }
@@ -1946,6 +1960,30 @@ void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const detail::
     }
   });
   std::vector<std::pair<Owner, Item>, Allocator>().swap(items);
+}
+
+/// group() of the edges' source records, kept as each edge's first and (edge, record) pairs for
+/// the further ones: each edge's first, then its further ones in the order they were stated, as
+/// group() of all of them in one list of pairs gave. Frees both.
+/// `none` in `first`: an edge with no source record.
+void group_edge_provenance(detail::BigVector<ProvId>& first, detail::BigVector<std::pair<std::uint32_t, ProvId>>& more,
+                           ProvId none, const detail::BigVector<std::uint32_t>& remap, std::size_t groups,
+                           detail::BigVector<std::uint32_t>& at, detail::BigVector<ProvId>& out) {
+  at = fresh_vector<std::uint32_t>(groups + 1, 0);
+  for (std::uint32_t edge = 0; edge < first.size(); ++edge)
+    if (const std::uint32_t to = remap[edge]; to != kDropped && first[edge] != none) ++at[to + 1];
+  for (const auto& [edge, prov] : more)
+    if (const std::uint32_t to = remap[edge]; to != kDropped) ++at[to + 1];
+  std::partial_sum(at.begin(), at.end(), at.begin());
+  out = fresh_vector<ProvId>(at[groups]);
+  place_by_offsets(at, [&](std::uint32_t* cursor) {
+    for (std::uint32_t edge = 0; edge < first.size(); ++edge)
+      if (const std::uint32_t to = remap[edge]; to != kDropped && first[edge] != none) out[cursor[to]++] = first[edge];
+    for (const auto& [edge, prov] : more)
+      if (const std::uint32_t to = remap[edge]; to != kDropped) out[cursor[to]++] = prov;
+  });
+  detail::BigVector<ProvId>().swap(first);
+  detail::BigVector<std::pair<std::uint32_t, ProvId>>().swap(more);
 }
 
 /// Drops repeated items within each group of a CSR (the first one stays, order kept); `at` is
@@ -2797,7 +2835,7 @@ Graph Builder::freeze() && {
       case 5: {
         detail::BigVector<std::uint32_t> prov_at;
         detail::BigVector<ProvId> edge_prov;
-        group(s.edge_prov, position, edges, prov_at, edge_prov);
+        group_edge_provenance(s.edge_first_prov, s.edge_more_prov, State::kNoEdgeProv, position, edges, prov_at, edge_prov);
         drop_repeats_keyed(prov_at, edge_prov, same_record, record_key, RecordKeyHash{});
         graph.edge_prov_at_ = unless_one_each(std::move(prov_at));
         graph.edge_prov_ = Column(std::move(edge_prov));
@@ -2955,7 +2993,13 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.live_edges = edges;
   for (std::uint32_t edge = 0; edge < edges; ++edge) {
     if (s.edge_id[edge] != kNoString) s.set_edge_of(s.edge_id[edge], edge);
-    for (ProvId prov : graph.edge_provenance(EdgeId{edge})) s.edge_prov.emplace_back(edge, prov);
+    bool first = true;
+    for (ProvId prov : graph.edge_provenance(EdgeId{edge})) {
+      if (first) s.edge_first_prov.push_back(prov);
+      else s.edge_more_prov.emplace_back(edge, prov);
+      first = false;
+    }
+    if (first) s.edge_first_prov.push_back(State::kNoEdgeProv);
     for (const Attribute& attribute : graph.edge_attributes(EdgeId{edge}))
       s.edge_attributes.emplace_back(edge, attribute);
   }
