@@ -2087,6 +2087,25 @@ Column<T> permuted_unless_all(std::vector<T, Allocator>& in, const detail::BigVe
   return {};
 }
 
+/// The sparse RankedColumn of `size` places holding `kept`: (place, value) pairs, fewer than half
+/// the places, in any order.
+template <class T>
+RankedColumn<T> ranked_from_placed(detail::BigVector<std::pair<std::uint32_t, T>>& kept, std::size_t size) {
+  RankedColumn<T> out;
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  detail::BigVector<std::uint64_t> words((size + 63) / 64, 0);
+  detail::BigVector<T> values;
+  values.reserve(kept.size());
+  for (const auto& [at, value] : kept) {
+    words[at / 64] |= std::uint64_t{1} << (at % 64);
+    values.push_back(value);
+  }
+  out.bits = Column<std::uint64_t>(std::move(words));
+  out.value = Column<T>(std::move(values));
+  out.finish();
+  return out;
+}
+
 /// RankedColumn<T>::from(permuted(in, position, size), fill): the items other than `fill` are
 /// placed alone when they are fewer than half (the sparse form from() would make of them). Frees `in`.
 template <class T, class Allocator>
@@ -2104,18 +2123,7 @@ RankedColumn<T> permuted_ranked(std::vector<T, Allocator>& in, const detail::Big
   for (std::size_t from = 0; from < in.size(); ++from)
     if (position[from] != kDropped && !(in[from] == fill)) kept.emplace_back(position[from], in[from]);
   std::vector<T, Allocator>().swap(in);
-  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  detail::BigVector<std::uint64_t> words((size + 63) / 64, 0);
-  detail::BigVector<T> values;
-  values.reserve(set);
-  for (const auto& [at, value] : kept) {
-    words[at / 64] |= std::uint64_t{1} << (at % 64);
-    values.push_back(value);
-  }
-  out.bits = Column<std::uint64_t>(std::move(words));
-  out.value = Column<T>(std::move(values));
-  out.finish();
-  return out;
+  return ranked_from_placed(kept, size);
 }
 
 /// permuted_ranked() of a sparse builder column: its set items placed through `position`. Frees `in`.
@@ -2143,18 +2151,7 @@ RankedColumn<T> permuted_ranked(SparseEdgeColumn<T, Fill>& in, const detail::Big
   for (const auto& [edge, value] : items)
     if (position[edge] != kDropped) kept.emplace_back(position[edge], value);
   in.clear();
-  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  detail::BigVector<std::uint64_t> words((size + 63) / 64, 0);
-  detail::BigVector<T> values;
-  values.reserve(set);
-  for (const auto& [at, value] : kept) {
-    words[at / 64] |= std::uint64_t{1} << (at % 64);
-    values.push_back(value);
-  }
-  out.bits = Column<std::uint64_t>(std::move(words));
-  out.value = Column<T>(std::move(values));
-  out.finish();
-  return out;
+  return ranked_from_placed(kept, size);
 }
 
 /// Weaker evidence (RULES.md §9.3): parties with one normalised name and one full birth date,
