@@ -136,8 +136,6 @@ void grow_for(Vector& items, std::size_t size) {
 template <class T, T Fill>
 class SparseEdgeColumn {
  public:
-  static constexpr T kFill = Fill;
-  std::size_t size() const noexcept { return size_; }
   void push_back(T value) {
     if (!(value == Fill)) set_.emplace_back(static_cast<std::uint32_t>(size_), value);
     ++size_;
@@ -151,7 +149,7 @@ class SparseEdgeColumn {
                                         [](const auto& item, std::uint32_t at) { return item.first < at; });
     return found != set_.end() && found->first == edge ? found->second : Fill;
   }
-  /// Room for `more` edges of which about `set` have a value other than the fill.
+  /// Room for `set` more edges with a value other than the fill.
   void grow_for_set(std::size_t set) { grow_for(set_, set_.size() + set); }
   /// The edges with another value, in edge order (freeze()).
   detail::BigVector<std::pair<std::uint32_t, T>>& set_items() noexcept { return set_; }
@@ -630,6 +628,14 @@ struct Builder::State {
   detail::BigVector<ProvId> edge_first_prov;
   static constexpr ProvId kNoEdgeProv{0xFFFFFFFFu};
   detail::BigVector<std::pair<std::uint32_t, ProvId>> edge_more_prov;
+  /// Calls visit(edge, record) for each source record of each edge: every edge's first, then the
+  /// further ones in the order they were stated.
+  template <class Visit>
+  void for_each_edge_prov(Visit&& visit) const {
+    for (std::uint32_t edge = 0; edge < edge_first_prov.size(); ++edge)
+      if (edge_first_prov[edge] != kNoEdgeProv) visit(edge, edge_first_prov[edge]);
+    for (const auto& [edge, prov] : edge_more_prov) visit(edge, prov);
+  }
   detail::BigVector<std::pair<std::uint32_t, Attribute>> edge_attributes;
   // Edge external id -> edge (possibly a removed one), indexed by the id's StringId as node_of
   // is: a load of millions of edges with ids (FtM) fills it nearly in order, where a hash map
@@ -719,13 +725,10 @@ struct Builder::State {
     if (!indexed_files.insert(file).second) return;
     for (std::uint32_t at = 0; at < provenance.size(); ++at)
       if (index(provenance[at].source) == file) prov_index.try_emplace(prov_key(provenance[at]), at);
-    const auto stated_in_file = [&](std::uint32_t edge, ProvId prov) {
+    for_each_edge_prov([&](std::uint32_t edge, ProvId prov) {
       if (edge_alive[edge] && edge_id[edge] == kNoString && index(provenance[index(prov)].source) == file)
         edge_index.try_emplace(edge_key(edge), edge);
-    };
-    for (std::uint32_t edge = 0; edge < edge_first_prov.size(); ++edge)
-      if (edge_first_prov[edge] != kNoEdgeProv) stated_in_file(edge, edge_first_prov[edge]);
-    for (const auto& [edge, prov] : edge_more_prov) stated_in_file(edge, prov);
+    });
   }
 
   [[gnu::always_inline]] std::optional<NodeId> live_node(StringId id) const {
@@ -922,16 +925,13 @@ struct Builder::State {
     drop_stated(targets, theirs, lost_primary);
     if (!links) return;
     std::unordered_map<std::uint32_t, std::pair<bool, bool>> stated;  // edge -> (by them, by another)
-    const auto note = [&](std::uint32_t edge, ProvId prov) {
+    for_each_edge_prov([&](std::uint32_t edge, ProvId prov) {
       if (!edge_alive[edge]) return;
       const auto from = index(source[edge]), to = index(target[edge]);
       if (!targets.contains(from) && !targets.contains(to)) return;
       auto& [by_them, by_other] = stated[edge];
       (theirs(from, prov) || theirs(to, prov) ? by_them : by_other) = true;
-    };
-    for (std::uint32_t edge = 0; edge < edge_first_prov.size(); ++edge)
-      if (edge_first_prov[edge] != kNoEdgeProv) note(edge, edge_first_prov[edge]);
-    for (const auto& [edge, prov] : edge_more_prov) note(edge, prov);
+    });
     for (const auto& [edge, flags] : stated)
       if (flags.first && !flags.second) {
         edge_alive[edge] = 0;
@@ -1941,49 +1941,36 @@ constexpr std::uint32_t kDropped = 0xFFFFFFFFu;
 constexpr std::size_t kParallelFreeze = 16384;
 constexpr std::string_view kSameAsPrefix = "same_as:";
 
-/// Stable counting sort of (owner, item) pairs into CSR form; owners mapped through `remap`,
-/// items whose owner maps to kDropped are left out. Frees `items`.
-template <class Owner, class Item, class Allocator>
-void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const detail::BigVector<std::uint32_t>& remap,
-           std::size_t groups, detail::BigVector<std::uint32_t>& at, detail::BigVector<Item>& out) {
+/// Stable counting sort into CSR form of the (owner, item) pairs that `each(visit)` gives, in
+/// order, as visit(owner, item) (it is called twice: to count, then to place); owners mapped
+/// through `remap`, items whose owner maps to kDropped are left out. The edges' source records,
+/// kept as each edge's first and pairs for the further ones, come through State::for_each_edge_prov.
+template <class Item, class Each>
+void group_each(Each&& each, const detail::BigVector<std::uint32_t>& remap, std::size_t groups,
+                detail::BigVector<std::uint32_t>& at, detail::BigVector<Item>& out) {
   at = fresh_vector<std::uint32_t>(groups + 1, 0);
-  for (const auto& [owner, item] : items) {
-    const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
-    if (to != kDropped) ++at[to + 1];
-  }
+  each([&](std::uint32_t owner, const Item&) {
+    if (const std::uint32_t to = remap[owner]; to != kDropped) ++at[to + 1];
+  });
   std::partial_sum(at.begin(), at.end(), at.begin());
   out = fresh_vector<Item>(at[groups]);
   place_by_offsets(at, [&](std::uint32_t* cursor) {
-    for (const auto& [owner, item] : items) {
-      const std::uint32_t to = remap[static_cast<std::uint32_t>(owner)];
-      if (to != kDropped) out[cursor[to]++] = item;
-    }
+    each([&](std::uint32_t owner, const Item& item) {
+      if (const std::uint32_t to = remap[owner]; to != kDropped) out[cursor[to]++] = item;
+    });
   });
-  std::vector<std::pair<Owner, Item>, Allocator>().swap(items);
 }
 
-/// group() of the edges' source records, kept as each edge's first and (edge, record) pairs for
-/// the further ones: each edge's first, then its further ones in the order they were stated, as
-/// group() of all of them in one list of pairs gave. Frees both.
-/// `none` in `first`: an edge with no source record.
-void group_edge_provenance(detail::BigVector<ProvId>& first, detail::BigVector<std::pair<std::uint32_t, ProvId>>& more,
-                           ProvId none, const detail::BigVector<std::uint32_t>& remap, std::size_t groups,
-                           detail::BigVector<std::uint32_t>& at, detail::BigVector<ProvId>& out) {
-  at = fresh_vector<std::uint32_t>(groups + 1, 0);
-  for (std::uint32_t edge = 0; edge < first.size(); ++edge)
-    if (const std::uint32_t to = remap[edge]; to != kDropped && first[edge] != none) ++at[to + 1];
-  for (const auto& [edge, prov] : more)
-    if (const std::uint32_t to = remap[edge]; to != kDropped) ++at[to + 1];
-  std::partial_sum(at.begin(), at.end(), at.begin());
-  out = fresh_vector<ProvId>(at[groups]);
-  place_by_offsets(at, [&](std::uint32_t* cursor) {
-    for (std::uint32_t edge = 0; edge < first.size(); ++edge)
-      if (const std::uint32_t to = remap[edge]; to != kDropped && first[edge] != none) out[cursor[to]++] = first[edge];
-    for (const auto& [edge, prov] : more)
-      if (const std::uint32_t to = remap[edge]; to != kDropped) out[cursor[to]++] = prov;
-  });
-  detail::BigVector<ProvId>().swap(first);
-  detail::BigVector<std::pair<std::uint32_t, ProvId>>().swap(more);
+/// group_each() of a list of (owner, item) pairs. Frees `items`.
+template <class Owner, class Item, class Allocator>
+void group(std::vector<std::pair<Owner, Item>, Allocator>& items, const detail::BigVector<std::uint32_t>& remap,
+           std::size_t groups, detail::BigVector<std::uint32_t>& at, detail::BigVector<Item>& out) {
+  group_each<Item>(
+      [&](auto&& visit) {
+        for (const auto& [owner, item] : items) visit(static_cast<std::uint32_t>(owner), item);
+      },
+      remap, groups, at, out);
+  std::vector<std::pair<Owner, Item>, Allocator>().swap(items);
 }
 
 /// Drops repeated items within each group of a CSR (the first one stays, order kept); `at` is
@@ -2832,7 +2819,9 @@ Graph Builder::freeze() && {
       case 5: {
         detail::BigVector<std::uint32_t> prov_at;
         detail::BigVector<ProvId> edge_prov;
-        group_edge_provenance(s.edge_first_prov, s.edge_more_prov, State::kNoEdgeProv, position, edges, prov_at, edge_prov);
+        group_each<ProvId>([&](auto&& visit) { s.for_each_edge_prov(visit); }, position, edges, prov_at, edge_prov);
+        detail::BigVector<ProvId>().swap(s.edge_first_prov);
+        detail::BigVector<std::pair<std::uint32_t, ProvId>>().swap(s.edge_more_prov);
         drop_repeats_keyed(prov_at, edge_prov, same_record, record_key, RecordKeyHash{});
         graph.edge_prov_at_ = unless_one_each(std::move(prov_at));
         graph.edge_prov_ = Column(std::move(edge_prov));
@@ -2990,13 +2979,9 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
   s.live_edges = edges;
   for (std::uint32_t edge = 0; edge < edges; ++edge) {
     if (s.edge_id[edge] != kNoString) s.set_edge_of(s.edge_id[edge], edge);
-    bool first = true;
-    for (ProvId prov : graph.edge_provenance(EdgeId{edge})) {
-      if (first) s.edge_first_prov.push_back(prov);
-      else s.edge_more_prov.emplace_back(edge, prov);
-      first = false;
-    }
-    if (first) s.edge_first_prov.push_back(State::kNoEdgeProv);
+    const std::span<const ProvId> provs = graph.edge_provenance(EdgeId{edge});
+    s.edge_first_prov.push_back(provs.empty() ? State::kNoEdgeProv : provs.front());
+    for (const ProvId prov : provs.subspan(std::min<std::size_t>(1, provs.size()))) s.edge_more_prov.emplace_back(edge, prov);
     for (const Attribute& attribute : graph.edge_attributes(EdgeId{edge}))
       s.edge_attributes.emplace_back(edge, attribute);
   }
