@@ -12,8 +12,9 @@
 namespace skg::inline v1 {
 
 /// A frozen column: built graphs own their vectors, opened snapshots view the mapped file.
-/// A built column is a plain vector or a detail::BigVector (freeze()'s large columns: huge pages,
-/// and blocks the build freed reused instead of fresh ones faulted in).
+/// A built column is a plain vector, a detail::BigVector (freeze()'s large columns: huge pages,
+/// and blocks the build freed reused instead of fresh ones faulted in) or a detail::NoFillVector
+/// (a column an opened snapshot derives, written whole once).
 /// Moving a Column keeps its elements where they are, so views into it stay valid.
 template <class T>
 class Column {
@@ -21,16 +22,21 @@ class Column {
   Column() = default;
   explicit Column(std::vector<T> owned) : owned_(std::move(owned)), view_(owned_) {}
   explicit Column(detail::BigVector<T> owned) : big_(std::move(owned)), view_(big_) {}
+  explicit Column(detail::NoFillVector<T> owned) : unfilled_(std::move(owned)), view_(unfilled_) {}
   static Column view(std::span<const T> mapped) {
     Column column;
     column.view_ = mapped;
     return column;
   }
   Column(Column&& other) noexcept
-      : owned_(std::move(other.owned_)), big_(std::move(other.big_)), view_(std::exchange(other.view_, {})) {}
+      : owned_(std::move(other.owned_)),
+        big_(std::move(other.big_)),
+        unfilled_(std::move(other.unfilled_)),
+        view_(std::exchange(other.view_, {})) {}
   Column& operator=(Column&& other) noexcept {
     owned_ = std::move(other.owned_);
     big_ = std::move(other.big_);
+    unfilled_ = std::move(other.unfilled_);
     view_ = std::exchange(other.view_, {});
     return *this;
   }
@@ -52,6 +58,7 @@ class Column {
  private:
   std::vector<T> owned_;
   detail::BigVector<T> big_;
+  detail::NoFillVector<T> unfilled_;
   std::span<const T> view_;
 };
 

@@ -393,6 +393,7 @@ class Graph {
   Column<NodeId> ext_nodes_, name_nodes_;
 
   detail::Mapping mapping_;  // set when the columns view a snapshot
+  Column<std::uint32_t> ranks_;  // an opened snapshot's: the sparse columns' rank, each a view into it
   detail::GraphToken token_;
 };
 

@@ -363,8 +363,25 @@ struct detail::GraphParts {
     for (const Action& action : g.action_) stored.push_back(encode(action));
     return Column<StoredAction>(std::move(stored));
   }
+  /// Room for the rank of every sparse column (set bits before each 64 positions), all in one
+  /// block the graph keeps, each column's rank a view into it; validate() counts them as it
+  /// checks the bitmaps. Counted afterwards, from the mapping, into nine blocks of their own (~1
+  /// MiB in all at 1M), they were 2.5-4 ms of a fresh process's open: every page a fault, dear
+  /// on a virtual machine, both the bitmaps' pages (dropped once checked) and the fresh ones.
+  static void reserve_ranks(Graph& g) {
+    std::size_t words = 0;
+    ranked(g, [&](auto& column) { words += column.bits.size(); });
+    g.ranks_ = Column<std::uint32_t>(detail::BigVector<std::uint32_t>(words));  // a huge page from 1 MiB
+    std::size_t at = 0;
+    ranked(g, [&](auto& column) {
+      column.rank = Column<std::uint32_t>::view(g.ranks_.slice(at, at + column.bits.size()));
+      at += column.bits.size();
+    });
+  }
   static void decode_actions(Graph& g, const Column<StoredAction>& stored) {
-    std::vector<Action> actions;
+    // Fresh memory: a huge page from 1 MiB (BigVector). Of 4 KiB pages, a fault each, this was
+    // 3.5 ms of a fresh process's open at 1M (20,000 actions, 1.1 MiB).
+    detail::BigVector<Action> actions;
     actions.reserve(stored.size());
     for (const StoredAction& action : stored) actions.push_back(decode(action));
     g.action_ = Column<Action>(std::move(actions));
@@ -374,10 +391,10 @@ struct detail::GraphParts {
   /// `meanwhile` runs on the calling thread once its own checks are done, while the edge thread
   /// may still be at work (it must not touch the columns the checks read).
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                       const std::string& path, std::vector<NodeId>& source, const ChunkReader& reader,
+                       const std::string& path, NoFillVector<NodeId>& source, const ChunkReader& reader,
                        bool release, const std::function<void()>& meanwhile);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
-  static void set_source(Graph& g, std::vector<NodeId> source) { g.source_ = Column<NodeId>(std::move(source)); }
+  static void set_source(Graph& g, NoFillVector<NodeId> source) { g.source_ = Column<NodeId>(std::move(source)); }
 };
 
 Graph detail::GraphParts::packed(const Graph& g, const Column<StoredAction>& actions) {
@@ -691,16 +708,14 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
       }
     });
   }
-  // While the edge thread finishes its checks, this one counts the rank of each sparse column
-  // (set bits before each 64 positions: under a MiB at 1M, in fresh memory) and decodes the
-  // actions; both are dropped with the graph should the checks fail. Before and after the
-  // checks, they were a fifth of a fresh process's open at 1M (4 ms and 3.5 ms).
-  auto meanwhile = [&] {
-    detail::GraphParts::ranked(graph, [](auto& column) { column.finish(); });
-    detail::GraphParts::decode_actions(graph, actions);
-  };
+  // The checks count the rank of each sparse column into this room as they read its bitmap; and
+  // while the edge thread finishes its checks, this one decodes the actions. Both are dropped
+  // with the graph should the checks fail. Before and after the checks, they were a fifth of a
+  // fresh process's open at 1M (4 ms and 3.5 ms).
+  detail::GraphParts::reserve_ranks(graph);
+  auto meanwhile = [&] { detail::GraphParts::decode_actions(graph, actions); };
   std::exception_ptr inconsistent;
-  std::vector<NodeId> source;
+  detail::NoFillVector<NodeId> source;  // filled whole by the checks
   try {
     // With a checksum thread reading every column too, pages are released only at the end.
     detail::GraphParts::validate(graph, actions, options.check, path, source, ChunkReader(fd, bytes, size),
@@ -764,7 +779,7 @@ SnapshotSummary verify_snapshot(const std::string& path) {
 // run forever. Each check reads its columns in order, except the reverse-edge mirror check,
 // which reads the edge targets once in reverse-edge order.
 void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                                  const std::string& path, std::vector<NodeId>& source, const ChunkReader& reader,
+                                  const std::string& path, NoFillVector<NodeId>& source, const ChunkReader& reader,
                                   bool release, const std::function<void()>& meanwhile) {
   // `release`: once a part of the checks is done, the process's mappings of the pages it read
   // are dropped (the page cache keeps them), so the open never holds the whole file resident.
@@ -833,19 +848,29 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   };
 
   auto all_or_none = [](std::size_t size, std::size_t count) { return size == count || size == 0; };
-  // A bitmap over `count` positions (RankedBits, or a RankedColumn's): ceil(count / 64) words,
-  // no bit past the last position; returns the set bits, counted here: the rank (counted at
-  // open, by `meanwhile`) may not be there yet.
+  // A bitmap over `count` positions (a RankedColumn's or RankedBits' `bits`): ceil(count / 64)
+  // words, no bit past the last position; returns the set bits, and counts the column's rank as
+  // it reads them, into the room open_snapshot() gave it (GraphParts::reserve_ranks: the rank's
+  // memory is the graph's own, not the file's, hence the const_cast), when it has that room.
   // `item` names a position ("edge", "node", "name", "external id") in the messages.
-  auto bits_ok = [&](const Column<std::uint64_t>& bits, std::size_t count, std::string_view what,
+  auto bits_ok = [&](const auto& column, std::size_t count, std::string_view what,
                      std::string_view item) -> std::uint64_t {
+    const Column<std::uint64_t>& bits = column.bits;
     if (bits.size() != (count + 63) / 64) fail(fmt::format("{}: the bitmap does not cover the {}s", what, item));
     if (bits.empty()) return 0;
     if (count % 64 != 0 && (bits[bits.size() - 1] >> (count % 64)) != 0)
       fail(fmt::format("{}: the bitmap marks {}s past the {} count", what, item, item));
+    std::uint32_t* rank = column.rank.size() == bits.size() ? const_cast<std::uint32_t*>(column.rank.data()) : nullptr;
     std::uint64_t set = 0;
     reader.chunks(bits, [&](std::span<const std::uint64_t> part) {
-      for (std::uint64_t word : part) set += static_cast<std::uint64_t>(__builtin_popcountll(word));
+      if (rank != nullptr) {
+        for (std::uint64_t word : part) {
+          *rank++ = static_cast<std::uint32_t>(set);
+          set += static_cast<std::uint64_t>(__builtin_popcountll(word));
+        }
+      } else {
+        for (std::uint64_t word : part) set += static_cast<std::uint64_t>(__builtin_popcountll(word));
+      }
     });
     return set;
   };
@@ -858,25 +883,21 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
         fail(fmt::format("{}: {} values for {} {}s", what, column.value.size(), count, item));
       return;
     }
-    const std::uint64_t set = bits_ok(column.bits, count, what, item);
+    const std::uint64_t set = bits_ok(column, count, what, item);
     if (set != column.value.size())
       fail(fmt::format("{}: {} values for {} marked {}s", what, column.value.size(), set, item));
   };
-  // The forward edge columns are checked on a second thread while this one checks strings,
-  // nodes, actions, the hash indexes and the reverse edges: the open is bound by reading the
-  // file, and this splits it about evenly. Errors keep the order of a one-thread run: strings,
-  // nodes and actions first, then edges, then the indexes.
+  // The edge columns, forward and reverse, are checked on a second thread while this one checks
+  // strings, nodes, actions and the hash indexes: the open is bound by reading the file, and
+  // this splits it about evenly. Errors keep the order of a one-thread run: strings, nodes and
+  // actions first, then edges, then the indexes.
   std::exception_ptr edge_error;
-  // The edge sources' column, reserved here and faulted in by this thread (below) while the edge
-  // thread checks the edge offsets: fresh pages, on huge pages where the kernel gives them, were
-  // a third of a fresh process's open at 1M (12 MiB), and this thread has time to spare.
-  source.reserve(edges);
-  if (edges > 0) {
-    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-    const auto from = (reinterpret_cast<std::uintptr_t>(source.data()) + kHuge - 1) & ~(kHuge - 1);
-    const auto to = reinterpret_cast<std::uintptr_t>(source.data() + edges) & ~(kHuge - 1);
-    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // a hint only
-  }
+  // The edge sources' column, reserved here (on huge pages: NoFillVector) and faulted in by this
+  // thread (below) while the edge thread checks the edge offsets: fresh pages were a third of a
+  // fresh process's open at 1M (12 MiB), and this thread has time to spare. Room for kSpill more
+  // items: the fill below writes that many past a node's first edge, whatever its edge count.
+  constexpr std::size_t kSpill = 8;
+  source.reserve(edges + kSpill);
   std::thread edge_checker([&] {
     try {
       // Forward edges: CSR by source.
@@ -884,10 +905,14 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       if (g.edge_kind_.size() != edges || g.in_edge_.size() != edges) fail("edge columns");
       // The source of each edge: the node whose offsets hold it (not stored; checked above).
       // Its pages are faulted in by this function's own thread meanwhile (reserved above). A
-      // tight loop over the offsets: a vector insert a node was most of this thread's time (1M
-      // calls at 1M entities). The offsets are read again, so they are bounded again here: a
-      // file changed since the check must not send a write past the column.
-      source.resize(edges);
+      // tight loop over the offsets, which writes kSpill items at each node's first edge and
+      // then the rest of a longer run: the next node's items overwrite what passes its own run.
+      // A loop over each run branched on its length (3 edges a node, on average, at random) and
+      // mispredicted: 10-15 ms at 1M, 4-5 ms this way; a vector insert a node, before, was
+      // slower still. The offsets are read again, so they are bounded again here: a file changed
+      // since the check must not send a write past the column, nor leave an item unwritten (the
+      // resize leaves them as they are, not zero: the loop writes each).
+      source.resize(edges + kSpill);
       {
         NodeId* out = source.data();
         std::uint32_t node = 0, from = 0;
@@ -895,13 +920,17 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
         reader.each(g.out_at_, [&](std::uint32_t to) {
           if (!first) {
             if (to < from || to > edges) ordered = false, to = from;
-            for (std::uint32_t at = from; at < to; ++at) out[at] = NodeId{node};
+            for (std::size_t at = 0; at < kSpill; ++at) out[from + at] = NodeId{node};
+            for (std::uint32_t at = from + kSpill; at < to; ++at) out[at] = NodeId{node};
             ++node;
+          } else if (to != 0) {
+            ordered = false, to = 0;
           }
           first = false, from = to;
         });
         if (!ordered || from != edges) fail("edge offsets: the file changed while it was read");
       }
+      source.resize(edges);
       ranked_ok(g.share_, edges, "edge shares", "edge");
       // Shares by a dictionary (format 7): then no sparse form, a code for each edge, at most 256
       // values, each code naming one (each value is checked below as the sparse ones are).
@@ -960,6 +989,31 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
 
       done(g.target_, g.out_at_);  // kind_: read by the action check
 
+      // Reverse edges, on this thread too: the open is bound by reading the file, and the
+      // forward and reverse edge columns make about half of it (the other thread checks strings,
+      // nodes, actions and the indexes: 2/3 of the open's time with the reverse edges there).
+      // Their error comes after any forward edge error and before an index error, as a
+      // one-thread run's would. Structure: each node's list holds edges in strictly ascending
+      // order (so none twice), and the lists hold `edges` edges in all (the length is checked
+      // above). Full also reads each listed edge's target (random reads): every edge is listed
+      // exactly once, under its target.
+      offsets(g.in_at_, nodes, edges, Empty::Never, "reverse edge offsets");
+      const bool mirror = check == SnapshotCheck::Full;
+      ChunkStream<std::uint32_t> in_at(reader, g.in_at_);
+      ChunkStream<EdgeId> in_edge(reader, g.in_edge_);
+      std::uint32_t begin = in_at.next();
+      for (std::size_t node = 0; node < nodes; ++node) {
+        const std::uint32_t end = in_at.next();
+        std::uint32_t last = 0;
+        for (std::uint32_t at = begin; at < end; ++at) {
+          const std::uint32_t edge = index(in_edge.next());
+          if (edge >= edges || (mirror && index(g.target_[edge]) != node) || (at > begin && edge <= last))
+            fail("reverse edges do not mirror the forward edges");
+          last = edge;
+        }
+        begin = end;
+      }
+      done(g.in_at_, g.in_edge_);
     } catch (...) {
       edge_error = std::current_exception();
     }
@@ -1066,7 +1120,7 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   // Format 7: a position marked as its node's own has no entry; the offsets cover the others.
   auto unmarked = [&](const RankedBits& own, std::size_t count, std::string_view what, std::string_view item) {
     if (own.empty()) return count;
-    return count - static_cast<std::size_t>(bits_ok(own.bits, count, what, item));
+    return count - static_cast<std::size_t>(bits_ok(own, count, what, item));
   };
   offsets(g.name_prov_at_, unmarked(g.name_prov_own_, g.name_list_.size(), "name provenance marks", "name"),
           g.name_prov_.size(), Empty::OneEach, "name provenance offsets");
@@ -1178,41 +1232,9 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   } catch (...) {
     index_error = std::current_exception();
   }
-  // The reverse edges here, not on the edge thread: the forward edge columns and the sources
-  // derived from them are the larger share of the file, and the open is bound by reading it.
-  // Their error is reported after any forward edge error and before an index error, as a
-  // one-thread run would.
-  std::exception_ptr reverse_error;
-  try {
-    // Reverse edges. Structure: each node's list holds edges in strictly ascending order (so
-    // none twice), and the lists hold `edges` edges in all. Full also reads each listed edge's
-    // target (random reads): every edge is listed exactly once, under its target.
-    offsets(g.in_at_, nodes, edges, Empty::Never, "reverse edge offsets");
-    const bool mirror = check == SnapshotCheck::Full;
-    // The edge thread reports a reverse edge column of another length (the same message).
-    if (g.in_edge_.size() != edges) fail("edge columns");
-    ChunkStream<std::uint32_t> in_at(reader, g.in_at_);
-    ChunkStream<EdgeId> in_edge(reader, g.in_edge_);
-    std::uint32_t begin = in_at.next();
-    for (std::size_t node = 0; node < nodes; ++node) {
-      const std::uint32_t end = in_at.next();
-      std::uint32_t last = 0;
-      for (std::uint32_t at = begin; at < end; ++at) {
-        const std::uint32_t edge = index(in_edge.next());
-        if (edge >= edges || (mirror && index(g.target_[edge]) != node) || (at > begin && edge <= last))
-          fail("reverse edges do not mirror the forward edges");
-        last = edge;
-      }
-      begin = end;
-    }
-    done(g.in_at_, g.in_edge_);
-  } catch (...) {
-    reverse_error = std::current_exception();
-  }
   if (meanwhile) meanwhile();
   edge_checker.join();
   if (edge_error) std::rethrow_exception(edge_error);
-  if (reverse_error) std::rethrow_exception(reverse_error);
   if (index_error) std::rethrow_exception(index_error);
 
   if (check != SnapshotCheck::Full) return;

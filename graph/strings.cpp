@@ -19,12 +19,14 @@ namespace detail {
 
 namespace {
 constexpr std::size_t kHugePage = std::size_t{2} << 20;
-/// `bytes` rounded up to whole huge pages: what allocate_large() takes for a block of 2 MiB and up.
+/// From this size up, a block is whole huge pages (allocate_large()): at most half of one idle.
+constexpr std::size_t kHugeFrom = kHugePage / 2;
+/// `bytes` rounded up to whole huge pages: what allocate_large() takes for a block of 1 MiB and up.
 constexpr std::size_t huge_rounded(std::size_t bytes) noexcept { return (bytes + kHugePage - 1) / kHugePage * kHugePage; }
 }  // namespace
 
 void* allocate_large(std::size_t bytes) {
-  if (bytes < kHugePage) {
+  if (bytes < kHugeFrom) {
     void* pointer = std::malloc(bytes == 0 ? 1 : bytes);
     if (pointer == nullptr) throw std::bad_alloc();
     return pointer;
@@ -58,7 +60,7 @@ KeptLarge& kept_large() {
 }  // namespace
 
 void* allocate_large_block(std::size_t bytes) {
-  if (bytes >= kHugePage) {
+  if (bytes >= kHugeFrom) {
     const std::size_t rounded = huge_rounded(bytes);
     KeptLarge& kept = kept_large();
     const std::lock_guard<std::mutex> lock(kept.mutex);
@@ -83,7 +85,7 @@ void* allocate_large_block(std::size_t bytes) {
 
 void free_large_block(void* pointer, std::size_t bytes) noexcept {
   if (pointer == nullptr) return;
-  if (bytes >= kHugePage) {
+  if (bytes >= kHugeFrom) {
     KeptLarge& kept = kept_large();
     const std::lock_guard<std::mutex> lock(kept.mutex);
     if (kept.holders > 0) {

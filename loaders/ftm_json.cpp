@@ -1109,29 +1109,6 @@ class LineParser {
   LineDocument document_;
 };
 
-/// std::allocator, except that a vector resized with it leaves its new items uninitialised: a
-/// block's text is read into right after each resize, and the zero fill before it wrote every
-/// byte of the file once more (256 KiB a block) for nothing.
-template <class T>
-struct NoFillAllocator : std::allocator<T> {
-  using value_type = T;
-  NoFillAllocator() = default;
-  template <class U>
-  NoFillAllocator(const NoFillAllocator<U>&) noexcept {}
-  template <class U>
-  struct rebind {
-    using other = NoFillAllocator<U>;
-  };
-  template <class U>
-  void construct(U* at) noexcept {
-    ::new (static_cast<void*>(at)) U;
-  }
-  template <class U, class... Args>
-  void construct(U* at, Args&&... args) {
-    ::new (static_cast<void*>(at)) U(std::forward<Args>(args)...);
-  }
-};
-
 /// Zeroed memory of its own mapping, on 2 MiB boundaries with huge pages asked for (a hint), and
 /// unmapped when it goes: DefinedIds' table and records, read at random places (a TLB miss each
 /// on 4 KiB pages). From malloc, they went back to its heap when the stream ended, still marked
@@ -1368,7 +1345,7 @@ struct JsonBlock {
     bool op = false;            // parsed, an object with "op" (a delta op)
     std::uint32_t plan = 0;     // a link record: 1 + its index in `edge_plans`
   };
-  std::vector<char, NoFillAllocator<char>> text;  // the block's lines, NUL-terminated in place, then padding
+  detail::NoFillVector<char> text;  // the block's lines, NUL-terminated in place, then padding
   std::unique_ptr<char[]> pool_buffer;  // the pool's first chunk: kept when the block is recycled
   std::unique_ptr<rapidjson::MemoryPoolAllocator<>> pool;
   std::vector<Line> lines;          // non-blank lines, in order
@@ -1396,7 +1373,7 @@ struct JsonBlock {
   std::unique_ptr<RecordStore> store = std::make_unique<RecordStore>();
   /// The text of the strings SimdEntityReader read that are not views into `text` (as many bytes
   /// as the block's text): every string of a DOM document, the escaped ones of an on-demand one.
-  std::vector<char, NoFillAllocator<char>> strings;
+  detail::NoFillVector<char> strings;
   std::uint64_t end_offset = 0;     // bytes of the file read when this block ends
   std::size_t size = 0;             // bytes of `text` before its padding
   std::uint64_t line_count = 0;     // its lines, blank ones too
