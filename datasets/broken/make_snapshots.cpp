@@ -6,6 +6,7 @@
 // tests/graph/snapshot_test.cpp opens each and names the reason it must be refused for.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -178,6 +179,24 @@ int main(int argc, char** argv) {
     const auto first = s.get<std::uint32_t>("in_edge", 0), second = s.get<std::uint32_t>("in_edge", 1);
     s.set<std::uint32_t>("in_edge", 0, second);
     s.set<std::uint32_t>("in_edge", 1, first);
+  });
+  // Reverse edges the default open must refuse (a query walks them): an edge past the count, and
+  // a node's list out of order (its two edges in, swapped).
+  crafted("snapshot_reverse_edge_past_count.skg",
+          [](Snapshot& s) { s.set<std::uint32_t>("in_edge", 0, static_cast<std::uint32_t>(s.count("in_edge") + 7)); });
+  // The ring's nodes have one edge in each: the offsets moved so that a node's list takes the
+  // next node's edge too, the two in descending order.
+  crafted("snapshot_reverse_edges_out_of_order.skg", [](Snapshot& s) {
+    for (std::size_t node = 0; node + 2 < s.count("in_at"); ++node) {
+      const auto begin = s.get<std::uint32_t>("in_at", node), end = s.get<std::uint32_t>("in_at", node + 1);
+      if (end != begin + 1 || s.get<std::uint32_t>("in_at", node + 2) <= end) continue;
+      s.set<std::uint32_t>("in_at", node + 1, end + 1);
+      const auto first = s.get<std::uint32_t>("in_edge", begin), second = s.get<std::uint32_t>("in_edge", begin + 1);
+      s.set<std::uint32_t>("in_edge", begin, std::max(first, second));
+      s.set<std::uint32_t>("in_edge", begin + 1, std::min(first, second));
+      return;
+    }
+    throw std::runtime_error("no two nodes of the ring in a row have an edge in each");
   });
   crafted("snapshot_edge_kind_out_of_range.skg", [](Snapshot& s) { s.set<std::uint8_t>("edge_kind", 0, 200); });
   crafted("snapshot_node_kind_out_of_range.skg", [](Snapshot& s) { s.set<std::uint8_t>("kind", 0, 77); });

@@ -416,6 +416,8 @@ constexpr std::pair<std::string_view, std::string_view> kBrokenSnapshots[] = {
     {"snapshot_name_index_full.skg", "name index: no empty slot (a lookup would never end)"},
     {"snapshot_id_index_key_twice.skg", "external id index: a key in two slots"},
     {"snapshot_reverse_edges_not_mirrored.skg", "reverse edges do not mirror the forward edges"},
+    {"snapshot_reverse_edge_past_count.skg", "reverse edges do not mirror the forward edges"},
+    {"snapshot_reverse_edges_out_of_order.skg", "reverse edges do not mirror the forward edges"},
     {"snapshot_edge_kind_out_of_range.skg", "an edge kind out of range"},
     {"snapshot_node_kind_out_of_range.skg", "a node kind out of range"},
     {"snapshot_share_out_of_range.skg", "an edge share outside 0-100%"},
