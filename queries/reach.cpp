@@ -30,13 +30,18 @@ struct ReachAccess {
     }
     return ws.generation_;
   }
-  static std::vector<std::uint32_t>& stamp(ReachWorkspace& ws, bool back) { return back ? ws.back_stamp_ : ws.stamp_; }
-  static std::vector<EdgeId>& parent(ReachWorkspace& ws, bool back) { return back ? ws.back_parent_ : ws.parent_; }
-  static std::vector<std::uint8_t>& depth(ReachWorkspace& ws, bool back) { return back ? ws.back_depth_ : ws.depth_; }
+  static auto& stamp(ReachWorkspace& ws, bool back) { return back ? ws.back_stamp_ : ws.stamp_; }
+  static auto& parent(ReachWorkspace& ws, bool back) { return back ? ws.back_parent_ : ws.parent_; }
+  static auto& depth(ReachWorkspace& ws, bool back) { return back ? ws.back_depth_ : ws.depth_; }
+  /// The parent array alone, sized to the graph (once): reach() needs no stamps or depths.
+  static auto& parents(ReachWorkspace& ws, std::size_t nodes) {
+    if (ws.parent_.size() < nodes) ws.parent_.resize(nodes, kNoEdge);
+    return ws.parent_;
+  }
   static std::vector<NodeId>& frontier(ReachWorkspace& ws, bool back) { return back ? ws.back_frontier_ : ws.frontier_; }
   static std::vector<NodeId>& next(ReachWorkspace& ws, bool back) { return back ? ws.back_next_ : ws.next_; }
   /// The mark bitmap sized to the graph, all clear, and the list of nodes to clear after.
-  static std::vector<std::uint64_t>& seen(ReachWorkspace& ws, std::size_t nodes) {
+  static auto& seen(ReachWorkspace& ws, std::size_t nodes) {
     if (ws.seen_.size() * 64 < nodes) ws.seen_.resize((nodes + 63) / 64, 0);
     return ws.seen_;
   }
@@ -92,7 +97,7 @@ NodeId other_end(const Graph& graph, EdgeId edge, NodeId from) {
 /// the node it was taken from, and the parents can form a cycle. No path is longer than
 /// node_count() edges, so the walk stops there: such a graph gets a wrong path, never a hang
 /// (found by fuzz_snapshot: a path growing until the memory ran out).
-Path trace(const Graph& graph, const std::vector<EdgeId>& parent, NodeId node) {
+Path trace(const Graph& graph, std::span<const EdgeId> parent, NodeId node) {
   Path path;
   path.nodes.push_back(node);
   for (EdgeId edge = parent[index(node)]; edge != kNoEdge && path.edges.size() < graph.node_count();
@@ -112,8 +117,9 @@ Path trace(const Graph& graph, const std::vector<EdgeId>& parent, NodeId node) {
 template <bool kParents = true, class Found>
 void reach_search(const Graph& graph, NodeId from, const ReachOptions& options, ReachWorkspace& ws,
                   Found&& found) {
-  ReachAccess::begin(ws, graph.node_count(), false);
-  auto& parent = ReachAccess::parent(ws, false);
+  // The parents only where paths are traced: a count sizes no array a node but the bitmap (at a
+  // thread's first query, 9 bytes a node of fresh memory were most of its time at 10M).
+  EdgeId* const parent = kParents ? ReachAccess::parents(ws, graph.node_count()).data() : nullptr;
   auto& frontier = ReachAccess::frontier(ws, false);
   auto& next = ReachAccess::next(ws, false);
   std::uint64_t* const seen = ReachAccess::seen(ws, graph.node_count()).data();
