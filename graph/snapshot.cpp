@@ -338,7 +338,8 @@ struct detail::GraphParts {
   }
   static constexpr std::uint32_t kColumns = 63;
 
-  /// The sparse edge columns (bitmap, rank, values), for the open to count their bits.
+  /// The sparse columns (bitmap, rank, values), edges' and nodes': the open gives their ranks
+  /// room (reserve_ranks) and validate() counts them.
   template <class G, class F>
   static void ranked(G& g, F&& f) {
     f(g.share_);
@@ -387,7 +388,8 @@ struct detail::GraphParts {
     g.action_ = Column<Action>(std::move(actions));
   }
   /// Checks the columns (see below); fills `source` with each edge's source node, which the file
-  /// does not store (out_at_ says it), once the edge offsets are checked.
+  /// does not store (out_at_ says it), once the edge offsets are checked, and the sparse columns'
+  /// ranks where reserve_ranks() gave them room.
   /// `meanwhile` runs on the calling thread once its own checks are done, while the edge thread
   /// may still be at work (it must not touch the columns the checks read).
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,

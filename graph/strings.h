@@ -73,7 +73,7 @@ using LargeAllocator = BlockAllocator<T, LargeBlocks>;
 template <class T>
 using BigVector = std::vector<T, LargeAllocator<T>>;
 
-/// LargeAllocator (huge pages from 2 MiB), except that a vector resized with it leaves its new
+/// LargeAllocator (whole huge pages from 1 MiB), except that a vector resized with it leaves its new
 /// items uninitialised, for a writer that fills every item right after: a block's text read in,
 /// the edge sources an opened snapshot derives (12 MiB at 1M: the zero fill before the fill wrote
 /// every byte once more).

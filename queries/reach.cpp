@@ -15,7 +15,7 @@ struct ReachAccess {
   static std::uint32_t begin(ReachWorkspace& ws, std::size_t nodes, bool both_sides) {
     if (ws.stamp_.size() < nodes) {
       ws.stamp_.resize(nodes, 0);
-      ws.parent_.resize(nodes, kNoEdge);
+      parents(ws, nodes);
       ws.depth_.resize(nodes, 0);
     }
     if (both_sides && ws.back_stamp_.size() < nodes) {
@@ -34,7 +34,7 @@ struct ReachAccess {
   static auto& parent(ReachWorkspace& ws, bool back) { return back ? ws.back_parent_ : ws.parent_; }
   static auto& depth(ReachWorkspace& ws, bool back) { return back ? ws.back_depth_ : ws.depth_; }
   /// The parent array alone, sized to the graph (once): reach() needs no stamps or depths.
-  static auto& parents(ReachWorkspace& ws, std::size_t nodes) {
+  static detail::BigVector<EdgeId>& parents(ReachWorkspace& ws, std::size_t nodes) {
     if (ws.parent_.size() < nodes) ws.parent_.resize(nodes, kNoEdge);
     return ws.parent_;
   }
