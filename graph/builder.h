@@ -411,7 +411,7 @@ class Batch {
   std::vector<Removal> removals_;
   std::vector<Removal> replacements_;  // replace(): applied with the removals
   std::unique_ptr<detail::PageFaulter> faulter_;  // fault_in_ahead()'s thread, made by its first call
-  std::uintptr_t faulted_[8] = {};                // where its requests end, by column
+  std::uintptr_t faulted_[7] = {};                // where its requests end, by column
 };
 
 /// Accumulates committed batches; single-use: `std::move(builder).freeze()` makes the Graph.

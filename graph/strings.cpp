@@ -311,26 +311,29 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
 // save and restore registers it does not need.
 [[gnu::noinline]] StringId StringPool::insert(std::string_view text, std::uint32_t tag, std::size_t at) {
   const StringId id = append_string(chars_, offsets_, text);
-  hashes_.push_back(tag);
-  if (over_full(size() + 1, slots_.size())) {
-    grow();  // rehashes, including the new string
-  } else {
-    slots_[at] = (std::uint64_t{tag} << 32) | (index(id) + 1);
-  }
+  slots_[at] = (std::uint64_t{tag} << 32) | (index(id) + 1);
+  if (over_full(size() + 1, slots_.size())) grow();  // rehashes, the new string with the rest
   return id;
 }
 
-void StringPool::grow() {
+void StringPool::grow() { rehash(slots_.size() * 2); }
+
+void StringPool::rehash(std::size_t size) {
   decltype(slots_) slots;
-  slots.reserve(slots_.size() * 2);
-  detail::populate_pages_on_two_threads(slots.data(), slots.capacity() * sizeof(std::uint64_t));  // as reserve()
-  slots.resize(slots_.size() * 2);
-  const std::size_t mask = slots.size() - 1;
-  // The stored low 32 bits of each hash give the probe start in tables up to 2^32 slots.
-  for (std::uint32_t id = 0; id < size(); ++id) {
-    std::size_t at = hashes_[id] & mask;
+  slots.reserve(size);
+  // The table's pages faulted in on two threads before its zeros are written (the room of a
+  // whole load's strings: at 10M FtM entities, 1 GiB before the first line is read).
+  detail::populate_pages_on_two_threads(slots.data(), slots.capacity() * sizeof(std::uint64_t));
+  slots.resize(size);
+  // Each slot keeps the low 32 bits of its string's hash (its tag), which give the probe start
+  // in tables up to 2^32 slots: the strings are placed again without being read or hashed, and
+  // the pool keeps no column of hashes (4 bytes a string: 18 MB of a 1M-entity FtM load).
+  const std::size_t mask = size - 1;
+  for (const std::uint64_t slot : slots_) {
+    if (slot == 0) continue;
+    std::size_t at = (slot >> 32) & mask;
     while (slots[at] != 0) at = (at + 1) & mask;
-    slots[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
+    slots[at] = slot;
   }
   slots_ = std::move(slots);
 }
@@ -338,43 +341,27 @@ void StringPool::grow() {
 void StringPool::reserve(std::size_t count, std::size_t chars) {
   chars_.reserve(chars_.size() + chars);
   offsets_.reserve(offsets_.size() + count);
-  hashes_.reserve(hashes_.size() + count);
   std::size_t slots = slots_.size();
   while (over_full(size() + count + 1, slots)) slots *= 2;
-  if (slots > slots_.size()) {
-    // The table's pages faulted in on two threads before its zeros are written (the room of a
-    // whole load's strings: at 10M FtM entities, 1 GiB before the first line is read).
-    decltype(slots_) table;
-    table.reserve(slots);
-    detail::populate_pages_on_two_threads(table.data(), slots * sizeof(std::uint64_t));
-    table.resize(slots);
-    slots_ = std::move(table);
-    const std::size_t mask = slots - 1;
-    for (std::uint32_t id = 0; id < size(); ++id) {
-      std::size_t at = hashes_[id] & mask;
-      while (slots_[at] != 0) at = (at + 1) & mask;
-      slots_[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
-    }
-  }
+  if (slots > slots_.size()) rehash(slots);
 }
 
-void StringPool::drop_index() {
-  decltype(slots_)().swap(slots_);
-  decltype(hashes_)().swap(hashes_);
-}
+void StringPool::drop_index() { decltype(slots_)().swap(slots_); }
 
 void StringPool::truncate(std::size_t count) {
   if (count >= size()) return;
   chars_.resize(offsets_[count]);
   offsets_.resize(count + 1);
-  hashes_.resize(count);
-  std::fill(slots_.begin(), slots_.end(), 0);
+  // The slots of the strings kept, placed again from their tags (as rehash()).
+  decltype(slots_) kept(slots_.size(), 0);
   const std::size_t mask = slots_.size() - 1;
-  for (std::uint32_t id = 0; id < size(); ++id) {
-    std::size_t at = hashes_[id] & mask;
-    while (slots_[at] != 0) at = (at + 1) & mask;
-    slots_[at] = (std::uint64_t{hashes_[id]} << 32) | (id + 1);
+  for (const std::uint64_t slot : slots_) {
+    if (slot == 0 || static_cast<std::uint32_t>(slot) - 1 >= count) continue;
+    std::size_t at = (slot >> 32) & mask;
+    while (kept[at] != 0) at = (at + 1) & mask;
+    kept[at] = slot;
   }
+  slots_ = std::move(kept);
 }
 
 }  // namespace skg

@@ -314,10 +314,8 @@ class StringPool {
   /// Forgets every string interned after the first `count` (to roll a failed batch back).
   void truncate(std::size_t count);
 
-  /// Where its characters, offsets and hashes are written next (Batch::fault_in_ahead).
-  std::array<detail::ColumnRoom, 3> room() const noexcept {
-    return {detail::room_of(chars_), detail::room_of(offsets_), detail::room_of(hashes_)};
-  }
+  /// Where its characters and offsets are written next (Batch::fault_in_ahead).
+  std::array<detail::ColumnRoom, 2> room() const noexcept { return {detail::room_of(chars_), detail::room_of(offsets_)}; }
 
   /// The frozen form: all characters, and size() + 1 offsets into them.
   detail::BigVector<char> release_chars() && { return std::move(chars_); }
@@ -333,14 +331,15 @@ class StringPool {
     return strings * 4 > slots * 3;
   }
   void grow();
+  /// Places every string again in a table of `slots` slots (a power of two, over_full() false).
+  void rehash(std::size_t slots);
   StringId intern_hashed(std::string_view text, std::uint64_t hash);
   StringId insert(std::string_view text, std::uint32_t tag, std::size_t slot);
   // On huge pages, and blocks a build freed reused (detail::BigVector): a 1M-entity load's pool
   // grows to ~100 MB by doubling, and freeze() fills a second pool of index keys.
   detail::BigVector<char> chars_;
   detail::BigVector<std::uint64_t> offsets_;  // size() + 1
-  detail::BigVector<std::uint32_t> hashes_;  // low 32 bits of each string's hash
-  // Open addressing: 0 empty, else hash << 32 | (id + 1).
+  // Open addressing: 0 empty, else hash << 32 | (id + 1) (the hash's low 32 bits: its tag).
   detail::BigVector<std::uint64_t> slots_;
 };
 

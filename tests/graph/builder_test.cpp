@@ -532,6 +532,26 @@ TEST_CASE("string pool: strings interned past each growth and a reserve keep the
   CHECK_FALSE(pool.find("").has_value());
 }
 
+// A batch dropped uncommitted truncates its builder's pool back (StringPool::truncate), which
+// places the kept strings' slots again from their tags: the kept strings must be found under
+// their ids, the dropped ones not at all, and the next string interned takes the first free id.
+TEST_CASE("string pool: a truncated pool finds what it kept, not what it dropped, and interns anew") {
+  StringPool pool;
+  const auto text = [](int at) { return "gen:" + std::to_string(at * 7919 % 100003); };
+  for (int at = 0; at < 20000; ++at) pool.intern(text(at));
+  pool.truncate(6000);
+  CHECK(pool.size() == 6000);
+  for (int at = 0; at < 6000; ++at) {
+    const auto found = pool.find(text(at));
+    REQUIRE(found.has_value());
+    CHECK(index(*found) == static_cast<std::uint32_t>(at));
+  }
+  for (int at = 6000; at < 20000; ++at) CHECK_FALSE(pool.find(text(at)).has_value());
+  CHECK(index(pool.intern(text(19999))) == 6000u);
+  CHECK(pool.view(StringId{6000}) == text(19999));
+  CHECK(index(pool.intern(text(5999))) == 5999u);
+}
+
 // Batch::string_id and the overloads that take the entity and key as ids (what the OFAC CSV
 // loader uses so as not to hash an entity's id once per fact) must give the graph the overloads
 // taking texts give, in a batch bound to its builder and in a staged one.
