@@ -103,7 +103,10 @@ class PageFaulter {
     asked = want;
   }
 
-  static constexpr std::uintptr_t kAhead = std::uintptr_t{8} << 20;  // four huge pages
+  /// Two huge pages: the thread keeps up at that, and what it faulted past a column's end when the
+  /// load stops stays resident until the column goes (at four huge pages, a 1M FtM load's peak RSS
+  /// was 8 MiB higher and its load 1.3% slower, 6 interleaved rounds after a pause).
+  static constexpr std::uintptr_t kAhead = std::uintptr_t{4} << 20;
   static constexpr std::uintptr_t kStep = std::uintptr_t{2} << 20;
 
  private:
