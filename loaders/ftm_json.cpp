@@ -1178,10 +1178,10 @@ class DefinedIds {
     std::memcpy(record + 8, id.data(), id.size());
     const std::uint64_t unit = used_ / 8 + 1;  // 0 is an empty slot
     used_ += bytes;
-    // Grown at three quarters full, not half: each table is fresh memory to fault in (zero), and
-    // the ones it replaced stay until the load ends. At half, the 1M parties of the generated
-    // file ended in a table of 4M slots, 64 MiB of tables in all; now in one of 2M, 32 MiB. The
-    // tag in each slot keeps a longer probe to a cache line or two.
+    // Grown at three quarters full, not half: each table is fresh memory to fault in (zero). At
+    // half, the 1M parties of the generated file ended in a table of 4M slots, 64 MiB of tables
+    // in all; now in one of 2M, 16 MiB (grow() hands the ones before back). The tag in each slot
+    // keeps a longer probe to a cache line or two.
     if ((count_ + 1) * 4 > (current_->mask + 1) * 3) grow((current_->mask + 1) * 2);
     ++count_;
     count_seen_.store(count_, std::memory_order_relaxed);
@@ -1192,7 +1192,7 @@ class DefinedIds {
   }
 
   /// A parsing worker, between blocks: maps and faults in (zeroes) the memory that publish()
-  /// asks for next, a chunk, and the grown table once the table is half full, for the reading
+  /// asks for next, a chunk, and the grown table once the table is 11/16 full, for the reading
   /// thread to take ready. While a file's parties are read the reading thread is the bound and
   /// the workers wait for it; faulting these in itself was a sixth of its time there (perf, 1M
   /// generated: clear_page under grow and publish). At most one of each waits unused at the end.
@@ -1204,7 +1204,9 @@ class DefinedIds {
       if (preparing_) return;  // the other worker is at it
       slots = table().mask + 1;
       want_chunk = !spare_chunk_.region;
-      want_table = count_seen_.load(std::memory_order_relaxed) * 2 > slots && spare_table_.bytes != slots * 2 * 8;
+      // From 11/16 full (the table grows at 12/16): a load that ends before it grows leaves the
+      // spare unused, and at 1/2 that was up to a table twice the size, faulted in for nothing.
+      want_table = count_seen_.load(std::memory_order_relaxed) * 16 > slots * 11 && spare_table_.bytes != slots * 2 * 8;
       if (!want_chunk && !want_table) return;
       preparing_ = true;
     }
@@ -1318,9 +1320,16 @@ class DefinedIds {
         table->slot(to).store(slot, std::memory_order_relaxed);
       }
     }
+    const Table* const before = current_;
     current_ = table.get();
     tables_.push_back(std::move(table));
     table_.store(current_, std::memory_order_release);
+    // The table it replaced gives its pages back now, not at the end of the load (tables of 1/2,
+    // 1/4... the size of the last one: 16 MiB of a 1M FtM load's 64 MiB here). It stays mapped,
+    // for a worker may still be probing it: its slots read 0 from here on, so such a probe ends
+    // at once finding nothing, and the reading thread looks that end up itself, as it does any
+    // end a worker did not find. A slot reads either what it held or 0, never another id.
+    if (before != nullptr) ::madvise(before->memory.data(), (before->mask + 1) * 8, MADV_DONTNEED);
   }
 
   std::vector<MappedRegion> chunks_;  // kMaxChunks, each mapped when first written (never moved)
