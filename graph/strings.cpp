@@ -352,16 +352,19 @@ void StringPool::truncate(std::size_t count) {
   if (count >= size()) return;
   chars_.resize(offsets_[count]);
   offsets_.resize(count + 1);
-  // The slots of the strings kept, placed again from their tags (as rehash()).
-  decltype(slots_) kept(slots_.size(), 0);
+  // The slots of the strings kept, taken out and placed again from their tags (as rehash()),
+  // in a table of the same size: a copy of the kept slots, not of the table.
+  detail::BigVector<std::uint64_t> kept;
+  kept.reserve(count);
+  for (const std::uint64_t slot : slots_)
+    if (slot != 0 && static_cast<std::uint32_t>(slot) - 1 < count) kept.push_back(slot);
+  std::fill(slots_.begin(), slots_.end(), 0);
   const std::size_t mask = slots_.size() - 1;
-  for (const std::uint64_t slot : slots_) {
-    if (slot == 0 || static_cast<std::uint32_t>(slot) - 1 >= count) continue;
+  for (const std::uint64_t slot : kept) {
     std::size_t at = (slot >> 32) & mask;
-    while (kept[at] != 0) at = (at + 1) & mask;
-    kept[at] = slot;
+    while (slots_[at] != 0) at = (at + 1) & mask;
+    slots_[at] = slot;
   }
-  slots_ = std::move(kept);
 }
 
 }  // namespace skg
