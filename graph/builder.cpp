@@ -1807,33 +1807,22 @@ void Builder::commit(Batch&& batch) {
         }
     };
     // With no node removed (every node alive: a load into a fresh builder), an end's node is its
-    // node_of entry alone, one read at a random place, not two (the check above found each end
-    // a node of the builder or of this batch).
+    // node_of entry alone, one read at a random place, not two, and its `alive` is not fetched
+    // (the check above found each end a node of the builder or of this batch).
     const bool all_alive = s.live_nodes == s.kind.size();
+    const auto end_node = [&](StringId id) {
+      const std::uint32_t node = s.node_of[index(id)];
+      SKG_ASSERT(node != State::kNone && (all_alive || s.alive[node]) && "a checked end names a live node");
+      return NodeId{node};
+    };
     const auto ends = [&] {
-      if (all_alive) {
-        const auto node_of = [&](StringId id) {
-          const std::uint32_t node = s.node_of[index(id)];
-          SKG_ASSERT(node != State::kNone && "a checked end names a node");
-          return NodeId{node};
-        };
-        for (std::size_t at = 0; at < count; ++at) {
-          if (at % kReleaseEvery == 0) passed(0, at);
-          if (at + kIdAhead < count) prefetch_ends(at + kIdAhead, false);
-          const Batch::Edge& edge = batch.edges_[at];
-          s.source.push_back(node_of(g(edge.from)));
-          s.target.push_back(node_of(g(edge.to)));
-        }
-        passed(0, count);
-        return;
-      }
       for (std::size_t at = 0; at < count; ++at) {
         if (at % kReleaseEvery == 0) passed(0, at);
         if (at + kIdAhead < count) prefetch_ends(at + kIdAhead, false);
-        if (at + kNodeAhead < count) prefetch_ends(at + kNodeAhead, true);
+        if (!all_alive && at + kNodeAhead < count) prefetch_ends(at + kNodeAhead, true);
         const Batch::Edge& edge = batch.edges_[at];
-        s.source.push_back(*s.live_node(g(edge.from)));
-        s.target.push_back(*s.live_node(g(edge.to)));
+        s.source.push_back(end_node(g(edge.from)));
+        s.target.push_back(end_node(g(edge.to)));
       }
       passed(0, count);
     };

@@ -318,6 +318,18 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
 
 void StringPool::grow() { rehash(slots_.size() * 2); }
 
+namespace {
+/// Puts `slot` (a tag << 32 | id + 1) at the first free place of its probe in `table`, whose size
+/// is a power of two: the tag, the low 32 bits of the string's hash, gives the probe start in
+/// tables up to 2^32 slots, so a string is placed again without being read or hashed.
+void place_slot(detail::BigVector<std::uint64_t>& table, std::uint64_t slot) noexcept {
+  const std::size_t mask = table.size() - 1;
+  std::size_t at = (slot >> 32) & mask;
+  while (table[at] != 0) at = (at + 1) & mask;
+  table[at] = slot;
+}
+}  // namespace
+
 void StringPool::rehash(std::size_t size) {
   decltype(slots_) slots;
   slots.reserve(size);
@@ -325,16 +337,10 @@ void StringPool::rehash(std::size_t size) {
   // whole load's strings: at 10M FtM entities, 1 GiB before the first line is read).
   detail::populate_pages_on_two_threads(slots.data(), slots.capacity() * sizeof(std::uint64_t));
   slots.resize(size);
-  // Each slot keeps the low 32 bits of its string's hash (its tag), which give the probe start
-  // in tables up to 2^32 slots: the strings are placed again without being read or hashed, and
-  // the pool keeps no column of hashes (4 bytes a string: 18 MB of a 1M-entity FtM load).
-  const std::size_t mask = size - 1;
-  for (const std::uint64_t slot : slots_) {
-    if (slot == 0) continue;
-    std::size_t at = (slot >> 32) & mask;
-    while (slots[at] != 0) at = (at + 1) & mask;
-    slots[at] = slot;
-  }
+  // Placed again from the tags each slot keeps (place_slot), so the pool keeps no column of
+  // hashes (4 bytes a string: 18 MB of a 1M-entity FtM load).
+  for (const std::uint64_t slot : slots_)
+    if (slot != 0) place_slot(slots, slot);
   slots_ = std::move(slots);
 }
 
@@ -359,12 +365,7 @@ void StringPool::truncate(std::size_t count) {
   for (const std::uint64_t slot : slots_)
     if (slot != 0 && static_cast<std::uint32_t>(slot) - 1 < count) kept.push_back(slot);
   std::fill(slots_.begin(), slots_.end(), 0);
-  const std::size_t mask = slots_.size() - 1;
-  for (const std::uint64_t slot : kept) {
-    std::size_t at = (slot >> 32) & mask;
-    while (slots_[at] != 0) at = (at + 1) & mask;
-    slots_[at] = slot;
-  }
+  for (const std::uint64_t slot : kept) place_slot(slots_, slot);
 }
 
 }  // namespace skg
