@@ -3015,6 +3015,7 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
     s.actions.emplace_back(graph.action_node_[at], graph.action_[at]);
   }
   const auto edges = static_cast<std::uint32_t>(graph.edge_count());
+  if (!graph.sources_ready_.get()) graph.fill_sources();  // an opened graph's: derived at first use
   s.source.assign(graph.source_.begin(), graph.source_.end());
   s.target.assign(graph.target_.begin(), graph.target_.end());
   s.edge_kind.assign(graph.edge_kind_.begin(), graph.edge_kind_.end());

@@ -1,7 +1,10 @@
 // graph/graph.h: the frozen graph: CSR adjacency both ways, node and edge columns, indexes.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +21,36 @@ namespace skg::inline v1 {
 class Builder;
 namespace detail {
 struct GraphParts;
+
+/// The edge sources of an opened snapshot, which the file does not store (its forward offsets
+/// say them): room taken at the open (address space only), filled at the first read of a source
+/// (Graph::source), once, whichever thread asks first. A query that reads no source (screening,
+/// an entity's names and listings) never pays for them: 12 MiB of fresh pages at 1M edges, a
+/// third of a fresh process's open.
+struct LazySources {
+  /// Room for the edges and kSpill more items: the fill writes that many past a node's first edge.
+  static constexpr std::size_t kSpill = 8;
+  NoFillVector<NodeId> items;
+  std::once_flag once;
+};
+
+/// A flag a Graph reads on every source(): true but for an opened graph whose sources are still
+/// to be derived. Moves as a plain value (a graph is not moved while queried).
+class ReadyFlag {
+ public:
+  ReadyFlag() noexcept = default;
+  ReadyFlag(ReadyFlag&& other) noexcept : ready_(other.get()) { other.set(true); }
+  ReadyFlag& operator=(ReadyFlag&& other) noexcept {
+    set(other.get());
+    other.set(true);
+    return *this;
+  }
+  bool get() const noexcept { return ready_.load(std::memory_order_acquire); }
+  void set(bool ready) noexcept { ready_.store(ready, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> ready_{true};
+};
 
 /// A number no other Graph object of the process holds: indexes and blocked sets keep the one of
 /// the graph they were built from, so that using them with another graph is refused instead of
@@ -160,7 +193,10 @@ class Graph {
   }
   std::size_t out_degree(NodeId node) const noexcept { return out_edges(node).size(); }
   std::size_t in_degree(NodeId node) const noexcept { return in_edges(node).size(); }
-  NodeId source(EdgeId edge) const noexcept { return source_[index(edge)]; }
+  NodeId source(EdgeId edge) const noexcept {
+    if (!sources_ready_.get()) [[unlikely]] fill_sources();
+    return source_[index(edge)];
+  }
   /// Asks the cache for source(edge) ahead of its use: a loop over a node's in-edges reads the
   /// sources at random, so a walk that knows its next nodes can start those reads early.
   void prefetch_source(EdgeId edge) const noexcept { __builtin_prefetch(source_.data() + index(edge)); }
@@ -351,7 +387,14 @@ class Graph {
 
   // Edges (edge_count()), in forward CSR order.
   Column<std::uint32_t> out_at_;  // n + 1
-  Column<NodeId> source_, target_;  // source_: not in a snapshot, made from out_at_ when opened
+  // source_: not in a snapshot; an opened one's views lazy_sources_, filled from out_at_ when
+  // first read (source() and fill_sources()).
+  Column<NodeId> source_, target_;
+  std::unique_ptr<detail::LazySources> lazy_sources_;
+  mutable detail::ReadyFlag sources_ready_;  // false while lazy_sources_ is to be filled
+  /// Fills lazy_sources_ from out_at_ unless done (a file changed since its open gives wrong
+  /// sources, never one past the node count or a write past the column).
+  void fill_sources() const noexcept;
   Column<EdgeKind> edge_kind_;
   // An edge's share in 32 bits: an exact share in millionths of a percent (up to kHundred),
   // kShareUnknown, or kShareRange + the index of an interval in share_range_.

@@ -21,7 +21,6 @@
 
 #include "skg/graph/error.h"
 #include "skg/graph/file_type.h"
-#include "skg/graph/prefault.h"
 
 namespace skg::inline v1 {
 
@@ -35,7 +34,8 @@ namespace skg::inline v1 {
 //
 // Format 6 (issue 13) stores nothing the other columns give and little that is mostly one value:
 //   - no edge sources: the forward offsets (out_at) say which node each edge starts at, so the
-//     open fills the source column in memory while it checks the rest;
+//     graph derives the source column in memory from them at the first read of a source
+//     (Graph::source; a query that reads none never pays for it);
 //   - an edge's share, start and end date, role and own id as a RankedColumn: a bitmap with one
 //     bit an edge (`*_bits`, ceil(edges / 64) words) and the values of the edges whose bit is set,
 //     in edge order; the open counts the set bits before each word (a few KB) so a read is O(1).
@@ -393,10 +393,20 @@ struct detail::GraphParts {
   /// `meanwhile` runs on the calling thread once its own checks are done, while the edge thread
   /// may still be at work (it must not touch the columns the checks read).
   static void validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                       const std::string& path, NoFillVector<NodeId>& source, const ChunkReader& reader,
+                       const std::string& path, const ChunkReader& reader,
                        bool release, const std::function<void()>& meanwhile);
   static void attach(Graph& g, detail::Mapping mapping) { g.mapping_ = std::move(mapping); }
-  static void set_source(Graph& g, NoFillVector<NodeId> source) { g.source_ = Column<NodeId>(std::move(source)); }
+  /// The edge sources, for Graph::fill_sources() to derive at their first read: room for them
+  /// (address space: no page is touched here), once the edge offsets are checked.
+  static void defer_sources(Graph& g) {
+    const std::size_t edges = g.target_.size();
+    if (edges == 0) return;
+    auto lazy = std::make_unique<LazySources>();
+    lazy->items.resize(edges + LazySources::kSpill);  // NoFillVector: left as it is, unwritten
+    g.source_ = Column<NodeId>::view(std::span<const NodeId>(lazy->items.data(), edges));
+    g.lazy_sources_ = std::move(lazy);
+    g.sources_ready_.set(false);
+  }
 };
 
 Graph detail::GraphParts::packed(const Graph& g, const Column<StoredAction>& actions) {
@@ -717,10 +727,9 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   detail::GraphParts::reserve_ranks(graph);
   auto meanwhile = [&] { detail::GraphParts::decode_actions(graph, actions); };
   std::exception_ptr inconsistent;
-  detail::NoFillVector<NodeId> source;  // filled whole by the checks
   try {
     // With a checksum thread reading every column too, pages are released only at the end.
-    detail::GraphParts::validate(graph, actions, options.check, path, source, ChunkReader(fd, bytes, size),
+    detail::GraphParts::validate(graph, actions, options.check, path, ChunkReader(fd, bytes, size),
                                  options.release_after_check && options.check != SnapshotCheck::Full, meanwhile);
   } catch (...) {
     inconsistent = std::current_exception();
@@ -728,7 +737,7 @@ Graph open_snapshot(const std::string& path, const SnapshotOptions& options) {
   if (checker.joinable()) checker.join();
   if (!corrupted.empty()) throw fail(corrupted);
   if (inconsistent) std::rethrow_exception(inconsistent);
-  detail::GraphParts::set_source(graph, std::move(source));
+  detail::GraphParts::defer_sources(graph);
   // The checks read the columns through the mapping; drop those page mappings (the file's pages
   // stay in the page cache), so the process's memory then follows what its queries touch.
   // A private read-only file mapping holds no data of its own: nothing is lost.
@@ -781,7 +790,7 @@ SnapshotSummary verify_snapshot(const std::string& path) {
 // run forever. Each check reads its columns in order, except the reverse-edge mirror check,
 // which reads the edge targets once in reverse-edge order.
 void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& actions, SnapshotCheck check,
-                                  const std::string& path, NoFillVector<NodeId>& source, const ChunkReader& reader,
+                                  const std::string& path, const ChunkReader& reader,
                                   bool release, const std::function<void()>& meanwhile) {
   // `release`: once a part of the checks is done, the process's mappings of the pages it read
   // are dropped (the page cache keeps them), so the open never holds the whole file resident.
@@ -894,45 +903,13 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
   // this splits it about evenly. Errors keep the order of a one-thread run: strings, nodes and
   // actions first, then edges, then the indexes.
   std::exception_ptr edge_error;
-  // The edge sources' column, reserved here (on huge pages: NoFillVector) and faulted in by this
-  // thread (below) while the edge thread checks the edge offsets: fresh pages were a third of a
-  // fresh process's open at 1M (12 MiB), and this thread has time to spare. Room for kSpill more
-  // items: the fill below writes that many past a node's first edge, whatever its edge count.
-  constexpr std::size_t kSpill = 8;
-  source.reserve(edges + kSpill);
   std::thread edge_checker([&] {
     try {
       // Forward edges: CSR by source.
       offsets(g.out_at_, nodes, edges, Empty::Never, "edge offsets");
       if (g.edge_kind_.size() != edges || g.in_edge_.size() != edges) fail("edge columns");
-      // The source of each edge: the node whose offsets hold it (not stored; checked above).
-      // Its pages are faulted in by this function's own thread meanwhile (reserved above). A
-      // tight loop over the offsets, which writes kSpill items at each node's first edge and
-      // then the rest of a longer run: the next node's items overwrite what passes its own run.
-      // A loop over each run branched on its length (3 edges a node, on average, at random) and
-      // mispredicted: 10-15 ms at 1M, 4-5 ms this way; a vector insert a node, before, was
-      // slower still. The offsets are read again, so they are bounded again here: a file changed
-      // since the check must not send a write past the column, nor leave an item unwritten (the
-      // resize leaves them as they are, not zero: the loop writes each).
-      source.resize(edges + kSpill);
-      {
-        NodeId* out = source.data();
-        std::uint32_t node = 0, from = 0;
-        bool first = true, ordered = true;
-        reader.each(g.out_at_, [&](std::uint32_t to) {
-          if (!first) {
-            if (to < from || to > edges) ordered = false, to = from;
-            for (std::size_t at = 0; at < kSpill; ++at) out[from + at] = NodeId{node};
-            for (std::uint32_t at = from + kSpill; at < to; ++at) out[at] = NodeId{node};
-            ++node;
-          } else if (to != 0) {
-            ordered = false, to = 0;
-          }
-          first = false, from = to;
-        });
-        if (!ordered || from != edges) fail("edge offsets: the file changed while it was read");
-      }
-      source.resize(edges);
+      // The source of each edge is not stored: the offsets checked above say it, and
+      // Graph::fill_sources() derives it from them when a query first asks (defer_sources).
       ranked_ok(g.share_, edges, "edge shares", "edge");
       // Shares by a dictionary (format 7): then no sparse form, a code for each edge, at most 256
       // values, each code naming one (each value is checked below as the sparse ones are).
@@ -1027,9 +1004,6 @@ void detail::GraphParts::validate(const Graph& g, const Column<StoredAction>& ac
       if (thread.joinable()) thread.join();
     }
   } join_edges{edge_checker};
-  if (edges > 0)
-    detail::populate_pages(reinterpret_cast<std::uintptr_t>(source.data()),
-                           reinterpret_cast<std::uintptr_t>(source.data() + edges));
   // Strings: 32-bit offsets, or 64-bit ones (a pool past 4 GiB), not both.
   if (g.string_at_.empty() == g.string_at32_.empty()) fail("string offsets: the column is missing");
   if (g.string_at32_.empty()) offsets(g.string_at_, strings, g.chars_.size(), Empty::Never, "string offsets");
