@@ -10,6 +10,7 @@
 #include <unicode/utf16.h>
 
 #include "skg/graph/error.h"
+#include "skg/graph/parallel.h"
 #include "skg/graph/prefault.h"
 
 namespace skg::inline v1 {
@@ -30,30 +31,62 @@ Graph::~Graph() = default;
 Graph::Graph(Graph&&) noexcept = default;
 Graph& Graph::operator=(Graph&&) noexcept = default;
 
+namespace {
+
+/// Writes each node of [first, last) into the items of its forward edges, those in [lo, hi) of
+/// `out` (an opened graph's edge sources, derived from its offsets). A tight loop that writes
+/// kSpill items at each node's first edge and then the rest of a longer run: the next node's
+/// items overwrite what passes its own run. A loop over each run branched on its length (3 edges
+/// a node, on average, at random) and mispredicted: 10-15 ms at 1M, 4-5 ms this way. No write
+/// reaches `room` (a node whose spill would gets an exact loop). The open checked the offsets
+/// (ascending, from 0 to the edge count); they are bounded again, as the file may have changed
+/// since: then items may be wrong, each still a node of the graph, and none outside [lo, hi).
+void derive_sources(NodeId* out, const Column<std::uint32_t>& out_at, std::size_t first, std::size_t last,
+                    std::uint32_t lo, std::uint32_t hi, std::size_t room) {
+  // Fresh pages: faulted in first (at the cold rate of a virtual machine's fresh memory, 12 MiB
+  // at 1M edges was ~15 ms of one core), then written at memory speed.
+  detail::populate_pages(reinterpret_cast<std::uintptr_t>(out + lo), reinterpret_cast<std::uintptr_t>(out + room));
+  constexpr std::size_t kSpill = detail::LazySources::kSpill;
+  std::uint32_t from = lo;
+  for (std::size_t node = first; node < last; ++node) {
+    std::uint32_t to = out_at[node + 1];
+    if (to < from || to > hi) to = from;
+    const NodeId id{static_cast<std::uint32_t>(node)};
+    if (from + kSpill <= room) [[likely]] {
+      for (std::size_t at = 0; at < kSpill; ++at) out[from + at] = id;
+      for (std::uint32_t at = from + kSpill; at < to; ++at) out[at] = id;
+    } else {
+      for (std::uint32_t at = from; at < to; ++at) out[at] = id;
+    }
+    from = to;
+  }
+  for (std::uint32_t at = from; at < hi; ++at) out[at] = NodeId{static_cast<std::uint32_t>(last - 1)};
+}
+
+}  // namespace
+
 void Graph::fill_sources() const noexcept {
   std::call_once(lazy_sources_->once, [this] {
-    detail::LazySources& lazy = *lazy_sources_;
-    const std::size_t edges = source_.size();
-    NodeId* const out = lazy.items.data();
-    // Fresh pages: faulted in first, on two threads from 16 MiB (1M edges at the cold rate of a
-    // virtual machine's fresh memory: 12 MiB, ~20 ms of one core), then written at memory speed.
-    detail::populate_pages_on_two_threads(out, (edges + detail::LazySources::kSpill) * sizeof(NodeId));
-    // A tight loop over the offsets, which writes kSpill items at each node's first edge and then
-    // the rest of a longer run: the next node's items overwrite what passes its own run. A loop
-    // over each run branched on its length (3 edges a node, on average, at random) and
-    // mispredicted: 10-15 ms at 1M, 4-5 ms this way. The open checked the offsets (ascending, from
-    // 0 to the edge count); they are bounded again, as the file may have changed since.
-    const std::size_t nodes = out_at_.empty() ? 0 : out_at_.size() - 1;
-    std::uint32_t from = 0;
-    for (std::size_t node = 0; node < nodes; ++node) {
-      std::uint32_t to = out_at_[node + 1];
-      if (to < from || to > edges) to = from;
-      for (std::size_t at = 0; at < detail::LazySources::kSpill; ++at) out[from + at] = NodeId{static_cast<std::uint32_t>(node)};
-      for (std::uint32_t at = from + detail::LazySources::kSpill; at < to; ++at) out[at] = NodeId{static_cast<std::uint32_t>(node)};
-      from = to;
+    const std::size_t edges = source_.size(), nodes = node_count();
+    NodeId* const out = lazy_sources_->items.data();
+    // Two halves of the nodes, each on a core (the first half's items end where the second's
+    // begin, so no item is written twice), from 64K edges; one below.
+    constexpr std::size_t kTwoThreads = std::size_t{1} << 16;
+    const std::size_t middle = edges >= kTwoThreads ? nodes / 2 : 0;
+    const auto split = static_cast<std::uint32_t>(std::min<std::size_t>(out_at_[middle], edges));
+    if (middle == 0) {
+      derive_sources(out, out_at_, 0, nodes, 0, static_cast<std::uint32_t>(edges), edges + detail::LazySources::kSpill);
+      sources_ready_.set(true);
+      return;
     }
-    // Only a changed file leaves items unwritten: they name the last node, never one past it.
-    for (std::size_t at = from; at < edges; ++at) out[at] = NodeId{static_cast<std::uint32_t>(nodes == 0 ? 0 : nodes - 1)};
+    parallel_for(2, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t half = begin; half < end; ++half) {
+        if (half == 0) derive_sources(out, out_at_, 0, middle, 0, split, split);
+        if (half == 1)
+          derive_sources(out, out_at_, middle, nodes, split, static_cast<std::uint32_t>(edges),
+                         edges + detail::LazySources::kSpill);
+      }
+    });
     sources_ready_.set(true);
   });
 }

@@ -200,8 +200,9 @@ TEST_CASE("builder: a large freeze on two threads gives the one-thread graph, wi
 // (under ThreadSanitizer in scripts/test-sanitize.sh) must each see every source the built graph
 // has, and so must a reach over reverse edges and a builder reopened from the graph.
 TEST_CASE("snapshot: edge sources derived at their first read, by whichever of many threads asks first") {
-  const skg::Graph built = skg::generate({.entities = 3000, .seed = 5});
-  REQUIRE(built.edge_count() > 0);
+  // Past 64K edges, so that the fill runs on two threads (two halves of the nodes).
+  const skg::Graph built = skg::generate({.entities = 30000, .seed = 5});
+  REQUIRE(built.edge_count() > 65536);
   const auto path = std::filesystem::temp_directory_path() / fmt::format("skg_lazy_sources_{}.skg", ::getpid());
   skg::save(built, path.string());
   for (int trial = 0; trial < 3; ++trial) {
