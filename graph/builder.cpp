@@ -622,8 +622,7 @@ struct Builder::State {
     // node_of is filled whole (kNone) at the first new id, so it goes first, whole.
     if (node_of.size() < strings.size()) {
       node_of.reserve(strings.size());
-      ask(node_of, strings.size() - node_of.size(), 0);
-      for (std::size_t slice = 1; slice < kSlices; ++slice) ask(node_of, strings.size() - node_of.size(), slice);
+      for (std::size_t slice = 0; slice < kSlices; ++slice) ask(node_of, strings.size() - node_of.size(), slice);
     }
     for (std::size_t slice = 0; slice < kSlices; ++slice) {
       ask(kind, entities, slice);

@@ -74,19 +74,18 @@ void Graph::fill_sources() const noexcept {
     constexpr std::size_t kTwoThreads = std::size_t{1} << 16;
     const std::size_t middle = edges >= kTwoThreads ? nodes / 2 : 0;
     const auto split = static_cast<std::uint32_t>(std::min<std::size_t>(out_at_[middle], edges));
+    const auto half = [&](std::size_t which) {
+      if (which == 0) derive_sources(out, out_at_, 0, middle, 0, split, split);
+      else derive_sources(out, out_at_, middle, nodes, split, static_cast<std::uint32_t>(edges),
+                          edges + detail::LazySources::kSpill);
+    };
     if (middle == 0) {
-      derive_sources(out, out_at_, 0, nodes, 0, static_cast<std::uint32_t>(edges), edges + detail::LazySources::kSpill);
-      sources_ready_.set(true);
-      return;
+      half(1);  // all of it (split is 0)
+    } else {
+      parallel_for(2, 1, [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t which = begin; which < end; ++which) half(which);
+      });
     }
-    parallel_for(2, 1, [&](std::size_t begin, std::size_t end, unsigned) {
-      for (std::size_t half = begin; half < end; ++half) {
-        if (half == 0) derive_sources(out, out_at_, 0, middle, 0, split, split);
-        if (half == 1)
-          derive_sources(out, out_at_, middle, nodes, split, static_cast<std::uint32_t>(edges),
-                         edges + detail::LazySources::kSpill);
-      }
-    });
     sources_ready_.set(true);
   });
 }

@@ -182,13 +182,6 @@ class ChunkReader {
     });
     return ok;
   }
-  /// Calls each(value) for every element of `column`, in order.
-  template <class T, class F>
-  void each(const Column<T>& column, F&& each) const {
-    chunks(column, [&](std::span<const T> part) {
-      for (const T& value : part) each(value);
-    });
-  }
 
  private:
   static constexpr std::size_t kChunk = std::size_t{128} << 10;  // fits L2 with room to spare
