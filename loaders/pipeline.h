@@ -138,8 +138,12 @@ inline void lower_thread_priority(int steps) noexcept {
 template <class Block>
 class OrderedBlockPipeline {
  public:
-  OrderedBlockPipeline(std::function<bool(Block&)> read, std::function<void(Block&)> work, std::size_t workers)
-      : read_(std::move(read)), work_(std::move(work)), ahead_(workers + 2) {
+  /// `worker_nice_steps`: the workers run that many nice levels below the calling thread
+  /// (lower_thread_priority), so that where the thread taking the blocks is the bound it gets a
+  /// core whenever it has work.
+  OrderedBlockPipeline(std::function<bool(Block&)> read, std::function<void(Block&)> work, std::size_t workers,
+                       int worker_nice_steps = 0)
+      : read_(std::move(read)), work_(std::move(work)), ahead_(workers + 2), worker_nice_steps_(worker_nice_steps) {
     for (std::size_t at = 0; at < workers; ++at) workers_.emplace_back([this] { run(); });
   }
   ~OrderedBlockPipeline() {
@@ -176,17 +180,9 @@ class OrderedBlockPipeline {
 
  private:
   static constexpr std::uint64_t kNone = ~std::uint64_t{0};
-  static constexpr int kWorkerNiceSteps = 10;
 
   void run() {
-    // The workers yield to the thread that takes the blocks: it alone writes the batch and is
-    // the pipeline's bound, and on two cores it shared them on equal terms with the two workers
-    // and a fault-in thread, so that in turns it waited for blocks and the workers waited for it
-    // to make room (timed in a 1.9 s 1M FtM load with eight blocks in flight: 0.4-0.7 s and
-    // 0.6-1.0 s). Ten levels lower, 1M FtM load + freeze in three sets of 7 interleaved rounds
-    // after a 3 s pause: median wall 1.726 -> 1.600 s, 2.024 -> 1.985 s, 2.011 -> 1.799 s; the
-    // skg-csv load 1.057 -> 1.050 s (6 rounds).
-    lower_thread_priority(kWorkerNiceSteps);
+    if (worker_nice_steps_ > 0) lower_thread_priority(worker_nice_steps_);
     for (;;) {
       Block block;
       {
@@ -241,6 +237,7 @@ class OrderedBlockPipeline {
   std::function<bool(Block&)> read_;
   std::function<void(Block&)> work_;
   const std::size_t ahead_;  // blocks being read, worked or waiting to be taken, at most
+  const int worker_nice_steps_;
   std::mutex mutex_, read_mutex_;
   std::condition_variable changed_;
   std::map<std::uint64_t, std::pair<Block, bool>> done_;  // by number in file order
