@@ -2,11 +2,19 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <mutex>
+#endif
 
 namespace {
 
@@ -58,3 +66,31 @@ TEST_CASE("pipeline: what a worker throws comes after the blocks read before it"
   for (std::uint64_t at = 0; at < 5; ++at) CHECK(blocks.next().first.number == at);
   CHECK_THROWS_WITH_AS(blocks.next(), "block 5", std::runtime_error);
 }
+
+#if defined(__linux__)
+TEST_CASE("pipeline: workers asked to yield run that many nice levels below the caller, whose own priority stays") {
+  const auto nice_of_this_thread = [] { return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())); };
+  const int caller = nice_of_this_thread();
+  for (const int steps : {0, 10}) {
+    CAPTURE(steps);
+    std::mutex seen_mutex;
+    std::vector<int> seen;  // each block's worker's nice value
+    std::uint64_t next = 0;
+    skg::detail::OrderedBlockPipeline<NumberedBlock> blocks(
+        [&](NumberedBlock& block) {
+          block.number = next++;
+          return next < 20;
+        },
+        [&](NumberedBlock&) {
+          const int nice = nice_of_this_thread();
+          const std::lock_guard lock(seen_mutex);
+          seen.push_back(nice);
+        },
+        2, steps);
+    for (bool more = true; more;) more = !blocks.next().second;
+    REQUIRE(seen.size() == 20);
+    for (const int nice : seen) CHECK(nice == std::min(19, caller + steps));
+    CHECK(nice_of_this_thread() == caller);
+  }
+}
+#endif
