@@ -73,7 +73,8 @@ void Graph::fill_sources() const noexcept {
     // begin, so no item is written twice), from 64K edges; one below.
     constexpr std::size_t kTwoThreads = std::size_t{1} << 16;
     const std::size_t middle = edges >= kTwoThreads ? nodes / 2 : 0;
-    const auto split = static_cast<std::uint32_t>(std::min<std::size_t>(out_at_[middle], edges));
+    // On one thread the whole fill starts at item 0, whatever the file's first offset now says.
+    const auto split = middle == 0 ? 0u : static_cast<std::uint32_t>(std::min<std::size_t>(out_at_[middle], edges));
     const auto half = [&](std::size_t which) {
       if (which == 0) derive_sources(out, out_at_, 0, middle, 0, split, split);
       else derive_sources(out, out_at_, middle, nodes, split, static_cast<std::uint32_t>(edges),
