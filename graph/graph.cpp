@@ -151,13 +151,17 @@ void Graph::set_shares(std::span<const Percent> shares) {
   share_range_ = Column(std::move(ranges));
 }
 
-void Graph::set_string_offsets(detail::BigVector<std::uint64_t> offsets) {
-  if (offsets.empty() || offsets.back() <= 0xFFFFFFFFu) {
-    string_at32_ = Column(detail::BigVector<std::uint32_t>(offsets.begin(), offsets.end()));
+void Graph::set_string_offsets(StringPool::Offsets offsets) {
+  // The pool's 32-bit offsets are taken as they are; 64-bit ones only while they need to be.
+  if (offsets.wide.empty()) {
+    string_at32_ = Column(std::move(offsets.narrow));
+    string_at_ = {};
+  } else if (offsets.wide.back() <= 0xFFFFFFFFu) {
+    string_at32_ = Column(detail::BigVector<std::uint32_t>(offsets.wide.begin(), offsets.wide.end()));
     string_at_ = {};
   } else {
     string_at32_ = {};
-    string_at_ = Column(std::move(offsets));
+    string_at_ = Column(std::move(offsets.wide));
   }
 }
 

@@ -419,7 +419,7 @@ class Graph {
   Column<char> chars_;
   Column<std::uint32_t> string_at32_;  // string_count() + 1 offsets while chars_ < 4 GiB
   Column<std::uint64_t> string_at_;    // else these (one of the two is empty)
-  void set_string_offsets(detail::BigVector<std::uint64_t> offsets);
+  void set_string_offsets(StringPool::Offsets offsets);
   // Provenance records, as columns: the source by runs of consecutive ids (records are made
   // in load order, so one file's records follow each other), the record id (empty: no record
   // has one), and the line.

@@ -194,7 +194,26 @@ void free_reused(void* pointer, std::size_t bytes) noexcept {
 
 }  // namespace detail
 
-StringPool::StringPool() : offsets_{0}, slots_(16, 0) {}
+StringPool::StringPool() : narrow_{0}, slots_(16, 0) {}
+
+StringPool::StringPool(std::uint64_t narrow_limit)
+    : narrow_{0}, narrow_limit_(std::min<std::uint64_t>(narrow_limit, 0xFFFFFFFFu)), slots_(16, 0) {}
+
+StringId StringPool::append(std::string_view text) {
+  const std::size_t count = size();
+  if (count >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
+  if (!wide_ && chars_.size() + text.size() > narrow_limit_) {
+    // Past what a 32-bit offset holds: every offset widened once, and 64-bit from here on.
+    wide_offsets_.reserve(std::max(narrow_.capacity(), narrow_.size() + 1));
+    wide_offsets_.assign(narrow_.begin(), narrow_.end());
+    decltype(narrow_)().swap(narrow_);
+    wide_ = true;
+  }
+  chars_.insert(chars_.end(), text.begin(), text.end());
+  if (wide_) wide_offsets_.push_back(chars_.size());
+  else narrow_.push_back(static_cast<std::uint32_t>(chars_.size()));
+  return StringId{static_cast<std::uint32_t>(count)};
+}
 
 std::optional<StringId> StringPool::find(std::string_view text, std::uint64_t hash) const noexcept {
   SKG_ASSERT(!slots_.empty() && "find() after drop_index()");
@@ -236,19 +255,6 @@ std::vector<StringId> StringPool::intern_all(const detail::StringArena& staged) 
   return ids;
 }
 
-namespace {
-/// Appends `text` as a pool's next string, given the pool's bytes and string offsets (one more
-/// than its strings): the bytes and the end offset, after the check that an id is left. The one
-/// append of insert() and intern_all_last(), which place the new string in different tables.
-StringId append_string(detail::BigVector<char>& chars, detail::BigVector<std::uint64_t>& offsets, std::string_view text) {
-  const std::size_t count = offsets.size() - 1;
-  if (count >= 0xFFFFFFF0u) throw Error("string pool is full (more than 4 billion strings)");
-  chars.insert(chars.end(), text.begin(), text.end());
-  offsets.push_back(chars.size());
-  return StringId{static_cast<std::uint32_t>(count)};
-}
-}  // namespace
-
 std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& staged) {
   SKG_ASSERT(!slots_.empty() && "intern_all_last() after drop_index()");
   const std::size_t count = staged.size();
@@ -286,7 +292,7 @@ std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& sta
       ids[at] = StringId{static_cast<std::uint32_t>(fresh[slot]) - 1};
       continue;
     }
-    ids[at] = append_string(chars_, offsets_, text);
+    ids[at] = append(text);
     fresh[slot] = (std::uint64_t{tag} << 32) | (index(ids[at]) + 1);
   }
   drop_index();
@@ -310,7 +316,7 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
 // Apart from the probe, which most calls end in: the insertion's vector growth made the probe
 // save and restore registers it does not need.
 [[gnu::noinline]] StringId StringPool::insert(std::string_view text, std::uint32_t tag, std::size_t at) {
-  const StringId id = append_string(chars_, offsets_, text);
+  const StringId id = append(text);
   slots_[at] = (std::uint64_t{tag} << 32) | (index(id) + 1);
   if (over_full(size() + 1, slots_.size())) grow();  // rehashes, the new string with the rest
   return id;
@@ -346,7 +352,8 @@ void StringPool::rehash(std::size_t size) {
 
 void StringPool::reserve(std::size_t count, std::size_t chars) {
   chars_.reserve(chars_.size() + chars);
-  offsets_.reserve(offsets_.size() + count);
+  if (wide_) wide_offsets_.reserve(wide_offsets_.size() + count);
+  else narrow_.reserve(narrow_.size() + count);
   std::size_t slots = slots_.size();
   while (over_full(size() + count + 1, slots)) slots *= 2;
   if (slots > slots_.size()) rehash(slots);
@@ -356,8 +363,9 @@ void StringPool::drop_index() { decltype(slots_)().swap(slots_); }
 
 void StringPool::truncate(std::size_t count) {
   if (count >= size()) return;
-  chars_.resize(offsets_[count]);
-  offsets_.resize(count + 1);
+  chars_.resize(offset(count));
+  if (wide_) wide_offsets_.resize(count + 1);
+  else narrow_.resize(count + 1);
   // The slots of the strings kept, taken out and placed again from their tags (as rehash()),
   // in a table of the same size: a copy of the kept slots, not of the table.
   detail::BigVector<std::uint64_t> kept;

@@ -287,8 +287,8 @@ class StringPool {
     for (std::size_t step = 0; (slots_[probe] >> 32) != tag; ++step, probe = (probe + 1) & mask)
       if (slots_[probe] == 0 || step + 1 == kProbeSlots) return;  // not there, or far along
     const std::size_t at = static_cast<std::uint32_t>(slots_[probe]) - 1;
-    if (stage <= 1) detail::prefetch_line(offsets_.data() + at);
-    else detail::prefetch_line(chars_.data() + offsets_[at]);
+    if (stage <= 1) detail::prefetch_line(offset_address(at));
+    else detail::prefetch_line(chars_.data() + offset(at));
   }
   /// Starts fetching what view(id) reads, without waiting for it: stage 0 the id's offsets;
   /// stage 1, issued a few ids later so that those are cached by then, the string's first bytes.
@@ -296,14 +296,16 @@ class StringPool {
   /// calls it a few ids ahead (a hint: no effect on anything).
   void prefetch_view(StringId id, int stage) const noexcept {
     const auto at = index(id);
-    if (stage == 0) detail::prefetch_line(offsets_.data() + at);
-    else detail::prefetch_line(chars_.data() + offsets_[at]);
+    if (stage == 0) detail::prefetch_line(offset_address(at));
+    else detail::prefetch_line(chars_.data() + offset(at));
   }
   std::string_view view(StringId id) const noexcept {
     const auto at = index(id);
-    return {chars_.data() + offsets_[at], static_cast<std::size_t>(offsets_[at + 1] - offsets_[at])};
+    if (!wide_) [[likely]]
+      return {chars_.data() + narrow_[at], static_cast<std::size_t>(narrow_[at + 1] - narrow_[at])};
+    return {chars_.data() + wide_offsets_[at], static_cast<std::size_t>(wide_offsets_[at + 1] - wide_offsets_[at])};
   }
-  std::size_t size() const noexcept { return offsets_.size() - 1; }
+  std::size_t size() const noexcept { return (wide_ ? wide_offsets_.size() : narrow_.size()) - 1; }
   static constexpr std::size_t kProbeSlots = 8;  // slots prefetch_stage looks at, at most
   /// Makes room for `count` more strings of `chars` bytes in all, so that a large load does not
   /// regrow (copy, rehash) the pool again and again.
@@ -315,11 +317,24 @@ class StringPool {
   void truncate(std::size_t count);
 
   /// Where its characters and offsets are written next (Batch::fault_in_ahead).
-  std::array<detail::ColumnRoom, 2> room() const noexcept { return {detail::room_of(chars_), detail::room_of(offsets_)}; }
+  std::array<detail::ColumnRoom, 2> room() const noexcept {
+    return {detail::room_of(chars_), wide_ ? detail::room_of(wide_offsets_) : detail::room_of(narrow_)};
+  }
 
+  /// The offsets of the frozen form: size() + 1 of them, in one of the two columns (the other
+  /// empty): 32-bit while the characters fit in 4 GiB, else 64-bit.
+  struct Offsets {
+    detail::BigVector<std::uint32_t> narrow;
+    detail::BigVector<std::uint64_t> wide;
+  };
   /// The frozen form: all characters, and size() + 1 offsets into them.
   detail::BigVector<char> release_chars() && { return std::move(chars_); }
-  detail::BigVector<std::uint64_t> release_offsets() && { return std::move(offsets_); }
+  Offsets release_offsets() && { return {std::move(narrow_), std::move(wide_offsets_)}; }
+
+  /// A pool whose offsets turn 64-bit once its characters pass `narrow_limit` bytes (the most a
+  /// 32-bit offset holds, unless a test asks for less to see the change).
+  explicit StringPool(std::uint64_t narrow_limit);
+  bool wide() const noexcept { return wide_; }
 
  private:
   /// True when `strings` strings would fill more than 3/4 of `slots` slots. Linear probing stays
@@ -331,6 +346,14 @@ class StringPool {
     return strings * 4 > slots * 3;
   }
   void grow();
+  /// The offset of string `at` (its end: that of string `at + 1`), and where it is stored.
+  std::uint64_t offset(std::size_t at) const noexcept { return wide_ ? wide_offsets_[at] : narrow_[at]; }
+  const void* offset_address(std::size_t at) const noexcept {
+    return wide_ ? static_cast<const void*>(wide_offsets_.data() + at) : static_cast<const void*>(narrow_.data() + at);
+  }
+  /// Appends `text` as the next string (bytes and end offset), after the check that an id is
+  /// left; the offsets turn 64-bit first when the bytes would pass narrow_limit_.
+  StringId append(std::string_view text);
   /// Places every string again in a table of `slots` slots (a power of two, over_full() false).
   void rehash(std::size_t slots);
   StringId intern_hashed(std::string_view text, std::uint64_t hash);
@@ -338,7 +361,14 @@ class StringPool {
   // On huge pages, and blocks a build freed reused (detail::BigVector): a 1M-entity load's pool
   // grows to ~100 MB by doubling, and freeze() fills a second pool of index keys.
   detail::BigVector<char> chars_;
-  detail::BigVector<std::uint64_t> offsets_;  // size() + 1
+  // size() + 1 offsets into chars_: 32-bit (narrow_) while chars_ holds at most narrow_limit_
+  // bytes, then 64-bit (wide_offsets_; narrow_ emptied). Four bytes a string, not eight: a
+  // 1M-entity FtM load interns 4.4M strings, and its offsets were 34 MiB of fresh pages, then
+  // copied to the frozen graph's 32-bit column (17 MiB more) at freeze; now they are handed over.
+  detail::BigVector<std::uint32_t> narrow_;
+  detail::BigVector<std::uint64_t> wide_offsets_;
+  std::uint64_t narrow_limit_ = 0xFFFFFFFFu;
+  bool wide_ = false;
   // Open addressing: 0 empty, else hash << 32 | (id + 1) (the hash's low 32 bits: its tag).
   detail::BigVector<std::uint64_t> slots_;
 };

@@ -552,6 +552,50 @@ TEST_CASE("string pool: a truncated pool finds what it kept, not what it dropped
   CHECK(index(pool.intern(text(5999))) == 5999u);
 }
 
+// The pool keeps 32-bit offsets while its characters fit in them and turns them 64-bit when
+// they would not (past 4 GiB; a pool told a lower limit shows the change on a few strings): every
+// string before and after keeps its id and text and is found, the frozen offsets are whichever
+// column the pool holds, and a pool that never passed the limit hands its 32-bit column over.
+TEST_CASE("string pool: offsets turn 64-bit past the limit and every string keeps its id and text") {
+  const auto text = [](int at) { return "gen:" + std::to_string(at * 7919 % 100003); };
+  StringPool pool(1000);  // some 120 strings fit
+  std::vector<StringId> ids;
+  std::size_t chars = 0;
+  for (int at = 0; at < 3000; ++at) {
+    ids.push_back(pool.intern(text(at)));
+    chars += text(at).size();
+    CHECK(pool.wide() == (chars > 1000));
+    if (at == 200) pool.reserve(5000, 50000);
+  }
+  CHECK(pool.wide());
+  for (int at = 0; at < 3000; ++at) {
+    CHECK(pool.view(ids[at]) == text(at));
+    const auto found = pool.find(text(at));
+    REQUIRE(found.has_value());
+    CHECK(*found == ids[at]);
+  }
+  pool.truncate(50);  // back below the limit: the offsets stay 64-bit, the strings as they were
+  CHECK(pool.wide());
+  CHECK(pool.size() == 50);
+  CHECK(pool.view(ids[49]) == text(49));
+  CHECK(index(pool.intern("after")) == 50u);
+  CHECK(pool.view(StringId{50}) == "after");
+  const std::size_t bytes = chars;
+  auto offsets = std::move(pool).release_offsets();
+  CHECK(offsets.narrow.empty());
+  REQUIRE(offsets.wide.size() == 52);
+  CHECK(offsets.wide.front() == 0);
+  CHECK(offsets.wide.back() < bytes);
+
+  StringPool narrow;
+  for (int at = 0; at < 3000; ++at) narrow.intern(text(at));
+  CHECK_FALSE(narrow.wide());
+  auto kept = std::move(narrow).release_offsets();
+  CHECK(kept.wide.empty());
+  REQUIRE(kept.narrow.size() == 3001);
+  CHECK(kept.narrow.back() == chars);
+}
+
 // Batch::string_id and the overloads that take the entity and key as ids (what the OFAC CSV
 // loader uses so as not to hash an entity's id once per fact) must give the graph the overloads
 // taking texts give, in a batch bound to its builder and in a staged one.
