@@ -1161,8 +1161,12 @@ class DefinedIds {
 
   /// Reading thread: the text `id` (`hash`: detail::hash_string(id)) is defined, as pool id `pool_id`.
   void publish(std::string_view id, std::uint64_t hash, StringId pool_id) {
-    const std::size_t bytes = (8 + id.size() + 7) / 8 * 8;
-    if (id.empty() || bytes > kChunkBytes) return;
+    // A record: the pool id (4 bytes), the id's size (2), its text; on 4-byte boundaries. Packed
+    // so, the generated file's ids ("gen:123456") take 16 bytes, four to a cache line; with an
+    // 8-byte size field and 8-byte boundaries they took 24, two to a line (32 MiB at 1M parties,
+    // fresh pages a worker faulted in, for 16 now).
+    const std::size_t bytes = (kHeaderBytes + id.size() + kUnitBytes - 1) / kUnitBytes * kUnitBytes;
+    if (id.empty() || id.size() > 0xFFFF || bytes > kChunkBytes) return;
     // A record that fits in a cache line starts where it does not cross into the next one: a
     // reader fetches one line for it (prefetch_record), and a record across two missed on the
     // second in find's compare (the largest part of find_ends' time, perf on 1M).
@@ -1172,11 +1176,11 @@ class DefinedIds {
     if (chunk >= kMaxChunks) return;
     if (!chunks_[chunk]) chunks_[chunk] = take_spare(spare_chunk_, kChunkBytes);
     char* const record = chunks_[chunk].data() + used_ % kChunkBytes;
-    const auto size = static_cast<std::uint32_t>(id.size());
+    const auto size = static_cast<std::uint16_t>(id.size());
     std::memcpy(record, &pool_id, 4);
-    std::memcpy(record + 4, &size, 4);
-    std::memcpy(record + 8, id.data(), id.size());
-    const std::uint64_t unit = used_ / 8 + 1;  // 0 is an empty slot
+    std::memcpy(record + 4, &size, 2);
+    std::memcpy(record + kHeaderBytes, id.data(), id.size());
+    const std::uint64_t unit = used_ / kUnitBytes + 1;  // 0 is an empty slot
     used_ += bytes;
     // Grown at three quarters full, not half: each table is fresh memory to fault in (zero). At
     // half, the 1M parties of the generated file ended in a table of 4M slots, 64 MiB of tables
@@ -1260,9 +1264,9 @@ class DefinedIds {
       if (slot == 0) return kNoString;
       if ((slot >> 32) != tag) continue;
       const char* const found = record(slot);
-      std::uint32_t size = 0;
-      std::memcpy(&size, found + 4, 4);
-      if (size == id.size() && std::memcmp(found + 8, id.data(), size) == 0) {
+      std::uint16_t size = 0;
+      std::memcpy(&size, found + 4, 2);
+      if (size == id.size() && std::memcmp(found + kHeaderBytes, id.data(), size) == 0) {
         StringId pool_id;
         std::memcpy(&pool_id, found, 4);
         return pool_id;
@@ -1274,7 +1278,10 @@ class DefinedIds {
   // Chunks of one huge page each (MappedRegion): a worker's lookups land at random places.
   static constexpr std::size_t kChunkBytes = std::size_t{2} << 20;
   static constexpr std::size_t kLineBytes = 64;  // a cache line (chunks start on one)
-  static constexpr std::size_t kMaxChunks = (std::size_t{1} << 31) * 8 / kChunkBytes;  // a slot's 32-bit unit of 8 bytes
+  static constexpr std::size_t kHeaderBytes = 6;  // a record's pool id and size, before its text
+  static constexpr std::size_t kUnitBytes = 4;    // records start on these boundaries
+  // A slot holds a record's unit (its offset / kUnitBytes) + 1 in 32 bits.
+  static constexpr std::size_t kMaxChunks = (std::size_t{1} << 32) * kUnitBytes / kChunkBytes - 1;
 
   /// A region prepare() faulted in, of `bytes` bytes (zeroed, as a fresh mapping is).
   struct Spare {
@@ -1302,7 +1309,7 @@ class DefinedIds {
   }
 
   const char* record(std::uint64_t slot) const noexcept {
-    const std::size_t offset = ((slot & 0xFFFFFFFFu) - 1) * 8;
+    const std::size_t offset = ((slot & 0xFFFFFFFFu) - 1) * kUnitBytes;
     return chunks_[offset / kChunkBytes].data() + offset % kChunkBytes;
   }
 
