@@ -218,8 +218,8 @@ StringId StringPool::append(std::string_view text) {
 std::optional<StringId> StringPool::find(std::string_view text, std::uint64_t hash) const noexcept {
   SKG_ASSERT(!slots_.empty() && "find() after drop_index()");
   const auto tag = static_cast<std::uint32_t>(hash);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+  const std::size_t slots = slots_.size();
+  for (std::size_t at = home(tag, slots);; at = next(at, slots)) {
     const std::uint64_t slot = slots_[at];
     if (slot == 0) return std::nullopt;
     const StringId id{static_cast<std::uint32_t>(slot) - 1};
@@ -302,9 +302,9 @@ std::vector<StringId> StringPool::intern_all_last(const detail::StringArena& sta
 StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
   SKG_ASSERT(!slots_.empty() && "intern() after drop_index()");
   const auto tag = static_cast<std::uint32_t>(hash);
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t at = hash & mask;
-  for (;; at = (at + 1) & mask) {
+  const std::size_t slots = slots_.size();
+  std::size_t at = home(tag, slots);
+  for (;; at = next(at, slots)) {
     const std::uint64_t slot = slots_[at];
     if (slot == 0) break;
     const StringId id{static_cast<std::uint32_t>(slot) - 1};
@@ -322,19 +322,20 @@ StringId StringPool::intern_hashed(std::string_view text, std::uint64_t hash) {
   return id;
 }
 
-void StringPool::grow() { rehash(slots_.size() * 2); }
+void StringPool::grow() {
+  if (slots_.size() >= kMaxSlots) throw Error("string pool is full (its table has 2^32 slots)");
+  rehash(std::min(slots_.size() * 2, kMaxSlots));
+}
 
-namespace {
-/// Puts `slot` (a tag << 32 | id + 1) at the first free place of its probe in `table`, whose size
-/// is a power of two: the tag, the low 32 bits of the string's hash, gives the probe start in
-/// tables up to 2^32 slots, so a string is placed again without being read or hashed.
-void place_slot(detail::BigVector<std::uint64_t>& table, std::uint64_t slot) noexcept {
-  const std::size_t mask = table.size() - 1;
-  std::size_t at = (slot >> 32) & mask;
-  while (table[at] != 0) at = (at + 1) & mask;
+/// Puts `slot` (a tag << 32 | id + 1) at the first free place of its probe in `table`: the tag,
+/// the low 32 bits of the string's hash, gives the probe start in tables up to 2^32 slots, so a
+/// string is placed again without being read or hashed.
+void StringPool::place_slot(detail::BigVector<std::uint64_t>& table, std::uint64_t slot) noexcept {
+  const std::size_t slots = table.size();
+  std::size_t at = home(static_cast<std::uint32_t>(slot >> 32), slots);
+  while (table[at] != 0) at = next(at, slots);
   table[at] = slot;
 }
-}  // namespace
 
 void StringPool::rehash(std::size_t size) {
   decltype(slots_) slots;
@@ -354,9 +355,13 @@ void StringPool::reserve(std::size_t count, std::size_t chars) {
   chars_.reserve(chars_.size() + chars);
   if (wide_) wide_offsets_.reserve(wide_offsets_.size() + count);
   else narrow_.reserve(narrow_.size() + count);
-  std::size_t slots = slots_.size();
-  while (over_full(size() + count + 1, slots)) slots *= 2;
-  if (slots > slots_.size()) rehash(slots);
+  // The table sized to the strings (any size, home()), a whole cache line of 8 slots at its end:
+  // up to twice less than the next power of two.
+  const std::size_t strings = size() + count + 1;
+  if (!over_full(strings, slots_.size())) return;
+  std::size_t slots = (strings * 4 + 2) / 3 + 1;
+  slots = std::min((slots + 7) / 8 * 8, kMaxSlots);
+  rehash(slots);
 }
 
 void StringPool::drop_index() { decltype(slots_)().swap(slots_); }

@@ -272,7 +272,9 @@ class StringPool {
   /// thread, instead of once per stage and again for the intern on the thread that adds it.
   void prefetch_stage(std::string_view text, std::uint64_t hash, int stage) const noexcept {
     if (slots_.empty() || text.empty()) return;
-    const std::uint64_t* const slot = slots_.data() + (hash & (slots_.size() - 1));
+    const std::uint32_t tag = static_cast<std::uint32_t>(hash);
+    const std::size_t slots = slots_.size();
+    const std::uint64_t* const slot = slots_.data() + home(tag, slots);
     if (stage == 0) {
       detail::prefetch_line(slot);
       return;
@@ -281,10 +283,8 @@ class StringPool {
     // for some lookups (linear probing, the table up to 3/4 full), whose offset and bytes were
     // fetched for nothing while the ones the lookup compares missed. The slots read here are
     // those stage 0 fetched (a few lines of 8): at most kProbeSlots of them.
-    const std::uint32_t tag = static_cast<std::uint32_t>(hash);
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t probe = hash & mask;
-    for (std::size_t step = 0; (slots_[probe] >> 32) != tag; ++step, probe = (probe + 1) & mask)
+    std::size_t probe = home(tag, slots);
+    for (std::size_t step = 0; (slots_[probe] >> 32) != tag; ++step, probe = next(probe, slots))
       if (slots_[probe] == 0 || step + 1 == kProbeSlots) return;  // not there, or far along
     const std::size_t at = static_cast<std::uint32_t>(slots_[probe]) - 1;
     if (stage <= 1) detail::prefetch_line(offset_address(at));
@@ -346,6 +346,18 @@ class StringPool {
     return strings * 4 > slots * 3;
   }
   void grow();
+  /// Where a string with this tag (its hash's low 32 bits) starts its probe in a table of `slots`
+  /// slots (at most 2^32), and the slot after `at` along a probe. Any table size, by a multiply
+  /// (Lemire's fast range) instead of a power of two and a mask: a table sized to its strings
+  /// (reserve) need not round up to the next power of two. The 10M-entity FtM load's estimate of
+  /// 59M strings took a table of 128M slots (1 GiB of fresh pages, zeroed before its first line
+  /// was read) where 79M slots (630 MiB) keep it under 3/4 full.
+  static std::size_t home(std::uint32_t tag, std::size_t slots) noexcept {
+    return static_cast<std::size_t>((std::uint64_t{tag} * slots) >> 32);
+  }
+  static std::size_t next(std::size_t at, std::size_t slots) noexcept { return at + 1 == slots ? 0 : at + 1; }
+  static constexpr std::size_t kMaxSlots = std::size_t{1} << 32;  // home() maps a 32-bit tag
+  static void place_slot(detail::BigVector<std::uint64_t>& table, std::uint64_t slot) noexcept;
   /// The offset of string `at` (its end: that of string `at + 1`), and where it is stored.
   std::uint64_t offset(std::size_t at) const noexcept { return wide_ ? wide_offsets_[at] : narrow_[at]; }
   const void* offset_address(std::size_t at) const noexcept {
@@ -354,7 +366,7 @@ class StringPool {
   /// Appends `text` as the next string (bytes and end offset), after the check that an id is
   /// left; the offsets turn 64-bit first when the bytes would pass narrow_limit_.
   StringId append(std::string_view text);
-  /// Places every string again in a table of `slots` slots (a power of two, over_full() false).
+  /// Places every string again in a table of `slots` slots (at most 2^32, over_full() false).
   void rehash(std::size_t slots);
   StringId intern_hashed(std::string_view text, std::uint64_t hash);
   StringId insert(std::string_view text, std::uint32_t tag, std::size_t slot);
