@@ -339,9 +339,9 @@ class StringPool {
  private:
   /// True when `strings` strings would fill more than 3/4 of `slots` slots. Linear probing stays
   /// short there (a hit reads 1.5-2.5 slots on average, one cache line of 8), and the table of a
-  /// 1M-entity FtM load (4.85M strings) is 8M slots, 64 MiB, not the 16M slots (128 MiB) that a
-  /// limit of 1/2 took: fresh pages the reading thread waited on the kernel to zero, and a
-  /// table twice as large for its random probes to miss in (TLB and cache).
+  /// 1M-entity FtM load (5.75M strings expected) is 7.7M slots, 61 MiB, not the 16M slots (128
+  /// MiB) that a limit of 1/2 and powers of two took: fresh pages the reading thread waited on the
+  /// kernel to zero, and a table twice as large for its random probes to miss in (TLB and cache).
   static constexpr bool over_full(std::size_t strings, std::size_t slots) noexcept {
     return strings * 4 > slots * 3;
   }
