@@ -36,7 +36,7 @@ inline void populate_pages(std::uintptr_t begin, std::uintptr_t end) noexcept {
 /// populate_pages() over [begin, begin + bytes), on two threads, this one and another, when it is
 /// 16 MiB or more and a thread can be had. Fresh memory on a virtual machine is slow to fault in
 /// the first time (0.6 GB/s on one core here, 1.4-2.2 GB/s on two), and a load's first large
-/// table (the string pool's slots: 64 MiB at 1M FtM entities, 1 GiB at 10M) is written before any
+/// table (the string pool's slots: 61 MiB at 1M FtM entities, 630 MiB at 10M) is written before any
 /// other work can start.
 inline void populate_pages_on_two_threads(void* begin, std::size_t bytes) {
   constexpr std::size_t kParallelBytes = std::size_t{16} << 20;

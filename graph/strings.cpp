@@ -341,7 +341,7 @@ void StringPool::rehash(std::size_t size) {
   decltype(slots_) slots;
   slots.reserve(size);
   // The table's pages faulted in on two threads before its zeros are written (the room of a
-  // whole load's strings: at 10M FtM entities, 1 GiB before the first line is read).
+  // whole load's strings: at 10M FtM entities, 630 MiB before the first line is read).
   detail::populate_pages_on_two_threads(slots.data(), slots.capacity() * sizeof(std::uint64_t));
   slots.resize(size);
   // Placed again from the tags each slot keeps (place_slot), so the pool keeps no column of
