@@ -456,7 +456,7 @@ std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept {
   return parse_partial_date(text, end, /*inclusive_end=*/true);
 }
 
-FtmLineParse ftm_line_parse = FtmLineParse::OnDemand;
+FtmLineParse ftm_line_parse = FtmLineParse::Scan;
 
 }  // namespace detail
 
@@ -690,6 +690,291 @@ void parse_line_in_place(LineDocument& document, char* line, std::size_t size) {
 /// line, its UTF-8 too) that check_entity accepts, with no "op" and no repeated entity key. Every
 /// other line (not JSON for simdjson, a delta op, a bad record, anything unusual) is left to the
 /// RapidJSON path, which parses it again and gives the same record or the same error as before.
+/// Reads one entity line of the shape FtM exports write, by hand, ahead of simdjson: the object
+/// of check_entity's keys, each once ("id", "schema", "caption", "first_seen", "last_seen" and
+/// "last_change" strings; "referents" and "datasets" arrays of strings; "target" true or false;
+/// "properties" an object of arrays of strings), with JSON whitespace anywhere between tokens. A
+/// line it takes is valid JSON (every string's UTF-8 checked, no control byte in one, every
+/// escape JSON's), and its entity is what SimdEntityReader's on-demand read gives: strings with no
+/// escape are views into the line, the others unescaped into the block's `strings`. Anything
+/// else (another key, a key given twice or escaped, a number, null, a nested value, a lone
+/// surrogate or \u0000, text after the object, a syntax error) it leaves, untouched but for
+/// `store` and `used`, which the caller rolls back, to simdjson and RapidJSON, which read or
+/// report it as they did. The generated 1M file's lines (100 bytes, ten strings) are most of a
+/// load's parse: simdjson's on-demand stream spent about twice as long on each (perf, note 28).
+class LineScanner {
+ public:
+  /// `line` has `size` bytes followed by at least 16 readable ones (the block's padding).
+  LineScanner(const char* line, std::size_t size, std::span<char> strings, std::size_t& used) noexcept
+      : at_(line), end_(line + size), strings_(strings), used_(used) {}
+
+  /// The entity, its schema not looked up yet (`info` is the caller's); false when it is not
+  /// one the scanner takes.
+  bool entity(Entity& entity, RecordStore& store) {
+    enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
+                kTarget };
+    skip_space();
+    if (!take('{')) return false;
+    skip_space();
+    entity.store = &store;
+    std::uint32_t seen = 0;
+    for (;;) {
+      std::string_view key;
+      if (!take('"') || !string(key, false)) return false;
+      skip_space();
+      if (!take(':')) return false;
+      skip_space();
+      const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
+      int slot = -1;
+      switch (key.size()) {
+        case 2: slot = is("id") ? kId : -1; break;
+        case 6: slot = is("schema") ? kSchema : is("target") ? kTarget : -1; break;
+        case 7: slot = is("caption") ? kCaption : -1; break;
+        case 8: slot = is("datasets") ? kDatasets : -1; break;
+        case 9: slot = is("referents") ? kReferents : is("last_seen") ? kLastSeen : -1; break;
+        case 10: slot = is("properties") ? kProperties : is("first_seen") ? kFirstSeen : -1; break;
+        case 11: slot = is("last_change") ? kLastChange : -1; break;
+        default: break;
+      }
+      if (slot < 0 || (seen >> slot & 1U) != 0) return false;
+      seen |= 1U << slot;
+      bool read = false;
+      switch (slot) {
+        case kId: read = string_value(entity.id) && !entity.id.empty(); break;
+        case kSchema: read = string_value(entity.schema); break;
+        case kCaption: read = string_value(entity.caption); break;
+        case kFirstSeen: read = string_value(entity.first_seen); break;
+        case kLastSeen: read = string_value(entity.last_seen); break;
+        case kLastChange: read = string_value(entity.last_change); break;
+        case kReferents: read = string_array(store, entity.referent_range); break;
+        case kDatasets: read = string_array(store, entity.dataset_range); break;
+        case kTarget: read = boolean(entity.target); break;
+        case kProperties: read = properties(entity, store); break;
+        default: break;
+      }
+      if (!read) return false;
+      skip_space();
+      if (take(',')) {
+        skip_space();
+        continue;
+      }
+      if (!take('}')) return false;
+      break;
+    }
+    skip_space();
+    return at_ == end_ && (seen & 1U << kId) != 0 && (seen & 1U << kSchema) != 0;
+  }
+
+ private:
+  static bool space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+  [[gnu::always_inline]] void skip_space() noexcept {
+    while (at_ < end_ && space(*at_)) ++at_;
+  }
+  [[gnu::always_inline]] bool take(char c) noexcept {
+    if (at_ >= end_ || *at_ != c) return false;
+    ++at_;
+    return true;
+  }
+
+  [[gnu::always_inline]] bool string_value(std::string_view& out) { return take('"') && string(out, true); }
+
+  bool boolean(bool& out) noexcept {
+    const auto word = [&](std::string_view text) {
+      if (static_cast<std::size_t>(end_ - at_) < text.size() || std::memcmp(at_, text.data(), text.size()) != 0)
+        return false;
+      at_ += text.size();
+      return true;
+    };
+    if (word("true")) out = true;
+    else if (word("false")) out = false;
+    else return false;
+    return true;  // what follows must be a comma or the object's end: the caller checks it
+  }
+
+  [[gnu::always_inline]] bool string_array(RecordStore& store, Range& range) {
+    if (!take('[')) return false;
+    range.begin = static_cast<std::uint32_t>(store.values.size());
+    skip_space();
+    if (!take(']')) {
+      for (;;) {
+        if (!take('"') || !string(store.values.emplace_back(), true)) return false;
+        skip_space();
+        if (take(',')) {
+          skip_space();
+          continue;
+        }
+        if (!take(']')) return false;
+        break;
+      }
+    }
+    range.end = static_cast<std::uint32_t>(store.values.size());
+    return true;
+  }
+
+  bool properties(Entity& entity, RecordStore& store) {
+    if (!take('{')) return false;
+    entity.property_range.begin = static_cast<std::uint32_t>(store.properties.size());
+    skip_space();
+    if (!take('}')) {
+      for (;;) {
+        std::string_view key;
+        Range values;
+        if (!take('"') || !string(key, false)) return false;
+        skip_space();
+        if (!take(':')) return false;
+        skip_space();
+        if (!string_array(store, values)) return false;
+        store.properties.push_back({key, values.begin, values.end});
+        skip_space();
+        if (take(',')) {
+          skip_space();
+          continue;
+        }
+        if (!take('}')) return false;
+        break;
+      }
+    }
+    entity.property_range.end = static_cast<std::uint32_t>(store.properties.size());
+    return true;
+  }
+
+  /// The string whose opening quote was just taken, up to its closing quote, which it takes:
+  /// a view into the line when it has no escape, else (`escapes`) its unescaped text kept in
+  /// `strings`. Sixteen bytes a step (SSE2), for a quote, a backslash or a control byte; up to
+  /// 15 bytes past the line's end are read (the padding), never taken.
+  [[gnu::always_inline]] bool string(std::string_view& out, bool escapes) {
+    const char* const begin = at_;
+    const char* at = at_;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
+    unsigned high = 0;  // bytes past ASCII before the stop: the string's UTF-8 is checked
+    for (;;) {
+      if (at >= end_) return false;
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+      const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(bytes, control), bytes);  // bytes <= 0x1f
+      const auto stops = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)), low)));
+      const auto highs = static_cast<unsigned>(_mm_movemask_epi8(bytes));
+      if (stops == 0) {
+        high |= highs;
+        at += 16;
+        continue;
+      }
+      const auto offset = static_cast<unsigned>(__builtin_ctz(stops));
+      high |= highs & ((1U << offset) - 1U);
+      at += offset;
+      break;
+    }
+#else
+    bool high = false;
+    for (; at < end_ && *at != '"' && *at != '\\' && static_cast<unsigned char>(*at) > 0x1f; ++at)
+      high = high || static_cast<unsigned char>(*at) >= 0x80;
+#endif
+    if (at >= end_) return false;
+    if (*at == '"') {
+      out = {begin, static_cast<std::size_t>(at - begin)};
+      if (high != 0 && !detail::valid_utf8(out)) return false;
+      at_ = at + 1;
+      return true;
+    }
+    if (*at != '\\' || !escapes) return false;  // a control byte, or an escaped key
+    return escaped(out);
+  }
+
+  /// string() of a string with an escape, a byte at a time (they are rare in exports).
+  bool escaped(std::string_view& out) {
+    const char* const begin = at_;
+    char* const first = strings_.data() + used_;
+    char* const last = strings_.data() + strings_.size();
+    char* to = first;
+    const auto put = [&](char c) {
+      if (to == last) return false;
+      *to++ = c;
+      return true;
+    };
+    const auto hex4 = [&](const char* at, std::uint32_t& unit) {
+      if (end_ - at < 4) return false;
+      unit = 0;
+      for (int digit = 0; digit < 4; ++digit) {
+        const char c = at[digit];
+        const int value = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (value < 0) return false;
+        unit = unit << 4 | static_cast<std::uint32_t>(value);
+      }
+      return true;
+    };
+    const char* at = begin;
+    for (;;) {
+      if (at >= end_) return false;
+      const auto c = static_cast<unsigned char>(*at);
+      if (c == '"') break;
+      if (c <= 0x1f) return false;
+      if (c != '\\') {
+        if (!put(static_cast<char>(c))) return false;
+        ++at;
+        continue;
+      }
+      if (end_ - at < 2) return false;
+      char plain = 0;
+      switch (at[1]) {
+        case '"': plain = '"'; break;
+        case '\\': plain = '\\'; break;
+        case '/': plain = '/'; break;
+        case 'b': plain = '\b'; break;
+        case 'f': plain = '\f'; break;
+        case 'n': plain = '\n'; break;
+        case 'r': plain = '\r'; break;
+        case 't': plain = '\t'; break;
+        case 'u': break;
+        default: return false;
+      }
+      if (plain != 0) {
+        if (!put(plain)) return false;
+        at += 2;
+        continue;
+      }
+      std::uint32_t code = 0;
+      if (!hex4(at + 2, code)) return false;
+      at += 6;
+      if (code == 0 || (code >= 0xdc00 && code <= 0xdfff)) return false;  // NUL, a lone low surrogate
+      if (code >= 0xd800 && code <= 0xdbff) {
+        std::uint32_t low = 0;
+        if (end_ - at < 2 || at[0] != '\\' || at[1] != 'u' || !hex4(at + 2, low) || low < 0xdc00 || low > 0xdfff)
+          return false;
+        at += 6;
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      }
+      bool room = true;
+      if (code < 0x80) {
+        room = put(static_cast<char>(code));
+      } else if (code < 0x800) {
+        room = put(static_cast<char>(0xc0 | code >> 6)) && put(static_cast<char>(0x80 | (code & 0x3f)));
+      } else if (code < 0x10000) {
+        room = put(static_cast<char>(0xe0 | code >> 12)) && put(static_cast<char>(0x80 | (code >> 6 & 0x3f))) &&
+               put(static_cast<char>(0x80 | (code & 0x3f)));
+      } else {
+        room = put(static_cast<char>(0xf0 | code >> 18)) && put(static_cast<char>(0x80 | (code >> 12 & 0x3f))) &&
+               put(static_cast<char>(0x80 | (code >> 6 & 0x3f))) && put(static_cast<char>(0x80 | (code & 0x3f)));
+      }
+      if (!room) return false;
+    }
+    // The raw text's UTF-8 (escapes are ASCII, and what they gave is well-formed by making).
+    if (!detail::valid_utf8({begin, static_cast<std::size_t>(at - begin)})) return false;
+    out = {first, static_cast<std::size_t>(to - first)};
+    used_ += static_cast<std::size_t>(to - first);
+    at_ = at + 1;
+    return true;
+  }
+
+  const char* at_;
+  const char* const end_;
+  std::span<char> strings_;
+  std::size_t& used_;
+};
+
 class SimdEntityReader {
  public:
   /// Bytes a line's text must have readable after its end (the block's padding).
@@ -709,6 +994,15 @@ class SimdEntityReader {
       used = used_before;
       entity = {};
     };
+    if (scan_live_) {
+      if (scan_entity(line, size, entity, store, strings, used)) return true;
+      // Not taken: this line and the rest of the block are read by simdjson's on-demand stream
+      // (the scanner is not tried again on this block: a file whose lines it does not take,
+      // pretty-printed objects or numbers, pays for it once a block).
+      undo();
+      scan_live_ = false;
+      start_on_demand(line, static_cast<std::size_t>(block_end_ - line));
+    }
     if (on_demand_live_) {
       if (on_demand_entity(line, size, entity, store, strings, used)) return true;
       // Not taken: this line and the rest of the block are read as before, from a DOM stream of
@@ -739,16 +1033,33 @@ class SimdEntityReader {
   /// short line's, and no DOM: read() walks each line's document once, keeping its strings as
   /// views into the block's text where they have no escape. A block longer than kStreamBytes (a
   /// long line) is parsed line by line, as every block was before.
+  /// With FtmLineParse::Scan (the default), each line is first read by LineScanner; the stream
+  /// starts at the first line it does not take.
   void start_stream(const char* text, std::size_t size) {
     on_demand_live_ = false;
     stream_live_ = false;
+    scan_live_ = false;
     block_end_ = text + size;
     stream_text_ = text;
-    if (size == 0 || size > kStreamBytes || detail::ftm_line_parse == detail::FtmLineParse::Alone) return;
+    if (size == 0 || detail::ftm_line_parse == detail::FtmLineParse::Alone) return;
+    if (detail::ftm_line_parse == detail::FtmLineParse::Scan) {
+      scan_live_ = true;
+      return;
+    }
     if (detail::ftm_line_parse == detail::FtmLineParse::DomStream) {
       start_dom_stream(text, size);
       return;
     }
+    start_on_demand(text, size);
+  }
+
+ private:
+  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  /// The `size` bytes at `text` (the rest of the block from a line's start) as one stream of
+  /// documents read on demand; a block longer than kStreamBytes is parsed line by line.
+  void start_on_demand(const char* text, std::size_t size) {
+    if (size == 0 || size > kStreamBytes) return;
     on_demand_parser_.threaded = false;  // the block is parsed on its worker, no stage 1 thread
     if (on_demand_parser_.iterate_many(text, size, kStreamBatch).get(documents_) != simdjson::SUCCESS) {
       start_dom_stream(text, size);
@@ -757,9 +1068,6 @@ class SimdEntityReader {
     document_ = documents_.begin();
     on_demand_live_ = document_ != documents_.end();
   }
-
- private:
-  static bool json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
   /// Parses the `size` bytes at `text` (the rest of the block from a line's start) as one stream
   /// of DOM documents (simdjson's parse_many), for stream_document().
@@ -933,6 +1241,15 @@ class SimdEntityReader {
     return true;
   }
 
+  /// LineScanner's read of `line`, with its schema looked up as on_demand_entity() does.
+  bool scan_entity(const char* line, std::size_t size, Entity& entity, RecordStore& store, std::span<char> strings,
+                   std::size_t& used) {
+    if (!LineScanner(line, size, strings, used).entity(entity, store)) return false;
+    if (last_schema_ == nullptr || last_schema_->name != entity.schema) last_schema_ = find_schema(entity.schema);
+    entity.info = last_schema_;
+    return entity.info != nullptr;
+  }
+
   /// The stream's document that is the whole `line` (of `size` bytes, within the block's text,
   /// lines asked in order): an object whose `{` is the line's first byte that is not JSON
   /// whitespace, and whose `}` its last. Its `{` is a structural character of stage 1 only if it
@@ -1065,7 +1382,8 @@ class SimdEntityReader {
   simdjson::ondemand::document_stream documents_;
   simdjson::ondemand::document_stream::iterator document_;
   const char* block_end_ = nullptr;
-  bool on_demand_live_ = false;  // read() asks documents_ first
+  bool scan_live_ = false;       // read() asks LineScanner first
+  bool on_demand_live_ = false;  // read() asks documents_ first (after the scanner)
   simdjson::dom::parser stream_parser_;
   simdjson::dom::document_stream stream_;
   simdjson::dom::document_stream::iterator at_;

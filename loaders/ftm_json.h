@@ -52,12 +52,13 @@ std::optional<Percent> parse_ftm_percentage(std::string_view text) noexcept;
 /// the last day it covers ("2019" -> 2020-01-01). nullopt when it is not a date.
 std::optional<Date> parse_ftm_date(std::string_view text, bool end) noexcept;
 
-/// How a file of entities reads its lines with simdjson (tests set it, to compare the ways; a
-/// line simdjson does not take is read by RapidJSON in every way): OnDemand, the default, reads
-/// each block as one stream of documents on demand, and from a line that stream does not take
-/// on as one DOM stream; DomStream reads each block as the DOM stream alone; Alone parses each
-/// line by itself (simdjson's DOM).
-enum class FtmLineParse : std::uint8_t { OnDemand, DomStream, Alone };
+/// How a file of entities reads its lines (tests set it, to compare the ways; a line simdjson
+/// does not take is read by RapidJSON in every way): Scan, the default, reads each line of the
+/// shape exports write with a hand-written scanner, and from the first line of a block it does
+/// not take on as OnDemand does; OnDemand reads each block as one stream of documents on demand
+/// (simdjson), and from a line that stream does not take on as one DOM stream; DomStream reads
+/// each block as the DOM stream alone; Alone parses each line by itself (simdjson's DOM).
+enum class FtmLineParse : std::uint8_t { Scan, OnDemand, DomStream, Alone };
 extern FtmLineParse ftm_line_parse;
 }  // namespace detail
 

@@ -11,6 +11,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       skg::fuzz::write_file("input.ftm.json", {reinterpret_cast<const char*>(data) + 1, size - 1});
   if ((data[0] & 1) == 0) {
     skg::fuzz::load_strict_and_skip(&skg::load_ftm_json, path);
+    // The line scanner (the default) against each line parsed alone by simdjson's DOM: the same
+    // graph, the same records skipped for the same reasons.
+    const auto load = [&](skg::detail::FtmLineParse how) {
+      skg::detail::ftm_line_parse = how;
+      skg::Builder builder;
+      std::string out;
+      try {
+        const skg::LoadReport report =
+            skg::load_with(&skg::load_ftm_json, path, builder, {.on_bad_record = skg::OnBadRecord::Skip});
+        for (const skg::LoadIssue& issue : report.skipped)
+          out += std::to_string(issue.line) + " " + issue.record + ": " + issue.reason + "\n";
+        for (const skg::LoadIssue& issue : report.warnings)
+          out += std::to_string(issue.line) + " " + issue.record + ": " + issue.reason + "\n";
+      } catch (const skg::Error& error) {
+        out += std::string("error: ") + error.what() + "\n";
+      }
+      skg::detail::ftm_line_parse = skg::detail::FtmLineParse::Scan;
+      return out + skg::testing::fingerprint(std::move(builder).freeze());
+    };
+    if (load(skg::detail::FtmLineParse::Scan) != load(skg::detail::FtmLineParse::Alone)) {
+      std::fprintf(stderr, "fuzz: the line scanner and simdjson read the file differently\n");
+      std::abort();
+    }
     return 0;
   }
   static const std::string base = skg::fuzz::datasets("samples/opensanctions/t1.ftm.json");
