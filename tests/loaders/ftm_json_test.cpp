@@ -1008,6 +1008,34 @@ TEST_CASE("ftm_json: lines read on demand give the records and errors that lines
   }
 }
 
+TEST_CASE("ftm_json: the real exports read the same with the line scanner as with simdjson alone") {
+  // OpenSanctions' own lines (zala, t1: names in Cyrillic, referents, datasets, first_seen and
+  // the rest) and the bundled Kaspersky case, each loaded with the scanner (the default), the
+  // on-demand stream and each line parsed alone: one graph, no record skipped or warned of.
+  for (const std::string path : {sample("zala/entities.ftm.json"), sample("t1.ftm.json"),
+                                 kDatasets + "/kaspersky/kaspersky.ftm.json"}) {
+    CAPTURE(path);
+    std::vector<std::string> graphs;
+    for (const auto how : {detail::FtmLineParse::Scan, detail::FtmLineParse::OnDemand, detail::FtmLineParse::Alone}) {
+      detail::ftm_line_parse = how;
+      Builder builder;
+      LoadReport report;
+      try {
+        report = load_ftm_json(path, builder);
+      } catch (...) {
+        detail::ftm_line_parse = detail::FtmLineParse::Scan;
+        throw;
+      }
+      detail::ftm_line_parse = detail::FtmLineParse::Scan;
+      CHECK(report.skipped.empty());
+      graphs.push_back(testing::fingerprint(std::move(builder).freeze()));
+    }
+    CHECK(graphs[0].size() > 1000);
+    CHECK(graphs[0] == graphs[1]);
+    CHECK(graphs[0] == graphs[2]);
+  }
+}
+
 TEST_CASE("ftm_json: a link's ends and dates come from the first property of each name, its role from the last") {
   // Properties repeated, in any order: the first `owner`, `asset`, `startDate` and `endDate`
   // count, a later one is kept as an attribute unless it is an end; each `role` overwrites the
