@@ -11,7 +11,6 @@
 #include <cstring>
 #include <exception>
 #include <numeric>
-#include <optional>
 #include <unordered_map>
 #include <set>
 #include <system_error>
@@ -1301,10 +1300,6 @@ void Builder::add_action(const ActionRecord& record) {
 // ---------------------------------------------------------------------------------------------
 // Commit: validate everything first (nothing changes), then apply (nothing can fail but memory).
 
-/// A batch of at least this many entity and edge records has its commit's pages faulted in
-/// ahead (a thread costs more than it saves below it).
-constexpr std::size_t kFaultAheadRecords = std::size_t{1} << 16;
-
 void Builder::commit(Batch&& batch) {
   State& s = *state_;
   batch.faulter_.reset();  // its requests done: commit frees the batch's columns as it goes
@@ -1489,32 +1484,34 @@ void Builder::commit(Batch&& batch) {
     grow_for(s.edge_first_prov, edges);
     grow_for(s.edge_attributes, s.edge_attributes.size() + batch.edge_attributes_.size());
   }
-  // The pages this commit writes its nodes, names, facts and its actions' edges into are faulted
-  // in on a thread of their own, in the order it fills them, while this one applies them: fresh
-  // memory on a virtual machine is slow to fault in the first time (graph/prefault.h), and that
-  // part of a commit runs on one core (1M FtM load: the nodes and the actions' 40K edges waited
-  // some 75 ms on the first pages of node_of, edge_of and each edge column, perf). The batch's
-  // own edges are left to the two edge tasks below, which hand the batch's pages back as they
-  // go: faulted in ahead, all of them, the builder's columns and the batch's were held at once
-  // (1M FtM load, 10 interleaved rounds: peak RSS 463 -> 500 MiB for 1.505 -> 1.486 s median;
-  // the nodes alone, as here: 1.577 -> 1.505 s at the same peak).
-  std::optional<detail::PageFaulter> faulter;
-  if (batch.entities_.size() + batch.edges_.size() >= kFaultAheadRecords) {
-    faulter.emplace();
+  // A large batch's entities fill the node columns from their ends into fresh pages, which this
+  // thread used to wait on, one kernel zeroing a page, while the other core idled (half of the
+  // node loop below at 10M skg-csv entities: 0.76 of 1.5 s). A helper thread faults them in
+  // ahead, from here on (the batch's files and sources come first), a slice of every column at a
+  // time in the order the loop reaches them; then what the actions, names and facts write after
+  // the nodes: edge_of (filled whole at the first edge id, a TARGET_OF's), the first pages of each
+  // edge column (the actions' edges come first), the names and the attributes. That part runs
+  // on one core too: at 1M FtM the actions' 40K edges waited some 75 ms on those pages (perf).
+  // The batch's own edges are left to the two edge tasks below, which hand the batch's pages back
+  // as they go: faulted in ahead, the builder's edge columns and the batch's were held at once
+  // (1M FtM, 10 interleaved rounds: 1.577 s median without the actions' pages, 1.505 s with
+  // them, 1.486 s with every edge's, its peak RSS 463 -> 500 MiB).
+  std::unique_ptr<detail::PageFaulter> faulter;
+  if (batch.entities_.size() >= kFaultAheadEntities) {
+    try {
+      faulter = std::make_unique<detail::PageFaulter>();
+    } catch (const std::system_error&) {
+      // no thread to be had: the loops fault their pages in themselves
+    }
+  }
+  if (faulter) {
+    s.fault_in_nodes(*faulter, batch.entities_.size());
     const auto ask = [&](const auto& column, std::size_t count) {
-      if (column.capacity() == 0 || count == 0) return;
-      faulter->request(column.data() + column.size(), column.data() + std::min(column.capacity(), column.size() + count));
+      if (column.capacity() > column.size() && count > 0)
+        faulter->request(column.data() + column.size(),
+                         column.data() + std::min(column.capacity(), column.size() + count));
     };
-    const std::size_t entities = batch.entities_.size() + batch.actions_.size(), strings = s.strings.size();
-    ask(s.node_of, strings > s.node_of.size() ? strings - s.node_of.size() : 0);
-    ask(s.kind, entities);
-    ask(s.name, entities);
-    ask(s.alive, entities);
-    ask(s.node_prov, entities);
-    ask(s.external_ids, entities);
-    ask(s.edge_of, strings > s.edge_of.size() ? strings - s.edge_of.size() : 0);
-    ask(s.names, batch.names_.size());
-    ask(s.attributes, batch.attributes_.size());
+    if (s.edge_of.size() < s.strings.size()) ask(s.edge_of, s.strings.size() - s.edge_of.size());
     const std::size_t action_edges = 2 * batch.actions_.size();  // each one's TARGET_OF and ISSUED_BY
     for (auto* column : {&s.source, &s.target}) ask(*column, action_edges);
     ask(s.edge_kind, action_edges);
@@ -1523,6 +1520,8 @@ void Builder::commit(Batch&& batch) {
     ask(s.edge_id, action_edges);
     ask(s.edge_alive, action_edges);
     ask(s.edge_first_prov, action_edges);
+    ask(s.names, batch.names_.size());
+    ask(s.attributes, batch.attributes_.size());
   }
   // A batch from a file the builder has read before: merge what repeats (see State). The
   // batch's files, each time the file changes, are checked before any of them is noted as read.
@@ -1688,23 +1687,8 @@ void Builder::commit(Batch&& batch) {
   detail::BigVector<std::uint32_t> lost_primary;  // nodes whose primary name went with a record
   if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false, lost_primary);
   if (!drop_with_links.empty()) s.drop_record_contributions(drop_with_links, true, lost_primary);
-  {
-    // A large batch's entities fill the node columns from their ends into fresh pages, which this
-    // thread used to wait on, one kernel zeroing a page, while the other core idled (half of the
-    // loop below at 10M skg-csv entities: 0.76 of 1.5 s). A helper thread faults them in ahead,
-    // a slice of every column at a time, in the order the loop reaches them.
-    std::unique_ptr<detail::PageFaulter> faulter;
-    if (batch.entities_.size() >= kFaultAheadEntities) {
-      try {
-        faulter = std::make_unique<detail::PageFaulter>();
-      } catch (const std::system_error&) {
-        // no thread to be had: the loop faults its pages in itself
-      }
-    }
-    if (faulter) s.fault_in_nodes(*faulter, batch.entities_.size());
-    for (const auto& entity : batch.entities_)
-      s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));
-  }
+  for (const auto& entity : batch.entities_)
+    s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));
   release(batch.entities_);
   for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
     const NodeId node = *s.live_node(g(batch.external_ids_[at].first));

@@ -683,13 +683,6 @@ void parse_line_in_place(LineDocument& document, char* line, std::size_t size) {
   document.ParseInsitu<kInsitu | kLineFlags>(line);
 }
 
-/// Reads a line's entity with simdjson, whose DOM parser runs the widest SIMD kernel the machine
-/// has (chosen at run time by the library): four to five times fewer instructions a line than
-/// RapidJSON's parse and DOM (callgrind, 50k generated entities). It reads only what it can read
-/// exactly as the RapidJSON path would: a well-formed JSON object (simdjson checks the whole
-/// line, its UTF-8 too) that check_entity accepts, with no "op" and no repeated entity key. Every
-/// other line (not JSON for simdjson, a delta op, a bad record, anything unusual) is left to the
-/// RapidJSON path, which parses it again and gives the same record or the same error as before.
 /// Reads one entity line of the shape FtM exports write, by hand, ahead of simdjson: the object
 /// of check_entity's keys, each once ("id", "schema", "caption", "first_seen", "last_seen" and
 /// "last_change" strings; "referents" and "datasets" arrays of strings; "target" true or false;
@@ -701,7 +694,8 @@ void parse_line_in_place(LineDocument& document, char* line, std::size_t size) {
 /// surrogate or \u0000, text after the object, a syntax error) it leaves, untouched but for
 /// `store` and `used`, which the caller rolls back, to simdjson and RapidJSON, which read or
 /// report it as they did. The generated 1M file's lines (100 bytes, ten strings) are most of a
-/// load's parse: simdjson's on-demand stream spent about twice as long on each (perf, note 28).
+/// load's parse: simdjson's on-demand stream spent about twice as long on each (perf; bench/RESULTS.md,
+/// "Twenty-eighth session").
 class LineScanner {
  public:
   /// `line` has `size` bytes followed by at least 16 readable ones (the block's padding).
@@ -975,6 +969,15 @@ class LineScanner {
   std::size_t& used_;
 };
 
+/// Reads a line's entity with simdjson, whose DOM parser runs the widest SIMD kernel the machine
+/// has (chosen at run time by the library): four to five times fewer instructions a line than
+/// RapidJSON's parse and DOM (callgrind, 50k generated entities). It reads only what it can read
+/// exactly as the RapidJSON path would: a well-formed JSON object (simdjson checks the whole
+/// line, its UTF-8 too) that check_entity accepts, with no "op" and no repeated entity key. Every
+/// other line (not JSON for simdjson, a delta op, a bad record, anything unusual) is left to the
+/// RapidJSON path, which parses it again and gives the same record or the same error as before.
+/// With FtmLineParse::Scan (the default), LineScanner reads each line first; simdjson takes over
+/// from the first line of a block that the scanner leaves.
 class SimdEntityReader {
  public:
   /// Bytes a line's text must have readable after its end (the block's padding).
