@@ -264,6 +264,26 @@ bool add_string_array(const Json& value, RecordStore& store, Range& range) {
   return true;
 }
 
+/// The keys of an FtM entity object that check_entity reads (the others are ignored there).
+enum EntityKey : int { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
+                       kTarget, kEntityKeys };
+
+/// The EntityKey that `key` is, or -1. Each compare is at the key's size, known by then, so it
+/// is a few loads, not a call (the line scanner and simdjson's readers ask it of every key).
+inline int entity_key(std::string_view key) noexcept {
+  const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
+  switch (key.size()) {
+    case 2: return is("id") ? kId : -1;
+    case 6: return is("schema") ? kSchema : is("target") ? kTarget : -1;
+    case 7: return is("caption") ? kCaption : -1;
+    case 8: return is("datasets") ? kDatasets : -1;
+    case 9: return is("referents") ? kReferents : is("last_seen") ? kLastSeen : -1;
+    case 10: return is("properties") ? kProperties : is("first_seen") ? kFirstSeen : -1;
+    case 11: return is("last_change") ? kLastChange : -1;
+    default: return -1;
+  }
+}
+
 /// Checks the shape of an entity object (parsed by RapidJSON), with its lists appended to
 /// `store`; returns the reason it cannot be used, or "".
 /// One pass over the object's members, the first of each key counting (as FindMember finds it):
@@ -705,8 +725,6 @@ class LineScanner {
   /// The entity, its schema not looked up yet (`info` is the caller's); false when it is not
   /// one the scanner takes.
   bool entity(Entity& entity, RecordStore& store) {
-    enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
-                kTarget };
     skip_space();
     if (!take('{')) return false;
     skip_space();
@@ -718,18 +736,7 @@ class LineScanner {
       skip_space();
       if (!take(':')) return false;
       skip_space();
-      const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
-      int slot = -1;
-      switch (key.size()) {
-        case 2: slot = is("id") ? kId : -1; break;
-        case 6: slot = is("schema") ? kSchema : is("target") ? kTarget : -1; break;
-        case 7: slot = is("caption") ? kCaption : -1; break;
-        case 8: slot = is("datasets") ? kDatasets : -1; break;
-        case 9: slot = is("referents") ? kReferents : is("last_seen") ? kLastSeen : -1; break;
-        case 10: slot = is("properties") ? kProperties : is("first_seen") ? kFirstSeen : -1; break;
-        case 11: slot = is("last_change") ? kLastChange : -1; break;
-        default: break;
-      }
+      const int slot = entity_key(key);
       if (slot < 0 || (seen >> slot & 1U) != 0) return false;
       seen |= 1U << slot;
       bool read = false;
@@ -747,13 +754,9 @@ class LineScanner {
         default: break;
       }
       if (!read) return false;
-      skip_space();
-      if (take(',')) {
-        skip_space();
-        continue;
-      }
-      if (!take('}')) return false;
-      break;
+      const After next = after('}');
+      if (next == After::Bad) return false;
+      if (next == After::End) break;
     }
     skip_space();
     return at_ == end_ && (seen & 1U << kId) != 0 && (seen & 1U << kSchema) != 0;
@@ -768,6 +771,18 @@ class LineScanner {
     if (at_ >= end_ || *at_ != c) return false;
     ++at_;
     return true;
+  }
+
+  enum class After { More, End, Bad };
+  /// What follows a member or an element: a comma (More, taken with the whitespace after it),
+  /// the `close` that ends its list (End, taken), or anything else (Bad).
+  [[gnu::always_inline]] After after(char close) noexcept {
+    skip_space();
+    if (take(',')) {
+      skip_space();
+      return After::More;
+    }
+    return take(close) ? After::End : After::Bad;
   }
 
   [[gnu::always_inline]] bool string_value(std::string_view& out) { return take('"') && string(out, true); }
@@ -792,13 +807,9 @@ class LineScanner {
     if (!take(']')) {
       for (;;) {
         if (!take('"') || !string(store.values.emplace_back(), true)) return false;
-        skip_space();
-        if (take(',')) {
-          skip_space();
-          continue;
-        }
-        if (!take(']')) return false;
-        break;
+        const After next = after(']');
+        if (next == After::Bad) return false;
+        if (next == After::End) break;
       }
     }
     range.end = static_cast<std::uint32_t>(store.values.size());
@@ -819,13 +830,9 @@ class LineScanner {
         skip_space();
         if (!string_array(store, values)) return false;
         store.properties.push_back({key, values.begin, values.end});
-        skip_space();
-        if (take(',')) {
-          skip_space();
-          continue;
-        }
-        if (!take('}')) return false;
-        break;
+        const After next = after('}');
+        if (next == After::Bad) return false;
+        if (next == After::End) break;
       }
     }
     entity.property_range.end = static_cast<std::uint32_t>(store.properties.size());
@@ -1164,28 +1171,13 @@ class SimdEntityReader {
       range.end = static_cast<std::uint32_t>(store.values.size());
       return true;
     };
-    enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
-                kTarget, kSlots };
-    bool seen[kSlots] = {};
+    bool seen[kEntityKeys] = {};
     entity.store = &store;
     for (auto member : object) {
       ondemand::field field;
       std::string_view key;
       if (std::move(member).get(field) != simdjson::SUCCESS || !unescaped_text(field.key().raw(), key)) return false;
-      // The keys of check_entity, each compared at its size (known here, so each compare is a
-      // few loads, not a call).
-      const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
-      int slot = -1;
-      switch (key.size()) {
-        case 2: slot = is("id") ? kId : -1; break;
-        case 6: slot = is("schema") ? kSchema : is("target") ? kTarget : -1; break;
-        case 7: slot = is("caption") ? kCaption : -1; break;
-        case 8: slot = is("datasets") ? kDatasets : -1; break;
-        case 9: slot = is("referents") ? kReferents : is("last_seen") ? kLastSeen : -1; break;
-        case 10: slot = is("properties") ? kProperties : is("first_seen") ? kFirstSeen : -1; break;
-        case 11: slot = is("last_change") ? kLastChange : -1; break;
-        default: break;
-      }
+      const int slot = entity_key(key);
       if (slot < 0 || seen[slot]) return false;  // another key ("op" too): its value would go unread
       seen[slot] = true;
       ondemand::value value = field.value();
@@ -1294,25 +1286,14 @@ class SimdEntityReader {
     namespace dom = simdjson::dom;
     dom::object object;
     if (root.get_object().get(object) != simdjson::SUCCESS) return false;
-    enum Slot { kId, kSchema, kCaption, kProperties, kReferents, kDatasets, kFirstSeen, kLastSeen, kLastChange,
-                kTarget, kSlots };
-    dom::element slots[kSlots];
-    bool seen[kSlots] = {};
+    dom::element slots[kEntityKeys];
+    bool seen[kEntityKeys] = {};
     for (const dom::key_value_pair field : object) {
       const std::string_view key = field.key;
-      int slot = -1;
-      switch (key.size()) {  // the keys of check_entity
-        case 2: slot = key == "id" ? kId : key == "op" ? kSlots : -1; break;
-        case 6: slot = key == "schema" ? kSchema : key == "target" ? kTarget : -1; break;
-        case 7: slot = key == "caption" ? kCaption : -1; break;
-        case 8: slot = key == "datasets" ? kDatasets : -1; break;
-        case 9: slot = key == "referents" ? kReferents : key == "last_seen" ? kLastSeen : -1; break;
-        case 10: slot = key == "properties" ? kProperties : key == "first_seen" ? kFirstSeen : -1; break;
-        case 11: slot = key == "last_change" ? kLastChange : -1; break;
-        default: break;
-      }
+      if (key == "op") return false;  // a delta op
+      const int slot = entity_key(key);
       if (slot < 0) continue;
-      if (slot == kSlots || seen[slot]) return false;  // a delta op, or a key given twice
+      if (seen[slot]) return false;  // a key given twice
       seen[slot] = true;
       slots[slot] = field.value;
     }
@@ -1321,7 +1302,7 @@ class SimdEntityReader {
       return SimdEntityReader::keep(text, out, strings, used);
     };
     // A string member, kept; "" when absent or not a string (check_entity's text()).
-    const auto text = [&](Slot slot, std::string_view& out) {
+    const auto text = [&](EntityKey slot, std::string_view& out) {
       std::string_view value;
       if (!seen[slot] || slots[slot].get_string().get(value) != simdjson::SUCCESS) return true;
       return keep(value, out);
