@@ -609,15 +609,23 @@ struct Builder::State {
     if (index(id) >= node_of.size() || node_of[index(id)] == kNone) return std::nullopt;
     return node_of[index(id)];
   }
+  /// Asks `faulter` for slice `slice` of `slices` of the pages that `count` more items of
+  /// `column` fill (within the room it has).
+  template <class Column>
+  static void fault_in_room(detail::PageFaulter& faulter, const Column& column, std::size_t count,
+                            std::size_t slice = 0, std::size_t slices = 1) {
+    const std::size_t room = std::min(count, column.capacity() - column.size());
+    if (room == 0) return;
+    const auto* from = column.data() + column.size();
+    faulter.request(from + room * slice / slices, from + room * (slice + 1) / slices);
+  }
   /// Asks `faulter` for the pages that `entities` new nodes fill (merge_node: the node columns past
   /// their ends, and node_of up to the pool's size), in slices of every column in turn, so that
   /// its thread stays ahead of a loop that writes them all side by side.
   void fault_in_nodes(detail::PageFaulter& faulter, std::size_t entities) {
     constexpr std::size_t kSlices = 64;
     const auto ask = [&](const auto& column, std::size_t count, std::size_t slice) {
-      const std::size_t room = std::min(count, column.capacity() - column.size());
-      const auto* from = column.data() + column.size();
-      faulter.request(from + room * slice / kSlices, from + room * (slice + 1) / kSlices);
+      fault_in_room(faulter, column, count, slice, kSlices);
     };
     // node_of is filled whole (kNone) at the first new id, so it goes first, whole.
     if (node_of.size() < strings.size()) {
@@ -1506,11 +1514,7 @@ void Builder::commit(Batch&& batch) {
   }
   if (faulter) {
     s.fault_in_nodes(*faulter, batch.entities_.size());
-    const auto ask = [&](const auto& column, std::size_t count) {
-      if (column.capacity() > column.size() && count > 0)
-        faulter->request(column.data() + column.size(),
-                         column.data() + std::min(column.capacity(), column.size() + count));
-    };
+    const auto ask = [&](const auto& column, std::size_t count) { State::fault_in_room(*faulter, column, count); };
     if (s.edge_of.size() < s.strings.size()) ask(s.edge_of, s.strings.size() - s.edge_of.size());
     const std::size_t action_edges = 2 * batch.actions_.size();  // each one's TARGET_OF and ISSUED_BY
     for (auto* column : {&s.source, &s.target}) ask(*column, action_edges);

@@ -269,7 +269,7 @@ enum EntityKey : int { kId, kSchema, kCaption, kProperties, kReferents, kDataset
                        kTarget, kEntityKeys };
 
 /// The EntityKey that `key` is, or -1. Each compare is at the key's size, known by then, so it
-/// is a few loads, not a call (the line scanner and simdjson's readers ask it of every key).
+/// is a few loads, not a call (every reader of a line asks it of every key).
 inline int entity_key(std::string_view key) noexcept {
   const auto is = [&key]<std::size_t N>(const char (&word)[N]) { return std::memcmp(key.data(), word, N - 1) == 0; };
   switch (key.size()) {
@@ -290,24 +290,12 @@ inline int entity_key(std::string_view key) noexcept {
 /// ten lookups by name walked the members ten times.
 std::string check_entity(const Json& object, Entity& entity, RecordStore& store) {
   if (!object.IsObject()) return "the record is not a JSON object";
-  const Json *id = nullptr, *schema = nullptr, *caption = nullptr, *properties = nullptr, *referents = nullptr,
-             *datasets = nullptr, *first_seen = nullptr, *last_seen = nullptr, *last_change = nullptr,
-             *target = nullptr;
-  for (const auto& item : object.GetObject()) {
-    const std::string_view key = view(item.name);
-    const Json** slot = nullptr;
-    switch (key.size()) {
-      case 2: slot = key == "id" ? &id : nullptr; break;
-      case 6: slot = key == "schema" ? &schema : key == "target" ? &target : nullptr; break;
-      case 7: slot = key == "caption" ? &caption : nullptr; break;
-      case 8: slot = key == "datasets" ? &datasets : nullptr; break;
-      case 9: slot = key == "referents" ? &referents : key == "last_seen" ? &last_seen : nullptr; break;
-      case 10: slot = key == "properties" ? &properties : key == "first_seen" ? &first_seen : nullptr; break;
-      case 11: slot = key == "last_change" ? &last_change : nullptr; break;
-      default: break;
-    }
-    if (slot != nullptr && *slot == nullptr) *slot = &item.value;
-  }
+  const Json* found[kEntityKeys] = {};
+  for (const auto& item : object.GetObject())
+    if (const int key = entity_key(view(item.name)); key >= 0 && found[key] == nullptr) found[key] = &item.value;
+  const Json *id = found[kId], *schema = found[kSchema], *caption = found[kCaption], *properties = found[kProperties],
+             *referents = found[kReferents], *datasets = found[kDatasets], *first_seen = found[kFirstSeen],
+             *last_seen = found[kLastSeen], *last_change = found[kLastChange], *target = found[kTarget];
   const auto text = [](const Json* value) {
     return value != nullptr && value->IsString() ? view(*value) : std::string_view();
   };
@@ -1225,9 +1213,7 @@ class SimdEntityReader {
     if (next < line + size) return false;
     for (const char* at = line + size; at < next; ++at)
       if (!json_space(*at)) return false;
-    // Lines of one schema come in runs: the last line's schema is tried before the table.
-    if (last_schema_ == nullptr || last_schema_->name != entity.schema) last_schema_ = find_schema(entity.schema);
-    entity.info = last_schema_;
+    entity.info = schema_of(entity.schema);
     if (entity.info == nullptr) return false;
     // On to the next document now, before the caller ends this line with a NUL: a step that
     // runs stage 1 on the next batch must see this line's end as it is in the file (a batch that
@@ -1240,9 +1226,16 @@ class SimdEntityReader {
   bool scan_entity(const char* line, std::size_t size, Entity& entity, RecordStore& store, std::span<char> strings,
                    std::size_t& used) {
     if (!LineScanner(line, size, strings, used).entity(entity, store)) return false;
-    if (last_schema_ == nullptr || last_schema_->name != entity.schema) last_schema_ = find_schema(entity.schema);
-    entity.info = last_schema_;
+    entity.info = schema_of(entity.schema);
     return entity.info != nullptr;
+  }
+
+  /// The schema named `name` (nullptr: FtM defines none). Lines of one schema come in runs (an
+  /// export is sorted by schema or by entity, its links after it): the last line's schema is
+  /// tried before the table.
+  const SchemaInfo* schema_of(std::string_view name) {
+    if (last_schema_ == nullptr || last_schema_->name != name) last_schema_ = find_schema(name);
+    return last_schema_;
   }
 
   /// The stream's document that is the whole `line` (of `size` bytes, within the block's text,
@@ -1321,14 +1314,8 @@ class SimdEntityReader {
     std::string_view id, schema;
     if (!seen[kId] || slots[kId].get_string().get(id) != simdjson::SUCCESS || id.empty()) return false;
     if (!seen[kSchema] || slots[kSchema].get_string().get(schema) != simdjson::SUCCESS) return false;
-    // Lines of one schema come in runs (an export is sorted by schema or by entity, its links
-    // after it): the last line's schema is tried before the table.
-    if (last_schema_ != nullptr && last_schema_->name == schema) {
-      entity.info = last_schema_;
-    } else {
-      entity.info = last_schema_ = find_schema(schema);
-      if (entity.info == nullptr) return false;
-    }
+    entity.info = schema_of(schema);
+    if (entity.info == nullptr) return false;
     if (!keep(id, entity.id) || !keep(schema, entity.schema) || !text(kCaption, entity.caption)) return false;
     entity.store = &store;
     if (seen[kProperties]) {

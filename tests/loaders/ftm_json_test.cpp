@@ -25,6 +25,14 @@ const std::string kDatasets = SKG_DATASETS_DIR;
 const std::string kOutput = SKG_TEST_OUTPUT_DIR;
 
 std::string sample(const std::string& name) { return kDatasets + "/samples/opensanctions/" + name; }
+
+/// Reads FtM lines the way `how` for a scope; back to the default (Scan) after it, thrown or not.
+struct LineParseAs {
+  explicit LineParseAs(detail::FtmLineParse how) { detail::ftm_line_parse = how; }
+  ~LineParseAs() { detail::ftm_line_parse = detail::FtmLineParse::Scan; }
+  LineParseAs(const LineParseAs&) = delete;
+  LineParseAs& operator=(const LineParseAs&) = delete;
+};
 using testing::broken;
 using testing::edge_attribute;
 using testing::edge_with_id;
@@ -974,21 +982,15 @@ TEST_CASE("ftm_json: lines read on demand give the records and errors that lines
     std::string graph;
   };
   const auto load = [&](detail::FtmLineParse how) {
-    detail::ftm_line_parse = how;
+    const LineParseAs parse(how);
     Builder builder;
     Result out;
-    try {
-      const LoadReport report = detail::run_load(files, builder, {.on_bad_record = OnBadRecord::Skip}, 0);
-      for (const LoadIssue& issue : report.skipped)
-        out.skipped.push_back(issue.file + ":" + std::to_string(issue.line) + " " + issue.record + ": " + issue.reason);
-      for (const LoadIssue& issue : report.warnings)
-        out.warnings.push_back(issue.file + ":" + std::to_string(issue.line) + " " + issue.record + ": " + issue.reason);
-      out.graph = testing::fingerprint(std::move(builder).freeze());
-    } catch (...) {
-      detail::ftm_line_parse = detail::FtmLineParse::Scan;
-      throw;
-    }
-    detail::ftm_line_parse = detail::FtmLineParse::Scan;
+    const LoadReport report = detail::run_load(files, builder, {.on_bad_record = OnBadRecord::Skip}, 0);
+    for (const LoadIssue& issue : report.skipped)
+      out.skipped.push_back(issue.file + ":" + std::to_string(issue.line) + " " + issue.record + ": " + issue.reason);
+    for (const LoadIssue& issue : report.warnings)
+      out.warnings.push_back(issue.file + ":" + std::to_string(issue.line) + " " + issue.record + ": " + issue.reason);
+    out.graph = testing::fingerprint(std::move(builder).freeze());
     return out;
   };
   const Result alone = load(detail::FtmLineParse::Alone);
@@ -1017,16 +1019,9 @@ TEST_CASE("ftm_json: the real exports read the same with the line scanner as wit
     CAPTURE(path);
     std::vector<std::string> graphs;
     for (const auto how : {detail::FtmLineParse::Scan, detail::FtmLineParse::OnDemand, detail::FtmLineParse::Alone}) {
-      detail::ftm_line_parse = how;
+      const LineParseAs parse(how);
       Builder builder;
-      LoadReport report;
-      try {
-        report = load_ftm_json(path, builder);
-      } catch (...) {
-        detail::ftm_line_parse = detail::FtmLineParse::Scan;
-        throw;
-      }
-      detail::ftm_line_parse = detail::FtmLineParse::Scan;
+      const LoadReport report = load_ftm_json(path, builder);
       CHECK(report.skipped.empty());
       graphs.push_back(testing::fingerprint(std::move(builder).freeze()));
     }
