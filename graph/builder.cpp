@@ -281,7 +281,7 @@ StringId Batch::add_entity(const EntityRecord& record) {
   // records of a 1M-entity FtM load). add_edge does the same with an edge's id.
   const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
                                                                                      : local(record.id);
-  entities_.push_back({id, record.kind, local(record.name), source, record.valid});
+  entities_.push_back({id, record.kind, local(record.name), source, stored_start(record.valid), stored_end(record.valid)});
   define(id, record.id);
   return id;
 }
@@ -321,7 +321,7 @@ void Batch::add_attribute(StringId entity, StringId key, StringId value, const S
 StringId Batch::add_entity(StringId id, NodeKind kind, StringId name, SourceRef source, DateRange valid) {
   if (id == kNoString) throw Error("an entity record needs an id");
   if (detail::batch_faults.armed) [[unlikely]] detail::batch_faults.step();  // tests only
-  entities_.push_back({id, kind, name, static_cast<std::uint32_t>(source), valid});
+  entities_.push_back({id, kind, name, static_cast<std::uint32_t>(source), stored_start(valid), stored_end(valid)});
   define(id, binding_.pool != nullptr ? std::string_view() : text(id));  // bound: by id alone
   return id;
 }
@@ -781,11 +781,16 @@ struct Builder::State {
   }
 
   NodeId new_node(StringId id, NodeKind node_kind, StringId node_name, const DateRange& valid, ProvId prov) {
+    return new_node(id, node_kind, node_name, stored_start(valid), stored_end(valid), prov);
+  }
+  /// new_node() with its dates as stored (kOpenStart / kOpenEnd for an open end).
+  NodeId new_node(StringId id, NodeKind node_kind, StringId node_name, std::int32_t from, std::int32_t to,
+                  ProvId prov) {
     const NodeId node{static_cast<std::uint32_t>(kind.size())};
     kind.push_back(node_kind);
     name.push_back(node_name);
-    valid_from.push_back(stored_start(valid));
-    valid_to.push_back(stored_end(valid));
+    valid_from.push_back(from);
+    valid_to.push_back(to);
     alive.push_back(1);
     set_node_of(id, node);
     external_ids.emplace_back(node, StatedId{id, prov});
@@ -797,6 +802,11 @@ struct Builder::State {
 
   /// Finds or creates the node of `id`, merging what the record says into it.
   NodeId merge_node(StringId id, NodeKind node_kind, StringId node_name, const DateRange& valid,
+                    ProvId prov) {
+    return merge_node(id, node_kind, node_name, stored_start(valid), stored_end(valid), prov);
+  }
+  /// merge_node() with its dates as stored (kOpenStart / kOpenEnd for an open end).
+  NodeId merge_node(StringId id, NodeKind node_kind, StringId node_name, std::int32_t from, std::int32_t to,
                     ProvId prov) {
     NodeId node;
     if (auto found = live_node(id)) {
@@ -813,11 +823,11 @@ struct Builder::State {
       }
       external_ids.emplace_back(node, StatedId{id, prov});
       if (valid_from[at] == kOpenStart && valid_to[at] == kOpenEnd) {
-        valid_from[at] = stored_start(valid);
-        valid_to[at] = stored_end(valid);
+        valid_from[at] = from;
+        valid_to[at] = to;
       }
     } else {
-      node = new_node(id, node_kind, node_name, valid, prov);
+      node = new_node(id, node_kind, node_name, from, to, prov);
     }
     node_prov.emplace_back(node, prov);
     return node;
@@ -1692,7 +1702,7 @@ void Builder::commit(Batch&& batch) {
   if (!drop_facts.empty()) s.drop_record_contributions(drop_facts, false, lost_primary);
   if (!drop_with_links.empty()) s.drop_record_contributions(drop_with_links, true, lost_primary);
   for (const auto& entity : batch.entities_)
-    s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid, prov(entity.source));
+    s.merge_node(g(entity.id), entity.kind, g(entity.name), entity.valid_from, entity.valid_to, prov(entity.source));
   release(batch.entities_);
   for (std::size_t at = 0; at < batch.external_ids_.size(); ++at) {
     const NodeId node = *s.live_node(g(batch.external_ids_[at].first));

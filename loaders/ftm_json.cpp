@@ -811,13 +811,17 @@ class LineScanner {
     if (!take('}')) {
       for (;;) {
         std::string_view key;
-        Range values;
         if (!take('"') || !string(key, false)) return false;
         skip_space();
         if (!take(':')) return false;
         skip_space();
+        // Made in place (a pushed temporary's copy stalled the worker: perf, 1M FtM).
+        Property& property = store.properties.emplace_back();
+        property.key = key;
+        Range values;
         if (!string_array(store, values)) return false;
-        store.properties.push_back({key, values.begin, values.end});
+        property.begin = values.begin;
+        property.end = values.end;
         const After next = after('}');
         if (next == After::Bad) return false;
         if (next == After::End) break;
@@ -1796,7 +1800,7 @@ class JsonLineBlocks {
       // line end as it is in the file (a NUL there would be a value after the document).
       base[end] = '\0';
       if (simd) {
-        block.lines.push_back({.number = line});
+        block.lines.emplace_back().number = line;  // made in place: see LineScanner::properties
       } else if (!read_with_rapidjson(block, document, line, base + start, end - start)) {
         continue;
       }
