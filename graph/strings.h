@@ -197,7 +197,7 @@ inline std::uint64_t hash_string(std::string_view text) noexcept {
 /// a function whose only effect is a __builtin_prefetch pure and deletes its unused calls, so
 /// StringPool::prefetch, prefetch_hashed and prefetch_deep each compiled to a bare `ret` and no
 /// loader's pool prefetch ever reached the memory system (`objdump -d`; reduced in the
-/// RESULTS.md section of 2026-12-01, branch load1m). An asm volatile statement is never deleted.
+/// bench/HISTORY.md section of 2026-12-01, branch load1m). An asm volatile statement is never deleted.
 [[gnu::always_inline]] inline void prefetch_line(const void* address) noexcept {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
   asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(address)));

@@ -702,7 +702,7 @@ void parse_line_in_place(LineDocument& document, char* line, std::size_t size) {
 /// surrogate or \u0000, text after the object, a syntax error) it leaves, untouched but for
 /// `store` and `used`, which the caller rolls back, to simdjson and RapidJSON, which read or
 /// report it as they did. The generated 1M file's lines (100 bytes, ten strings) are most of a
-/// load's parse: simdjson's on-demand stream spent about twice as long on each (perf; bench/RESULTS.md,
+/// load's parse: simdjson's on-demand stream spent about twice as long on each (perf; bench/HISTORY.md,
 /// "Twenty-eighth session").
 class LineScanner {
  public:
