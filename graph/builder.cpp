@@ -196,7 +196,7 @@ void Batch::fault_in_ahead() {
     }
   }
   std::size_t column = 0;
-  for (const detail::ColumnRoom room : {detail::room_of(entities_), detail::room_of(edges_), detail::room_of(sources_),
+  for (const detail::ColumnRoom room : {detail::room_of(entities_), detail::room_of(edges_), sources_.room(),
                                         detail::room_of(names_), detail::room_of(attributes_)})
     faulter_->keep_ahead(room, faulted_[column++]);
   if (binding_.pool != nullptr)
@@ -233,7 +233,8 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
 }
 
 Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
-  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  const auto same_at = static_cast<std::uint32_t>(same);
+  const LocalSource of{sources_.source(same_at), sources_.record(same_at), 0};
   if (binding_.pool == nullptr) {
     // Staged strings: local_source() on copies of the texts (the staging may move its bytes).
     const std::string file(text_or_empty(of.source)), record(text_or_empty(of.record));
@@ -250,7 +251,8 @@ Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
 
 Batch::SourceRef Batch::source_ref_at(SourceRef same, std::string_view record, std::uint64_t record_hash,
                                       std::uint32_t line) {
-  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  const auto same_at = static_cast<std::uint32_t>(same);
+  const LocalSource of{sources_.source(same_at), sources_.record(same_at), 0};
   if (binding_.pool == nullptr) {
     const std::string file(text_or_empty(of.source));  // the staging may move its bytes
     return source_ref({file, record, line}, record_hash);
@@ -279,7 +281,7 @@ StringId Batch::add_entity(const EntityRecord& record) {
   // as the source's record: bound, equal texts have one pool id, so it is taken from there
   // instead of hashing and probing the same text again (a second lookup for each of the 4M
   // records of a 1M-entity FtM load). add_edge does the same with an edge's id.
-  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
+  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_.record(source)
                                                                                      : local(record.id);
   entities_.push_back({id, record.kind, local(record.name), source, stored_start(record.valid), stored_end(record.valid)});
   define(id, record.id);
@@ -348,7 +350,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record) {
   const std::uint32_t source = local_source(record.source);
   // Interned in the order of the fields (the pool's order, and so the snapshot's, is kept).
   const StringId from = local(record.from), to = local(record.to), role = local(record.role);
-  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
+  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_.record(source)
                                                                                      : local(record.id);
   return push_edge(from, to, role, id, record, source);
 }
@@ -357,7 +359,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   SKG_ASSERT(binding_.pool != nullptr && from != kNoString && to != kNoString);
   const std::uint32_t source = local_source(record.source);
   const StringId role = local(record.role);
-  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_[source].record
+  const StringId id = binding_.pool != nullptr && detail::same_text(record.id, record.source.record) ? sources_.record(source)
                                                                                      : local(record.id);
   return push_edge(from, to, role, id, record, source);
 }
@@ -369,7 +371,7 @@ std::uint32_t Batch::add_edge(const EdgeRecord& record, StringId from, StringId 
   const StringId role = local(record.role);
   // As the Source overload: an edge named by its record (FtM) takes the id source_ref() interned.
   // The record's text was just interned, so this compare reads cached bytes.
-  const StringId record_id = sources_[at].record;
+  const StringId record_id = sources_.record(at);
   const StringId id = detail::same_text(record.id, text_or_empty(record_id)) ? record_id : local(record.id);
   return push_edge(from, to, role, id, record, at);
 }
@@ -387,7 +389,8 @@ std::uint32_t Batch::push_edge(StringId from, StringId to, StringId role, String
 void Batch::add_plain_edges(SourceRef same, std::span<const PlainEdge> edges, std::span<const std::uint64_t> lines,
                             std::uint64_t first_line) {
   SKG_ASSERT(binding_.pool != nullptr && edges.size() == lines.size());
-  const LocalSource of = sources_[static_cast<std::uint32_t>(same)];
+  const auto same_at = static_cast<std::uint32_t>(same);
+  const LocalSource of{sources_.source(same_at), sources_.record(same_at), 0};
   // No id: add_edge takes the record's id only for an edge id equal to the record's text, which
   // for an edge with no id ("") is the id of an empty record, none.
   for (std::size_t at = 0; at < edges.size(); ++at) {
@@ -575,7 +578,7 @@ struct Builder::State {
   detail::LargeBlockReuse reuse;
   StringPool strings;
   bool batch_open = false;  // a Batch(builder) is interning into `strings`
-  detail::BigVector<Provenance> provenance;  // a batch's LocalSource column, taken as it is when it can be
+  detail::ProvenanceColumn provenance;  // a batch's LocalSource column, taken as it is when it can be
 
   // Nodes. Every column and list is on huge pages (detail::BigVector): on malloc each 4 KiB
   // page was a fault (State::new_node was a fifth of a 1M skg-csv load's faults). The lists
@@ -1542,8 +1545,8 @@ void Builder::commit(Batch&& batch) {
   detail::BigVector<std::uint32_t> batch_files;
   {
     std::uint32_t last_file = index(kNoString);
-    for (const auto& source : batch.sources_) {
-      const std::uint32_t file = index(g(source.source));
+    for (const auto& run : batch.sources_.file_runs()) {
+      const std::uint32_t file = index(g(run.second));
       if (file == last_file) continue;
       last_file = file;
       batch_files.push_back(file);
@@ -1579,16 +1582,15 @@ void Builder::commit(Batch&& batch) {
     }
   } else {
     if (!bound)
-      for (Batch::LocalSource& source : batch.sources_) source = {g(source.source), g(source.record), source.line};
+      batch.sources_.map_ids(g);
     if (s.provenance.empty()) {
       s.provenance = std::move(batch.sources_);
       // The batch's room past its last source is kept as address space only: pages a loader's
       // fault_in_ahead() touched there are handed back (they were ~8 MiB of a 1M FtM load's peak).
-      release_pages(s.provenance.data() + s.provenance.size(),
-                    (s.provenance.capacity() - s.provenance.size()) * sizeof(Provenance));
+      s.provenance.release_room();
     } else {
       grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
-      s.provenance.insert(s.provenance.end(), batch.sources_.begin(), batch.sources_.end());
+      for (std::size_t at = 0; at < batch.sources_.size(); ++at) s.provenance.push_back(batch.sources_[at]);
     }
   }
   auto prov = [&](std::uint32_t source) { return ProvId{merge_sources ? prov_at[source] : prov_base + source}; };
@@ -2930,7 +2932,7 @@ Graph Builder::freeze() && {
       }
       case 7:
         // The provenance records: read by task 5 too, and freed once every task has ended.
-        graph.set_provenance(s.provenance);
+        graph.set_provenance(std::move(s.provenance));
         break;
       default:
         SKG_ASSERT(false && "freeze has eight edge tasks");
@@ -2985,7 +2987,7 @@ Graph Builder::freeze() && {
       },
       [&](std::size_t at) { return tasks[at].after; });
   graph.out_at_ = Column(std::move(out_at));
-  detail::BigVector<Provenance>().swap(s.provenance);
+  detail::ProvenanceColumn().swap(s.provenance);
   graph.chars_ = Column(std::move(s.strings).release_chars());
   graph.set_string_offsets(std::move(s.strings).release_offsets());
   state_.reset();
@@ -3007,9 +3009,9 @@ Builder::Builder(const Graph& graph) : state_(std::make_unique<State>()) {
                               "cannot start from it",
                               graph.string(StringId{at}), index(id), at));
   }
-  s.provenance.resize(graph.provenance_count());
-  for (std::uint32_t at = 0; at < s.provenance.size(); ++at) s.provenance[at] = graph.provenance_record(ProvId{at});
-  for (const Provenance& record : s.provenance) s.files.insert(index(record.source));
+  s.provenance.reserve(graph.provenance_count());
+  for (std::uint32_t at = 0; at < graph.provenance_count(); ++at) s.provenance.push_back(graph.provenance_record(ProvId{at}));
+  for (const auto& run : s.provenance.file_runs()) s.files.insert(index(run.second));
   const auto nodes = static_cast<std::uint32_t>(graph.node_count());
   s.kind.assign(graph.kind_.begin(), graph.kind_.end());
   s.name.resize(nodes);  // name_id(): a snapshot may leave the column out (snapshot format 7)

@@ -400,7 +400,7 @@ class Batch {
   StringId recent_[4] = {kNoString, kNoString, kNoString, kNoString};
   std::uint32_t next_recent_ = 0;
   bool continues_read_ = false;  // continue_read()
-  detail::BigVector<LocalSource> sources_;
+  detail::ProvenanceColumn sources_;  // becomes the builder's provenance (ProvenanceColumn)
 
   detail::BigVector<Entity> entities_;
   detail::BigVector<NameRec> names_;

@@ -181,45 +181,67 @@ Provenance Graph::provenance_record(ProvId id) const noexcept {
   return record;
 }
 
-void Graph::set_provenance(std::span<const Provenance> records) {
-  // The large columns on reused blocks (detail::BigVector): at 1M entities and 3M edges,
-  // 4M records' lines and ids were 32 MB of fresh pages, a quarter of a skg-csv load's faults.
+void detail::ProvenanceColumn::densify(std::size_t count) {
+  lines_.reserve(std::max(count, records_.capacity()));
+  for (std::size_t at = 0; at < count; ++at) lines_.push_back(line(at));
+  dense_ = true;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(line_runs_);
+}
+
+void detail::ProvenanceColumn::release_room() noexcept {
+  constexpr std::uintptr_t kPage = 4096;
+  const auto room = this->room();
+  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(room.used_end) + kPage - 1) & ~(kPage - 1);
+  const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(room.room_end) & ~(kPage - 1);
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
+void Graph::set_provenance(detail::ProvenanceColumn&& records) {
+  // The builder's column has the files as runs already, and the lines as runs while they were
+  // the smaller; the record ids are moved in (on reused blocks: detail::BigVector).
+  const std::size_t count = records.size();
   std::vector<std::uint32_t> run_at;
   std::vector<StringId> sources;
-  detail::BigVector<StringId> ids;
-  detail::BigVector<std::uint32_t> lines;
-  lines.reserve(records.size());
-  bool any_record = false;
-  for (std::size_t at = 0; at < records.size(); ++at) {
-    if (at == 0 || records[at].source != sources.back()) {
-      run_at.push_back(static_cast<std::uint32_t>(at));
-      sources.push_back(records[at].source);
-    }
-    any_record |= records[at].record != kNoString;
-    lines.push_back(records[at].line);
+  for (const auto& [first, source] : records.file_runs()) {
+    if (!sources.empty() && sources.back() == source) continue;
+    run_at.push_back(first);
+    sources.push_back(source);
   }
-  if (any_record) {
-    ids.reserve(records.size());
-    for (const Provenance& record : records) ids.push_back(record.record);
-  }
-  prov_source_at_ = Column(std::move(run_at));
-  prov_source_ = Column(std::move(sources));
-  prov_record_ = Column(std::move(ids));
+  const bool any_record = std::any_of(records.records().begin(), records.records().end(),
+                                      [](StringId id) { return id != kNoString; });
   // Lines by runs when that takes less room (two numbers a run against one a record).
   std::vector<std::uint32_t> line_at, line_first;
-  for (std::size_t at = 0; at < lines.size(); ++at)
-    if (at == 0 || lines[at] != lines[at - 1] + 1 || lines[at - 1] == 0xFFFFFFFFu) {
-      line_at.push_back(static_cast<std::uint32_t>(at));
-      line_first.push_back(lines[at]);
+  if (records.dense()) {
+    const auto& lines = records.lines();
+    for (std::size_t at = 0; at < lines.size(); ++at)
+      if (at == 0 || lines[at] != lines[at - 1] + 1 || lines[at - 1] == 0xFFFFFFFFu) {
+        line_at.push_back(static_cast<std::uint32_t>(at));
+        line_first.push_back(lines[at]);
+      }
+  } else {
+    for (const auto& [first, line] : records.line_runs()) {
+      line_at.push_back(first);
+      line_first.push_back(line);
     }
-  if (!lines.empty() && line_first.size() * 2 + 1 < lines.size()) {
-    line_at.push_back(static_cast<std::uint32_t>(lines.size()));
+  }
+  if (count != 0 && line_first.size() * 2 + 1 < count) {
+    line_at.push_back(static_cast<std::uint32_t>(count));
     prov_line_at_ = Column(std::move(line_at));
     prov_line_ = Column(std::move(line_first));
   } else {
     prov_line_at_ = {};
-    prov_line_ = Column(std::move(lines));
+    if (records.dense()) {
+      prov_line_ = Column(records.take_lines());
+    } else {
+      detail::BigVector<std::uint32_t> lines;
+      lines.reserve(count);
+      for (std::size_t at = 0; at < count; ++at) lines.push_back(records.line(at));
+      prov_line_ = Column(std::move(lines));
+    }
   }
+  prov_source_at_ = Column(std::move(run_at));
+  prov_source_ = Column(std::move(sources));
+  prov_record_ = any_record ? Column(records.take_records()) : Column<StringId>();
 }
 
 std::string Graph::describe(ProvId id) const {

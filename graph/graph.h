@@ -1,6 +1,8 @@
 // graph/graph.h: the frozen graph: CSR adjacency both ways, node and edge columns, indexes.
 #pragma once
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -20,6 +22,96 @@ namespace skg::inline v1 {
 
 class Builder;
 namespace detail {
+/// Provenance records (file, record, line) as a builder and a batch hold them: the records' ids
+/// a column of their own, the files as runs (a file's records come one after another), and the
+/// lines as runs of consecutive lines while that takes less room (a bulk table's rows, an FtM
+/// file's lines: one run a file), else a column. Four bytes a record where it was twelve: a
+/// 10M-entity skg-csv load holds 40M of them from its first row to the end of freeze().
+///   ProvenanceColumn column;  column.push_back({file, record, 7});  column[0].line == 7
+class ProvenanceColumn {
+ public:
+  std::size_t size() const noexcept { return records_.size(); }
+  bool empty() const noexcept { return records_.empty(); }
+  Provenance operator[](std::size_t at) const noexcept { return {source(at), records_[at], line(at)}; }
+  Provenance back() const noexcept { return last_; }
+  StringId source(std::size_t at) const noexcept {
+    if (files_.size() == 1) return files_.front().second;
+    return std::prev(std::upper_bound(files_.begin(), files_.end(), at, [](std::size_t x, const auto& run) {
+                       return x < run.first;
+                     }))->second;
+  }
+  StringId record(std::size_t at) const noexcept { return records_[at]; }
+  std::uint32_t line(std::size_t at) const noexcept {
+    if (dense_) return lines_[at];
+    const auto run = std::prev(std::upper_bound(line_runs_.begin(), line_runs_.end(), at, [](std::size_t x, const auto& r) {
+      return x < r.first;
+    }));
+    return run->second + static_cast<std::uint32_t>(at - run->first);
+  }
+  void push_back(const Provenance& record) {
+    const auto at = static_cast<std::uint32_t>(records_.size());
+    if (files_.empty() || files_.back().second != record.source) files_.emplace_back(at, record.source);
+    if (dense_) {
+      lines_.push_back(record.line);
+    } else if (at == 0 || last_.line == 0xFFFFFFFFu || record.line != last_.line + 1) {
+      line_runs_.emplace_back(at, record.line);
+      // Runs take two numbers: past one run in two records, a column is smaller.
+      if (line_runs_.size() > kDenseAfterRuns && line_runs_.size() * 2 > at + 1) densify(at + 1);
+    }
+    records_.push_back(record.record);
+    last_ = record;
+  }
+  /// Room for `count` records in all (their ids; their lines too once they are a column).
+  void reserve(std::size_t count) {
+    records_.reserve(count);
+    if (dense_) lines_.reserve(count);
+  }
+  std::size_t capacity() const noexcept { return records_.capacity(); }
+  /// Rewrites every file and record id with `map` (a batch's own ids to a builder's).
+  template <class Map>
+  void map_ids(Map&& map) {
+    for (auto& run : files_) run.second = map(run.second);
+    // Two staged texts of one file are one id once mapped: one run.
+    files_.erase(std::unique(files_.begin(), files_.end(), [](const auto& a, const auto& b) { return a.second == b.second; }),
+                 files_.end());
+    for (StringId& record : records_) record = map(record);
+    last_.source = map(last_.source);
+    last_.record = map(last_.record);
+  }
+  void swap(ProvenanceColumn& other) noexcept {
+    files_.swap(other.files_);
+    records_.swap(other.records_);
+    line_runs_.swap(other.line_runs_);
+    lines_.swap(other.lines_);
+    std::swap(dense_, other.dense_);
+    std::swap(last_, other.last_);
+  }
+  /// Where the next records are written (Batch::fault_in_ahead).
+  ColumnRoom room() const noexcept { return {records_.data() + records_.size(), records_.data() + records_.capacity()}; }
+  /// Hands back the pages of the room past the last record (address space stays).
+  void release_room() noexcept;
+
+  /// The file runs (first record, file), the records' ids, and the lines: runs (first record,
+  /// first line) or, when `dense()`, one a record. Graph::set_provenance reads them.
+  const std::vector<std::pair<std::uint32_t, StringId>>& file_runs() const noexcept { return files_; }
+  const BigVector<StringId>& records() const noexcept { return records_; }
+  BigVector<StringId>&& take_records() noexcept { return std::move(records_); }
+  BigVector<std::uint32_t>&& take_lines() noexcept { return std::move(lines_); }
+  bool dense() const noexcept { return dense_; }
+  const std::vector<std::pair<std::uint32_t, std::uint32_t>>& line_runs() const noexcept { return line_runs_; }
+  const BigVector<std::uint32_t>& lines() const noexcept { return lines_; }
+
+ private:
+  static constexpr std::size_t kDenseAfterRuns = 64;
+  void densify(std::size_t count);
+  std::vector<std::pair<std::uint32_t, StringId>> files_;  // (first record, file)
+  BigVector<StringId> records_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> line_runs_;  // (first record, its line)
+  BigVector<std::uint32_t> lines_;  // one a record, once dense_
+  bool dense_ = false;
+  Provenance last_{};
+};
+
 struct GraphParts;
 
 /// The edge sources of an opened snapshot, which the file does not store (its forward offsets
@@ -430,7 +522,8 @@ class Graph {
   // (a CSV's rows): prov_line_at_ holds the first ProvId of each run and then the record count,
   // prov_line_ each run's first line.
   Column<std::uint32_t> prov_line_at_, prov_line_;
-  void set_provenance(std::span<const Provenance> records);
+  /// Takes the builder's provenance (its record ids moved in when any record has one).
+  void set_provenance(detail::ProvenanceColumn&& records);
   Column<std::uint32_t> ext_slots_, ext_at_, name_slots_, name_at_;
   Column<StringId> ext_keys_, name_keys_;
   Column<NodeId> ext_nodes_, name_nodes_;

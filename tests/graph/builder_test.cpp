@@ -1190,3 +1190,53 @@ TEST_CASE("builder: a large batch gives the graph that small batches give, on on
     CHECK(build(kEdges / 2, true, repeat, 2) == small);  // a second large batch after the first
   }
 }
+
+TEST_CASE("builder: provenance records read back as written, their lines held as runs or one a record") {
+  // The builder's column keeps lines as runs of consecutive lines while that is smaller, then one
+  // a record: every record must read back the same either way, and so must the frozen graph's.
+  skg::detail::ProvenanceColumn column;
+  std::vector<skg::Provenance> written;
+  const auto file_a = skg::StringId{1}, file_b = skg::StringId{2};
+  for (std::uint32_t line = 2; line < 500; ++line) written.push_back({file_a, skg::StringId{10 + line}, line});
+  written.push_back({file_a, skg::kNoString, 0xFFFFFFFFu});  // the last line there is: a run of its own
+  written.push_back({file_a, skg::kNoString, 0});
+  for (std::uint32_t at = 0; at < 1000; ++at) written.push_back({file_b, skg::kNoString, (at * 7919u) % 1000u});
+  for (std::size_t at = 0; at < written.size(); ++at) {
+    column.push_back(written[at]);
+    if (at == 400) CHECK_FALSE(column.dense());  // one run so far
+  }
+  CHECK(column.dense());  // the scattered lines made runs larger than a column
+  REQUIRE(column.size() == written.size());
+  for (std::size_t at = 0; at < written.size(); ++at) {
+    const skg::Provenance read = column[at];
+    CHECK(read.source == written[at].source);
+    CHECK(read.record == written[at].record);
+    CHECK(read.line == written[at].line);
+  }
+  CHECK(column.file_runs().size() == 2);
+  // Two staged ids of one file map to one id: one run.
+  column.map_ids([&](skg::StringId id) { return id == file_b ? file_a : id; });
+  CHECK(column.file_runs().size() == 1);
+  CHECK(column[written.size() - 1].source == file_a);
+
+  // Through a builder and freeze(): each entity's record and line as its loader gave them.
+  skg::Builder builder;
+  skg::Batch batch(builder);
+  for (std::uint32_t at = 0; at < 3000; ++at) {
+    const std::string id = fmt::format("e{}", at);
+    const std::uint32_t line = at < 2000 ? 2 + at : 5000 + 3 * at;  // a run, then one a record
+    batch.add_entity({id, skg::NodeKind::Person, fmt::format("Name {}", at), {"people.csv", id, line}});
+  }
+  builder.commit(std::move(batch));
+  const skg::Graph graph = std::move(builder).freeze();
+  for (std::uint32_t at = 0; at < 3000; at += 7) {
+    const auto node = graph.find(fmt::format("e{}", at));
+    REQUIRE(node);
+    const auto provs = graph.provenance(*node);
+    REQUIRE(provs.size() == 1);
+    const skg::Provenance record = graph.provenance_record(provs[0]);
+    CHECK(graph.string(record.source) == "people.csv");
+    CHECK(graph.string(record.record) == fmt::format("e{}", at));
+    CHECK(record.line == (at < 2000 ? 2 + at : 5000 + 3 * at));
+  }
+}
