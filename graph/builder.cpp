@@ -765,9 +765,9 @@ struct Builder::State {
     merging_repeats = true;
     if (!indexed_files.insert(file).second) return;
     for (std::uint32_t at = 0; at < provenance.size(); ++at)
-      if (index(provenance[at].source) == file) prov_index.try_emplace(prov_key(provenance[at]), at);
+      if (index(provenance.source(at)) == file) prov_index.try_emplace(prov_key(provenance[at]), at);
     for_each_edge_prov([&](std::uint32_t edge, ProvId prov) {
-      if (edge_alive[edge] && edge_id[edge] == kNoString && index(provenance[index(prov)].source) == file)
+      if (edge_alive[edge] && edge_id[edge] == kNoString && index(provenance.source(index(prov))) == file)
         edge_index.try_emplace(edge_key(edge), edge);
     });
   }
@@ -893,7 +893,7 @@ struct Builder::State {
   // aliases and other ids go with it while those another record states stay.
   bool belongs(ProvId prov, std::string_view id) const {
     if (index(prov) >= provenance.size()) return false;
-    const StringId record = provenance[index(prov)].record;
+    const StringId record = provenance.record(index(prov));
     if (record == kNoString) return false;
     const std::string_view key = strings.view(record);
     if (key == id) return true;
@@ -957,7 +957,7 @@ struct Builder::State {
       RecordTargets others = other_records(targets);
       for (const auto& [node, prov] : node_prov) {
         if (!targets.contains(index(node))) continue;
-        const std::uint32_t file = index(provenance[index(prov)].source);
+        const std::uint32_t file = index(provenance.source(index(prov)));
         if (owned(index(node), prov)) files[index(node)].first.insert(file);
         for (const StringId id : others[index(node)])
           if (belongs(prov, strings.view(id))) files[index(node)].second.insert(file);
@@ -968,7 +968,7 @@ struct Builder::State {
       if (!links) return false;
       const auto found = files.find(node);
       if (found == files.end() || index(prov) >= provenance.size()) return false;
-      const std::uint32_t file = index(provenance[index(prov)].source);
+      const std::uint32_t file = index(provenance.source(index(prov)));
       return found->second.first.contains(file) && !found->second.second.contains(file);
     };
     std::erase_if(attributes, [&](const auto& item) { return theirs(index(item.first), item.second.source); });
@@ -2325,7 +2325,7 @@ void add_same_as_candidates_impl(State& s, const Graph& graph, const detail::Big
   auto share_a_file = [&](std::uint32_t a, std::uint32_t b) {
     for (ProvId x : graph.provenance(NodeId{a}))
       for (ProvId y : graph.provenance(NodeId{b}))
-        if (s.provenance[index(x)].source == s.provenance[index(y)].source) return true;
+        if (s.provenance.source(index(x)) == s.provenance.source(index(y))) return true;
     return false;
   };
   auto own = [&](std::uint32_t node) {
