@@ -2,8 +2,8 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -35,17 +35,12 @@ class ProvenanceColumn {
   Provenance operator[](std::size_t at) const noexcept { return {source(at), records_[at], line(at)}; }
   Provenance back() const noexcept { return last_; }
   StringId source(std::size_t at) const noexcept {
-    if (files_.size() == 1) return files_.front().second;
-    return std::prev(std::upper_bound(files_.begin(), files_.end(), at, [](std::size_t x, const auto& run) {
-                       return x < run.first;
-                     }))->second;
+    return files_.size() == 1 ? files_.front().second : run_of(files_, at)->second;
   }
   StringId record(std::size_t at) const noexcept { return records_[at]; }
   std::uint32_t line(std::size_t at) const noexcept {
     if (dense_) return lines_[at];
-    const auto run = std::prev(std::upper_bound(line_runs_.begin(), line_runs_.end(), at, [](std::size_t x, const auto& r) {
-      return x < r.first;
-    }));
+    const auto run = run_of(line_runs_, at);
     return run->second + static_cast<std::uint32_t>(at - run->first);
   }
   void push_back(const Provenance& record) {
@@ -103,6 +98,11 @@ class ProvenanceColumn {
 
  private:
   static constexpr std::size_t kDenseAfterRuns = 64;
+  /// The run (first record, value) that record `at` is in: the last run starting at or before it.
+  template <class Runs>
+  static typename Runs::const_iterator run_of(const Runs& runs, std::size_t at) noexcept {
+    return std::prev(std::upper_bound(runs.begin(), runs.end(), at, [](std::size_t x, const auto& run) { return x < run.first; }));
+  }
   void densify(std::size_t count);
   std::vector<std::pair<std::uint32_t, StringId>> files_;  // (first record, file)
   BigVector<StringId> records_;
