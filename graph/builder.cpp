@@ -233,8 +233,7 @@ std::uint32_t Batch::local_source(const Source& source, const std::uint64_t* rec
 }
 
 Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
-  const auto same_at = static_cast<std::uint32_t>(same);
-  const LocalSource of{sources_.source(same_at), sources_.record(same_at), 0};
+  const LocalSource of = file_and_record(same);
   if (binding_.pool == nullptr) {
     // Staged strings: local_source() on copies of the texts (the staging may move its bytes).
     const std::string file(text_or_empty(of.source)), record(text_or_empty(of.record));
@@ -251,8 +250,7 @@ Batch::SourceRef Batch::source_ref_at(SourceRef same, std::uint32_t line) {
 
 Batch::SourceRef Batch::source_ref_at(SourceRef same, std::string_view record, std::uint64_t record_hash,
                                       std::uint32_t line) {
-  const auto same_at = static_cast<std::uint32_t>(same);
-  const LocalSource of{sources_.source(same_at), sources_.record(same_at), 0};
+  const LocalSource of = file_and_record(same);
   if (binding_.pool == nullptr) {
     const std::string file(text_or_empty(of.source));  // the staging may move its bytes
     return source_ref({file, record, line}, record_hash);
@@ -389,8 +387,7 @@ std::uint32_t Batch::push_edge(StringId from, StringId to, StringId role, String
 void Batch::add_plain_edges(SourceRef same, std::span<const PlainEdge> edges, std::span<const std::uint64_t> lines,
                             std::uint64_t first_line) {
   SKG_ASSERT(binding_.pool != nullptr && edges.size() == lines.size());
-  const auto same_at = static_cast<std::uint32_t>(same);
-  const LocalSource of{sources_.source(same_at), sources_.record(same_at), 0};
+  const LocalSource of = file_and_record(same);
   // No id: add_edge takes the record's id only for an edge id equal to the record's text, which
   // for an edge with no id ("") is the id of an empty record, none.
   for (std::size_t at = 0; at < edges.size(); ++at) {
@@ -1587,7 +1584,9 @@ void Builder::commit(Batch&& batch) {
       s.provenance = std::move(batch.sources_);
       // The batch's room past its last source is kept as address space only: pages a loader's
       // fault_in_ahead() touched there are handed back (they were ~8 MiB of a 1M FtM load's peak).
-      s.provenance.release_room();
+      const detail::ColumnRoom room = s.provenance.room();
+      release_pages(room.used_end, static_cast<std::size_t>(static_cast<const char*>(room.room_end) -
+                                                            static_cast<const char*>(room.used_end)));
     } else {
       grow_for(s.provenance, s.provenance.size() + batch.sources_.size());
       for (std::size_t at = 0; at < batch.sources_.size(); ++at) s.provenance.push_back(batch.sources_[at]);

@@ -359,6 +359,11 @@ class Batch {
   /// The index of `source` in sources_ (the last one again when equal); `record_hash`, when
   /// given, is the hash of source.record.
   std::uint32_t local_source(const Source& source, const std::uint64_t* record_hash = nullptr);
+  /// The file and record of the source `same` (its line left 0: not looked up in the column's runs).
+  LocalSource file_and_record(SourceRef same) const {
+    const auto at = static_cast<std::uint32_t>(same);
+    return {sources_.source(at), sources_.record(at), 0};
+  }
   /// An action record with its source index (add_action's body; `id_hash` as local_source's).
   void add_action_at(const ActionRecord& record, std::uint32_t source, const std::uint64_t* id_hash);
 

@@ -188,14 +188,6 @@ void detail::ProvenanceColumn::densify(std::size_t count) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>>().swap(line_runs_);
 }
 
-void detail::ProvenanceColumn::release_room() noexcept {
-  constexpr std::uintptr_t kPage = 4096;
-  const auto room = this->room();
-  const std::uintptr_t first = (reinterpret_cast<std::uintptr_t>(room.used_end) + kPage - 1) & ~(kPage - 1);
-  const std::uintptr_t last = reinterpret_cast<std::uintptr_t>(room.room_end) & ~(kPage - 1);
-  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
-}
-
 void Graph::set_provenance(detail::ProvenanceColumn&& records) {
   // The builder's column has the files as runs already, and the lines as runs while they were
   // the smaller; the record ids are moved in (on reused blocks: detail::BigVector).

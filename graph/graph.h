@@ -83,8 +83,6 @@ class ProvenanceColumn {
   }
   /// Where the next records are written (Batch::fault_in_ahead).
   ColumnRoom room() const noexcept { return {records_.data() + records_.size(), records_.data() + records_.capacity()}; }
-  /// Hands back the pages of the room past the last record (address space stays).
-  void release_room() noexcept;
 
   /// The file runs (first record, file), the records' ids, and the lines: runs (first record,
   /// first line) or, when `dense()`, one a record. Graph::set_provenance reads them.
