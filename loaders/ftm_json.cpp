@@ -86,6 +86,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -204,9 +205,38 @@ struct Range {
 /// text (RapidJSON's DOM, the line's own text for a string with no escape that simdjson read on
 /// demand, or the block's copies of the other strings simdjson read), so that a record reads the
 /// same whichever parser read its line.
+/// A list the parsers append to one item at a time, a few million times a load: the append is
+/// a compare and a store, inline (std::vector's emplace_back was an out-of-line call of some 23
+/// instructions, 2.5% of a generated load's); growing, rare once the block's lists have their
+/// room, is the call. Items are trivial (views and ranges).
+template <class T>
+class AppendList {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  [[gnu::always_inline]] T& emplace_back() {
+    if (size_ == items_.size()) [[unlikely]] grow();
+    return *::new (static_cast<void*>(items_.data() + size_++)) T();
+  }
+  void push_back(const T& item) { emplace_back() = item; }
+  std::size_t size() const noexcept { return size_; }
+  const T* data() const noexcept { return items_.data(); }
+  /// Drops the items past the first `size` (the parsers' undo of a line they leave).
+  void resize(std::size_t size) noexcept {
+    SKG_ASSERT(size <= size_ && "AppendList::resize only shrinks");
+    size_ = size;
+  }
+  void clear() noexcept { size_ = 0; }
+
+ private:
+  [[gnu::noinline]] void grow() { items_.resize(std::max<std::size_t>(1024, items_.size() * 2)); }
+  std::vector<T> items_;  // its size is the room; the first size_ are the list
+  std::size_t size_ = 0;
+};
+
 struct RecordStore {
-  std::vector<std::string_view> values;
-  std::vector<Property> properties;
+  AppendList<std::string_view> values;
+  AppendList<Property> properties;
   void clear() noexcept {
     values.clear();
     properties.clear();
@@ -1281,9 +1311,12 @@ class SimdEntityReader {
   }
 
   /// The schema named `name` (nullptr: FtM defines none). Lines of one schema come in runs (an
-  /// export is sorted by schema or by entity, its links after it): the last line's schema is
-  /// tried before the table.
-  const SchemaInfo* schema_of(std::string_view name) {
+  /// export is sorted by schema or by entity, its links after it), or alternate between two (a
+  /// party, then its links): the last two lines' schemas are tried before the table (a lookup
+  /// in it was 160 instructions, and the generated file changes schema every 7 lines).
+  [[gnu::always_inline]] const SchemaInfo* schema_of(std::string_view name) {
+    if (last_schema_ != nullptr && detail::same_text(last_schema_->name, name)) return last_schema_;
+    std::swap(last_schema_, other_schema_);
     if (last_schema_ == nullptr || !detail::same_text(last_schema_->name, name)) last_schema_ = find_schema(name);
     return last_schema_;
   }
@@ -1411,6 +1444,7 @@ class SimdEntityReader {
   const char* stream_text_ = nullptr;
   bool stream_live_ = false;
   const SchemaInfo* last_schema_ = nullptr;
+  const SchemaInfo* other_schema_ = nullptr;  // the one before it
 };
 
 /// A parse buffer reused line after line: RapidJSON's pool allocator over a fixed block, cleared
